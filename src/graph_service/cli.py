@@ -1,0 +1,114 @@
+"""`graph-service`: build | validate | reason | query | serve | export | bench.
+
+Each command is a thin layer over the graph (and web) packages; errors are one line on stderr with
+exit code 2 for bad input, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .graph import formats
+
+
+class Failure(click.ClickException):
+    """A one-line error on stderr and exit code 2 (bad input)."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"graph-service: {self.format_message()}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="graph-service")
+def main() -> None:
+    """The Liberation Knowledge Graph: build, check, query and serve it."""
+
+
+# --- query -----------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("source", required=False)
+@click.argument("text", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml", "turtle",
+              "ntriples", "jsonld", "rdfxml"]), default="table", show_default=True,
+              help="table for people; a SPARQL results format or an RDF format for programs.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+def query(source: str | None, text: str | None, fmt: str, engine: str) -> None:
+    """Run a SPARQL query over the built graph.
+
+    SOURCE is a .rq file, or `--` followed by the query text: graph-service query -- 'ASK {}'.
+    """
+    from .graph.engine import make_engine
+    from .graph.store import load_store
+    from .output import table
+
+    sparql = _query_text(source, text)
+    settings = Settings.from_env(engine=engine)
+    store = _load(lambda: load_store(settings))
+    try:
+        result = make_engine(engine, store).query(sparql)
+    except SyntaxError as exc:
+        raise Failure(f"bad query: {exc}") from None
+    except Exception as exc:  # rdflib raises ParseException and friends
+        raise Failure(f"query failed: {_one_line(exc)}") from None
+    if fmt == "table":
+        click.echo(table(result), nl=False)
+        return
+    target = formats.by_name(fmt)
+    assert target is not None
+    try:
+        sys.stdout.buffer.write(result.serialize(target))
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
+
+
+def _query_text(source: str | None, text: str | None) -> str:
+    if source is None:
+        raise Failure("give a .rq file, or -- followed by the query text")
+    if source == "--" or (text is None and source.lstrip().upper().startswith(
+            ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"))):
+        if source == "--" and text is None:
+            raise Failure("no query text after --")
+        return text if source == "--" else source
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise Failure(f"{path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise Failure(f"{path}: not UTF-8 text") from None
+
+
+def _load(loader):  # noqa: ANN001, ANN202 - a small local helper
+    from .graph.sources import RdfSyntaxError, UnsupportedFormat
+
+    try:
+        return loader()
+    except (RdfSyntaxError, UnsupportedFormat) as exc:
+        raise Failure(str(exc)) from None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# --- placeholders, filled in by their issues ---------------------------------------------------
+
+@main.command()
+def build() -> None:
+    """Load, validate and reason over the sources and write the snapshot."""
+    from .graph.build import ensure_snapshot
+
+    settings = Settings.from_env()
+    path = _load(lambda: ensure_snapshot(settings))
+    click.echo(f"snapshot: {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""The graph layer: sources, validation, reasoning, build and query engines. No Flask here."""

@@ -1,0 +1,110 @@
+"""The one registry of media types the project reads and writes.
+
+Content negotiation (web), the CLI's `--format`, dumps and uploads all pick from here, so a format
+is added in exactly one place. Each entry says which library names it: rdflib's plugin name and
+pyoxigraph's format, so callers hand data to whichever library does the work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pyoxigraph as ox
+
+Kind = Literal["graph", "dataset", "results", "page"]
+
+
+@dataclass(frozen=True)
+class Format:
+    #: Short name used by `format=` and `--format` (e.g. "turtle", "json").
+    name: str
+    media_type: str
+    extension: str
+    #: "graph": triples; "dataset": quads; "results": SPARQL SELECT/ASK results; "page": HTML.
+    kind: Kind
+    label: str
+    rdflib_name: str | None = None
+    oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None = None
+    #: Other media types that mean the same (e.g. application/json for SPARQL JSON results).
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value, with a charset for textual formats."""
+        if self.media_type.startswith("text/") or self.media_type.endswith(("+json", "+xml")) or (
+            self.media_type in {"application/n-triples", "application/n-quads", "application/trig"}
+        ):
+            return f"{self.media_type}; charset=utf-8"
+        return self.media_type
+
+
+FORMATS: tuple[Format, ...] = (
+    # RDF graphs (CONSTRUCT/DESCRIBE answers, resource descriptions, dumps, uploads)
+    Format("turtle", "text/turtle", "ttl", "graph", "Turtle", "turtle", ox.RdfFormat.TURTLE,
+           ("application/x-turtle",)),
+    Format("ntriples", "application/n-triples", "nt", "graph", "N-Triples", "nt",
+           ox.RdfFormat.N_TRIPLES, ("text/plain",)),
+    Format("jsonld", "application/ld+json", "jsonld", "graph", "JSON-LD", "json-ld",
+           ox.RdfFormat.JSON_LD),
+    Format("rdfxml", "application/rdf+xml", "rdf", "graph", "RDF/XML", "xml",
+           ox.RdfFormat.RDF_XML, ("application/xml",)),
+    # RDF datasets (named graphs kept)
+    Format("trig", "application/trig", "trig", "dataset", "TriG", "trig", ox.RdfFormat.TRIG),
+    Format("nquads", "application/n-quads", "nq", "dataset", "N-Quads", "nquads",
+           ox.RdfFormat.N_QUADS),
+    # SPARQL SELECT/ASK results
+    Format("json", "application/sparql-results+json", "srj", "results", "SPARQL JSON",
+           "json", ox.QueryResultsFormat.JSON, ("application/json",)),
+    Format("xml", "application/sparql-results+xml", "srx", "results", "SPARQL XML", "xml",
+           ox.QueryResultsFormat.XML, ("application/xml", "text/xml")),
+    Format("csv", "text/csv", "csv", "results", "CSV", "csv", ox.QueryResultsFormat.CSV),
+    Format("tsv", "text/tab-separated-values", "tsv", "results", "TSV", "tsv",
+           ox.QueryResultsFormat.TSV),
+    # For people
+    Format("html", "text/html", "html", "page", "HTML", None, None, ("application/xhtml+xml",)),
+)
+
+_BY_NAME = {f.name: f for f in FORMATS}
+# Aliases people type: `format=ttl`, `--format json-ld`, `format=rdf`.
+_BY_NAME.update({f.extension: f for f in FORMATS if f.extension not in _BY_NAME})
+_BY_NAME.update({"json-ld": _BY_NAME["jsonld"], "nt": _BY_NAME["ntriples"],
+                 "rdf+xml": _BY_NAME["rdfxml"], "n-triples": _BY_NAME["ntriples"],
+                 "n-quads": _BY_NAME["nquads"]})
+
+
+def by_name(name: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
+    """The format called `name` (a short name, file extension or media type), if of `kinds`."""
+    key = name.strip().lower()
+    fmt = _BY_NAME.get(key) or by_media_type(key, kinds)
+    if fmt is None or (kinds is not None and fmt.kind not in kinds):
+        return None
+    return fmt
+
+
+def by_media_type(media_type: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
+    """The format for a media type (parameters such as charset are ignored)."""
+    mt = media_type.split(";")[0].strip().lower()
+    for fmt in of_kinds(kinds):
+        if mt == fmt.media_type or mt in fmt.aliases:
+            return fmt
+    return None
+
+
+def by_extension(extension: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
+    ext = extension.lower().lstrip(".")
+    aliases = {"ttl": "ttl", "turtle": "ttl", "n3": "ttl", "owl": "rdf", "xml": "rdf",
+               "json": "jsonld", "nq": "nq", "nt": "nt"}
+    ext = aliases.get(ext, ext)
+    for fmt in of_kinds(kinds):
+        if fmt.extension == ext:
+            return fmt
+    return None
+
+
+def of_kinds(kinds: tuple[Kind, ...] | None) -> tuple[Format, ...]:
+    return tuple(f for f in FORMATS if kinds is None or f.kind in kinds)
+
+
+#: Formats that can be parsed as RDF input (uploads, `serve FILE`, `validate --data`).
+RDF_INPUT_KINDS: tuple[Kind, ...] = ("graph", "dataset")

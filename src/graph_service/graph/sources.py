@@ -1,0 +1,110 @@
+"""Reading RDF from disk or from a request body, with errors a person can act on.
+
+pyoxigraph parses (it is fast and reports line and column); rdflib receives the result when a
+caller needs rdflib's graph model (reasoning, validation, the reference engine).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+from ..config import Settings
+from ..namespace import bind_prefixes
+from . import formats
+from .terms import to_rdflib
+
+
+class RdfSyntaxError(ValueError):
+    """A document that does not parse. `str()` names the document and the parser's position."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.detail = message
+
+
+class UnsupportedFormat(ValueError):
+    """A file extension or media type that names no RDF format the project reads."""
+
+
+def format_for_path(path: Path) -> formats.Format:
+    fmt = formats.by_extension(path.suffix, formats.RDF_INPUT_KINDS)
+    if fmt is None:
+        raise UnsupportedFormat(
+            f"{path}: unknown RDF format for extension {path.suffix!r} "
+            "(use .ttl, .nt, .nq, .trig, .jsonld or .rdf)"
+        )
+    return fmt
+
+
+def parse_quads(
+    data: bytes, fmt: formats.Format, source: str = "<input>", base_iri: str | None = None
+) -> list[ox.Quad]:
+    """Every quad of a document (triples land in the default graph)."""
+    if not isinstance(fmt.oxigraph, ox.RdfFormat):
+        raise UnsupportedFormat(f"{source}: {fmt.media_type} is not an RDF format")
+    try:
+        return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
+                             without_named_graphs=fmt.kind == "graph"))
+    except SyntaxError as exc:
+        raise RdfSyntaxError(source, str(exc)) from None
+    except ValueError as exc:  # e.g. invalid IRIs reported by the parser
+        raise RdfSyntaxError(source, str(exc)) from None
+
+
+def quads_to_dataset(quads: Iterable[ox.Quad]) -> Dataset:
+    ds = Dataset()
+    bind_prefixes(ds)
+    for q in quads:
+        g = to_rdflib(q.graph_name)
+        ctx = ds.graph(g) if g is not None else ds.default_context
+        ctx.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return ds
+
+
+def quads_to_graph(quads: Iterable[ox.Quad], identifier: URIRef | None = None) -> Graph:
+    """All quads as one graph (named graphs merged)."""
+    g = Graph(identifier=identifier)
+    bind_prefixes(g)
+    for q in quads:
+        g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return g
+
+
+def read_graph(path: Path, identifier: URIRef | None = None) -> Graph:
+    """A file as one rdflib graph, its format chosen by extension."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
+    return quads_to_graph(parse_quads(data, format_for_path(path), str(path),
+                                      base_iri=path.resolve().as_uri()), identifier)
+
+
+def read_quads(path: Path) -> list[ox.Quad]:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
+    return parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri())
+
+
+def load_ontology(settings: Settings) -> Graph:
+    from ..namespace import ONTOLOGY_GRAPH
+    return read_graph(settings.ontology_path, ONTOLOGY_GRAPH)
+
+
+def load_facts(settings: Settings) -> Graph:
+    from ..namespace import FACTS_GRAPH
+    return read_graph(settings.data_path, FACTS_GRAPH)
+
+
+def load_shapes(settings: Settings) -> Graph:
+    from ..namespace import SHAPES_GRAPH
+    return read_graph(settings.shapes_path, SHAPES_GRAPH)

@@ -1,0 +1,51 @@
+"""Errors as a client sees them: a status and one message naming the problem, never a trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def problem(status: int, message: str, title: str | None = None) -> Response:
+    """An error response in the form the client reads best: HTML for browsers, else JSON or text."""
+    title = title or _title(status)
+    accept = request.accept_mimetypes
+    best = accept.best_match(["application/json", "text/plain", "text/html"], default="text/plain")
+    if best == "text/html" and accept.quality("text/html") > accept.quality("*/*") / 2:
+        resp = Response(render_template("error.html", status=status, title=title, message=message),
+                        status=status, mimetype="text/html")
+    elif best == "application/json" or "json" in (accept.best or ""):
+        resp = jsonify({"status": status, "title": title, "message": message})
+        resp.status_code = status
+    else:
+        resp = Response(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")
+    return resp
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        resp = problem(exc.code or 500, exc.description or _title(exc.code or 500))
+        # Keep headers such as Allow (405) that werkzeug computed.
+        for key, value in exc.get_headers():
+            if key.lower() != "content-type":
+                resp.headers[key] = value
+        return resp
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return problem(500, InternalServerError.description)
