@@ -1,8 +1,4 @@
-"""`graph-service`: build | validate | reason | query | serve | export | bench.
-
-Each command is a thin layer over the graph (and web) packages; errors are one line on stderr with
-exit code 2 for bad input, never a traceback.
-"""
+"""`graph-service query`: run SPARQL over the built graph and print a table or a results format."""
 
 from __future__ import annotations
 
@@ -11,26 +7,10 @@ from pathlib import Path
 
 import click
 
-from .config import Settings
-from .graph import formats
+from ..config import Settings
+from ..graph import formats
+from . import Failure, load_or_fail, main, one_line
 
-
-class Failure(click.ClickException):
-    """A one-line error on stderr and exit code 2 (bad input)."""
-
-    exit_code = 2
-
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"graph-service: {self.format_message()}", err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="graph-service")
-def main() -> None:
-    """The Liberation Knowledge Graph: build, check, query and serve it."""
-
-
-# --- query -----------------------------------------------------------------------------------
 
 @main.command()
 @click.argument("source", required=False)
@@ -44,19 +24,19 @@ def query(source: str | None, text: str | None, fmt: str, engine: str) -> None:
 
     SOURCE is a .rq file, or `--` followed by the query text: graph-service query -- 'ASK {}'.
     """
-    from .graph.engine import make_engine
-    from .graph.store import load_store
-    from .output import table
+    from ..graph.engine import make_engine
+    from ..graph.store import load_store
+    from ..output import table
 
     sparql = _query_text(source, text)
     settings = Settings.from_env(engine=engine)
-    store = _load(lambda: load_store(settings))
+    store = load_or_fail(lambda: load_store(settings))
     try:
         result = make_engine(engine, store).query(sparql)
     except SyntaxError as exc:
         raise Failure(f"bad query: {exc}") from None
     except Exception as exc:  # rdflib raises ParseException and friends
-        raise Failure(f"query failed: {_one_line(exc)}") from None
+        raise Failure(f"query failed: {one_line(exc)}") from None
     if fmt == "table":
         click.echo(table(result), nl=False)
         return
@@ -85,30 +65,3 @@ def _query_text(source: str | None, text: str | None) -> str:
         raise Failure(f"{path}: not UTF-8 text") from None
 
 
-def _load(loader):  # noqa: ANN001, ANN202 - a small local helper
-    from .graph.sources import RdfSyntaxError, UnsupportedFormat
-
-    try:
-        return loader()
-    except (RdfSyntaxError, UnsupportedFormat) as exc:
-        raise Failure(str(exc)) from None
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
-# --- placeholders, filled in by their issues ---------------------------------------------------
-
-@main.command()
-def build() -> None:
-    """Load, validate and reason over the sources and write the snapshot."""
-    from .graph.build import ensure_snapshot
-
-    settings = Settings.from_env()
-    path = _load(lambda: ensure_snapshot(settings))
-    click.echo(f"snapshot: {path}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
