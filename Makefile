@@ -3,12 +3,12 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test install install-test build lint bench clean
+.PHONY: serve test install install-test build lint bench clean yasgui
 
-serve: install
+serve: install yasgui
 	$(BIN)/graph-service serve
 
-test: install-test
+test: install-test yasgui
 	$(BIN)/python -m pytest
 
 $(BIN)/python:
@@ -27,8 +27,25 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# The query editor at /sparql: YASGUI from npm, copied into the package's static files (no CDN).
+YASGUI_VERSION ?= 4
+YASGUI_STATIC  := src/graph_service/web/static/yasgui
+YASGUI_NPM     := build/npm-yasgui
+
+yasgui: $(YASGUI_STATIC)/yasgui.min.js
+
+$(YASGUI_STATIC)/yasgui.min.js:
+	rm -rf $(YASGUI_NPM) && mkdir -p $(YASGUI_NPM) $(YASGUI_STATIC)
+	cd $(YASGUI_NPM) && npm install --no-audit --no-fund --loglevel=error @zazuko/yasgui@$(YASGUI_VERSION)
+	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/build/yasgui.min.css $(YASGUI_STATIC)/
+	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/package.json $(YASGUI_STATIC)/
+	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(YASGUI_STATIC)/
+
 build: install
 	$(BIN)/graph-service build
+
+bench: install
+	$(BIN)/graph-service bench
 
 lint: install-test
 	$(BIN)/ruff check src tests

@@ -30,6 +30,8 @@ class Settings:
     workers: int = 2
     #: Seconds a query may run before it is stopped.
     query_timeout: float = 10.0
+    #: MiB a query may allocate beyond the serving process's size (0: no cap).
+    query_memory_mb: int = 2048
     #: Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) at most in one answer.
     result_limit: int = 10_000
     max_query_length: int = 100_000

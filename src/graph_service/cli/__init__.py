@@ -26,11 +26,12 @@ def main() -> None:
 
 def load_or_fail(loader):  # noqa: ANN001, ANN202
     """Run a loader, turning unreadable or unparseable RDF into a one-line Failure."""
+    from ..graph.build import BuildError
     from ..graph.sources import RdfSyntaxError, UnsupportedFormat
 
     try:
         return loader()
-    except (RdfSyntaxError, UnsupportedFormat) as exc:
+    except (RdfSyntaxError, UnsupportedFormat, BuildError) as exc:
         raise Failure(str(exc)) from None
 
 
@@ -42,7 +43,7 @@ def one_line(exc: BaseException) -> str:
 
 def _register() -> None:
     # Importing a command module adds its command to `main`.
-    from . import build, query  # noqa: F401  (add each command module here)
+    from . import bench, build, export, query, reason, serve, validate  # noqa: F401  (add each command module here)
 
 
 _register()

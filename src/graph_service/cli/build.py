@@ -1,18 +1,40 @@
-"""`graph-service build`: load -> validate -> reason -> snapshot."""
+"""`graph-service build`: load -> validate -> reason -> snapshot, reused while the sources are unchanged.
+
+Exit status: 0 with a snapshot (built or reused), 1 when the sources fail validation or are
+inconsistent, 2 when a source cannot be read or parsed. On failure the previous snapshot stays.
+"""
 
 from __future__ import annotations
 
 import click
 
 from ..config import Settings
-from . import load_or_fail, main
+from . import Failure, main
 
 
 @main.command()
-def build() -> None:
-    """Load, validate and reason over the sources and write the snapshot."""
-    from ..graph.build import ensure_snapshot
+@click.option("--force", is_flag=True, help="Rebuild even when the sources are unchanged.")
+def build(force: bool) -> None:
+    """Load, validate and reason over the sources and write the snapshot (build/snapshot.nq).
+
+    Prints the triples per named graph and the time each step took. Steps are shown on a
+    terminal as they run (not when stderr is redirected, nor with CI=true).
+    """
+    from ..graph.build import BuildError, build_snapshot, snapshot_path
+    from ..graph.sources import RdfSyntaxError, UnsupportedFormat
 
     settings = Settings.from_env()
-    path = load_or_fail(lambda: ensure_snapshot(settings))
-    click.echo(f"snapshot: {path}")
+    try:
+        result = build_snapshot(settings, force=force)
+    except (RdfSyntaxError, UnsupportedFormat) as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:  # the snapshot directory cannot be written
+        raise Failure(f"{exc.filename or settings.snapshot_dir}: {exc.strerror or exc}") from None
+    except BuildError as exc:
+        if exc.details:
+            click.echo(exc.details, err=True)
+        kept = "the previous snapshot is unchanged" if snapshot_path(settings).exists() else "no snapshot"
+        failure = Failure(f"build failed: {exc}; {kept}")
+        failure.exit_code = 1
+        raise failure from None
+    click.echo(result.summary())

@@ -1,8 +1,17 @@
 """Query engines behind one interface: pyoxigraph serves, rdflib is the reference.
 
-Both see the same dataset: the named graphs of the store, with their union as the default graph.
-Safety (no SERVICE, no FROM that loads documents, time limits) is enforced around the engines,
-not inside them; see `graph.safety` and the executor used by the web layer.
+Both see the same dataset: the named graphs of the store, and as the default graph their union
+(an RDF merge: a triple in two graphs is one triple), unless a query's FROM / FROM NAMED or the
+protocol's default-graph-uri / named-graph-uri choose graphs of the store instead. Nothing is
+ever loaded from elsewhere. Every query is vetted by `graph.safety` first (no SERVICE, no update,
+FROM only naming graphs of the store), so both engines refuse the same things; running queries
+where they can be stopped is the caller's business (`graph.runner`).
+
+Relative IRIs in a query resolve against `base_iri` (the endpoint's URL, as the protocol has it).
+
+Two ways to ask: `query()` gives rows of rdflib terms (for the CLI, tests, pages), `answer()`
+gives the bytes of a chosen format, written from pyoxigraph terms without converting each one to
+rdflib (the endpoint's hot path).
 """
 
 from __future__ import annotations
@@ -12,13 +21,31 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+import rdflib.plugins.sparql
+from pyparsing import ParseException
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.term import Identifier
 
-from . import formats
+from ..namespace import PREFIXES
+from . import formats, safety
+from .results import write_boolean, write_solutions
 from .terms import from_rdflib, to_rdflib
 
+# rdflib would fetch the document a FROM names when the store lacks that graph; never do that.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
 Form = Literal["select", "ask", "graph"]
+_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """An explicit dataset: the graphs (IRIs) merged into the default graph, and the named graphs
+    `GRAPH` may visit. A graph the store does not hold is empty."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -38,81 +65,137 @@ class QueryResult:
 
     def serialize(self, fmt: formats.Format) -> bytes:
         """The answer in a results format (SELECT/ASK) or an RDF format (CONSTRUCT/DESCRIBE)."""
+        check_format(self.form, fmt)
         if self.form == "graph":
-            if not isinstance(fmt.oxigraph, ox.RdfFormat) or fmt.kind == "dataset":
-                raise ValueError(f"{fmt.label} cannot hold the triples of a CONSTRUCT or DESCRIBE")
-            from ..namespace import PREFIXES
-
-            triples = [ox.Triple(*(from_rdflib(t) for t in tr)) for tr in self.triples]
-            prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-            if fmt.oxigraph in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-                return ox.serialize(triples, format=fmt.oxigraph)
-            return ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
-        if not isinstance(fmt.oxigraph, ox.QueryResultsFormat):
-            raise ValueError(f"{fmt.label} cannot hold SELECT or ASK results")
+            return _write_triples([ox.Triple(*(from_rdflib(t) for t in tr)) for tr in self.triples], fmt)
         if self.form == "ask":
-            return ox.QueryBoolean(bool(self.boolean)).serialize(format=fmt.oxigraph)
-        # Serialise through a transient store-free path: pyoxigraph builds solutions from a query,
-        # so we rebuild them as VALUES and let pyoxigraph write every results format the same way.
-        return _solutions_bytes(self.variables, self.rows, fmt.oxigraph)
+            return write_boolean(bool(self.boolean), fmt.oxigraph)
+        rows = ([None if r.get(v) is None else from_rdflib(r[v]) for v in self.variables] for r in self.rows)
+        return write_solutions(self.variables, rows, fmt.oxigraph)
 
 
-def _solutions_bytes(variables: list[str], rows: list[dict[str, Identifier]],
-                     fmt: ox.QueryResultsFormat) -> bytes:
-    from .results import write_solutions
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer, serialised: what the endpoint sends."""
 
-    return write_solutions(variables, rows, fmt)
+    form: Form
+    body: bytes
+    #: Name of the format of `body` (a `formats.Format` name).
+    format: str
+    #: Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK) in `body`.
+    count: int
+    truncated: bool = False
+
+
+class FormatMismatch(ValueError):
+    """The format asked for cannot hold this kind of answer (e.g. CSV for a CONSTRUCT)."""
+
+    def __init__(self, form: Form, label: str | None) -> None:
+        super().__init__(form, label)  # both in args, so the exception survives pickling
+        self.form = form
+        self.label = label
+
+    def __str__(self) -> str:
+        what = "the triples of a CONSTRUCT or DESCRIBE" if self.form == "graph" else \
+            "the results of a SELECT or ASK"
+        if self.label is None:
+            return f"none of the formats the request accepts can hold {what}"
+        return f"{self.label} cannot hold {what}"
+
+
+def check_format(form: Form, fmt: formats.Format | None) -> formats.Format:
+    """`fmt` if it can hold an answer of `form`, else `FormatMismatch`."""
+    wanted = ox.RdfFormat if form == "graph" else ox.QueryResultsFormat
+    if fmt is None or not isinstance(fmt.oxigraph, wanted) or fmt.kind == "dataset":
+        raise FormatMismatch(form, fmt.label if fmt else None)
+    return fmt
 
 
 class Engine(Protocol):
     name: str
+    #: IRIs of the store's named graphs (what FROM and the protocol's parameters may name).
+    graph_names: frozenset[str]
 
-    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, limit: int | None = None) -> QueryResult: ...
+    def query(self, sparql: str, *, dataset: QueryDataset | None = None,
+              limit: int | None = None, base_iri: str | None = None) -> QueryResult: ...
+
+    def answer(self, sparql: str, *, results_format: formats.Format | None,
+               graph_format: formats.Format | None, dataset: QueryDataset | None = None,
+               limit: int | None = None, base_iri: str | None = None) -> Answer: ...
+
+
+def _effective_dataset(sparql: str, dataset: QueryDataset | None,
+                       graph_names: frozenset[str]) -> QueryDataset | None:
+    """Vet the query; the dataset to use (None: the union default graph and every named graph).
+
+    The protocol's dataset replaces the query's FROM clauses (SPARQL 1.1 Protocol 2.1.4), so
+    then FROM may name anything: it is ignored.
+    """
+    shape = safety.vet_query(sparql, allowed_graphs=None if dataset else graph_names)
+    if dataset is None and shape.has_dataset:
+        return QueryDataset(shape.from_graphs, shape.from_named)
+    return dataset
 
 
 class OxigraphEngine:
-    """pyoxigraph over an in-memory store; the union of named graphs is the default graph."""
+    """pyoxigraph over an in-memory store."""
 
     name = "oxigraph"
 
     def __init__(self, store: ox.Store) -> None:
-        self.store = store
+        # A private store whose default graph holds the union of all graphs, deduplicated:
+        # pyoxigraph's own union mode yields a triple once per graph holding it, while the SPARQL
+        # dataset's default graph is a merge (each triple once), as in Jena's union graph.
+        self.store = ox.Store()
+        self.store.extend(store)
+        default = ox.DefaultGraph()
+        self.store.extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                          for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+        self.graph_names = frozenset(g.value for g in self.store.named_graphs())
 
-    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, limit: int | None = None) -> QueryResult:
-        kwargs: dict[str, object] = {}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        answer = self.store.query(sparql, **kwargs)
-        return from_oxigraph(answer, limit)
+    def _run(self, sparql: str, dataset: QueryDataset | None, base_iri: str | None) -> object:
+        dataset = _effective_dataset(sparql, dataset, self.graph_names)
+        kwargs: dict[str, object] = {"base_iri": base_iri}
+        if dataset is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in dict.fromkeys(dataset.default_graphs)]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in dict.fromkeys(dataset.named_graphs)]
+        try:
+            return self.store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise safety.explain_syntax_error(sparql, str(exc)) from None
 
+    def query(self, sparql: str, *, dataset: QueryDataset | None = None,
+              limit: int | None = None, base_iri: str | None = None) -> QueryResult:
+        answer = self._run(sparql, dataset, base_iri)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            sols, truncated = _take(answer, limit)
+            rows = [{v: to_rdflib(t) for v, t in zip(variables, sol, strict=True) if t is not None}
+                    for sol in sols]
+            return QueryResult("select", variables=variables, rows=rows, truncated=truncated)
+        triples, truncated = _take(answer, limit)
+        return QueryResult("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate),
+                                              to_rdflib(t.object)) for t in triples],
+                           truncated=truncated)
 
-def from_oxigraph(answer: object, limit: int | None = None) -> QueryResult:
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        rows: list[dict[str, Identifier]] = []
-        truncated = False
-        for sol in answer:
-            if limit is not None and len(rows) >= limit:
-                truncated = True
-                break
-            rows.append({v: to_rdflib(sol[v]) for v in variables if sol[v] is not None})
-        return QueryResult("select", variables=variables, rows=rows, truncated=truncated)
-    triples = []
-    truncated = False
-    for t in answer:  # QueryTriples
-        if limit is not None and len(triples) >= limit:
-            truncated = True
-            break
-        triples.append((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return QueryResult("graph", triples=triples, truncated=truncated)
+    def answer(self, sparql: str, *, results_format: formats.Format | None,
+               graph_format: formats.Format | None, dataset: QueryDataset | None = None,
+               limit: int | None = None, base_iri: str | None = None) -> Answer:
+        answer = self._run(sparql, dataset, base_iri)
+        if isinstance(answer, ox.QueryBoolean):
+            fmt = check_format("ask", results_format)
+            return Answer("ask", write_boolean(bool(answer), fmt.oxigraph), fmt.name, 1)
+        if isinstance(answer, ox.QuerySolutions):
+            fmt = check_format("select", results_format)
+            variables = [v.value for v in answer.variables]
+            sols, truncated = _take(answer, limit)
+            body = write_solutions(variables, (tuple(s) for s in sols), fmt.oxigraph)
+            return Answer("select", body, fmt.name, len(sols), truncated)
+        fmt = check_format("graph", graph_format)
+        triples, truncated = _take(answer, limit)
+        return Answer("graph", _write_triples(triples, fmt), fmt.name, len(triples), truncated)
 
 
 class RdflibEngine:
@@ -124,31 +207,69 @@ class RdflibEngine:
         self.dataset = Dataset(default_union=True)
         for q in store:
             g = to_rdflib(q.graph_name)
-            ctx = self.dataset.graph(g) if g is not None else self.dataset.default_context
+            ctx = self.dataset.graph(g) if g is not None else self.dataset.default_graph
             ctx.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        self.graph_names = frozenset(g.value for g in store.named_graphs())
 
-    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, limit: int | None = None) -> QueryResult:
-        target: Graph | Dataset = self.dataset
-        if default_graphs:
-            from rdflib import URIRef
-
-            merged = Graph()
-            for g in default_graphs:
-                merged += self.dataset.graph(URIRef(g))
-            target = merged
-        res = target.query(sparql)
+    def query(self, sparql: str, *, dataset: QueryDataset | None = None,
+              limit: int | None = None, base_iri: str | None = None) -> QueryResult:
+        dataset = _effective_dataset(sparql, dataset, self.graph_names)
+        try:
+            prepared = prepareQuery(sparql, base=base_iri)
+        except ParseException as exc:
+            raise safety.explain_syntax_error(sparql, safety.position_message(sparql, exc)) from None
+        except Exception as exc:  # rdflib raises plain exceptions for e.g. undeclared prefixes
+            raise SyntaxError(" ".join(str(exc).split())) from None
+        # The dataset is decided above (FROM included), so rdflib must not apply FROM again.
+        prepared.algebra["datasetClause"] = None
+        res = self._target(dataset).query(prepared)
         if res.type == "ASK":
             return QueryResult("ask", boolean=bool(res.askAnswer))
         if res.type == "SELECT":
             variables = [str(v) for v in res.vars]
-            rows = [{str(k): v for k, v in row.asdict().items() if v is not None} for row in res]
-            truncated = limit is not None and len(rows) > limit
-            return QueryResult("select", variables=variables, rows=rows[:limit] if limit else rows,
-                               truncated=truncated)
-        triples = list(res.graph) if res.graph is not None else []
-        truncated = limit is not None and len(triples) > limit
-        return QueryResult("graph", triples=triples[:limit] if limit else triples, truncated=truncated)
+            rows, truncated = _take(res, limit)
+            return QueryResult("select", variables=variables, truncated=truncated,
+                               rows=[{str(k): v for k, v in row.asdict().items() if v is not None}
+                                     for row in rows])
+        triples, truncated = _take(res.graph if res.graph is not None else (), limit)
+        return QueryResult("graph", triples=list(triples), truncated=truncated)
+
+    def answer(self, sparql: str, *, results_format: formats.Format | None,
+               graph_format: formats.Format | None, dataset: QueryDataset | None = None,
+               limit: int | None = None, base_iri: str | None = None) -> Answer:
+        result = self.query(sparql, dataset=dataset, limit=limit, base_iri=base_iri)
+        fmt = check_format(result.form, graph_format if result.form == "graph" else results_format)
+        count = 1 if result.form == "ask" else len(result)
+        return Answer(result.form, result.serialize(fmt), fmt.name, count, result.truncated)
+
+    def _target(self, dataset: QueryDataset | None) -> Dataset:
+        if dataset is None:
+            return self.dataset
+        chosen = Dataset(default_union=False)
+        for g in dict.fromkeys(dataset.default_graphs):
+            for triple in self.dataset.graph(URIRef(g)):
+                chosen.default_graph.add(triple)
+        for g in dict.fromkeys(dataset.named_graphs):
+            named: Graph = chosen.graph(URIRef(g))
+            for triple in self.dataset.graph(URIRef(g)):
+                named.add(triple)
+        return chosen
+
+
+def _take(items: object, limit: int | None) -> tuple[list, bool]:
+    """At most `limit` items, and whether there were more."""
+    out = []
+    for item in items:  # type: ignore[attr-defined]
+        if limit is not None and len(out) >= limit:
+            return out, True
+        out.append(item)
+    return out, False
+
+
+def _write_triples(triples: list[ox.Triple], fmt: formats.Format) -> bytes:
+    if fmt.oxigraph == ox.RdfFormat.N_TRIPLES:
+        return ox.serialize(triples, format=fmt.oxigraph)
+    return ox.serialize(triples, format=fmt.oxigraph, prefixes=_PREFIXES)
 
 
 ENGINES: dict[str, type] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}

@@ -46,7 +46,7 @@ FORMATS: tuple[Format, ...] = (
     Format("ntriples", "application/n-triples", "nt", "graph", "N-Triples", "nt",
            ox.RdfFormat.N_TRIPLES, ("text/plain",)),
     Format("jsonld", "application/ld+json", "jsonld", "graph", "JSON-LD", "json-ld",
-           ox.RdfFormat.JSON_LD),
+           ox.RdfFormat.JSON_LD, ("application/json",)),
     Format("rdfxml", "application/rdf+xml", "rdf", "graph", "RDF/XML", "xml",
            ox.RdfFormat.RDF_XML, ("application/xml",)),
     # RDF datasets (named graphs kept)

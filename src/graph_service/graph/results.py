@@ -1,7 +1,11 @@
-"""Writing SPARQL SELECT results in the W3C formats (JSON, XML, CSV, TSV) from engine-neutral rows.
+"""Writing SPARQL SELECT results in the W3C formats (JSON, XML, CSV, TSV) from pyoxigraph terms.
 
-The formats are small and fully specified; pyoxigraph writes them when it produced the rows, but
-rows from the reference engine (or cut by the result limit) need this writer.
+pyoxigraph writes these formats itself, but only for a whole `QuerySolutions` iterator; the
+endpoint must stop at the result limit and say so, and the reference engine's rows are not
+pyoxigraph's. So rows are written here, straight from pyoxigraph terms (no rdflib in the hot
+path), following the W3C specifications:
+  JSON https://www.w3.org/TR/sparql11-results-json/   XML https://www.w3.org/TR/rdf-sparql-XMLres/
+  CSV and TSV https://www.w3.org/TR/sparql11-results-csv-tsv/
 """
 
 from __future__ import annotations
@@ -9,17 +13,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = Sequence[Term | None]
 
 
-def write_solutions(variables: list[str], rows: list[dict[str, Identifier]],
-                    fmt: ox.QueryResultsFormat) -> bytes:
+def write_solutions(variables: Sequence[str], rows: Iterable[Row], fmt: ox.QueryResultsFormat) -> bytes:
+    """SELECT results: `rows` hold one term (or None when unbound) per variable, in order."""
     if fmt == ox.QueryResultsFormat.JSON:
         return _json(variables, rows)
     if fmt == ox.QueryResultsFormat.XML:
@@ -31,73 +38,93 @@ def write_solutions(variables: list[str], rows: list[dict[str, Identifier]],
     raise ValueError(f"unsupported results format {fmt}")
 
 
-def _json_term(t: Identifier) -> dict[str, str]:
-    if isinstance(t, URIRef):
-        return {"type": "uri", "value": str(t)}
-    if isinstance(t, BNode):
-        return {"type": "bnode", "value": str(t)}
-    assert isinstance(t, Literal)
-    out = {"type": "literal", "value": str(t)}
-    if t.language:
-        out["xml:lang"] = t.language
-    elif t.datatype is not None and str(t.datatype) != _XSD_STRING:
-        out["datatype"] = str(t.datatype)
-    return out
+def write_boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
+    """ASK results. CSV and TSV define no boolean form; the bare word is what Jena and Oxigraph
+    write."""
+    word = "true" if value else "false"
+    if fmt == ox.QueryResultsFormat.JSON:
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == ox.QueryResultsFormat.XML:
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
+    if fmt in (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV):
+        return word.encode()
+    raise ValueError(f"unsupported results format {fmt}")
 
 
-def _json(variables: list[str], rows: list[dict[str, Identifier]]) -> bytes:
-    doc = {"head": {"vars": variables},
-           "results": {"bindings": [{k: _json_term(v) for k, v in r.items()} for r in rows]}}
-    return json.dumps(doc, ensure_ascii=False).encode()
+def json_term(t: Term) -> dict[str, object]:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": t.value}
+        if t.language:
+            out["xml:lang"] = t.language
+        elif t.datatype.value != _XSD_STRING:
+            out["datatype"] = t.datatype.value
+        return out
+    # RDF 1.2 triple terms, as the SPARQL 1.2 results format writes them
+    return {"type": "triple", "value": {"subject": json_term(t.subject),
+                                         "predicate": json_term(t.predicate),
+                                         "object": json_term(t.object)}}
 
 
-def _xml(variables: list[str], rows: list[dict[str, Identifier]]) -> bytes:
+def _json(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
+    bindings = [{v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                for row in rows]
+    doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _xml_term(t: Term) -> str:
+    if isinstance(t, ox.NamedNode):
+        return f"<uri>{escape(t.value)}</uri>"
+    if isinstance(t, ox.BlankNode):
+        return f"<bnode>{escape(t.value)}</bnode>"
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+        if t.datatype.value != _XSD_STRING:
+            return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+        return f"<literal>{escape(t.value)}</literal>"
+    return (f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}"
+            f"</predicate><object>{_xml_term(t.object)}</object></triple>")
+
+
+def _xml(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
     out += [f"<variable name={quoteattr(v)}/>" for v in variables]
     out.append("</head>\n<results>")
-    for r in rows:
+    for row in rows:
         out.append("<result>")
-        for k, t in r.items():
-            if isinstance(t, URIRef):
-                inner = f"<uri>{escape(str(t))}</uri>"
-            elif isinstance(t, BNode):
-                inner = f"<bnode>{escape(str(t))}</bnode>"
-            else:
-                attrs = ""
-                if t.language:
-                    attrs = f" xml:lang={quoteattr(t.language)}"
-                elif t.datatype is not None and str(t.datatype) != _XSD_STRING:
-                    attrs = f" datatype={quoteattr(str(t.datatype))}"
-                inner = f"<literal{attrs}>{escape(str(t))}</literal>"
-            out.append(f"<binding name={quoteattr(k)}>{inner}</binding>")
+        out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(variables, row, strict=True) if t is not None]
         out.append("</result>")
     out.append("</results>\n</sparql>\n")
     return "\n".join(out).encode()
 
 
-def _csv(variables: list[str], rows: list[dict[str, Identifier]]) -> bytes:
+def _csv_value(t: Term | None) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.BlankNode):
+        return f"_:{t.value}"
+    if isinstance(t, ox.NamedNode | ox.Literal):
+        return t.value
+    return str(t)
+
+
+def _csv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(variables)
-    for r in rows:
-        w.writerow(["_:" + str(r[v]) if isinstance(r.get(v), BNode) else str(r.get(v, ""))
-                    for v in variables])
+    w.writerows([_csv_value(t) for t in row] for row in rows)
     return buf.getvalue().encode()
 
 
-def _tsv_term(t: Identifier | None) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, URIRef):
-        return f"<{t}>"
-    if isinstance(t, BNode):
-        return f"_:{t}"
-    return ox.Literal(str(t), language=t.language).__str__() if t.language else str(
-        ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t))
-    )
-
-
-def _tsv(variables: list[str], rows: list[dict[str, Identifier]]) -> bytes:
+def _tsv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
+    # pyoxigraph's str() of a term is its N-Triples form, which is valid Turtle as TSV requires.
     lines = ["\t".join("?" + v for v in variables)]
-    lines += ["\t".join(_tsv_term(r.get(v)) for v in variables) for r in rows]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
     return ("\n".join(lines) + "\n").encode()

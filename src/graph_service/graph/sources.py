@@ -42,14 +42,20 @@ def format_for_path(path: Path) -> formats.Format:
 
 
 def parse_quads(
-    data: bytes, fmt: formats.Format, source: str = "<input>", base_iri: str | None = None
+    data: bytes, fmt: formats.Format, source: str = "<input>", base_iri: str | None = None,
+    prefixes: dict[str, str] | None = None,
 ) -> list[ox.Quad]:
-    """Every quad of a document (triples land in the default graph)."""
+    """Every quad of a document (triples land in the default graph). `prefixes`, when given,
+    receives the document's prefix declarations (for showing its IRIs as the author wrote them)."""
     if not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not an RDF format")
     try:
-        return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
-                             without_named_graphs=fmt.kind == "graph"))
+        parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
+                          without_named_graphs=fmt.kind == "graph")
+        quads = list(parser)
+        if prefixes is not None:
+            prefixes.update(parser.prefixes)
+        return quads
     except SyntaxError as exc:
         raise RdfSyntaxError(source, str(exc)) from None
     except ValueError as exc:  # e.g. invalid IRIs reported by the parser
@@ -86,13 +92,14 @@ def read_graph(path: Path, identifier: URIRef | None = None) -> Graph:
                                       base_iri=path.resolve().as_uri()), identifier)
 
 
-def read_quads(path: Path) -> list[ox.Quad]:
+def read_quads(path: Path, prefixes: dict[str, str] | None = None) -> list[ox.Quad]:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
-    return parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri())
+    return parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri(),
+                       prefixes=prefixes)
 
 
 def load_ontology(settings: Settings) -> Graph:

@@ -21,7 +21,10 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) 
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == _XSD_STRING else datatype)
+        # normalize=False keeps the document's lexical form ("01", "1"^^xsd:boolean): SHACL
+        # (sh:pattern, sh:hasValue, sh:in) and RDF term equality depend on it.
+        return Literal(term.value, datatype=None if datatype == _XSD_STRING else datatype,
+                       normalize=False)
     if isinstance(term, ox.DefaultGraph):
         return None
     raise TypeError(f"unsupported term {term!r}")

@@ -1,7 +1,172 @@
-"""PLACEHOLDER blueprint: filled in by its issue."""
+"""The dataset as a whole: the home page, its VoID + DCAT description and its dumps.
+
+    GET /                    HTML for people; 303 to /void for RDF clients
+    GET /void[.<ext>]        the description (Turtle by default, HTML for browsers, any RDF format)
+    GET /.well-known/void    the same description (RFC 5785 well-known location, VoID section 7)
+    GET /dumps/liberation.<ext>   nq, trig, jsonld: every named graph; ttl: the asserted facts
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections import Counter
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
+from werkzeug.exceptions import NotFound
+
+from ..graph import dumps, formats, layout, serialize
+from ..graph.describe import labels_of
+from ..graph.formats import Format
+from ..graph.quad_index import QuadSource
+from ..graph.sources import quads_to_graph
+from ..graph.terms import from_rdflib
+from ..graph.void import capital_cities, dataset_iri, describe_dataset
+from ..namespace import FACTS_GRAPH, ONTOLOGY_GRAPH, SD, VOID_GRAPH, bind_prefixes
+from . import service
+from .documents import alternates, cached, check_path, quads, respond, see_other
+from .negotiation import negotiate
+from .urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current, document_format
 
 bp = Blueprint("dataset", __name__)
+
+_HTML = formats.by_name("html")
+
+
+@bp.before_request
+def _refuse_odd_paths() -> None:
+    check_path()
+
+
+@bp.get("/")
+def home() -> Response:
+    fmt = negotiate(NEGOTIATED_KINDS)
+    urls = current()
+    if fmt != _HTML:
+        return see_other(urls.void(fmt))
+    void = description()
+    ds = dataset_iri(service().settings.base_iri)
+    capitals = [(label, urls.href(iri)) for label, iri in cached("capitals", _capitals)]
+    page = render_template("home.html", title=_value(void, ds, DCTERMS.title),
+                           description=_value(void, ds, DCTERMS.description), capitals=capitals,
+                           triples=_value(void, ds, VOID.triples), dumps=urls.dumps())
+    return respond(page, fmt, negotiated=True)
+
+
+def _capitals() -> list[tuple[str, str]]:
+    """(label, IRI) of each capital the data has."""
+    index = quads()
+    cities = capital_cities(_sources(index))
+    labels = labels_of(index, [ox.NamedNode(str(c)) for c in cities])
+    return [(labels.get(ox.NamedNode(str(c)), str(c)), str(c)) for c in cities]
+
+
+# --- VoID -----------------------------------------------------------------------------------
+
+
+@bp.get("/" + layout.VOID)
+@bp.get("/" + layout.VOID + ".<ext>")
+@bp.get("/" + layout.WELL_KNOWN_VOID)
+def void(ext: str | None = None) -> Response:
+    urls = current()
+    fmt = negotiate(NEGOTIATED_KINDS, default=formats.by_name("turtle")) if ext is None else _format(ext)
+    docs = [(f, urls.void(f)) for f in DOCUMENT_FORMATS]
+    if fmt == _HTML:
+        body: str | bytes = render_template("void.html", **_void_page(description()), documents=docs)
+    else:
+        body = cached(f"void.{fmt.name}", lambda: serialize.write(description_quads(), fmt))
+    headers = {"Content-Location": urls.void(fmt)} if ext is None else None
+    return respond(body, fmt, negotiated=ext is None, links=alternates(docs, fmt), headers=headers)
+
+
+def description_quads() -> list[ox.Quad]:
+    """The dataset description: the snapshot's own (its VOID_GRAPH), else one made now (a store
+    of a user's files has none)."""
+    def compute() -> list[ox.Quad]:
+        index = quads()
+        graph = ox.NamedNode(str(VOID_GRAPH))
+        own = list(index.quads_for_pattern(None, None, None, graph))
+        if own:  # in a stable order, each subject's triples together (the snapshot's is arbitrary)
+            return sorted(own, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+        counts = Counter(getattr(q.graph_name, "value", "") for q in index)  # "": the default graph
+        made = describe_dataset(service().settings, dict(counts), sources=_sources(index))
+        return [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), graph)  # type: ignore[arg-type]
+                for s, p, o in sorted(made)]
+
+    return cached("void", compute)
+
+
+def description() -> Graph:
+    return cached("void graph", lambda: quads_to_graph(description_quads(), identifier=VOID_GRAPH))
+
+
+def _sources(store: QuadSource) -> Graph:
+    """What the description is computed from: the asserted facts and the ontology (or, for a
+    store of a user's files, everything)."""
+    quads = [q for g in (FACTS_GRAPH, ONTOLOGY_GRAPH)
+             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))]
+    return quads_to_graph(quads or store)
+
+
+def _void_page(g: Graph) -> dict[str, object]:
+    bind_prefixes(g)
+    ds = next((s for s in g.subjects(RDF.type, VOID.Dataset) if (None, VOID.subset, s) not in g), None)
+    if ds is None:
+        raise NotFound("this store has no dataset description")
+    subsets = sorted(g.objects(ds, VOID.subset), key=str)
+    dists = sorted(g.objects(ds, DCAT.distribution), key=str)
+    publisher = g.value(ds, DCTERMS.publisher)
+    return {
+        "iri": str(ds),
+        "title": _value(g, ds, DCTERMS.title),
+        "description": _value(g, ds, DCTERMS.description),
+        "license": _value(g, ds, DCTERMS.license),
+        "publisher": (_value(g, publisher, FOAF.name) or str(publisher)) if publisher is not None else None,
+        "sources": [(str(s), _value(g, s, DCTERMS.title) or _value(g, s, RDFS.label) or str(s))
+                    for s in sorted(g.objects(ds, DCTERMS.source), key=str)],
+        "endpoint": _value(g, ds, VOID.sparqlEndpoint),
+        "uri_space": _value(g, ds, VOID.uriSpace),
+        "triples": _value(g, ds, VOID.triples),
+        "examples": _labelled(sorted(g.objects(ds, VOID.exampleResource), key=str)),
+        "vocabularies": [str(v) for v in sorted(g.objects(ds, VOID.vocabulary), key=str)],
+        "subsets": [{"iri": str(s), "name": _value(g, s, SD.name), "title": _value(g, s, DCTERMS.title),
+                     "triples": _value(g, s, VOID.triples),
+                     "linkset": (s, RDF.type, VOID.Linkset) in g} for s in subsets],
+        "distributions": [{"url": _value(g, d, DCAT.downloadURL), "title": _value(g, d, DCTERMS.title),
+                           "description": _value(g, d, DCTERMS.description),
+                           "media_type": (_value(g, d, DCAT.mediaType) or "").rsplit("media-types/", 1)[-1]}
+                          for d in dists],
+    }
+
+
+def _labelled(iris: list[URIRef]) -> list[tuple[str, str]]:
+    labels = labels_of(quads(), [ox.NamedNode(str(i)) for i in iris])
+    return [(str(i), labels.get(ox.NamedNode(str(i)), str(i))) for i in iris]
+
+
+def _value(g: Graph, s: object, p: URIRef) -> str | None:
+    v = g.value(s, p) if s is not None else None  # type: ignore[arg-type]
+    return None if v is None else str(v)
+
+
+def _format(ext: str) -> Format:
+    fmt = document_format(ext)
+    if fmt is None:
+        raise NotFound(f"no document with the extension .{ext}; use one of "
+                       + ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS))
+    return fmt
+
+
+# --- Dumps ----------------------------------------------------------------------------------
+
+
+@bp.get("/" + layout.DUMPS + "<filename>")
+def dump(filename: str) -> Response:
+    found = dumps.by_filename(filename)
+    if found is None:
+        raise NotFound(f"no dump called {filename!r}; the dumps are "
+                       + ", ".join(d.filename for d in dumps.DUMPS))
+    body = cached(f"dump.{found.filename}", lambda: dumps.dump_bytes(quads(), found))
+    return respond(body, found.fmt,
+                   headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

@@ -41,14 +41,18 @@ def negotiate(kinds: Sequence[Kind], default: Format | None = None) -> Format:
             )
         return fmt
     accept = request.accept_mimetypes
-    if not accept or accept.best in (None, "*/*") and accept["*/*"] >= max(accept.values(), default=0):
+    if not accept or accept.best in (None, "*/*") and accept["*/*"] >= max((q for _, q in accept), default=0):
         # No Accept header, or one that prefers nothing in particular: the route's default.
         if not accept or accept.quality(default.media_type) > 0:
             return default
     by_type: dict[str, Format] = {}
     ordered = [default] + [f for f in choices if f is not default]
+    # Main media types before aliases, so that a wildcard (text/*) picks a format whose own
+    # type matches it (text/csv), not one that merely has a matching alias (text/xml).
     for f in ordered:
-        for mt in (f.media_type, *f.aliases):
+        by_type.setdefault(f.media_type, f)
+    for f in ordered:
+        for mt in f.aliases:
             by_type.setdefault(mt, f)
     best = accept.best_match(list(by_type))
     if best is None:

@@ -1,7 +1,302 @@
-"""PLACEHOLDER blueprint: filled in by its issue."""
+"""Linked-data dereferencing: resource IRIs answer 303 to their description documents, which
+come as an HTML page or as RDF in every format of the registry; the ontology answers the same way.
+
+    GET /id/<path>            303 See Other -> /doc/<path>.<ext> chosen by Accept (Vary: Accept)
+    GET /doc/<path>.<ext>     the description in one format (ETag, Last-Modified, Link alternates)
+    GET /doc/<path>           the description, negotiated (Vary: Accept, Content-Location)
+    GET /ontology[.<ext>]     the ontology graph, or its HTML reference (terms are /ontology#Term)
+    GET /ontology/<version>   303 to /ontology (the ontology's version IRI)
+    GET /graph/<name>         303 to /void, which describes each named graph
+
+An unknown IRI answers 404 in the format the client asked for; a path no IRI can have (dot
+segments, encoded slashes, NUL, not UTF-8, too long) answers 400 (see `documents.check_path`).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, has_request_context, render_template
+from flask.blueprints import BlueprintSetupState
+from rdflib import URIRef
+from rdflib.namespace import FOAF, RDF, RDFS
+from werkzeug.exceptions import NotFound
+
+from ..graph import formats, layout, serialize
+from ..graph.describe import Description, describe, exists, is_inferred
+from ..graph.formats import Format
+from ..graph.ontology_doc import OntologyDoc, build_reference
+from ..namespace import LIB, ONTOLOGY_GRAPH
+from ..output import short
+from . import service
+from .documents import alternates, cached, check_path, link, quads, respond, see_other
+from .negotiation import negotiate
+from .urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current, document_format
 
 bp = Blueprint("resources", __name__)
+
+_HTML = formats.by_name("html")
+_TYPE = ox.NamedNode(str(RDF.type))
+_LABEL = ox.NamedNode(str(RDFS.label))
+
+
+@bp.app_context_processor
+def _template_globals() -> dict[str, object]:
+    # Every template may link to a resource, a document or a query through the one URL builder.
+    return {"urls": current()} if has_request_context() else {}
+
+
+@bp.before_request
+def _refuse_odd_paths() -> None:
+    check_path()
+
+
+@bp.record_once
+def _load_quads(state: BlueprintSetupState) -> None:
+    # At start-up (in each worker), so the first request does not pay for reading the dataset.
+    with state.app.app_context():
+        quads()
+
+
+# --- Resources and their documents ------------------------------------------------------------------
+
+
+@bp.get("/" + layout.RESOURCE + "<path:rest>")
+def resource(rest: str) -> Response:
+    urls = current()
+    fmt = _negotiate()
+    iri = _known_iri(urls, rest)
+    if iri is None:
+        return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset", fmt)
+    target = urls.document(iri, fmt)
+    resp = see_other(target)
+    resp.headers.add("Link", link(target, "describedby", fmt.media_type))
+    return resp
+
+
+@bp.get("/" + layout.DOCUMENT + "<path:rest>")
+def document(rest: str) -> Response:
+    urls = current()
+    path, fmt = urls.split_document(rest)
+    negotiated = fmt is None
+    if fmt is None:
+        fmt = _negotiate()
+    iri = _known_iri(urls, path)
+    if iri is None:
+        return not_found(f"no resource <{urls.resource_iris(path)[0]}> in this dataset", fmt)
+    d = describe(quads(), iri)
+    body = render_page(d, urls) if fmt == _HTML else _rdf(d, fmt, urls)
+    links = alternates(urls.documents(iri), fmt) + [link(iri, "describes")]
+    headers = {"Content-Location": urls.document(iri, fmt)} if negotiated else None
+    return respond(body, fmt, negotiated=negotiated, links=links, headers=headers)
+
+
+def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
+    """The description with Pubby's document triples: the document's primary topic is the resource."""
+    settings = service().settings
+    doc = ox.NamedNode(settings.base_iri + urls.document(str(d.iri.value), fmt)[len(urls.root) + 1:])
+    meta = [
+        ox.Quad(doc, _TYPE, ox.NamedNode(str(FOAF.Document))),
+        ox.Quad(doc, ox.NamedNode(str(FOAF.primaryTopic)), d.iri),
+        ox.Quad(doc, _LABEL, ox.Literal(f"Description of {d.label(d.iri)}", language="en")),
+    ]
+    return serialize.write(meta + d.quads, fmt)
+
+
+def _known_iri(urls: Urls, rest: str) -> str | None:
+    """The IRI a resource path stands for, if the dataset has it (the configured base first)."""
+    return next((iri for iri in urls.resource_iris(rest) if exists(quads(), iri)), None)
+
+
+def _negotiate() -> Format:
+    return negotiate(NEGOTIATED_KINDS)
+
+
+def not_found(message: str, fmt: Format) -> Response:
+    """404 in the negotiated format: an HTML page, or an RDF document with no triples that says
+    why in a comment (where the syntax has comments), so an RDF client's parser still succeeds."""
+    if fmt.kind == "page":
+        return Response(render_template("error.html", status=404, title="Not Found", message=message),
+                        status=404, mimetype="text/html")
+    body = _empty_document(fmt, f"404 Not Found: {message}")
+    resp = Response(body, status=404, content_type=fmt.content_type)
+    resp.vary.add("Accept")
+    return resp
+
+
+def _empty_document(fmt: Format, message: str) -> bytes:
+    text = " ".join(message.split()).replace("--", "- -")
+    if fmt.name == "jsonld":
+        return b"[]\n"
+    if fmt.name == "rdfxml":
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {_xml_escape(text)} -->\n'
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n').encode()
+    return f"# {text}\n".encode()
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- The HTML page --------------------------------------------------------------------------------
+
+
+@dataclass
+class Value:
+    text: str
+    href: str | None = None
+    inferred: bool = False
+    #: For literals: the language tag or the datatype's short name.
+    note: str | None = None
+    #: A qualified node (time-span, participation...) is shown as a nested table of its facts.
+    facts: list[Fact] = field(default_factory=list)
+    kind: str | None = None
+    quote: str | None = None
+    #: A literal's language, so the page can say so (`<span lang="pl">`).
+    lang: str | None = None
+
+
+@dataclass
+class Fact:
+    property: str
+    property_href: str | None
+    values: list[Value]
+
+    @property
+    def inferred(self) -> bool:
+        return all(v.inferred for v in self.values)
+
+
+def render_page(d: Description, urls: Urls) -> str:
+    """The resource's page: label, kind, facts, links, sources, photographs, formats, a query."""
+    iri = d.iri.value
+    photos = [(urls.href(p.value), d.label(p), d.caption(p), _relations(d, p)) for p in d.photos]
+    # Photographs have their own section; here, every other link.
+    incoming = [(_value(d, q.subject, urls, inferred=is_inferred(q)), d.label(q.predicate),
+                 urls.href(q.predicate.value)) for q in d.incoming() if q.subject not in d.photos]
+    quotes = [(d.quote_text(q), urls.href(q.value) if isinstance(q, ox.NamedNode) else None,
+               _cited(d, q, urls)) for q in d.quotes]
+    return render_template(
+        "resource.html",
+        iri=iri,
+        label=d.label(d.iri),
+        kinds=[d.label(t) for t in d.asserted_types()] or [d.label(t) for t in d.types()[:1]],
+        facts=_facts(d, d.iri, urls, depth=0),
+        incoming=incoming,
+        quotes=[q for q in quotes if q[0]],
+        photos=photos,
+        documents=urls.documents(iri),
+        query_url=urls.sparql(urls.describe_query(iri)),
+        any_inferred=any(is_inferred(q) for q in d.quads),
+    )
+
+
+_FIRST = (str(RDF.type), str(RDFS.label))
+
+
+def _relations(d: Description, photo: ox.NamedNode) -> list[str]:
+    """How a photograph relates to the resource: the asserted links (else the inferred ones)."""
+    links = [q for q in d.quads if q.subject == photo and q.object == d.iri]
+    asserted = [q for q in links if not is_inferred(q)] or links
+    return sorted({d.label(q.predicate) for q in asserted})
+
+
+def _cited(d: Description, quote: ox.NamedNode | ox.BlankNode, urls: Urls) -> list[tuple[str, str]]:
+    """What a quote is quoted from: the documents it links to (the article)."""
+    return [(d.label(q.object), urls.href(q.object.value)) for q in d.outgoing(quote)
+            if isinstance(q.object, ox.NamedNode) and q.predicate != _TYPE]
+
+
+def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth: int) -> list[Fact]:
+    grouped: dict[ox.NamedNode, list[ox.Quad]] = {}
+    for q in d.outgoing(node):
+        if depth > 0 and (q.object == d.iri or q.predicate == _TYPE):
+            continue  # inside a nested table: the way back to the resource, and the kind, shown above
+        grouped.setdefault(q.predicate, []).append(q)
+    facts: list[tuple[int, Fact]] = []
+    for predicate, group in grouped.items():
+        by_object: dict[object, bool] = {}
+        for q in group:  # one value per object, inferred only when no graph asserts it
+            by_object[q.object] = by_object.get(q.object, True) and is_inferred(q)
+        values = [_value(d, o, urls, inferred=inf, depth=depth) for o, inf in by_object.items()]
+        values.sort(key=lambda v: (v.inferred, v.text.lower()))
+        rank = _FIRST.index(predicate.value) if predicate.value in _FIRST else len(_FIRST)
+        facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))
+    facts.sort(key=lambda rf: (rf[0], rf[1].inferred, rf[1].property.lower()))
+    return [f for _, f in facts]
+
+
+def _value(d: Description, term: object, urls: Urls, *, inferred: bool, depth: int = 0) -> Value:
+    if isinstance(term, ox.Literal):
+        note = term.language or (None if term.datatype.value.endswith("#string")
+                                 else short(URIRef(term.datatype.value)))
+        return Value(term.value, inferred=inferred, note=note, lang=term.language)
+    assert isinstance(term, ox.NamedNode | ox.BlankNode)
+    href = urls.href(term.value) if isinstance(term, ox.NamedNode) else None
+    if term in d.quotes:
+        return Value(d.label(term), href, inferred, quote=d.quote_text(term))
+    if term in d.parts and depth < 3:
+        kinds = [d.label(t) for t in d.asserted_types(term)]
+        return Value(d.label(term), href, inferred, kind=", ".join(kinds) or None,
+                     facts=_facts(d, term, urls, depth + 1))
+    return Value(d.label(term), href, inferred)
+
+
+# --- The ontology -------------------------------------------------------------------------------
+
+
+@bp.get("/" + layout.ONTOLOGY)
+@bp.get("/" + layout.ONTOLOGY + ".<ext>")
+def ontology(ext: str | None = None) -> Response:
+    urls = current()
+    fmt = _negotiate() if ext is None else _ontology_format(ext)
+    docs = [(f, urls.ontology(f)) for f in DOCUMENT_FORMATS]
+    links = alternates(docs, fmt)
+    headers = {"Content-Location": urls.ontology(fmt)} if ext is None else None
+    if fmt == _HTML:
+        body: str | bytes = cached(f"ontology.html {urls.root}", lambda: render_template(
+            "ontology.html", doc=reference(), documents=docs))
+    else:
+        graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+        body = cached(f"ontology.{fmt.extension}", lambda: serialize.write(
+            quads().quads_for_pattern(None, None, None, graph), fmt))
+    return respond(body, fmt, negotiated=ext is None, links=links, headers=headers)
+
+
+@bp.get("/" + layout.ONTOLOGY + "/<path:version>")
+def ontology_version(version: str) -> Response:
+    """The ontology's version IRI (`owl:versionIRI`) names the document this service serves."""
+    urls = current()
+    iris = [f"{base}{layout.ONTOLOGY}/{version}" for base in urls.bases]
+    if any(exists(quads(), iri) for iri in iris):
+        return see_other(urls.ontology())
+    return not_found(f"no ontology version <{iris[0]}>", _negotiate())
+
+
+@bp.get("/" + layout.GRAPH + "<path:name>")
+def named_graph(name: str) -> Response:
+    """A named graph's IRI: the dataset description says what it holds and how big it is."""
+    urls = current()
+    for base in urls.bases:
+        try:
+            graph = ox.NamedNode(f"{base}{layout.GRAPH}{name}")
+        except ValueError:  # not an IRI: no graph has that name
+            break
+        # A graph of the store, or one the description names (an empty graph is still named).
+        if quads().contains_named_graph(graph) or exists(quads(), graph.value):
+            return see_other(urls.void())
+    return not_found(f"no named graph <{urls.bases[0]}{layout.GRAPH}{name}>", _negotiate())
+
+
+def _ontology_format(ext: str) -> Format:
+    fmt = document_format(ext)
+    if fmt is None:
+        raise NotFound(f"no ontology document with the extension .{ext}; use one of "
+                       + ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS))
+    return fmt
+
+
+def reference() -> OntologyDoc:
+    return cached("ontology_reference", lambda: build_reference(quads(), str(LIB)))
+

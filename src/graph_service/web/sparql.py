@@ -1,7 +1,334 @@
-"""PLACEHOLDER blueprint: filled in by its issue."""
+"""The SPARQL 1.1 Protocol at /sparql (https://www.w3.org/TR/sparql11-protocol/), read-only.
+
+- Queries by GET `?query=`, POST `application/x-www-form-urlencoded` and POST
+  `application/sparql-query`; `default-graph-uri` / `named-graph-uri` choose graphs of the store
+  (a graph the store lacks is empty, as in Jena Fuseki and Oxigraph; nothing is ever fetched).
+- Results in the format a `format=` parameter names, else the best the Accept header allows
+  (406 when nothing fits); a browser gets an HTML page with the results as a table.
+- `GET /sparql` without a query: the Service Description (RDF), or the query editor for a browser.
+- Updates are refused (403), malformed queries are 400 with the parser's position, SERVICE and
+  FROM naming no graph of the store are 400, oversized requests 413, a query past the time limit
+  503. When the result limit cuts an answer, `X-Result-Truncated: true` says so and
+  `X-Result-Limit` gives the limit.
+
+Queries run in `graph.runner.QueryRunner`: vetted, in a child process that cannot reach the
+network, stopped at the time limit.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_cors import CORS
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    NotAcceptable,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+)
+
+from ..config import Settings
+from ..graph import formats, safety
+from ..graph.engine import Answer, FormatMismatch, QueryDataset
+from ..graph.examples import Example, load_examples
+from ..graph.formats import Format, Kind
+from ..graph.runner import QueryRunner
+from ..graph.sandbox import IsolatedError, QueryTimeout
+from ..graph.service_description import DatasetSummary, describe_service
+from ..graph.store import graph_counts
+from ..namespace import sparql_prologue
+from .errors import problem
+from .negotiation import negotiate
 
 bp = Blueprint("sparql", __name__)
+
+#: Response headers saying that the result limit cut an answer, and what the limit is.
+TRUNCATED_HEADER = "X-Result-Truncated"
+LIMIT_HEADER = "X-Result-Limit"
+
+# Any origin, no credentials (no cookies are used anyway); preflight answered for a day.
+CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "POST", "OPTIONS"],
+     expose_headers=[TRUNCATED_HEADER, LIMIT_HEADER], max_age=86400, vary_header=True)
+
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+# What SPARQL clients mean by `format=` words for CONSTRUCT/DESCRIBE answers (SPARQLWrapper sends
+# format=xml for RDF/XML, format=json for JSON-LD, format=n3 for Turtle).
+_GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": "turtle"}
+
+
+@dataclass
+class Endpoint:
+    """What the endpoint keeps per serving process."""
+
+    settings: Settings
+    runner: QueryRunner
+    summary: DatasetSummary
+    examples: list[Example]
+
+
+@dataclass(frozen=True)
+class Operation:
+    query: str | None
+    dataset: QueryDataset | None
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    service = state.app.extensions["graph_service"]
+    runner = QueryRunner.from_settings(service.settings, service.store)
+    counts = graph_counts(service.store)
+    total = runner.engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
+    state.app.extensions["sparql"] = Endpoint(
+        settings=service.settings,
+        runner=runner,
+        summary=DatasetSummary(int(total), {g: n for g, n in counts.items() if g}),
+        examples=load_examples(service.settings.queries_dir),
+    )
+
+
+def _endpoint() -> Endpoint:
+    return current_app.extensions["sparql"]
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    endpoint = _endpoint()
+    operation = _read_operation(endpoint.settings)
+    if operation.query is None:
+        return _service_description(endpoint)
+    return _answer(endpoint, operation)
+
+
+# --- reading the request ------------------------------------------------------------------------
+
+def _read_operation(settings: Settings) -> Operation:
+    """The query and dataset of a request, per the protocol's three ways of sending a query."""
+    body_query: str | None = None
+    if request.method in ("GET", "HEAD"):
+        fields: MultiDict = request.args
+    elif request.mimetype == _FORM:
+        _require_utf8()
+        fields = CombinedMultiDict([request.args, request.form])
+    elif request.mimetype == _QUERY:
+        _require_utf8()
+        fields = request.args
+        try:
+            body_query = request.get_data(cache=False).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"the query is not valid UTF-8 (byte {exc.start})") from None
+        if "query" in fields:
+            raise BadRequest("a query was sent both in the body and as the query parameter; send one")
+    elif request.mimetype == _UPDATE:
+        raise Forbidden(f"SPARQL Update: {safety.UPDATES_REFUSED}")
+    else:
+        raise UnsupportedMediaType(
+            f"POST a query as {_FORM} (query=...) or as {_QUERY}; "
+            + (f"got {request.mimetype}" if request.mimetype else "the request has no Content-Type")
+        )
+    if "update" in fields:
+        raise Forbidden(f"SPARQL Update: {safety.UPDATES_REFUSED}")
+    queries = fields.getlist("query")
+    if len(queries) > 1:
+        raise BadRequest(f"the request has {len(queries)} query parameters; send exactly one")
+    query = body_query if body_query is not None else (queries[0] if queries else None)
+    if query is None and request.method == "POST":
+        raise BadRequest("no query: send query=... or a body of type application/sparql-query")
+    if query is not None:
+        if not query.strip():
+            raise BadRequest("the query is empty")
+        if len(query) > settings.max_query_length:
+            raise RequestEntityTooLarge(f"the query has {len(query)} characters; the limit is "
+                                        f"{settings.max_query_length}")
+    defaults = tuple(fields.getlist("default-graph-uri"))
+    named = tuple(fields.getlist("named-graph-uri"))
+    return Operation(query, QueryDataset(defaults, named) if defaults or named else None)
+
+
+def _require_utf8() -> None:
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"queries must be encoded as UTF-8, not {charset}")
+
+
+def _format_word() -> str | None:
+    word = request.args.get("format")
+    if word is None and request.mimetype == _FORM:
+        word = request.form.get("format")
+    return word
+
+
+def _choose(kinds: tuple[Kind, ...], words: dict[str, str] | None = None) -> Format | None:
+    """The format for answers of `kinds` (a `format=` word first, then Accept); None if none fits."""
+    word = _format_word()
+    if word:
+        word = word.strip().lower()
+        return formats.by_name((words or {}).get(word, word), kinds)
+    try:
+        return negotiate(kinds)
+    except NotAcceptable:
+        return None
+
+
+# --- answering ----------------------------------------------------------------------------------
+
+def _answer(endpoint: Endpoint, operation: Operation) -> Response:
+    results_format = _choose(("results", "page"))
+    graph_format = _choose(("graph", "page"), _GRAPH_FORMAT_WORDS)
+    if results_format is None and graph_format is None:
+        word = _format_word()
+        raise NotAcceptable(
+            (f"format={word!r} is not offered" if word else "none of the media types in Accept is offered")
+            + "; offered: " + ", ".join(f.media_type for f in formats.of_kinds(("results", "graph", "page")))
+        )
+    as_page = {"results": results_format is not None and results_format.kind == "page",
+               "graph": graph_format is not None and graph_format.kind == "page"}
+    # For a page, the child writes SPARQL JSON / N-Triples and the page is rendered from them.
+    run_results = formats.by_name("json") if as_page["results"] else results_format
+    run_graph = formats.by_name("ntriples") if as_page["graph"] else graph_format
+    html = as_page["results"] or as_page["graph"]
+    try:
+        answer = endpoint.runner.answer(operation.query, results_format=run_results,
+                                        graph_format=run_graph, dataset=operation.dataset,
+                                        base_iri=request.base_url)
+    except (safety.UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError) as exc:
+        status, message = _failure(exc, endpoint.settings)
+        if html:
+            return _page(endpoint, operation.query, error=message, status=status)
+        return problem(status, message)
+    if as_page["graph" if answer.form == "graph" else "results"]:
+        resp = _page(endpoint, operation.query, answer=answer)
+    else:
+        fmt = formats.by_name(answer.format)
+        resp = Response(answer.body, content_type=fmt.content_type)
+    resp.vary.add("Accept")
+    if answer.truncated:
+        resp.headers[TRUNCATED_HEADER] = "true"
+        resp.headers[LIMIT_HEADER] = str(endpoint.runner.result_limit)
+    return resp
+
+
+def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
+    if isinstance(exc, safety.UnsafeQuery):
+        return (403 if safety.UPDATES_REFUSED in str(exc) else 400), str(exc)
+    if isinstance(exc, SyntaxError):
+        return 400, f"malformed query: {exc}"
+    if isinstance(exc, FormatMismatch):
+        return 406, f"{exc}; ask for " + ", ".join(
+            f.media_type for f in formats.of_kinds(("graph",) if exc.form == "graph" else ("results",)))
+    if isinstance(exc, QueryTimeout):
+        return 503, (f"the query was stopped after the time limit of {settings.query_timeout:g} s; "
+                     "narrow it down (more specific patterns, LIMIT)")
+    return 500, f"the query could not be completed: {exc}"
+
+
+def _service_description(endpoint: Endpoint) -> Response:
+    fmt = _choose(("graph", "page"), _GRAPH_FORMAT_WORDS)
+    if fmt is None:
+        raise NotAcceptable("the service description is RDF; ask for "
+                            + ", ".join(f.media_type for f in formats.of_kinds(("graph", "page"))))
+    if fmt.kind == "page":
+        resp = _page(endpoint, None)
+    else:
+        graph = describe_service(url_for("sparql.sparql", _external=True), endpoint.summary,
+                                 "The Liberation Knowledge Graph: SPARQL endpoint")
+        resp = Response(graph.serialize(format=fmt.rdflib_name, encoding="utf-8"),
+                        content_type=fmt.content_type)
+    resp.vary.add("Accept")
+    return resp
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+def _page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
+          error: str | None = None, status: int = 200) -> Response:
+    default_query = sparql_prologue() + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 25\n"
+    editor = {
+        "endpoint": url_for("sparql.sparql", _external=True),
+        "query": query or default_query,
+        "examples": [{"name": e.name, "title": e.title, "query": e.text} for e in endpoint.examples],
+    }
+    html = render_template(
+        "sparql.html", query=query or default_query, has_query=query is not None, error=error,
+        table=_table(answer) if answer is not None else None, answer=answer,
+        summary=endpoint.summary, examples=endpoint.examples, editor=editor,
+        settings=endpoint.settings, limit_header=TRUNCATED_HEADER,
+        result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(("graph",)),
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    kind: str = "literal"
+    note: str = ""
+
+
+def _table(answer: Answer) -> dict[str, object]:
+    """Header and rows of cells for the HTML table (escaped by the template)."""
+    if answer.form == "ask":
+        return {"boolean": json.loads(answer.body)["boolean"]}
+    if answer.form == "graph":
+        triples = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
+        return {"header": ["subject", "predicate", "object"],
+                "rows": [[_cell(t) for t in (tr.subject, tr.predicate, tr.object)] for tr in triples]}
+    doc = json.loads(answer.body)
+    header = doc["head"]["vars"]
+    return {"header": header,
+            "rows": [[_json_cell(b.get(v)) for v in header] for b in doc["results"]["bindings"]]}
+
+
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
+    if isinstance(term, ox.NamedNode):
+        return _iri_cell(term.value)
+    if isinstance(term, ox.BlankNode):
+        return Cell(f"_:{term.value}", kind="bnode")
+    if isinstance(term, ox.Literal):
+        return _literal_cell(term.value, term.language, term.datatype.value)
+    return Cell(str(term), kind="triple")
+
+
+def _json_cell(binding: dict | None) -> Cell:
+    if binding is None:
+        return Cell("")
+    if binding["type"] == "uri":
+        return _iri_cell(binding["value"])
+    if binding["type"] == "bnode":
+        return Cell(f"_:{binding['value']}", kind="bnode")
+    if binding["type"] == "literal":
+        return _literal_cell(binding["value"], binding.get("xml:lang"), binding.get("datatype"))
+    return Cell(json.dumps(binding["value"]), kind="triple")
+
+
+def _iri_cell(iri: str) -> Cell:
+    from rdflib import URIRef
+
+    from ..output import short
+    from .urls import current
+
+    href = current().href(iri)
+    # Only web links become links: a `javascript:` IRI in the data must not be clickable.
+    if not href or not href.startswith(("http://", "https://", "/")):
+        href = None
+    return Cell(short(URIRef(iri)), href=href, kind="iri", note=iri)
+
+
+def _literal_cell(value: str, language: str | None, datatype: str | None) -> Cell:
+    if language:
+        return Cell(value, note=f"@{language}")
+    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+        from rdflib import URIRef
+
+        from ..output import short
+
+        return Cell(value, note=short(URIRef(datatype)))
+    return Cell(value)

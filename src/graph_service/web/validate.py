@@ -1,7 +1,264 @@
-"""PLACEHOLDER blueprint: filled in by its issue."""
+"""SHACL validation over HTTP, and the project's shapes.
+
+    POST /validate         data (and optionally shapes) -> the sh:ValidationReport, 200 either way
+    GET  /validate         an HTML form that posts to /validate
+    GET  /shapes[.<ext>]   the project's shapes: Turtle, JSON-LD, N-Triples, RDF/XML, or an HTML
+                           listing (shape IRIs <base>shapes#Name are anchors of that page)
+
+POST /validate takes the data as the request body (Content-Type: Turtle, N-Triples, JSON-LD or
+RDF/XML), or as the form field or multipart file(s) `data`, with optional `shapes` beside it
+(`data-format` / `shapes-format` name a text field's format, else a file's extension or part type
+does, else Turtle). Without shapes the project's shapes apply. `inference=none|rdfs|owlrl`.
+The report is negotiated (Turtle by default; an HTML summary for browsers) and `X-Conforms`
+says true or false. Users' shapes run under the SPARQL endpoint's rules: their SPARQL may not use
+SERVICE or FROM, and the validation is stopped at `Settings.validation_timeout`.
+
+Bad input never answers 500: 400 for what does not parse or cannot be used (the parser's message
+with line and column), 413 over `Settings.max_request_bytes`, 415 for a format we do not read.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from pathlib import Path, PurePosixPath
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+from rdflib import Graph, URIRef
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+
+from ..graph import formats, layout, serialize, sources
+from ..graph.formats import Format
+from ..graph.shapes import census, describe, project_ontology, project_shapes, value_summary
+from ..graph.terms import from_rdflib
+from ..graph.validation import (
+    INFERENCE_CHOICES,
+    ValidationError,
+    ValidationOutcome,
+    ValidationTimeout,
+    path_text,
+    severity_name,
+    term_name,
+)
+from ..graph.validation import validate as run_validation
+from . import service
+from .errors import problem
+from .negotiation import negotiate
+from .urls import Urls, current
 
 bp = Blueprint("validate", __name__)
+
+#: What a report or the shapes come as: RDF graph formats, and HTML for people.
+OFFERED_KINDS: tuple[formats.Kind, ...] = ("graph", "page")
+#: Formats a request body or an uploaded part may be in.
+INPUT_FORMATS: tuple[Format, ...] = tuple(f for f in formats.of_kinds(("graph",)))
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+_TURTLE = formats.by_name("turtle")
+_HTML = formats.by_name("html")
+
+
+class BadInput(Exception):
+    """A request this service cannot validate; carries the status and the message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@bp.get("/" + layout.VALIDATE)
+def form() -> str:
+    settings = service().settings
+    return render_template("validate.html", inference_choices=INFERENCE_CHOICES,
+                           input_formats=INPUT_FORMATS, limit=settings.max_request_bytes,
+                           timeout=settings.validation_timeout)
+
+
+@bp.post("/" + layout.VALIDATE)
+def validate() -> Response:
+    settings = service().settings
+    try:
+        _check_size(settings.max_request_bytes)
+        # Form fields count against the request limit, not werkzeug's smaller default for fields.
+        request.max_form_memory_size = settings.max_request_bytes
+        fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
+        prefixes: dict[str, str] = {}
+        data, shapes, inference = _inputs(prefixes)
+    except BadInput as exc:
+        return problem(exc.status, str(exc))
+    except RequestEntityTooLarge:
+        return problem(413, _too_large(settings.max_request_bytes))
+    ontology = None
+    if shapes is None:
+        try:
+            shapes, ontology = project_shapes(settings), project_ontology(settings)
+        except sources.RdfSyntaxError as exc:  # the project's own shapes are missing or broken
+            return problem(503, f"the project's shapes are not available: {exc}")
+    try:
+        outcome = run_validation(data, shapes, ontology=ontology, inference=inference, untrusted=True,
+                                 timeout=settings.validation_timeout)
+    except ValidationError as exc:
+        return problem(400, " ".join(str(exc).split()))
+    except ValidationTimeout as exc:
+        return problem(503, f"{exc}; validate less data at once, or simpler shapes")
+    outcome.use_prefixes(prefixes)
+    if fmt == _HTML:
+        body = _report_page(outcome, current())
+    else:
+        body = outcome.serialize(fmt)
+    resp = Response(body, status=200, content_type=fmt.content_type)
+    resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
+    resp.vary.add("Accept")
+    return resp
+
+
+@bp.get("/" + layout.SHAPES)
+@bp.get("/" + layout.SHAPES + ".<ext>")
+def shapes(ext: str | None = None) -> Response:
+    if ext is None:
+        fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
+    else:
+        fmt = formats.by_extension(ext, OFFERED_KINDS)
+        if fmt is None or fmt.extension != ext.lower():
+            raise NotFound(f"no shapes document /{layout.SHAPES}.{ext}; try "
+                           + ", ".join(f".{f.extension}" for f in formats.of_kinds(OFFERED_KINDS)))
+    settings = service().settings
+    try:
+        graph = project_shapes(settings, missing_ok=True)
+    except sources.RdfSyntaxError as exc:
+        return problem(503, f"the project's shapes do not parse: {exc}")
+    if fmt == _HTML:
+        body: bytes | str = _shapes_page(graph, current())
+    elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
+        body = Path(settings.shapes_path).read_bytes()  # as authored: comments and layout kept
+    else:
+        body = serialize.write([ox.Quad(*(from_rdflib(t) for t in triple)) for triple in graph], fmt)
+    resp = Response(body, status=200, content_type=fmt.content_type)
+    if ext is None:
+        resp.vary.add("Accept")
+    resp.add_etag()
+    return resp.make_conditional(request)
+
+
+# --- reading the request ----------------------------------------------------------------------
+
+
+def _check_size(limit: int) -> None:
+    if request.content_length is not None and request.content_length > limit:
+        raise BadInput(413, _too_large(limit))
+
+
+def _too_large(limit: int) -> str:
+    return (f"the request is larger than this service accepts ({limit:,} bytes; "
+            "GRAPH_SERVICE_MAX_REQUEST_BYTES sets the limit)")
+
+
+def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, str]:
+    """The data graph, the shapes graph (None: the project's) and the inference option; the
+    documents' prefix declarations go to `prefixes`."""
+    if request.mimetype in _FORMS:
+        data = _part("data", prefixes)
+        shapes = _part("shapes", prefixes)
+        inference = request.form.get("inference") or request.args.get("inference") or "none"
+    else:
+        if not request.mimetype:
+            raise BadInput(415, "no Content-Type: send the data as " + _supported()
+                           + ", or as a form (multipart/form-data or application/x-www-form-urlencoded)")
+        fmt = formats.by_media_type(request.mimetype, ("graph",))
+        if fmt is None:
+            raise BadInput(415, f"{request.mimetype} is not a format this service reads; send "
+                           + _supported() + ", or a form")
+        body = request.get_data(cache=False)
+        data = sources.quads_to_graph(_parse(body, fmt, "data", prefixes)) if body else None
+        shapes = None
+        inference = request.args.get("inference") or "none"
+    if data is None:
+        raise BadInput(400, "no data to validate: send RDF as the request body, or as the form "
+                            "field or file `data`")
+    if inference not in INFERENCE_CHOICES:
+        raise BadInput(400, f"inference={inference!r} is not offered; use one of "
+                            + ", ".join(INFERENCE_CHOICES))
+    return data, shapes, inference
+
+
+def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
+    """The form's files and text field `name` as one graph (like several --data files); None when
+    all are absent or blank."""
+    explicit = (request.form.get(f"{name}-format") or "").strip()
+    quads = []
+    for upload in request.files.getlist(name):
+        if not upload.filename:  # what browsers send for "no file chosen"
+            continue
+        fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename, upload.mimetype)
+        quads += _parse(upload.read(), fmt, f"{name} ({upload.filename})", prefixes)
+    text = request.form.get(name, "")
+    if text.strip():
+        fmt = _named_format(explicit, name) if explicit else _TURTLE
+        quads += _parse(text.encode("utf-8"), fmt, name, prefixes)
+    return sources.quads_to_graph(quads) if quads else None
+
+
+def _named_format(value: str, part: str) -> Format:
+    fmt = formats.by_name(value, ("graph",))
+    if fmt is None:
+        raise BadInput(415, f"{part}-format={value!r} is not a format this service reads; use "
+                       + ", ".join(f.name for f in INPUT_FORMATS))
+    return fmt
+
+
+def _upload_format(filename: str, mimetype: str | None) -> Format:
+    """An upload's format: from its file name's extension, else its part's Content-Type, else
+    Turtle (what a text editor saves without saying)."""
+    suffix = PurePosixPath(filename).suffix
+    by_extension = formats.by_extension(suffix, ("graph",)) if suffix else None
+    if by_extension is not None:
+        return by_extension
+    if mimetype and mimetype not in ("application/octet-stream", "text/plain"):
+        by_type = formats.by_media_type(mimetype, ("graph",))
+        if by_type is None:
+            raise BadInput(415, f"{filename}: {mimetype} is not a format this service reads; send "
+                           + _supported())
+        return by_type
+    return _TURTLE
+
+
+def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> list[ox.Quad]:
+    try:
+        return sources.parse_quads(body, fmt, source, prefixes=prefixes)
+    except sources.RdfSyntaxError as exc:
+        raise BadInput(400, str(exc)) from None
+    except sources.UnsupportedFormat as exc:
+        raise BadInput(415, str(exc)) from None
+
+
+def _supported() -> str:
+    return ", ".join(f"{f.label} ({f.media_type})" for f in INPUT_FORMATS)
+
+
+# --- answering ----------------------------------------------------------------------------------
+
+
+def _report_page(outcome: ValidationOutcome, urls: Urls) -> str:
+    report_turtle = outcome.serialize(_TURTLE).decode("utf-8")
+    return render_template("validate_report.html", outcome=outcome, groups=outcome.groups(),
+                           report_turtle=report_turtle, name=lambda t: term_name(outcome.report, t),
+                           path=lambda p: path_text(outcome.report, p), severity=severity_name,
+                           href=lambda t: _href(urls, t))
+
+
+def _shapes_page(graph: Graph, urls: Urls) -> str:
+    infos = describe(graph)
+    return render_template("shapes.html", shapes=infos, census=census(graph), count=len(graph),
+                           anchor=lambda node: _anchor(urls, node),
+                           name=lambda t: term_name(graph, t), path=lambda p: path_text(graph, p),
+                           summary=lambda t: value_summary(graph, t), severity=severity_name,
+                           href=lambda t: _href(urls, t))
+
+
+def _anchor(urls: Urls, node: object) -> str | None:
+    """The fragment a shape IRI is dereferenced to on /shapes (`<base>shapes#Name` -> `Name`)."""
+    path = urls.local_path(str(node))
+    prefix = f"/{layout.SHAPES}#"
+    return path[len(prefix):] if path and path.startswith(prefix) and len(path) > len(prefix) else None
+
+
+def _href(urls: Urls, term: object) -> str | None:
+    return urls.href(str(term)) if isinstance(term, URIRef) else None

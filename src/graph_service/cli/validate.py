@@ -1,0 +1,87 @@
+"""`graph-service validate`: SHACL validation of the project's data, or of anyone's data and shapes.
+
+Exit status: 0 when the data conforms, 1 when it does not, 2 for bad input (an unreadable or
+unparseable file, unusable shapes, a refused SPARQL constraint, the time limit).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from ..config import Settings
+from ..graph.validation import INFERENCE_CHOICES
+from . import Failure, load_or_fail, main, one_line
+
+#: --format choices and their names in the formats registry.
+REPORT_FORMATS = {"text": None, "turtle": "turtle", "json-ld": "jsonld"}
+
+
+@main.command()
+@click.option("--data", "data_files", multiple=True, metavar="FILE",
+              help="RDF to validate (repeatable; default: the project's data).")
+@click.option("--shapes", "shapes_files", multiple=True, metavar="FILE",
+              help="SHACL shapes (repeatable; default: the project's shapes).")
+@click.option("--inference", type=click.Choice(INFERENCE_CHOICES), default="none", show_default=True,
+              help="Expand the data first: RDFS or OWL 2 RL closure.")
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text",
+              show_default=True, help="text: a summary grouped by shape; turtle, json-ld: the full report.")
+def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], inference: str, fmt: str) -> None:
+    """Validate RDF data against SHACL shapes (SHACL Core and SHACL-SPARQL).
+
+    Without files, the project's data is validated with the project's shapes. A user's files are
+    treated like uploads to the service: their SPARQL constraints may not use SERVICE or FROM, and
+    the validation stops after GRAPH_SERVICE_VALIDATION_TIMEOUT seconds.
+    """
+    from ..graph import formats, sources
+    from ..graph.shapes import project_ontology
+    from ..graph.validation import ValidationError, ValidationTimeout
+    from ..graph.validation import validate as run_validation
+
+    _quiet_libraries()
+    settings = Settings.from_env()
+    prefixes: dict[str, str] = {}
+    data = _read(data_files, prefixes) if data_files else load_or_fail(lambda: sources.load_facts(settings))
+    shapes = _read(shapes_files, prefixes) if shapes_files else None
+    # The project's shapes bring the project's ontology themselves; the project's data needs it too.
+    ontology = project_ontology(settings) if not data_files and shapes_files else None
+    untrusted = bool(data_files or shapes_files)
+    try:
+        outcome = load_or_fail(lambda: run_validation(
+            data, shapes, ontology=ontology, inference=inference, untrusted=untrusted,
+            timeout=settings.validation_timeout if untrusted else None))
+    except (ValidationError, ValidationTimeout) as exc:
+        raise Failure(one_line(exc)) from None
+    outcome.use_prefixes(prefixes)
+    target = REPORT_FORMATS[fmt]
+    if target is None:
+        click.echo(outcome.text(), nl=False)
+    else:
+        registered = formats.by_name(target)
+        assert registered is not None
+        sys.stdout.buffer.write(outcome.serialize(registered))
+        sys.stdout.buffer.flush()
+    sys.exit(0 if outcome.conforms else 1)
+
+
+def _read(paths: tuple[str, ...], prefixes: dict[str, str]):  # noqa: ANN202 - an rdflib Graph
+    """The files merged into one graph (blank nodes stay apart per file); their prefix
+    declarations go to `prefixes`."""
+    from ..graph import sources
+
+    quads = []
+    for path in paths:
+        quads.extend(load_or_fail(lambda p=path: sources.read_quads(Path(p), prefixes)))
+    return sources.quads_to_graph(quads)
+
+
+def _quiet_libraries() -> None:
+    # rdflib logs a traceback for every ill-typed literal ("aldi"^^xsd:integer), which SHACL reports
+    # as a result; pySHACL logs its own diagnostics to stderr. stderr is for our one-line errors.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    logging.getLogger("pyshacl-validate").disabled = True
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"rdflib\.")

@@ -1,0 +1,71 @@
+"""Whole-dataset dumps: what an external triple store loads (`graph-service export`, `/dumps/...`).
+
+Dataset formats (N-Quads, TriG, JSON-LD) hold every named graph, so a store that loads them can
+still tell asserted facts from inferred ones. Turtle has no graphs, so its dump holds the
+asserted facts only: the union would mix the OWL closure and the shapes into the facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ..namespace import FACTS_GRAPH
+from . import formats, layout, serialize
+from .quad_index import QuadSource
+
+
+@dataclass(frozen=True)
+class Dump:
+    fmt: formats.Format
+    #: True: every named graph; False: the asserted facts only.
+    all_graphs: bool
+    description: str
+
+    @property
+    def filename(self) -> str:
+        return f"{layout.DUMP_STEM}.{self.fmt.extension}"
+
+    @property
+    def path(self) -> str:
+        """The dump's path relative to the base IRI (and to the service's root)."""
+        return layout.DUMPS + self.filename
+
+
+def _dump(name: str, all_graphs: bool, description: str) -> Dump:
+    fmt = formats.by_name(name)
+    assert fmt is not None, name
+    return Dump(fmt, all_graphs, description)
+
+
+DUMPS: tuple[Dump, ...] = (
+    _dump("nquads", True, "every named graph: ontology, facts, inferred triples, shapes, description"),
+    _dump("trig", True, "every named graph, in TriG"),
+    _dump("jsonld", True, "every named graph, in JSON-LD (one @graph per named graph)"),
+    _dump("turtle", False, "the asserted facts only (no ontology, inferences or shapes)"),
+)
+
+
+def by_format(name: str) -> Dump | None:
+    """The dump in the format called `name` (short name, extension or media type)."""
+    fmt = formats.by_name(name)
+    return next((d for d in DUMPS if d.fmt == fmt), None)
+
+
+def by_filename(filename: str) -> Dump | None:
+    return next((d for d in DUMPS if d.filename == filename), None)
+
+
+def dump_quads(store: QuadSource, dump: Dump) -> list[ox.Quad]:
+    if dump.all_graphs:
+        return list(store)
+    facts = list(store.quads_for_pattern(None, None, None, ox.NamedNode(str(FACTS_GRAPH))))
+    if facts:
+        return facts
+    # A store of a user's own files (`serve FILE`) has no facts graph: its default graph is the data.
+    return list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def dump_bytes(store: QuadSource, dump: Dump) -> bytes:
+    return serialize.write(dump_quads(store, dump), dump.fmt, named_graphs=dump.all_graphs)

@@ -1,0 +1,41 @@
+"""The example queries (`queries/*.rq`): each file's leading `#` comment lines are its title."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Example:
+    #: The file's stem, e.g. "liberations-by-date".
+    name: str
+    #: The first comment line (or the name when the file has none).
+    title: str
+    #: Further leading comment lines.
+    description: str
+    text: str
+    path: Path
+
+
+def load_examples(*dirs: Path) -> list[Example]:
+    """Every `.rq` file in `dirs` (missing folders are skipped), sorted by file name per folder."""
+    return [read_example(p) for d in dirs if Path(d).is_dir() for p in sorted(Path(d).glob("*.rq"))]
+
+
+def read_example(path: Path) -> Example:
+    text = path.read_text(encoding="utf-8")
+    comments = list(_leading_comments(text.splitlines()))
+    title = comments[0] if comments else path.stem.replace("-", " ").replace("_", " ")
+    return Example(path.stem, title, " ".join(comments[1:]), text, path)
+
+
+def _leading_comments(lines: Iterable[str]) -> Iterable[str]:
+    for line in lines:
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            return
+        comment = stripped.lstrip("#").strip()
+        if comment:
+            yield comment

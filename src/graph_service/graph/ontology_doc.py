@@ -1,0 +1,262 @@
+"""The ontology as a reference for people: every class, property and concept with its label,
+definition, place in the hierarchy, domain and range, alignments and how much the data uses it.
+
+Generated from the ontology graph itself, so the reference never drifts from the ontology.
+Usage counts come from the facts and the inferred graph: a class counts its instances (a
+superclass counts those of its subclasses through the inferred types), a property the distinct
+resources that use it as subject.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from ..namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, ONTOLOGY_GRAPH
+from .quad_index import QuadSource
+from .sources import quads_to_graph
+
+#: Property characteristics shown, in this order.
+CHARACTERISTICS: tuple[tuple[URIRef, str], ...] = (
+    (OWL.TransitiveProperty, "transitive"),
+    (OWL.SymmetricProperty, "symmetric"),
+    (OWL.FunctionalProperty, "functional"),
+    (OWL.InverseFunctionalProperty, "inverse functional"),
+    (OWL.AsymmetricProperty, "asymmetric"),
+    (OWL.IrreflexiveProperty, "irreflexive"),
+)
+_PROPERTY_KINDS: tuple[tuple[URIRef, str], ...] = (
+    (OWL.ObjectProperty, "object property"),
+    (OWL.DatatypeProperty, "datatype property"),
+    (OWL.AnnotationProperty, "annotation property"),
+    (RDF.Property, "property"),
+)
+
+
+@dataclass
+class TermDoc:
+    iri: URIRef
+    #: The fragment of the term's IRI: the HTML anchor, so `/ontology#Term` lands on it.
+    anchor: str
+    kind: str
+    label: str
+    definition: str | None = None
+    comment: str | None = None
+    #: Named super-terms in the ontology's namespace, and aligned ones outside it.
+    parents: list[URIRef] = field(default_factory=list)
+    alignments: list[URIRef] = field(default_factory=list)
+    children: list[URIRef] = field(default_factory=list)
+    equivalents: list[URIRef] = field(default_factory=list)
+    disjoint: list[URIRef] = field(default_factory=list)
+    domain: list[URIRef] = field(default_factory=list)
+    range: list[URIRef] = field(default_factory=list)
+    inverse: list[URIRef] = field(default_factory=list)
+    chains: list[list[URIRef]] = field(default_factory=list)
+    characteristics: list[str] = field(default_factory=list)
+    #: Concepts: their scheme and broader concepts; schemes: their concepts.
+    schemes: list[URIRef] = field(default_factory=list)
+    members: list[URIRef] = field(default_factory=list)
+    #: Resources that use the term (instances of a class, subjects of a property, users of a concept).
+    usage: int = 0
+
+    @property
+    def hierarchy(self) -> tuple[str, str]:
+        """What the term's parents and children are called."""
+        if self.kind == "class":
+            return "Subclass of", "Subclasses"
+        if self.kind.startswith("concept"):
+            return "Broader", "Narrower"
+        return "Subproperty of", "Subproperties"
+
+
+@dataclass
+class OntologyDoc:
+    iri: URIRef | None
+    title: str
+    description: str | None
+    version: str | None
+    license: URIRef | None
+    namespace: str
+    classes: list[TermDoc]
+    properties: list[TermDoc]
+    schemes: list[TermDoc]
+    concepts: list[TermDoc]
+    #: Any other term of the namespace (individuals), so every ontology IRI has an anchor.
+    others: list[TermDoc]
+    labels: dict[URIRef, str]
+
+    @property
+    def terms(self) -> list[TermDoc]:
+        return self.classes + self.properties + self.schemes + self.concepts + self.others
+
+    def label(self, iri: URIRef) -> str:
+        return self.labels.get(iri) or _short(iri)
+
+
+def ontology_graph(store: QuadSource) -> Graph:
+    return quads_to_graph(store.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH))),
+                          identifier=ONTOLOGY_GRAPH)
+
+
+def build_reference(store: QuadSource, namespace: str = str(LIB)) -> OntologyDoc:
+    """The reference of the ontology in the store's ontology graph."""
+    g = ontology_graph(store)
+    usage = _usage(store)
+    labels = {s: str(o) for s, o in _best_labels(g).items()}
+
+    onto = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
+    title = _first(g, onto, DCTERMS.title, RDFS.label) if onto is not None else None
+
+    def own(iri: object) -> bool:
+        return isinstance(iri, URIRef) and str(iri).startswith(namespace) and str(iri) != namespace
+
+    def term(iri: URIRef, kind: str) -> TermDoc:
+        t = TermDoc(iri=iri, anchor=str(iri)[len(namespace):], kind=kind, label=labels.get(iri, _short(iri)),
+                    definition=_first(g, iri, SKOS.definition), comment=_first(g, iri, RDFS.comment),
+                    usage=usage.get(iri, 0))
+        t.equivalents = _sorted(_objects(g, iri, OWL.equivalentClass, OWL.equivalentProperty))
+        t.disjoint = _sorted(_objects(g, iri, OWL.disjointWith) + _subjects(g, OWL.disjointWith, iri))
+        return t
+
+    classes: list[TermDoc] = []
+    class_iris = {c for c in g.subjects(RDF.type, OWL.Class) if own(c)} | {
+        c for c in g.subjects(RDF.type, RDFS.Class) if own(c)}
+    for c in class_iris:
+        t = term(c, "class")
+        supers = _named(g.objects(c, RDFS.subClassOf))
+        t.parents = _sorted(s for s in supers if own(s))
+        t.alignments = _sorted(s for s in supers if not own(s))
+        t.children = _sorted(s for s in _named(g.subjects(RDFS.subClassOf, c)) if own(s))
+        t.disjoint = _sorted(set(t.disjoint) | _all_disjoint(g, c))
+        classes.append(t)
+
+    properties: list[TermDoc] = []
+    seen: set[URIRef] = set()
+    for kind_iri, kind in _PROPERTY_KINDS:
+        for p in g.subjects(RDF.type, kind_iri):
+            if not own(p) or p in seen:
+                continue
+            seen.add(p)
+            t = term(p, kind)
+            supers = _named(g.objects(p, RDFS.subPropertyOf))
+            t.parents = _sorted(s for s in supers if own(s))
+            t.alignments = _sorted(s for s in supers if not own(s))
+            t.children = _sorted(s for s in _named(g.subjects(RDFS.subPropertyOf, p)) if own(s))
+            t.domain = _sorted(_named(g.objects(p, RDFS.domain)))
+            t.range = _sorted(_named(g.objects(p, RDFS.range)))
+            t.inverse = _sorted(_objects(g, p, OWL.inverseOf) + _subjects(g, OWL.inverseOf, p))
+            t.characteristics = [name for c, name in CHARACTERISTICS if (p, RDF.type, c) in g]
+            t.chains = [_list(g, chain) for chain in g.objects(p, OWL.propertyChainAxiom)]
+            properties.append(t)
+
+    schemes: list[TermDoc] = []
+    for s in g.subjects(RDF.type, SKOS.ConceptScheme):
+        if own(s):
+            t = term(s, "concept scheme")
+            t.members = _sorted(c for c in _named(g.subjects(SKOS.inScheme, s)) if own(c))
+            schemes.append(t)
+    concepts: list[TermDoc] = []
+    for c in set(g.subjects(RDF.type, SKOS.Concept)):
+        if own(c) and c not in class_iris:
+            t = term(c, "concept")
+            t.schemes = _sorted(_named(g.objects(c, SKOS.inScheme)))
+            t.parents = _sorted(_named(g.objects(c, SKOS.broader)))
+            t.children = _sorted(_named(g.subjects(SKOS.broader, c)))
+            t.alignments = _sorted(_objects(g, c, SKOS.exactMatch, SKOS.closeMatch))
+            types = [x for x in _named(g.objects(c, RDF.type)) if own(x)]
+            if types:
+                t.kind = "concept (" + ", ".join(labels.get(x, _short(x)) for x in sorted(types)) + ")"
+            concepts.append(t)
+
+    listed = {t.iri for t in classes + properties + schemes + concepts}
+    others = [term(s, "individual") for s in {s for s in g.subjects() if own(s)} - listed]
+
+    by_label = lambda t: (t.label.lower(), str(t.iri))  # noqa: E731
+    return OntologyDoc(
+        iri=onto if isinstance(onto, URIRef) else None,
+        title=title or "Ontology",
+        description=_first(g, onto, DCTERMS.description, SKOS.definition, RDFS.comment) if onto else None,
+        version=_first(g, onto, OWL.versionInfo) if onto else None,
+        license=next(_named(g.objects(onto, DCTERMS.license)).__iter__(), None) if onto else None,
+        namespace=namespace,
+        classes=sorted(classes, key=by_label),
+        properties=sorted(properties, key=by_label),
+        schemes=sorted(schemes, key=by_label),
+        concepts=sorted(concepts, key=lambda t: ([str(s) for s in t.schemes], by_label(t))),
+        others=sorted(others, key=by_label),
+        labels=labels,
+    )
+
+
+def _usage(store: QuadSource) -> Counter[URIRef]:
+    """Distinct resources per class (instances), per property (subjects) and per concept (users)."""
+    users: dict[URIRef, set[str]] = defaultdict(set)
+    for graph in (FACTS_GRAPH, INFERRED_GRAPH):
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
+            subject = str(q.subject)
+            users[URIRef(q.predicate.value)].add(subject)
+            if isinstance(q.object, ox.NamedNode):
+                # For rdf:type the object is a class; otherwise it may be a concept (a role, a kind).
+                users[URIRef(q.object.value)].add(subject)
+    return Counter({iri: len(s) for iri, s in users.items()})
+
+
+def _best_labels(g: Graph) -> dict[URIRef, Literal]:
+    labels: dict[URIRef, Literal] = {}
+    for p in (SKOS.prefLabel, RDFS.label):
+        for s, o in g.subject_objects(p):
+            if isinstance(s, URIRef) and isinstance(o, Literal) and o.language in (None, "en"):
+                labels[s] = o
+    return labels
+
+
+def _first(g: Graph, s: object, *predicates: URIRef) -> str | None:
+    for p in predicates:
+        values = sorted(g.objects(s, p), key=lambda o: (getattr(o, "language", None) not in (None, "en"),
+                                                        str(o)))
+        if values:
+            return str(values[0])
+    return None
+
+
+def _objects(g: Graph, s: URIRef, *predicates: URIRef) -> list[URIRef]:
+    return [o for p in predicates for o in g.objects(s, p) if isinstance(o, URIRef)]
+
+
+def _subjects(g: Graph, p: URIRef, o: URIRef) -> list[URIRef]:
+    return [s for s in g.subjects(p, o) if isinstance(s, URIRef)]
+
+
+def _named(values: object) -> list[URIRef]:
+    return [v for v in values if isinstance(v, URIRef)]  # type: ignore[attr-defined]
+
+
+def _sorted(values: object) -> list[URIRef]:
+    return sorted(set(values))  # type: ignore[arg-type]
+
+
+def _list(g: Graph, head: object) -> list[URIRef]:
+    from rdflib.collection import Collection
+
+    return [v for v in Collection(g, head) if isinstance(v, URIRef)]
+
+
+def _all_disjoint(g: Graph, cls: URIRef) -> set[URIRef]:
+    """Classes declared disjoint with `cls` through an owl:AllDisjointClasses axiom."""
+    found: set[URIRef] = set()
+    for axiom in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        for members in g.objects(axiom, OWL.members):
+            names = _list(g, members)
+            if cls in names:
+                found |= set(names) - {cls}
+    return found
+
+
+def _short(iri: URIRef) -> str:
+    from ..output import short
+
+    return short(iri)

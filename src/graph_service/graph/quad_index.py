@@ -1,0 +1,84 @@
+"""The dataset's quads exactly as written, indexed for what descriptions and dumps look up.
+
+pyoxigraph's store canonicalises literals as it stores them (measured with 0.5.13):
+`"22"^^xsd:nonNegativeInteger` comes back as `"22"^^xsd:integer`, `"022"^^xsd:integer` as
+`"22"`, `"1"^^xsd:boolean` as `"true"`, `"1.50"^^xsd:decimal` as `"1.5"`. That is fine for
+answering queries but not for documents that claim to hold the asserted triples, nor for dumps
+another store loads. So resource descriptions, the ontology reference and the dumps read this
+index, built from the same files as the store with pyoxigraph's parser, which keeps every term
+as written. A few thousand quads cost a few milliseconds and a few megabytes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from ..config import Settings
+from . import build, sources
+
+Subject = ox.NamedNode | ox.BlankNode
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+class QuadSource(Protocol):
+    """What descriptions and dumps need of a store: pattern lookups and iteration."""
+
+    def quads_for_pattern(self, subject: Subject | None, predicate: ox.NamedNode | None,
+                          object: Object | None, graph_name: GraphName | None = None,
+                          ) -> Iterator[ox.Quad]: ...
+
+    def __iter__(self) -> Iterator[ox.Quad]: ...
+
+
+class QuadIndex:
+    """Quads in memory, indexed by subject, object and graph; the order of the input is kept."""
+
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        self._quads: list[ox.Quad] = list(dict.fromkeys(quads))
+        self._by_subject: dict[Subject, list[ox.Quad]] = defaultdict(list)
+        self._by_object: dict[Object, list[ox.Quad]] = defaultdict(list)
+        self._by_graph: dict[GraphName, list[ox.Quad]] = defaultdict(list)
+        for q in self._quads:
+            self._by_subject[q.subject].append(q)
+            self._by_object[q.object].append(q)
+            self._by_graph[q.graph_name].append(q)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(self._quads)
+
+    def __len__(self) -> int:
+        return len(self._quads)
+
+    def quads_for_pattern(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+                          object: Object | None = None, graph_name: GraphName | None = None,
+                          ) -> Iterator[ox.Quad]:
+        """Like `pyoxigraph.Store.quads_for_pattern`: None matches anything."""
+        if subject is not None:
+            candidates = self._by_subject.get(subject, [])
+        elif object is not None:
+            candidates = self._by_object.get(object, [])
+        elif graph_name is not None:
+            candidates = self._by_graph.get(graph_name, [])
+        else:
+            candidates = self._quads
+        return (q for q in candidates
+                if (subject is None or q.subject == subject)
+                and (predicate is None or q.predicate == predicate)
+                and (object is None or q.object == object)
+                and (graph_name is None or q.graph_name == graph_name))
+
+    def contains_named_graph(self, graph_name: ox.NamedNode | ox.BlankNode) -> bool:
+        return bool(self._by_graph.get(graph_name))
+
+
+def load_index(settings: Settings) -> QuadIndex:
+    """The quads of the files `graph.store.load_store` serves: the snapshot, or `serve` FILEs."""
+    if settings.serve_files:
+        return QuadIndex(q for path in settings.serve_files for q in sources.read_quads(Path(path)))
+    return QuadIndex(sources.read_quads(build.ensure_snapshot(settings)))

@@ -1,0 +1,537 @@
+"""OWL 2 RL reasoning: what the ontology and the facts imply, kept apart from what they assert.
+
+    closure = compute_closure(ontology, facts)   # one owlrl run over ontology + facts
+    check_consistency(closure)                   # raises Inconsistency naming the triples
+    inferred, dropped = select_inferred(closure) # derived triples worth serving
+    reason(ontology, facts)                      # the three at once: the inferred graph
+
+The closure is owlrl's OWL 2 RL rule set (no axiomatic triples, no datatype axioms), computed
+once; everything else reads that one result, because owlrl is the slow part of a build.
+
+Noise filter (`NOISE_RULES`, version `FILTER_VERSION`)
+------------------------------------------------------
+A derived triple is served in the inferred graph unless one of these rules drops it (the first
+rule that matches names the reason; the build records how many each rule dropped):
+
+``literal-subject``
+    A literal as subject (owlrl's ``"Paris" owl:sameAs "Paris"``, ``"1944-08-25"^^xsd:date a
+    xsd:date``). Not RDF 1.1 at all, and no N-Quads file can hold it.
+``reasoner-report``
+    owlrl's own error-message nodes (``[] a err:ErrorMessage``); inconsistencies are reported by
+    `check_consistency` instead, and an inconsistent closure is never served.
+``reflexive``
+    ``x owl:sameAs x``, ``C rdfs:subClassOf C``, ``C owl:equivalentClass C``,
+    ``p rdfs:subPropertyOf p``, ``p owl:equivalentProperty p``: true of everything.
+``built-in-vocabulary``
+    Anything said about a term of RDF, RDFS, OWL or XSD themselves (``xsd:date a rdfs:Datatype``,
+    ``rdfs:label a owl:AnnotationProperty``, ``owl:Nothing rdfs:subClassOf lib:Event``): axioms of
+    the languages, the same in every dataset.
+``owl-thing``
+    ``x a owl:Thing``, ``C rdfs:subClassOf owl:Thing``, ``p rdfs:domain owl:Thing``,
+    ``p rdfs:range owl:Thing``: every individual is a thing.
+``anonymous-class``
+    Class and property axioms with a blank node on either side, and ``x a _:b``: anonymous class
+    expressions (restrictions, lists) are the ontology's machinery, not something to query.
+``derived-domain-range``
+    ``rdfs:domain`` and ``rdfs:range`` widened to superclasses or inherited from super-properties
+    (``lib:takenAt rdfs:domain prov:Entity``): the ontology states each exactly once, and the
+    types they give individuals are served anyway.
+
+What stays: every new type of an individual (``id:event/liberation-of-paris a crm:E5_Event``),
+every new property value (inverses, transitive ``lib:partOf``, property chains, super-properties
+such as ``sem:hasPlace``), and the closure of the class and property hierarchies
+(``lib:Liberation rdfs:subClassOf sem:Event``), so a query can walk it without property paths.
+
+Two kinds of noise are never materialised at all: reflexive ``owl:sameAs`` and literal-subject
+triples are over a quarter of what owlrl adds and feed no rule whose conclusion is kept, so the
+closure skips them, which about halves its time on the project's graph. The filter still names
+them, so the rules hold for any closure.
+
+Consistency (`check_consistency`)
+---------------------------------
+The build stops with `Inconsistency`, whose message names each offending triple, says whether it
+is asserted or inferred and, for an inferred one, the asserted triple it follows from:
+
+``nothing``
+    A member of ``owl:Nothing``.
+``disjoint-classes``
+    An individual in two classes declared disjoint (``owl:disjointWith``,
+    ``owl:AllDisjointClasses``, ``owl:complementOf``): a person that is a unit, an event that is
+    a place.
+``functional``
+    A functional property with two different values for one subject (two different literal
+    values, or two different IRIs); an inverse-functional property with one value for two
+    different subjects.
+``distinct-merged``
+    Any other rule (``owl:hasKey``, a max-cardinality restriction) concluding that two different
+    IRIs are ``owl:sameAs`` (the closure declines the merge; see below).
+``ill-typed-literal``
+    A literal whose text is not a value of its datatype (``"1944-13-45"^^xsd:date``).
+``owlrl``
+    Whatever else owlrl reports (irreflexive, asymmetric or disjoint properties,
+    ``owl:sameAs`` together with ``owl:differentFrom`` ...), in owlrl's words.
+
+Unique name assumption: OWL itself lets two IRIs name the same thing, so for it a functional
+property with two IRI values merely means the two are ``owl:sameAs``. This project names each
+thing by exactly one IRI under ``id/`` (and links out with ``lib:wikidata``, not ``owl:sameAs``),
+so two different IRIs are two different things unless the sources state ``owl:sameAs`` between
+them. The closure therefore never merges two IRIs the sources do not merge, and such a merge is
+reported as an inconsistency. Blank nodes have no names, so a blank node may still be merged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from owlrl import DatatypeHandling, DeductiveClosure, OWLRL_Semantics
+from owlrl.Namespaces import ERRNS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
+
+from ..namespace import INFERRED_GRAPH, PREFIXES, bind_prefixes
+
+#: Part of the snapshot's cache key: change it when the rules below change what is served.
+FILTER_VERSION = "1"
+
+Triple = tuple[Node, Node, Node]
+
+# ----------------------------------------------------------------------------------------------
+# The closure
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Closure:
+    """One owlrl run: the asserted triples (ontology and facts) and everything they imply."""
+
+    asserted: frozenset[Triple]
+    #: The asserted triples and the derived ones together.
+    graph: Graph
+    #: owlrl's own inconsistency messages.
+    reasoner_errors: tuple[str, ...] = ()
+    #: Pairs of IRIs some rule would have made owl:sameAs, kept apart (unique name assumption).
+    blocked_merges: frozenset[frozenset[Node]] = frozenset()
+    seconds: float = 0.0
+
+    def derived(self) -> Iterator[Triple]:
+        """The triples of the closure that are not asserted."""
+        return (t for t in self.graph if t not in self.asserted)
+
+    def is_asserted(self, triple: Triple) -> bool:
+        return triple in self.asserted
+
+
+class _Sameness:
+    """Which IRIs the sources say are owl:sameAs (directly or through a chain): a union-find."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self._parent: dict[Node, Node] = {}
+        for a, p, b in triples:
+            if p == OWL.sameAs and isinstance(a, URIRef) and isinstance(b, URIRef):
+                self._parent[self.find(a)] = self.find(b)
+
+    def find(self, x: Node) -> Node:
+        root = x
+        while self._parent.get(root, root) != root:
+            root = self._parent[root]
+        self._parent[x] = root
+        return root
+
+    def same(self, a: Node, b: Node) -> bool:
+        return a == b or self.find(a) == self.find(b)
+
+
+_SAME_AS = OWL.sameAs
+
+
+class _Rules(OWLRL_Semantics):
+    """owlrl's OWL 2 RL rules with the unique name assumption, minus conclusions that are pure cost.
+
+    `store_triple` is owlrl's single entry point for every conclusion, so this is where a
+    conclusion can be declined: literal-subject and reflexive owl:sameAs triples (noise, see the
+    module docstring), and owl:sameAs between two IRIs the sources keep apart (recorded, then
+    reported as an inconsistency).
+    """
+
+    def __init__(self, graph: Graph, sameness: _Sameness,
+                 on_cycle: Callable[[int, int], None] | None) -> None:
+        super().__init__(graph, False, False)  # no axiomatic triples, no datatype axioms
+        self._sameness = sameness
+        self._on_cycle = on_cycle
+        self._cycle = 0
+        self.blocked: set[frozenset[Node]] = set()
+
+    def store_triple(self, t: Triple) -> None:
+        s, p, o = t
+        if isinstance(s, Literal):
+            return
+        if p == _SAME_AS:  # (rdflib's OWL.sameAs is a slow attribute lookup; this runs 10^5 times)
+            if s == o:
+                return
+            if isinstance(s, URIRef) and isinstance(o, URIRef) and not self._sameness.same(s, o):
+                self.blocked.add(frozenset((s, o)))
+                return
+        super().store_triple(t)
+
+    def rules(self, t: Triple, cycle_num: int) -> None:
+        if cycle_num != self._cycle:
+            self._cycle = cycle_num
+            if self._on_cycle is not None:
+                self._on_cycle(cycle_num, len(self.graph))
+        super().rules(t, cycle_num)
+
+
+def compute_closure(ontology: Graph, facts: Graph, *,
+                    on_cycle: Callable[[int, int], None] | None = None) -> Closure:
+    """The OWL 2 RL closure of ontology + facts (one owlrl run; seconds, not milliseconds).
+
+    `on_cycle(cycle, triples)` is called as each round of rule applications starts.
+    """
+    graph = Graph()
+    bind_prefixes(graph)
+    graph += ontology
+    graph += facts
+    asserted = frozenset(graph)
+    rules = _Rules(graph, _Sameness(asserted), on_cycle)
+    started = time.perf_counter()
+    # owlrl checks literals against their datatypes with its own lexical conversions, switched on
+    # around the run exactly as its DeductiveClosure.expand does (they are process-wide).
+    switch = not DeductiveClosure.improved_datatype_generic
+    if switch:
+        DatatypeHandling.use_Alt_lexical_conversions()
+    try:
+        rules.closure()
+    finally:
+        if switch:
+            DatatypeHandling.use_RDFLib_lexical_conversions()
+    return Closure(asserted=asserted, graph=graph, reasoner_errors=tuple(rules.error_messages),
+                   blocked_merges=frozenset(rules.blocked),
+                   seconds=time.perf_counter() - started)
+
+
+# ----------------------------------------------------------------------------------------------
+# The noise filter
+# ----------------------------------------------------------------------------------------------
+
+_W3C_VOCABULARIES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
+_REFLEXIVE_PREDICATES = frozenset({OWL.sameAs, RDFS.subClassOf, OWL.equivalentClass,
+                                   RDFS.subPropertyOf, OWL.equivalentProperty})
+_THING_PREDICATES = frozenset({RDF.type, RDFS.subClassOf, RDFS.domain, RDFS.range})
+_AXIOM_PREDICATES = frozenset({RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf,
+                               OWL.equivalentProperty, RDFS.domain, RDFS.range, OWL.disjointWith,
+                               OWL.complementOf, OWL.inverseOf})
+
+
+@dataclass(frozen=True)
+class NoiseRule:
+    name: str
+    description: str
+    matches: Callable[[Node, Node, Node], bool] = field(repr=False)
+
+
+NOISE_RULES: tuple[NoiseRule, ...] = (
+    NoiseRule("literal-subject", "a literal as subject",
+              lambda s, p, o: isinstance(s, Literal)),
+    NoiseRule("reasoner-report", "owlrl's error-message nodes",
+              lambda s, p, o: p == ERRNS.error or (p == RDF.type and o == ERRNS.ErrorMessage)),
+    NoiseRule("reflexive", "sameAs, subClassOf, equivalentClass, subPropertyOf, equivalentProperty "
+              "of a term with itself",
+              lambda s, p, o: s == o and p in _REFLEXIVE_PREDICATES),
+    NoiseRule("built-in-vocabulary", "statements about RDF, RDFS, OWL and XSD terms",
+              lambda s, p, o: isinstance(s, URIRef) and str(s).startswith(_W3C_VOCABULARIES)),
+    NoiseRule("owl-thing", "type, subclass, domain or range owl:Thing",
+              lambda s, p, o: o == OWL.Thing and p in _THING_PREDICATES),
+    NoiseRule("anonymous-class", "axioms about blank-node class expressions",
+              lambda s, p, o: (p in _AXIOM_PREDICATES and (isinstance(s, BNode) or isinstance(o, BNode)))
+              or (p == RDF.type and isinstance(o, BNode))),
+    NoiseRule("derived-domain-range", "rdfs:domain or rdfs:range not stated by the ontology",
+              lambda s, p, o: p in (RDFS.domain, RDFS.range)),
+)
+
+
+def noise_rule(triple: Triple) -> str | None:
+    """The name of the first noise rule that drops `triple` (a derived one: the rules judge what
+    the reasoner adds, not what the sources say), or None when it is worth serving."""
+    s, p, o = triple
+    for rule in NOISE_RULES:
+        if rule.matches(s, p, o):
+            return rule.name
+    return None
+
+
+def select_inferred(closure: Closure) -> tuple[Graph, Counter[str]]:
+    """The inferred graph (derived triples minus noise) and how many each noise rule dropped."""
+    inferred = Graph(identifier=INFERRED_GRAPH)
+    bind_prefixes(inferred)
+    dropped: Counter[str] = Counter()
+    for triple in closure.derived():
+        rule = noise_rule(triple)
+        if rule is None:
+            inferred.add(triple)
+        else:
+            dropped[rule] += 1
+    return inferred, dropped
+
+
+# ----------------------------------------------------------------------------------------------
+# Consistency
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason the sources are inconsistent."""
+
+    kind: str
+    message: str
+    triples: tuple[Triple, ...] = ()
+
+
+class Inconsistency(ValueError):
+    """The ontology and the facts contradict each other. `str()` names every offending triple."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        n = len(findings)
+        lines = [f"the ontology and the facts are inconsistent ({n} problem{'s' if n != 1 else ''}):"]
+        lines += [f"- {f.message}" for f in findings]
+        super().__init__("\n".join(lines))
+
+    def summary(self) -> str:
+        """One line: the count and the first problem."""
+        n = len(self.findings)
+        more = f" (and {n - 1} more)" if n > 1 else ""
+        return f"inconsistent sources: {self.findings[0].message}{more}"
+
+
+# owlrl messages for the clashes reported here with the triples named (its wording, as of 7.6).
+_COVERED_OWLRL_MESSAGES = ("Disjoint classes ", "Violation of complementarity ",
+                           "Lexical value of the literal ")
+_COVERED_OWLRL_SUFFIXES = ("is defined of type 'Nothing'",)
+
+
+def check_consistency(closure: Closure) -> None:
+    """Raise `Inconsistency` when the closure contains a contradiction (see the module docstring)."""
+    findings = find_inconsistencies(closure)
+    if findings:
+        raise Inconsistency(findings)
+
+
+def find_inconsistencies(closure: Closure) -> list[Finding]:
+    g = closure.graph
+    findings: list[Finding] = []
+
+    nothing = sorted(set(g.subjects(RDF.type, OWL.Nothing)), key=str)
+    for x in nothing:
+        t = (x, RDF.type, OWL.Nothing)
+        findings.append(Finding("nothing", f"{show(x)} is a member of owl:Nothing, which has no members: "
+                                f"{_account(closure, t)}", (t,)))
+
+    # The owl:sameAs merges the closure declined (see _Rules) are reported as the clash that asked
+    # for them where there is one; since they were never made, nothing follows from them.
+    explained: set[frozenset[Node]] = set()
+    for finding, values in _functional_clashes(closure):
+        findings.append(finding)
+        explained.update(frozenset(pair) for pair in combinations(values, 2))
+
+    for pair in sorted(closure.blocked_merges - explained, key=lambda p: sorted(map(str, p))):
+        a, b = sorted(pair, key=str)
+        findings.append(Finding(
+            "distinct-merged", f"the OWL rules would make {show(a)} and {show(b)} the same (owl:sameAs), "
+            "but distinct IRIs name distinct things here; state owl:sameAs in the sources if they are one",
+            ((a, OWL.sameAs, b),)))
+
+    # A member of owl:Nothing is a member of every class (owl:Nothing is a subclass of each): its
+    # disjointness clashes follow from the one reported above.
+    for c1, c2, axiom in _disjoint_pairs(g):
+        for x in sorted(set(g.subjects(RDF.type, c1)) & set(g.subjects(RDF.type, c2)), key=str):
+            if x in nothing:
+                continue
+            t1, t2 = (x, RDF.type, c1), (x, RDF.type, c2)
+            findings.append(Finding(
+                "disjoint-classes", f"{show(x)} is both {show(c1)} and {show(c2)}, which are disjoint "
+                f"({axiom}): {_account(closure, t1)}; {_account(closure, t2)}", (t1, t2)))
+
+    for t in sorted((t for t in closure.asserted if isinstance(t[2], Literal) and t[2].ill_typed),
+                    key=lambda t: tuple(map(str, t))):
+        lit = t[2]
+        findings.append(Finding("ill-typed-literal", f"{show(lit)} is not a valid {show(lit.datatype)}: "
+                                f"{show_triple(t)}", (t,)))
+
+    for message in closure.reasoner_errors:
+        if message.startswith(_COVERED_OWLRL_MESSAGES) or message.endswith(_COVERED_OWLRL_SUFFIXES):
+            continue
+        findings.append(Finding("owlrl", f"owlrl reports: {message}"))
+    return findings
+
+
+def _functional_clashes(closure: Closure) -> Iterator[tuple[Finding, list[Node]]]:
+    g = closure.graph
+    sameness = _Sameness(closure.asserted)
+    for p in sorted(set(g.subjects(RDF.type, OWL.FunctionalProperty)), key=str):
+        values: dict[Node, list[Node]] = defaultdict(list)
+        for x, y in g.subject_objects(p):
+            values[x].append(y)
+        for x, ys in sorted(values.items(), key=lambda kv: str(kv[0])):
+            distinct = _distinct_values(ys, sameness)
+            if len(distinct) > 1:
+                triples = tuple((x, p, y) for y in distinct)
+                yield Finding("functional", f"{show(p)} is functional, but {show(x)} has {len(distinct)} "
+                              f"different values: " + "; ".join(_account(closure, t) for t in triples),
+                              triples), distinct
+    for p in sorted(set(g.subjects(RDF.type, OWL.InverseFunctionalProperty)), key=str):
+        subjects: dict[Node, list[Node]] = defaultdict(list)
+        for x, y in g.subject_objects(p):
+            subjects[y].append(x)
+        for y, xs in sorted(subjects.items(), key=lambda kv: str(kv[0])):
+            distinct = _distinct_values(xs, sameness)
+            if len(distinct) > 1:
+                triples = tuple((x, p, y) for x in distinct)
+                yield Finding("functional", f"{show(p)} is inverse-functional, but {len(distinct)} different "
+                              f"subjects have the value {show(y)}: "
+                              + "; ".join(_account(closure, t) for t in triples), triples), distinct
+
+
+def _distinct_values(values: list[Node], sameness: _Sameness) -> list[Node]:
+    """One representative of each value that is certainly different from the others.
+
+    Literals differ when their values differ (so "1"^^xsd:integer is "01"^^xsd:integer); IRIs
+    differ unless the sources say owl:sameAs; a blank node may be anything, so it never clashes.
+    """
+    kept: list[Node] = []
+    for v in sorted(set(values), key=str):
+        if isinstance(v, BNode):
+            continue
+        if isinstance(v, Literal):
+            if any(isinstance(k, Literal) and _same_literal(k, v) for k in kept):
+                continue
+        elif any(isinstance(k, URIRef) and sameness.same(k, v) for k in kept):
+            continue
+        kept.append(v)
+    return kept
+
+
+def _same_literal(a: Literal, b: Literal) -> bool:
+    try:
+        return bool(a.eq(b))
+    except (TypeError, ValueError):  # values rdflib cannot compare: compare the terms
+        return a == b
+
+
+def _disjoint_pairs(g: Graph) -> list[tuple[Node, Node, str]]:
+    pairs: dict[frozenset[Node], str] = {}
+    for c1, c2 in g.subject_objects(OWL.disjointWith):
+        pairs.setdefault(frozenset((c1, c2)), f"{show(c1)} owl:disjointWith {show(c2)}")
+    for c1, c2 in g.subject_objects(OWL.complementOf):
+        pairs.setdefault(frozenset((c1, c2)), f"{show(c1)} owl:complementOf {show(c2)}")
+    for axiom in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        for members in g.objects(axiom, OWL.members):
+            for c1, c2 in combinations(list(g.items(members)), 2):
+                pairs.setdefault(frozenset((c1, c2)), "owl:AllDisjointClasses")
+    ordered = [tuple(sorted(pair, key=str)) for pair in pairs]
+    return sorted(((c1, c2, pairs[frozenset((c1, c2))]) for c1, c2 in ordered if c1 != c2),
+                  key=lambda x: (str(x[0]), str(x[1])))
+
+
+# ----------------------------------------------------------------------------------------------
+# Explaining a triple: asserted, or inferred from which asserted triple
+# ----------------------------------------------------------------------------------------------
+
+
+def _account(closure: Closure, t: Triple) -> str:
+    if closure.is_asserted(t):
+        return f"{show_triple(t)} [asserted]"
+    origin = _origin(closure, t)
+    if origin is None:
+        return f"{show_triple(t)} [inferred]"
+    return f"{show_triple(t)} [inferred from {show_triple(origin)}]"
+
+
+def _origin(closure: Closure, t: Triple, depth: int = 4) -> Triple | None:
+    """An asserted triple `t` follows from by class, domain, range, inverse or sub-property axioms.
+
+    A breadth-first walk back through those rules; None when `t` needs more than one premise
+    (transitivity, property chains) or more than `depth` steps.
+    """
+    frontier, seen = [t], {t}
+    for _ in range(depth):
+        nxt: list[Triple] = []
+        for u in frontier:
+            for premise in _premises(closure.graph, u):
+                if premise in seen:
+                    continue
+                if closure.is_asserted(premise):
+                    return premise
+                seen.add(premise)
+                nxt.append(premise)
+        frontier = nxt
+    return None
+
+
+def _premises(g: Graph, t: Triple) -> Iterator[Triple]:
+    s, p, o = t
+    if p == RDF.type:
+        for c in g.objects(s, RDF.type):
+            if c != o and ((c, RDFS.subClassOf, o) in g or (c, OWL.equivalentClass, o) in g
+                           or (o, OWL.equivalentClass, c) in g):
+                yield (s, RDF.type, c)
+        for q, v in g.predicate_objects(s):
+            if (q, RDFS.domain, o) in g:
+                yield (s, q, v)
+        for v, q in g.subject_predicates(s):
+            if (q, RDFS.range, o) in g:
+                yield (v, q, s)
+        return
+    for q in set(g.objects(p, OWL.inverseOf)) | set(g.subjects(OWL.inverseOf, p)):
+        if (o, q, s) in g:
+            yield (o, q, s)
+    for q in set(g.subjects(RDFS.subPropertyOf, p)) | set(g.objects(p, OWL.equivalentProperty)):
+        if q != p and (s, q, o) in g:
+            yield (s, q, o)
+
+
+# ----------------------------------------------------------------------------------------------
+# Showing terms to people
+# ----------------------------------------------------------------------------------------------
+
+_NAMESPACES = Graph().namespace_manager
+for _prefix, _ns in PREFIXES.items():
+    _NAMESPACES.bind(_prefix, URIRef(str(_ns)), override=True, replace=True)
+_BY_LENGTH = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
+
+
+def show(term: Node) -> str:
+    """A term as a person reads it in a message: prefixed names where a prefix fits."""
+    if isinstance(term, URIRef):
+        iri = str(term)
+        for ns, prefix in _BY_LENGTH:
+            local = iri[len(ns):]
+            if iri.startswith(ns) and local and all(c.isalnum() or c in "-_./" for c in local):
+                return f"{prefix}:{local}"
+        return f"<{iri}>"
+    if isinstance(term, Literal):
+        return term.n3(_NAMESPACES)
+    return term.n3()
+
+
+def show_triple(t: Triple) -> str:
+    return " ".join(show(x) for x in t)
+
+
+# ----------------------------------------------------------------------------------------------
+# All together
+# ----------------------------------------------------------------------------------------------
+
+
+def reason(ontology: Graph, facts: Graph) -> Graph:
+    """The inferred graph: the OWL 2 RL closure of ontology + facts, minus what they assert, minus
+    noise. Raises `Inconsistency` when the two contradict each other."""
+    closure = compute_closure(ontology, facts)
+    check_consistency(closure)
+    inferred, _dropped = select_inferred(closure)
+    return inferred

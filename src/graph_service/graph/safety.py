@@ -1,0 +1,162 @@
+"""What a user's SPARQL may do here: read the store, nothing else.
+
+Refused before anything runs: SPARQL Update (the service is read-only), SERVICE (a query must not
+reach the network) and FROM / FROM NAMED naming a graph that is not in the store (a query must not
+read documents). Decisions come from rdflib's SPARQL parser, so a keyword in a comment, a string or
+an IRI neither triggers nor hides a refusal.
+
+rdflib's parser costs 10-30 ms, far more than pyoxigraph takes to answer most queries, so
+`vet_query` first looks for the words themselves: a text in which neither "service" nor "from"
+occurs anywhere (after SPARQL's \\u escapes are expanded) cannot hold either clause and needs no
+parse. Updates need no such check on that path because the engines only ever run the *query*
+grammar, in which an update is a syntax error; `explain_syntax_error` then says it was an update.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+UPDATES_REFUSED = "updates are not offered by this read-only endpoint"
+
+
+class UnsafeQuery(ValueError):
+    """A query this service will not run; `str()` says why, for the person who wrote it."""
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What the safety checks learnt about a query."""
+
+    #: IRIs of FROM clauses (the query's own default graph), in order.
+    from_graphs: tuple[str, ...] = ()
+    #: IRIs of FROM NAMED clauses.
+    from_named: tuple[str, ...] = ()
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.from_graphs or self.from_named)
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_RISKY = re.compile(r"service|from", re.IGNORECASE)
+
+
+def check_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> None:
+    """Raise `UnsafeQuery` for an update, a SERVICE anywhere (subqueries, EXISTS, ...), or a
+    FROM / FROM NAMED naming a graph outside `allowed_graphs` (when given); `SyntaxError`, with the
+    line and column, for text that is not SPARQL."""
+    _check_dataset(inspect_query(sparql), allowed_graphs)
+
+
+def vet_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> QueryShape:
+    """`check_query` for the serving path: skips the parse when the text cannot hold SERVICE or
+    FROM, and leaves syntax errors (and updates) to the engine's own parser. Returns the FROM
+    clauses the engine must honour."""
+    if not _RISKY.search(expand_escapes(sparql)):
+        return QueryShape()
+    shape = inspect_query(sparql)
+    _check_dataset(shape, allowed_graphs)
+    return shape
+
+
+@lru_cache(maxsize=512)
+def inspect_query(sparql: str) -> QueryShape:
+    """Parse a query (cached: the same text is vetted once per process) and check its clauses."""
+    try:
+        tree = parseQuery(sparql)
+    except ParseException as exc:
+        raise explain_syntax_error(sparql, position_message(sparql, exc)) from None
+    except Exception as exc:  # rdflib raises plain exceptions for some malformed input
+        raise SyntaxError(" ".join(str(exc).split())) from None
+    query = tree[1]
+    # Walk the parse tree before translating it: translation rewrites parts of it in place.
+    for node in _walk(query):
+        if node.name == "ServiceGraphPattern":
+            target = dict.get(node, "term")  # CompValue.get returns the key itself when absent
+            raise UnsafeQuery(
+                f"SERVICE{' ' + target.n3() if target is not None else ''} is refused: "
+                "queries here may not reach other endpoints or the network"
+            )
+    defaults, named = [], []
+    for clause in dict.get(query, "datasetClause") or ():
+        if dict.get(clause, "default") is not None:
+            defaults.append(str(clause["default"]))
+        elif dict.get(clause, "named") is not None:
+            named.append(str(clause["named"]))
+    try:
+        # The algebra resolves prefixes and checks scoping, which the grammar alone does not.
+        translateQuery(tree)
+    except Exception as exc:  # e.g. "Unknown namespace prefix : x"
+        raise SyntaxError(" ".join(str(exc).split())) from None
+    return QueryShape(tuple(defaults), tuple(named))
+
+
+def explain_syntax_error(sparql: str, message: str) -> Exception:
+    """The error for text the query grammar rejected: `UnsafeQuery` when it is a well-formed
+    SPARQL Update, else `SyntaxError(message)`."""
+    if is_update(sparql):
+        return UnsafeQuery(f"this is a SPARQL Update: {UPDATES_REFUSED}")
+    return SyntaxError(message)
+
+
+def is_update(sparql: str) -> bool:
+    try:
+        parseUpdate(sparql)
+    except Exception:  # any failure means: not an update we could have run
+        return False
+    return True
+
+
+def expand_escapes(sparql: str) -> str:
+    """The text with SPARQL's codepoint escapes (\\u0053 for S, ...) expanded, which the
+    SPARQL grammar allows anywhere in a query."""
+    def char(m: re.Match[str]) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except ValueError:  # beyond U+10FFFF: leave it for the parser to reject
+            return m.group(0)
+
+    return _ESCAPE.sub(char, sparql)
+
+
+def _check_dataset(shape: QueryShape, allowed_graphs: Iterable[str] | None) -> None:
+    if allowed_graphs is None:
+        return
+    allowed = set(allowed_graphs)
+    for keyword, iris in (("FROM", shape.from_graphs), ("FROM NAMED", shape.from_named)):
+        for iri in iris:
+            if iri not in allowed:
+                raise UnsafeQuery(
+                    f"{keyword} <{iri}> names no graph of this store; FROM and FROM NAMED select "
+                    "graphs of the store and never load documents"
+                )
+
+
+def _walk(node: object) -> Iterator[CompValue]:
+    """Every parse-tree node under `node`, depth first (subqueries and filters included)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif hasattr(item, "asList") and not isinstance(item, str):  # pyparsing ParseResults
+            stack.extend(list(item))
+
+
+def position_message(sparql: str, exc: ParseException) -> str:
+    """rdflib's message as 'error at LINE:COLUMN: ...' like pyoxigraph's, with the offending line."""
+    line = sparql.splitlines()[exc.lineno - 1] if sparql.splitlines() else ""
+    return f"error at {exc.lineno}:{exc.col}: {exc.msg} (near {line.strip()[:80]!r})"

@@ -1,0 +1,79 @@
+"""Writing quads in any RDF format of the registry, with the project's prefixes.
+
+Graph formats (Turtle, N-Triples, JSON-LD, RDF/XML) receive the union of the named graphs, each
+triple once; dataset formats (TriG, N-Quads) keep every quad in its graph. pyoxigraph writes; it
+is fast and needs no conversion from the store's terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from ..namespace import PREFIXES
+from .formats import Format
+
+_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
+# Formats whose syntax has no prefixes: pyoxigraph refuses them there.
+_NO_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+
+
+def write(quads: Iterable[ox.Quad], fmt: Format, *, named_graphs: bool | None = None) -> bytes:
+    """The quads as a document in `fmt` (an RDF graph or dataset format of the registry).
+
+    `named_graphs` keeps the graphs (default: for dataset formats only); JSON-LD can do either.
+    """
+    if not isinstance(fmt.oxigraph, ox.RdfFormat):
+        raise ValueError(f"{fmt.label} is not an RDF format")
+    if named_graphs is None:
+        named_graphs = fmt.kind == "dataset"
+    if named_graphs and not fmt.oxigraph.supports_datasets:
+        raise ValueError(f"{fmt.label} cannot hold named graphs")
+    quads = _grouped(quads, by_graph=named_graphs)
+    if named_graphs:
+        items: list[ox.Quad] | list[ox.Triple] = _unique(quads)
+    else:
+        items = _unique(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    if fmt.oxigraph in _NO_PREFIXES:
+        return ox.serialize(items, format=fmt.oxigraph)
+    return ox.serialize(items, format=fmt.oxigraph, prefixes=_used_prefixes(items))
+
+
+def _grouped(quads: Iterable[ox.Quad], by_graph: bool) -> list[ox.Quad]:
+    """Quads by graph (if kept), then by subject in order of first appearance: each subject is
+    written once (per graph), its triples together, not wherever the input happened to mention it."""
+    quads = list(quads)
+    first: dict[object, int] = {}
+    for i, q in enumerate(quads):
+        first.setdefault(q.subject, i)
+
+    def key(q: ox.Quad) -> tuple[str, int]:
+        graph = "" if not by_graph or isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+        return graph, first[q.subject]
+
+    return sorted(quads, key=key)
+
+
+def _unique(items):  # noqa: ANN001, ANN202 - quads or triples, order kept
+    return list(dict.fromkeys(items))
+
+
+def _used_prefixes(items: Iterable[ox.Quad | ox.Triple]) -> dict[str, str]:
+    """Only the prefixes the document uses, so a small description is not mostly declarations."""
+    iris: set[str] = set()
+    for item in items:
+        for term in (item.subject, item.predicate, item.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+        if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode):
+            iris.add(item.graph_name.value)
+    used = {}
+    for prefix, ns in _PREFIXES.items():
+        locals_ = [i[len(ns):] for i in iris if i.startswith(ns) and i != ns]
+        # A local name with "/" would be written escaped (id:city\/paris): the full IRI reads better.
+        if locals_ and not any("/" in name for name in locals_):
+            used[prefix] = ns
+    return used

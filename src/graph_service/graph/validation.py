@@ -1,0 +1,558 @@
+"""SHACL validation: pySHACL behind one function, `validate`, safe to run on other people's shapes.
+
+The build pipeline, `graph-service validate` and `POST /validate` all call `validate`. It returns a
+`ValidationOutcome` (the full `sh:ValidationReport` graph, the results as objects, a summary for
+people) or raises `ValidationError` when the shapes cannot be used: pySHACL's load errors for
+malformed shapes and SHACL "failures" (a SPARQL constraint with MINUS, an unsupported feature)
+are the author's to fix, so callers answer them as bad input.
+
+Untrusted shapes (`untrusted=True`: everything a user sends) get the rules of the SPARQL endpoint:
+- every SPARQL query in the shapes graph (`sh:select`, `sh:ask`: SPARQL-based constraints,
+  constraint components and targets) is vetted by `safety.check_query` *with the prefix
+  declarations pySHACL will prepend*, so SERVICE, FROM and updates are refused before anything runs;
+- validation runs in a forked child (`sandbox.run_isolated`) that cannot open Internet sockets,
+  loads no FROM documents, and is killed at the time limit (`Settings.validation_timeout`);
+- pySHACL never follows `owl:imports` here: graphs are handed over already parsed and
+  `do_owl_imports` stays off.
+
+pySHACL gets a copy of the shapes graph (it adds triples to the one it is given); the caller's
+data, shapes and ontology graphs are left as they were.
+
+Two corrections make pySHACL agree with the SHACL specification on what it is handed as rdflib
+graphs (both found by the W3C test suite, `tests/test_shacl_conformance.py`):
+- only the literal `true` switches a boolean parameter on (`sh:uniqueLang "1"^^xsd:boolean` is not
+  `true`); pySHACL relies on patching rdflib while *it* parses files, which parsed graphs escape;
+- prefixes come from `sh:prefixes/owl:imports*/sh:declare` (SHACL 5.2.1); pySHACL does not follow
+  `owl:imports` there (and passes its tests only because rdflib's parser leaks the file's
+  `@prefix` lines into queries).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Literal as TypingLiteral
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL
+from rdflib.term import Identifier
+
+from ..namespace import SH, bind_prefixes
+from .formats import Format
+from .terms import from_rdflib
+
+log = logging.getLogger(__name__)
+
+Inference = TypingLiteral["none", "rdfs", "owlrl"]
+INFERENCE_CHOICES: tuple[str, ...] = ("none", "rdfs", "owlrl")
+
+#: The severities, most serious first (the order of the summary).
+SEVERITIES: tuple[URIRef, ...] = (URIRef(SH.Violation), URIRef(SH.Warning), URIRef(SH.Info))
+
+# SHACL's boolean parameters: only the literal "true" activates them.
+_BOOLEAN_PARAMETERS = (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedValueShapesDisjoint,
+                       SH.optional)
+# Literals Turtle writes without quotes: 42, 1.5, true.
+_BARE_DATATYPES = (XSD.integer, XSD.decimal, XSD.boolean)
+# pySHACL declares these in every SPARQL query it runs (SPARQLQueryHelper.prefixes).
+_PYSHACL_PREFIXES = {"rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL)}
+
+
+class ValidationError(ValueError):
+    """The shapes cannot be used (malformed, unsupported, or a SHACL failure): the input's fault."""
+
+
+class UnsafeConstraint(ValidationError):
+    """A SPARQL query in a user's shapes that this service will not run (SERVICE, FROM, update)."""
+
+
+class ValidationTimeout(Exception):
+    """The validation ran past its time limit and was stopped."""
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One `sh:ValidationResult` of the report."""
+
+    focus_node: Identifier
+    path: Identifier | None
+    source_shape: Identifier | None
+    component: URIRef | None
+    severity: URIRef
+    message: str | None
+    value: Identifier | None
+
+
+@dataclass(frozen=True)
+class ShapeGroup:
+    """The results of one shape, for the summary."""
+
+    shape: Identifier | None
+    label: str
+    results: list[ValidationResult]
+
+
+@dataclass
+class ValidationOutcome:
+    conforms: bool
+    #: The full `sh:ValidationReport`.
+    report: Graph
+    results: list[ValidationResult]
+    seconds: float
+    #: The shapes graph applied (for naming the source shapes in the summary).
+    shapes: Graph | None = field(default=None, repr=False)
+
+    def use_prefixes(self, prefixes: dict[str, str]) -> None:
+        """Name IRIs in the summary and the serialised report with these prefixes too (those
+        of the user's documents), without replacing any already bound."""
+        bound = dict(self.report.namespaces())
+        namespaces = {str(ns) for ns in bound.values()}
+        for prefix, namespace in prefixes.items():
+            if prefix and prefix not in bound and namespace not in namespaces:
+                self.report.bind(prefix, URIRef(namespace))
+
+    def serialize(self, fmt: Format) -> bytes:
+        """The full report in an RDF format of the registry, the report node first and each node's
+        triples together.
+
+        pyoxigraph writes it: rdflib's Turtle writer prints ill-typed or non-canonical literals
+        bare ("none"^^xsd:boolean as `none`), which a report about such literals must not do."""
+        triples = [ox.Triple(*(from_rdflib(t) for t in triple)) for triple in _report_order(self.report)]
+        if not isinstance(fmt.oxigraph, ox.RdfFormat) or fmt.kind != "graph":
+            raise ValueError(f"a validation report cannot be written as {fmt.label}")
+        if fmt.oxigraph == ox.RdfFormat.N_TRIPLES:
+            return ox.serialize(triples, format=fmt.oxigraph)
+        return ox.serialize(triples, format=fmt.oxigraph, prefixes=_used_prefixes(self.report))
+
+    def groups(self) -> list[ShapeGroup]:
+        """The results grouped by shape (a property shape's results under the node shape that has
+        it), the shapes with the most serious results first; in a group, by focus node."""
+        by_shape: dict[Identifier | None, list[ValidationResult]] = {}
+        for r in self.results:
+            by_shape.setdefault(self._root(r.source_shape), []).append(r)
+        groups = [ShapeGroup(shape, self._label(shape), sorted(results, key=_focus_order))
+                  for shape, results in by_shape.items()]
+        return sorted(groups, key=lambda g: (min(_severity_rank(r.severity) for r in g.results), g.label))
+
+    def counts(self) -> dict[str, int]:
+        """Results per severity name ("Violation", "Warning", "Info")."""
+        counts: dict[str, int] = {}
+        for r in self.results:
+            counts[severity_name(r.severity)] = counts.get(severity_name(r.severity), 0) + 1
+        return counts
+
+    def headline(self) -> str:
+        if self.conforms:
+            return "Conforms: no results."
+        per = ", ".join(f"{n} {_plural(name.lower(), n)}" for name, n in self.counts().items())
+        shapes = len(self.groups())
+        return (f"Does not conform: {len(self.results)} {_plural('result', len(self.results))} "
+                f"({per}) from {shapes} {_plural('shape', shapes)}.")
+
+    def text(self) -> str:
+        """A readable summary: per shape its label and count, then each focus node with its
+        results (path, message, value)."""
+        lines = [self.headline()]
+        for group in self.groups():
+            lines += ["", f"{group.label}: {len(group.results)} {_plural('result', len(group.results))}"]
+            focus: Identifier | None = None
+            for r in group.results:
+                if r.focus_node != focus:
+                    focus = r.focus_node
+                    lines.append(f"  {term_name(self.report, focus)}")
+                where = f"{path_text(self.report, r.path)}: " if r.path is not None else ""
+                value = (f" [value: {term_name(self.report, r.value)}]"
+                         if r.value is not None and r.value != r.focus_node else "")
+                what = r.message or term_name(self.report, r.component)
+                lines.append(f"    {severity_name(r.severity)}: {where}{what}{value}")
+        return "\n".join(lines) + "\n"
+
+    def _root(self, shape: Identifier | None) -> Identifier | None:
+        """The named shape a blank-node property shape belongs to (itself when none)."""
+        seen = set()
+        while isinstance(shape, BNode) and self.shapes is not None and shape not in seen:
+            seen.add(shape)
+            parent = self.shapes.value(None, SH.property, shape)
+            if parent is None:
+                break
+            shape = parent
+        return shape
+
+    def _label(self, shape: Identifier | None) -> str:
+        if shape is None:
+            return "(no source shape)"
+        if self.shapes is None:
+            return term_name(self.report, shape)
+        return shape_label(self.shapes, shape, self.report)
+
+
+def validate(
+    data: Graph | Dataset,
+    shapes: Graph | None = None,
+    *,
+    ontology: Graph | None = None,
+    inference: Inference = "none",
+    timeout: float | None = None,
+    untrusted: bool = False,
+) -> ValidationOutcome:
+    """Validate `data` against `shapes` (default: the project's shapes, with the project's ontology
+    they are written against unless `ontology` is given).
+
+    `ontology` is mixed into a copy of the data (class hierarchies for `sh:class`); `inference`
+    expands that copy first. `untrusted` vets the shapes' SPARQL and implies a time limit
+    (`timeout`, default `Settings.validation_timeout`); any `timeout` runs the validation in a
+    child process that is killed when time is up (`ValidationTimeout`).
+    Raises `ValidationError` for shapes that cannot be used.
+    """
+    if inference not in INFERENCE_CHOICES:
+        raise ValueError(f"inference must be one of {', '.join(INFERENCE_CHOICES)}, not {inference!r}")
+    started = time.perf_counter()
+    if shapes is None:
+        from ..config import Settings
+        from .shapes import project_ontology, project_shapes
+
+        settings = Settings.from_env()
+        shapes = project_shapes(settings)
+        if ontology is None:
+            ontology = project_ontology(settings)
+    shapes = _as_specified(shapes)
+    memory_limit = None
+    if untrusted:
+        from ..config import Settings
+
+        vet_sparql(shapes, data)
+        settings = Settings.from_env()
+        timeout = settings.validation_timeout if timeout is None else timeout
+        # The SPARQL endpoint's memory cap applies to users' validations too.
+        memory_limit = settings.query_memory_mb * 2**20 if settings.query_memory_mb else None
+    if timeout is None:
+        conforms, triples = _run(data, shapes, ontology, inference)
+    else:
+        from .sandbox import IsolatedError, QueryTimeout, run_isolated
+
+        try:
+            conforms, portable = run_isolated(_run_sealed, data, shapes, ontology, inference,
+                                              timeout=timeout, memory_limit=memory_limit)
+        except QueryTimeout:
+            raise ValidationTimeout(f"validation stopped after its time limit of {timeout:g} s") from None
+        except IsolatedError as exc:
+            raise ValidationError(f"validation stopped: {exc}") from None
+        triples = [tuple(_unpacked(t) for t in triple) for triple in portable]
+    report = Graph()
+    bind_prefixes(report)
+    bound = {prefix for prefix, _ in report.namespaces()}
+    for prefix, ns in shapes.namespaces():
+        if prefix not in bound:
+            report.bind(prefix, ns)
+    for triple in triples:
+        report.add(triple)
+    results = _results(report)
+    return ValidationOutcome(conforms=conforms, report=report, results=results,
+                             seconds=time.perf_counter() - started,
+                             shapes=shapes)
+
+
+def severity_name(severity: Identifier | None) -> str:
+    if isinstance(severity, URIRef) and str(severity).startswith(str(SH)):
+        return str(severity)[len(str(SH)):]
+    return str(severity)
+
+
+def path_text(graph: Graph, path: Identifier | None) -> str:
+    """A SHACL property path as a SPARQL property path, with the graph's prefixes."""
+    if path is None:
+        return ""
+    if not isinstance(path, BNode):
+        return term_name(graph, path)
+    if (path, RDF.first, None) in graph:
+        return "/".join(_grouped(graph, p) for p in Collection(graph, path))
+    for predicate, template in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"),
+                                (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?")):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return template.format(_grouped(graph, inner))
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_grouped(graph, p) for p in Collection(graph, alternatives))
+    return term_name(graph, path)
+
+
+def term_name(graph: Graph, term: Identifier | None) -> str:
+    """A term as people read it: a prefixed name (the project's prefixes, then the graph's), a
+    literal in Turtle notation, an IRI in angle brackets, a blank node as "[blank node]"."""
+    from ..output import short
+
+    if isinstance(term, Literal):
+        if term.datatype in _BARE_DATATYPES and not term.ill_typed:
+            return str(term)
+        return term.n3(graph.namespace_manager)
+    if isinstance(term, BNode):
+        return "[blank node]"
+    text = short(term)
+    if isinstance(term, URIRef) and text.startswith("<"):
+        try:
+            prefix, _, local = graph.namespace_manager.compute_qname(str(term), generate=False)
+        except (KeyError, ValueError):
+            return text
+        if prefix and local:
+            return f"{prefix}:{local}"
+    return text
+
+
+def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
+    """Refuse shapes whose SPARQL would reach the network or read documents, or does not parse.
+
+    Each query is checked as it will run: after the prefix declarations that pySHACL prepends
+    and those rdflib takes from the data graph's namespace bindings.
+    """
+    from .safety import UnsafeQuery, check_query
+
+    queries = [(s, str(o)) for p in (SH.select, SH.ask) for s, o in shapes.subject_objects(p)
+               if isinstance(o, Literal)]
+    if not queries:
+        return
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes_in_scope(shapes, data).items())
+    for node, text in queries:
+        try:
+            check_query(prologue + text, allowed_graphs=())
+        except UnsafeQuery as exc:
+            raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: {exc}") from None
+        except SyntaxError as exc:
+            raise ValidationError(f"{_query_owner(shapes, node)} does not parse: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - a query the checker cannot judge is not run
+            log.warning("vetting a SPARQL query failed", exc_info=True)
+            raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: it could not be checked "
+                                   f"for SERVICE and FROM ({type(exc).__name__}: {exc})") from None
+
+
+# --- running pySHACL --------------------------------------------------------------------------
+
+
+def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
+         inference: str) -> tuple[bool, list[tuple[Identifier, Identifier, Identifier]]]:
+    """pySHACL's verdict and report triples (plain, picklable values for `run_isolated`)."""
+    import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
+
+    try:
+        conforms, report, text = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference=inference,
+            advanced=False, js=False, do_owl_imports=False, allow_warnings=False, allow_infos=False)
+    except ReportableRuntimeError as exc:
+        raise ValidationError(f"the shapes cannot be used: {exc}") from None
+    except NotImplementedError as exc:
+        raise ValidationError(f"unsupported by this validator (pySHACL): {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - pySHACL fails in many ways on malformed shapes
+        log.warning("pySHACL failed", exc_info=True)
+        raise ValidationError(f"validation failed: {type(exc).__name__}: {exc}") from None
+    if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
+        raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
+    return bool(conforms), list(report)
+
+
+def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
+                inference: str) -> tuple[bool, list[tuple[object, object, object]]]:
+    """`_run` in the disposable child: FROM must not load documents either (the sandbox already
+    denies Internet sockets; this covers file:// too)."""
+    import rdflib.plugins.sparql
+
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    conforms, triples = _run(data, shapes, ontology, inference)
+    return conforms, [tuple(_packed(t) for t in triple) for triple in triples]
+
+
+# A pickled rdflib Literal is rebuilt *normalised* ("01"^^xsd:integer comes back as "1"), so
+# literals cross the process boundary as plain tuples. Blank nodes keep their ids, which the
+# labels of blank-node shapes rely on.
+def _packed(term: Identifier) -> object:
+    if isinstance(term, Literal):
+        return ("literal", str(term), term.language, term.datatype)
+    return term
+
+
+def _unpacked(term: object) -> Identifier:
+    if isinstance(term, tuple):
+        _, lexical, language, datatype = term
+        return Literal(lexical, lang=language, datatype=datatype, normalize=False)
+    return term  # type: ignore[return-value]
+
+
+# --- the shapes graph as the specification reads it -------------------------------------------
+
+
+def _as_specified(shapes: Graph) -> Graph:
+    """A copy of the shapes graph with the corrections of the module docstring. Always a copy:
+    pySHACL adds triples to the shapes graph it is given (owl:Class rdfs:subClassOf rdfs:Class),
+    and the caller's graph (the build's, the cached project shapes) must stay as it was."""
+    remove: list[tuple[Identifier, Identifier, Identifier]] = []
+    add: list[tuple[Identifier, Identifier, Identifier]] = []
+    for predicate in _BOOLEAN_PARAMETERS:
+        for s, o in shapes.subject_objects(predicate):
+            if isinstance(o, Literal) and o.datatype == XSD.boolean and str(o) not in ("true", "false"):
+                remove.append((s, predicate, o))
+                add.append((s, predicate, Literal("false", datatype=XSD.boolean)))
+    for prefixes in set(shapes.objects(None, SH.prefixes)):
+        for imported in _imports_closure(shapes, prefixes):
+            for declaration in shapes.objects(imported, SH.declare):
+                if (prefixes, SH.declare, declaration) not in shapes:
+                    add.append((prefixes, SH.declare, declaration))
+    fixed = Graph(identifier=shapes.identifier)
+    for prefix, ns in shapes.namespaces():
+        fixed.bind(prefix, ns, override=True)
+    fixed += shapes
+    for triple in remove:
+        fixed.remove(triple)
+    for triple in add:
+        fixed.add(triple)
+    return fixed
+
+
+def _imports_closure(graph: Graph, start: Identifier) -> list[Identifier]:
+    """Nodes reachable from `start` by one or more `owl:imports` inside `graph` (nothing is fetched)."""
+    seen: list[Identifier] = []
+    todo = list(graph.objects(start, OWL.imports))
+    while todo:
+        node = todo.pop()
+        if node in seen or node == start:
+            continue
+        seen.append(node)
+        todo.extend(graph.objects(node, OWL.imports))
+    return seen
+
+
+def _prefixes_in_scope(shapes: Graph, data: Graph | Dataset) -> dict[str, str]:
+    """Every prefix a query of these shapes may use when pySHACL runs it: rdflib's bindings of the
+    data graph, pySHACL's own, and every `sh:declare` of the shapes graph. A superset of what one
+    query sees, which is enough to vet it: SERVICE and FROM are found whatever a prefix expands to."""
+    prefixes = {p: str(ns) for p, ns in data.namespaces() if p}
+    prefixes.update(_PYSHACL_PREFIXES)
+    for declaration in shapes.objects(None, SH.declare):
+        prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
+        if isinstance(prefix, Literal) and isinstance(namespace, Literal | URIRef):
+            prefixes[str(prefix)] = str(namespace)
+    return prefixes
+
+
+# --- reading the report -----------------------------------------------------------------------
+
+
+def _results(report: Graph) -> list[ValidationResult]:
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        messages = list(report.objects(node, SH.resultMessage))
+        severity = report.value(node, SH.resultSeverity)
+        results.append(ValidationResult(
+            focus_node=report.value(node, SH.focusNode),
+            path=report.value(node, SH.resultPath),
+            source_shape=report.value(node, SH.sourceShape),
+            component=report.value(node, SH.sourceConstraintComponent),
+            severity=severity if isinstance(severity, URIRef) else URIRef(SH.Violation),
+            message=_preferred_message(messages),
+            value=report.value(node, SH.value),
+        ))
+    return sorted(results, key=_result_order)
+
+
+def _report_order(report: Graph) -> list[tuple[Identifier, Identifier, Identifier]]:
+    """The report's triples breadth first from the report node (each subject's triples together,
+    rdf:type first), so that a serialisation reads from the top; unreached triples last."""
+    ordered: list[tuple[Identifier, Identifier, Identifier]] = []
+    queue = list(report.subjects(RDF.type, SH.ValidationReport))
+    seen = set(queue)
+    while queue:
+        subject = queue.pop(0)
+        triples = sorted(report.triples((subject, None, None)),
+                         key=lambda t: (t[1] != RDF.type, str(t[1]), str(t[2])))
+        ordered += triples
+        for _, _, obj in triples:
+            if isinstance(obj, BNode) and obj not in seen:
+                seen.add(obj)
+                queue.append(obj)
+    reached = set(ordered)
+    return ordered + [t for t in report if t not in reached]
+
+
+def _used_prefixes(graph: Graph) -> dict[str, str]:
+    """The graph's prefixes that its IRIs use, one prefix per namespace."""
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    iris |= {str(t.datatype) for _, _, t in graph if isinstance(t, Literal) and t.datatype}
+    prefixes: dict[str, str] = {}
+    for prefix, namespace in graph.namespaces():
+        ns = str(namespace)
+        if prefix and ns not in prefixes.values() and any(i.startswith(ns) and i != ns for i in iris):
+            prefixes[prefix] = ns
+    return prefixes
+
+
+def _preferred_message(messages: list[Identifier]) -> str | None:
+    """English or untagged first: the summary shows one message per result."""
+    if not messages:
+        return None
+    ranked = sorted(messages, key=lambda m: (getattr(m, "language", None) not in (None, "en"), str(m)))
+    return str(ranked[0])
+
+
+def shape_label(shapes: Graph, node: Identifier, names: Graph) -> str:
+    """How people recognise a shape: its name and label; a blank-node property shape as its
+    parent shape and its path. `names` supplies the prefixes."""
+    own = shapes.value(node, RDFS.label) or shapes.value(node, SH.name)
+    if not isinstance(node, BNode):
+        return f'{term_name(names, node)} "{own}"' if own else term_name(names, node)
+    parent = shapes.value(None, SH.property, node)
+    path = shapes.value(node, SH.path)
+    if parent is not None:
+        parent_label = term_name(names, parent) if not isinstance(parent, BNode) else "a shape"
+        return f"{parent_label} / {_path_name(shapes, path, names)}"
+    if own:
+        return str(own)
+    if path is not None:
+        return f"a property shape on {_path_name(shapes, path, names)}"
+    return "a blank-node shape"
+
+
+def _grouped(graph: Graph, path: Identifier) -> str:
+    text = path_text(graph, path)
+    return f"({text})" if isinstance(path, BNode) and any(c in text for c in "/|") else text
+
+
+def _path_name(shapes: Graph, path: Identifier | None, names: Graph) -> str:
+    """A path of the shapes graph written with the prefixes of `names`."""
+    if path is None:
+        return "(no path)"
+    if isinstance(path, BNode):
+        return path_text(shapes, path)
+    return term_name(names, path)
+
+
+def _query_owner(shapes: Graph, node: Identifier) -> str:
+    """Which query this is, for an error message: the SPARQL constraint of a shape, the
+    validator of a constraint component, the SPARQL target of a shape."""
+    if not isinstance(node, BNode):
+        return f"the SPARQL query of {term_name(shapes, node)}"
+    for predicate, what in ((SH.sparql, "the SPARQL constraint"), (SH.target, "the SPARQL target"),
+                            (SH.validator, "the validator"), (SH.nodeValidator, "the node validator"),
+                            (SH.propertyValidator, "the property validator")):
+        owner = shapes.value(None, predicate, node)
+        if owner is not None:
+            return f"{what} of {term_name(shapes, owner)}"
+    return "a SPARQL query of the shapes"
+
+
+def _severity_rank(severity: Identifier) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def _result_order(r: ValidationResult) -> tuple:
+    return (_severity_rank(r.severity), str(r.source_shape), str(r.focus_node), str(r.path),
+            str(r.component), str(r.value))
+
+
+def _focus_order(r: ValidationResult) -> tuple:
+    return (str(r.focus_node), _severity_rank(r.severity), str(r.path), str(r.component), str(r.value))
+
+
+def _plural(word: str, n: int) -> str:
+    return word if n == 1 else word + "s"

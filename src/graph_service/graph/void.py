@@ -1,0 +1,239 @@
+"""The dataset's description in VoID and DCAT: what it is, where to query and download it, and
+how big each named graph is.
+
+`describe_dataset` is called by the build (the result becomes the VOID_GRAPH of the snapshot) and
+by the web layer when a store has no description of its own (a user's files). Every node is an
+IRI under `<base>void#`, never a blank node, so the same inputs give the same triples and the
+snapshot's content hash stays stable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
+
+from ..config import Settings
+from ..namespace import (
+    DEFAULT_BASE,
+    FACTS_GRAPH,
+    INFERRED_GRAPH,
+    LIB,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    SD,
+    SHAPES_GRAPH,
+    VOID_GRAPH,
+    WD,
+    bind_prefixes,
+)
+from . import layout
+from .dumps import DUMPS
+
+TITLE = "The Liberation Knowledge Graph"
+DESCRIPTION = (
+    "The liberation of Europe's capitals in 1944-1945 as told by one history article, as linked "
+    "data: events, places, people, forces, dates with their precision, photographs and their "
+    "captions, every fact linked to the verbatim sentence it comes from."
+)
+#: Used when the sources declare no licence of their own (dcterms:license on the ontology).
+DEFAULT_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+PUBLISHER_NAME = "The Liberation Knowledge Graph project"
+#: How many capitals the description names as example resources.
+EXAMPLES = 3
+
+_GRAPH_TITLES = {
+    ONTOLOGY_GRAPH: "The ontology (classes, properties, alignments)",
+    FACTS_GRAPH: "The asserted facts, with their sources",
+    INFERRED_GRAPH: "Inferred triples: the OWL 2 RL closure minus what is asserted",
+    SHAPES_GRAPH: "The SHACL shapes the facts are validated against",
+    VOID_GRAPH: "This description of the dataset",
+}
+_IANA = "https://www.iana.org/assignments/media-types/"
+
+
+def dataset_iri(base_iri: str) -> URIRef:
+    return URIRef(f"{base_iri}{layout.VOID}#{layout.DATASET_FRAGMENT}")
+
+
+def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Graph | None = None) -> Graph:
+    """The VoID + DCAT description of the dataset.
+
+    `counts` are the triples per named-graph IRI ("" for the default graph, counted in the total
+    only). `sources` are the asserted facts and the ontology, read for the vocabularies used, the
+    example resources, the source article and the licence; the project's files when omitted.
+    """
+    base = settings.base_iri
+    here = f"{base}{layout.VOID}#"
+    ds = dataset_iri(base)
+    if sources is None:
+        sources = _read_sources(settings)
+    g = Graph(identifier=VOID_GRAPH)
+    bind_prefixes(g)
+
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
+    g.add((ds, RDFS.label, Literal(TITLE, lang="en")))
+    g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    g.add((ds, FOAF.homepage, URIRef(base)))
+    g.add((ds, DCAT.landingPage, URIRef(base)))
+    g.add((ds, DCTERMS.license, _declared(sources, DCTERMS.license) or DEFAULT_LICENSE))
+
+    publisher = _declared(sources, DCTERMS.publisher)
+    if publisher is None:
+        publisher = URIRef(here + "publisher")
+        g.add((publisher, RDF.type, FOAF.Organization))
+        g.add((publisher, FOAF.name, Literal(PUBLISHER_NAME, lang="en")))
+        g.add((publisher, FOAF.homepage, URIRef(base)))
+    g.add((ds, DCTERMS.publisher, publisher))
+
+    for article in source_articles(sources):
+        g.add((ds, DCTERMS.source, article))
+        for p in (DCTERMS.title, RDFS.label):
+            for title in sources.objects(article, p):
+                g.add((article, p, title))
+
+    endpoint = URIRef(base + layout.SPARQL)
+    g.add((ds, VOID.sparqlEndpoint, endpoint))
+    service = URIRef(here + "sparql-service")
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCAT.endpointURL, endpoint))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((service, DCAT.servesDataset, ds))
+    g.add((ds, DCAT.accessService, service))  # not in DCAT's domain, but what catalogues read
+
+    g.add((ds, VOID.uriSpace, Literal(base + layout.RESOURCE)))
+    g.add((ds, VOID.rootResource, URIRef(base)))
+    for example in capital_cities(sources)[:EXAMPLES]:
+        g.add((ds, VOID.exampleResource, example))
+    for ns in vocabularies(sources):
+        g.add((ds, VOID.vocabulary, URIRef(ns)))
+
+    g.add((ds, VOID.triples, Literal(sum(counts.values()), datatype=XSD.integer)))
+    for name, triples in sorted(counts.items()):
+        if not name:
+            continue
+        subset = URIRef(here + "graph-" + _graph_slug(name))
+        g.add((ds, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, RDF.type, SD.NamedGraph))
+        g.add((subset, SD.name, URIRef(name)))
+        g.add((subset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+        title = _GRAPH_TITLES.get(URIRef(name))
+        if title:
+            g.add((subset, DCTERMS.title, Literal(title, lang="en")))
+
+    links = _wikidata_links(sources)
+    if links:
+        linkset = URIRef(here + "wikidata-links")
+        g.add((ds, VOID.subset, linkset))
+        g.add((linkset, RDF.type, VOID.Linkset))
+        g.add((linkset, VOID.subjectsTarget, ds))
+        g.add((linkset, VOID.objectsTarget, URIRef(str(WD))))
+        for predicate in sorted(links):
+            g.add((linkset, VOID.linkPredicate, predicate))
+        g.add((linkset, VOID.triples, Literal(sum(links.values()), datatype=XSD.integer)))
+        g.add((linkset, DCTERMS.title, Literal("Links to Wikidata items", lang="en")))
+
+    for dump in DUMPS:
+        url = URIRef(base + dump.path)
+        dist = URIRef(here + "dump-" + dump.fmt.extension)
+        g.add((ds, VOID.dataDump, url))
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(f"{dump.fmt.label} dump", lang="en")))
+        g.add((dist, DCTERMS.description, Literal(dump.description[:1].upper() + dump.description[1:] + ".",
+                                                  lang="en")))
+        g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCAT.accessURL, url))
+        g.add((dist, DCAT.mediaType, URIRef(_IANA + dump.fmt.media_type)))
+    return g
+
+
+def capital_cities(sources: Graph) -> list[URIRef]:
+    """The capitals the dataset is about, by label: instances of the ontology's capital class,
+    else of its city class (whatever the ontology calls them), else nothing."""
+    for word in ("capital", "city"):
+        known = set(sources.objects(None, RDF.type)) | set(sources.subjects(RDF.type, OWL.Class))
+        classes = [c for c in known if isinstance(c, URIRef) and str(c).startswith(str(LIB))
+                   and word in str(c)[len(str(LIB)):].lower()]
+        found = {s for c in classes for s in sources.subjects(RDF.type, c) if isinstance(s, URIRef)}
+        if found:
+            return sorted(found, key=lambda s: (_label(sources, s), str(s)))
+    return []
+
+
+def source_articles(sources: Graph) -> list[URIRef]:
+    """The documents the facts are quoted from: what the quotes (nodes with `lib:text`) point to."""
+    cited: Counter[URIRef] = Counter()
+    for quote in set(sources.subjects(LIB.text, None)):
+        for p, o in sources.predicate_objects(quote):
+            if isinstance(o, URIRef) and p != RDF.type and (o, None, None) in sources:
+                cited[o] += 1
+    # A quote also points to the resources it supports; the source is the node most quotes share.
+    if not cited:
+        return []
+    top = max(cited.values())
+    return sorted(o for o, n in cited.items() if n == top)
+
+
+def vocabularies(sources: Graph) -> list[str]:
+    """Namespaces of the properties and classes the data uses (the ontology's own and aligned ones)."""
+    used: set[str] = set()
+    for _s, p, o in sources:
+        used.add(_namespace(str(p)))
+        if p == RDF.type and isinstance(o, URIRef):
+            used.add(_namespace(str(o)))
+        if p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty) and (
+                isinstance(o, URIRef)):
+            used.add(_namespace(str(o)))
+    own_resources = {DEFAULT_BASE + layout.RESOURCE}
+    return sorted(ns for ns in used if ns and ns not in own_resources)
+
+
+def _namespace(iri: str) -> str:
+    best = max((str(ns) for ns in PREFIXES.values() if iri.startswith(str(ns))), key=len, default="")
+    if best:
+        return best
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[:cut + 1] if cut > 0 else ""
+
+
+def _wikidata_links(sources: Graph) -> dict[URIRef, int]:
+    """Links to Wikidata items per predicate (whatever the ontology calls the link)."""
+    links: Counter[URIRef] = Counter()
+    for _s, p, o in sources:
+        if isinstance(o, URIRef) and str(o).startswith(str(WD)):
+            links[p] += 1
+    return dict(links)
+
+
+def _declared(sources: Graph, predicate: URIRef) -> URIRef | None:
+    """A value the ontology declares for itself (owl:Ontology), such as its licence."""
+    for onto in sources.subjects(RDF.type, OWL.Ontology):
+        for value in sources.objects(onto, predicate):
+            if isinstance(value, URIRef):
+                return value
+    return None
+
+
+def _label(g: Graph, node: URIRef) -> str:
+    return str(next(iter(g.objects(node, RDFS.label)), "")).lower()
+
+
+def _graph_slug(graph_iri: str) -> str:
+    tail = graph_iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in tail) or "default"
+
+
+def _read_sources(settings: Settings) -> Graph:
+    from .sources import read_graph
+
+    g = Graph()
+    for path in (settings.ontology_path, settings.data_path):
+        if path.exists():
+            g += read_graph(path)
+    return g
+

@@ -1,0 +1,114 @@
+"""HTTP for documents: validators and conditional GET, Link headers, odd-path refusal, and a
+per-process cache (the store is read-only, so whatever is computed from it stays true).
+
+Shared by the linked-data routes (`resources`) and the dataset routes (`dataset`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import unquote_to_bytes
+
+from flask import Response, current_app, redirect, request
+from werkzeug.exceptions import BadRequest
+
+from ..graph import build
+from ..graph.formats import Format
+from ..graph.quad_index import QuadIndex, load_index
+from . import service
+
+#: Longest request path accepted (a resource path is a few dozen characters).
+MAX_PATH = 2000
+
+T = TypeVar("T")
+
+
+def cached(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per process and key: descriptions of the whole store, dumps, pages."""
+    store = current_app.extensions.setdefault("graph_service.documents", {})
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+def quads() -> QuadIndex:
+    """The served dataset's quads as written (the store canonicalises literals: see
+    `graph.quad_index`): what descriptions, the ontology reference and the dumps are made of."""
+    return cached("quads", lambda: load_index(service().settings))
+
+
+def data_time() -> datetime:
+    """When the served data last changed: the snapshot's time, the served files' or start-up's."""
+
+    def compute() -> datetime:
+        settings = service().settings
+        paths = [Path(p) for p in settings.serve_files] or [build.snapshot_path(settings)]
+        times = [p.stat().st_mtime for p in paths if p.exists()]
+        return datetime.fromtimestamp(int(max(times, default=time.time())), UTC)
+
+    return cached("data_time", compute)
+
+
+def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
+            links: Iterable[str] = (), status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A document with its validators (ETag of the body, Last-Modified of the data), answering
+    304 to a matching conditional GET. `negotiated`: the URL serves several formats (Vary)."""
+    resp = Response(body, status=status, content_type=fmt.content_type)
+    if negotiated:
+        resp.vary.add("Accept")
+    for link in links:
+        resp.headers.add("Link", link)
+    for key, value in (headers or {}).items():
+        resp.headers[key] = value
+    if status == 200:
+        resp.last_modified = data_time()
+        resp.add_etag()
+        resp.make_conditional(request)
+    return resp
+
+
+def see_other(target: str) -> Response:
+    """303 to the document chosen for this client (so the answer varies with Accept)."""
+    resp = redirect(target, code=303)
+    resp.vary.add("Accept")
+    return resp
+
+
+def link(url: str, rel: str, media_type: str | None = None) -> str:
+    """One Link header value (RFC 8288)."""
+    value = f'<{url}>; rel="{rel}"'
+    return value + (f'; type="{media_type}"' if media_type else "")
+
+
+def alternates(documents: Iterable[tuple[Format, str]], current: Format | None) -> list[str]:
+    return [link(url, "alternate", f.media_type) for f, url in documents if f != current]
+
+
+def check_path() -> None:
+    """Refuse request paths no IRI of ours can have, before any lookup: 400 naming the problem.
+
+    Werkzeug has already percent-decoded the path, so what the client sent is read from the raw
+    request URI where the server provides it (gunicorn and werkzeug both do).
+    """
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    raw_path = raw.split("?", 1)[0]
+    path = request.path
+    if len(raw_path) > MAX_PATH or len(path) > MAX_PATH:
+        raise BadRequest(f"the path is longer than {MAX_PATH} characters")
+    if "\x00" in path or "%00" in raw_path:
+        raise BadRequest("the path contains a NUL character")
+    if "%2f" in raw_path.lower() or "%5c" in raw_path.lower() or "\\" in path:
+        raise BadRequest("the path contains an encoded slash or a backslash")
+    if any(seg in {".", ".."} for seg in path.split("/")) or any(
+            seg.lower() in {"%2e", "%2e%2e", ".%2e", "%2e."} for seg in raw_path.split("/")):
+        raise BadRequest("the path contains a '.' or '..' segment")
+    try:
+        unquote_to_bytes(raw_path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the path is not UTF-8 once percent-decoded") from None
+    if "\ufffd" in path:  # werkzeug's replacement for bytes that were not UTF-8
+        raise BadRequest("the path is not UTF-8 once percent-decoded")

@@ -1,0 +1,149 @@
+"""Production serving: the app under gunicorn, with several sync workers.
+
+`graph-service serve` binds the listening socket itself (so a port in use is a one-line error,
+and port 0 means "any free port"), then hands it to gunicorn, whose workers each create the app:
+each worker loads the store and keeps its own query child (`graph.runner`). Sync workers fit:
+every request is short or bounded by the query time limit, and a stuck query is stopped by its
+own time limit long before gunicorn's worker timeout would kill the worker.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from ..config import Settings
+from ..graph.sandbox import die_with_parent
+
+#: Seconds gunicorn allows a worker beyond the longest time limit of a request before killing it.
+_WORKER_SLACK = 30
+
+
+class GraphServiceApplication(BaseApplication):
+    """gunicorn configured in code: no config file, no command line of its own."""
+
+    def __init__(self, settings: Settings, listener: socket.socket) -> None:
+        self.settings = settings
+        # gunicorn adopts (and closes) the descriptor; our socket object must let go of it.
+        self.fd = listener.detach()
+        super().__init__()
+
+    def load_config(self) -> None:
+        longest = max(self.settings.query_timeout, self.settings.validation_timeout)
+        options = {
+            "bind": [f"fd://{self.fd}"],
+            "workers": self.settings.workers,
+            "worker_class": "sync",
+            "timeout": int(longest + _WORKER_SLACK),
+            "graceful_timeout": 10,
+            # The longest request line gunicorn allows: GET queries up to ~8 KB; POST longer ones.
+            "limit_request_line": 8190,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "info",
+            "proc_name": "graph-service",
+            "preload_app": False,
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        # Runs in each worker after the fork: every worker has its own app, store and query child.
+        from . import create_app
+
+        return create_app(self.settings)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (port 0: a free port); OSError if that is impossible."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=2048)
+
+
+def url_of(listener: socket.socket) -> str:
+    host, port = listener.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+class BackgroundServer:
+    """`graph-service serve` started as a separate process on a free loopback port, for tests and
+    the benchmark: the real command, gunicorn and all. Use as a context manager, or `stop()`."""
+
+    def __init__(self, files: tuple[str, ...] = (), options: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None, startup_timeout: float = 120.0) -> None:
+        exe = Path(sys.executable).with_name("graph-service")
+        command = [str(exe)] if exe.exists() else [sys.executable, "-c",
+                                                   "from graph_service.cli import main; main()"]
+        command += ["serve", *map(str, files), "--host", "127.0.0.1", "--port", "0", *options]
+        # Output goes to a file: a pipe nobody reads would stall gunicorn's access log.
+        self.log = Path(tempfile.mkstemp(prefix="graph-service-", suffix=".log")[1])
+        with self.log.open("wb") as out:
+            # The server stops (gracefully) if we die without stopping it.
+            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                            env={**os.environ, **(env or {})}, start_new_session=True,
+                                            preexec_fn=lambda: die_with_parent(signal.SIGTERM))
+        deadline = time.monotonic() + startup_timeout
+        self.url = ""
+        while not self.url:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"graph-service serve exited with {self.process.returncode}:\n"
+                                   + self.output())
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("graph-service serve did not start:\n" + self.output())
+            self.url = _announced_url(self.output())
+            time.sleep(0.05)
+        self._wait_ready(deadline)
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "sparql"
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def _wait_ready(self, deadline: float) -> None:
+        while True:
+            try:
+                with urllib.request.urlopen(self.sparql + "?query=ASK%7B%7D", timeout=5) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("graph-service serve did not answer:\n" + self.output())
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        """Graceful stop (SIGTERM to gunicorn's master), then a kill of the group if it hangs."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.unlink(missing_ok=True)
+
+    def __enter__(self) -> BackgroundServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _announced_url(output: str) -> str:
+    match = re.search(r"^graph-service: serving .* at (http://\S+/) \(", output, re.MULTILINE)
+    return match.group(1) if match else ""

@@ -1,0 +1,141 @@
+"""The one mapping between the dataset's IRIs and the service's URLs.
+
+Every IRI under the base is served at its own path (`<base>id/city/paris` at `/id/city/paris`), as
+the W3C's "Cool URIs for the Semantic Web" recommend; the data is authored under
+`namespace.DEFAULT_BASE`, and a deployment may configure another base, so IRIs under either map
+to local paths. Links in pages are root-relative (`/doc/city/paris.html`, behind any proxy
+prefix the WSGI server reports) so the same pages work on any host and port. IRIs outside the
+dataset are external links, left as they are.
+
+    resource     <base>id/<kind>/<slug>       303 -> /doc/<kind>/<slug>.<extension>
+    document     /doc/<kind>/<slug>.<ext>      html, ttl, jsonld, nt, rdf (graph); trig, nq (graphs kept)
+    ontology     <base>ontology#Term           /ontology#Term (hash IRIs: the document answers)
+    shapes       <base>shapes#Name             /shapes#Name
+    SPARQL       <base>sparql                  /sparql?query=...
+    dumps        <base>dumps/liberation.<ext>  /dumps/liberation.<ext>
+
+Everything here is plain string work; `current()` binds a `Urls` to the running request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from ..graph import formats, layout
+from ..graph.dumps import DUMPS, Dump
+from ..graph.formats import Format
+from ..namespace import DEFAULT_BASE
+
+#: The formats a description document comes in, in the order pages list them.
+DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
+    f for f in (formats.by_name(n) for n in ("html", "turtle", "jsonld", "ntriples", "rdfxml", "trig",
+                                             "nquads"))
+    if f is not None
+)
+#: What a resource IRI, the ontology and /void negotiate among (HTML for browsers, then data).
+NEGOTIATED_KINDS: tuple[formats.Kind, ...] = ("page", "graph", "dataset")
+# Characters left as they are in a path (RFC 3986 pchar, plus "/" and existing %-escapes).
+_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+@dataclass(frozen=True)
+class Urls:
+    #: The configured base IRI (`Settings.base_iri`).
+    base_iri: str
+    #: Where the application is mounted ("" at the root; a proxy prefix otherwise).
+    root: str = ""
+
+    # --- IRIs -> URLs --------------------------------------------------------------------------
+
+    @property
+    def bases(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.base_iri, DEFAULT_BASE)))
+
+    def local_path(self, iri: str) -> str | None:
+        """The path (and #fragment) where the service answers for an IRI under a base, else None."""
+        for base in self.bases:
+            if iri.startswith(base):
+                return "/" + iri[len(base):]
+        return None
+
+    def href(self, iri: str) -> str | None:
+        """Where a link to an IRI points: the IRI's own path here (a resource's answers 303 to
+        its page, so a copied link is still the resource's identity), the IRI itself when it is an
+        external web address, else None: a `javascript:` or `data:` IRI in the data is no link."""
+        path = self.local_path(iri)
+        if path is not None:
+            return self.root + quote(path, safe=_SAFE + "?#")
+        return iri if iri.lower().startswith(("http://", "https://")) else None
+
+    def document(self, iri: str, fmt: Format | None = None) -> str:
+        """The URL of a resource's description document; without `fmt`, the negotiated one."""
+        path = self.local_path(iri)
+        if path is None or not path.startswith("/" + layout.RESOURCE):
+            raise ValueError(f"{iri} is not a resource IRI of this dataset")
+        rest = quote(path[len("/" + layout.RESOURCE):], safe=_SAFE)
+        suffix = f".{fmt.extension}" if fmt is not None else ""
+        return f"{self.root}/{layout.DOCUMENT}{rest}{suffix}"
+
+    def documents(self, iri: str) -> list[tuple[Format, str]]:
+        return [(f, self.document(iri, f)) for f in DOCUMENT_FORMATS]
+
+    def ontology(self, fmt: Format | None = None) -> str:
+        suffix = f".{fmt.extension}" if fmt is not None else ""
+        return f"{self.root}/{layout.ONTOLOGY}{suffix}"
+
+    def shapes(self) -> str:
+        return f"{self.root}/{layout.SHAPES}"
+
+    def sparql(self, query: str | None = None) -> str:
+        url = f"{self.root}/{layout.SPARQL}"
+        return f"{url}?{urlencode({'query': query})}" if query else url
+
+    def describe_query(self, iri: str) -> str:
+        """A SPARQL query that shows a resource's triples and the graph each comes from."""
+        return ("SELECT ?property ?value ?graph WHERE {\n"
+                f"  GRAPH ?graph {{ <{iri}> ?property ?value }}\n"
+                "}\nORDER BY ?graph ?property")
+
+    def void(self, fmt: Format | None = None) -> str:
+        suffix = f".{fmt.extension}" if fmt is not None else ""
+        return f"{self.root}/{layout.VOID}{suffix}"
+
+    def validate(self) -> str:
+        return f"{self.root}/{layout.VALIDATE}"
+
+    def home(self) -> str:
+        return f"{self.root}/"
+
+    def dump(self, dump: Dump) -> str:
+        return f"{self.root}/{dump.path}"
+
+    def dumps(self) -> list[tuple[Dump, str]]:
+        return [(d, self.dump(d)) for d in DUMPS]
+
+    # --- URLs -> IRIs --------------------------------------------------------------------------
+
+    def resource_iris(self, rest: str) -> list[str]:
+        """The IRIs a resource path (after `/id/` or `/doc/`) may stand for, the configured base first."""
+        return [f"{base}{layout.RESOURCE}{rest}" for base in self.bases]
+
+    def split_document(self, rest: str) -> tuple[str, Format | None]:
+        """`city/paris.ttl` -> (`city/paris`, Turtle); a path without a known suffix has no format."""
+        head, dot, ext = rest.rpartition(".")
+        fmt = document_format(ext) if dot and "/" not in ext else None
+        return (head, fmt) if fmt is not None else (rest, None)
+
+
+def document_format(extension: str) -> Format | None:
+    """The document format a URL suffix names: exactly a registry extension, so each document has
+    one URL (no `.TTL`, no `.turtle`)."""
+    return next((f for f in DOCUMENT_FORMATS if f.extension == extension), None)
+
+
+def current() -> Urls:
+    """The URL builder for the request being answered."""
+    from flask import request
+
+    from . import service
+
+    return Urls(service().settings.base_iri, request.script_root)

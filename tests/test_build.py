@@ -1,0 +1,361 @@
+"""The build pipeline: load -> validate -> reason -> snapshot, its cache, and what it refuses.
+
+Every test builds from copies of tests/fixtures/reasoning/ in a temporary directory, with the
+snapshot written there too (Settings overrides), never into the project's build/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from graph_service.cli import main
+from graph_service.config import Settings
+from graph_service.graph import build as build_module
+from graph_service.graph import reasoning
+from graph_service.graph.build import BuildError, build_snapshot, ensure_snapshot, record_path, snapshot_path
+from graph_service.graph.progress import Progress, wants_progress
+from graph_service.graph.store import load_store
+from graph_service.namespace import NAMED_GRAPHS, sparql_prologue
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reasoning"
+STEPS = ["load", "validate", "reason", "check", "describe", "write"]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    for name in ("ontology.ttl", "facts.ttl", "shapes.ttl"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    return Settings.from_env(ontology_path=tmp_path / "ontology.ttl", data_path=tmp_path / "facts.ttl",
+                             shapes_path=tmp_path / "shapes.ttl", snapshot_dir=tmp_path / "build")
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    return {"GRAPH_SERVICE_ONTOLOGY_PATH": str(settings.ontology_path),
+            "GRAPH_SERVICE_DATA_PATH": str(settings.data_path),
+            "GRAPH_SERVICE_SHAPES_PATH": str(settings.shapes_path),
+            "GRAPH_SERVICE_SNAPSHOT_DIR": str(settings.snapshot_dir), "CI": "true"}
+
+
+def _files(settings: Settings) -> dict[str, tuple[bytes, int]]:
+    """The snapshot's files: content and modification time."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in (snapshot_path(settings), record_path(settings))}
+
+
+def _append(path: Path, extra: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + extra.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+
+
+def _store(settings: Settings) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(snapshot_path(settings)), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _select(store: ox.Store, query: str) -> set[str]:
+    return {row[0].value for row in store.query(sparql_prologue() + query, use_default_graph_as_union=True)}
+
+
+# --------------------------------------------------------------------------------------------
+# The snapshot
+# --------------------------------------------------------------------------------------------
+
+
+def test_build_writes_every_named_graph_with_inferences_kept_apart(settings):
+    result = build_snapshot(settings, progress=Progress.quiet())
+    assert not result.reused
+    assert result.path == snapshot_path(settings)
+    store = _store(settings)
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs == {str(g) for g in NAMED_GRAPHS}
+
+    event = "https://liberation.example.org/id/event/liberation-of-paris"
+    # A query for crm:E5_Event or sem:Event finds the event (a lib:Liberation in the facts) ...
+    assert _select(store, "SELECT ?e { ?e a crm:E5_Event }") == {event}
+    assert _select(store, "SELECT ?e { ?e a sem:Event }") == {event}
+    # ... from the inferred graph, and the facts still say only what they said.
+    assert _select(store, "SELECT ?e { GRAPH <https://liberation.example.org/graph/inferred> "
+                          "{ ?e a crm:E5_Event } }") == {event}
+    assert _select(store, "SELECT ?e { GRAPH <https://liberation.example.org/graph/facts> "
+                          "{ ?e a crm:E5_Event } }") == set()
+    assert _select(store, "SELECT ?p { ?p lib:partOf* <https://liberation.example.org/id/country/france> "
+                          "FILTER(isIRI(?p)) }") >= {"https://liberation.example.org/id/street/rue-de-rivoli"}
+
+
+def test_record_has_hashes_counts_and_timings(settings):
+    build_snapshot(settings, progress=Progress.quiet())
+    record = json.loads(record_path(settings).read_text())
+    for name, path in (("ontology", settings.ontology_path), ("data", settings.data_path),
+                       ("shapes", settings.shapes_path)):
+        assert record["sources"][name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert record["code"]["reasoning-filter"] == reasoning.FILTER_VERSION
+    assert record["code"]["graph-service"]
+    counts = {}
+    for quad in _store(settings):
+        counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
+    assert {info["iri"]: info["triples"] for info in record["graphs"].values()} == counts
+    assert record["graphs"]["inferred"]["triples"] > 0
+    assert record["reasoning"]["asserted"] == record["graphs"]["ontology"]["triples"] + \
+        record["graphs"]["facts"]["triples"]
+    assert set(record["reasoning"]["dropped"]) >= {"built-in-vocabulary", "reflexive", "owl-thing"}
+    assert record["validation"]["results"] == {"Warning": 1}  # warnings do not stop a build
+    assert list(record["timings"]) == STEPS
+    assert datetime.fromisoformat(record["created"].replace("Z", "+00:00"))
+    assert record["snapshot"]["sha256"] == hashlib.sha256(snapshot_path(settings).read_bytes()).hexdigest()
+
+
+def test_second_build_reuses_the_snapshot(settings):
+    first = build_snapshot(settings, progress=Progress.quiet())
+    before = _files(settings)
+    second = build_snapshot(settings, progress=Progress.quiet())
+    assert second.reused and not first.reused
+    assert second.record == first.record
+    assert _files(settings) == before
+    assert "reused" in second.summary()
+
+
+def test_force_rebuilds(settings):
+    build_snapshot(settings, progress=Progress.quiet())
+    assert not build_snapshot(settings, force=True, progress=Progress.quiet()).reused
+
+
+@pytest.mark.parametrize("source", ["ontology_path", "data_path", "shapes_path"])
+def test_a_changed_source_rebuilds(settings, source):
+    first = build_snapshot(settings, progress=Progress.quiet())
+    path: Path = getattr(settings, source)
+    path.write_text(path.read_text() + "\n# edited\n<urn:x:a> <urn:x:b> <urn:x:c> .\n")
+    second = build_snapshot(settings, progress=Progress.quiet())
+    assert not second.reused
+    name = {"ontology_path": "ontology", "data_path": "data", "shapes_path": "shapes"}[source]
+    assert second.record["sources"][name]["sha256"] != first.record["sources"][name]["sha256"]
+    graph = {"ontology_path": "ontology", "data_path": "facts", "shapes_path": "shapes"}[source]
+    assert second.record["graphs"][graph]["triples"] == first.record["graphs"][graph]["triples"] + 1
+
+
+def test_changed_filter_version_rebuilds(settings, monkeypatch):
+    build_snapshot(settings, progress=Progress.quiet())
+    monkeypatch.setattr(reasoning, "FILTER_VERSION", "test")
+    assert not build_snapshot(settings, progress=Progress.quiet()).reused
+
+
+def test_damaged_snapshot_is_rebuilt(settings):
+    build_snapshot(settings, progress=Progress.quiet())
+    snapshot_path(settings).write_bytes(snapshot_path(settings).read_bytes()[:100])
+    result = build_snapshot(settings, progress=Progress.quiet())
+    assert not result.reused
+    assert len(_store(settings)) == sum(g["triples"] for g in result.record["graphs"].values())
+
+
+def test_concurrent_builders_build_once(settings):
+    results = []
+
+    def run():
+        results.append(build_snapshot(settings, progress=Progress.quiet()))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.reused for r in results) == [False, True, True]
+
+
+def test_snapshot_in_a_read_only_place_is_still_served(settings):
+    build_snapshot(settings, progress=Progress.quiet())
+    lock = settings.snapshot_dir / ".build.lock"
+    lock.unlink()
+    lock.mkdir()  # the lock file cannot be opened, as in a read-only directory
+    assert build_snapshot(settings, progress=Progress.quiet()).reused
+
+
+def test_serving_store_is_the_snapshot(settings):
+    path = ensure_snapshot(settings, progress=Progress.quiet())
+    store = load_store(settings)
+    assert len(store) == sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+    assert not list(settings.snapshot_dir.glob("*.tmp"))
+
+
+# --------------------------------------------------------------------------------------------
+# What stops a build, leaving the previous snapshot in place
+# --------------------------------------------------------------------------------------------
+
+REFUSED = {
+    "invalid": ("does not conform", "1 violation"),
+    "inconsistent/person-is-unit": ("id:person/patton is both lib:Group and lib:Person",
+                                    "id:person/patton rdf:type lib:Person [asserted]"),
+    "inconsistent/event-is-place": ("id:event/liberation-of-paris is both lib:Event and lib:Place",
+                                    "lib:partOf id:country/france"),
+    "inconsistent/nothing": ("id:person/nobody rdf:type owl:Nothing [asserted]",),
+    "inconsistent/functional-individuals": (
+        "id:participation/paris-commander lib:participant id:person/leclerc [asserted]",
+        "id:participation/paris-commander lib:participant id:person/patton [asserted]"),
+    "inconsistent/functional-values": ('id:timespan/paris lib:onDate "1944-08-25"^^xsd:date [asserted]',
+                                       'id:timespan/paris lib:onDate "1944-08-26"^^xsd:date [asserted]'),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_refused_build_keeps_the_previous_snapshot(settings, name):
+    build_snapshot(settings, progress=Progress.quiet())
+    before = _files(settings)
+    _append(settings.data_path, FIXTURES / f"{name}.ttl")
+    with pytest.raises(BuildError) as caught:
+        build_snapshot(settings, progress=Progress.quiet())
+    for phrase in REFUSED[name]:
+        assert phrase in str(caught.value) + caught.value.details
+    assert "\n" not in str(caught.value)
+    assert _files(settings) == before
+    assert not list(settings.snapshot_dir.glob("*.tmp"))
+
+
+def test_cli_refused_build_exits_1_naming_the_triples(settings):
+    build_snapshot(settings, progress=Progress.quiet())
+    before = _files(settings)
+    _append(settings.data_path, FIXTURES / "inconsistent" / "person-is-unit.ttl")
+    result = CliRunner().invoke(main, ["build"], env=_env(settings))
+    assert result.exit_code == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("graph-service: build failed: inconsistent sources: ")
+    assert "id:person/patton rdf:type lib:Person [asserted]" in last
+    assert "previous snapshot is unchanged" in last
+    assert "Traceback" not in result.output + result.stderr
+    assert _files(settings) == before
+
+
+def test_cli_validation_failure_lists_the_results(settings):
+    _append(settings.data_path, FIXTURES / "invalid.ttl")
+    result = CliRunner().invoke(main, ["build"], env=_env(settings))
+    assert result.exit_code == 1
+    assert "id:city/rome" in result.stderr and "A city has a label." in result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith("; no snapshot")
+    assert not snapshot_path(settings).exists()
+
+
+def test_cli_unparseable_source_exits_2_with_line_and_column(settings):
+    settings.data_path.write_text("@prefix lib: <https://liberation.example.org/ontology#> .\nlib:a lib:b\n")
+    result = CliRunner().invoke(main, ["build"], env=_env(settings))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"graph-service: {settings.data_path}:")
+    assert "line 3 column 1" in result.stderr  # the statement lacks its object and its dot
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_missing_source_exits_2(settings):
+    settings.shapes_path.unlink()
+    result = CliRunner().invoke(main, ["build"], env=_env(settings))
+    assert result.exit_code == 2
+    assert str(settings.shapes_path) in result.stderr and "No such file" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# The command line
+# --------------------------------------------------------------------------------------------
+
+
+def test_cli_build_prints_counts_and_timings_then_reuses(settings):
+    runner = CliRunner()
+    first = runner.invoke(main, ["build"], env=_env(settings))
+    assert first.exit_code == 0, first.stderr
+    assert "rebuilt" in first.stdout
+    record = json.loads(record_path(settings).read_text())
+    for name, info in record["graphs"].items():
+        assert f"{name}" in first.stdout and f"{info['triples']:,} triples" in first.stdout
+    assert all(step in first.stdout.split("timings:")[1] for step in STEPS)
+    # quiet in CI: no progress lines on stderr
+    assert first.stderr == ""
+
+    second = runner.invoke(main, ["build"], env=_env(settings))
+    assert second.exit_code == 0 and "reused" in second.stdout
+
+    forced = runner.invoke(main, ["build", "--force"], env=_env(settings))
+    assert forced.exit_code == 0 and "rebuilt" in forced.stdout
+
+
+def test_cli_reason_prints_the_inferred_graph(settings):
+    result = CliRunner().invoke(main, ["reason"], env=_env(settings))
+    assert result.exit_code == 0, result.stderr
+    inferred = ox.parse(result.stdout_bytes, format=ox.RdfFormat.TURTLE)
+    liberated = ox.Triple(ox.NamedNode("https://liberation.example.org/id/force/2e-db"),
+                          ox.NamedNode("https://liberation.example.org/ontology#liberated"),
+                          ox.NamedNode("https://liberation.example.org/id/city/paris"))
+    assert liberated in {ox.Triple(q.subject, q.predicate, q.object) for q in inferred}
+    assert result.stderr.startswith("asserted: 149 triples (ontology 124, facts 25); inferred: ")
+
+
+def test_cli_reason_output_format_from_extension(settings, tmp_path):
+    out = tmp_path / "inferred.nt"
+    result = CliRunner().invoke(main, ["reason", "--output", str(out)], env=_env(settings))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    triples = list(ox.parse(path=str(out), format=ox.RdfFormat.N_TRIPLES))
+    assert str(len(triples)) in result.stderr
+
+
+def test_cli_reason_refuses_inconsistent_sources(settings):
+    _append(settings.data_path, FIXTURES / "inconsistent" / "functional-values.ttl")
+    result = CliRunner().invoke(main, ["reason"], env=_env(settings))
+    assert result.exit_code == 1
+    assert 'id:timespan/paris lib:onDate "1944-08-26"^^xsd:date [asserted]' in result.stderr
+    assert result.stdout == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Progress
+# --------------------------------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_steps_on_a_terminal(settings, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    terminal = _Terminal()
+    progress = Progress(terminal)
+    assert progress.enabled
+    build_snapshot(settings, progress=progress)
+    shown = terminal.getvalue()
+    for step in STEPS:
+        assert f"{step} " in shown
+    assert "round 1" in shown  # the reasoner's rounds as it goes
+
+
+def test_progress_is_quiet_in_ci_and_when_redirected(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    assert not wants_progress(_Terminal())
+    monkeypatch.delenv("CI")
+    assert wants_progress(_Terminal())
+    assert not wants_progress(io.StringIO())
+
+
+def test_build_module_keeps_the_serving_entry_points():
+    # graph/store.py and the web layer call these two.
+    assert callable(build_module.ensure_snapshot) and callable(build_module.snapshot_path)
+
+
+# --------------------------------------------------------------------------------------------
+# The project itself
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_project_sources_build(tmp_path):
+    """What `graph-service build` does on a fresh clone (into a temporary directory here)."""
+    settings = Settings().with_(snapshot_dir=tmp_path)
+    result = build_snapshot(settings, progress=Progress.quiet())
+    graphs = result.record["graphs"]
+    assert list(graphs) == ["ontology", "facts", "inferred", "shapes", "void"]
+    assert all(info["triples"] > 0 for info in graphs.values())
+    assert result.record["validation"]["results"].get("Violation", 0) == 0
+    assert build_snapshot(settings, progress=Progress.quiet()).reused

@@ -1,0 +1,555 @@
+"""Checks on the ontology and the article's facts (ontology/liberation.ttl, data/liberation.ttl).
+
+No network, nothing outside the repository: the article is vendored as tests/article.txt.
+Each check is a function that returns a list of problems, so it can be run on the real graphs
+(expecting none) and on small broken graphs (expecting some), which shows that it can fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+
+# Plain namespaces: rdflib's DefinedNamespace objects warn when pytest probes module attributes.
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+ONTOLOGY = ROOT / "ontology" / "liberation.ttl"
+DATA = ROOT / "data" / "liberation.ttl"
+ARTICLE = HERE / "article.txt"
+
+BASE = "https://liberation.example.org/"
+LIB = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+WD = Namespace("http://www.wikidata.org/entity/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+
+CAPITALS = {
+    "rome": "italy",
+    "paris": "france",
+    "brussels": "belgium",
+    "luxembourg-city": "luxembourg",
+    "amsterdam": "netherlands",
+    "warsaw": "poland",
+    "prague": "czechoslovakia",
+    "berlin": "germany",
+}
+
+#: The only Wikidata identifiers the project has confirmed.
+CONFIRMED_WIKIDATA = {
+    "city/paris": "Q90",
+    "city/rome": "Q220",
+    "city/brussels": "Q239",
+    "city/luxembourg-city": "Q1842",
+    "city/amsterdam": "Q727",
+    "city/warsaw": "Q270",
+    "city/prague": "Q1085",
+    "city/berlin": "Q64",
+    "event/battle-of-berlin": "Q154182",
+    "person/charles-de-gaulle": "Q2042",
+    "person/george-s-patton": "Q186492",
+}
+
+#: Captions in the article, in order (identical captions are separate photographs).
+PHOTO_COUNT = 44
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+
+
+@cache
+def ontology() -> Graph:
+    return Graph().parse(ONTOLOGY, format="turtle")
+
+
+@cache
+def data() -> Graph:
+    return Graph().parse(DATA, format="turtle")
+
+
+@cache
+def article() -> str:
+    return ARTICLE.read_text(encoding="utf-8")
+
+
+KINDS = ("source", "quote", "photo", "event", "timespan", "participation", "city", "person")
+
+
+def ttl(text: str) -> Graph:
+    """Parse a Turtle snippet with the project's prefixes (one prefix per kind of resource)."""
+    prefixes = {"lib": LIB, "rdfs": RDFS, "prov": PROV, "xsd": XSD, "skos": SKOS, "owl": OWL}
+    prefixes.update({kind: Namespace(f"{ID}{kind}/") for kind in KINDS})
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items())
+    return Graph().parse(data=head + text, format="turtle")
+
+
+def in_lib(term) -> bool:
+    return isinstance(term, URIRef) and str(term).startswith(str(LIB))
+
+
+# --------------------------------------------------------------------------------------------
+# Checks: each returns a list of problems (empty when the graph is fine)
+# --------------------------------------------------------------------------------------------
+
+
+def unlabelled_subjects(g: Graph) -> list:
+    """Subjects without exactly one English rdfs:label."""
+    out = []
+    for s in set(g.subjects()):
+        en = [o for o in g.objects(s, RDFS.label) if isinstance(o, Literal) and o.language == "en"]
+        if len(en) != 1:
+            out.append((s, len(en)))
+    return out
+
+
+def blank_nodes(g: Graph) -> list:
+    return [t for t in g if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
+
+
+def untyped_resources(g: Graph, onto: Graph) -> list:
+    """Subjects with no rdf:type, or with a type the ontology does not define."""
+    classes = set(onto.subjects(RDF.type, OWL.Class))
+    out = []
+    for s in set(g.subjects()):
+        types = set(g.objects(s, RDF.type))
+        if not types or not types <= classes:
+            out.append((s, types - classes))
+    return out
+
+
+def undefined_terms(g: Graph, onto: Graph) -> list:
+    """lib: terms used in the data (as predicate or object) that the ontology does not describe."""
+    defined = set(onto.subjects())
+    used = {p for p in g.predicates() if in_lib(p)} | {o for o in g.objects() if in_lib(o)}
+    return sorted(used - defined)
+
+
+def quotes_not_in_article(g: Graph, text: str) -> list:
+    out = []
+    for q in g.subjects(RDF.type, LIB.Quote):
+        values = list(g.objects(q, LIB.text))
+        if len(values) != 1 or str(values[0]) not in text:
+            out.append(q)
+    return out
+
+
+def quote_problems(g: Graph) -> list:
+    """A quote needs plain-string text and prov:wasQuotedFrom a source; evidence must be a quote."""
+    out = []
+    for q in g.subjects(RDF.type, LIB.Quote):
+        for t in g.objects(q, LIB.text):
+            if not isinstance(t, Literal) or t.language or t.datatype not in (None, XSD.string):
+                out.append(("text not a plain string", q))
+        src = g.value(q, PROV.wasQuotedFrom)
+        if src is None or (src, RDF.type, LIB.Source) not in g:
+            out.append(("no source", q))
+    for s, q in g.subject_objects(LIB.evidence):
+        if (q, RDF.type, LIB.Quote) not in g:
+            out.append(("evidence is not a quote", s, q))
+    return out
+
+
+def dangling_objects(g: Graph, onto: Graph) -> list:
+    """IRI objects under the project's base that neither graph describes."""
+    described = set(g.subjects()) | set(onto.subjects()) | {ONTOLOGY_IRI}
+    out = []
+    for s, p, o in g:
+        if isinstance(o, URIRef) and str(o).startswith(BASE) and o not in described:
+            out.append((s, p, o))
+    return out
+
+
+def photo_problems(g: Graph) -> list:
+    """Every photograph has one caption, evidence, and its caption is the text of a cited quote."""
+    out = []
+    for ph in g.subjects(RDF.type, LIB.Photograph):
+        captions = list(g.objects(ph, LIB.caption))
+        evidence = list(g.objects(ph, LIB.evidence))
+        if len(captions) != 1:
+            out.append(("captions", ph, len(captions)))
+        if not evidence:
+            out.append(("no evidence", ph))
+        texts = {str(t) for q in evidence for t in g.objects(q, LIB.text)}
+        if captions and str(captions[0]) not in texts:
+            out.append(("caption is not a cited quote", ph))
+    return out
+
+
+def event_classes(onto: Graph) -> set:
+    """lib:Event and all its subclasses in the ontology."""
+    classes, frontier = {LIB.Event}, [LIB.Event]
+    while frontier:
+        c = frontier.pop()
+        for sub in onto.subjects(RDFS.subClassOf, c):
+            if sub not in classes:
+                classes.add(sub)
+                frontier.append(sub)
+    return classes
+
+
+def events(g: Graph, onto: Graph) -> set:
+    classes = event_classes(onto)
+    return {s for c in classes for s in g.subjects(RDF.type, c)}
+
+
+def unsupported(g: Graph, nodes: Iterable) -> list:
+    return [n for n in nodes if not list(g.objects(n, LIB.evidence))]
+
+
+def unevidenced_nodes(g: Graph, onto: Graph) -> list:
+    """Every described resource except quotes and the source rests on at least one quote."""
+    skip = set(g.subjects(RDF.type, LIB.Quote))
+    return [s for s in set(g.subjects()) - skip if not list(g.objects(s, LIB.evidence))]
+
+
+def timespan_problems(g: Graph) -> list:
+    """Exactly one precision per time-span, typed values, wording kept, and evidence."""
+    out = []
+    for ts in set(g.subjects(RDF.type, LIB.TimeSpan)) | set(g.objects(None, LIB.hasTimeSpan)):
+        day = list(g.objects(ts, LIB.onDate))
+        month = list(g.objects(ts, LIB.inMonth))
+        bounds = list(g.objects(ts, LIB.notBefore)) + list(g.objects(ts, LIB.notAfter))
+        kinds = [bool(day), bool(month), bool(bounds)]
+        if sum(kinds) != 1 or len(day) > 1 or len(month) > 1:
+            out.append(("precision", ts, kinds))
+        if any(v.datatype != XSD.date for v in day + bounds):
+            out.append(("not xsd:date", ts))
+        if any(v.datatype != XSD.gYearMonth for v in month):
+            out.append(("not xsd:gYearMonth", ts))
+        nb, na = g.value(ts, LIB.notBefore), g.value(ts, LIB.notAfter)
+        if nb is not None and na is not None and nb.toPython() > na.toPython():
+            out.append(("notBefore after notAfter", ts))
+        if g.value(ts, LIB.dateText) is None:
+            out.append(("no dateText", ts))
+        if not list(g.objects(ts, LIB.evidence)):
+            out.append(("no evidence", ts))
+        if not list(g.subjects(LIB.hasTimeSpan, ts)):
+            out.append(("time-span of nothing", ts))
+    for s, p, o in g:
+        if isinstance(o, Literal) and o.datatype in (XSD.date, XSD.gYearMonth):
+            if p not in (LIB.onDate, LIB.inMonth, LIB.notBefore, LIB.notAfter):
+                out.append(("date outside a time-span", s, p))
+    return out
+
+
+def capitals_without_liberation(g: Graph) -> list:
+    """Each capital is a lib:CapitalCity of its country with an evidenced liberation event."""
+    out = []
+    for city, country in CAPITALS.items():
+        c = ID[f"city/{city}"]
+        if (c, RDF.type, LIB.CapitalCity) not in g:
+            out.append(("not a capital city", city))
+        if (c, LIB.capitalOf, ID[f"country/{country}"]) not in g:
+            out.append(("capitalOf", city))
+        ev = ID[f"event/liberation-of-{city}"]
+        if (ev, LIB.liberationOf, c) not in g or (ev, RDF.type, LIB.Liberation) not in g:
+            out.append(("no liberation event", city))
+        elif not list(g.objects(ev, LIB.evidence)):
+            out.append(("liberation without evidence", city))
+    return out
+
+
+def participation_problems(g: Graph) -> list:
+    """One event, one participant, at least one role, and hasParticipation/inEvent agree."""
+    out = []
+    for p in g.subjects(RDF.type, LIB.Participation):
+        forward = set(g.subjects(LIB.hasParticipation, p))
+        back = set(g.objects(p, LIB.inEvent))
+        if len(back) != 1 or forward != back:
+            out.append(("event", p))
+        if len(list(g.objects(p, LIB.participant))) != 1:
+            out.append(("participant", p))
+        roles = list(g.objects(p, LIB.role))
+        if not roles or any((r, RDF.type, LIB.Role) not in ontology() for r in roles):
+            out.append(("role", p))
+    return out
+
+
+def wikidata_problems(g: Graph) -> list:
+    out = [("owl:sameAs used", s, o) for s, o in g.subject_objects(OWL.sameAs)]
+    allowed = {(ID[k], WD[v]) for k, v in CONFIRMED_WIKIDATA.items()}
+    for s, o in g.subject_objects(LIB.wikidata):
+        if (s, o) not in allowed:
+            out.append(("unconfirmed Wikidata link", s, o))
+    for s, o in g.subject_objects(SKOS.exactMatch):
+        if str(o).startswith(str(WD)) and (s, o) not in allowed:
+            out.append(("unconfirmed Wikidata link", s, o))
+    return out
+
+
+def ontology_term_problems(onto: Graph) -> list:
+    """Every IRI the ontology describes has an English label and an English definition."""
+    out = []
+    for s in set(onto.subjects()):
+        if isinstance(s, BNode):
+            continue
+        for prop in (RDFS.label, SKOS.definition):
+            if not any(isinstance(o, Literal) and o.language == "en" for o in onto.objects(s, prop)):
+                out.append((s, prop))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The checks on the real graphs
+# --------------------------------------------------------------------------------------------
+
+
+def test_ontology_and_data_parse():
+    assert len(ontology()) > 500
+    assert len(data()) > 1000
+
+
+def test_article_is_vendored_copy():
+    text = article()
+    assert text.startswith("Fascinating Pictures: How Allied Troops")
+    assert "© Copyright 2019 - War History Online" in text
+
+
+def test_every_subject_has_one_english_label():
+    assert unlabelled_subjects(data()) == []
+
+
+def test_no_blank_nodes_in_data():
+    assert blank_nodes(data()) == []
+
+
+def test_every_resource_typed_from_ontology():
+    assert untyped_resources(data(), ontology()) == []
+
+
+def test_every_lib_term_in_data_is_defined():
+    assert undefined_terms(data(), ontology()) == []
+
+
+def test_every_quote_occurs_verbatim_in_article():
+    assert quotes_not_in_article(data(), article()) == []
+
+
+def test_quotes_are_well_formed_and_evidence_points_at_quotes():
+    assert quote_problems(data()) == []
+
+
+def test_every_project_iri_object_is_described():
+    assert dangling_objects(data(), ontology()) == []
+
+
+def test_external_objects_are_known_vocabularies():
+    allowed = (
+        BASE,
+        "http://www.wikidata.org/entity/",
+        "https://creativecommons.org/licenses/",
+        "http://www.w3.org/",
+    )
+    odd = [o for o in data().objects() if isinstance(o, URIRef) and not str(o).startswith(allowed)]
+    assert odd == []
+
+
+def test_every_photograph_has_caption_and_evidence():
+    assert photo_problems(data()) == []
+
+
+def test_photographs_are_numbered_in_article_order():
+    g = data()
+    photos = list(g.subjects(RDF.type, LIB.Photograph))
+    assert len(photos) == PHOTO_COUNT
+    numbers = sorted(int(g.value(p, LIB.sequenceNumber)) for p in photos)
+    assert numbers == list(range(1, PHOTO_COUNT + 1))
+    text = article()
+    by_number = sorted(photos, key=lambda p: int(g.value(p, LIB.sequenceNumber)))
+    position = 0
+    for p in by_number:
+        found = text.find(str(g.value(p, LIB.caption)), position)
+        assert found >= position, p
+        position = found + 1
+
+
+def test_every_event_has_evidence():
+    evs = events(data(), ontology())
+    assert len(evs) > 40
+    assert unsupported(data(), evs) == []
+
+
+def test_every_fact_node_has_evidence():
+    assert unevidenced_nodes(data(), ontology()) == []
+
+
+def test_timespans_have_one_precision_and_typed_dates():
+    assert timespan_problems(data()) == []
+
+
+def test_each_capital_has_a_liberation_event():
+    assert capitals_without_liberation(data()) == []
+
+
+def test_participations_are_well_formed():
+    assert participation_problems(data()) == []
+
+
+def test_wikidata_links_are_only_the_confirmed_ones():
+    g = data()
+    assert wikidata_problems(g) == []
+    assert len(list(g.subject_objects(LIB.wikidata))) == len(CONFIRMED_WIKIDATA)
+
+
+def test_every_ontology_term_has_label_and_definition():
+    assert ontology_term_problems(ontology()) == []
+
+
+def test_ontology_metadata():
+    o = ontology()
+    for prop in ("title", "description", "license", "creator", "created", "modified"):
+        assert o.value(ONTOLOGY_IRI, DCTERMS[prop]) is not None, prop
+    assert o.value(ONTOLOGY_IRI, OWL.versionIRI) is not None
+    assert o.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
+    vann = Namespace("http://purl.org/vocab/vann/")
+    assert str(o.value(ONTOLOGY_IRI, vann.preferredNamespacePrefix)) == "lib"
+    assert str(o.value(ONTOLOGY_IRI, vann.preferredNamespaceUri)) == str(LIB)
+
+
+def test_ontology_stays_in_owl2_rl():
+    o = ontology()
+    forbidden = (
+        OWL.unionOf,
+        OWL.someValuesFrom,
+        OWL.minCardinality,
+        OWL.cardinality,
+        OWL.minQualifiedCardinality,
+        OWL.qualifiedCardinality,
+        OWL.imports,
+    )
+    assert [p for p in forbidden if list(o.subject_objects(p))] == []
+    for p, m in o.subject_objects(OWL.maxCardinality):
+        assert int(m) <= 1, p
+
+
+# --- Particular facts the brief singles out ---------------------------------------------------
+
+
+def test_paris_liberation_date_is_contested_with_both_claims():
+    g = data()
+    cf = ID["contested/paris-liberation-date"]
+    event = ID["event/liberation-of-paris"]
+    assert (cf, RDF.type, LIB.ContestedFact) in g
+    assert (cf, LIB.about, event) in g
+    assert (cf, LIB.concernsProperty, LIB.hasTimeSpan) in g
+    claims = set(g.objects(cf, LIB.claim))
+    assert len(claims) >= 2
+    days = set()
+    for c in claims:
+        assert (event, LIB.hasTimeSpan, c) in g
+        assert list(g.objects(c, LIB.evidence))
+        days.add(str(g.value(c, LIB.onDate)))
+    assert days == {"1944-08-25", "1944-08-26"}
+
+
+def test_early_1945_is_an_interval_not_a_day():
+    g = data()
+    ts = g.value(ID["event/liberation-of-warsaw"], LIB.hasTimeSpan)
+    assert g.value(ts, LIB.onDate) is None
+    assert str(g.value(ts, LIB.notBefore)) == "1945-01-01"
+    assert g.value(ts, LIB.notAfter) is not None
+    assert str(g.value(ts, LIB.dateText)) == "early 1945"
+    assert g.value(ts, RDFS.comment) is not None
+
+
+def test_dam_square_casualties():
+    g = data()
+    cas = g.value(ID["event/dam-square-shooting"], LIB.hasCasualties)
+    # LIB.count would be str.count: Namespace is a str, so index the term
+    assert g.value(cas, LIB["count"]) == Literal(22, datatype=XSD.nonNegativeInteger)
+    assert (ID["event/dam-square-shooting"], LIB.hasPlace, ID["place/dam-square"]) in g
+
+
+def test_empty_credit_is_no_credit():
+    g = data()
+    ph = ID["photo/amsterdam-01"]
+    assert str(g.value(ph, LIB.caption)).endswith("Photo:")
+    assert g.value(ph, LIB.credit) is None
+    assert g.value(ph, LIB.creditedTo) is None
+    assert g.value(ph, DCTERMS.license) is None
+
+
+def test_home_army_hierarchy():
+    g = data()
+    assert (ID["unit/anna-company"], LIB.subUnitOf, ID["unit/gustaw-battalion"]) in g
+    assert (ID["unit/gustaw-battalion"], LIB.subUnitOf, ID["unit/home-army"]) in g
+    for fighter in ("henryk-ozarek", "tadeusz-przybyszewski", "stanislaw-jankowski", "tadeusz-rajszczak"):
+        assert g.value(ID[f"person/{fighter}"], LIB.nomDeGuerre) is not None, fighter
+
+
+def test_data_is_consistent_under_owl2_rl():
+    """The OWL 2 RL closure of ontology + data breaks no disjointness and merges no resources."""
+    owlrl = pytest.importorskip("owlrl")
+    g = Graph()
+    for t in ontology():
+        g.add(t)
+    for t in data():
+        g.add(t)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False).expand(g)
+    assert [(s, o) for s, o in g.subject_objects(OWL.sameAs) if s != o] == []
+    assert list(g.subjects(RDF.type, OWL.Nothing)) == []
+    for axiom in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(g.items(g.value(axiom, OWL.members)))
+        for s in set(g.subjects(RDF.type, None)):
+            hits = [m for m in members if (s, RDF.type, m) in g]
+            assert len(hits) <= 1, (s, hits)
+    for a, b in g.subject_objects(OWL.disjointWith):
+        assert set(g.subjects(RDF.type, a)) & set(g.subjects(RDF.type, b)) == set()
+
+
+# --------------------------------------------------------------------------------------------
+# The checks can fail: run them on small broken graphs
+# --------------------------------------------------------------------------------------------
+
+
+BROKEN = """
+source:article a lib:Source ; rdfs:label "article"@en .
+quote:bad a lib:Quote ; rdfs:label "bad"@en ;
+    lib:text "Liberated Europe's Capitals" ; prov:wasQuotedFrom source:article .
+photo:x a lib:Photograph ; rdfs:label "x" ;
+    lib:caption "A caption that is quoted nowhere" ; lib:depicts person:nobody .
+event:x a lib:Liberation ; rdfs:label "x"@en ; lib:evidence photo:x ;
+    lib:hasTimeSpan timespan:x .
+timespan:x a lib:TimeSpan ; rdfs:label "x"@en ; lib:onDate "1944-08-25" ;
+    lib:inMonth "1944-08"^^xsd:gYearMonth .
+participation:x a lib:Participation ; rdfs:label "x"@en ; lib:inEvent event:x .
+city:paris a lib:City ; rdfs:label "Paris"@en ; owl:sameAs <http://www.wikidata.org/entity/Q90> ;
+    lib:wikidata <http://www.wikidata.org/entity/Q1> ; lib:undefinedProperty [] .
+"""
+
+
+def test_checks_detect_a_broken_graph():
+    g = ttl(BROKEN)
+    o = ontology()
+    assert unlabelled_subjects(g)  # photo label has no language tag; the blank node has none
+    assert blank_nodes(g)
+    assert undefined_terms(g, o) == [LIB.undefinedProperty]
+    # straight apostrophe where the article has a typographic one
+    assert quotes_not_in_article(g, article()) == [ID["quote/bad"]]
+    assert ("evidence is not a quote", ID["event/x"], ID["photo/x"]) in quote_problems(g)
+    assert dangling_objects(g, o)  # person:nobody is described nowhere
+    assert {p[0] for p in photo_problems(g)} == {"no evidence", "caption is not a cited quote"}
+    assert timespan_problems(g)
+    assert capitals_without_liberation(g)
+    assert participation_problems(g)
+    assert len(wikidata_problems(g)) == 2
+    assert unsupported(g, events(g, o)) == []  # event/x has (wrong) evidence ...
+    assert ID["timespan/x"] in unevidenced_nodes(g, o)  # ... but its time-span has none
+
+
+def test_ontology_check_detects_missing_definition():
+    g = ttl('lib:Thing a owl:Class ; rdfs:label "thing"@en .')
+    assert ontology_term_problems(g) == [(LIB.Thing, SKOS.definition)]

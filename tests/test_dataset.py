@@ -1,0 +1,221 @@
+"""The dataset as a whole: home page, VoID + DCAT description, dumps.
+
+In-process over our own fixture (tests/fixtures/linked_data/dataset.trig); expectations are read
+from the fixture with rdflib.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import html5rdf
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+
+from graph_service.config import Settings
+from graph_service.graph import dumps, formats
+from graph_service.graph.void import describe_dataset
+from graph_service.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, ONTOLOGY_GRAPH, SD, VOID_GRAPH
+from graph_service.web import create_app
+
+FIXTURE = Path(__file__).parent / "fixtures" / "linked_data" / "dataset.trig"
+BASE = "https://liberation.example.org/"
+DATASET = URIRef(BASE + "void#dataset")
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory):
+    return create_app(Settings(serve_files=(FIXTURE,), snapshot_dir=tmp_path_factory.mktemp("build")))
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def expected() -> Dataset:
+    ds = Dataset()
+    ds.parse(FIXTURE, format="trig")
+    return ds
+
+
+def quads(ds: Dataset) -> set[tuple]:
+    """Quads without blank nodes (parsers rename them), graph names as IRIs."""
+    return {(s, p, o, g.identifier if isinstance(g, Graph) else g) for s, p, o, g in ds.quads()
+            if not isinstance(s, BNode) and not isinstance(o, BNode)}
+
+
+def parse(body: bytes, fmt: formats.Format) -> Dataset:
+    ds = Dataset()
+    ds.parse(data=body, format=fmt.rdflib_name)
+    return ds
+
+
+# --- Home page ---------------------------------------------------------------------------
+
+
+def test_home_page_introduces_the_dataset_and_links_everywhere(client, expected):
+    resp = client.get("/", headers={"Accept": BROWSER_ACCEPT})
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    html5rdf.HTMLParser(strict=True).parse(resp.data)
+    page = resp.data.decode()
+    assert '<html lang="en">' in page
+    facts = expected.graph(FACTS_GRAPH)
+    capitals = set(facts.subjects(RDF.type, LIB.CapitalCity))
+    assert capitals
+    for capital in capitals:
+        label = facts.value(capital, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+        assert f'<a href="/{str(capital)[len(BASE):]}">{label}</a>' in page
+    for href in ("/sparql", "/ontology", "/shapes", "/validate", "/void"):
+        assert f'href="{href}"' in page
+    for dump in dumps.DUMPS:
+        assert f'href="/dumps/{dump.filename}"' in page
+
+
+def test_home_sends_rdf_clients_to_the_dataset_description(client):
+    resp = client.get("/", headers={"Accept": "text/turtle"})
+    assert resp.status_code == 303
+    assert resp.headers["Location"] == "/void.ttl"
+    assert "Accept" in resp.headers["Vary"]
+
+
+# --- VoID ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def void(app) -> Graph:
+    resp = app.test_client().get("/void", headers={"Accept": "*/*"})
+    assert resp.status_code == 200
+    assert resp.mimetype == "text/turtle"  # the default for data clients
+    return Graph().parse(data=resp.data, format="turtle")
+
+
+def test_void_describes_the_dataset(void):
+    assert (DATASET, RDF.type, VOID.Dataset) in void
+    assert (DATASET, RDF.type, DCAT.Dataset) in void
+    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.publisher, DCTERMS.source):
+        assert void.value(DATASET, p) is not None, p
+    assert void.value(DATASET, DCTERMS.source) == URIRef(BASE + "id/source/article")
+    assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(BASE + "sparql")
+    assert void.value(DATASET, VOID.uriSpace) == Literal(BASE + "id/")
+    examples = set(void.objects(DATASET, VOID.exampleResource))
+    assert examples and examples <= {URIRef(BASE + "id/city/paris"), URIRef(BASE + "id/city/rome")}
+    vocabularies = set(void.objects(DATASET, VOID.vocabulary))
+    assert URIRef(str(LIB)) in vocabularies
+    assert URIRef("http://www.cidoc-crm.org/cidoc-crm/") in vocabularies  # an alignment target
+
+
+def test_void_counts_the_triples_of_each_named_graph(void, expected):
+    subsets = void.objects(DATASET, VOID.subset)
+    by_name = {void.value(s, SD.name): void.value(s, VOID.triples) for s in subsets}
+    for graph in (ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH):
+        assert by_name[graph].toPython() == len(expected.graph(graph)), graph
+    total = sum(len(expected.graph(g)) for g in (ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH))
+    assert void.value(DATASET, VOID.triples).toPython() == total
+
+
+def test_void_lists_every_dump_with_its_media_type(void):
+    dumps_listed = set(void.objects(DATASET, VOID.dataDump))
+    assert dumps_listed == {URIRef(BASE + d.path) for d in dumps.DUMPS}
+    for dist in void.objects(DATASET, DCAT.distribution):
+        url = void.value(dist, DCAT.downloadURL)
+        dump = dumps.by_filename(str(url).rsplit("/", 1)[-1])
+        assert dump is not None
+        assert str(void.value(dist, DCAT.mediaType)).endswith("/" + dump.fmt.media_type)
+
+
+def test_void_links_to_wikidata_as_a_linkset(void, expected):
+    linkset = next(s for s in void.objects(DATASET, VOID.subset) if (s, RDF.type, VOID.Linkset) in void)
+    wikidata = [o for o in expected.graph(FACTS_GRAPH).objects() if str(o).startswith("http://www.wikidata.org/")]
+    assert void.value(linkset, VOID.triples).toPython() == len(wikidata)
+
+
+def test_well_known_void_serves_the_same_description(client, void):
+    resp = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert resp.status_code == 200
+    assert set(Graph().parse(data=resp.data, format="turtle")) == set(void)
+
+
+@pytest.mark.parametrize("fmt", [f for f in formats.FORMATS if f.kind in ("graph", "dataset")],
+                         ids=lambda f: f.name)
+def test_void_in_every_rdf_format(client, void, fmt):
+    resp = client.get(f"/void.{fmt.extension}")
+    assert resp.status_code == 200 and resp.mimetype == fmt.media_type
+    got = parse(resp.data, fmt)
+    assert {(s, p, o) for s, p, o, _g in got.quads()} == set(void)
+
+
+def test_void_page_for_browsers(client):
+    resp = client.get("/void", headers={"Accept": BROWSER_ACCEPT})
+    assert resp.mimetype == "text/html"
+    html5rdf.HTMLParser(strict=True).parse(resp.data)
+    page = resp.data.decode()
+    assert "https://liberation.example.org/graph/facts" in page
+    assert '<a href="/id/city/paris">Paris</a>' in page
+    assert 'href="/dumps/liberation.nq"' in page
+
+
+def test_served_description_is_the_snapshots_when_there_is_one(tmp_path):
+    own = tmp_path / "with-void.trig"
+    own.write_text(FIXTURE.read_text(encoding="utf-8") + f"""
+<{VOID_GRAPH}> {{ <{DATASET}> a <{VOID}Dataset> ; <{DCTERMS}title> "From the snapshot" . }}
+""", encoding="utf-8")
+    client = create_app(Settings(serve_files=(own,), snapshot_dir=tmp_path)).test_client()
+    g = Graph().parse(data=client.get("/void.ttl").data, format="turtle")
+    assert g.value(DATASET, DCTERMS.title) == Literal("From the snapshot")
+
+
+def test_describe_dataset_uses_the_configured_base_and_the_given_counts(expected):
+    sources = expected.graph(FACTS_GRAPH) + expected.graph(ONTOLOGY_GRAPH)
+    settings = Settings(base_iri="http://data.example.test/")
+    counts = {str(FACTS_GRAPH): 12, str(INFERRED_GRAPH): 3}
+    g = describe_dataset(settings, counts, sources=sources)
+    ds = URIRef("http://data.example.test/void#dataset")
+    assert g.value(ds, VOID.sparqlEndpoint) == URIRef("http://data.example.test/sparql")
+    assert URIRef("http://data.example.test/dumps/liberation.nq") in set(g.objects(ds, VOID.dataDump))
+    assert g.value(ds, VOID.triples) == Literal(15, datatype=XSD.integer)
+    subsets = {g.value(s, SD.name): g.value(s, VOID.triples).toPython() for s in g.objects(ds, VOID.subset)
+               if g.value(s, SD.name) is not None}
+    assert subsets == {FACTS_GRAPH: 12, INFERRED_GRAPH: 3}
+    # No blank nodes, and the same input gives the same triples (the snapshot's hash stays stable).
+    assert not any(isinstance(t, BNode) for triple in g for t in triple)
+    assert set(describe_dataset(settings, counts, sources=sources)) == set(g)
+
+
+# --- Dumps -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dump", dumps.DUMPS, ids=lambda d: d.filename)
+def test_dump_is_a_download_with_its_media_type_and_validators(client, dump):
+    resp = client.get(f"/dumps/{dump.filename}")
+    assert resp.status_code == 200
+    assert resp.mimetype == dump.fmt.media_type
+    assert resp.headers["Content-Disposition"] == f'attachment; filename="{dump.filename}"'
+    again = client.get(f"/dumps/{dump.filename}", headers={"If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.head(f"/dumps/{dump.filename}").headers["Content-Length"] == str(len(resp.data))
+
+
+@pytest.mark.parametrize("name", ["nquads", "trig", "jsonld"])
+def test_dataset_dumps_hold_every_named_graph(client, expected, name):
+    dump = dumps.by_format(name)
+    got = parse(client.get(f"/dumps/{dump.filename}").data, dump.fmt)
+    assert quads(got) == quads(expected)
+    assert len(list(got.quads())) == len(list(expected.quads()))
+
+
+def test_turtle_dump_holds_the_asserted_facts_only(client, expected):
+    got = Graph().parse(data=client.get("/dumps/liberation.ttl").data, format="turtle")
+    facts = expected.graph(FACTS_GRAPH)
+    assert len(got) == len(facts)
+    assert {t for t in got if not any(isinstance(x, BNode) for x in t)} == {
+        t for t in facts if not any(isinstance(x, BNode) for x in t)}
+
+
+def test_unknown_dump_is_404(client):
+    resp = client.get("/dumps/liberation.xml", headers={"Accept": "text/plain"})
+    assert resp.status_code == 404
+    assert b"liberation.nq" in resp.data  # names the dumps there are

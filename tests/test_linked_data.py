@@ -1,0 +1,465 @@
+"""Dereferencing resource IRIs, description documents in every format, and the resource pages.
+
+Runs the app in-process over a small dataset of our own (tests/fixtures/linked_data/dataset.trig)
+whose expectations are read from the fixture with rdflib, independently of the code under test;
+the walk over the project's whole graph on the real server is in test_linked_data_walk.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import html5rdf
+import pytest
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import FOAF, RDF, RDFS
+
+from graph_service.config import Settings
+from graph_service.graph import formats
+from graph_service.graph.describe import describe
+from graph_service.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB
+from graph_service.web import create_app
+from graph_service.web.urls import DOCUMENT_FORMATS, Urls
+
+FIXTURE = Path(__file__).parent / "fixtures" / "linked_data" / "dataset.trig"
+BASE = "https://liberation.example.org/"
+PARIS = URIRef(BASE + "id/city/paris")
+EVENT = URIRef(BASE + "id/event/liberation-of-paris")
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+RDF_FORMATS = [f for f in DOCUMENT_FORMATS if f.kind != "page"]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory):
+    settings = Settings(serve_files=(FIXTURE,), snapshot_dir=tmp_path_factory.mktemp("build"))
+    return create_app(settings)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def expected() -> Dataset:
+    """The fixture as rdflib reads it: what the documents must contain."""
+    ds = Dataset()
+    ds.parse(FIXTURE, format="trig")
+    return ds
+
+
+def parse(body: bytes, fmt: formats.Format) -> Dataset:
+    """A response body parsed by rdflib (not by pyoxigraph, which wrote it)."""
+    ds = Dataset()
+    ds.parse(data=body, format=fmt.rdflib_name, publicID=BASE)
+    return ds
+
+
+def asserted(expected: Dataset, iri: URIRef) -> set[tuple]:
+    """The resource's own asserted triples, blank-node objects left out (they are renamed)."""
+    return {(s, p, o) for s, p, o in expected.graph(FACTS_GRAPH).triples((iri, None, None))
+            if not isinstance(o, BNode)}
+
+
+def triples(ds: Dataset) -> set[tuple]:
+    return {(s, p, o) for s, p, o, _g in ds.quads((None, None, None, None))}
+
+
+def strict_html(body: bytes) -> None:
+    """Parse as HTML5 with html5lib's strict parser: any parse error (a stray tag, an unclosed
+    element, an unescaped '<' in text) fails the test."""
+    html5rdf.HTMLParser(strict=True).parse(body)
+
+
+# --- 303 See Other ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", DOCUMENT_FORMATS, ids=lambda f: f.name)
+def test_resource_iri_answers_303_to_the_document_the_client_accepts(client, fmt):
+    resp = client.get("/id/city/paris", headers={"Accept": fmt.media_type})
+    assert resp.status_code == 303
+    assert resp.headers["Location"] == f"/doc/city/paris.{fmt.extension}"
+    assert "Accept" in resp.headers["Vary"]
+    assert f'</doc/city/paris.{fmt.extension}>; rel="describedby"' in resp.headers.getlist("Link")[0]
+
+
+@pytest.mark.parametrize("accept, extension", [
+    (BROWSER_ACCEPT, "html"),
+    ("*/*", "html"),
+    (None, "html"),
+    ("text/turtle;q=0.9, application/ld+json", "jsonld"),
+    ("application/rdf+xml;q=0.5, text/html;q=0.1", "rdf"),
+    ("text/plain", "nt"),
+])
+def test_negotiation_follows_q_values_and_defaults_to_the_page(client, accept, extension):
+    headers = {"Accept": accept} if accept else {}
+    resp = client.get("/id/city/paris", headers=headers)
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith(f"/doc/city/paris.{extension}")
+
+
+def test_format_parameter_wins_over_accept(client):
+    resp = client.get("/id/city/paris?format=ntriples", headers={"Accept": "text/html"})
+    assert resp.headers["Location"] == "/doc/city/paris.nt"
+
+
+def test_unacceptable_accept_is_406(client):
+    resp = client.get("/id/city/paris", headers={"Accept": "image/png"})
+    assert resp.status_code == 406
+
+
+# --- Description documents -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
+def test_document_holds_own_triples_incoming_links_labels_and_quotes(client, expected, fmt):
+    resp = client.get(f"/doc/city/paris.{fmt.extension}")
+    assert resp.status_code == 200
+    assert resp.mimetype == fmt.media_type
+    got = triples(parse(resp.data, fmt))
+    assert asserted(expected, PARIS) <= got
+    assert (EVENT, LIB.liberationOf, PARIS) in got  # an incoming link
+    assert (EVENT, RDFS.label, Literal("Liberation of Paris", lang="en")) in got  # a mentioned label
+    assert (LIB.capitalOf, RDFS.label, Literal("capital of", lang="en")) in got  # a property's label
+    quote = URIRef(BASE + "id/quote/paris-1")
+    assert (quote, LIB.text, Literal("Paris was liberated on 25 August 1944.")) in got
+    assert (URIRef(BASE + "id/photo/paris-01"), LIB.depicts, PARIS) in got
+    doc = URIRef(BASE + f"doc/city/paris.{fmt.extension}")
+    assert (doc, FOAF.primaryTopic, PARIS) in got
+    # Nothing about an unrelated resource.
+    assert not any(s == URIRef(BASE + "id/city/rome") for s, _p, _o in got)
+
+
+@pytest.mark.parametrize("fmt", [f for f in RDF_FORMATS if f.kind == "dataset"], ids=lambda f: f.name)
+def test_dataset_formats_keep_inferred_triples_in_their_own_graph(client, fmt):
+    ds = parse(client.get(f"/doc/event/liberation-of-paris.{fmt.extension}").data, fmt)
+    assert (EVENT, LIB.hasPlace, PARIS) in ds.graph(INFERRED_GRAPH)
+    assert (EVENT, LIB.hasPlace, PARIS) not in ds.graph(FACTS_GRAPH)
+    assert (EVENT, LIB.liberationOf, PARIS) in ds.graph(FACTS_GRAPH)
+
+
+def test_description_reaches_qualified_nodes_and_their_quotes(client):
+    got = triples(parse(client.get("/doc/event/liberation-of-paris.ttl").data, formats.by_name("turtle")))
+    participations = {o for s, p, o in got if s == EVENT and p == LIB.hasParticipation}
+    assert len(participations) == 1
+    (participation,) = participations
+    assert (participation, LIB.participant, URIRef(BASE + "id/person/de-gaulle")) in got
+    contested = URIRef(BASE + "id/contested/paris-date")
+    assert (contested, LIB.about, EVENT) in got
+    assert (contested, LIB.claim, URIRef(BASE + "id/timespan/paris-26")) in got
+    assert (URIRef(BASE + "id/timespan/paris-26"), LIB.onDate, Literal("1944-08-26", datatype=URIRef(
+        "http://www.w3.org/2001/XMLSchema#date"))) in got
+    assert (URIRef(BASE + "id/quote/paris-3"), LIB.text, Literal("Some say it was the 26th.")) in got
+
+
+def test_document_links_to_its_alternates_and_its_topic(client):
+    resp = client.get("/doc/city/paris.ttl")
+    links = resp.headers.getlist("Link")
+    for fmt in DOCUMENT_FORMATS:
+        entry = f'</doc/city/paris.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"'
+        assert (entry in links) == (fmt.name != "turtle")
+    assert f'<{PARIS}>; rel="describes"' in links
+
+
+def test_document_without_suffix_is_negotiated(client):
+    resp = client.get("/doc/city/paris", headers={"Accept": "application/n-triples"})
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/n-triples"
+    assert "Accept" in resp.headers["Vary"]
+    assert resp.headers["Content-Location"] == "/doc/city/paris.nt"
+
+
+def test_suffixed_document_does_not_vary(client):
+    resp = client.get("/doc/city/paris.ttl", headers={"Accept": "text/html"})
+    assert resp.mimetype == "text/turtle"
+    assert "Accept" not in (resp.headers.get("Vary") or "")
+
+
+def test_non_ascii_iri_round_trips(client):
+    resp = client.get("/id/person/" + quote("józef"), headers={"Accept": "text/turtle"})
+    assert resp.status_code == 303
+    doc = client.get(resp.headers["Location"])
+    assert doc.status_code == 200
+    assert "Józef Łódź" in doc.data.decode()
+    page = client.get("/doc/person/" + quote("józef") + ".html").data.decode()
+    assert '<span lang="pl">Józef Łódź</span>' in page
+
+
+# --- Validators, conditional GET, HEAD ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/doc/city/paris.ttl", "/doc/city/paris.html", "/ontology.ttl",
+                                 "/ontology.html"])
+def test_conditional_get_answers_304(client, url):
+    first = client.get(url)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+def test_etag_differs_between_formats(client):
+    turtle, ntriples = client.get("/doc/city/paris.ttl"), client.get("/doc/city/paris.nt")
+    assert turtle.headers["ETag"] != ntriples.headers["ETag"]
+
+
+@pytest.mark.parametrize("url, status", [("/id/city/paris", 303), ("/doc/city/paris.ttl", 200),
+                                         ("/doc/city/paris.html", 200), ("/id/city/nowhere", 404),
+                                         ("/ontology", 200)])
+def test_head_answers_like_get_without_a_body(client, url, status):
+    get = client.get(url, headers={"Accept": "text/turtle"})
+    head = client.head(url, headers={"Accept": "text/turtle"})
+    assert head.status_code == get.status_code == status
+    assert head.data == b""
+    for header in ("Content-Type", "Location", "ETag", "Vary"):
+        assert head.headers.get(header) == get.headers.get(header)
+
+
+# --- 404 and odd paths ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
+def test_unknown_iri_is_404_in_the_negotiated_rdf_format(client, fmt):
+    for url in ("/id/city/atlantis", "/doc/city/atlantis." + fmt.extension):
+        resp = client.get(url, headers={"Accept": fmt.media_type})
+        assert resp.status_code == 404
+        assert resp.mimetype == fmt.media_type
+        assert len(parse(resp.data, fmt)) == 0  # a valid, empty document
+
+
+def test_unknown_iri_is_404_as_a_page_for_browsers(client):
+    resp = client.get("/id/city/atlantis", headers={"Accept": BROWSER_ACCEPT})
+    assert resp.status_code == 404
+    assert resp.mimetype == "text/html"
+    assert "/id/city/atlantis" in resp.data.decode()
+    strict_html(resp.data)
+
+
+@pytest.mark.parametrize("path", [
+    "/id/city/../city/paris",          # dot segments
+    "/id/city/%2E%2E/city/paris",      # encoded dot segments
+    "/id/city%2Fparis",                # an encoded slash
+    "/doc/city%2fparis.ttl",
+    "/id/city/par%00is",               # NUL
+    "/id/city/" + "x" * 2100,          # very long
+    "/id/city/%FF%FE",                 # not UTF-8
+    "/id/city/%C3",                    # truncated UTF-8
+    "/id/city/a%20b",                  # not an IRI (a space)
+    "/id/city/%3Cscript%3E",           # not an IRI (angle brackets)
+    "/id/city/%zz",                    # a broken escape
+    "/id/city/paris/",                 # not the same IRI
+    "/doc/city/paris.TTL",             # one URL per document: the suffix is exact
+    "/id/", "/doc/", "/ontology.xyz", "/graph/unknown", "/ontology/9.9",
+    "/graph/a%20b", "/ontology/a%20b", "/doc/a%20b.ttl", "/dumps/a%20b", "/void.a%20b",
+])
+def test_odd_paths_answer_400_or_404_never_500(client, path):
+    for accept in ("text/turtle", BROWSER_ACCEPT, "application/ld+json"):
+        resp = client.get(path, headers={"Accept": accept})
+        assert resp.status_code in (400, 404), (path, resp.status_code)
+        assert b"Traceback" not in resp.data
+
+
+def test_odd_path_message_names_the_problem(client):
+    resp = client.get("/id/city%2Fparis", headers={"Accept": "text/plain"})
+    assert resp.status_code == 400
+    assert b"encoded slash" in resp.data
+
+
+# --- The HTML page --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paris_page(app) -> str:
+    resp = app.test_client().get("/doc/city/paris.html")
+    assert resp.status_code == 200
+    return resp.data.decode()
+
+
+def test_page_is_valid_html_with_a_language(client, paris_page):
+    strict_html(paris_page.encode())
+    assert '<html lang="en">' in paris_page
+    assert "<script" not in paris_page  # works without JavaScript
+
+
+def test_page_shows_label_kind_and_facts(paris_page):
+    assert "<h1>Paris</h1>" in paris_page
+    assert "capital city" in paris_page
+    assert '<a href="/ontology#capitalOf">capital of</a>' in paris_page
+    assert '<a href="/id/country/france">France</a>' in paris_page
+    assert '<a href="http://www.wikidata.org/entity/Q90">' in paris_page
+
+
+def test_page_marks_inferred_facts(paris_page):
+    row = paris_page[paris_page.index('<a href="/ontology#hasPart">'):]
+    row = row[:row.index("</tr>")]
+    assert 'class="inferred"' in row and "(inferred)" in row
+    asserted_row = paris_page[paris_page.index('<a href="/ontology#capitalOf">'):]
+    assert "(inferred)" not in asserted_row[:asserted_row.index("</tr>")]
+    assert 'class="legend"' in paris_page
+
+
+def test_page_lists_what_links_here_sources_and_photographs(paris_page):
+    links_here = paris_page[paris_page.index('id="links-here"'):]
+    assert '<a href="/id/event/liberation-of-paris">Liberation of Paris</a>' in links_here
+    sources = paris_page[paris_page.index('id="sources"'):paris_page.index('id="links-here"')]
+    assert "<blockquote" in sources and "Paris was liberated on 25 August 1944." in sources
+    assert '<a href="/id/source/article">Fascinating Pictures</a>' in sources
+    photos = paris_page[paris_page.index('id="photographs"'):paris_page.index('id="sources"')]
+    assert '<a href="/id/photo/paris-01">Photograph 1: crowds in Paris</a>' in photos
+    assert "Crowds &lt;cheer&gt; &amp; &#34;wave&#34;" in photos
+
+
+def test_page_links_to_every_format_and_a_query(paris_page):
+    for fmt in RDF_FORMATS:
+        assert f'href="/doc/city/paris.{fmt.extension}"' in paris_page
+    start = paris_page.index('href="/sparql?') + len('href="')
+    url = paris_page[start:paris_page.index('"', start)].replace("&amp;", "&")
+    query = parse_qs(urlsplit(url).query)["query"][0]
+    assert f"<{PARIS}>" in query and query.lstrip().upper().startswith("SELECT")
+
+
+def test_page_escapes_every_value(client):
+    page = client.get("/doc/person/hostile.html").data.decode()
+    strict_html(page.encode())
+    assert "<script>alert" not in page and "<b>bold</b>" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;Co&#34;" in page
+    # An IRI of the data whose scheme runs code is shown, never linked.
+    assert "javascript:alert(document.cookie)" in page
+    assert 'href="javascript:' not in page.lower()
+
+
+def test_event_page_shows_qualified_nodes_and_the_contested_date(client):
+    page = client.get("/doc/event/liberation-of-paris.html").data.decode()
+    strict_html(page.encode())
+    assert "1944-08-25" in page and "1944-08-26" in page  # both claims of the contested fact
+    assert '<a href="/id/person/de-gaulle">Charles de Gaulle</a>' in page  # via the participation
+    assert "Some say it was the 26th." in page
+
+
+# --- The ontology ----------------------------------------------------------------------------
+
+
+def test_ontology_is_negotiated(client, expected):
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and turtle.mimetype == "text/turtle"
+    assert "Accept" in turtle.headers["Vary"]
+    got = triples(parse(turtle.data, formats.by_name("turtle")))
+    ontology = {t for t in expected.graph(URIRef(BASE + "graph/ontology")) if not isinstance(t[2], BNode)
+                and not isinstance(t[0], BNode)}
+    assert ontology <= got
+    page = client.get("/ontology", headers={"Accept": BROWSER_ACCEPT})
+    assert page.mimetype == "text/html"
+
+
+def test_ontology_page_has_an_anchor_for_every_term(client, expected):
+    page = client.get("/ontology.html").data.decode()
+    strict_html(page.encode())
+    terms = {s for s in expected.graph(URIRef(BASE + "graph/ontology")).subjects()
+             if isinstance(s, URIRef) and str(s).startswith(str(LIB))}
+    assert terms
+    for term in terms:
+        anchor = str(term)[len(str(LIB)):]
+        assert page.count(f'id="{anchor}"') == 1, anchor
+
+
+def test_ontology_page_documents_each_term(client, expected):
+    page = client.get("/ontology.html").data.decode()
+
+    def section(anchor: str) -> str:
+        start = page.index(f'id="{anchor}"')
+        return page[start:page.index("</section>", start)]
+
+    capital = section("CapitalCity")
+    assert '<a href="/ontology#City">city</a>' in capital
+    facts = expected.graph(FACTS_GRAPH)
+    instances = len(set(facts.subjects(RDF.type, LIB.CapitalCity)))
+    assert f"{instances} resources" in capital
+    assert "crm:E53_Place" in section("Place")  # an alignment
+    part_of = section("partOf")
+    assert "transitive" in part_of and '<a href="/ontology#hasPart">has part</a>' in part_of
+    assert '<a href="/ontology#participant">participant</a>' in section("hasActor")  # property chain
+    assert "A location." in section("Place")  # the definition
+
+
+def test_ontology_version_iri_and_named_graphs_redirect(client):
+    resp = client.get("/ontology/1.0.0")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/ontology"
+    resp = client.get("/graph/facts")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/void"
+
+
+# --- The URL builder and the description, without HTTP ------------------------------------------
+
+
+def test_url_builder_maps_both_bases_and_leaves_external_iris():
+    urls = Urls("http://localhost:8000/", root="/kg")
+    assert urls.href(str(PARIS)) == "/kg/id/city/paris"
+    assert urls.href("http://localhost:8000/id/city/paris") == "/kg/id/city/paris"
+    assert urls.href(str(LIB.City)) == "/kg/ontology#City"
+    assert urls.href(BASE + "shapes#CityShape") == "/kg/shapes#CityShape"
+    assert urls.href("http://www.wikidata.org/entity/Q90") == "http://www.wikidata.org/entity/Q90"
+    assert urls.href("javascript:alert(1)") is None and urls.href("urn:isbn:123") is None
+    assert urls.document(str(PARIS), formats.by_name("turtle")) == "/kg/doc/city/paris.ttl"
+    assert urls.document(BASE + "id/person/józef") == "/kg/doc/person/j%C3%B3zef"
+    assert urls.split_document("city/paris.jsonld") == ("city/paris", formats.by_name("jsonld"))
+    assert urls.split_document("person/st.-petersburg") == ("person/st.-petersburg", None)
+    assert urls.resource_iris("city/paris")[0] == "http://localhost:8000/id/city/paris"
+    with pytest.raises(ValueError):
+        urls.document("http://www.wikidata.org/entity/Q90")
+
+
+def test_describe_unknown_or_invalid_iri_is_empty(app):
+    store = app.extensions["graph_service"].store
+    assert not describe(store, BASE + "id/city/atlantis")
+    assert not describe(store, BASE + "id/city/a b")
+    assert describe(store, str(PARIS))
+
+
+def test_describe_keeps_graphs_and_marks_photos(app):
+    d = describe(app.extensions["graph_service"].store, str(PARIS))
+    assert [p.value for p in d.photos] == [BASE + "id/photo/paris-01"]
+    assert [q.value for q in d.quotes] == [BASE + "id/quote/paris-1"]
+    graphs = {q.graph_name.value for q in d.quads}
+    assert {str(FACTS_GRAPH), str(INFERRED_GRAPH)} <= graphs
+
+
+@pytest.mark.parametrize("prefix", ["/id/", "/id/city/", "/doc/", "/doc/city/", "/ontology/", "/ontology.",
+                                    "/graph/", "/void.", "/dumps/", "/"])
+def test_no_odd_segment_breaks_any_route(client, prefix):
+    """Every route, every kind of awkward path segment: a 4xx naming the problem, never a 500."""
+    segments = ["%20", "%3C%3E", "%22", "%7B%7D", "%5C", "%25", "%25zz", "%0A", "%0D%0A", "%09",
+                "%E2%80%AE", "%F0%9F%98%80", "%C0%AF", "%ED%A0%80", "x" * 300, "a?b=%00", "%3Fformat%3Dttl",
+                "paris.html.ttl", "..%2F", ".%2E", "~", "%E9t%E9"]
+    for segment in segments:
+        for accept in ("text/turtle", BROWSER_ACCEPT):
+            resp = client.get(prefix + segment, headers={"Accept": accept})
+            assert resp.status_code < 500, (prefix + segment, resp.status_code)
+
+
+def test_documents_keep_literals_as_written(client):
+    """pyoxigraph's store would answer "1"^^xsd:integer; the document says what the data says."""
+    body = client.get("/doc/photo/paris-01.nt").data.decode()
+    assert '"01"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>' in body
+
+
+def test_quad_index_answers_patterns_like_a_store(app):
+    import pyoxigraph as ox
+
+    from graph_service.graph.quad_index import QuadIndex
+
+    store = ox.Store()
+    store.extend(q for q in ox.parse(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG)
+                 if not (isinstance(q.object, ox.Literal) and "Integer" in q.object.datatype.value))
+    index = QuadIndex(store)
+    paris, graph = ox.NamedNode(str(PARIS)), ox.NamedNode(str(FACTS_GRAPH))
+    label = ox.NamedNode(str(RDFS.label))
+    for pattern in [(paris, None, None, None), (None, None, paris, None), (None, None, None, graph),
+                    (paris, label, None, None), (None, label, None, graph), (None, None, None, None),
+                    (paris, None, paris, None)]:
+        assert set(index.quads_for_pattern(*pattern)) == set(store.quads_for_pattern(*pattern)), pattern
+    assert index.contains_named_graph(graph) and not index.contains_named_graph(ox.NamedNode(BASE + "x"))
+

@@ -1,0 +1,376 @@
+"""Reasoning: each entailment the issue asks for, each kind of inconsistency, and the noise filter.
+
+The machinery is tested on a miniature ontology (tests/fixtures/reasoning/ontology.ttl); the same
+facts are then reasoned over with the project's own ontology, so the real axioms are tested too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from owlrl.Namespaces import ERRNS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+
+from graph_service.config import Settings
+from graph_service.graph import sources
+from graph_service.graph.reasoning import (
+    NOISE_RULES,
+    Inconsistency,
+    check_consistency,
+    compute_closure,
+    find_inconsistencies,
+    noise_rule,
+    reason,
+    select_inferred,
+)
+from graph_service.namespace import CRM, ID, INFERRED_GRAPH, LIB, PREFIXES, SEM
+
+# rdflib's closed namespaces warn when pytest inspects them as module attributes; these are open.
+XSD, SDO = PREFIXES["xsd"], PREFIXES["schema"]
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reasoning"
+PROJECT_ONTOLOGY = Settings().ontology_path
+ONTOLOGIES = {"fixture": FIXTURES / "ontology.ttl", "project": PROJECT_ONTOLOGY}
+
+PARIS, FRANCE = ID["city/paris"], ID["country/france"]
+DISTRICT, STREET = ID["district/1er-arrondissement"], ID["street/rue-de-rivoli"]
+EVENT, FORCE = ID["event/liberation-of-paris"], ID["force/2e-db"]
+LECLERC, PATTON, PHOTO = ID["person/leclerc"], ID["person/patton"], ID["photo/paris-01"]
+
+
+def _read(path: Path) -> Graph:
+    return sources.read_graph(path)
+
+
+def _turtle(text: str) -> Graph:
+    prologue = f"@base <{ID}> .\n" + "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in (
+        ("lib", LIB), ("owl", OWL), ("rdfs", RDFS), ("xsd", XSD)))
+    return Graph().parse(data=prologue + text, format="turtle")
+
+
+@pytest.fixture(scope="module", params=list(ONTOLOGIES))
+def reasoned(request):
+    """(facts, closure, inferred graph, dropped counts) for the fixture facts under each ontology."""
+    ontology = _read(ONTOLOGIES[request.param])
+    facts = _read(FIXTURES / "facts.ttl")
+    closure = compute_closure(ontology, facts)
+    check_consistency(closure)
+    inferred, dropped = select_inferred(closure)
+    return facts, closure, inferred, dropped
+
+
+def _entailed(reasoned, triple) -> None:
+    facts, closure, inferred, _ = reasoned
+    assert triple in inferred, f"not inferred: {triple}"
+    assert triple not in facts and triple not in closure.asserted, f"asserted, not inferred: {triple}"
+
+
+# --------------------------------------------------------------------------------------------
+# Entailments
+# --------------------------------------------------------------------------------------------
+
+
+def test_inverse_property(reasoned):
+    # asserted: Paris lib:liberatedBy the 2e DB
+    _entailed(reasoned, (FORCE, LIB.liberated, PARIS))
+
+
+@pytest.mark.parametrize("cls", [LIB.Event, LIB.Activity, CRM.E5_Event, CRM.E7_Activity, SEM.Event])
+def test_class_hierarchy_and_alignments_make_every_event_an_event(reasoned, cls):
+    # asserted: the event is a lib:Liberation
+    _entailed(reasoned, (EVENT, RDF.type, cls))
+
+
+@pytest.mark.parametrize("place", [PARIS, FRANCE, DISTRICT, STREET])
+def test_every_place_is_a_crm_and_sem_place(reasoned, place):
+    for cls in (LIB.Place, CRM.E53_Place, SEM.Place):
+        _entailed(reasoned, (place, RDF.type, cls))
+
+
+def test_part_of_is_transitive_street_district_city_country(reasoned):
+    _entailed(reasoned, (STREET, LIB.partOf, PARIS))
+    _entailed(reasoned, (STREET, LIB.partOf, FRANCE))
+    _entailed(reasoned, (DISTRICT, LIB.partOf, FRANCE))
+    # and its inverse, transitive too
+    _entailed(reasoned, (FRANCE, LIB.hasPart, STREET))
+    _entailed(reasoned, (PARIS, LIB.hasPart, STREET))
+
+
+def test_property_chain_photograph_taken_in_a_street_is_taken_in_its_city_and_country(reasoned):
+    for place in (DISTRICT, PARIS, FRANCE):
+        _entailed(reasoned, (PHOTO, LIB.takenAt, place))
+
+
+def test_property_chain_event_in_a_city_is_in_its_country(reasoned):
+    # asserted: lib:liberationOf Paris (a sub-property of lib:hasPlace)
+    _entailed(reasoned, (EVENT, LIB.hasPlace, PARIS))
+    _entailed(reasoned, (EVENT, LIB.hasPlace, FRANCE))
+    _entailed(reasoned, (EVENT, SEM.hasPlace, FRANCE))
+    _entailed(reasoned, (EVENT, CRM.P7_took_place_at, FRANCE))
+
+
+def test_property_chain_participation_gives_the_actor(reasoned):
+    _entailed(reasoned, (EVENT, LIB.hasActor, LECLERC))
+    _entailed(reasoned, (EVENT, SEM.hasActor, LECLERC))
+
+
+def test_domain_and_range_typing(reasoned):
+    _entailed(reasoned, (PHOTO, RDF.type, LIB.Photograph))   # domain of lib:takenAt
+    _entailed(reasoned, (LECLERC, RDF.type, LIB.Person))     # range of lib:commandedBy
+    _entailed(reasoned, (LECLERC, RDF.type, CRM.E21_Person))
+    _entailed(reasoned, (FORCE, RDF.type, CRM.E74_Group))
+
+
+def test_nothing_inferred_is_asserted(reasoned):
+    facts, closure, inferred, _ = reasoned
+    assert len(inferred) > 0
+    assert not set(inferred) & closure.asserted
+    assert inferred.identifier == INFERRED_GRAPH
+
+
+def test_project_ontology_alignments_reach_schema_org_and_dcterms():
+    ontology, facts = _read(PROJECT_ONTOLOGY), _read(FIXTURES / "facts.ttl")
+    inferred = reason(ontology, facts)
+    assert (EVENT, RDF.type, SDO.Event) in inferred
+    assert (PHOTO, DCTERMS.spatial, FRANCE) in inferred
+
+
+# --------------------------------------------------------------------------------------------
+# Inconsistencies
+# --------------------------------------------------------------------------------------------
+
+INCONSISTENT = {
+    "person-is-unit": ("disjoint-classes", [
+        "id:person/patton is both lib:Group and lib:Person",
+        "id:person/patton rdf:type lib:Person [asserted]",
+        "id:person/patton rdf:type lib:Group [inferred from id:person/patton rdf:type lib:MilitaryUnit]"]),
+    "event-is-place": ("disjoint-classes", [
+        "id:event/liberation-of-paris is both lib:Event and lib:Place",
+        "id:event/liberation-of-paris rdf:type lib:Event [inferred from "
+        "id:event/liberation-of-paris rdf:type lib:Liberation]",
+        "id:event/liberation-of-paris rdf:type lib:Place [inferred from "
+        "id:event/liberation-of-paris lib:partOf id:country/france]"]),
+    "nothing": ("nothing", ["id:person/nobody rdf:type owl:Nothing [asserted]"]),
+    "functional-individuals": ("functional", [
+        "lib:participant is functional",
+        "id:participation/paris-commander lib:participant id:person/leclerc [asserted]",
+        "id:participation/paris-commander lib:participant id:person/patton [asserted]"]),
+    "functional-values": ("functional", [
+        "lib:onDate is functional",
+        'id:timespan/paris lib:onDate "1944-08-25"^^xsd:date [asserted]',
+        'id:timespan/paris lib:onDate "1944-08-26"^^xsd:date [asserted]']),
+}
+
+
+@pytest.mark.parametrize("ontology", list(ONTOLOGIES))
+@pytest.mark.parametrize("name", list(INCONSISTENT))
+def test_inconsistency_names_the_triples(name, ontology):
+    kind, phrases = INCONSISTENT[name]
+    facts = _read(FIXTURES / "facts.ttl") + _read(FIXTURES / "inconsistent" / f"{name}.ttl")
+    with pytest.raises(Inconsistency) as caught:
+        reason(_read(ONTOLOGIES[ontology]), facts)
+    findings = caught.value.findings
+    # One problem, one finding: what follows from the clash (a merged individual in two
+    # disjoint classes, owl:Nothing's subclasses) is not reported again.
+    assert [f.kind for f in findings] == [kind], str(caught.value)
+    for phrase in phrases:
+        assert phrase in str(caught.value)
+    assert caught.value.summary().startswith("inconsistent sources: ")
+    assert "\n" not in caught.value.summary()
+
+
+def test_consistent_facts_pass():
+    closure = compute_closure(_read(FIXTURES / "ontology.ttl"), _read(FIXTURES / "facts.ttl"))
+    assert find_inconsistencies(closure) == []
+
+
+def test_functional_values_that_are_the_same_thing_do_not_clash():
+    ontology = _read(FIXTURES / "ontology.ttl") + _turtle(
+        "lib:count a owl:DatatypeProperty, owl:FunctionalProperty .")
+    facts = _turtle("""
+        <participation/a> lib:participant <person/leclerc>, [ rdfs:label "a blank node" ] .
+        <participation/b> lib:participant <person/leclerc>, <person/philippe-leclerc> .
+        <person/leclerc> owl:sameAs <person/philippe-leclerc> .
+        <casualties/a> lib:count "1"^^xsd:integer, "1.0"^^xsd:decimal .
+    """)
+    closure = compute_closure(ontology, facts)
+    assert find_inconsistencies(closure) == []
+    # the blank node is merged with Leclerc, as OWL says it must be
+    inferred, _ = select_inferred(closure)
+    assert (ID["person/leclerc"], RDFS.label, Literal("a blank node")) in inferred
+
+
+def test_two_iris_merged_by_a_cardinality_axiom_are_inconsistent():
+    ontology = _turtle("""
+        lib:Person rdfs:subClassOf [ a owl:Restriction ; owl:onProperty lib:bornIn ; owl:maxCardinality 1 ] .
+    """)
+    facts = _turtle("<person/x> a lib:Person ; lib:bornIn <city/paris>, <city/rome> .")
+    findings = find_inconsistencies(compute_closure(ontology, facts))
+    assert [f.kind for f in findings] == ["distinct-merged"]
+    assert "id:city/paris and id:city/rome" in findings[0].message
+    # the merge never happened
+    assert (ID["city/paris"], OWL.sameAs, ID["city/rome"]) not in compute_closure(ontology, facts).graph
+
+
+def test_ill_typed_literal_is_named():
+    facts = _turtle('<timespan/a> lib:onDate "1944-13-45"^^xsd:date .')
+    findings = find_inconsistencies(compute_closure(_read(FIXTURES / "ontology.ttl"), facts))
+    assert [f.kind for f in findings] == ["ill-typed-literal"]
+    assert 'id:timespan/a lib:onDate "1944-13-45"^^xsd:date' in findings[0].message
+
+
+def test_other_owlrl_inconsistencies_are_passed_on():
+    ontology = _turtle("lib:near a owl:ObjectProperty, owl:IrreflexiveProperty .")
+    facts = _turtle("<city/paris> lib:near <city/paris> .")
+    findings = find_inconsistencies(compute_closure(ontology, facts))
+    assert [f.kind for f in findings] == ["owlrl"]
+    assert "Irreflexive" in findings[0].message and str(ID["city/paris"]) in findings[0].message
+
+
+# --------------------------------------------------------------------------------------------
+# The noise filter
+# --------------------------------------------------------------------------------------------
+
+NOISE = {
+    "literal-subject": [(Literal("Paris"), OWL.sameAs, Literal("Paris")),
+                        (Literal("1944-08-25", datatype=XSD.date), RDF.type, XSD.date)],
+    "reasoner-report": [(BNode(), RDF.type, ERRNS.ErrorMessage), (BNode(), ERRNS.error, Literal("x"))],
+    "reflexive": [(PARIS, OWL.sameAs, PARIS), (LIB.Event, RDFS.subClassOf, LIB.Event),
+                  (LIB.Event, OWL.equivalentClass, LIB.Event), (LIB.partOf, RDFS.subPropertyOf, LIB.partOf),
+                  (LIB.partOf, OWL.equivalentProperty, LIB.partOf)],
+    "built-in-vocabulary": [(XSD.date, RDF.type, RDFS.Datatype),
+                            (RDFS.label, RDF.type, OWL.AnnotationProperty),
+                            (OWL.Nothing, RDFS.subClassOf, LIB.Event), (OWL.Thing, RDF.type, OWL.Class)],
+    "owl-thing": [(PARIS, RDF.type, OWL.Thing), (LIB.Event, RDFS.subClassOf, OWL.Thing)],
+    "anonymous-class": [(LIB.Event, RDFS.subClassOf, BNode()), (BNode(), RDFS.subClassOf, LIB.Event),
+                        (EVENT, RDF.type, BNode())],
+    "derived-domain-range": [(LIB.takenAt, RDFS.domain, CRM["E22_Human-Made_Object"]),
+                             (LIB.takenAt, RDFS.range, SEM.Place)],
+}
+KEPT = [(EVENT, RDF.type, CRM.E5_Event), (LIB.Liberation, RDFS.subClassOf, SEM.Event),
+        (STREET, LIB.partOf, FRANCE), (BNode(), RDF.type, LIB.TimeSpan), (BNode(), LIB.inEvent, EVENT),
+        (PHOTO, DCTERMS.spatial, FRANCE), (LIB.liberationOf, RDFS.subPropertyOf, SEM.hasPlace),
+        (LECLERC, RDFS.label, Literal("Leclerc")), (LIB.hasTimeSpan, RDF.type, RDF.Property)]
+
+
+def test_every_rule_has_examples():
+    assert set(NOISE) == {rule.name for rule in NOISE_RULES}
+
+
+@pytest.mark.parametrize("rule", list(NOISE))
+def test_filter_drops_each_kind_of_noise(rule):
+    for triple in NOISE[rule]:
+        assert noise_rule(triple) == rule, triple
+
+
+@pytest.mark.parametrize("triple", KEPT, ids=lambda t: " ".join(str(x).rsplit("/", 1)[-1] for x in t))
+def test_filter_keeps_what_a_historian_queries(triple):
+    assert noise_rule(triple) is None
+
+
+def test_inferred_graph_holds_no_noise_and_the_filter_had_work(reasoned):
+    _, closure, inferred, dropped = reasoned
+    assert all(noise_rule(t) is None for t in inferred)
+    # owlrl produced these kinds on the way, and the filter took them out
+    assert {"built-in-vocabulary", "reflexive", "owl-thing", "derived-domain-range"} <= set(dropped)
+    assert sum(dropped.values()) + len(inferred) == sum(1 for _ in closure.derived())
+
+
+def test_closure_never_materialises_literal_subjects_or_reflexive_same_as(reasoned):
+    _, closure, _, _ = reasoned
+    assert not any(isinstance(s, Literal) for s in closure.graph.subjects())
+    assert not any(s == o for s, o in closure.graph.subject_objects(OWL.sameAs))
+
+
+def test_reason_returns_the_inferred_graph():
+    inferred = reason(_read(FIXTURES / "ontology.ttl"), _read(FIXTURES / "facts.ttl"))
+    assert inferred.identifier == INFERRED_GRAPH
+    assert (FORCE, LIB.liberated, PARIS) in inferred
+    assert all(isinstance(s, (URIRef, BNode)) for s in inferred.subjects())
+
+
+# --------------------------------------------------------------------------------------------
+# The project's own ontology and facts: every entailment the axioms promise is in the union of
+# asserted and inferred triples, and the ones the issue names are found in the inferred graph.
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def project():
+    settings = Settings()
+    ontology, facts = sources.load_ontology(settings), sources.load_facts(settings)
+    closure = compute_closure(ontology, facts)
+    inferred, _ = select_inferred(closure)
+    return ontology, closure, inferred, closure.asserted | set(inferred)
+
+
+def _inferred_only(project, triples) -> list:
+    _, closure, inferred, _ = project
+    return [t for t in triples if t in inferred and t not in closure.asserted]
+
+
+def test_project_sources_are_consistent(project):
+    assert find_inconsistencies(project[1]) == []
+
+
+def test_project_every_event_is_a_crm_and_sem_event(project):
+    _, _, _, union = project
+    events = {s for s, p, o in union if p == RDF.type and o == LIB.Event}
+    assert events
+    for alignment in (CRM.E5_Event, SEM.Event):
+        assert {e for e in events if (e, RDF.type, alignment) not in union} == set()
+    assert _inferred_only(project, [(e, RDF.type, CRM.E5_Event) for e in events])
+
+
+def test_project_inverse_properties(project):
+    ontology, _, _, union = project
+    expected = [(y, q, x) for p, q in ontology.subject_objects(OWL.inverseOf)
+                for x, y in ((s, o) for s, pp, o in union if pp == p)]
+    assert [t for t in expected if t not in union] == []
+    liberated = [t for t in expected if t[1] == LIB.liberated]
+    assert _inferred_only(project, liberated), "no 'force lib:liberated city' inferred from lib:liberatedBy"
+
+
+def test_project_transitive_part_of_reaches_the_country(project):
+    ontology, _, inferred, union = project
+    for p in ontology.subjects(RDF.type, OWL.TransitiveProperty):
+        pairs = {(s, o) for s, pp, o in union if pp == p}
+        missing = {(x, z) for x, y in pairs for y2, z in pairs if y == y2 and (x, z) not in pairs}
+        assert missing == set(), f"{p} is not closed"
+    countries = {s for s, p, o in union if p == RDF.type and o == LIB.Country}
+    streets = {s for s, p, o in union if p == RDF.type and o == LIB.Street}
+    assert {(s, c) for s in streets for c in countries if (s, LIB.partOf, c) in inferred}, \
+        "no street is inferred to lie in its country"
+
+
+def test_project_property_chains(project):
+    ontology, _, _, union = project
+    chains = [(p, list(ontology.items(chain)))
+              for p, chain in ontology.subject_objects(OWL.propertyChainAxiom)]
+    assert {p for p, _ in chains} >= {LIB.takenAt, LIB.hasPlace}
+    concluded = []
+    for p, (first, second) in chains:
+        links = {(s, o) for s, pp, o in union if pp == second}
+        for x, y in ((s, o) for s, pp, o in union if pp == first):
+            concluded += [(x, p, z) for y2, z in links if y2 == y]
+    assert [t for t in concluded if t not in union] == []
+    assert _inferred_only(project, concluded)
+
+
+def test_project_domain_and_range_typing(project):
+    ontology, _, _, union = project
+    expected = []
+    for p, cls in ontology.subject_objects(RDFS.domain):
+        expected += [(s, RDF.type, cls) for s, pp, _o in union if pp == p]
+    for p, cls in ontology.subject_objects(RDFS.range):
+        expected += [(o, RDF.type, cls) for _s, pp, o in union if pp == p and not isinstance(o, Literal)]
+    assert [t for t in expected if t not in union] == []
+    assert _inferred_only(project, expected)
+
+
+def test_project_inferred_graph_is_apart_from_the_asserted_one(project):
+    _, closure, inferred, _ = project
+    assert not set(inferred) & closure.asserted
+    assert all(noise_rule(t) is None for t in inferred)

@@ -1,0 +1,480 @@
+"""The SPARQL 1.1 Protocol at /sparql, through a real server and real clients.
+
+Expected answers are not written down here: each query is also run by rdflib directly over the
+test dataset file, and the endpoint's answer, read back by rdflib's own parsers for each format,
+must equal it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, VOID
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import Result
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from graph_service.namespace import LIB, SD, sparql_prologue
+
+SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
+PROLOGUE = sparql_prologue()
+QUERIES = {
+    "select": PROLOGUE + "SELECT ?city ?label ?population WHERE {\n"
+                         "  ?city a lib:City ; rdfs:label ?label\n"
+                         "  OPTIONAL { ?city lib:population ?population }\n}",
+    "ask": PROLOGUE + "ASK { ?e a lib:Liberation ; lib:place ?c . ?c rdfs:label \"Paris\"@fr }",
+    "construct": PROLOGUE + "CONSTRUCT { ?q lib:text ?t ; rdfs:label ?c } WHERE {\n"
+                            "  ?q lib:text ?t OPTIONAL { ?q rdfs:seeAlso ?c } }",
+    "describe": PROLOGUE + "DESCRIBE <https://liberation.example.org/id/city/paris>",
+}
+RESULT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                "csv": "text/csv", "tsv": "text/tab-separated-values"}
+GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples",
+               "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}
+RDFLIB_PARSER = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+
+@pytest.fixture(scope="module")
+def reference() -> Dataset:
+    ds = Dataset(default_union=True)
+    ds.parse(SPARQL_DATASET, format="trig")
+    return ds
+
+
+@pytest.fixture(scope="module")
+def small_limit(serve_files):
+    return serve_files(SPARQL_DATASET, options=("--result-limit", "3"))
+
+
+def rows_of(result: Result, plain: bool = False) -> Counter:
+    """Rows as a multiset of tuples (variables sorted); `plain` keeps only the text of each term,
+    for CSV, which carries no types."""
+    names = sorted(str(v) for v in result.vars)
+    out = Counter()
+    for row in result.bindings:
+        cells = {str(k): v for k, v in row.items()}
+        out[tuple(_plain(cells.get(n)) if plain else cells.get(n) for n in names)] += 1
+    return out
+
+
+def _plain(term):
+    if term is None or (isinstance(term, Literal) and str(term) == ""):
+        return None
+    return f"_:{term}" if isinstance(term, BNode) and not str(term).startswith("_:") else str(term)
+
+
+def ask(server, query: str, accept: str | None = None, method: str = "GET", **params) -> requests.Response:
+    headers = {"Accept": accept} if accept else {}
+    if method == "GET":
+        return requests.get(server.sparql, params={"query": query, **params}, headers=headers, timeout=30)
+    if method == "POST-form":
+        return requests.post(server.sparql, data={"query": query, **params}, headers=headers, timeout=30)
+    return requests.post(server.sparql, params=params, data=query.encode(), timeout=30,
+                         headers={**headers, "Content-Type": "application/sparql-query"})
+
+
+# --- every format for every query form ----------------------------------------------------------
+
+@pytest.mark.parametrize("form", ["select", "ask"])
+@pytest.mark.parametrize("fmt", list(RESULT_TYPES))
+@pytest.mark.parametrize("how", ["accept", "format"])
+def test_select_and_ask_in_every_results_format(sparql_server, reference, form, fmt, how):
+    query = QUERIES[form]
+    resp = ask(sparql_server, query, accept=RESULT_TYPES[fmt]) if how == "accept" else \
+        ask(sparql_server, query, accept="application/sparql-results+xml", format=fmt)
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["Content-Type"].split(";")[0] == RESULT_TYPES[fmt]
+    expected = reference.query(query)
+    if form == "ask":
+        if fmt in ("csv", "tsv"):  # no boolean form is defined: the bare word, as Jena writes it
+            assert resp.text.strip() == str(expected.askAnswer).lower()
+        else:
+            assert Result.parse(io.BytesIO(resp.content), format=fmt).askAnswer is expected.askAnswer
+        return
+    got = Result.parse(io.BytesIO(resp.content), format=fmt)
+    assert sorted(str(v) for v in got.vars) == sorted(str(v) for v in expected.vars)
+    assert rows_of(got, plain=fmt == "csv") == rows_of(expected, plain=fmt == "csv")
+
+
+@pytest.mark.parametrize("form", ["construct", "describe"])
+@pytest.mark.parametrize("fmt", list(GRAPH_TYPES))
+@pytest.mark.parametrize("how", ["accept", "format"])
+def test_construct_and_describe_in_every_rdf_format(sparql_server, reference, form, fmt, how):
+    query = QUERIES[form]
+    resp = ask(sparql_server, query, accept=GRAPH_TYPES[fmt]) if how == "accept" else \
+        ask(sparql_server, query, accept="text/turtle", format=fmt)
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["Content-Type"].split(";")[0] == GRAPH_TYPES[fmt]
+    got = Graph().parse(data=resp.content, format=RDFLIB_PARSER[fmt])
+    if form == "construct":
+        expected = reference.query(query).graph
+    else:  # DESCRIBE: what the store says about the resource (it has no blank nodes to follow)
+        paris = URIRef("https://liberation.example.org/id/city/paris")
+        expected = Graph()
+        for triple in set(reference.triples((paris, None, None))):
+            expected.add(triple)
+    assert len(got) > 0
+    assert isomorphic(got, expected)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST-form", "POST-direct"])
+def test_the_three_ways_of_sending_a_query(sparql_server, reference, method):
+    resp = ask(sparql_server, QUERIES["select"], accept="application/sparql-results+json", method=method)
+    assert resp.status_code == 200, resp.text
+    got = Result.parse(io.BytesIO(resp.content), format="json")
+    assert rows_of(got) == rows_of(reference.query(QUERIES["select"]))
+
+
+def test_awkward_literals_survive_every_results_format(sparql_server, reference):
+    query = PROLOGUE + "SELECT ?text WHERE { ?q lib:text ?text }"
+    expected = {str(r.text) for r in reference.query(query)}
+    for fmt in RESULT_TYPES:
+        resp = ask(sparql_server, query, format=fmt)
+        got = Result.parse(io.BytesIO(resp.content), format=fmt)
+        assert {str(v) for row in got.bindings for v in row.values()} == expected, fmt
+
+
+def test_union_default_graph_counts_a_triple_in_two_graphs_once(sparql_server, reference):
+    query = PROLOGUE + "SELECT ?type WHERE { city:paris a ?type }".replace(
+        "city:paris", "<https://liberation.example.org/id/city/paris>")
+    got = Result.parse(io.BytesIO(ask(sparql_server, query, format="json").content), format="json")
+    assert rows_of(got) == rows_of(reference.query(query))
+    assert all(n == 1 for n in rows_of(got).values())
+
+
+# --- protocol datasets --------------------------------------------------------------------------
+
+def test_default_graph_uri_selects_graphs_of_the_store(sparql_server):
+    inferred = "https://liberation.example.org/graph/inferred"
+    query = PROLOGUE + "SELECT DISTINCT ?type WHERE { ?s a ?type }"
+    everything = ask(sparql_server, query, format="json").json()["results"]["bindings"]
+    only = ask(sparql_server, query, format="json", **{"default-graph-uri": inferred}).json()
+    types = {b["type"]["value"] for b in only["results"]["bindings"]}
+    assert types == {str(LIB.Place), str(LIB.Event), str(LIB.City)}
+    assert len(everything) > len(types)
+
+
+def test_named_graph_uri_limits_graph_patterns(sparql_server):
+    facts = "https://liberation.example.org/graph/facts"
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    resp = ask(sparql_server, query, format="json", **{"named-graph-uri": facts})
+    assert [b["g"]["value"] for b in resp.json()["results"]["bindings"]] == [facts]
+
+
+def test_from_names_a_graph_of_the_store(sparql_server):
+    query = PROLOGUE + ("SELECT ?label FROM <https://liberation.example.org/graph/inferred> "
+                        "WHERE { ?s rdfs:label ?label }")
+    assert ask(sparql_server, query, format="json").json()["results"]["bindings"] == []
+
+
+# --- negotiation --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ("application/sparql-results+xml;q=0.1, text/tab-separated-values", "text/tab-separated-values"),
+    ("text/*", "text/csv"),
+    ("*/*", "application/sparql-results+json"),
+    ("application/json", "application/sparql-results+json"),
+    ("image/png, */*;q=0.1", "application/sparql-results+json"),
+    (None, "application/sparql-results+json"),
+])
+def test_accept_header_for_select(sparql_server, accept, expected):
+    resp = ask(sparql_server, QUERIES["select"], accept=accept)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].split(";")[0] == expected
+    assert "Accept" in resp.headers.get("Vary", "")
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("application/rdf+xml;q=0.5, application/n-triples", "application/n-triples"),
+    ("*/*", "text/turtle"),
+    ("application/json", "application/ld+json"),
+    ("application/xml", "application/rdf+xml"),
+])
+def test_accept_header_for_construct(sparql_server, accept, expected):
+    resp = ask(sparql_server, QUERIES["construct"], accept=accept)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].split(";")[0] == expected
+
+
+def test_format_parameter_wins_over_accept(sparql_server):
+    resp = ask(sparql_server, QUERIES["select"], accept="application/sparql-results+xml", format="csv")
+    assert resp.headers["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(("query", "accept", "params"), [
+    ("select", "image/png", {}),
+    ("construct", "text/csv", {}),
+    ("construct", None, {"format": "tsv"}),
+    ("select", None, {"format": "no-such-format"}),
+    ("ask", "text/turtle", {}),
+])
+def test_not_acceptable(sparql_server, query, accept, params):
+    resp = ask(sparql_server, QUERIES[query], accept=accept, **params)
+    assert resp.status_code == 406
+    assert "Traceback" not in resp.text
+
+
+def test_a_browser_gets_a_table_with_values_escaped(sparql_server):
+    query = PROLOGUE + "SELECT ?q ?text ?also WHERE { ?q lib:text ?text OPTIONAL { ?q rdfs:seeAlso ?also } }"
+    resp = ask(sparql_server, query, accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].startswith("text/html")
+    page = resp.text
+    assert "<table" in page and "&lt;script&gt;alert(&#39;boom&#39;)&lt;/script&gt;" in page
+    assert "<script>alert('boom')" not in page
+    assert 'href="javascript:' not in page
+    assert "/id/quote/q1" in page  # resource IRIs link to their pages on this server
+
+
+def test_a_browser_gets_construct_results_as_a_table(sparql_server):
+    resp = ask(sparql_server, QUERIES["construct"], accept="text/html")
+    assert resp.status_code == 200 and "<table" in resp.text and "subject" in resp.text
+
+
+# --- service description ------------------------------------------------------------------------
+
+def test_service_description(sparql_server, reference):
+    resp = requests.get(sparql_server.sparql, headers={"Accept": "text/turtle"}, timeout=30)
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/turtle")
+    g = Graph().parse(data=resp.text, format="turtle")
+    service = URIRef(sparql_server.sparql)
+    assert (service, RDF.type, SD.Service) in g
+    assert (service, SD.endpoint, service) in g
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
+    assert (service, SD.feature, SD.UnionDefaultGraph) in g
+    formats = {str(f).rsplit("/", 1)[1] for f in g.objects(service, SD.resultFormat)}
+    assert formats >= {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                       "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"}
+    dataset = g.value(service, SD.defaultDataset)
+    counts = {str(g.value(ng, SD.name)): int(g.value(g.value(ng, SD.graph), VOID.triples))
+              for ng in g.objects(dataset, SD.namedGraph)}
+    expected = {str(ctx.identifier): len(ctx) for ctx in reference.graphs()
+                if isinstance(ctx.identifier, URIRef) and len(ctx) and "rdflib" not in str(ctx.identifier)}
+    assert counts == expected
+    default_count = int(g.value(g.value(dataset, SD.defaultGraph), VOID.triples))
+    assert default_count == len(set(reference.triples((None, None, None))))
+
+
+@pytest.mark.parametrize("fmt", ["jsonld", "rdfxml", "ntriples"])
+def test_service_description_in_other_formats(sparql_server, fmt):
+    resp = requests.get(sparql_server.sparql, headers={"Accept": GRAPH_TYPES[fmt]}, timeout=30)
+    g = Graph().parse(data=resp.content, format=RDFLIB_PARSER[fmt])
+    assert (URIRef(sparql_server.sparql), RDF.type, SD.Service) in g
+
+
+def test_a_browser_gets_the_query_editor(sparql_server):
+    resp = requests.get(sparql_server.sparql, headers={"Accept": "text/html"}, timeout=30)
+    assert resp.status_code == 200
+    page = resp.text
+    assert "yasgui/yasgui.min.js" in page and 'id="yasgui"' in page
+    assert '<form id="plain-query"' in page  # works without JavaScript too
+    assert "PREFIX lib: &lt;https://liberation.example.org/ontology#&gt;" in page
+    assert "https://liberation.example.org/graph/facts" in page
+
+
+def test_the_editor_assets_are_served_locally(sparql_server):
+    for path in ("static/yasgui/yasgui.min.js", "static/yasgui/yasgui.min.css"):
+        resp = requests.get(sparql_server.url + path, timeout=30)
+        assert resp.status_code == 200 and len(resp.content) > 10_000, path
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+def test_malformed_query_is_400_with_position(sparql_server):
+    resp = ask(sparql_server, "SELECT * WHERE {\n  ?s ?p\n}")
+    assert resp.status_code == 400
+    assert "malformed query" in resp.text and "error at 3:" in resp.text
+    assert "Traceback" not in resp.text
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_wrong_method_is_405(sparql_server, method):
+    resp = requests.request(method, sparql_server.sparql, data="ASK {}", timeout=30)
+    assert resp.status_code == 405
+    assert set(resp.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+def test_oversized_body_is_413(sparql_server):
+    body = "ASK {} #" + "x" * 2_100_000
+    resp = requests.post(sparql_server.sparql, data=body.encode(), timeout=60,
+                         headers={"Content-Type": "application/sparql-query"})
+    assert resp.status_code == 413
+
+
+def test_overlong_query_is_413(sparql_server):
+    resp = requests.post(sparql_server.sparql, data={"query": "ASK {} #" + "x" * 200_000}, timeout=60)
+    assert resp.status_code == 413 and "limit" in resp.text
+
+
+@pytest.mark.parametrize(("content_type", "status"), [
+    ("text/plain", 415), (None, 415), ("application/sparql-query; charset=UTF-16", 415),
+])
+def test_unsupported_request_bodies(sparql_server, content_type, status):
+    headers = {"Content-Type": content_type} if content_type else {}
+    resp = requests.post(sparql_server.sparql, data=b"ASK {}", headers=headers, timeout=30)
+    assert resp.status_code == status
+
+
+def test_head_is_get_without_a_body(sparql_server):
+    resp = requests.head(sparql_server.sparql, params={"query": "ASK {}"}, timeout=30)
+    assert resp.status_code == 200 and resp.content == b""
+    assert resp.headers["Content-Type"].startswith("application/sparql-results+json")
+
+
+def test_two_queries_are_400(sparql_server):
+    resp = requests.get(sparql_server.sparql, params=[("query", "ASK {}"), ("query", "ASK {}")], timeout=30)
+    assert resp.status_code == 400
+
+
+@pytest.mark.parametrize("how", ["update-param", "update-form", "update-body", "query-param"])
+def test_updates_are_refused_and_change_nothing(sparql_server, how):
+    count = PROLOGUE + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    before = ask(sparql_server, count, format="json").json()["results"]["bindings"][0]["n"]["value"]
+    update = "DROP ALL ; INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+    if how == "update-param":
+        resp = requests.get(sparql_server.sparql, params={"update": update}, timeout=30)
+    elif how == "update-form":
+        resp = requests.post(sparql_server.sparql, data={"update": update}, timeout=30)
+    elif how == "update-body":
+        resp = requests.post(sparql_server.sparql, data=update.encode(), timeout=30,
+                             headers={"Content-Type": "application/sparql-update"})
+    else:
+        resp = ask(sparql_server, update)
+    assert 400 <= resp.status_code < 500
+    assert "updates are not offered" in resp.text
+    after = ask(sparql_server, count, format="json").json()["results"]["bindings"][0]["n"]["value"]
+    assert after == before
+
+
+def test_errors_are_json_for_json_clients(sparql_server):
+    resp = ask(sparql_server, "SELECT * WHERE {", accept="application/json")
+    assert resp.status_code == 400
+    assert "malformed query" in resp.json()["message"]
+
+
+# --- result limit, CORS -------------------------------------------------------------------------
+
+def test_result_limit_says_when_it_cut(small_limit):
+    resp = ask(small_limit, "SELECT * WHERE { ?s ?p ?o }", format="json")
+    assert len(resp.json()["results"]["bindings"]) == 3
+    assert resp.headers["X-Result-Truncated"] == "true" and resp.headers["X-Result-Limit"] == "3"
+    resp = ask(small_limit, "CONSTRUCT WHERE { ?s ?p ?o }", format="ntriples")
+    assert len(resp.text.strip().splitlines()) == 3 and resp.headers["X-Result-Truncated"] == "true"
+    resp = ask(small_limit, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", format="json")
+    assert "X-Result-Truncated" not in resp.headers
+
+
+def test_cors_for_any_origin_without_credentials(sparql_server):
+    resp = ask(sparql_server, "ASK {}", **{})
+    resp = requests.get(sparql_server.sparql, params={"query": "ASK {}"},
+                        headers={"Origin": "https://historian.example"}, timeout=30)
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in resp.headers
+    assert "X-Result-Truncated" in resp.headers["Access-Control-Expose-Headers"]
+    pre = requests.options(sparql_server.sparql, timeout=30, headers={
+        "Origin": "https://historian.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert pre.status_code == 200
+    assert pre.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in pre.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in pre.headers["Access-Control-Allow-Headers"].lower()
+
+
+# --- real clients -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POSTDIRECTLY"])
+def test_sparqlwrapper_select(sparql_server, reference, method):
+    sw = SPARQLWrapper(sparql_server.sparql)
+    if method != "GET":
+        sw.setMethod(POST)
+    if method == "POSTDIRECTLY":
+        sw.setRequestMethod(POSTDIRECTLY)
+    sw.setQuery(QUERIES["select"])
+    sw.setReturnFormat(JSON)
+    got = sw.query().convert()
+    expected = reference.query(QUERIES["select"])
+    assert len(got["results"]["bindings"]) == len(expected)
+    labels = {b["label"]["value"] for b in got["results"]["bindings"]}
+    assert labels == {str(r.label) for r in expected}
+
+
+@pytest.mark.parametrize("fmt", [XML, CSV, TSV])
+def test_sparqlwrapper_select_formats(sparql_server, reference, fmt):
+    sw = SPARQLWrapper(sparql_server.sparql)
+    sw.setQuery(QUERIES["select"])
+    sw.setReturnFormat(fmt)
+    result = sw.query()
+    body = result.response.read()
+    parsed = Result.parse(io.BytesIO(body), format={XML: "xml", CSV: "csv", TSV: "tsv"}[fmt])
+    assert rows_of(parsed, plain=fmt == CSV) == rows_of(reference.query(QUERIES["select"]), plain=fmt == CSV)
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML])
+def test_sparqlwrapper_ask(sparql_server, reference, fmt):
+    sw = SPARQLWrapper(sparql_server.sparql)
+    sw.setQuery(QUERIES["ask"])
+    sw.setReturnFormat(fmt)
+    converted = sw.query().convert()
+    expected = reference.query(QUERIES["ask"]).askAnswer
+    if fmt == JSON:
+        assert converted["boolean"] is expected
+    else:
+        assert converted.getElementsByTagName("boolean")[0].firstChild.data == str(expected).lower()
+
+
+@pytest.mark.parametrize("fmt", [RDFXML, TURTLE, JSONLD, N3, XML])
+@pytest.mark.parametrize("form", ["construct", "describe"])
+def test_sparqlwrapper_construct_and_describe(sparql_server, reference, fmt, form):
+    sw = SPARQLWrapper(sparql_server.sparql)
+    sw.setQuery(QUERIES[form])
+    sw.setReturnFormat(fmt)
+    result = sw.query()
+    body = result.response.read()
+    content_type = result.info()["content-type"].split(";")[0]
+    parser = {"application/rdf+xml": "xml", "text/turtle": "turtle", "application/ld+json": "json-ld"}
+    got = Graph().parse(data=body, format=parser[content_type])
+    if form == "construct":
+        assert isomorphic(got, reference.query(QUERIES[form]).graph)
+    else:
+        assert len(got) == len(set(reference.triples(
+            (URIRef("https://liberation.example.org/id/city/paris"), None, None))))
+
+
+def test_rdflib_sparqlstore(sparql_server, reference):
+    store = SPARQLStore(sparql_server.sparql)
+    graph = Graph(store=store)
+    got = graph.query(QUERIES["select"])
+    assert rows_of(got) == rows_of(reference.query(QUERIES["select"]))
+    assert graph.query(QUERIES["ask"]).askAnswer is reference.query(QUERIES["ask"]).askAnswer
+    constructed = graph.query(QUERIES["construct"]).graph
+    assert isomorphic(constructed, reference.query(QUERIES["construct"]).graph)
+    cities = set(graph.subjects(RDF.type, LIB.City))
+    assert cities == set(reference.subjects(RDF.type, LIB.City))
+    names = {str(c) for c in store.contexts()}
+    assert "https://liberation.example.org/graph/facts" in names
+
+
+def test_rdflib_sparqlstore_post(sparql_server, reference):
+    store = SPARQLStore(sparql_server.sparql, method="POST", returnFormat="json")
+    got = Graph(store=store).query(QUERIES["select"])
+    assert rows_of(got) == rows_of(reference.query(QUERIES["select"]))
+
+
+def test_no_stack_trace_reaches_a_client(sparql_server):
+    bad = ["SELECT * WHERE { ?s ?p ?o } GROUP BY", "SELECT (1/0 AS ?x) (?x AS ?x) {}",
+           "\x00\x01", "PREFIX : <" + "x" * 1000, "DESCRIBE"]
+    for query in bad:
+        for accept in ("text/html", "application/json", "*/*"):
+            resp = ask(sparql_server, query, accept=accept)
+            assert resp.status_code < 500 or resp.status_code == 503, (query, resp.status_code)
+            assert "Traceback" not in resp.text and 'File "' not in resp.text
+            if accept == "application/json" and resp.status_code >= 400:
+                assert json.loads(resp.text)["status"] == resp.status_code

@@ -1,0 +1,215 @@
+"""Safe by default: no network, no documents, no updates, no runaway queries.
+
+A local listener stands in for "the network": it records every connection, so a test can prove
+that a refused SERVICE or FROM made none, not merely that the answer was an error.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from graph_service.graph.safety import UnsafeQuery, check_query, vet_query
+from graph_service.graph.sandbox import run_isolated
+
+SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
+FACTS = "https://liberation.example.org/graph/facts"
+
+
+class Listener:
+    """A TCP listener on a free loopback port that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def server(request, serve_files):
+    return serve_files(SPARQL_DATASET, options=("--engine", request.param))
+
+
+def service_queries(url: str) -> list[str]:
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        # \u0053 is "S": SPARQL allows codepoint escapes anywhere in a query
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_service_is_refused_and_nothing_connects(server, listener, index):
+    query = service_queries(listener.url)[index]
+    resp = requests.get(server.sparql, params={"query": query}, timeout=30)
+    assert resp.status_code == 400, resp.text
+    assert "SERVICE" in resp.text and "refused" in resp.text
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("clause", ["FROM", "FROM NAMED"])
+def test_from_naming_a_url_is_refused_and_nothing_connects(server, listener, clause):
+    query = f"SELECT * {clause} <{listener.url}> WHERE {{ ?s ?p ?o }}"
+    resp = requests.get(server.sparql, params={"query": query}, timeout=30)
+    assert resp.status_code == 400
+    assert listener.url in resp.text and "no graph of this store" in resp.text
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
+def test_dataset_parameters_never_fetch(server, listener, param):
+    # A graph the store lacks is empty (as in Fuseki and Oxigraph): nothing is fetched.
+    resp = requests.get(server.sparql, timeout=30, params={
+        "query": "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", param: listener.url})
+    assert resp.status_code == 200
+    assert resp.json()["boolean"] is False
+    assert listener.connections == 0
+
+
+def test_file_urls_are_not_read(server, tmp_path):
+    secret = tmp_path / "secret.ttl"
+    secret.write_text("<urn:x:secret> <urn:x:is> <urn:x:here> .\n")
+    resp = requests.get(server.sparql, timeout=30, params={
+        "query": f"SELECT * FROM <{secret.as_uri()}> WHERE {{ ?s ?p ?o }}"})
+    assert resp.status_code == 400 and "urn:x:secret" not in resp.text
+    resp = requests.get(server.sparql, timeout=30, params={
+        "query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": secret.as_uri()})
+    assert resp.status_code == 200 and "urn:x:secret" not in resp.text
+
+
+def test_the_words_alone_are_harmless(server):
+    # SERVICE and FROM in a comment, a string and an IRI are not clauses.
+    query = ('SELECT ?x WHERE { BIND("SERVICE <http://x/> {} FROM <http://y/>" AS ?x) '
+             'FILTER(?x != <http://example.org/from/service>) } # SERVICE <http://z/> {}')
+    resp = requests.get(server.sparql, params={"query": query}, timeout=30)
+    assert resp.status_code == 200
+    assert resp.json()["results"]["bindings"][0]["x"]["value"].startswith("SERVICE")
+
+
+def test_from_a_graph_of_the_store_is_fine(server):
+    resp = requests.get(server.sparql, timeout=30, params={
+        "query": f"ASK FROM <{FACTS}> {{ ?s a ?t }}"})
+    assert resp.status_code == 200 and resp.json()["boolean"] is True
+
+
+# --- the checks themselves ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }", "LOAD <http://example.org/data.ttl>", "CLEAR ALL", "CREATE GRAPH <urn:g>",
+    "DROP DEFAULT", "COPY DEFAULT TO <urn:g>", "MOVE <urn:g> TO DEFAULT", "ADD <urn:g> TO <urn:h>",
+    "WITH <urn:g> DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+])
+def test_check_query_refuses_every_update(update):
+    with pytest.raises(UnsafeQuery, match="updates are not offered"):
+        check_query(update)
+
+
+def test_check_query_finds_service_anywhere():
+    u = "http://example.org/sparql"
+    more = [
+        f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ SERVICE <{u}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o MINUS {{ SERVICE <{u}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ GRAPH ?g {{ SERVICE <{u}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ BIND(EXISTS {{ SERVICE <{u}> {{ ?s ?p ?o }} }} AS ?x) }}",
+        f"SELECT ?a WHERE {{ ?a ?b ?c }} GROUP BY ?a HAVING(EXISTS {{ SERVICE <{u}> {{ }} }})",
+        f"SELECT * WHERE {{ ?s ?p ?o }} ORDER BY (NOT EXISTS {{ SERVICE <{u}> {{ ?s ?p ?o }} }})",
+        f"DESCRIBE ?s WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}",
+    ]
+    for query in service_queries(u) + more:
+        with pytest.raises(UnsafeQuery, match="SERVICE"):
+            check_query(query)
+
+
+def test_check_query_from_against_allowed_graphs():
+    check_query(f"SELECT * FROM <{FACTS}> WHERE {{ ?s ?p ?o }}", allowed_graphs={FACTS})
+    with pytest.raises(UnsafeQuery, match="http://elsewhere.example/"):
+        check_query("SELECT * FROM NAMED <http://elsewhere.example/> WHERE { ?s ?p ?o }",
+                    allowed_graphs={FACTS})
+    # Without a set of graphs, FROM is not judged (the caller decides what it may name).
+    check_query("SELECT * FROM <http://elsewhere.example/> WHERE { ?s ?p ?o }")
+
+
+def test_check_query_reports_syntax_errors_with_position():
+    with pytest.raises(SyntaxError, match=r"2:\d+"):
+        check_query("SELECT *\nWHERE { ?s ?p }")
+    with pytest.raises(SyntaxError, match="prefix"):
+        check_query("SELECT * WHERE { ?s nope:p ?o }")
+
+
+def test_vet_query_skips_the_parse_only_when_no_clause_can_hide():
+    assert not vet_query("SELECT * WHERE { ?s ?p ?o }").has_dataset
+    assert vet_query(f"SELECT * FROM <{FACTS}> WHERE {{ ?s ?p ?o }}").from_graphs == (FACTS,)
+    with pytest.raises(UnsafeQuery):
+        vet_query("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }")
+
+
+def test_engines_cannot_reach_the_network_even_unchecked(listener):
+    """Defence in depth: SERVICE run straight on pyoxigraph, past every check, in the sandbox."""
+    def follow_service() -> int:
+        return len(list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}")))
+
+    with pytest.raises(OSError):
+        run_isolated(follow_service, timeout=20)
+    assert listener.connections == 0
+
+
+# --- runaway queries ----------------------------------------------------------------------------
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
+
+
+def test_a_runaway_query_is_stopped_while_others_are_served(serve_files):
+    server = serve_files(SPARQL_DATASET, options=("--query-timeout", "1.5", "--workers", "2"))
+    simple = {"query": "ASK { ?s ?p ?o }"}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        runaway = pool.submit(requests.get, server.sparql, params={"query": RUNAWAY}, timeout=60)
+        # While one worker is busy with the runaway query, the other answers.
+        meanwhile = requests.get(server.sparql, params=simple, timeout=60)
+        assert meanwhile.status_code == 200 and meanwhile.json()["boolean"] is True
+        stopped = runaway.result()
+    assert stopped.status_code == 503
+    assert "time limit of 1.5 s" in stopped.text
+    # Every worker answers again afterwards (more requests than workers).
+    for _ in range(6):
+        again = requests.get(server.sparql, params=simple, timeout=60)
+        assert again.status_code == 200 and again.json()["boolean"] is True

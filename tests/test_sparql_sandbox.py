@@ -1,0 +1,152 @@
+"""The sandbox: work in a forked child that can be stopped, cannot reach the network, and leaves
+nothing behind."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+
+import pytest
+
+from graph_service.graph.sandbox import IsolatedError, IsolatedWorker, QueryTimeout, run_isolated
+
+LOADED = {"store": list(range(1000))}  # stands for a store loaded before the fork
+
+
+def total() -> int:
+    return sum(LOADED["store"])
+
+
+def spin() -> None:
+    while True:
+        pass
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def die() -> None:
+    os.kill(os.getpid(), 9)
+
+
+def unpicklable() -> object:
+    return threading.Lock()
+
+
+def my_pid() -> int:
+    return os.getpid()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); it has no command line any more.
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_returns_the_result_computed_from_inherited_state():
+    assert run_isolated(total, timeout=10) == sum(range(1000))
+
+
+def test_runs_in_another_process_which_is_gone_afterwards():
+    pid = run_isolated(my_pid, timeout=10)
+    assert pid != os.getpid()
+    assert not alive(pid)
+
+
+def test_reraises_the_childs_exception():
+    with pytest.raises(ValueError, match="not like this"):
+        run_isolated(fail, "not like this", timeout=10)
+
+
+def test_timeout_kills_the_child():
+    before = set(_children())
+    with pytest.raises(QueryTimeout, match="time limit of 0.3 s"):
+        run_isolated(spin, timeout=0.3)
+    assert set(_children()) == before
+
+
+def test_a_crash_is_a_clean_error():
+    with pytest.raises(IsolatedError, match="SIGKILL"):
+        run_isolated(die, timeout=10)
+
+
+def test_an_unpicklable_result_is_a_clean_error():
+    with pytest.raises(IsolatedError, match="cannot be sent back"):
+        run_isolated(unpicklable, timeout=10)
+
+
+def test_memory_limit():
+    def hog() -> int:
+        return len(bytearray(1 << 30))
+
+    with pytest.raises(IsolatedError, match="memory"):
+        run_isolated(hog, timeout=20, memory_limit=64 << 20)
+
+
+def test_no_internet_sockets_unless_allowed():
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def connect() -> str:
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            return "connected"
+
+    try:
+        with pytest.raises(PermissionError):
+            run_isolated(connect, timeout=10)
+        assert run_isolated(connect, timeout=10, allow_network=True) == "connected"
+    finally:
+        server.close()
+
+
+def test_isolated_worker_reuses_its_child_and_replaces_it_after_a_timeout():
+    def handler(kind: str) -> int:
+        if kind == "spin":
+            spin()
+        return os.getpid()
+
+    worker = IsolatedWorker(handler)
+    try:
+        first = worker.call("pid", timeout=10)
+        assert worker.call("pid", timeout=10) == first != os.getpid()
+        with pytest.raises(QueryTimeout):
+            worker.call("spin", timeout=0.3)
+        assert not alive(first)
+        second = worker.call("pid", timeout=10)
+        assert second != first and alive(second)
+    finally:
+        worker.close()
+    assert not alive(second)
+
+
+def test_isolated_worker_reraises_and_keeps_serving():
+    worker = IsolatedWorker(fail)
+    try:
+        for _ in range(3):
+            with pytest.raises(ValueError, match="again"):
+                worker.call("again", timeout=10)
+    finally:
+        worker.close()
+
+
+def _children() -> list[int]:
+    me = str(os.getpid())
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if f.read().split(") ")[1].split()[1] == me:
+                        out.append(int(entry))
+            except (FileNotFoundError, IndexError):
+                pass
+    return out

@@ -1,0 +1,153 @@
+"""`graph-service validate`: exit 0 conforms, 1 does not, 2 bad input (one line on stderr)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import RDF, Graph, Literal
+
+from graph_service.cli import main
+from graph_service.graph import formats, sources
+from graph_service.namespace import SH
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validation"
+VALID, INVALID = str(FIXTURES / "valid.ttl"), str(FIXTURES / "invalid.ttl")
+SHAPES, ONTOLOGY = str(FIXTURES / "shapes.ttl"), str(FIXTURES / "ontology.ttl")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["validate", *args])
+
+
+@pytest.fixture
+def project(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixtures stand in for the project's data, ontology and shapes."""
+    monkeypatch.setenv("GRAPH_SERVICE_DATA_PATH", INVALID)
+    monkeypatch.setenv("GRAPH_SERVICE_ONTOLOGY_PATH", ONTOLOGY)
+    monkeypatch.setenv("GRAPH_SERVICE_SHAPES_PATH", SHAPES)
+
+
+def report_of(result: Result, fmt: str) -> Graph:
+    return sources.quads_to_graph(sources.parse_quads(result.stdout_bytes, formats.by_name(fmt), "report"))
+
+
+def test_conforming_data_exits_0() -> None:
+    result = run("--data", VALID, "--data", ONTOLOGY, "--shapes", SHAPES)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "Conforms: no results.\n"
+    assert result.stderr == ""
+
+
+def test_data_that_does_not_conform_exits_1_with_a_summary_by_shape() -> None:
+    result = run("--data", INVALID, "--shapes", SHAPES)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Does not conform: 5 results (4 violations, 1 warning) from 2 shapes."
+    assert 'shapes:EventShape "Event": 3 results' in lines
+    assert "  id:event/liberation-of-rome" in lines
+    assert "    Violation: lib:place: An event happens at a place. [value: id:person/de-gaulle]" in lines
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("json-ld", "jsonld")])
+def test_the_full_report_in_turtle_or_json_ld(fmt: str, parse_as: str) -> None:
+    result = run("--data", INVALID, "--shapes", SHAPES, "--format", fmt)
+    assert result.exit_code == 1
+    report = report_of(result, parse_as)
+    (node,) = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms) == Literal(False)
+    assert len(list(report.objects(node, SH.result))) == 5
+    assert {str(m) for m in report.objects(None, SH.resultMessage)} >= {"An event has a label."}
+
+
+def test_several_data_files_are_validated_together() -> None:
+    # Alone, valid.ttl's city is not known to be a place; with the ontology as data it is.
+    assert run("--data", VALID, "--shapes", SHAPES).exit_code == 1
+    assert run("--data", VALID, "--data", ONTOLOGY, "--shapes", SHAPES).exit_code == 0
+
+
+def test_inference_before_validating(tmp_path: Path) -> None:
+    (tmp_path / "data.ttl").write_text(
+        "@prefix ex: <http://example.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "ex:liberated rdfs:domain ex:Event . ex:e ex:liberated ex:paris .\n", encoding="utf-8")
+    (tmp_path / "shapes.ttl").write_text(
+        "@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "ex:S sh:targetClass ex:Event ; sh:property [ sh:path ex:label ; sh:minCount 1 ] .\n",
+        encoding="utf-8")
+    files = ("--data", str(tmp_path / "data.ttl"), "--shapes", str(tmp_path / "shapes.ttl"))
+    assert run(*files).exit_code == 0
+    inferred = run(*files, "--inference", "rdfs")
+    assert inferred.exit_code == 1
+    assert "  ex:e" in inferred.stdout.splitlines()  # the user's own prefixes name their IRIs
+    assert run(*files, "--inference", "magic").exit_code == 2
+
+
+def test_without_files_the_projects_data_and_shapes(project: None) -> None:
+    result = run()
+    assert result.exit_code == 1
+    assert result.stdout.startswith("Does not conform: 5 results")
+
+
+def test_users_data_with_the_projects_shapes_and_ontology(project: None) -> None:
+    assert run("--data", VALID).exit_code == 0
+    assert run("--data", INVALID).exit_code == 1
+
+
+def test_users_shapes_on_the_projects_data(project: None, tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                      "@prefix lib: <https://liberation.example.org/ontology#> .\n"
+                      "[] sh:targetClass lib:Person ; sh:property [ sh:path lib:born ; sh:minCount 1 ] .\n",
+                      encoding="utf-8")
+    result = run("--shapes", str(shapes))
+    assert result.exit_code == 1
+    assert "  id:person/de-gaulle" in result.stdout.splitlines()
+
+
+def test_an_unparseable_file_is_named_with_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n  ex:d \"unterminated .\n",
+                   encoding="utf-8")
+    result = run("--data", str(bad), "--shapes", SHAPES)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"graph-service: {bad}: Parser error ")
+    assert "line 3" in result.stderr and "column" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("name, problem", [("missing.ttl", "No such file"),
+                                           ("data.csv", "unknown RDF format")])
+def test_unreadable_files_exit_2(tmp_path: Path, name: str, problem: str) -> None:
+    if name.endswith(".csv"):
+        (tmp_path / name).write_text("a,b\n", encoding="utf-8")
+    result = run("--data", str(tmp_path / name), "--shapes", SHAPES)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"graph-service: {tmp_path / name}: ") and problem in result.stderr
+
+
+def test_unusable_shapes_exit_2_in_one_line(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount "many" ] .\n',
+                      encoding="utf-8")
+    result = run("--data", VALID, "--shapes", str(shapes))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("graph-service: the shapes cannot be used: ")
+    assert "sh:minCount" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_missing_project_data_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GRAPH_SERVICE_DATA_PATH", str(tmp_path / "none.ttl"))
+    result = run()
+    assert result.exit_code == 2
+    assert result.stderr == f"graph-service: {tmp_path / 'none.ttl'}: No such file or directory\n"
+
+
+def test_help_names_the_options() -> None:
+    result = CliRunner().invoke(main, ["validate", "--help"])
+    assert result.exit_code == 0
+    for option in ("--data", "--shapes", "--inference", "--format", "text|turtle|json-ld"):
+        assert option in result.stdout

@@ -1,0 +1,281 @@
+"""POST /validate and GET /validate: the validation service as clients and browsers see it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+from rdflib import RDF, Graph, Literal
+
+from graph_service.config import Settings
+from graph_service.graph import formats, sources
+from graph_service.namespace import SH
+from graph_service.web import create_app
+from graph_service.web.server import BackgroundServer
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validation"
+INVALID = (FIXTURES / "invalid.ttl").read_bytes()
+VALID = (FIXTURES / "valid.ttl").read_bytes()
+SHAPES = (FIXTURES / "shapes.ttl").read_bytes()
+ONTOLOGY = (FIXTURES / "ontology.ttl").read_bytes()
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def settings_for(tmp_path: Path, **overrides: object) -> Settings:
+    """The fixtures as the project's data, ontology and shapes; no snapshot is built."""
+    values: dict[str, object] = dict(
+        shapes_path=FIXTURES / "shapes.ttl", ontology_path=FIXTURES / "ontology.ttl",
+        data_path=FIXTURES / "valid.ttl", serve_files=(FIXTURES / "valid.ttl",), snapshot_dir=tmp_path)
+    values.update(overrides)
+    return Settings.from_env(**values)
+
+
+@pytest.fixture
+def client(tmp_path: Path):  # noqa: ANN201 - a Flask test client
+    return create_app(settings_for(tmp_path, max_request_bytes=200_000)).test_client()
+
+
+def report(resp, fmt: str = "turtle") -> Graph:  # noqa: ANN001
+    return sources.quads_to_graph(sources.parse_quads(resp.get_data(), formats.by_name(fmt), "report"))
+
+
+def results(graph: Graph) -> int:
+    (node,) = graph.subjects(RDF.type, SH.ValidationReport)
+    return len(list(graph.objects(node, SH.result)))
+
+
+def in_format(turtle: bytes, fmt: str) -> bytes:
+    quads = ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+    return ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                        format=formats.by_name(fmt).oxigraph)
+
+
+# --- the request body, a form, or files ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
+def test_data_in_the_body_by_content_type(client, fmt: str) -> None:  # noqa: ANN001
+    body = INVALID if fmt == "turtle" else in_format(INVALID, fmt)
+    resp = client.post("/validate", data=body, headers={"Content-Type": formats.by_name(fmt).media_type})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "text/turtle; charset=utf-8"
+    assert resp.headers["X-Conforms"] == "false"
+    graph = report(resp)
+    assert (None, SH.conforms, Literal(False)) in graph
+    assert results(graph) == 5  # the project's shapes applied
+
+
+def test_conforming_data_is_200_too(client) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data=VALID, headers={"Content-Type": "text/turtle; charset=utf-8"})
+    assert resp.status_code == 200
+    assert resp.headers["X-Conforms"] == "true"
+    assert (None, SH.conforms, Literal(True)) in report(resp)
+
+
+def test_form_fields_with_own_shapes_and_formats(client) -> None:  # noqa: ANN001
+    shapes = (b"@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+              b"@prefix lib: <https://liberation.example.org/ontology#> .\n"
+              b"[] sh:targetClass lib:Person ; sh:property [ sh:path lib:born ; sh:minCount 1 ] .")
+    resp = client.post("/validate", data={"data": in_format(INVALID, "ntriples"), "data-format": "ntriples",
+                                          "shapes": shapes})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert results(report(resp)) == 1  # only the user's shape applied: de Gaulle has no birth
+
+
+def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:  # noqa: ANN001
+    resp = client.post("/validate", content_type="multipart/form-data", data={
+        "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),
+        "shapes": (io.BytesIO(in_format(SHAPES, "rdfxml")), "shapes.upload", "application/rdf+xml"),
+    })
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert results(report(resp)) == 5
+
+
+def test_an_empty_file_part_means_no_file(client) -> None:  # noqa: ANN001
+    # What a browser sends when no file was chosen: the pasted text counts.
+    resp = client.post("/validate", content_type="multipart/form-data", data={
+        "data": [(io.BytesIO(b""), ""), INVALID.decode()], "shapes": "", "inference": "none"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert results(report(resp)) == 5
+
+
+def test_inference_parameter(client) -> None:  # noqa: ANN001
+    data = (b"@prefix lib: <https://liberation.example.org/ontology#> .\n"
+            b"@prefix id: <https://liberation.example.org/id/> .\n"
+            b"<https://liberation.example.org/id/event/x> lib:liberated id:y .")
+    plain = client.post("/validate", data=data, headers={"Content-Type": "text/turtle"})
+    assert plain.headers["X-Conforms"] == "true"
+    # The ontology types lib:liberated's subject as a lib:Event, which then needs a label...
+    inferred = client.post("/validate?inference=rdfs", data=data, headers={"Content-Type": "text/turtle"})
+    assert inferred.headers["X-Conforms"] == "false"
+    bad = client.post("/validate?inference=magic", data=data, headers={"Content-Type": "text/turtle"})
+    assert bad.status_code == 400 and "none, rdfs, owlrl" in bad.get_data(as_text=True)
+
+
+# --- the answer, negotiated ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept, fmt", [
+    ("application/ld+json", "jsonld"), ("application/n-triples", "ntriples"),
+    ("application/rdf+xml", "rdfxml"), ("text/turtle;q=0.5, */*;q=0.1", "turtle")])
+def test_the_report_in_the_negotiated_format(client, accept: str, fmt: str) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle", "Accept": accept})
+    assert resp.status_code == 200
+    assert resp.mimetype == formats.by_name(fmt).media_type
+    assert "Accept" in resp.headers["Vary"]
+    assert results(report(resp, fmt)) == 5
+
+
+def test_format_parameter_wins(client) -> None:  # noqa: ANN001
+    resp = client.post("/validate?format=jsonld", data=INVALID,
+                       headers={"Content-Type": "text/turtle", "Accept": "text/turtle"})
+    assert resp.mimetype == "application/ld+json"
+
+
+def test_nothing_acceptable_is_406(client) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data=INVALID,
+                       headers={"Content-Type": "text/turtle", "Accept": "text/csv"})
+    assert resp.status_code == 406
+
+
+def test_browsers_get_a_summary_page(client) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data={"data": INVALID.decode()}, headers={"Accept": BROWSER})
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    assert resp.headers["X-Conforms"] == "false"
+    page = resp.get_data(as_text=True)
+    assert "Does not conform: 5 results (4 violations, 1 warning) from 2 shapes." in page
+    assert 'href="/shapes#EventShape"' in page  # a shape links to its entry on /shapes
+    assert 'href="/id/event/liberation-of-rome"' in page
+    assert "An event happens at a place." in page
+
+
+def test_the_page_escapes_what_users_send(client) -> None:  # noqa: ANN001
+    shapes = ('@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n'
+              'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxLength 1 ;'
+              ' sh:message "<script>alert(1)</script>" ] .')
+    data = '@prefix ex: <http://example.org/> . ex:a ex:p "<img src=x onerror=alert(2)>" .'
+    page = client.post("/validate", data={"data": data, "shapes": shapes},
+                       headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+def test_the_form_page(client) -> None:  # noqa: ANN001
+    resp = client.get("/validate", headers={"Accept": BROWSER})
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    page = resp.get_data(as_text=True)
+    assert 'action="/validate"' in page and 'enctype="multipart/form-data"' in page
+    for field in ('<textarea id="data" name="data"', 'type="file" name="data"',
+                  '<textarea id="shapes" name="shapes"', 'name="inference"', '<option value="owlrl">'):
+        assert field in page
+
+
+# --- bad input: 400, 413, 415, never 500 ---------------------------------------------------------
+
+
+def test_unparseable_data_is_400_with_the_parsers_position(client) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data=b"@prefix ex: <http://example.org/> .\nex:a ex:b .\n",
+                       headers={"Content-Type": "text/turtle", "Accept": "application/json"})
+    assert resp.status_code == 400
+    message = resp.get_json()["message"]
+    assert message.startswith("data: Parser error") and "line 2" in message and "column" in message
+
+
+def test_unparseable_shapes_are_named(client) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data={"data": VALID.decode(), "shapes": "not turtle"},
+                       headers={"Accept": "text/plain"})
+    assert resp.status_code == 400
+    assert resp.get_data(as_text=True).startswith("400 Bad Request: shapes: Parser error at line 1")
+
+
+def test_unusable_shapes_are_400(client) -> None:  # noqa: ANN001
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount "many" ] .')
+    resp = client.post("/validate", data={"data": VALID.decode(), "shapes": shapes})
+    assert resp.status_code == 400
+    assert "sh:minCount" in resp.get_data(as_text=True)
+
+
+def test_no_data_is_400(client) -> None:  # noqa: ANN001
+    for resp in (client.post("/validate", data={"shapes": SHAPES.decode()}),
+                 client.post("/validate", data=b"", headers={"Content-Type": "text/turtle"})):
+        assert resp.status_code == 400
+        assert "no data to validate" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers, data", [
+    ({"Content-Type": "text/csv"}, b"a,b"),
+    ({"Content-Type": "application/sparql-results+json"}, b"{}"),
+    ({}, VALID),
+])
+def test_unsupported_types_are_415_naming_the_supported(
+        client, headers: dict, data: bytes) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data=data, headers={**headers, "Accept": "text/plain"})
+    assert resp.status_code == 415
+    assert "text/turtle" in resp.get_data(as_text=True)
+
+
+def test_an_unknown_part_format_is_415(client) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data={"data": VALID.decode(), "data-format": "yaml"})
+    assert resp.status_code == 415 and "data-format='yaml'" in resp.get_data(as_text=True)
+    resp = client.post("/validate", content_type="multipart/form-data",
+                       data={"data": (io.BytesIO(b"a,b"), "data.upload", "text/csv")})
+    assert resp.status_code == 415 and "data.upload: text/csv" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["body", "form", "multipart"])
+def test_over_the_size_limit_is_413(client, kind: str) -> None:  # noqa: ANN001
+    big = b"@prefix ex: <http://example.org/> .\n" + b"ex:a ex:b ex:c .\n" * 20_000
+    if kind == "body":
+        resp = client.post("/validate", data=big,
+                           headers={"Content-Type": "text/turtle", "Accept": "text/plain"})
+    elif kind == "form":
+        resp = client.post("/validate", data={"data": big.decode()}, headers={"Accept": "text/plain"})
+    else:
+        resp = client.post("/validate", content_type="multipart/form-data",
+                           headers={"Accept": "text/plain"}, data={"data": (io.BytesIO(big), "big.ttl")})
+    assert resp.status_code == 413
+    assert "200,000 bytes" in resp.get_data(as_text=True)
+
+
+def test_a_form_field_may_use_the_whole_limit(tmp_path: Path) -> None:
+    """Werkzeug's own limit for one form field (500 kB) does not cut below the service's."""
+    client = create_app(settings_for(tmp_path, max_request_bytes=2_000_000)).test_client()
+    big = "@prefix ex: <http://example.org/> .\n" + "ex:a ex:b ex:c .\n" * 40_000  # ~700 kB
+    resp = client.post("/validate", content_type="multipart/form-data", data={"data": big})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+
+
+# --- the real server ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[BackgroundServer]:
+    """`graph-service serve` (gunicorn) on a free loopback port, the fixtures as the project's."""
+    env = {"GRAPH_SERVICE_SHAPES_PATH": str(FIXTURES / "shapes.ttl"),
+           "GRAPH_SERVICE_ONTOLOGY_PATH": str(FIXTURES / "ontology.ttl"),
+           "GRAPH_SERVICE_MAX_REQUEST_BYTES": "100000"}
+    with BackgroundServer((str(FIXTURES / "valid.ttl"),), env=env) as running:
+        yield running
+
+
+def test_through_the_real_server(server: BackgroundServer) -> None:
+    url = server.url + "validate"
+    resp = requests.post(url, data=INVALID, headers={"Content-Type": "text/turtle"}, timeout=30)
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
+    # Several files of one part are validated together (the user's shapes bring no ontology).
+    files = [("data", ("data.ttl", VALID)), ("data", ("ontology.rdf", in_format(ONTOLOGY, "rdfxml"))),
+             ("shapes", ("shapes.ttl", SHAPES))]
+    resp = requests.post(url, files=files, headers={"Accept": "application/ld+json"}, timeout=30)
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("application/ld+json")
+    assert resp.headers["X-Conforms"] == "true"
+    big = b"@prefix ex: <http://example.org/> .\n" + b"ex:a ex:b ex:c .\n" * 10_000
+    resp = requests.post(url, data=big, headers={"Content-Type": "text/turtle"}, timeout=30)
+    assert resp.status_code == 413
+    assert "100,000 bytes" in resp.text and "Traceback" not in resp.text
+    page = requests.get(server.url + "shapes", headers={"Accept": BROWSER}, timeout=30)
+    assert page.status_code == 200 and 'id="EventShape"' in page.text

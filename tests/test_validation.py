@@ -1,0 +1,202 @@
+"""`graph.validation.validate`: the one validation function the build, the CLI and the service use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from graph_service.graph import formats, sources
+from graph_service.graph.validation import (
+    ValidationError,
+    ValidationOutcome,
+    ValidationTimeout,
+    validate,
+)
+from graph_service.namespace import ID, LIB, SH, SHAPES
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validation"
+XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
+XSD_BOOLEAN = URIRef("http://www.w3.org/2001/XMLSchema#boolean")
+
+
+def graph(name: str) -> Graph:
+    return sources.read_graph(FIXTURES / name)
+
+
+def turtle(text: str) -> Graph:
+    prologue = ("@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n")
+    return sources.quads_to_graph(sources.parse_quads((prologue + text).encode(), formats.by_name("turtle")))
+
+
+@pytest.fixture
+def project(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture shapes and ontology stand in for the project's."""
+    monkeypatch.setenv("GRAPH_SERVICE_SHAPES_PATH", str(FIXTURES / "shapes.ttl"))
+    monkeypatch.setenv("GRAPH_SERVICE_ONTOLOGY_PATH", str(FIXTURES / "ontology.ttl"))
+
+
+def test_conforming_data() -> None:
+    outcome = validate(graph("valid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl"))
+    assert outcome.conforms is True
+    assert outcome.results == []
+    assert (None, SH.conforms, Literal(True)) in outcome.report
+    assert outcome.text() == "Conforms: no results.\n"
+    assert outcome.seconds > 0
+
+
+def test_each_result_of_the_report_as_an_object() -> None:
+    shapes = graph("shapes.ttl")
+    outcome = validate(graph("invalid.ttl"), shapes, ontology=graph("ontology.ttl"))
+    assert outcome.conforms is False
+    rome, quote = ID["event/liberation-of-rome"], ID["quote/rome-1"]
+    found = {(r.focus_node, r.path, r.component, r.severity) for r in outcome.results}
+    assert found == {
+        (rome, RDFS.label, SH.MinCountConstraintComponent, SH.Violation),
+        (rome, LIB.place, SH.ClassConstraintComponent, SH.Violation),
+        (rome, LIB.evidence, SH.MinCountConstraintComponent, SH.Warning),
+        (quote, LIB.text, SH.MinLengthConstraintComponent, SH.Violation),
+        (quote, None, SH.SPARQLConstraintComponent, SH.Violation),
+    }
+    place = next(r for r in outcome.results if r.path == LIB.place)
+    assert place.value == ID["person/de-gaulle"]
+    assert place.message == "An event happens at a place."
+    assert (SHAPES.EventShape, SH.property, place.source_shape) in shapes
+    # The report holds every result the objects came from.
+    assert len(list(outcome.report.subjects(RDF.type, SH.ValidationResult))) == 5
+
+
+def test_the_summary_groups_results_by_shape() -> None:
+    outcome = validate(graph("invalid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl"))
+    text = outcome.text()
+    assert text.splitlines()[0] == "Does not conform: 5 results (4 violations, 1 warning) from 2 shapes."
+    event = text.index('shapes:EventShape "Event": 3 results')
+    quote = text.index('shapes:QuoteShape "Quote": 2 results')
+    assert event < quote  # every group has violations; then by label
+    assert "    Violation: lib:place: An event happens at a place. [value: id:person/de-gaulle]" in text
+    assert "    Warning: lib:evidence: An event cites the sentence it comes from." in text
+    assert "    Violation: A quote is the evidence of something." in text
+    groups = outcome.groups()
+    assert [g.shape for g in groups] == [SHAPES.EventShape, SHAPES.QuoteShape]
+    assert [len(g.results) for g in groups] == [3, 2]
+
+
+def test_the_ontology_supplies_the_class_hierarchy() -> None:
+    without = validate(graph("valid.ttl"), graph("shapes.ttl"))
+    assert [r.component for r in without.results] == [SH.ClassConstraintComponent]
+    assert validate(graph("valid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl")).conforms
+
+
+def test_inference_expands_the_data_first() -> None:
+    data = turtle("ex:e ex:liberated ex:paris .")
+    ontology = turtle("ex:liberated <http://www.w3.org/2000/01/rdf-schema#domain> ex:Event .")
+    shapes = turtle("ex:S a sh:NodeShape ; sh:targetClass ex:Event ; "
+                    "sh:property [ sh:path ex:label ; sh:minCount 1 ] .")
+    assert validate(data, shapes, ontology=ontology).conforms
+    inferred = validate(data, shapes, ontology=ontology, inference="rdfs")
+    assert [r.focus_node for r in inferred.results] == [URIRef("http://example.org/e")]
+    with pytest.raises(ValueError, match="inference"):
+        validate(data, shapes, inference="magic")  # type: ignore[arg-type]
+
+
+def test_without_shapes_the_projects_apply(project: None) -> None:
+    outcome = validate(graph("valid.ttl"))
+    # The project's ontology comes with them: Paris, a lib:City, is a lib:Place.
+    assert outcome.conforms, outcome.text()
+    assert not validate(graph("invalid.ttl")).conforms
+
+
+def test_missing_project_shapes_are_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GRAPH_SERVICE_SHAPES_PATH", str(tmp_path / "none.ttl"))
+    with pytest.raises(sources.RdfSyntaxError, match="none.ttl"):
+        validate(graph("valid.ttl"))
+
+
+def test_lexical_forms_survive_validation_and_the_child_process() -> None:
+    """"01" is not "1": sh:pattern sees the written form, and the report keeps it, also when the
+    validation ran in a child process (untrusted)."""
+    data = turtle('ex:a ex:n "01"^^xsd:integer .')
+    shapes = turtle('ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:n ; sh:pattern "^[1-9]" ] .')
+    for untrusted in (False, True):
+        outcome = validate(data, shapes, untrusted=untrusted)
+        (result,) = outcome.results
+        assert str(result.value) == "01" and result.value.datatype == XSD_INTEGER
+        assert b'"01"' in outcome.serialize(formats.by_name("ntriples"))
+
+
+def test_reports_serialise_faithfully_in_every_graph_format() -> None:
+    # rdflib's own Turtle writer would print this ill-typed boolean bare (`none`): not Turtle.
+    data = turtle('ex:a ex:flag "none"^^xsd:boolean .')
+    shapes = turtle("ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:flag ; sh:datatype xsd:boolean ] .")
+    outcome = validate(data, shapes)
+    assert not outcome.conforms
+    for fmt in formats.of_kinds(("graph",)):
+        back = sources.quads_to_graph(sources.parse_quads(outcome.serialize(fmt), fmt, fmt.name))
+        assert (None, SH.value, Literal("none", datatype=XSD_BOOLEAN, normalize=False)) in back, fmt.name
+        assert len(back) == len(outcome.report), fmt.name
+    with pytest.raises(ValueError):
+        outcome.serialize(formats.by_name("nquads"))
+
+
+def test_only_true_switches_a_boolean_parameter_on() -> None:
+    data = turtle('ex:i ex:message "HI"@en, "Hi"@en .')
+    shape = "ex:S sh:targetNode ex:i ; sh:property [ sh:path ex:message ; sh:uniqueLang {} ] ."
+    one = turtle(shape.format('"1"^^xsd:boolean'))
+    true = turtle(shape.format("true"))
+    before = set(one)
+    assert validate(data, one).conforms
+    assert set(one) == before  # the caller's graph is left alone
+    assert [r.component for r in validate(data, true).results] == [SH.UniqueLangConstraintComponent]
+
+
+def test_sparql_prefixes_follow_owl_imports_within_the_shapes() -> None:
+    data = turtle("ex:a ex:p ex:a .")
+    shapes = turtle('''
+        <http://example.org/base>
+            sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
+        ex:Prefixes <http://www.w3.org/2002/07/owl#imports> <http://example.org/base> .
+        ex:S sh:targetNode ex:a ; sh:sparql [ sh:prefixes ex:Prefixes ;
+            sh:select "SELECT $this WHERE { $this ex:p $this }" ] .''')
+    (result,) = validate(data, shapes, untrusted=True).results
+    assert result.component == SH.SPARQLConstraintComponent
+
+
+@pytest.mark.parametrize("shapes, problem", [
+    # SHACL failures: a SPARQL constraint may not use MINUS
+    ('ex:S sh:targetNode ex:a ; sh:sparql [ sh:select '
+     '"SELECT $this WHERE { $this ?p ?o MINUS { $this ?p 1 } }" ] .', "MINUS"),
+    # an optional feature pySHACL does not offer: SHACL says to report a failure
+    ('ex:S sh:targetNode ex:a ; sh:sparql [ sh:select '
+     '"SELECT $this WHERE { GRAPH $shapesGraph { ?s ?p ?o } }" ] .', "shapesGraph"),
+    # malformed shapes
+    ("ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount \"many\" ] .", "minCount"),
+    ("ex:S sh:targetNode ex:a ; sh:property [ sh:minCount 1 ] .", "not a well-formed SHACL PropertyShape"),
+])
+def test_unusable_shapes_are_the_authors_error(shapes: str, problem: str) -> None:
+    with pytest.raises(ValidationError, match=problem):
+        validate(turtle("ex:a ex:p 1 ."), turtle(shapes))
+
+
+def test_a_time_limit_stops_a_runaway_validation() -> None:
+    data = turtle(" ".join(f"ex:n{i} ex:p ex:n{i + 1} ." for i in range(200)))
+    shapes = turtle('ex:S sh:targetNode ex:n0 ; sh:sparql [ sh:select """SELECT $this WHERE {'
+                    ' ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?q ?r ?s . '
+                    'FILTER(?c = <urn:nothing>) }""" ] .')
+    with pytest.raises(ValidationTimeout, match="0.5 s"):
+        validate(data, shapes, timeout=0.5)
+
+
+def test_outcome_is_a_plain_dataclass() -> None:
+    outcome = validate(graph("valid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl"))
+    assert isinstance(outcome, ValidationOutcome)
+    assert {"conforms", "report", "results", "seconds"} <= set(vars(outcome))
+
+
+def test_the_callers_graphs_are_left_as_they_were() -> None:
+    data, shapes, ontology = graph("invalid.ttl"), graph("shapes.ttl"), graph("ontology.ttl")
+    before = [set(g) for g in (data, shapes, ontology)]
+    validate(data, shapes, ontology=ontology, inference="rdfs")
+    validate(data, shapes)
+    assert [set(g) for g in (data, shapes, ontology)] == before

@@ -1,0 +1,259 @@
+"""Users' shapes run under the SPARQL endpoint's rules: no network, no documents, a time limit.
+
+A local listener stands in for the network: it records every connection, so "refused" means
+refused before anything was sent, not merely "failed".
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from rdflib import Graph
+
+from graph_service.cli import main
+from graph_service.config import Settings
+from graph_service.graph import formats, sources
+from graph_service.graph.validation import UnsafeConstraint, ValidationError, ValidationTimeout, validate
+from graph_service.web import create_app
+from graph_service.web.server import BackgroundServer
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validation"
+PROLOGUE = ("@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+            "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n")
+DATA = PROLOGUE + "ex:a ex:p ex:b .\n"
+# A cross product that runs for hours over a few hundred triples.
+RUNAWAY = ('ex:S sh:targetNode ex:n0 ; sh:sparql [ sh:select """SELECT $this WHERE { ?a ?b ?c . '
+           '?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?q ?r ?s . FILTER(?c = <urn:nothing>) }""" ] .')
+BIG_DATA = PROLOGUE + " ".join(f"ex:n{i} ex:p ex:n{i + 1} ." for i in range(200))
+
+
+class Listener:
+    """A TCP listener on a free loopback port that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.connections = 0
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed
+                return
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() in the thread
+        self.sock.close()
+        self._thread.join(timeout=2)
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def turtle(text: str) -> Graph:
+    return sources.quads_to_graph(sources.parse_quads(text.encode(), formats.by_name("turtle")))
+
+
+def service_shapes(url: str) -> str:
+    return PROLOGUE + f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select """SELECT $this WHERE {{ ' \
+                      f'SERVICE <{url}sparql> {{ $this ?p ?o }} }}""" ] .'
+
+
+def from_shapes(url: str) -> str:
+    return PROLOGUE + f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select """SELECT $this ' \
+                      f'FROM <{url}data.ttl> WHERE {{ $this ?p ?o }}""" ] .'
+
+
+# --- the library -------------------------------------------------------------------------------
+
+
+def test_service_in_a_sparql_constraint_is_refused(listener: Listener) -> None:
+    with pytest.raises(UnsafeConstraint, match="SERVICE") as refused:
+        validate(turtle(DATA), turtle(service_shapes(listener.url)), untrusted=True)
+    assert "the SPARQL constraint of <http://example.org/S>" in str(refused.value)
+    assert listener.connections == 0
+
+
+def test_service_behind_a_declared_prefix_is_refused(listener: Listener) -> None:
+    # The query only names the endpoint through sh:prefixes: it is vetted with pySHACL's prologue
+    # (and refused even when the checker cannot tell why).
+    shapes = PROLOGUE + f'''
+        ex: sh:declare [ sh:prefix "remote" ; sh:namespace "{listener.url}"^^xsd:anyURI ] .
+        ex:S sh:targetNode ex:a ; sh:sparql [ sh:prefixes ex: ;
+            sh:select "SELECT $this WHERE {{ SERVICE remote:sparql {{ $this ?p ?o }} }}" ] .'''
+    with pytest.raises(UnsafeConstraint, match="the SPARQL constraint of <http://example.org/S> refused"):
+        validate(turtle(DATA), turtle(shapes), untrusted=True)
+    assert listener.connections == 0
+
+
+def test_service_in_a_constraint_component_is_refused(listener: Listener) -> None:
+    shapes = PROLOGUE + f'''
+        ex:Remote a sh:ConstraintComponent ;
+            sh:parameter [ sh:path ex:remote ] ;
+            sh:validator [ a sh:SPARQLAskValidator ;
+                sh:ask "ASK {{ SERVICE <{listener.url}> {{ $value ?p ?o }} }}" ] .
+        ex:S sh:targetNode ex:a ; ex:remote true .'''
+    with pytest.raises(UnsafeConstraint, match="the validator of ex:Remote|the validator of <"):
+        validate(turtle(DATA), turtle(shapes), untrusted=True)
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("target", ["http", "file"])
+def test_from_is_refused(listener: Listener, target: str) -> None:
+    url = listener.url if target == "http" else Path(FIXTURES / "valid.ttl").resolve().as_uri() + "#"
+    with pytest.raises(UnsafeConstraint, match="FROM"):
+        validate(turtle(DATA), turtle(from_shapes(url)), untrusted=True)
+    assert listener.connections == 0
+
+
+def test_a_constraint_that_does_not_parse_is_the_authors_error() -> None:
+    shapes = PROLOGUE + 'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select "SELECT $this WHERE { oops" ] .'
+    with pytest.raises(ValidationError, match="does not parse"):
+        validate(turtle(DATA), turtle(shapes), untrusted=True)
+
+
+def test_owl_imports_of_the_shapes_are_not_followed(listener: Listener) -> None:
+    shapes = PROLOGUE + f'''
+        <http://example.org/shapes> a owl:Ontology ; owl:imports <{listener.url}more-shapes.ttl> .
+        ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 2 ] .'''
+    outcome = validate(turtle(DATA), turtle(shapes), untrusted=True)
+    assert len(outcome.results) == 1
+    assert listener.connections == 0
+
+
+def test_the_child_process_loads_no_documents_even_unvetted(
+        listener: Listener, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defence in depth: a FROM that vetting would have refused, run without vetting, still reaches
+    nothing in the isolated child, even with rdflib's document loading switched back on. In this
+    process rdflib does then fetch it: the control that shows the listener would notice."""
+    import rdflib.plugins.sparql
+
+    monkeypatch.setattr(rdflib.plugins.sparql, "SPARQL_LOAD_GRAPHS", True)
+    shapes = turtle(from_shapes(listener.url))
+    # rdflib follows FROM when it queries a dataset.
+    data = sources.quads_to_dataset(sources.parse_quads(DATA.encode(), formats.by_name("turtle")))
+    validate(data, shapes, timeout=10)  # isolated, not vetted
+    assert listener.connections == 0
+    with pytest.raises(ValidationError, match="Could not load"):  # the listener hangs up at once
+        validate(data, shapes)
+    assert listener.connections >= 1
+
+
+def test_a_runaway_constraint_is_stopped() -> None:
+    with pytest.raises(ValidationTimeout, match="time limit of 1 s"):
+        validate(turtle(BIG_DATA), turtle(PROLOGUE + RUNAWAY), untrusted=True, timeout=1)
+
+
+def test_untrusted_validation_takes_its_time_limit_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRAPH_SERVICE_VALIDATION_TIMEOUT", "0.5")
+    with pytest.raises(ValidationTimeout, match="0.5 s"):
+        validate(turtle(BIG_DATA), turtle(PROLOGUE + RUNAWAY), untrusted=True)
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def _files(tmp_path: Path, data: str, shapes: str) -> list[str]:
+    (tmp_path / "data.ttl").write_text(data, encoding="utf-8")
+    (tmp_path / "shapes.ttl").write_text(shapes, encoding="utf-8")
+    return ["validate", "--data", str(tmp_path / "data.ttl"), "--shapes", str(tmp_path / "shapes.ttl")]
+
+
+def test_cli_refuses_service_in_users_shapes(tmp_path: Path, listener: Listener) -> None:
+    run = CliRunner().invoke(main, _files(tmp_path, DATA, service_shapes(listener.url)))
+    assert run.exit_code == 2
+    assert run.stderr.startswith("graph-service: the SPARQL constraint of")
+    assert "SERVICE" in run.stderr and run.stderr.count("\n") == 1
+    assert listener.connections == 0
+
+
+def test_cli_stops_a_runaway_validation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRAPH_SERVICE_VALIDATION_TIMEOUT", "1")
+    run = CliRunner().invoke(main, _files(tmp_path, BIG_DATA, PROLOGUE + RUNAWAY))
+    assert run.exit_code == 2
+    assert run.stderr == "graph-service: validation stopped after its time limit of 1 s\n"
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client(tmp_path: Path):  # noqa: ANN201 - a Flask test client
+    settings = Settings.from_env(shapes_path=FIXTURES / "shapes.ttl", ontology_path=FIXTURES / "ontology.ttl",
+                                 data_path=FIXTURES / "valid.ttl", serve_files=(FIXTURES / "valid.ttl",),
+                                 snapshot_dir=tmp_path, validation_timeout=1.0)
+    return create_app(settings).test_client()
+
+
+def test_http_refuses_service_with_400(client, listener: Listener) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data={"data": DATA, "shapes": service_shapes(listener.url)},
+                       headers={"Accept": "text/plain"})
+    assert resp.status_code == 400
+    assert "SERVICE" in resp.get_data(as_text=True)
+    assert listener.connections == 0
+
+
+def test_http_stops_a_runaway_validation_and_keeps_serving(client) -> None:  # noqa: ANN001
+    resp = client.post("/validate", data={"data": BIG_DATA, "shapes": PROLOGUE + RUNAWAY},
+                       headers={"Accept": "application/json"})
+    assert resp.status_code == 503
+    assert "time limit of 1 s" in resp.get_json()["message"]
+    after = client.post("/validate", data=(FIXTURES / "valid.ttl").read_bytes(),
+                        headers={"Content-Type": "text/turtle"})
+    assert after.status_code == 200 and after.headers["X-Conforms"] == "true"
+
+
+# --- the real server (gunicorn, forked workers, each validation in a child of its worker) ----------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[BackgroundServer]:
+    env = {"GRAPH_SERVICE_SHAPES_PATH": str(FIXTURES / "shapes.ttl"),
+           "GRAPH_SERVICE_ONTOLOGY_PATH": str(FIXTURES / "ontology.ttl"),
+           "GRAPH_SERVICE_VALIDATION_TIMEOUT": "1.5"}
+    with BackgroundServer((str(FIXTURES / "valid.ttl"),), options=("--workers", "2"), env=env) as running:
+        yield running
+
+
+def test_real_server_refuses_service(server: BackgroundServer, listener: Listener) -> None:
+    files = {"data": ("data.ttl", DATA), "shapes": ("shapes.ttl", service_shapes(listener.url))}
+    resp = requests.post(server.url + "validate", files=files, headers={"Accept": "text/plain"}, timeout=30)
+    assert resp.status_code == 400
+    assert "SERVICE" in resp.text and "refused" in resp.text
+    assert listener.connections == 0
+
+
+def test_real_server_stops_a_runaway_validation_while_serving_others(server: BackgroundServer) -> None:
+    url = server.url + "validate"
+    with ThreadPoolExecutor(2) as pool:
+        runaway = pool.submit(requests.post, url, timeout=60, headers={"Accept": "application/json"},
+                              data={"data": BIG_DATA, "shapes": PROLOGUE + RUNAWAY})
+        meanwhile = pool.submit(requests.post, url, data=(FIXTURES / "valid.ttl").read_bytes(),
+                                headers={"Content-Type": "text/turtle"}, timeout=60)
+        assert meanwhile.result().status_code == 200
+        stopped = runaway.result()
+    assert stopped.status_code == 503
+    assert "time limit of 1.5 s" in stopped.json()["message"]
+    again = requests.post(url, data=(FIXTURES / "valid.ttl").read_bytes(),
+                          headers={"Content-Type": "text/turtle"}, timeout=60)
+    assert again.status_code == 200 and again.headers["X-Conforms"] == "true"
