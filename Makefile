@@ -28,7 +28,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # The query editor at /sparql: YASGUI from npm, copied into the package's static files (no CDN).
-YASGUI_VERSION ?= 4
+YASGUI_VERSION ?= 4.6.2
 YASGUI_STATIC  := src/graph_service/web/static/yasgui
 YASGUI_NPM     := build/npm-yasgui
 

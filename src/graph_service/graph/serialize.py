@@ -17,6 +17,10 @@ from .formats import Format
 _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 # Formats whose syntax has no prefixes: pyoxigraph refuses them there.
 _NO_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+_PREDICATE_RANK = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 0,
+    "http://www.w3.org/2000/01/rdf-schema#label": 1,
+}
 
 
 def write(quads: Iterable[ox.Quad], fmt: Format, *, named_graphs: bool | None = None) -> bytes:
@@ -41,16 +45,18 @@ def write(quads: Iterable[ox.Quad], fmt: Format, *, named_graphs: bool | None = 
 
 
 def _grouped(quads: Iterable[ox.Quad], by_graph: bool) -> list[ox.Quad]:
-    """Quads by graph (if kept), then by subject in order of first appearance: each subject is
-    written once (per graph), its triples together, not wherever the input happened to mention it."""
+    """Quads by graph (if kept), then by subject in order of first appearance, then by predicate
+    (type and label first): each subject is written once per graph with its values for one
+    predicate together, as a person would write the Turtle, not wherever the input mentioned them."""
     quads = list(quads)
     first: dict[object, int] = {}
     for i, q in enumerate(quads):
         first.setdefault(q.subject, i)
 
-    def key(q: ox.Quad) -> tuple[str, int]:
+    def key(q: ox.Quad) -> tuple[str, int, int, str]:
         graph = "" if not by_graph or isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
-        return graph, first[q.subject]
+        predicate = q.predicate.value
+        return graph, first[q.subject], _PREDICATE_RANK.get(predicate, len(_PREDICATE_RANK)), predicate
 
     return sorted(quads, key=key)
 

@@ -1,0 +1,739 @@
+"""The historians' example queries (`queries/*.rq`) give the answers the article gives.
+
+Each query runs on the serving engine (pyoxigraph) over the project's built graph, and its rows
+(plain values: labels and other literals as their lexical form, integers and booleans as Python
+values, IRIs as strings, unbound as None) must be exactly the rows below, in the query's order.
+`test_engines.py` checks that rdflib's engine gives the same answers.
+
+The expected rows were written from the article (`article.txt`, vendored from the source): the
+quotes and captions are taken from its text (captions by line, sentences by their opening words),
+and every other value was checked against the sentence it rests on. Labels are the graph's names
+for things; the article's words for them are in the quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql.processor import prepareQuery
+from rdflib.term import Identifier
+
+from graph_service.config import Settings
+from graph_service.graph.engine import Engine, make_engine
+from graph_service.graph.examples import Example, load_examples
+from graph_service.graph.store import load_store
+from graph_service.namespace import ID, LIB
+
+SETTINGS = Settings.from_env()
+EXAMPLES = load_examples(SETTINGS.queries_dir)
+ARTICLE = (Path(__file__).parent / "article.txt").read_text(encoding="utf-8")
+
+Row = tuple[object, ...]
+#: Literals compared as Python values; every other literal is compared by its lexical form.
+_NATIVE = {URIRef("http://www.w3.org/2001/XMLSchema#integer"), URIRef("http://www.w3.org/2001/XMLSchema#boolean")}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return make_engine("oxigraph", load_store(SETTINGS))
+
+
+def answer(engine: Engine, name: str) -> list[Row]:
+    """The rows of `queries/<name>.rq`, in the query's order, as tuples of plain values."""
+    result = engine.query((SETTINGS.queries_dir / f"{name}.rq").read_text(encoding="utf-8"))
+    return [tuple(plain(row.get(v)) for v in result.variables) for row in result.rows]
+
+
+def plain(term: Identifier | None) -> object:
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.datatype in _NATIVE:
+        return term.toPython()
+    return str(term)
+
+
+def iri(path: str) -> str:
+    """A resource IRI, from its path under id/ (e.g. "city/paris")."""
+    return str(ID) + path
+
+
+def lib(name: str) -> str:
+    return str(LIB) + name
+
+
+# ----------------------------------------------------------------------------------------------
+# The article's words
+# ----------------------------------------------------------------------------------------------
+
+#: The line of each of the article's 44 captions, in reading order (caption n is photograph n).
+CAPTION_LINES = (
+    11, 17, 18, 19, 22, 25, 28, 31, 34, 37,      # Rome
+    46, 50, 54, 57, 60,                          # Paris
+    67, 73, 76, 79, 82, 85, 88, 91, 94,          # Brussels
+    99, 105,                                     # Luxembourg
+    112, 116, 119, 122,                          # Amsterdam
+    129, 135, 138, 141, 144, 147, 150, 153, 156, 159, 162,  # Warsaw
+    167, 170, 176,                               # Prague
+)
+_LINES = ARTICLE.splitlines()
+CAPTIONS = {n: _LINES[line - 1].strip() for n, line in enumerate(CAPTION_LINES, start=1)}
+
+
+def sentence(opening: str) -> str:
+    """The one sentence of the article that begins with `opening`, up to its full stop."""
+    assert ARTICLE.count(opening) == 1, f"{opening!r} does not begin exactly one sentence"
+    start = ARTICLE.index(opening)
+    match = re.compile(r"\.(?=\s|$)").search(ARTICLE, start)
+    assert match is not None
+    return ARTICLE[start:match.end()]
+
+
+#: Sentences of the article the expected answers quote, by the words they begin with, and the
+#: two fragments of captions that date the liberation of Paris.
+QUOTES = {
+    **{key: sentence(opening) for key, opening in {
+        "intro-string-of-capitals": "From the fall of Rome",
+        "rome-warm-welcome": "This act of dissent",
+        "rome-flooded-streets": "With their city largely",
+        "rome-cheered": "They cheered, waved",
+        "paris-orchestrated": "The liberation of Paris was",
+        "paris-free-french-lead": "Free French forces were given",
+        "paris-uprising": "An uprising in the city",
+        "paris-greeted": "Arriving in the city",
+        "paris-wine": "They were handed bottles",
+        "paris-free-french-parade": "The day after the German surrender",
+        "paris-american-parade": "Three days later",
+        "brussels-preparing": "The Belgians had been preparing",
+        "brussels-banners": "People had crafted",
+        "brussels-withdrawing": "While the Germans were still",
+        "brussels-hugged": "Amid the cheering",
+        "lux-patton": "Here, General Patton",
+        "ams-no-moment": "The capital of the Netherlands",
+        "ams-market-garden": "After the failure",
+        "ams-celebrate": "When Amsterdammers",
+        "ams-marines": "German marines fired",
+        "ams-22-died": "22 people died",
+        "war-too-much-horror": "By the time the Polish",
+        "war-soviet-advancing": "In August 1944, the Soviet",
+        "war-rose-up": "Resistance fighters within",
+        "war-stalled": "But the Soviet advance",
+        "war-refused": "Rather than helping",
+        "war-crushed": "The rebellion was",
+        "war-early-1945": "By the time the Soviets arrived",
+        "war-no-warm-welcome": "There would be no warm",
+        "pra-russians-reached": "By the time the Russians",
+        "pra-no-betrayal": "There was no sense",
+        "pra-welcoming-crowds": "They were greeted by welcoming",
+        "ber-some-liberation": "For some German citizens",
+        "ber-conquest": "But for many more",
+        "ber-soviets": "Worse still",
+        "ber-fought": "Some Berliners fought",
+    }.items()},
+    "paris-august-25": "following the city’s liberation on August 25, 1944",
+    "paris-august-26": "after Paris was liberated on August 26, 1944",
+}
+
+#: The sentences of the article's Warsaw section, and the numbers of its captions.
+WARSAW_SECTION = (
+    "war-too-much-horror", "war-soviet-advancing", "war-rose-up", "war-stalled", "war-refused",
+    "war-crushed", "war-early-1945", "war-no-warm-welcome", *range(31, 42),
+)
+
+
+def text(key: str | int) -> str:
+    """A quote by name, or a caption by number."""
+    return CAPTIONS[key] if isinstance(key, int) else QUOTES[key]
+
+
+#: The graph's paraphrase of the reason for each capital's reception (checked against the
+#: sentences in RECEPTIONS).
+REASONS = {
+    "Rome": (
+        "Clark's act of dissent (rushing for Rome against his orders) earned him a warm welcome from "
+        "the Italians, who were saved from the worst horrors of urban warfare by an orderly German "
+        "withdrawal; with their city largely intact, the Romans shut their shops and flooded the "
+        "streets to welcome the Americans, cheering, waving and throwing flowers."),
+    "Paris": (
+        "The article gives no reason; it describes soldiers greeted with singing, cheering, laughter "
+        "and tears of joy, handed bottles of wine, offered the services of brothels and lifted high "
+        "on the shoulders of the jubilant crowds, and both the Free French and the American parades "
+        "cheered by the Parisians."),
+    "Brussels": (
+        "The Belgians had been preparing for liberation: banners welcoming their liberators had been "
+        "crafted and thousands of Belgian and Allied flags secretly printed. Crowds cheered the "
+        "arriving troops while the Germans were still withdrawing; soldiers were hugged or taken into "
+        "homes for a proper bath and shave."),
+    "Luxembourg City": (
+        "General Patton's army took the capital without firing a shot, to the relief of its citizens."),
+    "Amsterdam": (
+        "Amsterdam did not have the same moment of late-war liberation as its neighbors, since the "
+        "Germans clung on until May 1945 after the failure of Market Garden; when Amsterdammers did "
+        "celebrate on the 7th of May, German marines fired on civilians celebrating in Dam Square and "
+        "22 people died."),
+    "Warsaw": (
+        "The inhabitants had been through too much horror to feel like celebrating: the Soviet "
+        "advance had stalled short of the city, the Soviets refused even to send in supplies, the "
+        "rebellion was crushed, most of the city demolished and its citizens killed or deported. The "
+        "Poles felt weary and betrayed; there would be no warm welcome for their supposed liberators, "
+        "really conquerors from a different dictatorship."),
+    "Prague": (
+        "There was no sense of betrayal as in Warsaw, and because the Russians didn't need to fight "
+        "much (the Germans had largely been driven out by the successful uprising), they didn't bring "
+        "destruction with them; welcoming crowds cheered and waved as Marshal Konev drove into the "
+        "city."),
+    "Berlin": (
+        "For some German citizens the arrival of the Allies meant liberation from a brutal regime, "
+        "but for many more it represented conquest by foreign powers; worse still for Berliners, the "
+        "conquest was by the Soviets, renowned for their brutality and their dreaded Communist "
+        "regime, and some Berliners fought tooth and nail to stop it."),
+}
+
+#: capital -> (slug of its liberation, how the graph names its reception, the article's sentences).
+RECEPTIONS = {
+    "Rome": ("liberation-of-rome", "warm welcome, jubilant",
+             ("rome-warm-welcome", "rome-flooded-streets", "rome-cheered")),
+    "Paris": ("liberation-of-paris", "jubilant",
+              ("paris-greeted", "paris-wine", "paris-free-french-parade", "paris-american-parade")),
+    "Brussels": ("liberation-of-brussels", "jubilant",
+                 ("brussels-preparing", "brussels-banners", "brussels-withdrawing", "brussels-hugged",
+                  19, 21)),
+    "Luxembourg City": ("liberation-of-luxembourg-city", "relieved", ("lux-patton",)),
+    "Amsterdam": ("liberation-of-amsterdam", "muted, marred by violence",
+                  ("ams-no-moment", "ams-market-garden", "ams-celebrate", "ams-marines", "ams-22-died")),
+    "Warsaw": ("liberation-of-warsaw", "no welcome",
+               ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
+                "war-no-warm-welcome")),
+    "Prague": ("liberation-of-prague", "warm welcome",
+               ("pra-russians-reached", "pra-no-betrayal", "pra-welcoming-crowds")),
+    "Berlin": ("liberation-of-berlin", "mixed, feared as conquest",
+               ("ber-some-liberation", "ber-conquest", "ber-soviets", "ber-fought")),
+}
+
+
+def reception_rows() -> list[Row]:
+    rows = []
+    for capital, (slug, kinds, quotes) in RECEPTIONS.items():
+        # The capture of Berlin is the one the graph does not call a liberation in its name.
+        what = "capture of Berlin" if capital == "Berlin" else f"liberation of {capital}"
+        for key in quotes:
+            rows.append((capital, f"Reception of the {what}: {kinds}", REASONS[capital], text(key),
+                         iri(f"city/{capital.lower().replace(' ', '-')}"), iri(f"reception/{slug}")))
+    return sorted(rows, key=lambda r: (r[0], r[3], r[5]))
+
+
+#: Every fact about Warsaw: fact -> (its label, the quotes and captions it rests on).
+WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
+    "city/warsaw": ("Warsaw", ("war-too-much-horror", "war-early-1945", "war-no-warm-welcome")),
+    "group/warsaw-inhabitants": ("the inhabitants of Warsaw", ("war-too-much-horror", "war-crushed")),
+    # places
+    "place/warsaw-old-town": ("Warsaw Old Town", (31,)),
+    "place/powisle": ("Powiśle District", (33,)),
+    "place/wola": ("Wola District", (34, 39)),
+    "place/stawki-street": ("Stawki Street", (34,)),
+    "place/kredytowa-krolewska-street": ("Kredytowa-Królewska Street", (35,)),
+    "place/zielna-street": ("Zielna Street", (36,)),
+    "place/past-building": ("PAST building", (36, 40)),
+    "place/chlodna-street": ("Chłodna Street", (38,)),
+    "place/zelazna-street": ("Żelazna Street", (38,)),
+    "place/chlodna-zelazna-junction": ("junction of Chłodna and Żelazna Streets", (38,)),
+    "place/nordwache": ("German police station “Nordwache”", (38,)),
+    "place/evangelic-cemetery": ("Evangelic Cemetery", (39,)),
+    "place/house-near-evangelic-cemetery": ("house near the Evangelic Cemetery, Wola", (39,)),
+    # the uprising
+    "event/warsaw-uprising": ("Warsaw Uprising", ("war-soviet-advancing", "war-rose-up", "war-refused",
+                                                  "war-crushed", 31, 33)),
+    "timespan/warsaw-uprising": ("from August 1944 (Warsaw Uprising)",
+                                 ("war-soviet-advancing", "war-rose-up")),
+    "participation/warsaw-uprising--home-army":
+        ("Home Army, resistance fighters, in the Warsaw Uprising", ("war-rose-up", 33)),
+    "participation/warsaw-uprising--german-forces":
+        ("German forces, against whom Warsaw rose, in the Warsaw Uprising", ("war-rose-up",)),
+    "participation/warsaw-uprising--stanislaw-jankowski":
+        ("Stanisław Jankowski “Agaton”, commander of the “Pięść” Battalion, in the Warsaw Uprising", (39,)),
+    "casualties/warsaw-uprising": ("Citizens of Warsaw killed or deported", ("war-crushed",)),
+    "event/warsaw-old-town-fire": ("Warsaw Old Town in flames", (31,)),
+    "event/destruction-of-warsaw": ("Demolition of most of Warsaw", ("war-crushed",)),
+    "event/fighting-at-past-building": ("Fighting at the PAST building", (36, 40)),
+    "participation/fighting-at-past-building--german-forces":
+        ("German forces occupying the PAST building", (36, 40)),
+    "participation/fighting-at-past-building--german-pow":
+        ("a German taken prisoner in the fighting at the PAST building", (36,)),
+    "participation/fighting-at-past-building--kilinski-battalion":
+        ("a soldier of the “Kiliński” Battalion aiming at the PAST building", (40,)),
+    "event/capture-of-panther-tank": ("Capture of a German Panther tank by the “Zośka” Battalion", (32,)),
+    "timespan/capture-of-panther-tank": ("by 2 August 1944 (capture of the Panther tank)", (32,)),
+    "participation/capture-of-panther-tank--waclaw-micuta":
+        ("Wacław Micuta, commander, in the capture of the Panther tank", (32,)),
+    "participation/capture-of-panther-tank--zoska-battalion":
+        ("resistance fighters of the “Zośka” Battalion, captors of the Panther tank", (32,)),
+    "event/fighting-on-kredytowa-krolewska-street": ("Fighting on Kredytowa-Królewska Street", (35,)),
+    "participation/fighting-on-kredytowa-krolewska-street--anna-company":
+        ("“Anna” Company of the “Gustaw” Battalion fighting on Kredytowa-Królewska Street", (35,)),
+    "participation/fighting-on-kredytowa-krolewska-street--henryk-ozarek":
+        ("Henryk Ożarek “Henio”, resistance fighter, on Kredytowa-Królewska Street", (35,)),
+    "participation/fighting-on-kredytowa-krolewska-street--tadeusz-przybyszewski":
+        ("Tadeusz Przybyszewski “Roma”, resistance fighter, on Kredytowa-Królewska Street", (35,)),
+    # the liberation
+    "event/liberation-of-warsaw": ("Liberation of Warsaw", ("war-too-much-horror", "war-early-1945",
+                                                            "war-no-warm-welcome")),
+    "timespan/liberation-of-warsaw-early-1945": ("early 1945 (liberation of Warsaw)", ("war-early-1945",)),
+    "participation/liberation-of-warsaw--red-army":
+        ("the Soviets, supposed liberators and really conquerors, in the liberation of Warsaw",
+         ("war-early-1945", "war-no-warm-welcome")),
+    "reception/liberation-of-warsaw": ("Reception of the liberation of Warsaw: no welcome",
+                                       ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed",
+                                        "war-early-1945", "war-no-warm-welcome")),
+    # photographs (their captions name places in Warsaw, or events there)
+    "photo/warsaw-01": ("Photograph warsaw-01: Warsaw Old Town in flames during the Warsaw Uprising", (31,)),
+    "photo/warsaw-02": ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the "
+                        "“Zośka” Battalion, 2 August 1944", (32,)),
+    "photo/warsaw-03": ("Photograph warsaw-03: Home Army soldier with a Błyskawica submachine gun "
+                        "defending a barricade in Powiśle, August 1944", (33,)),
+    "photo/warsaw-04": ("Photograph warsaw-04: Home Army soldiers of Kolegium “A” of Kedyw on Stawki Street, "
+                        "Wola, September 1944", (34,)),
+    "photo/warsaw-05": ("Photograph warsaw-05: Henryk Ożarek “Henio” and Tadeusz Przybyszewski “Roma” of "
+                        "“Anna” Company fighting on Kredytowa-Królewska Street, 3 October 1944", (35,)),
+    "photo/warsaw-06": ("Photograph warsaw-06: A German prisoner of war captured during the fighting at the "
+                        "PAST building, 20 August 1944", (36,)),
+    "photo/warsaw-07": ("Photograph warsaw-07: Resistance fighter armed with a flamethrower, 22 August 1944",
+                        (37,)),
+    "photo/warsaw-08": ("Photograph warsaw-08: Resistance fighters of the “Chrobry I” Battalion in front of "
+                        "the “Nordwache” police station, 3 August 1944", (38,)),
+    "photo/warsaw-09": ("Photograph warsaw-09: Soldier of the “Pięść” Battalion on a rooftop near the "
+                        "Evangelic Cemetery, Wola, 2 August 1944", (39,)),
+    "photo/warsaw-10": ("Photograph warsaw-10: Soldier of the “Kiliński” Battalion aiming his rifle at the "
+                        "German-occupied PAST building, 20 August 1944", (40,)),
+    "photo/warsaw-11": ("Photograph warsaw-11: Tadeusz Rajszczak “Maszynka” and two other young soldiers of "
+                        "the “Miotła” Battalion, 2 September 1944", (41,)),
+}
+
+
+def warsaw_fact_rows() -> list[Row]:
+    rows = [(label, text(key), iri(fact)) for fact, (label, keys) in WARSAW_FACTS.items() for key in keys]
+    return sorted(rows)
+
+
+INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrender nearly a year later"
+
+# ----------------------------------------------------------------------------------------------
+# Expected answers, one per query file, in the query's order
+# ----------------------------------------------------------------------------------------------
+
+EXPECTED: dict[str, list[Row]] = {
+    "01-capitals-in-order-of-liberation": [
+        # capital, liberation, precision, dateText, onDate, inMonth, notBefore, notAfter, earliest,
+        # contested, IRIs
+        ("Rome", "Liberation of Rome", "month", "June 1944", None, "1944-06", None, None, "1944-06-01",
+         False, iri("city/rome"), iri("event/liberation-of-rome")),
+        ("Berlin", "Soviet capture of Berlin", "interval", INTRO_BOUNDS, None, None, "1944-06-01",
+         "1945-06-30", "1944-06-01", False, iri("city/berlin"), iri("event/liberation-of-berlin")),
+        ("Luxembourg City", "Liberation of Luxembourg City", "interval", INTRO_BOUNDS, None, None,
+         "1944-06-01", "1945-06-30", "1944-06-01", False, iri("city/luxembourg-city"),
+         iri("event/liberation-of-luxembourg-city")),
+        ("Paris", "Liberation of Paris", "day", "August 25, 1944", "1944-08-25", None, None, None,
+         "1944-08-25", True, iri("city/paris"), iri("event/liberation-of-paris")),
+        ("Paris", "Liberation of Paris", "day", "August 26, 1944", "1944-08-26", None, None, None,
+         "1944-08-26", True, iri("city/paris"), iri("event/liberation-of-paris")),
+        ("Brussels", "Liberation of Brussels", "day", "September 4, 1944", "1944-09-04", None, None, None,
+         "1944-09-04", False, iri("city/brussels"), iri("event/liberation-of-brussels")),
+        ("Warsaw", "Liberation of Warsaw", "interval", "early 1945", None, None, "1945-01-01", "1945-06-30",
+         "1945-01-01", False, iri("city/warsaw"), iri("event/liberation-of-warsaw")),
+        ("Amsterdam", "Liberation of Amsterdam", "month", "May 1945", None, "1945-05", None, None,
+         "1945-05-01", False, iri("city/amsterdam"), iri("event/liberation-of-amsterdam")),
+        ("Prague", "Liberation of Prague", "month", "may 1945", None, "1945-05", None, None,
+         "1945-05-01", False, iri("city/prague"), iri("event/liberation-of-prague")),
+    ],
+    "02-who-commanded-the-forces-that-took-each-capital": [
+        # capital, force, role, the force's commander, the liberation's commander, IRIs
+        ("Amsterdam", None, None, None, None, iri("city/amsterdam"), None),
+        ("Berlin", "Red Army", "conquering force", None, None, iri("city/berlin"), iri("unit/red-army")),
+        ("Brussels", "British forces", "liberating force", None, None, iri("city/brussels"),
+         iri("unit/british-forces")),
+        ("Brussels", "Free Belgian troops", "liberating force", None, None, iri("city/brussels"),
+         iri("unit/free-belgian-troops")),
+        ("Luxembourg City", "General Patton’s army", "liberating force", "George S. Patton",
+         "George S. Patton", iri("city/luxembourg-city"), iri("unit/pattons-army")),
+        ("Paris", "Allied forces", "liberating force", None, None, iri("city/paris"),
+         iri("unit/allied-forces")),
+        ("Paris", "American forces", "supporting force", None, None, iri("city/paris"),
+         iri("unit/american-forces")),
+        ("Paris", "Free French forces", "liberating force", None, None, iri("city/paris"),
+         iri("unit/free-french-forces")),
+        ("Prague", "Red Army", "liberating force", None, None, iri("city/prague"), iri("unit/red-army")),
+        ("Rome", "Allied forces", "liberating force", None, "Mark Clark", iri("city/rome"),
+         iri("unit/allied-forces")),
+        ("Rome", "American forces", "liberating force", None, "Mark Clark", iri("city/rome"),
+         iri("unit/american-forces")),
+        ("Warsaw", "Red Army", "conquering force", None, None, iri("city/warsaw"), iri("unit/red-army")),
+        ("Warsaw", "Red Army", "liberating force", None, None, iri("city/warsaw"), iri("unit/red-army")),
+    ],
+    "03-uprisings-that-preceded-a-liberation": [
+        # capital, uprising, its date, the liberation's date, stated gap, until what, duration, IRIs
+        ("Paris", "Uprising in Paris", None, "August 25, 1944", "several days",
+         "Arrival of the Free French army in Paris", None, iri("event/paris-uprising"),
+         iri("event/liberation-of-paris")),
+        ("Paris", "Uprising in Paris", None, "August 26, 1944", "several days",
+         "Arrival of the Free French army in Paris", None, iri("event/paris-uprising"),
+         iri("event/liberation-of-paris")),
+        ("Prague", "Prague uprising", "in May 1945", "may 1945", None, None, "Five days",
+         iri("event/prague-uprising"), iri("event/liberation-of-prague")),
+        ("Warsaw", "Warsaw Uprising", "In August 1944", "early 1945", None, None, None,
+         iri("event/warsaw-uprising"), iri("event/liberation-of-warsaw")),
+    ],
+    "04-liberations-that-met-no-welcome": [
+        ("Amsterdam", "Liberation of Amsterdam", "muted", REASONS["Amsterdam"],
+         iri("event/liberation-of-amsterdam")),
+        ("Berlin", "Soviet capture of Berlin", "feared as conquest", REASONS["Berlin"],
+         iri("event/liberation-of-berlin")),
+        ("Warsaw", "Liberation of Warsaw", "no welcome", REASONS["Warsaw"],
+         iri("event/liberation-of-warsaw")),
+    ],
+    "05-deaths-during-the-celebrations": [
+        ("Amsterdammers' celebration of their liberation", "German marines fire on civilians in Dam Square",
+         "Dam Square", "the 7th of May", "1945-05-07", "German marines", 22, text("ams-22-died"),
+         iri("event/dam-square-shooting")),
+    ],
+    "06-units-in-photographs-of-brussels": [
+        # unit, the force it is part of, photograph number, caption, IRIs
+        ("2nd Welsh Guards", "British forces", 18, text(18), iri("unit/2nd-welsh-guards"),
+         iri("photo/brussels-03")),
+        *(("British forces", None, n, text(n), iri("unit/british-forces"), iri(f"photo/brussels-{n - 15:02}"))
+          for n in (16, 17, 21, 22, 24)),
+        *(("Free Belgian troops", None, n, text(n), iri("unit/free-belgian-troops"),
+           iri(f"photo/brussels-{n - 15:02}")) for n in (19, 24)),
+    ],
+    "07-photographs-not-from-1944-45": [
+        (n, text(n), "70th Anniversary", "2015-01-01", "2015-12-31",
+         "Celebration of the 70th anniversary of the liberation of Prague", iri(f"photo/prague-{n - 41:02}"))
+        for n in (42, 43)
+    ],
+    "08-contested-dates": [
+        ("Liberation of Paris", "August 25, 1944", "1944-08-25", text("paris-august-25"),
+         iri("contested/paris-liberation-date"), iri("event/liberation-of-paris")),
+        ("Liberation of Paris", "August 26, 1944", "1944-08-26", text("paris-august-26"),
+         iri("contested/paris-liberation-date"), iri("event/liberation-of-paris")),
+    ],
+    "09-every-fact-about-warsaw-with-its-quote": warsaw_fact_rows(),
+    "10-armies-that-liberated-more-than-one-capital": [
+        ("American forces", 2, "Paris", iri("unit/american-forces"), iri("city/paris")),
+        ("American forces", 2, "Rome", iri("unit/american-forces"), iri("city/rome")),
+        ("Red Army", 2, "Prague", iri("unit/red-army"), iri("city/prague")),
+        ("Red Army", 2, "Warsaw", iri("unit/red-army"), iri("city/warsaw")),
+    ],
+    "11-people-in-the-photographs": [
+        (person, n, text(n), iri(f"person/{slug}"), iri(f"photo/{photo}"))
+        for person, n, slug, photo in (
+            ("Pope Pius XII", 2, "pope-pius-xii", "rome-02"),
+            ("AFPU photographer (unnamed)", 11, "afpu-photographer", "paris-01"),
+            ("Charles de Gaulle", 14, "charles-de-gaulle", "paris-04"),
+            ("Jean, son of Prince Felix", 26, "jean-of-luxembourg", "luxembourg-02"),
+            ("Prince Felix of Luxembourg", 26, "prince-felix", "luxembourg-02"),
+            ("Henryk Ożarek", 35, "henryk-ozarek", "warsaw-05"),
+            ("Tadeusz Przybyszewski", 35, "tadeusz-przybyszewski", "warsaw-05"),
+            ("German prisoner of war captured at the PAST building (unnamed)", 36, "german-pow-past-building",
+             "warsaw-06"),
+            ("Tadeusz Rajszczak", 41, "tadeusz-rajszczak", "warsaw-11"),
+            ("Marshal Konev", 44, "marshal-konev", "prague-03"),
+        )
+    ],
+    "12-photographs-taken-in-warsaw": [
+        # Every caption names a district or a street, so each link to the city is inferred.
+        (n, place, "inferred", text(n), iri(f"photo/warsaw-{n - 30:02}"))
+        for n, place in (
+            (31, "Warsaw Old Town"),
+            (33, "Powiśle District"),
+            (34, "Stawki Street"),
+            (35, "Kredytowa-Królewska Street"),
+            (38, "junction of Chłodna and Żelazna Streets"),
+            (39, "house near the Evangelic Cemetery, Wola"),
+        )
+    ],
+    "13-every-place-in-warsaw-asserted-or-inferred": [
+        ("Chłodna Street", "asserted", None, iri("place/chlodna-street")),
+        ("Evangelic Cemetery", "inferred", "Wola District", iri("place/evangelic-cemetery")),
+        ("German police station “Nordwache”", "inferred", "junction of Chłodna and Żelazna Streets",
+         iri("place/nordwache")),
+        ("Kredytowa-Królewska Street", "asserted", None, iri("place/kredytowa-krolewska-street")),
+        ("PAST building", "inferred", "Zielna Street", iri("place/past-building")),
+        ("Powiśle District", "asserted", None, iri("place/powisle")),
+        ("Stawki Street", "inferred", "Wola District", iri("place/stawki-street")),
+        ("Warsaw Old Town", "asserted", None, iri("place/warsaw-old-town")),
+        ("Wola District", "asserted", None, iri("place/wola")),
+        ("Zielna Street", "asserted", None, iri("place/zielna-street")),
+        ("house near the Evangelic Cemetery, Wola", "inferred", "Wola District",
+         iri("place/house-near-evangelic-cemetery")),
+        ("junction of Chłodna and Żelazna Streets", "inferred", "Chłodna Street",
+         iri("place/chlodna-zelazna-junction")),
+        ("junction of Chłodna and Żelazna Streets", "inferred", "Żelazna Street",
+         iri("place/chlodna-zelazna-junction")),
+        ("Żelazna Street", "asserted", None, iri("place/zelazna-street")),
+    ],
+    "14-every-quote-behind-the-liberation-of-paris": sorted(
+        (text(key), iri(f"quote/{quote}")) for key, quote in (
+            ("paris-orchestrated", "paris-orchestrated"),
+            ("paris-free-french-lead", "paris-free-french-lead"),
+            ("paris-uprising", "paris-uprising"),
+            ("paris-greeted", "paris-greeted"),
+            ("paris-wine", "paris-wine"),
+            ("paris-free-french-parade", "paris-free-french-parade"),
+            ("paris-american-parade", "paris-american-parade"),
+            ("paris-august-25", "paris-liberation-august-25"),
+            ("paris-august-26", "paris-liberated-august-26"),
+            (11, "caption-paris-01"),
+            (13, "caption-paris-03"),
+            (14, "caption-paris-04"),
+            (15, "caption-paris-05"),
+        )
+    ),
+    "15-reception-of-each-capital": reception_rows(),
+    "16-people-and-their-roles-per-event": [
+        (event, person, role, iri(f"event/{event_slug}"), iri(f"person/{person_slug}"))
+        for event, event_slug, person, person_slug, role in (
+            ("Capture of a German Panther tank by the “Zośka” Battalion", "capture-of-panther-tank",
+             "Wacław Micuta", "waclaw-micuta", "commander"),
+            ("Colonel Codman escorts Prince Felix back to his capital", "codman-escort-of-prince-felix",
+             "Colonel Codman", "colonel-codman", "escort"),
+            ("Colonel Codman escorts Prince Felix back to his capital", "codman-escort-of-prince-felix",
+             "Colonel Codman", "colonel-codman", "officer"),
+            ("Colonel Codman escorts Prince Felix back to his capital", "codman-escort-of-prince-felix",
+             "Prince Felix of Luxembourg", "prince-felix", "escorted person"),
+            ("Colonel Codman escorts Prince Felix back to his capital", "codman-escort-of-prince-felix",
+             "Prince Felix of Luxembourg", "prince-felix", "head of state or ruler"),
+            ("Fighting at the PAST building", "fighting-at-past-building",
+             "German prisoner of war captured at the PAST building (unnamed)", "german-pow-past-building",
+             "prisoner of war"),
+            ("Fighting on Kredytowa-Królewska Street", "fighting-on-kredytowa-krolewska-street",
+             "Henryk Ożarek", "henryk-ozarek", "resistance fighter"),
+            ("Fighting on Kredytowa-Królewska Street", "fighting-on-kredytowa-krolewska-street",
+             "Tadeusz Przybyszewski", "tadeusz-przybyszewski", "resistance fighter"),
+            ("General de Gaulle's walk down the Champs-Élysées to Notre Dame", "de-gaulle-procession-paris",
+             "Charles de Gaulle", "charles-de-gaulle", "political leader"),
+            ("Liberation of Luxembourg City", "liberation-of-luxembourg-city",
+             "George S. Patton", "george-s-patton", "commander"),
+            ("Liberation of Luxembourg City", "liberation-of-luxembourg-city",
+             "Jean, son of Prince Felix", "jean-of-luxembourg", "participant"),
+            ("Liberation of Luxembourg City", "liberation-of-luxembourg-city",
+             "Prince Felix of Luxembourg", "prince-felix", "head of state or ruler"),
+            ("Liberation of Paris", "liberation-of-paris",
+             "AFPU photographer (unnamed)", "afpu-photographer", "photographer"),
+            ("Liberation of Paris", "liberation-of-paris",
+             "Charles de Gaulle", "charles-de-gaulle", "political leader"),
+            ("Liberation of Prague", "liberation-of-prague", "Marshal Konev", "marshal-konev", "officer"),
+            ("Liberation of Rome", "liberation-of-rome", "Mark Clark", "mark-clark", "commander"),
+            ("Mark Clark's rush for Rome", "clark-rush-for-rome", "Mark Clark", "mark-clark", "commander"),
+            ("Pope Pius XII's address from the balcony", "pope-address-rome",
+             "Pope Pius XII", "pope-pius-xii", "clergy"),
+            ("Pope Pius XII's address from the balcony", "pope-address-rome",
+             "Pope Pius XII", "pope-pius-xii", "speaker"),
+            ("Te Deum ceremony at Notre Dame Cathedral", "te-deum-notre-dame",
+             "Charles de Gaulle", "charles-de-gaulle", "political leader"),
+            ("The Russians reach Prague; Marshal Konev drives into the city", "red-army-arrival-in-prague",
+             "Marshal Konev", "marshal-konev", "officer"),
+            ("Warsaw Uprising", "warsaw-uprising", "Stanisław Jankowski", "stanislaw-jankowski", "commander"),
+            ("Warsaw Uprising", "warsaw-uprising", "Stanisław Jankowski", "stanislaw-jankowski",
+             "resistance fighter"),
+        )
+    ],
+    "17-home-army-battalion-hierarchy": [
+        # level, formation, its parent, leader, member, IRI
+        (1, "Kedyw", "Home Army", None, None, iri("unit/kedyw")),
+        (1, "“Chrobry I” Battalion", "Home Army", None, None, iri("unit/chrobry-i-battalion")),
+        (1, "“Gustaw” Battalion", "Home Army", None, None, iri("unit/gustaw-battalion")),
+        (1, "“Kiliński” Battalion", "Home Army", None, None, iri("unit/kilinski-battalion")),
+        (1, "“Miotła” Battalion", "Home Army", None, "Tadeusz Rajszczak", iri("unit/miotla-battalion")),
+        (1, "“Pięść” Battalion", "Home Army", "Stanisław Jankowski", None, iri("unit/piesc-battalion")),
+        (1, "“Zośka” Battalion", "Home Army", None, None, iri("unit/zoska-battalion")),
+        (2, "Kolegium “A”", "Kedyw", None, None, iri("unit/kolegium-a")),
+        (2, "“Anna” Company", "“Gustaw” Battalion", None, "Henryk Ożarek", iri("unit/anna-company")),
+        (2, "“Anna” Company", "“Gustaw” Battalion", None, "Tadeusz Przybyszewski", iri("unit/anna-company")),
+    ],
+    "18-equipment-in-photographs": [
+        (n, label, kind, equipment, iri(f"photo/{photo}"))
+        for n, photo, label, kind, equipment in (
+            (3, "rome-03", "truck", "military vehicle", lib("equipment-truck")),
+            (4, "rome-04", "truck", "military vehicle", lib("equipment-truck")),
+            (6, "rome-06", "truck", "military vehicle", lib("equipment-truck")),
+            (9, "rome-09", "military vehicle", "military vehicle", lib("equipment-vehicle")),
+            (13, "paris-03", "half-track", "military vehicle", lib("equipment-half-track")),
+            (13, "paris-03", "tank", "military vehicle", lib("equipment-tank")),
+            (16, "brussels-01", "tank", "military vehicle", lib("equipment-tank")),
+            (17, "brussels-02", "Cromwell tank", "military vehicle", iri("equipment/cromwell-tank")),
+            (18, "brussels-03", "Cromwell Mk IV tank", "military vehicle", iri("equipment/cromwell-mk-iv")),
+            (19, "brussels-04", "carrier", "military vehicle", lib("equipment-carrier")),
+            (20, "brussels-05", "Sexton self-propelled gun", "military vehicle", iri("equipment/sexton")),
+            (22, "brussels-07", "military vehicle", "military vehicle", lib("equipment-vehicle")),
+            (23, "brussels-08", "Sherman tank", "military vehicle", iri("equipment/sherman-tank")),
+            (30, "amsterdam-04", "B17", "aircraft", iri("equipment/b17")),
+            (32, "warsaw-02", "German Panther tank captured by the “Zośka” Battalion", "military vehicle",
+             iri("equipment/captured-panther-tank")),
+            (32, "warsaw-02", "Panther tank", "military vehicle", iri("equipment/panther-tank")),
+            (33, "warsaw-03", "Błyskawica submachine gun", "weapon", iri("equipment/blyskawica")),
+            (35, "warsaw-05", "Błyskawica submachine gun", "weapon", iri("equipment/blyskawica")),
+            (35, "warsaw-05", "Vis pistol", "weapon", iri("equipment/vis-pistol")),
+            (37, "warsaw-07", "flamethrower", "weapon", lib("equipment-flamethrower")),
+            (40, "warsaw-10", "rifle", "weapon", lib("equipment-rifle")),
+            (42, "prague-01", "military equipment", None, lib("equipment-military-equipment")),
+            (43, "prague-02", "military equipment", None, lib("equipment-military-equipment")),
+        )
+    ],
+    "19-photo-credits-and-licences": [
+        # number, credit as printed, credited to, creator, licence, photograph
+        (n, credit, credit, creator, f"https://creativecommons.org/licenses/{licence}/",
+         iri(f"photo/{photo}"))
+        for n, credit, creator, licence, photo in (
+            (26, "Fotothéik vun der Stad Lëtzebuerg", None, "by-sa/3.0", "luxembourg-02"),
+            (28, "IISG", None, "by-sa/2.0", "amsterdam-02"),
+            (29, "IISG", None, "by-sa/2.0", "amsterdam-03"),
+            (42, "Aktron", "Aktron", "by/4.0", "prague-01"),
+            (43, "Aktron", "Aktron", "by/4.0", "prague-02"),
+            (44, "Karel Hájek", "Karel Hájek", "by-sa/3.0", "prague-03"),
+        )
+    ],
+    "20-events-in-warsaw-by-date": [
+        # event, date as written, earliest possible day, latest possible day, place, IRI
+        ("Warsaw Uprising", "In August 1944", "1944-08-01", None, "Warsaw", iri("event/warsaw-uprising")),
+        ("Liberation of Warsaw", "early 1945", "1945-01-01", "1945-06-30", "Warsaw",
+         iri("event/liberation-of-warsaw")),
+        ("Demolition of most of Warsaw", None, None, None, "Warsaw", iri("event/destruction-of-warsaw")),
+        ("Fighting at the PAST building", None, None, None, "PAST building",
+         iri("event/fighting-at-past-building")),
+        ("Fighting on Kredytowa-Królewska Street", None, None, None, "Kredytowa-Królewska Street",
+         iri("event/fighting-on-kredytowa-krolewska-street")),
+        ("Warsaw Old Town in flames", None, None, None, "Warsaw Old Town", iri("event/warsaw-old-town-fire")),
+    ],
+    "21-what-preceded-each-liberation": [
+        ("Amsterdam", "Operation Market Garden", None, "asserted", iri("city/amsterdam"),
+         iri("event/operation-market-garden")),
+        ("Berlin", None, None, None, iri("city/berlin"), None),
+        ("Brussels", "Belgian preparations for liberation", None, "asserted", iri("city/brussels"),
+         iri("event/liberation-preparations-brussels")),
+        ("Brussels", "British advance across Belgium towards Brussels", None, "asserted",
+         iri("city/brussels"), iri("event/british-advance-on-brussels")),
+        ("Luxembourg City", None, None, None, iri("city/luxembourg-city"), None),
+        ("Paris", "Uprising in Paris", None, "asserted", iri("city/paris"), iri("event/paris-uprising")),
+        ("Prague", "German occupation of Prague", "until the very last days of the war", "inferred",
+         iri("city/prague"), iri("event/occupation-of-prague")),
+        ("Prague", "Prague uprising", "in May 1945", "asserted", iri("city/prague"),
+         iri("event/prague-uprising")),
+        ("Rome", "orderly German withdrawal from Rome", None, "asserted", iri("city/rome"),
+         iri("event/german-withdrawal-from-rome")),
+        ("Warsaw", "Demolition of most of Warsaw", None, "asserted", iri("city/warsaw"),
+         iri("event/destruction-of-warsaw")),
+        ("Warsaw", "Soviet advance on Warsaw", "In August 1944", "inferred", iri("city/warsaw"),
+         iri("event/soviet-advance-on-warsaw")),
+        ("Warsaw", "Warsaw Uprising", "In August 1944", "asserted", iri("city/warsaw"),
+         iri("event/warsaw-uprising")),
+    ],
+    "22-cidoc-crm-events-that-took-place-in-paris": [
+        (event, place, iri(f"event/{slug}")) for event, place, slug in (
+            ("Allied advance on Paris", "Paris", "allied-advance-on-paris"),
+            ("American infantry marching in review on the Champs-Élysées", "Champs-Élysées",
+             "american-march-in-review-paris"),
+            ("Arrival of the Free French army in Paris", "Paris", "arrival-of-free-french-forces-in-paris"),
+            ("Free French army parade through Paris", "Paris", "free-french-parade-paris"),
+            ("General de Gaulle's walk down the Champs-Élysées to Notre Dame", "Champs-Élysées",
+             "de-gaulle-procession-paris"),
+            ("German surrender in Paris", "Paris", "german-surrender-in-paris"),
+            ("Liberation of Paris", "Paris", "liberation-of-paris"),
+            ("Nazi occupation of Paris", "Paris", "occupation-of-paris"),
+            ("Te Deum ceremony at Notre Dame Cathedral", "Notre Dame Cathedral", "te-deum-notre-dame"),
+            ("The Americans' own parade in Paris", "Paris", "american-parade-paris"),
+            ("Uprising in Paris", "Paris", "paris-uprising"),
+            ("“Victory Day” parade in Paris", "Champs-Élysées", "victory-day-parade-paris"),
+        )
+    ],
+    "23-what-the-graph-infers-about-the-liberation-of-warsaw": sorted([
+        ("http://purl.org/dc/terms/temporal", iri("timespan/liberation-of-warsaw-early-1945"),
+         "early 1945 (liberation of Warsaw)"),
+        ("http://semanticweb.cs.vu.nl/2009/11/sem/hasTime", iri("timespan/liberation-of-warsaw-early-1945"),
+         "early 1945 (liberation of Warsaw)"),
+        ("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor", iri("unit/red-army"), "Red Army"),
+        (lib("hasActor"), iri("unit/red-army"), "Red Army"),
+        *((prop, iri(place), label)
+          for prop in ("http://semanticweb.cs.vu.nl/2009/11/sem/hasPlace",
+                       "http://www.cidoc-crm.org/cidoc-crm/P7_took_place_at", lib("hasPlace"))
+          for place, label in (("city/warsaw", "Warsaw"), ("country/poland", "Poland"))),
+        *(("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", cls, label) for cls, label in (
+            ("http://semanticweb.cs.vu.nl/2009/11/sem/Event", None),
+            ("http://www.cidoc-crm.org/cidoc-crm/E5_Event", None),
+            ("http://www.cidoc-crm.org/cidoc-crm/E7_Activity", None),
+            ("https://schema.org/Event", None),
+            (lib("Activity"), "activity"),
+            (lib("Event"), "event"),
+            (lib("MilitaryAction"), "military action"),
+        )),
+        *(("http://www.w3.org/ns/prov#wasDerivedFrom", iri(f"quote/{quote}"), label) for quote, label in (
+            ("war-early-1945", "Quote: the Soviets arrived in early 1945"),
+            ("war-no-warm-welcome", "Quote: no warm welcome for the supposed liberators"),
+            ("war-too-much-horror", "Quote: too much horror to feel like celebrating"),
+        )),
+        (lib("precededBy"), iri("event/soviet-advance-on-warsaw"), "Soviet advance on Warsaw"),
+    ], key=lambda r: (r[0], r[1])),
+    "24-sem-people-in-events-in-luxembourg": [
+        ("Colonel Codman escorts Prince Felix back to his capital", "Colonel Codman",
+         iri("event/codman-escort-of-prince-felix"), iri("person/colonel-codman")),
+        ("Colonel Codman escorts Prince Felix back to his capital", "Prince Felix of Luxembourg",
+         iri("event/codman-escort-of-prince-felix"), iri("person/prince-felix")),
+        ("Liberation of Luxembourg City", "George S. Patton", iri("event/liberation-of-luxembourg-city"),
+         iri("person/george-s-patton")),
+        ("Liberation of Luxembourg City", "Jean, son of Prince Felix",
+         iri("event/liberation-of-luxembourg-city"), iri("person/jean-of-luxembourg")),
+        ("Liberation of Luxembourg City", "Prince Felix of Luxembourg",
+         iri("event/liberation-of-luxembourg-city"), iri("person/prince-felix")),
+    ],
+    "25-stated-intervals-between-events": [
+        # earlier event, the gap in the article's words, later event, their dates, quote, IRI
+        ("Free French army parade through Paris", "Three days later", "The Americans' own parade in Paris",
+         None, None, text("paris-american-parade"), iri("succession/free-french-parade--american-parade")),
+        ("German surrender in Paris", "The day after", "Free French army parade through Paris",
+         None, None, text("paris-free-french-parade"),
+         iri("succession/german-surrender-in-paris--free-french-parade")),
+        ("Liberation of Rome", "nearly a year later", "the German surrender", "June 1944", None,
+         text("intro-string-of-capitals"), iri("succession/liberation-of-rome--german-surrender")),
+        ("Uprising in Paris", "several days", "Arrival of the Free French army in Paris", None, None,
+         text("paris-uprising"), iri("succession/paris-uprising--arrival-of-free-french-forces")),
+    ],
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Tests
+# ----------------------------------------------------------------------------------------------
+
+def test_there_are_at_least_twenty_example_queries():
+    assert len(EXAMPLES) >= 20
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
+def test_query_states_its_question_and_parses_standalone(example: Example):
+    first = example.text.splitlines()[0]
+    assert first.startswith("# Question: ") and first.rstrip().endswith("?"), first
+    # Standalone: no prefixes supplied from outside, on either engine's parser.
+    prepareQuery(example.text)
+    ox.Store().query(example.text)
+
+
+def test_every_query_has_an_expected_answer():
+    assert {e.name for e in EXAMPLES} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_query_gives_the_articles_answer(engine: Engine, name: str):
+    assert answer(engine, name) == EXPECTED[name]
+
+
+def test_expected_quotes_and_captions_are_the_articles_words():
+    assert len(CAPTIONS) == 44
+    for caption in CAPTIONS.values():
+        assert caption and caption in ARTICLE
+    for quote in QUOTES.values():
+        assert quote in ARTICLE, quote
+
+
+def test_every_sentence_of_the_warsaw_section_is_behind_a_fact_about_warsaw(engine: Engine):
+    quotes = {row[1] for row in answer(engine, "09-every-fact-about-warsaw-with-its-quote")}
+    assert quotes == {text(key) for key in WARSAW_SECTION}

@@ -1,0 +1,306 @@
+"""The project's shapes (shapes/liberation.ttl): the project's data conforms, every constraint is
+broken by a fixture of its own, and the shapes themselves are well-formed SHACL.
+
+The fixtures (tests/fixtures/shapes/) are SPARQL Updates on one small conforming graph, base.ttl;
+manifest.ttl says which results each must produce. Validation runs as the build runs it: the
+shapes with the project's ontology mixed into the data, no inference.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SKOS
+from rdflib.term import Identifier
+
+from graph_service.graph import sources
+from graph_service.graph.validation import path_text, validate
+from graph_service.namespace import LIB, SH, SHAPES
+
+ROOT = Path(__file__).resolve().parent.parent
+SHAPES_FILE = ROOT / "shapes" / "liberation.ttl"
+ONTOLOGY_FILE = ROOT / "ontology" / "liberation.ttl"
+DATA_FILE = ROOT / "data" / "liberation.ttl"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"
+SHACL_SHACL = Path(__file__).resolve().parent / "conformance" / "shacl" / "core" / "complex" / "shacl-shacl-data-shapes.ttl"
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+
+#: Parameters whose shapes are part of the constraint that uses them (a failure inside them is
+#: reported as that constraint's), not constraints of their own.
+NESTING = (SH.node, SH["or"], SH["and"], SH.xone, SH["not"], SH.qualifiedValueShape)
+
+
+@cache
+def shapes() -> Graph:
+    return sources.read_graph(SHAPES_FILE)
+
+
+@cache
+def ontology() -> Graph:
+    return sources.read_graph(ONTOLOGY_FILE)
+
+
+# --- the fixtures and what they must break ---------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Result:
+    """A validation result as the fixtures state it: the focus node ("[]" for any blank node),
+    the path as SPARQL writes it, the source shape, the component, and for a SPARQL constraint
+    the constraint itself."""
+
+    focus: str
+    path: str
+    shape: str
+    component: str
+    constraint: str
+
+    def describe(self) -> str:
+        what = self.constraint or f"{self.shape} {self.component}"
+        return f"{self.focus} {self.path} [{what}]".replace("  ", " ")
+
+
+def result_of(graph: Graph, focus: Identifier | None, path: Identifier | None, shape: Identifier | None,
+              component: Identifier | None, constraint: Identifier | None) -> Result:
+    return Result(focus="[]" if isinstance(focus, BNode) or focus is None else str(focus),
+                  path=path_text(graph, path) if path is not None else "",
+                  shape=str(shape or ""), component=str(component or ""), constraint=str(constraint or ""))
+
+
+@dataclass(frozen=True)
+class Fixture:
+    name: str
+    comment: str
+    update: Path
+    expected: frozenset[Result]
+
+
+@cache
+def manifest() -> dict[str, Fixture]:
+    graph = Graph().parse(FIXTURES / "manifest.ttl")
+    fixtures = {}
+    for entry in set(graph.subjects(MF.result, None)):
+        update = Path(unquote(urlparse(str(entry)).path))
+        expected = frozenset(
+            result_of(graph, graph.value(r, SH.focusNode), graph.value(r, SH.resultPath),
+                      graph.value(r, SH.sourceShape), graph.value(r, SH.sourceConstraintComponent),
+                      graph.value(r, SH.sourceConstraint))
+            for r in graph.objects(entry, MF.result))
+        fixtures[update.stem] = Fixture(update.stem, str(graph.value(entry, RDFS.comment)), update, expected)
+    return dict(sorted(fixtures.items()))
+
+
+@dataclass(frozen=True)
+class Observed:
+    result: Result
+    severity: str
+
+
+def _prologue() -> str:
+    prefixes: dict[str, str] = {}
+    sources.read_quads(FIXTURES / "base.ttl", prefixes)
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+
+
+def run_fixture(update: Path | None) -> list[Observed]:
+    """Validate base.ttl changed by `update` (None: unchanged) as the build validates the data."""
+    data = sources.read_graph(FIXTURES / "base.ttl")
+    if update is not None:
+        data.update(_prologue() + update.read_text(encoding="utf-8"))
+    outcome = validate(data, shapes(), ontology=ontology())
+    report = outcome.report
+    observed = []
+    # The report's own results; those nested under them by sh:detail (pySHACL explains a failed
+    # sh:node or sh:or that way) belong to the constraint that nests them.
+    for node in report.objects(None, SH.result):
+        observed.append(Observed(
+            result_of(report, report.value(node, SH.focusNode), report.value(node, SH.resultPath),
+                      report.value(node, SH.sourceShape), report.value(node, SH.sourceConstraintComponent),
+                      report.value(node, SH.sourceConstraint)),
+            str(report.value(node, SH.resultSeverity))))
+    return observed
+
+
+@pytest.fixture(scope="module")
+def reports(request: pytest.FixtureRequest) -> dict[str, list[Observed]]:
+    """The reports of the fixtures this session runs, validated side by side (one validation
+    costs about half a second, most of it pySHACL parsing SPARQL)."""
+    wanted = sorted({item.callspec.params["name"] for item in request.session.items
+                     if getattr(item, "callspec", None) and "name" in item.callspec.params
+                     and item.module is request.module})
+    fixtures = manifest()
+    workers = max(1, min(len(wanted), os.cpu_count() or 1))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        outcomes = pool.map(run_fixture, [fixtures[name].update for name in wanted])
+        return dict(zip(wanted, outcomes, strict=True))
+
+
+def declared_severity(result: Result) -> str:
+    severity = shapes().value(URIRef(result.shape), SH.severity)
+    return str(severity or SH.Violation)
+
+
+@pytest.mark.parametrize("name", list(manifest()))
+def test_fixture_breaks_exactly_its_constraint(name: str, reports: dict[str, list[Observed]]) -> None:
+    fixture = manifest()[name]
+    observed = reports[name]
+    found = {o.result for o in observed}
+    assert found == fixture.expected, (
+        f"{name} ({fixture.comment})\n  expected: {sorted(r.describe() for r in fixture.expected)}"
+        f"\n  reported: {sorted(r.describe() for r in found)}")
+    for o in observed:
+        assert o.severity == declared_severity(o.result), f"{o.result.describe()} is a {o.severity}"
+
+
+def test_the_base_graph_conforms_without_any_result() -> None:
+    # Else a fixture's results could come from the base rather than from its one change.
+    assert run_fixture(None) == []
+
+
+# --- every constraint has its fixture ---------------------------------------------------------
+
+
+def checked_shapes(graph: Graph) -> set[Identifier]:
+    """The shapes whose constraints a report names: targeted shapes and their property shapes.
+    (Shapes nested in sh:node, sh:or, sh:xone ... are reported as the nesting constraint.)"""
+    targeted = {s for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+                for s in graph.subjects(p, None)}
+    return targeted | {p for s in targeted for p in graph.objects(s, SH.property)}
+
+
+def constraints(graph: Graph) -> set[tuple[str, str, str]]:
+    """Every constraint as (shape, component, SPARQL constraint or "")."""
+    from graph_service.graph.shapes import CONSTRAINT_PARAMETERS
+
+    found = set()
+    for shape in checked_shapes(graph):
+        for parameter in CONSTRAINT_PARAMETERS:
+            if parameter == SH.sparql:
+                found |= {(str(shape), str(SH.SPARQLConstraintComponent), str(c))
+                          for c in graph.objects(shape, SH.sparql)}
+            elif (shape, parameter, None) in graph:
+                name = str(parameter)[len(str(SH)):]
+                found.add((str(shape), f"{SH}{name[0].upper()}{name[1:]}ConstraintComponent", ""))
+    return found
+
+
+def test_every_constraint_is_broken_by_a_fixture() -> None:
+    declared = constraints(shapes())
+    tested = {(r.shape, r.component, r.constraint) for f in manifest().values() for r in f.expected}
+    untested = sorted(declared - tested)
+    assert not untested, "constraints no fixture breaks (untested):\n" + "\n".join(map(str, untested))
+    unknown = sorted(tested - declared)
+    assert not unknown, "fixtures expect constraints the shapes do not have:\n" + "\n".join(map(str, unknown))
+
+
+def test_the_constraint_count_can_fail() -> None:
+    # The check above must notice a constraint added without a fixture.
+    extended = Graph() + shapes()
+    extended.add((SHAPES["Photograph-caption"], SH.minLength, Literal(1)))
+    tested = {(r.shape, r.component, r.constraint) for f in manifest().values() for r in f.expected}
+    assert (str(SHAPES["Photograph-caption"]), str(SH.MinLengthConstraintComponent), "") \
+        in constraints(extended) - tested
+
+
+def test_every_fixture_file_is_in_the_manifest() -> None:
+    files = {p.stem for p in FIXTURES.glob("*.ru")}
+    assert files == set(manifest()), f"not in manifest.ttl: {sorted(files - set(manifest()))}; " \
+                                     f"missing files: {sorted(set(manifest()) - files)}"
+
+
+# --- the project's data -----------------------------------------------------------------------
+
+
+def test_the_project_data_has_no_violations() -> None:
+    outcome = validate(sources.read_graph(DATA_FILE), shapes(), ontology=ontology())
+    violations = [r for r in outcome.results if r.severity == SH.Violation]
+    assert not violations, outcome.text()
+
+
+def test_every_class_the_data_uses_has_a_shape() -> None:
+    data, onto = sources.read_graph(DATA_FILE), ontology()
+    targeted = set(shapes().objects(None, SH.targetClass))
+    unshaped = sorted(str(c) for c in set(data.objects(None, RDF.type))
+                      if not targeted & set(onto.transitive_objects(c, RDFS.subClassOf)))
+    assert not unshaped, f"classes with no shape of their own or of a superclass: {unshaped}"
+
+
+# --- the shapes as SHACL ----------------------------------------------------------------------
+
+
+def test_the_shapes_conform_to_shacl_for_shacl() -> None:
+    outcome = validate(shapes(), sources.read_graph(SHACL_SHACL))
+    assert outcome.conforms, outcome.text()
+
+
+def test_shacl_for_shacl_finds_a_malformed_shape() -> None:
+    broken = Graph() + shapes()
+    broken.set((SHAPES["ContestedFact-claim"], SH.minCount, Literal("two")))
+    outcome = validate(broken, sources.read_graph(SHACL_SHACL))
+    assert [r.focus_node for r in outcome.results] == [SHAPES["ContestedFact-claim"]]
+
+
+def named_shapes(graph: Graph) -> set[Identifier]:
+    return checked_shapes(graph) | {s for t in (SH.NodeShape, SH.PropertyShape)
+                                    for s in graph.subjects(RDF.type, t)}
+
+
+def english(graph: Graph, node: Identifier, *predicates: URIRef) -> bool:
+    return any(isinstance(o, Literal) and o.language == "en" and str(o).strip()
+               for p in predicates for o in graph.objects(node, p))
+
+
+def test_every_shape_is_named_and_documented_in_english() -> None:
+    graph = shapes()
+    for shape in named_shapes(graph):
+        assert isinstance(shape, URIRef) and str(shape).startswith(str(SHAPES)), f"a shape without an IRI: {shape}"
+        assert english(graph, shape, RDFS.label), f"{shape} has no English rdfs:label"
+        assert english(graph, shape, RDFS.comment, SH.description), f"{shape} has no English comment"
+    for constraint in graph.objects(None, SH.sparql):
+        assert isinstance(constraint, URIRef), "a SPARQL constraint without an IRI"
+        assert english(graph, constraint, RDFS.label) and english(graph, constraint, RDFS.comment), constraint
+
+
+def test_every_constraint_has_a_message_in_english() -> None:
+    graph = shapes()
+    for shape, _, constraint in constraints(graph):
+        owner = URIRef(constraint or shape)
+        assert english(graph, owner, SH.message), f"{owner} has no English sh:message"
+
+
+def test_soft_rules_are_warnings() -> None:
+    # A missing external link or licence, an uncited quote, an unplaceable photograph are for an
+    # editor to look at; they do not fail the build.
+    graph = shapes()
+    for soft in ("CapitalCity-wikidata", "CreditedPhotograph-license", "CitedQuoteShape", "LocatedPhotographShape"):
+        assert graph.value(SHAPES[soft], SH.severity) == SH.Warning, soft
+
+
+@pytest.mark.parametrize("shape, scheme", [("Participation-role", "RoleScheme"),
+                                           ("Reception-receptionKind", "ReceptionScheme"),
+                                           ("Casualties-casualtyKind", "CasualtyKindScheme"),
+                                           ("EquipmentKind", "EquipmentScheme")])
+def test_lists_of_concepts_match_the_ontology(shape: str, scheme: str) -> None:
+    # The shapes list the concepts because validation does not see the ontology's individuals.
+    graph = shapes()
+    listed = set(in_list(graph, SHAPES[shape]))
+    assert listed == set(ontology().subjects(SKOS.inScheme, LIB[scheme]))
+
+
+def in_list(graph: Graph, shape: Identifier) -> Iterable[Identifier]:
+    """The members of the sh:in of a shape, or of the shapes of its sh:or."""
+    for members in graph.objects(shape, SH["in"]):
+        yield from Collection(graph, members)
+    for alternatives in graph.objects(shape, SH["or"]):
+        for alternative in Collection(graph, alternatives):
+            yield from in_list(graph, alternative)
