@@ -11,7 +11,7 @@ from pathlib import Path
 class Example:
     #: The file's stem, e.g. "liberations-by-date".
     name: str
-    #: The first comment line (or the name when the file has none).
+    #: The first comment line without a "Question:" label (or the name when there is no comment).
     title: str
     #: Further leading comment lines.
     description: str
@@ -28,6 +28,8 @@ def read_example(path: Path) -> Example:
     text = path.read_text(encoding="utf-8")
     comments = list(_leading_comments(text.splitlines()))
     title = comments[0] if comments else path.stem.replace("-", " ").replace("_", " ")
+    # The project's files open with "# Question: ..."; the question itself is the title.
+    title = title.removeprefix("Question:").strip()
     return Example(path.stem, title, " ".join(comments[1:]), text, path)
 
 

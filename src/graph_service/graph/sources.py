@@ -67,7 +67,7 @@ def quads_to_dataset(quads: Iterable[ox.Quad]) -> Dataset:
     bind_prefixes(ds)
     for q in quads:
         g = to_rdflib(q.graph_name)
-        ctx = ds.graph(g) if g is not None else ds.default_context
+        ctx = ds.graph(g) if g is not None else ds.default_graph
         ctx.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return ds
 
