@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import requests
-from rdflib import RDF, Graph, Literal
+from rdflib import RDF, Graph, Literal, URIRef
 
 from graph_service.config import Settings
 from graph_service.graph import formats, sources
@@ -279,3 +280,16 @@ def test_through_the_real_server(server: BackgroundServer) -> None:
     assert "100,000 bytes" in resp.text and "Traceback" not in resp.text
     page = requests.get(server.url + "shapes", headers={"Accept": BROWSER}, timeout=30)
     assert page.status_code == 200 and 'id="EventShape"' in page.text
+
+
+def test_every_shape_iri_of_the_project_lands_on_its_entry_of_the_shapes_page(tmp_path: Path) -> None:
+    # Shape IRIs are hash IRIs under /shapes: a report naming shapes:Photograph-caption, or a
+    # SPARQL constraint, must lead a person to that entry of the page.
+    project_shapes = Settings.from_env().shapes_path
+    client = create_app(settings_for(tmp_path, shapes_path=project_shapes)).test_client()
+    page = client.get("/shapes", headers={"Accept": "text/html"}).get_data(as_text=True)
+    anchors = set(re.findall(r'id="([^"]+)"', page))
+    base = "https://liberation.example.org/shapes#"
+    named = {str(t)[len(base):] for triple in sources.read_graph(project_shapes) for t in triple
+             if isinstance(t, URIRef) and str(t).startswith(base) and str(t) != base}
+    assert named and named <= anchors, sorted(named - anchors)

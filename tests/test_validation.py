@@ -200,3 +200,18 @@ def test_the_callers_graphs_are_left_as_they_were() -> None:
     validate(data, shapes, ontology=ontology, inference="rdfs")
     validate(data, shapes)
     assert [set(g) for g in (data, shapes, ontology)] == before
+
+
+def test_a_failed_node_constraint_is_one_result_not_one_per_nested_detail():
+    # pySHACL explains an sh:node failure with the nested shape's results under sh:detail;
+    # a person reading "2 results" for one bad value would look for a second problem.
+    shapes = turtle("""
+        ex:PersonShape a sh:NodeShape ; sh:targetClass ex:Person ;
+            sh:property [ sh:path ex:address ; sh:node ex:AddressShape ] .
+        ex:AddressShape a sh:NodeShape ; sh:property [ sh:path ex:city ; sh:minCount 1 ] .
+    """)
+    data = turtle("ex:alice a ex:Person ; ex:address ex:home . ex:home ex:street \"Main\" .")
+    outcome = validate(data, shapes)
+    assert not outcome.conforms
+    assert [(r.focus_node, r.path) for r in outcome.results] == [
+        (URIRef("http://example.org/alice"), URIRef("http://example.org/address"))]

@@ -4,7 +4,7 @@ variables, then command-line options (which the CLI passes as overrides)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .namespace import DEFAULT_BASE
@@ -39,7 +39,6 @@ class Settings:
     max_request_bytes: int = 2_000_000
     #: Seconds a user-supplied validation may run.
     validation_timeout: float = 20.0
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -47,7 +46,7 @@ class Settings:
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = os.environ.get(f"GRAPH_SERVICE_{f.name.upper()}")
-            if raw is None or f.name == "extra":
+            if raw is None:
                 continue
             values[f.name] = _coerce(f.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})

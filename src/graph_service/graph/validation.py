@@ -440,8 +440,11 @@ def _prefixes_in_scope(shapes: Graph, data: Graph | Dataset) -> dict[str, str]:
 
 
 def _results(report: Graph) -> list[ValidationResult]:
+    """The report's own results (`sh:result`); results nested under `sh:detail` explain one of
+    them and are not counted again."""
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    nodes = {n for r in report.subjects(RDF.type, SH.ValidationReport) for n in report.objects(r, SH.result)}
+    for node in nodes:
         messages = list(report.objects(node, SH.resultMessage))
         severity = report.value(node, SH.resultSeverity)
         results.append(ValidationResult(
