@@ -49,14 +49,15 @@ def query(source: str | None, text: str | None, fmt: str, engine: str) -> None:
 
 
 def _query_text(source: str | None, text: str | None) -> str:
+    """The query: SOURCE names a file, or is the text itself (click consumes a `--` before it,
+    so `query -- 'ASK {}'` arrives as SOURCE alone)."""
     if source is None:
         raise Failure("give a .rq file, or -- followed by the query text")
-    if source == "--" or (text is None and source.lstrip().upper().startswith(
-            ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"))):
-        if source == "--" and text is None:
-            raise Failure("no query text after --")
-        return text if source == "--" else source
+    if text is not None:
+        raise Failure("give one query: a .rq file or the query text, not both")
     path = Path(source)
+    if not (path.suffix in {".rq", ".sparql"} or path.is_file()):
+        return source
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:

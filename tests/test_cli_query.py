@@ -1,0 +1,71 @@
+"""`graph-service query`: SPARQL over the built graph, as a table or a results format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from graph_service.cli import main
+
+QUERIES = Path(__file__).parent.parent / "queries"
+PHOTOS = "SELECT (COUNT(*) AS ?photos) WHERE { ?p a <https://liberation.example.org/ontology#Photograph> }"
+
+
+def run(*args: str):  # noqa: ANN201 - click's Result
+    return CliRunner().invoke(main, ["query", *args])
+
+
+def test_query_text_after_double_dash_prints_a_table():
+    result = run("--", PHOTOS)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].split("|")[1].strip() == "photos"
+    # The article has 44 captions, each a photograph of the graph.
+    assert lines[3].split("|")[1].strip() == "44"
+    assert lines[-1] == "1 row"
+
+
+def test_a_query_file_in_each_results_format():
+    rq = str(QUERIES / "08-contested-dates.rq")
+    as_json = json.loads(run(rq, "--format", "json").stdout)
+    dates = sorted(b["claimDate"]["value"] for b in as_json["results"]["bindings"])
+    assert dates == ["1944-08-25", "1944-08-26"]
+    rows = list(csv.DictReader(io.StringIO(run(rq, "--format", "csv").stdout)))
+    assert sorted(r["claimDate"] for r in rows) == dates
+    tsv = run(rq, "--format", "tsv").stdout.splitlines()
+    assert tsv[0].startswith("?") and len(tsv) == 3
+
+
+def test_a_construct_query_as_turtle():
+    result = run("--format", "turtle", "--",
+                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                 "CONSTRUCT { <https://liberation.example.org/id/city/paris> rdfs:label ?label } "
+                 "WHERE { <https://liberation.example.org/id/city/paris> rdfs:label ?label }")
+    assert result.exit_code == 0
+    assert '"Paris"@en' in result.stdout
+
+
+def test_a_bad_query_is_one_line_with_its_position_and_exit_2():
+    result = run("--", "SELECT ?x WHERE { ?x ?p }")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("graph-service: bad query:")
+    assert re.search(r"\b1:\d+\b", line), line
+
+
+def test_a_missing_file_is_one_line_and_exit_2():
+    result = run("no-such-question.rq")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "graph-service: no-such-question.rq: No such file or directory"
+
+
+def test_a_format_that_cannot_hold_the_answer_is_refused():
+    result = run("--format", "turtle", "--", PHOTOS)
+    assert result.exit_code == 2
+    assert "cannot hold" in result.stderr
