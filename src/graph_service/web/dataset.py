@@ -18,16 +18,15 @@ from werkzeug.exceptions import NotFound
 
 from ..graph import dumps, formats, layout, serialize
 from ..graph.describe import labels_of
-from ..graph.formats import Format
 from ..graph.quad_index import QuadSource
 from ..graph.sources import quads_to_graph
 from ..graph.terms import from_rdflib
 from ..graph.void import capital_cities, dataset_iri, describe_dataset
 from ..namespace import FACTS_GRAPH, ONTOLOGY_GRAPH, SD, VOID_GRAPH, bind_prefixes
 from . import service
-from .documents import alternates, cached, check_path, quads, respond, see_other
+from .documents import alternates, cached, check_path, quads, respond, see_other, suffix_format
 from .negotiation import negotiate
-from .urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current, document_format
+from .urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current
 
 bp = Blueprint("dataset", __name__)
 
@@ -70,7 +69,10 @@ def _capitals() -> list[tuple[str, str]]:
 @bp.get("/" + layout.WELL_KNOWN_VOID)
 def void(ext: str | None = None) -> Response:
     urls = current()
-    fmt = negotiate(NEGOTIATED_KINDS, default=formats.by_name("turtle")) if ext is None else _format(ext)
+    if ext is None:
+        fmt = negotiate(NEGOTIATED_KINDS, default=formats.by_name("turtle"))
+    else:
+        fmt = suffix_format(ext)
     docs = [(f, urls.void(f)) for f in DOCUMENT_FORMATS]
     if fmt == _HTML:
         body: str | bytes = render_template("void.html", **_void_page(description()), documents=docs)
@@ -148,14 +150,6 @@ def _labelled(iris: list[URIRef]) -> list[tuple[str, str]]:
 def _value(g: Graph, s: object, p: URIRef) -> str | None:
     v = g.value(s, p) if s is not None else None  # type: ignore[arg-type]
     return None if v is None else str(v)
-
-
-def _format(ext: str) -> Format:
-    fmt = document_format(ext)
-    if fmt is None:
-        raise NotFound(f"no document with the extension .{ext}; use one of "
-                       + ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS))
-    return fmt
 
 
 # --- Dumps ----------------------------------------------------------------------------------

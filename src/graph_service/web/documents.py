@@ -14,7 +14,7 @@ from typing import TypeVar
 from urllib.parse import unquote_to_bytes
 
 from flask import Response, current_app, redirect, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, NotFound
 
 from ..graph import build
 from ..graph.formats import Format
@@ -112,3 +112,14 @@ def check_path() -> None:
         raise BadRequest("the path is not UTF-8 once percent-decoded") from None
     if "\ufffd" in path:  # werkzeug's replacement for bytes that were not UTF-8
         raise BadRequest("the path is not UTF-8 once percent-decoded")
+
+
+def suffix_format(extension: str, what: str = "document") -> Format:
+    """The format a URL suffix names, or 404 listing the suffixes there are."""
+    from .urls import DOCUMENT_FORMATS, document_format
+
+    fmt = document_format(extension)
+    if fmt is None:
+        raise NotFound(f"no {what} with the extension .{extension}; use one of "
+                       + ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS))
+    return fmt

@@ -21,7 +21,6 @@ from flask import Blueprint, Response, has_request_context, render_template
 from flask.blueprints import BlueprintSetupState
 from rdflib import URIRef
 from rdflib.namespace import FOAF, RDF, RDFS
-from werkzeug.exceptions import NotFound
 
 from ..graph import formats, layout, serialize
 from ..graph.describe import Description, describe, exists, is_inferred
@@ -30,9 +29,9 @@ from ..graph.ontology_doc import OntologyDoc, build_reference
 from ..namespace import LIB, ONTOLOGY_GRAPH
 from ..output import short
 from . import service
-from .documents import alternates, cached, check_path, link, quads, respond, see_other
+from .documents import alternates, cached, check_path, link, quads, respond, see_other, suffix_format
 from .negotiation import negotiate
-from .urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current, document_format
+from .urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current
 
 bp = Blueprint("resources", __name__)
 
@@ -250,7 +249,7 @@ def _value(d: Description, term: object, urls: Urls, *, inferred: bool, depth: i
 @bp.get("/" + layout.ONTOLOGY + ".<ext>")
 def ontology(ext: str | None = None) -> Response:
     urls = current()
-    fmt = _negotiate() if ext is None else _ontology_format(ext)
+    fmt = _negotiate() if ext is None else suffix_format(ext, "ontology document")
     docs = [(f, urls.ontology(f)) for f in DOCUMENT_FORMATS]
     links = alternates(docs, fmt)
     headers = {"Content-Location": urls.ontology(fmt)} if ext is None else None
@@ -287,14 +286,6 @@ def named_graph(name: str) -> Response:
         if quads().contains_named_graph(graph) or exists(quads(), graph.value):
             return see_other(urls.void())
     return not_found(f"no named graph <{urls.bases[0]}{layout.GRAPH}{name}>", _negotiate())
-
-
-def _ontology_format(ext: str) -> Format:
-    fmt = document_format(ext)
-    if fmt is None:
-        raise NotFound(f"no ontology document with the extension .{ext}; use one of "
-                       + ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS))
-    return fmt
 
 
 def reference() -> OntologyDoc:
