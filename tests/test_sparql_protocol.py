@@ -295,6 +295,13 @@ def test_malformed_query_is_400_with_position(sparql_server):
     assert "Traceback" not in resp.text
 
 
+@pytest.mark.parametrize("param, value", [("default-graph-uri", " "), ("named-graph-uri", "nope")])
+def test_a_dataset_parameter_that_is_no_iri_is_400(sparql_server, param, value):
+    resp = ask(sparql_server, "ASK { ?s ?p ?o }", format="json", **{param: value})
+    assert resp.status_code == 400
+    assert repr(value) in resp.text and "not an absolute IRI" in resp.text
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_wrong_method_is_405(sparql_server, method):
     resp = requests.request(method, sparql_server.sparql, data="ASK {}", timeout=30)

@@ -47,6 +47,16 @@ class QueryDataset:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Checked here, not when the engine builds its dataset: a graph name that is no IRI is the
+        # caller's mistake and must read as one, not surface from deep inside a query run.
+        for role, iris in (("default graph", self.default_graphs), ("named graph", self.named_graphs)):
+            for iri in iris:
+                try:
+                    ox.NamedNode(iri)
+                except ValueError as exc:
+                    raise ValueError(f"{role} {iri!r} is not an absolute IRI ({exc})") from None
+
 
 @dataclass
 class QueryResult:

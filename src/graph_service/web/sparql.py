@@ -149,7 +149,11 @@ def _read_operation(settings: Settings) -> Operation:
                                         f"{settings.max_query_length}")
     defaults = tuple(fields.getlist("default-graph-uri"))
     named = tuple(fields.getlist("named-graph-uri"))
-    return Operation(query, QueryDataset(defaults, named) if defaults or named else None)
+    try:
+        dataset = QueryDataset(defaults, named) if defaults or named else None
+    except ValueError as exc:  # default-graph-uri / named-graph-uri that is no IRI
+        raise BadRequest(str(exc)) from None
+    return Operation(query, dataset)
 
 
 def _require_utf8() -> None:
