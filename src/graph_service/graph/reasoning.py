@@ -371,30 +371,28 @@ def find_inconsistencies(closure: Closure) -> list[Finding]:
 
 
 def _functional_clashes(closure: Closure) -> Iterator[tuple[Finding, list[Node]]]:
+    """Two different values of a functional property for one subject, or two different subjects
+    sharing one value of an inverse-functional property: the same check, read in two directions."""
     g = closure.graph
     sameness = _Sameness(closure.asserted)
-    for p in sorted(set(g.subjects(RDF.type, OWL.FunctionalProperty)), key=str):
-        values: dict[Node, list[Node]] = defaultdict(list)
-        for x, y in g.subject_objects(p):
-            values[x].append(y)
-        for x, ys in sorted(values.items(), key=lambda kv: str(kv[0])):
-            distinct = _distinct_values(ys, sameness)
-            if len(distinct) > 1:
-                triples = tuple((x, p, y) for y in distinct)
-                yield Finding("functional", f"{show(p)} is functional, but {show(x)} has {len(distinct)} "
-                              f"different values: " + "; ".join(_account(closure, t) for t in triples),
+    for kind, inverse in ((OWL.FunctionalProperty, False), (OWL.InverseFunctionalProperty, True)):
+        for p in sorted(set(g.subjects(RDF.type, kind)), key=str):
+            groups: dict[Node, list[Node]] = defaultdict(list)
+            for x, y in g.subject_objects(p):
+                key, other = (y, x) if inverse else (x, y)
+                groups[key].append(other)
+            for key, others in sorted(groups.items(), key=lambda kv: str(kv[0])):
+                distinct = _distinct_values(others, sameness)
+                if len(distinct) < 2:
+                    continue
+                triples = tuple((o, p, key) if inverse else (key, p, o) for o in distinct)
+                if inverse:
+                    what = (f"{show(p)} is inverse-functional, but {len(distinct)} different "
+                            f"subjects have the value {show(key)}: ")
+                else:
+                    what = f"{show(p)} is functional, but {show(key)} has {len(distinct)} different values: "
+                yield Finding("functional", what + "; ".join(_account(closure, t) for t in triples),
                               triples), distinct
-    for p in sorted(set(g.subjects(RDF.type, OWL.InverseFunctionalProperty)), key=str):
-        subjects: dict[Node, list[Node]] = defaultdict(list)
-        for x, y in g.subject_objects(p):
-            subjects[y].append(x)
-        for y, xs in sorted(subjects.items(), key=lambda kv: str(kv[0])):
-            distinct = _distinct_values(xs, sameness)
-            if len(distinct) > 1:
-                triples = tuple((x, p, y) for x in distinct)
-                yield Finding("functional", f"{show(p)} is inverse-functional, but {len(distinct)} different "
-                              f"subjects have the value {show(y)}: "
-                              + "; ".join(_account(closure, t) for t in triples), triples), distinct
 
 
 def _distinct_values(values: list[Node], sameness: _Sameness) -> list[Node]:
