@@ -69,3 +69,11 @@ def test_a_format_that_cannot_hold_the_answer_is_refused():
     result = run("--format", "turtle", "--", PHOTOS)
     assert result.exit_code == 2
     assert "cannot hold" in result.stderr
+
+
+def test_an_undeclared_prefix_is_named_with_the_declaration_to_add():
+    result = run("--", "SELECT ?x WHERE {\n  ?x lib:liberationOf ?city }")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "graph-service: bad query: error at 2:22: the prefix lib: is not declared; "
+        "add PREFIX lib: <https://liberation.example.org/ontology#>")

@@ -295,6 +295,12 @@ def test_malformed_query_is_400_with_position(sparql_server):
     assert "Traceback" not in resp.text
 
 
+def test_an_undeclared_prefix_is_400_naming_it(sparql_server):
+    resp = ask(sparql_server, "SELECT * WHERE { ?s ex:p ?o }")
+    assert resp.status_code == 400
+    assert "the prefix ex: is not declared" in resp.text
+
+
 @pytest.mark.parametrize("param, value", [("default-graph-uri", " "), ("named-graph-uri", "nope")])
 def test_a_dataset_parameter_that_is_no_iri_is_400(sparql_server, param, value):
     resp = ask(sparql_server, "ASK { ?s ?p ?o }", format="json", **{param: value})

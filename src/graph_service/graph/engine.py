@@ -229,7 +229,7 @@ class RdflibEngine:
         except ParseException as exc:
             raise safety.explain_syntax_error(sparql, safety.position_message(sparql, exc)) from None
         except Exception as exc:  # rdflib raises plain exceptions for e.g. undeclared prefixes
-            raise SyntaxError(" ".join(str(exc).split())) from None
+            raise safety.explain_syntax_error(sparql, " ".join(str(exc).split())) from None
         # The dataset is decided above (FROM included), so rdflib must not apply FROM again.
         prepared.algebra["datasetClause"] = None
         res = self._target(dataset).query(prepared)

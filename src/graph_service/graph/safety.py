@@ -24,6 +24,8 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from ..namespace import PREFIXES
+
 UPDATES_REFUSED = "updates are not offered by this read-only endpoint"
 
 
@@ -75,7 +77,7 @@ def inspect_query(sparql: str) -> QueryShape:
     except ParseException as exc:
         raise explain_syntax_error(sparql, position_message(sparql, exc)) from None
     except Exception as exc:  # rdflib raises plain exceptions for some malformed input
-        raise SyntaxError(" ".join(str(exc).split())) from None
+        raise explain_syntax_error(sparql, " ".join(str(exc).split())) from None
     query = tree[1]
     # Walk the parse tree before translating it: translation rewrites parts of it in place.
     for node in _walk(query):
@@ -95,7 +97,7 @@ def inspect_query(sparql: str) -> QueryShape:
         # The algebra resolves prefixes and checks scoping, which the grammar alone does not.
         translateQuery(tree)
     except Exception as exc:  # e.g. "Unknown namespace prefix : x"
-        raise SyntaxError(" ".join(str(exc).split())) from None
+        raise explain_syntax_error(sparql, " ".join(str(exc).split())) from None
     return QueryShape(tuple(defaults), tuple(named))
 
 
@@ -104,7 +106,30 @@ def explain_syntax_error(sparql: str, message: str) -> Exception:
     SPARQL Update, else `SyntaxError(message)`."""
     if is_update(sparql):
         return UnsafeQuery(f"this is a SPARQL Update: {UPDATES_REFUSED}")
-    return SyntaxError(message)
+    return SyntaxError(_undeclared_prefix(sparql, message) or message)
+
+
+_POSITION = re.compile(r"^(error at \d+:\d+): ")
+_UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
+
+
+def _undeclared_prefix(sparql: str, message: str) -> str | None:
+    """A sentence naming an undeclared prefix, the commonest mistake in a hand-written query.
+
+    Oxigraph's message for it varies with the context (a list of expected characters, or only
+    "expected OPTIONAL"), so on this error path rdflib's parser, which names the prefix, is asked."""
+    try:
+        translateQuery(parseQuery(sparql))
+    except Exception as exc:  # noqa: BLE001 - any failure that is not the prefix leaves the message
+        unknown = _UNKNOWN_PREFIX.search(str(exc))
+    else:
+        return None
+    if unknown is None:
+        return None
+    prefix = unknown[1]
+    hint = f"PREFIX {prefix}: <{PREFIXES[prefix]}>" if prefix in PREFIXES else f"PREFIX {prefix}: <...>"
+    position = _POSITION.match(message)
+    return f"{position[1] + ': ' if position else ''}the prefix {prefix}: is not declared; add {hint}"
 
 
 def is_update(sparql: str) -> bool:
