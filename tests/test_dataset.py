@@ -14,9 +14,10 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from graph_service.config import Settings
-from graph_service.graph import dumps, formats
-from graph_service.graph.void import describe_dataset
-from graph_service.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, ONTOLOGY_GRAPH, SD, VOID_GRAPH
+from graph_service.graph.publish import dumps
+from graph_service.graph.publish.void import describe_dataset
+from graph_service.graph.rdf import formats
+from graph_service.graph.rdf.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, ONTOLOGY_GRAPH, SD, VOID_GRAPH
 from graph_service.web import create_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "linked_data" / "dataset.trig"

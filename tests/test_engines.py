@@ -18,10 +18,10 @@ from rdflib.compare import isomorphic
 from rdflib.plugins.sparql.processor import prepareQuery
 
 from graph_service.config import PROJECT_ROOT, Settings
-from graph_service.graph.engine import OxigraphEngine, QueryDataset, QueryResult, RdflibEngine
-from graph_service.graph.examples import load_examples
-from graph_service.graph.sources import read_quads
-from graph_service.graph.store import load_store
+from graph_service.graph import load_store
+from graph_service.graph.query.engine import OxigraphEngine, QueryDataset, QueryResult, RdflibEngine
+from graph_service.graph.query.examples import load_examples
+from graph_service.graph.rdf.documents import read_quads
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 SETTINGS = Settings.from_env()

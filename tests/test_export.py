@@ -10,7 +10,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from graph_service.cli import main
-from graph_service.namespace import FACTS_GRAPH
+from graph_service.graph.rdf.namespace import FACTS_GRAPH
 
 FIXTURE = Path(__file__).parent / "fixtures" / "linked_data" / "dataset.trig"
 

@@ -16,9 +16,9 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS
 
 from graph_service.config import Settings
-from graph_service.graph import formats
-from graph_service.graph.describe import describe
-from graph_service.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB
+from graph_service.graph.publish.describe import describe
+from graph_service.graph.rdf import formats
+from graph_service.graph.rdf.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB
 from graph_service.web import create_app
 from graph_service.web.urls import DOCUMENT_FORMATS, Urls
 
@@ -449,7 +449,7 @@ def test_documents_keep_literals_as_written(client):
 def test_quad_index_answers_patterns_like_a_store(app):
     import pyoxigraph as ox
 
-    from graph_service.graph.quad_index import QuadIndex
+    from graph_service.graph.query.quad_index import QuadIndex
 
     store = ox.Store()
     store.extend(q for q in ox.parse(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG)

@@ -22,9 +22,8 @@ import requests
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDFS
 
-from graph_service.config import Settings
-from graph_service.graph import formats
-from graph_service.namespace import DEFAULT_BASE
+from graph_service.config import DEFAULT_BASE, Settings
+from graph_service.graph.rdf import formats
 from graph_service.web.urls import DOCUMENT_FORMATS
 
 RESOURCES = DEFAULT_BASE + "id/"

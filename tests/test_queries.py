@@ -23,10 +23,10 @@ from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.term import Identifier
 
 from graph_service.config import Settings
-from graph_service.graph.engine import Engine, make_engine
-from graph_service.graph.examples import Example, load_examples
-from graph_service.graph.store import load_store
-from graph_service.namespace import ID, LIB
+from graph_service.graph import load_store
+from graph_service.graph.query.engine import Engine, make_engine
+from graph_service.graph.query.examples import Example, load_examples
+from graph_service.graph.rdf.namespace import ID, LIB
 
 SETTINGS = Settings.from_env()
 EXAMPLES = load_examples(SETTINGS.queries_dir)

@@ -14,18 +14,18 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from graph_service.config import Settings
-from graph_service.graph import sources
-from graph_service.graph.reasoning import (
+from graph_service.graph.build.pipeline import infer, load_sources
+from graph_service.graph.build.reasoning import (
     NOISE_RULES,
     Inconsistency,
     check_consistency,
     compute_closure,
     find_inconsistencies,
     noise_rule,
-    reason,
     select_inferred,
 )
-from graph_service.namespace import CRM, ID, INFERRED_GRAPH, LIB, PREFIXES, SEM
+from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf.namespace import CRM, ID, INFERRED_GRAPH, LIB, PREFIXES, SEM
 
 # rdflib's closed namespaces warn when pytest inspects them as module attributes; these are open.
 XSD, SDO = PREFIXES["xsd"], PREFIXES["schema"]
@@ -132,7 +132,7 @@ def test_nothing_inferred_is_asserted(reasoned):
 
 def test_project_ontology_alignments_reach_schema_org_and_dcterms():
     ontology, facts = _read(PROJECT_ONTOLOGY), _read(FIXTURES / "facts.ttl")
-    inferred = reason(ontology, facts)
+    inferred = infer(ontology, facts).inferred
     assert (EVENT, RDF.type, SDO.Event) in inferred
     assert (PHOTO, DCTERMS.spatial, FRANCE) in inferred
 
@@ -170,7 +170,7 @@ def test_inconsistency_names_the_triples(name, ontology):
     kind, phrases = INCONSISTENT[name]
     facts = _read(FIXTURES / "facts.ttl") + _read(FIXTURES / "inconsistent" / f"{name}.ttl")
     with pytest.raises(Inconsistency) as caught:
-        reason(_read(ONTOLOGIES[ontology]), facts)
+        infer(_read(ONTOLOGIES[ontology]), facts)
     findings = caught.value.findings
     # One problem, one finding: what follows from the clash (a merged individual in two
     # disjoint classes, owl:Nothing's subclasses) is not reported again.
@@ -285,7 +285,7 @@ def test_closure_never_materialises_literal_subjects_or_reflexive_same_as(reason
 
 
 def test_reason_returns_the_inferred_graph():
-    inferred = reason(_read(FIXTURES / "ontology.ttl"), _read(FIXTURES / "facts.ttl"))
+    inferred = infer(_read(FIXTURES / "ontology.ttl"), _read(FIXTURES / "facts.ttl")).inferred
     assert inferred.identifier == INFERRED_GRAPH
     assert (FORCE, LIB.liberated, PARIS) in inferred
     assert all(isinstance(s, (URIRef, BNode)) for s in inferred.subjects())
@@ -300,7 +300,8 @@ def test_reason_returns_the_inferred_graph():
 @pytest.fixture(scope="module")
 def project():
     settings = Settings()
-    ontology, facts = sources.load_ontology(settings), sources.load_facts(settings)
+    loaded = load_sources(settings)
+    ontology, facts = loaded.ontology, loaded.facts
     closure = compute_closure(ontology, facts)
     inferred, _ = select_inferred(closure)
     return ontology, closure, inferred, closure.asserted | set(inferred)

@@ -26,7 +26,8 @@ from rdflib.collection import Collection
 from rdflib.term import Identifier
 
 from graph_service.cli import main
-from graph_service.graph import formats, sources
+from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf import formats
 
 SUITE = Path(__file__).parent / "conformance" / "shacl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

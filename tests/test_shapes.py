@@ -23,9 +23,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 from rdflib.term import Identifier
 
-from graph_service.graph import sources
-from graph_service.graph.validation import path_text, validate
-from graph_service.namespace import LIB, SH, SHAPES
+from graph_service.graph.build.validation import path_text, validate
+from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf.namespace import LIB, SH, SHAPES
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_FILE = ROOT / "shapes" / "liberation.ttl"
@@ -182,7 +182,7 @@ def checked_shapes(graph: Graph) -> set[Identifier]:
 
 def constraints(graph: Graph) -> set[tuple[str, str, str]]:
     """Every constraint as (shape, component, SPARQL constraint or "")."""
-    from graph_service.graph.shapes import CONSTRAINT_PARAMETERS
+    from graph_service.graph.build.shapes import CONSTRAINT_PARAMETERS
 
     found = set()
     for shape in checked_shapes(graph):

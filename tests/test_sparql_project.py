@@ -10,9 +10,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
 from graph_service.config import PROJECT_ROOT, Settings
-from graph_service.graph.examples import load_examples
-from graph_service.graph.store import graph_counts, load_store
-from graph_service.namespace import SD
+from graph_service.graph import graph_counts, load_store
+from graph_service.graph.query.examples import load_examples
+from graph_service.graph.rdf.namespace import SD
 
 SETTINGS = Settings.from_env()
 EXAMPLES = load_examples(SETTINGS.queries_dir, PROJECT_ROOT / "bench" / "queries")

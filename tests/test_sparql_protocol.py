@@ -21,7 +21,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from graph_service.namespace import LIB, SD, sparql_prologue
+from graph_service.graph.rdf.namespace import LIB, SD, sparql_prologue
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 PROLOGUE = sparql_prologue()

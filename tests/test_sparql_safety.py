@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from graph_service.graph.safety import UnsafeQuery, check_query, vet_query
-from graph_service.graph.sandbox import run_isolated
+from graph_service.graph.query.safety import UnsafeQuery, check_query, vet_query
+from graph_service.graph.query.sandbox import run_isolated
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 FACTS = "https://liberation.example.org/graph/facts"

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from graph_service.graph.sandbox import IsolatedError, IsolatedWorker, QueryTimeout, run_isolated
+from graph_service.graph.query.sandbox import IsolatedError, IsolatedWorker, QueryTimeout, run_isolated
 
 LOADED = {"store": list(range(1000))}  # stands for a store loaded before the fork
 

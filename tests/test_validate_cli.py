@@ -9,8 +9,9 @@ from click.testing import CliRunner, Result
 from rdflib import RDF, Graph, Literal
 
 from graph_service.cli import main
-from graph_service.graph import formats, sources
-from graph_service.namespace import SH
+from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf import formats
+from graph_service.graph.rdf.namespace import SH
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 VALID, INVALID = str(FIXTURES / "valid.ttl"), str(FIXTURES / "invalid.ttl")

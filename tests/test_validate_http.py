@@ -13,8 +13,9 @@ import requests
 from rdflib import RDF, Graph, Literal, URIRef
 
 from graph_service.config import Settings
-from graph_service.graph import formats, sources
-from graph_service.namespace import SH
+from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf import formats
+from graph_service.graph.rdf.namespace import SH
 from graph_service.web import create_app
 from graph_service.web.server import BackgroundServer
 

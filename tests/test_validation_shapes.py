@@ -10,9 +10,11 @@ from rdflib import RDFS
 from rdflib.compare import isomorphic
 
 from graph_service.config import Settings
-from graph_service.graph import formats, sources
-from graph_service.graph.shapes import census, describe
-from graph_service.namespace import LIB, SH, SHAPES
+from graph_service.graph.build.shapes import census
+from graph_service.graph.build.shapes import describe_shapes as describe
+from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf import formats
+from graph_service.graph.rdf.namespace import LIB, SH, SHAPES
 from graph_service.web import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"

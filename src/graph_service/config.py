@@ -1,67 +1,154 @@
-"""Every setting in one place. Values come from defaults, then `GRAPH_SERVICE_*` environment
-variables, then command-line options (which the CLI passes as overrides)."""
+"""Every setting in one place.
+
+A value comes from its default, then its `GRAPH_SERVICE_<NAME>` environment variable, then the
+command line (which the CLI passes as overrides); it is read once, here, and passed down. The one
+definition below also writes the settings table of the README (`settings_table`) and the help
+of the command-line options (`Setting.help`), so neither can drift from the code.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
+from typing import TypeVar
 
-from .namespace import DEFAULT_BASE
+T = TypeVar("T")
 
 #: The project's checkout: ontology/, data/, shapes/, queries/ live here.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
+#: The base IRI the sources are written under. Every resource IRI's path is served by the service
+#: at the same path.
+DEFAULT_BASE = "https://liberation.example.org/"
+
+ENV_PREFIX = "GRAPH_SERVICE_"
+
+
+def setting(default: T, help: str, *, cli: bool = True) -> T:  # noqa: A002 - click's word
+    """A field of `Settings` with its help text; `cli=False`: environment only."""
+    return field(default=default, metadata={"help": help, "cli": cli})
+
 
 @dataclass(frozen=True)
 class Settings:
-    base_iri: str = DEFAULT_BASE
-    ontology_path: Path = PROJECT_ROOT / "ontology" / "liberation.ttl"
-    data_path: Path = PROJECT_ROOT / "data" / "liberation.ttl"
-    shapes_path: Path = PROJECT_ROOT / "shapes" / "liberation.ttl"
-    queries_dir: Path = PROJECT_ROOT / "queries"
-    #: Where `build` writes the snapshot (N-Quads + JSON record).
-    snapshot_dir: Path = PROJECT_ROOT / "build"
-    #: Files to serve instead of the project's graph (`graph-service serve FILE ...`).
-    serve_files: tuple[Path, ...] = ()
-    engine: str = "oxigraph"
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 2
-    #: Seconds a query may run before it is stopped.
-    query_timeout: float = 10.0
-    #: MiB a query may allocate beyond the serving process's size (0: no cap).
-    query_memory_mb: int = 2048
-    #: Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) at most in one answer.
-    result_limit: int = 10_000
-    max_query_length: int = 100_000
-    #: Bytes at most in a request body (queries, validation uploads).
-    max_request_bytes: int = 2_000_000
-    #: Seconds a user-supplied validation may run.
-    validation_timeout: float = 20.0
+    base_iri: str = setting(DEFAULT_BASE, "Base IRI the dataset description (VoID) advertises; the resources "
+                            "keep the base the sources are written under.",
+                            cli=False)
+    ontology_path: Path = setting(PROJECT_ROOT / "ontology" / "liberation.ttl",
+                                  "The OWL ontology (Turtle).", cli=False)
+    data_path: Path = setting(PROJECT_ROOT / "data" / "liberation.ttl",
+                              "The article's facts (Turtle).", cli=False)
+    shapes_path: Path = setting(PROJECT_ROOT / "shapes" / "liberation.ttl",
+                                "The SHACL shapes (Turtle).", cli=False)
+    queries_dir: Path = setting(PROJECT_ROOT / "queries",
+                                "Folder of example queries (*.rq) shown in the query editor.", cli=False)
+    snapshot_dir: Path = setting(PROJECT_ROOT / "build",
+                                 "Where `build` writes the snapshot (N-Quads and its record).", cli=False)
+    serve_files: tuple[Path, ...] = setting((), "RDF files to serve instead of the project's graph "
+                                            "(`serve FILE ...`; in the environment, separated by ':').",
+                                            cli=False)
+    engine: str = setting("oxigraph", "Query engine: oxigraph, or rdflib (the slow reference).")
+    host: str = setting("127.0.0.1", "Address to listen on.")
+    port: int = setting(8000, "Port to listen on (0: any free port).")
+    workers: int = setting(2, "gunicorn worker processes.")
+    query_timeout: float = setting(10.0, "Seconds a query may run before it is stopped.")
+    query_memory_mb: int = setting(2048, "MiB a query or a user's validation may allocate beyond "
+                                   "the serving process's size (0: no cap).", cli=False)
+    result_limit: int = setting(10_000, "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) at most "
+                                "in one answer.")
+    max_query_length: int = setting(100_000, "Characters at most in a query.", cli=False)
+    max_request_bytes: int = setting(2_000_000, "Bytes at most in a request body (queries, "
+                                     "validation uploads).", cli=False)
+    validation_timeout: float = setting(20.0, "Seconds a user's validation may run.")
+    network_guard: bool = setting(True, "Run queries and users' validations where no Internet "
+                                  "socket can be opened (seccomp); false runs without it, for "
+                                  "machines that cannot install the filter.")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then GRAPH_SERVICE_<NAME> variables, then the given overrides (None is ignored)."""
         values: dict[str, object] = {}
         for f in fields(cls):
-            raw = os.environ.get(f"GRAPH_SERVICE_{f.name.upper()}")
-            if raw is None:
-                continue
-            values[f.name] = _coerce(f.name, raw)
+            raw = os.environ.get(env_name(f.name))
+            if raw is not None:
+                values[f.name] = _coerce(f, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        return cls(**values)  # type: ignore[arg-type]
 
     def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def query_memory_bytes(self) -> int | None:
+        return self.query_memory_mb * 2**20 if self.query_memory_mb else None
 
 
-def _coerce(name: str, raw: str) -> object:
-    default = getattr(Settings, name, None)
-    if name == "serve_files":
+def env_name(name: str) -> str:
+    return ENV_PREFIX + name.upper()
+
+
+def help_text(name: str) -> str:
+    """The option help for a setting: its description, default and environment variable."""
+    f = _field(name)
+    return f"{f.metadata['help']}  [default: {_shown_default(f)}; env {env_name(name)}]"
+
+
+def settings_table() -> str:
+    """The README's table of settings (Markdown), generated from `Settings`."""
+    rows = ["| Setting | Environment variable | Option of `serve` | Default | Meaning |",
+            "|---|---|---|---|---|"]
+    for f in fields(Settings):
+        option = f"`--{f.name.replace('_', '-')}`" if f.metadata["cli"] else ""
+        rows.append(f"| {f.name} | `{env_name(f.name)}` | {option} | `{_shown_default(f)}` | "
+                    f"{f.metadata['help']} |")
+    return "\n".join(rows) + "\n"
+
+
+#: The settings table stands between these lines of the README.
+README_MARKERS = ("<!-- settings table: written by `make readme` from config.Settings -->",
+                  "<!-- end of settings table -->")
+
+
+def update_readme(path: Path = PROJECT_ROOT / "README.md") -> bool:
+    """Write the settings table into the README between its markers; True when it changed."""
+    text = path.read_text(encoding="utf-8")
+    start, end = README_MARKERS
+    head, _, rest = text.partition(start + "\n")
+    _, _, tail = rest.partition(end)
+    new = f"{head}{start}\n{settings_table()}{end}{tail}"
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def _field(name: str) -> Field:
+    for f in fields(Settings):
+        if f.name == name:
+            return f
+    raise KeyError(name)
+
+
+def _shown_default(f: Field) -> str:
+    value = f.default if f.default is not MISSING else None
+    if isinstance(value, Path):
+        try:
+            return str(value.relative_to(PROJECT_ROOT))
+        except ValueError:
+            return str(value)
+    if isinstance(value, tuple):
+        return "(none)" if not value else ":".join(map(str, value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _coerce(f: Field, raw: str) -> object:
+    default = f.default
+    if f.name == "serve_files":
         return tuple(Path(p) for p in raw.split(os.pathsep) if p)
     if isinstance(default, bool):
-        return raw.lower() in {"1", "true", "yes", "on"}
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(raw)
     if isinstance(default, float):

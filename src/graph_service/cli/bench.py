@@ -7,11 +7,13 @@ from pathlib import Path
 
 import click
 
-from ..config import PROJECT_ROOT, Settings
-from . import Failure, main, one_line
+from graph_service.bench import harness
+from graph_service.cli.errors import Failure, one_line
+from graph_service.config import PROJECT_ROOT, Settings
+from graph_service.graph import load_examples
 
 
-@main.command()
+@click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib", "both"]), default="both",
               show_default=True)
@@ -29,21 +31,18 @@ def bench(files: tuple[Path, ...], engine: str, repeat: int, query_dirs: tuple[P
     Serves the project's graph, or the RDF FILEs given. Prints median and 95th-percentile latency
     per query and engine, and writes them to bench/results.json and bench/results.md.
     """
-    from .. import benchmark
-    from ..graph.examples import load_examples
-
     dirs = query_dirs or (Settings.from_env().queries_dir, PROJECT_ROOT / "bench" / "queries")
     examples = load_examples(*dirs)
     if not examples:
         raise Failure("no .rq files in " + ", ".join(str(d) for d in dirs))
     engines = ["oxigraph", "rdflib"] if engine == "both" else [engine]
     try:
-        report = benchmark.run(examples, engines, repeat, files, progress=lambda m: click.echo(m, err=True))
+        report = harness.run(examples, engines, repeat, files, progress=lambda m: click.echo(m, err=True))
     except (OSError, ValueError, RuntimeError) as exc:
         raise Failure(f"benchmark failed: {one_line(exc)}") from None
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    table = benchmark.markdown(report)
+    table = harness.markdown(report)
     output.with_suffix(".md").write_text(table, encoding="utf-8")
     click.echo(table)
     click.echo(f"results: {output} and {output.with_suffix('.md')}")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import click
 
-from ..config import Settings
-from . import Failure, main
+from graph_service.cli.errors import Failure
+from graph_service.config import Settings
+from graph_service.graph import BuildError, RdfSyntaxError, UnsupportedFormat, build_snapshot, snapshot_path
 
 
-@main.command()
+@click.command()
 @click.option("--force", is_flag=True, help="Rebuild even when the sources are unchanged.")
 def build(force: bool) -> None:
     """Load, validate and reason over the sources and write the snapshot (build/snapshot.nq).
@@ -20,9 +21,6 @@ def build(force: bool) -> None:
     Prints the triples per named graph and the time each step took. Steps are shown on a
     terminal as they run (not when stderr is redirected, nor with CI=true).
     """
-    from ..graph.build import BuildError, build_snapshot, snapshot_path
-    from ..graph.sources import RdfSyntaxError, UnsupportedFormat
-
     settings = Settings.from_env()
     try:
         result = build_snapshot(settings, force=force)
@@ -34,7 +32,5 @@ def build(force: bool) -> None:
         if exc.details:
             click.echo(exc.details, err=True)
         kept = "the previous snapshot is unchanged" if snapshot_path(settings).exists() else "no snapshot"
-        failure = Failure(f"build failed: {exc}; {kept}")
-        failure.exit_code = 1
-        raise failure from None
+        raise Failure(f"build failed: {exc}; {kept}", exit_code=1) from None
     click.echo(result.summary())

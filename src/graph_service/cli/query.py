@@ -7,32 +7,29 @@ from pathlib import Path
 
 import click
 
-from ..config import Settings
-from ..graph import formats
-from . import Failure, load_or_fail, main, one_line
+from graph_service.cli.errors import Failure, load_or_fail, one_line
+from graph_service.cli.options import setting_options
+from graph_service.config import Settings
+from graph_service.graph import QueryResult, formats, load_store, make_engine, short
 
 
-@main.command()
+@click.command()
 @click.argument("source", required=False)
 @click.argument("text", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml", "turtle",
               "ntriples", "jsonld", "rdfxml"]), default="table", show_default=True,
               help="table for people; a SPARQL results format or an RDF format for programs.")
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
-def query(source: str | None, text: str | None, fmt: str, engine: str) -> None:
+@setting_options("engine")
+def query(source: str | None, text: str | None, fmt: str, engine: str | None) -> None:
     """Run a SPARQL query over the built graph.
 
     SOURCE is a .rq file, or `--` followed by the query text: graph-service query -- 'ASK {}'.
     """
-    from ..graph.engine import make_engine
-    from ..graph.store import load_store
-    from ..output import table
-
     sparql = _query_text(source, text)
     settings = Settings.from_env(engine=engine)
     store = load_or_fail(lambda: load_store(settings))
     try:
-        result = make_engine(engine, store).query(sparql)
+        result = make_engine(settings.engine, store).query(sparql)
     except SyntaxError as exc:
         raise Failure(f"bad query: {exc}") from None
     except Exception as exc:  # rdflib raises ParseException and friends
@@ -46,6 +43,26 @@ def query(source: str | None, text: str | None, fmt: str, engine: str) -> None:
         sys.stdout.buffer.write(result.serialize(target))
     except ValueError as exc:
         raise Failure(str(exc)) from None
+
+
+def table(result: QueryResult) -> str:
+    """An answer as a text table, IRIs as prefixed names, with the number of rows below."""
+    if result.form == "ask":
+        return ("yes" if result.boolean else "no") + "\n"
+    if result.form == "graph":
+        rows = [[short(s), short(p), short(o)] for s, p, o in result.triples]
+        header = ["subject", "predicate", "object"]
+    else:
+        header = result.variables
+        rows = [[short(r.get(v)) for v in header] for r in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    out = [line, "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |", line]
+    out += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
+    out.append(line)
+    noun = "row" if result.form == "select" else "triple"
+    out.append(f"{len(rows)} {noun}{'' if len(rows) == 1 else 's'}")
+    return "\n".join(out) + "\n"
 
 
 def _query_text(source: str | None, text: str | None) -> str:
@@ -64,5 +81,3 @@ def _query_text(source: str | None, text: str | None) -> str:
         raise Failure(f"{path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise Failure(f"{path}: not UTF-8 text") from None
-
-

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import click
 
-from ..config import Settings
-from ..graph import formats
-from . import Failure, load_or_fail, main
+from graph_service.cli.errors import Failure, load_or_fail
+from graph_service.config import Settings
+from graph_service.graph import Inconsistency, Progress, formats, infer, load_sources
 
 _GRAPH_FORMATS = [f.name for f in formats.of_kinds(("graph",))]
 
 
-@main.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(_GRAPH_FORMATS), default=None,
               help="RDF format of the output  [default: from --output's extension, else turtle]")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -26,29 +26,15 @@ _GRAPH_FORMATS = [f.name for f in formats.of_kinds(("graph",))]
 def reason(fmt: str | None, output: Path | None) -> None:
     """Print the inferred graph: the OWL 2 RL closure of ontology + facts, minus what they assert,
     minus noise (see README, "Reasoning"). Counts go to stderr."""
-    from ..graph import sources
-    from ..graph.progress import Progress
-    from ..graph.reasoning import Inconsistency, check_consistency, compute_closure, select_inferred
-
     target = _output_format(fmt, output)
-    settings = Settings.from_env()
-    ontology = load_or_fail(lambda: sources.load_ontology(settings))
-    facts = load_or_fail(lambda: sources.load_facts(settings))
-
-    progress = Progress()
-    with progress.step("reason") as step:
-        closure = compute_closure(ontology, facts, on_cycle=lambda n, size: step.update(
-            f"OWL 2 RL rules, round {n}, {size:,} triples"))
+    sources = load_or_fail(lambda: load_sources(Settings.from_env()))
     try:
-        check_consistency(closure)
+        inference = infer(sources.ontology, sources.facts, Progress())
     except Inconsistency as exc:
         click.echo(str(exc), err=True)
-        failure = Failure(exc.summary())
-        failure.exit_code = 1
-        raise failure from None
-    inferred, dropped = select_inferred(closure)
+        raise Failure(exc.summary(), exit_code=1) from None
 
-    data = inferred.serialize(format=target.rdflib_name, encoding="utf-8")
+    data = inference.inferred.serialize(format=target.rdflib_name, encoding="utf-8")
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -57,10 +43,11 @@ def reason(fmt: str | None, output: Path | None) -> None:
             output.write_bytes(data)
         except OSError as exc:
             raise Failure(f"{output}: {exc.strerror or exc}") from None
-    noise = ", ".join(f"{rule} {n:,}" for rule, n in dropped.most_common()) or "nothing"
+    closure = inference.closure
+    noise = ", ".join(f"{rule} {n:,}" for rule, n in inference.dropped.most_common()) or "nothing"
     click.echo(f"asserted: {len(closure.asserted):,} triples "
-               f"(ontology {len(ontology):,}, facts {len(facts):,}); "
-               f"inferred: {len(inferred):,} triples; dropped as noise: {noise}; "
+               f"(ontology {len(sources.ontology):,}, facts {len(sources.facts):,}); "
+               f"inferred: {len(inference.inferred):,} triples; dropped as noise: {noise}; "
                f"owlrl {closure.seconds:.2f} s", err=True)
 
 

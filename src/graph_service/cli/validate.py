@@ -12,16 +12,28 @@ import warnings
 from pathlib import Path
 
 import click
+from rdflib import Graph
 
-from ..config import Settings
-from ..graph.validation import INFERENCE_CHOICES
-from . import Failure, load_or_fail, main, one_line
+from graph_service.cli.errors import Failure, load_or_fail, one_line
+from graph_service.config import Settings
+from graph_service.graph import (
+    INFERENCE_CHOICES,
+    ValidationError,
+    ValidationTimeout,
+    formats,
+    load_sources,
+    project_ontology,
+    project_shapes,
+    quads_to_graph,
+    read_quads,
+)
+from graph_service.graph import validate as run_validation
 
 #: --format choices and their names in the formats registry.
 REPORT_FORMATS = {"text": None, "turtle": "turtle", "json-ld": "jsonld"}
 
 
-@main.command()
+@click.command()
 @click.option("--data", "data_files", multiple=True, metavar="FILE",
               help="RDF to validate (repeatable; default: the project's data).")
 @click.option("--shapes", "shapes_files", multiple=True, metavar="FILE",
@@ -37,23 +49,20 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], inferen
     treated like uploads to the service: their SPARQL constraints may not use SERVICE or FROM, and
     the validation stops after GRAPH_SERVICE_VALIDATION_TIMEOUT seconds.
     """
-    from ..graph import formats, sources
-    from ..graph.shapes import project_ontology
-    from ..graph.validation import ValidationError, ValidationTimeout
-    from ..graph.validation import validate as run_validation
-
     _quiet_libraries()
     settings = Settings.from_env()
     prefixes: dict[str, str] = {}
-    data = _read(data_files, prefixes) if data_files else load_or_fail(lambda: sources.load_facts(settings))
-    shapes = _read(shapes_files, prefixes) if shapes_files else None
-    # The project's shapes bring the project's ontology themselves; the project's data needs it too.
-    ontology = project_ontology(settings) if not data_files and shapes_files else None
+    data = _read(data_files, prefixes) if data_files else load_or_fail(lambda: load_sources(settings)).facts
+    shapes = _read(shapes_files, prefixes) if shapes_files else load_or_fail(lambda: project_shapes(settings))
+    # The project's shapes and data are written against the project's ontology (sh:class needs
+    # its class hierarchy); a user's own data with their own shapes brings its own.
+    ontology = None if data_files and shapes_files else load_or_fail(lambda: project_ontology(settings))
     untrusted = bool(data_files or shapes_files)
     try:
         outcome = load_or_fail(lambda: run_validation(
             data, shapes, ontology=ontology, inference=inference, untrusted=untrusted,
-            timeout=settings.validation_timeout if untrusted else None))
+            timeout=settings.validation_timeout if untrusted else None,
+            memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard))
     except (ValidationError, ValidationTimeout) as exc:
         raise Failure(one_line(exc)) from None
     outcome.use_prefixes(prefixes)
@@ -68,15 +77,13 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], inferen
     sys.exit(0 if outcome.conforms else 1)
 
 
-def _read(paths: tuple[str, ...], prefixes: dict[str, str]):  # noqa: ANN202 - an rdflib Graph
+def _read(paths: tuple[str, ...], prefixes: dict[str, str]) -> Graph:
     """The files merged into one graph (blank nodes stay apart per file); their prefix
     declarations go to `prefixes`."""
-    from ..graph import sources
-
     quads = []
     for path in paths:
-        quads.extend(load_or_fail(lambda p=path: sources.read_quads(Path(p), prefixes)))
-    return sources.quads_to_graph(quads)
+        quads.extend(load_or_fail(lambda p=path: read_quads(Path(p), prefixes)))
+    return quads_to_graph(quads)
 
 
 def _quiet_libraries() -> None:

@@ -16,17 +16,36 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
 from werkzeug.exceptions import NotFound
 
-from ..graph import dumps, formats, layout, serialize
-from ..graph.describe import labels_of
-from ..graph.quad_index import QuadSource
-from ..graph.sources import quads_to_graph
-from ..graph.terms import from_rdflib
-from ..graph.void import capital_cities, dataset_iri, describe_dataset
-from ..namespace import FACTS_GRAPH, ONTOLOGY_GRAPH, SD, VOID_GRAPH, bind_prefixes
-from . import service
-from .documents import alternates, cached, check_path, quads, respond, see_other, suffix_format
-from .negotiation import negotiate
-from .urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current
+from graph_service.graph import (
+    FACTS_GRAPH,
+    ONTOLOGY_GRAPH,
+    SD,
+    VOID_GRAPH,
+    QuadSource,
+    bind_prefixes,
+    capital_cities,
+    dataset_iri,
+    describe_dataset,
+    dumps,
+    formats,
+    from_rdflib,
+    labels_of,
+    layout,
+    quads_to_graph,
+    write,
+)
+from graph_service.web.documents import (
+    alternates,
+    cached,
+    check_path,
+    quads,
+    respond,
+    see_other,
+    suffix_format,
+)
+from graph_service.web.negotiation import negotiate
+from graph_service.web.state import service
+from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current
 
 bp = Blueprint("dataset", __name__)
 
@@ -77,7 +96,7 @@ def void(ext: str | None = None) -> Response:
     if fmt == _HTML:
         body: str | bytes = render_template("void.html", **_void_page(description()), documents=docs)
     else:
-        body = cached(f"void.{fmt.name}", lambda: serialize.write(description_quads(), fmt))
+        body = cached(f"void.{fmt.name}", lambda: write(description_quads(), fmt))
     headers = {"Content-Location": urls.void(fmt)} if ext is None else None
     return respond(body, fmt, negotiated=ext is None, links=alternates(docs, fmt), headers=headers)
 

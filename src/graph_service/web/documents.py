@@ -16,10 +16,9 @@ from urllib.parse import unquote_to_bytes
 from flask import Response, current_app, redirect, request
 from werkzeug.exceptions import BadRequest, NotFound
 
-from ..graph import build
-from ..graph.formats import Format
-from ..graph.quad_index import QuadIndex, load_index
-from . import service
+from graph_service.graph import Format, QuadIndex, load_index, snapshot_path
+from graph_service.web.state import service
+from graph_service.web.urls import DOCUMENT_FORMATS, document_format
 
 #: Longest request path accepted (a resource path is a few dozen characters).
 MAX_PATH = 2000
@@ -46,7 +45,7 @@ def data_time() -> datetime:
 
     def compute() -> datetime:
         settings = service().settings
-        paths = [Path(p) for p in settings.serve_files] or [build.snapshot_path(settings)]
+        paths = [Path(p) for p in settings.serve_files] or [snapshot_path(settings)]
         times = [p.stat().st_mtime for p in paths if p.exists()]
         return datetime.fromtimestamp(int(max(times, default=time.time())), UTC)
 
@@ -116,8 +115,6 @@ def check_path() -> None:
 
 def suffix_format(extension: str, what: str = "document") -> Format:
     """The format a URL suffix names, or 404 listing the suffixes there are."""
-    from .urls import DOCUMENT_FORMATS, document_format
-
     fmt = document_format(extension)
     if fmt is None:
         raise NotFound(f"no {what} with the extension .{extension}; use one of "

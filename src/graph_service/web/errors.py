@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from graph_service.web.negotiation import best_media_type
 
 log = logging.getLogger(__name__)
 
@@ -13,12 +16,11 @@ log = logging.getLogger(__name__)
 def problem(status: int, message: str, title: str | None = None) -> Response:
     """An error response in the form the client reads best: HTML for browsers, else JSON or text."""
     title = title or _title(status)
-    accept = request.accept_mimetypes
-    best = accept.best_match(["application/json", "text/plain", "text/html"], default="text/plain")
-    if best == "text/html" and accept.quality("text/html") > accept.quality("*/*") / 2:
+    best = best_media_type(["text/plain", "application/json", "text/html"])
+    if best == "text/html":
         resp = Response(render_template("error.html", status=status, title=title, message=message),
                         status=status, mimetype="text/html")
-    elif best == "application/json" or "json" in (accept.best or ""):
+    elif best == "application/json":
         resp = jsonify({"status": status, "title": title, "message": message})
         resp.status_code = status
     else:
@@ -27,8 +29,6 @@ def problem(status: int, message: str, title: str | None = None) -> Response:
 
 
 def _title(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:

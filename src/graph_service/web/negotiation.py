@@ -7,13 +7,14 @@ preference for ties.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from flask import request
 from werkzeug.exceptions import NotAcceptable
 
-from ..graph import formats
-from ..graph.formats import Format, Kind
+from graph_service.graph import Format, Kind, formats
+
+_FORM = "application/x-www-form-urlencoded"
 
 
 def offered(kinds: Sequence[Kind]) -> list[Format]:
@@ -21,19 +22,29 @@ def offered(kinds: Sequence[Kind]) -> list[Format]:
     return [f for kind in kinds for f in formats.FORMATS if f.kind == kind]
 
 
-def negotiate(kinds: Sequence[Kind], default: Format | None = None) -> Format:
+def format_parameter() -> str | None:
+    """The `format=` of the request (query string, or a posted form), as given."""
+    name = request.args.get("format")
+    if name is None and request.mimetype == _FORM:
+        name = request.form.get("format")
+    return name
+
+
+def negotiate(kinds: Sequence[Kind], default: Format | None = None,
+              words: Mapping[str, str] | None = None) -> Format:
     """The best format of `kinds` for the current request, or 406 Not Acceptable.
 
     `default` (else the first offered format) answers a request without Accept or with `*/*`.
+    `words` maps what some clients write as `format=` to the registry's names (SPARQLWrapper's
+    format=xml for RDF/XML, say).
     """
     choices = offered(kinds)
     if default is None:
         default = choices[0]
-    name = request.args.get("format") or (
-        request.form.get("format") if request.mimetype == "application/x-www-form-urlencoded" else None
-    )
+    name = format_parameter()
     if name:
-        fmt = formats.by_name(name, tuple(kinds))
+        key = name.strip().lower()
+        fmt = formats.by_name((words or {}).get(key, key), tuple(kinds))
         if fmt is None:
             raise NotAcceptable(
                 f"format={name!r} is not offered here; use one of "
@@ -63,8 +74,21 @@ def negotiate(kinds: Sequence[Kind], default: Format | None = None) -> Format:
     return by_type[best]
 
 
-def wants_html() -> bool:
-    """True when the client asked for HTML (a browser), not for data."""
+def acceptable(kinds: Sequence[Kind], words: Mapping[str, str] | None = None) -> Format | None:
+    """`negotiate`, or None where nothing of `kinds` is acceptable (the caller tries other kinds)."""
+    try:
+        return negotiate(kinds, words=words)
+    except NotAcceptable:
+        return None
+
+
+def best_media_type(media_types: Sequence[str]) -> str:
+    """Of plain media types (not in the registry, such as an error's text/plain or JSON), the one
+    the request prefers; the first when it prefers none (curl's `*/*`)."""
     accept = request.accept_mimetypes
-    best = accept.best_match(["text/html", "application/xhtml+xml", "application/json", "text/turtle"])
-    return best in {"text/html", "application/xhtml+xml"} and accept.quality("text/html") > 0
+    best = accept.best_match(media_types)
+    if best is None:
+        # A client that asked for a JSON dialect (SPARQL results, JSON-LD) reads JSON best.
+        json = next((mt for mt in media_types if mt.endswith("json")), None)
+        return json if json and "json" in (accept.best or "") else media_types[0]
+    return best

@@ -19,19 +19,37 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, Response, has_request_context, render_template
 from flask.blueprints import BlueprintSetupState
-from rdflib import URIRef
+from markupsafe import escape
 from rdflib.namespace import FOAF, RDF, RDFS
 
-from ..graph import formats, layout, serialize
-from ..graph.describe import Description, describe, exists, is_inferred
-from ..graph.formats import Format
-from ..graph.ontology_doc import OntologyDoc, build_reference
-from ..namespace import LIB, ONTOLOGY_GRAPH
-from ..output import short
-from . import service
-from .documents import alternates, cached, check_path, link, quads, respond, see_other, suffix_format
-from .negotiation import negotiate
-from .urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current
+from graph_service.graph import (
+    LIB,
+    ONTOLOGY_GRAPH,
+    Description,
+    Format,
+    OntologyDoc,
+    build_reference,
+    describe,
+    exists,
+    formats,
+    is_inferred,
+    layout,
+    short,
+    write,
+)
+from graph_service.web.documents import (
+    alternates,
+    cached,
+    check_path,
+    link,
+    quads,
+    respond,
+    see_other,
+    suffix_format,
+)
+from graph_service.web.negotiation import negotiate
+from graph_service.web.state import service
+from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current
 
 bp = Blueprint("resources", __name__)
 
@@ -100,7 +118,7 @@ def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
         ox.Quad(doc, ox.NamedNode(str(FOAF.primaryTopic)), d.iri),
         ox.Quad(doc, _LABEL, ox.Literal(f"Description of {d.label(d.iri)}", language="en")),
     ]
-    return serialize.write(meta + d.quads, fmt)
+    return write(meta + d.quads, fmt)
 
 
 def _known_iri(urls: Urls, rest: str) -> str | None:
@@ -129,13 +147,9 @@ def _empty_document(fmt: Format, message: str) -> bytes:
     if fmt.name == "jsonld":
         return b"[]\n"
     if fmt.name == "rdfxml":
-        return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {_xml_escape(text)} -->\n'
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(text)} -->\n'
                 '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n').encode()
     return f"# {text}\n".encode()
-
-
-def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # --- The HTML page --------------------------------------------------------------------------------
@@ -229,7 +243,7 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
 def _value(d: Description, term: object, urls: Urls, *, inferred: bool, depth: int = 0) -> Value:
     if isinstance(term, ox.Literal):
         note = term.language or (None if term.datatype.value.endswith("#string")
-                                 else short(URIRef(term.datatype.value)))
+                                 else short(term.datatype))
         return Value(term.value, inferred=inferred, note=note, lang=term.language)
     assert isinstance(term, ox.NamedNode | ox.BlankNode)
     href = urls.href(term.value) if isinstance(term, ox.NamedNode) else None
@@ -258,7 +272,7 @@ def ontology(ext: str | None = None) -> Response:
             "ontology.html", doc=reference(), documents=docs))
     else:
         graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
-        body = cached(f"ontology.{fmt.extension}", lambda: serialize.write(
+        body = cached(f"ontology.{fmt.extension}", lambda: write(
             quads().quads_for_pattern(None, None, None, graph), fmt))
     return respond(body, fmt, negotiated=ext is None, links=links, headers=headers)
 

@@ -23,8 +23,9 @@ from pathlib import Path
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from ..config import Settings
-from ..graph.sandbox import die_with_parent
+from graph_service.config import Settings
+from graph_service.graph import die_with_parent
+from graph_service.web.app import create_app
 
 #: Seconds gunicorn allows a worker beyond the longest time limit of a request before killing it.
 _WORKER_SLACK = 30
@@ -60,8 +61,6 @@ class GraphServiceApplication(BaseApplication):
 
     def load(self) -> Flask:
         # Runs in each worker after the fork: every worker has its own app, store and query child.
-        from . import create_app
-
         return create_app(self.settings)
 
 

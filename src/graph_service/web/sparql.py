@@ -33,18 +33,28 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
-from ..config import Settings
-from ..graph import formats, safety
-from ..graph.engine import Answer, FormatMismatch, QueryDataset
-from ..graph.examples import Example, load_examples
-from ..graph.formats import Format, Kind
-from ..graph.runner import QueryRunner
-from ..graph.sandbox import IsolatedError, QueryTimeout
-from ..graph.service_description import DatasetSummary, describe_service
-from ..graph.store import graph_counts
-from ..namespace import sparql_prologue
-from .errors import problem
-from .negotiation import negotiate
+from graph_service.config import Settings
+from graph_service.graph import (
+    UPDATES_REFUSED,
+    Answer,
+    DatasetSummary,
+    Example,
+    FormatMismatch,
+    IsolatedError,
+    QueryDataset,
+    QueryRunner,
+    QueryTimeout,
+    UnsafeQuery,
+    describe_service,
+    formats,
+    graph_counts,
+    load_examples,
+    short,
+    sparql_prologue,
+)
+from graph_service.web.errors import problem
+from graph_service.web.negotiation import acceptable, format_parameter, negotiate
+from graph_service.web.urls import current
 
 bp = Blueprint("sparql", __name__)
 
@@ -127,14 +137,14 @@ def _read_operation(settings: Settings) -> Operation:
         if "query" in fields:
             raise BadRequest("a query was sent both in the body and as the query parameter; send one")
     elif request.mimetype == _UPDATE:
-        raise Forbidden(f"SPARQL Update: {safety.UPDATES_REFUSED}")
+        raise Forbidden(f"SPARQL Update: {UPDATES_REFUSED}")
     else:
         raise UnsupportedMediaType(
             f"POST a query as {_FORM} (query=...) or as {_QUERY}; "
             + (f"got {request.mimetype}" if request.mimetype else "the request has no Content-Type")
         )
     if "update" in fields:
-        raise Forbidden(f"SPARQL Update: {safety.UPDATES_REFUSED}")
+        raise Forbidden(f"SPARQL Update: {UPDATES_REFUSED}")
     queries = fields.getlist("query")
     if len(queries) > 1:
         raise BadRequest(f"the request has {len(queries)} query parameters; send exactly one")
@@ -162,32 +172,13 @@ def _require_utf8() -> None:
         raise UnsupportedMediaType(f"queries must be encoded as UTF-8, not {charset}")
 
 
-def _format_word() -> str | None:
-    word = request.args.get("format")
-    if word is None and request.mimetype == _FORM:
-        word = request.form.get("format")
-    return word
-
-
-def _choose(kinds: tuple[Kind, ...], words: dict[str, str] | None = None) -> Format | None:
-    """The format for answers of `kinds` (a `format=` word first, then Accept); None if none fits."""
-    word = _format_word()
-    if word:
-        word = word.strip().lower()
-        return formats.by_name((words or {}).get(word, word), kinds)
-    try:
-        return negotiate(kinds)
-    except NotAcceptable:
-        return None
-
-
 # --- answering ----------------------------------------------------------------------------------
 
 def _answer(endpoint: Endpoint, operation: Operation) -> Response:
-    results_format = _choose(("results", "page"))
-    graph_format = _choose(("graph", "page"), _GRAPH_FORMAT_WORDS)
+    results_format = acceptable(("results", "page"))
+    graph_format = acceptable(("graph", "page"), _GRAPH_FORMAT_WORDS)
     if results_format is None and graph_format is None:
-        word = _format_word()
+        word = format_parameter()
         raise NotAcceptable(
             (f"format={word!r} is not offered" if word else "none of the media types in Accept is offered")
             + "; offered: " + ", ".join(f.media_type for f in formats.of_kinds(("results", "graph", "page")))
@@ -202,7 +193,7 @@ def _answer(endpoint: Endpoint, operation: Operation) -> Response:
         answer = endpoint.runner.answer(operation.query, results_format=run_results,
                                         graph_format=run_graph, dataset=operation.dataset,
                                         base_iri=request.base_url)
-    except (safety.UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError) as exc:
+    except (UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError) as exc:
         status, message = _failure(exc, endpoint.settings)
         if html:
             return _page(endpoint, operation.query, error=message, status=status)
@@ -220,8 +211,8 @@ def _answer(endpoint: Endpoint, operation: Operation) -> Response:
 
 
 def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
-    if isinstance(exc, safety.UnsafeQuery):
-        return (403 if safety.UPDATES_REFUSED in str(exc) else 400), str(exc)
+    if isinstance(exc, UnsafeQuery):
+        return (403 if UPDATES_REFUSED in str(exc) else 400), str(exc)
     if isinstance(exc, SyntaxError):
         return 400, f"malformed query: {exc}"
     if isinstance(exc, FormatMismatch):
@@ -234,10 +225,7 @@ def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
 
 
 def _service_description(endpoint: Endpoint) -> Response:
-    fmt = _choose(("graph", "page"), _GRAPH_FORMAT_WORDS)
-    if fmt is None:
-        raise NotAcceptable("the service description is RDF; ask for "
-                            + ", ".join(f.media_type for f in formats.of_kinds(("graph", "page"))))
+    fmt = negotiate(("graph", "page"), words=_GRAPH_FORMAT_WORDS)
     if fmt.kind == "page":
         resp = _page(endpoint, None)
     else:
@@ -314,25 +302,16 @@ def _json_cell(binding: dict | None) -> Cell:
 
 
 def _iri_cell(iri: str) -> Cell:
-    from rdflib import URIRef
-
-    from ..output import short
-    from .urls import current
-
     href = current().href(iri)
     # Only web links become links: a `javascript:` IRI in the data must not be clickable.
     if not href or not href.startswith(("http://", "https://", "/")):
         href = None
-    return Cell(short(URIRef(iri)), href=href, kind="iri", note=iri)
+    return Cell(short(ox.NamedNode(iri)), href=href, kind="iri", note=iri)
 
 
 def _literal_cell(value: str, language: str | None, datatype: str | None) -> Cell:
     if language:
         return Cell(value, note=f"@{language}")
     if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
-        from rdflib import URIRef
-
-        from ..output import short
-
-        return Cell(value, note=short(URIRef(datatype)))
+        return Cell(value, note=short(ox.NamedNode(datatype)))
     return Cell(value)

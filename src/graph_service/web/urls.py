@@ -2,7 +2,7 @@
 
 Every IRI under the base is served at its own path (`<base>id/city/paris` at `/id/city/paris`), as
 the W3C's "Cool URIs for the Semantic Web" recommend; the data is authored under
-`namespace.DEFAULT_BASE`, and a deployment may configure another base, so IRIs under either map
+`config.DEFAULT_BASE`, and a deployment may configure another base, so IRIs under either map
 to local paths. Links in pages are root-relative (`/doc/city/paris.html`, behind any proxy
 prefix the WSGI server reports) so the same pages work on any host and port. IRIs outside the
 dataset are external links, left as they are.
@@ -22,10 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from ..graph import formats, layout
-from ..graph.dumps import DUMPS, Dump
-from ..graph.formats import Format
-from ..namespace import DEFAULT_BASE
+from flask import request
+
+from graph_service.config import DEFAULT_BASE
+from graph_service.graph import DUMPS, Dump, Format, formats, layout
+from graph_service.web.state import service
 
 #: The formats a description document comes in, in the order pages list them.
 DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
@@ -134,8 +135,4 @@ def document_format(extension: str) -> Format | None:
 
 def current() -> Urls:
     """The URL builder for the request being answered."""
-    from flask import request
-
-    from . import service
-
     return Urls(service().settings.base_iri, request.script_root)

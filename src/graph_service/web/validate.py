@@ -26,24 +26,35 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import Graph, URIRef
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from ..graph import formats, layout, serialize, sources
-from ..graph.formats import Format
-from ..graph.shapes import census, describe, project_ontology, project_shapes, value_summary
-from ..graph.terms import from_rdflib
-from ..graph.validation import (
+from graph_service.graph import (
     INFERENCE_CHOICES,
+    Format,
+    RdfSyntaxError,
+    UnsupportedFormat,
     ValidationError,
     ValidationOutcome,
     ValidationTimeout,
+    census,
+    describe_shapes,
+    formats,
+    from_rdflib,
+    layout,
+    parse_quads,
     path_text,
+    project_ontology,
+    project_shapes,
+    quads_to_graph,
     severity_name,
     term_name,
+    value_summary,
+    write,
 )
-from ..graph.validation import validate as run_validation
-from . import service
-from .errors import problem
-from .negotiation import negotiate
-from .urls import Urls, current
+from graph_service.graph import validate as run_validation
+from graph_service.web.documents import respond
+from graph_service.web.errors import problem
+from graph_service.web.negotiation import negotiate
+from graph_service.web.state import service
+from graph_service.web.urls import Urls, current
 
 bp = Blueprint("validate", __name__)
 
@@ -90,11 +101,13 @@ def validate() -> Response:
     if shapes is None:
         try:
             shapes, ontology = project_shapes(settings), project_ontology(settings)
-        except sources.RdfSyntaxError as exc:  # the project's own shapes are missing or broken
+        except RdfSyntaxError as exc:  # the project's own shapes are missing or broken
             return problem(503, f"the project's shapes are not available: {exc}")
     try:
         outcome = run_validation(data, shapes, ontology=ontology, inference=inference, untrusted=True,
-                                 timeout=settings.validation_timeout)
+                                 timeout=settings.validation_timeout,
+                                 memory_limit=settings.query_memory_bytes,
+                                 network_guard=settings.network_guard)
     except ValidationError as exc:
         return problem(400, " ".join(str(exc).split()))
     except ValidationTimeout as exc:
@@ -123,19 +136,15 @@ def shapes(ext: str | None = None) -> Response:
     settings = service().settings
     try:
         graph = project_shapes(settings, missing_ok=True)
-    except sources.RdfSyntaxError as exc:
+    except RdfSyntaxError as exc:
         return problem(503, f"the project's shapes do not parse: {exc}")
     if fmt == _HTML:
         body: bytes | str = _shapes_page(graph, current())
     elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
         body = Path(settings.shapes_path).read_bytes()  # as authored: comments and layout kept
     else:
-        body = serialize.write([ox.Quad(*(from_rdflib(t) for t in triple)) for triple in graph], fmt)
-    resp = Response(body, status=200, content_type=fmt.content_type)
-    if ext is None:
-        resp.vary.add("Accept")
-    resp.add_etag()
-    return resp.make_conditional(request)
+        body = write([ox.Quad(*(from_rdflib(t) for t in triple)) for triple in graph], fmt)
+    return respond(body, fmt, negotiated=ext is None)
 
 
 # --- reading the request ----------------------------------------------------------------------
@@ -167,7 +176,7 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, str]:
             raise BadInput(415, f"{request.mimetype} is not a format this service reads; send "
                            + _supported() + ", or a form")
         body = request.get_data(cache=False)
-        data = sources.quads_to_graph(_parse(body, fmt, "data", prefixes)) if body else None
+        data = quads_to_graph(_parse(body, fmt, "data", prefixes)) if body else None
         shapes = None
         inference = request.args.get("inference") or "none"
     if data is None:
@@ -193,7 +202,7 @@ def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
     if text.strip():
         fmt = _named_format(explicit, name) if explicit else _TURTLE
         quads += _parse(text.encode("utf-8"), fmt, name, prefixes)
-    return sources.quads_to_graph(quads) if quads else None
+    return quads_to_graph(quads) if quads else None
 
 
 def _named_format(value: str, part: str) -> Format:
@@ -222,10 +231,10 @@ def _upload_format(filename: str, mimetype: str | None) -> Format:
 
 def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> list[ox.Quad]:
     try:
-        return sources.parse_quads(body, fmt, source, prefixes=prefixes)
-    except sources.RdfSyntaxError as exc:
+        return parse_quads(body, fmt, source, prefixes=prefixes)
+    except RdfSyntaxError as exc:
         raise BadInput(400, str(exc)) from None
-    except sources.UnsupportedFormat as exc:
+    except UnsupportedFormat as exc:
         raise BadInput(415, str(exc)) from None
 
 
@@ -245,7 +254,7 @@ def _report_page(outcome: ValidationOutcome, urls: Urls) -> str:
 
 
 def _shapes_page(graph: Graph, urls: Urls) -> str:
-    infos = describe(graph)
+    infos = describe_shapes(graph)
     return render_template("shapes.html", shapes=infos, census=census(graph), count=len(graph),
                            anchor=lambda node: _anchor(urls, node),
                            name=lambda t: term_name(graph, t), path=lambda p: path_text(graph, p),

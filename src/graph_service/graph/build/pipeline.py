@@ -24,11 +24,10 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
-import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -37,12 +36,30 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .. import __version__
-from ..config import PROJECT_ROOT, Settings
-from ..namespace import FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, VOID_GRAPH
-from . import sources
-from .progress import Progress
-from .terms import from_rdflib
+from graph_service import __version__
+from graph_service.config import PROJECT_ROOT, Settings
+from graph_service.graph.build import reasoning
+from graph_service.graph.build.progress import Progress
+from graph_service.graph.build.reasoning import (
+    Closure,
+    Inconsistency,
+    check_consistency,
+    compute_closure,
+    select_inferred,
+)
+from graph_service.graph.build.validation import ValidationError, validate
+from graph_service.graph.publish.void import describe_dataset
+from graph_service.graph.query.quad_index import QuadIndex
+from graph_service.graph.query.store import open_store
+from graph_service.graph.rdf import documents
+from graph_service.graph.rdf.namespace import (
+    FACTS_GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    SHAPES_GRAPH,
+    VOID_GRAPH,
+)
+from graph_service.graph.rdf.terms import from_rdflib
 
 SNAPSHOT_NAME = "snapshot.nq"
 RECORD_NAME = "snapshot.json"
@@ -86,10 +103,69 @@ class BuildResult:
         lines.append(f"reasoning: {reasoning['asserted']:,} asserted triples imply {reasoning['derived']:,} "
                      f"more; {graphs['inferred']['triples']:,} kept, dropped as noise: {dropped}")
         validation = r["validation"]
-        lines.append("validation: " + (", ".join(f"{n} {k.lower()}" for k, n in validation["results"].items())
+        lines.append("validation: " + (", ".join(f"{n} {k.lower()}{'' if n == 1 else 's'}"
+                                                 for k, n in validation["results"].items())
                                        or "conforms"))
         lines.append("timings: " + ", ".join(f"{step} {s:.2f} s" for step, s in r["timings"].items()))
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The project's three source files, parsed, each in its named graph."""
+
+    ontology: Graph
+    facts: Graph
+    shapes: Graph
+
+
+def load_sources(settings: Settings) -> Sources:
+    """Raises `documents.RdfSyntaxError` naming the file that cannot be read or parsed."""
+    return Sources(documents.read_graph(settings.ontology_path, ONTOLOGY_GRAPH),
+                   documents.read_graph(settings.data_path, FACTS_GRAPH),
+                   documents.read_graph(settings.shapes_path, SHAPES_GRAPH))
+
+
+@dataclass(frozen=True)
+class Inference:
+    """What reasoning over the sources gives: the closure, the inferred graph to serve, and how
+    many derived triples each noise rule dropped."""
+
+    closure: Closure
+    inferred: Graph
+    dropped: Counter[str]
+
+
+def infer(ontology: Graph, facts: Graph, progress: Progress | None = None) -> Inference:
+    """The OWL 2 RL closure, checked for consistency, and the inferred graph (the build's
+    "reason" and "check" steps). Raises `reasoning.Inconsistency`."""
+    progress = progress if progress is not None else Progress.quiet()
+    with progress.step("reason") as step:
+        closure = compute_closure(ontology, facts, on_cycle=lambda n, size: step.update(
+            f"OWL 2 RL rules, round {n}, {size:,} triples"))
+    with progress.step("check"):
+        check_consistency(closure)
+        inferred, dropped = select_inferred(closure)
+    return Inference(closure, inferred, dropped)
+
+
+def load_store(settings: Settings) -> ox.Store:
+    """The store the service answers queries from: the project's snapshot (built when the
+    sources changed), or the files given to `serve`. Triples from a plain-triples file go to
+    the default graph; TriG/N-Quads keep their named graphs."""
+    if settings.serve_files:
+        return open_store(q for path in settings.serve_files for q in documents.read_quads(Path(path)))
+    store = ox.Store()
+    store.bulk_load(path=str(ensure_snapshot(settings)), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def load_index(settings: Settings) -> QuadIndex:
+    """The same quads as `load_store`, as written (see `query.quad_index`): what descriptions,
+    the ontology reference and the dumps read."""
+    if settings.serve_files:
+        return QuadIndex(q for path in settings.serve_files for q in documents.read_quads(Path(path)))
+    return QuadIndex(documents.read_quads(ensure_snapshot(settings)))
 
 
 def snapshot_path(settings: Settings) -> Path:
@@ -104,7 +180,7 @@ def ensure_snapshot(settings: Settings, *, progress: Progress | None = None) -> 
     """The path of a current snapshot (N-Quads, all named graphs), building one if needed.
 
     Raises `BuildError` when the sources fail validation or are inconsistent, and
-    `sources.RdfSyntaxError` when one cannot be read; the previous snapshot stays either way.
+    `documents.RdfSyntaxError` when one cannot be read; the previous snapshot stays either way.
     """
     return build_snapshot(settings, progress=progress).path
 
@@ -146,11 +222,9 @@ def source_fingerprint(settings: Settings) -> dict:
     filter versions, the versions of the libraries that compute it, and a digest of the modules
     that produce it, so an edited filter rebuilds even when nobody bumped a version.
     """
-    from .reasoning import FILTER_VERSION
-
     files = {name: {"path": _shown(path), "sha256": _file_sha256(path)}
              for name, path in _source_paths(settings).items()}
-    code = {"graph-service": __version__, "reasoning-filter": FILTER_VERSION,
+    code = {"graph-service": __version__, "reasoning-filter": reasoning.FILTER_VERSION,
             **{lib: _version(lib) for lib in ("owlrl", "rdflib", "pyshacl", "pyoxigraph")},
             "modules": _modules_sha256()}
     material = {"sources": {name: f["sha256"] for name, f in files.items()}, "code": code,
@@ -160,14 +234,9 @@ def source_fingerprint(settings: Settings) -> dict:
 
 
 def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
-    from .reasoning import Inconsistency, check_consistency, compute_closure, select_inferred
-    from .validation import ValidationError, validate
-    from .void import describe_dataset
-
     with progress.step("load"):
-        ontology = sources.load_ontology(settings)
-        facts = sources.load_facts(settings)
-        shapes = sources.load_shapes(settings)
+        loaded = load_sources(settings)
+        ontology, facts, shapes = loaded.ontology, loaded.facts, loaded.shapes
 
     with progress.step("validate"):
         try:
@@ -182,16 +251,11 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
                              f"{_shown(settings.shapes_path)} ({violations} violation{plural}; "
                              "graph-service validate lists them)", details=outcome.text().rstrip())
 
-    with progress.step("reason") as step:
-        closure = compute_closure(ontology, facts, on_cycle=lambda n, size: step.update(
-            f"OWL 2 RL rules, round {n}, {size:,} triples"))
-
-    with progress.step("check"):
-        try:
-            check_consistency(closure)
-        except Inconsistency as exc:
-            raise BuildError(exc.summary(), details=str(exc) if len(exc.findings) > 1 else "") from None
-        inferred, dropped = select_inferred(closure)
+    try:
+        inference = infer(ontology, facts, progress)
+    except Inconsistency as exc:
+        raise BuildError(exc.summary(), details=str(exc) if len(exc.findings) > 1 else "") from None
+    closure, inferred, dropped = inference.closure, inference.inferred, inference.dropped
 
     graphs: dict[str, Graph] = {"ontology": ontology, "facts": facts, "inferred": inferred, "shapes": shapes}
     with progress.step("describe"):
@@ -203,7 +267,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
 
     with progress.step("write"):
         nquads = _nquads(graphs)
-        _replace(snapshot_path(settings), nquads)
+        documents.write_atomically(snapshot_path(settings), nquads)
 
     named = {"ontology": ONTOLOGY_GRAPH, "facts": FACTS_GRAPH, "inferred": INFERRED_GRAPH,
              "shapes": SHAPES_GRAPH, "void": VOID_GRAPH}
@@ -224,7 +288,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
         "snapshot": {"path": SNAPSHOT_NAME, "sha256": hashlib.sha256(nquads).hexdigest(),
                      "bytes": len(nquads)},
     }
-    _replace(record_path(settings), (json.dumps(record, indent=2) + "\n").encode())
+    documents.write_atomically(record_path(settings), (json.dumps(record, indent=2) + "\n").encode())
     return record
 
 
@@ -234,20 +298,6 @@ def _nquads(graphs: dict[str, Graph]) -> bytes:
         name = from_rdflib(g.identifier)
         quads.extend(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), name) for s, p, o in g)
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-
-
-def _replace(target: Path, data: bytes) -> None:
-    """Write `data` to `target` so that readers see the old file or the new one, never a part."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @contextmanager
@@ -276,14 +326,14 @@ def _file_sha256(path: Path) -> str:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
-        raise sources.RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
+        raise documents.RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
 
 
 def _modules_sha256() -> str:
-    here = Path(__file__).resolve().parent
+    graph = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for module in sorted([*here.glob("*.py"), here.parent / "namespace.py"]):
-        digest.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
+    for module in sorted(graph.rglob("*.py")):
+        digest.update(str(module.relative_to(graph)).encode() + b"\0" + module.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -9,25 +9,28 @@ runs user SPARQL itself, so not even a pathological parse can hold it up.
 
 from __future__ import annotations
 
-from ..config import Settings
-from . import formats
-from .engine import Answer, Engine, QueryDataset, make_engine
-from .sandbox import IsolatedWorker
+import pyoxigraph as ox
+
+from graph_service.config import Settings
+from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine
+from graph_service.graph.query.sandbox import IsolatedWorker
+from graph_service.graph.rdf import formats
 
 
 class QueryRunner:
     def __init__(self, engine: Engine, *, timeout: float, result_limit: int | None,
-                 memory_limit: int | None = None) -> None:
+                 memory_limit: int | None = None, network_guard: bool = True) -> None:
         self.engine = engine
         self.timeout = timeout
         self.result_limit = result_limit
-        self._worker = IsolatedWorker(self._answer, memory_limit=memory_limit)
+        self._worker = IsolatedWorker(self._answer, memory_limit=memory_limit,
+                                      allow_network=not network_guard)
 
     @classmethod
-    def from_settings(cls, settings: Settings, store) -> QueryRunner:  # noqa: ANN001 - ox.Store
+    def from_settings(cls, settings: Settings, store: ox.Store) -> QueryRunner:
         return cls(make_engine(settings.engine, store), timeout=settings.query_timeout,
                    result_limit=settings.result_limit or None,
-                   memory_limit=settings.query_memory_mb * 2**20 if settings.query_memory_mb else None)
+                   memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard)
 
     def answer(self, sparql: str, *, results_format: formats.Format | None,
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,

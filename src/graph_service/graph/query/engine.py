@@ -16,7 +16,6 @@ rdflib (the endpoint's hot path).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -27,16 +26,16 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.term import Identifier
 
-from ..namespace import PREFIXES
-from . import formats, safety
-from .results import write_boolean, write_solutions
-from .terms import from_rdflib, to_rdflib
+from graph_service.graph.query import safety
+from graph_service.graph.rdf import formats
+from graph_service.graph.rdf.results import write_boolean, write_solutions
+from graph_service.graph.rdf.serialize import write_triples
+from graph_service.graph.rdf.terms import from_rdflib, to_rdflib
 
 # rdflib would fetch the document a FROM names when the store lacks that graph; never do that.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 Form = Literal["select", "ask", "graph"]
-_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ class QueryResult:
         """The answer in a results format (SELECT/ASK) or an RDF format (CONSTRUCT/DESCRIBE)."""
         check_format(self.form, fmt)
         if self.form == "graph":
-            return _write_triples([ox.Triple(*(from_rdflib(t) for t in tr)) for tr in self.triples], fmt)
+            return write_triples([ox.Triple(*(from_rdflib(t) for t in tr)) for tr in self.triples], fmt)
         if self.form == "ask":
             return write_boolean(bool(self.boolean), fmt.oxigraph)
         rows = ([None if r.get(v) is None else from_rdflib(r[v]) for v in self.variables] for r in self.rows)
@@ -205,7 +204,7 @@ class OxigraphEngine:
             return Answer("select", body, fmt.name, len(sols), truncated)
         fmt = check_format("graph", graph_format)
         triples, truncated = _take(answer, limit)
-        return Answer("graph", _write_triples(triples, fmt), fmt.name, len(triples), truncated)
+        return Answer("graph", write_triples(triples, fmt), fmt.name, len(triples), truncated)
 
 
 class RdflibEngine:
@@ -276,12 +275,6 @@ def _take(items: object, limit: int | None) -> tuple[list, bool]:
     return out, False
 
 
-def _write_triples(triples: list[ox.Triple], fmt: formats.Format) -> bytes:
-    if fmt.oxigraph == ox.RdfFormat.N_TRIPLES:
-        return ox.serialize(triples, format=fmt.oxigraph)
-    return ox.serialize(triples, format=fmt.oxigraph, prefixes=_PREFIXES)
-
-
 ENGINES: dict[str, type] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
@@ -290,8 +283,3 @@ def make_engine(name: str, store: ox.Store) -> Engine:
         return ENGINES[name](store)
     except KeyError:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}") from None
-
-
-def iter_rows(result: QueryResult) -> Iterator[list[Identifier | None]]:
-    for row in result.rows:
-        yield [row.get(v) for v in result.variables]

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO, SKOS
 
-from ..namespace import ID, INFERRED_GRAPH, LIB, PREFIXES
-from . import serialize
-from .formats import Format
-from .quad_index import QuadSource
+from graph_service.graph.query.quad_index import QuadSource
+from graph_service.graph.rdf import serialize
+from graph_service.graph.rdf.formats import Format
+from graph_service.graph.rdf.names import prefixed
+from graph_service.graph.rdf.namespace import ID, INFERRED_GRAPH, LIB
 
 Node = ox.NamedNode | ox.BlankNode
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -119,10 +120,9 @@ def short_name(term: Node) -> str:
     """`schema:City` for a term of a known vocabulary; the last segment for our own resources,
     whose prefix would say nothing (`paris`, not `id:city/paris`)."""
     if isinstance(term, ox.NamedNode) and not term.value.startswith(str(ID)):
-        best = max((p for p, ns in PREFIXES.items() if term.value.startswith(str(ns))
-                    and len(term.value) > len(str(ns))), key=lambda p: len(str(PREFIXES[p])), default=None)
-        if best is not None:
-            return f"{best}:{term.value[len(str(PREFIXES[best])):]}"
+        name = prefixed(term.value)
+        if name is not None:
+            return name
     return local_name(term)
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
-from ..namespace import SD, bind_prefixes
-from . import formats
+from graph_service.graph.rdf import formats
+from graph_service.graph.rdf.namespace import SD, bind_prefixes
 
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 

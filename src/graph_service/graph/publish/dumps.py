@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..namespace import FACTS_GRAPH
-from . import formats, layout, serialize
-from .quad_index import QuadSource
+from graph_service.graph.publish import layout
+from graph_service.graph.query.quad_index import QuadSource
+from graph_service.graph.rdf import formats, serialize
+from graph_service.graph.rdf.namespace import FACTS_GRAPH
 
 
 @dataclass(frozen=True)

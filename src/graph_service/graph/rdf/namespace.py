@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD
 
-#: The default base IRI. Every resource IRI's path is served at the same path by the service.
-DEFAULT_BASE = "https://liberation.example.org/"
+from graph_service.config import DEFAULT_BASE
 
 LIB = Namespace(DEFAULT_BASE + "ontology#")
 SHAPES = Namespace(DEFAULT_BASE + "shapes#")
@@ -19,9 +18,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-DC = Namespace("http://purl.org/dc/elements/1.1/")
 VANN = Namespace("http://purl.org/vocab/vann/")
-CC = Namespace("http://creativecommons.org/ns#")
 
 #: The named graphs of the store; the default graph a query sees is their union.
 ONTOLOGY_GRAPH = URIRef(GRAPH["ontology"])
@@ -58,7 +55,7 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
-def bind_prefixes(graph) -> None:
+def bind_prefixes(graph: Graph) -> None:
     """Bind the project's prefixes on an rdflib graph or dataset (replacing rdflib's defaults)."""
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, URIRef(str(ns)), override=True, replace=True)

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ..namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, ONTOLOGY_GRAPH
-from .quad_index import QuadSource
-from .sources import quads_to_graph
+from graph_service.graph.query.quad_index import QuadSource
+from graph_service.graph.rdf.documents import quads_to_graph
+from graph_service.graph.rdf.names import short
+from graph_service.graph.rdf.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, ONTOLOGY_GRAPH
 
 #: Property characteristics shown, in this order.
 CHARACTERISTICS: tuple[tuple[URIRef, str], ...] = (
@@ -94,7 +96,7 @@ class OntologyDoc:
         return self.classes + self.properties + self.schemes + self.concepts + self.others
 
     def label(self, iri: URIRef) -> str:
-        return self.labels.get(iri) or _short(iri)
+        return self.labels.get(iri) or short(iri)
 
 
 def ontology_graph(store: QuadSource) -> Graph:
@@ -115,7 +117,7 @@ def build_reference(store: QuadSource, namespace: str = str(LIB)) -> OntologyDoc
         return isinstance(iri, URIRef) and str(iri).startswith(namespace) and str(iri) != namespace
 
     def term(iri: URIRef, kind: str) -> TermDoc:
-        t = TermDoc(iri=iri, anchor=str(iri)[len(namespace):], kind=kind, label=labels.get(iri, _short(iri)),
+        t = TermDoc(iri=iri, anchor=str(iri)[len(namespace):], kind=kind, label=labels.get(iri, short(iri)),
                     definition=_first(g, iri, SKOS.definition), comment=_first(g, iri, RDFS.comment),
                     usage=usage.get(iri, 0))
         t.equivalents = _sorted(_objects(g, iri, OWL.equivalentClass, OWL.equivalentProperty))
@@ -169,7 +171,7 @@ def build_reference(store: QuadSource, namespace: str = str(LIB)) -> OntologyDoc
             t.alignments = _sorted(_objects(g, c, SKOS.exactMatch, SKOS.closeMatch))
             types = [x for x in _named(g.objects(c, RDF.type)) if own(x)]
             if types:
-                t.kind = "concept (" + ", ".join(labels.get(x, _short(x)) for x in sorted(types)) + ")"
+                t.kind = "concept (" + ", ".join(labels.get(x, short(x)) for x in sorted(types)) + ")"
             concepts.append(t)
 
     listed = {t.iri for t in classes + properties + schemes + concepts}
@@ -240,8 +242,6 @@ def _sorted(values: object) -> list[URIRef]:
 
 
 def _list(g: Graph, head: object) -> list[URIRef]:
-    from rdflib.collection import Collection
-
     return [v for v in Collection(g, head) if isinstance(v, URIRef)]
 
 
@@ -254,9 +254,3 @@ def _all_disjoint(g: Graph, cls: URIRef) -> set[URIRef]:
             if cls in names:
                 found |= set(names) - {cls}
     return found
-
-
-def _short(iri: URIRef) -> str:
-    from ..output import short
-
-    return short(iri)

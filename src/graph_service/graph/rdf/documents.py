@@ -1,4 +1,5 @@
-"""Reading RDF from disk or from a request body, with errors a person can act on.
+"""RDF documents: reading them from disk or a request body with errors a person can act on, and
+writing files so that a reader never sees half of one.
 
 pyoxigraph parses (it is fast and reports line and column); rdflib receives the result when a
 caller needs rdflib's graph model (reasoning, validation, the reference engine).
@@ -6,16 +7,17 @@ caller needs rdflib's graph model (reasoning, validation, the reference engine).
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from ..config import Settings
-from ..namespace import bind_prefixes
-from . import formats
-from .terms import to_rdflib
+from graph_service.graph.rdf import formats
+from graph_service.graph.rdf.namespace import bind_prefixes
+from graph_service.graph.rdf.terms import to_rdflib
 
 
 class RdfSyntaxError(ValueError):
@@ -102,16 +104,20 @@ def read_quads(path: Path, prefixes: dict[str, str] | None = None) -> list[ox.Qu
                        prefixes=prefixes)
 
 
-def load_ontology(settings: Settings) -> Graph:
-    from ..namespace import ONTOLOGY_GRAPH
-    return read_graph(settings.ontology_path, ONTOLOGY_GRAPH)
-
-
-def load_facts(settings: Settings) -> Graph:
-    from ..namespace import FACTS_GRAPH
-    return read_graph(settings.data_path, FACTS_GRAPH)
-
-
-def load_shapes(settings: Settings) -> Graph:
-    from ..namespace import SHAPES_GRAPH
-    return read_graph(settings.shapes_path, SHAPES_GRAPH)
+def write_atomically(target: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Write `data` to `target` so that readers see the old file or the new one, never a part:
+    a temporary file beside it, synced, then renamed. `mode`: public data is readable by all
+    (mkstemp would leave it 0600). Raises OSError naming the file."""
+    target = Path(target)
+    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
+                               prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

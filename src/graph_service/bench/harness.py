@@ -22,13 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
-from .graph import formats
-from .graph.engine import make_engine
-from .graph.examples import Example
-from .graph.sandbox import IsolatedWorker, run_isolated
-from .graph.store import load_store
-from .web.server import BackgroundServer
+from graph_service.config import PROJECT_ROOT, Settings
+from graph_service.graph import Example, IsolatedWorker, formats, load_store, make_engine, run_isolated
+from graph_service.web.server import BackgroundServer
 
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 #: A cross product no store answers: nine unconstrained patterns.
@@ -136,8 +132,6 @@ def _timed(fn: Callable[[], object]) -> float:
 
 
 def _shown(path: Path) -> str:
-    from .config import PROJECT_ROOT
-
     try:
         return str(Path(path).resolve().relative_to(PROJECT_ROOT))
     except ValueError:

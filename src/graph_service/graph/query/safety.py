@@ -24,7 +24,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from ..namespace import PREFIXES
+from graph_service.graph.rdf.namespace import PREFIXES
 
 UPDATES_REFUSED = "updates are not offered by this read-only endpoint"
 

@@ -3,7 +3,6 @@
     closure = compute_closure(ontology, facts)   # one owlrl run over ontology + facts
     check_consistency(closure)                   # raises Inconsistency naming the triples
     inferred, dropped = select_inferred(closure) # derived triples worth serving
-    reason(ontology, facts)                      # the three at once: the inferred graph
 
 The closure is owlrl's OWL 2 RL rule set (no axiomatic triples, no datatype axioms), computed
 once; everything else reads that one result, because owlrl is the slow part of a build.
@@ -93,7 +92,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from ..namespace import INFERRED_GRAPH, PREFIXES, bind_prefixes
+from graph_service.graph.rdf.names import turtle
+from graph_service.graph.rdf.namespace import INFERRED_GRAPH, bind_prefixes
 
 #: Part of the snapshot's cache key: change it when the rules below change what is served.
 FILTER_VERSION = "1"
@@ -497,39 +497,10 @@ def _premises(g: Graph, t: Triple) -> Iterator[Triple]:
 # Showing terms to people
 # ----------------------------------------------------------------------------------------------
 
-_NAMESPACES = Graph().namespace_manager
-for _prefix, _ns in PREFIXES.items():
-    _NAMESPACES.bind(_prefix, URIRef(str(_ns)), override=True, replace=True)
-_BY_LENGTH = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
-
-
 def show(term: Node) -> str:
     """A term as a person reads it in a message: prefixed names where a prefix fits."""
-    if isinstance(term, URIRef):
-        iri = str(term)
-        for ns, prefix in _BY_LENGTH:
-            local = iri[len(ns):]
-            if iri.startswith(ns) and local and all(c.isalnum() or c in "-_./" for c in local):
-                return f"{prefix}:{local}"
-        return f"<{iri}>"
-    if isinstance(term, Literal):
-        return term.n3(_NAMESPACES)
-    return term.n3()
+    return turtle(term)
 
 
 def show_triple(t: Triple) -> str:
     return " ".join(show(x) for x in t)
-
-
-# ----------------------------------------------------------------------------------------------
-# All together
-# ----------------------------------------------------------------------------------------------
-
-
-def reason(ontology: Graph, facts: Graph) -> Graph:
-    """The inferred graph: the OWL 2 RL closure of ontology + facts, minus what they assert, minus
-    noise. Raises `Inconsistency` when the two contradict each other."""
-    closure = compute_closure(ontology, facts)
-    check_consistency(closure)
-    inferred, _dropped = select_inferred(closure)
-    return inferred

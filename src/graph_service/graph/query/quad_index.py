@@ -13,13 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
-
-from ..config import Settings
-from . import build, sources
 
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -75,10 +71,3 @@ class QuadIndex:
 
     def contains_named_graph(self, graph_name: ox.NamedNode | ox.BlankNode) -> bool:
         return bool(self._by_graph.get(graph_name))
-
-
-def load_index(settings: Settings) -> QuadIndex:
-    """The quads of the files `graph.store.load_store` serves: the snapshot, or `serve` FILEs."""
-    if settings.serve_files:
-        return QuadIndex(q for path in settings.serve_files for q in sources.read_quads(Path(path)))
-    return QuadIndex(sources.read_quads(build.ensure_snapshot(settings)))

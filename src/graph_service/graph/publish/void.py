@@ -14,9 +14,11 @@ from collections import Counter
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
-from ..config import Settings
-from ..namespace import (
-    DEFAULT_BASE,
+from graph_service.config import DEFAULT_BASE, Settings
+from graph_service.graph.publish import layout
+from graph_service.graph.publish.dumps import DUMPS
+from graph_service.graph.rdf.documents import read_graph
+from graph_service.graph.rdf.namespace import (
     FACTS_GRAPH,
     INFERRED_GRAPH,
     LIB,
@@ -28,8 +30,6 @@ from ..namespace import (
     WD,
     bind_prefixes,
 )
-from . import layout
-from .dumps import DUMPS
 
 TITLE = "The Liberation Knowledge Graph"
 DESCRIPTION = (
@@ -229,8 +229,6 @@ def _graph_slug(graph_iri: str) -> str:
 
 
 def _read_sources(settings: Settings) -> Graph:
-    from .sources import read_graph
-
     g = Graph()
     for path in (settings.ontology_path, settings.data_path):
         if path.exists():

@@ -25,6 +25,7 @@ import os
 import pickle
 import resource
 import signal
+import socket
 import stat
 import sys
 import threading
@@ -32,7 +33,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from .network_guard import deny_network
+from graph_service.graph.query.network_guard import GuardUnavailable, deny_network
 
 T = TypeVar("T")
 
@@ -157,7 +158,15 @@ class IsolatedWorker:
 
 def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
            memory_limit: int | None, tied_to_parent: bool) -> None:
-    _become_child(conn, allow_network, memory_limit, tied_to_parent)
+    try:
+        _become_child(conn, allow_network, memory_limit, tied_to_parent)
+    except GuardUnavailable as exc:  # fail closed: answer the call with why, run nothing
+        try:
+            conn.recv()
+            _answer(conn, (False, IsolatedError(f"the work was not run: {exc}")))
+        except (EOFError, OSError):
+            pass
+        return
     while True:
         try:
             args, kwargs = conn.recv()
@@ -191,8 +200,12 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
 
 def _child_main(writer: Connection, fn: Callable[..., Any], args: tuple, kwargs: dict,
                 allow_network: bool, memory_limit: int | None) -> None:
-    _become_child(writer, allow_network, memory_limit)
-    _answer(writer, _outcome(fn, args, kwargs, memory_limit))
+    try:
+        _become_child(writer, allow_network, memory_limit)
+    except GuardUnavailable as exc:  # fail closed: say why, run nothing
+        _answer(writer, (False, IsolatedError(f"the work was not run: {exc}")))
+    else:
+        _answer(writer, _outcome(fn, args, kwargs, memory_limit))
     writer.close()
 
 
@@ -255,6 +268,23 @@ def _portable(exc: BaseException) -> BaseException:
     except Exception:  # noqa: BLE001 - any pickling failure
         return IsolatedError(f"{type(exc).__name__}: {exc}")
     return exc
+
+
+def network_guard_problem() -> str | None:
+    """Why work could not be cut off from the network on this machine, or None when it can:
+    tried in a disposable child, which then tries to open an Internet socket."""
+    try:
+        return run_isolated(_open_internet_socket, timeout=10)
+    except (IsolatedError, QueryTimeout) as exc:
+        return str(exc)
+
+
+def _open_internet_socket() -> str | None:
+    try:
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
+    except PermissionError:
+        return None
+    return "an Internet socket could still be opened under the filter"
 
 
 def die_with_parent(sig: int = signal.SIGKILL) -> None:

@@ -7,16 +7,18 @@ is fast and needs no conversion from the store's terms.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 import pyoxigraph as ox
 
-from ..namespace import PREFIXES
-from .formats import Format
+from graph_service.graph.rdf.formats import Format
+from graph_service.graph.rdf.names import project_prefixes, used_prefixes
 
-_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
+_PREFIXES = project_prefixes()
 # Formats whose syntax has no prefixes: pyoxigraph refuses them there.
 _NO_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+T = TypeVar("T")
 _PREDICATE_RANK = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 0,
     "http://www.w3.org/2000/01/rdf-schema#label": 1,
@@ -61,12 +63,25 @@ def _grouped(quads: Iterable[ox.Quad], by_graph: bool) -> list[ox.Quad]:
     return sorted(quads, key=key)
 
 
-def _unique(items):  # noqa: ANN001, ANN202 - quads or triples, order kept
+def _unique(items: Iterable[T]) -> list[T]:
+    """The items once each, in order."""
     return list(dict.fromkeys(items))
 
 
-def _used_prefixes(items: Iterable[ox.Quad | ox.Triple]) -> dict[str, str]:
-    """Only the prefixes the document uses, so a small description is not mostly declarations."""
+def write_triples(triples: Iterable[ox.Triple], fmt: Format,
+                  prefixes: Mapping[str, str] | None = None) -> bytes:
+    """Triples in the order given (a CONSTRUCT's answer, a validation report) in an RDF graph
+    format, declaring the `prefixes` (default: the project's) that they use."""
+    if not isinstance(fmt.oxigraph, ox.RdfFormat) or fmt.kind != "graph":
+        raise ValueError(f"{fmt.label} is not an RDF graph format")
+    triples = list(triples)
+    if fmt.oxigraph in _NO_PREFIXES:
+        return ox.serialize(triples, format=fmt.oxigraph)
+    return ox.serialize(triples, format=fmt.oxigraph, prefixes=_used_prefixes(triples, prefixes))
+
+
+def _used_prefixes(items: Iterable[ox.Quad | ox.Triple],
+                   candidates: Mapping[str, str] | None = None) -> dict[str, str]:
     iris: set[str] = set()
     for item in items:
         for term in (item.subject, item.predicate, item.object):
@@ -76,10 +91,4 @@ def _used_prefixes(items: Iterable[ox.Quad | ox.Triple]) -> dict[str, str]:
                 iris.add(term.datatype.value)
         if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode):
             iris.add(item.graph_name.value)
-    used = {}
-    for prefix, ns in _PREFIXES.items():
-        locals_ = [i[len(ns):] for i in iris if i.startswith(ns) and i != ns]
-        # A local name with "/" would be written escaped (id:city\/paris): the full IRI reads better.
-        if locals_ and not any("/" in name for name in locals_):
-            used[prefix] = ns
-    return used
+    return used_prefixes(iris, _PREFIXES if candidates is None else candidates)

@@ -1,7 +1,7 @@
 """The project's shapes: loaded once per version of the file, and described for people.
 
 `project_shapes` and `project_ontology` are what validation applies when a user brings no shapes
-(the shapes are written against the ontology, so the two travel together). `describe` turns any
+(the shapes are written against the ontology, so the two travel together). `describe_shapes` turns any
 shapes graph into the listing `GET /shapes` shows, and `census` counts shapes and constraints.
 """
 
@@ -15,9 +15,10 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Identifier
 
-from ..config import Settings
-from ..namespace import ONTOLOGY_GRAPH, SH, SHAPES_GRAPH, bind_prefixes
-from . import sources
+from graph_service.config import Settings
+from graph_service.graph.build.validation import path_text, term_name
+from graph_service.graph.rdf import documents
+from graph_service.graph.rdf.namespace import ONTOLOGY_GRAPH, SH, SHAPES_GRAPH, bind_prefixes
 
 # Parameters of SHACL Core's constraint components, each named by its component's main parameter
 # (sh:qualifiedMinCount belongs to sh:qualifiedValueShape, sh:flags to sh:pattern, ...).
@@ -55,13 +56,13 @@ def _cached(path: Path, identifier: URIRef, missing_ok: bool) -> Graph:
             empty = Graph(identifier=identifier)
             bind_prefixes(empty)
             return empty
-        raise sources.RdfSyntaxError(str(path), "No such file or directory") from None
+        raise documents.RdfSyntaxError(str(path), "No such file or directory") from None
     version = (st.st_mtime_ns, st.st_size)
     with _lock:
         hit = _cache.get((path, identifier))
         if hit is not None and hit[0] == version:
             return hit[1]
-    graph = sources.read_graph(path, identifier)
+    graph = documents.read_graph(path, identifier)
     with _lock:
         _cache[(path, identifier)] = (version, graph)
     return graph
@@ -118,7 +119,7 @@ class Census:
         return self.node_shapes + self.property_shapes
 
 
-def describe(shapes: Graph) -> list[ShapeInfo]:
+def describe_shapes(shapes: Graph) -> list[ShapeInfo]:
     """Every named or targeted shape of `shapes`, in IRI order, with its property shapes."""
     infos = []
     for node in sorted(_top_level_shapes(shapes), key=lambda n: (isinstance(n, BNode), str(n))):
@@ -177,8 +178,6 @@ def _top_level_shapes(shapes: Graph) -> set[Identifier]:
 
 def _ordered_properties(shapes: Graph, node: Identifier) -> list[Identifier]:
     """By sh:order, then by path as people read it (lib:evidence before rdfs:label)."""
-    from .validation import path_text
-
     props = list(shapes.objects(node, SH.property))
     return sorted(props, key=lambda p: (_number(shapes.value(p, SH.order)),
                                         path_text(shapes, shapes.value(p, SH.path))))
@@ -234,8 +233,6 @@ def _number(term: Identifier | None) -> float:
 
 def value_summary(shapes: Graph, term: Identifier, depth: int = 0) -> str:
     """A constraint's value in brief: a list as ( ... ), a nested blank-node shape as [ ... ]."""
-    from .validation import term_name
-
     if not isinstance(term, BNode):
         return term_name(shapes, term)
     if (term, RDF.first, None) in shapes:

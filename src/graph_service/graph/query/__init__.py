@@ -1,0 +1,33 @@
+"""Answering SPARQL: engines behind one interface, the safety checks every query passes, and
+the sandboxed processes queries run in."""
+
+from graph_service.graph.query import safety
+from graph_service.graph.query.engine import (
+    ENGINES,
+    Answer,
+    Engine,
+    FormatMismatch,
+    QueryDataset,
+    QueryResult,
+    make_engine,
+)
+from graph_service.graph.query.examples import Example, load_examples
+from graph_service.graph.query.quad_index import QuadIndex, QuadSource
+from graph_service.graph.query.runner import QueryRunner
+from graph_service.graph.query.safety import UPDATES_REFUSED, UnsafeQuery
+from graph_service.graph.query.sandbox import (
+    IsolatedError,
+    IsolatedWorker,
+    QueryTimeout,
+    die_with_parent,
+    network_guard_problem,
+    run_isolated,
+)
+from graph_service.graph.query.store import graph_counts, open_store
+
+__all__ = [
+    "ENGINES", "UPDATES_REFUSED", "Answer", "die_with_parent", "Engine", "Example", "FormatMismatch",
+    "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
+    "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
+    "QueryRunner", "QueryTimeout", "run_isolated", "safety", "UnsafeQuery",
+]

@@ -1,0 +1,24 @@
+"""RDF terms, namespaces, the registry of formats, and reading and writing documents.
+
+The bottom layer of `graph`: it imports nothing else of the project but `config`."""
+
+from graph_service.graph.rdf import formats
+from graph_service.graph.rdf.documents import (
+    RdfSyntaxError,
+    UnsupportedFormat,
+    parse_quads,
+    quads_to_graph,
+    read_graph,
+    read_quads,
+    write_atomically,
+)
+from graph_service.graph.rdf.formats import Format, Kind
+from graph_service.graph.rdf.names import prefixed, short, turtle
+from graph_service.graph.rdf.serialize import write, write_triples
+from graph_service.graph.rdf.terms import from_rdflib, to_rdflib
+
+__all__ = [
+    "Format", "formats", "from_rdflib", "Kind", "parse_quads", "prefixed", "quads_to_graph",
+    "RdfSyntaxError", "read_graph", "read_quads", "short", "to_rdflib", "turtle", "UnsupportedFormat",
+    "write", "write_atomically", "write_triples",
+]

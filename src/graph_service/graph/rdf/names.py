@@ -1,0 +1,81 @@
+"""Terms as people read them: prefixed names, and the prefixes a document actually uses.
+
+Messages, tables, pages and serialisations all shorten IRIs the same way, here: the longest
+known namespace wins, and a local name must be one a reader can type back (letters, digits and
+`-_./`), else the IRI is shown whole in angle brackets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from graph_service.graph.rdf.namespace import PREFIXES
+
+#: The project's prefixes as plain strings, longest namespace first (the most specific wins).
+_BY_LENGTH: tuple[tuple[str, str], ...] = tuple(
+    sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda pn: -len(pn[1])))
+_NAMESPACES = Graph().namespace_manager
+for _prefix, _ns in PREFIXES.items():
+    _NAMESPACES.bind(_prefix, URIRef(str(_ns)), override=True, replace=True)
+
+
+def prefixed(iri: str, prefixes: Iterable[tuple[str, str]] = _BY_LENGTH) -> str | None:
+    """`lib:Liberation` for an IRI in a known namespace, else None. `prefixes` are
+    (prefix, namespace) pairs, tried in order."""
+    for prefix, ns in prefixes:
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if local and all(c.isalnum() or c in "-_./" for c in local):
+                return f"{prefix}:{local}"
+    return None
+
+
+def short(term: Identifier | ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    """A term as a person reads it in a table or a message: a prefixed name or `<iri>` for an IRI,
+    `_:id` for a blank node, the text of a literal."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef | ox.NamedNode):
+        iri = str(term) if isinstance(term, URIRef) else term.value
+        return prefixed(iri) or f"<{iri}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def turtle(term: Identifier) -> str:
+    """A term in Turtle notation with the project's prefixes (`"1944-08-25"^^xsd:date`), for
+    messages that must show a literal's datatype."""
+    if isinstance(term, URIRef):
+        return short(term)
+    if isinstance(term, Literal):
+        return term.n3(_NAMESPACES)
+    return term.n3()
+
+
+def used_prefixes(iris: Iterable[str], candidates: Mapping[str, str]) -> dict[str, str]:
+    """The `candidates` (prefix -> namespace) that the IRIs use, one prefix per namespace, so a
+    small document is not mostly declarations. A namespace is left out when one of its local
+    names holds a "/": writers would escape it (`id:city\\/paris`), and the full IRI reads better."""
+    iris = set(iris)
+    used: dict[str, str] = {}
+    for prefix, ns in candidates.items():
+        if not prefix or ns in used.values():
+            continue
+        locals_ = [i[len(ns):] for i in iris if i.startswith(ns) and i != ns]
+        if locals_ and not any("/" in name for name in locals_):
+            used[prefix] = ns
+    return used
+
+
+def project_prefixes() -> dict[str, str]:
+    """The project's prefixes, prefix -> namespace as strings."""
+    return {p: str(ns) for p, ns in PREFIXES.items()}
