@@ -16,7 +16,7 @@ QUERIES = Path(__file__).parent.parent / "queries"
 PHOTOS = "SELECT (COUNT(*) AS ?photos) WHERE { ?p a <https://liberation.example.org/ontology#Photograph> }"
 
 
-def run(*args: str):  # noqa: ANN201 - click's Result
+def run(*args: str):
     return CliRunner().invoke(main, ["query", *args])
 
 

@@ -37,11 +37,11 @@ def settings_for(tmp_path: Path, **overrides: object) -> Settings:
 
 
 @pytest.fixture
-def client(tmp_path: Path):  # noqa: ANN201 - a Flask test client
+def client(tmp_path: Path):
     return create_app(settings_for(tmp_path, max_request_bytes=200_000)).test_client()
 
 
-def report(resp, fmt: str = "turtle") -> Graph:  # noqa: ANN001
+def report(resp, fmt: str = "turtle") -> Graph:
     return sources.quads_to_graph(sources.parse_quads(resp.get_data(), formats.by_name(fmt), "report"))
 
 
@@ -60,7 +60,7 @@ def in_format(turtle: bytes, fmt: str) -> bytes:
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
-def test_data_in_the_body_by_content_type(client, fmt: str) -> None:  # noqa: ANN001
+def test_data_in_the_body_by_content_type(client, fmt: str) -> None:
     body = INVALID if fmt == "turtle" else in_format(INVALID, fmt)
     resp = client.post("/validate", data=body, headers={"Content-Type": formats.by_name(fmt).media_type})
     assert resp.status_code == 200
@@ -71,14 +71,14 @@ def test_data_in_the_body_by_content_type(client, fmt: str) -> None:  # noqa: AN
     assert results(graph) == 5  # the project's shapes applied
 
 
-def test_conforming_data_is_200_too(client) -> None:  # noqa: ANN001
+def test_conforming_data_is_200_too(client) -> None:
     resp = client.post("/validate", data=VALID, headers={"Content-Type": "text/turtle; charset=utf-8"})
     assert resp.status_code == 200
     assert resp.headers["X-Conforms"] == "true"
     assert (None, SH.conforms, Literal(True)) in report(resp)
 
 
-def test_form_fields_with_own_shapes_and_formats(client) -> None:  # noqa: ANN001
+def test_form_fields_with_own_shapes_and_formats(client) -> None:
     shapes = (b"@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
               b"@prefix lib: <https://liberation.example.org/ontology#> .\n"
               b"[] sh:targetClass lib:Person ; sh:property [ sh:path lib:born ; sh:minCount 1 ] .")
@@ -88,7 +88,7 @@ def test_form_fields_with_own_shapes_and_formats(client) -> None:  # noqa: ANN00
     assert results(report(resp)) == 1  # only the user's shape applied: de Gaulle has no birth
 
 
-def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:  # noqa: ANN001
+def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),
         "shapes": (io.BytesIO(in_format(SHAPES, "rdfxml")), "shapes.upload", "application/rdf+xml"),
@@ -97,7 +97,7 @@ def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> 
     assert results(report(resp)) == 5
 
 
-def test_an_empty_file_part_means_no_file(client) -> None:  # noqa: ANN001
+def test_an_empty_file_part_means_no_file(client) -> None:
     # What a browser sends when no file was chosen: the pasted text counts.
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": [(io.BytesIO(b""), ""), INVALID.decode()], "shapes": "", "inference": "none"})
@@ -105,7 +105,7 @@ def test_an_empty_file_part_means_no_file(client) -> None:  # noqa: ANN001
     assert results(report(resp)) == 5
 
 
-def test_inference_parameter(client) -> None:  # noqa: ANN001
+def test_inference_parameter(client) -> None:
     data = (b"@prefix lib: <https://liberation.example.org/ontology#> .\n"
             b"@prefix id: <https://liberation.example.org/id/> .\n"
             b"<https://liberation.example.org/id/event/x> lib:liberated id:y .")
@@ -124,7 +124,7 @@ def test_inference_parameter(client) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("accept, fmt", [
     ("application/ld+json", "jsonld"), ("application/n-triples", "ntriples"),
     ("application/rdf+xml", "rdfxml"), ("text/turtle;q=0.5, */*;q=0.1", "turtle")])
-def test_the_report_in_the_negotiated_format(client, accept: str, fmt: str) -> None:  # noqa: ANN001
+def test_the_report_in_the_negotiated_format(client, accept: str, fmt: str) -> None:
     resp = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle", "Accept": accept})
     assert resp.status_code == 200
     assert resp.mimetype == formats.by_name(fmt).media_type
@@ -132,19 +132,19 @@ def test_the_report_in_the_negotiated_format(client, accept: str, fmt: str) -> N
     assert results(report(resp, fmt)) == 5
 
 
-def test_format_parameter_wins(client) -> None:  # noqa: ANN001
+def test_format_parameter_wins(client) -> None:
     resp = client.post("/validate?format=jsonld", data=INVALID,
                        headers={"Content-Type": "text/turtle", "Accept": "text/turtle"})
     assert resp.mimetype == "application/ld+json"
 
 
-def test_nothing_acceptable_is_406(client) -> None:  # noqa: ANN001
+def test_nothing_acceptable_is_406(client) -> None:
     resp = client.post("/validate", data=INVALID,
                        headers={"Content-Type": "text/turtle", "Accept": "text/csv"})
     assert resp.status_code == 406
 
 
-def test_browsers_get_a_summary_page(client) -> None:  # noqa: ANN001
+def test_browsers_get_a_summary_page(client) -> None:
     resp = client.post("/validate", data={"data": INVALID.decode()}, headers={"Accept": BROWSER})
     assert resp.status_code == 200 and resp.mimetype == "text/html"
     assert resp.headers["X-Conforms"] == "false"
@@ -155,7 +155,7 @@ def test_browsers_get_a_summary_page(client) -> None:  # noqa: ANN001
     assert "An event happens at a place." in page
 
 
-def test_the_page_escapes_what_users_send(client) -> None:  # noqa: ANN001
+def test_the_page_escapes_what_users_send(client) -> None:
     shapes = ('@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n'
               'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxLength 1 ;'
               ' sh:message "<script>alert(1)</script>" ] .')
@@ -166,7 +166,7 @@ def test_the_page_escapes_what_users_send(client) -> None:  # noqa: ANN001
     assert "<img src=x" not in page and "&lt;img src=x" in page
 
 
-def test_the_form_page(client) -> None:  # noqa: ANN001
+def test_the_form_page(client) -> None:
     resp = client.get("/validate", headers={"Accept": BROWSER})
     assert resp.status_code == 200 and resp.mimetype == "text/html"
     page = resp.get_data(as_text=True)
@@ -179,7 +179,7 @@ def test_the_form_page(client) -> None:  # noqa: ANN001
 # --- bad input: 400, 413, 415, never 500 ---------------------------------------------------------
 
 
-def test_unparseable_data_is_400_with_the_parsers_position(client) -> None:  # noqa: ANN001
+def test_unparseable_data_is_400_with_the_parsers_position(client) -> None:
     resp = client.post("/validate", data=b"@prefix ex: <http://example.org/> .\nex:a ex:b .\n",
                        headers={"Content-Type": "text/turtle", "Accept": "application/json"})
     assert resp.status_code == 400
@@ -187,14 +187,14 @@ def test_unparseable_data_is_400_with_the_parsers_position(client) -> None:  # n
     assert message.startswith("data: Parser error") and "line 2" in message and "column" in message
 
 
-def test_unparseable_shapes_are_named(client) -> None:  # noqa: ANN001
+def test_unparseable_shapes_are_named(client) -> None:
     resp = client.post("/validate", data={"data": VALID.decode(), "shapes": "not turtle"},
                        headers={"Accept": "text/plain"})
     assert resp.status_code == 400
     assert resp.get_data(as_text=True).startswith("400 Bad Request: shapes: Parser error at line 1")
 
 
-def test_unusable_shapes_are_400(client) -> None:  # noqa: ANN001
+def test_unusable_shapes_are_400(client) -> None:
     shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
               'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount "many" ] .')
     resp = client.post("/validate", data={"data": VALID.decode(), "shapes": shapes})
@@ -202,7 +202,7 @@ def test_unusable_shapes_are_400(client) -> None:  # noqa: ANN001
     assert "sh:minCount" in resp.get_data(as_text=True)
 
 
-def test_no_data_is_400(client) -> None:  # noqa: ANN001
+def test_no_data_is_400(client) -> None:
     for resp in (client.post("/validate", data={"shapes": SHAPES.decode()}),
                  client.post("/validate", data=b"", headers={"Content-Type": "text/turtle"})):
         assert resp.status_code == 400
@@ -215,13 +215,13 @@ def test_no_data_is_400(client) -> None:  # noqa: ANN001
     ({}, VALID),
 ])
 def test_unsupported_types_are_415_naming_the_supported(
-        client, headers: dict, data: bytes) -> None:  # noqa: ANN001
+        client, headers: dict, data: bytes) -> None:
     resp = client.post("/validate", data=data, headers={**headers, "Accept": "text/plain"})
     assert resp.status_code == 415
     assert "text/turtle" in resp.get_data(as_text=True)
 
 
-def test_an_unknown_part_format_is_415(client) -> None:  # noqa: ANN001
+def test_an_unknown_part_format_is_415(client) -> None:
     resp = client.post("/validate", data={"data": VALID.decode(), "data-format": "yaml"})
     assert resp.status_code == 415 and "data-format='yaml'" in resp.get_data(as_text=True)
     resp = client.post("/validate", content_type="multipart/form-data",
@@ -230,7 +230,7 @@ def test_an_unknown_part_format_is_415(client) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("kind", ["body", "form", "multipart"])
-def test_over_the_size_limit_is_413(client, kind: str) -> None:  # noqa: ANN001
+def test_over_the_size_limit_is_413(client, kind: str) -> None:
     big = b"@prefix ex: <http://example.org/> .\n" + b"ex:a ex:b ex:c .\n" * 20_000
     if kind == "body":
         resp = client.post("/validate", data=big,

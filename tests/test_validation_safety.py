@@ -198,14 +198,14 @@ def test_cli_stops_a_runaway_validation(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 @pytest.fixture
-def client(tmp_path: Path):  # noqa: ANN201 - a Flask test client
+def client(tmp_path: Path):
     settings = Settings.from_env(shapes_path=FIXTURES / "shapes.ttl", ontology_path=FIXTURES / "ontology.ttl",
                                  data_path=FIXTURES / "valid.ttl", serve_files=(FIXTURES / "valid.ttl",),
                                  snapshot_dir=tmp_path, validation_timeout=1.0)
     return create_app(settings).test_client()
 
 
-def test_http_refuses_service_with_400(client, listener: Listener) -> None:  # noqa: ANN001
+def test_http_refuses_service_with_400(client, listener: Listener) -> None:
     resp = client.post("/validate", data={"data": DATA, "shapes": service_shapes(listener.url)},
                        headers={"Accept": "text/plain"})
     assert resp.status_code == 400
@@ -213,7 +213,7 @@ def test_http_refuses_service_with_400(client, listener: Listener) -> None:  # n
     assert listener.connections == 0
 
 
-def test_http_stops_a_runaway_validation_and_keeps_serving(client) -> None:  # noqa: ANN001
+def test_http_stops_a_runaway_validation_and_keeps_serving(client) -> None:
     resp = client.post("/validate", data={"data": BIG_DATA, "shapes": PROLOGUE + RUNAWAY},
                        headers={"Accept": "application/json"})
     assert resp.status_code == 503

@@ -21,14 +21,14 @@ FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-def client_for(tmp_path: Path, shapes: Path):  # noqa: ANN201 - a Flask test client
+def client_for(tmp_path: Path, shapes: Path):
     settings = Settings.from_env(shapes_path=shapes, ontology_path=FIXTURES / "ontology.ttl",
                                  serve_files=(FIXTURES / "valid.ttl",), snapshot_dir=tmp_path)
     return create_app(settings).test_client()
 
 
 @pytest.fixture
-def client(tmp_path: Path):  # noqa: ANN201
+def client(tmp_path: Path):
     return client_for(tmp_path, FIXTURES / "shapes.ttl")
 
 
@@ -58,7 +58,7 @@ def test_describe_lists_targets_properties_and_messages() -> None:
                                          ("application/ld+json", "jsonld"),
                                          ("application/n-triples", "ntriples"),
                                          ("application/rdf+xml", "rdfxml")])
-def test_the_shapes_graph_in_each_format(client, accept: str | None, fmt: str) -> None:  # noqa: ANN001
+def test_the_shapes_graph_in_each_format(client, accept: str | None, fmt: str) -> None:
     resp = client.get("/shapes", headers={"Accept": accept} if accept else {})
     assert resp.status_code == 200
     assert resp.mimetype == formats.by_name(fmt).media_type
@@ -68,23 +68,23 @@ def test_the_shapes_graph_in_each_format(client, accept: str | None, fmt: str) -
 
 
 @pytest.mark.parametrize("ext", ["ttl", "jsonld", "nt", "rdf", "html"])
-def test_one_url_per_format(client, ext: str) -> None:  # noqa: ANN001
+def test_one_url_per_format(client, ext: str) -> None:
     resp = client.get(f"/shapes.{ext}")
     assert resp.status_code == 200
     assert resp.mimetype == formats.by_extension(ext).media_type
 
 
-def test_unknown_extension_is_404(client) -> None:  # noqa: ANN001
+def test_unknown_extension_is_404(client) -> None:
     assert client.get("/shapes.yaml").status_code == 404
 
 
-def test_conditional_get(client) -> None:  # noqa: ANN001
+def test_conditional_get(client) -> None:
     first = client.get("/shapes")
     again = client.get("/shapes", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
 
 
-def test_the_html_listing(client) -> None:  # noqa: ANN001
+def test_the_html_listing(client) -> None:
     resp = client.get("/shapes", headers={"Accept": BROWSER})
     assert resp.status_code == 200 and resp.mimetype == "text/html"
     page = resp.get_data(as_text=True)

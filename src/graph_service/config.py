@@ -25,7 +25,7 @@ DEFAULT_BASE = "https://liberation.example.org/"
 ENV_PREFIX = "GRAPH_SERVICE_"
 
 
-def setting(default: T, help: str, *, cli: bool = True) -> T:  # noqa: A002 - click's word
+def setting(default: T, help: str, *, cli: bool = True) -> T:
     """A field of `Settings` with its help text; `cli=False`: environment only."""
     return field(default=default, metadata={"help": help, "cli": cli})
 

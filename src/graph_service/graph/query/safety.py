@@ -120,7 +120,7 @@ def _undeclared_prefix(sparql: str, message: str) -> str | None:
     "expected OPTIONAL"), so on this error path rdflib's parser, which names the prefix, is asked."""
     try:
         translateQuery(parseQuery(sparql))
-    except Exception as exc:  # noqa: BLE001 - any failure that is not the prefix leaves the message
+    except Exception as exc:
         unknown = _UNKNOWN_PREFIX.search(str(exc))
     else:
         return None

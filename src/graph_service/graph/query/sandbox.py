@@ -231,7 +231,7 @@ def _outcome(fn: Callable[..., Any], args: tuple, kwargs: dict,
     except MemoryError:
         limit = f" (limit {memory_limit // 2**20} MiB)" if memory_limit else ""
         return False, IsolatedError(f"the work ran out of memory{limit}")
-    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+    except BaseException as exc:
         return False, _portable(exc)
 
 
@@ -265,7 +265,7 @@ def _portable(exc: BaseException) -> BaseException:
     exc.__context__ = exc.__cause__ = None
     try:
         pickle.loads(pickle.dumps(exc))
-    except Exception:  # noqa: BLE001 - any pickling failure
+    except Exception:
         return IsolatedError(f"{type(exc).__name__}: {exc}")
     return exc
 
