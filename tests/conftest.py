@@ -1,5 +1,11 @@
-"""Shared fixtures: the REAL server (`graph-service serve`, gunicorn and all) on a free loopback port.
+"""Shared fixtures.
 
+In process, through Flask's test client (the HTTP surface without a network):
+- `project_app` / `project_client`: the project's built graph, one app for the whole session;
+- `sparql_app`: the SPARQL tests' dataset, as an `inprocess.InProcess` (requests-style calls).
+
+The REAL server (`graph-service serve`, gunicorn and all) on a free loopback port, for the
+end-to-end tests that need one (concurrency, real clients, gunicorn's own handling of requests):
 - `live_server`: the project's graph, started once per test session.
 - `serve_files(*paths, options=(...))`: a server for the given RDF files (and `serve` options such
   as `--query-timeout 1.5`), started once per distinct call per session.
@@ -14,7 +20,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from inprocess import InProcess
 
+from graph_service.config import Settings
+from graph_service.graph import Inference, infer, load_sources
+from graph_service.web import create_app
 from graph_service.web.server import BackgroundServer
 
 TESTS = Path(__file__).resolve().parent
@@ -47,3 +59,30 @@ def live_server(serve_files: Callable[..., BackgroundServer]) -> BackgroundServe
 def sparql_server(serve_files: Callable[..., BackgroundServer]) -> BackgroundServer:
     """The SPARQL tests' dataset on the default (oxigraph) engine."""
     return serve_files(SPARQL_DATASET)
+
+
+@pytest.fixture(scope="session")
+def project_app() -> Flask:
+    """The app on the project's graph, built once (and reused by hash, as `serve` does)."""
+    return create_app(Settings.from_env())
+
+
+@pytest.fixture(scope="session")
+def project_client(project_app: Flask) -> FlaskClient:
+    return project_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def project_inference() -> Inference:
+    """One OWL 2 RL run over the project's ontology and facts, shared by the tests that read it
+    (owlrl takes seconds)."""
+    sources = load_sources(Settings.from_env())
+    return infer(sources.ontology, sources.facts)
+
+
+@pytest.fixture(scope="session")
+def sparql_app(tmp_path_factory: pytest.TempPathFactory) -> InProcess:
+    """The SPARQL tests' dataset in an app of this process."""
+    settings = Settings.from_env(serve_files=(SPARQL_DATASET,),
+                                 snapshot_dir=tmp_path_factory.mktemp("sparql-build"))
+    return InProcess(create_app(settings))

@@ -350,9 +350,10 @@ def test_progress_is_quiet_in_ci_and_when_redirected(monkeypatch):
 # --------------------------------------------------------------------------------------------
 
 
-def test_the_project_sources_build(tmp_path):
-    """What `graph-service build` does on a fresh clone (into a temporary directory here)."""
-    settings = Settings().with_(snapshot_dir=tmp_path)
+def test_the_project_sources_build(project_app):
+    """What `graph-service build` gives on a fresh clone (the session's app built the snapshot, or
+    found it current, as `serve` does)."""
+    settings = Settings.from_env()
     result = build_snapshot(settings, progress=Progress.quiet())
     graphs = result.record["graphs"]
     assert list(graphs) == ["ontology", "facts", "inferred", "shapes", "void"]

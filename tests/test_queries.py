@@ -1,9 +1,10 @@
 """The historians' example queries (`queries/*.rq`) give the answers the article gives.
 
-Each query runs on the serving engine (pyoxigraph) over the project's built graph, and its rows
-(plain values: labels and other literals as their lexical form, integers and booleans as Python
-values, IRIs as strings, unbound as None) must be exactly the rows below, in the query's order.
-`test_engines.py` checks that rdflib's engine gives the same answers.
+Each query runs on the serving engine (pyoxigraph), on the reference engine (rdflib) and through
+the endpoint over HTTP, over the project's built graph, and its rows (plain values: labels and
+other literals as their lexical form, integers and booleans as Python values, IRIs as strings,
+unbound as None) must be exactly the rows below, in the query's order. `test_engines.py` also
+compares the two engines' answers term for term.
 
 The expected rows were written from the article (`article.txt`, vendored from the source): the
 quotes and captions are taken from its text (captions by line, sentences by their opening words),
@@ -18,13 +19,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from flask.testing import FlaskClient
+from rdflib import BNode, Literal, URIRef
 from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.term import Identifier
 
 from graph_service.config import Settings
 from graph_service.graph import load_store
-from graph_service.graph.query.engine import Engine, make_engine
+from graph_service.graph.query.engine import Engine, QueryResult, make_engine
 from graph_service.graph.query.examples import Example, load_examples
 from graph_service.graph.rdf.namespace import ID, LIB
 
@@ -37,12 +39,39 @@ Row = tuple[object, ...]
 _NATIVE = {URIRef("http://www.w3.org/2001/XMLSchema#integer"), URIRef("http://www.w3.org/2001/XMLSchema#boolean")}
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return make_engine("oxigraph", load_store(SETTINGS))
+class OverHttp:
+    """The endpoint as a client sees it: the query POSTed to /sparql, the rows read back from
+    SPARQL JSON."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def query(self, sparql: str) -> QueryResult:
+        resp = self.client.post("/sparql", data=sparql.encode(), headers={
+            "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        doc = resp.get_json()
+        rows = [{v: _term(b) for v, b in binding.items()} for binding in doc["results"]["bindings"]]
+        return QueryResult("select", variables=doc["head"]["vars"], rows=rows)
 
 
-def answer(engine: Engine, name: str) -> list[Row]:
+def _term(binding: dict[str, str]) -> Identifier:
+    if binding["type"] == "uri":
+        return URIRef(binding["value"])
+    if binding["type"] == "bnode":
+        return BNode(binding["value"])
+    return Literal(binding["value"], lang=binding.get("xml:lang"), datatype=binding.get("datatype"))
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib", "http"])
+def engine(request: pytest.FixtureRequest) -> Engine | OverHttp:
+    """Each query is asked of both engines and of the endpoint over HTTP."""
+    if request.param == "http":
+        return OverHttp(request.getfixturevalue("project_client"))
+    return make_engine(request.param, load_store(SETTINGS))
+
+
+def answer(engine: Engine | OverHttp, name: str) -> list[Row]:
     """The rows of `queries/<name>.rq`, in the query's order, as tuples of plain values."""
     result = engine.query((SETTINGS.queries_dir / f"{name}.rq").read_text(encoding="utf-8"))
     return [tuple(plain(row.get(v)) for v in result.variables) for row in result.rows]
@@ -722,7 +751,7 @@ def test_every_query_has_an_expected_answer():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_query_gives_the_articles_answer(engine: Engine, name: str):
+def test_query_gives_the_articles_answer(engine: Engine | OverHttp, name: str):
     assert answer(engine, name) == EXPECTED[name]
 
 
@@ -734,6 +763,6 @@ def test_expected_quotes_and_captions_are_the_articles_words():
         assert quote in ARTICLE, quote
 
 
-def test_every_sentence_of_the_warsaw_section_is_behind_a_fact_about_warsaw(engine: Engine):
+def test_every_sentence_of_the_warsaw_section_is_behind_a_fact_about_warsaw(engine: Engine | OverHttp):
     quotes = {row[1] for row in answer(engine, "09-every-fact-about-warsaw-with-its-quote")}
     assert quotes == {text(key) for key in WARSAW_SECTION}

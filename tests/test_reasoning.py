@@ -298,12 +298,9 @@ def test_reason_returns_the_inferred_graph():
 
 
 @pytest.fixture(scope="module")
-def project():
-    settings = Settings()
-    loaded = load_sources(settings)
-    ontology, facts = loaded.ontology, loaded.facts
-    closure = compute_closure(ontology, facts)
-    inferred, _ = select_inferred(closure)
+def project(project_inference):
+    closure, inferred = project_inference.closure, project_inference.inferred
+    ontology = load_sources(Settings()).ontology
     return ontology, closure, inferred, closure.asserted | set(inferred)
 
 

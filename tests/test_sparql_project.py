@@ -1,4 +1,5 @@
-"""The project's own graph through the real endpoint, as `make serve` serves it."""
+"""The project's own graph through the endpoint, as `make serve` serves it (the example queries' answers
+over HTTP are checked in test_queries.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
-from graph_service.config import PROJECT_ROOT, Settings
+from graph_service.config import Settings
 from graph_service.graph import graph_counts, load_store
 from graph_service.graph.query.examples import load_examples
 from graph_service.graph.rdf.namespace import SD
 
 SETTINGS = Settings.from_env()
-EXAMPLES = load_examples(SETTINGS.queries_dir, PROJECT_ROOT / "bench" / "queries")
 MISSING = [str(p) for p in (SETTINGS.ontology_path, SETTINGS.data_path, SETTINGS.shapes_path)
            if not Path(p).exists()]
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"project sources not written yet: {MISSING}")
@@ -32,19 +32,7 @@ def test_service_description_lists_the_project_graphs(live_server):
     assert any(name.endswith("graph/facts") for name in counts)
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
-def test_every_example_query_answers_through_http(live_server, example):
-    resp = requests.post(live_server.sparql, data=example.text.encode(), timeout=60, headers={
-        "Content-Type": "application/sparql-query",
-        "Accept": "application/sparql-results+json, text/turtle;q=0.9"})
-    assert resp.status_code == 200, resp.text
-    if resp.headers["Content-Type"].startswith("text/turtle"):
-        Graph().parse(data=resp.text, format="turtle")
-    else:
-        assert "head" in resp.json()
-
-
-def test_the_editor_offers_the_example_queries(live_server):
-    page = requests.get(live_server.sparql, headers={"Accept": "text/html"}, timeout=30).text
+def test_the_editor_offers_the_example_queries(project_client):
+    page = project_client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
     for example in load_examples(SETTINGS.queries_dir):
         assert f'data-name="{example.name}"' in page

@@ -1,4 +1,5 @@
-"""The SPARQL 1.1 Protocol at /sparql, through a real server and real clients.
+"""The SPARQL 1.1 Protocol at /sparql: requests to the app in this process, and real clients
+(SPARQLWrapper, rdflib's SPARQLStore) against the real server.
 
 Expected answers are not written down here: each query is also run by rdflib directly over the
 test dataset file, and the endpoint's answer, read back by rdflib's own parsers for each format,
@@ -13,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import requests
+from inprocess import InProcess, Reply
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, VOID
@@ -21,7 +22,9 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
+from graph_service.config import Settings
 from graph_service.graph.rdf.namespace import LIB, SD, sparql_prologue
+from graph_service.web import create_app
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 PROLOGUE = sparql_prologue()
@@ -49,8 +52,9 @@ def reference() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def small_limit(serve_files):
-    return serve_files(SPARQL_DATASET, options=("--result-limit", "3"))
+def small_limit(tmp_path_factory) -> InProcess:
+    return InProcess(create_app(Settings.from_env(serve_files=(SPARQL_DATASET,), result_limit=3,
+                                                  snapshot_dir=tmp_path_factory.mktemp("build"))))
 
 
 def rows_of(result: Result, plain: bool = False) -> Counter:
@@ -70,14 +74,14 @@ def _plain(term):
     return f"_:{term}" if isinstance(term, BNode) and not str(term).startswith("_:") else str(term)
 
 
-def ask(server, query: str, accept: str | None = None, method: str = "GET", **params) -> requests.Response:
+def ask(server: InProcess, query: str, accept: str | None = None, method: str = "GET", **params) -> Reply:
     headers = {"Accept": accept} if accept else {}
     if method == "GET":
-        return requests.get(server.sparql, params={"query": query, **params}, headers=headers, timeout=30)
+        return server.get(server.sparql, params={"query": query, **params}, headers=headers)
     if method == "POST-form":
-        return requests.post(server.sparql, data={"query": query, **params}, headers=headers, timeout=30)
-    return requests.post(server.sparql, params=params, data=query.encode(), timeout=30,
-                         headers={**headers, "Content-Type": "application/sparql-query"})
+        return server.post(server.sparql, data={"query": query, **params}, headers=headers)
+    return server.post(server.sparql, params=params, data=query.encode(),
+                       headers={**headers, "Content-Type": "application/sparql-query"})
 
 
 # --- every format for every query form ----------------------------------------------------------
@@ -85,10 +89,10 @@ def ask(server, query: str, accept: str | None = None, method: str = "GET", **pa
 @pytest.mark.parametrize("form", ["select", "ask"])
 @pytest.mark.parametrize("fmt", list(RESULT_TYPES))
 @pytest.mark.parametrize("how", ["accept", "format"])
-def test_select_and_ask_in_every_results_format(sparql_server, reference, form, fmt, how):
+def test_select_and_ask_in_every_results_format(sparql_app, reference, form, fmt, how):
     query = QUERIES[form]
-    resp = ask(sparql_server, query, accept=RESULT_TYPES[fmt]) if how == "accept" else \
-        ask(sparql_server, query, accept="application/sparql-results+xml", format=fmt)
+    resp = ask(sparql_app, query, accept=RESULT_TYPES[fmt]) if how == "accept" else \
+        ask(sparql_app, query, accept="application/sparql-results+xml", format=fmt)
     assert resp.status_code == 200, resp.text
     assert resp.headers["Content-Type"].split(";")[0] == RESULT_TYPES[fmt]
     expected = reference.query(query)
@@ -106,10 +110,10 @@ def test_select_and_ask_in_every_results_format(sparql_server, reference, form, 
 @pytest.mark.parametrize("form", ["construct", "describe"])
 @pytest.mark.parametrize("fmt", list(GRAPH_TYPES))
 @pytest.mark.parametrize("how", ["accept", "format"])
-def test_construct_and_describe_in_every_rdf_format(sparql_server, reference, form, fmt, how):
+def test_construct_and_describe_in_every_rdf_format(sparql_app, reference, form, fmt, how):
     query = QUERIES[form]
-    resp = ask(sparql_server, query, accept=GRAPH_TYPES[fmt]) if how == "accept" else \
-        ask(sparql_server, query, accept="text/turtle", format=fmt)
+    resp = ask(sparql_app, query, accept=GRAPH_TYPES[fmt]) if how == "accept" else \
+        ask(sparql_app, query, accept="text/turtle", format=fmt)
     assert resp.status_code == 200, resp.text
     assert resp.headers["Content-Type"].split(";")[0] == GRAPH_TYPES[fmt]
     got = Graph().parse(data=resp.content, format=RDFLIB_PARSER[fmt])
@@ -125,53 +129,53 @@ def test_construct_and_describe_in_every_rdf_format(sparql_server, reference, fo
 
 
 @pytest.mark.parametrize("method", ["GET", "POST-form", "POST-direct"])
-def test_the_three_ways_of_sending_a_query(sparql_server, reference, method):
-    resp = ask(sparql_server, QUERIES["select"], accept="application/sparql-results+json", method=method)
+def test_the_three_ways_of_sending_a_query(sparql_app, reference, method):
+    resp = ask(sparql_app, QUERIES["select"], accept="application/sparql-results+json", method=method)
     assert resp.status_code == 200, resp.text
     got = Result.parse(io.BytesIO(resp.content), format="json")
     assert rows_of(got) == rows_of(reference.query(QUERIES["select"]))
 
 
-def test_awkward_literals_survive_every_results_format(sparql_server, reference):
+def test_awkward_literals_survive_every_results_format(sparql_app, reference):
     query = PROLOGUE + "SELECT ?text WHERE { ?q lib:text ?text }"
     expected = {str(r.text) for r in reference.query(query)}
     for fmt in RESULT_TYPES:
-        resp = ask(sparql_server, query, format=fmt)
+        resp = ask(sparql_app, query, format=fmt)
         got = Result.parse(io.BytesIO(resp.content), format=fmt)
         assert {str(v) for row in got.bindings for v in row.values()} == expected, fmt
 
 
-def test_union_default_graph_counts_a_triple_in_two_graphs_once(sparql_server, reference):
+def test_union_default_graph_counts_a_triple_in_two_graphs_once(sparql_app, reference):
     query = PROLOGUE + "SELECT ?type WHERE { city:paris a ?type }".replace(
         "city:paris", "<https://liberation.example.org/id/city/paris>")
-    got = Result.parse(io.BytesIO(ask(sparql_server, query, format="json").content), format="json")
+    got = Result.parse(io.BytesIO(ask(sparql_app, query, format="json").content), format="json")
     assert rows_of(got) == rows_of(reference.query(query))
     assert all(n == 1 for n in rows_of(got).values())
 
 
 # --- protocol datasets --------------------------------------------------------------------------
 
-def test_default_graph_uri_selects_graphs_of_the_store(sparql_server):
+def test_default_graph_uri_selects_graphs_of_the_store(sparql_app):
     inferred = "https://liberation.example.org/graph/inferred"
     query = PROLOGUE + "SELECT DISTINCT ?type WHERE { ?s a ?type }"
-    everything = ask(sparql_server, query, format="json").json()["results"]["bindings"]
-    only = ask(sparql_server, query, format="json", **{"default-graph-uri": inferred}).json()
+    everything = ask(sparql_app, query, format="json").json()["results"]["bindings"]
+    only = ask(sparql_app, query, format="json", **{"default-graph-uri": inferred}).json()
     types = {b["type"]["value"] for b in only["results"]["bindings"]}
     assert types == {str(LIB.Place), str(LIB.Event), str(LIB.City)}
     assert len(everything) > len(types)
 
 
-def test_named_graph_uri_limits_graph_patterns(sparql_server):
+def test_named_graph_uri_limits_graph_patterns(sparql_app):
     facts = "https://liberation.example.org/graph/facts"
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-    resp = ask(sparql_server, query, format="json", **{"named-graph-uri": facts})
+    resp = ask(sparql_app, query, format="json", **{"named-graph-uri": facts})
     assert [b["g"]["value"] for b in resp.json()["results"]["bindings"]] == [facts]
 
 
-def test_from_names_a_graph_of_the_store(sparql_server):
+def test_from_names_a_graph_of_the_store(sparql_app):
     query = PROLOGUE + ("SELECT ?label FROM <https://liberation.example.org/graph/inferred> "
                         "WHERE { ?s rdfs:label ?label }")
-    assert ask(sparql_server, query, format="json").json()["results"]["bindings"] == []
+    assert ask(sparql_app, query, format="json").json()["results"]["bindings"] == []
 
 
 # --- negotiation --------------------------------------------------------------------------------
@@ -185,8 +189,8 @@ def test_from_names_a_graph_of_the_store(sparql_server):
     ("image/png, */*;q=0.1", "application/sparql-results+json"),
     (None, "application/sparql-results+json"),
 ])
-def test_accept_header_for_select(sparql_server, accept, expected):
-    resp = ask(sparql_server, QUERIES["select"], accept=accept)
+def test_accept_header_for_select(sparql_app, accept, expected):
+    resp = ask(sparql_app, QUERIES["select"], accept=accept)
     assert resp.status_code == 200
     assert resp.headers["Content-Type"].split(";")[0] == expected
     assert "Accept" in resp.headers.get("Vary", "")
@@ -198,14 +202,14 @@ def test_accept_header_for_select(sparql_server, accept, expected):
     ("application/json", "application/ld+json"),
     ("application/xml", "application/rdf+xml"),
 ])
-def test_accept_header_for_construct(sparql_server, accept, expected):
-    resp = ask(sparql_server, QUERIES["construct"], accept=accept)
+def test_accept_header_for_construct(sparql_app, accept, expected):
+    resp = ask(sparql_app, QUERIES["construct"], accept=accept)
     assert resp.status_code == 200
     assert resp.headers["Content-Type"].split(";")[0] == expected
 
 
-def test_format_parameter_wins_over_accept(sparql_server):
-    resp = ask(sparql_server, QUERIES["select"], accept="application/sparql-results+xml", format="csv")
+def test_format_parameter_wins_over_accept(sparql_app):
+    resp = ask(sparql_app, QUERIES["select"], accept="application/sparql-results+xml", format="csv")
     assert resp.headers["Content-Type"].startswith("text/csv")
 
 
@@ -216,15 +220,15 @@ def test_format_parameter_wins_over_accept(sparql_server):
     ("select", None, {"format": "no-such-format"}),
     ("ask", "text/turtle", {}),
 ])
-def test_not_acceptable(sparql_server, query, accept, params):
-    resp = ask(sparql_server, QUERIES[query], accept=accept, **params)
+def test_not_acceptable(sparql_app, query, accept, params):
+    resp = ask(sparql_app, QUERIES[query], accept=accept, **params)
     assert resp.status_code == 406
     assert "Traceback" not in resp.text
 
 
-def test_a_browser_gets_a_table_with_values_escaped(sparql_server):
+def test_a_browser_gets_a_table_with_values_escaped(sparql_app):
     query = PROLOGUE + "SELECT ?q ?text ?also WHERE { ?q lib:text ?text OPTIONAL { ?q rdfs:seeAlso ?also } }"
-    resp = ask(sparql_server, query, accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    resp = ask(sparql_app, query, accept="text/html,application/xhtml+xml,*/*;q=0.8")
     assert resp.status_code == 200
     assert resp.headers["Content-Type"].startswith("text/html")
     page = resp.text
@@ -234,18 +238,18 @@ def test_a_browser_gets_a_table_with_values_escaped(sparql_server):
     assert "/id/quote/q1" in page  # resource IRIs link to their pages on this server
 
 
-def test_a_browser_gets_construct_results_as_a_table(sparql_server):
-    resp = ask(sparql_server, QUERIES["construct"], accept="text/html")
+def test_a_browser_gets_construct_results_as_a_table(sparql_app):
+    resp = ask(sparql_app, QUERIES["construct"], accept="text/html")
     assert resp.status_code == 200 and "<table" in resp.text and "subject" in resp.text
 
 
 # --- service description ------------------------------------------------------------------------
 
-def test_service_description(sparql_server, reference):
-    resp = requests.get(sparql_server.sparql, headers={"Accept": "text/turtle"}, timeout=30)
+def test_service_description(sparql_app, reference):
+    resp = sparql_app.get(sparql_app.sparql, headers={"Accept": "text/turtle"}, timeout=30)
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/turtle")
     g = Graph().parse(data=resp.text, format="turtle")
-    service = URIRef(sparql_server.sparql)
+    service = URIRef(sparql_app.sparql)
     assert (service, RDF.type, SD.Service) in g
     assert (service, SD.endpoint, service) in g
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
@@ -264,14 +268,14 @@ def test_service_description(sparql_server, reference):
 
 
 @pytest.mark.parametrize("fmt", ["jsonld", "rdfxml", "ntriples"])
-def test_service_description_in_other_formats(sparql_server, fmt):
-    resp = requests.get(sparql_server.sparql, headers={"Accept": GRAPH_TYPES[fmt]}, timeout=30)
+def test_service_description_in_other_formats(sparql_app, fmt):
+    resp = sparql_app.get(sparql_app.sparql, headers={"Accept": GRAPH_TYPES[fmt]}, timeout=30)
     g = Graph().parse(data=resp.content, format=RDFLIB_PARSER[fmt])
-    assert (URIRef(sparql_server.sparql), RDF.type, SD.Service) in g
+    assert (URIRef(sparql_app.sparql), RDF.type, SD.Service) in g
 
 
-def test_a_browser_gets_the_query_editor(sparql_server):
-    resp = requests.get(sparql_server.sparql, headers={"Accept": "text/html"}, timeout=30)
+def test_a_browser_gets_the_query_editor(sparql_app):
+    resp = sparql_app.get(sparql_app.sparql, headers={"Accept": "text/html"}, timeout=30)
     assert resp.status_code == 200
     page = resp.text
     assert "yasgui/yasgui.min.js" in page and 'id="yasgui"' in page
@@ -280,95 +284,95 @@ def test_a_browser_gets_the_query_editor(sparql_server):
     assert "https://liberation.example.org/graph/facts" in page
 
 
-def test_the_editor_assets_are_served_locally(sparql_server):
+def test_the_editor_assets_are_served_locally(sparql_app):
     for path in ("static/yasgui/yasgui.min.js", "static/yasgui/yasgui.min.css"):
-        resp = requests.get(sparql_server.url + path, timeout=30)
+        resp = sparql_app.get(sparql_app.url + path, timeout=30)
         assert resp.status_code == 200 and len(resp.content) > 10_000, path
 
 
 # --- errors -------------------------------------------------------------------------------------
 
-def test_malformed_query_is_400_with_position(sparql_server):
-    resp = ask(sparql_server, "SELECT * WHERE {\n  ?s ?p\n}")
+def test_malformed_query_is_400_with_position(sparql_app):
+    resp = ask(sparql_app, "SELECT * WHERE {\n  ?s ?p\n}")
     assert resp.status_code == 400
     assert "malformed query" in resp.text and "error at 3:" in resp.text
     assert "Traceback" not in resp.text
 
 
-def test_an_undeclared_prefix_is_400_naming_it(sparql_server):
-    resp = ask(sparql_server, "SELECT * WHERE { ?s ex:p ?o }")
+def test_an_undeclared_prefix_is_400_naming_it(sparql_app):
+    resp = ask(sparql_app, "SELECT * WHERE { ?s ex:p ?o }")
     assert resp.status_code == 400
     assert "the prefix ex: is not declared" in resp.text
 
 
 @pytest.mark.parametrize("param, value", [("default-graph-uri", " "), ("named-graph-uri", "nope")])
-def test_a_dataset_parameter_that_is_no_iri_is_400(sparql_server, param, value):
-    resp = ask(sparql_server, "ASK { ?s ?p ?o }", format="json", **{param: value})
+def test_a_dataset_parameter_that_is_no_iri_is_400(sparql_app, param, value):
+    resp = ask(sparql_app, "ASK { ?s ?p ?o }", format="json", **{param: value})
     assert resp.status_code == 400
     assert repr(value) in resp.text and "not an absolute IRI" in resp.text
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
-def test_wrong_method_is_405(sparql_server, method):
-    resp = requests.request(method, sparql_server.sparql, data="ASK {}", timeout=30)
+def test_wrong_method_is_405(sparql_app, method):
+    resp = sparql_app.request(method, sparql_app.sparql, data="ASK {}")
     assert resp.status_code == 405
     assert set(resp.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
 
 
-def test_oversized_body_is_413(sparql_server):
+def test_oversized_body_is_413(sparql_app):
     body = "ASK {} #" + "x" * 2_100_000
-    resp = requests.post(sparql_server.sparql, data=body.encode(), timeout=60,
+    resp = sparql_app.post(sparql_app.sparql, data=body.encode(), timeout=60,
                          headers={"Content-Type": "application/sparql-query"})
     assert resp.status_code == 413
 
 
-def test_overlong_query_is_413(sparql_server):
-    resp = requests.post(sparql_server.sparql, data={"query": "ASK {} #" + "x" * 200_000}, timeout=60)
+def test_overlong_query_is_413(sparql_app):
+    resp = sparql_app.post(sparql_app.sparql, data={"query": "ASK {} #" + "x" * 200_000}, timeout=60)
     assert resp.status_code == 413 and "limit" in resp.text
 
 
 @pytest.mark.parametrize(("content_type", "status"), [
     ("text/plain", 415), (None, 415), ("application/sparql-query; charset=UTF-16", 415),
 ])
-def test_unsupported_request_bodies(sparql_server, content_type, status):
+def test_unsupported_request_bodies(sparql_app, content_type, status):
     headers = {"Content-Type": content_type} if content_type else {}
-    resp = requests.post(sparql_server.sparql, data=b"ASK {}", headers=headers, timeout=30)
+    resp = sparql_app.post(sparql_app.sparql, data=b"ASK {}", headers=headers, timeout=30)
     assert resp.status_code == status
 
 
-def test_head_is_get_without_a_body(sparql_server):
-    resp = requests.head(sparql_server.sparql, params={"query": "ASK {}"}, timeout=30)
+def test_head_is_get_without_a_body(sparql_app):
+    resp = sparql_app.head(sparql_app.sparql, params={"query": "ASK {}"}, timeout=30)
     assert resp.status_code == 200 and resp.content == b""
     assert resp.headers["Content-Type"].startswith("application/sparql-results+json")
 
 
-def test_two_queries_are_400(sparql_server):
-    resp = requests.get(sparql_server.sparql, params=[("query", "ASK {}"), ("query", "ASK {}")], timeout=30)
+def test_two_queries_are_400(sparql_app):
+    resp = sparql_app.get(sparql_app.sparql, params=[("query", "ASK {}"), ("query", "ASK {}")], timeout=30)
     assert resp.status_code == 400
 
 
 @pytest.mark.parametrize("how", ["update-param", "update-form", "update-body", "query-param"])
-def test_updates_are_refused_and_change_nothing(sparql_server, how):
+def test_updates_are_refused_and_change_nothing(sparql_app, how):
     count = PROLOGUE + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    before = ask(sparql_server, count, format="json").json()["results"]["bindings"][0]["n"]["value"]
+    before = ask(sparql_app, count, format="json").json()["results"]["bindings"][0]["n"]["value"]
     update = "DROP ALL ; INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
     if how == "update-param":
-        resp = requests.get(sparql_server.sparql, params={"update": update}, timeout=30)
+        resp = sparql_app.get(sparql_app.sparql, params={"update": update}, timeout=30)
     elif how == "update-form":
-        resp = requests.post(sparql_server.sparql, data={"update": update}, timeout=30)
+        resp = sparql_app.post(sparql_app.sparql, data={"update": update}, timeout=30)
     elif how == "update-body":
-        resp = requests.post(sparql_server.sparql, data=update.encode(), timeout=30,
+        resp = sparql_app.post(sparql_app.sparql, data=update.encode(), timeout=30,
                              headers={"Content-Type": "application/sparql-update"})
     else:
-        resp = ask(sparql_server, update)
+        resp = ask(sparql_app, update)
     assert 400 <= resp.status_code < 500
     assert "updates are not offered" in resp.text
-    after = ask(sparql_server, count, format="json").json()["results"]["bindings"][0]["n"]["value"]
+    after = ask(sparql_app, count, format="json").json()["results"]["bindings"][0]["n"]["value"]
     assert after == before
 
 
-def test_errors_are_json_for_json_clients(sparql_server):
-    resp = ask(sparql_server, "SELECT * WHERE {", accept="application/json")
+def test_errors_are_json_for_json_clients(sparql_app):
+    resp = ask(sparql_app, "SELECT * WHERE {", accept="application/json")
     assert resp.status_code == 400
     assert "malformed query" in resp.json()["message"]
 
@@ -385,14 +389,14 @@ def test_result_limit_says_when_it_cut(small_limit):
     assert "X-Result-Truncated" not in resp.headers
 
 
-def test_cors_for_any_origin_without_credentials(sparql_server):
-    resp = ask(sparql_server, "ASK {}", **{})
-    resp = requests.get(sparql_server.sparql, params={"query": "ASK {}"},
+def test_cors_for_any_origin_without_credentials(sparql_app):
+    resp = ask(sparql_app, "ASK {}", **{})
+    resp = sparql_app.get(sparql_app.sparql, params={"query": "ASK {}"},
                         headers={"Origin": "https://historian.example"}, timeout=30)
     assert resp.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in resp.headers
     assert "X-Result-Truncated" in resp.headers["Access-Control-Expose-Headers"]
-    pre = requests.options(sparql_server.sparql, timeout=30, headers={
+    pre = sparql_app.options(sparql_app.sparql, timeout=30, headers={
         "Origin": "https://historian.example", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type"})
     assert pre.status_code == 200
@@ -481,12 +485,12 @@ def test_rdflib_sparqlstore_post(sparql_server, reference):
     assert rows_of(got) == rows_of(reference.query(QUERIES["select"]))
 
 
-def test_no_stack_trace_reaches_a_client(sparql_server):
+def test_no_stack_trace_reaches_a_client(sparql_app):
     bad = ["SELECT * WHERE { ?s ?p ?o } GROUP BY", "SELECT (1/0 AS ?x) (?x AS ?x) {}",
            "\x00\x01", "PREFIX : <" + "x" * 1000, "DESCRIBE"]
     for query in bad:
         for accept in ("text/html", "application/json", "*/*"):
-            resp = ask(sparql_server, query, accept=accept)
+            resp = ask(sparql_app, query, accept=accept)
             assert resp.status_code < 500 or resp.status_code == 503, (query, resp.status_code)
             assert "Traceback" not in resp.text and 'File "' not in resp.text
             if accept == "application/json" and resp.status_code >= 400:

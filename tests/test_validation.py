@@ -32,13 +32,6 @@ def turtle(text: str) -> Graph:
     return sources.quads_to_graph(sources.parse_quads((prologue + text).encode(), formats.by_name("turtle")))
 
 
-@pytest.fixture
-def project(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fixture shapes and ontology stand in for the project's."""
-    monkeypatch.setenv("GRAPH_SERVICE_SHAPES_PATH", str(FIXTURES / "shapes.ttl"))
-    monkeypatch.setenv("GRAPH_SERVICE_ONTOLOGY_PATH", str(FIXTURES / "ontology.ttl"))
-
-
 def test_conforming_data() -> None:
     outcome = validate(graph("valid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl"))
     assert outcome.conforms is True
