@@ -3,13 +3,26 @@ nothing behind."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import platform
 import socket
 import threading
 
 import pytest
+from click.testing import CliRunner
 
-from graph_service.graph.query.sandbox import IsolatedError, IsolatedWorker, QueryTimeout, run_isolated
+from graph_service.cli import main
+from graph_service.cli import serve as serve_command
+from graph_service.graph.query import network_guard
+from graph_service.graph.query.sandbox import (
+    IsolatedError,
+    IsolatedWorker,
+    QueryTimeout,
+    network_guard_problem,
+    run_isolated,
+)
 
 LOADED = {"store": list(range(1000))}  # stands for a store loaded before the fork
 
@@ -150,3 +163,81 @@ def _children() -> list[int]:
             except (FileNotFoundError, IndexError):
                 pass
     return out
+
+
+# --- the network guard ----------------------------------------------------------------------------
+
+def _socket_families() -> dict[str, str]:
+    """What each kind of socket gives under the guard: "open" or the error's name."""
+    found = {}
+    for name in ("AF_INET", "AF_INET6", "AF_PACKET", "AF_NETLINK", "AF_UNIX"):
+        family = getattr(socket, name, None)
+        if family is None:
+            continue
+        try:
+            socket.socket(family, socket.SOCK_DGRAM).close()
+            found[name] = "open"
+        except OSError as exc:
+            found[name] = type(exc).__name__
+    return found
+
+
+def _io_uring_setup() -> int:
+    """errno of io_uring_setup(2) (number 425 on x86-64 and AArch64): an io_uring can create
+    sockets without a system call the filter sees."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    params = ctypes.create_string_buffer(120)
+    libc.syscall(425, 4, params)
+    return ctypes.get_errno()
+
+
+def _x32_socket() -> str:
+    """socket(2) through the x32 ABI (syscall number with bit 30 set), which the filter was not
+    built for: the kernel must kill the process rather than let it past."""
+    ctypes.CDLL(None, use_errno=True).syscall(0x40000000 | 41, socket.AF_INET, socket.SOCK_STREAM, 0)
+    return "survived"
+
+
+def test_the_guard_allows_unix_sockets_only():
+    assert run_isolated(_socket_families, timeout=10) == {
+        name: ("open" if name == "AF_UNIX" else "PermissionError") for name in _socket_families()}
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "aarch64"),
+                    reason="the system call number is that of x86-64 and AArch64")
+def test_the_guard_refuses_io_uring():
+    assert run_isolated(_io_uring_setup, timeout=10) == errno.EACCES
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the x32 ABI exists on x86-64 only")
+def test_the_guard_kills_a_process_calling_through_another_abi():
+    with pytest.raises(IsolatedError, match="SIGSYS"):
+        run_isolated(_x32_socket, timeout=10)
+
+
+def test_without_the_guard_nothing_runs(monkeypatch, tmp_path):
+    """Fail closed: when the filter cannot be installed, the work is not run at all."""
+    monkeypatch.setattr(network_guard, "seccomp", None)
+    marker = tmp_path / "ran"
+    with pytest.raises(IsolatedError, match="not run: libseccomp"):
+        run_isolated(marker.touch, timeout=10)
+    worker = IsolatedWorker(lambda: marker.touch())
+    try:
+        with pytest.raises(IsolatedError, match="not run"):
+            worker.call(timeout=10)
+    finally:
+        worker.close()
+    assert not marker.exists()
+    assert "libseccomp" in (network_guard_problem() or "")
+
+
+def test_the_guard_is_there_on_this_machine():
+    assert network_guard_problem() is None
+
+
+def test_serve_refuses_to_start_without_the_guard(monkeypatch):
+    monkeypatch.setattr(serve_command, "network_guard_problem", lambda: "libseccomp cannot be loaded")
+    run = CliRunner().invoke(main, ["serve", "--port", "0"])
+    assert run.exit_code == 2
+    assert run.stderr.startswith("graph-service: queries cannot be cut off from the network here")
+    assert "--no-network-guard" in run.stderr and run.stderr.count("\n") == 1
