@@ -28,9 +28,9 @@ from graph_service.graph import (
     describe_dataset,
     dumps,
     formats,
-    from_rdflib,
     labels_of,
     layout,
+    quad_from_rdflib,
     quads_to_graph,
     write,
 )
@@ -112,8 +112,7 @@ def description_quads() -> list[ox.Quad]:
             return sorted(own, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
         counts = Counter(getattr(q.graph_name, "value", "") for q in index)  # "": the default graph
         made = describe_dataset(service().settings, dict(counts), sources=_sources(index))
-        return [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), graph)  # type: ignore[arg-type]
-                for s, p, o in sorted(made)]
+        return [quad_from_rdflib(s, p, o, VOID_GRAPH) for s, p, o in sorted(made)]
 
     return cached("void", compute)
 

@@ -37,12 +37,12 @@ from graph_service.graph import (
     census,
     describe_shapes,
     formats,
-    from_rdflib,
     layout,
     parse_quads,
     path_text,
     project_ontology,
     project_shapes,
+    quad_from_rdflib,
     quads_to_graph,
     severity_name,
     term_name,
@@ -143,7 +143,7 @@ def shapes(ext: str | None = None) -> Response:
     elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
         body = Path(settings.shapes_path).read_bytes()  # as authored: comments and layout kept
     else:
-        body = write([ox.Quad(*(from_rdflib(t) for t in triple)) for triple in graph], fmt)
+        body = write([quad_from_rdflib(*triple, None) for triple in graph], fmt)
     return respond(body, fmt, negotiated=ext is None)
 
 

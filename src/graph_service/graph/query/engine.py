@@ -30,7 +30,7 @@ from graph_service.graph.query import safety
 from graph_service.graph.rdf import formats
 from graph_service.graph.rdf.results import write_boolean, write_solutions
 from graph_service.graph.rdf.serialize import write_triples
-from graph_service.graph.rdf.terms import from_rdflib, to_rdflib
+from graph_service.graph.rdf.terms import from_rdflib, to_rdflib, triple_from_rdflib
 
 # rdflib would fetch the document a FROM names when the store lacks that graph; never do that.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -76,7 +76,7 @@ class QueryResult:
         """The answer in a results format (SELECT/ASK) or an RDF format (CONSTRUCT/DESCRIBE)."""
         check_format(self.form, fmt)
         if self.form == "graph":
-            return write_triples([ox.Triple(*(from_rdflib(t) for t in tr)) for tr in self.triples], fmt)
+            return write_triples([triple_from_rdflib(*tr) for tr in self.triples], fmt)
         if self.form == "ask":
             return write_boolean(bool(self.boolean), fmt.oxigraph)
         rows = ([None if r.get(v) is None else from_rdflib(r[v]) for v in self.variables] for r in self.rows)
