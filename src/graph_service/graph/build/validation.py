@@ -33,12 +33,11 @@ import logging
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeAlias
-from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
-import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -60,8 +59,13 @@ from graph_service.graph.rdf.terms import triple_from_rdflib
 
 log = logging.getLogger(__name__)
 
-Inference = TypingLiteral["none", "rdfs", "owlrl"]
-INFERENCE_CHOICES: tuple[str, ...] = ("none", "rdfs", "owlrl")
+InferenceChoice = TypingLiteral["none", "rdfs", "owlrl"]
+INFERENCE_CHOICES: tuple[InferenceChoice, ...] = ("none", "rdfs", "owlrl")
+
+
+def inference_choice(value: str) -> InferenceChoice | None:
+    """`value` as an inference option, None when it names none of INFERENCE_CHOICES."""
+    return next((choice for choice in INFERENCE_CHOICES if choice == value), None)
 
 #: The severities, most serious first (the order of the summary).
 SEVERITIES: tuple[URIRef, ...] = (URIRef(SH.Violation), URIRef(SH.Warning), URIRef(SH.Info))
@@ -208,7 +212,7 @@ def validate(
     shapes: Graph,
     *,
     ontology: Graph | None = None,
-    inference: Inference = "none",
+    inference: InferenceChoice = "none",
     timeout: float | None = None,
     memory_limit: int | None = None,
     untrusted: bool = False,
@@ -320,7 +324,7 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: {exc}") from None
         except SyntaxError as exc:
             raise ValidationError(f"{_query_owner(shapes, node)} does not parse: {exc}") from None
-        except Exception as exc:  # noqa: BLE001 - a query the checker cannot judge is not run
+        except Exception as exc:  # a query the checker cannot judge is not run
             log.warning("vetting a SPARQL query failed", exc_info=True)
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: it could not be checked "
                                    f"for SERVICE and FROM ({type(exc).__name__}: {exc})") from None
@@ -334,11 +338,12 @@ def _translated(text: str, base: str | None, namespaces: tuple[tuple[str, str], 
     return translateQuery(parseQuery(text), base, dict(namespaces))
 
 
-def _query_once(self: SPARQLProcessor, strOrQuery: str | Query,  # noqa: N803 - rdflib's names
-                initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803
-                initNs: Mapping[str, Any] | None = None, base: str | None = None,  # noqa: N803
-                DEBUG: bool = False) -> Mapping[str, Any]:  # noqa: N803
-    """rdflib's `SPARQLProcessor.query`, translating each query text once."""
+def _query_once(self: SPARQLProcessor, strOrQuery: str | Query,
+                initBindings: Mapping[str, Identifier] | None = None,
+                initNs: Mapping[str, Any] | None = None, base: str | None = None,
+                DEBUG: bool = False) -> Mapping[str, Any]:
+    """rdflib's `SPARQLProcessor.query` (its signature, so that it can stand in for it),
+    translating each query text once."""
     query = strOrQuery
     if isinstance(query, str):
         namespaces = tuple(sorted((str(p), str(ns)) for p, ns in (initNs or {}).items()))
@@ -376,7 +381,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
         raise ValidationError(f"the shapes cannot be used: {exc}") from None
     except NotImplementedError as exc:
         raise ValidationError(f"unsupported by this validator (pySHACL): {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - pySHACL fails in many ways on malformed shapes
+    except Exception as exc:  # pySHACL fails in many ways on malformed shapes
         log.warning("pySHACL failed", exc_info=True)
         raise ValidationError(f"validation failed: {type(exc).__name__}: {exc}") from None
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
