@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
+from rdflib.term import Node
 from werkzeug.exceptions import NotFound
 
 from graph_service.graph import (
@@ -160,13 +161,13 @@ def _void_page(g: Graph) -> dict[str, object]:
     }
 
 
-def _labelled(iris: list[URIRef]) -> list[tuple[str, str]]:
+def _labelled(iris: list[Node]) -> list[tuple[str, str]]:
     labels = labels_of(quads(), [ox.NamedNode(str(i)) for i in iris])
     return [(str(i), labels.get(ox.NamedNode(str(i)), str(i))) for i in iris]
 
 
-def _value(g: Graph, s: object, p: URIRef) -> str | None:
-    v = g.value(s, p) if s is not None else None  # type: ignore[arg-type]
+def _value(g: Graph, s: Node | None, p: URIRef) -> str | None:
+    v = g.value(s, p) if s is not None else None
     return None if v is None else str(v)
 
 

@@ -129,6 +129,7 @@ def validate() -> Response:
 @bp.get("/" + layout.SHAPES)
 @bp.get("/" + layout.SHAPES + ".<ext>")
 def shapes(ext: str | None = None) -> Response:
+    fmt: Format | None
     if ext is None:
         fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
     else:
