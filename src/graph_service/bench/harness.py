@@ -19,6 +19,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
 RUNAWAY_LIMIT = 2.0
 # What the in-process timing writes: the same formats the HTTP requests get.
-_FORMATS = {"results_format": formats.by_name("json"), "graph_format": formats.by_name("turtle")}
+_RESULTS_FORMAT, _GRAPH_FORMAT = formats.named("json"), formats.named("turtle")
 # Requests not counted: each gunicorn worker forks its query child on its first query.
 _WARM_UP = 4
 
@@ -70,7 +71,8 @@ def run(examples: Sequence[Example], engines: Sequence[str], repeat: int, files:
             queries = {}
             for example in examples:
                 http = _http_timings(server.sparql, example.text, repeat)
-                local = [_timed(lambda en=engine, ex=example: en.answer(ex.text, **_FORMATS))
+                local = [_timed(partial(engine.answer, example.text, results_format=_RESULTS_FORMAT,
+                                        graph_format=_GRAPH_FORMAT))
                          for _ in range(repeat)]
                 queries[example.name] = {"title": example.title, "file": _shown(example.path),
                                          "http": vars(Timing.of(http["seconds"])),

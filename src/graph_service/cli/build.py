@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from graph_service.cli.errors import Failure
+from graph_service.cli.errors import Failure, Rejected
 from graph_service.config import Settings
 from graph_service.graph import BuildError, RdfSyntaxError, UnsupportedFormat, build_snapshot, snapshot_path
 
@@ -32,5 +32,5 @@ def build(force: bool) -> None:
         if exc.details:
             click.echo(exc.details, err=True)
         kept = "the previous snapshot is unchanged" if snapshot_path(settings).exists() else "no snapshot"
-        raise Failure(f"build failed: {exc}; {kept}", exit_code=1) from None
+        raise Rejected(f"build failed: {exc}; {kept}") from None
     click.echo(result.summary())

@@ -13,15 +13,21 @@ T = TypeVar("T")
 
 
 class Failure(click.ClickException):
-    """A one-line error on stderr; exit code 2 (bad input) unless `exit_code` says otherwise
-    (1: the input was read and found wanting, as `validate` and `build` report)."""
+    """A one-line error on stderr; exit code 2 (bad input)."""
 
-    def __init__(self, message: str, exit_code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+    # click declares `exit_code` a class variable (and reads it from the exception): a code per
+    # class, not per instance.
+    exit_code = 2
 
     def show(self, file: IO | None = None) -> None:
         click.echo(f"graph-service: {self.format_message()}", err=True)
+
+
+class Rejected(Failure):
+    """A Failure with exit code 1: the input was read and found wanting (an inconsistent
+    ontology, a failed build), as `validate` reports non-conforming data."""
+
+    exit_code = 1
 
 
 def load_or_fail(loader: Callable[[], T]) -> T:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from graph_service.cli.errors import Failure, load_or_fail
+from graph_service.cli.errors import Failure, Rejected, load_or_fail
 from graph_service.config import Settings
 from graph_service.graph import Inconsistency, Progress, formats, infer, load_sources
 
@@ -32,8 +32,9 @@ def reason(fmt: str | None, output: Path | None) -> None:
         inference = infer(sources.ontology, sources.facts, Progress())
     except Inconsistency as exc:
         click.echo(str(exc), err=True)
-        raise Failure(exc.summary(), exit_code=1) from None
+        raise Rejected(exc.summary()) from None
 
+    assert target.rdflib_name is not None  # every graph format of the registry has one
     data = inference.inferred.serialize(format=target.rdflib_name, encoding="utf-8")
     if output is None:
         sys.stdout.buffer.write(data)

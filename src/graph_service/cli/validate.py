@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import warnings
+from functools import partial
 from pathlib import Path
 
 import click
@@ -21,6 +22,7 @@ from graph_service.graph import (
     ValidationError,
     ValidationTimeout,
     formats,
+    inference_choice,
     load_sources,
     project_ontology,
     project_shapes,
@@ -50,6 +52,9 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], inferen
     the validation stops after GRAPH_SERVICE_VALIDATION_TIMEOUT seconds.
     """
     _quiet_libraries()
+    choice = inference_choice(inference)
+    if choice is None:  # click.Choice lets none through; the type checker needs telling
+        raise Failure(f"--inference must be one of {', '.join(INFERENCE_CHOICES)}")
     settings = Settings.from_env()
     prefixes: dict[str, str] = {}
     data = _read(data_files, prefixes) if data_files else load_or_fail(lambda: load_sources(settings)).facts
@@ -60,7 +65,7 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], inferen
     untrusted = bool(data_files or shapes_files)
     try:
         outcome = load_or_fail(lambda: run_validation(
-            data, shapes, ontology=ontology, inference=inference, untrusted=untrusted,
+            data, shapes, ontology=ontology, inference=choice, untrusted=untrusted,
             timeout=settings.validation_timeout if untrusted else None,
             memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard))
     except (ValidationError, ValidationTimeout) as exc:
@@ -82,7 +87,7 @@ def _read(paths: tuple[str, ...], prefixes: dict[str, str]) -> Graph:
     declarations go to `prefixes`."""
     quads = []
     for path in paths:
-        quads.extend(load_or_fail(lambda p=path: read_quads(Path(p), prefixes)))
+        quads.extend(load_or_fail(partial(read_quads, Path(path), prefixes)))
     return quads_to_graph(quads)
 
 

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
+from rdflib.term import Node
 from werkzeug.exceptions import NotFound
 
 from graph_service.graph import (
@@ -28,9 +29,9 @@ from graph_service.graph import (
     describe_dataset,
     dumps,
     formats,
-    from_rdflib,
     labels_of,
     layout,
+    quad_from_rdflib,
     quads_to_graph,
     write,
 )
@@ -112,8 +113,7 @@ def description_quads() -> list[ox.Quad]:
             return sorted(own, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
         counts = Counter(getattr(q.graph_name, "value", "") for q in index)  # "": the default graph
         made = describe_dataset(service().settings, dict(counts), sources=_sources(index))
-        return [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), graph)  # type: ignore[arg-type]
-                for s, p, o in sorted(made)]
+        return [quad_from_rdflib(s, p, o, VOID_GRAPH) for s, p, o in sorted(made)]
 
     return cached("void", compute)
 
@@ -161,13 +161,13 @@ def _void_page(g: Graph) -> dict[str, object]:
     }
 
 
-def _labelled(iris: list[URIRef]) -> list[tuple[str, str]]:
+def _labelled(iris: list[Node]) -> list[tuple[str, str]]:
     labels = labels_of(quads(), [ox.NamedNode(str(i)) for i in iris])
     return [(str(i), labels.get(ox.NamedNode(str(i)), str(i))) for i in iris]
 
 
-def _value(g: Graph, s: object, p: URIRef) -> str | None:
-    v = g.value(s, p) if s is not None else None  # type: ignore[arg-type]
+def _value(g: Graph, s: Node | None, p: URIRef) -> str | None:
+    v = g.value(s, p) if s is not None else None
     return None if v is None else str(v)
 
 

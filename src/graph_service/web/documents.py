@@ -73,6 +73,8 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
 def see_other(target: str) -> Response:
     """303 to the document chosen for this client (so the answer varies with Accept)."""
     resp = redirect(target, code=303)
+    # In a request the app's own response class answers; flask types `redirect` as werkzeug's.
+    assert isinstance(resp, Response)
     resp.vary.add("Accept")
     return resp
 

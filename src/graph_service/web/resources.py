@@ -14,10 +14,11 @@ segments, encoded slashes, NUL, not UTF-8, too long) answers 400 (see `documents
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, has_request_context, render_template
+from flask import Blueprint, Flask, Response, has_request_context, render_template
 from flask.blueprints import BlueprintSetupState
 from markupsafe import escape
 from rdflib.namespace import FOAF, RDF, RDFS
@@ -72,7 +73,9 @@ def _refuse_odd_paths() -> None:
 @bp.record_once
 def _load_quads(state: BlueprintSetupState) -> None:
     # At start-up (in each worker), so the first request does not pay for reading the dataset.
-    with state.app.app_context():
+    app = state.app
+    assert isinstance(app, Flask)  # flask types it as its sansio base, which has no app context
+    with app.app_context():
         quads()
 
 
@@ -176,7 +179,7 @@ class Fact:
     property_href: str | None
     values: list[Value]
 
-    @property
+    @builtins.property  # the builtin: the field above shadows its name here (for the type checker)
     def inferred(self) -> bool:
         return all(v.inferred for v in self.values)
 
@@ -215,7 +218,8 @@ def _relations(d: Description, photo: ox.NamedNode) -> list[str]:
     return sorted({d.label(q.predicate) for q in asserted})
 
 
-def _cited(d: Description, quote: ox.NamedNode | ox.BlankNode, urls: Urls) -> list[tuple[str, str]]:
+def _cited(d: Description, quote: ox.NamedNode | ox.BlankNode,
+           urls: Urls) -> list[tuple[str, str | None]]:
     """What a quote is quoted from: the documents it links to (the article)."""
     return [(d.label(q.object), urls.href(q.object.value)) for q in d.outgoing(quote)
             if isinstance(q.object, ox.NamedNode) and q.predicate != _TYPE]

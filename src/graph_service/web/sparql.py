@@ -114,7 +114,7 @@ def sparql() -> Response:
     operation = _read_operation(endpoint.settings)
     if operation.query is None:
         return _service_description(endpoint)
-    return _answer(endpoint, operation)
+    return _answer(endpoint, operation.query, operation.dataset)
 
 
 # --- reading the request ------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def _require_utf8() -> None:
 
 # --- answering ----------------------------------------------------------------------------------
 
-def _answer(endpoint: Endpoint, operation: Operation) -> Response:
+def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Response:
     results_format = acceptable(("results", "page"))
     graph_format = acceptable(("graph", "page"), _GRAPH_FORMAT_WORDS)
     if results_format is None and graph_format is None:
@@ -190,18 +190,18 @@ def _answer(endpoint: Endpoint, operation: Operation) -> Response:
     run_graph = formats.by_name("ntriples") if as_page["graph"] else graph_format
     html = as_page["results"] or as_page["graph"]
     try:
-        answer = endpoint.runner.answer(operation.query, results_format=run_results,
-                                        graph_format=run_graph, dataset=operation.dataset,
+        answer = endpoint.runner.answer(query, results_format=run_results,
+                                        graph_format=run_graph, dataset=dataset,
                                         base_iri=request.base_url)
     except (UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError) as exc:
         status, message = _failure(exc, endpoint.settings)
         if html:
-            return _page(endpoint, operation.query, error=message, status=status)
+            return _page(endpoint, query, error=message, status=status)
         return problem(status, message)
     if as_page["graph" if answer.form == "graph" else "results"]:
-        resp = _page(endpoint, operation.query, answer=answer)
+        resp = _page(endpoint, query, answer=answer)
     else:
-        fmt = formats.by_name(answer.format)
+        fmt = formats.named(answer.format)
         resp = Response(answer.body, content_type=fmt.content_type)
     resp.vary.add("Accept")
     if answer.truncated:
@@ -231,6 +231,7 @@ def _service_description(endpoint: Endpoint) -> Response:
     else:
         graph = describe_service(url_for("sparql.sparql", _external=True), endpoint.summary,
                                  "The Liberation Knowledge Graph: SPARQL endpoint")
+        assert fmt.rdflib_name is not None  # every graph format of the registry has one
         resp = Response(graph.serialize(format=fmt.rdflib_name, encoding="utf-8"),
                         content_type=fmt.content_type)
     resp.vary.add("Accept")

@@ -29,6 +29,7 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 from graph_service.graph import (
     INFERENCE_CHOICES,
     Format,
+    InferenceChoice,
     RdfSyntaxError,
     UnsupportedFormat,
     ValidationError,
@@ -37,12 +38,13 @@ from graph_service.graph import (
     census,
     describe_shapes,
     formats,
-    from_rdflib,
+    inference_choice,
     layout,
     parse_quads,
     path_text,
     project_ontology,
     project_shapes,
+    quad_from_rdflib,
     quads_to_graph,
     severity_name,
     term_name,
@@ -63,8 +65,8 @@ OFFERED_KINDS: tuple[formats.Kind, ...] = ("graph", "page")
 #: Formats a request body or an uploaded part may be in.
 INPUT_FORMATS: tuple[Format, ...] = tuple(f for f in formats.of_kinds(("graph",)))
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
-_TURTLE = formats.by_name("turtle")
-_HTML = formats.by_name("html")
+_TURTLE = formats.named("turtle")
+_HTML = formats.named("html")
 
 
 class BadInput(Exception):
@@ -113,6 +115,7 @@ def validate() -> Response:
     except ValidationTimeout as exc:
         return problem(503, f"{exc}; validate less data at once, or simpler shapes")
     outcome.use_prefixes(prefixes)
+    body: str | bytes
     if fmt == _HTML:
         body = _report_page(outcome, current())
     else:
@@ -126,6 +129,7 @@ def validate() -> Response:
 @bp.get("/" + layout.SHAPES)
 @bp.get("/" + layout.SHAPES + ".<ext>")
 def shapes(ext: str | None = None) -> Response:
+    fmt: Format | None
     if ext is None:
         fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
     else:
@@ -143,7 +147,7 @@ def shapes(ext: str | None = None) -> Response:
     elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
         body = Path(settings.shapes_path).read_bytes()  # as authored: comments and layout kept
     else:
-        body = write([ox.Quad(*(from_rdflib(t) for t in triple)) for triple in graph], fmt)
+        body = write([quad_from_rdflib(*triple, None) for triple in graph], fmt)
     return respond(body, fmt, negotiated=ext is None)
 
 
@@ -160,7 +164,7 @@ def _too_large(limit: int) -> str:
             "GRAPH_SERVICE_MAX_REQUEST_BYTES sets the limit)")
 
 
-def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, str]:
+def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceChoice]:
     """The data graph, the shapes graph (None: the project's) and the inference option; the
     documents' prefix declarations go to `prefixes`."""
     if request.mimetype in _FORMS:
@@ -182,10 +186,11 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, str]:
     if data is None:
         raise BadInput(400, "no data to validate: send RDF as the request body, or as the form "
                             "field or file `data`")
-    if inference not in INFERENCE_CHOICES:
+    choice = inference_choice(inference)
+    if choice is None:
         raise BadInput(400, f"inference={inference!r} is not offered; use one of "
                             + ", ".join(INFERENCE_CHOICES))
-    return data, shapes, inference
+    return data, shapes, choice
 
 
 def _part(name: str, prefixes: dict[str, str]) -> Graph | None:

@@ -25,9 +25,9 @@ import fcntl
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -59,7 +59,7 @@ from graph_service.graph.rdf.namespace import (
     SHAPES_GRAPH,
     VOID_GRAPH,
 )
-from graph_service.graph.rdf.terms import from_rdflib
+from graph_service.graph.rdf.terms import quad_from_rdflib
 
 SNAPSHOT_NAME = "snapshot.nq"
 RECORD_NAME = "snapshot.json"
@@ -293,11 +293,12 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
 
 
 def _nquads(graphs: dict[str, Graph]) -> bytes:
-    quads = []
+    quads: list[ox.Quad] = []
     for g in graphs.values():
-        name = from_rdflib(g.identifier)
-        quads.extend(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), name) for s, p, o in g)
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        quads.extend(quad_from_rdflib(s, p, o, g.identifier) for s, p, o in g)
+    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert nquads is not None  # no `output`: the document is returned (the stubs lack the overload)
+    return nquads
 
 
 @contextmanager

@@ -328,7 +328,7 @@ def find_inconsistencies(closure: Closure) -> list[Finding]:
 
     nothing = sorted(set(g.subjects(RDF.type, OWL.Nothing)), key=str)
     for x in nothing:
-        t = (x, RDF.type, OWL.Nothing)
+        t: Triple = (x, RDF.type, OWL.Nothing)
         findings.append(Finding("nothing", f"{show(x)} is a member of owl:Nothing, which has no members: "
                                 f"{_account(closure, t)}", (t,)))
 
@@ -360,6 +360,9 @@ def find_inconsistencies(closure: Closure) -> list[Finding]:
     for t in sorted((t for t in closure.asserted if isinstance(t[2], Literal) and t[2].ill_typed),
                     key=lambda t: tuple(map(str, t))):
         lit = t[2]
+        # Chosen so above (an isinstance in the generator does not narrow `t`); only a typed
+        # literal can be ill-typed.
+        assert isinstance(lit, Literal) and lit.datatype is not None
         findings.append(Finding("ill-typed-literal", f"{show(lit)} is not a valid {show(lit.datatype)}: "
                                 f"{show_triple(t)}", (t,)))
 

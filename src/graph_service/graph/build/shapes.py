@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.term import Identifier
+from rdflib.term import Node
 
 from graph_service.config import Settings
 from graph_service.graph.build.validation import path_text, term_name
@@ -74,15 +74,15 @@ class Constraint:
     (one per sh:sparql value) also its query and messages."""
 
     parameter: URIRef
-    values: list[Identifier]
+    values: list[Node]
     query: str | None = None
     messages: list[str] = field(default_factory=list)
 
 
 @dataclass
 class PropertyInfo:
-    node: Identifier
-    path: Identifier | None
+    node: Node
+    path: Node | None
     name: str | None
     constraints: list[Constraint]
     messages: list[str]
@@ -94,17 +94,17 @@ class PropertyInfo:
 class ShapeInfo:
     """A node shape (or a top-level property shape) and what it checks."""
 
-    node: Identifier
+    node: Node
     label: str | None
     comment: str | None
-    targets: list[tuple[URIRef, Identifier]]
+    targets: list[tuple[URIRef, Node]]
     constraints: list[Constraint]
     properties: list[PropertyInfo] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     severity: URIRef | None = None
     deactivated: bool = False
     #: The shape is a property shape itself (it has sh:path).
-    path: Identifier | None = None
+    path: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,9 @@ def census(shapes: Graph) -> Census:
                   sparql_constraints=sparql)
 
 
-def _all_shapes(shapes: Graph) -> set[Identifier]:
+def _all_shapes(shapes: Graph) -> set[Node]:
     """Nodes that are shapes: typed as one, targeted, or a value of a shape-expecting parameter."""
-    found: set[Identifier] = set()
+    found: set[Node] = set()
     for shape_type in _SHAPE_TYPES:
         found.update(shapes.subjects(RDF.type, shape_type))
     for target in _TARGETS:
@@ -166,7 +166,7 @@ def _all_shapes(shapes: Graph) -> set[Identifier]:
     return {n for n in found if not isinstance(n, Literal)}
 
 
-def _top_level_shapes(shapes: Graph) -> set[Identifier]:
+def _top_level_shapes(shapes: Graph) -> set[Node]:
     """Shapes worth their own entry: named ones and targeted ones (nested blank-node shapes are
     shown under the shape that uses them)."""
     top = set()
@@ -176,14 +176,14 @@ def _top_level_shapes(shapes: Graph) -> set[Identifier]:
     return top
 
 
-def _ordered_properties(shapes: Graph, node: Identifier) -> list[Identifier]:
+def _ordered_properties(shapes: Graph, node: Node) -> list[Node]:
     """By sh:order, then by path as people read it (lib:evidence before rdfs:label)."""
     props = list(shapes.objects(node, SH.property))
     return sorted(props, key=lambda p: (_number(shapes.value(p, SH.order)),
                                         path_text(shapes, shapes.value(p, SH.path))))
 
 
-def _property(shapes: Graph, node: Identifier) -> PropertyInfo:
+def _property(shapes: Graph, node: Node) -> PropertyInfo:
     return PropertyInfo(
         node=node,
         path=shapes.value(node, SH.path),
@@ -195,7 +195,7 @@ def _property(shapes: Graph, node: Identifier) -> PropertyInfo:
     )
 
 
-def _constraints(shapes: Graph, node: Identifier) -> list[Constraint]:
+def _constraints(shapes: Graph, node: Node) -> list[Constraint]:
     found = []
     for parameter in CONSTRAINT_PARAMETERS:
         values = sorted(shapes.objects(node, parameter), key=str)
@@ -209,29 +209,29 @@ def _constraints(shapes: Graph, node: Identifier) -> list[Constraint]:
     return found
 
 
-def _targets(shapes: Graph, node: Identifier) -> list[tuple[URIRef, Identifier]]:
+def _targets(shapes: Graph, node: Node) -> list[tuple[URIRef, Node]]:
     targets = [(URIRef(t), v) for t in _TARGETS for v in sorted(shapes.objects(node, t), key=str)]
     if (node, RDF.type, RDFS.Class) in shapes:  # an implicit class target
         targets.insert(0, (URIRef(SH.targetClass), node))
     return targets
 
 
-def _text(term: Identifier | None) -> str | None:
+def _text(term: Node | None) -> str | None:
     return str(term) if term is not None else None
 
 
-def _iri(term: Identifier | None) -> URIRef | None:
+def _iri(term: Node | None) -> URIRef | None:
     return term if isinstance(term, URIRef) else None
 
 
-def _number(term: Identifier | None) -> float:
+def _number(term: Node | None) -> float:
     try:
         return float(term.toPython()) if isinstance(term, Literal) else float("inf")
     except (TypeError, ValueError):
         return float("inf")
 
 
-def value_summary(shapes: Graph, term: Identifier, depth: int = 0) -> str:
+def value_summary(shapes: Graph, term: Node, depth: int = 0) -> str:
     """A constraint's value in brief: a list as ( ... ), a nested blank-node shape as [ ... ]."""
     if not isinstance(term, BNode):
         return term_name(shapes, term)

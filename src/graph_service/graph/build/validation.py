@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from functools import lru_cache
-from typing import Any
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, TypeAlias
 from typing import Literal as TypingLiteral
 
-import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -48,7 +47,7 @@ from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from graph_service.graph.query.safety import UnsafeQuery, check_query
 from graph_service.graph.query.sandbox import IsolatedError, QueryTimeout, run_isolated
@@ -56,12 +55,17 @@ from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import short
 from graph_service.graph.rdf.namespace import SH, bind_prefixes
 from graph_service.graph.rdf.serialize import write_triples
-from graph_service.graph.rdf.terms import from_rdflib
+from graph_service.graph.rdf.terms import triple_from_rdflib
 
 log = logging.getLogger(__name__)
 
-Inference = TypingLiteral["none", "rdfs", "owlrl"]
-INFERENCE_CHOICES: tuple[str, ...] = ("none", "rdfs", "owlrl")
+InferenceChoice = TypingLiteral["none", "rdfs", "owlrl"]
+INFERENCE_CHOICES: tuple[InferenceChoice, ...] = ("none", "rdfs", "owlrl")
+
+
+def inference_choice(value: str) -> InferenceChoice | None:
+    """`value` as an inference option, None when it names none of INFERENCE_CHOICES."""
+    return next((choice for choice in INFERENCE_CHOICES if choice == value), None)
 
 #: The severities, most serious first (the order of the summary).
 SEVERITIES: tuple[URIRef, ...] = (URIRef(SH.Violation), URIRef(SH.Warning), URIRef(SH.Info))
@@ -91,20 +95,20 @@ class ValidationTimeout(Exception):
 class ValidationResult:
     """One `sh:ValidationResult` of the report."""
 
-    focus_node: Identifier
-    path: Identifier | None
-    source_shape: Identifier | None
-    component: URIRef | None
+    focus_node: Node | None  # SHACL requires one; a report without it still reads
+    path: Node | None
+    source_shape: Node | None
+    component: Node | None
     severity: URIRef
     message: str | None
-    value: Identifier | None
+    value: Node | None
 
 
 @dataclass(frozen=True)
 class ShapeGroup:
     """The results of one shape, for the summary."""
 
-    shape: Identifier | None
+    shape: Node | None
     label: str
     results: list[ValidationResult]
 
@@ -134,7 +138,7 @@ class ValidationOutcome:
 
         pyoxigraph writes it: rdflib's Turtle writer prints ill-typed or non-canonical literals
         bare ("none"^^xsd:boolean as `none`), which a report about such literals must not do."""
-        triples = [ox.Triple(*(from_rdflib(t) for t in triple)) for triple in _report_order(self.report)]
+        triples = [triple_from_rdflib(*triple) for triple in _report_order(self.report)]
         prefixes = {p: str(ns) for p, ns in self.report.namespaces() if p}
         try:
             return write_triples(triples, fmt, prefixes)
@@ -144,7 +148,7 @@ class ValidationOutcome:
     def groups(self) -> list[ShapeGroup]:
         """The results grouped by shape (a property shape's results under the node shape that has
         it), the shapes with the most serious results first; in a group, by focus node."""
-        by_shape: dict[Identifier | None, list[ValidationResult]] = {}
+        by_shape: dict[Node | None, list[ValidationResult]] = {}
         for r in self.results:
             by_shape.setdefault(self._root(r.source_shape), []).append(r)
         groups = [ShapeGroup(shape, self._label(shape), sorted(results, key=_focus_order))
@@ -172,7 +176,7 @@ class ValidationOutcome:
         lines = [self.headline()]
         for group in self.groups():
             lines += ["", f"{group.label}: {len(group.results)} {_plural('result', len(group.results))}"]
-            focus: Identifier | None = None
+            focus: Node | None = None
             for r in group.results:
                 if r.focus_node != focus:
                     focus = r.focus_node
@@ -184,7 +188,7 @@ class ValidationOutcome:
                 lines.append(f"    {severity_name(r.severity)}: {where}{what}{value}")
         return "\n".join(lines) + "\n"
 
-    def _root(self, shape: Identifier | None) -> Identifier | None:
+    def _root(self, shape: Node | None) -> Node | None:
         """The named shape a blank-node property shape belongs to (itself when none)."""
         seen = set()
         while isinstance(shape, BNode) and self.shapes is not None and shape not in seen:
@@ -195,7 +199,7 @@ class ValidationOutcome:
             shape = parent
         return shape
 
-    def _label(self, shape: Identifier | None) -> str:
+    def _label(self, shape: Node | None) -> str:
         if shape is None:
             return "(no source shape)"
         if self.shapes is None:
@@ -208,7 +212,7 @@ def validate(
     shapes: Graph,
     *,
     ontology: Graph | None = None,
-    inference: Inference = "none",
+    inference: InferenceChoice = "none",
     timeout: float | None = None,
     memory_limit: int | None = None,
     untrusted: bool = False,
@@ -242,7 +246,7 @@ def validate(
             raise ValidationTimeout(f"validation stopped after its time limit of {timeout:g} s") from None
         except IsolatedError as exc:
             raise ValidationError(f"validation stopped: {exc}") from None
-        triples = [tuple(_unpacked(t) for t in triple) for triple in portable]
+        triples = [(_unpacked(s), _unpacked(p), _unpacked(o)) for s, p, o in portable]
     report = Graph()
     bind_prefixes(report)
     bound = {prefix for prefix, _ in report.namespaces()}
@@ -257,13 +261,13 @@ def validate(
                              shapes=shapes)
 
 
-def severity_name(severity: Identifier | None) -> str:
+def severity_name(severity: Node | None) -> str:
     if isinstance(severity, URIRef) and str(severity).startswith(str(SH)):
         return str(severity)[len(str(SH)):]
     return str(severity)
 
 
-def path_text(graph: Graph, path: Identifier | None) -> str:
+def path_text(graph: Graph, path: Node | None) -> str:
     """A SHACL property path as a SPARQL property path, with the graph's prefixes."""
     if path is None:
         return ""
@@ -282,7 +286,7 @@ def path_text(graph: Graph, path: Identifier | None) -> str:
     return term_name(graph, path)
 
 
-def term_name(graph: Graph, term: Identifier | None) -> str:
+def term_name(graph: Graph, term: Node | None) -> str:
     """A term as people read it: a prefixed name (the project's prefixes, then the graph's), a
     literal in Turtle notation, an IRI in angle brackets, a blank node as "[blank node]"."""
     if isinstance(term, Literal):
@@ -320,7 +324,7 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: {exc}") from None
         except SyntaxError as exc:
             raise ValidationError(f"{_query_owner(shapes, node)} does not parse: {exc}") from None
-        except Exception as exc:  # noqa: BLE001 - a query the checker cannot judge is not run
+        except Exception as exc:  # a query the checker cannot judge is not run
             log.warning("vetting a SPARQL query failed", exc_info=True)
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: it could not be checked "
                                    f"for SERVICE and FROM ({type(exc).__name__}: {exc})") from None
@@ -334,9 +338,13 @@ def _translated(text: str, base: str | None, namespaces: tuple[tuple[str, str], 
     return translateQuery(parseQuery(text), base, dict(namespaces))
 
 
-def _query_once(self: SPARQLProcessor, query: str | Query, initBindings: Any = None,  # noqa: N803
-                initNs: Any = None, base: str | None = None, DEBUG: bool = False) -> Any:  # noqa: N803
-    """rdflib's `SPARQLProcessor.query`, translating each query text once."""
+def _query_once(self: SPARQLProcessor, strOrQuery: str | Query,
+                initBindings: Mapping[str, Identifier] | None = None,
+                initNs: Mapping[str, Any] | None = None, base: str | None = None,
+                DEBUG: bool = False) -> Mapping[str, Any]:
+    """rdflib's `SPARQLProcessor.query` (its signature, so that it can stand in for it),
+    translating each query text once."""
+    query = strOrQuery
     if isinstance(query, str):
         namespaces = tuple(sorted((str(p), str(ns)) for p, ns in (initNs or {}).items()))
         query = _translated(query, base, namespaces)
@@ -358,7 +366,7 @@ def _sparql_parsed_once() -> Iterator[None]:
 
 
 def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
-         inference: str) -> tuple[bool, list[tuple[Identifier, Identifier, Identifier]]]:
+         inference: str) -> tuple[bool, list[tuple[Node, Node, Node]]]:
     """pySHACL's verdict and report triples (plain, picklable values for `run_isolated`)."""
     # pySHACL takes about 0.3 s to import; only validation needs it, not serving queries.
     import pyshacl
@@ -373,7 +381,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
         raise ValidationError(f"the shapes cannot be used: {exc}") from None
     except NotImplementedError as exc:
         raise ValidationError(f"unsupported by this validator (pySHACL): {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - pySHACL fails in many ways on malformed shapes
+    except Exception as exc:  # pySHACL fails in many ways on malformed shapes
         log.warning("pySHACL failed", exc_info=True)
         raise ValidationError(f"validation failed: {type(exc).__name__}: {exc}") from None
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
@@ -382,28 +390,31 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
 
 
 def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
-                inference: str) -> tuple[bool, list[tuple[object, object, object]]]:
+                inference: str) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]]]:
     """`_run` in the disposable child: FROM must not load documents either (the sandbox already
     denies Internet sockets; this covers file:// too)."""
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     conforms, triples = _run(data, shapes, ontology, inference)
-    return conforms, [tuple(_packed(t) for t in triple) for triple in triples]
+    return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples]
 
 
 # A pickled rdflib Literal is rebuilt *normalised* ("01"^^xsd:integer comes back as "1"), so
 # literals cross the process boundary as plain tuples. Blank nodes keep their ids, which the
 # labels of blank-node shapes rely on.
-def _packed(term: Identifier) -> object:
+_Packed: TypeAlias = Node | tuple[str, str, str | None, URIRef | None]
+
+
+def _packed(term: Node) -> _Packed:
     if isinstance(term, Literal):
         return ("literal", str(term), term.language, term.datatype)
     return term
 
 
-def _unpacked(term: object) -> Identifier:
+def _unpacked(term: _Packed) -> Node:
     if isinstance(term, tuple):
         _, lexical, language, datatype = term
         return Literal(lexical, lang=language, datatype=datatype, normalize=False)
-    return term  # type: ignore[return-value]
+    return term
 
 
 # --- the shapes graph as the specification reads it -------------------------------------------
@@ -413,8 +424,8 @@ def _as_specified(shapes: Graph) -> Graph:
     """A copy of the shapes graph with the corrections of the module docstring. Always a copy:
     pySHACL adds triples to the shapes graph it is given (owl:Class rdfs:subClassOf rdfs:Class),
     and the caller's graph (the build's, the cached project shapes) must stay as it was."""
-    remove: list[tuple[Identifier, Identifier, Identifier]] = []
-    add: list[tuple[Identifier, Identifier, Identifier]] = []
+    remove: list[tuple[Node, Node, Node]] = []
+    add: list[tuple[Node, Node, Node]] = []
     for predicate in _BOOLEAN_PARAMETERS:
         for s, o in shapes.subject_objects(predicate):
             if isinstance(o, Literal) and o.datatype == XSD.boolean and str(o) not in ("true", "false"):
@@ -436,9 +447,9 @@ def _as_specified(shapes: Graph) -> Graph:
     return fixed
 
 
-def _imports_closure(graph: Graph, start: Identifier) -> list[Identifier]:
+def _imports_closure(graph: Graph, start: Node) -> list[Node]:
     """Nodes reachable from `start` by one or more `owl:imports` inside `graph` (nothing is fetched)."""
-    seen: list[Identifier] = []
+    seen: list[Node] = []
     todo = list(graph.objects(start, OWL.imports))
     while todo:
         node = todo.pop()
@@ -485,10 +496,10 @@ def _results(report: Graph) -> list[ValidationResult]:
     return sorted(results, key=_result_order)
 
 
-def _report_order(report: Graph) -> list[tuple[Identifier, Identifier, Identifier]]:
+def _report_order(report: Graph) -> list[tuple[Node, Node, Node]]:
     """The report's triples breadth first from the report node (each subject's triples together,
     rdf:type first), so that a serialisation reads from the top; unreached triples last."""
-    ordered: list[tuple[Identifier, Identifier, Identifier]] = []
+    ordered: list[tuple[Node, Node, Node]] = []
     queue = list(report.subjects(RDF.type, SH.ValidationReport))
     seen = set(queue)
     while queue:
@@ -504,7 +515,7 @@ def _report_order(report: Graph) -> list[tuple[Identifier, Identifier, Identifie
     return ordered + [t for t in report if t not in reached]
 
 
-def _preferred_message(messages: list[Identifier]) -> str | None:
+def _preferred_message(messages: list[Node]) -> str | None:
     """English or untagged first: the summary shows one message per result."""
     if not messages:
         return None
@@ -512,7 +523,7 @@ def _preferred_message(messages: list[Identifier]) -> str | None:
     return str(ranked[0])
 
 
-def shape_label(shapes: Graph, node: Identifier, names: Graph) -> str:
+def shape_label(shapes: Graph, node: Node, names: Graph) -> str:
     """How people recognise a shape: its name and label; a blank-node property shape as its
     parent shape and its path. `names` supplies the prefixes."""
     own = shapes.value(node, RDFS.label) or shapes.value(node, SH.name)
@@ -530,12 +541,12 @@ def shape_label(shapes: Graph, node: Identifier, names: Graph) -> str:
     return "a blank-node shape"
 
 
-def _grouped(graph: Graph, path: Identifier) -> str:
+def _grouped(graph: Graph, path: Node) -> str:
     text = path_text(graph, path)
     return f"({text})" if isinstance(path, BNode) and any(c in text for c in "/|") else text
 
 
-def _path_name(shapes: Graph, path: Identifier | None, names: Graph) -> str:
+def _path_name(shapes: Graph, path: Node | None, names: Graph) -> str:
     """A path of the shapes graph written with the prefixes of `names`."""
     if path is None:
         return "(no path)"
@@ -544,7 +555,7 @@ def _path_name(shapes: Graph, path: Identifier | None, names: Graph) -> str:
     return term_name(names, path)
 
 
-def _query_owner(shapes: Graph, node: Identifier) -> str:
+def _query_owner(shapes: Graph, node: Node) -> str:
     """Which query this is, for an error message: the SPARQL constraint of a shape, the
     validator of a constraint component, the SPARQL target of a shape."""
     if not isinstance(node, BNode):
@@ -558,7 +569,7 @@ def _query_owner(shapes: Graph, node: Identifier) -> str:
     return "a SPARQL query of the shapes"
 
 
-def _severity_rank(severity: Identifier) -> int:
+def _severity_rank(severity: Node) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 

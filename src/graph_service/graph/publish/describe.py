@@ -20,12 +20,13 @@ own and a description without them would lose the facts' meaning.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO, SKOS
 
-from graph_service.graph.query.quad_index import QuadSource
+from graph_service.graph.query.quad_index import Object, QuadSource, Subject
 from graph_service.graph.rdf import serialize
 from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import prefixed
@@ -84,16 +85,18 @@ class Description:
         own = (set(self.parts) - set(self.pointing_parts)) | {self.iri}
         return [q for q in self.quads if q.object == self.iri and q.subject not in own]
 
-    def types(self, node: Node | None = None) -> list[ox.NamedNode]:
+    # A triple term (RDF 1.2) is no class, text or caption to show: those lookups pass over it.
+    def types(self, node: Node | None = None) -> list[Term]:
         """The node's classes, asserted ones first."""
         node = node or self.iri
-        found = [(is_inferred(q), q.object) for q in self.outgoing(node) if q.predicate == _TYPE]
+        found = [(is_inferred(q), q.object) for q in self.outgoing(node)
+                 if q.predicate == _TYPE and isinstance(q.object, Term)]
         return list(dict.fromkeys(t for _, t in sorted(found, key=lambda x: x[0])))
 
-    def asserted_types(self, node: Node | None = None) -> list[ox.NamedNode]:
+    def asserted_types(self, node: Node | None = None) -> list[Term]:
         node = node or self.iri
-        return list(dict.fromkeys(q.object for q in self.outgoing(node)
-                                  if q.predicate == _TYPE and not is_inferred(q)))
+        return list(dict.fromkeys(q.object for q in self.outgoing(node) if q.predicate == _TYPE
+                                  and isinstance(q.object, Term) and not is_inferred(q)))
 
     def label(self, term: Term) -> str:
         """A name to show for a term: its label, else a prefixed name (`schema:City`), else its
@@ -103,10 +106,12 @@ class Description:
         return self.labels.get(term) or short_name(term)
 
     def quote_text(self, quote: Node) -> str | None:
-        return next((q.object.value for q in self.outgoing(quote) if q.predicate == _TEXT), None)
+        return next((q.object.value for q in self.outgoing(quote)
+                     if q.predicate == _TEXT and isinstance(q.object, Term)), None)
 
     def caption(self, photo: Node) -> str | None:
-        return next((q.object.value for q in self.outgoing(photo) if q.predicate == _CAPTION), None)
+        return next((q.object.value for q in self.outgoing(photo)
+                     if q.predicate == _CAPTION and isinstance(q.object, Term)), None)
 
     def serialize(self, fmt: Format) -> bytes:
         return serialize.write(self.quads, fmt)
@@ -175,7 +180,7 @@ def describe(store: QuadSource, iri: str) -> Description:
             continue
         candidates = [(q.object, q.predicate, False) for q in quads if isinstance(q.object, Node)]
         if current == node:
-            candidates += [(q.subject, q.predicate, True) for q in incoming]
+            candidates += [(q.subject, q.predicate, True) for q in incoming if isinstance(q.subject, Node)]
         for target, predicate, pointing in candidates:
             if target in visited or target == node:
                 continue
@@ -193,7 +198,7 @@ def describe(store: QuadSource, iri: str) -> Description:
 
     # Photographs of it: any photograph linking to it (lib:depicts, lib:takenAt, lib:photoContext
     # or whatever the data adds), or that it says it is depicted in.
-    photos = [q.subject for q in incoming if _is_a(store, q.subject, {_PHOTOGRAPH})]
+    photos: list[Subject | Object] = [q.subject for q in incoming if _is_a(store, q.subject, {_PHOTOGRAPH})]
     photos += [q.object for q in own if q.predicate == _DEPICTED_IN]
     d.photos = [p for p in dict.fromkeys(photos) if isinstance(p, ox.NamedNode)]
     for photo in d.photos:
@@ -207,7 +212,7 @@ def describe(store: QuadSource, iri: str) -> Description:
         label_quads = _label_quads(store, term)
         if label_quads:
             add(label_quads)
-            d.labels[term] = label_quads[0].object.value
+            d.labels[term] = _label(label_quads[0]).value
     d.quads = list(seen)
     return d
 
@@ -218,7 +223,7 @@ def labels_of(store: QuadSource, terms: Iterable[Node]) -> dict[Node, str]:
     for term in terms:
         quads = _label_quads(store, term)
         if quads:
-            found[term] = quads[0].object.value
+            found[term] = _label(quads[0]).value
     return found
 
 
@@ -228,13 +233,19 @@ def _label_quads(store: QuadSource, term: Node) -> list[ox.Quad]:
         quads = [q for q in store.quads_for_pattern(term, predicate, None, None)
                  if isinstance(q.object, ox.Literal)]
         if quads:
-            quads.sort(key=lambda q: (q.object.language not in ("en", None), is_inferred(q)))
+            quads.sort(key=lambda q: (_label(q).language not in ("en", None), is_inferred(q)))
             best = quads[0].object
             return [q for q in quads if q.object == best]
     return []
 
 
-def _is_a(store: QuadSource, node: Node, classes: Iterable[ox.NamedNode]) -> bool:
+def _label(quad: ox.Quad) -> ox.Literal:
+    """The object of a quad `_label_quads` chose: a literal."""
+    assert isinstance(quad.object, ox.Literal)
+    return quad.object
+
+
+def _is_a(store: QuadSource, node: Subject, classes: AbstractSet[ox.NamedNode]) -> bool:
     return any(q.object in classes for q in store.quads_for_pattern(node, _TYPE, None, None))
 
 

@@ -10,17 +10,23 @@ resources that use it as subject.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from graph_service.graph.query.quad_index import QuadSource
 from graph_service.graph.rdf.documents import quads_to_graph
 from graph_service.graph.rdf.names import short
 from graph_service.graph.rdf.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, ONTOLOGY_GRAPH
+
+if TYPE_CHECKING:  # for the type checker only: typing_extensions is no dependency of the project
+    from typing_extensions import TypeIs
 
 #: Property characteristics shown, in this order.
 CHARACTERISTICS: tuple[tuple[URIRef, str], ...] = (
@@ -113,7 +119,7 @@ def build_reference(store: QuadSource, namespace: str = str(LIB)) -> OntologyDoc
     onto = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
     title = _first(g, onto, DCTERMS.title, RDFS.label) if onto is not None else None
 
-    def own(iri: object) -> bool:
+    def own(iri: Node) -> TypeIs[URIRef]:
         return isinstance(iri, URIRef) and str(iri).startswith(namespace) and str(iri) != namespace
 
     def term(iri: URIRef, kind: str) -> TermDoc:
@@ -162,7 +168,7 @@ def build_reference(store: QuadSource, namespace: str = str(LIB)) -> OntologyDoc
             t.members = _sorted(c for c in _named(g.subjects(SKOS.inScheme, s)) if own(c))
             schemes.append(t)
     concepts: list[TermDoc] = []
-    for c in set(g.subjects(RDF.type, SKOS.Concept)):
+    for c in set(_named(g.subjects(RDF.type, SKOS.Concept))):
         if own(c) and c not in class_iris:
             t = term(c, "concept")
             t.schemes = _sorted(_named(g.objects(c, SKOS.inScheme)))
@@ -216,7 +222,7 @@ def _best_labels(g: Graph) -> dict[URIRef, Literal]:
     return labels
 
 
-def _first(g: Graph, s: object, *predicates: URIRef) -> str | None:
+def _first(g: Graph, s: Node, *predicates: URIRef) -> str | None:
     for p in predicates:
         values = sorted(g.objects(s, p), key=lambda o: (getattr(o, "language", None) not in (None, "en"),
                                                         str(o)))
@@ -233,15 +239,15 @@ def _subjects(g: Graph, p: URIRef, o: URIRef) -> list[URIRef]:
     return [s for s in g.subjects(p, o) if isinstance(s, URIRef)]
 
 
-def _named(values: object) -> list[URIRef]:
-    return [v for v in values if isinstance(v, URIRef)]  # type: ignore[attr-defined]
+def _named(values: Iterable[Node]) -> list[URIRef]:
+    return [v for v in values if isinstance(v, URIRef)]
 
 
-def _sorted(values: object) -> list[URIRef]:
-    return sorted(set(values))  # type: ignore[arg-type]
+def _sorted(values: Iterable[URIRef]) -> list[URIRef]:
+    return sorted(set(values))
 
 
-def _list(g: Graph, head: object) -> list[URIRef]:
+def _list(g: Graph, head: Node) -> list[URIRef]:
     return [v for v in Collection(g, head) if isinstance(v, URIRef)]
 
 

@@ -121,9 +121,9 @@ def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Gra
         g.add((subset, RDF.type, SD.NamedGraph))
         g.add((subset, SD.name, URIRef(name)))
         g.add((subset, VOID.triples, Literal(triples, datatype=XSD.integer)))
-        title = _GRAPH_TITLES.get(URIRef(name))
-        if title:
-            g.add((subset, DCTERMS.title, Literal(title, lang="en")))
+        graph_title = _GRAPH_TITLES.get(URIRef(name))
+        if graph_title:
+            g.add((subset, DCTERMS.title, Literal(graph_title, lang="en")))
 
     links = _wikidata_links(sources)
     if links:
@@ -205,7 +205,8 @@ def _wikidata_links(sources: Graph) -> dict[URIRef, int]:
     """Links to Wikidata items per predicate (whatever the ontology calls the link)."""
     links: Counter[URIRef] = Counter()
     for _s, p, o in sources:
-        if isinstance(o, URIRef) and str(o).startswith(str(WD)):
+        # A predicate read from a document is an IRI; the check tells the type checker so.
+        if isinstance(o, URIRef) and str(o).startswith(str(WD)) and isinstance(p, URIRef):
             links[p] += 1
     return dict(links)
 

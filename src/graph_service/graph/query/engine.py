@@ -16,26 +16,29 @@ rdflib (the endpoint's hot path).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar, cast
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql.processor import prepareQuery
-from rdflib.term import Identifier
+from rdflib.query import ResultRow
+from rdflib.term import Identifier, Node
 
 from graph_service.graph.query import safety
 from graph_service.graph.rdf import formats
 from graph_service.graph.rdf.results import write_boolean, write_solutions
 from graph_service.graph.rdf.serialize import write_triples
-from graph_service.graph.rdf.terms import from_rdflib, to_rdflib
+from graph_service.graph.rdf.terms import from_rdflib, to_rdflib, triple_from_rdflib
 
 # rdflib would fetch the document a FROM names when the store lacks that graph; never do that.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 Form = Literal["select", "ask", "graph"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class QueryResult:
     variables: list[str] = field(default_factory=list)
     rows: list[dict[str, Identifier]] = field(default_factory=list)
     boolean: bool | None = None
-    triples: list[tuple[Identifier, Identifier, Identifier]] = field(default_factory=list)
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
     #: True when the result limit cut the answer.
     truncated: bool = False
 
@@ -76,11 +79,11 @@ class QueryResult:
         """The answer in a results format (SELECT/ASK) or an RDF format (CONSTRUCT/DESCRIBE)."""
         check_format(self.form, fmt)
         if self.form == "graph":
-            return write_triples([ox.Triple(*(from_rdflib(t) for t in tr)) for tr in self.triples], fmt)
+            return write_triples([triple_from_rdflib(*tr) for tr in self.triples], fmt)
         if self.form == "ask":
-            return write_boolean(bool(self.boolean), fmt.oxigraph)
+            return write_boolean(bool(self.boolean), _results_format(fmt))
         rows = ([None if r.get(v) is None else from_rdflib(r[v]) for v in self.variables] for r in self.rows)
-        return write_solutions(self.variables, rows, fmt.oxigraph)
+        return write_solutions(self.variables, rows, _results_format(fmt))
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,12 @@ def check_format(form: Form, fmt: formats.Format | None) -> formats.Format:
     if fmt is None or not isinstance(fmt.oxigraph, wanted) or fmt.kind == "dataset":
         raise FormatMismatch(form, fmt.label if fmt else None)
     return fmt
+
+
+def _results_format(fmt: formats.Format) -> ox.QueryResultsFormat:
+    """The pyoxigraph format of a results format that `check_format` accepted."""
+    assert isinstance(fmt.oxigraph, ox.QueryResultsFormat)
+    return fmt.oxigraph
 
 
 class Engine(Protocol):
@@ -162,14 +171,18 @@ class OxigraphEngine:
                           for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
         self.graph_names = frozenset(g.value for g in self.store.named_graphs())
 
-    def _run(self, sparql: str, dataset: QueryDataset | None, base_iri: str | None) -> object:
+    def _run(self, sparql: str, dataset: QueryDataset | None,
+             base_iri: str | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         dataset = _effective_dataset(sparql, dataset, self.graph_names)
-        kwargs: dict[str, object] = {"base_iri": base_iri}
+        # None, pyoxigraph's default for both: the store's own dataset.
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
         if dataset is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in dict.fromkeys(dataset.default_graphs)]
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in dict.fromkeys(dataset.named_graphs)]
+            default_graph = [ox.NamedNode(g) for g in dict.fromkeys(dataset.default_graphs)]
+            named_graphs = [ox.NamedNode(g) for g in dict.fromkeys(dataset.named_graphs)]
         try:
-            return self.store.query(sparql, **kwargs)
+            return self.store.query(sparql, base_iri=base_iri, default_graph=default_graph,
+                                    named_graphs=named_graphs)
         except SyntaxError as exc:
             raise safety.explain_syntax_error(sparql, str(exc)) from None
 
@@ -195,12 +208,12 @@ class OxigraphEngine:
         answer = self._run(sparql, dataset, base_iri)
         if isinstance(answer, ox.QueryBoolean):
             fmt = check_format("ask", results_format)
-            return Answer("ask", write_boolean(bool(answer), fmt.oxigraph), fmt.name, 1)
+            return Answer("ask", write_boolean(bool(answer), _results_format(fmt)), fmt.name, 1)
         if isinstance(answer, ox.QuerySolutions):
             fmt = check_format("select", results_format)
             variables = [v.value for v in answer.variables]
             sols, truncated = _take(answer, limit)
-            body = write_solutions(variables, (tuple(s) for s in sols), fmt.oxigraph)
+            body = write_solutions(variables, (tuple(s) for s in sols), _results_format(fmt))
             return Answer("select", body, fmt.name, len(sols), truncated)
         fmt = check_format("graph", graph_format)
         triples, truncated = _take(answer, limit)
@@ -235,8 +248,10 @@ class RdflibEngine:
         if res.type == "ASK":
             return QueryResult("ask", boolean=bool(res.askAnswer))
         if res.type == "SELECT":
+            assert res.vars is not None  # rdflib sets them for every SELECT
             variables = [str(v) for v in res.vars]
-            rows, truncated = _take(res, limit)
+            # A SELECT's result iterates over rows (an ASK's over a bool, a graph's over triples).
+            rows, truncated = _take(cast("Iterable[ResultRow]", res), limit)
             return QueryResult("select", variables=variables, truncated=truncated,
                                rows=[{str(k): v for k, v in row.asdict().items() if v is not None}
                                      for row in rows])
@@ -265,10 +280,10 @@ class RdflibEngine:
         return chosen
 
 
-def _take(items: object, limit: int | None) -> tuple[list, bool]:
+def _take(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
     """At most `limit` items, and whether there were more."""
-    out = []
-    for item in items:  # type: ignore[attr-defined]
+    out: list[T] = []
+    for item in items:
         if limit is not None and len(out) >= limit:
             return out, True
         out.append(item)

@@ -17,8 +17,9 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-Subject = ox.NamedNode | ox.BlankNode
-Object = ox.NamedNode | ox.BlankNode | ox.Literal
+# As pyoxigraph's `Quad` has them: its parser reads RDF 1.2 triple terms too.
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 

@@ -177,7 +177,8 @@ def _walk(node: object) -> Iterator[CompValue]:
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
             stack.extend(item)
-        elif hasattr(item, "asList") and not isinstance(item, str):  # pyparsing ParseResults
+        # pyparsing ParseResults (iterable, as the type checker must be told)
+        elif hasattr(item, "asList") and isinstance(item, Iterable) and not isinstance(item, str):
             stack.extend(list(item))
 
 

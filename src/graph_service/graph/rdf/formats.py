@@ -82,6 +82,12 @@ def by_name(name: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
     return fmt
 
 
+def named(name: str) -> Format:
+    """The format with this short name (`"turtle"`): for a module's constants, where a missing
+    format is a bug (KeyError), not a request to refuse."""
+    return _BY_NAME[name]
+
+
 def by_media_type(media_type: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
     """The format for a media type (parameters such as charset are ignored)."""
     mt = media_type.split(";")[0].strip().lower()

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Identifier
+from rdflib.term import Node
 
 from graph_service.graph.rdf.namespace import PREFIXES
 
@@ -34,7 +34,7 @@ def prefixed(iri: str, prefixes: Iterable[tuple[str, str]] = _BY_LENGTH) -> str 
     return None
 
 
-def short(term: Identifier | ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+def short(term: Node | ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     """A term as a person reads it in a table or a message: a prefixed name or `<iri>` for an IRI,
     `_:id` for a blank node, the text of a literal."""
     if term is None:
@@ -51,7 +51,7 @@ def short(term: Identifier | ox.NamedNode | ox.BlankNode | ox.Literal | None) ->
     return str(term)
 
 
-def turtle(term: Identifier) -> str:
+def turtle(term: Node) -> str:
     """A term in Turtle notation with the project's prefixes (`"1944-08-25"^^xsd:date`), for
     messages that must show a literal's datatype."""
     if isinstance(term, URIRef):

@@ -42,8 +42,8 @@ def write(quads: Iterable[ox.Quad], fmt: Format, *, named_graphs: bool | None = 
     else:
         items = _unique(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
     if fmt.oxigraph in _NO_PREFIXES:
-        return ox.serialize(items, format=fmt.oxigraph)
-    return ox.serialize(items, format=fmt.oxigraph, prefixes=_used_prefixes(items))
+        return _document(items, fmt.oxigraph)
+    return _document(items, fmt.oxigraph, _used_prefixes(items))
 
 
 def _grouped(quads: Iterable[ox.Quad], by_graph: bool) -> list[ox.Quad]:
@@ -76,8 +76,16 @@ def write_triples(triples: Iterable[ox.Triple], fmt: Format,
         raise ValueError(f"{fmt.label} is not an RDF graph format")
     triples = list(triples)
     if fmt.oxigraph in _NO_PREFIXES:
-        return ox.serialize(triples, format=fmt.oxigraph)
-    return ox.serialize(triples, format=fmt.oxigraph, prefixes=_used_prefixes(triples, prefixes))
+        return _document(triples, fmt.oxigraph)
+    return _document(triples, fmt.oxigraph, _used_prefixes(triples, prefixes))
+
+
+def _document(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat,
+              prefixes: dict[str, str] | None = None) -> bytes:
+    # Without an `output` pyoxigraph returns the document; its stubs type every call `bytes | None`.
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    assert data is not None
+    return data
 
 
 def _used_prefixes(items: Iterable[ox.Quad | ox.Triple],

@@ -3,15 +3,27 @@ validation, the reference engine)."""
 
 from __future__ import annotations
 
+from typing import overload
+
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
+from rdflib.term import IdentifiedNode, Identifier, Node
 
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) -> Identifier | None:
+@overload
+def to_rdflib(term: ox.NamedNode) -> URIRef: ...
+@overload
+def to_rdflib(term: ox.DefaultGraph) -> None: ...
+@overload
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Identifier: ...
+# ox.Triple is accepted because pyoxigraph's quads may hold one (an RDF 1.2 triple term); rdflib has
+# no counterpart, so it raises TypeError.
+def to_rdflib(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph,
+) -> Identifier | None:
     """An rdflib term for a pyoxigraph term; None for the default graph."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -30,7 +42,17 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) 
     raise TypeError(f"unsupported term {term!r}")
 
 
-def from_rdflib(term: Identifier | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
+@overload
+def from_rdflib(term: URIRef) -> ox.NamedNode: ...
+@overload
+def from_rdflib(term: IdentifiedNode) -> ox.NamedNode | ox.BlankNode: ...
+@overload
+def from_rdflib(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal: ...
+@overload
+def from_rdflib(term: None) -> ox.DefaultGraph: ...
+@overload
+def from_rdflib(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph: ...
+def from_rdflib(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
     """A pyoxigraph term for an rdflib term; None means the default graph."""
     if term is None:
         return ox.DefaultGraph()
@@ -44,6 +66,28 @@ def from_rdflib(term: Identifier | None) -> ox.NamedNode | ox.BlankNode | ox.Lit
         if term.datatype is not None and str(term.datatype) != _RDF_LANG_STRING:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
-    if getattr(term, "identifier", None) is not None:  # an rdflib Graph used as a graph name
-        return from_rdflib(term.identifier)
+    identifier = getattr(term, "identifier", None)
+    if identifier is not None:  # an rdflib Graph used as a graph name
+        return from_rdflib(identifier)
     raise TypeError(f"unsupported term {term!r}")
+
+
+def triple_from_rdflib(s: Node, p: Node, o: Node) -> ox.Triple:
+    """A pyoxigraph triple for rdflib terms.
+
+    rdflib types every position as a Node; a term pyoxigraph does not allow in its position (a
+    literal subject, a blank-node predicate) raises TypeError, as pyoxigraph itself would."""
+    subject, predicate, obj = from_rdflib(s), from_rdflib(p), from_rdflib(o)
+    if (not isinstance(subject, ox.NamedNode | ox.BlankNode) or not isinstance(predicate, ox.NamedNode)
+            or isinstance(obj, ox.DefaultGraph)):
+        raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
+    return ox.Triple(subject, predicate, obj)
+
+
+def quad_from_rdflib(s: Node, p: Node, o: Node, graph: Node | None) -> ox.Quad:
+    """A pyoxigraph quad for rdflib terms (None: the default graph); TypeError as for
+    `triple_from_rdflib`, or for a literal graph name."""
+    triple, graph_name = triple_from_rdflib(s, p, o), from_rdflib(graph)
+    if isinstance(graph_name, ox.Literal):
+        raise TypeError(f"not a graph name: {graph!r}")
+    return ox.Quad(triple.subject, triple.predicate, triple.object, graph_name)

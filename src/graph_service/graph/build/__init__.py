@@ -1,0 +1,48 @@
+"""From sources to snapshot: validate (pySHACL), reason (owlrl), describe, write; cached by the
+content hash of the sources. Also the validation service's machinery, which the build uses."""
+
+from graph_service.graph.build.pipeline import (
+    BuildError,
+    BuildResult,
+    Inference,
+    Sources,
+    build_snapshot,
+    ensure_snapshot,
+    infer,
+    load_index,
+    load_sources,
+    load_store,
+    record_path,
+    snapshot_path,
+)
+from graph_service.graph.build.progress import Progress
+from graph_service.graph.build.reasoning import Inconsistency
+from graph_service.graph.build.shapes import (
+    census,
+    describe_shapes,
+    project_ontology,
+    project_shapes,
+    value_summary,
+)
+from graph_service.graph.build.validation import (
+    INFERENCE_CHOICES,
+    InferenceChoice,
+    UnsafeConstraint,
+    ValidationError,
+    ValidationOutcome,
+    ValidationTimeout,
+    inference_choice,
+    path_text,
+    severity_name,
+    term_name,
+    validate,
+)
+
+__all__ = [
+    "INFERENCE_CHOICES", "build_snapshot", "BuildError", "BuildResult", "census", "describe_shapes",
+    "ensure_snapshot", "Inconsistency", "infer", "Inference", "inference_choice", "InferenceChoice",
+    "load_index", "load_sources", "load_store", "path_text", "Progress", "project_ontology",
+    "project_shapes", "record_path", "severity_name", "snapshot_path", "Sources", "term_name",
+    "UnsafeConstraint", "validate", "ValidationError", "ValidationOutcome", "ValidationTimeout",
+    "value_summary",
+]
