@@ -3,13 +3,13 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test install install-test system build lint bench clean yasgui readme
+.PHONY: serve test install install-test system system-test build lint bench clean yasgui readme
 
 serve: install yasgui
 	$(BIN)/graph-service serve
 
 # The test run: style, types, the import layers (pyproject.toml), then the tests.
-test: install-test yasgui
+test: install-test system-test yasgui
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -63,6 +63,17 @@ lint: install-test
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# What the end-to-end tests start besides the service: Debian's nginx as the reverse proxy in front
+# (tests/test_reverse_proxy.py starts it on loopback with its own configuration). Installed where
+# missing and possible (root with apt, as on CI); elsewhere those tests say why they skip.
+system-test:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || \
+	     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }) \
+	    && { systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1 || true; }; \
+	  else echo "nginx is not installed: the reverse-proxy tests will skip"; fi; }
 
 # The settings table of the README, written from config.Settings.
 readme: install

@@ -79,7 +79,7 @@ def test_home_page_introduces_the_dataset_and_links_everywhere(client, expected)
 def test_home_sends_rdf_clients_to_the_dataset_description(client):
     resp = client.get("/", headers={"Accept": "text/turtle"})
     assert resp.status_code == 303
-    assert resp.headers["Location"] == "/void.ttl"
+    assert resp.headers["Location"] == "http://localhost/void.ttl"
     assert "Accept" in resp.headers["Vary"]
 
 

@@ -79,9 +79,10 @@ def strict_html(body: bytes) -> None:
 def test_resource_iri_answers_303_to_the_document_the_client_accepts(client, fmt):
     resp = client.get("/id/city/paris", headers={"Accept": fmt.media_type})
     assert resp.status_code == 303
-    assert resp.headers["Location"] == f"/doc/city/paris.{fmt.extension}"
+    assert resp.headers["Location"] == f"http://localhost/doc/city/paris.{fmt.extension}"
     assert "Accept" in resp.headers["Vary"]
-    assert f'</doc/city/paris.{fmt.extension}>; rel="describedby"' in resp.headers.getlist("Link")[0]
+    described_by = f'<http://localhost/doc/city/paris.{fmt.extension}>; rel="describedby"'
+    assert described_by in resp.headers.getlist("Link")[0]
 
 
 @pytest.mark.parametrize("accept, extension", [
@@ -101,7 +102,7 @@ def test_negotiation_follows_q_values_and_defaults_to_the_page(client, accept, e
 
 def test_format_parameter_wins_over_accept(client):
     resp = client.get("/id/city/paris?format=ntriples", headers={"Accept": "text/html"})
-    assert resp.headers["Location"] == "/doc/city/paris.nt"
+    assert resp.headers["Location"] == "http://localhost/doc/city/paris.nt"
 
 
 def test_unacceptable_accept_is_406(client):
@@ -157,7 +158,7 @@ def test_document_links_to_its_alternates_and_its_topic(client):
     resp = client.get("/doc/city/paris.ttl")
     links = resp.headers.getlist("Link")
     for fmt in DOCUMENT_FORMATS:
-        entry = f'</doc/city/paris.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"'
+        entry = f'<http://localhost/doc/city/paris.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"'
         assert (entry in links) == (fmt.name != "turtle")
     assert f'<{PARIS}>; rel="describes"' in links
 
@@ -387,9 +388,9 @@ def test_ontology_page_documents_each_term(client, expected):
 
 def test_ontology_version_iri_and_named_graphs_redirect(client):
     resp = client.get("/ontology/1.0.0")
-    assert resp.status_code == 303 and resp.headers["Location"] == "/ontology"
+    assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology"
     resp = client.get("/graph/facts")
-    assert resp.status_code == 303 and resp.headers["Location"] == "/void"
+    assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/void"
 
 
 # --- The URL builder and the description, without HTTP ------------------------------------------

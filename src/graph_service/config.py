@@ -41,6 +41,8 @@ class Settings:
                               "The article's facts (Turtle).", cli=False)
     shapes_path: Path = setting(PROJECT_ROOT / "shapes" / "liberation.ttl",
                                 "The SHACL shapes (Turtle).", cli=False)
+    article_path: Path = setting(PROJECT_ROOT / "data" / "article.txt",
+                                 "The article's text: pages show each quote in its paragraph.", cli=False)
     queries_dir: Path = setting(PROJECT_ROOT / "queries",
                                 "Folder of example queries (*.rq) shown in the query editor.", cli=False)
     snapshot_dir: Path = setting(PROJECT_ROOT / "build",
@@ -61,6 +63,8 @@ class Settings:
     max_request_bytes: int = setting(2_000_000, "Bytes at most in a request body (queries, "
                                      "validation uploads).", cli=False)
     validation_timeout: float = setting(20.0, "Seconds a user's validation may run.")
+    proxies: int = setting(0, "Reverse proxies in front whose X-Forwarded-For, -Proto, -Host and "
+                           "-Prefix headers are trusted (0: none; 1 behind one nginx).")
     network_guard: bool = setting(True, "Run queries and users' validations where no Internet "
                                   "socket can be opened (seccomp); false runs without it, for "
                                   "machines that cannot install the filter.")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from graph_service.config import Settings
-from graph_service.graph import load_store
-from graph_service.web import dataset, errors, resources, sparql, validate
+from graph_service.graph import load_store, served
+from graph_service.web import dataset, errors, health, resources, sparql, validate
 from graph_service.web.state import Service
+
+#: What the pages need and nothing more: their own scripts, styles and images, no framing, no
+#: plugins. YASGUI sets inline styles, hence 'unsafe-inline' for styles (not for scripts).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+                           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -15,8 +22,24 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask("graph_service.web")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["graph_service"] = Service(settings=settings, store=load_store(settings))
+    store = load_store(settings)
+    app.extensions["graph_service"] = Service(settings=settings, store=store, served=served(settings, store))
+    if settings.proxies:
+        # Behind a reverse proxy the public scheme, host and path prefix are the proxy's: links,
+        # redirects and the service description must name them.
+        n = settings.proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
     errors.register(app)
-    for module in (sparql, resources, validate, dataset):
+    for module in (health, sparql, resources, validate, dataset):
         app.register_blueprint(module.bp)
+    app.after_request(_security_headers)
     return app
+
+
+def _security_headers(resp: Response) -> Response:
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if resp.mimetype == "text/html":
+        resp.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+    return resp

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urljoin
 
 from flask import Response, current_app, redirect, request
 from werkzeug.exceptions import BadRequest, NotFound
@@ -70,9 +70,15 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
     return resp
 
 
+def public(url: str) -> str:
+    """A root-relative URL as the client addresses this service: behind a reverse proxy (see
+    `Settings.proxies`) its scheme, host and path prefix."""
+    return urljoin(request.host_url, url)
+
+
 def see_other(target: str) -> Response:
     """303 to the document chosen for this client (so the answer varies with Accept)."""
-    resp = redirect(target, code=303)
+    resp = redirect(public(target), code=303)
     # In a request the app's own response class answers; flask types `redirect` as werkzeug's.
     assert isinstance(resp, Response)
     resp.vary.add("Accept")
@@ -80,8 +86,8 @@ def see_other(target: str) -> Response:
 
 
 def link(url: str, rel: str, media_type: str | None = None) -> str:
-    """One Link header value (RFC 8288)."""
-    value = f'<{url}>; rel="{rel}"'
+    """One Link header value (RFC 8288), naming the public address."""
+    value = f'<{public(url)}>; rel="{rel}"'
     return value + (f'; type="{media_type}"' if media_type else "")
 
 

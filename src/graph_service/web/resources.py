@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, has_request_context, render_template
@@ -171,6 +172,22 @@ class Value:
     quote: str | None = None
     #: A literal's language, so the page can say so (`<span lang="pl">`).
     lang: str | None = None
+    #: The sentences of the article behind this statement.
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A quote behind one statement, in its paragraph of the article (when the text is at hand)."""
+
+    text: str
+    href: str | None
+    before: str = ""
+    after: str = ""
+
+    @builtins.property
+    def in_context(self) -> bool:
+        return bool(self.before or self.after)
 
 
 @dataclass
@@ -233,10 +250,12 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
         grouped.setdefault(q.predicate, []).append(q)
     facts: list[tuple[int, Fact]] = []
     for predicate, group in grouped.items():
-        by_object: dict[object, bool] = {}
+        by_object: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, bool] = {}
         for q in group:  # one value per object, inferred only when no graph asserts it
             by_object[q.object] = by_object.get(q.object, True) and is_inferred(q)
-        values = [_value(d, o, urls, inferred=inf, depth=depth) for o, inf in by_object.items()]
+        values = [_value(d, o, urls, inferred=inf, depth=depth,
+                         evidence=d.evidence.get(ox.Triple(node, predicate, o), []))
+                  for o, inf in by_object.items()]
         values.sort(key=lambda v: (v.inferred, v.text.lower()))
         rank = _FIRST.index(predicate.value) if predicate.value in _FIRST else len(_FIRST)
         facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))
@@ -244,7 +263,37 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
     return [f for _, f in facts]
 
 
-def _value(d: Description, term: object, urls: Urls, *, inferred: bool, depth: int = 0) -> Value:
+def _value(d: Description, term: object, urls: Urls, *, inferred: bool, depth: int = 0,
+           evidence: list[ox.NamedNode | ox.BlankNode] | None = None) -> Value:
+    value = _plain_value(d, term, urls, inferred=inferred, depth=depth)
+    value.evidence = [_evidence(d, quote, urls) for quote in evidence or ()]
+    return value
+
+
+def _evidence(d: Description, quote: ox.NamedNode | ox.BlankNode, urls: Urls) -> Evidence:
+    text = d.quote_text(quote) or d.label(quote)
+    href = urls.href(quote.value) if isinstance(quote, ox.NamedNode) else None
+    for paragraph in article_paragraphs():
+        at = paragraph.find(text)
+        if at >= 0:
+            return Evidence(text, href, paragraph[:at], paragraph[at + len(text):])
+    return Evidence(text, href)
+
+
+def article_paragraphs() -> list[str]:
+    """The article's paragraphs (its non-empty lines), to show a quote where it stands; none when
+    the text is not at hand (a user's files served)."""
+    def read() -> list[str]:
+        try:
+            text = Path(service().settings.article_path).read_text(encoding="utf-8")
+        except OSError:
+            return []
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    return cached("article paragraphs", read)
+
+
+def _plain_value(d: Description, term: object, urls: Urls, *, inferred: bool, depth: int = 0) -> Value:
     if isinstance(term, ox.Literal):
         note = term.language or (None if term.datatype.value.endswith("#string")
                                  else short(term.datatype))

@@ -9,6 +9,7 @@ own time limit long before gunicorn's worker timeout would kill the worker.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -18,9 +19,12 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
 from graph_service.config import Settings
@@ -29,6 +33,25 @@ from graph_service.web.app import create_app
 
 #: Seconds gunicorn allows a worker beyond the longest time limit of a request before killing it.
 _WORKER_SLACK = 30
+
+
+class JsonAccessLog(glogging.Logger):
+    """gunicorn's logger, writing one JSON object per request: when, the method and route (the path,
+    without the query string, which may hold a query), the status, the duration and the size of
+    the answer. No request body and no query is ever logged."""
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
+        if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.logconfig_dict or self.cfg.syslog):
+            return
+        line = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "method": environ.get("REQUEST_METHOD"),
+            "route": environ.get("PATH_INFO"),
+            "status": int(str(resp.status).split()[0]),
+            "duration_ms": round(request_time.total_seconds() * 1000, 3),
+            "bytes": getattr(resp, "sent", None),
+        }
+        self.access_log.info(json.dumps(line, ensure_ascii=False))
 
 
 class GraphServiceApplication(BaseApplication):
@@ -51,6 +74,7 @@ class GraphServiceApplication(BaseApplication):
             # The longest request line gunicorn allows: GET queries up to ~8 KB; POST longer ones.
             "limit_request_line": 8190,
             "accesslog": "-",
+            "logger_class": JsonAccessLog,
             "errorlog": "-",
             "loglevel": "info",
             "proc_name": "graph-service",

@@ -8,14 +8,18 @@ import pyoxigraph as ox
 from flask import current_app
 
 from graph_service.config import Settings
+from graph_service.graph import Served
 
 
 @dataclass
 class Service:
     settings: Settings
     store: ox.Store
+    #: What was loaded: the snapshot's hash, size and build time (for /readyz).
+    served: Served
 
 
 def service() -> Service:
     """The service of the running app."""
-    return current_app.extensions["graph_service"]
+    extension: Service = current_app.extensions["graph_service"]
+    return extension

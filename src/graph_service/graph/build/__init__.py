@@ -5,6 +5,7 @@ from graph_service.graph.build.pipeline import (
     BuildError,
     BuildResult,
     Inference,
+    Served,
     Sources,
     build_snapshot,
     ensure_snapshot,
@@ -13,6 +14,7 @@ from graph_service.graph.build.pipeline import (
     load_sources,
     load_store,
     record_path,
+    served,
     snapshot_path,
 )
 from graph_service.graph.build.progress import Progress
@@ -42,7 +44,7 @@ __all__ = [
     "INFERENCE_CHOICES", "build_snapshot", "BuildError", "BuildResult", "census", "describe_shapes",
     "ensure_snapshot", "Inconsistency", "infer", "Inference", "inference_choice", "InferenceChoice",
     "load_index", "load_sources", "load_store", "path_text", "Progress", "project_ontology",
-    "project_shapes", "record_path", "severity_name", "snapshot_path", "Sources", "term_name",
-    "UnsafeConstraint", "validate", "ValidationError", "ValidationOutcome", "ValidationTimeout",
-    "value_summary",
+    "project_shapes", "record_path", "Served", "served", "severity_name", "snapshot_path", "Sources",
+    "term_name", "UnsafeConstraint", "validate", "ValidationError", "ValidationOutcome",
+    "ValidationTimeout", "value_summary",
 ]

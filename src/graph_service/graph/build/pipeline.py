@@ -168,6 +168,33 @@ def load_index(settings: Settings) -> QuadIndex:
     return QuadIndex(documents.read_quads(ensure_snapshot(settings)))
 
 
+@dataclass(frozen=True)
+class Served:
+    """What a serving process has loaded, as a load balancer or an operator asks about it."""
+
+    #: sha256 of the snapshot (N-Quads) or of the files served, in order.
+    sha256: str
+    #: Quads in the store.
+    quads: int
+    #: When the snapshot was built (ISO 8601), or when the newest served file was written.
+    built: str
+    #: "snapshot" (the project's graph) or "files" (`serve FILE ...`).
+    source: str
+
+
+def served(settings: Settings, store: ox.Store) -> Served:
+    """A summary of what `load_store(settings)` loaded into `store`."""
+    if settings.serve_files:
+        digest = hashlib.sha256()
+        for path in settings.serve_files:
+            digest.update(Path(path).read_bytes())
+        newest = max(Path(p).stat().st_mtime for p in settings.serve_files)
+        built = datetime.fromtimestamp(newest, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return Served(digest.hexdigest(), len(store), built, "files")
+    record = json.loads(record_path(settings).read_text(encoding="utf-8"))
+    return Served(record["snapshot"]["sha256"], len(store), record["created"], "snapshot")
+
+
 def snapshot_path(settings: Settings) -> Path:
     return settings.snapshot_dir / SNAPSHOT_NAME
 

@@ -8,7 +8,9 @@ inferred triple stays recognisable as inferred):
 * the nodes that only exist to qualify R's facts, one hop away in either direction, and theirs in
   turn: time-spans, participations, receptions, casualties, successions, contested facts and their
   claims (`PART_CLASSES`), and any blank node;
-* the quotes behind the facts of R and of those nodes (`lib:evidence` -> `lib:Quote`);
+* the quotes behind the facts of R and of those nodes (`lib:evidence` -> `lib:Quote`), and per
+  statement: the reified statements (`rdf:Statement`, from the provenance graph) of each asserted
+  triple shown, with their quotes;
 * the photographs of R (that depict it, were taken at it or in its context), with their captions;
 * a label for every IRI it mentions, so a client can show names without looking each one up.
 
@@ -43,6 +45,9 @@ _QUOTE = ox.NamedNode(str(LIB.Quote))
 _PHOTOGRAPH = ox.NamedNode(str(LIB.Photograph))
 _DEPICTED_IN = ox.NamedNode(str(LIB.depictedIn))
 _CAPTION = ox.NamedNode(str(LIB.caption))
+_RDF_SUBJECT = ox.NamedNode(str(RDF.subject))
+_RDF_PREDICATE = ox.NamedNode(str(RDF.predicate))
+_RDF_OBJECT = ox.NamedNode(str(RDF.object))
 
 #: Classes of the nodes that qualify another resource's facts (the ontology's qualified nodes).
 #: Their triples belong in the description of the resource they qualify.
@@ -72,6 +77,10 @@ class Description:
     quotes: list[Node] = field(default_factory=list)
     photos: list[ox.NamedNode] = field(default_factory=list)
     labels: dict[Node, str] = field(default_factory=dict)
+    #: The quotes behind each asserted statement of the resource and its qualified nodes.
+    evidence: dict[ox.Triple, list[Node]] = field(default_factory=dict)
+    #: The reified statements those quotes hang on.
+    statements: list[Subject] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.quads)
@@ -82,7 +91,7 @@ class Description:
     def incoming(self) -> list[ox.Quad]:
         """Links to the resource from other resources, and from qualified nodes that point at it
         (not from those it points at: a participation's inverse link is not news)."""
-        own = (set(self.parts) - set(self.pointing_parts)) | {self.iri}
+        own = (set(self.parts) - set(self.pointing_parts)) | {self.iri} | set(self.statements)
         return [q for q in self.quads if q.object == self.iri and q.subject not in own]
 
     # A triple term (RDF 1.2) is no class, text or caption to show: those lookups pass over it.
@@ -204,6 +213,19 @@ def describe(store: QuadSource, iri: str) -> Description:
     for photo in d.photos:
         add(store.quads_for_pattern(photo, _CAPTION, None, None))
 
+    # The statements behind the facts shown (per-statement provenance, `rdf:Statement`s in their
+    # own graph), each with its quotes: a client gets the sentence behind every asserted row.
+    for q in [q for q in seen if not is_inferred(q) and (q.subject == node or q.subject in d.parts)]:
+        triple = ox.Triple(q.subject, q.predicate, q.object)
+        for statement in _statements_of(store, triple):
+            d.statements.append(statement)
+            add(store.quads_for_pattern(statement, None, None, None))
+            for e in store.quads_for_pattern(statement, _EVIDENCE, None, None):
+                if isinstance(e.object, ox.NamedNode | ox.BlankNode):
+                    d.evidence.setdefault(triple, []).append(e.object)
+                    if e.object not in d.quotes:
+                        add(store.quads_for_pattern(e.object, None, None, None))
+
     # A label for everything mentioned: predicates, classes, linked resources.
     body = list(seen)
     mentioned = dict.fromkeys(t for q in body for t in (q.subject, q.predicate, q.object)
@@ -215,6 +237,13 @@ def describe(store: QuadSource, iri: str) -> Description:
             d.labels[term] = _label(label_quads[0]).value
     d.quads = list(seen)
     return d
+
+
+def _statements_of(store: QuadSource, triple: ox.Triple) -> list[Subject]:
+    """The reified statements (`rdf:Statement`) of `triple` in the store."""
+    return [q.subject for q in store.quads_for_pattern(None, _RDF_SUBJECT, triple.subject, None)
+            if _any(store.quads_for_pattern(q.subject, _RDF_PREDICATE, triple.predicate, None))
+            and _any(store.quads_for_pattern(q.subject, _RDF_OBJECT, triple.object, None))]
 
 
 def labels_of(store: QuadSource, terms: Iterable[Node]) -> dict[Node, str]:

@@ -1,0 +1,75 @@
+"""What operators and load balancers rely on: health endpoints, security headers that the pages
+satisfy, and a structured access log that keeps queries and bodies out."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import requests
+
+from graph_service.config import Settings
+from graph_service.graph import record_path
+
+HTML_PAGES = ("/", "/sparql", "/doc/city/paris.html", "/ontology", "/shapes", "/validate", "/void")
+
+
+def test_healthz_is_alive(project_client):
+    resp = project_client.get("/healthz")
+    assert resp.status_code == 200 and resp.get_json() == {"status": "ok"}
+    assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_names_the_loaded_snapshot(project_app, project_client):
+    resp = project_client.get("/readyz")
+    assert resp.status_code == 200
+    body = resp.get_json()
+    record = json.loads(record_path(Settings.from_env()).read_text())
+    assert body["status"] == "ready"
+    assert body["snapshot"]["sha256"] == record["snapshot"]["sha256"]
+    assert body["snapshot"]["built"] == record["created"]
+    assert body["snapshot"]["quads"] == len(project_app.extensions["graph_service"].store)
+    assert body["snapshot"]["source"] == "snapshot"
+
+
+def test_pages_carry_security_headers_and_satisfy_their_policy(project_client):
+    for path in HTML_PAGES:
+        resp = project_client.get(path, headers={"Accept": "text/html"})
+        assert resp.status_code == 200 and resp.mimetype == "text/html", path
+        policy = resp.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert resp.headers["X-Frame-Options"] == "DENY"
+        assert resp.headers["Referrer-Policy"]
+        page = resp.get_data(as_text=True)
+        # The policy allows no inline script: every script is a file of the site, or data.
+        for attributes in re.findall(r"<script\b([^>]*)>", page):
+            assert "src=" in attributes or 'type="application/json"' in attributes, (path, attributes)
+        assert not re.search(r"\son[a-z]+=", page), path  # no inline event handlers
+        assert "javascript:" not in page, path
+
+
+def test_data_answers_are_not_sniffed(project_client):
+    resp = project_client.get("/doc/city/paris.ttl")
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in resp.headers
+
+
+def test_the_access_log_is_one_json_line_per_request_without_queries(live_server):
+    secret = "SELECT ?secret WHERE { ?secret ?p ?o } LIMIT 1"
+    requests.get(live_server.sparql, params={"query": secret}, headers={"Accept": "application/json"},
+                 timeout=30)
+    requests.post(live_server.sparql, data=secret.encode(), timeout=30,
+                  headers={"Content-Type": "application/sparql-query", "Accept": "application/json"})
+    requests.get(live_server.url + "healthz", timeout=30)
+    deadline = time.monotonic() + 10
+    while True:  # the log line is written after the answer is sent
+        entries = [json.loads(line) for line in live_server.output().splitlines() if line.startswith("{")]
+        if any(e["route"] == "/healthz" for e in entries) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert {"time", "method", "route", "status", "duration_ms", "bytes"} <= set(entries[-1])
+    assert any(e["route"] == "/sparql" and e["method"] == "POST" and e["status"] == 200 for e in entries)
+    assert any(e["route"] == "/healthz" for e in entries)
+    assert "secret" not in live_server.output()
