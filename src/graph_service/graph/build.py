@@ -3,8 +3,8 @@
 The snapshot is two files in `Settings.snapshot_dir`:
 
 ``snapshot.nq``
-    N-Quads with the named graphs ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH, SHAPES_GRAPH and
-    VOID_GRAPH: what the service loads.
+    N-Quads with the named graphs ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH, SHAPES_GRAPH,
+    VOID_GRAPH and PROVENANCE_GRAPH: what the service loads.
 ``snapshot.json``
     The record: the sha256 of each source and of the code that shapes the output (the cache
     key), triples per graph, what the noise filter dropped, timings per step, when it was made,
@@ -39,7 +39,7 @@ from rdflib import Graph
 
 from .. import __version__
 from ..config import PROJECT_ROOT, Settings
-from ..namespace import FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, VOID_GRAPH
+from ..namespace import FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SHAPES_GRAPH, VOID_GRAPH
 from . import sources
 from .progress import Progress
 from .terms import from_rdflib
@@ -167,6 +167,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
     with progress.step("load"):
         ontology = sources.load_ontology(settings)
         facts = sources.load_facts(settings)
+        provenance = sources.load_provenance(settings)
         shapes = sources.load_shapes(settings)
 
     with progress.step("validate"):
@@ -193,7 +194,8 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
             raise BuildError(exc.summary(), details=str(exc) if len(exc.findings) > 1 else "") from None
         inferred, dropped = select_inferred(closure)
 
-    graphs: dict[str, Graph] = {"ontology": ontology, "facts": facts, "inferred": inferred, "shapes": shapes}
+    graphs: dict[str, Graph] = {"ontology": ontology, "facts": facts, "inferred": inferred, "shapes": shapes,
+                                "provenance": provenance}
     with progress.step("describe"):
         counts = {str(g.identifier): len(g) for g in graphs.values()}
         asserted = Graph()
@@ -206,7 +208,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
         _replace(snapshot_path(settings), nquads)
 
     named = {"ontology": ONTOLOGY_GRAPH, "facts": FACTS_GRAPH, "inferred": INFERRED_GRAPH,
-             "shapes": SHAPES_GRAPH, "void": VOID_GRAPH}
+             "shapes": SHAPES_GRAPH, "void": VOID_GRAPH, "provenance": PROVENANCE_GRAPH}
     record = {
         "format": RECORD_FORMAT,
         "key": fingerprint["key"],

@@ -14,7 +14,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from ..config import Settings
 from ..namespace import bind_prefixes
-from . import formats
+from . import formats, provenance
 from .terms import to_rdflib
 
 
@@ -88,8 +88,8 @@ def read_graph(path: Path, identifier: URIRef | None = None) -> Graph:
         data = path.read_bytes()
     except OSError as exc:
         raise RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
-    return quads_to_graph(parse_quads(data, format_for_path(path), str(path),
-                                      base_iri=path.resolve().as_uri()), identifier)
+    quads = parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri())
+    return quads_to_graph(provenance.expand(quads).facts, identifier)  # per-statement sources apart
 
 
 def read_quads(path: Path, prefixes: dict[str, str] | None = None) -> list[ox.Quad]:
@@ -110,6 +110,18 @@ def load_ontology(settings: Settings) -> Graph:
 def load_facts(settings: Settings) -> Graph:
     from ..namespace import FACTS_GRAPH
     return read_graph(settings.data_path, FACTS_GRAPH)
+
+
+def load_provenance(settings: Settings) -> Graph:
+    """The facts' per-statement sources (graph/provenance.py), checked: a fact statement without
+    its quote is an error naming it."""
+    from ..namespace import PROVENANCE_GRAPH
+    expansion = provenance.expand(read_quads(settings.data_path))
+    try:
+        provenance.check(expansion)
+    except provenance.ProvenanceError as exc:
+        raise RdfSyntaxError(str(settings.data_path), str(exc)) from None
+    return quads_to_graph(expansion.provenance, PROVENANCE_GRAPH)
 
 
 def load_shapes(settings: Settings) -> Graph:

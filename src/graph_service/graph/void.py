@@ -25,6 +25,7 @@ from ..namespace import (
     SD,
     SHAPES_GRAPH,
     VOID_GRAPH,
+    PROVENANCE_GRAPH,
     WD,
     bind_prefixes,
 )
@@ -49,6 +50,7 @@ _GRAPH_TITLES = {
     INFERRED_GRAPH: "Inferred triples: the OWL 2 RL closure minus what is asserted",
     SHAPES_GRAPH: "The SHACL shapes the facts are validated against",
     VOID_GRAPH: "This description of the dataset",
+    PROVENANCE_GRAPH: "The quote behind each fact statement (rdf:Statement, lib:evidence)",
 }
 _IANA = "https://www.iana.org/assignments/media-types/"
 
