@@ -23,7 +23,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDFS
 
 from graph_service.config import Settings
-from graph_service.graph import formats
+from graph_service.graph import formats, sources
 from graph_service.namespace import DEFAULT_BASE
 from graph_service.web.urls import DOCUMENT_FORMATS
 
@@ -46,7 +46,7 @@ def session() -> requests.Session:
 
 @pytest.fixture(scope="module")
 def facts() -> Graph:
-    return Graph().parse(SETTINGS.data_path)
+    return sources.read_graph(SETTINGS.data_path)  # (Turtle 1.2 annotations: the project's reader)
 
 
 def path_of(iri: str) -> str:

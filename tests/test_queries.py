@@ -703,6 +703,15 @@ EXPECTED: dict[str, list[Row]] = {
         ("Liberation of Luxembourg City", "Prince Felix of Luxembourg",
          iri("event/liberation-of-luxembourg-city"), iri("person/prince-felix")),
     ],
+    "26-which-sentence-says": [
+        # the statement's subject, predicate, object, the article's sentence, the rdf:Statement
+        ("25 August 1944 (liberation of Paris, per the de Gaulle caption)", lib("onDate"), "1944-08-25",
+         text(14), iri("statement/d024a72df628197a14f7")),
+        ("25 August 1944 (liberation of Paris, per the de Gaulle caption)", lib("onDate"), "1944-08-25",
+         text("paris-august-25"), iri("statement/d024a72df628197a14f7")),
+        ("Liberation of Paris", lib("hasTimeSpan"), iri("timespan/liberation-of-paris-1944-08-25"),
+         text("paris-august-25"), iri("statement/3507300506891722e257")),
+    ],
     "25-stated-intervals-between-events": [
         # earlier event, the gap in the article's words, later event, their dates, quote, IRI
         ("Free French army parade through Paris", "Three days later", "The Americans' own parade in Paris",
