@@ -3,12 +3,12 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test install install-test build lint bench clean yasgui
+.PHONY: serve test install install-test build lint bench clean yasgui shacl-engine
 
 serve: install yasgui
 	$(BIN)/graph-service serve
 
-test: install-test yasgui
+test: install-test yasgui shacl-engine
 	$(BIN)/python -m pytest
 
 $(BIN)/python:
@@ -40,6 +40,18 @@ $(YASGUI_STATIC)/yasgui.min.js:
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/build/yasgui.min.css $(YASGUI_STATIC)/
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/package.json $(YASGUI_STATIC)/
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(YASGUI_STATIC)/
+
+# A second SHACL engine for tests/test_shacl_engine.py: shacl-engine from npm (Node 18+), which the
+# test runs on the project's shapes and data and compares with pySHACL.
+SHACL_ENGINE_VERSION ?= 1.1.2
+SHACL_ENGINE_NPM     := build/npm-shacl-engine
+
+shacl-engine: $(SHACL_ENGINE_NPM)/node_modules/shacl-engine/package.json
+
+$(SHACL_ENGINE_NPM)/node_modules/shacl-engine/package.json:
+	mkdir -p $(SHACL_ENGINE_NPM)
+	cd $(SHACL_ENGINE_NPM) && npm install --no-audit --no-fund --loglevel=error \
+		shacl-engine@$(SHACL_ENGINE_VERSION) rdf-ext@2.6.0 n3@2.13.12
 
 build: install
 	$(BIN)/graph-service build
