@@ -675,6 +675,9 @@ EXPECTED: dict[str, list[Row]] = {
           if (prop, place) != (lib("hasPlace"), "city/warsaw")),
         # the reception shortcut, derived from the qualified reception
         (lib("reception"), lib("reception-no-welcome"), "no welcome"),
+        # lib:hasPlace is a dcterms:spatial (of events and photographs alike)
+        ("http://purl.org/dc/terms/spatial", iri("city/warsaw"), "Warsaw"),
+        ("http://purl.org/dc/terms/spatial", iri("country/poland"), "Poland"),
         *(("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", cls, label) for cls, label in (
             ("http://semanticweb.cs.vu.nl/2009/11/sem/Event", None),
             ("http://www.cidoc-crm.org/cidoc-crm/E5_Event", None),
