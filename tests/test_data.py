@@ -383,8 +383,10 @@ def test_which_sentence_says_pattern():
                 rdf:object "1944-08-25"^^<http://www.w3.org/2001/XMLSchema#date> ;
                 lib:evidence ?quote }
           ?quote lib:text ?text }""")
-    assert {r["text"].value for r in rows} == {"following the city’s liberation on August 25, 1944",
-                                               "General de Gaulle and his entourage proudly stroll down the Champs Élysées to Notre Dame Cathedral for a Te Deum ceremony following the city’s liberation on August 25, 1944."}
+    assert {r["text"].value for r in rows} == {
+        "following the city’s liberation on August 25, 1944",
+        "General de Gaulle and his entourage proudly stroll down the Champs Élysées to Notre Dame "
+        "Cathedral for a Te Deum ceremony following the city’s liberation on August 25, 1944."}
 
 
 def test_everything_that_happened_in_rome_with_and_without_reasoning():

@@ -16,8 +16,8 @@ quote:a a lib:Quote ; lib:text "The liberation of Paris" .
 quote:b a lib:Quote ; lib:text "in Paris" .
 """
 LIB = "https://liberation.example.org/ontology#"
-STATEMENT = ox.Triple(ox.NamedNode("https://liberation.example.org/id/event/x"), ox.NamedNode(LIB + "hasPlace"),
-                      ox.NamedNode("https://liberation.example.org/id/city/paris"))
+STATEMENT = ox.Triple(ox.NamedNode("https://liberation.example.org/id/event/x"),
+                      ox.NamedNode(LIB + "hasPlace"), ox.NamedNode("https://liberation.example.org/id/city/paris"))
 
 
 def parse(body: bytes) -> list[ox.Quad]:

@@ -190,7 +190,8 @@ REASONS = {
         "For many more German citizens, the arrival of the Allies represented conquest by foreign "
         "powers; worse still for the citizens of Berlin, that conquest was by the Soviets, renowned "
         "for their brutality and their dreaded Communist regime."),
-    "Berlin, for some": "For some German citizens, the arrival of the Allies meant liberation from a brutal regime.",
+    "Berlin, for some":
+        "For some German citizens, the arrival of the Allies meant liberation from a brutal regime.",
 }
 
 #: capital -> (slug of its liberation, how the graph names its reception, the article's sentences).
@@ -541,7 +542,8 @@ EXPECTED: dict[str, list[Row]] = {
              "Charles de Gaulle", "charles-de-gaulle", "political leader"),
             ("The Russians reach Prague; Marshal Konev drives into the city", "red-army-arrival-in-prague",
              "Marshal Konev", "marshal-konev", "officer"),
-            ("Warsaw Uprising", "warsaw-uprising", "Stanisław Jankowski", "stanislaw-jankowski", "participant"),
+            ("Warsaw Uprising", "warsaw-uprising", "Stanisław Jankowski", "stanislaw-jankowski",
+             "participant"),
         )
     ],
     "17-home-army-battalion-hierarchy": [

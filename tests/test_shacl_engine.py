@@ -49,8 +49,8 @@ Key = tuple[str, str, str, str, str]
 
 
 def ntriples(graph: Graph, path: Path) -> Path:
-    path.write_bytes(ox.serialize([ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph],
-                                  format=ox.RdfFormat.N_TRIPLES))
+    triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph]
+    path.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
     return path
 
 
@@ -61,8 +61,10 @@ def keys(report: Graph) -> set[Key]:
         focus = report.value(node, SH.focusNode)
         constraints = sorted(str(c) for c in report.objects(node, SH.sourceConstraint))
         out.add(("[]" if focus is None or isinstance(focus, BNode) else str(focus),
-                 path_text(report, report.value(node, SH.resultPath)) if report.value(node, SH.resultPath) else "",
-                 str(report.value(node, SH.sourceShape)), str(report.value(node, SH.sourceConstraintComponent)),
+                 path_text(report, report.value(node, SH.resultPath))
+                 if report.value(node, SH.resultPath) else "",
+                 str(report.value(node, SH.sourceShape)),
+                 str(report.value(node, SH.sourceConstraintComponent)),
                  " ".join(constraints)))
     return out
 
@@ -114,7 +116,8 @@ def test_both_engines_find_the_projects_data_conforms(shapes_file: Path, tmp_pat
 def test_both_engines_report_the_same_results_on_sparql_fixtures(shapes_file: Path, tmp_path: Path) -> None:
     names = (None, *SPARQL_FIXTURES)
     data = [fixture_data(name) for name in names]
-    files = [ntriples(d + ontology(), tmp_path / f"{name or 'base'}.nt") for name, d in zip(names, data, strict=True)]
+    files = [ntriples(d + ontology(), tmp_path / f"{name or 'base'}.nt")
+             for name, d in zip(names, data, strict=True)]
     for name, d, report in zip(names, data, shacl_engine(shapes_file, *files), strict=True):
         expected = pyshacl(d)
         assert keys(report) == expected, name
@@ -147,5 +150,6 @@ def test_the_minimal_case_still_differs(tmp_path: Path) -> None:
 
     conforms, _, _ = pyshacl_validate(data, shacl_graph=shapes_graph)
     assert conforms
-    (report,) = shacl_engine(ntriples(shapes_graph, tmp_path / "shapes.nt"), ntriples(data, tmp_path / "data.nt"))
+    (report,) = shacl_engine(ntriples(shapes_graph, tmp_path / "shapes.nt"),
+                             ntriples(data, tmp_path / "data.nt"))
     assert len(keys(report)) == 1

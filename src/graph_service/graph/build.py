@@ -39,7 +39,14 @@ from rdflib import Graph
 
 from .. import __version__
 from ..config import PROJECT_ROOT, Settings
-from ..namespace import FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SHAPES_GRAPH, VOID_GRAPH
+from ..namespace import (
+    FACTS_GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    PROVENANCE_GRAPH,
+    SHAPES_GRAPH,
+    VOID_GRAPH,
+)
 from . import sources
 from .progress import Progress
 from .terms import from_rdflib

@@ -113,10 +113,11 @@ def expand(quads: Iterable[ox.Quad], graph: ox.NamedNode | None = None) -> Expan
     if problems:
         raise ProvenanceError(f"{len(problems)} annotated statement(s) are not asserted", problems)
     out: dict[ox.Quad, None] = {}
-    for reifier, triple in reified.items():
+    for triple in reified.values():
         node = statement_iri(triple)
         for part in (ox.Quad(node, RDF_TYPE, STATEMENT, graph), ox.Quad(node, SUBJECT, triple.subject, graph),
-                     ox.Quad(node, PREDICATE, triple.predicate, graph), ox.Quad(node, OBJECT, triple.object, graph)):
+                     ox.Quad(node, PREDICATE, triple.predicate, graph),
+                     ox.Quad(node, OBJECT, triple.object, graph)):
             out.setdefault(part, None)
     for q in quads:
         if q.subject in reified and q.predicate != REIFIES:

@@ -22,10 +22,10 @@ from ..namespace import (
     LIB,
     ONTOLOGY_GRAPH,
     PREFIXES,
+    PROVENANCE_GRAPH,
     SD,
     SHAPES_GRAPH,
     VOID_GRAPH,
-    PROVENANCE_GRAPH,
     WD,
     bind_prefixes,
 )
