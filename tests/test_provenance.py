@@ -70,3 +70,16 @@ def test_sources_without_annotations_are_not_held_to_the_rule():
 def test_a_reifier_of_an_unasserted_triple_is_an_error():
     with pytest.raises(provenance.ProvenanceError):
         provenance.expand(parse(b"""<< event:x lib:hasPlace city:paris >> lib:evidence quote:a ."""))
+
+
+def test_the_resource_page_shows_the_quote_beside_each_statement():
+    """A resource page shows, beside each statement, the article's sentence behind it."""
+    from graph_service.config import Settings
+    from graph_service.web import create_app
+
+    client = create_app(Settings.from_env()).test_client()
+    page = client.get("/doc/timespan/liberation-of-paris-1944-08-25.html").get_data(as_text=True)
+    row = page[page.index(">on date<"):]
+    row = row[:row.index("</tr>")]
+    assert "1944-08-25" in row
+    assert '<q class="source"' in row and "following the city’s liberation on August 25, 1944" in row

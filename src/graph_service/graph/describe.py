@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO, SKOS
 
 from ..namespace import ID, INFERRED_GRAPH, LIB, PREFIXES
-from . import serialize
+from . import provenance, serialize
 from .formats import Format
 from .quad_index import QuadSource
 
@@ -70,6 +70,9 @@ class Description:
     quotes: list[Node] = field(default_factory=list)
     photos: list[ox.NamedNode] = field(default_factory=list)
     labels: dict[Node, str] = field(default_factory=dict)
+    #: The quote texts behind each asserted statement of the document (graph/provenance), for the
+    #: page to show beside its row; not part of the document's quads.
+    sources: dict[ox.Triple, list[str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.quads)
@@ -209,7 +212,23 @@ def describe(store: QuadSource, iri: str) -> Description:
             add(label_quads)
             d.labels[term] = label_quads[0].object.value
     d.quads = list(seen)
+    d.sources = statement_sources(store, (q for q in d.quads if not is_inferred(q)))
     return d
+
+
+def statement_sources(store: QuadSource, quads: Iterable[ox.Quad]) -> dict[ox.Triple, list[str]]:
+    """The quote texts behind each statement (its rdf:Statement's lib:evidence, graph/provenance)."""
+    out: dict[ox.Triple, list[str]] = {}
+    for q in quads:
+        triple = ox.Triple(q.subject, q.predicate, q.object)
+        if triple in out or isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            continue
+        texts = []
+        for ev in store.quads_for_pattern(provenance.statement_iri(triple), provenance.EVIDENCE, None, None):
+            texts += [t.object.value for t in store.quads_for_pattern(ev.object, _TEXT, None, None)][:1]
+        if texts:
+            out[triple] = sorted(set(texts))
+    return out
 
 
 def labels_of(store: QuadSource, terms: Iterable[Node]) -> dict[Node, str]:

@@ -154,6 +154,8 @@ class Value:
     quote: str | None = None
     #: A literal's language, so the page can say so (`<span lang="pl">`).
     lang: str | None = None
+    #: The article's sentences behind this statement (its quotes in graph/provenance).
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -219,6 +221,8 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
         for q in group:  # one value per object, inferred only when no graph asserts it
             by_object[q.object] = by_object.get(q.object, True) and is_inferred(q)
         values = [_value(d, o, urls, inferred=inf, depth=depth) for o, inf in by_object.items()]
+        for o, v in zip(by_object, values, strict=True):
+            v.sources = d.sources.get(ox.Triple(node, predicate, o), [])
         values.sort(key=lambda v: (v.inferred, v.text.lower()))
         rank = _FIRST.index(predicate.value) if predicate.value in _FIRST else len(_FIRST)
         facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))
