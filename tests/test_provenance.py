@@ -83,3 +83,18 @@ def test_the_resource_page_shows_the_quote_beside_each_statement():
     row = row[:row.index("</tr>")]
     assert "1944-08-25" in row
     assert '<q class="source"' in row and "following the city’s liberation on August 25, 1944" in row
+
+
+def test_the_build_refuses_a_fact_statement_without_its_quote(tmp_path):
+    """The build's check (sources.load_provenance): an unannotated statement in annotated sources
+    is an error naming the statement."""
+    from graph_service.config import Settings
+    from graph_service.graph import sources
+
+    settings = Settings.from_env()
+    data = tmp_path / "facts.ttl"
+    data.write_bytes(settings.data_path.read_bytes()
+                     + b"\nevent:liberation-of-paris lib:precedes event:liberation-of-brussels .\n")
+    assert len(sources.load_provenance(settings)) > 6000
+    with pytest.raises(sources.RdfSyntaxError, match="liberation-of-brussels"):
+        sources.load_provenance(settings.with_(data_path=data))
