@@ -717,6 +717,39 @@ EXPECTED: dict[str, list[Row]] = {
         ("Liberation of Paris", lib("hasTimeSpan"), iri("timespan/liberation-of-paris-1944-08-25"),
          text("paris-august-25"), iri("statement/3507300506891722e257")),
     ],
+    "27-everything-that-happened-in-rome": [
+        # one pattern, lib:hasPlace/(lib:partOf|lib:inArea)*: St Peter's is in Rome, not part of it
+        *(("event", label, place, iri(f"event/{slug}")) for label, place, slug in (
+            ("Celebrations of the liberation in Rome", "Rome", "celebrations-in-rome"),
+            ("Entry of Allied troops into Rome", "Rome", "entry-of-allied-troops-into-rome"),
+            ("Liberation of Rome", "Rome", "liberation-of-rome"),
+            ("Pope Pius XII's address from the balcony", "St Peter’s Square", "pope-address-rome"),
+            ("Service in St Peter’s attended by British soldiers", "St Peter’s Cathedral",
+             "service-in-st-peters"),
+            ("orderly German withdrawal from Rome", "Rome", "german-withdrawal-from-rome"),
+        )),
+        *(("photograph", label, place, iri(f"photo/rome-{n:02}")) for n, label, place in (
+            (1, "Photograph rome-01: Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza "
+                "Venezia, June 1944", "Piazza Venezia"),
+            (2, "Photograph rome-02: Pope Pius XII addressing the crowd in St Peter’s Square",
+             "St Peter’s Square"),
+            (3, "Photograph rome-03: British trucks entering the Piazza del Popolo through the Porta del "
+                "Popolo", "Porta del Popolo"),
+            (4, "Photograph rome-04: An American truck passing the Porta del Popolo", "Porta del Popolo"),
+            (5, "Photograph rome-05: American and British soldiers beside a fountain in St Peter’s Square",
+             "St Peter’s Square"),
+            (6, "Photograph rome-06: The Vittoria Emmanuel memorial and the Piazza Venezia with leave party "
+                "trucks; the Unknown Warrior’s Tomb behind", "Piazza Venezia"),
+            (7, "Photograph rome-07: Three British soldiers walk across St Peter’s Square after a service",
+             "St Peter’s Square"),
+            (8, "Photograph rome-08: Allied troops walking up the steps of St Peter’s, 5 June 1944",
+             "St Peter’s Cathedral"),
+            (9, "Photograph rome-09: Civilians and Allied troops and vehicles outside St Peter’s Cathedral, "
+                "5 June 1944", "St Peter’s Cathedral"),
+            (10, "Photograph rome-10: Entry of Allied troops into Rome: Allied troops by the Vittoria "
+                 "Emmanuel Memorial, 5 June 1944", "Vittoria Emmanuel memorial"),
+        )),
+    ],
     "25-stated-intervals-between-events": [
         # earlier event, the gap in the article's words, later event, their dates, quote, IRI
         ("Free French army parade through Paris", "Three days later", "The Americans' own parade in Paris",
