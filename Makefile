@@ -3,17 +3,21 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test install install-test system system-test build lint bench clean yasgui readme
+.PHONY: serve test test-slow install install-test system system-test build lint bench clean yasgui shacl-engine readme
 
 serve: install yasgui
 	$(BIN)/graph-service serve
 
 # The test run: style, types, the import layers (pyproject.toml), then the tests.
-test: install-test system-test yasgui
+test: install-test system-test yasgui shacl-engine
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The long runs left out of `make test` (a second SHACL engine over the whole graph).
+test-slow: install-test system-test yasgui shacl-engine
+	$(BIN)/python -m pytest -m slow
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +56,18 @@ $(YASGUI_STATIC)/yasgui.min.js:
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/build/yasgui.min.css $(YASGUI_STATIC)/
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/package.json $(YASGUI_STATIC)/
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(YASGUI_STATIC)/
+
+# A second SHACL engine for tests/test_shacl_engine.py: shacl-engine from npm (Node 18+), which the
+# test runs on the project's shapes and data and compares with pySHACL.
+SHACL_ENGINE_VERSION ?= 1.1.2
+SHACL_ENGINE_NPM     := build/npm-shacl-engine
+
+shacl-engine: $(SHACL_ENGINE_NPM)/node_modules/shacl-engine/package.json
+
+$(SHACL_ENGINE_NPM)/node_modules/shacl-engine/package.json:
+	mkdir -p $(SHACL_ENGINE_NPM)
+	cd $(SHACL_ENGINE_NPM) && npm install --no-audit --no-fund --loglevel=error \
+		shacl-engine@$(SHACL_ENGINE_VERSION) rdf-ext@2.6.0 n3@2.13.12
 
 build: install
 	$(BIN)/graph-service build

@@ -24,6 +24,7 @@ from rdflib import Dataset, URIRef
 
 from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.graph import formats, read_quads
+from graph_service.graph.rdf import provenance
 from graph_service.web.urls import DOCUMENT_FORMATS
 
 RESOURCES = DEFAULT_BASE + "id/"
@@ -36,7 +37,8 @@ _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 @pytest.fixture(scope="module")
 def facts() -> list[ox.Triple]:
-    return [q.triple for q in read_quads(SETTINGS.data_path)]
+    """The facts as the data states them (per-statement annotations apart: see rdf.provenance)."""
+    return [q.triple for q in provenance.expand(read_quads(SETTINGS.data_path)).facts]
 
 
 def path_of(iri: str) -> str:

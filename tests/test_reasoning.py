@@ -100,7 +100,7 @@ def test_part_of_is_transitive_street_district_city_country(reasoned):
 
 def test_property_chain_photograph_taken_in_a_street_is_taken_in_its_city_and_country(reasoned):
     for place in (DISTRICT, PARIS, FRANCE):
-        _entailed(reasoned, (PHOTO, LIB.takenAt, place))
+        _entailed(reasoned, (PHOTO, LIB.hasPlace, place))
 
 
 def test_property_chain_event_in_a_city_is_in_its_country(reasoned):
@@ -117,7 +117,7 @@ def test_property_chain_participation_gives_the_actor(reasoned):
 
 
 def test_domain_and_range_typing(reasoned):
-    _entailed(reasoned, (PHOTO, RDF.type, LIB.Photograph))   # domain of lib:takenAt
+    _entailed(reasoned, (PHOTO, RDF.type, LIB.Photograph))   # domain of lib:depicts
     _entailed(reasoned, (LECLERC, RDF.type, LIB.Person))     # range of lib:commandedBy
     _entailed(reasoned, (LECLERC, RDF.type, CRM.E21_Person))
     _entailed(reasoned, (FORCE, RDF.type, CRM.E74_Group))
@@ -246,8 +246,8 @@ NOISE = {
     "owl-thing": [(PARIS, RDF.type, OWL.Thing), (LIB.Event, RDFS.subClassOf, OWL.Thing)],
     "anonymous-class": [(LIB.Event, RDFS.subClassOf, BNode()), (BNode(), RDFS.subClassOf, LIB.Event),
                         (EVENT, RDF.type, BNode())],
-    "derived-domain-range": [(LIB.takenAt, RDFS.domain, CRM["E22_Human-Made_Object"]),
-                             (LIB.takenAt, RDFS.range, SEM.Place)],
+    "derived-domain-range": [(LIB.hasPlace, RDFS.domain, CRM["E22_Human-Made_Object"]),
+                             (LIB.hasPlace, RDFS.range, SEM.Place)],
 }
 KEPT = [(EVENT, RDF.type, CRM.E5_Event), (LIB.Liberation, RDFS.subClassOf, SEM.Event),
         (STREET, LIB.partOf, FRANCE), (BNode(), RDF.type, LIB.TimeSpan), (BNode(), LIB.inEvent, EVENT),
@@ -265,7 +265,8 @@ def test_filter_drops_each_kind_of_noise(rule):
         assert noise_rule(triple) == rule, triple
 
 
-@pytest.mark.parametrize("triple", KEPT, ids=lambda t: " ".join(str(x).rsplit("/", 1)[-1] for x in t))
+@pytest.mark.parametrize("triple", KEPT, ids=lambda t: " ".join(
+    "[]" if isinstance(x, BNode) else str(x).rsplit("/", 1)[-1] for x in t))  # stable ids (xdist)
 def test_filter_keeps_what_a_historian_queries(triple):
     assert noise_rule(triple) is None
 
@@ -347,7 +348,7 @@ def test_project_property_chains(project):
     ontology, _, _, union = project
     chains = [(p, list(ontology.items(chain)))
               for p, chain in ontology.subject_objects(OWL.propertyChainAxiom)]
-    assert {p for p, _ in chains} >= {LIB.takenAt, LIB.hasPlace}
+    assert {p for p, _ in chains} >= {LIB.hasPlace, LIB.reception}
     concluded = []
     for p, (first, second) in chains:
         links = {(s, o) for s, pp, o in union if pp == second}

@@ -3,8 +3,8 @@
 The snapshot is two files in `Settings.snapshot_dir`:
 
 ``snapshot.nq``
-    N-Quads with the named graphs ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH, SHAPES_GRAPH and
-    VOID_GRAPH: what the service loads.
+    N-Quads with the named graphs ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH, SHAPES_GRAPH,
+    VOID_GRAPH and PROVENANCE_GRAPH: what the service loads.
 ``snapshot.json``
     The record: the sha256 of each source and of the code that shapes the output (the cache
     key), triples per graph, what the noise filter dropped, timings per step, when it was made,
@@ -51,11 +51,12 @@ from graph_service.graph.build.validation import ValidationError, validate
 from graph_service.graph.publish.void import describe_dataset
 from graph_service.graph.query.quad_index import QuadIndex
 from graph_service.graph.query.store import open_store
-from graph_service.graph.rdf import documents
+from graph_service.graph.rdf import documents, provenance
 from graph_service.graph.rdf.namespace import (
     FACTS_GRAPH,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
+    PROVENANCE_GRAPH,
     SHAPES_GRAPH,
     VOID_GRAPH,
 )
@@ -112,18 +113,27 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class Sources:
-    """The project's three source files, parsed, each in its named graph."""
+    """The project's three source files, parsed, each in its named graph; the facts' per-statement
+    sources (their annotations, expanded by `rdf.provenance`) in a graph of their own."""
 
     ontology: Graph
     facts: Graph
     shapes: Graph
+    provenance: Graph
 
 
 def load_sources(settings: Settings) -> Sources:
-    """Raises `documents.RdfSyntaxError` naming the file that cannot be read or parsed."""
+    """Raises `documents.RdfSyntaxError` naming the file that cannot be read or parsed, or the
+    fact statements of the data that have no quote."""
+    expansion = provenance.expand(documents.read_quads(settings.data_path))
+    try:
+        provenance.check(expansion)
+    except provenance.ProvenanceError as exc:
+        raise documents.RdfSyntaxError(str(settings.data_path), str(exc)) from None
     return Sources(documents.read_graph(settings.ontology_path, ONTOLOGY_GRAPH),
-                   documents.read_graph(settings.data_path, FACTS_GRAPH),
-                   documents.read_graph(settings.shapes_path, SHAPES_GRAPH))
+                   documents.quads_to_graph(expansion.facts, FACTS_GRAPH),
+                   documents.read_graph(settings.shapes_path, SHAPES_GRAPH),
+                   documents.quads_to_graph(expansion.provenance, PROVENANCE_GRAPH))
 
 
 @dataclass(frozen=True)
@@ -263,7 +273,7 @@ def source_fingerprint(settings: Settings) -> dict:
 def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
     with progress.step("load"):
         loaded = load_sources(settings)
-        ontology, facts, shapes = loaded.ontology, loaded.facts, loaded.shapes
+        ontology, facts, shapes, provenance = loaded.ontology, loaded.facts, loaded.shapes, loaded.provenance
 
     with progress.step("validate"):
         try:
@@ -284,7 +294,8 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
         raise BuildError(exc.summary(), details=str(exc) if len(exc.findings) > 1 else "") from None
     closure, inferred, dropped = inference.closure, inference.inferred, inference.dropped
 
-    graphs: dict[str, Graph] = {"ontology": ontology, "facts": facts, "inferred": inferred, "shapes": shapes}
+    graphs: dict[str, Graph] = {"ontology": ontology, "facts": facts, "inferred": inferred, "shapes": shapes,
+                                "provenance": provenance}
     with progress.step("describe"):
         counts = {str(g.identifier): len(g) for g in graphs.values()}
         asserted = Graph()
@@ -297,7 +308,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
         documents.write_atomically(snapshot_path(settings), nquads)
 
     named = {"ontology": ONTOLOGY_GRAPH, "facts": FACTS_GRAPH, "inferred": INFERRED_GRAPH,
-             "shapes": SHAPES_GRAPH, "void": VOID_GRAPH}
+             "shapes": SHAPES_GRAPH, "void": VOID_GRAPH, "provenance": PROVENANCE_GRAPH}
     record = {
         "format": RECORD_FORMAT,
         "key": fingerprint["key"],

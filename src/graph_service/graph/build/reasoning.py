@@ -93,7 +93,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from graph_service.graph.rdf.names import turtle
-from graph_service.graph.rdf.namespace import INFERRED_GRAPH, bind_prefixes
+from graph_service.graph.rdf.namespace import INFERRED_GRAPH, LIB, bind_prefixes
 
 #: Part of the snapshot's cache key: change it when the rules below change what is served.
 FILTER_VERSION = "1"
@@ -186,6 +186,28 @@ class _Rules(OWLRL_Semantics):
         super().rules(t, cycle_num)
 
 
+#: The shortcut properties OWL 2 RL cannot derive (a property chain cannot look at a participation's
+#: role), derived from the qualified statements they summarise before the OWL 2 RL rules run; the
+#: ontology's rdfs:comment on each names the qualified statement as primary. (lib:reception is
+#: derived by OWL 2 RL itself, from its property chain.)
+SHORTCUT_RULES: tuple[str, ...] = (
+    # lib:liberatedBy: a liberating or supporting force of the place's liberation
+    """CONSTRUCT { ?place lib:liberatedBy ?actor } WHERE {
+        ?event a lib:Liberation ; lib:liberationOf ?place ; lib:hasParticipation ?p .
+        ?p lib:participant ?actor ; lib:role ?role .
+        VALUES ?role { lib:role-liberating-force lib:role-supporting-force } }""",
+    # lib:capturedBy: the captor of an item, the conquering force of a place
+    """CONSTRUCT { ?thing lib:capturedBy ?actor } WHERE {
+        { ?event a lib:Capture ; lib:capturedItem ?thing }
+        UNION { ?event a lib:Conquest ; lib:liberationOf ?thing }
+        ?event lib:hasParticipation ?p . ?p lib:participant ?actor ; lib:role ?role .
+        VALUES ?role { lib:role-captor lib:role-conquering-force } }""",
+    # lib:commandedBy (of an event): its participant in the role of commander
+    """CONSTRUCT { ?event lib:commandedBy ?person } WHERE {
+        ?event lib:hasParticipation ?p . ?p lib:participant ?person ; lib:role lib:role-commander }""",
+)
+
+
 def compute_closure(ontology: Graph, facts: Graph, *,
                     on_cycle: Callable[[int, int], None] | None = None) -> Closure:
     """The OWL 2 RL closure of ontology + facts (one owlrl run; seconds, not milliseconds).
@@ -197,6 +219,10 @@ def compute_closure(ontology: Graph, facts: Graph, *,
     graph += ontology
     graph += facts
     asserted = frozenset(graph)
+    for rule in SHORTCUT_RULES:  # derived, so they land in the inferred graph, never in the facts
+        for row in graph.query(rule, initNs={"lib": LIB}):
+            assert isinstance(row, tuple) and len(row) == 3  # a CONSTRUCT yields triples
+            graph.add((row[0], row[1], row[2]))
     rules = _Rules(graph, _Sameness(asserted), on_cycle)
     started = time.perf_counter()
     # owlrl checks literals against their datatypes with its own lexical conversions, switched on

@@ -205,7 +205,7 @@ def describe(store: QuadSource, iri: str) -> Description:
                 if pointing:
                     d.pointing_parts.append(target)
 
-    # Photographs of it: any photograph linking to it (lib:depicts, lib:takenAt, lib:photoContext
+    # Photographs of it: any photograph linking to it (lib:depicts, lib:hasPlace
     # or whatever the data adds), or that it says it is depicted in.
     photos: list[Subject | Object] = [q.subject for q in incoming if _is_a(store, q.subject, {_PHOTOGRAPH})]
     photos += [q.object for q in own if q.predicate == _DEPICTED_IN]

@@ -24,6 +24,7 @@ from graph_service.graph.rdf.namespace import (
     LIB,
     ONTOLOGY_GRAPH,
     PREFIXES,
+    PROVENANCE_GRAPH,
     SD,
     SHAPES_GRAPH,
     VOID_GRAPH,
@@ -49,6 +50,7 @@ _GRAPH_TITLES = {
     INFERRED_GRAPH: "Inferred triples: the OWL 2 RL closure minus what is asserted",
     SHAPES_GRAPH: "The SHACL shapes the facts are validated against",
     VOID_GRAPH: "This description of the dataset",
+    PROVENANCE_GRAPH: "The quote behind each fact statement (rdf:Statement, lib:evidence)",
 }
 _IANA = "https://www.iana.org/assignments/media-types/"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from graph_service.graph.rdf import formats
+from graph_service.graph.rdf import formats, provenance
 from graph_service.graph.rdf.namespace import bind_prefixes
 from graph_service.graph.rdf.terms import to_rdflib
 
@@ -90,8 +90,8 @@ def read_graph(path: Path, identifier: URIRef | None = None) -> Graph:
         data = path.read_bytes()
     except OSError as exc:
         raise RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
-    return quads_to_graph(parse_quads(data, format_for_path(path), str(path),
-                                      base_iri=path.resolve().as_uri()), identifier)
+    quads = parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri())
+    return quads_to_graph(provenance.expand(quads).facts, identifier)  # per-statement sources apart
 
 
 def read_quads(path: Path, prefixes: dict[str, str] | None = None) -> list[ox.Quad]:

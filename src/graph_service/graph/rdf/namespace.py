@@ -26,7 +26,9 @@ FACTS_GRAPH = URIRef(GRAPH["facts"])
 INFERRED_GRAPH = URIRef(GRAPH["inferred"])
 SHAPES_GRAPH = URIRef(GRAPH["shapes"])
 VOID_GRAPH = URIRef(GRAPH["void"])
-NAMED_GRAPHS = (ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH, SHAPES_GRAPH, VOID_GRAPH)
+#: Per-statement sources: one rdf:Statement per fact statement, with its quotes (lib:evidence).
+PROVENANCE_GRAPH = URIRef(GRAPH["provenance"])
+NAMED_GRAPHS = (ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH, SHAPES_GRAPH, VOID_GRAPH, PROVENANCE_GRAPH)
 
 #: Prefixes declared in every serialisation, the query editor and query prologues.
 PREFIXES: dict[str, Namespace] = {

@@ -1,0 +1,185 @@
+"""Per-statement provenance: compact annotations in the sources, standard reification in the store.
+
+The sources write the quote behind each statement as an RDF 1.2 (Turtle 1.2) annotation::
+
+    event:liberation-of-paris lib:hasPlace city:paris {| lib:evidence quote:paris-uprising |} .
+
+which pyoxigraph reads as the statement itself plus a reifier (a blank node) with
+``rdf:reifies <<( s p o )>>`` and ``lib:evidence quote:paris-uprising``. `expand` turns every
+reifier into a standard RDF reification, which rdflib, pyoxigraph and pySHACL all read::
+
+    id:statement/<hash> a rdf:Statement ;
+        rdf:subject event:liberation-of-paris ; rdf:predicate lib:hasPlace ; rdf:object city:paris ;
+        lib:evidence quote:paris-uprising .
+
+kept apart from the facts, in the named graph PROVENANCE_GRAPH. The statement's IRI is minted from
+a hash of the triple (its N-Triples form), so it is stable across builds and the same for every
+annotation of the same triple (their quotes are merged). Which sentence says that X? ::
+
+    SELECT ?text WHERE {
+      ?st rdf:subject X_SUBJECT ; rdf:predicate X_PREDICATE ; rdf:object X_OBJECT ;
+          lib:evidence/lib:text ?text .
+    }
+
+`missing_evidence` lists the fact statements without a quote: every statement but the structural
+ones (`STRUCTURAL_PREDICATES`) and those about the quotes themselves. A source that writes no
+annotation at all (a test fixture, a user's upload) is not held to the rule; a source that
+writes one is held to it for every statement.
+
+Pure functions over pyoxigraph quads: no files, no rdflib graphs, no settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph_service.graph.rdf.namespace import ID, LIB, PROVENANCE_GRAPH
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+Node = ox.NamedNode | ox.BlankNode | ox.Triple
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+REIFIES = ox.NamedNode(_RDF + "reifies")
+RDF_TYPE = ox.NamedNode(_RDF + "type")
+STATEMENT = ox.NamedNode(_RDF + "Statement")
+SUBJECT = ox.NamedNode(_RDF + "subject")
+PREDICATE = ox.NamedNode(_RDF + "predicate")
+OBJECT = ox.NamedNode(_RDF + "object")
+EVIDENCE = ox.NamedNode(str(LIB.evidence))
+QUOTE = ox.NamedNode(str(LIB.Quote))
+#: Where minted statement IRIs live: <base>id/statement/<hash>.
+STATEMENT_NS = str(ID) + "statement/"
+
+#: Statements that need no quote of their own: what a resource is and is called, editorial notes,
+#: the resource-level evidence links, and a concept's place in its scheme.
+STRUCTURAL_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
+    _RDF + "type",
+    _RDFS + "label",
+    _RDFS + "comment",
+    str(LIB.evidence),
+    _SKOS + "prefLabel",
+    _SKOS + "inScheme",
+))
+
+
+class ProvenanceError(ValueError):
+    """The sources' per-statement provenance is incomplete or malformed. `str()` is one line;
+    `problems` lists each problem."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Expansion:
+    #: The sources' quads without the reifiers' (what the facts graph holds).
+    facts: list[ox.Quad]
+    #: One rdf:Statement per annotated triple, in PROVENANCE_GRAPH.
+    provenance: list[ox.Quad]
+    #: How many distinct triples carry an annotation.
+    statements: int = 0
+    #: Whether the sources use per-statement provenance at all.
+    annotated: bool = field(default=False)
+
+
+def statement_iri(triple: ox.Triple) -> ox.NamedNode:
+    """The stable IRI of the reified statement `triple`."""
+    text = f"{triple.subject} {triple.predicate} {triple.object} ."
+    return ox.NamedNode(STATEMENT_NS + hashlib.sha256(text.encode("utf-8")).hexdigest()[:20])
+
+
+def expand(quads: Iterable[ox.Quad], graph: ox.NamedNode | None = None) -> Expansion:
+    """Split the sources' quads into facts and provenance (see the module docstring).
+
+    Raises `ProvenanceError` when a reifier reifies a triple the sources do not assert (the
+    compact form is an annotation of an asserted statement, never a quoted one).
+    """
+    graph = graph if graph is not None else ox.NamedNode(str(PROVENANCE_GRAPH))
+    quads = list(quads)
+    reified: dict[ox.NamedNode | ox.BlankNode | ox.Triple, ox.Triple] = {}
+    for q in quads:
+        if q.predicate == REIFIES and isinstance(q.object, ox.Triple):
+            reified[q.subject] = q.object
+    if not reified:
+        return Expansion(facts=quads, provenance=[])
+    facts = [q for q in quads if q.subject not in reified]
+    asserted = {ox.Triple(q.subject, q.predicate, q.object) for q in facts}
+    problems = [f"{_show(t)} is annotated but not asserted" for t in reified.values() if t not in asserted]
+    if problems:
+        raise ProvenanceError(f"{len(problems)} annotated statement(s) are not asserted", problems)
+    out: dict[ox.Quad, None] = {}
+    for triple in reified.values():
+        node = statement_iri(triple)
+        for part in (ox.Quad(node, RDF_TYPE, STATEMENT, graph), ox.Quad(node, SUBJECT, triple.subject, graph),
+                     ox.Quad(node, PREDICATE, triple.predicate, graph),
+                     ox.Quad(node, OBJECT, triple.object, graph)):
+            out.setdefault(part, None)
+    for q in quads:
+        if q.subject in reified and q.predicate != REIFIES:
+            out.setdefault(ox.Quad(statement_iri(reified[q.subject]), q.predicate, q.object, graph), None)
+    return Expansion(facts=facts, provenance=list(out), statements=len(set(reified.values())), annotated=True)
+
+
+def fact_statements(facts: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The statements that need a quote of their own: all but the structural ones and those
+    about quotes (a quote's text, label and source are the quote itself)."""
+    facts = list(facts)
+    quotes = {q.subject for q in facts if q.predicate == RDF_TYPE and q.object == QUOTE}
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in facts
+            if q.predicate not in STRUCTURAL_PREDICATES and q.subject not in quotes]
+
+
+def missing_evidence(expansion: Expansion) -> list[str]:
+    """Problems with the per-statement provenance, one line each (empty when it is complete):
+    a fact statement without a quote, or a statement's evidence that is not a lib:Quote of the
+    sources. Empty when the sources write no annotation at all."""
+    if not expansion.annotated:
+        return []
+    quotes = {q.subject for q in expansion.facts if q.predicate == RDF_TYPE and q.object == QUOTE}
+    subject: dict[Node, ox.NamedNode | ox.BlankNode | ox.Triple] = {}
+    predicate: dict[Node, ox.NamedNode] = {}
+    obj: dict[Node, Term] = {}
+    evidence: dict[Node, list[Term]] = {}
+    for q in expansion.provenance:
+        if q.predicate == SUBJECT and not isinstance(q.object, ox.Literal):
+            subject[q.subject] = q.object
+        elif q.predicate == PREDICATE and isinstance(q.object, ox.NamedNode):
+            predicate[q.subject] = q.object
+        elif q.predicate == OBJECT:
+            obj[q.subject] = q.object
+        elif q.predicate == EVIDENCE:
+            evidence.setdefault(q.subject, []).append(q.object)
+    problems = []
+    quoted = set()
+    for node, quotes_of in sorted(evidence.items(), key=lambda kv: str(kv[0])):
+        triple = ox.Triple(subject[node], predicate[node], obj[node])
+        good = [e for e in quotes_of if e in quotes]
+        for e in quotes_of:
+            if e not in quotes:
+                problems.append(f"{_show(triple)}: its evidence {e} is not a lib:Quote")
+        if good:
+            quoted.add(triple)
+    for triple in fact_statements(expansion.facts):
+        if triple not in quoted:
+            problems.append(f"{_show(triple)} has no quote (annotate it with {{| lib:evidence quote:... |}})")
+    return problems
+
+
+def check(expansion: Expansion) -> None:
+    """Raise `ProvenanceError` unless every fact statement has its quote (`missing_evidence`)."""
+    problems = missing_evidence(expansion)
+    if problems:
+        raise ProvenanceError(f"{len(problems)} fact statement(s) without a quote of their own, "
+                              f"e.g. {problems[0]}", problems)
+
+
+def _show(triple: ox.Triple) -> str:
+    return f"{triple.subject} {triple.predicate} {triple.object}"

@@ -1,0 +1,118 @@
+"""Per-statement provenance (graph/rdf/provenance.py): compact annotations in, rdf:Statement nodes
+out; the build's check, and what pages and descriptions show of it."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph_service.config import Settings
+from graph_service.graph import RdfSyntaxError, load_sources
+from graph_service.graph.rdf import provenance
+from graph_service.graph.rdf.namespace import PROVENANCE_GRAPH
+
+ARTICLE = (Path(__file__).parents[1] / "data" / "article.txt").read_text(encoding="utf-8")
+
+HEAD = b"""@prefix lib: <https://liberation.example.org/ontology#> .
+@prefix quote: <https://liberation.example.org/id/quote/> .
+@prefix city: <https://liberation.example.org/id/city/> .
+@prefix event: <https://liberation.example.org/id/event/> .
+quote:a a lib:Quote ; lib:text "The liberation of Paris" .
+quote:b a lib:Quote ; lib:text "in Paris" .
+"""
+LIB = "https://liberation.example.org/ontology#"
+STATEMENT = ox.Triple(ox.NamedNode("https://liberation.example.org/id/event/x"),
+                      ox.NamedNode(LIB + "hasPlace"), ox.NamedNode("https://liberation.example.org/id/city/paris"))
+
+
+def parse(body: bytes) -> list[ox.Quad]:
+    return list(ox.parse(HEAD + body, format=ox.RdfFormat.TURTLE))
+
+
+def test_an_annotation_becomes_a_reified_statement_in_the_provenance_graph():
+    e = provenance.expand(parse(b"""event:x a lib:Event ;
+        lib:hasPlace city:paris {| lib:evidence quote:a |} {| lib:evidence quote:b |} ."""))
+    node = provenance.statement_iri(STATEMENT)
+    assert node.value.startswith("https://liberation.example.org/id/statement/")
+    graph = ox.NamedNode(str(PROVENANCE_GRAPH))
+    got = {(q.predicate.value.rsplit("#", 1)[-1], q.object) for q in e.provenance if q.subject == node}
+    assert got == {("type", provenance.STATEMENT), ("subject", STATEMENT.subject),
+                   ("predicate", STATEMENT.predicate), ("object", STATEMENT.object),
+                   ("evidence", ox.NamedNode("https://liberation.example.org/id/quote/a")),
+                   ("evidence", ox.NamedNode("https://liberation.example.org/id/quote/b"))}
+    assert all(q.graph_name == graph for q in e.provenance)
+    # the facts keep the statement and lose the reifiers; both annotations are one statement
+    assert ox.Quad(STATEMENT.subject, STATEMENT.predicate, STATEMENT.object) in e.facts
+    assert not any(q.predicate == provenance.REIFIES for q in e.facts)
+    assert e.statements == 1
+    assert provenance.missing_evidence(e) == []
+
+
+def test_the_statement_iri_is_stable():
+    assert provenance.statement_iri(STATEMENT) == provenance.statement_iri(
+        ox.Triple(STATEMENT.subject, STATEMENT.predicate, STATEMENT.object))
+
+
+def test_a_fact_statement_without_a_quote_is_reported_once_any_is_annotated():
+    e = provenance.expand(parse(b"""event:x a lib:Event ; lib:hasPlace city:paris {| lib:evidence quote:a |} ;
+        lib:precedes event:y ."""))
+    problems = provenance.missing_evidence(e)
+    assert len(problems) == 1 and "precedes" in problems[0]
+    with pytest.raises(provenance.ProvenanceError):
+        provenance.check(e)
+
+
+def test_evidence_must_be_a_quote():
+    e = provenance.expand(parse(b"""event:x lib:hasPlace city:paris {| lib:evidence city:paris |} ."""))
+    assert any("not a lib:Quote" in p for p in provenance.missing_evidence(e))
+
+
+def test_sources_without_annotations_are_not_held_to_the_rule():
+    e = provenance.expand(parse(b"""event:x lib:hasPlace city:paris ."""))
+    assert not e.annotated and e.provenance == [] and provenance.missing_evidence(e) == []
+
+
+def test_a_reifier_of_an_unasserted_triple_is_an_error():
+    with pytest.raises(provenance.ProvenanceError):
+        provenance.expand(parse(b"""<< event:x lib:hasPlace city:paris >> lib:evidence quote:a ."""))
+
+
+def test_the_resource_page_shows_the_quote_beside_each_statement(project_client):
+    """A resource page shows, beside each statement, the article's sentence behind it; opening it
+    shows the sentence in its paragraph of the article."""
+    page = project_client.get("/doc/timespan/liberation-of-paris-1944-08-25.html").get_data(as_text=True)
+    row = page[page.index(">on date<"):]
+    row = row[:row.index("</tr>")]
+    assert "1944-08-25" in row
+    quote = "following the city’s liberation on August 25, 1944"
+    assert '<details class="evidence">' in row and quote in row
+    paragraph = next(p for p in ARTICLE.splitlines() if quote in p)
+    before, _, after = paragraph.strip().partition(quote)
+    assert f"{html.escape(before)}<mark>" in row and f"</mark>{html.escape(after)}" in row
+
+
+def test_a_description_carries_the_statements_behind_its_facts(project_client):
+    """RDF clients get the per-statement sources too: each asserted fact of the resource comes
+    with its rdf:Statement and quote, in the provenance graph."""
+    doc = project_client.get("/doc/timespan/liberation-of-paris-1944-08-25.nq").data
+    quads = list(ox.parse(doc, format=ox.RdfFormat.N_QUADS))
+    graph = ox.NamedNode(str(PROVENANCE_GRAPH))
+    date = next(q for q in quads if q.predicate.value.endswith("#onDate"))
+    statement = provenance.statement_iri(date.triple)
+    assert ox.Quad(statement, provenance.SUBJECT, date.subject, graph) in quads
+    assert any(q.subject == statement and q.predicate == provenance.EVIDENCE for q in quads)
+
+
+def test_the_build_refuses_a_fact_statement_without_its_quote(tmp_path):
+    """The build's check (`load_sources`): an unannotated statement in annotated sources is an
+    error naming the statement."""
+    settings = Settings.from_env()
+    data = tmp_path / "facts.ttl"
+    data.write_bytes(settings.data_path.read_bytes()
+                     + b"\nevent:liberation-of-paris lib:precedes event:liberation-of-brussels .\n")
+    assert len(load_sources(settings).provenance) > 6000
+    with pytest.raises(RdfSyntaxError, match="liberation-of-brussels"):
+        load_sources(settings.with_(data_path=data))
