@@ -182,12 +182,10 @@ class Evidence:
 
     text: str
     href: str | None
+    #: The paragraph around the quote, when the article's text is at hand.
     before: str = ""
     after: str = ""
-
-    @builtins.property
-    def in_context(self) -> bool:
-        return bool(self.before or self.after)
+    in_context: bool = False
 
 
 @dataclass
@@ -276,7 +274,7 @@ def _evidence(d: Description, quote: ox.NamedNode | ox.BlankNode, urls: Urls) ->
     for paragraph in article_paragraphs():
         at = paragraph.find(text)
         if at >= 0:
-            return Evidence(text, href, paragraph[:at], paragraph[at + len(text):])
+            return Evidence(text, href, paragraph[:at], paragraph[at + len(text):], in_context=True)
     return Evidence(text, href)
 
 

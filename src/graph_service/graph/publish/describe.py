@@ -48,6 +48,7 @@ _CAPTION = ox.NamedNode(str(LIB.caption))
 _RDF_SUBJECT = ox.NamedNode(str(RDF.subject))
 _RDF_PREDICATE = ox.NamedNode(str(RDF.predicate))
 _RDF_OBJECT = ox.NamedNode(str(RDF.object))
+_REIFICATION = frozenset({_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT})
 
 #: Classes of the nodes that qualify another resource's facts (the ontology's qualified nodes).
 #: Their triples belong in the description of the resource they qualify.
@@ -173,7 +174,10 @@ def describe(store: QuadSource, iri: str) -> Description:
         return new
 
     own = add(store.quads_for_pattern(node, None, None, None))
-    incoming = add(store.quads_for_pattern(None, None, node, None))
+    # Statements that mention the resource (a reification's rdf:subject or rdf:object) are the
+    # provenance of other resources' facts, not links to this one.
+    incoming = add(q for q in store.quads_for_pattern(None, None, node, None)
+                   if q.predicate not in _REIFICATION)
     if not own and not incoming:
         return d
 
