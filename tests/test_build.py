@@ -121,6 +121,17 @@ def test_record_has_hashes_counts_and_timings(settings):
     assert record["snapshot"]["sha256"] == hashlib.sha256(snapshot_path(settings).read_bytes()).hexdigest()
 
 
+def test_a_tampered_snapshot_is_rebuilt_never_served(settings):
+    build_snapshot(settings, progress=Progress.quiet())
+    path = snapshot_path(settings)
+    path.write_bytes(path.read_bytes() + b"<urn:x:evil> <urn:x:p> <urn:x:o> .\n")
+    store = load_store(settings)  # what `serve` does at start
+    assert not any(q.subject.value == "urn:x:evil" for q in store)
+    record = json.loads(record_path(settings).read_text())
+    assert b"urn:x:evil" not in path.read_bytes()
+    assert record["snapshot"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_second_build_reuses_the_snapshot(settings):
     first = build_snapshot(settings, progress=Progress.quiet())
     before = _files(settings)
