@@ -134,10 +134,14 @@ def test_document_holds_own_triples_incoming_links_labels_and_quotes(client, exp
 
 @pytest.mark.parametrize("fmt", [f for f in RDF_FORMATS if f.kind == "dataset"], ids=lambda f: f.name)
 def test_dataset_formats_keep_inferred_triples_in_their_own_graph(client, fmt):
+    """A quad document's asserted statements stand in its default graph, where a linked-data client
+    (Comunica, rdflib's Dataset) reads them; the inferred ones in the inferred graph, apart."""
     ds = parse(client.get(f"/doc/event/liberation-of-paris.{fmt.extension}").data, fmt)
+    default = ds.default_graph if hasattr(ds, "default_graph") else ds.default_context
     assert (EVENT, LIB.hasPlace, PARIS) in ds.graph(INFERRED_GRAPH)
-    assert (EVENT, LIB.hasPlace, PARIS) not in ds.graph(FACTS_GRAPH)
-    assert (EVENT, LIB.liberationOf, PARIS) in ds.graph(FACTS_GRAPH)
+    assert (EVENT, LIB.hasPlace, PARIS) not in default
+    assert (EVENT, LIB.liberationOf, PARIS) in default
+    assert len(ds.graph(FACTS_GRAPH)) == 0
 
 
 def test_description_reaches_qualified_nodes_and_their_quotes(client):

@@ -25,8 +25,10 @@ from markupsafe import escape
 from rdflib.namespace import FOAF, RDF, RDFS
 
 from graph_service.graph import (
+    INFERRED_GRAPH,
     LIB,
     ONTOLOGY_GRAPH,
+    PROVENANCE_GRAPH,
     Description,
     Format,
     OntologyDoc,
@@ -122,7 +124,21 @@ def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
         ox.Quad(doc, ox.NamedNode(str(FOAF.primaryTopic)), d.iri),
         ox.Quad(doc, _LABEL, ox.Literal(f"Description of {d.label(d.iri)}", language="en")),
     ]
-    return write(meta + d.quads, fmt)
+    return write(meta + [_where_clients_look(q) for q in d.quads], fmt)
+
+
+#: Graphs a description keeps apart in its dataset formats: what the reasoner adds, and the
+#: statements behind the facts. Everything else is asserted and goes to the default graph.
+_KEPT_APART = frozenset(ox.NamedNode(str(g)) for g in (INFERRED_GRAPH, PROVENANCE_GRAPH))
+
+
+def _where_clients_look(quad: ox.Quad) -> ox.Quad:
+    """A linked-data client reading a quad document (Comunica asks for N-Quads first) looks in its
+    default graph: the asserted statements go there, inferred ones and per-statement sources stay
+    in their named graphs, so the two remain apart. Graph formats merge all of them anyway."""
+    if quad.graph_name in _KEPT_APART:
+        return quad
+    return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
 
 
 def _known_iri(urls: Urls, rest: str) -> str | None:
