@@ -8,9 +8,11 @@ import re
 import time
 
 import requests
+from rdflib import Graph
+from rdflib.namespace import RDF, VOID
 
 from graph_service.config import Settings
-from graph_service.graph import record_path
+from graph_service.graph import SD, record_path
 
 HTML_PAGES = ("/", "/sparql", "/doc/city/paris.html", "/ontology", "/shapes", "/validate", "/void")
 
@@ -73,3 +75,31 @@ def test_the_access_log_is_one_json_line_per_request_without_queries(live_server
     assert any(e["route"] == "/sparql" and e["method"] == "POST" and e["status"] == 200 for e in entries)
     assert any(e["route"] == "/healthz" for e in entries)
     assert "secret" not in live_server.output()
+
+
+def test_every_figure_of_the_triples_agrees(project_client):
+    """One total, the same wherever the service states it: the build's record, the dataset
+    description (void:triples), the home page and the service description's named graphs; and one
+    count of the union, the service description's default graph and the home page's."""
+    record = json.loads(record_path(Settings.from_env()).read_text())
+    total = sum(info["triples"] for info in record["graphs"].values())
+    void = Graph().parse(data=project_client.get("/void.ttl").data, format="turtle")
+    dataset = next(s for s in void.subjects(RDF.type, VOID.Dataset) if (None, VOID.subset, s) not in void)
+    assert int(void.value(dataset, VOID.triples)) == total
+    subsets = {str(void.value(s, SD.name)): int(void.value(s, VOID.triples))
+               for s in void.objects(dataset, VOID.subset) if (s, SD.name, None) in void}
+    assert subsets == {info["iri"]: info["triples"] for info in record["graphs"].values()}
+
+    sd = Graph().parse(data=project_client.get("/sparql", headers={"Accept": "text/turtle"}).data,
+                       format="turtle")
+    named = {str(sd.value(n, SD.name)): int(sd.value(sd.value(n, SD.graph), VOID.triples))
+             for n in sd.subjects(RDF.type, SD.NamedGraph)}
+    assert named == subsets
+    union = int(next(sd.objects(next(sd.objects(None, SD.defaultGraph)), VOID.triples)))
+    count = project_client.post("/sparql", data={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                                headers={"Accept": "application/json"}).get_json()
+    assert union == int(count["results"]["bindings"][0]["n"]["value"]) < total
+
+    home = project_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f"{total:,} triples in {len(subsets)} named graphs" in home
+    assert f"holds {union:,} distinct triples" in home

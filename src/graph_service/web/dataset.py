@@ -69,8 +69,18 @@ def home() -> Response:
     capitals = [(label, urls.href(iri)) for label, iri in cached("capitals", _capitals)]
     page = render_template("home.html", title=_value(void, ds, DCTERMS.title),
                            description=_value(void, ds, DCTERMS.description), capitals=capitals,
-                           triples=_value(void, ds, VOID.triples), dumps=urls.dumps())
+                           figures=cached("figures", _figures), dumps=urls.dumps())
     return respond(page, fmt, negotiated=True)
+
+
+def _figures() -> dict[str, int]:
+    """What the home page counts, each figure as the dataset description and the SPARQL service
+    description state it: the triples of all named graphs together (VoID's void:triples), how
+    many graphs, and the distinct triples of their union (the default graph a query sees)."""
+    index = quads()
+    graphs = {q.graph_name for q in index if not isinstance(q.graph_name, ox.DefaultGraph)}
+    return {"triples": len(index), "graphs": len(graphs),
+            "distinct": len({(q.subject, q.predicate, q.object) for q in index})}
 
 
 def _capitals() -> list[tuple[str, str]]:
@@ -112,7 +122,8 @@ def description_quads() -> list[ox.Quad]:
         if own:  # in a stable order, each subject's triples together (the snapshot's is arbitrary)
             return sorted(own, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
         counts = Counter(getattr(q.graph_name, "value", "") for q in index)  # "": the default graph
-        made = describe_dataset(service().settings, dict(counts), sources=_sources(index))
+        made = describe_dataset(service().settings, dict(counts), sources=_sources(index),
+                                in_dataset=False)
         return [quad_from_rdflib(s, p, o, VOID_GRAPH) for s, p, o in sorted(made)]
 
     return cached("void", compute)

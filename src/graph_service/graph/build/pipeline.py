@@ -98,7 +98,8 @@ class BuildResult:
         width = max(len(name) for name in graphs)
         for name, info in graphs.items():
             lines.append(f"  {name:<{width}}  {info['triples']:>7,} triples  <{info['iri']}>")
-        lines.append(f"  {'total':<{width}}  {sum(i['triples'] for i in graphs.values()):>7,} triples")
+        lines.append(f"  {'total':<{width}}  {sum(i['triples'] for i in graphs.values()):>7,} triples "
+                     "(all named graphs; the dataset description's void:triples)")
         reasoning = r["reasoning"]
         dropped = ", ".join(f"{rule} {n:,}" for rule, n in reasoning["dropped"].items()) or "nothing"
         lines.append(f"reasoning: {reasoning['asserted']:,} asserted triples imply {reasoning['derived']:,} "

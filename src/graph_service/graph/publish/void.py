@@ -59,18 +59,33 @@ def dataset_iri(base_iri: str) -> URIRef:
     return URIRef(f"{base_iri}{layout.VOID}#{layout.DATASET_FRAGMENT}")
 
 
-def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Graph | None = None) -> Graph:
-    """The VoID + DCAT description of the dataset.
+def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Graph | None = None,
+                     in_dataset: bool = True) -> Graph:
+    """The VoID + DCAT description of the dataset, counting itself: `void:triples` of the dataset
+    is every triple of every named graph, this description's own included (the figure the build
+    prints as its total and the home page shows), and the description is a subset like the others.
 
     `counts` are the triples per named-graph IRI ("" for the default graph, counted in the total
-    only). `sources` are the asserted facts and the ontology, read for the vocabularies used, the
-    example resources, the source article and the licence; the project's files when omitted.
+    only); the description's own graph is added to them unless it is not `in_dataset` (made for a
+    store of a user's files, which does not hold it). `sources` are the asserted facts and the
+    ontology (the project's files when omitted), read for the vocabularies used, the example
+    resources, the source article and the licence.
     """
+    if sources is None:
+        sources = _read_sources(settings)
+    if not in_dataset:
+        return _describe(settings, counts, sources)
+    # The description's size does not depend on the figures it states, only on which graphs there
+    # are: describe once to count it, then again with its own count.
+    counts = {**counts, str(VOID_GRAPH): 0}
+    counts[str(VOID_GRAPH)] = len(_describe(settings, counts, sources))
+    return _describe(settings, counts, sources)
+
+
+def _describe(settings: Settings, counts: dict[str, int], sources: Graph) -> Graph:
     base = settings.base_iri
     here = f"{base}{layout.VOID}#"
     ds = dataset_iri(base)
-    if sources is None:
-        sources = _read_sources(settings)
     g = Graph(identifier=VOID_GRAPH)
     bind_prefixes(g)
 
