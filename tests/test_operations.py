@@ -3,6 +3,7 @@ satisfy, and a structured access log that keeps queries and bodies out."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import time
@@ -13,6 +14,7 @@ from rdflib.namespace import RDF, VOID
 
 from graph_service.config import Settings
 from graph_service.graph import SD, record_path
+from graph_service.web import create_app
 
 HTML_PAGES = ("/", "/sparql", "/doc/city/paris.html", "/ontology", "/shapes", "/validate", "/void")
 
@@ -103,3 +105,46 @@ def test_every_figure_of_the_triples_agrees(project_client):
     home = project_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert f"{total:,} triples in {len(subsets)} named graphs" in home
     assert f"holds {union:,} distinct triples" in home
+
+
+def test_ntriples_is_plain_text_for_clients_that_ask_so(project_client):
+    resp = project_client.get("/id/city/paris", headers={"Accept": "text/plain"})
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/doc/city/paris.nt")
+    doc = project_client.get("/doc/city/paris.nt", headers={"Accept": "text/plain"})
+    assert doc.content_type == "text/plain; charset=utf-8" and "Accept" in doc.headers["Vary"]
+    assert project_client.get("/doc/city/paris.nt").mimetype == "application/n-triples"
+
+
+def test_dumps_are_gzipped_for_clients_that_accept_it_and_cached(project_client):
+    plain = project_client.get("/dumps/liberation.nq")
+    zipped = project_client.get("/dumps/liberation.nq", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+    assert gzip.decompress(zipped.data) == plain.data and len(zipped.data) < len(plain.data) / 4
+    assert "Accept-Encoding" in zipped.headers["Vary"] and zipped.headers["ETag"] != plain.headers["ETag"]
+    assert zipped.mimetype == "application/n-quads"
+    assert "public" in plain.headers["Cache-Control"] and "max-age=3600" in plain.headers["Cache-Control"]
+    page = project_client.get("/doc/city/paris.html")
+    assert "max-age=300" in page.headers["Cache-Control"]
+
+
+def test_a_favicon(project_client):
+    resp = project_client.get("/favicon.ico", follow_redirects=True)
+    assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+
+
+def test_a_users_file_is_shown_under_its_own_title(tmp_path):
+    own = tmp_path / "letters.ttl"
+    own.write_text('@prefix dcterms: <http://purl.org/dc/terms/> .\n'
+                   '@prefix void: <http://rdfs.org/ns/void#> .\n'
+                   '<http://example.org/letters> a void:Dataset ;\n'
+                   '    dcterms:title "Letters from the front"@en .\n'
+                   '<http://example.org/l1> dcterms:title "A letter" .\n', encoding="utf-8")
+    untitled = tmp_path / "untitled.nt"
+    untitled.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
+    for path, title in ((own, "Letters from the front"), (untitled, "untitled.nt")):
+        settings = Settings.from_env(serve_files=(path,), snapshot_dir=tmp_path / "build")
+        client = create_app(settings).test_client()
+        home = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert f"<h1>{title}</h1>" in home and "Liberation" not in home
+        form = client.get("/validate").get_data(as_text=True)
+        assert f"<title>Validate RDF with SHACL · {title}</title>" in form

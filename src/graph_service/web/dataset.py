@@ -9,13 +9,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, has_request_context, redirect, render_template, url_for
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
 from rdflib.term import Node
 from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from graph_service.graph import (
     FACTS_GRAPH,
@@ -26,6 +28,7 @@ from graph_service.graph import (
     bind_prefixes,
     capital_cities,
     dataset_iri,
+    declared_title,
     describe_dataset,
     dumps,
     formats,
@@ -36,6 +39,7 @@ from graph_service.graph import (
     write,
 )
 from graph_service.web.documents import (
+    DUMP_MAX_AGE,
     alternates,
     cached,
     check_path,
@@ -91,6 +95,21 @@ def _capitals() -> list[tuple[str, str]]:
     return [(labels.get(ox.NamedNode(str(c)), str(c)), str(c)) for c in cities]
 
 
+@bp.app_context_processor
+def _site() -> dict[str, object]:
+    # Every page names the dataset it shows: the project's, or the files being served.
+    if not has_request_context():
+        return {}
+    return {"site_title": cached("site title", lambda: _value(description(), dataset_iri(
+        service().settings.base_iri), DCTERMS.title) or "Linked data")}
+
+
+@bp.get("/favicon.ico")
+def favicon() -> WerkzeugResponse:
+    """Browsers ask for /favicon.ico whatever the page says; the icon is an SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 # --- VoID -----------------------------------------------------------------------------------
 
 
@@ -122,8 +141,11 @@ def description_quads() -> list[ox.Quad]:
         if own:  # in a stable order, each subject's triples together (the snapshot's is arbitrary)
             return sorted(own, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
         counts = Counter(getattr(q.graph_name, "value", "") for q in index)  # "": the default graph
-        made = describe_dataset(service().settings, dict(counts), sources=_sources(index),
-                                in_dataset=False)
+        settings = service().settings
+        sources = _sources(index)
+        # A user's files are not this project: they are called what they call themselves.
+        title = declared_title(sources) or ", ".join(Path(p).name for p in settings.serve_files)
+        made = describe_dataset(settings, dict(counts), sources=sources, in_dataset=False, title=title)
         return [quad_from_rdflib(s, p, o, VOID_GRAPH) for s, p, o in sorted(made)]
 
     return cached("void", compute)
@@ -192,5 +214,5 @@ def dump(filename: str) -> Response:
         raise NotFound(f"no dump called {filename!r}; the dumps are "
                        + ", ".join(d.filename for d in dumps.DUMPS))
     body = cached(f"dump.{found.filename}", lambda: dumps.dump_bytes(quads(), found))
-    return respond(body, found.fmt,
+    return respond(body, found.fmt, max_age=DUMP_MAX_AGE, compress=True,
                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

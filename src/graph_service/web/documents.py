@@ -6,6 +6,7 @@ Shared by the linked-data routes (`resources`) and the dataset routes (`dataset`
 
 from __future__ import annotations
 
+import gzip
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -52,13 +53,37 @@ def data_time() -> datetime:
     return cached("data_time", compute)
 
 
+#: How long a cache may keep a document before asking again (with its ETag): the data changes
+#: only with a new build, so a few minutes; a dump, the whole dataset, an hour.
+MAX_AGE = 300
+DUMP_MAX_AGE = 3600
+
+
 def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
-            links: Iterable[str] = (), status: int = 200, headers: dict[str, str] | None = None) -> Response:
+            links: Iterable[str] = (), status: int = 200, headers: dict[str, str] | None = None,
+            max_age: int = MAX_AGE, compress: bool = False) -> Response:
     """A document with its validators (ETag of the body, Last-Modified of the data), answering
-    304 to a matching conditional GET. `negotiated`: the URL serves several formats (Vary)."""
-    resp = Response(body, status=status, content_type=fmt.content_type)
+    304 to a matching conditional GET. `negotiated`: the URL serves several formats (Vary).
+    `compress`: gzip for clients that accept it (`Content-Encoding`, so the file keeps its name)."""
+    content_type = fmt.content_type
+    if fmt.name == "ntriples" and _prefers_plain_text():
+        # N-Triples is plain text by its specification's own media-type registration; a client
+        # that asks for text/plain gets it labelled so.
+        content_type = "text/plain; charset=utf-8"
+        negotiated = True
+    if compress and "gzip" in request.accept_encodings:
+        body = gzip.compress(body.encode() if isinstance(body, str) else body, mtime=0)
+        resp = Response(body, status=status, content_type=content_type)
+        resp.content_encoding = "gzip"
+    else:
+        resp = Response(body, status=status, content_type=content_type)
+    if compress:
+        resp.vary.add("Accept-Encoding")
     if negotiated:
         resp.vary.add("Accept")
+    if status == 200:
+        resp.cache_control.public = True
+        resp.cache_control.max_age = max_age
     for link in links:
         resp.headers.add("Link", link)
     for key, value in (headers or {}).items():
@@ -74,6 +99,12 @@ def public(url: str) -> str:
     """A root-relative URL as the client addresses this service: behind a reverse proxy (see
     `Settings.proxies`) its scheme, host and path prefix."""
     return urljoin(request.host_url, url)
+
+
+def _prefers_plain_text() -> bool:
+    accept = request.accept_mimetypes
+    return accept.quality("text/plain") > accept.quality("application/n-triples") and (
+        "text/plain" in [mt for mt, _ in accept])
 
 
 def see_other(target: str) -> Response:

@@ -6,10 +6,10 @@ from graph_service.graph.publish.describe import Description, describe, exists, 
 from graph_service.graph.publish.dumps import DUMPS, Dump, dump_bytes
 from graph_service.graph.publish.ontology_doc import OntologyDoc, build_reference
 from graph_service.graph.publish.service_description import DatasetSummary, describe_service
-from graph_service.graph.publish.void import capital_cities, dataset_iri, describe_dataset
+from graph_service.graph.publish.void import capital_cities, dataset_iri, declared_title, describe_dataset
 
 __all__ = [
-    "DUMPS", "build_reference", "capital_cities", "dataset_iri", "DatasetSummary", "describe",
-    "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps", "exists",
-    "is_inferred", "labels_of", "layout", "OntologyDoc",
+    "DUMPS", "build_reference", "capital_cities", "dataset_iri", "DatasetSummary", "declared_title",
+    "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
+    "exists", "is_inferred", "labels_of", "layout", "OntologyDoc",
 ]

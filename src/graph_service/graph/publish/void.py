@@ -60,7 +60,7 @@ def dataset_iri(base_iri: str) -> URIRef:
 
 
 def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Graph | None = None,
-                     in_dataset: bool = True) -> Graph:
+                     in_dataset: bool = True, title: str = TITLE) -> Graph:
     """The VoID + DCAT description of the dataset, counting itself: `void:triples` of the dataset
     is every triple of every named graph, this description's own included (the figure the build
     prints as its total and the home page shows), and the description is a subset like the others.
@@ -74,15 +74,27 @@ def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Gra
     if sources is None:
         sources = _read_sources(settings)
     if not in_dataset:
-        return _describe(settings, counts, sources)
+        return _describe(settings, counts, sources, title)
     # The description's size does not depend on the figures it states, only on which graphs there
     # are: describe once to count it, then again with its own count.
     counts = {**counts, str(VOID_GRAPH): 0}
-    counts[str(VOID_GRAPH)] = len(_describe(settings, counts, sources))
-    return _describe(settings, counts, sources)
+    counts[str(VOID_GRAPH)] = len(_describe(settings, counts, sources, title))
+    return _describe(settings, counts, sources, title)
 
 
-def _describe(settings: Settings, counts: dict[str, int], sources: Graph) -> Graph:
+def declared_title(sources: Graph) -> str | None:
+    """The title a document gives itself: that of a dataset (VoID, DCAT) it describes, else of
+    its ontology, English or untagged first."""
+    for cls in (VOID.Dataset, DCAT.Dataset, OWL.Ontology):
+        for node in sorted(sources.subjects(RDF.type, cls), key=str):
+            titles = [t for p in (DCTERMS.title, RDFS.label) for t in sources.objects(node, p)
+                      if isinstance(t, Literal)]
+            if titles:
+                return str(sorted(titles, key=lambda t: (t.language not in (None, "en"), str(t)))[0])
+    return None
+
+
+def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title: str) -> Graph:
     base = settings.base_iri
     here = f"{base}{layout.VOID}#"
     ds = dataset_iri(base)
@@ -91,8 +103,8 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph) -> Gra
 
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, RDF.type, DCAT.Dataset))
-    g.add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
-    g.add((ds, RDFS.label, Literal(TITLE, lang="en")))
+    g.add((ds, DCTERMS.title, Literal(title, lang="en")))
+    g.add((ds, RDFS.label, Literal(title, lang="en")))
     g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
     g.add((ds, FOAF.homepage, URIRef(base)))
     g.add((ds, DCAT.landingPage, URIRef(base)))
@@ -109,8 +121,8 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph) -> Gra
     for article in source_articles(sources):
         g.add((ds, DCTERMS.source, article))
         for p in (DCTERMS.title, RDFS.label):
-            for title in sources.objects(article, p):
-                g.add((article, p, title))
+            for article_title in sources.objects(article, p):
+                g.add((article, p, article_title))
 
     endpoint = URIRef(base + layout.SPARQL)
     g.add((ds, VOID.sparqlEndpoint, endpoint))
