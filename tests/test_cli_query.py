@@ -77,3 +77,12 @@ def test_an_undeclared_prefix_is_named_with_the_declaration_to_add():
     assert result.stderr.strip() == (
         "graph-service: bad query: error at 2:22: the prefix lib: is not declared; "
         "add PREFIX lib: <https://liberation.example.org/ontology#>")
+
+
+def test_the_query_from_standard_input():
+    text = (Path(__file__).parents[1] / "queries" / "01-capitals-in-order-of-liberation.rq").read_text()
+    result = CliRunner().invoke(main, ["query", "--format", "csv", "-"], input=text)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["capitalLabel"] for r in rows][:2] == ["Rome", "Paris"] and len(rows) == 9
+    assert CliRunner().invoke(main, ["query", "-"], input="ASK { ?s ?p ?o }").stdout == "yes\n"

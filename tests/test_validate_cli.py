@@ -37,7 +37,7 @@ def report_of(result: Result, fmt: str) -> Graph:
 def test_conforming_data_exits_0() -> None:
     result = run("--data", VALID, "--data", ONTOLOGY, "--shapes", SHAPES)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "Conforms: no results.\n"
+    assert result.stdout == "Conforms: no results.\n\n0 violations, 0 warnings\n"
     assert result.stderr == ""
 
 
@@ -49,6 +49,7 @@ def test_data_that_does_not_conform_exits_1_with_a_summary_by_shape() -> None:
     assert 'shapes:EventShape "Event": 3 results' in lines
     assert "  id:event/liberation-of-rome" in lines
     assert "    Violation: lib:place: An event happens at a place. [value: id:person/de-gaulle]" in lines
+    assert lines[-1] == "4 violations, 1 warning"
     assert result.stderr == ""
 
 
@@ -152,3 +153,33 @@ def test_help_names_the_options() -> None:
     assert result.exit_code == 0
     for option in ("--data", "--shapes", "--inference", "--format", "text|turtle|json-ld"):
         assert option in result.stdout
+
+
+def test_the_ontology_given_on_its_own(tmp_path: Path) -> None:
+    """pySHACL's -e: an ontology mixed into the data, given apart from it."""
+    without = run("--data", VALID, "--shapes", SHAPES)
+    with_ontology = run("--data", VALID, "--shapes", SHAPES, "-e", ONTOLOGY)
+    assert without.exit_code == 1 and with_ontology.exit_code == 0, with_ontology.stdout
+
+
+def test_warnings_may_be_allowed(tmp_path: Path) -> None:
+    data = tmp_path / "data.ttl"
+    data.write_text("@prefix ex: <http://example.org/> . ex:a ex:p 1 .\n", encoding="utf-8")
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      "ex:S sh:targetNode ex:a ;\n"
+                      "  sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:severity sh:Warning ] .\n",
+                      encoding="utf-8")
+    strict = run("--data", str(data), "--shapes", str(shapes))
+    assert strict.exit_code == 1 and strict.stdout.splitlines()[-1] == "0 violations, 1 warning"
+    assert run("--data", str(data), "--shapes", str(shapes), "--allow-warnings").exit_code == 0
+    assert run("--data", INVALID, "--shapes", SHAPES, "--allow-warnings").exit_code == 1  # violations
+
+
+def test_meta_shacl_refuses_malformed_shapes(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:minCount \"two\" .\n", encoding="utf-8")
+    checked = run("--data", VALID, "--shapes", str(shapes), "--meta-shacl")
+    assert checked.exit_code == 2 and checked.stderr.count("\n") == 1
+    assert "SHACL" in checked.stderr

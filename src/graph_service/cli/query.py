@@ -23,7 +23,8 @@ from graph_service.graph import QueryResult, formats, load_store, make_engine, s
 def query(source: str | None, text: str | None, fmt: str, engine: str | None) -> None:
     """Run a SPARQL query over the built graph.
 
-    SOURCE is a .rq file, or `--` followed by the query text: graph-service query -- 'ASK {}'.
+    SOURCE is a .rq file, `-` for standard input, or `--` followed by the query text:
+    graph-service query -- 'ASK {}'.
     """
     sparql = _query_text(source, text)
     settings = Settings.from_env(engine=engine)
@@ -69,9 +70,14 @@ def _query_text(source: str | None, text: str | None) -> str:
     """The query: SOURCE names a file, or is the text itself (click consumes a `--` before it,
     so `query -- 'ASK {}'` arrives as SOURCE alone)."""
     if source is None:
-        raise Failure("give a .rq file, or -- followed by the query text")
+        raise Failure("give a .rq file, - for standard input, or -- followed by the query text")
     if text is not None:
         raise Failure("give one query: a .rq file or the query text, not both")
+    if source == "-":
+        try:
+            return sys.stdin.read()
+        except UnicodeDecodeError:
+            raise Failure("standard input: not UTF-8 text") from None
     path = Path(source)
     if not (path.suffix in {".rq", ".sparql"} or path.is_file()):
         return source

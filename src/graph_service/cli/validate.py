@@ -40,11 +40,19 @@ REPORT_FORMATS = {"text": None, "turtle": "turtle", "json-ld": "jsonld"}
               help="RDF to validate (repeatable; default: the project's data).")
 @click.option("--shapes", "shapes_files", multiple=True, metavar="FILE",
               help="SHACL shapes (repeatable; default: the project's shapes).")
+@click.option("--ontology", "-e", "ontology_files", multiple=True, metavar="FILE",
+              help="An ontology mixed into the data before validating (repeatable; pySHACL's -e). "
+                   "Default: the project's ontology, unless both --data and --shapes are given.")
 @click.option("--inference", type=click.Choice(INFERENCE_CHOICES), default="none", show_default=True,
               help="Expand the data first: RDFS or OWL 2 RL closure.")
+@click.option("--allow-warnings", "-w", is_flag=True,
+              help="Exit 0 when the only results are warnings or infos (pySHACL's --allow-warnings).")
+@click.option("--meta-shacl", "-m", is_flag=True,
+              help="Validate the shapes against the SHACL shapes for SHACL first (pySHACL's -m).")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text",
               show_default=True, help="text: a summary grouped by shape; turtle, json-ld: the full report.")
-def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], inference: str, fmt: str) -> None:
+def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], ontology_files: tuple[str, ...],
+             inference: str, allow_warnings: bool, meta_shacl: bool, fmt: str) -> None:
     """Validate RDF data against SHACL shapes (SHACL Core and SHACL-SPARQL).
 
     Without files, the project's data is validated with the project's shapes. A user's files are
@@ -61,13 +69,20 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], inferen
     shapes = _read(shapes_files, prefixes) if shapes_files else load_or_fail(lambda: project_shapes(settings))
     # The project's shapes and data are written against the project's ontology (sh:class needs
     # its class hierarchy); a user's own data with their own shapes brings its own.
-    ontology = None if data_files and shapes_files else load_or_fail(lambda: project_ontology(settings))
+    ontology: Graph | None
+    if ontology_files:
+        ontology = _read(ontology_files, prefixes)
+    elif not (data_files and shapes_files):
+        ontology = load_or_fail(lambda: project_ontology(settings))
+    else:
+        ontology = None
     untrusted = bool(data_files or shapes_files)
     try:
         outcome = load_or_fail(lambda: run_validation(
             data, shapes, ontology=ontology, inference=choice, untrusted=untrusted,
             timeout=settings.validation_timeout if untrusted else None,
-            memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard))
+            memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
+            meta_shacl=meta_shacl))
     except (ValidationError, ValidationTimeout) as exc:
         raise Failure(one_line(exc)) from None
     outcome.use_prefixes(prefixes)
@@ -79,7 +94,8 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], inferen
         assert registered is not None
         sys.stdout.buffer.write(outcome.serialize(registered))
         sys.stdout.buffer.flush()
-    sys.exit(0 if outcome.conforms else 1)
+    passed = outcome.conforms or (allow_warnings and not outcome.counts().get("Violation"))
+    sys.exit(0 if passed else 1)
 
 
 def _read(paths: tuple[str, ...], prefixes: dict[str, str]) -> Graph:

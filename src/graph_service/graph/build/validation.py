@@ -186,7 +186,17 @@ class ValidationOutcome:
                          if r.value is not None and r.value != r.focus_node else "")
                 what = r.message or term_name(self.report, r.component)
                 lines.append(f"    {severity_name(r.severity)}: {where}{what}{value}")
+        lines += ["", self.tally()]
         return "\n".join(lines) + "\n"
+
+    def tally(self) -> str:
+        """One line: how many violations and warnings (and infos, when there are any)."""
+        counts = self.counts()
+        parts = [f"{counts.get(name, 0)} {_plural(name.lower(), counts.get(name, 0))}"
+                 for name in ("Violation", "Warning")]
+        if counts.get("Info"):
+            parts.append(f"{counts['Info']} {_plural('info', counts['Info'])}")
+        return ", ".join(parts)
 
     def _root(self, shape: Node | None) -> Node | None:
         """The named shape a blank-node property shape belongs to (itself when none)."""
@@ -217,6 +227,7 @@ def validate(
     memory_limit: int | None = None,
     untrusted: bool = False,
     network_guard: bool = True,
+    meta_shacl: bool = False,
 ) -> ValidationOutcome:
     """Validate `data` against `shapes`.
 
@@ -225,6 +236,8 @@ def validate(
     `timeout` runs the validation in a child process that cannot open Internet sockets, is
     killed when time is up (`ValidationTimeout`) and may allocate `memory_limit` bytes more
     (`network_guard=False` lets it open sockets: only where the guard cannot be installed).
+    `meta_shacl` first validates the shapes against the SHACL shapes for SHACL (a malformed
+    shapes graph is a `ValidationError` naming what is wrong).
     Raises `ValidationError` for shapes that cannot be used.
     """
     if inference not in INFERENCE_CHOICES:
@@ -236,10 +249,10 @@ def validate(
     if untrusted:
         vet_sparql(shapes, data)
     if timeout is None:
-        conforms, triples = _run(data, shapes, ontology, inference)
+        conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
     else:
         try:
-            conforms, portable = run_isolated(_run_sealed, data, shapes, ontology, inference,
+            conforms, portable = run_isolated(_run_sealed, data, shapes, ontology, inference, meta_shacl,
                                               timeout=timeout, memory_limit=memory_limit,
                                               allow_network=not network_guard)
         except QueryTimeout:
@@ -366,7 +379,7 @@ def _sparql_parsed_once() -> Iterator[None]:
 
 
 def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
-         inference: str) -> tuple[bool, list[tuple[Node, Node, Node]]]:
+         inference: str, meta_shacl: bool = False) -> tuple[bool, list[tuple[Node, Node, Node]]]:
     """pySHACL's verdict and report triples (plain, picklable values for `run_isolated`)."""
     # pySHACL takes about 0.3 s to import; only validation needs it, not serving queries.
     import pyshacl
@@ -376,7 +389,8 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
         with _sparql_parsed_once():
             conforms, report, text = pyshacl.validate(
                 data, shacl_graph=shapes, ont_graph=ontology, inference=inference,
-                advanced=False, js=False, do_owl_imports=False, allow_warnings=False, allow_infos=False)
+                advanced=False, js=False, do_owl_imports=False, allow_warnings=False, allow_infos=False,
+                meta_shacl=meta_shacl)
     except ReportableRuntimeError as exc:
         raise ValidationError(f"the shapes cannot be used: {exc}") from None
     except NotImplementedError as exc:
@@ -390,11 +404,11 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
 
 
 def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
-                inference: str) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]]]:
+                inference: str, meta_shacl: bool) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]]]:
     """`_run` in the disposable child: FROM must not load documents either (the sandbox already
     denies Internet sockets; this covers file:// too)."""
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-    conforms, triples = _run(data, shapes, ontology, inference)
+    conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
     return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples]
 
 
