@@ -84,3 +84,12 @@ def test_unwritable_output_is_one_line_and_exit_2(run, tmp_path):
 def test_unknown_format_is_exit_2(run):
     result = run("--format", "csv")
     assert result.exit_code == 2
+
+
+def test_an_exported_file_is_readable_by_others(run, tmp_path):
+    """Public data: the export is not left 0600 as a temporary file would be."""
+    target = tmp_path / "liberation.nq"
+    result = run("--output", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
