@@ -88,7 +88,7 @@ def data() -> Graph:
 
 @cache
 def expansion() -> provenance.Expansion:
-    return provenance.expand(sources.read_quads(DATA))
+    return provenance.expand(sources.read_quads(DATA, annotations=True))
 
 
 @cache

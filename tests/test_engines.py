@@ -21,6 +21,7 @@ from graph_service.config import PROJECT_ROOT, Settings
 from graph_service.graph import load_store
 from graph_service.graph.query.engine import OxigraphEngine, QueryDataset, QueryResult, RdflibEngine
 from graph_service.graph.query.examples import load_examples
+from graph_service.graph.rdf import formats
 from graph_service.graph.rdf.documents import read_quads
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
@@ -96,3 +97,15 @@ def _is_ordered(sparql: str) -> bool:
             return True
         node = dict.get(node, "p")
     return False
+
+
+@pytest.mark.parametrize("query, columns", [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", ["s", "p", "o"]),
+    ("SELECT DISTINCT * WHERE { ?z ?a ?m OPTIONAL { ?m ?b ?c } } LIMIT 1", ["z", "a", "m", "b", "c"]),
+    ("SELECT ?o ?s WHERE { ?s ?p ?o } LIMIT 1", ["o", "s"]),
+])
+def test_select_star_lists_columns_in_the_order_of_the_query(engines, query, columns):
+    for engine in engines:
+        assert engine.query(query).variables == columns, engine.name
+        answer = engine.answer(query, results_format=formats.by_name("csv"), graph_format=None)
+        assert answer.body.decode().splitlines()[0] == ",".join(columns), engine.name

@@ -38,7 +38,7 @@ _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 @pytest.fixture(scope="module")
 def facts() -> list[ox.Triple]:
     """The facts as the data states them (per-statement annotations apart: see rdf.provenance)."""
-    return [q.triple for q in provenance.expand(read_quads(SETTINGS.data_path)).facts]
+    return [q.triple for q in provenance.expand(read_quads(SETTINGS.data_path, annotations=True)).facts]
 
 
 def path_of(iri: str) -> str:

@@ -148,3 +148,12 @@ def test_a_users_file_is_shown_under_its_own_title(tmp_path):
         assert f"<h1>{title}</h1>" in home and "Liberation" not in home
         form = client.get("/validate").get_data(as_text=True)
         assert f"<title>Validate RDF with SHACL · {title}</title>" in form
+
+
+def test_linked_data_is_open_to_any_origin(project_client):
+    for path in ("/doc/city/paris.ttl", "/void.ttl", "/dumps/liberation.ttl", "/ontology.ttl"):
+        resp = project_client.get(path, headers={"Origin": "https://reader.example"})
+        assert resp.headers["Access-Control-Allow-Origin"] == "*", path
+        assert "Access-Control-Allow-Credentials" not in resp.headers
+    assert "Link" in project_client.get("/doc/city/paris.ttl", headers={"Origin": "https://r.example"}).headers[
+        "Access-Control-Expose-Headers"]

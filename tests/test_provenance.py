@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.graph import RdfSyntaxError, load_sources
-from graph_service.graph.rdf import provenance
+from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf import formats, provenance
 from graph_service.graph.rdf.namespace import PROVENANCE_GRAPH
 
 ARTICLE = (Path(__file__).parents[1] / "data" / "article.txt").read_text(encoding="utf-8")
@@ -116,3 +119,23 @@ def test_the_build_refuses_a_fact_statement_without_its_quote(tmp_path):
     assert len(load_sources(settings).provenance) > 6000
     with pytest.raises(RdfSyntaxError, match="liberation-of-brussels"):
         load_sources(settings.with_(data_path=data))
+
+
+def test_annotations_in_users_data_are_validated_as_reification(project_client):
+    """A user's Turtle 1.2 annotations (as the project writes its own) are read as standard
+    reification; any other triple term is a 400 saying so, never a 500."""
+    body = b"@prefix ex: <http://example.org/> . ex:a ex:p ex:b {| ex:said ex:c |} ."
+    resp = project_client.post("/validate", data=body, headers={"Content-Type": "text/turtle"})
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] in ("true", "false")
+    term = b"@prefix ex: <http://example.org/> . ex:a ex:p <<( ex:a ex:b ex:c )>> ."
+    resp = project_client.post("/validate", data=term, headers={"Content-Type": "text/turtle"})
+    assert resp.status_code == 400 and "triple term" in resp.get_data(as_text=True)
+    statements = sources.parse_quads(body, formats.by_name("turtle"))
+    assert any(q.predicate == provenance.SUBJECT for q in statements)
+    assert not any(isinstance(q.object, ox.Triple) for q in statements)
+
+
+def test_the_cli_validates_the_projects_own_file(tmp_path):
+    result = CliRunner().invoke(main, ["validate", "--data", str(Settings.from_env().data_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "0 violations, 0 warnings"

@@ -495,3 +495,14 @@ def test_no_stack_trace_reaches_a_client(sparql_app):
             assert "Traceback" not in resp.text and 'File "' not in resp.text
             if accept == "application/json" and resp.status_code >= 400:
                 assert json.loads(resp.text)["status"] == resp.status_code
+
+
+@pytest.mark.parametrize("query, accept, says", [
+    ('CONSTRUCT { <http://a> <http://x/1> "v" } WHERE {}', "application/rdf+xml", "XML name"),
+    ("CONSTRUCT { <http://a> <http://x/p> <<( <http://a> <http://b> <http://c> )>> } WHERE {}",
+     "application/ld+json", "RDF 1.2"),
+])
+def test_a_format_that_cannot_hold_the_answer_is_406_never_broken_output(sparql_app, query, accept, says):
+    resp = ask(sparql_app, query, accept=accept)
+    assert resp.status_code == 406 and says in resp.text
+    assert ask(sparql_app, query, accept="application/n-triples").status_code == 200

@@ -37,7 +37,7 @@ def test_conforming_data() -> None:
     assert outcome.conforms is True
     assert outcome.results == []
     assert (None, SH.conforms, Literal(True)) in outcome.report
-    assert outcome.text() == "Conforms: no results.\n"
+    assert outcome.text() == "Conforms: no results.\n\n0 violations, 0 warnings\n"
     assert outcome.seconds > 0
 
 

@@ -71,7 +71,7 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
         # that asks for text/plain gets it labelled so.
         content_type = "text/plain; charset=utf-8"
         negotiated = True
-    if compress and "gzip" in request.accept_encodings:
+    if compress and request.accept_encodings.quality("gzip") > 0:
         body = gzip.compress(body.encode() if isinstance(body, str) else body, mtime=0)
         resp = Response(body, status=status, content_type=content_type)
         resp.content_encoding = "gzip"

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, has_request_context, render_template
 from flask.blueprints import BlueprintSetupState
+from flask_cors import CORS
 from markupsafe import escape
 from rdflib.namespace import FOAF, RDF, RDFS
 
@@ -51,11 +52,15 @@ from graph_service.web.documents import (
     see_other,
     suffix_format,
 )
+from graph_service.web.errors import problem
 from graph_service.web.negotiation import negotiate
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current
 
 bp = Blueprint("resources", __name__)
+# Linked data is for any origin: a browser-based client dereferences IRIs (read-only, no cookies).
+CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "HEAD", "OPTIONS"],
+     expose_headers=["Link", "ETag", "Content-Location"], max_age=86400, vary_header=True)
 
 _HTML = formats.by_name("html")
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -109,7 +114,10 @@ def document(rest: str) -> Response:
     if iri is None:
         return not_found(f"no resource <{urls.resource_iris(path)[0]}> in this dataset", fmt)
     d = describe(quads(), iri)
-    body = render_page(d, urls) if fmt == _HTML else _rdf(d, fmt, urls)
+    try:
+        body = render_page(d, urls) if fmt == _HTML else _rdf(d, fmt, urls)
+    except ValueError as exc:  # a format that cannot hold these triples (RDF/XML, an odd IRI)
+        return problem(406, str(exc))
     links = alternates(urls.documents(iri), fmt) + [link(iri, "describes")]
     headers = {"Content-Location": urls.document(iri, fmt)} if negotiated else None
     return respond(body, fmt, negotiated=negotiated, links=links, headers=headers)
@@ -316,7 +324,9 @@ def _plain_value(d: Description, term: object, urls: Urls, *, inferred: bool, de
     href = urls.href(term.value) if isinstance(term, ox.NamedNode) else None
     if term in d.quotes:
         return Value(d.label(term), href, inferred, quote=d.quote_text(term))
-    if term in d.parts and depth < 3:
+    # An inferred link to a qualified node (sem:hasTime beside lib:hasTimeSpan) names it; its facts
+    # are shown once, under the asserted link.
+    if term in d.parts and depth < 3 and not inferred:
         kinds = [d.label(t) for t in d.asserted_types(term)]
         return Value(d.label(term), href, inferred, kind=", ".join(kinds) or None,
                      facts=_facts(d, term, urls, depth + 1))

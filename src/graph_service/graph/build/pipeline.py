@@ -126,7 +126,7 @@ class Sources:
 def load_sources(settings: Settings) -> Sources:
     """Raises `documents.RdfSyntaxError` naming the file that cannot be read or parsed, or the
     fact statements of the data that have no quote."""
-    expansion = provenance.expand(documents.read_quads(settings.data_path))
+    expansion = provenance.expand(documents.read_quads(settings.data_path, annotations=True))
     try:
         provenance.check(expansion)
     except provenance.ProvenanceError as exc:

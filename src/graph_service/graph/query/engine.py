@@ -16,6 +16,7 @@ rdflib (the endpoint's hot path).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeVar, cast
@@ -79,7 +80,7 @@ class QueryResult:
         """The answer in a results format (SELECT/ASK) or an RDF format (CONSTRUCT/DESCRIBE)."""
         check_format(self.form, fmt)
         if self.form == "graph":
-            return write_triples([triple_from_rdflib(*tr) for tr in self.triples], fmt)
+            return _graph_answer([triple_from_rdflib(*tr) for tr in self.triples], fmt)
         if self.form == "ask":
             return write_boolean(bool(self.boolean), _results_format(fmt))
         rows = ([None if r.get(v) is None else from_rdflib(r[v]) for v in self.variables] for r in self.rows)
@@ -102,17 +103,45 @@ class Answer:
 class FormatMismatch(ValueError):
     """The format asked for cannot hold this kind of answer (e.g. CSV for a CONSTRUCT)."""
 
-    def __init__(self, form: Form, label: str | None) -> None:
-        super().__init__(form, label)  # both in args, so the exception survives pickling
+    def __init__(self, form: Form, label: str | None, reason: str = "") -> None:
+        super().__init__(form, label, reason)  # all in args, so the exception survives pickling
         self.form = form
         self.label = label
+        self.reason = reason
 
     def __str__(self) -> str:
         what = "the triples of a CONSTRUCT or DESCRIBE" if self.form == "graph" else \
             "the results of a SELECT or ASK"
         if self.label is None:
             return f"none of the formats the request accepts can hold {what}"
+        if self.reason:
+            return f"{self.label} cannot hold these triples: {self.reason}"
         return f"{self.label} cannot hold {what}"
+
+
+def _graph_answer(triples: list[ox.Triple], fmt: formats.Format) -> bytes:
+    """The triples in `fmt`, or `FormatMismatch` saying why that format cannot hold them (JSON-LD
+    and RDF 1.2 triple terms, RDF/XML and a predicate with no XML name)."""
+    try:
+        return write_triples(triples, fmt)
+    except (OSError, ValueError) as exc:
+        raise FormatMismatch("graph", fmt.label, str(exc)) from None
+
+
+_SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)")
+
+
+def star_order(sparql: str, variables: list[str]) -> list[str]:
+    """The columns of a `SELECT *` in the order their variables first appear in the query, as a
+    person reads it (and as Jena does); the engines' own orders differ (alphabetical, or by
+    algebra). Any other SELECT names its columns itself: `variables` as they are."""
+    if not _SELECT_STAR.search(sparql):
+        return variables
+    first: dict[str, int] = {}
+    for m in _VARIABLE.finditer(sparql):
+        first.setdefault(m.group(1), m.start())
+    return sorted(variables, key=lambda v: first.get(v, len(sparql)))
 
 
 def check_format(form: Form, fmt: formats.Format | None) -> formats.Format:
@@ -196,7 +225,8 @@ class OxigraphEngine:
             sols, truncated = _take(answer, limit)
             rows = [{v: to_rdflib(t) for v, t in zip(variables, sol, strict=True) if t is not None}
                     for sol in sols]
-            return QueryResult("select", variables=variables, rows=rows, truncated=truncated)
+            return QueryResult("select", variables=star_order(sparql, variables), rows=rows,
+                               truncated=truncated)
         triples, truncated = _take(answer, limit)
         return QueryResult("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate),
                                               to_rdflib(t.object)) for t in triples],
@@ -213,11 +243,13 @@ class OxigraphEngine:
             fmt = check_format("select", results_format)
             variables = [v.value for v in answer.variables]
             sols, truncated = _take(answer, limit)
-            body = write_solutions(variables, (tuple(s) for s in sols), _results_format(fmt))
+            columns = star_order(sparql, variables)
+            index = [variables.index(v) for v in columns]
+            body = write_solutions(columns, (tuple(s[i] for i in index) for s in sols), _results_format(fmt))
             return Answer("select", body, fmt.name, len(sols), truncated)
         fmt = check_format("graph", graph_format)
         triples, truncated = _take(answer, limit)
-        return Answer("graph", write_triples(triples, fmt), fmt.name, len(triples), truncated)
+        return Answer("graph", _graph_answer(triples, fmt), fmt.name, len(triples), truncated)
 
 
 class RdflibEngine:
@@ -249,7 +281,7 @@ class RdflibEngine:
             return QueryResult("ask", boolean=bool(res.askAnswer))
         if res.type == "SELECT":
             assert res.vars is not None  # rdflib sets them for every SELECT
-            variables = [str(v) for v in res.vars]
+            variables = star_order(sparql, [str(v) for v in res.vars])
             # A SELECT's result iterates over rows (an ASK's over a bool, a graph's over triples).
             rows, truncated = _take(cast("Iterable[ResultRow]", res), limit)
             return QueryResult("select", variables=variables, truncated=truncated,

@@ -45,10 +45,15 @@ def format_for_path(path: Path) -> formats.Format:
 
 def parse_quads(
     data: bytes, fmt: formats.Format, source: str = "<input>", base_iri: str | None = None,
-    prefixes: dict[str, str] | None = None,
+    prefixes: dict[str, str] | None = None, *, annotations: bool = False,
 ) -> list[ox.Quad]:
     """Every quad of a document (triples land in the default graph). `prefixes`, when given,
-    receives the document's prefix declarations (for showing its IRIs as the author wrote them)."""
+    receives the document's prefix declarations (for showing its IRIs as the author wrote them).
+
+    RDF 1.2 annotations (`{| ... |}`) come out as standard reification (`rdf:Statement`), which
+    every RDF 1.1 tool here reads, unless `annotations` keeps them as the parser gives them (the
+    build expands the project's own into their named graph). Any other triple term is refused
+    with a message: nothing downstream (rdflib, pySHACL, the RDF/XML and JSON-LD writers) takes it."""
     if not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not an RDF format")
     try:
@@ -57,11 +62,24 @@ def parse_quads(
         quads = list(parser)
         if prefixes is not None:
             prefixes.update(parser.prefixes)
-        return quads
     except SyntaxError as exc:
         raise RdfSyntaxError(source, str(exc)) from None
     except ValueError as exc:  # e.g. invalid IRIs reported by the parser
         raise RdfSyntaxError(source, str(exc)) from None
+    return quads if annotations else _reified(quads, source)
+
+
+def _reified(quads: list[ox.Quad], source: str) -> list[ox.Quad]:
+    try:
+        expansion = provenance.expand(quads, graph=ox.DefaultGraph(), mint=False)
+    except provenance.ProvenanceError as exc:
+        raise RdfSyntaxError(source, f"{exc}: {exc.problems[0]}") from None
+    out = expansion.facts + expansion.provenance
+    for q in out:
+        if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
+            raise RdfSyntaxError(source, "an RDF 1.2 triple term (<<( ... )>>) is not supported here; "
+                                 "annotations ({| ... |}) are, as standard reification")
+    return out
 
 
 def quads_to_dataset(quads: Iterable[ox.Quad]) -> Dataset:
@@ -90,18 +108,21 @@ def read_graph(path: Path, identifier: URIRef | None = None) -> Graph:
         data = path.read_bytes()
     except OSError as exc:
         raise RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
-    quads = parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri())
+    quads = parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri(),
+                        annotations=True)
     return quads_to_graph(provenance.expand(quads).facts, identifier)  # per-statement sources apart
 
 
-def read_quads(path: Path, prefixes: dict[str, str] | None = None) -> list[ox.Quad]:
+def read_quads(path: Path, prefixes: dict[str, str] | None = None, *,
+               annotations: bool = False) -> list[ox.Quad]:
+    """A file's quads (see `parse_quads` for `annotations`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
     return parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri(),
-                       prefixes=prefixes)
+                       prefixes=prefixes, annotations=annotations)
 
 
 def write_atomically(target: Path, data: bytes, *, mode: int = 0o644) -> None:

@@ -58,12 +58,14 @@ QUOTE = ox.NamedNode(str(LIB.Quote))
 STATEMENT_NS = str(ID) + "statement/"
 
 #: Statements that need no quote of their own: what a resource is and is called, editorial notes,
-#: the resource-level evidence links, and a concept's place in its scheme.
+#: the resource-level evidence links, a concept's place in its scheme, and the link to a resource's
+#: Wikidata item (an identification the project makes; no sentence of the article can support it).
 STRUCTURAL_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
     _RDF + "type",
     _RDFS + "label",
     _RDFS + "comment",
     str(LIB.evidence),
+    str(LIB.wikidata),
     _SKOS + "prefLabel",
     _SKOS + "inScheme",
 ))
@@ -96,7 +98,8 @@ def statement_iri(triple: ox.Triple) -> ox.NamedNode:
     return ox.NamedNode(STATEMENT_NS + hashlib.sha256(text.encode("utf-8")).hexdigest()[:20])
 
 
-def expand(quads: Iterable[ox.Quad], graph: ox.NamedNode | None = None) -> Expansion:
+def expand(quads: Iterable[ox.Quad], graph: ox.NamedNode | ox.DefaultGraph | None = None, *,
+           mint: bool = True) -> Expansion:
     """Split the sources' quads into facts and provenance (see the module docstring).
 
     Raises `ProvenanceError` when a reifier reifies a triple the sources do not assert (the
@@ -116,15 +119,23 @@ def expand(quads: Iterable[ox.Quad], graph: ox.NamedNode | None = None) -> Expan
     if problems:
         raise ProvenanceError(f"{len(problems)} annotated statement(s) are not asserted", problems)
     out: dict[ox.Quad, None] = {}
-    for triple in reified.values():
-        node = statement_iri(triple)
+
+    def node_of(reifier: Node, triple: ox.Triple) -> ox.NamedNode | ox.BlankNode:
+        # The project's statements get stable IRIs; a user's keep the reifiers they wrote.
+        if mint or isinstance(reifier, ox.Triple):
+            return statement_iri(triple)
+        return reifier
+
+    for reifier, triple in reified.items():
+        node = node_of(reifier, triple)
         for part in (ox.Quad(node, RDF_TYPE, STATEMENT, graph), ox.Quad(node, SUBJECT, triple.subject, graph),
                      ox.Quad(node, PREDICATE, triple.predicate, graph),
                      ox.Quad(node, OBJECT, triple.object, graph)):
             out.setdefault(part, None)
     for q in quads:
         if q.subject in reified and q.predicate != REIFIES:
-            out.setdefault(ox.Quad(statement_iri(reified[q.subject]), q.predicate, q.object, graph), None)
+            node = node_of(q.subject, reified[q.subject])
+            out.setdefault(ox.Quad(node, q.predicate, q.object, graph), None)
     return Expansion(facts=facts, provenance=list(out), statements=len(set(reified.values())), annotated=True)
 
 

@@ -7,6 +7,7 @@ is fast and needs no conversion from the store's terms.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
@@ -82,10 +83,24 @@ def write_triples(triples: Iterable[ox.Triple], fmt: Format,
 
 def _document(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat,
               prefixes: dict[str, str] | None = None) -> bytes:
+    if fmt == ox.RdfFormat.RDF_XML:
+        _check_xml_names(item.predicate for item in items)
     # Without an `output` pyoxigraph returns the document; its stubs type every call `bytes | None`.
     data = ox.serialize(items, format=fmt, prefixes=prefixes)
     assert data is not None
     return data
+
+
+# What RDF/XML can name a property with: an XML name at the end of its IRI (a letter or "_", then
+# letters, digits, "_", "-", "."). pyoxigraph writes invalid XML for an IRI without one.
+_XML_NAME = re.compile(r"[^\W\d][\w.-]*$")
+
+
+def _check_xml_names(predicates: Iterable[ox.NamedNode]) -> None:
+    for p in predicates:
+        if not _XML_NAME.search(p.value):
+            raise ValueError(f"the property <{p.value}> has no XML name at the end of its IRI, which "
+                             "RDF/XML needs")
 
 
 def _used_prefixes(items: Iterable[ox.Quad | ox.Triple],
