@@ -157,3 +157,11 @@ def test_linked_data_is_open_to_any_origin(project_client):
         assert "Access-Control-Allow-Credentials" not in resp.headers
     assert "Link" in project_client.get("/doc/city/paris.ttl", headers={"Origin": "https://r.example"}).headers[
         "Access-Control-Expose-Headers"]
+
+
+def test_pages_have_unique_ids(project_client):
+    """Anchors (`/shapes#Name`, `/ontology#Term`) land on one element each."""
+    for path in HTML_PAGES:
+        page = project_client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        ids = re.findall(r'\bid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1})[:5])

@@ -139,3 +139,13 @@ def test_the_cli_validates_the_projects_own_file(tmp_path):
     result = CliRunner().invoke(main, ["validate", "--data", str(Settings.from_env().data_path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "0 violations, 0 warnings"
+
+
+def test_a_statement_page_says_which_statement_it_is(project_client):
+    doc = project_client.get("/doc/timespan/liberation-of-paris-1944-08-25.nq").data
+    quads = ox.parse(doc, format=ox.RdfFormat.N_QUADS)
+    date = next(q for q in quads if q.predicate.value.endswith("#onDate"))
+    path = provenance.statement_iri(date.triple).value.split("/id/", 1)[1]
+    page = project_client.get(f"/doc/{path}.html").get_data(as_text=True)
+    heading = page[page.index("<h1>") + 4:page.index("</h1>")]
+    assert heading.startswith("Statement: ") and "1944-08-25" in heading

@@ -235,7 +235,7 @@ def render_page(d: Description, urls: Urls) -> str:
     return render_template(
         "resource.html",
         iri=iri,
-        label=d.label(d.iri),
+        label=_title(d),
         kinds=[d.label(t) for t in d.asserted_types()] or [d.label(t) for t in d.types()[:1]],
         facts=_facts(d, d.iri, urls, depth=0),
         incoming=incoming,
@@ -248,6 +248,17 @@ def render_page(d: Description, urls: Urls) -> str:
 
 
 _FIRST = (str(RDF.type), str(RDFS.label))
+_STATEMENT = ox.NamedNode(str(RDF.Statement))
+_REIFIED = tuple(ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+
+
+def _title(d: Description) -> str:
+    """The page's heading: the resource's label; for a reified statement, the statement itself."""
+    if _STATEMENT in d.types():
+        parts = [next((q.object for q in d.outgoing(d.iri) if q.predicate == p), None) for p in _REIFIED]
+        if all(parts):
+            return "Statement: " + " ".join(d.label(t) for t in parts if not isinstance(t, ox.Triple | None))
+    return d.label(d.iri)
 
 
 def _relations(d: Description, photo: ox.NamedNode) -> list[str]:

@@ -260,7 +260,9 @@ def _report_page(outcome: ValidationOutcome, urls: Urls) -> str:
 
 def _shapes_page(graph: Graph, urls: Urls) -> str:
     infos = describe_shapes(graph)
-    return render_template("shapes.html", shapes=infos, census=census(graph), count=len(graph),
+    # A named property shape has a section of its own: the anchor is there, not on its row.
+    return render_template("shapes.html", shapes=infos, sections={i.node for i in infos},
+                           census=census(graph), count=len(graph),
                            anchor=lambda node: _anchor(urls, node),
                            name=lambda t: term_name(graph, t), path=lambda p: path_text(graph, p),
                            summary=lambda t: value_summary(graph, t), severity=severity_name,
