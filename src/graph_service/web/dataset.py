@@ -150,7 +150,7 @@ def description_quads() -> list[ox.Quad]:
         # A user's files are not this project: they are called what they call themselves.
         title = declared_title(sources) or ", ".join(Path(p).name for p in settings.serve_files)
         made = describe_dataset(settings, dict(counts), sources=sources, in_dataset=False, title=title)
-        return [quad_from_rdflib(s, p, o, VOID_GRAPH) for s, p, o in sorted(made)]
+        return [quad_from_rdflib(s, p, o, graph) for s, p, o in sorted(made)]
 
     return cached("void", compute)
 

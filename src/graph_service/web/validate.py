@@ -147,7 +147,7 @@ def shapes(ext: str | None = None) -> Response:
     elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
         body = Path(settings.shapes_path).read_bytes()  # as authored: comments and layout kept
     else:
-        body = write([quad_from_rdflib(*triple, None) for triple in graph], fmt)
+        body = write([quad_from_rdflib(*triple, ox.DefaultGraph()) for triple in graph], fmt)
     return respond(body, fmt, negotiated=ext is None)
 
 

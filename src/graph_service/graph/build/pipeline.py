@@ -60,7 +60,7 @@ from graph_service.graph.rdf.namespace import (
     SHAPES_GRAPH,
     VOID_GRAPH,
 )
-from graph_service.graph.rdf.terms import quad_from_rdflib
+from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib
 
 SNAPSHOT_NAME = "snapshot.nq"
 RECORD_NAME = "snapshot.json"
@@ -334,7 +334,8 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
 def _nquads(graphs: dict[str, Graph]) -> bytes:
     quads: list[ox.Quad] = []
     for g in graphs.values():
-        quads.extend(quad_from_rdflib(s, p, o, g.identifier) for s, p, o in g)
+        name = from_rdflib(g.identifier)
+        quads.extend(quad_from_rdflib(s, p, o, name) for s, p, o in g)
     nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     assert nquads is not None  # no `output`: the document is returned (the stubs lack the overload)
     return nquads

@@ -19,12 +19,11 @@ def to_rdflib(term: ox.NamedNode) -> URIRef: ...
 def to_rdflib(term: ox.DefaultGraph) -> None: ...
 @overload
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Identifier: ...
-# ox.Triple is accepted because pyoxigraph's quads may hold one (an RDF 1.2 triple term); rdflib has
-# no counterpart, so it raises TypeError.
 def to_rdflib(
     term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph,
 ) -> Identifier | None:
-    """An rdflib term for a pyoxigraph term; None for the default graph."""
+    """An rdflib term for a pyoxigraph term; None for the default graph. A triple term (RDF 1.2),
+    which pyoxigraph's quads may hold, has no rdflib counterpart: TypeError."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -73,21 +72,22 @@ def from_rdflib(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal |
 
 
 def triple_from_rdflib(s: Node, p: Node, o: Node) -> ox.Triple:
-    """A pyoxigraph triple for rdflib terms.
+    """A pyoxigraph triple for rdflib terms."""
+    return ox.Triple(*_triple_terms(s, p, o))
 
-    rdflib types every position as a Node; a term pyoxigraph does not allow in its position (a
-    literal subject, a blank-node predicate) raises TypeError, as pyoxigraph itself would."""
+
+def quad_from_rdflib(s: Node, p: Node, o: Node,
+                     graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> ox.Quad:
+    """A pyoxigraph quad for rdflib terms, in a graph already converted (`from_rdflib`)."""
+    return ox.Quad(*_triple_terms(s, p, o), graph_name)
+
+
+def _triple_terms(s: Node, p: Node, o: Node) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode,
+                                                      ox.NamedNode | ox.BlankNode | ox.Literal]:
+    # rdflib types every position as a Node; a term pyoxigraph does not allow in its position (a
+    # literal subject, a blank-node predicate) raises TypeError, as pyoxigraph itself would.
     subject, predicate, obj = from_rdflib(s), from_rdflib(p), from_rdflib(o)
     if (not isinstance(subject, ox.NamedNode | ox.BlankNode) or not isinstance(predicate, ox.NamedNode)
             or isinstance(obj, ox.DefaultGraph)):
         raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
-    return ox.Triple(subject, predicate, obj)
-
-
-def quad_from_rdflib(s: Node, p: Node, o: Node, graph: Node | None) -> ox.Quad:
-    """A pyoxigraph quad for rdflib terms (None: the default graph); TypeError as for
-    `triple_from_rdflib`, or for a literal graph name."""
-    triple, graph_name = triple_from_rdflib(s, p, o), from_rdflib(graph)
-    if isinstance(graph_name, ox.Literal):
-        raise TypeError(f"not a graph name: {graph!r}")
-    return ox.Quad(triple.subject, triple.predicate, triple.object, graph_name)
+    return subject, predicate, obj
