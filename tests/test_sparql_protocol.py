@@ -506,3 +506,20 @@ def test_a_format_that_cannot_hold_the_answer_is_406_never_broken_output(sparql_
     resp = ask(sparql_app, query, accept=accept)
     assert resp.status_code == 406 and says in resp.text
     assert ask(sparql_app, query, accept="application/n-triples").status_code == 200
+
+
+def test_a_repeated_query_is_answered_from_the_cache_and_can_be_revalidated(sparql_app):
+    runner = sparql_app.app.extensions["sparql"].runner
+    query = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 2 # cached"
+    first = ask(sparql_app, query, accept="application/sparql-results+json")
+    kept = len(runner.cache)
+    again = ask(sparql_app, query, accept="application/sparql-results+json")
+    assert again.content == first.content and len(runner.cache) == kept
+    assert first.headers["ETag"] == again.headers["ETag"]
+    unchanged = sparql_app.get(sparql_app.sparql, params={"query": query},
+                               headers={"Accept": "application/sparql-results+json",
+                                        "If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    volatile = "SELECT (RAND() AS ?r) WHERE {}"
+    draws = {ask(sparql_app, volatile, format="json").content for _ in range(3)}
+    assert len(draws) > 1  # run each time, never kept

@@ -203,6 +203,9 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
     else:
         fmt = formats.named(answer.format)
         resp = Response(answer.body, content_type=fmt.content_type)
+        # The same query asked again on the same snapshot gets the same bytes: a client may revalidate.
+        resp.add_etag()
+        resp.make_conditional(request)
     resp.vary.add("Accept")
     if answer.truncated:
         resp.headers[TRUNCATED_HEADER] = "true"

@@ -5,9 +5,17 @@ loaded store, and one long-lived child forked from it (`sandbox.IsolatedWorker`)
 query is vetted and answered. The child cannot open Internet sockets and has a memory cap; a query
 past the time limit kills it, and the next query gets a fresh child. The parent never parses or
 runs user SPARQL itself, so not even a pathological parse can hold it up.
+
+Answers are kept (`AnswerCache`, least recently used first out, bounded in bytes): the store a
+runner serves never changes (a new snapshot means new worker processes), so the same query in the
+same formats has the same answer, and asking again costs a dictionary lookup. Queries whose
+answer may change from one run to the next (NOW, RAND, UUID, STRUUID, BNODE) are not kept.
 """
 
 from __future__ import annotations
+
+import re
+from collections import OrderedDict
 
 import pyoxigraph as ox
 
@@ -16,13 +24,46 @@ from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_
 from graph_service.graph.query.sandbox import IsolatedWorker
 from graph_service.graph.rdf import formats
 
+_VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+CacheKey = tuple[str, str | None, str | None, QueryDataset | None, str | None]
+
+
+class AnswerCache:
+    """Answers by query, formats, dataset and base, least recently used first out, at most
+    `max_bytes` of answer bodies in all (an answer larger than a tenth of that is not kept)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[CacheKey, Answer] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: CacheKey) -> Answer | None:
+        answer = self._answers.get(key)
+        if answer is not None:
+            self._answers.move_to_end(key)
+        return answer
+
+    def put(self, key: CacheKey, answer: Answer) -> None:
+        if len(answer.body) > self.max_bytes // 10 or key in self._answers:
+            return
+        self._answers[key] = answer
+        self._bytes += len(answer.body)
+        while self._bytes > self.max_bytes:
+            _, dropped = self._answers.popitem(last=False)
+            self._bytes -= len(dropped.body)
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
 
 class QueryRunner:
     def __init__(self, engine: Engine, *, timeout: float, result_limit: int | None,
-                 memory_limit: int | None = None, network_guard: bool = True) -> None:
+                 memory_limit: int | None = None, network_guard: bool = True,
+                 cache_bytes: int = 32 * 2**20) -> None:
         self.engine = engine
         self.timeout = timeout
         self.result_limit = result_limit
+        self.cache = AnswerCache(cache_bytes)
         self._worker = IsolatedWorker(self._answer, memory_limit=memory_limit,
                                       allow_network=not network_guard)
 
@@ -37,9 +78,15 @@ class QueryRunner:
                base_iri: str | None = None) -> Answer:
         """The serialised answer; raises `safety.UnsafeQuery`, `SyntaxError`,
         `engine.FormatMismatch`, `sandbox.QueryTimeout` or `sandbox.IsolatedError`."""
-        return self._worker.call(sparql, results_format.name if results_format else None,
-                                 graph_format.name if graph_format else None, dataset, base_iri,
-                                 timeout=self.timeout)
+        key: CacheKey = (sparql, results_format.name if results_format else None,
+                         graph_format.name if graph_format else None, dataset, base_iri)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        answer: Answer = self._worker.call(*key, timeout=self.timeout)
+        if not _VOLATILE.search(sparql):
+            self.cache.put(key, answer)
+        return answer
 
     def close(self) -> None:
         self._worker.close()
