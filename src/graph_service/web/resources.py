@@ -113,7 +113,9 @@ def document(rest: str) -> Response:
     iri = _known_iri(urls, path)
     if iri is None:
         return not_found(f"no resource <{urls.resource_iris(path)[0]}> in this dataset", fmt)
-    d = describe(quads(), iri)
+    # A description is the same in every format: made once per resource and process (only IRIs
+    # the dataset has get here, so the cache is bounded by the dataset).
+    d = cached(f"describe {iri}", lambda: describe(quads(), iri))
     try:
         body = render_page(d, urls) if fmt == _HTML else _rdf(d, fmt, urls)
     except ValueError as exc:  # a format that cannot hold these triples (RDF/XML, an odd IRI)
