@@ -165,3 +165,25 @@ def test_pages_have_unique_ids(project_client):
         page = project_client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
         ids = re.findall(r'\bid="([^"]+)"', page)
         assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1})[:5])
+
+
+def test_browse_pages_list_each_kind_by_name(project_client):
+    page = project_client.get("/id/city/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    names = re.findall(r'<li><a href="/id/city/[^"]+">([^<]+)</a>', page)
+    capitals = {"Paris", "Rome", "Brussels", "Warsaw", "Prague", "Berlin", "Amsterdam", "Luxembourg City"}
+    assert capitals <= set(names)
+    assert names == sorted(names, key=str.casefold)
+    people = project_client.get("/id/person/").get_data(as_text=True)
+    assert 'href="/id/person/charles-de-gaulle"' in people
+    home = project_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'href="/id/city/">city</a> (' in home
+
+
+def test_browse_pages_are_paged_and_refuse_what_is_not_there(project_client):
+    quotes = project_client.get("/id/quote/")
+    assert quotes.status_code == 200 and 'rel="next"' in quotes.get_data(as_text=True)
+    second = project_client.get("/id/quote/?page=2").get_data(as_text=True)
+    assert 'start="101"' in second and 'rel="prev"' in second
+    assert project_client.get("/id/quote/?page=9").status_code == 404
+    assert project_client.get("/id/quote/?page=two").status_code == 400
+    assert project_client.get("/id/atlantis/").status_code == 404

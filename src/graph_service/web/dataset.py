@@ -77,8 +77,22 @@ def home() -> Response:
     capitals = [(label, urls.href(iri)) for label, iri in cached("capitals", _capitals)]
     page = render_template("home.html", title=_value(void, ds, DCTERMS.title),
                            description=_value(void, ds, DCTERMS.description), capitals=capitals,
-                           figures=cached("figures", _figures), dumps=urls.dumps())
+                           figures=cached("figures", _figures), kinds=cached("kinds", _kinds),
+                           dumps=urls.dumps())
     return respond(page, fmt, negotiated=True)
+
+
+def _kinds() -> list[tuple[str, int]]:
+    """The kinds of resource (`id/<kind>/`) and how many of each, for the browse pages."""
+    settings = service().settings
+    prefix = settings.base_iri + layout.RESOURCE
+    found: dict[str, set[str]] = {}
+    for q in quads():
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix):
+            kind, _, rest = q.subject.value[len(prefix):].partition("/")
+            if rest and "/" not in rest:
+                found.setdefault(kind, set()).add(rest)
+    return sorted((kind, len(slugs)) for kind, slugs in found.items())
 
 
 def _figures() -> dict[str, int]:

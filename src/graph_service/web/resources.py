@@ -15,15 +15,17 @@ segments, encoded slashes, NUL, not UTF-8, too long) answers 400 (see `documents
 from __future__ import annotations
 
 import builtins
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, has_request_context, render_template
+from flask import Blueprint, Flask, Response, has_request_context, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask_cors import CORS
 from markupsafe import escape
 from rdflib.namespace import FOAF, RDF, RDFS
+from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import (
     INFERRED_GRAPH,
@@ -38,6 +40,7 @@ from graph_service.graph import (
     exists,
     formats,
     is_inferred,
+    labels_of,
     layout,
     short,
     write,
@@ -90,9 +93,15 @@ def _load_quads(state: BlueprintSetupState) -> None:
 # --- Resources and their documents ------------------------------------------------------------------
 
 
+#: Resources listed on one page of a kind's listing (`/id/<kind>/`).
+PAGE_SIZE = 100
+
+
 @bp.get("/" + layout.RESOURCE + "<path:rest>")
 def resource(rest: str) -> Response:
     urls = current()
+    if rest.endswith("/") and "/" not in rest[:-1]:
+        return browse(rest[:-1])
     fmt = _negotiate()
     iri = _known_iri(urls, rest)
     if iri is None:
@@ -123,6 +132,52 @@ def document(rest: str) -> Response:
     links = alternates(urls.documents(iri), fmt) + [link(iri, "describes")]
     headers = {"Content-Location": urls.document(iri, fmt)} if negotiated else None
     return respond(body, fmt, negotiated=negotiated, links=links, headers=headers)
+
+
+def browse(kind: str) -> Response:
+    """`/id/<kind>/`: the resources of one kind (the cities, the people...) by name, a page at a
+    time (`?page=N`). A kind the dataset has none of is 404."""
+    urls = current()
+    fmt = negotiate(("page",))
+    members = cached(f"browse {kind}", lambda: _members(urls, kind))
+    if not members:
+        return not_found(f"no resources under <{urls.resource_iris(kind + '/')[0]}> in this dataset", fmt)
+    pages = (len(members) + PAGE_SIZE - 1) // PAGE_SIZE
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        raise BadRequest("page= is a page number, from 1") from None
+    if not 1 <= page <= pages:
+        raise NotFound(f"there {'is' if pages == 1 else 'are'} {pages} page{'' if pages == 1 else 's'} "
+                       f"of {kind} resources")
+    shown = members[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    body = render_template("browse.html", kind=kind, total=len(members), members=shown, page=page,
+                           pages=pages, first=(page - 1) * PAGE_SIZE + 1)
+    return respond(body, fmt)
+
+
+def _members(urls: Urls, kind: str) -> list[tuple[str, str, str]]:
+    """(label, link, kind of thing) of every resource under `id/<kind>/`, by label as people sort
+    (case and accents aside: "Zośka" among the Zs)."""
+    prefixes = tuple(urls.resource_iris(kind + "/"))
+    index = quads()
+    iris = {q.subject for q in index if isinstance(q.subject, ox.NamedNode)
+            and q.subject.value.startswith(prefixes) and "/" not in q.subject.value.split("/id/", 1)[-1][
+                len(kind) + 1:]}
+    labels = labels_of(index, iris)
+    rows = []
+    for iri in iris:
+        label = labels.get(iri) or iri.value.rsplit("/", 1)[-1]
+        types = [q.object for q in index.quads_for_pattern(iri, _TYPE, None, None)
+                 if not is_inferred(q) and isinstance(q.object, ox.NamedNode)]
+        what = ", ".join(sorted({labels_of(index, [t]).get(t) or short(t) for t in types}))
+        rows.append((label, urls.href(iri.value) or iri.value, what))
+    return sorted(rows, key=lambda row: (sort_key(row[0]), row[1]))
+
+
+def sort_key(text: str) -> str:
+    """How people look a name up: without case and accents."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
