@@ -1,0 +1,129 @@
+"""Finding things without SPARQL: `/search?q=` looks names up across the dataset's resources.
+
+    GET /search?q=konev        an HTML page of matches, grouped by kind (people, units, places...)
+    GET /search?q=zoska        case and accents aside: "zoska" finds "Zośka"
+    GET /search?q=...&format=json (or Accept: application/json)   the same for scripts
+
+A name is any label of a resource under `id/` (but of the nodes that only qualify others'
+facts: participations, time-spans, quotes...) (rdfs:label, skos:prefLabel and alternative labels,
+schema:name, foaf:name) and a photograph's caption. Matches that start with the query come first,
+then those where a word starts with it, then the rest; within each, by name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, jsonify, render_template, request
+from werkzeug.exceptions import BadRequest
+
+from graph_service.graph import formats, layout
+from graph_service.web.documents import cached, quads, respond
+from graph_service.web.negotiation import best_media_type
+from graph_service.web.state import service
+from graph_service.web.urls import current
+
+bp = Blueprint("search", __name__)
+
+_NAME_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://schema.org/name",
+    "http://xmlns.com/foaf/0.1/name",
+))
+#: Kinds of node that only qualify another resource's facts (a participation, a time-span, a
+#: quote...): found through the resource they qualify, not by name.
+QUALIFYING_KINDS = frozenset({"participation", "timespan", "quote", "reception", "casualties",
+                              "succession", "contested", "statement"})
+#: The longest query looked up, and the most matches shown.
+MAX_QUERY = 200
+MAX_RESULTS = 200
+
+
+@dataclass(frozen=True)
+class Match:
+    label: str
+    iri: str
+    kind: str
+    href: str
+    #: The name that matched, when it is not the label (an alternative name, a caption).
+    matched: str | None = None
+
+
+def fold(text: str) -> str:
+    """A name as people type it: without case and accents (ł and ø, which do not decompose, too)."""
+    text = text.casefold().replace("ł", "l").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@bp.get("/search")
+def search() -> Response:
+    query = " ".join(request.args.get("q", "").split())
+    if len(query) > MAX_QUERY:
+        raise BadRequest(f"the search is longer than {MAX_QUERY} characters")
+    wants_json = request.args.get("format") == "json" or best_media_type(
+        ["text/html", "application/json"]) == "application/json"
+    matches = find(query) if query else []
+    if wants_json:
+        resp = jsonify({"query": query, "results": [asdict(m) for m in matches]})
+        resp.vary.add("Accept")
+        return resp
+    groups: dict[str, list[Match]] = {}
+    for m in matches:
+        groups.setdefault(m.kind, []).append(m)
+    page = render_template("search.html", query=query, groups=sorted(groups.items()), count=len(matches),
+                           limit=MAX_RESULTS)
+    return respond(page, formats.named("html"), negotiated=True)
+
+
+def find(query: str) -> list[Match]:
+    """The resources whose names contain `query`, case and accents aside, best first."""
+    wanted = fold(query)
+    ranked = []
+    for folded, label, iri, kind, matched in _names():
+        at = folded.find(wanted)
+        if at < 0:
+            continue
+        # A name that starts with the query (quotation marks aside), then a word of it, then the rest.
+        rank = 0 if not folded[:at].strip("\"'“”‘’«» ") else 1 if not folded[at - 1].isalnum() else 2
+        ranked.append((rank, fold(label), iri, Match(label, iri, kind, current().href(iri) or iri, matched)))
+    seen: set[str] = set()
+    out = []
+    for _, _, iri, match in sorted(ranked, key=lambda r: r[:3]):
+        if iri not in seen:
+            seen.add(iri)
+            out.append(match)
+    return out[:MAX_RESULTS]
+
+
+def _names() -> list[tuple[str, str, str, str, str | None]]:
+    """(folded name, label, IRI, kind, the name when it is not the label) of every resource."""
+    def compute() -> list[tuple[str, str, str, str, str | None]]:
+        prefix = service().settings.base_iri + layout.RESOURCE
+        index = quads()
+        labels: dict[str, str] = {}
+        names: list[tuple[str, str, str]] = []
+        for q in index:
+            subject = q.subject
+            if not (isinstance(subject, ox.NamedNode) and subject.value.startswith(prefix)
+                    and isinstance(q.object, ox.Literal)):
+                continue
+            if q.predicate in _NAME_PREDICATES:
+                if q.predicate.value.endswith("#label"):
+                    labels.setdefault(subject.value, q.object.value)
+                names.append((subject.value, q.predicate.value, q.object.value))
+            elif q.predicate.value.endswith("#caption"):
+                names.append((subject.value, q.predicate.value, q.object.value))
+        rows = []
+        for iri, _predicate, name in dict.fromkeys(names):
+            kind = iri[len(prefix):].split("/", 1)[0]
+            if kind in QUALIFYING_KINDS:
+                continue
+            label = labels.get(iri, name)
+            rows.append((fold(name), label, iri, kind, None if name == label else name))
+        return rows
+
+    return cached("search names", compute)

@@ -1,0 +1,56 @@
+"""Finding things by name without SPARQL: /search, case and accents aside, grouped by kind."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+def results(client, q: str) -> list[dict]:
+    resp = client.get("/search", query_string={"q": q}, headers={"Accept": "application/json"})
+    assert resp.status_code == 200
+    return resp.get_json()["results"]
+
+
+@pytest.mark.parametrize("q, kind, label", [
+    ("Konev", "person", "Marshal Konev"),
+    ("konev", "person", "Marshal Konev"),
+    ("zoska", "unit", "“Zośka” Battalion"),
+    ("ZOŚKA", "unit", "“Zośka” Battalion"),
+    ("de gaulle", "person", "Charles de Gaulle"),
+])
+def test_a_name_is_found_whatever_its_case_and_accents(project_client, q, kind, label):
+    found = results(project_client, q)
+    assert found[0]["kind"] == kind and found[0]["label"] == label
+    assert found[0]["href"].startswith("/id/")
+
+
+def test_names_that_start_with_the_query_come_first(project_client):
+    found = results(project_client, "rome")
+    assert found[0]["label"] == "Rome" and found[0]["kind"] == "city"
+    assert {"Liberation of Rome", "Entry of Allied troops into Rome"} <= {m["label"] for m in found}
+
+
+def test_nodes_that_only_qualify_others_are_not_listed(project_client):
+    assert {m["kind"] for m in results(project_client, "paris")} <= {
+        "city", "event", "photo", "person", "place", "unit", "group", "country", "equipment",
+        "organization", "agent", "source"}
+
+
+def test_the_page_groups_matches_by_kind_and_every_page_has_the_box(project_client):
+    page = project_client.get("/search?q=warsaw", headers={"Accept": "text/html"}).get_data(as_text=True)
+    kinds = re.findall(r'<h2><a href="/id/([a-z]+)/">', page)
+    assert "city" in kinds and "event" in kinds and kinds == sorted(kinds)
+    assert 'value="warsaw"' in page
+    home = project_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'action="/search"' in home
+
+
+def test_an_empty_or_overlong_search(project_client):
+    assert results(project_client, "") == []
+    assert results(project_client, "no such name anywhere") == []
+    assert project_client.get("/search", query_string={"q": "x" * 201}).status_code == 400
+    resp = project_client.get("/search?q=%3Cscript%3E", headers={"Accept": "text/html"})
+    page = resp.get_data(as_text=True)
+    assert "<script>" not in page.split("</header>", 1)[1]
