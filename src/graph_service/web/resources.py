@@ -15,7 +15,6 @@ segments, encoded slashes, NUL, not UTF-8, too long) answers 400 (see `documents
 from __future__ import annotations
 
 import builtins
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from graph_service.graph import (
     build_reference,
     describe,
     exists,
+    fold,
     formats,
     is_inferred,
     labels_of,
@@ -172,12 +172,7 @@ def _members(urls: Urls, kind: str) -> list[tuple[str, str, str]]:
                  if not is_inferred(q) and isinstance(q.object, ox.NamedNode)]
         what = ", ".join(sorted({labels_of(index, [t]).get(t) or short(t) for t in types}))
         rows.append((label, urls.href(iri.value) or iri.value, what))
-    return sorted(rows, key=lambda row: (sort_key(row[0]), row[1]))
-
-
-def sort_key(text: str) -> str:
-    """How people look a name up: without case and accents."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    return sorted(rows, key=lambda row: (fold(row[0]), row[1]))
 
 
 def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:

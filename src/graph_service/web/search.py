@@ -12,14 +12,13 @@ then those where a word starts with it, then the rest; within each, by name.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from graph_service.graph import formats, layout
+from graph_service.graph import fold, formats, layout
 from graph_service.web.documents import cached, quads, respond
 from graph_service.web.negotiation import best_media_type
 from graph_service.web.state import service
@@ -51,12 +50,6 @@ class Match:
     href: str
     #: The name that matched, when it is not the label (an alternative name, a caption).
     matched: str | None = None
-
-
-def fold(text: str) -> str:
-    """A name as people type it: without case and accents (ł and ø, which do not decompose, too)."""
-    text = text.casefold().replace("ł", "l").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @bp.get("/search")

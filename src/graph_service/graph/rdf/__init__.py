@@ -13,12 +13,12 @@ from graph_service.graph.rdf.documents import (
     write_atomically,
 )
 from graph_service.graph.rdf.formats import Format, Kind
-from graph_service.graph.rdf.names import prefixed, short, turtle
+from graph_service.graph.rdf.names import fold, prefixed, short, turtle
 from graph_service.graph.rdf.serialize import write, write_triples
 from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib, to_rdflib, triple_from_rdflib
 
 __all__ = [
-    "Format", "formats", "from_rdflib", "Kind", "parse_quads", "prefixed", "quad_from_rdflib",
+    "fold", "Format", "formats", "from_rdflib", "Kind", "parse_quads", "prefixed", "quad_from_rdflib",
     "quads_to_graph", "RdfSyntaxError", "read_graph", "read_quads", "short", "to_rdflib",
     "triple_from_rdflib", "turtle", "UnsupportedFormat", "write", "write_atomically", "write_triples",
 ]

@@ -7,6 +7,7 @@ known namespace wins, and a local name must be one a reader can type back (lette
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
@@ -79,3 +80,10 @@ def used_prefixes(iris: Iterable[str], candidates: Mapping[str, str]) -> dict[st
 def project_prefixes() -> dict[str, str]:
     """The project's prefixes, prefix -> namespace as strings."""
     return {p: str(ns) for p, ns in PREFIXES.items()}
+
+
+def fold(text: str) -> str:
+    """A name as people type and sort it: without case and accents (ł, ø, đ and ß, which do not
+    decompose, too), so "zoska" finds "Zośka" and "Łódź" sorts among the Ls."""
+    text = text.casefold().replace("ł", "l").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
