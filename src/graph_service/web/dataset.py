@@ -232,5 +232,5 @@ def dump(filename: str) -> Response:
         raise NotFound(f"no dump called {filename!r}; the dumps are "
                        + ", ".join(d.filename for d in dumps.DUMPS))
     body = cached(f"dump.{found.filename}", lambda: dumps.dump_bytes(quads(), found))
-    return respond(body, found.fmt, max_age=DUMP_MAX_AGE, compress=True,
+    return respond(body, found.fmt, max_age=DUMP_MAX_AGE, compress=f"dump.{found.filename}",
                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

@@ -61,10 +61,11 @@ DUMP_MAX_AGE = 3600
 
 def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
             links: Iterable[str] = (), status: int = 200, headers: dict[str, str] | None = None,
-            max_age: int = MAX_AGE, compress: bool = False) -> Response:
+            max_age: int = MAX_AGE, compress: str | None = None) -> Response:
     """A document with its validators (ETag of the body, Last-Modified of the data), answering
     304 to a matching conditional GET. `negotiated`: the URL serves several formats (Vary).
-    `compress`: gzip for clients that accept it (`Content-Encoding`, so the file keeps its name)."""
+    `compress`: gzip for clients that accept it (`Content-Encoding`, so the file keeps its name),
+    the compressed body kept under this key (a dump is megabytes: compressed once, not per request)."""
     content_type = fmt.content_type
     if fmt.name == "ntriples" and _prefers_plain_text():
         # N-Triples is plain text by its specification's own media-type registration; a client
@@ -72,7 +73,9 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
         content_type = "text/plain; charset=utf-8"
         negotiated = True
     if compress and request.accept_encodings.quality("gzip") > 0:
-        body = gzip.compress(body.encode() if isinstance(body, str) else body, mtime=0)
+        plain = body
+        body = cached(f"gzip {compress}", lambda: gzip.compress(
+            plain.encode() if isinstance(plain, str) else plain, mtime=0))
         resp = Response(body, status=status, content_type=content_type)
         resp.content_encoding = "gzip"
     else:
