@@ -12,14 +12,19 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import project_prefixes, used_prefixes
+from graph_service.graph.rdf.terms import to_rdflib
 
 _PREFIXES = project_prefixes()
 # Formats whose syntax has no prefixes: pyoxigraph refuses them there.
 _NO_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 T = TypeVar("T")
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_UNWRITTEN_DATATYPES = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                                  "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
 _PREDICATE_RANK = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 0,
     "http://www.w3.org/2000/01/rdf-schema#label": 1,
@@ -44,7 +49,22 @@ def write(quads: Iterable[ox.Quad], fmt: Format, *, named_graphs: bool | None = 
         items = _unique(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
     if fmt.oxigraph in _NO_PREFIXES:
         return _document(items, fmt.oxigraph)
+    if fmt.oxigraph == ox.RdfFormat.JSON_LD and not named_graphs:
+        return _compact_jsonld(items, _used_prefixes(items))  # type: ignore[arg-type]
     return _document(items, fmt.oxigraph, _used_prefixes(items))
+
+
+def _compact_jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """JSON-LD as people read it: compacted with an @context of the prefixes the triples use
+    (`"lib:liberatedBy"`, `"@type": "lib:City"`), one object per subject. pyoxigraph writes only
+    expanded JSON-LD; rdflib compacts. Triple terms (RDF 1.2) have no JSON-LD form: refused."""
+    graph = Graph()
+    for t in triples:
+        if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
+            raise ValueError("JSON-LD cannot hold triple terms (RDF 1.2); ask for Turtle or N-Triples")
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    context = {prefix: ns for prefix, ns in prefixes.items()}
+    return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
 
 
 def _grouped(quads: Iterable[ox.Quad], by_graph: bool) -> list[ox.Quad]:
@@ -78,6 +98,8 @@ def write_triples(triples: Iterable[ox.Triple], fmt: Format,
     triples = list(triples)
     if fmt.oxigraph in _NO_PREFIXES:
         return _document(triples, fmt.oxigraph)
+    if fmt.oxigraph == ox.RdfFormat.JSON_LD:
+        return _compact_jsonld(triples, _used_prefixes(triples, prefixes))
     return _document(triples, fmt.oxigraph, _used_prefixes(triples, prefixes))
 
 
@@ -107,10 +129,14 @@ def _used_prefixes(items: Iterable[ox.Quad | ox.Triple],
                    candidates: Mapping[str, str] | None = None) -> dict[str, str]:
     iris: set[str] = set()
     for item in items:
-        for term in (item.subject, item.predicate, item.object):
+        # rdf:type is written `a` (`@type` in JSON-LD), and a plain string has no datatype written:
+        # neither needs its prefix declared.
+        terms = (item.subject, item.object) if item.predicate == _RDF_TYPE else (
+            item.subject, item.predicate, item.object)
+        for term in terms:
             if isinstance(term, ox.NamedNode):
                 iris.add(term.value)
-            elif isinstance(term, ox.Literal):
+            elif isinstance(term, ox.Literal) and term.datatype.value not in _UNWRITTEN_DATATYPES:
                 iris.add(term.datatype.value)
         if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode):
             iris.add(item.graph_name.value)
