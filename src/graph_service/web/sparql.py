@@ -35,6 +35,7 @@ from werkzeug.exceptions import (
 
 from graph_service.config import Settings
 from graph_service.graph import (
+    PREFIXES,
     UPDATES_REFUSED,
     Answer,
     DatasetSummary,
@@ -44,13 +45,14 @@ from graph_service.graph import (
     QueryDataset,
     QueryRunner,
     QueryTimeout,
+    SyntaxProblem,
     UnsafeQuery,
     describe_service,
+    explain_syntax,
     formats,
     graph_counts,
     load_examples,
     short,
-    sparql_prologue,
 )
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import acceptable, format_parameter, negotiate
@@ -82,6 +84,8 @@ class Endpoint:
     runner: QueryRunner
     summary: DatasetSummary
     examples: list[Example]
+    #: Classes and properties the editor completes, found on first use.
+    vocabulary: dict[str, list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,19 @@ def _setup(state: BlueprintSetupState) -> None:
         summary=DatasetSummary(int(total), {g: n for g, n in counts.items() if g}),
         examples=load_examples(service.settings.queries_dir),
     )
+
+
+def _vocabulary(endpoint: Endpoint) -> dict[str, list[str]]:
+    """The graph's classes and properties, for the editor's autocompletion (no outside lookups)."""
+    if endpoint.vocabulary is None:
+        def iris(query: str) -> list[str]:
+            return sorted(str(row["x"]) for row in endpoint.runner.engine.query(query).rows
+                          if str(row["x"]).startswith(("http://", "https://")))
+        endpoint.vocabulary = {
+            "classes": iris("SELECT DISTINCT ?x WHERE { { ?i a ?x } UNION { ?x a <http://www.w3.org/2002/07/owl#Class> } }"),
+            "properties": iris("SELECT DISTINCT ?x WHERE { ?s ?x ?o }"),
+        }
+    return endpoint.vocabulary
 
 
 def _endpoint() -> Endpoint:
@@ -195,9 +212,14 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
                                         base_iri=request.base_url)
     except (UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError) as exc:
         status, message = _failure(exc, endpoint.settings)
+        syntax = explain_syntax(query, str(exc)) if isinstance(exc, SyntaxError) else None
+        if syntax is not None:
+            message = f"malformed query: {syntax}"
         if html:
-            return _page(endpoint, query, error=message, status=status)
-        return problem(status, message)
+            return _page(endpoint, query, error=message, syntax=syntax, status=status)
+        fields = {} if syntax is None else {"line": syntax.line, "column": syntax.column,
+                                            "advice": syntax.advice, "parser": syntax.parser}
+        return problem(status, message, **fields)
     if as_page["graph" if answer.form == "graph" else "results"]:
         resp = _page(endpoint, query, answer=answer)
     else:
@@ -243,16 +265,36 @@ def _service_description(endpoint: Endpoint) -> Response:
 
 # --- the page -----------------------------------------------------------------------------------
 
+def default_query() -> str:
+    """What the editor opens with: short, runs as it stands, and shows the graph's main facts."""
+    return (f"PREFIX lib: <{PREFIXES['lib']}>\n\n"
+            "# Which places were liberated, when (in the article's words), and by whom?\n"
+            "SELECT ?place ?when ?liberator WHERE {\n"
+            "  ?liberation lib:liberationOf ?place .\n"
+            "  OPTIONAL { ?liberation lib:hasTimeSpan/lib:dateText ?when }\n"
+            "  OPTIONAL { ?place lib:liberatedBy ?liberator }\n"
+            "}\nORDER BY ?place\n")
+
+
 def _page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
-          error: str | None = None, status: int = 200) -> Response:
-    default_query = sparql_prologue() + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 25\n"
+          error: str | None = None, syntax: SyntaxProblem | None = None, status: int = 200) -> Response:
+    urls = current()
     editor = {
         "endpoint": url_for("sparql.sparql", _external=True),
-        "query": query or default_query,
+        "query": query or default_query(),
         "examples": [{"name": e.name, "title": e.title, "query": e.text} for e in endpoint.examples],
+        # The editor adds a declaration as a prefix is typed, and shortens IRIs in its results.
+        "prefixes": {name: str(ns) for name, ns in PREFIXES.items()},
+        # IRIs of this graph link to the service's own pages, as in the HTML table.
+        "links": [[base, urls.href(base)] for base in urls.bases],
+        "vocabulary": _vocabulary(endpoint),
+        "truncatedHeader": TRUNCATED_HEADER,
+        "error": None if syntax is None else {"line": syntax.line, "column": syntax.column},
+        "limit": endpoint.runner.result_limit,
     }
     html = render_template(
-        "sparql.html", query=query or default_query, has_query=query is not None, error=error,
+        "sparql.html", query=query or default_query(), has_query=query is not None, error=error,
+        syntax=syntax,
         table=_table(answer) if answer is not None else None, answer=answer,
         summary=endpoint.summary, examples=endpoint.examples, editor=editor,
         settings=endpoint.settings, limit_header=TRUNCATED_HEADER,

@@ -24,10 +24,12 @@ from graph_service.graph.query.sandbox import (
     run_isolated,
 )
 from graph_service.graph.query.store import graph_counts, open_store
+from graph_service.graph.query.syntax import SyntaxProblem, explain_syntax
 
 __all__ = [
     "ENGINES", "UPDATES_REFUSED", "Answer", "die_with_parent", "Engine", "Example", "FormatMismatch",
     "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
-    "QueryRunner", "QueryTimeout", "run_isolated", "safety", "UnsafeQuery",
+    "QueryRunner", "QueryTimeout", "run_isolated", "safety", "SyntaxProblem", "UnsafeQuery",
+    "explain_syntax",
 ]
