@@ -54,7 +54,7 @@ from graph_service.graph import (
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import respond
 from graph_service.web.errors import problem
-from graph_service.web.negotiation import negotiate
+from graph_service.web.negotiation import best_media_type, negotiate
 from graph_service.web.state import service
 from graph_service.web.urls import Urls, current
 
@@ -79,10 +79,26 @@ class BadInput(Exception):
 
 @bp.get("/" + layout.VALIDATE)
 def form() -> str:
+    return _form_page()
+
+
+def _form_page(error: str | None = None) -> str:
+    """The form; after a failed POST, with the user's text, choices and the error kept."""
     settings = service().settings
+    kept = request.form if request.method == "POST" and request.mimetype in _FORMS else {}
     return render_template("validate.html", inference_choices=INFERENCE_CHOICES,
                            input_formats=INPUT_FORMATS, limit=settings.max_request_bytes,
-                           timeout=settings.validation_timeout)
+                           timeout=settings.validation_timeout, error=error, kept=kept,
+                           uploaded=error is not None and any(f.filename for f in request.files.values()))
+
+
+def _failed(status: int, message: str) -> Response:
+    """A form posted from the page gets the page back with its input and the error in words;
+    programs get the error alone."""
+    if request.mimetype in _FORMS and best_media_type(["text/plain", "application/json", "text/html"]) \
+            == "text/html":
+        return Response(_form_page(message), status=status, mimetype="text/html")
+    return problem(status, message)
 
 
 @bp.post("/" + layout.VALIDATE)
@@ -96,7 +112,7 @@ def validate() -> Response:
         prefixes: dict[str, str] = {}
         data, shapes, inference = _inputs(prefixes)
     except BadInput as exc:
-        return problem(exc.status, str(exc))
+        return _failed(exc.status, str(exc))
     except RequestEntityTooLarge:
         return problem(413, _too_large(settings.max_request_bytes))
     ontology = None
@@ -111,9 +127,9 @@ def validate() -> Response:
                                  memory_limit=settings.query_memory_bytes,
                                  network_guard=settings.network_guard)
     except ValidationError as exc:
-        return problem(400, " ".join(str(exc).split()))
+        return _failed(400, " ".join(str(exc).split()))
     except ValidationTimeout as exc:
-        return problem(503, f"{exc}; validate less data at once, or simpler shapes")
+        return _failed(503, f"{exc}; validate less data at once, or simpler shapes")
     outcome.use_prefixes(prefixes)
     body: str | bytes
     if fmt == _HTML:
