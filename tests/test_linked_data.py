@@ -8,7 +8,6 @@ the walk over the project's whole graph on the real server is in test_linked_dat
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 

@@ -13,7 +13,8 @@ from graph_service.web.negotiation import best_media_type
 log = logging.getLogger(__name__)
 
 
-def problem(status: int, message: str, title: str | None = None, **fields: object) -> Response:
+def problem(status: int, message: str, title: str | None = None,
+            fields: dict[str, object] | None = None) -> Response:
     """An error response in the form the client reads best: HTML for browsers, else JSON or text;
     `fields` add to the JSON (a syntax error's line and column)."""
     title = title or _title(status)
@@ -22,7 +23,7 @@ def problem(status: int, message: str, title: str | None = None, **fields: objec
         resp = Response(render_template("error.html", status=status, title=title, message=message),
                         status=status, mimetype="text/html")
     elif best == "application/json":
-        resp = jsonify({"status": status, "title": title, "message": message, **fields})
+        resp = jsonify({"status": status, "title": title, "message": message, **(fields or {})})
         resp.status_code = status
     else:
         resp = Response(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")

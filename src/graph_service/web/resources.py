@@ -377,7 +377,8 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             out.append(Highlight("By", _linked(index, forces, urls)))
         for reception in _objects(index, event, "hasReception"):
             kinds = _objects(index, reception, "receptionKind")
-            out.append(Highlight("Received", _linked(index, kinds, urls) or _linked(index, [reception], urls)))
+            out.append(Highlight("Received",
+                                 _linked(index, kinds, urls) or _linked(index, [reception], urls)))
     if _objects(index, iri, "hasTimeSpan"):
         dates = _dates(index, iri)
         out.append(Highlight("When", dates, "" if dates else "the article gives no date"))

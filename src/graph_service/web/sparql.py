@@ -115,7 +115,8 @@ def _vocabulary(endpoint: Endpoint) -> dict[str, list[str]]:
             return sorted(str(row["x"]) for row in endpoint.runner.engine.query(query).rows
                           if str(row["x"]).startswith(("http://", "https://")))
         endpoint.vocabulary = {
-            "classes": iris("SELECT DISTINCT ?x WHERE { { ?i a ?x } UNION { ?x a <http://www.w3.org/2002/07/owl#Class> } }"),
+            "classes": iris("SELECT DISTINCT ?x WHERE { { ?i a ?x } UNION "
+                            "{ ?x a <http://www.w3.org/2002/07/owl#Class> } }"),
             "properties": iris("SELECT DISTINCT ?x WHERE { ?s ?x ?o }"),
         }
     return endpoint.vocabulary
@@ -217,9 +218,9 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
             message = f"malformed query: {syntax}"
         if html:
             return _page(endpoint, query, error=message, syntax=syntax, status=status)
-        fields = {} if syntax is None else {"line": syntax.line, "column": syntax.column,
-                                            "advice": syntax.advice, "parser": syntax.parser}
-        return problem(status, message, **fields)
+        fields: dict[str, object] = {} if syntax is None else {
+            "line": syntax.line, "column": syntax.column, "advice": syntax.advice, "parser": syntax.parser}
+        return problem(status, message, fields=fields)
     if as_page["graph" if answer.form == "graph" else "results"]:
         resp = _page(endpoint, query, answer=answer)
     else:

@@ -50,6 +50,8 @@ class SyntaxProblem:
     text: str
     advice: str
     parser: str
+    #: The line before, shown above the one in question (a missing term is often at its end).
+    previous: str = ""
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.advice} (parser: {self.parser})"
@@ -81,8 +83,10 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _by_expectation(tokens, raw, at)
     offset, words = advice or (at, "the query cannot be read from here on")
     line, column = _line_column(query, offset)
-    text = query.splitlines()[line - 1] if query.splitlines()[line - 1:line] else ""
-    return SyntaxProblem(line, column, text, words, parser)
+    lines = query.splitlines()
+    text = lines[line - 1] if lines[line - 1:line] else ""
+    previous = lines[line - 2] if line > 1 and lines[line - 2:line - 1] else ""
+    return SyntaxProblem(line, column, text, words, parser, previous)
 
 
 def _shorten(raw: str) -> str:
@@ -180,7 +184,8 @@ def _brackets(tokens: list[Token]) -> tuple[int, str] | None:
                 return t.at, f"this {t.text} closes nothing: there is no matching opening bracket before it"
             opener = stack.pop()
             if _PAIRS[opener.text] != t.text:
-                return t.at, f"this {t.text} does not match the {opener.text} it closes; expected {_PAIRS[opener.text]}"
+                return t.at, (f"this {t.text} does not match the {opener.text} it closes; "
+                              f"expected {_PAIRS[opener.text]}")
     if stack:
         t = stack[-1]
         return t.at, f"this {t.text} is never closed: add a {_PAIRS[t.text]} where it ends"
@@ -190,20 +195,18 @@ def _brackets(tokens: list[Token]) -> tuple[int, str] | None:
 def _by_expectation(tokens: list[Token], raw: str, at: int) -> tuple[int, str] | None:
     expected = set(re.findall(r"\b[A-Za-z]+\b", _CHAR_CLASS.sub("", raw))) - {"expected", "one", "of"}
     index = next((i for i, t in enumerate(tokens) if t.at <= at < t.at + max(len(t.text), 1)), len(tokens))
-    here = tokens[index] if index < len(tokens) else None
-    before = tokens[index - 1] if 0 < index <= len(tokens) else None
     if "CONSTRUCT" in expected:
         return _prologue(tokens)
     if '"{"' in raw and expected <= {"DISTINCT"}:
         return at, "a group { ... } is expected here (WHERE, OPTIONAL, MINUS, GRAPH and UNION take one)"
     if "DISTINCT" in expected:
         return _projection(tokens)
-    if expected & {"LATERAL", "SERVICE", "BIND"} or not expected:
+    if expected & {"HAVING", "OFFSET"}:
+        return _modifiers(tokens)
+    if expected & {"LATERAL", "SERVICE", "BIND", "OPTIONAL", "MINUS", "FILTER", "GRAPH"} or not expected:
         triple = _triple(tokens, index)
         if triple:
             return triple
-    if expected & {"HAVING", "OFFSET"}:
-        return _modifiers(tokens)
     if expected & {"ABS", "COALESCE", "STR", "isLITERAL", "sameTerm"}:
         bare = next((tokens[i + 1] for i, t in enumerate(tokens[:index]) if t.text.upper() == "FILTER"
                      and i + 1 < len(tokens) and tokens[i + 1].text != "(" and tokens[i + 1].kind == "word"
@@ -229,7 +232,8 @@ def _prologue(tokens: list[Token]) -> tuple[int, str]:
                 return where.at, "a prefix is declared as PREFIX name: <IRI>, with a colon after the name"
             iri = tokens[i + 2] if i + 2 < len(tokens) else None
             if iri is None or iri.kind != "iri":
-                return (iri or name).at, "a prefix is declared as PREFIX name: <IRI>, the IRI in angle brackets"
+                return (iri or name).at, ("a prefix is declared as PREFIX name: <IRI>, the IRI in angle "
+                                          "brackets")
             i += 3
         elif word == "BASE":
             i += 2

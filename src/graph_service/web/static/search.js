@@ -49,7 +49,7 @@
     if (kind) {
       var k = document.createElement("span");
       k.className = "kind";
-      k.textContent = kind;
+      k.textContent = " " + kind;
       li.appendChild(k);
     }
     li.addEventListener("mousedown", function (event) { event.preventDefault(); window.location.href = href; });

@@ -50,6 +50,8 @@
     get: function () { return cfg.vocabulary.properties; }
   });
 
+  // Each tab builds its results view from YASR's defaults (not from the yasr option below).
+  Yasgui.Yasr.defaults.errorRenderers = [renderError];
   var request = { endpoint: cfg.endpoint, method: "POST" };
   document.getElementById("plain-query").hidden = true;
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
@@ -64,8 +66,7 @@
     yasqe: { autocompleters: ["variables", "graphPrefixes", "graphClasses", "graphProperties"],
              editorHeight: "16em" },
     yasr: {
-      prefixes: function () { return cfg.prefixes; },
-      errorRenderers: [renderError]
+      prefixes: function () { return cfg.prefixes; }
     }
   });
 
@@ -87,9 +88,12 @@
     if (at && yasqe) {
       var line = parseInt(at[1], 10), column = parseInt(at[2], 10);
       var source = yasqe.getDoc().getLine(line - 1) || "";
+      var before = line > 1 ? yasqe.getDoc().getLine(line - 2) || "" : "";
+      var width = String(line).length;
       var pre = document.createElement("pre");
       pre.className = "caret";
-      pre.textContent = line + " | " + source + "\n" + " ".repeat(String(line).length) + " | " +
+      pre.textContent = (before.trim() ? String(line - 1).padStart(width) + " | " + before + "\n" : "") +
+        line + " | " + source + "\n" + " ".repeat(width) + " | " +
         source.slice(0, column - 1).replace(/[^\t]/g, " ") + "^";
       box.appendChild(pre);
       mark(yasqe, line, column);

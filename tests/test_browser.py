@@ -1,0 +1,170 @@
+"""End to end in a real browser: Debian's Chromium, headless, driven by Playwright, against the real
+server (`graph-service serve`, gunicorn and all) on loopback. What a historian does: search, follow
+suggestions, browse, run an example query, make a mistake in a query, validate a paste.
+
+One browser for the module; each test saves a screenshot of what it saw to build/screenshots/
+(look at them). `make system-test` installs Chromium where it is missing; the tests skip, with
+one line, only where it cannot be found.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from graph_service.web.server import BackgroundServer
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+#: Debian's Chromium; Playwright's own browser downloads are not used (no network beyond the registries).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make system-test installs Debian's chromium)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server: BackgroundServer, request: pytest.FixtureRequest) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=False)
+    context.close()
+    assert errors == [], f"scripts failed on the page: {errors}"
+
+
+def test_the_search_box_finds_konev_and_zoska(page):
+    page.goto("/")
+    page.fill("header #site-search", "Konev")
+    page.press("header #site-search", "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=Konev"))
+    assert page.get_by_role("link", name="Marshal Konev", exact=True).is_visible()
+    page.fill("header #site-search", "zoska")
+    page.press("header #site-search", "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=zoska"))
+    assert page.get_by_role("link", name="“Zośka” Battalion", exact=True).is_visible()
+
+
+def test_suggestions_offer_names_and_the_keyboard_opens_one(page):
+    page.goto("/id/city/")
+    box = page.locator("header #site-search")
+    box.press_sequentially("zosk", delay=40)
+    options = page.locator("#site-search-suggestions [role=option]")
+    options.first.wait_for()
+    assert "Zośka" in options.first.inner_text()
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "site-search-option-0"
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/doc/unit/zoska-battalion"))
+    assert "Zośka" in page.locator("h1").inner_text()
+    box = page.locator("header #site-search")
+    box.press_sequentially("kone", delay=40)
+    page.get_by_role("option", name="Marshal Konev person", exact=True).wait_for()
+    box.press("Escape")
+    assert page.locator("#site-search-suggestions").is_hidden()
+
+
+def test_a_browse_page_lists_the_cities(page):
+    page.goto("/id/city/")
+    names = page.locator("ol.browse li a").all_inner_texts()
+    for city in ("Amsterdam", "Berlin", "Brussels", "Paris", "Prague", "Rome", "Warsaw"):
+        assert city in names
+    assert names == sorted(names, key=str.casefold)
+
+
+def test_an_example_query_runs_from_the_list_and_links_stay_here(page, live_server):
+    page.goto("/sparql")
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for()  # the default query has run
+    page.locator("a.example").first.click()
+    rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
+    rows.first.wait_for()
+    assert rows.count() > 3
+    assert "Paris" in page.locator(".tabPanel.active .yasr").inner_text()
+    link = page.locator(".tabPanel.active .yasr a.iri", has_text="city").first
+    link.click()
+    page.wait_for_load_state()
+    here = urlsplit(page.url)
+    assert (here.hostname, here.port) == ("127.0.0.1", urlsplit(live_server.url).port)
+    assert here.path.startswith("/doc/city/")
+    assert page.locator("h1").inner_text() != ""
+
+
+def test_a_malformed_query_shows_the_caret_and_keeps_the_text(page):
+    text = "SELECT * WHERE { ?s ?p }"
+    page.goto("/sparql")
+    editor = page.locator(".tabPanel.active .CodeMirror")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(text)
+    page.keyboard.press("Control+Enter")
+    error = page.locator(".tabPanel.active .yasr .query-error")
+    error.wait_for()
+    assert ("line 1, column 24: a triple pattern needs a subject, a predicate and an object"
+            in error.inner_text())
+    caret = error.locator("pre.caret").inner_text().splitlines()
+    assert caret[0].endswith(text) and caret[1].index("^") == caret[0].index(text) + 23
+    assert text in editor.inner_text().replace("\u200b", "")
+    assert page.locator(".syntax-error-spot").inner_text() == "}"
+
+
+def test_without_javascript_the_form_keeps_a_malformed_query(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/sparql")
+        page.fill("#query-text", "SELECT * WHERE {\n  ?s ?p\n}")
+        page.click("#plain-query button[type=submit]")
+        page.locator("#query-error").wait_for()
+        assert "line 3, column 1" in page.locator("#query-error").inner_text()
+        assert "^" in page.locator("#query-error pre.caret").inner_text()
+        assert page.input_value("#query-text") == "SELECT * WHERE {\n  ?s ?p\n}"
+        page.screenshot(path=str(SCREENSHOTS / "test_without_javascript_the_form_keeps_the_query.png"))
+    finally:
+        context.close()
+
+
+def test_validate_shows_a_table_for_a_failing_paste(page):
+    page.goto("/validate")
+    page.fill("#data", "@prefix lib: <https://liberation.example.org/ontology#> .\n"
+                       "<https://liberation.example.org/id/city/paris> a lib:City .\n")
+    page.click("form.validate button[type=submit]")
+    table = page.locator("table.report").first
+    table.wait_for()
+    headers = page.locator("table.report th").all_inner_texts()
+    assert headers[:4] == ["Severity", "Focus node", "Path", "Constraint"]
+    assert "Violation" in table.inner_text()
+    focus = table.locator("a.focus-node").first
+    assert focus.get_attribute("href").startswith("/id/city/paris")
+
+
+def test_validate_names_the_line_of_a_parse_error_and_keeps_the_input(page):
+    broken = ("@prefix lib: <https://liberation.example.org/ontology#> .\n"
+              "<https://example.org/x> a lib:City ;\n  lib:oops .\n")
+    page.goto("/validate")
+    page.fill("#data", broken)
+    page.click("form.validate button[type=submit]")
+    page.locator("#validate-error").wait_for()
+    assert re.search(r"line 3", page.locator("#validate-error").inner_text())
+    assert page.input_value("#data") == broken
