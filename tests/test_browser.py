@@ -48,9 +48,13 @@ def page(browser, live_server: BackgroundServer, request: pytest.FixtureRequest)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
-    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=False)
+    shot(page, request.node.name)
     context.close()
     assert errors == [], f"scripts failed on the page: {errors}"
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
 def test_the_search_box_finds_konev_and_zoska(page):
@@ -93,24 +97,7 @@ def test_a_browse_page_lists_the_cities(page):
     assert names == sorted(names, key=str.casefold)
 
 
-def test_an_example_query_runs_from_the_list_and_links_stay_here(page, live_server):
-    page.goto("/sparql")
-    page.locator(".yasr table.dataTable tbody tr").first.wait_for()  # the default query has run
-    page.locator("a.example").first.click()
-    rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
-    rows.first.wait_for()
-    assert rows.count() > 3
-    assert "Paris" in page.locator(".tabPanel.active .yasr").inner_text()
-    link = page.locator(".tabPanel.active .yasr a.iri", has_text="city").first
-    link.click()
-    page.wait_for_load_state()
-    here = urlsplit(page.url)
-    assert (here.hostname, here.port) == ("127.0.0.1", urlsplit(live_server.url).port)
-    assert here.path.startswith("/doc/city/")
-    assert page.locator("h1").inner_text() != ""
-
-
-def test_a_malformed_query_shows_the_caret_and_keeps_the_text(page):
+def test_the_query_page_explains_a_mistake_runs_an_example_and_links_here(page, live_server):
     text = "SELECT * WHERE { ?s ?p }"
     page.goto("/sparql")
     editor = page.locator(".tabPanel.active .CodeMirror")
@@ -125,10 +112,32 @@ def test_a_malformed_query_shows_the_caret_and_keeps_the_text(page):
             in error.inner_text())
     caret = error.locator("pre.caret").inner_text().splitlines()
     assert caret[0].endswith(text) and caret[1].index("^") == caret[0].index(text) + 23
-    assert text in editor.inner_text().replace("\u200b", "")
+    assert text in editor.inner_text().replace("\u200b", "")  # the text is kept
     assert page.locator(".syntax-error-spot").inner_text() == "}"
+    shot(page, "query-page-syntax-error")
+
+    page.locator("a.example").first.click()  # an example opens in a tab of its own and runs
+    rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
+    rows.first.wait_for()
+    assert rows.count() > 3
+    assert "Paris" in page.locator(".tabPanel.active .yasr").inner_text()
+    # A wide answer scrolls sideways inside the results, not off the page.
+    wide = page.locator(".tabPanel.active .yasr_results").evaluate(
+        "el => { el.scrollLeft = 200; return [el.scrollWidth > el.clientWidth, el.scrollLeft > 0,"
+        " document.documentElement.scrollWidth <= window.innerWidth]; }")
+    assert wide == [True, True, True]
+    shot(page, "query-page-example")
+
+    link = page.locator(".tabPanel.active .yasr a.iri", has_text="city").first
+    link.click()
+    page.wait_for_load_state()
+    here = urlsplit(page.url)
+    assert (here.hostname, here.port) == ("127.0.0.1", urlsplit(live_server.url).port)
+    assert here.path.startswith("/doc/city/")
+    assert page.locator("h1").inner_text() != ""
 
 
+@pytest.mark.slow  # the same through HTTP: tests/test_workbench.py
 def test_without_javascript_the_form_keeps_a_malformed_query(browser, live_server):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
@@ -140,7 +149,7 @@ def test_without_javascript_the_form_keeps_a_malformed_query(browser, live_serve
         assert "line 3, column 1" in page.locator("#query-error").inner_text()
         assert "^" in page.locator("#query-error pre.caret").inner_text()
         assert page.input_value("#query-text") == "SELECT * WHERE {\n  ?s ?p\n}"
-        page.screenshot(path=str(SCREENSHOTS / "test_without_javascript_the_form_keeps_the_query.png"))
+        shot(page, "test_without_javascript_the_form_keeps_a_malformed_query")
     finally:
         context.close()
 
@@ -159,6 +168,7 @@ def test_validate_shows_a_table_for_a_failing_paste(page):
     assert focus.get_attribute("href").startswith("/id/city/paris")
 
 
+@pytest.mark.slow  # the same through HTTP: tests/test_workbench.py
 def test_validate_names_the_line_of_a_parse_error_and_keeps_the_input(page):
     broken = ("@prefix lib: <https://liberation.example.org/ontology#> .\n"
               "<https://example.org/x> a lib:City ;\n  lib:oops .\n")
