@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from graph_service.config import DEFAULT_BASE as BASE
 from graph_service.web.server import BackgroundServer
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -156,8 +157,7 @@ def test_without_javascript_the_form_keeps_a_malformed_query(browser, live_serve
 
 def test_validate_shows_a_table_for_a_failing_paste(page):
     page.goto("/validate")
-    page.fill("#data", "@prefix lib: <https://liberation.example.org/ontology#> .\n"
-                       "<https://liberation.example.org/id/city/paris> a lib:City .\n")
+    page.fill("#data", f"@prefix lib: <{BASE}ontology#> .\n<{BASE}id/city/paris> a lib:City .\n")
     page.click("form.validate button[type=submit]")
     table = page.locator("table.report").first
     table.wait_for()
@@ -170,7 +170,7 @@ def test_validate_shows_a_table_for_a_failing_paste(page):
 
 @pytest.mark.slow  # the same through HTTP: tests/test_workbench.py
 def test_validate_names_the_line_of_a_parse_error_and_keeps_the_input(page):
-    broken = ("@prefix lib: <https://liberation.example.org/ontology#> .\n"
+    broken = (f"@prefix lib: <{BASE}ontology#> .\n"
               "<https://example.org/x> a lib:City ;\n  lib:oops .\n")
     page.goto("/validate")
     page.fill("#data", broken)

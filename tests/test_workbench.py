@@ -10,6 +10,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
+from graph_service.config import DEFAULT_BASE as BASE
 from graph_service.graph import explain_syntax
 
 HTML = {"Accept": "text/html"}
@@ -84,10 +85,10 @@ def test_the_query_page_opens_with_a_short_query_and_the_examples_beside_it(proj
     examples = page.index('<nav class="sparql-examples"')
     assert examples < page.index('<div id="yasgui">') and page.count('class="example"') >= 20
     # What the editor completes and how it links, from this graph and this service
-    assert config["prefixes"]["lib"] == "https://liberation.example.org/ontology#"
-    assert "https://liberation.example.org/ontology#CapitalCity" in config["vocabulary"]["classes"]
-    assert "https://liberation.example.org/ontology#liberatedBy" in config["vocabulary"]["properties"]
-    assert ["https://liberation.example.org/", "/"] in config["links"]
+    assert config["prefixes"]["lib"] == BASE + "ontology#"
+    assert BASE + "ontology#CapitalCity" in config["vocabulary"]["classes"]
+    assert BASE + "ontology#liberatedBy" in config["vocabulary"]["properties"]
+    assert [BASE, "/"] in config["links"]
     resp = project_client.get("/sparql", query_string={"query": config["query"]}, headers=HTML)
     assert resp.status_code == 200 and 'href="/id/city/paris"' in resp.get_data(as_text=True)
 
@@ -106,8 +107,7 @@ def test_validate_in_the_browser_keeps_the_input_after_a_parse_error(project_cli
 
 
 def test_the_report_table_links_focus_nodes_to_their_pages(project_client):
-    data = ("<https://liberation.example.org/id/city/paris> "
-            "a <https://liberation.example.org/ontology#City> .\n")
+    data = f"<{BASE}id/city/paris> a <{BASE}ontology#City> .\n"
     resp = project_client.post("/validate", data={"data": data}, headers=HTML,
                                 content_type="multipart/form-data")
     page = resp.get_data(as_text=True)
@@ -150,6 +150,6 @@ def test_documents_for_people_declare_only_the_prefixes_they_use(project_client)
     assert declared and all(f"{p}:" in body for p in declared), declared
     assert "\\/" not in turtle
     doc = project_client.get("/doc/person/charles-de-gaulle.jsonld").get_json()
-    assert doc["@context"]["lib"] == "https://liberation.example.org/ontology#"
+    assert doc["@context"]["lib"] == BASE + "ontology#"
     person = next(n for n in doc["@graph"] if n["@id"].endswith("/id/person/charles-de-gaulle"))
     assert "lib:Person" in person["@type"] and person["lib:rank"] == "General"

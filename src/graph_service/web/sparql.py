@@ -35,7 +35,6 @@ from werkzeug.exceptions import (
 
 from graph_service.config import Settings
 from graph_service.graph import (
-    PREFIXES,
     UPDATES_REFUSED,
     Answer,
     DatasetSummary,
@@ -52,6 +51,7 @@ from graph_service.graph import (
     formats,
     graph_counts,
     load_examples,
+    names,
     short,
 )
 from graph_service.web.errors import problem
@@ -104,7 +104,7 @@ def _setup(state: BlueprintSetupState) -> None:
         settings=service.settings,
         runner=runner,
         summary=DatasetSummary(int(total), {g: n for g, n in counts.items() if g}),
-        examples=load_examples(service.settings.queries_dir),
+        examples=load_examples(service.settings.queries_dir, base=service.settings.base_iri),
     )
 
 
@@ -266,9 +266,9 @@ def _service_description(endpoint: Endpoint) -> Response:
 
 # --- the page -----------------------------------------------------------------------------------
 
-def default_query() -> str:
+def default_query(lib: str) -> str:
     """What the editor opens with: short, runs as it stands, and shows the graph's main facts."""
-    return (f"PREFIX lib: <{PREFIXES['lib']}>\n\n"
+    return (f"PREFIX lib: <{lib}>\n\n"
             "# Which places were liberated, when (in the article's words), and by whom?\n"
             "SELECT ?place ?when ?liberator WHERE {\n"
             "  ?liberation lib:liberationOf ?place .\n"
@@ -280,12 +280,13 @@ def default_query() -> str:
 def _page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
           error: str | None = None, syntax: SyntaxProblem | None = None, status: int = 200) -> Response:
     urls = current()
+    prefixes = names(endpoint.settings.base_iri).prefixes
     editor = {
         "endpoint": url_for("sparql.sparql", _external=True),
-        "query": query or default_query(),
+        "query": query or default_query(str(prefixes["lib"])),
         "examples": [{"name": e.name, "title": e.title, "query": e.text} for e in endpoint.examples],
         # The editor adds a declaration as a prefix is typed, and shortens IRIs in its results.
-        "prefixes": {name: str(ns) for name, ns in PREFIXES.items()},
+        "prefixes": {name: str(ns) for name, ns in prefixes.items()},
         # IRIs of this graph link to the service's own pages, as in the HTML table.
         "links": [[base, urls.href(base)] for base in urls.bases],
         "vocabulary": _vocabulary(endpoint),
@@ -294,7 +295,7 @@ def _page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None
         "limit": endpoint.runner.result_limit,
     }
     html = render_template(
-        "sparql.html", query=query or default_query(), has_query=query is not None, error=error,
+        "sparql.html", query=editor["query"], has_query=query is not None, error=error,
         syntax=syntax,
         table=_table(answer) if answer is not None else None, answer=answer,
         summary=endpoint.summary, examples=endpoint.examples, editor=editor,
