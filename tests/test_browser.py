@@ -68,6 +68,7 @@ def test_the_search_box_finds_konev_and_zoska(page):
     page.press("header #site-search", "Enter")
     page.wait_for_url(re.compile(r"/search\?q=zoska"))
     assert page.get_by_role("link", name="“Zośka” Battalion", exact=True).is_visible()
+    assert page.locator("section.search-kind h2").first.inner_text().startswith("unit")  # best first
 
 
 def test_suggestions_offer_names_and_the_keyboard_opens_one(page):
@@ -77,6 +78,7 @@ def test_suggestions_offer_names_and_the_keyboard_opens_one(page):
     options = page.locator("#site-search-suggestions [role=option]")
     options.first.wait_for()
     assert "Zośka" in options.first.inner_text()
+    shot(page, "search-suggestions")
     assert box.get_attribute("aria-expanded") == "true"
     box.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == "site-search-option-0"
