@@ -6,8 +6,9 @@
 
 A name is any label of a resource under `id/` (but of the nodes that only qualify others'
 facts: participations, time-spans, quotes...) (rdfs:label, skos:prefLabel and alternative labels,
-schema:name, foaf:name) and a photograph's caption. A name that is the query comes first, then names that start with it,
-then those where a word starts with it, then the rest; within each, by name.
+schema:name, foaf:name) and a photograph's caption. A name that is the query comes first, then
+names that start with it, then those where a word starts with it, then the rest; within each, by
+name. The page lists the kind of the best match first.
 """
 
 from __future__ import annotations
