@@ -180,3 +180,34 @@ def test_validate_names_the_line_of_a_parse_error_and_keeps_the_input(page):
     page.locator("#validate-error").wait_for()
     assert re.search(r"line 3", page.locator("#validate-error").inner_text())
     assert page.input_value("#data") == broken
+
+
+@pytest.mark.slow  # a server of its own, with a small result limit
+def test_the_editor_says_when_the_limit_cut_the_answer_and_completes_the_graphs_terms(browser, serve_files):
+    server = serve_files(options=("--result-limit", "5"))
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto("/sparql")
+        page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for()
+        notice = page.locator(".tabPanel.active .truncated")
+        assert notice.is_visible() and notice.inner_text().startswith("Only the first 5 results are shown")
+        shot(page, "query-page-truncated")
+        page.locator(".tabPanel.active .CodeMirror").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        page.keyboard.type("SELECT * WHERE { ?x a lib:Capi")  # lib: is declared as it is typed
+        page.keyboard.press("Control+Space")
+        hint = page.locator(".CodeMirror-hints li", has_text="lib:CapitalCity")
+        hint.wait_for()
+        shot(page, "query-page-completion")
+        page.keyboard.press("Enter")
+        text = page.locator(".tabPanel.active .CodeMirror").evaluate("el => el.CodeMirror.getValue()")
+        assert text == f"PREFIX lib: <{BASE}ontology#>\nSELECT * WHERE {{ ?x a lib:CapitalCity"
+        page.keyboard.type(" } LIMIT 3")
+        page.keyboard.press("Control+Enter")
+        page.locator(".tabPanel.active .yasr", has_text="3 results").wait_for()
+        assert page.locator(".tabPanel.active .truncated").is_hidden()
+    finally:
+        context.close()

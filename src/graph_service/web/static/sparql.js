@@ -30,9 +30,21 @@
   // --- completion: the project's prefixes first, then the graph's classes and properties --------
   var own = Object.keys(cfg.prefixes).map(function (p) { return p + ": <" + cfg.prefixes[p] + ">"; });
   var bundled = Yasqe.Autocompleters.prefixes.get;
+  var declareOnType = Yasqe.Autocompleters.prefixes.onInitialize;
   Yasqe.forkAutocompleter("prefixes", {
     name: "graphPrefixes",
     persistenceId: null,
+    onInitialize: function (yasqe) {
+      // The lookup behind "declare as typed" is asynchronous: typing on past "lib:" would declare
+      // it once per keystroke. Declare a prefix only while the query lacks it.
+      var addPrefixes = yasqe.addPrefixes;
+      yasqe.addPrefixes = function (prefixes) {
+        var name = typeof prefixes === "string" ? prefixes.split(":")[0].trim() : null;
+        if (name !== null && yasqe.getPrefixesFromQuery()[name] !== undefined) return;
+        return addPrefixes.call(yasqe, prefixes);
+      };
+      declareOnType.call(this, yasqe);
+    },
     get: function (yasqe) {
       return Promise.resolve(bundled(yasqe)).then(function (list) {
         // A prefix the project defines (event:, city:) means the project's namespace here.
