@@ -100,6 +100,7 @@ def test_validate_in_the_browser_keeps_the_input_after_a_parse_error(project_cli
     assert resp.status_code == 400 and resp.mimetype == "text/html"
     page = resp.get_data(as_text=True)
     assert "Nothing was validated:" in page and "line 3" in page
+    assert re.search(r'data, line 3 \| </span>ex:d ex:e \.\n.*<span class="mark-caret"> +\^</span>', page)
     assert "ex:d ex:e ." in page and '<option value="rdfs" selected>' in page
     # A program gets the error alone, as before.
     resp = project_client.post("/validate", data={"data": data}, content_type="multipart/form-data")

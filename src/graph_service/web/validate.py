@@ -19,6 +19,8 @@ with line and column), 413 over `Settings.max_request_bytes`, 415 for a format w
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
@@ -90,7 +92,27 @@ def _form_page(error: str | None = None) -> str:
     return render_template("validate.html", inference_choices=INFERENCE_CHOICES,
                            input_formats=INPUT_FORMATS, limit=settings.max_request_bytes,
                            timeout=settings.validation_timeout, error=error, kept=kept,
+                           spot=_spot(error, kept) if error else None,
                            uploaded=error is not None and any(f.filename for f in request.files.values()))
+
+
+_PARSE_ERROR = re.compile(
+    r"^(data|shapes): Parser error at line (\d+)(?: column (\d+)| between columns (\d+))?")
+
+
+def _spot(error: str, kept: Mapping[str, str]) -> tuple[str, int, str, str] | None:
+    """Where a pasted text failed to parse: (part, line number, the line, a caret under the column)."""
+    m = _PARSE_ERROR.match(error)
+    if m is None:
+        return None
+    lines = kept.get(m[1], "").splitlines()
+    number = int(m[2])
+    if not 0 < number <= len(lines):
+        return None
+    column = int(m[3] or m[4] or 0)
+    line = lines[number - 1]
+    caret = "".join(c if c == "\t" else " " for c in line[:max(column - 1, 0)]) + "^" if column else ""
+    return m[1], number, line, caret
 
 
 def _failed(status: int, message: str) -> Response:
