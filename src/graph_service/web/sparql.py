@@ -112,8 +112,9 @@ def _vocabulary(endpoint: Endpoint) -> dict[str, list[str]]:
     """The graph's classes and properties, for the editor's autocompletion (no outside lookups)."""
     if endpoint.vocabulary is None:
         def iris(query: str) -> list[str]:
-            return sorted(str(row["x"]) for row in endpoint.runner.engine.query(query).rows
-                          if str(row["x"]).startswith(("http://", "https://")))
+            # Bounded: a served store of someone's own may have any number of terms.
+            rows = endpoint.runner.engine.query(query + " LIMIT 5000").rows
+            return sorted(str(row["x"]) for row in rows if str(row["x"]).startswith(("http://", "https://")))
         endpoint.vocabulary = {
             "classes": iris("SELECT DISTINCT ?x WHERE { { ?i a ?x } UNION "
                             "{ ?x a <http://www.w3.org/2002/07/owl#Class> } }"),
@@ -287,8 +288,9 @@ def _page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None
         "examples": [{"name": e.name, "title": e.title, "query": e.text} for e in endpoint.examples],
         # The editor adds a declaration as a prefix is typed, and shortens IRIs in its results.
         "prefixes": {name: str(ns) for name, ns in prefixes.items()},
-        # IRIs of this graph link to the service's own pages, as in the HTML table.
-        "links": [[base, urls.href(base)] for base in urls.bases],
+        # IRIs of this graph (all under the served base) link to the service's own pages, as in
+        # the HTML table.
+        "links": [[urls.base_iri, urls.href(urls.base_iri)]],
         "vocabulary": _vocabulary(endpoint),
         "truncatedHeader": TRUNCATED_HEADER,
         "error": None if syntax is None else {"line": syntax.line, "column": syntax.column},

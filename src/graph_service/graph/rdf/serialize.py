@@ -7,17 +7,16 @@ is fast and needs no conversion from the store's terms.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import project_prefixes, used_prefixes
 from graph_service.graph.rdf.namespace import known_bases
-from graph_service.graph.rdf.terms import to_rdflib
 
 # Formats whose syntax has no prefixes: pyoxigraph refuses them there.
 _NO_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
@@ -54,17 +53,47 @@ def write(quads: Iterable[ox.Quad], fmt: Format, *, named_graphs: bool | None = 
     return _document(items, fmt.oxigraph, _used_prefixes(items))
 
 
-def _compact_jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
-    """JSON-LD as people read it: compacted with an @context of the prefixes the triples use
-    (`"lib:liberatedBy"`, `"@type": "lib:City"`), one object per subject. pyoxigraph writes only
-    expanded JSON-LD; rdflib compacts. Triple terms (RDF 1.2) have no JSON-LD form: refused."""
-    graph = Graph()
-    for t in triples:
-        if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
-            raise ValueError("JSON-LD cannot hold triple terms (RDF 1.2); ask for Turtle or N-Triples")
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    context = {prefix: ns for prefix, ns in prefixes.items()}
-    return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+def _compact_jsonld(items: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """JSON-LD as people read it: an @context of the prefixes the triples use, property names and
+    types as compact IRIs (`"lib:liberatedBy"`, `"@type": "lib:City"`), one object per subject.
+
+    pyoxigraph writes expanded JSON-LD; only names are shortened here, values are left as it
+    wrote them (literals keep their lexical form and datatype: `"01"^^xsd:integer` stays "01",
+    which rdflib's compacting writer turns into the number 1). Subjects' @id stay full IRIs."""
+    expanded = json.loads(_document(items, ox.RdfFormat.JSON_LD))
+    by_length = sorted(prefixes.items(), key=lambda p: -len(p[1]))
+
+    def compact(iri: str) -> str:
+        for prefix, ns in by_length:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def value(v: dict) -> object:
+        if set(v) == {"@value"} and isinstance(v["@value"], str):
+            return v["@value"]  # a plain string is a JSON string (the context sets no language)
+        return {**v, "@type": compact(v["@type"])} if "@type" in v and "@value" in v else v
+
+    def one_or_all(values: list) -> object:
+        return values[0] if len(values) == 1 else values
+
+    nodes = []
+    for node in expanded:
+        out: dict[str, object] = {"@id": node["@id"]}
+        types = node.get(_RDF_TYPE.value, [])
+        if types and all(not t.get("@id", "_:").startswith("_:") for t in types):
+            out["@type"] = one_or_all([compact(t["@id"]) for t in types])
+        for key, values in node.items():
+            if key.startswith("@") or (key == _RDF_TYPE.value and "@type" in out):
+                continue
+            out[compact(key)] = one_or_all([value(v) for v in values])
+        nodes.append(out)
+    doc: dict[str, object] = {"@context": dict(prefixes)}
+    if len(nodes) == 1:
+        doc.update(nodes[0])
+    else:
+        doc["@graph"] = nodes
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _grouped(quads: Iterable[ox.Quad], by_graph: bool) -> list[ox.Quad]:
