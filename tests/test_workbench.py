@@ -144,6 +144,12 @@ def test_inferred_statements_are_apart_behind_a_toggle(project_client, paris):
     assert event.count("<th scope=\"row\">") > 0 and "crm:P4_has_time-span" not in asserted
 
 
+def test_a_photograph_says_how_it_relates_in_the_ontologys_own_terms(project_client):
+    rome = project_client.get("/doc/city/rome.html").get_data(as_text=True)
+    relation = re.search(r'rome-01:[^<]*</a> <span class="kind">\(([^)]*)\)', rome)
+    assert relation is not None and relation[1] == "has place"  # not also crm:P7_took_place_at ...
+
+
 def test_documents_for_people_declare_only_the_prefixes_they_use(project_client):
     turtle = project_client.get("/doc/person/charles-de-gaulle.ttl").get_data(as_text=True)
     declared = re.findall(r"^@prefix (\w*):", turtle, re.M)

@@ -408,9 +408,13 @@ def _title(d: Description) -> str:
 
 
 def _relations(d: Description, photo: ox.NamedNode) -> list[str]:
-    """How a photograph relates to the resource: the asserted links (else the inferred ones)."""
+    """How a photograph relates to the resource: the asserted links, else the inferred ones in the
+    ontology's own terms (`has place`, not also its CIDOC-CRM, SEM and Dublin Core aliases)."""
     links = [q for q in d.quads if q.subject == photo and q.object == d.iri]
-    asserted = [q for q in links if not is_inferred(q)] or links
+    asserted = [q for q in links if not is_inferred(q)]
+    if not asserted:
+        lib = str(service().names.lib)
+        asserted = [q for q in links if q.predicate.value.startswith(lib)] or links
     return sorted({d.label(q.predicate) for q in asserted})
 
 
