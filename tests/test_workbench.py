@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 
+import html5rdf
 import pyoxigraph as ox
 import pytest
 
@@ -160,3 +161,18 @@ def test_documents_for_people_declare_only_the_prefixes_they_use(project_client)
     assert doc["@context"]["lib"] == BASE + "ontology#"
     person = next(n for n in doc["@graph"] if n["@id"].endswith("/id/person/charles-de-gaulle"))
     assert "lib:Person" in person["@type"] and person["lib:rank"] == "General"
+
+
+def test_the_workbench_pages_are_strict_html(project_client):
+    pages = [
+        project_client.get("/sparql", headers=HTML),
+        project_client.post("/sparql", data={"query": "SELECT * WHERE {\n ?s ?p\n}"}, headers=HTML),
+        project_client.get("/validate", headers=HTML),
+        project_client.post("/validate", data={"data": "<a> <b> ."}, headers=HTML,
+                            content_type="multipart/form-data"),
+        project_client.get("/search?q=zoska", headers=HTML),
+        project_client.get("/doc/event/liberation-of-paris.html"),
+    ]
+    for resp in pages:
+        assert resp.mimetype == "text/html"
+        html5rdf.HTMLParser(strict=True).parse(resp.data)
