@@ -15,6 +15,8 @@ SERVICE or FROM, and the validation is stopped at `Settings.validation_timeout`.
 
 Bad input never answers 500: 400 for what does not parse or cannot be used (the parser's message
 with line and column), 413 over `Settings.max_request_bytes`, 415 for a format we do not read.
+A form posted from a browser gets the form back with the same status: its text and choices
+kept, the error above it, and a parse error's line with a caret under the column.
 """
 
 from __future__ import annotations
