@@ -38,7 +38,7 @@ from rdflib import Graph
 
 from graph_service import __version__
 from graph_service.config import PROJECT_ROOT, Settings
-from graph_service.graph.build import reasoning
+from graph_service.graph.build import reasoning, remote
 from graph_service.graph.build.progress import Progress
 from graph_service.graph.build.reasoning import (
     Closure,
@@ -167,7 +167,8 @@ def load_store(settings: Settings) -> ox.Store:
     if settings.serve_files:
         return open_store(q for path in settings.serve_files for q in documents.read_quads(Path(path)))
     store = ox.Store()
-    store.bulk_load(path=str(ensure_snapshot(settings)), format=ox.RdfFormat.N_QUADS)
+    source = remote.mirror(settings) if settings.store else ensure_snapshot(settings)
+    store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
     return store
 
 
@@ -176,6 +177,8 @@ def load_index(settings: Settings) -> QuadIndex:
     the ontology reference and the dumps read."""
     if settings.serve_files:
         return QuadIndex(q for path in settings.serve_files for q in documents.read_quads(Path(path)))
+    if settings.store:
+        return QuadIndex(documents.read_quads(remote.mirror(settings)))
     return QuadIndex(documents.read_quads(ensure_snapshot(settings)))
 
 
@@ -189,7 +192,8 @@ class Served:
     quads: int
     #: When the snapshot was built (ISO 8601), or when the newest served file was written.
     built: str
-    #: "snapshot" (the project's graph) or "files" (`serve FILE ...`).
+    #: "snapshot" (the project's graph), "files" (`serve FILE ...`) or "store" (`serve --store`:
+    #: then `sha256` is the content hash of the store's copy, `built` when it was fetched).
     source: str
 
 
@@ -202,6 +206,9 @@ def served(settings: Settings, store: ox.Store) -> Served:
         newest = max(Path(p).stat().st_mtime for p in settings.serve_files)
         built = datetime.fromtimestamp(newest, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         return Served(digest.hexdigest(), len(store), built, "files")
+    if settings.store:
+        mirrored = remote.mirror_record(settings)
+        return Served(mirrored["content_sha256"], len(store), mirrored["fetched"], "store")
     record = json.loads(record_path(settings).read_text(encoding="utf-8"))
     return Served(record["snapshot"]["sha256"], len(store), record["created"], "snapshot")
 
