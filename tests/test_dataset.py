@@ -21,7 +21,7 @@ from graph_service.graph.rdf.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, 
 from graph_service.web import create_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "linked_data" / "dataset.trig"
-BASE = "https://liberation.example.org/"
+BASE = "https://w3id.org/liberation-kg/"
 DATASET = URIRef(BASE + "void#dataset")
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -154,7 +154,7 @@ def test_void_page_for_browsers(client):
     assert resp.mimetype == "text/html"
     html5rdf.HTMLParser(strict=True).parse(resp.data)
     page = resp.data.decode()
-    assert "https://liberation.example.org/graph/facts" in page
+    assert "https://w3id.org/liberation-kg/graph/facts" in page
     assert '<a href="/id/city/paris">Paris</a>' in page
     assert 'href="/dumps/liberation.nq"' in page
 

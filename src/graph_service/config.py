@@ -20,7 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 #: The base IRI the sources are written under. Every resource IRI's path is served by the service
 #: at the same path.
-DEFAULT_BASE = "https://liberation.example.org/"
+DEFAULT_BASE = "https://w3id.org/liberation-kg/"
 
 ENV_PREFIX = "GRAPH_SERVICE_"
 
