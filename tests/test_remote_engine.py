@@ -9,11 +9,18 @@ import socket
 import pyoxigraph as ox
 import pytest
 
-from graph_service.graph import NAMED_GRAPHS, QueryDataset, StoreUnavailable, UnsafeQuery, content_hash
+from graph_service.graph import (
+    FACTS_GRAPH,
+    NAMED_GRAPHS,
+    QueryDataset,
+    StoreUnavailable,
+    UnsafeQuery,
+    content_hash,
+)
 from graph_service.graph.query.remote import EMPTY_GRAPH, RemoteEngine, RemoteStore
 
 GRAPHS = [str(g) for g in NAMED_GRAPHS]
-FACTS = "https://liberation.example.org/graph/facts"
+FACTS = str(FACTS_GRAPH)
 
 
 def _closed_port() -> int:

@@ -23,7 +23,7 @@ from rdflib.compare import isomorphic
 
 from graph_service.bench.virtuoso import VirtuosoServer, unavailable, virtuoso_server
 from graph_service.config import Settings
-from graph_service.graph import NAMED_GRAPHS, load_store
+from graph_service.graph import FACTS_GRAPH, LIB, NAMED_GRAPHS, load_store
 from graph_service.graph.query.engine import OxigraphEngine
 from graph_service.graph.query.examples import load_examples
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore
@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.slow,
 SETTINGS = Settings.from_env()
 EXAMPLES = load_examples(SETTINGS.queries_dir)
 GRAPHS = [str(g) for g in NAMED_GRAPHS]
-FACTS = "https://liberation.example.org/graph/facts"
+FACTS = str(FACTS_GRAPH)
 
 #: Example queries on which Virtuoso 7.2.5 (Debian 12) departs from SPARQL 1.1, each checked
 #: to still differ (strict xfail), so the list stays true.
@@ -146,7 +146,7 @@ def test_sparql_through_the_store_keeps_the_rules(remote_server):
         return requests.post(endpoint, data={"query": query, **params},
                              headers={"Accept": "application/sparql-results+json"}, timeout=30)
 
-    resp = ask("SELECT ?s WHERE { ?s a <https://liberation.example.org/ontology#CapitalCity> } ORDER BY ?s")
+    resp = ask(f"SELECT ?s WHERE {{ ?s a <{LIB}CapitalCity> }} ORDER BY ?s")
     assert resp.status_code == 200 and len(resp.json()["results"]["bindings"]) == 8
     # Only this dataset's graphs: Virtuoso's own system graphs stay out of the default graph.
     resp = ask("ASK { ?s ?p <http://www.openlinksw.com/schemas/virtrdf#QuadMapFormat> }")

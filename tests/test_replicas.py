@@ -21,7 +21,7 @@ import requests
 
 from graph_service.bench.virtuoso import VirtuosoServer, unavailable, virtuoso_server
 from graph_service.config import Settings
-from graph_service.graph import ensure_snapshot, load_into, read_quads
+from graph_service.graph import LIB, ensure_snapshot, load_into, read_quads
 from graph_service.web.server import BackgroundServer
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -94,7 +94,7 @@ def test_no_request_is_lost_while_a_replica_restarts(store, tmp_path):
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{front}/"
     paths = ["sparql?query=" + requests.utils.quote(
-        "SELECT ?c WHERE { ?c a <https://liberation.example.org/ontology#CapitalCity> } ORDER BY ?c"),
+        f"SELECT ?c WHERE {{ ?c a <{LIB}CapitalCity> }} ORDER BY ?c"),
              "doc/city/paris.ttl", "search?q=warsaw&format=json", "readyz"]
     outcomes: Counter[str] = Counter()
     stop = threading.Event()
