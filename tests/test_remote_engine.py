@@ -87,3 +87,27 @@ def test_the_content_hash_ignores_order_and_blank_node_labels():
     changed = quads("x")[:1] + [ox.Quad(ox.BlankNode("x"), ox.NamedNode("http://ex/q"), ox.Literal("1.5"),
                                         ox.NamedNode(FACTS))]
     assert content_hash(changed) != content_hash(quads("x"))
+
+
+def test_over_any_sparql_endpoint_the_answers_are_the_embedded_ones(live_server):
+    """The engine over another SPARQL 1.1 endpoint (here: this service's own, the project's graph)
+    answers as the embedded engine does; the result limit cuts while reading; ASK and CONSTRUCT
+    come back whole."""
+    from test_engines import _is_ordered, assert_same
+
+    from graph_service.config import Settings
+    from graph_service.graph import load_examples, load_store
+    from graph_service.graph.query.engine import OxigraphEngine
+
+    settings = Settings.from_env()
+    embedded = OxigraphEngine(load_store(settings))
+    remote = RemoteEngine(RemoteStore(live_server.sparql), GRAPHS, timeout=10)
+    for example in load_examples(settings.queries_dir)[:6]:
+        assert_same(embedded.query(example.text), remote.query(example.text),
+                    ordered=_is_ordered(example.text))
+    cut = remote.query(f"SELECT * WHERE {{ GRAPH <{FACTS}> {{ ?s ?p ?o }} }}", limit=7)
+    assert len(cut.rows) == 7 and cut.truncated
+    assert remote.query("ASK { ?s ?p ?o }").boolean is True
+    graph = remote.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{FACTS}> {{ ?s ?p ?o }} }}")
+    assert len(graph.triples) == len(embedded.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{FACTS}> {{ ?s ?p ?o }} }}").triples)
