@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from graph_service.cli.errors import Failure, load_or_fail
+from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import dump_bytes, dumps, load_index, write_atomically
 
@@ -26,11 +27,12 @@ _CHOICES = ("nquads", "trig", "turtle", "jsonld")
               help="gzip the output (as stores' bulk loaders read it); implied by an output name ending .gz.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (replaced only once the export is complete); default: stdout.")
-def export(fmt: str, compress: bool, output: Path | None) -> None:
+@setting_options("base_iri")
+def export(fmt: str, compress: bool, output: Path | None, base_iri: str | None) -> None:
     """Export the built graph for loading into another triple store."""
     dump = dumps.by_format(fmt)
     assert dump is not None, fmt
-    quads = load_or_fail(lambda: load_index(Settings.from_env()))
+    quads = load_or_fail(lambda: load_index(Settings.from_env(base_iri=base_iri)))
     data = dump_bytes(quads, dump)
     if compress or (output is not None and output.suffix == ".gz"):
         data = gzip.compress(data, mtime=0)

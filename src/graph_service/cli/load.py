@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from graph_service.cli.errors import Failure, Rejected, load_or_fail, one_line
+from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import (
     LoadError,
@@ -32,9 +33,10 @@ from graph_service.graph import (
                    "a load. Without it each graph is replaced in place, one after the other.")
 @click.option("--file", "file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="N-Quads or TriG to load instead of the project's build.")
-def load(into: str, update: str | None, file: Path | None) -> None:
+@setting_options("base_iri")
+def load(into: str, update: str | None, file: Path | None, base_iri: str | None) -> None:
     """Load the built graph (every named graph) into a triple store, and verify it there."""
-    settings = Settings.from_env()
+    settings = Settings.from_env(base_iri=base_iri)
     source = file or load_or_fail(lambda: ensure_snapshot(settings))
     quads = load_or_fail(lambda: read_quads(source))
     try:

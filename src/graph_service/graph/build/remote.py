@@ -35,7 +35,7 @@ from graph_service.graph.query.graph_store import GraphStore
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore, StoreRefused
 from graph_service.graph.query.store import content_hash
 from graph_service.graph.rdf import documents, formats
-from graph_service.graph.rdf.namespace import NAMED_GRAPHS
+from graph_service.graph.rdf.namespace import names
 
 #: Staging graph names: `<prefix><token>:<graph IRI>`, token from the content hash.
 STAGING_PREFIX = "urn:graph-service:load:"
@@ -124,7 +124,7 @@ def _hash(triples: list[ox.Triple]) -> str:
 # --- the serving processes' copy ----------------------------------------------------------------
 
 def mirror_path(settings: Settings) -> Path:
-    key = hashlib.sha256(settings.store.encode()).hexdigest()[:12]
+    key = hashlib.sha256(f"{settings.store} {settings.base_iri}".encode()).hexdigest()[:12]
     return settings.snapshot_dir / f"store-{key}.nq"
 
 
@@ -137,11 +137,12 @@ def refresh_mirror(settings: Settings) -> dict:
     Raises `StoreUnavailable`, `StoreRefused`, `LoadError` (nothing of the dataset there)."""
     started = time.perf_counter()
     store = RemoteStore(settings.store, connect_timeout=settings.store_connect_timeout)
-    engine = RemoteEngine(store, (str(g) for g in NAMED_GRAPHS), timeout=max(60.0, settings.query_timeout))
+    graphs = names(settings.base_iri).named_graphs
+    engine = RemoteEngine(store, (str(g) for g in graphs), timeout=max(60.0, settings.query_timeout))
     quads: list[ox.Quad] = []
     counts: dict[str, int] = {}
     try:
-        for graph in NAMED_GRAPHS:
+        for graph in graphs:
             name = ox.NamedNode(str(graph))
             n = int(engine.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
                     .rows[0]["n"])
