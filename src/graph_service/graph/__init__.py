@@ -51,7 +51,12 @@ from graph_service.graph.publish import (
     Dump,
     OntologyDoc,
     build_reference,
+    DateClaim,
+    Force,
+    Liberation,
+    Reception,
     capital_cities,
+    coordinates_attribution,
     dataset_iri,
     declared_title,
     describe,
@@ -63,6 +68,7 @@ from graph_service.graph.publish import (
     is_inferred,
     labels_of,
     layout,
+    liberations,
 )
 from graph_service.graph.query import (
     ENGINES,
@@ -112,6 +118,7 @@ from graph_service.graph.rdf import (
     write_triples,
 )
 from graph_service.graph.rdf.namespace import (
+    COORDINATES_GRAPH,
     FACTS_GRAPH,
     ID,
     INFERRED_GRAPH,
@@ -130,10 +137,11 @@ from graph_service.graph.rdf.namespace import (
 )
 
 __all__ = [
-    "DUMPS", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH", "LIB",
+    "COORDINATES_GRAPH", "DUMPS", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH", "LIB",
     "NAMED_GRAPHS", "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "SD", "SH", "SHAPES",
     "SHAPES_GRAPH", "UPDATES_REFUSED", "VOID_GRAPH", "Answer", "bind_prefixes", "build_reference",
-    "build_snapshot", "BuildError", "BuildResult", "capital_cities", "census", "dataset_iri",
+    "build_snapshot", "BuildError", "BuildResult", "capital_cities", "census", "coordinates_attribution",
+    "DateClaim", "Force", "Liberation", "liberations", "Reception", "dataset_iri",
     "DatasetSummary", "declared_title", "describe", "describe_dataset", "describe_service",
     "describe_shapes", "Description", "die_with_parent", "Dump", "dump_bytes", "dumps", "Engine",
     "ensure_snapshot", "Example", "exists", "fold", "Format", "FormatMismatch", "formats",

@@ -28,7 +28,11 @@ SHAPES_GRAPH = URIRef(GRAPH["shapes"])
 VOID_GRAPH = URIRef(GRAPH["void"])
 #: Per-statement sources: one rdf:Statement per fact statement, with its quotes (lib:evidence).
 PROVENANCE_GRAPH = URIRef(GRAPH["provenance"])
-NAMED_GRAPHS = (ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH, SHAPES_GRAPH, VOID_GRAPH, PROVENANCE_GRAPH)
+#: Coordinates of places, from a named source with its licence (not the article): kept apart
+#: from the facts, which all rest on the article's sentences.
+COORDINATES_GRAPH = URIRef(GRAPH["coordinates"])
+NAMED_GRAPHS = (ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH, SHAPES_GRAPH, VOID_GRAPH, PROVENANCE_GRAPH,
+                COORDINATES_GRAPH)
 
 #: Prefixes declared in every serialisation, the query editor and query prologues.
 PREFIXES: dict[str, Namespace] = {
