@@ -59,6 +59,11 @@ def map_inline() -> str:
     return cached(f"map inline {current().root}", lambda: svg.inline(map_drawing()))
 
 
+def has_liberations() -> bool:
+    """Whether the served store has liberations of capitals to draw (a user's files may not)."""
+    return bool(_liberations())
+
+
 def timeline_drawing() -> ET.Element:
     return timeline_svg.render(_liberations(), current().href,
                                source="Dates, receptions and forces: the article, as this graph holds them.")

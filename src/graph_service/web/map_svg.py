@@ -136,8 +136,8 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
                        f"Forces: {lib.forces_text}.")
         # Two kinds of reception (Berlin's two views, Amsterdam's muted and marred): the ring is the second.
         ring = colour(slugs[-1]) if len(slugs) > 1 else None
-        el(a, "circle", cx=x, cy=y, r=7, fill=colour(slugs[0]), class_="marker-dot", stroke=ring,
-           stroke_width=3 if ring else None)
+        el(a, "circle", cx=x, cy=y, r=7, fill=colour(slugs[0]), class_="marker-dot",
+           style=f"stroke: {ring}; stroke-width: 3px" if ring else None)
         when = _short_date(lib)
         width = max(len(lib.capital_label) * 7.6, len(when) * 6.2)
         tx, ty, anchor = _place_label(x, y, width, placed, map_height)

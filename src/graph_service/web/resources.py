@@ -55,6 +55,7 @@ from graph_service.web.documents import (
     see_other,
     suffix_format,
 )
+from graph_service.web import photo as photo_page
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import negotiate
 from graph_service.web.state import service
@@ -296,6 +297,7 @@ def render_page(d: Description, urls: Urls) -> str:
         documents=urls.documents(iri),
         query_url=urls.sparql(urls.describe_query(iri)),
         any_inferred=any(is_inferred(q) for q in d.quads),
+        photo=photo_page.summary(d, quads(), urls) if photo_page.is_photograph(d) else None,
     )
 
 

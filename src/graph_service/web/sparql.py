@@ -326,3 +326,8 @@ def engine() -> Engine:
     """The serving process's query engine, for the pages' own fixed queries (the timeline, the
     map): trusted text, so run here rather than in the sandbox users' queries go to."""
     return _endpoint().runner.engine
+
+
+def examples() -> list[Example]:
+    """The example queries (`queries/*.rq`), for the home page's gallery."""
+    return _endpoint().examples
