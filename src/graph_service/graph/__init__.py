@@ -47,14 +47,14 @@ from graph_service.graph.build import (
 from graph_service.graph.publish import (
     DUMPS,
     DatasetSummary,
+    DateClaim,
     Description,
     Dump,
-    OntologyDoc,
-    build_reference,
-    DateClaim,
     Force,
     Liberation,
+    OntologyDoc,
     Reception,
+    build_reference,
     capital_cities,
     coordinates_attribution,
     dataset_iri,
@@ -137,7 +137,8 @@ from graph_service.graph.rdf.namespace import (
 )
 
 __all__ = [
-    "COORDINATES_GRAPH", "DUMPS", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH", "LIB",
+    "COORDINATES_GRAPH", "DUMPS", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH",
+    "LIB",
     "NAMED_GRAPHS", "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "SD", "SH", "SHAPES",
     "SHAPES_GRAPH", "UPDATES_REFUSED", "VOID_GRAPH", "Answer", "bind_prefixes", "build_reference",
     "build_snapshot", "BuildError", "BuildResult", "capital_cities", "census", "coordinates_attribution",

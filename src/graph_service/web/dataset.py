@@ -40,6 +40,7 @@ from graph_service.graph import (
     quads_to_graph,
     write,
 )
+from graph_service.web import atlas
 from graph_service.web.documents import (
     DUMP_MAX_AGE,
     alternates,
@@ -50,7 +51,6 @@ from graph_service.web.documents import (
     see_other,
     suffix_format,
 )
-from graph_service.web import atlas
 from graph_service.web.negotiation import negotiate
 from graph_service.web.sparql import examples
 from graph_service.web.state import service
@@ -96,8 +96,8 @@ def _articles(void: Graph, ds: URIRef) -> list[tuple[str, str, str | None]]:
     description's sources, with the address the facts give (schema:url), where they give one."""
     found = []
     for source in sorted(void.objects(ds, DCTERMS.source), key=str):
-        url = next((q.object.value for q in quads().quads_for_pattern(ox.NamedNode(str(source)), _URL, None, None)
-                    if isinstance(q.object, ox.NamedNode)), None)
+        addresses = quads().quads_for_pattern(ox.NamedNode(str(source)), _URL, None, None)
+        url = next((q.object.value for q in addresses if isinstance(q.object, ox.NamedNode)), None)
         found.append((_value(void, source, DCTERMS.title) or _value(void, source, RDFS.label) or str(source),
                       str(source), url))
     return found

@@ -130,8 +130,8 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
         assert lib.position is not None
         x, y = project(lib.position[1], lib.position[0])
         slugs = [r.slug for r in lib.receptions] or ["unknown"]
-        a = link(markers, href(lib.capital), class_=" ".join(["map-marker"] + [f"reception-{s}" for s in slugs]),
-                 data_capital=lib.capital_label)
+        classes = ["map-marker"] + [f"reception-{s}" for s in slugs]
+        a = link(markers, href(lib.capital), class_=" ".join(classes), data_capital=lib.capital_label)
         el(a, "title", f"{lib.capital_label}: {lib.event_label}, {lib.date_text}. "
                        f"Forces: {lib.forces_text}.")
         # Two kinds of reception (Berlin's two views, Amsterdam's muted and marred): the ring is the second.
@@ -152,7 +152,8 @@ def _place_label(x: float, y: float, width: float, placed: list[tuple[float, flo
                  height: float) -> tuple[float, float, str]:
     """Where a two-line label goes: right of the marker, else left, below or above, wherever it
     overlaps no label placed before (greedy; eight capitals need no more)."""
-    candidates = [(x + 11, y - 1, "start"), (x - 11, y - 1, "end"), (x, y + 22, "middle"), (x, y - 22, "middle")]
+    candidates = [(x + 11, y - 1, "start"), (x - 11, y - 1, "end"),
+                  (x, y + 22, "middle"), (x, y - 22, "middle")]
     for tx, ty, anchor in candidates:
         left = tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
         box = (left, ty - 12, left + width, ty + 16)

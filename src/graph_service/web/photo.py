@@ -122,8 +122,8 @@ def _containers(store: QuadSource, place: ox.NamedNode, limit: int = 6) -> list[
     current = place
     for _ in range(limit):
         # Asserted links only: lib:partOf is transitive, and the inferred ones skip the steps between.
-        up = next((q.object for p in (_PART_OF, _IN_AREA) for q in store.quads_for_pattern(current, p, None, None)
-                   if not is_inferred(q) and isinstance(q.object, ox.NamedNode)
+        links = (q for p in (_PART_OF, _IN_AREA) for q in store.quads_for_pattern(current, p, None, None))
+        up = next((q.object for q in links if not is_inferred(q) and isinstance(q.object, ox.NamedNode)
                    and q.object not in found and q.object != place), None)
         if up is None:
             break

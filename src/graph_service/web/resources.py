@@ -45,6 +45,7 @@ from graph_service.graph import (
     short,
     write,
 )
+from graph_service.web import photo as photo_page
 from graph_service.web.documents import (
     alternates,
     cached,
@@ -55,7 +56,6 @@ from graph_service.web.documents import (
     see_other,
     suffix_format,
 )
-from graph_service.web import photo as photo_page
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import negotiate
 from graph_service.web.state import service

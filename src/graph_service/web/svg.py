@@ -30,7 +30,7 @@ def colour(slug: str) -> str:
     return RECEPTION_COLOURS.get(slug, UNKNOWN_COLOUR)
 
 
-def el(parent: ET.Element | None, tag: str, text: str | None = None, **attrs: object) -> ET.Element:
+def el(parent: ET.Element | None, tag: str, text: str | None = None, /, **attrs: object) -> ET.Element:
     """A child element (or a root); attribute names take `_` for `-` and drop a trailing `_`
     (`class_`, `text_anchor`)."""
     values = {k.rstrip("_").replace("_", "-"): _number(v) for k, v in attrs.items() if v is not None}
@@ -68,7 +68,7 @@ def standalone(svg: ET.Element) -> bytes:
 
 def inline(svg: ET.Element) -> str:
     """The same drawing for a page's HTML: without the XML declaration, scaled to the page."""
-    saved = {k: svg.attrib.pop(k) for k in ("width", "height") if k in svg.attrib}
+    saved: dict[str, str] = {k: svg.attrib.pop(k) for k in ("width", "height") if k in svg.attrib}
     try:
         return ET.tostring(svg, encoding="unicode")
     finally:

@@ -139,7 +139,8 @@ def _axis(svg: ET.Element, t0: date, t1: date, x: Callable[[date], float], botto
     month = t0
     while month <= t1:
         year_start = month.month == 1
-        el(axis, "line", x1=x(month), y1=TOP - 14, x2=x(month), y2=bottom, class_="year" if year_start else None)
+        el(axis, "line", x1=x(month), y1=TOP - 14, x2=x(month), y2=bottom,
+           class_="year" if year_start else None)
         if month < t1:
             text = month.strftime("%b") + (f" {month.year}" if year_start or month == t0 else "")
             el(axis, "text", text, x=x(month) + 3, y=TOP - 4)
@@ -173,8 +174,9 @@ def _legend(svg: ET.Element, kinds: list[str], labels: dict[str, str], top: floa
     x = 0.0
     el(legend, "text", "Date:", x=x, y=y + 4)
     x = 70
-    for shape, text in (("dot", "a day"), ("bar", "a month"), ("span", "an interval (\u201cearly 1945\u201d)"),
-                        ("pair", "two dates the article gives"), ("hollow", "no date")):
+    shapes = (("dot", "a day"), ("bar", "a month"), ("span", "an interval (\u201cearly 1945\u201d)"),
+              ("pair", "two dates the article gives"), ("hollow", "no date"))
+    for shape, text in shapes:
         if shape == "dot":
             el(legend, "circle", cx=x + 6, cy=y, r=5, fill="#777")
         elif shape == "bar":

@@ -168,15 +168,15 @@ def liberations(engine: Engine) -> list[Liberation]:
         if claim is not None and claim not in lib.dates:
             lib.dates.append(claim)
     for row in _rows(engine, _RECEPTIONS):
-        lib = found.get(str(row["event"]))
+        received = found.get(str(row["event"]))
         reception = Reception(str(row["kind"]), str(row["kindLabel"]))
-        if lib is not None and reception not in lib.receptions:
-            lib.receptions.append(reception)
+        if received is not None and reception not in received.receptions:
+            received.receptions.append(reception)
     for row in _rows(engine, _FORCES):
-        lib = found.get(str(row["event"]))
+        freed = found.get(str(row["event"]))
         force = Force(str(row["force"]), str(row["forceLabel"]), str(row["roleLabel"]))
-        if lib is not None and force not in lib.forces:
-            lib.forces.append(force)
+        if freed is not None and force not in freed.forces:
+            freed.forces.append(force)
     positions = {str(row["place"]): (float(row["lat"]), float(row["long"]))
                  for row in _rows(engine, _COORDINATES)}
     for lib in found.values():
