@@ -13,7 +13,7 @@ import html5rdf
 import pyoxigraph as ox
 import pytest
 
-from graph_service.config import PROJECT_ROOT, Settings
+from graph_service.config import DEFAULT_BASE, PROJECT_ROOT, Settings
 from graph_service.graph import COORDINATES_GRAPH, FACTS_GRAPH, load_sources
 from graph_service.graph.rdf import provenance
 from graph_service.web.map_svg import projection
@@ -21,7 +21,7 @@ from graph_service.web.topojson import clip, features
 
 SVG = "{http://www.w3.org/2000/svg}"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
-CITY = "https://liberation.example.org/id/city/"
+CITY = DEFAULT_BASE + "id/city/"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 CAPITALS = {"Rome", "Paris", "Brussels", "Luxembourg City", "Amsterdam", "Warsaw", "Prague", "Berlin"}
 

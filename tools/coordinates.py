@@ -27,12 +27,14 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "liberation.ttl"
 TARGET = ROOT / "data" / "coordinates.ttl"
-BASE = "https://liberation.example.org/"
+sys.path.insert(0, str(ROOT / "src"))
+from graph_service.config import DEFAULT_BASE as BASE  # noqa: E402  (the sources' canonical base)
+
 GRAPH = BASE + "graph/coordinates"
 TABLE = "cities15000"
 
 QUERY = """
-PREFIX lib:  <https://liberation.example.org/ontology#>
+PREFIX lib:  <""" + BASE + """ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?city ?label WHERE {
   ?city a lib:CapitalCity ; rdfs:label ?label .

@@ -95,13 +95,17 @@ from graph_service.graph.query import (
     run_isolated,
 )
 from graph_service.graph.rdf import (
+    CANONICAL,
     Format,
     Kind,
+    Names,
     RdfSyntaxError,
+    Rebase,
     UnsupportedFormat,
     fold,
     formats,
     from_rdflib,
+    names,
     namespace,
     parse_quads,
     prefixed,
@@ -109,6 +113,8 @@ from graph_service.graph.rdf import (
     quads_to_graph,
     read_graph,
     read_quads,
+    rebase_quads,
+    rebase_text,
     short,
     to_rdflib,
     triple_from_rdflib,
@@ -137,6 +143,7 @@ from graph_service.graph.rdf.namespace import (
 )
 
 __all__ = [
+    "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text",
     "COORDINATES_GRAPH", "DUMPS", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH",
     "LIB",
     "NAMED_GRAPHS", "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "SD", "SH", "SHAPES",

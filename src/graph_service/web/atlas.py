@@ -21,6 +21,7 @@ from graph_service.graph import Format, Liberation, coordinates_attribution, lib
 from graph_service.web import map_svg, svg, timeline_svg
 from graph_service.web.documents import cached, check_path, respond
 from graph_service.web.sparql import engine
+from graph_service.web.state import service
 from graph_service.web.topojson import read_features
 from graph_service.web.urls import current
 
@@ -76,14 +77,15 @@ def map_drawing() -> ET.Element:
         sources.append(f"Boundaries: Natural Earth (public domain), from the npm package {_atlas_package()}.")
     else:
         sources.append("Boundaries not installed (make world-atlas): the capitals only.")
-    attribution = cached("coordinates attribution", lambda: coordinates_attribution(engine()))
+    attribution = cached("coordinates attribution",
+                         lambda: coordinates_attribution(engine(), service().names))
     if attribution is not None:
         sources.append(f"Coordinates: {attribution[0]}")
     return map_svg.render(_liberations(), outlines, current().href, sources=sources)
 
 
 def _liberations() -> list[Liberation]:
-    return cached("liberations", lambda: liberations(engine()))
+    return cached("liberations", lambda: liberations(engine(), service().names))
 
 
 def _outlines() -> list[str]:

@@ -7,32 +7,44 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF
 
-from graph_service.graph import LIB, Description, QuadSource, is_inferred, labels_of
+from graph_service.graph import Description, Names, QuadSource, is_inferred, labels_of
 from graph_service.web.urls import Urls
 
 _TYPE = ox.NamedNode(str(RDF.type))
-_PHOTOGRAPH = ox.NamedNode(str(LIB.Photograph))
-_CREDIT = ox.NamedNode(str(LIB.credit))
-_CREDITED_TO = ox.NamedNode(str(LIB.creditedTo))
 _LICENSE = ox.NamedNode(str(DCTERMS.license))
-_DEPICTS = ox.NamedNode(str(LIB.depicts))
-_HAS_PLACE = ox.NamedNode(str(LIB.hasPlace))
-_PART_OF = ox.NamedNode(str(LIB.partOf))
-_IN_AREA = ox.NamedNode(str(LIB.inArea))
-_HAS_TIME_SPAN = ox.NamedNode(str(LIB.hasTimeSpan))
-_DATE_TEXT = ox.NamedNode(str(LIB.dateText))
 
-#: How depicted things are grouped, by the class they are an instance of (asserted or inferred),
-#: in the order the page lists the groups.
-GROUPS: tuple[tuple[str, ox.NamedNode], ...] = (
-    ("who", ox.NamedNode(str(LIB.Actor))),
-    ("event", ox.NamedNode(str(LIB.Event))),
-    ("where", ox.NamedNode(str(LIB.Place))),
-)
+
+@dataclass(frozen=True)
+class _Terms:
+    """The ontology's terms a photograph's summary reads, under the base the graph is served under."""
+
+    photograph: ox.NamedNode
+    credit: ox.NamedNode
+    credited_to: ox.NamedNode
+    depicts: ox.NamedNode
+    has_place: ox.NamedNode
+    part_of: ox.NamedNode
+    in_area: ox.NamedNode
+    has_time_span: ox.NamedNode
+    date_text: ox.NamedNode
+    #: How depicted things are grouped, by the class they are an instance of (asserted or
+    #: inferred), in the order the page lists the groups.
+    groups: tuple[tuple[str, ox.NamedNode], ...]
+
+
+@cache
+def _terms(names: Names) -> _Terms:
+    def t(name: str) -> ox.NamedNode:
+        return ox.NamedNode(str(names.lib[name]))
+
+    return _Terms(t("Photograph"), t("credit"), t("creditedTo"), t("depicts"), t("hasPlace"), t("partOf"),
+                  t("inArea"), t("hasTimeSpan"), t("dateText"),
+                  (("who", t("Actor")), ("event", t("Event")), ("where", t("Place"))))
 _CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)/?")
 
 Link = tuple[str, str | None]
@@ -59,11 +71,12 @@ class PhotoSummary:
     events: list[Link] = field(default_factory=list)
 
 
-def is_photograph(d: Description) -> bool:
-    return _PHOTOGRAPH in d.types()
+def is_photograph(d: Description, names: Names) -> bool:
+    return _terms(names).photograph in d.types()
 
 
-def summary(d: Description, store: QuadSource, urls: Urls) -> PhotoSummary:
+def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> PhotoSummary:
+    terms = _terms(names)
     photo = d.iri
     s = PhotoSummary(caption=d.caption(photo))
 
@@ -74,20 +87,20 @@ def summary(d: Description, store: QuadSource, urls: Urls) -> PhotoSummary:
         if is_inferred(q):
             continue  # the asserted statements: an inferred one repeats them in other words
         o = q.object
-        if q.predicate == _CREDIT and isinstance(o, ox.Literal):
+        if q.predicate == terms.credit and isinstance(o, ox.Literal):
             s.credits.append(o.value)
-        elif q.predicate == _CREDITED_TO and isinstance(o, ox.NamedNode):
+        elif q.predicate == terms.credited_to and isinstance(o, ox.NamedNode):
             s.credited_to.append(link(o))
         elif q.predicate == _LICENSE and isinstance(o, ox.NamedNode):
             s.licences.append((licence_name(o.value, d.labels.get(o)), o.value))
-        elif q.predicate == _DEPICTS and isinstance(o, ox.NamedNode):
-            group = _group(store, o)
+        elif q.predicate == terms.depicts and isinstance(o, ox.NamedNode):
+            group = _group(store, o, terms)
             target = {"who": s.who, "event": s.events, "where": s.shows_places}.get(group, s.what)
             target.append(link(o))
-        elif q.predicate == _HAS_PLACE and isinstance(o, ox.NamedNode):
-            s.where.append((link(o), [link(p) for p in _containers(store, o)]))
-        elif q.predicate == _HAS_TIME_SPAN and isinstance(o, ox.NamedNode | ox.BlankNode):
-            text = next((t.object.value for t in store.quads_for_pattern(o, _DATE_TEXT, None, None)
+        elif q.predicate == terms.has_place and isinstance(o, ox.NamedNode):
+            s.where.append((link(o), [link(p) for p in _containers(store, o, terms)]))
+        elif q.predicate == terms.has_time_span and isinstance(o, ox.NamedNode | ox.BlankNode):
+            text = next((t.object.value for t in store.quads_for_pattern(o, terms.date_text, None, None)
                          if isinstance(t.object, ox.Literal)), None)
             s.when.append(text or d.label(o))
     # The credit as printed, linked to whom it names where the graph has them.
@@ -110,19 +123,20 @@ def licence_name(iri: str, label: str | None = None) -> str:
     return label or iri
 
 
-def _group(store: QuadSource, node: ox.NamedNode) -> str:
+def _group(store: QuadSource, node: ox.NamedNode, terms: _Terms) -> str:
     types = {q.object for q in store.quads_for_pattern(node, _TYPE, None, None)}
-    return next((name for name, cls in GROUPS if cls in types), "what")
+    return next((name for name, cls in terms.groups if cls in types), "what")
 
 
-def _containers(store: QuadSource, place: ox.NamedNode, limit: int = 6) -> list[ox.NamedNode]:
+def _containers(store: QuadSource, place: ox.NamedNode, terms: _Terms, limit: int = 6) -> list[ox.NamedNode]:
     """The places that contain `place`, nearest first (lib:partOf, or lib:inArea for a place the
     article puts in a city without making it part of it)."""
     found: list[ox.NamedNode] = []
     current = place
     for _ in range(limit):
         # Asserted links only: lib:partOf is transitive, and the inferred ones skip the steps between.
-        links = (q for p in (_PART_OF, _IN_AREA) for q in store.quads_for_pattern(current, p, None, None))
+        links = (q for p in (terms.part_of, terms.in_area)
+                 for q in store.quads_for_pattern(current, p, None, None))
         up = next((q.object for q in links if not is_inferred(q) and isinstance(q.object, ox.NamedNode)
                    and q.object not in found and q.object != place), None)
         if up is None:

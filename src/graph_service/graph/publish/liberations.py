@@ -17,7 +17,7 @@ from datetime import date
 from rdflib.term import Identifier
 
 from graph_service.graph.query.engine import Engine
-from graph_service.graph.rdf.namespace import COORDINATES_GRAPH, sparql_prologue
+from graph_service.graph.rdf.namespace import CANONICAL, Names
 
 _EVENTS = """
 SELECT ?capital ?capitalLabel ?event ?eventLabel ?span ?dateText ?onDate ?inMonth ?notBefore ?notAfter
@@ -61,19 +61,20 @@ SELECT DISTINCT ?event ?force ?forceLabel ?role ?roleLabel WHERE {
 }
 """
 
-_COORDINATES = f"""
-SELECT ?place ?lat ?long WHERE {{
-  GRAPH <{COORDINATES_GRAPH}> {{ ?place geo:lat ?lat ; geo:long ?long }}
-}}
+#: `GRAPH_` stands for the coordinates graph's IRI under the served base.
+_COORDINATES = """
+SELECT ?place ?lat ?long WHERE {
+  GRAPH <GRAPH_> { ?place geo:lat ?lat ; geo:long ?long }
+}
 """
 
-_ATTRIBUTION = f"""
-SELECT ?citation ?source ?license WHERE {{
-  GRAPH <{COORDINATES_GRAPH}> {{
-    <{COORDINATES_GRAPH}> dcterms:source ?source ; dcterms:license ?license .
-    OPTIONAL {{ <{COORDINATES_GRAPH}> dcterms:bibliographicCitation ?citation }}
-  }}
-}}
+_ATTRIBUTION = """
+SELECT ?citation ?source ?license WHERE {
+  GRAPH <GRAPH_> {
+    <GRAPH_> dcterms:source ?source ; dcterms:license ?license .
+    OPTIONAL { <GRAPH_> dcterms:bibliographicCitation ?citation }
+  }
+}
 """
 
 #: The order a liberation's several reception kinds are named in: the welcome first.
@@ -156,29 +157,29 @@ class Liberation:
         return "; ".join(f"{f.label} ({f.role})" for f in self.forces)
 
 
-def liberations(engine: Engine) -> list[Liberation]:
+def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
     """Every capital's liberation (or conquest), the dated in order of their earliest day, then
-    the undated by name."""
+    the undated by name; `names`: the project's names under the base the store is served under."""
     found: dict[str, Liberation] = {}
-    for row in _rows(engine, _EVENTS):
+    for row in _rows(engine, _EVENTS, names):
         key = str(row["event"])
         lib = found.setdefault(key, Liberation(str(row["capital"]), str(row["capitalLabel"]), key,
                                                str(row["eventLabel"])))
         claim = _claim(row)
         if claim is not None and claim not in lib.dates:
             lib.dates.append(claim)
-    for row in _rows(engine, _RECEPTIONS):
+    for row in _rows(engine, _RECEPTIONS, names):
         received = found.get(str(row["event"]))
         reception = Reception(str(row["kind"]), str(row["kindLabel"]))
         if received is not None and reception not in received.receptions:
             received.receptions.append(reception)
-    for row in _rows(engine, _FORCES):
+    for row in _rows(engine, _FORCES, names):
         freed = found.get(str(row["event"]))
         force = Force(str(row["force"]), str(row["forceLabel"]), str(row["roleLabel"]))
         if freed is not None and force not in freed.forces:
             freed.forces.append(force)
     positions = {str(row["place"]): (float(row["lat"]), float(row["long"]))
-                 for row in _rows(engine, _COORDINATES)}
+                 for row in _rows(engine, _COORDINATES, names)}
     for lib in found.values():
         lib.dates.sort(key=lambda d: (d.start, d.end))
         lib.receptions.sort(key=lambda r: (_rank(r.slug), r.label))
@@ -188,15 +189,16 @@ def liberations(engine: Engine) -> list[Liberation]:
                                                    lib.end or date.max, lib.capital_label))
 
 
-def coordinates_attribution(engine: Engine) -> tuple[str, str, str] | None:
+def coordinates_attribution(engine: Engine, names: Names = CANONICAL) -> tuple[str, str, str] | None:
     """(citation, source IRI, licence IRI) the coordinates graph gives for itself, if any."""
-    for row in _rows(engine, _ATTRIBUTION):
+    for row in _rows(engine, _ATTRIBUTION, names):
         return (str(row.get("citation") or row["source"]), str(row["source"]), str(row["license"]))
     return None
 
 
-def _rows(engine: Engine, query: str) -> list[dict[str, Identifier]]:
-    return engine.query(sparql_prologue() + query).rows
+def _rows(engine: Engine, query: str, names: Names) -> list[dict[str, Identifier]]:
+    text = names.sparql_prologue() + query.replace("GRAPH_", str(names.coordinates_graph))
+    return engine.query(text).rows
 
 
 def _claim(row: dict[str, Identifier]) -> DateClaim | None:
