@@ -51,8 +51,9 @@ def link(parent: ET.Element, href: str | None, **attrs: object) -> ET.Element:
 
 def root(width: float, height: float, title: str, description: str, *, id_: str, css: str) -> ET.Element:
     svg = el(None, "svg", xmlns=SVG_NS, viewBox=f"0 0 {_number(width)} {_number(height)}",
-             width=width, height=height, role="img", id=id_)
+             width=width, height=height, id=id_)
     svg.set("xmlns:xlink", XLINK_NS)
+    # No role="img": it would hide the links inside from assistive technology.
     svg.set("aria-labelledby", f"{id_}-title {id_}-desc")
     el(svg, "title", title, id=f"{id_}-title")
     el(svg, "desc", description, id=f"{id_}-desc")
