@@ -130,6 +130,13 @@ def test_a_base_from_the_environment_that_cannot_name_iris_is_one_line_too():
     assert result.output.strip().count("\n") == 0 and "must end with '/'" in result.output
 
 
+def test_export_under_the_base_is_the_served_dump(rebased, tmp_path):
+    target = tmp_path / "liberation.nq"
+    result = CliRunner().invoke(main, ["export", "--base-iri", BASE, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() == rebased.get("/dumps/liberation.nq").content
+
+
 def test_the_timeline_map_and_photographs_work_under_another_base(rebased):
     timeline = rebased.get("/timeline.svg").text
     drawn = rebased.get("/map.svg").text
