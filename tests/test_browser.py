@@ -211,3 +211,15 @@ def test_the_editor_says_when_the_limit_cut_the_answer_and_completes_the_graphs_
         assert page.locator(".tabPanel.active .truncated").is_hidden()
     finally:
         context.close()
+
+
+def test_the_home_page_shows_the_eight_liberations_in_time_and_on_the_map(page):
+    page.goto("/")
+    items = page.locator("#timeline-section a.timeline-item")
+    markers = page.locator("#map-section a.map-marker")
+    items.first.wait_for()
+    assert items.count() == 8 and markers.count() == 8
+    shot(page, "home-timeline-and-map")
+    page.locator('#map-section a.map-marker[data-capital="Paris"]').click()
+    page.wait_for_url(re.compile(r"/doc/city/paris"))
+    assert page.locator("h1").inner_text() == "Paris"
