@@ -116,10 +116,14 @@ def isolation(url: str, seconds: float, limit: float) -> dict[str, Any]:
                           vary=True, timeout=seconds)
     for t in threads:
         t.join(limit + 5)
-    answered = during.requests - during.errors
-    summary = (f"{answered} answered in {during.seconds:g} s, p50 {during.p50:.2f} ms, "
-               f"p99 {during.p99:.2f} ms (alone: p50 {alone.p50:.2f} ms)"
-               if answered else f"none answered in {during.seconds:g} s")
+    # wrk counts a request that failed (refused connection, error status) among its errors, and
+    # only a completed one among its requests: both are said as they are.
+    errors = f", {during.errors} errors" if during.errors else ""
+    if during.requests:
+        summary = (f"{during.requests} answers in {during.seconds:g} s{errors}, p50 {during.p50:.2f} ms, "
+                   f"p99 {during.p99:.2f} ms")
+    else:
+        summary = f"no answer in {during.seconds:g} s{errors}"
     return {"alone": alone.as_dict(), "during": during.as_dict(), "runaway_status": sorted(statuses),
             "summary": summary}
 

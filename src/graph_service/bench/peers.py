@@ -126,7 +126,7 @@ def _virtuoso(setup: Setup) -> Iterator[Endpoint]:
 
     # Virtuoso's default graph holds its own system triples: the data goes to a named graph and
     # queries name it with default-graph-uri.
-    graph = "https://liberation.example.org/graph/bench"
+    graph = "urn:x-graph-service:bench"
     with virtuoso_server(setup.workdir / "virtuoso", setup.nquads, graph) as url:
         sep = "&" if "?" in url else "?"
         yield Endpoint(f"{url}{sep}default-graph-uri={urllib.parse.quote(graph, safe='')}",

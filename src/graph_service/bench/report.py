@@ -73,9 +73,15 @@ def _peers(report: dict[str, Any], peers: dict[str, Any]) -> list[str]:
               "| peer | trivial query alone | during the runaways | runaways answered |", "|---|---|---|---|"]
     for name, r in running.items():
         iso = r["runaway"]
-        lines.append(f"| {name} | p50 {iso['alone']['p50']:.2f} ms | {iso['summary']} | "
-                     f"{', '.join(iso['runaway_status']) or 'none'} |")
+        alone = iso["alone"]
+        lines.append(f"| {name} | " + (f"p50 {alone['p50']:.2f} ms" if alone["requests"] else "no answer")
+                     + f" | {iso['summary']} | "
+                     + f"{', '.join(_status(s) for s in iso['runaway_status']) or 'none'} |")
     return lines + [""]
+
+
+def _status(status: str) -> str:
+    return "no answer" if status == "0" else f"HTTP {status}"
 
 
 def _ratio(running: dict[str, Any], peer: str, query: str, clients: int) -> str:

@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph_service.graph import Example
+from graph_service.graph import ID, LIB, Example
 
 SELECT_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "text/turtle, application/n-triples;q=0.9"
 ANY_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 _RDFS = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-_LIB = "PREFIX lib: <https://liberation.example.org/ontology#>\n"
+_LIB = f"PREFIX lib: <{LIB}>\n"
 
 #: The article's graph: what a lookup asks for by default.
-ARTICLE_LOOKUP = "https://liberation.example.org/id/city/paris"
+ARTICLE_LOOKUP = f"{ID}city/paris"
 
 #: A trivial query, for latency while runaway queries run.
 TRIVIAL = "ASK { }"
