@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
-
-from click.testing import CliRunner
 
 from graph_service.cli.main import main
 from graph_service.config import DEFAULT_BASE, Settings

@@ -114,7 +114,10 @@ def _step(s: dict[str, Any]) -> str:
 def _scale(rows: list[dict[str, Any]], cap: float) -> list[str]:
     lines = ["## Scale (synthetic graphs shaped like the article's)", "",
              f"Each step in a process of its own, stopped at {cap:g} s. Triples: facts and provenance "
-             "as the build serves them (before reasoning).", "",
+             "as the build serves them (before reasoning). Reasoning (reasonable): its closure alone, "
+             "for comparison; the build does not use it on this ontology (property chains, see the "
+             "README's Reasoning). First answer: `graph-service serve` from its start, on the snapshot "
+             "when the build finished, else `serve FILE` on the asserted quads.", "",
              "| triples | load | validation | reasoning (owlrl) | reasoning (reasonable) | full build | "
              "first answer | memory | lookup p50 | join p50 |", "|---:" * 10 + "|"]
     for r in rows:
@@ -129,6 +132,10 @@ def _scale(rows: list[dict[str, Any]], cap: float) -> list[str]:
             f"{q['lookup']['p50']:.2f} ms" if "lookup" in q else "",
             f"{q['join']['p50']:.2f} ms" if "join" in q else ""]) + " |")
     return lines + [""]
+
+
+_STEPS = {"load": "load", "validate": "validation", "reason": "reasoning (owlrl)",
+          "reason_reasonable": "reasonable's closure alone", "build": "full build"}
 
 
 def plots(report: dict[str, Any], out_dir: Path) -> dict[str, list[str]]:
@@ -154,11 +161,15 @@ def plots(report: dict[str, Any], out_dir: Path) -> dict[str, list[str]]:
     if rows:
         sizes = [r["triples"] for r in rows]
         fig, ax = plt.subplots(figsize=(7, 4.5))
-        for step in ("load", "validate", "reason", "reason_reasonable", "build"):
+        for step, label in _STEPS.items():
             pts = [(n, r[step]["seconds"]) for n, r in zip(sizes, rows, strict=True)
                    if "seconds" in r[step] and "error" not in r[step]]
-            if pts:
-                ax.plot(*zip(*pts, strict=True), marker="o", label=step.replace("_", " "))
+            line = ax.plot(*zip(*pts, strict=True), marker="o", label=label)[0] if pts else None
+            stopped = [n for n, r in zip(sizes, rows, strict=True) if "stopped_after_s" in r[step]]
+            if stopped:  # a step stopped at the cap shows there, as a cross
+                ax.plot(stopped, [report["cap_s"]] * len(stopped), "x", markersize=10,
+                        color=line.get_color() if line else None,
+                        label=None if line else f"{label} (stopped)")
         ax.axhline(report["cap_s"], color="grey", linestyle=":", label="stopped here")
         ax.set(xscale="log", yscale="log", xlabel="triples", ylabel="seconds",
                title="Build steps against size")
