@@ -14,6 +14,7 @@ import os
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph_service.bench import load
-from graph_service.bench.peers import PEERS, PeerFailed, Setup
+from graph_service.bench.peers import PEERS, Endpoint, PeerFailed, Setup
 from graph_service.bench.workload import RUNAWAY, SELECT_ACCEPT, TRIVIAL, Query
 
 #: Runaway queries sent at once in the isolation measurement.
@@ -63,27 +64,32 @@ def run(names: Sequence[str], setup: Setup, queries: Sequence[Query], plan: Plan
             record["default_graph"] = endpoint.default_graph
             record["queries"] = {}
             for query in queries:
-                record["queries"][query.name] = entry = {"check": check(endpoint.url, query)}
+                record["queries"][query.name] = entry = {"check": check(endpoint, query)}
                 if entry["check"]["status"] != 200:
                     progress(f"{name}: {query.name}: HTTP {entry['check']['status']}, not put under load")
                     continue
                 for clients in plan.clients:
                     result = load.run_wrk(endpoint.url, query.text, threads=min(clients, 2),
                                           connections=clients, seconds=plan.seconds, accept=query.accept,
-                                          vary=True)
+                                          vary=True, form=endpoint.form)
                     entry[str(clients)] = result.as_dict()
                     progress(f"{name}: {query.name} x{clients}: {result.requests_per_s:g}/s, "
                              f"p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms, {result.errors} errors")
             record["memory_mib"] = tree_rss_mib()
-            record["runaway"] = isolation(endpoint.url, plan.runaway_seconds, setup.timeout)
+            record["runaway"] = isolation(endpoint, plan.runaway_seconds, setup.timeout)
             progress(f"{name}: trivial query during {RUNAWAYS} runaways: {record['runaway']['summary']}")
     return results
 
 
-def check(url: str, query: Query, timeout: float = 60) -> dict[str, Any]:
+def check(endpoint: Endpoint, query: Query, timeout: float = 60) -> dict[str, Any]:
     """One request: its status, size, time and the Content-Type answered."""
-    request = urllib.request.Request(url, data=query.text.encode(), method="POST", headers={
-        "Content-Type": "application/sparql-query", "Accept": query.accept})
+    if endpoint.form:
+        body = urllib.parse.urlencode({"query": query.text}).encode()
+        media = "application/x-www-form-urlencoded"
+    else:
+        body, media = query.text.encode(), "application/sparql-query"
+    request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={
+        "Content-Type": media, "Accept": query.accept})
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp:
@@ -99,21 +105,22 @@ def check(url: str, query: Query, timeout: float = 60) -> dict[str, Any]:
     return out
 
 
-def isolation(url: str, seconds: float, limit: float) -> dict[str, Any]:
+def isolation(endpoint: Endpoint, seconds: float, limit: float) -> dict[str, Any]:
     """The trivial query's latency alone, then while RUNAWAYS runaway queries run."""
+    url = endpoint.url
     alone = load.run_wrk(url, TRIVIAL, threads=1, connections=1, seconds=max(1.0, seconds / 2),
-                         accept=SELECT_ACCEPT, vary=True)
+                         accept=SELECT_ACCEPT, vary=True, form=endpoint.form)
     statuses: list[str] = []
 
     def runaway() -> None:
-        statuses.append(check(url, _runaway_query(), timeout=seconds + limit + 10).get("status", 0).__str__())
+        statuses.append(str(check(endpoint, _runaway_query(), timeout=seconds + limit + 10).get("status", 0)))
 
     threads = [threading.Thread(target=runaway, daemon=True) for _ in range(RUNAWAYS)]
     for t in threads:
         t.start()
     time.sleep(0.5)  # the runaways are running before the trivial query is timed
     during = load.run_wrk(url, TRIVIAL, threads=1, connections=1, seconds=seconds, accept=SELECT_ACCEPT,
-                          vary=True, timeout=seconds)
+                          vary=True, timeout=seconds, form=endpoint.form)
     for t in threads:
         t.join(limit + 5)
     # wrk counts a request that failed (refused connection, error status) among its errors, and

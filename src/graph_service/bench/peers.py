@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from graph_service import __version__
 from graph_service.bench.bare import bare_server
 from graph_service.config import PROJECT_ROOT
@@ -68,6 +70,8 @@ class Setup:
 class Endpoint:
     url: str
     default_graph: str
+    #: Queries go as an HTML form (`query=...`): the server does not take application/sparql-query.
+    form: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,13 +128,17 @@ def _oxigraph(setup: Setup) -> Iterator[Endpoint]:
 def _virtuoso(setup: Setup) -> Iterator[Endpoint]:
     from graph_service.bench.virtuoso import virtuoso_server  # type: ignore[import-not-found,unused-ignore]
 
-    # Virtuoso's default graph holds its own system triples: the data goes to a named graph and
-    # queries name it with default-graph-uri.
-    graph = "urn:x-graph-service:bench"
-    with virtuoso_server(setup.workdir / "virtuoso", setup.nquads, graph) as url:
-        sep = "&" if "?" in url else "?"
-        yield Endpoint(f"{url}{sep}default-graph-uri={urllib.parse.quote(graph, safe='')}",
-                       f"the named graph <{graph}> holding every quad, via default-graph-uri")
+    # Virtuoso's default graph holds its own system triples: the quads keep their named graphs and
+    # queries name them all with default-graph-uri (the default graph is then their merge).
+    graphs = sorted({str(q.graph_name.value) for q in ox.parse(path=str(setup.nquads),
+                                                                 format=ox.RdfFormat.N_QUADS)
+                     if isinstance(q.graph_name, ox.NamedNode)})
+    with virtuoso_server(setup.workdir / "virtuoso", setup.nquads) as server:
+        query = urllib.parse.urlencode([("default-graph-uri", g) for g in graphs])
+        yield Endpoint(f"{server.sparql_url}?{query}",
+                       f"the merge of the file's {len(graphs)} named graphs, via default-graph-uri",
+                       # Virtuoso 7.2 waits forever on a POST of application/sparql-query
+                       form=True)
 
 
 @contextmanager
