@@ -117,7 +117,7 @@ def _scale(rows: list[dict[str, Any]], cap: float) -> list[str]:
              "as the build serves them (before reasoning). Reasoning (reasonable): its closure alone, "
              "for comparison; the build does not use it on this ontology (property chains, see the "
              "README's Reasoning). First answer: `graph-service serve` from its start, on the snapshot "
-             "when the build finished, else `serve FILE` on the asserted quads.", "",
+             "when the build finished, else `serve FILE` on the synthetic file (no reasoning).", "",
              "| triples | load | validation | reasoning (owlrl) | reasoning (reasonable) | full build | "
              "first answer | memory | lookup p50 | join p50 |", "|---:" * 10 + "|"]
     for r in rows:

@@ -6,7 +6,7 @@ where installed, for comparison), the full build (`graph-service build`), then t
 start-up to its first answer and its memory, and the latency of the same queries. Each step runs
 in a process of its own and is stopped at `cap` seconds; the results say so
 (`{"stopped_after_s": cap}`), and a server that cannot start from a snapshot (its build did not
-finish) is started on the asserted quads (`serve FILE`) instead, which the results name.
+finish) is started on the synthetic file itself (`serve FILE`) instead, which the results name.
 """
 
 from __future__ import annotations
@@ -30,15 +30,10 @@ from graph_service.config import Settings
 from graph_service.graph import IsolatedError as _IsolatedError
 from graph_service.graph import (
     QueryTimeout,
-    formats,
-    from_rdflib,
     infer,
     load_sources,
-    quad_from_rdflib,
     run_isolated,
     validate,
-    write,
-    write_atomically,
 )
 from graph_service.web.server import BackgroundServer
 
@@ -57,7 +52,7 @@ def run(sizes: Sequence[int], workdir: Path, *, cap: float = CAP, seconds: float
                                "copies": graph.copies}
         rows.append(row)
         steps: dict[str, Callable[[], dict[str, Any]]] = {
-            "load": partial(_load, settings, workdir / f"asserted-{size}.nq"),
+            "load": partial(_load, settings),
             "validate": partial(_validate, settings),
             "reason": partial(_reason, settings),
             "reason_reasonable": partial(_reason_reasonable, settings),
@@ -67,8 +62,7 @@ def run(sizes: Sequence[int], workdir: Path, *, cap: float = CAP, seconds: float
             progress(f"scale {size:,}: {name}: {_said(row[name])}")
         row["build"] = _build(settings, cap)
         progress(f"scale {size:,}: build: {_said(row['build'])}")
-        row["serve"] = _serve(settings, row, workdir / f"asserted-{size}.nq", core_queries(graph.lookup),
-                              cap, seconds)
+        row["serve"] = _serve(settings, row, core_queries(graph.lookup), cap, seconds)
         progress(f"scale {size:,}: serve: {_said(row['serve'])}")
     return rows
 
@@ -93,15 +87,11 @@ def _capped(step: Callable[[], dict[str, Any]], cap: float) -> dict[str, Any]:
         return {"error": str(exc).splitlines()[0][:300], "seconds": round(time.perf_counter() - started, 3)}
 
 
-def _load(settings: Settings, asserted: Path) -> dict[str, Any]:
+def _load(settings: Settings) -> dict[str, Any]:
     started = time.perf_counter()
     sources = load_sources(settings)
-    seconds = time.perf_counter() - started
-    # The asserted graphs as N-Quads: what `serve FILE` gets when no snapshot could be built.
-    quads = [quad_from_rdflib(s, p, o, from_rdflib(graph.identifier))
-             for graph in (sources.ontology, sources.facts, sources.provenance) for s, p, o in graph]
-    write_atomically(asserted, write(quads, formats.named("nquads")))
-    return {"seconds": round(seconds, 3), "facts": len(sources.facts), "provenance": len(sources.provenance)}
+    return {"seconds": round(time.perf_counter() - started, 3), "facts": len(sources.facts),
+            "provenance": len(sources.provenance)}
 
 
 def _validate(settings: Settings) -> dict[str, Any]:
@@ -147,22 +137,22 @@ def _build(settings: Settings, cap: float) -> dict[str, Any]:
     return {"seconds": seconds}
 
 
-def _serve(settings: Settings, row: dict[str, Any], asserted: Path, queries: Sequence[Query],
-           cap: float, seconds: float) -> dict[str, Any]:
-    """Start-up to the first answer, memory, and each query's latency at one client."""
+def _serve(settings: Settings, row: dict[str, Any], queries: Sequence[Query], cap: float,
+           seconds: float) -> dict[str, Any]:
+    """Start-up to the first answer, memory, and each query's latency at one client: on the
+    snapshot, or (no build finished) `serve FILE` on the synthetic file itself, whose annotations
+    the server reads as the same reified statements (facts and provenance, no ontology)."""
     snapshot = "error" not in row["build"] and "stopped_after_s" not in row["build"]
-    if not snapshot and not asserted.exists():
-        return {"error": "neither a snapshot nor the asserted quads (load did not finish)"}
     env = {"GRAPH_SERVICE_DATA_PATH": str(settings.data_path),
            "GRAPH_SERVICE_SNAPSHOT_DIR": str(settings.snapshot_dir)}
-    files = () if snapshot else (str(asserted),)
+    files = () if snapshot else (str(settings.data_path),)
     started = time.perf_counter()
     try:
         server = BackgroundServer(files, ("--workers", "2"), env=env, startup_timeout=cap)
     except RuntimeError as exc:
         return {"error": str(exc).splitlines()[0][:300], "from": "snapshot" if snapshot else "serve FILE"}
     with server:
-        out: dict[str, Any] = {"from": "snapshot" if snapshot else "serve FILE (asserted quads, no build)",
+        out: dict[str, Any] = {"from": "snapshot" if snapshot else "serve FILE (the sources, no build)",
                                "startup_s": round(time.perf_counter() - started, 3),
                                "memory_mib": tree_rss_mib(), "queries": {}}
         for query in queries:
