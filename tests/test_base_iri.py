@@ -128,3 +128,10 @@ def test_a_base_from_the_environment_that_cannot_name_iris_is_one_line_too():
     result = CliRunner().invoke(main, ["build"], env={"GRAPH_SERVICE_BASE_IRI": "https://example.org/kg"})
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0 and "must end with '/'" in result.output
+
+
+def test_export_under_the_base_is_the_served_dump(rebased, tmp_path):
+    target = tmp_path / "liberation.nq"
+    result = CliRunner().invoke(main, ["export", "--base-iri", BASE, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() == rebased.get("/dumps/liberation.nq").content
