@@ -14,7 +14,6 @@ or does not start is reported as missing with the reason, never left out silentl
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -37,6 +36,8 @@ import pyoxigraph as ox
 
 from graph_service import __version__
 from graph_service.bench.bare import bare_server
+from graph_service.bench.virtuoso import unavailable as virtuoso_unavailable
+from graph_service.bench.virtuoso import virtuoso_server
 from graph_service.config import PROJECT_ROOT
 from graph_service.graph import die_with_parent
 from graph_service.web.server import BackgroundServer
@@ -126,8 +127,6 @@ def _oxigraph(setup: Setup) -> Iterator[Endpoint]:
 
 @contextmanager
 def _virtuoso(setup: Setup) -> Iterator[Endpoint]:
-    from graph_service.bench.virtuoso import virtuoso_server  # type: ignore[import-not-found,unused-ignore]
-
     # Virtuoso's default graph holds its own system triples: the quads keep their named graphs and
     # queries name them all with default-graph-uri (the default graph is then their merge).
     graphs = sorted({str(q.graph_name.value) for q in ox.parse(path=str(setup.nquads),
@@ -164,21 +163,6 @@ def _missing_file(path: Path, how: str = "make peers") -> Callable[[], str | Non
     return lambda: None if path.exists() else f"{_shown(path)} is not installed ({how} installs it)"
 
 
-def _missing_module(module: str, then: Callable[[], str | None] = lambda: None) -> Callable[[], str | None]:
-    def check() -> str | None:
-        if importlib.util.find_spec(module) is None:
-            return f"{module} is not in this checkout yet"
-        return then()
-
-    return check
-
-
-def _virtuoso_missing() -> str | None:
-    if shutil.which("virtuoso-t") is None:
-        return "virtuoso-t is not installed (make virtuoso installs Debian's virtuoso-opensource)"
-    return None
-
-
 def _pip_version(venv: str, *distributions: str) -> str:
     python = PEERS_DIR / venv / "bin" / "python"
     code = ("import importlib.metadata as m, sys; "
@@ -209,7 +193,7 @@ PEERS: dict[str, Peer] = {p.name: p for p in (
          lambda: _output([str(OXIGRAPH), "--version"]) or "unknown", _missing_file(OXIGRAPH)),
     Peer("virtuoso", "Virtuoso open source (Debian's virtuoso-opensource)", _virtuoso,
          lambda: _output(["dpkg-query", "-W", "-f", "${Version}", "virtuoso-opensource-7-bin"]) or "unknown",
-         _missing_module("graph_service.bench.virtuoso", _virtuoso_missing)),
+         virtuoso_unavailable),
     Peer("rdflib-endpoint", "rdflib-endpoint (rdflib's SPARQL engine under uvicorn)", _rdflib_endpoint,
          lambda: _pip_version("rdflib-endpoint", "rdflib-endpoint", "rdflib"), _missing_file(RDFLIB_ENDPOINT),
          has_timeout=False),
