@@ -3,7 +3,8 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test test-slow install install-test system system-test virtuoso build lint bench clean yasgui shacl-engine comunica readme coordinates world-atlas
+.PHONY: serve test test-slow install install-test install-bench system system-test system-bench virtuoso build lint bench \
+	clean yasgui shacl-engine comunica readme coordinates world-atlas peers peer-oxigraph peer-rdflib-endpoint peer-comunica
 
 serve: install yasgui world-atlas
 	$(BIN)/graph-service serve
@@ -108,8 +109,50 @@ coordinates: install-test
 build: install
 	$(BIN)/graph-service build
 
-bench: install
+# The benchmark (bench/README.md): this service beside its peers, each installed where missing.
+bench: install-bench system-bench peers
 	$(BIN)/graph-service bench
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+install-bench: system $(VENV)/.installed-bench
+
+# The peers `graph-service bench` measures, each in a folder of its own under build/peers (their
+# Python dependencies would clash with ours: own venvs); Virtuoso is Debian's (`make virtuoso`).
+PEERS_DIR                ?= build/peers
+OXIGRAPH_VERSION         ?= 0.5.13
+RDFLIB_ENDPOINT_VERSION  ?= 0.6.3
+# Comunica's endpoint over a file; it runs on npm's Node (COMUNICA_NODE above: Debian's is too old).
+PEER_COMUNICA_VERSION    ?= 5.3.0
+
+peers: virtuoso peer-oxigraph peer-rdflib-endpoint peer-comunica
+
+# The benchmark's load generator: Debian's wrk (C, not the bottleneck). Installed where missing and
+# possible; elsewhere the benchmark falls back to a Python load generator and says so.
+system-bench:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }); \
+	  else echo "wrk is not installed: the benchmark uses its slower Python load generator"; fi; }
+
+peer-oxigraph: $(PEERS_DIR)/oxigraph/bin/oxigraph
+$(PEERS_DIR)/oxigraph/bin/oxigraph:
+	rm -rf $(PEERS_DIR)/oxigraph && $(PYTHON) -m venv $(PEERS_DIR)/oxigraph
+	$(PEERS_DIR)/oxigraph/bin/pip install -q oxigraph==$(OXIGRAPH_VERSION)
+
+peer-rdflib-endpoint: $(PEERS_DIR)/rdflib-endpoint/bin/rdflib-endpoint
+$(PEERS_DIR)/rdflib-endpoint/bin/rdflib-endpoint:
+	rm -rf $(PEERS_DIR)/rdflib-endpoint && $(PYTHON) -m venv $(PEERS_DIR)/rdflib-endpoint
+	$(PEERS_DIR)/rdflib-endpoint/bin/pip install -q 'rdflib-endpoint[cli]==$(RDFLIB_ENDPOINT_VERSION)'
+
+peer-comunica: $(PEERS_DIR)/comunica/node_modules/@comunica/query-sparql-file/package.json
+$(PEERS_DIR)/comunica/node_modules/@comunica/query-sparql-file/package.json:
+	mkdir -p $(PEERS_DIR)/comunica
+	cd $(PEERS_DIR)/comunica && npm install --no-audit --no-fund --loglevel=error \
+		node@$(COMUNICA_NODE) @comunica/query-sparql-file@$(PEER_COMUNICA_VERSION)
 
 lint: install-test
 	$(BIN)/ruff check src tests

@@ -106,6 +106,8 @@ class BuildResult:
         dropped = ", ".join(f"{rule} {n:,}" for rule, n in reasoning["dropped"].items()) or "nothing"
         lines.append(f"reasoning: {reasoning['asserted']:,} asserted triples imply {reasoning['derived']:,} "
                      f"more; {graphs['inferred']['triples']:,} kept, dropped as noise: {dropped}")
+        if reasoning.get("fallback"):
+            lines.append(f"reasoner: owlrl, not reasonable as asked: {reasoning['fallback']}")
         validation = r["validation"]
         lines.append("validation: " + (", ".join(f"{n} {k.lower()}{'' if n == 1 else 's'}"
                                                  for k, n in validation["results"].items())
@@ -166,19 +168,32 @@ class Inference:
     closure: Closure
     inferred: Graph
     dropped: Counter[str]
+    #: The engine that computed the closure, and why it is not the one asked for (if it is not).
+    engine: str = "owlrl"
+    fallback: str | None = None
 
 
-def infer(ontology: Graph, facts: Graph, progress: Progress | None = None) -> Inference:
+def infer(ontology: Graph, facts: Graph, progress: Progress | None = None,
+          reasoner: str = "owlrl") -> Inference:
     """The OWL 2 RL closure, checked for consistency, and the inferred graph (the build's
-    "reason" and "check" steps). Raises `reasoning.Inconsistency`."""
+    "reason" and "check" steps). `reasoner="reasonable"` uses reasonable where it computes owlrl's
+    closure, and owlrl otherwise (`Inference.fallback` says why). Raises
+    `reasoning.Inconsistency`, and ValueError for a reasoner that is not one of REASONERS."""
+    if reasoner not in reasoning.REASONERS:
+        raise ValueError(f"unknown reasoner {reasoner!r} (choose one of {', '.join(reasoning.REASONERS)})")
     progress = progress if progress is not None else Progress.quiet()
+    fallback = reasoning.reasonable_problem(ontology) if reasoner == "reasonable" else None
+    engine = "owlrl" if reasoner == "owlrl" or fallback else "reasonable"
     with progress.step("reason") as step:
-        closure = compute_closure(ontology, facts, on_cycle=lambda n, size: step.update(
-            f"OWL 2 RL rules, round {n}, {size:,} triples"))
+        if engine == "reasonable":
+            closure = reasoning.compute_closure_reasonable(ontology, facts)
+        else:
+            closure = compute_closure(ontology, facts, on_cycle=lambda n, size: step.update(
+                f"OWL 2 RL rules, round {n}, {size:,} triples"))
     with progress.step("check"):
         check_consistency(closure)
         inferred, dropped = select_inferred(closure)
-    return Inference(closure, inferred, dropped)
+    return Inference(closure, inferred, dropped, engine, fallback)
 
 
 def load_store(settings: Settings) -> ox.Store:
@@ -330,7 +345,7 @@ def source_fingerprint(settings: Settings) -> dict:
             **{lib: _version(lib) for lib in ("owlrl", "rdflib", "pyshacl", "pyoxigraph")},
             "modules": _modules_sha256()}
     material = {"sources": {name: f["sha256"] for name, f in files.items()}, "code": code,
-                "base_iri": settings.base_iri, "format": RECORD_FORMAT}
+                "base_iri": settings.base_iri, "reasoner": settings.reasoner, "format": RECORD_FORMAT}
     key = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
     return {"key": key, "sources": files, "code": code, "base_iri": settings.base_iri}
 
@@ -354,9 +369,11 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
                              "graph-service validate lists them)", details=outcome.text().rstrip())
 
     try:
-        inference = infer(ontology, facts, progress)
+        inference = infer(ontology, facts, progress, settings.reasoner)
     except Inconsistency as exc:
         raise BuildError(exc.summary(), details=str(exc) if len(exc.findings) > 1 else "") from None
+    except ValueError as exc:
+        raise BuildError(f"GRAPH_SERVICE_REASONER: {exc}") from None
     closure, inferred, dropped = inference.closure, inference.inferred, inference.dropped
 
     # The coordinates are not reasoned over: nothing in the ontology derives from them, and the
@@ -389,7 +406,9 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
         "reasoning": {"asserted": len(closure.asserted),
                       "derived": len(closure.graph) - len(closure.asserted),
                       "dropped": dict(sorted(dropped.items(), key=lambda kv: -kv[1])),
-                      "owlrl_seconds": round(closure.seconds, 3)},
+                      "engine": inference.engine,
+                      **({"fallback": inference.fallback} if inference.fallback else {}),
+                      "closure_seconds": round(closure.seconds, 3)},
         "validation": {"results": results},
         "timings": {step: round(s, 3) for step, s in progress.timings.items()},
         "snapshot": {"path": snapshot_path(settings).name, "sha256": hashlib.sha256(nquads).hexdigest(),
