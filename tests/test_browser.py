@@ -58,10 +58,33 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
-def test_the_search_box_finds_konev_and_zoska(page):
-    page.goto("/")
-    page.fill("header #site-search", "Konev")
-    page.press("header #site-search", "Enter")
+def test_browse_search_and_suggestions_find_the_cities_konev_and_zoska(page):
+    page.goto("/id/city/")  # a browse page lists the cities, by name
+    names = page.locator("ol.browse li a").all_inner_texts()
+    for city in ("Amsterdam", "Berlin", "Brussels", "Paris", "Prague", "Rome", "Warsaw"):
+        assert city in names
+    assert names == sorted(names, key=str.casefold)
+
+    box = page.locator("header #site-search")  # suggestions as one types, accents aside
+    box.press_sequentially("zosk", delay=40)
+    options = page.locator("#site-search-suggestions [role=option]")
+    options.first.wait_for()
+    assert "Zośka" in options.first.inner_text()
+    assert box.get_attribute("aria-expanded") == "true"
+    shot(page, "search-suggestions")
+    box.press("ArrowDown")  # the keyboard opens one
+    assert box.get_attribute("aria-activedescendant") == "site-search-option-0"
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/doc/unit/zoska-battalion"))
+    assert "Zośka" in page.locator("h1").inner_text()
+
+    box = page.locator("header #site-search")
+    box.press_sequentially("kone", delay=40)
+    page.get_by_role("option", name="Marshal Konev person", exact=True).wait_for()
+    box.press("Escape")
+    assert page.locator("#site-search-suggestions").is_hidden()
+    box.fill("Konev")  # Enter without a suggestion chosen: the search page
+    box.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q=Konev"))
     assert page.get_by_role("link", name="Marshal Konev", exact=True).is_visible()
     page.fill("header #site-search", "zoska")
@@ -69,35 +92,6 @@ def test_the_search_box_finds_konev_and_zoska(page):
     page.wait_for_url(re.compile(r"/search\?q=zoska"))
     assert page.get_by_role("link", name="“Zośka” Battalion", exact=True).is_visible()
     assert page.locator("section.search-kind h2").first.inner_text().startswith("unit")  # best first
-
-
-def test_suggestions_offer_names_and_the_keyboard_opens_one(page):
-    page.goto("/id/city/")
-    box = page.locator("header #site-search")
-    box.press_sequentially("zosk", delay=40)
-    options = page.locator("#site-search-suggestions [role=option]")
-    options.first.wait_for()
-    assert "Zośka" in options.first.inner_text()
-    shot(page, "search-suggestions")
-    assert box.get_attribute("aria-expanded") == "true"
-    box.press("ArrowDown")
-    assert box.get_attribute("aria-activedescendant") == "site-search-option-0"
-    box.press("Enter")
-    page.wait_for_url(re.compile(r"/doc/unit/zoska-battalion"))
-    assert "Zośka" in page.locator("h1").inner_text()
-    box = page.locator("header #site-search")
-    box.press_sequentially("kone", delay=40)
-    page.get_by_role("option", name="Marshal Konev person", exact=True).wait_for()
-    box.press("Escape")
-    assert page.locator("#site-search-suggestions").is_hidden()
-
-
-def test_a_browse_page_lists_the_cities(page):
-    page.goto("/id/city/")
-    names = page.locator("ol.browse li a").all_inner_texts()
-    for city in ("Amsterdam", "Berlin", "Brussels", "Paris", "Prague", "Rome", "Warsaw"):
-        assert city in names
-    assert names == sorted(names, key=str.casefold)
 
 
 def test_the_query_page_explains_a_mistake_runs_an_example_and_links_here(page, live_server):
@@ -157,6 +151,7 @@ def test_without_javascript_the_form_keeps_a_malformed_query(browser, live_serve
         context.close()
 
 
+@pytest.mark.slow  # pySHACL's seconds; the table and its links through HTTP: tests/test_workbench.py
 def test_validate_shows_a_table_for_a_failing_paste(page):
     page.goto("/validate")
     page.fill("#data", f"@prefix lib: <{BASE}ontology#> .\n<{BASE}id/city/paris> a lib:City .\n")
