@@ -214,13 +214,11 @@ REASONS = {
         "much (the Germans had largely been driven out by the successful uprising), they didn't bring "
         "destruction with them; welcoming crowds cheered and waved as Marshal Konev drove into the "
         "city."),
-    # Berlin: the article's two views of the Allies' arrival, two receptions side by side.
+    # Berlin: how its citizens met the Soviet conquest. The sentences on German citizens in general
+    # are receptions of the Allies' arrival in Germany, not of a capital's liberation.
     "Berlin": (
-        "For many more German citizens, the arrival of the Allies represented conquest by foreign "
-        "powers; worse still for the citizens of Berlin, that conquest was by the Soviets, renowned "
-        "for their brutality and their dreaded Communist regime."),
-    "Berlin, for some":
-        "For some German citizens, the arrival of the Allies meant liberation from a brutal regime.",
+        "The conquest was by the Soviets, renowned for their brutality and their dreaded Communist "
+        "regime."),
 }
 
 #: capital -> (slug of its liberation, how the graph names its reception, the article's sentences).
@@ -240,6 +238,7 @@ RECEPTIONS = {
                 "war-no-warm-welcome")),
     "Prague": ("liberation-of-prague", "warm welcome",
                ("pra-russians-reached", "pra-no-betrayal", "pra-welcoming-crowds")),
+    "Berlin": ("capture-of-berlin", "feared as conquest", ("ber-soviets",)),
 }
 
 
@@ -251,16 +250,6 @@ def reception_rows() -> list[Row]:
         for key in quotes:
             rows.append((capital, f"Reception of the {what}: {kinds}", REASONS[capital], text(key),
                          iri(f"city/{capital.lower().replace(' ', '-')}"), iri(f"reception/{slug}")))
-    # Berlin's capture (a conquest) met the article's two views, one reception each.
-    for slug, label, reason, quotes in (
-            ("capture-of-berlin--as-liberation",
-             "Reception of the Allies' arrival by some German citizens: liberation from a brutal regime",
-             REASONS["Berlin, for some"], ("ber-some-liberation",)),
-            ("capture-of-berlin--as-conquest", "Reception of the Allies' arrival by many more German "
-             "citizens and by Berliners: conquest by foreign powers", REASONS["Berlin"],
-             ("ber-conquest", "ber-soviets"))):
-        for key in quotes:
-            rows.append(("Berlin", label, reason, text(key), iri("city/berlin"), iri(f"reception/{slug}")))
     return sorted(rows, key=lambda r: (r[0], r[3], r[5]))
 
 
