@@ -178,49 +178,40 @@ def text(key: str | int) -> str:
     return CAPTIONS[key] if isinstance(key, int) else QUOTES[key]
 
 
-#: The graph's paraphrase of the reason for each capital's reception (checked against the
-#: sentences in RECEPTIONS).
+#: The graph's paraphrase of the reason for each capital's reception, None where the article gives
+#: none (checked against the sentences in RECEPTIONS).
 REASONS = {
     "Rome": (
-        "Clark's act of dissent (rushing for Rome against his orders) earned him a warm welcome from "
-        "the Italians, who were saved from the worst horrors of urban warfare by an orderly German "
-        "withdrawal; with their city largely intact, the Romans shut their shops and flooded the "
-        "streets to welcome the Americans, cheering, waving and throwing flowers."),
-    "Paris": (
-        "The article gives no reason; it describes soldiers greeted with singing, cheering, laughter "
-        "and tears of joy, handed bottles of wine, offered the services of brothels and lifted high "
-        "on the shoulders of the jubilant crowds, and both the Free French and the American parades "
-        "cheered by the Parisians."),
+        "Clark's act of dissent, rushing for Rome rather than follow his orders; the Italians had "
+        "been saved from the worst horrors of urban warfare by an orderly German withdrawal, and "
+        "their city was largely intact."),
+    # The article describes the Parisians' welcome but gives no reason for it.
+    "Paris": None,
     "Brussels": (
-        "The Belgians had been preparing for liberation: banners welcoming their liberators had been "
-        "crafted and thousands of Belgian and Allied flags secretly printed. Crowds cheered the "
-        "arriving troops while the Germans were still withdrawing; soldiers were hugged or taken into "
-        "homes for a proper bath and shave."),
-    "Luxembourg City": (
-        "General Patton's army took the capital without firing a shot, to the relief of its citizens."),
+        "The Belgians had been preparing for liberation: people had crafted banners welcoming their "
+        "liberators while printers secretly produced thousands of Belgian and Allied flags under the "
+        "noses of the occupying Germans."),
+    "Luxembourg City": "The capital was taken without firing a shot.",
     "Amsterdam": (
-        "Amsterdam did not have the same moment of late-war liberation as its neighbors, since the "
-        "Germans clung on until May 1945 after the failure of Market Garden; when Amsterdammers did "
-        "celebrate on the 7th of May, German marines fired on civilians celebrating in Dam Square and "
-        "22 people died."),
+        "After the failure of Operation Market Garden the Germans clung on in the Netherlands until "
+        "their surrender in May 1945, so Amsterdam did not have the same moment of late-war "
+        "liberation as its neighbors; when Amsterdammers did celebrate on the 7th of May, German "
+        "marines fired on civilians celebrating in Dam Square and 22 people died."),
     "Warsaw": (
         "The inhabitants had been through too much horror to feel like celebrating: the Soviet "
         "advance had stalled short of the city, the Soviets refused even to send in supplies, the "
         "rebellion was crushed, most of the city demolished and its citizens killed or deported. The "
-        "Poles felt weary and betrayed; there would be no warm welcome for their supposed liberators, "
-        "really conquerors from a different dictatorship."),
+        "Poles felt weary and betrayed, and their supposed liberators were really conquerors from a "
+        "different dictatorship."),
     "Prague": (
         "There was no sense of betrayal as in Warsaw, and because the Russians didn't need to fight "
         "much (the Germans had largely been driven out by the successful uprising), they didn't bring "
-        "destruction with them; welcoming crowds cheered and waved as Marshal Konev drove into the "
-        "city."),
-    # Berlin: the article's two views of the Allies' arrival, two receptions side by side.
+        "destruction with them."),
+    # Berlin: how its citizens met the Soviet conquest. The sentences on German citizens in general
+    # are receptions of the Allies' arrival in Germany, not of a capital's liberation.
     "Berlin": (
-        "For many more German citizens, the arrival of the Allies represented conquest by foreign "
-        "powers; worse still for the citizens of Berlin, that conquest was by the Soviets, renowned "
-        "for their brutality and their dreaded Communist regime."),
-    "Berlin, for some":
-        "For some German citizens, the arrival of the Allies meant liberation from a brutal regime.",
+        "The conquest was by the Soviets, renowned for their brutality and their dreaded Communist "
+        "regime."),
 }
 
 #: capital -> (slug of its liberation, how the graph names its reception, the article's sentences).
@@ -240,6 +231,7 @@ RECEPTIONS = {
                 "war-no-warm-welcome")),
     "Prague": ("liberation-of-prague", "warm welcome",
                ("pra-russians-reached", "pra-no-betrayal", "pra-welcoming-crowds")),
+    "Berlin": ("capture-of-berlin", "feared as conquest", ("ber-soviets",)),
 }
 
 
@@ -251,16 +243,6 @@ def reception_rows() -> list[Row]:
         for key in quotes:
             rows.append((capital, f"Reception of the {what}: {kinds}", REASONS[capital], text(key),
                          iri(f"city/{capital.lower().replace(' ', '-')}"), iri(f"reception/{slug}")))
-    # Berlin's capture (a conquest) met the article's two views, one reception each.
-    for slug, label, reason, quotes in (
-            ("capture-of-berlin--as-liberation",
-             "Reception of the Allies' arrival by some German citizens: liberation from a brutal regime",
-             REASONS["Berlin, for some"], ("ber-some-liberation",)),
-            ("capture-of-berlin--as-conquest", "Reception of the Allies' arrival by many more German "
-             "citizens and by Berliners: conquest by foreign powers", REASONS["Berlin"],
-             ("ber-conquest", "ber-soviets"))):
-        for key in quotes:
-            rows.append(("Berlin", label, reason, text(key), iri("city/berlin"), iri(f"reception/{slug}")))
     return sorted(rows, key=lambda r: (r[0], r[3], r[5]))
 
 
@@ -440,7 +422,7 @@ EXPECTED: dict[str, list[Row]] = {
         ("2nd Welsh Guards", "British forces", 18, text(18), iri("unit/2nd-welsh-guards"),
          iri("photo/brussels-03")),
         *(("British forces", None, n, text(n), iri("unit/british-forces"), iri(f"photo/brussels-{n - 15:02}"))
-          for n in (16, 17, 21, 22, 24)),
+          for n in (16, 17, 22, 24)),
         *(("Free Belgian troops", None, n, text(n), iri("unit/free-belgian-troops"),
            iri(f"photo/brussels-{n - 15:02}")) for n in (19, 24)),
     ],
