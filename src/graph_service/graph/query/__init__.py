@@ -9,6 +9,7 @@ from graph_service.graph.query.engine import (
     FormatMismatch,
     QueryDataset,
     QueryResult,
+    QueryUnsupported,
     make_engine,
 )
 from graph_service.graph.query.examples import Example, load_examples
@@ -29,5 +30,5 @@ __all__ = [
     "ENGINES", "UPDATES_REFUSED", "Answer", "die_with_parent", "Engine", "Example", "FormatMismatch",
     "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
-    "QueryRunner", "QueryTimeout", "run_isolated", "safety", "UnsafeQuery",
+    "QueryRunner", "QueryTimeout", "QueryUnsupported", "run_isolated", "safety", "UnsafeQuery",
 ]
