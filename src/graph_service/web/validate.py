@@ -30,6 +30,7 @@ from graph_service.graph import (
     INFERENCE_CHOICES,
     Format,
     InferenceChoice,
+    InputTooCostly,
     RdfSyntaxError,
     UnsupportedFormat,
     ValidationError,
@@ -40,7 +41,7 @@ from graph_service.graph import (
     formats,
     inference_choice,
     layout,
-    parse_quads,
+    parse_untrusted,
     path_text,
     project_ontology,
     project_shapes,
@@ -235,12 +236,21 @@ def _upload_format(filename: str, mimetype: str | None) -> Format:
 
 
 def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> list[ox.Quad]:
+    settings = service().settings
     try:
-        return parse_quads(body, fmt, source, prefixes=prefixes)
+        quads, declared = parse_untrusted(body, fmt, source, timeout=settings.validation_timeout,
+                                          memory_limit=settings.query_memory_bytes,
+                                          network_guard=settings.network_guard)
     except RdfSyntaxError as exc:
         raise BadInput(400, str(exc)) from None
     except UnsupportedFormat as exc:
         raise BadInput(415, str(exc)) from None
+    except InputTooCostly as exc:
+        raise BadInput(413, str(exc)) from None
+    except ValidationTimeout as exc:
+        raise BadInput(503, f"{exc}; send less data at once") from None
+    prefixes.update(declared)
+    return quads
 
 
 def _supported() -> str:

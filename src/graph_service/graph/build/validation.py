@@ -38,6 +38,7 @@ from functools import lru_cache
 from typing import Any, TypeAlias
 from typing import Literal as TypingLiteral
 
+import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -51,6 +52,7 @@ from rdflib.term import Identifier, Node
 
 from graph_service.graph.query.safety import UnsafeQuery, check_query
 from graph_service.graph.query.sandbox import IsolatedError, QueryTimeout, run_isolated
+from graph_service.graph.rdf.documents import RdfSyntaxError, UnsupportedFormat, parse_quads
 from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import short
 from graph_service.graph.rdf.namespace import SH, bind_prefixes
@@ -215,6 +217,44 @@ class ValidationOutcome:
         if self.shapes is None:
             return term_name(self.report, shape)
         return shape_label(self.shapes, shape, self.report)
+
+
+class InputTooCostly(ValidationError):
+    """A document the parser could not read within the memory limit (or that crashed it)."""
+
+
+def parse_untrusted(data: bytes, fmt: Format, source: str, *, timeout: float,
+                    memory_limit: int | None = None, network_guard: bool = True,
+                    ) -> tuple[list[ox.Quad], dict[str, str]]:
+    """`parse_quads` of a document someone sent, and its prefix declarations, read in a child
+    process under the limits of their validation: a few hundred bytes of RDF/XML entities expand
+    to gigabytes, 40,000 nested RDF/XML elements take the parser minutes, 20,000 nested triple
+    terms overflow its stack. Raises `RdfSyntaxError`, `UnsupportedFormat`, `ValidationTimeout`,
+    or `InputTooCostly` when the parser went over the memory limit or crashed."""
+    try:
+        outcome = run_isolated(_parse_portably, data, fmt, source, timeout=timeout,
+                               memory_limit=memory_limit, allow_network=not network_guard)
+    except QueryTimeout:
+        raise ValidationTimeout(f"reading {source} stopped after the time limit of {timeout:g} s") from None
+    except IsolatedError as exc:
+        raise InputTooCostly(f"{source} could not be read: {exc}") from None
+    kind, payload = outcome
+    if kind == "syntax":
+        raise RdfSyntaxError(*payload)
+    if kind == "format":
+        raise UnsupportedFormat(payload)
+    return payload
+
+
+def _parse_portably(data: bytes, fmt: Format, source: str) -> tuple[str, Any]:
+    # Runs in the child: RdfSyntaxError does not survive pickling as itself, so errors go back as data.
+    prefixes: dict[str, str] = {}
+    try:
+        return "quads", (parse_quads(data, fmt, source, prefixes=prefixes), prefixes)
+    except RdfSyntaxError as exc:
+        return "syntax", (exc.source, exc.detail)
+    except UnsupportedFormat as exc:
+        return "format", str(exc)
 
 
 def validate(
