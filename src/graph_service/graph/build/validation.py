@@ -286,14 +286,14 @@ def validate(
         raise ValueError("an untrusted validation needs a time limit")
     started = time.perf_counter()
     shapes = _as_specified(shapes)
-    if untrusted:
-        vet_sparql(shapes, data)
     if timeout is None:
         conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
     else:
         try:
+            # Vetting parses every query of the shapes with rdflib (tens of ms each): in the child,
+            # under the time limit, or 2 MB of shapes would hold the server for minutes.
             conforms, portable = run_isolated(_run_sealed, data, shapes, ontology, inference, meta_shacl,
-                                              timeout=timeout, memory_limit=memory_limit,
+                                              untrusted, timeout=timeout, memory_limit=memory_limit,
                                               allow_network=not network_guard)
         except QueryTimeout:
             raise ValidationTimeout(f"validation stopped after its time limit of {timeout:g} s") from None
@@ -443,10 +443,12 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
     return bool(conforms), list(report)
 
 
-def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
-                inference: str, meta_shacl: bool) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]]]:
-    """`_run` in the disposable child: FROM must not load documents either (the sandbox already
-    denies Internet sockets; this covers file:// too)."""
+def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
+                meta_shacl: bool, untrusted: bool) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]]]:
+    """`_run` in the disposable child, after vetting untrusted shapes: FROM must not load
+    documents either (the sandbox already denies Internet sockets; this covers file:// too)."""
+    if untrusted:
+        vet_sparql(shapes, data)
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
     return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples]
