@@ -6,6 +6,8 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask, Response, jsonify, render_template, request
+from gunicorn.http.errors import NoMoreData
+from gunicorn.http.errors import ParseException as UnreadableRequest
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from graph_service.web.negotiation import best_media_type
@@ -44,6 +46,13 @@ def register(app: Flask) -> None:
             if key.lower() != "content-type":
                 resp.headers[key] = value
         return resp
+
+    # gunicorn reads the body as the view asks for it: a malformed one (a bad chunk, a body
+    # shorter than its Content-Length) surfaces there, and is the client's doing.
+    @app.errorhandler(UnreadableRequest)
+    @app.errorhandler(NoMoreData)
+    def _unreadable(exc: Exception) -> Response:
+        return problem(400, f"the request could not be read: {exc}")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
