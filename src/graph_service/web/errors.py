@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from gunicorn.http.errors import NoMoreData
 from gunicorn.http.errors import ParseException as UnreadableRequest
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from graph_service.web.negotiation import best_media_type
 
@@ -30,6 +30,11 @@ def problem(status: int, message: str, title: str | None = None) -> Response:
     return resp
 
 
+def too_large(limit: int) -> str:
+    return (f"the request is larger than this service accepts ({limit:,} bytes; "
+            "GRAPH_SERVICE_MAX_REQUEST_BYTES sets the limit)")
+
+
 def _title(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -40,7 +45,10 @@ def _title(status: int) -> str:
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
-        resp = problem(exc.code or 500, exc.description or _title(exc.code or 500))
+        message = exc.description or _title(exc.code or 500)
+        if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
+            message = too_large(current_app.config["MAX_CONTENT_LENGTH"])  # werkzeug's names no limit
+        resp = problem(exc.code or 500, message)
         # Keep headers such as Allow (405) that werkzeug computed.
         for key, value in exc.get_headers():
             if key.lower() != "content-type":

@@ -54,7 +54,7 @@ from graph_service.graph import (
 )
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import respond
-from graph_service.web.errors import problem
+from graph_service.web.errors import problem, too_large
 from graph_service.web.negotiation import negotiate
 from graph_service.web.state import service
 from graph_service.web.urls import Urls, current
@@ -99,7 +99,7 @@ def validate() -> Response:
     except BadInput as exc:
         return problem(exc.status, str(exc))
     except RequestEntityTooLarge:
-        return problem(413, _too_large(settings.max_request_bytes))
+        return problem(413, too_large(settings.max_request_bytes))
     ontology = None
     if shapes is None:
         try:
@@ -157,12 +157,9 @@ def shapes(ext: str | None = None) -> Response:
 
 def _check_size(limit: int) -> None:
     if request.content_length is not None and request.content_length > limit:
-        raise BadInput(413, _too_large(limit))
+        raise BadInput(413, too_large(limit))
 
 
-def _too_large(limit: int) -> str:
-    return (f"the request is larger than this service accepts ({limit:,} bytes; "
-            "GRAPH_SERVICE_MAX_REQUEST_BYTES sets the limit)")
 
 
 def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceChoice]:
