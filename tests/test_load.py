@@ -184,6 +184,16 @@ def run_load(server: BackgroundServer, *, seconds: float, clients: int, runaway_
     return outcome
 
 
+def warm_up(server: BackgroundServer) -> None:
+    """Every kind of request a few times, so that each worker has its query process, its pages'
+    caches and pySHACL loaded before memory is measured."""
+    rng = random.Random(0)
+    with requests.Session() as session:
+        for _ in range(12):
+            kind, ok, detail = one_request(session, server.url, rng)
+            assert ok, (kind, detail)
+
+
 def check(outcome: Outcome, server: BackgroundServer, kills: int) -> None:
     normal = sum(outcome.counts[k] for k in ("query", "page", "validation"))
     assert normal > 20 and outcome.counts["validation"] > 0, outcome.counts
@@ -197,6 +207,7 @@ def check(outcome: Outcome, server: BackgroundServer, kills: int) -> None:
 
 
 def test_a_short_mixed_load_with_a_runaway_and_a_killed_query_process(server: BackgroundServer) -> None:
+    warm_up(server)
     before = set(query_processes(server))
     baseline = service_memory(server)
     outcome = run_load(server, seconds=4, clients=8, runaway_clients=1, kill_at={"query process": 1.5})
@@ -206,8 +217,9 @@ def test_a_short_mixed_load_with_a_runaway_and_a_killed_query_process(server: Ba
     # The killed one is gone and the workers have query processes again.
     now = set(query_processes(server))
     assert now and now != before
-    # Runaways stopped and killed processes leave no memory behind.
-    assert service_memory(server) < baseline + 64 * 2**20
+    # Runaways stopped and killed processes leave nothing behind; what may grow is each worker's
+    # answer cache (32 MiB at most).
+    assert service_memory(server) < baseline + 128 * 2**20
 
 
 @pytest.mark.slow
@@ -218,3 +230,19 @@ def test_a_full_mixed_load_with_runaways_and_killed_processes(server: Background
     check(outcome, server, kills=2)
     print(f"load: {dict(outcome.counts)}, runaways {dict(outcome.runaways)}, "
           f"peak memory {outcome.peak_memory / 2**20:.0f} MiB")
+
+
+@pytest.mark.xfail(reason="#13 concurrency (branch `serving`): sync workers each sit on a runaway until "
+                          "its limit, so a trivial query waits behind them; gthread workers in front of a "
+                          "pool of query processes answer it at once", strict=False)
+def test_a_trivial_query_is_answered_while_runaways_hold_every_worker(server: BackgroundServer) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        runaways = [pool.submit(requests.get, server.sparql, params={"query": RUNAWAY + f" # {i}"},
+                                timeout=60) for i in range(4)]
+        time.sleep(0.2)  # the runaways are in the workers
+        try:
+            # Well under the 1 s query limit: answered at once, or held up behind a runaway.
+            trivial = requests.get(server.sparql, params={"query": "ASK {}"}, timeout=0.9)
+        finally:
+            assert {r.result().status_code for r in runaways} == {503}
+    assert trivial.status_code == 200
