@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from flask import current_app
 
 from graph_service.config import Settings
-from graph_service.graph import Served
+from graph_service.graph import Names, Served, names
 
 
 @dataclass
@@ -17,6 +17,11 @@ class Service:
     store: ox.Store
     #: What was loaded: the snapshot's hash, size and build time (for /readyz).
     served: Served
+
+    @property
+    def names(self) -> Names:
+        """The project's namespaces and graph names under the base the graph is served under."""
+        return names(self.settings.base_iri)
 
 
 def service() -> Service:
