@@ -105,8 +105,8 @@ def corner_queries(sample: bool = False) -> Iterator[tuple[str, str]]:
         yield "aggregate-misuse", f"SELECT * WHERE {{ ?s ?p ?o FILTER({agg}(?o)) }}"
     for path in PATHS:
         p = path.format(p="http://www.w3.org/2000/01/rdf-schema#label",
-                        q="https://liberation.example.org/ontology#place")
-        ends = (("?s", "?o"), ("<https://liberation.example.org/id/city/paris>", "?o"), ("?s", "?s"),
+                        q="https://w3id.org/liberation-kg/ontology#place")
+        ends = (("?s", "?o"), ("<https://w3id.org/liberation-kg/id/city/paris>", "?o"), ("?s", "?s"),
                 ("?s", "'Paris'@en"))
         for s, o in ends[:2] if sample else ends:
             yield "path", f"SELECT * WHERE {{ {s} {p} {o} }} LIMIT 5"

@@ -160,8 +160,8 @@ def test_thousands_of_sparql_constraints_stop_at_the_time_limit(app: InProcess) 
 
 
 def test_a_large_graph_against_the_projects_shapes_stops_at_the_time_limit(app: InProcess) -> None:
-    a, city = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<https://liberation.example.org/ontology#City>"
-    body = "".join(f"<https://liberation.example.org/id/city/c{i}> {a} {city} .\n" for i in range(12_000))
+    a, city = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<https://w3id.org/liberation-kg/ontology#City>"
+    body = "".join(f"<https://w3id.org/liberation-kg/id/city/c{i}> {a} {city} .\n" for i in range(12_000))
     assert len(body) < 2_000_000
     resp = post_data(app, body.encode(), "application/n-triples")
     assert resp.status_code == 503, resp.text[:300]

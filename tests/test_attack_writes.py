@@ -14,8 +14,8 @@ from graph_service.config import Settings
 from graph_service.web import create_app
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
-FACTS = "https://liberation.example.org/graph/facts"
-PARIS = "https://liberation.example.org/id/city/paris"
+FACTS = "https://w3id.org/liberation-kg/graph/facts"
+PARIS = "https://w3id.org/liberation-kg/id/city/paris"
 
 UPDATES = [
     f"INSERT DATA {{ GRAPH <{FACTS}> {{ <{PARIS}> <urn:x:p> 'planted' }} }}",

@@ -56,8 +56,8 @@ def app() -> InProcess:
 
 # --- SPARQL strategies ----------------------------------------------------------------------------
 
-IRIS = ["<https://liberation.example.org/id/city/paris>", "<http://www.w3.org/2000/01/rdf-schema#label>",
-        "<https://liberation.example.org/ontology#place>", "<urn:x>", "<>", "a", "rdfs:label", "lib:City"]
+IRIS = ["<https://w3id.org/liberation-kg/id/city/paris>", "<http://www.w3.org/2000/01/rdf-schema#label>",
+        "<https://w3id.org/liberation-kg/ontology#place>", "<urn:x>", "<>", "a", "rdfs:label", "lib:City"]
 variables = st.sampled_from(["?s", "?p", "?o", "?x", "?y", "$z", "?_", "?é"])
 literals = st.one_of(st.sampled_from(VALUES), st.text(max_size=12).map(lambda t: '"' + t.replace("\\", "")
                                                                         .replace('"', "") + '"'),
@@ -108,7 +108,7 @@ MODIFIERS = ["GROUP BY ?s", "ORDER BY ?o", "ORDER BY DESC(?s)", "LIMIT 5", "OFFS
              "LIMIT 0"]
 modifiers = st.lists(st.sampled_from(MODIFIERS), max_size=3).map(" ".join)
 PROLOGUE = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "PREFIX lib: <https://liberation.example.org/ontology#>\n"
+            "PREFIX lib: <https://w3id.org/liberation-kg/ontology#>\n"
             "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
 forms = st.one_of(
     st.builds(lambda d, vs: f"SELECT {d}{' '.join(vs) or '*'}",

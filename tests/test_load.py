@@ -39,7 +39,7 @@ QUERIES = [
     "SELECT ?s ?l ?o ?l2 WHERE { ?s rdfs:label ?l . ?s ?p ?o . ?o rdfs:label ?l2 } LIMIT 100",
     "SELECT ?c ?l WHERE { ?c a lib:CapitalCity ; rdfs:label ?l } ORDER BY ?l",
     "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-    "DESCRIBE <https://liberation.example.org/id/city/paris>",
+    "DESCRIBE <https://w3id.org/liberation-kg/id/city/paris>",
 ]
 PAGES = ["/", "/doc/city/paris.html", "/id/city/", "/search?q=war", "/doc/city/warsaw.ttl", "/void",
          "/ontology", "/sparql", "/healthz", "/readyz"]
@@ -128,7 +128,7 @@ def one_request(session: requests.Session, base: str, rng: random.Random) -> tup
     try:
         if kind == "query":
             query = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" \
-                    "PREFIX lib: <https://liberation.example.org/ontology#>\n" + rng.choice(QUERIES)
+                    "PREFIX lib: <https://w3id.org/liberation-kg/ontology#>\n" + rng.choice(QUERIES)
             # Distinct text each time, so that every request is answered, not looked up.
             resp = session.get(base + "sparql", timeout=60, params={"query": f"{query}\n# {rng.random()}"},
                                headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"})
