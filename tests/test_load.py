@@ -168,11 +168,18 @@ def run_load(server: BackgroundServer, *, seconds: float, clients: int, runaway_
             outcome.peak_memory = max(outcome.peak_memory, service_memory(server))
             for what, at in list(pending.items()):
                 if time.monotonic() - started >= at:
-                    victims = query_processes(server) if what == "query process" else workers_of(server)
-                    if victims:
-                        os.kill(victims[0], signal.SIGKILL)
+                    # A long-lived one: a validation's process comes and goes within a request.
+                    seen = set(query_processes(server) if what == "query process" else workers_of(server))
+                    time.sleep(0.1)
+                    now = query_processes(server) if what == "query process" else workers_of(server)
+                    for victim in (p for p in now if p in seen):
+                        try:
+                            os.kill(victim, signal.SIGKILL)
+                        except ProcessLookupError:
+                            continue
                         outcome.counts[f"killed {what}"] += 1
-                    del pending[what]
+                        del pending[what]
+                        break
             time.sleep(0.25)
 
     with ThreadPoolExecutor(clients + 1) as pool:
