@@ -8,7 +8,8 @@
 - `GET /sparql` without a query: the Service Description (RDF), or the query editor for a browser.
 - Updates are refused (403), malformed queries are 400 with the parser's position, SERVICE and
   FROM naming no graph of the store are 400, oversized requests 413, a query past the time limit
-  503. When the result limit cuts an answer, `X-Result-Truncated: true` says so and
+  503, and so is a query while a remote store (`--store`) does not answer (with Retry-After).
+  When the result limit cuts an answer, `X-Result-Truncated: true` says so and
   `X-Result-Limit` gives the limit.
 
 Queries run in `graph.runner.QueryRunner`: vetted, in a child process that cannot reach the
@@ -38,6 +39,7 @@ from graph_service.graph import (
     UPDATES_REFUSED,
     Answer,
     DatasetSummary,
+    Engine,
     Example,
     FormatMismatch,
     IsolatedError,
@@ -45,6 +47,8 @@ from graph_service.graph import (
     QueryRunner,
     QueryTimeout,
     QueryUnsupported,
+    StoreRefused,
+    StoreUnavailable,
     UnsafeQuery,
     describe_service,
     formats,
@@ -62,6 +66,8 @@ bp = Blueprint("sparql", __name__)
 #: Response headers saying that the result limit cut an answer, and what the limit is.
 TRUNCATED_HEADER = "X-Result-Truncated"
 LIMIT_HEADER = "X-Result-Limit"
+#: Seconds a client is asked to wait when the remote store is away.
+RETRY_AFTER = 5
 
 # Any origin, no credentials (no cookies are used anyway); preflight answered for a day.
 CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "POST", "OPTIONS"],
@@ -96,7 +102,9 @@ def _setup(state: BlueprintSetupState) -> None:
     service = state.app.extensions["graph_service"]
     runner = QueryRunner.from_settings(service.settings, service.store)
     counts = graph_counts(service.store)
-    total = runner.engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
+    # The default graph's size (the union, each triple once), counted from the loaded quads: no
+    # query at start-up, so a worker starts even while a remote store is away.
+    total = len({(q.subject, q.predicate, q.object) for q in service.store})
     state.app.extensions["sparql"] = Endpoint(
         settings=service.settings,
         runner=runner,
@@ -194,12 +202,13 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
         answer = endpoint.runner.answer(query, results_format=run_results,
                                         graph_format=run_graph, dataset=dataset,
                                         base_iri=request.base_url)
-    except (UnsafeQuery, SyntaxError, QueryUnsupported, FormatMismatch, QueryTimeout,
-            IsolatedError) as exc:
+    except (UnsafeQuery, SyntaxError, QueryUnsupported, FormatMismatch, QueryTimeout, IsolatedError,
+            StoreUnavailable, StoreRefused) as exc:
         status, message = _failure(exc, endpoint.settings)
-        if html:
-            return _page(endpoint, query, error=message, status=status)
-        return problem(status, message)
+        resp = _page(endpoint, query, error=message, status=status) if html else problem(status, message)
+        if isinstance(exc, StoreUnavailable):
+            resp.headers["Retry-After"] = str(RETRY_AFTER)
+        return resp
     if as_page["graph" if answer.form == "graph" else "results"]:
         resp = _page(endpoint, query, answer=answer)
     else:
@@ -225,6 +234,10 @@ def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
     if isinstance(exc, FormatMismatch):
         return 406, f"{exc}; ask for " + ", ".join(
             f.media_type for f in formats.of_kinds(("graph",) if exc.form == "graph" else ("results",)))
+    if isinstance(exc, StoreUnavailable):
+        return 503, f"{exc}; the query was not answered, try again shortly"
+    if isinstance(exc, StoreRefused):
+        return 502, str(exc)
     if isinstance(exc, QueryTimeout):
         return 503, (f"the query was stopped after the time limit of {settings.query_timeout:g} s; "
                      "narrow it down (more specific patterns, LIMIT)")
@@ -325,3 +338,14 @@ def _literal_cell(value: str, language: str | None, datatype: str | None) -> Cel
     if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
         return Cell(value, note=short(ox.NamedNode(datatype)))
     return Cell(value)
+
+
+def engine() -> Engine:
+    """The serving process's query engine, for the pages' own fixed queries (the timeline, the
+    map): trusted text, so run here rather than in the sandbox users' queries go to."""
+    return _endpoint().runner.engine
+
+
+def examples() -> list[Example]:
+    """The example queries (`queries/*.rq`), for the home page's gallery."""
+    return _endpoint().examples

@@ -6,6 +6,10 @@ query is vetted and answered. The child cannot open Internet sockets and has a m
 past the time limit kills it, and the next query gets a fresh child. The parent never parses or
 runs user SPARQL itself, so not even a pathological parse can hold it up.
 
+With a remote store (`query.remote`), the child only vets the query (no parse in the parent,
+and the child cannot reach the network anyway); the parent then asks the store, within the same
+time limit, over its pooled connections.
+
 Answers are kept (`AnswerCache`, least recently used first out, bounded in bytes): the store a
 runner serves never changes (a new snapshot means new worker processes), so the same query in the
 same formats has the same answer, and asking again costs a dictionary lookup. Queries whose
@@ -15,12 +19,14 @@ answer may change from one run to the next (NOW, RAND, UUID, STRUUID, BNODE) are
 from __future__ import annotations
 
 import re
+import time
 from collections import OrderedDict
 
 import pyoxigraph as ox
 
 from graph_service.config import Settings
 from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine
+from graph_service.graph.query.remote import RemoteEngine, RemoteStore
 from graph_service.graph.query.sandbox import IsolatedWorker
 from graph_service.graph.rdf import formats
 
@@ -64,12 +70,22 @@ class QueryRunner:
         self.timeout = timeout
         self.result_limit = result_limit
         self.cache = AnswerCache(cache_bytes)
-        self._worker = IsolatedWorker(self._answer, memory_limit=memory_limit,
+        handler = self._prepare if isinstance(engine, RemoteEngine) else self._answer
+        self._worker = IsolatedWorker(handler, memory_limit=memory_limit,
                                       allow_network=not network_guard)
 
     @classmethod
     def from_settings(cls, settings: Settings, store: ox.Store) -> QueryRunner:
-        return cls(make_engine(settings.engine, store), timeout=settings.query_timeout,
+        """The runner of the serving process: over `store`, or over the remote store the
+        settings name (`store` then holds its copy, and names the dataset's graphs)."""
+        engine: Engine
+        if settings.store:
+            remote = RemoteStore(settings.store, connect_timeout=settings.store_connect_timeout)
+            engine = RemoteEngine(remote, (g.value for g in store.named_graphs()),
+                                  timeout=settings.query_timeout)
+        else:
+            engine = make_engine(settings.engine, store)
+        return cls(engine, timeout=settings.query_timeout,
                    result_limit=settings.result_limit or None,
                    memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard)
 
@@ -83,13 +99,26 @@ class QueryRunner:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        answer: Answer = self._worker.call(*key, timeout=self.timeout)
+        answer: Answer
+        if isinstance(self.engine, RemoteEngine):
+            deadline = time.monotonic() + self.timeout
+            form, chosen = self._worker.call(sparql, dataset, timeout=self.timeout)
+            answer = self.engine.fetch(sparql, form, chosen, results_format=results_format,
+                                       graph_format=graph_format, limit=self.result_limit,
+                                       base_iri=base_iri, deadline=deadline)
+        else:
+            answer = self._worker.call(*key, timeout=self.timeout)
         if not _VOLATILE.search(sparql):
             self.cache.put(key, answer)
         return answer
 
     def close(self) -> None:
         self._worker.close()
+
+    def _prepare(self, sparql: str, dataset: QueryDataset | None) -> tuple[str, QueryDataset]:
+        # Runs in the child.
+        assert isinstance(self.engine, RemoteEngine)
+        return self.engine.prepare(sparql, dataset)
 
     def _answer(self, sparql: str, results_name: str | None, graph_name: str | None,
                 dataset: QueryDataset | None, base_iri: str | None) -> Answer:

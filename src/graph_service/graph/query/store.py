@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -21,3 +22,18 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
         key = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def content_hash(quads: Iterable[ox.Quad]) -> str:
+    """sha256 of the quads as a set, blank nodes relabelled canonically (W3C RDFC-1.0): the same
+    for the same dataset whatever the order, duplicates or blank node labels, so a store's copy
+    can be checked against what was sent to it."""
+    dataset = ox.Dataset(quads)
+    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in dataset):
+        # Only blank nodes need it, and it is most of the cost (0.25 s for 17 000 quads).
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted(str(q) for q in dataset)
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8") + b" .\n")
+    return digest.hexdigest()
