@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
-from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from gunicorn.http.errors import NoMoreData
+from gunicorn.http.errors import ParseException as UnreadableRequest
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from graph_service.web.negotiation import best_media_type
 
@@ -30,6 +32,11 @@ def problem(status: int, message: str, title: str | None = None,
     return resp
 
 
+def too_large(limit: int) -> str:
+    return (f"the request is larger than this service accepts ({limit:,} bytes; "
+            "GRAPH_SERVICE_MAX_REQUEST_BYTES sets the limit)")
+
+
 def _title(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -40,12 +47,22 @@ def _title(status: int) -> str:
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
-        resp = problem(exc.code or 500, exc.description or _title(exc.code or 500))
+        message = exc.description or _title(exc.code or 500)
+        if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
+            message = too_large(current_app.config["MAX_CONTENT_LENGTH"])  # werkzeug's names no limit
+        resp = problem(exc.code or 500, message)
         # Keep headers such as Allow (405) that werkzeug computed.
         for key, value in exc.get_headers():
             if key.lower() != "content-type":
                 resp.headers[key] = value
         return resp
+
+    # gunicorn reads the body as the view asks for it: a malformed one (a bad chunk, a body
+    # shorter than its Content-Length) surfaces there, and is the client's doing.
+    @app.errorhandler(UnreadableRequest)
+    @app.errorhandler(NoMoreData)
+    def _unreadable(exc: Exception) -> Response:
+        return problem(400, f"the request could not be read: {exc}")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

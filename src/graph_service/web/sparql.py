@@ -46,6 +46,7 @@ from graph_service.graph import (
     QueryDataset,
     QueryRunner,
     QueryTimeout,
+    QueryUnsupported,
     StoreRefused,
     StoreUnavailable,
     SyntaxProblem,
@@ -220,8 +221,8 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
         answer = endpoint.runner.answer(query, results_format=run_results,
                                         graph_format=run_graph, dataset=dataset,
                                         base_iri=request.base_url)
-    except (UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError, StoreUnavailable,
-            StoreRefused) as exc:
+    except (UnsafeQuery, SyntaxError, QueryUnsupported, FormatMismatch, QueryTimeout, IsolatedError,
+            StoreUnavailable, StoreRefused) as exc:
         status, message = _failure(exc, endpoint.settings)
         syntax = explain_syntax(query, str(exc)) if isinstance(exc, SyntaxError) else None
         if syntax is not None:
@@ -253,6 +254,8 @@ def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
         return (403 if UPDATES_REFUSED in str(exc) else 400), str(exc)
     if isinstance(exc, SyntaxError):
         return 400, f"malformed query: {exc}"
+    if isinstance(exc, QueryUnsupported):
+        return 400, f"the query is well-formed but this endpoint cannot evaluate it: {exc}"
     if isinstance(exc, FormatMismatch):
         return 406, f"{exc}; ask for " + ", ".join(
             f.media_type for f in formats.of_kinds(("graph",) if exc.form == "graph" else ("results",)))
@@ -263,7 +266,8 @@ def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
     if isinstance(exc, QueryTimeout):
         return 503, (f"the query was stopped after the time limit of {settings.query_timeout:g} s; "
                      "narrow it down (more specific patterns, LIMIT)")
-    return 500, f"the query could not be completed: {exc}"
+    # The engine itself failed (crashed, or went over its memory limit); its process is replaced.
+    return 500, f"the query engine failed on this query: {exc}"
 
 
 def _service_description(endpoint: Endpoint) -> Response:

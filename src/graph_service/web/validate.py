@@ -34,6 +34,7 @@ from graph_service.graph import (
     INFERENCE_CHOICES,
     Format,
     InferenceChoice,
+    InputTooCostly,
     RdfSyntaxError,
     UnsupportedFormat,
     ValidationError,
@@ -44,7 +45,7 @@ from graph_service.graph import (
     formats,
     inference_choice,
     layout,
-    parse_quads,
+    parse_untrusted,
     path_text,
     project_ontology,
     project_shapes,
@@ -58,7 +59,7 @@ from graph_service.graph import (
 )
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import respond
-from graph_service.web.errors import problem
+from graph_service.web.errors import problem, too_large
 from graph_service.web.negotiation import best_media_type, negotiate
 from graph_service.web.state import service
 from graph_service.web.urls import Urls, current
@@ -139,7 +140,7 @@ def validate() -> Response:
     except BadInput as exc:
         return _failed(exc.status, str(exc))
     except RequestEntityTooLarge:
-        return problem(413, _too_large(settings.max_request_bytes))
+        return problem(413, too_large(settings.max_request_bytes))
     ontology = None
     if shapes is None:
         try:
@@ -199,12 +200,9 @@ def shapes(ext: str | None = None) -> Response:
 
 def _check_size(limit: int) -> None:
     if request.content_length is not None and request.content_length > limit:
-        raise BadInput(413, _too_large(limit))
+        raise BadInput(413, too_large(limit))
 
 
-def _too_large(limit: int) -> str:
-    return (f"the request is larger than this service accepts ({limit:,} bytes; "
-            "GRAPH_SERVICE_MAX_REQUEST_BYTES sets the limit)")
 
 
 def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceChoice]:
@@ -278,12 +276,21 @@ def _upload_format(filename: str, mimetype: str | None) -> Format:
 
 
 def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> list[ox.Quad]:
+    settings = service().settings
     try:
-        return parse_quads(body, fmt, source, prefixes=prefixes)
+        quads, declared = parse_untrusted(body, fmt, source, timeout=settings.validation_timeout,
+                                          memory_limit=settings.query_memory_bytes,
+                                          network_guard=settings.network_guard)
     except RdfSyntaxError as exc:
         raise BadInput(400, str(exc)) from None
     except UnsupportedFormat as exc:
         raise BadInput(415, str(exc)) from None
+    except InputTooCostly as exc:
+        raise BadInput(413, str(exc)) from None
+    except ValidationTimeout as exc:
+        raise BadInput(503, f"{exc}; send less data at once") from None
+    prefixes.update(declared)
+    return quads
 
 
 def _supported() -> str:

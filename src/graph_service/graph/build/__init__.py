@@ -30,11 +30,13 @@ from graph_service.graph.build.shapes import (
 from graph_service.graph.build.validation import (
     INFERENCE_CHOICES,
     InferenceChoice,
+    InputTooCostly,
     UnsafeConstraint,
     ValidationError,
     ValidationOutcome,
     ValidationTimeout,
     inference_choice,
+    parse_untrusted,
     path_text,
     severity_name,
     term_name,
@@ -44,9 +46,9 @@ from graph_service.graph.build.validation import (
 __all__ = [
     "INFERENCE_CHOICES", "build_snapshot", "BuildError", "BuildResult", "census", "describe_shapes",
     "ensure_snapshot", "Inconsistency", "infer", "Inference", "inference_choice", "InferenceChoice",
-    "load_index", "load_into", "load_sources", "LoadError", "LoadReport", "refresh_mirror", "load_store",
-    "path_text", "Progress", "project_ontology",
-    "project_shapes", "record_path", "Served", "served", "severity_name", "snapshot_path", "Sources",
-    "term_name", "UnsafeConstraint", "validate", "ValidationError", "ValidationOutcome",
-    "ValidationTimeout", "value_summary",
+    "load_index", "load_into", "load_sources", "LoadError", "LoadReport", "refresh_mirror",
+    "load_store", "path_text", "Progress", "project_ontology", "project_shapes", "record_path",
+    "Served", "served", "severity_name", "snapshot_path", "Sources", "term_name", "UnsafeConstraint",
+    "validate", "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary",
+    "InputTooCostly", "parse_untrusted",
 ]

@@ -38,6 +38,7 @@ from functools import lru_cache
 from typing import Any, TypeAlias
 from typing import Literal as TypingLiteral
 
+import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -51,6 +52,7 @@ from rdflib.term import Identifier, Node
 
 from graph_service.graph.query.safety import UnsafeQuery, check_query
 from graph_service.graph.query.sandbox import IsolatedError, QueryTimeout, run_isolated
+from graph_service.graph.rdf.documents import RdfSyntaxError, UnsupportedFormat, parse_quads
 from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import short
 from graph_service.graph.rdf.namespace import SH, bind_prefixes
@@ -217,6 +219,48 @@ class ValidationOutcome:
         return shape_label(self.shapes, shape, self.report)
 
 
+class InputTooCostly(ValidationError):
+    """A document the parser could not read within the memory limit (or that crashed it)."""
+
+
+def parse_untrusted(data: bytes, fmt: Format, source: str, *, timeout: float,
+                    memory_limit: int | None = None, network_guard: bool = True,
+                    ) -> tuple[list[ox.Quad], dict[str, str]]:
+    """`parse_quads` of a document someone sent, and its prefix declarations, read in a child
+    process under the limits of their validation: a few hundred bytes of RDF/XML entities expand
+    to gigabytes, 40,000 nested RDF/XML elements take the parser minutes, 20,000 nested triple
+    terms overflow its stack. Raises `RdfSyntaxError`, `UnsupportedFormat`, `ValidationTimeout`,
+    or `InputTooCostly` when the parser went over the memory limit or crashed."""
+    try:
+        outcome = run_isolated(_parse_portably, data, fmt, source, timeout=timeout,
+                               memory_limit=memory_limit, allow_network=not network_guard)
+    except QueryTimeout:
+        raise ValidationTimeout(f"reading {source} stopped after the time limit of {timeout:g} s") from None
+    except IsolatedError as exc:
+        raise InputTooCostly(f"{source} could not be read: {exc}") from None
+    kind, payload = outcome
+    if kind == "syntax":
+        raise RdfSyntaxError(*payload)
+    if kind == "format":
+        raise UnsupportedFormat(payload)
+    nquads, prefixes = payload
+    return list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), prefixes
+
+
+def _parse_portably(data: bytes, fmt: Format, source: str) -> tuple[str, Any]:
+    # Runs in the child. The quads come back as N-Quads, which pyoxigraph writes and reads fifty
+    # times faster than pickle moves its terms; RdfSyntaxError does not survive pickling as
+    # itself, so errors go back as data.
+    prefixes: dict[str, str] = {}
+    try:
+        quads = parse_quads(data, fmt, source, prefixes=prefixes)
+        return "quads", (ox.serialize(quads, format=ox.RdfFormat.N_QUADS), prefixes)
+    except RdfSyntaxError as exc:
+        return "syntax", (exc.source, exc.detail)
+    except UnsupportedFormat as exc:
+        return "format", str(exc)
+
+
 def validate(
     data: Graph | Dataset,
     shapes: Graph,
@@ -246,14 +290,14 @@ def validate(
         raise ValueError("an untrusted validation needs a time limit")
     started = time.perf_counter()
     shapes = _as_specified(shapes)
-    if untrusted:
-        vet_sparql(shapes, data)
     if timeout is None:
         conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
     else:
         try:
+            # Vetting parses every query of the shapes with rdflib (tens of ms each): in the child,
+            # under the time limit, or 2 MB of shapes would hold the server for minutes.
             conforms, portable = run_isolated(_run_sealed, data, shapes, ontology, inference, meta_shacl,
-                                              timeout=timeout, memory_limit=memory_limit,
+                                              untrusted, timeout=timeout, memory_limit=memory_limit,
                                               allow_network=not network_guard)
         except QueryTimeout:
             raise ValidationTimeout(f"validation stopped after its time limit of {timeout:g} s") from None
@@ -403,10 +447,12 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
     return bool(conforms), list(report)
 
 
-def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
-                inference: str, meta_shacl: bool) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]]]:
-    """`_run` in the disposable child: FROM must not load documents either (the sandbox already
-    denies Internet sockets; this covers file:// too)."""
+def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
+                meta_shacl: bool, untrusted: bool) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]]]:
+    """`_run` in the disposable child, after vetting untrusted shapes: FROM must not load
+    documents either (the sandbox already denies Internet sockets; this covers file:// too)."""
+    if untrusted:
+        vet_sparql(shapes, data)
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
     return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples]

@@ -9,6 +9,7 @@ from graph_service.graph.query.engine import (
     FormatMismatch,
     QueryDataset,
     QueryResult,
+    QueryUnsupported,
     make_engine,
 )
 from graph_service.graph.query.examples import Example, load_examples
@@ -29,9 +30,9 @@ from graph_service.graph.query.syntax import SyntaxProblem, explain_syntax
 
 __all__ = [
     "ENGINES", "UPDATES_REFUSED", "Answer", "content_hash", "die_with_parent", "Engine", "Example",
-    "FormatMismatch",
-    "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
+    "FormatMismatch", "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
     "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore", "run_isolated", "safety",
     "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
+    "QueryUnsupported",
 ]

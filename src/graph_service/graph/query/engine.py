@@ -17,7 +17,8 @@ rdflib (the endpoint's hot path).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeVar, cast
 
@@ -119,6 +120,21 @@ class FormatMismatch(ValueError):
         return f"{self.label} cannot hold {what}"
 
 
+class QueryUnsupported(ValueError):
+    """A well-formed query the engine cannot evaluate, e.g. one calling an extension function it
+    does not implement; `str()` is the engine's own sentence naming the cause."""
+
+
+@contextmanager
+def _unsupported_as_error() -> Iterator[None]:
+    # pyoxigraph raises RuntimeError for what it parsed but cannot evaluate, when asked and also
+    # later, while the solutions are iterated (evaluation is lazy).
+    try:
+        yield
+    except RuntimeError as exc:
+        raise QueryUnsupported(str(exc)) from None
+
+
 def _graph_answer(triples: list[ox.Triple], fmt: formats.Format) -> bytes:
     """The triples in `fmt`, or `FormatMismatch` saying why that format cannot hold them (JSON-LD
     and RDF 1.2 triple terms, RDF/XML and a predicate with no XML name)."""
@@ -217,6 +233,11 @@ class OxigraphEngine:
 
     def query(self, sparql: str, *, dataset: QueryDataset | None = None,
               limit: int | None = None, base_iri: str | None = None) -> QueryResult:
+        with _unsupported_as_error():
+            return self._query(sparql, dataset, limit, base_iri)
+
+    def _query(self, sparql: str, dataset: QueryDataset | None, limit: int | None,
+               base_iri: str | None) -> QueryResult:
         answer = self._run(sparql, dataset, base_iri)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(answer))
@@ -235,6 +256,12 @@ class OxigraphEngine:
     def answer(self, sparql: str, *, results_format: formats.Format | None,
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,
                limit: int | None = None, base_iri: str | None = None) -> Answer:
+        with _unsupported_as_error():
+            return self._answer(sparql, results_format, graph_format, dataset, limit, base_iri)
+
+    def _answer(self, sparql: str, results_format: formats.Format | None,
+                graph_format: formats.Format | None, dataset: QueryDataset | None,
+                limit: int | None, base_iri: str | None) -> Answer:
         answer = self._run(sparql, dataset, base_iri)
         if isinstance(answer, ox.QueryBoolean):
             fmt = check_format("ask", results_format)

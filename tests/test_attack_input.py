@@ -1,0 +1,241 @@
+"""Malformed input gets a 4xx with a message (never a 500 or a hang), and markup sent in gets
+back escaped in every HTML page.
+
+In process for the app's own handling; raw sockets against the real server (gunicorn) for what
+only a server sees: truncated requests, invalid bytes in the request line, huge request lines.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import requests
+from inprocess import InProcess, Reply
+
+from graph_service.config import Settings
+from graph_service.web import create_app
+from graph_service.web.server import BackgroundServer
+
+SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
+GENERIC_500 = "The server encountered an internal error"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> InProcess:
+    settings = Settings.from_env(serve_files=(SPARQL_DATASET,), snapshot_dir=tmp_path_factory.mktemp("build"))
+    return InProcess(create_app(settings))
+
+
+def refused(resp: Reply, *statuses: int) -> str:
+    """The message of a 4xx answer (JSON, text or HTML), asserting it has one."""
+    assert resp.status_code in (statuses or range(400, 500)), (resp.status_code, resp.text[:300])
+    text = resp.text
+    if resp.headers.get("Content-Type", "").startswith("application/json"):
+        text = resp.json()["message"]
+    assert text.strip() and GENERIC_500 not in text
+    return text
+
+
+# --- malformed input ------------------------------------------------------------------------------
+
+
+def test_invalid_utf8_in_a_query_or_a_body(app: InProcess) -> None:
+    assert "not valid UTF-8" in refused(app.post(app.sparql, data=b"ASK { \xff }", headers={
+        "Content-Type": "application/sparql-query"}), 400)
+    # Percent-encoded bytes that are no UTF-8 decode to U+FFFD, which no query may hold.
+    for resp in (app.get(app.sparql + "?query=ASK%20%7B%FF%7D"),
+                 app.post(app.sparql, data=b"query=ASK%20%7B%FE%7D", headers={
+                     "Content-Type": "application/x-www-form-urlencoded"})):
+        assert "malformed query" in refused(resp, 400)
+    assert "UTF-8" in refused(app.post(app.url + "validate", data=b'<urn:a> <urn:b> "\xc3\x28" .',
+                                       headers={"Content-Type": "application/n-triples"}), 400)
+    assert "UTF-8" in refused(app.post(app.sparql, data="query=ASK {}".encode("utf-16"), headers={
+        "Content-Type": "application/x-www-form-urlencoded; charset=utf-16"}), 415)
+
+
+@pytest.mark.parametrize("content_type", [None, "", "text/plain", "application/json", "application/sparql",
+                                          "multipart/form-data", "application/sparql-query; charset=latin-1",
+                                          "application/x-www-form-urlencoded; charset=koi8-r", "garbage",
+                                          "text/turtle"])
+def test_wrong_or_missing_content_types(app: InProcess, content_type: str | None) -> None:
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    resp = app.post(app.sparql, data=b"ASK {}", headers=headers)
+    refused(resp, 400, 415)
+    if content_type not in ("text/turtle", "text/plain"):  # text/plain is N-Triples' old name
+        refused(app.post(app.url + "validate", data=b"<urn:a> <urn:b> <urn:c> .", headers=headers), 400, 415)
+
+
+def test_multipart_without_a_boundary_or_with_a_broken_body(app: InProcess) -> None:
+    for content_type, body in (("multipart/form-data", b"--x\r\n"),
+                               ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data"),
+                               ("multipart/form-data; boundary=x", b"--y--\r\n")):
+        refused(app.post(app.url + "validate", data=body, headers={"Content-Type": content_type}), 400, 415)
+
+
+@pytest.mark.parametrize("accept", ["*/*;q=abc", "", "x" * 2048, ",".join(["text/x-nothing"] * 200),
+                                    "text/html;q=2", ";;;,,", "application/sparql-results+json;q=-1",
+                                    "*/*;q=0", "text/*;q=0.5, */*;q=1e309", "a/b/c"])
+def test_odd_accept_headers(app: InProcess, accept: str) -> None:
+    for url in (app.sparql + "?query=ASK%7B%7D", app.url + "doc/city/paris", app.url + "void",
+                app.url + "search?q=par", app.url + "id/city/nowhere", app.url + "shapes"):
+        resp = app.get(url, headers={"Accept": accept})
+        assert resp.status_code < 500, (url, accept, resp.status_code)
+        if resp.status_code >= 400:
+            refused(resp, 404, 406)
+
+
+@pytest.mark.parametrize("path", [
+    "/id/city/..%2f..%2fetc%2fpasswd", "/id/city/%2e%2e/%2e%2e/etc/passwd",
+    "/doc/city/..%2f..%2fetc%2fpasswd.ttl", "/id/city/paris%00", "/doc/city/paris%00.ttl", "/id/%00",
+    "/id/city/%ff%fe", "/doc/city/paris.ttl%00.html",
+    "/id/city/" + "a" * 5000, "/id/city/paris%5c..%5c..%5cwin.ini", "/ontology%00.ttl", "/shapes.%00",
+    "/dumps/..%2fsnapshot.nq", "/dumps/liberation.nq%00", "/static/..%2f..%2fconfig.py",
+    "/static/%2e%2e/%2e%2e/config.py", "/id/city/paris/..;/..;/x", "/search?q=%00%ff",
+])
+def test_path_traversal_and_nul_are_refused(app: InProcess, path: str) -> None:
+    resp = app.get(app.url + path.lstrip("/"), headers={"Accept": "application/json"})
+    if resp.status_code == 200:  # only a search can succeed: it finds nothing
+        assert path.startswith("/search") and resp.json()["results"] == []
+        return
+    text = refused(resp, 400, 404)
+    assert "root:" not in resp.text and "import" not in resp.text  # no file content
+    if "%00" in path and path.startswith(("/id/", "/doc/")):
+        assert resp.status_code == 400 and "NUL" in text
+
+
+def test_a_parameter_given_twice(app: InProcess) -> None:
+    assert "2 query parameters" in refused(app.get(app.sparql + "?query=ASK%7B%7D&query=ASK%7B%7D"), 400)
+    twice = app.post(app.sparql + "?query=ASK%7B%7D", data={"query": "ASK {}"})
+    assert "2 query parameters" in refused(twice, 400)
+    both = app.post(app.sparql + "?query=ASK%7B%7D", data=b"ASK {}",
+                    headers={"Content-Type": "application/sparql-query"})
+    assert "both in the body and as the query parameter" in refused(both, 400)
+    # Other parameters twice are no error: the first counts (as in Fuseki).
+    ok = app.get(app.sparql + "?query=ASK%7B%7D&format=json&format=xml")
+    assert ok.status_code == 200 and ok.json()["boolean"] is True
+
+
+def test_a_ten_megabyte_query(app: InProcess) -> None:
+    big = b"ASK {} #" + b"x" * 10_000_000
+    for resp in (app.post(app.sparql, data=big, headers={"Content-Type": "application/sparql-query"}),
+                 app.post(app.sparql, data=b"query=" + big, headers={
+                     "Content-Type": "application/x-www-form-urlencoded"}),
+                 app.post(app.url + "validate", data=big, headers={"Content-Type": "text/turtle"})):
+        assert "2,000,000 bytes" in refused(resp, 413)
+
+
+# --- the real server: what only gunicorn sees -----------------------------------------------------
+
+
+def raw(server: BackgroundServer, data: bytes, *, half_close: bool = True) -> bytes:
+    """Send bytes on a fresh connection and read until the server closes it (10 s at most: a
+    hang fails the test)."""
+    host, port = server.url.split("//")[1].rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(data)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status_of(reply: bytes) -> int | None:
+    match = re.match(rb"HTTP/1\.[01] (\d{3})", reply)
+    return int(match.group(1)) if match else None
+
+
+def test_truncated_and_malformed_requests_on_the_real_server(live_server: BackgroundServer) -> None:
+    cases = {
+        "request line cut short": b"GET /sparql?query=ASK",
+        "headers cut short": b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAcce",
+        "body shorter than its length": b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                        b"application/sparql-query\r\nContent-Length: 100\r\n\r\nASK {",
+        "not UTF-8 in the request line": b"GET /sparql?query=ASK\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n",
+        "NUL in the request line": b"GET /id/city/\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+        "no HTTP version": b"GET /\r\n\r\n",
+        "an unknown method": b"BREW /sparql HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a request line over 8 KB": b"GET /sparql?query=" + b"A" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a bad chunked body": b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                              b"Content-Type: application/sparql-query\r\n\r\nzz\r\nASK {}\r\n0\r\n\r\n",
+        "a header without a colon": b"GET / HTTP/1.1\r\nHost: x\r\nthis is no header\r\n\r\n",
+    }
+    for name, data in cases.items():
+        reply = raw(live_server, data)
+        status = status_of(reply)
+        # Either an error status, or (for what is cut short) the connection closed without one.
+        assert status is None or 400 <= status < 500, (name, reply[:300])
+        if status is not None:
+            assert b"\r\n\r\n" in reply and reply.split(b"\r\n\r\n", 1)[1].strip(), (name, reply[:300])
+    ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=10)
+    assert ok.status_code == 200
+
+
+def test_a_ten_megabyte_query_on_the_real_server(live_server: BackgroundServer) -> None:
+    big = "ASK {} #" + "x" * 10_000_000
+    resp = requests.post(live_server.sparql, data=big.encode(), timeout=30,
+                         headers={"Content-Type": "application/sparql-query", "Accept": "application/json"})
+    assert resp.status_code == 413 and "2,000,000 bytes" in resp.json()["message"]
+    resp = requests.get(live_server.sparql, params={"query": big[:20_000]}, timeout=30)
+    assert 400 <= resp.status_code < 500 and resp.text.strip()
+
+
+# --- cross-site scripting -------------------------------------------------------------------------
+
+PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><svg onload=alert(1)>",
+            "javascript:alert(1)"]
+
+
+def unescaped(page: str, payload: str) -> bool:
+    """Whether the payload's markup came through as markup."""
+    if payload.startswith("javascript:"):
+        return bool(re.search(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", page, re.IGNORECASE))
+    return payload in page or bool(re.search(r"<(script|img|svg)\b[^>]*(alert|onerror|onload)", page))
+
+
+def html(resp: Reply) -> str:
+    assert resp.headers["Content-Type"].startswith("text/html"), resp.headers["Content-Type"]
+    return resp.text
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_come_back_escaped_in_every_page(app: InProcess, payload: str) -> None:
+    page_ = {"Accept": "text/html"}
+    literal = payload.replace("\\", "\\\\").replace("'", "\\'")
+    pages = {
+        "query page, results": app.get(app.sparql, headers=page_, params={
+            "query": f"SELECT ?x ?i {{ BIND('{literal}' AS ?x) BIND(IRI('javascript:alert(1)') AS ?i) }}"}),
+        "query page, graph": app.get(app.sparql, headers=page_, params={
+            "query": f"CONSTRUCT {{ <javascript:alert(1)> <urn:p> '{literal}' }} WHERE {{}}"}),
+        "query page, syntax error": app.get(app.sparql, headers=page_, params={"query": f"SELECT {payload}"}),
+        "query page, refused": app.get(app.sparql, headers=page_, params={
+            "query": f"SELECT * FROM <http://x/{payload}> WHERE {{ ?s ?p ?o }}"}),
+        "query page, bad format": app.get(app.sparql, headers=page_,
+                                          params={"query": "ASK {}", "format": payload}),
+        "search": app.get(app.url + "search", headers=page_, params={"q": payload}),
+        "404": app.get(app.url + "id/city/" + payload.replace("/", "_"), headers=page_),
+        "404 document": app.get(app.url + "doc/city/" + payload.replace("/", "_") + ".html", headers=page_),
+        "browse, bad page": app.get(app.url + "id/city/", headers=page_, params={"page": payload}),
+        "validation report": app.post(app.url + "validate", headers=page_, data={
+            "data": f"@prefix ex: <http://example.org/> . <javascript:alert(1)> ex:p '{literal}' ; "
+                    f"ex:q <http://example.org/{quote(payload)}>, "
+                    "<http://example.org/x'onmouseover='alert(1)> .",
+            "shapes": "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      f"ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:maxLength 1 ; "
+                      f"sh:message '{literal}' ; sh:name '{literal}' ] ."}),
+        "validation error": app.post(app.url + "validate", headers=page_,
+                                     data={"data": f"<urn:a> {payload}"}),
+    }
+    for name, resp in pages.items():
+        page = html(resp)
+        assert not unescaped(page, payload), (name, payload)
+        assert "javascript:" not in re.sub(r"<(textarea|pre|code|td|p|li|dd|span)[^>]*>[^<]*", "", page) or \
+            not re.search(r"""(href|src)\s*=\s*["']?javascript:""", page, re.IGNORECASE), name
+    # The payload was shown, as text: escaped, not dropped.
+    assert "&lt;script&gt;" in html(pages["search"]) or not payload.startswith("<script")
+    assert pages["validation report"].status_code == 200

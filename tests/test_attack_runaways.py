@@ -1,0 +1,169 @@
+"""Runaways: queries and validations that would run for hours, or take gigabytes, end at the
+documented limit with its status and message, and the service answers the next request at once.
+
+Short limits keep this quick: queries 0.4 s, validations 1 s, 256 MiB per query or validation.
+(tests/test_sparql_safety.py and tests/test_validation_safety.py stop one runaway of each on the
+real server while another request is served.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyshacl  # noqa: F401  (loaded here, so validations forked from this process need not import it)
+import pytest
+from inprocess import InProcess, Reply
+
+from graph_service.config import Settings
+from graph_service.web import create_app
+
+SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
+QUERY_TIMEOUT = 0.4
+VALIDATION_TIMEOUT = 1.0
+PROLOGUE = "@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+SHAPES = PROLOGUE + "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ."
+
+RUNAWAY_QUERIES = {
+    "cartesian product": "SELECT (COUNT(*) AS ?n) WHERE { "
+                         + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(7)) + " }",
+    "explosive property paths": "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>|^!<urn:x>)* ?b . "
+                                "?c (!<urn:x>)*/(!<urn:x>)* ?d . ?e !<urn:x>* ?f }",
+    "huge GROUP BY": "SELECT ?a ?b ?c (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z . ?d ?t ?w } "
+                     "GROUP BY ?a ?b ?c ?d ORDER BY DESC(?n)",
+    # 80 nested collections: a 170-character query that pyoxigraph's parser takes seconds over.
+    "deeply nested collections": "SELECT * WHERE { ?s ?p " + "(" * 80 + "?o" + ")" * 80 + " }",
+    "deep OPTIONAL nesting": "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 1000 + "}" * 1000 + "}",
+    # pyoxigraph's regular expressions never backtrack; over a product of rows they still add up.
+    "regular expressions over a product": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z . "
+                                          "?d ?t ?w FILTER(REGEX(CONCAT(STR(?x), STR(?y)), '(a|aa)+a*')) }",
+}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> InProcess:
+    settings = Settings.from_env(serve_files=(SPARQL_DATASET,), snapshot_dir=tmp_path_factory.mktemp("build"),
+                                 query_timeout=QUERY_TIMEOUT, validation_timeout=VALIDATION_TIMEOUT,
+                                 query_memory_mb=256)
+    return InProcess(create_app(settings))
+
+
+@pytest.fixture(scope="module")
+def roomy(tmp_path_factory: pytest.TempPathFactory) -> InProcess:
+    """Time enough for what must end at the memory limit or the parser, not the clock."""
+    settings = Settings.from_env(serve_files=(SPARQL_DATASET,), snapshot_dir=tmp_path_factory.mktemp("build"),
+                                 validation_timeout=30.0, query_memory_mb=256)
+    return InProcess(create_app(settings))
+
+
+def answers_at_once(app: InProcess) -> None:
+    resp = app.get(app.sparql, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/json"})
+    assert resp.status_code == 200 and resp.json()["boolean"] is True
+
+
+def validates_at_once(app: InProcess) -> None:
+    ok = app.post(app.url + "validate", data={"data": PROLOGUE + "ex:a ex:p ex:b .", "shapes": SHAPES})
+    assert ok.status_code == 200 and ok.headers["X-Conforms"] == "true"
+
+
+def message(resp: Reply) -> str:
+    return resp.json()["message"]
+
+
+@pytest.mark.parametrize("name", RUNAWAY_QUERIES)
+def test_a_runaway_query_is_stopped_at_its_limit(app: InProcess, name: str) -> None:
+    resp = app.post(app.sparql, data={"query": RUNAWAY_QUERIES[name]}, headers={"Accept": "application/json"})
+    assert resp.status_code == 503, (name, resp.text[:300])
+    assert message(resp) == (f"the query was stopped after the time limit of {QUERY_TIMEOUT:g} s; "
+                             "narrow it down (more specific patterns, LIMIT)")
+    answers_at_once(app)
+
+
+def test_a_catastrophic_regular_expression_is_no_runaway_alone(app: InProcess) -> None:
+    # Backtracking engines take exponential time on (a+)+$ against "aaa...!"; pyoxigraph's does not.
+    big = "(REGEX('a', 'a{99999}{99999}') AS ?big)"
+    query = f"SELECT (REGEX('{'a' * 5000}!', '^(a+)+$') AS ?m) {big} {{}}"
+    resp = app.post(app.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert resp.status_code == 200
+    row = resp.json()["results"]["bindings"][0]
+    assert row["m"]["value"] == "false" and "big" not in row  # too big to compile: an error, unbound
+
+
+def test_an_over_long_query_is_refused_before_it_runs(app: InProcess) -> None:
+    resp = app.post(app.sparql, data={"query": "ASK {} #" + "x" * 100_000},
+                    headers={"Accept": "application/json"})
+    assert resp.status_code == 413 and "the limit is 100000" in message(resp)
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def post_data(app: InProcess, body: bytes, content_type: str) -> Reply:
+    return app.post(app.url + "validate", data=body, headers={"Content-Type": content_type,
+                                                                "Accept": "application/json"})
+
+
+def test_data_over_the_size_limit_is_refused_unread(app: InProcess) -> None:
+    body = (PROLOGUE + "ex:a ex:p ex:b .\n" * 120_000).encode()
+    assert len(body) > 2_000_000
+    resp = post_data(app, body, "text/turtle")
+    assert resp.status_code == 413 and "2,000,000 bytes" in message(resp)
+    answers_at_once(app)
+
+
+def test_an_xml_entity_bomb_stops_at_the_memory_limit(roomy: InProcess) -> None:
+    # 700 bytes that expand to 10 GB: read in the validation's child, which hits its 256 MiB cap.
+    entities = '<!ENTITY a0 "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    doc = (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{entities}]>'
+           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://a/">'
+           '<rdf:Description rdf:about="http://a/x"><ex:p>&a9;</ex:p></rdf:Description></rdf:RDF>')
+    resp = post_data(roomy, doc.encode(), "application/rdf+xml")
+    assert resp.status_code == 413, resp.text[:300]
+    assert message(resp).startswith("data could not be read: the work stopped abnormally")
+    assert "memory limit of 256 MiB" in message(resp)
+    validates_at_once(roomy)
+
+
+def test_deeply_nested_rdf_xml_stops_at_the_time_limit(app: InProcess) -> None:
+    depth = 40_000  # under 2 MB; pyoxigraph takes minutes over it
+    doc = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://a/">'
+           '<rdf:Description rdf:about="http://a/x">' + "<ex:p><rdf:Description>" * depth
+           + "</rdf:Description></ex:p>" * depth + "</rdf:Description></rdf:RDF>")
+    resp = post_data(app, doc.encode(), "application/rdf+xml")
+    assert resp.status_code == 503, resp.text[:300]
+    assert message(resp) == (f"reading data stopped after the time limit of {VALIDATION_TIMEOUT:g} s; "
+                             "send less data at once")
+    answers_at_once(app)
+
+
+def test_deeply_nested_triple_terms_are_refused_not_crashed(roomy: InProcess) -> None:
+    depth = 30_000  # overflowed the parser's stack in the serving process itself
+    doc = PROLOGUE + "ex:a ex:p " + "<<( ex:a ex:p " * depth + "ex:b" + " )>>" * depth + " ."
+    resp = post_data(roomy, doc.encode(), "text/turtle")
+    assert resp.status_code in (400, 413), resp.text[:300]
+    assert "triple term" in message(resp) or "could not be read" in message(resp)
+    validates_at_once(roomy)
+
+
+def test_thousands_of_sparql_constraints_stop_at_the_time_limit(app: InProcess) -> None:
+    # Each is parsed (vetted) before pySHACL runs: that too is under the validation's limit.
+    shapes = PROLOGUE + "\n".join(
+        f'ex:S{i} sh:targetNode ex:a ; sh:sparql [ '
+        f'sh:select "SELECT $this WHERE {{ $this <http://example.org/p{i}> ?o }}" ] .' for i in range(4000))
+    resp = app.post(app.url + "validate", data={"data": PROLOGUE + "ex:a ex:p ex:b .", "shapes": shapes},
+                    headers={"Accept": "application/json"})
+    assert resp.status_code == 503
+    # Stopped while vetting the queries, or on a slow machine while still reading the shapes.
+    assert f"stopped after the time limit of {VALIDATION_TIMEOUT:g} s" in message(resp) \
+        or f"stopped after its time limit of {VALIDATION_TIMEOUT:g} s" in message(resp)
+    answers_at_once(app)
+
+
+def test_a_large_graph_against_the_projects_shapes_stops_at_the_time_limit(app: InProcess) -> None:
+    a, city = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<https://w3id.org/liberation-kg/ontology#City>"
+    body = "".join(f"<https://w3id.org/liberation-kg/id/city/c{i}> {a} {city} .\n" for i in range(12_000))
+    assert len(body) < 2_000_000
+    resp = post_data(app, body.encode(), "application/n-triples")
+    assert resp.status_code == 503, resp.text[:300]
+    assert "time limit of 1 s" in message(resp)
+    answers_at_once(app)

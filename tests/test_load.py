@@ -1,0 +1,261 @@
+"""Load: a bounded run against the real server (gunicorn, its workers and their query processes)
+mixing queries, page views, validations and a few runaway queries.
+
+Asserted: no normal request fails; the memory of all the service's processes (PSS, so pages
+shared after forking count once) stays under `MEMORY_BOUND`; a query process killed mid-run is
+replaced, failing at most the request it was serving; so is a gunicorn worker.
+
+The default run is short (4 s, 8 clients, one of them looping a runaway); `-m slow` runs the
+full one (60 s, 32 clients, 4 of them runaways). No latency is asserted here: the benchmark
+(`graph-service bench`) measures it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pytest
+import requests
+
+from graph_service.web.server import BackgroundServer
+
+QUERY_TIMEOUT = 1.0
+#: What all the service's processes may hold together: two workers with the project's graph and
+#: their query processes, under load (measured: 325 MiB in the short run).
+MEMORY_BOUND = 1024 * 2**20
+PROLOGUE = "@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+SHAPES = PROLOGUE + "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ."
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(6)) + " }"
+QUERIES = [
+    "ASK { ?s ?p ?o }",
+    "SELECT ?s ?l ?o ?l2 WHERE { ?s rdfs:label ?l . ?s ?p ?o . ?o rdfs:label ?l2 } LIMIT 100",
+    "SELECT ?c ?l WHERE { ?c a lib:CapitalCity ; rdfs:label ?l } ORDER BY ?l",
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "DESCRIBE <https://w3id.org/liberation-kg/id/city/paris>",
+]
+PAGES = ["/", "/doc/city/paris.html", "/id/city/", "/search?q=war", "/doc/city/warsaw.ttl", "/void",
+         "/ontology", "/sparql", "/healthz", "/readyz"]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[BackgroundServer]:
+    with BackgroundServer(options=("--workers", "2", "--query-timeout", str(QUERY_TIMEOUT)),
+                          env={"GRAPH_SERVICE_VALIDATION_TIMEOUT": "5"}) as running:
+        yield running
+
+
+# --- the service's processes ----------------------------------------------------------------------
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(") ", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        for child in children(todo.pop()):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0
+
+
+def service_memory(server: BackgroundServer) -> int:
+    root = server.process.pid
+    return sum(pss(p) for p in [root, *descendants(root)])
+
+
+def workers_of(server: BackgroundServer) -> list[int]:
+    """gunicorn's workers: `serve` runs gunicorn's master in its own process."""
+    return children(server.process.pid)
+
+
+def query_processes(server: BackgroundServer) -> list[int]:
+    """The processes below the gunicorn workers: query processes (and a validation's, briefly).
+    Today each worker has one query process; the serving work on #13 (a pool of query processes)
+    may place them elsewhere below the server."""
+    return [p for w in workers_of(server) for p in descendants(w)]
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    counts: Counter = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    runaways: Counter = field(default_factory=Counter)
+    peak_memory: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, kind: str, ok: bool, detail: str) -> None:
+        with self.lock:
+            self.counts[kind] += 1
+            if not ok:
+                self.failures.append(f"{kind}: {detail}")
+
+
+def one_request(session: requests.Session, base: str, rng: random.Random) -> tuple[str, bool, str]:
+    kind = rng.choices(["query", "page", "validation"], weights=[6, 3, 1])[0]
+    try:
+        if kind == "query":
+            query = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" \
+                    "PREFIX lib: <https://w3id.org/liberation-kg/ontology#>\n" + rng.choice(QUERIES)
+            # Distinct text each time, so that every request is answered, not looked up.
+            resp = session.get(base + "sparql", timeout=60, params={"query": f"{query}\n# {rng.random()}"},
+                               headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"})
+        elif kind == "page":
+            resp = session.get(base + rng.choice(PAGES).lstrip("/"), timeout=60,
+                               headers={"Accept": "text/html"})
+        else:
+            resp = session.post(base + "validate", timeout=60, headers={"Accept": "text/turtle"}, data={
+                "data": PROLOGUE + f"ex:a ex:p ex:b{rng.randint(0, 9)} .", "shapes": SHAPES})
+    except requests.RequestException as exc:
+        return kind, False, f"{type(exc).__name__}: {exc}"
+    return kind, resp.status_code == 200, f"{resp.status_code} {resp.text[:120]}"
+
+
+def run_load(server: BackgroundServer, *, seconds: float, clients: int, runaway_clients: int,
+             kill_at: dict[str, float] | None = None) -> Outcome:
+    outcome = Outcome()
+    stop = time.monotonic() + seconds
+
+    def normal_client(seed: int) -> None:
+        rng = random.Random(seed)
+        with requests.Session() as session:
+            while time.monotonic() < stop:
+                outcome.record(*one_request(session, server.url, rng))
+
+    def runaway_client() -> None:
+        with requests.Session() as session:
+            while time.monotonic() < stop:
+                status: int | str
+                try:
+                    status = session.get(server.sparql, params={"query": RUNAWAY}, timeout=60).status_code
+                except requests.ConnectionError:  # its worker was killed under it
+                    status = "connection lost"
+                with outcome.lock:
+                    outcome.runaways[status] += 1
+
+    def watcher() -> None:
+        started = time.monotonic()
+        pending = dict(kill_at or {})
+        while time.monotonic() < stop:
+            outcome.peak_memory = max(outcome.peak_memory, service_memory(server))
+            for what, at in list(pending.items()):
+                if time.monotonic() - started >= at:
+                    # A long-lived one: a validation's process comes and goes within a request.
+                    seen = set(query_processes(server) if what == "query process" else workers_of(server))
+                    time.sleep(0.1)
+                    now = query_processes(server) if what == "query process" else workers_of(server)
+                    for victim in (p for p in now if p in seen):
+                        try:
+                            os.kill(victim, signal.SIGKILL)
+                        except ProcessLookupError:
+                            continue
+                        outcome.counts[f"killed {what}"] += 1
+                        del pending[what]
+                        break
+            time.sleep(0.25)
+
+    with ThreadPoolExecutor(clients + 1) as pool:
+        futures = [pool.submit(normal_client, seed) for seed in range(clients - runaway_clients)]
+        futures += [pool.submit(runaway_client) for _ in range(runaway_clients)]
+        futures.append(pool.submit(watcher))
+        for future in futures:
+            future.result()
+    return outcome
+
+
+def warm_up(server: BackgroundServer) -> None:
+    """Every kind of request a few times, so that each worker has its query process, its pages'
+    caches and pySHACL loaded before memory is measured."""
+    rng = random.Random(0)
+    with requests.Session() as session:
+        for _ in range(12):
+            kind, ok, detail = one_request(session, server.url, rng)
+            assert ok, (kind, detail)
+
+
+def check(outcome: Outcome, server: BackgroundServer, kills: int) -> None:
+    normal = sum(outcome.counts[k] for k in ("query", "page", "validation"))
+    assert normal > 20 and outcome.counts["validation"] > 0, outcome.counts
+    # A killed process may take down the one request it was serving (a 500 naming the signal when a
+    # query process dies under a runaway, a lost connection when its worker does), nothing more;
+    # every other runaway is stopped at its limit.
+    assert set(outcome.runaways) <= {503, 500, "connection lost"}, outcome.runaways
+    lost = len(outcome.failures) + outcome.runaways[500] + outcome.runaways["connection lost"]
+    assert lost <= kills, (outcome.failures[:5], outcome.runaways)
+    assert outcome.peak_memory < MEMORY_BOUND, f"{outcome.peak_memory / 2**20:.0f} MiB"
+    after = requests.get(server.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert after.status_code == 200
+
+
+def test_a_short_mixed_load_with_a_runaway_and_a_killed_query_process(server: BackgroundServer) -> None:
+    warm_up(server)
+    before = set(query_processes(server))
+    baseline = service_memory(server)
+    outcome = run_load(server, seconds=4, clients=8, runaway_clients=1, kill_at={"query process": 1.5})
+    assert outcome.counts["killed query process"] == 1
+    check(outcome, server, kills=1)
+    assert outcome.runaways[503] >= 1
+    # The killed one is gone and the workers have query processes again.
+    now = set(query_processes(server))
+    assert now and now != before
+    # Runaways stopped and killed processes leave nothing behind; what may grow is each worker's
+    # answer cache (32 MiB at most).
+    assert service_memory(server) < baseline + 128 * 2**20
+
+
+@pytest.mark.slow
+def test_a_full_mixed_load_with_runaways_and_killed_processes(server: BackgroundServer) -> None:
+    outcome = run_load(server, seconds=60, clients=32, runaway_clients=4,
+                       kill_at={"query process": 15.0, "worker": 35.0})
+    assert outcome.counts["killed query process"] == 1 and outcome.counts["killed worker"] == 1
+    check(outcome, server, kills=2)
+    print(f"load: {dict(outcome.counts)}, runaways {dict(outcome.runaways)}, "
+          f"peak memory {outcome.peak_memory / 2**20:.0f} MiB")
+
+
+@pytest.mark.xfail(reason="#13 concurrency (branch `serving`): sync workers each sit on a runaway until "
+                          "its limit, so a trivial query waits behind them; gthread workers in front of a "
+                          "pool of query processes answer it at once", strict=False)
+def test_a_trivial_query_is_answered_while_runaways_hold_every_worker(server: BackgroundServer) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        runaways = [pool.submit(requests.get, server.sparql, params={"query": RUNAWAY + f" # {i}"},
+                                timeout=60) for i in range(4)]
+        time.sleep(0.2)  # the runaways are in the workers
+        try:
+            # Well under the 1 s query limit: answered at once, or held up behind a runaway.
+            trivial = requests.get(server.sparql, params={"query": "ASK {}"}, timeout=0.9)
+        finally:
+            assert {r.result().status_code for r in runaways} == {503}
+    assert trivial.status_code == 200
