@@ -8,16 +8,20 @@
 - `GET /sparql` without a query: the Service Description (RDF), or the query editor for a browser.
 - Updates are refused (403), malformed queries are 400 with the parser's position, SERVICE and
   FROM naming no graph of the store are 400, oversized requests 413, a query past the time limit
-  503. When the result limit cuts an answer, `X-Result-Truncated: true` says so and
-  `X-Result-Limit` gives the limit.
+  503. When every query slot is busy and the queue for them is full: 503; when the client already
+  holds its share of the slots: 429; both at once, with `Retry-After`. When the result limit cuts
+  an answer, `X-Result-Truncated: true` says so and `X-Result-Limit` gives the limit.
 
 Queries run in `graph.runner.QueryRunner`: vetted, in a child process that cannot reach the
-network, stopped at the time limit.
+network, stopped at the time limit. A request waiting for a query slot whose client has closed its
+connection is dropped without running.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -37,6 +41,8 @@ from graph_service.config import Settings
 from graph_service.graph import (
     UPDATES_REFUSED,
     Answer,
+    Busy,
+    ClientGone,
     DatasetSummary,
     Example,
     FormatMismatch,
@@ -93,7 +99,7 @@ class Operation:
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     service = state.app.extensions["graph_service"]
-    runner = QueryRunner.from_settings(service.settings, service.store)
+    runner = QueryRunner.from_settings(service.settings, service.store, service.slot_budget)
     counts = graph_counts(service.store)
     total = runner.engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
     state.app.extensions["sparql"] = Endpoint(
@@ -192,12 +198,15 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
     try:
         answer = endpoint.runner.answer(query, results_format=run_results,
                                         graph_format=run_graph, dataset=dataset,
-                                        base_iri=request.base_url)
-    except (UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError) as exc:
+                                        base_iri=request.base_url, client=request.remote_addr or "",
+                                        gone=_client_gone(request.environ.get("gunicorn.socket")))
+    except (UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError, Busy,
+            ClientGone) as exc:
         status, message = _failure(exc, endpoint.settings)
-        if html:
-            return _page(endpoint, query, error=message, status=status)
-        return problem(status, message)
+        resp = _page(endpoint, query, error=message, status=status) if html else problem(status, message)
+        if isinstance(exc, Busy):
+            resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
     if as_page["graph" if answer.form == "graph" else "results"]:
         resp = _page(endpoint, query, answer=answer)
     else:
@@ -213,7 +222,28 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
     return resp
 
 
+def _client_gone(sock: socket.socket | None) -> Callable[[], bool] | None:
+    """Whether the client has closed the connection: a peek that reads end-of-file. (A client
+    that sent more, such as its next request, is still there.)"""
+    if sock is None:  # not under gunicorn (the test client)
+        return None
+
+    def gone() -> bool:
+        try:
+            return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:  # reset by the peer, or the socket closed under us
+            return True
+
+    return gone
+
+
 def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
+    if isinstance(exc, Busy):
+        return exc.status, str(exc)
+    if isinstance(exc, ClientGone):
+        return 503, str(exc)
     if isinstance(exc, UnsafeQuery):
         return (403 if UPDATES_REFUSED in str(exc) else 400), str(exc)
     if isinstance(exc, SyntaxError):

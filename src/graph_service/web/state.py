@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import current_app
 
 from graph_service.config import Settings
-from graph_service.graph import Served
+from graph_service.graph import Served, SlotBudget
 
 
 @dataclass
@@ -17,6 +17,8 @@ class Service:
     store: ox.Store
     #: What was loaded: the snapshot's hash, size and build time (for /readyz).
     served: Served
+    #: The query slots, shared by all serving processes (None: this process's own).
+    slot_budget: SlotBudget | None = field(default=None)
 
 
 def service() -> Service:

@@ -1,10 +1,11 @@
 """Running users' queries for the endpoint: vetted, isolated, and within the service's limits.
 
 Each process that serves queries (a gunicorn worker) owns one `QueryRunner`: the engine over the
-loaded store, and one long-lived child forked from it (`sandbox.IsolatedWorker`) in which every
-query is vetted and answered. The child cannot open Internet sockets and has a memory cap; a query
-past the time limit kills it, and the next query gets a fresh child. The parent never parses or
-runs user SPARQL itself, so not even a pathological parse can hold it up.
+store, and its query slots (`slots.QuerySlots`): long-lived children forked from it, in which
+every query is vetted and answered, with a bounded, per-client-fair queue in front. A child
+cannot open Internet sockets and has a memory cap; a query past the time limit kills it, and the
+slot gets a fresh child. The parent never parses or runs user SPARQL itself, so not even a
+pathological parse can hold it up.
 
 Answers are kept (`AnswerCache`, least recently used first out, bounded in bytes): the store a
 runner serves never changes (a new snapshot means new worker processes), so the same query in the
@@ -14,14 +15,17 @@ answer may change from one run to the next (NOW, RAND, UUID, STRUUID, BNODE) are
 
 from __future__ import annotations
 
+import math
 import re
+import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from graph_service.config import Settings
 from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine
-from graph_service.graph.query.sandbox import IsolatedWorker
+from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.rdf import formats
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
@@ -36,21 +40,25 @@ class AnswerCache:
         self.max_bytes = max_bytes
         self._answers: OrderedDict[CacheKey, Answer] = OrderedDict()
         self._bytes = 0
+        # Request threads share it (gthread workers).
+        self._lock = threading.Lock()
 
     def get(self, key: CacheKey) -> Answer | None:
-        answer = self._answers.get(key)
-        if answer is not None:
-            self._answers.move_to_end(key)
-        return answer
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
 
     def put(self, key: CacheKey, answer: Answer) -> None:
-        if len(answer.body) > self.max_bytes // 10 or key in self._answers:
-            return
-        self._answers[key] = answer
-        self._bytes += len(answer.body)
-        while self._bytes > self.max_bytes:
-            _, dropped = self._answers.popitem(last=False)
-            self._bytes -= len(dropped.body)
+        with self._lock:
+            if len(answer.body) > self.max_bytes // 10 or key in self._answers:
+                return
+            self._answers[key] = answer
+            self._bytes += len(answer.body)
+            while self._bytes > self.max_bytes:
+                _, dropped = self._answers.popitem(last=False)
+                self._bytes -= len(dropped.body)
 
     def __len__(self) -> int:
         return len(self._answers)
@@ -59,37 +67,45 @@ class AnswerCache:
 class QueryRunner:
     def __init__(self, engine: Engine, *, timeout: float, result_limit: int | None,
                  memory_limit: int | None = None, network_guard: bool = True,
-                 cache_bytes: int = 32 * 2**20) -> None:
+                 cache_bytes: int = 32 * 2**20, budget: SlotBudget | None = None) -> None:
         self.engine = engine
         self.timeout = timeout
         self.result_limit = result_limit
         self.cache = AnswerCache(cache_bytes)
-        self._worker = IsolatedWorker(self._answer, memory_limit=memory_limit,
-                                      allow_network=not network_guard)
+        self.slots = QuerySlots(self._answer, budget or SlotBudget(1, queue=0, per_client=1),
+                                timeout=timeout, memory_limit=memory_limit,
+                                allow_network=not network_guard)
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: ox.Store) -> QueryRunner:
+    def from_settings(cls, settings: Settings, store: ox.Store,
+                      budget: SlotBudget | None = None) -> QueryRunner:
+        """A runner drawing on `budget` (shared by the serving processes; by default one of its
+        own, sized by the settings)."""
         return cls(make_engine(settings.engine, store), timeout=settings.query_timeout,
                    result_limit=settings.result_limit or None,
-                   memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard)
+                   memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
+                   budget=budget or slot_budget(settings))
 
     def answer(self, sparql: str, *, results_format: formats.Format | None,
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,
-               base_iri: str | None = None) -> Answer:
+               base_iri: str | None = None, client: str = "", gone: Callable[[], bool] | None = None,
+               ) -> Answer:
         """The serialised answer; raises `safety.UnsafeQuery`, `SyntaxError`,
-        `engine.FormatMismatch`, `sandbox.QueryTimeout` or `sandbox.IsolatedError`."""
+        `engine.FormatMismatch`, `sandbox.QueryTimeout`, `sandbox.IsolatedError`, or when no
+        slot can be had, `slots.Busy` (`OverShare`, `QueueFull`) or `slots.ClientGone`.
+        `client` names who asks (for the per-client share); `gone()` says whether they left."""
         key: CacheKey = (sparql, results_format.name if results_format else None,
                          graph_format.name if graph_format else None, dataset, base_iri)
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        answer: Answer = self._worker.call(*key, timeout=self.timeout)
+        answer: Answer = self.slots.call(*key, client=client, gone=gone)
         if not _VOLATILE.search(sparql):
             self.cache.put(key, answer)
         return answer
 
     def close(self) -> None:
-        self._worker.close()
+        self.slots.close()
 
     def _answer(self, sparql: str, results_name: str | None, graph_name: str | None,
                 dataset: QueryDataset | None, base_iri: str | None) -> Answer:
@@ -97,3 +113,9 @@ class QueryRunner:
         return self.engine.answer(sparql, dataset=dataset, limit=self.result_limit, base_iri=base_iri,
                                   results_format=formats.by_name(results_name) if results_name else None,
                                   graph_format=formats.by_name(graph_name) if graph_name else None)
+
+
+def slot_budget(settings: Settings) -> SlotBudget:
+    """The service's query slots, queue and per-client share, as the settings size them."""
+    return SlotBudget(settings.query_slots, queue=settings.query_queue,
+                      per_client=max(1, math.floor(settings.client_share * settings.query_slots)))

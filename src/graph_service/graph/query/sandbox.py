@@ -13,8 +13,17 @@ Two shapes:
   call), replaced after a timeout or crash. The SPARQL endpoint uses it, because pyoxigraph
   answers most queries in well under a millisecond.
 
-Forking copies only the calling thread, so call these from a process whose other threads hold no
-locks the child needs (a gunicorn sync worker has no other threads).
+Forking copies only the calling thread. The endpoint forks query processes from request threads
+(gunicorn gthread workers): the child then runs only the engine (pyoxigraph, rdflib's parser),
+which takes no lock another thread of the parent could hold; CPython re-creates its own locks
+(imports, logging) in the child.
+
+Two guards do not depend on the parent: each call in a long-lived child runs under an alarm
+(`SIGALRM` at its time limit plus a margin, whose default action ends the process even inside
+Rust code), so a child whose parent was killed outright cannot run on; and a call that runs past
+`demote_after` seconds has its process moved to the lowest CPU priority (nice 19), so runaways
+yield the cores to new queries and to the HTTP front. A demoted child is retired after its call
+(it could not be raised back without privileges).
 """
 
 from __future__ import annotations
@@ -38,6 +47,9 @@ from graph_service.graph.query.network_guard import GuardUnavailable, deny_netwo
 T = TypeVar("T")
 
 _FORK = multiprocessing.get_context("fork")
+#: Seconds past its time limit after which a long-lived child's own alarm ends it, should its
+#: parent not have (the parent was killed, or is stuck).
+_ALARM_MARGIN = 5.0
 
 
 class QueryTimeout(TimeoutError):
@@ -91,8 +103,10 @@ class IsolatedWorker:
     """
 
     def __init__(self, handler: Callable[..., Any], *, allow_network: bool = False,
-                 memory_limit: int | None = None, max_calls: int = 5000) -> None:
+                 memory_limit: int | None = None, max_calls: int = 5000,
+                 demote_after: float | None = None) -> None:
         self._handler = handler
+        self._demote_after = demote_after
         self._allow_network = allow_network
         self._memory_limit = memory_limit
         self._max_calls = max_calls
@@ -106,11 +120,15 @@ class IsolatedWorker:
         """`handler(*args, **kwargs)` in the child; raises like `run_isolated`."""
         with self._lock:
             conn = self._ensure_child()
+            demoted = False
             try:
-                conn.send((args, kwargs))
-                if not conn.poll(timeout):
-                    self.close()
-                    raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
+                conn.send((args, kwargs, timeout + _ALARM_MARGIN))
+                first = min(timeout, self._demote_after) if self._demote_after else timeout
+                if not conn.poll(first):
+                    demoted = self._demote()
+                    if not conn.poll(timeout - first):
+                        self.close()
+                        raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
                 ok, payload = conn.recv()
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 child = self._child
@@ -118,11 +136,26 @@ class IsolatedWorker:
                 raise IsolatedError(_death(child.exitcode if child else None,
                                            self._memory_limit)) from None
             self._calls += 1
-            if self._calls >= self._max_calls or isinstance(payload, IsolatedError):
+            if demoted or self._calls >= self._max_calls or isinstance(payload, IsolatedError):
                 self.close()
         if ok:
             return payload
         raise payload
+
+    def _demote(self) -> bool:
+        pid = self.pid
+        if pid is None:
+            return False
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, 19)
+        except OSError:  # already gone: the poll that follows sees it
+            return False
+        return True
+
+    def start(self) -> None:
+        """Fork the child now rather than on the first call."""
+        with self._lock:
+            self._ensure_child()
 
     @property
     def pid(self) -> int | None:
@@ -141,6 +174,9 @@ class IsolatedWorker:
         if self._child is not None and self._child.pid is not None and os.getpid() != self._owner:
             # We were forked (e.g. gunicorn preloading): that child belongs to our parent.
             self._child, self._conn = None, None
+        if self._child is not None and self._child.exitcode is not None:
+            # Died while idle (killed from outside, say): replace it rather than fail the call.
+            self.close()
         if self._child is None or self._conn is None:
             parent_end, child_end = _FORK.Pipe(duplex=True)
             # A long-lived child must not outlive a parent that is killed outright (a gunicorn
@@ -169,10 +205,13 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
         return
     while True:
         try:
-            args, kwargs = conn.recv()
+            args, kwargs, alarm = conn.recv()
         except (EOFError, OSError):  # the parent closed the pipe or died: nothing more to do
             return
-        _answer(conn, _outcome(handler, args, kwargs, memory_limit))
+        signal.setitimer(signal.ITIMER_REAL, alarm)
+        outcome = _outcome(handler, args, kwargs, memory_limit)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _answer(conn, outcome)
 
 
 def _reap(child: multiprocessing.process.BaseProcess) -> None:
@@ -215,7 +254,7 @@ def _become_child(conn: Connection, allow_network: bool, memory_limit: int | Non
         die_with_parent()
     # The parent's handlers (e.g. a gunicorn worker's) must not run here; the parent kills us.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
-                signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD):
+                signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD, signal.SIGALRM):
         signal.signal(sig, signal.SIG_DFL)
     _close_inherited_sockets(keep=conn.fileno())
     if not allow_network:
