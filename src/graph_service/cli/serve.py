@@ -9,7 +9,7 @@ import click
 from graph_service.cli.errors import Failure, load_or_fail
 from graph_service.cli.options import setting_options
 from graph_service.config import Settings
-from graph_service.graph import load_store, network_guard_problem
+from graph_service.graph import network_guard_problem, serving_store
 from graph_service.web.server import GraphServiceApplication, listen, url_of
 
 
@@ -29,9 +29,9 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
         if problem is not None:
             raise Failure(f"queries cannot be cut off from the network here ({problem}); install "
                           "libseccomp (Debian: libseccomp2), or serve with --no-network-guard")
-    # Load once here, so a bad file (or a stale snapshot to rebuild) is dealt with before any
-    # worker starts; each worker then loads its own copy.
-    load_or_fail(lambda: load_store(settings))
+    # Prepare the store on disk once here (a bad file, or a stale snapshot to rebuild, is dealt
+    # with before any worker starts); workers and query processes then only open it.
+    load_or_fail(lambda: serving_store(settings))
     try:
         listener = listen(settings.host, settings.port)
     except OSError as exc:

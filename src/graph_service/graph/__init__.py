@@ -38,6 +38,7 @@ from graph_service.graph.build import (
     project_shapes,
     record_path,
     served,
+    serving_store,
     severity_name,
     snapshot_path,
     term_name,
@@ -70,6 +71,7 @@ from graph_service.graph.query import (
     Answer,
     Busy,
     ClientGone,
+    DiskStore,
     Engine,
     Example,
     FormatMismatch,
@@ -154,5 +156,5 @@ __all__ = [
     "triple_from_rdflib", "turtle", "UnsafeConstraint", "UnsafeQuery", "UnsupportedFormat", "validate",
     "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary", "write",
     "write_atomically", "write_triples", "Busy", "ClientGone", "OverShare", "QueueFull",
-    "SlotBudget", "slot_budget",
+    "SlotBudget", "slot_budget", "DiskStore", "serving_store",
 ]

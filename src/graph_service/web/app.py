@@ -6,7 +6,7 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from graph_service.config import Settings
-from graph_service.graph import SlotBudget, load_store, served
+from graph_service.graph import SlotBudget, served, serving_store
 from graph_service.web import dataset, errors, health, resources, search, sparql, validate
 from graph_service.web.state import Service
 
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
     app = Flask("graph_service.web")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    store = load_store(settings)
+    store = serving_store(settings)
     app.extensions["graph_service"] = Service(settings=settings, store=store, served=served(settings, store),
                                                   slot_budget=slot_budget)
     if settings.proxies:

@@ -53,7 +53,6 @@ from graph_service.graph import (
     UnsafeQuery,
     describe_service,
     formats,
-    graph_counts,
     load_examples,
     short,
     sparql_prologue,
@@ -100,12 +99,10 @@ class Operation:
 def _setup(state: BlueprintSetupState) -> None:
     service = state.app.extensions["graph_service"]
     runner = QueryRunner.from_settings(service.settings, service.store, service.slot_budget)
-    counts = graph_counts(service.store)
-    total = runner.engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
     state.app.extensions["sparql"] = Endpoint(
         settings=service.settings,
         runner=runner,
-        summary=DatasetSummary(int(total), {g: n for g, n in counts.items() if g}),
+        summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g}),
         examples=load_examples(service.settings.queries_dir),
     )
 

@@ -24,12 +24,12 @@ from graph_service.graph.query.sandbox import (
     run_isolated,
 )
 from graph_service.graph.query.slots import Busy, ClientGone, OverShare, QuerySlots, QueueFull, SlotBudget
-from graph_service.graph.query.store import graph_counts, open_store
+from graph_service.graph.query.store import DiskStore, graph_counts, open_store
 
 __all__ = [
     "ENGINES", "UPDATES_REFUSED", "Answer", "die_with_parent", "Engine", "Example", "FormatMismatch",
     "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
     "QueryRunner", "QueryTimeout", "run_isolated", "safety", "UnsafeQuery", "Busy", "ClientGone",
-    "OverShare", "QuerySlots", "QueueFull", "SlotBudget", "slot_budget",
+    "OverShare", "QuerySlots", "QueueFull", "SlotBudget", "slot_budget", "DiskStore",
 ]

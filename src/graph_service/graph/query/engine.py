@@ -16,6 +16,7 @@ rdflib (the endpoint's hot path).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
 from graph_service.graph.query import safety
+from graph_service.graph.query.store import DiskStore, open_read_only
 from graph_service.graph.rdf import formats
 from graph_service.graph.rdf.results import write_boolean, write_solutions
 from graph_service.graph.rdf.serialize import write_triples
@@ -170,6 +172,9 @@ class Engine(Protocol):
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,
                limit: int | None = None, base_iri: str | None = None) -> Answer: ...
 
+    def prepare(self) -> None:
+        """Get ready to answer in this process (open what must be opened per process)."""
+
 
 def _effective_dataset(sparql: str, dataset: QueryDataset | None,
                        graph_names: frozenset[str]) -> QueryDataset | None:
@@ -193,12 +198,19 @@ class OxigraphEngine:
         # A private store whose default graph holds the union of all graphs, deduplicated:
         # pyoxigraph's own union mode yields a triple once per graph holding it, while the SPARQL
         # dataset's default graph is a merge (each triple once), as in Jena's union graph.
-        self.store = ox.Store()
-        self.store.extend(store)
+        self._store = ox.Store()
+        self._store.extend(store)
         default = ox.DefaultGraph()
-        self.store.extend(ox.Quad(q.subject, q.predicate, q.object, default)
-                          for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
-        self.graph_names = frozenset(g.value for g in self.store.named_graphs())
+        self._store.extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                           for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+        self.graph_names = frozenset(g.value for g in self._store.named_graphs())
+
+    @property
+    def store(self) -> ox.Store:
+        return self._store
+
+    def prepare(self) -> None:
+        self.store.query("ASK {}")
 
     def _run(self, sparql: str, dataset: QueryDataset | None,
              base_iri: str | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -252,6 +264,23 @@ class OxigraphEngine:
         return Answer("graph", _graph_answer(triples, fmt), fmt.name, len(triples), truncated)
 
 
+class DiskOxigraphEngine(OxigraphEngine):
+    """The same engine over a prepared store on disk (`store.disk_store`: the union already in
+    its default graph), opened read-only by each process on its first query: a RocksDB handle
+    must not cross a fork, and the processes share the data through the page cache instead."""
+
+    def __init__(self, disk: DiskStore) -> None:
+        self.path = disk.path
+        self.graph_names = disk.graph_names
+        self._opened: tuple[int, ox.Store] | None = None
+
+    @property
+    def store(self) -> ox.Store:
+        if self._opened is None or self._opened[0] != os.getpid():
+            self._opened = (os.getpid(), open_read_only(self.path))
+        return self._opened[1]
+
+
 class RdflibEngine:
     """rdflib's own SPARQL engine over the same quads: slow, but the reference."""
 
@@ -264,6 +293,9 @@ class RdflibEngine:
             ctx = self.dataset.graph(g) if g is not None else self.dataset.default_graph
             ctx.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         self.graph_names = frozenset(g.value for g in store.named_graphs())
+
+    def prepare(self) -> None:
+        pass
 
     def query(self, sparql: str, *, dataset: QueryDataset | None = None,
               limit: int | None = None, base_iri: str | None = None) -> QueryResult:
@@ -325,8 +357,14 @@ def _take(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
 ENGINES: dict[str, type] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
-def make_engine(name: str, store: ox.Store) -> Engine:
-    try:
-        return ENGINES[name](store)
-    except KeyError:
-        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}") from None
+def make_engine(name: str, store: ox.Store | DiskStore) -> Engine:
+    """The engine `name` over an in-memory store, or over a prepared store on disk."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    if isinstance(store, DiskStore):
+        if name == "oxigraph":
+            return DiskOxigraphEngine(store)
+        # The reference engine copies everything into rdflib; the union default graph of the
+        # prepared store is what rdflib's union would give anyway.
+        return RdflibEngine(open_read_only(store.path))
+    return ENGINES[name](store)

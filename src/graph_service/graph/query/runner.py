@@ -26,9 +26,12 @@ import pyoxigraph as ox
 from graph_service.config import Settings
 from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
+from graph_service.graph.query.store import DiskStore
 from graph_service.graph.rdf import formats
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+#: Query processes each serving process starts with; the other slots start on first use.
+_PRESTART = 2
 CacheKey = tuple[str, str | None, str | None, QueryDataset | None, str | None]
 
 
@@ -67,24 +70,26 @@ class AnswerCache:
 class QueryRunner:
     def __init__(self, engine: Engine, *, timeout: float, result_limit: int | None,
                  memory_limit: int | None = None, network_guard: bool = True,
-                 cache_bytes: int = 32 * 2**20, budget: SlotBudget | None = None) -> None:
+                 cache_bytes: int = 32 * 2**20, budget: SlotBudget | None = None,
+                 prestart: int = 0) -> None:
         self.engine = engine
         self.timeout = timeout
         self.result_limit = result_limit
         self.cache = AnswerCache(cache_bytes)
         self.slots = QuerySlots(self._answer, budget or SlotBudget(1, queue=0, per_client=1),
                                 timeout=timeout, memory_limit=memory_limit,
-                                allow_network=not network_guard)
+                                allow_network=not network_guard, on_start=engine.prepare,
+                                prestart=prestart)
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: ox.Store,
+    def from_settings(cls, settings: Settings, store: ox.Store | DiskStore,
                       budget: SlotBudget | None = None) -> QueryRunner:
         """A runner drawing on `budget` (shared by the serving processes; by default one of its
         own, sized by the settings)."""
         return cls(make_engine(settings.engine, store), timeout=settings.query_timeout,
                    result_limit=settings.result_limit or None,
                    memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
-                   budget=budget or slot_budget(settings))
+                   budget=budget or slot_budget(settings), prestart=_PRESTART)
 
     def answer(self, sparql: str, *, results_format: formats.Format | None,
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,

@@ -104,9 +104,10 @@ class IsolatedWorker:
 
     def __init__(self, handler: Callable[..., Any], *, allow_network: bool = False,
                  memory_limit: int | None = None, max_calls: int = 5000,
-                 demote_after: float | None = None) -> None:
+                 demote_after: float | None = None, on_start: Callable[[], Any] | None = None) -> None:
         self._handler = handler
         self._demote_after = demote_after
+        self._on_start = on_start
         self._allow_network = allow_network
         self._memory_limit = memory_limit
         self._max_calls = max_calls
@@ -132,9 +133,11 @@ class IsolatedWorker:
                 ok, payload = conn.recv()
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 child = self._child
+                if child is not None:
+                    child.join(1)
+                exitcode = child.exitcode if child is not None else None
                 self.close()
-                raise IsolatedError(_death(child.exitcode if child else None,
-                                           self._memory_limit)) from None
+                raise IsolatedError(_death(exitcode, self._memory_limit)) from None
             self._calls += 1
             if demoted or self._calls >= self._max_calls or isinstance(payload, IsolatedError):
                 self.close()
@@ -185,7 +188,7 @@ class IsolatedWorker:
             tied = threading.current_thread() is threading.main_thread()
             child = _FORK.Process(target=_serve, daemon=True, name="isolated worker",
                                   args=(child_end, self._handler, self._allow_network,
-                                        self._memory_limit, tied))
+                                        self._memory_limit, tied, self._on_start))
             child.start()
             child_end.close()
             self._child, self._conn, self._calls, self._owner = child, parent_end, 0, os.getpid()
@@ -193,9 +196,17 @@ class IsolatedWorker:
 
 
 def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
-           memory_limit: int | None, tied_to_parent: bool) -> None:
+           memory_limit: int | None, tied_to_parent: bool,
+           on_start: Callable[[], Any] | None = None) -> None:
     try:
         _become_child(conn, allow_network, memory_limit, tied_to_parent)
+        if on_start is not None:
+            # Ready before the first call (opening a store, say), not during it. A failure here
+            # is left for the first call to meet again and report.
+            try:
+                on_start()
+            except Exception:
+                pass
     except GuardUnavailable as exc:  # fail closed: answer the call with why, run nothing
         try:
             conn.recv()

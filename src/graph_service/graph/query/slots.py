@@ -137,14 +137,19 @@ class QuerySlots:
 
     def __init__(self, handler: Callable[..., Any], budget: SlotBudget, *, timeout: float,
                  memory_limit: int | None = None, allow_network: bool = False,
-                 demote_after: float | None = 0.05) -> None:
+                 demote_after: float | None = 0.05, on_start: Callable[[], Any] | None = None,
+                 prestart: int = 0) -> None:
         self.budget = budget
         self.timeout = timeout
         self.retry_after = max(1, math.ceil(timeout))
         self._free = [IsolatedWorker(handler, memory_limit=memory_limit, allow_network=allow_network,
-                                     demote_after=demote_after) for _ in range(budget.size)]
+                                     demote_after=demote_after, on_start=on_start)
+                      for _ in range(budget.size)]
         self._all = list(self._free)
         self._lock = threading.Lock()
+        # The slots used first (the free list is taken from its end) start ready.
+        for worker in self._free[-prestart:] if prestart else ():
+            worker.start()
 
     def call(self, *args: Any, client: str, gone: Callable[[], bool] | None = None) -> Any:
         """`handler(*args)` in a free slot within the time limit; raises `OverShare`,
@@ -159,6 +164,10 @@ class QuerySlots:
                     raise ClientGone("the client went away before its query ran")
                 return worker.call(*args, timeout=self.timeout)
             finally:
+                if worker.pid is None:
+                    # Its process was stopped (time limit, crash): the replacement starts now, on
+                    # the request that cost it, rather than on the next one.
+                    worker.start()
                 with self._lock:
                     self._free.append(worker)
         finally:
