@@ -1,4 +1,5 @@
-"""The benchmark behind `graph-service bench`: example queries through HTTP, on each engine.
+"""The benchmark behind `graph-service bench`: example queries through HTTP, on each engine, then
+runaway isolation and throughput beside the bare limit app (`bench.concurrency`).
 
 For each engine it starts the real server (`graph-service serve` under gunicorn, loopback, free
 port), sends every example query `repeat` times as a client would (POST application/sparql-query,
@@ -23,8 +24,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from graph_service.bench import concurrency
 from graph_service.config import PROJECT_ROOT, Settings
-from graph_service.graph import Example, IsolatedWorker, formats, load_store, make_engine, run_isolated
+from graph_service.graph import (
+    Example,
+    IsolatedWorker,
+    ensure_snapshot,
+    formats,
+    load_store,
+    make_engine,
+    run_isolated,
+)
 from graph_service.web.server import BackgroundServer
 
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
@@ -50,7 +60,8 @@ class Timing:
 
 
 def run(examples: Sequence[Example], engines: Sequence[str], repeat: int, files: Sequence[Path] = (),
-        progress: Callable[[str], None] = print) -> dict[str, Any]:
+        progress: Callable[[str], None] = print, *, concurrent: bool = True,
+        quick: bool = False) -> dict[str, Any]:
     settings = Settings.from_env(serve_files=tuple(files) or None)
     store = load_store(settings)
     report: dict[str, Any] = {
@@ -80,7 +91,30 @@ def run(examples: Sequence[Example], engines: Sequence[str], repeat: int, files:
                                          "status": http["status"], "bytes": http["bytes"]}
                 progress(f"{name}: {example.name}: median {queries[example.name]['http']['median_ms']} ms")
             report["engines"][name] = {"queries": queries, "runaway": _runaway(server.sparql)}
+    if concurrent:
+        report["concurrency"] = _concurrency(settings, examples, files, quick, progress)
     return report
+
+
+def _concurrency(settings: Settings, examples: Sequence[Example], files: Sequence[Path], quick: bool,
+                 progress: Callable[[str], None]) -> dict[str, Any]:
+    """Runaway isolation and throughput beside the bare app (`bench.concurrency`), on the one
+    file served (or the project's snapshot, served as a file to both)."""
+    if len(files) > 1:
+        return {"skipped": "the throughput comparison needs one file, the same for the bare app"}
+    data = Path(files[0]) if files else ensure_snapshot(settings)
+    options = ("--workers", "2", "--query-timeout", str(RUNAWAY_LIMIT))
+    progress("concurrency: runaway isolation")
+    with BackgroundServer((str(data),), options) as server:
+        isolation = concurrency.runaway_isolation(server, runaways=2 if quick else 8, limit=RUNAWAY_LIMIT,
+                                                  seconds=1.0 if quick else 6.0)
+    progress(f"concurrency: trivial query p95 {isolation['trivial'].get('p95_ms')} ms, "
+             f"p99 {isolation['trivial'].get('p99_ms')} ms with {isolation['runaways']} runaways")
+    progress("concurrency: throughput beside the bare app")
+    chosen = [] if quick else list(examples)
+    rates = concurrency.throughput(data, chosen, seconds=1.0 if quick else 5.0, service_options=options,
+                                   progress=progress)
+    return {"data": _shown(data), "isolation": isolation, "throughput": rates}
 
 
 def _http_timings(endpoint: str, sparql: str, repeat: int) -> dict[str, Any]:
@@ -177,4 +211,40 @@ def markdown(report: dict[str, Any]) -> str:
             for e, r in report["engines"].items()) + ".",
         "",
     ]
+    if "concurrency" in report:
+        lines += _concurrency_markdown(report["concurrency"])
     return "\n".join(lines)
+
+
+def _concurrency_markdown(section: dict[str, Any]) -> list[str]:
+    if "skipped" in section:
+        return ["## Concurrency", "", f"Skipped: {section['skipped']}.", ""]
+    iso, rates = section["isolation"], section["throughput"]
+    trivial, mem = iso["trivial"], iso["memory_mib"]
+    lines = [
+        "## Concurrency", "",
+        f"Data: {section['data']}. A trivial `ASK {{}}` (distinct text each time) asked in a loop while "
+        f"{iso['runaways']} runaway queries (time limit {iso['limit_s']:g} s) run from other clients: "
+        f"{trivial['requests']} requests, {trivial['failed']} failed, p50 {trivial.get('p50_ms')} ms, "
+        f"p95 {trivial.get('p95_ms')} ms, p99 {trivial.get('p99_ms')} ms, max {trivial.get('max_ms')} ms. "
+        f"Runaways answered {iso['runaway_statuses']} after {iso['runaway_answered_after_s']['min']:.2f}-"
+        f"{iso['runaway_answered_after_s']['max']:.2f} s (within the limit + 1 s: "
+        f"{'yes' if iso['runaways_within_limit_plus_1s'] else 'NO'}). Memory of the service "
+        f"(MiB, RSS / PSS over {mem['before']['processes']}-{mem['after']['processes']} processes): before "
+        f"{mem['before']['rss']} / {mem['before']['pss']}, during {mem['during']['rss']} / "
+        f"{mem['during']['pss']}, after {mem['after']['rss']} / {mem['after']['pss']}.", "",
+        f"Throughput with {rates['tool']} -t{rates['threads']} -c{rates['connections']}, "
+        f"{rates['seconds']:g} s per run, the service (every check on) beside the bare Flask + "
+        "pyoxigraph app on gunicorn over the same file. \"distinct\": each request's text differs "
+        "(nothing kept serves it); \"same\": one text again and again (the service's answer cache).", "",
+        "| query | bare req/s | service req/s | ratio (distinct) | bare req/s | service req/s "
+        "| ratio (same) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in rates["queries"].items():
+        d, s = row["distinct"], row["same"]
+        lines.append(f"| {name} | {d['bare']['requests_per_s']} | {d['service']['requests_per_s']} | "
+                     f"{d['ratio']} | {s['bare']['requests_per_s']} | {s['service']['requests_per_s']} | "
+                     f"{s['ratio']} |")
+    lines.append("")
+    return lines

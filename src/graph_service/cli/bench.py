@@ -24,12 +24,18 @@ from graph_service.graph import load_examples
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               default=PROJECT_ROOT / "bench" / "results.json", show_default=True,
               help="Where to write the results (JSON; a Markdown table beside it).")
+@click.option("--concurrency/--no-concurrency", "concurrent", default=True, show_default=True,
+              help="Also measure runaway isolation and throughput beside the bare app (needs wrk "
+                   "for figures that hold; without it a Python load generator, said as such).")
+@click.option("--quick", is_flag=True,
+              help="A short run that checks every part works (for CI): the figures mean little.")
 def bench(files: tuple[Path, ...], engine: str, repeat: int, query_dirs: tuple[Path, ...],
-          output: Path) -> None:
+          output: Path, concurrent: bool, quick: bool) -> None:
     """Run every example query through HTTP against a real server on each engine.
 
     Serves the project's graph, or the RDF FILEs given. Prints median and 95th-percentile latency
-    per query and engine, and writes them to bench/results.json and bench/results.md.
+    per query and engine, a trivial query's latency while runaway queries run, and throughput
+    beside a bare Flask + pyoxigraph app; writes them to bench/results.json and bench/results.md.
     """
     dirs = query_dirs or (Settings.from_env().queries_dir, PROJECT_ROOT / "bench" / "queries")
     examples = load_examples(*dirs)
@@ -37,7 +43,8 @@ def bench(files: tuple[Path, ...], engine: str, repeat: int, query_dirs: tuple[P
         raise Failure("no .rq files in " + ", ".join(str(d) for d in dirs))
     engines = ["oxigraph", "rdflib"] if engine == "both" else [engine]
     try:
-        report = harness.run(examples, engines, repeat, files, progress=lambda m: click.echo(m, err=True))
+        report = harness.run(examples, engines, 2 if quick else repeat, files,
+                             progress=lambda m: click.echo(m, err=True), concurrent=concurrent, quick=quick)
     except (OSError, ValueError, RuntimeError) as exc:
         raise Failure(f"benchmark failed: {one_line(exc)}") from None
     output.parent.mkdir(parents=True, exist_ok=True)

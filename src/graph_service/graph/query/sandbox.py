@@ -20,9 +20,10 @@ which takes no lock another thread of the parent could hold; CPython re-creates 
 
 Two guards do not depend on the parent: each call in a long-lived child runs under an alarm
 (`SIGALRM` at its time limit plus a margin, whose default action ends the process even inside
-Rust code), so a child whose parent was killed outright cannot run on; and a call that runs past
-`demote_after` seconds has its process moved to the lowest CPU priority (nice 19), so runaways
-yield the cores to new queries and to the HTTP front. A demoted child is retired after its call
+Rust code), so a child whose parent was killed outright cannot run on; and a call that has used
+`demote_after` seconds of CPU has its process moved to the lowest CPU priority (nice 19), so
+runaways yield the cores to new queries and to the HTTP front (CPU time, not time waited: on a
+busy machine a short query may wait long without being a runaway). A demoted child is retired after its call
 (it could not be raised back without privileges).
 """
 
@@ -38,6 +39,7 @@ import socket
 import stat
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -50,6 +52,9 @@ _FORK = multiprocessing.get_context("fork")
 #: Seconds past its time limit after which a long-lived child's own alarm ends it, should its
 #: parent not have (the parent was killed, or is stuck).
 _ALARM_MARGIN = 5.0
+#: How often a running call's CPU time is looked at (for `demote_after`).
+_WATCH = 0.02
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class QueryTimeout(TimeoutError):
@@ -123,13 +128,20 @@ class IsolatedWorker:
             conn = self._ensure_child()
             demoted = False
             try:
+                # CPU time is counted from here: the child has served other calls before.
+                cpu_base = _cpu_seconds(self.pid) if self._demote_after is not None else 0.0
                 conn.send((args, kwargs, timeout + _ALARM_MARGIN))
-                first = min(timeout, self._demote_after) if self._demote_after else timeout
-                if not conn.poll(first):
-                    demoted = self._demote()
-                    if not conn.poll(timeout - first):
+                deadline = time.monotonic() + timeout
+                while True:
+                    left = deadline - time.monotonic()
+                    watching = self._demote_after is not None and not demoted
+                    if conn.poll(max(0.0, min(left, _WATCH) if watching else left)):
+                        break
+                    if time.monotonic() >= deadline:
                         self.close()
                         raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
+                    if watching and _cpu_seconds(self.pid) - cpu_base >= (self._demote_after or 0):
+                        demoted = self._demote()
                 ok, payload = conn.recv()
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 child = self._child
@@ -223,6 +235,16 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
         outcome = _outcome(handler, args, kwargs, memory_limit)
         signal.setitimer(signal.ITIMER_REAL, 0)
         _answer(conn, outcome)
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """CPU time a process has used (Linux); 0 where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _reap(child: multiprocessing.process.BaseProcess) -> None:

@@ -137,7 +137,7 @@ class QuerySlots:
 
     def __init__(self, handler: Callable[..., Any], budget: SlotBudget, *, timeout: float,
                  memory_limit: int | None = None, allow_network: bool = False,
-                 demote_after: float | None = 0.05, on_start: Callable[[], Any] | None = None,
+                 demote_after: float | None = 0.1, on_start: Callable[[], Any] | None = None,
                  prestart: int = 0) -> None:
         self.budget = budget
         self.timeout = timeout

@@ -21,9 +21,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph_service.graph.query.sandbox import run_isolated
+
 #: Bump when what a disk store holds changes: older ones are then rebuilt.
 DISK_FORMAT = 1
 SUMMARY_NAME = "summary.json"
+#: Seconds a build of a store may take (10^7 triples load in minutes).
+_BUILD_TIMEOUT = 3600.0
 
 
 def open_store(quads: Iterable[ox.Quad]) -> ox.Store:
@@ -64,10 +68,16 @@ class DiskStore:
 def disk_store(directory: Path, load: Callable[[ox.Store], None], source_sha256: str) -> DiskStore:
     """The prepared store in `directory`, built first (if it is not there) by `load`, which fills
     a fresh store from the data whose hash is `source_sha256`. The caller makes sure no two
-    processes build the same one at once; a build that fails leaves nothing behind."""
-    summary = directory / SUMMARY_NAME
-    if summary.exists():
-        return _read(directory)
+    processes build the same one at once; a build that fails leaves nothing behind.
+
+    The build runs in a child process (errors are re-raised here): what loading takes in memory
+    goes with it, rather than staying with a server that only opens the result."""
+    if not (directory / SUMMARY_NAME).exists():
+        run_isolated(_build, directory, load, source_sha256, timeout=_BUILD_TIMEOUT, allow_network=True)
+    return _read(directory)
+
+
+def _build(directory: Path, load: Callable[[ox.Store], None], source_sha256: str) -> None:
     building = directory.with_name(directory.name + f".building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     try:
@@ -75,27 +85,26 @@ def disk_store(directory: Path, load: Callable[[ox.Store], None], source_sha256:
         load(store)
         counts = _counts(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         counts[""] = _counts(store, "SELECT ('' AS ?g) (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").get("", 0)
-        # The dataset's default graph is the RDF merge of its graphs: each triple once.
-        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        triples = _counts(store, "SELECT ('' AS ?g) (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").get("", 0)
-        store.optimize()
+        triples = counts[""]
+        if len(counts) > 1:
+            # The dataset's default graph is the RDF merge of its graphs: each triple once.
+            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            triples = _counts(store, "SELECT ('' AS ?g) (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").get("", 0)
         store.flush()
         del store
         graphs = {g: n for g, n in sorted(counts.items()) if n or not g}
         (building / SUMMARY_NAME).write_text(json.dumps(
             {"format": DISK_FORMAT, "source_sha256": source_sha256, "quads": sum(graphs.values()),
-             "graphs": graphs, "triples": triples},
-            indent=1), encoding="utf-8")
+             "graphs": graphs, "triples": triples}, indent=1), encoding="utf-8")
         try:
             os.replace(building, directory)
         except OSError:
-            if not summary.exists():
+            if not (directory / SUMMARY_NAME).exists():
                 raise
             shutil.rmtree(building, ignore_errors=True)  # built by another process meanwhile
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return _read(directory)
 
 
 def open_read_only(path: Path) -> ox.Store:
