@@ -54,6 +54,7 @@ from graph_service.graph import (
     describe_service,
     formats,
     load_examples,
+    load_store,
     short,
     sparql_prologue,
 )
@@ -63,6 +64,8 @@ from graph_service.web.urls import current
 
 bp = Blueprint("sparql", __name__)
 
+#: Quads up to which each serving process answers queries from a copy in memory.
+IN_MEMORY_QUADS = 200_000
 #: Response headers saying that the result limit cut an answer, and what the limit is.
 TRUNCATED_HEADER = "X-Result-Truncated"
 LIMIT_HEADER = "X-Result-Limit"
@@ -98,7 +101,11 @@ class Operation:
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     service = state.app.extensions["graph_service"]
-    runner = QueryRunner.from_settings(service.settings, service.store, service.slot_budget)
+    # A small dataset is answered from memory (queries run faster there; the query processes
+    # share the worker's copy); a large one from the store on disk, which no process copies.
+    small = service.store.quads <= IN_MEMORY_QUADS
+    source = load_store(service.settings) if small else service.store
+    runner = QueryRunner.from_settings(service.settings, source, service.slot_budget)
     state.app.extensions["sparql"] = Endpoint(
         settings=service.settings,
         runner=runner,

@@ -97,7 +97,8 @@ class Answer:
     body: bytes
     #: Name of the format of `body` (a `formats.Format` name).
     format: str
-    #: Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK) in `body`.
+    #: Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK) in `body`; -1: not counted (a
+    #: SELECT answer pyoxigraph wrote whole, within the query's own LIMIT).
     count: int
     truncated: bool = False
 
@@ -144,6 +145,22 @@ def star_order(sparql: str, variables: list[str]) -> list[str]:
     for m in _VARIABLE.finditer(sparql):
         first.setdefault(m.group(1), m.start())
     return sorted(variables, key=lambda v: first.get(v, len(sparql)))
+
+
+# A LIMIT that ends the query (comments aside) is the query's own: a subquery's is followed by "}".
+_FINAL_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*(?:#[^\n]*\s*)*\Z", re.IGNORECASE)
+
+
+def _bounded(sparql: str, limit: int | None) -> bool:
+    """Whether the query's own LIMIT keeps its answer within `limit` rows."""
+    if limit is None:
+        return True
+    final = _FINAL_LIMIT.search(sparql)
+    if final is None or int(final.group(1)) > limit:
+        return False
+    # Not in a comment: no "#" before it on its line (an IRI's "#" there only costs the fast path).
+    line_start = sparql.rfind("\n", 0, final.start()) + 1
+    return "#" not in sparql[line_start:final.start()]
 
 
 def check_format(form: Form, fmt: formats.Format | None) -> formats.Format:
@@ -253,6 +270,12 @@ class OxigraphEngine:
             return Answer("ask", write_boolean(bool(answer), _results_format(fmt)), fmt.name, 1)
         if isinstance(answer, ox.QuerySolutions):
             fmt = check_format("select", results_format)
+            if fmt.name == "json" and _bounded(sparql, limit) and not _SELECT_STAR.search(sparql):
+                # pyoxigraph writes the whole answer itself (in Rust), which it may: the query's own
+                # LIMIT keeps it within the result limit, and its columns are in the order asked.
+                body = answer.serialize(format=ox.QueryResultsFormat.JSON)
+                assert body is not None  # without an output, serialize returns the bytes
+                return Answer("select", body, fmt.name, -1)
             variables = [v.value for v in answer.variables]
             sols, truncated = _take(answer, limit)
             columns = star_order(sparql, variables)
