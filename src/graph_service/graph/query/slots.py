@@ -165,9 +165,9 @@ class QuerySlots:
                 return worker.call(*args, timeout=self.timeout)
             finally:
                 if worker.pid is None:
-                    # Its process was stopped (time limit, crash): the replacement starts now, on
-                    # the request that cost it, rather than on the next one.
-                    worker.start()
+                    # Its process was stopped (time limit, crash): the replacement starts now, beside
+                    # this request's answer, rather than during the next one (which waits for it).
+                    threading.Thread(target=worker.start, daemon=True, name="query slot start").start()
                 with self._lock:
                     self._free.append(worker)
         finally:
