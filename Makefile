@@ -3,20 +3,20 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test test-slow install install-test system system-test system-bench build lint bench clean yasgui shacl-engine readme
+.PHONY: serve test test-slow install install-test system system-test system-bench build lint bench clean yasgui shacl-engine comunica readme
 
 serve: install yasgui
 	$(BIN)/graph-service serve
 
 # The test run: style, types, the import layers (pyproject.toml), then the tests.
-test: install-test system-test yasgui shacl-engine
+test: install-test system-test yasgui shacl-engine comunica
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The long runs left out of `make test` (a second SHACL engine over the whole graph).
-test-slow: install-test system-test yasgui shacl-engine
+test-slow: install-test system-test yasgui shacl-engine comunica
 	$(BIN)/python -m pytest -m slow
 
 $(BIN)/python:
@@ -69,6 +69,20 @@ $(SHACL_ENGINE_NPM)/node_modules/shacl-engine/package.json:
 	cd $(SHACL_ENGINE_NPM) && npm install --no-audit --no-fund --loglevel=error \
 		shacl-engine@$(SHACL_ENGINE_VERSION) rdf-ext@2.6.0 n3@2.13.12
 
+# A linked-data client for tests/test_linked_data_clients.py: Comunica from npm, which dereferences
+# a resource IRI as a client of the web of data does. Comunica 5 needs Node 22 (Debian's 20 fails),
+# so npm's `node` package brings one beside it; the test puts its bin folder first on the PATH.
+COMUNICA_VERSION ?= 5.4.1
+COMUNICA_NODE    ?= 22.23.3
+COMUNICA_NPM     := build/npm-comunica
+
+comunica: $(COMUNICA_NPM)/node_modules/@comunica/query-sparql/package.json
+
+$(COMUNICA_NPM)/node_modules/@comunica/query-sparql/package.json:
+	mkdir -p $(COMUNICA_NPM)
+	cd $(COMUNICA_NPM) && npm install --no-audit --no-fund --loglevel=error \
+		@comunica/query-sparql@$(COMUNICA_VERSION) node@$(COMUNICA_NODE)
+
 build: install
 	$(BIN)/graph-service build
 
@@ -93,6 +107,9 @@ lint: install-test
 # (tests/test_reverse_proxy.py starts it on loopback with its own configuration). Installed where
 # missing and possible (root with apt, as on CI); elsewhere those tests say why they skip.
 system-test:
+	@command -v curl >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null 2>&1; } || \
+	  echo "curl is not installed: the curl client test will skip"
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || \

@@ -86,17 +86,17 @@ def test_build_writes_every_named_graph_with_inferences_kept_apart(settings):
     # (the fixture writes no per-statement sources, so its provenance graph is empty)
     assert graphs == {str(g) for g in NAMED_GRAPHS if g != PROVENANCE_GRAPH}
 
-    event = "https://liberation.example.org/id/event/liberation-of-paris"
+    event = "https://w3id.org/liberation-kg/id/event/liberation-of-paris"
     # A query for crm:E5_Event or sem:Event finds the event (a lib:Liberation in the facts) ...
     assert _select(store, "SELECT ?e { ?e a crm:E5_Event }") == {event}
     assert _select(store, "SELECT ?e { ?e a sem:Event }") == {event}
     # ... from the inferred graph, and the facts still say only what they said.
-    assert _select(store, "SELECT ?e { GRAPH <https://liberation.example.org/graph/inferred> "
+    assert _select(store, "SELECT ?e { GRAPH <https://w3id.org/liberation-kg/graph/inferred> "
                           "{ ?e a crm:E5_Event } }") == {event}
-    assert _select(store, "SELECT ?e { GRAPH <https://liberation.example.org/graph/facts> "
+    assert _select(store, "SELECT ?e { GRAPH <https://w3id.org/liberation-kg/graph/facts> "
                           "{ ?e a crm:E5_Event } }") == set()
-    assert _select(store, "SELECT ?p { ?p lib:partOf* <https://liberation.example.org/id/country/france> "
-                          "FILTER(isIRI(?p)) }") >= {"https://liberation.example.org/id/street/rue-de-rivoli"}
+    assert _select(store, "SELECT ?p { ?p lib:partOf* <https://w3id.org/liberation-kg/id/country/france> "
+                          "FILTER(isIRI(?p)) }") >= {"https://w3id.org/liberation-kg/id/street/rue-de-rivoli"}
 
 
 def test_record_has_hashes_counts_and_timings(settings):
@@ -260,7 +260,7 @@ def test_cli_validation_failure_lists_the_results(settings):
 
 
 def test_cli_unparseable_source_exits_2_with_line_and_column(settings):
-    settings.data_path.write_text("@prefix lib: <https://liberation.example.org/ontology#> .\nlib:a lib:b\n")
+    settings.data_path.write_text("@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\nlib:a lib:b\n")
     result = CliRunner().invoke(main, ["build"], env=_env(settings))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"graph-service: {settings.data_path}:")
@@ -303,9 +303,9 @@ def test_cli_reason_prints_the_inferred_graph(settings):
     result = CliRunner().invoke(main, ["reason"], env=_env(settings))
     assert result.exit_code == 0, result.stderr
     inferred = ox.parse(result.stdout_bytes, format=ox.RdfFormat.TURTLE)
-    liberated = ox.Triple(ox.NamedNode("https://liberation.example.org/id/force/2e-db"),
-                          ox.NamedNode("https://liberation.example.org/ontology#liberated"),
-                          ox.NamedNode("https://liberation.example.org/id/city/paris"))
+    liberated = ox.Triple(ox.NamedNode("https://w3id.org/liberation-kg/id/force/2e-db"),
+                          ox.NamedNode("https://w3id.org/liberation-kg/ontology#liberated"),
+                          ox.NamedNode("https://w3id.org/liberation-kg/id/city/paris"))
     assert liberated in {ox.Triple(q.subject, q.predicate, q.object) for q in inferred}
     assert result.stderr.startswith("asserted: 143 triples (ontology 117, facts 26); inferred: ")
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from graph_service.cli import main
 
 QUERIES = Path(__file__).parent.parent / "queries"
-PHOTOS = "SELECT (COUNT(*) AS ?photos) WHERE { ?p a <https://liberation.example.org/ontology#Photograph> }"
+PHOTOS = "SELECT (COUNT(*) AS ?photos) WHERE { ?p a <https://w3id.org/liberation-kg/ontology#Photograph> }"
 
 
 def run(*args: str):
@@ -44,8 +44,8 @@ def test_a_query_file_in_each_results_format():
 def test_a_construct_query_as_turtle():
     result = run("--format", "turtle", "--",
                  "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-                 "CONSTRUCT { <https://liberation.example.org/id/city/paris> rdfs:label ?label } "
-                 "WHERE { <https://liberation.example.org/id/city/paris> rdfs:label ?label }")
+                 "CONSTRUCT { <https://w3id.org/liberation-kg/id/city/paris> rdfs:label ?label } "
+                 "WHERE { <https://w3id.org/liberation-kg/id/city/paris> rdfs:label ?label }")
     assert result.exit_code == 0
     assert '"Paris"@en' in result.stdout
 
@@ -76,7 +76,7 @@ def test_an_undeclared_prefix_is_named_with_the_declaration_to_add():
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "graph-service: bad query: error at 2:22: the prefix lib: is not declared; "
-        "add PREFIX lib: <https://liberation.example.org/ontology#>")
+        "add PREFIX lib: <https://w3id.org/liberation-kg/ontology#>")
 
 
 def test_the_query_from_standard_input():

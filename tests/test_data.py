@@ -33,7 +33,7 @@ ONTOLOGY = ROOT / "ontology" / "liberation.ttl"
 DATA = ROOT / "data" / "liberation.ttl"
 ARTICLE = HERE.parent / "data" / "article.txt"
 
-BASE = "https://liberation.example.org/"
+BASE = "https://w3id.org/liberation-kg/"
 LIB = Namespace(BASE + "ontology#")
 ID = Namespace(BASE + "id/")
 WD = Namespace("http://www.wikidata.org/entity/")
@@ -375,11 +375,11 @@ def test_which_sentence_says_pattern():
     store.extend(expansion().facts)
     store.extend(expansion().provenance)
     rows = store.query("""
-        PREFIX lib: <https://liberation.example.org/ontology#>
+        PREFIX lib: <https://w3id.org/liberation-kg/ontology#>
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         SELECT ?text WHERE {
-          GRAPH <https://liberation.example.org/graph/provenance> {
-            ?st rdf:subject <https://liberation.example.org/id/timespan/liberation-of-paris-1944-08-25> ;
+          GRAPH <https://w3id.org/liberation-kg/graph/provenance> {
+            ?st rdf:subject <https://w3id.org/liberation-kg/id/timespan/liberation-of-paris-1944-08-25> ;
                 rdf:predicate lib:onDate ;
                 rdf:object "1944-08-25"^^<http://www.w3.org/2001/XMLSchema#date> ;
                 lib:evidence ?quote }
@@ -397,9 +397,9 @@ def test_everything_that_happened_in_rome_with_and_without_reasoning():
     store = ox.Store()
     store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in expansion().facts)
     rows = store.query("""
-        PREFIX lib: <https://liberation.example.org/ontology#>
+        PREFIX lib: <https://w3id.org/liberation-kg/ontology#>
         SELECT DISTINCT ?x WHERE {
-          ?x lib:hasPlace/(lib:partOf|lib:inArea)* <https://liberation.example.org/id/city/rome> }""")
+          ?x lib:hasPlace/(lib:partOf|lib:inArea)* <https://w3id.org/liberation-kg/id/city/rome> }""")
     found = {r["x"].value.removeprefix(str(ID)) for r in rows}
     assert {"event/liberation-of-rome", "event/pope-address-rome", "event/service-in-st-peters",
             "photo/rome-02", "photo/rome-05", "photo/rome-07"} <= found

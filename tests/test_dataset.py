@@ -21,9 +21,11 @@ from graph_service.graph.rdf.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, 
 from graph_service.web import create_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "linked_data" / "dataset.trig"
-BASE = "https://liberation.example.org/"
+BASE = "https://w3id.org/liberation-kg/"
 DATASET = URIRef(BASE + "void#dataset")
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+#: A user's file is served with dumps named after it: dataset.trig -> /dumps/dataset.nq.
+DUMPS = dumps.dumps_for("dataset")
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +74,7 @@ def test_home_page_introduces_the_dataset_and_links_everywhere(client, expected)
         assert f'<a href="/{str(capital)[len(BASE):]}">{label}</a>' in page
     for href in ("/sparql", "/ontology", "/shapes", "/validate", "/void"):
         assert f'href="{href}"' in page
-    for dump in dumps.DUMPS:
+    for dump in DUMPS:
         assert f'href="/dumps/{dump.filename}"' in page
 
 
@@ -120,10 +122,10 @@ def test_void_counts_the_triples_of_each_named_graph(void, expected):
 
 def test_void_lists_every_dump_with_its_media_type(void):
     dumps_listed = set(void.objects(DATASET, VOID.dataDump))
-    assert dumps_listed == {URIRef(BASE + d.path) for d in dumps.DUMPS}
+    assert dumps_listed == {URIRef(BASE + d.path) for d in DUMPS}
     for dist in void.objects(DATASET, DCAT.distribution):
         url = void.value(dist, DCAT.downloadURL)
-        dump = dumps.by_filename(str(url).rsplit("/", 1)[-1])
+        dump = dumps.by_filename(str(url).rsplit("/", 1)[-1], "dataset")
         assert dump is not None
         assert str(void.value(dist, DCAT.mediaType)).endswith("/" + dump.fmt.media_type)
 
@@ -154,9 +156,9 @@ def test_void_page_for_browsers(client):
     assert resp.mimetype == "text/html"
     html5rdf.HTMLParser(strict=True).parse(resp.data)
     page = resp.data.decode()
-    assert "https://liberation.example.org/graph/facts" in page
+    assert "https://w3id.org/liberation-kg/graph/facts" in page
     assert '<a href="/id/city/paris">Paris</a>' in page
-    assert 'href="/dumps/liberation.nq"' in page
+    assert 'href="/dumps/dataset.nq"' in page
 
 
 def test_served_description_is_the_snapshots_when_there_is_one(tmp_path):
@@ -190,7 +192,7 @@ def test_describe_dataset_uses_the_configured_base_and_the_given_counts(expected
 # --- Dumps -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dump", dumps.DUMPS, ids=lambda d: d.filename)
+@pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.filename)
 def test_dump_is_a_download_with_its_media_type_and_validators(client, dump):
     resp = client.get(f"/dumps/{dump.filename}")
     assert resp.status_code == 200
@@ -203,14 +205,14 @@ def test_dump_is_a_download_with_its_media_type_and_validators(client, dump):
 
 @pytest.mark.parametrize("name", ["nquads", "trig", "jsonld"])
 def test_dataset_dumps_hold_every_named_graph(client, expected, name):
-    dump = dumps.by_format(name)
+    dump = dumps.by_format(name, "dataset")
     got = parse(client.get(f"/dumps/{dump.filename}").data, dump.fmt)
     assert quads(got) == quads(expected)
     assert len(list(got.quads())) == len(list(expected.quads()))
 
 
 def test_turtle_dump_holds_the_asserted_facts_only(client, expected):
-    got = Graph().parse(data=client.get("/dumps/liberation.ttl").data, format="turtle")
+    got = Graph().parse(data=client.get("/dumps/dataset.ttl").data, format="turtle")
     facts = expected.graph(FACTS_GRAPH)
     assert len(got) == len(facts)
     assert {t for t in got if not any(isinstance(x, BNode) for x in t)} == {
@@ -218,6 +220,6 @@ def test_turtle_dump_holds_the_asserted_facts_only(client, expected):
 
 
 def test_unknown_dump_is_404(client):
-    resp = client.get("/dumps/liberation.xml", headers={"Accept": "text/plain"})
+    resp = client.get("/dumps/dataset.xml", headers={"Accept": "text/plain"})
     assert resp.status_code == 404
-    assert b"liberation.nq" in resp.data  # names the dumps there are
+    assert b"dataset.nq" in resp.data  # names the dumps there are

@@ -54,8 +54,8 @@ def test_example_gives_the_same_answer_on_both_engines(engines, example):
 
 @pytest.mark.parametrize("dataset", [
     None,
-    QueryDataset(("https://liberation.example.org/graph/inferred",), ()),
-    QueryDataset((), ("https://liberation.example.org/graph/facts",)),
+    QueryDataset(("https://w3id.org/liberation-kg/graph/inferred",), ()),
+    QueryDataset((), ("https://w3id.org/liberation-kg/graph/facts",)),
     QueryDataset(("https://nowhere.example/",), ("https://nowhere.example/",)),
 ])
 def test_datasets_mean_the_same_on_both_engines(dataset):

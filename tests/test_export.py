@@ -66,7 +66,7 @@ def test_export_matches_the_served_dump(run, tmp_path):
     from graph_service.web import create_app
 
     app = create_app(Settings(serve_files=(FIXTURE,), snapshot_dir=tmp_path))
-    served = Dataset().parse(data=app.test_client().get("/dumps/liberation.trig").data, format="trig")
+    served = Dataset().parse(data=app.test_client().get("/dumps/dataset.trig").data, format="trig")
     exported = Dataset().parse(data=run("--format", "trig").stdout_bytes, format="trig")
     for ours, theirs in zip(sorted(served.graphs(), key=lambda g: str(g.identifier)),
                             sorted(exported.graphs(), key=lambda g: str(g.identifier)), strict=True):

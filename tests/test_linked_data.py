@@ -24,7 +24,7 @@ from graph_service.web import create_app
 from graph_service.web.urls import DOCUMENT_FORMATS, Urls
 
 FIXTURE = Path(__file__).parent / "fixtures" / "linked_data" / "dataset.trig"
-BASE = "https://liberation.example.org/"
+BASE = "https://w3id.org/liberation-kg/"
 PARIS = URIRef(BASE + "id/city/paris")
 EVENT = URIRef(BASE + "id/event/liberation-of-paris")
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -19,16 +19,16 @@ from graph_service.graph.rdf.namespace import PROVENANCE_GRAPH
 
 ARTICLE = (Path(__file__).parents[1] / "data" / "article.txt").read_text(encoding="utf-8")
 
-HEAD = b"""@prefix lib: <https://liberation.example.org/ontology#> .
-@prefix quote: <https://liberation.example.org/id/quote/> .
-@prefix city: <https://liberation.example.org/id/city/> .
-@prefix event: <https://liberation.example.org/id/event/> .
+HEAD = b"""@prefix lib: <https://w3id.org/liberation-kg/ontology#> .
+@prefix quote: <https://w3id.org/liberation-kg/id/quote/> .
+@prefix city: <https://w3id.org/liberation-kg/id/city/> .
+@prefix event: <https://w3id.org/liberation-kg/id/event/> .
 quote:a a lib:Quote ; lib:text "The liberation of Paris" .
 quote:b a lib:Quote ; lib:text "in Paris" .
 """
-LIB = "https://liberation.example.org/ontology#"
-STATEMENT = ox.Triple(ox.NamedNode("https://liberation.example.org/id/event/x"),
-                      ox.NamedNode(LIB + "hasPlace"), ox.NamedNode("https://liberation.example.org/id/city/paris"))
+LIB = "https://w3id.org/liberation-kg/ontology#"
+STATEMENT = ox.Triple(ox.NamedNode("https://w3id.org/liberation-kg/id/event/x"),
+                      ox.NamedNode(LIB + "hasPlace"), ox.NamedNode("https://w3id.org/liberation-kg/id/city/paris"))
 
 
 def parse(body: bytes) -> list[ox.Quad]:
@@ -39,13 +39,13 @@ def test_an_annotation_becomes_a_reified_statement_in_the_provenance_graph():
     e = provenance.expand(parse(b"""event:x a lib:Event ;
         lib:hasPlace city:paris {| lib:evidence quote:a |} {| lib:evidence quote:b |} ."""))
     node = provenance.statement_iri(STATEMENT)
-    assert node.value.startswith("https://liberation.example.org/id/statement/")
+    assert node.value.startswith("https://w3id.org/liberation-kg/id/statement/")
     graph = ox.NamedNode(str(PROVENANCE_GRAPH))
     got = {(q.predicate.value.rsplit("#", 1)[-1], q.object) for q in e.provenance if q.subject == node}
     assert got == {("type", provenance.STATEMENT), ("subject", STATEMENT.subject),
                    ("predicate", STATEMENT.predicate), ("object", STATEMENT.object),
-                   ("evidence", ox.NamedNode("https://liberation.example.org/id/quote/a")),
-                   ("evidence", ox.NamedNode("https://liberation.example.org/id/quote/b"))}
+                   ("evidence", ox.NamedNode("https://w3id.org/liberation-kg/id/quote/a")),
+                   ("evidence", ox.NamedNode("https://w3id.org/liberation-kg/id/quote/b"))}
     assert all(q.graph_name == graph for q in e.provenance)
     # the facts keep the statement and lose the reifiers; both annotations are one statement
     assert ox.Quad(STATEMENT.subject, STATEMENT.predicate, STATEMENT.object) in e.facts

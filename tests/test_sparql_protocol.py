@@ -35,7 +35,7 @@ QUERIES = {
     "ask": PROLOGUE + "ASK { ?e a lib:Liberation ; lib:place ?c . ?c rdfs:label \"Paris\"@fr }",
     "construct": PROLOGUE + "CONSTRUCT { ?q lib:text ?t ; rdfs:label ?c } WHERE {\n"
                             "  ?q lib:text ?t OPTIONAL { ?q rdfs:seeAlso ?c } }",
-    "describe": PROLOGUE + "DESCRIBE <https://liberation.example.org/id/city/paris>",
+    "describe": PROLOGUE + "DESCRIBE <https://w3id.org/liberation-kg/id/city/paris>",
 }
 RESULT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                 "csv": "text/csv", "tsv": "text/tab-separated-values"}
@@ -120,7 +120,7 @@ def test_construct_and_describe_in_every_rdf_format(sparql_app, reference, form,
     if form == "construct":
         expected = reference.query(query).graph
     else:  # DESCRIBE: what the store says about the resource (it has no blank nodes to follow)
-        paris = URIRef("https://liberation.example.org/id/city/paris")
+        paris = URIRef("https://w3id.org/liberation-kg/id/city/paris")
         expected = Graph()
         for triple in set(reference.triples((paris, None, None))):
             expected.add(triple)
@@ -147,7 +147,7 @@ def test_awkward_literals_survive_every_results_format(sparql_app, reference):
 
 def test_union_default_graph_counts_a_triple_in_two_graphs_once(sparql_app, reference):
     query = PROLOGUE + "SELECT ?type WHERE { city:paris a ?type }".replace(
-        "city:paris", "<https://liberation.example.org/id/city/paris>")
+        "city:paris", "<https://w3id.org/liberation-kg/id/city/paris>")
     got = Result.parse(io.BytesIO(ask(sparql_app, query, format="json").content), format="json")
     assert rows_of(got) == rows_of(reference.query(query))
     assert all(n == 1 for n in rows_of(got).values())
@@ -156,7 +156,7 @@ def test_union_default_graph_counts_a_triple_in_two_graphs_once(sparql_app, refe
 # --- protocol datasets --------------------------------------------------------------------------
 
 def test_default_graph_uri_selects_graphs_of_the_store(sparql_app):
-    inferred = "https://liberation.example.org/graph/inferred"
+    inferred = "https://w3id.org/liberation-kg/graph/inferred"
     query = PROLOGUE + "SELECT DISTINCT ?type WHERE { ?s a ?type }"
     everything = ask(sparql_app, query, format="json").json()["results"]["bindings"]
     only = ask(sparql_app, query, format="json", **{"default-graph-uri": inferred}).json()
@@ -166,14 +166,14 @@ def test_default_graph_uri_selects_graphs_of_the_store(sparql_app):
 
 
 def test_named_graph_uri_limits_graph_patterns(sparql_app):
-    facts = "https://liberation.example.org/graph/facts"
+    facts = "https://w3id.org/liberation-kg/graph/facts"
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     resp = ask(sparql_app, query, format="json", **{"named-graph-uri": facts})
     assert [b["g"]["value"] for b in resp.json()["results"]["bindings"]] == [facts]
 
 
 def test_from_names_a_graph_of_the_store(sparql_app):
-    query = PROLOGUE + ("SELECT ?label FROM <https://liberation.example.org/graph/inferred> "
+    query = PROLOGUE + ("SELECT ?label FROM <https://w3id.org/liberation-kg/graph/inferred> "
                         "WHERE { ?s rdfs:label ?label }")
     assert ask(sparql_app, query, format="json").json()["results"]["bindings"] == []
 
@@ -280,8 +280,8 @@ def test_a_browser_gets_the_query_editor(sparql_app):
     page = resp.text
     assert "yasgui/yasgui.min.js" in page and 'id="yasgui"' in page
     assert '<form id="plain-query"' in page  # works without JavaScript too
-    assert "PREFIX lib: &lt;https://liberation.example.org/ontology#&gt;" in page
-    assert "https://liberation.example.org/graph/facts" in page
+    assert "PREFIX lib: &lt;https://w3id.org/liberation-kg/ontology#&gt;" in page
+    assert "https://w3id.org/liberation-kg/graph/facts" in page
 
 
 def test_the_editor_assets_are_served_locally(sparql_app):
@@ -462,7 +462,7 @@ def test_sparqlwrapper_construct_and_describe(sparql_server, reference, fmt, for
         assert isomorphic(got, reference.query(QUERIES[form]).graph)
     else:
         assert len(got) == len(set(reference.triples(
-            (URIRef("https://liberation.example.org/id/city/paris"), None, None))))
+            (URIRef("https://w3id.org/liberation-kg/id/city/paris"), None, None))))
 
 
 def test_rdflib_sparqlstore(sparql_server, reference):
@@ -476,7 +476,7 @@ def test_rdflib_sparqlstore(sparql_server, reference):
     cities = set(graph.subjects(RDF.type, LIB.City))
     assert cities == set(reference.subjects(RDF.type, LIB.City))
     names = {str(c) for c in store.contexts()}
-    assert "https://liberation.example.org/graph/facts" in names
+    assert "https://w3id.org/liberation-kg/graph/facts" in names
 
 
 def test_rdflib_sparqlstore_post(sparql_server, reference):

@@ -20,7 +20,7 @@ from graph_service.graph.query.safety import UnsafeQuery, check_query, vet_query
 from graph_service.graph.query.sandbox import run_isolated
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
-FACTS = "https://liberation.example.org/graph/facts"
+FACTS = "https://w3id.org/liberation-kg/graph/facts"
 
 
 class Listener:

@@ -100,7 +100,7 @@ def test_users_data_with_the_projects_shapes_and_ontology(project: None) -> None
 def test_users_shapes_on_the_projects_data(project: None, tmp_path: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
-                      "@prefix lib: <https://liberation.example.org/ontology#> .\n"
+                      "@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\n"
                       "[] sh:targetClass lib:Person ; sh:property [ sh:path lib:born ; sh:minCount 1 ] .\n",
                       encoding="utf-8")
     result = run("--shapes", str(shapes))

@@ -80,7 +80,7 @@ def test_conforming_data_is_200_too(client) -> None:
 
 def test_form_fields_with_own_shapes_and_formats(client) -> None:
     shapes = (b"@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
-              b"@prefix lib: <https://liberation.example.org/ontology#> .\n"
+              b"@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\n"
               b"[] sh:targetClass lib:Person ; sh:property [ sh:path lib:born ; sh:minCount 1 ] .")
     resp = client.post("/validate", data={"data": in_format(INVALID, "ntriples"), "data-format": "ntriples",
                                           "shapes": shapes})
@@ -106,9 +106,9 @@ def test_an_empty_file_part_means_no_file(client) -> None:
 
 
 def test_inference_parameter(client) -> None:
-    data = (b"@prefix lib: <https://liberation.example.org/ontology#> .\n"
-            b"@prefix id: <https://liberation.example.org/id/> .\n"
-            b"<https://liberation.example.org/id/event/x> lib:liberated id:y .")
+    data = (b"@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\n"
+            b"@prefix id: <https://w3id.org/liberation-kg/id/> .\n"
+            b"<https://w3id.org/liberation-kg/id/event/x> lib:liberated id:y .")
     plain = client.post("/validate", data=data, headers={"Content-Type": "text/turtle"})
     assert plain.headers["X-Conforms"] == "true"
     # The ontology types lib:liberated's subject as a lib:Event, which then needs a label...
@@ -290,7 +290,7 @@ def test_every_shape_iri_of_the_project_lands_on_its_entry_of_the_shapes_page(tm
     client = create_app(settings_for(tmp_path, shapes_path=project_shapes)).test_client()
     page = client.get("/shapes", headers={"Accept": "text/html"}).get_data(as_text=True)
     anchors = set(re.findall(r'id="([^"]+)"', page))
-    base = "https://liberation.example.org/shapes#"
+    base = "https://w3id.org/liberation-kg/shapes#"
     named = {str(t)[len(base):] for triple in sources.read_graph(project_shapes) for t in triple
              if isinstance(t, URIRef) and str(t).startswith(base) and str(t) != base}
     assert named and named <= anchors, sorted(named - anchors)

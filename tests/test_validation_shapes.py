@@ -102,7 +102,7 @@ def test_the_listing_escapes_the_shapes_text(tmp_path: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
                       "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-                      "<https://liberation.example.org/shapes#S> a sh:NodeShape ;\n"
+                      "<https://w3id.org/liberation-kg/shapes#S> a sh:NodeShape ;\n"
                       '  rdfs:comment "<script>alert(1)</script>" .\n', encoding="utf-8")
     page = client_for(tmp_path, shapes).get("/shapes.html").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page

@@ -12,6 +12,7 @@ import os
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 T = TypeVar("T")
 
@@ -20,7 +21,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 #: The base IRI the sources are written under. Every resource IRI's path is served by the service
 #: at the same path.
-DEFAULT_BASE = "https://liberation.example.org/"
+DEFAULT_BASE = "https://w3id.org/liberation-kg/"
 
 ENV_PREFIX = "GRAPH_SERVICE_"
 
@@ -32,9 +33,9 @@ def setting(default: T, help: str, *, cli: bool = True) -> T:
 
 @dataclass(frozen=True)
 class Settings:
-    base_iri: str = setting(DEFAULT_BASE, "Base IRI the dataset description (VoID) advertises; the resources "
-                            "keep the base the sources are written under.",
-                            cli=False)
+    base_iri: str = setting(DEFAULT_BASE, "Base IRI every IRI of the graph is published under (resources, "
+                            "ontology, shapes, named graphs); the build rebases the canonical one. "
+                            "An http(s) IRI ending in /.")
     ontology_path: Path = setting(PROJECT_ROOT / "ontology" / "liberation.ttl",
                                   "The OWL ontology (Turtle).", cli=False)
     data_path: Path = setting(PROJECT_ROOT / "data" / "liberation.ttl",
@@ -85,12 +86,32 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
+    def __post_init__(self) -> None:
+        check_base_iri(self.base_iri)
+
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     @property
     def query_memory_bytes(self) -> int | None:
         return self.query_memory_mb * 2**20 if self.query_memory_mb else None
+
+
+class SettingError(ValueError):
+    """A setting's value that cannot be used; the message names the setting."""
+
+
+def check_base_iri(value: str) -> str:
+    """`value` if it can name the graph's IRIs (they are made by appending `id/...`), else
+    `SettingError` saying why."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingError(f"base IRI {value!r}: not an absolute http(s) IRI")
+    if not value.endswith("/") or parts.query or parts.fragment:
+        raise SettingError(f"base IRI {value!r}: must end with '/' (IRIs are made by appending id/...)")
+    if any(c in value for c in ' <>"{}|\\^`') or any(ord(c) < 0x21 for c in value):
+        raise SettingError(f"base IRI {value!r}: holds a character IRIs may not")
+    return value
 
 
 def env_name(name: str) -> str:

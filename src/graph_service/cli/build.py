@@ -9,19 +9,21 @@ from __future__ import annotations
 import click
 
 from graph_service.cli.errors import Failure, Rejected
+from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import BuildError, RdfSyntaxError, UnsupportedFormat, build_snapshot, snapshot_path
 
 
 @click.command()
 @click.option("--force", is_flag=True, help="Rebuild even when the sources are unchanged.")
-def build(force: bool) -> None:
+@setting_options("base_iri")
+def build(force: bool, base_iri: str | None) -> None:
     """Load, validate and reason over the sources and write the snapshot (build/snapshot.nq).
 
     Prints the triples per named graph and the time each step took. Steps are shown on a
     terminal as they run (not when stderr is redirected, nor with CI=true).
     """
-    settings = Settings.from_env()
+    settings = Settings.from_env(base_iri=base_iri)
     try:
         result = build_snapshot(settings, force=force)
     except (RdfSyntaxError, UnsupportedFormat) as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from graph_service.cli.errors import Failure, load_or_fail
+from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import dump_bytes, dumps, load_index, write_atomically
 
@@ -23,11 +24,12 @@ _CHOICES = ("nquads", "trig", "turtle", "jsonld")
               help="nquads, trig, jsonld: every named graph; turtle: the asserted facts only.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (replaced only once the export is complete); default: stdout.")
-def export(fmt: str, output: Path | None) -> None:
+@setting_options("base_iri")
+def export(fmt: str, output: Path | None, base_iri: str | None) -> None:
     """Export the built graph for loading into another triple store."""
     dump = dumps.by_format(fmt)
     assert dump is not None, fmt
-    quads = load_or_fail(lambda: load_index(Settings.from_env()))
+    quads = load_or_fail(lambda: load_index(Settings.from_env(base_iri=base_iri)))
     data = dump_bytes(quads, dump)
     if output is None:
         sys.stdout.buffer.write(data)

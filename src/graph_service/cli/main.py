@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graph_service.cli import bench, build, export, query, reason, serve, validate
-from graph_service.config import settings_table
+from graph_service.config import SettingError, settings_table
 
 
 def _settings_help() -> str:
@@ -17,7 +17,16 @@ def _settings_help() -> str:
     return "\n".join(lines)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SettingError as exc:  # a GRAPH_SERVICE_* variable that cannot be used
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              epilog=_settings_help())
 @click.version_option(package_name="graph-service")
 def main() -> None:

@@ -8,13 +8,24 @@ from typing import Any
 
 import click
 
-from graph_service.config import Settings, help_text
+from graph_service.config import SettingError, Settings, check_base_iri, help_text
+
+
+class _BaseIri(click.ParamType):
+    name = "IRI"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_base_iri(str(value))
+        except SettingError as exc:
+            self.fail(str(exc), param, ctx)
+
 
 _TYPES: dict[str, Any] = {
     "port": click.IntRange(0, 65535), "workers": click.IntRange(min=1),
     "engine": click.Choice(["oxigraph", "rdflib"]), "query_timeout": click.FloatRange(min=0.1),
     "validation_timeout": click.FloatRange(min=0.1), "result_limit": click.IntRange(min=1),
-    "proxies": click.IntRange(min=0), "query_slots": click.IntRange(min=1),
+    "proxies": click.IntRange(min=0), "base_iri": _BaseIri(), "query_slots": click.IntRange(min=1),
     "query_queue": click.IntRange(min=0), "client_share": click.FloatRange(0, 1, min_open=True),
 }
 

@@ -97,13 +97,17 @@ from graph_service.graph.query import (
     slot_budget,
 )
 from graph_service.graph.rdf import (
+    CANONICAL,
     Format,
     Kind,
+    Names,
     RdfSyntaxError,
+    Rebase,
     UnsupportedFormat,
     fold,
     formats,
     from_rdflib,
+    names,
     namespace,
     parse_quads,
     prefixed,
@@ -111,6 +115,8 @@ from graph_service.graph.rdf import (
     quads_to_graph,
     read_graph,
     read_quads,
+    rebase_quads,
+    rebase_text,
     short,
     to_rdflib,
     triple_from_rdflib,
@@ -138,6 +144,7 @@ from graph_service.graph.rdf.namespace import (
 )
 
 __all__ = [
+    "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text",
     "DUMPS", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH", "LIB",
     "NAMED_GRAPHS", "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "SD", "SH", "SHAPES",
     "SHAPES_GRAPH", "UPDATES_REFUSED", "VOID_GRAPH", "Answer", "bind_prefixes", "build_reference",

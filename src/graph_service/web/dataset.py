@@ -21,10 +21,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from graph_service.graph import (
-    FACTS_GRAPH,
-    ONTOLOGY_GRAPH,
     SD,
-    VOID_GRAPH,
     QuadSource,
     bind_prefixes,
     capital_cities,
@@ -154,7 +151,7 @@ def description_quads() -> list[ox.Quad]:
     of a user's files has none)."""
     def compute() -> list[ox.Quad]:
         index = quads()
-        graph = ox.NamedNode(str(VOID_GRAPH))
+        graph = ox.NamedNode(str(service().names.void_graph))
         own = list(index.quads_for_pattern(None, None, None, graph))
         if own:  # in a stable order, each subject's triples together (the snapshot's is arbitrary)
             return sorted(own, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
@@ -170,13 +167,15 @@ def description_quads() -> list[ox.Quad]:
 
 
 def description() -> Graph:
-    return cached("void graph", lambda: quads_to_graph(description_quads(), identifier=VOID_GRAPH))
+    return cached("void graph", lambda: quads_to_graph(description_quads(),
+                                                       identifier=service().names.void_graph))
 
 
 def _sources(store: QuadSource) -> Graph:
     """What the description is computed from: the asserted facts and the ontology (or, for a
     store of a user's files, everything)."""
-    quads = [q for g in (FACTS_GRAPH, ONTOLOGY_GRAPH)
+    own = service().names
+    quads = [q for g in (own.facts_graph, own.ontology_graph)
              for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))]
     return quads_to_graph(quads or store)
 
@@ -227,10 +226,11 @@ def _value(g: Graph, s: Node | None, p: URIRef) -> str | None:
 
 @bp.get("/" + layout.DUMPS + "<filename>")
 def dump(filename: str) -> Response:
-    found = dumps.by_filename(filename)
+    stem = dumps.dataset_stem(service().settings)
+    found = dumps.by_filename(filename, stem)
     if found is None:
         raise NotFound(f"no dump called {filename!r}; the dumps are "
-                       + ", ".join(d.filename for d in dumps.DUMPS))
+                       + ", ".join(d.filename for d in dumps.dumps_for(stem)))
     body = cached(f"dump.{found.filename}", lambda: dumps.dump_bytes(quads(), found))
     return respond(body, found.fmt, max_age=DUMP_MAX_AGE, compress=f"dump.{found.filename}",
                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

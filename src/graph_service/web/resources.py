@@ -27,10 +27,6 @@ from rdflib.namespace import FOAF, RDF, RDFS
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import (
-    INFERRED_GRAPH,
-    LIB,
-    ONTOLOGY_GRAPH,
-    PROVENANCE_GRAPH,
     Description,
     Format,
     OntologyDoc,
@@ -197,14 +193,16 @@ def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
 
 #: Graphs a description keeps apart in its dataset formats: what the reasoner adds, and the
 #: statements behind the facts. Everything else is asserted and goes to the default graph.
-_KEPT_APART = frozenset(ox.NamedNode(str(g)) for g in (INFERRED_GRAPH, PROVENANCE_GRAPH))
+def _kept_apart() -> frozenset[ox.NamedNode]:
+    own = service().names
+    return frozenset(ox.NamedNode(str(g)) for g in (own.inferred_graph, own.provenance_graph))
 
 
 def _where_clients_look(quad: ox.Quad) -> ox.Quad:
     """A linked-data client reading a quad document (Comunica asks for N-Quads first) looks in its
     default graph: the asserted statements go there, inferred ones and per-statement sources stay
     in their named graphs, so the two remain apart. Graph formats merge all of them anyway."""
-    if quad.graph_name in _KEPT_APART:
+    if quad.graph_name in _kept_apart():
         return quad
     return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
 
@@ -419,7 +417,7 @@ def ontology(ext: str | None = None) -> Response:
         body: str | bytes = cached(f"ontology.html {urls.root}", lambda: render_template(
             "ontology.html", doc=reference(), documents=docs))
     else:
-        graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+        graph = ox.NamedNode(str(service().names.ontology_graph))
         body = cached(f"ontology.{fmt.extension}", lambda: write(
             quads().quads_for_pattern(None, None, None, graph), fmt))
     return respond(body, fmt, negotiated=ext is None, links=links, headers=headers)
@@ -451,5 +449,5 @@ def named_graph(name: str) -> Response:
 
 
 def reference() -> OntologyDoc:
-    return cached("ontology_reference", lambda: build_reference(quads(), str(LIB)))
+    return cached("ontology_reference", lambda: build_reference(quads(), service().names))
 

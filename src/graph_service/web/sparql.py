@@ -55,8 +55,8 @@ from graph_service.graph import (
     formats,
     load_examples,
     load_store,
+    names,
     short,
-    sparql_prologue,
 )
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import acceptable, format_parameter, negotiate
@@ -110,7 +110,7 @@ def _setup(state: BlueprintSetupState) -> None:
         settings=service.settings,
         runner=runner,
         summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g}),
-        examples=load_examples(service.settings.queries_dir),
+        examples=load_examples(service.settings.queries_dir, base=service.settings.base_iri),
     )
 
 
@@ -279,7 +279,8 @@ def _service_description(endpoint: Endpoint) -> Response:
 
 def _page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
           error: str | None = None, status: int = 200) -> Response:
-    default_query = sparql_prologue() + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 25\n"
+    default_query = (names(endpoint.settings.base_iri).sparql_prologue()
+                     + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 25\n")
     editor = {
         "endpoint": url_for("sparql.sparql", _external=True),
         "query": query or default_query,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from graph_service.config import Settings
-from graph_service.graph import DiskStore, Served, SlotBudget
+from graph_service.graph import DiskStore, Names, Served, SlotBudget, names
 
 
 @dataclass
@@ -19,6 +19,11 @@ class Service:
     served: Served
     #: The query slots, shared by all serving processes (None: this process's own).
     slot_budget: SlotBudget | None = field(default=None)
+
+    @property
+    def names(self) -> Names:
+        """The project's namespaces and graph names under the base the graph is served under."""
+        return names(self.settings.base_iri)
 
 
 def service() -> Service:

@@ -25,7 +25,7 @@ from urllib.parse import quote, urlencode
 from flask import request
 
 from graph_service.config import DEFAULT_BASE
-from graph_service.graph import DUMPS, Dump, Format, formats, layout
+from graph_service.graph import Dump, Format, dumps, formats, layout
 from graph_service.web.state import service
 
 #: The formats a description document comes in, in the order pages list them.
@@ -46,6 +46,8 @@ class Urls:
     base_iri: str
     #: Where the application is mounted ("" at the root; a proxy prefix otherwise).
     root: str = ""
+    #: What the dataset's dumps are called (`dumps.dataset_stem`).
+    dump_stem: str = layout.DUMP_STEM
 
     # --- IRIs -> URLs --------------------------------------------------------------------------
 
@@ -112,7 +114,7 @@ class Urls:
         return f"{self.root}/{dump.path}"
 
     def dumps(self) -> list[tuple[Dump, str]]:
-        return [(d, self.dump(d)) for d in DUMPS]
+        return [(d, self.dump(d)) for d in dumps.dumps_for(self.dump_stem)]
 
     # --- URLs -> IRIs --------------------------------------------------------------------------
 
@@ -135,4 +137,5 @@ def document_format(extension: str) -> Format | None:
 
 def current() -> Urls:
     """The URL builder for the request being answered."""
-    return Urls(service().settings.base_iri, request.script_root)
+    settings = service().settings
+    return Urls(settings.base_iri, request.script_root, dumps.dataset_stem(settings))

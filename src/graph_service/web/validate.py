@@ -46,6 +46,7 @@ from graph_service.graph import (
     project_shapes,
     quad_from_rdflib,
     quads_to_graph,
+    rebase_text,
     severity_name,
     term_name,
     value_summary,
@@ -145,7 +146,9 @@ def shapes(ext: str | None = None) -> Response:
     if fmt == _HTML:
         body: bytes | str = _shapes_page(graph, current())
     elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
-        body = Path(settings.shapes_path).read_bytes()  # as authored: comments and layout kept
+        # As authored, comments and layout kept (under the base the graph is served under).
+        body = rebase_text(Path(settings.shapes_path).read_text(encoding="utf-8"),
+                           settings.base_iri).encode("utf-8")
     else:
         body = write([quad_from_rdflib(*triple, ox.DefaultGraph()) for triple in graph], fmt)
     return respond(body, fmt, negotiated=ext is None)

@@ -30,7 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from graph_service import __version__
-from graph_service.config import PROJECT_ROOT, Settings
+from graph_service.config import DEFAULT_BASE, PROJECT_ROOT, Settings
 from graph_service.graph.build import reasoning
 from graph_service.graph.build.progress import Progress
 from graph_service.graph.build.reasoning import (
@@ -63,6 +63,7 @@ from graph_service.graph.rdf.namespace import (
     SHAPES_GRAPH,
     VOID_GRAPH,
 )
+from graph_service.graph.rdf.rebase import Rebase
 from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib
 
 SNAPSHOT_NAME = "snapshot.nq"
@@ -276,11 +277,19 @@ def served(settings: Settings, store: ox.Store | DiskStore) -> Served:
 
 
 def snapshot_path(settings: Settings) -> Path:
-    return settings.snapshot_dir / SNAPSHOT_NAME
+    return settings.snapshot_dir / _for_base(SNAPSHOT_NAME, settings.base_iri)
 
 
 def record_path(settings: Settings) -> Path:
-    return settings.snapshot_dir / RECORD_NAME
+    return settings.snapshot_dir / _for_base(RECORD_NAME, settings.base_iri)
+
+
+def _for_base(name: str, base: str) -> str:
+    """One snapshot per base: the canonical one as `name`, another base's beside it."""
+    if base == DEFAULT_BASE:
+        return name
+    stem, dot, suffix = name.partition(".")
+    return f"{stem}-{hashlib.sha256(base.encode()).hexdigest()[:12]}{dot}{suffix}"
 
 
 def ensure_snapshot(settings: Settings, *, progress: Progress | None = None) -> Path:
@@ -294,18 +303,46 @@ def ensure_snapshot(settings: Settings, *, progress: Progress | None = None) -> 
 
 def build_snapshot(settings: Settings, *, force: bool = False,
                    progress: Progress | None = None) -> BuildResult:
-    """Reuse the snapshot when it is current (unless `force`), else build it."""
+    """Reuse the snapshot when it is current (unless `force`), else build it.
+
+    The graph is always built under the canonical base; under another base, the snapshot is the
+    canonical one rebased (`rdf.rebase`), kept beside it, so each base is built once.
+    """
     started = time.perf_counter()
     progress = progress if progress is not None else Progress()
     settings.snapshot_dir.mkdir(parents=True, exist_ok=True)
+    canonical = replace(settings, base_iri=DEFAULT_BASE)
     with _exclusive(settings.snapshot_dir / _LOCK_NAME):
-        fingerprint = source_fingerprint(settings)
-        if not force:
-            record = current_record(settings, fingerprint["key"])
-            if record is not None:
-                return BuildResult(snapshot_path(settings), record, True, time.perf_counter() - started)
-        record = _build(settings, fingerprint, progress)
-    return BuildResult(snapshot_path(settings), record, False, time.perf_counter() - started)
+        fingerprint = source_fingerprint(canonical)
+        record = None if force else current_record(canonical, fingerprint["key"])
+        reused = record is not None
+        if record is None:
+            record = _build(canonical, fingerprint, progress)
+        if settings.base_iri != DEFAULT_BASE:
+            key = hashlib.sha256(f"{fingerprint['key']} {settings.base_iri}".encode()).hexdigest()
+            rebased = None if not reused else current_record(settings, key)
+            reused = rebased is not None
+            if rebased is None:
+                with progress.step("rebase"):
+                    rebased = _rebase(settings, record, key)
+            record = rebased
+    return BuildResult(snapshot_path(settings), record, reused, time.perf_counter() - started)
+
+
+def _rebase(settings: Settings, record: dict, key: str) -> dict:
+    """The canonical snapshot, every IRI moved under `settings.base_iri`, with its record."""
+    canonical = replace(settings, base_iri=DEFAULT_BASE)
+    move = Rebase(settings.base_iri)
+    quads = move.quads(documents.read_quads(snapshot_path(canonical)))
+    nquads = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS)
+    assert nquads is not None
+    documents.write_atomically(snapshot_path(settings), nquads)
+    record = {**record, "key": key, "base_iri": settings.base_iri,
+              "graphs": {name: {**g, "iri": move.iri(g["iri"])} for name, g in record["graphs"].items()},
+              "snapshot": {"path": snapshot_path(settings).name,
+                           "sha256": hashlib.sha256(nquads).hexdigest(), "bytes": len(nquads)}}
+    documents.write_atomically(record_path(settings), (json.dumps(record, indent=2) + "\n").encode())
+    return record
 
 
 def current_record(settings: Settings, key: str) -> dict | None:
@@ -393,7 +430,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
                       "owlrl_seconds": round(closure.seconds, 3)},
         "validation": {"results": results},
         "timings": {step: round(s, 3) for step, s in progress.timings.items()},
-        "snapshot": {"path": SNAPSHOT_NAME, "sha256": hashlib.sha256(nquads).hexdigest(),
+        "snapshot": {"path": snapshot_path(settings).name, "sha256": hashlib.sha256(nquads).hexdigest(),
                      "bytes": len(nquads)},
     }
     documents.write_atomically(record_path(settings), (json.dumps(record, indent=2) + "\n").encode())

@@ -11,14 +11,17 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from graph_service.config import Settings
+from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.graph.build.validation import path_text, term_name
 from graph_service.graph.rdf import documents
-from graph_service.graph.rdf.namespace import ONTOLOGY_GRAPH, SH, SHAPES_GRAPH, bind_prefixes
+from graph_service.graph.rdf.namespace import SH, bind_prefixes, names
+from graph_service.graph.rdf.rebase import Rebase
+from graph_service.graph.rdf.terms import quad_from_rdflib, to_rdflib
 
 # Parameters of SHACL Core's constraint components, each named by its component's main parameter
 # (sh:qualifiedMinCount belongs to sh:qualifiedValueShape, sh:flags to sh:pattern, ...).
@@ -37,24 +40,26 @@ _lock = threading.Lock()
 def project_shapes(settings: Settings, *, missing_ok: bool = False) -> Graph:
     """The shapes graph of `settings.shapes_path` (an empty graph when it is missing and
     `missing_ok`; else the missing file is an `RdfSyntaxError` naming it)."""
-    return _cached(Path(settings.shapes_path), SHAPES_GRAPH, missing_ok)
+    return _cached(Path(settings.shapes_path), "shapes", missing_ok, settings.base_iri)
 
 
 def project_ontology(settings: Settings) -> Graph | None:
     """The project's ontology, or None while there is none."""
-    graph = _cached(Path(settings.ontology_path), ONTOLOGY_GRAPH, missing_ok=True)
+    graph = _cached(Path(settings.ontology_path), "ontology", True, settings.base_iri)
     return graph if len(graph) else None
 
 
-def _cached(path: Path, identifier: URIRef, missing_ok: bool) -> Graph:
-    """The file as a graph, parsed again only when its modification time or size changed.
-    Callers share the graph: they must not change it."""
+def _cached(path: Path, graph_name: str, missing_ok: bool, base: str) -> Graph:
+    """The file as a graph under `base` (the sources are written under the canonical one),
+    parsed again only when its modification time or size changed. Callers share the graph: they
+    must not change it."""
+    identifier = URIRef(names(base).graph[graph_name])
     try:
         st = path.stat()
     except FileNotFoundError:
         if missing_ok:
             empty = Graph(identifier=identifier)
-            bind_prefixes(empty)
+            bind_prefixes(empty, base)
             return empty
         raise documents.RdfSyntaxError(str(path), "No such file or directory") from None
     version = (st.st_mtime_ns, st.st_size)
@@ -63,6 +68,13 @@ def _cached(path: Path, identifier: URIRef, missing_ok: bool) -> Graph:
         if hit is not None and hit[0] == version:
             return hit[1]
     graph = documents.read_graph(path, identifier)
+    if base != DEFAULT_BASE:
+        moved = Rebase(base)
+        rebased = Graph(identifier=identifier)
+        bind_prefixes(rebased, base)
+        for q in moved.quads(quad_from_rdflib(s, p, o, ox.DefaultGraph()) for s, p, o in graph):
+            rebased.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        graph = rebased
     with _lock:
         _cache[(path, identifier)] = (version, graph)
     return graph

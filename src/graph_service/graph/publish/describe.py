@@ -7,7 +7,7 @@ inferred triple stays recognisable as inferred):
 * its incoming links (R as object), so "what links here" needs no second query;
 * the nodes that only exist to qualify R's facts, one hop away in either direction, and theirs in
   turn: time-spans, participations, receptions, casualties, successions, contested facts and their
-  claims (`PART_CLASSES`), and any blank node;
+  claims (`_PART_CLASSES`), and any blank node;
 * the quotes behind the facts of R and of those nodes (`lib:evidence` -> `lib:Quote`), and per
   statement: the reified statements (`rdf:Statement`, from the provenance graph) of each asserted
   triple shown, with their quotes;
@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cache
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO, SKOS
@@ -32,30 +33,53 @@ from graph_service.graph.query.quad_index import Object, QuadSource, Subject
 from graph_service.graph.rdf import serialize
 from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import prefixed
-from graph_service.graph.rdf.namespace import ID, INFERRED_GRAPH, LIB
+from graph_service.graph.rdf.namespace import known_bases, names
 
 Node = ox.NamedNode | ox.BlankNode
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 _TYPE = ox.NamedNode(str(RDF.type))
-_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
-_EVIDENCE = ox.NamedNode(str(LIB.evidence))
-_TEXT = ox.NamedNode(str(LIB.text))
-_QUOTE = ox.NamedNode(str(LIB.Quote))
-_PHOTOGRAPH = ox.NamedNode(str(LIB.Photograph))
-_DEPICTED_IN = ox.NamedNode(str(LIB.depictedIn))
-_CAPTION = ox.NamedNode(str(LIB.caption))
 _RDF_SUBJECT = ox.NamedNode(str(RDF.subject))
 _RDF_PREDICATE = ox.NamedNode(str(RDF.predicate))
 _RDF_OBJECT = ox.NamedNode(str(RDF.object))
 _REIFICATION = frozenset({_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT})
-
 #: Classes of the nodes that qualify another resource's facts (the ontology's qualified nodes).
 #: Their triples belong in the description of the resource they qualify.
-PART_CLASSES: frozenset[ox.NamedNode] = frozenset(
-    ox.NamedNode(str(LIB[name])) for name in
-    ("TimeSpan", "Participation", "Reception", "Casualties", "Succession", "ContestedFact")
-)
+_PART_CLASSES = ("TimeSpan", "Participation", "Reception", "Casualties", "Succession", "ContestedFact")
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """The project's terms a description looks for, under every base in use: a store may be
+    served under another base than the canonical one (`rdf.rebase`)."""
+
+    inferred: frozenset[ox.NamedNode]
+    evidence: frozenset[ox.NamedNode]
+    text: frozenset[ox.NamedNode]
+    quote: frozenset[ox.NamedNode]
+    photograph: frozenset[ox.NamedNode]
+    depicted_in: frozenset[ox.NamedNode]
+    caption: frozenset[ox.NamedNode]
+    parts: frozenset[ox.NamedNode]
+    resources: tuple[str, ...]
+
+
+@cache
+def _terms_under(bases: tuple[str, ...]) -> _Terms:
+    under = [names(b) for b in bases]
+
+    def each(name: str) -> frozenset[ox.NamedNode]:
+        return frozenset(ox.NamedNode(str(n.lib[name])) for n in under)
+
+    return _Terms(frozenset(ox.NamedNode(str(n.inferred_graph)) for n in under), each("evidence"),
+                  each("text"), each("Quote"), each("Photograph"), each("depictedIn"), each("caption"),
+                  frozenset().union(*(each(c) for c in _PART_CLASSES)), tuple(str(n.id) for n in under))
+
+
+def _terms() -> _Terms:
+    return _terms_under(known_bases())
+
+
 #: Label properties, most preferred first.
 LABEL_PREDICATES: tuple[ox.NamedNode, ...] = tuple(
     ox.NamedNode(str(p)) for p in (RDFS.label, SKOS.prefLabel, SDO.name, FOAF.name, DCTERMS.title)
@@ -117,24 +141,24 @@ class Description:
 
     def quote_text(self, quote: Node) -> str | None:
         return next((q.object.value for q in self.outgoing(quote)
-                     if q.predicate == _TEXT and isinstance(q.object, Term)), None)
+                     if q.predicate in _terms().text and isinstance(q.object, Term)), None)
 
     def caption(self, photo: Node) -> str | None:
         return next((q.object.value for q in self.outgoing(photo)
-                     if q.predicate == _CAPTION and isinstance(q.object, Term)), None)
+                     if q.predicate in _terms().caption and isinstance(q.object, Term)), None)
 
     def serialize(self, fmt: Format) -> bytes:
         return serialize.write(self.quads, fmt)
 
 
 def is_inferred(quad: ox.Quad) -> bool:
-    return quad.graph_name == _INFERRED
+    return quad.graph_name in _terms().inferred
 
 
 def short_name(term: Node) -> str:
     """`schema:City` for a term of a known vocabulary; the last segment for our own resources,
     whose prefix would say nothing (`paris`, not `id:city/paris`)."""
-    if isinstance(term, ox.NamedNode) and not term.value.startswith(str(ID)):
+    if isinstance(term, ox.NamedNode) and not term.value.startswith(_terms().resources):
         name = prefixed(term.value)
         if name is not None:
             return name
@@ -181,6 +205,7 @@ def describe(store: QuadSource, iri: str) -> Description:
     if not own and not incoming:
         return d
 
+    terms = _terms()
     # Qualified nodes and quotes, breadth first from the resource.
     frontier: list[tuple[Node, int]] = [(node, 0)]
     visited: set[Node] = {node}
@@ -197,13 +222,13 @@ def describe(store: QuadSource, iri: str) -> Description:
         for target, predicate, pointing in candidates:
             if target in visited or target == node:
                 continue
-            if pointing and _is_a(store, target, {_QUOTE}):
+            if pointing and _is_a(store, target, terms.quote):
                 continue  # a quote taken from the resource (the article): a plain incoming link
-            if predicate == _EVIDENCE or _is_a(store, target, {_QUOTE}):
+            if predicate in terms.evidence or _is_a(store, target, terms.quote):
                 visited.add(target)
                 d.quotes.append(target)
                 add(store.quads_for_pattern(target, None, None, None))
-            elif isinstance(target, ox.BlankNode) or _is_a(store, target, PART_CLASSES):
+            elif isinstance(target, ox.BlankNode) or _is_a(store, target, terms.parts):
                 visited.add(target)
                 frontier.append((target, depth + 1))
                 if pointing:
@@ -211,11 +236,13 @@ def describe(store: QuadSource, iri: str) -> Description:
 
     # Photographs of it: any photograph linking to it (lib:depicts, lib:hasPlace
     # or whatever the data adds), or that it says it is depicted in.
-    photos: list[Subject | Object] = [q.subject for q in incoming if _is_a(store, q.subject, {_PHOTOGRAPH})]
-    photos += [q.object for q in own if q.predicate == _DEPICTED_IN]
+    photos: list[Subject | Object] = [q.subject for q in incoming
+                                      if _is_a(store, q.subject, terms.photograph)]
+    photos += [q.object for q in own if q.predicate in terms.depicted_in]
     d.photos = [p for p in dict.fromkeys(photos) if isinstance(p, ox.NamedNode)]
     for photo in d.photos:
-        add(store.quads_for_pattern(photo, _CAPTION, None, None))
+        for caption in terms.caption:
+            add(store.quads_for_pattern(photo, caption, None, None))
 
     # The statements behind the facts shown (per-statement provenance, `rdf:Statement`s in their
     # own graph), each with its quotes: a client gets the sentence behind every asserted row.
@@ -224,8 +251,8 @@ def describe(store: QuadSource, iri: str) -> Description:
         for statement in _statements_of(store, triple):
             d.statements.append(statement)
             add(store.quads_for_pattern(statement, None, None, None))
-            for e in store.quads_for_pattern(statement, _EVIDENCE, None, None):
-                if isinstance(e.object, ox.NamedNode | ox.BlankNode):
+            for e in store.quads_for_pattern(statement, None, None, None):
+                if e.predicate in terms.evidence and isinstance(e.object, ox.NamedNode | ox.BlankNode):
                     d.evidence.setdefault(triple, []).append(e.object)
                     if e.object not in d.quotes:
                         add(store.quads_for_pattern(e.object, None, None, None))

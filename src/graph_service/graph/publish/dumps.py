@@ -7,14 +7,17 @@ asserted facts only: the union would mix the OWL closure and the shapes into the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph_service.config import Settings
 from graph_service.graph.publish import layout
 from graph_service.graph.query.quad_index import QuadSource
 from graph_service.graph.rdf import formats, serialize
-from graph_service.graph.rdf.namespace import FACTS_GRAPH
+from graph_service.graph.rdf.namespace import known_bases, names
 
 
 @dataclass(frozen=True)
@@ -23,10 +26,12 @@ class Dump:
     #: True: every named graph; False: the asserted facts only.
     all_graphs: bool
     description: str
+    #: What the files are called: the dataset's name.
+    stem: str = layout.DUMP_STEM
 
     @property
     def filename(self) -> str:
-        return f"{layout.DUMP_STEM}.{self.fmt.extension}"
+        return f"{self.stem}.{self.fmt.extension}"
 
     @property
     def path(self) -> str:
@@ -50,20 +55,35 @@ DUMPS: tuple[Dump, ...] = (
 )
 
 
-def by_format(name: str) -> Dump | None:
+def dataset_stem(settings: Settings) -> str:
+    """What the dumps of the served dataset are called: the project's graph `liberation`, a user's
+    file (`serve FILE`) after that file (`my-data.ttl` -> `my-data.nq`)."""
+    if not settings.serve_files:
+        return layout.DUMP_STEM
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(settings.serve_files[0]).stem.lower()).strip("-")
+    return stem or "dataset"
+
+
+def dumps_for(stem: str = layout.DUMP_STEM) -> tuple[Dump, ...]:
+    """The dumps, named `stem`."""
+    return DUMPS if stem == layout.DUMP_STEM else tuple(replace(d, stem=stem) for d in DUMPS)
+
+
+def by_format(name: str, stem: str = layout.DUMP_STEM) -> Dump | None:
     """The dump in the format called `name` (short name, extension or media type)."""
     fmt = formats.by_name(name)
-    return next((d for d in DUMPS if d.fmt == fmt), None)
+    return next((d for d in dumps_for(stem) if d.fmt == fmt), None)
 
 
-def by_filename(filename: str) -> Dump | None:
-    return next((d for d in DUMPS if d.filename == filename), None)
+def by_filename(filename: str, stem: str = layout.DUMP_STEM) -> Dump | None:
+    return next((d for d in dumps_for(stem) if d.filename == filename), None)
 
 
 def dump_quads(store: QuadSource, dump: Dump) -> list[ox.Quad]:
     if dump.all_graphs:
         return list(store)
-    facts = list(store.quads_for_pattern(None, None, None, ox.NamedNode(str(FACTS_GRAPH))))
+    facts = [q for base in known_bases()
+             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(names(base).facts_graph)))]
     if facts:
         return facts
     # A store of a user's own files (`serve FILE`) has no facts graph: its default graph is the data.

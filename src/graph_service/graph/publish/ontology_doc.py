@@ -23,7 +23,7 @@ from rdflib.term import Node
 from graph_service.graph.query.quad_index import QuadSource
 from graph_service.graph.rdf.documents import quads_to_graph
 from graph_service.graph.rdf.names import short
-from graph_service.graph.rdf.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB, ONTOLOGY_GRAPH
+from graph_service.graph.rdf.namespace import CANONICAL, Names
 
 if TYPE_CHECKING:  # for the type checker only: typing_extensions is no dependency of the project
     from typing_extensions import TypeIs
@@ -105,15 +105,18 @@ class OntologyDoc:
         return self.labels.get(iri) or short(iri)
 
 
-def ontology_graph(store: QuadSource) -> Graph:
-    return quads_to_graph(store.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH))),
-                          identifier=ONTOLOGY_GRAPH)
+def ontology_graph(store: QuadSource, project: Names = CANONICAL) -> Graph:
+    graph = project.ontology_graph
+    quads = store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph)))
+    return quads_to_graph(quads, identifier=graph)
 
 
-def build_reference(store: QuadSource, namespace: str = str(LIB)) -> OntologyDoc:
-    """The reference of the ontology in the store's ontology graph."""
-    g = ontology_graph(store)
-    usage = _usage(store)
+def build_reference(store: QuadSource, project: Names = CANONICAL) -> OntologyDoc:
+    """The reference of the ontology in the store's ontology graph, the project's names under
+    the base the store is served under."""
+    namespace = str(project.lib)
+    g = ontology_graph(store, project)
+    usage = _usage(store, project)
     labels = {s: str(o) for s, o in _best_labels(g).items()}
 
     onto = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
@@ -200,10 +203,10 @@ def build_reference(store: QuadSource, namespace: str = str(LIB)) -> OntologyDoc
     )
 
 
-def _usage(store: QuadSource) -> Counter[URIRef]:
+def _usage(store: QuadSource, project: Names) -> Counter[URIRef]:
     """Distinct resources per class (instances), per property (subjects) and per concept (users)."""
     users: dict[URIRef, set[str]] = defaultdict(set)
-    for graph in (FACTS_GRAPH, INFERRED_GRAPH):
+    for graph in (project.facts_graph, project.inferred_graph):
         for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
             subject = str(q.subject)
             users[URIRef(q.predicate.value)].add(subject)

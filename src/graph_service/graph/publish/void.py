@@ -16,7 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.graph.publish import layout
-from graph_service.graph.publish.dumps import DUMPS
+from graph_service.graph.publish.dumps import dataset_stem, dumps_for
 from graph_service.graph.rdf.documents import read_graph
 from graph_service.graph.rdf.namespace import (
     FACTS_GRAPH,
@@ -166,7 +166,7 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
         g.add((linkset, VOID.triples, Literal(sum(links.values()), datatype=XSD.integer)))
         g.add((linkset, DCTERMS.title, Literal("Links to Wikidata items", lang="en")))
 
-    for dump in DUMPS:
+    for dump in dumps_for(dataset_stem(settings)):
         url = URIRef(base + dump.path)
         dist = URIRef(here + "dump-" + dump.fmt.extension)
         g.add((ds, VOID.dataDump, url))

@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph_service.config import DEFAULT_BASE
+from graph_service.graph.rdf.rebase import rebase_text
+
 
 @dataclass(frozen=True)
 class Example:
@@ -19,13 +22,14 @@ class Example:
     path: Path
 
 
-def load_examples(*dirs: Path) -> list[Example]:
-    """Every `.rq` file in `dirs` (missing folders are skipped), sorted by file name per folder."""
-    return [read_example(p) for d in dirs if Path(d).is_dir() for p in sorted(Path(d).glob("*.rq"))]
+def load_examples(*dirs: Path, base: str = DEFAULT_BASE) -> list[Example]:
+    """Every `.rq` file in `dirs` (missing folders are skipped), sorted by file name per folder,
+    naming the graph's IRIs under `base` (the files are written under the canonical one)."""
+    return [read_example(p, base) for d in dirs if Path(d).is_dir() for p in sorted(Path(d).glob("*.rq"))]
 
 
-def read_example(path: Path) -> Example:
-    text = path.read_text(encoding="utf-8")
+def read_example(path: Path, base: str = DEFAULT_BASE) -> Example:
+    text = rebase_text(path.read_text(encoding="utf-8"), base)
     comments = list(_leading_comments(text.splitlines()))
     title = comments[0] if comments else path.stem.replace("-", " ").replace("_", " ")
     # The project's files open with "# Question: ..."; the question itself is the title.

@@ -9,25 +9,31 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph_service.graph.rdf.namespace import PREFIXES
+from graph_service.graph.rdf.namespace import PREFIXES, known_bases, names
 
-#: The project's prefixes as plain strings, longest namespace first (the most specific wins).
-_BY_LENGTH: tuple[tuple[str, str], ...] = tuple(
-    sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda pn: -len(pn[1])))
 _NAMESPACES = Graph().namespace_manager
 for _prefix, _ns in PREFIXES.items():
     _NAMESPACES.bind(_prefix, URIRef(str(_ns)), override=True, replace=True)
 
 
-def prefixed(iri: str, prefixes: Iterable[tuple[str, str]] = _BY_LENGTH) -> str | None:
+@cache
+def _by_length(bases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The project's prefixes under every base in use, longest namespace first (the most
+    specific wins): a store served under another base reads as `lib:` and `id:` too."""
+    pairs = {(p, str(ns)) for base in bases for p, ns in names(base).prefixes.items()}
+    return tuple(sorted(pairs, key=lambda pn: (-len(pn[1]), pn)))
+
+
+def prefixed(iri: str, prefixes: Iterable[tuple[str, str]] | None = None) -> str | None:
     """`lib:Liberation` for an IRI in a known namespace, else None. `prefixes` are
-    (prefix, namespace) pairs, tried in order."""
-    for prefix, ns in prefixes:
+    (prefix, namespace) pairs, tried in order (default: the project's, under every base)."""
+    for prefix, ns in (prefixes if prefixes is not None else _by_length(known_bases())):
         if iri.startswith(ns):
             local = iri[len(ns):]
             if local and all(c.isalnum() or c in "-_./" for c in local):
@@ -77,9 +83,9 @@ def used_prefixes(iris: Iterable[str], candidates: Mapping[str, str]) -> dict[st
     return used
 
 
-def project_prefixes() -> dict[str, str]:
-    """The project's prefixes, prefix -> namespace as strings."""
-    return {p: str(ns) for p, ns in PREFIXES.items()}
+def project_prefixes(base: str | None = None) -> dict[str, str]:
+    """The project's prefixes under `base` (default: the canonical), prefix -> namespace."""
+    return {p: str(ns) for p, ns in (names(base) if base else names()).prefixes.items()}
 
 
 def fold(text: str) -> str:

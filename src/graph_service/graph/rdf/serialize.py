@@ -15,8 +15,8 @@ import pyoxigraph as ox
 
 from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import project_prefixes, used_prefixes
+from graph_service.graph.rdf.namespace import known_bases
 
-_PREFIXES = project_prefixes()
 # Formats whose syntax has no prefixes: pyoxigraph refuses them there.
 _NO_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 T = TypeVar("T")
@@ -114,4 +114,12 @@ def _used_prefixes(items: Iterable[ox.Quad | ox.Triple],
                 iris.add(term.datatype.value)
         if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode):
             iris.add(item.graph_name.value)
-    return used_prefixes(iris, _PREFIXES if candidates is None else candidates)
+    if candidates is not None:
+        return used_prefixes(iris, candidates)
+    # The project's prefixes under whichever base the document's IRIs use (a store may be served
+    # under another base than the canonical one); a prefix goes to the first base that uses it.
+    used: dict[str, str] = {}
+    for base in known_bases():
+        for prefix, ns in used_prefixes(iris, project_prefixes(base)).items():
+            used.setdefault(prefix, ns)
+    return used
