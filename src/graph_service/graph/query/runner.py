@@ -31,7 +31,7 @@ from graph_service.graph.rdf import formats
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 #: Query processes each serving process starts with; the other slots start on first use.
-_PRESTART = 4
+_PRESTART = 2
 CacheKey = tuple[str, str | None, str | None, QueryDataset | None, str | None]
 
 
