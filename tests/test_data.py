@@ -420,8 +420,16 @@ def test_external_objects_are_known_vocabularies():
         "https://creativecommons.org/licenses/",
         "http://www.w3.org/",
     )
-    odd = [o for o in data().objects() if isinstance(o, URIRef) and not str(o).startswith(allowed)]
+    # A document's web address (the article's, schema:url) is where it is published, anywhere.
+    odd = [o for _s, p, o in data() if isinstance(o, URIRef) and not str(o).startswith(allowed)
+           and p != URIRef("https://schema.org/url")]
     assert odd == []
+
+
+def test_the_article_has_its_web_address():
+    article = URIRef(BASE + "id/source/article")
+    urls = list(data().objects(article, URIRef("https://schema.org/url")))
+    assert len(urls) == 1 and str(urls[0]).startswith("https://www.warhistoryonline.com/")
 
 
 def test_every_photograph_has_caption_and_evidence():

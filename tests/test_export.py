@@ -93,3 +93,15 @@ def test_an_exported_file_is_readable_by_others(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert target.stat().st_mode & 0o777 == 0o644
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("args", [("--gzip", "-o", "out.nq"), ("-o", "out.nq.gz")])
+def test_gzip_for_a_bulk_loader(run, expected, tmp_path, args):
+    import gzip
+
+    target = tmp_path / args[-1]
+    result = run(*args[:-1], str(target))
+    assert result.exit_code == 0, result.output
+    assert "gzip" in result.stderr
+    got = Dataset().parse(data=gzip.decompress(target.read_bytes()), format="nquads")
+    assert count(got) == count(expected)

@@ -18,7 +18,10 @@ from graph_service.config import README_MARKERS, Settings, env_name, settings_ta
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "graph_service"
 #: Function-local imports that are deliberate, each for the reason given where it stands.
-DEFERRED = {("graph/build/validation.py", "pyshacl"), ("graph/build/validation.py", "pyshacl.errors")}
+DEFERRED = {("graph/build/validation.py", "pyshacl"), ("graph/build/validation.py", "pyshacl.errors"),
+            # optional: the second OWL 2 RL engine and the benchmark's plots
+            ("graph/build/reasoning.py", "reasonable"), ("bench/scale.py", "reasonable"),
+            ("bench/report.py", "matplotlib"), ("bench/report.py", "matplotlib.pyplot")}
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:

@@ -40,6 +40,10 @@ class Settings:
                                   "The OWL ontology (Turtle).", cli=False)
     data_path: Path = setting(PROJECT_ROOT / "data" / "liberation.ttl",
                               "The article's facts (Turtle).", cli=False)
+    coordinates_path: Path = setting(PROJECT_ROOT / "data" / "coordinates.ttl",
+                                     "Coordinates of the capitals (Turtle, from GeoNames; "
+                                     "`make coordinates` writes it), kept in their own graph.",
+                                     cli=False)
     shapes_path: Path = setting(PROJECT_ROOT / "shapes" / "liberation.ttl",
                                 "The SHACL shapes (Turtle).", cli=False)
     article_path: Path = setting(PROJECT_ROOT / "data" / "article.txt",
@@ -51,7 +55,19 @@ class Settings:
     serve_files: tuple[Path, ...] = setting((), "RDF files to serve instead of the project's graph "
                                             "(`serve FILE ...`; in the environment, separated by ':').",
                                             cli=False)
+    reasoner: str = setting("owlrl", "OWL 2 RL engine of the build: owlrl (the reference), or reasonable "
+                            "(Rust, tens of times faster), used only on an ontology whose closure it "
+                            "computes as owlrl does (no property chains); otherwise the build says so "
+                            "and uses owlrl.", cli=False)
     engine: str = setting("oxigraph", "Query engine: oxigraph, or rdflib (the slow reference).")
+    store: str = setting("", "URL of a SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB ...) holding the "
+                         "dataset (`load --into` fills it): queries go there instead of to an embedded "
+                         "store. Empty: the embedded store.")
+    store_connect_timeout: float = setting(3.0, "Seconds to wait for the remote store to accept a "
+                                           "connection.", cli=False)
+    store_user: str = setting("", "User name `load --into` gives the store.", cli=False)
+    store_password: str = setting("", "Password `load --into` gives the store (environment only, never "
+                                  "on a command line).", cli=False)
     host: str = setting("127.0.0.1", "Address to listen on.")
     port: int = setting(8000, "Port to listen on (0: any free port).")
     workers: int = setting(2, "gunicorn worker processes (each answers requests on threads).")

@@ -1,5 +1,5 @@
-"""The benchmark behind `graph-service bench`: it starts the real server, so it sits above `web`."""
+"""The benchmark behind `graph-service bench`: it starts real servers, so it sits above `web`."""
 
-from graph_service.bench.harness import markdown, run
+from graph_service.bench.harness import QUICK, Options, run, write_results
 
-__all__ = ["markdown", "run"]
+__all__ = ["Options", "QUICK", "run", "write_results"]

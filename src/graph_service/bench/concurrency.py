@@ -1,4 +1,5 @@
-"""The benchmark's concurrency section: runaway isolation and throughput beside the bare limit.
+"""This service's runaway isolation, as the issue measures it (the peers' comparison, `compare`,
+measures throughput beside the bare app and a trivial query under 4 runaways from one client).
 
 Runaway isolation: `runaways` queries no store can finish (a nine-way cross product) are sent at
 once, each from its own loopback address (127.0.0.x are all this machine, and the service counts
@@ -7,32 +8,21 @@ time, so no kept answer serves it) is asked in a loop from 127.0.0.1. Reported: 
 query's latency percentiles, when each runaway was answered and how (it must be stopped within
 its limit plus one second), and the service's memory (RSS and PSS summed over its processes)
 before, during and after.
-
-Throughput: `wrk -t2 -c8` (or the Python fallback, said as such) on the join and on each example
-query, against the service with every check on and the bare app (`bench.bare`) over the same
-N-Quads, side by side in one run: requests per second and the ratio, both with each request's
-text distinct (answering) and with the same text again and again (what the answer cache adds).
 """
 
 from __future__ import annotations
 
 import http.client
-import statistics
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from graph_service.bench.bare import bare_server
-from graph_service.bench.load import run_wrk, wrk_available
-from graph_service.graph import Example
 from graph_service.web.server import BackgroundServer
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
-JOIN = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "SELECT ?s ?l ?o ?l2 WHERE { ?s rdfs:label ?l . ?s ?p ?o . ?o rdfs:label ?l2 } LIMIT 100")
 ACCEPT = "application/sparql-results+json"
 
 
@@ -77,33 +67,6 @@ def runaway_isolation(server: BackgroundServer, *, runaways: int = 8, limit: flo
         "runaways_within_limit_plus_1s": all(s <= limit + 1 for s in stopped),
         "memory_mib": {"before": before, "during": during or after, "after": after},
     }
-
-
-def throughput(data: Path, examples: Sequence[Example], *, seconds: float, service_options: tuple[str, ...],
-               progress: Callable[[str], None] = print) -> dict[str, Any]:
-    """Requests per second of the service and of the bare app on the join and each example."""
-    queries = {"join": JOIN, **{e.name: e.text for e in examples}}
-    rows: dict[str, Any] = {}
-    with bare_server(data, workers=2) as bare, BackgroundServer((str(data),), service_options) as service:
-        for name, text in queries.items():
-            row: dict[str, Any] = {}
-            for mode, vary in (("distinct", True), ("same", False)):
-                measured: dict[str, dict[str, Any]] = {}
-                # Alternated, so a change in the machine's load falls on both.
-                for target, url in (("bare", bare + "sparql"), ("service", service.sparql)):
-                    measured[target] = run_wrk(url, text, threads=2, connections=8, seconds=seconds,
-                                               accept=ACCEPT, vary=vary).as_dict()
-                ratio = (measured["service"]["requests_per_s"] / measured["bare"]["requests_per_s"]
-                         if measured["bare"]["requests_per_s"] else None)
-                row[mode] = {**measured, "ratio": round(ratio, 3) if ratio is not None else None}
-            rows[name] = row
-            progress(f"throughput {name}: service/bare {row['distinct']['ratio']} (distinct texts), "
-                     f"{row['same']['ratio']} (same text)")
-    ratios = [r["distinct"]["ratio"] for r in rows.values() if r["distinct"]["ratio"] is not None]
-    return {"tool": "wrk" if wrk_available() else "python (wrk missing: a lower bound)",
-            "threads": 2, "connections": 8, "seconds": seconds, "queries": rows,
-            "distinct_ratio": {"min": min(ratios, default=None),
-                               "median": statistics.median(ratios) if ratios else None}}
 
 
 def memory(root: int) -> dict[str, int]:

@@ -30,6 +30,7 @@ DEFAULT_ACCEPT = "application/sparql-results+json"
 _SCRIPT = r"""
 local body = io.open(os.getenv("WRK_BODY_FILE")):read("*a")
 local vary = os.getenv("WRK_VARY") == "1"
+local form = os.getenv("WRK_FORM") == "1"
 local accept = os.getenv("WRK_ACCEPT")
 local threads = {}
 local counter = 0
@@ -42,14 +43,16 @@ end
 function init(args)
   wrk.method = "POST"
   wrk.body = body
-  wrk.headers["Content-Type"] = "application/sparql-query"
+  wrk.headers["Content-Type"] = form and "application/x-www-form-urlencoded" or "application/sparql-query"
   wrk.headers["Accept"] = accept
 end
 
 function request()
   if vary then
     counter = counter + 1
-    return wrk.format(nil, nil, nil, body .. "\n# " .. id .. "-" .. counter .. "\n")
+    local nl, hash = "\n", "# "
+    if form then nl, hash = "%0A", "%23+" end
+    return wrk.format(nil, nil, nil, body .. nl .. hash .. id .. "-" .. counter .. nl)
   end
   return wrk.format()
 end
@@ -88,20 +91,23 @@ def wrk_available() -> bool:
 
 
 def run_wrk(url: str, query: str, *, threads: int = 2, connections: int = 8, seconds: float = 10,
-            accept: str = DEFAULT_ACCEPT, vary: bool = False, timeout: float = 30) -> LoadResult:
+            accept: str = DEFAULT_ACCEPT, vary: bool = False, timeout: float = 30,
+            form: bool = False) -> LoadResult:
     """POST `query` to the endpoint `url` for `seconds` over `connections` keep-alive connections
-    (wrk with `threads` threads; the Python fallback when wrk is not installed)."""
+    (wrk with `threads` threads; the Python fallback when wrk is not installed). `form` POSTs it
+    as an HTML form (`query=...`), for servers without `application/sparql-query` (Virtuoso 7.2)."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return run_python(url, query, connections=connections, seconds=seconds, accept=accept, vary=vary,
-                          timeout=timeout)
+                          timeout=timeout, form=form)
     with tempfile.TemporaryDirectory(prefix="wrk-") as tmp:
         script, body = Path(tmp) / "post.lua", Path(tmp) / "body.rq"
         script.write_text(_SCRIPT, encoding="utf-8")
-        body.write_text(query, encoding="utf-8")
+        body.write_text(urllib.parse.urlencode({"query": query}) if form else query, encoding="utf-8")
         command = [wrk, f"-t{threads}", f"-c{max(connections, threads)}", f"-d{max(1, round(seconds))}s",
                    f"--timeout={max(1, round(timeout))}s", "-s", str(script), url]
-        env = {"WRK_BODY_FILE": str(body), "WRK_VARY": "1" if vary else "0", "WRK_ACCEPT": accept}
+        env = {"WRK_BODY_FILE": str(body), "WRK_VARY": "1" if vary else "0", "WRK_ACCEPT": accept,
+               "WRK_FORM": "1" if form else "0"}
         done = subprocess.run(command, capture_output=True, text=True, env=env,
                               timeout=seconds + timeout + 30)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
@@ -116,7 +122,8 @@ def run_wrk(url: str, query: str, *, threads: int = 2, connections: int = 8, sec
 
 
 def run_python(url: str, query: str, *, connections: int = 8, seconds: float = 10,
-               accept: str = DEFAULT_ACCEPT, vary: bool = False, timeout: float = 30) -> LoadResult:
+               accept: str = DEFAULT_ACCEPT, vary: bool = False, timeout: float = 30,
+               form: bool = False) -> LoadResult:
     """The fallback: one thread per keep-alive connection (http.client), same requests as wrk's."""
     target = urllib.parse.urlsplit(url)
     path = target.path + (f"?{target.query}" if target.query else "")
@@ -129,11 +136,12 @@ def run_python(url: str, query: str, *, connections: int = 8, seconds: float = 1
         count = 0
         while time.perf_counter() < stop_at:
             count += 1
-            body = f"{query}\n# {n}-{count}\n" if vary else query
+            text = f"{query}\n# {n}-{count}\n" if vary else query
+            body = urllib.parse.urlencode({"query": text}) if form else text
+            media = "application/x-www-form-urlencoded" if form else "application/sparql-query"
             start = time.perf_counter()
             try:
-                conn.request("POST", path, body.encode(), {"Content-Type": "application/sparql-query",
-                                                           "Accept": accept})
+                conn.request("POST", path, body.encode(), {"Content-Type": media, "Accept": accept})
                 resp = conn.getresponse()
                 resp.read()
                 if resp.status >= 400:

@@ -1,55 +1,65 @@
-"""`graph-service bench`: latency of the example queries through HTTP, on each engine."""
+"""`graph-service bench`: this service beside its peers, cold start, and every cost against size."""
 
 from __future__ import annotations
 
-import json
+import shlex
+import sys
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from graph_service.bench import harness
+from graph_service.bench import QUICK, Options, run, write_results
+from graph_service.bench.compare import Plan
+from graph_service.bench.harness import parse_names
+from graph_service.bench.peers import PEERS
 from graph_service.cli.errors import Failure, one_line
-from graph_service.config import PROJECT_ROOT, Settings
-from graph_service.graph import load_examples
+from graph_service.config import PROJECT_ROOT
 
 
 @click.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib", "both"]), default="both",
-              show_default=True)
-@click.option("--repeat", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Requests per query (after a few to warm up).")
-@click.option("--queries", "query_dirs", type=click.Path(path_type=Path, file_okay=False), multiple=True,
-              help="Folders of .rq files.  [default: queries/ and bench/queries/]")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
-              default=PROJECT_ROOT / "bench" / "results.json", show_default=True,
-              help="Where to write the results (JSON; a Markdown table beside it).")
-@click.option("--concurrency/--no-concurrency", "concurrent", default=True, show_default=True,
-              help="Also measure runaway isolation and throughput beside the bare app (needs wrk "
-                   "for figures that hold; without it a Python load generator, said as such).")
-@click.option("--quick", is_flag=True,
-              help="A short run that checks every part works (for CI): the figures mean little.")
-def bench(files: tuple[Path, ...], engine: str, repeat: int, query_dirs: tuple[Path, ...],
-          output: Path, concurrent: bool, quick: bool) -> None:
-    """Run every example query through HTTP against a real server on each engine.
+@click.option("--quick", is_flag=True, help="CI's run: the machinery on tiny sizes and short durations "
+              "(figures meaningless; written to a temporary folder unless --output-dir is given).")
+@click.option("--peers", "peer_names", default=",".join(PEERS), show_default=True,
+              help="Peers to measure, comma-separated ('' for none).")
+@click.option("--sizes", default=",".join(str(s) for s in Options().sizes), show_default=True,
+              help="Synthetic graph sizes in triples, comma-separated ('' for none).")
+@click.option("--seconds", type=click.FloatRange(min=1), default=Plan().seconds, show_default=True,
+              help="Seconds of load per query, peer and client count.")
+@click.option("--cap", type=click.FloatRange(min=1), default=Options().cap, show_default=True,
+              help="Seconds after which a scale step is stopped (and said to be).")
+@click.option("--no-examples", is_flag=True, help="Only the lookup, join, aggregate and CONSTRUCT, "
+              "not queries/*.rq.")
+@click.option("--no-coldstart", is_flag=True, help="Skip the cold-start measurements.")
+@click.option("--output-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where results.json, results.md and the plots go.  [default: bench/]")
+def bench(quick: bool, peer_names: str, sizes: str, seconds: float, cap: float, no_examples: bool,
+          no_coldstart: bool, output_dir: Path | None) -> None:
+    """Measure this service beside its peers (Oxigraph's server, Virtuoso, rdflib-endpoint, Comunica,
+    a bare Flask + pyoxigraph app), its cold start, and how each cost grows with the graph.
 
-    Serves the project's graph, or the RDF FILEs given. Prints median and 95th-percentile latency
-    per query and engine, a trivial query's latency while runaway queries run, and throughput
-    beside a bare Flask + pyoxigraph app; writes them to bench/results.json and bench/results.md.
+    Peers come from `make peers`; one that is not installed is reported as missing.
     """
-    dirs = query_dirs or (Settings.from_env().queries_dir, PROJECT_ROOT / "bench" / "queries")
-    examples = load_examples(*dirs)
-    if not examples:
-        raise Failure("no .rq files in " + ", ".join(str(d) for d in dirs))
-    engines = ["oxigraph", "rdflib"] if engine == "both" else [engine]
     try:
-        report = harness.run(examples, engines, 2 if quick else repeat, files,
-                             progress=lambda m: click.echo(m, err=True), concurrent=concurrent, quick=quick)
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise Failure(f"benchmark failed: {one_line(exc)}") from None
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    table = harness.markdown(report)
-    output.with_suffix(".md").write_text(table, encoding="utf-8")
-    click.echo(table)
-    click.echo(f"results: {output} and {output.with_suffix('.md')}")
+        names = parse_names(peer_names, list(PEERS))
+        size_list = tuple(int(s) for s in sizes.split(",") if s.strip())
+    except ValueError as exc:
+        raise Failure(one_line(exc)) from None
+    if quick:
+        options = QUICK
+        if output_dir is None:
+            output_dir = Path(tempfile.mkdtemp(prefix="graph-service-bench-"))
+    else:
+        options = Options(peers=names, sizes=size_list, plan=Plan(seconds=seconds, runaway_seconds=15.0),
+                          examples=not no_examples, cap=cap, coldstart=not no_coldstart)
+        options = replace(options, plan=replace(options.plan, runaway_seconds=options.timeout + 5))
+    out_dir = output_dir or PROJECT_ROOT / "bench"
+    command = "graph-service bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    with tempfile.TemporaryDirectory(prefix="graph-service-bench-work-") as work:
+        try:
+            results = run(options, Path(work), command.strip(), progress=lambda m: click.echo(m, err=True))
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise Failure(f"benchmark failed: {one_line(exc)}") from None
+    written = write_results(results, out_dir)
+    click.echo("results: " + ", ".join(str(p) for p in written))

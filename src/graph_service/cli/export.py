@@ -6,6 +6,7 @@ The same bytes as the service's `/dumps/liberation.<ext>`.
 
 from __future__ import annotations
 
+import gzip
 import sys
 from pathlib import Path
 
@@ -22,15 +23,19 @@ _CHOICES = ("nquads", "trig", "turtle", "jsonld")
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(_CHOICES), default="nquads", show_default=True,
               help="nquads, trig, jsonld: every named graph; turtle: the asserted facts only.")
+@click.option("--gzip", "compress", is_flag=True,
+              help="gzip the output (as stores' bulk loaders read it); implied by an output name ending .gz.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (replaced only once the export is complete); default: stdout.")
 @setting_options("base_iri")
-def export(fmt: str, output: Path | None, base_iri: str | None) -> None:
+def export(fmt: str, compress: bool, output: Path | None, base_iri: str | None) -> None:
     """Export the built graph for loading into another triple store."""
     dump = dumps.by_format(fmt)
     assert dump is not None, fmt
     quads = load_or_fail(lambda: load_index(Settings.from_env(base_iri=base_iri)))
     data = dump_bytes(quads, dump)
+    if compress or (output is not None and output.suffix == ".gz"):
+        data = gzip.compress(data, mtime=0)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -39,4 +44,5 @@ def export(fmt: str, output: Path | None, base_iri: str | None) -> None:
         write_atomically(output, data)
     except OSError as exc:
         raise Failure(f"{output}: {exc.strerror or exc}") from None
-    click.echo(f"{output}: {len(data):,} bytes ({dump.fmt.label}; {dump.description})", err=True)
+    gz = ", gzip" if data[:2] == b"\x1f\x8b" else ""
+    click.echo(f"{output}: {len(data):,} bytes ({dump.fmt.label}{gz}; {dump.description})", err=True)

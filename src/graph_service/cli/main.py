@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graph_service.cli import bench, build, export, query, reason, serve, validate
+from graph_service.cli import bench, build, export, load, query, reason, serve, validate
 from graph_service.config import SettingError, settings_table
 
 
@@ -33,5 +33,5 @@ def main() -> None:
     """The Liberation Knowledge Graph: build, check, query and serve it."""
 
 
-for _module in (build, validate, reason, query, serve, export, bench):
+for _module in (build, validate, reason, query, serve, export, load, bench):
     main.add_command(getattr(_module, _module.__name__.rsplit(".", 1)[-1]))

@@ -65,7 +65,7 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], ontolog
         raise Failure(f"--inference must be one of {', '.join(INFERENCE_CHOICES)}")
     settings = Settings.from_env()
     prefixes: dict[str, str] = {}
-    data = _read(data_files, prefixes) if data_files else load_or_fail(lambda: load_sources(settings)).facts
+    data = _read(data_files, prefixes) if data_files else load_or_fail(lambda: load_sources(settings)).data()
     shapes = _read(shapes_files, prefixes) if shapes_files else load_or_fail(lambda: project_shapes(settings))
     # The project's shapes and data are written against the project's ontology (sh:class needs
     # its class hierarchy); a user's own data with their own shapes brings its own.

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, has_request_context, redirect, render_template, url_for
 from flask_cors import CORS
+from markupsafe import Markup
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
 from rdflib.term import Node
@@ -36,6 +37,7 @@ from graph_service.graph import (
     quads_to_graph,
     write,
 )
+from graph_service.web import atlas
 from graph_service.web.documents import (
     DUMP_MAX_AGE,
     alternates,
@@ -47,6 +49,7 @@ from graph_service.web.documents import (
     suffix_format,
 )
 from graph_service.web.negotiation import negotiate
+from graph_service.web.sparql import examples
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current
 
@@ -56,6 +59,7 @@ CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["
      expose_headers=["Link", "ETag", "Content-Location"], max_age=86400, vary_header=True)
 
 _HTML = formats.by_name("html")
+_URL = ox.NamedNode("https://schema.org/url")
 
 
 @bp.before_request
@@ -75,8 +79,25 @@ def home() -> Response:
     page = render_template("home.html", title=_value(void, ds, DCTERMS.title),
                            description=_value(void, ds, DCTERMS.description), capitals=capitals,
                            figures=cached("figures", _figures), kinds=cached("kinds", _kinds),
-                           dumps=urls.dumps())
+                           # The example questions are the article's: not for a user's files.
+                           dumps=urls.dumps(), examples=[] if service().settings.serve_files else examples(),
+                           timeline=Markup(atlas.timeline_inline()) if atlas.has_liberations() else None,
+                           map=Markup(atlas.map_inline()) if atlas.has_liberations() else None,
+                           articles=[(title, urls.href(iri), url) for title, iri, url in
+                                     cached("articles", lambda: _articles(void, ds))])
     return respond(page, fmt, negotiated=True)
+
+
+def _articles(void: Graph, ds: URIRef) -> list[tuple[str, str, str | None]]:
+    """(title, IRI, web address) of each document the facts are quoted from: the dataset
+    description's sources, with the address the facts give (schema:url), where they give one."""
+    found = []
+    for source in sorted(void.objects(ds, DCTERMS.source), key=str):
+        addresses = quads().quads_for_pattern(ox.NamedNode(str(source)), _URL, None, None)
+        url = next((q.object.value for q in addresses if isinstance(q.object, ox.NamedNode)), None)
+        found.append((_value(void, source, DCTERMS.title) or _value(void, source, RDFS.label) or str(source),
+                      str(source), url))
+    return found
 
 
 def _kinds() -> list[tuple[str, int]]:

@@ -42,10 +42,14 @@ def quads() -> QuadIndex:
 
 
 def data_time() -> datetime:
-    """When the served data last changed: the snapshot's time, the served files' or start-up's."""
+    """When the served data last changed: the snapshot's time, the served files', when the
+    remote store's graphs were fetched, or start-up's."""
 
     def compute() -> datetime:
         settings = service().settings
+        if settings.store:
+            fetched = service().served.built.replace("Z", "+00:00")
+            return datetime.fromisoformat(fetched).astimezone(UTC)
         paths = [Path(p) for p in settings.serve_files] or [snapshot_path(settings)]
         times = [p.stat().st_mtime for p in paths if p.exists()]
         return datetime.fromtimestamp(int(max(times, default=time.time())), UTC)

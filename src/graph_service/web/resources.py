@@ -41,6 +41,7 @@ from graph_service.graph import (
     short,
     write,
 )
+from graph_service.web import photo as photo_page
 from graph_service.web.documents import (
     alternates,
     cached,
@@ -302,6 +303,8 @@ def render_page(d: Description, urls: Urls) -> str:
         documents=urls.documents(iri),
         query_url=urls.sparql(urls.describe_query(iri)),
         any_inferred=any(is_inferred(q) for q in d.quads),
+        photo=photo_page.summary(d, quads(), urls, service().names)
+        if photo_page.is_photograph(d, service().names) else None,
     )
 
 

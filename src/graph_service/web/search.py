@@ -85,7 +85,10 @@ def find(query: str) -> list[Match]:
         ranked.append((rank, fold(label), iri, Match(label, iri, kind, current().href(iri) or iri, matched)))
     seen: set[str] = set()
     out = []
-    for _, _, iri, match in sorted(ranked, key=lambda r: r[:3]):
+    # Equally good matches of one resource: its label before its other names, so the answer does
+    # not depend on the order the quads were loaded in (a remote store's copy has its own order).
+    for _, _, iri, match in sorted(ranked, key=lambda r: (*r[:3], r[3].matched is not None,
+                                                          r[3].matched or "")):
         if iri not in seen:
             seen.add(iri)
             out.append(match)

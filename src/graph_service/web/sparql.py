@@ -8,7 +8,8 @@
 - `GET /sparql` without a query: the Service Description (RDF), or the query editor for a browser.
 - Updates are refused (403), malformed queries are 400 with the parser's position, SERVICE and
   FROM naming no graph of the store are 400, oversized requests 413, a query past the time limit
-  503. When every query slot is busy and the queue for them is full: 503; when the client already
+  503, and so is a query while a remote store (`--store`) does not answer (with Retry-After).
+  When every query slot is busy and the queue for them is full: 503; when the client already
   holds its share of the slots: 429; both at once, with `Retry-After`. When the result limit cuts
   an answer, `X-Result-Truncated: true` says so and `X-Result-Limit` gives the limit.
 
@@ -44,12 +45,15 @@ from graph_service.graph import (
     Busy,
     ClientGone,
     DatasetSummary,
+    Engine,
     Example,
     FormatMismatch,
     IsolatedError,
     QueryDataset,
     QueryRunner,
     QueryTimeout,
+    StoreRefused,
+    StoreUnavailable,
     UnsafeQuery,
     describe_service,
     formats,
@@ -69,6 +73,8 @@ IN_MEMORY_QUADS = 200_000
 #: Response headers saying that the result limit cut an answer, and what the limit is.
 TRUNCATED_HEADER = "X-Result-Truncated"
 LIMIT_HEADER = "X-Result-Limit"
+#: Seconds a client is asked to wait when the remote store is away.
+RETRY_AFTER = 5
 
 # Any origin, no credentials (no cookies are used anyway); preflight answered for a day.
 CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "POST", "OPTIONS"],
@@ -103,7 +109,7 @@ def _setup(state: BlueprintSetupState) -> None:
     service = state.app.extensions["graph_service"]
     # A small dataset is answered from memory (queries run faster there; the query processes
     # share the worker's copy); a large one from the store on disk, which no process copies.
-    small = service.store.quads <= IN_MEMORY_QUADS
+    small = service.store.quads <= IN_MEMORY_QUADS and not service.settings.store
     source = load_store(service.settings) if small else service.store
     runner = QueryRunner.from_settings(service.settings, source, service.slot_budget)
     state.app.extensions["sparql"] = Endpoint(
@@ -204,10 +210,12 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
                                         graph_format=run_graph, dataset=dataset,
                                         base_iri=request.base_url, client=request.remote_addr or "",
                                         gone=_client_gone(request.environ.get("gunicorn.socket")))
-    except (UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError, Busy,
-            ClientGone) as exc:
+    except (UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError, StoreUnavailable,
+            StoreRefused, Busy, ClientGone) as exc:
         status, message = _failure(exc, endpoint.settings)
         resp = _page(endpoint, query, error=message, status=status) if html else problem(status, message)
+        if isinstance(exc, StoreUnavailable):
+            resp.headers["Retry-After"] = str(RETRY_AFTER)
         if isinstance(exc, Busy):
             resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
@@ -255,6 +263,10 @@ def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
     if isinstance(exc, FormatMismatch):
         return 406, f"{exc}; ask for " + ", ".join(
             f.media_type for f in formats.of_kinds(("graph",) if exc.form == "graph" else ("results",)))
+    if isinstance(exc, StoreUnavailable):
+        return 503, f"{exc}; the query was not answered, try again shortly"
+    if isinstance(exc, StoreRefused):
+        return 502, str(exc)
     if isinstance(exc, QueryTimeout):
         return 503, (f"the query was stopped after the time limit of {settings.query_timeout:g} s; "
                      "narrow it down (more specific patterns, LIMIT)")
@@ -354,3 +366,14 @@ def _literal_cell(value: str, language: str | None, datatype: str | None) -> Cel
     if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
         return Cell(value, note=short(ox.NamedNode(datatype)))
     return Cell(value)
+
+
+def engine() -> Engine:
+    """The serving process's query engine, for the pages' own fixed queries (the timeline, the
+    map): trusted text, so run here rather than in the sandbox users' queries go to."""
+    return _endpoint().runner.engine
+
+
+def examples() -> list[Example]:
+    """The example queries (`queries/*.rq`), for the home page's gallery."""
+    return _endpoint().examples

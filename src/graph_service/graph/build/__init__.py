@@ -20,6 +20,7 @@ from graph_service.graph.build.pipeline import (
 )
 from graph_service.graph.build.progress import Progress
 from graph_service.graph.build.reasoning import Inconsistency
+from graph_service.graph.build.remote import LoadError, LoadReport, load_into, refresh_mirror
 from graph_service.graph.build.shapes import (
     census,
     describe_shapes,
@@ -44,7 +45,8 @@ from graph_service.graph.build.validation import (
 __all__ = [
     "INFERENCE_CHOICES", "build_snapshot", "BuildError", "BuildResult", "census", "describe_shapes",
     "ensure_snapshot", "Inconsistency", "infer", "Inference", "inference_choice", "InferenceChoice",
-    "load_index", "load_sources", "load_store", "serving_store", "path_text", "Progress", "project_ontology",
+    "load_index", "load_into", "load_sources", "LoadError", "LoadReport", "refresh_mirror", "load_store",
+    "serving_store", "path_text", "Progress", "project_ontology",
     "project_shapes", "record_path", "Served", "served", "severity_name", "snapshot_path", "Sources",
     "term_name", "UnsafeConstraint", "validate", "ValidationError", "ValidationOutcome",
     "ValidationTimeout", "value_summary",

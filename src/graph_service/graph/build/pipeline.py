@@ -4,7 +4,7 @@ The snapshot is two files in `Settings.snapshot_dir`:
 
 ``snapshot.nq``
     N-Quads with the named graphs ONTOLOGY_GRAPH, FACTS_GRAPH, INFERRED_GRAPH, SHAPES_GRAPH,
-    VOID_GRAPH and PROVENANCE_GRAPH: what the service loads.
+    VOID_GRAPH, PROVENANCE_GRAPH and COORDINATES_GRAPH: what the service loads.
 ``snapshot.json``
     The record: the sha256 of each source and of the code that shapes the output (the cache
     key), triples per graph, what the noise filter dropped, timings per step, when it was made,
@@ -41,7 +41,7 @@ from rdflib import Graph
 
 from graph_service import __version__
 from graph_service.config import DEFAULT_BASE, PROJECT_ROOT, Settings
-from graph_service.graph.build import reasoning
+from graph_service.graph.build import reasoning, remote
 from graph_service.graph.build.progress import Progress
 from graph_service.graph.build.reasoning import (
     Closure,
@@ -56,6 +56,7 @@ from graph_service.graph.query.quad_index import QuadIndex
 from graph_service.graph.query.store import DISK_FORMAT, DiskStore, disk_store, open_store
 from graph_service.graph.rdf import documents, provenance
 from graph_service.graph.rdf.namespace import (
+    COORDINATES_GRAPH,
     FACTS_GRAPH,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
@@ -108,6 +109,8 @@ class BuildResult:
         dropped = ", ".join(f"{rule} {n:,}" for rule, n in reasoning["dropped"].items()) or "nothing"
         lines.append(f"reasoning: {reasoning['asserted']:,} asserted triples imply {reasoning['derived']:,} "
                      f"more; {graphs['inferred']['triples']:,} kept, dropped as noise: {dropped}")
+        if reasoning.get("fallback"):
+            lines.append(f"reasoner: owlrl, not reasonable as asked: {reasoning['fallback']}")
         validation = r["validation"]
         lines.append("validation: " + (", ".join(f"{n} {k.lower()}{'' if n == 1 else 's'}"
                                                  for k, n in validation["results"].items())
@@ -118,27 +121,46 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class Sources:
-    """The project's three source files, parsed, each in its named graph; the facts' per-statement
-    sources (their annotations, expanded by `rdf.provenance`) in a graph of their own."""
+    """The project's source files, parsed, each in its named graph; the facts' per-statement
+    sources (their annotations, expanded by `rdf.provenance`) in a graph of their own; the
+    coordinates, which come from another source than the article, in theirs."""
 
     ontology: Graph
     facts: Graph
     shapes: Graph
     provenance: Graph
+    coordinates: Graph
+
+    def data(self) -> Graph:
+        """What the shapes validate: the facts and the coordinates together (a shape may relate
+        a place to its coordinates), each still kept in its own graph in the snapshot."""
+        data = Graph()
+        data += self.facts
+        data += self.coordinates
+        return data
 
 
 def load_sources(settings: Settings) -> Sources:
-    """Raises `documents.RdfSyntaxError` naming the file that cannot be read or parsed, or the
-    fact statements of the data that have no quote."""
+    """Raises `documents.RdfSyntaxError` naming the file that cannot be read or parsed, the
+    fact statements of the data that have no quote, or a coordinates file that does not say
+    where its statements come from and under which licence."""
     expansion = provenance.expand(documents.read_quads(settings.data_path, annotations=True))
     try:
         provenance.check(expansion)
     except provenance.ProvenanceError as exc:
         raise documents.RdfSyntaxError(str(settings.data_path), str(exc)) from None
+    # The coordinates rest on their source as a whole (GeoNames), not on sentences of the article:
+    # the per-statement rule is the article's; this graph is held to naming its source and licence.
+    coordinates = documents.read_quads(settings.coordinates_path)
+    try:
+        provenance.check_attributed(coordinates, ox.NamedNode(str(COORDINATES_GRAPH)))
+    except provenance.ProvenanceError as exc:
+        raise documents.RdfSyntaxError(str(settings.coordinates_path), str(exc)) from None
     return Sources(documents.read_graph(settings.ontology_path, ONTOLOGY_GRAPH),
                    documents.quads_to_graph(expansion.facts, FACTS_GRAPH),
                    documents.read_graph(settings.shapes_path, SHAPES_GRAPH),
-                   documents.quads_to_graph(expansion.provenance, PROVENANCE_GRAPH))
+                   documents.quads_to_graph(expansion.provenance, PROVENANCE_GRAPH),
+                   documents.quads_to_graph(coordinates, COORDINATES_GRAPH))
 
 
 @dataclass(frozen=True)
@@ -149,19 +171,32 @@ class Inference:
     closure: Closure
     inferred: Graph
     dropped: Counter[str]
+    #: The engine that computed the closure, and why it is not the one asked for (if it is not).
+    engine: str = "owlrl"
+    fallback: str | None = None
 
 
-def infer(ontology: Graph, facts: Graph, progress: Progress | None = None) -> Inference:
+def infer(ontology: Graph, facts: Graph, progress: Progress | None = None,
+          reasoner: str = "owlrl") -> Inference:
     """The OWL 2 RL closure, checked for consistency, and the inferred graph (the build's
-    "reason" and "check" steps). Raises `reasoning.Inconsistency`."""
+    "reason" and "check" steps). `reasoner="reasonable"` uses reasonable where it computes owlrl's
+    closure, and owlrl otherwise (`Inference.fallback` says why). Raises
+    `reasoning.Inconsistency`, and ValueError for a reasoner that is not one of REASONERS."""
+    if reasoner not in reasoning.REASONERS:
+        raise ValueError(f"unknown reasoner {reasoner!r} (choose one of {', '.join(reasoning.REASONERS)})")
     progress = progress if progress is not None else Progress.quiet()
+    fallback = reasoning.reasonable_problem(ontology) if reasoner == "reasonable" else None
+    engine = "owlrl" if reasoner == "owlrl" or fallback else "reasonable"
     with progress.step("reason") as step:
-        closure = compute_closure(ontology, facts, on_cycle=lambda n, size: step.update(
-            f"OWL 2 RL rules, round {n}, {size:,} triples"))
+        if engine == "reasonable":
+            closure = reasoning.compute_closure_reasonable(ontology, facts)
+        else:
+            closure = compute_closure(ontology, facts, on_cycle=lambda n, size: step.update(
+                f"OWL 2 RL rules, round {n}, {size:,} triples"))
     with progress.step("check"):
         check_consistency(closure)
         inferred, dropped = select_inferred(closure)
-    return Inference(closure, inferred, dropped)
+    return Inference(closure, inferred, dropped, engine, fallback)
 
 
 def load_store(settings: Settings) -> ox.Store:
@@ -171,7 +206,8 @@ def load_store(settings: Settings) -> ox.Store:
     if settings.serve_files:
         return open_store(q for path in settings.serve_files for q in documents.read_quads(Path(path)))
     store = ox.Store()
-    store.bulk_load(path=str(ensure_snapshot(settings)), format=ox.RdfFormat.N_QUADS)
+    source = remote.mirror(settings) if settings.store else ensure_snapshot(settings)
+    store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
     return store
 
 
@@ -181,6 +217,10 @@ def serving_store(settings: Settings) -> DiskStore:
     read-only by every later start and every query process (see `query.store`)."""
     if settings.serve_files:
         key, load = _files_digest(settings.serve_files), partial(_load_files, settings.serve_files)
+    elif settings.store:
+        # A remote store answers the queries; its copy here names the graphs, feeds the pages.
+        mirror = remote.mirror(settings)
+        key, load = _files_digest((mirror,)), partial(_load_snapshot, mirror)
     else:
         snapshot = ensure_snapshot(settings)
         key = json.loads(record_path(settings).read_text(encoding="utf-8"))["snapshot"]["sha256"]
@@ -247,6 +287,8 @@ def load_index(settings: Settings) -> QuadIndex:
     the ontology reference and the dumps read."""
     if settings.serve_files:
         return QuadIndex(q for path in settings.serve_files for q in documents.read_quads(Path(path)))
+    if settings.store:
+        return QuadIndex(documents.read_quads(remote.mirror(settings)))
     return QuadIndex(documents.read_quads(ensure_snapshot(settings)))
 
 
@@ -260,7 +302,8 @@ class Served:
     quads: int
     #: When the snapshot was built (ISO 8601), or when the newest served file was written.
     built: str
-    #: "snapshot" (the project's graph) or "files" (`serve FILE ...`).
+    #: "snapshot" (the project's graph), "files" (`serve FILE ...`) or "store" (`serve --store`:
+    #: then `sha256` is the content hash of the store's copy, `built` when it was fetched).
     source: str
 
 
@@ -272,6 +315,9 @@ def served(settings: Settings, store: ox.Store | DiskStore) -> Served:
         built = datetime.fromtimestamp(newest, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         digest = store.source_sha256 if isinstance(store, DiskStore) else _files_digest(settings.serve_files)
         return Served(digest, quads, built, "files")
+    if settings.store:
+        mirrored = remote.mirror_record(settings)
+        return Served(mirrored["content_sha256"], quads, mirrored["fetched"], "store")
     record = json.loads(record_path(settings).read_text(encoding="utf-8"))
     return Served(record["snapshot"]["sha256"], quads, record["created"], "snapshot")
 
@@ -372,7 +418,7 @@ def source_fingerprint(settings: Settings) -> dict:
             **{lib: _version(lib) for lib in ("owlrl", "rdflib", "pyshacl", "pyoxigraph")},
             "modules": _modules_sha256()}
     material = {"sources": {name: f["sha256"] for name, f in files.items()}, "code": code,
-                "base_iri": settings.base_iri, "format": RECORD_FORMAT}
+                "base_iri": settings.base_iri, "reasoner": settings.reasoner, "format": RECORD_FORMAT}
     key = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
     return {"key": key, "sources": files, "code": code, "base_iri": settings.base_iri}
 
@@ -384,7 +430,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
 
     with progress.step("validate"):
         try:
-            outcome = validate(facts, shapes, ontology=ontology)
+            outcome = validate(loaded.data(), shapes, ontology=ontology)
         except ValidationError as exc:
             raise BuildError(f"{_shown(settings.shapes_path)}: the shapes cannot be used: {exc}") from None
         results = outcome.counts()
@@ -396,18 +442,23 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
                              "graph-service validate lists them)", details=outcome.text().rstrip())
 
     try:
-        inference = infer(ontology, facts, progress)
+        inference = infer(ontology, facts, progress, settings.reasoner)
     except Inconsistency as exc:
         raise BuildError(exc.summary(), details=str(exc) if len(exc.findings) > 1 else "") from None
+    except ValueError as exc:
+        raise BuildError(f"GRAPH_SERVICE_REASONER: {exc}") from None
     closure, inferred, dropped = inference.closure, inference.inferred, inference.dropped
 
+    # The coordinates are not reasoned over: nothing in the ontology derives from them, and the
+    # inferred graph stays what the article's facts imply.
     graphs: dict[str, Graph] = {"ontology": ontology, "facts": facts, "inferred": inferred, "shapes": shapes,
-                                "provenance": provenance}
+                                "provenance": provenance, "coordinates": loaded.coordinates}
     with progress.step("describe"):
         counts = {str(g.identifier): len(g) for g in graphs.values()}
         asserted = Graph()
         asserted += ontology
         asserted += facts
+        asserted += loaded.coordinates
         graphs["void"] = describe_dataset(settings, counts, sources=asserted)
 
     with progress.step("write"):
@@ -415,7 +466,8 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
         documents.write_atomically(snapshot_path(settings), nquads)
 
     named = {"ontology": ONTOLOGY_GRAPH, "facts": FACTS_GRAPH, "inferred": INFERRED_GRAPH,
-             "shapes": SHAPES_GRAPH, "void": VOID_GRAPH, "provenance": PROVENANCE_GRAPH}
+             "shapes": SHAPES_GRAPH, "void": VOID_GRAPH, "provenance": PROVENANCE_GRAPH,
+             "coordinates": COORDINATES_GRAPH}
     record = {
         "format": RECORD_FORMAT,
         "key": fingerprint["key"],
@@ -427,7 +479,9 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
         "reasoning": {"asserted": len(closure.asserted),
                       "derived": len(closure.graph) - len(closure.asserted),
                       "dropped": dict(sorted(dropped.items(), key=lambda kv: -kv[1])),
-                      "owlrl_seconds": round(closure.seconds, 3)},
+                      "engine": inference.engine,
+                      **({"fallback": inference.fallback} if inference.fallback else {}),
+                      "closure_seconds": round(closure.seconds, 3)},
         "validation": {"results": results},
         "timings": {step: round(s, 3) for step, s in progress.timings.items()},
         "snapshot": {"path": snapshot_path(settings).name, "sha256": hashlib.sha256(nquads).hexdigest(),
@@ -466,7 +520,7 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
 
 def _source_paths(settings: Settings) -> dict[str, Path]:
     return {"ontology": Path(settings.ontology_path), "data": Path(settings.data_path),
-            "shapes": Path(settings.shapes_path)}
+            "shapes": Path(settings.shapes_path), "coordinates": Path(settings.coordinates_path)}
 
 
 def _file_sha256(path: Path) -> str:

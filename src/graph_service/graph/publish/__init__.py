@@ -4,12 +4,21 @@ ontology reference, VoID, the SPARQL service description, dumps, and where each 
 from graph_service.graph.publish import dumps, layout
 from graph_service.graph.publish.describe import Description, describe, exists, is_inferred, labels_of
 from graph_service.graph.publish.dumps import DUMPS, Dump, dump_bytes
+from graph_service.graph.publish.liberations import (
+    DateClaim,
+    Force,
+    Liberation,
+    Reception,
+    coordinates_attribution,
+    liberations,
+)
 from graph_service.graph.publish.ontology_doc import OntologyDoc, build_reference
 from graph_service.graph.publish.service_description import DatasetSummary, describe_service
 from graph_service.graph.publish.void import capital_cities, dataset_iri, declared_title, describe_dataset
 
 __all__ = [
-    "DUMPS", "build_reference", "capital_cities", "dataset_iri", "DatasetSummary", "declared_title",
+    "DUMPS", "build_reference", "capital_cities", "coordinates_attribution", "DateClaim", "Force",
+    "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
     "exists", "is_inferred", "labels_of", "layout", "OntologyDoc",
 ]

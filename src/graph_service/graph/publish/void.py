@@ -19,6 +19,7 @@ from graph_service.graph.publish import layout
 from graph_service.graph.publish.dumps import dataset_stem, dumps_for
 from graph_service.graph.rdf.documents import read_graph
 from graph_service.graph.rdf.namespace import (
+    COORDINATES_GRAPH,
     FACTS_GRAPH,
     INFERRED_GRAPH,
     LIB,
@@ -51,7 +52,10 @@ _GRAPH_TITLES = {
     SHAPES_GRAPH: "The SHACL shapes the facts are validated against",
     VOID_GRAPH: "This description of the dataset",
     PROVENANCE_GRAPH: "The quote behind each fact statement (rdf:Statement, lib:evidence)",
+    COORDINATES_GRAPH: "Coordinates of the capitals, from GeoNames (not from the article)",
 }
+#: What a named graph says of its own origin, repeated on its subset in the description.
+_ATTRIBUTION = (DCTERMS.source, DCTERMS.license, DCTERMS.bibliographicCitation)
 _IANA = "https://www.iana.org/assignments/media-types/"
 
 
@@ -153,6 +157,9 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
         graph_title = _GRAPH_TITLES.get(URIRef(name))
         if graph_title:
             g.add((subset, DCTERMS.title, Literal(graph_title, lang="en")))
+        for p in _ATTRIBUTION:  # a graph from another source than the article says which, and its licence
+            for value in sources.objects(URIRef(name), p):
+                g.add((subset, p, value))
 
     links = _wikidata_links(sources)
     if links:

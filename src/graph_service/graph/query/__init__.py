@@ -13,6 +13,7 @@ from graph_service.graph.query.engine import (
 )
 from graph_service.graph.query.examples import Example, load_examples
 from graph_service.graph.query.quad_index import QuadIndex, QuadSource
+from graph_service.graph.query.remote import RemoteEngine, RemoteStore, StoreRefused, StoreUnavailable
 from graph_service.graph.query.runner import QueryRunner, slot_budget
 from graph_service.graph.query.safety import UPDATES_REFUSED, UnsafeQuery
 from graph_service.graph.query.sandbox import (
@@ -24,12 +25,14 @@ from graph_service.graph.query.sandbox import (
     run_isolated,
 )
 from graph_service.graph.query.slots import Busy, ClientGone, OverShare, QuerySlots, QueueFull, SlotBudget
-from graph_service.graph.query.store import DiskStore, graph_counts, open_store
+from graph_service.graph.query.store import DiskStore, content_hash, graph_counts, open_store
 
 __all__ = [
-    "ENGINES", "UPDATES_REFUSED", "Answer", "die_with_parent", "Engine", "Example", "FormatMismatch",
+    "ENGINES", "UPDATES_REFUSED", "Answer", "content_hash", "die_with_parent", "Engine", "Example",
+    "FormatMismatch",
     "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
-    "QueryRunner", "QueryTimeout", "run_isolated", "safety", "UnsafeQuery", "Busy", "ClientGone",
+    "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore", "run_isolated", "safety",
+    "StoreRefused", "StoreUnavailable", "UnsafeQuery", "Busy", "ClientGone",
     "OverShare", "QuerySlots", "QueueFull", "SlotBudget", "slot_budget", "DiskStore",
 ]

@@ -189,9 +189,6 @@ class Engine(Protocol):
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,
                limit: int | None = None, base_iri: str | None = None) -> Answer: ...
 
-    def prepare(self) -> None:
-        """Get ready to answer in this process (open what must be opened per process)."""
-
 
 def _effective_dataset(sparql: str, dataset: QueryDataset | None,
                        graph_names: frozenset[str]) -> QueryDataset | None:
@@ -226,7 +223,8 @@ class OxigraphEngine:
     def store(self) -> ox.Store:
         return self._store
 
-    def prepare(self) -> None:
+    def warm(self) -> None:
+        """Get ready to answer in this process (open what must be opened per process)."""
         self.store.query("ASK {}")
 
     def _run(self, sparql: str, dataset: QueryDataset | None,
@@ -317,7 +315,7 @@ class RdflibEngine:
             ctx.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         self.graph_names = frozenset(g.value for g in store.named_graphs())
 
-    def prepare(self) -> None:
+    def warm(self) -> None:
         pass
 
     def query(self, sparql: str, *, dataset: QueryDataset | None = None,

@@ -7,6 +7,10 @@ cannot open Internet sockets and has a memory cap; a query past the time limit k
 slot gets a fresh child. The parent never parses or runs user SPARQL itself, so not even a
 pathological parse can hold it up.
 
+With a remote store (`query.remote`), the child only vets the query (no parse in the parent,
+and the child cannot reach the network anyway); the parent then asks the store, within the same
+time limit, over its pooled connections.
+
 Answers are kept (`AnswerCache`, least recently used first out, bounded in bytes): the store a
 runner serves never changes (a new snapshot means new worker processes), so the same query in the
 same formats has the same answer, and asking again costs a dictionary lookup. Queries whose
@@ -18,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -25,6 +30,7 @@ import pyoxigraph as ox
 
 from graph_service.config import Settings
 from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine
+from graph_service.graph.query.remote import RemoteEngine, RemoteStore
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.query.store import DiskStore
 from graph_service.graph.rdf import formats
@@ -76,17 +82,27 @@ class QueryRunner:
         self.timeout = timeout
         self.result_limit = result_limit
         self.cache = AnswerCache(cache_bytes)
-        self.slots = QuerySlots(self._answer, budget or SlotBudget(1, queue=0, per_client=1),
+        handler = self._prepare if isinstance(engine, RemoteEngine) else self._answer
+        warm = getattr(engine, "warm", None) if not isinstance(engine, RemoteEngine) else None
+        self.slots = QuerySlots(handler, budget or SlotBudget(1, queue=0, per_client=1),
                                 timeout=timeout, memory_limit=memory_limit,
-                                allow_network=not network_guard, on_start=engine.prepare,
-                                prestart=prestart)
+                                allow_network=not network_guard, on_start=warm, prestart=prestart)
 
     @classmethod
     def from_settings(cls, settings: Settings, store: ox.Store | DiskStore,
                       budget: SlotBudget | None = None) -> QueryRunner:
-        """A runner drawing on `budget` (shared by the serving processes; by default one of its
-        own, sized by the settings)."""
-        return cls(make_engine(settings.engine, store), timeout=settings.query_timeout,
+        """The runner of the serving process: over `store`, or over the remote store the settings
+        name (`store` then holds its copy, and names the dataset's graphs); drawing on `budget`
+        (shared by the serving processes; by default one of its own, sized by the settings)."""
+        engine: Engine
+        if settings.store:
+            remote = RemoteStore(settings.store, connect_timeout=settings.store_connect_timeout)
+            names = (store.graph_names if isinstance(store, DiskStore)
+                     else frozenset(g.value for g in store.named_graphs()))
+            engine = RemoteEngine(remote, names, timeout=settings.query_timeout)
+        else:
+            engine = make_engine(settings.engine, store)
+        return cls(engine, timeout=settings.query_timeout,
                    result_limit=settings.result_limit or None,
                    memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
                    budget=budget or slot_budget(settings), prestart=_PRESTART)
@@ -104,13 +120,26 @@ class QueryRunner:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        answer: Answer = self.slots.call(*key, client=client, gone=gone)
+        answer: Answer
+        if isinstance(self.engine, RemoteEngine):
+            deadline = time.monotonic() + self.timeout
+            form, chosen = self.slots.call(sparql, dataset, client=client, gone=gone)
+            answer = self.engine.fetch(sparql, form, chosen, results_format=results_format,
+                                       graph_format=graph_format, limit=self.result_limit,
+                                       base_iri=base_iri, deadline=deadline)
+        else:
+            answer = self.slots.call(*key, client=client, gone=gone)
         if not _VOLATILE.search(sparql):
             self.cache.put(key, answer)
         return answer
 
     def close(self) -> None:
         self.slots.close()
+
+    def _prepare(self, sparql: str, dataset: QueryDataset | None) -> tuple[str, QueryDataset]:
+        # Runs in the child.
+        assert isinstance(self.engine, RemoteEngine)
+        return self.engine.prepare(sparql, dataset)
 
     def _answer(self, sparql: str, results_name: str | None, graph_name: str | None,
                 dataset: QueryDataset | None, base_iri: str | None) -> Answer:

@@ -42,6 +42,10 @@ class QueryShape:
     from_graphs: tuple[str, ...] = ()
     #: IRIs of FROM NAMED clauses.
     from_named: tuple[str, ...] = ()
+    #: "select", "ask", "construct" or "describe" ("" when the text was not parsed).
+    form: str = ""
+    #: IRIs of the functions the query calls by IRI (XSD casts, extension functions).
+    functions: tuple[str, ...] = ()
 
     @property
     def has_dataset(self) -> bool:
@@ -94,12 +98,36 @@ def inspect_query(sparql: str) -> QueryShape:
             defaults.append(str(clause["default"]))
         elif dict.get(clause, "named") is not None:
             named.append(str(clause["named"]))
+    form = query.name.removesuffix("Query").lower()
     try:
         # The algebra resolves prefixes and checks scoping, which the grammar alone does not.
-        translateQuery(tree)
+        algebra = translateQuery(tree).algebra
     except Exception as exc:  # e.g. "Unknown namespace prefix : x"
         raise explain_syntax_error(sparql, " ".join(str(exc).split())) from None
-    return QueryShape(tuple(defaults), tuple(named))
+    functions = tuple(dict.fromkeys(str(node["iri"]) for node in _walk(algebra)
+                                    if node.name == "Function" and dict.get(node, "iri") is not None))
+    return QueryShape(tuple(defaults), tuple(named), form, functions)
+
+
+#: Functions a query sent to another store may call by IRI: the XSD casts. A store's own
+#: extensions (Virtuoso's bif: and sql: functions reach its SQL engine, files and network) are not
+#: SPARQL's to offer here.
+PORTABLE_FUNCTIONS = "http://www.w3.org/2001/XMLSchema#"
+
+
+def check_for_remote(sparql: str, *, allowed_graphs: Iterable[str]) -> QueryShape:
+    """The checks for a query this service passes on to another store, where only a full parse
+    will do: a text that is not standard SPARQL (a store's own syntax, such as Virtuoso's DEFINE
+    pragmas) is a `SyntaxError`, not something to forward; SERVICE and updates are refused; FROM
+    and FROM NAMED must name graphs of this dataset (whatever the protocol's parameters say, as
+    stores differ in which wins); only XSD casts may be called by IRI."""
+    shape = inspect_query(sparql)
+    _check_dataset(shape, allowed_graphs)
+    for iri in shape.functions:
+        if not iri.startswith(PORTABLE_FUNCTIONS):
+            raise UnsafeQuery(f"the function <{iri}> is refused: queries here may call SPARQL's "
+                              "built-in functions and XSD casts only")
+    return shape
 
 
 def explain_syntax_error(sparql: str, message: str) -> Exception:

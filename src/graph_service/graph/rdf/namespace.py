@@ -88,10 +88,16 @@ class Names:
         return URIRef(self.graph["provenance"])
 
     @property
+    def coordinates_graph(self) -> URIRef:
+        """Coordinates of places, from a named source with its licence (not the article): kept
+        apart from the facts, which all rest on the article's sentences."""
+        return URIRef(self.graph["coordinates"])
+
+    @property
     def named_graphs(self) -> tuple[URIRef, ...]:
         """The named graphs of the store; the default graph a query sees is their union."""
         return (self.ontology_graph, self.facts_graph, self.inferred_graph, self.shapes_graph,
-                self.void_graph, self.provenance_graph)
+                self.void_graph, self.provenance_graph, self.coordinates_graph)
 
     @property
     def prefixes(self) -> dict[str, Namespace]:
@@ -131,6 +137,7 @@ SHAPES_GRAPH = CANONICAL.shapes_graph
 VOID_GRAPH = CANONICAL.void_graph
 #: Per-statement sources: one rdf:Statement per fact statement, with its quotes (lib:evidence).
 PROVENANCE_GRAPH = CANONICAL.provenance_graph
+COORDINATES_GRAPH = CANONICAL.coordinates_graph
 NAMED_GRAPHS = CANONICAL.named_graphs
 PREFIXES: dict[str, Namespace] = CANONICAL.prefixes
 

@@ -21,6 +21,10 @@ annotation of the same triple (their quotes are merged). Which sentence says tha
           lib:evidence/lib:text ?text .
     }
 
+Statements from other sources than the article (the coordinates, from GeoNames) are not held to
+a quote each: they live in a graph of their own whose IRI names its source and licence
+(`check_attributed`).
+
 `missing_evidence` lists the fact statements without a quote: every statement but the structural
 ones (`STRUCTURAL_PREDICATES`) and those about the quotes themselves. A source that writes no
 annotation at all (a test fixture, a user's upload) is not held to the rule; a source that
@@ -59,13 +63,15 @@ STATEMENT_NS = str(ID) + "statement/"
 
 #: Statements that need no quote of their own: what a resource is and is called, editorial notes,
 #: the resource-level evidence links, a concept's place in its scheme, and the link to a resource's
-#: Wikidata item (an identification the project makes; no sentence of the article can support it).
+#: Wikidata item (an identification the project makes; no sentence of the article can support it),
+#: and the web address of a document (the article cannot quote its own address).
 STRUCTURAL_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
     _RDF + "type",
     _RDFS + "label",
     _RDFS + "comment",
     str(LIB.evidence),
     str(LIB.wikidata),
+    "https://schema.org/url",
     _SKOS + "prefLabel",
     _SKOS + "inScheme",
 ))
@@ -190,6 +196,23 @@ def check(expansion: Expansion) -> None:
     if problems:
         raise ProvenanceError(f"{len(problems)} fact statement(s) without a quote of their own, "
                               f"e.g. {problems[0]}", problems)
+
+
+_DCTERMS = "http://purl.org/dc/terms/"
+SOURCE = ox.NamedNode(_DCTERMS + "source")
+LICENSE = ox.NamedNode(_DCTERMS + "license")
+
+
+def check_attributed(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> None:
+    """Raise `ProvenanceError` unless a source whose statements do not come from the article (the
+    coordinates) names, on its graph's IRI, where they come from (dcterms:source) and under which
+    licence (dcterms:license), as IRIs. Its statements need no quote: their source is the graph's."""
+    quads = list(quads)
+    problems = [f"<{graph.value}> has no {p.value} (an IRI)" for p in (SOURCE, LICENSE)
+                if not any(q.subject == graph and q.predicate == p and isinstance(q.object, ox.NamedNode)
+                           for q in quads)]
+    if problems:
+        raise ProvenanceError(f"the graph does not say where it comes from: {'; '.join(problems)}", problems)
 
 
 def _show(triple: ox.Triple) -> str:

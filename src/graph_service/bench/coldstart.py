@@ -1,0 +1,42 @@
+"""Cold start on the project's graph: a full build, a rebuild with the sources unchanged, and
+`graph-service serve` from its start to the first answered query with a current snapshot."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from graph_service.bench.compare import tree_rss_mib
+from graph_service.bench.scale import _cli
+from graph_service.web.server import BackgroundServer
+
+
+def run(workdir: Path, cap: float = 120.0) -> dict[str, Any]:
+    snapshot_dir = workdir / "coldstart-snapshot"
+    env = {"GRAPH_SERVICE_SNAPSHOT_DIR": str(snapshot_dir)}
+    out: dict[str, Any] = {"full_build": _timed_build(env, cap, force=True),
+                           "unchanged_rebuild": _timed_build(env, cap, force=False)}
+    started = time.perf_counter()
+    try:
+        with BackgroundServer((), (), env=env, startup_timeout=cap):
+            out["serve_to_first_answer_s"] = round(time.perf_counter() - started, 3)
+            out["serve_memory_mib"] = tree_rss_mib()
+    except RuntimeError as exc:
+        out["serve_error"] = str(exc).splitlines()[0][:300]
+    return out
+
+
+def _timed_build(env: dict[str, str], cap: float, *, force: bool) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        done = subprocess.run([*_cli(), "build", *(["--force"] if force else [])], env={**os.environ, **env},
+                              capture_output=True, text=True, timeout=cap)
+    except subprocess.TimeoutExpired:
+        return {"stopped_after_s": cap}
+    seconds = round(time.perf_counter() - started, 3)
+    if done.returncode:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1][:300], "seconds": seconds}
+    return {"seconds": seconds}

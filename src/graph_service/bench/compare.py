@@ -1,0 +1,168 @@
+"""Peers side by side: each started on the same file, each query under load at 1 and 8 clients,
+and the latency of a trivial query while four runaway queries run.
+
+Throughput and latency come from `load.run_wrk` (Debian's wrk: a C event loop, far from being the
+bottleneck at these rates). Each request's text is made distinct (a numbered comment), so no
+server's answer cache serves it: the figures are answering, not looking up. Before a query is put
+under load it is sent once and its status and size recorded, so a peer that refuses a query or
+answers it differently shows in the results instead of a throughput of errors.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+from graph_service.bench import load
+from graph_service.bench.peers import PEERS, Endpoint, PeerFailed, Setup
+from graph_service.bench.workload import RUNAWAY, SELECT_ACCEPT, TRIVIAL, Query
+
+#: Runaway queries sent at once in the isolation measurement.
+RUNAWAYS = 4
+
+
+@dataclass(frozen=True)
+class Plan:
+    clients: tuple[int, ...] = (1, 8)
+    seconds: float = 5.0
+    #: Seconds the trivial query is timed for while the runaways run.
+    runaway_seconds: float = 5.0
+
+
+def run(names: Sequence[str], setup: Setup, queries: Sequence[Query], plan: Plan,
+        progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """Every peer in `names`: its version, start-up, memory, each query's load figures and the
+    runaway isolation; a peer that is not installed or fails to start has `missing` instead."""
+    results: dict[str, Any] = {}
+    for name in names:
+        peer = PEERS[name]
+        record: dict[str, Any] = {"title": peer.title, "version": peer.version()}
+        results[name] = record
+        problem = peer.missing()
+        if problem:
+            record["missing"] = problem
+            progress(f"{name}: missing: {problem}")
+            continue
+        progress(f"{name}: starting on {setup.nquads.name}")
+        with ExitStack() as stack:
+            started = time.perf_counter()
+            try:
+                endpoint = stack.enter_context(peer.start(setup))
+            except (PeerFailed, RuntimeError, OSError) as exc:
+                record["missing"] = f"did not start: {exc}"
+                progress(f"{name}: did not start: {exc}")
+                continue
+            record["startup_s"] = round(time.perf_counter() - started, 3)
+            record["default_graph"] = endpoint.default_graph
+            record["queries"] = {}
+            for query in queries:
+                record["queries"][query.name] = entry = {"check": check(endpoint, query)}
+                if entry["check"]["status"] != 200:
+                    progress(f"{name}: {query.name}: HTTP {entry['check']['status']}, not put under load")
+                    continue
+                for clients in plan.clients:
+                    result = load.run_wrk(endpoint.url, query.text, threads=min(clients, 2),
+                                          connections=clients, seconds=plan.seconds, accept=query.accept,
+                                          vary=True, form=endpoint.form)
+                    entry[str(clients)] = result.as_dict()
+                    progress(f"{name}: {query.name} x{clients}: {result.requests_per_s:g}/s, "
+                             f"p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms, {result.errors} errors")
+            record["memory_mib"] = tree_rss_mib()
+            record["runaway"] = isolation(endpoint, plan.runaway_seconds, setup.timeout)
+            progress(f"{name}: trivial query during {RUNAWAYS} runaways: {record['runaway']['summary']}")
+    return results
+
+
+def check(endpoint: Endpoint, query: Query, timeout: float = 60) -> dict[str, Any]:
+    """One request: its status, size, time and the Content-Type answered."""
+    if endpoint.form:
+        body = urllib.parse.urlencode({"query": query.text}).encode()
+        media = "application/x-www-form-urlencoded"
+    else:
+        body, media = query.text.encode(), "application/sparql-query"
+    request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={
+        "Content-Type": media, "Accept": query.accept})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            body, status, media = resp.read(), resp.status, resp.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        body, status, media = exc.read(), exc.code, exc.headers.get("Content-Type", "")
+    except OSError as exc:
+        return {"status": 0, "error": str(exc), "seconds": round(time.perf_counter() - started, 3)}
+    out: dict[str, Any] = {"status": status, "bytes": len(body), "media_type": media.split(";")[0],
+                           "seconds": round(time.perf_counter() - started, 3)}
+    if status != 200:
+        out["error"] = body[:300].decode("utf-8", "replace")
+    return out
+
+
+def isolation(endpoint: Endpoint, seconds: float, limit: float) -> dict[str, Any]:
+    """The trivial query's latency alone, then while RUNAWAYS runaway queries run."""
+    url = endpoint.url
+    alone = load.run_wrk(url, TRIVIAL, threads=1, connections=1, seconds=max(1.0, seconds / 2),
+                         accept=SELECT_ACCEPT, vary=True, form=endpoint.form)
+    statuses: list[str] = []
+
+    def runaway() -> None:
+        statuses.append(str(check(endpoint, _runaway_query(), timeout=seconds + limit + 10).get("status", 0)))
+
+    threads = [threading.Thread(target=runaway, daemon=True) for _ in range(RUNAWAYS)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)  # the runaways are running before the trivial query is timed
+    during = load.run_wrk(url, TRIVIAL, threads=1, connections=1, seconds=seconds, accept=SELECT_ACCEPT,
+                          vary=True, timeout=seconds, form=endpoint.form)
+    for t in threads:
+        t.join(limit + 5)
+    # wrk counts a request that failed (refused connection, error status) among its errors, and
+    # only a completed one among its requests: both are said as they are.
+    errors = f", {during.errors} errors" if during.errors else ""
+    if during.requests:
+        summary = (f"{during.requests} answers in {during.seconds:g} s{errors}, p50 {during.p50:.2f} ms, "
+                   f"p99 {during.p99:.2f} ms")
+    else:
+        summary = f"no answer in {during.seconds:g} s{errors}"
+    return {"alone": alone.as_dict(), "during": during.as_dict(), "runaway_status": sorted(statuses),
+            "summary": summary}
+
+
+def _runaway_query() -> Query:
+    return Query("runaway", RUNAWAY)
+
+
+def tree_rss_mib() -> float:
+    """Resident memory of every process below this one (the peer's server, workers, children)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * page
+    me = os.getpid()
+
+    def below(pid: int) -> bool:
+        seen = 0
+        while pid > 1 and seen < 64:
+            pid = parents.get(pid, 0)
+            if pid == me:
+                return True
+            seen += 1
+        return False
+
+    return round(sum(size for pid, size in rss.items() if below(pid)) / 2**20, 1)

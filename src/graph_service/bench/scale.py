@@ -1,0 +1,169 @@
+"""How each cost grows with the graph: synthetic graphs shaped like the article's (`synthetic`) at
+several sizes, each through the build's steps and the server.
+
+Per size: reading the sources, SHACL validation, OWL 2 RL reasoning (owlrl, and `reasonable`
+where installed, for comparison), the full build (`graph-service build`), then the server's
+start-up to its first answer and its memory, and the latency of the same queries. Each step runs
+in a process of its own and is stopped at `cap` seconds; the results say so
+(`{"stopped_after_s": cap}`), and a server that cannot start from a snapshot (its build did not
+finish) is started on the synthetic file itself (`serve FILE`) instead, which the results name.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from graph_service.bench import load
+from graph_service.bench.compare import tree_rss_mib
+from graph_service.bench.synthetic import article_quads, generate
+from graph_service.bench.workload import Query, core_queries
+from graph_service.config import Settings
+from graph_service.graph import IsolatedError as _IsolatedError
+from graph_service.graph import (
+    QueryTimeout,
+    infer,
+    load_sources,
+    run_isolated,
+    validate,
+)
+from graph_service.web.server import BackgroundServer
+
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
+CAP = 120.0
+
+
+def run(sizes: Sequence[int], workdir: Path, *, cap: float = CAP, seconds: float = 3.0,
+        progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    template = article_quads()
+    rows = []
+    for size in sizes:
+        graph = generate(workdir / f"synthetic-{size}.ttl", size, template)
+        settings = Settings.from_env(data_path=graph.path, snapshot_dir=workdir / f"snapshot-{size}")
+        row: dict[str, Any] = {"size": size, "source_quads": graph.quads, "triples": graph.triples,
+                               "copies": graph.copies}
+        rows.append(row)
+        steps: dict[str, Callable[[], dict[str, Any]]] = {
+            "load": partial(_load, settings),
+            "validate": partial(_validate, settings),
+            "reason": partial(_reason, settings),
+            "reason_reasonable": partial(_reason_reasonable, settings),
+        }
+        for name, step in steps.items():
+            row[name] = _capped(step, cap)
+            progress(f"scale {size:,}: {name}: {_said(row[name])}")
+        row["build"] = _build(settings, cap)
+        progress(f"scale {size:,}: build: {_said(row['build'])}")
+        row["serve"] = _serve(settings, row, core_queries(graph.lookup), cap, seconds)
+        progress(f"scale {size:,}: serve: {_said(row['serve'])}")
+    return rows
+
+
+def _said(step: dict[str, Any]) -> str:
+    if "stopped_after_s" in step:
+        return f"stopped at {step['stopped_after_s']:g} s"
+    if "error" in step:
+        return f"failed: {step['error']}"
+    if "startup_s" in step:
+        return f"first answer after {step['startup_s']} s ({step['from']}), {step['memory_mib']} MiB"
+    return f"{step.get('seconds', '?')} s"
+
+
+def _capped(step: Callable[[], dict[str, Any]], cap: float) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        return run_isolated(step, timeout=cap)
+    except QueryTimeout:
+        return {"stopped_after_s": cap}
+    except (_IsolatedError, OSError, ValueError, TypeError, RuntimeError, ImportError) as exc:
+        return {"error": str(exc).splitlines()[0][:300], "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _load(settings: Settings) -> dict[str, Any]:
+    started = time.perf_counter()
+    sources = load_sources(settings)
+    return {"seconds": round(time.perf_counter() - started, 3), "facts": len(sources.facts),
+            "provenance": len(sources.provenance)}
+
+
+def _validate(settings: Settings) -> dict[str, Any]:
+    sources = load_sources(settings)
+    started = time.perf_counter()
+    outcome = validate(sources.facts, sources.shapes, ontology=sources.ontology)
+    return {"seconds": round(time.perf_counter() - started, 3), "results": outcome.counts()}
+
+
+def _reason(settings: Settings) -> dict[str, Any]:
+    sources = load_sources(settings)
+    started = time.perf_counter()
+    inference = infer(sources.ontology, sources.facts)
+    return {"seconds": round(time.perf_counter() - started, 3), "inferred": len(inference.inferred)}
+
+
+def _reason_reasonable(settings: Settings) -> dict[str, Any]:
+    import reasonable  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+    sources = load_sources(settings)
+    graph = Graph()
+    graph += sources.ontology
+    graph += sources.facts
+    started = time.perf_counter()
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(graph)
+    closure = reasoner.reason()
+    return {"seconds": round(time.perf_counter() - started, 3), "closure": len(closure)}
+
+
+def _build(settings: Settings, cap: float) -> dict[str, Any]:
+    env = {**os.environ, "GRAPH_SERVICE_DATA_PATH": str(settings.data_path),
+           "GRAPH_SERVICE_SNAPSHOT_DIR": str(settings.snapshot_dir)}
+    started = time.perf_counter()
+    try:
+        done = subprocess.run([*_cli(), "build", "--force"], env=env, capture_output=True, text=True,
+                              timeout=cap)
+    except subprocess.TimeoutExpired:
+        return {"stopped_after_s": cap}
+    seconds = round(time.perf_counter() - started, 3)
+    if done.returncode:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1][:300], "seconds": seconds}
+    return {"seconds": seconds}
+
+
+def _serve(settings: Settings, row: dict[str, Any], queries: Sequence[Query], cap: float,
+           seconds: float) -> dict[str, Any]:
+    """Start-up to the first answer, memory, and each query's latency at one client: on the
+    snapshot, or (no build finished) `serve FILE` on the synthetic file itself, whose annotations
+    the server reads as the same reified statements (facts and provenance, no ontology)."""
+    snapshot = "error" not in row["build"] and "stopped_after_s" not in row["build"]
+    env = {"GRAPH_SERVICE_DATA_PATH": str(settings.data_path),
+           "GRAPH_SERVICE_SNAPSHOT_DIR": str(settings.snapshot_dir)}
+    files = () if snapshot else (str(settings.data_path),)
+    started = time.perf_counter()
+    try:
+        server = BackgroundServer(files, ("--workers", "2"), env=env, startup_timeout=cap)
+    except RuntimeError as exc:
+        return {"error": str(exc).splitlines()[0][:300], "from": "snapshot" if snapshot else "serve FILE"}
+    with server:
+        out: dict[str, Any] = {"from": "snapshot" if snapshot else "serve FILE (the sources, no build)",
+                               "startup_s": round(time.perf_counter() - started, 3),
+                               "memory_mib": tree_rss_mib(), "queries": {}}
+        for query in queries:
+            result = load.run_wrk(server.sparql, query.text, threads=1, connections=1, seconds=seconds,
+                                  accept=query.accept, vary=True)
+            out["queries"][query.name] = result.as_dict()
+    return out
+
+
+def _cli() -> list[str]:
+    exe = Path(sys.executable).with_name("graph-service")
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "from graph_service.cli import main; main()"]

@@ -1,0 +1,223 @@
+"""The liberations of the capitals as the timeline and the map show them, asked of the served store
+with SPARQL (through a query `Engine`), never written down twice.
+
+One `Liberation` per capital: the event that freed it (or, for Berlin, took it), every date the
+article gives for it with its precision (a day, a month, an interval such as "early 1945"; Paris
+has two days, both kept; Luxembourg City and Berlin none), the kinds of reception it met, the forces
+that liberated, supported or conquered it, and where the capital lies (from the coordinates graph,
+when the store has one).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from rdflib.term import Identifier
+
+from graph_service.graph.query.engine import Engine
+from graph_service.graph.rdf.namespace import CANONICAL, Names
+
+_EVENTS = """
+SELECT ?capital ?capitalLabel ?event ?eventLabel ?span ?dateText ?onDate ?inMonth ?notBefore ?notAfter
+WHERE {
+  ?capital a lib:CapitalCity ; rdfs:label ?capitalLabel .
+  # a liberation, or (Berlin) a conquest: lib:liberationOf names what either freed or took
+  ?event lib:liberationOf ?capital ; rdfs:label ?eventLabel .
+  OPTIONAL {
+    ?event lib:hasTimeSpan ?span .
+    OPTIONAL { ?span lib:dateText ?dateText }
+    OPTIONAL { ?span lib:onDate ?onDate }
+    OPTIONAL { ?span lib:inMonth ?inMonth }
+    OPTIONAL { ?span lib:notBefore ?notBefore }
+    OPTIONAL { ?span lib:notAfter ?notAfter }
+  }
+  FILTER(LANGMATCHES(LANG(?capitalLabel), "en") || LANG(?capitalLabel) = "")
+  FILTER(LANGMATCHES(LANG(?eventLabel), "en") || LANG(?eventLabel) = "")
+}
+"""
+
+_RECEPTIONS = """
+SELECT DISTINCT ?event ?kind ?kindLabel WHERE {
+  ?capital a lib:CapitalCity .
+  ?event lib:liberationOf ?capital ; lib:hasReception ?reception .
+  ?reception lib:receptionKind ?kind .
+  OPTIONAL { ?kind skos:prefLabel ?prefLabel FILTER(LANGMATCHES(LANG(?prefLabel), "en")) }
+  OPTIONAL { ?kind rdfs:label ?plainLabel FILTER(LANGMATCHES(LANG(?plainLabel), "en")) }
+  BIND(COALESCE(?prefLabel, ?plainLabel, STR(?kind)) AS ?kindLabel)
+}
+"""
+
+#: The roles that say who freed or took a capital (a participant's other roles are not forces).
+_FORCES = """
+SELECT DISTINCT ?event ?force ?forceLabel ?role ?roleLabel WHERE {
+  VALUES ?role { lib:role-liberating-force lib:role-supporting-force lib:role-conquering-force }
+  ?capital a lib:CapitalCity .
+  ?event lib:liberationOf ?capital ; lib:hasParticipation ?participation .
+  ?participation lib:role ?role ; lib:participant ?force .
+  ?force rdfs:label ?forceLabel FILTER(LANGMATCHES(LANG(?forceLabel), "en") || LANG(?forceLabel) = "")
+  ?role rdfs:label ?roleLabel FILTER(LANGMATCHES(LANG(?roleLabel), "en"))
+}
+"""
+
+#: `GRAPH_` stands for the coordinates graph's IRI under the served base.
+_COORDINATES = """
+SELECT ?place ?lat ?long WHERE {
+  GRAPH <GRAPH_> { ?place geo:lat ?lat ; geo:long ?long }
+}
+"""
+
+_ATTRIBUTION = """
+SELECT ?citation ?source ?license WHERE {
+  GRAPH <GRAPH_> {
+    <GRAPH_> dcterms:source ?source ; dcterms:license ?license .
+    OPTIONAL { <GRAPH_> dcterms:bibliographicCitation ?citation }
+  }
+}
+"""
+
+#: The order a liberation's several reception kinds are named in: the welcome first.
+RECEPTION_ORDER = ("jubilant", "warm-welcome", "relieved", "seen-as-liberation", "mixed", "muted",
+                   "marred-by-violence", "no-welcome", "feared-as-conquest")
+
+
+@dataclass(frozen=True)
+class DateClaim:
+    """One date the article gives for a liberation, at its precision."""
+
+    #: "day", "month" or "interval".
+    precision: str
+    #: The article's words ("August 25, 1944", "early 1945").
+    text: str
+    #: The first and the last day it may be (the same day for a day).
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Reception:
+    iri: str
+    label: str
+
+    @property
+    def slug(self) -> str:
+        """The kind's name in the ontology without its `reception-` prefix (`jubilant`)."""
+        return self.iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1].removeprefix("reception-")
+
+
+@dataclass(frozen=True)
+class Force:
+    iri: str
+    label: str
+    role: str
+
+
+@dataclass
+class Liberation:
+    capital: str
+    capital_label: str
+    event: str
+    event_label: str
+    dates: list[DateClaim] = field(default_factory=list)
+    receptions: list[Reception] = field(default_factory=list)
+    forces: list[Force] = field(default_factory=list)
+    #: WGS84 latitude and longitude, from the coordinates graph (None where it has none).
+    position: tuple[float, float] | None = None
+
+    @property
+    def precision(self) -> str:
+        """"undated", "contested" (the article gives more than one date), or the one date's precision."""
+        if not self.dates:
+            return "undated"
+        return "contested" if len(self.dates) > 1 else self.dates[0].precision
+
+    @property
+    def start(self) -> date | None:
+        return min((d.start for d in self.dates), default=None)
+
+    @property
+    def end(self) -> date | None:
+        return max((d.end for d in self.dates), default=None)
+
+    @property
+    def date_text(self) -> str:
+        """The article's words for the date; "undated"; or both dates of a contested one."""
+        if not self.dates:
+            return "undated in the article"
+        texts = [d.text for d in self.dates]
+        if len(texts) > 1:
+            return " or ".join(texts) + " (the article gives both)"
+        return texts[0]
+
+    @property
+    def forces_text(self) -> str:
+        if not self.forces:
+            return "no liberating force named by the article"
+        return "; ".join(f"{f.label} ({f.role})" for f in self.forces)
+
+
+def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
+    """Every capital's liberation (or conquest), the dated in order of their earliest day, then
+    the undated by name; `names`: the project's names under the base the store is served under."""
+    found: dict[str, Liberation] = {}
+    for row in _rows(engine, _EVENTS, names):
+        key = str(row["event"])
+        lib = found.setdefault(key, Liberation(str(row["capital"]), str(row["capitalLabel"]), key,
+                                               str(row["eventLabel"])))
+        claim = _claim(row)
+        if claim is not None and claim not in lib.dates:
+            lib.dates.append(claim)
+    for row in _rows(engine, _RECEPTIONS, names):
+        received = found.get(str(row["event"]))
+        reception = Reception(str(row["kind"]), str(row["kindLabel"]))
+        if received is not None and reception not in received.receptions:
+            received.receptions.append(reception)
+    for row in _rows(engine, _FORCES, names):
+        freed = found.get(str(row["event"]))
+        force = Force(str(row["force"]), str(row["forceLabel"]), str(row["roleLabel"]))
+        if freed is not None and force not in freed.forces:
+            freed.forces.append(force)
+    positions = {str(row["place"]): (float(row["lat"]), float(row["long"]))
+                 for row in _rows(engine, _COORDINATES, names)}
+    for lib in found.values():
+        lib.dates.sort(key=lambda d: (d.start, d.end))
+        lib.receptions.sort(key=lambda r: (_rank(r.slug), r.label))
+        lib.forces.sort(key=lambda f: (f.role != "liberating force", f.label.lower()))
+        lib.position = positions.get(lib.capital)
+    return sorted(found.values(), key=lambda lib: (lib.start is None, lib.start or date.max,
+                                                   lib.end or date.max, lib.capital_label))
+
+
+def coordinates_attribution(engine: Engine, names: Names = CANONICAL) -> tuple[str, str, str] | None:
+    """(citation, source IRI, licence IRI) the coordinates graph gives for itself, if any."""
+    for row in _rows(engine, _ATTRIBUTION, names):
+        return (str(row.get("citation") or row["source"]), str(row["source"]), str(row["license"]))
+    return None
+
+
+def _rows(engine: Engine, query: str, names: Names) -> list[dict[str, Identifier]]:
+    text = names.sparql_prologue() + query.replace("GRAPH_", str(names.coordinates_graph))
+    return engine.query(text).rows
+
+
+def _claim(row: dict[str, Identifier]) -> DateClaim | None:
+    if "span" not in row:
+        return None
+    text = str(row.get("dateText", ""))
+    if "onDate" in row:
+        day = date.fromisoformat(str(row["onDate"])[:10])
+        return DateClaim("day", text or day.isoformat(), day, day)
+    if "inMonth" in row:
+        year, month = (int(part) for part in str(row["inMonth"])[:7].split("-"))
+        last = calendar.monthrange(year, month)[1]
+        return DateClaim("month", text, date(year, month, 1), date(year, month, last))
+    if "notBefore" in row or "notAfter" in row:
+        start = date.fromisoformat(str(row.get("notBefore") or row["notAfter"])[:10])
+        end = date.fromisoformat(str(row.get("notAfter") or row["notBefore"])[:10])
+        return DateClaim("interval", text, start, end)
+    return None
+
+
+def _rank(slug: str) -> int:
+    return RECEPTION_ORDER.index(slug) if slug in RECEPTION_ORDER else len(RECEPTION_ORDER)

@@ -1,0 +1,107 @@
+"""The timeline and the map of the liberations, drawn on the server as SVG: standalone documents
+for people who want them in a paper, and the same drawings inline on the home page.
+
+    GET /timeline.svg   the eight liberations at their dates, coloured by their reception
+    GET /map.svg        Europe, with the eight capitals: who liberated each, and when
+
+Both are computed from the served store with SPARQL (`graph.liberations`); the map's boundaries
+are Natural Earth's, from the npm package `world-atlas` that `make world-atlas` copies into the
+static files (without it the map has its markers and says the boundaries are missing).
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from flask import Blueprint, Response
+
+from graph_service.graph import Format, Liberation, coordinates_attribution, liberations
+from graph_service.web import map_svg, svg, timeline_svg
+from graph_service.web.documents import cached, check_path, respond
+from graph_service.web.sparql import engine
+from graph_service.web.state import service
+from graph_service.web.topojson import read_features
+from graph_service.web.urls import current
+
+bp = Blueprint("atlas", __name__)
+
+#: Where `make world-atlas` puts Natural Earth's boundaries (TopoJSON) and the package's metadata.
+WORLD_ATLAS = Path(__file__).resolve().parent / "static" / "world-atlas"
+COUNTRIES = WORLD_ATLAS / "countries-50m.json"
+
+#: A drawing, not RDF: answered as itself, never negotiated (so not in the formats registry).
+_SVG_FORMAT = Format("svg", "image/svg+xml", "svg", "page", "SVG")
+
+
+@bp.before_request
+def _refuse_odd_paths() -> None:
+    check_path()
+
+
+@bp.get("/timeline.svg")
+def timeline() -> Response:
+    return _svg_response(cached(f"timeline.svg {current().root}", lambda: svg.standalone(timeline_drawing())))
+
+
+@bp.get("/map.svg")
+def map_() -> Response:
+    return _svg_response(cached(f"map.svg {current().root}", lambda: svg.standalone(map_drawing())))
+
+
+def timeline_inline() -> str:
+    """The timeline for the home page."""
+    return cached(f"timeline inline {current().root}", lambda: svg.inline(timeline_drawing()))
+
+
+def map_inline() -> str:
+    """The map for the home page."""
+    return cached(f"map inline {current().root}", lambda: svg.inline(map_drawing()))
+
+
+def has_liberations() -> bool:
+    """Whether the served store has liberations of capitals to draw (a user's files may not)."""
+    return bool(_liberations())
+
+
+def timeline_drawing() -> ET.Element:
+    return timeline_svg.render(_liberations(), current().href,
+                               source="Dates, receptions and forces: the article, as this graph holds them.")
+
+
+def map_drawing() -> ET.Element:
+    sources = []
+    outlines = cached("map outlines", _outlines)
+    if outlines:
+        sources.append(f"Boundaries: Natural Earth (public domain), from the npm package {_atlas_package()}.")
+    else:
+        sources.append("Boundaries not installed (make world-atlas): the capitals only.")
+    attribution = cached("coordinates attribution",
+                         lambda: coordinates_attribution(engine(), service().names))
+    if attribution is not None:
+        sources.append(f"Coordinates: {attribution[0]}")
+    return map_svg.render(_liberations(), outlines, current().href, sources=sources)
+
+
+def _liberations() -> list[Liberation]:
+    return cached("liberations", lambda: liberations(engine(), service().names))
+
+
+def _outlines() -> list[str]:
+    try:
+        return map_svg.boundaries(read_features(COUNTRIES))
+    except (OSError, ValueError):
+        return []
+
+
+def _atlas_package() -> str:
+    try:
+        meta = json.loads((WORLD_ATLAS / "package.json").read_text(encoding="utf-8"))
+        return f"{meta['name']} {meta['version']} ({meta.get('license', 'ISC')})"
+    except (OSError, ValueError, KeyError):
+        return "world-atlas"
+
+
+def _svg_response(body: bytes) -> Response:
+    return respond(body, _SVG_FORMAT)

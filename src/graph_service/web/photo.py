@@ -1,0 +1,152 @@
+"""What a photograph's page shows first, in order of importance: its caption, its credit and
+licence, who and what it depicts, where and when it was taken, and the event it belongs to.
+The generic list of statements follows on the page, as for every resource.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, RDF
+
+from graph_service.graph import Description, Names, QuadSource, is_inferred, labels_of
+from graph_service.web.urls import Urls
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_LICENSE = ox.NamedNode(str(DCTERMS.license))
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """The ontology's terms a photograph's summary reads, under the base the graph is served under."""
+
+    photograph: ox.NamedNode
+    credit: ox.NamedNode
+    credited_to: ox.NamedNode
+    depicts: ox.NamedNode
+    has_place: ox.NamedNode
+    part_of: ox.NamedNode
+    in_area: ox.NamedNode
+    has_time_span: ox.NamedNode
+    date_text: ox.NamedNode
+    #: How depicted things are grouped, by the class they are an instance of (asserted or
+    #: inferred), in the order the page lists the groups.
+    groups: tuple[tuple[str, ox.NamedNode], ...]
+
+
+@cache
+def _terms(names: Names) -> _Terms:
+    def t(name: str) -> ox.NamedNode:
+        return ox.NamedNode(str(names.lib[name]))
+
+    return _Terms(t("Photograph"), t("credit"), t("creditedTo"), t("depicts"), t("hasPlace"), t("partOf"),
+                  t("inArea"), t("hasTimeSpan"), t("dateText"),
+                  (("who", t("Actor")), ("event", t("Event")), ("where", t("Place"))))
+_CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)/?")
+
+Link = tuple[str, str | None]
+
+
+@dataclass
+class PhotoSummary:
+    caption: str | None = None
+    credits: list[str] = field(default_factory=list)
+    credited_to: list[Link] = field(default_factory=list)
+    licences: list[Link] = field(default_factory=list)
+    #: The credit as shown: each credit text, linked to whom it names.
+    credit: list[Link] = field(default_factory=list)
+    #: People, groups and forces it shows.
+    who: list[Link] = field(default_factory=list)
+    #: Everything else it shows (equipment, objects), places it shows apart.
+    what: list[Link] = field(default_factory=list)
+    shows_places: list[Link] = field(default_factory=list)
+    #: Where it was taken, each with the places that contain it ("Champs-Élysées, Paris, France").
+    where: list[tuple[Link, list[Link]]] = field(default_factory=list)
+    #: When, in the caption's words.
+    when: list[str] = field(default_factory=list)
+    #: The events it belongs to.
+    events: list[Link] = field(default_factory=list)
+
+
+def is_photograph(d: Description, names: Names) -> bool:
+    return _terms(names).photograph in d.types()
+
+
+def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> PhotoSummary:
+    terms = _terms(names)
+    photo = d.iri
+    s = PhotoSummary(caption=d.caption(photo))
+
+    def link(term: ox.NamedNode) -> Link:
+        return (_label(d, store, term), urls.href(term.value))
+
+    for q in d.outgoing(photo):
+        if is_inferred(q):
+            continue  # the asserted statements: an inferred one repeats them in other words
+        o = q.object
+        if q.predicate == terms.credit and isinstance(o, ox.Literal):
+            s.credits.append(o.value)
+        elif q.predicate == terms.credited_to and isinstance(o, ox.NamedNode):
+            s.credited_to.append(link(o))
+        elif q.predicate == _LICENSE and isinstance(o, ox.NamedNode):
+            s.licences.append((licence_name(o.value, d.labels.get(o)), o.value))
+        elif q.predicate == terms.depicts and isinstance(o, ox.NamedNode):
+            group = _group(store, o, terms)
+            target = {"who": s.who, "event": s.events, "where": s.shows_places}.get(group, s.what)
+            target.append(link(o))
+        elif q.predicate == terms.has_place and isinstance(o, ox.NamedNode):
+            s.where.append((link(o), [link(p) for p in _containers(store, o, terms)]))
+        elif q.predicate == terms.has_time_span and isinstance(o, ox.NamedNode | ox.BlankNode):
+            text = next((t.object.value for t in store.quads_for_pattern(o, terms.date_text, None, None)
+                         if isinstance(t.object, ox.Literal)), None)
+            s.when.append(text or d.label(o))
+    # The credit as printed, linked to whom it names where the graph has them.
+    named = {name.lower(): (name, href) for name, href in s.credited_to}
+    s.credit = [(text, named.pop(text.lower(), (text, None))[1]) for text in s.credits]
+    s.credit += list(named.values())
+    for values in (s.who, s.what, s.shows_places, s.events, s.credited_to):
+        values[:] = sorted(dict.fromkeys(values), key=lambda v: v[0].lower())
+    where_places = {place for place, _ in s.where}
+    s.shows_places = [p for p in s.shows_places if p not in where_places]
+    return s
+
+
+def licence_name(iri: str, label: str | None = None) -> str:
+    """A licence's usual name: "CC BY-SA 3.0" for a Creative Commons licence IRI."""
+    m = _CC.match(iri)
+    if m:
+        code = "CC0" if m.group(2) == "zero" else "CC " + m.group(2).upper()
+        return f"{code} {m.group(3)}"
+    return label or iri
+
+
+def _group(store: QuadSource, node: ox.NamedNode, terms: _Terms) -> str:
+    types = {q.object for q in store.quads_for_pattern(node, _TYPE, None, None)}
+    return next((name for name, cls in terms.groups if cls in types), "what")
+
+
+def _containers(store: QuadSource, place: ox.NamedNode, terms: _Terms, limit: int = 6) -> list[ox.NamedNode]:
+    """The places that contain `place`, nearest first (lib:partOf, or lib:inArea for a place the
+    article puts in a city without making it part of it)."""
+    found: list[ox.NamedNode] = []
+    current = place
+    for _ in range(limit):
+        # Asserted links only: lib:partOf is transitive, and the inferred ones skip the steps between.
+        links = (q for p in (terms.part_of, terms.in_area)
+                 for q in store.quads_for_pattern(current, p, None, None))
+        up = next((q.object for q in links if not is_inferred(q) and isinstance(q.object, ox.NamedNode)
+                   and q.object not in found and q.object != place), None)
+        if up is None:
+            break
+        found.append(up)
+        current = up
+    return found
+
+
+def _label(d: Description, store: QuadSource, term: ox.NamedNode) -> str:
+    if term in d.labels:
+        return d.labels[term]
+    return labels_of(store, [term]).get(term) or d.label(term)

