@@ -160,10 +160,16 @@ lint: install-test
 	$(BIN)/lint-imports
 
 # What the end-to-end tests start besides the service: Debian's nginx as the reverse proxy in front
-# (tests/test_reverse_proxy.py starts it on loopback with its own configuration), and Virtuoso as
-# a remote store. Installed where missing and possible (root with apt, as on CI); elsewhere those
-# tests say why they skip.
+# (tests/test_reverse_proxy.py starts it on loopback with its own configuration), Virtuoso as a
+# remote store, and Debian's Chromium, which tests/test_browser.py drives headless through
+# Playwright (never Playwright's own browser downloads). Installed where missing and possible
+# (root with apt, as on CI); elsewhere those tests say why they skip.
 system-test: virtuoso
+	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }; \
+	  else echo "chromium is not installed: the browser tests will skip"; fi; }
 	@command -v curl >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null 2>&1; } || \
 	  echo "curl is not installed: the curl client test will skip"

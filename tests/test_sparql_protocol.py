@@ -389,6 +389,14 @@ def test_result_limit_says_when_it_cut(small_limit):
     assert "X-Result-Truncated" not in resp.headers
 
 
+def test_the_results_page_says_when_the_limit_cut_the_answer(small_limit):
+    resp = ask(small_limit, "SELECT * WHERE { ?s ?p ?o }", format="html")
+    assert resp.status_code == 200 and resp.headers["X-Result-Truncated"] == "true"
+    assert '<p class="notice truncated" role="status"><strong>Only the first 3 rows are shown:' in resp.text
+    resp = ask(small_limit, "SELECT * WHERE { ?s ?p ?o } LIMIT 2", format="html")
+    assert "notice truncated" not in resp.text
+
+
 def test_cors_for_any_origin_without_credentials(sparql_app):
     resp = ask(sparql_app, "ASK {}", **{})
     resp = sparql_app.get(sparql_app.sparql, params={"query": "ASK {}"},

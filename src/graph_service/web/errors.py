@@ -13,15 +13,17 @@ from graph_service.web.negotiation import best_media_type
 log = logging.getLogger(__name__)
 
 
-def problem(status: int, message: str, title: str | None = None) -> Response:
-    """An error response in the form the client reads best: HTML for browsers, else JSON or text."""
+def problem(status: int, message: str, title: str | None = None,
+            fields: dict[str, object] | None = None) -> Response:
+    """An error response in the form the client reads best: HTML for browsers, else JSON or text;
+    `fields` add to the JSON (a syntax error's line and column)."""
     title = title or _title(status)
     best = best_media_type(["text/plain", "application/json", "text/html"])
     if best == "text/html":
         resp = Response(render_template("error.html", status=status, title=title, message=message),
                         status=status, mimetype="text/html")
     elif best == "application/json":
-        resp = jsonify({"status": status, "title": title, "message": message})
+        resp = jsonify({"status": status, "title": title, "message": message, **(fields or {})})
         resp.status_code = status
     else:
         resp = Response(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")

@@ -30,6 +30,7 @@ from graph_service.graph import (
     Description,
     Format,
     OntologyDoc,
+    QuadSource,
     build_reference,
     describe,
     exists,
@@ -283,12 +284,17 @@ class Fact:
 
 
 def render_page(d: Description, urls: Urls) -> str:
-    """The resource's page: label, kind, facts, links, sources, photographs, formats, a query."""
+    """The resource's page: what matters first (`highlights`), then the asserted facts, what the
+    reasoner adds behind a toggle, links, sources, photographs, formats, a query."""
     iri = d.iri.value
     photos = [(urls.href(p.value), d.label(p), d.caption(p), _relations(d, p)) for p in d.photos]
     # Photographs have their own section; here, every other link.
     incoming = [(_value(d, q.subject, urls, inferred=is_inferred(q)), d.label(q.predicate),
                  urls.href(q.predicate.value)) for q in d.incoming() if q.subject not in d.photos]
+    facts = _facts(d, d.iri, urls, depth=0)
+    # The quotes the resource rests on as a whole have their own section ("Sources").
+    evidence = urls.href(str(service().names.lib.evidence))
+    shown = [f for f in facts if f.property_href != evidence or not d.quotes]
     quotes = [(d.quote_text(q), urls.href(q.value) if isinstance(q, ox.NamedNode) else None,
                _cited(d, q, urls)) for q in d.quotes]
     return render_template(
@@ -296,8 +302,11 @@ def render_page(d: Description, urls: Urls) -> str:
         iri=iri,
         label=_title(d),
         kinds=[d.label(t) for t in d.asserted_types()] or [d.label(t) for t in d.types()[:1]],
-        facts=_facts(d, d.iri, urls, depth=0),
-        incoming=incoming,
+        highlights=highlights(quads(), d.iri, urls),
+        facts=[f for f in (_asserted(f) for f in shown) if f is not None],
+        inferred_facts=[f for f in (_inferred(f) for f in shown) if f is not None],
+        incoming=[i for i in incoming if not i[0].inferred],
+        inferred_incoming=[i for i in incoming if i[0].inferred],
         quotes=[q for q in quotes if q[0]],
         photos=photos,
         documents=urls.documents(iri),
@@ -306,6 +315,93 @@ def render_page(d: Description, urls: Urls) -> str:
         photo=photo_page.summary(d, quads(), urls, service().names)
         if photo_page.is_photograph(d, service().names) else None,
     )
+
+
+def _asserted(fact: Fact) -> Fact | None:
+    values = [v for v in fact.values if not v.inferred]
+    return Fact(fact.property, fact.property_href, values) if values else None
+
+
+def _inferred(fact: Fact) -> Fact | None:
+    values = [v for v in fact.values if v.inferred]
+    return Fact(fact.property, fact.property_href, values) if values else None
+
+
+# --- What matters first -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One line of a page's opening summary: "Liberated: 25 or 26 August 1944, by ..."."""
+
+    label: str
+    values: list[tuple[str, str | None]]
+    note: str = ""
+
+
+def _n(name: str) -> ox.NamedNode:
+    """A term of the ontology, under the served base."""
+    return ox.NamedNode(str(service().names.lib[name]))
+
+
+def _objects(index: QuadSource, subject: ox.NamedNode | ox.BlankNode, name: str) -> list:
+    """The values the source states, else (a shortcut only the build or the reasoner makes) all."""
+    found = list(index.quads_for_pattern(subject, _n(name), None, None))
+    stated = [q for q in found if not is_inferred(q)] or found
+    return list(dict.fromkeys(q.object for q in stated))
+
+
+def _subjects(index: QuadSource, name: str, obj: ox.NamedNode) -> list:
+    return list(dict.fromkeys(q.subject for q in index.quads_for_pattern(None, _n(name), obj, None)))
+
+
+def _linked(index: QuadSource, terms: list, urls: Urls) -> list[tuple[str, str | None]]:
+    nodes = [t for t in terms if isinstance(t, ox.NamedNode)]
+    labels = labels_of(index, nodes)
+    return sorted(((labels.get(t) or short(t), urls.href(t.value)) for t in nodes), key=lambda v: fold(v[0]))
+
+
+def _dates(index: QuadSource, event: ox.NamedNode) -> list[tuple[str, str | None]]:
+    """An event's dates in the article's words (each time-span's `lib:dateText`), earliest first."""
+    spans = sorted(_objects(index, event, "hasTimeSpan"), key=lambda t: str(t.value))
+    words = [next((o.value for o in _objects(index, span, "dateText") if isinstance(o, ox.Literal)), None)
+             for span in spans]
+    return [(w, None) for w in dict.fromkeys(w for w in words if w)]
+
+
+def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlight]:
+    """What a reader of the article wants first: for a place, when, by whom and how it was
+    liberated or taken; for an event, when and where it happened and who commanded. The facts
+    table below has the rest."""
+    out: list[Highlight] = []
+    for event in _subjects(index, "liberationOf", iri):
+        types = {q.object for q in index.quads_for_pattern(event, _TYPE, None, None)}
+        verb = "Taken" if _n("Conquest") in types and _n("Liberation") not in types else "Liberated"
+        out.append(Highlight(verb, _linked(index, [event], urls)))
+        dates = _dates(index, event)
+        if dates:
+            out.append(Highlight("When", dates, "the article gives both dates" if len(dates) > 1 else ""))
+        else:
+            out.append(Highlight("When", [], "the article gives no date"))
+        forces = _objects(index, iri, "liberatedBy") + _objects(index, iri, "capturedBy")
+        if forces:
+            out.append(Highlight("By", _linked(index, forces, urls)))
+        for reception in _objects(index, event, "hasReception"):
+            kinds = _objects(index, reception, "receptionKind")
+            out.append(Highlight("Received",
+                                 _linked(index, kinds, urls) or _linked(index, [reception], urls)))
+    if _objects(index, iri, "hasTimeSpan"):
+        dates = _dates(index, iri)
+        out.append(Highlight("When", dates, "" if dates else "the article gives no date"))
+    for name, label in (("hasPlace", "Where"), ("liberationOf", "Liberation of"),
+                        ("commandedBy", "Commanded by"), ("depicts", "Shows")):
+        values = _linked(index, _objects(index, iri, name), urls)
+        if values:
+            out.append(Highlight(label, values))
+    for reception in _objects(index, iri, "hasReception"):
+        out.append(Highlight("Received", _linked(index, _objects(index, reception, "receptionKind"), urls)
+                             or _linked(index, [reception], urls)))
+    return out
 
 
 _FIRST = (str(RDF.type), str(RDFS.label))
@@ -323,9 +419,13 @@ def _title(d: Description) -> str:
 
 
 def _relations(d: Description, photo: ox.NamedNode) -> list[str]:
-    """How a photograph relates to the resource: the asserted links (else the inferred ones)."""
+    """How a photograph relates to the resource: the asserted links, else the inferred ones in the
+    ontology's own terms (`has place`, not also its CIDOC-CRM, SEM and Dublin Core aliases)."""
     links = [q for q in d.quads if q.subject == photo and q.object == d.iri]
-    asserted = [q for q in links if not is_inferred(q)] or links
+    asserted = [q for q in links if not is_inferred(q)]
+    if not asserted:
+        lib = str(service().names.lib)
+        asserted = [q for q in links if q.predicate.value.startswith(lib)] or links
     return sorted({d.label(q.predicate) for q in asserted})
 
 

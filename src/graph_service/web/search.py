@@ -6,8 +6,9 @@
 
 A name is any label of a resource under `id/` (but of the nodes that only qualify others'
 facts: participations, time-spans, quotes...) (rdfs:label, skos:prefLabel and alternative labels,
-schema:name, foaf:name) and a photograph's caption. Matches that start with the query come first,
-then those where a word starts with it, then the rest; within each, by name.
+schema:name, foaf:name) and a photograph's caption. A name that is the query comes first, then
+names that start with it, then those where a word starts with it, then the rest; within each, by
+name. The page lists the kind of the best match first.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def search() -> Response:
     groups: dict[str, list[Match]] = {}
     for m in matches:
         groups.setdefault(m.kind, []).append(m)
-    page = render_template("search.html", query=query, groups=sorted(groups.items()), count=len(matches),
+    # The kind of the best match first ("zoska": the battalion before the tank it captured).
+    page = render_template("search.html", query=query, groups=list(groups.items()), count=len(matches),
                            limit=MAX_RESULTS)
     return respond(page, formats.named("html"), negotiated=True)
 
@@ -80,8 +82,11 @@ def find(query: str) -> list[Match]:
         at = folded.find(wanted)
         if at < 0:
             continue
-        # A name that starts with the query (quotation marks aside), then a word of it, then the rest.
-        rank = 0 if not folded[:at].strip("\"'“”‘’«» ") else 1 if not folded[at - 1].isalnum() else 2
+        # The name itself, then a name that starts with the query (quotation marks aside), then a
+        # word of it, then the rest.
+        bare = folded.strip("\"'“”‘’«» ")
+        rank = (0 if bare == wanted else 1 if not folded[:at].strip("\"'“”‘’«» ")
+                else 2 if not folded[at - 1].isalnum() else 3)
         ranked.append((rank, fold(label), iri, Match(label, iri, kind, current().href(iri) or iri, matched)))
     seen: set[str] = set()
     out = []

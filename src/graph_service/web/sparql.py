@@ -54,8 +54,10 @@ from graph_service.graph import (
     QueryTimeout,
     StoreRefused,
     StoreUnavailable,
+    SyntaxProblem,
     UnsafeQuery,
     describe_service,
+    explain_syntax,
     formats,
     load_examples,
     load_store,
@@ -96,6 +98,8 @@ class Endpoint:
     runner: QueryRunner
     summary: DatasetSummary
     examples: list[Example]
+    #: Classes and properties the editor completes, found on first use.
+    vocabulary: dict[str, list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,21 @@ def _setup(state: BlueprintSetupState) -> None:
         summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g}),
         examples=load_examples(service.settings.queries_dir, base=service.settings.base_iri),
     )
+
+
+def _vocabulary(endpoint: Endpoint) -> dict[str, list[str]]:
+    """The graph's classes and properties, for the editor's autocompletion (no outside lookups)."""
+    if endpoint.vocabulary is None:
+        def iris(query: str) -> list[str]:
+            # Bounded: a served store of someone's own may have any number of terms.
+            rows = endpoint.runner.engine.query(query + " LIMIT 5000").rows
+            return sorted(str(row["x"]) for row in rows if str(row["x"]).startswith(("http://", "https://")))
+        endpoint.vocabulary = {
+            "classes": iris("SELECT DISTINCT ?x WHERE { { ?i a ?x } UNION "
+                            "{ ?x a <http://www.w3.org/2002/07/owl#Class> } }"),
+            "properties": iris("SELECT DISTINCT ?x WHERE { ?s ?x ?o }"),
+        }
+    return endpoint.vocabulary
 
 
 def _endpoint() -> Endpoint:
@@ -213,7 +232,13 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
     except (UnsafeQuery, SyntaxError, FormatMismatch, QueryTimeout, IsolatedError, StoreUnavailable,
             StoreRefused, Busy, ClientGone) as exc:
         status, message = _failure(exc, endpoint.settings)
-        resp = _page(endpoint, query, error=message, status=status) if html else problem(status, message)
+        syntax = explain_syntax(query, str(exc)) if isinstance(exc, SyntaxError) else None
+        if syntax is not None:
+            message = f"malformed query: {syntax}"
+        fields: dict[str, object] = {} if syntax is None else {
+            "line": syntax.line, "column": syntax.column, "advice": syntax.advice, "parser": syntax.parser}
+        resp = (_page(endpoint, query, error=message, syntax=syntax, status=status) if html
+                else problem(status, message, fields=fields))
         if isinstance(exc, StoreUnavailable):
             resp.headers["Retry-After"] = str(RETRY_AFTER)
         if isinstance(exc, Busy):
@@ -289,17 +314,38 @@ def _service_description(endpoint: Endpoint) -> Response:
 
 # --- the page -----------------------------------------------------------------------------------
 
+def default_query(lib: str) -> str:
+    """What the editor opens with: short, runs as it stands, and shows the graph's main facts."""
+    return (f"PREFIX lib: <{lib}>\n\n"
+            "# Which places were liberated, when (in the article's words), and by whom?\n"
+            "SELECT ?place ?when ?liberator WHERE {\n"
+            "  ?liberation lib:liberationOf ?place .\n"
+            "  OPTIONAL { ?liberation lib:hasTimeSpan/lib:dateText ?when }\n"
+            "  OPTIONAL { ?place lib:liberatedBy ?liberator }\n"
+            "}\nORDER BY ?place\n")
+
+
 def _page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
-          error: str | None = None, status: int = 200) -> Response:
-    default_query = (names(endpoint.settings.base_iri).sparql_prologue()
-                     + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 25\n")
+          error: str | None = None, syntax: SyntaxProblem | None = None, status: int = 200) -> Response:
+    urls = current()
+    prefixes = names(endpoint.settings.base_iri).prefixes
     editor = {
         "endpoint": url_for("sparql.sparql", _external=True),
-        "query": query or default_query,
+        "query": query or default_query(str(prefixes["lib"])),
         "examples": [{"name": e.name, "title": e.title, "query": e.text} for e in endpoint.examples],
+        # The editor adds a declaration as a prefix is typed, and shortens IRIs in its results.
+        "prefixes": {name: str(ns) for name, ns in prefixes.items()},
+        # IRIs of this graph (all under the served base) link to the service's own pages, as in
+        # the HTML table.
+        "links": [[urls.base_iri, urls.href(urls.base_iri)]],
+        "vocabulary": _vocabulary(endpoint),
+        "truncatedHeader": TRUNCATED_HEADER,
+        "error": None if syntax is None else {"line": syntax.line, "column": syntax.column},
+        "limit": endpoint.runner.result_limit,
     }
     html = render_template(
-        "sparql.html", query=query or default_query, has_query=query is not None, error=error,
+        "sparql.html", query=editor["query"], has_query=query is not None, error=error,
+        syntax=syntax,
         table=_table(answer) if answer is not None else None, answer=answer,
         summary=endpoint.summary, examples=endpoint.examples, editor=editor,
         settings=endpoint.settings, limit_header=TRUNCATED_HEADER,

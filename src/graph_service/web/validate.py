@@ -15,10 +15,14 @@ SERVICE or FROM, and the validation is stopped at `Settings.validation_timeout`.
 
 Bad input never answers 500: 400 for what does not parse or cannot be used (the parser's message
 with line and column), 413 over `Settings.max_request_bytes`, 415 for a format we do not read.
+A form posted from a browser gets the form back with the same status: its text and choices
+kept, the error above it, and a parse error's line with a caret under the column.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
@@ -55,7 +59,7 @@ from graph_service.graph import (
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import respond
 from graph_service.web.errors import problem
-from graph_service.web.negotiation import negotiate
+from graph_service.web.negotiation import best_media_type, negotiate
 from graph_service.web.state import service
 from graph_service.web.urls import Urls, current
 
@@ -80,10 +84,46 @@ class BadInput(Exception):
 
 @bp.get("/" + layout.VALIDATE)
 def form() -> str:
+    return _form_page()
+
+
+def _form_page(error: str | None = None) -> str:
+    """The form; after a failed POST, with the user's text, choices and the error kept."""
     settings = service().settings
+    kept = request.form if request.method == "POST" and request.mimetype in _FORMS else {}
     return render_template("validate.html", inference_choices=INFERENCE_CHOICES,
                            input_formats=INPUT_FORMATS, limit=settings.max_request_bytes,
-                           timeout=settings.validation_timeout)
+                           timeout=settings.validation_timeout, error=error, kept=kept,
+                           spot=_spot(error, kept) if error else None,
+                           uploaded=error is not None and any(f.filename for f in request.files.values()))
+
+
+_PARSE_ERROR = re.compile(
+    r"^(data|shapes): Parser error at line (\d+)(?: column (\d+)| between columns (\d+))?")
+
+
+def _spot(error: str, kept: Mapping[str, str]) -> tuple[str, int, str, str] | None:
+    """Where a pasted text failed to parse: (part, line number, the line, a caret under the column)."""
+    m = _PARSE_ERROR.match(error)
+    if m is None:
+        return None
+    lines = kept.get(m[1], "").splitlines()
+    number = int(m[2])
+    if not 0 < number <= len(lines):
+        return None
+    column = int(m[3] or m[4] or 0)
+    line = lines[number - 1]
+    caret = "".join(c if c == "\t" else " " for c in line[:max(column - 1, 0)]) + "^" if column else ""
+    return m[1], number, line, caret
+
+
+def _failed(status: int, message: str) -> Response:
+    """A form posted from the page gets the page back with its input and the error in words;
+    programs get the error alone."""
+    if request.mimetype in _FORMS and best_media_type(["text/plain", "application/json", "text/html"]) \
+            == "text/html":
+        return Response(_form_page(message), status=status, mimetype="text/html")
+    return problem(status, message)
 
 
 @bp.post("/" + layout.VALIDATE)
@@ -97,7 +137,7 @@ def validate() -> Response:
         prefixes: dict[str, str] = {}
         data, shapes, inference = _inputs(prefixes)
     except BadInput as exc:
-        return problem(exc.status, str(exc))
+        return _failed(exc.status, str(exc))
     except RequestEntityTooLarge:
         return problem(413, _too_large(settings.max_request_bytes))
     ontology = None
@@ -112,9 +152,9 @@ def validate() -> Response:
                                  memory_limit=settings.query_memory_bytes,
                                  network_guard=settings.network_guard)
     except ValidationError as exc:
-        return problem(400, " ".join(str(exc).split()))
+        return _failed(400, " ".join(str(exc).split()))
     except ValidationTimeout as exc:
-        return problem(503, f"{exc}; validate less data at once, or simpler shapes")
+        return _failed(503, f"{exc}; validate less data at once, or simpler shapes")
     outcome.use_prefixes(prefixes)
     body: str | bytes
     if fmt == _HTML:

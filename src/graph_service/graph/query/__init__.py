@@ -26,6 +26,7 @@ from graph_service.graph.query.sandbox import (
 )
 from graph_service.graph.query.slots import Busy, ClientGone, OverShare, QuerySlots, QueueFull, SlotBudget
 from graph_service.graph.query.store import DiskStore, content_hash, graph_counts, open_store
+from graph_service.graph.query.syntax import SyntaxProblem, explain_syntax
 
 __all__ = [
     "ENGINES", "UPDATES_REFUSED", "Answer", "content_hash", "die_with_parent", "Engine", "Example",
@@ -33,6 +34,6 @@ __all__ = [
     "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
     "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore", "run_isolated", "safety",
-    "StoreRefused", "StoreUnavailable", "UnsafeQuery", "Busy", "ClientGone",
-    "OverShare", "QuerySlots", "QueueFull", "SlotBudget", "slot_budget", "DiskStore",
+    "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax", "Busy",
+    "ClientGone", "OverShare", "QuerySlots", "QueueFull", "SlotBudget", "slot_budget", "DiskStore",
 ]

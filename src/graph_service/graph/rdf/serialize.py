@@ -7,6 +7,7 @@ is fast and needs no conversion from the store's terms.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
@@ -20,6 +21,9 @@ from graph_service.graph.rdf.namespace import known_bases
 # Formats whose syntax has no prefixes: pyoxigraph refuses them there.
 _NO_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 T = TypeVar("T")
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_UNWRITTEN_DATATYPES = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                                  "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
 _PREDICATE_RANK = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 0,
     "http://www.w3.org/2000/01/rdf-schema#label": 1,
@@ -44,7 +48,52 @@ def write(quads: Iterable[ox.Quad], fmt: Format, *, named_graphs: bool | None = 
         items = _unique(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
     if fmt.oxigraph in _NO_PREFIXES:
         return _document(items, fmt.oxigraph)
+    if fmt.oxigraph == ox.RdfFormat.JSON_LD and not named_graphs:
+        return _compact_jsonld(items, _used_prefixes(items))  # type: ignore[arg-type]
     return _document(items, fmt.oxigraph, _used_prefixes(items))
+
+
+def _compact_jsonld(items: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """JSON-LD as people read it: an @context of the prefixes the triples use, property names and
+    types as compact IRIs (`"lib:liberatedBy"`, `"@type": "lib:City"`), one object per subject.
+
+    pyoxigraph writes expanded JSON-LD; only names are shortened here, values are left as it
+    wrote them (literals keep their lexical form and datatype: `"01"^^xsd:integer` stays "01",
+    which rdflib's compacting writer turns into the number 1). Subjects' @id stay full IRIs."""
+    expanded = json.loads(_document(items, ox.RdfFormat.JSON_LD))
+    by_length = sorted(prefixes.items(), key=lambda p: -len(p[1]))
+
+    def compact(iri: str) -> str:
+        for prefix, ns in by_length:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def value(v: dict) -> object:
+        if set(v) == {"@value"} and isinstance(v["@value"], str):
+            return v["@value"]  # a plain string is a JSON string (the context sets no language)
+        return {**v, "@type": compact(v["@type"])} if "@type" in v and "@value" in v else v
+
+    def one_or_all(values: list) -> object:
+        return values[0] if len(values) == 1 else values
+
+    nodes = []
+    for node in expanded:
+        out: dict[str, object] = {"@id": node["@id"]}
+        types = node.get(_RDF_TYPE.value, [])
+        if types and all(not t.get("@id", "_:").startswith("_:") for t in types):
+            out["@type"] = one_or_all([compact(t["@id"]) for t in types])
+        for key, values in node.items():
+            if key.startswith("@") or (key == _RDF_TYPE.value and "@type" in out):
+                continue
+            out[compact(key)] = one_or_all([value(v) for v in values])
+        nodes.append(out)
+    doc: dict[str, object] = {"@context": dict(prefixes)}
+    if len(nodes) == 1:
+        doc.update(nodes[0])
+    else:
+        doc["@graph"] = nodes
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _grouped(quads: Iterable[ox.Quad], by_graph: bool) -> list[ox.Quad]:
@@ -78,6 +127,8 @@ def write_triples(triples: Iterable[ox.Triple], fmt: Format,
     triples = list(triples)
     if fmt.oxigraph in _NO_PREFIXES:
         return _document(triples, fmt.oxigraph)
+    if fmt.oxigraph == ox.RdfFormat.JSON_LD:
+        return _compact_jsonld(triples, _used_prefixes(triples, prefixes))
     return _document(triples, fmt.oxigraph, _used_prefixes(triples, prefixes))
 
 
@@ -107,10 +158,14 @@ def _used_prefixes(items: Iterable[ox.Quad | ox.Triple],
                    candidates: Mapping[str, str] | None = None) -> dict[str, str]:
     iris: set[str] = set()
     for item in items:
-        for term in (item.subject, item.predicate, item.object):
+        # rdf:type is written `a` (`@type` in JSON-LD), and a plain string has no datatype written:
+        # neither needs its prefix declared.
+        terms = (item.subject, item.object) if item.predicate == _RDF_TYPE else (
+            item.subject, item.predicate, item.object)
+        for term in terms:
             if isinstance(term, ox.NamedNode):
                 iris.add(term.value)
-            elif isinstance(term, ox.Literal):
+            elif isinstance(term, ox.Literal) and term.datatype.value not in _UNWRITTEN_DATATYPES:
                 iris.add(term.datatype.value)
         if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode):
             iris.add(item.graph_name.value)

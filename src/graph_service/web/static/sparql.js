@@ -1,37 +1,171 @@
 // The query editor (YASGUI) on /sparql; the page's configuration comes as JSON in #editor-config.
 // A file of its own, not an inline script, so the pages' Content-Security-Policy needs no 'unsafe-inline'.
 (function () {
-  // Without the editor (JavaScript off, or YASGUI not installed) the plain form above does the job.
+  "use strict";
+  // Without the editor (JavaScript off, or YASGUI not installed) the plain form does the job.
   if (typeof Yasgui === "undefined") return;
   var cfg = JSON.parse(document.getElementById("editor-config").textContent);
+  var Yasqe = Yasgui.Yasqe;
+
+  // --- IRIs of this graph open the service's own pages (as the HTML table's links do) ----------
+  function localUrl(iri) {
+    for (var i = 0; i < cfg.links.length; i++) {
+      var base = cfg.links[i][0], url = cfg.links[i][1];
+      if (url && iri.indexOf(base) === 0) return url + iri.slice(base.length);
+    }
+    return null;
+  }
+  function relink(root) {
+    root.querySelectorAll("a.iri, .yasr a[href]").forEach(function (a) {
+      var iri = a.getAttribute("data-iri") || a.getAttribute("href");
+      var local = iri && localUrl(iri);
+      if (!local) return;
+      a.setAttribute("data-iri", iri);
+      if (a.getAttribute("href") !== local) a.setAttribute("href", local);
+      a.title = iri;
+      a.removeAttribute("target");
+    });
+  }
+
+  // --- completion: the project's prefixes first, then the graph's classes and properties --------
+  var own = Object.keys(cfg.prefixes).map(function (p) { return p + ": <" + cfg.prefixes[p] + ">"; });
+  var bundled = Yasqe.Autocompleters.prefixes.get;
+  var declareOnType = Yasqe.Autocompleters.prefixes.onInitialize;
+  Yasqe.forkAutocompleter("prefixes", {
+    name: "graphPrefixes",
+    persistenceId: null,
+    onInitialize: function (yasqe) {
+      // The lookup behind "declare as typed" is asynchronous: typing on past "lib:" would declare
+      // it once per keystroke. Declare a prefix only while the query lacks it.
+      var addPrefixes = yasqe.addPrefixes;
+      yasqe.addPrefixes = function (prefixes) {
+        var name = typeof prefixes === "string" ? prefixes.split(":")[0].trim() : null;
+        if (name !== null && yasqe.getPrefixesFromQuery()[name] !== undefined) return;
+        return addPrefixes.call(yasqe, prefixes);
+      };
+      declareOnType.call(this, yasqe);
+    },
+    get: function (yasqe) {
+      return Promise.resolve(bundled(yasqe)).then(function (list) {
+        // A prefix the project defines (event:, city:) means the project's namespace here.
+        var others = list.filter(function (entry) { return !cfg.prefixes[entry.split(":")[0]]; });
+        return own.concat(others).sort();
+      });
+    }
+  });
+  Yasqe.forkAutocompleter("class", {
+    name: "graphClasses", bulk: true, persistenceId: null, autoShow: false,
+    get: function () { return cfg.vocabulary.classes; }
+  });
+  Yasqe.forkAutocompleter("property", {
+    name: "graphProperties", bulk: true, persistenceId: null, autoShow: false,
+    get: function () { return cfg.vocabulary.properties; }
+  });
+
+  // Each tab builds its results view from YASR's defaults (not from the yasr option below).
+  Yasgui.Yasr.defaults.errorRenderers = [renderError];
+  var request = { endpoint: cfg.endpoint, method: "POST" };
   document.getElementById("plain-query").hidden = true;
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
-    requestConfig: { endpoint: cfg.endpoint, method: "POST" },
+    requestConfig: request,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: cfg.endpoint }]; } },
     copyEndpointOnNewTab: true,
     // The page hands the editor its query itself; YASGUI reading the URL would also pick up
     // parameters meant for this page (format=html) and send them with its own requests.
     populateFromUrl: false,
     persistenceId: null,
-    // Autocompletion from the query text only: no lookups on third-party services.
-    yasqe: { autocompleters: ["variables", "prefixes"] }
+    // Completion from the query text and this graph only: no lookups on third-party services.
+    yasqe: { autocompleters: ["variables", "graphPrefixes", "graphClasses", "graphProperties"],
+             editorHeight: "16em" },
+    yasr: {
+      prefixes: function () { return cfg.prefixes; }
+    }
   });
+
+  // --- a syntax error: the line, a caret under the spot, the advice -------------------------------
+  function renderError(error) {
+    var text = (error && error.text) || "";
+    var message = text;
+    try { message = JSON.parse(text).message || text; } catch (e) { /* plain text answer */ }
+    message = message.replace(/^\d{3} [A-Za-z ]+: /, "");
+    var box = document.createElement("div");
+    box.className = "query-error";
+    box.setAttribute("role", "alert");
+    var p = document.createElement("p");
+    p.className = "error";
+    p.textContent = message;
+    box.appendChild(p);
+    var at = /line (\d+), column (\d+)/.exec(message);
+    var yasqe = yasgui.getTab().getYasqe();
+    if (at && yasqe) {
+      var line = parseInt(at[1], 10), column = parseInt(at[2], 10);
+      var source = yasqe.getDoc().getLine(line - 1) || "";
+      var before = line > 1 ? yasqe.getDoc().getLine(line - 2) || "" : "";
+      var width = String(line).length;
+      var pre = document.createElement("pre");
+      pre.className = "caret";
+      pre.textContent = (before.trim() ? String(line - 1).padStart(width) + " | " + before + "\n" : "") +
+        line + " | " + source + "\n" + " ".repeat(width) + " | " +
+        source.slice(0, column - 1).replace(/[^\t]/g, " ") + "^";
+      box.appendChild(pre);
+      mark(yasqe, line, column);
+    }
+    return Promise.resolve(box);
+  }
+  function mark(yasqe, line, column) {
+    var doc = yasqe.getDoc();
+    if (yasqe.__errorMark) yasqe.__errorMark.clear();
+    yasqe.__errorMark = doc.markText({ line: line - 1, ch: column - 1 }, { line: line - 1, ch: column },
+                                     { className: "syntax-error-spot" });
+    doc.setCursor({ line: line - 1, ch: column - 1 });
+  }
+
+  // --- a notice above the results when the result limit cut the answer ---------------------------
+  function notice(tab, truncated) {
+    var yasr = tab.getYasr();
+    if (!yasr) return;
+    var el = yasr.rootEl.parentNode.querySelector(".truncated");
+    if (!el) {
+      el = document.createElement("p");
+      el.className = "notice truncated";
+      el.setAttribute("role", "status");
+      yasr.rootEl.parentNode.insertBefore(el, yasr.rootEl);
+    }
+    el.hidden = !truncated;
+    el.textContent = "Only the first " + cfg.limit + " results are shown: the result limit cut the answer. " +
+      "Narrow the query down, or add LIMIT and OFFSET to page through it.";
+  }
+  yasgui.on("query", function (y, tab) {
+    var stale = document.getElementById("query-error");
+    if (stale) stale.hidden = true;  // the page's own error was about an earlier text
+    var yasqe = tab.getYasqe();
+    if (yasqe.__hooked) return;
+    yasqe.__hooked = true;
+    yasqe.on("queryResponse", function (q, response) {
+      var headers = response && response.headers;
+      notice(tab, !!(headers && headers.get && headers.get(cfg.truncatedHeader) === "true"));
+    });
+  });
+
   var first = yasgui.getTab();
   first.setQuery(cfg.query);
-  if (window.location.search.indexOf("query=") !== -1) first.query();
+  // The query the page was asked for, or the default one, runs at once: the page opens with an answer.
+  if (cfg.error) mark(first.getYasqe(), cfg.error.line, cfg.error.column);
+  else first.query();
   var byName = {};
   cfg.examples.forEach(function (e) { byName[e.name] = e; });
   document.querySelectorAll("a.example").forEach(function (link) {
     link.addEventListener("click", function (event) {
       var example = byName[link.dataset.name];
-      if (!example) return;
+      if (!example || event.ctrlKey || event.metaKey || event.shiftKey) return;
       event.preventDefault();
-      var tab = yasgui.addTab(true, { name: example.title,
-                                      requestConfig: { endpoint: cfg.endpoint, method: "POST" } });
+      var tab = yasgui.addTab(true, { name: example.title.slice(0, 40), requestConfig: request });
       tab.setQuery(example.query);
       tab.query();
     });
   });
+  var root = document.getElementById("yasgui");
+  new MutationObserver(function () { relink(root); }).observe(root, { childList: true, subtree: true });
   var results = document.getElementById("results");
   if (results) results.hidden = true;  // the editor shows them itself
 })();

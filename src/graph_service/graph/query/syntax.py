@@ -1,0 +1,304 @@
+"""Syntax errors a historian can act on: where the query went wrong (line, column, the line
+itself for a caret under the spot) and what to do, in words, beside the parser's own message.
+
+The parser (Oxigraph's PEG grammar) reports the furthest position it reached and every token it
+could have accepted there: "error at 1:25: expected one of LATERAL, SERVICE, [_]" for
+`SELECT * WHERE { ?s ?p }`. That position is often one past the real mistake, and the expected
+tokens are grammar alternatives, not advice. So the text is scanned here (strings, IRIs,
+brackets, triple patterns, the prologue) and the commonest mistakes are named in plain words;
+the parser's message is kept, shortened, for the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Query forms, and what may follow a query's pattern.
+_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
+_MODIFIERS = frozenset({"GROUP", "BY", "HAVING", "ORDER", "ASC", "DESC", "LIMIT", "OFFSET", "VALUES"})
+_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+# Rust character classes in the expected set (['A' ..= 'Z' | ...], [_]): grammar noise to a reader.
+_CHAR_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]", re.DOTALL)
+_TOKEN = re.compile(r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''|\"\"\"|'|")
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<open>[{(\[])
+  | (?P<close>[})\]])
+  | (?P<punct>[.;,](?![0-9]))
+  | (?P<word>[^\s{}()\[\].;,#'"]+(?:\.[^\s{}()\[\].;,#'"]+)*)
+  | (?P<other>\S)
+""", re.VERBOSE)
+_PAIRS = {"{": "}", "(": ")", "[": "]"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    at: int  # offset in the query
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """A malformed query explained: 1-based line and column, the line's text, advice and the
+    parser's own (shortened) message."""
+
+    line: int
+    column: int
+    text: str
+    advice: str
+    parser: str
+    #: The line before, shown above the one in question (a missing term is often at its end).
+    previous: str = ""
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.advice} (parser: {self.parser})"
+
+    @property
+    def caret(self) -> str:
+        """Spaces (tabs kept, so it lines up) and a ^ under the column, for a monospaced block."""
+        lead = self.text[: self.column - 1]
+        return "".join(c if c == "\t" else " " for c in lead) + "^"
+
+
+def explain_syntax(query: str, message: str) -> SyntaxProblem:
+    """Explain the parser's `message` ("error at L:C: ...", or any message) about `query`."""
+    found = _POSITION.match(message)
+    raw = message[found.end():] if found else message
+    parser = (found[0] if found else "") + _shorten(raw)
+    tokens, unclosed = _tokens(query)
+    if found:
+        at = _offset(query, int(found[1]), int(found[2]))
+    else:
+        at = len(query)
+    at = _back_to_token(query, at)
+    advice: tuple[int, str] | None = None
+    if unclosed is not None:
+        advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
+    advice = advice or _unclosed_iri(query, raw, at)
+    advice = advice or _undeclared(tokens, raw)
+    advice = advice or _brackets(tokens)
+    advice = advice or _by_expectation(tokens, raw, at)
+    offset, words = advice or (at, "the query cannot be read from here on")
+    line, column = _line_column(query, offset)
+    lines = query.splitlines()
+    text = lines[line - 1] if lines[line - 1:line] else ""
+    previous = lines[line - 2] if line > 1 and lines[line - 2:line - 1] else ""
+    return SyntaxProblem(line, column, text, words, parser, previous)
+
+
+def _shorten(raw: str) -> str:
+    text = _CHAR_CLASS.sub("", raw)
+    text = re.sub(r"(,\s*)+(?=,|$)", "", re.sub(r"\s+", " ", text)).strip(" ,")
+    text = re.sub(r"one of\s*,\s*", "one of ", text)
+    if text.endswith(("expected", "expected one of")):
+        text = "unexpected character"
+    return text
+
+
+def _tokens(query: str) -> tuple[list[Token], Token | None]:
+    """The query's tokens (comments left out), and an unterminated string's opening quote."""
+    out: list[Token] = []
+    pos = 0
+    while pos < len(query):
+        m = _TOKEN.search(query, pos)
+        if m is None:
+            break
+        kind = m.lastgroup or "other"
+        if kind == "string":
+            quote = m.group()
+            end = _string_end(query, m.end(), quote)
+            if end < 0:
+                return out, Token("string", quote, m.start())
+            out.append(Token("string", query[m.start():end], m.start()))
+            pos = end
+            continue
+        if kind != "comment":
+            out.append(Token(kind, m.group(), m.start()))
+        pos = m.end()
+    return out, None
+
+
+def _string_end(query: str, start: int, quote: str) -> int:
+    i = start
+    while i < len(query):
+        if query[i] == "\\":
+            i += 2
+            continue
+        if query.startswith(quote, i):
+            return i + len(quote)
+        if len(quote) == 1 and query[i] == "\n":
+            return -1
+        i += 1
+    return -1
+
+
+def _offset(query: str, line: int, column: int) -> int:
+    lines = query.split("\n")
+    return sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+
+
+def _line_column(query: str, offset: int) -> tuple[int, int]:
+    before = query[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _back_to_token(query: str, at: int) -> int:
+    """The parser points past the end, or at the blank after a token: the last character read."""
+    at = min(at, len(query))
+    while at > 0 and (at == len(query) or query[at].isspace()):
+        at -= 1
+    return at
+
+
+def _unclosed_iri(query: str, raw: str, at: int) -> tuple[int, str] | None:
+    if '">"' not in raw:
+        return None
+    start = query.rfind("<", 0, at + 1)
+    return (start if start >= 0 else at), "this IRI is not closed: it needs a > at its end (no spaces inside)"
+
+
+def _undeclared(tokens: list[Token], raw: str) -> tuple[int, str] | None:
+    m = re.search(r"the prefix (\S*): is not declared", raw)
+    if m is None:
+        return None
+    name = m[1] + ":"
+    declared = False
+    for i, t in enumerate(tokens):
+        if t.kind == "word" and t.text.startswith(name):
+            declared = declared or (i > 0 and tokens[i - 1].text.upper() == "PREFIX")
+            if not declared:
+                return t.at, raw[raw.index("the prefix"):]
+    return None
+
+
+def _brackets(tokens: list[Token]) -> tuple[int, str] | None:
+    stack: list[Token] = []
+    for t in tokens:
+        if t.kind == "open":
+            stack.append(t)
+        elif t.kind == "close":
+            if not stack:
+                return t.at, f"this {t.text} closes nothing: there is no matching opening bracket before it"
+            opener = stack.pop()
+            if _PAIRS[opener.text] != t.text:
+                return t.at, (f"this {t.text} does not match the {opener.text} it closes; "
+                              f"expected {_PAIRS[opener.text]}")
+    if stack:
+        t = stack[-1]
+        return t.at, f"this {t.text} is never closed: add a {_PAIRS[t.text]} where it ends"
+    return None
+
+
+def _by_expectation(tokens: list[Token], raw: str, at: int) -> tuple[int, str] | None:
+    expected = set(re.findall(r"\b[A-Za-z]+\b", _CHAR_CLASS.sub("", raw))) - {"expected", "one", "of"}
+    index = next((i for i, t in enumerate(tokens) if t.at <= at < t.at + max(len(t.text), 1)), len(tokens))
+    if "CONSTRUCT" in expected:
+        return _prologue(tokens)
+    if '"{"' in raw and expected <= {"DISTINCT"}:
+        return at, "a group { ... } is expected here (WHERE, OPTIONAL, MINUS, GRAPH and UNION take one)"
+    if "DISTINCT" in expected:
+        return _projection(tokens)
+    if expected & {"HAVING", "OFFSET"}:
+        return _modifiers(tokens)
+    if expected & {"LATERAL", "SERVICE", "BIND", "OPTIONAL", "MINUS", "FILTER", "GRAPH"} or not expected:
+        triple = _triple(tokens, index)
+        if triple:
+            return triple
+    if expected & {"ABS", "COALESCE", "STR", "isLITERAL", "sameTerm"}:
+        bare = next((tokens[i + 1] for i, t in enumerate(tokens[:index]) if t.text.upper() == "FILTER"
+                     and i + 1 < len(tokens) and tokens[i + 1].text != "(" and tokens[i + 1].kind == "word"
+                     and not re.fullmatch(r"[A-Za-z_]+", tokens[i + 1].text)), None)
+        if bare is not None:
+            return bare.at, "FILTER takes its condition in parentheses, e.g. FILTER(?year < 1945)"
+        return at, "an expression is expected here: a variable, a value, or a function such as STR(?x)"
+    if '"{"' in raw and not expected:
+        return at, "a group { ... } is expected here (WHERE, OPTIONAL, MINUS, GRAPH and UNION take one)"
+    if '"?"' in raw and '"$"' in raw:
+        return at, "a variable or an expression is expected here, e.g. ORDER BY ?date"
+    return None
+
+
+def _prologue(tokens: list[Token]) -> tuple[int, str]:
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].text.upper()
+        if word == "PREFIX":
+            name = tokens[i + 1] if i + 1 < len(tokens) else None
+            if name is None or name.kind != "word" or not name.text.endswith(":"):
+                where = name or tokens[i]
+                return where.at, "a prefix is declared as PREFIX name: <IRI>, with a colon after the name"
+            iri = tokens[i + 2] if i + 2 < len(tokens) else None
+            if iri is None or iri.kind != "iri":
+                return (iri or name).at, ("a prefix is declared as PREFIX name: <IRI>, the IRI in angle "
+                                          "brackets")
+            i += 3
+        elif word == "BASE":
+            i += 2
+        else:
+            break
+    where = tokens[i] if i < len(tokens) else tokens[-1] if tokens else Token("word", "", 0)
+    return where.at, "a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)"
+
+
+def _projection(tokens: list[Token]) -> tuple[int, str]:
+    start = next((i for i, t in enumerate(tokens) if t.text.upper() == "SELECT"), 0)
+    clause = []
+    for t in tokens[start + 1:]:
+        if t.text.upper() in ("WHERE", "FROM") or t.text == "{":
+            break
+        clause.append(t)
+    opener = next((t for t in clause if t.text == "("), None)
+    if opener is not None:
+        return opener.at, "an expression in SELECT is written (expression AS ?name), e.g. (COUNT(?x) AS ?n)"
+    where = clause[0] if clause else tokens[min(start + 1, len(tokens) - 1)]
+    return where.at, "SELECT needs * or the variables to return, e.g. SELECT ?city ?date"
+
+
+def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
+    """Count the terms of the triple pattern the parser stopped in."""
+    start = index
+    while start > 0 and tokens[start - 1].text not in ("{", "}", ".", ";", ","):
+        start -= 1
+    sep = tokens[start - 1].text if start > 0 else "{"
+    terms: list[Token] = []
+    depth = 0
+    for t in tokens[start:]:
+        if depth == 0 and t.text in ("}", ".", "{"):
+            break
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        if (depth == 0 or (depth == 1 and t.kind == "open")) and not t.text.startswith(("@", "^^")):
+            terms.append(t)
+    needed = {"{": 3, "}": 3, ".": 3, ";": 2, ",": 1}[sep]
+    if 0 < len(terms) < needed or (not terms and sep in (";", ",")):
+        stop = terms[-1] if terms else tokens[start - 1]
+        where = tokens[tokens.index(stop) + 1] if tokens.index(stop) + 1 < len(tokens) else stop
+        return where.at, "a triple pattern needs a subject, a predicate and an object"
+    if len(terms) > needed:
+        return terms[needed].at, ("a triple pattern has three terms (subject, predicate, object): end it "
+                                  "with . before the next one, or use ; to give the same subject another")
+    return None
+
+
+def _modifiers(tokens: list[Token]) -> tuple[int, str] | None:
+    depth, end = 0, -1
+    for i, t in enumerate(tokens):
+        if t.text == "{":
+            depth += 1
+        elif t.text == "}":
+            depth -= 1
+            if depth == 0:
+                end = i
+    previous = ""
+    for t in tokens[end + 1:]:
+        word = t.text.upper()
+        if previous in ("LIMIT", "OFFSET") and not t.text.isdigit():
+            return t.at, f"{previous} takes a whole number, e.g. {previous} 10"
+        if t.kind == "word" and word not in _MODIFIERS and not t.text.startswith(("?", "$")) \
+                and not t.text.isdigit() and ":" not in t.text:
+            return t.at, ("after the query's pattern only GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET "
+                          "or VALUES may follow")
+        previous = word
+    return None

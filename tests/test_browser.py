@@ -1,0 +1,222 @@
+"""End to end in a real browser: Debian's Chromium, headless, driven by Playwright, against the real
+server (`graph-service serve`, gunicorn and all) on loopback. What a historian does: search, follow
+suggestions, browse, run an example query, make a mistake in a query, validate a paste.
+
+One browser for the module; each test saves a screenshot of what it saw to build/screenshots/
+(look at them). `make system-test` installs Chromium where it is missing; the tests skip, with
+one line, only where it cannot be found.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from graph_service.config import DEFAULT_BASE as BASE
+from graph_service.web.server import BackgroundServer
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+#: Debian's Chromium; Playwright's own browser downloads are not used (no network beyond the registries).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make system-test installs Debian's chromium)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server: BackgroundServer, request: pytest.FixtureRequest) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    shot(page, request.node.name)
+    context.close()
+    assert errors == [], f"scripts failed on the page: {errors}"
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def test_browse_search_and_suggestions_find_the_cities_konev_and_zoska(page):
+    page.goto("/id/city/")  # a browse page lists the cities, by name
+    names = page.locator("ol.browse li a").all_inner_texts()
+    for city in ("Amsterdam", "Berlin", "Brussels", "Paris", "Prague", "Rome", "Warsaw"):
+        assert city in names
+    assert names == sorted(names, key=str.casefold)
+
+    box = page.locator("header #site-search")  # suggestions as one types, accents aside
+    box.press_sequentially("zosk", delay=40)
+    options = page.locator("#site-search-suggestions [role=option]")
+    options.first.wait_for()
+    assert "Zośka" in options.first.inner_text()
+    assert box.get_attribute("aria-expanded") == "true"
+    shot(page, "search-suggestions")
+    box.press("ArrowDown")  # the keyboard opens one
+    assert box.get_attribute("aria-activedescendant") == "site-search-option-0"
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/doc/unit/zoska-battalion"))
+    assert "Zośka" in page.locator("h1").inner_text()
+
+    box = page.locator("header #site-search")
+    box.press_sequentially("kone", delay=40)
+    page.get_by_role("option", name="Marshal Konev person", exact=True).wait_for()
+    box.press("Escape")
+    assert page.locator("#site-search-suggestions").is_hidden()
+    box.fill("Konev")  # Enter without a suggestion chosen: the search page
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=Konev"))
+    assert page.get_by_role("link", name="Marshal Konev", exact=True).is_visible()
+    page.fill("header #site-search", "zoska")
+    page.press("header #site-search", "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=zoska"))
+    assert page.get_by_role("link", name="“Zośka” Battalion", exact=True).is_visible()
+    assert page.locator("section.search-kind h2").first.inner_text().startswith("unit")  # best first
+
+
+def test_the_query_page_explains_a_mistake_runs_an_example_and_links_here(page, live_server):
+    text = "SELECT * WHERE { ?s ?p }"
+    page.goto("/sparql")
+    editor = page.locator(".tabPanel.active .CodeMirror")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(text)
+    page.keyboard.press("Control+Enter")
+    error = page.locator(".tabPanel.active .yasr .query-error")
+    error.wait_for()
+    assert ("line 1, column 24: a triple pattern needs a subject, a predicate and an object"
+            in error.inner_text())
+    caret = error.locator("pre.caret").inner_text().splitlines()
+    assert caret[0].endswith(text) and caret[1].index("^") == caret[0].index(text) + 23
+    assert text in editor.inner_text().replace("\u200b", "")  # the text is kept
+    assert page.locator(".syntax-error-spot").inner_text() == "}"
+    shot(page, "query-page-syntax-error")
+
+    page.locator("a.example").first.click()  # an example opens in a tab of its own and runs
+    rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
+    rows.first.wait_for()
+    assert rows.count() > 3
+    assert "Paris" in page.locator(".tabPanel.active .yasr").inner_text()
+    # A wide answer scrolls sideways inside the results, not off the page.
+    wide = page.locator(".tabPanel.active .yasr_results").evaluate(
+        "el => { el.scrollLeft = 200; return [el.scrollWidth > el.clientWidth, el.scrollLeft > 0,"
+        " document.documentElement.scrollWidth <= window.innerWidth]; }")
+    assert wide == [True, True, True]
+    shot(page, "query-page-example")
+
+    link = page.locator(".tabPanel.active .yasr a.iri", has_text="city").first
+    link.click()
+    page.wait_for_load_state()
+    here = urlsplit(page.url)
+    assert (here.hostname, here.port) == ("127.0.0.1", urlsplit(live_server.url).port)
+    assert here.path.startswith("/doc/city/")
+    assert page.locator("h1").inner_text() != ""
+
+
+@pytest.mark.slow  # the same through HTTP: tests/test_workbench.py
+def test_without_javascript_the_form_keeps_a_malformed_query(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/sparql")
+        page.fill("#query-text", "SELECT * WHERE {\n  ?s ?p\n}")
+        page.click("#plain-query button[type=submit]")
+        page.locator("#query-error").wait_for()
+        assert "line 3, column 1" in page.locator("#query-error").inner_text()
+        assert "^" in page.locator("#query-error pre.caret").inner_text()
+        assert page.input_value("#query-text") == "SELECT * WHERE {\n  ?s ?p\n}"
+        shot(page, "test_without_javascript_the_form_keeps_a_malformed_query")
+    finally:
+        context.close()
+
+
+@pytest.mark.slow  # pySHACL's seconds; the table and its links through HTTP: tests/test_workbench.py
+def test_validate_shows_a_table_for_a_failing_paste(page):
+    page.goto("/validate")
+    page.fill("#data", f"@prefix lib: <{BASE}ontology#> .\n<{BASE}id/city/paris> a lib:City .\n")
+    page.click("form.validate button[type=submit]")
+    table = page.locator("table.report").first
+    table.wait_for()
+    headers = page.locator("table.report th").all_inner_texts()
+    assert headers[:4] == ["Severity", "Focus node", "Path", "Constraint"]
+    assert "Violation" in table.inner_text()
+    focus = table.locator("a.focus-node").first
+    assert focus.get_attribute("href").startswith("/id/city/paris")
+
+
+@pytest.mark.slow  # the same through HTTP: tests/test_workbench.py
+def test_validate_names_the_line_of_a_parse_error_and_keeps_the_input(page):
+    broken = (f"@prefix lib: <{BASE}ontology#> .\n"
+              "<https://example.org/x> a lib:City ;\n  lib:oops .\n")
+    page.goto("/validate")
+    page.fill("#data", broken)
+    page.click("form.validate button[type=submit]")
+    page.locator("#validate-error").wait_for()
+    assert re.search(r"line 3", page.locator("#validate-error").inner_text())
+    assert page.input_value("#data") == broken
+
+
+@pytest.mark.slow  # a server of its own, with a small result limit
+def test_the_editor_says_when_the_limit_cut_the_answer_and_completes_the_graphs_terms(browser, serve_files):
+    server = serve_files(options=("--result-limit", "5"))
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto("/sparql")
+        page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for()
+        notice = page.locator(".tabPanel.active .truncated")
+        assert notice.is_visible() and notice.inner_text().startswith("Only the first 5 results are shown")
+        shot(page, "query-page-truncated")
+        page.locator(".tabPanel.active .CodeMirror").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        page.keyboard.type("SELECT * WHERE { ?x a lib:Capi")  # lib: is declared as it is typed
+        page.keyboard.press("Control+Space")
+        hint = page.locator(".CodeMirror-hints li", has_text="lib:CapitalCity")
+        hint.wait_for()
+        shot(page, "query-page-completion")
+        page.keyboard.press("Enter")
+        text = page.locator(".tabPanel.active .CodeMirror").evaluate("el => el.CodeMirror.getValue()")
+        assert text == f"PREFIX lib: <{BASE}ontology#>\nSELECT * WHERE {{ ?x a lib:CapitalCity"
+        page.keyboard.type(" } LIMIT 3")
+        page.keyboard.press("Control+Enter")
+        page.locator(".tabPanel.active .yasr", has_text="3 results").wait_for()
+        assert page.locator(".tabPanel.active .truncated").is_hidden()
+    finally:
+        context.close()
+
+
+def test_the_home_page_shows_the_eight_liberations_in_time_and_on_the_map(page):
+    page.goto("/")
+    items = page.locator("#timeline-section a.timeline-item")
+    markers = page.locator("#map-section a.map-marker")
+    items.first.wait_for()
+    assert items.count() == 8 and markers.count() == 8
+    shot(page, "home-timeline-and-map")
+    # A click on Paris's name on the map (the marker's box, dot and label together, also covers
+    # a country between them).
+    page.locator('#map-section a.map-marker[data-capital="Paris"] text.name').click()
+    page.wait_for_url(re.compile(r"/doc/city/paris"))
+    assert page.locator("h1").inner_text() == "Paris"

@@ -1,0 +1,178 @@
+"""The browser workbench through HTTP: syntax errors a historian can act on, the query page's
+form, the validation page, resource pages that put what matters first, readable RDF documents.
+(tests/test_browser.py drives the same pages in Chromium.)"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import html5rdf
+import pyoxigraph as ox
+import pytest
+
+from graph_service.config import DEFAULT_BASE as BASE
+from graph_service.graph import explain_syntax
+
+HTML = {"Accept": "text/html"}
+
+
+def oxigraph_message(query: str) -> str:
+    """What the serving engine's parser says of a malformed query."""
+    try:
+        ox.Store().query(query)
+    except SyntaxError as exc:
+        return str(exc)
+    raise AssertionError(f"{query!r} parsed")
+
+
+@pytest.mark.parametrize(("query", "line", "column", "advice"), [
+    ("SELECT * WHERE { ?s ?p }", 1, 24, "a triple pattern needs a subject, a predicate and an object"),
+    ("SELECT * WHERE {\n  ?s ?p\n}", 3, 1, "a triple pattern needs a subject, a predicate and an object"),
+    ("ASK { ?s ?p ?o ?x }", 1, 16, "a triple pattern has three terms"),
+    ("SELECT * WHERE { ?s ?p ?o", 1, 16, "this { is never closed"),
+    ("SELECT * WHERE { ?s ?p ?o }}", 1, 28, "this } closes nothing"),
+    ('SELECT ?s WHERE { ?s ?p "abc }', 1, 25, "this string is not closed"),
+    ("SELECT * { ?s <http://x ?o }", 1, 15, "this IRI is not closed"),
+    ("SELEC * WHERE { ?s ?p ?o }", 1, 1, "a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE"),
+    ("PREFIX x <http://a/> SELECT * {}", 1, 8, "PREFIX name: <IRI>, with a colon"),
+    ("SELECT WHERE { ?s ?p ?o }", 1, 8, "SELECT needs * or the variables"),
+    ("SELECT (COUNT(?s) ?n) WHERE { ?s ?p ?o }", 1, 8, "(expression AS ?name)"),
+    ("SELECT * WHERE { ?s ?p ?o } LIMT 5", 1, 29, "only GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET"),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT x", 1, 35, "LIMIT takes a whole number"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER ?o > 3 }", 1, 34, "FILTER takes its condition in parentheses"),
+    ("SELECT * WHERE { ?s ?p ?o OPTIONAL ?s }", 1, 36, "a group { ... } is expected here"),
+])
+def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, column, advice):
+    problem = explain_syntax(query, oxigraph_message(query))
+    assert (problem.line, problem.column) == (line, column), str(problem)
+    assert advice in problem.advice
+    assert problem.parser.startswith("error at ")  # the parser's own message is kept
+    assert "'\\u{" not in problem.parser  # without its character classes
+    assert problem.caret.index("^") == column - 1
+
+
+def test_the_json_error_gives_line_column_and_words(project_client):
+    resp = project_client.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p }"},
+                                headers={"Accept": "application/json"})
+    assert resp.status_code == 400
+    doc = resp.get_json()
+    assert (doc["line"], doc["column"]) == (1, 24)
+    assert doc["message"].startswith("malformed query: line 1, column 24: a triple pattern needs a subject, "
+                                     "a predicate and an object (parser: error at 1:25: expected one of")
+
+
+def test_a_form_post_of_a_malformed_query_keeps_the_text_and_shows_the_caret(project_client):
+    query = "SELECT * WHERE { ?s ?p }"
+    resp = project_client.post("/sparql", data={"query": query, "format": "html"}, headers=HTML)
+    assert resp.status_code == 400 and resp.mimetype == "text/html"
+    page = resp.get_data(as_text=True)
+    assert f'<textarea id="query-text" name="query" rows="14" spellcheck="false">{query}</textarea>' in page
+    assert "line 1, column 24" in page
+    assert "A triple pattern needs a subject, a predicate and an object" in page
+    caret = re.search(r'<span class="mark-caret">( *)\^</span>', page)
+    assert caret is not None and len(caret[1]) == 23
+    config = json.loads(re.search(r'<script id="editor-config" type="application/json">(.*?)</script>',
+                                  page, re.S)[1])
+    assert config["query"] == query and config["error"] == {"line": 1, "column": 24}
+
+
+def test_the_query_page_opens_with_a_short_query_and_the_examples_beside_it(project_client):
+    page = project_client.get("/sparql", headers=HTML).get_data(as_text=True)
+    config = json.loads(re.search(r'<script id="editor-config" type="application/json">(.*?)</script>',
+                                  page, re.S)[1])
+    assert config["query"].count("PREFIX") == 1 and len(config["query"].splitlines()) <= 10
+    assert config["query"].splitlines()[3].startswith("SELECT")  # after one PREFIX and the question
+    examples = page.index('<nav class="sparql-examples"')
+    assert examples < page.index('<div id="yasgui">') and page.count('class="example"') >= 20
+    # What the editor completes and how it links, from this graph and this service
+    assert config["prefixes"]["lib"] == BASE + "ontology#"
+    assert BASE + "ontology#CapitalCity" in config["vocabulary"]["classes"]
+    assert BASE + "ontology#liberatedBy" in config["vocabulary"]["properties"]
+    assert [BASE, "/"] in config["links"]
+    resp = project_client.get("/sparql", query_string={"query": config["query"]}, headers=HTML)
+    assert resp.status_code == 200 and 'href="/id/city/paris"' in resp.get_data(as_text=True)
+
+
+def test_validate_in_the_browser_keeps_the_input_after_a_parse_error(project_client):
+    data = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e .\n"
+    resp = project_client.post("/validate", data={"data": data, "data-format": "turtle", "inference": "rdfs"},
+                                headers=HTML, content_type="multipart/form-data")
+    assert resp.status_code == 400 and resp.mimetype == "text/html"
+    page = resp.get_data(as_text=True)
+    assert "Nothing was validated:" in page and "line 3" in page
+    assert re.search(r'data, line 3 \| </span>ex:d ex:e \.\n.*<span class="mark-caret"> +\^</span>', page)
+    assert "ex:d ex:e ." in page and '<option value="rdfs" selected>' in page
+    # A program gets the error alone, as before.
+    resp = project_client.post("/validate", data={"data": data}, content_type="multipart/form-data")
+    assert resp.status_code == 400 and resp.mimetype == "text/plain"
+
+
+def test_the_report_table_links_focus_nodes_to_their_pages(project_client):
+    data = f"<{BASE}id/city/paris> a <{BASE}ontology#City> .\n"
+    resp = project_client.post("/validate", data={"data": data}, headers=HTML,
+                                content_type="multipart/form-data")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
+    assert "<th>Severity</th><th>Focus node</th><th>Path</th><th>Constraint</th><th>Message</th>" in page
+    assert '<a class="focus-node" href="/id/city/paris">id:city/paris</a>' in page
+
+
+@pytest.fixture(scope="module")
+def paris(project_client) -> str:
+    return project_client.get("/doc/city/paris.html").get_data(as_text=True)
+
+
+def test_pariss_page_says_first_when_and_by_whom_it_was_liberated(paris):
+    brief = paris[paris.index('<dl class="highlights">'):paris.index("</dl>")]
+    assert paris.index('<dl class="highlights">') < paris.index('<section id="facts">')
+    assert re.search(r'<dt>Liberated</dt>\s*<dd><a href="/id/event/liberation-of-paris">Liberation of Paris',
+                     brief)
+    assert "August 25, 1944 or August 26, 1944" in brief and "the article gives both dates" in brief
+    assert "Free French forces" in brief and "American forces" in brief
+    assert "<dt>Received</dt>" in brief and "jubilant" in brief
+
+
+def test_inferred_statements_are_apart_behind_a_toggle(project_client, paris):
+    facts = paris[paris.index('<section id="facts">'):paris.index('<details class="inferred-facts"')]
+    inferred = paris[paris.index('<details class="inferred-facts"'):paris.index('<section id="photographs">')]
+    assert "(inferred)" not in facts and "schema:City" not in facts
+    assert "schema:City" in inferred and "What the reasoner adds" in inferred
+    # An event's time-span: its facts shown once, under the asserted link.
+    event = project_client.get("/doc/event/liberation-of-paris.html").get_data(as_text=True)
+    asserted = event[event.index('<section id="facts">'):event.index('<details class="inferred-facts"')]
+    assert asserted.count('href="/id/timespan/liberation-of-paris-1944-08-25"') == 1
+    assert event.count("<th scope=\"row\">") > 0 and "crm:P4_has_time-span" not in asserted
+
+
+def test_a_photograph_says_how_it_relates_in_the_ontologys_own_terms(project_client):
+    rome = project_client.get("/doc/city/rome.html").get_data(as_text=True)
+    relation = re.search(r'rome-01:[^<]*</a> <span class="kind">\(([^)]*)\)', rome)
+    assert relation is not None and relation[1] == "has place"  # not also crm:P7_took_place_at ...
+
+
+def test_documents_for_people_declare_only_the_prefixes_they_use(project_client):
+    turtle = project_client.get("/doc/person/charles-de-gaulle.ttl").get_data(as_text=True)
+    declared = re.findall(r"^@prefix (\w*):", turtle, re.M)
+    body = turtle[turtle.rindex("@prefix"):].split("\n", 1)[1]
+    assert declared and all(f"{p}:" in body for p in declared), declared
+    assert "\\/" not in turtle
+    doc = project_client.get("/doc/person/charles-de-gaulle.jsonld").get_json()
+    assert doc["@context"]["lib"] == BASE + "ontology#"
+    person = next(n for n in doc["@graph"] if n["@id"].endswith("/id/person/charles-de-gaulle"))
+    assert "lib:Person" in person["@type"] and person["lib:rank"] == "General"
+
+
+def test_the_workbench_pages_are_strict_html(project_client):
+    pages = [
+        project_client.get("/sparql", headers=HTML),
+        project_client.post("/sparql", data={"query": "SELECT * WHERE {\n ?s ?p\n}"}, headers=HTML),
+        project_client.get("/validate", headers=HTML),
+        project_client.post("/validate", data={"data": "<a> <b> ."}, headers=HTML,
+                            content_type="multipart/form-data"),
+        project_client.get("/search?q=zoska", headers=HTML),
+        project_client.get("/doc/event/liberation-of-paris.html"),
+    ]
+    for resp in pages:
+        assert resp.mimetype == "text/html"
+        html5rdf.HTMLParser(strict=True).parse(resp.data)
