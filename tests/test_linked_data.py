@@ -17,6 +17,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS
 
 from graph_service.config import Settings
+from graph_service.graph import load_store
 from graph_service.graph.publish.describe import describe
 from graph_service.graph.rdf import formats
 from graph_service.graph.rdf.namespace import FACTS_GRAPH, INFERRED_GRAPH, LIB
@@ -420,14 +421,14 @@ def test_url_builder_maps_both_bases_and_leaves_external_iris():
 
 
 def test_describe_unknown_or_invalid_iri_is_empty(app):
-    store = app.extensions["graph_service"].store
+    store = load_store(app.extensions["graph_service"].settings)
     assert not describe(store, BASE + "id/city/atlantis")
     assert not describe(store, BASE + "id/city/a b")
     assert describe(store, str(PARIS))
 
 
 def test_describe_keeps_graphs_and_marks_photos(app):
-    d = describe(app.extensions["graph_service"].store, str(PARIS))
+    d = describe(load_store(app.extensions["graph_service"].settings), str(PARIS))
     assert [p.value for p in d.photos] == [BASE + "id/photo/paris-01"]
     assert [q.value for q in d.quotes] == [BASE + "id/quote/paris-1"]
     graphs = {q.graph_name.value for q in d.quads}

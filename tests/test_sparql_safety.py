@@ -16,7 +16,13 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from graph_service.graph.query.safety import UnsafeQuery, check_query, vet_query
+from graph_service.graph.query.safety import (
+    QueryShape,
+    UnsafeQuery,
+    check_query,
+    strip_comments,
+    vet_query,
+)
 from graph_service.graph.query.sandbox import run_isolated
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
@@ -213,3 +219,21 @@ def test_a_runaway_query_is_stopped_while_others_are_served(serve_files):
     for _ in range(6):
         again = requests.get(server.sparql, params=simple, timeout=60)
         assert again.status_code == 200 and again.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("hiding", [
+    "<http://example.org/a#b> ?p ?o .",
+    '?s ?p "a#b" .',
+    "?s ?p '''a#\nb''' .",
+    '?s ?p "a\\"#" .',
+])
+def test_a_hash_in_an_iri_or_string_hides_no_service(hiding):
+    """"from"/"service" in comments cost no parse, but a "#" that is no comment hides nothing: the
+    query is parsed and refused (by rdflib's parser, some of these as malformed), never run."""
+    with pytest.raises((UnsafeQuery, SyntaxError)):
+        vet_query(f"SELECT * WHERE {{ {{ {hiding} }} SERVICE <http://127.0.0.1:9/> {{ ?s ?p ?o }} }}")
+
+
+def test_from_in_a_comment_costs_no_parse():
+    assert vet_query("SELECT * WHERE { ?s ?p ?o } # where this comes from\n") == QueryShape()
+    assert strip_comments('SELECT * { <http://x/#a> ?p "#" } # from') == 'SELECT * { <http://x/#a> ?p "#" } '

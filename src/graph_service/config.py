@@ -70,8 +70,13 @@ class Settings:
                                   "on a command line).", cli=False)
     host: str = setting("127.0.0.1", "Address to listen on.")
     port: int = setting(8000, "Port to listen on (0: any free port).")
-    workers: int = setting(2, "gunicorn worker processes.")
+    workers: int = setting(2, "gunicorn worker processes (each answers requests on threads).")
     query_timeout: float = setting(10.0, "Seconds a query may run before it is stopped.")
+    query_slots: int = setting(16, "Queries that may run at once in the whole service, each in its "
+                               "own sandboxed query process.")
+    query_queue: int = setting(16, "Queries that may wait for a slot; beyond it, 503 with Retry-After.")
+    client_share: float = setting(0.5, "Fraction of the query slots one client (remote address) "
+                                  "may hold or wait for; beyond it, 429 with Retry-After.")
     query_memory_mb: int = setting(2048, "MiB a query or a user's validation may allocate beyond "
                                    "the serving process's size (0: no cap).", cli=False)
     result_limit: int = setting(10_000, "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) at most "

@@ -31,6 +31,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Flask, Response, request
 
+from graph_service.graph import die_with_parent
+
 #: The environment variable naming the file the app serves (gunicorn's app factory takes no path).
 DATA_ENV = "GRAPH_SERVICE_BARE_DATA"
 
@@ -74,9 +76,11 @@ def bare_server(data: Path, workers: int = 2, *, worker_class: str = "sync", thr
                "--timeout", "120", "graph_service.bench.bare:create_app()"]
     log = Path(tempfile.mkstemp(prefix="bare-app-", suffix=".log")[1])
     with log.open("wb") as out:
+        # gunicorn stops (gracefully) if we die without stopping it.
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, pass_fds=(fd,),
                                    env={**os.environ, DATA_ENV: str(Path(data).resolve())},
-                                   start_new_session=True)
+                                   start_new_session=True,
+                                   preexec_fn=lambda: die_with_parent(signal.SIGTERM))
     listener.close()  # gunicorn holds its own copy
     url = f"http://127.0.0.1:{port}/"
     try:

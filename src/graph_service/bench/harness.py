@@ -14,12 +14,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph_service.bench import coldstart, compare, report, scale
+from graph_service.bench import coldstart, compare, concurrency, report, scale
 from graph_service.bench.load import wrk_available
 from graph_service.bench.peers import PEERS, Setup
 from graph_service.bench.workload import core_queries, example_queries
 from graph_service.config import Settings
 from graph_service.graph import dump_bytes, dumps, load_examples, load_index, write_atomically
+from graph_service.web.server import BackgroundServer
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def run(options: Options, workdir: Path, command: str,
         if options.examples:
             queries += example_queries(load_examples(Settings.from_env().queries_dir))
         out["peers"] = compare.run(options.peers, setup, queries, options.plan, progress)
+        if "graph-service" in options.peers:
+            out["isolation"] = _isolation(nquads, setup, options.quick, progress)
     if options.coldstart:
         progress("cold start: full build, unchanged rebuild, serve to first answer")
         out["coldstart"] = coldstart.run(workdir, options.cap)
@@ -72,6 +75,17 @@ def run(options: Options, workdir: Path, command: str,
         out["scale"] = scale.run(options.sizes, workdir, cap=options.cap, seconds=options.scale_seconds,
                                  progress=progress)
     return out
+
+
+def _isolation(nquads: Path, setup: Setup, quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
+    """This service's own runaway isolation (`bench.concurrency`): 8 runaways from 8 clients."""
+    options = ("--workers", str(setup.workers), "--query-timeout", str(setup.timeout))
+    with BackgroundServer((str(nquads),), options) as server:
+        found = concurrency.runaway_isolation(server, runaways=2 if quick else 8, limit=setup.timeout,
+                                              seconds=1.0 if quick else 6.0)
+    progress(f"graph-service: trivial query p95 {found['trivial'].get('p95_ms')} ms, p99 "
+             f"{found['trivial'].get('p99_ms')} ms during {found['runaways']} runaways from as many clients")
+    return found
 
 
 def write_results(results: dict[str, Any], out_dir: Path) -> list[Path]:

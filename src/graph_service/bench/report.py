@@ -9,6 +9,24 @@ from typing import Any
 REFERENCE = "graph-service"
 
 
+def _isolation(iso: dict[str, Any]) -> list[str]:
+    trivial, mem = iso["trivial"], iso["memory_mib"]
+    return [
+        "## This service under runaways from many clients", "",
+        f"A trivial `ASK {{}}` (a distinct text each time) asked in a loop while {iso['runaways']} runaway "
+        f"queries (time limit {iso['limit_s']:g} s) run, each from its own loopback address: "
+        f"{trivial['requests']} requests, {trivial['failed']} failed, p50 {trivial.get('p50_ms')} ms, "
+        f"p95 {trivial.get('p95_ms')} ms, p99 {trivial.get('p99_ms')} ms. Runaways answered "
+        f"{iso['runaway_statuses']} after {iso['runaway_answered_after_s']['min']:.2f}-"
+        f"{iso['runaway_answered_after_s']['max']:.2f} s (within the limit + 1 s: "
+        f"{'yes' if iso['runaways_within_limit_plus_1s'] else 'NO'}). Memory (MiB, RSS / PSS summed "
+        f"over the processes): before {mem['before']['rss']} / {mem['before']['pss']}, during "
+        f"{mem['during']['rss']} / {mem['during']['pss']}, after {mem['after']['rss']} / "
+        f"{mem['after']['pss']}.",
+        "",
+    ]
+
+
 def markdown(report: dict[str, Any]) -> str:
     m = report["machine"]
     lines = [
@@ -24,6 +42,8 @@ def markdown(report: dict[str, Any]) -> str:
     peers = report.get("peers")
     if peers:
         lines += _peers(report, peers)
+    if report.get("isolation"):
+        lines += _isolation(report["isolation"])
     if report.get("coldstart"):
         lines += _coldstart(report["coldstart"])
     if report.get("scale"):

@@ -25,7 +25,8 @@ _TYPES: dict[str, Any] = {
     "port": click.IntRange(0, 65535), "workers": click.IntRange(min=1),
     "engine": click.Choice(["oxigraph", "rdflib"]), "query_timeout": click.FloatRange(min=0.1),
     "validation_timeout": click.FloatRange(min=0.1), "result_limit": click.IntRange(min=1),
-    "proxies": click.IntRange(min=0), "base_iri": _BaseIri(),
+    "proxies": click.IntRange(min=0), "base_iri": _BaseIri(), "query_slots": click.IntRange(min=1),
+    "query_queue": click.IntRange(min=0), "client_share": click.FloatRange(0, 1, min_open=True),
 }
 
 

@@ -13,17 +13,18 @@ from graph_service.graph import (
     LoadError,
     StoreRefused,
     StoreUnavailable,
-    load_store,
     network_guard_problem,
     refresh_mirror,
+    serving_store,
 )
 from graph_service.web.server import GraphServiceApplication, listen, url_of
 
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@setting_options("base_iri", "host", "port", "workers", "engine", "store", "query_timeout", "result_limit",
-                 "validation_timeout", "proxies", "network_guard")
+@setting_options("base_iri", "host", "port", "workers", "engine", "store", "query_timeout", "query_slots",
+                 "query_queue", "client_share", "result_limit", "validation_timeout", "proxies",
+                 "network_guard")
 def serve(files: tuple[Path, ...], **options: object) -> None:
     """Serve the project's graph, or the RDF FILEs given, on http://127.0.0.1:8000.
 
@@ -40,14 +41,15 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
         if problem is not None:
             raise Failure(f"queries cannot be cut off from the network here ({problem}); install "
                           "libseccomp (Debian: libseccomp2), or serve with --no-network-guard")
-    # Load once here, so a bad file (or a stale snapshot to rebuild) is dealt with before any
-    # worker starts; each worker then loads its own copy.
+    # Prepare the store on disk once here (a bad file, a stale snapshot to rebuild or a remote
+    # store to mirror is dealt with before any worker starts); workers and query processes then
+    # only open it.
     if settings.store:
         try:
             refresh_mirror(settings)
         except (StoreUnavailable, StoreRefused, LoadError, ValueError) as exc:
             raise Failure(one_line(exc)) from None
-    load_or_fail(lambda: load_store(settings))
+    load_or_fail(lambda: serving_store(settings))
     try:
         listener = listen(settings.host, settings.port)
     except OSError as exc:

@@ -6,7 +6,7 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from graph_service.config import Settings
-from graph_service.graph import load_store, served
+from graph_service.graph import SlotBudget, served, serving_store
 from graph_service.web import atlas, dataset, errors, health, resources, search, sparql, validate
 from graph_service.web.state import Service
 
@@ -17,13 +17,16 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None = None) -> Flask:
+    """The app; `slot_budget`: the query slots it shares with other serving processes (by
+    default, its own)."""
     settings = settings or Settings.from_env()
     app = Flask("graph_service.web")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    store = load_store(settings)
-    app.extensions["graph_service"] = Service(settings=settings, store=store, served=served(settings, store))
+    store = serving_store(settings)
+    app.extensions["graph_service"] = Service(settings=settings, store=store, served=served(settings, store),
+                                                  slot_budget=slot_budget)
     if settings.proxies:
         # Behind a reverse proxy the public scheme, host and path prefix are the proxy's: links,
         # redirects and the service description must name them.

@@ -1,10 +1,15 @@
-"""Production serving: the app under gunicorn, with several sync workers.
+"""Production serving: the app under gunicorn, threaded workers in front of query slots.
 
 `graph-service serve` binds the listening socket itself (so a port in use is a one-line error,
 and port 0 means "any free port"), then hands it to gunicorn, whose workers each create the app:
-each worker loads the store and keeps its own query child (`graph.runner`). Sync workers fit:
-every request is short or bounded by the query time limit, and a stuck query is stopped by its
-own time limit long before gunicorn's worker timeout would kill the worker.
+each worker opens the store and keeps its own query slots (`graph.runner`, `graph.slots`).
+
+Workers are gthread workers: connections are kept alive, and every request runs on a thread of
+its worker. A query holds a thread while it waits for or occupies a slot; the slots and the queue
+are the service's (`graph.SlotBudget`, shared by the workers), and each worker has a thread for
+each of them plus `_SPARE_THREADS`, so that however busy the slots are, threads remain for pages,
+health checks and answers already kept. A stuck query is stopped by
+its own time limit long before gunicorn's worker timeout would kill the worker.
 """
 
 from __future__ import annotations
@@ -28,11 +33,20 @@ from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
 from graph_service.config import Settings
-from graph_service.graph import die_with_parent
+from graph_service.graph import die_with_parent, slot_budget
 from graph_service.web.app import create_app
 
 #: Seconds gunicorn allows a worker beyond the longest time limit of a request before killing it.
 _WORKER_SLACK = 30
+#: Threads of a worker beyond those its query slots and queue may hold.
+_SPARE_THREADS = 8
+#: Seconds an idle kept-alive connection stays open.
+_KEEPALIVE = 5
+
+
+def threads_per_worker(settings: Settings) -> int:
+    """Enough threads for every slot and queue place (a worker may get all of them), and spares."""
+    return settings.query_slots + settings.query_queue + _SPARE_THREADS
 
 
 class JsonAccessLog(glogging.Logger):
@@ -61,6 +75,8 @@ class GraphServiceApplication(BaseApplication):
         self.settings = settings
         # gunicorn adopts (and closes) the descriptor; our socket object must let go of it.
         self.fd = listener.detach()
+        # Made here, in gunicorn's master, so that every worker forked from it shares the counts.
+        self.budget = slot_budget(settings)
         super().__init__()
 
     def load_config(self) -> None:
@@ -68,7 +84,9 @@ class GraphServiceApplication(BaseApplication):
         options = {
             "bind": [f"fd://{self.fd}"],
             "workers": self.settings.workers,
-            "worker_class": "sync",
+            "worker_class": "gthread",
+            "threads": threads_per_worker(self.settings),
+            "keepalive": _KEEPALIVE,
             "timeout": int(longest + _WORKER_SLACK),
             "graceful_timeout": 10,
             # The longest request line gunicorn allows: GET queries up to ~8 KB; POST longer ones.
@@ -85,7 +103,7 @@ class GraphServiceApplication(BaseApplication):
 
     def load(self) -> Flask:
         # Runs in each worker after the fork: every worker has its own app, store and query child.
-        return create_app(self.settings)
+        return create_app(self.settings, self.budget)
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -9,16 +9,20 @@
 - Updates are refused (403), malformed queries are 400 with the parser's position, SERVICE and
   FROM naming no graph of the store are 400, oversized requests 413, a query past the time limit
   503, and so is a query while a remote store (`--store`) does not answer (with Retry-After).
-  When the result limit cuts an answer, `X-Result-Truncated: true` says so and
-  `X-Result-Limit` gives the limit.
+  When every query slot is busy and the queue for them is full: 503; when the client already
+  holds its share of the slots: 429; both at once, with `Retry-After`. When the result limit cuts
+  an answer, `X-Result-Truncated: true` says so and `X-Result-Limit` gives the limit.
 
 Queries run in `graph.runner.QueryRunner`: vetted, in a child process that cannot reach the
-network, stopped at the time limit.
+network, stopped at the time limit. A request waiting for a query slot whose client has closed its
+connection is dropped without running.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -38,6 +42,8 @@ from graph_service.config import Settings
 from graph_service.graph import (
     UPDATES_REFUSED,
     Answer,
+    Busy,
+    ClientGone,
     DatasetSummary,
     Engine,
     Example,
@@ -54,8 +60,8 @@ from graph_service.graph import (
     describe_service,
     explain_syntax,
     formats,
-    graph_counts,
     load_examples,
+    load_store,
     names,
     short,
 )
@@ -65,6 +71,8 @@ from graph_service.web.urls import current
 
 bp = Blueprint("sparql", __name__)
 
+#: Quads up to which each serving process answers queries from a copy in memory.
+IN_MEMORY_QUADS = 200_000
 #: Response headers saying that the result limit cut an answer, and what the limit is.
 TRUNCATED_HEADER = "X-Result-Truncated"
 LIMIT_HEADER = "X-Result-Limit"
@@ -104,15 +112,15 @@ class Operation:
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     service = state.app.extensions["graph_service"]
-    runner = QueryRunner.from_settings(service.settings, service.store)
-    counts = graph_counts(service.store)
-    # The default graph's size (the union, each triple once), counted from the loaded quads: no
-    # query at start-up, so a worker starts even while a remote store is away.
-    total = len({(q.subject, q.predicate, q.object) for q in service.store})
+    # A small dataset is answered from memory (queries run faster there; the query processes
+    # share the worker's copy); a large one from the store on disk, which no process copies.
+    small = service.store.quads <= IN_MEMORY_QUADS and not service.settings.store
+    source = load_store(service.settings) if small else service.store
+    runner = QueryRunner.from_settings(service.settings, source, service.slot_budget)
     state.app.extensions["sparql"] = Endpoint(
         settings=service.settings,
         runner=runner,
-        summary=DatasetSummary(int(total), {g: n for g, n in counts.items() if g}),
+        summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g}),
         examples=load_examples(service.settings.queries_dir, base=service.settings.base_iri),
     )
 
@@ -220,9 +228,10 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
     try:
         answer = endpoint.runner.answer(query, results_format=run_results,
                                         graph_format=run_graph, dataset=dataset,
-                                        base_iri=request.base_url)
+                                        base_iri=request.base_url, client=request.remote_addr or "",
+                                        gone=_client_gone(request.environ.get("gunicorn.socket")))
     except (UnsafeQuery, SyntaxError, QueryUnsupported, FormatMismatch, QueryTimeout, IsolatedError,
-            StoreUnavailable, StoreRefused) as exc:
+            StoreUnavailable, StoreRefused, Busy, ClientGone) as exc:
         status, message = _failure(exc, endpoint.settings)
         syntax = explain_syntax(query, str(exc)) if isinstance(exc, SyntaxError) else None
         if syntax is not None:
@@ -233,6 +242,8 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
                 else problem(status, message, fields=fields))
         if isinstance(exc, StoreUnavailable):
             resp.headers["Retry-After"] = str(RETRY_AFTER)
+        if isinstance(exc, Busy):
+            resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
     if as_page["graph" if answer.form == "graph" else "results"]:
         resp = _page(endpoint, query, answer=answer)
@@ -249,7 +260,28 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
     return resp
 
 
+def _client_gone(sock: socket.socket | None) -> Callable[[], bool] | None:
+    """Whether the client has closed the connection: a peek that reads end-of-file. (A client
+    that sent more, such as its next request, is still there.)"""
+    if sock is None:  # not under gunicorn (the test client)
+        return None
+
+    def gone() -> bool:
+        try:
+            return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:  # reset by the peer, or the socket closed under us
+            return True
+
+    return gone
+
+
 def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
+    if isinstance(exc, Busy):
+        return exc.status, str(exc)
+    if isinstance(exc, ClientGone):
+        return 503, str(exc)
     if isinstance(exc, UnsafeQuery):
         return (403 if UPDATES_REFUSED in str(exc) else 400), str(exc)
     if isinstance(exc, SyntaxError):

@@ -1,22 +1,24 @@
-"""What every request needs, kept per serving process: the settings and the loaded store."""
+"""What every request needs, kept per serving process: the settings and the store on disk."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 from flask import current_app
 
 from graph_service.config import Settings
-from graph_service.graph import Names, Served, names
+from graph_service.graph import DiskStore, Names, Served, SlotBudget, names
 
 
 @dataclass
 class Service:
     settings: Settings
-    store: ox.Store
+    #: The prepared store the query processes open (read-only), and what it holds.
+    store: DiskStore
     #: What was loaded: the snapshot's hash, size and build time (for /readyz).
     served: Served
+    #: The query slots, shared by all serving processes (None: this process's own).
+    slot_budget: SlotBudget | None = field(default=None)
 
     @property
     def names(self) -> Names:

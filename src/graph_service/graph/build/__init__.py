@@ -15,6 +15,7 @@ from graph_service.graph.build.pipeline import (
     load_store,
     record_path,
     served,
+    serving_store,
     snapshot_path,
 )
 from graph_service.graph.build.progress import Progress
@@ -46,9 +47,9 @@ from graph_service.graph.build.validation import (
 __all__ = [
     "INFERENCE_CHOICES", "build_snapshot", "BuildError", "BuildResult", "census", "describe_shapes",
     "ensure_snapshot", "Inconsistency", "infer", "Inference", "inference_choice", "InferenceChoice",
-    "load_index", "load_into", "load_sources", "LoadError", "LoadReport", "refresh_mirror",
-    "load_store", "path_text", "Progress", "project_ontology", "project_shapes", "record_path",
-    "Served", "served", "severity_name", "snapshot_path", "Sources", "term_name", "UnsafeConstraint",
-    "validate", "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary",
-    "InputTooCostly", "parse_untrusted",
+    "load_index", "load_into", "load_sources", "LoadError", "LoadReport", "refresh_mirror", "load_store",
+    "path_text", "Progress", "project_ontology", "project_shapes", "record_path", "Served", "served",
+    "severity_name", "snapshot_path", "Sources", "term_name", "UnsafeConstraint", "validate",
+    "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary", "InputTooCostly",
+    "parse_untrusted", "serving_store",
 ]

@@ -24,12 +24,15 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -50,7 +53,7 @@ from graph_service.graph.build.reasoning import (
 from graph_service.graph.build.validation import ValidationError, validate
 from graph_service.graph.publish.void import describe_dataset
 from graph_service.graph.query.quad_index import QuadIndex
-from graph_service.graph.query.store import open_store
+from graph_service.graph.query.store import DISK_FORMAT, DiskStore, disk_store, open_store
 from graph_service.graph.rdf import documents, provenance
 from graph_service.graph.rdf.namespace import (
     COORDINATES_GRAPH,
@@ -208,6 +211,77 @@ def load_store(settings: Settings) -> ox.Store:
     return store
 
 
+def serving_store(settings: Settings) -> DiskStore:
+    """The store the service answers queries from, on disk: the project's snapshot (built when
+    the sources changed) or the files given to `serve`, prepared once per content and reopened
+    read-only by every later start and every query process (see `query.store`)."""
+    if settings.serve_files:
+        key, load = _files_digest(settings.serve_files), partial(_load_files, settings.serve_files)
+    elif settings.store:
+        # A remote store answers the queries; its copy here names the graphs, feeds the pages.
+        mirror = remote.mirror(settings)
+        key, load = _files_digest((mirror,)), partial(_load_snapshot, mirror)
+    else:
+        snapshot = ensure_snapshot(settings)
+        key = json.loads(record_path(settings).read_text(encoding="utf-8"))["snapshot"]["sha256"]
+        load = partial(_load_snapshot, snapshot)
+    stores = _stores_dir(settings)
+    name = f"store-{DISK_FORMAT}-{_version('pyoxigraph')}-{key[:32]}"
+    with _exclusive(stores / _LOCK_NAME):
+        return disk_store(stores / name, load, key)
+
+
+def _stores_dir(settings: Settings) -> Path:
+    stores = settings.snapshot_dir / "stores"
+    try:
+        stores.mkdir(parents=True, exist_ok=True)
+        if os.access(stores, os.W_OK):
+            return stores
+    except OSError:
+        pass
+    # A read-only snapshot directory (a deployed image): the store goes to a private temporary place.
+    fallback = Path(tempfile.gettempdir()) / f"graph-service-stores-{os.getuid()}"
+    fallback.mkdir(mode=0o700, exist_ok=True)
+    return fallback
+
+
+def _load_snapshot(snapshot: Path, store: ox.Store) -> None:
+    store.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+
+
+def _load_files(paths: tuple[Path, ...], store: ox.Store) -> None:
+    for path in map(Path, paths):
+        fmt = documents.format_for_path(path).oxigraph
+        if fmt == ox.RdfFormat.N_TRIPLES or fmt == ox.RdfFormat.N_QUADS:
+            assert isinstance(fmt, ox.RdfFormat)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise documents.RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
+            # Line formats without triple terms (which the document reader refuses or rewrites) go
+            # straight to pyoxigraph's bulk loader: a million triples in seconds.
+            if b"<<" not in data:
+                try:
+                    store.bulk_load(data, format=fmt, base_iri=path.resolve().as_uri())
+                except (SyntaxError, ValueError) as exc:
+                    raise documents.RdfSyntaxError(str(path), str(exc)) from None
+                continue
+        store.bulk_extend(documents.read_quads(path))
+
+
+def _files_digest(paths: tuple[Path, ...]) -> str:
+    """sha256 over the served files, in order."""
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+        except OSError as exc:
+            raise documents.RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
+    return digest.hexdigest()
+
+
 def load_index(settings: Settings) -> QuadIndex:
     """The same quads as `load_store`, as written (see `query.quad_index`): what descriptions,
     the ontology reference and the dumps read."""
@@ -233,20 +307,19 @@ class Served:
     source: str
 
 
-def served(settings: Settings, store: ox.Store) -> Served:
-    """A summary of what `load_store(settings)` loaded into `store`."""
+def served(settings: Settings, store: ox.Store | DiskStore) -> Served:
+    """A summary of what `load_store(settings)` loaded into `store` (or `serving_store` prepared)."""
+    quads = store.quads if isinstance(store, DiskStore) else len(store)
     if settings.serve_files:
-        digest = hashlib.sha256()
-        for path in settings.serve_files:
-            digest.update(Path(path).read_bytes())
         newest = max(Path(p).stat().st_mtime for p in settings.serve_files)
         built = datetime.fromtimestamp(newest, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-        return Served(digest.hexdigest(), len(store), built, "files")
+        digest = store.source_sha256 if isinstance(store, DiskStore) else _files_digest(settings.serve_files)
+        return Served(digest, quads, built, "files")
     if settings.store:
         mirrored = remote.mirror_record(settings)
-        return Served(mirrored["content_sha256"], len(store), mirrored["fetched"], "store")
+        return Served(mirrored["content_sha256"], quads, mirrored["fetched"], "store")
     record = json.loads(record_path(settings).read_text(encoding="utf-8"))
-    return Served(record["snapshot"]["sha256"], len(store), record["created"], "snapshot")
+    return Served(record["snapshot"]["sha256"], quads, record["created"], "snapshot")
 
 
 def snapshot_path(settings: Settings) -> Path:

@@ -15,7 +15,7 @@ from graph_service.graph.query.engine import (
 from graph_service.graph.query.examples import Example, load_examples
 from graph_service.graph.query.quad_index import QuadIndex, QuadSource
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore, StoreRefused, StoreUnavailable
-from graph_service.graph.query.runner import QueryRunner
+from graph_service.graph.query.runner import QueryRunner, slot_budget
 from graph_service.graph.query.safety import UPDATES_REFUSED, UnsafeQuery
 from graph_service.graph.query.sandbox import (
     IsolatedError,
@@ -25,7 +25,8 @@ from graph_service.graph.query.sandbox import (
     network_guard_problem,
     run_isolated,
 )
-from graph_service.graph.query.store import content_hash, graph_counts, open_store
+from graph_service.graph.query.slots import Busy, ClientGone, OverShare, QuerySlots, QueueFull, SlotBudget
+from graph_service.graph.query.store import DiskStore, content_hash, graph_counts, open_store
 from graph_service.graph.query.syntax import SyntaxProblem, explain_syntax
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
     "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore", "run_isolated", "safety",
     "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
-    "QueryUnsupported",
+    "QueryUnsupported", "Busy", "ClientGone", "OverShare", "QuerySlots", "QueueFull", "SlotBudget",
+    "slot_budget", "DiskStore",
 ]

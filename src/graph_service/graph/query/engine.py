@@ -16,6 +16,7 @@ rdflib (the endpoint's hot path).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
 from graph_service.graph.query import safety
+from graph_service.graph.query.store import DiskStore, open_read_only
 from graph_service.graph.rdf import formats
 from graph_service.graph.rdf.results import write_boolean, write_solutions
 from graph_service.graph.rdf.serialize import write_triples
@@ -96,7 +98,8 @@ class Answer:
     body: bytes
     #: Name of the format of `body` (a `formats.Format` name).
     format: str
-    #: Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK) in `body`.
+    #: Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK) in `body`; -1: not counted (a
+    #: SELECT answer pyoxigraph wrote whole, within the query's own LIMIT).
     count: int
     truncated: bool = False
 
@@ -160,6 +163,22 @@ def star_order(sparql: str, variables: list[str]) -> list[str]:
     return sorted(variables, key=lambda v: first.get(v, len(sparql)))
 
 
+# A LIMIT that ends the query (comments aside) is the query's own: a subquery's is followed by "}".
+_FINAL_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*(?:#[^\n]*\s*)*\Z", re.IGNORECASE)
+
+
+def _bounded(sparql: str, limit: int | None) -> bool:
+    """Whether the query's own LIMIT keeps its answer within `limit` rows."""
+    if limit is None:
+        return True
+    final = _FINAL_LIMIT.search(sparql)
+    if final is None or int(final.group(1)) > limit:
+        return False
+    # Not in a comment: no "#" before it on its line (an IRI's "#" there only costs the fast path).
+    line_start = sparql.rfind("\n", 0, final.start()) + 1
+    return "#" not in sparql[line_start:final.start()]
+
+
 def check_format(form: Form, fmt: formats.Format | None) -> formats.Format:
     """`fmt` if it can hold an answer of `form`, else `FormatMismatch`."""
     wanted = ox.RdfFormat if form == "graph" else ox.QueryResultsFormat
@@ -209,12 +228,20 @@ class OxigraphEngine:
         # A private store whose default graph holds the union of all graphs, deduplicated:
         # pyoxigraph's own union mode yields a triple once per graph holding it, while the SPARQL
         # dataset's default graph is a merge (each triple once), as in Jena's union graph.
-        self.store = ox.Store()
-        self.store.extend(store)
+        self._store = ox.Store()
+        self._store.extend(store)
         default = ox.DefaultGraph()
-        self.store.extend(ox.Quad(q.subject, q.predicate, q.object, default)
-                          for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
-        self.graph_names = frozenset(g.value for g in self.store.named_graphs())
+        self._store.extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                           for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+        self.graph_names = frozenset(g.value for g in self._store.named_graphs())
+
+    @property
+    def store(self) -> ox.Store:
+        return self._store
+
+    def warm(self) -> None:
+        """Get ready to answer in this process (open what must be opened per process)."""
+        self.store.query("ASK {}")
 
     def _run(self, sparql: str, dataset: QueryDataset | None,
              base_iri: str | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -268,6 +295,12 @@ class OxigraphEngine:
             return Answer("ask", write_boolean(bool(answer), _results_format(fmt)), fmt.name, 1)
         if isinstance(answer, ox.QuerySolutions):
             fmt = check_format("select", results_format)
+            if fmt.name == "json" and _bounded(sparql, limit) and not _SELECT_STAR.search(sparql):
+                # pyoxigraph writes the whole answer itself (in Rust), which it may: the query's own
+                # LIMIT keeps it within the result limit, and its columns are in the order asked.
+                body = answer.serialize(format=ox.QueryResultsFormat.JSON)
+                assert body is not None  # without an output, serialize returns the bytes
+                return Answer("select", body, fmt.name, -1)
             variables = [v.value for v in answer.variables]
             sols, truncated = _take(answer, limit)
             columns = star_order(sparql, variables)
@@ -277,6 +310,23 @@ class OxigraphEngine:
         fmt = check_format("graph", graph_format)
         triples, truncated = _take(answer, limit)
         return Answer("graph", _graph_answer(triples, fmt), fmt.name, len(triples), truncated)
+
+
+class DiskOxigraphEngine(OxigraphEngine):
+    """The same engine over a prepared store on disk (`store.disk_store`: the union already in
+    its default graph), opened read-only by each process on its first query: a RocksDB handle
+    must not cross a fork, and the processes share the data through the page cache instead."""
+
+    def __init__(self, disk: DiskStore) -> None:
+        self.path = disk.path
+        self.graph_names = disk.graph_names
+        self._opened: tuple[int, ox.Store] | None = None
+
+    @property
+    def store(self) -> ox.Store:
+        if self._opened is None or self._opened[0] != os.getpid():
+            self._opened = (os.getpid(), open_read_only(self.path))
+        return self._opened[1]
 
 
 class RdflibEngine:
@@ -291,6 +341,9 @@ class RdflibEngine:
             ctx = self.dataset.graph(g) if g is not None else self.dataset.default_graph
             ctx.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         self.graph_names = frozenset(g.value for g in store.named_graphs())
+
+    def warm(self) -> None:
+        pass
 
     def query(self, sparql: str, *, dataset: QueryDataset | None = None,
               limit: int | None = None, base_iri: str | None = None) -> QueryResult:
@@ -352,8 +405,14 @@ def _take(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
 ENGINES: dict[str, type] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
-def make_engine(name: str, store: ox.Store) -> Engine:
-    try:
-        return ENGINES[name](store)
-    except KeyError:
-        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}") from None
+def make_engine(name: str, store: ox.Store | DiskStore) -> Engine:
+    """The engine `name` over an in-memory store, or over a prepared store on disk."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    if isinstance(store, DiskStore):
+        if name == "oxigraph":
+            return DiskOxigraphEngine(store)
+        # The reference engine copies everything into rdflib; the union default graph of the
+        # prepared store is what rdflib's union would give anyway.
+        return RdflibEngine(open_read_only(store.path))
+    return ENGINES[name](store)

@@ -1,10 +1,11 @@
 """Running users' queries for the endpoint: vetted, isolated, and within the service's limits.
 
 Each process that serves queries (a gunicorn worker) owns one `QueryRunner`: the engine over the
-loaded store, and one long-lived child forked from it (`sandbox.IsolatedWorker`) in which every
-query is vetted and answered. The child cannot open Internet sockets and has a memory cap; a query
-past the time limit kills it, and the next query gets a fresh child. The parent never parses or
-runs user SPARQL itself, so not even a pathological parse can hold it up.
+store, and its query slots (`slots.QuerySlots`): long-lived children forked from it, in which
+every query is vetted and answered, with a bounded, per-client-fair queue in front. A child
+cannot open Internet sockets and has a memory cap; a query past the time limit kills it, and the
+slot gets a fresh child. The parent never parses or runs user SPARQL itself, so not even a
+pathological parse can hold it up.
 
 With a remote store (`query.remote`), the child only vets the query (no parse in the parent,
 and the child cannot reach the network anyway); the parent then asks the store, within the same
@@ -18,19 +19,25 @@ answer may change from one run to the next (NOW, RAND, UUID, STRUUID, BNODE) are
 
 from __future__ import annotations
 
+import math
 import re
+import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from graph_service.config import Settings
 from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore
-from graph_service.graph.query.sandbox import IsolatedWorker
+from graph_service.graph.query.slots import QuerySlots, SlotBudget
+from graph_service.graph.query.store import DiskStore
 from graph_service.graph.rdf import formats
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+#: Query processes each serving process starts with; the other slots start on first use.
+_PRESTART = 2
 CacheKey = tuple[str, str | None, str | None, QueryDataset | None, str | None]
 
 
@@ -42,21 +49,25 @@ class AnswerCache:
         self.max_bytes = max_bytes
         self._answers: OrderedDict[CacheKey, Answer] = OrderedDict()
         self._bytes = 0
+        # Request threads share it (gthread workers).
+        self._lock = threading.Lock()
 
     def get(self, key: CacheKey) -> Answer | None:
-        answer = self._answers.get(key)
-        if answer is not None:
-            self._answers.move_to_end(key)
-        return answer
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
 
     def put(self, key: CacheKey, answer: Answer) -> None:
-        if len(answer.body) > self.max_bytes // 10 or key in self._answers:
-            return
-        self._answers[key] = answer
-        self._bytes += len(answer.body)
-        while self._bytes > self.max_bytes:
-            _, dropped = self._answers.popitem(last=False)
-            self._bytes -= len(dropped.body)
+        with self._lock:
+            if len(answer.body) > self.max_bytes // 10 or key in self._answers:
+                return
+            self._answers[key] = answer
+            self._bytes += len(answer.body)
+            while self._bytes > self.max_bytes:
+                _, dropped = self._answers.popitem(last=False)
+                self._bytes -= len(dropped.body)
 
     def __len__(self) -> int:
         return len(self._answers)
@@ -65,35 +76,45 @@ class AnswerCache:
 class QueryRunner:
     def __init__(self, engine: Engine, *, timeout: float, result_limit: int | None,
                  memory_limit: int | None = None, network_guard: bool = True,
-                 cache_bytes: int = 32 * 2**20) -> None:
+                 cache_bytes: int = 32 * 2**20, budget: SlotBudget | None = None,
+                 prestart: int = 0) -> None:
         self.engine = engine
         self.timeout = timeout
         self.result_limit = result_limit
         self.cache = AnswerCache(cache_bytes)
         handler = self._prepare if isinstance(engine, RemoteEngine) else self._answer
-        self._worker = IsolatedWorker(handler, memory_limit=memory_limit,
-                                      allow_network=not network_guard)
+        warm = getattr(engine, "warm", None) if not isinstance(engine, RemoteEngine) else None
+        self.slots = QuerySlots(handler, budget or SlotBudget(1, queue=0, per_client=1),
+                                timeout=timeout, memory_limit=memory_limit,
+                                allow_network=not network_guard, on_start=warm, prestart=prestart)
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: ox.Store) -> QueryRunner:
-        """The runner of the serving process: over `store`, or over the remote store the
-        settings name (`store` then holds its copy, and names the dataset's graphs)."""
+    def from_settings(cls, settings: Settings, store: ox.Store | DiskStore,
+                      budget: SlotBudget | None = None) -> QueryRunner:
+        """The runner of the serving process: over `store`, or over the remote store the settings
+        name (`store` then holds its copy, and names the dataset's graphs); drawing on `budget`
+        (shared by the serving processes; by default one of its own, sized by the settings)."""
         engine: Engine
         if settings.store:
             remote = RemoteStore(settings.store, connect_timeout=settings.store_connect_timeout)
-            engine = RemoteEngine(remote, (g.value for g in store.named_graphs()),
-                                  timeout=settings.query_timeout)
+            names = (store.graph_names if isinstance(store, DiskStore)
+                     else frozenset(g.value for g in store.named_graphs()))
+            engine = RemoteEngine(remote, names, timeout=settings.query_timeout)
         else:
             engine = make_engine(settings.engine, store)
         return cls(engine, timeout=settings.query_timeout,
                    result_limit=settings.result_limit or None,
-                   memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard)
+                   memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
+                   budget=budget or slot_budget(settings), prestart=_PRESTART)
 
     def answer(self, sparql: str, *, results_format: formats.Format | None,
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,
-               base_iri: str | None = None) -> Answer:
+               base_iri: str | None = None, client: str = "", gone: Callable[[], bool] | None = None,
+               ) -> Answer:
         """The serialised answer; raises `safety.UnsafeQuery`, `SyntaxError`,
-        `engine.FormatMismatch`, `sandbox.QueryTimeout` or `sandbox.IsolatedError`."""
+        `engine.FormatMismatch`, `sandbox.QueryTimeout`, `sandbox.IsolatedError`, or when no
+        slot can be had, `slots.Busy` (`OverShare`, `QueueFull`) or `slots.ClientGone`.
+        `client` names who asks (for the per-client share); `gone()` says whether they left."""
         key: CacheKey = (sparql, results_format.name if results_format else None,
                          graph_format.name if graph_format else None, dataset, base_iri)
         cached = self.cache.get(key)
@@ -102,18 +123,18 @@ class QueryRunner:
         answer: Answer
         if isinstance(self.engine, RemoteEngine):
             deadline = time.monotonic() + self.timeout
-            form, chosen = self._worker.call(sparql, dataset, timeout=self.timeout)
+            form, chosen = self.slots.call(sparql, dataset, client=client, gone=gone)
             answer = self.engine.fetch(sparql, form, chosen, results_format=results_format,
                                        graph_format=graph_format, limit=self.result_limit,
                                        base_iri=base_iri, deadline=deadline)
         else:
-            answer = self._worker.call(*key, timeout=self.timeout)
+            answer = self.slots.call(*key, client=client, gone=gone)
         if not _VOLATILE.search(sparql):
             self.cache.put(key, answer)
         return answer
 
     def close(self) -> None:
-        self._worker.close()
+        self.slots.close()
 
     def _prepare(self, sparql: str, dataset: QueryDataset | None) -> tuple[str, QueryDataset]:
         # Runs in the child.
@@ -126,3 +147,9 @@ class QueryRunner:
         return self.engine.answer(sparql, dataset=dataset, limit=self.result_limit, base_iri=base_iri,
                                   results_format=formats.by_name(results_name) if results_name else None,
                                   graph_format=formats.by_name(graph_name) if graph_name else None)
+
+
+def slot_budget(settings: Settings) -> SlotBudget:
+    """The service's query slots, queue and per-client share, as the settings size them."""
+    return SlotBudget(settings.query_slots, queue=settings.query_queue,
+                      per_client=max(1, math.floor(settings.client_share * settings.query_slots)))

@@ -7,9 +7,10 @@ an IRI neither triggers nor hides a refusal.
 
 rdflib's parser costs 10-30 ms, far more than pyoxigraph takes to answer most queries, so
 `vet_query` first looks for the words themselves: a text in which neither "service" nor "from"
-occurs anywhere (after SPARQL's \\u escapes are expanded) cannot hold either clause and needs no
-parse. Updates need no such check on that path because the engines only ever run the *query*
-grammar, in which an update is a syntax error; `explain_syntax_error` then says it was an update.
+occurs outside comments (after SPARQL's \\u escapes are expanded) cannot hold either clause and
+needs no parse. Updates need no such check on that path because the engines only ever run the
+*query* grammar, in which an update is a syntax error; `explain_syntax_error` then says it was an
+update.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def vet_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> Qu
     """`check_query` for the serving path: skips the parse when the text cannot hold SERVICE or
     FROM, and leaves syntax errors (and updates) to the engine's own parser. Returns the FROM
     clauses the engine must honour."""
-    if not _RISKY.search(expand_escapes(sparql)):
+    if not _RISKY.search(strip_comments(expand_escapes(sparql))):
         return QueryShape()
     shape = inspect_query(sparql)
     _check_dataset(shape, allowed_graphs)
@@ -178,6 +179,25 @@ def expand_escapes(sparql: str) -> str:
             return m.group(0)
 
     return _ESCAPE.sub(char, sparql)
+
+
+# The tokens in which "#" does not start a comment (IRIs, the four kinds of string), and comments.
+_IRI_STRING_OR_COMMENT = re.compile(
+    r'<[^<>"{}|^`\\\x00-\x20]*>'
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r"|#[^\n\r]*",
+    re.DOTALL,
+)
+
+
+def strip_comments(sparql: str) -> str:
+    """The text without its comments (a "#" outside IRIs and strings, to the end of the line), so
+    that "from" or "service" in a comment costs no parse. Only comments go: what remains is what
+    any SPARQL parser reads as code."""
+    return _IRI_STRING_OR_COMMENT.sub(lambda m: "" if m.group(0).startswith("#") else m.group(0), sparql)
 
 
 def _check_dataset(shape: QueryShape, allowed_graphs: Iterable[str] | None) -> None:

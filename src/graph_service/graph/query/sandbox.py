@@ -13,8 +13,18 @@ Two shapes:
   call), replaced after a timeout or crash. The SPARQL endpoint uses it, because pyoxigraph
   answers most queries in well under a millisecond.
 
-Forking copies only the calling thread, so call these from a process whose other threads hold no
-locks the child needs (a gunicorn sync worker has no other threads).
+Forking copies only the calling thread. The endpoint forks query processes from request threads
+(gunicorn gthread workers): the child then runs only the engine (pyoxigraph, rdflib's parser),
+which takes no lock another thread of the parent could hold; CPython re-creates its own locks
+(imports, logging) in the child.
+
+Two guards do not depend on the parent: each call in a long-lived child runs under an alarm
+(`SIGALRM` at its time limit plus a margin, whose default action ends the process even inside
+Rust code), so a child whose parent was killed outright cannot run on; and a call that has used
+`demote_after` seconds of CPU has its process moved to the lowest CPU priority (nice 19), so
+runaways yield the cores to new queries and to the HTTP front (CPU time, not time waited: on a
+busy machine a short query may wait long without being a runaway). A demoted child is retired after its call
+(it could not be raised back without privileges).
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import socket
 import stat
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -38,6 +49,12 @@ from graph_service.graph.query.network_guard import GuardUnavailable, deny_netwo
 T = TypeVar("T")
 
 _FORK = multiprocessing.get_context("fork")
+#: Seconds past its time limit after which a long-lived child's own alarm ends it, should its
+#: parent not have (the parent was killed, or is stuck).
+_ALARM_MARGIN = 5.0
+#: How often a running call's CPU time is looked at (for `demote_after`).
+_WATCH = 0.02
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class QueryTimeout(TimeoutError):
@@ -91,8 +108,11 @@ class IsolatedWorker:
     """
 
     def __init__(self, handler: Callable[..., Any], *, allow_network: bool = False,
-                 memory_limit: int | None = None, max_calls: int = 5000) -> None:
+                 memory_limit: int | None = None, max_calls: int = 5000,
+                 demote_after: float | None = None, on_start: Callable[[], Any] | None = None) -> None:
         self._handler = handler
+        self._demote_after = demote_after
+        self._on_start = on_start
         self._allow_network = allow_network
         self._memory_limit = memory_limit
         self._max_calls = max_calls
@@ -106,11 +126,22 @@ class IsolatedWorker:
         """`handler(*args, **kwargs)` in the child; raises like `run_isolated`."""
         with self._lock:
             conn = self._ensure_child()
+            demoted = False
             try:
-                conn.send((args, kwargs))
-                if not conn.poll(timeout):
-                    self.close()
-                    raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
+                # CPU time is counted from here: the child has served other calls before.
+                cpu_base = _cpu_seconds(self.pid) if self._demote_after is not None else 0.0
+                conn.send((args, kwargs, timeout + _ALARM_MARGIN))
+                deadline = time.monotonic() + timeout
+                while True:
+                    left = deadline - time.monotonic()
+                    watching = self._demote_after is not None and not demoted
+                    if conn.poll(max(0.0, min(left, _WATCH) if watching else left)):
+                        break
+                    if time.monotonic() >= deadline:
+                        self.close()
+                        raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
+                    if watching and _cpu_seconds(self.pid) - cpu_base >= (self._demote_after or 0):
+                        demoted = self._demote()
                 ok, payload = conn.recv()
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 # Read how the child ended before close() releases the process object.
@@ -121,11 +152,26 @@ class IsolatedWorker:
                 self.close()
                 raise IsolatedError(_death(exitcode, self._memory_limit)) from None
             self._calls += 1
-            if self._calls >= self._max_calls or isinstance(payload, IsolatedError):
+            if demoted or self._calls >= self._max_calls or isinstance(payload, IsolatedError):
                 self.close()
         if ok:
             return payload
         raise payload
+
+    def _demote(self) -> bool:
+        pid = self.pid
+        if pid is None:
+            return False
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, 19)
+        except OSError:  # already gone: the poll that follows sees it
+            return False
+        return True
+
+    def start(self) -> None:
+        """Fork the child now rather than on the first call."""
+        with self._lock:
+            self._ensure_child()
 
     @property
     def pid(self) -> int | None:
@@ -144,6 +190,9 @@ class IsolatedWorker:
         if self._child is not None and self._child.pid is not None and os.getpid() != self._owner:
             # We were forked (e.g. gunicorn preloading): that child belongs to our parent.
             self._child, self._conn = None, None
+        if self._child is not None and self._child.exitcode is not None:
+            # Died while idle (killed from outside, say): replace it rather than fail the call.
+            self.close()
         if self._child is None or self._conn is None:
             parent_end, child_end = _FORK.Pipe(duplex=True)
             # A long-lived child must not outlive a parent that is killed outright (a gunicorn
@@ -152,7 +201,7 @@ class IsolatedWorker:
             tied = threading.current_thread() is threading.main_thread()
             child = _FORK.Process(target=_serve, daemon=True, name="isolated worker",
                                   args=(child_end, self._handler, self._allow_network,
-                                        self._memory_limit, tied))
+                                        self._memory_limit, tied, self._on_start))
             child.start()
             child_end.close()
             self._child, self._conn, self._calls, self._owner = child, parent_end, 0, os.getpid()
@@ -160,9 +209,17 @@ class IsolatedWorker:
 
 
 def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
-           memory_limit: int | None, tied_to_parent: bool) -> None:
+           memory_limit: int | None, tied_to_parent: bool,
+           on_start: Callable[[], Any] | None = None) -> None:
     try:
         _become_child(conn, allow_network, memory_limit, tied_to_parent)
+        if on_start is not None:
+            # Ready before the first call (opening a store, say), not during it. A failure here
+            # is left for the first call to meet again and report.
+            try:
+                on_start()
+            except Exception:
+                pass
     except GuardUnavailable as exc:  # fail closed: answer the call with why, run nothing
         try:
             conn.recv()
@@ -172,10 +229,23 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
         return
     while True:
         try:
-            args, kwargs = conn.recv()
+            args, kwargs, alarm = conn.recv()
         except (EOFError, OSError):  # the parent closed the pipe or died: nothing more to do
             return
-        _answer(conn, _outcome(handler, args, kwargs, memory_limit))
+        signal.setitimer(signal.ITIMER_REAL, alarm)
+        outcome = _outcome(handler, args, kwargs, memory_limit)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _answer(conn, outcome)
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """CPU time a process has used (Linux); 0 where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _reap(child: multiprocessing.process.BaseProcess) -> None:
@@ -222,7 +292,7 @@ def _become_child(conn: Connection, allow_network: bool, memory_limit: int | Non
         die_with_parent()
     # The parent's handlers (e.g. a gunicorn worker's) must not run here; the parent kills us.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
-                signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD):
+                signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD, signal.SIGALRM):
         signal.signal(sig, signal.SIG_DFL)
     _close_inherited_sockets(keep=conn.fileno())
     _raise_stack_limit()

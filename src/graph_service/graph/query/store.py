@@ -1,11 +1,34 @@
-"""The serving store: a pyoxigraph store holding named graphs."""
+"""The serving store: pyoxigraph stores holding named graphs, in memory or on disk.
+
+In memory (`open_store`): for the command line, tests and the reference engine.
+
+On disk (`disk_store`): what the service answers from. Built once per content (the snapshot's or
+the served files' hash names its directory) and then opened read-only by every query process, so
+memory does not grow with the number of processes: the data stays on disk and in the kernel's
+page cache, which all processes share. A later start only opens it. The store is prepared for the
+engine: its default graph already holds the union of all graphs (see `engine.OxigraphEngine`),
+and its counts are kept beside it (`summary.json`), so nothing has to scan it at start.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
+
+from graph_service.graph.query.sandbox import run_isolated
+
+#: Bump when what a disk store holds changes: older ones are then rebuilt.
+DISK_FORMAT = 1
+SUMMARY_NAME = "summary.json"
+#: Seconds a build of a store may take (10^7 triples load in minutes).
+_BUILD_TIMEOUT = 3600.0
 
 
 def open_store(quads: Iterable[ox.Quad]) -> ox.Store:
@@ -37,3 +60,78 @@ def content_hash(quads: Iterable[ox.Quad]) -> str:
     for line in lines:
         digest.update(line.encode("utf-8") + b" .\n")
     return digest.hexdigest()
+@dataclass(frozen=True)
+class DiskStore:
+    """A prepared store on disk, and what it holds."""
+
+    path: Path
+    #: Quads as loaded (before the union was added to the default graph).
+    quads: int
+    #: Triples per graph as loaded ("" for the default graph).
+    graphs: dict[str, int]
+    #: Distinct triples of the union default graph: what `SELECT * { ?s ?p ?o }` counts.
+    triples: int
+    #: sha256 of what it was built from (the snapshot, or the served files in order).
+    source_sha256: str
+
+    @property
+    def graph_names(self) -> frozenset[str]:
+        return frozenset(g for g in self.graphs if g)
+
+
+def disk_store(directory: Path, load: Callable[[ox.Store], None], source_sha256: str) -> DiskStore:
+    """The prepared store in `directory`, built first (if it is not there) by `load`, which fills
+    a fresh store from the data whose hash is `source_sha256`. The caller makes sure no two
+    processes build the same one at once; a build that fails leaves nothing behind.
+
+    The build runs in a child process (errors are re-raised here): what loading takes in memory
+    goes with it, rather than staying with a server that only opens the result."""
+    if not (directory / SUMMARY_NAME).exists():
+        run_isolated(_build, directory, load, source_sha256, timeout=_BUILD_TIMEOUT, allow_network=True)
+    return _read(directory)
+
+
+def _build(directory: Path, load: Callable[[ox.Store], None], source_sha256: str) -> None:
+    building = directory.with_name(directory.name + f".building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        store = ox.Store(str(building))
+        load(store)
+        counts = _counts(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        counts[""] = _counts(store, "SELECT ('' AS ?g) (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").get("", 0)
+        triples = counts[""]
+        if len(counts) > 1:
+            # The dataset's default graph is the RDF merge of its graphs: each triple once.
+            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            triples = _counts(store, "SELECT ('' AS ?g) (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").get("", 0)
+        store.flush()
+        del store
+        graphs = {g: n for g, n in sorted(counts.items()) if n or not g}
+        (building / SUMMARY_NAME).write_text(json.dumps(
+            {"format": DISK_FORMAT, "source_sha256": source_sha256, "quads": sum(graphs.values()),
+             "graphs": graphs, "triples": triples}, indent=1), encoding="utf-8")
+        try:
+            os.replace(building, directory)
+        except OSError:
+            if not (directory / SUMMARY_NAME).exists():
+                raise
+            shutil.rmtree(building, ignore_errors=True)  # built by another process meanwhile
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def open_read_only(path: Path) -> ox.Store:
+    return ox.Store.read_only(str(path))
+
+
+def _read(directory: Path) -> DiskStore:
+    data = json.loads((directory / SUMMARY_NAME).read_text(encoding="utf-8"))
+    return DiskStore(directory, int(data["quads"]), {str(g): int(n) for g, n in data["graphs"].items()},
+                     int(data["triples"]), str(data["source_sha256"]))
+
+
+def _counts(store: ox.Store, sparql: str) -> dict[str, int]:
+    answer = store.query(sparql)
+    assert isinstance(answer, ox.QuerySolutions)
+    return {(s["g"].value if s["g"] is not None else ""): int(s["n"].value) for s in answer}

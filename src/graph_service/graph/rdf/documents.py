@@ -28,6 +28,10 @@ class RdfSyntaxError(ValueError):
         self.source = source
         self.detail = message
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Raised in a child process (building a store) and re-raised in its parent.
+        return type(self), (self.source, self.detail)
+
 
 class UnsupportedFormat(ValueError):
     """A file extension or media type that names no RDF format the project reads."""

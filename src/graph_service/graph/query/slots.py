@@ -1,0 +1,198 @@
+"""Query slots: a fixed number of sandboxed query processes, and who may wait for one.
+
+A slot is one long-lived query process (`sandbox.IsolatedWorker`). A request takes a free slot,
+or waits in a bounded queue for one; the front (the HTTP server's threads) stays free to answer
+pages, health checks and cached answers whatever the slots are doing.
+
+The count is the service's, not a worker's: every gunicorn worker keeps its own query processes,
+but they draw on one `SlotBudget` in memory shared by all workers (created before gunicorn forks
+them), so `size` queries run at once in all, however the connections fall among the workers.
+Admission is decided at once, never by letting a request hang:
+
+- one client (its remote address) may hold or wait for at most `per_client` slots: beyond that,
+  `OverShare` (HTTP 429); clients are counted in hashed buckets, so two clients that share a
+  bucket share a share (stricter, never looser);
+- when every slot is busy and `queue` requests already wait: `QueueFull` (HTTP 503);
+- a request that waited a whole time limit without a slot freeing (it cannot happen unless slots
+  are stuck) gets `QueueFull` too;
+- a waiting request whose client has gone away (`gone()` says so) is dropped (`ClientGone`)
+  rather than run; it is checked again just before its query is sent.
+
+Both refusals carry `retry_after`, the seconds after which a slot has surely freed (every query
+stops at its time limit).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from graph_service.graph.query.sandbox import IsolatedWorker
+
+#: How often a waiting request looks for a free slot, and whether its client is still there.
+_RECHECK = 0.02
+
+
+class Busy(RuntimeError):
+    """No slot for this request now; `str()` says why, `retry_after` when to try again."""
+
+    status = 503
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after)
+        self.message = message
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class OverShare(Busy):
+    """The client already holds (or waits for) its share of the slots."""
+
+    status = 429
+
+
+class QueueFull(Busy):
+    """Every slot is busy and the queue for them is full."""
+
+
+class ClientGone(RuntimeError):
+    """The client closed its connection while its request waited: nothing was run."""
+
+
+_BUCKETS = 4096
+# Positions in the shared array: slots taken, requests waiting, then one count per client bucket.
+_BUSY, _WAITING, _CLIENTS = 0, 1, 2
+
+
+class SlotBudget:
+    """The service's slot counts in shared memory: slots taken, requests waiting, and slots taken
+    or awaited per client. Create it before forking the processes that share it."""
+
+    def __init__(self, size: int, *, queue: int, per_client: int) -> None:
+        if size < 1:
+            raise ValueError("at least one query slot is needed")
+        self.size = size
+        self.queue = max(0, queue)
+        self.per_client = max(1, per_client)
+        self._counts = multiprocessing.get_context("fork").Array("l", _CLIENTS + _BUCKETS)
+
+    def enter(self, client: str, retry_after: int) -> bool:
+        """Count the client in: True with a slot taken, False when it must wait (it is counted as
+        waiting); `OverShare` / `QueueFull` when it may do neither."""
+        bucket = _CLIENTS + zlib.crc32(client.encode("utf-8", "replace")) % _BUCKETS
+        with self._counts.get_lock():
+            c: Any = self._counts.get_obj()
+            if c[bucket] >= self.per_client:
+                raise OverShare(f"this client already has {c[bucket]} queries running or waiting, "
+                                f"its share of the {self.size} query slots; try again when one has "
+                                "finished", retry_after)
+            if c[_BUSY] < self.size:
+                c[_BUSY] += 1
+                c[bucket] += 1
+                return True
+            if c[_WAITING] >= self.queue:
+                raise QueueFull(f"all {self.size} query slots are busy and {c[_WAITING]} queries "
+                                "already wait for one; try again shortly", retry_after)
+            c[_WAITING] += 1
+            c[bucket] += 1
+            return False
+
+    def take_waiting(self) -> bool:
+        """For a waiting request: take a slot if one is free."""
+        with self._counts.get_lock():
+            c: Any = self._counts.get_obj()
+            if c[_BUSY] >= self.size:
+                return False
+            c[_BUSY] += 1
+            c[_WAITING] -= 1
+            return True
+
+    def leave(self, client: str, *, held: bool) -> None:
+        """Count the client out, from a slot (`held`) or from the queue."""
+        bucket = _CLIENTS + zlib.crc32(client.encode("utf-8", "replace")) % _BUCKETS
+        with self._counts.get_lock():
+            c: Any = self._counts.get_obj()
+            c[_BUSY if held else _WAITING] -= 1
+            c[bucket] -= 1
+
+    @property
+    def busy(self) -> int:
+        return int(self._counts[_BUSY])
+
+    @property
+    def waiting(self) -> int:
+        return int(self._counts[_WAITING])
+
+
+class QuerySlots:
+    """This process's query processes (as many as the budget's slots, each forked on first use),
+    admitted by `budget`; see the module's description."""
+
+    def __init__(self, handler: Callable[..., Any], budget: SlotBudget, *, timeout: float,
+                 memory_limit: int | None = None, allow_network: bool = False,
+                 demote_after: float | None = 0.1, on_start: Callable[[], Any] | None = None,
+                 prestart: int = 0) -> None:
+        self.budget = budget
+        self.timeout = timeout
+        self.retry_after = max(1, math.ceil(timeout))
+        self._free = [IsolatedWorker(handler, memory_limit=memory_limit, allow_network=allow_network,
+                                     demote_after=demote_after, on_start=on_start)
+                      for _ in range(budget.size)]
+        self._all = list(self._free)
+        self._lock = threading.Lock()
+        # The slots used first (the free list is taken from its end) start ready.
+        for worker in self._free[-prestart:] if prestart else ():
+            worker.start()
+
+    def call(self, *args: Any, client: str, gone: Callable[[], bool] | None = None) -> Any:
+        """`handler(*args)` in a free slot within the time limit; raises `OverShare`,
+        `QueueFull`, `ClientGone`, or what `IsolatedWorker.call` raises."""
+        self._admit(client, gone)
+        try:
+            with self._lock:
+                # The budget never lets more calls in than this process has workers.
+                worker = self._free.pop()
+            try:
+                if gone is not None and gone():
+                    raise ClientGone("the client went away before its query ran")
+                return worker.call(*args, timeout=self.timeout)
+            finally:
+                if worker.pid is None:
+                    # Its process was stopped (time limit, crash): the replacement starts now, beside
+                    # this request's answer, rather than during the next one (which waits for it).
+                    threading.Thread(target=worker.start, daemon=True, name="query slot start").start()
+                with self._lock:
+                    self._free.append(worker)
+        finally:
+            self.budget.leave(client, held=True)
+
+    def pids(self) -> list[int]:
+        """Process ids of the slots' running processes (a slot forks its process on first use)."""
+        return [w.pid for w in self._all if w.pid is not None]
+
+    def close(self) -> None:
+        for worker in self._all:
+            worker.close()
+
+    def _admit(self, client: str, gone: Callable[[], bool] | None) -> None:
+        if self.budget.enter(client, self.retry_after):
+            return
+        deadline = time.monotonic() + self.timeout + 1
+        while True:
+            time.sleep(_RECHECK)
+            if self.budget.take_waiting():
+                return
+            if gone is not None and gone():
+                self.budget.leave(client, held=False)
+                raise ClientGone("the client went away while its query waited for a slot")
+            if time.monotonic() > deadline:
+                self.budget.leave(client, held=False)
+                raise QueueFull(f"no query slot freed within {self.timeout:g} s; try again shortly",
+                                self.retry_after)

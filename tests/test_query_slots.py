@@ -1,0 +1,160 @@
+"""Query slots: slow queries occupy slots, not the front; admission is fair and immediate.
+
+The real server (gunicorn) with one worker, two slots, a queue of one, a client share of half the
+slots and a short time limit: runaway queries from distinct loopback addresses (127.0.0.x are
+all this machine) fill the slots while health checks, pages and kept answers are still served,
+and the requests beyond the slots, the queue or a client's share are refused at once.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import time
+import urllib.parse
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import SPARQL_DATASET
+
+from graph_service.graph import OverShare, QueueFull, SlotBudget
+from graph_service.web.server import BackgroundServer
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
+TIMEOUT = 2.0
+OPTIONS = ("--workers", "1", "--query-slots", "2", "--query-queue", "1", "--client-share", "0.5",
+           "--query-timeout", str(TIMEOUT))
+
+
+def get(server: BackgroundServer, path: str, *, source: str = "127.0.0.1",
+        timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    port = urllib.parse.urlsplit(server.url).port
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
+    try:
+        conn.request("GET", path, headers={"Accept": "application/json"})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def query_path(sparql: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": sparql})
+
+
+def wait_until(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the server did not get there in time"
+        time.sleep(0.02)
+
+
+def query_processes(server: BackgroundServer) -> list[int]:
+    """The query processes: children of gunicorn's workers (grandchildren of the master)."""
+    def children(pid: int) -> list[int]:
+        found = []
+        # A child belongs to the thread that forked it: look in every thread's list.
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                found += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return found
+    return [c for worker in children(server.process.pid) for c in children(worker)]
+
+
+def _dead(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.fixture(scope="module")
+def server() -> BackgroundServer:
+    with BackgroundServer((str(SPARQL_DATASET),), OPTIONS) as running:
+        yield running
+
+
+def test_the_front_answers_while_every_slot_is_busy_and_refuses_at_once(server, tmp_path) -> None:
+    kept = query_path("ASK { ?s ?p ?o }")
+    assert get(server, kept)[0] == 200  # answered once, kept for the next time
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        first: Future = pool.submit(get, server, query_path(RUNAWAY + " # a1"), source="127.0.0.2")
+        wait_until(lambda: len(query_processes(server)) >= 1)
+        time.sleep(0.2)
+        # The same client again: over its share (one of two slots), refused at once.
+        started = time.monotonic()
+        status, headers, body = get(server, query_path(RUNAWAY + " # a2"), source="127.0.0.2")
+        assert status == 429 and time.monotonic() - started < 1.5
+        assert int(headers["retry-after"]) >= 1 and "share" in json.loads(body)["message"]
+        second: Future = pool.submit(get, server, query_path(RUNAWAY + " # b"), source="127.0.0.3")
+        time.sleep(0.3)
+        queued: Future = pool.submit(get, server, query_path("ASK { ?s ?p ?o } # c"), source="127.0.0.4")
+        time.sleep(0.3)
+        # Both slots busy, the queue full: refused at once, with Retry-After.
+        started = time.monotonic()
+        status, headers, body = get(server, query_path("ASK {} # d"), source="127.0.0.5")
+        assert status == 503 and time.monotonic() - started < 1.5
+        assert int(headers["retry-after"]) >= 1 and "busy" in json.loads(body)["message"]
+        # Meanwhile the front answers health checks, pages and kept answers.
+        for path in ("/healthz", "/readyz", kept, "/sparql"):
+            started = time.monotonic()
+            assert get(server, path)[0] == 200, path
+            assert time.monotonic() - started < 1.5, path
+        # The runaways stop at their limit; the queued query then gets its slot and its answer.
+        assert first.result()[0] == 503 and second.result()[0] == 503
+        status, _, body = queued.result()
+        assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_a_queued_request_whose_client_left_gives_up_its_place(server) -> None:
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        busy = [pool.submit(get, server, query_path(RUNAWAY + f" # left {i}"), source=f"127.0.0.{20 + i}")
+                for i in range(2)]
+        time.sleep(0.4)
+        # A client queues, then hangs up.
+        port = urllib.parse.urlsplit(server.url).port
+        leaving = socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.30", 0))
+        leaving.sendall(f"GET {query_path('ASK {} # left')} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        time.sleep(0.3)
+        assert get(server, query_path("ASK {} # full"), source="127.0.0.31")[0] == 503
+        leaving.close()
+        time.sleep(0.4)
+        # Its place in the queue is free again: the next one waits for a slot instead of a 503.
+        waiting = pool.submit(get, server, query_path("ASK {} # next"), source="127.0.0.32")
+        assert waiting.result()[0] == 200
+        assert [f.result()[0] for f in busy] == [503, 503]
+
+
+def test_a_killed_query_process_is_replaced(server) -> None:
+    assert get(server, query_path("ASK { ?s ?p ?o } # warm 1"))[0] == 200
+    before = query_processes(server)
+    assert before
+    for pid in before:
+        os.kill(pid, signal.SIGKILL)
+    wait_until(lambda: all(_dead(pid) for pid in before))
+    for i in range(3):
+        status, _, body = get(server, query_path(f"ASK {{ ?s ?p ?o }} # after kill {i}"))
+        assert status == 200 and json.loads(body)["boolean"] is True, body
+    assert set(query_processes(server)) - set(before)  # a new process answered
+
+
+def test_admission_counts_are_shared_and_bounded() -> None:
+    budget = SlotBudget(2, queue=1, per_client=1)
+    assert budget.enter("a", 3) is True
+    with pytest.raises(OverShare) as over:
+        budget.enter("a", 3)
+    assert over.value.retry_after == 3 and over.value.status == 429
+    assert budget.enter("b", 3) is True
+    assert budget.enter("c", 3) is False  # waits
+    with pytest.raises(QueueFull) as full:
+        budget.enter("d", 3)
+    assert full.value.status == 503
+    budget.leave("a", held=True)
+    assert budget.take_waiting() is True
+    assert (budget.busy, budget.waiting) == (2, 0)
