@@ -349,7 +349,8 @@ class RdflibEngine:
               limit: int | None = None, base_iri: str | None = None) -> QueryResult:
         dataset = _effective_dataset(sparql, dataset, self.graph_names)
         try:
-            prepared = prepareQuery(sparql, base=base_iri)
+            with safety.PARSER_LOCK:
+                prepared = prepareQuery(sparql, base=base_iri)
         except ParseException as exc:
             raise safety.explain_syntax_error(sparql, safety.position_message(sparql, exc)) from None
         except Exception as exc:  # rdflib raises plain exceptions for e.g. undeclared prefixes

@@ -48,6 +48,10 @@ def deny_network() -> None:
     deny = seccomp.ERRNO(errno.EACCES)
     try:
         f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+        # A call through another ABI (x32, i386) ends the whole process, not only its thread: the
+        # work runs on a thread of its own (sandbox), and a lone dead thread would leave the
+        # process waiting until its time limit instead of failing at once.
+        f.set_attr(seccomp.Attr.ACT_BADARCH, seccomp.KILL_PROCESS)
         f.add_rule(deny, "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
         for call in ("socketcall", "io_uring_setup"):
             try:

@@ -16,6 +16,7 @@ update.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,11 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from graph_service.graph.rdf.namespace import PREFIXES
+
+#: rdflib's SPARQL parser (pyparsing, with its packrat cache) is not safe on several threads at
+#: once: under gthread workers, two concurrent parses failed with spurious syntax errors. Parses
+#: are short and mostly skipped (`vet_query`), so one at a time per process costs little.
+PARSER_LOCK = threading.Lock()
 
 UPDATES_REFUSED = "updates are not offered by this read-only endpoint"
 
@@ -78,7 +84,8 @@ def vet_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> Qu
 def inspect_query(sparql: str) -> QueryShape:
     """Parse a query (cached: the same text is vetted once per process) and check its clauses."""
     try:
-        tree = parseQuery(sparql)
+        with PARSER_LOCK:
+            tree = parseQuery(sparql)
     except ParseException as exc:
         raise explain_syntax_error(sparql, position_message(sparql, exc)) from None
     except Exception as exc:  # rdflib raises plain exceptions for some malformed input
@@ -101,7 +108,8 @@ def inspect_query(sparql: str) -> QueryShape:
     form = query.name.removesuffix("Query").lower()
     try:
         # The algebra resolves prefixes and checks scoping, which the grammar alone does not.
-        algebra = translateQuery(tree).algebra
+        with PARSER_LOCK:
+            algebra = translateQuery(tree).algebra
     except Exception as exc:  # e.g. "Unknown namespace prefix : x"
         raise explain_syntax_error(sparql, " ".join(str(exc).split())) from None
     functions = tuple(dict.fromkeys(str(node["iri"]) for node in _walk(algebra)
@@ -148,7 +156,8 @@ def _undeclared_prefix(sparql: str, message: str) -> str | None:
     Oxigraph's message for it varies with the context (a list of expected characters, or only
     "expected OPTIONAL"), so on this error path rdflib's parser, which names the prefix, is asked."""
     try:
-        translateQuery(parseQuery(sparql))
+        with PARSER_LOCK:
+            translateQuery(parseQuery(sparql))
     except Exception as exc:
         unknown = _UNKNOWN_PREFIX.search(str(exc))
     else:
@@ -163,7 +172,8 @@ def _undeclared_prefix(sparql: str, message: str) -> str | None:
 
 def is_update(sparql: str) -> bool:
     try:
-        parseUpdate(sparql)
+        with PARSER_LOCK:
+            parseUpdate(sparql)
     except Exception:  # any failure means: not an update we could have run
         return False
     return True

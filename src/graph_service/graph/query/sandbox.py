@@ -212,7 +212,7 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
            memory_limit: int | None, tied_to_parent: bool,
            on_start: Callable[[], Any] | None = None) -> None:
     try:
-        _become_child(conn, allow_network, memory_limit, tied_to_parent)
+        _become_child(conn, allow_network, tied_to_parent)
         if on_start is not None:
             # Ready before the first call (opening a store, say), not during it. A failure here
             # is left for the first call to meet again and report.
@@ -227,15 +227,20 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
         except (EOFError, OSError):
             pass
         return
-    while True:
-        try:
-            args, kwargs, alarm = conn.recv()
-        except (EOFError, OSError):  # the parent closed the pipe or died: nothing more to do
-            return
-        signal.setitimer(signal.ITIMER_REAL, alarm)
-        outcome = _outcome(handler, args, kwargs, memory_limit)
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _answer(conn, outcome)
+
+    def calls() -> None:
+        _limit_memory(memory_limit)
+        while True:
+            try:
+                args, kwargs, alarm = conn.recv()
+            except (EOFError, OSError):  # the parent closed the pipe or died: nothing more to do
+                return
+            signal.setitimer(signal.ITIMER_REAL, alarm)
+            outcome = _outcome(handler, args, kwargs, memory_limit)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            _answer(conn, outcome)
+
+    _on_big_stack(calls)
 
 
 def _cpu_seconds(pid: int | None) -> float:
@@ -278,16 +283,19 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
 def _child_main(writer: Connection, fn: Callable[..., Any], args: tuple, kwargs: dict,
                 allow_network: bool, memory_limit: int | None) -> None:
     try:
-        _become_child(writer, allow_network, memory_limit)
+        _become_child(writer, allow_network)
     except GuardUnavailable as exc:  # fail closed: say why, run nothing
         _answer(writer, (False, IsolatedError(f"the work was not run: {exc}")))
     else:
-        _answer(writer, _outcome(fn, args, kwargs, memory_limit))
+        def call() -> None:
+            _limit_memory(memory_limit)
+            _answer(writer, _outcome(fn, args, kwargs, memory_limit))
+
+        _on_big_stack(call)
     writer.close()
 
 
-def _become_child(conn: Connection, allow_network: bool, memory_limit: int | None,
-                  tied_to_parent: bool = False) -> None:
+def _become_child(conn: Connection, allow_network: bool, tied_to_parent: bool = False) -> None:
     if tied_to_parent:
         die_with_parent()
     # The parent's handlers (e.g. a gunicorn worker's) must not run here; the parent kills us.
@@ -295,11 +303,8 @@ def _become_child(conn: Connection, allow_network: bool, memory_limit: int | Non
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD, signal.SIGALRM):
         signal.signal(sig, signal.SIG_DFL)
     _close_inherited_sockets(keep=conn.fileno())
-    _raise_stack_limit()
     if not allow_network:
         deny_network()
-    if memory_limit:
-        _limit_memory(memory_limit)
 
 
 def _outcome(fn: Callable[..., Any], args: tuple, kwargs: dict,
@@ -376,22 +381,32 @@ def die_with_parent(sig: int = signal.SIGKILL) -> None:
         pass
 
 
-#: The stack a child's main thread may grow to. pyoxigraph's parser and optimiser recurse once per
-#: level of a query's nesting: under the usual 8 MiB, 1,000 nested CONCAT( or 3,000 nested groups
-#: (a 7 KB query) overflow it and the child dies of SIGSEGV; with this, no query within the length
-#: limit does. Linux keeps at least 128 MiB free below the main thread's stack for it to grow into.
+#: The stack the child's work runs on. pyoxigraph's parser and optimiser recurse once per level of
+#: a query's nesting: under the usual 8 MiB, 1,000 nested CONCAT( or 3,000 nested groups (a 7 KB
+#: query) overflow it and the child dies of SIGSEGV; with this, no query within the length limit
+#: does.
 CHILD_STACK_BYTES = 128 << 20
 
 
-def _raise_stack_limit() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
-    wanted = CHILD_STACK_BYTES if hard == resource.RLIM_INFINITY else min(CHILD_STACK_BYTES, hard)
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
+def _on_big_stack(work: Callable[[], None]) -> None:
+    """Run `work` on a thread with a stack of CHILD_STACK_BYTES, and wait for it. A child forked
+    from a request thread (gthread workers, the slots' refills) runs on that thread's fixed-size
+    stack, which no RLIMIT_STACK can grow; a thread of its own can have any size. Threads inherit
+    the seccomp filter installed before they start."""
+    previous = threading.stack_size(CHILD_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=work, name="work", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join()
 
 
-def _limit_memory(extra: int) -> None:
-    """Cap the address space at what the child has now plus `extra` bytes."""
+def _limit_memory(extra: int | None) -> None:
+    """Cap the address space at what the child has now (its work's stack included) plus `extra`
+    bytes; None: no cap."""
+    if not extra:
+        return
     try:
         with open("/proc/self/statm") as f:
             size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
