@@ -15,7 +15,7 @@ test: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m graph_service.bench.virtuoso
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 3 --dist loadfile
 
 # The long runs left out of `make test` (a second SHACL engine over the whole graph).
 test-slow: install-test system-test yasgui world-atlas shacl-engine comunica

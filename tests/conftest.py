@@ -86,3 +86,15 @@ def sparql_app(tmp_path_factory: pytest.TempPathFactory) -> InProcess:
     settings = Settings.from_env(serve_files=(SPARQL_DATASET,),
                                  snapshot_dir=tmp_path_factory.mktemp("sparql-build"))
     return InProcess(create_app(settings))
+
+
+#: Tests the default run leaves to `make test-slow`: the slow engine on the heaviest example query
+#: (rdflib takes 5-8 s on query 26, which oxigraph and the HTTP route answer in the default run).
+_SLOW_CASES = ("[rdflib-26-which-sentence-says]", "[queries/26-which-sentence-says]")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.endswith(_SLOW_CASES):
+            item.add_marker(pytest.mark.slow)

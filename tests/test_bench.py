@@ -24,6 +24,7 @@ def test_a_small_synthetic_graph_is_part_of_the_article_and_conforms(tmp_path: P
     assert any(str(s) == graph.lookup for s in sources.facts.subjects())
 
 
+@pytest.mark.slow  # about 10 s: two copies of the article validated
 def test_copies_are_further_resources_each_with_its_own_photograph_numbers(tmp_path: Path) -> None:
     one = load_sources(Settings.from_env(data_path=generate(tmp_path / "1.ttl", 10_000).path))
     two = load_sources(Settings.from_env(data_path=generate(tmp_path / "2.ttl", 20_000).path))

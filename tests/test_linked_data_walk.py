@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from rdflib import Dataset, URIRef
 
 from graph_service.config import DEFAULT_BASE, Settings
-from graph_service.graph import formats, read_quads
+from graph_service.graph import Format, formats, read_quads
 from graph_service.graph.rdf import provenance
 from graph_service.web.urls import DOCUMENT_FORMATS
 
@@ -45,12 +45,13 @@ def path_of(iri: str) -> str:
     return quote(iri[len(DEFAULT_BASE) - 1:], safe="/:@!$&'()*+,;=-._~%#")
 
 
-def walk_one(client: FlaskClient, facts: list[ox.Triple], iri: ox.NamedNode) -> list[str]:
-    """Every format of one resource; the problems found (empty when all is well)."""
+def walk_one(client: FlaskClient, facts: list[ox.Triple], iri: ox.NamedNode,
+             formats: tuple[Format, ...] = DOCUMENT_FORMATS) -> list[str]:
+    """`formats` (default: every one) of one resource; the problems found (empty when all is well)."""
     problems = []
     own = {t for t in facts if t.subject == iri}
     labels = {t.object.value for t in own if t.predicate == _LABEL}
-    for fmt in DOCUMENT_FORMATS:
+    for fmt in formats:
         resp = client.get(path_of(iri.value), headers={"Accept": fmt.media_type})
         expected = path_of(DEFAULT_BASE + "doc/" + iri.value[len(RESOURCES):]) + "." + fmt.extension
         location = resp.headers.get("Location", "")
@@ -81,18 +82,34 @@ def walk_one(client: FlaskClient, facts: list[ox.Triple], iri: ox.NamedNode) -> 
     return problems
 
 
-def test_every_resource_of_the_facts_graph_answers_in_every_format(project_client, facts, record_property):
+def _resources(facts: list[ox.Triple]) -> list[ox.NamedNode]:
     iris = sorted({t.subject for t in facts if isinstance(t.subject, ox.NamedNode)
                    and t.subject.value.startswith(RESOURCES)}, key=lambda n: n.value)
     assert len(iris) > 400, "the facts graph has fewer resources than the article gives"
+    return iris
+
+
+def test_every_resource_of_the_facts_graph_answers_in_turtle_and_as_a_page(project_client, facts,
+                                                                          record_property):
+    """The default run: every resource in Turtle and HTML, and every format of every tenth (the
+    whole walk, every resource in every format, is the slow test below)."""
+    iris = _resources(facts)
+    some = tuple(f for f in DOCUMENT_FORMATS if f.extension in ("ttl", "html"))
+    problems = [p for i, iri in enumerate(iris)
+                for p in walk_one(project_client, facts, iri, DOCUMENT_FORMATS if i % 10 == 0 else some)]
+    record_property("iris_walked", len(iris))
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:20])
+
+
+@pytest.mark.slow
+def test_every_resource_of_the_facts_graph_answers_in_every_format(project_client, facts, record_property):
+    iris = _resources(facts)
     problems = [problem for iri in iris for problem in walk_one(project_client, facts, iri)]
     record_property("iris_walked", len(iris))
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:20])
 
 
-def test_every_iri_under_the_base_answers(project_client, record_property):
-    """Subjects, predicates, objects and graph names anywhere in the served dataset: looking one
-    up (following redirects; a hash IRI fetches its document) ends in 200."""
+def _look_up_every_iri(project_client, record_property, every_statement: bool) -> None:
     dump = project_client.get("/dumps/liberation.nq")
     assert dump.status_code == 200
     served = Dataset().parse(data=dump.data, format="nquads")
@@ -100,6 +117,9 @@ def test_every_iri_under_the_base_answers(project_client, record_property):
     iris |= {str(g.identifier) for g in served.graphs() if isinstance(g.identifier, URIRef)}
     ours = sorted({i.split("#", 1)[0] for i in iris if i.startswith(DEFAULT_BASE)})
     assert ours
+    if not every_statement:  # the statements (one per fact, over a thousand) are one kind
+        statements = [i for i in ours if "/id/statement/" in i]
+        ours = [i for i in ours if "/id/statement/" not in i] + statements[::10]
 
     def look_up(iri: str) -> str | None:
         resp = project_client.get(path_of(iri), headers={"Accept": "text/turtle"}, follow_redirects=True)
@@ -108,6 +128,18 @@ def test_every_iri_under_the_base_answers(project_client, record_property):
     problems = [p for p in map(look_up, ours) if p]
     record_property("base_iris_looked_up", len(ours))
     assert not problems, "\n".join(problems[:20])
+
+
+def test_every_iri_under_the_base_answers(project_client, record_property):
+    """Subjects, predicates, objects and graph names anywhere in the served dataset: looking one
+    up (following redirects; a hash IRI fetches its document) ends in 200. Every tenth reified
+    statement stands for them all here; the slow test below looks up every one."""
+    _look_up_every_iri(project_client, record_property, every_statement=False)
+
+
+@pytest.mark.slow
+def test_every_iri_under_the_base_answers_every_statement_too(project_client, record_property):
+    _look_up_every_iri(project_client, record_property, every_statement=True)
 
 
 # --- HTTP details through gunicorn ---------------------------------------------------------------

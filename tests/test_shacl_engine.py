@@ -118,6 +118,7 @@ def test_both_engines_find_the_projects_data_conforms(shapes_file: Path, tmp_pat
     assert keys(report) == pyshacl(facts) == set()
 
 
+@pytest.mark.slow  # about 25 s: every SPARQL-based fixture through both engines
 def test_both_engines_report_the_same_results_on_sparql_fixtures(shapes_file: Path, tmp_path: Path) -> None:
     names = (None, *SPARQL_FIXTURES)
     data = [fixture_data(name) for name in names]

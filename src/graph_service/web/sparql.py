@@ -166,8 +166,13 @@ def _read_operation(settings: Settings) -> Operation:
     elif request.mimetype == _QUERY:
         _require_utf8()
         fields = request.args
+        data = request.get_data(cache=False)
+        if request.content_length is not None and len(data) < request.content_length:
+            # The client stopped sending (gunicorn hands over what came): not the query it meant.
+            raise BadRequest(f"the request body ended after {len(data)} of its {request.content_length} "
+                             "bytes (Content-Length)")
         try:
-            body_query = request.get_data(cache=False).decode("utf-8")
+            body_query = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadRequest(f"the query is not valid UTF-8 (byte {exc.start})") from None
         if "query" in fields:
