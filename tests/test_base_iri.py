@@ -12,13 +12,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from inprocess import InProcess
 from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
 from graph_service.cli.main import main
 from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.web import create_app
-from tests.inprocess import InProcess
 
 BASE = "https://data.example.net/kg/"
 QUERIES = Path(__file__).resolve().parent.parent / "queries"

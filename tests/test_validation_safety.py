@@ -6,14 +6,13 @@ refused before anything was sent, not merely "failed".
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
+from attacks import Listener
 from click.testing import CliRunner
 from rdflib import Graph
 
@@ -39,34 +38,6 @@ DATA = PROLOGUE + "ex:a ex:p ex:b .\n"
 RUNAWAY = ('ex:S sh:targetNode ex:n0 ; sh:sparql [ sh:select """SELECT $this WHERE { ?a ?b ?c . '
            '?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?q ?r ?s . FILTER(?c = <urn:nothing>) }""" ] .')
 BIG_DATA = PROLOGUE + " ".join(f"ex:n{i} ex:p ex:n{i + 1} ." for i in range(200))
-
-
-class Listener:
-    """A TCP listener on a free loopback port that counts the connections it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.connections = 0
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:  # closed
-                return
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() in the thread
-        self.sock.close()
-        self._thread.join(timeout=2)
 
 
 @pytest.fixture
