@@ -14,10 +14,9 @@ test: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m graph_service.bench.virtuoso
 	$(BIN)/python -m pytest -n 3 --dist loadfile
 
-# The long runs left out of `make test` (a second SHACL engine over the whole graph).
+# The long runs left out of `make test` (tests marked slow: Virtuoso, replicas, the full load run ...).
 test-slow: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/python -m graph_service.bench.virtuoso
 	$(BIN)/python -m pytest -m slow
