@@ -181,8 +181,8 @@ system-test: virtuoso
 
 # Debian's Virtuoso (virtuoso-opensource; only its -bin package: the server and isql, without the
 # system service that would start on fixed ports and ask for a password). The tests start it on
-# loopback with their own virtuoso.ini and database (graph_service.bench.virtuoso); the test
-# targets then prepare the empty database every instance copies (13 s once, not per test run).
+# loopback with their own virtuoso.ini and database (graph_service.bench.virtuoso); `make test-slow`
+# then prepares the empty database every instance copies (13 s once, not per test run).
 virtuoso:
 	@command -v virtuoso-t >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
