@@ -61,24 +61,34 @@ def run(names: Sequence[str], setup: Setup, queries: Sequence[Query], plan: Plan
                 progress(f"{name}: did not start: {exc}")
                 continue
             record["startup_s"] = round(time.perf_counter() - started, 3)
-            record["default_graph"] = endpoint.default_graph
-            record["queries"] = {}
-            for query in queries:
-                record["queries"][query.name] = entry = {"check": check(endpoint, query)}
-                if entry["check"]["status"] != 200:
-                    progress(f"{name}: {query.name}: HTTP {entry['check']['status']}, not put under load")
-                    continue
-                for clients in plan.clients:
-                    result = load.run_wrk(endpoint.url, query.text, threads=min(clients, 2),
-                                          connections=clients, seconds=plan.seconds, accept=query.accept,
-                                          vary=True, form=endpoint.form)
-                    entry[str(clients)] = result.as_dict()
-                    progress(f"{name}: {query.name} x{clients}: {result.requests_per_s:g}/s, "
-                             f"p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms, {result.errors} errors")
-            record["memory_mib"] = tree_rss_mib()
-            record["runaway"] = isolation(endpoint, plan.runaway_seconds, setup.timeout)
-            progress(f"{name}: trivial query during {RUNAWAYS} runaways: {record['runaway']['summary']}")
+            try:
+                _measure(name, endpoint, record, queries, plan, setup, progress)
+            except (RuntimeError, OSError) as exc:
+                # A peer that stops answering mid-run is a finding, not the end of the benchmark.
+                record["failed"] = f"stopped answering: {exc}"
+                progress(f"{name}: failed: {exc}")
     return results
+
+
+def _measure(name: str, endpoint: Endpoint, record: dict[str, Any], queries: Sequence[Query], plan: Plan,
+             setup: Setup, progress: Callable[[str], None]) -> None:
+    record["default_graph"] = endpoint.default_graph
+    record["queries"] = {}
+    for query in queries:
+        record["queries"][query.name] = entry = {"check": check(endpoint, query)}
+        if entry["check"]["status"] != 200:
+            progress(f"{name}: {query.name}: HTTP {entry['check']['status']}, not put under load")
+            continue
+        for clients in plan.clients:
+            result = load.run_wrk(endpoint.url, query.text, threads=min(clients, 2),
+                                  connections=clients, seconds=plan.seconds, accept=query.accept,
+                                  vary=True, form=endpoint.form)
+            entry[str(clients)] = result.as_dict()
+            progress(f"{name}: {query.name} x{clients}: {result.requests_per_s:g}/s, "
+                     f"p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms, {result.errors} errors")
+    record["memory_mib"] = tree_rss_mib()
+    record["runaway"] = isolation(endpoint, plan.runaway_seconds, setup.timeout)
+    progress(f"{name}: trivial query during {RUNAWAYS} runaways: {record['runaway']['summary']}")
 
 
 def check(endpoint: Endpoint, query: Query, timeout: float = 60) -> dict[str, Any]:
