@@ -66,8 +66,10 @@ def _peers(report: dict[str, Any], peers: dict[str, Any]) -> list[str]:
         if "missing" in r:
             lines.append(f"| {name} | {r['version']} | **missing**: {r['missing']} | | |")
         else:
-            lines.append(f"| {name} | {r['version']} | {r['startup_s']:.2f} s | {r['memory_mib']:.0f} MiB | "
-                         f"{r['default_graph']} |")
+            memory = f"{r['memory_mib']:.0f} MiB" if "memory_mib" in r else ""
+            failed = f" **failed**: {r['failed']}" if "failed" in r else ""
+            lines.append(f"| {name} | {r['version']} | {r['startup_s']:.2f} s | {memory} | "
+                         f"{r.get('default_graph', '')}{failed} |")
     running = {n: r for n, r in peers.items() if "queries" in r}
     for clients in plan["clients"]:
         lines += ["", f"### {clients} client{'s' if clients != 1 else ''}", "",
@@ -92,6 +94,9 @@ def _peers(report: dict[str, Any], peers: dict[str, Any]) -> list[str]:
               "nine-way cross product) run; alone for comparison.", "",
               "| peer | trivial query alone | during the runaways | runaways answered |", "|---|---|---|---|"]
     for name, r in running.items():
+        if "runaway" not in r:  # the peer stopped answering before (said in the table above)
+            lines.append(f"| {name} | | failed before: {r.get('failed', '?')} | |")
+            continue
         iso = r["runaway"]
         alone = iso["alone"]
         lines.append(f"| {name} | " + (f"p50 {alone['p50']:.2f} ms" if alone["requests"] else "no answer")
