@@ -190,23 +190,19 @@ def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
         ox.Quad(doc, ox.NamedNode(str(FOAF.primaryTopic)), d.iri),
         ox.Quad(doc, _LABEL, ox.Literal(f"Description of {d.label(d.iri)}", language="en")),
     ]
-    return write(meta + [_where_clients_look(q) for q in d.quads], fmt)
+    return write(meta + _where_clients_look(d.quads), fmt)
 
 
 #: Graphs a description keeps apart in its dataset formats: what the reasoner adds, and the
 #: statements behind the facts. Everything else is asserted and goes to the default graph.
-def _kept_apart() -> frozenset[ox.NamedNode]:
-    own = service().names
-    return frozenset(ox.NamedNode(str(g)) for g in (own.inferred_graph, own.provenance_graph))
-
-
-def _where_clients_look(quad: ox.Quad) -> ox.Quad:
+def _where_clients_look(quads: list[ox.Quad]) -> list[ox.Quad]:
     """A linked-data client reading a quad document (Comunica asks for N-Quads first) looks in its
     default graph: the asserted statements go there, inferred ones and per-statement sources stay
     in their named graphs, so the two remain apart. Graph formats merge all of them anyway."""
-    if quad.graph_name in _kept_apart():
-        return quad
-    return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+    own = service().names
+    apart = {ox.NamedNode(str(g)) for g in (own.inferred_graph, own.provenance_graph)}
+    return [q if q.graph_name in apart else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+            for q in quads]
 
 
 def _known_iri(urls: Urls, rest: str) -> str | None:

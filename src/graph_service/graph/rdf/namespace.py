@@ -111,18 +111,19 @@ class Names:
 
 #: Every base a `Names` was made for in this process, the canonical first: prefixed names
 #: (`rdf.names`) shorten the project's IRIs under any of them.
-_BASES: list[str] = []
+_BASES: tuple[str, ...] = ()
 
 
 @cache
 def names(base: str = DEFAULT_BASE) -> Names:
     """The project's names under `base` (one object per base, so callers may compare them)."""
-    _BASES.append(base)
+    global _BASES
+    _BASES = (*_BASES, base)
     return Names(base)
 
 
 def known_bases() -> tuple[str, ...]:
-    return tuple(_BASES)
+    return _BASES
 
 
 CANONICAL = names(DEFAULT_BASE)
