@@ -6,7 +6,7 @@ SPARQL comes grammar-shaped (forms, group patterns nested a few levels, expressi
 builtin of `attacks.BUILTINS`, modifiers), as mutations of such queries, and as random text.
 Requests come with random methods, paths, parameters, Content-Types, Accept headers and bodies.
 
-The default run is deterministic (`derandomize`), 150 cases of each kind, a few seconds;
+The default run is deterministic (`derandomize`), 100 cases of each kind, a few seconds;
 `-m slow` runs the `thorough` tests (3,000 of each, random seeds); `GRAPH_SERVICE_FUZZ_EXAMPLES=N`
 sets the number of cases of each default test (and twenty times that for the thorough ones).
 """
@@ -31,7 +31,7 @@ QUERY_TIMEOUT = 1.0
 EXAMPLES = int(os.environ.get("GRAPH_SERVICE_FUZZ_EXAMPLES", "0")) or None
 # A malformed query costs ~10 ms (its error is explained with rdflib's parser too), so the default
 # run is a few hundred cases; the thorough one, thousands.
-DEFAULT = settings(max_examples=EXAMPLES or 150, deadline=None, derandomize=True, database=None,
+DEFAULT = settings(max_examples=EXAMPLES or 100, deadline=None, derandomize=True, database=None,
                    suppress_health_check=list(HealthCheck))
 THOROUGH = settings(max_examples=(EXAMPLES or 150) * 20, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))
