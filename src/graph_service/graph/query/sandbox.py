@@ -186,11 +186,19 @@ class IsolatedWorker:
             _reap(self._child)
         self._child, self._conn, self._calls = None, None, 0
 
+    def _idle_pipe_readable(self) -> bool:
+        """An idle child never writes: a readable pipe is its end of file, the child has exited
+        even where its exit status is not yet known."""
+        try:
+            return self._conn is not None and self._conn.poll(0)
+        except OSError:
+            return True
+
     def _ensure_child(self) -> Connection:
         if self._child is not None and self._child.pid is not None and os.getpid() != self._owner:
             # We were forked (e.g. gunicorn preloading): that child belongs to our parent.
             self._child, self._conn = None, None
-        if self._child is not None and self._child.exitcode is not None:
+        if self._child is not None and (self._child.exitcode is not None or self._idle_pipe_readable()):
             # Died while idle (killed from outside, say): replace it rather than fail the call.
             self.close()
         if self._child is None or self._conn is None:
