@@ -68,8 +68,11 @@ def query_processes(server: BackgroundServer) -> list[int]:
 
 
 def _dead(pid: int) -> bool:
+    """Gone, or a zombie whose every thread has exited: only then are its files (the pipe) closed.
+    The main thread shows "Z" while the query thread may still be exiting."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        zombie = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        return zombie and os.listdir(f"/proc/{pid}/task") == [str(pid)]
     except OSError:
         return True
 
