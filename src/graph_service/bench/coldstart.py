@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from graph_service.bench.compare import tree_rss_mib
+from graph_service.bench.memory import tree_pss_mib
 from graph_service.bench.scale import _cli
 from graph_service.web.server import BackgroundServer
 
@@ -23,7 +23,7 @@ def run(workdir: Path, cap: float = 120.0) -> dict[str, Any]:
     try:
         with BackgroundServer((), (), env=env, startup_timeout=cap):
             out["serve_to_first_answer_s"] = round(time.perf_counter() - started, 3)
-            out["serve_memory_mib"] = tree_rss_mib()
+            out["serve_memory_mib"] = tree_pss_mib()
     except RuntimeError as exc:
         out["serve_error"] = str(exc).splitlines()[0][:300]
     return out

@@ -10,7 +10,6 @@ answers it differently shows in the results instead of a throughput of errors.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import urllib.error
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph_service.bench import load
+from graph_service.bench.memory import tree_pss_mib
 from graph_service.bench.peers import PEERS, Endpoint, PeerFailed, Setup
 from graph_service.bench.workload import RUNAWAY, SELECT_ACCEPT, TRIVIAL, Query
 
@@ -86,7 +86,7 @@ def _measure(name: str, endpoint: Endpoint, record: dict[str, Any], queries: Seq
             entry[str(clients)] = result.as_dict()
             progress(f"{name}: {query.name} x{clients}: {result.requests_per_s:g}/s, "
                      f"p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms, {result.errors} errors")
-    record["memory_mib"] = tree_rss_mib()
+    record["memory_mib"] = tree_pss_mib()
     record["runaway"] = isolation(endpoint, plan.runaway_seconds, setup.timeout)
     progress(f"{name}: trivial query during {RUNAWAYS} runaways: {record['runaway']['summary']}")
 
@@ -147,32 +147,3 @@ def isolation(endpoint: Endpoint, seconds: float, limit: float) -> dict[str, Any
 
 def _runaway_query() -> Query:
     return Query("runaway", RUNAWAY)
-
-
-def tree_rss_mib() -> float:
-    """Resident memory of every process below this one (the peer's server, workers, children)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * page
-    me = os.getpid()
-
-    def below(pid: int) -> bool:
-        seen = 0
-        while pid > 1 and seen < 64:
-            pid = parents.get(pid, 0)
-            if pid == me:
-                return True
-            seen += 1
-        return False
-
-    return round(sum(size for pid, size in rss.items() if below(pid)) / 2**20, 1)

@@ -17,9 +17,9 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from graph_service.bench.memory import tree_memory
 from graph_service.web.server import BackgroundServer
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
@@ -69,21 +69,10 @@ def runaway_isolation(server: BackgroundServer, *, runaways: int = 8, limit: flo
     }
 
 
-def memory(root: int) -> dict[str, int]:
-    """RSS and PSS (MiB) summed over a process and its descendants (every thread's children)."""
-    rss = pss = 0
-    pids = _tree(root)
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1])
-        except OSError:
-            continue
-    return {"processes": len(pids), "rss": rss // 1024, "pss": pss // 1024}
+def memory(root: int) -> dict[str, float]:
+    """PSS and RSS (MiB) summed over a process and its descendants (see `memory.tree_memory`)."""
+    found = tree_memory(root)
+    return {"processes": found.processes, "rss": found.rss_mib, "pss": found.pss_mib}
 
 
 def percentiles(seconds: Sequence[float]) -> dict[str, float]:
@@ -95,18 +84,6 @@ def percentiles(seconds: Sequence[float]) -> dict[str, float]:
         return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1e3, 2)
 
     return {"p50_ms": at(50), "p95_ms": at(95), "p99_ms": at(99), "max_ms": round(ordered[-1] * 1e3, 2)}
-
-
-def _tree(pid: int) -> list[int]:
-    found = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in children:
-            found += _tree(int(child))
-    return found
 
 
 def _get(port: int, sparql: str, *, source: str = "127.0.0.1", timeout: float) -> tuple[int, bytes]:

@@ -61,7 +61,7 @@ def _peers(report: dict[str, Any], peers: dict[str, Any]) -> list[str]:
              f"time limit of {report['setup']['timeout']:g} s per query where it has one; "
              f"{plan['seconds']:g} s of load per query and client count. Figures: requests per second, "
              "and p50 / p99 latency in ms.", "",
-             "| peer | version | started in | memory | default graph |", "|---|---|---:|---:|---|"]
+             "| peer | version | started in | memory (PSS) | default graph |", "|---|---|---:|---:|---|"]
     for name, r in peers.items():
         if "missing" in r:
             lines.append(f"| {name} | {r['version']} | **missing**: {r['missing']} | | |")
@@ -124,7 +124,8 @@ def _coldstart(c: dict[str, Any]) -> list[str]:
             f"- full build: {_step(c['full_build'])}",
             f"- rebuild with unchanged sources: {_step(c['unchanged_rebuild'])}",
             "- `graph-service serve` to its first answered query, snapshot current: "
-            + (f"{c['serve_to_first_answer_s']:.2f} s ({c['serve_memory_mib']:.0f} MiB over every process)"
+            + (f"{c['serve_to_first_answer_s']:.2f} s ({c['serve_memory_mib']:.0f} MiB, PSS over every "
+               "process)"
                if "serve_to_first_answer_s" in c else f"failed: {c.get('serve_error')}"), ""]
 
 
@@ -144,7 +145,7 @@ def _scale(rows: list[dict[str, Any]], cap: float) -> list[str]:
              "README's Reasoning). First answer: `graph-service serve` from its start, on the snapshot "
              "when the build finished, else `serve FILE` on the synthetic file (no reasoning).", "",
              "| triples | load | validation | reasoning (owlrl) | reasoning (reasonable) | full build | "
-             "first answer | memory | lookup p50 | join p50 |", "|---:" * 10 + "|"]
+             "first answer | memory (PSS) | lookup p50 | join p50 |", "|---:" * 10 + "|"]
     for r in rows:
         serve = r.get("serve", {})
         q = serve.get("queries", {})

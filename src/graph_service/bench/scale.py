@@ -23,7 +23,7 @@ from typing import Any
 from rdflib import Graph
 
 from graph_service.bench import load
-from graph_service.bench.compare import tree_rss_mib
+from graph_service.bench.memory import tree_pss_mib
 from graph_service.bench.synthetic import article_quads, generate
 from graph_service.bench.workload import Query, core_queries
 from graph_service.config import Settings
@@ -154,7 +154,7 @@ def _serve(settings: Settings, row: dict[str, Any], queries: Sequence[Query], ca
     with server:
         out: dict[str, Any] = {"from": "snapshot" if snapshot else "serve FILE (the sources, no build)",
                                "startup_s": round(time.perf_counter() - started, 3),
-                               "memory_mib": tree_rss_mib(), "queries": {}}
+                               "memory_mib": tree_pss_mib(), "queries": {}}
         for query in queries:
             result = load.run_wrk(server.sparql, query.text, threads=1, connections=1, seconds=seconds,
                                   accept=query.accept, vary=True)
