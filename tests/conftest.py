@@ -74,10 +74,11 @@ def project_client(project_app: Flask) -> FlaskClient:
 
 @pytest.fixture(scope="session")
 def project_inference() -> Inference:
-    """One OWL 2 RL run over the project's ontology and facts, shared by the tests that read it
-    (owlrl takes seconds)."""
-    sources = load_sources(Settings.from_env())
-    return infer(sources.ontology, sources.facts)
+    """One OWL 2 RL run over the project's ontology and facts by the build's engine, shared by the
+    tests that read it (tests/test_reasoning_engines.py holds it to owlrl's, the reference)."""
+    settings = Settings.from_env()
+    sources = load_sources(settings)
+    return infer(sources.ontology, sources.facts, reasoner=settings.reasoner)
 
 
 @pytest.fixture(scope="session")

@@ -55,10 +55,12 @@ class Settings:
     serve_files: tuple[Path, ...] = setting((), "RDF files to serve instead of the project's graph "
                                             "(`serve FILE ...`; in the environment, separated by ':').",
                                             cli=False)
-    reasoner: str = setting("owlrl", "OWL 2 RL engine of the build: owlrl (the reference), or reasonable "
-                            "(Rust, tens of times faster), used only on an ontology whose closure it "
-                            "computes as owlrl does (no property chains); otherwise the build says so "
-                            "and uses owlrl.", cli=False)
+    reasoner: str = setting("reasonable", "OWL 2 RL engine of the build: reasonable (Rust, tens of times "
+                            "faster; its closure completed with property chains, checked equal to owlrl's "
+                            "on the project's graph), or owlrl (the reference). reasonable is used only "
+                            "where it computes owlrl's closure: on an ontology or facts using what it does "
+                            "not apply, and on inconsistent sources, the build says so and uses owlrl.",
+                            cli=False)
     engine: str = setting("oxigraph", "Query engine: oxigraph, or rdflib (the slow reference).")
     store: str = setting("", "URL of a SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB ...) holding the "
                          "dataset (`load --into` fills it): queries go there instead of to an embedded "

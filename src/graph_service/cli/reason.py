@@ -27,9 +27,10 @@ def reason(fmt: str | None, output: Path | None) -> None:
     """Print the inferred graph: the OWL 2 RL closure of ontology + facts, minus what they assert,
     minus noise (see README, "Reasoning"). Counts go to stderr."""
     target = _output_format(fmt, output)
-    sources = load_or_fail(lambda: load_sources(Settings.from_env()))
+    settings = Settings.from_env()
+    sources = load_or_fail(lambda: load_sources(settings))
     try:
-        inference = infer(sources.ontology, sources.facts, Progress())
+        inference = infer(sources.ontology, sources.facts, Progress(), settings.reasoner)
     except Inconsistency as exc:
         click.echo(str(exc), err=True)
         raise Rejected(exc.summary()) from None

@@ -185,15 +185,22 @@ def infer(ontology: Graph, facts: Graph, progress: Progress | None = None,
     if reasoner not in reasoning.REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r} (choose one of {', '.join(reasoning.REASONERS)})")
     progress = progress if progress is not None else Progress.quiet()
-    fallback = reasoning.reasonable_problem(ontology) if reasoner == "reasonable" else None
+    fallback = reasoning.reasonable_problem(ontology, facts) if reasoner == "reasonable" else None
     engine = "owlrl" if reasoner == "owlrl" or fallback else "reasonable"
     with progress.step("reason") as step:
         if engine == "reasonable":
-            closure = reasoning.compute_closure_reasonable(ontology, facts)
+            def said(n: int, size: int) -> None:
+                step.update(f"reasonable, then the property chains, round {n}, {size:,} triples")
+            closure = reasoning.compute_closure_reasonable(ontology, facts, on_cycle=said)
         else:
             closure = compute_closure(ontology, facts, on_cycle=lambda n, size: step.update(
                 f"OWL 2 RL rules, round {n}, {size:,} triples"))
     with progress.step("check"):
+        if engine == "reasonable" and (closure.blocked_merges or reasoning.find_inconsistencies(closure)):
+            # An inconsistent closure is never served: owlrl, the reference, names the problem in its
+            # terms (reasonable applies the owl:sameAs merges owlrl declines, which blurs the account).
+            closure = compute_closure(ontology, facts)
+            engine, fallback = "owlrl", "the sources are inconsistent; owlrl, the reference, names why"
         check_consistency(closure)
         inferred, dropped = select_inferred(closure)
     return Inference(closure, inferred, dropped, engine, fallback)
@@ -415,7 +422,7 @@ def source_fingerprint(settings: Settings) -> dict:
     files = {name: {"path": _shown(path), "sha256": _file_sha256(path)}
              for name, path in _source_paths(settings).items()}
     code = {"graph-service": __version__, "reasoning-filter": reasoning.FILTER_VERSION,
-            **{lib: _version(lib) for lib in ("owlrl", "rdflib", "pyshacl", "pyoxigraph")},
+            **{lib: _version(lib) for lib in ("owlrl", "reasonable", "rdflib", "pyshacl", "pyoxigraph")},
             "modules": _modules_sha256()}
     material = {"sources": {name: f["sha256"] for name, f in files.items()}, "code": code,
                 "base_iri": settings.base_iri, "reasoner": settings.reasoner, "format": RECORD_FORMAT}

@@ -84,7 +84,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, count
 
 from owlrl import DatatypeHandling, DeductiveClosure, OWLRL_Semantics
 from owlrl.Namespaces import ERRNS
@@ -247,37 +247,91 @@ def compute_closure(ontology: Graph, facts: Graph, *,
 #: The OWL 2 RL engines a build can use (`Settings.reasoner`); owlrl is the reference.
 REASONERS = ("owlrl", "reasonable")
 
-#: Axioms reasonable 0.4 does not apply, found by comparing its closure with owlrl's on the
-#: project's graph: without these (its property chains) the two inferred graphs are the same
-#: (tests/test_reasoning_engines.py, once the scm-spo rule is completed below); with them,
-#: reasonable misses every triple they imply.
-REASONABLE_GAPS: dict[Node, str] = {OWL.propertyChainAxiom: "owl:propertyChainAxiom"}
+#: What reasonable 0.4 leaves out of OWL 2 RL (its README's rule table) and this module does not
+#: complete, by the vocabulary that calls for it: where the ontology or the facts use any of these,
+#: its closure (or its consistency check) would not be owlrl's, so the build uses owlrl. Left out on
+#: purpose: owl:propertyChainAxiom (prp-spo2, completed below), rdfs:subPropertyOf transitivity
+#: (scm-spo, completed below), reflexive owl:sameAs (eq-ref, noise either way), and the clashes
+#: `check_consistency` finds in any closure (owl:Nothing, disjoint classes, functional properties).
+REASONABLE_GAPS: dict[Node, str] = {
+    OWL.hasKey: "owl:hasKey",
+    OWL.maxCardinality: "owl:maxCardinality",
+    OWL.maxQualifiedCardinality: "owl:maxQualifiedCardinality",
+    OWL.oneOf: "owl:oneOf",
+    OWL.differentFrom: "owl:differentFrom",
+    OWL.distinctMembers: "owl:AllDifferent",
+    OWL.propertyDisjointWith: "owl:propertyDisjointWith",
+    OWL.sourceIndividual: "owl:NegativePropertyAssertion",
+    OWL.AllDisjointProperties: "owl:AllDisjointProperties",
+    OWL.IrreflexiveProperty: "owl:IrreflexiveProperty",
+    OWL.AsymmetricProperty: "owl:AsymmetricProperty",
+}
 
 
-def reasonable_gaps(ontology: Graph) -> list[str]:
-    """What in `ontology` reasonable would not apply, each with the properties that use it."""
-    gaps = []
-    for axiom, name in REASONABLE_GAPS.items():
-        users = sorted(show(s) for s in set(ontology.subjects(axiom, None)))
-        if users:
-            gaps.append(f"{name} ({', '.join(users)})")
-    return gaps
+def reasonable_gaps(*graphs: Graph) -> list[str]:
+    """What in `graphs` (the ontology, the facts) reasonable would not apply as owlrl does, each
+    with the terms that use it."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for graph in graphs:
+        for term, name in REASONABLE_GAPS.items():
+            # A gap is a predicate (owl:hasKey ...) or a class (owl:IrreflexiveProperty ...).
+            for s in graph.subjects(term, None):
+                users[name].add(show(s))
+            for s in graph.subjects(RDF.type, term):
+                users[name].add(show(s))
+    return [f"{name} ({', '.join(sorted(users[name]))})" for name in REASONABLE_GAPS.values() if users[name]]
 
 
-def reasonable_problem(ontology: Graph) -> str | None:
-    """Why reasonable cannot stand in for owlrl on `ontology`, or None when it can."""
+def reasonable_problem(ontology: Graph, facts: Graph | None = None) -> str | None:
+    """Why reasonable cannot stand in for owlrl on `ontology` (and `facts`), or None when it can."""
     try:
         import reasonable  # noqa: F401  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
         return "reasonable is not installed (pip install reasonable)"
-    gaps = reasonable_gaps(ontology)
+    gaps = reasonable_gaps(ontology, *(() if facts is None else (facts,)))
     if gaps:
         return "reasonable does not apply " + "; ".join(gaps) + ", so its closure would not be owlrl's"
     return None
 
 
-def compute_closure_reasonable(ontology: Graph, facts: Graph) -> Closure:
-    """The closure by reasonable, read as owlrl's would be (check `reasonable_problem` first)."""
+Chain = tuple[Node, tuple[Node, ...]]
+
+
+def property_chains(graph: Graph) -> list[Chain]:
+    """Each `p owl:propertyChainAxiom (p1 ... pn)` of `graph`, as (p, (p1, ..., pn))."""
+    chains = []
+    for prop, head in graph.subject_objects(OWL.propertyChainAxiom):
+        steps = tuple(graph.items(head))
+        if steps:
+            chains.append((prop, steps))
+    return sorted(chains, key=lambda c: tuple(map(str, (c[0], *c[1]))))
+
+
+def chain_conclusions(graph: Graph, chains: Iterable[Chain]) -> set[Triple]:
+    """OWL 2 RL prp-spo2 applied once to `graph`: `x p y` wherever x p1 ... pn y walks the chain
+    of p, and `graph` does not hold it yet. Joins over an index per step, so it is linear in the
+    triples of the chain's properties (plus the pairs it walks)."""
+    new: set[Triple] = set()
+    for prop, steps in chains:
+        pairs = set(graph.subject_objects(steps[0]))
+        for step in steps[1:]:
+            following: dict[Node, list[Node]] = defaultdict(list)
+            for s, o in graph.subject_objects(step):
+                following[s].append(o)
+            pairs = {(x, z) for x, y in pairs for z in following.get(y, ())}
+        new.update((x, prop, z) for x, z in pairs if not isinstance(x, Literal) and (x, prop, z) not in graph)
+    return new
+
+
+def compute_closure_reasonable(ontology: Graph, facts: Graph, *,
+                               on_cycle: Callable[[int, int], None] | None = None) -> Closure:
+    """The closure by reasonable, completed with the two rules it lacks that owlrl applies here
+    (prp-spo2 property chains, scm-spo), read as owlrl's would be (check `reasonable_problem` first).
+
+    reasonable runs to its fixpoint, the chains add what they imply, and reasonable runs again
+    while they add anything: a chain's conclusion feeds every other rule (its super-properties,
+    inverses, domains), and those may feed a chain again.
+    """
     import reasonable  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     graph = Graph()
@@ -289,23 +343,42 @@ def compute_closure_reasonable(ontology: Graph, facts: Graph) -> Closure:
         for row in graph.query(rule, initNs={"lib": LIB}):
             assert isinstance(row, tuple) and len(row) == 3
             graph.add((row[0], row[1], row[2]))
+    sameness = _Sameness(asserted)
+    blocked: set[frozenset[Node]] = set()
+    chains = property_chains(graph)
     started = time.perf_counter()
-    reasoner = reasonable.PyReasoner()
-    reasoner.from_graph(graph)
-    for s, p, o in reasoner.reason():
-        # reasonable writes a plain string as xsd:string: the same RDF 1.1 literal, another rdflib term
-        if isinstance(o, Literal) and o.datatype == XSD.string and o.language is None:
-            o = Literal(str(o))
-        if isinstance(s, Literal) or (p == _SAME_AS and s == o):
-            continue  # the noise owlrl's run never materialises either (see _Rules)
-        graph.add((s, p, o))
-    # scm-spo (rdfs:subPropertyOf is transitive), the one rule the comparison found reasonable 0.4
-    # leaves out; what it implies about the data (prp-spo1) is there already.
+    known = set(graph)  # reasonable returns its input too: adding to an rdflib graph is the slow part
+    for cycle in count(1):
+        if on_cycle is not None:
+            on_cycle(cycle, len(graph))
+        reasoner = reasonable.PyReasoner()
+        reasoner.from_graph(graph)
+        for s, p, o in reasoner.reason():
+            # reasonable writes a plain string as xsd:string: the same RDF 1.1 literal, another rdflib term
+            if isinstance(o, Literal) and o.datatype == XSD.string and o.language is None:
+                o = Literal(str(o))
+            if (s, p, o) in known or isinstance(s, Literal):
+                continue  # the noise owlrl's run never materialises either (see _Rules)
+            if p == _SAME_AS:
+                if s == o:
+                    continue
+                if isinstance(s, URIRef) and isinstance(o, URIRef) and not sameness.same(s, o):
+                    blocked.add(frozenset((s, o)))  # reported as owlrl's run would (unique names)
+                    continue
+            known.add((s, p, o))
+            graph.add((s, p, o))
+        new = chain_conclusions(graph, chains)
+        if not new:
+            break
+        known.update(new)
+        graph.addN((*triple, graph) for triple in new)
+    # scm-spo (rdfs:subPropertyOf is transitive); what it implies about the data (prp-spo1) is there already.
     for prop in set(graph.subjects(RDFS.subPropertyOf, None)):
         for sup in list(graph.transitive_objects(prop, RDFS.subPropertyOf)):
             if sup is not None and sup != prop:
                 graph.add((prop, RDFS.subPropertyOf, sup))
-    return Closure(asserted=asserted, graph=graph, seconds=time.perf_counter() - started)
+    return Closure(asserted=asserted, graph=graph, blocked_merges=frozenset(blocked),
+                   seconds=time.perf_counter() - started)
 
 
 # ----------------------------------------------------------------------------------------------
