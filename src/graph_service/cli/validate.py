@@ -73,7 +73,7 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], ontolog
     if ontology_files:
         ontology = _read(ontology_files, prefixes)
     elif not (data_files and shapes_files):
-        ontology = load_or_fail(lambda: project_ontology(settings))
+        ontology = load_or_fail(lambda: project_ontology(settings, choice))
     else:
         ontology = None
     # A user's files run in the sandbox under the time limit; only a user's shapes carry SPARQL to

@@ -147,7 +147,7 @@ def validate() -> Response:
     users_shapes = shapes is not None
     if shapes is None:
         try:
-            shapes, ontology = project_shapes(settings), project_ontology(settings)
+            shapes, ontology = project_shapes(settings), project_ontology(settings, inference)
         except RdfSyntaxError as exc:  # the project's own shapes are missing or broken
             return problem(503, f"the project's shapes are not available: {exc}")
     try:
