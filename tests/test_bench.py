@@ -4,11 +4,15 @@ writing every output (its figures are not looked at: no timed tests)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from graph_service.bench.memory import tree_memory, tree_pss_mib
 from graph_service.bench.synthetic import generate
 from graph_service.cli import main
 from graph_service.config import Settings
@@ -51,3 +55,24 @@ def test_quick_run_writes_results_tables_and_plots(tmp_path: Path) -> None:
     assert "quick mode" in text and "| graph-service |" in text and "## Scale" in text
     for name in ("build-time", "latency", "throughput"):
         assert (tmp_path / f"{name}.png").stat().st_size > 0 and (tmp_path / f"{name}.svg").exists()
+
+
+def test_memory_is_pss_over_the_tree_so_forked_copies_of_shared_pages_count_once() -> None:
+    # A parent that touches 64 MiB, then forks three children that only keep the pages it shares.
+    script = ("import os, time\nblock = bytearray(64 << 20)\n"
+              "for i in range(0, len(block), 4096):\n    block[i] = 1\n"
+              "for _ in range(3):\n    if os.fork() == 0:\n        time.sleep(30)\n        os._exit(0)\n"
+              "print('ready', flush=True)\ntime.sleep(30)")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "ready"
+        time.sleep(0.2)
+        found = tree_memory(parent.pid)
+        assert found.processes == 4
+        # RSS counts the shared 64 MiB four times; PSS divides it among the four.
+        assert found.rss_mib > 4 * 60
+        assert 60 < found.pss_mib < 2 * 64
+        assert tree_pss_mib() >= found.pss_mib  # below this process: the same tree
+    finally:
+        parent.kill()
+        parent.wait()
