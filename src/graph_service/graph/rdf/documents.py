@@ -78,12 +78,10 @@ def _reified(quads: list[ox.Quad], source: str) -> list[ox.Quad]:
         expansion = provenance.expand(quads, graph=ox.DefaultGraph(), mint=False)
     except provenance.ProvenanceError as exc:
         raise RdfSyntaxError(source, f"{exc}: {exc.problems[0]}") from None
-    out = expansion.facts + expansion.provenance
-    for q in out:
-        if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
-            raise RdfSyntaxError(source, "an RDF 1.2 triple term (<<( ... )>>) is not supported here; "
-                                 "annotations ({| ... |}) are, as standard reification")
-    return out
+    if expansion.triple_terms:
+        raise RdfSyntaxError(source, "an RDF 1.2 triple term (<<( ... )>>) is not supported here; "
+                             "annotations ({| ... |}) are, as standard reification")
+    return expansion.facts + expansion.provenance
 
 
 def quads_to_dataset(quads: Iterable[ox.Quad]) -> Dataset:

@@ -96,6 +96,9 @@ class Expansion:
     statements: int = 0
     #: Whether the sources use per-statement provenance at all.
     annotated: bool = field(default=False)
+    #: Whether facts or provenance still hold a triple term (one not written as an annotation,
+    #: or nested in an annotated triple): found while expanding, so no caller reads them all again.
+    triple_terms: bool = field(default=False)
 
 
 def statement_iri(triple: ox.Triple) -> ox.NamedNode:
@@ -116,13 +119,19 @@ def expand(quads: Iterable[ox.Quad], graph: ox.NamedNode | ox.DefaultGraph | Non
     # Each read of a quad's term builds a Python object (most of the cost at 10^6 quads): every
     # term is read once, the subjects kept for the passes below.
     subjects = [q.subject for q in quads]
+    triple_terms = any(isinstance(s, ox.Triple) for s in subjects)
     reified: dict[ox.NamedNode | ox.BlankNode | ox.Triple, ox.Triple] = {}
     for q in quads:
         o = q.object
-        if isinstance(o, ox.Triple) and q.predicate == REIFIES:
-            reified[q.subject] = o
+        if isinstance(o, ox.Triple):
+            if q.predicate == REIFIES:
+                reified[q.subject] = o
+                if isinstance(o.subject, ox.Triple) or isinstance(o.object, ox.Triple):
+                    triple_terms = True
+            else:
+                triple_terms = True
     if not reified:
-        return Expansion(facts=quads, provenance=[])
+        return Expansion(facts=quads, provenance=[], triple_terms=triple_terms)
     facts = [q for q, s in zip(quads, subjects, strict=True) if s not in reified]
     asserted = {q.triple for q in facts}
     problems = [f"{_show(t)} is annotated but not asserted" for t in reified.values() if t not in asserted]
@@ -147,7 +156,8 @@ def expand(quads: Iterable[ox.Quad], graph: ox.NamedNode | ox.DefaultGraph | Non
             p = q.predicate
             if p != REIFIES:
                 out.setdefault(ox.Quad(node_of(s, reified[s]), p, q.object, graph), None)
-    return Expansion(facts=facts, provenance=list(out), statements=len(set(reified.values())), annotated=True)
+    return Expansion(facts=facts, provenance=list(out), statements=len(set(reified.values())), annotated=True,
+                     triple_terms=triple_terms)
 
 
 def fact_statements(facts: Iterable[ox.Quad]) -> list[ox.Triple]:
