@@ -12,7 +12,6 @@ and its counts are kept beside it (`summary.json`), so nothing has to scan it at
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -119,10 +118,6 @@ def _prune(stores: Path, keep: Path) -> None:
 def _build(directory: Path, load: Callable[[ox.Store], None], source_sha256: str) -> None:
     building = directory.with_name(directory.name + f".building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
-    # A file read through Python (annotations expanded) is 10^6 objects made and kept, no cycles
-    # among them: the cycle collector's passes over them are a quarter of that reading. This is
-    # a child process of its own (see `disk_store`), so nothing else runs without the collector.
-    gc.disable()
     try:
         store = ox.Store(str(building))
         load(store)
@@ -151,8 +146,6 @@ def _build(directory: Path, load: Callable[[ox.Store], None], source_sha256: str
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    finally:
-        gc.enable()
 
 
 def open_read_only(path: Path) -> ox.Store:
