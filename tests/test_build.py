@@ -205,12 +205,13 @@ def test_serving_store_is_the_snapshot(settings):
     assert not list(settings.snapshot_dir.glob("*.tmp"))
 
 
+def fill(store: ox.Store) -> None:
+    store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
+                      ox.Literal("x")))
+
+
 def test_a_new_store_prunes_stores_unused_for_a_week_beyond_the_last_few(tmp_path):
     from graph_service.graph.query.store import disk_store
-
-    def fill(store: ox.Store) -> None:
-        store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
-                          ox.Literal("x")))
 
     week_and_a_day = time.time() - 8 * 86400
     old = []

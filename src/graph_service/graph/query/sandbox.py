@@ -42,13 +42,14 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, ForkServerContext
 from typing import Any, TypeVar
 
 from graph_service.graph.query.network_guard import GuardUnavailable, deny_network
 
 T = TypeVar("T")
 
-_FORK = multiprocessing.get_context("fork")
+_FORK = ForkContext()
 #: Seconds past its time limit after which a long-lived child's own alarm ends it, should its
 #: parent not have (the parent was killed, or is stuck).
 _ALARM_MARGIN = 5.0
@@ -67,16 +68,19 @@ class IsolatedError(RuntimeError):
 
 
 def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, allow_network: bool = False,
-                 memory_limit: int | None = None, **kwargs: Any) -> T:
+                 memory_limit: int | None = None, fresh: bool = False, **kwargs: Any) -> T:
     """`fn(*args, **kwargs)` in a forked child; its result must be picklable.
 
     Raises `QueryTimeout` after `timeout` seconds (the child is killed), the child's own exception
     (re-raised here, without its traceback), or `IsolatedError`. `memory_limit` caps the bytes the
-    child may allocate beyond what it inherits.
+    child may allocate beyond what it inherits. `fresh` forks the child from a clean process
+    (multiprocessing's fork server) instead of the caller, for work that must not inherit the
+    state of the caller's native libraries; `fn` and its arguments must then be picklable.
     """
-    reader, writer = _FORK.Pipe(duplex=False)
-    child = _FORK.Process(target=_child_main, args=(writer, fn, args, kwargs, allow_network, memory_limit),
-                          daemon=True, name=f"isolated {getattr(fn, '__name__', 'call')}")
+    context: ForkContext | ForkServerContext = _fresh_context() if fresh else _FORK
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(writer, fn, args, kwargs, allow_network, memory_limit),
+                            daemon=True, name=f"isolated {getattr(fn, '__name__', 'call')}")
     try:
         child.start()
         writer.close()
@@ -286,6 +290,17 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
                    f"of {memory_limit // 2**20} MiB"
         return f"the work stopped abnormally ({sig})"
     return f"the work ended without an answer (exit code {exitcode})"
+
+
+def _fresh_context() -> ForkServerContext:
+    """The fork server: started once per process, from a new interpreter (not forked from us), so
+    what it forks holds no lock of another thread of ours. RocksDB (under pyoxigraph's stores on
+    disk) keeps a timer thread with a mutex in every process with a store open: a child forked
+    while it held it hung for good in its first `Store(path)` (seen in the test suite)."""
+    context = ForkServerContext()
+    # Its children run this package's code: imported once by the server, not by each of them.
+    context.set_forkserver_preload(["graph_service.graph.query.store"])
+    return context
 
 
 def _child_main(writer: Connection, fn: Callable[..., Any], args: tuple, kwargs: dict,
