@@ -37,20 +37,6 @@ EXAMPLES = load_examples(SETTINGS.queries_dir)
 GRAPHS = [str(g) for g in NAMED_GRAPHS]
 FACTS = str(FACTS_GRAPH)
 
-#: Example queries on which Virtuoso 7.2.5 (Debian 12) departs from SPARQL 1.1, each checked
-#: to still differ (strict xfail), so the list stays true.
-VIRTUOSO_DEPARTS = {
-    "01-capitals-in-order-of-liberation": "a boolean expression's value comes back as 1/0 (xsd:integer)",
-    "09-every-fact-about-warsaw-with-its-quote": "no rows: a path alternative with an inverse step "
-                                                 "(|^lib:depicts) in a UNION",
-    "14-every-quote-behind-the-liberation-of-paris": "no rows: a path alternative with inverse steps "
-                                                     "(^lib:about ...) in a UNION",
-    "15-reception-of-each-capital": "ORDER BY on language-tagged strings orders differently",
-    "20-events-in-warsaw-by-date": "COALESCE of an unbound date gives \"0000-01-01\"",
-    "26-which-sentence-says": "Virtuoso's SPARQL compiler fails (SP031 internal error)",
-}
-
-
 def graph_service(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("graph-service")
     command = [str(exe)] if exe.exists() else [sys.executable, "-c",
@@ -109,9 +95,7 @@ def test_load_without_the_right_credentials_is_one_line(virtuoso, loaded):
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("example", [
-    pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_DEPARTS[e.name]))
-    if e.name in VIRTUOSO_DEPARTS else e for e in EXAMPLES], ids=[e.name for e in EXAMPLES])
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 def test_example_gives_the_embedded_answer(virtuoso, loaded, embedded, example):
     from test_engines import _is_ordered, assert_same
 

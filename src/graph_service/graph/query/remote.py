@@ -12,7 +12,9 @@ The same rules hold as for the embedded engines, before anything leaves:
   header), and is enforced here in any case: the connection is bounded by the connect time limit,
   each read by what is left of the query's time;
 - the answer is parsed as it arrives (pyoxigraph's streaming parsers over the socket) and reading
-  stops at the result limit, so a huge answer is never held whole.
+  stops at the result limit, so a huge answer is never held whole;
+- a boolean comes back in its canonical form ("true"/"false"): Virtuoso has no boolean type in
+  its SQL engine and writes a stored or cast `xsd:boolean` as "1"/"0" (same value, other term).
 
 Connections are pooled (a `requests.Session` per engine). A store that cannot be reached, or
 answers with a server error, is `StoreUnavailable` (the service answers 503); one that refuses a
@@ -56,6 +58,9 @@ EMPTY_GRAPH = "urn:graph-service:empty"
 _RESULTS_ACCEPT = "application/sparql-results+json"
 _GRAPH_ACCEPT = "application/n-triples"
 _CHUNK = 64 * 1024
+_XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_CANONICAL_BOOLEAN = {"1": ox.Literal("true", datatype=_XSD_BOOLEAN),
+                      "0": ox.Literal("false", datatype=_XSD_BOOLEAN)}
 
 
 class StoreUnavailable(ConnectionError):
@@ -283,7 +288,7 @@ class RemoteEngine:
             if isinstance(parsed, ox.QueryBoolean):
                 raise StoreRefused("the store answered a SELECT with a boolean")
             variables = [v.value for v in parsed.variables]
-            return variables, (tuple(sol) for sol in parsed)
+            return variables, (tuple(_canonical(t) for t in sol) for sol in parsed)
 
         def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
             self.resp.close()  # stop reading: whatever is left is not wanted
@@ -302,7 +307,7 @@ class RemoteEngine:
             self._ctx = self.reader.translating()
             self._ctx.__enter__()
             quads = ox.parse(io.BufferedReader(self.reader, _CHUNK), format=ox.RdfFormat.N_TRIPLES)
-            return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+            return (ox.Triple(q.subject, q.predicate, _canonical(q.object)) for q in quads)
 
         def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
             self.resp.close()
@@ -368,6 +373,13 @@ class _DeadlineReader(io.RawIOBase):
     def translating(self) -> _DeadlineReader._Translating:
         """A context in which a failed read becomes `QueryTimeout` or `StoreUnavailable`."""
         return _DeadlineReader._Translating(self)
+
+
+def _canonical(term: Any) -> Any:
+    """`term`, with an `xsd:boolean` written "1"/"0" in its canonical form."""
+    if isinstance(term, ox.Literal) and term.datatype == _XSD_BOOLEAN:
+        return _CANONICAL_BOOLEAN.get(term.value, term)
+    return term
 
 
 def _socket_of(raw: Any) -> socket.socket | None:
