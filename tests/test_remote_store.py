@@ -113,6 +113,16 @@ def test_load_fills_the_store_and_checks_it(remote, loaded, embedded):
     assert counts == {str(r["g"]): int(r["n"]) for r in embedded.query(query).rows}
 
 
+def test_answers_are_read_whole_or_cut_at_the_limit(remote, embedded):
+    cut = remote.query(f"SELECT * WHERE {{ GRAPH <{FACTS}> {{ ?s ?p ?o }} }}", limit=7)
+    assert len(cut.rows) == 7 and cut.truncated
+    # Virtuoso 7.2 answers ASK in JSON as a one-row table: read as the boolean it is.
+    assert remote.query("ASK { ?s ?p ?o }").boolean is True
+    assert remote.query(f"ASK {{ ?s ?p <{LIB}nothing> }}").boolean is False
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{FACTS}> {{ ?s ?p ?o }} }}"
+    assert len(remote.query(construct).triples) == len(embedded.query(construct).triples)
+
+
 @pytest.mark.slow
 def test_load_without_the_right_credentials_is_one_line(virtuoso, loaded):
     done = graph_service("load", "--into", virtuoso.graph_store_url,
@@ -151,6 +161,18 @@ def test_pages_and_dereferencing_are_unchanged(store_service, project_client):
     ready = store_service.get(url + "readyz").json()
     assert ready["status"] == "ready" and ready["engine"] == "remote"
     assert ready["snapshot"]["source"] == "store"
+
+
+def test_a_query_the_store_cannot_answer_is_its_refusal_not_an_outage(store_service):
+    # Virtuoso 7.2's compiler rejects this (SPARQL 1.1, the embedded engine answers it) with a 500:
+    # the query's failure, said as the store's refusal (502), not as the store away (503).
+    query = f"SELECT ?s WHERE {{ {{ VALUES ?s {{ <{LIB}x> }} }} UNION {{ <{LIB}x> <{LIB}partOf>? ?s }} }}"
+    resp = store_service.get(store_service.sparql, params={"query": query},
+                             headers={"Accept": "application/sparql-results+json"})
+    assert resp.status_code == 502, resp.text
+    assert "the store refused the query (500): Virtuoso 37000 Error" in resp.json()["message"]
+    assert "Retry-After" not in resp.headers
+    assert store_service.get(store_service.url + "readyz").status_code == 200
 
 
 @pytest.mark.slow

@@ -18,12 +18,14 @@ The same rules hold as for the embedded engines, before anything leaves:
 
 Connections are pooled (a `requests.Session` per engine). A store that cannot be reached, or
 answers with a server error, is `StoreUnavailable` (the service answers 503); one that refuses a
-query it was sent is `StoreRefused`.
+query it was sent (a client error, or a server error its dialect says is the query's) is
+`StoreRefused`.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import socket
 import threading
 import time
@@ -80,10 +82,20 @@ class Dialect:
     timeout_params: Callable[[float], dict[str, str]]
     #: Whether the response headers say the store stopped early and the answer is incomplete.
     cut_short: Callable[[Mapping[str, str]], bool]
+    #: Whether a server error's message says the query failed there, not the store: the query
+    #: is then refused (502), not the store reported away (503, "try again").
+    query_failed: Callable[[str], bool] = lambda message: False
 
 
 def _never(headers: Mapping[str, str]) -> bool:
     return False
+
+
+#: Virtuoso answers 500 for a query its SPARQL compiler or SQL engine rejects ("Virtuoso 37000
+#: Error SP031: ...", "Virtuoso 22003 Error SR586: ..."). SQLSTATE classes 22 (data exception),
+#: 37 and 42 (syntax error or access rule violation) are the query's; others (08 connection,
+#: 40 deadlock, HY/S1 resources and time-outs) are the store's.
+_VIRTUOSO_QUERY_ERROR = re.compile(r"^Virtuoso (22|37|42)\w{3} Error\b")
 
 
 #: By the product the `Server` header names. Virtuoso answers a query past its `timeout` (ms)
@@ -91,7 +103,8 @@ def _never(headers: Mapping[str, str]) -> bool:
 #: a timeout here, never a short answer. Fuseki takes `timeout` in seconds.
 DIALECTS: dict[str, Dialect] = {
     "virtuoso": Dialect("virtuoso", lambda s: {"timeout": str(max(1, int(s * 1000)))},
-                        lambda h: h.get("X-SQL-State", "").strip() == "S1TAT"),
+                        lambda h: h.get("X-SQL-State", "").strip() == "S1TAT",
+                        lambda message: _VIRTUOSO_QUERY_ERROR.match(message) is not None),
     "fuseki": Dialect("fuseki", lambda s: {"timeout": f"{s:g}"}, _never),
 }
 GENERIC = Dialect("sparql", lambda s: {}, _never)
@@ -137,7 +150,7 @@ class RemoteStore:
         if resp.status_code >= 400:
             message = _message(resp)
             resp.close()
-            if resp.status_code >= 500:
+            if resp.status_code >= 500 and not self.dialect.query_failed(message):
                 raise StoreUnavailable(f"the store at {self.url} failed ({resp.status_code}): {message}")
             raise StoreRefused(f"the store refused the query ({resp.status_code}): {message}")
         if self.dialect.cut_short(resp.headers):
