@@ -47,6 +47,13 @@ DEFAULT_EXAMPLES = {"01-capitals-in-order-of-liberation", "09-every-fact-about-w
                     "15-reception-of-each-capital", "26-which-sentence-says"}
 
 
+def _graph(triples: list) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
 def graph_service(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("graph-service")
     command = [str(exe)] if exe.exists() else [sys.executable, "-c",
@@ -72,15 +79,12 @@ def loaded(virtuoso) -> Result:
 
 
 @pytest.fixture(scope="module")
-def remote_server(virtuoso, loaded) -> Iterator[BackgroundServer]:
-    server = BackgroundServer(options=("--store", virtuoso.sparql_url, "--result-limit", "50",
-                                       "--query-timeout", "2"))
-    try:
+def remote_server(virtuoso, loaded, tmp_path_factory) -> Iterator[BackgroundServer]:
+    """`graph-service serve --store`, its copy of the graphs in a folder of its own."""
+    env = {"GRAPH_SERVICE_SNAPSHOT_DIR": str(tmp_path_factory.mktemp("server-snapshot"))}
+    with BackgroundServer(options=("--store", virtuoso.sparql_url, "--result-limit", "50",
+                                   "--query-timeout", "2"), env=env) as server:
         yield server
-    finally:
-        server.stop()
-        for mirror in SETTINGS.snapshot_dir.glob("store-*.*"):
-            mirror.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +123,8 @@ def test_answers_are_read_whole_or_cut_at_the_limit(remote, embedded):
     # Virtuoso 7.2 answers ASK in JSON as a one-row table: read as the boolean it is.
     assert remote.query("ASK { ?s ?p ?o }").boolean is True
     assert remote.query(f"ASK {{ ?s ?p <{LIB}nothing> }}").boolean is False
-    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{FACTS}> {{ ?s ?p ?o }} }}"
-    assert len(remote.query(construct).triples) == len(embedded.query(construct).triples)
+    construct = f"CONSTRUCT WHERE {{ ?s a <{LIB}CapitalCity> ; ?p ?o }}"
+    assert isomorphic(_graph(remote.query(construct).triples), _graph(embedded.query(construct).triples))
 
 
 @pytest.mark.slow
@@ -211,7 +215,10 @@ def test_sparql_through_the_store_keeps_the_rules(remote_server):
     resp = ask(runaway)
     assert resp.status_code == 503 and "time limit" in resp.json()["message"]
     assert time.monotonic() - started < 10
-    resp = ask("ASK { ?s ?p ?o }")
+    # ... and the next query is answered. (A specific one: Virtuoso finishes a stopped query's
+    # work for a second or two, and meanwhile ASK { ?s ?p ?o } over seven graphs can take more
+    # than this test's 2 s.)
+    resp = ask("ASK { <https://w3id.org/liberation-kg/id/city/paris> ?p ?o }")
     assert resp.status_code == 200 and resp.json()["boolean"] is True, resp.text
 
 
