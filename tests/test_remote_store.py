@@ -3,10 +3,10 @@ configuration and database (`bench.virtuoso`), filled by `graph-service load --i
 by `graph-service serve --store`.
 
 One Virtuoso for the module, in the default run: its start (a new database: 2 s) and the load
-cost about 6 s on a quiet machine, the app over it 1 s, the outage's restart 2.5 s. The default run checks the load, the examples that once showed
-Virtuoso's departures from SPARQL 1.1, pages and dereferencing, and an outage; every other example
-query, the rules at the endpoint (a time-limit test waits 2 s) and the refused credentials run with
-`make test-slow`.
+cost about 6 s on a quiet machine, the app over it 1 s, the outage's restart 2.5 s. The default
+run checks the load, the examples that once showed Virtuoso's departures from SPARQL 1.1, pages
+and dereferencing, and an outage; every other example query, the rules at the endpoint (a
+time-limit test waits 2 s) and the refused credentials run with `make test-slow`.
 """
 
 from __future__ import annotations
