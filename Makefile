@@ -182,7 +182,7 @@ system-test: virtuoso
 # Debian's Virtuoso (virtuoso-opensource; only its -bin package: the server and isql, without the
 # system service that would start on fixed ports and ask for a password). The tests start it on
 # loopback with their own virtuoso.ini and database (graph_service.bench.virtuoso); `make test-slow`
-# then prepares the empty database every instance copies (13 s once, not per test run).
+# then prepares the empty database every instance copies (4-5 s once, then 2 s less per start).
 virtuoso:
 	@command -v virtuoso-t >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

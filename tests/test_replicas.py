@@ -76,17 +76,17 @@ def store(tmp_path_factory) -> Iterator[VirtuosoServer]:
         load_into(read_quads(ensure_snapshot(SETTINGS)), server.graph_store_url, update_url=server.update_url,
                   user=server.user, password=server.password)
         yield server
-    for mirror in SETTINGS.snapshot_dir.glob("store-*.*"):
-        mirror.unlink(missing_ok=True)
 
 
-def replica(store: VirtuosoServer, port: int) -> BackgroundServer:
-    return BackgroundServer(options=("--store", store.sparql_url, "--port", str(port), "--workers", "2"))
+def replica(store: VirtuosoServer, port: int, snapshot_dir: Path) -> BackgroundServer:
+    """A replica over the store, its copy of the graphs in `snapshot_dir` (the test's own)."""
+    return BackgroundServer(options=("--store", store.sparql_url, "--port", str(port), "--workers", "2"),
+                            env={"GRAPH_SERVICE_SNAPSHOT_DIR": str(snapshot_dir)})
 
 
 def test_no_request_is_lost_while_a_replica_restarts(store, tmp_path):
     ports = [_free_port(), _free_port()]
-    replicas = [replica(store, p) for p in ports]
+    replicas = [replica(store, p, tmp_path / "snapshot") for p in ports]
     front = _free_port()
     conf = tmp_path / "nginx.conf"
     conf.write_text(CONFIG.format(dir=tmp_path, port=front, a=ports[0], b=ports[1]))
@@ -128,7 +128,7 @@ def test_no_request_is_lost_while_a_replica_restarts(store, tmp_path):
         time.sleep(RUN_SECONDS / 3)
         replicas[0].stop()  # graceful: in-flight requests finish, new ones go to the other replica
         stopped = sum(outcomes.values())
-        replicas[0] = replica(store, ports[0])
+        replicas[0] = replica(store, ports[0], tmp_path / "snapshot")
         restarted = sum(outcomes.values())
         time.sleep(RUN_SECONDS / 3)
         stop.set()
