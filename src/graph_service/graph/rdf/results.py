@@ -87,7 +87,9 @@ def write_within(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, colum
         if fmt not in _READABLE:
             return None
         # Read back only as far as one past the limit: pyoxigraph's parser, rows not looked into.
-        if sum(1 for _ in itertools.islice(ox.parse_query_results(body, format=fmt), limit + 1)) > limit:
+        rows = ox.parse_query_results(body, format=fmt)
+        assert isinstance(rows, ox.QuerySolutions)  # read back from a SELECT's answer
+        if len(list(itertools.islice(rows, limit + 1))) > limit:
             return None
     if reorder:
         # JSON names every binding's variable, so only the head says the order of the columns;
