@@ -102,6 +102,10 @@ class Answer:
     #: SELECT answer pyoxigraph wrote whole, within the query's own LIMIT).
     count: int
     truncated: bool = False
+    #: A validator (an HTTP entity tag) of the answer, the same wherever the same query is asked
+    #: of the same data (`QueryRunner` sets it); "" for an answer that may change from one run to
+    #: the next.
+    tag: str = ""
 
 
 class FormatMismatch(ValueError):
