@@ -27,8 +27,8 @@ SHAPES = PROLOGUE + "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:m
 #: Runaways the cost estimate lets through (it refuses only the obviously explosive): the time
 #: limit stops them.
 RUNAWAY_QUERIES = {
-    "cross product of four": "SELECT (COUNT(*) AS ?n) WHERE { "
-                             + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(4)) + " }",
+    "cross product of five": "SELECT (COUNT(*) AS ?n) WHERE { "
+                             + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " }",
     "explosive property paths": "SELECT (COUNT(*) AS ?n) WHERE { " + " . ".join(
         f"?v{i} (!<urn:x>|^!<urn:x>)* ?v{i + 1}" for i in range(5)) + " }",
     "huge GROUP BY": "SELECT ?a ?b ?c (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z . ?d ?t ?w } "
