@@ -16,7 +16,10 @@ Both give a `BackgroundServer`: `.url` (`http://127.0.0.1:PORT/`), `.sparql` (th
 
 from __future__ import annotations
 
+import fcntl
+import pickle
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -45,8 +48,9 @@ def serve_files() -> Iterator[Callable[..., BackgroundServer]]:
         return servers[key]
 
     yield start
-    for server in servers.values():
-        server.stop()
+    # Side by side: a graceful stop waits out idle keep-alive connections (2 s and more each).
+    with ThreadPoolExecutor(max(1, len(servers))) as pool:
+        list(pool.map(BackgroundServer.stop, servers.values()))
 
 
 @pytest.fixture(scope="session")
@@ -73,11 +77,21 @@ def project_client(project_app: Flask) -> FlaskClient:
 
 
 @pytest.fixture(scope="session")
-def project_inference() -> Inference:
+def project_inference(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Inference:
     """One OWL 2 RL run over the project's ontology and facts, shared by the tests that read it
-    (owlrl takes seconds)."""
-    sources = load_sources(Settings.from_env())
-    return infer(sources.ontology, sources.facts)
+    (owlrl takes 5 s): computed once per run, and handed to the other xdist workers pickled."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # each worker has its own directory below the run's
+        shared = shared.parent
+    kept = shared / "project-inference.pickle"
+    with open(shared / "project-inference.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        sources = load_sources(Settings.from_env())
+        inference = infer(sources.ontology, sources.facts)
+        kept.write_bytes(pickle.dumps(inference))
+        return inference
 
 
 @pytest.fixture(scope="session")

@@ -200,6 +200,20 @@ def test_the_dataset_description_names_the_coordinates_source(project_client):
     assert "graph/coordinates" in turtle and "geonames.org" in turtle
 
 
+def test_a_city_page_says_its_coordinates_come_from_geonames_not_the_article(project_client):
+    page = project_client.get("/doc/city/warsaw.html").get_data(as_text=True)
+    rows = {}
+    for row in page.split("<tr")[1:]:
+        heading = html.unescape(row.split("</th>", 1)[0].rsplit(">", 2)[-2].split("<")[0])
+        rows[heading] = row
+    for heading in ("latitude", "longitude", "GeoNames feature"):
+        assert "(from GeoNames, not the article)" in rows[heading], heading
+        assert "CC BY 4.0" in rows[heading]
+    # A statement of the article carries its sentence, not this mark.
+    stated = rows["capital of"]
+    assert "not the article" not in stated and "evidence" in stated
+
+
 def test_a_coordinates_file_without_source_or_licence_is_refused(tmp_path):
     text = (PROJECT_ROOT / "data" / "coordinates.ttl").read_text(encoding="utf-8")
     bare = tmp_path / "coordinates.ttl"

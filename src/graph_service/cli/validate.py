@@ -73,14 +73,16 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], ontolog
     if ontology_files:
         ontology = _read(ontology_files, prefixes)
     elif not (data_files and shapes_files):
-        ontology = load_or_fail(lambda: project_ontology(settings))
+        ontology = load_or_fail(lambda: project_ontology(settings, choice))
     else:
         ontology = None
-    untrusted = bool(data_files or shapes_files)
+    # A user's files run in the sandbox under the time limit; only a user's shapes carry SPARQL to
+    # vet (the project's own are known, and data cannot turn them into SERVICE or FROM).
+    sandboxed = bool(data_files or shapes_files)
     try:
         outcome = load_or_fail(lambda: run_validation(
-            data, shapes, ontology=ontology, inference=choice, untrusted=untrusted,
-            timeout=settings.validation_timeout if untrusted else None,
+            data, shapes, ontology=ontology, inference=choice, untrusted=bool(shapes_files),
+            timeout=settings.validation_timeout if sandboxed else None,
             memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
             meta_shacl=meta_shacl))
     except (ValidationError, ValidationTimeout) as exc:

@@ -77,11 +77,19 @@ def map_drawing() -> ET.Element:
         sources.append(f"Boundaries: Natural Earth (public domain), from the npm package {_atlas_package()}.")
     else:
         sources.append("Boundaries not installed (make world-atlas): the capitals only.")
-    attribution = cached("coordinates attribution",
-                         lambda: coordinates_attribution(engine(), service().names))
-    if attribution is not None:
-        sources.append(f"Coordinates: {attribution[0]}")
+    citation = coordinates_source()
+    if citation is not None:
+        sources.append(f"Coordinates: {citation}")
     return map_svg.render(_liberations(), outlines, current().href, sources=sources)
+
+
+def coordinates_source() -> str | None:
+    """The citation the coordinates graph gives for itself (GeoNames, its licence), if any."""
+    def read() -> str | None:
+        attribution = coordinates_attribution(engine(), service().names)
+        return attribution[0] if attribution else None
+
+    return cached("coordinates citation", read)
 
 
 def _liberations() -> list[Liberation]:

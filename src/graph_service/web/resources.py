@@ -43,6 +43,7 @@ from graph_service.graph import (
     write,
 )
 from graph_service.web import photo as photo_page
+from graph_service.web.atlas import coordinates_source
 from graph_service.web.documents import (
     alternates,
     cached,
@@ -254,6 +255,9 @@ class Value:
     lang: str | None = None
     #: The sentences of the article behind this statement.
     evidence: list[Evidence] = field(default_factory=list)
+    #: Where a statement that is not the article's comes from (the citation of the coordinates
+    #: graph: GeoNames), for the page to say so beside the value.
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -433,6 +437,8 @@ def _cited(d: Description, quote: ox.NamedNode | ox.BlankNode,
 
 
 def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth: int) -> list[Fact]:
+    # The coordinates rest on GeoNames, not on a sentence: each says so where it is shown.
+    coordinates = ox.NamedNode(str(service().names.coordinates_graph))
     grouped: dict[ox.NamedNode, list[ox.Quad]] = {}
     for q in d.outgoing(node):
         if depth > 0 and (q.object == d.iri or q.predicate == _TYPE):
@@ -441,11 +447,17 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
     facts: list[tuple[int, Fact]] = []
     for predicate, group in grouped.items():
         by_object: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, bool] = {}
+        located: set[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = set()
         for q in group:  # one value per object, inferred only when no graph asserts it
             by_object[q.object] = by_object.get(q.object, True) and is_inferred(q)
+            if q.graph_name == coordinates:
+                located.add(q.object)
         values = [_value(d, o, urls, inferred=inf, depth=depth,
                          evidence=d.evidence.get(ox.Triple(node, predicate, o), []))
                   for o, inf in by_object.items()]
+        for o, v in zip(by_object, values, strict=True):
+            if o in located:
+                v.source = coordinates_source()
         values.sort(key=lambda v: (v.inferred, v.text.lower()))
         rank = _FIRST.index(predicate.value) if predicate.value in _FIRST else len(_FIRST)
         facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))

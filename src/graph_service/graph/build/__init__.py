@@ -23,6 +23,7 @@ from graph_service.graph.build.reasoning import Inconsistency
 from graph_service.graph.build.remote import LoadError, LoadReport, load_into, refresh_mirror
 from graph_service.graph.build.shapes import (
     census,
+    class_hierarchy,
     describe_shapes,
     project_ontology,
     project_shapes,
@@ -45,7 +46,8 @@ from graph_service.graph.build.validation import (
 )
 
 __all__ = [
-    "INFERENCE_CHOICES", "build_snapshot", "BuildError", "BuildResult", "census", "describe_shapes",
+    "INFERENCE_CHOICES", "build_snapshot", "BuildError", "BuildResult", "census", "class_hierarchy",
+    "describe_shapes",
     "ensure_snapshot", "Inconsistency", "infer", "Inference", "inference_choice", "InferenceChoice",
     "load_index", "load_into", "load_sources", "LoadError", "LoadReport", "refresh_mirror", "load_store",
     "path_text", "Progress", "project_ontology", "project_shapes", "record_path", "Served", "served",

@@ -50,6 +50,7 @@ from graph_service.graph.build.reasoning import (
     compute_closure,
     select_inferred,
 )
+from graph_service.graph.build.shapes import class_hierarchy
 from graph_service.graph.build.validation import ValidationError, validate
 from graph_service.graph.publish.void import describe_dataset
 from graph_service.graph.query.quad_index import QuadIndex
@@ -430,7 +431,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
 
     with progress.step("validate"):
         try:
-            outcome = validate(loaded.data(), shapes, ontology=ontology)
+            outcome = validate(loaded.data(), shapes, ontology=class_hierarchy(ontology))
         except ValidationError as exc:
             raise BuildError(f"{_shown(settings.shapes_path)}: the shapes cannot be used: {exc}") from None
         results = outcome.counts()

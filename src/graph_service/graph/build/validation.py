@@ -293,6 +293,10 @@ def validate(
     if timeout is None:
         conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
     else:
+        # Imported here, in the process that forks, once: each child then has it rather than
+        # importing it again (0.2-0.3 s, ten times a small validation's own time). A server that
+        # never validates never imports it.
+        import pyshacl  # noqa: F401
         try:
             # Vetting parses every query of the shapes with rdflib (tens of ms each): in the child,
             # under the time limit, or 2 MB of shapes would hold the server for minutes.

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,30 @@ def disk_store(directory: Path, load: Callable[[ox.Store], None], source_sha256:
     goes with it, rather than staying with a server that only opens the result."""
     if not (directory / SUMMARY_NAME).exists():
         run_isolated(_build, directory, load, source_sha256, timeout=_BUILD_TIMEOUT, allow_network=True)
+        _prune(directory.parent, keep=directory)
+    try:
+        os.utime(directory)  # last used: what pruning goes by
+    except OSError:  # a read-only place: nothing is pruned there either
+        pass
     return _read(directory)
+
+
+#: Stores kept beside a new one however old they are, and how long any other is kept after its
+#: last use (a server started from it then may still be reading it).
+_KEEP_RECENT = 3
+_KEEP_DAYS = 7
+
+
+def _prune(stores: Path, keep: Path) -> None:
+    """Each build of new data makes a new store (about 15 MB for the article's graph; hundreds
+    for large files): those not used for a week, beyond the few used last, go."""
+    others = sorted((d for d in stores.glob("store-*")
+                     if d.is_dir() and d != keep and ".building-" not in d.name),
+                    key=lambda d: d.stat().st_mtime, reverse=True)
+    horizon = time.time() - _KEEP_DAYS * 86400
+    for old in others[_KEEP_RECENT:]:
+        if old.stat().st_mtime < horizon:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _build(directory: Path, load: Callable[[ox.Store], None], source_sha256: str) -> None:
