@@ -55,8 +55,14 @@ def test_quick_run_writes_results_tables_and_plots(tmp_path: Path) -> None:
     row = results["scale"][0]
     assert {"load", "validate", "reason", "build", "serve"} <= set(row)
     assert row["serve"]["from"] == "snapshot", row
+    # The runaway isolation of this service: runaways from as many clients, each stopped (503).
+    isolation = results["isolation"]
+    assert isolation["runaways"] == 2 and isolation["runaway_statuses"] == [503], isolation
+    assert isolation["trivial"]["requests"] > 0 and {"p95_ms", "p99_ms"} <= set(isolation["trivial"])
+    assert {"before", "during", "after"} <= set(isolation["memory_mib"])
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "quick mode" in text and "| graph-service |" in text and "## Scale" in text
     assert "| graph-service-virtuoso |" in text
+    assert "## This service under runaways from many clients" in text
     for name in ("build-time", "latency", "throughput"):
         assert (tmp_path / f"{name}.png").stat().st_size > 0 and (tmp_path / f"{name}.svg").exists()
