@@ -104,6 +104,10 @@ def test_no_example_query_is_refused_by_the_cost_estimate() -> None:
         check_cost(example.text)  # raises TooCostly for a refused one
     joined = "SELECT * WHERE { " + " ".join(f"?s{i} <urn:p> ?s{i + 1} ." for i in range(12)) + " }"
     assert check_cost(joined).product == 1  # a long chain is one part, however long
+    # Several lookups side by side: a product of a few rows each, however many.
+    lookups = "SELECT * WHERE { " + " ".join(
+        f"<urn:thing{i}> <urn:name> ?name{i} ." for i in range(12)) + " }"
+    assert check_cost(lookups).product == 0
 
 
 @pytest.mark.parametrize("name", RUNAWAY_QUERIES)

@@ -5,7 +5,7 @@ Two shapes make a query explode before any limit applies, and both are visible i
 - a cartesian product: a group pattern joining parts that share no variable, so every row of one
   meets every row of the others (nine `?s ?p ?o` patterns: |triples|^9 rows). Parts are counted
   per group pattern; a part whose path closure (`*`, `+`) has variables at both ends (every pair
-  of connected nodes) counts twice;
+  of connected nodes) counts twice, a part with a single variable (a lookup) not at all;
 - deep nesting of collections and blank-node brackets in triple patterns (`( ( ( ... ) ) )`):
   pyoxigraph's parser takes time exponential in their depth (80 levels, 170 characters: minutes).
   Nesting elsewhere (groups, expressions) is cheap and not counted.
@@ -86,8 +86,12 @@ class _Group:
 
     def end_part(self) -> None:
         if self.current:
-            # A closure between two variables: every pair of connected nodes.
-            weight = 2 if self.closure and self.first_var and self.last_var else 1
+            # A closure between two variables: every pair of connected nodes. A part with one
+            # variable (`<paris> rdfs:label ?l`) is a lookup: a product of lookups is small.
+            if self.closure and self.first_var and self.last_var:
+                weight = 2
+            else:
+                weight = 1 if len(self.current) > 1 or self.closure else 0
             self.parts.append((self.current, weight))
         self.current, self.closure, self.first_var, self.last_var = set(), False, None, False
 
