@@ -4,9 +4,9 @@ by `graph-service serve --store`.
 
 One Virtuoso for the module, in the default run: its start (a new database: 2 s) and the load
 cost about 6 s on a quiet machine, the app over it 1 s, the outage's restart 2.5 s. The default
-run checks the load, the examples that once showed Virtuoso's departures from SPARQL 1.1, pages
-and dereferencing, and an outage; every other example query, the rules at the endpoint (a
-time-limit test waits 2 s) and the refused credentials run with `make test-slow`.
+run checks the load, every example query (the same answers as the embedded engine), pages and
+dereferencing, and an outage; the rules at the endpoint (a time-limit test waits 2 s) and the
+refused credentials run with `make test-slow`.
 """
 
 from __future__ import annotations
@@ -41,10 +41,6 @@ SETTINGS = Settings.from_env()
 EXAMPLES = load_examples(SETTINGS.queries_dir)
 GRAPHS = [str(g) for g in NAMED_GRAPHS]
 FACTS = str(FACTS_GRAPH)
-#: The examples the default run compares: each once hit one of Virtuoso 7.2's departures from
-#: SPARQL 1.1 (now written around them: see the README), so a regression shows here first.
-DEFAULT_EXAMPLES = {"01-capitals-in-order-of-liberation", "09-every-fact-about-warsaw-with-its-quote",
-                    "15-reception-of-each-capital", "26-which-sentence-says"}
 
 
 def _graph(triples: list) -> Graph:
@@ -137,9 +133,9 @@ def test_load_without_the_right_credentials_is_one_line(virtuoso, loaded):
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("example", [
-    e if e.name in DEFAULT_EXAMPLES else pytest.param(e, marks=pytest.mark.slow) for e in EXAMPLES],
-    ids=[e.name for e in EXAMPLES])
+# Every example, in the default run (about 2.5 s in all): six of them once hit one of Virtuoso
+# 7.2's departures from SPARQL 1.1, and are written around them now (see the README).
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 def test_example_gives_the_embedded_answer(remote, embedded, example):
     from test_engines import _is_ordered, assert_same
 
