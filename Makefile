@@ -16,7 +16,7 @@ test: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 3 --dist loadfile
 
-# The long runs left out of `make test` (tests marked slow: Virtuoso, replicas, the full load run ...).
+# The long runs left out of `make test` (tests marked slow: the full load run, thousands of fuzzing cases ...).
 test-slow: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/python -m graph_service.bench.virtuoso
 	$(BIN)/python -m pytest -m slow
