@@ -16,7 +16,7 @@ test: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 3 --dist loadfile
 
-# The long runs left out of `make test` (tests marked slow: Virtuoso, replicas, the full load run ...).
+# The long runs left out of `make test` (tests marked slow: the full load run, thousands of fuzzing cases ...).
 test-slow: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/python -m graph_service.bench.virtuoso
 	$(BIN)/python -m pytest -m slow
@@ -182,7 +182,7 @@ system-test: virtuoso
 # Debian's Virtuoso (virtuoso-opensource; only its -bin package: the server and isql, without the
 # system service that would start on fixed ports and ask for a password). The tests start it on
 # loopback with their own virtuoso.ini and database (graph_service.bench.virtuoso); `make test-slow`
-# then prepares the empty database every instance copies (13 s once, not per test run).
+# then prepares the empty database every instance copies (4-5 s once, then 2 s less per start).
 virtuoso:
 	@command -v virtuoso-t >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from graph_service.bench.memory import tree_memory, tree_pss_mib
 from graph_service.bench.synthetic import generate
+from graph_service.bench.virtuoso import unavailable as virtuoso_unavailable
 from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.graph import LIB, load_sources, validate
@@ -40,19 +41,33 @@ def test_copies_are_further_resources_each_with_its_own_photograph_numbers(tmp_p
 
 @pytest.mark.slow
 def test_quick_run_writes_results_tables_and_plots(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["bench", "--quick", "--output-dir", str(tmp_path)])
+    # This service, embedded and in front of Virtuoso (the remote engine's column; reported as
+    # missing, with the reason, where Virtuoso is not installed).
+    result = CliRunner().invoke(main, ["bench", "--quick", "--peers", "graph-service,graph-service-virtuoso",
+                                       "--output-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    ours = results["peers"]["graph-service"]
-    assert "missing" not in ours
-    assert {q: e["check"]["status"] for q, e in ours["queries"].items()} == {
-        "lookup": 200, "join": 200, "aggregate": 200, "construct": 200}
-    assert all(ours["queries"][q]["1"]["requests"] > 0 for q in ours["queries"])
+    assert list(results["peers"]) == ["graph-service", "graph-service-virtuoso"]
+    remote = results["peers"]["graph-service-virtuoso"]
+    if virtuoso_unavailable():
+        assert remote["missing"] == virtuoso_unavailable()
+    for ours in (results["peers"]["graph-service"], *([] if virtuoso_unavailable() else [remote])):
+        assert "missing" not in ours
+        assert {q: e["check"]["status"] for q, e in ours["queries"].items()} == {
+            "lookup": 200, "join": 200, "aggregate": 200, "construct": 200}
+        assert all(ours["queries"][q]["1"]["requests"] > 0 for q in ours["queries"])
     row = results["scale"][0]
     assert {"load", "validate", "reason", "build", "serve"} <= set(row)
     assert row["serve"]["from"] == "snapshot", row
+    # The runaway isolation of this service: runaways from as many clients, each stopped (503).
+    isolation = results["isolation"]
+    assert isolation["runaways"] == 2 and isolation["runaway_statuses"] == [503], isolation
+    assert isolation["trivial"]["requests"] > 0 and {"p95_ms", "p99_ms"} <= set(isolation["trivial"])
+    assert {"before", "during", "after"} <= set(isolation["memory_mib"])
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "quick mode" in text and "| graph-service |" in text and "## Scale" in text
+    assert "| graph-service-virtuoso |" in text
+    assert "## This service under runaways from many clients" in text
     for name in ("build-time", "latency", "throughput"):
         assert (tmp_path / f"{name}.png").stat().st_size > 0 and (tmp_path / f"{name}.svg").exists()
 

@@ -207,23 +207,22 @@ def test_serving_store_is_the_snapshot(settings):
     assert not list(settings.snapshot_dir.glob("*.tmp"))
 
 
+def fill(store: ox.Store) -> None:
+    store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
+                      ox.Literal("x")))
+
+
 def test_a_new_store_prunes_stores_unused_for_a_week_beyond_the_last_few(tmp_path):
     from graph_service.graph.query.store import disk_store
 
-    def fill(store: ox.Store) -> None:
-        store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
-                          ox.Literal("x")))
-
     week_and_a_day = time.time() - 8 * 86400
-    old = []
-    for i in range(5):
-        disk_store(tmp_path / f"store-old-{i}", fill, f"{i}")
+    for i in range(5):  # stores last used over a week ago (pruning goes by the folder's time)
+        (tmp_path / f"store-old-{i}").mkdir()
         os.utime(tmp_path / f"store-old-{i}", (week_and_a_day + i, week_and_a_day + i))
-        old.append(tmp_path / f"store-old-{i}")
-    disk_store(tmp_path / "store-recent", fill, "recent")  # used today: kept however many there are
+    (tmp_path / "store-recent").mkdir()  # used today: kept however many there are
     disk_store(tmp_path / "store-new", fill, "new")
     kept = sorted(p.name for p in tmp_path.glob("store-*"))
-    # The new one, the recent one, and the two old ones used last: three besides the new one.
+    # The new one, and the three used last besides it: the recent one and the two old ones.
     assert kept == ["store-new", "store-old-3", "store-old-4", "store-recent"]
     assert len(ox.Store.read_only(str(tmp_path / "store-new"))) == 1
 

@@ -8,6 +8,9 @@ them (so an example query should order its rows completely); graphs by isomorphi
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -109,3 +112,25 @@ def test_select_star_lists_columns_in_the_order_of_the_query(engines, query, col
         assert engine.query(query).variables == columns, engine.name
         answer = engine.answer(query, results_format=formats.by_name("csv"), graph_format=None)
         assert answer.body.decode().splitlines()[0] == ",".join(columns), engine.name
+
+
+def test_select_star_in_json_names_its_columns_in_the_order_of_the_query(engines):
+    query = "SELECT DISTINCT * WHERE { ?z ?a ?m OPTIONAL { ?m ?b ?c } } LIMIT 3"
+    answer = engines[0].answer(query, results_format=formats.by_name("json"), graph_format=None)
+    assert json.loads(answer.body)["head"]["vars"] == ["z", "a", "m", "b", "c"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_an_answer_over_the_result_limit_is_cut_and_one_within_it_is_whole(engines, fmt):
+    oxigraph = engines[0]
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    total = len(oxigraph.query(everything).rows)
+    cut = oxigraph.answer(everything, results_format=formats.by_name(fmt), graph_format=None, limit=total - 1)
+    whole = oxigraph.answer(everything, results_format=formats.by_name(fmt), graph_format=None, limit=total)
+    assert cut.truncated and cut.count == total - 1
+    assert not whole.truncated
+    rows = {"json": lambda b: len(json.loads(b)["results"]["bindings"]),
+            "xml": lambda b: b.count(b"<result>"),
+            "csv": lambda b: len(list(csv.reader(io.StringIO(b.decode(), newline="")))) - 1,
+            "tsv": lambda b: len(b.decode().splitlines()) - 1}[fmt]
+    assert rows(cut.body) == total - 1 and rows(whole.body) == total

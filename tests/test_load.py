@@ -35,7 +35,7 @@ MEMORY_BOUND = 1024 * 2**20
 QUERY_SLOTS = Settings().query_slots  # the default, for the whole service
 PROLOGUE = "@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
 SHAPES = PROLOGUE + "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ."
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(6)) + " }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " }"
 QUERIES = [
     "ASK { ?s ?p ?o }",
     "SELECT ?s ?l ?o ?l2 WHERE { ?s rdfs:label ?l . ?s ?p ?o . ?o rdfs:label ?l2 } LIMIT 100",

@@ -24,7 +24,7 @@ from conftest import SPARQL_DATASET
 from graph_service.graph import OverShare, QueueFull, SlotBudget
 from graph_service.web.server import BackgroundServer
 
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " }"
 TIMEOUT = 2.0
 OPTIONS = ("--workers", "1", "--query-slots", "2", "--query-queue", "1", "--client-share", "0.5",
            "--query-timeout", str(TIMEOUT))

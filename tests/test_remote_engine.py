@@ -1,6 +1,7 @@
 """The remote engine's rules, without a store: what it refuses before anything leaves, the dataset
 it sends, how an absent store reads, and the content hash `load --into` checks with. (Against a
-real Virtuoso: tests/test_remote_store.py, with `make test-slow`.)"""
+real Virtuoso: tests/test_remote_store.py; over a store without Virtuoso's dialect, the service's
+own endpoint, with `make test-slow`.)"""
 
 from __future__ import annotations
 
@@ -89,6 +90,7 @@ def test_the_content_hash_ignores_order_and_blank_node_labels():
     assert content_hash(changed) != content_hash(quads("x"))
 
 
+@pytest.mark.slow  # the default run does the same against a real Virtuoso (test_remote_store.py)
 def test_over_any_sparql_endpoint_the_answers_are_the_embedded_ones(live_server):
     """The engine over another SPARQL 1.1 endpoint (here: this service's own, the project's graph)
     answers as the embedded engine does; the result limit cuts while reading; ASK and CONSTRUCT

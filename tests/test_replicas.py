@@ -2,7 +2,8 @@
 run (GET queries and pages, which are idempotent, so nginx may retry them on the other replica:
 `proxy_next_upstream`) loses no request while one replica is stopped and started again.
 
-Needs Virtuoso and nginx, and takes some 30 s: `make test-slow`.
+Needs Virtuoso and nginx (`make test` installs both); a short run in the default suite (about
+10 s: the store's start and load, two replicas, four seconds of load around the restart).
 """
 
 from __future__ import annotations
@@ -26,13 +27,12 @@ from graph_service.web.server import BackgroundServer
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 pytestmark = [
-    pytest.mark.slow,
     pytest.mark.skipif(unavailable() is not None, reason=unavailable() or ""),
     pytest.mark.skipif(NGINX is None, reason="nginx is not installed (make test installs nginx-light)"),
 ]
 SETTINGS = Settings.from_env()
 #: Seconds of load; the replica is stopped a third of the way in and started again at once.
-RUN_SECONDS = 12.0
+RUN_SECONDS = 4.0
 
 CONFIG = """
 worker_processes 1;
@@ -76,17 +76,17 @@ def store(tmp_path_factory) -> Iterator[VirtuosoServer]:
         load_into(read_quads(ensure_snapshot(SETTINGS)), server.graph_store_url, update_url=server.update_url,
                   user=server.user, password=server.password)
         yield server
-    for mirror in SETTINGS.snapshot_dir.glob("store-*.*"):
-        mirror.unlink(missing_ok=True)
 
 
-def replica(store: VirtuosoServer, port: int) -> BackgroundServer:
-    return BackgroundServer(options=("--store", store.sparql_url, "--port", str(port), "--workers", "2"))
+def replica(store: VirtuosoServer, port: int, snapshot_dir: Path) -> BackgroundServer:
+    """A replica over the store, its copy of the graphs in `snapshot_dir` (the test's own)."""
+    return BackgroundServer(options=("--store", store.sparql_url, "--port", str(port), "--workers", "1"),
+                            env={"GRAPH_SERVICE_SNAPSHOT_DIR": str(snapshot_dir)})
 
 
 def test_no_request_is_lost_while_a_replica_restarts(store, tmp_path):
     ports = [_free_port(), _free_port()]
-    replicas = [replica(store, p) for p in ports]
+    replicas = [replica(store, p, tmp_path / "snapshot") for p in ports]
     front = _free_port()
     conf = tmp_path / "nginx.conf"
     conf.write_text(CONFIG.format(dir=tmp_path, port=front, a=ports[0], b=ports[1]))
@@ -128,7 +128,7 @@ def test_no_request_is_lost_while_a_replica_restarts(store, tmp_path):
         time.sleep(RUN_SECONDS / 3)
         replicas[0].stop()  # graceful: in-flight requests finish, new ones go to the other replica
         stopped = sum(outcomes.values())
-        replicas[0] = replica(store, ports[0])
+        replicas[0] = replica(store, ports[0], tmp_path / "snapshot")
         restarted = sum(outcomes.values())
         time.sleep(RUN_SECONDS / 3)
         stop.set()
@@ -142,5 +142,5 @@ def test_no_request_is_lost_while_a_replica_restarts(store, tmp_path):
             r.stop()
     total = sum(outcomes.values())
     print(f"replicas: {total} requests, {dict(outcomes)}; {restarted - stopped} while one replica was down")
-    assert total > 100 and restarted > stopped
+    assert total > 50 and restarted > stopped
     assert outcomes == Counter({"ok": total})

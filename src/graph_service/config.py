@@ -81,6 +81,11 @@ class Settings:
                                   "may hold or wait for; beyond it, 429 with Retry-After.")
     query_memory_mb: int = setting(2048, "MiB a query or a user's validation may allocate beyond "
                                    "the serving process's size (0: no cap).", cli=False)
+    query_max_product: int = setting(5, "Parts sharing no variable that one group pattern of a query "
+                                     "may join (a cartesian product); a query over it is refused "
+                                     "before it runs (400).", cli=False)
+    query_max_nesting: int = setting(16, "Collections and blank-node brackets a triple pattern may "
+                                     "nest; a query over it is refused before it runs (400).", cli=False)
     result_limit: int = setting(10_000, "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) at most "
                                 "in one answer.")
     max_query_length: int = setting(100_000, "Characters at most in a query.", cli=False)

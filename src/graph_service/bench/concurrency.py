@@ -1,7 +1,7 @@
 """This service's runaway isolation, as the issue measures it (the peers' comparison, `compare`,
 measures throughput beside the bare app and a trivial query under 4 runaways from one client).
 
-Runaway isolation: `runaways` queries no store can finish (a nine-way cross product) are sent at
+Runaway isolation: `runaways` queries no store can finish (a five-way cross product) are sent at
 once, each from its own loopback address (127.0.0.x are all this machine, and the service counts
 a client's share of the query slots by address), while a trivial `ASK {}` (a distinct text each
 time, so no kept answer serves it) is asked in a loop from 127.0.0.1. Reported: the trivial
@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph_service.bench.memory import tree_memory
+from graph_service.bench.workload import RUNAWAY
 from graph_service.web.server import BackgroundServer
 
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
 ACCEPT = "application/sparql-results+json"
 
 

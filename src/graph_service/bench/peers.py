@@ -6,6 +6,9 @@ instead, each loaded with the same N-Quads file and answering on loopback.
         with peer.start(setup) as endpoint:  # started, loaded, answering `ASK {}`
             endpoint.url                     # POST application/sparql-query here
 
+`graph-service-virtuoso` is this service again, in front of a remote store (`serve --store`, a
+private Virtuoso): the figures of the remote engine beside the embedded one.
+
 A peer's default graph is made the union of the file's graphs wherever the peer allows, as this
 service's is, so the same query sees the same data; `Endpoint.default_graph` says how. Each peer
 is installed by `make peers` (into build/peers/, or Debian's packages); one that is not installed
@@ -107,6 +110,24 @@ def _graph_service(setup: Setup) -> Iterator[Endpoint]:
 
 
 @contextmanager
+def _graph_service_store(setup: Setup) -> Iterator[Endpoint]:
+    # The same service in front of a remote store (`serve --store`): a private Virtuoso loaded
+    # with the file by its bulk loader (what a site with its own store would have done), every
+    # query sent there through the remote engine; its copy of the graphs in the work folder.
+    with virtuoso_server(setup.workdir / "virtuoso-store", setup.nquads) as store:
+        options = ("--store", store.sparql_url, "--workers", str(setup.workers),
+                   "--query-timeout", f"{setup.timeout:g}")
+        env = {"GRAPH_SERVICE_SNAPSHOT_DIR": str(setup.workdir / "store-snapshot")}
+        try:
+            server = BackgroundServer(options=options, env=env, startup_timeout=setup.startup_timeout)
+        except RuntimeError as exc:
+            raise PeerFailed(_tail(str(exc))) from None
+        with server:
+            yield Endpoint(server.sparql, "the union of the named graphs (the service's default, "
+                                          "sent to Virtuoso as default-graph-uri)")
+
+
+@contextmanager
 def _bare(setup: Setup) -> Iterator[Endpoint]:
     with bare_server(setup.nquads, setup.workers) as url:
         yield Endpoint(url + "sparql", "the union of the named graphs (use_default_graph_as_union)")
@@ -185,6 +206,10 @@ def _comunica_version() -> str:
     return f"@comunica/query-sparql-file {package.get('version')}, Node {_output([str(NODE), '--version'])}"
 
 
+def _virtuoso_version() -> str:
+    return _output(["dpkg-query", "-W", "-f", "${Version}", "virtuoso-opensource-7-bin"]) or "unknown"
+
+
 def _own_version() -> str:
     return (f"graph-service {__version__} (gunicorn {_lib('gunicorn')}, Flask {_lib('flask')}, "
             f"pyoxigraph {_lib('pyoxigraph')})")
@@ -193,14 +218,16 @@ def _own_version() -> str:
 PEERS: dict[str, Peer] = {p.name: p for p in (
     Peer("graph-service", "this service (graph-service serve: gunicorn, every safety check on)",
          _graph_service, _own_version, lambda: None),
+    Peer("graph-service-virtuoso", "this service in front of Virtuoso (graph-service serve --store: "
+         "every query answered by the store)", _graph_service_store,
+         lambda: f"{_own_version()}, Virtuoso {_virtuoso_version()}", virtuoso_unavailable),
     Peer("bare", "the limit: Flask + pyoxigraph under gunicorn, no checks", _bare,
          lambda: f"Flask {_lib('flask')}, pyoxigraph {_lib('pyoxigraph')}, gunicorn {_lib('gunicorn')}",
          lambda: None),
     Peer("oxigraph", "Oxigraph's own server (oxigraph serve-read-only, on-disk store)", _oxigraph,
          lambda: _output([str(OXIGRAPH), "--version"]) or "unknown", _missing_file(OXIGRAPH)),
     Peer("virtuoso", "Virtuoso open source (Debian's virtuoso-opensource)", _virtuoso,
-         lambda: _output(["dpkg-query", "-W", "-f", "${Version}", "virtuoso-opensource-7-bin"]) or "unknown",
-         virtuoso_unavailable),
+         _virtuoso_version, virtuoso_unavailable),
     Peer("rdflib-endpoint", "rdflib-endpoint (rdflib's SPARQL engine under uvicorn)", _rdflib_endpoint,
          lambda: _pip_version("rdflib-endpoint", "rdflib-endpoint", "rdflib"), _missing_file(RDFLIB_ENDPOINT),
          has_timeout=False),

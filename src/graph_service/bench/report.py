@@ -91,7 +91,7 @@ def _peers(report: dict[str, Any], peers: dict[str, Any]) -> list[str]:
     lines += ["", f"Ratios in brackets: throughput of {REFERENCE} over the peer's.", "",
               "### Runaway isolation", "",
               f"A trivial query (`ASK {{}}`) at one client while {report['runaways']} runaway queries (a "
-              "nine-way cross product) run; alone for comparison.", "",
+              "five-way cross product) run; alone for comparison.", "",
               "| peer | trivial query alone | during the runaways | runaways answered |", "|---|---|---|---|"]
     for name, r in running.items():
         if "runaway" not in r:  # the peer stopped answering before (said in the table above)

@@ -105,7 +105,9 @@ from graph_service.graph.query import (
     StoreRefused,
     StoreUnavailable,
     SyntaxProblem,
+    TooCostly,
     UnsafeQuery,
+    check_cost,
     content_hash,
     die_with_parent,
     explain_syntax,
@@ -190,4 +192,5 @@ __all__ = [
     "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary", "write",
     "write_atomically", "write_triples", "InputTooCostly", "parse_untrusted", "QueryUnsupported", "Busy",
     "ClientGone", "OverShare", "QueueFull", "SlotBudget", "slot_budget", "DiskStore", "serving_store",
+    "TooCostly", "check_cost",
 ]

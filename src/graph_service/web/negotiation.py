@@ -8,9 +8,12 @@ preference for ties.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from flask import request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
+from werkzeug.http import parse_accept_header
 
 from graph_service.graph import Format, Kind, formats
 
@@ -38,20 +41,29 @@ def negotiate(kinds: Sequence[Kind], default: Format | None = None,
     `words` maps what some clients write as `format=` to the registry's names (SPARQLWrapper's
     format=xml for RDF/XML, say).
     """
+    found = _choose(tuple(kinds), default, tuple(sorted((words or {}).items())), format_parameter(),
+                    request.headers.get("Accept"))
+    if isinstance(found, str):
+        raise NotAcceptable(found)
+    return found
+
+
+# Clients send few distinct Accept headers, each request one: choosing once per header (and
+# format word) spares parsing and matching it on every request. Bounded, as headers are anyone's.
+@lru_cache(maxsize=1024)
+def _choose(kinds: tuple[Kind, ...], default: Format | None, words: tuple[tuple[str, str], ...],
+            name: str | None, header: str | None) -> Format | str:
+    """The format, or why none fits (the 406's message)."""
     choices = offered(kinds)
     if default is None:
         default = choices[0]
-    name = format_parameter()
     if name:
         key = name.strip().lower()
-        fmt = formats.by_name((words or {}).get(key, key), tuple(kinds))
+        fmt = formats.by_name(dict(words).get(key, key), kinds)
         if fmt is None:
-            raise NotAcceptable(
-                f"format={name!r} is not offered here; use one of "
-                + ", ".join(f.name for f in choices)
-            )
+            return f"format={name!r} is not offered here; use one of " + ", ".join(f.name for f in choices)
         return fmt
-    accept = request.accept_mimetypes
+    accept = parse_accept_header(header, MIMEAccept)
     if not accept or accept.best in (None, "*/*") and accept["*/*"] >= max((q for _, q in accept), default=0):
         # No Accept header, or one that prefers nothing in particular: the route's default.
         if not accept or accept.quality(default.media_type) > 0:
@@ -67,19 +79,16 @@ def negotiate(kinds: Sequence[Kind], default: Format | None = None,
             by_type.setdefault(mt, f)
     best = accept.best_match(list(by_type))
     if best is None:
-        raise NotAcceptable(
-            "none of the media types in Accept is offered here; offered: "
-            + ", ".join(f.media_type for f in choices)
-        )
+        return ("none of the media types in Accept is offered here; offered: "
+                + ", ".join(f.media_type for f in choices))
     return by_type[best]
 
 
 def acceptable(kinds: Sequence[Kind], words: Mapping[str, str] | None = None) -> Format | None:
     """`negotiate`, or None where nothing of `kinds` is acceptable (the caller tries other kinds)."""
-    try:
-        return negotiate(kinds, words=words)
-    except NotAcceptable:
-        return None
+    found = _choose(tuple(kinds), None, tuple(sorted((words or {}).items())), format_parameter(),
+                    request.headers.get("Accept"))
+    return None if isinstance(found, str) else found
 
 
 def best_media_type(media_types: Sequence[str]) -> str:

@@ -24,6 +24,7 @@ import json
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -37,6 +38,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
     UnsupportedMediaType,
 )
+from werkzeug.sansio.utils import get_current_url
 
 from graph_service.config import Settings
 from graph_service.graph import (
@@ -116,7 +118,7 @@ def _setup(state: BlueprintSetupState) -> None:
     # share the worker's copy); a large one from the store on disk, which no process copies.
     small = service.store.quads <= IN_MEMORY_QUADS and not service.settings.store
     source = load_store(service.settings) if small else service.store
-    runner = QueryRunner.from_settings(service.settings, source, service.slot_budget)
+    runner = QueryRunner.from_settings(service.settings, source, service.slot_budget, service.served.sha256)
     state.app.extensions["sparql"] = Endpoint(
         settings=service.settings,
         runner=runner,
@@ -233,7 +235,7 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
     try:
         answer = endpoint.runner.answer(query, results_format=run_results,
                                         graph_format=run_graph, dataset=dataset,
-                                        base_iri=request.base_url, client=request.remote_addr or "",
+                                        base_iri=_base_url(), client=request.remote_addr or "",
                                         gone=_client_gone(request.environ.get("gunicorn.socket")))
     except (UnsafeQuery, SyntaxError, QueryUnsupported, FormatMismatch, QueryTimeout, IsolatedError,
             StoreUnavailable, StoreRefused, Busy, ClientGone) as exc:
@@ -255,14 +257,25 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
     else:
         fmt = formats.named(answer.format)
         resp = Response(answer.body, content_type=fmt.content_type)
-        # The same query asked again on the same snapshot gets the same bytes: a client may revalidate.
-        resp.add_etag()
-        resp.make_conditional(request)
+        if answer.tag:  # the same query asked again of the same data: a client may revalidate
+            resp.headers["ETag"] = answer.tag
+            resp.make_conditional(request)
     resp.vary.add("Accept")
     if answer.truncated:
         resp.headers[TRUNCATED_HEADER] = "true"
         resp.headers[LIMIT_HEADER] = str(endpoint.runner.result_limit)
     return resp
+
+
+def _base_url() -> str:
+    """The endpoint's URL, against which a query's relative IRIs resolve (`request.base_url`)."""
+    return _url_of(request.scheme, request.host, request.root_path, request.path)
+
+
+# Building and IRI-decoding the URL showed in the profile; a service has one or a few.
+@lru_cache(maxsize=256)
+def _url_of(scheme: str, host: str, root: str, path: str) -> str:
+    return get_current_url(scheme, host, root, path)
 
 
 def _client_gone(sock: socket.socket | None) -> Callable[[], bool] | None:

@@ -2,6 +2,7 @@
 the sandboxed processes queries run in."""
 
 from graph_service.graph.query import safety
+from graph_service.graph.query.cost import Cost, TooCostly, check_cost
 from graph_service.graph.query.engine import (
     ENGINES,
     Answer,
@@ -36,5 +37,5 @@ __all__ = [
     "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore", "run_isolated", "safety",
     "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
     "QueryUnsupported", "Busy", "ClientGone", "OverShare", "QuerySlots", "QueueFull", "SlotBudget",
-    "slot_budget", "DiskStore",
+    "slot_budget", "DiskStore", "Cost", "TooCostly", "check_cost",
 ]

@@ -12,16 +12,20 @@ The same rules hold as for the embedded engines, before anything leaves:
   header), and is enforced here in any case: the connection is bounded by the connect time limit,
   each read by what is left of the query's time;
 - the answer is parsed as it arrives (pyoxigraph's streaming parsers over the socket) and reading
-  stops at the result limit, so a huge answer is never held whole.
+  stops at the result limit, so a huge answer is never held whole;
+- a boolean comes back in its canonical form ("true"/"false"): Virtuoso has no boolean type in
+  its SQL engine and writes a stored or cast `xsd:boolean` as "1"/"0" (same value, other term).
 
 Connections are pooled (a `requests.Session` per engine). A store that cannot be reached, or
 answers with a server error, is `StoreUnavailable` (the service answers 503); one that refuses a
-query it was sent is `StoreRefused`.
+query it was sent (a client error, or a server error its dialect says is the query's) is
+`StoreRefused`.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import socket
 import threading
 import time
@@ -56,6 +60,9 @@ EMPTY_GRAPH = "urn:graph-service:empty"
 _RESULTS_ACCEPT = "application/sparql-results+json"
 _GRAPH_ACCEPT = "application/n-triples"
 _CHUNK = 64 * 1024
+_XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_CANONICAL_BOOLEAN = {"1": ox.Literal("true", datatype=_XSD_BOOLEAN),
+                      "0": ox.Literal("false", datatype=_XSD_BOOLEAN)}
 
 
 class StoreUnavailable(ConnectionError):
@@ -75,10 +82,20 @@ class Dialect:
     timeout_params: Callable[[float], dict[str, str]]
     #: Whether the response headers say the store stopped early and the answer is incomplete.
     cut_short: Callable[[Mapping[str, str]], bool]
+    #: Whether a server error's message says the query failed there, not the store: the query
+    #: is then refused (502), not the store reported away (503, "try again").
+    query_failed: Callable[[str], bool] = lambda message: False
 
 
 def _never(headers: Mapping[str, str]) -> bool:
     return False
+
+
+#: Virtuoso answers 500 for a query its SPARQL compiler or SQL engine rejects ("Virtuoso 37000
+#: Error SP031: ...", "Virtuoso 22003 Error SR586: ..."). SQLSTATE classes 22 (data exception),
+#: 37 and 42 (syntax error or access rule violation) are the query's; others (08 connection,
+#: 40 deadlock, HY/S1 resources and time-outs) are the store's.
+_VIRTUOSO_QUERY_ERROR = re.compile(r"^Virtuoso (22|37|42)\w{3} Error\b")
 
 
 #: By the product the `Server` header names. Virtuoso answers a query past its `timeout` (ms)
@@ -86,7 +103,8 @@ def _never(headers: Mapping[str, str]) -> bool:
 #: a timeout here, never a short answer. Fuseki takes `timeout` in seconds.
 DIALECTS: dict[str, Dialect] = {
     "virtuoso": Dialect("virtuoso", lambda s: {"timeout": str(max(1, int(s * 1000)))},
-                        lambda h: h.get("X-SQL-State", "").strip() == "S1TAT"),
+                        lambda h: h.get("X-SQL-State", "").strip() == "S1TAT",
+                        lambda message: _VIRTUOSO_QUERY_ERROR.match(message) is not None),
     "fuseki": Dialect("fuseki", lambda s: {"timeout": f"{s:g}"}, _never),
 }
 GENERIC = Dialect("sparql", lambda s: {}, _never)
@@ -132,7 +150,7 @@ class RemoteStore:
         if resp.status_code >= 400:
             message = _message(resp)
             resp.close()
-            if resp.status_code >= 500:
+            if resp.status_code >= 500 and not self.dialect.query_failed(message):
                 raise StoreUnavailable(f"the store at {self.url} failed ({resp.status_code}): {message}")
             raise StoreRefused(f"the store refused the query ({resp.status_code}): {message}")
         if self.dialect.cut_short(resp.headers):
@@ -283,7 +301,7 @@ class RemoteEngine:
             if isinstance(parsed, ox.QueryBoolean):
                 raise StoreRefused("the store answered a SELECT with a boolean")
             variables = [v.value for v in parsed.variables]
-            return variables, (tuple(sol) for sol in parsed)
+            return variables, (tuple(_canonical(t) for t in sol) for sol in parsed)
 
         def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
             self.resp.close()  # stop reading: whatever is left is not wanted
@@ -302,7 +320,7 @@ class RemoteEngine:
             self._ctx = self.reader.translating()
             self._ctx.__enter__()
             quads = ox.parse(io.BufferedReader(self.reader, _CHUNK), format=ox.RdfFormat.N_TRIPLES)
-            return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+            return (ox.Triple(q.subject, q.predicate, _canonical(q.object)) for q in quads)
 
         def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
             self.resp.close()
@@ -368,6 +386,13 @@ class _DeadlineReader(io.RawIOBase):
     def translating(self) -> _DeadlineReader._Translating:
         """A context in which a failed read becomes `QueryTimeout` or `StoreUnavailable`."""
         return _DeadlineReader._Translating(self)
+
+
+def _canonical(term: Any) -> Any:
+    """`term`, with an `xsd:boolean` written "1"/"0" in its canonical form."""
+    if isinstance(term, ox.Literal) and term.datatype == _XSD_BOOLEAN:
+        return _CANONICAL_BOOLEAN.get(term.value, term)
+    return term
 
 
 def _socket_of(raw: Any) -> socket.socket | None:

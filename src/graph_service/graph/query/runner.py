@@ -19,16 +19,19 @@ answer may change from one run to the next (NOW, RAND, UUID, STRUUID, BNODE) are
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 
 import pyoxigraph as ox
 
 from graph_service.config import Settings
+from graph_service.graph.query import cost
 from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
@@ -77,8 +80,13 @@ class QueryRunner:
     def __init__(self, engine: Engine, *, timeout: float, result_limit: int | None,
                  memory_limit: int | None = None, network_guard: bool = True,
                  cache_bytes: int = 32 * 2**20, budget: SlotBudget | None = None,
-                 prestart: int = 0) -> None:
+                 prestart: int = 0, snapshot: str = "", max_product: int = cost.MAX_PRODUCT,
+                 max_nesting: int = cost.MAX_NESTING) -> None:
         self.engine = engine
+        self.max_product = max_product
+        self.max_nesting = max_nesting
+        #: What identifies the data (a snapshot's hash): part of every answer's tag.
+        self.snapshot = snapshot
         self.timeout = timeout
         self.result_limit = result_limit
         self.cache = AnswerCache(cache_bytes)
@@ -90,10 +98,11 @@ class QueryRunner:
 
     @classmethod
     def from_settings(cls, settings: Settings, store: ox.Store | DiskStore,
-                      budget: SlotBudget | None = None) -> QueryRunner:
+                      budget: SlotBudget | None = None, snapshot: str = "") -> QueryRunner:
         """The runner of the serving process: over `store`, or over the remote store the settings
         name (`store` then holds its copy, and names the dataset's graphs); drawing on `budget`
-        (shared by the serving processes; by default one of its own, sized by the settings)."""
+        (shared by the serving processes; by default one of its own, sized by the settings);
+        `snapshot` identifies the data (its hash)."""
         engine: Engine
         if settings.store:
             remote = RemoteStore(settings.store, connect_timeout=settings.store_connect_timeout)
@@ -105,13 +114,15 @@ class QueryRunner:
         return cls(engine, timeout=settings.query_timeout,
                    result_limit=settings.result_limit or None,
                    memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
-                   budget=budget or slot_budget(settings), prestart=_PRESTART)
+                   budget=budget or slot_budget(settings), prestart=_PRESTART, snapshot=snapshot,
+                   max_product=settings.query_max_product, max_nesting=settings.query_max_nesting)
 
     def answer(self, sparql: str, *, results_format: formats.Format | None,
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,
                base_iri: str | None = None, client: str = "", gone: Callable[[], bool] | None = None,
                ) -> Answer:
-        """The serialised answer; raises `safety.UnsafeQuery`, `SyntaxError`,
+        """The serialised answer; raises `safety.UnsafeQuery` (`cost.TooCostly` for a query the
+        estimate refuses), `SyntaxError`,
         `engine.FormatMismatch`, `sandbox.QueryTimeout`, `sandbox.IsolatedError`, or when no
         slot can be had, `slots.Busy` (`OverShare`, `QueueFull`) or `slots.ClientGone`.
         `client` names who asks (for the per-client share); `gone()` says whether they left."""
@@ -130,6 +141,11 @@ class QueryRunner:
         else:
             answer = self.slots.call(*key, client=client, gone=gone)
         if not _VOLATILE.search(sparql):
+            # Tagged by what was asked of which data, not by hashing the body: the same key on
+            # the same snapshot has the same answer (the cache relies on it too). Weak, as two
+            # processes may order an unordered answer differently.
+            digest = hashlib.blake2b(repr((self.snapshot, key)).encode(), digest_size=16).hexdigest()
+            answer = replace(answer, tag=f"W/\"{digest}\"")
             self.cache.put(key, answer)
         return answer
 
@@ -139,14 +155,22 @@ class QueryRunner:
     def _prepare(self, sparql: str, dataset: QueryDataset | None) -> tuple[str, QueryDataset]:
         # Runs in the child.
         assert isinstance(self.engine, RemoteEngine)
+        self._check_cost(sparql)
         return self.engine.prepare(sparql, dataset)
 
     def _answer(self, sparql: str, results_name: str | None, graph_name: str | None,
                 dataset: QueryDataset | None, base_iri: str | None) -> Answer:
         # Runs in the child.
+        self._check_cost(sparql)
         return self.engine.answer(sparql, dataset=dataset, limit=self.result_limit, base_iri=base_iri,
                                   results_format=formats.by_name(results_name) if results_name else None,
                                   graph_format=formats.by_name(graph_name) if graph_name else None)
+
+
+    def _check_cost(self, sparql: str) -> None:
+        # In the child, as the estimate costs about as much as answering a small query, and
+        # before any parse (the engine's parser is what deep nesting makes explode).
+        cost.check_cost(sparql, max_product=self.max_product, max_nesting=self.max_nesting)
 
 
 def slot_budget(settings: Settings) -> SlotBudget:

@@ -30,10 +30,12 @@ busy machine a short query may wait long without being a runaway). A demoted chi
 from __future__ import annotations
 
 import ctypes
+import math
 import multiprocessing
 import os
 import pickle
 import resource
+import select
 import signal
 import socket
 import stat
@@ -42,13 +44,14 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, ForkServerContext
 from typing import Any, TypeVar
 
 from graph_service.graph.query.network_guard import GuardUnavailable, deny_network
 
 T = TypeVar("T")
 
-_FORK = multiprocessing.get_context("fork")
+_FORK = ForkContext()
 #: Seconds past its time limit after which a long-lived child's own alarm ends it, should its
 #: parent not have (the parent was killed, or is stuck).
 _ALARM_MARGIN = 5.0
@@ -67,16 +70,19 @@ class IsolatedError(RuntimeError):
 
 
 def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, allow_network: bool = False,
-                 memory_limit: int | None = None, **kwargs: Any) -> T:
+                 memory_limit: int | None = None, fresh: bool = False, **kwargs: Any) -> T:
     """`fn(*args, **kwargs)` in a forked child; its result must be picklable.
 
     Raises `QueryTimeout` after `timeout` seconds (the child is killed), the child's own exception
     (re-raised here, without its traceback), or `IsolatedError`. `memory_limit` caps the bytes the
-    child may allocate beyond what it inherits.
+    child may allocate beyond what it inherits. `fresh` forks the child from a clean process
+    (multiprocessing's fork server) instead of the caller, for work that must not inherit the
+    state of the caller's native libraries; `fn` and its arguments must then be picklable.
     """
-    reader, writer = _FORK.Pipe(duplex=False)
-    child = _FORK.Process(target=_child_main, args=(writer, fn, args, kwargs, allow_network, memory_limit),
-                          daemon=True, name=f"isolated {getattr(fn, '__name__', 'call')}")
+    context: ForkContext | ForkServerContext = _fresh_context() if fresh else _FORK
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(writer, fn, args, kwargs, allow_network, memory_limit),
+                            daemon=True, name=f"isolated {getattr(fn, '__name__', 'call')}")
     try:
         child.start()
         writer.close()
@@ -118,6 +124,11 @@ class IsolatedWorker:
         self._max_calls = max_calls
         self._child: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
+        # The pipe's readiness, asked of the kernel directly: multiprocessing's own poll() builds
+        # and tears down a selector on every call, which showed in the endpoint's profile.
+        self._poller: select.poll | None = None
+        #: CPU seconds the child had used when it last answered (it idles between calls).
+        self._cpu_done: float | None = None
         self._calls = 0
         self._owner = os.getpid()
         self._lock = threading.Lock()
@@ -128,21 +139,24 @@ class IsolatedWorker:
             conn = self._ensure_child()
             demoted = False
             try:
-                # CPU time is counted from here: the child has served other calls before.
-                cpu_base = _cpu_seconds(self.pid) if self._demote_after is not None else 0.0
+                # CPU time is counted from here: the child has served other calls before (and
+                # said how much CPU they took, so no /proc read is needed on the way in).
+                cpu_base = 0.0
+                if self._demote_after is not None:
+                    cpu_base = self._cpu_done if self._cpu_done is not None else _cpu_seconds(self.pid)
                 conn.send((args, kwargs, timeout + _ALARM_MARGIN))
                 deadline = time.monotonic() + timeout
                 while True:
                     left = deadline - time.monotonic()
                     watching = self._demote_after is not None and not demoted
-                    if conn.poll(max(0.0, min(left, _WATCH) if watching else left)):
+                    if self._readable(max(0.0, min(left, _WATCH) if watching else left)):
                         break
                     if time.monotonic() >= deadline:
                         self.close()
                         raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
                     if watching and _cpu_seconds(self.pid) - cpu_base >= (self._demote_after or 0):
                         demoted = self._demote()
-                ok, payload = conn.recv()
+                ok, payload, self._cpu_done = conn.recv()
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 # Read how the child ended before close() releases the process object.
                 child = self._child
@@ -184,13 +198,18 @@ class IsolatedWorker:
             self._conn.close()
         if self._child is not None and os.getpid() == self._owner:
             _reap(self._child)
-        self._child, self._conn, self._calls = None, None, 0
+        self._child, self._conn, self._poller, self._calls = None, None, None, 0
+
+    def _readable(self, timeout: float) -> bool:
+        """Whether the child's end has written (or closed) within `timeout` seconds."""
+        assert self._poller is not None  # set with the pipe
+        return bool(self._poller.poll(math.ceil(timeout * 1000)))
 
     def _idle_pipe_readable(self) -> bool:
         """An idle child never writes: a readable pipe is its end of file, the child has exited
         even where its exit status is not yet known."""
         try:
-            return self._conn is not None and self._conn.poll(0)
+            return self._conn is not None and self._readable(0)
         except OSError:
             return True
 
@@ -212,7 +231,10 @@ class IsolatedWorker:
                                         self._memory_limit, tied, self._on_start))
             child.start()
             child_end.close()
+            self._poller = select.poll()
+            self._poller.register(parent_end.fileno(), select.POLLIN)
             self._child, self._conn, self._calls, self._owner = child, parent_end, 0, os.getpid()
+            self._cpu_done = None
         return self._conn
 
 
@@ -231,7 +253,7 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
     except GuardUnavailable as exc:  # fail closed: answer the call with why, run nothing
         try:
             conn.recv()
-            _answer(conn, (False, IsolatedError(f"the work was not run: {exc}")))
+            _answer(conn, (False, IsolatedError(f"the work was not run: {exc}")), time.process_time())
         except (EOFError, OSError):
             pass
         return
@@ -246,7 +268,8 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
             signal.setitimer(signal.ITIMER_REAL, alarm)
             outcome = _outcome(handler, args, kwargs, memory_limit)
             signal.setitimer(signal.ITIMER_REAL, 0)
-            _answer(conn, outcome)
+            # With the CPU time used so far, which the parent counts the next call's from.
+            _answer(conn, outcome, time.process_time())
 
     _on_big_stack(calls)
 
@@ -288,6 +311,17 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
     return f"the work ended without an answer (exit code {exitcode})"
 
 
+def _fresh_context() -> ForkServerContext:
+    """The fork server: started once per process, from a new interpreter (not forked from us), so
+    what it forks holds no lock of another thread of ours. RocksDB (under pyoxigraph's stores on
+    disk) keeps a timer thread with a mutex in every process with a store open: a child forked
+    while it held it hung for good in its first `Store(path)` (seen in the test suite)."""
+    context = ForkServerContext()
+    # Its children run this package's code: imported once by the server, not by each of them.
+    context.set_forkserver_preload(["graph_service.graph.query.store"])
+    return context
+
+
 def _child_main(writer: Connection, fn: Callable[..., Any], args: tuple, kwargs: dict,
                 allow_network: bool, memory_limit: int | None) -> None:
     try:
@@ -326,11 +360,12 @@ def _outcome(fn: Callable[..., Any], args: tuple, kwargs: dict,
         return False, _portable(exc)
 
 
-def _answer(conn: Connection, outcome: tuple[bool, Any]) -> None:
+def _answer(conn: Connection, outcome: tuple[bool, Any], *extra: Any) -> None:
+    """Send `outcome` (and `extra` after it, in the same message)."""
     try:
-        conn.send(outcome)
+        conn.send((*outcome, *extra))
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
-        conn.send((False, IsolatedError(f"the result cannot be sent back: {exc}")))
+        conn.send((False, IsolatedError(f"the result cannot be sent back: {exc}"), *extra))
 
 
 def _close_inherited_sockets(keep: int) -> None:

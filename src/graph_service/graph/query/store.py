@@ -86,9 +86,11 @@ def disk_store(directory: Path, load: Callable[[ox.Store], None], source_sha256:
     processes build the same one at once; a build that fails leaves nothing behind.
 
     The build runs in a child process (errors are re-raised here): what loading takes in memory
-    goes with it, rather than staying with a server that only opens the result."""
+    goes with it, rather than staying with a server that only opens the result. It is forked from
+    a clean process, not the caller (see `sandbox._fresh_context`): `load` must be picklable."""
     if not (directory / SUMMARY_NAME).exists():
-        run_isolated(_build, directory, load, source_sha256, timeout=_BUILD_TIMEOUT, allow_network=True)
+        run_isolated(_build, directory, load, source_sha256, timeout=_BUILD_TIMEOUT, allow_network=True,
+                     fresh=True)
         _prune(directory.parent, keep=directory)
     try:
         os.utime(directory)  # last used: what pruning goes by

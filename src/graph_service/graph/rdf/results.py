@@ -1,9 +1,11 @@
-"""Writing SPARQL SELECT results in the W3C formats (JSON, XML, CSV, TSV) from pyoxigraph terms.
+"""Writing SPARQL SELECT results in the W3C formats (JSON, XML, CSV, TSV).
 
-pyoxigraph writes these formats itself, but only for a whole `QuerySolutions` iterator; the
-endpoint must stop at the result limit and say so, and the reference engine's rows are not
-pyoxigraph's. So rows are written here, straight from pyoxigraph terms (no rdflib in the hot
-path), following the W3C specifications:
+pyoxigraph writes these formats itself (in Rust, many times faster than Python), but only for a
+whole `QuerySolutions` iterator, while the endpoint must stop at the result limit and say so.
+`write_within` has pyoxigraph write a whole answer when it is within the limit (most are) and
+says when it is not; `write_solutions` writes rows one by one here, for a cut answer and for the
+reference engine's rows, straight from pyoxigraph terms (no rdflib), following the W3C
+specifications:
   JSON https://www.w3.org/TR/sparql11-results-json/   XML https://www.w3.org/TR/rdf-sparql-XMLres/
   CSV and TSV https://www.w3.org/TR/sparql11-results-csv-tsv/
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
@@ -36,6 +39,66 @@ def write_solutions(variables: Sequence[str], rows: Iterable[Row], fmt: ox.Query
     if fmt == ox.QueryResultsFormat.TSV:
         return _tsv(variables, rows)
     raise ValueError(f"unsupported results format {fmt}")
+
+
+#: The fewest bytes pyoxigraph writes per row in each format (JSON `{},`, XML `<result></result>`,
+#: CSV CR LF, TSV LF): an answer shorter than `limit` times this has fewer than `limit` rows.
+_MIN_ROW_BYTES = {ox.QueryResultsFormat.JSON: 3, ox.QueryResultsFormat.XML: 17,
+                  ox.QueryResultsFormat.CSV: 2, ox.QueryResultsFormat.TSV: 1}
+#: Formats pyoxigraph reads back without loss (its rows can be counted); CSV is lossy.
+_READABLE = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV)
+_JSON_HEAD = b'{"head":{"vars":['
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _CappedBuffer(io.BytesIO):
+    """What pyoxigraph writes, refused past `cap` bytes (pyoxigraph stops with the error)."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self.cap = cap
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > self.cap:
+            raise _TooLarge
+        return super().write(data)
+
+
+def write_within(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, columns: Sequence[str],
+                 limit: int | None, *, bounded: bool, cap: int) -> bytes | None:
+    """The whole answer as pyoxigraph writes it, with its columns in the order `columns` gives,
+    or None when it cannot be had so: more than `limit` rows (unless `bounded`: the query's own
+    LIMIT keeps it within), more than `cap` bytes, or columns in another order than pyoxigraph's
+    in a format other than JSON. `solutions` is consumed unless the order alone says None."""
+    natural = [v.value for v in solutions.variables]
+    reorder = list(columns) != natural
+    if reorder and fmt != ox.QueryResultsFormat.JSON:
+        return None
+    out = _CappedBuffer(cap)
+    try:
+        solutions.serialize(out, format=fmt)
+    except _TooLarge:
+        return None
+    body = out.getvalue()
+    if not bounded and limit is not None and len(body) >= _MIN_ROW_BYTES.get(fmt, 0) * limit:
+        if fmt not in _READABLE:
+            return None
+        # Read back only as far as one past the limit: pyoxigraph's parser, rows not looked into.
+        rows = ox.parse_query_results(body, format=fmt)
+        assert isinstance(rows, ox.QuerySolutions)  # read back from a SELECT's answer
+        if len(list(itertools.islice(rows, limit + 1))) > limit:
+            return None
+    if reorder:
+        # JSON names every binding's variable, so only the head says the order of the columns;
+        # a variable name holds neither `"` nor `]`.
+        if not body.startswith(_JSON_HEAD):
+            return None
+        end = body.index(b"]}", len(_JSON_HEAD))
+        body = _JSON_HEAD + ",".join(f'"{c}"' for c in columns).encode() + body[end:]
+    return body
 
 
 def write_boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:

@@ -1,0 +1,253 @@
+"""A static estimate of a query's cost, to refuse the obviously explosive before anything runs.
+
+Two shapes make a query explode before any limit applies, and both are visible in its text:
+
+- a cartesian product: a group pattern joining parts that share no variable, so every row of one
+  meets every row of the others (nine `?s ?p ?o` patterns: |triples|^9 rows). Parts are counted
+  per group pattern; a part whose path closure (`*`, `+`) has variables at both ends (every pair
+  of connected nodes) counts twice, a part with a single variable (a lookup) not at all;
+- deep nesting of collections and blank-node brackets in triple patterns (`( ( ( ... ) ) )`):
+  pyoxigraph's parser takes time exponential in their depth (80 levels, 170 characters: minutes).
+  Nesting elsewhere (groups, expressions) is cheap and not counted.
+
+The estimate is one pass over the tokens (linear in the text, no parse; `max_query_length`
+bounds it), made in the query process before the engine parses anything. It reads only what
+decides the two measures; anything it cannot read (a malformed text) counts as connected and
+shallow, left to the engine's own parser. Joins that FILTER, BIND or VALUES make are not counted
+as connections (the engine still enumerates the product before filtering). No example query of
+the project comes near either limit (`tests/test_attack_runaways.py` checks every one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph_service.graph.query.safety import UnsafeQuery
+
+#: Unconnected parts (weighted as above) one group pattern may join; one more is refused.
+MAX_PRODUCT = 5
+#: Collections and blank-node brackets nested in a triple pattern; one more is refused.
+MAX_NESTING = 16
+
+
+class TooCostly(UnsafeQuery):
+    """A query refused by the estimate before it ran; `str()` names the cause."""
+
+
+_TOKEN = re.compile(r"""
+    (?P<skip>\#[^\n\r]*|<[^<>"{}|^`\\\x00-\x20]*>
+      |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\uFFFF]*(?::[^\s{}()\[\],;#"'<>]*)?
+      |:[^\s{}()\[\],;#"'<>]*)
+  | (?P<punct>[{}()\[\].;,*+/|^])
+""", re.VERBOSE)
+#: Words after which a "(" opens an expression (or VALUES's variables), not a collection.
+_CONSTRAINT = frozenset({"filter", "bind", "having", "values"})
+#: Keywords that end a block of triples inside a group pattern.
+_BLOCK_ENDS = frozenset({"filter", "bind", "values", "optional", "minus", "graph", "service", "union"})
+
+
+@dataclass(frozen=True)
+class Cost:
+    #: The largest weighted count of unconnected parts joined in one group pattern.
+    product: int
+    #: The deepest nesting of collections and blank-node brackets in a triple pattern.
+    nesting: int
+
+
+@dataclass(slots=True)
+class _Group:
+    """A group pattern being read: its finished parts (each a set of variables, with a weight),
+    and the block of triples being read."""
+
+    #: VALUES data or MINUS: rows that do not multiply the enclosing group's.
+    ignored: bool = False
+    parts: list[tuple[set[str], int]] = field(default_factory=list)
+    current: set[str] = field(default_factory=set)
+    #: The block has a path closure; its first and last terms are variables.
+    closure: bool = False
+    first_var: bool | None = None
+    last_var: bool = False
+    #: Variables anywhere in the group, nested groups included.
+    seen: set[str] = field(default_factory=set)
+    #: After UNION: the next group is an alternative of the last part, not a part of its own.
+    merge: bool = False
+
+    def term(self, variable: str | None) -> None:
+        if variable is not None:
+            self.current.add(variable)
+            self.seen.add(variable)
+        if self.first_var is None:
+            self.first_var = variable is not None
+        self.last_var = variable is not None
+
+    def end_part(self) -> None:
+        if self.current:
+            # A closure between two variables: every pair of connected nodes. A part with one
+            # variable (`<paris> rdfs:label ?l`) is a lookup: a product of lookups is small.
+            if self.closure and self.first_var and self.last_var:
+                weight = 2
+            else:
+                weight = 1 if len(self.current) > 1 or self.closure else 0
+            self.parts.append((self.current, weight))
+        self.current, self.closure, self.first_var, self.last_var = set(), False, None, False
+
+    def add_group(self, inner: _Group) -> None:
+        """A nested group closed: one part with the triples just before it (GRAPH ?g {...})."""
+        names = self.current | inner.seen
+        self.seen |= inner.seen
+        self.current, self.closure, self.first_var, self.last_var = set(), False, None, False
+        if self.merge and self.parts:
+            names |= self.parts.pop()[0]
+        self.merge = False
+        if names:
+            self.parts.append((names, 1))
+
+    def product(self) -> int:
+        self.end_part()
+        # Connected components over shared variables; a component weighs what its heaviest part does.
+        components: list[tuple[set[str], int]] = []
+        for names, weight in self.parts:
+            joined = [c for c in components if c[0] & names]
+            merged, heaviest = set(names), weight
+            for c in joined:
+                components.remove(c)
+                merged |= c[0]
+                heaviest = max(heaviest, c[1])
+            components.append((merged, heaviest))
+        return sum(weight for _, weight in components)
+
+
+def estimate(sparql: str) -> Cost:
+    """The query's cost measures (see the module's description)."""
+    groups: list[_Group] = []
+    # What each open bracket is: "group", "expr" (an expression, VALUES data), "term" (a
+    # collection or a blank-node bracket in a triple pattern) or "path" (a path's parentheses),
+    # and beside it where a triple pattern there is: 0 subject, 1 verb, 2 object, 3 list item.
+    stack: list[str] = []
+    where: list[int] = []
+    product = nesting = depth = 0
+    previous = ""  # the previous token, lowercased ("<term>" for an IRI or a literal)
+    expect_expression = False  # after FILTER: the "(" of its function call is an expression
+    values = False  # after VALUES: the next "{" opens data
+
+    def advance() -> None:  # a term is complete: subject -> verb -> object
+        if where and where[-1] in (0, 1):
+            where[-1] += 1
+
+    for m in _TOKEN.finditer(sparql):
+        kind, text = m.lastgroup, m.group()
+        if kind == "skip" and text.startswith("#"):
+            continue
+        low = text.lower()
+        group = groups[-1] if groups and stack and _pattern_context(stack) else None
+        if kind == "skip":
+            if group is not None:
+                group.term(None)
+                advance()
+            low = "<term>"
+        elif kind == "var":
+            if group is not None:
+                group.term(low)
+                advance()
+            elif groups:
+                groups[-1].seen.add(low)
+        elif kind == "word":
+            if group is not None:
+                if low in _BLOCK_ENDS:
+                    group.end_part()
+                    group.merge = low == "union"
+                    where[-1] = 0
+                elif ":" in low or low[:1].isdigit() or low in ("true", "false", "a"):
+                    group.term(None)
+                    advance()
+            expect_expression = low == "filter" or (expect_expression and text[-1:] != ")")
+            values = low == "values" or (values and low != "{")
+        elif text == "{":
+            if values:
+                stack.append("expr")
+                values = False
+            else:
+                stack.append("group")
+                groups.append(_Group(ignored=previous == "minus"))
+            where.append(0)
+        elif text == "}":
+            opened = stack.pop() if stack else ""
+            if where:
+                where.pop()
+            if opened == "group" and groups:
+                inner = groups.pop()
+                product = max(product, inner.product())
+                if groups and not inner.ignored and _pattern_context(stack):
+                    groups[-1].add_group(inner)
+                    if where:
+                        where[-1] = 0
+                elif groups:
+                    groups[-1].seen |= inner.seen
+        elif text in "([":
+            if group is None or expect_expression or previous in _CONSTRAINT:
+                stack.append("expr")
+                where.append(9)
+            elif stack[-1] == "path" or (text == "(" and (where[-1] == 1 or previous in "/|^")):
+                stack.append("path")  # a path's grouping: cheap to parse, however deep
+                where.append(9)
+            else:
+                stack.append("term")
+                where.append(1 if text == "[" else 3)
+                depth += 1
+                nesting = max(nesting, depth)
+            expect_expression = False
+        elif text in ")]":
+            if stack and stack[-1] != "group":
+                opened = stack.pop()
+                where.pop()
+                if opened == "term":
+                    depth -= 1
+                if opened != "expr":
+                    advance()
+        elif text in ".;,":
+            if group is not None and where:
+                if text == ".":
+                    group.end_part()
+                where[-1] = {".": 0, ";": 1, ",": 2}[text] if where[-1] != 3 else 3
+        elif text in "*+":
+            # A closure follows a path element: an IRI, a prefixed name, `a` or a ")".
+            if group is not None and (previous in ("<term>", ")", "a") or ":" in previous):
+                group.closure = True
+        previous = low
+    while groups:
+        product = max(product, groups.pop().product())
+    return Cost(product, nesting)
+
+
+def _pattern_context(stack: list[str]) -> bool:
+    """Within a group pattern, outside any expression (as far as the innermost group)."""
+    for opened in reversed(stack):
+        if opened == "group":
+            return True
+        if opened == "expr":
+            return False
+    return False
+
+
+def check_cost(sparql: str, *, max_product: int = MAX_PRODUCT, max_nesting: int = MAX_NESTING) -> Cost:
+    """The estimate; `TooCostly`, naming the cause, when it is over either limit."""
+    # Cheap gates first: a product needs a variable per part, nesting a bracket per level.
+    if sparql.count("?") + sparql.count("$") <= max_product \
+            and sparql.count("(") + sparql.count("[") <= max_nesting:
+        return Cost(0, 0)
+    cost = estimate(sparql)
+    if cost.product > max_product:
+        raise TooCostly(
+            f"refused before it ran: the query joins {cost.product} parts that share no variable "
+            f"(a cartesian product; the limit is {max_product}, a path closure with variables at "
+            "both ends counting as two); connect them through shared variables or run them apart")
+    if cost.nesting > max_nesting:
+        raise TooCostly(
+            f"refused before it ran: collections or blank-node brackets nested {cost.nesting} deep "
+            f"in a triple pattern (the limit is {max_nesting}); the parser's time grows "
+            "exponentially with their depth")
+    return cost
