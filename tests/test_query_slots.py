@@ -131,7 +131,7 @@ def test_a_queued_request_whose_client_left_gives_up_its_place(server) -> None:
         # Its place in the queue is free again: the next one waits for a slot instead of a 503.
         waiting = pool.submit(get, server, query_path("ASK {} # next"), source="127.0.0.32")
         assert waiting.result()[0] == 200
-        assert [f.result()[0] for f in busy] == [503, 503]
+        assert [f.result()[0] for f in busy] == [503, 503], [f.result()[2][:300] for f in busy]
 
 
 def test_a_killed_query_process_is_replaced(server) -> None:
