@@ -14,6 +14,9 @@ test: install-test system-test yasgui world-atlas shacl-engine comunica
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	# Where PYTHONDONTWRITEBYTECODE is set (CI), every server, CLI and worker the tests start
+	# would compile the package again: compiled once here instead.
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python -m pytest -n 3 --dist loadfile
 
 # The long runs left out of `make test` (tests marked slow: the full load run, thousands of fuzzing cases ...).
