@@ -12,8 +12,6 @@ at the endpoint (a time-limit test waits 2 s) and the refused credentials run wi
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +24,7 @@ import pytest
 import requests
 from click.testing import CliRunner, Result
 from inprocess import InProcess
+from nginx import MISSING, NGINX, free_port, running
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -224,23 +223,10 @@ def test_sparql_through_the_store_keeps_the_rules(remote_server):
 
 # --- replicas behind a load balancer --------------------------------------------------------------
 
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 #: Seconds of load; the replica is stopped a third of the way in and started again at once.
 RUN_SECONDS = 3.0
 
-CONFIG = """
-worker_processes 1;
-user root;
-error_log {dir}/error.log warn;
-pid {dir}/nginx.pid;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-  client_body_temp_path {dir}/body;
-  proxy_temp_path {dir}/proxy;
-  fastcgi_temp_path {dir}/fastcgi;
-  uwsgi_temp_path {dir}/uwsgi;
-  scgi_temp_path {dir}/scgi;
+BALANCER = """
   upstream replicas {{
     server 127.0.0.1:{a} max_fails=1 fail_timeout=2s;
     server 127.0.0.1:{b} max_fails=1 fail_timeout=2s;
@@ -254,14 +240,7 @@ http {{
       proxy_connect_timeout 2s;
     }}
   }}
-}}
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def replica(store: VirtuosoServer, port: int, snapshot_dir: Path) -> BackgroundServer:
@@ -270,27 +249,20 @@ def replica(store: VirtuosoServer, port: int, snapshot_dir: Path) -> BackgroundS
                             env={"GRAPH_SERVICE_SNAPSHOT_DIR": str(snapshot_dir)})
 
 
-@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (make test installs nginx-light)")
+@pytest.mark.skipif(NGINX is None, reason=MISSING)
 def test_no_request_is_lost_while_a_replica_restarts(virtuoso, loaded, tmp_path):
     """Two replicas over the store behind Debian's nginx on loopback: a short load run (GET
     queries and pages, idempotent, so nginx may retry them on the other replica:
     `proxy_next_upstream`) loses no request while one replica is stopped and started again."""
-    store = virtuoso
-    ports = [_free_port(), _free_port()]
-    replicas = [replica(store, p, tmp_path / "snapshot") for p in ports]
-    front = _free_port()
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(CONFIG.format(dir=tmp_path, port=front, a=ports[0], b=ports[1]))
-    nginx = subprocess.Popen([str(NGINX), "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{front}/"
+    ports, front = [free_port(), free_port()], free_port()
+    replicas = [replica(virtuoso, p, tmp_path / "snapshot") for p in ports]
     paths = ["sparql?query=" + requests.utils.quote(
         f"SELECT ?c WHERE {{ ?c a <{LIB}CapitalCity> }} ORDER BY ?c"),
              "doc/city/paris.ttl", "search?q=warsaw&format=json", "readyz"]
     outcomes: Counter[str] = Counter()
     stop = threading.Event()
 
-    def client(n: int) -> None:
+    def client(base: str, n: int) -> None:
         session = requests.Session()
         i = n
         while not stop.is_set():
@@ -304,32 +276,23 @@ def test_no_request_is_lost_while_a_replica_restarts(virtuoso, loaded, tmp_path)
                 outcomes[type(exc).__name__] += 1
             stop.wait(0.01)  # a steady stream, not a saturating one: what is tested is that none is lost
 
+    balancer = BALANCER.format(port=front, a=ports[0], b=ports[1])
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if requests.get(base + "healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "nginx did not start"
-            time.sleep(0.1)
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(2)]
-        for t in threads:
-            t.start()
-        time.sleep(RUN_SECONDS / 3)
-        replicas[0].stop()  # graceful: in-flight requests finish, new ones go to the other replica
-        stopped = sum(outcomes.values())
-        replicas[0] = replica(store, ports[0], tmp_path / "snapshot")
-        restarted = sum(outcomes.values())
-        time.sleep(RUN_SECONDS / 3)
-        stop.set()
-        for t in threads:
-            t.join(30)
+        with running(tmp_path, front, balancer) as base:
+            threads = [threading.Thread(target=client, args=(base, n)) for n in range(2)]
+            for t in threads:
+                t.start()
+            time.sleep(RUN_SECONDS / 3)
+            replicas[0].stop()  # graceful: in-flight requests finish, new ones go to the other replica
+            stopped = sum(outcomes.values())
+            replicas[0] = replica(virtuoso, ports[0], tmp_path / "snapshot")
+            restarted = sum(outcomes.values())
+            time.sleep(RUN_SECONDS / 3)
+            stop.set()
+            for t in threads:
+                t.join(30)
     finally:
         stop.set()
-        nginx.terminate()
-        nginx.wait(10)
         for r in replicas:
             r.stop()
     total = sum(outcomes.values())

@@ -7,39 +7,21 @@ address; following the 303 from a resource IRI through the proxy lands on its de
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
+from nginx import MISSING, NGINX, free_port, running
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from graph_service.config import DEFAULT_BASE
 from graph_service.graph import SD
 
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (make test installs "
-                                                      "Debian's nginx-light where it can)")
+pytestmark = pytest.mark.skipif(NGINX is None, reason=MISSING)
 PUBLIC = "https://kg.example.org/kg/"
 
-CONFIG = """
-worker_processes 1;
-user root;
-error_log {dir}/error.log warn;
-pid {dir}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {dir}/body;
-  proxy_temp_path {dir}/proxy;
-  fastcgi_temp_path {dir}/fastcgi;
-  uwsgi_temp_path {dir}/uwsgi;
-  scgi_temp_path {dir}/scgi;
+SERVER = """
   server {{
     listen 127.0.0.1:{port};
     location /kg/ {{
@@ -52,43 +34,17 @@ http {{
       proxy_set_header X-Forwarded-Prefix /kg;
     }}
   }}
-}}
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def proxy(serve_files, tmp_path_factory) -> Iterator[str]:
     """The local address of nginx's /kg/ (what kg.example.org/kg/ stands for here)."""
     upstream = serve_files(options=("--proxies", "1"))
-    directory = tmp_path_factory.mktemp("nginx")
-    port = _free_port()
-    conf = directory / "nginx.conf"
-    upstream_port = upstream.url.rsplit(":", 1)[1].strip("/")
-    conf.write_text(CONFIG.format(dir=directory, port=port, upstream=upstream_port))
-    process = subprocess.Popen([str(NGINX), "-p", str(directory), "-c", str(conf), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("nginx did not start: " + process.stderr.read().decode(errors="replace")
-                            if process.stderr else "")
-            time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}/kg/"
-    finally:
-        process.terminate()
-        process.wait(10)
+    port, upstream_port = free_port(), upstream.url.rsplit(":", 1)[1].strip("/")
+    server = SERVER.format(port=port, upstream=upstream_port)
+    with running(tmp_path_factory.mktemp("nginx"), port, server) as url:
+        yield url + "kg/"
 
 
 def local(public_url: str, proxy: str) -> str:

@@ -15,11 +15,13 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pyoxigraph as ox
 from flask import Blueprint, Response
+from rdflib.namespace import DCTERMS
 
-from graph_service.graph import Format, Liberation, coordinates_attribution, liberations
+from graph_service.graph import Format, Liberation, liberations
 from graph_service.web import map_svg, svg, timeline_svg
-from graph_service.web.documents import cached, check_path, respond
+from graph_service.web.documents import cached, check_path, quads, respond
 from graph_service.web.sparql import engine
 from graph_service.web.state import service
 from graph_service.web.topojson import read_features
@@ -84,12 +86,20 @@ def map_drawing() -> ET.Element:
 
 
 def coordinates_source() -> str | None:
-    """The citation the coordinates graph gives for itself (GeoNames, its licence), if any."""
+    """The citation the coordinates graph gives for itself (GeoNames, its licence), if any: read
+    from the dataset as written, as pages are, so that a page needs no query (a remote store
+    may be away while pages are still served)."""
     def read() -> str | None:
-        attribution = coordinates_attribution(engine(), service().names)
-        return attribution[0] if attribution else None
+        graph = ox.NamedNode(str(service().names.coordinates_graph))
+        for q in quads().quads_for_pattern(graph, _CITATION, None, graph):
+            if isinstance(q.object, ox.Literal):
+                return q.object.value
+        return None
 
     return cached("coordinates citation", read)
+
+
+_CITATION = ox.NamedNode(str(DCTERMS.bibliographicCitation))
 
 
 def _liberations() -> list[Liberation]:

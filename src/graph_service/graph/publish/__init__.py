@@ -9,7 +9,6 @@ from graph_service.graph.publish.liberations import (
     Force,
     Liberation,
     Reception,
-    coordinates_attribution,
     liberations,
 )
 from graph_service.graph.publish.ontology_doc import OntologyDoc, build_reference
@@ -17,7 +16,7 @@ from graph_service.graph.publish.service_description import DatasetSummary, desc
 from graph_service.graph.publish.void import capital_cities, dataset_iri, declared_title, describe_dataset
 
 __all__ = [
-    "DUMPS", "build_reference", "capital_cities", "coordinates_attribution", "DateClaim", "Force",
+    "DUMPS", "build_reference", "capital_cities", "DateClaim", "Force",
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
     "exists", "is_inferred", "labels_of", "layout", "OntologyDoc",

@@ -68,15 +68,6 @@ SELECT ?place ?lat ?long WHERE {
 }
 """
 
-_ATTRIBUTION = """
-SELECT ?citation ?source ?license WHERE {
-  GRAPH <GRAPH_> {
-    <GRAPH_> dcterms:source ?source ; dcterms:license ?license .
-    OPTIONAL { <GRAPH_> dcterms:bibliographicCitation ?citation }
-  }
-}
-"""
-
 #: The order a liberation's several reception kinds are named in: the welcome first.
 RECEPTION_ORDER = ("jubilant", "warm-welcome", "relieved", "seen-as-liberation", "mixed", "muted",
                    "marred-by-violence", "no-welcome", "feared-as-conquest")
@@ -187,13 +178,6 @@ def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
         lib.position = positions.get(lib.capital)
     return sorted(found.values(), key=lambda lib: (lib.start is None, lib.start or date.max,
                                                    lib.end or date.max, lib.capital_label))
-
-
-def coordinates_attribution(engine: Engine, names: Names = CANONICAL) -> tuple[str, str, str] | None:
-    """(citation, source IRI, licence IRI) the coordinates graph gives for itself, if any."""
-    for row in _rows(engine, _ATTRIBUTION, names):
-        return (str(row.get("citation") or row["source"]), str(row["source"]), str(row["license"]))
-    return None
 
 
 def _rows(engine: Engine, query: str, names: Names) -> list[dict[str, Identifier]]:
