@@ -35,7 +35,6 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 _SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
 
 _cache: dict[tuple[Path, URIRef], tuple[tuple[int, int], Graph]] = {}
-_hierarchies: dict[int, tuple[Graph, Graph]] = {}
 _lock = threading.Lock()
 
 
@@ -51,15 +50,7 @@ def project_ontology(settings: Settings, inference: str = "none") -> Graph | Non
     graph = _cached(Path(settings.ontology_path), "ontology", True, settings.base_iri)
     if not len(graph):
         return None
-    if inference != "none":
-        return graph
-    # Once per version of the file (each validation request asks): the cached graph stands for it.
-    with _lock:
-        kept = _hierarchies.get(id(graph))
-        if kept is None or kept[0] is not graph:
-            _hierarchies.clear()
-            kept = _hierarchies[id(graph)] = (graph, class_hierarchy(graph))
-    return kept[1]
+    return class_hierarchy(graph) if inference == "none" else graph
 
 
 def class_hierarchy(ontology: Graph) -> Graph:
