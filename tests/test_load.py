@@ -238,7 +238,8 @@ def check(outcome: Outcome, server: BackgroundServer, kills: int) -> None:
     # every other runaway is stopped at its limit.
     assert set(outcome.runaways) <= {503, 500, "connection lost"}, outcome.runaways
     lost = len(outcome.failures) + outcome.runaways[500] + outcome.runaways["connection lost"]
-    assert lost <= kills, (outcome.failures[:5], outcome.runaways)
+    # The server's log names the cause of an unexpected failure (its traceback, for a 500).
+    assert lost <= kills, (outcome.failures[:5], outcome.runaways, server.output()[-3000:])
     assert outcome.peak_memory < MEMORY_BOUND, f"{outcome.peak_memory / 2**20:.0f} MiB"
     after = requests.get(server.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     assert after.status_code == 200
