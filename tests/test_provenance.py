@@ -190,3 +190,15 @@ def test_serve_file_with_a_bad_annotation_exits_2_in_one_line(tmp_path, body, sa
     assert result.stderr.startswith(f"graph-service: {path}: {said}")
     assert len(result.stderr.strip().splitlines()) == 1
     assert not list((tmp_path / "build" / "stores").glob("store-*"))  # nothing half-built is left
+
+
+def test_serve_file_names_the_line_of_a_syntax_error_in_a_long_file(tmp_path):
+    """Long N-Triples are loaded in pieces side by side: an error still names its line in the file."""
+    path = tmp_path / "data.nt"
+    lines = [f"<http://example.org/{i}> <http://example.org/p> \"{i}\" ." for i in range(2000)]
+    lines[1800] = "<http://example.org/1800> <http://example.org/p> ."
+    path.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(main, ["serve", str(path), "--port", "0"],
+                                env={"GRAPH_SERVICE_SNAPSHOT_DIR": str(tmp_path / "build")})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"graph-service: {path}: ") and "line 1801" in result.stderr

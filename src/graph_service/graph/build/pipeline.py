@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -55,7 +54,7 @@ from graph_service.graph.build.shapes import class_hierarchy
 from graph_service.graph.build.validation import ValidationError, validate
 from graph_service.graph.publish.void import describe_dataset
 from graph_service.graph.query.quad_index import QuadIndex
-from graph_service.graph.query.store import DISK_FORMAT, DiskStore, disk_store, load_ntriples, open_store
+from graph_service.graph.query.store import DISK_FORMAT, DiskStore, bulk_load, disk_store, open_store
 from graph_service.graph.rdf import documents, provenance
 from graph_service.graph.rdf.namespace import (
     COORDINATES_GRAPH,
@@ -255,7 +254,11 @@ def _stores_dir(settings: Settings) -> Path:
 
 
 def _load_snapshot(snapshot: Path, store: ox.Store) -> None:
-    store.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+    data = snapshot.read_bytes()
+    if b"_:" in data:
+        bulk_load(store, data, ox.RdfFormat.N_QUADS)
+    else:
+        bulk_load(store, b"", ox.RdfFormat.N_QUADS, by_line=data)
 
 
 def _load_files(paths: tuple[Path, ...], store: ox.Store) -> None:
@@ -268,17 +271,19 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store) -> None:
         base = path.resolve().as_uri()
         if fmt.oxigraph in _MARKS and not any(mark in data for mark in _MARKS[fmt.oxigraph]):
             # No triple term to expand or refuse: as written, straight to pyoxigraph's bulk loader
-            # (from a reader: given bytes, it may cut N-Triples in pieces to parse side by side,
-            # naming each piece's blank nodes anew).
+            # (lines without blank nodes in pieces side by side).
             assert isinstance(fmt.oxigraph, ox.RdfFormat)
             try:
-                store.bulk_load(io.BytesIO(data), format=fmt.oxigraph, base_iri=base)
+                if fmt.oxigraph != ox.RdfFormat.TURTLE and b"_:" not in data:
+                    bulk_load(store, b"", fmt.oxigraph, by_line=data, base_iri=base)
+                else:
+                    bulk_load(store, data, fmt.oxigraph, base_iri=base)
             except (SyntaxError, ValueError) as exc:
                 raise documents.RdfSyntaxError(str(path), str(exc)) from None
         elif fmt.oxigraph in documents.TRIPLES_ONLY:
             # Annotations expanded by pyoxigraph, not in Python: 10^6 triples in seconds.
             expansion = documents.parse_expanded(data, fmt, str(path), base_iri=base)
-            load_ntriples(store, expansion.ground, expansion.blank, lenient=True)
+            bulk_load(store, expansion.blank, by_line=expansion.ground, lenient=True)
         else:
             store.bulk_extend(documents.read_quads(path))
 

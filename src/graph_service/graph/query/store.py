@@ -41,35 +41,45 @@ def open_store(quads: Iterable[ox.Quad]) -> ox.Store:
     return store
 
 
-def load_ntriples(store: ox.Store, ground: bytes, blank: bytes, *, lenient: bool = False) -> None:
-    """Bulk-load N-Triples into `store`, using every core: `ground` (no blank nodes) is cut at
-    lines and its pieces loaded side by side with `blank`, which is loaded whole (each load names
-    its blank nodes anew, so one split across two loads would become two). pyoxigraph's bulk
-    loader parses then writes each million statements on one thread; this halves a first start
-    at 10^6 triples on two cores. `lenient`: the N-Triples were written by pyoxigraph from what
-    it had parsed, so IRIs and literals need no second check."""
+def bulk_load(store: ox.Store, whole: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES, *,
+              by_line: bytes = b"", base_iri: str | None = None, lenient: bool = False) -> None:
+    """Bulk-load RDF into `store` on every core: `whole` in one piece, and beside it `by_line`
+    (N-Triples or N-Quads without blank nodes) cut at lines into pieces loaded side by side.
+    pyoxigraph's bulk loader parses, then writes each million statements, on one thread (on two
+    cores it does not parse in parallel); and each load names the blank nodes it reads anew, so
+    what holds a blank node must be loaded whole. `lenient` skips checking IRIs and literals
+    again (for N-Triples pyoxigraph wrote from what it had parsed). Raises pyoxigraph's
+    SyntaxError (positions in the file, as one load would give) or ValueError."""
     workers = len(os.sched_getaffinity(0))
-    share = max(1, (len(ground) + len(blank)) // workers)
-    pieces = [blank] if blank else []
+    share = max(1, (len(whole) + len(by_line)) // workers)
+    pieces = [whole] if whole else []
     start = 0
-    while start < len(ground):
-        end = ground.find(b"\n", start + share)
-        end = len(ground) if end < 0 else end + 1
-        pieces.append(ground[start:end])
+    while start < len(by_line):
+        end = by_line.find(b"\n", start + share)
+        end = len(by_line) if end < 0 else end + 1
+        pieces.append(by_line[start:end])
         start = end
 
     def load(piece: bytes) -> None:
-        # From a reader: given bytes, pyoxigraph would cut it again and rename blank nodes per cut.
-        store.bulk_load(io.BytesIO(piece), format=ox.RdfFormat.N_TRIPLES, lenient=lenient)
+        # From a reader: given bytes on four cores or more, pyoxigraph cuts N-Triples itself, and
+        # renames blank nodes per cut.
+        store.bulk_load(io.BytesIO(piece), format=fmt, base_iri=base_iri, lenient=lenient)
 
-    if len(pieces) <= 1 or workers <= 1:
+    if len(pieces) <= 1:
         for piece in pieces:
             load(piece)
         return
-    # pyoxigraph lets go of the GIL while it loads; RocksDB takes the files each load writes.
-    with ThreadPoolExecutor(min(workers, len(pieces))) as pool:
-        for done in [pool.submit(load, piece) for piece in pieces]:
-            done.result()
+    try:
+        # pyoxigraph lets go of the GIL while it loads; RocksDB takes in the files each load writes.
+        with ThreadPoolExecutor(min(workers, len(pieces))) as pool:
+            for done in [pool.submit(load, piece) for piece in pieces]:
+                done.result()
+    except (SyntaxError, ValueError):
+        if len(pieces) - bool(whole) > 1:
+            # A position in a piece is not the file's: the pieces in one load (into a store thrown
+            # away) say where. The caller's store is thrown away too.
+            ox.Store().bulk_load(io.BytesIO(by_line), format=fmt, base_iri=base_iri, lenient=lenient)
+        raise
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:
