@@ -54,7 +54,14 @@ from graph_service.graph.build.shapes import class_hierarchy
 from graph_service.graph.build.validation import ValidationError, validate
 from graph_service.graph.publish.void import describe_dataset
 from graph_service.graph.query.quad_index import QuadIndex
-from graph_service.graph.query.store import DISK_FORMAT, DiskStore, bulk_load, disk_store, open_store
+from graph_service.graph.query.store import (
+    DISK_FORMAT,
+    DiskStore,
+    ParallelLoad,
+    bulk_load,
+    disk_store,
+    open_store,
+)
 from graph_service.graph.rdf import documents, provenance
 from graph_service.graph.rdf.namespace import (
     COORDINATES_GRAPH,
@@ -281,9 +288,9 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store) -> None:
             except (SyntaxError, ValueError) as exc:
                 raise documents.RdfSyntaxError(str(path), str(exc)) from None
         elif fmt.oxigraph in documents.TRIPLES_ONLY:
-            # Annotations expanded by pyoxigraph, not in Python: 10^6 triples in seconds.
-            expansion = documents.parse_expanded(data, fmt, str(path), base_iri=base)
-            bulk_load(store, expansion.blank, by_line=expansion.ground, lenient=True)
+            # Annotations expanded by pyoxigraph, not in Python, and loaded as each part is ready.
+            with ParallelLoad(store, lenient=True) as load:
+                documents.parse_expanded(data, fmt, str(path), base, whole=load.whole, by_line=load.by_line)
         else:
             store.bulk_extend(documents.read_quads(path))
 

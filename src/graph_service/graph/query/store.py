@@ -19,7 +19,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,44 +42,70 @@ def open_store(quads: Iterable[ox.Quad]) -> ox.Store:
 
 
 def bulk_load(store: ox.Store, whole: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES, *,
-              by_line: bytes = b"", base_iri: str | None = None, lenient: bool = False) -> None:
-    """Bulk-load RDF into `store` on every core: `whole` in one piece, and beside it `by_line`
-    (N-Triples or N-Quads without blank nodes) cut at lines into pieces loaded side by side.
-    pyoxigraph's bulk loader parses, then writes each million statements, on one thread (on two
-    cores it does not parse in parallel); and each load names the blank nodes it reads anew, so
-    what holds a blank node must be loaded whole. `lenient` skips checking IRIs and literals
-    again (for N-Triples pyoxigraph wrote from what it had parsed). Raises pyoxigraph's
-    SyntaxError (positions in the file, as one load would give) or ValueError."""
-    workers = len(os.sched_getaffinity(0))
-    share = max(1, (len(whole) + len(by_line)) // workers)
-    pieces = [whole] if whole else []
-    start = 0
-    while start < len(by_line):
-        end = by_line.find(b"\n", start + share)
-        end = len(by_line) if end < 0 else end + 1
-        pieces.append(by_line[start:end])
-        start = end
+              by_line: bytes = b"", base_iri: str | None = None) -> None:
+    """Bulk-load RDF into `store`: `whole` in one piece, and `by_line` (N-Triples or N-Quads
+    without blank nodes) in pieces side by side (see `ParallelLoad`)."""
+    with ParallelLoad(store, fmt, base_iri=base_iri) as load:
+        load.whole(whole)
+        load.by_line(by_line)
 
-    def load(piece: bytes) -> None:
+
+class ParallelLoad:
+    """Bulk loads into one store, each started as soon as its data is given, on every core.
+
+    pyoxigraph's bulk loader parses, then writes each million statements, on one thread (and on
+    two cores does not parse in parallel), and names the blank nodes it reads anew on each load:
+    so data holding blank nodes is loaded `whole`, and N-Triples or N-Quads without them may be
+    cut at lines (`by_line`) and the pieces loaded side by side. Leaving the `with` block waits
+    for every load; a syntax error is raised with its position in the data as given (as one load
+    would say), whichever piece it was in. `lenient` skips checking IRIs and literals again (for
+    N-Triples pyoxigraph wrote from what it had parsed)."""
+
+    def __init__(self, store: ox.Store, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES, *,
+                 base_iri: str | None = None, lenient: bool = False) -> None:
+        self._store, self._fmt, self._base_iri, self._lenient = store, fmt, base_iri, lenient
+        self._cores = len(os.sched_getaffinity(0))
+        # pyoxigraph lets go of the GIL while it loads; RocksDB takes in the files each load writes.
+        self._pool = ThreadPoolExecutor(self._cores, thread_name_prefix="bulk-load")
+        self._loads: list[Future[None]] = []
+        self._cut: list[bytes] = []
+
+    def whole(self, data: bytes) -> None:
+        if data:
+            self._loads.append(self._pool.submit(self._load, self._store, data))
+
+    def by_line(self, data: bytes) -> None:
+        share = max(1, len(data) // self._cores)
+        start = 0
+        while start < len(data):
+            end = data.find(b"\n", start + share)
+            end = len(data) if end < 0 else end + 1
+            self.whole(data[start:end])
+            if start == 0 and end < len(data):
+                self._cut.append(data)
+            start = end
+
+    def _load(self, store: ox.Store, data: bytes) -> None:
         # From a reader: given bytes on four cores or more, pyoxigraph cuts N-Triples itself, and
         # renames blank nodes per cut.
-        store.bulk_load(io.BytesIO(piece), format=fmt, base_iri=base_iri, lenient=lenient)
+        store.bulk_load(io.BytesIO(data), format=self._fmt, base_iri=self._base_iri, lenient=self._lenient)
 
-    if len(pieces) <= 1:
-        for piece in pieces:
-            load(piece)
-        return
-    try:
-        # pyoxigraph lets go of the GIL while it loads; RocksDB takes in the files each load writes.
-        with ThreadPoolExecutor(min(workers, len(pieces))) as pool:
-            for done in [pool.submit(load, piece) for piece in pieces]:
-                done.result()
-    except (SyntaxError, ValueError):
-        if len(pieces) - bool(whole) > 1:
-            # A position in a piece is not the file's: the pieces in one load (into a store thrown
-            # away) say where. The caller's store is thrown away too.
-            ox.Store().bulk_load(io.BytesIO(by_line), format=fmt, base_iri=base_iri, lenient=lenient)
-        raise
+    def __enter__(self) -> ParallelLoad:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            for load in self._loads:
+                failure = load.exception()  # waits: the store is not to be closed under a load
+                if failure is not None and kind is None:
+                    if isinstance(failure, (SyntaxError, ValueError)):
+                        for data in self._cut:
+                            # A position in a piece is not the data's: loaded in one piece (into a
+                            # store thrown away) it says where. The caller's store is thrown away too.
+                            self._load(ox.Store(), data)
+                    raise failure
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:

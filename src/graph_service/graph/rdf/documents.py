@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -78,11 +78,12 @@ def parse_quads(
 TRIPLES_ONLY = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML)
 
 
-def parse_expanded(data: bytes, fmt: formats.Format, source: str = "<input>",
-                   base_iri: str | None = None) -> provenance.StoreExpansion:
-    """`parse_quads` of a document in a format that cannot hold named graphs (`TRIPLES_ONLY`), as
-    N-Triples for a bulk loader: parsed and expanded by an in-memory pyoxigraph store, never as
-    Python objects (seconds at a million statements instead of tens). Same errors."""
+def parse_expanded(data: bytes, fmt: formats.Format, source: str, base_iri: str | None, *,
+                   whole: Callable[[bytes], object], by_line: Callable[[bytes], object]) -> None:
+    """`parse_quads` of a document in a format that cannot hold named graphs (`TRIPLES_ONLY`),
+    handed over as N-Triples for a bulk loader (see `provenance.expand_store`): parsed and
+    expanded by an in-memory pyoxigraph store, never as Python objects (seconds at a million
+    statements instead of tens). The same errors."""
     if fmt.oxigraph not in TRIPLES_ONLY:
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not one of the formats without named graphs")
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
@@ -94,7 +95,7 @@ def parse_expanded(data: bytes, fmt: formats.Format, source: str = "<input>",
     except (SyntaxError, ValueError) as exc:  # ValueError: e.g. invalid IRIs reported by the parser
         raise RdfSyntaxError(source, str(exc)) from None
     try:
-        return provenance.expand_store(store)
+        provenance.expand_store(store, whole, by_line)
     except provenance.ProvenanceError as exc:
         raise RdfSyntaxError(source, f"{exc}: {exc.problems[0]}") from None
     except provenance.TripleTermError:

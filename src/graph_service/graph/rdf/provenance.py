@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -195,26 +195,16 @@ _STATEMENTS = _PREFIX + f"""CONSTRUCT {{
 }}"""
 
 
-@dataclass(frozen=True)
-class StoreExpansion:
-    """`expand` of a store's default graph, as N-Triples, in two parts for a bulk loader: one that
-    may be cut at any line and its pieces loaded side by side, one that must be loaded whole (a
-    loader names the blank nodes of each load anew, so a blank node split across two loads would
-    become two)."""
-
-    #: Statements without blank nodes.
-    ground: bytes
-    #: Statements with a blank node.
-    blank: bytes
-    #: Whether the sources use per-statement provenance at all.
-    annotated: bool
-
-
-def expand_store(store: ox.Store) -> StoreExpansion:
+def expand_store(store: ox.Store, whole: Callable[[bytes], object],
+                 by_line: Callable[[bytes], object]) -> bool:
     """`expand(quads, graph=DefaultGraph(), mint=False)` of the quads of `store`'s default graph,
-    done by the store, on every core (five times faster than reading every quad into Python,
-    which matters at a million statements). Raises `ProvenanceError` as `expand` does, and
-    `TripleTermError` where `expand` finds `triple_terms`."""
+    done by the store on every core (five times faster than reading every quad into Python,
+    which matters at a million statements), handed over as N-Triples in parts as each is ready,
+    for a bulk loader to start on: `whole(data)` what holds a blank node (a loader names the
+    blank nodes of each load anew, so it must load this in one piece), `by_line(data)` the rest.
+    Raises `ProvenanceError` as `expand` does, and `TripleTermError` where `expand` finds
+    `triple_terms`, once every part is handed over (the loader's work is then thrown away).
+    Returns whether the sources use per-statement provenance at all."""
     def triples(query: str) -> bytes:
         answer = store.query(query)
         assert isinstance(answer, ox.QueryTriples)
@@ -226,25 +216,21 @@ def expand_store(store: ox.Store) -> StoreExpansion:
         return [f"{_show(ox.Triple(row['s'], row['p'], row['o']))} is annotated but not asserted"
                 for row in answer]
 
-    # The checks and the four parts side by side (pyoxigraph lets go of the GIL while it queries);
-    # the parts are thrown away when a check fails.
-    with ThreadPoolExecutor(min(4, len(os.sched_getaffinity(0)))) as pool:
+    # Side by side (pyoxigraph lets go of the GIL while it queries), the parts with blank nodes
+    # first: loaded in one piece, they take the longest.
+    with ThreadPoolExecutor(len(os.sched_getaffinity(0))) as pool:
+        blank = [pool.submit(triples, query % "") for query in (_FACTS, _STATEMENTS)]
         problems = pool.submit(not_asserted)
         other_terms = pool.submit(lambda: bool(store.query(_OTHER_TRIPLE_TERMS)))
-        parts = [pool.submit(triples, query % negation)
-                 for query in (_STATEMENTS, _FACTS) for negation in ("", "!")]
-        try:
-            if problems.result():
-                raise ProvenanceError(f"{len(problems.result())} annotated statement(s) are not asserted",
-                                      problems.result())
-            if other_terms.result():
-                raise TripleTermError("a triple term that is not an annotation")
-        except ValueError:
-            pool.shutdown(cancel_futures=True)
-            raise
-        blank_statements, ground_statements, blank_facts, ground_facts = (part.result() for part in parts)
-    return StoreExpansion(ground=ground_facts + ground_statements, blank=blank_facts + blank_statements,
-                          annotated=bool(blank_statements or ground_statements))
+        ground = [pool.submit(triples, query % "!") for query in (_FACTS, _STATEMENTS)]
+        whole(b"".join(part.result() for part in blank))
+        by_line(b"".join(part.result() for part in ground))
+        if problems.result():
+            raise ProvenanceError(f"{len(problems.result())} annotated statement(s) are not asserted",
+                                  problems.result())
+        if other_terms.result():
+            raise TripleTermError("a triple term that is not an annotation")
+        return bool(blank[1].result() or ground[1].result())
 
 
 class TripleTermError(ValueError):
