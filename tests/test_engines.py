@@ -134,3 +134,16 @@ def test_an_answer_over_the_result_limit_is_cut_and_one_within_it_is_whole(engin
             "csv": lambda b: len(list(csv.reader(io.StringIO(b.decode(), newline="")))) - 1,
             "tsv": lambda b: len(b.decode().splitlines()) - 1}[fmt]
     assert rows(cut.body) == total - 1 and rows(whole.body) == total
+
+
+@pytest.mark.parametrize("query, rows", [
+    # The LIMIT is commented out (the "#" after the IRI's own): the answer is cut at the limit.
+    ("SELECT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } # LIMIT 3", 5),
+    # An IRI's "#" on the LIMIT's line is no comment: the query's own LIMIT holds.
+    ("SELECT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } LIMIT 3", 3),
+    ('SELECT ?s ?o WHERE { ?s ?p ?o FILTER(?o != "#") } LIMIT 3', 3),
+])
+def test_a_limit_in_a_comment_does_not_bound_the_answer(engines, query, rows):
+    answer = engines[0].answer(query, results_format=formats.by_name("json"), graph_format=None, limit=5)
+    assert len(json.loads(answer.body)["results"]["bindings"]) == rows
+    assert answer.truncated == (rows == 5)
