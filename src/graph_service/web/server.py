@@ -73,7 +73,9 @@ class JsonAccessLog(glogging.Logger):
         # Python time per request in a profile under load.
         for handler in self.access_log.handlers:
             if isinstance(handler, logging.StreamHandler):
-                with handler.lock or contextlib.nullcontext():
+                # As logging's own handler would, a closed or broken stream loses the line
+                # rather than the answer.
+                with handler.lock or contextlib.nullcontext(), contextlib.suppress(OSError, ValueError):
                     handler.stream.write(text + handler.terminator)
                     handler.flush()
             else:
