@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from graph_service.bench.cpu import tree_cpu_seconds
 from graph_service.bench.memory import tree_memory, tree_pss_mib
 from graph_service.bench.synthetic import generate
 from graph_service.bench.virtuoso import unavailable as virtuoso_unavailable
@@ -56,6 +57,7 @@ def test_quick_run_writes_results_tables_and_plots(tmp_path: Path) -> None:
         assert {q: e["check"]["status"] for q, e in ours["queries"].items()} == {
             "lookup": 200, "join": 200, "aggregate": 200, "construct": 200}
         assert all(ours["queries"][q]["1"]["requests"] > 0 for q in ours["queries"])
+        assert all(ours["queries"][q]["1"]["cpu_ms_per_request"] > 0 for q in ours["queries"])
     row = results["scale"][0]
     assert {"load", "validate", "reason", "build", "serve"} <= set(row)
     assert row["serve"]["from"] == "snapshot", row
@@ -88,6 +90,22 @@ def test_memory_is_pss_over_the_tree_so_forked_copies_of_shared_pages_count_once
         assert found.rss_mib > 4 * 60
         assert 60 < found.pss_mib < 2 * 64
         assert tree_pss_mib() >= found.pss_mib  # below this process: the same tree
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def test_cpu_is_counted_over_the_tree_with_the_children_that_exited() -> None:
+    # A server-like child whose own child burns CPU and exits (reaped): its time stays counted.
+    script = ("import os, time\nif os.fork() == 0:\n    end = time.process_time() + 0.4\n"
+              "    while time.process_time() < end:\n        pass\n    os._exit(0)\nos.wait()\n"
+              "print('done', flush=True)\ntime.sleep(30)")
+    before = tree_cpu_seconds()
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "done"
+        assert tree_cpu_seconds(parent.pid) == 0  # nothing below the parent now
+        assert tree_cpu_seconds() - before >= 0.35
     finally:
         parent.kill()
         parent.wait()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -134,3 +135,30 @@ def test_an_answer_over_the_result_limit_is_cut_and_one_within_it_is_whole(engin
             "csv": lambda b: len(list(csv.reader(io.StringIO(b.decode(), newline="")))) - 1,
             "tsv": lambda b: len(b.decode().splitlines()) - 1}[fmt]
     assert rows(cut.body) == total - 1 and rows(whole.body) == total
+
+
+@pytest.mark.parametrize("query, rows", [
+    # The LIMIT is commented out (the "#" after the IRI's own): the answer is cut at the limit.
+    ("SELECT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } # LIMIT 3", 5),
+    # An IRI's "#" on the LIMIT's line is no comment: the query's own LIMIT holds.
+    ("SELECT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } LIMIT 3", 3),
+    ('SELECT ?s ?o WHERE { ?s ?p ?o FILTER(?o != "#") } LIMIT 3', 3),
+])
+def test_a_limit_in_a_comment_does_not_bound_the_answer(engines, query, rows):
+    answer = engines[0].answer(query, results_format=formats.by_name("json"), graph_format=None, limit=5)
+    assert len(json.loads(answer.body)["results"]["bindings"]) == rows
+    assert answer.truncated == (rows == 5)
+
+
+def test_a_turtle_answer_declares_the_prefixes_it_uses_and_no_other(engines):
+    query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> CONSTRUCT { ?c rdfs:label ?l ; a ?t } "
+             "WHERE { ?c a <https://w3id.org/liberation-kg/ontology#City> ; rdfs:label ?l ; a ?t } LIMIT 3")
+    body = engines[0].answer(query, results_format=None, graph_format=formats.by_name("turtle")).body.decode()
+    header = [line for line in body.splitlines() if line.startswith("@prefix")]
+    rest = body[sum(len(line) + 1 for line in header):]
+    declared = {line.split()[1] for line in header}
+    assert {"lib:", "rdfs:"} <= declared
+    assert all(re.search(rf"(?<![\w<]){prefix}\w", rest) for prefix in declared), declared
+    # rdf:type is written `a`; `id:` would need `id:city\/paris`, so city IRIs stay whole.
+    assert "rdf:" not in declared and "id:" not in declared
+    assert "<https://w3id.org/liberation-kg/id/city/" in rest

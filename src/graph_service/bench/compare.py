@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph_service.bench import load
+from graph_service.bench.cpu import tree_cpu_seconds
 from graph_service.bench.memory import tree_pss_mib
 from graph_service.bench.peers import PEERS, Endpoint, PeerFailed, Setup
 from graph_service.bench.workload import RUNAWAY, SELECT_ACCEPT, TRIVIAL, Query
@@ -80,12 +81,17 @@ def _measure(name: str, endpoint: Endpoint, record: dict[str, Any], queries: Seq
             progress(f"{name}: {query.name}: HTTP {entry['check']['status']}, not put under load")
             continue
         for clients in plan.clients:
+            cpu_before = tree_cpu_seconds()
             result = load.run_wrk(endpoint.url, query.text, threads=min(clients, 2),
                                   connections=clients, seconds=plan.seconds, accept=query.accept,
                                   vary=True, form=endpoint.form)
-            entry[str(clients)] = result.as_dict()
+            cpu = tree_cpu_seconds() - cpu_before
+            entry[str(clients)] = figures = result.as_dict()
+            if result.requests:
+                figures["cpu_ms_per_request"] = round(cpu * 1000 / result.requests, 3)
             progress(f"{name}: {query.name} x{clients}: {result.requests_per_s:g}/s, "
-                     f"p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms, {result.errors} errors")
+                     f"p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms, {result.errors} errors, "
+                     f"{figures.get('cpu_ms_per_request', '?')} ms CPU per request")
     record["memory_mib"] = tree_pss_mib()
     record["runaway"] = isolation(endpoint, plan.runaway_seconds, setup.timeout)
     progress(f"{name}: trivial query during {RUNAWAYS} runaways: {record['runaway']['summary']}")

@@ -60,7 +60,7 @@ def _peers(report: dict[str, Any], peers: dict[str, Any]) -> list[str]:
              f"{report['setup']['workers']} workers or threads each where the peer has the setting, a "
              f"time limit of {report['setup']['timeout']:g} s per query where it has one; "
              f"{plan['seconds']:g} s of load per query and client count. Figures: requests per second, "
-             "and p50 / p99 latency in ms.", "",
+             "p50 / p99 latency in ms, and CPU time per request in ms.", "",
              "| peer | version | started in | memory (PSS) | default graph |", "|---|---|---:|---:|---|"]
     for name, r in peers.items():
         if "missing" in r:
@@ -84,11 +84,15 @@ def _peers(report: dict[str, Any], peers: dict[str, Any]) -> list[str]:
                     cells.append(f"HTTP {e.get('check', {}).get('status', '?')}")
                     continue
                 ratio = _ratio(running, peer, q, clients)
+                cpu = res.get("cpu_ms_per_request")
                 cells.append(f"{res['requests_per_s']:g}/s, {res['p50']:.1f} / {res['p99']:.1f}"
                              + (f" ({ratio})" if ratio else "")
+                             + (f", CPU {cpu:.2f}" if cpu is not None else "")
                              + (f", {res['errors']} errors" if res["errors"] else ""))
             lines.append(f"| {q} | " + " | ".join(cells) + " |")
-    lines += ["", f"Ratios in brackets: throughput of {REFERENCE} over the peer's.", "",
+    lines += ["", f"Ratios in brackets: throughput of {REFERENCE} over the peer's. CPU: milliseconds of "
+              "CPU time (user and system) the peer's processes spent per answered request, summed over "
+              "its process tree; steadier than requests per second when other work shares the machine.", "",
               "### Runaway isolation", "",
               f"A trivial query (`ASK {{}}`) at one client while {report['runaways']} runaway queries (a "
               "five-way cross product) run; alone for comparison.", "",

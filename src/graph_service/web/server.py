@@ -14,7 +14,9 @@ its own time limit long before gunicorn's worker timeout would kill the worker.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import re
 import signal
@@ -65,7 +67,20 @@ class JsonAccessLog(glogging.Logger):
             "duration_ms": round(request_time.total_seconds() * 1000, 3),
             "bytes": getattr(resp, "sent", None),
         }
-        self.access_log.info(json.dumps(line, ensure_ascii=False))
+        text = json.dumps(line, ensure_ascii=False)
+        # A stream's handler is written to directly: logging's record (its caller lookup, its
+        # time and thread fields, none of which the line uses) was an eighth of a worker's
+        # Python time per request in a profile under load.
+        for handler in self.access_log.handlers:
+            if isinstance(handler, logging.StreamHandler):
+                # As logging's own handler would, a closed or broken stream loses the line
+                # rather than the answer.
+                with handler.lock or contextlib.nullcontext(), contextlib.suppress(OSError, ValueError):
+                    handler.stream.write(text + handler.terminator)
+                    handler.flush()
+            else:
+                handler.handle(self.access_log.makeRecord(
+                    self.access_log.name, logging.INFO, "", 0, text, (), None))
 
 
 class GraphServiceApplication(BaseApplication):

@@ -73,12 +73,25 @@ def used_prefixes(iris: Iterable[str], candidates: Mapping[str, str]) -> dict[st
     small document is not mostly declarations. A namespace is left out when one of its local
     names holds a "/": writers would escape it (`id:city\\/paris`), and the full IRI reads better."""
     iris = set(iris)
+    # A namespace that ends in "/" or "#" is judged by the IRIs' stems (each up to its last "/" or
+    # "#"), which are few however many IRIs a document holds: a CONSTRUCT's answer spent more
+    # time here than in its query.
+    stems: dict[str, bool] = {}  # stem -> whether an IRI has a local name after it
+    for i in iris:
+        cut = max(i.rfind("/"), i.rfind("#")) + 1
+        stems[i[:cut]] = stems.get(i[:cut], False) or cut < len(i)
     used: dict[str, str] = {}
     for prefix, ns in candidates.items():
         if not prefix or ns in used.values():
             continue
-        locals_ = [i[len(ns):] for i in iris if i.startswith(ns) and i != ns]
-        if locals_ and not any("/" in name for name in locals_):
+        if ns.endswith(("/", "#")):
+            under = [t for t in stems if t.startswith(ns)]
+            named = any(t != ns or stems[t] for t in under)
+            slashed = any("/" in t[len(ns):] for t in under)
+        else:
+            locals_ = [i[len(ns):] for i in iris if i.startswith(ns) and i != ns]
+            named, slashed = bool(locals_), any("/" in name for name in locals_)
+        if named and not slashed:
             used[prefix] = ns
     return used
 
