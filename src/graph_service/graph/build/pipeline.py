@@ -281,7 +281,7 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store) -> None:
             # (lines without blank nodes in pieces side by side).
             assert isinstance(fmt.oxigraph, ox.RdfFormat)
             try:
-                if fmt.oxigraph != ox.RdfFormat.TURTLE and b"_:" not in data:
+                if fmt.oxigraph in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) and b"_:" not in data:
                     bulk_load(store, b"", fmt.oxigraph, by_line=data, base_iri=base)
                 else:
                     bulk_load(store, data, fmt.oxigraph, base_iri=base)
@@ -296,11 +296,11 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store) -> None:
 
 
 #: What a document of these formats holds wherever it has a triple term: the line formats write
-#: one as `<<( ... )>>`; Turtle also makes one of a reified triple (`<< ... >>`), an annotation
-#: (`{| ... |}`) or a reifier (`~`).
+#: one as `<<( ... )>>`; Turtle and TriG also make one of a reified triple (`<< ... >>`), an
+#: annotation (`{| ... |}`) or a reifier (`~`).
 _MARKS: dict[ox.RdfFormat | ox.QueryResultsFormat | None, tuple[bytes, ...]] = {
     ox.RdfFormat.N_TRIPLES: (b"<<",), ox.RdfFormat.N_QUADS: (b"<<",),
-    ox.RdfFormat.TURTLE: (b"<<", b"{|", b"~"),
+    ox.RdfFormat.TURTLE: (b"<<", b"{|", b"~"), ox.RdfFormat.TRIG: (b"<<", b"{|", b"~"),
 }
 
 
