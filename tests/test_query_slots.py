@@ -147,6 +147,17 @@ def test_a_killed_query_process_is_replaced(server) -> None:
     assert set(query_processes(server)) - set(before)  # a new process answered
 
 
+def test_a_query_process_killed_while_idle_is_reaped_and_replaced_without_a_query(server) -> None:
+    assert get(server, query_path("ASK { ?s ?p ?o } # warm 2"))[0] == 200
+    before = query_processes(server)
+    victim = before[0]
+    os.kill(victim, signal.SIGKILL)
+    # No query is sent: the worker reaps it (no zombie stays) and starts its successor by itself.
+    wait_until(lambda: not Path(f"/proc/{victim}").exists()
+               and bool(set(query_processes(server)) - set(before)), seconds=10)
+    assert victim not in query_processes(server)
+
+
 def test_admission_counts_are_shared_and_bounded() -> None:
     budget = SlotBudget(2, queue=1, per_client=1)
     assert budget.enter("a", 3) is True

@@ -187,6 +187,23 @@ class IsolatedWorker:
         with self._lock:
             self._ensure_child()
 
+    def replace_if_dead(self) -> bool:
+        """Reap a child that died while idle (killed from outside: until then it stays a zombie)
+        and fork its replacement, unless a call holds the worker; whether it did."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            child = self._child
+            if child is None or os.getpid() != self._owner:
+                return False
+            if child.exitcode is None and not self._idle_pipe_readable():
+                return False
+            self.close()
+            self._ensure_child()
+            return True
+        finally:
+            self._lock.release()
+
     @property
     def pid(self) -> int | None:
         """The child's process id, while one runs."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import threading
 import time
 import zlib
@@ -36,6 +37,8 @@ from graph_service.graph.query.sandbox import IsolatedWorker
 
 #: How often a waiting request looks for a free slot, and whether its client is still there.
 _RECHECK = 0.02
+#: How often the idle slots are looked at for a query process that died (killed from outside).
+_SWEEP = 1.0
 
 
 class Busy(RuntimeError):
@@ -147,13 +150,18 @@ class QuerySlots:
                       for _ in range(budget.size)]
         self._all = list(self._free)
         self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._sweeping: int | None = None  # the process whose sweeper runs
         # The slots used first (the free list is taken from its end) start ready.
         for worker in self._free[-prestart:] if prestart else ():
             worker.start()
+        self._start_sweeper()
 
     def call(self, *args: Any, client: str, gone: Callable[[], bool] | None = None) -> Any:
         """`handler(*args)` in a free slot within the time limit; raises `OverShare`,
         `QueueFull`, `ClientGone`, or what `IsolatedWorker.call` raises."""
+        if self._sweeping != os.getpid():
+            self._start_sweeper()
         self._admit(client, gone)
         try:
             with self._lock:
@@ -178,8 +186,26 @@ class QuerySlots:
         return [w.pid for w in self._all if w.pid is not None]
 
     def close(self) -> None:
+        self._closed.set()
         for worker in self._all:
             worker.close()
+
+    def _start_sweeper(self) -> None:
+        # Started with the slots, and again by the first call in a process forked since (threads
+        # do not cross a fork).
+        with self._lock:
+            if self._sweeping == os.getpid():
+                return
+            self._sweeping = os.getpid()
+        threading.Thread(target=self._sweep, daemon=True, name="query slot sweeper").start()
+
+    def _sweep(self) -> None:
+        """Replace query processes that died while idle: reaped at once rather than left as
+        zombies until their slot is next used, and ready before that use."""
+        while not self._closed.wait(_SWEEP):
+            for worker in self._all:
+                if worker.pid is not None:
+                    worker.replace_if_dead()
 
     def _admit(self, client: str, gone: Callable[[], bool] | None) -> None:
         if self.budget.enter(client, self.retry_after):
