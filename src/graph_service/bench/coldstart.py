@@ -1,5 +1,6 @@
 """Cold start on the project's graph: a full build, a rebuild with the sources unchanged, and
-`graph-service serve` from its start to the first answered query with a current snapshot."""
+`graph-service serve` from its start to the first answered query with a current snapshot: the first
+start after the build (which prepares the snapshot's store on disk) and a later one."""
 
 from __future__ import annotations
 
@@ -19,13 +20,17 @@ def run(workdir: Path, cap: float = 120.0) -> dict[str, Any]:
     env = {"GRAPH_SERVICE_SNAPSHOT_DIR": str(snapshot_dir)}
     out: dict[str, Any] = {"full_build": _timed_build(env, cap, force=True),
                            "unchanged_rebuild": _timed_build(env, cap, force=False)}
-    started = time.perf_counter()
-    try:
-        with BackgroundServer((), (), env=env, startup_timeout=cap):
-            out["serve_to_first_answer_s"] = round(time.perf_counter() - started, 3)
-            out["serve_memory_mib"] = tree_pss_mib()
-    except RuntimeError as exc:
-        out["serve_error"] = str(exc).splitlines()[0][:300]
+    # The first start after a build also prepares the snapshot's store on disk; every later one
+    # reopens it. Both are timed.
+    for key in ("serve_to_first_answer_s", "serve_again_to_first_answer_s"):
+        started = time.perf_counter()
+        try:
+            with BackgroundServer((), (), env=env, startup_timeout=cap):
+                out[key] = round(time.perf_counter() - started, 3)
+                out["serve_memory_mib"] = tree_pss_mib()
+        except RuntimeError as exc:
+            out["serve_error"] = str(exc).splitlines()[0][:300]
+            break
     return out
 
 
