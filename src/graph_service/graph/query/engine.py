@@ -171,9 +171,6 @@ def star_order(sparql: str, variables: list[str]) -> list[str]:
 _FINAL_LIMIT = re.compile(r"LIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*(?:#[^\n]*\s*)*\Z", re.IGNORECASE)
 
 
-_IRI_OR_STRING = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
-
-
 def _bounded(sparql: str, limit: int | None) -> bool:
     """Whether the query's own LIMIT keeps its answer within `limit` rows (False when unsure)."""
     if limit is None:
@@ -185,10 +182,11 @@ def _bounded(sparql: str, limit: int | None) -> bool:
     final = _FINAL_LIMIT.match(sparql, at)
     if final is None or int(final.group(1)) > limit:
         return False
-    # Not in a comment: no "#" before it on its line outside IRIs and strings (a query written on
-    # one line with full IRIs such as rdfs:label's has them there).
+    # Not in a comment: the LIMIT survives blanking its line's comments (an IRI's "#", such as
+    # rdfs:label's on a query written on one line, starts none).
     line_start = sparql.rfind("\n", 0, final.start()) + 1
-    return "#" not in _IRI_OR_STRING.sub("", sparql[line_start:final.start()])
+    line = safety.strip_iris_strings_and_comments(sparql[line_start:final.start() + len("LIMIT")])
+    return line.rstrip().upper().endswith("LIMIT")
 
 
 def _native_cap(limit: int | None) -> int:
