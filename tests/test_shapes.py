@@ -335,3 +335,38 @@ def in_list(graph: Graph, shape: Identifier) -> Iterable[Identifier]:
     for alternatives in graph.objects(shape, SH["or"]):
         for alternative in Collection(graph, alternatives):
             yield from in_list(graph, alternative)
+
+
+# --- validating again with the same shapes (graph/build/validation.py prepares them once) ---------
+
+SMALL = ("@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+         "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n")
+
+
+def small(text: str) -> Graph:
+    return Graph().parse(data=text, format="turtle")
+
+
+def test_shapes_changed_in_place_are_validated_as_they_now_are() -> None:
+    data = small("@prefix ex: <http://example.org/> . ex:a ex:p 1 .")
+    shapes_graph = small(SMALL)
+    before = len(shapes_graph)
+    assert validate(data, shapes_graph).conforms
+    assert validate(data, shapes_graph).conforms  # the prepared shapes, used again
+    assert len(shapes_graph) == before  # the caller's graph gets nothing of pySHACL's
+    shape = shapes_graph.value(URIRef("http://example.org/S"), SH.property)
+    shapes_graph.set((shape, SH.minCount, Literal(2)))
+    outcome = validate(data, shapes_graph)
+    assert [(r.focus_node, str(r.component)) for r in outcome.results] == [
+        (URIRef("http://example.org/a"), str(SH.MinCountConstraintComponent))]
+
+
+def test_validations_side_by_side_with_the_same_shapes_agree() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    shapes_graph = small(SMALL)
+    graphs = [small(f"@prefix ex: <http://example.org/> . ex:a ex:q {i} .") for i in range(6)]
+    with ThreadPoolExecutor(3) as pool:
+        outcomes = list(pool.map(lambda g: validate(g, shapes_graph), graphs))
+    assert [len(o.results) for o in outcomes] == [1] * 6
+    assert {o.text() for o in outcomes} == {outcomes[0].text()}

@@ -15,8 +15,11 @@ Untrusted shapes (`untrusted=True`: everything a user sends) get the rules of th
 - pySHACL never follows `owl:imports` here: graphs are handed over already parsed and
   `do_owl_imports` stays off.
 
-pySHACL gets a copy of the shapes graph (it adds triples to the one it is given); the caller's
-data, shapes and ontology graphs are left as they were.
+pySHACL never gets the caller's shapes graph (it adds triples to the one it is given): it gets
+a corrected copy (below). The project's own shapes are validated against again and again (the
+build, `POST /validate` without shapes, the tests), so the copy of trusted shapes is prepared once
+per content and reused by one validation at a time, sealed against changes; a user's shapes get a
+copy of their own. The caller's data, shapes and ontology graphs are left as they were.
 
 Two corrections make pySHACL agree with the SHACL specification on what it is handed as rdflib
 graphs (both found by the W3C test suite, `tests/test_shacl_conformance.py`):
@@ -30,8 +33,10 @@ graphs (both found by the W3C test suite, `tests/test_shacl_conformance.py`):
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -289,29 +294,17 @@ def validate(
     if untrusted and timeout is None:
         raise ValueError("an untrusted validation needs a time limit")
     started = time.perf_counter()
-    shapes = _as_specified(shapes)
-    if timeout is None:
-        conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
-    else:
-        # Imported here, in the process that forks, once: each child then has it rather than
-        # importing it again (0.2-0.3 s, ten times a small validation's own time). A server that
-        # never validates never imports it.
-        import pyshacl  # noqa: F401
-        try:
-            # Vetting parses every query of the shapes with rdflib (tens of ms each): in the child,
-            # under the time limit, or 2 MB of shapes would hold the server for minutes.
-            conforms, portable = run_isolated(_run_sealed, data, shapes, ontology, inference, meta_shacl,
-                                              untrusted, timeout=timeout, memory_limit=memory_limit,
-                                              allow_network=not network_guard)
-        except QueryTimeout:
-            raise ValidationTimeout(f"validation stopped after its time limit of {timeout:g} s") from None
-        except IsolatedError as exc:
-            raise ValidationError(f"validation stopped: {exc}") from None
-        triples = [(_unpacked(s), _unpacked(p), _unpacked(o)) for s, p, o in portable]
+    with _specified(shapes, shared=not untrusted, as_data=meta_shacl) as shapes:
+        if timeout is None:
+            conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
+        else:
+            conforms, triples = _run_in_child(data, shapes, ontology, inference, meta_shacl, untrusted,
+                                              timeout, memory_limit, network_guard)
+        namespaces = list(shapes.namespaces())
     report = Graph()
     bind_prefixes(report)
     bound = {prefix for prefix, _ in report.namespaces()}
-    for prefix, ns in shapes.namespaces():
+    for prefix, ns in namespaces:
         if prefix not in bound:
             report.bind(prefix, ns)
     for triple in triples:
@@ -320,6 +313,27 @@ def validate(
     return ValidationOutcome(conforms=conforms, report=report, results=results,
                              seconds=time.perf_counter() - started,
                              shapes=shapes)
+
+
+def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
+                  meta_shacl: bool, untrusted: bool, timeout: float, memory_limit: int | None,
+                  network_guard: bool) -> tuple[bool, list[tuple[Node, Node, Node]]]:
+    """`_run_sealed` in a disposable child, under the time and memory limits."""
+    # Imported here, in the process that forks, once: each child then has it rather than
+    # importing it again (0.2-0.3 s, ten times a small validation's own time). A server that
+    # never validates never imports it.
+    import pyshacl  # noqa: F401
+    try:
+        # Vetting parses every query of the shapes with rdflib (tens of ms each): in the child,
+        # under the time limit, or 2 MB of shapes would hold the server for minutes.
+        conforms, portable = run_isolated(_run_sealed, data, shapes, ontology, inference, meta_shacl,
+                                          untrusted, timeout=timeout, memory_limit=memory_limit,
+                                          allow_network=not network_guard)
+    except QueryTimeout:
+        raise ValidationTimeout(f"validation stopped after its time limit of {timeout:g} s") from None
+    except IsolatedError as exc:
+        raise ValidationError(f"validation stopped: {exc}") from None
+    return conforms, [(_unpacked(s), _unpacked(p), _unpacked(o)) for s, p, o in portable]
 
 
 def severity_name(severity: Node | None) -> str:
@@ -426,6 +440,59 @@ def _sparql_parsed_once() -> Iterator[None]:
         SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
+class _Members(list):
+    """A list whose `in` is a set lookup (equal terms hash alike, so the answer is the same)."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        super().__init__(items)
+        self._set = frozenset(self)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._set
+
+
+#: SPARQL texts pySHACL has found admissible (no MINUS, VALUES, SERVICE ...), with what it checked
+#: them for; bounded, and in a sandbox child it grows only there.
+_ADMISSIBLE_SPARQL: set[tuple[str, bool, frozenset[str]]] = set()
+_TUNED = threading.Lock()
+
+
+def _tune_pyshacl() -> None:
+    """Two of pySHACL's per-focus-node costs, paid once instead (profiled on the project's shapes:
+    together about a third of a small validation):
+    - for each shape and focus node it tests each predicate of the shape against its list of
+      constraint parameters with `in` on a list (three million `URIRef.__eq__` for 150
+      validations): the same list, answering `in` from a set;
+    - before each SPARQL query it runs its admissibility regexes on the query text again: the
+      verdict on a text (it is a function of the text and of which variables are pre-bound) is
+      remembered once the text passed; a refused text is refused every time, as before.
+    Idempotent; installed for the process (both only change how fast pySHACL answers)."""
+    with _TUNED:
+        import pyshacl.shape
+        from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+        from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+        # pySHACL's own cache of the two (shape.py reads it with getattr and fills it when empty).
+        cached = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", None)
+        if not (isinstance(cached, tuple) and isinstance(cached[0], _Members)):
+            pyshacl.shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
+                _Members(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+        check = SPARQLQueryHelper.check_invalid_sparql
+        if getattr(check, "remembers", False):
+            return
+
+        def check_once(self: Any, sparql_text: str, valuenode: Any = None, extravars: Any = None) -> bool:
+            key = (sparql_text, valuenode is not None, frozenset(extravars or ()))
+            if key not in _ADMISSIBLE_SPARQL:
+                check(self, sparql_text, valuenode=valuenode, extravars=extravars)  # raises if not
+                if len(_ADMISSIBLE_SPARQL) < 10_000:
+                    _ADMISSIBLE_SPARQL.add(key)
+            return True
+
+        check_once.remembers = True  # type: ignore[attr-defined]
+        SPARQLQueryHelper.check_invalid_sparql = check_once  # type: ignore[method-assign]
+
+
 def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
          inference: str, meta_shacl: bool = False) -> tuple[bool, list[tuple[Node, Node, Node]]]:
     """pySHACL's verdict and report triples (plain, picklable values for `run_isolated`)."""
@@ -433,6 +500,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError
 
+    _tune_pyshacl()
     try:
         with _sparql_parsed_once():
             conforms, report, text = pyshacl.validate(
@@ -484,10 +552,105 @@ def _unpacked(term: _Packed) -> Node:
 # --- the shapes graph as the specification reads it -------------------------------------------
 
 
-def _as_specified(shapes: Graph) -> Graph:
-    """A copy of the shapes graph with the corrections of the module docstring. Always a copy:
-    pySHACL adds triples to the shapes graph it is given (owl:Class rdfs:subClassOf rdfs:Class),
-    and the caller's graph (the build's, the cached project shapes) must stay as it was."""
+class _SealedGraph(Graph):
+    """A prepared shapes graph shared by validations in turn: once sealed, adding a triple it has is
+    a no-op (pySHACL adds its system triples to every shapes graph; they are in it from the start)
+    and any other change raises, so no validation can leave it different for the next."""
+
+    sealed = False
+
+    def add(self, triple: tuple[Node, Node, Node]) -> _SealedGraph:
+        if not self.sealed:
+            return super().add(triple)
+        if triple not in self:
+            raise TypeError("a shared prepared shapes graph cannot change")
+        return self
+
+    def addN(self, quads: Iterable[Any]) -> _SealedGraph:
+        if self.sealed:
+            raise TypeError("a shared prepared shapes graph cannot change")
+        return super().addN(quads)
+
+    def remove(self, triple: tuple[Node | None, Node | None, Node | None]) -> _SealedGraph:
+        if self.sealed:
+            raise TypeError("a shared prepared shapes graph cannot change")
+        return super().remove(triple)
+
+
+@dataclass
+class _Prepared:
+    graph: _SealedGraph
+    namespaces: list[tuple[str, URIRef]]
+    size: int
+    #: Held by the one validation using the graph (pySHACL keeps caches keyed on the graph).
+    in_use: threading.Lock = field(default_factory=threading.Lock)
+
+
+#: Prepared shapes graphs by content (triples, blank node ids included, and prefixes).
+_PREPARED: OrderedDict[tuple[Any, ...], _Prepared] = OrderedDict()
+_PREPARED_KEPT = 4
+_PREPARED_LOCK = threading.Lock()
+# pySHACL's additions to every shapes graph (ShapesGraph.system_triples).
+_SYSTEM_TRIPLES = ((OWL.Class, RDFS.subClassOf, RDFS.Class),
+                   (OWL.DatatypeProperty, RDFS.subClassOf, RDF.Property))
+
+
+@contextmanager
+def _specified(shapes: Graph, *, shared: bool, as_data: bool = False) -> Iterator[Graph]:
+    """The shapes graph as pySHACL is to get it (`_as_specified`), for one validation.
+
+    `shared` (trusted shapes): the one prepared graph for this content, when no other validation
+    is using it; a validation in a forked child changes only the child's copy. Keyed on the
+    content, so a graph changed in place since is prepared again. A user's shapes (and a second
+    validation at the same time) get a copy of their own, as before. `as_data`: pySHACL is to
+    validate the shapes graph itself too (meta-SHACL), which takes a store with named graphs."""
+    if as_data:
+        yield _as_specified(shapes, Graph(identifier=shapes.identifier))
+        return
+    if not shared:
+        yield _as_specified(shapes)
+        return
+    key = (shapes.identifier, frozenset(shapes), tuple(sorted(shapes.namespaces())))
+    with _PREPARED_LOCK:
+        prepared = _PREPARED.get(key)
+        if prepared is not None:
+            _PREPARED.move_to_end(key)
+    if prepared is None:
+        graph = _SealedGraph(store=_SHAPES_STORE, identifier=shapes.identifier)
+        _as_specified(shapes, graph)
+        for triple in _SYSTEM_TRIPLES:
+            graph.add(triple)
+        graph.sealed = True
+        prepared = _Prepared(graph, list(graph.namespaces()), len(graph))
+        with _PREPARED_LOCK:
+            prepared = _PREPARED.setdefault(key, prepared)
+            while len(_PREPARED) > _PREPARED_KEPT:
+                _PREPARED.popitem(last=False)
+    if not prepared.in_use.acquire(blocking=False):
+        yield _as_specified(shapes)
+        return
+    try:
+        yield prepared.graph
+    finally:
+        # pySHACL binds prefixes in the shapes graph's namespace manager: one that changed them
+        # leaves this graph to its outcome and out of the cache.
+        if list(prepared.graph.namespaces()) != prepared.namespaces or len(prepared.graph) != prepared.size:
+            with _PREPARED_LOCK:
+                if _PREPARED.get(key) is prepared:
+                    del _PREPARED[key]
+        prepared.in_use.release()
+
+
+# rdflib's store without named graphs: pySHACL reads the shapes graph hundreds of thousands of times
+# per validation, and the default store spends half of each read on contexts a Graph does not have.
+_SHAPES_STORE = "SimpleMemory"
+
+
+def _as_specified(shapes: Graph, fixed: Graph | None = None) -> Graph:
+    """A copy of the shapes graph (into `fixed`, else a new graph) with the corrections of the
+    module docstring. Always a copy: pySHACL adds triples to the shapes graph it is given
+    (owl:Class rdfs:subClassOf rdfs:Class), and the caller's graph (the build's, the cached
+    project shapes) must stay as it was."""
     remove: list[tuple[Node, Node, Node]] = []
     add: list[tuple[Node, Node, Node]] = []
     for predicate in _BOOLEAN_PARAMETERS:
@@ -500,7 +663,8 @@ def _as_specified(shapes: Graph) -> Graph:
             for declaration in shapes.objects(imported, SH.declare):
                 if (prefixes, SH.declare, declaration) not in shapes:
                     add.append((prefixes, SH.declare, declaration))
-    fixed = Graph(identifier=shapes.identifier)
+    if fixed is None:
+        fixed = Graph(store=_SHAPES_STORE, identifier=shapes.identifier)
     for prefix, ns in shapes.namespaces():
         fixed.bind(prefix, ns, override=True)
     fixed += shapes
