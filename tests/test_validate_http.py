@@ -36,9 +36,17 @@ def settings_for(tmp_path: Path, **overrides: object) -> Settings:
     return Settings.from_env(**values)
 
 
-@pytest.fixture
-def client(tmp_path: Path):
-    return create_app(settings_for(tmp_path, max_request_bytes=200_000)).test_client()
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's snapshot directory: the apps below serve the same file, whose store the first
+    builds (in a child process, about half a CPU-second) and the others open."""
+    return tmp_path_factory.mktemp("snapshots")
+
+
+@pytest.fixture(scope="module")
+def client(snapshots: Path):
+    """One app for the module: POST /validate keeps nothing between requests."""
+    return create_app(settings_for(snapshots, max_request_bytes=200_000)).test_client()
 
 
 def report(resp, fmt: str = "turtle") -> Graph:
@@ -244,9 +252,9 @@ def test_over_the_size_limit_is_413(client, kind: str) -> None:
     assert "200,000 bytes" in resp.get_data(as_text=True)
 
 
-def test_a_form_field_may_use_the_whole_limit(tmp_path: Path) -> None:
+def test_a_form_field_may_use_the_whole_limit(snapshots: Path) -> None:
     """Werkzeug's own limit for one form field (500 kB) does not cut below the service's."""
-    client = create_app(settings_for(tmp_path, max_request_bytes=2_000_000)).test_client()
+    client = create_app(settings_for(snapshots, max_request_bytes=2_000_000)).test_client()
     big = "@prefix ex: <http://example.org/> .\n" + "ex:a ex:b ex:c .\n" * 40_000  # ~700 kB
     resp = client.post("/validate", content_type="multipart/form-data", data={"data": big})
     assert resp.status_code == 200, resp.get_data(as_text=True)
@@ -283,11 +291,11 @@ def test_through_the_real_server(server: BackgroundServer) -> None:
     assert page.status_code == 200 and 'id="EventShape"' in page.text
 
 
-def test_every_shape_iri_of_the_project_lands_on_its_entry_of_the_shapes_page(tmp_path: Path) -> None:
+def test_every_shape_iri_of_the_project_lands_on_its_entry_of_the_shapes_page(snapshots: Path) -> None:
     # Shape IRIs are hash IRIs under /shapes: a report naming shapes:Photograph-caption, or a
     # SPARQL constraint, must lead a person to that entry of the page.
     project_shapes = Settings.from_env().shapes_path
-    client = create_app(settings_for(tmp_path, shapes_path=project_shapes)).test_client()
+    client = create_app(settings_for(snapshots, shapes_path=project_shapes)).test_client()
     page = client.get("/shapes", headers={"Accept": "text/html"}).get_data(as_text=True)
     anchors = set(re.findall(r'id="([^"]+)"', page))
     base = "https://w3id.org/liberation-kg/shapes#"

@@ -27,9 +27,17 @@ def client_for(tmp_path: Path, shapes: Path):
     return create_app(settings).test_client()
 
 
-@pytest.fixture
-def client(tmp_path: Path):
-    return client_for(tmp_path, FIXTURES / "shapes.ttl")
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's snapshot directory: every app here serves the same file, whose store the first
+    builds (in a child process, about half a CPU-second) and the others open."""
+    return tmp_path_factory.mktemp("snapshots")
+
+
+@pytest.fixture(scope="module")
+def client(snapshots: Path):
+    """One app for the module: GET /shapes keeps nothing between requests."""
+    return client_for(snapshots, FIXTURES / "shapes.ttl")
 
 
 def test_census_counts_shapes_and_constraints() -> None:
@@ -98,18 +106,18 @@ def test_the_html_listing(client) -> None:
     assert "FILTER NOT EXISTS" in page
 
 
-def test_the_listing_escapes_the_shapes_text(tmp_path: Path) -> None:
+def test_the_listing_escapes_the_shapes_text(tmp_path: Path, snapshots: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
                       "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
                       "<https://w3id.org/liberation-kg/shapes#S> a sh:NodeShape ;\n"
                       '  rdfs:comment "<script>alert(1)</script>" .\n', encoding="utf-8")
-    page = client_for(tmp_path, shapes).get("/shapes.html").get_data(as_text=True)
+    page = client_for(snapshots, shapes).get("/shapes.html").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
 
 
-def test_without_a_shapes_file_the_listing_is_empty(tmp_path: Path) -> None:
-    client = client_for(tmp_path, tmp_path / "missing.ttl")
+def test_without_a_shapes_file_the_listing_is_empty(tmp_path: Path, snapshots: Path) -> None:
+    client = client_for(snapshots, tmp_path / "missing.ttl")
     page = client.get("/shapes", headers={"Accept": BROWSER})
     assert page.status_code == 200 and "no shapes yet" in page.get_data(as_text=True)
     turtle = client.get("/shapes")
