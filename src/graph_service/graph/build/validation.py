@@ -39,7 +39,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, TypeAlias
 from typing import Literal as TypingLiteral
 
@@ -323,16 +322,24 @@ def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, 
     # importing it again (0.2-0.3 s, ten times a small validation's own time). A server that
     # never validates never imports it.
     import pyshacl  # noqa: F401
+    if not untrusted:
+        _translate_wanted()
     try:
         # Vetting parses every query of the shapes with rdflib (tens of ms each): in the child,
         # under the time limit, or 2 MB of shapes would hold the server for minutes.
-        conforms, portable = run_isolated(_run_sealed, data, shapes, ontology, inference, meta_shacl,
+        conforms, portable, learnt = run_isolated(_run_sealed, data, shapes, ontology, inference, meta_shacl,
                                           untrusted, timeout=timeout, memory_limit=memory_limit,
                                           allow_network=not network_guard)
     except QueryTimeout:
         raise ValidationTimeout(f"validation stopped after its time limit of {timeout:g} s") from None
     except IsolatedError as exc:
         raise ValidationError(f"validation stopped: {exc}") from None
+    if not untrusted:
+        # The prefixes in a key are the data's too (rdflib's): a user's data declaring thousands
+        # of them does not get its keys kept.
+        learnt = [key for key in learnt if len(key[2]) <= _PREFIXES_KEPT]
+        with _TRANSLATIONS_LOCK:
+            _WANTED.update(learnt[:_TRANSLATIONS_KEPT - len(_WANTED)])
     return conforms, [(_unpacked(s), _unpacked(p), _unpacked(o)) for s, p, o in portable]
 
 
@@ -408,9 +415,44 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
 # --- running pySHACL --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=512)
+_QueryKey: TypeAlias = tuple[str, str | None, tuple[tuple[str, str], ...]]
+#: Translated SPARQL by (text, base, prefixes), most recently used last.
+_TRANSLATIONS: OrderedDict[_QueryKey, Query] = OrderedDict()
+_TRANSLATIONS_KEPT = 512
+_TRANSLATIONS_LOCK = threading.Lock()
+#: Queries of trusted shapes that a sandboxed validation had to translate in its child, to be
+#: translated here before the next one forks (rdflib's translated queries do not survive pickling).
+_WANTED: set[_QueryKey] = set()
+_PREFIXES_KEPT = 200
+
+
 def _translated(text: str, base: str | None, namespaces: tuple[tuple[str, str], ...]) -> Query:
-    return translateQuery(parseQuery(text), base, dict(namespaces))
+    key = (text, base, namespaces)
+    with _TRANSLATIONS_LOCK:
+        query = _TRANSLATIONS.get(key)
+        if query is not None:
+            _TRANSLATIONS.move_to_end(key)
+            return query
+    query = translateQuery(parseQuery(text), base, dict(namespaces))
+    with _TRANSLATIONS_LOCK:
+        _TRANSLATIONS[key] = query
+        while len(_TRANSLATIONS) > _TRANSLATIONS_KEPT:
+            _TRANSLATIONS.popitem(last=False)
+    return query
+
+
+def _translate_wanted() -> None:
+    """Translate, in the process that forks, the trusted queries earlier children asked for: a
+    child's translations die with it, and the project's fourteen SPARQL constraints cost each
+    sandboxed validation (`POST /validate`, `validate --data`) six times its own work."""
+    with _TRANSLATIONS_LOCK:
+        wanted = [key for key in _WANTED if key not in _TRANSLATIONS]
+        _WANTED.clear()
+    for text, base, namespaces in wanted:
+        try:
+            _translated(text, base, namespaces)
+        except Exception:  # the child translated it; should this fail, the next child will again
+            log.warning("translating a SPARQL query of the shapes failed", exc_info=True)
 
 
 def _query_once(self: SPARQLProcessor, strOrQuery: str | Query,
@@ -520,14 +562,18 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
 
 
 def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
-                meta_shacl: bool, untrusted: bool) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]]]:
+                meta_shacl: bool, untrusted: bool,
+                ) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]], list[_QueryKey]]:
     """`_run` in the disposable child, after vetting untrusted shapes: FROM must not load
     documents either (the sandbox already denies Internet sockets; this covers file:// too)."""
     if untrusted:
         vet_sparql(shapes, data)
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    known = set(_TRANSLATIONS)
     conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
-    return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples]
+    # The queries of trusted shapes this child translated, for the parent (never a user's).
+    learnt = [] if untrusted else [key for key in _TRANSLATIONS if key not in known]
+    return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples], learnt
 
 
 # A pickled rdflib Literal is rebuilt *normalised* ("01"^^xsd:integer comes back as "1"), so
