@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from graph_service.bench import compare, report
 from graph_service.bench.cpu import tree_cpu_seconds
+from graph_service.bench.harness import article_nquads, machine
 from graph_service.bench.memory import tree_memory, tree_pss_mib
+from graph_service.bench.peers import Setup
 from graph_service.bench.synthetic import generate
 from graph_service.bench.virtuoso import unavailable as virtuoso_unavailable
+from graph_service.bench.workload import core_queries
 from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.graph import LIB, load_sources, validate
@@ -109,3 +113,25 @@ def test_cpu_is_counted_over_the_tree_with_the_children_that_exited() -> None:
     finally:
         parent.kill()
         parent.wait()
+
+
+def test_this_service_and_the_bare_app_are_measured_in_turns_and_the_median_ratio_reported(
+        tmp_path: Path) -> None:
+    nquads, _ = article_nquads(tmp_path)
+    lookup = [q for q in core_queries() if q.name == "lookup"]
+    said: list[str] = []
+    pair = compare.interleaved(Setup(nquads, tmp_path), lookup,
+                               compare.Plan(clients=(1,), seconds=1, rounds=3), progress=said.append)
+    entry = pair["queries"]["lookup"]["1"]
+    ours, bare = entry["graph-service"], entry["bare"]
+    assert ours["errors"] == bare["errors"] == 0
+    assert ours["requests_per_s"] > 0 and bare["requests_per_s"] > 0
+    assert ours["cpu_ms_per_request"] > 0 and bare["cpu_ms_per_request"] > 0
+    # Three turns each, and the ratio said is their median (not a mean a slow spell would pull).
+    assert len(entry["ratios"]) == 3 and entry["ratio"] == sorted(entry["ratios"])[1]
+    assert said == [f"graph-service / bare, in turns: lookup x1: {entry['ratio']}x (turns: "
+                    + ", ".join(f"{r:.2f}" for r in entry["ratios"]) + ")"]
+    text = report.markdown({"generated": "now", "command": "test", "machine": machine(),
+                            "plan": {"clients": [1]}, "interleaved": pair})
+    assert "## This service over the bare app, measured in turns" in text
+    assert f"| lookup | 1 | {entry['ratio']}x | " in text
