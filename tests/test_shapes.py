@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -401,8 +401,6 @@ def test_shapes_changed_in_place_are_validated_as_they_now_are() -> None:
 
 
 def test_validations_side_by_side_with_the_same_shapes_agree() -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     shapes_graph = small(SMALL)
     graphs = [small(f"@prefix ex: <http://example.org/> . ex:a ex:q {i} .") for i in range(6)]
     with ThreadPoolExecutor(3) as pool:
