@@ -327,9 +327,9 @@ def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, 
     try:
         # Vetting parses every query of the shapes with rdflib (tens of ms each): in the child,
         # under the time limit, or 2 MB of shapes would hold the server for minutes.
-        conforms, portable, learnt = run_isolated(_run_sealed, data, shapes, ontology, inference, meta_shacl,
-                                          untrusted, timeout=timeout, memory_limit=memory_limit,
-                                          allow_network=not network_guard)
+        conforms, portable, learnt = run_isolated(
+            _run_sealed, data, shapes, ontology, inference, meta_shacl, untrusted, timeout=timeout,
+            memory_limit=memory_limit, allow_network=not network_guard)
     except QueryTimeout:
         raise ValidationTimeout(f"validation stopped after its time limit of {timeout:g} s") from None
     except IsolatedError as exc:
