@@ -339,7 +339,10 @@ def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, 
         # of them does not get its keys kept.
         learnt = [key for key in learnt if len(key[2]) <= _PREFIXES_KEPT]
         with _TRANSLATIONS_LOCK:
-            _WANTED.update(learnt[:_TRANSLATIONS_KEPT - len(_WANTED)])
+            for key in learnt:
+                if key not in _WANTED and len(_WANTED) >= _TRANSLATIONS_KEPT:
+                    del _WANTED[next(iter(_WANTED))]  # the one first seen
+                _WANTED[key] = _WANTED.get(key, 0) + 1
     return conforms, [(_unpacked(s), _unpacked(p), _unpacked(o)) for s, p, o in portable]
 
 
@@ -420,9 +423,10 @@ _QueryKey: TypeAlias = tuple[str, str | None, tuple[tuple[str, str], ...]]
 _TRANSLATIONS: OrderedDict[_QueryKey, Query] = OrderedDict()
 _TRANSLATIONS_KEPT = 512
 _TRANSLATIONS_LOCK = threading.Lock()
-#: Queries of trusted shapes that a sandboxed validation had to translate in its child, to be
-#: translated here before the next one forks (rdflib's translated queries do not survive pickling).
-_WANTED: set[_QueryKey] = set()
+#: Queries of trusted shapes that sandboxed validations had to translate in their children, and
+#: how often (rdflib's translated queries do not survive pickling). The key holds the data's
+#: prefixes too, so one seen once may never come again: translated here from the second time.
+_WANTED: dict[_QueryKey, int] = {}
 _PREFIXES_KEPT = 200
 
 
@@ -442,12 +446,13 @@ def _translated(text: str, base: str | None, namespaces: tuple[tuple[str, str], 
 
 
 def _translate_wanted() -> None:
-    """Translate, in the process that forks, the trusted queries earlier children asked for: a
-    child's translations die with it, and the project's fourteen SPARQL constraints cost each
-    sandboxed validation (`POST /validate`, `validate --data`) six times its own work."""
+    """Translate, in the process that forks, the trusted queries earlier children asked for more
+    than once: a child's translations die with it, and the project's fourteen SPARQL constraints
+    cost each sandboxed validation (`POST /validate`, `validate --data`) six times its own work."""
     with _TRANSLATIONS_LOCK:
-        wanted = [key for key in _WANTED if key not in _TRANSLATIONS]
-        _WANTED.clear()
+        wanted = [key for key, seen in _WANTED.items() if seen > 1 and key not in _TRANSLATIONS]
+        for key in wanted:
+            del _WANTED[key]
     for text, base, namespaces in wanted:
         try:
             _translated(text, base, namespaces)
