@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from graph_service.bench import compare, report
 from graph_service.bench.cpu import tree_cpu_seconds
+from graph_service.bench.harness import article_nquads, machine
 from graph_service.bench.memory import tree_memory, tree_pss_mib
+from graph_service.bench.peers import Setup
 from graph_service.bench.synthetic import generate
 from graph_service.bench.virtuoso import unavailable as virtuoso_unavailable
+from graph_service.bench.workload import core_queries
 from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.graph import LIB, load_sources, validate
@@ -40,24 +44,13 @@ def test_copies_are_further_resources_each_with_its_own_photograph_numbers(tmp_p
     assert len(numbers) == len(set(numbers)) == 2 * len(list(one.facts.objects(None, LIB.sequenceNumber)))
 
 
-@pytest.mark.slow
 def test_quick_run_writes_results_tables_and_plots(tmp_path: Path) -> None:
-    # This service, embedded and in front of Virtuoso (the remote engine's column; reported as
-    # missing, with the reason, where Virtuoso is not installed).
-    result = CliRunner().invoke(main, ["bench", "--quick", "--peers", "graph-service,graph-service-virtuoso",
-                                       "--output-dir", str(tmp_path)])
+    # CI's run of the benchmark (`--quick`): every part of the machinery on this service alone.
+    result = CliRunner().invoke(main, ["bench", "--quick", "--output-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    assert list(results["peers"]) == ["graph-service", "graph-service-virtuoso"]
-    remote = results["peers"]["graph-service-virtuoso"]
-    if virtuoso_unavailable():
-        assert remote["missing"] == virtuoso_unavailable()
-    for ours in (results["peers"]["graph-service"], *([] if virtuoso_unavailable() else [remote])):
-        assert "missing" not in ours
-        assert {q: e["check"]["status"] for q, e in ours["queries"].items()} == {
-            "lookup": 200, "join": 200, "aggregate": 200, "construct": 200}
-        assert all(ours["queries"][q]["1"]["requests"] > 0 for q in ours["queries"])
-        assert all(ours["queries"][q]["1"]["cpu_ms_per_request"] > 0 for q in ours["queries"])
+    assert list(results["peers"]) == ["graph-service"]
+    _assert_measured(results["peers"]["graph-service"])
     row = results["scale"][0]
     assert {"load", "validate", "reason", "build", "serve"} <= set(row)
     assert row["serve"]["from"] == "snapshot", row
@@ -68,10 +61,32 @@ def test_quick_run_writes_results_tables_and_plots(tmp_path: Path) -> None:
     assert {"before", "during", "after"} <= set(isolation["memory_mib"])
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "quick mode" in text and "| graph-service |" in text and "## Scale" in text
-    assert "| graph-service-virtuoso |" in text
     assert "## This service under runaways from many clients" in text
     for name in ("build-time", "latency", "throughput"):
         assert (tmp_path / f"{name}.png").stat().st_size > 0 and (tmp_path / f"{name}.svg").exists()
+
+
+@pytest.mark.slow  # a private Virtuoso is installed, loaded and started
+def test_quick_run_measures_this_service_in_front_of_virtuoso(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["bench", "--quick", "--peers", "graph-service-virtuoso", "--sizes", "",
+                                       "--output-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert "scale" not in results  # --sizes '' given: no scale step
+    remote = results["peers"]["graph-service-virtuoso"]
+    if virtuoso_unavailable():
+        assert remote["missing"] == virtuoso_unavailable()
+    else:
+        _assert_measured(remote)
+    assert "| graph-service-virtuoso |" in (tmp_path / "results.md").read_text(encoding="utf-8")
+
+
+def _assert_measured(peer: dict) -> None:
+    assert "missing" not in peer
+    assert {q: e["check"]["status"] for q, e in peer["queries"].items()} == {
+        "lookup": 200, "join": 200, "aggregate": 200, "construct": 200}
+    assert all(peer["queries"][q]["1"]["requests"] > 0 for q in peer["queries"])
+    assert all(peer["queries"][q]["1"]["cpu_ms_per_request"] > 0 for q in peer["queries"])
 
 
 def test_memory_is_pss_over_the_tree_so_forked_copies_of_shared_pages_count_once() -> None:
@@ -109,3 +124,26 @@ def test_cpu_is_counted_over_the_tree_with_the_children_that_exited() -> None:
     finally:
         parent.kill()
         parent.wait()
+
+
+@pytest.mark.slow  # two servers, six seconds of load
+def test_this_service_and_the_bare_app_are_measured_in_turns_and_the_median_ratio_reported(
+        tmp_path: Path) -> None:
+    nquads, _ = article_nquads(tmp_path)
+    lookup = [q for q in core_queries() if q.name == "lookup"]
+    said: list[str] = []
+    pair = compare.interleaved(Setup(nquads, tmp_path), lookup,
+                               compare.Plan(clients=(1,), seconds=1, rounds=3), progress=said.append)
+    entry = pair["queries"]["lookup"]["1"]
+    ours, bare = entry["graph-service"], entry["bare"]
+    assert ours["errors"] == bare["errors"] == 0
+    assert ours["requests_per_s"] > 0 and bare["requests_per_s"] > 0
+    assert ours["cpu_ms_per_request"] > 0 and bare["cpu_ms_per_request"] > 0
+    # Three turns each, and the ratio said is their median (not a mean a slow spell would pull).
+    assert len(entry["ratios"]) == 3 and entry["ratio"] == sorted(entry["ratios"])[1]
+    assert said == [f"graph-service / bare, in turns: lookup x1: {entry['ratio']}x (turns: "
+                    + ", ".join(f"{r:.2f}" for r in entry["ratios"]) + ")"]
+    text = report.markdown({"generated": "now", "command": "test", "machine": machine(),
+                            "plan": {"clients": [1]}, "interleaved": pair})
+    assert "## This service over the bare app, measured in turns" in text
+    assert f"| lookup | 1 | {entry['ratio']}x | " in text

@@ -10,6 +10,7 @@ answers it differently shows in the results instead of a throughput of errors.
 
 from __future__ import annotations
 
+import statistics
 import threading
 import time
 import urllib.error
@@ -28,6 +29,8 @@ from graph_service.bench.workload import RUNAWAY, SELECT_ACCEPT, TRIVIAL, Query
 
 #: Runaway queries sent at once in the isolation measurement.
 RUNAWAYS = 4
+#: The peers whose ratio is a target (issue #13: this service over the bare app), measured in turns.
+PAIR = ("graph-service", "bare")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Plan:
     seconds: float = 5.0
     #: Seconds the trivial query is timed for while the runaways run.
     runaway_seconds: float = 5.0
+    #: Turns of the interleaved measurement of PAIR (0: none).
+    rounds: int = 3
 
 
 def run(names: Sequence[str], setup: Setup, queries: Sequence[Query], plan: Plan,
@@ -69,6 +74,52 @@ def run(names: Sequence[str], setup: Setup, queries: Sequence[Query], plan: Plan
                 record["failed"] = f"stopped answering: {exc}"
                 progress(f"{name}: failed: {exc}")
     return results
+
+
+def interleaved(setup: Setup, queries: Sequence[Query], plan: Plan,
+                progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """PAIR's throughput ratio, each query and client count measured in turns (this service, the
+    bare app, this service, ...) while both run: a machine that slows down for a while (shared,
+    throttled) then weighs on both sides of each ratio, which one peer after the other does not
+    guarantee. Per query and client count: every turn's ratio, their median, and each side's
+    median requests per second and CPU time per request."""
+    ours, bare = (PEERS[name] for name in PAIR)
+    problem = ours.missing() or bare.missing()
+    if problem:
+        return {"missing": problem}
+    out: dict[str, Any] = {"rounds": plan.rounds, "seconds": plan.seconds, "queries": {}}
+    with ours.start(setup) as first, bare.start(setup) as second:
+        for query in queries:
+            if check(first, query)["status"] != 200 or check(second, query)["status"] != 200:
+                continue
+            for clients in plan.clients:
+                turns: dict[str, list[tuple[float, float, int]]] = {name: [] for name in PAIR}
+                for _ in range(plan.rounds):
+                    for name, endpoint in zip(PAIR, (first, second), strict=True):
+                        turns[name].append(_turn(endpoint, query, clients, plan.seconds))
+                ratios = [a[0] / b[0] for a, b in zip(turns[PAIR[0]], turns[PAIR[1]], strict=True) if b[0]]
+                entry: dict[str, Any] = {"ratios": [round(r, 3) for r in ratios],
+                         "ratio": round(statistics.median(ratios), 3) if ratios else None}
+                for name in PAIR:
+                    rates, cpus, errors = zip(*turns[name], strict=True)
+                    entry[name] = {"requests_per_s": round(statistics.median(rates), 1),
+                                   "cpu_ms_per_request": round(statistics.median(cpus), 3),
+                                   "errors": sum(errors)}
+                out["queries"].setdefault(query.name, {})[str(clients)] = entry
+                progress(f"{PAIR[0]} / {PAIR[1]}, in turns: {query.name} x{clients}: "
+                         f"{entry['ratio']}x (turns: {', '.join(f'{r:.2f}' for r in ratios)})")
+    return out
+
+
+def _turn(endpoint: Endpoint, query: Query, clients: int, seconds: float) -> tuple[float, float, int]:
+    """Requests per second, CPU milliseconds per request and failed requests of one run of load.
+    Only this peer works meanwhile, so the CPU time of every process under the benchmark is
+    counted as its own."""
+    cpu_before = tree_cpu_seconds()
+    result = load.run_wrk(endpoint.url, query.text, threads=min(clients, 2), connections=clients,
+                          seconds=seconds, accept=query.accept, vary=True, form=endpoint.form)
+    cpu = tree_cpu_seconds() - cpu_before
+    return result.requests_per_s, (cpu * 1000 / result.requests if result.requests else 0.0), result.errors
 
 
 def _measure(name: str, endpoint: Endpoint, record: dict[str, Any], queries: Sequence[Query], plan: Plan,

@@ -38,9 +38,9 @@ class Options:
 
 
 #: CI's run: every part of the machinery, on tiny sizes and short durations (not timed).
-QUICK = Options(peers=("graph-service",), sizes=(300,), plan=compare.Plan(clients=(1, 2), seconds=1,
-                runaway_seconds=1), examples=False, cap=60, scale_seconds=1, timeout=2, coldstart=False,
-                quick=True)
+QUICK = Options(peers=("graph-service",), sizes=(300,), plan=compare.Plan(clients=(1,), seconds=1,
+                runaway_seconds=1, rounds=3), examples=False, cap=60, scale_seconds=1, workers=1, timeout=2,
+                coldstart=False, quick=True)
 
 
 def run(options: Options, workdir: Path, command: str,
@@ -53,19 +53,16 @@ def run(options: Options, workdir: Path, command: str,
         "plan": asdict(options.plan), "cap_s": options.cap, "runaways": compare.RUNAWAYS,
     }
     if options.peers:
-        nquads = workdir / "article.nq"
-        index = load_index(Settings.from_env())
-        dump = dumps.by_format("nquads")
-        assert dump is not None  # a dump the project always offers
-        write_atomically(nquads, dump_bytes(index, dump))  # the bytes `graph-service export` writes
+        nquads, out["data_quads"] = article_nquads(workdir)
         out["data"] = "the project's graph (graph-service export)"
-        out["data_quads"] = len(index)
         setup = Setup(nquads, workdir, workers=options.workers, timeout=options.timeout)
         out["setup"] = {"workers": setup.workers, "timeout": setup.timeout}
         queries = core_queries()
         if options.examples:
             queries += example_queries(load_examples(Settings.from_env().queries_dir))
         out["peers"] = compare.run(options.peers, setup, queries, options.plan, progress)
+        if set(compare.PAIR) <= set(options.peers) and options.plan.rounds:
+            out["interleaved"] = compare.interleaved(setup, queries, options.plan, progress)
         if "graph-service" in options.peers:
             out["isolation"] = _isolation(nquads, setup, options.quick, progress)
     if options.coldstart:
@@ -75,6 +72,17 @@ def run(options: Options, workdir: Path, command: str,
         out["scale"] = scale.run(options.sizes, workdir, cap=options.cap, seconds=options.scale_seconds,
                                  progress=progress)
     return out
+
+
+def article_nquads(workdir: Path) -> tuple[Path, int]:
+    """The project's graph as the N-Quads file every peer loads (the bytes `graph-service export`
+    writes), in `workdir`; and its number of quads."""
+    nquads = workdir / "article.nq"
+    index = load_index(Settings.from_env())
+    dump = dumps.by_format("nquads")
+    assert dump is not None  # a dump the project always offers
+    write_atomically(nquads, dump_bytes(index, dump))
+    return nquads, len(index)
 
 
 def _isolation(nquads: Path, setup: Setup, quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:

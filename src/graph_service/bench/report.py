@@ -42,6 +42,8 @@ def markdown(report: dict[str, Any]) -> str:
     peers = report.get("peers")
     if peers:
         lines += _peers(report, peers)
+    if report.get("interleaved"):
+        lines += _interleaved(report["interleaved"], report["plan"]["clients"])
     if report.get("isolation"):
         lines += _isolation(report["isolation"])
     if report.get("coldstart"):
@@ -106,6 +108,29 @@ def _peers(report: dict[str, Any], peers: dict[str, Any]) -> list[str]:
         lines.append(f"| {name} | " + (f"p50 {alone['p50']:.2f} ms" if alone["requests"] else "no answer")
                      + f" | {iso['summary']} | "
                      + f"{', '.join(_status(s) for s in iso['runaway_status']) or 'none'} |")
+    return lines + [""]
+
+
+def _interleaved(pair: dict[str, Any], clients: list[int]) -> list[str]:
+    lines = ["## This service over the bare app, measured in turns", ""]
+    if "missing" in pair:
+        return lines + [f"Not measured: {pair['missing']}", ""]
+    lines += [f"Both running, each query and client count measured {pair['rounds']} times in turns "
+              f"({pair['seconds']:g} s each: this service, the bare app, this service, ...), so that "
+              "a slower spell of the machine weighs on both sides of a ratio. Throughput ratio (the "
+              "median of the turns, then every turn's), and each side's median requests per second "
+              "and CPU milliseconds per request.", "",
+              "| query | clients | ratio | turns | graph-service | bare |", "|---|---:|---:|---|---:|---:|"]
+    for query, by_clients in pair["queries"].items():
+        for n in clients:
+            e = by_clients.get(str(n))
+            if e is None:
+                continue
+            sides = [f"{side['requests_per_s']:g}/s, CPU {side['cpu_ms_per_request']:.2f}"
+                     + (f", {side['errors']} errors" if side["errors"] else "")
+                     for side in (e["graph-service"], e["bare"])]
+            lines.append(f"| {query} | {n} | {e['ratio']}x | {', '.join(f'{r:.2f}' for r in e['ratios'])} | "
+                         + " | ".join(sides) + " |")
     return lines + [""]
 
 

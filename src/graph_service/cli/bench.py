@@ -26,7 +26,8 @@ from graph_service.config import PROJECT_ROOT
               help="Peers to measure, comma-separated ('' for none); with --quick, only when given "
                    "(else this service alone).")
 @click.option("--sizes", default=",".join(str(s) for s in Options().sizes), show_default=True,
-              help="Synthetic graph sizes in triples, comma-separated ('' for none).")
+              help="Synthetic graph sizes in triples, comma-separated ('' for none); with --quick, "
+                   "only when given.")
 @click.option("--seconds", type=click.FloatRange(min=1), default=Plan().seconds, show_default=True,
               help="Seconds of load per query, peer and client count.")
 @click.option("--cap", type=click.FloatRange(min=1), default=Options().cap, show_default=True,
@@ -51,8 +52,11 @@ def bench(quick: bool, peer_names: str, sizes: str, seconds: float, cap: float, 
         raise Failure(one_line(exc)) from None
     if quick:
         options = QUICK
-        if click.get_current_context().get_parameter_source("peer_names") is ParameterSource.COMMANDLINE:
-            options = replace(QUICK, peers=names)  # e.g. the remote engine's column, checked quickly
+        given = click.get_current_context().get_parameter_source
+        if given("peer_names") is ParameterSource.COMMANDLINE:
+            options = replace(options, peers=names)  # e.g. the remote engine's column, checked quickly
+        if given("sizes") is ParameterSource.COMMANDLINE:
+            options = replace(options, sizes=size_list)
         if output_dir is None:
             output_dir = Path(tempfile.mkdtemp(prefix="graph-service-bench-"))
     else:
