@@ -39,7 +39,7 @@ class Options:
 
 #: CI's run: every part of the machinery, on tiny sizes and short durations (not timed).
 QUICK = Options(peers=("graph-service",), sizes=(300,), plan=compare.Plan(clients=(1,), seconds=1,
-                runaway_seconds=1, rounds=3), examples=False, cap=60, scale_seconds=1, workers=1, timeout=2,
+                runaway_seconds=1, rounds=3), examples=False, cap=60, scale_seconds=1, workers=1, timeout=1,
                 coldstart=False, quick=True)
 
 
@@ -70,7 +70,7 @@ def run(options: Options, workdir: Path, command: str,
         out["coldstart"] = coldstart.run(workdir, options.cap)
     if options.sizes:
         out["scale"] = scale.run(options.sizes, workdir, cap=options.cap, seconds=options.scale_seconds,
-                                 progress=progress)
+                                 workers=options.workers, progress=progress)
     return out
 
 

@@ -42,7 +42,7 @@ SIZES = (1_000, 10_000, 100_000, 1_000_000)
 CAP = 120.0
 
 
-def run(sizes: Sequence[int], workdir: Path, *, cap: float = CAP, seconds: float = 3.0,
+def run(sizes: Sequence[int], workdir: Path, *, cap: float = CAP, seconds: float = 3.0, workers: int = 2,
         progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
     template = article_quads()
     rows = []
@@ -67,7 +67,7 @@ def run(sizes: Sequence[int], workdir: Path, *, cap: float = CAP, seconds: float
             progress(f"scale {size:,}: {name}: {_said(row[name])}")
         row["build"] = _build(settings, cap)
         progress(f"scale {size:,}: build: {_said(row['build'])}")
-        row["serve"] = _serve(settings, row, core_queries(graph.lookup), cap, seconds)
+        row["serve"] = _serve(settings, row, core_queries(graph.lookup), cap, seconds, workers)
         progress(f"scale {size:,}: serve: {_said(row['serve'])}")
     return rows
 
@@ -133,7 +133,7 @@ def _build(settings: Settings, cap: float) -> dict[str, Any]:
 
 
 def _serve(settings: Settings, row: dict[str, Any], queries: Sequence[Query], cap: float,
-           seconds: float) -> dict[str, Any]:
+           seconds: float, workers: int) -> dict[str, Any]:
     """Start-up to the first answer, memory, and each query's latency at one client: on the
     snapshot, or (no build finished) `serve FILE` on the synthetic file itself, whose annotations
     the server reads as the same reified statements (facts and provenance, no ontology)."""
@@ -143,7 +143,7 @@ def _serve(settings: Settings, row: dict[str, Any], queries: Sequence[Query], ca
     files = () if snapshot else (str(settings.data_path),)
     started = time.perf_counter()
     try:
-        server = BackgroundServer(files, ("--workers", "2"), env=env, startup_timeout=cap)
+        server = BackgroundServer(files, ("--workers", str(workers)), env=env, startup_timeout=cap)
     except RuntimeError as exc:
         return {"error": str(exc).splitlines()[0][:300], "from": "snapshot" if snapshot else "serve FILE"}
     with server:
