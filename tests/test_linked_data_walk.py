@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import http.client
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -20,7 +22,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 from flask.testing import FlaskClient
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
+from werkzeug.test import TestResponse
 
 from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.graph import Format, formats, read_quads
@@ -41,18 +44,49 @@ def facts() -> list[ox.Triple]:
     return [q.triple for q in provenance.expand(read_quads(SETTINGS.data_path, annotations=True)).facts]
 
 
+@pytest.fixture(scope="module")
+def by_subject(facts) -> dict[ox.NamedNode | ox.BlankNode, set[ox.Triple]]:
+    """The facts about each subject (the walk looks up hundreds of subjects)."""
+    index: dict[ox.NamedNode | ox.BlankNode, set[ox.Triple]] = defaultdict(set)
+    for t in facts:
+        index[t.subject].add(t)
+    return index
+
+
+#: `get(path, accept)`: the response and, for a redirect, the responses that follow it.
+LookUp = Callable[[str, str], list[TestResponse]]
+
+
+@pytest.fixture(scope="module")
+def look_up(project_client: FlaskClient) -> LookUp:
+    """Each (path, Accept) asked of the app once for the module, following redirects: the walk of
+    the facts' resources and the look-up of every IRI under the base ask mostly the same ones."""
+    seen: dict[tuple[str, str], list[TestResponse]] = {}
+
+    def get(path: str, accept: str) -> list[TestResponse]:
+        if (path, accept) not in seen:
+            chain = [project_client.get(path, headers={"Accept": accept})]
+            while chain[-1].status_code in (301, 302, 303, 307, 308) and len(chain) < 5:
+                target = urlsplit(chain[-1].headers.get("Location", ""))
+                chain.append(project_client.get(target.path, query_string=target.query or None,
+                                                headers={"Accept": accept}))
+            seen[path, accept] = chain
+        return seen[path, accept]
+    return get
+
+
 def path_of(iri: str) -> str:
     return quote(iri[len(DEFAULT_BASE) - 1:], safe="/:@!$&'()*+,;=-._~%#")
 
 
-def walk_one(client: FlaskClient, facts: list[ox.Triple], iri: ox.NamedNode,
+def walk_one(look_up: LookUp, own: set[ox.Triple], iri: ox.NamedNode,
              formats: tuple[Format, ...] = DOCUMENT_FORMATS) -> list[str]:
-    """`formats` (default: every one) of one resource; the problems found (empty when all is well)."""
+    """`formats` (default: every one) of one resource whose asserted triples are `own`; the
+    problems found (empty when all is well)."""
     problems = []
-    own = {t for t in facts if t.subject == iri}
     labels = {t.object.value for t in own if t.predicate == _LABEL}
     for fmt in formats:
-        resp = client.get(path_of(iri.value), headers={"Accept": fmt.media_type})
+        resp, *followed = look_up(path_of(iri.value), fmt.media_type)
         expected = path_of(DEFAULT_BASE + "doc/" + iri.value[len(RESOURCES):]) + "." + fmt.extension
         location = resp.headers.get("Location", "")
         if resp.status_code != 303 or urlsplit(location).path != expected:
@@ -60,7 +94,7 @@ def walk_one(client: FlaskClient, facts: list[ox.Triple], iri: ox.NamedNode,
             continue
         if "Accept" not in resp.headers.get("Vary", ""):
             problems.append(f"{iri.value} {fmt.name}: 303 without Vary: Accept")
-        doc = client.get(urlsplit(location).path)
+        doc = followed[0]
         if doc.status_code != 200 or doc.mimetype != fmt.media_type:
             problems.append(f"{iri.value} {fmt.name}: document {doc.status_code} {doc.content_type}")
             continue
@@ -89,57 +123,57 @@ def _resources(facts: list[ox.Triple]) -> list[ox.NamedNode]:
     return iris
 
 
-def test_every_resource_of_the_facts_graph_answers_in_turtle(project_client, facts,
-                                                                          record_property):
+def test_every_resource_of_the_facts_graph_answers_in_turtle(look_up, facts, by_subject, record_property):
     """The default run: every resource in Turtle, and every format of every tenth (the whole
     walk, every resource in every format, is the slow test below)."""
     iris = _resources(facts)
     some = tuple(f for f in DOCUMENT_FORMATS if f.extension == "ttl")
     problems = [p for i, iri in enumerate(iris)
-                for p in walk_one(project_client, facts, iri, DOCUMENT_FORMATS if i % 10 == 0 else some)]
+                for p in walk_one(look_up, by_subject[iri], iri, DOCUMENT_FORMATS if i % 10 == 0 else some)]
     record_property("iris_walked", len(iris))
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:20])
 
 
 @pytest.mark.slow
-def test_every_resource_of_the_facts_graph_answers_in_every_format(project_client, facts, record_property):
+def test_every_resource_of_the_facts_graph_answers_in_every_format(look_up, facts, by_subject,
+                                                                    record_property):
     iris = _resources(facts)
-    problems = [problem for iri in iris for problem in walk_one(project_client, facts, iri)]
+    problems = [problem for iri in iris for problem in walk_one(look_up, by_subject[iri], iri)]
     record_property("iris_walked", len(iris))
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:20])
 
 
-def _look_up_every_iri(project_client, record_property, every_statement: bool) -> None:
+def _look_up_every_iri(project_client, look_up, record_property, every_statement: bool) -> None:
     dump = project_client.get("/dumps/liberation.nq")
     assert dump.status_code == 200
-    served = Dataset().parse(data=dump.data, format="nquads")
-    iris = {str(t) for quad in served.quads() for t in quad[:3] if isinstance(t, URIRef)}
-    iris |= {str(g.identifier) for g in served.graphs() if isinstance(g.identifier, URIRef)}
+    served = ox.parse(dump.data, format=ox.RdfFormat.N_QUADS)
+    iris = {t.value for quad in served for t in (quad.subject, quad.predicate, quad.object, quad.graph_name)
+            if isinstance(t, ox.NamedNode)}
     ours = sorted({i.split("#", 1)[0] for i in iris if i.startswith(DEFAULT_BASE)})
     assert ours
     if not every_statement:  # the statements (one per fact, over a thousand) are one kind
         statements = [i for i in ours if "/id/statement/" in i]
         ours = [i for i in ours if "/id/statement/" not in i] + statements[::10]
 
-    def look_up(iri: str) -> str | None:
-        resp = project_client.get(path_of(iri), headers={"Accept": "text/turtle"}, follow_redirects=True)
+    def answers(iri: str) -> str | None:
+        resp = look_up(path_of(iri), "text/turtle")[-1]
         return None if resp.status_code == 200 else f"{iri}: {resp.status_code}"
 
-    problems = [p for p in map(look_up, ours) if p]
+    problems = [p for p in map(answers, ours) if p]
     record_property("base_iris_looked_up", len(ours))
     assert not problems, "\n".join(problems[:20])
 
 
-def test_every_iri_under_the_base_answers(project_client, record_property):
+def test_every_iri_under_the_base_answers(project_client, look_up, record_property):
     """Subjects, predicates, objects and graph names anywhere in the served dataset: looking one
     up (following redirects; a hash IRI fetches its document) ends in 200. Every tenth reified
     statement stands for them all here; the slow test below looks up every one."""
-    _look_up_every_iri(project_client, record_property, every_statement=False)
+    _look_up_every_iri(project_client, look_up, record_property, every_statement=False)
 
 
 @pytest.mark.slow
-def test_every_iri_under_the_base_answers_every_statement_too(project_client, record_property):
-    _look_up_every_iri(project_client, record_property, every_statement=True)
+def test_every_iri_under_the_base_answers_every_statement_too(project_client, look_up, record_property):
+    _look_up_every_iri(project_client, look_up, record_property, every_statement=True)
 
 
 # --- HTTP details through gunicorn ---------------------------------------------------------------

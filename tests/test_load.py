@@ -5,7 +5,7 @@ Asserted: no normal request fails; the memory of all the service's processes (PS
 shared after forking count once) stays under `MEMORY_BOUND`; a query process killed mid-run is
 replaced, failing at most the request it was serving; so is a gunicorn worker.
 
-The default run is short (2 s then 1.5 s, 8 clients, one of them looping a runaway); `-m slow` runs the
+The default run is short (1.5 s then 1 s, 8 clients, one of them looping a runaway); `-m slow` runs the
 full one (60 s, 32 clients, 4 of them runaways). No latency is asserted here: the benchmark
 (`graph-service bench`) measures it.
 """
@@ -249,7 +249,7 @@ def test_a_short_mixed_load_with_a_runaway_and_a_killed_query_process(server: Ba
     warm_up(server)
     before = set(query_processes(server))
     baseline = service_memory(server)
-    outcome = run_load(server, seconds=2, clients=8, runaway_clients=1, kill_at={"query process": 0.8})
+    outcome = run_load(server, seconds=1.5, clients=8, runaway_clients=1, kill_at={"query process": 0.5})
     assert outcome.counts["killed query process"] == 1
     check(outcome, server, kills=1)
     assert outcome.runaways[503] >= 1
@@ -263,7 +263,7 @@ def test_a_short_mixed_load_with_a_runaway_and_a_killed_query_process(server: Ba
     # grow to its working size in either run (a slot forks its process on first use), so its
     # processes are counted, not weighed.
     front = front_memory(server)
-    again = run_load(server, seconds=1.5, clients=8, runaway_clients=1, kill_at={"query process": 0.6})
+    again = run_load(server, seconds=1.0, clients=8, runaway_clients=1, kill_at={"query process": 0.4})
     check(again, server, kills=1)
     assert front_memory(server) < front + 2 * 32 * 2**20
     wait_until_settled = time.monotonic() + 5  # a validation's own process ends with its request

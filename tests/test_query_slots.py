@@ -25,7 +25,7 @@ from graph_service.graph import OverShare, QueueFull, SlotBudget
 from graph_service.web.server import BackgroundServer
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " }"
-TIMEOUT = 2.0
+TIMEOUT = 1.5
 OPTIONS = ("--workers", "1", "--query-slots", "2", "--query-queue", "1", "--client-share", "0.5",
            "--query-timeout", str(TIMEOUT))
 

@@ -87,12 +87,18 @@ def remote_server(virtuoso, loaded, tmp_path_factory) -> Iterator[BackgroundServ
 
 
 @pytest.fixture(scope="module")
-def store_service(virtuoso, loaded, tmp_path_factory) -> InProcess:
+def store_snapshot(tmp_path_factory) -> Path:
+    """The folder of the copy of the store's graphs that a serving process keeps (fetched by the
+    first process over the store, reused by the next, as replicas sharing a folder do)."""
+    return tmp_path_factory.mktemp("store-snapshot")
+
+
+@pytest.fixture(scope="module")
+def store_service(virtuoso, loaded, store_snapshot) -> InProcess:
     """What `graph-service serve --store` serves (the app, in this process: gunicorn in front is
     tested by `remote_server` and the replicas test), its copy of the graphs in a folder of
-    its own."""
-    settings = Settings.from_env(store=virtuoso.sparql_url,
-                                 snapshot_dir=tmp_path_factory.mktemp("store-snapshot"))
+    the module's own."""
+    settings = Settings.from_env(store=virtuoso.sparql_url, snapshot_dir=store_snapshot)
     return InProcess(create_app(settings))
 
 
@@ -250,12 +256,12 @@ def replica(store: VirtuosoServer, port: int, snapshot_dir: Path) -> BackgroundS
 
 
 @pytest.mark.skipif(NGINX is None, reason=MISSING)
-def test_no_request_is_lost_while_a_replica_restarts(virtuoso, loaded, tmp_path):
+def test_no_request_is_lost_while_a_replica_restarts(virtuoso, loaded, store_snapshot, tmp_path):
     """Two replicas over the store behind Debian's nginx on loopback: a short load run (GET
     queries and pages, idempotent, so nginx may retry them on the other replica:
     `proxy_next_upstream`) loses no request while one replica is stopped and started again."""
     ports, front = [free_port(), free_port()], free_port()
-    replicas = [replica(virtuoso, p, tmp_path / "snapshot") for p in ports]
+    replicas = [replica(virtuoso, p, store_snapshot) for p in ports]
     paths = ["sparql?query=" + requests.utils.quote(
         f"SELECT ?c WHERE {{ ?c a <{LIB}CapitalCity> }} ORDER BY ?c"),
              "doc/city/paris.ttl", "search?q=warsaw&format=json", "readyz"]
@@ -274,7 +280,7 @@ def test_no_request_is_lost_while_a_replica_restarts(virtuoso, loaded, tmp_path)
                 outcomes["ok" if resp.status_code == 200 else f"status {resp.status_code}"] += 1
             except requests.RequestException as exc:
                 outcomes[type(exc).__name__] += 1
-            stop.wait(0.01)  # a steady stream, not a saturating one: what is tested is that none is lost
+            stop.wait(0.05)  # a steady stream, not a saturating one: what is tested is that none is lost
 
     balancer = BALANCER.format(port=front, a=ports[0], b=ports[1])
     try:
@@ -285,7 +291,7 @@ def test_no_request_is_lost_while_a_replica_restarts(virtuoso, loaded, tmp_path)
             time.sleep(RUN_SECONDS / 3)
             replicas[0].stop()  # graceful: in-flight requests finish, new ones go to the other replica
             stopped = sum(outcomes.values())
-            replicas[0] = replica(virtuoso, ports[0], tmp_path / "snapshot")
+            replicas[0] = replica(virtuoso, ports[0], store_snapshot)
             restarted = sum(outcomes.values())
             time.sleep(RUN_SECONDS / 3)
             stop.set()
