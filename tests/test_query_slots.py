@@ -13,6 +13,8 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 import urllib.parse
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -172,3 +174,33 @@ def test_admission_counts_are_shared_and_bounded() -> None:
     budget.leave("a", held=True)
     assert budget.take_waiting() is True
     assert (budget.busy, budget.waiting) == (2, 0)
+
+
+# A process that leaves its slots open when it exits (a script, a test run): many query processes,
+# whose sweepers keep looking for dead ones while multiprocessing stops and waits for them all.
+_EXITING = """
+import time
+from graph_service.graph.query.slots import QuerySlots, SlotBudget
+def double(x):
+    return 2 * x
+if __name__ == "__main__":
+    kept = []
+    for _ in range(30):  # started apart, so that some sweeper looks while the exit handler runs
+        kept.append(QuerySlots(double, SlotBudget(2, queue=0, per_client=2), timeout=5, prestart=2))
+        assert kept[-1].call(21, client="a") == 42
+        time.sleep(0.037)
+    print(" ".join(str(w.pid) for slots in kept for w in slots._all if w.pid), flush=True)
+"""
+
+
+def test_a_process_exiting_with_open_slots_stops_every_query_process_cleanly(tmp_path: Path) -> None:
+    script = tmp_path / "exiting.py"
+    script.write_text(_EXITING, encoding="utf-8")
+    # Before: a sweeper reaped a child that multiprocessing's exit handler was about to wait for
+    # ("process object is closed", the other children left unwaited), or forked a new one that
+    # it then waited for forever.
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    pids = [int(p) for p in done.stdout.split()]
+    assert len(pids) == 60
+    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pids), seconds=5)

@@ -57,6 +57,8 @@ _FORK = ForkContext()
 _ALARM_MARGIN = 5.0
 #: How often a running call's CPU time is looked at (for `demote_after`).
 _WATCH = 0.02
+#: Seconds `IsolatedWorker.retire` waits for a call or a replacement under way to let go of it.
+_RETIRE_WAIT = 0.5
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -132,6 +134,8 @@ class IsolatedWorker:
         self._calls = 0
         self._owner = os.getpid()
         self._lock = threading.Lock()
+        #: Set by `retire`: no child is forked or kept any more.
+        self._retired = False
 
     def call(self, *args: Any, timeout: float, **kwargs: Any) -> Any:
         """`handler(*args, **kwargs)` in the child; raises like `run_isolated`."""
@@ -166,7 +170,8 @@ class IsolatedWorker:
                 self.close()
                 raise IsolatedError(_death(exitcode, self._memory_limit)) from None
             self._calls += 1
-            if demoted or self._calls >= self._max_calls or isinstance(payload, IsolatedError):
+            spent = self._retired or self._calls >= self._max_calls
+            if demoted or spent or isinstance(payload, IsolatedError):
                 self.close()
         if ok:
             return payload
@@ -194,7 +199,7 @@ class IsolatedWorker:
             return False
         try:
             child = self._child
-            if child is None or os.getpid() != self._owner:
+            if self._retired or child is None or os.getpid() != self._owner:
                 return False
             if child.exitcode is None and not self._idle_pipe_readable():
                 return False
@@ -203,6 +208,19 @@ class IsolatedWorker:
             return True
         finally:
             self._lock.release()
+
+    def retire(self) -> None:
+        """Stop the child for good: no later call or replacement forks another. A call under way
+        keeps its child until it has answered (then stops it); a replacement under way is waited
+        for, briefly, and stopped. At interpreter exit this matters: multiprocessing stops the
+        daemonic children, then waits for every child, so one forked by a sweeper meanwhile
+        would be waited for forever."""
+        self._retired = True
+        if self._lock.acquire(timeout=_RETIRE_WAIT):
+            try:
+                self.close()
+            finally:
+                self._lock.release()
 
     @property
     def pid(self) -> int | None:
@@ -231,6 +249,8 @@ class IsolatedWorker:
             return True
 
     def _ensure_child(self) -> Connection:
+        if self._retired:
+            raise IsolatedError("the query processes were stopped (the service is shutting down)")
         if self._child is not None and self._child.pid is not None and os.getpid() != self._owner:
             # We were forked (e.g. gunicorn preloading): that child belongs to our parent.
             self._child, self._conn = None, None

@@ -24,11 +24,14 @@ stops at its time limit).
 
 from __future__ import annotations
 
+import atexit
 import math
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -156,6 +159,7 @@ class QuerySlots:
         for worker in self._free[-prestart:] if prestart else ():
             worker.start()
         self._start_sweeper()
+        _LIVE.add(self)
 
     def call(self, *args: Any, client: str, gone: Callable[[], bool] | None = None) -> Any:
         """`handler(*args)` in a free slot within the time limit; raises `OverShare`,
@@ -188,7 +192,7 @@ class QuerySlots:
     def close(self) -> None:
         self._closed.set()
         for worker in self._all:
-            worker.close()
+            worker.retire()
 
     def _start_sweeper(self) -> None:
         # Started with the slots, and again by the first call in a process forked since (threads
@@ -204,7 +208,7 @@ class QuerySlots:
         zombies until their slot is next used, and ready before that use."""
         while not self._closed.wait(_SWEEP):
             for worker in self._all:
-                if worker.pid is not None:
+                if worker.pid is not None and not self._closed.is_set():
                     worker.replace_if_dead()
 
     def _admit(self, client: str, gone: Callable[[], bool] | None) -> None:
@@ -222,3 +226,15 @@ class QuerySlots:
                 self.budget.leave(client, held=False)
                 raise QueueFull(f"no query slot freed within {self.timeout:g} s; try again shortly",
                                 self.retry_after)
+
+
+#: The slots of this process not yet closed, closed at its exit: before multiprocessing's own exit
+#: handler (registered earlier, by the import above, so it runs later) stops and waits for the
+#: children, and so that no sweeper forks a new one while it does.
+_LIVE: weakref.WeakSet[QuerySlots] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for slots in list(_LIVE):
+        slots.close()
