@@ -175,7 +175,7 @@ def check(endpoint: Endpoint, query: Query, timeout: float = 60) -> dict[str, An
 def isolation(endpoint: Endpoint, seconds: float, limit: float) -> dict[str, Any]:
     """The trivial query's latency alone, then while RUNAWAYS runaway queries run."""
     url = endpoint.url
-    alone = load.run_wrk(url, TRIVIAL, threads=1, connections=1, seconds=max(1.0, seconds / 2),
+    alone = load.run_wrk(url, TRIVIAL, threads=1, connections=1, seconds=seconds / 2,
                          accept=SELECT_ACCEPT, vary=True, form=endpoint.form)
     statuses: list[str] = []
 

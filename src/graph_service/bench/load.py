@@ -94,10 +94,11 @@ def run_wrk(url: str, query: str, *, threads: int = 2, connections: int = 8, sec
             accept: str = DEFAULT_ACCEPT, vary: bool = False, timeout: float = 30,
             form: bool = False) -> LoadResult:
     """POST `query` to the endpoint `url` for `seconds` over `connections` keep-alive connections
-    (wrk with `threads` threads; the Python fallback when wrk is not installed). `form` POSTs it
+    (wrk with `threads` threads; the Python fallback when wrk is not installed, or for a run
+    shorter than wrk's whole second: the quick mode's, whose figures nobody reads). `form` POSTs it
     as an HTML form (`query=...`), for servers without `application/sparql-query` (Virtuoso 7.2)."""
     wrk = shutil.which("wrk")
-    if wrk is None:
+    if wrk is None or seconds < 1:
         return run_python(url, query, connections=connections, seconds=seconds, accept=accept, vary=vary,
                           timeout=timeout, form=form)
     with tempfile.TemporaryDirectory(prefix="wrk-") as tmp:
