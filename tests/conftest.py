@@ -37,6 +37,13 @@ TESTS = Path(__file__).resolve().parent
 SPARQL_DATASET = TESTS / "sparql_data" / "dataset.trig"
 
 
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A snapshot directory for a module whose apps serve the same file: the first builds its
+    store (in a child process, about half a CPU-second), the others open it."""
+    return tmp_path_factory.mktemp("snapshots")
+
+
 @pytest.fixture(scope="session")
 def serve_files() -> Iterator[Callable[..., BackgroundServer]]:
     servers: dict[tuple, BackgroundServer] = {}

@@ -37,13 +37,6 @@ def settings_for(tmp_path: Path, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The module's snapshot directory: the apps below serve the same file, whose store the first
-    builds (in a child process, about half a CPU-second) and the others open."""
-    return tmp_path_factory.mktemp("snapshots")
-
-
-@pytest.fixture(scope="module")
 def client(snapshots: Path):
     """One app for the module: POST /validate keeps nothing between requests."""
     return create_app(settings_for(snapshots, max_request_bytes=200_000)).test_client()

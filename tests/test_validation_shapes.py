@@ -28,13 +28,6 @@ def client_for(tmp_path: Path, shapes: Path):
 
 
 @pytest.fixture(scope="module")
-def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The module's snapshot directory: every app here serves the same file, whose store the first
-    builds (in a child process, about half a CPU-second) and the others open."""
-    return tmp_path_factory.mktemp("snapshots")
-
-
-@pytest.fixture(scope="module")
 def client(snapshots: Path):
     """One app for the module: GET /shapes keeps nothing between requests."""
     return client_for(snapshots, FIXTURES / "shapes.ttl")
