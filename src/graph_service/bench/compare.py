@@ -96,7 +96,8 @@ def interleaved(setup: Setup, queries: Sequence[Query], plan: Plan,
                 turns: dict[str, list[tuple[float, float, int]]] = {name: [] for name in PAIR}
                 for _ in range(plan.rounds):
                     for name, endpoint in zip(PAIR, (first, second), strict=True):
-                        turns[name].append(_turn(endpoint, query, clients, plan.seconds))
+                        result, cpu = _turn(endpoint, query, clients, plan.seconds)
+                        turns[name].append((result.requests_per_s, cpu or 0.0, result.errors))
                 ratios = [a[0] / b[0] for a, b in zip(turns[PAIR[0]], turns[PAIR[1]], strict=True) if b[0]]
                 entry: dict[str, Any] = {"ratios": [round(r, 3) for r in ratios],
                          "ratio": round(statistics.median(ratios), 3) if ratios else None}
@@ -111,15 +112,16 @@ def interleaved(setup: Setup, queries: Sequence[Query], plan: Plan,
     return out
 
 
-def _turn(endpoint: Endpoint, query: Query, clients: int, seconds: float) -> tuple[float, float, int]:
-    """Requests per second, CPU milliseconds per request and failed requests of one run of load.
+def _turn(endpoint: Endpoint, query: Query, clients: int,
+          seconds: float) -> tuple[load.LoadResult, float | None]:
+    """One run of load, and the CPU milliseconds per answered request (None: none answered).
     Only this peer works meanwhile, so the CPU time of every process under the benchmark is
     counted as its own."""
     cpu_before = tree_cpu_seconds()
     result = load.run_wrk(endpoint.url, query.text, threads=min(clients, 2), connections=clients,
                           seconds=seconds, accept=query.accept, vary=True, form=endpoint.form)
     cpu = tree_cpu_seconds() - cpu_before
-    return result.requests_per_s, (cpu * 1000 / result.requests if result.requests else 0.0), result.errors
+    return result, (round(cpu * 1000 / result.requests, 3) if result.requests else None)
 
 
 def _measure(name: str, endpoint: Endpoint, record: dict[str, Any], queries: Sequence[Query], plan: Plan,
@@ -132,14 +134,10 @@ def _measure(name: str, endpoint: Endpoint, record: dict[str, Any], queries: Seq
             progress(f"{name}: {query.name}: HTTP {entry['check']['status']}, not put under load")
             continue
         for clients in plan.clients:
-            cpu_before = tree_cpu_seconds()
-            result = load.run_wrk(endpoint.url, query.text, threads=min(clients, 2),
-                                  connections=clients, seconds=plan.seconds, accept=query.accept,
-                                  vary=True, form=endpoint.form)
-            cpu = tree_cpu_seconds() - cpu_before
+            result, cpu = _turn(endpoint, query, clients, plan.seconds)
             entry[str(clients)] = figures = result.as_dict()
-            if result.requests:
-                figures["cpu_ms_per_request"] = round(cpu * 1000 / result.requests, 3)
+            if cpu is not None:
+                figures["cpu_ms_per_request"] = cpu
             progress(f"{name}: {query.name} x{clients}: {result.requests_per_s:g}/s, "
                      f"p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms, {result.errors} errors, "
                      f"{figures.get('cpu_ms_per_request', '?')} ms CPU per request")
