@@ -7,6 +7,7 @@ Shared by the linked-data routes (`resources`) and the dataset routes (`dataset`
 from __future__ import annotations
 
 import gzip
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -28,11 +29,22 @@ T = TypeVar("T")
 
 
 def cached(key: str, compute: Callable[[], T]) -> T:
-    """`compute()` once per process and key: descriptions of the whole store, dumps, pages."""
+    """`compute()` once per process and key: descriptions of the whole store, dumps, pages. A
+    request that needs a value another thread is computing waits for it rather than computing it
+    too (on a large dataset that is seconds of work and hundreds of megabytes, per thread)."""
     store = current_app.extensions.setdefault("graph_service.documents", {})
-    if key not in store:
-        store[key] = compute()
+    if key in store:
+        return store[key]
+    locks = current_app.extensions.setdefault("graph_service.documents.locks", {})
+    with _LOCKS_LOCK:
+        lock = locks.setdefault(key, threading.Lock())
+    with lock:
+        if key not in store:
+            store[key] = compute()
     return store[key]
+
+
+_LOCKS_LOCK = threading.Lock()
 
 
 def quads() -> QuadSource:
