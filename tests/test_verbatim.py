@@ -146,7 +146,7 @@ def _build_in_child(directory: str, queue: multiprocessing.Queue) -> None:
     try:
         store = disk_store(Path(directory), partial(pipeline._load_snapshot, SMALL), "child")
         queue.put(store.quads)
-    except BaseException as exc:  # noqa: BLE001 - what the parent must see
+    except BaseException as exc:  # what the parent must see
         queue.put(repr(exc))
 
 
