@@ -8,6 +8,8 @@ lowered so that a small file goes both ways, and the two apps must serve the sam
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -18,7 +20,7 @@ from inprocess import InProcess
 
 from graph_service.bench.synthetic import generate
 from graph_service.config import Settings
-from graph_service.graph import VerbatimStore, content_hash, dumps
+from graph_service.graph import VerbatimStore, content_hash, dumps, stop_fork_server
 from graph_service.graph.build import pipeline
 from graph_service.graph.query.store import disk_store
 from graph_service.graph.query.verbatim import wrap_lines
@@ -160,3 +162,27 @@ def test_a_forked_worker_builds_a_store_after_its_parent_did(tmp_path: Path) -> 
     child.start()
     child.join(60)
     assert queue.get(timeout=1) == 2
+
+
+def _build_and_stop(directory: str, queue: multiprocessing.Queue) -> None:
+    disk_store(Path(directory), partial(pipeline._load_snapshot, SMALL), "stop")
+    server = multiprocessing.forkserver._forkserver  # type: ignore[attr-defined]
+    pid = server._forkserver_pid
+    # A query process forked after the build, as a worker's are, still running at the stop.
+    sleeper = multiprocessing.get_context("fork").Process(target=time.sleep, args=(10,), daemon=True)
+    sleeper.start()
+    stop_fork_server()
+    queue.put((pid, Path(f"/proc/{pid}").exists()))
+    sleeper.kill()
+
+
+def test_a_serving_process_stops_the_fork_server_its_build_started(tmp_path: Path) -> None:
+    # (About 40 MiB for as long as it lived, in gunicorn's master and in the worker that prepared
+    # the pages' store.) In a child of its own, as that worker is.
+    queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=_build_and_stop,
+                                                        args=(str(tmp_path / "s"), queue))
+    child.start()
+    child.join(60)
+    pid, alive = queue.get(timeout=1)
+    assert pid is not None and not alive

@@ -16,6 +16,7 @@ from graph_service.graph import (
     network_guard_problem,
     refresh_mirror,
     serving_store,
+    stop_fork_server,
 )
 from graph_service.web.server import GraphServiceApplication, listen, url_of
 
@@ -50,6 +51,7 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
         except (StoreUnavailable, StoreRefused, LoadError, ValueError) as exc:
             raise Failure(one_line(exc)) from None
     load_or_fail(lambda: serving_store(settings))
+    stop_fork_server()  # its build is done; the workers only open the store
     try:
         listener = listen(settings.host, settings.port)
     except OSError as exc:

@@ -121,6 +121,7 @@ from graph_service.graph.query import (
     open_store,
     run_isolated,
     slot_budget,
+    stop_fork_server,
 )
 from graph_service.graph.rdf import (
     CANONICAL,
@@ -182,7 +183,7 @@ __all__ = [
     "explain_syntax", "ensure_snapshot", "Example", "exists", "fold", "Format", "FormatMismatch",
     "formats", "from_rdflib", "graph_counts", "Inconsistency", "infer", "Inference", "inference_choice",
     "InferenceChoice", "is_inferred", "IsolatedError", "IsolatedWorker", "Kind", "labels_of", "layout",
-    "IN_MEMORY_INDEX_QUADS", "load_examples", "load_index", "VerbatimStore", "graph_view",
+    "IN_MEMORY_INDEX_QUADS", "load_examples", "load_index", "VerbatimStore", "graph_view", "stop_fork_server",
     "load_into", "load_sources", "load_store", "LoadError", "LoadReport",
     "refresh_mirror", "RemoteEngine", "RemoteStore", "StoreRefused", "StoreUnavailable", "make_engine",
     "namespace", "network_guard_problem", "OntologyDoc", "open_store", "parse_quads", "path_text",

@@ -20,7 +20,7 @@ from urllib.parse import unquote_to_bytes, urljoin
 from flask import Response, current_app, redirect, request
 from werkzeug.exceptions import BadRequest, NotFound
 
-from graph_service.graph import Format, QuadSource, load_index, snapshot_path
+from graph_service.graph import Format, QuadSource, VerbatimStore, load_index, snapshot_path, stop_fork_server
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, document_format
 
@@ -63,7 +63,13 @@ def quads() -> QuadSource:
     """The served dataset's quads as written (the store canonicalises literals: see
     `graph.quad_index`): what descriptions, the ontology reference and the dumps are made of; in
     memory, or for large data on disk (`graph.verbatim`)."""
-    return cached("quads", lambda: load_index(service().settings, service().store))
+    def load() -> QuadSource:
+        found = load_index(service().settings, service().store)
+        if isinstance(found, VerbatimStore):
+            stop_fork_server()  # which built it: this process builds nothing more
+        return found
+
+    return cached("quads", load)
 
 
 def data_time() -> datetime:

@@ -25,6 +25,7 @@ from graph_service.graph.query.sandbox import (
     die_with_parent,
     network_guard_problem,
     run_isolated,
+    stop_fork_server,
 )
 from graph_service.graph.query.slots import Busy, ClientGone, OverShare, QuerySlots, QueueFull, SlotBudget
 from graph_service.graph.query.store import DiskStore, content_hash, graph_counts, open_store
@@ -39,4 +40,5 @@ __all__ = [
     "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
     "QueryUnsupported", "Busy", "ClientGone", "OverShare", "QuerySlots", "QueueFull", "SlotBudget",
     "slot_budget", "DiskStore", "Cost", "TooCostly", "check_cost", "VerbatimStore", "graph_view",
+    "stop_fork_server",
 ]

@@ -352,14 +352,41 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
 def _forget_inherited_fork_server() -> None:
     # A forked process inherits its parent's fork server by reference only and cannot wait for it
     # (not its child: `ensure_running` fails with ECHILD), as in a gunicorn worker whose master
-    # built the store: it starts one of its own when it first needs one.
+    # built the store: it starts one of its own when it first needs one. The pipe that keeps the
+    # parent's server alive is let go, or the server would live as long as the child.
     server: Any = multiprocessing.forkserver._forkserver  # its state is private to the module
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+    _forget(server)
+
+
+def _forget(server: Any) -> None:
     server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
     server._inherited_fds = None
     server._lock = threading.Lock()
 
 
 os.register_at_fork(after_in_child=_forget_inherited_fork_server)
+
+
+def stop_fork_server() -> None:
+    """Stop the fork server this process started for builds (see `_fresh_context`), if any: a
+    serving process builds once, and the server would hold some 40 MiB for as long as it lives (a
+    later build starts another). It exits when the pipe closed here was its last."""
+    server: Any = multiprocessing.forkserver._forkserver
+    pid = server._forkserver_pid
+    if pid is None:
+        return
+    os.close(server._forkserver_alive_fd)
+    _forget(server)
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:  # reaped here when it exits at once, as it should
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:
+            return
+        time.sleep(0.01)
 
 
 def _fresh_context() -> ForkServerContext:
