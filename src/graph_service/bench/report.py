@@ -178,9 +178,12 @@ def _scale(rows: list[dict[str, Any]], cap: float) -> list[str]:
              "engine; the same inferred graph on the project's graph, see the README's Reasoning). "
              "Memory: PSS summed over the server's processes. First answer: `graph-service serve` from "
              "its start, on the snapshot when the build finished, else `serve FILE` on the synthetic "
-             "file (no reasoning).", "",
+             "file (no reasoning). First page: the lookup's resource page in a browser, the first "
+             "one a worker serves (it reads what every page shows, such as the dataset's description); "
+             "memory after pages: once pages were asked from twice as many clients as workers.", "",
              "| triples | load | validation | reasoning (owlrl) | reasoning (reasonable) | full build | "
-             "first answer | memory (PSS) | lookup p50 | join p50 |", "|---:" * 10 + "|"]
+             "first answer | memory (PSS) | lookup p50 | join p50 | first page | memory after pages |",
+             "|---:" * 12 + "|"]
     for r in rows:
         serve = r.get("serve", {})
         q = serve.get("queries", {})
@@ -191,8 +194,19 @@ def _scale(rows: list[dict[str, Any]], cap: float) -> list[str]:
             _step(r["reason_reasonable"]), _step(r["build"]), first,
             f"{serve['memory_mib']:.0f} MiB" if "memory_mib" in serve else "",
             f"{q['lookup']['p50']:.2f} ms" if "lookup" in q else "",
-            f"{q['join']['p50']:.2f} ms" if "join" in q else ""]) + " |")
+            f"{q['join']['p50']:.2f} ms" if "join" in q else "",
+            _first_page(serve),
+            f"{serve['memory_after_pages_mib']:.0f} MiB" if "memory_after_pages_mib" in serve else "",
+        ]) + " |")
     return lines + [""]
+
+
+def _first_page(serve: dict[str, Any]) -> str:
+    page = serve.get("first_page")
+    if page is None:
+        return ""
+    said = f"{page['seconds']:.2f} s"
+    return said if page["status"] == 200 else f"{said}, HTTP {page['status']}"
 
 
 _STEPS = {"load": "load", "validate": "validation", "reason": "reasoning (owlrl)",

@@ -17,7 +17,10 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -67,7 +70,7 @@ def run(sizes: Sequence[int], workdir: Path, *, cap: float = CAP, seconds: float
             progress(f"scale {size:,}: {name}: {_said(row[name])}")
         row["build"] = _build(settings, cap)
         progress(f"scale {size:,}: build: {_said(row['build'])}")
-        row["serve"] = _serve(settings, row, core_queries(graph.lookup), cap, seconds, workers)
+        row["serve"] = _serve(settings, row, core_queries(graph.lookup), cap, seconds, workers, graph.lookup)
         progress(f"scale {size:,}: serve: {_said(row['serve'])}")
     return rows
 
@@ -133,10 +136,13 @@ def _build(settings: Settings, cap: float) -> dict[str, Any]:
 
 
 def _serve(settings: Settings, row: dict[str, Any], queries: Sequence[Query], cap: float,
-           seconds: float, workers: int) -> dict[str, Any]:
+           seconds: float, workers: int, lookup: str) -> dict[str, Any]:
     """Start-up to the first answer, memory, and each query's latency at one client: on the
     snapshot, or (no build finished) `serve FILE` on the synthetic file itself, whose annotations
-    the server reads as the same reified statements (facts and provenance, no ontology)."""
+    the server reads as the same reified statements (facts and provenance, no ontology). Then the
+    page of the lookup's resource: the first one (a worker's first page reads what pages share, such
+    as the dataset's description), then from as many clients as workers twice over, and the memory
+    after them."""
     snapshot = "error" not in row["build"] and "stopped_after_s" not in row["build"]
     env = {"GRAPH_SERVICE_DATA_PATH": str(settings.data_path),
            "GRAPH_SERVICE_SNAPSHOT_DIR": str(settings.snapshot_dir)}
@@ -154,7 +160,27 @@ def _serve(settings: Settings, row: dict[str, Any], queries: Sequence[Query], ca
             result = load.run_wrk(server.sparql, query.text, threads=1, connections=1, seconds=seconds,
                                   accept=query.accept, vary=True)
             out["queries"][query.name] = result.as_dict()
+        page = server.url + lookup.removeprefix(settings.base_iri)
+        started = time.perf_counter()
+        out["first_page"] = _page(page, cap)
+        out["first_page"]["seconds"] = round(time.perf_counter() - started, 3)
+        with ThreadPoolExecutor(2 * workers) as pool:
+            pages = pool.map(lambda _: _page(page, cap), range(2 * workers))
+            out["pages"] = sorted({p["status"] for p in pages})
+        out["memory_after_pages_mib"] = tree_pss_mib()
     return out
+
+
+def _page(url: str, timeout: float) -> dict[str, Any]:
+    """The HTML page a browser gets for a resource's IRI (following the 303)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/html"}),
+                                    timeout=timeout) as resp:
+            return {"status": resp.status, "bytes": len(resp.read())}
+    except urllib.error.HTTPError as exc:
+        return {"status": exc.code}
+    except OSError as exc:
+        return {"status": 0, "error": str(exc)[:200]}
 
 
 def _cli() -> list[str]:

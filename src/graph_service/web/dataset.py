@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,6 +23,8 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from graph_service.graph import (
     SD,
     QuadSource,
+    Usage,
+    VerbatimStore,
     bind_prefixes,
     capital_cities,
     dataset_iri,
@@ -31,6 +32,7 @@ from graph_service.graph import (
     describe_dataset,
     dumps,
     formats,
+    graph_view,
     labels_of,
     layout,
     quad_from_rdflib,
@@ -118,6 +120,9 @@ def _figures() -> dict[str, int]:
     description state it: the triples of all named graphs together (VoID's void:triples), how
     many graphs, and the distinct triples of their union (the default graph a query sees)."""
     index = quads()
+    if isinstance(index, VerbatimStore):  # as the store counted them when it was built
+        store = service().store
+        return {"triples": store.quads, "graphs": len(store.graph_names), "distinct": store.triples}
     graphs = {q.graph_name for q in index if not isinstance(q.graph_name, ox.DefaultGraph)}
     return {"triples": len(index), "graphs": len(graphs),
             "distinct": len({(q.subject, q.predicate, q.object) for q in index})}
@@ -176,12 +181,14 @@ def description_quads() -> list[ox.Quad]:
         own = list(index.quads_for_pattern(None, None, None, graph))
         if own:  # in a stable order, each subject's triples together (the snapshot's is arbitrary)
             return sorted(own, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
-        counts = Counter(getattr(q.graph_name, "value", "") for q in index)  # "": the default graph
+        # As the store counts them (what a query counts), without reading every quad.
+        counts = dict(service().store.graphs)  # "": the default graph
         settings = service().settings
         sources = _sources(index)
         # A user's files are not this project: they are called what they call themselves.
         title = declared_title(sources) or ", ".join(Path(p).name for p in settings.serve_files)
-        made = describe_dataset(settings, dict(counts), sources=sources, in_dataset=False, title=title)
+        usage = Usage.of_store(index.select) if isinstance(index, VerbatimStore) else None
+        made = describe_dataset(settings, counts, sources=sources, in_dataset=False, title=title, usage=usage)
         return [quad_from_rdflib(s, p, o, graph) for s, p, o in sorted(made)]
 
     return cached("void", compute)
@@ -198,7 +205,9 @@ def _sources(store: QuadSource) -> Graph:
     own = service().names
     quads = [q for g in (own.facts_graph, own.ontology_graph)
              for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))]
-    return quads_to_graph(quads or store)
+    if quads or not isinstance(store, VerbatimStore):
+        return quads_to_graph(quads or store)
+    return graph_view(store)  # copied into rdflib, a million quads would take gigabytes per process
 
 
 def _void_page(g: Graph) -> dict[str, object]:

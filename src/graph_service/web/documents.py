@@ -17,7 +17,7 @@ from urllib.parse import unquote_to_bytes, urljoin
 from flask import Response, current_app, redirect, request
 from werkzeug.exceptions import BadRequest, NotFound
 
-from graph_service.graph import Format, QuadIndex, load_index, snapshot_path
+from graph_service.graph import Format, QuadSource, load_index, snapshot_path
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, document_format
 
@@ -35,10 +35,11 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return store[key]
 
 
-def quads() -> QuadIndex:
+def quads() -> QuadSource:
     """The served dataset's quads as written (the store canonicalises literals: see
-    `graph.quad_index`): what descriptions, the ontology reference and the dumps are made of."""
-    return cached("quads", lambda: load_index(service().settings))
+    `graph.quad_index`): what descriptions, the ontology reference and the dumps are made of; in
+    memory, or for large data on disk (`graph.verbatim`)."""
+    return cached("quads", lambda: load_index(service().settings, service().store))
 
 
 def data_time() -> datetime:

@@ -27,6 +27,7 @@ from rdflib.namespace import FOAF, RDF, RDFS
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import (
+    IN_MEMORY_INDEX_QUADS,
     Description,
     Format,
     OntologyDoc,
@@ -80,18 +81,14 @@ def _refuse_odd_paths() -> None:
     check_path()
 
 
-#: Quads up to which each worker reads the dataset as written at start-up. Above it, a worker
-#: reads it on its first page instead: queries alone (the SPARQL endpoint answers from the store
-#: on disk) then never cost a copy of a large dataset per worker.
-PRELOAD_QUADS = 200_000
-
-
 @bp.record_once
 def _load_quads(state: BlueprintSetupState) -> None:
-    # At start-up (in each worker), so the first request does not pay for reading the dataset.
+    # At start-up (in each worker), so the first request does not pay for reading the dataset into
+    # memory. Above `IN_MEMORY_INDEX_QUADS` pages read a store on disk instead, prepared on the
+    # first page: queries alone (answered from the query store) then never prepare it.
     app = state.app
     assert isinstance(app, Flask)  # flask types it as its sansio base, which has no app context
-    if app.extensions["graph_service"].store.quads > PRELOAD_QUADS:
+    if app.extensions["graph_service"].store.quads > IN_MEMORY_INDEX_QUADS:
         return
     with app.app_context():
         quads()

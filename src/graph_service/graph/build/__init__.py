@@ -2,6 +2,7 @@
 content hash of the sources. Also the validation service's machinery, which the build uses."""
 
 from graph_service.graph.build.pipeline import (
+    IN_MEMORY_INDEX_QUADS,
     BuildError,
     BuildResult,
     Inference,
@@ -49,7 +50,8 @@ __all__ = [
     "INFERENCE_CHOICES", "build_snapshot", "BuildError", "BuildResult", "census", "class_hierarchy",
     "describe_shapes",
     "ensure_snapshot", "Inconsistency", "infer", "Inference", "inference_choice", "InferenceChoice",
-    "load_index", "load_into", "load_sources", "LoadError", "LoadReport", "refresh_mirror", "load_store",
+    "IN_MEMORY_INDEX_QUADS", "load_index",
+    "load_into", "load_sources", "LoadError", "LoadReport", "refresh_mirror", "load_store",
     "path_text", "Progress", "project_ontology", "project_shapes", "record_path", "Served", "served",
     "severity_name", "snapshot_path", "Sources", "term_name", "UnsafeConstraint", "validate",
     "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary", "InputTooCostly",

@@ -53,7 +53,7 @@ from graph_service.graph.build.reasoning import (
 from graph_service.graph.build.shapes import class_hierarchy
 from graph_service.graph.build.validation import ValidationError, validate
 from graph_service.graph.publish.void import describe_dataset
-from graph_service.graph.query.quad_index import QuadIndex
+from graph_service.graph.query.quad_index import QuadIndex, QuadSource
 from graph_service.graph.query.store import (
     DISK_FORMAT,
     DiskStore,
@@ -62,6 +62,7 @@ from graph_service.graph.query.store import (
     disk_store,
     open_store,
 )
+from graph_service.graph.query.verbatim import VerbatimStore, wrap_lines, wrap_quad
 from graph_service.graph.rdf import documents, provenance
 from graph_service.graph.rdf.namespace import (
     COORDINATES_GRAPH,
@@ -226,10 +227,12 @@ def load_store(settings: Settings) -> ox.Store:
     return store
 
 
-def serving_store(settings: Settings) -> DiskStore:
+def serving_store(settings: Settings, *, verbatim: bool = False) -> DiskStore:
     """The store the service answers queries from, on disk: the project's snapshot (built when
     the sources changed) or the files given to `serve`, prepared once per content and reopened
-    read-only by every later start and every query process (see `query.store`)."""
+    read-only by every later start and every query process (see `query.store`). `verbatim`: the
+    same quads as written, for the documents of data too large to index in memory (see
+    `query.verbatim`; no union in its default graph, and no SPARQL on it)."""
     if settings.serve_files:
         key, load = _files_digest(settings.serve_files), partial(_load_files, settings.serve_files)
     elif settings.store:
@@ -241,9 +244,9 @@ def serving_store(settings: Settings) -> DiskStore:
         key = json.loads(record_path(settings).read_text(encoding="utf-8"))["snapshot"]["sha256"]
         load = partial(_load_snapshot, snapshot)
     stores = _stores_dir(settings)
-    name = f"store-{DISK_FORMAT}-{_version('pyoxigraph')}-{key[:32]}"
+    name = f"store-{DISK_FORMAT}-{_version('pyoxigraph')}-{key[:32]}" + ("-verbatim" if verbatim else "")
     with _exclusive(stores / _LOCK_NAME):
-        return disk_store(stores / name, load, key)
+        return disk_store(stores / name, partial(load, verbatim=verbatim), key, union=not verbatim)
 
 
 def _stores_dir(settings: Settings) -> Path:
@@ -260,15 +263,20 @@ def _stores_dir(settings: Settings) -> Path:
     return fallback
 
 
-def _load_snapshot(snapshot: Path, store: ox.Store) -> None:
+def _load_snapshot(snapshot: Path, store: ox.Store, *, verbatim: bool = False) -> None:
     data = snapshot.read_bytes()
+    if verbatim:
+        data = wrap_lines(data)
     if b"_:" in data:
         bulk_load(store, data, ox.RdfFormat.N_QUADS)
     else:
         bulk_load(store, b"", ox.RdfFormat.N_QUADS, by_line=data)
 
 
-def _load_files(paths: tuple[Path, ...], store: ox.Store) -> None:
+def _load_files(paths: tuple[Path, ...], store: ox.Store, *, verbatim: bool = False) -> None:
+    # `verbatim`: every typed literal wrapped (see `query.verbatim`), as text where the format is
+    # N-Triples or N-Quads, else quad by quad as parsed.
+    lines = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
     for path in map(Path, paths):
         fmt = documents.format_for_path(path)
         try:
@@ -281,7 +289,12 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store) -> None:
             # (lines without blank nodes in pieces side by side).
             assert isinstance(fmt.oxigraph, ox.RdfFormat)
             try:
-                if fmt.oxigraph in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) and b"_:" not in data:
+                if verbatim and fmt.oxigraph not in lines:
+                    store.bulk_extend(map(wrap_quad, ox.parse(data, format=fmt.oxigraph, base_iri=base)))
+                    continue
+                if verbatim:
+                    data = wrap_lines(data)
+                if fmt.oxigraph in lines and b"_:" not in data:
                     bulk_load(store, b"", fmt.oxigraph, by_line=data, base_iri=base)
                 else:
                     bulk_load(store, data, fmt.oxigraph, base_iri=base)
@@ -290,9 +303,11 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store) -> None:
         elif fmt.oxigraph in documents.TRIPLES_ONLY:
             # Annotations expanded by pyoxigraph, not in Python, and loaded as each part is ready.
             with ParallelLoad(store, lenient=True) as load:
-                documents.parse_expanded(data, fmt, str(path), base, whole=load.whole, by_line=load.by_line)
+                documents.parse_expanded(data, fmt, str(path), base, whole=load.whole, by_line=load.by_line,
+                                         each=wrap_quad if verbatim else None)
         else:
-            store.bulk_extend(documents.read_quads(path))
+            quads = documents.read_quads(path)
+            store.bulk_extend(map(wrap_quad, quads) if verbatim else quads)
 
 
 #: What a document of these formats holds wherever it has a triple term: the line formats write
@@ -317,9 +332,19 @@ def _files_digest(paths: tuple[Path, ...]) -> str:
     return digest.hexdigest()
 
 
-def load_index(settings: Settings) -> QuadIndex:
+#: Quads up to which descriptions and dumps read the dataset from memory (`QuadIndex`, each
+#: serving process its own: milliseconds and megabytes at the article's size); above it, from a
+#: store on disk that every process shares (`VerbatimStore`).
+IN_MEMORY_INDEX_QUADS = 200_000
+
+
+def load_index(settings: Settings, served: DiskStore | None = None) -> QuadSource:
     """The same quads as `load_store`, as written (see `query.quad_index`): what descriptions,
-    the ontology reference and the dumps read."""
+    the ontology reference and the dumps read. `served`: the serving store, when there is one;
+    when it holds more than `IN_MEMORY_INDEX_QUADS`, the quads are read from disk."""
+    if served is not None and served.quads > IN_MEMORY_INDEX_QUADS:
+        written = serving_store(settings, verbatim=True)
+        return VerbatimStore(written.path, written.quads)
     if settings.serve_files:
         return QuadIndex(q for path in settings.serve_files for q in documents.read_quads(Path(path)))
     if settings.store:

@@ -13,11 +13,17 @@ from graph_service.graph.publish.liberations import (
 )
 from graph_service.graph.publish.ontology_doc import OntologyDoc, build_reference
 from graph_service.graph.publish.service_description import DatasetSummary, describe_service
-from graph_service.graph.publish.void import capital_cities, dataset_iri, declared_title, describe_dataset
+from graph_service.graph.publish.void import (
+    Usage,
+    capital_cities,
+    dataset_iri,
+    declared_title,
+    describe_dataset,
+)
 
 __all__ = [
     "DUMPS", "build_reference", "capital_cities", "DateClaim", "Force",
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
-    "exists", "is_inferred", "labels_of", "layout", "OntologyDoc",
+    "exists", "is_inferred", "labels_of", "layout", "OntologyDoc", "Usage",
 ]

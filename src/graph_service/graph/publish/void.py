@@ -10,7 +10,10 @@ snapshot's content hash stays stable.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
@@ -64,7 +67,7 @@ def dataset_iri(base_iri: str) -> URIRef:
 
 
 def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Graph | None = None,
-                     in_dataset: bool = True, title: str = TITLE) -> Graph:
+                     in_dataset: bool = True, title: str = TITLE, usage: Usage | None = None) -> Graph:
     """The VoID + DCAT description of the dataset, counting itself: `void:triples` of the dataset
     is every triple of every named graph, this description's own included (the figure the build
     prints as its total and the home page shows), and the description is a subset like the others.
@@ -73,17 +76,20 @@ def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Gra
     only); the description's own graph is added to them unless it is not `in_dataset` (made for a
     store of a user's files, which does not hold it). `sources` are the asserted facts and the
     ontology (the project's files when omitted), read for the vocabularies used, the example
-    resources, the source article and the licence.
+    resources, the source article and the licence; `usage`, the terms they use, is read from them
+    unless given.
     """
     if sources is None:
         sources = _read_sources(settings)
+    if usage is None:
+        usage = Usage.of_graph(sources)
     if not in_dataset:
-        return _describe(settings, counts, sources, title)
+        return _describe(settings, counts, sources, title, usage)
     # The description's size does not depend on the figures it states, only on which graphs there
     # are: describe once to count it, then again with its own count.
     counts = {**counts, str(VOID_GRAPH): 0}
-    counts[str(VOID_GRAPH)] = len(_describe(settings, counts, sources, title))
-    return _describe(settings, counts, sources, title)
+    counts[str(VOID_GRAPH)] = len(_describe(settings, counts, sources, title, usage))
+    return _describe(settings, counts, sources, title, usage)
 
 
 def declared_title(sources: Graph) -> str | None:
@@ -98,7 +104,7 @@ def declared_title(sources: Graph) -> str | None:
     return None
 
 
-def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title: str) -> Graph:
+def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title: str, usage: Usage) -> Graph:
     base = settings.base_iri
     here = f"{base}{layout.VOID}#"
     ds = dataset_iri(base)
@@ -141,7 +147,7 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
     g.add((ds, VOID.rootResource, URIRef(base)))
     for example in capital_cities(sources)[:EXAMPLES]:
         g.add((ds, VOID.exampleResource, example))
-    for ns in vocabularies(sources):
+    for ns in vocabularies(usage):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
 
     g.add((ds, VOID.triples, Literal(sum(counts.values()), datatype=XSD.integer)))
@@ -161,7 +167,7 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
             for value in sources.objects(URIRef(name), p):
                 g.add((subset, p, value))
 
-    links = _wikidata_links(sources)
+    links = usage.wikidata_links
     if links:
         linkset = URIRef(here + "wikidata-links")
         g.add((ds, VOID.subset, linkset))
@@ -215,16 +221,48 @@ def source_articles(sources: Graph) -> list[URIRef]:
     return sorted(o for o, n in cited.items() if n == top)
 
 
-def vocabularies(sources: Graph) -> list[str]:
+#: Predicates whose objects name vocabulary terms the data aligns with.
+_ALIGNING = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What the description says of the terms the data uses: the IRIs of its properties, of its
+    classes and of what it aligns them with (`terms`), and its links to Wikidata items per
+    predicate. Read by one pass over an rdflib graph (`of_graph`), or asked of a pyoxigraph store
+    that has every graph in its default one (`of_store`: data too large to pass through Python)."""
+
+    terms: frozenset[str]
+    wikidata_links: dict[URIRef, int]
+
+    @classmethod
+    def of_graph(cls, sources: Graph) -> Usage:
+        terms: set[str] = set()
+        links: Counter[URIRef] = Counter()
+        for _s, p, o in sources:
+            terms.add(str(p))
+            if isinstance(o, URIRef) and (p == RDF.type or p in _ALIGNING):
+                terms.add(str(o))
+            # A predicate read from a document is an IRI; the check tells the type checker so.
+            if isinstance(o, URIRef) and str(o).startswith(str(WD)) and isinstance(p, URIRef):
+                links[p] += 1
+        return cls(frozenset(terms), dict(links))
+
+    @classmethod
+    def of_store(cls, select: Callable[[str], Iterable[ox.QuerySolution]]) -> Usage:
+        aligning = " ".join(f"<{p}>" for p in (RDF.type, *_ALIGNING))
+        terms = {row["t"].value for row in select(
+            "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { VALUES ?p { " + aligning
+            + " } ?s ?p ?t FILTER(isIRI(?t)) } }")}
+        links = {URIRef(row["p"].value): int(row["n"].value) for row in select(
+            f'SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{WD}")) }}'
+            " GROUP BY ?p")}
+        return cls(frozenset(terms), links)
+
+
+def vocabularies(usage: Usage) -> list[str]:
     """Namespaces of the properties and classes the data uses (the ontology's own and aligned ones)."""
-    used: set[str] = set()
-    for _s, p, o in sources:
-        used.add(_namespace(str(p)))
-        if p == RDF.type and isinstance(o, URIRef):
-            used.add(_namespace(str(o)))
-        if p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty) and (
-                isinstance(o, URIRef)):
-            used.add(_namespace(str(o)))
+    used = {_namespace(t) for t in usage.terms}
     own_resources = {DEFAULT_BASE + layout.RESOURCE}
     return sorted(ns for ns in used if ns and ns not in own_resources)
 
@@ -235,16 +273,6 @@ def _namespace(iri: str) -> str:
         return best
     cut = max(iri.rfind("#"), iri.rfind("/"))
     return iri[:cut + 1] if cut > 0 else ""
-
-
-def _wikidata_links(sources: Graph) -> dict[URIRef, int]:
-    """Links to Wikidata items per predicate (whatever the ontology calls the link)."""
-    links: Counter[URIRef] = Counter()
-    for _s, p, o in sources:
-        # A predicate read from a document is an IRI; the check tells the type checker so.
-        if isinstance(o, URIRef) and str(o).startswith(str(WD)) and isinstance(p, URIRef):
-            links[p] += 1
-    return dict(links)
 
 
 def _declared(sources: Graph, predicate: URIRef) -> URIRef | None:

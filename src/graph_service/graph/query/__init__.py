@@ -29,6 +29,7 @@ from graph_service.graph.query.sandbox import (
 from graph_service.graph.query.slots import Busy, ClientGone, OverShare, QuerySlots, QueueFull, SlotBudget
 from graph_service.graph.query.store import DiskStore, content_hash, graph_counts, open_store
 from graph_service.graph.query.syntax import SyntaxProblem, explain_syntax
+from graph_service.graph.query.verbatim import VerbatimStore, graph_view
 
 __all__ = [
     "ENGINES", "UPDATES_REFUSED", "Answer", "content_hash", "die_with_parent", "Engine", "Example",
@@ -37,5 +38,5 @@ __all__ = [
     "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore", "run_isolated", "safety",
     "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
     "QueryUnsupported", "Busy", "ClientGone", "OverShare", "QuerySlots", "QueueFull", "SlotBudget",
-    "slot_budget", "DiskStore", "Cost", "TooCostly", "check_cost",
+    "slot_budget", "DiskStore", "Cost", "TooCostly", "check_cost", "VerbatimStore", "graph_view",
 ]

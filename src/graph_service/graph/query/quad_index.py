@@ -24,13 +24,18 @@ GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 class QuadSource(Protocol):
-    """What descriptions and dumps need of a store: pattern lookups and iteration."""
+    """What descriptions and dumps need of a store: pattern lookups, iteration and size
+    (`QuadIndex` in memory, `verbatim.VerbatimStore` on disk; a pyoxigraph store has them too)."""
 
     def quads_for_pattern(self, subject: Subject | None, predicate: ox.NamedNode | None,
                           object: Object | None, graph_name: GraphName | None = None,
                           ) -> Iterator[ox.Quad]: ...
 
     def __iter__(self) -> Iterator[ox.Quad]: ...
+
+    def __len__(self) -> int: ...
+
+    def contains_named_graph(self, graph_name: ox.NamedNode | ox.BlankNode) -> bool: ...
 
 
 class QuadIndex:

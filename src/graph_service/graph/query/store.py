@@ -149,17 +149,19 @@ class DiskStore:
         return frozenset(g for g in self.graphs if g)
 
 
-def disk_store(directory: Path, load: Callable[[ox.Store], None], source_sha256: str) -> DiskStore:
+def disk_store(directory: Path, load: Callable[[ox.Store], None], source_sha256: str, *,
+               union: bool = True) -> DiskStore:
     """The prepared store in `directory`, built first (if it is not there) by `load`, which fills
-    a fresh store from the data whose hash is `source_sha256`. The caller makes sure no two
+    a fresh store from the data whose hash is `source_sha256`; with `union`, its default graph
+    then also holds the union of its graphs (what queries see). The caller makes sure no two
     processes build the same one at once; a build that fails leaves nothing behind.
 
     The build runs in a child process (errors are re-raised here): what loading takes in memory
     goes with it, rather than staying with a server that only opens the result. It is forked from
     a clean process, not the caller (see `sandbox._fresh_context`): `load` must be picklable."""
     if not (directory / SUMMARY_NAME).exists():
-        run_isolated(_build, directory, load, source_sha256, timeout=_BUILD_TIMEOUT, allow_network=True,
-                     fresh=True)
+        run_isolated(_build, directory, load, source_sha256, union, timeout=_BUILD_TIMEOUT,
+                     allow_network=True, fresh=True)
         _prune(directory.parent, keep=directory)
     try:
         os.utime(directory)  # last used: what pruning goes by
@@ -186,7 +188,7 @@ def _prune(stores: Path, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _build(directory: Path, load: Callable[[ox.Store], None], source_sha256: str) -> None:
+def _build(directory: Path, load: Callable[[ox.Store], None], source_sha256: str, union: bool) -> None:
     building = directory.with_name(directory.name + f".building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     try:
@@ -198,7 +200,7 @@ def _build(directory: Path, load: Callable[[ox.Store], None], source_sha256: str
         counts[""] = _counts(store, "SELECT ('' AS ?g) (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").get("", 0) \
             if counts else len(store)
         triples = counts[""]
-        if len(counts) > 1:
+        if union and len(counts) > 1:
             # The dataset's default graph is the RDF merge of its graphs: each triple once.
             store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
             triples = _counts(store, "SELECT ('' AS ?g) (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").get("", 0)

@@ -79,11 +79,13 @@ TRIPLES_ONLY = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XM
 
 
 def parse_expanded(data: bytes, fmt: formats.Format, source: str, base_iri: str | None, *,
-                   whole: Callable[[bytes], object], by_line: Callable[[bytes], object]) -> None:
+                   whole: Callable[[bytes], object], by_line: Callable[[bytes], object],
+                   each: Callable[[ox.Quad], ox.Quad] | None = None) -> None:
     """`parse_quads` of a document in a format that cannot hold named graphs (`TRIPLES_ONLY`),
     handed over as N-Triples for a bulk loader (see `provenance.expand_store`): parsed and
     expanded by an in-memory pyoxigraph store, never as Python objects (seconds at a million
-    statements instead of tens). The same errors."""
+    statements instead of tens), unless `each` is to be applied to every quad parsed (then the
+    quads pass through Python once). The same errors."""
     if fmt.oxigraph not in TRIPLES_ONLY:
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not one of the formats without named graphs")
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
@@ -91,7 +93,10 @@ def parse_expanded(data: bytes, fmt: formats.Format, source: str, base_iri: str 
     try:
         # From a reader, not bytes: given bytes on four cores or more, pyoxigraph parses N-Triples
         # in pieces side by side, and names each piece's blank nodes anew (one `_:b` split in two).
-        store.bulk_load(io.BytesIO(data), format=fmt.oxigraph, base_iri=base_iri)
+        if each is None:
+            store.bulk_load(io.BytesIO(data), format=fmt.oxigraph, base_iri=base_iri)
+        else:
+            store.bulk_extend(map(each, ox.parse(data, format=fmt.oxigraph, base_iri=base_iri)))
     except (SyntaxError, ValueError) as exc:  # ValueError: e.g. invalid IRIs reported by the parser
         raise RdfSyntaxError(source, str(exc)) from None
     try:

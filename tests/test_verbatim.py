@@ -1,0 +1,136 @@
+"""Large data's documents read from a store on disk that keeps every term as written
+(`graph.query.verbatim`), and say what the in-memory index says of the same data.
+
+The service switches to it above `IN_MEMORY_INDEX_QUADS` (200,000 quads): here the threshold is
+lowered so that a small file goes both ways, and the two apps must serve the same documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from inprocess import InProcess
+
+from graph_service.bench.synthetic import generate
+from graph_service.config import Settings
+from graph_service.graph import VerbatimStore, content_hash, dumps
+from graph_service.graph.build import pipeline
+from graph_service.graph.query.verbatim import wrap_lines
+from graph_service.graph.rdf import documents
+from graph_service.web import create_app
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+EX = "http://example.org/"
+#: Literals pyoxigraph's store would rewrite (to "22", "true", "1.5", "22"^^xsd:integer), a
+#: comment and a string that look like literals, and a string holding an IRI and a hash.
+ODD = f'''<{EX}a> <{EX}n> "022"^^<{XSD}integer> .
+<{EX}a> <{EX}b> "1"^^<{XSD}boolean> .
+<{EX}a> <{EX}d> "1.50"^^<{XSD}decimal> <{EX}g> .
+<{EX}a> <{EX}c> "22"^^<{XSD}nonNegativeInteger> .
+# a comment: "3"^^<{XSD}integer>
+<{EX}a> <{EX}s> "say \\"1\\"^^<{XSD}integer> # not a comment"@en-GB .
+'''.encode()
+
+
+def verbatim_store(data: bytes, tmp_path: Path) -> VerbatimStore:
+    store = ox.Store(str(tmp_path / "store"))
+    store.bulk_load(wrap_lines(data), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    count = len(store)
+    del store
+    return VerbatimStore(tmp_path / "store", count)
+
+
+def test_every_term_comes_back_as_written(tmp_path: Path) -> None:
+    written = set(ox.parse(ODD, format=ox.RdfFormat.N_QUADS))
+    store = verbatim_store(ODD, tmp_path)
+    assert set(store) == written and len(store) == 5
+    # The plain store, for contrast: what the wrapping prevents.
+    plain = ox.Store()
+    plain.extend(written)
+    assert {q.object.value for q in plain if isinstance(q.object, ox.Literal)} >= {"22", "true", "1.5"}
+
+
+def test_a_lookup_by_a_literal_matches_it_as_written(tmp_path: Path) -> None:
+    store = verbatim_store(ODD, tmp_path)
+    a, n, g = ox.NamedNode(f"{EX}a"), ox.NamedNode(f"{EX}n"), ox.NamedNode(f"{EX}g")
+    integer = ox.NamedNode(f"{XSD}integer")
+    as_written = ox.Literal("022", datatype=integer)
+    assert [q.object for q in store.quads_for_pattern(a, n, None)] == [as_written]
+    assert list(store.quads_for_pattern(None, None, as_written)) == [ox.Quad(a, n, as_written)]
+    assert list(store.quads_for_pattern(None, None, ox.Literal("22", datatype=integer))) == []
+    assert store.contains_named_graph(g)
+    assert [q.object.value for q in store.quads_for_pattern(None, None, None, g)] == ["1.50"]
+
+
+@pytest.fixture(scope="module")
+def served_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small graph shaped like the article's (Turtle, per-statement quotes as annotations), with
+    literals as odd as the ones above."""
+    path = tmp_path_factory.mktemp("data") / "data.ttl"
+    graph = generate(path, 300)
+    # (Not through rdflib, whose literals would be normalised on the way.)
+    odd = ODD.decode().replace(f"<{EX}g> .", ".").replace(f"<{EX}a>", f"<{graph.lookup}>")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("\n" + odd)
+    assert graph.quads > 100 and graph.lookup.endswith("/id/city/rome")
+    return path
+
+
+def test_loading_a_file_verbatim_keeps_what_reading_it_gives(served_file: Path, tmp_path: Path) -> None:
+    store = ox.Store(str(tmp_path / "store"))
+    pipeline._load_files((served_file,), store, verbatim=True)
+    store.flush()
+    count = len(store)
+    del store
+    from_disk = list(VerbatimStore(tmp_path / "store", count))
+    assert content_hash(from_disk) == content_hash(documents.read_quads(served_file))
+
+
+@pytest.fixture(scope="module")
+def apps(served_file: Path, tmp_path_factory: pytest.TempPathFactory,
+         ) -> Iterator[tuple[InProcess, InProcess]]:
+    """The same file served with its documents read from memory, and from the store on disk."""
+    def app(folder: str) -> InProcess:
+        settings = Settings.from_env(serve_files=(str(served_file),),
+                                     snapshot_dir=tmp_path_factory.mktemp(folder))
+        return InProcess(create_app(settings))
+
+    memory = app("memory")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "IN_MEMORY_INDEX_QUADS", 0)
+        disk = app("disk")
+        disk.get(disk.url)  # the first page reads the store on disk (patched threshold in effect)
+        assert isinstance(disk.app.extensions["graph_service.documents"]["quads"], VerbatimStore)
+        yield memory, disk
+
+
+def test_the_documents_are_the_same_from_memory_and_from_disk(apps: tuple[InProcess, InProcess]) -> None:
+    memory, disk = apps
+    for url in ("doc/city/rome.ttl", "void.ttl", "doc/source/article.ttl"):
+        ours, theirs = (ox.Dataset(ox.parse(app.get(app.url + url).content, format=ox.RdfFormat.TURTLE))
+                        for app in apps)
+        assert len(ours) > 5 and content_hash(ours) == content_hash(theirs), url
+    description = disk.get(disk.url + "doc/city/rome.ttl").text  # Turtle writes "022"^^xsd:integer as 022
+    assert "> 022 ;" in description and '"1"^^xsd:boolean' in description
+    assert "> 1.50 ;" in description and '"22"^^xsd:nonNegativeInteger' in description
+    stem = dumps.dataset_stem(memory.app.extensions["graph_service"].settings)
+    dump = next(d.path for d in dumps.dumps_for(stem) if d.fmt.name == "nquads")
+    ours, theirs = (app.get(app.url + dump).content for app in apps)
+    assert f'"022"^^<{XSD}integer>'.encode() in theirs and f'"1"^^<{XSD}boolean>'.encode() in theirs
+    assert len(ours) > 10_000 and content_hash(ox.parse(ours, format=ox.RdfFormat.N_QUADS)) \
+        == content_hash(ox.parse(theirs, format=ox.RdfFormat.N_QUADS))
+
+
+def test_the_pages_are_the_same_from_memory_and_from_disk(apps: tuple[InProcess, InProcess]) -> None:
+    memory, disk = apps
+    for url in ("", "void", "id/city/", "search?q=rome&format=json"):
+        ours, theirs = (app.get(app.url + url) for app in apps)
+        assert ours.status_code == theirs.status_code == 200, url
+        assert ours.text == theirs.text, url
+
+
+
