@@ -37,7 +37,7 @@ class Options:
 
 
 #: CI's run: every part of the machinery, on tiny sizes and short durations (not timed).
-QUICK = Options(peers=("graph-service",), sizes=(300,), plan=compare.Plan(clients=(1,), seconds=0.1,
+QUICK = Options(peers=("graph-service",), sizes=(300,), plan=compare.Plan(clients=(1,), seconds=0.2,
                 runaway_seconds=0.5, rounds=3), examples=False, cap=60, scale_seconds=0.2, workers=1,
                 timeout=0.5, coldstart=False, quick=True)
 
