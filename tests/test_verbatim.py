@@ -7,7 +7,9 @@ lowered so that a small file goes both ways, and the two apps must serve the sam
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,6 +20,7 @@ from graph_service.bench.synthetic import generate
 from graph_service.config import Settings
 from graph_service.graph import VerbatimStore, content_hash, dumps
 from graph_service.graph.build import pipeline
+from graph_service.graph.query.store import disk_store
 from graph_service.graph.query.verbatim import wrap_lines
 from graph_service.graph.rdf import documents
 from graph_service.web import create_app
@@ -33,6 +36,9 @@ ODD = f'''<{EX}a> <{EX}n> "022"^^<{XSD}integer> .
 # a comment: "3"^^<{XSD}integer>
 <{EX}a> <{EX}s> "say \\"1\\"^^<{XSD}integer> # not a comment"@en-GB .
 '''.encode()
+
+#: A snapshot-like N-Quads file of two quads.
+SMALL = Path(__file__).parent / "fixtures" / "two-quads.nq"
 
 
 def verbatim_store(data: bytes, tmp_path: Path) -> VerbatimStore:
@@ -134,3 +140,23 @@ def test_the_pages_are_the_same_from_memory_and_from_disk(apps: tuple[InProcess,
 
 
 
+
+
+def _build_in_child(directory: str, queue: multiprocessing.Queue) -> None:
+    try:
+        store = disk_store(Path(directory), partial(pipeline._load_snapshot, SMALL), "child")
+        queue.put(store.quads)
+    except BaseException as exc:  # what the parent must see
+        queue.put(repr(exc))
+
+
+def test_a_forked_worker_builds_a_store_after_its_parent_did(tmp_path: Path) -> None:
+    # As a gunicorn worker does on its first page, after the master built the query store: the
+    # build's fork server is the parent's, which the worker cannot wait for.
+    disk_store(tmp_path / "parent", partial(pipeline._load_snapshot, SMALL), "parent")
+    queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=_build_in_child,
+                                                        args=(str(tmp_path / "child"), queue))
+    child.start()
+    child.join(60)
+    assert queue.get(timeout=1) == 2

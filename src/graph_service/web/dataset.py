@@ -107,9 +107,9 @@ def _kinds() -> list[tuple[str, int]]:
     settings = service().settings
     prefix = settings.base_iri + layout.RESOURCE
     found: dict[str, set[str]] = {}
-    for q in quads():
-        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix):
-            kind, _, rest = q.subject.value[len(prefix):].partition("/")
+    for subject in quads().subjects():
+        if isinstance(subject, ox.NamedNode) and subject.value.startswith(prefix):
+            kind, _, rest = subject.value[len(prefix):].partition("/")
             if rest and "/" not in rest:
                 found.setdefault(kind, set()).add(rest)
     return sorted((kind, len(slugs)) for kind, slugs in found.items())

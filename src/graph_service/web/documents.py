@@ -6,7 +6,10 @@ Shared by the linked-data routes (`resources`) and the dataset routes (`dataset`
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gzip
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -28,11 +31,32 @@ T = TypeVar("T")
 
 
 def cached(key: str, compute: Callable[[], T]) -> T:
-    """`compute()` once per process and key: descriptions of the whole store, dumps, pages."""
+    """`compute()` once per process and key: descriptions of the whole store, dumps, pages. A
+    request that needs a value another thread is computing waits for it rather than computing it
+    too (on a large dataset that is seconds of work and hundreds of megabytes, per thread)."""
     store = current_app.extensions.setdefault("graph_service.documents", {})
-    if key not in store:
-        store[key] = compute()
+    if key in store:
+        return store[key]
+    locks = current_app.extensions.setdefault("graph_service.documents.locks", {})
+    with _LOCKS_LOCK:
+        lock = locks.setdefault(key, threading.Lock())
+    with lock:
+        if key not in store:
+            store[key] = compute()
+            _release_freed_memory()
     return store[key]
+
+
+_LOCKS_LOCK = threading.Lock()
+_LIBC = ctypes.util.find_library("c")
+_MALLOC_TRIM = getattr(ctypes.CDLL(_LIBC), "malloc_trim", None) if _LIBC else None
+
+
+def _release_freed_memory() -> None:
+    # What a computation over a large dataset allocated and freed stays with the process under
+    # glibc's allocator (tens of megabytes per worker at 10^6 quads) unless it is asked to return it.
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def quads() -> QuadSource:

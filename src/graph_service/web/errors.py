@@ -22,9 +22,14 @@ def problem(status: int, message: str, title: str | None = None,
     title = title or _title(status)
     best = best_media_type(["text/plain", "application/json", "text/html"])
     if best == "text/html":
-        resp = Response(render_template("error.html", status=status, title=title, message=message),
-                        status=status, mimetype="text/html")
-    elif best == "application/json":
+        try:
+            page = render_template("error.html", status=status, title=title, message=message)
+        except Exception:  # what every page shows failed too: the error in plain text instead
+            log.exception("the error page for %s %s could not be made", request.method, request.path)
+        else:
+            return Response(page, status=status, mimetype="text/html")
+        best = "text/plain"
+    if best == "application/json":
         resp = jsonify({"status": status, "title": title, "message": message, **(fields or {})})
         resp.status_code = status
     else:

@@ -165,9 +165,8 @@ def _members(urls: Urls, kind: str) -> list[tuple[str, str, str]]:
     (case and accents aside: "Zośka" among the Zs)."""
     prefixes = tuple(urls.resource_iris(kind + "/"))
     index = quads()
-    iris = {q.subject for q in index if isinstance(q.subject, ox.NamedNode)
-            and q.subject.value.startswith(prefixes) and "/" not in q.subject.value.split("/id/", 1)[-1][
-                len(kind) + 1:]}
+    iris = {s for s in index.subjects() if isinstance(s, ox.NamedNode)
+            and s.value.startswith(prefixes) and "/" not in s.value.split("/id/", 1)[-1][len(kind) + 1:]}
     labels = labels_of(index, iris)
     rows = []
     for iri in iris:

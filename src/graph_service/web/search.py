@@ -107,17 +107,16 @@ def _names() -> list[tuple[str, str, str, str, str | None]]:
         index = quads()
         labels: dict[str, str] = {}
         names: list[tuple[str, str, str]] = []
-        for q in index:
+        # By predicate, which a large dataset's store looks up rather than reading every quad.
+        naming = [p for p in index.predicates() if p in _NAME_PREDICATES or p.value.endswith("#caption")]
+        for q in (q for p in naming for q in index.quads_for_pattern(None, p, None)):
             subject = q.subject
             if not (isinstance(subject, ox.NamedNode) and subject.value.startswith(prefix)
                     and isinstance(q.object, ox.Literal)):
                 continue
-            if q.predicate in _NAME_PREDICATES:
-                if q.predicate.value.endswith("#label"):
-                    labels.setdefault(subject.value, q.object.value)
-                names.append((subject.value, q.predicate.value, q.object.value))
-            elif q.predicate.value.endswith("#caption"):
-                names.append((subject.value, q.predicate.value, q.object.value))
+            if q.predicate.value.endswith("#label") and q.predicate in _NAME_PREDICATES:
+                labels.setdefault(subject.value, q.object.value)
+            names.append((subject.value, q.predicate.value, q.object.value))
         rows = []
         for iri, _predicate, name in dict.fromkeys(names):
             kind = iri[len(prefix):].split("/", 1)[0]

@@ -37,6 +37,14 @@ class QuadSource(Protocol):
 
     def contains_named_graph(self, graph_name: ox.NamedNode | ox.BlankNode) -> bool: ...
 
+    def subjects(self) -> Iterable[Subject]:
+        """Each subject once."""
+        ...
+
+    def predicates(self) -> Iterable[ox.NamedNode]:
+        """Each predicate once."""
+        ...
+
 
 class QuadIndex:
     """Quads in memory, indexed by subject, object and graph; the order of the input is kept."""
@@ -77,3 +85,9 @@ class QuadIndex:
 
     def contains_named_graph(self, graph_name: ox.NamedNode | ox.BlankNode) -> bool:
         return bool(self._by_graph.get(graph_name))
+
+    def subjects(self) -> Iterable[Subject]:
+        return self._by_subject.keys()
+
+    def predicates(self) -> Iterable[ox.NamedNode]:
+        return dict.fromkeys(q.predicate for q in self._quads).keys()

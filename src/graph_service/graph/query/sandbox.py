@@ -32,6 +32,7 @@ from __future__ import annotations
 import ctypes
 import math
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 import resource
@@ -346,6 +347,19 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
                    f"of {memory_limit // 2**20} MiB"
         return f"the work stopped abnormally ({sig})"
     return f"the work ended without an answer (exit code {exitcode})"
+
+
+def _forget_inherited_fork_server() -> None:
+    # A forked process inherits its parent's fork server by reference only and cannot wait for it
+    # (not its child: `ensure_running` fails with ECHILD), as in a gunicorn worker whose master
+    # built the store: it starts one of its own when it first needs one.
+    server: Any = multiprocessing.forkserver._forkserver  # its state is private to the module
+    server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+    server._inherited_fds = None
+    server._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_fork_server)
 
 
 def _fresh_context() -> ForkServerContext:

@@ -115,6 +115,13 @@ class VerbatimStore:
     def contains_named_graph(self, graph_name: ox.NamedNode | ox.BlankNode) -> bool:
         return self._store.contains_named_graph(graph_name)
 
+    # Each found by the store: a million quads through Python would take seconds.
+    def subjects(self) -> Iterator[Subject]:
+        return (row["s"] for row in self.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o }"))
+
+    def predicates(self) -> Iterator[ox.NamedNode]:
+        return (row["p"] for row in self.select("SELECT DISTINCT ?p WHERE { ?s ?p ?o }"))
+
     def select(self, sparql: str) -> Iterator[ox.QuerySolution]:
         """The project's own SELECT queries over all the graphs at once, for what a pass through
         Python would take seconds to count. Typed literals come back wrapped (`wrap`)."""
