@@ -17,10 +17,12 @@ Both give a `BackgroundServer`: `.url` (`http://127.0.0.1:PORT/`), `.sparql` (th
 from __future__ import annotations
 
 import fcntl
+import gc
 import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from flask import Flask
@@ -35,6 +37,8 @@ from graph_service.web.server import BackgroundServer
 TESTS = Path(__file__).resolve().parent
 #: The SPARQL tests' own small dataset (named graphs, a default graph, awkward literals).
 SPARQL_DATASET = TESTS / "sparql_data" / "dataset.trig"
+
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +79,7 @@ def sparql_server(serve_files: Callable[..., BackgroundServer]) -> BackgroundSer
 @pytest.fixture(scope="session")
 def project_app() -> Flask:
     """The app on the project's graph, built once (and reused by hash, as `serve` does)."""
-    return create_app(Settings.from_env())
+    return kept(create_app(Settings.from_env()))
 
 
 @pytest.fixture(scope="session")
@@ -91,15 +95,15 @@ def project_inference(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
     shared = tmp_path_factory.getbasetemp()
     if worker_id != "master":  # each worker has its own directory below the run's
         shared = shared.parent
-    kept = shared / "project-inference.pickle"
+    shared_file = shared / "project-inference.pickle"
     with open(shared / "project-inference.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if kept.exists():
-            return pickle.loads(kept.read_bytes())
+        if shared_file.exists():
+            return kept(pickle.loads(shared_file.read_bytes()))
         sources = load_sources(Settings.from_env())
         inference = infer(sources.ontology, sources.facts, reasoner="owlrl")
-        kept.write_bytes(pickle.dumps(inference))
-        return inference
+        shared_file.write_bytes(pickle.dumps(inference))
+        return kept(inference)
 
 
 @pytest.fixture(scope="session")
@@ -107,12 +111,26 @@ def sparql_app(tmp_path_factory: pytest.TempPathFactory) -> InProcess:
     """The SPARQL tests' dataset in an app of this process."""
     settings = Settings.from_env(serve_files=(SPARQL_DATASET,),
                                  snapshot_dir=tmp_path_factory.mktemp("sparql-build"))
-    return InProcess(create_app(settings))
+    return kept(InProcess(create_app(settings)))
 
 
 #: Tests the default run leaves to `make test-slow`: the slow engine on the heaviest example query
 #: (rdflib takes 5-8 s on query 26, which oxigraph and the HTTP route answer in the default run).
 _SLOW_CASES = ("[rdflib-26-which-sentence-says]", "[queries/26-which-sentence-says]")
+
+
+# What the session keeps to its end (the imported libraries, the collected tests, the session's
+# apps, graphs and owlrl's closure: millions of objects) is moved out of the garbage collector's
+# sight once made (`kept`): each full collection walked all of it again, over a tenth of the time
+# of a worker that holds the closure. (Cyclic garbage that exists at that moment is kept too: little.)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.freeze()
+
+
+def kept(value: T) -> T:
+    """`value`, made by a session fixture: from now on not looked at by the garbage collector."""
+    gc.freeze()
+    return value
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -44,9 +44,12 @@ class Plan:
 
 
 def run(names: Sequence[str], setup: Setup, queries: Sequence[Query], plan: Plan,
-        progress: Callable[[str], None] = print) -> dict[str, Any]:
+        progress: Callable[[str], None] = print,
+        then: Mapping[str, Callable[[Endpoint], None]] | None = None) -> dict[str, Any]:
     """Every peer in `names`: its version, start-up, memory, each query's load figures and the
-    runaway isolation; a peer that is not installed or fails to start has `missing` instead."""
+    runaway isolation; a peer that is not installed or fails to start has `missing` instead.
+    `then[name](endpoint)`, where given, measures more on that peer once this is done, before it
+    is stopped (a peer started once for both)."""
     results: dict[str, Any] = {}
     for name in names:
         peer = PEERS[name]
@@ -69,6 +72,8 @@ def run(names: Sequence[str], setup: Setup, queries: Sequence[Query], plan: Plan
             record["startup_s"] = round(time.perf_counter() - started, 3)
             try:
                 _measure(name, endpoint, record, queries, plan, setup, progress)
+                if then and name in then:
+                    then[name](endpoint)
             except (RuntimeError, OSError) as exc:
                 # A peer that stops answering mid-run is a finding, not the end of the benchmark.
                 record["failed"] = f"stopped answering: {exc}"

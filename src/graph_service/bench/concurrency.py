@@ -20,17 +20,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph_service.bench.memory import tree_memory
+from graph_service.bench.peers import Endpoint
 from graph_service.bench.workload import RUNAWAY
-from graph_service.web.server import BackgroundServer
 
 ACCEPT = "application/sparql-results+json"
 
 
-def runaway_isolation(server: BackgroundServer, *, runaways: int = 8, limit: float,
-                      seconds: float = 5.0) -> dict[str, Any]:
-    """The trivial query's latency while `runaways` run; see the module's description."""
-    port = urllib.parse.urlsplit(server.url).port or 80
-    before = memory(server.process.pid)
+def runaway_isolation(endpoint: Endpoint, *, runaways: int = 8, limit: float, seconds: float = 5.0,
+                      settle: float = 1.0) -> dict[str, Any]:
+    """The trivial query's latency while `runaways` run; see the module's description. The memory
+    "after" is measured `settle` seconds after the last runaway was answered."""
+    if endpoint.pid is None:
+        raise ValueError("the runaway isolation measures a server the benchmark started")
+    pid = endpoint.pid
+    port = urllib.parse.urlsplit(endpoint.url).port or 80
+    before = memory(pid)
     outcomes: list[dict[str, Any]] = []
 
     def runaway(n: int) -> None:
@@ -52,12 +56,12 @@ def runaway_isolation(server: BackgroundServer, *, runaways: int = 8, limit: flo
         latencies.append(time.perf_counter() - started)
         failures += status != 200
         if during is None and time.perf_counter() > stop - seconds / 2:
-            during = memory(server.process.pid)
+            during = memory(pid)
         time.sleep(0.01)
     for t in threads:
         t.join()
-    time.sleep(1.0)  # replacements of the stopped query processes settle
-    after = memory(server.process.pid)
+    time.sleep(settle)  # replacements of the stopped query processes settle
+    after = memory(pid)
     stopped = [o["answered_after_s"] for o in outcomes]
     return {
         "runaways": runaways, "limit_s": limit,

@@ -16,11 +16,10 @@ from typing import Any
 
 from graph_service.bench import coldstart, compare, concurrency, report, scale
 from graph_service.bench.load import wrk_available
-from graph_service.bench.peers import PEERS, Setup
+from graph_service.bench.peers import PEERS, Endpoint, Setup
 from graph_service.bench.workload import core_queries, example_queries
 from graph_service.config import Settings
 from graph_service.graph import dump_bytes, dumps, load_examples, load_index, write_atomically
-from graph_service.web.server import BackgroundServer
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class Options:
 #: CI's run: every part of the machinery, on tiny sizes and short durations (not timed).
 QUICK = Options(peers=("graph-service",), sizes=(300,), plan=compare.Plan(clients=(1,), seconds=0.2,
                 runaway_seconds=0.5, rounds=3), examples=False, cap=60, scale_seconds=0.2, workers=1,
-                timeout=1, coldstart=False, quick=True)
+                timeout=0.5, coldstart=False, quick=True)
 
 
 def run(options: Options, workdir: Path, command: str,
@@ -60,11 +59,14 @@ def run(options: Options, workdir: Path, command: str,
         queries = core_queries()
         if options.examples:
             queries += example_queries(load_examples(Settings.from_env().queries_dir))
-        out["peers"] = compare.run(options.peers, setup, queries, options.plan, progress)
+
+        def isolation(endpoint: Endpoint) -> None:
+            out["isolation"] = _isolation(endpoint, setup, options.quick, progress)
+
+        out["peers"] = compare.run(options.peers, setup, queries, options.plan, progress,
+                                   then={"graph-service": isolation})
         if set(compare.PAIR) <= set(options.peers) and options.plan.rounds:
             out["interleaved"] = compare.interleaved(setup, queries, options.plan, progress)
-        if "graph-service" in options.peers:
-            out["isolation"] = _isolation(nquads, setup, options.quick, progress)
     if options.coldstart:
         progress("cold start: full build, unchanged rebuild, serve to first answer")
         out["coldstart"] = coldstart.run(workdir, options.cap)
@@ -85,12 +87,12 @@ def article_nquads(workdir: Path) -> tuple[Path, int]:
     return nquads, len(index)
 
 
-def _isolation(nquads: Path, setup: Setup, quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
-    """This service's own runaway isolation (`bench.concurrency`): 8 runaways from 8 clients."""
-    options = ("--workers", str(setup.workers), "--query-timeout", str(setup.timeout))
-    with BackgroundServer((str(nquads),), options) as server:
-        found = concurrency.runaway_isolation(server, runaways=2 if quick else 8, limit=setup.timeout,
-                                              seconds=1.0 if quick else 6.0)
+def _isolation(endpoint: Endpoint, setup: Setup, quick: bool,
+               progress: Callable[[str], None]) -> dict[str, Any]:
+    """This service's own runaway isolation (`bench.concurrency`): 8 runaways from 8 clients, on
+    the server the peers' comparison started (its queries measured)."""
+    found = concurrency.runaway_isolation(endpoint, runaways=2 if quick else 8, limit=setup.timeout,
+                                          seconds=0.5 if quick else 6.0, settle=0.3 if quick else 1.0)
     progress(f"graph-service: trivial query p95 {found['trivial'].get('p95_ms')} ms, p99 "
              f"{found['trivial'].get('p99_ms')} ms during {found['runaways']} runaways from as many clients")
     return found

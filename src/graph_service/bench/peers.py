@@ -76,6 +76,8 @@ class Endpoint:
     default_graph: str
     #: Queries go as an HTML form (`query=...`): the server does not take application/sparql-query.
     form: bool = False
+    #: The server's process, where the benchmark started it as one tree (its memory is that tree's).
+    pid: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def _graph_service(setup: Setup) -> Iterator[Endpoint]:
     except RuntimeError as exc:
         raise PeerFailed(_tail(str(exc))) from None
     with server:
-        yield Endpoint(server.sparql, "the union of the named graphs (the service's default)")
+        yield Endpoint(server.sparql, "the union of the named graphs (the service's default)",
+                       pid=server.process.pid)
 
 
 @contextmanager

@@ -213,21 +213,28 @@ SHORTCUT_RULES: tuple[str, ...] = (
 )
 
 
+def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Triple]]:
+    """Ontology + facts in one graph, with the `SHORTCUT_RULES` conclusions added (derived, so
+    they land in the inferred graph, never in the facts), and the asserted triples."""
+    graph = Graph()
+    bind_prefixes(graph)
+    graph += ontology
+    graph += facts
+    asserted = frozenset(graph)
+    for rule in SHORTCUT_RULES:
+        for row in graph.query(rule, initNs={"lib": LIB}):
+            assert isinstance(row, tuple) and len(row) == 3  # a CONSTRUCT yields triples
+            graph.add((row[0], row[1], row[2]))
+    return graph, asserted
+
+
 def compute_closure(ontology: Graph, facts: Graph, *,
                     on_cycle: Callable[[int, int], None] | None = None) -> Closure:
     """The OWL 2 RL closure of ontology + facts (one owlrl run; seconds, not milliseconds).
 
     `on_cycle(cycle, triples)` is called as each round of rule applications starts.
     """
-    graph = Graph()
-    bind_prefixes(graph)
-    graph += ontology
-    graph += facts
-    asserted = frozenset(graph)
-    for rule in SHORTCUT_RULES:  # derived, so they land in the inferred graph, never in the facts
-        for row in graph.query(rule, initNs={"lib": LIB}):
-            assert isinstance(row, tuple) and len(row) == 3  # a CONSTRUCT yields triples
-            graph.add((row[0], row[1], row[2]))
+    graph, asserted = _with_shortcuts(ontology, facts)
     rules = _Rules(graph, _Sameness(asserted), on_cycle)
     started = time.perf_counter()
     # owlrl checks literals against their datatypes with its own lexical conversions, switched on
@@ -328,6 +335,23 @@ def chain_conclusions(graph: Graph, chains: Iterable[Chain]) -> set[Triple]:
     return new
 
 
+def _reasonable_run(graph: Graph) -> list[Triple]:
+    """One run of reasonable over `graph`: its input and everything it derives.
+
+    The reasoner is made, used and dropped in this frame and nowhere else: reasonable's reasoner
+    may only be dropped on the thread that made it (on any other it raises, as an "exception
+    ignored"), and a frame of the caller can outlive its call (rdflib's SPARQL evaluation leaves
+    reference cycles holding its callers' frames), to be freed by the garbage collector on
+    whichever thread happens to run it.
+    """
+    import reasonable  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(graph)
+    triples: list[Triple] = reasoner.reason()
+    return triples
+
+
 def compute_closure_reasonable(ontology: Graph, facts: Graph, *,
                                on_cycle: Callable[[int, int], None] | None = None) -> Closure:
     """The closure by reasonable, completed with the two rules it lacks that owlrl applies here
@@ -337,17 +361,7 @@ def compute_closure_reasonable(ontology: Graph, facts: Graph, *,
     while they add anything: a chain's conclusion feeds every other rule (its super-properties,
     inverses, domains), and those may feed a chain again.
     """
-    import reasonable  # type: ignore[import-not-found,import-untyped,unused-ignore]
-
-    graph = Graph()
-    bind_prefixes(graph)
-    graph += ontology
-    graph += facts
-    asserted = frozenset(graph)
-    for rule in SHORTCUT_RULES:
-        for row in graph.query(rule, initNs={"lib": LIB}):
-            assert isinstance(row, tuple) and len(row) == 3
-            graph.add((row[0], row[1], row[2]))
+    graph, asserted = _with_shortcuts(ontology, facts)
     sameness = _Sameness(asserted)
     blocked: set[frozenset[Node]] = set()
     chains = property_chains(graph)
@@ -356,9 +370,7 @@ def compute_closure_reasonable(ontology: Graph, facts: Graph, *,
     for cycle in count(1):
         if on_cycle is not None:
             on_cycle(cycle, len(graph))
-        reasoner = reasonable.PyReasoner()
-        reasoner.from_graph(graph)
-        for s, p, o in reasoner.reason():
+        for s, p, o in _reasonable_run(graph):
             # reasonable writes a plain string as xsd:string: the same RDF 1.1 literal, another rdflib term
             if isinstance(o, Literal) and o.datatype == XSD.string and o.language is None:
                 o = Literal(str(o))
