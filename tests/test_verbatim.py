@@ -172,8 +172,19 @@ def _build_and_stop(directory: str, queue: multiprocessing.Queue) -> None:
     sleeper = multiprocessing.get_context("fork").Process(target=time.sleep, args=(10,), daemon=True)
     sleeper.start()
     stop_fork_server()
-    queue.put((pid, Path(f"/proc/{pid}").exists()))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _running(pid):
+        time.sleep(0.05)
+    queue.put((pid, _running(pid)))
     sleeper.kill()
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (a zombie, exited but not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def test_a_serving_process_stops_the_fork_server_its_build_started(tmp_path: Path) -> None:
@@ -184,5 +195,5 @@ def test_a_serving_process_stops_the_fork_server_its_build_started(tmp_path: Pat
                                                         args=(str(tmp_path / "s"), queue))
     child.start()
     child.join(60)
-    pid, alive = queue.get(timeout=1)
-    assert pid is not None and not alive
+    pid, running = queue.get(timeout=1)
+    assert pid is not None and not running
