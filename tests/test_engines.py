@@ -165,3 +165,70 @@ def test_a_turtle_answer_declares_the_prefixes_it_uses_and_no_other(engines):
     # rdf:type is written `a`; `id:` would need `id:city\/paris`, so city IRIs stay whole.
     assert "rdf:" not in declared and "id:" not in declared
     assert "<https://w3id.org/liberation-kg/id/city/" in rest
+
+
+# --- which store answers: the default graph alone, unless the query may visit a named graph ------
+
+_G = "http://example.org/g"
+#: Pieces that glue to the keyword in every way the text allows: names that hold "graph" without
+#: being it, and tokens the parser may read with no space before or after it.
+_PIECES = ["GRAPH", "graph", "Graph", " ", ".", "{", "}", "?g", "$g", "?graph", "ex:", "ex:Photograph",
+           ":g", "graph:", "_:b", "<" + _G + ">", "1", "true", "a", '"x"', "@en", "ex:a.", "?s ?p ?o"]
+
+
+def _graph_stores() -> tuple[OxigraphEngine, ox.Store]:
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
+                      ox.Literal("in g"), ox.NamedNode(_G)))
+    return OxigraphEngine(store), store
+
+
+def _visits_named_graph(engine: OxigraphEngine, body: str) -> bool | None:
+    """Whether pyoxigraph answers `body` differently with the named graphs than without them
+    (None: not a query pyoxigraph reads)."""
+    text = f"PREFIX ex: <http://example.org/>\nPREFIX : <http://example.org/>\nPREFIX graph: <http://example.org/>\nSELECT * WHERE {{ {body} }}"
+    try:
+        full = [[str(t) for t in row] for row in engine.store.query(text)]
+        alone = [[str(t) for t in row] for row in engine.default_store.query(text)]
+    except SyntaxError:
+        return None
+    return full != alone
+
+
+@pytest.mark.parametrize("body", [
+    "?x a ex:Photograph", "?graph ?p ?o", "?x ex:graph ?y", "?x ?p ex:PhotoGraph.", "_:graph ?p ?o",
+    'FILTER(?x = "graph")', "# GRAPH <x> { }\n?s ?p ?o",
+])
+def test_a_query_that_only_spells_graph_is_answered_from_the_default_graph_alone(body):
+    from graph_service.graph.query.engine import _may_visit_named_graphs
+    assert not _may_visit_named_graphs(f"SELECT * WHERE {{ {body} }}")
+
+
+def test_every_query_that_visits_a_named_graph_is_answered_with_the_named_graphs():
+    """Over texts built from pieces glued every way (the parser need not see a space between
+    tokens): wherever pyoxigraph reads GRAPH, the check says so."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from graph_service.graph.query.engine import _may_visit_named_graphs
+
+    engine, _ = _graph_stores()
+    seen = Counter()
+
+    @settings(max_examples=400, deadline=None, derandomize=True, database=None)
+    @given(st.lists(st.sampled_from(_PIECES), min_size=2, max_size=7))
+    def check(pieces: list[str]) -> None:
+        body = "".join(pieces) + " { ?s ?p ?o }"
+        visits = _visits_named_graph(engine, body)
+        seen[visits] += 1
+        if visits:
+            assert _may_visit_named_graphs(f"SELECT * WHERE {{ {body} }}"), body
+
+    check()
+    for body in ("GRAPH:g", "GRAPH?g", "GRAPH<" + _G + ">", "?s ?p 1GRAPH <" + _G + ">",
+                 "?s ?p ?o.GRAPH ?g", "?s ?p trueGRAPH ?g", "?s ?p \"x\"GRAPH ?g", "?s ?p ex:a.GRAPH ?g"):
+        visits = _visits_named_graph(engine, body + " { ?s ?p ?o }")
+        seen[visits] += 1
+        if visits:
+            assert _may_visit_named_graphs(f"SELECT * WHERE {{ {body} {{ ?s ?p ?o }} }}"), body
+    assert seen[True] >= 5, seen  # the texts did reach GRAPH patterns

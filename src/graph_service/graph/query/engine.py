@@ -344,14 +344,30 @@ class OxigraphEngine:
         return Answer("graph", _graph_answer(triples, fmt), fmt.name, len(triples), truncated)
 
 
+# Variables, prefixed names and blank nodes, whose letters may spell "graph" (lib:Photograph)
+# without being the keyword. SPARQL's name characters, and `%`/`\\` of a local name's escapes.
+_NAME = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+"
+                   r"|[\w.\-\u00b7]*:[\w.\-:%\\\u00b7\u0300-\u036f\u203f\u2040]*")
+
+
+def _blank_name(match: re.Match[str]) -> str:
+    name = match.group()
+    # A prefix holding "graph" stays: pyoxigraph reads `GRAPH:g` as the keyword and `:g`.
+    return name if name[0] not in "?$" and "graph" in name.partition(":")[0] else " "
+
+
 def _may_visit_named_graphs(sparql: str) -> bool:
-    """False only for a query that cannot name a graph: without the word GRAPH, nor an escape
-    (\\u, \\U) that could spell it. (FROM NAMED and the protocol's named graphs come as a dataset.)"""
+    """False only for a query that cannot name a graph: without the keyword GRAPH, nor an escape
+    (\\u, \\U) that could spell it. (FROM NAMED and the protocol's named graphs come as a dataset.)
+    When unsure, True: the store with the named graphs answers every query, only more slowly."""
     lowered = sparql.lower()
     if "\\u" in lowered:
         return True
-    # `in` first: most texts hold no "graph" at all; many hold it only in IRIs or comments.
-    return "graph" in lowered and "graph" in safety.strip_iris_strings_and_comments(lowered)
+    # `in` first: most texts hold no "graph" at all; many hold it only in IRIs, comments and names.
+    if "graph" not in lowered:
+        return False
+    code = safety.strip_iris_strings_and_comments(lowered)
+    return "graph" in code and "graph" in _NAME.sub(_blank_name, code)
 
 
 class DiskOxigraphEngine(OxigraphEngine):
