@@ -186,7 +186,8 @@ def _graph_stores() -> tuple[OxigraphEngine, ox.Store]:
 def _visits_named_graph(engine: OxigraphEngine, body: str) -> bool | None:
     """Whether pyoxigraph answers `body` differently with the named graphs than without them
     (None: not a query pyoxigraph reads)."""
-    text = f"PREFIX ex: <http://example.org/>\nPREFIX : <http://example.org/>\nPREFIX graph: <http://example.org/>\nSELECT * WHERE {{ {body} }}"
+    prefixes = "".join(f"PREFIX {p}: <http://example.org/>\n" for p in ("ex", "", "graph"))
+    text = f"{prefixes}SELECT * WHERE {{ {body} }}"
     try:
         full = [[str(t) for t in row] for row in engine.store.query(text)]
         alone = [[str(t) for t in row] for row in engine.default_store.query(text)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -204,3 +205,68 @@ def test_a_process_exiting_with_open_slots_stops_every_query_process_cleanly(tmp
     pids = [int(p) for p in done.stdout.split()]
     assert len(pids) == 60
     wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pids), seconds=5)
+
+
+# --- kept-alive connections: a thread answers a connection's next request, but hogs no thread ---
+
+def test_requests_back_to_back_on_one_connection_are_each_answered(server) -> None:
+    port = urllib.parse.urlsplit(server.url).port
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        for i in range(40):
+            conn.request("GET", query_path(f"ASK {{ ?s ?p ?o }} # {i}") if i % 2 else "/healthz",
+                         headers={"Accept": "application/sparql-results+json"})
+            resp = conn.getresponse()
+            body = json.loads(resp.read())
+            assert resp.status == 200 and (body["boolean"] is True if i % 2 else body["status"] == "ok")
+            assert resp.getheader("Connection", "keep-alive").lower() != "close"
+    finally:
+        conn.close()
+    # Two requests sent at once (pipelined): the second is read along with the first.
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        sock.sendall(request + request.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+        answers = b""
+        while chunk := sock.recv(65536):
+            answers += chunk
+    assert answers.count(b"HTTP/1.1 200 OK") == 2 and answers.count(b'"ok"') == 2
+
+
+def test_connections_asking_back_to_back_leave_threads_for_other_connections(server) -> None:
+    """More connections than the worker has threads, each keeping a second request queued behind
+    the one being answered (pipelined, so a thread always finds the next one waiting): connections
+    that come later are still answered at once."""
+    port = urllib.parse.urlsplit(server.url).port
+    threads = 2 + 1 + 8  # the server's slots, queue and spare threads (one worker)
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    stop = time.monotonic() + 3.0
+
+    def ask_pipelined() -> tuple[int, float | None]:
+        """Answers got, and seconds to the first one (None: none came)."""
+        started, first, answered, buffer = time.monotonic(), None, 0, b""
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+            sock.sendall(request * 2)
+            try:
+                while time.monotonic() < stop:
+                    while b"\r\n\r\n" not in buffer:
+                        buffer += sock.recv(65536)
+                    head, _, buffer = buffer.partition(b"\r\n\r\n")
+                    length = int(re.search(rb"Content-Length: (\d+)", head, re.IGNORECASE).group(1))
+                    while len(buffer) < length:
+                        buffer += sock.recv(65536)
+                    buffer = buffer[length:]
+                    assert head.startswith(b"HTTP/1.1 200")
+                    answered += 1
+                    first = first if first is not None else time.monotonic() - started
+                    sock.sendall(request)
+            except TimeoutError:
+                pass
+        return answered, first
+
+    with ThreadPoolExecutor(max_workers=threads + 4) as pool:
+        early = [pool.submit(ask_pipelined) for _ in range(threads)]
+        time.sleep(0.5)  # every thread of the worker now has a connection that always asks again
+        late = [pool.submit(ask_pipelined) for _ in range(4)]
+        answers = [f.result() for f in early + late]
+    assert all(answered > 0 for answered, _ in answers), answers
+    assert all(first is not None and first < 1.0 for _, first in answers[threads:]), answers

@@ -4,8 +4,8 @@
 and port 0 means "any free port"), then hands it to gunicorn, whose workers each create the app:
 each worker opens the store and keeps its own query slots (`graph.runner`, `graph.slots`).
 
-Workers are gthread workers: connections are kept alive, and every request runs on a thread of
-its worker. A query holds a thread while it waits for or occupies a slot; the slots and the queue
+Workers are gthread workers (`ThreadWorker`): connections are kept alive, and every request runs on
+a thread of its worker. A query holds a thread while it waits for or occupies a slot; the slots and the queue
 are the service's (`graph.SlotBudget`, shared by the workers), and each worker has a thread for
 each of them plus `_SPARE_THREADS`, so that however busy the slots are, threads remain for pages,
 health checks and answers already kept. A stuck query is stopped by
@@ -19,11 +19,13 @@ import json
 import logging
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -33,6 +35,7 @@ from typing import Any
 from flask import Flask
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers import gthread
 
 from graph_service.config import Settings
 from graph_service.graph import die_with_parent, slot_budget
@@ -44,6 +47,9 @@ _WORKER_SLACK = 30
 _SPARE_THREADS = 8
 #: Seconds an idle kept-alive connection stays open.
 _KEEPALIVE = 5
+#: Seconds a thread that has answered waits for the connection's next request before handing the
+#: connection back to its worker's poller.
+_LINGER = 0.002
 
 
 def threads_per_worker(settings: Settings) -> int:
@@ -83,6 +89,43 @@ class JsonAccessLog(glogging.Logger):
                     self.access_log.name, logging.INFO, "", 0, text, (), None))
 
 
+class ThreadWorker(gthread.ThreadWorker):
+    """gunicorn's gthread worker, except that a thread that has answered on a kept-alive
+    connection serves the connection's next request too when it comes within `_LINGER` seconds
+    and no other connection waits for a thread.
+
+    In gthread every request of a kept-alive connection crosses two threads: the worker's poller
+    sees the connection readable and hands it to a pool thread, which hands it back once it has
+    answered. For a client that asks back to back (a script, a harvester, a benchmark) those
+    hand-overs were a fifth of the cost of a small query (the join at 8 clients: 0.53x of the
+    bare app's throughput with them, 0.66x without). Fairness stays the poller's: a thread lets go
+    of its connection as soon as another connection waits for a thread.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._waiting = 0  # connections handed to the pool, not yet taken by a thread
+        self._waiting_lock = threading.Lock()
+
+    def enqueue_req(self, conn: Any) -> None:
+        with self._waiting_lock:
+            self._waiting += 1
+        super().enqueue_req(conn)
+
+    def handle(self, conn: Any) -> Any:
+        with self._waiting_lock:
+            self._waiting -= 1
+        while True:
+            keepalive = super().handle(conn)
+            if keepalive is not True or not self.alive or self.cfg.is_ssl or self._waiting:
+                return keepalive
+            # Bytes of the next request read along with this one do not make the socket readable.
+            if not conn.parser.unreader.buf.getvalue():
+                readable, _, _ = select.select([conn.sock], [], [], _LINGER)
+                if not readable:
+                    return keepalive
+
+
 class GraphServiceApplication(BaseApplication):
     """gunicorn configured in code: no config file, no command line of its own."""
 
@@ -99,7 +142,7 @@ class GraphServiceApplication(BaseApplication):
         options = {
             "bind": [f"fd://{self.fd}"],
             "workers": self.settings.workers,
-            "worker_class": "gthread",
+            "worker_class": ThreadWorker,
             "threads": threads_per_worker(self.settings),
             "keepalive": _KEEPALIVE,
             "timeout": int(longest + _WORKER_SLACK),
@@ -111,6 +154,9 @@ class GraphServiceApplication(BaseApplication):
             "errorlog": "-",
             "loglevel": "info",
             "proc_name": "graph-service",
+            # gunicorn's runtime control (worker counts, reload, stop) over a socket at a path
+            # shared by every gunicorn of the user: nothing this service offers.
+            "control_socket_disable": True,
             "preload_app": False,
         }
         for key, value in options.items():
