@@ -4,12 +4,12 @@
 and port 0 means "any free port"), then hands it to gunicorn, whose workers each create the app:
 each worker opens the store and keeps its own query slots (`graph.runner`, `graph.slots`).
 
-Workers are gthread workers (`ThreadWorker`): connections are kept alive, and every request runs on
-a thread of its worker. A query holds a thread while it waits for or occupies a slot; the slots and the queue
-are the service's (`graph.SlotBudget`, shared by the workers), and each worker has a thread for
-each of them plus `_SPARE_THREADS`, so that however busy the slots are, threads remain for pages,
-health checks and answers already kept. A stuck query is stopped by
-its own time limit long before gunicorn's worker timeout would kill the worker.
+Workers are gthread workers (`ThreadWorker`): connections are kept alive, and every request runs
+on a thread of its worker. A query holds a thread while it waits for or occupies a slot; the slots
+and the queue are the service's (`graph.SlotBudget`, shared by the workers), and each worker has a
+thread for each of them plus `_SPARE_THREADS`, so that however busy the slots are, threads remain
+for pages, health checks and answers already kept. A stuck query is stopped by its own time limit
+long before gunicorn's worker timeout would kill the worker.
 """
 
 from __future__ import annotations
@@ -121,8 +121,9 @@ class ThreadWorker(gthread.ThreadWorker):
                 return keepalive
             # Bytes of the next request read along with this one do not make the socket readable.
             if not conn.parser.unreader.buf.getvalue():
-                readable, _, _ = select.select([conn.sock], [], [], _LINGER)
-                if not readable:
+                poller = select.poll()  # not select(): descriptors past 1024 are common here
+                poller.register(conn.sock, select.POLLIN)
+                if not poller.poll(_LINGER * 1000):
                     return keepalive
 
 
