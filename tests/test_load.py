@@ -248,7 +248,6 @@ def check(outcome: Outcome, server: BackgroundServer, kills: int) -> None:
 def test_a_short_mixed_load_with_a_runaway_and_a_killed_query_process(server: BackgroundServer) -> None:
     warm_up(server)
     before = set(query_processes(server))
-    baseline = service_memory(server)
     outcome = run_load(server, seconds=1.5, clients=8, runaway_clients=1, kill_at={"query process": 0.5})
     assert outcome.counts["killed query process"] == 1
     check(outcome, server, kills=1)
@@ -256,7 +255,6 @@ def test_a_short_mixed_load_with_a_runaway_and_a_killed_query_process(server: Ba
     # The killed one is gone and the workers have query processes again.
     now = set(query_processes(server))
     assert now and now != before
-    assert baseline < outcome.peak_memory < MEMORY_BOUND
     # Runaways stopped and killed processes leave nothing behind: the same load again does not grow
     # the front (master and workers) beyond their answer caches (32 MiB each at most), and below
     # the workers are only live query processes, no more than the slots. The pool itself may still
