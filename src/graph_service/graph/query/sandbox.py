@@ -349,36 +349,26 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
     return f"the work ended without an answer (exit code {exitcode})"
 
 
-def _forget_inherited_fork_server() -> None:
-    # A forked process inherits its parent's fork server by reference only and cannot wait for it
-    # (not its child: `ensure_running` fails with ECHILD), as in a gunicorn worker whose master
-    # built the store: it starts one of its own when it first needs one. The pipe that keeps the
-    # parent's server alive is let go, or the server would live as long as the child.
+def stop_fork_server() -> None:
+    """Let go of the fork server this process holds (see `_fresh_context`), if any. A serving
+    process builds once, and the server would hold some 40 MiB for as long as it lives (a later
+    build starts another): it exits on its own once the pipe closed here was its last, and is not
+    waited for (its exit takes a fifth of a second) but reaped by whoever reaps this process's
+    children (gunicorn's master does).
+
+    Every forked process does this at once: it inherits its parent's server by reference only and
+    cannot wait for it (not its child: `ensure_running` fails with ECHILD, as in a gunicorn worker
+    whose master built the store), and holding the pipe would keep the parent's server alive as
+    long as the child."""
     server: Any = multiprocessing.forkserver._forkserver  # its state is private to the module
     if server._forkserver_alive_fd is not None:
         os.close(server._forkserver_alive_fd)
-    _forget(server)
-
-
-def _forget(server: Any) -> None:
     server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
     server._inherited_fds = None
     server._lock = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_forget_inherited_fork_server)
-
-
-def stop_fork_server() -> None:
-    """Stop the fork server this process started for builds (see `_fresh_context`), if any: a
-    serving process builds once, and the server would hold some 40 MiB for as long as it lives (a
-    later build starts another). It exits on its own once the pipe closed here was its last; not
-    waited for (its exit takes a fifth of a second), it is reaped by whoever reaps this process's
-    children (gunicorn's master does)."""
-    server: Any = multiprocessing.forkserver._forkserver
-    if server._forkserver_pid is not None:
-        os.close(server._forkserver_alive_fd)
-        _forget(server)
+os.register_at_fork(after_in_child=stop_fork_server)
 
 
 def _fresh_context() -> ForkServerContext:
