@@ -9,6 +9,7 @@ import os
 import platform
 import socket
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
@@ -73,6 +74,36 @@ def test_runs_in_another_process_which_is_gone_afterwards():
     pid = run_isolated(my_pid, timeout=10)
     assert pid != os.getpid()
     assert not alive(pid)
+
+
+def test_calls_from_many_threads_at_once_all_answer_and_leave_no_child():
+    # Each call's start() polls the other calls' children and may reap one of them first
+    # (multiprocessing's bookkeeping): that once failed one call in twenty with a ValueError.
+    before = set(_children())
+
+    def calls(_: int) -> list[int]:
+        return [run_isolated(total, timeout=30) for _ in range(30)]
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = [a for batch in pool.map(calls, range(8)) for a in batch]
+    assert answers == [sum(range(1000))] * 240
+    assert set(_children()) == before
+    assert _deaths_in_threads(4) == ["SIGKILL"] * 40
+
+
+def _deaths_in_threads(threads: int) -> list[str]:
+    """Each of `threads` threads runs ten children that die by SIGKILL: the error each call
+    raises names the signal, even when another thread reaped the child."""
+    def deaths(_: int) -> list[str]:
+        found = []
+        for _ in range(10):
+            with pytest.raises(IsolatedError) as caught:
+                run_isolated(die, timeout=30)
+            found.append("SIGKILL" if "SIGKILL" in str(caught.value) else str(caught.value))
+        return found
+
+    with ThreadPoolExecutor(threads) as pool:
+        return [d for batch in pool.map(deaths, range(threads)) for d in batch]
 
 
 def test_reraises_the_childs_exception():

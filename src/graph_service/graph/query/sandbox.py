@@ -32,6 +32,7 @@ from __future__ import annotations
 import ctypes
 import math
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.forkserver
 import os
 import pickle
@@ -60,6 +61,8 @@ _ALARM_MARGIN = 5.0
 _WATCH = 0.02
 #: Seconds `IsolatedWorker.retire` waits for a call or a replacement under way to let go of it.
 _RETIRE_WAIT = 0.5
+#: Seconds to wait for another thread to record the exit status of a child it reaped.
+_RECORD_WAIT = 1.0
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -95,8 +98,7 @@ def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, allow_network
         try:
             ok, payload = reader.recv()
         except EOFError:
-            child.join(1)
-            raise IsolatedError(_death(child.exitcode, memory_limit)) from None
+            raise IsolatedError(_death(_exit_status(child, 1), memory_limit)) from None
     finally:
         reader.close()
         writer.close()
@@ -165,9 +167,7 @@ class IsolatedWorker:
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 # Read how the child ended before close() releases the process object.
                 child = self._child
-                if child is not None:
-                    child.join(1)
-                exitcode = child.exitcode if child is not None else None
+                exitcode = _exit_status(child, 1) if child is not None else None
                 self.close()
                 raise IsolatedError(_death(exitcode, self._memory_limit)) from None
             self._calls += 1
@@ -331,8 +331,25 @@ def _reap(child: multiprocessing.process.BaseProcess) -> None:
             os.kill(child.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    child.join()
-    child.close()
+    if _exit_status(child, None) is not None:
+        child.close()
+
+
+def _exit_status(child: multiprocessing.process.BaseProcess, timeout: float | None) -> int | None:
+    """The child's exit code once it has ended (waiting up to `timeout` seconds; None: for good),
+    or None.
+
+    `Process.start()` in any other thread first polls every child of this process
+    (multiprocessing's `_cleanup`), and may reap this one while `join()` here waits for it:
+    `join()` then returns before that thread has recorded the status, which lands a moment
+    later. Without waiting for it, `close()` refused the "running" process: one concurrent
+    validation in twenty failed so."""
+    child.join(timeout)
+    if child.exitcode is None and multiprocessing.connection.wait([child.sentinel], 0):
+        deadline = time.monotonic() + _RECORD_WAIT  # it has ended: another thread holds its status
+        while child.exitcode is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+    return child.exitcode
 
 
 def _death(exitcode: int | None, memory_limit: int | None) -> str:
