@@ -274,7 +274,7 @@ class OxigraphEngine:
 
     def _run(self, sparql: str, dataset: QueryDataset | None,
              base_iri: str | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        dataset = _effective_dataset(sparql, dataset, self.graph_names)
+        """pyoxigraph's answer, for a query vetted already (`_effective_dataset`)."""
         # None, pyoxigraph's default for both: the store's own dataset.
         default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
         named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
@@ -290,6 +290,11 @@ class OxigraphEngine:
 
     def query(self, sparql: str, *, dataset: QueryDataset | None = None,
               limit: int | None = None, base_iri: str | None = None) -> QueryResult:
+        # Vetted before the answer exists, not below the frame that will hold it: rdflib's parser
+        # leaves reference cycles holding its callers' frames, and pyoxigraph's answers (bound
+        # to the thread that made them) in such a frame were freed by whichever request thread
+        # collected the cycle next: pyo3 then refuses, leaks the answer and prints an error.
+        dataset = _effective_dataset(sparql, dataset, self.graph_names)
         with _unsupported_as_error():
             return self._query(sparql, dataset, limit, base_iri)
 
@@ -313,6 +318,7 @@ class OxigraphEngine:
     def answer(self, sparql: str, *, results_format: formats.Format | None,
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,
                limit: int | None = None, base_iri: str | None = None) -> Answer:
+        dataset = _effective_dataset(sparql, dataset, self.graph_names)  # first, as in `query`
         with _unsupported_as_error():
             return self._answer(sparql, results_format, graph_format, dataset, limit, base_iri)
 
