@@ -115,14 +115,16 @@ class ThreadWorker(gthread.ThreadWorker):
     def handle(self, conn: Any) -> Any:
         with self._waiting_lock:
             self._waiting -= 1
+        poller: select.poll | None = None
         while True:
             keepalive = super().handle(conn)
             if keepalive is not True or not self.alive or self.cfg.is_ssl or self._waiting:
                 return keepalive
             # Bytes of the next request read along with this one do not make the socket readable.
             if not conn.parser.unreader.buf.getvalue():
-                poller = select.poll()  # not select(): descriptors past 1024 are common here
-                poller.register(conn.sock, select.POLLIN)
+                if poller is None:  # once per connection handed over, not per request
+                    poller = select.poll()  # not select(): descriptors past 1024 are common here
+                    poller.register(conn.sock, select.POLLIN)
                 if not poller.poll(_LINGER * 1000):
                     return keepalive
 
