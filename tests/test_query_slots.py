@@ -177,6 +177,60 @@ def test_admission_counts_are_shared_and_bounded() -> None:
     assert (budget.busy, budget.waiting) == (2, 0)
 
 
+def test_what_a_dead_process_held_is_given_back_and_its_lock_does_not_outlive_it() -> None:
+    budget = SlotBudget(2, queue=1, per_client=2)
+    budget.enter("a", 3)  # this process counts in its own row from now on
+    budget.leave("a", held=True)
+    holder = os.fork()
+    if holder == 0:  # holds both slots, then dies without leaving them
+        budget.enter("a", 3)
+        budget.enter("a", 3)
+        os._exit(0)
+    os.waitpid(holder, 0)
+    assert (budget.busy, budget.waiting) == (2, 0)
+    with pytest.raises(OverShare):
+        budget.enter("a", 3)
+    assert budget.release(holder) == 2  # what gunicorn's master does as it reaps a worker
+    assert (budget.busy, budget.waiting) == (0, 0)
+    assert budget.enter("a", 3) is True
+    budget.leave("a", held=True)
+    # Killed while it held the lock between processes: the next process to count is not stuck.
+    locker = os.fork()
+    if locker == 0:
+        with budget._locked():
+            os.kill(os.getpid(), signal.SIGKILL)
+    os.waitpid(locker, 0)
+    outcome: Future = ThreadPoolExecutor(max_workers=1).submit(budget.enter, "b", 3)
+    assert outcome.result(timeout=5) is True
+
+
+def test_a_killed_worker_leaves_no_slot_taken(tmp_path) -> None:
+    with BackgroundServer((str(SPARQL_DATASET),), OPTIONS) as own, ThreadPoolExecutor(max_workers=2) as pool:
+        running = [pool.submit(get, own, query_path(RUNAWAY + f" # killed {i}"), source=f"127.0.0.{40 + i}")
+                   for i in range(2)]
+        wait_until(lambda: len(query_processes(own)) >= 2)
+        time.sleep(0.3)  # both queries hold their slots
+        (worker,) = [int(p) for p in Path(f"/proc/{own.process.pid}/task/{own.process.pid}/children")
+                     .read_text().split()]
+        os.kill(worker, signal.SIGKILL)
+        for lost in running:  # their connection closed under them, or a 5xx: either is fair
+            try:
+                lost.result()
+            except (OSError, http.client.HTTPException):
+                pass
+        # The replacement has every slot, and each client its share: before, the dead worker's
+        # two queries stayed counted for good, and these were refused (429, then 503).
+        wait_until(lambda: get(own, "/readyz")[0] == 200, seconds=60)
+        assert get(own, query_path("ASK { ?s ?p ?o } # after the worker"), source="127.0.0.40")[0] == 200
+        with ThreadPoolExecutor(max_workers=2) as again:
+            both = [again.submit(get, own, query_path(RUNAWAY + f" # again {i}"), source=f"127.0.0.{50 + i}")
+                    for i in range(2)]
+            time.sleep(0.5)
+            assert get(own, query_path("ASK {} # queued"), source="127.0.0.60")[0] == 200
+            assert [f.result()[0] for f in both] == [503, 503]
+        assert "query slots are free again" in own.output()
+
+
 # A process that leaves its slots open when it exits (a script, a test run): many query processes,
 # whose sweepers keep looking for dead ones while multiprocessing stops and waits for them all.
 _EXITING = """

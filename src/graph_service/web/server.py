@@ -161,9 +161,17 @@ class GraphServiceApplication(BaseApplication):
             # shared by every gunicorn of the user: nothing this service offers.
             "control_socket_disable": True,
             "preload_app": False,
+            "child_exit": self._worker_exited,
         }
         for key, value in options.items():
             self.cfg.set(key, value)
+
+    def _worker_exited(self, arbiter: Any, worker: Any) -> None:
+        # In the master, as it reaps a worker, before it forks the replacement.
+        freed = self.budget.release(worker.pid)
+        if freed:
+            arbiter.log.warning("worker %s ended with %s queries running or waiting: their query "
+                                "slots are free again", worker.pid, freed)
 
     def load(self) -> Flask:
         # Runs in each worker after the fork: every worker has its own app, store and query child.

@@ -176,4 +176,5 @@ class QueryRunner:
 def slot_budget(settings: Settings) -> SlotBudget:
     """The service's query slots, queue and per-client share, as the settings size them."""
     return SlotBudget(settings.query_slots, queue=settings.query_queue,
-                      per_client=max(1, math.floor(settings.client_share * settings.query_slots)))
+                      per_client=max(1, math.floor(settings.client_share * settings.query_slots)),
+                      processes=settings.workers)

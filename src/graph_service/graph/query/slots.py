@@ -6,7 +6,9 @@ pages, health checks and cached answers whatever the slots are doing.
 
 The count is the service's, not a worker's: every gunicorn worker keeps its own query processes,
 but they draw on one `SlotBudget` in memory shared by all workers (created before gunicorn forks
-them), so `size` queries run at once in all, however the connections fall among the workers.
+them), so `size` queries run at once in all, however the connections fall among the workers. What a
+worker that dies holding slots (killed by the kernel, say) had taken is given back as gunicorn's
+master reaps it (`SlotBudget.release`).
 Admission is decided at once, never by letting a request hang:
 
 - one client (its remote address) may hold or wait for at most `per_client` slots: beyond that,
@@ -25,15 +27,18 @@ stops at its time limit).
 from __future__ import annotations
 
 import atexit
+import fcntl
 import math
 import multiprocessing
 import multiprocessing.util
 import os
+import tempfile
 import threading
 import time
 import weakref
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from graph_service.graph.query.sandbox import IsolatedWorker
@@ -73,68 +78,163 @@ class ClientGone(RuntimeError):
 
 
 _BUCKETS = 4096
-# Positions in the shared array: slots taken, requests waiting, then one count per client bucket.
-_BUSY, _WAITING, _CLIENTS = 0, 1, 2
+# One row per serving process: its pid, the slots it holds, its requests waiting, then how many
+# of each client bucket's slots it holds or waits for. The service's counts are the rows' sums.
+_OWNER, _BUSY, _WAITING, _CLIENTS = 0, 1, 2, 3
+_ROW = _CLIENTS + _BUCKETS
+#: Rows beyond the processes the budget is made for (a worker being replaced, say).
+_SPARE_ROWS = 4
 
 
 class SlotBudget:
     """The service's slot counts in shared memory: slots taken, requests waiting, and slots taken
-    or awaited per client. Create it before forking the processes that share it."""
+    or awaited per client. Create it before forking the processes that share it (`processes` of
+    them at once at most, beside spares).
 
-    def __init__(self, size: int, *, queue: int, per_client: int) -> None:
+    Each process counts in a row of its own, so that the counts of a process that dies holding
+    slots (a worker killed by the kernel's OOM killer, by its own time limit, by an operator) can
+    be given back (`release(pid)`, which gunicorn's master calls as it reaps a worker); until then
+    they would stay taken for good, and the service would refuse queries with less and less
+    cause. The lock between processes is a record lock on a shared file, which the kernel drops
+    when its holder dies: a semaphore held by a killed process would stay held, and every
+    request would then wait for it forever."""
+
+    def __init__(self, size: int, *, queue: int, per_client: int, processes: int = 1) -> None:
         if size < 1:
             raise ValueError("at least one query slot is needed")
         self.size = size
         self.queue = max(0, queue)
         self.per_client = max(1, per_client)
-        self._counts = multiprocessing.get_context("fork").Array("l", _CLIENTS + _BUCKETS)
+        self._rows = max(1, processes) + _SPARE_ROWS
+        self._counts: Any = multiprocessing.get_context("fork").RawArray("l", self._rows * _ROW)
+        self._file = tempfile.TemporaryFile(prefix="graph-service-slots-")
+        self._thread_lock = threading.Lock()
+        self._row: int | None = None
+        _BUDGETS.add(self)
 
     def enter(self, client: str, retry_after: int) -> bool:
         """Count the client in: True with a slot taken, False when it must wait (it is counted as
         waiting); `OverShare` / `QueueFull` when it may do neither."""
         bucket = _CLIENTS + zlib.crc32(client.encode("utf-8", "replace")) % _BUCKETS
-        with self._counts.get_lock():
-            c: Any = self._counts.get_obj()
-            if c[bucket] >= self.per_client:
-                raise OverShare(f"this client already has {c[bucket]} queries running or waiting, "
+        with self._locked() as c:
+            mine = self._own_row(c)
+            busy, waiting, held = self._sums(c, bucket)
+            if held >= self.per_client:
+                raise OverShare(f"this client already has {held} queries running or waiting, "
                                 f"its share of the {self.size} query slots; try again when one has "
                                 "finished", retry_after)
-            if c[_BUSY] < self.size:
-                c[_BUSY] += 1
-                c[bucket] += 1
+            if busy < self.size:
+                c[mine + _BUSY] += 1
+                c[mine + bucket] += 1
                 return True
-            if c[_WAITING] >= self.queue:
-                raise QueueFull(f"all {self.size} query slots are busy and {c[_WAITING]} queries "
+            if waiting >= self.queue:
+                raise QueueFull(f"all {self.size} query slots are busy and {waiting} queries "
                                 "already wait for one; try again shortly", retry_after)
-            c[_WAITING] += 1
-            c[bucket] += 1
+            c[mine + _WAITING] += 1
+            c[mine + bucket] += 1
             return False
 
     def take_waiting(self) -> bool:
         """For a waiting request: take a slot if one is free."""
-        with self._counts.get_lock():
-            c: Any = self._counts.get_obj()
-            if c[_BUSY] >= self.size:
+        with self._locked() as c:
+            mine = self._own_row(c)
+            if self._sums(c)[0] >= self.size:
                 return False
-            c[_BUSY] += 1
-            c[_WAITING] -= 1
+            c[mine + _BUSY] += 1
+            c[mine + _WAITING] -= 1
             return True
 
     def leave(self, client: str, *, held: bool) -> None:
         """Count the client out, from a slot (`held`) or from the queue."""
         bucket = _CLIENTS + zlib.crc32(client.encode("utf-8", "replace")) % _BUCKETS
-        with self._counts.get_lock():
-            c: Any = self._counts.get_obj()
-            c[_BUSY if held else _WAITING] -= 1
-            c[bucket] -= 1
+        with self._locked() as c:
+            mine = self._own_row(c)
+            c[mine + (_BUSY if held else _WAITING)] -= 1
+            c[mine + bucket] -= 1
+
+    def release(self, pid: int) -> int:
+        """Give back what process `pid` held or waited for (it has exited); how many slots and
+        queue places that was."""
+        with self._locked() as c:
+            for row in range(0, self._rows * _ROW, _ROW):
+                if c[row + _OWNER] == pid:
+                    freed = c[row + _BUSY] + c[row + _WAITING]
+                    c[row:row + _ROW] = _EMPTY_ROW
+                    return int(freed)
+        return 0
 
     @property
     def busy(self) -> int:
-        return int(self._counts[_BUSY])
+        with self._locked() as c:
+            return self._sums(c)[0]
 
     @property
     def waiting(self) -> int:
-        return int(self._counts[_WAITING])
+        with self._locked() as c:
+            return self._sums(c)[1]
+
+    def _sums(self, c: Any, bucket: int | None = None) -> tuple[int, int, int]:
+        busy = waiting = held = 0
+        for row in range(0, self._rows * _ROW, _ROW):
+            if c[row + _OWNER]:
+                busy += c[row + _BUSY]
+                waiting += c[row + _WAITING]
+                if bucket is not None:
+                    held += c[row + bucket]
+        return busy, waiting, held
+
+    def _own_row(self, c: Any) -> int:
+        """This process's row, claimed on first use: a free one, or one whose process has gone
+        without being released."""
+        if self._row is not None:
+            return self._row
+        pid = os.getpid()
+        for row in range(0, self._rows * _ROW, _ROW):
+            owner = c[row + _OWNER]
+            if owner == 0 or owner == pid or not _alive(owner):
+                c[row:row + _ROW] = _EMPTY_ROW
+                c[row + _OWNER] = pid
+                self._row = row
+                return row
+        raise RuntimeError(f"more than {self._rows} processes share the query slots")
+
+    @contextmanager
+    def _locked(self) -> Iterator[Any]:
+        # Threads of a process first (a record lock is the process's, whichever thread takes it).
+        with self._thread_lock:
+            fcntl.lockf(self._file, fcntl.LOCK_EX)
+            try:
+                yield self._counts
+            finally:
+                fcntl.lockf(self._file, fcntl.LOCK_UN)
+
+    def _reset_after_fork(self) -> None:
+        # A fork copies the lock as it was (perhaps held by a thread that the child does not
+        # have) and the parent's row, neither of which is the child's.
+        self._thread_lock = threading.Lock()
+        self._row = None
+
+
+_EMPTY_ROW = [0] * _ROW
+_BUDGETS: weakref.WeakSet[SlotBudget] = weakref.WeakSet()
+
+
+def _after_fork() -> None:
+    for budget in list(_BUDGETS):
+        budget._reset_after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process now has that pid: ours is gone
+        return False
+    return True
 
 
 class QuerySlots:
