@@ -228,7 +228,7 @@ RECEPTIONS = {
     "Luxembourg City": ("liberation-of-luxembourg-city", "relieved", ("lux-patton",)),
     "Amsterdam": ("liberation-of-amsterdam", "muted, marred by violence",
                   ("ams-no-moment", "ams-market-garden", "ams-celebrate", "ams-marines", "ams-22-died")),
-    "Warsaw": ("liberation-of-warsaw", "no welcome",
+    "Warsaw": ("liberation-of-warsaw", "no warm welcome",
                ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
                 "war-no-warm-welcome")),
     "Prague": ("liberation-of-prague", "warm welcome",
@@ -308,7 +308,7 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
     "participation/liberation-of-warsaw--red-army":
         ("the Soviets, supposed liberators and really conquerors, in the liberation of Warsaw",
          ("war-early-1945", "war-no-warm-welcome")),
-    "reception/liberation-of-warsaw": ("Reception of the liberation of Warsaw: no welcome",
+    "reception/liberation-of-warsaw": ("Reception of the liberation of Warsaw: no warm welcome",
                                        ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed",
                                         "war-early-1945", "war-no-warm-welcome")),
     # photographs (their captions name places in Warsaw, or events there)
@@ -411,7 +411,7 @@ EXPECTED: dict[str, list[Row]] = {
          iri("event/liberation-of-amsterdam")),
         ("Berlin", "Soviet capture of Berlin", "feared as conquest", REASONS["Berlin"],
          iri("event/capture-of-berlin")),
-        ("Warsaw", "Liberation of Warsaw", "no welcome", REASONS["Warsaw"],
+        ("Warsaw", "Liberation of Warsaw", "no warm welcome", REASONS["Warsaw"],
          iri("event/liberation-of-warsaw")),
     ],
     "05-deaths-during-the-celebrations": [
@@ -689,7 +689,7 @@ EXPECTED: dict[str, list[Row]] = {
           # the facts state lib:hasPlace Warsaw (every event's place, liberations' too)
           if (prop, place) != (lib("hasPlace"), "city/warsaw")),
         # the reception shortcut, derived from the qualified reception
-        (lib("reception"), lib("reception-no-welcome"), "no welcome"),
+        (lib("reception"), lib("reception-no-welcome"), "no warm welcome"),
         # lib:hasPlace is a dcterms:spatial (of events and photographs alike)
         ("http://purl.org/dc/terms/spatial", iri("city/warsaw"), "Warsaw"),
         ("http://purl.org/dc/terms/spatial", iri("country/poland"), "Poland"),

@@ -21,6 +21,7 @@ RECEPTION_COLOURS: dict[str, str] = {
     "muted": "#fdb863",
     "marred-by-violence": "#d73027",
     "no-welcome": "#4d4d4d",
+    "seen-as-conquest": "#bf812d",
     "feared-as-conquest": "#8c510a",
 }
 UNKNOWN_COLOUR = "#9e9e9e"

@@ -70,7 +70,7 @@ SELECT ?place ?lat ?long WHERE {
 
 #: The order a liberation's several reception kinds are named in: the welcome first.
 RECEPTION_ORDER = ("jubilant", "warm-welcome", "relieved", "seen-as-liberation", "mixed", "muted",
-                   "marred-by-violence", "no-welcome", "feared-as-conquest")
+                   "marred-by-violence", "no-welcome", "seen-as-conquest", "feared-as-conquest")
 
 
 @dataclass(frozen=True)
