@@ -111,6 +111,11 @@ def test_format_parameter_wins_over_accept(client):
 def test_unacceptable_accept_is_406(client):
     resp = client.get("/id/city/paris", headers={"Accept": "image/png"})
     assert resp.status_code == 406
+    # The error's own form (HTML, JSON or text) follows Accept too: caches must keep them apart.
+    assert "Accept" in resp.headers["Vary"]
+    for path in ("/doc/city/paris", "/sparql?query=ASK%7B%7D", "/void"):
+        assert "Accept" in client.get(path, headers={"Accept": "image/png"}).headers["Vary"], path
+    assert "Accept" in client.get("/sparql?query=ASK").headers["Vary"]  # a 400
 
 
 # --- Description documents -----------------------------------------------------------------

@@ -299,10 +299,24 @@ def test_malformed_query_is_400_with_position(sparql_app):
     assert "Traceback" not in resp.text
 
 
-def test_an_undeclared_prefix_is_400_naming_it(sparql_app):
-    resp = ask(sparql_app, "SELECT * WHERE { ?s ex:p ?o }")
+@pytest.mark.parametrize("query, prefix", [
+    ("SELECT * WHERE { ?s ex:p ?o }", "ex"),
+    # prefixes rdflib knows undeclared, which its parser therefore could not name
+    ("SELECT * { ?s rdfs:label ?o } LIMIT 1", "rdfs"),
+    ('SELECT (xsd:integer("1") AS ?v) {}', "xsd"),
+    ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+     "SELECT * { ?s rdfs:label ?o ; sh:path ?p }", "sh"),
+    ("SELECT * { ?s <http://e/a:b> 'x:y' . ?s :p ?o }", ""),
+])
+def test_an_undeclared_prefix_is_400_naming_it(sparql_app, query, prefix):
+    resp = ask(sparql_app, query)
     assert resp.status_code == 400
-    assert "the prefix ex: is not declared" in resp.text
+    assert f"the prefix {prefix}: is not declared" in resp.text
+
+
+def test_a_mistake_before_an_undeclared_prefix_is_the_one_reported(sparql_app):
+    resp = ask(sparql_app, "SELEC * { ?s rdfs:label ?o }")
+    assert resp.status_code == 400 and "not declared" not in resp.text
 
 
 @pytest.mark.parametrize("param, value", [("default-graph-uri", " "), ("named-graph-uri", "nope")])

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 from rdflib import RDF, Graph, Literal, URIRef
+from werkzeug.datastructures import MultiDict
 
 from graph_service.config import Settings
 from graph_service.graph.rdf import documents as sources
@@ -87,6 +88,18 @@ def test_form_fields_with_own_shapes_and_formats(client) -> None:
                                           "shapes": shapes})
     assert resp.status_code == 200, resp.get_data(as_text=True)
     assert results(report(resp)) == 1  # only the user's shape applied: de Gaulle has no birth
+
+
+@pytest.mark.parametrize("field", ["data", "shapes"])
+@pytest.mark.parametrize("encoding", ["multipart/form-data", "application/x-www-form-urlencoded"])
+def test_a_text_field_given_twice_is_refused_not_half_read(client, field: str, encoding: str) -> None:
+    # Before, the second was dropped unread, and with it its violations (or its shapes).
+    shapes = (FIXTURES / "shapes.ttl").read_text()
+    again = INVALID.decode() if field == "data" else shapes
+    body = MultiDict([("data", VALID.decode()), ("shapes", shapes), (field, again)])
+    resp = client.post("/validate", data=body, content_type=encoding)
+    assert resp.status_code == 400 and "X-Conforms" not in resp.headers
+    assert f"2 '{field}' text fields" in resp.get_data(as_text=True)
 
 
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:

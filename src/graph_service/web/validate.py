@@ -247,7 +247,12 @@ def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
             continue
         fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename, upload.mimetype)
         quads += _parse(upload.read(), fmt, f"{name} ({upload.filename})", prefixes)
-    text = request.form.get(name, "")
+    texts = request.form.getlist(name)
+    if len(texts) > 1:
+        # One text is one document; several would each need a name and a format, which files have.
+        raise BadInput(400, f"the form has {len(texts)} {name!r} text fields; send one (several "
+                            f"documents can be sent as {name!r} files)")
+    text = texts[0] if texts else ""
     if text.strip():
         fmt = _named_format(explicit, name) if explicit else _TURTLE
         quads += _parse(text.encode("utf-8"), fmt, name, prefixes)

@@ -151,28 +151,34 @@ def explain_syntax_error(sparql: str, message: str) -> Exception:
     return SyntaxError(_undeclared_prefix(sparql, message) or message)
 
 
-_POSITION = re.compile(r"^(error at \d+:\d+): ")
-_UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
+_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+_PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:", re.IGNORECASE)
+# A prefixed name's prefix (empty for ":name"), not part of a variable, a blank node or a word.
+_PREFIX_USE = re.compile(r"(?<![\w.\-?$:])([A-Za-z][\w.\-]*)?:")
 
 
 def _undeclared_prefix(sparql: str, message: str) -> str | None:
     """A sentence naming an undeclared prefix, the commonest mistake in a hand-written query.
 
     Oxigraph's message for it varies with the context (a list of expected characters, or only
-    "expected OPTIONAL"), so on this error path rdflib's parser, which names the prefix, is asked."""
-    try:
-        with PARSER_LOCK:
-            translateQuery(parseQuery(sparql))
-    except Exception as exc:
-        unknown = _UNKNOWN_PREFIX.search(str(exc))
-    else:
-        return None
-    if unknown is None:
-        return None
-    prefix = unknown[1]
-    hint = f"PREFIX {prefix}: <{PREFIXES[prefix]}>" if prefix in PREFIXES else f"PREFIX {prefix}: <...>"
+    "expected OPTIONAL"), so the text is read here: the first prefix used and not declared, at
+    or before where the parser stopped (an earlier mistake is the one to report). rdflib's
+    parser cannot say: it knows rdfs:, xsd:, schema:, sh: and others undeclared."""
+    text = _IRI_STRING_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), sparql)  # offsets kept
+    declared = {m[1] or "" for m in _PREFIX_DECLARATION.finditer(text)}
     position = _POSITION.match(message)
-    return f"{position[1] + ': ' if position else ''}the prefix {prefix}: is not declared; add {hint}"
+    stop = len(text)
+    if position:
+        line, column = int(position[1]), int(position[2])
+        starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        stop = (starts[line - 1] if line <= len(starts) else len(text)) + column
+    for use in _PREFIX_USE.finditer(text, 0, stop + 1):
+        prefix = use[1] or ""
+        if prefix not in declared:
+            hint = f"PREFIX {prefix}: <{PREFIXES.get(prefix, '...')}>"
+            where = f"error at {position[1]}:{position[2]}: " if position else ""
+            return f"{where}the prefix {prefix}: is not declared; add {hint}"
+    return None
 
 
 def is_update(sparql: str) -> bool:
