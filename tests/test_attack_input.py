@@ -114,7 +114,8 @@ def test_a_parameter_given_twice(app: InProcess) -> None:
     both = app.post(app.sparql + "?query=ASK%7B%7D", data=b"ASK {}",
                     headers={"Content-Type": "application/sparql-query"})
     assert "both in the body and as the query parameter" in refused(both, 400)
-    # Other parameters twice are no error: the first counts (as in Fuseki).
+    # Other parameters twice are no error: the first counts (as in Fuseki). SPARQLWrapper sends
+    # format= twice, as a word and as a media type (format=tsv&format=text/tab-separated-values).
     ok = app.get(app.sparql + "?query=ASK%7B%7D&format=json&format=xml")
     assert ok.status_code == 200 and ok.json()["boolean"] is True
 

@@ -55,3 +55,10 @@ def test_an_empty_or_overlong_search(project_client):
     resp = project_client.get("/search?q=%3Cscript%3E", headers={"Accept": "text/html"})
     page = resp.get_data(as_text=True)
     assert "<script>" not in page.split("</header>", 1)[1]
+
+
+def test_a_format_not_offered_or_a_parameter_given_twice_is_refused(project_client):
+    assert project_client.get("/search?q=zoska&format=xml").status_code == 406
+    assert project_client.get("/search?q=zoska&format=json").is_json
+    twice = project_client.get("/search?q=zoska&q=paris", headers={"Accept": "application/json"})
+    assert twice.status_code == 400 and "q= is given 2 times" in twice.get_json()["message"]

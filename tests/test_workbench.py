@@ -42,6 +42,12 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { ?s ?p ?o } LIMIT x", 1, 35, "LIMIT takes a whole number"),
     ("SELECT * WHERE { ?s ?p ?o FILTER ?o > 3 }", 1, 34, "FILTER takes its condition in parentheses"),
     ("SELECT * WHERE { ?s ?p ?o OPTIONAL ?s }", 1, 36, "a group { ... } is expected here"),
+    # rules the parser states in a sentence among its expected tokens, or not at all
+    ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", 1, 40, "a variable in SELECT is not bound here"),
+    ("SELECT * WHERE { BIND(1 AS ?x) BIND(2 AS ?x) }", 1, 42, "?x is already in use in this group"),
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY", 1, 37, "ORDER BY needs a variable or an expression"),
+    ("SELECT * { ?s ?p ?o } LIMIT 99999999999999999999", 1, 48, "LIMIT is larger than the engine can count"),
+    ("SELECT (1 AS ?x) (2 AS ?x) {}", 1, 29, "a variable is named twice in SELECT"),
 ])
 def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, column, advice):
     problem = explain_syntax(query, oxigraph_message(query))

@@ -17,11 +17,11 @@ from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from graph_service.graph import fold, formats, layout
 from graph_service.web.documents import cached, quads, respond
-from graph_service.web.negotiation import best_media_type
+from graph_service.web.negotiation import best_media_type, format_parameter
 from graph_service.web.state import service
 from graph_service.web.urls import current
 
@@ -55,11 +55,17 @@ class Match:
 
 @bp.get("/search")
 def search() -> Response:
-    query = " ".join(request.args.get("q", "").split())
+    words = request.args.getlist("q")
+    if len(words) > 1:
+        raise BadRequest(f"q= is given {len(words)} times; give the words to search for once")
+    query = " ".join((words[0] if words else "").split())
     if len(query) > MAX_QUERY:
         raise BadRequest(f"the search is longer than {MAX_QUERY} characters")
-    wants_json = request.args.get("format") == "json" or best_media_type(
-        ["text/html", "application/json"]) == "application/json"
+    word = format_parameter()
+    if word not in (None, "json", "html"):
+        raise NotAcceptable(f"format={word!r} is not offered here; use format=json or format=html")
+    wants_json = word == "json" or (word is None and best_media_type(
+        ["text/html", "application/json"]) == "application/json")
     matches = find(query) if query else []
     if wants_json:
         resp = jsonify({"query": query, "results": [asdict(m) for m in matches]})

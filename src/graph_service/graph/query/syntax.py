@@ -80,6 +80,9 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
+    advice = advice or _stated(raw, at)
+    advice = advice or _rebound(tokens, at)
+    advice = advice or _after_pattern(tokens, at)
     advice = advice or _by_expectation(tokens, raw, at)
     offset, words = advice or (at, "the query cannot be read from here on")
     line, column = _line_column(query, offset)
@@ -190,6 +193,77 @@ def _brackets(tokens: list[Token]) -> tuple[int, str] | None:
         t = stack[-1]
         return t.at, f"this {t.text} is never closed: add a {_PAIRS[t.text]} where it ends"
     return None
+
+
+# Rules of the grammar that the parser states in a sentence among its expected tokens.
+_SENTENCE = re.compile(r"(?:(?<=expected one of )|(?<=expected )|(?<=, ))"
+                       r"([A-Z][a-z]+(?: [\w?$]+){2,})(?=,|$)")
+_STATED = (
+    ("contains a variable that is unbound",
+     "a variable in SELECT is not bound here: with GROUP BY or an aggregate such as COUNT, select "
+     "only the grouped variables and aggregates, e.g. SELECT ?city (COUNT(?e) AS ?n) ... GROUP BY ?city"),
+    ("limit should be a non negative integer",
+     "this LIMIT is larger than the engine can count: give a smaller whole number"),
+    ("offset should be a non negative integer",
+     "this OFFSET is larger than the engine can count: give a smaller whole number"),
+    ("Duplicated variable name in SELECT",
+     "a variable is named twice in SELECT: each column needs a name of its own"),
+)
+
+
+def _stated(raw: str, at: int) -> tuple[int, str] | None:
+    found = _SENTENCE.search(raw)
+    if found is None:
+        return None
+    sentence = found[1]
+    words = next((advice for key, advice in _STATED if key.lower() in sentence.lower()), None)
+    return at, words or sentence[0].lower() + sentence[1:]
+
+
+def _rebound(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """A BIND to a variable its group has already used (the parser says only "expected [_]")."""
+    for i, t in enumerate(tokens):
+        if t.at > at:
+            break
+        if t.text.upper() != "BIND":
+            continue
+        depth, j = 0, i + 1
+        while j < len(tokens):
+            depth += 1 if tokens[j].kind == "open" else -1 if tokens[j].kind == "close" else 0
+            if depth == 1 and tokens[j].text.upper() == "AS" and j + 1 < len(tokens):
+                break
+            if depth <= 0 and j > i + 1:
+                j = len(tokens)
+            j += 1
+        if j >= len(tokens):
+            continue
+        target = tokens[j + 1]
+        name = target.text[1:]
+        depth, k = 0, i - 1
+        while k >= 0:  # back to the { that opens the BIND's group
+            depth += 1 if tokens[k].text == "}" else -1 if tokens[k].text == "{" else 0
+            if depth < 0:
+                break
+            k -= 1
+        if any(u.text[:1] in "?$" and u.text[1:] == name for u in tokens[k + 1:i]):
+            return target.at, (f"{target.text} is already in use in this group before the BIND: BIND "
+                               "must give a new variable (rename it, or put the BIND first)")
+    return None
+
+
+def _after_pattern(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """A mistake after the query's pattern, among its modifiers (GROUP BY, ORDER BY, LIMIT ...)."""
+    depth, end = 0, None
+    for t in tokens:
+        depth += 1 if t.text == "{" else -1 if t.text == "}" else 0
+        if t.text == "}" and depth == 0:
+            end = t.at
+    if end is None or at <= end or not tokens:
+        return None
+    if tokens[-1].text.upper() == "BY" and len(tokens) > 1:
+        clause = tokens[-2].text.upper()
+        return at, f"{clause} BY needs a variable or an expression after it, e.g. {clause} BY ?date"
+    return _modifiers(tokens)
 
 
 def _by_expectation(tokens: list[Token], raw: str, at: int) -> tuple[int, str] | None:
