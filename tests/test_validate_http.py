@@ -165,8 +165,14 @@ def test_browsers_get_a_summary_page(client) -> None:
     page = resp.get_data(as_text=True)
     assert "Does not conform: 5 results (4 violations, 1 warning) from 2 shapes." in page
     assert 'href="/shapes#EventShape"' in page  # a shape links to its entry on /shapes
-    assert 'href="/id/event/liberation-of-rome"' in page
     assert "An event happens at a place." in page
+    # A resource of the posted data alone has no page here: named, not linked to a 404.
+    assert "liberation-of-rome" in page and 'href="/id/event/liberation-of-rome"' not in page
+    # One this service has is linked.
+    served = client.post("/validate", headers={"Accept": BROWSER}, data={"data": (
+        "@prefix event: <https://w3id.org/liberation-kg/id/event/> .\n"
+        "event:liberation-of-paris a <https://w3id.org/liberation-kg/ontology#Event> .")})
+    assert 'href="/id/event/liberation-of-paris"' in served.get_data(as_text=True)
 
 
 def test_the_page_escapes_what_users_send(client) -> None:

@@ -42,6 +42,7 @@ from graph_service.graph import (
     ValidationTimeout,
     census,
     describe_shapes,
+    exists,
     formats,
     inference_choice,
     layout,
@@ -58,7 +59,7 @@ from graph_service.graph import (
     write,
 )
 from graph_service.graph import validate as run_validation
-from graph_service.web.documents import respond
+from graph_service.web.documents import quads, respond
 from graph_service.web.errors import problem, too_large
 from graph_service.web.negotiation import best_media_type, negotiate
 from graph_service.web.state import service
@@ -335,4 +336,9 @@ def _anchor(urls: Urls, node: object) -> str | None:
 
 
 def _href(urls: Urls, term: object) -> str | None:
-    return urls.href(str(term)) if isinstance(term, URIRef) else None
+    if not isinstance(term, URIRef):
+        return None
+    path = urls.local_path(str(term))
+    if path is not None and path.startswith(f"/{layout.RESOURCE}") and not exists(quads(), str(term)):
+        return None  # a resource of the posted data only: this service has no page for it
+    return urls.href(str(term))
