@@ -197,8 +197,8 @@ def test_what_a_dead_process_held_is_given_back_and_its_lock_does_not_outlive_it
     # Killed while it held the lock between processes: the next process to count is not stuck.
     locker = os.fork()
     if locker == 0:
-        with budget._locked():
-            os.kill(os.getpid(), signal.SIGKILL)
+        budget._lock()  # and dies holding it
+        os.kill(os.getpid(), signal.SIGKILL)
     os.waitpid(locker, 0)
     outcome: Future = ThreadPoolExecutor(max_workers=1).submit(budget.enter, "b", 3)
     assert outcome.result(timeout=5) is True

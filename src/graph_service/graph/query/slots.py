@@ -37,8 +37,7 @@ import threading
 import time
 import weakref
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from graph_service.graph.query.sandbox import IsolatedWorker
@@ -78,8 +77,9 @@ class ClientGone(RuntimeError):
 
 
 _BUCKETS = 4096
-# One row per serving process: its pid, the slots it holds, its requests waiting, then how many
-# of each client bucket's slots it holds or waits for. The service's counts are the rows' sums.
+# Rows of counts: slots taken, requests waiting, then slots taken or awaited per client bucket.
+# The first row is the service's totals; each serving process also counts in a row of its own,
+# headed by its pid, so that what a dead process held can be taken off the totals.
 _OWNER, _BUSY, _WAITING, _CLIENTS = 0, 1, 2, 3
 _ROW = _CLIENTS + _BUCKETS
 #: Rows beyond the processes the budget is made for (a worker being replaced, say).
@@ -91,13 +91,12 @@ class SlotBudget:
     or awaited per client. Create it before forking the processes that share it (`processes` of
     them at once at most, beside spares).
 
-    Each process counts in a row of its own, so that the counts of a process that dies holding
-    slots (a worker killed by the kernel's OOM killer, by its own time limit, by an operator) can
-    be given back (`release(pid)`, which gunicorn's master calls as it reaps a worker); until then
-    they would stay taken for good, and the service would refuse queries with less and less
-    cause. The lock between processes is a record lock on a shared file, which the kernel drops
-    when its holder dies: a semaphore held by a killed process would stay held, and every
-    request would then wait for it forever."""
+    What a process that dies holding slots had counted (a worker killed by the kernel's OOM
+    killer, by its own time limit, by an operator) is given back by `release(pid)`, which
+    gunicorn's master calls as it reaps a worker; until then it would stay taken for good, and
+    the service would refuse queries with less and less cause. The lock between processes is a
+    record lock on a shared file, which the kernel drops when its holder dies: a semaphore held
+    by a killed process would stay held, and every request would wait for it forever."""
 
     def __init__(self, size: int, *, queue: int, per_client: int, processes: int = 1) -> None:
         if size < 1:
@@ -105,8 +104,8 @@ class SlotBudget:
         self.size = size
         self.queue = max(0, queue)
         self.per_client = max(1, per_client)
-        self._rows = max(1, processes) + _SPARE_ROWS
-        self._counts: Any = multiprocessing.get_context("fork").RawArray("l", self._rows * _ROW)
+        self._end = (1 + max(1, processes) + _SPARE_ROWS) * _ROW
+        self._counts: Any = multiprocessing.get_context("fork").RawArray("l", self._end)
         self._file = tempfile.TemporaryFile(prefix="graph-service-slots-")
         self._thread_lock = threading.Lock()
         self._row: int | None = None
@@ -116,97 +115,107 @@ class SlotBudget:
         """Count the client in: True with a slot taken, False when it must wait (it is counted as
         waiting); `OverShare` / `QueueFull` when it may do neither."""
         bucket = _CLIENTS + zlib.crc32(client.encode("utf-8", "replace")) % _BUCKETS
-        with self._locked() as c:
-            mine = self._own_row(c)
-            busy, waiting, held = self._sums(c, bucket)
-            if held >= self.per_client:
-                raise OverShare(f"this client already has {held} queries running or waiting, "
+        c = self._lock()
+        try:
+            mine = self._row if self._row is not None else self._claim_row(c)
+            if c[bucket] >= self.per_client:
+                raise OverShare(f"this client already has {c[bucket]} queries running or waiting, "
                                 f"its share of the {self.size} query slots; try again when one has "
                                 "finished", retry_after)
-            if busy < self.size:
-                c[mine + _BUSY] += 1
-                c[mine + bucket] += 1
-                return True
-            if waiting >= self.queue:
-                raise QueueFull(f"all {self.size} query slots are busy and {waiting} queries "
+            if c[_BUSY] < self.size:
+                counted = _BUSY
+            elif c[_WAITING] >= self.queue:
+                raise QueueFull(f"all {self.size} query slots are busy and {c[_WAITING]} queries "
                                 "already wait for one; try again shortly", retry_after)
-            c[mine + _WAITING] += 1
-            c[mine + bucket] += 1
-            return False
+            else:
+                counted = _WAITING
+            for row in (0, mine):
+                c[row + counted] += 1
+                c[row + bucket] += 1
+            return counted == _BUSY
+        finally:
+            self._unlock()
 
     def take_waiting(self) -> bool:
         """For a waiting request: take a slot if one is free."""
-        with self._locked() as c:
-            mine = self._own_row(c)
-            if self._sums(c)[0] >= self.size:
+        c = self._lock()
+        try:
+            if c[_BUSY] >= self.size:
                 return False
-            c[mine + _BUSY] += 1
-            c[mine + _WAITING] -= 1
+            for row in (0, self._row if self._row is not None else self._claim_row(c)):
+                c[row + _BUSY] += 1
+                c[row + _WAITING] -= 1
             return True
+        finally:
+            self._unlock()
 
     def leave(self, client: str, *, held: bool) -> None:
         """Count the client out, from a slot (`held`) or from the queue."""
         bucket = _CLIENTS + zlib.crc32(client.encode("utf-8", "replace")) % _BUCKETS
-        with self._locked() as c:
-            mine = self._own_row(c)
-            c[mine + (_BUSY if held else _WAITING)] -= 1
-            c[mine + bucket] -= 1
+        counted = _BUSY if held else _WAITING
+        c = self._lock()
+        try:
+            for row in (0, self._row if self._row is not None else self._claim_row(c)):
+                c[row + counted] -= 1
+                c[row + bucket] -= 1
+        finally:
+            self._unlock()
 
     def release(self, pid: int) -> int:
         """Give back what process `pid` held or waited for (it has exited); how many slots and
         queue places that was."""
-        with self._locked() as c:
-            for row in range(0, self._rows * _ROW, _ROW):
+        c = self._lock()
+        try:
+            for row in range(_ROW, self._end, _ROW):
                 if c[row + _OWNER] == pid:
-                    freed = c[row + _BUSY] + c[row + _WAITING]
-                    c[row:row + _ROW] = _EMPTY_ROW
-                    return int(freed)
-        return 0
+                    return self._give_back(c, row)
+            return 0
+        finally:
+            self._unlock()
 
     @property
     def busy(self) -> int:
-        with self._locked() as c:
-            return self._sums(c)[0]
+        return int(self._counts[_BUSY])
 
     @property
     def waiting(self) -> int:
-        with self._locked() as c:
-            return self._sums(c)[1]
+        return int(self._counts[_WAITING])
 
-    def _sums(self, c: Any, bucket: int | None = None) -> tuple[int, int, int]:
-        busy = waiting = held = 0
-        for row in range(0, self._rows * _ROW, _ROW):
-            if c[row + _OWNER]:
-                busy += c[row + _BUSY]
-                waiting += c[row + _WAITING]
-                if bucket is not None:
-                    held += c[row + bucket]
-        return busy, waiting, held
-
-    def _own_row(self, c: Any) -> int:
-        """This process's row, claimed on first use: a free one, or one whose process has gone
-        without being released."""
-        if self._row is not None:
-            return self._row
+    def _claim_row(self, c: Any) -> int:
+        """This process's row, claimed on its first count: a free one, or one whose process has
+        gone without being released (what it held is given back first)."""
         pid = os.getpid()
-        for row in range(0, self._rows * _ROW, _ROW):
+        for row in range(_ROW, self._end, _ROW):
             owner = c[row + _OWNER]
             if owner == 0 or owner == pid or not _alive(owner):
-                c[row:row + _ROW] = _EMPTY_ROW
+                self._give_back(c, row)
                 c[row + _OWNER] = pid
                 self._row = row
                 return row
-        raise RuntimeError(f"more than {self._rows} processes share the query slots")
+        raise RuntimeError(f"more than {self._end // _ROW - 1} processes share the query slots")
 
-    @contextmanager
-    def _locked(self) -> Iterator[Any]:
+    @staticmethod
+    def _give_back(c: Any, row: int) -> int:
+        freed = c[row + _BUSY] + c[row + _WAITING]
+        if freed:
+            for i in range(_BUSY, _ROW):
+                c[i] -= c[row + i]
+        c[row:row + _ROW] = _EMPTY_ROW
+        return int(freed)
+
+    def _lock(self) -> Any:
         # Threads of a process first (a record lock is the process's, whichever thread takes it).
-        with self._thread_lock:
+        self._thread_lock.acquire()
+        try:
             fcntl.lockf(self._file, fcntl.LOCK_EX)
-            try:
-                yield self._counts
-            finally:
-                fcntl.lockf(self._file, fcntl.LOCK_UN)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        return self._counts
+
+    def _unlock(self) -> None:
+        fcntl.lockf(self._file, fcntl.LOCK_UN)
+        self._thread_lock.release()
 
     def _reset_after_fork(self) -> None:
         # A fork copies the lock as it was (perhaps held by a thread that the child does not
