@@ -3,9 +3,11 @@ writing every output (its figures are not looked at: no timed tests)."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,10 +18,10 @@ from graph_service.bench import compare, report
 from graph_service.bench.cpu import tree_cpu_seconds
 from graph_service.bench.harness import article_nquads, machine
 from graph_service.bench.memory import tree_memory, tree_pss_mib
-from graph_service.bench.peers import Setup
+from graph_service.bench.peers import Endpoint, Setup
 from graph_service.bench.synthetic import generate
 from graph_service.bench.virtuoso import unavailable as virtuoso_unavailable
-from graph_service.bench.workload import core_queries
+from graph_service.bench.workload import Query, core_queries
 from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.graph import LIB, load_sources, validate
@@ -147,3 +149,37 @@ def test_this_service_and_the_bare_app_are_measured_in_turns_and_the_median_rati
                             "plan": {"clients": [1]}, "interleaved": pair})
     assert "## This service over the bare app, measured in turns" in text
     assert f"| lookup | 1 | {entry['ratio']}x | " in text
+
+
+def test_a_check_refused_with_retry_after_is_asked_again_once_as_a_client_would() -> None:
+    answers = iter([(429, {"Retry-After": "1"}), (200, {}), (503, {"Retry-After": "1"}), (503, {}),
+                    (503, {})])
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            status, headers = next(answers)
+            self.send_response(status)
+            for name, value in {**headers, "Content-Type": "application/json"}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = Endpoint(f"http://127.0.0.1:{server.server_address[1]}/sparql", "")
+    try:
+        query = Query("ask", "ASK {}")
+        started = time.monotonic()
+        first = compare.check(endpoint, query)
+        assert first["status"] == 200 and first["retried_after_s"] == 1 and time.monotonic() - started >= 1
+        # Asked again once only: the second refusal stands.
+        again = compare.check(endpoint, query)
+        assert again["status"] == 503 and again["retried_after_s"] == 1
+        # A 503 without Retry-After (a query past its time limit) is not asked again.
+        assert "retried_after_s" not in compare.check(endpoint, query)
+    finally:
+        server.shutdown()

@@ -152,7 +152,23 @@ def _measure(name: str, endpoint: Endpoint, record: dict[str, Any], queries: Seq
 
 
 def check(endpoint: Endpoint, query: Query, timeout: float = 60) -> dict[str, Any]:
-    """One request: its status, size, time and the Content-Type answered."""
+    """One request: its status, size, time and the Content-Type answered. A refusal that says
+    when to come back (429 or 503 with Retry-After: the requests of the load just measured still
+    hold the slots) is asked again once, then, as a client would."""
+    out = _check_once(endpoint, query, timeout)
+    wait = out.pop("retry_after", None)
+    if out["status"] in (429, 503) and wait is not None and wait <= _RETRY_AT_MOST:
+        time.sleep(wait)
+        out = {**_check_once(endpoint, query, timeout), "retried_after_s": wait}
+        out.pop("retry_after", None)
+    return out
+
+
+#: Seconds of a Retry-After that `check` waits for before asking again.
+_RETRY_AT_MOST = 30
+
+
+def _check_once(endpoint: Endpoint, query: Query, timeout: float) -> dict[str, Any]:
     if endpoint.form:
         body = urllib.parse.urlencode({"query": query.text}).encode()
         media = "application/x-www-form-urlencoded"
@@ -166,10 +182,15 @@ def check(endpoint: Endpoint, query: Query, timeout: float = 60) -> dict[str, An
             body, status, media = resp.read(), resp.status, resp.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
         body, status, media = exc.read(), exc.code, exc.headers.get("Content-Type", "")
+        retry = exc.headers.get("Retry-After", "")
     except OSError as exc:
         return {"status": 0, "error": str(exc), "seconds": round(time.perf_counter() - started, 3)}
+    else:
+        retry = ""
     out: dict[str, Any] = {"status": status, "bytes": len(body), "media_type": media.split(";")[0],
                            "seconds": round(time.perf_counter() - started, 3)}
+    if retry.isdigit():
+        out["retry_after"] = int(retry)
     if status != 200:
         out["error"] = body[:300].decode("utf-8", "replace")
     return out
