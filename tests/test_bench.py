@@ -4,6 +4,7 @@ writing every output (its figures are not looked at: no timed tests)."""
 from __future__ import annotations
 
 import http.server
+import itertools
 import json
 import subprocess
 import sys
@@ -151,9 +152,11 @@ def test_this_service_and_the_bare_app_are_measured_in_turns_and_the_median_rati
     assert f"| lookup | 1 | {entry['ratio']}x | " in text
 
 
-def test_a_check_refused_with_retry_after_is_asked_again_once_as_a_client_would() -> None:
-    answers = iter([(429, {"Retry-After": "1"}), (200, {}), (503, {"Retry-After": "1"}), (503, {}),
-                    (503, {})])
+def test_a_check_refused_with_retry_after_is_asked_again_within_that_time() -> None:
+    # Refused twice, then answered; then refused with a Retry-After of 1 s and ever after.
+    answers = itertools.chain(
+        [(429, {"Retry-After": "2"}), (429, {}), (200, {}), (503, {"Retry-After": "1"})],
+        itertools.repeat((503, {})))
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -173,12 +176,11 @@ def test_a_check_refused_with_retry_after_is_asked_again_once_as_a_client_would(
     endpoint = Endpoint(f"http://127.0.0.1:{server.server_address[1]}/sparql", "")
     try:
         query = Query("ask", "ASK {}")
-        started = time.monotonic()
         first = compare.check(endpoint, query)
-        assert first["status"] == 200 and first["retried_after_s"] == 1 and time.monotonic() - started >= 1
-        # Asked again once only: the second refusal stands.
+        assert first["status"] == 200 and 0.9 <= first["retried_after_s"] < 2  # the third asking
+        # Not past the time it gave: the refusal then stands.
         again = compare.check(endpoint, query)
-        assert again["status"] == 503 and again["retried_after_s"] == 1
+        assert again["status"] == 503 and 1 <= again["retried_after_s"] < 2
         # A 503 without Retry-After (a query past its time limit) is not asked again.
         assert "retried_after_s" not in compare.check(endpoint, query)
     finally:

@@ -154,18 +154,24 @@ def _measure(name: str, endpoint: Endpoint, record: dict[str, Any], queries: Seq
 def check(endpoint: Endpoint, query: Query, timeout: float = 60) -> dict[str, Any]:
     """One request: its status, size, time and the Content-Type answered. A refusal that says
     when to come back (429 or 503 with Retry-After: the requests of the load just measured still
-    hold the slots) is asked again once, then, as a client would."""
+    hold the slots while they drain) is asked again, every half second within that time."""
+    started = time.monotonic()
     out = _check_once(endpoint, query, timeout)
     wait = out.pop("retry_after", None)
-    if out["status"] in (429, 503) and wait is not None and wait <= _RETRY_AT_MOST:
-        time.sleep(wait)
-        out = {**_check_once(endpoint, query, timeout), "retried_after_s": wait}
+    if out["status"] not in (429, 503) or wait is None:
+        return out
+    deadline = started + min(wait, _RETRY_AT_MOST)
+    while out["status"] in (429, 503) and time.monotonic() < deadline:
+        time.sleep(_RETRY_EVERY)
+        out = _check_once(endpoint, query, timeout)
         out.pop("retry_after", None)
+        out["retried_after_s"] = round(time.monotonic() - started, 1)
     return out
 
 
-#: Seconds of a Retry-After that `check` waits for before asking again.
+#: Seconds of a Retry-After that `check` asks again within, and how often.
 _RETRY_AT_MOST = 30
+_RETRY_EVERY = 0.5
 
 
 def _check_once(endpoint: Endpoint, query: Query, timeout: float) -> dict[str, Any]:
