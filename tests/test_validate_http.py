@@ -102,6 +102,14 @@ def test_a_text_field_given_twice_is_refused_not_half_read(client, field: str, e
     assert f"2 '{field}' text fields" in resp.get_data(as_text=True)
 
 
+def test_a_body_in_another_charset_is_415_naming_it(client) -> None:
+    latin = "city:paris rdfs:label \"Pâris\" .".encode("latin-1")
+    resp = client.post("/validate", data=latin, headers={"Content-Type": "text/turtle; charset=ISO-8859-1"})
+    assert resp.status_code == 415 and "not iso-8859-1" in resp.get_data(as_text=True)
+    utf8 = client.post("/validate", data=VALID, headers={"Content-Type": "text/turtle; charset=UTF-8"})
+    assert utf8.status_code == 200
+
+
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),

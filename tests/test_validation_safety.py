@@ -105,8 +105,10 @@ def test_from_is_refused(listener: Listener, target: str) -> None:
 
 def test_a_constraint_that_does_not_parse_is_the_authors_error() -> None:
     shapes = PROLOGUE + 'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select "SELECT $this WHERE { oops" ] .'
-    with pytest.raises(ValidationError, match="does not parse"):
+    with pytest.raises(ValidationError, match="does not parse") as error:
         validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20)
+    # The position is in the author's one-line query, not after the prefixes put before it.
+    assert "error at 1:" in str(error.value), error.value
 
 
 def test_owl_imports_of_the_shapes_are_not_followed(listener: Listener) -> None:

@@ -224,6 +224,10 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         if fmt is None:
             raise BadInput(415, f"{request.mimetype} is not a format this service reads; send "
                            + _supported() + ", or a form")
+        charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+        if charset not in ("utf-8", "utf8", "us-ascii") and fmt.name != "rdfxml":
+            # Turtle, N-Triples and JSON-LD are UTF-8 by definition; RDF/XML declares its own.
+            raise BadInput(415, f"{fmt.label} is read as UTF-8, not {charset}: send it as UTF-8")
         body = request.get_data(cache=False)
         data = quads_to_graph(_parse(body, fmt, "data", prefixes)) if body else None
         shapes = None

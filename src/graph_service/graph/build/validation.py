@@ -33,6 +33,7 @@ graphs (both found by the W3C test suite, `tests/test_shacl_conformance.py`):
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -402,13 +403,16 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
     if not queries:
         return
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes_in_scope(shapes, data).items())
+    lines = prologue.count("\n")
     for node, text in queries:
         try:
             check_query(prologue + text, allowed_graphs=())
         except UnsafeQuery as exc:
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: {exc}") from None
         except SyntaxError as exc:
-            raise ValidationError(f"{_query_owner(shapes, node)} does not parse: {exc}") from None
+            # Positions in the user's own text: the prologue's lines are not theirs.
+            where = re.sub(r"^error at (\d+):", lambda m: f"error at {max(1, int(m[1]) - lines)}:", str(exc))
+            raise ValidationError(f"{_query_owner(shapes, node)} does not parse: {where}") from None
         except Exception as exc:  # a query the checker cannot judge is not run
             log.warning("vetting a SPARQL query failed", exc_info=True)
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: it could not be checked "
