@@ -24,17 +24,14 @@ def problem(status: int, message: str, title: str | None = None,
     if best == "text/html":
         try:
             page = render_template("error.html", status=status, title=title, message=message)
+            resp = Response(page, status=status, mimetype="text/html")
         except Exception:  # what every page shows failed too: the error in plain text instead
             log.exception("the error page for %s %s could not be made", request.method, request.path)
-        else:
-            resp = Response(page, status=status, mimetype="text/html")
-            resp.vary.add("Accept")
-            return resp
-        best = "text/plain"
+            best = "text/plain"
     if best == "application/json":
         resp = jsonify({"status": status, "title": title, "message": message, **(fields or {})})
         resp.status_code = status
-    else:
+    elif best != "text/html":
         resp = Response(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")
     # The form was chosen by Accept: a shared cache must not give it to a client asking otherwise.
     resp.vary.add("Accept")

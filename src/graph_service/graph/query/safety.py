@@ -26,6 +26,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from graph_service.graph.query.syntax import offset
 from graph_service.graph.rdf.namespace import PREFIXES
 
 #: rdflib's SPARQL parser (pyparsing, with its packrat cache) is not safe on several threads at
@@ -167,11 +168,7 @@ def _undeclared_prefix(sparql: str, message: str) -> str | None:
     text = _IRI_STRING_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), sparql)  # offsets kept
     declared = {m[1] or "" for m in _PREFIX_DECLARATION.finditer(text)}
     position = _POSITION.match(message)
-    stop = len(text)
-    if position:
-        line, column = int(position[1]), int(position[2])
-        starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-        stop = (starts[line - 1] if line <= len(starts) else len(text)) + column
+    stop = offset(text, int(position[1]), int(position[2])) if position else len(text)
     for use in _PREFIX_USE.finditer(text, 0, stop + 1):
         prefix = use[1] or ""
         if prefix not in declared:

@@ -117,7 +117,7 @@ class SlotBudget:
         bucket = _CLIENTS + zlib.crc32(client.encode("utf-8", "replace")) % _BUCKETS
         c = self._lock()
         try:
-            mine = self._row if self._row is not None else self._claim_row(c)
+            mine = self._own_row(c)
             if c[bucket] >= self.per_client:
                 raise OverShare(f"this client already has {c[bucket]} queries running or waiting, "
                                 f"its share of the {self.size} query slots; try again when one has "
@@ -142,7 +142,7 @@ class SlotBudget:
         try:
             if c[_BUSY] >= self.size:
                 return False
-            for row in (0, self._row if self._row is not None else self._claim_row(c)):
+            for row in (0, self._own_row(c)):
                 c[row + _BUSY] += 1
                 c[row + _WAITING] -= 1
             return True
@@ -155,7 +155,7 @@ class SlotBudget:
         counted = _BUSY if held else _WAITING
         c = self._lock()
         try:
-            for row in (0, self._row if self._row is not None else self._claim_row(c)):
+            for row in (0, self._own_row(c)):
                 c[row + counted] -= 1
                 c[row + bucket] -= 1
         finally:
@@ -181,9 +181,11 @@ class SlotBudget:
     def waiting(self) -> int:
         return int(self._counts[_WAITING])
 
-    def _claim_row(self, c: Any) -> int:
+    def _own_row(self, c: Any) -> int:
         """This process's row, claimed on its first count: a free one, or one whose process has
         gone without being released (what it held is given back first)."""
+        if self._row is not None:
+            return self._row
         pid = os.getpid()
         for row in range(_ROW, self._end, _ROW):
             owner = c[row + _OWNER]

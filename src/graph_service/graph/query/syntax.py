@@ -70,7 +70,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     parser = (found[0] if found else "") + _shorten(raw)
     tokens, unclosed = _tokens(query)
     if found:
-        at = _offset(query, int(found[1]), int(found[2]))
+        at = offset(query, int(found[1]), int(found[2]))
     else:
         at = len(query)
     at = _back_to_token(query, at)
@@ -84,8 +84,8 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _rebound(tokens, at)
     advice = advice or _after_pattern(tokens, at)
     advice = advice or _by_expectation(tokens, raw, at)
-    offset, words = advice or (at, "the query cannot be read from here on")
-    line, column = _line_column(query, offset)
+    spot, words = advice or (at, "the query cannot be read from here on")
+    line, column = _line_column(query, spot)
     lines = query.splitlines()
     text = lines[line - 1] if lines[line - 1:line] else ""
     previous = lines[line - 2] if line > 1 and lines[line - 2:line - 1] else ""
@@ -138,7 +138,8 @@ def _string_end(query: str, start: int, quote: str) -> int:
     return -1
 
 
-def _offset(query: str, line: int, column: int) -> int:
+def offset(query: str, line: int, column: int) -> int:
+    """The index in `query` of a 1-based line and column (a parser's position)."""
     lines = query.split("\n")
     return sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
 
@@ -225,19 +226,18 @@ def _rebound(tokens: list[Token], at: int) -> tuple[int, str] | None:
     for i, t in enumerate(tokens):
         if t.at > at:
             break
-        if t.text.upper() != "BIND":
+        if t.text.upper() != "BIND" or i + 1 >= len(tokens) or tokens[i + 1].text != "(":
             continue
-        depth, j = 0, i + 1
-        while j < len(tokens):
+        depth, target = 0, None
+        for j in range(i + 1, len(tokens) - 1):  # the variable after AS, within BIND's ( ... )
             depth += 1 if tokens[j].kind == "open" else -1 if tokens[j].kind == "close" else 0
-            if depth == 1 and tokens[j].text.upper() == "AS" and j + 1 < len(tokens):
+            if depth == 0:
                 break
-            if depth <= 0 and j > i + 1:
-                j = len(tokens)
-            j += 1
-        if j >= len(tokens):
+            if depth == 1 and tokens[j].text.upper() == "AS":
+                target = tokens[j + 1]
+                break
+        if target is None:
             continue
-        target = tokens[j + 1]
         name = target.text[1:]
         depth, k = 0, i - 1
         while k >= 0:  # back to the { that opens the BIND's group
