@@ -97,6 +97,21 @@ def test_the_resource_page_shows_the_quote_beside_each_statement(project_client)
     assert f"{html.escape(before)}<mark>" in row and f"</mark>{html.escape(after)}" in row
 
 
+def test_an_editorial_statement_says_so_beside_its_value_and_no_other_does(project_client):
+    """A statement that is the project's reading (a battalion placed in the Home Army, which its
+    caption does not name) shows why beside its value, with the quote it rests on; the
+    battalion's other statements are what their quotes say and carry no such mark."""
+    page = project_client.get("/doc/unit/zoska-battalion.html").get_data(as_text=True)
+    row = page[page.index(">member of<"):]
+    row = row[:row.index("</tr>")]
+    assert "Home Army" in row and '<details class="evidence">' in row
+    assert "(the project's reading: The caption calls its men resistance fighters and does not name " \
+           "the Home Army" in row
+    assert page.count("the project's reading") == 1
+    ttl = project_client.get("/doc/unit/zoska-battalion.ttl").get_data(as_text=True)
+    assert "lib:editorialNote" in ttl
+
+
 def test_a_description_carries_the_statements_behind_its_facts(project_client):
     """RDF clients get the per-statement sources too: each asserted fact of the resource comes
     with its rdf:Statement and quote, in the provenance graph."""

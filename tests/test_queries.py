@@ -347,6 +347,40 @@ INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrend
 # Expected answers, one per query file, in the query's order
 # ----------------------------------------------------------------------------------------------
 
+#: The graph's notes on its editorial statements (query 28): why each link is made, where the
+#: passage it rests on does not say it.
+EDITORIAL = {
+    "welsh": "The caption does not call the 2nd Welsh Guards British; they are placed among the British "
+             "forces because the caption is one of the article's photographs of the British entry into "
+             "Brussels.",
+    "berlin": "The article does not call Berlin Germany's capital or place it in Germany: it follows "
+              "\"German citizens\" with \"the citizens of Berlin\", in an article about Europe's capitals.",
+    "uprising": "The caption names no uprising; the fighting is placed in the Warsaw Uprising because the "
+                "caption belongs to the article's Uprising series.",
+    "uprising, two": "The captions name no uprising; the fighting is placed in the Warsaw Uprising because "
+                     "the captions belong to the article's Uprising series.",
+    "uprising, home army": "The caption names no uprising; the fighting is placed in the Warsaw Uprising "
+                           "because the caption names Home Army soldiers and belongs to the article's "
+                           "Uprising series.",
+    "street": "The caption names no city; the street is placed in Warsaw because the caption belongs to the "
+              "article's Warsaw series.",
+    "patton": "The article does not call the army American: Patton, identified by his Wikidata item, was a "
+              "U.S. general, and the article's Luxembourg section is otherwise about Americans.",
+    "home army": "The article does not state the Home Army's allegiance; it places the Home Army in "
+                 "Warsaw, \"the Polish capital\", during the Uprising.",
+    "konev": "The caption pairs him with the Red Army's liberation of Prague (\"Prague liberated by Red Army "
+             "in may 1945 – Marshall Konev\") without saying that he belonged to it.",
+    "rome": "The caption names no event; it is one of the article's photographs of Allied troops in Rome, in "
+            "its section on the liberation of Rome.",
+    "flamethrower": "The caption names no event: the article prints it in its Warsaw Uprising series, and "
+                    "its date (22 August 1944) falls in the Uprising.",
+    "battalion, fighters": "The caption calls its men resistance fighters and does not name the Home Army; "
+                           "the battalion is placed in it because the caption belongs to the article's "
+                           "Warsaw Uprising series.",
+    "battalion": "The caption does not name the Home Army; the battalion is placed in it because the caption "
+                 "belongs to the article's Warsaw Uprising series.",
+}
+
 EXPECTED: dict[str, list[Row]] = {
     "01-capitals-in-order-of-liberation": [
         # capital, liberation, precision, dateText, onDate, inMonth, notBefore, notAfter, earliest,
@@ -774,6 +808,41 @@ EXPECTED: dict[str, list[Row]] = {
          text("intro-string-of-capitals"), iri("succession/liberation-of-rome--german-surrender")),
         ("Uprising in Paris", "several days", "Arrival of the Free French army in Paris", None, None,
          text("paris-uprising"), iri("succession/paris-uprising--arrival-of-free-french-forces")),
+    ],
+    "28-editorial-statements": [
+        # subject, property, object, the graph's note on why, the passage the statement rests on
+        ("2nd Welsh Guards", lib("allegiance"), "United Kingdom", EDITORIAL["welsh"], text(18)),
+        ("2nd Welsh Guards", lib("memberOf"), "British forces", EDITORIAL["welsh"], text(18)),
+        ("Berlin", lib("capitalOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
+        ("Berlin", lib("partOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
+        ("Capture of a German Panther tank by the “Zośka” Battalion", lib("subEventOf"), "Warsaw Uprising",
+         EDITORIAL["uprising"], text(32)),
+        ("Chłodna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(38)),
+        *(("Fighting at the PAST building", lib("subEventOf"), "Warsaw Uprising", EDITORIAL["uprising, two"],
+           text(n)) for n in (36, 40)),
+        ("Fighting on Kredytowa-Królewska Street", lib("subEventOf"), "Warsaw Uprising",
+         EDITORIAL["uprising, home army"], text(35)),
+        ("General Patton’s army", lib("allegiance"), "United States", EDITORIAL["patton"],
+         text("lux-patton")),
+        ("Home Army", lib("allegiance"), "Poland", EDITORIAL["home army"], text(33)),
+        ("Kredytowa-Królewska Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(35)),
+        ("Marshal Konev", lib("memberOf"), "Red Army", EDITORIAL["konev"], text(44)),
+        *((f"Photograph rome-0{n}: {label}", lib("depicts"), "Liberation of Rome", EDITORIAL["rome"], text(n))
+          for n, label in (
+              (3, "British trucks entering the Piazza del Popolo through the Porta del Popolo"),
+              (4, "An American truck passing the Porta del Popolo"),
+              (5, "American and British soldiers beside a fountain in St Peter’s Square"),
+              (6, "The Vittoria Emmanuel memorial and the Piazza Venezia with leave party trucks; the "
+                  "Unknown Warrior’s Tomb behind"))),
+        ("Photograph warsaw-07: Resistance fighter armed with a flamethrower, 22 August 1944", lib("depicts"),
+         "Warsaw Uprising", EDITORIAL["flamethrower"], text(37)),
+        ("Zielna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(36)),
+        ("Żelazna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(38)),
+        ("“Chrobry I” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion, fighters"], text(38)),
+        ("“Kiliński” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion"], text(40)),
+        ("“Miotła” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion"], text(41)),
+        ("“Pięść” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion"], text(39)),
+        ("“Zośka” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion, fighters"], text(32)),
     ],
 }
 

@@ -254,6 +254,8 @@ class Value:
     #: Where a statement that is not the article's comes from (the citation of the coordinates
     #: graph: GeoNames), for the page to say so beside the value.
     source: str | None = None
+    #: Why the statement is made, where it is the project's reading rather than what its quotes say.
+    editorial: str | None = None
 
 
 @dataclass(frozen=True)
@@ -454,6 +456,7 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
         for o, v in zip(by_object, values, strict=True):
             if o in located:
                 v.source = coordinates_source()
+            v.editorial = d.editorial.get(ox.Triple(node, predicate, o))
         values.sort(key=lambda v: (v.inferred, v.text.lower()))
         rank = _FIRST.index(predicate.value) if predicate.value in _FIRST else len(_FIRST)
         facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))

@@ -55,6 +55,7 @@ class _Terms:
 
     inferred: frozenset[ox.NamedNode]
     evidence: frozenset[ox.NamedNode]
+    editorial_note: frozenset[ox.NamedNode]
     text: frozenset[ox.NamedNode]
     quote: frozenset[ox.NamedNode]
     photograph: frozenset[ox.NamedNode]
@@ -72,7 +73,8 @@ def _terms_under(bases: tuple[str, ...]) -> _Terms:
         return frozenset(ox.NamedNode(str(n.lib[name])) for n in under)
 
     return _Terms(frozenset(ox.NamedNode(str(n.inferred_graph)) for n in under), each("evidence"),
-                  each("text"), each("Quote"), each("Photograph"), each("depictedIn"), each("caption"),
+                  each("editorialNote"), each("text"), each("Quote"), each("Photograph"), each("depictedIn"),
+                  each("caption"),
                   frozenset().union(*(each(c) for c in _PART_CLASSES)), tuple(str(n.id) for n in under))
 
 
@@ -104,6 +106,9 @@ class Description:
     labels: dict[Node, str] = field(default_factory=dict)
     #: The quotes behind each asserted statement of the resource and its qualified nodes.
     evidence: dict[ox.Triple, list[Node]] = field(default_factory=dict)
+    #: Why a statement is made, for those that are the project's reading rather than what their
+    #: quotes say (`lib:editorialNote`).
+    editorial: dict[ox.Triple, str] = field(default_factory=dict)
     #: The reified statements those quotes hang on.
     statements: list[Subject] = field(default_factory=list)
 
@@ -256,6 +261,8 @@ def describe(store: QuadSource, iri: str) -> Description:
                     d.evidence.setdefault(triple, []).append(e.object)
                     if e.object not in d.quotes:
                         add(store.quads_for_pattern(e.object, None, None, None))
+                elif e.predicate in terms.editorial_note and isinstance(e.object, ox.Literal):
+                    d.editorial[triple] = e.object.value
 
     # A label for everything mentioned: predicates, classes, linked resources.
     body = list(seen)
