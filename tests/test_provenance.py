@@ -15,7 +15,7 @@ from graph_service.config import Settings
 from graph_service.graph import RdfSyntaxError, load_sources
 from graph_service.graph.rdf import documents as sources
 from graph_service.graph.rdf import formats, provenance
-from graph_service.graph.rdf.namespace import PROVENANCE_GRAPH
+from graph_service.graph.rdf.namespace import ID, PROVENANCE_GRAPH
 
 ARTICLE = (Path(__file__).parents[1] / "data" / "article.txt").read_text(encoding="utf-8")
 
@@ -121,6 +121,21 @@ def test_a_description_carries_the_statements_behind_its_facts(project_client):
     date = next(q for q in quads if q.predicate.value.endswith("#onDate"))
     statement = provenance.statement_iri(date.triple)
     assert ox.Quad(statement, provenance.SUBJECT, date.subject, graph) in quads
+    assert any(q.subject == statement and q.predicate == provenance.EVIDENCE for q in quads)
+
+
+def test_a_description_carries_the_statements_behind_the_links_to_its_resource(project_client):
+    """Links to the resource are asserted triples of its description too: each comes with its
+    rdf:Statement and quote (the liberation of Paris liberated Paris, says which sentence?)."""
+    doc = project_client.get("/doc/city/paris.nq").data
+    quads = list(ox.parse(doc, format=ox.RdfFormat.N_QUADS))
+    paris = ox.NamedNode(str(ID) + "city/paris")
+    liberation = ox.NamedNode(str(ID) + "event/liberation-of-paris")
+    link = ox.Triple(liberation, ox.NamedNode(LIB + "liberationOf"), paris)
+    assert any(q.triple == link for q in quads)
+    statement = provenance.statement_iri(link)
+    graph = ox.NamedNode(str(PROVENANCE_GRAPH))
+    assert ox.Quad(statement, provenance.OBJECT, paris, graph) in quads
     assert any(q.subject == statement and q.predicate == provenance.EVIDENCE for q in quads)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import xml.dom.minidom
 from collections import Counter
 from pathlib import Path
 
@@ -528,6 +529,36 @@ def test_a_format_that_cannot_hold_the_answer_is_406_never_broken_output(sparql_
     resp = ask(sparql_app, query, accept=accept)
     assert resp.status_code == 406 and says in resp.text
     assert ask(sparql_app, query, accept="application/n-triples").status_code == 200
+
+
+@pytest.mark.parametrize("query, accept", [
+    ('SELECT ?c WHERE { BIND("a\\u0001b" AS ?c) }', "application/sparql-results+xml"),
+    ('CONSTRUCT { <http://a> <http://b/p> ?c } WHERE { BIND("a\\u0001b" AS ?c) }', "application/rdf+xml"),
+])
+def test_a_character_xml_cannot_hold_is_406_in_xml_and_kept_elsewhere(sparql_app, query, accept):
+    resp = ask(sparql_app, query, accept=accept)
+    assert resp.status_code == 406
+    assert "it holds the character U+0001, which XML 1.0 cannot hold" in resp.text
+    assert accept not in resp.text.partition("ask for")[2]  # the alternatives are other formats
+    other = "application/n-triples" if query.startswith("CONSTRUCT") else "application/sparql-results+json"
+    resp = ask(sparql_app, query, accept=other)
+    assert resp.status_code == 200 and "\\u0001" in resp.text
+
+
+@pytest.mark.parametrize("query, accept", [
+    ('SELECT ?c WHERE { BIND("cr\\rhere" AS ?c) }', "application/sparql-results+xml"),
+    ('CONSTRUCT { <http://a> <http://b/p> ?c } WHERE { BIND("cr\\rhere" AS ?c) }', "application/rdf+xml"),
+])
+def test_a_carriage_return_survives_xml(sparql_app, query, accept):
+    """An XML parser reads a raw carriage return back as a line feed: it is written as &#13;."""
+    resp = ask(sparql_app, query, accept=accept)
+    assert resp.status_code == 200 and b"\r" not in resp.content
+    if accept == "application/rdf+xml":
+        graph = Graph().parse(data=resp.content, format="xml")
+        assert {str(o) for o in graph.objects()} == {"cr\rhere"}
+    else:
+        literal = xml.dom.minidom.parseString(resp.content).getElementsByTagName("literal")[0]
+        assert literal.firstChild.data == "cr\rhere"
 
 
 def test_a_repeated_query_is_answered_from_the_cache_and_can_be_revalidated(sparql_app):

@@ -308,7 +308,8 @@ def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
         return 400, f"the query is well-formed but this endpoint cannot evaluate it: {exc}"
     if isinstance(exc, FormatMismatch):
         return 406, f"{exc}; ask for " + ", ".join(
-            f.media_type for f in formats.of_kinds(("graph",) if exc.form == "graph" else ("results",)))
+            f.media_type for f in formats.of_kinds(("graph",) if exc.form == "graph" else ("results",))
+            if f.label != exc.label)
     if isinstance(exc, StoreUnavailable):
         return 503, f"{exc}; the query was not answered, try again shortly"
     if isinstance(exc, StoreRefused):

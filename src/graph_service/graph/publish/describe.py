@@ -250,8 +250,9 @@ def describe(store: QuadSource, iri: str) -> Description:
             add(store.quads_for_pattern(photo, caption, None, None))
 
     # The statements behind the facts shown (per-statement provenance, `rdf:Statement`s in their
-    # own graph), each with its quotes: a client gets the sentence behind every asserted row.
-    for q in [q for q in seen if not is_inferred(q) and (q.subject == node or q.subject in d.parts)]:
+    # own graph), each with its quotes: a client gets the sentence behind every asserted triple of
+    # the document, the links to the resource and the photographs' captions included.
+    for q in [q for q in seen if not is_inferred(q)]:
         triple = ox.Triple(q.subject, q.predicate, q.object)
         for statement in _statements_of(store, triple):
             d.statements.append(statement)

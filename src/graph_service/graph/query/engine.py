@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, TypeVar, cast
 
 import pyoxigraph as ox
@@ -37,6 +37,7 @@ from graph_service.graph.rdf import formats
 from graph_service.graph.rdf.results import write_boolean, write_solutions, write_within
 from graph_service.graph.rdf.serialize import write_triples
 from graph_service.graph.rdf.terms import from_rdflib, to_rdflib, triple_from_rdflib
+from graph_service.graph.rdf.xml import xml_text
 
 # rdflib would fetch the document a FROM names when the store lacks that graph; never do that.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -123,8 +124,21 @@ class FormatMismatch(ValueError):
         if self.label is None:
             return f"none of the formats the request accepts can hold {what}"
         if self.reason:
-            return f"{self.label} cannot hold these triples: {self.reason}"
+            these = "these triples" if self.form == "graph" else "this answer"
+            return f"{self.label} cannot hold {these}: {self.reason}"
         return f"{self.label} cannot hold {what}"
+
+
+def readable(answer: Answer) -> Answer:
+    """`answer`, made safe to read back when it is SPARQL XML (written by pyoxigraph, by a remote
+    store, or row by row here: none of them checks the characters of a literal), or
+    `FormatMismatch` naming a character XML cannot hold. RDF/XML is checked where it is written."""
+    if answer.format != "xml":
+        return answer
+    try:
+        return replace(answer, body=xml_text(answer.body))
+    except ValueError as exc:
+        raise FormatMismatch(answer.form, formats.named(answer.format).label, str(exc)) from None
 
 
 class QueryUnsupported(ValueError):

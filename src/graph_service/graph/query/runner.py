@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from graph_service.config import Settings
 from graph_service.graph.query import cost
-from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine
+from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine, readable
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.query.store import DiskStore
@@ -135,9 +135,9 @@ class QueryRunner:
         if isinstance(self.engine, RemoteEngine):
             deadline = time.monotonic() + self.timeout
             form, chosen = self.slots.call(sparql, dataset, client=client, gone=gone)
-            answer = self.engine.fetch(sparql, form, chosen, results_format=results_format,
-                                       graph_format=graph_format, limit=self.result_limit,
-                                       base_iri=base_iri, deadline=deadline)
+            answer = readable(self.engine.fetch(sparql, form, chosen, results_format=results_format,
+                                                graph_format=graph_format, limit=self.result_limit,
+                                                base_iri=base_iri, deadline=deadline))
         else:
             answer = self.slots.call(*key, client=client, gone=gone)
         if not _VOLATILE.search(sparql):
@@ -162,9 +162,10 @@ class QueryRunner:
                 dataset: QueryDataset | None, base_iri: str | None) -> Answer:
         # Runs in the child.
         self._check_cost(sparql)
-        return self.engine.answer(sparql, dataset=dataset, limit=self.result_limit, base_iri=base_iri,
-                                  results_format=formats.by_name(results_name) if results_name else None,
-                                  graph_format=formats.by_name(graph_name) if graph_name else None)
+        return readable(self.engine.answer(
+            sparql, dataset=dataset, limit=self.result_limit, base_iri=base_iri,
+            results_format=formats.by_name(results_name) if results_name else None,
+            graph_format=formats.by_name(graph_name) if graph_name else None))
 
 
     def _check_cost(self, sparql: str) -> None:

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import project_prefixes, used_prefixes
 from graph_service.graph.rdf.namespace import known_bases
+from graph_service.graph.rdf.xml import xml_text
 
 # Formats whose syntax has no prefixes: pyoxigraph refuses them there.
 _NO_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
@@ -139,7 +140,7 @@ def _document(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat,
     # Without an `output` pyoxigraph returns the document; its stubs type every call `bytes | None`.
     data = ox.serialize(items, format=fmt, prefixes=prefixes)
     assert data is not None
-    return data
+    return xml_text(data) if fmt == ox.RdfFormat.RDF_XML else data
 
 
 # What RDF/XML can name a property with: an XML name at the end of its IRI (a letter or "_", then
