@@ -181,12 +181,13 @@ def text(key: str | int) -> str:
 
 
 #: The graph's paraphrase of the reason for each capital's reception, None where the article gives
-#: none (checked against the sentences in RECEPTIONS).
+#: none (checked against the sentences in RECEPTIONS). Rome has two receptions, told apart by the
+#: article: the Italians' for Clark and the Romans' for the Americans.
 REASONS = {
     "Rome": (
         "Clark's act of dissent, rushing for Rome rather than follow his orders; the Italians had "
-        "been saved from the worst horrors of urban warfare by an orderly German withdrawal, and "
-        "their city was largely intact."),
+        "been saved from the worst horrors of urban warfare by an orderly German withdrawal."),
+    "Rome, by the Romans": "Their city was largely intact.",
     # The article describes the Parisians' welcome but gives no reason for it.
     "Paris": None,
     "Brussels": (
@@ -216,10 +217,12 @@ REASONS = {
         "regime."),
 }
 
-#: capital -> (slug of its liberation, how the graph names its reception, the article's sentences).
+#: reception -> (slug of the reception, how the graph names it, the article's sentences); a capital's
+#: name, or for a second reception of its liberation, the capital and whose it is.
 RECEPTIONS = {
-    "Rome": ("liberation-of-rome", "warm welcome, jubilant",
-             ("rome-warm-welcome", "rome-flooded-streets", "rome-cheered")),
+    "Rome": ("liberation-of-rome", "by the Italians: warm welcome", ("rome-warm-welcome",)),
+    "Rome, by the Romans": ("liberation-of-rome--by-the-romans", "by the Romans: jubilant",
+                            ("rome-flooded-streets", "rome-cheered")),
     "Paris": ("liberation-of-paris", "jubilant",
               ("paris-greeted", "paris-wine", "paris-free-french-parade", "paris-american-parade")),
     "Brussels": ("liberation-of-brussels", "jubilant",
@@ -239,11 +242,14 @@ RECEPTIONS = {
 
 def reception_rows() -> list[Row]:
     rows = []
-    for capital, (slug, kinds, quotes) in RECEPTIONS.items():
+    for reception, (slug, kinds, quotes) in RECEPTIONS.items():
+        capital = reception.split(",")[0]
         # The capture of Berlin is the one the graph does not call a liberation in its name.
         what = "capture of Berlin" if capital == "Berlin" else f"liberation of {capital}"
+        named = f"Reception of the {what} {kinds}" if kinds.startswith("by ") else \
+            f"Reception of the {what}: {kinds}"
         for key in quotes:
-            rows.append((capital, f"Reception of the {what}: {kinds}", REASONS[capital], text(key),
+            rows.append((capital, named, REASONS[reception], text(key),
                          iri(f"city/{capital.lower().replace(' ', '-')}"), iri(f"reception/{slug}")))
     return sorted(rows, key=lambda r: (r[0], r[3], r[5]))
 
