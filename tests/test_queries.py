@@ -815,6 +815,17 @@ EXPECTED: dict[str, list[Row]] = {
         ("Uprising in Paris", "several days", "Arrival of the Free French army in Paris", None, None,
          text("paris-uprising"), iri("succession/paris-uprising--arrival-of-free-french-forces")),
     ],
+    "29-liberated-before-ve-day": [
+        # the article's words for the date, then the first and last day they allow: a month runs
+        # from its first day to its last, "early 1945" is the interval the graph gives it
+        ("Rome", "June 1944", "1944-06-01", "1944-06-30", True),
+        ("Paris", "August 25, 1944", "1944-08-25", "1944-08-25", True),
+        ("Paris", "August 26, 1944", "1944-08-26", "1944-08-26", True),
+        ("Brussels", "September 4, 1944", "1944-09-04", "1944-09-04", True),
+        ("Warsaw", "early 1945", "1945-01-01", "1945-06-30", False),
+        ("Amsterdam", "May 1945", "1945-05-01", "1945-05-31", False),
+        ("Prague", "may 1945", "1945-05-01", "1945-05-31", False),
+    ],
     "28-editorial-statements": [
         # subject, property, object, the graph's note on why, the passage the statement rests on
         ("2nd Welsh Guards", lib("allegiance"), "United Kingdom", EDITORIAL["welsh"], text(18)),

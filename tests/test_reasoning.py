@@ -23,6 +23,7 @@ from graph_service.graph.build.reasoning import (
     Inconsistency,
     check_consistency,
     compute_closure,
+    day_bounds,
     find_inconsistencies,
     noise_rule,
     select_inferred,
@@ -408,3 +409,22 @@ def test_project_inferred_graph_is_apart_from_the_asserted_one(project):
     _, asserted, inferred, _, _ = project
     assert not set(inferred) & asserted
     assert all(noise_rule(t) is None for t in inferred)
+
+
+def test_day_bounds_span_what_each_precision_allows():
+    """A day is its own first and last day, a month runs to its last day (29 February in a leap
+    year), an interval's bounds are its own and an open end gets none."""
+    g = Graph()
+    day, month, leap, interval = (URIRef(f"http://example.org/{n}") for n in ("day", "month", "leap", "open"))
+    g.add((day, LIB.onDate, Literal("1944-08-25", datatype=XSD.date)))
+    g.add((month, LIB.inMonth, Literal("1944-06", datatype=XSD.gYearMonth)))
+    g.add((leap, LIB.inMonth, Literal("1944-02", datatype=XSD.gYearMonth)))
+    g.add((interval, LIB.notBefore, Literal("1945-01-01", datatype=XSD.date)))
+    bounds = {(s, p, str(o)) for s, p, o in day_bounds(g)}
+    assert bounds == {
+        (day, LIB.earliestDay, "1944-08-25"), (day, LIB.latestDay, "1944-08-25"),
+        (month, LIB.earliestDay, "1944-06-01"), (month, LIB.latestDay, "1944-06-30"),
+        (leap, LIB.earliestDay, "1944-02-01"), (leap, LIB.latestDay, "1944-02-29"),
+        (interval, LIB.earliestDay, "1945-01-01"),
+    }
+    assert all(o.datatype == XSD.date for _, _, o in day_bounds(g))

@@ -80,10 +80,12 @@ reported as an inconsistency. Blank nodes have no names, so a blank node may sti
 
 from __future__ import annotations
 
+import calendar
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import combinations, count
 
 from owlrl import DatatypeHandling, DeductiveClosure, OWLRL_Semantics
@@ -214,8 +216,9 @@ SHORTCUT_RULES: tuple[str, ...] = (
 
 
 def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Triple]]:
-    """Ontology + facts in one graph, with the `SHORTCUT_RULES` conclusions added (derived, so
-    they land in the inferred graph, never in the facts), and the asserted triples."""
+    """Ontology + facts in one graph, with the `SHORTCUT_RULES` conclusions and the time-spans'
+    day bounds added (derived, so they land in the inferred graph, never in the facts), and the
+    asserted triples."""
     graph = Graph()
     bind_prefixes(graph)
     graph += ontology
@@ -225,7 +228,32 @@ def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Tri
         for row in graph.query(rule, initNs={"lib": LIB}):
             assert isinstance(row, tuple) and len(row) == 3  # a CONSTRUCT yields triples
             graph.add((row[0], row[1], row[2]))
+    for triple in day_bounds(graph):
+        graph.add(triple)
     return graph, asserted
+
+
+def day_bounds(graph: Graph) -> list[Triple]:
+    """lib:earliestDay and lib:latestDay (xsd:date) of every time-span of `graph`: its day, the
+    first and last days of its month, or its interval's bounds (an open end has none).
+
+    SPARQL compares an xsd:date with an xsd:date only: a filter on days silently drops the
+    time-spans known to the month. The bounds let dates of every precision be compared, and say
+    what a comparison can decide: a span certainly before a day has its latest day before it."""
+    out: list[Triple] = []
+    for span, _, day in graph.triples((None, LIB.onDate, None)):
+        out += [(span, LIB.earliestDay, day), (span, LIB.latestDay, day)]
+    for span, _, month in graph.triples((None, LIB.inMonth, None)):
+        try:
+            year, number = (int(part) for part in str(month).split("-")[:2])
+            last = calendar.monthrange(year, number)[1]
+        except ValueError:  # not a month (the shapes say so); no bound is made up
+            continue
+        out += [(span, LIB.earliestDay, Literal(date(year, number, 1))),
+                (span, LIB.latestDay, Literal(date(year, number, last)))]
+    out += [(span, LIB.earliestDay, day) for span, _, day in graph.triples((None, LIB.notBefore, None))]
+    out += [(span, LIB.latestDay, day) for span, _, day in graph.triples((None, LIB.notAfter, None))]
+    return out
 
 
 def compute_closure(ontology: Graph, facts: Graph, *,
