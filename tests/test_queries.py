@@ -376,6 +376,12 @@ EDITORIAL = {
                  "Warsaw, \"the Polish capital\", during the Uprising.",
     "konev": "The caption pairs him with the Red Army's liberation of Prague (\"Prague liberated by Red Army "
              "in may 1945 – Marshall Konev\") without saying that he belonged to it.",
+    "rome, allied": "The article does not name Rome's liberators: it says the Allies liberated a string of "
+                    "capitals from the fall of Rome on, and a caption shows the entry of Allied troops into "
+                    "Rome.",
+    "rome, american": "The article does not name Rome's liberators: it says the liberation came from the "
+                      "American General Clark's rush for the city, and that the Romans flooded the streets "
+                      "to welcome the Americans.",
     "rome": "The caption names no event; it is one of the article's photographs of Allied troops in Rome, in "
             "its section on the liberation of Rome.",
     "flamethrower": "The caption names no event: the article prints it in its Warsaw Uprising series, and "
@@ -830,6 +836,12 @@ EXPECTED: dict[str, list[Row]] = {
         # subject, property, object, the graph's note on why, the passage the statement rests on
         ("2nd Welsh Guards", lib("allegiance"), "United Kingdom", EDITORIAL["welsh"], text(18)),
         ("2nd Welsh Guards", lib("memberOf"), "British forces", EDITORIAL["welsh"], text(18)),
+        ("Allied forces, liberating force, in the liberation of Rome", lib("role"), "liberating force",
+         EDITORIAL["rome, allied"], text(10)),
+        ("Allied forces, liberating force, in the liberation of Rome", lib("role"), "liberating force",
+         EDITORIAL["rome, allied"], text("intro-string-of-capitals")),
+        ("American forces, liberating force, in the liberation of Rome", lib("role"), "liberating force",
+         EDITORIAL["rome, american"], text("rome-flooded-streets")),
         ("Berlin", lib("capitalOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
         ("Berlin", lib("partOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
         ("Capture of a German Panther tank by the “Zośka” Battalion", lib("subEventOf"), "Warsaw Uprising",
