@@ -14,10 +14,12 @@ import pytest
 from click.testing import CliRunner
 from inprocess import InProcess
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import VOID
 
 from graph_service.cli.main import main
 from graph_service.config import DEFAULT_BASE, Settings
+from graph_service.graph import rebase_text
 from graph_service.web import create_app
 
 BASE = "https://data.example.net/kg/"
@@ -114,6 +116,29 @@ def test_the_projects_shapes_hold_for_data_under_the_base(rebased):
     report = rebased.post("/validate", data=data.encode(), headers={"Content-Type": "text/turtle",
                                                                      "Accept": "application/json"})
     assert "PatternConstraintComponent" not in report.text
+
+
+def test_the_shapes_turtle_under_the_base_is_the_graph_of_the_other_formats(rebased):
+    turtle = Graph().parse(data=rebased.get("/shapes.ttl").content, format="turtle")
+    triples = Graph().parse(data=rebased.get("/shapes.nt").content, format="nt")
+    assert isomorphic(turtle, triples)
+
+
+def test_a_pattern_keeps_its_spelling_when_it_moves():
+    # The pattern as people write it (the dots escaped) and as `re.escape` writes it each become the
+    # same spelling of the new base; in a Turtle file or a query the backslashes are doubled.
+    base = "https://data.example.net/my-kg/"
+    assert rebase_text(r"^https://w3id\.org/liberation-kg/id/", base) == r"^https://data\.example\.net/my-kg/id/"
+    assert rebase_text(r"^https://w3id\.org/liberation\-kg/id/", base) == (
+        r"^https://data\.example\.net/my\-kg/id/")
+    assert rebase_text(r'"^https://w3id\\.org/liberation-kg/"', base) == r'"^https://data\\.example\\.net/my-kg/"'
+    # Under the canonical base, nothing moves; under a base below it, everything moves once.
+    text = r'"^https://w3id\\.org/liberation-kg/" <https://w3id.org/liberation-kg/id/x>'
+    assert rebase_text(text, DEFAULT_BASE) == text
+    mirror = DEFAULT_BASE + "mirror/"
+    assert rebase_text(text, mirror) == (r'"^https://w3id\\.org/liberation-kg/mirror/" '
+                                         "<https://w3id.org/liberation-kg/mirror/id/x>")
+    assert rebase_text(r"https://w3id\.org/liberation\-kg/", mirror) == re.escape(mirror)
 
 
 @pytest.mark.parametrize("bad", ["ftp://example.org/", "https://example.org/kg", "not an iri"])

@@ -159,6 +159,34 @@ def test_linked_data_is_open_to_any_origin(project_client):
         "Access-Control-Expose-Headers"]
 
 
+def test_scripts_of_any_origin_read_searches_and_query_answers(project_client):
+    json_search = project_client.get("/search?q=paris&format=json", headers={"Origin": "https://r.example"})
+    assert json_search.status_code == 200 and json_search.mimetype == "application/json"
+    assert json_search.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in json_search.headers
+    # A script revalidates an answer with its ETag, which is not a header browsers let it read unasked.
+    answer = project_client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
+                                headers={"Origin": "https://r.example",
+                                         "Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200 and answer.headers["ETag"]
+    exposed = {h.strip().lower() for h in answer.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "retry-after", "x-result-limit", "x-result-truncated"} <= exposed
+
+
+def test_every_void_fragment_a_page_links_to_is_on_the_void_page(project_client):
+    void = project_client.get("/void", headers={"Accept": "text/html"}).get_data(as_text=True)
+    anchors = set(re.findall(r'\bid="([^"]+)"', void))
+    linked = {}
+    for path in ("/id/source/article", "/id/city/amsterdam", "/id/city/berlin", "/id/city/brussels", "/"):
+        page = project_client.get(path, headers={"Accept": "text/html"}, follow_redirects=True)
+        assert page.status_code == 200, path
+        for fragment in re.findall(r'href="/void#([^"]+)"', page.get_data(as_text=True)):
+            linked.setdefault(fragment, path)
+    assert "dataset" in linked  # the article and the capitals name the dataset as their source
+    missing = {f: p for f, p in linked.items() if f not in anchors}
+    assert not missing, missing
+
+
 def test_pages_have_unique_ids(project_client):
     """Anchors (`/shapes#Name`, `/ontology#Term`) land on one element each."""
     for path in HTML_PAGES:

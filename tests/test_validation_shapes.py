@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,7 +71,7 @@ def test_the_shapes_graph_in_each_format(client, accept: str | None, fmt: str) -
     assert isomorphic(served, sources.read_graph(FIXTURES / "shapes.ttl"))
 
 
-@pytest.mark.parametrize("ext", ["ttl", "jsonld", "nt", "rdf", "html"])
+@pytest.mark.parametrize("ext", ["ttl", "jsonld", "nt", "rdf", "trig", "nq", "html"])
 def test_one_url_per_format(client, ext: str) -> None:
     resp = client.get(f"/shapes.{ext}")
     assert resp.status_code == 200
@@ -116,3 +119,82 @@ def test_without_a_shapes_file_the_listing_is_empty(tmp_path: Path, snapshots: P
     turtle = client.get("/shapes")
     assert turtle.status_code == 200
     assert len(sources.parse_quads(turtle.get_data(), formats.by_name("turtle"))) == 0
+
+
+# --- the project's shapes as served --------------------------------------------------------------
+
+PROJECT_SHAPES = Path(__file__).resolve().parent.parent / "shapes" / "liberation.ttl"
+
+
+def test_the_turtle_is_the_file_as_authored_and_the_same_graph_as_the_other_formats(project_client) -> None:
+    # The escaped-base rewrite used to run under the canonical base too, and wrote the IRI pattern
+    # `^https://w3id\\.org/liberation-kg/` as `...liberation\\-kg/`: not the graph /shapes.nt served.
+    turtle = project_client.get("/shapes.ttl")
+    assert turtle.status_code == 200
+    authored = PROJECT_SHAPES.read_bytes()
+    (pattern,) = re.findall(rb'sh:pattern "\^https://w3id[^"]*"', authored)
+    assert pattern in turtle.data
+    assert turtle.data == authored
+    as_turtle = sources.quads_to_graph(sources.parse_quads(turtle.data, formats.by_name("turtle"), "shapes"))
+    for ext in ("nt", "rdf", "jsonld", "trig", "nq"):
+        other = project_client.get(f"/shapes.{ext}")
+        fmt = formats.by_extension(ext)
+        served = sources.quads_to_graph(sources.parse_quads(other.data, fmt, "shapes"))
+        assert isomorphic(as_turtle, served), ext
+
+
+_DOCUMENTS_IN_A_PROCESS = """
+import hashlib, json, sys
+from graph_service.config import Settings
+from graph_service.web import create_app
+client = create_app(Settings.from_env()).test_client()
+seen = {}
+for path in json.loads(sys.argv[1]):
+    resp = client.get(path)
+    seen[path] = [resp.status_code, hashlib.sha256(resp.data).hexdigest(), resp.headers.get("ETag")]
+print(json.dumps(seen))
+"""
+
+
+def test_every_process_writes_the_same_bytes_and_etag(project_app) -> None:
+    # Each gunicorn worker is a process of its own: the shapes' blank nodes (rdflib's, fresh in each
+    # process) used to get other labels in each, so a client's If-None-Match hit in half of them.
+    paths = [f"/{doc}.{ext}" for doc in ("shapes", "ontology", "void")
+             for ext in ("ttl", "nt", "rdf", "jsonld", "trig", "nq")]
+
+    def one_process() -> dict[str, list]:
+        # `project_app` built the snapshot: each process opens it.
+        done = subprocess.run([sys.executable, "-c", _DOCUMENTS_IN_A_PROCESS, json.dumps(paths)],
+                              capture_output=True, text=True, timeout=300, check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    first, second = one_process(), one_process()
+    assert all(first[p][0] == 200 for p in paths), first
+    assert all(first[p][2] for p in paths)  # a strong ETag on each
+    assert first == second
+
+
+def test_the_shapes_graph_as_a_dataset(client) -> None:
+    # As /ontology and /void are: TriG and N-Quads hold the shapes in their graph of the snapshot.
+    for ext, accept in (("trig", "application/trig"), ("nq", "application/n-quads")):
+        fmt = formats.by_extension(ext)
+        for resp in (client.get(f"/shapes.{ext}"), client.get("/shapes", headers={"Accept": accept})):
+            assert resp.status_code == 200 and resp.mimetype == fmt.media_type
+            quads = sources.parse_quads(resp.data, fmt, "shapes")
+            assert {q.graph_name.value for q in quads} == {"https://w3id.org/liberation-kg/graph/shapes"}
+            assert isomorphic(sources.quads_to_graph(quads), sources.read_graph(FIXTURES / "shapes.ttl"))
+
+
+def test_the_shapes_are_open_to_any_origin(client) -> None:
+    for path in ("/shapes", "/shapes.ttl", "/shapes.nt", "/shapes.html", "/shapes.trig"):
+        resp = client.get(path, headers={"Origin": "https://reader.example"})
+        assert resp.headers["Access-Control-Allow-Origin"] == "*", path
+        assert "Access-Control-Allow-Credentials" not in resp.headers
+        assert "ETag" in resp.headers["Access-Control-Expose-Headers"]
+    # The validation service is not: a page of another origin cannot post to it and read the answer.
+    posted = client.post("/validate", data=b"<a:b> <a:c> <a:d> .", headers={
+        "Origin": "https://reader.example", "Content-Type": "application/n-triples"})
+    assert posted.status_code == 200 and "Access-Control-Allow-Origin" not in posted.headers
+    preflight = client.options("/validate", headers={"Origin": "https://reader.example",
+                                                     "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in preflight.headers

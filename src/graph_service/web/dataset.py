@@ -234,7 +234,8 @@ def _void_page(g: Graph) -> dict[str, object]:
         "subsets": [{"iri": str(s), "name": _value(g, s, SD.name), "title": _value(g, s, DCTERMS.title),
                      "triples": _value(g, s, VOID.triples),
                      "linkset": (s, RDF.type, VOID.Linkset) in g} for s in subsets],
-        "distributions": [{"url": _value(g, d, DCAT.downloadURL), "title": _value(g, d, DCTERMS.title),
+        "distributions": [{"iri": str(d), "url": _value(g, d, DCAT.downloadURL),
+                           "title": _value(g, d, DCTERMS.title),
                            "description": _value(g, d, DCTERMS.description),
                            "media_type": (_value(g, d, DCAT.mediaType) or "").rsplit("media-types/", 1)[-1]}
                           for d in dists],

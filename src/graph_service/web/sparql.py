@@ -81,9 +81,11 @@ LIMIT_HEADER = "X-Result-Limit"
 #: Seconds a client is asked to wait when the remote store is away.
 RETRY_AFTER = 5
 
-# Any origin, no credentials (no cookies are used anyway); preflight answered for a day.
+# Any origin, no credentials (no cookies are used anyway); preflight answered for a day. A script
+# reads only the safelisted response headers unless told: the answer's ETag (to revalidate it)
+# and Retry-After (when to ask again after a 503 or 429) are exposed too.
 CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "POST", "OPTIONS"],
-     expose_headers=[TRUNCATED_HEADER, LIMIT_HEADER], max_age=86400, vary_header=True)
+     expose_headers=[TRUNCATED_HEADER, LIMIT_HEADER, "ETag", "Retry-After"], max_age=86400, vary_header=True)
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"

@@ -2,8 +2,8 @@
 
     POST /validate         data (and optionally shapes) -> the sh:ValidationReport, 200 either way
     GET  /validate         an HTML form that posts to /validate
-    GET  /shapes[.<ext>]   the project's shapes: Turtle, JSON-LD, N-Triples, RDF/XML, or an HTML
-                           listing (shape IRIs <base>shapes#Name are anchors of that page)
+    GET  /shapes[.<ext>]   the project's shapes: Turtle, JSON-LD, N-Triples, RDF/XML, TriG, N-Quads,
+                           or an HTML listing (shape IRIs <base>shapes#Name are anchors of that page)
 
 POST /validate takes the data as the request body (Content-Type: Turtle, N-Triples, JSON-LD or
 RDF/XML), or as the form field or multipart file(s) `data`, with optional `shapes` beside it
@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
+from flask_cors import cross_origin
 from rdflib import Graph, URIRef
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
@@ -44,6 +45,7 @@ from graph_service.graph import (
     describe_shapes,
     exists,
     formats,
+    from_rdflib,
     inference_choice,
     layout,
     parse_untrusted,
@@ -54,6 +56,7 @@ from graph_service.graph import (
     quads_to_graph,
     rebase_text,
     severity_name,
+    stable,
     term_name,
     value_summary,
     write,
@@ -67,8 +70,10 @@ from graph_service.web.urls import Urls, current
 
 bp = Blueprint("validate", __name__)
 
-#: What a report or the shapes come as: RDF graph formats, and HTML for people.
+#: What a validation report comes as: RDF graph formats, and HTML for people.
 OFFERED_KINDS: tuple[formats.Kind, ...] = ("graph", "page")
+#: What the shapes come as: as the ontology and /void, datasets too (the shapes in their graph).
+SHAPES_KINDS: tuple[formats.Kind, ...] = ("graph", "dataset", "page")
 #: Formats a request body or an uploaded part may be in.
 INPUT_FORMATS: tuple[Format, ...] = tuple(f for f in formats.of_kinds(("graph",)))
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -174,15 +179,18 @@ def validate() -> Response:
 
 @bp.get("/" + layout.SHAPES)
 @bp.get("/" + layout.SHAPES + ".<ext>")
+# Linked data, like /ontology and /void: any origin may read it (not POST /validate).
+@cross_origin(origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "HEAD", "OPTIONS"],
+              expose_headers=["ETag"], max_age=86400, vary_header=True)
 def shapes(ext: str | None = None) -> Response:
     fmt: Format | None
     if ext is None:
-        fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
+        fmt = negotiate(SHAPES_KINDS, default=_TURTLE)
     else:
-        fmt = formats.by_extension(ext, OFFERED_KINDS)
+        fmt = formats.by_extension(ext, SHAPES_KINDS)
         if fmt is None or fmt.extension != ext.lower():
             raise NotFound(f"no shapes document /{layout.SHAPES}.{ext}; try "
-                           + ", ".join(f".{f.extension}" for f in formats.of_kinds(OFFERED_KINDS)))
+                           + ", ".join(f".{f.extension}" for f in formats.of_kinds(SHAPES_KINDS)))
     settings = service().settings
     try:
         graph = project_shapes(settings, missing_ok=True)
@@ -191,11 +199,14 @@ def shapes(ext: str | None = None) -> Response:
     if fmt == _HTML:
         body: bytes | str = _shapes_page(graph, current())
     elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
-        # As authored, comments and layout kept (under the base the graph is served under).
+        # As authored, comments and layout kept (under the base the graph is served under; under
+        # the canonical base, byte for byte the file).
         body = rebase_text(Path(settings.shapes_path).read_text(encoding="utf-8"),
                            settings.base_iri).encode("utf-8")
     else:
-        body = write([quad_from_rdflib(*triple, ox.DefaultGraph()) for triple in graph], fmt)
+        # The dataset formats put the shapes in their graph of the snapshot (`graph/shapes`).
+        name = from_rdflib(graph.identifier) if fmt.kind == "dataset" else ox.DefaultGraph()
+        body = write(stable(quad_from_rdflib(*triple, name) for triple in graph), fmt)
     return respond(body, fmt, negotiated=ext is None)
 
 

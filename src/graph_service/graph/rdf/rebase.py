@@ -26,12 +26,21 @@ class Rebase:
         self.source = source
         self.base = base
         names(base)  # prefixed names and descriptions know the project's terms under it
-        # Literals may hold the base as text or, in a regular expression, escaped (both the way
-        # people write it, dots only, and the way `re.escape` does); a Turtle file, as written,
-        # doubles those backslashes.
-        regex = [(source.replace(".", "\\."), re.escape(base)), (re.escape(source), re.escape(base))]
-        self._text = [(source, base), *regex,
-                      *((old.replace("\\", "\\\\"), new.replace("\\", "\\\\")) for old, new in regex)]
+        # Literals may hold the base as text or, in a regular expression, escaped: the way people
+        # write it (only what a regex needs escaped: the dots, for the canonical base) or the way
+        # `re.escape` does. A Turtle file or a query, as written, doubles those backslashes. Each
+        # spelling moves to the same spelling of the new base, so a pattern is not rewritten into
+        # another escaping of the same text (`liberation-kg` into `liberation\-kg`).
+        regex = [(_escape(source), _escape(base)), (re.escape(source), re.escape(base))]
+        pairs = [(source, base), *regex,
+                 *((old.replace("\\", "\\\\"), new.replace("\\", "\\\\")) for old, new in regex)]
+        self._text: dict[str, str] = {}
+        for old, new in pairs:  # a spelling that is two of these (no `-` in it) stays the first
+            self._text.setdefault(old, new)
+        # One pass, longest spelling first: what one substitution wrote is never read by another
+        # (a base under the source, `<source>mirror/`, would otherwise move twice).
+        self._spelling = re.compile("|".join(re.escape(old) for old in sorted(self._text, key=len,
+                                                                               reverse=True)))
 
     @property
     def identity(self) -> bool:
@@ -41,10 +50,9 @@ class Rebase:
         return self.base + iri[len(self.source):] if iri.startswith(self.source) else iri
 
     def text(self, text: str) -> str:
-        for old, new in self._text:
-            if old in text:
-                text = text.replace(old, new)
-        return text
+        if self.identity:  # the sources' own base: the text as written
+            return text
+        return self._spelling.sub(lambda m: self._text[m[0]], text)
 
     def term(self, term: Term) -> Term:
         if isinstance(term, ox.NamedNode):
@@ -68,6 +76,11 @@ class Rebase:
         for q in quads:
             yield ox.Quad(self.term(q.subject), self.term(q.predicate),  # type: ignore[arg-type]
                           self.term(q.object), self.term(q.graph_name))  # type: ignore[arg-type]
+
+
+def _escape(text: str) -> str:
+    """`text` as a regular expression matching it, escaping only what a regex needs escaped."""
+    return re.sub(r"[\\.^$*+?()\[\]{}|]", lambda m: "\\" + m[0], text)
 
 
 def rebase_quads(quads: Iterable[ox.Quad], base: str, source: str = DEFAULT_BASE) -> Iterator[ox.Quad]:

@@ -54,6 +54,18 @@ def write(quads: Iterable[ox.Quad], fmt: Format, *, named_graphs: bool | None = 
     return _document(items, fmt.oxigraph, _used_prefixes(items))
 
 
+def stable(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with their blank nodes labelled from the content around them, in a sorted order:
+    the same document in every process. A graph parsed with rdflib (the shapes) gets fresh blank
+    node labels in each process, so without this each gunicorn worker wrote its own bytes and
+    ETag, and a conditional GET answered 304 only from the worker that wrote the client's copy.
+    (Oxigraph's canonical labels are stable for one Oxigraph version, which all workers share;
+    the cost grows fast with many blank nodes that nothing tells apart, which RDF lists are not.)"""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
 def _compact_jsonld(items: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     """JSON-LD as people read it: an @context of the prefixes the triples use, property names and
     types as compact IRIs (`"lib:liberatedBy"`, `"@type": "lib:City"`), one object per subject.
