@@ -26,7 +26,8 @@ BASE = "https://data.example.net/kg/"
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 #: Namespaces the graph uses that are not its own: vocabularies and the places it links to.
 EXTERNAL = ("http://www.w3.org/", "https://www.w3.org/", "http://www.cidoc-crm.org/", "http://purl.org/",
-            "http://semanticweb.cs.vu.nl/", "http://www.wikidata.org/entity/", "https://schema.org/",
+            "http://semanticweb.cs.vu.nl/", "http://www.wikidata.org/entity/", "https://www.wikidata.org/",
+            "https://schema.org/",
             "http://xmlns.com/foaf/", "http://rdfs.org/ns/void#", "https://creativecommons.org/",
             "https://www.iana.org/", "http://www.opengis.net/", "https://www.geonames.org/",
             "https://sws.geonames.org/", "https://www.naturalearthdata.com/", "https://en.wikipedia.org/",

@@ -134,6 +134,10 @@ def test_void_links_to_wikidata_as_a_linkset(void, expected):
     linkset = next(s for s in void.objects(DATASET, VOID.subset) if (s, RDF.type, VOID.Linkset) in void)
     wikidata = [o for o in expected.graph(FACTS_GRAPH).objects() if str(o).startswith("http://www.wikidata.org/")]
     assert void.value(linkset, VOID.triples).toPython() == len(wikidata)
+    # VoID's target is a dataset, not a namespace: described by where its items live
+    target = void.value(linkset, VOID.objectsTarget)
+    assert (target, RDF.type, VOID.Dataset) in void
+    assert void.value(target, VOID.uriSpace) == Literal("http://www.wikidata.org/entity/")
 
 
 def test_well_known_void_serves_the_same_description(client, void):

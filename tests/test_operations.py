@@ -107,6 +107,36 @@ def test_every_figure_of_the_triples_agrees(project_client):
     assert f"holds {union:,} distinct triples" in home
 
 
+def test_the_description_names_the_vocabularies_of_every_graph(project_client):
+    """Beside the data's vocabularies, those of the shapes (SHACL) and of the description itself
+    (VoID, DCAT, SPARQL Service Description), which are graphs of the dataset too."""
+    void = Graph().parse(data=project_client.get("/void.ttl").data, format="turtle")
+    dataset = next(s for s in void.subjects(RDF.type, VOID.Dataset) if (None, VOID.subset, s) not in void)
+    listed = {str(v) for v in void.objects(dataset, VOID.vocabulary)}
+    assert {"http://www.w3.org/ns/shacl#", "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#",
+            "http://www.w3.org/ns/sparql-service-description#",
+            "https://w3id.org/liberation-kg/ontology#"} <= listed
+
+
+def test_a_results_request_without_a_query_is_told_so(project_client):
+    """GET /sparql with no query describes the service; a client that asks for results there has
+    sent its query under another name (or none), and is told so rather than 406."""
+    resp = project_client.get("/sparql?qurey=ASK", headers={"Accept": "application/sparql-results+json"})
+    assert resp.status_code == 400
+    assert resp.get_json()["message"].startswith("no query: send it as query=...")
+    assert project_client.get("/sparql?qurey=x", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_an_n3_client_gets_turtle(project_client):
+    """Turtle is N3's subset: asked for text/n3, the service answers Turtle (as Jena does)."""
+    resp = project_client.get("/doc/city/paris", headers={"Accept": "text/n3"})
+    assert resp.status_code == 200 and resp.mimetype == "text/turtle"
+    assert (None, None, None) in Graph().parse(data=resp.data, format="turtle")
+    resp = project_client.post("/sparql", data={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2"},
+                               headers={"Accept": "text/n3"})
+    assert resp.status_code == 200 and resp.mimetype == "text/turtle"
+
+
 def test_ntriples_is_plain_text_for_clients_that_ask_so(project_client):
     resp = project_client.get("/id/city/paris", headers={"Accept": "text/plain"})
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/doc/city/paris.nt")

@@ -153,6 +153,12 @@ def sparql() -> Response:
     endpoint = _endpoint()
     operation = _read_operation(endpoint.settings)
     if operation.query is None:
+        described = acceptable(("graph", "page"), _GRAPH_FORMAT_WORDS)
+        if described is None and acceptable(("results",)) is not None:
+            # Results asked for, not a description: a query sent under another name, or none.
+            offered = ", ".join(f.media_type for f in formats.of_kinds(("graph", "page")))
+            raise BadRequest(f"no query: send it as query=... (without one, this URL describes the "
+                             f"service, as {offered})")
         return _service_description(endpoint)
     return _answer(endpoint, operation.query, operation.dataset)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SH, VOID, XSD
 
 from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.graph.publish import layout
@@ -147,9 +147,6 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
     g.add((ds, VOID.rootResource, URIRef(base)))
     for example in capital_cities(sources)[:EXAMPLES]:
         g.add((ds, VOID.exampleResource, example))
-    for ns in vocabularies(usage):
-        g.add((ds, VOID.vocabulary, URIRef(ns)))
-
     g.add((ds, VOID.triples, Literal(sum(counts.values()), datatype=XSD.integer)))
     for name, triples in sorted(counts.items()):
         if not name:
@@ -173,7 +170,13 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
         g.add((ds, VOID.subset, linkset))
         g.add((linkset, RDF.type, VOID.Linkset))
         g.add((linkset, VOID.subjectsTarget, ds))
-        g.add((linkset, VOID.objectsTarget, URIRef(str(WD))))
+        # VoID's target is a dataset, described here by where its items live, not a namespace.
+        wikidata = URIRef(here + "wikidata")
+        g.add((linkset, VOID.objectsTarget, wikidata))
+        g.add((wikidata, RDF.type, VOID.Dataset))
+        g.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
+        g.add((wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/")))
+        g.add((wikidata, VOID.uriSpace, Literal(str(WD))))
         for predicate in sorted(links):
             g.add((linkset, VOID.linkPredicate, predicate))
         g.add((linkset, VOID.triples, Literal(sum(links.values()), datatype=XSD.integer)))
@@ -191,6 +194,16 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.mediaType, URIRef(_IANA + dump.fmt.media_type)))
+    # The vocabularies of every graph of the dataset: the data's, this description's own (VoID,
+    # DCAT, SPARQL Service Description) when it is part of the dataset, and SHACL's for the shapes.
+    used = set(vocabularies(usage))
+    if str(VOID_GRAPH) in counts:
+        used |= {_namespace(str(t)) for _, p, o in g for t in (p, o if p == RDF.type else None)
+                 if isinstance(t, URIRef)}
+    if str(SHAPES_GRAPH) in counts:
+        used.add(str(SH))
+    for ns in sorted(used - {""}):
+        g.add((ds, VOID.vocabulary, URIRef(ns)))
     return g
 
 

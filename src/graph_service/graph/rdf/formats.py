@@ -41,8 +41,9 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     # RDF graphs (CONSTRUCT/DESCRIBE answers, resource descriptions, dumps, uploads)
+    # N3 clients read Turtle, a subset of N3 (Jena answers them so too).
     Format("turtle", "text/turtle", "ttl", "graph", "Turtle", "turtle", ox.RdfFormat.TURTLE,
-           ("application/x-turtle",)),
+           ("application/x-turtle", "text/n3")),
     Format("ntriples", "application/n-triples", "nt", "graph", "N-Triples", "nt",
            ox.RdfFormat.N_TRIPLES, ("text/plain",)),
     Format("jsonld", "application/ld+json", "jsonld", "graph", "JSON-LD", "json-ld",
