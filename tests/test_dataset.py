@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import html5rdf
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
@@ -227,3 +228,29 @@ def test_unknown_dump_is_404(client):
     resp = client.get("/dumps/dataset.xml", headers={"Accept": "text/plain"})
     assert resp.status_code == 404
     assert b"dataset.nq" in resp.data  # names the dumps there are
+
+
+def test_files_served_together_keep_their_blank_nodes_apart(tmp_path):
+    """RDF merges documents, it does not unite them: `_:b0` of one export is not `_:b0` of
+    another. Both the queries and the dumps see two nodes."""
+    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
+    first.write_bytes(b'_:b0 <http://example.org/name> "first" .\n')
+    second.write_bytes(b'_:b0 <http://example.org/name> "second" .\n')
+    client = create_app(Settings(serve_files=(first, second), snapshot_dir=tmp_path / "build")).test_client()
+    resp = client.post("/sparql", data={"query": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"},
+                       headers={"Accept": "application/sparql-results+json"})
+    assert resp.get_json()["results"]["bindings"][0]["n"]["value"] == "2"
+    dump = ox.parse(client.get("/dumps/first.nq").data, format=ox.RdfFormat.N_QUADS)
+    assert len({q.subject for q in dump}) == 2
+
+
+def test_a_served_files_dump_is_the_same_in_every_process(tmp_path):
+    """The parser names anonymous blank nodes at random; the dumps label them by their place in
+    the files, so every serving process writes the same bytes and the same ETag (a 304 holds)."""
+    data = tmp_path / "data.ttl"
+    data.write_bytes(b"@prefix ex: <http://example.org/> . ex:a ex:p [ ex:q ( 1 2 ) ] .\n")
+    settings = Settings(serve_files=(data,), snapshot_dir=tmp_path / "build")
+    answers = [create_app(settings).test_client().get("/dumps/data.nq") for _ in range(2)]
+    assert answers[0].status_code == 200 and b"_:" in answers[0].data
+    assert answers[0].data == answers[1].data
+    assert answers[0].headers["ETag"] == answers[1].headers["ETag"]

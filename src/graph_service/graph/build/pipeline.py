@@ -220,7 +220,7 @@ def load_store(settings: Settings) -> ox.Store:
     sources changed), or the files given to `serve`. Triples from a plain-triples file go to
     the default graph; TriG/N-Quads keep their named graphs."""
     if settings.serve_files:
-        return open_store(q for path in settings.serve_files for q in documents.read_quads(Path(path)))
+        return open_store(documents.read_apart(map(Path, settings.serve_files)))
     store = ox.Store()
     source = remote.mirror(settings) if settings.store else ensure_snapshot(settings)
     store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
@@ -277,6 +277,12 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store, *, verbatim: bool = Fa
     # `verbatim`: every typed literal wrapped (see `query.verbatim`), as text where the format is
     # N-Triples or N-Quads, else quad by quad as parsed.
     lines = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+    if len(paths) > 1 and any(_may_label_blank_nodes(Path(p)) for p in paths):
+        # Files whose blank nodes have labels are merged quad by quad, their blank nodes kept apart
+        # (the loaders below would make one node of two files' `_:b0`).
+        apart = documents.read_apart(map(Path, paths))
+        store.bulk_extend(map(wrap_quad, apart) if verbatim else apart)
+        return
     for path in map(Path, paths):
         fmt = documents.format_for_path(path)
         try:
@@ -308,6 +314,15 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store, *, verbatim: bool = Fa
         else:
             quads = documents.read_quads(path)
             store.bulk_extend(map(wrap_quad, quads) if verbatim else quads)
+
+
+def _may_label_blank_nodes(path: Path) -> bool:
+    # `_:x` in the text formats, rdf:nodeID in RDF/XML; a read that fails is left to the loader.
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return b"_:" in data or b"nodeID" in data
 
 
 #: What a document of these formats holds wherever it has a triple term: the line formats write
@@ -346,7 +361,7 @@ def load_index(settings: Settings, served: DiskStore | None = None) -> QuadSourc
         written = serving_store(settings, verbatim=True)
         return VerbatimStore(written.path, written.quads)
     if settings.serve_files:
-        return QuadIndex(q for path in settings.serve_files for q in documents.read_quads(Path(path)))
+        return QuadIndex(documents.read_apart(map(Path, settings.serve_files)))
     if settings.store:
         return QuadIndex(documents.read_quads(remote.mirror(settings)))
     return QuadIndex(documents.read_quads(ensure_snapshot(settings)))

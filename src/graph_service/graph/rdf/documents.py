@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -162,6 +163,29 @@ def read_quads(path: Path, prefixes: dict[str, str] | None = None, *,
         raise RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
     return parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri(),
                        prefixes=prefixes, annotations=annotations)
+
+
+def read_apart(paths: Iterable[Path]) -> Iterator[ox.Quad]:
+    """The quads of several files, their blank nodes kept apart (RDF's merge, not a union): `_:b0`
+    of one file is not `_:b0` of another, as exporters label them alike. Each file's blank nodes
+    are labelled by the file's place and their order of first appearance, so every process that
+    reads the same files gets the same labels (the parser's own labels of `[]` are random)."""
+    for number, path in enumerate(paths):
+        labels: dict[str, ox.BlankNode] = {}
+        for q in read_quads(Path(path)):
+            yield ox.Quad(_apart(q.subject, labels, number), q.predicate, _apart(q.object, labels, number),
+                          _apart(q.graph_name, labels, number))
+
+
+def _apart(term: Any, labels: dict[str, ox.BlankNode], number: int) -> Any:
+    if isinstance(term, ox.BlankNode):
+        if term.value not in labels:
+            labels[term.value] = ox.BlankNode(f"f{number}b{len(labels)}")
+        return labels[term.value]
+    if isinstance(term, ox.Triple):
+        return ox.Triple(_apart(term.subject, labels, number), term.predicate,
+                         _apart(term.object, labels, number))
+    return term
 
 
 def write_atomically(target: Path, data: bytes, *, mode: int = 0o644) -> None:
