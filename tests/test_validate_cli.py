@@ -183,3 +183,59 @@ def test_meta_shacl_refuses_malformed_shapes(tmp_path: Path) -> None:
     checked = run("--data", VALID, "--shapes", str(shapes), "--meta-shacl")
     assert checked.exit_code == 2 and checked.stderr.count("\n") == 1
     assert "SHACL" in checked.stderr
+
+
+def test_a_severity_of_the_shapes_own_is_no_warning(tmp_path: Path) -> None:
+    """SHACL allows any IRI as a severity; --allow-warnings lets through warnings and infos only,
+    as pySHACL does, and the summary counts the others too."""
+    data = tmp_path / "data.ttl"
+    data.write_text("@prefix ex: <http://example.org/> . ex:a ex:p 1 .\n", encoding="utf-8")
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      "ex:S sh:targetNode ex:a ;\n"
+                      "  sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:severity ex:Critical ] .\n",
+                      encoding="utf-8")
+    result = run("--data", str(data), "--shapes", str(shapes), "--allow-warnings")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "0 violations, 0 warnings, 1 of severity <http://example.org/Critical>"
+
+
+ENTITIES = '<!ENTITY a0 "aaaaaaaaaa">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">'
+                                              for i in range(1, 10))
+
+
+@pytest.mark.parametrize("name, body", [
+    # 700 bytes that expand to 10 GB
+    ("bomb.rdf", f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{ENTITIES}]><rdf:RDF '
+                 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://a/">'
+                 '<rdf:Description rdf:about="http://a/x"><ex:p>&a9;</ex:p></rdf:Description></rdf:RDF>'),
+    # 60 KB that overflowed the parser's stack (signal 11)
+    ("deep.jsonld", '{"@id": "http://a/x", "http://a/p": ' + '{"http://a/p": ' * 4000 + '"v"' + "}" * 4001),
+], ids=["entity-bomb", "deep-json-ld"])
+def test_a_users_file_is_read_under_the_uploads_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       name: str, body: str) -> None:
+    """What the service refuses with a 413, the command refuses in one line, exit 2: it neither
+    crashes nor takes the machine's memory, nor validates what the parser made of it."""
+    monkeypatch.setenv("GRAPH_SERVICE_QUERY_MEMORY_MB", "256")
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    result = run("--data", str(path), "--shapes", SHAPES)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"graph-service: {path} could not be read")
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("shape, says", [
+    ('sh:sparql [ sh:select "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }" ]',
+     "sh:select holds a CONSTRUCT query; it must be a SELECT"),
+    ('sh:property [ sh:path ex:p ; sh:pattern "(" ]', "an sh:pattern is not a regular expression"),
+], ids=["construct-as-select", "broken-pattern"])
+def test_shapes_pyshacl_would_fail_on_are_named_in_one_line(tmp_path: Path, shape: str, says: str) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; {shape} .\n", encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text('@prefix ex: <http://example.org/> . ex:a ex:p "x" .\n', encoding="utf-8")
+    result = run("--data", str(data), "--shapes", str(shapes))
+    assert result.exit_code == 2 and says in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output + result.stderr

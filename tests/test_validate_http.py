@@ -322,3 +322,31 @@ def test_every_shape_iri_of_the_project_lands_on_its_entry_of_the_shapes_page(sn
     named = {str(t)[len(base):] for triple in sources.read_graph(project_shapes) for t in triple
              if isinstance(t, URIRef) and str(t).startswith(base) and str(t) != base}
     assert named and named <= anchors, sorted(named - anchors)
+
+
+def test_a_dataset_is_validated_as_its_graphs_merged(client) -> None:
+    """TriG and N-Quads are read, their named graphs merged into the data graph, as the command
+    line does: by a file's name, by the body's Content-Type, or by data-format."""
+    trig = b"@prefix ex: <http://example.org/> .\nex:g { ex:a a ex:T . }\n"
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n")
+    by_name = client.post("/validate", content_type="multipart/form-data", data={
+        "data": (io.BytesIO(trig), "data.trig"), "shapes": shapes})
+    by_field = client.post("/validate", data={"data": trig.decode(), "data-format": "trig", "shapes": shapes})
+    for resp in (by_name, by_field):
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        assert resp.headers["X-Conforms"] == "false"
+    body = client.post("/validate", data=trig, headers={"Content-Type": "application/trig"})
+    assert body.status_code == 200, body.get_data(as_text=True)
+
+
+def test_two_files_keep_their_blank_nodes_apart(client) -> None:
+    """Two exports both name a node `_:b0`: two nodes, so the one without ex:p is a violation."""
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    first = f'_:b0 <http://example.org/p> "1" .\n_:b0 {kind} <http://example.org/T> .\n'.encode()
+    second = f"_:b0 {kind} <http://example.org/T> .\n".encode()
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n")
+    resp = client.post("/validate", content_type="multipart/form-data", data={
+        "data": [(io.BytesIO(first), "first.nt"), (io.BytesIO(second), "second.nt")], "shapes": shapes})
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"

@@ -47,6 +47,7 @@ from graph_service.graph import (
     formats,
     from_rdflib,
     inference_choice,
+    keep_apart,
     layout,
     parse_untrusted,
     path_text,
@@ -75,7 +76,10 @@ OFFERED_KINDS: tuple[formats.Kind, ...] = ("graph", "page")
 #: What the shapes come as: as the ontology and /void, datasets too (the shapes in their graph).
 SHAPES_KINDS: tuple[formats.Kind, ...] = ("graph", "dataset", "page")
 #: Formats a request body or an uploaded part may be in.
-INPUT_FORMATS: tuple[Format, ...] = tuple(f for f in formats.of_kinds(("graph",)))
+#: What data and shapes may come as: RDF graphs, and datasets (TriG, N-Quads), whose named graphs
+#: are merged into one graph, as `graph-service validate` does.
+INPUT_KINDS = formats.RDF_INPUT_KINDS
+INPUT_FORMATS: tuple[Format, ...] = formats.of_kinds(INPUT_KINDS)
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 _TURTLE = formats.named("turtle")
 _HTML = formats.named("html")
@@ -231,7 +235,7 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         if not request.mimetype:
             raise BadInput(415, "no Content-Type: send the data as " + _supported()
                            + ", or as a form (multipart/form-data or application/x-www-form-urlencoded)")
-        fmt = formats.by_media_type(request.mimetype, ("graph",))
+        fmt = formats.by_media_type(request.mimetype, INPUT_KINDS)
         if fmt is None:
             raise BadInput(415, f"{request.mimetype} is not a format this service reads; send "
                            + _supported() + ", or a form")
@@ -257,12 +261,13 @@ def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
     """The form's files and text field `name` as one graph (like several --data files); None when
     all are absent or blank."""
     explicit = (request.form.get(f"{name}-format") or "").strip()
-    quads = []
-    for upload in request.files.getlist(name):
-        if not upload.filename:  # what browsers send for "no file chosen"
-            continue
-        fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename, upload.mimetype)
-        quads += _parse(upload.read(), fmt, f"{name} ({upload.filename})", prefixes)
+    quads: list[ox.Quad] = []
+    uploads = [upload for upload in request.files.getlist(name) if upload.filename]  # "" is "no file chosen"
+    for number, upload in enumerate(uploads):
+        fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename or "",
+                                                                             upload.mimetype)
+        # Each document's blank nodes its own: two exports' `_:b0` are two nodes.
+        quads += keep_apart(_parse(upload.read(), fmt, f"{name} ({upload.filename})", prefixes), number)
     texts = request.form.getlist(name)
     if len(texts) > 1:
         # One text is one document; several would each need a name and a format, which files have.
@@ -271,12 +276,12 @@ def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
     text = texts[0] if texts else ""
     if text.strip():
         fmt = _named_format(explicit, name) if explicit else _TURTLE
-        quads += _parse(text.encode("utf-8"), fmt, name, prefixes)
+        quads += keep_apart(_parse(text.encode("utf-8"), fmt, name, prefixes), len(uploads))
     return quads_to_graph(quads) if quads else None
 
 
 def _named_format(value: str, part: str) -> Format:
-    fmt = formats.by_name(value, ("graph",))
+    fmt = formats.by_name(value, INPUT_KINDS)
     if fmt is None:
         raise BadInput(415, f"{part}-format={value!r} is not a format this service reads; use "
                        + ", ".join(f.name for f in INPUT_FORMATS))
@@ -287,11 +292,11 @@ def _upload_format(filename: str, mimetype: str | None) -> Format:
     """An upload's format: from its file name's extension, else its part's Content-Type, else
     Turtle (what a text editor saves without saying)."""
     suffix = PurePosixPath(filename).suffix
-    by_extension = formats.by_extension(suffix, ("graph",)) if suffix else None
+    by_extension = formats.by_extension(suffix, INPUT_KINDS) if suffix else None
     if by_extension is not None:
         return by_extension
     if mimetype and mimetype not in ("application/octet-stream", "text/plain"):
-        by_type = formats.by_media_type(mimetype, ("graph",))
+        by_type = formats.by_media_type(mimetype, INPUT_KINDS)
         if by_type is None:
             raise BadInput(415, f"{filename}: {mimetype} is not a format this service reads; send "
                            + _supported())

@@ -33,6 +33,7 @@ graphs (both found by the W3C test suite, `tests/test_shacl_conformance.py`):
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -55,7 +56,7 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
-from graph_service.graph.query.safety import UnsafeQuery, check_query
+from graph_service.graph.query.safety import UnsafeQuery, check_query, inspect_query
 from graph_service.graph.query.sandbox import IsolatedError, QueryTimeout, run_isolated
 from graph_service.graph.rdf.documents import RdfSyntaxError, UnsupportedFormat, parse_quads
 from graph_service.graph.rdf.formats import Format
@@ -76,6 +77,8 @@ def inference_choice(value: str) -> InferenceChoice | None:
 
 #: The severities, most serious first (the order of the summary).
 SEVERITIES: tuple[URIRef, ...] = (URIRef(SH.Violation), URIRef(SH.Warning), URIRef(SH.Info))
+#: Their names, as `severity_name` gives them; any other is a severity of the shapes' own.
+_SEVERITY_NAMES = ("Violation", "Warning", "Info")
 
 # SHACL's boolean parameters: only the literal "true" activates them.
 _BOOLEAN_PARAMETERS = (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedValueShapesDisjoint,
@@ -172,7 +175,8 @@ class ValidationOutcome:
     def headline(self) -> str:
         if self.conforms:
             return "Conforms: no results."
-        per = ", ".join(f"{n} {_plural(name.lower(), n)}" for name, n in self.counts().items())
+        per = ", ".join(f"{n} {_plural(name.lower(), n)}" if name in _SEVERITY_NAMES
+                        else f"{n} of severity <{name}>" for name, n in self.counts().items())
         shapes = len(self.groups())
         return (f"Does not conform: {len(self.results)} {_plural('result', len(self.results))} "
                 f"({per}) from {shapes} {_plural('shape', shapes)}.")
@@ -203,7 +207,13 @@ class ValidationOutcome:
                  for name in ("Violation", "Warning")]
         if counts.get("Info"):
             parts.append(f"{counts['Info']} {_plural('info', counts['Info'])}")
+        # A severity of the shapes' own (SHACL allows any IRI) is counted too, under its IRI.
+        parts += [f"{n} of severity <{name}>" for name, n in counts.items() if name not in _SEVERITY_NAMES]
         return ", ".join(parts)
+
+    def only_warnings(self) -> bool:
+        """Whether every result is a warning or an info (none a violation, nor of another severity)."""
+        return set(self.counts()) <= set(_SEVERITY_NAMES[1:])
 
     def _root(self, shape: Node | None) -> Node | None:
         """The named shape a blank-node property shape belongs to (itself when none)."""
@@ -229,7 +239,7 @@ class InputTooCostly(ValidationError):
 
 
 def parse_untrusted(data: bytes, fmt: Format, source: str, *, timeout: float,
-                    memory_limit: int | None = None, network_guard: bool = True,
+                    memory_limit: int | None = None, network_guard: bool = True, base_iri: str | None = None,
                     ) -> tuple[list[ox.Quad], dict[str, str]]:
     """`parse_quads` of a document someone sent, and its prefix declarations, read in a child
     process under the limits of their validation: a few hundred bytes of RDF/XML entities expand
@@ -237,7 +247,7 @@ def parse_untrusted(data: bytes, fmt: Format, source: str, *, timeout: float,
     terms overflow its stack. Raises `RdfSyntaxError`, `UnsupportedFormat`, `ValidationTimeout`,
     or `InputTooCostly` when the parser went over the memory limit or crashed."""
     try:
-        outcome = run_isolated(_parse_portably, data, fmt, source, timeout=timeout,
+        outcome = run_isolated(_parse_portably, data, fmt, source, base_iri, timeout=timeout,
                                memory_limit=memory_limit, allow_network=not network_guard)
     except QueryTimeout:
         raise ValidationTimeout(f"reading {source} stopped after the time limit of {timeout:g} s") from None
@@ -252,13 +262,18 @@ def parse_untrusted(data: bytes, fmt: Format, source: str, *, timeout: float,
     return list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), prefixes
 
 
-def _parse_portably(data: bytes, fmt: Format, source: str) -> tuple[str, Any]:
+def _parse_portably(data: bytes, fmt: Format, source: str, base_iri: str | None) -> tuple[str, Any]:
     # Runs in the child. The quads come back as N-Quads, which pyoxigraph writes and reads fifty
     # times faster than pickle moves its terms; RdfSyntaxError does not survive pickling as
-    # itself, so errors go back as data.
+    # itself, so errors go back as data. A parser that runs out of memory aborts after writing
+    # its own lines to stderr (and a backtrace where RUST_BACKTRACE is set): the parent reports
+    # the cause in one line, so the child's stderr goes nowhere.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     prefixes: dict[str, str] = {}
     try:
-        quads = parse_quads(data, fmt, source, prefixes=prefixes)
+        quads = parse_quads(data, fmt, source, base_iri=base_iri, prefixes=prefixes)
         return "quads", (ox.serialize(quads, format=ox.RdfFormat.N_QUADS), prefixes)
     except RdfSyntaxError as exc:
         return "syntax", (exc.source, exc.detail)
@@ -398,15 +413,16 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
     Each query is checked as it will run: after the prefix declarations that pySHACL prepends
     and those rdflib takes from the data graph's namespace bindings.
     """
-    queries = [(s, str(o)) for p in (SH.select, SH.ask) for s, o in shapes.subject_objects(p)
-               if isinstance(o, Literal)]
-    if not queries:
+    if not any(isinstance(o, Literal) for p in (SH.select, SH.ask) for o in shapes.objects(None, p)):
         return
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes_in_scope(shapes, data).items())
     lines = prologue.count("\n")
-    for node, text in queries:
+    forms = {str(SH.select): "select", str(SH.ask): "ask"}
+    for node, text, predicate in ((s, str(o), str(p)) for p in (SH.select, SH.ask)
+                                  for s, o in shapes.subject_objects(p) if isinstance(o, Literal)):
         try:
             check_query(prologue + text, allowed_graphs=())
+            form = inspect_query(prologue + text).form  # parsed once: the check above kept it
         except UnsafeQuery as exc:
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: {exc}") from None
         except SyntaxError as exc:
@@ -417,6 +433,10 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
             log.warning("vetting a SPARQL query failed", exc_info=True)
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: it could not be checked "
                                    f"for SERVICE and FROM ({type(exc).__name__}: {exc})") from None
+        if form and form != forms[predicate]:
+            # pySHACL would run it and fail on its answer, in words about its own code.
+            raise ValidationError(f"{_query_owner(shapes, node)}: sh:{forms[predicate]} holds a "
+                                  f"{form.upper()} query; it must be a {forms[predicate].upper()}")
 
 
 # --- running pySHACL --------------------------------------------------------------------------
@@ -561,8 +581,12 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
         raise ValidationError(f"the shapes cannot be used: {exc}") from None
     except NotImplementedError as exc:
         raise ValidationError(f"unsupported by this validator (pySHACL): {exc}") from None
+    except re.error as exc:  # an sh:pattern that is no regular expression
+        raise ValidationError(f"the shapes cannot be used: an sh:pattern is not a regular expression "
+                              f"({exc})") from None
     except Exception as exc:  # pySHACL fails in many ways on malformed shapes
-        log.warning("pySHACL failed", exc_info=True)
+        # The cause goes to the caller in one line; the traceback only to a debugging log.
+        log.debug("pySHACL failed", exc_info=True)
         raise ValidationError(f"validation failed: {type(exc).__name__}: {exc}") from None
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")

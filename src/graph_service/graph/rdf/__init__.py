@@ -6,6 +6,8 @@ from graph_service.graph.rdf import formats
 from graph_service.graph.rdf.documents import (
     RdfSyntaxError,
     UnsupportedFormat,
+    format_for_path,
+    keep_apart,
     parse_quads,
     quads_to_graph,
     read_graph,
@@ -22,6 +24,7 @@ from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib, to_rdfl
 __all__ = [
     "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text",
     "fold", "Format", "formats", "from_rdflib", "Kind", "parse_quads", "prefixed", "quad_from_rdflib",
-    "quads_to_graph", "RdfSyntaxError", "read_graph", "read_quads", "short", "stable", "to_rdflib",
+    "quads_to_graph", "RdfSyntaxError", "format_for_path", "keep_apart", "read_graph", "read_quads",
+    "short", "stable", "to_rdflib",
     "triple_from_rdflib", "turtle", "UnsupportedFormat", "write", "write_atomically", "write_triples",
 ]

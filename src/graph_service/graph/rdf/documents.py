@@ -166,15 +166,20 @@ def read_quads(path: Path, prefixes: dict[str, str] | None = None, *,
 
 
 def read_apart(paths: Iterable[Path]) -> Iterator[ox.Quad]:
-    """The quads of several files, their blank nodes kept apart (RDF's merge, not a union): `_:b0`
-    of one file is not `_:b0` of another, as exporters label them alike. Each file's blank nodes
-    are labelled by the file's place and their order of first appearance, so every process that
-    reads the same files gets the same labels (the parser's own labels of `[]` are random)."""
+    """The quads of several files, their blank nodes kept apart (`keep_apart`)."""
     for number, path in enumerate(paths):
-        labels: dict[str, ox.BlankNode] = {}
-        for q in read_quads(Path(path)):
-            yield ox.Quad(_apart(q.subject, labels, number), q.predicate, _apart(q.object, labels, number),
-                          _apart(q.graph_name, labels, number))
+        yield from keep_apart(read_quads(Path(path)), number)
+
+
+def keep_apart(quads: Iterable[ox.Quad], number: int) -> Iterator[ox.Quad]:
+    """The quads of the `number`th document of several, their blank nodes labelled by that
+    number and their order of first appearance. RDF merges documents, it does not unite them:
+    `_:b0` of one file is not `_:b0` of another, as exporters label them alike; and every process
+    that reads the same files gets the same labels (the parser's own labels of `[]` are random)."""
+    labels: dict[str, ox.BlankNode] = {}
+    for q in quads:
+        yield ox.Quad(_apart(q.subject, labels, number), q.predicate, _apart(q.object, labels, number),
+                      _apart(q.graph_name, labels, number))
 
 
 def _apart(term: Any, labels: dict[str, ox.BlankNode], number: int) -> Any:
