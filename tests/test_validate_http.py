@@ -350,3 +350,19 @@ def test_two_files_keep_their_blank_nodes_apart(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": [(io.BytesIO(first), "first.nt"), (io.BytesIO(second), "second.nt")], "shapes": shapes})
     assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
+
+
+def test_shapes_can_be_checked_against_shacl_for_shacl(client) -> None:
+    """`meta-shacl=true`, as the command's -m: ill-formed shapes are a 400 saying what SHACL for
+    SHACL finds, rather than being run for whatever they happen to do."""
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              'ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n'
+              '  sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:severity "high" ] .\n')
+    data = "@prefix ex: <http://example.org/> . ex:a ex:p 1 .\n"
+    unchecked = client.post("/validate", data={"data": data, "shapes": shapes})
+    assert unchecked.status_code == 200
+    checked = client.post("/validate", data={"data": data, "shapes": shapes, "meta-shacl": "true"},
+                          headers={"Accept": "application/json"})
+    assert checked.status_code == 400 and "SHACL" in checked.get_json()["message"]
+    odd = client.post("/validate", data={"data": data, "shapes": shapes, "meta-shacl": "maybe"})
+    assert odd.status_code == 400 and "meta-shacl='maybe': use true or false" in odd.get_data(as_text=True)

@@ -147,6 +147,7 @@ def validate() -> Response:
         fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
         prefixes: dict[str, str] = {}
         data, shapes, inference = _inputs(prefixes)
+        meta_shacl = _switch("meta-shacl")
     except BadInput as exc:
         return _failed(exc.status, str(exc))
     except RequestEntityTooLarge:
@@ -164,7 +165,7 @@ def validate() -> Response:
         outcome = run_validation(data, shapes, ontology=ontology, inference=inference, untrusted=users_shapes,
                                  timeout=settings.validation_timeout,
                                  memory_limit=settings.query_memory_bytes,
-                                 network_guard=settings.network_guard)
+                                 network_guard=settings.network_guard, meta_shacl=meta_shacl)
     except ValidationError as exc:
         return _failed(400, " ".join(str(exc).split()))
     except ValidationTimeout as exc:
@@ -255,6 +256,14 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         raise BadInput(400, f"inference={inference!r} is not offered; use one of "
                             + ", ".join(INFERENCE_CHOICES))
     return data, shapes, choice
+
+
+def _switch(name: str) -> bool:
+    """An on/off form field or query parameter (`meta-shacl=true`, as the command's -m)."""
+    value = (request.form.get(name) or request.args.get(name) or "false").strip().lower()
+    if value not in ("true", "false", "1", "0", "on", "off"):
+        raise BadInput(400, f"{name}={value!r}: use true or false")
+    return value in ("true", "1", "on")
 
 
 def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
