@@ -162,14 +162,20 @@ def test_the_ontology_given_on_its_own(tmp_path: Path) -> None:
     assert without.exit_code == 1 and with_ontology.exit_code == 0, with_ontology.stdout
 
 
-def test_warnings_may_be_allowed(tmp_path: Path) -> None:
+def one_result_of_severity(tmp_path: Path, severity: str) -> tuple[Path, Path]:
+    """Data and shapes that give one result, of `severity` (a prefixed name, sh: or ex:)."""
     data = tmp_path / "data.ttl"
     data.write_text("@prefix ex: <http://example.org/> . ex:a ex:p 1 .\n", encoding="utf-8")
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
                       "ex:S sh:targetNode ex:a ;\n"
-                      "  sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:severity sh:Warning ] .\n",
+                      f"  sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:severity {severity} ] .\n",
                       encoding="utf-8")
+    return data, shapes
+
+
+def test_warnings_may_be_allowed(tmp_path: Path) -> None:
+    data, shapes = one_result_of_severity(tmp_path, "sh:Warning")
     strict = run("--data", str(data), "--shapes", str(shapes))
     assert strict.exit_code == 1 and strict.stdout.splitlines()[-1] == "0 violations, 1 warning"
     assert run("--data", str(data), "--shapes", str(shapes), "--allow-warnings").exit_code == 0
@@ -188,13 +194,7 @@ def test_meta_shacl_refuses_malformed_shapes(tmp_path: Path) -> None:
 def test_a_severity_of_the_shapes_own_is_no_warning(tmp_path: Path) -> None:
     """SHACL allows any IRI as a severity; --allow-warnings lets through warnings and infos only,
     as pySHACL does, and the summary counts the others too."""
-    data = tmp_path / "data.ttl"
-    data.write_text("@prefix ex: <http://example.org/> . ex:a ex:p 1 .\n", encoding="utf-8")
-    shapes = tmp_path / "shapes.ttl"
-    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
-                      "ex:S sh:targetNode ex:a ;\n"
-                      "  sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:severity ex:Critical ] .\n",
-                      encoding="utf-8")
+    data, shapes = one_result_of_severity(tmp_path, "ex:Critical")
     result = run("--data", str(data), "--shapes", str(shapes), "--allow-warnings")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-1] == "0 violations, 0 warnings, 1 of severity <http://example.org/Critical>"
