@@ -12,7 +12,10 @@ construct nested deep. What it found (tests/test_attack_engine.py holds the serv
   surfaced as a bare 500 (fixed: the child's stack may grow to 128 MiB, and a crash is a 500
   naming it);
 - nested collections `((((?o))))` and nested blank-node property lists take pyoxigraph's parser
-  exponential time (220 levels: over 20 s): a runaway stopped at the time limit (503).
+  exponential time (220 levels: over 20 s): a runaway stopped at the time limit (503);
+- 10,000 nested parentheses of a property path (20 KB) took the service's own cost estimate 1.6 s,
+  quadratic in the depth, so a query the engine answers in milliseconds was stopped at the limit
+  (fixed: the estimate is linear).
 """
 
 from __future__ import annotations
