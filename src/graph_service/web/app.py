@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from graph_service.config import Settings
@@ -35,8 +36,23 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
     errors.register(app)
     for module in (health, sparql, resources, search, validate, dataset, atlas):
         app.register_blueprint(module.bp)
+    app.before_request(_whole_body_within_limit)
     app.after_request(_security_headers)
     return app
+
+
+def _whole_body_within_limit() -> None:
+    """A body of unknown length (sent in chunks) is read here, whole, and refused (413) if it
+    goes on past the limit, as one whose declared length is over it is before it is read.
+
+    werkzeug reads such a body up to the limit and stops there without a word: the first 2 MB
+    of a longer form or upload were answered as if they were all of it (a dataset parameter
+    past the cut dropped, a data file's later lines never validated)."""
+    if request.content_length is not None or request.method not in ("POST", "PUT", "PATCH"):
+        return
+    body = request.get_data(cache=True)  # what the views read afterwards, forms included
+    if len(body) >= current_app.config["MAX_CONTENT_LENGTH"] and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
 
 
 def _security_headers(resp: Response) -> Response:
