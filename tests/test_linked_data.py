@@ -95,6 +95,8 @@ def test_resource_iri_answers_303_to_the_document_the_client_accepts(client, fmt
     ("text/turtle;q=0.9, application/ld+json", "jsonld"),
     ("application/rdf+xml;q=0.5, text/html;q=0.1", "rdf"),
     ("text/plain", "nt"),
+    ("text/turtle; charset=utf-8", "ttl"),
+    ('application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted", */*;q=0.1', "jsonld"),
 ])
 def test_negotiation_follows_q_values_and_defaults_to_the_page(client, accept, extension):
     headers = {"Accept": accept} if accept else {}

@@ -189,6 +189,10 @@ def test_from_names_a_graph_of_the_store(sparql_app):
     ("application/json", "application/sparql-results+json"),
     ("image/png, */*;q=0.1", "application/sparql-results+json"),
     (None, "application/sparql-results+json"),
+    # A parameter refines the range; one this service does not act on does not refuse it.
+    ("application/sparql-results+json; charset=utf-8", "application/sparql-results+json"),
+    ("text/csv;charset=UTF-8, */*;q=0.1", "text/csv"),
+    ("text/csv;charset=iso-8859-1, text/tab-separated-values;q=0.5", "text/tab-separated-values"),
 ])
 def test_accept_header_for_select(sparql_app, accept, expected):
     resp = ask(sparql_app, QUERIES["select"], accept=accept)
@@ -202,6 +206,8 @@ def test_accept_header_for_select(sparql_app, accept, expected):
     ("*/*", "text/turtle"),
     ("application/json", "application/ld+json"),
     ("application/xml", "application/rdf+xml"),
+    ('application/ld+json; profile="http://www.w3.org/ns/json-ld#expanded", */*;q=0.1', "application/ld+json"),
+    ("text/turtle; charset=utf-8", "text/turtle"),
 ])
 def test_accept_header_for_construct(sparql_app, accept, expected):
     resp = ask(sparql_app, QUERIES["construct"], accept=accept)

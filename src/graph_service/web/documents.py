@@ -21,6 +21,7 @@ from flask import Response, current_app, redirect, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import Format, QuadSource, VerbatimStore, load_index, snapshot_path, stop_fork_server
+from graph_service.web.negotiation import parse_accept
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, document_format
 
@@ -140,7 +141,7 @@ def public(url: str) -> str:
 
 
 def _prefers_plain_text() -> bool:
-    accept = request.accept_mimetypes
+    accept = parse_accept(request.headers.get("Accept"))
     return accept.quality("text/plain") > accept.quality("application/n-triples") and (
         "text/plain" in [mt for mt, _ in accept])
 

@@ -63,7 +63,7 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, words: tuple[tuple[
         if fmt is None:
             return f"format={name!r} is not offered here; use one of " + ", ".join(f.name for f in choices)
         return fmt
-    accept = parse_accept_header(header, MIMEAccept)
+    accept = parse_accept(header)
     if not accept or accept.best in (None, "*/*") and accept["*/*"] >= max((q for _, q in accept), default=0):
         # No Accept header, or one that prefers nothing in particular: the route's default.
         if not accept or accept.quality(default.media_type) > 0:
@@ -84,6 +84,27 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, words: tuple[tuple[
     return by_type[best]
 
 
+@lru_cache(maxsize=1024)
+def parse_accept(header: str | None) -> MIMEAccept:
+    """The Accept header's media ranges by type alone. werkzeug matches a range that has
+    parameters only to an offer with the same ones, and the registry's offers have none: a
+    client asking for `text/turtle; charset=utf-8` or for JSON-LD with a `profile` was refused
+    (406). Every answer here is UTF-8, so a range asking for another charset is left out; other
+    parameters refine a range in ways this service does not act on (RFC 9110, 12.5.1)."""
+    ranges: list[tuple[str, float]] = []
+    for value, quality in parse_accept_header(header, MIMEAccept):
+        media_type, _, parameters = value.partition(";")
+        charset = _parameters(parameters).get("charset", "utf-8")
+        if charset.lower() in ("utf-8", "utf8"):
+            ranges.append((media_type.strip(), quality))
+    return MIMEAccept(ranges)
+
+
+def _parameters(text: str) -> dict[str, str]:
+    pairs = (part.partition("=") for part in text.split(";") if part.strip())
+    return {name.strip().lower(): value.strip().strip('"') for name, _, value in pairs}
+
+
 def acceptable(kinds: Sequence[Kind], words: Mapping[str, str] | None = None) -> Format | None:
     """`negotiate`, or None where nothing of `kinds` is acceptable (the caller tries other kinds)."""
     found = _choose(tuple(kinds), None, tuple(sorted((words or {}).items())), format_parameter(),
@@ -94,7 +115,7 @@ def acceptable(kinds: Sequence[Kind], words: Mapping[str, str] | None = None) ->
 def best_media_type(media_types: Sequence[str]) -> str:
     """Of plain media types (not in the registry, such as an error's text/plain or JSON), the one
     the request prefers; the first when it prefers none (curl's `*/*`)."""
-    accept = request.accept_mimetypes
+    accept = parse_accept(request.headers.get("Accept"))
     best = accept.best_match(media_types)
     if best is None:
         # A client that asked for a JSON dialect (SPARQL results, JSON-LD) reads JSON best.
