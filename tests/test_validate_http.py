@@ -127,6 +127,15 @@ def test_an_empty_file_part_means_no_file(client) -> None:
     assert results(report(resp)) == 5
 
 
+def test_an_empty_shapes_file_is_refused_not_replaced_by_the_projects(client) -> None:
+    # A file was chosen, and it is empty: checking against the project's shapes instead would
+    # answer for shapes the user never sent.
+    resp = client.post("/validate", content_type="multipart/form-data", data={
+        "data": (io.BytesIO(INVALID), "data.ttl"), "shapes": (io.BytesIO(b""), "shapes.ttl")})
+    assert resp.status_code == 400
+    assert "shapes (shapes.ttl) holds no triples" in resp.get_data(as_text=True)
+
+
 def test_inference_parameter(client) -> None:
     data = (b"@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\n"
             b"@prefix id: <https://w3id.org/liberation-kg/id/> .\n"
@@ -158,6 +167,13 @@ def test_format_parameter_wins(client) -> None:
     resp = client.post("/validate?format=jsonld", data=INVALID,
                        headers={"Content-Type": "text/turtle", "Accept": "text/turtle"})
     assert resp.mimetype == "application/ld+json"
+
+
+def test_format_field_of_a_multipart_form_wins(client) -> None:
+    resp = client.post("/validate", content_type="multipart/form-data", headers={"Accept": "text/turtle"},
+                       data={"data": (io.BytesIO(INVALID), "data.ttl"), "format": "jsonld"})
+    assert resp.status_code == 200 and resp.mimetype == "application/ld+json"
+    assert results(report(resp, "jsonld")) == 5
 
 
 def test_nothing_acceptable_is_406(client) -> None:

@@ -17,7 +17,7 @@ from werkzeug.http import parse_accept_header
 
 from graph_service.graph import Format, Kind, formats
 
-_FORM = "application/x-www-form-urlencoded"
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def offered(kinds: Sequence[Kind]) -> list[Format]:
@@ -28,7 +28,7 @@ def offered(kinds: Sequence[Kind]) -> list[Format]:
 def format_parameter() -> str | None:
     """The `format=` of the request (query string, or a posted form), as given."""
     name = request.args.get("format")
-    if name is None and request.mimetype == _FORM:
+    if name is None and request.mimetype in _FORMS:
         name = request.form.get("format")
     return name
 

@@ -276,7 +276,14 @@ def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
         fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename or "",
                                                                              upload.mimetype)
         # Each document's blank nodes its own: two exports' `_:b0` are two nodes.
-        quads += keep_apart(_parse(upload.read(), fmt, f"{name} ({upload.filename})", prefixes), number)
+        parsed = list(keep_apart(_parse(upload.read(), fmt, f"{name} ({upload.filename})", prefixes), number))
+        if not parsed:
+            # A file chosen but empty is not "no file": the project's shapes in its place would
+            # answer for shapes the user never sent.
+            raise BadInput(400, f"{name} ({upload.filename}) holds no triples; send the {name} it "
+                                "was meant to hold" + (", or no file to be checked against the "
+                                                      "project's shapes" if name == "shapes" else ""))
+        quads += parsed
     texts = request.form.getlist(name)
     if len(texts) > 1:
         # One text is one document; several would each need a name and a format, which files have.
