@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from graph_service.config import Settings
 from graph_service.graph import SlotBudget, served, serving_store
-from graph_service.web import atlas, dataset, errors, health, resources, search, sparql, validate
+from graph_service.web import atlas, dataset, errors, health, resources, search, sparql, urls, validate
 from graph_service.web.state import Service
 
 #: What the pages need and nothing more: their own scripts, styles and images, no framing, no
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
         # redirects and the service description must name them.
         n = settings.proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
+    app.url_map.converters["path"] = urls.AnyPath
     errors.register(app)
     for module in (health, sparql, resources, search, validate, dataset, atlas):
         app.register_blueprint(module.bp)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from flask import request
+from werkzeug.routing import PathConverter
 
 from graph_service.config import DEFAULT_BASE
 from graph_service.graph import Dump, Format, dumps, formats, layout
@@ -139,3 +140,12 @@ def current() -> Urls:
     """The URL builder for the request being answered."""
     settings = service().settings
     return Urls(settings.base_iri, request.script_root, dumps.dataset_stem(settings))
+
+
+class AnyPath(PathConverter):
+    """werkzeug's `path`, newlines included: its pattern's "." stops at one, so a resource path
+    with an encoded newline (`%0A`) matched no route and got the generic 404 rather than the
+    route's own answer (a path no IRI can have is a 400 saying so)."""
+
+    regex = r"[^/](?s:.)*?"
+
