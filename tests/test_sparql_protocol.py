@@ -233,6 +233,16 @@ def test_not_acceptable(sparql_app, query, accept, params):
     assert "Traceback" not in resp.text
 
 
+def test_a_406_says_which_formats_fit_which_form(sparql_app):
+    # One list of every format sent a CONSTRUCT's client to CSV, which cannot hold triples.
+    resp = ask(sparql_app, QUERIES["construct"], accept="application/trig")
+    message = resp.text
+    assert resp.status_code == 406
+    assert "a CONSTRUCT or DESCRIBE as text/turtle" in message
+    graph_part = message.split("a CONSTRUCT or DESCRIBE as", 1)[1]
+    assert "text/csv" not in graph_part and "text/csv" in message.split("a CONSTRUCT", 1)[0]
+
+
 def test_a_browser_gets_a_table_with_values_escaped(sparql_app):
     query = PROLOGUE + "SELECT ?q ?text ?also WHERE { ?q lib:text ?text OPTIONAL { ?q rdfs:seeAlso ?also } }"
     resp = ask(sparql_app, query, accept="text/html,application/xhtml+xml,*/*;q=0.8")

@@ -230,9 +230,12 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
     graph_format = acceptable(("graph", "page"), _GRAPH_FORMAT_WORDS)
     if results_format is None and graph_format is None:
         word = format_parameter()
+        # Which formats fit depends on the query's form, which only the engine's parse knows.
         raise NotAcceptable(
             (f"format={word!r} is not offered" if word else "none of the media types in Accept is offered")
-            + "; offered: " + ", ".join(f.media_type for f in formats.of_kinds(("results", "graph", "page")))
+            + "; a SELECT or ASK answers as " + ", ".join(f.media_type for f in formats.of_kinds(("results",)))
+            + "; a CONSTRUCT or DESCRIBE as " + ", ".join(f.media_type for f in formats.of_kinds(("graph",)))
+            + "; either as text/html"
         )
     as_page = {"results": results_format is not None and results_format.kind == "page",
                "graph": graph_format is not None and graph_format.kind == "page"}
