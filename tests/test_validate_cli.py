@@ -64,6 +64,15 @@ def test_the_full_report_in_turtle_or_json_ld(fmt: str, parse_as: str) -> None:
     assert {str(m) for m in report.objects(None, SH.resultMessage)} >= {"An event has a label."}
 
 
+def test_data_from_standard_input() -> None:
+    result = CliRunner().invoke(main, ["validate", "--data", "-", "--shapes", SHAPES],
+                                input=Path(INVALID).read_bytes())
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout.splitlines()[0] == "Does not conform: 5 results (4 violations, 1 warning) from 2 shapes."
+    twice = CliRunner().invoke(main, ["validate", "--data", "-", "--shapes", "-"], input=b"")
+    assert twice.exit_code == 2 and twice.stderr.count("\n") == 1 and "standard input" in twice.stderr
+
+
 def test_several_data_files_are_validated_together() -> None:
     # Alone, valid.ttl's city is not known to be a place; with the ontology as data it is.
     assert run("--data", VALID, "--shapes", SHAPES).exit_code == 1

@@ -34,13 +34,17 @@ from graph_service.graph import (
 )
 from graph_service.graph import validate as run_validation
 
+#: The file name that stands for standard input.
+STDIN = "-"
+_TURTLE = formats.named("turtle")
 #: --format choices and their names in the formats registry.
 REPORT_FORMATS = {"text": None, "turtle": "turtle", "json-ld": "jsonld"}
 
 
 @click.command()
 @click.option("--data", "data_files", multiple=True, metavar="FILE",
-              help="RDF to validate (repeatable; default: the project's data).")
+              help="RDF to validate (repeatable; default: the project's data). '-' reads standard "
+                   "input, as Turtle (N-Triples is Turtle too), for one of the file options.")
 @click.option("--shapes", "shapes_files", multiple=True, metavar="FILE",
               help="SHACL shapes (repeatable; default: the project's shapes).")
 @click.option("--ontology", "-e", "ontology_files", multiple=True, metavar="FILE",
@@ -63,6 +67,8 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], ontolog
     the validation stops after GRAPH_SERVICE_VALIDATION_TIMEOUT seconds.
     """
     _quiet_libraries()
+    if (data_files + shapes_files + ontology_files).count(STDIN) > 1:
+        raise Failure("standard input ('-') can be read once: give it to one file option")
     choice = inference_choice(inference)
     if choice is None:  # click.Choice lets none through; the type checker needs telling
         raise Failure(f"--inference must be one of {', '.join(INFERENCE_CHOICES)}")
@@ -113,16 +119,22 @@ def _read(paths: tuple[str, ...], prefixes: dict[str, str], settings: Settings) 
     quads: list[ox.Quad] = []
     for number, name in enumerate(paths):
         path = Path(name)
-        try:
-            body = path.read_bytes()
-        except OSError as exc:
-            raise Failure(f"{path}: {exc.strerror or exc}") from None
-        fmt = load_or_fail(partial(format_for_path, path))
+        if name == STDIN:
+            # Relative IRIs resolve against the working directory, as a file's against its own.
+            body, fmt, label = sys.stdin.buffer.read(), _TURTLE, "standard input"
+            base = Path.cwd().as_uri() + "/"
+        else:
+            try:
+                body = path.read_bytes()
+            except OSError as exc:
+                raise Failure(f"{path}: {exc.strerror or exc}") from None
+            fmt = load_or_fail(partial(format_for_path, path))
+            label, base = str(path), path.resolve().as_uri()
         try:
             read, declared = load_or_fail(partial(
-                parse_untrusted, body, fmt, str(path), timeout=settings.validation_timeout,
+                parse_untrusted, body, fmt, label, timeout=settings.validation_timeout,
                 memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
-                base_iri=path.resolve().as_uri()))
+                base_iri=base))
         except ValidationError as exc:  # over the time or memory limit
             raise Failure(one_line(exc)) from None
         prefixes.update(declared)
