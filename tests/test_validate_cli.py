@@ -150,6 +150,20 @@ def test_unusable_shapes_exit_2_in_one_line(tmp_path: Path) -> None:
     assert "sh:minCount" in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_an_ill_formed_shape_is_named_by_where_it_is_not_by_a_blank_node_label(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      "ex:S a sh:NodeShape ; sh:targetClass ex:Person ; sh:property [ sh:minCount 1 ] .\n",
+                      encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text("<http://example.org/a> a <http://example.org/Person> .\n", encoding="utf-8")
+    result = run("--data", str(data), "--shapes", str(shapes))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    # It named "'f0b0'": the reader's label, which is nowhere in the user's file.
+    assert "the sh:property of <http://example.org/S> exists but is not a well-formed" in result.stderr
+    assert "'f0b0'" not in result.stderr
+
+
 def test_missing_project_data_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GRAPH_SERVICE_DATA_PATH", str(tmp_path / "none.ttl"))
     result = run()

@@ -563,6 +563,32 @@ def _tune_pyshacl(pyshacl: Any) -> None:
         helper.check_invalid_sparql = check_once
 
 
+_QUOTED_LABEL = re.compile(r"'([A-Za-z0-9_-]+)'")
+
+
+def _blank_nodes_named(message: str, shapes: Graph) -> str:
+    """pySHACL's message with the blank nodes it names by label ("'f0b0' exists but is not a
+    well-formed SHACL PropertyShape") named by where they are instead: a label the reader gave
+    appears nowhere in the user's file."""
+    def where(match: re.Match[str]) -> str:
+        node: Node = BNode(match.group(1))
+        if (node, None, None) not in shapes and (None, None, node) not in shapes:
+            return match.group(0)
+        steps: list[str] = []
+        while isinstance(node, BNode) and len(steps) < 5:
+            held = next(shapes.subject_predicates(node), None)
+            if held is None:
+                break
+            node, predicate = held
+            steps.append(shapes.namespace_manager.normalizeUri(str(predicate)))
+        if not steps:
+            return "a blank node that no statement of the shapes names"
+        owner = node.n3(shapes.namespace_manager) if not isinstance(node, BNode) else "a blank node"
+        return "the " + " of the ".join(steps) + " of " + owner
+
+    return _QUOTED_LABEL.sub(where, message)
+
+
 def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
          inference: str, meta_shacl: bool = False) -> tuple[bool, list[tuple[Node, Node, Node]]]:
     """pySHACL's verdict and report triples (plain, picklable values for `run_isolated`)."""
@@ -578,7 +604,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
                 advanced=False, js=False, do_owl_imports=False, allow_warnings=False, allow_infos=False,
                 meta_shacl=meta_shacl)
     except ReportableRuntimeError as exc:
-        raise ValidationError(f"the shapes cannot be used: {exc}") from None
+        raise ValidationError(f"the shapes cannot be used: {_blank_nodes_named(str(exc), shapes)}") from None
     except NotImplementedError as exc:
         raise ValidationError(f"unsupported by this validator (pySHACL): {exc}") from None
     except re.error as exc:  # an sh:pattern that is no regular expression
