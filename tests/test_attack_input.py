@@ -199,7 +199,8 @@ def test_a_body_sent_in_chunks_is_held_to_the_limit_whole(live_server: Backgroun
     # padding was dropped, and the whole union counted).
     count = quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     graph = quote("https://w3id.org/liberation-kg/graph/coordinates", safe="")
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "Accept": "application/sparql-results+json"}
 
     def asked(form: str) -> requests.Response:
         return requests.post(live_server.sparql, data=in_chunks(form.encode()), headers=headers, timeout=30)

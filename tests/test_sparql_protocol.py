@@ -206,7 +206,8 @@ def test_accept_header_for_select(sparql_app, accept, expected):
     ("*/*", "text/turtle"),
     ("application/json", "application/ld+json"),
     ("application/xml", "application/rdf+xml"),
-    ('application/ld+json; profile="http://www.w3.org/ns/json-ld#expanded", */*;q=0.1', "application/ld+json"),
+    ('application/ld+json; profile="http://www.w3.org/ns/json-ld#expanded", */*;q=0.1',
+     "application/ld+json"),
     ("text/turtle; charset=utf-8", "text/turtle"),
 ])
 def test_accept_header_for_construct(sparql_app, accept, expected):

@@ -68,7 +68,8 @@ def test_data_from_standard_input() -> None:
     result = CliRunner().invoke(main, ["validate", "--data", "-", "--shapes", SHAPES],
                                 input=Path(INVALID).read_bytes())
     assert result.exit_code == 1, result.stderr
-    assert result.stdout.splitlines()[0] == "Does not conform: 5 results (4 violations, 1 warning) from 2 shapes."
+    first = result.stdout.splitlines()[0]
+    assert first == "Does not conform: 5 results (4 violations, 1 warning) from 2 shapes."
     twice = CliRunner().invoke(main, ["validate", "--data", "-", "--shapes", "-"], input=b"")
     assert twice.exit_code == 2 and twice.stderr.count("\n") == 1 and "standard input" in twice.stderr
 

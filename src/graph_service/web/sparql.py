@@ -51,6 +51,7 @@ from graph_service.graph import (
     Example,
     FormatMismatch,
     IsolatedError,
+    Kind,
     QueryDataset,
     QueryRunner,
     QueryTimeout,
@@ -217,6 +218,10 @@ def _read_operation(settings: Settings) -> Operation:
     return Operation(query, dataset)
 
 
+def _media_types(kind: Kind) -> str:
+    return ", ".join(f.media_type for f in formats.of_kinds((kind,)))
+
+
 def _require_utf8() -> None:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
@@ -233,9 +238,8 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
         # Which formats fit depends on the query's form, which only the engine's parse knows.
         raise NotAcceptable(
             (f"format={word!r} is not offered" if word else "none of the media types in Accept is offered")
-            + "; a SELECT or ASK answers as " + ", ".join(f.media_type for f in formats.of_kinds(("results",)))
-            + "; a CONSTRUCT or DESCRIBE as " + ", ".join(f.media_type for f in formats.of_kinds(("graph",)))
-            + "; either as text/html"
+            + "; a SELECT or ASK answers as " + _media_types("results")
+            + "; a CONSTRUCT or DESCRIBE as " + _media_types("graph") + "; either as text/html"
         )
     as_page = {"results": results_format is not None and results_format.kind == "page",
                "graph": graph_format is not None and graph_format.kind == "page"}
