@@ -163,6 +163,10 @@ QUOTES = {
         "ber-conquest": "But for many more",
         "ber-soviets": "Worse still",
         "ber-fought": "Some Berliners fought",
+        "rome-clark-rogue": "The liberation of Rome emerged",
+        "rome-pope-joined": "Even the Pope joined",
+        "ams-canadians": "Canadian troops played",
+        "pra-german-hands": "Prague, the capital of Czechoslovakia",
     }.items()},
     "paris-august-25": "following the city’s liberation on August 25, 1944",
     "paris-august-26": "after Paris was liberated on August 26, 1944",
@@ -190,16 +194,14 @@ REASONS = {
     "Rome, by the Romans": "Their city was largely intact.",
     # The article describes the Parisians' welcome but gives no reason for it.
     "Paris": None,
-    "Brussels": (
-        "The Belgians had been preparing for liberation: people had crafted banners welcoming their "
-        "liberators while printers secretly produced thousands of Belgian and Allied flags under the "
-        "noses of the occupying Germans."),
+    # The article tells of the Belgians' preparations for liberation but does not give them as the
+    # reason for the welcome in Brussels.
+    "Brussels": None,
     "Luxembourg City": "The capital was taken without firing a shot.",
     "Amsterdam": (
         "After the failure of Operation Market Garden the Germans clung on in the Netherlands until "
         "their surrender in May 1945, so Amsterdam did not have the same moment of late-war "
-        "liberation as its neighbors; when Amsterdammers did celebrate on the 7th of May, German "
-        "marines fired on civilians celebrating in Dam Square and 22 people died."),
+        "liberation as its neighbors."),
     "Warsaw": (
         "The inhabitants had been through too much horror to feel like celebrating: the Soviet "
         "advance had stalled short of the city, the Soviets refused even to send in supplies, the "
@@ -227,7 +229,7 @@ RECEPTIONS = {
               ("paris-greeted", "paris-wine", "paris-free-french-parade", "paris-american-parade")),
     "Brussels": ("liberation-of-brussels", "jubilant",
                  ("brussels-preparing", "brussels-banners", "brussels-withdrawing", "brussels-hugged",
-                  19, 21)),
+                  19, 21, 22, 24)),
     "Luxembourg City": ("liberation-of-luxembourg-city", "relieved", ("lux-patton",)),
     "Amsterdam": ("liberation-of-amsterdam", "muted, marred by violence",
                   ("ams-no-moment", "ams-market-garden", "ams-celebrate", "ams-marines", "ams-22-died")),
@@ -372,25 +374,76 @@ EDITORIAL = {
               "article's Warsaw series.",
     "patton": "The article does not call the army American: Patton, identified by his Wikidata item, was a "
               "U.S. general, and the article's Luxembourg section is otherwise about Americans.",
-    "home army": "The article does not state the Home Army's allegiance; it places the Home Army in "
-                 "Warsaw, \"the Polish capital\", during the Uprising.",
-    "konev": "The caption pairs him with the Red Army's liberation of Prague (\"Prague liberated by Red Army "
-             "in may 1945 – Marshall Konev\") without saying that he belonged to it.",
+    "home army": "The article does not state the Home Army's allegiance; it places the Home Army in Warsaw, "
+                 "\"the Polish capital\", during the Uprising.",
+    "konev": "The caption pairs him with the Red Army's liberation of Prague (\"Prague liberated by Red "
+             "Army in may 1945 – Marshall Konev\") without saying that he belonged to it.",
     "rome, allied": "The article does not name Rome's liberators: it says the Allies liberated a string of "
                     "capitals from the fall of Rome on, and a caption shows the entry of Allied troops into "
                     "Rome.",
     "rome, american": "The article does not name Rome's liberators: it says the liberation came from the "
                       "American General Clark's rush for the city, and that the Romans flooded the streets "
                       "to welcome the Americans.",
-    "rome": "The caption names no event; it is one of the article's photographs of Allied troops in Rome, in "
-            "its section on the liberation of Rome.",
+    "rome": "The caption names no event; it is one of the article's photographs of Allied troops in Rome, "
+            "in its section on the liberation of Rome.",
     "flamethrower": "The caption names no event: the article prints it in its Warsaw Uprising series, and "
                     "its date (22 August 1944) falls in the Uprising.",
     "battalion, fighters": "The caption calls its men resistance fighters and does not name the Home Army; "
                            "the battalion is placed in it because the caption belongs to the article's "
                            "Warsaw Uprising series.",
-    "battalion": "The caption does not name the Home Army; the battalion is placed in it because the caption "
-                 "belongs to the article's Warsaw Uprising series.",
+    "battalion": "The caption does not name the Home Army; the battalion is placed in it because the "
+                 "caption belongs to the article's Warsaw Uprising series.",
+    "warsaw series": "The caption names no event; the photograph is placed in the Warsaw Uprising because "
+                     "the article prints it in its Warsaw Uprising series.",
+    "paris-01": "The caption names no event; it shows Paris on 26 August 1944, a date the article also "
+                "gives for the liberation, in its section on the liberation of Paris.",
+    "patriots": "The caption's \"Crowds of French patriots\" lining the Champs Elysees are taken to be "
+                "Parisians; the caption does not say where they lived.",
+    "drive": "The caption says \"on the drive into Brussels\"; the drive is read as the British advance "
+             "across Belgium towards Brussels.",
+    "welsh guards": "The caption says \"on the drive into Brussels\"; the drive is read as the British "
+                    "advance across Belgium towards Brussels, and the crew of one of the unit's tanks as "
+                    "the unit taking part.",
+    "campaign": "The article does not say that the liberation of Amsterdam was part of the campaign: its "
+                "\"this campaign\" follows the sentences on the Netherlands' capital and on the Germans "
+                "clinging on in the Netherlands until their surrender in May 1945, and the liberation of "
+                "the capital is placed in it.",
+    "paris celebrations": "The sentences tell how the soldiers arriving in the city were greeted by "
+                          "jubilant crowds; that the crowds were celebrating the liberation is read from "
+                          "their place in the article's section on the liberation of Paris.",
+    "pope, joined": "The text says the Pope joined in the celebrations, appearing on his balcony; the "
+                    "address the caption shows is taken to be that appearance, which the article does not "
+                    "say.",
+    "pope, place": "The place is the caption's; the text's balcony appearance, in which the Pope praised "
+                   "both sides, is taken to be the address the caption shows, which the article does not "
+                   "say.",
+    "cemetery": "The caption (\"a house near the Evangelic Cemetery in Wola District of Warsaw\") leaves "
+                "open whether \"in Wola District\" qualifies the house or the cemetery; the cemetery is "
+                "placed in Wola as well as the house.",
+    "this army": "The sentence's \"this army\" follows the sentence in which the Free French forces were "
+                 "given the lead in the approach, supported by the Americans; it is read as the Free French "
+                 "army, not the combined advance.",
+    "patton, commander": "The article says that \"General Patton’s army took the capital\"; that he "
+                         "commanded the taking of Luxembourg City itself is read from his army's name, not "
+                         "stated.",
+    "clark, commander": "The article says that the liberation of Rome emerged from the rogue actions of "
+                        "General Clark, who rushed for the city against his orders; that he commanded the "
+                        "liberation itself is the project's reading.",
+    "prague, liberation": "The article says that Prague remained in German hands until the very last days "
+                          "of the war and that the Red Army liberated it, but also that the Germans had "
+                          "largely been driven out by the uprising before the Russians reached the city; "
+                          "that the liberation ended the occupation is the project's reading.",
+    "prague, uprising": "The article says that by the time the Russians reached the city the Germans had "
+                        "largely been driven out thanks to the successful uprising; the project reads "
+                        "\"largely driven out\" as the uprising ending the occupation, which the article "
+                        "does not say in so many words.",
+    "muted": "The sentence says that Amsterdam did not have the same moment of late-war liberation as its "
+             "neighbors, which the project reads as a muted reception; the article's \"no great cathartic "
+             "welcome\" is said of the Canadian troops in the campaign in the Netherlands, and "
+             "Amsterdammers did celebrate their liberation on the 7th of May.",
+    "belgians": "The sentences tell of the Belgians' preparations for liberation, not of the welcome in "
+                "Brussels; the Belgians are counted among those who received the liberators because the "
+                "banners they crafted were made to welcome them.",
 }
 
 EXPECTED: dict[str, list[Row]] = {
@@ -423,8 +476,8 @@ EXPECTED: dict[str, list[Row]] = {
         ("Berlin", "Red Army", "conquering force", None, None, iri("city/berlin"), iri("unit/red-army")),
         ("Brussels", "British forces", "liberating force", None, None, iri("city/brussels"),
          iri("unit/british-forces")),
-        ("Luxembourg City", "General Patton’s army", "liberating force", "George S. Patton",
-         "George S. Patton", iri("city/luxembourg-city"), iri("unit/pattons-army")),
+        ("Luxembourg City", "General Patton’s army", "liberating force", "General Patton",
+         "General Patton", iri("city/luxembourg-city"), iri("unit/pattons-army")),
         ("Paris", "Allied forces", "liberating force", None, None, iri("city/paris"),
          iri("unit/allied-forces")),
         ("Paris", "American forces", "supporting force", None, None, iri("city/paris"),
@@ -461,7 +514,7 @@ EXPECTED: dict[str, list[Row]] = {
          iri("event/liberation-of-warsaw")),
     ],
     "05-deaths-during-the-celebrations": [
-        ("Amsterdammers' celebration of their liberation", "German marines fire on civilians in Dam Square",
+        ("Amsterdammers’ celebration of their liberation", "German marines fire on civilians in Dam Square",
          "Dam Square", "the 7th of May", "1945-05-07", "German marines", 22, text("ams-22-died"),
          iri("event/dam-square-shooting")),
     ],
@@ -497,6 +550,7 @@ EXPECTED: dict[str, list[Row]] = {
         for person, n, slug, photo in (
             ("Pope Pius XII", 2, "pope-pius-xii", "rome-02"),
             ("AFPU photographer (unnamed)", 11, "afpu-photographer", "paris-01"),
+            ("small child (unnamed)", 11, "small-child-paris", "paris-01"),
             ("Charles de Gaulle", 14, "charles-de-gaulle", "paris-04"),
             ("Jean, son of Prince Felix", 26, "jean-of-luxembourg", "luxembourg-02"),
             ("Prince Felix of Luxembourg", 26, "prince-felix", "luxembourg-02"),
@@ -551,7 +605,6 @@ EXPECTED: dict[str, list[Row]] = {
             ("paris-american-parade", "paris-american-parade"),
             ("paris-august-25", "paris-liberation-august-25"),
             ("paris-august-26", "paris-liberated-august-26"),
-            (11, "caption-paris-01"),
             (13, "caption-paris-03"),
             (14, "caption-paris-04"),
             (15, "caption-paris-05"),
@@ -578,24 +631,22 @@ EXPECTED: dict[str, list[Row]] = {
              "Henryk Ożarek", "henryk-ozarek", "resistance fighter"),
             ("Fighting on Kredytowa-Królewska Street", "fighting-on-kredytowa-krolewska-street",
              "Tadeusz Przybyszewski", "tadeusz-przybyszewski", "resistance fighter"),
-            ("General de Gaulle's walk down the Champs-Élysées to Notre Dame", "de-gaulle-procession-paris",
+            ("General de Gaulle’s walk down the Champs-Élysées to Notre Dame", "de-gaulle-procession-paris",
              "Charles de Gaulle", "charles-de-gaulle", "political leader"),
             ("Liberation of Luxembourg City", "liberation-of-luxembourg-city",
-             "George S. Patton", "george-s-patton", "commander"),
+             "General Patton", "george-s-patton", "commander"),
             ("Liberation of Luxembourg City", "liberation-of-luxembourg-city",
              "Jean, son of Prince Felix", "jean-of-luxembourg", "participant"),
             ("Liberation of Luxembourg City", "liberation-of-luxembourg-city",
              "Prince Felix of Luxembourg", "prince-felix", "head of state or ruler"),
             ("Liberation of Paris", "liberation-of-paris",
-             "AFPU photographer (unnamed)", "afpu-photographer", "photographer"),
-            ("Liberation of Paris", "liberation-of-paris",
              "Charles de Gaulle", "charles-de-gaulle", "political leader"),
             ("Liberation of Prague", "liberation-of-prague", "Marshal Konev", "marshal-konev", "officer"),
             ("Liberation of Rome", "liberation-of-rome", "Mark Clark", "mark-clark", "commander"),
-            ("Mark Clark's rush for Rome", "clark-rush-for-rome", "Mark Clark", "mark-clark", "commander"),
-            ("Pope Pius XII's address from the balcony", "pope-address-rome",
+            ("Mark Clark’s rush for Rome", "clark-rush-for-rome", "Mark Clark", "mark-clark", "commander"),
+            ("Pope Pius XII’s address from the balcony", "pope-address-rome",
              "Pope Pius XII", "pope-pius-xii", "clergy"),
-            ("Pope Pius XII's address from the balcony", "pope-address-rome",
+            ("Pope Pius XII’s address from the balcony", "pope-address-rome",
              "Pope Pius XII", "pope-pius-xii", "speaker"),
             ("Te Deum ceremony at Notre Dame Cathedral", "te-deum-notre-dame",
              "Charles de Gaulle", "charles-de-gaulle", "political leader"),
@@ -709,14 +760,17 @@ EXPECTED: dict[str, list[Row]] = {
             ("American infantry marching in review on the Champs-Élysées", "Champs-Élysées",
              "american-march-in-review-paris"),
             ("Arrival of the Free French army in Paris", "Paris", "arrival-of-free-french-forces-in-paris"),
+            ("Celebrations of the liberation in Paris", "Paris", "celebrations-in-paris"),
             ("Free French army parade through Paris", "Paris", "free-french-parade-paris"),
-            ("General de Gaulle's walk down the Champs-Élysées to Notre Dame", "Champs-Élysées",
+            ("Free French tanks and half tracks of Leclerc’s 2nd Armored Division pass through the Arc de "
+             "Triomphe", "Arc de Triomphe", "leclerc-division-passes-arc-de-triomphe"),
+            ("General de Gaulle’s walk down the Champs-Élysées to Notre Dame", "Champs-Élysées",
              "de-gaulle-procession-paris"),
             ("German surrender in Paris", "Paris", "german-surrender-in-paris"),
             ("Liberation of Paris", "Paris", "liberation-of-paris"),
             ("Nazi occupation of Paris", "Paris", "occupation-of-paris"),
             ("Te Deum ceremony at Notre Dame Cathedral", "Notre Dame Cathedral", "te-deum-notre-dame"),
-            ("The Americans' own parade in Paris", "Paris", "american-parade-paris"),
+            ("The Americans’ own parade in Paris", "Paris", "american-parade-paris"),
             ("Uprising in Paris", "Paris", "paris-uprising"),
             ("“Victory Day” parade in Paris", "Champs-Élysées", "victory-day-parade-paris"),
         )
@@ -760,7 +814,7 @@ EXPECTED: dict[str, list[Row]] = {
          iri("event/codman-escort-of-prince-felix"), iri("person/colonel-codman")),
         ("Colonel Codman escorts Prince Felix back to his capital", "Prince Felix of Luxembourg",
          iri("event/codman-escort-of-prince-felix"), iri("person/prince-felix")),
-        ("Liberation of Luxembourg City", "George S. Patton", iri("event/liberation-of-luxembourg-city"),
+        ("Liberation of Luxembourg City", "General Patton", iri("event/liberation-of-luxembourg-city"),
          iri("person/george-s-patton")),
         ("Liberation of Luxembourg City", "Jean, son of Prince Felix",
          iri("event/liberation-of-luxembourg-city"), iri("person/jean-of-luxembourg")),
@@ -782,7 +836,7 @@ EXPECTED: dict[str, list[Row]] = {
             ("Celebrations of the liberation in Rome", "Rome", "celebrations-in-rome"),
             ("Entry of Allied troops into Rome", "Rome", "entry-of-allied-troops-into-rome"),
             ("Liberation of Rome", "Rome", "liberation-of-rome"),
-            ("Pope Pius XII's address from the balcony", "St Peter’s Square", "pope-address-rome"),
+            ("Pope Pius XII’s address from the balcony", "St Peter’s Square", "pope-address-rome"),
             ("Service in St Peter’s attended by British soldiers", "St Peter’s Cathedral",
              "service-in-st-peters"),
             ("orderly German withdrawal from Rome", "Rome", "german-withdrawal-from-rome"),
@@ -811,7 +865,7 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     "25-stated-intervals-between-events": [
         # earlier event, the gap in the article's words, later event, their dates, quote, IRI
-        ("Free French army parade through Paris", "Three days later", "The Americans' own parade in Paris",
+        ("Free French army parade through Paris", "Three days later", "The Americans’ own parade in Paris",
          None, None, text("paris-american-parade"), iri("succession/free-french-parade--american-parade")),
         ("German surrender in Paris", "The day after", "Free French army parade through Paris",
          None, None, text("paris-free-french-parade"),
@@ -836,6 +890,8 @@ EXPECTED: dict[str, list[Row]] = {
         # subject, property, object, the graph's note on why, the passage the statement rests on
         ("2nd Welsh Guards", lib("allegiance"), "United Kingdom", EDITORIAL["welsh"], text(18)),
         ("2nd Welsh Guards", lib("memberOf"), "British forces", EDITORIAL["welsh"], text(18)),
+        ("2nd Welsh Guards on the drive into Brussels", lib("inEvent"),
+         "British advance across Belgium towards Brussels", EDITORIAL["welsh guards"], text(18)),
         ("Allied forces, liberating force, in the liberation of Rome", lib("role"), "liberating force",
          EDITORIAL["rome, allied"], text(10)),
         ("Allied forces, liberating force, in the liberation of Rome", lib("role"), "liberating force",
@@ -844,28 +900,99 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["rome, american"], text("rome-flooded-streets")),
         ("Berlin", lib("capitalOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
         ("Berlin", lib("partOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
+        ("British advance across Belgium towards Brussels", lib("hasParticipation"),
+         "2nd Welsh Guards on the drive into Brussels", EDITORIAL["welsh guards"], text(18)),
+        *(("Campaign in the Netherlands", lib("hasSubEvent"), "Liberation of Amsterdam",
+         EDITORIAL["campaign"],
+           text(key)) for key in ("ams-market-garden", "ams-canadians")),
         ("Capture of a German Panther tank by the “Zośka” Battalion", lib("subEventOf"), "Warsaw Uprising",
          EDITORIAL["uprising"], text(32)),
+        *(("Celebrations of the liberation in Paris", lib("celebrates"), "Liberation of Paris",
+           EDITORIAL["paris celebrations"], text(key)) for key in ("paris-greeted", "paris-wine")),
+        ("Celebrations of the liberation in Rome", lib("hasSubEvent"),
+         "Pope Pius XII’s address from the balcony",
+         EDITORIAL["pope, joined"], text("rome-pope-joined")),
         ("Chłodna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(38)),
+        ("Evangelic Cemetery", lib("partOf"), "Wola District", EDITORIAL["cemetery"], text(39)),
         *(("Fighting at the PAST building", lib("subEventOf"), "Warsaw Uprising", EDITORIAL["uprising, two"],
            text(n)) for n in (36, 40)),
         ("Fighting on Kredytowa-Królewska Street", lib("subEventOf"), "Warsaw Uprising",
          EDITORIAL["uprising, home army"], text(35)),
+        ("Free French forces arriving in Paris", lib("participant"), "Free French forces",
+         EDITORIAL["this army"],
+         text("paris-uprising")),
+        ("General Patton, commander, in the liberation of Luxembourg City", lib("role"), "commander",
+         EDITORIAL["patton, commander"], text("lux-patton")),
         ("General Patton’s army", lib("allegiance"), "United States", EDITORIAL["patton"],
          text("lux-patton")),
+        *(("German occupation of Prague", lib("endedBy"), "Liberation of Prague",
+         EDITORIAL["prague, liberation"],
+           text(key)) for key in (44, "pra-german-hands")),
+        ("German occupation of Prague", lib("endedBy"), "Prague uprising", EDITORIAL["prague, uprising"],
+         text("pra-russians-reached")),
+        ("Germany", lib("hasCapital"), "Berlin", EDITORIAL["berlin"], text("ber-soviets")),
         ("Home Army", lib("allegiance"), "Poland", EDITORIAL["home army"], text(33)),
         ("Kredytowa-Królewska Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(35)),
+        *(("Liberation of Amsterdam", lib("subEventOf"), "Campaign in the Netherlands", EDITORIAL["campaign"],
+           text(key)) for key in ("ams-market-garden", "ams-canadians")),
+        *(("Liberation of Prague", lib("ends"), "German occupation of Prague",
+         EDITORIAL["prague, liberation"],
+           text(key)) for key in (44, "pra-german-hands")),
+        ("Mark Clark, commander, in the liberation of Rome", lib("role"), "commander",
+         EDITORIAL["clark, commander"], text("rome-clark-rogue")),
         ("Marshal Konev", lib("memberOf"), "Red Army", EDITORIAL["konev"], text(44)),
+        ("Photograph brussels-03: The crew of a Cromwell Mk IV tank of 2nd Welsh Guards on the drive into "
+         "Brussels, 3 September 1944", lib("depicts"), "British advance across Belgium towards Brussels",
+         EDITORIAL["drive"], text(18)),
+        ("Photograph paris-01: An AFPU photographer kisses a small child before cheering crowds in Paris, "
+         "26 August 1944", lib("depicts"), "Liberation of Paris", EDITORIAL["paris-01"], text(11)),
+        ("Photograph paris-03: Free French tanks and half tracks of Leclerc’s 2nd Armored Division pass "
+         "through "
+         "the Arc de Triomphe", lib("depicts"), "the Parisians", EDITORIAL["patriots"], text(13)),
         *((f"Photograph rome-0{n}: {label}", lib("depicts"), "Liberation of Rome", EDITORIAL["rome"], text(n))
           for n, label in (
+              (1, "Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza Venezia, June 1944"),
               (3, "British trucks entering the Piazza del Popolo through the Porta del Popolo"),
               (4, "An American truck passing the Porta del Popolo"),
               (5, "American and British soldiers beside a fountain in St Peter’s Square"),
               (6, "The Vittoria Emmanuel memorial and the Piazza Venezia with leave party trucks; the "
-                  "Unknown Warrior’s Tomb behind"))),
-        ("Photograph warsaw-07: Resistance fighter armed with a flamethrower, 22 August 1944", lib("depicts"),
-         "Warsaw Uprising", EDITORIAL["flamethrower"], text(37)),
+                  "Unknown Warrior’s Tomb behind"),
+              (8, "Allied troops walking up the steps of St Peter’s, 5 June 1944"),
+              (9, "Civilians and Allied troops and vehicles outside St Peter’s Cathedral, 5 June 1944"))),
+        *((f"Photograph warsaw-{n - 30:02}: {label}", lib("depicts"), "Warsaw Uprising", EDITORIAL[note],
+           text(n)) for n, label, note in (
+              (34, "Home Army soldiers of Kolegium “A” of Kedyw on Stawki Street, Wola, September 1944",
+               "warsaw series"),
+              (37, "Resistance fighter armed with a flamethrower, 22 August 1944", "flamethrower"),
+              (38, "Resistance fighters of the “Chrobry I” Battalion in front of the “Nordwache” police "
+                   "station, "
+                   "3 August 1944", "warsaw series"),
+              (39, "Soldier of the “Pięść” Battalion on a rooftop near the Evangelic Cemetery, Wola, 2 "
+                   "August 1944",
+               "warsaw series"),
+              (41, "Tadeusz Rajszczak “Maszynka” and two other young soldiers of the “Miotła” Battalion, "
+                   "2 September 1944", "warsaw series"))),
+        ("Pope Pius XII’s address from the balcony", lib("hasPlace"), "St Peter’s Square",
+         EDITORIAL["pope, place"],
+         text(2)),
+        ("Pope Pius XII’s address from the balcony", lib("subEventOf"),
+         "Celebrations of the liberation in Rome",
+         EDITORIAL["pope, joined"], text("rome-pope-joined")),
+        ("Prague uprising", lib("ends"), "German occupation of Prague", EDITORIAL["prague, uprising"],
+         text("pra-russians-reached")),
+        ("Reception of the liberation of Amsterdam: muted, marred by violence", lib("receptionKind"), "muted",
+         EDITORIAL["muted"], text("ams-no-moment")),
+        *(("Reception of the liberation of Brussels: jubilant", lib("receivedBy"), "the Belgians",
+           EDITORIAL["belgians"], text(key)) for key in ("brussels-banners", "brussels-preparing")),
+        ("Warsaw Uprising", lib("hasSubEvent"), "Capture of a German Panther tank by the “Zośka” Battalion",
+         EDITORIAL["uprising"], text(32)),
+        *(("Warsaw Uprising", lib("hasSubEvent"), "Fighting at the PAST building", EDITORIAL["uprising, two"],
+           text(n)) for n in (36, 40)),
+        ("Warsaw Uprising", lib("hasSubEvent"), "Fighting on Kredytowa-Królewska Street",
+         EDITORIAL["uprising, home army"], text(35)),
         ("Zielna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(36)),
+        ("crowds of French patriots lining the Champs Elysees to view Leclerc’s tanks", lib("participant"),
+         "the Parisians", EDITORIAL["patriots"], text(13)),
         ("Żelazna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(38)),
         ("“Chrobry I” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion, fighters"], text(38)),
         ("“Kiliński” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion"], text(40)),
