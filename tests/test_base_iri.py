@@ -32,7 +32,8 @@ EXTERNAL = ("http://www.w3.org/", "https://www.w3.org/", "http://www.cidoc-crm.o
             "https://www.iana.org/", "http://www.opengis.net/", "https://www.geonames.org/",
             "https://sws.geonames.org/", "https://www.naturalearthdata.com/", "https://en.wikipedia.org/",
             "https://www.theguardian.com/", "https://time.com/", "https://www.nationalww2museum.org/",
-            "https://www.history.com/", "https://www.warhistoryonline.com/")
+            "https://www.history.com/", "https://www.warhistoryonline.com/",
+            "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ from graph_service.graph.build.reasoning import find_inconsistencies
 from graph_service.graph.rdf import documents as sources
 from graph_service.graph.rdf import provenance
 
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
 # Plain namespaces: rdflib's DefinedNamespace objects warn when pytest probes module attributes.
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
@@ -349,6 +351,54 @@ def test_every_lib_term_in_data_is_defined():
 
 def test_every_quote_occurs_verbatim_in_article():
     assert quotes_not_in_article(data(), article()) == []
+
+
+#: The quotes whose words occur more than once in the article, and the line of their own.
+REPEATED_QUOTES = {"caption-brussels-06": 85, "caption-amsterdam-01": 112, "caption-amsterdam-02": 116,
+                   "caption-amsterdam-03": 119, "caption-prague-01": 167, "caption-prague-02": 170}
+
+
+def test_every_quote_is_placed_in_the_article():
+    """The build's place of each quote (lib:beginIndex, lib:endIndex) holds its words, and a quote
+    whose words occur more than once stands where its own caption does."""
+    text = article()
+    placed = provenance.locate_quotes(expansion().facts, text)
+    spans: dict[str, dict[str, int]] = {}
+    for q in placed:
+        spans.setdefault(q.subject.value.rsplit("/", 1)[-1], {})[q.predicate.value.rsplit("#", 1)[-1]] = \
+            int(q.object.value)
+    quotes = {q.subject.value.rsplit("/", 1)[-1]: q.object.value for q in expansion().facts
+              if q.predicate == provenance.TEXT}
+    assert spans.keys() == quotes.keys() and len(quotes) > 100
+    assert [k for k, words in quotes.items()
+            if text[spans[k]["beginIndex"]:spans[k]["endIndex"]] != words] == []
+    repeated = {k for k, words in quotes.items() if text.count(words) > 1}
+    assert repeated == REPEATED_QUOTES.keys()
+    assert {k: text.count("\n", 0, spans[k]["beginIndex"]) + 1 for k in repeated} == REPEATED_QUOTES
+
+
+def test_a_quote_the_article_cannot_place_is_named():
+    def quote(name: str, words: str, occurrence: int | None = None) -> list[ox.Quad]:
+        node = ox.NamedNode(f"http://example.org/{name}")
+        found = [ox.Quad(node, provenance.TEXT, ox.Literal(words))]
+        if occurrence is not None:
+            found.append(ox.Quad(node, provenance.OCCURRENCE,
+                                 ox.Literal(str(occurrence), datatype=XSD_INTEGER)))
+        return found
+
+    source = "One line. Two words. One line."
+    assert len(provenance.locate_quotes(quote("a", "Two words") + quote("b", "One line.", 2), source)) == 4
+    for facts, says in ((quote("a", "Three"), "its text is not in the article"),
+                        (quote("a", "One line."),
+                         "its text occurs 2 times in the article; say which with lib:occurrence"),
+                        (quote("a", "One line.", 3),
+                         "lib:occurrence 3, but its text occurs 2 times in the article")):
+        try:
+            provenance.locate_quotes(facts, source)
+        except provenance.ProvenanceError as exc:
+            assert str(exc) == f"1 quote cannot be placed in the article: <http://example.org/a>: {says}"
+        else:
+            raise AssertionError(f"placed: {facts}")
 
 
 def test_every_fact_statement_has_its_own_quote():

@@ -97,6 +97,17 @@ def test_the_resource_page_shows_the_quote_beside_each_statement(project_client)
     assert f"{html.escape(before)}<mark>" in row and f"</mark>{html.escape(after)}" in row
 
 
+def test_a_quote_whose_words_recur_is_shown_in_its_own_paragraph(project_client):
+    """brussels-06's whole caption also opens the captions of brussels-04, -05 and -08: its quote
+    is shown where the build placed it, its own one-sentence paragraph, not in brussels-04's."""
+    page = project_client.get("/doc/photo/brussels-06.html").get_data(as_text=True)
+    quote = "Scenes of jubilation as British troops liberate Brussels, September 4, 1944."
+    assert f"<mark>{quote}</mark></p>" in page
+    assert "A carrier crewed by Free Belgian troops" not in page
+    ttl = project_client.get("/doc/photo/brussels-06.ttl").get_data(as_text=True)
+    assert "lib:beginIndex" in ttl and "lib:endIndex" in ttl
+
+
 def test_an_editorial_statement_says_so_beside_its_value_and_no_other_does(project_client):
     """A statement that is the project's reading (a battalion placed in the Home Army, which its
     caption does not name) shows why beside its value, with the quote it rests on; the

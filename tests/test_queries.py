@@ -376,6 +376,10 @@ EDITORIAL = {
               "U.S. general, and the article's Luxembourg section is otherwise about Americans.",
     "home army": "The article does not state the Home Army's allegiance; it places the Home Army in Warsaw, "
                  "\"the Polish capital\", during the Uprising.",
+    "aktron": "The credit \"Photo: Aktron\" is read as naming who made the photograph; the article says "
+              "nothing more about who or what Aktron is.",
+    "hajek": "The credit \"Photo: Karel Hájek\" is read as naming the photographer; the article says nothing "
+             "more about him.",
     "konev": "The caption pairs him with the Red Army's liberation of Prague (\"Prague liberated by Red "
              "Army in may 1945 – Marshall Konev\") without saying that he belonged to it.",
     "rome, allied": "The article does not name Rome's liberators: it says the Allies liberated a string of "
@@ -594,7 +598,8 @@ EXPECTED: dict[str, list[Row]] = {
          iri("place/chlodna-zelazna-junction")),
         ("Żelazna Street", "asserted", None, iri("place/zelazna-street")),
     ],
-    "14-every-quote-behind-the-liberation-of-paris": sorted(
+    # In the article's order.
+    "14-every-quote-behind-the-liberation-of-paris": sorted((
         (text(key), iri(f"quote/{quote}")) for key, quote in (
             ("paris-orchestrated", "paris-orchestrated"),
             ("paris-free-french-lead", "paris-free-french-lead"),
@@ -608,7 +613,7 @@ EXPECTED: dict[str, list[Row]] = {
             (13, "caption-paris-03"),
             (14, "caption-paris-04"),
             (15, "caption-paris-05"),
-        )
+        )), key=lambda row: ARTICLE.index(row[0]),
     ),
     "15-reception-of-each-capital": reception_rows(),
     "16-people-and-their-roles-per-event": [
@@ -947,8 +952,13 @@ EXPECTED: dict[str, list[Row]] = {
         ("Photograph paris-01: An AFPU photographer kisses a small child before cheering crowds in Paris, "
          "26 August 1944", lib("depicts"), "Liberation of Paris", EDITORIAL["paris-01"], text(11)),
         ("Photograph paris-03: Free French tanks and half tracks of Leclerc’s 2nd Armored Division pass "
-         "through "
-         "the Arc de Triomphe", lib("depicts"), "the Parisians", EDITORIAL["patriots"], text(13)),
+         "through the Arc de Triomphe", lib("depicts"), "the Parisians", EDITORIAL["patriots"], text(13)),
+        *((f"Photograph prague-0{n - 41}: Military equipment on public display at the 70th anniversary of "
+           "the liberation of Prague", "http://purl.org/dc/terms/creator", "Aktron", EDITORIAL["aktron"],
+           text(n))
+          for n in (42, 43)),
+        ("Photograph prague-03: Prague liberated by the Red Army, May 1945: Marshal Konev",
+         "http://purl.org/dc/terms/creator", "Karel Hájek", EDITORIAL["hajek"], text(44)),
         *((f"Photograph rome-0{n}: {label}", lib("depicts"), "Liberation of Rome", EDITORIAL["rome"], text(n))
           for n, label in (
               (1, "Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza Venezia, June 1944"),

@@ -47,7 +47,8 @@ class Settings:
     shapes_path: Path = setting(PROJECT_ROOT / "shapes" / "liberation.ttl",
                                 "The SHACL shapes (Turtle).", cli=False)
     article_path: Path = setting(PROJECT_ROOT / "data" / "article.txt",
-                                 "The article's text: pages show each quote in its paragraph.", cli=False)
+                                 "The article's text: the build places every quote in it, pages show "
+                                 "each quote in its paragraph.", cli=False)
     queries_dir: Path = setting(PROJECT_ROOT / "queries",
                                 "Folder of example queries (*.rq) shown in the query editor.", cli=False)
     snapshot_dir: Path = setting(PROJECT_ROOT / "build",

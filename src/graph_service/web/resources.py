@@ -474,22 +474,37 @@ def _value(d: Description, term: object, urls: Urls, *, inferred: bool, depth: i
 def _evidence(d: Description, quote: ox.NamedNode | ox.BlankNode, urls: Urls) -> Evidence:
     text = d.quote_text(quote) or d.label(quote)
     href = urls.href(quote.value) if isinstance(quote, ox.NamedNode) else None
-    for paragraph in article_paragraphs():
-        at = paragraph.find(text)
+    # Where the build placed the quote, else its text's first occurrence: the same words may
+    # stand in several paragraphs (a caption printed twice, or opening other captions).
+    span = d.quote_span(quote)
+    for start, paragraph in article_paragraphs():
+        if span is not None:
+            at = span[0] - start
+            if not 0 <= at <= len(paragraph) - (span[1] - span[0]) or paragraph[at:at + len(text)] != text:
+                continue
+        else:
+            at = paragraph.find(text)
         if at >= 0:
             return Evidence(text, href, paragraph[:at], paragraph[at + len(text):], in_context=True)
     return Evidence(text, href)
 
 
-def article_paragraphs() -> list[str]:
-    """The article's paragraphs (its non-empty lines), to show a quote where it stands; none when
-    the text is not at hand (a user's files served)."""
-    def read() -> list[str]:
+def article_paragraphs() -> list[tuple[int, str]]:
+    """The article's paragraphs (its non-empty lines, stripped), each with where it starts in the
+    text, to show a quote where it stands; none when the text is not at hand (a user's files
+    served)."""
+    def read() -> list[tuple[int, str]]:
         try:
             text = Path(service().settings.article_path).read_text(encoding="utf-8")
         except OSError:
             return []
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        paragraphs, start = [], 0
+        for line in text.splitlines(keepends=True):
+            stripped = line.strip()
+            if stripped:
+                paragraphs.append((start + line.index(stripped), stripped))
+            start += len(line)
+        return paragraphs
 
     return cached("article paragraphs", read)
 

@@ -151,11 +151,18 @@ class Sources:
 
 def load_sources(settings: Settings) -> Sources:
     """Raises `documents.RdfSyntaxError` naming the file that cannot be read or parsed, the
-    fact statements of the data that have no quote, or a coordinates file that does not say
-    where its statements come from and under which licence."""
+    fact statements of the data that have no quote, a quote the article does not hold where
+    its lib:occurrence says, or a coordinates file that does not say where its statements come
+    from and under which licence.
+
+    Data held to per-statement provenance has its quotes placed in the article (`settings.
+    article_path`): where each begins and ends goes to the provenance graph."""
     expansion = provenance.expand(documents.read_quads(settings.data_path, annotations=True))
+    positions: list[ox.Quad] = []
     try:
         provenance.check(expansion)
+        if expansion.annotated:
+            positions = provenance.locate_quotes(expansion.facts, _article(settings))
     except provenance.ProvenanceError as exc:
         raise documents.RdfSyntaxError(str(settings.data_path), str(exc)) from None
     # The coordinates rest on their source as a whole (GeoNames), not on sentences of the article:
@@ -168,8 +175,16 @@ def load_sources(settings: Settings) -> Sources:
     return Sources(documents.read_graph(settings.ontology_path, ONTOLOGY_GRAPH),
                    documents.quads_to_graph(expansion.facts, FACTS_GRAPH),
                    documents.read_graph(settings.shapes_path, SHAPES_GRAPH),
-                   documents.quads_to_graph(expansion.provenance, PROVENANCE_GRAPH),
+                   documents.quads_to_graph(expansion.provenance + positions, PROVENANCE_GRAPH),
                    documents.quads_to_graph(coordinates, COORDINATES_GRAPH))
+
+
+def _article(settings: Settings) -> str:
+    try:
+        return Path(settings.article_path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise documents.RdfSyntaxError(str(settings.article_path), f"the article's text, where every "
+                                       f"quote is placed, cannot be read: {exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -595,7 +610,8 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
 
 def _source_paths(settings: Settings) -> dict[str, Path]:
     return {"ontology": Path(settings.ontology_path), "data": Path(settings.data_path),
-            "shapes": Path(settings.shapes_path), "coordinates": Path(settings.coordinates_path)}
+            "shapes": Path(settings.shapes_path), "coordinates": Path(settings.coordinates_path),
+            "article": Path(settings.article_path)}
 
 
 def _file_sha256(path: Path) -> str:

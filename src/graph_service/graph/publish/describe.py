@@ -63,6 +63,8 @@ class _Terms:
     caption: frozenset[ox.NamedNode]
     parts: frozenset[ox.NamedNode]
     resources: tuple[str, ...]
+    begin_index: frozenset[ox.NamedNode]
+    end_index: frozenset[ox.NamedNode]
 
 
 @cache
@@ -75,7 +77,8 @@ def _terms_under(bases: tuple[str, ...]) -> _Terms:
     return _Terms(frozenset(ox.NamedNode(str(n.inferred_graph)) for n in under), each("evidence"),
                   each("editorialNote"), each("text"), each("Quote"), each("Photograph"), each("depictedIn"),
                   each("caption"),
-                  frozenset().union(*(each(c) for c in _PART_CLASSES)), tuple(str(n.id) for n in under))
+                  frozenset().union(*(each(c) for c in _PART_CLASSES)), tuple(str(n.id) for n in under),
+                  each("beginIndex"), each("endIndex"))
 
 
 def _terms() -> _Terms:
@@ -147,6 +150,18 @@ class Description:
     def quote_text(self, quote: Node) -> str | None:
         return next((q.object.value for q in self.outgoing(quote)
                      if q.predicate in _terms().text and isinstance(q.object, Term)), None)
+
+    def quote_span(self, quote: Node) -> tuple[int, int] | None:
+        """Where the quote stands in the article (its lib:beginIndex and lib:endIndex, which the
+        build derives), if the store says."""
+        def index(predicates: frozenset[ox.NamedNode]) -> int | None:
+            found = next((q.object.value for q in self.outgoing(quote)
+                          if q.predicate in predicates and isinstance(q.object, ox.Literal)), None)
+            return int(found) if found is not None and found.isdigit() else None
+
+        terms = _terms()
+        begin, end = index(terms.begin_index), index(terms.end_index)
+        return (begin, end) if begin is not None and end is not None and begin <= end else None
 
     def caption(self, photo: Node) -> str | None:
         return next((q.object.value for q in self.outgoing(photo)

@@ -24,6 +24,7 @@ GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 
 #: Prefixes of vocabularies that are not the project's own, whatever the base.
 EXTERNAL_PREFIXES: dict[str, Namespace] = {
@@ -46,6 +47,7 @@ EXTERNAL_PREFIXES: dict[str, Namespace] = {
     "dcat": Namespace(str(DCAT)),
     "sd": SD,
     "vann": VANN,
+    "nif": NIF,
 }
 
 

@@ -61,6 +61,11 @@ PREDICATE = ox.NamedNode(_RDF + "predicate")
 OBJECT = ox.NamedNode(_RDF + "object")
 EVIDENCE = ox.NamedNode(str(LIB.evidence))
 QUOTE = ox.NamedNode(str(LIB.Quote))
+TEXT = ox.NamedNode(str(LIB.text))
+OCCURRENCE = ox.NamedNode(str(LIB.occurrence))
+BEGIN_INDEX = ox.NamedNode(str(LIB.beginIndex))
+END_INDEX = ox.NamedNode(str(LIB.endIndex))
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 #: Where minted statement IRIs live: <base>id/statement/<hash>.
 STATEMENT_NS = str(ID) + "statement/"
 
@@ -306,6 +311,60 @@ def check_attributed(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> None:
                            for q in quads)]
     if problems:
         raise ProvenanceError(f"the graph does not say where it comes from: {'; '.join(problems)}", problems)
+
+
+def locate_quotes(facts: Iterable[ox.Quad], source: str,
+                  graph: ox.NamedNode | None = None) -> list[ox.Quad]:
+    """Where each quote of `facts` stands in `source` (the article's text): lib:beginIndex and
+    lib:endIndex, counted in characters as NIF counts, in `graph` (the provenance graph). A quote
+    is its text's only occurrence, or the lib:occurrence-th (from 1) where the text occurs more
+    than once (overlapping occurrences count).
+
+    Raises `ProvenanceError` listing the quotes it cannot place: a text the source does not hold,
+    one it holds more than once with no lib:occurrence, or an occurrence past its last."""
+    graph = graph if graph is not None else ox.NamedNode(str(PROVENANCE_GRAPH))
+    texts: dict[ox.NamedNode | ox.BlankNode | ox.Triple, str] = {}
+    wanted: dict[ox.NamedNode | ox.BlankNode | ox.Triple, int] = {}
+    for q in facts:
+        o = q.object
+        if q.predicate == TEXT and isinstance(o, ox.Literal):
+            texts[q.subject] = o.value
+        elif q.predicate == OCCURRENCE and isinstance(o, ox.Literal):
+            try:
+                wanted[q.subject] = int(o.value)
+            except ValueError:  # not a whole number (the shapes say so): as if none were stated
+                pass
+    out: list[ox.Quad] = []
+    problems: list[str] = []
+    for quote, text in texts.items():
+        starts = _occurrences(source, text)
+        n = wanted.get(quote)
+        if not starts:
+            problems.append(f"{quote}: its text is not in the article")
+        elif n is None and len(starts) > 1:
+            problems.append(f"{quote}: its text occurs {len(starts)} times in the article; say which "
+                            "with lib:occurrence")
+        elif n is not None and not 1 <= n <= len(starts):
+            problems.append(f"{quote}: lib:occurrence {n}, but its text occurs {len(starts)} "
+                            f"time{'s' if len(starts) != 1 else ''} in the article")
+        else:
+            begin = starts[(n or 1) - 1]
+            out += [ox.Quad(quote, BEGIN_INDEX, ox.Literal(str(begin), datatype=_INTEGER), graph),
+                    ox.Quad(quote, END_INDEX, ox.Literal(str(begin + len(text)), datatype=_INTEGER), graph)]
+    if problems:
+        plural = "s" if len(problems) != 1 else ""
+        raise ProvenanceError(f"{len(problems)} quote{plural} cannot be placed in the article: {problems[0]}",
+                              problems)
+    return out
+
+
+def _occurrences(source: str, text: str) -> list[int]:
+    starts: list[int] = []
+    at = source.find(text)
+    while at >= 0 and text:
+        starts.append(at)
+        at = source.find(text, at + 1)
+    return starts
 
 
 def _show(triple: ox.Triple) -> str:

@@ -25,6 +25,11 @@ T = TypeVar("T")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _UNWRITTEN_DATATYPES = frozenset({"http://www.w3.org/2001/XMLSchema#string",
                                   "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+#: Datatypes Turtle and TriG write as bare numbers and booleans (`5193`, `true`): no prefix needed
+#: for them (a literal whose form is not one of those is written with the full IRI instead).
+_BARE_IN_TURTLE = frozenset("http://www.w3.org/2001/XMLSchema#" + name
+                            for name in ("integer", "decimal", "double", "boolean"))
+_TURTLE_LIKE = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
 _PREDICATE_RANK = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 0,
     "http://www.w3.org/2000/01/rdf-schema#label": 1,
@@ -51,7 +56,7 @@ def write(quads: Iterable[ox.Quad], fmt: Format, *, named_graphs: bool | None = 
         return _document(items, fmt.oxigraph)
     if fmt.oxigraph == ox.RdfFormat.JSON_LD and not named_graphs:
         return _compact_jsonld(items, _used_prefixes(items))  # type: ignore[arg-type]
-    return _document(items, fmt.oxigraph, _used_prefixes(items))
+    return _document(items, fmt.oxigraph, _used_prefixes(items, turtle=fmt.oxigraph in _TURTLE_LIKE))
 
 
 def stable(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
@@ -142,7 +147,8 @@ def write_triples(triples: Iterable[ox.Triple], fmt: Format,
         return _document(triples, fmt.oxigraph)
     if fmt.oxigraph == ox.RdfFormat.JSON_LD:
         return _compact_jsonld(triples, _used_prefixes(triples, prefixes))
-    return _document(triples, fmt.oxigraph, _used_prefixes(triples, prefixes))
+    return _document(triples, fmt.oxigraph,
+                     _used_prefixes(triples, prefixes, turtle=fmt.oxigraph in _TURTLE_LIKE))
 
 
 def _document(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat,
@@ -167,8 +173,9 @@ def _check_xml_names(predicates: Iterable[ox.NamedNode]) -> None:
                              "RDF/XML needs")
 
 
-def _used_prefixes(items: Iterable[ox.Quad | ox.Triple],
-                   candidates: Mapping[str, str] | None = None) -> dict[str, str]:
+def _used_prefixes(items: Iterable[ox.Quad | ox.Triple], candidates: Mapping[str, str] | None = None,
+                   *, turtle: bool = False) -> dict[str, str]:
+    unwritten = _UNWRITTEN_DATATYPES | _BARE_IN_TURTLE if turtle else _UNWRITTEN_DATATYPES
     iris: set[str] = set()
     for item in items:
         # rdf:type is written `a` (`@type` in JSON-LD), and a plain string has no datatype written:
@@ -178,7 +185,7 @@ def _used_prefixes(items: Iterable[ox.Quad | ox.Triple],
         for term in terms:
             if isinstance(term, ox.NamedNode):
                 iris.add(term.value)
-            elif isinstance(term, ox.Literal) and term.datatype.value not in _UNWRITTEN_DATATYPES:
+            elif isinstance(term, ox.Literal) and term.datatype.value not in unwritten:
                 iris.add(term.datatype.value)
         if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode):
             iris.add(item.graph_name.value)
