@@ -4,6 +4,7 @@ out; the build's check, and what pages and descriptions show of it."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,6 +19,7 @@ from graph_service.graph.rdf import formats, provenance
 from graph_service.graph.rdf.namespace import ID, PROVENANCE_GRAPH
 
 ARTICLE = (Path(__file__).parents[1] / "data" / "article.txt").read_text(encoding="utf-8")
+DATA = (Path(__file__).parents[1] / "data" / "liberation.ttl").read_text(encoding="utf-8")
 
 HEAD = b"""@prefix lib: <https://w3id.org/liberation-kg/ontology#> .
 @prefix quote: <https://w3id.org/liberation-kg/id/quote/> .
@@ -106,6 +108,20 @@ def test_a_quote_whose_words_recur_is_shown_in_its_own_paragraph(project_client)
     assert "A carrier crewed by Free Belgian troops" not in page
     ttl = project_client.get("/doc/photo/brussels-06.ttl").get_data(as_text=True)
     assert "lib:beginIndex" in ttl and "lib:endIndex" in ttl
+
+
+def test_the_articles_page_shows_its_text_with_every_quote_where_it_stands(project_client):
+    """The source's page gives its text, paragraph by paragraph, each quoted passage linked to its
+    quote where the build placed it; what the graph does not quote stays plain."""
+    page = project_client.get("/doc/source/article.html").get_data(as_text=True)
+    text = page[page.index('<section id="text">'):page.index('<section id="facts">')]
+    links = re.findall(r'<a class="quoted" href="[^"]*/id/quote/([^"]+)"[^>]*>(.*?)</a>', text)
+    assert len({slug for slug, _ in links}) == len(re.findall(r"^quote:[\w-]+ a lib:Quote", DATA, re.M))
+    # brussels-06's words open three other captions: its link is its own one-sentence paragraph.
+    caption = "Scenes of jubilation as British troops liberate Brussels, September 4, 1944."
+    assert '<p class="source-text"><a class="quoted" href="/id/quote/caption-brussels-06"' in text
+    assert ("caption-brussels-06", caption) in links
+    assert "Read another story from us" in text and not any("Read another story" in t for _, t in links)
 
 
 def test_an_editorial_statement_says_so_beside_its_value_and_no_other_does(project_client):

@@ -178,6 +178,7 @@ def test_the_workbench_pages_are_strict_html(project_client):
                             content_type="multipart/form-data"),
         project_client.get("/search?q=zoska", headers=HTML),
         project_client.get("/doc/event/liberation-of-paris.html"),
+        project_client.get("/doc/source/article.html"),
     ]
     for resp in pages:
         assert resp.mimetype == "text/html"

@@ -44,6 +44,7 @@ from graph_service.graph import (
     write,
 )
 from graph_service.web import photo as photo_page
+from graph_service.web import source as source_page
 from graph_service.web.atlas import coordinates_source
 from graph_service.web.documents import (
     alternates,
@@ -312,6 +313,7 @@ def render_page(d: Description, urls: Urls) -> str:
         any_inferred=any(is_inferred(q) for q in d.quads),
         photo=photo_page.summary(d, quads(), urls, service().names)
         if photo_page.is_photograph(d, service().names) else None,
+        text=source_page.paragraphs(quads(), d.iri, article_paragraphs(), urls, service().names),
     )
 
 

@@ -1,0 +1,71 @@
+"""A source's page: its text, paragraph by paragraph, each passage the graph quotes marked where
+the build placed it (`lib:beginIndex`, `lib:endIndex`) and linked to its quote, whose page lists
+what rests on it. A reader sees the article in its own order, what the graph takes from it, and
+what it leaves out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib.namespace import PROV
+
+from graph_service.graph import Names, QuadSource, labels_of
+from graph_service.web.urls import Urls
+
+_QUOTED_FROM = ox.NamedNode(str(PROV.wasQuotedFrom))
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    #: The page of the quote this passage is (the shortest, where quotes overlap); None: unquoted.
+    href: str | None = None
+    title: str | None = None
+
+
+def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, str]], urls: Urls,
+               names: Names) -> list[list[Segment]]:
+    """The paragraphs of `text` (each with where it starts in the source's text) cut into quoted
+    and unquoted passages; none when no quote of `source` has a place in it."""
+    begin, end = ox.NamedNode(str(names.lib.beginIndex)), ox.NamedNode(str(names.lib.endIndex))
+    spans: list[tuple[int, int, ox.NamedNode]] = []
+    for q in store.quads_for_pattern(None, _QUOTED_FROM, source, None):
+        quote = q.subject
+        if not isinstance(quote, ox.NamedNode):
+            continue
+        at = _index(store, quote, begin)
+        to = _index(store, quote, end)
+        if at is not None and to is not None and at < to:
+            spans.append((at, to, quote))
+    if not spans:
+        return []
+    labels = labels_of(store, {quote for _, _, quote in spans})
+    out: list[list[Segment]] = []
+    for start, paragraph in text:
+        stop = start + len(paragraph)
+        inside = [(max(at, start), min(to, stop), quote) for at, to, quote in spans
+                  if at < stop and to > start]
+        cuts = sorted({start, stop} | {x for at, to, _ in inside for x in (at, to)})
+        segments: list[Segment] = []
+        for lo, hi in zip(cuts, cuts[1:], strict=False):
+            covering = [s for s in inside if s[0] <= lo and hi <= s[1]]
+            piece = paragraph[lo - start:hi - start]
+            if covering:
+                quote = min(covering, key=lambda s: s[1] - s[0])[2]
+                segment = Segment(piece, urls.href(quote.value), labels.get(quote))
+            else:
+                segment = Segment(piece)
+            if segments and segments[-1].href == segment.href:
+                segment = Segment(segments.pop().text + piece, segment.href, segment.title)
+            segments.append(segment)
+        out.append(segments)
+    return out
+
+
+def _index(store: QuadSource, quote: ox.NamedNode, predicate: ox.NamedNode) -> int | None:
+    for q in store.quads_for_pattern(quote, predicate, None, None):
+        if isinstance(q.object, ox.Literal) and q.object.value.isdigit():
+            return int(q.object.value)
+    return None
