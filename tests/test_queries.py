@@ -380,6 +380,8 @@ EDITORIAL = {
               "nothing more about who or what Aktron is.",
     "hajek": "The credit \"Photo: Karel Hájek\" is read as naming the photographer; the article says nothing "
              "more about him.",
+    "prague crowds": "The sentence speaks of the welcoming crowds who cheered and waved as Marshal Konev "
+                     "drove into the city; that they were its inhabitants is the project's reading.",
     "konev": "The caption pairs him with the Red Army's liberation of Prague (\"Prague liberated by Red "
              "Army in may 1945 – Marshall Konev\") without saying that he belonged to it.",
     "rome, allied": "The article does not name Rome's liberators: it says the Allies liberated a string of "
@@ -1003,6 +1005,8 @@ EXPECTED: dict[str, list[Row]] = {
         ("Zielna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(36)),
         ("crowds of French patriots lining the Champs Elysees to view Leclerc’s tanks", lib("participant"),
          "the Parisians", EDITORIAL["patriots"], text(13)),
+        ("welcoming crowds in Prague", lib("inhabitantsOf"), "Prague", EDITORIAL["prague crowds"],
+         text("pra-welcoming-crowds")),
         ("Żelazna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(38)),
         ("“Chrobry I” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion, fighters"], text(38)),
         ("“Kiliński” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion"], text(40)),
