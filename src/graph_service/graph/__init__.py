@@ -78,6 +78,7 @@ from graph_service.graph.publish import (
     labels_of,
     layout,
     liberations,
+    quote_span,
 )
 from graph_service.graph.query import (
     ENGINES,
@@ -187,7 +188,7 @@ __all__ = [
     "formats", "from_rdflib", "graph_counts", "Inconsistency", "infer", "Inference", "inference_choice",
     "InferenceChoice", "is_inferred", "IsolatedError", "IsolatedWorker", "Kind", "labels_of", "layout",
     "IN_MEMORY_INDEX_QUADS", "load_examples", "load_index", "VerbatimStore", "graph_view", "stop_fork_server",
-    "load_into", "load_sources", "load_store", "LoadError", "LoadReport",
+    "load_into", "load_sources", "load_store", "LoadError", "LoadReport", "quote_span",
     "refresh_mirror", "RemoteEngine", "RemoteStore", "StoreRefused", "StoreUnavailable", "make_engine",
     "namespace", "network_guard_problem", "OntologyDoc", "open_store", "parse_quads", "path_text",
     "prefixed", "Progress", "project_ontology", "project_shapes", "quad_from_rdflib", "QuadIndex",

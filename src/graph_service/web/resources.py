@@ -313,7 +313,7 @@ def render_page(d: Description, urls: Urls) -> str:
         any_inferred=any(is_inferred(q) for q in d.quads),
         photo=photo_page.summary(d, quads(), urls, service().names)
         if photo_page.is_photograph(d, service().names) else None,
-        text=source_page.paragraphs(quads(), d.iri, article_paragraphs(), urls, service().names),
+        text=source_page.paragraphs(quads(), d.iri, article_paragraphs(), urls),
     )
 
 
@@ -480,13 +480,8 @@ def _evidence(d: Description, quote: ox.NamedNode | ox.BlankNode, urls: Urls) ->
     # stand in several paragraphs (a caption printed twice, or opening other captions).
     span = d.quote_span(quote)
     for start, paragraph in article_paragraphs():
-        if span is not None:
-            at = span[0] - start
-            if not 0 <= at <= len(paragraph) - (span[1] - span[0]) or paragraph[at:at + len(text)] != text:
-                continue
-        else:
-            at = paragraph.find(text)
-        if at >= 0:
+        at = span[0] - start if span is not None else paragraph.find(text)
+        if at >= 0 and paragraph[at:at + len(text)] == text:
             return Evidence(text, href, paragraph[:at], paragraph[at + len(text):], in_context=True)
     return Evidence(text, href)
 

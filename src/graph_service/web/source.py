@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.namespace import PROV
 
-from graph_service.graph import Names, QuadSource, labels_of
+from graph_service.graph import QuadSource, labels_of, quote_span
 from graph_service.web.urls import Urls
 
 _QUOTED_FROM = ox.NamedNode(str(PROV.wasQuotedFrom))
@@ -25,20 +25,17 @@ class Segment:
     title: str | None = None
 
 
-def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, str]], urls: Urls,
-               names: Names) -> list[list[Segment]]:
+def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, str]],
+               urls: Urls) -> list[list[Segment]]:
     """The paragraphs of `text` (each with where it starts in the source's text) cut into quoted
     and unquoted passages; none when no quote of `source` has a place in it."""
-    begin, end = ox.NamedNode(str(names.lib.beginIndex)), ox.NamedNode(str(names.lib.endIndex))
     spans: list[tuple[int, int, ox.NamedNode]] = []
     for q in store.quads_for_pattern(None, _QUOTED_FROM, source, None):
         quote = q.subject
-        if not isinstance(quote, ox.NamedNode):
-            continue
-        at = _index(store, quote, begin)
-        to = _index(store, quote, end)
-        if at is not None and to is not None and at < to:
-            spans.append((at, to, quote))
+        if isinstance(quote, ox.NamedNode):
+            span = quote_span(store.quads_for_pattern(quote, None, None, None))
+            if span is not None and span[0] < span[1]:
+                spans.append((*span, quote))
     if not spans:
         return []
     labels = labels_of(store, {quote for _, _, quote in spans})
@@ -63,9 +60,3 @@ def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, st
         out.append(segments)
     return out
 
-
-def _index(store: QuadSource, quote: ox.NamedNode, predicate: ox.NamedNode) -> int | None:
-    for q in store.quads_for_pattern(quote, predicate, None, None):
-        if isinstance(q.object, ox.Literal) and q.object.value.isdigit():
-            return int(q.object.value)
-    return None

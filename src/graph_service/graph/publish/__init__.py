@@ -2,7 +2,14 @@
 ontology reference, VoID, the SPARQL service description, dumps, and where each lives."""
 
 from graph_service.graph.publish import dumps, layout
-from graph_service.graph.publish.describe import Description, describe, exists, is_inferred, labels_of
+from graph_service.graph.publish.describe import (
+    Description,
+    describe,
+    exists,
+    is_inferred,
+    labels_of,
+    quote_span,
+)
 from graph_service.graph.publish.dumps import DUMPS, Dump, dump_bytes
 from graph_service.graph.publish.liberations import (
     DateClaim,
@@ -25,5 +32,5 @@ __all__ = [
     "DUMPS", "build_reference", "capital_cities", "DateClaim", "Force",
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
-    "exists", "is_inferred", "labels_of", "layout", "OntologyDoc", "Usage",
+    "exists", "is_inferred", "labels_of", "layout", "quote_span", "OntologyDoc", "Usage",
 ]

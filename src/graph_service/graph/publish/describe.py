@@ -152,16 +152,7 @@ class Description:
                      if q.predicate in _terms().text and isinstance(q.object, Term)), None)
 
     def quote_span(self, quote: Node) -> tuple[int, int] | None:
-        """Where the quote stands in the article (its lib:beginIndex and lib:endIndex, which the
-        build derives), if the store says."""
-        def index(predicates: frozenset[ox.NamedNode]) -> int | None:
-            found = next((q.object.value for q in self.outgoing(quote)
-                          if q.predicate in predicates and isinstance(q.object, ox.Literal)), None)
-            return int(found) if found is not None and found.isdigit() else None
-
-        terms = _terms()
-        begin, end = index(terms.begin_index), index(terms.end_index)
-        return (begin, end) if begin is not None and end is not None and begin <= end else None
+        return quote_span(self.outgoing(quote))
 
     def caption(self, photo: Node) -> str | None:
         return next((q.object.value for q in self.outgoing(photo)
@@ -169,6 +160,20 @@ class Description:
 
     def serialize(self, fmt: Format) -> bytes:
         return serialize.write(self.quads, fmt)
+
+
+def quote_span(quads: Iterable[ox.Quad]) -> tuple[int, int] | None:
+    """Where a quote stands in its source, from its quads: its lib:beginIndex and lib:endIndex
+    (which the build derives), or None where they are missing or do not make a span."""
+    terms = _terms()
+    begin = end = None
+    for q in quads:
+        if isinstance(q.object, ox.Literal) and q.object.value.isdigit():
+            if q.predicate in terms.begin_index and begin is None:
+                begin = int(q.object.value)
+            elif q.predicate in terms.end_index and end is None:
+                end = int(q.object.value)
+    return (begin, end) if begin is not None and end is not None and begin <= end else None
 
 
 def is_inferred(quad: ox.Quad) -> bool:
