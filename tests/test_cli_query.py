@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -75,7 +77,7 @@ def test_an_undeclared_prefix_is_named_with_the_declaration_to_add():
     result = run("--", "SELECT ?x WHERE {\n  ?x lib:liberationOf ?city }")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "graph-service: bad query: error at 2:22: the prefix lib: is not declared; "
+        "graph-service: bad query: line 2, column 6: the prefix lib: is not declared; "
         "add PREFIX lib: <https://w3id.org/liberation-kg/ontology#>")
 
 
@@ -86,3 +88,19 @@ def test_the_query_from_standard_input():
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["capitalLabel"] for r in rows][:2] == ["Rome", "Paris"] and len(rows) == 9
     assert CliRunner().invoke(main, ["query", "-"], input="ASK { ?s ?p ?o }").stdout == "yes\n"
+
+
+def test_a_bad_query_is_explained_as_the_service_explains_it():
+    result = run("--", "SELECT * WHERE {")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "line 1, column 16: this { is never closed: add a } where it ends" in line
+
+
+def test_output_that_cannot_be_written_is_one_line_and_exit_2():
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-c", "from graph_service.cli import main; main()", "query",
+                               "--format", "csv", str(QUERIES / "08-contested-dates.rq")],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["graph-service: cannot write the output: No space left on device"]

@@ -55,6 +55,27 @@ def test_dataset_formats_keep_the_named_graphs(run, expected, tmp_path, fmt, rdf
     assert len(got.graph(FACTS_GRAPH)) == len(expected.graph(FACTS_GRAPH))
 
 
+@pytest.mark.parametrize("name, rdflib_name", [("dump.ttl", "turtle"), ("dump.trig", "trig"),
+                                               ("dump.jsonld", "json-ld")])
+def test_the_format_follows_the_output_files_name(run, tmp_path, name, rdflib_name):
+    out = tmp_path / name
+    result = run("-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(Dataset().parse(out, format=rdflib_name)) > 0  # N-Quads in a .ttl would not parse
+
+
+@pytest.mark.parametrize("args, words", [
+    (("-o", "dump.csv"), "no export format for '.csv'"),
+    (("--format", "turtle", "-o", "dump.nq"), "its extension says N-Quads, --format says Turtle"),
+])
+def test_a_name_and_a_format_that_disagree_are_exit_2(run, tmp_path, args, words):
+    result = run(*(str(tmp_path / a) if a.startswith("dump") else a for a in args))
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert words in line
+    assert not list(tmp_path.glob("dump*"))
+
+
 def test_turtle_is_the_asserted_facts(run, expected):
     result = run("--format", "turtle")
     assert result.exit_code == 0, result.output

@@ -237,6 +237,13 @@ def test_browse_pages_list_each_kind_by_name(project_client):
     assert 'href="/id/city/">city</a> (' in home
 
 
+def test_browse_pages_are_chosen_by_accept_and_say_so(project_client):
+    # HTML only: an RDF client is refused, so a cache must not hand the page to it.
+    page = project_client.get("/id/city/", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "Accept" in page.vary
+    assert project_client.get("/id/city/", headers={"Accept": "text/turtle"}).status_code == 406
+
+
 def test_browse_pages_are_paged_and_refuse_what_is_not_there(project_client):
     quotes = project_client.get("/id/quote/")
     assert quotes.status_code == 200 and 'rel="next"' in quotes.get_data(as_text=True)

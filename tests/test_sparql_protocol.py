@@ -403,6 +403,20 @@ def test_updates_are_refused_and_change_nothing(sparql_app, how):
     assert after == before
 
 
+@pytest.mark.parametrize("query", ["# only a comment", "PREFIX lib: <https://w3id.org/liberation-kg/ontology#>"])
+def test_declarations_or_comments_alone_are_no_query_not_an_update(sparql_app, query):
+    # The update grammar allows an update of no operation, so these parse as one.
+    resp = ask(sparql_app, query, accept="application/json")
+    assert resp.status_code == 400
+    assert "there is no query here, only declarations or comments" in resp.json()["message"]
+
+
+def test_fusekis_output_parameter_names_the_format(sparql_app):
+    resp = ask(sparql_app, "SELECT ?x WHERE { VALUES ?x { 1 } }", output="csv")
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/csv")
+    assert resp.text.splitlines() == ["x", "1"]
+
+
 def test_errors_are_json_for_json_clients(sparql_app):
     resp = ask(sparql_app, "SELECT * WHERE {", accept="application/json")
     assert resp.status_code == 400

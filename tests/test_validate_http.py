@@ -253,6 +253,38 @@ def test_no_data_is_400(client) -> None:
         assert "no data to validate" in resp.get_data(as_text=True)
 
 
+def test_rdf_sent_as_curls_default_form_type_is_told_what_to_send(client) -> None:
+    # `curl --data-binary @data.ttl` labels the body a form unless told otherwise.
+    resp = client.post("/validate", data=VALID, headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                        "Accept": "text/plain"})
+    assert resp.status_code == 400
+    message = resp.get_data(as_text=True)
+    assert "application/x-www-form-urlencoded" in message and "Content-Type: text/turtle" in message
+
+
+def test_rdf_xml_cut_short_is_400_not_validated_in_part(client) -> None:
+    whole = in_format(INVALID, "rdfxml")
+    cut = whole[:whole.rindex(b"</rdf:RDF>")]  # a broken download: the last element never closed
+    rdfxml = {"Content-Type": "application/rdf+xml"}
+    assert client.post("/validate", data=whole, headers=rdfxml).status_code == 200
+    resp = client.post("/validate", data=cut, headers={"Content-Type": "application/rdf+xml",
+                                                        "Accept": "application/json"})
+    assert resp.status_code == 400
+    assert resp.get_json()["message"].startswith("data: not well-formed XML at line")
+    assert "X-Conforms" not in resp.headers
+
+
+@pytest.mark.parametrize("body, fmt, words", [
+    (b"<alice> a <Person> .", "text/turtle", "a relative IRI, and no base IRI to resolve it against"),
+    (b'{"@context": "https://schema.org/", "@id": "http://example.org/a", "name": "A"}',
+     "application/ld+json", "its @context names a document elsewhere, which is not fetched"),
+])
+def test_what_a_user_can_mend_in_the_data_is_said_in_words(client, body: bytes, fmt: str, words: str) -> None:
+    resp = client.post("/validate", data=body, headers={"Content-Type": fmt, "Accept": "application/json"})
+    assert resp.status_code == 400
+    assert words in resp.get_json()["message"]
+
+
 @pytest.mark.parametrize("headers, data", [
     ({"Content-Type": "text/csv"}, b"a,b"),
     ({"Content-Type": "application/sparql-results+json"}, b"{}"),

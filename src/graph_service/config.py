@@ -26,9 +26,36 @@ DEFAULT_BASE = "https://w3id.org/liberation-kg/"
 ENV_PREFIX = "GRAPH_SERVICE_"
 
 
-def setting(default: T, help: str, *, cli: bool = True) -> T:
+@dataclass(frozen=True)
+class Bounds:
+    """The values a setting may take: a number from `low` (excluded when `low_open`) to `high`, or
+    one of `choices`. The command-line options are made from it too (`cli.options`)."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    choices: tuple[str, ...] = ()
+
+    def problem(self, value: object) -> str | None:
+        """Why `value` is out of bounds, or None."""
+        if self.choices and value not in self.choices:
+            return "must be one of " + ", ".join(self.choices)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return None
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return f"must be {'more than' if self.low_open else 'at least'} {self.low:g}"
+        if self.high is not None and value > self.high:
+            return f"must be at most {self.high:g}"
+        return None
+
+
+def setting(default: T, help: str, *, cli: bool = True, bounds: Bounds | None = None) -> T:
     """A field of `Settings` with its help text; `cli=False`: environment only."""
-    return field(default=default, metadata={"help": help, "cli": cli})
+    return field(default=default, metadata={"help": help, "cli": cli, "bounds": bounds})
+
+
+_POSITIVE = Bounds(low=1)
+_SECONDS = Bounds(low=0.1)
 
 
 @dataclass(frozen=True)
@@ -61,40 +88,45 @@ class Settings:
                             "on the project's graph), or owlrl (the reference). reasonable is used only "
                             "where it computes owlrl's closure: on an ontology or facts using what it does "
                             "not apply, and on inconsistent sources, the build says so and uses owlrl.",
-                            cli=False)
-    engine: str = setting("oxigraph", "Query engine: oxigraph, or rdflib (the slow reference).")
+                            cli=False, bounds=Bounds(choices=("reasonable", "owlrl")))
+    engine: str = setting("oxigraph", "Query engine: oxigraph, or rdflib (the slow reference).",
+                          bounds=Bounds(choices=("oxigraph", "rdflib")))
     store: str = setting("", "URL of a SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB ...) holding the "
                          "dataset (`load --into` fills it): queries go there instead of to an embedded "
                          "store. Empty: the embedded store.")
     store_connect_timeout: float = setting(3.0, "Seconds to wait for the remote store to accept a "
-                                           "connection.", cli=False)
+                                           "connection.", cli=False, bounds=_SECONDS)
     store_user: str = setting("", "User name `load --into` gives the store.", cli=False)
     store_password: str = setting("", "Password `load --into` gives the store (environment only, never "
                                   "on a command line).", cli=False)
     host: str = setting("127.0.0.1", "Address to listen on.")
-    port: int = setting(8000, "Port to listen on (0: any free port).")
-    workers: int = setting(2, "gunicorn worker processes (each answers requests on threads).")
-    query_timeout: float = setting(10.0, "Seconds a query may run before it is stopped.")
+    port: int = setting(8000, "Port to listen on (0: any free port).", bounds=Bounds(low=0, high=65535))
+    workers: int = setting(2, "gunicorn worker processes (each answers requests on threads).",
+                           bounds=_POSITIVE)
+    query_timeout: float = setting(10.0, "Seconds a query may run before it is stopped.", bounds=_SECONDS)
     query_slots: int = setting(16, "Queries that may run at once in the whole service, each in its "
-                               "own sandboxed query process.")
-    query_queue: int = setting(16, "Queries that may wait for a slot; beyond it, 503 with Retry-After.")
+                               "own sandboxed query process.", bounds=_POSITIVE)
+    query_queue: int = setting(16, "Queries that may wait for a slot; beyond it, 503 with Retry-After.",
+                               bounds=Bounds(low=0))
     client_share: float = setting(0.5, "Fraction of the query slots one client (remote address) "
-                                  "may hold or wait for; beyond it, 429 with Retry-After.")
+                                  "may hold or wait for; beyond it, 429 with Retry-After.",
+                                  bounds=Bounds(low=0, high=1, low_open=True))
     query_memory_mb: int = setting(2048, "MiB a query or a user's validation may allocate beyond "
-                                   "the serving process's size (0: no cap).", cli=False)
+                                   "the serving process's size (0: no cap).", cli=False, bounds=Bounds(low=0))
     query_max_product: int = setting(5, "Parts sharing no variable that one group pattern of a query "
                                      "may join (a cartesian product); a query over it is refused "
-                                     "before it runs (400).", cli=False)
+                                     "before it runs (400).", cli=False, bounds=_POSITIVE)
     query_max_nesting: int = setting(16, "Collections and blank-node brackets a triple pattern may "
-                                     "nest; a query over it is refused before it runs (400).", cli=False)
+                                     "nest; a query over it is refused before it runs (400).", cli=False,
+                                     bounds=_POSITIVE)
     result_limit: int = setting(10_000, "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) at most "
-                                "in one answer.")
-    max_query_length: int = setting(100_000, "Characters at most in a query.", cli=False)
+                                "in one answer.", bounds=_POSITIVE)
+    max_query_length: int = setting(100_000, "Characters at most in a query.", cli=False, bounds=_POSITIVE)
     max_request_bytes: int = setting(2_000_000, "Bytes at most in a request body (queries, "
-                                     "validation uploads).", cli=False)
-    validation_timeout: float = setting(20.0, "Seconds a user's validation may run.")
+                                     "validation uploads).", cli=False, bounds=_POSITIVE)
+    validation_timeout: float = setting(20.0, "Seconds a user's validation may run.", bounds=_SECONDS)
     proxies: int = setting(0, "Reverse proxies in front whose X-Forwarded-For, -Proto, -Host and "
-                           "-Prefix headers are trusted (0: none; 1 behind one nginx).")
+                           "-Prefix headers are trusted (0: none; 1 behind one nginx).", bounds=Bounds(low=0))
     network_guard: bool = setting(True, "Run queries and users' validations where no Internet "
                                   "socket can be opened (seccomp); false runs without it, for "
                                   "machines that cannot install the filter.")
@@ -112,6 +144,11 @@ class Settings:
 
     def __post_init__(self) -> None:
         check_base_iri(self.base_iri)
+        for f in fields(self):
+            bounds = f.metadata["bounds"]
+            problem = bounds.problem(getattr(self, f.name)) if bounds else None
+            if problem:
+                raise SettingError(f"{f.name} {getattr(self, f.name)!r}: {problem}")
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -150,12 +187,12 @@ def help_text(name: str) -> str:
 
 def settings_table() -> str:
     """The README's table of settings (Markdown), generated from `Settings`."""
-    rows = ["| Setting | Environment variable | Option of `serve` | Default | Meaning |",
-            "|---|---|---|---|---|"]
+    rows = ["| Setting | Environment variable | Option of `serve` | Default | Meaning | Values |",
+            "|---|---|---|---|---|---|"]
     for f in fields(Settings):
         option = f"`--{f.name.replace('_', '-')}`" if f.metadata["cli"] else ""
         rows.append(f"| {f.name} | `{env_name(f.name)}` | {option} | `{_shown_default(f)}` | "
-                    f"{f.metadata['help']} |")
+                    f"{f.metadata['help']} | {_shown_bounds(f)} |")
     return "\n".join(rows) + "\n"
 
 
@@ -197,16 +234,46 @@ def _shown_default(f: Field) -> str:
     return str(value)
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _shown_bounds(f: Field) -> str:
+    bounds: Bounds | None = f.metadata["bounds"]
+    if isinstance(f.default, bool):
+        return "true or false (1/0, yes/no, on/off)"
+    if bounds is None:
+        return ""
+    if bounds.choices:
+        return ", ".join(bounds.choices)
+    if bounds.low is not None and bounds.high is not None and not bounds.low_open:
+        return f"{bounds.low:g} to {bounds.high:g}"
+    low = "" if bounds.low is None else f"{'>' if bounds.low_open else '≥'} {bounds.low:g}"
+    high = "" if bounds.high is None else f"≤ {bounds.high:g}"
+    return ", ".join(part for part in (low, high) if part)
+
+
 def _coerce(f: Field, raw: str) -> object:
-    default = f.default
+    """The value of `f`'s environment variable, or `SettingError` naming the variable: a typo must
+    not pass for a value (an unknown word for the network guard turned it off, once)."""
+    default, name = f.default, env_name(f.name)
     if f.name == "serve_files":
         return tuple(Path(p) for p in raw.split(os.pathsep) if p)
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(raw)
-    if isinstance(default, float):
-        return float(raw)
     if isinstance(default, Path):
         return Path(raw)
-    return raw
+    if isinstance(default, bool):
+        word = raw.strip().lower()
+        if word not in _TRUE | _FALSE:
+            raise SettingError(f"{name}={raw!r}: say true or false")
+        return word in _TRUE
+    value: object = raw
+    if isinstance(default, int | float):
+        try:
+            value = type(default)(raw)
+        except ValueError:
+            kind = "a whole number" if isinstance(default, int) else "a number"
+            raise SettingError(f"{name}={raw!r}: not {kind}") from None
+    bounds = f.metadata["bounds"]
+    problem = bounds.problem(value) if bounds else None
+    if problem:
+        raise SettingError(f"{name}={raw!r}: {problem}")
+    return value

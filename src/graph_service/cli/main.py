@@ -38,7 +38,15 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except SettingError as exc:  # a GRAPH_SERVICE_* variable that cannot be used
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"graph-service: {exc}", err=True)
+            ctx.exit(2)
+        except BrokenPipeError:
+            raise  # the reader stopped reading (`| head`): nothing to report
+        except OSError as exc:
+            # Mostly standard output that cannot be written (a full disk): 2, never `validate`'s 1,
+            # which would say the data does not conform.
+            what = exc.filename or "cannot write the output"
+            click.echo(f"graph-service: {what}: {exc.strerror or exc}", err=True)
             ctx.exit(2)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import Field, fields
 from typing import Any
 
 import click
 
-from graph_service.config import SettingError, Settings, check_base_iri, help_text
+from graph_service.config import Bounds, SettingError, Settings, check_base_iri, help_text
 
 
 class _BaseIri(click.ParamType):
@@ -21,13 +21,19 @@ class _BaseIri(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-_TYPES: dict[str, Any] = {
-    "port": click.IntRange(0, 65535), "workers": click.IntRange(min=1),
-    "engine": click.Choice(["oxigraph", "rdflib"]), "query_timeout": click.FloatRange(min=0.1),
-    "validation_timeout": click.FloatRange(min=0.1), "result_limit": click.IntRange(min=1),
-    "proxies": click.IntRange(min=0), "base_iri": _BaseIri(), "query_slots": click.IntRange(min=1),
-    "query_queue": click.IntRange(min=0), "client_share": click.FloatRange(0, 1, min_open=True),
-}
+def _option_type(f: Field) -> Any:
+    """click's type for a setting, from its bounds (`config.Bounds`)."""
+    if f.name == "base_iri":
+        return _BaseIri()
+    bounds: Bounds | None = f.metadata["bounds"]
+    if bounds is None:
+        return None
+    if bounds.choices:
+        return click.Choice(bounds.choices)
+    if isinstance(f.default, int):
+        return click.IntRange(None if bounds.low is None else int(bounds.low),
+                              None if bounds.high is None else int(bounds.high))
+    return click.FloatRange(bounds.low, bounds.high, min_open=bounds.low_open)
 
 
 def setting_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -44,7 +50,7 @@ def setting_options(*names: str) -> Callable[[Callable[..., Any]], Callable[...,
                 decl = f"{flag}/--no-{name.replace('_', '-')}"
                 command = click.option(decl, name, default=None, help=help_text(name))(command)
             else:
-                command = click.option(flag, name, type=_TYPES.get(name), default=None,
+                command = click.option(flag, name, type=_option_type(f), default=None,
                                        help=help_text(name))(command)
         return command
 

@@ -10,7 +10,7 @@ import click
 from graph_service.cli.errors import Failure, load_or_fail, one_line
 from graph_service.cli.options import setting_options
 from graph_service.config import Settings
-from graph_service.graph import QueryResult, formats, load_store, make_engine, short
+from graph_service.graph import QueryResult, explain_syntax, formats, load_store, make_engine, short
 
 
 @click.command()
@@ -31,8 +31,9 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None) ->
     store = load_or_fail(lambda: load_store(settings))
     try:
         result = make_engine(settings.engine, store).query(sparql)
-    except SyntaxError as exc:
-        raise Failure(f"bad query: {exc}") from None
+    except SyntaxError as exc:  # explained as the service explains it, in one line
+        syntax = explain_syntax(sparql, str(exc))
+        raise Failure(f"bad query: {syntax if syntax is not None else one_line(exc)}") from None
     except Exception as exc:  # rdflib raises ParseException and friends
         raise Failure(f"query failed: {one_line(exc)}") from None
     if fmt == "table":

@@ -1,8 +1,8 @@
 """Content negotiation: pick a format from the one registry (`graph.formats`).
 
-A `format=` parameter wins over the Accept header; otherwise werkzeug's Accept parsing (q-values,
-wildcards, specificity) chooses among the formats the route offers, in the route's order of
-preference for ties.
+A `format=` parameter (or Fuseki's `output=`) wins over the Accept header; otherwise werkzeug's
+Accept parsing (q-values, wildcards, specificity) chooses among the formats the route offers, in
+the route's order of preference for ties.
 """
 
 from __future__ import annotations
@@ -25,12 +25,20 @@ def offered(kinds: Sequence[Kind]) -> list[Format]:
     return [f for kind in kinds for f in formats.FORMATS if f.kind == kind]
 
 
+#: The parameters naming a format, the first given winning: `format=`, and `output=` as Fuseki
+#: (and Joseki before it) reads it, which its users and `s-query --output=csv` send.
+_PARAMETERS = ("format", "output")
+
+
 def format_parameter() -> str | None:
-    """The `format=` of the request (query string, or a posted form), as given."""
-    name = request.args.get("format")
-    if name is None and request.mimetype in _FORMS:
-        name = request.form.get("format")
-    return name
+    """The `format=` (or `output=`) of the request (query string, or a posted form), as given."""
+    for key in _PARAMETERS:
+        name = request.args.get(key)
+        if name is None and request.mimetype in _FORMS:
+            name = request.form.get(key)
+        if name is not None:
+            return name
+    return None
 
 
 def negotiate(kinds: Sequence[Kind], default: Format | None = None,

@@ -158,7 +158,8 @@ def browse(kind: str) -> Response:
     shown = members[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     body = render_template("browse.html", kind=kind, total=len(members), members=shown, page=page,
                            pages=pages, first=(page - 1) * PAGE_SIZE + 1)
-    return respond(body, fmt)
+    # Only HTML, but chosen by Accept all the same (an RDF-only client gets 406): caches must know.
+    return respond(body, fmt, negotiated=True)
 
 
 def _members(urls: Urls, kind: str) -> list[tuple[str, str, str]]:

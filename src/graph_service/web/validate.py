@@ -249,6 +249,12 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         shapes = None
         inference = request.args.get("inference") or "none"
     if data is None:
+        if request.mimetype == "application/x-www-form-urlencoded" and "data" not in request.form:
+            # What `curl --data-binary @file.ttl` sends unless told the type: RDF in a form's clothes.
+            raise BadInput(400, "no data to validate: the body is declared a form "
+                                "(application/x-www-form-urlencoded, curl's default for --data) with no "
+                                "field `data`; to send RDF as the body, give its type, e.g. "
+                                "Content-Type: text/turtle")
         raise BadInput(400, "no data to validate: send RDF as the request body, or as the form "
                             "field or file `data`")
     choice = inference_choice(inference)

@@ -179,12 +179,13 @@ def _undeclared_prefix(sparql: str, message: str) -> str | None:
 
 
 def is_update(sparql: str) -> bool:
+    """Whether the text is a SPARQL Update with at least one operation: the grammar's update may
+    have none (rule [29]), so PREFIX lines or a comment alone parse as one."""
     try:
         with PARSER_LOCK:
-            parseUpdate(sparql)
+            return "request" in parseUpdate(sparql)
     except Exception:  # any failure means: not an update we could have run
         return False
-    return True
 
 
 def expand_escapes(sparql: str) -> str:

@@ -54,7 +54,9 @@ class SyntaxProblem:
     previous: str = ""
 
     def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.advice} (parser: {self.parser})"
+        where = f"line {self.line}, column {self.column}: {self.advice}"
+        # The parser's message may be the advice already (an undeclared prefix, said by the checks).
+        return where if self.advice in self.parser else f"{where} (parser: {self.parser})"
 
     @property
     def caret(self) -> str:
@@ -77,6 +79,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice: tuple[int, str] | None = None
     if unclosed is not None:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
+    advice = advice or _only_prologue(tokens, at)
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
@@ -293,6 +296,18 @@ def _by_expectation(tokens: list[Token], raw: str, at: int) -> tuple[int, str] |
     if '"?"' in raw and '"$"' in raw:
         return at, "a variable or an expression is expected here, e.g. ORDER BY ?date"
     return None
+
+
+def _only_prologue(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """Advice for a text of PREFIX and BASE lines or comments only (a selection of the editor's
+    first lines, a template left empty)."""
+    i = 0
+    while i < len(tokens) and tokens[i].text.upper() in ("PREFIX", "BASE"):
+        i += 3 if tokens[i].text.upper() == "PREFIX" else 2
+    if i < len(tokens):
+        return None
+    return at, "there is no query here, only declarations or comments: a query starts with SELECT, " \
+               "CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)"
 
 
 def _prologue(tokens: list[Token]) -> tuple[int, str]:

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -62,17 +63,47 @@ def parse_quads(
     with a message: nothing downstream (rdflib, pySHACL, the RDF/XML and JSON-LD writers) takes it."""
     if not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not an RDF format")
+    check_well_formed(data, fmt, source)
     try:
         parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
                           without_named_graphs=fmt.kind == "graph")
         quads = list(parser)
         if prefixes is not None:
             prefixes.update(parser.prefixes)
-    except SyntaxError as exc:
-        raise RdfSyntaxError(source, str(exc)) from None
-    except ValueError as exc:  # e.g. invalid IRIs reported by the parser
-        raise RdfSyntaxError(source, str(exc)) from None
+    except (SyntaxError, ValueError) as exc:  # ValueError: e.g. invalid IRIs reported by the parser
+        raise RdfSyntaxError(source, _plain(str(exc))) from None
     return quads if annotations else _reified(quads, source)
+
+
+def check_well_formed(data: bytes, fmt: formats.Format, source: str) -> None:
+    """`RdfSyntaxError` for RDF/XML that is not well-formed XML. pyoxigraph 0.5 reads a document
+    cut short (its elements never closed: a broken download) as if it were whole, and what was
+    cut would go unread without a word; expat, which reads no external entity, says where."""
+    if fmt.oxigraph != ox.RdfFormat.RDF_XML:
+        return
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise RdfSyntaxError(source, f"not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: "
+                                     f"{expat.ErrorString(exc.code)}") from None
+
+
+#: The parser's words for what a user can mend, and what to say instead.
+_PLAIN = {
+    "No scheme found in an absolute IRI": (
+        "a relative IRI, and no base IRI to resolve it against: write it in full, or declare a base "
+        "(@base <...> in Turtle, xml:base in RDF/XML, @base in a JSON-LD context)"),
+    "No LoadDocumentCallback has been set to load remote contexts": (
+        "its @context names a document elsewhere, which is not fetched (nothing here reaches the "
+        "network): put the context in the document itself"),
+}
+
+
+def _plain(message: str) -> str:
+    for words, plain in _PLAIN.items():
+        message = message.replace(words, plain)
+    return message
 
 
 #: Formats whose syntax has no named graphs (JSON-LD has; its parser refuses them for a graph).
@@ -90,6 +121,7 @@ def parse_expanded(data: bytes, fmt: formats.Format, source: str, base_iri: str 
     if fmt.oxigraph not in TRIPLES_ONLY:
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not one of the formats without named graphs")
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
+    check_well_formed(data, fmt, source)
     store = ox.Store()
     try:
         # From a reader, not bytes: given bytes on four cores or more, pyoxigraph parses N-Triples
@@ -99,7 +131,7 @@ def parse_expanded(data: bytes, fmt: formats.Format, source: str, base_iri: str 
         else:
             store.bulk_extend(map(each, ox.parse(data, format=fmt.oxigraph, base_iri=base_iri)))
     except (SyntaxError, ValueError) as exc:  # ValueError: e.g. invalid IRIs reported by the parser
-        raise RdfSyntaxError(source, str(exc)) from None
+        raise RdfSyntaxError(source, _plain(str(exc))) from None
     try:
         provenance.expand_store(store, whole, by_line)
     except provenance.ProvenanceError as exc:

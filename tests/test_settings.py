@@ -1,0 +1,42 @@
+"""Settings: one definition (`config.Settings`) gives the defaults, the environment variables, the
+command-line options and their bounds; a value that cannot be used stops the command with one line."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from graph_service.cli import main
+from graph_service.config import SettingError, Settings
+
+
+@pytest.mark.parametrize("variable, value, words", [
+    ("GRAPH_SERVICE_PORT", "abc", "GRAPH_SERVICE_PORT='abc': not a whole number"),
+    ("GRAPH_SERVICE_PORT", "99999", "GRAPH_SERVICE_PORT='99999': must be at most 65535"),
+    ("GRAPH_SERVICE_WORKERS", "0", "GRAPH_SERVICE_WORKERS='0': must be at least 1"),
+    ("GRAPH_SERVICE_QUERY_TIMEOUT", "ten", "GRAPH_SERVICE_QUERY_TIMEOUT='ten': not a number"),
+    ("GRAPH_SERVICE_CLIENT_SHARE", "0", "GRAPH_SERVICE_CLIENT_SHARE='0': must be more than 0"),
+    ("GRAPH_SERVICE_ENGINE", "jena", "GRAPH_SERVICE_ENGINE='jena': must be one of oxigraph, rdflib"),
+    # The guard against queries reaching the network must not be switched off by a typo.
+    ("GRAPH_SERVICE_NETWORK_GUARD", "ture", "GRAPH_SERVICE_NETWORK_GUARD='ture': say true or false"),
+    ("GRAPH_SERVICE_NETWORK_GUARD", "", "GRAPH_SERVICE_NETWORK_GUARD='': say true or false"),
+])
+def test_an_unusable_environment_value_stops_serve_with_one_line(variable, value, words):
+    result = CliRunner().invoke(main, ["serve", "--port", "0"], env={variable: value})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"graph-service: {words}"]
+
+
+@pytest.mark.parametrize("value, guard", [("false", False), ("0", False), ("Off", False), ("yes", True),
+                                          (" true ", True)])
+def test_the_network_guard_takes_true_or_false_words(monkeypatch, value, guard):
+    monkeypatch.setenv("GRAPH_SERVICE_NETWORK_GUARD", value)
+    assert Settings.from_env().network_guard is guard
+
+
+def test_options_and_variables_share_their_bounds():
+    # The option refuses what the variable refuses, from the same definition.
+    result = CliRunner().invoke(main, ["serve", "--query-slots", "0"])
+    assert result.exit_code == 2 and "0" in result.stderr and "x>=1" in result.stderr
+    with pytest.raises(SettingError, match="query_slots 0: must be at least 1"):
+        Settings(query_slots=0)
