@@ -358,6 +358,9 @@ INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrend
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    "warsaw rising": "The sentence that tells of the rising gives no date: \"In August 1944\" dates the "
+                     "Soviet advance in the sentence before it, and the rising is placed in the same month "
+                     "because the fighters rose up while the army was advancing, expecting its help.",
     "welsh": "The caption does not call the 2nd Welsh Guards British; they are placed among the British "
              "forces because the caption is one of the article's photographs of the British entry into "
              "Brussels.",
@@ -867,7 +870,7 @@ EXPECTED: dict[str, list[Row]] = {
             (9, "Photograph rome-09: Civilians and Allied troops and vehicles outside St Peter’s Cathedral, "
                 "5 June 1944", "St Peter’s Cathedral"),
             (10, "Photograph rome-10: Entry of Allied troops into Rome: Allied troops by the Vittoria "
-                 "Emmanuel Memorial, 5 June 1944", "Vittoria Emmanuel memorial"),
+                 "Emmanuel Memorial, 5 June 1944", "Victor Emmanuel II National Monument"),
         )),
     ],
     "25-stated-intervals-between-events": [
@@ -996,6 +999,9 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["muted"], text("ams-no-moment")),
         *(("Reception of the liberation of Brussels: jubilant", lib("receivedBy"), "the Belgians",
            EDITORIAL["belgians"], text(key)) for key in ("brussels-banners", "brussels-preparing")),
+        *(("Resistance fighters in Warsaw rise up against the Germans", lib("hasTimeSpan"),
+           "August 1944 (the Warsaw Uprising begins)", EDITORIAL["warsaw rising"], text(key))
+          for key in ("war-soviet-advancing", "war-rose-up")),
         ("Warsaw Uprising", lib("hasSubEvent"), "Capture of a German Panther tank by the “Zośka” Battalion",
          EDITORIAL["uprising"], text(32)),
         *(("Warsaw Uprising", lib("hasSubEvent"), "Fighting at the PAST building", EDITORIAL["uprising, two"],

@@ -120,6 +120,10 @@ def test_part_of_is_transitive_street_district_city_country(reasoned):
 def test_property_chain_photograph_taken_in_a_street_is_taken_in_its_city_and_country(reasoned):
     for place in (DISTRICT, PARIS, FRANCE):
         _entailed(reasoned, (PHOTO, LIB.hasPlace, place))
+    # but a photograph is no event: neither SEM's nor CIDOC-CRM's event place is said of it
+    inferred = reasoned[2]
+    for prop in (SEM.hasPlace, CRM.P7_took_place_at):
+        assert not list(inferred.triples((PHOTO, prop, None)))
 
 
 def test_property_chain_event_in_a_city_is_in_its_country(reasoned):

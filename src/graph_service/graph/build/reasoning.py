@@ -95,7 +95,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from graph_service.graph.rdf.names import turtle
-from graph_service.graph.rdf.namespace import INFERRED_GRAPH, LIB, bind_prefixes
+from graph_service.graph.rdf.namespace import CRM, INFERRED_GRAPH, LIB, SEM, bind_prefixes
 
 #: Part of the snapshot's cache key: change it when the rules below change what is served.
 FILTER_VERSION = "1"
@@ -212,6 +212,13 @@ SHORTCUT_RULES: tuple[str, ...] = (
     # lib:commandedBy (of an event): its participant in the role of commander
     """CONSTRUCT { ?event lib:commandedBy ?person } WHERE {
         ?event lib:hasParticipation ?p . ?p lib:participant ?person ; lib:role lib:role-commander }""",
+    # sem:hasPlace and crm:P7_took_place_at of an event: its place and the places that lies in. Not
+    # from lib:hasPlace by subproperty, as lib:hasPlace places photographs too, and either
+    # vocabulary would make a photograph an event.
+    """CONSTRUCT { ?event sem:hasPlace ?place . ?event crm:P7_took_place_at ?place } WHERE {
+        ?event a/rdfs:subClassOf* lib:Event ; ?placing ?at .
+        ?placing rdfs:subPropertyOf* lib:hasPlace .
+        ?at lib:partOf* ?place }""",
 )
 
 
@@ -225,7 +232,7 @@ def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Tri
     graph += facts
     asserted = frozenset(graph)
     for rule in SHORTCUT_RULES:
-        for row in graph.query(rule, initNs={"lib": LIB}):
+        for row in graph.query(rule, initNs={"lib": LIB, "sem": SEM, "crm": CRM, "rdfs": RDFS}):
             assert isinstance(row, tuple) and len(row) == 3  # a CONSTRUCT yields triples
             graph.add((row[0], row[1], row[2]))
     for triple in day_bounds(graph):
