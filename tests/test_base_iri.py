@@ -171,3 +171,11 @@ def test_the_timeline_map_and_photographs_work_under_another_base(rebased):
     assert 'href="/id/city/paris"' in drawn and "GeoNames" in drawn
     photo = rebased.get("/doc/photo/luxembourg-02.html").text
     assert "CC BY-SA 3.0" in photo and 'class="depicts-who"' in photo
+
+
+def test_a_base_whose_path_holds_id_lists_its_kinds():
+    # <base>id/<kind>/<slug> is read after the base, not at the first "/id/" of the IRI.
+    app = InProcess(create_app(Settings.from_env(base_iri="https://data.example.net/id/kg/")))
+    cities = app.get("/id/city/", headers={"Accept": "text/html"})
+    assert cities.status_code == 200 and 'href="/id/city/paris"' in cities.text
+    assert 'href="/id/city/">city</a> (' in app.get("/", headers={"Accept": "text/html"}).text

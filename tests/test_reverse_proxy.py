@@ -38,9 +38,14 @@ SERVER = """
 
 
 @pytest.fixture(scope="module")
-def proxy(serve_files, tmp_path_factory) -> Iterator[str]:
+def upstream(serve_files):
+    """The service nginx forwards to, which trusts one proxy's X-Forwarded-* headers."""
+    return serve_files(options=("--proxies", "1"))
+
+
+@pytest.fixture(scope="module")
+def proxy(upstream, tmp_path_factory) -> Iterator[str]:
     """The local address of nginx's /kg/ (what kg.example.org/kg/ stands for here)."""
-    upstream = serve_files(options=("--proxies", "1"))
     port, upstream_port = free_port(), upstream.url.rsplit(":", 1)[1].strip("/")
     server = SERVER.format(port=port, upstream=upstream_port)
     with running(tmp_path_factory.mktemp("nginx"), port, server) as url:
@@ -84,3 +89,16 @@ def test_pages_link_under_the_prefix(proxy):
     query = requests.get(proxy + "sparql", params={"query": "ASK {}"}, headers={"Accept": "application/json"},
                          timeout=30)
     assert query.status_code == 200 and query.json()["boolean"] is True
+
+
+def test_a_page_seen_at_the_root_first_links_under_the_prefix_through_the_proxy(upstream, proxy):
+    # Pages kept between requests must not keep the first request's links.
+    direct = requests.get(upstream.url + "id/city/", headers={"Accept": "text/html"}, timeout=30).text
+    assert 'href="/id/city/paris"' in direct
+    proxied = requests.get(proxy + "id/city/", headers={"Accept": "text/html"}, timeout=30).text
+    assert 'href="/kg/id/city/paris"' in proxied and 'href="/id/city/' not in proxied
+
+
+def test_the_validation_forms_curl_line_names_the_public_address(proxy):
+    page = requests.get(proxy + "validate", headers={"Accept": "text/html"}, timeout=30).text
+    assert f"--data-binary @data.ttl {PUBLIC}validate</code>" in page

@@ -104,14 +104,12 @@ def _articles(void: Graph, ds: URIRef) -> list[tuple[str, str, str | None]]:
 
 def _kinds() -> list[tuple[str, int]]:
     """The kinds of resource (`id/<kind>/`) and how many of each, for the browse pages."""
-    settings = service().settings
-    prefix = settings.base_iri + layout.RESOURCE
+    urls = current()
     found: dict[str, set[str]] = {}
     for subject in quads().subjects():
-        if isinstance(subject, ox.NamedNode) and subject.value.startswith(prefix):
-            kind, _, rest = subject.value[len(prefix):].partition("/")
-            if rest and "/" not in rest:
-                found.setdefault(kind, set()).add(rest)
+        parts = urls.kind_and_slug(subject.value) if isinstance(subject, ox.NamedNode) else None
+        if parts is not None:
+            found.setdefault(parts[0], set()).add(parts[1])
     return sorted((kind, len(slugs)) for kind, slugs in found.items())
 
 

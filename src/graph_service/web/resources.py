@@ -155,7 +155,8 @@ def browse(kind: str) -> Response:
     if not 1 <= page <= pages:
         raise NotFound(f"there {'is' if pages == 1 else 'are'} {pages} page{'' if pages == 1 else 's'} "
                        f"of {kind} resources")
-    shown = members[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    shown = [(label, urls.href(iri) or iri, what) for label, iri, what in
+             members[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]]
     body = render_template("browse.html", kind=kind, total=len(members), members=shown, page=page,
                            pages=pages, first=(page - 1) * PAGE_SIZE + 1)
     # Only HTML, but chosen by Accept all the same (an RDF-only client gets 406): caches must know.
@@ -163,12 +164,12 @@ def browse(kind: str) -> Response:
 
 
 def _members(urls: Urls, kind: str) -> list[tuple[str, str, str]]:
-    """(label, link, kind of thing) of every resource under `id/<kind>/`, by label as people sort
-    (case and accents aside: "Zośka" among the Zs)."""
-    prefixes = tuple(urls.resource_iris(kind + "/"))
+    """(label, IRI, kind of thing) of every resource under `id/<kind>/`, by label as people sort
+    (case and accents aside: "Zośka" among the Zs). IRIs, not links: links carry the request's
+    proxy prefix, and this is kept for every request."""
     index = quads()
     iris = {s for s in index.subjects() if isinstance(s, ox.NamedNode)
-            and s.value.startswith(prefixes) and "/" not in s.value.split("/id/", 1)[-1][len(kind) + 1:]}
+            and (urls.kind_and_slug(s.value) or ("",))[0] == kind}
     labels = labels_of(index, iris)
     rows = []
     for iri in iris:
@@ -176,7 +177,7 @@ def _members(urls: Urls, kind: str) -> list[tuple[str, str, str]]:
         types = [q.object for q in index.quads_for_pattern(iri, _TYPE, None, None)
                  if not is_inferred(q) and isinstance(q.object, ox.NamedNode)]
         what = ", ".join(sorted({labels_of(index, [t]).get(t) or short(t) for t in types}))
-        rows.append((label, urls.href(iri.value) or iri.value, what))
+        rows.append((label, iri.value, what))
     return sorted(rows, key=lambda row: (fold(row[0]), row[1]))
 
 

@@ -20,10 +20,9 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask_cors import CORS
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
-from graph_service.graph import fold, formats, layout
+from graph_service.graph import fold, formats
 from graph_service.web.documents import cached, quads, respond
 from graph_service.web.negotiation import best_media_type, format_parameter
-from graph_service.web.state import service
 from graph_service.web.urls import current
 
 bp = Blueprint("search", __name__)
@@ -113,7 +112,7 @@ def find(query: str) -> list[Match]:
 def _names() -> list[tuple[str, str, str, str, str | None]]:
     """(folded name, label, IRI, kind, the name when it is not the label) of every resource."""
     def compute() -> list[tuple[str, str, str, str, str | None]]:
-        prefix = service().settings.base_iri + layout.RESOURCE
+        urls = current()
         index = quads()
         labels: dict[str, str] = {}
         names: list[tuple[str, str, str]] = []
@@ -121,7 +120,7 @@ def _names() -> list[tuple[str, str, str, str, str | None]]:
         naming = [p for p in index.predicates() if p in _NAME_PREDICATES or p.value.endswith("#caption")]
         for q in (q for p in naming for q in index.quads_for_pattern(None, p, None)):
             subject = q.subject
-            if not (isinstance(subject, ox.NamedNode) and subject.value.startswith(prefix)
+            if not (isinstance(subject, ox.NamedNode) and urls.kind_and_slug(subject.value)
                     and isinstance(q.object, ox.Literal)):
                 continue
             if q.predicate.value.endswith("#label") and q.predicate in _NAME_PREDICATES:
@@ -129,7 +128,7 @@ def _names() -> list[tuple[str, str, str, str, str | None]]:
             names.append((subject.value, q.predicate.value, q.object.value))
         rows = []
         for iri, _predicate, name in dict.fromkeys(names):
-            kind = iri[len(prefix):].split("/", 1)[0]
+            kind = (urls.kind_and_slug(iri) or ("",))[0]
             if kind in QUALIFYING_KINDS:
                 continue
             label = labels.get(iri, name)

@@ -119,6 +119,15 @@ class Urls:
 
     # --- URLs -> IRIs --------------------------------------------------------------------------
 
+    def kind_and_slug(self, iri: str) -> tuple[str, str] | None:
+        """`(kind, slug)` of a resource IRI (`<base>id/<kind>/<slug>`), else None."""
+        for base in self.bases:
+            prefix = base + layout.RESOURCE
+            if iri.startswith(prefix):
+                kind, _, slug = iri[len(prefix):].partition("/")
+                return (kind, slug) if kind and slug and "/" not in slug else None
+        return None
+
     def resource_iris(self, rest: str) -> list[str]:
         """The IRIs a resource path (after `/id/` or `/doc/`) may stand for, the configured base first."""
         return [f"{base}{layout.RESOURCE}{rest}" for base in self.bases]
