@@ -8,6 +8,7 @@ import json
 import re
 import time
 
+import pytest
 import requests
 from rdflib import Graph
 from rdflib.namespace import RDF, VOID
@@ -187,6 +188,28 @@ def test_linked_data_is_open_to_any_origin(project_client):
         assert "Access-Control-Allow-Credentials" not in resp.headers
     assert "Link" in project_client.get("/doc/city/paris.ttl", headers={"Origin": "https://r.example"}).headers[
         "Access-Control-Expose-Headers"]
+
+
+@pytest.mark.parametrize("path, open_", [
+    ("/", True), ("/id/city/paris", True), ("/id/city/", True), ("/doc/city/paris.jsonld", True),
+    ("/graph/facts", True), ("/ontology", True), ("/ontology.ttl", True), ("/ontology/1.0.0", True),
+    ("/void", True), ("/void.ttl", True), ("/.well-known/void", True), ("/dumps/liberation.nq", True),
+    ("/shapes", True), ("/shapes.ttl", True), ("/search?q=rome", True), ("/sparql?query=ASK%7B%7D", True),
+    ("/healthz", False), ("/readyz", False), ("/validate", False), ("/timeline.svg", False),
+    ("/static/site.css", False),
+])
+def test_which_routes_scripts_of_any_origin_may_read(project_client, path, open_):
+    resp = project_client.get(path, headers={"Origin": "https://reader.example"})
+    assert resp.status_code < 400, path
+    assert (resp.headers.get("Access-Control-Allow-Origin") == "*") is open_
+
+
+def test_a_script_may_post_queries_but_not_validations(project_client):
+    def preflight(path):
+        return project_client.options(path, headers={"Origin": "https://r.example",
+                                                     "Access-Control-Request-Method": "POST"})
+    assert "POST" in preflight("/sparql").headers["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Origin" not in preflight("/validate").headers
 
 
 def test_scripts_of_any_origin_read_searches_and_query_answers(project_client):

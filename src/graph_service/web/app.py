@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from flask_cors import CORS
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from graph_service.config import Settings
 from graph_service.graph import SlotBudget, served, serving_store
 from graph_service.web import atlas, dataset, errors, health, resources, search, sparql, urls, validate
+from graph_service.web.sparql import LIMIT_HEADER, TRUNCATED_HEADER
 from graph_service.web.state import Service
 
 #: What the pages need and nothing more: their own scripts, styles and images, no framing, no
@@ -16,6 +18,21 @@ from graph_service.web.state import Service
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
                            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+#: What a script of any origin may read (flask-cors): the linked data, the dataset's description
+#: and dumps, the shapes, the search and the SPARQL endpoint (which alone takes POST). Not the
+#: validation service, the health checks or the pictures. No credentials (no cookies are used
+#: anyway); preflights answered for a day.
+OPEN_TO_SCRIPTS = {
+    r"/sparql$": {"methods": ["GET", "POST", "OPTIONS"]},
+    r"/(id|doc|graph|ontology|dumps)/.*$": {"methods": ["GET", "HEAD", "OPTIONS"]},
+    r"/((ontology|void|shapes)(\.[a-z]+)?|\.well-known/void|search|favicon\.ico)?$": {
+        "methods": ["GET", "HEAD", "OPTIONS"]},
+}
+#: Beyond the safelisted response headers, what a script may read: the answer's ETag (to
+#: revalidate it), Retry-After (after a 503 or 429), the result limit's two, the linked data's
+#: Link (alternates, the described resource) and Content-Location (the negotiated document).
+EXPOSED_HEADERS = [TRUNCATED_HEADER, LIMIT_HEADER, "ETag", "Retry-After", "Link", "Content-Location"]
 
 
 def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None = None) -> Flask:
@@ -34,6 +51,8 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
         n = settings.proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
     app.url_map.converters["path"] = urls.AnyPath
+    CORS(app, resources=OPEN_TO_SCRIPTS, origins="*", send_wildcard=True, supports_credentials=False,
+         expose_headers=EXPOSED_HEADERS, max_age=86400, vary_header=True)
     errors.register(app)
     for module in (health, sparql, resources, search, validate, dataset, atlas):
         app.register_blueprint(module.bp)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, has_request_context, redirect, render_template, url_for
-from flask_cors import CORS
 from markupsafe import Markup
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
@@ -57,8 +56,6 @@ from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current
 
 bp = Blueprint("dataset", __name__)
 # Linked data is for any origin: a browser-based client dereferences IRIs (read-only, no cookies).
-CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "HEAD", "OPTIONS"],
-     expose_headers=["Link", "ETag", "Content-Location"], max_age=86400, vary_header=True)
 
 _HTML = formats.by_name("html")
 _URL = ox.NamedNode("https://schema.org/url")

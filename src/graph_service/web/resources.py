@@ -21,7 +21,6 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, has_request_context, render_template, request
 from flask.blueprints import BlueprintSetupState
-from flask_cors import CORS
 from markupsafe import escape
 from rdflib.namespace import FOAF, RDF, RDFS
 from werkzeug.exceptions import BadRequest, NotFound
@@ -63,8 +62,6 @@ from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, cur
 
 bp = Blueprint("resources", __name__)
 # Linked data is for any origin: a browser-based client dereferences IRIs (read-only, no cookies).
-CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "HEAD", "OPTIONS"],
-     expose_headers=["Link", "ETag", "Content-Location"], max_age=86400, vary_header=True)
 
 _HTML = formats.by_name("html")
 _TYPE = ox.NamedNode(str(RDF.type))

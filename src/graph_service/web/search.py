@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
-from flask_cors import CORS
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from graph_service.graph import fold, formats
@@ -27,8 +26,6 @@ from graph_service.web.urls import current
 
 bp = Blueprint("search", __name__)
 # `format=json` is for scripts, of any origin: read-only, no cookies, like the linked data.
-CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "HEAD", "OPTIONS"],
-     expose_headers=["ETag"], max_age=86400, vary_header=True)
 
 _NAME_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
     "http://www.w3.org/2000/01/rdf-schema#label",

@@ -29,7 +29,6 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_cors import CORS
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import (
     BadRequest,
@@ -82,11 +81,6 @@ LIMIT_HEADER = "X-Result-Limit"
 #: Seconds a client is asked to wait when the remote store is away.
 RETRY_AFTER = 5
 
-# Any origin, no credentials (no cookies are used anyway); preflight answered for a day. A script
-# reads only the safelisted response headers unless told: the answer's ETag (to revalidate it)
-# and Retry-After (when to ask again after a 503 or 429) are exposed too.
-CORS(bp, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "POST", "OPTIONS"],
-     expose_headers=[TRUNCATED_HEADER, LIMIT_HEADER, "ETag", "Retry-After"], max_age=86400, vary_header=True)
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"

@@ -27,7 +27,6 @@ from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
-from flask_cors import cross_origin
 from rdflib import Graph, URIRef
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
@@ -185,8 +184,6 @@ def validate() -> Response:
 @bp.get("/" + layout.SHAPES)
 @bp.get("/" + layout.SHAPES + ".<ext>")
 # Linked data, like /ontology and /void: any origin may read it (not POST /validate).
-@cross_origin(origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "HEAD", "OPTIONS"],
-              expose_headers=["ETag"], max_age=86400, vary_header=True)
 def shapes(ext: str | None = None) -> Response:
     fmt: Format | None
     if ext is None:
@@ -221,8 +218,6 @@ def shapes(ext: str | None = None) -> Response:
 def _check_size(limit: int) -> None:
     if request.content_length is not None and request.content_length > limit:
         raise BadInput(413, too_large(limit))
-
-
 
 
 def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceChoice]:
