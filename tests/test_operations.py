@@ -275,3 +275,10 @@ def test_browse_pages_are_paged_and_refuse_what_is_not_there(project_client):
     assert project_client.get("/id/quote/?page=9").status_code == 404
     assert project_client.get("/id/quote/?page=two").status_code == 400
     assert project_client.get("/id/atlantis/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/sparql%00", "/search/%2e%2e/sparql", "/validate%2fx", "/nowhere/../sparql"])
+def test_odd_paths_are_400_on_every_route(project_client, path):
+    resp = project_client.get(path, headers={"Accept": "text/plain"})
+    assert resp.status_code == 400, path
+    assert "the path contains" in resp.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_cors import CORS
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from graph_service.config import Settings
 from graph_service.graph import SlotBudget, served, serving_store
 from graph_service.web import atlas, dataset, errors, health, resources, search, sparql, urls, validate
+from graph_service.web.documents import check_path
 from graph_service.web.sparql import LIMIT_HEADER, TRUNCATED_HEADER
 from graph_service.web.state import Service
 
@@ -56,9 +57,19 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
     errors.register(app)
     for module in (health, sparql, resources, search, validate, dataset, atlas):
         app.register_blueprint(module.bp)
+    # Paths no IRI of ours can have (NUL, encoded slashes, dot segments...) are 400 on every route.
+    app.before_request(check_path)
     app.before_request(_whole_body_within_limit)
+    app.context_processor(_template_globals)
     app.after_request(_security_headers)
     return app
+
+
+def _template_globals() -> dict[str, object]:
+    """What every page's template may use: the one URL builder, and the dataset's title."""
+    if not has_request_context():
+        return {}
+    return {"urls": urls.current(), "site_title": dataset.site_title()}
 
 
 def _whole_body_within_limit() -> None:

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS
 
 from graph_service.graph import Format, Liberation, liberations
 from graph_service.web import map_svg, svg, timeline_svg
-from graph_service.web.documents import cached, check_path, quads, respond
+from graph_service.web.documents import cached, quads, respond
 from graph_service.web.sparql import engine
 from graph_service.web.state import service
 from graph_service.web.topojson import read_features
@@ -35,11 +35,6 @@ COUNTRIES = WORLD_ATLAS / "countries-50m.json"
 
 #: A drawing, not RDF: answered as itself, never negotiated (so not in the formats registry).
 _SVG_FORMAT = Format("svg", "image/svg+xml", "svg", "page", "SVG")
-
-
-@bp.before_request
-def _refuse_odd_paths() -> None:
-    check_path()
 
 
 @bp.get("/timeline.svg")

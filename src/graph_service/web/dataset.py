@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, has_request_context, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from markupsafe import Markup
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
@@ -43,7 +43,6 @@ from graph_service.web.documents import (
     DUMP_MAX_AGE,
     alternates,
     cached,
-    check_path,
     quads,
     respond,
     see_other,
@@ -59,11 +58,6 @@ bp = Blueprint("dataset", __name__)
 
 _HTML = formats.by_name("html")
 _URL = ox.NamedNode("https://schema.org/url")
-
-
-@bp.before_request
-def _refuse_odd_paths() -> None:
-    check_path()
 
 
 @bp.get("/")
@@ -131,13 +125,10 @@ def _capitals() -> list[tuple[str, str]]:
     return [(labels.get(ox.NamedNode(str(c)), str(c)), str(c)) for c in cities]
 
 
-@bp.app_context_processor
-def _site() -> dict[str, object]:
-    # Every page names the dataset it shows: the project's, or the files being served.
-    if not has_request_context():
-        return {}
-    return {"site_title": cached("site title", lambda: _value(description(), dataset_iri(
-        service().settings.base_iri), DCTERMS.title) or "Linked data")}
+def site_title() -> str:
+    """What every page names the dataset it shows: the project's, or the files being served."""
+    return cached("site title", lambda: _value(description(), dataset_iri(service().settings.base_iri),
+                                               DCTERMS.title) or "Linked data")
 
 
 @bp.get("/favicon.ico")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, has_request_context, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request
 from flask.blueprints import BlueprintSetupState
 from markupsafe import escape
 from rdflib.namespace import FOAF, RDF, RDFS
@@ -48,7 +48,6 @@ from graph_service.web.atlas import coordinates_source
 from graph_service.web.documents import (
     alternates,
     cached,
-    check_path,
     link,
     quads,
     respond,
@@ -66,17 +65,6 @@ bp = Blueprint("resources", __name__)
 _HTML = formats.by_name("html")
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = ox.NamedNode(str(RDFS.label))
-
-
-@bp.app_context_processor
-def _template_globals() -> dict[str, object]:
-    # Every template may link to a resource, a document or a query through the one URL builder.
-    return {"urls": current()} if has_request_context() else {}
-
-
-@bp.before_request
-def _refuse_odd_paths() -> None:
-    check_path()
 
 
 @bp.record_once
