@@ -282,3 +282,12 @@ def test_odd_paths_are_400_on_every_route(project_client, path):
     resp = project_client.get(path, headers={"Accept": "text/plain"})
     assert resp.status_code == 400, path
     assert "the path contains" in resp.get_data(as_text=True)
+
+
+def test_the_shapes_page_links_every_format_the_shapes_are_served_in(project_client):
+    page = project_client.get("/shapes", headers={"Accept": "text/html"}).get_data(as_text=True)
+    links = dict(re.findall(r'<a href="(/shapes\.[a-z]+)" type="([^"]+)"', page))
+    assert set(links) == {"/shapes.ttl", "/shapes.jsonld", "/shapes.nt", "/shapes.rdf", "/shapes.trig", "/shapes.nq"}
+    for url, media_type in links.items():
+        resp = project_client.get(url)
+        assert resp.status_code == 200 and resp.mimetype == media_type, url

@@ -41,6 +41,7 @@ from werkzeug.sansio.utils import get_current_url
 
 from graph_service.config import Settings
 from graph_service.graph import (
+    IN_MEMORY_INDEX_QUADS,
     UPDATES_REFUSED,
     Answer,
     Busy,
@@ -73,8 +74,6 @@ from graph_service.web.urls import current
 
 bp = Blueprint("sparql", __name__)
 
-#: Quads up to which each serving process answers queries from a copy in memory.
-IN_MEMORY_QUADS = 200_000
 #: Response headers saying that the result limit cut an answer, and what the limit is.
 TRUNCATED_HEADER = "X-Result-Truncated"
 LIMIT_HEADER = "X-Result-Limit"
@@ -113,7 +112,7 @@ def _setup(state: BlueprintSetupState) -> None:
     service = state.app.extensions["graph_service"]
     # A small dataset is answered from memory (queries run faster there; the query processes
     # share the worker's copy); a large one from the store on disk, which no process copies.
-    small = service.store.quads <= IN_MEMORY_QUADS and not service.settings.store
+    small = service.store.quads <= IN_MEMORY_INDEX_QUADS and not service.settings.store
     source = load_store(service.settings) if small else service.store
     runner = QueryRunner.from_settings(service.settings, source, service.slot_budget, service.served.sha256)
     state.app.extensions["sparql"] = Endpoint(

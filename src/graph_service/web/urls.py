@@ -88,8 +88,9 @@ class Urls:
         suffix = f".{fmt.extension}" if fmt is not None else ""
         return f"{self.root}/{layout.ONTOLOGY}{suffix}"
 
-    def shapes(self) -> str:
-        return f"{self.root}/{layout.SHAPES}"
+    def shapes(self, fmt: Format | None = None) -> str:
+        suffix = f".{fmt.extension}" if fmt is not None else ""
+        return f"{self.root}/{layout.SHAPES}{suffix}"
 
     def sparql(self, query: str | None = None) -> str:
         url = f"{self.root}/{layout.SPARQL}"

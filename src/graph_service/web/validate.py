@@ -66,7 +66,7 @@ from graph_service.web.documents import quads, respond
 from graph_service.web.errors import problem, too_large
 from graph_service.web.negotiation import best_media_type, negotiate
 from graph_service.web.state import service
-from graph_service.web.urls import Urls, current
+from graph_service.web.urls import DOCUMENT_FORMATS, Urls, current
 
 bp = Blueprint("validate", __name__)
 
@@ -358,6 +358,7 @@ def _shapes_page(graph: Graph, urls: Urls) -> str:
     infos = describe_shapes(graph)
     # A named property shape has a section of its own: the anchor is there, not on its row.
     return render_template("shapes.html", shapes=infos, sections={i.node for i in infos},
+                           documents=[(f, urls.shapes(f)) for f in DOCUMENT_FORMATS],
                            census=census(graph), count=len(graph),
                            anchor=lambda node: _anchor(urls, node),
                            name=lambda t: term_name(graph, t), path=lambda p: path_text(graph, p),

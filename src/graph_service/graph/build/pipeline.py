@@ -363,9 +363,10 @@ def _files_digest(paths: tuple[Path, ...]) -> str:
     return digest.hexdigest()
 
 
-#: Quads up to which descriptions and dumps read the dataset from memory (`QuadIndex`, each
-#: serving process its own: milliseconds and megabytes at the article's size); above it, from a
-#: store on disk that every process shares (`VerbatimStore`).
+#: Quads up to which each serving process holds the dataset in memory: descriptions and dumps
+#: read it there (`QuadIndex`: milliseconds and megabytes at the article's size), and queries run
+#: on a copy there (the query processes share the worker's). Above it, both read stores on disk
+#: that every process shares (`VerbatimStore`, the served store).
 IN_MEMORY_INDEX_QUADS = 200_000
 
 
