@@ -185,6 +185,11 @@ def help_text(name: str) -> str:
     return f"{f.metadata['help']}  [default: {_shown_default(f)}; env {env_name(name)}]"
 
 
+def settings_defaults() -> list[tuple[str, str]]:
+    """Each setting's environment variable and its default as shown, for the command's help."""
+    return [(env_name(f.name), _shown_default(f)) for f in fields(Settings)]
+
+
 def settings_table() -> str:
     """The README's table of settings (Markdown), generated from `Settings`."""
     rows = ["| Setting | Environment variable | Option of `serve` | Default | Meaning | Values |",

@@ -17,7 +17,7 @@ from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import Dump, dump_bytes, dumps, load_index, write_atomically
 
-_CHOICES = ("nquads", "trig", "turtle", "jsonld")
+_CHOICES = tuple(d.fmt.name for d in dumps.DUMPS)
 
 
 @click.command()

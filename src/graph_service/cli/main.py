@@ -6,7 +6,7 @@ from importlib import import_module
 
 import click
 
-from graph_service.config import SettingError, settings_table
+from graph_service.config import SettingError, settings_defaults
 
 #: The commands, each in the module of its name. A command's module is imported only when it runs
 #: (or `--help` lists it): `build` need not import the web server and the benchmark's peers, which
@@ -17,9 +17,7 @@ COMMANDS = ("build", "validate", "reason", "query", "serve", "export", "load", "
 def _settings_help() -> str:
     # Click rewraps paragraphs; \b keeps each setting on its own line.
     lines = ["Settings (environment variables; some also options of a command):", "", "\b"]
-    for row in settings_table().splitlines()[2:]:
-        cells = [c.strip().strip("`") for c in row.strip("|").split("|")]
-        lines.append(f"{cells[1]:<36} {cells[3]}")
+    lines += [f"{variable:<36} {default}" for variable, default in settings_defaults()]
     return "\n".join(lines)
 
 

@@ -16,8 +16,8 @@ from graph_service.graph import QueryResult, explain_syntax, formats, load_store
 @click.command()
 @click.argument("source", required=False)
 @click.argument("text", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml", "turtle",
-              "ntriples", "jsonld", "rdfxml"]), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["table", *(f.name for f in formats.of_kinds(("results",
+              "graph")))]), default="table", show_default=True,
               help="table for people; a SPARQL results format or an RDF format for programs.")
 @setting_options("engine")
 def query(source: str | None, text: str | None, fmt: str, engine: str | None) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from re import Pattern
+from typing import Any
+
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_cors import CORS
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -24,7 +27,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 #: and dumps, the shapes, the search and the SPARQL endpoint (which alone takes POST). Not the
 #: validation service, the health checks or the pictures. No credentials (no cookies are used
 #: anyway); preflights answered for a day.
-OPEN_TO_SCRIPTS = {
+OPEN_TO_SCRIPTS: dict[str | Pattern[str], dict[str, Any]] = {
     r"/sparql$": {"methods": ["GET", "POST", "OPTIONS"]},
     r"/(id|doc|graph|ontology|dumps)/.*$": {"methods": ["GET", "HEAD", "OPTIONS"]},
     r"/((ontology|void|shapes)(\.[a-z]+)?|\.well-known/void|search|favicon\.ico)?$": {

@@ -355,13 +355,19 @@ class OxigraphEngine:
                 return Answer("select", body, fmt.name, -1)
             answer = self._run(sparql, dataset, base_iri)
             assert isinstance(answer, ox.QuerySolutions)  # the same query, asked again
-            sols, truncated = _take(answer, limit)
-            index = [variables.index(v) for v in columns]
-            body = write_solutions(columns, (tuple(s[i] for i in index) for s in sols), _results_format(fmt))
-            return Answer("select", body, fmt.name, len(sols), truncated)
+            return _select_answer(variables, columns, *_take(answer, limit), fmt)
         fmt = check_format("graph", graph_format)
         triples, truncated = _take(answer, limit)
         return Answer("graph", _graph_answer(triples, fmt), fmt.name, len(triples), truncated)
+
+
+def _select_answer(variables: list[str], columns: list[str], solutions: list, truncated: bool,
+                   fmt: formats.Format) -> Answer:
+    """A SELECT answer written in `fmt`: each solution's terms (in `variables` order) in the
+    query's column order."""
+    index = [variables.index(v) for v in columns]
+    body = write_solutions(columns, (tuple(s[i] for i in index) for s in solutions), _results_format(fmt))
+    return Answer("select", body, fmt.name, len(solutions), truncated)
 
 
 # Variables, prefixed names and blank nodes, whose letters may spell "graph" (lib:Photograph)

@@ -44,13 +44,14 @@ from graph_service.graph.query.engine import (
     QueryResult,
     _graph_answer,
     _results_format,
+    _select_answer,
     _take,
     check_format,
     star_order,
 )
 from graph_service.graph.query.sandbox import QueryTimeout
 from graph_service.graph.rdf import formats
-from graph_service.graph.rdf.results import write_boolean, write_solutions
+from graph_service.graph.rdf.results import write_boolean
 from graph_service.graph.rdf.terms import to_rdflib
 
 #: A graph name no store holds: sent as the default graph when the query's is empty (FROM NAMED
@@ -233,10 +234,7 @@ class RemoteEngine:
             fmt = check_format("select", results_format)
             with self._solutions(sparql, dataset, base_iri, deadline) as (variables, solutions):
                 sols, truncated = _take(solutions, limit)
-            columns = star_order(sparql, variables)
-            index = [variables.index(v) for v in columns]
-            body = write_solutions(columns, (tuple(s[i] for i in index) for s in sols), _results_format(fmt))
-            return Answer("select", body, fmt.name, len(sols), truncated)
+            return _select_answer(variables, star_order(sparql, variables), sols, truncated, fmt)
         fmt = check_format("graph", graph_format)
         with self._triples(sparql, dataset, base_iri, deadline) as triples_iter:
             triples, truncated = _take(triples_iter, limit)
