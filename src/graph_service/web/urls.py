@@ -14,7 +14,10 @@ dataset are external links, left as they are.
     SPARQL       <base>sparql                  /sparql?query=...
     dumps        <base>dumps/liberation.<ext>  /dumps/liberation.<ext>
 
-Everything here is plain string work; `current()` binds a `Urls` to the running request.
+Everything here is plain string work; `current()` binds a `Urls` to the running request. Pages
+link through it to everything that has an IRI (and to the endpoint, the validation form and the
+home page); Flask's `url_for` is left the routes that name nothing of the dataset (the search,
+the timeline and map drawings, static files) and absolute URLs.
 """
 
 from __future__ import annotations
@@ -92,9 +95,12 @@ class Urls:
         suffix = f".{fmt.extension}" if fmt is not None else ""
         return f"{self.root}/{layout.SHAPES}{suffix}"
 
-    def sparql(self, query: str | None = None) -> str:
+    def sparql(self, query: str | None = None, fmt: str | None = None) -> str:
+        """The endpoint; with `query`, that query's answer (in the format named `fmt`, else the
+        editor, for a browser)."""
         url = f"{self.root}/{layout.SPARQL}"
-        return f"{url}?{urlencode({'query': query})}" if query else url
+        params = {"query": query, **({"format": fmt} if fmt else {})} if query else {}
+        return f"{url}?{urlencode(params)}" if params else url
 
     def describe_query(self, iri: str) -> str:
         """A SPARQL query that shows a resource's triples and the graph each comes from."""
