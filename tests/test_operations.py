@@ -277,7 +277,8 @@ def test_browse_pages_are_paged_and_refuse_what_is_not_there(project_client):
     assert project_client.get("/id/atlantis/").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/sparql%00", "/search/%2e%2e/sparql", "/validate%2fx", "/nowhere/../sparql"])
+@pytest.mark.parametrize("path", ["/sparql%00", "/search/%2e%2e/sparql", "/validate%2fx",
+                                  "/nowhere/../sparql"])
 def test_odd_paths_are_400_on_every_route(project_client, path):
     resp = project_client.get(path, headers={"Accept": "text/plain"})
     assert resp.status_code == 400, path
@@ -287,7 +288,7 @@ def test_odd_paths_are_400_on_every_route(project_client, path):
 def test_the_shapes_page_links_every_format_the_shapes_are_served_in(project_client):
     page = project_client.get("/shapes", headers={"Accept": "text/html"}).get_data(as_text=True)
     links = dict(re.findall(r'<a href="(/shapes\.[a-z]+)" type="([^"]+)"', page))
-    assert set(links) == {"/shapes.ttl", "/shapes.jsonld", "/shapes.nt", "/shapes.rdf", "/shapes.trig", "/shapes.nq"}
+    assert set(links) == {f"/shapes.{ext}" for ext in ("ttl", "jsonld", "nt", "rdf", "trig", "nq")}
     for url, media_type in links.items():
         resp = project_client.get(url)
         assert resp.status_code == 200 and resp.mimetype == media_type, url
