@@ -268,9 +268,9 @@ def capitals_without_liberation(g: Graph) -> list:
         if (c, LIB.capitalOf, ID[f"country/{country}"]) not in g:
             out.append(("capitalOf", city))
         # Berlin's is a conquest: the article speaks of its capture, not its liberation.
-        ev, kind = ((ID["event/capture-of-berlin"], LIB.Conquest) if city == "berlin"
-                    else (ID[f"event/liberation-of-{city}"], LIB.Liberation))
-        if (ev, LIB.liberationOf, c) not in g or (ev, RDF.type, kind) not in g:
+        ev, kind, taking = ((ID["event/capture-of-berlin"], LIB.Conquest, LIB.conquestOf) if city == "berlin"
+                            else (ID[f"event/liberation-of-{city}"], LIB.Liberation, LIB.liberationOf))
+        if (ev, taking, c) not in g or (ev, RDF.type, kind) not in g:
             out.append(("no liberation event", city))
         elif not list(g.objects(ev, LIB.evidence)):
             out.append(("liberation without evidence", city))

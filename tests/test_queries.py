@@ -800,6 +800,8 @@ EXPECTED: dict[str, list[Row]] = {
           if (prop, place) != (lib("hasPlace"), "city/warsaw")),
         # the reception shortcut, derived from the qualified reception
         (lib("reception"), lib("reception-no-welcome"), "no warm welcome"),
+        # what it took, whether liberated or conquered (the article says both), found once
+        (lib("liberationOrConquestOf"), iri("city/warsaw"), "Warsaw"),
         # lib:hasPlace is a dcterms:spatial (of events and photographs alike)
         ("http://purl.org/dc/terms/spatial", iri("city/warsaw"), "Warsaw"),
         ("http://purl.org/dc/terms/spatial", iri("country/poland"), "Poland"),

@@ -270,7 +270,7 @@ def test_the_class_hierarchy_is_all_the_shapes_read_of_the_ontology() -> None:
     cases = [project_data()]
     breaking_a_class = [f for f in manifest().values()
                         if any(r.component.endswith("#ClassConstraintComponent") for r in f.expected)]
-    for fixture in breaking_a_class[::9]:
+    for fixture in breaking_a_class[::len(breaking_a_class) // 3][:3]:
         data = sources.read_graph(FIXTURES / "base.ttl")
         data.update(_prologue() + fixture.update.read_text(encoding="utf-8"))
         cases.append(data)

@@ -36,7 +36,7 @@ _WIKIDATA = ox.NamedNode(str(LIB) + "wikidata")
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 #: A resource of these kinds comes with what it names by this property (see `_fraction`).
 _PULLING = {ox.NamedNode(str(LIB) + kind): ox.NamedNode(str(LIB) + link) for kind, link in
-            (("Liberation", "liberationOf"), ("Conquest", "liberationOf"), ("ContestedFact", "claim"))}
+            (("Liberation", "liberationOf"), ("Conquest", "conquestOf"), ("ContestedFact", "claim"))}
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _ID = str(ID)
 #: Served source triples per annotated quad of the article (measured on the project's data:

@@ -361,7 +361,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
     liberated or taken; for an event, when and where it happened and who commanded. The facts
     table below has the rest."""
     out: list[Highlight] = []
-    for event in _subjects(index, "liberationOf", iri):
+    for event in dict.fromkeys(_subjects(index, "liberationOf", iri) + _subjects(index, "conquestOf", iri)):
         types = {q.object for q in index.quads_for_pattern(event, _TYPE, None, None)}
         verb = "Taken" if _n("Conquest") in types and _n("Liberation") not in types else "Liberated"
         out.append(Highlight(verb, _linked(index, [event], urls)))
@@ -381,7 +381,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         dates = _dates(index, iri)
         out.append(Highlight("When", dates, "" if dates else "the article gives no date"))
     for name, label in (("hasPlace", "Where"), ("liberationOf", "Liberation of"),
-                        ("commandedBy", "Commanded by"), ("depicts", "Shows")):
+                        ("conquestOf", "Conquest of"), ("commandedBy", "Commanded by"), ("depicts", "Shows")):
         values = _linked(index, _objects(index, iri, name), urls)
         if values:
             out.append(Highlight(label, values))

@@ -206,7 +206,7 @@ SHORTCUT_RULES: tuple[str, ...] = (
     # lib:capturedBy: the captor of an item, the conquering force of a place
     """CONSTRUCT { ?thing lib:capturedBy ?actor } WHERE {
         { ?event a lib:Capture ; lib:capturedItem ?thing }
-        UNION { ?event a lib:Conquest ; lib:liberationOf ?thing }
+        UNION { ?event a lib:Conquest ; lib:conquestOf ?thing }
         ?event lib:hasParticipation ?p . ?p lib:participant ?actor ; lib:role ?role .
         VALUES ?role { lib:role-captor lib:role-conquering-force } }""",
     # lib:commandedBy (of an event): its participant in the role of commander

@@ -20,11 +20,12 @@ from graph_service.graph.query.engine import Engine
 from graph_service.graph.rdf.namespace import CANONICAL, Names
 
 _EVENTS = """
-SELECT ?capital ?capitalLabel ?event ?eventLabel ?span ?dateText ?onDate ?inMonth ?notBefore ?notAfter
+SELECT DISTINCT ?capital ?capitalLabel ?event ?eventLabel ?span ?dateText ?onDate ?inMonth ?notBefore
+                ?notAfter
 WHERE {
   ?capital a lib:CapitalCity ; rdfs:label ?capitalLabel .
-  # a liberation, or (Berlin) a conquest: lib:liberationOf names what either freed or took
-  ?event lib:liberationOf ?capital ; rdfs:label ?eventLabel .
+  # a liberation, or a conquest (Berlin; Warsaw is both, hence DISTINCT)
+  ?event lib:liberationOf|lib:conquestOf ?capital ; rdfs:label ?eventLabel .
   OPTIONAL {
     ?event lib:hasTimeSpan ?span .
     OPTIONAL { ?span lib:dateText ?dateText }
@@ -41,7 +42,7 @@ WHERE {
 _RECEPTIONS = """
 SELECT DISTINCT ?event ?kind ?kindLabel WHERE {
   ?capital a lib:CapitalCity .
-  ?event lib:liberationOf ?capital ; lib:hasReception ?reception .
+  ?event lib:liberationOf|lib:conquestOf ?capital ; lib:hasReception ?reception .
   ?reception lib:receptionKind ?kind .
   OPTIONAL { ?kind skos:prefLabel ?prefLabel FILTER(LANGMATCHES(LANG(?prefLabel), "en")) }
   OPTIONAL { ?kind rdfs:label ?plainLabel FILTER(LANGMATCHES(LANG(?plainLabel), "en")) }
@@ -54,7 +55,7 @@ _FORCES = """
 SELECT DISTINCT ?event ?force ?forceLabel ?role ?roleLabel WHERE {
   VALUES ?role { lib:role-liberating-force lib:role-supporting-force lib:role-conquering-force }
   ?capital a lib:CapitalCity .
-  ?event lib:liberationOf ?capital ; lib:hasParticipation ?participation .
+  ?event lib:liberationOf|lib:conquestOf ?capital ; lib:hasParticipation ?participation .
   ?participation lib:role ?role ; lib:participant ?force .
   ?force rdfs:label ?forceLabel FILTER(LANGMATCHES(LANG(?forceLabel), "en") || LANG(?forceLabel) = "")
   ?role rdfs:label ?roleLabel FILTER(LANGMATCHES(LANG(?roleLabel), "en"))
