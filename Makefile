@@ -9,11 +9,8 @@ BIN    := $(VENV)/bin
 serve: install yasgui world-atlas
 	$(BIN)/graph-service serve
 
-# The test run: style, types, the import layers (pyproject.toml), then the tests.
-test: install-test system-test yasgui world-atlas shacl-engine comunica
-	$(BIN)/ruff check src tests
-	$(BIN)/mypy
-	$(BIN)/lint-imports
+# The test run: style, types, the import layers (pyproject.toml: `lint`), then the tests.
+test: install-test system-test yasgui world-atlas shacl-engine comunica lint
 	# Where PYTHONDONTWRITEBYTECODE is set (CI), every server, CLI and worker the tests start
 	# would compile the package again: compiled once here instead.
 	$(BIN)/python -m compileall -q src

@@ -15,8 +15,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from graph_service.graph.build.reasoning import find_inconsistencies
-from graph_service.graph.rdf import documents as sources
-from graph_service.graph.rdf import provenance
+from graph_service.graph.rdf import documents, provenance
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -85,12 +84,12 @@ def ontology() -> Graph:
 def data() -> Graph:
     """The facts (the source's per-statement annotations, Turtle 1.2, are read by the project's
     reader: rdflib cannot parse them)."""
-    return sources.read_graph(DATA)
+    return documents.read_graph(DATA)
 
 
 @cache
 def expansion() -> provenance.Expansion:
-    return provenance.expand(sources.read_quads(DATA, annotations=True))
+    return provenance.expand(documents.read_quads(DATA, annotations=True))
 
 
 @cache

@@ -1,9 +1,8 @@
 """Both engines give the same answers: pyoxigraph (serving) against rdflib (the reference).
 
 Every example query (`queries/*.rq`, and the benchmark's generic ones in `bench/queries/`) runs on
-both over the project's graph, or over the SPARQL tests' dataset while the project's sources are
-not all there yet. Rows are compared as multisets of rdflib terms, in order when the query orders
-them (so an example query should order its rows completely); graphs by isomorphism.
+both over the project's graph. Rows are compared as multisets of rdflib terms, in order when the
+query orders them (so an example query should order its rows completely); graphs by isomorphism.
 """
 
 from __future__ import annotations
@@ -38,12 +37,7 @@ EXAMPLES = load_examples(SETTINGS.queries_dir, PROJECT_ROOT / "bench" / "queries
 
 @pytest.fixture(scope="module")
 def engines() -> tuple[OxigraphEngine, RdflibEngine]:
-    sources = (SETTINGS.ontology_path, SETTINGS.data_path, SETTINGS.shapes_path)
-    if all(Path(p).exists() for p in sources):
-        store = load_store(SETTINGS)
-    else:
-        store = ox.Store()
-        store.extend(read_quads(SPARQL_DATASET))
+    store = load_store(SETTINGS)
     return OxigraphEngine(store), RdflibEngine(store)
 
 

@@ -14,6 +14,7 @@ sets the number of cases of each default test (and twenty times that for the tho
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -148,14 +149,17 @@ def acceptable(resp: Reply, what: object) -> None:
         assert resp.text.strip(), what
 
 
-def healthy() -> None:
-    resp = app().get(app().sparql, params={"query": "ASK { ?s ?p ?o }"},
-                     headers={"Accept": "application/json"})
+@pytest.fixture(scope="module")
+def fuzzed() -> Iterator[InProcess]:
+    """The app the fuzz tests send to. When they are done (whichever of them ran, in whatever
+    order), it must still answer a query."""
+    a = app()
+    yield a
+    resp = a.get(a.sparql, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/json"})
     assert resp.status_code == 200 and resp.json()["boolean"] is True
 
 
-def ask(query: str, method: str) -> Reply:
-    a = app()
+def ask(a: InProcess, query: str, method: str) -> Reply:
     if method == "GET":
         return a.get(a.sparql, params={"query": query})
     if method == "form":
@@ -164,21 +168,21 @@ def ask(query: str, method: str) -> Reply:
                   headers={"Content-Type": "application/sparql-query"})
 
 
-def check_sparql(query: str, method: str) -> None:
-    acceptable(ask(query, method), query)
+def check_sparql(a: InProcess, query: str, method: str) -> None:
+    acceptable(ask(a, query, method), query)
 
 
 @given(query=sparql_text, method=st.sampled_from(["GET", "form", "body"]))
 @DEFAULT
-def test_sparql_text(query: str, method: str) -> None:
-    check_sparql(query, method)
+def test_sparql_text(fuzzed: InProcess, query: str, method: str) -> None:
+    check_sparql(fuzzed, query, method)
 
 
 @pytest.mark.slow
 @given(query=sparql_text, method=st.sampled_from(["GET", "form", "body"]))
 @THOROUGH
-def test_sparql_text_thoroughly(query: str, method: str) -> None:
-    check_sparql(query, method)
+def test_sparql_text_thoroughly(fuzzed: InProcess, query: str, method: str) -> None:
+    check_sparql(fuzzed, query, method)
 
 
 # --- HTTP requests --------------------------------------------------------------------------------
@@ -215,8 +219,7 @@ def requests_(draw: st.DrawFn) -> dict:
     }
 
 
-def check_request(req: dict) -> None:
-    a = app()
+def check_request(a: InProcess, req: dict) -> None:
     headers = {"Accept": req["accept"]}
     if req["method"] in ("POST", "PUT"):
         headers["Content-Type"] = req["content_type"]
@@ -234,17 +237,12 @@ def check_request(req: dict) -> None:
 
 @given(req=requests_())
 @DEFAULT
-def test_http_requests(req: dict) -> None:
-    check_request(req)
+def test_http_requests(fuzzed: InProcess, req: dict) -> None:
+    check_request(fuzzed, req)
 
 
 @pytest.mark.slow
 @given(req=requests_())
 @THOROUGH
-def test_http_requests_thoroughly(req: dict) -> None:
-    check_request(req)
-
-
-def test_healthy_after_the_fuzzing() -> None:
-    # Runs after the fuzz tests of this module (pytest keeps the file's order).
-    healthy()
+def test_http_requests_thoroughly(fuzzed: InProcess, req: dict) -> None:
+    check_request(fuzzed, req)

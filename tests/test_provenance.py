@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,8 +15,7 @@ from click.testing import CliRunner
 from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.graph import RdfSyntaxError, load_sources
-from graph_service.graph.rdf import documents as sources
-from graph_service.graph.rdf import formats, provenance
+from graph_service.graph.rdf import documents, formats, provenance
 from graph_service.graph.rdf.namespace import ID, PROVENANCE_GRAPH
 
 ARTICLE = (Path(__file__).parents[1] / "data" / "article.txt").read_text(encoding="utf-8")
@@ -175,7 +175,7 @@ def test_the_build_refuses_a_fact_statement_without_its_quote(tmp_path):
                      + b"\nevent:liberation-of-paris lib:precedes event:liberation-of-brussels .\n")
     assert len(load_sources(settings).provenance) > 6000
     with pytest.raises(RdfSyntaxError, match="liberation-of-brussels"):
-        load_sources(settings.with_(data_path=data))
+        load_sources(replace(settings, data_path=data))
 
 
 def test_annotations_in_users_data_are_validated_as_reification(project_client):
@@ -187,7 +187,7 @@ def test_annotations_in_users_data_are_validated_as_reification(project_client):
     term = b"@prefix ex: <http://example.org/> . ex:a ex:p <<( ex:a ex:b ex:c )>> ."
     resp = project_client.post("/validate", data=term, headers={"Content-Type": "text/turtle"})
     assert resp.status_code == 400 and "triple term" in resp.get_data(as_text=True)
-    statements = sources.parse_quads(body, formats.by_name("turtle"))
+    statements = documents.parse_quads(body, formats.by_name("turtle"))
     assert any(q.predicate == provenance.SUBJECT for q in statements)
     assert not any(isinstance(q.object, ox.Triple) for q in statements)
 
@@ -228,7 +228,7 @@ def test_serve_file_serves_what_reading_the_file_gives(tmp_path, name, body):
     path = tmp_path / name
     path.write_bytes(body)
     served = serving_store(Settings(serve_files=(path,), snapshot_dir=tmp_path / "build"))
-    assert content_hash(ox.Store.read_only(str(served.path))) == content_hash(sources.read_quads(path))
+    assert content_hash(ox.Store.read_only(str(served.path))) == content_hash(documents.read_quads(path))
 
 
 @pytest.mark.parametrize("body, said", [

@@ -28,7 +28,7 @@ from graph_service.graph.build.reasoning import (
     noise_rule,
     select_inferred,
 )
-from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf import documents
 from graph_service.graph.rdf.namespace import (
     CRM,
     FACTS_GRAPH,
@@ -54,7 +54,7 @@ LECLERC, PATTON, PHOTO = ID["person/leclerc"], ID["person/patton"], ID["photo/pa
 
 
 def _read(path: Path) -> Graph:
-    return sources.read_graph(path)
+    return documents.read_graph(path)
 
 
 def _turtle(text: str) -> Graph:

@@ -54,10 +54,8 @@ def _graph(triples: list) -> Graph:
 
 
 def graph_service(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).with_name("graph-service")
-    command = [str(exe)] if exe.exists() else [sys.executable, "-c",
-                                               "from graph_service.cli import main; main()"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=300,
+    return subprocess.run([sys.executable, "-m", "graph_service.cli", *args], capture_output=True, text=True,
+                          timeout=300,
                           env={**os.environ, **(env or {})})
 
 

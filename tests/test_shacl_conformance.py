@@ -10,7 +10,7 @@ input (exit status 2): SHACL's "failure" is the shapes author's error, not a rep
 pySHACL's own run of this suite (test/test_sht_validate.py in RDFLib/pySHACL, from files it parses
 itself) allows one failure, sparql/pre-binding/shapesGraph-001. Handed graphs parsed elsewhere, as
 here, it also fails core/property/uniqueLang-002 and sparql/node/prefixes-001; the validator
-corrects both (see graph/validation.py), so 120 of the 121 pass.
+corrects both (see graph/build/validation.py), so 120 of the 121 pass.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from rdflib.collection import Collection
 from rdflib.term import Identifier
 
 from graph_service.cli import main
-from graph_service.graph.rdf import documents as sources
-from graph_service.graph.rdf import formats
+from graph_service.graph.rdf import documents, formats
 
 SUITE = Path(__file__).parent / "conformance" / "shacl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -57,7 +56,7 @@ class ShaclTest:
 
 
 def _graph(path: Path) -> Graph:
-    return sources.read_graph(path)
+    return documents.read_graph(path)
 
 
 def _as_path(iri: Identifier) -> Path:
@@ -148,7 +147,7 @@ def test_w3c_shacl(test: ShaclTest) -> None:
     assert run.exit_code in (0, 1), f"exit {run.exit_code}: {run.stderr or run.output}"
     assert run.stderr == ""
     turtle = formats.by_name("turtle")
-    report = sources.quads_to_graph(sources.parse_quads(run.stdout_bytes, turtle, "report"))
+    report = documents.quads_to_graph(documents.parse_quads(run.stdout_bytes, turtle, "report"))
     (report_node,) = report.subjects(RDF.type, SH.ValidationReport)
     expected_conforms = _conforms(test.manifest, test.result)
     assert _conforms(report, report_node) is expected_conforms

@@ -28,7 +28,7 @@ from rdflib import BNode, Graph
 from graph_service.config import PROJECT_ROOT, Settings
 from graph_service.graph import Sources, load_sources
 from graph_service.graph.build.validation import path_text, validate
-from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf import documents
 from graph_service.graph.rdf.namespace import SH
 from graph_service.graph.rdf.terms import from_rdflib
 
@@ -101,7 +101,7 @@ def shapes_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fixture_data(name: str | None) -> Graph:
     from test_shapes import _prologue  # the fixtures' prefixes, as tests/test_shapes.py applies them
 
-    data = sources.read_graph(FIXTURES / "base.ttl")
+    data = documents.read_graph(FIXTURES / "base.ttl")
     if name is not None:
         data.update(_prologue() + (FIXTURES / f"{name}.ru").read_text(encoding="utf-8"))
     return data

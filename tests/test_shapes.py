@@ -25,7 +25,7 @@ from rdflib.term import Identifier
 
 from graph_service.graph import class_hierarchy
 from graph_service.graph.build.validation import ValidationOutcome, path_text, validate
-from graph_service.graph.rdf import documents as sources
+from graph_service.graph.rdf import documents
 from graph_service.graph.rdf.namespace import LIB, SH, SHAPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,12 +45,12 @@ NESTING = (SH.node, SH["or"], SH["and"], SH.xone, SH["not"], SH.qualifiedValueSh
 
 @cache
 def shapes() -> Graph:
-    return sources.read_graph(SHAPES_FILE)
+    return documents.read_graph(SHAPES_FILE)
 
 
 @cache
 def whole_ontology() -> Graph:
-    return sources.read_graph(ONTOLOGY_FILE)
+    return documents.read_graph(ONTOLOGY_FILE)
 
 
 @cache
@@ -61,7 +61,7 @@ def ontology() -> Graph:
 
 @cache
 def project_data() -> Graph:
-    return sources.read_graph(DATA_FILE)
+    return documents.read_graph(DATA_FILE)
 
 
 @cache
@@ -72,7 +72,7 @@ def project_data_outcome() -> ValidationOutcome:
 
 @cache
 def shacl_shacl() -> Graph:
-    return sources.read_graph(SHACL_SHACL)
+    return documents.read_graph(SHACL_SHACL)
 
 
 # --- the fixtures and what they must break ---------------------------------------------------
@@ -134,13 +134,13 @@ class Observed:
 @cache
 def _prologue() -> str:
     prefixes: dict[str, str] = {}
-    sources.read_quads(FIXTURES / "base.ttl", prefixes)
+    documents.read_quads(FIXTURES / "base.ttl", prefixes)
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
 
 
 def run_fixture(update: Path | None) -> list[Observed]:
     """Validate base.ttl changed by `update` (None: unchanged) as the build validates the data."""
-    data = sources.read_graph(FIXTURES / "base.ttl")
+    data = documents.read_graph(FIXTURES / "base.ttl")
     if update is not None:
         data.update(_prologue() + update.read_text(encoding="utf-8"))
     outcome = validate(data, shapes(), ontology=ontology())
@@ -271,7 +271,7 @@ def test_the_class_hierarchy_is_all_the_shapes_read_of_the_ontology() -> None:
     breaking_a_class = [f for f in manifest().values()
                         if any(r.component.endswith("#ClassConstraintComponent") for r in f.expected)]
     for fixture in breaking_a_class[::len(breaking_a_class) // 3][:3]:
-        data = sources.read_graph(FIXTURES / "base.ttl")
+        data = documents.read_graph(FIXTURES / "base.ttl")
         data.update(_prologue() + fixture.update.read_text(encoding="utf-8"))
         cases.append(data)
     assert len(cases) == 4

@@ -9,8 +9,7 @@ from click.testing import CliRunner, Result
 from rdflib import RDF, Graph, Literal
 
 from graph_service.cli import main
-from graph_service.graph.rdf import documents as sources
-from graph_service.graph.rdf import formats
+from graph_service.graph.rdf import documents, formats
 from graph_service.graph.rdf.namespace import SH
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
@@ -31,7 +30,8 @@ def project(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def report_of(result: Result, fmt: str) -> Graph:
-    return sources.quads_to_graph(sources.parse_quads(result.stdout_bytes, formats.by_name(fmt), "report"))
+    quads = documents.parse_quads(result.stdout_bytes, formats.by_name(fmt), "report")
+    return documents.quads_to_graph(quads)
 
 
 def test_conforming_data_exits_0() -> None:

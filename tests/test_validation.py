@@ -1,4 +1,4 @@
-"""`graph.validation.validate`: the one validation function the build, the CLI and the service use."""
+"""`graph.validate`: the one validation function the build, the CLI and the service use."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from graph_service.graph.build.validation import (
     ValidationTimeout,
     validate,
 )
-from graph_service.graph.rdf import documents as sources
-from graph_service.graph.rdf import formats
+from graph_service.graph.rdf import documents, formats
 from graph_service.graph.rdf.namespace import ID, LIB, SH, SHAPES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
@@ -23,13 +22,14 @@ XSD_BOOLEAN = URIRef("http://www.w3.org/2001/XMLSchema#boolean")
 
 
 def graph(name: str) -> Graph:
-    return sources.read_graph(FIXTURES / name)
+    return documents.read_graph(FIXTURES / name)
 
 
 def turtle(text: str) -> Graph:
     prologue = ("@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
                 "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n")
-    return sources.quads_to_graph(sources.parse_quads((prologue + text).encode(), formats.by_name("turtle")))
+    quads = documents.parse_quads((prologue + text).encode(), formats.by_name("turtle"))
+    return documents.quads_to_graph(quads)
 
 
 def test_conforming_data() -> None:
@@ -114,7 +114,7 @@ def test_reports_serialise_faithfully_in_every_graph_format() -> None:
     outcome = validate(data, shapes)
     assert not outcome.conforms
     for fmt in formats.of_kinds(("graph",)):
-        back = sources.quads_to_graph(sources.parse_quads(outcome.serialize(fmt), fmt, fmt.name))
+        back = documents.quads_to_graph(documents.parse_quads(outcome.serialize(fmt), fmt, fmt.name))
         assert (None, SH.value, Literal("none", datatype=XSD_BOOLEAN, normalize=False)) in back, fmt.name
         assert len(back) == len(outcome.report), fmt.name
     with pytest.raises(ValueError):

@@ -15,8 +15,7 @@ from rdflib.compare import isomorphic
 from graph_service.config import Settings
 from graph_service.graph.build.shapes import census
 from graph_service.graph.build.shapes import describe_shapes as describe
-from graph_service.graph.rdf import documents as sources
-from graph_service.graph.rdf import formats
+from graph_service.graph.rdf import documents, formats
 from graph_service.graph.rdf.namespace import LIB, SH, SHAPES
 from graph_service.web import create_app
 
@@ -37,7 +36,7 @@ def client(snapshots: Path):
 
 
 def test_census_counts_shapes_and_constraints() -> None:
-    counted = census(sources.read_graph(FIXTURES / "shapes.ttl"))
+    counted = census(documents.read_graph(FIXTURES / "shapes.ttl"))
     # 2 node shapes; 4 property shapes; constraints: label minCount+datatype, place class,
     # evidence minCount, text minCount+maxCount+minLength, one SPARQL constraint.
     assert (counted.node_shapes, counted.property_shapes, counted.shapes) == (2, 4, 6)
@@ -45,7 +44,7 @@ def test_census_counts_shapes_and_constraints() -> None:
 
 
 def test_describe_lists_targets_properties_and_messages() -> None:
-    shapes = sources.read_graph(FIXTURES / "shapes.ttl")
+    shapes = documents.read_graph(FIXTURES / "shapes.ttl")
     event, quote = describe(shapes)
     assert (event.node, event.label) == (SHAPES.EventShape, "Event")
     assert event.targets == [(SH.targetClass, LIB.Event)]
@@ -67,8 +66,8 @@ def test_the_shapes_graph_in_each_format(client, accept: str | None, fmt: str) -
     assert resp.status_code == 200
     assert resp.mimetype == formats.by_name(fmt).media_type
     assert "Accept" in resp.headers["Vary"]
-    served = sources.quads_to_graph(sources.parse_quads(resp.get_data(), formats.by_name(fmt), "shapes"))
-    assert isomorphic(served, sources.read_graph(FIXTURES / "shapes.ttl"))
+    served = documents.quads_to_graph(documents.parse_quads(resp.get_data(), formats.by_name(fmt), "shapes"))
+    assert isomorphic(served, documents.read_graph(FIXTURES / "shapes.ttl"))
 
 
 @pytest.mark.parametrize("ext", ["ttl", "jsonld", "nt", "rdf", "trig", "nq", "html"])
@@ -118,7 +117,7 @@ def test_without_a_shapes_file_the_listing_is_empty(tmp_path: Path, snapshots: P
     assert page.status_code == 200 and "no shapes yet" in page.get_data(as_text=True)
     turtle = client.get("/shapes")
     assert turtle.status_code == 200
-    assert len(sources.parse_quads(turtle.get_data(), formats.by_name("turtle"))) == 0
+    assert len(documents.parse_quads(turtle.get_data(), formats.by_name("turtle"))) == 0
 
 
 # --- the project's shapes as served --------------------------------------------------------------
@@ -135,11 +134,12 @@ def test_the_turtle_is_the_file_as_authored_and_the_same_graph_as_the_other_form
     (pattern,) = re.findall(rb'sh:pattern "\^https://w3id[^"]*"', authored)
     assert pattern in turtle.data
     assert turtle.data == authored
-    as_turtle = sources.quads_to_graph(sources.parse_quads(turtle.data, formats.by_name("turtle"), "shapes"))
+    as_turtle = documents.quads_to_graph(documents.parse_quads(turtle.data, formats.by_name("turtle"),
+                                                               "shapes"))
     for ext in ("nt", "rdf", "jsonld", "trig", "nq"):
         other = project_client.get(f"/shapes.{ext}")
         fmt = formats.by_extension(ext)
-        served = sources.quads_to_graph(sources.parse_quads(other.data, fmt, "shapes"))
+        served = documents.quads_to_graph(documents.parse_quads(other.data, fmt, "shapes"))
         assert isomorphic(as_turtle, served), ext
 
 
@@ -180,9 +180,9 @@ def test_the_shapes_graph_as_a_dataset(client) -> None:
         fmt = formats.by_extension(ext)
         for resp in (client.get(f"/shapes.{ext}"), client.get("/shapes", headers={"Accept": accept})):
             assert resp.status_code == 200 and resp.mimetype == fmt.media_type
-            quads = sources.parse_quads(resp.data, fmt, "shapes")
+            quads = documents.parse_quads(resp.data, fmt, "shapes")
             assert {q.graph_name.value for q in quads} == {"https://w3id.org/liberation-kg/graph/shapes"}
-            assert isomorphic(sources.quads_to_graph(quads), sources.read_graph(FIXTURES / "shapes.ttl"))
+            assert isomorphic(documents.quads_to_graph(quads), documents.read_graph(FIXTURES / "shapes.ttl"))
 
 
 def test_the_shapes_are_open_to_any_origin(client) -> None:

@@ -9,7 +9,7 @@ of the command-line options (`Setting.help`), so neither can drift from the code
 from __future__ import annotations
 
 import os
-from dataclasses import MISSING, Field, dataclass, field, fields, replace
+from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -150,9 +150,6 @@ class Settings:
             if problem:
                 raise SettingError(f"{f.name} {getattr(self, f.name)!r}: {problem}")
 
-    def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
-
     @property
     def query_memory_bytes(self) -> int | None:
         return self.query_memory_mb * 2**20 if self.query_memory_mb else None
@@ -236,7 +233,7 @@ def _shown_default(f: Field) -> str:
         return "(none)" if not value else ":".join(map(str, value))
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return "(empty)" if value == "" else str(value)
 
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from graph_service.bench.memory import tree_pss_mib
-from graph_service.bench.scale import _cli
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer
 
 
 def run(workdir: Path, cap: float = 120.0) -> dict[str, Any]:
@@ -37,8 +37,8 @@ def run(workdir: Path, cap: float = 120.0) -> dict[str, Any]:
 def _timed_build(env: dict[str, str], cap: float, *, force: bool) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        done = subprocess.run([*_cli(), "build", *(["--force"] if force else [])], env={**os.environ, **env},
-                              capture_output=True, text=True, timeout=cap)
+        command = [sys.executable, "-m", "graph_service.cli", "build", *(["--force"] if force else [])]
+        done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, timeout=cap)
     except subprocess.TimeoutExpired:
         return {"stopped_after_s": cap}
     seconds = round(time.perf_counter() - started, 3)

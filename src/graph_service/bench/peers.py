@@ -23,7 +23,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -43,7 +42,7 @@ from graph_service.bench.virtuoso import unavailable as virtuoso_unavailable
 from graph_service.bench.virtuoso import virtuoso_server
 from graph_service.config import PROJECT_ROOT
 from graph_service.graph import die_with_parent
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer
 
 #: Where `make peers` installs the peers that come from PyPI and npm (their own environments).
 PEERS_DIR = PROJECT_ROOT / "build" / "peers"
@@ -336,9 +335,3 @@ def _shown(path: Path) -> str:
         return str(path.relative_to(PROJECT_ROOT))
     except ValueError:
         return str(path)
-
-
-def python_of(venv: str) -> str:
-    """The interpreter of a peer's own environment under build/peers (or this one's)."""
-    python = PEERS_DIR / venv / "bin" / "python"
-    return str(python) if python.exists() else sys.executable

@@ -39,7 +39,7 @@ from graph_service.graph import (
     run_isolated,
     validate,
 )
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 CAP = 120.0
@@ -125,8 +125,8 @@ def _build(settings: Settings, cap: float) -> dict[str, Any]:
            "GRAPH_SERVICE_SNAPSHOT_DIR": str(settings.snapshot_dir)}
     started = time.perf_counter()
     try:
-        done = subprocess.run([*_cli(), "build", "--force"], env=env, capture_output=True, text=True,
-                              timeout=cap)
+        done = subprocess.run([sys.executable, "-m", "graph_service.cli", "build", "--force"], env=env,
+                              capture_output=True, text=True, timeout=cap)
     except subprocess.TimeoutExpired:
         return {"stopped_after_s": cap}
     seconds = round(time.perf_counter() - started, 3)
@@ -181,10 +181,3 @@ def _page(url: str, timeout: float) -> dict[str, Any]:
         return {"status": exc.code}
     except OSError as exc:
         return {"status": 0, "error": str(exc)[:200]}
-
-
-def _cli() -> list[str]:
-    exe = Path(sys.executable).with_name("graph-service")
-    if exe.exists():
-        return [str(exe)]
-    return [sys.executable, "-c", "from graph_service.cli import main; main()"]

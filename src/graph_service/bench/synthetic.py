@@ -27,17 +27,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_service.config import Settings
-from graph_service.graph import ID, LIB
+from graph_service.graph import ID, LIB, RDF_TYPE, RDFS_LABEL
 
 _REIFIES = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies")
 _EVIDENCE = ox.NamedNode(str(LIB) + "evidence")
 _SEQUENCE = ox.NamedNode(str(LIB) + "sequenceNumber")
 _WIKIDATA = ox.NamedNode(str(LIB) + "wikidata")
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 #: A resource of these kinds comes with what it names by this property (see `_fraction`).
 _PULLING = {ox.NamedNode(str(LIB) + kind): ox.NamedNode(str(LIB) + link) for kind, link in
             (("Liberation", "liberationOf"), ("Conquest", "conquestOf"), ("ContestedFact", "claim"))}
-_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _ID = str(ID)
 #: Served source triples per annotated quad of the article (measured on the project's data:
 #: 6,028 quads read, 9,907 facts and provenance triples after the build expands them).
@@ -84,7 +82,7 @@ def _lookup(triples: list[ox.Triple]) -> str:
     """A city of the graph if it has one (what a lookup asks for on the article), else any
     labelled resource."""
     labelled = [t.subject.value for t in triples
-                if t.predicate == _LABEL and isinstance(t.subject, ox.NamedNode)]
+                if t.predicate == RDFS_LABEL and isinstance(t.subject, ox.NamedNode)]
     return next((iri for iri in labelled if iri.startswith(_ID + "city/")), labelled[0])
 
 
@@ -113,7 +111,7 @@ def _renamed(t: ox.Triple, k: int, blanks: dict[str, ox.BlankNode]) -> ox.Triple
         return x
 
     obj = term(t.object)
-    if isinstance(obj, ox.Literal) and t.predicate == _LABEL:
+    if isinstance(obj, ox.Literal) and t.predicate == RDFS_LABEL:
         text = f"{obj.value} ({k})"
         obj = ox.Literal(text, language=obj.language) if obj.language else ox.Literal(text)
     elif isinstance(obj, ox.Literal) and t.predicate == _SEQUENCE:
@@ -153,7 +151,7 @@ def _fraction(quads: list[ox.Quad], share: float) -> list[ox.Quad]:
     # The shapes hold a capital to its liberation and an event's second time-span to a contested
     # fact: those pointing at what is kept come too, with their statements about what is kept.
     links = {q.subject: _PULLING[q.object] for q in quads
-             if q.predicate == _TYPE and isinstance(q.object, ox.NamedNode) and q.object in _PULLING}
+             if q.predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode) and q.object in _PULLING}
     pulled = {q.subject for q in quads if links.get(q.subject) == q.predicate and q.object in kept} - kept
 
     def wanted(t: ox.Triple) -> bool:

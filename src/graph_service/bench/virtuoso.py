@@ -102,8 +102,7 @@ def unavailable() -> str | None:
 
 def template_dir() -> Path:
     """Where the empty database every instance starts from is kept."""
-    default = PROJECT_ROOT / "build" / "virtuoso-template"
-    return Path(os.environ.get("GRAPH_SERVICE_VIRTUOSO_TEMPLATE", default))
+    return PROJECT_ROOT / "build" / "virtuoso-template"
 
 
 @dataclass

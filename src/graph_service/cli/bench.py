@@ -11,10 +11,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from graph_service.bench import QUICK, Options, run, write_results
-from graph_service.bench.compare import Plan
-from graph_service.bench.harness import parse_names
-from graph_service.bench.peers import PEERS
+from graph_service.bench import PEERS, QUICK, Options, Plan, parse_names, run, write_results
 from graph_service.cli.errors import Failure, one_line
 from graph_service.config import PROJECT_ROOT
 

@@ -21,7 +21,7 @@ from graph_service.graph import (
     serving_store,
     stop_fork_server,
 )
-from graph_service.web.server import GraphServiceApplication, listen, url_of
+from graph_service.web import GraphServiceApplication, listen, url_of
 
 
 @click.command()

@@ -62,8 +62,8 @@ def _release_freed_memory() -> None:
 
 def quads() -> QuadSource:
     """The served dataset's quads as written (the store canonicalises literals: see
-    `graph.quad_index`): what descriptions, the ontology reference and the dumps are made of; in
-    memory, or for large data on disk (`graph.verbatim`)."""
+    `graph.query.quad_index`): what descriptions, the ontology reference and the dumps are made of;
+    in memory, or for large data on disk (`graph.query.verbatim`)."""
     def load() -> QuadSource:
         found = load_index(service().settings, service().store)
         if isinstance(found, VerbatimStore):

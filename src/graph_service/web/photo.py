@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS
 
-from graph_service.graph import Description, Names, QuadSource, is_inferred, labels_of
+from graph_service.graph import RDF_TYPE, Description, Names, QuadSource, is_inferred, labels_of
 from graph_service.web.urls import Urls
 
-_TYPE = ox.NamedNode(str(RDF.type))
 _LICENSE = ox.NamedNode(str(DCTERMS.license))
 
 
@@ -124,7 +123,7 @@ def licence_name(iri: str, label: str | None = None) -> str:
 
 
 def _group(store: QuadSource, node: ox.NamedNode, terms: _Terms) -> str:
-    types = {q.object for q in store.quads_for_pattern(node, _TYPE, None, None)}
+    types = {q.object for q in store.quads_for_pattern(node, RDF_TYPE, None, None)}
     return next((name for name, cls in terms.groups if cls in types), "what")
 
 

@@ -2,7 +2,7 @@
 
 `graph-service serve` binds the listening socket itself (so a port in use is a one-line error,
 and port 0 means "any free port"), then hands it to gunicorn, whose workers each create the app:
-each worker opens the store and keeps its own query slots (`graph.runner`, `graph.slots`).
+each worker opens the store and keeps its own query slots (`graph.query.runner`, `graph.query.slots`).
 
 Workers are gthread workers (`ThreadWorker`): connections are kept alive, and every request runs
 on a thread of its worker. A query holds a thread while it waits for or occupies a slot; the slots
@@ -195,10 +195,8 @@ class BackgroundServer:
 
     def __init__(self, files: tuple[str, ...] = (), options: tuple[str, ...] = (),
                  env: dict[str, str] | None = None, startup_timeout: float = 120.0) -> None:
-        exe = Path(sys.executable).with_name("graph-service")
-        command = [str(exe)] if exe.exists() else [sys.executable, "-c",
-                                                   "from graph_service.cli import main; main()"]
-        command += ["serve", *map(str, files), "--host", "127.0.0.1", "--port", "0", *options]
+        command = [sys.executable, "-m", "graph_service.cli", "serve", *map(str, files),
+                   "--host", "127.0.0.1", "--port", "0", *options]
         # Output goes to a file: a pipe nobody reads would stall gunicorn's access log.
         self.log = Path(tempfile.mkstemp(prefix="graph-service-", suffix=".log")[1])
         with self.log.open("wb") as out:

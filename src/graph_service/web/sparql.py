@@ -13,7 +13,7 @@
   holds its share of the slots: 429; both at once, with `Retry-After`. When the result limit cuts
   an answer, `X-Result-Truncated: true` says so and `X-Result-Limit` gives the limit.
 
-Queries run in `graph.runner.QueryRunner`: vetted, in a child process that cannot reach the
+Queries run in `graph.query.runner.QueryRunner`: vetted, in a child process that cannot reach the
 network, stopped at the time limit. A request waiting for a query slot whose client has closed its
 connection is dropped without running.
 """

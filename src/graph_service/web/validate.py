@@ -74,10 +74,10 @@ bp = Blueprint("validate", __name__)
 OFFERED_KINDS: tuple[formats.Kind, ...] = ("graph", "page")
 #: What the shapes come as: as the ontology and /void, datasets too (the shapes in their graph).
 SHAPES_KINDS: tuple[formats.Kind, ...] = ("graph", "dataset", "page")
-#: Formats a request body or an uploaded part may be in.
 #: What data and shapes may come as: RDF graphs, and datasets (TriG, N-Quads), whose named graphs
 #: are merged into one graph, as `graph-service validate` does.
 INPUT_KINDS = formats.RDF_INPUT_KINDS
+#: Formats a request body or an uploaded part may be in.
 INPUT_FORMATS: tuple[Format, ...] = formats.of_kinds(INPUT_KINDS)
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 _TURTLE = formats.named("turtle")

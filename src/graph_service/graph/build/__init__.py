@@ -1,5 +1,6 @@
-"""From sources to snapshot: validate (pySHACL), reason (owlrl), describe, write; cached by the
-content hash of the sources. Also the validation service's machinery, which the build uses."""
+"""From sources to snapshot: validate (pySHACL), reason (reasonable; owlrl the reference),
+describe, write; cached by the content hash of the sources. Also the validation service's
+machinery, which the build uses."""
 
 from graph_service.graph.build.pipeline import (
     IN_MEMORY_INDEX_QUADS,

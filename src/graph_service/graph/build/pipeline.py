@@ -52,19 +52,21 @@ from graph_service.graph.build.reasoning import (
 )
 from graph_service.graph.build.shapes import class_hierarchy
 from graph_service.graph.build.validation import ValidationError, validate
-from graph_service.graph.publish.void import describe_dataset
-from graph_service.graph.query.quad_index import QuadIndex, QuadSource
-from graph_service.graph.query.store import (
+from graph_service.graph.publish import describe_dataset
+from graph_service.graph.query import (
     DISK_FORMAT,
     DiskStore,
     ParallelLoad,
+    QuadIndex,
+    QuadSource,
+    VerbatimStore,
     bulk_load,
     disk_store,
     open_store,
+    wrap_lines,
+    wrap_quad,
 )
-from graph_service.graph.query.verbatim import VerbatimStore, wrap_lines, wrap_quad
-from graph_service.graph.rdf import documents, provenance
-from graph_service.graph.rdf.namespace import (
+from graph_service.graph.rdf import (
     COORDINATES_GRAPH,
     FACTS_GRAPH,
     INFERRED_GRAPH,
@@ -72,9 +74,12 @@ from graph_service.graph.rdf.namespace import (
     PROVENANCE_GRAPH,
     SHAPES_GRAPH,
     VOID_GRAPH,
+    Rebase,
+    documents,
+    from_rdflib,
+    provenance,
+    quad_from_rdflib,
 )
-from graph_service.graph.rdf.rebase import Rebase
-from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib
 
 SNAPSHOT_NAME = "snapshot.nq"
 RECORD_NAME = "snapshot.json"

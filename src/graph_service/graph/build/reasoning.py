@@ -94,8 +94,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from graph_service.graph.rdf.names import turtle
-from graph_service.graph.rdf.namespace import CRM, INFERRED_GRAPH, LIB, SEM, bind_prefixes
+from graph_service.graph.rdf import CRM, INFERRED_GRAPH, LIB, SEM, bind_prefixes, turtle
 
 #: Part of the snapshot's cache key: change it when the rules below change what is served.
 FILTER_VERSION = "1"

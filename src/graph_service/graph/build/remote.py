@@ -31,11 +31,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_service.config import Settings
-from graph_service.graph.query.graph_store import GraphStore
-from graph_service.graph.query.remote import RemoteEngine, RemoteStore, StoreRefused
-from graph_service.graph.query.store import content_hash
-from graph_service.graph.rdf import documents, formats
-from graph_service.graph.rdf.namespace import names
+from graph_service.graph.query import GraphStore, RemoteEngine, RemoteStore, StoreRefused, content_hash
+from graph_service.graph.rdf import documents, formats, names
 
 #: Staging graph names: `<prefix><token>:<graph IRI>`, token from the content hash.
 STAGING_PREFIX = "urn:graph-service:load:"

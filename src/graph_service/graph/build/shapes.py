@@ -19,10 +19,7 @@ from rdflib.term import Node
 
 from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.graph.build.validation import path_text, term_name
-from graph_service.graph.rdf import documents
-from graph_service.graph.rdf.namespace import SH, bind_prefixes, names
-from graph_service.graph.rdf.rebase import Rebase
-from graph_service.graph.rdf.terms import quad_from_rdflib, to_rdflib
+from graph_service.graph.rdf import SH, Rebase, bind_prefixes, documents, names, quad_from_rdflib, to_rdflib
 
 # Parameters of SHACL Core's constraint components, each named by its component's main parameter
 # (sh:qualifiedMinCount belongs to sh:qualifiedValueShape, sh:flags to sh:pattern, ...).

@@ -56,14 +56,25 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
-from graph_service.graph.query.safety import UnsafeQuery, check_query, inspect_query
-from graph_service.graph.query.sandbox import IsolatedError, QueryTimeout, run_isolated
-from graph_service.graph.rdf.documents import RdfSyntaxError, UnsupportedFormat, parse_quads
-from graph_service.graph.rdf.formats import Format
-from graph_service.graph.rdf.names import short
-from graph_service.graph.rdf.namespace import SH, bind_prefixes
-from graph_service.graph.rdf.serialize import write_triples
-from graph_service.graph.rdf.terms import triple_from_rdflib
+from graph_service.graph.query import (
+    IsolatedError,
+    QueryTimeout,
+    UnsafeQuery,
+    check_query,
+    inspect_query,
+    run_isolated,
+)
+from graph_service.graph.rdf import (
+    SH,
+    Format,
+    RdfSyntaxError,
+    UnsupportedFormat,
+    bind_prefixes,
+    parse_quads,
+    short,
+    triple_from_rdflib,
+    write_triples,
+)
 
 log = logging.getLogger(__name__)
 

@@ -29,16 +29,12 @@ from functools import cache
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SDO, SKOS
 
-from graph_service.graph.query.quad_index import Object, QuadSource, Subject
-from graph_service.graph.rdf import serialize
-from graph_service.graph.rdf.formats import Format
-from graph_service.graph.rdf.names import prefixed
-from graph_service.graph.rdf.namespace import known_bases, names
+from graph_service.graph.query import Object, QuadSource, Subject
+from graph_service.graph.rdf import RDF_TYPE, Format, known_bases, names, prefixed, serialize
 
 Node = ox.NamedNode | ox.BlankNode
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
-_TYPE = ox.NamedNode(str(RDF.type))
 _RDF_SUBJECT = ox.NamedNode(str(RDF.subject))
 _RDF_PREDICATE = ox.NamedNode(str(RDF.predicate))
 _RDF_OBJECT = ox.NamedNode(str(RDF.object))
@@ -132,12 +128,12 @@ class Description:
         """The node's classes, asserted ones first."""
         node = node or self.iri
         found = [(is_inferred(q), q.object) for q in self.outgoing(node)
-                 if q.predicate == _TYPE and isinstance(q.object, Term)]
+                 if q.predicate == RDF_TYPE and isinstance(q.object, Term)]
         return list(dict.fromkeys(t for _, t in sorted(found, key=lambda x: x[0])))
 
     def asserted_types(self, node: Node | None = None) -> list[Term]:
         node = node or self.iri
-        return list(dict.fromkeys(q.object for q in self.outgoing(node) if q.predicate == _TYPE
+        return list(dict.fromkeys(q.object for q in self.outgoing(node) if q.predicate == RDF_TYPE
                                   and isinstance(q.object, Term) and not is_inferred(q)))
 
     def label(self, term: Term) -> str:
@@ -334,7 +330,7 @@ def _label(quad: ox.Quad) -> ox.Literal:
 
 
 def _is_a(store: QuadSource, node: Subject, classes: AbstractSet[ox.NamedNode]) -> bool:
-    return any(q.object in classes for q in store.quads_for_pattern(node, _TYPE, None, None))
+    return any(q.object in classes for q in store.quads_for_pattern(node, RDF_TYPE, None, None))
 
 
 def _any(quads: Iterator[ox.Quad]) -> bool:

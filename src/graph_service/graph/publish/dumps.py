@@ -15,9 +15,8 @@ import pyoxigraph as ox
 
 from graph_service.config import Settings
 from graph_service.graph.publish import layout
-from graph_service.graph.query.quad_index import QuadSource
-from graph_service.graph.rdf import formats, serialize
-from graph_service.graph.rdf.namespace import known_bases, names
+from graph_service.graph.query import QuadSource
+from graph_service.graph.rdf import formats, known_bases, names, serialize
 
 
 @dataclass(frozen=True)

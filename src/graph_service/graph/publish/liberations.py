@@ -16,8 +16,8 @@ from datetime import date
 
 from rdflib.term import Identifier
 
-from graph_service.graph.query.engine import Engine
-from graph_service.graph.rdf.namespace import CANONICAL, Names
+from graph_service.graph.query import Engine
+from graph_service.graph.rdf import CANONICAL, Names
 
 _EVENTS = """
 SELECT DISTINCT ?capital ?capitalLabel ?event ?eventLabel ?span ?dateText ?onDate ?inMonth ?notBefore

@@ -20,10 +20,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from graph_service.graph.query.quad_index import QuadSource
-from graph_service.graph.rdf.documents import quads_to_graph
-from graph_service.graph.rdf.names import short
-from graph_service.graph.rdf.namespace import CANONICAL, Names
+from graph_service.graph.query import QuadSource
+from graph_service.graph.rdf import CANONICAL, Names, quads_to_graph, short
 
 if TYPE_CHECKING:  # for the type checker only: typing_extensions is no dependency of the project
     from typing_extensions import TypeIs

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
-from graph_service.graph.rdf import formats
-from graph_service.graph.rdf.namespace import SD, bind_prefixes
+from graph_service.graph.rdf import SD, bind_prefixes, formats
 
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 

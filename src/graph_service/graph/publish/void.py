@@ -20,8 +20,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SH, VOID, XSD
 from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.graph.publish import layout
 from graph_service.graph.publish.dumps import dataset_stem, dumps_for
-from graph_service.graph.rdf.documents import read_graph
-from graph_service.graph.rdf.namespace import (
+from graph_service.graph.rdf import (
     COORDINATES_GRAPH,
     FACTS_GRAPH,
     INFERRED_GRAPH,
@@ -34,6 +33,7 @@ from graph_service.graph.rdf.namespace import (
     VOID_GRAPH,
     WD,
     bind_prefixes,
+    read_graph,
 )
 
 TITLE = "The Liberation Knowledge Graph"

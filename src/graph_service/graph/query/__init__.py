@@ -14,10 +14,11 @@ from graph_service.graph.query.engine import (
     make_engine,
 )
 from graph_service.graph.query.examples import Example, load_examples
-from graph_service.graph.query.quad_index import QuadIndex, QuadSource
+from graph_service.graph.query.graph_store import GraphStore
+from graph_service.graph.query.quad_index import Object, QuadIndex, QuadSource, Subject
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore, StoreRefused, StoreUnavailable
 from graph_service.graph.query.runner import QueryRunner, slot_budget
-from graph_service.graph.query.safety import UPDATES_REFUSED, UnsafeQuery
+from graph_service.graph.query.safety import UPDATES_REFUSED, UnsafeQuery, check_query, inspect_query
 from graph_service.graph.query.sandbox import (
     IsolatedError,
     IsolatedWorker,
@@ -28,9 +29,18 @@ from graph_service.graph.query.sandbox import (
     stop_fork_server,
 )
 from graph_service.graph.query.slots import Busy, ClientGone, OverShare, QuerySlots, QueueFull, SlotBudget
-from graph_service.graph.query.store import DiskStore, content_hash, graph_counts, open_store
+from graph_service.graph.query.store import (
+    DISK_FORMAT,
+    DiskStore,
+    ParallelLoad,
+    bulk_load,
+    content_hash,
+    disk_store,
+    graph_counts,
+    open_store,
+)
 from graph_service.graph.query.syntax import SyntaxProblem, explain_syntax
-from graph_service.graph.query.verbatim import VerbatimStore, graph_view
+from graph_service.graph.query.verbatim import VerbatimStore, graph_view, wrap_lines, wrap_quad
 
 __all__ = [
     "ENGINES", "UPDATES_REFUSED", "Answer", "content_hash", "die_with_parent", "Engine", "Example",
@@ -41,4 +51,7 @@ __all__ = [
     "QueryUnsupported", "Busy", "ClientGone", "OverShare", "QuerySlots", "QueueFull", "SlotBudget",
     "slot_budget", "DiskStore", "Cost", "TooCostly", "check_cost", "VerbatimStore", "graph_view",
     "stop_fork_server",
+    # for the build (graph.build)
+    "DISK_FORMAT", "GraphStore", "Object", "ParallelLoad", "Subject", "bulk_load", "check_query",
+    "disk_store", "inspect_query", "wrap_lines", "wrap_quad",
 ]

@@ -3,9 +3,9 @@
 Both see the same dataset: the named graphs of the store, and as the default graph their union
 (an RDF merge: a triple in two graphs is one triple), unless a query's FROM / FROM NAMED or the
 protocol's default-graph-uri / named-graph-uri choose graphs of the store instead. Nothing is
-ever loaded from elsewhere. Every query is vetted by `graph.safety` first (no SERVICE, no update,
-FROM only naming graphs of the store), so both engines refuse the same things; running queries
-where they can be stopped is the caller's business (`graph.runner`).
+ever loaded from elsewhere. Every query is vetted by `graph.query.safety` first (no SERVICE, no
+update, FROM only naming graphs of the store), so both engines refuse the same things; running
+queries where they can be stopped is the caller's business (`graph.query.runner`).
 
 Relative IRIs in a query resolve against `base_iri` (the endpoint's URL, as the protocol has it).
 
@@ -33,11 +33,17 @@ from rdflib.term import Identifier, Node
 
 from graph_service.graph.query import safety
 from graph_service.graph.query.store import DiskStore, open_read_only
-from graph_service.graph.rdf import formats
-from graph_service.graph.rdf.results import write_boolean, write_solutions, write_within
-from graph_service.graph.rdf.serialize import write_triples
-from graph_service.graph.rdf.terms import from_rdflib, to_rdflib, triple_from_rdflib
-from graph_service.graph.rdf.xml import xml_text
+from graph_service.graph.rdf import (
+    formats,
+    from_rdflib,
+    to_rdflib,
+    triple_from_rdflib,
+    write_boolean,
+    write_solutions,
+    write_triples,
+    write_within,
+    xml_text,
+)
 
 # rdflib would fetch the document a FROM names when the store lacks that graph; never do that.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False

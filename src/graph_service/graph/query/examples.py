@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph_service.config import DEFAULT_BASE
-from graph_service.graph.rdf.rebase import rebase_text
+from graph_service.graph.rdf import rebase_text
 
 
 @dataclass(frozen=True)

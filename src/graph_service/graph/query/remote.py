@@ -50,9 +50,7 @@ from graph_service.graph.query.engine import (
     star_order,
 )
 from graph_service.graph.query.sandbox import QueryTimeout
-from graph_service.graph.rdf import formats
-from graph_service.graph.rdf.results import write_boolean
-from graph_service.graph.rdf.terms import to_rdflib
+from graph_service.graph.rdf import formats, to_rdflib, write_boolean
 
 #: A graph name no store holds: sent as the default graph when the query's is empty (FROM NAMED
 #: only, or a protocol dataset naming no graph of this dataset), since sending none would mean

@@ -27,7 +27,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from graph_service.graph.query.syntax import offset
-from graph_service.graph.rdf.namespace import PREFIXES
+from graph_service.graph.rdf import PREFIXES
 
 #: rdflib's SPARQL parser (pyparsing, with its packrat cache) is not safe on several threads at
 #: once: under gthread workers, two concurrent parses failed with spurious syntax errors. Parses

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.store import Store
 
 from graph_service.graph.query.quad_index import GraphName, Object, QuadSource, Subject
-from graph_service.graph.rdf.terms import from_rdflib, to_rdflib
+from graph_service.graph.rdf import from_rdflib, to_rdflib
 
 if TYPE_CHECKING:
     from rdflib.graph import _TriplePatternType, _TripleType

@@ -2,7 +2,7 @@
 
 The bottom layer of `graph`: it imports nothing else of the project but `config`."""
 
-from graph_service.graph.rdf import formats
+from graph_service.graph.rdf import documents, formats, namespace, provenance, serialize
 from graph_service.graph.rdf.documents import (
     RdfSyntaxError,
     UnsupportedFormat,
@@ -16,10 +16,38 @@ from graph_service.graph.rdf.documents import (
 )
 from graph_service.graph.rdf.formats import Format, Kind
 from graph_service.graph.rdf.names import fold, prefixed, short, turtle
-from graph_service.graph.rdf.namespace import CANONICAL, Names, names
+from graph_service.graph.rdf.namespace import (
+    CANONICAL,
+    COORDINATES_GRAPH,
+    CRM,
+    FACTS_GRAPH,
+    ID,
+    INFERRED_GRAPH,
+    LIB,
+    NAMED_GRAPHS,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    PROVENANCE_GRAPH,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SD,
+    SEM,
+    SH,
+    SHAPES,
+    SHAPES_GRAPH,
+    VOID_GRAPH,
+    WD,
+    Names,
+    bind_prefixes,
+    known_bases,
+    names,
+    sparql_prologue,
+)
 from graph_service.graph.rdf.rebase import Rebase, rebase_quads, rebase_text
+from graph_service.graph.rdf.results import write_boolean, write_solutions, write_within
 from graph_service.graph.rdf.serialize import stable, write, write_triples
 from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib, to_rdflib, triple_from_rdflib
+from graph_service.graph.rdf.xml import xml_text
 
 __all__ = [
     "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text",
@@ -27,4 +55,12 @@ __all__ = [
     "quads_to_graph", "RdfSyntaxError", "format_for_path", "keep_apart", "read_graph", "read_quads",
     "short", "stable", "to_rdflib",
     "triple_from_rdflib", "turtle", "UnsupportedFormat", "write", "write_atomically", "write_triples",
+    # modules used as namespaces by the layers above
+    "documents", "namespace", "provenance", "serialize",
+    # namespaces, named graphs and prefixes
+    "COORDINATES_GRAPH", "CRM", "FACTS_GRAPH", "ID", "INFERRED_GRAPH", "LIB", "NAMED_GRAPHS",
+    "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "RDF_TYPE", "RDFS_LABEL", "SD", "SEM", "SH", "SHAPES",
+    "SHAPES_GRAPH", "VOID_GRAPH", "WD", "bind_prefixes", "known_bases", "sparql_prologue",
+    # writing query results
+    "write_boolean", "write_solutions", "write_within", "xml_text",
 ]

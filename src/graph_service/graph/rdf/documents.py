@@ -16,7 +16,7 @@ from typing import Any
 from xml.parsers import expat
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from graph_service.graph.rdf import formats, provenance
 from graph_service.graph.rdf.namespace import bind_prefixes
@@ -152,16 +152,6 @@ def _reified(quads: list[ox.Quad], source: str) -> list[ox.Quad]:
     if expansion.triple_terms:
         raise RdfSyntaxError(source, _TRIPLE_TERMS)
     return expansion.facts + expansion.provenance
-
-
-def quads_to_dataset(quads: Iterable[ox.Quad]) -> Dataset:
-    ds = Dataset()
-    bind_prefixes(ds)
-    for q in quads:
-        g = to_rdflib(q.graph_name)
-        ctx = ds.graph(g) if g is not None else ds.default_graph
-        ctx.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-    return ds
 
 
 def quads_to_graph(quads: Iterable[ox.Quad], identifier: URIRef | None = None) -> Graph:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD
 
@@ -25,6 +26,10 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+
+#: rdf:type and rdfs:label as pyoxigraph terms, for code that reads quads.
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+RDFS_LABEL = ox.NamedNode(str(RDFS.label))
 
 #: Prefixes of vocabularies that are not the project's own, whatever the base.
 EXTERNAL_PREFIXES: dict[str, Namespace] = {

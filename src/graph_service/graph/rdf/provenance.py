@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph_service.graph.rdf.namespace import ID, LIB, PROVENANCE_GRAPH
+from graph_service.graph.rdf.namespace import ID, LIB, PROVENANCE_GRAPH, RDF_TYPE
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -54,7 +54,6 @@ Node = ox.NamedNode | ox.BlankNode | ox.Triple
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 REIFIES = ox.NamedNode(_RDF + "reifies")
-RDF_TYPE = ox.NamedNode(_RDF + "type")
 STATEMENT = ox.NamedNode(_RDF + "Statement")
 SUBJECT = ox.NamedNode(_RDF + "subject")
 PREDICATE = ox.NamedNode(_RDF + "predicate")

@@ -16,13 +16,12 @@ import pyoxigraph as ox
 
 from graph_service.graph.rdf.formats import Format
 from graph_service.graph.rdf.names import project_prefixes, used_prefixes
-from graph_service.graph.rdf.namespace import known_bases
+from graph_service.graph.rdf.namespace import RDF_TYPE, known_bases
 from graph_service.graph.rdf.xml import xml_text
 
 # Formats whose syntax has no prefixes: pyoxigraph refuses them there.
 _NO_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 T = TypeVar("T")
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _UNWRITTEN_DATATYPES = frozenset({"http://www.w3.org/2001/XMLSchema#string",
                                   "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
 #: Datatypes Turtle and TriG write as bare numbers and booleans (`5193`, `true`): no prefix needed
@@ -98,11 +97,11 @@ def _compact_jsonld(items: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     nodes = []
     for node in expanded:
         out: dict[str, object] = {"@id": node["@id"]}
-        types = node.get(_RDF_TYPE.value, [])
+        types = node.get(RDF_TYPE.value, [])
         if types and all(not t.get("@id", "_:").startswith("_:") for t in types):
             out["@type"] = one_or_all([compact(t["@id"]) for t in types])
         for key, values in node.items():
-            if key.startswith("@") or (key == _RDF_TYPE.value and "@type" in out):
+            if key.startswith("@") or (key == RDF_TYPE.value and "@type" in out):
                 continue
             out[compact(key)] = one_or_all([value(v) for v in values])
         nodes.append(out)
@@ -180,7 +179,7 @@ def _used_prefixes(items: Iterable[ox.Quad | ox.Triple], candidates: Mapping[str
     for item in items:
         # rdf:type is written `a` (`@type` in JSON-LD), and a plain string has no datatype written:
         # neither needs its prefix declared.
-        terms = (item.subject, item.object) if item.predicate == _RDF_TYPE else (
+        terms = (item.subject, item.object) if item.predicate == RDF_TYPE else (
             item.subject, item.predicate, item.object)
         for term in terms:
             if isinstance(term, ox.NamedNode):
