@@ -21,6 +21,7 @@ XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 # Plain namespaces: rdflib's DefinedNamespace objects warn when pytest probes module attributes.
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+SDO = Namespace("https://schema.org/")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -298,7 +299,7 @@ def wikidata_problems(g: Graph) -> list:
     for s, o in g.subject_objects(LIB.wikidata):
         if (s, o) not in allowed:
             out.append(("unconfirmed Wikidata link", s, o))
-    for s, o in g.subject_objects(SKOS.exactMatch):
+    for s, o in (*g.subject_objects(SKOS.exactMatch), *g.subject_objects(SDO.sameAs)):
         if str(o).startswith(str(WD)) and (s, o) not in allowed:
             out.append(("unconfirmed Wikidata link", s, o))
     return out
