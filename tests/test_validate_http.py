@@ -417,3 +417,10 @@ def test_shapes_can_be_checked_against_shacl_for_shacl(client) -> None:
     assert checked.status_code == 400 and "SHACL" in checked.get_json()["message"]
     odd = client.post("/validate", data={"data": data, "shapes": shapes, "meta-shacl": "maybe"})
     assert odd.status_code == 400 and "meta-shacl='maybe': use true or false" in odd.get_data(as_text=True)
+
+
+def test_sparql_clients_words_for_a_graph_format_name_the_report_too(client) -> None:
+    # As /sparql reads SPARQLWrapper's format=xml for a CONSTRUCT: RDF/XML.
+    resp = client.post("/validate?format=xml", data=INVALID, headers={"Content-Type": "text/turtle"})
+    assert resp.status_code == 200 and resp.mimetype == "application/rdf+xml"
+    assert results(report(resp, "rdfxml")) > 0

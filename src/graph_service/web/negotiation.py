@@ -25,6 +25,9 @@ def offered(kinds: Sequence[Kind]) -> list[Format]:
     return [f for kind in kinds for f in formats.FORMATS if f.kind == kind]
 
 
+#: What SPARQL clients mean by `format=` words where a graph is answered (SPARQLWrapper sends
+#: format=xml for RDF/XML, format=json for JSON-LD, format=n3 for Turtle).
+GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": "turtle"}
 #: The parameters naming a format, the first given winning: `format=`, and `output=` as Fuseki
 #: (and Joseki before it) reads it, which its users and `s-query --output=csv` send.
 _PARAMETERS = ("format", "output")

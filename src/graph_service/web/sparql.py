@@ -69,7 +69,7 @@ from graph_service.graph import (
     short,
 )
 from graph_service.web.errors import problem
-from graph_service.web.negotiation import acceptable, format_parameter, negotiate
+from graph_service.web.negotiation import GRAPH_FORMAT_WORDS, acceptable, format_parameter, negotiate
 from graph_service.web.urls import current
 
 bp = Blueprint("sparql", __name__)
@@ -80,13 +80,9 @@ LIMIT_HEADER = "X-Result-Limit"
 #: Seconds a client is asked to wait when the remote store is away.
 RETRY_AFTER = 5
 
-
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
-# What SPARQL clients mean by `format=` words for CONSTRUCT/DESCRIBE answers (SPARQLWrapper sends
-# format=xml for RDF/XML, format=json for JSON-LD, format=n3 for Turtle).
-_GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": "turtle"}
 
 
 @dataclass
@@ -147,7 +143,7 @@ def sparql() -> Response:
     endpoint = _endpoint()
     operation = _read_operation(endpoint.settings)
     if operation.query is None:
-        described = acceptable(("graph", "page"), _GRAPH_FORMAT_WORDS)
+        described = acceptable(("graph", "page"), GRAPH_FORMAT_WORDS)
         if described is None and acceptable(("results",)) is not None:
             # Results asked for, not a description: a query sent under another name, or none.
             offered = ", ".join(f.media_type for f in formats.of_kinds(("graph", "page")))
@@ -225,7 +221,7 @@ def _require_utf8() -> None:
 
 def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Response:
     results_format = acceptable(("results", "page"))
-    graph_format = acceptable(("graph", "page"), _GRAPH_FORMAT_WORDS)
+    graph_format = acceptable(("graph", "page"), GRAPH_FORMAT_WORDS)
     if results_format is None and graph_format is None:
         word = format_parameter()
         # Which formats fit depends on the query's form, which only the engine's parse knows.
@@ -330,7 +326,7 @@ def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
 
 
 def _service_description(endpoint: Endpoint) -> Response:
-    fmt = negotiate(("graph", "page"), words=_GRAPH_FORMAT_WORDS)
+    fmt = negotiate(("graph", "page"), words=GRAPH_FORMAT_WORDS)
     if fmt.kind == "page":
         resp = _page(endpoint, None)
     else:
