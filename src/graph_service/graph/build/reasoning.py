@@ -211,13 +211,6 @@ SHORTCUT_RULES: tuple[str, ...] = (
     # lib:commandedBy (of an event): its participant in the role of commander
     """CONSTRUCT { ?event lib:commandedBy ?person } WHERE {
         ?event lib:hasParticipation ?p . ?p lib:participant ?person ; lib:role lib:role-commander }""",
-    # sem:hasPlace and crm:P7_took_place_at of an event: its place and the places that lies in. Not
-    # from lib:hasPlace by subproperty, as lib:hasPlace places photographs too, and either
-    # vocabulary would make a photograph an event.
-    """CONSTRUCT { ?event sem:hasPlace ?place . ?event crm:P7_took_place_at ?place } WHERE {
-        ?event a/rdfs:subClassOf* lib:Event ; ?placing ?at .
-        ?placing rdfs:subPropertyOf* lib:hasPlace .
-        ?at lib:partOf* ?place }""",
 )
 
 
@@ -231,12 +224,29 @@ def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Tri
     graph += facts
     asserted = frozenset(graph)
     for rule in SHORTCUT_RULES:
-        for row in graph.query(rule, initNs={"lib": LIB, "sem": SEM, "crm": CRM, "rdfs": RDFS}):
+        for row in graph.query(rule, initNs={"lib": LIB}):
             assert isinstance(row, tuple) and len(row) == 3  # a CONSTRUCT yields triples
             graph.add((row[0], row[1], row[2]))
-    for triple in day_bounds(graph):
+    for triple in day_bounds(graph) + event_places(graph):
         graph.add(triple)
     return graph, asserted
+
+
+def event_places(graph: Graph) -> list[Triple]:
+    """sem:hasPlace and crm:P7_took_place_at of every event: its places (lib:hasPlace and its
+    subproperties) and the places they lie in (lib:partOf). Not by making lib:hasPlace their
+    subproperty: it places photographs too, and either vocabulary would make a photograph an
+    event. (Walked here: as a SPARQL rule, rdflib took seconds over the article's graph.)"""
+    placing = set(graph.transitive_subjects(RDFS.subPropertyOf, LIB.hasPlace))
+    events = {e for kind in graph.transitive_subjects(RDFS.subClassOf, LIB.Event)
+              for e in graph.subjects(RDF.type, kind)}
+    out: set[Triple] = set()
+    for event in events:
+        for at in (o for p in placing for o in graph.objects(event, p)):
+            for place in graph.transitive_objects(at, LIB.partOf):
+                if place is not None:
+                    out.update({(event, SEM.hasPlace, place), (event, CRM.P7_took_place_at, place)})
+    return sorted(out)
 
 
 def day_bounds(graph: Graph) -> list[Triple]:
