@@ -424,3 +424,9 @@ def test_sparql_clients_words_for_a_graph_format_name_the_report_too(client) -> 
     resp = client.post("/validate?format=xml", data=INVALID, headers={"Content-Type": "text/turtle"})
     assert resp.status_code == 200 and resp.mimetype == "application/rdf+xml"
     assert results(report(resp, "rdfxml")) > 0
+
+
+def test_a_part_named_n3_is_read_as_turtle_as_a_file_named_so_is(client) -> None:
+    form = {"data": INVALID.decode(), "data-format": "n3", "shapes": SHAPES.decode()}
+    resp = client.post("/validate", data=form)
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"

@@ -67,11 +67,12 @@ FORMATS: tuple[Format, ...] = (
 )
 
 _BY_NAME = {f.name: f for f in FORMATS}
-# Aliases people type: `format=ttl`, `--format json-ld`, `format=rdf`.
+# Aliases people type: `format=ttl`, `--format json-ld`, `format=rdf`; `n3` for Turtle, as files
+# named .n3 are read (Turtle is the N3 that RDF tools exchange).
 _BY_NAME.update({f.extension: f for f in FORMATS if f.extension not in _BY_NAME})
 _BY_NAME.update({"json-ld": _BY_NAME["jsonld"], "nt": _BY_NAME["ntriples"],
                  "rdf+xml": _BY_NAME["rdfxml"], "n-triples": _BY_NAME["ntriples"],
-                 "n-quads": _BY_NAME["nquads"]})
+                 "n-quads": _BY_NAME["nquads"], "n3": _BY_NAME["turtle"]})
 
 
 def by_name(name: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
