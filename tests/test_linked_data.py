@@ -404,8 +404,9 @@ def test_ontology_page_documents_each_term(client, expected):
 
 
 def test_ontology_version_iri_and_named_graphs_redirect(client):
-    resp = client.get("/ontology/1.0.0")
+    resp = client.get("/ontology/1.0.0")  # the fixture's owl:versionIRI
     assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology"
+    assert client.get("/ontology/0.9").status_code == 404
     resp = client.get("/graph/facts")
     assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/void"
 

@@ -192,7 +192,7 @@ def test_linked_data_is_open_to_any_origin(project_client):
 
 @pytest.mark.parametrize("path, open_", [
     ("/", True), ("/id/city/paris", True), ("/id/city/", True), ("/doc/city/paris.jsonld", True),
-    ("/graph/facts", True), ("/ontology", True), ("/ontology.ttl", True), ("/ontology/1.0.0", True),
+    ("/graph/facts", True), ("/ontology", True), ("/ontology.ttl", True), ("/ontology/1.1.0", True),
     ("/void", True), ("/void.ttl", True), ("/.well-known/void", True), ("/dumps/liberation.nq", True),
     ("/shapes", True), ("/shapes.ttl", True), ("/search?q=rome", True), ("/sparql?query=ASK%7B%7D", True),
     ("/healthz", False), ("/readyz", False), ("/validate", False), ("/timeline.svg", False),
@@ -292,3 +292,12 @@ def test_the_shapes_page_links_every_format_the_shapes_are_served_in(project_cli
     for url, media_type in links.items():
         resp = project_client.get(url)
         assert resp.status_code == 200 and resp.mimetype == media_type, url
+
+
+def test_an_earlier_ontology_version_is_said_to_be_not_kept_not_served_as_the_current(project_client):
+    current = project_client.get("/ontology/1.1.0")
+    assert current.status_code == 303 and current.headers["Location"] == "http://localhost/ontology"
+    earlier = project_client.get("/ontology/1.0.0", headers={"Accept": "text/html"})  # owl:priorVersion
+    assert earlier.status_code == 404
+    assert "an earlier version, not kept here" in earlier.get_data(as_text=True)
+    assert earlier.headers["Link"] == '<http://localhost/ontology>; rel="latest-version"'

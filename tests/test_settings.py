@@ -17,6 +17,9 @@ from graph_service.config import SettingError, Settings
     ("GRAPH_SERVICE_QUERY_TIMEOUT", "ten", "GRAPH_SERVICE_QUERY_TIMEOUT='ten': not a number"),
     ("GRAPH_SERVICE_CLIENT_SHARE", "0", "GRAPH_SERVICE_CLIENT_SHARE='0': must be more than 0"),
     ("GRAPH_SERVICE_ENGINE", "jena", "GRAPH_SERVICE_ENGINE='jena': must be one of oxigraph, rdflib"),
+    # nan compares false with every bound: it must not pass them
+    ("GRAPH_SERVICE_CLIENT_SHARE", "nan", "GRAPH_SERVICE_CLIENT_SHARE='nan': must be a finite number"),
+    ("GRAPH_SERVICE_QUERY_TIMEOUT", "inf", "GRAPH_SERVICE_QUERY_TIMEOUT='inf': must be a finite number"),
     # The guard against queries reaching the network must not be switched off by a typo.
     ("GRAPH_SERVICE_NETWORK_GUARD", "ture", "GRAPH_SERVICE_NETWORK_GUARD='ture': say true or false"),
     ("GRAPH_SERVICE_NETWORK_GUARD", "", "GRAPH_SERVICE_NETWORK_GUARD='': say true or false"),
@@ -40,3 +43,11 @@ def test_options_and_variables_share_their_bounds():
     assert result.exit_code == 2 and "0" in result.stderr and "x>=1" in result.stderr
     with pytest.raises(SettingError, match="query_slots 0: must be at least 1"):
         Settings(query_slots=0)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e999"])
+def test_an_option_that_is_no_finite_number_is_one_line_too(value):
+    result = CliRunner().invoke(main, ["serve", "--port", "0", "--query-timeout", value])
+    assert result.exit_code == 2
+    said = f"graph-service: query_timeout {float(value)!r}: must be a finite number"
+    assert result.stderr.splitlines() == [said]

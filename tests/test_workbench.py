@@ -139,6 +139,17 @@ def test_pariss_page_says_first_when_and_by_whom_it_was_liberated(paris):
     assert "<dt>Received</dt>" in brief and "jubilant" in brief
 
 
+def test_berlin_was_taken_and_warsaw_both_each_force_named_once(project_client):
+    def brief(city: str) -> str:
+        page = project_client.get(f"/doc/city/{city}.html").get_data(as_text=True)
+        return page[page.index('<dl class="highlights">'):page.index("</dl>")]
+    assert re.search(r'<dt>Taken</dt>\s*<dd><a href="/id/event/capture-of-berlin">', brief("berlin"))
+    warsaw = brief("warsaw")
+    by = warsaw[warsaw.index("<dt>By</dt>"):]
+    by = by[:by.index("</dd>")]
+    assert by.count("Red Army") == 1  # its liberator and its conqueror
+
+
 def test_inferred_statements_are_apart_behind_a_toggle(project_client, paris):
     facts = paris[paris.index('<section id="facts">'):paris.index('<details class="inferred-facts"')]
     inferred = paris[paris.index('<details class="inferred-facts"'):paris.index('<section id="photographs">')]

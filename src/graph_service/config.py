@@ -8,6 +8,7 @@ of the command-line options (`Setting.help`), so neither can drift from the code
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
@@ -42,6 +43,8 @@ class Bounds:
             return "must be one of " + ", ".join(self.choices)
         if not isinstance(value, int | float) or isinstance(value, bool):
             return None
+        if not math.isfinite(value):  # nan compares false with every bound, and would pass them
+            return "must be a finite number"
         if self.low is not None and (value <= self.low if self.low_open else value < self.low):
             return f"must be {'more than' if self.low_open else 'at least'} {self.low:g}"
         if self.high is not None and value > self.high:

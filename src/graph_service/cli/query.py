@@ -27,6 +27,8 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None) ->
     graph-service query -- 'ASK {}'.
     """
     sparql = _query_text(source, text)
+    if not sparql.strip():
+        raise Failure("the query is empty")
     settings = Settings.from_env(engine=engine)
     store = load_or_fail(lambda: load_store(settings))
     try:

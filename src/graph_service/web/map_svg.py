@@ -114,7 +114,7 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
     sources = [line for text in sources for line in textwrap.wrap(text, 118)]
     footer = 16 * len(sources) + 8
     height = map_height + footer
-    svg = root(WIDTH, round(height, 1), "The capitals of Europe liberated in 1944-1945",
+    svg = root(WIDTH, round(height, 1), "The capitals of Europe liberated or taken in 1944-1945",
                "A map of Europe with the eight capitals of the article, each marked with who "
                "liberated (or took) it and when, coloured by the reception it met.",
                id_="map", css=CSS)

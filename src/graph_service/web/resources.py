@@ -370,7 +370,8 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             out.append(Highlight("When", dates, "the article gives both dates" if len(dates) > 1 else ""))
         else:
             out.append(Highlight("When", [], "the article gives no date"))
-        forces = _objects(index, iri, "liberatedBy") + _objects(index, iri, "capturedBy")
+        # Warsaw's liberators are its conquerors too: named once.
+        forces = list(dict.fromkeys(_objects(index, iri, "liberatedBy") + _objects(index, iri, "capturedBy")))
         if forces:
             out.append(Highlight("By", _linked(index, forces, urls)))
         for reception in _objects(index, event, "hasReception"):
@@ -534,12 +535,32 @@ def ontology(ext: str | None = None) -> Response:
 
 @bp.get("/" + layout.ONTOLOGY + "/<path:version>")
 def ontology_version(version: str) -> Response:
-    """The ontology's version IRI (`owl:versionIRI`) names the document this service serves."""
+    """The ontology's version IRI (`owl:versionIRI`) names the document this service serves; an
+    earlier version (`owl:priorVersion`) is not kept, and its IRI says so and where the current
+    one is, rather than hand out another version's content under its name."""
     urls = current()
     iris = [f"{base}{layout.ONTOLOGY}/{version}" for base in urls.bases]
-    if any(exists(quads(), iri) for iri in iris):
-        return see_other(urls.ontology())
+    index = quads()
+    for iri in iris:
+        node = _node(iri)
+        if node is not None and any(index.quads_for_pattern(None, _OWL_VERSION_IRI, node, None)):
+            return see_other(urls.ontology())
+    if any(exists(index, iri) for iri in iris):
+        resp = not_found(f"ontology version <{iris[0]}> is an earlier version, not kept here; the current "
+                         f"one is at {urls.ontology()}", _negotiate())
+        resp.headers["Link"] = link(urls.ontology(), "latest-version")
+        return resp
     return not_found(f"no ontology version <{iris[0]}>", _negotiate())
+
+
+_OWL_VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
+
+
+def _node(iri: str) -> ox.NamedNode | None:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:  # not an IRI: nothing is about it
+        return None
 
 
 @bp.get("/" + layout.GRAPH + "<path:name>")

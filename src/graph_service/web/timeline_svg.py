@@ -64,8 +64,8 @@ def render(liberations: list[Liberation], href: Callable[[str], str | None], *,
     legend_top = TOP + rows_height + 16
     legend_rows = _legend_rows(kinds, labels)
     height = legend_top + 22 * (legend_rows + 1) + (10 if source else 0)
-    svg = root(WIDTH, height, "The liberations of Europe's capitals, 1944-1945",
-               "Each capital at the date the article gives for its liberation, at the article's "
+    svg = root(WIDTH, height, "The liberations (and Berlin's conquest) of Europe's capitals, 1944-1945",
+               "Each capital at the date the article gives for its liberation or conquest, at the article's "
                "precision, coloured by the reception it met; undated ones apart.",
                id_="timeline", css=CSS)
     latest = max((lib.start for lib in dated if lib.start), default=last)
