@@ -294,10 +294,10 @@ def test_the_shapes_page_links_every_format_the_shapes_are_served_in(project_cli
         assert resp.status_code == 200 and resp.mimetype == media_type, url
 
 
-def test_an_earlier_ontology_version_is_said_to_be_not_kept_not_served_as_the_current(project_client):
-    current = project_client.get("/ontology/1.1.0")
-    assert current.status_code == 303 and current.headers["Location"] == "http://localhost/ontology"
-    earlier = project_client.get("/ontology/1.0.0", headers={"Accept": "text/html"})  # owl:priorVersion
-    assert earlier.status_code == 404
-    assert "an earlier version, not kept here" in earlier.get_data(as_text=True)
-    assert earlier.headers["Link"] == '<http://localhost/ontology>; rel="latest-version"'
+def test_each_ontology_version_iri_leads_to_the_document_that_says_which_version_it_is(project_client):
+    for version in ("1.1.0", "1.0.0"):  # its owl:versionIRI, and its owl:priorVersion
+        resp = project_client.get(f"/ontology/{version}")
+        assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology"
+    turtle = project_client.get("/ontology.ttl").get_data(as_text=True)
+    assert "owl:versionIRI <https://w3id.org/liberation-kg/ontology/1.1.0>" in turtle
+    assert "owl:priorVersion <https://w3id.org/liberation-kg/ontology/1.0.0>" in turtle

@@ -535,32 +535,14 @@ def ontology(ext: str | None = None) -> Response:
 
 @bp.get("/" + layout.ONTOLOGY + "/<path:version>")
 def ontology_version(version: str) -> Response:
-    """The ontology's version IRI (`owl:versionIRI`) names the document this service serves; an
-    earlier version (`owl:priorVersion`) is not kept, and its IRI says so and where the current
-    one is, rather than hand out another version's content under its name."""
+    """A version IRI of the ontology (its `owl:versionIRI`, or an earlier one it names as
+    `owl:priorVersion`) is described by the ontology document: 303 there. The document says which
+    version it is, so a client is not handed one version as another."""
     urls = current()
     iris = [f"{base}{layout.ONTOLOGY}/{version}" for base in urls.bases]
-    index = quads()
-    for iri in iris:
-        node = _node(iri)
-        if node is not None and any(index.quads_for_pattern(None, _OWL_VERSION_IRI, node, None)):
-            return see_other(urls.ontology())
-    if any(exists(index, iri) for iri in iris):
-        resp = not_found(f"ontology version <{iris[0]}> is an earlier version, not kept here; the current "
-                         f"one is at {urls.ontology()}", _negotiate())
-        resp.headers["Link"] = link(urls.ontology(), "latest-version")
-        return resp
+    if any(exists(quads(), iri) for iri in iris):
+        return see_other(urls.ontology())
     return not_found(f"no ontology version <{iris[0]}>", _negotiate())
-
-
-_OWL_VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
-
-
-def _node(iri: str) -> ox.NamedNode | None:
-    try:
-        return ox.NamedNode(iri)
-    except ValueError:  # not an IRI: nothing is about it
-        return None
 
 
 @bp.get("/" + layout.GRAPH + "<path:name>")
