@@ -260,6 +260,16 @@ def test_browse_pages_list_each_kind_by_name(project_client):
     assert 'href="/id/city/">city</a> (' in home
 
 
+@pytest.mark.parametrize("path", ["/id/", "/doc/"])
+def test_the_root_of_the_resources_lists_their_kinds(project_client, path):
+    page = project_client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    kinds = re.findall(r'<li><a href="/id/([a-z]+)/">', page.get_data(as_text=True))
+    assert {"city", "person", "event", "photo"} <= set(kinds)
+    for kind in kinds:
+        assert project_client.get(f"/id/{kind}/", headers={"Accept": "text/html"}).status_code == 200
+
+
 def test_browse_pages_are_chosen_by_accept_and_say_so(project_client):
     # HTML only: an RDF client is refused, so a cache must not hand the page to it.
     page = project_client.get("/id/city/", headers={"Accept": "text/html"})

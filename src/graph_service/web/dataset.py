@@ -60,6 +60,16 @@ _HTML = formats.by_name("html")
 _URL = ox.NamedNode("https://schema.org/url")
 
 
+@bp.get("/" + layout.RESOURCE)
+@bp.get("/" + layout.DOCUMENT)
+def kinds() -> Response:
+    """`/id/` (and `/doc/`): the kinds of resource, each linking to its list, as on the home page:
+    a URL cut back from a resource's finds them."""
+    fmt = negotiate(("page",))
+    body = render_template("kinds.html", kinds=cached("kinds", _kinds))
+    return respond(body, fmt, negotiated=True)
+
+
 @bp.get("/")
 def home() -> Response:
     fmt = negotiate(NEGOTIATED_KINDS)

@@ -87,6 +87,14 @@ class Urls:
     def documents(self, iri: str) -> list[tuple[Format, str]]:
         return [(f, self.document(iri, f)) for f in DOCUMENT_FORMATS]
 
+    def kind(self, kind: str) -> str:
+        """The list of one kind of resource (`/id/city/`)."""
+        return f"{self.root}/{layout.RESOURCE}{quote(kind, safe=_SAFE)}/"
+
+    def kinds(self) -> str:
+        """The list of the kinds (`/id/`)."""
+        return f"{self.root}/{layout.RESOURCE}"
+
     def ontology(self, fmt: Format | None = None) -> str:
         suffix = f".{fmt.extension}" if fmt is not None else ""
         return f"{self.root}/{layout.ONTOLOGY}{suffix}"
