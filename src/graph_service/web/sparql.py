@@ -20,13 +20,11 @@ connection is dropped without running.
 
 from __future__ import annotations
 
-import json
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -66,8 +64,8 @@ from graph_service.graph import (
     load_examples,
     load_store,
     names,
-    short,
 )
+from graph_service.web.answer_table import answer_table
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import GRAPH_FORMAT_WORDS, acceptable, format_parameter, negotiate
 from graph_service.web.urls import current
@@ -373,72 +371,12 @@ def _page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None
     html = render_template(
         "sparql.html", query=editor["query"], has_query=query is not None, error=error,
         syntax=syntax,
-        table=_table(answer) if answer is not None else None, answer=answer,
+        table=answer_table(answer) if answer is not None else None, answer=answer,
         summary=endpoint.summary, examples=endpoint.examples, editor=editor,
         settings=endpoint.settings, limit_header=TRUNCATED_HEADER,
         result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(("graph",)),
     )
     return Response(html, status=status, mimetype="text/html")
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    href: str | None = None
-    kind: str = "literal"
-    note: str = ""
-
-
-def _table(answer: Answer) -> dict[str, object]:
-    """Header and rows of cells for the HTML table (escaped by the template)."""
-    if answer.form == "ask":
-        return {"boolean": json.loads(answer.body)["boolean"]}
-    if answer.form == "graph":
-        triples = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
-        return {"header": ["subject", "predicate", "object"],
-                "rows": [[_cell(t) for t in (tr.subject, tr.predicate, tr.object)] for tr in triples]}
-    doc = json.loads(answer.body)
-    header = doc["head"]["vars"]
-    return {"header": header,
-            "rows": [[_json_cell(b.get(v)) for v in header] for b in doc["results"]["bindings"]]}
-
-
-def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
-    if isinstance(term, ox.NamedNode):
-        return _iri_cell(term.value)
-    if isinstance(term, ox.BlankNode):
-        return Cell(f"_:{term.value}", kind="bnode")
-    if isinstance(term, ox.Literal):
-        return _literal_cell(term.value, term.language, term.datatype.value)
-    return Cell(str(term), kind="triple")
-
-
-def _json_cell(binding: dict | None) -> Cell:
-    if binding is None:
-        return Cell("")
-    if binding["type"] == "uri":
-        return _iri_cell(binding["value"])
-    if binding["type"] == "bnode":
-        return Cell(f"_:{binding['value']}", kind="bnode")
-    if binding["type"] == "literal":
-        return _literal_cell(binding["value"], binding.get("xml:lang"), binding.get("datatype"))
-    return Cell(json.dumps(binding["value"]), kind="triple")
-
-
-def _iri_cell(iri: str) -> Cell:
-    href = current().href(iri)
-    # Only web links become links: a `javascript:` IRI in the data must not be clickable.
-    if not href or not href.startswith(("http://", "https://", "/")):
-        href = None
-    return Cell(short(ox.NamedNode(iri)), href=href, kind="iri", note=iri)
-
-
-def _literal_cell(value: str, language: str | None, datatype: str | None) -> Cell:
-    if language:
-        return Cell(value, note=f"@{language}")
-    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
-        return Cell(value, note=short(ox.NamedNode(datatype)))
-    return Cell(value)
 
 
 def engine() -> Engine:
