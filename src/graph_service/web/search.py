@@ -112,22 +112,21 @@ def _names() -> list[tuple[str, str, str, str, str | None]]:
         urls = current()
         index = quads()
         labels: dict[str, str] = {}
-        names: list[tuple[str, str, str]] = []
+        names: list[tuple[str, str, str, str]] = []
         # By predicate, which a large dataset's store looks up rather than reading every quad.
         naming = [p for p in index.predicates() if p in _NAME_PREDICATES or p.value.endswith("#caption")]
         for q in (q for p in naming for q in index.quads_for_pattern(None, p, None)):
             subject = q.subject
-            if not (isinstance(subject, ox.NamedNode) and urls.kind_and_slug(subject.value)
-                    and isinstance(q.object, ox.Literal)):
+            if not (isinstance(subject, ox.NamedNode) and isinstance(q.object, ox.Literal)):
+                continue
+            parts = urls.kind_and_slug(subject.value)
+            if parts is None or parts[0] in QUALIFYING_KINDS:
                 continue
             if q.predicate.value.endswith("#label") and q.predicate in _NAME_PREDICATES:
                 labels.setdefault(subject.value, q.object.value)
-            names.append((subject.value, q.predicate.value, q.object.value))
+            names.append((subject.value, parts[0], q.predicate.value, q.object.value))
         rows = []
-        for iri, _predicate, name in dict.fromkeys(names):
-            kind = (urls.kind_and_slug(iri) or ("",))[0]
-            if kind in QUALIFYING_KINDS:
-                continue
+        for iri, kind, _predicate, name in dict.fromkeys(names):
             label = labels.get(iri, name)
             rows.append((fold(name), label, iri, kind, None if name == label else name))
         return rows

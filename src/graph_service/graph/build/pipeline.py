@@ -309,7 +309,6 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store, *, verbatim: bool = Fa
             data = path.read_bytes()
         except OSError as exc:
             raise documents.RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
-        documents.check_well_formed(data, fmt, str(path))
         base = path.resolve().as_uri()
         if fmt.oxigraph in _MARKS and not any(mark in data for mark in _MARKS[fmt.oxigraph]):
             # No triple term to expand or refuse: as written, straight to pyoxigraph's bulk loader

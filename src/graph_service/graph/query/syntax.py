@@ -298,19 +298,28 @@ def _by_expectation(tokens: list[Token], raw: str, at: int) -> tuple[int, str] |
     return None
 
 
+#: What to say of a text of PREFIX and BASE lines or comments only (a selection of the editor's
+#: first lines, a template left empty).
+_NO_QUERY = ("there is no query here, only declarations or comments: a query starts with SELECT, "
+             "CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)")
+
+
 def _only_prologue(tokens: list[Token], at: int) -> tuple[int, str] | None:
-    """Advice for a text of PREFIX and BASE lines or comments only (a selection of the editor's
-    first lines, a template left empty)."""
-    i = 0
-    while i < len(tokens) and tokens[i].text.upper() in ("PREFIX", "BASE"):
-        i += 3 if tokens[i].text.upper() == "PREFIX" else 2
-    if i < len(tokens):
-        return None
-    return at, "there is no query here, only declarations or comments: a query starts with SELECT, " \
-               "CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)"
+    end, malformed = _prologue_end(tokens)
+    return (at, _NO_QUERY) if malformed is None and end >= len(tokens) else None
 
 
 def _prologue(tokens: list[Token]) -> tuple[int, str]:
+    end, malformed = _prologue_end(tokens)
+    if malformed is not None:
+        return malformed
+    if end >= len(tokens):
+        return (tokens[-1].at if tokens else 0), _NO_QUERY
+    return tokens[end].at, "a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)"
+
+
+def _prologue_end(tokens: list[Token]) -> tuple[int, tuple[int, str] | None]:
+    """Where the PREFIX and BASE declarations end, and advice on the first malformed one."""
     i = 0
     while i < len(tokens):
         word = tokens[i].text.upper()
@@ -318,18 +327,18 @@ def _prologue(tokens: list[Token]) -> tuple[int, str]:
             name = tokens[i + 1] if i + 1 < len(tokens) else None
             if name is None or name.kind != "word" or not name.text.endswith(":"):
                 where = name or tokens[i]
-                return where.at, "a prefix is declared as PREFIX name: <IRI>, with a colon after the name"
+                return i, (where.at, "a prefix is declared as PREFIX name: <IRI>, with a colon after the "
+                                     "name")
             iri = tokens[i + 2] if i + 2 < len(tokens) else None
             if iri is None or iri.kind != "iri":
-                return (iri or name).at, ("a prefix is declared as PREFIX name: <IRI>, the IRI in angle "
-                                          "brackets")
+                return i, ((iri or name).at, "a prefix is declared as PREFIX name: <IRI>, the IRI in angle "
+                                             "brackets")
             i += 3
         elif word == "BASE":
             i += 2
         else:
             break
-    where = tokens[i] if i < len(tokens) else tokens[-1] if tokens else Token("word", "", 0)
-    return where.at, "a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)"
+    return i, None
 
 
 def _projection(tokens: list[Token]) -> tuple[int, str]:

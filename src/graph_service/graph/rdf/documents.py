@@ -63,7 +63,7 @@ def parse_quads(
     with a message: nothing downstream (rdflib, pySHACL, the RDF/XML and JSON-LD writers) takes it."""
     if not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not an RDF format")
-    check_well_formed(data, fmt, source)
+    _check_well_formed(data, fmt, source)
     try:
         parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
                           without_named_graphs=fmt.kind == "graph")
@@ -75,7 +75,7 @@ def parse_quads(
     return quads if annotations else _reified(quads, source)
 
 
-def check_well_formed(data: bytes, fmt: formats.Format, source: str) -> None:
+def _check_well_formed(data: bytes, fmt: formats.Format, source: str) -> None:
     """`RdfSyntaxError` for RDF/XML that is not well-formed XML. pyoxigraph 0.5 reads a document
     cut short (its elements never closed: a broken download) as if it were whole, and what was
     cut would go unread without a word; expat, which reads no external entity, says where."""
@@ -121,7 +121,7 @@ def parse_expanded(data: bytes, fmt: formats.Format, source: str, base_iri: str 
     if fmt.oxigraph not in TRIPLES_ONLY:
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not one of the formats without named graphs")
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
-    check_well_formed(data, fmt, source)
+    _check_well_formed(data, fmt, source)
     store = ox.Store()
     try:
         # From a reader, not bytes: given bytes on four cores or more, pyoxigraph parses N-Triples
