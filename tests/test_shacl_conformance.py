@@ -10,7 +10,7 @@ input (exit status 2): SHACL's "failure" is the shapes author's error, not a rep
 pySHACL's own run of this suite (test/test_sht_validate.py in RDFLib/pySHACL, from files it parses
 itself) allows one failure, sparql/pre-binding/shapesGraph-001. Handed graphs parsed elsewhere, as
 here, it also fails core/property/uniqueLang-002 and sparql/node/prefixes-001; the validator
-corrects both (see graph/build/validation.py), so 120 of the 121 pass.
+corrects both (see graph/shacl/validation.py), so 120 of the 121 pass.
 """
 
 from __future__ import annotations

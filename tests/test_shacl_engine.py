@@ -27,10 +27,10 @@ from rdflib import BNode, Graph
 
 from graph_service.config import PROJECT_ROOT, Settings
 from graph_service.graph import Sources, load_sources
-from graph_service.graph.build.validation import path_text, validate
 from graph_service.graph.rdf import documents
 from graph_service.graph.rdf.namespace import SH
 from graph_service.graph.rdf.terms import from_rdflib
+from graph_service.graph.shacl.validation import path_text, validate
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "shacl_engine" / "validate.mjs"

@@ -24,9 +24,9 @@ from rdflib.namespace import SKOS
 from rdflib.term import Identifier
 
 from graph_service.graph import class_hierarchy
-from graph_service.graph.build.validation import ValidationOutcome, path_text, validate
 from graph_service.graph.rdf import documents
 from graph_service.graph.rdf.namespace import LIB, SH, SHAPES
+from graph_service.graph.shacl.validation import ValidationOutcome, path_text, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_FILE = ROOT / "shapes" / "liberation.ttl"
@@ -214,7 +214,7 @@ def checked_shapes(graph: Graph) -> set[Identifier]:
 
 def constraints(graph: Graph) -> set[tuple[str, str, str]]:
     """Every constraint as (shape, component, SPARQL constraint or "")."""
-    from graph_service.graph.build.shapes import CONSTRAINT_PARAMETERS
+    from graph_service.graph.shacl.shapes import CONSTRAINT_PARAMETERS
 
     found = set()
     for shape in checked_shapes(graph):
@@ -376,7 +376,7 @@ def in_list(graph: Graph, shape: Identifier) -> Iterable[Identifier]:
             yield from in_list(graph, alternative)
 
 
-# --- validating again with the same shapes (graph/build/validation.py prepares them once) ---------
+# --- validating again with the same shapes (graph/shacl/validation.py prepares them once) ---------
 
 SMALL = ("@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
          "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n")

@@ -20,14 +20,15 @@ from graph_service.config import README_MARKERS, Settings, env_name, settings_ta
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "graph_service"
 #: The sub-packages that other modules use only through their front (`__init__.py` and its `__all__`).
-FRONTS = ("web", "bench", "graph", "graph.rdf", "graph.query", "graph.publish", "graph.build")
+FRONTS = ("web", "bench", "graph", "graph.rdf", "graph.query", "graph.publish", "graph.shacl",
+          "graph.build")
 #: `GRAPH_SERVICE_` names that are no setting of `config.Settings`, each for the reason given.
 NOT_SETTINGS = {
     "GRAPH_SERVICE_BARE_DATA",  # bench/bare.py: how the benchmark tells its bare app which file to serve
     "GRAPH_SERVICE_FUZZ_EXAMPLES",  # tests/test_fuzz.py: how many cases each fuzz test tries
 }
 #: Function-local imports that are deliberate, each for the reason given where it stands.
-DEFERRED = {("graph/build/validation.py", "pyshacl"), ("graph/build/validation.py", "pyshacl.errors"),
+DEFERRED = {("graph/shacl/validation.py", "pyshacl"), ("graph/shacl/validation.py", "pyshacl.errors"),
             # optional: the second OWL 2 RL engine and the benchmark's plots
             ("graph/build/reasoning.py", "reasonable"), ("bench/scale.py", "reasonable"),
             ("bench/report.py", "matplotlib"), ("bench/report.py", "matplotlib.pyplot")}

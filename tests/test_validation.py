@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from graph_service.graph.build.validation import (
+from graph_service.graph.rdf import documents, formats
+from graph_service.graph.rdf.namespace import ID, LIB, SH, SHAPES
+from graph_service.graph.shacl.validation import (
     ValidationError,
     ValidationOutcome,
     ValidationTimeout,
     validate,
 )
-from graph_service.graph.rdf import documents, formats
-from graph_service.graph.rdf.namespace import ID, LIB, SH, SHAPES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")

@@ -18,13 +18,13 @@ from rdflib import Dataset, Graph
 
 from graph_service.cli import main
 from graph_service.config import Settings
-from graph_service.graph.build.validation import (
+from graph_service.graph.rdf import documents, formats
+from graph_service.graph.shacl.validation import (
     UnsafeConstraint,
     ValidationError,
     ValidationTimeout,
     validate,
 )
-from graph_service.graph.rdf import documents, formats
 from graph_service.web import create_app
 from graph_service.web.server import BackgroundServer
 

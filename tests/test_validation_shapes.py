@@ -13,10 +13,10 @@ from rdflib import RDFS
 from rdflib.compare import isomorphic
 
 from graph_service.config import Settings
-from graph_service.graph.build.shapes import census
-from graph_service.graph.build.shapes import describe_shapes as describe
 from graph_service.graph.rdf import documents, formats
 from graph_service.graph.rdf.namespace import LIB, SH, SHAPES
+from graph_service.graph.shacl.shapes import census
+from graph_service.graph.shacl.shapes import describe_shapes as describe
 from graph_service.web import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"

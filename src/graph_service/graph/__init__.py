@@ -4,54 +4,36 @@ exports (pySHACL-style: one front, the machinery behind it).
 
 Sub-packages, each importing only those below it:
 
-    build     sources -> validate -> reason -> describe -> snapshot; SHACL validation
+    build     sources -> validate -> reason -> describe -> snapshot
     publish   descriptions of resources, the ontology reference, VoID, service description, dumps
+    shacl     SHACL validation (pySHACL, safe on users' shapes), the project's shapes
     query     engines, safety checks, the sandboxed query processes
     rdf       terms, namespaces, the registry of formats, reading and writing documents
 """
 
 from graph_service.graph.build import (
     IN_MEMORY_INDEX_QUADS,
-    INFERENCE_CHOICES,
     BuildError,
     BuildResult,
     Inconsistency,
     Inference,
-    InferenceChoice,
-    InputTooCostly,
     LoadError,
     LoadReport,
     Progress,
     Served,
     Sources,
-    UnsafeConstraint,
-    ValidationError,
-    ValidationOutcome,
-    ValidationTimeout,
     build_snapshot,
-    census,
-    class_hierarchy,
-    describe_shapes,
     ensure_snapshot,
     infer,
-    inference_choice,
     load_index,
     load_into,
     load_sources,
     load_store,
-    parse_untrusted,
-    path_text,
-    project_ontology,
-    project_shapes,
     record_path,
     refresh_mirror,
     served,
     serving_store,
-    severity_name,
     snapshot_path,
-    term_name,
-    validate,
-    value_summary,
 )
 from graph_service.graph.publish import (
     DUMPS,
@@ -173,6 +155,27 @@ from graph_service.graph.rdf import (
     write,
     write_atomically,
     write_triples,
+)
+from graph_service.graph.shacl import (
+    INFERENCE_CHOICES,
+    InferenceChoice,
+    InputTooCostly,
+    UnsafeConstraint,
+    ValidationError,
+    ValidationOutcome,
+    ValidationTimeout,
+    census,
+    class_hierarchy,
+    describe_shapes,
+    inference_choice,
+    parse_untrusted,
+    path_text,
+    project_ontology,
+    project_shapes,
+    severity_name,
+    term_name,
+    validate,
+    value_summary,
 )
 
 __all__ = [

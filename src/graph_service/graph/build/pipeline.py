@@ -50,8 +50,6 @@ from graph_service.graph.build.reasoning import (
     compute_closure,
     select_inferred,
 )
-from graph_service.graph.build.shapes import class_hierarchy
-from graph_service.graph.build.validation import ValidationError, validate
 from graph_service.graph.publish import describe_dataset
 from graph_service.graph.query import (
     DISK_FORMAT,
@@ -80,6 +78,7 @@ from graph_service.graph.rdf import (
     provenance,
     quad_from_rdflib,
 )
+from graph_service.graph.shacl import ValidationError, class_hierarchy, validate
 
 SNAPSHOT_NAME = "snapshot.nq"
 RECORD_NAME = "snapshot.json"

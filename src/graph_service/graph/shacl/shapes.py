@@ -18,8 +18,8 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from graph_service.config import DEFAULT_BASE, Settings
-from graph_service.graph.build.validation import path_text, term_name
 from graph_service.graph.rdf import SH, Rebase, bind_prefixes, documents, names, quad_from_rdflib, to_rdflib
+from graph_service.graph.shacl.validation import path_text, term_name
 
 # Parameters of SHACL Core's constraint components, each named by its component's main parameter
 # (sh:qualifiedMinCount belongs to sh:qualifiedValueShape, sh:flags to sh:pattern, ...).
