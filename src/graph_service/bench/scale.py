@@ -13,9 +13,6 @@ finish) is started on the synthetic file itself (`serve FILE`) instead, which th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -26,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_service.bench import load
+from graph_service.bench.coldstart import timed_build
 from graph_service.bench.memory import tree_pss_mib
 from graph_service.bench.synthetic import article_quads, generate
 from graph_service.bench.workload import Query, core_queries
@@ -121,18 +119,8 @@ def _reason(settings: Settings, reasoner: str = "owlrl") -> dict[str, Any]:
 
 
 def _build(settings: Settings, cap: float) -> dict[str, Any]:
-    env = {**os.environ, "GRAPH_SERVICE_DATA_PATH": str(settings.data_path),
-           "GRAPH_SERVICE_SNAPSHOT_DIR": str(settings.snapshot_dir)}
-    started = time.perf_counter()
-    try:
-        done = subprocess.run([sys.executable, "-m", "graph_service.cli", "build", "--force"], env=env,
-                              capture_output=True, text=True, timeout=cap)
-    except subprocess.TimeoutExpired:
-        return {"stopped_after_s": cap}
-    seconds = round(time.perf_counter() - started, 3)
-    if done.returncode:
-        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1][:300], "seconds": seconds}
-    return {"seconds": seconds}
+    return timed_build({"GRAPH_SERVICE_DATA_PATH": str(settings.data_path),
+                        "GRAPH_SERVICE_SNAPSHOT_DIR": str(settings.snapshot_dir)}, cap, force=True)
 
 
 def _serve(settings: Settings, row: dict[str, Any], queries: Sequence[Query], cap: float,
