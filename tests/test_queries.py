@@ -167,6 +167,7 @@ QUOTES = {
         "rome-pope-joined": "Even the Pope joined",
         "ams-canadians": "Canadian troops played",
         "pra-german-hands": "Prague, the capital of Czechoslovakia",
+        "pra-uprising": "Then, in May 1945",
     }.items()},
     "paris-august-25": "following the city’s liberation on August 25, 1944",
     "paris-august-26": "after Paris was liberated on August 26, 1944",
@@ -222,7 +223,8 @@ REASONS = {
 #: reception -> (slug of the reception, how the graph names it, the article's sentences); a capital's
 #: name, or for a second reception of its liberation, the capital and whose it is.
 RECEPTIONS = {
-    "Rome": ("liberation-of-rome", "by the Italians: warm welcome", ("rome-warm-welcome",)),
+    "Rome": ("liberation-of-rome", "by the Italians: warm welcome",
+             ("rome-warm-welcome", "rome-clark-rogue")),
     "Rome, by the Romans": ("liberation-of-rome--by-the-romans", "by the Romans: jubilant",
                             ("rome-flooded-streets", "rome-cheered")),
     "Paris": ("liberation-of-paris", "jubilant",
@@ -279,7 +281,8 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
                                                   "war-crushed", 31, 33)),
     "event/warsaw-rising": ("Resistance fighters in Warsaw rise up against the Germans",
                             ("war-soviet-advancing", "war-rose-up")),
-    "timespan/warsaw-rising-1944-08": ("August 1944 (the Warsaw Uprising begins)", ("war-soviet-advancing",)),
+    "timespan/warsaw-rising-1944-08": ("August 1944 (the Warsaw Uprising begins)",
+                                       ("war-soviet-advancing", "war-rose-up")),
     "participation/warsaw-uprising--home-army":
         ("Home Army, resistance fighters, in the Warsaw Uprising", ("war-rose-up", 33)),
     "participation/warsaw-uprising--german-forces":
@@ -417,6 +420,27 @@ EDITORIAL = {
                 "\"this campaign\" follows the sentences on the Netherlands' capital and on the Germans "
                 "clinging on in the Netherlands until their surrender in May 1945, and the liberation of "
                 "the capital is placed in it.",
+    "rome, entry": "The caption names the entry of Allied troops into Rome, not its liberators; the "
+                   "entering troops are taken to be the liberating force, as the Allies are in the "
+                   "liberation of Rome, which the article does not say in so many words.",
+    "dam": "The caption names the arrival of the British on the Dam on May 7, 1945, and the text says "
+           "Amsterdammers celebrated their liberation on the 7th of May; the article does not say that "
+           "the arrival was part of the liberation, or that the British liberated the city: the arrival "
+           "is placed in the liberation by its day and place.",
+    "free french parade": "The sentence says the parade was held the day after the German surrender "
+                          "and watched by large celebrating crowds; that it celebrated the liberation is "
+                          "read from its place in the article's section on the liberation of Paris.",
+    "american parade": "The sentence says only that the Americans got their own parade, cheered by "
+                       "the Parisians; that it celebrated the liberation is read from its place in the "
+                       "article's section on the liberation of Paris.",
+    "civilians": "The caption's civilians in Brussels are taken to be its inhabitants; the caption does not "
+                 "say where they lived.",
+    "cheering crowds": "The caption's \"cheering crowds in Paris\" are taken to be Parisians; the "
+                       "caption does not say where they lived.",
+    "jubilant crowds": "The sentence's \"jubilant crowds\" that greeted the soldiers arriving in the "
+                       "city are taken to be Parisians; it does not say where they lived.",
+    "prague resistance": "The article does not state the resistance network's allegiance; it calls it "
+                         "\"local\", in Prague, \"the capital of Czechoslovakia\".",
     "paris celebrations": "The sentences tell how the soldiers arriving in the city were greeted by "
                           "jubilant crowds; that the crowds were celebrating the liberation is read from "
                           "their place in the article's section on the liberation of Paris.",
@@ -904,12 +928,16 @@ EXPECTED: dict[str, list[Row]] = {
         ("2nd Welsh Guards", lib("memberOf"), "British forces", EDITORIAL["welsh"], text(18)),
         ("2nd Welsh Guards on the drive into Brussels", lib("inEvent"),
          "British advance across Belgium towards Brussels", EDITORIAL["welsh guards"], text(18)),
+        ("Allied forces in the entry into Rome", lib("role"), "liberating force", EDITORIAL["rome, entry"],
+         text(10)),
         ("Allied forces, liberating force, in the liberation of Rome", lib("role"), "liberating force",
          EDITORIAL["rome, allied"], text(10)),
         ("Allied forces, liberating force, in the liberation of Rome", lib("role"), "liberating force",
          EDITORIAL["rome, allied"], text("intro-string-of-capitals")),
         ("American forces, liberating force, in the liberation of Rome", lib("role"), "liberating force",
          EDITORIAL["rome, american"], text("rome-flooded-streets")),
+        *(("Arrival of the British on the Dam, Amsterdam", lib("subEventOf"), "Liberation of Amsterdam",
+           EDITORIAL["dam"], text(key)) for key in (28, "ams-celebrate")),
         ("Berlin", lib("capitalOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
         ("Berlin", lib("partOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
         ("British advance across Belgium towards Brussels", lib("hasParticipation"),
@@ -930,6 +958,8 @@ EXPECTED: dict[str, list[Row]] = {
            text(n)) for n in (36, 40)),
         ("Fighting on Kredytowa-Królewska Street", lib("subEventOf"), "Warsaw Uprising",
          EDITORIAL["uprising, home army"], text(35)),
+        ("Free French army parade through Paris", lib("celebrates"), "Liberation of Paris",
+         EDITORIAL["free french parade"], text("paris-free-french-parade")),
         ("Free French forces arriving in Paris", lib("participant"), "Free French forces",
          EDITORIAL["this army"],
          text("paris-uprising")),
@@ -945,6 +975,8 @@ EXPECTED: dict[str, list[Row]] = {
         ("Germany", lib("hasCapital"), "Berlin", EDITORIAL["berlin"], text("ber-soviets")),
         ("Home Army", lib("allegiance"), "Poland", EDITORIAL["home army"], text(33)),
         ("Kredytowa-Królewska Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(35)),
+        *(("Liberation of Amsterdam", lib("hasSubEvent"), "Arrival of the British on the Dam, Amsterdam",
+           EDITORIAL["dam"], text(key)) for key in (28, "ams-celebrate")),
         *(("Liberation of Amsterdam", lib("subEventOf"), "Campaign in the Netherlands", EDITORIAL["campaign"],
            text(key)) for key in ("ams-market-garden", "ams-canadians")),
         *(("Liberation of Prague", lib("ends"), "German occupation of Prague",
@@ -953,11 +985,21 @@ EXPECTED: dict[str, list[Row]] = {
         ("Mark Clark, commander, in the liberation of Rome", lib("role"), "commander",
          EDITORIAL["clark, commander"], text("rome-clark-rogue")),
         ("Marshal Konev", lib("memberOf"), "Red Army", EDITORIAL["konev"], text(44)),
+        ("Photograph brussels-02: Civilians ride on Cromwell tanks as the British enter Brussels, "
+         "4 September 1944", lib("depicts"), "the inhabitants of Brussels", EDITORIAL["civilians"], text(17)),
         ("Photograph brussels-03: The crew of a Cromwell Mk IV tank of 2nd Welsh Guards on the drive into "
          "Brussels, 3 September 1944", lib("depicts"), "British advance across Belgium towards Brussels",
          EDITORIAL["drive"], text(18)),
+        *((f"Photograph brussels-{n - 15:02}: {label}, 4 September 1944", lib("depicts"),
+           "the inhabitants of Brussels", EDITORIAL["civilians"], text(n)) for n, label in (
+              (19, "A carrier crewed by Free Belgian troops welcomed by cheering civilians in Brussels"),
+              (20, "Civilians ride on a Sexton self-propelled gun in Brussels"),
+              (22, "Civilians celebrate as British vehicles enter Brussels"),
+              (23, "Civilians ride on a Sherman tank in Brussels"))),
         ("Photograph paris-01: An AFPU photographer kisses a small child before cheering crowds in Paris, "
          "26 August 1944", lib("depicts"), "Liberation of Paris", EDITORIAL["paris-01"], text(11)),
+        ("Photograph paris-01: An AFPU photographer kisses a small child before cheering crowds in Paris, "
+         "26 August 1944", lib("depicts"), "the Parisians", EDITORIAL["cheering crowds"], text(11)),
         ("Photograph paris-03: Free French tanks and half tracks of Leclerc’s 2nd Armored Division pass "
          "through the Arc de Triomphe", lib("depicts"), "the Parisians", EDITORIAL["patriots"], text(13)),
         *((f"Photograph prague-0{n - 41}: Military equipment on public display at the 70th anniversary of "
@@ -1004,6 +1046,8 @@ EXPECTED: dict[str, list[Row]] = {
         *(("Resistance fighters in Warsaw rise up against the Germans", lib("hasTimeSpan"),
            "August 1944 (the Warsaw Uprising begins)", EDITORIAL["warsaw rising"], text(key))
           for key in ("war-soviet-advancing", "war-rose-up")),
+        ("The Americans’ own parade in Paris", lib("celebrates"), "Liberation of Paris",
+         EDITORIAL["american parade"], text("paris-american-parade")),
         ("Warsaw Uprising", lib("hasSubEvent"), "Capture of a German Panther tank by the “Zośka” Battalion",
          EDITORIAL["uprising"], text(32)),
         *(("Warsaw Uprising", lib("hasSubEvent"), "Fighting at the PAST building", EDITORIAL["uprising, two"],
@@ -1013,6 +1057,10 @@ EXPECTED: dict[str, list[Row]] = {
         ("Zielna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(36)),
         ("crowds of French patriots lining the Champs Elysees to view Leclerc’s tanks", lib("participant"),
          "the Parisians", EDITORIAL["patriots"], text(13)),
+        *(("local resistance network (Prague)", lib("allegiance"), "Czechoslovakia",
+           EDITORIAL["prague resistance"], text(key)) for key in ("pra-german-hands", "pra-uprising")),
+        ("the Parisians, jubilant crowds, in the celebrations in Paris", lib("participant"), "the Parisians",
+         EDITORIAL["jubilant crowds"], text("paris-wine")),
         ("welcoming crowds in Prague", lib("inhabitantsOf"), "Prague", EDITORIAL["prague crowds"],
          text("pra-welcoming-crowds")),
         ("Żelazna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(38)),
