@@ -168,6 +168,8 @@ QUOTES = {
         "ams-canadians": "Canadian troops played",
         "pra-german-hands": "Prague, the capital of Czechoslovakia",
         "pra-uprising": "Then, in May 1945",
+        "ber-survive": "Many more simply struggled",
+        "rome-pope-praised": "Appearing on his balcony",
     }.items()},
     "paris-august-25": "following the city’s liberation on August 25, 1944",
     "paris-august-26": "after Paris was liberated on August 26, 1944",
@@ -178,6 +180,12 @@ WARSAW_SECTION = (
     "war-too-much-horror", "war-soviet-advancing", "war-rose-up", "war-stalled", "war-refused",
     "war-crushed", "war-early-1945", "war-no-warm-welcome", *range(31, 42),
 )
+
+
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+DESCRIPTION = "http://purl.org/dc/terms/description"
+POPE_DESCRIPTION = ("Appearing on his balcony, the Pope addressed the crowd in St Peter’s Square and praised "
+                    "both sides for saving the city from destruction.")
 
 
 def text(key: str | int) -> str:
@@ -420,6 +428,52 @@ EDITORIAL = {
                 "\"this campaign\" follows the sentences on the Netherlands' capital and on the Germans "
                 "clinging on in the Netherlands until their surrender in May 1945, and the liberation of "
                 "the capital is placed in it.",
+    "prague anniversary": 'Derived, not stated: the captions say only "70th Anniversary"; the article '
+                          "dates the liberation of Prague to May 1945, so its 70th anniversary falls in "
+                          "2015, and with no day or month given the bounds are that year's first and "
+                          "last days.",
+    "amsterdam 7 may": 'The sentence gives the day and month only ("on the 7th of May"); the year is '
+                       'that of the German surrender in the Netherlands, "May 1945", given earlier.',
+    "fierce fighting": 'A descriptive name built on the article\'s words "their city was devastated by '
+                       'fierce fighting".',
+    "arrival of the soviets": 'A descriptive name, not the article\'s words: the sentence says "By the '
+                              'time the Soviets arrived in early 1945".',
+    "prague uprising month": 'The sentence dates the triggering of the uprising ("in May 1945"); that it '
+                             "also ended within May 1945 is derived: by the time the Russians reached "
+                             "the city the uprising had succeeded, and the caption puts the Red Army's "
+                             "liberation of Prague in May 1945.",
+    "amsterdam month": "The article gives no date for the liberation of Amsterdam: May 1945 is the month "
+                       "of the German surrender in the Netherlands, until which the Germans clung on, "
+                       "and the month in which Amsterdammers celebrated their liberation on the 7th of "
+                       "May.",
+    "pope, two passages": "Joins two passages: the text's balcony appearance, in which the Pope praised "
+                          "both sides, and the caption's address to the crowd in St Peter’s Square are "
+                          "taken to be the same occasion, which the article does not say.",
+    "outbreak": "A descriptive name, not the article's words: the sentence says that resistance fighters "
+                "within the city rose up against the Germans.",
+    "conquest": "A descriptive name, not the article's words: the sentence says of the citizens of "
+                'Berlin that "that conquest was by the Soviets".',
+    "early 1945": '"Early 1945" gives no last day: 30 June 1945 is the project\'s cut-off, since "early" '
+                  "in a year cannot reasonably reach past its first half.",
+    "civilians, name": 'A descriptive name built on the captions\' "Civilians" and "civilians" in '
+                       "Brussels; that they were its inhabitants is the project's reading (see the "
+                       "comment on the group).",
+    "prague occupation end": 'Derived, not stated: the article dates the occupation only by "until the '
+                             'very last days of the war"; the bound is the end of May 1945, the month of '
+                             "the uprising and of the Red Army's liberation of Prague, which the project "
+                             "reads as ending the occupation.",
+    "rome, entry part": "The caption names the entry of Allied troops into Rome on June 5, 1944, not the "
+                        "liberation; the entry is placed in the liberation of Rome by its day and place, as "
+                        "the article tells the liberation through the Americans' arrival.",
+    "rome-06": "The caption names no event; it is one of the article's photographs of Allied forces in Rome "
+               "(here their leave party trucks), in its section on the liberation of Rome.",
+    "rome, intact": "The sentence gives the intact city as the circumstance of the welcome (\"With their "
+                    "city largely intact, the Romans ... flooded the streets\"); it is read as a reason "
+                    "for it.",
+    "panther": "The photograph shows the tank once captured; it is linked to the capture it records, which "
+               "its date bounds (not after August 2, 1944).",
+    "past": "The photograph shows a prisoner captured during the fighting at the PAST building; it is linked "
+            "to that fighting, though it may have been taken after it.",
     "rome, entry": "The caption names the entry of Allied troops into Rome, not its liberators; the "
                    "entering troops are taken to be the liberating force, as the Allies are in the "
                    "liberation of Rome, which the article does not say in so many words.",
@@ -922,7 +976,7 @@ EXPECTED: dict[str, list[Row]] = {
         ("Amsterdam", "May 1945", "1945-05-01", "1945-05-31", False),
         ("Prague", "may 1945", "1945-05-01", "1945-05-31", False),
     ],
-    "28-editorial-statements": [
+    "28-editorial-statements": sorted([
         # subject, property, object, the graph's note on why, the passage the statement rests on
         ("2nd Welsh Guards", lib("allegiance"), "United Kingdom", EDITORIAL["welsh"], text(18)),
         ("2nd Welsh Guards", lib("memberOf"), "British forces", EDITORIAL["welsh"], text(18)),
@@ -1014,10 +1068,22 @@ EXPECTED: dict[str, list[Row]] = {
               (3, "British trucks entering the Piazza del Popolo through the Porta del Popolo"),
               (4, "An American truck passing the Porta del Popolo"),
               (5, "American and British soldiers beside a fountain in St Peter’s Square"),
-              (6, "The Vittoria Emmanuel memorial and the Piazza Venezia with leave party trucks; the "
-                  "Unknown Warrior’s Tomb behind"),
               (8, "Allied troops walking up the steps of St Peter’s, 5 June 1944"),
               (9, "Civilians and Allied troops and vehicles outside St Peter’s Cathedral, 5 June 1944"))),
+        ("Photograph rome-06: The Vittoria Emmanuel memorial and the Piazza Venezia with leave party trucks; "
+         "the Unknown Warrior’s Tomb behind", lib("depicts"), "Liberation of Rome", EDITORIAL["rome-06"],
+         text(6)),
+        ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the “Zośka” "
+         "Battalion, 2 August 1944", lib("depicts"),
+         "Capture of a German Panther tank by the “Zośka” Battalion", EDITORIAL["panther"], text(32)),
+        ("Photograph warsaw-06: A German prisoner of war captured during the fighting at the PAST building, "
+         "20 August 1944", lib("depicts"), "Fighting at the PAST building", EDITORIAL["past"], text(36)),
+        ("Entry of Allied troops into Rome", lib("subEventOf"), "Liberation of Rome",
+         EDITORIAL["rome, entry part"], text(10)),
+        ("Liberation of Rome", lib("hasSubEvent"), "Entry of Allied troops into Rome",
+         EDITORIAL["rome, entry part"], text(10)),
+        ("Reception of the liberation of Rome by the Romans: jubilant", lib("receptionReason"),
+         "Their city was largely intact.", EDITORIAL["rome, intact"], text("rome-flooded-streets")),
         *((f"Photograph warsaw-{n - 30:02}: {label}", lib("depicts"), "Warsaw Uprising", EDITORIAL[note],
            text(n)) for n, label, note in (
               (34, "Home Army soldiers of Kolegium “A” of Kedyw on Stawki Street, Wola, September 1944",
@@ -1069,7 +1135,76 @@ EXPECTED: dict[str, list[Row]] = {
         ("“Miotła” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion"], text(41)),
         ("“Pięść” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion"], text(39)),
         ("“Zośka” Battalion", lib("memberOf"), "Home Army", EDITORIAL["battalion, fighters"], text(32)),
-    ],
+        # statements about values (dates, names, descriptions)
+        ('2015 (70th anniversary of the liberation of Prague; derived)', lib('notAfter'), '2015-12-31',
+         EDITORIAL["prague anniversary"], text(43)),
+        ('2015 (70th anniversary of the liberation of Prague; derived)', lib('notAfter'), '2015-12-31',
+         EDITORIAL["prague anniversary"], text(44)),
+        ('2015 (70th anniversary of the liberation of Prague; derived)', lib('notBefore'), '2015-01-01',
+         EDITORIAL["prague anniversary"], text(43)),
+        ('2015 (70th anniversary of the liberation of Prague; derived)', lib('notBefore'), '2015-01-01',
+         EDITORIAL["prague anniversary"], text(44)),
+        ('7 May 1945 (Amsterdammers celebrate their liberation)', lib('onDate'), '1945-05-07',
+         EDITORIAL["amsterdam 7 may"], text('ams-market-garden')),
+        ('7 May 1945 (Amsterdammers celebrate their liberation)', lib('onDate'), '1945-05-07',
+         EDITORIAL["amsterdam 7 may"], text('ams-celebrate')),
+        ('7 May 1945 (shooting in Dam Square)', lib('onDate'), '1945-05-07',
+         EDITORIAL["amsterdam 7 may"], text('ams-market-garden')),
+        ('7 May 1945 (shooting in Dam Square)', lib('onDate'), '1945-05-07',
+         EDITORIAL["amsterdam 7 may"], text('ams-celebrate')),
+        ('August 1944 (the Warsaw Uprising begins)', lib('dateText'), 'In August 1944',
+         EDITORIAL['warsaw rising'], text('war-soviet-advancing')),
+        ('August 1944 (the Warsaw Uprising begins)', lib('inMonth'), '1944-08',
+         EDITORIAL['warsaw rising'], text('war-soviet-advancing')),
+        ('August 1944 (the Warsaw Uprising begins)', lib('inMonth'), '1944-08',
+         EDITORIAL['warsaw rising'], text('war-rose-up')),
+        ('Battle of Berlin', SKOS_ALT, 'the fierce fighting in Berlin',
+         EDITORIAL["fierce fighting"], text('ber-survive')),
+        ('British advance across Belgium towards Brussels', SKOS_ALT, 'the drive into Brussels',
+         EDITORIAL['drive'], text(18)),
+        ('Liberation of Warsaw', SKOS_ALT, 'Arrival of the Soviets in Warsaw',
+         EDITORIAL["arrival of the soviets"], text('war-early-1945')),
+        ('May 1945 (Prague uprising)', lib('inMonth'), '1945-05',
+         EDITORIAL["prague uprising month"], text('pra-russians-reached')),
+        ('May 1945 (Prague uprising)', lib('inMonth'), '1945-05',
+         EDITORIAL["prague uprising month"], text(44)),
+        ('May 1945 (Prague uprising)', lib('inMonth'), '1945-05',
+         EDITORIAL["prague uprising month"], text('pra-uprising')),
+        ('May 1945 (liberation of Amsterdam)', lib('dateText'), 'May 1945',
+         EDITORIAL["amsterdam month"], text('ams-market-garden')),
+        ('May 1945 (liberation of Amsterdam)', lib('inMonth'), '1945-05',
+         EDITORIAL["amsterdam month"], text('ams-market-garden')),
+        ('May 1945 (liberation of Amsterdam)', lib('inMonth'), '1945-05',
+         EDITORIAL["amsterdam month"], text('ams-celebrate')),
+        ('Pope Pius XII’s address from the balcony',
+         DESCRIPTION, POPE_DESCRIPTION,
+         EDITORIAL["pope, two passages"], text('rome-pope-praised')),
+        ('Pope Pius XII’s address from the balcony',
+         DESCRIPTION, POPE_DESCRIPTION,
+         EDITORIAL["pope, two passages"], text(2)),
+        ('Resistance fighters in Warsaw rise up against the Germans',
+         SKOS_ALT, 'Outbreak of the Warsaw Uprising',
+         EDITORIAL["outbreak"], text('war-rose-up')),
+        ('Soviet capture of Berlin', SKOS_ALT, 'Conquest of Berlin',
+         EDITORIAL["conquest"], text('ber-soviets')),
+        ('early 1945 (liberation of Warsaw)', lib('notAfter'), '1945-06-30',
+         EDITORIAL["early 1945"], text('war-early-1945')),
+        ('the Parisians', SKOS_ALT, 'Crowds of French patriots', EDITORIAL['patriots'], text(13)),
+        ('the inhabitants of Brussels', SKOS_ALT, 'civilians in Brussels',
+         EDITORIAL["civilians, name"], text(22)),
+        ('the inhabitants of Brussels', SKOS_ALT, 'civilians in Brussels',
+         EDITORIAL["civilians, name"], text(17)),
+        ('the inhabitants of Brussels', SKOS_ALT, 'civilians in Brussels',
+         EDITORIAL["civilians, name"], text(19)),
+        ('the inhabitants of Brussels', SKOS_ALT, 'civilians in Brussels',
+         EDITORIAL["civilians, name"], text(20)),
+        ('the inhabitants of Brussels', SKOS_ALT, 'civilians in Brussels',
+         EDITORIAL["civilians, name"], text(23)),
+        ('until the very last days of the war (German occupation of Prague)', lib('notAfter'), '1945-05-31',
+         EDITORIAL["prague occupation end"], text(44)),
+        ('until the very last days of the war (German occupation of Prague)', lib('notAfter'), '1945-05-31',
+         EDITORIAL["prague occupation end"], text('pra-uprising')),
+    ]),
 }
 
 
