@@ -47,15 +47,30 @@ def refused(resp: Reply, *statuses: int) -> str:
 def test_invalid_utf8_in_a_query_or_a_body(app: InProcess) -> None:
     assert "not valid UTF-8" in refused(app.post(app.sparql, data=b"ASK { \xff }", headers={
         "Content-Type": "application/sparql-query"}), 400)
-    # Percent-encoded bytes that are no UTF-8 decode to U+FFFD, which no query may hold.
+    # Percent-encoded bytes that are no UTF-8 (a client encoding in Latin-1 or cp1250): inside a
+    # string they once ran as the three characters "%FF", and answered on other text than sent.
     for resp in (app.get(app.sparql + "?query=ASK%20%7B%FF%7D"),
+                 app.get(app.sparql + "?query=SELECT%20(%22%FF%22%20AS%20%3Fx)%20%7B%7D"),
                  app.post(app.sparql, data=b"query=ASK%20%7B%FE%7D", headers={
+                     "Content-Type": "application/x-www-form-urlencoded"}),
+                 app.post(app.sparql, data=b'query=SELECT ?s { ?s ?p "Zo%9Cka" }', headers={
                      "Content-Type": "application/x-www-form-urlencoded"})):
-        assert "malformed query" in refused(resp, 400)
+        assert "not UTF-8 once its %-escapes are decoded" in refused(resp, 400)
+    # The same text in UTF-8 runs.
+    ok = app.get(app.sparql + "?query=SELECT%20(%22%C5%9B%22%20AS%20%3Fx)%20%7B%7D",
+                 headers={"Accept": "text/csv"})
+    assert ok.status_code == 200 and ok.text.split() == ["x", "ś"]
     assert "UTF-8" in refused(app.post(app.url + "validate", data=b'<urn:a> <urn:b> "\xc3\x28" .',
                                        headers={"Content-Type": "application/n-triples"}), 400)
     assert "UTF-8" in refused(app.post(app.sparql, data="query=ASK {}".encode("utf-16"), headers={
         "Content-Type": "application/x-www-form-urlencoded; charset=utf-16"}), 415)
+
+
+def test_a_byte_order_mark_before_a_query_is_not_part_of_it(app: InProcess) -> None:
+    for resp in (app.post(app.sparql, data="\ufeffASK {}".encode(), headers={
+                     "Content-Type": "application/sparql-query", "Accept": "text/csv"}),
+                 app.get(app.sparql + "?query=%EF%BB%BFASK%20%7B%7D", headers={"Accept": "text/csv"})):
+        assert (resp.status_code, resp.text) == (200, "true")
 
 
 @pytest.mark.parametrize("content_type", [None, "", "text/plain", "application/json", "application/sparql",

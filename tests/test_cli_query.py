@@ -104,3 +104,28 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_2():
                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.splitlines() == ["graph-service: cannot write the output: No space left on device"]
+
+
+def test_a_mistyped_path_or_a_directory_is_named_as_such_not_parsed_as_a_query(tmp_path: Path):
+    for source, message in ((str(tmp_path / "nothere.txt"),
+                             "no such file (to give the query text itself, put it after --)"),
+                            ("./q1", "no such file"), (str(tmp_path), "is a directory")):
+        result = run(source)
+        assert result.exit_code == 2
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"graph-service: {source}: ") and message in line, line
+
+
+def test_a_byte_order_mark_before_a_query_file_is_not_part_of_it(tmp_path: Path):
+    rq = tmp_path / "bom.rq"
+    rq.write_bytes(b"\xef\xbb\xbf" + PHOTOS.encode())
+    result = run(str(rq))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[3].split("|")[1].strip() == "44"
+
+
+def test_line_breaks_and_tabs_in_values_stay_in_their_cell():
+    result = run("--", 'SELECT ?x ?y WHERE { VALUES (?x ?y) { ("a\\nb\\tc" "d|e") } }')
+    lines = result.stdout.splitlines()
+    assert lines[3] == "| a\\nb\\tc | d|e |" and lines[-1] == "1 row"
+    assert run("--", "SELECT * {}").stdout == "(no columns) 1 row\n"

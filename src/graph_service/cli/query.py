@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from graph_service.cli.errors import Failure, load_or_fail, one_line
 from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import QueryResult, explain_syntax, formats, load_store, make_engine, short
+
+_BOM = "\ufeff"
 
 
 @click.command()
@@ -54,11 +57,13 @@ def table(result: QueryResult) -> str:
     if result.form == "ask":
         return ("yes" if result.boolean else "no") + "\n"
     if result.form == "graph":
-        rows = [[short(s), short(p), short(o)] for s, p, o in result.triples]
+        rows = [[_cell(short(s)), _cell(short(p)), _cell(short(o))] for s, p, o in result.triples]
         header = ["subject", "predicate", "object"]
     else:
         header = result.variables
-        rows = [[short(r.get(v)) for v in header] for r in result.rows]
+        rows = [[_cell(short(r.get(v))) for v in header] for r in result.rows]
+        if not header:  # `SELECT * {}`: solutions with no variable, which a table cannot draw
+            return f"(no columns) {len(rows)} row{'' if len(rows) == 1 else 's'}\n"
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
     line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
     out = [line, "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |", line]
@@ -67,6 +72,19 @@ def table(result: QueryResult) -> str:
     noun = "row" if result.form == "select" else "triple"
     out.append(f"{len(rows)} {noun}{'' if len(rows) == 1 else 's'}")
     return "\n".join(out) + "\n"
+
+
+# A value's line breaks and tabs would break its row across lines or out of its column.
+_ESCAPES = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _cell(value: str) -> str:
+    return value.translate(_ESCAPES)
+
+
+# What query text can begin with (after comments): anything else given as SOURCE is a file's name.
+_QUERY_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:SELECT|CONSTRUCT|ASK|DESCRIBE|PREFIX|BASE)\b",
+                          re.IGNORECASE)
 
 
 def _query_text(source: str | None, text: str | None) -> str:
@@ -78,14 +96,19 @@ def _query_text(source: str | None, text: str | None) -> str:
         raise Failure("give one query: a .rq file or the query text, not both")
     if source == "-":
         try:
-            return sys.stdin.read()
+            return sys.stdin.read().removeprefix(_BOM)
         except UnicodeDecodeError:
             raise Failure("standard input: not UTF-8 text") from None
     path = Path(source)
-    if not (path.suffix in {".rq", ".sparql"} or path.is_file()):
-        return source
+    if not (path.suffix in {".rq", ".sparql"} or path.exists()):
+        if _QUERY_START.match(source) or "{" in source:
+            return source
+        raise Failure(f"{source}: no such file (to give the query text itself, put it after --)")
+    if path.is_dir():
+        raise Failure(f"{path}: is a directory; give a .rq file")
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark (Windows editors write one) is not part of the query.
+        return path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise Failure(f"{path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

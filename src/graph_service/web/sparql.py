@@ -24,6 +24,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
@@ -156,10 +157,15 @@ def sparql() -> Response:
 def _read_operation(settings: Settings) -> Operation:
     """The query and dataset of a request, per the protocol's three ways of sending a query."""
     body_query: str | None = None
+    # werkzeug keeps a %-escape that is not UTF-8 as its three characters ("%FF"): the query would
+    # run, on other text than the client meant. The protocol's parameters are UTF-8 (2.1.1).
+    _require_utf8_escapes(request.query_string, "the URL's query string")
     if request.method in ("GET", "HEAD"):
         fields: MultiDict = request.args
     elif request.mimetype == _FORM:
         _require_utf8()
+        # Read (and kept) before werkzeug parses the form from it.
+        _require_utf8_escapes(request.get_data(cache=True), "the form")
         fields = CombinedMultiDict([request.args, request.form])
     elif request.mimetype == _QUERY:
         _require_utf8()
@@ -188,6 +194,8 @@ def _read_operation(settings: Settings) -> Operation:
     if len(queries) > 1:
         raise BadRequest(f"the request has {len(queries)} query parameters; send exactly one")
     query = body_query if body_query is not None else (queries[0] if queries else None)
+    if query is not None:
+        query = query.removeprefix("\ufeff")  # a byte-order mark, which editors on Windows write
     if query is None and request.method == "POST":
         raise BadRequest("no query: send query=... or a body of type application/sparql-query")
     if query is not None:
@@ -207,6 +215,18 @@ def _read_operation(settings: Settings) -> Operation:
 
 def _media_types(kind: Kind) -> str:
     return ", ".join(f.media_type for f in formats.of_kinds((kind,)))
+
+
+def _require_utf8_escapes(encoded: bytes, where: str) -> None:
+    """400 when the %-escapes of `encoded` (a query string or a form) do not spell UTF-8."""
+    if b"%" not in encoded and encoded.isascii():
+        return
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"{where} is not UTF-8 once its %-escapes are decoded (byte "
+                         f"0x{exc.object[exc.start]:02X}); percent-encode the query's UTF-8 bytes, as the "
+                         "protocol requires") from None
 
 
 def _require_utf8() -> None:
