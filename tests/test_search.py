@@ -26,6 +26,22 @@ def test_a_name_is_found_whatever_its_case_and_accents(project_client, q, kind, 
     assert found[0]["href"].startswith("/id/")
 
 
+@pytest.mark.parametrize("q, label", [
+    # typed with a keyboard's ' and " and -, where the labels are typeset
+    ("Patton's", "General Patton’s army"),
+    ("St Peter's Square", "St Peter’s Square"),
+    ("Zoska Battalion", "“Zośka” Battalion"),
+    ('"Zoska" Battalion', "“Zośka” Battalion"),
+    ("Champs Elysees", "Champs-Élysées"),
+])
+def test_a_name_is_found_whatever_its_typography(project_client, q, label):
+    assert results(project_client, q)[0]["label"] == label
+
+
+def test_a_search_of_only_quotation_marks_finds_nothing(project_client):
+    assert results(project_client, '"“”') == []
+
+
 def test_names_that_start_with_the_query_come_first(project_client):
     found = results(project_client, "rome")
     assert found[0]["label"] == "Rome" and found[0]["kind"] == "city"

@@ -2,6 +2,8 @@
 
     GET /search?q=konev        an HTML page of matches, grouped by kind (people, units, places...)
     GET /search?q=zoska        case and accents aside: "zoska" finds "Zośka"
+    GET /search?q=Patton's     and typography: "Patton's" finds "Patton’s", "Zoska Battalion"
+                               finds "“Zośka” Battalion", "Champs-Elysees" finds "Champs Élysées"
     GET /search?q=...&format=json (or Accept: application/json)   the same for scripts
 
 A name is any label of a resource under `id/` (but of the nodes that only qualify others'
@@ -80,9 +82,22 @@ def search() -> Response:
     return respond(page, formats.named("html"), negotiated=True)
 
 
+# The labels are typeset (’ “ ” –) where a keyboard types ' and " and -: both sides are read
+# with one apostrophe, no quotation marks, and a space for a hyphen or dash.
+_TYPOGRAPHY = str.maketrans({**dict.fromkeys("’‘`´ʼ", "'"), **dict.fromkeys("“”„‟\"«»", None),
+                             **dict.fromkeys("-‐‑–—", " ")})
+
+
+def _searchable(text: str) -> str:
+    return " ".join(fold(text).translate(_TYPOGRAPHY).split())
+
+
 def find(query: str) -> list[Match]:
-    """The resources whose names contain `query`, case and accents aside, best first."""
-    wanted = fold(query)
+    """The resources whose names contain `query`, case, accents and typography aside, best
+    first."""
+    wanted = _searchable(query)
+    if not wanted:  # only quotation marks or dashes: nothing to look for
+        return []
     ranked = []
     for folded, label, iri, kind, matched in _names():
         at = folded.find(wanted)
@@ -90,8 +105,8 @@ def find(query: str) -> list[Match]:
             continue
         # The name itself, then a name that starts with the query (quotation marks aside), then a
         # word of it, then the rest.
-        bare = folded.strip("\"'“”‘’«» ")
-        rank = (0 if bare == wanted else 1 if not folded[:at].strip("\"'“”‘’«» ")
+        bare = folded.strip("' ")
+        rank = (0 if bare == wanted else 1 if not folded[:at].strip("' ")
                 else 2 if not folded[at - 1].isalnum() else 3)
         ranked.append((rank, fold(label), iri, Match(label, iri, kind, current().href(iri) or iri, matched)))
     seen: set[str] = set()
@@ -128,7 +143,7 @@ def _names() -> list[tuple[str, str, str, str, str | None]]:
         rows = []
         for iri, kind, _predicate, name in dict.fromkeys(names):
             label = labels.get(iri, name)
-            rows.append((fold(name), label, iri, kind, None if name == label else name))
+            rows.append((_searchable(name), label, iri, kind, None if name == label else name))
         return rows
 
     return cached("search names", compute)
