@@ -270,6 +270,22 @@ def test_the_root_of_the_resources_lists_their_kinds(project_client, path):
         assert project_client.get(f"/id/{kind}/", headers={"Accept": "text/html"}).status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/id/city", "/doc/city", "/doc/city/"])
+def test_a_kind_without_its_slash_or_under_doc_is_moved_to_its_list(project_client, path):
+    # A URL cut back from a resource's (/id/city/paris -> /id/city) finds the list of cities.
+    resp = project_client.get(path, headers={"Accept": "text/html"})
+    assert resp.status_code == 308 and resp.headers["Location"].endswith("/id/city/")
+    assert project_client.get("/id/no-such-kind").status_code == 404
+
+
+def test_an_endpoint_url_with_a_trailing_slash_is_moved_keeping_method_and_query(project_client):
+    resp = project_client.get("/sparql/?query=ASK%20%7B%7D")
+    assert resp.status_code == 308 and resp.headers["Location"].endswith("/sparql?query=ASK%20%7B%7D")
+    answer = project_client.post("/sparql/", data=b"ASK {}", follow_redirects=True, headers={
+        "Content-Type": "application/sparql-query", "Accept": "text/csv"})
+    assert (answer.status_code, answer.get_data(as_text=True)) == (200, "true")
+
+
 def test_browse_pages_are_chosen_by_accept_and_say_so(project_client):
     # HTML only: an RDF client is refused, so a cache must not hand the page to it.
     page = project_client.get("/id/city/", headers={"Accept": "text/html"})

@@ -28,7 +28,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 #: validation service, the health checks or the pictures. No credentials (no cookies are used
 #: anyway); preflights answered for a day.
 OPEN_TO_SCRIPTS: dict[str | Pattern[str], dict[str, Any]] = {
-    r"/sparql$": {"methods": ["GET", "POST", "OPTIONS"]},
+    r"/sparql/?$": {"methods": ["GET", "POST", "OPTIONS"]},
     r"/(id|doc|graph|ontology|dumps)/.*$": {"methods": ["GET", "HEAD", "OPTIONS"]},
     r"/((ontology|void|shapes)(\.[a-z]+)?|\.well-known/void|search|favicon\.ico)?$": {
         "methods": ["GET", "HEAD", "OPTIONS"]},

@@ -155,6 +155,13 @@ def see_other(target: str) -> Response:
     return resp
 
 
+def moved(target: str) -> Response:
+    """308 to where this URL's resource lives (a client follows it with the same method and body)."""
+    resp = redirect(public(target), code=308)
+    assert isinstance(resp, Response)  # as in see_other
+    return resp
+
+
 def link(url: str, rel: str, media_type: str | None = None) -> str:
     """One Link header value (RFC 8288), naming the public address."""
     value = f'<{public(url)}>; rel="{rel}"'

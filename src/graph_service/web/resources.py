@@ -49,6 +49,7 @@ from graph_service.web.documents import (
     alternates,
     cached,
     link,
+    moved,
     quads,
     respond,
     see_other,
@@ -95,7 +96,7 @@ def resource(rest: str) -> Response:
     fmt = _negotiate()
     iri = _known_iri(urls, rest)
     if iri is None:
-        return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset", fmt)
+        return _kind_or_not_found(urls, rest, fmt)
     target = urls.document(iri, fmt)
     resp = see_other(target)
     resp.headers.add("Link", link(target, "describedby", fmt.media_type))
@@ -111,7 +112,7 @@ def document(rest: str) -> Response:
         fmt = _negotiate()
     iri = _known_iri(urls, path)
     if iri is None:
-        return not_found(f"no resource <{urls.resource_iris(path)[0]}> in this dataset", fmt)
+        return _kind_or_not_found(urls, path, fmt)
     # A description is the same in every format: made once per resource and process (only IRIs
     # the dataset has get here, so the cache is bounded by the dataset).
     d = cached(f"describe {iri}", lambda: describe(quads(), iri))
@@ -122,6 +123,15 @@ def document(rest: str) -> Response:
     links = alternates(urls.documents(iri), fmt) + [link(iri, "describes")]
     headers = {"Content-Location": urls.document(iri, fmt)} if negotiated else None
     return respond(body, fmt, negotiated=negotiated, links=links, headers=headers)
+
+
+def _kind_or_not_found(urls: Urls, rest: str, fmt: Format) -> Response:
+    """For a path that names no resource: a kind's name without its slash (`/id/city`, a URL cut
+    back from a resource's) is 308 to the kind's list; anything else 404."""
+    kind = rest.removesuffix("/")
+    if kind and "/" not in kind and cached(f"browse {kind}", lambda: _members(urls, kind)):
+        return moved(urls.kind(kind))
+    return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset", fmt)
 
 
 def browse(kind: str) -> Response:

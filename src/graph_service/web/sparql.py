@@ -67,6 +67,7 @@ from graph_service.graph import (
     names,
 )
 from graph_service.web.answer_table import answer_table
+from graph_service.web.documents import moved
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import GRAPH_FORMAT_WORDS, acceptable, format_parameter, negotiate
 from graph_service.web.urls import current
@@ -150,6 +151,16 @@ def sparql() -> Response:
                              f"service, as {offered})")
         return _service_description(endpoint)
     return _answer(endpoint, operation.query, operation.dataset)
+
+
+@bp.route("/sparql/", methods=["GET", "POST"])
+def sparql_with_slash() -> Response:
+    """An endpoint URL configured with a trailing slash: 308, which a client follows with the same
+    method and body."""
+    target = url_for("sparql.sparql")
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return moved(target)
 
 
 # --- reading the request ------------------------------------------------------------------------
