@@ -208,6 +208,27 @@ def test_a_statement_page_says_which_statement_it_is(project_client):
     assert heading.startswith("Statement: ") and "1944-08-25" in heading
 
 
+def test_a_quotes_page_lists_every_statement_that_rests_on_it_by_its_parts(project_client, project_app):
+    quote = "intro-string-of-capitals"
+    engine = project_app.extensions["sparql"].runner.engine
+    lib, rdf = "https://w3id.org/liberation-kg/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    count = engine.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{ "
+                         f"?s <{lib}evidence> <{ID}quote/{quote}> ; <{rdf}subject> ?x }} }}").rows[0]["n"]
+    page = project_client.get(f"/doc/quote/{quote}.html").get_data(as_text=True)
+    section = page[page.index('id="rests-on-it"'):]
+    section = section[:section.index("</section>")]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", section, re.S)
+    assert len(rows) == int(count) == 15
+    text = [" | ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in row) for row in rows]
+    # each by what it says, not by the statement's opaque IRI; an editorial one says so
+    gap = "from the fall of Rome to the German surrender: nearly a year"
+    assert f"{gap} | gap as written | nearly a year later" in text
+    rome = "Allied forces, liberating force, in the liberation of Rome"
+    assert any(t.startswith(f"{rome} | role | liberating force (the project's reading:") for t in text)
+    # and "What links here" no longer lists statements by hash
+    assert "/id/statement/" not in page[page.index('id="links-here"'):]
+
+
 USERS_DATA = b"""@prefix ex: <http://example.org/> .
 ex:a ex:p ex:b {| ex:said ex:c ; ex:in [ ex:page 3 ] |} ;
     ex:q "x" ~ ex:named {| ex:said ex:d |} .

@@ -293,6 +293,8 @@ def render_page(d: Description, urls: Urls) -> str:
     shown = [f for f in facts if f.property_href != evidence or not d.quotes]
     quotes = [(d.quote_text(q), urls.href(q.value) if isinstance(q, ox.NamedNode) else None,
                _cited(d, q, urls)) for q in d.quotes]
+    resting = sorted((r for r in (_resting(d, st, urls) for st in d.resting) if r is not None),
+                     key=lambda r: (fold(r.subject.text), r.predicate, fold(r.object.text)))
     return render_template(
         "resource.html",
         iri=iri,
@@ -304,6 +306,7 @@ def render_page(d: Description, urls: Urls) -> str:
         incoming=[i for i in incoming if not i[0].inferred],
         inferred_incoming=[i for i in incoming if i[0].inferred],
         quotes=[q for q in quotes if q[0]],
+        resting=resting,
         photos=photos,
         documents=urls.documents(iri),
         query_url=urls.sparql(urls.describe_query(iri)),
@@ -405,6 +408,31 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
 _FIRST = (str(RDF.type), str(RDFS.label))
 _STATEMENT = ox.NamedNode(str(RDF.Statement))
 _REIFIED = tuple(ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+
+
+@dataclass(frozen=True)
+class Resting:
+    """A statement that rests on a quote: what the passage is the source of."""
+
+    statement_href: str | None
+    subject: Value
+    predicate: str
+    predicate_href: str | None
+    object: Value
+    #: Why the statement is the project's reading, when it is (`lib:editorialNote`).
+    editorial: str | None
+
+
+def _resting(d: Description, statement: ox.NamedNode | ox.BlankNode, urls: Urls) -> Resting | None:
+    facts = {q.predicate: q.object for q in d.outgoing(statement)}
+    subject, predicate, obj = (facts.get(p) for p in _REIFIED)
+    if subject is None or not isinstance(predicate, ox.NamedNode) or obj is None:
+        return None
+    note = next((q.object.value for q in d.outgoing(statement)
+                 if q.predicate == _n("editorialNote") and isinstance(q.object, ox.Literal)), None)
+    return Resting(urls.href(statement.value) if isinstance(statement, ox.NamedNode) else None,
+                   _plain_value(d, subject, urls, inferred=False), d.label(predicate),
+                   urls.href(predicate.value), _plain_value(d, obj, urls, inferred=False), note)
 
 
 def _title(d: Description) -> str:

@@ -110,6 +110,9 @@ class Description:
     editorial: dict[ox.Triple, str] = field(default_factory=dict)
     #: The reified statements those quotes hang on.
     statements: list[Subject] = field(default_factory=list)
+    #: For a quote: the reified statements that rest on it (`lib:evidence` the quote), each with
+    #: its subject, predicate and object: what the passage is the source of.
+    resting: list[Node] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.quads)
@@ -120,7 +123,8 @@ class Description:
     def incoming(self) -> list[ox.Quad]:
         """Links to the resource from other resources, and from qualified nodes that point at it
         (not from those it points at: a participation's inverse link is not news)."""
-        own = (set(self.parts) - set(self.pointing_parts)) | {self.iri} | set(self.statements)
+        own = ((set(self.parts) - set(self.pointing_parts)) | {self.iri} | set(self.statements)
+               | set(self.resting))
         return [q for q in self.quads if q.object == self.iri and q.subject not in own]
 
     # A triple term (RDF 1.2) is no class, text or caption to show: those lookups pass over it.
@@ -254,6 +258,15 @@ def describe(store: QuadSource, iri: str) -> Description:
                 frontier.append((target, depth + 1))
                 if pointing:
                     d.pointing_parts.append(target)
+
+    # What a quote is the source of: the statements that rest on it, whole (their subject,
+    # predicate and object, and the labels of those below), not bare links from opaque IRIs.
+    if _is_a(store, node, terms.quote):
+        for q in incoming:
+            if q.predicate in terms.evidence and isinstance(q.subject, ox.NamedNode | ox.BlankNode) and _any(
+                    store.quads_for_pattern(q.subject, _RDF_SUBJECT, None, None)):
+                d.resting.append(q.subject)
+                add(store.quads_for_pattern(q.subject, None, None, None))
 
     # Photographs of it: any photograph linking to it (lib:depicts, lib:hasPlace
     # or whatever the data adds), or that it says it is depicted in.
