@@ -63,8 +63,9 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
         f"the dataset in {settings.store}" if settings.store else "the project's graph")
     guard = "" if settings.network_guard else "; NO network guard"
     engine = "remote" if settings.store else settings.engine
-    click.echo(f"graph-service: serving {what} at {url_of(listener)} "
-               f"({settings.workers} workers, {engine} engine{guard})", nl=True)
+    workers = f"{settings.workers} worker{'' if settings.workers == 1 else 's'}"
+    click.echo(f"graph-service: serving {what} at {url_of(listener)} ({workers}, {engine} engine{guard})",
+               nl=True)
     try:
         GraphServiceApplication(settings, listener).run()
     except SystemExit as stop:
