@@ -254,3 +254,20 @@ def test_a_served_files_dump_is_the_same_in_every_process(tmp_path):
     assert answers[0].status_code == 200 and b"_:" in answers[0].data
     assert answers[0].data == answers[1].data
     assert answers[0].headers["ETag"] == answers[1].headers["ETag"]
+
+
+@pytest.mark.parametrize("name, body", [
+    ("data.ttl", b'@prefix ex: <http://example.org/> . ex:a ex:p "x" .\n'),
+    ("data.nt", b'<http://example.org/a> <http://example.org/p> "x" .\n'),
+    ("data.trig", b'@prefix ex: <http://example.org/> . ex:g { ex:a ex:p "x" . }\n'),
+])
+def test_serve_file_skips_a_byte_order_mark(tmp_path: Path, name: str, body: bytes) -> None:
+    """`graph-service serve FILE` reads a file saved by a Windows editor (a UTF-8 byte-order mark
+    before the text), as rdflib and pySHACL do, rather than refusing its first character."""
+    data = tmp_path / name
+    data.write_bytes(b"\xef\xbb\xbf" + body)
+    client = create_app(Settings(serve_files=(data,), snapshot_dir=tmp_path / "build")).test_client()
+    # The default graph is the union of the file's graphs.
+    resp = client.get("/sparql", query_string={"query": "SELECT ?o WHERE { ?s ?p ?o }"},
+                      headers={"Accept": "text/csv"})
+    assert resp.status_code == 200 and resp.get_data(as_text=True).splitlines()[1:] == ["x"]

@@ -195,7 +195,7 @@ def test_annotations_in_users_data_are_validated_as_reification(project_client):
 def test_the_cli_validates_the_projects_own_file(tmp_path):
     result = CliRunner().invoke(main, ["validate", "--data", str(Settings.from_env().data_path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "0 violations, 0 warnings"
+    assert result.stdout.splitlines()[-1] == "0 violations, 0 warnings (shapes: the project's)"
 
 
 def test_a_statement_page_says_which_statement_it_is(project_client):

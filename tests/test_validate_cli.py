@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 from rdflib import RDF, Graph, Literal
@@ -37,7 +38,7 @@ def report_of(result: Result, fmt: str) -> Graph:
 def test_conforming_data_exits_0() -> None:
     result = run("--data", VALID, "--data", ONTOLOGY, "--shapes", SHAPES)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "Conforms: no results.\n\n0 violations, 0 warnings\n"
+    assert result.stdout == f"Conforms: no results.\n\n0 violations, 0 warnings (shapes: {SHAPES})\n"
     assert result.stderr == ""
 
 
@@ -49,7 +50,7 @@ def test_data_that_does_not_conform_exits_1_with_a_summary_by_shape() -> None:
     assert 'shapes:EventShape "Event": 3 results' in lines
     assert "  id:event/liberation-of-rome" in lines
     assert "    Violation: lib:place: An event happens at a place. [value: id:person/de-gaulle]" in lines
-    assert lines[-1] == "4 violations, 1 warning"
+    assert lines[-1] == f"4 violations, 1 warning (shapes: {SHAPES})"
     assert result.stderr == ""
 
 
@@ -104,7 +105,9 @@ def test_without_files_the_projects_data_and_shapes(project: None) -> None:
 
 def test_users_data_with_the_projects_shapes_and_ontology(project: None) -> None:
     assert run("--data", VALID).exit_code == 0
-    assert run("--data", INVALID).exit_code == 1
+    result = run("--data", INVALID)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "4 violations, 1 warning (shapes: the project's)"
 
 
 def test_users_shapes_on_the_projects_data(project: None, tmp_path: Path) -> None:
@@ -161,7 +164,8 @@ def test_an_ill_formed_shape_is_named_by_where_it_is_not_by_a_blank_node_label(t
     result = run("--data", str(data), "--shapes", str(shapes))
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     # It named "'f0b0'": the reader's label, which is nowhere in the user's file.
-    assert "the sh:property of <http://example.org/S> exists but is not a well-formed" in result.stderr
+    # The shape by the prefixed name its file gives it (the file's @prefix lines are bound on the shapes).
+    assert "the sh:property of ex:S exists but is not a well-formed" in result.stderr
     assert "'f0b0'" not in result.stderr
 
 
@@ -175,7 +179,8 @@ def test_missing_project_data_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path
 def test_help_names_the_options() -> None:
     result = CliRunner().invoke(main, ["validate", "--help"])
     assert result.exit_code == 0
-    for option in ("--data", "--shapes", "--inference", "--format", "text|turtle|json-ld"):
+    for option in ("--data", "--shapes", "--inference", "--format", "text|turtle|json-ld", "--data-format",
+                   "--shapes-format", "turtle|ntriples|jsonld|rdfxml|trig|nquads"):
         assert option in result.stdout
 
 
@@ -201,7 +206,8 @@ def one_result_of_severity(tmp_path: Path, severity: str) -> tuple[Path, Path]:
 def test_warnings_may_be_allowed(tmp_path: Path) -> None:
     data, shapes = one_result_of_severity(tmp_path, "sh:Warning")
     strict = run("--data", str(data), "--shapes", str(shapes))
-    assert strict.exit_code == 1 and strict.stdout.splitlines()[-1] == "0 violations, 1 warning"
+    assert strict.exit_code == 1
+    assert strict.stdout.splitlines()[-1] == f"0 violations, 1 warning (shapes: {shapes})"
     assert run("--data", str(data), "--shapes", str(shapes), "--allow-warnings").exit_code == 0
     assert run("--data", INVALID, "--shapes", SHAPES, "--allow-warnings").exit_code == 1  # violations
 
@@ -221,7 +227,8 @@ def test_a_severity_of_the_shapes_own_is_no_warning(tmp_path: Path) -> None:
     data, shapes = one_result_of_severity(tmp_path, "ex:Critical")
     result = run("--data", str(data), "--shapes", str(shapes), "--allow-warnings")
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[-1] == "0 violations, 0 warnings, 1 of severity <http://example.org/Critical>"
+    assert result.stdout.splitlines()[-1] == ("0 violations, 0 warnings, 1 of severity "
+                                              f"<http://example.org/Critical> (shapes: {shapes})")
 
 
 ENTITIES = '<!ENTITY a0 "aaaaaaaaaa">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">'
@@ -265,3 +272,108 @@ def test_shapes_pyshacl_would_fail_on_are_named_in_one_line(tmp_path: Path, shap
     result = run("--data", str(data), "--shapes", str(shapes))
     assert result.exit_code == 2 and says in result.stderr and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output + result.stderr
+
+
+# --- as pySHACL: the data's prefixes, shapes in the data, --data-format, a byte-order mark ---------
+
+PYSHACL_PREFIXES = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+# A SPARQL constraint that names ex: without sh:prefixes: pySHACL runs it with the data's @prefix ex:.
+PREFIXED_SPARQL = PYSHACL_PREFIXES + (
+    'ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:code ;\n'
+    '  sh:sparql [ sh:message "has code" ; sh:select "SELECT $this WHERE { $this ex:code ?x }" ] .\n')
+CODES = '@prefix ex: <http://example.org/> .\nex:a ex:code "AB" .\nex:b ex:code "CD" .\nex:c ex:code "ef" .\n'
+CODE_SHAPES = PYSHACL_PREFIXES + (
+    'ex:CodeShape a sh:NodeShape ; sh:targetSubjectsOf ex:code ;\n'
+    '  sh:property [ sh:path ex:code ; sh:pattern "^[a-z]+$" ] ;\n'
+    '  sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n')
+
+
+def files(tmp_path: Path, **texts: str | bytes) -> dict[str, str]:
+    paths = {}
+    for name, text in texts.items():
+        path = tmp_path / name.replace("_", ".")
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        paths[name] = str(path)
+    return paths
+
+
+def pyshacl_results(data: str, shapes: str | None = None) -> set[tuple[str, str]]:
+    """pySHACL's results (focus node, constraint component) on the same files, parsed by rdflib."""
+    import pyshacl
+    shapes_graph = Graph().parse(shapes) if shapes is not None else None
+    _, report, _ = pyshacl.validate(Graph().parse(data), shacl_graph=shapes_graph)
+    return {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceConstraintComponent)))
+            for r in report.objects(None, SH.result)}
+
+
+def our_results(result: Result) -> set[tuple[str, str]]:
+    report = report_of(result, "turtle")
+    return {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceConstraintComponent)))
+            for r in report.objects(None, SH.result)}
+
+
+def test_sparql_constraints_use_the_datas_prefixes_as_under_pyshacl(tmp_path: Path) -> None:
+    f = files(tmp_path, d2_ttl=CODES, np_ttl=PREFIXED_SPARQL)
+    result = run("--data", f["d2_ttl"], "--shapes", f["np_ttl"])
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout.splitlines()[-1] == f"3 violations, 0 warnings (shapes: {f['np_ttl']})"
+    full = run("--data", f["d2_ttl"], "--shapes", f["np_ttl"], "--format", "turtle")
+    assert our_results(full) == pyshacl_results(f["d2_ttl"], f["np_ttl"]) and len(our_results(full)) == 3
+
+
+def test_a_prefix_only_the_shapes_file_declares_gets_shacls_advice(tmp_path: Path) -> None:
+    f = files(tmp_path, d2_nt=b"<http://example.org/a> <http://example.org/code> \"AB\" .\n",
+              np_ttl=PREFIXED_SPARQL)
+    with pytest.raises(Exception, match="Unknown namespace prefix"):  # pySHACL fails on it too
+        pyshacl_results(f["d2_nt"], f["np_ttl"])
+    result = run("--data", f["d2_nt"], "--shapes", f["np_ttl"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "the prefix ex: is not declared: declare it in the shapes with sh:declare" in result.stderr
+    assert "sh:prefixes" in result.stderr and "add PREFIX" not in result.stderr
+
+
+def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(tmp_path: Path) -> None:
+    combined = PYSHACL_PREFIXES + CODES.split("\n", 1)[1] + CODE_SHAPES.split("\n", 2)[2]
+    f = files(tmp_path, combined_ttl=combined)
+    result = run("--data", f["combined_ttl"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "5 violations, 0 warnings (shapes: those in the data)"
+    full = run("--data", f["combined_ttl"], "--format", "turtle")
+    assert our_results(full) == pyshacl_results(f["combined_ttl"]) and len(our_results(full)) == 5
+
+
+def test_data_and_shapes_formats_may_be_named(tmp_path: Path) -> None:
+    """pySHACL's -df and -sf: for files without a known extension, and for standard input."""
+    jsonld = b'{"@id": "http://example.org/a", "http://example.org/code": "AB"}'
+    f = files(tmp_path, d2_txt=CODES, d2=CODES, shapes_txt=CODE_SHAPES)
+    unnamed = run("--data", f["d2_txt"], "--shapes", SHAPES)
+    assert unnamed.exit_code == 2 and "unknown RDF format for extension '.txt'" in unnamed.stderr
+    assert "name the format with --data-format" in unnamed.stderr
+    for name in ("turtle", "ttl", "text/turtle"):  # the registry's names, as the service's data-format
+        named = run("--data", f["d2_txt"], "--data-format", name,
+                    "--shapes", f["shapes_txt"], "--shapes-format", "turtle")
+        assert named.exit_code == 1, named.stderr
+        assert named.stdout.splitlines()[-1].startswith("5 violations")
+    assert run("--data", f["d2"], "--data-format", "turtle", "--shapes", f["shapes_txt"]).exit_code == 2
+    piped = CliRunner().invoke(main, ["validate", "--data", "-", "--data-format", "json-ld", "--shapes",
+                                      f["shapes_txt"], "--shapes-format", "turtle"], input=jsonld)
+    assert piped.exit_code == 1, piped.stderr
+    assert piped.stdout.splitlines()[-1].startswith("2 violations")  # the pattern, and no ex:name
+    odd = run("--data", f["d2_txt"], "--data-format", "csv", "--shapes", SHAPES)
+    assert odd.exit_code == 2 and "'csv' is not one of 'turtle', 'ntriples', 'jsonld'" in odd.stderr
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads"])
+def test_a_byte_order_mark_is_skipped_as_pyshacl_does(tmp_path: Path, fmt: str) -> None:
+    registered = formats.by_name(fmt)
+    quads = documents.parse_quads(CODES.encode(), formats.by_name("turtle"))
+    body = b"\xef\xbb\xbf" + ox.serialize(quads, format=registered.oxigraph) if registered.kind == "dataset" \
+        else b"\xef\xbb\xbf" + ox.serialize([q.triple for q in quads], format=registered.oxigraph)
+    shapes = b"\xef\xbb\xbf" + CODE_SHAPES.encode()
+    f = files(tmp_path, **{f"data_{registered.extension}": body, "shapes_ttl": shapes})
+    result = run("--data", f[f"data_{registered.extension}"], "--shapes", f["shapes_ttl"])
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout.splitlines()[-1].startswith("5 violations")
+    if fmt == "turtle":
+        assert pyshacl_results(f["data_ttl"], f["shapes_ttl"]) == our_results(
+            run("--data", f["data_ttl"], "--shapes", f["shapes_ttl"], "--format", "turtle"))

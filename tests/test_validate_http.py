@@ -430,3 +430,110 @@ def test_a_part_named_n3_is_read_as_turtle_as_a_file_named_so_is(client) -> None
     form = {"data": INVALID.decode(), "data-format": "n3", "shapes": SHAPES.decode()}
     resp = client.post("/validate", data=form)
     assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
+
+
+# --- as pySHACL: the data's prefixes, shapes in the data, a byte-order mark ------------------------
+
+PYSHACL_PREFIXES = b"@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+# A SPARQL constraint that names ex: without sh:prefixes: pySHACL runs it with the data's @prefix ex:.
+PREFIXED_SPARQL = PYSHACL_PREFIXES + (
+    b'ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:code ;\n'
+    b'  sh:sparql [ sh:message "has code" ; sh:select "SELECT $this WHERE { $this ex:code ?x }" ] .\n')
+CODES = (b'@prefix ex: <http://example.org/> .\n'
+         b'ex:a ex:code "AB" .\nex:b ex:code "CD" .\nex:c ex:code "ef" .\n')
+CODE_SHAPES = PYSHACL_PREFIXES + (
+    b'ex:CodeShape a sh:NodeShape ; sh:targetSubjectsOf ex:code ;\n'
+    b'  sh:property [ sh:path ex:code ; sh:pattern "^[a-z]+$" ] ;\n'
+    b'  sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n')
+# Data and its shapes in one file, as pySHACL's own examples have them.
+DATA_WITH_SHAPES = PYSHACL_PREFIXES + CODES.split(b"\n", 1)[1] + CODE_SHAPES.split(b"\n", 2)[2]
+
+
+def result_keys(graph: Graph) -> set[tuple[str, ...]]:
+    """What a report says of each result, comparable across validators (a blank node is a blank node)."""
+    def name(term: object) -> str:
+        return "[blank node]" if term is None or not isinstance(term, (URIRef, Literal)) else str(term)
+    return {tuple(name(graph.value(r, p)) for p in (SH.focusNode, SH.resultPath, SH.value, SH.sourceShape,
+                                                     SH.sourceConstraintComponent))
+            for r in graph.objects(None, SH.result)}
+
+
+def by_pyshacl(data: bytes, shapes: bytes | None = None) -> Graph:
+    """pySHACL's report on the same documents, each parsed by rdflib (as its command line does)."""
+    import pyshacl
+    shapes_graph = Graph().parse(data=shapes, format="turtle") if shapes is not None else None
+    conforms, graph, _ = pyshacl.validate(Graph().parse(data=data, format="turtle"), shacl_graph=shapes_graph)
+    return graph
+
+
+def test_sparql_constraints_use_the_datas_prefixes_as_under_pyshacl(client) -> None:
+    resp = client.post("/validate", content_type="multipart/form-data", data={
+        "data": (io.BytesIO(CODES), "d2.ttl"), "shapes": (io.BytesIO(PREFIXED_SPARQL), "np.ttl")})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert resp.headers["X-Conforms"] == "false" and resp.headers["X-Shapes"] == "sent"
+    assert results(report(resp)) == 3
+    assert result_keys(report(resp)) == result_keys(by_pyshacl(CODES, PREFIXED_SPARQL))
+    # Pasted text and the body work the same way.
+    pasted = client.post("/validate", data={"data": CODES.decode(), "shapes": PREFIXED_SPARQL.decode()})
+    assert pasted.status_code == 200 and results(report(pasted)) == 3
+
+
+def test_a_prefix_only_the_shapes_document_declares_gets_shacls_advice(client) -> None:
+    # N-Triples declare no prefix: pySHACL fails on the query, and so is it refused here, in SHACL's words.
+    data = in_format(CODES, "ntriples")
+    with pytest.raises(Exception, match="Unknown namespace prefix"):
+        by_pyshacl(data, PREFIXED_SPARQL)
+    form = {"data": data.decode(), "data-format": "ntriples", "shapes": PREFIXED_SPARQL.decode()}
+    resp = client.post("/validate", data=form, headers={"Accept": "text/plain"})
+    assert resp.status_code == 400 and resp.headers["X-Shapes"] == "sent"
+    message = resp.get_data(as_text=True)
+    assert "the SPARQL constraint of ex:S does not parse" in message
+    assert "the prefix ex: is not declared: declare it in the shapes with sh:declare" in message
+    assert "sh:prefixes" in message and "@prefix ex: <http://example.org/> in the data document" in message
+    assert "add PREFIX" not in message
+    # Declared as SHACL asks, it runs.
+    declared = PREFIXED_SPARQL.replace(b"ex:S a sh:NodeShape ;", (
+        b'@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        b'ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .\n'
+        b"ex:S a sh:NodeShape ;")).replace(b"sh:sparql [ ", b"sh:sparql [ sh:prefixes ex: ; ")
+    ok = client.post("/validate", data={**form, "shapes": declared.decode()})
+    assert ok.status_code == 200 and results(report(ok)) == 3
+
+
+def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> None:
+    resp = client.post("/validate", data=DATA_WITH_SHAPES, headers={"Content-Type": "text/turtle"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert resp.headers["X-Shapes"] == "data" and resp.headers["X-Conforms"] == "false"
+    assert results(report(resp)) == 5  # ex:a and ex:b break the pattern; none of the three has a name
+    assert result_keys(report(resp)) == result_keys(by_pyshacl(DATA_WITH_SHAPES))
+    # Shapes sent beside it are the ones used (pySHACL's -s), and the page says whose they were.
+    sent = client.post("/validate", data={"data": DATA_WITH_SHAPES.decode(),
+                                          "shapes": PREFIXED_SPARQL.decode()})
+    assert sent.headers["X-Shapes"] == "sent" and results(report(sent)) == 3
+    page = client.post("/validate", data={"data": DATA_WITH_SHAPES.decode()}, headers={"Accept": BROWSER})
+    assert "Validated against the shapes the data holds (no shapes were sent)." in page.get_data(as_text=True)
+
+
+def test_every_answer_says_which_shapes_were_used(client) -> None:
+    project = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle"})
+    assert project.headers["X-Shapes"] == "project" and results(report(project)) == 5
+    page = client.post("/validate", data={"data": INVALID.decode()}, headers={"Accept": BROWSER})
+    assert 'Validated against <a href="/shapes">the project&#39;s shapes</a>.' in page.get_data(as_text=True)
+    # An error in shapes the data holds is theirs: the header says so.
+    broken = PYSHACL_PREFIXES + b'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount "x" ] .'
+    refused = client.post("/validate", data=broken, headers={"Content-Type": "text/turtle"})
+    assert refused.status_code == 400 and refused.headers["X-Shapes"] == "data"
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads"])
+def test_a_byte_order_mark_is_skipped_as_rdflib_does(client, fmt: str) -> None:
+    # What Windows Notepad and Excel put before the text of a file saved as UTF-8.
+    body = b"\xef\xbb\xbf" + (CODES if fmt == "turtle" else in_format(CODES, fmt))
+    media_type = formats.by_name(fmt).media_type
+    resp = client.post("/validate", data=body, headers={"Content-Type": media_type})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    upload = client.post("/validate", content_type="multipart/form-data", data={
+        "data": (io.BytesIO(body), f"data.{formats.by_name(fmt).extension}"),
+        "shapes": (io.BytesIO(b"\xef\xbb\xbf" + CODE_SHAPES), "shapes.ttl")})
+    assert upload.status_code == 200, upload.get_data(as_text=True)
+    assert results(report(upload)) == 5

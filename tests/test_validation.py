@@ -9,10 +9,12 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from graph_service.graph.rdf import documents, formats
 from graph_service.graph.rdf.namespace import ID, LIB, SH, SHAPES
+from graph_service.graph.shacl import validation
 from graph_service.graph.shacl.validation import (
     ValidationError,
     ValidationOutcome,
     ValidationTimeout,
+    holds_shapes,
     validate,
 )
 
@@ -142,6 +144,43 @@ def test_sparql_prefixes_follow_owl_imports_within_the_shapes() -> None:
             sh:select "SELECT $this WHERE { $this ex:p $this }" ] .''')
     (result,) = validate(data, shapes, untrusted=True, timeout=20).results
     assert result.component == SH.SPARQLConstraintComponent
+
+
+def test_sparql_constraints_see_the_prefixes_bound_on_the_data_and_only_those() -> None:
+    """pySHACL's scope: the data graph's bindings (a data document's @prefix lines, which callers
+    bind with `quads_to_graph(..., prefixes=...)`), the empty prefix too; not the shapes graph's."""
+    shapes = turtle('ex:S sh:targetNode ex:a ; sh:sparql [ sh:select "SELECT $this WHERE { $this :p ?o }" ].')
+    text = b"@prefix : <http://example.org/> . :a :p 1 ."
+    declared: dict[str, str] = {}
+    quads = documents.parse_quads(text, formats.by_name("turtle"), prefixes=declared)
+    (result,) = validate(documents.quads_to_graph(quads, prefixes=declared), shapes, untrusted=True,
+                         timeout=20).results
+    assert result.component == SH.SPARQLConstraintComponent
+    bound_on_shapes = turtle(
+        'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p ?o }" ] .')
+    with pytest.raises(ValidationError, match="the prefix ex: is not declared: declare it in the shapes with "
+                                              'sh:declare \\[ sh:prefix "ex"'):
+        validate(documents.quads_to_graph(quads), bound_on_shapes, untrusted=True, timeout=20)
+
+
+def test_shapes_in_a_graph_are_counted() -> None:
+    assert holds_shapes(turtle("ex:a ex:p 1 .")) == 0
+    assert holds_shapes(turtle("ex:S a sh:NodeShape . ex:P a sh:PropertyShape ; sh:path ex:p .")) == 2
+    targets = turtle("ex:S sh:targetClass ex:C . [] sh:targetNode ex:a ; sh:targetClass ex:C .")
+    assert holds_shapes(targets) == 2
+
+
+def test_a_trusted_query_is_translated_once_whatever_prefixes_the_data_binds() -> None:
+    """The translation cache's key holds only the bindings a query's text may use: data documents
+    binding prefixes of their own (ex:) do not make the project's queries be translated anew."""
+    text = "PREFIX lib: <https://w3id.org/liberation-kg/ontology#>\nSELECT $this WHERE { $this lib:p ?o }"
+    bindings = {"lib": "https://w3id.org/liberation-kg/ontology#", "ex": "http://example.org/",
+                "": "http://example.org/empty#"}
+    assert validation._used_namespaces(text, bindings) == (("lib", bindings["lib"]),)
+    assert ("", bindings[""]) in validation._used_namespaces("SELECT * { ?s :p ?o }", bindings)
+    assert ("", bindings[""]) not in validation._used_namespaces(text, bindings)
+    # \\u escapes can spell any prefix: then every binding is kept.
+    assert len(validation._used_namespaces("SELECT * { ?s e\\u0078:p ?o }", bindings)) == 3
 
 
 @pytest.mark.parametrize("shapes, problem", [

@@ -82,6 +82,20 @@ def test_service_behind_a_declared_prefix_is_refused(listener: Listener) -> None
     assert listener.connections == 0
 
 
+def test_service_behind_a_prefix_of_the_data_is_refused(listener: Listener) -> None:
+    # The data document's @prefix lines are in scope for SPARQL constraints (as under pySHACL),
+    # and vetting reads them as the run will.
+    data = (PROLOGUE + f"@prefix remote: <{listener.url}> .\n" + "ex:a ex:p ex:b .\n").encode()
+    declared: dict[str, str] = {}
+    quads = documents.parse_quads(data, formats.by_name("turtle"), prefixes=declared)
+    shapes = PROLOGUE + ('ex:S sh:targetNode ex:a ; sh:sparql [ sh:select '
+                         '"SELECT $this WHERE { SERVICE remote:sparql { $this ?p ?o } }" ] .')
+    with pytest.raises(UnsafeConstraint, match="the SPARQL constraint of <http://example.org/S> refused"):
+        validate(documents.quads_to_graph(quads, prefixes=declared), turtle(shapes), untrusted=True,
+                 timeout=20)
+    assert listener.connections == 0
+
+
 def test_service_in_a_constraint_component_is_refused(listener: Listener) -> None:
     shapes = PROLOGUE + f'''
         ex:Remote a sh:ConstraintComponent ;
@@ -161,6 +175,15 @@ def test_cli_refuses_service_in_users_shapes(tmp_path: Path, listener: Listener)
     assert listener.connections == 0
 
 
+def test_cli_refuses_service_in_shapes_the_data_holds(tmp_path: Path, listener: Listener) -> None:
+    # Without --shapes, the shapes in the data are used: they are a user's, and vetted as such.
+    (tmp_path / "data.ttl").write_text(DATA + service_shapes(listener.url).removeprefix(PROLOGUE),
+                                       encoding="utf-8")
+    run = CliRunner().invoke(main, ["validate", "--data", str(tmp_path / "data.ttl")])
+    assert run.exit_code == 2 and "SERVICE" in run.stderr and run.stderr.count("\n") == 1
+    assert listener.connections == 0
+
+
 def test_cli_stops_a_runaway_validation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRAPH_SERVICE_VALIDATION_TIMEOUT", "0.5")
     run = CliRunner().invoke(main, _files(tmp_path, BIG_DATA, PROLOGUE + RUNAWAY))
@@ -184,6 +207,19 @@ def test_http_refuses_service_with_400(client, listener: Listener) -> None:
                        headers={"Accept": "text/plain"})
     assert resp.status_code == 400
     assert "SERVICE" in resp.get_data(as_text=True)
+    assert listener.connections == 0
+
+
+def test_http_vets_the_shapes_in_the_data_and_the_datas_prefixes(client, listener: Listener) -> None:
+    in_data = client.post("/validate", data=DATA + service_shapes(listener.url).removeprefix(PROLOGUE),
+                          headers={"Content-Type": "text/turtle", "Accept": "text/plain"})
+    assert in_data.status_code == 400 and in_data.headers["X-Shapes"] == "data"
+    assert "SERVICE" in in_data.get_data(as_text=True)
+    data = f"@prefix remote: <{listener.url}> .\n" + DATA
+    shapes = PROLOGUE + ('ex:S sh:targetNode ex:a ; sh:sparql [ sh:select '
+                         '"SELECT $this WHERE { SERVICE remote:sparql { $this ?p ?o } }" ] .')
+    behind = client.post("/validate", data={"data": data, "shapes": shapes}, headers={"Accept": "text/plain"})
+    assert behind.status_code == 400 and "SERVICE" in behind.get_data(as_text=True)
     assert listener.connections == 0
 
 

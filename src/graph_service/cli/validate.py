@@ -2,6 +2,10 @@
 
 Exit status: 0 when the data conforms, 1 when it does not, 2 for bad input (an unreadable or
 unparseable file, unusable shapes, a refused SPARQL constraint, the time limit).
+
+As under pySHACL: data files that hold shapes, given without --shapes, are validated against
+those shapes; and the data files' @prefix lines are in scope for SPARQL constraints. The summary's
+last line says which shapes were used.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import sys
 import warnings
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
 import pyoxigraph as ox
@@ -20,10 +25,12 @@ from graph_service.cli.errors import Failure, load_or_fail, one_line
 from graph_service.config import Settings
 from graph_service.graph import (
     INFERENCE_CHOICES,
+    UnsupportedFormat,
     ValidationError,
     ValidationTimeout,
     format_for_path,
     formats,
+    holds_shapes,
     inference_choice,
     keep_apart,
     load_sources,
@@ -39,14 +46,35 @@ STDIN = "-"
 _TURTLE = formats.named("turtle")
 #: --format choices and their names in the formats registry.
 REPORT_FORMATS = {"text": None, "turtle": "turtle", "json-ld": "jsonld"}
+#: What --data-format and --shapes-format name: the formats the service reads uploads in.
+INPUT_FORMATS = formats.of_kinds(formats.RDF_INPUT_KINDS)
+
+
+class _InputFormat(click.Choice):
+    """A format of the registry by its name (the choices shown), or by any other name the
+    registry knows it by (`ttl`, `json-ld`, `nt`, a media type), as the service's `data-format`."""
+
+    def __init__(self) -> None:
+        super().__init__([f.name for f in INPUT_FORMATS], case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        fmt = formats.by_name(str(value), formats.RDF_INPUT_KINDS)
+        return fmt.name if fmt is not None else super().convert(value, param, ctx)
 
 
 @click.command()
 @click.option("--data", "data_files", multiple=True, metavar="FILE",
               help="RDF to validate (repeatable; default: the project's data). '-' reads standard "
-                   "input, as Turtle (N-Triples is Turtle too), for one of the file options.")
+                   "input, as Turtle (N-Triples is Turtle too) unless --data-format says, for one "
+                   "of the file options.")
+@click.option("--data-format", type=_InputFormat(), default=None,
+              help="The format of the --data files (pySHACL's -df). Default: each file's extension; "
+                   "Turtle for standard input.")
 @click.option("--shapes", "shapes_files", multiple=True, metavar="FILE",
-              help="SHACL shapes (repeatable; default: the project's shapes).")
+              help="SHACL shapes (repeatable). Default: the shapes the --data files hold, if they "
+                   "hold any (as pySHACL), else the project's shapes.")
+@click.option("--shapes-format", type=_InputFormat(), default=None,
+              help="The format of the --shapes files (pySHACL's -sf). Default: as for --data.")
 @click.option("--ontology", "-e", "ontology_files", multiple=True, metavar="FILE",
               help="An ontology mixed into the data before validating (repeatable; pySHACL's -e). "
                    "Default: the project's ontology, unless both --data and --shapes are given.")
@@ -58,13 +86,15 @@ REPORT_FORMATS = {"text": None, "turtle": "turtle", "json-ld": "jsonld"}
               help="Validate the shapes against the SHACL shapes for SHACL first (pySHACL's -m).")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text",
               show_default=True, help="text: a summary grouped by shape; turtle, json-ld: the full report.")
-def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], ontology_files: tuple[str, ...],
-             inference: str, allow_warnings: bool, meta_shacl: bool, fmt: str) -> None:
+def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files: tuple[str, ...],
+             shapes_format: str | None, ontology_files: tuple[str, ...], inference: str,
+             allow_warnings: bool, meta_shacl: bool, fmt: str) -> None:
     """Validate RDF data against SHACL shapes (SHACL Core and SHACL-SPARQL).
 
-    Without files, the project's data is validated with the project's shapes. A user's files are
-    treated like uploads to the service: their SPARQL constraints may not use SERVICE or FROM, and
-    the validation stops after GRAPH_SERVICE_VALIDATION_TIMEOUT seconds.
+    Without files, the project's data is validated with the project's shapes. Data files that hold
+    shapes, given without --shapes, are validated against the shapes they hold (as pySHACL does).
+    A user's files are treated like uploads to the service: their SPARQL constraints may not use
+    SERVICE or FROM, and the validation stops after GRAPH_SERVICE_VALIDATION_TIMEOUT seconds.
     """
     _quiet_libraries()
     if (data_files + shapes_files + ontology_files).count(STDIN) > 1:
@@ -74,25 +104,29 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], ontolog
         raise Failure(f"--inference must be one of {', '.join(INFERENCE_CHOICES)}")
     settings = Settings.from_env()
     prefixes: dict[str, str] = {}
-    data = _read(data_files, prefixes, settings) if data_files else \
+    data = _read(data_files, prefixes, settings, data_format, "--data-format") if data_files else \
         load_or_fail(lambda: load_sources(settings)).data()
-    shapes = _read(shapes_files, prefixes, settings) if shapes_files else \
-        load_or_fail(lambda: project_shapes(settings))
+    # Without --shapes, data files holding shapes are validated against them (pySHACL's way
+    # without a shapes graph): the project's shapes would pass data breaking all of its own.
+    used = _shapes_used(shapes_files, bool(data_files and holds_shapes(data)))
+    shapes = _read(shapes_files, prefixes, settings, shapes_format, "--shapes-format") if shapes_files else \
+        data if used == _IN_DATA else load_or_fail(lambda: project_shapes(settings))
     # The project's shapes and data are written against the project's ontology (sh:class needs
     # its class hierarchy); a user's own data with their own shapes brings its own.
     ontology: Graph | None
     if ontology_files:
         ontology = _read(ontology_files, prefixes, settings)
-    elif not (data_files and shapes_files):
+    elif not (data_files and (shapes_files or used == _IN_DATA)):
         ontology = load_or_fail(lambda: project_ontology(settings, choice))
     else:
         ontology = None
     # A user's files run in the sandbox under the time limit; only a user's shapes carry SPARQL to
     # vet (the project's own are known, and data cannot turn them into SERVICE or FROM).
     sandboxed = bool(data_files or shapes_files)
+    users_shapes = bool(shapes_files) or used == _IN_DATA
     try:
         outcome = load_or_fail(lambda: run_validation(
-            data, shapes, ontology=ontology, inference=choice, untrusted=bool(shapes_files),
+            data, shapes, ontology=ontology, inference=choice, untrusted=users_shapes,
             timeout=settings.validation_timeout if sandboxed else None,
             memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
             meta_shacl=meta_shacl))
@@ -101,7 +135,8 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], ontolog
     outcome.use_prefixes(prefixes)
     target = REPORT_FORMATS[fmt]
     if target is None:
-        click.echo(outcome.text(), nl=False)
+        # The last line, the counts, says which shapes they are against.
+        click.echo(outcome.text().removesuffix("\n") + f" (shapes: {used})")
     else:
         registered = formats.by_name(target)
         assert registered is not None
@@ -111,35 +146,58 @@ def validate(data_files: tuple[str, ...], shapes_files: tuple[str, ...], ontolog
     sys.exit(0 if passed else 1)
 
 
-def _read(paths: tuple[str, ...], prefixes: dict[str, str], settings: Settings) -> Graph:
-    """The files merged into one graph (blank nodes kept apart per file); their prefix
-    declarations go to `prefixes`. Read as the service reads uploads, in a child process under
-    the validation's time and memory limits: a few hundred bytes of RDF/XML entities expand to
-    gigabytes, and deeply nested JSON-LD overflows the parser's stack."""
+_IN_DATA = "those in the data"
+
+
+def _shapes_used(shapes_files: tuple[str, ...], data_holds_shapes: bool) -> str:
+    """Which shapes the validation uses, as the summary's last line names them."""
+    if shapes_files:
+        return ", ".join("standard input" if name == STDIN else name for name in shapes_files)
+    return _IN_DATA if data_holds_shapes else "the project's"
+
+
+def _format_of(path: Path, option: str | None) -> formats.Format:
+    try:
+        return format_for_path(path)
+    except UnsupportedFormat as exc:
+        raise Failure(f"{exc}, or name the format with {option}" if option else str(exc)) from None
+
+
+def _read(paths: tuple[str, ...], prefixes: dict[str, str], settings: Settings,
+          format_name: str | None = None, format_option: str | None = None) -> Graph:
+    """The files merged into one graph (blank nodes kept apart per file), in the format named
+    (else by extension; standard input as Turtle), with their prefix declarations bound on it
+    (pySHACL's SPARQL constraints see the data's) and added to `prefixes`. Read as the service
+    reads uploads, in a child process under the validation's time and memory limits: a few
+    hundred bytes of RDF/XML entities expand to gigabytes, and deeply nested JSON-LD overflows
+    the parser's stack."""
+    named = formats.named(format_name) if format_name else None
+    declared: dict[str, str] = {}
     quads: list[ox.Quad] = []
     for number, name in enumerate(paths):
         path = Path(name)
         if name == STDIN:
             # Relative IRIs resolve against the working directory, as a file's against its own.
-            body, fmt, label = sys.stdin.buffer.read(), _TURTLE, "standard input"
+            body, fmt, label = sys.stdin.buffer.read(), named or _TURTLE, "standard input"
             base = Path.cwd().as_uri() + "/"
         else:
             try:
                 body = path.read_bytes()
             except OSError as exc:
                 raise Failure(f"{path}: {exc.strerror or exc}") from None
-            fmt = load_or_fail(partial(format_for_path, path))
+            fmt = named or _format_of(path, format_option)
             label, base = str(path), path.resolve().as_uri()
         try:
-            read, declared = load_or_fail(partial(
+            read, found = load_or_fail(partial(
                 parse_untrusted, body, fmt, label, timeout=settings.validation_timeout,
                 memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
                 base_iri=base))
         except ValidationError as exc:  # over the time or memory limit
             raise Failure(one_line(exc)) from None
-        prefixes.update(declared)
+        declared.update(found)
         quads.extend(keep_apart(read, number))
-    return quads_to_graph(quads)
+    prefixes.update(declared)
+    return quads_to_graph(quads, prefixes=declared)
 
 
 def _quiet_libraries() -> None:

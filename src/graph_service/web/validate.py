@@ -8,9 +8,12 @@
 POST /validate takes the data as the request body (Content-Type: Turtle, N-Triples, JSON-LD or
 RDF/XML), or as the form field or multipart file(s) `data`, with optional `shapes` beside it
 (`data-format` / `shapes-format` name a text field's format, else a file's extension or part type
-does, else Turtle). Without shapes the project's shapes apply. `inference=none|rdfs|owlrl`.
-The report is negotiated (Turtle by default; an HTML summary for browsers) and `X-Conforms`
-says true or false. Users' shapes run under the SPARQL endpoint's rules: their SPARQL may not use
+does, else Turtle). Without shapes, data that holds shapes is validated against them (as
+pySHACL does given no shapes graph), other data against the project's shapes; `X-Shapes` says
+which: `sent`, `data` or `project`. `inference=none|rdfs|owlrl`. The report is negotiated (Turtle
+by default; an HTML summary for browsers) and `X-Conforms` says true or false. Each document's
+@prefix lines are bound on the graph read from it, so a SPARQL constraint may use the data's
+prefixes, as under pySHACL. Users' shapes run under the SPARQL endpoint's rules: their SPARQL may not use
 SERVICE or FROM, and the validation is stopped at `Settings.validation_timeout`.
 
 Bad input never answers 500: 400 for what does not parse or cannot be used (the parser's message
@@ -45,6 +48,7 @@ from graph_service.graph import (
     exists,
     formats,
     from_rdflib,
+    holds_shapes,
     inference_choice,
     keep_apart,
     layout,
@@ -80,6 +84,11 @@ INPUT_KINDS = formats.RDF_INPUT_KINDS
 #: Formats a request body or an uploaded part may be in.
 INPUT_FORMATS: tuple[Format, ...] = formats.of_kinds(INPUT_KINDS)
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+#: The header that says which shapes a validation used, and its values, in words for the page.
+SHAPES_HEADER = "X-Shapes"
+SHAPES_USED = {"sent": "the shapes sent with the data",
+               "data": "the shapes the data holds (no shapes were sent)",
+               "project": "the project's shapes"}
 _TURTLE = formats.named("turtle")
 _HTML = formats.named("html")
 
@@ -152,9 +161,15 @@ def validate() -> Response:
     except RequestEntityTooLarge:
         return problem(413, too_large(settings.max_request_bytes))
     ontology = None
+    # Without shapes, data holding shapes is validated against them, as pySHACL does given no
+    # shapes graph (the project's shapes, targeting none of the user's classes, would answer
+    # "conforms" for data breaking every one of its own constraints).
+    used = "sent" if shapes is not None else "data" if holds_shapes(data) else "project"
+    if used == "data":
+        shapes = data
     # Only a user's shapes carry SPARQL to vet: the project's own are known, and the user's data
     # (prefix bindings included) cannot turn them into SERVICE or FROM. Vetting them took 0.5 s.
-    users_shapes = shapes is not None
+    users_shapes = used != "project"
     if shapes is None:
         try:
             shapes, ontology = project_shapes(settings), project_ontology(settings, inference)
@@ -166,18 +181,24 @@ def validate() -> Response:
                                  memory_limit=settings.query_memory_bytes,
                                  network_guard=settings.network_guard, meta_shacl=meta_shacl)
     except ValidationError as exc:
-        return _failed(400, " ".join(str(exc).split()))
+        return _with_shapes(_failed(400, " ".join(str(exc).split())), used)
     except ValidationTimeout as exc:
-        return _failed(503, f"{exc}; validate less data at once, or simpler shapes")
+        return _with_shapes(_failed(503, f"{exc}; validate less data at once, or simpler shapes"), used)
     outcome.use_prefixes(prefixes)
     body: str | bytes
     if fmt == _HTML:
-        body = _report_page(outcome, current())
+        body = _report_page(outcome, current(), used)
     else:
         body = outcome.serialize(fmt)
-    resp = Response(body, status=200, content_type=fmt.content_type)
+    resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
     resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
     resp.vary.add("Accept")
+    return resp
+
+
+def _with_shapes(resp: Response, used: str) -> Response:
+    """The answer, saying which shapes were used (`SHAPES_USED`): for an error, whose they are."""
+    resp.headers[SHAPES_HEADER] = used
     return resp
 
 
@@ -221,8 +242,9 @@ def _check_size(limit: int) -> None:
 
 
 def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceChoice]:
-    """The data graph, the shapes graph (None: the project's) and the inference option; the
-    documents' prefix declarations go to `prefixes`."""
+    """The data graph, the shapes graph (None: none sent) and the inference option; each graph
+    has its documents' prefix declarations bound (pySHACL's SPARQL constraints see the data's),
+    and all of them go to `prefixes` too (to name IRIs in the report)."""
     if request.mimetype in _FORMS:
         data = _part("data", prefixes)
         shapes = _part("shapes", prefixes)
@@ -240,7 +262,9 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
             # Turtle, N-Triples and JSON-LD are UTF-8 by definition; RDF/XML declares its own.
             raise BadInput(415, f"{fmt.label} is read as UTF-8, not {charset}: send it as UTF-8")
         body = request.get_data(cache=False)
-        data = quads_to_graph(_parse(body, fmt, "data", prefixes)) if body else None
+        declared: dict[str, str] = {}
+        data = quads_to_graph(_parse(body, fmt, "data", declared), prefixes=declared) if body else None
+        prefixes.update(declared)
         shapes = None
         inference = request.args.get("inference") or "none"
     if data is None:
@@ -268,16 +292,17 @@ def _switch(name: str) -> bool:
 
 
 def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
-    """The form's files and text field `name` as one graph (like several --data files); None when
-    all are absent or blank."""
+    """The form's files and text field `name` as one graph (like several --data files), their
+    prefix declarations bound on it and added to `prefixes`; None when all are absent or blank."""
     explicit = (request.form.get(f"{name}-format") or "").strip()
+    declared: dict[str, str] = {}
     quads: list[ox.Quad] = []
     uploads = [upload for upload in request.files.getlist(name) if upload.filename]  # "" is "no file chosen"
     for number, upload in enumerate(uploads):
         fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename or "",
                                                                              upload.mimetype)
         # Each document's blank nodes its own: two exports' `_:b0` are two nodes.
-        parsed = list(keep_apart(_parse(upload.read(), fmt, f"{name} ({upload.filename})", prefixes), number))
+        parsed = list(keep_apart(_parse(upload.read(), fmt, f"{name} ({upload.filename})", declared), number))
         if not parsed:
             # A file chosen but empty is not "no file": the project's shapes in its place would
             # answer for shapes the user never sent.
@@ -293,8 +318,9 @@ def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
     text = texts[0] if texts else ""
     if text.strip():
         fmt = _named_format(explicit, name) if explicit else _TURTLE
-        quads += keep_apart(_parse(text.encode("utf-8"), fmt, name, prefixes), len(uploads))
-    return quads_to_graph(quads) if quads else None
+        quads += keep_apart(_parse(text.encode("utf-8"), fmt, name, declared), len(uploads))
+    prefixes.update(declared)
+    return quads_to_graph(quads, prefixes=declared) if quads else None
 
 
 def _named_format(value: str, part: str) -> Format:
@@ -346,9 +372,10 @@ def _supported() -> str:
 # --- answering ----------------------------------------------------------------------------------
 
 
-def _report_page(outcome: ValidationOutcome, urls: Urls) -> str:
+def _report_page(outcome: ValidationOutcome, urls: Urls, used: str) -> str:
     report_turtle = outcome.serialize(_TURTLE).decode("utf-8")
     return render_template("validate_report.html", outcome=outcome, groups=outcome.groups(),
+                           shapes_used=SHAPES_USED[used], projects_shapes=used == "project",
                            report_turtle=report_turtle, name=lambda t: term_name(outcome.report, t),
                            path=lambda p: path_text(outcome.report, p), severity=severity_name,
                            href=lambda t: _href(urls, t))

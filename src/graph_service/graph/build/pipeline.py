@@ -305,7 +305,7 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store, *, verbatim: bool = Fa
     for path in map(Path, paths):
         fmt = documents.format_for_path(path)
         try:
-            data = path.read_bytes()
+            data = documents.without_bom(path.read_bytes())  # as every reader of documents does
         except OSError as exc:
             raise documents.RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
         base = path.resolve().as_uri()

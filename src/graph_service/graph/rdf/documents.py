@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -40,6 +40,19 @@ class UnsupportedFormat(ValueError):
     """A file extension or media type that names no RDF format the project reads."""
 
 
+#: The UTF-8 byte-order mark, which Windows editors (Notepad, Excel) put before a file's text.
+BOM = b"\xef\xbb\xbf"
+
+
+def without_bom(data: bytes) -> bytes:
+    """The document without one leading UTF-8 byte-order mark, which pyoxigraph would read as a
+    character of the text (U+FEFF "is not a valid subject"); rdflib, Jena and pySHACL skip it. A
+    parser's line and column are then those an editor shows, which hides the mark too. Skipped
+    wherever a document is read from a user or a file (`parse_quads`, `parse_expanded`, `serve
+    FILE`); SPARQL query text is not a document and is not read here."""
+    return data[len(BOM):] if data.startswith(BOM) else data
+
+
 def format_for_path(path: Path) -> formats.Format:
     fmt = formats.by_extension(path.suffix, formats.RDF_INPUT_KINDS)
     if fmt is None:
@@ -63,6 +76,7 @@ def parse_quads(
     with a message: nothing downstream (rdflib, pySHACL, the RDF/XML and JSON-LD writers) takes it."""
     if not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not an RDF format")
+    data = without_bom(data)
     _check_well_formed(data, fmt, source)
     try:
         parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
@@ -121,6 +135,7 @@ def parse_expanded(data: bytes, fmt: formats.Format, source: str, base_iri: str 
     if fmt.oxigraph not in TRIPLES_ONLY:
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not one of the formats without named graphs")
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
+    data = without_bom(data)
     _check_well_formed(data, fmt, source)
     store = ox.Store()
     try:
@@ -154,10 +169,16 @@ def _reified(quads: list[ox.Quad], source: str) -> list[ox.Quad]:
     return expansion.facts + expansion.provenance
 
 
-def quads_to_graph(quads: Iterable[ox.Quad], identifier: URIRef | None = None) -> Graph:
-    """All quads as one graph (named graphs merged)."""
+def quads_to_graph(quads: Iterable[ox.Quad], identifier: URIRef | None = None,
+                   prefixes: Mapping[str, str] | None = None) -> Graph:
+    """All quads as one graph (named graphs merged). `prefixes`: the prefix declarations of the
+    documents they were read from (`parse_quads`), bound on the graph over the project's, as
+    rdflib binds a document's @prefix lines when it parses it: pySHACL hands a data graph's
+    bindings to the SPARQL constraints it runs on it."""
     g = Graph(identifier=identifier)
     bind_prefixes(g)
+    for prefix, namespace in (prefixes or {}).items():
+        g.bind(prefix, URIRef(namespace), override=True, replace=True)
     for q in quads:
         g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return g

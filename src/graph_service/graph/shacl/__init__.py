@@ -18,6 +18,7 @@ from graph_service.graph.shacl.validation import (
     ValidationError,
     ValidationOutcome,
     ValidationTimeout,
+    holds_shapes,
     inference_choice,
     parse_untrusted,
     path_text,
@@ -27,7 +28,7 @@ from graph_service.graph.shacl.validation import (
 )
 
 __all__ = [
-    "census", "class_hierarchy", "describe_shapes", "INFERENCE_CHOICES", "inference_choice",
+    "census", "class_hierarchy", "describe_shapes", "holds_shapes", "INFERENCE_CHOICES", "inference_choice",
     "InferenceChoice", "InputTooCostly", "parse_untrusted", "path_text", "project_ontology",
     "project_shapes", "severity_name", "term_name", "UnsafeConstraint", "validate",
     "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary",

@@ -28,6 +28,18 @@ graphs (both found by the W3C test suite, `tests/test_shacl_conformance.py`):
 - prefixes come from `sh:prefixes/owl:imports*/sh:declare` (SHACL 5.2.1); pySHACL does not follow
   `owl:imports` there (and passes its tests only because rdflib's parser leaks the file's
   `@prefix` lines into queries).
+
+Which prefixes a SPARQL constraint may use is pySHACL's answer, kept: those it prepends
+(`rdf:`, `rdfs:`, `owl:` and the shape's `sh:prefixes`), and the namespace bindings of the data
+graph, which rdflib hands every query it runs on that graph (`initNs`) and which pySHACL's command
+line fills with the data file's `@prefix` lines. Callers therefore bind each document's
+declarations on the graph read from it (`quads_to_graph(..., prefixes=...)`): the data's are then
+in scope, as under pySHACL; the shapes document's alone are not (pySHACL fails on them too), and
+the vetting says to declare them with `sh:declare`. An ontology mixed into the data brings its
+bindings too, after the data's (pySHACL's `mix_graphs`).
+
+Without a shapes graph pySHACL validates data that holds shapes against those shapes; the
+callers do the same (`holds_shapes`) and say which shapes they used.
 """
 
 from __future__ import annotations
@@ -65,6 +77,7 @@ from graph_service.graph.query import (
     run_isolated,
 )
 from graph_service.graph.rdf import (
+    PREFIXES,
     SH,
     Format,
     RdfSyntaxError,
@@ -98,6 +111,17 @@ _BOOLEAN_PARAMETERS = (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedVal
 _BARE_DATATYPES = (XSD.integer, XSD.decimal, XSD.boolean)
 # pySHACL declares these in every SPARQL query it runs (SPARQLQueryHelper.prefixes).
 _PYSHACL_PREFIXES = {"rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL)}
+# What makes a node a shape that selects focus nodes (SHACL 2.1): a shape type, or a target.
+_SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def holds_shapes(graph: Graph | Dataset) -> int:
+    """How many shapes `graph` holds: nodes typed `sh:NodeShape` or `sh:PropertyShape`, or with a
+    target. pySHACL, given no shapes graph, validates such data against the shapes in it."""
+    shapes = {s for t in _SHAPE_TYPES for s in graph.subjects(RDF.type, t)}
+    shapes.update(s for p in _TARGETS for s in graph.subjects(p, None))
+    return len(shapes)
 
 
 class ValidationError(ValueError):
@@ -418,15 +442,17 @@ def term_name(graph: Graph, term: Node | None) -> str:
     return text
 
 
-def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
+def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = None) -> None:
     """Refuse shapes whose SPARQL would reach the network or read documents, or does not parse.
 
     Each query is checked as it will run: after the prefix declarations that pySHACL prepends
-    and those rdflib takes from the data graph's namespace bindings.
+    and those rdflib takes from the data graph's namespace bindings (the data documents' @prefix
+    lines, and the ontology's when one is mixed in).
     """
     if not any(isinstance(o, Literal) for p in (SH.select, SH.ask) for o in shapes.objects(None, p)):
         return
-    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes_in_scope(shapes, data).items())
+    in_scope = _prefixes_in_scope(shapes, data, ontology)
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in in_scope.items())
     lines = prologue.count("\n")
     forms = {str(SH.select): "select", str(SH.ask): "ask"}
     for node, text, predicate in ((s, str(o), str(p)) for p in (SH.select, SH.ask)
@@ -439,6 +465,7 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
         except SyntaxError as exc:
             # Positions in the user's own text: the prologue's lines are not theirs.
             where = re.sub(r"^error at (\d+):", lambda m: f"error at {max(1, int(m[1]) - lines)}:", str(exc))
+            where = _UNDECLARED.sub(lambda m: _declare_advice(m[1], shapes), where)
             raise ValidationError(f"{_query_owner(shapes, node)} does not parse: {where}") from None
         except Exception as exc:  # a query the checker cannot judge is not run
             log.warning("vetting a SPARQL query failed", exc_info=True)
@@ -448,6 +475,25 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset) -> None:
             # pySHACL would run it and fail on its answer, in words about its own code.
             raise ValidationError(f"{_query_owner(shapes, node)}: sh:{forms[predicate]} holds a "
                                   f"{form.upper()} query; it must be a {forms[predicate].upper()}")
+
+
+#: The SPARQL checker's advice for an undeclared prefix, written for a query typed by hand.
+_UNDECLARED = re.compile(r"the prefix ([^\s:]*): is not declared; add PREFIX [^\s:]*: <[^>]*>")
+
+
+def _declare_advice(prefix: str, shapes: Graph) -> str:
+    """What SHACL asks of a SPARQL constraint's author for a prefix it uses: `sh:declare` on the
+    node its `sh:prefixes` names; or, as pySHACL reads data, @prefix in the data document."""
+    bound = dict(shapes.namespaces()).get(prefix)
+    namespace = str(bound) if bound is not None else str(PREFIXES.get(prefix, "..."))
+    advice = (f'the prefix {prefix}: is not declared: declare it in the shapes with sh:declare '
+              f'[ sh:prefix "{prefix}" ; sh:namespace "{namespace}"^^xsd:anyURI ] on a node that the '
+              f"shape or constraint names with sh:prefixes, or with @prefix {prefix}: <{namespace}> "
+              "in the data document")
+    if bound is not None:
+        advice += (f" (the shapes document's own @prefix {prefix}: does not reach SPARQL constraints, "
+                   "in pySHACL either)")
+    return advice
 
 
 # --- running pySHACL --------------------------------------------------------------------------
@@ -503,9 +549,24 @@ def _query_once(self: SPARQLProcessor, strOrQuery: str | Query,
     translating each query text once."""
     query = strOrQuery
     if isinstance(query, str):
-        namespaces = tuple(sorted((str(p), str(ns)) for p, ns in (initNs or {}).items()))
-        query = _translated(query, base, namespaces)
+        query = _translated(query, base, _used_namespaces(query, initNs or {}))
     return evalQuery(self.graph, query, initBindings or {}, base)
+
+
+# A ":" that may end the empty prefix (":name"): not right after a character of a longer prefix.
+_EMPTY_PREFIX_USE = re.compile(r"(?:^|[^\w\-\u00b7\u0300-\u036f\u203f\u2040]):")
+
+
+def _used_namespaces(text: str, namespaces: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The bindings a query text may use: those whose "prefix:" occurs in it (a superset of the
+    prefixed names it uses; all of them where \\u escapes could spell one). The rest cannot change
+    its translation, and leaving them out of the cache key keeps one translation of a trusted
+    shape's query for data documents that bind prefixes of their own (`ex:` and the like)."""
+    items = ((str(p), str(ns)) for p, ns in namespaces.items())
+    if "\\u" in text or "\\U" in text:
+        return tuple(sorted(items))
+    return tuple(sorted((p, ns) for p, ns in items
+                        if (f"{p}:" in text if p else _EMPTY_PREFIX_USE.search(text) is not None)))
 
 
 @contextmanager
@@ -636,7 +697,7 @@ def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, in
     """`_run` in the disposable child, after vetting untrusted shapes: FROM must not load
     documents either (the sandbox already denies Internet sockets; this covers file:// too)."""
     if untrusted:
-        vet_sparql(shapes, data)
+        vet_sparql(shapes, data, ontology)
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     known = set(_TRANSLATIONS)
     conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
@@ -803,11 +864,16 @@ def _imports_closure(graph: Graph, start: Node) -> list[Node]:
     return seen
 
 
-def _prefixes_in_scope(shapes: Graph, data: Graph | Dataset) -> dict[str, str]:
+def _prefixes_in_scope(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = None) -> dict[str, str]:
     """Every prefix a query of these shapes may use when pySHACL runs it: rdflib's bindings of the
-    data graph, pySHACL's own, and every `sh:declare` of the shapes graph. A superset of what one
-    query sees, which is enough to vet it: SERVICE and FROM are found whatever a prefix expands to."""
-    prefixes = {p: str(ns) for p, ns in data.namespaces() if p}
+    data graph (the empty prefix too), then those of an ontology mixed into it (the data's win, as
+    in pySHACL's `mix_graphs`), pySHACL's own, and every `sh:declare` of the shapes graph. A
+    superset of what one query sees, which is enough to vet it: SERVICE and FROM are found
+    whatever a prefix expands to."""
+    prefixes = {str(p): str(ns) for p, ns in data.namespaces()}
+    if ontology is not None:
+        for p, ns in ontology.namespaces():
+            prefixes.setdefault(str(p), str(ns))
     prefixes.update(_PYSHACL_PREFIXES)
     for declaration in shapes.objects(None, SH.declare):
         prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
