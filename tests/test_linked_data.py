@@ -487,13 +487,13 @@ def test_quad_index_answers_patterns_like_a_store(app):
 def test_an_error_page_that_cannot_be_made_is_the_error_in_plain_text(app, client, monkeypatch):
     # Every page names the dataset, read from its description: when that fails, the error page's
     # own making fails too, and the client still gets the error (not a closed connection).
-    from graph_service.web import dataset
+    from graph_service.web import description
 
     def broken() -> None:
         raise RuntimeError("the store went away")
 
     monkeypatch.delitem(app.extensions["graph_service.documents"], "site title", raising=False)
-    monkeypatch.setattr(dataset, "description", broken)
+    monkeypatch.setattr(description, "description", broken)
     resp = client.get("/doc/event/liberation-of-paris.html", headers={"Accept": BROWSER_ACCEPT})
     assert resp.status_code == 500 and resp.mimetype == "text/plain"
     assert resp.text == "500 Internal Server Error: " + InternalServerError.description + "\n"

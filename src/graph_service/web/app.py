@@ -13,9 +13,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from graph_service.config import Settings
 from graph_service.graph import SlotBudget, served, serving_store
 from graph_service.web import atlas, dataset, errors, health, resources, search, sparql, urls, validate
+from graph_service.web.description import site_title
 from graph_service.web.documents import check_path
 from graph_service.web.sparql import LIMIT_HEADER, TRUNCATED_HEADER
-from graph_service.web.state import Service
+from graph_service.web.state import Service, service
 
 #: What the pages need and nothing more: their own scripts, styles and images, no framing, no
 #: plugins. YASGUI sets inline styles, hence 'unsafe-inline' for styles (not for scripts).
@@ -69,10 +70,14 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
 
 
 def _template_globals() -> dict[str, object]:
-    """What every page's template may use: the one URL builder, and the dataset's title."""
+    """What every page's template may use: the one URL builder, the dataset's title, whether the
+    data is the project's graph (else a user's files: pages claim nothing of the project's for it)
+    and whether it has an ontology (else no /ontology to link to)."""
     if not has_request_context():
         return {}
-    return {"urls": urls.current(), "site_title": dataset.site_title()}
+    serving = service()
+    return {"urls": urls.current(), "site_title": site_title(),
+            "project_graph": serving.project_graph, "has_ontology": serving.has_ontology}
 
 
 def _whole_body_within_limit() -> None:

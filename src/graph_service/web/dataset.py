@@ -4,11 +4,13 @@
     GET /void[.<ext>]        the description (Turtle by default, HTML for browsers, any RDF format)
     GET /.well-known/void    the same description (RFC 5785 well-known location, VoID section 7)
     GET /dumps/liberation.<ext>   nq, trig, jsonld: every named graph; ttl: the asserted facts
+
+Data that is not the project's graph (a user's files, `serve FILE`) is described by what it holds:
+its title, graphs, sizes, vocabularies and dumps, none of the project's description, licence,
+publisher or article (see `Service.project_graph`).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, url_for
@@ -21,24 +23,18 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from graph_service.graph import (
     SD,
-    QuadSource,
-    Usage,
     VerbatimStore,
     bind_prefixes,
     capital_cities,
     dataset_iri,
-    declared_title,
-    describe_dataset,
     dumps,
     formats,
-    graph_view,
     labels_of,
     layout,
-    quad_from_rdflib,
-    quads_to_graph,
     write,
 )
 from graph_service.web import atlas
+from graph_service.web.description import description, description_quads, sources, value
 from graph_service.web.documents import (
     DUMP_MAX_AGE,
     alternates,
@@ -79,11 +75,12 @@ def home() -> Response:
     void = description()
     ds = dataset_iri(service().settings.base_iri)
     capitals = [(label, urls.href(iri)) for label, iri in cached("capitals", _capitals)]
-    page = render_template("home.html", title=_value(void, ds, DCTERMS.title),
-                           description=_value(void, ds, DCTERMS.description), capitals=capitals,
+    page = render_template("home.html", title=value(void, ds, DCTERMS.title),
+                           description=value(void, ds, DCTERMS.description), capitals=capitals,
                            figures=cached("figures", _figures), kinds=cached("kinds", _kinds),
                            # The example questions are the article's: not for a user's files.
-                           dumps=urls.dumps(), examples=[] if service().settings.serve_files else examples(),
+                           dumps=urls.dumps(project=service().project_graph),
+                           examples=[] if service().settings.serve_files else examples(),
                            timeline=Markup(atlas.timeline_inline()) if atlas.has_liberations() else None,
                            map=Markup(atlas.map_inline()) if atlas.has_liberations() else None,
                            articles=[(title, urls.href(iri), url) for title, iri, url in
@@ -98,7 +95,7 @@ def _articles(void: Graph, ds: URIRef) -> list[tuple[str, str, str | None]]:
     for source in sorted(void.objects(ds, DCTERMS.source), key=str):
         addresses = quads().quads_for_pattern(ox.NamedNode(str(source)), _URL, None, None)
         url = next((q.object.value for q in addresses if isinstance(q.object, ox.NamedNode)), None)
-        found.append((_value(void, source, DCTERMS.title) or _value(void, source, RDFS.label) or str(source),
+        found.append((value(void, source, DCTERMS.title) or value(void, source, RDFS.label) or str(source),
                       str(source), url))
     return found
 
@@ -117,28 +114,25 @@ def _kinds() -> list[tuple[str, int]]:
 def _figures() -> dict[str, int]:
     """What the home page counts, each figure as the dataset description and the SPARQL service
     description state it: the triples of all named graphs together (VoID's void:triples), how
-    many graphs, and the distinct triples of their union (the default graph a query sees)."""
+    many graphs, and the distinct triples of their union (the default graph a query sees); and
+    how many quads are in no named graph (a user's files may have some; the project's has none)."""
     index = quads()
     if isinstance(index, VerbatimStore):  # as the store counted them when it was built
         store = service().store
-        return {"triples": store.quads, "graphs": len(store.graph_names), "distinct": store.triples}
+        return {"triples": store.quads, "graphs": len(store.graph_names), "distinct": store.triples,
+                "default": store.graphs.get("", 0)}
     graphs = {q.graph_name for q in index if not isinstance(q.graph_name, ox.DefaultGraph)}
     return {"triples": len(index), "graphs": len(graphs),
-            "distinct": len({(q.subject, q.predicate, q.object) for q in index})}
+            "distinct": len({(q.subject, q.predicate, q.object) for q in index}),
+            "default": sum(isinstance(q.graph_name, ox.DefaultGraph) for q in index)}
 
 
 def _capitals() -> list[tuple[str, str]]:
     """(label, IRI) of each capital the data has."""
     index = quads()
-    cities = capital_cities(_sources(index))
+    cities = capital_cities(sources(index))
     labels = labels_of(index, [ox.NamedNode(str(c)) for c in cities])
     return [(labels.get(ox.NamedNode(str(c)), str(c)), str(c)) for c in cities]
-
-
-def site_title() -> str:
-    """What every page names the dataset it shows: the project's, or the files being served."""
-    return cached("site title", lambda: _value(description(), dataset_iri(service().settings.base_iri),
-                                               DCTERMS.title) or "Linked data")
 
 
 @bp.get("/favicon.ico")
@@ -168,44 +162,6 @@ def void(ext: str | None = None) -> Response:
     return respond(body, fmt, negotiated=ext is None, links=alternates(docs, fmt), headers=headers)
 
 
-def description_quads() -> list[ox.Quad]:
-    """The dataset description: the snapshot's own (its VOID_GRAPH), else one made now (a store
-    of a user's files has none)."""
-    def compute() -> list[ox.Quad]:
-        index = quads()
-        graph = ox.NamedNode(str(service().names.void_graph))
-        own = list(index.quads_for_pattern(None, None, None, graph))
-        if own:  # in a stable order, each subject's triples together (the snapshot's is arbitrary)
-            return sorted(own, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
-        # As the store counts them (what a query counts), without reading every quad.
-        counts = dict(service().store.graphs)  # "": the default graph
-        settings = service().settings
-        sources = _sources(index)
-        # A user's files are not this project: they are called what they call themselves.
-        title = declared_title(sources) or ", ".join(Path(p).name for p in settings.serve_files)
-        usage = Usage.of_store(index.select) if isinstance(index, VerbatimStore) else None
-        made = describe_dataset(settings, counts, sources=sources, in_dataset=False, title=title, usage=usage)
-        return [quad_from_rdflib(s, p, o, graph) for s, p, o in sorted(made)]
-
-    return cached("void", compute)
-
-
-def description() -> Graph:
-    return cached("void graph", lambda: quads_to_graph(description_quads(),
-                                                       identifier=service().names.void_graph))
-
-
-def _sources(store: QuadSource) -> Graph:
-    """What the description is computed from: the asserted facts and the ontology (or, for a
-    store of a user's files, everything)."""
-    own = service().names
-    quads = [q for g in (own.facts_graph, own.ontology_graph)
-             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))]
-    if quads or not isinstance(store, VerbatimStore):
-        return quads_to_graph(quads or store)
-    return graph_view(store)  # copied into rdflib, a million quads would take gigabytes per process
-
-
 def _void_page(g: Graph) -> dict[str, object]:
     bind_prefixes(g)
     ds = next((s for s in g.subjects(RDF.type, VOID.Dataset) if (None, VOID.subset, s) not in g), None)
@@ -216,24 +172,24 @@ def _void_page(g: Graph) -> dict[str, object]:
     publisher = g.value(ds, DCTERMS.publisher)
     return {
         "iri": str(ds),
-        "title": _value(g, ds, DCTERMS.title),
-        "description": _value(g, ds, DCTERMS.description),
-        "license": _value(g, ds, DCTERMS.license),
-        "publisher": (_value(g, publisher, FOAF.name) or str(publisher)) if publisher is not None else None,
-        "sources": [(str(s), _value(g, s, DCTERMS.title) or _value(g, s, RDFS.label) or str(s))
+        "title": value(g, ds, DCTERMS.title),
+        "description": value(g, ds, DCTERMS.description),
+        "license": value(g, ds, DCTERMS.license),
+        "publisher": (value(g, publisher, FOAF.name) or str(publisher)) if publisher is not None else None,
+        "sources": [(str(s), value(g, s, DCTERMS.title) or value(g, s, RDFS.label) or str(s))
                     for s in sorted(g.objects(ds, DCTERMS.source), key=str)],
-        "endpoint": _value(g, ds, VOID.sparqlEndpoint),
-        "uri_space": _value(g, ds, VOID.uriSpace),
-        "triples": _value(g, ds, VOID.triples),
+        "endpoint": value(g, ds, VOID.sparqlEndpoint),
+        "uri_space": value(g, ds, VOID.uriSpace),
+        "triples": value(g, ds, VOID.triples),
         "examples": _labelled(sorted(g.objects(ds, VOID.exampleResource), key=str)),
         "vocabularies": [str(v) for v in sorted(g.objects(ds, VOID.vocabulary), key=str)],
-        "subsets": [{"iri": str(s), "name": _value(g, s, SD.name), "title": _value(g, s, DCTERMS.title),
-                     "triples": _value(g, s, VOID.triples),
+        "subsets": [{"iri": str(s), "name": value(g, s, SD.name), "title": value(g, s, DCTERMS.title),
+                     "triples": value(g, s, VOID.triples),
                      "linkset": (s, RDF.type, VOID.Linkset) in g} for s in subsets],
-        "distributions": [{"iri": str(d), "url": _value(g, d, DCAT.downloadURL),
-                           "title": _value(g, d, DCTERMS.title),
-                           "description": _value(g, d, DCTERMS.description),
-                           "media_type": (_value(g, d, DCAT.mediaType) or "").rsplit("media-types/", 1)[-1]}
+        "distributions": [{"iri": str(d), "url": value(g, d, DCAT.downloadURL),
+                           "title": value(g, d, DCTERMS.title),
+                           "description": value(g, d, DCTERMS.description),
+                           "media_type": (value(g, d, DCAT.mediaType) or "").rsplit("media-types/", 1)[-1]}
                           for d in dists],
     }
 
@@ -241,11 +197,6 @@ def _void_page(g: Graph) -> dict[str, object]:
 def _labelled(iris: list[Node]) -> list[tuple[str, str]]:
     labels = labels_of(quads(), [ox.NamedNode(str(i)) for i in iris])
     return [(str(i), labels.get(ox.NamedNode(str(i)), str(i))) for i in iris]
-
-
-def _value(g: Graph, s: Node | None, p: URIRef) -> str | None:
-    v = g.value(s, p) if s is not None else None
-    return None if v is None else str(v)
 
 
 # --- Dumps ----------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ come as an HTML page or as RDF in every format of the registry; the ontology ans
     GET /id/<path>            303 See Other -> /doc/<path>.<ext> chosen by Accept (Vary: Accept)
     GET /doc/<path>.<ext>     the description in one format (ETag, Last-Modified, Link alternates)
     GET /doc/<path>           the description, negotiated (Vary: Accept, Content-Location)
-    GET /ontology[.<ext>]     the ontology graph, or its HTML reference (terms are /ontology#Term)
+    GET /ontology[.<ext>]     the ontology graph, or its HTML reference (terms are /ontology#Term);
+                              404 when the data served has no ontology graph (a user's files)
     GET /ontology/<version>   303 to /ontology (the ontology's version IRI)
     GET /graph/<name>         303 to /void, which describes each named graph
 
@@ -561,6 +562,11 @@ def ontology(ext: str | None = None) -> Response:
     docs = [(f, urls.ontology(f)) for f in DOCUMENT_FORMATS]
     links = alternates(docs, fmt)
     headers = {"Content-Location": urls.ontology(fmt)} if ext is None else None
+    if not service().has_ontology:
+        # A user's files (`serve FILE`) that hold no ontology graph: nothing to serve, and an empty
+        # document would read as an ontology with no terms.
+        return not_found(f"this dataset has no ontology: the data served holds no graph "
+                         f"<{service().names.ontology_graph}>", fmt)
     if fmt == _HTML:
         body: str | bytes = cached(f"ontology.html {urls.root}", lambda: render_template(
             "ontology.html", doc=reference(), documents=docs))

@@ -67,6 +67,7 @@ from graph_service.graph import (
     names,
 )
 from graph_service.web.answer_table import answer_table
+from graph_service.web.description import site_title
 from graph_service.web.documents import moved
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import GRAPH_FORMAT_WORDS, acceptable, format_parameter, negotiate
@@ -359,8 +360,10 @@ def _service_description(endpoint: Endpoint) -> Response:
     if fmt.kind == "page":
         resp = _page(endpoint, None)
     else:
+        # Named as /void and every page name the dataset (the project's graph: "The Liberation
+        # Knowledge Graph"; a user's files: their own title, else their names).
         graph = describe_service(url_for("sparql.sparql", _external=True), endpoint.summary,
-                                 "The Liberation Knowledge Graph: SPARQL endpoint")
+                                 f"{site_title()}: SPARQL endpoint")
         assert fmt.rdflib_name is not None  # every graph format of the registry has one
         resp = Response(graph.serialize(format=fmt.rdflib_name, encoding="utf-8"),
                         content_type=fmt.content_type)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import current_app
 
-from graph_service.config import Settings
+from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.graph import DiskStore, Names, Served, SlotBudget, names
 
 
@@ -24,6 +25,23 @@ class Service:
     def names(self) -> Names:
         """The project's namespaces and graph names under the base the graph is served under."""
         return names(self.settings.base_iri)
+
+    @cached_property
+    def project_graph(self) -> bool:
+        """Whether the data served is the project's graph: its snapshot, or a copy of it (an
+        export served as a file, a store `load` filled), told by the project's facts graph, as
+        the Turtle dump tells it (`dumps.dump_quads`). A user's own files (`serve FILE`) have
+        none: what the service publishes of them claims nothing of the project's (no licence,
+        publisher, source or article; dumps and graphs described by what the files hold)."""
+        if not self.settings.serve_files and not self.settings.store:
+            return True
+        bases = dict.fromkeys((self.settings.base_iri, DEFAULT_BASE))
+        return any(str(names(base).facts_graph) in self.store.graphs for base in bases)
+
+    @cached_property
+    def has_ontology(self) -> bool:
+        """Whether the data served has an ontology graph (what /ontology serves)."""
+        return str(self.names.ontology_graph) in self.store.graphs
 
 
 def service() -> Service:

@@ -129,8 +129,9 @@ class Urls:
     def dump(self, dump: Dump) -> str:
         return f"{self.root}/{dump.path}"
 
-    def dumps(self) -> list[tuple[Dump, str]]:
-        return [(d, self.dump(d)) for d in dumps.dumps_for(self.dump_stem)]
+    def dumps(self, *, project: bool = True) -> list[tuple[Dump, str]]:
+        """The dumps and their URLs; described as the project's graph's unless not `project`."""
+        return [(d, self.dump(d)) for d in dumps.dumps_for(self.dump_stem, project=project)]
 
     # --- URLs -> IRIs --------------------------------------------------------------------------
 

@@ -2,7 +2,10 @@
 
 Dataset formats (N-Quads, TriG, JSON-LD) hold every named graph, so a store that loads them can
 still tell asserted facts from inferred ones. Turtle has no graphs, so its dump holds the
-asserted facts only: the union would mix the OWL closure and the shapes into the facts.
+asserted facts only: the union would mix the OWL closure and the shapes into the facts. Data
+that is not the project's graph (a user's files, `serve FILE`) has none of its graphs: its dumps
+are described by what they hold (`dumps_for(..., project=False)`), its Turtle dump being its
+default graph.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from graph_service.graph.rdf import formats, known_bases, names, serialize
 @dataclass(frozen=True)
 class Dump:
     fmt: formats.Format
-    #: True: every named graph; False: the asserted facts only.
+    #: True: every named graph; False: the asserted facts only (the default graph of data that
+    #: has no facts graph).
     all_graphs: bool
     description: str
     #: What the files are called: the dataset's name.
@@ -52,6 +56,13 @@ DUMPS: tuple[Dump, ...] = (
     _dump("turtle", False, "the asserted facts only (no ontology, inferences, per-statement quotes "
                            "or shapes)"),
 )
+#: The same dumps of data that is not the project's graph, described by what they hold.
+FILE_DUMPS: tuple[Dump, ...] = (
+    _dump("nquads", True, "every graph of the served data: its default graph and each named graph"),
+    _dump("trig", True, "every graph of the served data, in TriG"),
+    _dump("jsonld", True, "every graph of the served data, in JSON-LD (one @graph per named graph)"),
+    _dump("turtle", False, "the default graph of the served data only (the triples in no named graph)"),
+)
 
 
 def dataset_stem(settings: Settings) -> str:
@@ -63,9 +74,11 @@ def dataset_stem(settings: Settings) -> str:
     return stem or "dataset"
 
 
-def dumps_for(stem: str = layout.DUMP_STEM) -> tuple[Dump, ...]:
-    """The dumps, named `stem`."""
-    return DUMPS if stem == layout.DUMP_STEM else tuple(replace(d, stem=stem) for d in DUMPS)
+def dumps_for(stem: str = layout.DUMP_STEM, *, project: bool = True) -> tuple[Dump, ...]:
+    """The dumps, named `stem`; described as the project's graph's, or (not `project`) by what
+    any data's hold."""
+    chosen = DUMPS if project else FILE_DUMPS
+    return chosen if stem == layout.DUMP_STEM else tuple(replace(d, stem=stem) for d in chosen)
 
 
 def by_format(name: str, stem: str = layout.DUMP_STEM) -> Dump | None:

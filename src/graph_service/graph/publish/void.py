@@ -67,7 +67,8 @@ def dataset_iri(base_iri: str) -> URIRef:
 
 
 def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Graph | None = None,
-                     in_dataset: bool = True, title: str = TITLE, usage: Usage | None = None) -> Graph:
+                     in_dataset: bool = True, title: str = TITLE, usage: Usage | None = None,
+                     project: bool = True) -> Graph:
     """The VoID + DCAT description of the dataset, counting itself: `void:triples` of the dataset
     is every triple of every named graph, this description's own included (the figure the build
     prints as its total and the home page shows), and the description is a subset like the others.
@@ -77,19 +78,21 @@ def describe_dataset(settings: Settings, counts: dict[str, int], *, sources: Gra
     store of a user's files, which does not hold it). `sources` are the asserted facts and the
     ontology (the project's files when omitted), read for the vocabularies used, the example
     resources, the source article and the licence; `usage`, the terms they use, is read from them
-    unless given.
+    unless given. Not `project`: data that is not the project's graph (a user's files), described
+    by what it holds only: none of the project's description, licence, publisher or source article,
+    and its dumps by what they hold.
     """
     if sources is None:
         sources = _read_sources(settings)
     if usage is None:
         usage = Usage.of_graph(sources)
     if not in_dataset:
-        return _describe(settings, counts, sources, title, usage)
+        return _describe(settings, counts, sources, title, usage, project)
     # The description's size does not depend on the figures it states, only on which graphs there
     # are: describe once to count it, then again with its own count.
     counts = {**counts, str(VOID_GRAPH): 0}
-    counts[str(VOID_GRAPH)] = len(_describe(settings, counts, sources, title, usage))
-    return _describe(settings, counts, sources, title, usage)
+    counts[str(VOID_GRAPH)] = len(_describe(settings, counts, sources, title, usage, project))
+    return _describe(settings, counts, sources, title, usage, project)
 
 
 def declared_title(sources: Graph) -> str | None:
@@ -104,7 +107,8 @@ def declared_title(sources: Graph) -> str | None:
     return None
 
 
-def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title: str, usage: Usage) -> Graph:
+def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title: str, usage: Usage,
+              project: bool = True) -> Graph:
     base = settings.base_iri
     here = f"{base}{layout.VOID}#"
     ds = dataset_iri(base)
@@ -115,24 +119,10 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, DCTERMS.title, Literal(title, lang="en")))
     g.add((ds, RDFS.label, Literal(title, lang="en")))
-    g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
     g.add((ds, FOAF.homepage, URIRef(base)))
     g.add((ds, DCAT.landingPage, URIRef(base)))
-    g.add((ds, DCTERMS.license, _declared(sources, DCTERMS.license) or DEFAULT_LICENSE))
-
-    publisher = _declared(sources, DCTERMS.publisher)
-    if publisher is None:
-        publisher = URIRef(here + "publisher")
-        g.add((publisher, RDF.type, FOAF.Organization))
-        g.add((publisher, FOAF.name, Literal(PUBLISHER_NAME, lang="en")))
-        g.add((publisher, FOAF.homepage, URIRef(base)))
-    g.add((ds, DCTERMS.publisher, publisher))
-
-    for article in source_articles(sources):
-        g.add((ds, DCTERMS.source, article))
-        for p in (DCTERMS.title, RDFS.label):
-            for article_title in sources.objects(article, p):
-                g.add((article, p, article_title))
+    if project:
+        _describe_project(g, ds, here, base, sources)
 
     endpoint = URIRef(base + layout.SPARQL)
     g.add((ds, VOID.sparqlEndpoint, endpoint))
@@ -182,7 +172,7 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
         g.add((linkset, VOID.triples, Literal(sum(links.values()), datatype=XSD.integer)))
         g.add((linkset, DCTERMS.title, Literal("Links to Wikidata items", lang="en")))
 
-    for dump in dumps_for(dataset_stem(settings)):
+    for dump in dumps_for(dataset_stem(settings), project=project):
         url = URIRef(base + dump.path)
         dist = URIRef(here + "dump-" + dump.fmt.extension)
         g.add((ds, VOID.dataDump, url))
@@ -205,6 +195,27 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
     for ns in sorted(used - {""}):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
     return g
+
+
+def _describe_project(g: Graph, ds: URIRef, here: str, base: str, sources: Graph) -> None:
+    """What is said of the project's graph alone: its description, licence, publisher and the
+    article it is quoted from. A user's files say none of it (nor is it true of them)."""
+    g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    g.add((ds, DCTERMS.license, _declared(sources, DCTERMS.license) or DEFAULT_LICENSE))
+
+    publisher = _declared(sources, DCTERMS.publisher)
+    if publisher is None:
+        publisher = URIRef(here + "publisher")
+        g.add((publisher, RDF.type, FOAF.Organization))
+        g.add((publisher, FOAF.name, Literal(PUBLISHER_NAME, lang="en")))
+        g.add((publisher, FOAF.homepage, URIRef(base)))
+    g.add((ds, DCTERMS.publisher, publisher))
+
+    for article in source_articles(sources):
+        g.add((ds, DCTERMS.source, article))
+        for p in (DCTERMS.title, RDFS.label):
+            for article_title in sources.objects(article, p):
+                g.add((article, p, article_title))
 
 
 def capital_cities(sources: Graph) -> list[URIRef]:
