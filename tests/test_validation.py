@@ -178,6 +178,7 @@ def test_a_trusted_query_is_translated_once_whatever_prefixes_the_data_binds() -
                 "": "http://example.org/empty#"}
     assert validation._used_namespaces(text, bindings) == (("lib", bindings["lib"]),)
     assert ("", bindings[""]) in validation._used_namespaces("SELECT * { ?s :p ?o }", bindings)
+    assert ("", bindings[""]) in validation._used_namespaces("SELECT $this { $this:p ?o }", bindings)
     assert ("", bindings[""]) not in validation._used_namespaces(text, bindings)
     # \\u escapes can spell any prefix: then every binding is kept.
     assert len(validation._used_namespaces("SELECT * { ?s e\\u0078:p ?o }", bindings)) == 3

@@ -96,6 +96,25 @@ def test_service_behind_a_prefix_of_the_data_is_refused(listener: Listener) -> N
     assert listener.connections == 0
 
 
+@pytest.mark.parametrize("prefix, namespace", [
+    # a namespace that closes the prologue's IRI and opens a string swallowing the query's words
+    ("zz", 'http://x/> SELECT * WHERE { ?s ?p \\"\\"\\"'),
+    ("a b", "http://example.org/"),
+])
+def test_a_declaration_that_is_no_prefix_and_iri_is_refused(listener: Listener, prefix: str,
+                                                           namespace: str) -> None:
+    # An unused sh:declare went into the vetting's prologue as it was, where it hid a FROM and a
+    # SERVICE from the check (pySHACL runs each query with its shape's declarations only).
+    shapes = PROLOGUE + f'''
+        ex:unused sh:declare [ sh:prefix "{prefix}" ; sh:namespace "{namespace}" ] .
+        ex:S sh:targetNode ex:a ; sh:sparql [ sh:select """SELECT $this WHERE {{
+            SERVICE#
+            <{listener.url}> {{ $this ?p ?o }} }} # \\"\\"\\" }}""" ] .'''
+    with pytest.raises(ValidationError, match="declared for"):
+        validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20)
+    assert listener.connections == 0
+
+
 def test_service_in_a_constraint_component_is_refused(listener: Listener) -> None:
     shapes = PROLOGUE + f'''
         ex:Remote a sh:ConstraintComponent ;

@@ -553,10 +553,6 @@ def _query_once(self: SPARQLProcessor, strOrQuery: str | Query,
     return evalQuery(self.graph, query, initBindings or {}, base)
 
 
-# A ":" that may end the empty prefix (":name"): not right after a character of a longer prefix.
-_EMPTY_PREFIX_USE = re.compile(r"(?:^|[^\w\-\u00b7\u0300-\u036f\u203f\u2040]):")
-
-
 def _used_namespaces(text: str, namespaces: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """The bindings a query text may use: those whose "prefix:" occurs in it (a superset of the
     prefixed names it uses; all of them where \\u escapes could spell one). The rest cannot change
@@ -567,6 +563,12 @@ def _used_namespaces(text: str, namespaces: Mapping[str, Any]) -> tuple[tuple[st
         return tuple(sorted(items))
     return tuple(sorted((p, ns) for p, ns in items
                         if (f"{p}:" in text if p else _EMPTY_PREFIX_USE.search(text) is not None)))
+
+
+# A ":" that may begin a name of the empty prefix: not right after a character of a longer prefix,
+# unless that is a variable's name (`$this:p` is `$this` and `:p`).
+_EMPTY_PREFIX_USE = re.compile(r"(?:^|[^\w\-\u00b7\u0300-\u036f\u203f\u2040]"
+                               r"|[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+):")
 
 
 @contextmanager
@@ -879,7 +881,31 @@ def _prefixes_in_scope(shapes: Graph, data: Graph | Dataset, ontology: Graph | N
         prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
         if isinstance(prefix, Literal) and isinstance(namespace, Literal | URIRef):
             prefixes[str(prefix)] = str(namespace)
+    for prefix, namespace in prefixes.items():
+        _check_declaration(prefix, namespace)
     return prefixes
+
+
+#: SPARQL's PN_PREFIX, near enough: a letter, then letters, digits, "_", "-", "." (not last).
+_PN_PREFIX = re.compile(r"(?:[^\W\d_][\w\-.\u00b7]*)?")
+
+
+def _check_declaration(prefix: str, namespace: str) -> None:
+    """Refuse a declaration that is no prefix and IRI: pasted into the prologue the vetting reads
+    (`PREFIX p: <ns>`), a namespace holding `>` and more text could hide the query's own words
+    from the check, which pySHACL then runs with other declarations."""
+    if not _PN_PREFIX.fullmatch(prefix) or prefix.endswith("."):
+        raise ValidationError(f"the prefix {prefix!r} declared for SPARQL constraints is no SPARQL prefix "
+                              "name")
+    try:
+        ox.NamedNode(namespace)
+    except ValueError:
+        ok = False
+    else:
+        ok = not any(c in namespace for c in '<>"{}|^`\\ \t\n\r')
+    if not ok:
+        raise ValidationError(f"the namespace declared for the prefix {prefix}: ({namespace!r}) is not an "
+                              "absolute IRI")
 
 
 # --- reading the report -----------------------------------------------------------------------
