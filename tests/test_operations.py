@@ -327,3 +327,34 @@ def test_each_ontology_version_iri_leads_to_the_document_that_says_which_version
     turtle = project_client.get("/ontology.ttl").get_data(as_text=True)
     assert "owl:versionIRI <https://w3id.org/liberation-kg/ontology/1.1.0>" in turtle
     assert "owl:priorVersion <https://w3id.org/liberation-kg/ontology/1.0.0>" in turtle
+
+
+def test_a_moved_url_keeps_its_query_string_and_its_bytes(project_client):
+    assert project_client.get("/id/city?page=1").headers["Location"].endswith("/id/city/?page=1")
+    # curl sends a query's UTF-8 unescaped: the redirect escapes the same bytes, not other text
+    resp = project_client.get("/sparql/", environ_overrides={
+        "QUERY_STRING": 'query=SELECT ("Zośka" AS ?x) {}'.encode().decode("latin-1")})
+    assert resp.status_code == 308 and "Zo%C5%9Bka" in resp.headers["Location"]
+    answer = project_client.get(resp.headers["Location"], headers={"Accept": "text/csv"})
+    assert answer.get_data(as_text=True).split() == ["x", "Zośka"]
+
+
+def test_only_an_html_client_is_moved_to_a_kinds_list_and_unknown_kinds_are_not_kept(project_client,
+                                                                                      project_app):
+    # The list is a page: an RDF client asking for "/doc/city.ttl" gets a 404, not a 308 to a 406.
+    assert project_client.get("/doc/city.ttl").status_code == 404
+    assert project_client.get("/id/city", headers={"Accept": "text/turtle"}).status_code == 404
+    kept = project_app.extensions["graph_service.documents"]
+    before = len(kept)
+    for n in range(20):
+        assert project_client.get(f"/id/no-such-kind-{n}").status_code == 404
+        assert project_client.get(f"/id/no-such-kind-{n}/").status_code == 404
+    assert len(kept) == before
+
+
+def test_only_the_protocols_parameters_must_be_utf8(project_client):
+    # A tracker's parameter in Latin-1 beside a UTF-8 query is not the endpoint's to refuse.
+    ok = project_client.get("/sparql?utm=caf%E9&query=ASK%20%7B%7D", headers={"Accept": "text/csv"})
+    assert (ok.status_code, ok.get_data(as_text=True)) == (200, "true")
+    bad = project_client.get("/sparql?query=ASK%20%7B%7D&default-graph-uri=urn:caf%E9")
+    assert bad.status_code == 400 and "default-graph-uri=" in bad.get_data(as_text=True)

@@ -45,6 +45,7 @@ from graph_service.web.documents import (
     suffix_format,
 )
 from graph_service.web.negotiation import negotiate
+from graph_service.web.resources import kind_counts
 from graph_service.web.sparql import examples
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current
@@ -62,7 +63,7 @@ def kinds() -> Response:
     """`/id/` (and `/doc/`): the kinds of resource, each linking to its list, as on the home page:
     a URL cut back from a resource's finds them."""
     fmt = negotiate(("page",))
-    body = render_template("kinds.html", kinds=cached("kinds", _kinds))
+    body = render_template("kinds.html", kinds=kind_counts())
     return respond(body, fmt, negotiated=True)
 
 
@@ -77,7 +78,7 @@ def home() -> Response:
     capitals = [(label, urls.href(iri)) for label, iri in cached("capitals", _capitals)]
     page = render_template("home.html", title=value(void, ds, DCTERMS.title),
                            description=value(void, ds, DCTERMS.description), capitals=capitals,
-                           figures=cached("figures", _figures), kinds=cached("kinds", _kinds),
+                           figures=cached("figures", _figures), kinds=kind_counts(),
                            # The example questions are the article's: not for a user's files.
                            dumps=urls.dumps(project=service().project_graph),
                            examples=[] if service().settings.serve_files else examples(),
@@ -98,17 +99,6 @@ def _articles(void: Graph, ds: URIRef) -> list[tuple[str, str, str | None]]:
         found.append((value(void, source, DCTERMS.title) or value(void, source, RDFS.label) or str(source),
                       str(source), url))
     return found
-
-
-def _kinds() -> list[tuple[str, int]]:
-    """The kinds of resource (`id/<kind>/`) and how many of each, for the browse pages."""
-    urls = current()
-    found: dict[str, set[str]] = {}
-    for subject in quads().subjects():
-        parts = urls.kind_and_slug(subject.value) if isinstance(subject, ox.NamedNode) else None
-        if parts is not None:
-            found.setdefault(parts[0], set()).add(parts[1])
-    return sorted((kind, len(slugs)) for kind, slugs in found.items())
 
 
 def _figures() -> dict[str, int]:

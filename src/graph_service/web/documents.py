@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import unquote_to_bytes, urljoin
+from urllib.parse import quote, unquote_to_bytes, urljoin
 
 from flask import Response, current_app, redirect, request
 from werkzeug.exceptions import BadRequest, NotFound
@@ -156,7 +156,12 @@ def see_other(target: str) -> Response:
 
 
 def moved(target: str) -> Response:
-    """308 to where this URL's resource lives (a client follows it with the same method and body)."""
+    """308 to where this URL's resource lives, with the request's query string (a client follows
+    it with the same method and body)."""
+    if request.query_string:
+        # As sent, bytes beyond ASCII (curl sends a query's UTF-8 unescaped) %-escaped: decoded
+        # as text, they would come back as other characters.
+        target += "?" + quote(request.query_string, safe="!$&'()*+,/:;=?@-._~%")
     resp = redirect(public(target), code=308)
     assert isinstance(resp, Response)  # as in see_other
     return resp

@@ -126,11 +126,33 @@ def document(rest: str) -> Response:
     return respond(body, fmt, negotiated=negotiated, links=links, headers=headers)
 
 
+def kind_counts() -> list[tuple[str, int]]:
+    """The kinds of resource (`id/<kind>/`) and how many of each, for the browse pages; found
+    once per process."""
+    def count() -> list[tuple[str, int]]:
+        urls = current()
+        found: dict[str, set[str]] = {}
+        for subject in quads().subjects():
+            parts = urls.kind_and_slug(subject.value) if isinstance(subject, ox.NamedNode) else None
+            if parts is not None:
+                found.setdefault(parts[0], set()).add(parts[1])
+        return sorted((kind, len(slugs)) for kind, slugs in found.items())
+
+    return cached("kinds", count)
+
+
+def _is_kind(kind: str) -> bool:
+    # Asked before a kind's list is made and kept: a request for a kind the data lacks must not
+    # add an entry to the cache (any number of them would).
+    return any(kind == k for k, _ in kind_counts())
+
+
 def _kind_or_not_found(urls: Urls, rest: str, fmt: Format) -> Response:
     """For a path that names no resource: a kind's name without its slash (`/id/city`, a URL cut
-    back from a resource's) is 308 to the kind's list; anything else 404."""
+    back from a resource's) is 308 to the kind's list, for a client that takes HTML (the list's
+    only form); anything else 404."""
     kind = rest.removesuffix("/")
-    if kind and "/" not in kind and cached(f"browse {kind}", lambda: _members(urls, kind)):
+    if fmt == _HTML and "/" not in kind and _is_kind(kind):
         return moved(urls.kind(kind))
     return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset", fmt)
 
@@ -140,7 +162,7 @@ def browse(kind: str) -> Response:
     time (`?page=N`). A kind the dataset has none of is 404."""
     urls = current()
     fmt = negotiate(("page",))
-    members = cached(f"browse {kind}", lambda: _members(urls, kind))
+    members = cached(f"browse {kind}", lambda: _members(urls, kind)) if _is_kind(kind) else []
     if not members:
         return not_found(f"no resources under <{urls.resource_iris(kind + '/')[0]}> in this dataset", fmt)
     pages = (len(members) + PAGE_SIZE - 1) // PAGE_SIZE

@@ -82,6 +82,8 @@ LIMIT_HEADER = "X-Result-Limit"
 RETRY_AFTER = 5
 
 _FORM = "application/x-www-form-urlencoded"
+#: The parameters of the protocol, whose values must be UTF-8 (SPARQL 1.1 Protocol 2.1.1).
+_PROTOCOL_PARAMETERS = frozenset({b"query", b"update", b"default-graph-uri", b"named-graph-uri"})
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 
@@ -158,10 +160,7 @@ def sparql() -> Response:
 def sparql_with_slash() -> Response:
     """An endpoint URL configured with a trailing slash: 308, which a client follows with the same
     method and body."""
-    target = url_for("sparql.sparql")
-    if request.query_string:
-        target += "?" + request.query_string.decode("latin-1")
-    return moved(target)
+    return moved(url_for("sparql.sparql"))
 
 
 # --- reading the request ------------------------------------------------------------------------
@@ -230,15 +229,20 @@ def _media_types(kind: Kind) -> str:
 
 
 def _require_utf8_escapes(encoded: bytes, where: str) -> None:
-    """400 when the %-escapes of `encoded` (a query string or a form) do not spell UTF-8."""
+    """400 when the %-escapes of the protocol's parameters in `encoded` (a query string or a
+    form) do not spell UTF-8; other parameters (a tracker's, a form's own) are not ours to judge."""
     if b"%" not in encoded and encoded.isascii():
         return
-    try:
-        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BadRequest(f"{where} is not UTF-8 once its %-escapes are decoded (byte "
-                         f"0x{exc.object[exc.start]:02X}); percent-encode the query's UTF-8 bytes, as the "
-                         "protocol requires") from None
+    for pair in encoded.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if unquote_to_bytes(name.replace(b"+", b" ")) not in _PROTOCOL_PARAMETERS:
+            continue
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"{where}: its {name.decode('ascii', 'replace')}= is not UTF-8 once its "
+                             f"%-escapes are decoded (byte 0x{exc.object[exc.start]:02X}); percent-encode "
+                             "its UTF-8 bytes, as the protocol requires") from None
 
 
 def _require_utf8() -> None:

@@ -40,7 +40,8 @@ class Service:
 
     @cached_property
     def has_ontology(self) -> bool:
-        """Whether the data served has an ontology graph (what /ontology serves)."""
+        """Whether the data served has an ontology graph under the base it is served at (what
+        /ontology serves: an export of the project served under another base has none there)."""
         return str(self.names.ontology_graph) in self.store.graphs
 
 

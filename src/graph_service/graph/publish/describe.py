@@ -263,8 +263,9 @@ def describe(store: QuadSource, iri: str) -> Description:
     # predicate and object, and the labels of those below), not bare links from opaque IRIs.
     if _is_a(store, node, terms.quote):
         for q in incoming:
-            if q.predicate in terms.evidence and isinstance(q.subject, ox.NamedNode | ox.BlankNode) and _any(
-                    store.quads_for_pattern(q.subject, _RDF_SUBJECT, None, None)):
+            if q.predicate in terms.evidence and isinstance(q.subject, ox.NamedNode | ox.BlankNode) \
+                    and q.subject not in d.resting and _any(store.quads_for_pattern(q.subject, _RDF_SUBJECT,
+                                                                                     None, None)):
                 d.resting.append(q.subject)
                 add(store.quads_for_pattern(q.subject, None, None, None))
 

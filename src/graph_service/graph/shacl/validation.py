@@ -881,8 +881,8 @@ def _prefixes_in_scope(shapes: Graph, data: Graph | Dataset, ontology: Graph | N
         prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
         if isinstance(prefix, Literal) and isinstance(namespace, Literal | URIRef):
             prefixes[str(prefix)] = str(namespace)
-    for prefix, namespace in prefixes.items():
-        _check_declaration(prefix, namespace)
+    for name, iri in prefixes.items():
+        _check_declaration(name, iri)
     return prefixes
 
 
