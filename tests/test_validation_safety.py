@@ -115,6 +115,19 @@ def test_a_declaration_that_is_no_prefix_and_iri_is_refused(listener: Listener, 
     assert listener.connections == 0
 
 
+def test_a_from_that_a_path_written_with_a_hash_would_uncomment_is_refused(listener: Listener) -> None:
+    # pySHACL writes the path in place of $PATH as "ex:a#b": the rest of that line becomes a
+    # comment, and what the check read as a string runs (plain pySHACL fetched the FROM).
+    shapes = PROLOGUE + f'''
+        ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path <http://example.org/a#b> ;
+            sh:sparql [ sh:prefixes ex:decl ; sh:select """SELECT $this ($PATH AS ?q) WHERE {{ BIND(\\"\\"\\"
+ AS ?q) FROM <{listener.url}from> WHERE {{ $this ?p ?o }} # \\"\\"\\" AS ?r) }}""" ] ] .'''
+    with pytest.raises(UnsafeConstraint, match=r"FROM .*\(when its \$PATH ends the line"):
+        validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20)
+    assert listener.connections == 0
+
+
 def test_service_in_a_constraint_component_is_refused(listener: Listener) -> None:
     shapes = PROLOGUE + f'''
         ex:Remote a sh:ConstraintComponent ;

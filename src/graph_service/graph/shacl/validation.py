@@ -471,10 +471,26 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
             log.warning("vetting a SPARQL query failed", exc_info=True)
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: it could not be checked "
                                    f"for SERVICE and FROM ({type(exc).__name__}: {exc})") from None
+        _vet_path_as_comment(prologue, text, _query_owner(shapes, node))
         if form and form != forms[predicate]:
             # pySHACL would run it and fail on its answer, in words about its own code.
             raise ValidationError(f"{_query_owner(shapes, node)}: sh:{forms[predicate]} holds a "
                                   f"{form.upper()} query; it must be a {forms[predicate].upper()}")
+
+
+def _vet_path_as_comment(prologue: str, text: str, owner: str) -> None:
+    """pySHACL writes a shape's path into the text in place of `$PATH`, as a prefixed name, and a
+    name holding "#" (`ex:a#b`) makes the rest of that line a comment: words the check read as a
+    string or a comment can then run (a FROM). So the text is checked again as it reads then."""
+    if "$PATH" not in text:
+        return
+    try:
+        check_query(prologue + re.sub(r"\$PATH[^\n]*", "?path", text), allowed_graphs=())
+    except UnsafeQuery as exc:
+        raise UnsafeConstraint(f"{owner} refused: {exc} (when its $PATH ends the line, as a path written "
+                               "with '#' does)") from None
+    except SyntaxError:
+        pass  # then it would not run either
 
 
 #: The SPARQL checker's advice for an undeclared prefix, written for a query typed by hand.
