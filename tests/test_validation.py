@@ -163,6 +163,20 @@ def test_sparql_constraints_see_the_prefixes_bound_on_the_data_and_only_those() 
         validate(documents.quads_to_graph(quads), bound_on_shapes, untrusted=True, timeout=20)
 
 
+def test_the_namespaces_of_rdf_xml_data_are_its_prefixes_as_under_pyshacl() -> None:
+    # rdflib binds an RDF/XML document's xmlns:ex, and pySHACL's constraints may use it.
+    shapes = turtle('ex:S sh:targetNode ex:a ; '
+                    'sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p ?o }" ].')
+    text = (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+            b'<rdf:Description rdf:about="http://example.org/a"><ex:p>1</ex:p></rdf:Description></rdf:RDF>')
+    declared: dict[str, str] = {}
+    quads = documents.parse_quads(text, formats.by_name("rdfxml"), prefixes=declared)
+    assert declared["ex"] == "http://example.org/"
+    (result,) = validate(documents.quads_to_graph(quads, prefixes=declared), shapes, untrusted=True,
+                         timeout=20).results
+    assert result.component == SH.SPARQLConstraintComponent
+
+
 def test_shapes_in_a_graph_are_counted() -> None:
     assert holds_shapes(turtle("ex:a ex:p 1 .")) == 0
     assert holds_shapes(turtle("ex:S a sh:NodeShape . ex:P a sh:PropertyShape ; sh:path ex:p .")) == 2

@@ -77,30 +77,36 @@ def parse_quads(
     if not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not an RDF format")
     data = without_bom(data)
-    _check_well_formed(data, fmt, source)
+    xml_namespaces = _check_well_formed(data, fmt, source)
     try:
         parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
                           without_named_graphs=fmt.kind == "graph")
         quads = list(parser)
         if prefixes is not None:
+            prefixes.update(xml_namespaces)
             prefixes.update(parser.prefixes)
     except (SyntaxError, ValueError) as exc:  # ValueError: e.g. invalid IRIs reported by the parser
         raise RdfSyntaxError(source, _plain(str(exc))) from None
     return quads if annotations else _reified(quads, source)
 
 
-def _check_well_formed(data: bytes, fmt: formats.Format, source: str) -> None:
+def _check_well_formed(data: bytes, fmt: formats.Format, source: str) -> dict[str, str]:
     """`RdfSyntaxError` for RDF/XML that is not well-formed XML. pyoxigraph 0.5 reads a document
     cut short (its elements never closed: a broken download) as if it were whole, and what was
-    cut would go unread without a word; expat, which reads no external entity, says where."""
+    cut would go unread without a word; expat, which reads no external entity, says where.
+    Returns the document's namespace declarations (`xmlns:ex`), its prefixes as rdflib would bind
+    them, which pyoxigraph's parser does not report for RDF/XML."""
     if fmt.oxigraph != ox.RdfFormat.RDF_XML:
-        return
-    parser = expat.ParserCreate()
+        return {}
+    declared: dict[str, str] = {}
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartNamespaceDeclHandler = lambda prefix, uri: declared.setdefault(prefix or "", uri or "")
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise RdfSyntaxError(source, f"not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: "
                                      f"{expat.ErrorString(exc.code)}") from None
+    return {prefix: uri for prefix, uri in declared.items() if uri}
 
 
 #: The parser's words for what a user can mend, and what to say instead.
