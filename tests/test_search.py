@@ -32,6 +32,8 @@ def test_a_name_is_found_whatever_its_case_and_accents(project_client, q, kind, 
     ("St Peter's Square", "St Peter’s Square"),
     ("Zoska Battalion", "“Zośka” Battalion"),
     ('"Zoska" Battalion', "“Zośka” Battalion"),
+    ("'Zoska'", "“Zośka” Battalion"),
+    ("St. Peter's Square", "St Peter’s Square"),
     ("Champs Elysees", "Champs-Élysées"),
 ])
 def test_a_name_is_found_whatever_its_typography(project_client, q, label):
@@ -40,6 +42,7 @@ def test_a_name_is_found_whatever_its_typography(project_client, q, label):
 
 def test_a_search_of_only_quotation_marks_finds_nothing(project_client):
     assert results(project_client, '"“”') == []
+    assert results(project_client, "'") == []
 
 
 def test_names_that_start_with_the_query_come_first(project_client):

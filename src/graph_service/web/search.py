@@ -15,6 +15,7 @@ name. The page lists the kind of the best match first.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
@@ -88,8 +89,14 @@ _TYPOGRAPHY = str.maketrans({**dict.fromkeys("’‘`´ʼ", "'"), **dict.fromkey
                              **dict.fromkeys("-‐‑–—", " ")})
 
 
+# An apostrophe that opens or closes a word quotes it ('Zoska'); inside one it is part of it.
+_QUOTING_APOSTROPHE = re.compile(r"(?<!\w)'|'(?!\w)")
+
+
 def _searchable(text: str) -> str:
-    return " ".join(fold(text).translate(_TYPOGRAPHY).split())
+    """`text` as searched: case, accents and typography aside, "." too ("St. Peter's")."""
+    plain = _QUOTING_APOSTROPHE.sub(" ", fold(text).translate(_TYPOGRAPHY).replace(".", " "))
+    return " ".join(plain.split())
 
 
 def find(query: str) -> list[Match]:
