@@ -42,6 +42,14 @@ def test_conforming_data_exits_0() -> None:
     assert result.stderr == ""
 
 
+def test_an_empty_shapes_file_is_refused_as_the_service_refuses_it(tmp_path: Path) -> None:
+    # Before, an empty --shapes file "conformed" (exit 0) where the service said 400.
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("@prefix ex: <http://example.org/> .\n")
+    result = run("--data", VALID, "--shapes", str(empty))
+    assert result.exit_code == 2 and result.stderr == f"graph-service: {empty}: holds no triples\n"
+
+
 def test_data_that_does_not_conform_exits_1_with_a_summary_by_shape() -> None:
     result = run("--data", INVALID, "--shapes", SHAPES)
     assert result.exit_code == 1

@@ -135,6 +135,13 @@ def test_an_empty_shapes_file_is_refused_not_replaced_by_the_projects(client) ->
     assert "shapes (shapes.ttl) holds no triples" in resp.get_data(as_text=True)
 
 
+def test_a_shapes_text_of_only_declarations_is_refused_not_replaced_by_the_projects(client) -> None:
+    resp = client.post("/validate", data={"data": INVALID.decode(),
+                                          "shapes": "@prefix ex: <http://example.org/> ."})
+    assert resp.status_code == 400
+    assert "the shapes text holds no triples" in resp.get_data(as_text=True)
+
+
 def test_inference_parameter(client) -> None:
     data = (b"@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\n"
             b"@prefix id: <https://w3id.org/liberation-kg/id/> .\n"

@@ -194,6 +194,10 @@ def _read(paths: tuple[str, ...], prefixes: dict[str, str], settings: Settings,
                 base_iri=base))
         except ValidationError as exc:  # over the time or memory limit
             raise Failure(one_line(exc)) from None
+        if not read:
+            # An empty file is not "no file": the project's shapes, or a conforming answer, in its
+            # place would answer for what the user never sent (the service refuses it too).
+            raise Failure(f"{label}: holds no triples")
         declared.update(found)
         quads.extend(keep_apart(read, number))
     prefixes.update(declared)

@@ -318,7 +318,12 @@ def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
     text = texts[0] if texts else ""
     if text.strip():
         fmt = _named_format(explicit, name) if explicit else _TURTLE
-        quads += keep_apart(_parse(text.encode("utf-8"), fmt, name, declared), len(uploads))
+        parsed = list(keep_apart(_parse(text.encode("utf-8"), fmt, name, declared), len(uploads)))
+        if not parsed:  # only @prefix lines or comments: as an empty file, not as no text
+            raise BadInput(400, f"the {name} text holds no triples; send the {name} it was meant to hold"
+                           + (", or none to be checked against the project's shapes" if name == "shapes"
+                              else ""))
+        quads += parsed
     prefixes.update(declared)
     return quads_to_graph(quads, prefixes=declared) if quads else None
 
