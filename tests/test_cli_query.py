@@ -129,3 +129,7 @@ def test_line_breaks_and_tabs_in_values_stay_in_their_cell():
     lines = result.stdout.splitlines()
     assert lines[3] == "| a\\nb\\tc | d|e |" and lines[-1] == "1 row"
     assert run("--", "SELECT * {}").stdout == "(no columns) 1 row\n"
+    # a typed backslash and n is not a line break
+    assert run("--", 'SELECT ?x WHERE { VALUES ?x { "a\\\\nb" } }').stdout.splitlines()[3] == "| a\\\\nb |"
+    # a byte-order mark before query text given after --
+    assert run("--", "\ufeffASK {}").stdout == "yes\n"

@@ -122,10 +122,16 @@ def test_pages_do_not_link_to_an_ontology_there_is_not(client):
         assert 'href="/ontology"' not in page, path
 
 
+def test_the_home_page_of_a_users_file_has_no_section_of_capitals(client):
+    page = client.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert 'id="capitals"' not in page and "No capital cities" not in page
+
+
 def test_the_shapes_are_said_to_be_the_services_not_the_files(client):
     # Still served: /validate applies them when it is sent no shapes, and its reports name them.
     assert client.get("/shapes.ttl").status_code == 200
     page = client.get("/shapes", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert "the project's data is validated with" not in page
     assert ("These are this service's own shapes (the Liberation Knowledge Graph project's), which "
             "validation applies to data sent without shapes (and holding none): they are not part of "
             "the data served here (my.trig)") in page

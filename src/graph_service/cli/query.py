@@ -74,8 +74,9 @@ def table(result: QueryResult) -> str:
     return "\n".join(out) + "\n"
 
 
-# A value's line breaks and tabs would break its row across lines or out of its column.
-_ESCAPES = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+# A value's line breaks and tabs would break its row across lines or out of its column; its own
+# backslashes are doubled, so a typed "\n" is not read as a line break.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 def _cell(value: str) -> str:
@@ -99,6 +100,7 @@ def _query_text(source: str | None, text: str | None) -> str:
             return sys.stdin.read().removeprefix(_BOM)
         except UnicodeDecodeError:
             raise Failure("standard input: not UTF-8 text") from None
+    source = source.removeprefix(_BOM)
     path = Path(source)
     if not (path.suffix in {".rq", ".sparql"} or path.exists()):
         if _QUERY_START.match(source) or "{" in source:
