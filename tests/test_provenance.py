@@ -225,8 +225,10 @@ def test_a_quotes_page_lists_every_statement_that_rests_on_it_by_its_parts(proje
     assert f"{gap} | gap as written | nearly a year later" in text
     rome = "Allied forces, liberating force, in the liberation of Rome"
     assert any(t.startswith(f"{rome} | role | liberating force (the project's reading:") for t in text)
-    # and "What links here" no longer lists statements by hash
+    # and "What links here" no longer lists statements by hash; a passage is the source itself,
+    # with no "Sources" of its own to say it has none
     assert "/id/statement/" not in page[page.index('id="links-here"'):]
+    assert 'id="sources"' not in page
 
 
 USERS_DATA = b"""@prefix ex: <http://example.org/> .
