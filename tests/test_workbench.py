@@ -40,6 +40,9 @@ def oxigraph_message(query: str) -> str:
     ("SELECT (COUNT(?s) ?n) WHERE { ?s ?p ?o }", 1, 8, "(expression AS ?name)"),
     ("SELECT * WHERE { ?s ?p ?o } LIMT 5", 1, 29, "only GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET"),
     ("SELECT * WHERE { ?s ?p ?o } LIMIT x", 1, 35, "LIMIT takes a whole number"),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 10 OFFSET", 1, 44, "OFFSET takes a whole number"),
+    ("DESCRIBE", 1, 9, "DESCRIBE needs what to describe: IRIs, variables or *"),
+    ("DESCRIBE WHERE { ?s ?p ?o }", 1, 10, "DESCRIBE needs what to describe"),
     ("SELECT * WHERE { ?s ?p ?o FILTER ?o > 3 }", 1, 34, "FILTER takes its condition in parentheses"),
     ("SELECT * WHERE { ?s ?p ?o OPTIONAL ?s }", 1, 36, "a group { ... } is expected here"),
     # rules the parser states in a sentence among its expected tokens, or not at all

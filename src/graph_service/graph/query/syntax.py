@@ -84,6 +84,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
     advice = advice or _stated(raw, at)
+    advice = advice or _describe(tokens)
     advice = advice or _rebound(tokens, at)
     advice = advice or _after_pattern(tokens, at)
     advice = advice or _by_expectation(tokens, raw, at)
@@ -341,6 +342,20 @@ def _prologue_end(tokens: list[Token]) -> tuple[int, tuple[int, str] | None]:
     return i, None
 
 
+def _describe(tokens: list[Token]) -> tuple[int, str] | None:
+    """A DESCRIBE that names nothing to describe (the parser expects a term, and says so in
+    words about triple patterns)."""
+    end, _ = _prologue_end(tokens)
+    if end >= len(tokens) or tokens[end].text.upper() != "DESCRIBE":
+        return None
+    after = tokens[end + 1] if end + 1 < len(tokens) else None
+    if after is not None and after.text != "{" and after.text.upper() not in ("WHERE", "FROM"):
+        return None
+    at = after.at if after is not None else tokens[end].at + len(tokens[end].text)
+    return at, ("DESCRIBE needs what to describe: IRIs, variables or *, e.g. DESCRIBE <https://...> or "
+                "DESCRIBE ?x WHERE { ... }")
+
+
 def _projection(tokens: list[Token]) -> tuple[int, str]:
     start = next((i for i, t in enumerate(tokens) if t.text.upper() == "SELECT"), 0)
     clause = []
@@ -399,4 +414,7 @@ def _modifiers(tokens: list[Token]) -> tuple[int, str] | None:
             return t.at, ("after the query's pattern only GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET "
                           "or VALUES may follow")
         previous = word
+    if previous in ("LIMIT", "OFFSET") and end + 1 < len(tokens):  # the query ends on it
+        last = tokens[-1]
+        return last.at + len(last.text), f"{previous} takes a whole number, e.g. {previous} 10"
     return None
