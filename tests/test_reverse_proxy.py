@@ -1,13 +1,15 @@
 """Behind a real reverse proxy: Debian's nginx on loopback, terminating "TLS" for the public host
 kg.example.org and mounting the service under /kg/, in front of the real server (`serve
 --proxies 1`). Redirects, Link headers, the service description and page links must name the public
-address; following the 303 from a resource IRI through the proxy lands on its description.
+address; following the 303 from a resource IRI through the proxy lands on its description. The
+proxy compresses as the README's lines for nginx say (the service itself never does).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -24,6 +26,7 @@ PUBLIC = "https://kg.example.org/kg/"
 SERVER = """
   server {{
     listen 127.0.0.1:{port};
+    {gzip}
     location /kg/ {{
       proxy_pass http://127.0.0.1:{upstream}/;
       proxy_redirect off;
@@ -47,9 +50,17 @@ def upstream(serve_files):
 def proxy(upstream, tmp_path_factory) -> Iterator[str]:
     """The local address of nginx's /kg/ (what kg.example.org/kg/ stands for here)."""
     port, upstream_port = free_port(), upstream.url.rsplit(":", 1)[1].strip("/")
-    server = SERVER.format(port=port, upstream=upstream_port)
+    server = SERVER.format(port=port, upstream=upstream_port, gzip=readme_gzip())
     with running(tmp_path_factory.mktemp("nginx"), port, server) as url:
         yield url + "kg/"
+
+
+def readme_gzip() -> str:
+    """The nginx directives the README gives for compressing the service's answers."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"With nginx in front: `(gzip on;[^`]*)`", readme)
+    assert found, "the README's nginx lines for compression"
+    return " ".join(found.group(1).split())
 
 
 def local(public_url: str, proxy: str) -> str:
@@ -102,3 +113,24 @@ def test_a_page_seen_at_the_root_first_links_under_the_prefix_through_the_proxy(
 def test_the_validation_forms_curl_line_names_the_public_address(proxy):
     page = requests.get(proxy + "validate", headers={"Accept": "text/html"}, timeout=30).text
     assert f"--data-binary @data.ttl {PUBLIC}validate</code>" in page
+
+
+def test_answers_come_compressed_through_the_proxy_as_the_readme_says(upstream, proxy):
+    query = {"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 2000"}
+    for accept in ("text/csv", "application/sparql-results+json"):
+        direct = requests.get(upstream.url + "sparql", params=query, timeout=30,
+                              headers={"Accept": accept, "Accept-Encoding": "identity"})
+        assert direct.status_code == 200 and "Content-Encoding" not in direct.headers
+        proxied = requests.get(proxy + "sparql", params=query, timeout=30,
+                               headers={"Accept": accept, "Accept-Encoding": "gzip"})
+        assert proxied.headers.get("Content-Encoding") == "gzip", accept
+        assert proxied.content == direct.content  # requests has undone the gzip
+        assert int(proxied.raw.headers.get("Content-Length", 0) or 0) < len(direct.content) / 3 or \
+            proxied.raw.headers.get("Transfer-Encoding") == "chunked"
+        # The answer's validator survives the compression: asking again with it costs no body.
+        again = requests.get(proxy + "sparql", params=query, timeout=30,
+                             headers={"Accept": accept, "Accept-Encoding": "gzip",
+                                       "If-None-Match": proxied.headers["ETag"]})
+        assert again.status_code == 304 and again.content == b""
+    page = requests.get(proxy + "doc/city/paris.html", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    assert page.status_code == 200 and page.headers.get("Content-Encoding") == "gzip"
