@@ -117,7 +117,8 @@ def test_the_validation_forms_curl_line_names_the_public_address(proxy):
 
 def test_answers_come_compressed_through_the_proxy_as_the_readme_says(upstream, proxy):
     # No blank nodes: their labels may differ from one answer to the next.
-    query = {"query": "SELECT * WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } ORDER BY ?s ?p ?o LIMIT 2000"}
+    query = {"query": "SELECT * WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } "
+                      "ORDER BY ?s ?p ?o LIMIT 2000"}
     for accept in ("text/csv", "application/sparql-results+json"):
         direct = requests.get(upstream.url + "sparql", params=query, timeout=30,
                               headers={"Accept": accept, "Accept-Encoding": "identity"})
