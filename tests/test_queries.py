@@ -627,6 +627,9 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     "09-every-fact-about-warsaw-with-its-quote": warsaw_fact_rows(),
     "10-armies-that-liberated-more-than-one-capital": [
+        # Paris's Allied forces: the liberating force of the advance that forced the surrender.
+        ("Allied forces", 2, "Paris", iri("unit/allied-forces"), iri("city/paris")),
+        ("Allied forces", 2, "Rome", iri("unit/allied-forces"), iri("city/rome")),
         ("American forces", 2, "Paris", iri("unit/american-forces"), iri("city/paris")),
         ("American forces", 2, "Rome", iri("unit/american-forces"), iri("city/rome")),
         ("Red Army", 2, "Prague", iri("unit/red-army"), iri("city/prague")),

@@ -197,9 +197,11 @@ class _Rules(OWLRL_Semantics):
 #: ontology's rdfs:comment on each names the qualified statement as primary. (lib:reception is
 #: derived by OWL 2 RL itself, from its property chain.)
 SHORTCUT_RULES: tuple[str, ...] = (
-    # lib:liberatedBy: a liberating or supporting force of the place's liberation
+    # lib:liberatedBy: a liberating or supporting force of the place's liberation, or of a part of
+    # it (Paris's Allied forces are the liberating force of the advance that forced the surrender)
     """CONSTRUCT { ?place lib:liberatedBy ?actor } WHERE {
-        ?event a lib:Liberation ; lib:liberationOf ?place ; lib:hasParticipation ?p .
+        ?event a lib:Liberation ; lib:liberationOf ?place ; lib:hasSubEvent* ?part .
+        ?part lib:hasParticipation ?p .
         ?p lib:participant ?actor ; lib:role ?role .
         VALUES ?role { lib:role-liberating-force lib:role-supporting-force } }""",
     # lib:capturedBy: the captor of an item, the conquering force of a place
