@@ -1,0 +1,53 @@
+"""The README's figures about the project's own files are the files' figures: written by hand,
+so checked here, where a change to the data, ontology or shapes that alters one fails until the
+README says it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+
+from graph_service.config import Settings
+from graph_service.graph import census, load_store
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture(scope="module")
+def readme() -> str:
+    return " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+
+
+def figure(readme: str, pattern: str) -> tuple[int, ...]:
+    """The numbers (1,238 read as 1238) that `pattern`'s groups find in the README."""
+    found = re.search(pattern, readme)
+    assert found, f"the README no longer says {pattern!r}"
+    return tuple(int(g.replace(",", "")) for g in found.groups())
+
+
+def test_the_shapes_figures(readme: str) -> None:
+    shapes = Graph().parse(ROOT / "shapes" / "liberation.ttl")
+    named = tuple(len({s for s in shapes.subjects(RDF.type, kind) if isinstance(s, URIRef)})
+                  for kind in (SH.NodeShape, SH.PropertyShape))
+    assert figure(readme, r"holds (\d+) named node shapes and (\d+) property shapes") == named
+    counted = census(shapes)
+    assert figure(readme, r"message: (\d+) constraints, (\d+) of them SHACL-SPARQL") == (
+        counted.constraints, counted.sparql_constraints)
+    assert figure(readme, r"says (\d+) node shapes and (\d+) property shapes") == (
+        counted.node_shapes, counted.property_shapes)
+
+
+def test_the_ontology_figures(readme: str) -> None:
+    ontology = Graph().parse(ROOT / "ontology" / "liberation.ttl")
+    assert figure(readme, r"its (\d+) `rdfs:subClassOf` triples") == (
+        len(list(ontology.triples((None, RDFS.subClassOf, None)))),)
+    assert figure(readme, r"not all ([\d,]+) triples") == (len(ontology),)
+
+
+def test_the_graphs_size(readme: str) -> None:
+    quads = len(load_store(Settings.from_env()))  # what the home page counts, in its 7 graphs
+    assert figure(readme, r"this article's graph \(([\d,]+) triples\)") == (quads,)
