@@ -109,6 +109,16 @@ def test_lexical_forms_survive_validation_and_the_child_process() -> None:
         assert b'"01"' in outcome.serialize(formats.by_name("ntriples"))
 
 
+def test_an_ill_typed_literal_is_a_result_not_a_logged_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    data = turtle('ex:a ex:n "abc"^^xsd:integer ; ex:d "2024-02-30"^^xsd:date .')
+    shapes = turtle("ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:n ; sh:datatype xsd:integer ] , "
+                    "[ sh:path ex:d ; sh:datatype xsd:date ] .")
+    with caplog.at_level("WARNING"):
+        outcome = validate(data, shapes)
+    assert {str(r.value) for r in outcome.results} == {"abc", "2024-02-30"}
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("rdflib")] == []
+
+
 def test_reports_serialise_faithfully_in_every_graph_format() -> None:
     # rdflib's own Turtle writer would print this ill-typed boolean bare (`none`): not Turtle.
     data = turtle('ex:a ex:flag "none"^^xsd:boolean .')

@@ -91,6 +91,16 @@ from graph_service.graph.rdf import (
 
 log = logging.getLogger(__name__)
 
+
+def _not_ill_typed(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+# rdflib logs a warning with a traceback for every ill-typed literal it meets ("abc"^^xsd:integer):
+# in a user's data that is a SHACL result (sh:datatype), and in the server's log it read as a failure,
+# one per literal, written as often as anyone posts them.
+logging.getLogger("rdflib.term").addFilter(_not_ill_typed)
+
 InferenceChoice = TypingLiteral["none", "rdfs", "owlrl"]
 INFERENCE_CHOICES: tuple[InferenceChoice, ...] = ("none", "rdfs", "owlrl")
 
