@@ -110,6 +110,17 @@ def test_format_parameter_wins_over_accept(client):
     assert resp.headers["Location"] == "http://localhost/doc/city/paris.nt"
 
 
+@pytest.mark.parametrize(("word", "extension", "media_type"), [
+    ("json", "jsonld", "application/ld+json"), ("xml", "rdf", "application/rdf+xml"),
+    ("n3", "ttl", "text/turtle")])
+def test_format_words_read_as_at_the_endpoint(client, word, extension, media_type):
+    # SPARQLWrapper's words for a graph (format=json is JSON-LD) mean the same on every route.
+    resp = client.get(f"/id/city/paris?format={word}")
+    assert resp.headers["Location"] == f"http://localhost/doc/city/paris.{extension}"
+    for path in ("/doc/city/paris", "/void", "/shapes", "/sparql"):
+        assert client.get(f"{path}?format={word}").mimetype == media_type, path
+
+
 def test_unacceptable_accept_is_406(client):
     resp = client.get("/id/city/paris", headers={"Accept": "image/png"})
     assert resp.status_code == 406

@@ -7,7 +7,7 @@ the route's order of preference for ties.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from flask import request
@@ -25,8 +25,9 @@ def offered(kinds: Sequence[Kind]) -> list[Format]:
     return [f for kind in kinds for f in formats.FORMATS if f.kind == kind]
 
 
-#: What SPARQL clients mean by `format=` words where a graph is answered (SPARQLWrapper sends
-#: format=xml for RDF/XML, format=json for JSON-LD, format=n3 for Turtle).
+#: What clients mean by `format=` words where a graph is answered and no SPARQL results are
+#: (SPARQLWrapper sends format=xml for RDF/XML, format=json for JSON-LD, format=n3 for Turtle): on
+#: every such route, the endpoint's descriptions and CONSTRUCT answers as the linked data.
 GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": "turtle"}
 #: The parameters naming a format, the first given winning: `format=`, and `output=` as Fuseki
 #: (and Joseki before it) reads it, which its users and `s-query --output=csv` send.
@@ -44,16 +45,13 @@ def format_parameter() -> str | None:
     return None
 
 
-def negotiate(kinds: Sequence[Kind], default: Format | None = None,
-              words: Mapping[str, str] | None = None) -> Format:
+def negotiate(kinds: Sequence[Kind], default: Format | None = None) -> Format:
     """The best format of `kinds` for the current request, or 406 Not Acceptable.
 
     `default` (else the first offered format) answers a request without Accept or with `*/*`.
-    `words` maps what some clients write as `format=` to the registry's names (SPARQLWrapper's
-    format=xml for RDF/XML, say).
+    Where no SPARQL results are offered, `GRAPH_FORMAT_WORDS` read as the formats they name.
     """
-    found = _choose(tuple(kinds), default, tuple(sorted((words or {}).items())), format_parameter(),
-                    request.headers.get("Accept"))
+    found = _choose(tuple(kinds), default, format_parameter(), request.headers.get("Accept"))
     if isinstance(found, str):
         raise NotAcceptable(found)
     return found
@@ -62,15 +60,17 @@ def negotiate(kinds: Sequence[Kind], default: Format | None = None,
 # Clients send few distinct Accept headers, each request one: choosing once per header (and
 # format word) spares parsing and matching it on every request. Bounded, as headers are anyone's.
 @lru_cache(maxsize=1024)
-def _choose(kinds: tuple[Kind, ...], default: Format | None, words: tuple[tuple[str, str], ...],
-            name: str | None, header: str | None) -> Format | str:
+def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
+            header: str | None) -> Format | str:
     """The format, or why none fits (the 406's message)."""
     choices = offered(kinds)
     if default is None:
         default = choices[0]
     if name:
         key = name.strip().lower()
-        fmt = formats.by_name(dict(words).get(key, key), kinds)
+        if "results" not in kinds:
+            key = GRAPH_FORMAT_WORDS.get(key, key)
+        fmt = formats.by_name(key, kinds)
         if fmt is None:
             return f"format={name!r} is not offered here; use one of " + ", ".join(f.name for f in choices)
         return fmt
@@ -116,10 +116,9 @@ def _parameters(text: str) -> dict[str, str]:
     return {name.strip().lower(): value.strip().strip('"') for name, _, value in pairs}
 
 
-def acceptable(kinds: Sequence[Kind], words: Mapping[str, str] | None = None) -> Format | None:
+def acceptable(kinds: Sequence[Kind]) -> Format | None:
     """`negotiate`, or None where nothing of `kinds` is acceptable (the caller tries other kinds)."""
-    found = _choose(tuple(kinds), None, tuple(sorted((words or {}).items())), format_parameter(),
-                    request.headers.get("Accept"))
+    found = _choose(tuple(kinds), None, format_parameter(), request.headers.get("Accept"))
     return None if isinstance(found, str) else found
 
 

@@ -70,7 +70,7 @@ from graph_service.web.answer_table import answer_table
 from graph_service.web.description import site_title
 from graph_service.web.documents import moved
 from graph_service.web.errors import problem
-from graph_service.web.negotiation import GRAPH_FORMAT_WORDS, acceptable, format_parameter, negotiate
+from graph_service.web.negotiation import acceptable, format_parameter, negotiate
 from graph_service.web.urls import current
 
 bp = Blueprint("sparql", __name__)
@@ -146,7 +146,7 @@ def sparql() -> Response:
     endpoint = _endpoint()
     operation = _read_operation(endpoint.settings)
     if operation.query is None:
-        described = acceptable(("graph", "page"), GRAPH_FORMAT_WORDS)
+        described = acceptable(("graph", "page"))
         if described is None and acceptable(("results",)) is not None:
             # Results asked for, not a description: a query sent under another name, or none.
             offered = ", ".join(f.media_type for f in formats.of_kinds(("graph", "page")))
@@ -255,7 +255,7 @@ def _require_utf8() -> None:
 
 def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Response:
     results_format = acceptable(("results", "page"))
-    graph_format = acceptable(("graph", "page"), GRAPH_FORMAT_WORDS)
+    graph_format = acceptable(("graph", "page"))
     if results_format is None and graph_format is None:
         word = format_parameter()
         # Which formats fit depends on the query's form, which only the engine's parse knows.
@@ -360,7 +360,7 @@ def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
 
 
 def _service_description(endpoint: Endpoint) -> Response:
-    fmt = negotiate(("graph", "page"), words=GRAPH_FORMAT_WORDS)
+    fmt = negotiate(("graph", "page"))
     if fmt.kind == "page":
         resp = _page(endpoint, None)
     else:

@@ -68,7 +68,7 @@ from graph_service.graph import (
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import quads, respond
 from graph_service.web.errors import problem, too_large
-from graph_service.web.negotiation import GRAPH_FORMAT_WORDS, best_media_type, negotiate
+from graph_service.web.negotiation import best_media_type, negotiate
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, Urls, current
 
@@ -152,7 +152,7 @@ def validate() -> Response:
         _check_size(settings.max_request_bytes)
         # Form fields count against the request limit, not werkzeug's smaller default for fields.
         request.max_form_memory_size = settings.max_request_bytes
-        fmt = negotiate(OFFERED_KINDS, default=_TURTLE, words=GRAPH_FORMAT_WORDS)
+        fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
         prefixes: dict[str, str] = {}
         data, shapes, inference = _inputs(prefixes)
         meta_shacl = _switch("meta-shacl")
