@@ -158,6 +158,24 @@ def test_dumps_are_gzipped_for_clients_that_accept_it_and_cached(project_client)
     assert "max-age=300" in page.headers["Cache-Control"]
 
 
+def test_an_interrupted_dump_download_resumes(project_client):
+    whole = project_client.get("/dumps/liberation.nq", headers={"Accept-Encoding": "gzip"})
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    tag, size = whole.headers["ETag"], len(whole.data)
+    # `curl -C -` after 1000 bytes, asking for the rest of the same version (If-Range).
+    rest = project_client.get("/dumps/liberation.nq", headers={
+        "Accept-Encoding": "gzip", "Range": "bytes=1000-", "If-Range": tag})
+    assert rest.status_code == 206 and rest.headers["Content-Range"] == f"bytes 1000-{size - 1}/{size}"
+    assert whole.data[:1000] + rest.data == whole.data
+    # A range of another version is no part of this one: the whole dump comes back.
+    other = project_client.get("/dumps/liberation.nq", headers={
+        "Accept-Encoding": "gzip", "Range": "bytes=1000-", "If-Range": '"another-version"'})
+    assert other.status_code == 200 and other.data == whole.data
+    beyond = project_client.get("/dumps/liberation.nq", headers={"Accept-Encoding": "gzip",
+                                                                  "Range": f"bytes={size}-"})
+    assert beyond.status_code == 416
+
+
 def test_a_favicon(project_client):
     resp = project_client.get("/favicon.ico", follow_redirects=True)
     assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"

@@ -99,7 +99,8 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
             links: Iterable[str] = (), status: int = 200, headers: dict[str, str] | None = None,
             max_age: int = MAX_AGE, compress: str | None = None) -> Response:
     """A document with its validators (ETag of the body, Last-Modified of the data), answering
-    304 to a matching conditional GET. `negotiated`: the URL serves several formats (Vary).
+    304 to a matching conditional GET and 206 to a range of its bytes. `negotiated`: the URL
+    serves several formats (Vary).
     `compress`: gzip for clients that accept it (`Content-Encoding`, so the file keeps its name),
     the compressed body kept under this key (a dump is megabytes: compressed once, not per request)."""
     content_type = fmt.content_type
@@ -130,7 +131,8 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
     if status == 200:
         resp.last_modified = data_time()
         resp.add_etag()
-        resp.make_conditional(request)
+        # Ranges too (206), so that an interrupted download of a dump resumes (`curl -C -`, `wget -c`).
+        resp.make_conditional(request, accept_ranges=True, complete_length=resp.content_length)
     return resp
 
 
