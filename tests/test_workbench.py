@@ -51,6 +51,12 @@ def oxigraph_message(query: str) -> str:
     ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY", 1, 37, "ORDER BY needs a variable or an expression"),
     ("SELECT * { ?s ?p ?o } LIMIT 99999999999999999999", 1, 48, "LIMIT is larger than the engine can count"),
     ("SELECT (1 AS ?x) (2 AS ?x) {}", 1, 29, "a variable is named twice in SELECT"),
+    ("CONSTRUCT WHERE { ?s ?p ?o FILTER(true) }", 1, 28, "the short form, takes triple patterns only"),
+    ("CONSTRUCT WHERE { ?s ?p ?o { ?s ?q ?r } }", 1, 28, "for a nested group"),
+    ("SELECT * WHERE { ?s <http://x.org/a b> ?o }", 1, 21, "this IRI holds a space"),
+    ("SELECT DISTINCT REDUCED * WHERE { ?s ?p ?o }", 1, 17, "DISTINCT or REDUCED, not both"),
+    ("DESCRIBE <http://x> LIMIT", 1, 26, "LIMIT takes a whole number"),
+    ("DESCRIBE <http://x> LIMIT x", 1, 27, "LIMIT takes a whole number"),
 ])
 def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, column, advice):
     problem = explain_syntax(query, oxigraph_message(query))

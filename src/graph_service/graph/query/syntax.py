@@ -85,6 +85,9 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _brackets(tokens)
     advice = advice or _stated(raw, at)
     advice = advice or _describe(tokens)
+    advice = advice or _bad_iri(query, raw, at)
+    advice = advice or _distinct_and_reduced(tokens)
+    advice = advice or _short_construct(tokens)
     advice = advice or _rebound(tokens, at)
     advice = advice or _after_pattern(tokens, at)
     advice = advice or _by_expectation(tokens, raw, at)
@@ -166,6 +169,21 @@ def _unclosed_iri(query: str, raw: str, at: int) -> tuple[int, str] | None:
         return None
     start = query.rfind("<", 0, at + 1)
     return (start if start >= 0 else at), "this IRI is not closed: it needs a > at its end (no spaces inside)"
+
+
+def _bad_iri(query: str, raw: str, at: int) -> tuple[int, str] | None:
+    """An IRI the parser could not read: most often one holding a space."""
+    if "IRI parsing failed" not in raw:
+        return None
+    start = query.rfind("<", 0, at + 1)
+    if start < 0:
+        return None
+    end = query.find(">", start)
+    iri = query[start:end + 1] if end >= 0 else query[start:]
+    if any(c.isspace() for c in iri):
+        return start, "this IRI holds a space, which IRIs cannot have: write it as %20"
+    return start, ("this IRI is malformed: an IRI in <...> has a scheme (https:) or resolves against "
+                   "the base, and no space, quote, <, >, {, }, |, ^, ` or backslash")
 
 
 def _undeclared(tokens: list[Token], raw: str) -> tuple[int, str] | None:
@@ -262,7 +280,11 @@ def _after_pattern(tokens: list[Token], at: int) -> tuple[int, str] | None:
         depth += 1 if t.text == "{" else -1 if t.text == "}" else 0
         if t.text == "}" and depth == 0:
             end = t.at
-    if end is None or at <= end or not tokens:
+    if end is None:
+        # A DESCRIBE of named resources has no pattern: its modifiers follow what it describes.
+        first = _first_modifier(tokens)
+        return _modifiers(tokens) if first is not None and at >= tokens[first].at else None
+    if at <= end or not tokens:
         return None
     if tokens[-1].text.upper() == "BY" and len(tokens) > 1:
         clause = tokens[-2].text.upper()
@@ -356,6 +378,41 @@ def _describe(tokens: list[Token]) -> tuple[int, str] | None:
                 "DESCRIBE ?x WHERE { ... }")
 
 
+def _distinct_and_reduced(tokens: list[Token]) -> tuple[int, str] | None:
+    for i, t in enumerate(tokens[:-2]):
+        if t.text.upper() == "SELECT" and {tokens[i + 1].text.upper(), tokens[i + 2].text.upper()} == {
+                "DISTINCT", "REDUCED"}:
+            return tokens[i + 2].at, "SELECT takes DISTINCT or REDUCED, not both"
+    return None
+
+
+#: What a group may hold besides triple patterns, which CONSTRUCT WHERE's short form does not take.
+_NOT_TRIPLES = frozenset({"FILTER", "OPTIONAL", "BIND", "UNION", "MINUS", "GRAPH", "VALUES", "SERVICE"})
+
+
+def _short_construct(tokens: list[Token]) -> tuple[int, str] | None:
+    """CONSTRUCT WHERE { ... } (its template is its pattern) holding more than triple patterns."""
+    start, _ = _prologue_end(tokens)
+    if start >= len(tokens) or tokens[start].text.upper() != "CONSTRUCT":
+        return None
+    # The short form's first { follows WHERE (the full form's first { opens its template).
+    i = next((k for k in range(start + 1, len(tokens)) if tokens[k].text == "{"), None)
+    if i is None or tokens[i - 1].text.upper() != "WHERE":
+        return None
+    depth = 0
+    for t in tokens[i:]:
+        depth += 1 if t.text == "{" else -1 if t.text == "}" else 0
+        if depth == 0:
+            return None
+        if (depth == 1 and t.text.upper() in _NOT_TRIPLES) or (depth == 2 and t.text == "{"):
+            what = "a nested group" if t.text == "{" else t.text.upper()
+            example = "{ ... }" if t.text == "{" else f"{t.text.upper()} ..."
+            return t.at, ("CONSTRUCT WHERE { ... }, the short form, takes triple patterns only: for "
+                          f"{what}, write the template apart, e.g. CONSTRUCT {{ ?s ?p ?o }} WHERE "
+                          f"{{ ?s ?p ?o {example} }}")
+    return None
+
+
 def _projection(tokens: list[Token]) -> tuple[int, str]:
     start = next((i for i, t in enumerate(tokens) if t.text.upper() == "SELECT"), 0)
     clause = []
@@ -395,6 +452,10 @@ def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
     return None
 
 
+def _first_modifier(tokens: list[Token]) -> int | None:
+    return next((i for i, t in enumerate(tokens) if t.kind == "word" and t.text.upper() in _MODIFIERS), None)
+
+
 def _modifiers(tokens: list[Token]) -> tuple[int, str] | None:
     depth, end = 0, -1
     for i, t in enumerate(tokens):
@@ -404,6 +465,11 @@ def _modifiers(tokens: list[Token]) -> tuple[int, str] | None:
             depth -= 1
             if depth == 0:
                 end = i
+    if end < 0:  # no pattern (a DESCRIBE of named resources): from its first modifier
+        first = _first_modifier(tokens)
+        if first is None:
+            return None
+        end = first - 1
     previous = ""
     for t in tokens[end + 1:]:
         word = t.text.upper()
