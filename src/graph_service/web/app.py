@@ -15,7 +15,7 @@ from graph_service.graph import SlotBudget, served, serving_store
 from graph_service.web import atlas, dataset, errors, health, resources, search, sparql, urls, validate
 from graph_service.web.description import site_title
 from graph_service.web.documents import check_path
-from graph_service.web.sparql import LIMIT_HEADER, TRUNCATED_HEADER
+from graph_service.web.endpoint import LIMIT_HEADER, TRUNCATED_HEADER
 from graph_service.web.state import Service, service
 
 #: What the pages need and nothing more: their own scripts, styles and images, no framing, no

@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS
 from graph_service.graph import Format, Liberation, liberations
 from graph_service.web import map_svg, svg, timeline_svg
 from graph_service.web.documents import cached, quads, respond
-from graph_service.web.sparql import engine
+from graph_service.web.endpoint import engine
 from graph_service.web.state import service
 from graph_service.web.topojson import read_features
 from graph_service.web.urls import current

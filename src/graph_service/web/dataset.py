@@ -44,9 +44,9 @@ from graph_service.web.documents import (
     see_other,
     suffix_format,
 )
+from graph_service.web.endpoint import examples
 from graph_service.web.negotiation import negotiate
 from graph_service.web.resources import kind_counts
-from graph_service.web.sparql import examples
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current
 

@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote_to_bytes
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, request, url_for
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import (
     BadRequest,
@@ -40,44 +39,31 @@ from werkzeug.sansio.utils import get_current_url
 
 from graph_service.config import Settings
 from graph_service.graph import (
-    IN_MEMORY_INDEX_QUADS,
     UPDATES_REFUSED,
-    Answer,
     Busy,
     ClientGone,
-    DatasetSummary,
-    Engine,
-    Example,
     FormatMismatch,
     IsolatedError,
     Kind,
     QueryDataset,
-    QueryRunner,
     QueryTimeout,
     QueryUnsupported,
     StoreRefused,
     StoreUnavailable,
-    SyntaxProblem,
     UnsafeQuery,
     describe_service,
     explain_syntax,
     formats,
-    load_examples,
-    load_store,
-    names,
 )
-from graph_service.web.answer_table import answer_table
 from graph_service.web.description import site_title
 from graph_service.web.documents import moved
+from graph_service.web.endpoint import LIMIT_HEADER, TRUNCATED_HEADER, Endpoint, current_endpoint, setup
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import acceptable, format_parameter, negotiate
-from graph_service.web.urls import current
+from graph_service.web.workbench import page
 
 bp = Blueprint("sparql", __name__)
 
-#: Response headers saying that the result limit cut an answer, and what the limit is.
-TRUNCATED_HEADER = "X-Result-Truncated"
-LIMIT_HEADER = "X-Result-Limit"
 #: Seconds a client is asked to wait when the remote store is away.
 RETRY_AFTER = 5
 
@@ -88,62 +74,19 @@ _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 
 
-@dataclass
-class Endpoint:
-    """What the endpoint keeps per serving process."""
-
-    settings: Settings
-    runner: QueryRunner
-    summary: DatasetSummary
-    examples: list[Example]
-    #: Classes and properties the editor completes, found on first use.
-    vocabulary: dict[str, list[str]] | None = None
-
-
 @dataclass(frozen=True)
 class Operation:
     query: str | None
     dataset: QueryDataset | None
 
 
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    service = state.app.extensions["graph_service"]
-    # A small dataset is answered from memory (queries run faster there; the query processes
-    # share the worker's copy); a large one from the store on disk, which no process copies.
-    small = service.store.quads <= IN_MEMORY_INDEX_QUADS and not service.settings.store
-    source = load_store(service.settings) if small else service.store
-    runner = QueryRunner.from_settings(service.settings, source, service.slot_budget, service.served.sha256)
-    state.app.extensions["sparql"] = Endpoint(
-        settings=service.settings,
-        runner=runner,
-        summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g}),
-        examples=load_examples(service.settings.queries_dir, base=service.settings.base_iri),
-    )
-
-
-def _vocabulary(endpoint: Endpoint) -> dict[str, list[str]]:
-    """The graph's classes and properties, for the editor's autocompletion (no outside lookups)."""
-    if endpoint.vocabulary is None:
-        def iris(query: str) -> list[str]:
-            # Bounded: a served store of someone's own may have any number of terms.
-            rows = endpoint.runner.engine.query(query + " LIMIT 5000").rows
-            return sorted(str(row["x"]) for row in rows if str(row["x"]).startswith(("http://", "https://")))
-        endpoint.vocabulary = {
-            "classes": iris("SELECT DISTINCT ?x WHERE { { ?i a ?x } UNION "
-                            "{ ?x a <http://www.w3.org/2002/07/owl#Class> } }"),
-            "properties": iris("SELECT DISTINCT ?x WHERE { ?s ?x ?o }"),
-        }
-    return endpoint.vocabulary
-
-
-def _endpoint() -> Endpoint:
-    return current_app.extensions["sparql"]
+# Once per app, when the blueprint is registered: the runner forks its query processes from here.
+bp.record_once(lambda state: setup(state.app))
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
-    endpoint = _endpoint()
+    endpoint = current_endpoint()
     operation = _read_operation(endpoint.settings)
     if operation.query is None:
         described = acceptable(("graph", "page"))
@@ -283,7 +226,7 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
             message = f"malformed query: {syntax}"
         fields: dict[str, object] = {} if syntax is None else {
             "line": syntax.line, "column": syntax.column, "advice": syntax.advice, "parser": syntax.parser}
-        resp = (_page(endpoint, query, error=message, syntax=syntax, status=status) if html
+        resp = (page(endpoint, query, error=message, syntax=syntax, status=status) if html
                 else problem(status, message, fields=fields))
         if isinstance(exc, StoreUnavailable):
             resp.headers["Retry-After"] = str(RETRY_AFTER)
@@ -291,7 +234,7 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
             resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
     if as_page["graph" if answer.form == "graph" else "results"]:
-        resp = _page(endpoint, query, answer=answer)
+        resp = page(endpoint, query, answer=answer)
     else:
         fmt = formats.named(answer.format)
         resp = Response(answer.body, content_type=fmt.content_type)
@@ -362,7 +305,7 @@ def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:
 def _service_description(endpoint: Endpoint) -> Response:
     fmt = negotiate(("graph", "page"))
     if fmt.kind == "page":
-        resp = _page(endpoint, None)
+        resp = page(endpoint, None)
     else:
         # Named as /void and every page name the dataset (the project's graph: "The Liberation
         # Knowledge Graph"; a user's files: their own title, else their names).
@@ -373,56 +316,3 @@ def _service_description(endpoint: Endpoint) -> Response:
                         content_type=fmt.content_type)
     resp.vary.add("Accept")
     return resp
-
-
-# --- the page -----------------------------------------------------------------------------------
-
-def default_query(lib: str) -> str:
-    """What the editor opens with: short, runs as it stands, and shows the graph's main facts."""
-    return (f"PREFIX lib: <{lib}>\n\n"
-            "# Which places were liberated, when (in the article's words), and by whom?\n"
-            "SELECT ?place ?when ?liberator WHERE {\n"
-            "  ?liberation lib:liberationOf ?place .\n"
-            "  OPTIONAL { ?liberation lib:hasTimeSpan/lib:dateText ?when }\n"
-            "  OPTIONAL { ?place lib:liberatedBy ?liberator }\n"
-            "}\nORDER BY ?place\n")
-
-
-def _page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
-          error: str | None = None, syntax: SyntaxProblem | None = None, status: int = 200) -> Response:
-    urls = current()
-    prefixes = names(endpoint.settings.base_iri).prefixes
-    editor = {
-        "endpoint": url_for("sparql.sparql", _external=True),
-        "query": query or default_query(str(prefixes["lib"])),
-        "examples": [{"name": e.name, "title": e.title, "query": e.text} for e in endpoint.examples],
-        # The editor adds a declaration as a prefix is typed, and shortens IRIs in its results.
-        "prefixes": {name: str(ns) for name, ns in prefixes.items()},
-        # IRIs of this graph (all under the served base) link to the service's own pages, as in
-        # the HTML table.
-        "links": [[urls.base_iri, urls.href(urls.base_iri)]],
-        "vocabulary": _vocabulary(endpoint),
-        "truncatedHeader": TRUNCATED_HEADER,
-        "error": None if syntax is None else {"line": syntax.line, "column": syntax.column},
-        "limit": endpoint.runner.result_limit,
-    }
-    html = render_template(
-        "sparql.html", query=editor["query"], has_query=query is not None, error=error,
-        syntax=syntax,
-        table=answer_table(answer) if answer is not None else None, answer=answer,
-        summary=endpoint.summary, examples=endpoint.examples, editor=editor,
-        settings=endpoint.settings, limit_header=TRUNCATED_HEADER,
-        result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(("graph",)),
-    )
-    return Response(html, status=status, mimetype="text/html")
-
-
-def engine() -> Engine:
-    """The serving process's query engine, for the pages' own fixed queries (the timeline, the
-    map): trusted text, so run here rather than in the sandbox users' queries go to."""
-    return _endpoint().runner.engine
-
-
-def examples() -> list[Example]:
-    """The example queries (`queries/*.rq`), for the home page's gallery."""
-    return _endpoint().examples

@@ -1,0 +1,70 @@
+"""What the SPARQL endpoint keeps per serving process (its query runner, the dataset's summary,
+the example queries), shared by the protocol (`sparql`), the query editor's page (`workbench`) and
+the pages that run the project's own fixed queries (the atlas, the home page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask.sansio.app import App
+
+from graph_service.config import Settings
+from graph_service.graph import (
+    IN_MEMORY_INDEX_QUADS,
+    DatasetSummary,
+    Engine,
+    Example,
+    QueryRunner,
+    load_examples,
+    load_store,
+)
+
+#: Response headers saying that the result limit cut an answer, and what the limit is.
+TRUNCATED_HEADER = "X-Result-Truncated"
+LIMIT_HEADER = "X-Result-Limit"
+
+
+@dataclass
+class Endpoint:
+    """What the endpoint keeps per serving process."""
+
+    settings: Settings
+    runner: QueryRunner
+    summary: DatasetSummary
+    examples: list[Example]
+    #: Classes and properties the editor completes, found on first use.
+    vocabulary: dict[str, list[str]] | None = None
+
+
+def setup(app: App) -> None:
+    """Make the endpoint of `app`'s serving process: its query runner (and query slots), the
+    dataset's summary and the example queries."""
+    service = app.extensions["graph_service"]
+    # A small dataset is answered from memory (queries run faster there; the query processes
+    # share the worker's copy); a large one from the store on disk, which no process copies.
+    small = service.store.quads <= IN_MEMORY_INDEX_QUADS and not service.settings.store
+    source = load_store(service.settings) if small else service.store
+    runner = QueryRunner.from_settings(service.settings, source, service.slot_budget, service.served.sha256)
+    app.extensions["sparql"] = Endpoint(
+        settings=service.settings,
+        runner=runner,
+        summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g}),
+        examples=load_examples(service.settings.queries_dir, base=service.settings.base_iri),
+    )
+
+
+def current_endpoint() -> Endpoint:
+    """The endpoint of the running app."""
+    return current_app.extensions["sparql"]
+
+
+def engine() -> Engine:
+    """The serving process's query engine, for the pages' own fixed queries (the timeline, the
+    map): trusted text, so run here rather than in the sandbox users' queries go to."""
+    return current_endpoint().runner.engine
+
+
+def examples() -> list[Example]:
+    """The example queries (`queries/*.rq`), for the home page's gallery."""
+    return current_endpoint().examples

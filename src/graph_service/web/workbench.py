@@ -1,0 +1,68 @@
+"""The query editor's page (YASGUI over the endpoint): what `GET /sparql` shows a browser, and
+every answer or error a browser asked for as HTML, the results as a table under the editor."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, url_for
+
+from graph_service.graph import Answer, SyntaxProblem, formats, names
+from graph_service.web.answer_table import answer_table
+from graph_service.web.endpoint import TRUNCATED_HEADER, Endpoint
+from graph_service.web.urls import current
+
+
+def default_query(lib: str) -> str:
+    """What the editor opens with: short, runs as it stands, and shows the graph's main facts."""
+    return (f"PREFIX lib: <{lib}>\n\n"
+            "# Which places were liberated, when (in the article's words), and by whom?\n"
+            "SELECT ?place ?when ?liberator WHERE {\n"
+            "  ?liberation lib:liberationOf ?place .\n"
+            "  OPTIONAL { ?liberation lib:hasTimeSpan/lib:dateText ?when }\n"
+            "  OPTIONAL { ?place lib:liberatedBy ?liberator }\n"
+            "}\nORDER BY ?place\n")
+
+
+def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
+         error: str | None = None, syntax: SyntaxProblem | None = None, status: int = 200) -> Response:
+    """The editor holding `query` (else the default one), with the answer as a table under it, or
+    the error (a malformed query's line and column marked in the editor)."""
+    urls = current()
+    prefixes = names(endpoint.settings.base_iri).prefixes
+    editor = {
+        "endpoint": url_for("sparql.sparql", _external=True),
+        "query": query or default_query(str(prefixes["lib"])),
+        "examples": [{"name": e.name, "title": e.title, "query": e.text} for e in endpoint.examples],
+        # The editor adds a declaration as a prefix is typed, and shortens IRIs in its results.
+        "prefixes": {name: str(ns) for name, ns in prefixes.items()},
+        # IRIs of this graph (all under the served base) link to the service's own pages, as in
+        # the HTML table.
+        "links": [[urls.base_iri, urls.href(urls.base_iri)]],
+        "vocabulary": vocabulary(endpoint),
+        "truncatedHeader": TRUNCATED_HEADER,
+        "error": None if syntax is None else {"line": syntax.line, "column": syntax.column},
+        "limit": endpoint.runner.result_limit,
+    }
+    html = render_template(
+        "sparql.html", query=editor["query"], has_query=query is not None, error=error,
+        syntax=syntax,
+        table=answer_table(answer) if answer is not None else None, answer=answer,
+        summary=endpoint.summary, examples=endpoint.examples, editor=editor,
+        settings=endpoint.settings, limit_header=TRUNCATED_HEADER,
+        result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(("graph",)),
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
+def vocabulary(endpoint: Endpoint) -> dict[str, list[str]]:
+    """The graph's classes and properties, for the editor's autocompletion (no outside lookups)."""
+    if endpoint.vocabulary is None:
+        def iris(query: str) -> list[str]:
+            # Bounded: a served store of someone's own may have any number of terms.
+            rows = endpoint.runner.engine.query(query + " LIMIT 5000").rows
+            return sorted(str(row["x"]) for row in rows if str(row["x"]).startswith(("http://", "https://")))
+        endpoint.vocabulary = {
+            "classes": iris("SELECT DISTINCT ?x WHERE { { ?i a ?x } UNION "
+                            "{ ?x a <http://www.w3.org/2002/07/owl#Class> } }"),
+            "properties": iris("SELECT DISTINCT ?x WHERE { ?s ?x ?o }"),
+        }
+    return endpoint.vocabulary
