@@ -28,6 +28,10 @@ class Format:
     oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None = None
     #: Other media types that mean the same (e.g. application/json for SPARQL JSON results).
     aliases: tuple[str, ...] = ()
+    #: Other names people type for it (`format=ttl`, `--format json-ld`).
+    names: tuple[str, ...] = ()
+    #: Other file extensions read as this format (`.owl` for RDF/XML).
+    extensions: tuple[str, ...] = ()
 
     @property
     def content_type(self) -> str:
@@ -42,18 +46,19 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     # RDF graphs (CONSTRUCT/DESCRIBE answers, resource descriptions, dumps, uploads)
     # N3 clients read Turtle, a subset of N3 (Jena answers them so too).
+    # `n3` is read as Turtle (the N3 that RDF tools exchange), as files named .n3 are.
     Format("turtle", "text/turtle", "ttl", "graph", "Turtle", "turtle", ox.RdfFormat.TURTLE,
-           ("application/x-turtle", "text/n3")),
+           ("application/x-turtle", "text/n3"), names=("n3",), extensions=("turtle", "n3")),
     Format("ntriples", "application/n-triples", "nt", "graph", "N-Triples", "nt",
-           ox.RdfFormat.N_TRIPLES, ("text/plain",)),
+           ox.RdfFormat.N_TRIPLES, ("text/plain",), names=("n-triples",)),
     Format("jsonld", "application/ld+json", "jsonld", "graph", "JSON-LD", "json-ld",
-           ox.RdfFormat.JSON_LD, ("application/json",)),
+           ox.RdfFormat.JSON_LD, ("application/json",), names=("json-ld",), extensions=("json",)),
     Format("rdfxml", "application/rdf+xml", "rdf", "graph", "RDF/XML", "xml",
-           ox.RdfFormat.RDF_XML, ("application/xml",)),
+           ox.RdfFormat.RDF_XML, ("application/xml",), names=("rdf+xml",), extensions=("owl", "xml")),
     # RDF datasets (named graphs kept)
     Format("trig", "application/trig", "trig", "dataset", "TriG", "trig", ox.RdfFormat.TRIG),
     Format("nquads", "application/n-quads", "nq", "dataset", "N-Quads", "nquads",
-           ox.RdfFormat.N_QUADS),
+           ox.RdfFormat.N_QUADS, names=("n-quads",)),
     # SPARQL SELECT/ASK results
     Format("json", "application/sparql-results+json", "srj", "results", "SPARQL JSON",
            "json", ox.QueryResultsFormat.JSON, ("application/json",)),
@@ -67,12 +72,9 @@ FORMATS: tuple[Format, ...] = (
 )
 
 _BY_NAME = {f.name: f for f in FORMATS}
-# Aliases people type: `format=ttl`, `--format json-ld`, `format=rdf`; `n3` for Turtle, as files
-# named .n3 are read (Turtle is the N3 that RDF tools exchange).
+# A format's extension names it too (`format=ttl`, `format=rdf`), where no format has that name.
 _BY_NAME.update({f.extension: f for f in FORMATS if f.extension not in _BY_NAME})
-_BY_NAME.update({"json-ld": _BY_NAME["jsonld"], "nt": _BY_NAME["ntriples"],
-                 "rdf+xml": _BY_NAME["rdfxml"], "n-triples": _BY_NAME["ntriples"],
-                 "n-quads": _BY_NAME["nquads"], "n3": _BY_NAME["turtle"]})
+_BY_NAME.update({name: f for f in FORMATS for name in f.names})
 
 
 def by_name(name: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
@@ -101,13 +103,7 @@ def by_media_type(media_type: str, kinds: tuple[Kind, ...] | None = None) -> For
 
 def by_extension(extension: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
     ext = extension.lower().lstrip(".")
-    aliases = {"ttl": "ttl", "turtle": "ttl", "n3": "ttl", "owl": "rdf", "xml": "rdf",
-               "json": "jsonld", "nq": "nq", "nt": "nt"}
-    ext = aliases.get(ext, ext)
-    for fmt in of_kinds(kinds):
-        if fmt.extension == ext:
-            return fmt
-    return None
+    return next((f for f in of_kinds(kinds) if ext == f.extension or ext in f.extensions), None)
 
 
 def of_kinds(kinds: tuple[Kind, ...] | None) -> tuple[Format, ...]:
