@@ -470,6 +470,39 @@ EDITORIAL = {
     "rome, intact": "The sentence gives the intact city as the circumstance of the welcome (\"With their "
                     "city largely intact, the Romans ... flooded the streets\"); it is read as a reason "
                     "for it.",
+    "czech republic": "The captions of the 70th-anniversary photographs place Prague in the Czech "
+                      "Republic (\"Prague, Czech Republic\"), the state of their time; the article's "
+                      "1945 Prague is \"the capital of Czechoslovakia\". lib:inArea, not lib:partOf, "
+                      "so that the events of 1944-1945 placed in Prague are not placed in the Czech "
+                      "Republic as well.",
+    "wiltz": "The caption does not name Wiltz's country; Wiltz is placed in Luxembourg "
+             "because the caption shows the Flag of Luxembourg flying there and belongs to "
+             "the article's section on Luxembourg.",
+    "wiltz, its": "The caption's \"shortly after its liberation\" follows \"the Hospital in "
+                  "Wiltz\"; \"its\" is read as Wiltz's, though it could be the Hospital's.",
+    "market garden": "The sentence does not say where Operation Market Garden took place; it is "
+                     "placed in the Netherlands because after its failure \"the Germans clung on in "
+                     "the Netherlands\".",
+    "allied arrival": "The sentence names no place for \"the arrival of the Allies\"; it is placed in "
+                      "Germany because the sentence speaks of German citizens.",
+    "belgian troops": "The caption of brussels-09 says \"British and Belgian troops\"; its Belgian "
+                      "troops are taken to be the Free Belgian troops of the caption of brussels-04, "
+                      "which it does not say.",
+    "rome celebrations": "The sentences say that the Romans flooded the streets to welcome the "
+                         "Americans and that the Pope joined in \"the celebrations\"; that they "
+                         "celebrated the liberation is read from their place in the article's section "
+                         "on the liberation of Rome.",
+    "prague arrival": "The sentence says only that the Russians reached the city after the Germans "
+                      "had largely been driven out by the uprising; that their arrival was part of "
+                      "the liberation of Prague, which a caption credits to the Red Army, is the "
+                      "project's reading.",
+    "paris arrival": "The sentence says that an uprising preceded this army's arrival by several "
+                     "days and that the Allied advance forced the Germans to surrender; that the "
+                     "arrival was part of the liberation of Paris is the project's reading.",
+    "paris occupation end": "Derived, not stated: the article dates the occupation only by its end, the "
+                            "liberation of the capital \"from Nazi occupation\", which it dates both 25 and "
+                            "26 August 1944; the later date is the bound, and its words are the date's "
+                            "text.",
     "panther": "The photograph shows the tank once captured; it is linked to the capture it records, which "
                "its date bounds (not after August 2, 1944).",
     "past": "The photograph shows a prisoner captured during the fighting at the PAST building; it is linked "
@@ -522,7 +555,8 @@ EDITORIAL = {
                           "that the liberation ended the occupation is the project's reading.",
     "prague, uprising": "The article says that by the time the Russians reached the city the Germans had "
                         "largely been driven out thanks to the successful uprising; the project reads "
-                        "\"largely driven out\" as the uprising ending the occupation, which the article "
+                        "\"largely been driven out\" as the uprising ending the occupation, which the "
+                        "article "
                         "does not say in so many words.",
     "muted": "The sentence says that Amsterdam did not have the same moment of late-war liberation as its "
              "neighbors, which the project reads as a muted reception; the article's \"no great cathartic "
@@ -1099,6 +1133,36 @@ EXPECTED: dict[str, list[Row]] = {
                "warsaw series"),
               (41, "Tadeusz Rajszczak “Maszynka” and two other young soldiers of the “Miotła” Battalion, "
                    "2 September 1944", "warsaw series"))),
+        # review7: readings that said so only in a comment, or not at all
+        ("Prague", lib("inArea"), "Czech Republic", EDITORIAL["czech republic"], text(42)),
+        ("Wiltz", lib("partOf"), "Luxembourg", EDITORIAL["wiltz"], text(25)),
+        ("Liberation of Wiltz", lib("liberationOf"), "Wiltz", EDITORIAL["wiltz, its"], text(25)),
+        ("Operation Market Garden", lib("hasPlace"), "Netherlands", EDITORIAL["market garden"],
+         text("ams-market-garden")),
+        ("Arrival of the Allies in Germany", lib("hasPlace"), "Germany", EDITORIAL["allied arrival"],
+         text("ber-some-liberation")),
+        *(("Free Belgian troops", "http://www.w3.org/2004/02/skos/core#altLabel", "Belgian troops",
+           EDITORIAL["belgian troops"], text(n)) for n in (19, 24)),
+        ("Photograph brussels-09: The inhabitants of Brussels greet British and Belgian troops after the "
+         "liberation of the city", lib("depicts"), "Free Belgian troops", EDITORIAL["belgian troops"],
+         text(24)),
+        *(("Celebrations of the liberation in Rome", lib("celebrates"), "Liberation of Rome",
+           EDITORIAL["rome celebrations"], text(key))
+          for key in ("rome-flooded-streets", "rome-pope-joined")),
+        ("Liberation of Prague", lib("hasSubEvent"), "The Russians reach Prague; Marshal Konev drives into "
+         "the city", EDITORIAL["prague arrival"], text("pra-russians-reached")),
+        ("The Russians reach Prague; Marshal Konev drives into the city", lib("subEventOf"),
+         "Liberation of Prague", EDITORIAL["prague arrival"], text("pra-russians-reached")),
+        ("Liberation of Paris", lib("hasSubEvent"), "Arrival of the Free French army in Paris",
+         EDITORIAL["paris arrival"], text("paris-uprising")),
+        ("Arrival of the Free French army in Paris", lib("subEventOf"), "Liberation of Paris",
+         EDITORIAL["paris arrival"], text("paris-uprising")),
+        *(("until the liberation of Paris, 25 or 26 August 1944 (Nazi occupation of Paris)", lib(prop), value,
+           EDITORIAL["paris occupation end"], text(key))
+          for prop, value in (("notAfter", "1944-08-26"), ("dateText", "liberated on August 26, 1944"))
+          for key in ("paris-august-26", 15)),
+        *(("Liberation of Amsterdam", lib("hasTimeSpan"), "May 1945 (liberation of Amsterdam)",
+           EDITORIAL["amsterdam month"], text(key)) for key in ("ams-market-garden", "ams-celebrate")),
         ("Pope Pius XII’s address from the balcony", lib("hasPlace"), "St Peter’s Square",
          EDITORIAL["pope, place"],
          text(2)),
