@@ -218,8 +218,11 @@ def test_a_quotes_page_lists_every_statement_that_rests_on_it_by_its_parts(proje
     section = page[page.index('id="rests-on-it"'):]
     section = section[:section.index("</section>")]
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", section, re.S)
-    assert len(rows) == int(count) == 15
+    assert len(rows) == int(count) == 17
     text = [" | ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in row) for row in rows]
+    # the shortcuts derived from its statements too, said to be inferred, with the reading they keep
+    assert any(t.startswith("Rome | liberated by (inferred) | Allied forces (the project's reading: The "
+                            "article does not name Rome's liberators") for t in text)
     # each by what it says, not by the statement's opaque IRI; an editorial one says so
     gap = "from the fall of Rome to the German surrender: nearly a year"
     assert f"{gap} | gap as written | nearly a year later" in text
@@ -282,3 +285,30 @@ def test_serve_file_names_the_line_of_a_syntax_error_in_a_long_file(tmp_path):
                                 env={"GRAPH_SERVICE_SNAPSHOT_DIR": str(tmp_path / "build")})
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"graph-service: {path}: ") and "line 1801" in result.stderr
+
+
+def _shortcut(engine, subject: str, predicate: str, obj: str) -> dict:
+    """The derived statement of a shortcut: where it is derived from, its quotes and notes."""
+    lib, rdf = "https://w3id.org/liberation-kg/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    rows = engine.query(f"""SELECT ?from ?quote ?note WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{
+        ?st <{rdf}subject> <{ID}{subject}> ; <{rdf}predicate> <{lib}{predicate}> ; <{rdf}object> <{ID}{obj}> ;
+            <http://www.w3.org/ns/prov#wasDerivedFrom> ?from ; <{lib}evidence> ?quote .
+        ?from a <{rdf}Statement> .
+        OPTIONAL {{ ?st <{lib}editorialNote> ?note }} }} }}""").rows
+    return {"from": {str(r["from"]) for r in rows}, "quotes": {str(r["quote"]).rsplit("/", 1)[1] for r in rows},
+            "notes": {str(r["note"]) for r in rows if "note" in r}}
+
+
+def test_a_derived_shortcut_keeps_the_quotes_and_readings_it_rests_on(project_app):
+    engine = project_app.extensions["sparql"].runner.engine
+    rome = _shortcut(engine, "city/rome", "liberatedBy", "unit/american-forces")
+    # derived from the participation's statements, whose role is a reading: the note comes along
+    assert len(rome["from"]) == 4 and "rome-flooded-streets" in rome["quotes"]
+    assert [n for n in rome["notes"] if n.startswith("The article does not name Rome's liberators")]
+    assert _shortcut(engine, "unit/american-forces", "liberated", "city/rome")["notes"] == rome["notes"]
+    # derived in one way from what the quotes say (the liberation's own participation), in another
+    # through a reading (the arrival placed in the liberation): no reading to keep
+    paris = _shortcut(engine, "city/paris", "liberatedBy", "unit/free-french-forces")
+    assert paris["quotes"] >= {"paris-free-french-lead"} and paris["notes"] == set()
+    clark = _shortcut(engine, "event/liberation-of-rome", "commandedBy", "person/mark-clark")
+    assert clark["from"] and len(clark["notes"]) == 1

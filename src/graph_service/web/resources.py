@@ -431,6 +431,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
 _FIRST = (str(RDF.type), str(RDFS.label))
 _STATEMENT = ox.NamedNode(str(RDF.Statement))
 _REIFIED = tuple(ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 
 @dataclass(frozen=True)
@@ -444,6 +445,8 @@ class Resting:
     object: Value
     #: Why the statement is the project's reading, when it is (`lib:editorialNote`).
     editorial: str | None
+    #: A shortcut the build derived from other statements (`prov:wasDerivedFrom` them).
+    derived: bool = False
 
 
 def _resting(d: Description, statement: ox.NamedNode | ox.BlankNode, urls: Urls) -> Resting | None:
@@ -451,11 +454,13 @@ def _resting(d: Description, statement: ox.NamedNode | ox.BlankNode, urls: Urls)
     subject, predicate, obj = (facts.get(p) for p in _REIFIED)
     if subject is None or not isinstance(predicate, ox.NamedNode) or obj is None:
         return None
-    note = next((q.object.value for q in d.outgoing(statement)
-                 if q.predicate == _n("editorialNote") and isinstance(q.object, ox.Literal)), None)
+    notes = sorted(q.object.value for q in d.outgoing(statement)
+                   if q.predicate == _n("editorialNote") and isinstance(q.object, ox.Literal))
+    derived = any(q.predicate == _DERIVED_FROM for q in d.outgoing(statement))
     return Resting(urls.href(statement.value) if isinstance(statement, ox.NamedNode) else None,
                    _plain_value(d, subject, urls, inferred=False), d.label(predicate),
-                   urls.href(predicate.value), _plain_value(d, obj, urls, inferred=False), note)
+                   urls.href(predicate.value), _plain_value(d, obj, urls, inferred=False),
+                   " ".join(notes) or None, derived)
 
 
 def _title(d: Description) -> str:

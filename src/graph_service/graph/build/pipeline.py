@@ -543,6 +543,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
     except ValueError as exc:
         raise BuildError(f"GRAPH_SERVICE_REASONER: {exc}") from None
     closure, inferred, dropped = inference.closure, inference.inferred, inference.dropped
+    provenance += reasoning.shortcut_statements(ontology, facts, provenance, inferred)
 
     # The coordinates are not reasoned over: nothing in the ontology derives from them, and the
     # inferred graph stays what the article's facts imply.

@@ -91,10 +91,11 @@ from itertools import combinations, count
 from owlrl import DatatypeHandling, DeductiveClosure, OWLRL_Semantics
 from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from graph_service.graph.rdf import CRM, INFERRED_GRAPH, LIB, SEM, bind_prefixes, turtle
+from graph_service.graph.rdf import CRM, INFERRED_GRAPH, LIB, SEM, bind_prefixes, triple_from_rdflib, turtle
+from graph_service.graph.rdf.provenance import statement_iri
 
 #: Part of the snapshot's cache key: change it when the rules below change what is served.
 FILTER_VERSION = "1"
@@ -192,32 +193,102 @@ class _Rules(OWLRL_Semantics):
         super().rules(t, cycle_num)
 
 
-#: The shortcut properties OWL 2 RL cannot derive (a property chain cannot look at a participation's
-#: role), derived from the qualified statements they summarise before the OWL 2 RL rules run; the
-#: ontology's rdfs:comment on each names the qualified statement as primary. (lib:reception is
-#: derived by OWL 2 RL itself, from its property chain.)
-SHORTCUT_RULES: tuple[str, ...] = (
+@dataclass(frozen=True)
+class Shortcut:
+    """A shortcut property OWL 2 RL cannot derive (a property chain cannot look at a
+    participation's role), derived from the qualified statements it summarises before the OWL 2
+    RL rules run; the ontology's rdfs:comment on each names the qualified statement as primary.
+
+    `where` (SPARQL, `lib:` declared) binds ?s and ?o of each derived triple ?s `predicate` ?o;
+    `rests_on` names, by their variables' names (or IRIs), the stated triples of a match the
+    derived one rests on: its provenance (`shortcut_statements`) is theirs."""
+
+    predicate: URIRef
+    where: str
+    rests_on: tuple[tuple[str | URIRef, str | URIRef, str | URIRef], ...]
+
+
+_PARTICIPANT = (("part", LIB.hasParticipation, "p"), ("p", LIB.participant, "o"), ("p", LIB.role, "role"))
+
+#: (lib:reception is derived by OWL 2 RL itself, from its property chain.)
+SHORTCUTS: tuple[Shortcut, ...] = (
     # lib:liberatedBy: a liberating or supporting force of the place's liberation, or of a part of
     # it (Paris's Allied forces are the liberating force of the advance that forced the surrender)
-    """CONSTRUCT { ?place lib:liberatedBy ?actor } WHERE {
-        ?event a lib:Liberation ; lib:liberationOf ?place ; lib:hasSubEvent* ?part .
-        ?part lib:hasParticipation ?p .
-        ?p lib:participant ?actor ; lib:role ?role .
-        VALUES ?role { lib:role-liberating-force lib:role-supporting-force } }""",
+    Shortcut(LIB.liberatedBy, """
+        ?event a lib:Liberation ; lib:liberationOf ?s ; lib:hasSubEvent? ?part .
+        ?part lib:hasParticipation ?p . ?p lib:participant ?o ; lib:role ?role .
+        VALUES ?role { lib:role-liberating-force lib:role-supporting-force }""",
+             (("event", LIB.liberationOf, "s"), ("event", LIB.hasSubEvent, "part"), *_PARTICIPANT)),
     # lib:capturedBy: the captor of an item, the conquering force of a place
-    """CONSTRUCT { ?thing lib:capturedBy ?actor } WHERE {
-        { ?event a lib:Capture ; lib:capturedItem ?thing }
-        UNION { ?event a lib:Conquest ; lib:conquestOf ?thing }
-        ?event lib:hasParticipation ?p . ?p lib:participant ?actor ; lib:role ?role .
-        VALUES ?role { lib:role-captor lib:role-conquering-force } }""",
+    Shortcut(LIB.capturedBy, """
+        { ?part a lib:Capture ; lib:capturedItem ?s . BIND(lib:capturedItem AS ?link) }
+        UNION { ?part a lib:Conquest ; lib:conquestOf ?s . BIND(lib:conquestOf AS ?link) }
+        ?part lib:hasParticipation ?p . ?p lib:participant ?o ; lib:role ?role .
+        VALUES ?role { lib:role-captor lib:role-conquering-force }""",
+             (("part", "link", "s"), *_PARTICIPANT)),
     # lib:commandedBy (of an event): its participant in the role of commander
-    """CONSTRUCT { ?event lib:commandedBy ?person } WHERE {
-        ?event lib:hasParticipation ?p . ?p lib:participant ?person ; lib:role lib:role-commander }""",
+    Shortcut(LIB.commandedBy, """
+        ?s lib:hasParticipation ?p . ?p lib:participant ?o ; lib:role lib:role-commander .
+        BIND(?s AS ?part) BIND(lib:role-commander AS ?role)""", _PARTICIPANT),
 )
 
 
+def shortcut_derivations(graph: Graph) -> dict[Triple, list[frozenset[Triple]]]:
+    """Each triple the `SHORTCUTS` derive from `graph`, with the stated triples it rests on: one
+    set for each way it is derived (Paris's Free French forces, from the liberation's own
+    participation and from its parts')."""
+    found: dict[Triple, list[frozenset[Triple]]] = defaultdict(list)
+    for rule in SHORTCUTS:
+        for row in graph.query(f"SELECT * WHERE {{ {rule.where} }}", initNs={"lib": LIB}):
+            bound = row.asdict()  # type: ignore[union-attr]  # a SELECT's rows are ResultRows
+            support = set()
+            for pattern in rule.rests_on:
+                s, p, o = (t if isinstance(t, URIRef) else bound.get(t) for t in pattern)
+                # A liberation's own force has no sub-event between: that triple is not there.
+                if s is not None and p is not None and o is not None and (s, p, o) in graph:
+                    support.add((s, p, o))
+            found[(bound["s"], rule.predicate, bound["o"])].append(frozenset(support))
+    return found
+
+
+def shortcut_statements(ontology: Graph, facts: Graph, provenance: Graph, inferred: Graph) -> Graph:
+    """The provenance of the shortcuts `inferred` holds, and of their inverses: for each, an
+    rdf:Statement derived (prov:wasDerivedFrom) from the statements of the stated triples it rests
+    on, with their quotes. A derived triple is no more the article's word than what it comes from:
+    where every way of deriving it rests on a reading, it carries those readings' editorial notes
+    ("Rome liberated by the American forces" keeps the note on the reading of Rome's liberators);
+    where one way rests on what the quotes say, it needs none."""
+    inverses: dict[Node, list[Node]] = defaultdict(list)
+    for p, q in ontology.subject_objects(OWL.inverseOf):
+        inverses[p].append(q)
+        inverses[q].append(p)
+
+    def notes(statements: Iterable[URIRef]) -> set[Node]:
+        return {note for st in statements for note in provenance.objects(st, LIB.editorialNote)}
+
+    out = Graph()
+    for (s, p, o), ways in shortcut_derivations(facts).items():
+        stated = [[st for st in map(_statement, sorted(way)) if (st, RDF.type, RDF.Statement) in provenance]
+                  for way in ways]
+        sources = sorted({st for way in stated for st in way})
+        readings = set().union(*map(notes, stated)) if all(notes(way) for way in stated) else set()
+        for triple in (t for t in [(s, p, o)] + [(o, q, s) for q in inverses.get(p, ())] if t in inferred):
+            st = _statement(triple)
+            out += [(st, RDF.type, RDF.Statement), (st, RDF.subject, triple[0]),
+                    (st, RDF.predicate, triple[1]), (st, RDF.object, triple[2])]
+            out += [(st, PROV.wasDerivedFrom, source) for source in sources]
+            out += [(st, LIB.evidence, q)
+                    for source in sources for q in provenance.objects(source, LIB.evidence)]
+            out += [(st, LIB.editorialNote, note) for note in readings]
+    return out
+
+
+def _statement(triple: Triple) -> URIRef:
+    return URIRef(statement_iri(triple_from_rdflib(*triple)).value)
+
+
 def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Triple]]:
-    """Ontology + facts in one graph, with the `SHORTCUT_RULES` conclusions and the time-spans'
+    """Ontology + facts in one graph, with the `SHORTCUTS`' conclusions and the time-spans'
     day bounds added (derived, so they land in the inferred graph, never in the facts), and the
     asserted triples."""
     graph = Graph()
@@ -225,10 +296,8 @@ def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Tri
     graph += ontology
     graph += facts
     asserted = frozenset(graph)
-    for rule in SHORTCUT_RULES:
-        for row in graph.query(rule, initNs={"lib": LIB}):
-            assert isinstance(row, tuple) and len(row) == 3  # a CONSTRUCT yields triples
-            graph.add((row[0], row[1], row[2]))
+    for triple in shortcut_derivations(graph):
+        graph.add(triple)
     for triple in day_bounds(graph) + event_places(graph):
         graph.add(triple)
     return graph, asserted

@@ -281,8 +281,10 @@ def describe(store: QuadSource, iri: str) -> Description:
 
     # The statements behind the facts shown (per-statement provenance, `rdf:Statement`s in their
     # own graph), each with its quotes: a client gets the sentence behind every asserted triple of
-    # the document, the links to the resource and the photographs' captions included.
-    for q in [q for q in seen if not is_inferred(q)]:
+    # the document, the links to the resource and the photographs' captions included, and behind
+    # the inferred shortcuts the build derives from them (lib:liberatedBy...), which have statements.
+    notes: dict[ox.Triple, set[str]] = {}
+    for q in list(seen):
         triple = ox.Triple(q.subject, q.predicate, q.object)
         for statement in _statements_of(store, triple):
             d.statements.append(statement)
@@ -293,7 +295,9 @@ def describe(store: QuadSource, iri: str) -> Description:
                     if e.object not in d.quotes:
                         add(store.quads_for_pattern(e.object, None, None, None))
                 elif e.predicate in terms.editorial_note and isinstance(e.object, ox.Literal):
-                    d.editorial[triple] = e.object.value
+                    notes.setdefault(triple, set()).add(e.object.value)
+    # A derived statement may rest on several readings.
+    d.editorial.update({triple: " ".join(sorted(texts)) for triple, texts in notes.items()})
 
     # A label for everything mentioned: predicates, classes, linked resources.
     body = list(seen)
