@@ -295,7 +295,8 @@ def _shortcut(engine, subject: str, predicate: str, obj: str) -> dict:
             <http://www.w3.org/ns/prov#wasDerivedFrom> ?from ; <{lib}evidence> ?quote .
         ?from a <{rdf}Statement> .
         OPTIONAL {{ ?st <{lib}editorialNote> ?note }} }} }}""").rows
-    return {"from": {str(r["from"]) for r in rows}, "quotes": {str(r["quote"]).rsplit("/", 1)[1] for r in rows},
+    return {"from": {str(r["from"]) for r in rows},
+            "quotes": {str(r["quote"]).rsplit("/", 1)[1] for r in rows},
             "notes": {str(r["note"]) for r in rows if "note" in r}}
 
 
