@@ -377,8 +377,21 @@ EDITORIAL = {
              "Brussels.",
     "berlin": "The article does not call Berlin Germany's capital or place it in Germany: it follows "
               "\"German citizens\" with \"the citizens of Berlin\", in an article about Europe's capitals.",
-    "uprising": "The caption names no uprising; the fighting is placed in the Warsaw Uprising because the "
-                "caption belongs to the article's Uprising series.",
+    "capture": "The caption names no uprising; the capture is placed in the Warsaw Uprising because the "
+               "caption belongs to the article's Uprising series.",
+    "paris, liberators": (
+        "The sentence gives the Free French forces the lead in the approach to the city, supported by the "
+        "Americans; that they were the liberating force, and the Americans a supporting force, is read from "
+        "it. The article's one sentence on what freed Paris credits \"the Allied advance\"."),
+    "te deum": ("The caption says that de Gaulle walked to Notre Dame Cathedral for a Te Deum ceremony; "
+                "that he took part in it is the project's reading."),
+    "withdrawal, place": (
+        "The sentence says that the Italians were saved from the worst horrors of urban warfare by an "
+        "orderly German withdrawal; that the withdrawal was from Rome is read from its place in the "
+        "article's section on Rome."),
+    "withdrawal, before": (
+        "The sentence does not say when the withdrawal took place; that it came before the liberation of "
+        "Rome is the project's reading of a withdrawal that spared the city."),
     "uprising, two": "The captions name no uprising; the fighting is placed in the Warsaw Uprising because "
                      "the captions belong to the article's Uprising series.",
     "uprising, home army": "The caption names no uprising; the fighting is placed in the Warsaw Uprising "
@@ -1014,6 +1027,19 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     "28-editorial-statements": sorted([
         # subject, property, object, the graph's note on why, the passage the statement rests on
+        *((f"{force}, {role} force{lead}, in the liberation of Paris", lib("role"), f"{role} force",
+           EDITORIAL["paris, liberators"], text("paris-free-french-lead"))
+          for force, role, lead in (("Free French forces", "liberating", " (in the lead)"),
+                                    ("American forces", "supporting", ""))),
+        ("Charles de Gaulle at the Te Deum in Notre Dame", lib("inEvent"),
+         "Te Deum ceremony at Notre Dame Cathedral", EDITORIAL["te deum"], text(14)),
+        ("orderly German withdrawal from Rome", lib("hasPlace"), "Rome", EDITORIAL["withdrawal, place"],
+         text("rome-warm-welcome")),
+        ("orderly German withdrawal from Rome", lib("precedes"), "Liberation of Rome",
+         EDITORIAL["withdrawal, before"], text("rome-warm-welcome")),
+        *(("Liberation of Rome", lib("precededBy"), "orderly German withdrawal from Rome",
+           EDITORIAL["withdrawal, before"], text(key))
+          for key in ("rome-warm-welcome", "rome-flooded-streets")),
         ("2nd Welsh Guards", lib("allegiance"), "United Kingdom", EDITORIAL["welsh"], text(18)),
         ("2nd Welsh Guards", lib("memberOf"), "British forces", EDITORIAL["welsh"], text(18)),
         ("2nd Welsh Guards on the drive into Brussels", lib("inEvent"),
@@ -1036,7 +1062,7 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["campaign"],
            text(key)) for key in ("ams-market-garden", "ams-canadians")),
         ("Capture of a German Panther tank by the “Zośka” Battalion", lib("subEventOf"), "Warsaw Uprising",
-         EDITORIAL["uprising"], text(32)),
+         EDITORIAL["capture"], text(32)),
         *(("Celebrations of the liberation in Paris", lib("celebrates"), "Liberation of Paris",
            EDITORIAL["paris celebrations"], text(key)) for key in ("paris-greeted", "paris-wine")),
         ("Celebrations of the liberation in Rome", lib("hasSubEvent"),
@@ -1181,7 +1207,7 @@ EXPECTED: dict[str, list[Row]] = {
         ("The Americans’ own parade in Paris", lib("celebrates"), "Liberation of Paris",
          EDITORIAL["american parade"], text("paris-american-parade")),
         ("Warsaw Uprising", lib("hasSubEvent"), "Capture of a German Panther tank by the “Zośka” Battalion",
-         EDITORIAL["uprising"], text(32)),
+         EDITORIAL["capture"], text(32)),
         *(("Warsaw Uprising", lib("hasSubEvent"), "Fighting at the PAST building", EDITORIAL["uprising, two"],
            text(n)) for n in (36, 40)),
         ("Warsaw Uprising", lib("hasSubEvent"), "Fighting on Kredytowa-Królewska Street",

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import PROV, RDF, RDFS, SH
 
 from graph_service.config import Settings
-from graph_service.graph import census, load_store
+from graph_service.graph import LIB, PROVENANCE_GRAPH, census, load_store, make_engine
 
 ROOT = Path(__file__).parents[1]
 
@@ -51,3 +51,12 @@ def test_the_ontology_figures(readme: str) -> None:
 def test_the_graphs_size(readme: str) -> None:
     quads = len(load_store(Settings.from_env()))  # what the home page counts, in its 7 graphs
     assert figure(readme, r"this article's graph \(([\d,]+) triples\)") == (quads,)
+
+
+def test_the_count_of_editorial_statements(readme: str) -> None:
+    rows = make_engine("oxigraph", load_store(Settings.from_env())).query(f"""
+        SELECT (COUNT(DISTINCT ?st) AS ?statements) (COUNT(DISTINCT ?note) AS ?notes) WHERE {{
+          GRAPH <{PROVENANCE_GRAPH}> {{ ?st <{LIB.editorialNote}> ?note
+            FILTER NOT EXISTS {{ ?st <{PROV.wasDerivedFrom}>/<{RDF.subject}> ?from }} }} }}""").rows
+    assert figure(readme, r"\((\d+) statements in this version, with (\d+) distinct notes\)") == (
+        int(rows[0]["statements"]), int(rows[0]["notes"]))
