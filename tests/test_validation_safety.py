@@ -123,9 +123,44 @@ def test_a_from_that_a_path_written_with_a_hash_would_uncomment_is_refused(liste
         ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path <http://example.org/a#b> ;
             sh:sparql [ sh:prefixes ex:decl ; sh:select """SELECT $this ($PATH AS ?q) WHERE {{ BIND(\\"\\"\\"
  AS ?q) FROM <{listener.url}from> WHERE {{ $this ?p ?o }} # \\"\\"\\" AS ?r) }}""" ] ] .'''
-    with pytest.raises(UnsafeConstraint, match=r"FROM .*\(when its \$PATH ends the line"):
+    with pytest.raises(UnsafeConstraint, match=r"the path <http://example.org/a#b> cannot stand for \$PATH"):
         validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20)
     assert listener.connections == 0
+
+
+#: Constraints that read, with pySHACL's rdf:value''' (or rdf:value') for $PATH, as other text
+#: than the check read: a string, then a FROM or a SERVICE that runs, then a comment.
+PATH_REWRITES = [
+    ("'''", 'SELECT $this (\'\'\'x $PATH AS ?z) FROM <{url}from> WHERE {{ $this ?p ?q }} '
+            '# \'\'\' AS ?y) WHERE {{ $this ?p ?q }}'),
+    # SERVICE spelled in escapes, which pySHACL's own check does not see either
+    ("'''", 'SELECT $this WHERE {{ $this ?p ?q . FILTER(\'\'\'x $PATH != "") '
+            '\\\\u0073\\\\u0065rvice <{url}sparql> {{ ?a ?b ?c }} }} # \'\'\' != "") }}'),
+    ("'", "SELECT $this WHERE {{ $this ?p ?q . FILTER('x $PATH = 'x') }}"),
+]
+
+
+@pytest.mark.parametrize(("quotes", "constraint"), PATH_REWRITES)
+def test_a_path_whose_name_would_rewrite_the_query_is_refused(listener: Listener, quotes: str,
+                                                              constraint: str) -> None:
+    shapes = PROLOGUE + (
+        "ex:S a sh:PropertyShape ; sh:targetNode ex:a ;\n"
+        f"    sh:path <http://www.w3.org/1999/02/22-rdf-syntax-ns#value{quotes}> ;\n"
+        f'    sh:sparql [ sh:select """{constraint.format(url=listener.url)}""" ] .')
+    for network_guard in (True, False):
+        with pytest.raises(UnsafeConstraint, match=f"pySHACL writes it as rdf:value{quotes},"):
+            validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20, network_guard=network_guard)
+    assert listener.connections == 0
+
+
+def test_a_path_with_a_plain_name_still_stands_for_path() -> None:
+    shapes = PROLOGUE + (
+        'ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .\n'
+        "ex:S a sh:PropertyShape ; sh:targetNode ex:a ; sh:path ex:p ;\n"
+        '    sh:sparql [ sh:prefixes ex:decl ; sh:select "SELECT $this ?value WHERE { $this $PATH ?value '
+        'FILTER(?value = ex:b) }" ] .')
+    outcome = validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20)
+    assert [str(r.value) for r in outcome.results] == ["http://example.org/b"]
 
 
 def test_service_in_a_constraint_component_is_refused(listener: Listener) -> None:

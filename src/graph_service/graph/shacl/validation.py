@@ -462,6 +462,8 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
     if not any(isinstance(o, Literal) for p in (SH.select, SH.ask) for o in shapes.objects(None, p)):
         return
     in_scope = _prefixes_in_scope(shapes, data, ontology)
+    if any("PATH" in str(o) for p in (SH.select, SH.ask) for o in shapes.objects(None, p)):
+        _vet_paths(shapes, in_scope)
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in in_scope.items())
     lines = prologue.count("\n")
     forms = {str(SH.select): "select", str(SH.ask): "ask"}
@@ -481,26 +483,54 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
             log.warning("vetting a SPARQL query failed", exc_info=True)
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: it could not be checked "
                                    f"for SERVICE and FROM ({type(exc).__name__}: {exc})") from None
-        _vet_path_as_comment(prologue, text, _query_owner(shapes, node))
         if form and form != forms[predicate]:
             # pySHACL would run it and fail on its answer, in words about its own code.
             raise ValidationError(f"{_query_owner(shapes, node)}: sh:{forms[predicate]} holds a "
                                   f"{form.upper()} query; it must be a {forms[predicate].upper()}")
 
 
-def _vet_path_as_comment(prologue: str, text: str, owner: str) -> None:
-    """pySHACL writes a shape's path into the text in place of `$PATH`, as a prefixed name, and a
-    name holding "#" (`ex:a#b`) makes the rest of that line a comment: words the check read as a
-    string or a comment can then run (a FROM). So the text is checked again as it reads then."""
-    if "$PATH" not in text:
-        return
-    try:
-        check_query(prologue + re.sub(r"\$PATH[^\n]*", "?path", text), allowed_graphs=())
-    except UnsafeQuery as exc:
-        raise UnsafeConstraint(f"{owner} refused: {exc} (when its $PATH ends the line, as a path written "
-                               "with '#' does)") from None
-    except SyntaxError:
-        pass  # then it would not run either
+#: A SPARQL local name (PN_LOCAL, near enough): what a prefixed name's end may hold unescaped.
+_PN_LOCAL = re.compile(r"(?:[\w\-.:\u00b7]|%[0-9A-Fa-f]{2})*")
+_PATH_LINKS = (RDF.first, RDF.rest, SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath,
+               SH.zeroOrOnePath)
+
+
+def _vet_paths(shapes: Graph, namespaces: Mapping[str, str]) -> None:
+    """pySHACL writes a shape's path into a SPARQL constraint in place of `$PATH`: an IRI under
+    one of its namespaces as `prefix:rest`, the rest unescaped. A rest that is no SPARQL local
+    name (a quote, a `#`, a bracket) changes how the text reads after it, so that words the check
+    read inside a string or a comment run (a FROM, a SERVICE). Where a query uses `$PATH`, a path
+    naming such an IRI is refused (`namespaces`: every one a query may have, a superset of
+    pySHACL's)."""
+    for iri in _path_iris(shapes):
+        for prefix, namespace in namespaces.items():
+            if not namespace or not iri.startswith(namespace):
+                continue
+            rest = iri.replace(namespace, "")  # as pySHACL writes it
+            if not _PN_LOCAL.fullmatch(rest) or rest.endswith("."):
+                raise UnsafeConstraint(
+                    f"the path <{iri}> cannot stand for $PATH in a SPARQL constraint: pySHACL writes it "
+                    f"as {prefix}:{rest}, which SPARQL does not read as one name (the query would run "
+                    "as other text than the one checked); use a property IRI whose name is a SPARQL "
+                    "local name (letters, digits, _ - . :)")
+
+
+def _path_iris(shapes: Graph) -> set[str]:
+    """The IRIs of every path in the shapes graph, inside sequences, alternatives and the rest."""
+    found: set[str] = set()
+    todo = list(shapes.objects(None, SH.path))
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if isinstance(node, URIRef):
+            if node != RDF.nil:
+                found.add(str(node))
+        elif isinstance(node, BNode):
+            todo.extend(o for p in _PATH_LINKS for o in shapes.objects(node, p))
+    return found
 
 
 #: The SPARQL checker's advice for an undeclared prefix, written for a query typed by hand.
