@@ -216,6 +216,24 @@ def test_the_page_escapes_what_users_send(client) -> None:
     assert "<img src=x" not in page and "&lt;img src=x" in page
 
 
+@pytest.mark.parametrize("path", [
+    # a path node with two meanings, one of them itself: pySHACL reads the alternatives
+    "_:p . _:p sh:alternativePath ( ex:q ex:r ) ; sh:zeroOrMorePath _:p",
+    # a list whose rest comes back on itself
+    "_:p . _:p sh:alternativePath _:l . _:l rdf:first ex:q ; rdf:rest _:l",
+])
+def test_a_path_that_holds_itself_is_written_out_not_a_500(client, path: str) -> None:
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+              f"[] a sh:PropertyShape ; sh:targetNode ex:a ; sh:minCount 1 ; sh:path {path} .")
+    data = "@prefix ex: <http://example.org/> . ex:a ex:x ex:b ."
+    for accept in (BROWSER, "text/turtle"):
+        resp = client.post("/validate", data={"data": data, "shapes": shapes}, headers={"Accept": accept})
+        assert resp.status_code in (200, 400), resp.get_data(as_text=True)[:300]
+        if resp.status_code == 200 and accept == BROWSER:
+            assert "ex:q|" in resp.get_data(as_text=True)
+
+
 def test_the_form_page(client) -> None:
     resp = client.get("/validate", headers={"Accept": BROWSER})
     assert resp.status_code == 200 and resp.mimetype == "text/html"

@@ -59,7 +59,6 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.evaluate import evalQuery
@@ -413,22 +412,33 @@ def severity_name(severity: Node | None) -> str:
     return str(severity)
 
 
-def path_text(graph: Graph, path: Node | None) -> str:
-    """A SHACL property path as a SPARQL property path, with the graph's prefixes."""
+#: Nesting of a path written out, as deep as pySHACL follows one ("Path traversal depth is too
+#: much!" beyond): a path that holds itself is written to that depth, then "…".
+_PATH_DEPTH = 12
+
+
+def path_text(graph: Graph, path: Node | None, depth: int = 0) -> str:
+    """A SHACL property path as a SPARQL property path, with the graph's prefixes (its parts in
+    pySHACL's order: a path node with two meanings reads as pySHACL reads it)."""
     if path is None:
         return ""
     if not isinstance(path, BNode):
         return term_name(graph, path)
+    if depth >= _PATH_DEPTH:
+        return "…"
     if (path, RDF.first, None) in graph:
-        return "/".join(_grouped(graph, p) for p in Collection(graph, path))
-    for predicate, template in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"),
-                                (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?")):
-        inner = graph.value(path, predicate)
-        if inner is not None:
-            return template.format(_grouped(graph, inner))
+        return "/".join(_each_grouped(graph, path, depth))
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _grouped(graph, inverse, depth)
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
-        return "|".join(_grouped(graph, p) for p in Collection(graph, alternatives))
+        return "|".join(_each_grouped(graph, alternatives, depth))
+    for predicate, template in ((SH.zeroOrMorePath, "{}*"), (SH.oneOrMorePath, "{}+"),
+                                (SH.zeroOrOnePath, "{}?")):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return template.format(_grouped(graph, inner, depth))
     return term_name(graph, path)
 
 
@@ -1032,8 +1042,22 @@ def shape_label(shapes: Graph, node: Node, names: Graph) -> str:
     return "a blank-node shape"
 
 
-def _grouped(graph: Graph, path: Node) -> str:
-    text = path_text(graph, path)
+def _each_grouped(graph: Graph, items: Node, depth: int) -> list[str]:
+    """The paths of an RDF list, each written out; of a list whose rdf:rest comes back on itself,
+    those before, then "…"."""
+    found: list[str] = []
+    seen: set[Node] = set()
+    while items != RDF.nil and items not in seen:
+        seen.add(items)
+        first = graph.value(items, RDF.first)
+        if first is not None:
+            found.append(_grouped(graph, first, depth))
+        items = graph.value(items, RDF.rest) or RDF.nil
+    return found + (["…"] if items != RDF.nil else [])
+
+
+def _grouped(graph: Graph, path: Node, depth: int) -> str:
+    text = path_text(graph, path, depth + 1)
     return f"({text})" if isinstance(path, BNode) and any(c in text for c in "/|") else text
 
 
