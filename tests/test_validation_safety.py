@@ -334,3 +334,12 @@ def test_real_server_stops_a_runaway_validation_while_serving_others(server: Bac
     again = requests.post(url, data=(FIXTURES / "valid.ttl").read_bytes(),
                           headers={"Content-Type": "text/turtle"}, timeout=60)
     assert again.status_code == 200 and again.headers["X-Conforms"] == "true"
+
+
+def test_an_engine_failure_is_said_in_one_line_without_the_engines_parse_tree() -> None:
+    shapes = PROLOGUE + ('ex:S sh:targetNode ex:a ; sh:sparql [ sh:select """SELECT $this '
+                         '(EXISTS { $this ?p ?q } AS ?z) WHERE { $this ?p ?q }""" ] .')
+    with pytest.raises(ValidationError) as failed:
+        validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20)
+    assert "cannot evaluate a part of this query" in str(failed.value)
+    assert "Variable(" not in str(failed.value) and "\n" not in str(failed.value)

@@ -729,6 +729,17 @@ def _blank_nodes_named(message: str, shapes: Graph) -> str:
     return _QUOTED_LABEL.sub(where, message)
 
 
+def _first_line(message: str, limit: int = 300) -> str:
+    """An exception's message as one line a user can read: rdflib's evaluator puts its parse tree
+    (the query as it rewrote it) after the first line of some messages ("What do I do with this
+    CompValue?"), which says nothing to the author of the shapes."""
+    line = message.strip().split("\n", 1)[0].strip()
+    if "CompValue?" in line:
+        return ("rdflib's SPARQL engine, which pySHACL runs, cannot evaluate a part of this query "
+                "(\"What do I do with this CompValue?\")")
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
 def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
          inference: str, meta_shacl: bool = False) -> tuple[bool, list[tuple[Node, Node, Node]]]:
     """pySHACL's verdict and report triples (plain, picklable values for `run_isolated`)."""
@@ -753,7 +764,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
     except Exception as exc:  # pySHACL fails in many ways on malformed shapes
         # The cause goes to the caller in one line; the traceback only to a debugging log.
         log.debug("pySHACL failed", exc_info=True)
-        raise ValidationError(f"validation failed: {type(exc).__name__}: {exc}") from None
+        raise ValidationError(f"validation failed: {type(exc).__name__}: {_first_line(str(exc))}") from None
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
     return bool(conforms), list(report)
