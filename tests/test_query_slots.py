@@ -30,7 +30,12 @@ from graph_service.web.server import BackgroundServer
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " }"
 TIMEOUT = 1.5
 OPTIONS = ("--workers", "1", "--query-slots", "2", "--query-queue", "1", "--client-share", "0.5",
-           "--query-timeout", str(TIMEOUT))
+           "--query-timeout", str(TIMEOUT), "--validation-timeout", str(TIMEOUT))
+#: Data holding its own shapes, whose SPARQL constraint runs until the validation's time limit.
+RUNAWAY_VALIDATION = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      + " ".join(f"ex:n{i} ex:p ex:n{i + 1} ." for i in range(200))
+                      + '\nex:S sh:targetNode ex:n0 ; sh:sparql [ sh:select """SELECT $this WHERE { '
+                      + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(5)) + ' FILTER(?c0 = 1) }""" ] .')
 
 
 def get(server: BackgroundServer, path: str, *, source: str = "127.0.0.1",
@@ -39,6 +44,19 @@ def get(server: BackgroundServer, path: str, *, source: str = "127.0.0.1",
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
     try:
         conn.request("GET", path, headers={"Accept": "application/json"})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def post_validation(server: BackgroundServer, turtle: str, *,
+                    source: str) -> tuple[int, dict[str, str], bytes]:
+    port = urllib.parse.urlsplit(server.url).port
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request("POST", "/validate", body=turtle.encode(),
+                     headers={"Content-Type": "text/turtle", "Accept": "text/turtle"})
         resp = conn.getresponse()
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
     finally:
@@ -324,3 +342,21 @@ def test_connections_asking_back_to_back_leave_threads_for_other_connections(ser
         answers = [f.result() for f in early + late]
     assert all(answered > 0 for answered, _ in answers), answers
     assert all(first is not None and first < 1.0 for _, first in answers[threads:]), answers
+
+
+def test_validations_take_the_same_slots_and_share_as_queries(server) -> None:
+    # Each validation may use the memory limit: what bounds how many run at once is the slots.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        running: Future = pool.submit(post_validation, server, RUNAWAY_VALIDATION, source="127.0.0.6")
+        wait_until(lambda: len(query_processes(server)) >= 1)
+        time.sleep(0.3)
+        # The same client's query, and its next validation: over its share, refused at once.
+        status, headers, body = get(server, query_path("ASK { ?s ?p ?o } # v1"), source="127.0.0.6")
+        assert status == 429 and int(headers["retry-after"]) >= 1, body
+        started = time.monotonic()
+        status, headers, body = post_validation(server, RUNAWAY_VALIDATION, source="127.0.0.6")
+        assert status == 429 and time.monotonic() - started < 1.5 and int(headers["retry-after"]) >= 1
+        assert "share" in body.decode()
+        assert running.result()[0] == 503  # stopped at its time limit
+    # Its slot is given back.
+    assert get(server, query_path("ASK { ?s ?p ?o } # v2"), source="127.0.0.6")[0] == 200

@@ -10,6 +10,7 @@ import platform
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -272,3 +273,13 @@ def test_serve_refuses_to_start_without_the_guard(monkeypatch):
     assert run.exit_code == 2
     assert run.stderr.startswith("graph-service: queries cannot be cut off from the network here")
     assert "--no-network-guard" in run.stderr and run.stderr.count("\n") == 1
+
+
+def _oom_score_adj() -> str:
+    return Path("/proc/self/oom_score_adj").read_text().strip()
+
+
+@pytest.mark.skipif(not Path("/proc/self/oom_score_adj").exists(), reason="not Linux: no OOM score to set")
+def test_a_child_is_the_first_the_kernel_kills_when_memory_runs_out() -> None:
+    assert run_isolated(_oom_score_adj, timeout=10) == "1000"
+    assert _oom_score_adj() != "1000"  # and this process, the server, is not

@@ -4,9 +4,11 @@ the pages that run the project's own fixed queries (the atlas, the home page).""
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, request
 from flask.sansio.app import App
 
 from graph_service.config import Settings
@@ -68,3 +70,22 @@ def engine() -> Engine:
 def examples() -> list[Example]:
     """The example queries (`queries/*.rq`), for the home page's gallery."""
     return current_endpoint().examples
+
+
+def client_gone() -> Callable[[], bool] | None:
+    """For the current request: whether its client has closed the connection, a peek that reads
+    end-of-file (a client that sent more, such as its next request, is still there); None where
+    that cannot be told (not under gunicorn: the test client)."""
+    sock: socket.socket | None = request.environ.get("gunicorn.socket")
+    if sock is None:
+        return None
+
+    def gone() -> bool:
+        try:
+            return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:  # reset by the peer, or the socket closed under us
+            return True
+
+    return gone

@@ -20,8 +20,6 @@ connection is dropped without running.
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote_to_bytes
@@ -57,7 +55,14 @@ from graph_service.graph import (
 )
 from graph_service.web.description import site_title
 from graph_service.web.documents import moved
-from graph_service.web.endpoint import LIMIT_HEADER, TRUNCATED_HEADER, Endpoint, current_endpoint, setup
+from graph_service.web.endpoint import (
+    LIMIT_HEADER,
+    TRUNCATED_HEADER,
+    Endpoint,
+    client_gone,
+    current_endpoint,
+    setup,
+)
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import acceptable, format_parameter, negotiate
 from graph_service.web.workbench import page
@@ -217,7 +222,7 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
         answer = endpoint.runner.answer(query, results_format=run_results,
                                         graph_format=run_graph, dataset=dataset,
                                         base_iri=_base_url(), client=request.remote_addr or "",
-                                        gone=_client_gone(request.environ.get("gunicorn.socket")))
+                                        gone=client_gone())
     except (UnsafeQuery, SyntaxError, QueryUnsupported, FormatMismatch, QueryTimeout, IsolatedError,
             StoreUnavailable, StoreRefused, Busy, ClientGone) as exc:
         status, message = _failure(exc, endpoint.settings)
@@ -257,23 +262,6 @@ def _base_url() -> str:
 @lru_cache(maxsize=256)
 def _url_of(scheme: str, host: str, root: str, path: str) -> str:
     return get_current_url(scheme, host, root, path)
-
-
-def _client_gone(sock: socket.socket | None) -> Callable[[], bool] | None:
-    """Whether the client has closed the connection: a peek that reads end-of-file. (A client
-    that sent more, such as its next request, is still there.)"""
-    if sock is None:  # not under gunicorn (the test client)
-        return None
-
-    def gone() -> bool:
-        try:
-            return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-        except (BlockingIOError, InterruptedError):
-            return False
-        except OSError:  # reset by the peer, or the socket closed under us
-            return True
-
-    return gone
 
 
 def _failure(exc: Exception, settings: Settings) -> tuple[int, str]:

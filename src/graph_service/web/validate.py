@@ -33,8 +33,11 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import Graph, URIRef
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
+from graph_service.config import Settings
 from graph_service.graph import (
     INFERENCE_CHOICES,
+    Busy,
+    ClientGone,
     Format,
     InferenceChoice,
     InputTooCostly,
@@ -67,6 +70,7 @@ from graph_service.graph import (
 )
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import quads, respond
+from graph_service.web.endpoint import client_gone, current_endpoint
 from graph_service.web.errors import problem, too_large
 from graph_service.web.negotiation import best_media_type, negotiate
 from graph_service.web.state import service
@@ -148,6 +152,22 @@ def _failed(status: int, message: str) -> Response:
 @bp.post("/" + layout.VALIDATE)
 def validate() -> Response:
     settings = service().settings
+    # A validation takes one of the service's query slots, from reading the data to the report:
+    # the same queue and per-client share as queries, so that no number of them (each may use the
+    # memory limit) outgrows what the service can run at once.
+    try:
+        with current_endpoint().runner.slots.admitted(request.remote_addr or "", gone=client_gone(),
+                                                      hold=2 * settings.validation_timeout):
+            return _validate(settings)
+    except Busy as exc:
+        resp = _failed(exc.status, str(exc))
+        resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
+    except ClientGone as exc:
+        return _failed(503, str(exc))
+
+
+def _validate(settings: Settings) -> Response:
     try:
         _check_size(settings.max_request_bytes)
         # Form fields count against the request limit, not werkzeug's smaller default for fields.

@@ -422,8 +422,20 @@ def _become_child(conn: Connection, allow_network: bool, tied_to_parent: bool = 
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD, signal.SIGALRM):
         signal.signal(sig, signal.SIG_DFL)
     _close_inherited_sockets(keep=conn.fileno())
+    _first_to_go()
     if not allow_network:
         deny_network()
+
+
+def _first_to_go() -> None:
+    """Ask the kernel to kill this process first should memory run out: each child's own limit
+    is a share of what the machine has, but all the slots at their limits may be more than all of
+    it, and then a query or a validation must go, not the server."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    except OSError:  # not Linux; raising the score needs no privilege where it exists
+        pass
 
 
 def _outcome(fn: Callable[..., Any], args: tuple, kwargs: dict,

@@ -37,7 +37,8 @@ import threading
 import time
 import weakref
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from graph_service.graph.query.sandbox import IsolatedWorker
@@ -296,6 +297,21 @@ class QuerySlots:
         finally:
             self.budget.leave(client, held=True)
 
+    @contextmanager
+    def admitted(self, client: str, *, hold: float, gone: Callable[[], bool] | None = None) -> Iterator[None]:
+        """Hold one of the service's slots while other work runs in a process of its own (a user's
+        validation, stopped at `hold` seconds): admitted as a query is, so that it counts against
+        the same slots, queue and per-client share; raises `OverShare`, `QueueFull`, `ClientGone`."""
+        if self._sweeping != os.getpid():
+            self._start_sweeper()
+        self._admit(client, gone, retry_after=max(self.retry_after, math.ceil(hold)))
+        try:
+            if gone is not None and gone():
+                raise ClientGone("the client went away before its work ran")
+            yield
+        finally:
+            self.budget.leave(client, held=True)
+
     def pids(self) -> list[int]:
         """Process ids of the slots' running processes (a slot forks its process on first use)."""
         return [w.pid for w in self._all if w.pid is not None]
@@ -322,8 +338,9 @@ class QuerySlots:
                 if worker.pid is not None and not self._closed.is_set():
                     worker.replace_if_dead()
 
-    def _admit(self, client: str, gone: Callable[[], bool] | None) -> None:
-        if self.budget.enter(client, self.retry_after):
+    def _admit(self, client: str, gone: Callable[[], bool] | None, retry_after: int | None = None) -> None:
+        retry_after = retry_after or self.retry_after
+        if self.budget.enter(client, retry_after):
             return
         deadline = time.monotonic() + self.timeout + 1
         while True:
@@ -336,7 +353,7 @@ class QuerySlots:
             if time.monotonic() > deadline:
                 self.budget.leave(client, held=False)
                 raise QueueFull(f"no query slot freed within {self.timeout:g} s; try again shortly",
-                                self.retry_after)
+                                retry_after)
 
 
 #: The slots of this process not yet closed, closed at its exit: before multiprocessing's own exit
