@@ -234,6 +234,30 @@ def test_a_path_that_holds_itself_is_written_out_not_a_500(client, path: str) ->
             assert "ex:q|" in resp.get_data(as_text=True)
 
 
+def test_a_report_holds_at_most_the_result_limit_and_says_how_many_it_left_out(tmp_path: Path) -> None:
+    limited = create_app(settings_for(tmp_path, validation_result_limit=10)).test_client()
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "ex:S sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; sh:maxInclusive 0 ] .")
+    data = "@prefix ex: <http://example.org/> .\n" + "\n".join(f"ex:a{i:02} ex:n {i + 1} ."
+                                                          for i in range(30))
+    resp = limited.post("/validate", data={"data": data, "shapes": shapes},
+                        headers={"Accept": "text/turtle"})
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
+    assert resp.headers["X-Result-Truncated"] == "true" and resp.headers["X-Result-Limit"] == "10"
+    graph = report(resp)
+    assert results(graph) == 10  # whole: each with its focus node, value and the rest
+    focus = sorted(str(f).rsplit("/", 1)[1] for f in graph.objects(None, SH.focusNode))
+    assert focus == [f"a{i:02}" for i in range(10)]
+    (comment,) = graph.objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))
+    assert str(comment).startswith("30 results; the first 10 by focus node are reported, the other 20 "
+                                   "left out")
+    page = limited.post("/validate", data={"data": data, "shapes": shapes}, headers={"Accept": BROWSER})
+    assert "Does not conform: 30 results, of which the first 10 are reported" in page.get_data(as_text=True)
+    # within the limit, nothing is said
+    few = limited.post("/validate", data={"data": "\n".join(data.splitlines()[:6]), "shapes": shapes})
+    assert "X-Result-Truncated" not in few.headers and results(report(few)) == 5
+
+
 def test_the_form_page(client) -> None:
     resp = client.get("/validate", headers={"Accept": BROWSER})
     assert resp.status_code == 200 and resp.mimetype == "text/html"

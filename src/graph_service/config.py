@@ -128,6 +128,9 @@ class Settings:
     max_request_bytes: int = setting(2_000_000, "Bytes at most in a request body (queries, "
                                      "validation uploads).", cli=False, bounds=_POSITIVE)
     validation_timeout: float = setting(20.0, "Seconds a user's validation may run.", bounds=_SECONDS)
+    validation_result_limit: int = setting(1_000, "Results at most in the report of a validation "
+                                           "posted to the service (the rest are counted, not "
+                                           "reported).", bounds=_POSITIVE)
     proxies: int = setting(0, "Reverse proxies in front whose X-Forwarded-For, -Proto, -Host and "
                            "-Prefix headers are trusted (0: none; 1 behind one nginx).", bounds=Bounds(low=0))
     network_guard: bool = setting(True, "Run queries and users' validations where no Internet "

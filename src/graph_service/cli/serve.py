@@ -27,8 +27,8 @@ from graph_service.web import GraphServiceApplication, listen, url_of
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @setting_options("base_iri", "host", "port", "workers", "engine", "store", "query_timeout", "query_slots",
-                 "query_queue", "client_share", "result_limit", "validation_timeout", "proxies",
-                 "network_guard")
+                 "query_queue", "client_share", "result_limit", "validation_timeout",
+                 "validation_result_limit", "proxies", "network_guard")
 def serve(files: tuple[Path, ...], **options: object) -> None:
     """Serve the project's graph, or the RDF FILEs given, on http://127.0.0.1:8000.
 

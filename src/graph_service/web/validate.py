@@ -70,7 +70,7 @@ from graph_service.graph import (
 )
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import quads, respond
-from graph_service.web.endpoint import client_gone, current_endpoint
+from graph_service.web.endpoint import LIMIT_HEADER, TRUNCATED_HEADER, client_gone, current_endpoint
 from graph_service.web.errors import problem, too_large
 from graph_service.web.negotiation import best_media_type, negotiate
 from graph_service.web.state import service
@@ -199,7 +199,8 @@ def _validate(settings: Settings) -> Response:
         outcome = run_validation(data, shapes, ontology=ontology, inference=inference, untrusted=users_shapes,
                                  timeout=settings.validation_timeout,
                                  memory_limit=settings.query_memory_bytes,
-                                 network_guard=settings.network_guard, meta_shacl=meta_shacl)
+                                 network_guard=settings.network_guard, meta_shacl=meta_shacl,
+                                 max_results=settings.validation_result_limit)
     except ValidationError as exc:
         return _with_shapes(_failed(400, " ".join(str(exc).split())), used)
     except ValidationTimeout as exc:
@@ -212,6 +213,9 @@ def _validate(settings: Settings) -> Response:
         body = outcome.serialize(fmt)
     resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
     resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
+    if outcome.omitted:
+        resp.headers[TRUNCATED_HEADER] = "true"
+        resp.headers[LIMIT_HEADER] = str(settings.validation_result_limit)
     resp.vary.add("Accept")
     return resp
 

@@ -94,11 +94,20 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from graph_service.graph.rdf import CRM, INFERRED_GRAPH, LIB, SEM, bind_prefixes, triple_from_rdflib, turtle
-from graph_service.graph.rdf.provenance import statement_iri
+from graph_service.graph.rdf import (
+    CRM,
+    INFERRED_GRAPH,
+    LIB,
+    SEM,
+    bind_prefixes,
+    provenance,
+    triple_from_rdflib,
+    turtle,
+)
 
-#: Part of the snapshot's cache key: change it when the rules below change what is served.
-FILTER_VERSION = "1"
+#: Part of the snapshot's cache key: change it when the rules below change what is served
+#: (2: liberators from a liberation's parts; the shortcuts' statements in graph/provenance).
+FILTER_VERSION = "2"
 
 Triple = tuple[Node, Node, Node]
 
@@ -284,7 +293,7 @@ def shortcut_statements(ontology: Graph, facts: Graph, provenance: Graph, inferr
 
 
 def _statement(triple: Triple) -> URIRef:
-    return URIRef(statement_iri(triple_from_rdflib(*triple)).value)
+    return URIRef(provenance.statement_iri(triple_from_rdflib(*triple)).value)
 
 
 def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Triple]]:

@@ -176,6 +176,8 @@ class ValidationOutcome:
     seconds: float
     #: The shapes graph applied (for naming the source shapes in the summary).
     shapes: Graph | None = field(default=None, repr=False)
+    #: Results found but left out of the report (`validate`'s `max_results`).
+    omitted: int = 0
 
     def use_prefixes(self, prefixes: dict[str, str]) -> None:
         """Name IRIs in the summary and the serialised report with these prefixes too (those
@@ -222,6 +224,10 @@ class ValidationOutcome:
         per = ", ".join(f"{n} {_plural(name.lower(), n)}" if name in _SEVERITY_NAMES
                         else f"{n} of severity <{name}>" for name, n in self.counts().items())
         shapes = len(self.groups())
+        if self.omitted:
+            total = len(self.results) + self.omitted
+            return (f"Does not conform: {total} results, of which the first {len(self.results)} are "
+                    f"reported ({per} among them, from {shapes} {_plural('shape', shapes)}).")
         return (f"Does not conform: {len(self.results)} {_plural('result', len(self.results))} "
                 f"({per}) from {shapes} {_plural('shape', shapes)}.")
 
@@ -336,6 +342,7 @@ def validate(
     untrusted: bool = False,
     network_guard: bool = True,
     meta_shacl: bool = False,
+    max_results: int | None = None,
 ) -> ValidationOutcome:
     """Validate `data` against `shapes`.
 
@@ -345,7 +352,10 @@ def validate(
     killed when time is up (`ValidationTimeout`) and may allocate `memory_limit` bytes more
     (`network_guard=False` lets it open sockets: only where the guard cannot be installed).
     `meta_shacl` first validates the shapes against the SHACL shapes for SHACL (a malformed
-    shapes graph is a `ValidationError` naming what is wrong).
+    shapes graph is a `ValidationError` naming what is wrong). `max_results` keeps the report to
+    that many results (the first by focus node, path and shape), counting the rest
+    (`ValidationOutcome.omitted`): cut where the validation ran, so that no report outgrows the
+    time limit in the process that asked for it.
     Raises `ValidationError` for shapes that cannot be used.
     """
     if inference not in INFERENCE_CHOICES:
@@ -355,10 +365,11 @@ def validate(
     started = time.perf_counter()
     with _specified(shapes, shared=not untrusted, as_data=meta_shacl) as shapes:
         if timeout is None:
-            conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
+            conforms, triples, omitted = _run(data, shapes, ontology, inference, meta_shacl, max_results)
         else:
-            conforms, triples = _run_in_child(data, shapes, ontology, inference, meta_shacl, untrusted,
-                                              timeout, memory_limit, network_guard)
+            conforms, triples, omitted = _run_in_child(data, shapes, ontology, inference, meta_shacl,
+                                                       untrusted, timeout, memory_limit, network_guard,
+                                                       max_results)
         namespaces = list(shapes.namespaces())
     report = Graph()
     bind_prefixes(report)
@@ -371,12 +382,13 @@ def validate(
     results = _results(report)
     return ValidationOutcome(conforms=conforms, report=report, results=results,
                              seconds=time.perf_counter() - started,
-                             shapes=shapes)
+                             shapes=shapes, omitted=omitted)
 
 
 def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
                   meta_shacl: bool, untrusted: bool, timeout: float, memory_limit: int | None,
-                  network_guard: bool) -> tuple[bool, list[tuple[Node, Node, Node]]]:
+                  network_guard: bool, max_results: int | None,
+                  ) -> tuple[bool, list[tuple[Node, Node, Node]], int]:
     """`_run_sealed` in a disposable child, under the time and memory limits."""
     # Imported here, in the process that forks, once: each child then has it rather than
     # importing it again (0.2-0.3 s, ten times a small validation's own time). A server that
@@ -387,9 +399,9 @@ def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, 
     try:
         # Vetting parses every query of the shapes with rdflib (tens of ms each): in the child,
         # under the time limit, or 2 MB of shapes would hold the server for minutes.
-        conforms, portable, learnt = run_isolated(
-            _run_sealed, data, shapes, ontology, inference, meta_shacl, untrusted, timeout=timeout,
-            memory_limit=memory_limit, allow_network=not network_guard)
+        conforms, portable, omitted, learnt = run_isolated(
+            _run_sealed, data, shapes, ontology, inference, meta_shacl, untrusted, max_results,
+            timeout=timeout, memory_limit=memory_limit, allow_network=not network_guard)
     except QueryTimeout:
         raise ValidationTimeout(f"validation stopped after its time limit of {timeout:g} s") from None
     except IsolatedError as exc:
@@ -403,7 +415,7 @@ def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, 
                 if key not in _WANTED and len(_WANTED) >= _TRANSLATIONS_KEPT:
                     del _WANTED[next(iter(_WANTED))]  # the one first seen
                 _WANTED[key] = _WANTED.get(key, 0) + 1
-    return conforms, [(_unpacked(s), _unpacked(p), _unpacked(o)) for s, p, o in portable]
+    return conforms, [(_unpacked(s), _unpacked(p), _unpacked(o)) for s, p, o in portable], omitted
 
 
 def severity_name(severity: Node | None) -> str:
@@ -740,8 +752,9 @@ def _first_line(message: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[:limit] + "…"
 
 
-def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
-         inference: str, meta_shacl: bool = False) -> tuple[bool, list[tuple[Node, Node, Node]]]:
+def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
+         meta_shacl: bool = False, max_results: int | None = None,
+         ) -> tuple[bool, list[tuple[Node, Node, Node]], int]:
     """pySHACL's verdict and report triples (plain, picklable values for `run_isolated`)."""
     # pySHACL takes about 0.3 s to import; only validation needs it, not serving queries.
     import pyshacl
@@ -767,22 +780,56 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None,
         raise ValidationError(f"validation failed: {type(exc).__name__}: {_first_line(str(exc))}") from None
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
-    return bool(conforms), list(report)
+    return (bool(conforms), *_within(report, max_results))
+
+
+def _within(report: Graph, limit: int | None) -> tuple[list[tuple[Node, Node, Node]], int]:
+    """The report's triples with at most `limit` of its results (the first by focus node, path
+    and shape), each kept whole (with the blank nodes it leads to: a path, nested details);
+    and how many were left out, which the report node says in a comment."""
+    node = report.value(None, RDF.type, SH.ValidationReport)
+    results = list(report.objects(node, SH.result)) if node is not None else []
+    if limit is None or len(results) <= limit:
+        return list(report), 0
+    assert node is not None  # it holds the results
+
+    def order(result: Node) -> tuple[str, ...]:
+        return tuple(str(report.value(result, p) or "") for p in (SH.focusNode, SH.resultPath, SH.sourceShape,
+                                                                   SH.value))
+
+    kept = sorted(results, key=order)[:limit]
+    out = [t for t in report.triples((node, None, None)) if t[1] != SH.result]
+    out += [(node, SH.result, r) for r in kept]
+    out.append((node, RDFS.comment, Literal(
+        f"{len(results)} results; the first {limit} by focus node are reported, the other "
+        f"{len(results) - limit} left out (the service's limit): validate the data with "
+        "graph-service validate, or in parts, for all of them.", lang="en")))
+    todo, seen = list(kept), set()
+    while todo:
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for triple in report.triples((subject, None, None)):
+            out.append(triple)
+            if isinstance(triple[2], BNode):
+                todo.append(triple[2])
+    return out, len(results) - limit
 
 
 def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
-                meta_shacl: bool, untrusted: bool,
-                ) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]], list[_QueryKey]]:
+                meta_shacl: bool, untrusted: bool, max_results: int | None,
+                ) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]], int, list[_QueryKey]]:
     """`_run` in the disposable child, after vetting untrusted shapes: FROM must not load
     documents either (the sandbox already denies Internet sockets; this covers file:// too)."""
     if untrusted:
         vet_sparql(shapes, data, ontology)
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     known = set(_TRANSLATIONS)
-    conforms, triples = _run(data, shapes, ontology, inference, meta_shacl)
+    conforms, triples, omitted = _run(data, shapes, ontology, inference, meta_shacl, max_results)
     # The queries of trusted shapes this child translated, for the parent (never a user's).
     learnt = [] if untrusted else [key for key in _TRANSLATIONS if key not in known]
-    return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples], learnt
+    return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples], omitted, learnt
 
 
 # A pickled rdflib Literal is rebuilt *normalised* ("01"^^xsd:integer comes back as "1"), so
