@@ -7,8 +7,10 @@ only a server sees: truncated requests, invalid bytes in the request line, huge 
 
 from __future__ import annotations
 
+import io
 import re
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -18,8 +20,9 @@ import requests
 from inprocess import InProcess, Reply
 
 from graph_service.config import Settings
-from graph_service.web import create_app
-from graph_service.web.server import BackgroundServer
+from graph_service.web import create_app, server
+from graph_service.web.errors import SlowRequest
+from graph_service.web.server import BackgroundServer, DeadlineSocket, head_arrived
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 GENERIC_500 = "The server encountered an internal error"
@@ -291,3 +294,92 @@ def test_payloads_come_back_escaped_in_every_page(app: InProcess, payload: str) 
     # The payload was shown, as text: escaped, not dropped.
     assert "&lt;script&gt;" in html(pages["search"]) or not payload.startswith("<script")
     assert pages["validation report"].status_code == 200
+
+
+# --- slow clients ----------------------------------------------------------------------------------
+
+
+def test_slow_clients_hold_no_thread_on_the_real_server(live_server: BackgroundServer) -> None:
+    """Slowloris: connections that send a byte and then nothing once held a thread each, and some
+    eighty of them stopped the service answering anyone."""
+    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
+    slow = [socket.create_connection((host, int(port)), timeout=10) for _ in range(150)]
+    try:
+        for sock in slow:
+            sock.sendall(b"G")
+        for _ in range(3):
+            ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=5,
+                              headers={"Accept": "application/json"})
+            assert ok.status_code == 200 and ok.json()["boolean"] is True
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+def _connection(data: bytes) -> tuple[object, socket.socket]:
+    """gunicorn's connection object for one end of a socket pair, `data` sent from the other."""
+    from gunicorn.config import Config
+    from gunicorn.workers.gthread import TConn
+
+    server_end, client_end = socket.socketpair()
+    client_end.sendall(data)
+    conn = TConn(Config(), server_end, ("127.0.0.1", 1), ("127.0.0.1", 2))
+    conn.sock = DeadlineSocket.adopt(conn.sock)
+    return conn, client_end
+
+
+def test_a_request_head_is_read_whole_before_a_thread_takes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gunicorn.workers.gthread import _DEFER
+
+    conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
+    assert head_arrived(conn) is _DEFER  # back to the poller, the bytes kept for the parser
+    client.sendall(b"Host: x\r\n\r\n")
+    assert head_arrived(conn) is True
+    request = next(conn.parser)
+    assert (request.method, request.path) == ("GET", "/healthz")
+    # A head that has not come whole within its time: 408, and the connection is closed.
+    conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
+    assert head_arrived(conn) is _DEFER
+    conn.head_since -= server.HEAD_SECONDS + 1
+    client.sendall(b"X-One: more line\r\n")
+    assert head_arrived(conn) is False
+    assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+
+
+def test_a_body_that_does_not_come_in_time_is_408(app: InProcess) -> None:
+    sock, other = socket.socketpair()
+    held = DeadlineSocket.adopt(sock)
+    held.deadline = time.monotonic() + 0.2
+    started = time.monotonic()
+    with pytest.raises(SlowRequest):
+        held.recv(10)
+    assert 0.15 < time.monotonic() - started < 2
+    held.deadline = None
+    other.sendall(b"x")
+    assert held.recv(10) == b"x"  # outside a request, reads are as they were
+
+    class Stalled:
+        """A body whose bytes do not come: the server's socket gives up at the request's deadline."""
+
+        def tell(self) -> int:
+            return 0
+
+        def seek(self, *args: object) -> int:
+            return 0
+
+        def read(self, *args: object) -> bytes:
+            raise SlowRequest("the request did not arrive within 60 s")
+
+        readinto = readline = read
+
+    for path, content_type in (("/sparql", "application/sparql-query"), ("/validate", "text/turtle")):
+        # As gunicorn calls the app (Flask's test client reads a body its own way).
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+                   "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+                   "CONTENT_TYPE": content_type, "CONTENT_LENGTH": "100", "HTTP_ACCEPT": "text/plain",
+                   "REMOTE_ADDR": "127.0.0.1", "wsgi.input": Stalled(), "wsgi.url_scheme": "http",
+                   "wsgi.errors": io.StringIO(), "wsgi.multithread": True, "wsgi.multiprocess": True,
+                   "wsgi.run_once": False, "wsgi.version": (1, 0)}
+        status: list[str] = []
+        body = b"".join(app.app(environ, lambda s, headers, exc_info=None, seen=status: seen.append(s)))
+        assert status[0].startswith("408") and b"did not arrive within 60 s" in body, (path, status, body)

@@ -8,7 +8,7 @@ from http import HTTPStatus
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from gunicorn.http.errors import NoMoreData
 from gunicorn.http.errors import ParseException as UnreadableRequest
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, HTTPException, InternalServerError, RequestEntityTooLarge
 
 from graph_service.web.negotiation import best_media_type
 
@@ -36,6 +36,11 @@ def problem(status: int, message: str, title: str | None = None,
     # The form was chosen by Accept: a shared cache must not give it to a client asking otherwise.
     resp.vary.add("Accept")
     return resp
+
+
+class SlowRequest(TimeoutError):
+    """The client did not send its request within the time a request may take to arrive (the
+    server's socket raises it while the body is read)."""
 
 
 def too_large(limit: int) -> str:
@@ -69,6 +74,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(NoMoreData)
     def _unreadable(exc: Exception) -> Response:
         return problem(400, f"the request could not be read: {exc}")
+
+    @app.errorhandler(ClientDisconnected)
+    def _disconnected(exc: ClientDisconnected) -> Response:
+        # werkzeug reports every failed read of the body so; one that ran out of time is a 408.
+        if isinstance(exc.__context__, SlowRequest):
+            resp = problem(408, str(exc.__context__))
+            resp.headers["Connection"] = "close"
+            return resp
+        return _http(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

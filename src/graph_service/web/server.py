@@ -40,6 +40,7 @@ from gunicorn.workers import gthread
 from graph_service.config import Settings
 from graph_service.graph import die_with_parent, slot_budget
 from graph_service.web.app import create_app
+from graph_service.web.errors import SlowRequest
 
 #: Seconds gunicorn allows a worker beyond the longest time limit of a request before killing it.
 _WORKER_SLACK = 30
@@ -50,6 +51,17 @@ _KEEPALIVE = 5
 #: Seconds a thread that has answered waits for the connection's next request before handing the
 #: connection back to its worker's poller.
 _LINGER = 0.002
+#: Seconds a client has to send a request's head (request line and headers) once it has begun;
+#: then its body. A thread takes a connection only once the head has arrived (see `ThreadWorker`).
+HEAD_SECONDS = 10
+BODY_SECONDS = 60
+_SLOW_HEAD = f"408 Request Timeout: the request's head did not arrive within {HEAD_SECONDS} s\n".encode()
+_HEAD_TOO_SLOW = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+                  b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s"
+                  % (len(_SLOW_HEAD), _SLOW_HEAD))
+#: Bytes of a connection looked at for the end of the head: a head that does not end within them
+#: (gunicorn allows 100 header lines) is read by a thread as it comes.
+_PEEK = 65536
 
 
 def threads_per_worker(settings: Settings) -> int:
@@ -115,9 +127,18 @@ class ThreadWorker(gthread.ThreadWorker):
     def handle(self, conn: Any) -> Any:
         with self._waiting_lock:
             self._waiting -= 1
+        if not isinstance(conn.sock, DeadlineSocket):
+            conn.sock = DeadlineSocket.adopt(conn.sock)
         poller: select.poll | None = None
         while True:
-            keepalive = super().handle(conn)
+            ready = head_arrived(conn)
+            if ready is not True:
+                return ready
+            conn.sock.deadline = time.monotonic() + BODY_SECONDS
+            try:
+                keepalive = super().handle(conn)
+            finally:
+                conn.sock.deadline = None
             if keepalive is not True or not self.alive or self.cfg.is_ssl or self._waiting:
                 return keepalive
             # Bytes of the next request read along with this one do not make the socket readable.
@@ -127,6 +148,74 @@ class ThreadWorker(gthread.ThreadWorker):
                     poller.register(conn.sock, select.POLLIN)
                 if not poller.poll(_LINGER * 1000):
                     return keepalive
+
+
+def head_arrived(conn: Any) -> Any:
+    """True when the connection's next request head has arrived whole (or is too long to tell,
+    or the client has gone: gunicorn then reads and answers as it always does); else the
+    connection goes back to the poller (gthread's `_DEFER`) without holding a thread, and one
+    whose head has not come within `HEAD_SECONDS` of its first byte is answered 408 and closed.
+    What has come is read into gunicorn's buffer for the request (so that the poller waits
+    for more, not for what it has seen).
+
+    A slow client (one byte now, one later: slowloris) held a thread for as long as it liked,
+    and some eighty such connections, all the threads of both workers: nothing was answered."""
+    conn.init()  # gunicorn's parser, whose buffer the bytes read here go to
+    unreader = conn.parser.unreader
+    try:
+        data = socket.socket.recv(conn.sock, _PEEK, socket.MSG_DONTWAIT)
+    except (BlockingIOError, InterruptedError):
+        data = None
+    except OSError:
+        return True
+    if data == b"":  # the client has closed (gunicorn reads what it sent, then sees that)
+        return True
+    head = unreader.take_buffered() + (data or b"")
+    unreader.unread(head)
+    if b"\r\n\r\n" in head or b"\n\n" in head or len(head) >= _PEEK:
+        conn.head_since = None
+        return True
+    if not head:  # nothing yet: the poller waits for it (gunicorn's keep-alive timeout)
+        return gthread._DEFER
+    now = time.monotonic()
+    since = getattr(conn, "head_since", None) or now
+    if now - since > HEAD_SECONDS:
+        with contextlib.suppress(OSError):
+            conn.sock.sendall(_HEAD_TOO_SLOW)
+        return False
+    conn.head_since = since
+    return gthread._DEFER
+
+
+class DeadlineSocket(socket.socket):
+    """A client's socket whose reads stop at `deadline` (a request's body must arrive by then:
+    `SlowRequest`, answered 408); writes, and reads outside a request, as usual."""
+
+    deadline: float | None = None
+
+    @classmethod
+    def adopt(cls, sock: socket.socket) -> DeadlineSocket:
+        return cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        return self._by_deadline(flags, lambda: super(DeadlineSocket, self).recv(bufsize, flags))
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        return self._by_deadline(flags, lambda: super(DeadlineSocket, self).recv_into(buffer, nbytes, flags))
+
+    def _by_deadline(self, flags: int, read: Any) -> Any:
+        if self.deadline is None or flags & socket.MSG_DONTWAIT:
+            return read()
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise SlowRequest(f"the request did not arrive within {BODY_SECONDS} s")
+        self.settimeout(left)
+        try:
+            return read()
+        except TimeoutError:
+            raise SlowRequest(f"the request did not arrive within {BODY_SECONDS} s") from None
+        finally:
+            self.settimeout(None)
 
 
 class GraphServiceApplication(BaseApplication):
