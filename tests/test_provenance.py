@@ -307,9 +307,28 @@ def test_a_derived_shortcut_keeps_the_quotes_and_readings_it_rests_on(project_ap
     assert len(rome["from"]) == 4 and "rome-flooded-streets" in rome["quotes"]
     assert [n for n in rome["notes"] if n.startswith("The article does not name Rome's liberators")]
     assert _shortcut(engine, "unit/american-forces", "liberated", "city/rome")["notes"] == rome["notes"]
-    # derived in one way from what the quotes say (the liberation's own participation), in another
-    # through a reading (the arrival placed in the liberation): no reading to keep
+    # derived in one way from what a caption says ("Prague liberated by Red Army"), in another
+    # through a reading (the Russians' arrival placed in the liberation): no reading to keep
+    prague = _shortcut(engine, "city/prague", "liberatedBy", "unit/red-army")
+    assert len(prague["from"]) > 4 and prague["notes"] == set()
+    # what the article says of Paris: the Allied advance forced the surrender
+    assert _shortcut(engine, "city/paris", "liberatedBy", "unit/allied-forces")["notes"] == set()
+    # while every way to the Free French forces passes through a reading of "given the lead"
     paris = _shortcut(engine, "city/paris", "liberatedBy", "unit/free-french-forces")
-    assert paris["quotes"] >= {"paris-free-french-lead"} and paris["notes"] == set()
+    assert paris["quotes"] >= {"paris-free-french-lead"} and paris["notes"]
     clark = _shortcut(engine, "event/liberation-of-rome", "commandedBy", "person/mark-clark")
     assert clark["from"] and len(clark["notes"]) == 1
+
+
+def test_the_opening_summary_says_which_liberators_are_a_reading(project_client):
+    def brief(path: str) -> str:
+        page = project_client.get(path).get_data(as_text=True)
+        section = page[page.index('id="in-brief"'):]
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section[:section.index("</section>")])).split())
+
+    assert ("Allied forces and American forces: the project's reading of the article"
+            in brief("/doc/city/rome.html"))
+    paris = brief("/doc/city/paris.html")
+    assert "(American forces and Free French forces: the project's reading" in paris  # not the Allies
+    assert "reading" not in brief("/doc/city/warsaw.html")
+    assert "Mark Clark: the project's reading" in brief("/doc/event/liberation-of-rome.html")

@@ -1031,6 +1031,10 @@ EXPECTED: dict[str, list[Row]] = {
            EDITORIAL["paris, liberators"], text("paris-free-french-lead"))
           for force, role, lead in (("Free French forces", "liberating", " (in the lead)"),
                                     ("American forces", "supporting", ""))),
+        *((label, lib("role"), f"{role} force", EDITORIAL["paris, liberators"],
+           text("paris-free-french-lead"))
+          for label, role in (("Free French forces, given the lead, in the advance on Paris", "liberating"),
+                              ("American forces, supporting, in the advance on Paris", "supporting"))),
         ("Charles de Gaulle at the Te Deum in Notre Dame", lib("inEvent"),
          "Te Deum ceremony at Notre Dame Cathedral", EDITORIAL["te deum"], text(14)),
         ("orderly German withdrawal from Rome", lib("hasPlace"), "Rome", EDITORIAL["withdrawal, place"],

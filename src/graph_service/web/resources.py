@@ -18,6 +18,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, render_template, request
@@ -407,9 +408,10 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         else:
             out.append(Highlight("When", [], "the article gives no date"))
         # Warsaw's liberators are its conquerors too: named once.
-        forces = list(dict.fromkeys(_objects(index, iri, "liberatedBy") + _objects(index, iri, "capturedBy")))
-        if forces:
-            out.append(Highlight("By", _linked(index, forces, urls)))
+        by = {force: name for name in ("capturedBy", "liberatedBy") for force in _objects(index, iri, name)}
+        if by:
+            out.append(Highlight("By", _linked(index, list(by), urls), _reading_note(index, urls, [
+                force for force, name in by.items() if _is_reading(index, iri, name, force)])))
         for reception in _objects(index, event, "hasReception"):
             kinds = _objects(index, reception, "receptionKind")
             out.append(Highlight("Received",
@@ -419,13 +421,37 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         out.append(Highlight("When", dates, "" if dates else "the article gives no date"))
     for name, label in (("hasPlace", "Where"), ("liberationOf", "Liberation of"),
                         ("conquestOf", "Conquest of"), ("commandedBy", "Commanded by"), ("depicts", "Shows")):
-        values = _linked(index, _objects(index, iri, name), urls)
+        objects = _objects(index, iri, name)
+        values = _linked(index, objects, urls)
         if values:
-            out.append(Highlight(label, values))
+            readings = [o for o in objects if name == "commandedBy" and _is_reading(index, iri, name, o)]
+            out.append(Highlight(label, values, _reading_note(index, urls, readings)))
     for reception in _objects(index, iri, "hasReception"):
         out.append(Highlight("Received", _linked(index, _objects(index, reception, "receptionKind"), urls)
                              or _linked(index, [reception], urls)))
     return out
+
+
+def _is_reading(index: QuadSource, subject: ox.NamedNode, name: str, obj: Any) -> bool:
+    """Whether the statement is the project's reading of the article (its `rdf:Statement`, a
+    derived shortcut's too, carries a `lib:editorialNote`)."""
+    predicate, note = _n(name), _n("editorialNote")
+
+    def has(statement: Any, p: ox.NamedNode, o: Any) -> bool:
+        return next(iter(index.quads_for_pattern(statement, p, o, None)), None) is not None
+
+    return any(has(q.subject, _REIFIED[1], predicate) and has(q.subject, _REIFIED[2], obj)
+               and has(q.subject, note, None)
+               for q in index.quads_for_pattern(None, _REIFIED[0], subject, None))
+
+
+def _reading_note(index: QuadSource, urls: Urls, readings: list) -> str:
+    """What the opening summary says of values that are the project's reading, not the article's
+    words (Rome's liberators, which the article does not name)."""
+    if not readings:
+        return ""
+    names = [text for text, _ in _linked(index, readings, urls)]
+    return f"{' and '.join(names)}: the project's reading of the article, which says why below"
 
 
 _FIRST = (str(RDF.type), str(RDFS.label))
