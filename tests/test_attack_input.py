@@ -383,3 +383,10 @@ def test_a_body_that_does_not_come_in_time_is_408(app: InProcess) -> None:
         status: list[str] = []
         body = b"".join(app.app(environ, lambda s, headers, exc_info=None, seen=status: seen.append(s)))
         assert status[0].startswith("408") and b"did not arrive within 60 s" in body, (path, status, body)
+
+
+def test_an_iri_with_a_space_is_said_so_at_the_endpoint(app: InProcess) -> None:
+    # Its scheme read as an undeclared prefix ("declare http:") before.
+    resp = app.get(app.sparql, params={"query": "SELECT * WHERE { ?s <http://x.org/a b> ?o }"},
+                   headers={"Accept": "application/json"})
+    assert "this IRI holds a space" in refused(resp, 400) and "PREFIX http:" not in resp.text

@@ -165,6 +165,8 @@ def _undeclared_prefix(sparql: str, message: str) -> str | None:
     "expected OPTIONAL"), so the text is read here: the first prefix used and not declared, at
     or before where the parser stopped (an earlier mistake is the one to report). rdflib's
     parser cannot say: it knows rdfs:, xsd:, schema:, sh: and others undeclared."""
+    if "IRI parsing failed" in message:  # an IRI holding a space: its scheme is no prefix
+        return None
     text = _IRI_STRING_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), sparql)  # offsets kept
     declared = {m[1] or "" for m in _PREFIX_DECLARATION.finditer(text)}
     position = _POSITION.match(message)
