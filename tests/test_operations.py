@@ -174,6 +174,17 @@ def test_an_interrupted_dump_download_resumes(project_client):
     beyond = project_client.get("/dumps/liberation.nq", headers={"Accept-Encoding": "gzip",
                                                                   "Range": f"bytes={size}-"})
     assert beyond.status_code == 416
+    # The preconditions come first (RFC 9110 13.2.2), a weak If-Range never matches, another unit
+    # is ignored.
+    ask = {"Accept-Encoding": "gzip", "Range": "bytes=0-9"}
+
+    def status(**more: str) -> int:
+        return project_client.get("/dumps/liberation.nq", headers={**ask, **more}).status_code
+
+    assert status(**{"If-None-Match": tag}) == 304 and status(**{"If-Match": '"other"'}) == 412
+    assert status(**{"If-Match": tag}) == 206 and status(**{"If-Range": "W/" + tag}) == 200
+    other_unit = project_client.get("/dumps/liberation.nq", headers={"Range": "items=0-9"})
+    assert other_unit.status_code == 200 and other_unit.headers["Accept-Ranges"] == "bytes"
 
 
 def test_a_favicon(project_client):

@@ -131,9 +131,24 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
     if status == 200:
         resp.last_modified = data_time()
         resp.add_etag()
-        # Ranges too (206), so that an interrupted download of a dump resumes (`curl -C -`, `wget -c`).
-        resp.make_conditional(request, accept_ranges=True, complete_length=resp.content_length)
+        # The preconditions first (RFC 9110 13.2.2: If-Match 412, If-None-Match 304), which
+        # werkzeug weighs after a range; then a range (206), so that an interrupted download of a
+        # dump resumes (`curl -C -`, `wget -c`).
+        resp.make_conditional(request)
+        if resp.status_code == 412:
+            resp.set_data(b"")
+        elif resp.status_code == 200 and _range_applies():
+            resp.make_conditional(request, accept_ranges=True, complete_length=resp.content_length)
+        else:
+            resp.accept_ranges = "bytes"
     return resp
+
+
+def _range_applies() -> bool:
+    """A Range of bytes, unless If-Range holds a weak validator (which never matches there,
+    RFC 9110 13.1.5); a range in another unit is ignored (14.2), not refused."""
+    return (request.headers.get("Range", "").strip().lower().startswith("bytes=")
+            and not request.headers.get("If-Range", "").strip().startswith("W/"))
 
 
 def public(url: str) -> str:
