@@ -1037,6 +1037,8 @@ EXPECTED: dict[str, list[Row]] = {
                               ("American forces, supporting, in the advance on Paris", "supporting"))),
         ("Charles de Gaulle at the Te Deum in Notre Dame", lib("inEvent"),
          "Te Deum ceremony at Notre Dame Cathedral", EDITORIAL["te deum"], text(14)),
+        ("Te Deum ceremony at Notre Dame Cathedral", lib("hasParticipation"),
+         "Charles de Gaulle at the Te Deum in Notre Dame", EDITORIAL["te deum"], text(14)),
         ("orderly German withdrawal from Rome", lib("hasPlace"), "Rome", EDITORIAL["withdrawal, place"],
          text("rome-warm-welcome")),
         ("orderly German withdrawal from Rome", lib("precedes"), "Liberation of Rome",
