@@ -332,3 +332,18 @@ def test_the_opening_summary_says_which_liberators_are_a_reading(project_client)
     assert "(American forces and Free French forces: the project's reading" in paris  # not the Allies
     assert "reading" not in brief("/doc/city/warsaw.html")
     assert "Mark Clark: the project's reading" in brief("/doc/event/liberation-of-rome.html")
+
+
+def test_a_derived_statements_page_names_its_sources_by_what_they_say(project_client):
+    import pyoxigraph as ox
+
+    from graph_service.graph.rdf.provenance import statement_iri
+    lib = "https://w3id.org/liberation-kg/ontology#"
+    derived = statement_iri(ox.Triple(ox.NamedNode(f"{ID}city/rome"), ox.NamedNode(f"{lib}liberatedBy"),
+                                      ox.NamedNode(f"{ID}unit/american-forces")))
+    page = project_client.get(derived.value.replace(str(ID), "/id/"), headers={"Accept": "text/html"},
+                              follow_redirects=True).get_data(as_text=True)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "Statement: Rome liberated by American forces" in text
+    source = "Statement: American forces, liberating force, in the liberation of Rome, role, liberating force"
+    assert source in text and "/id/statement/" not in text.split("Sources")[0].split("Facts", 1)[1]

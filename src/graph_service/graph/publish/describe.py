@@ -308,6 +308,8 @@ def describe(store: QuadSource, iri: str) -> Description:
         if label_quads:
             add(label_quads)
             d.labels[term] = _label(label_quads[0]).value
+        elif (said := _statement_label(store, term)) is not None:
+            d.labels[term] = said
     d.quads = list(seen)
     return d
 
@@ -339,6 +341,21 @@ def _label_quads(store: QuadSource, term: Node) -> list[ox.Quad]:
             best = quads[0].object
             return [q for q in quads if q.object == best]
     return []
+
+
+def _statement_label(store: QuadSource, term: ox.NamedNode) -> str | None:
+    """A reified statement (which has no label of its own) named by what it says: "Statement:
+    Rome, liberated by, American forces" (a derived statement's sources are listed so)."""
+    parts = [next((q.object for q in store.quads_for_pattern(term, p, None, None)), None)
+             for p in (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT)]
+    if any(p is None or isinstance(p, ox.Triple) for p in parts):
+        return None
+    names = []
+    for part in parts:
+        found = _label_quads(store, part) if isinstance(part, ox.NamedNode) else []
+        names.append(_label(found[0]).value if found else part.value if isinstance(part, ox.Literal)
+                     else str(part))
+    return "Statement: " + ", ".join(names)
 
 
 def _label(quad: ox.Quad) -> ox.Literal:
