@@ -318,6 +318,9 @@ def test_a_derived_shortcut_keeps_the_quotes_and_readings_it_rests_on(project_ap
     assert paris["quotes"] >= {"paris-free-french-lead"} and paris["notes"]
     clark = _shortcut(engine, "event/liberation-of-rome", "commandedBy", "person/mark-clark")
     assert clark["from"] and len(clark["notes"]) == 1
+    # and what OWL 2 RL draws from it in turn ("led by", commandedBy's super-property)
+    led = _shortcut(engine, "event/liberation-of-rome", "ledBy", "person/mark-clark")
+    assert led["notes"] == clark["notes"]
 
 
 def test_the_opening_summary_says_which_liberators_are_a_reading(project_client):

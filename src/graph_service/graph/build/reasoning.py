@@ -261,7 +261,8 @@ def shortcut_derivations(graph: Graph) -> dict[Triple, list[frozenset[Triple]]]:
 
 
 def shortcut_statements(ontology: Graph, facts: Graph, provenance: Graph, inferred: Graph) -> Graph:
-    """The provenance of the shortcuts `inferred` holds, and of their inverses: for each, an
+    """The provenance of the shortcuts `inferred` holds, and of what follows from them (their
+    inverses and super-properties): for each, an
     rdf:Statement derived (prov:wasDerivedFrom) from the statements of the stated triples it rests
     on, with their quotes. A derived triple is no more the article's word than what it comes from:
     where every way of deriving it rests on a reading, it carries those readings' editorial notes
@@ -272,6 +273,12 @@ def shortcut_statements(ontology: Graph, facts: Graph, provenance: Graph, inferr
         inverses[p].append(q)
         inverses[q].append(p)
 
+    def also(s: Node, p: Node, o: Node) -> list[Triple]:
+        """What OWL 2 RL derives in turn: the triple under p's super-properties ("led by" for
+        "commanded by") and their inverses."""
+        kinds = [p, *(q for q in ontology.transitive_objects(p, RDFS.subPropertyOf) if q not in (p, None))]
+        return [(s, q, o) for q in kinds] + [(o, r, s) for q in kinds for r in inverses.get(q, ())]
+
     def notes(statements: Iterable[URIRef]) -> set[Node]:
         return {note for st in statements for note in provenance.objects(st, LIB.editorialNote)}
 
@@ -281,7 +288,7 @@ def shortcut_statements(ontology: Graph, facts: Graph, provenance: Graph, inferr
                   for way in ways]
         sources = sorted({st for way in stated for st in way})
         readings = set().union(*map(notes, stated)) if all(notes(way) for way in stated) else set()
-        for triple in (t for t in [(s, p, o)] + [(o, q, s) for q in inverses.get(p, ())] if t in inferred):
+        for triple in (t for t in also(s, p, o) if t in inferred):
             st = _statement(triple)
             out += [(st, RDF.type, RDF.Statement), (st, RDF.subject, triple[0]),
                     (st, RDF.predicate, triple[1]), (st, RDF.object, triple[2])]
