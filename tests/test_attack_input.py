@@ -344,16 +344,28 @@ def test_a_request_head_is_read_whole_before_a_thread_takes_it(monkeypatch: pyte
     client.sendall(b"X-One: more line\r\n")
     assert head_arrived(conn) is False
     assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    # One that sends nothing more: gunicorn closes it at its keep-alive timeout, answering 408 first.
+    conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
+    assert head_arrived(conn) is _DEFER
+    conn.timeout = time.monotonic() - 1
+
+    class Worker:
+        pending_conns = [conn]
+
+    server.murder_pending_with_408(Worker())
+    assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
 
 
 def test_a_body_that_does_not_come_in_time_is_408(app: InProcess) -> None:
     sock, other = socket.socketpair()
     held = DeadlineSocket.adopt(sock)
     held.deadline = time.monotonic() + 0.2
+    expired: list[bool] = []
+    held.on_expiry = lambda: expired.append(True)  # the worker has gunicorn close the connection
     started = time.monotonic()
     with pytest.raises(SlowRequest):
         held.recv(10)
-    assert 0.15 < time.monotonic() - started < 2
+    assert 0.15 < time.monotonic() - started < 2 and expired == [True]
     held.deadline = None
     other.sendall(b"x")
     assert held.recv(10) == b"x"  # outside a request, reads are as they were

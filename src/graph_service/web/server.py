@@ -119,6 +119,10 @@ class ThreadWorker(gthread.ThreadWorker):
         self._waiting = 0  # connections handed to the pool, not yet taken by a thread
         self._waiting_lock = threading.Lock()
 
+    def murder_pending(self) -> None:
+        murder_pending_with_408(self)
+        super().murder_pending()
+
     def enqueue_req(self, conn: Any) -> None:
         with self._waiting_lock:
             self._waiting += 1
@@ -129,6 +133,7 @@ class ThreadWorker(gthread.ThreadWorker):
             self._waiting -= 1
         if not isinstance(conn.sock, DeadlineSocket):
             conn.sock = DeadlineSocket.adopt(conn.sock)
+            conn.sock.on_expiry = lambda: _close_after(conn)
         poller: select.poll | None = None
         while True:
             ready = head_arrived(conn)
@@ -187,11 +192,33 @@ def head_arrived(conn: Any) -> Any:
     return gthread._DEFER
 
 
+def _close_after(conn: Any) -> None:
+    """Have gunicorn close the connection after the answer to the request being read (and say
+    so: `Connection: close`), whose body did not come in time: what is left of it is unread."""
+    request = getattr(conn.parser, "mesg", None)
+    if request is not None:
+        request.must_close = True
+
+
+def murder_pending_with_408(worker: Any) -> None:
+    """Before gunicorn closes the connections waiting for a request that did not come within
+    its keep-alive timeout, answer 408 to those that had begun one."""
+    now = time.monotonic()
+    for conn in worker.pending_conns:
+        if conn.timeout > now:
+            break
+        if conn.parser is not None and conn.parser.unreader.buf.getvalue():
+            with contextlib.suppress(OSError):
+                socket.socket.send(conn.sock, _HEAD_TOO_SLOW, socket.MSG_DONTWAIT)
+
+
 class DeadlineSocket(socket.socket):
     """A client's socket whose reads stop at `deadline` (a request's body must arrive by then:
     `SlowRequest`, answered 408); writes, and reads outside a request, as usual."""
 
     deadline: float | None = None
+    #: Called as a read gives up at the deadline.
+    on_expiry: Any = None
 
     @classmethod
     def adopt(cls, sock: socket.socket) -> DeadlineSocket:
@@ -207,15 +234,17 @@ class DeadlineSocket(socket.socket):
         if self.deadline is None or flags & socket.MSG_DONTWAIT:
             return read()
         left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise SlowRequest(f"the request did not arrive within {BODY_SECONDS} s")
-        self.settimeout(left)
-        try:
-            return read()
-        except TimeoutError:
-            raise SlowRequest(f"the request did not arrive within {BODY_SECONDS} s") from None
-        finally:
-            self.settimeout(None)
+        if left > 0:
+            self.settimeout(left)
+            try:
+                return read()
+            except TimeoutError:
+                pass
+            finally:
+                self.settimeout(None)
+        if self.on_expiry is not None:
+            self.on_expiry()
+        raise SlowRequest(f"the request did not arrive within {BODY_SECONDS} s")
 
 
 class GraphServiceApplication(BaseApplication):

@@ -120,14 +120,19 @@ class SlotBudget:
         try:
             mine = self._own_row(c)
             if c[bucket] >= self.per_client:
-                raise OverShare(f"this client already has {c[bucket]} queries running or waiting, "
-                                f"its share of the {self.size} query slots; try again when one has "
+                held = c[bucket]
+                raise OverShare(f"this client already has {held} {'query' if held == 1 else 'queries'} "
+                                "(or validations) running or waiting, its share of the "
+                                f"{self.size} query slots; try again when one has "
                                 "finished", retry_after)
             if c[_BUSY] < self.size:
                 counted = _BUSY
             elif c[_WAITING] >= self.queue:
-                raise QueueFull(f"all {self.size} query slots are busy and {c[_WAITING]} queries "
-                                "already wait for one; try again shortly", retry_after)
+                waiting = c[_WAITING]
+                raise QueueFull(f"all {self.size} query slots are busy and {waiting} "
+                                f"{'request' if waiting == 1 else 'requests'} already "
+                                f"{'waits' if waiting == 1 else 'wait'} for one; try again shortly",
+                                retry_after)
             else:
                 counted = _WAITING
             for row in (0, mine):
