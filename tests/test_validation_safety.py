@@ -148,7 +148,22 @@ def test_a_path_whose_name_would_rewrite_the_query_is_refused(listener: Listener
         f"    sh:path <http://www.w3.org/1999/02/22-rdf-syntax-ns#value{quotes}> ;\n"
         f'    sh:sparql [ sh:select """{constraint.format(url=listener.url)}""" ] .')
     for network_guard in (True, False):
-        with pytest.raises(UnsafeConstraint, match=f"pySHACL writes it as rdf:value{quotes},"):
+        with pytest.raises(UnsafeConstraint, match=r"rdf-syntax-ns#value'+> cannot stand for \$PATH"):
+            validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20, network_guard=network_guard)
+    assert listener.connections == 0
+
+
+def test_a_path_with_a_quote_under_no_namespace_is_refused(listener: Listener) -> None:
+    # pySHACL writes a path under none of its namespaces whole: <http://evil.test/p'''>.
+    quotes = "'" * 3
+    constraint = (f'SELECT $this ({quotes}x $PATH "" AS ?z) FROM <{listener.url}from> '
+                  f"WHERE {{ $this ?p ?q }} # {quotes} AS ?y) WHERE {{ $this ?p ?q }}")
+    shapes = PROLOGUE + (
+        "ex:S a sh:PropertyShape ; sh:targetNode ex:a ;\n"
+        f"    sh:path <http://evil.test/p{quotes}> ;\n"
+        f'    sh:sparql [ sh:select """{constraint}""" ] .')
+    for network_guard in (True, False):
+        with pytest.raises(UnsafeConstraint, match="it holds a quote"):
             validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20, network_guard=network_guard)
     assert listener.connections == 0
 

@@ -525,6 +525,13 @@ def _vet_paths(shapes: Graph, namespaces: Mapping[str, str]) -> None:
     naming such an IRI is refused (`namespaces`: every one a query may have, a superset of
     pySHACL's)."""
     for iri in _path_iris(shapes):
+        # Written whole (<iri>, under no namespace) it is one name, but `$PATH` is replaced inside
+        # strings too, and a quote there ends the string early.
+        if "'" in iri or '"' in iri:
+            raise UnsafeConstraint(
+                f"the path <{iri}> cannot stand for $PATH in a SPARQL constraint: it holds a quote, "
+                "which would end a string of the query early (the query would run as other text than "
+                "the one checked)")
         for prefix, namespace in namespaces.items():
             if not namespace or not iri.startswith(namespace):
                 continue
