@@ -22,7 +22,7 @@ from inprocess import InProcess, Reply
 from graph_service.config import Settings
 from graph_service.web import create_app, server
 from graph_service.web.errors import SlowRequest
-from graph_service.web.server import BackgroundServer, DeadlineSocket, head_arrived
+from graph_service.web.server import BackgroundServer, DeadlineSocket, request_arrived
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 GENERIC_500 = "The server encountered an internal error"
@@ -332,21 +332,21 @@ def test_a_request_head_is_read_whole_before_a_thread_takes_it(monkeypatch: pyte
     from gunicorn.workers.gthread import _DEFER
 
     conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
-    assert head_arrived(conn) is _DEFER  # back to the poller, the bytes kept for the parser
+    assert request_arrived(conn) is _DEFER  # back to the poller, the bytes kept for the parser
     client.sendall(b"Host: x\r\n\r\n")
-    assert head_arrived(conn) is True
+    assert request_arrived(conn) is True
     request = next(conn.parser)
     assert (request.method, request.path) == ("GET", "/healthz")
     # A head that has not come whole within its time: 408, and the connection is closed.
     conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
-    assert head_arrived(conn) is _DEFER
+    assert request_arrived(conn) is _DEFER
     conn.head_since -= server.HEAD_SECONDS + 1
     client.sendall(b"X-One: more line\r\n")
-    assert head_arrived(conn) is False
+    assert request_arrived(conn) is False
     assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
     # One that sends nothing more: gunicorn closes it at its keep-alive timeout, answering 408 first.
     conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
-    assert head_arrived(conn) is _DEFER
+    assert request_arrived(conn) is _DEFER
     conn.timeout = time.monotonic() - 1
 
     class Worker:
@@ -402,3 +402,51 @@ def test_an_iri_with_a_space_is_said_so_at_the_endpoint(app: InProcess) -> None:
     resp = app.get(app.sparql, params={"query": "SELECT * WHERE { ?s <http://x.org/a b> ?o }"},
                    headers={"Accept": "application/json"})
     assert "this IRI holds a space" in refused(resp, 400) and "PREFIX http:" not in resp.text
+
+
+def test_a_body_is_waited_for_by_the_poller_too() -> None:
+    from gunicorn.workers.gthread import _DEFER
+
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 6\r\n\r\n")
+    conn, client = _connection(head + b"ASK")
+    assert request_arrived(conn) is _DEFER  # the head has come, not the whole body
+    client.sendall(b" {}")
+    assert request_arrived(conn) is True
+    request = next(conn.parser)
+    assert request.body.read() == b"ASK {}"
+    # A body that does not come in time: 408.
+    conn, client = _connection(head + b"A")
+    assert request_arrived(conn) is _DEFER
+    conn.body_since -= server.BODY_SECONDS + 1
+    client.sendall(b"S")
+    assert request_arrived(conn) is False
+    assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    # A client that waits for 100 Continue gets it from the poller.
+    conn, client = _connection(head.replace(b"\r\n\r\n", b"\r\nExpect: 100-continue\r\n\r\n"))
+    assert request_arrived(conn) is _DEFER
+    assert client.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+    # A chunked body, or one over the size the poller waits for, is read by a thread as it comes.
+    for more in (b"Transfer-Encoding: chunked\r\n", b"Content-Length: 5000000\r\n"):
+        conn, client = _connection(b"POST /sparql HTTP/1.1\r\nHost: x\r\n" + more + b"\r\n")
+        assert request_arrived(conn) is True
+    # A head over 64 KiB: 431.
+    conn, client = _connection(b"GET / HTTP/1.1\r\n" + b"X-Long: " + b"a" * 70_000)
+    assert request_arrived(conn) is False
+    assert client.recv(1000).startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+
+
+def test_slow_bodies_hold_no_thread_on_the_real_server(live_server: BackgroundServer) -> None:
+    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
+    slow = [socket.create_connection((host, int(port)), timeout=10) for _ in range(120)]
+    try:
+        for sock in slow:
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 100000\r\n\r\nASK")
+        for _ in range(3):
+            ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=5,
+                              headers={"Accept": "application/json"})
+            assert ok.status_code == 200 and ok.json()["boolean"] is True
+    finally:
+        for sock in slow:
+            sock.close()

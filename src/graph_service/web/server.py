@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from gunicorn import glogging
+from gunicorn import glogging, util
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers import gthread
 
@@ -51,17 +51,29 @@ _KEEPALIVE = 5
 #: Seconds a thread that has answered waits for the connection's next request before handing the
 #: connection back to its worker's poller.
 _LINGER = 0.002
-#: Seconds a client has to send a request's head (request line and headers) once it has begun;
-#: then its body. A thread takes a connection only once the head has arrived (see `ThreadWorker`).
+#: Seconds a client has to send a request's head (request line and headers) once it has begun,
+#: and then a body of at most `_BODY_WAITED` bytes (waited for by the poller, as the head is); a
+#: larger body is read by a thread, which gives up at `BODY_SECONDS` (see `ThreadWorker`).
 HEAD_SECONDS = 10
 BODY_SECONDS = 60
-_SLOW_HEAD = f"408 Request Timeout: the request's head did not arrive within {HEAD_SECONDS} s\n".encode()
-_HEAD_TOO_SLOW = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
-                  b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s"
-                  % (len(_SLOW_HEAD), _SLOW_HEAD))
-#: Bytes of a connection looked at for the end of the head: a head that does not end within them
-#: (gunicorn allows 100 header lines) is read by a thread as it comes.
-_PEEK = 65536
+#: Bytes of a request head at most (gunicorn's limits allow more, no client sends it): 431 beyond.
+_HEAD_BYTES = 65536
+#: Bytes of a body the poller waits for before a thread reads the request.
+_BODY_WAITED = 1 << 20
+#: Seconds a closing connection lingers on its thread for the client to hang up (RFC 9112 9.6).
+_CLOSE_LINGER = 1.0
+
+
+def _refusal(status: str, message: str) -> bytes:
+    body = f"{status}: {message}\n".encode()
+    return (b"HTTP/1.1 %s\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (status.encode(), len(body), body))
+
+
+_HEAD_TOO_SLOW = _refusal("408 Request Timeout", f"the request's head did not arrive within {HEAD_SECONDS} s")
+_BODY_TOO_SLOW = _refusal("408 Request Timeout", f"the request's body did not arrive within {BODY_SECONDS} s")
+_HEAD_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
+                           f"the request's head is over {_HEAD_BYTES // 1024} KiB")
 
 
 def threads_per_worker(settings: Settings) -> int:
@@ -134,9 +146,18 @@ class ThreadWorker(gthread.ThreadWorker):
         if not isinstance(conn.sock, DeadlineSocket):
             conn.sock = DeadlineSocket.adopt(conn.sock)
             conn.sock.on_expiry = lambda: _close_after(conn)
+        outcome = self._serve(conn)
+        if outcome is False:
+            # gunicorn closes a connection gracefully, lingering up to 2 s for the client to hang
+            # up, on the worker's one poller thread: a client that never hung up stopped the
+            # worker answering anyone. Here instead, on this pool thread, and briefly.
+            util.close_graceful(conn.sock, timeout=_CLOSE_LINGER)
+        return outcome
+
+    def _serve(self, conn: Any) -> Any:
         poller: select.poll | None = None
         while True:
-            ready = head_arrived(conn)
+            ready = request_arrived(conn)
             if ready is not True:
                 return ready
             conn.sock.deadline = time.monotonic() + BODY_SECONDS
@@ -155,41 +176,86 @@ class ThreadWorker(gthread.ThreadWorker):
                     return keepalive
 
 
-def head_arrived(conn: Any) -> Any:
-    """True when the connection's next request head has arrived whole (or is too long to tell,
-    or the client has gone: gunicorn then reads and answers as it always does); else the
-    connection goes back to the poller (gthread's `_DEFER`) without holding a thread, and one
-    whose head has not come within `HEAD_SECONDS` of its first byte is answered 408 and closed.
-    What has come is read into gunicorn's buffer for the request (so that the poller waits
-    for more, not for what it has seen).
+def request_arrived(conn: Any) -> Any:
+    """True when the connection's next request has arrived whole: its head, and its body when
+    its Content-Length is at most `_BODY_WAITED` (or the client has gone: gunicorn then reads and
+    answers as it always does); else the connection goes back to the poller (gthread's `_DEFER`)
+    without holding a thread. What has come is read into gunicorn's buffer for the request, so
+    that the poller waits for more, not for what it has seen. A head not come within
+    `HEAD_SECONDS` of its first byte, or a body within `BODY_SECONDS` of its head, is answered
+    408; a head over `_HEAD_BYTES`, 431.
 
-    A slow client (one byte now, one later: slowloris) held a thread for as long as it liked,
-    and some eighty such connections, all the threads of both workers: nothing was answered."""
+    A slow client (one byte now, one later: slowloris; or a head, then a body that never comes)
+    held a thread for as long as it liked, and some eighty such connections, all the threads of
+    both workers: nothing was answered."""
     conn.init()  # gunicorn's parser, whose buffer the bytes read here go to
     unreader = conn.parser.unreader
     try:
-        data = socket.socket.recv(conn.sock, _PEEK, socket.MSG_DONTWAIT)
+        data = socket.socket.recv(conn.sock, _HEAD_BYTES, socket.MSG_DONTWAIT)  # more: next time
     except (BlockingIOError, InterruptedError):
         data = None
     except OSError:
         return True
     if data == b"":  # the client has closed (gunicorn reads what it sent, then sees that)
         return True
-    head = unreader.take_buffered() + (data or b"")
-    unreader.unread(head)
-    if b"\r\n\r\n" in head or b"\n\n" in head or len(head) >= _PEEK:
-        conn.head_since = None
-        return True
-    if not head:  # nothing yet: the poller waits for it (gunicorn's keep-alive timeout)
+    received = unreader.take_buffered() + (data or b"")
+    unreader.unread(received)
+    if not received:  # nothing yet: the poller waits for it (gunicorn's keep-alive timeout)
         return gthread._DEFER
     now = time.monotonic()
-    since = getattr(conn, "head_since", None) or now
-    if now - since > HEAD_SECONDS:
-        with contextlib.suppress(OSError):
-            conn.sock.sendall(_HEAD_TOO_SLOW)
-        return False
-    conn.head_since = since
-    return gthread._DEFER
+    end = _head_end(received)
+    if end is None:
+        if len(received) >= _HEAD_BYTES:
+            return _refuse(conn, _HEAD_TOO_LARGE)
+        conn.head_since = getattr(conn, "head_since", None) or now
+        return _refuse(conn, _HEAD_TOO_SLOW) if now - conn.head_since > HEAD_SECONDS else gthread._DEFER
+    conn.head_since = None
+    length = _waited_length(received[:end])
+    if length is None or len(received) - end >= length:
+        conn.body_since = None
+        return True
+    if _expects_continue(received[:end]) and not getattr(conn, "body_since", None):
+        with contextlib.suppress(OSError):  # the client waits for it before sending the body
+            socket.socket.send(conn.sock, b"HTTP/1.1 100 Continue\r\n\r\n", socket.MSG_DONTWAIT)
+    conn.body_since = getattr(conn, "body_since", None) or now
+    return _refuse(conn, _BODY_TOO_SLOW) if now - conn.body_since > BODY_SECONDS else gthread._DEFER
+
+
+def _head_end(received: bytes) -> int | None:
+    """Where the request's head ends (after its blank line), if it has."""
+    ends = [i + len(mark) for mark in (b"\r\n\r\n", b"\n\n") if (i := received.find(mark)) >= 0]
+    return min(ends) if ends else None
+
+
+def _header(head: bytes, name: bytes) -> list[bytes]:
+    found = []
+    for line in head.split(b"\n")[1:]:
+        key, colon, value = line.partition(b":")
+        if colon and key.strip().lower() == name:
+            found.append(value.strip())
+    return found
+
+
+def _waited_length(head: bytes) -> int | None:
+    """The body's length the poller waits for: a single Content-Length within `_BODY_WAITED`;
+    None for a body read by a thread as it comes (larger, chunked, or malformed: gunicorn
+    answers that)."""
+    if _header(head, b"transfer-encoding"):
+        return None
+    lengths = _header(head, b"content-length")
+    if len(lengths) != 1 or not lengths[0].isdigit() or int(lengths[0]) > _BODY_WAITED:
+        return None
+    return int(lengths[0])
+
+
+def _expects_continue(head: bytes) -> bool:
+    return any(v.lower() == b"100-continue" for v in _header(head, b"expect"))
+
+
+def _refuse(conn: Any, answer: bytes) -> bool:
+    with contextlib.suppress(OSError):
+        conn.sock.sendall(answer)
+    return False
 
 
 def _close_after(conn: Any) -> None:
@@ -207,9 +273,11 @@ def murder_pending_with_408(worker: Any) -> None:
     for conn in worker.pending_conns:
         if conn.timeout > now:
             break
-        if conn.parser is not None and conn.parser.unreader.buf.getvalue():
+        received = conn.parser.unreader.buf.getvalue() if conn.parser is not None else b""
+        if received:
+            answer = _HEAD_TOO_SLOW if _head_end(received) is None else _BODY_TOO_SLOW
             with contextlib.suppress(OSError):
-                socket.socket.send(conn.sock, _HEAD_TOO_SLOW, socket.MSG_DONTWAIT)
+                socket.socket.send(conn.sock, answer, socket.MSG_DONTWAIT)
 
 
 class DeadlineSocket(socket.socket):

@@ -152,7 +152,16 @@ def _failed(status: int, message: str) -> Response:
 @bp.post("/" + layout.VALIDATE)
 def validate() -> Response:
     settings = service().settings
-    # A validation takes one of the service's query slots, from reading the data to the report:
+    try:
+        _check_size(settings.max_request_bytes)
+        # The upload arrives before a slot is taken: a slow one holds no slot (form parsing reads
+        # it from werkzeug's cache).
+        request.get_data(cache=True)
+    except BadInput as exc:
+        return _failed(exc.status, str(exc))
+    except RequestEntityTooLarge:
+        return problem(413, too_large(settings.max_request_bytes))
+    # A validation takes one of the service's query slots, from parsing the data to the report:
     # the same queue and per-client share as queries, so that no number of them (each may use the
     # memory limit) outgrows what the service can run at once.
     try:
