@@ -260,3 +260,14 @@ def test_a_failed_node_constraint_is_one_result_not_one_per_nested_detail():
     assert not outcome.conforms
     assert [(r.focus_node, r.path) for r in outcome.results] == [
         (URIRef("http://example.org/alice"), URIRef("http://example.org/address"))]
+
+
+def test_a_report_is_cut_at_its_size_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A thousand results each quoting a long literal made an 80 KB request's report 400 MB.
+    monkeypatch.setattr(validation, "REPORT_CHARACTERS", 5_000)
+    data = turtle("\n".join(f'ex:a{i} ex:p "{"x" * 1000}" .' for i in range(10)))
+    shapes = turtle("ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:maxLength 3 ] .")
+    outcome = validate(data, shapes, max_results=1000)
+    assert 0 < len(outcome.results) < 10 and outcome.omitted == 10 - len(outcome.results)
+    assert f"Does not conform: 10 results, of which the first {len(outcome.results)} are reported" in \
+        outcome.headline()

@@ -790,38 +790,60 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     return (bool(conforms), *_within(report, max_results))
 
 
+#: Characters of a report's terms at most, whatever its count of results: a thousand results
+#: each holding a long literal (a value, and a message that quotes it) made an 80 KB request's
+#: report 400 MB, built and written by the web worker outside every limit.
+REPORT_CHARACTERS = 8 << 20
+
+
 def _within(report: Graph, limit: int | None) -> tuple[list[tuple[Node, Node, Node]], int]:
-    """The report's triples with at most `limit` of its results (the first by focus node, path
-    and shape), each kept whole (with the blank nodes it leads to: a path, nested details);
-    and how many were left out, which the report node says in a comment."""
+    """The report's triples with at most `limit` of its results, and at most `REPORT_CHARACTERS`
+    of text in them (the first by focus node, path and shape), each kept whole (with the blank
+    nodes it leads to: a path, nested details); and how many were left out, which the report
+    node says in a comment."""
     node = report.value(None, RDF.type, SH.ValidationReport)
     results = list(report.objects(node, SH.result)) if node is not None else []
-    if limit is None or len(results) <= limit:
+    if limit is None:
         return list(report), 0
-    assert node is not None  # it holds the results
+    assert node is not None or not results  # the node holds the results
 
     def order(result: Node) -> tuple[str, ...]:
         return tuple(str(report.value(result, p) or "") for p in (SH.focusNode, SH.resultPath, SH.sourceShape,
                                                                    SH.value))
 
-    kept = sorted(results, key=order)[:limit]
-    out = [t for t in report.triples((node, None, None)) if t[1] != SH.result]
-    out += [(node, SH.result, r) for r in kept]
-    out.append((node, RDFS.comment, Literal(
-        f"{len(results)} results; the first {limit} by focus node are reported, the other "
-        f"{len(results) - limit} left out (the service's limit): validate the data with "
-        "graph-service validate, or in parts, for all of them.", lang="en")))
-    todo, seen = list(kept), set()
-    while todo:
-        subject = todo.pop()
-        if subject in seen:
-            continue
-        seen.add(subject)
-        for triple in report.triples((subject, None, None)):
-            out.append(triple)
-            if isinstance(triple[2], BNode):
-                todo.append(triple[2])
-    return out, len(results) - limit
+    def described(result: Node) -> list[tuple[Node, Node, Node]]:
+        out, todo, seen = [], [result], set()
+        while todo:
+            subject = todo.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for triple in report.triples((subject, None, None)):
+                out.append(triple)
+                if isinstance(triple[2], BNode):
+                    todo.append(triple[2])
+        return out
+
+    kept: list[Node] = []
+    triples: list[tuple[Node, Node, Node]] = []
+    characters = 0
+    for result in sorted(results, key=order):
+        own = described(result)
+        characters += sum(len(str(term)) for triple in own for term in triple)
+        if len(kept) >= limit or characters > REPORT_CHARACTERS:
+            break
+        kept.append(result)
+        triples += own
+    if len(kept) == len(results):
+        return list(report), 0
+    assert node is not None
+    triples += [t for t in report.triples((node, None, None)) if t[1] != SH.result]
+    triples += [(node, SH.result, r) for r in kept]
+    triples.append((node, RDFS.comment, Literal(
+        f"{len(results)} results; the first {len(kept)} by focus node are reported, the other "
+        f"{len(results) - len(kept)} left out (the service's limit on a report's results and size): "
+        "validate the data with graph-service validate, or in parts, for all of them.", lang="en")))
+    return triples, len(results) - len(kept)
 
 
 def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
