@@ -483,6 +483,10 @@ EDITORIAL = {
     "rome, intact": "The sentence gives the intact city as the circumstance of the welcome (\"With their "
                     "city largely intact, the Romans ... flooded the streets\"); it is read as a reason "
                     "for it.",
+    "czechoslovakia": ("The article names Prague the capital of Czechoslovakia, the state of 1945; the "
+                       "anniversary photographs of 2015 are in Prague too, when there was no "
+                       "Czechoslovakia. lib:inArea, not lib:partOf, so that no event placed in Prague is "
+                       "placed in a state of another time."),
     "czech republic": "The captions of the 70th-anniversary photographs place Prague in the Czech "
                       "Republic (\"Prague, Czech Republic\"), the state of their time; the article's "
                       "1945 Prague is \"the capital of Czechoslovakia\". lib:inArea, not lib:partOf, "
@@ -1167,6 +1171,7 @@ EXPECTED: dict[str, list[Row]] = {
                    "2 September 1944", "warsaw series"))),
         # review7: readings that said so only in a comment, or not at all
         ("Prague", lib("inArea"), "Czech Republic", EDITORIAL["czech republic"], text(42)),
+        ("Prague", lib("inArea"), "Czechoslovakia", EDITORIAL["czechoslovakia"], text("pra-german-hands")),
         ("Wiltz", lib("partOf"), "Luxembourg", EDITORIAL["wiltz"], text(25)),
         ("Liberation of Wiltz", lib("liberationOf"), "Wiltz", EDITORIAL["wiltz, its"], text(25)),
         ("Operation Market Garden", lib("hasPlace"), "Netherlands", EDITORIAL["market garden"],
