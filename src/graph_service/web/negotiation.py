@@ -72,7 +72,10 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
             key = GRAPH_FORMAT_WORDS.get(key, key)
         fmt = formats.by_name(key, kinds)
         if fmt is None:
-            return f"format={name!r} is not offered here; use one of " + ", ".join(f.name for f in choices)
+            words = [f.name for f in choices]
+            if "results" not in kinds:
+                words += [w for w in GRAPH_FORMAT_WORDS if w not in words]
+            return f"format={name!r} is not offered here; use one of " + ", ".join(words)
         return fmt
     accept = parse_accept(header)
     if not accept or accept.best in (None, "*/*") and accept["*/*"] >= max((q for _, q in accept), default=0):
