@@ -450,3 +450,27 @@ def test_slow_bodies_hold_no_thread_on_the_real_server(live_server: BackgroundSe
     finally:
         for sock in slow:
             sock.close()
+
+
+def test_a_connection_closed_by_its_thread_is_counted_out_once() -> None:
+    """gunicorn counted it out again (and again for each such connection), so that a stopping
+    worker no longer waited for the requests it was answering."""
+    from concurrent.futures import Future
+
+    from gunicorn.workers.gthread import _DEFER
+
+    worker = object.__new__(server.ThreadWorker)
+    worker.nr_conns, worker.alive = 2, True
+    closed, _ = _connection(b"")
+    closed.sock.close()
+    done: Future = Future()
+    done.set_result(False)
+    worker.finish_request(closed, done)
+    assert worker.nr_conns == 1
+    # A deferral that comes back while the worker stops is closed, not handed back to a thread.
+    worker.alive = False
+    stopping, _ = _connection(b"GET / HTTP/1.1\r\n")
+    deferred: Future = Future()
+    deferred.set_result(_DEFER)
+    worker.finish_request(stopping, deferred)
+    assert worker.nr_conns == 0 and stopping.sock.fileno() == -1

@@ -61,7 +61,7 @@ _HEAD_BYTES = 65536
 #: Bytes of a body the poller waits for before a thread reads the request.
 _BODY_WAITED = 1 << 20
 #: Seconds a closing connection lingers on its thread for the client to hang up (RFC 9112 9.6).
-_CLOSE_LINGER = 1.0
+_CLOSE_LINGER = 0.25
 
 
 def _refusal(status: str, message: str) -> bytes:
@@ -151,6 +151,19 @@ class ThreadWorker(gthread.ThreadWorker):
         conn.data_ready = True
         self.enqueue_req(conn)
 
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        result = None if fs.cancelled() or fs.exception() else fs.result()
+        if result is False and conn.sock.fileno() == -1:  # closed already, by `handle`
+            self.nr_conns -= 1
+            return
+        if result is gthread._DEFER and not self.alive:
+            # gunicorn takes a deferral of a stopping worker for a kept-alive connection, and
+            # with a request begun in its buffer hands it straight back to a thread: a spin.
+            self.nr_conns -= 1
+            util.close(conn.sock)
+            return
+        super().finish_request(conn, fs)
+
     def murder_pending(self) -> None:
         murder_pending_with_408(self)
         super().murder_pending()
@@ -209,7 +222,6 @@ def request_arrived(conn: Any) -> Any:
     held a thread for as long as it liked, and some eighty such connections, all the threads of
     both workers: nothing was answered."""
     conn.init()  # gunicorn's parser, whose buffer the bytes read here go to
-    unreader = conn.parser.unreader
     try:
         data = socket.socket.recv(conn.sock, _HEAD_BYTES, socket.MSG_DONTWAIT)  # more: next time
     except (BlockingIOError, InterruptedError):
@@ -218,25 +230,38 @@ def request_arrived(conn: Any) -> Any:
         return True
     if data == b"":  # the client has closed (gunicorn reads what it sent, then sees that)
         return True
-    received = unreader.take_buffered() + (data or b"")
-    unreader.unread(received)
-    if not received:  # nothing yet: the poller waits for it (gunicorn's keep-alive timeout)
+    # Appended, and only what is new looked at: copying what had come at every packet cost a
+    # millisecond a packet with a megabyte waiting, on the poller's own thread.
+    buffer = conn.parser.unreader.buf
+    size = buffer.seek(0, os.SEEK_END)
+    if data:
+        size += buffer.write(data)
+    if not size:  # nothing yet: the poller waits for it (gunicorn's keep-alive timeout)
         return gthread._DEFER
     now = time.monotonic()
-    end = _head_end(received)
-    if end is None:
-        if len(received) >= _HEAD_BYTES:
-            return _refuse(conn, _HEAD_TOO_LARGE)
-        conn.head_since = getattr(conn, "head_since", None) or now
-        return _refuse(conn, _HEAD_TOO_SLOW) if now - conn.head_since > HEAD_SECONDS else gthread._DEFER
-    conn.head_since = None
-    length = _waited_length(received[:end])
-    if length is None or len(received) - end >= length:
-        conn.body_since = None
+    if getattr(conn, "head_end", None) is None:
+        scanned = max(0, getattr(conn, "scanned", 0) - 3)  # a blank line may straddle two packets
+        with buffer.getbuffer() as view:
+            found = _head_end(bytes(view[scanned:size]))
+            head = bytes(view[:scanned + found]) if found is not None else b""
+        if found is None:
+            conn.scanned = size
+            if size >= _HEAD_BYTES:
+                return _refuse(conn, _HEAD_TOO_LARGE)
+            conn.head_since = getattr(conn, "head_since", None) or now
+            return _refuse(conn, _HEAD_TOO_SLOW) if now - conn.head_since > HEAD_SECONDS else gthread._DEFER
+        conn.head_end, conn.head_since = scanned + found, None
+        conn.body_length = _waited_length(head)
+        # HTTP/1.1 only: a 1.0 client must never get a 1xx (gunicorn sends its own later too,
+        # which a client reads past, RFC 9110 15.2).
+        http11 = head.split(b"\n", 1)[0].rstrip().endswith(b"/1.1")
+        if conn.body_length and http11 and _expects_continue(head):
+            with contextlib.suppress(OSError):  # the client waits for it before sending the body
+                socket.socket.send(conn.sock, b"HTTP/1.1 100 Continue\r\n\r\n", socket.MSG_DONTWAIT)
+    if conn.body_length is None or size - conn.head_end >= conn.body_length:
+        conn.head_end = conn.body_since = None
+        conn.scanned = 0
         return True
-    if _expects_continue(received[:end]) and not getattr(conn, "body_since", None):
-        with contextlib.suppress(OSError):  # the client waits for it before sending the body
-            socket.socket.send(conn.sock, b"HTTP/1.1 100 Continue\r\n\r\n", socket.MSG_DONTWAIT)
     conn.body_since = getattr(conn, "body_since", None) or now
     return _refuse(conn, _BODY_TOO_SLOW) if now - conn.body_since > BODY_SECONDS else gthread._DEFER
 
