@@ -424,7 +424,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         objects = _objects(index, iri, name)
         values = _linked(index, objects, urls)
         if values:
-            readings = [o for o in objects if name == "commandedBy" and _is_reading(index, iri, name, o)]
+            readings = [o for o in objects if _is_reading(index, iri, name, o)]
             out.append(Highlight(label, values, _reading_note(index, urls, readings)))
     for reception in _objects(index, iri, "hasReception"):
         out.append(Highlight("Received", _linked(index, _objects(index, reception, "receptionKind"), urls)
