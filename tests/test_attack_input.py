@@ -24,6 +24,8 @@ from graph_service.web import create_app, server
 from graph_service.web.errors import SlowRequest
 from graph_service.web.server import BackgroundServer, DeadlineSocket, request_arrived
 
+LIMIT = Settings().max_request_bytes
+
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 GENERIC_500 = "The server encountered an internal error"
 
@@ -337,21 +339,21 @@ def test_a_request_head_is_read_whole_before_a_thread_takes_it(monkeypatch: pyte
     from gunicorn.workers.gthread import _DEFER
 
     conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
-    assert request_arrived(conn) is _DEFER  # back to the poller, the bytes kept for the parser
+    assert request_arrived(conn, LIMIT) is _DEFER  # back to the poller, the bytes kept for the parser
     client.sendall(b"Host: x\r\n\r\n")
-    assert request_arrived(conn) is True
+    assert request_arrived(conn, LIMIT) is True
     request = next(conn.parser)
     assert (request.method, request.path) == ("GET", "/healthz")
     # A head that has not come whole within its time: 408, and the connection is closed.
     conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
-    assert request_arrived(conn) is _DEFER
+    assert request_arrived(conn, LIMIT) is _DEFER
     conn.head_since -= server.HEAD_SECONDS + 1
     client.sendall(b"X-One: more line\r\n")
-    assert request_arrived(conn) is False
+    assert request_arrived(conn, LIMIT) is False
     assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
     # One that sends nothing more: gunicorn closes it at its keep-alive timeout, answering 408 first.
     conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
-    assert request_arrived(conn) is _DEFER
+    assert request_arrived(conn, LIMIT) is _DEFER
     conn.timeout = time.monotonic() - 1
 
     class Worker:
@@ -415,56 +417,115 @@ def test_a_body_is_waited_for_by_the_poller_too() -> None:
     head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
             b"Content-Length: 6\r\n\r\n")
     conn, client = _connection(head + b"ASK")
-    assert request_arrived(conn) is _DEFER  # the head has come, not the whole body
+    assert request_arrived(conn, LIMIT) is _DEFER  # the head has come, not the whole body
     client.sendall(b" {}")
-    assert request_arrived(conn) is True
+    assert request_arrived(conn, LIMIT) is True
     request = next(conn.parser)
     assert request.body.read() == b"ASK {}"
     # A body that does not come in time: 408.
     conn, client = _connection(head + b"A")
-    assert request_arrived(conn) is _DEFER
+    assert request_arrived(conn, LIMIT) is _DEFER
     conn.body_since -= server.BODY_SECONDS + 1
     client.sendall(b"S")
-    assert request_arrived(conn) is False
+    assert request_arrived(conn, LIMIT) is False
     assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
     # A client that waits for 100 Continue gets it from the poller.
     conn, client = _connection(head.replace(b"\r\n\r\n", b"\r\nExpect: 100-continue\r\n\r\n"))
-    assert request_arrived(conn) is _DEFER
+    assert request_arrived(conn, LIMIT) is _DEFER
     assert client.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
-    # A chunked body, or one over the size the poller waits for, is read by a thread as it comes.
-    for more in (b"Transfer-Encoding: chunked\r\n", b"Content-Length: 5000000\r\n"):
-        conn, client = _connection(b"POST /sparql HTTP/1.1\r\nHost: x\r\n" + more + b"\r\n")
-        assert request_arrived(conn) is True
+    # A body over the limit goes to the app at once (413), and the connection then closes unread.
+    conn, client = _connection(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\nASK")
+    assert request_arrived(conn, LIMIT) is True and conn.unread_body
     # A head over 64 KiB: 431.
     conn, client = _connection(b"GET / HTTP/1.1\r\n" + b"X-Long: " + b"a" * 70_000)
-    assert request_arrived(conn) is False
+    assert request_arrived(conn, LIMIT) is False
     assert client.recv(1000).startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+
+
+def test_a_chunked_body_is_waited_for_by_the_poller() -> None:
+    from gunicorn.workers.gthread import _DEFER
+
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    conn, client = _connection(head + b"3\r\nASK\r\n")
+    assert request_arrived(conn, LIMIT) is _DEFER
+    for part in (b"1;an=extension\r\n", b" \r\n2\r\n{}", b"\r\n0\r\n", b"\r"):
+        client.sendall(part)  # the framing cut anywhere
+        assert request_arrived(conn, LIMIT) is _DEFER, part
+    client.sendall(b"\n")
+    assert request_arrived(conn, LIMIT) is True and not conn.unread_body
+    assert next(conn.parser).body.read() == b"ASK {}"
+    # Trailer lines after the last chunk.
+    conn, client = _connection(head + b"6\r\nASK {}\r\n0\r\nX-Trailer: 1\r\n")
+    assert request_arrived(conn, LIMIT) is _DEFER
+    client.sendall(b"\r\n")
+    assert request_arrived(conn, LIMIT) is True
+    # Malformed framing goes to gunicorn at once, which refuses it.
+    conn, client = _connection(head + b"zz\r\nASK {}\r\n")
+    assert request_arrived(conn, LIMIT) is True
+    # Past the limit: to the app as soon as the bytes over it have come (it refuses them, 413),
+    # not when the chunk that announced them would have.
+    conn, client = _connection(head + b"400\r\n" + b"x" * 1000)
+    assert request_arrived(conn, 1000) is _DEFER
+    client.sendall(b"x")
+    assert request_arrived(conn, 1000) is True and conn.unread_body
 
 
 def test_slow_bodies_hold_no_thread_on_the_real_server(live_server: BackgroundServer) -> None:
     answers_beside(live_server, 120, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
                                      b"application/sparql-query\r\nContent-Length: 100000\r\n\r\nASK")
+    # Announced over 1 MiB (a thread read those until their 60 s), and chunked.
+    answers_beside(live_server, 120, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                     b"application/sparql-query\r\nContent-Length: 1900000\r\n\r\nASK")
+    answers_beside(live_server, 120, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                     b"application/sparql-query\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                     b"3\r\nASK\r\n")
 
 
-def test_a_connection_closed_by_its_thread_is_counted_out_once() -> None:
-    """gunicorn counted it out again (and again for each such connection), so that a stopping
-    worker no longer waited for the requests it was answering."""
+def test_a_connection_closes_on_the_poller_and_is_counted_out_once() -> None:
+    """gunicorn lingered over a closing connection for up to 2 s on the worker's one poller
+    thread (a client that never hung up stopped the worker); then a pool thread did, holding a
+    thread per closing connection. And gunicorn counted out a connection closed by its thread
+    again, so that a stopping worker no longer waited for the requests it was answering."""
+    import selectors
+    from collections import deque
     from concurrent.futures import Future
 
     from gunicorn.workers.gthread import _DEFER
 
+    def outcome(result: object) -> Future:
+        done: Future = Future()
+        done.set_result(result)
+        return done
+
+    def dispatch() -> None:
+        for key, _ in worker.poller.select(0.5):
+            key.data(key.fileobj)
+
     worker = object.__new__(server.ThreadWorker)
-    worker.nr_conns, worker.alive = 2, True
+    worker.nr_conns, worker.alive, worker._held = 3, True, 0
+    worker.poller, worker._closing, worker.pending_conns = selectors.DefaultSelector(), deque(), deque()
     closed, _ = _connection(b"")
     closed.sock.close()
-    done: Future = Future()
-    done.set_result(False)
-    worker.finish_request(closed, done)
-    assert worker.nr_conns == 1
-    # A deferral that comes back while the worker stops is closed, not handed back to a thread.
+    worker.finish_request(closed, outcome(False))
+    assert worker.nr_conns == 2
+    # Our side closes at once; the connection is read until the client hangs up, then closed.
+    conn, client = _connection(b"")
+    worker.finish_request(conn, outcome(False))
+    assert client.recv(10) == b"" and conn.sock.fileno() != -1 and worker.nr_conns == 2
+    client.sendall(b"what the client still sends")
+    dispatch()
+    assert conn.sock.fileno() != -1
+    client.close()
+    dispatch()
+    assert conn.sock.fileno() == -1 and worker.nr_conns == 1
+    # A deferral that comes back while the worker stops is closed, not handed back to a thread;
+    # a client that never hangs up is let go at the linger's end.
     worker.alive = False
-    stopping, _ = _connection(b"GET / HTTP/1.1\r\n")
-    deferred: Future = Future()
-    deferred.set_result(_DEFER)
-    worker.finish_request(stopping, deferred)
-    assert worker.nr_conns == 0 and stopping.sock.fileno() == -1
+    stopping, client = _connection(b"GET / HTTP/1.1\r\n")
+    worker.finish_request(stopping, outcome(_DEFER))
+    worker.murder_pending()
+    assert stopping.sock.fileno() != -1
+    stopping.timeout -= server._CLOSE_LINGER
+    worker.murder_pending()
+    assert worker.nr_conns == 0 and stopping.sock.fileno() == -1 and not worker._closing

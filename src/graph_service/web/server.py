@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import select
+import selectors
 import signal
 import socket
 import subprocess
@@ -28,7 +29,9 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import deque
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,28 +55,34 @@ _KEEPALIVE = 5
 #: connection back to its worker's poller.
 _LINGER = 0.002
 #: Seconds a client has to send a request's head (request line and headers) once it has begun,
-#: and then a body of at most `_BODY_WAITED` bytes (waited for by the poller, as the head is); a
-#: larger body is read by a thread, which gives up at `BODY_SECONDS` (see `ThreadWorker`).
+#: and then its body (both waited for by the poller: see `request_arrived`).
 HEAD_SECONDS = 10
 BODY_SECONDS = 60
 #: Bytes of a request head at most (gunicorn's limits allow more, no client sends it): 431 beyond.
 _HEAD_BYTES = 65536
-#: Bytes of a body the poller waits for before a thread reads the request.
-_BODY_WAITED = 1 << 20
-#: Seconds a closing connection lingers on its thread for the client to hang up (RFC 9112 9.6).
-_CLOSE_LINGER = 0.25
+#: Bytes of unfinished requests a worker's poller holds at most, all connections together: a
+#: connection whose request would take it past that is answered 503. Without it a thousand slow
+#: uploads, each under the size limit, would hold gigabytes.
+_HELD_BYTES = 64 << 20
+#: Seconds a closing connection lingers for the client to hang up (RFC 9112 9.6), and bytes of what
+#: it still sends read meanwhile: on the poller, holding no thread.
+_CLOSE_LINGER = 1.0
+_CLOSE_DRAIN = 1 << 20
 
 
-def _refusal(status: str, message: str) -> bytes:
+def _refusal(status: str, message: str, retry_after: int | None = None) -> bytes:
     body = f"{status}: {message}\n".encode()
+    retry = b"Retry-After: %d\r\n" % retry_after if retry_after else b""
     return (b"HTTP/1.1 %s\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            b"Content-Length: %d\r\n\r\n%s" % (status.encode(), len(body), body))
+            b"%sContent-Length: %d\r\n\r\n%s" % (status.encode(), retry, len(body), body))
 
 
 _HEAD_TOO_SLOW = _refusal("408 Request Timeout", f"the request's head did not arrive within {HEAD_SECONDS} s")
 _BODY_TOO_SLOW = _refusal("408 Request Timeout", f"the request's body did not arrive within {BODY_SECONDS} s")
 _HEAD_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
                            f"the request's head is over {_HEAD_BYTES // 1024} KiB")
+_HELD_TOO_MUCH = _refusal("503 Service Unavailable", "the server holds as many unfinished requests as "
+                          "it can; send this one again in a few seconds", retry_after=5)
 
 
 def threads_per_worker(settings: Settings) -> int:
@@ -114,29 +123,45 @@ class JsonAccessLog(glogging.Logger):
 
 
 class ThreadWorker(gthread.ThreadWorker):
-    """gunicorn's gthread worker, except that a thread that has answered on a kept-alive
-    connection serves the connection's next request too when it comes within `_LINGER` seconds
-    and no other connection waits for a thread.
+    """gunicorn's gthread worker, with three changes.
 
-    In gthread every request of a kept-alive connection crosses two threads: the worker's poller
+    A thread that has answered on a kept-alive connection serves the connection's next request
+    too when it comes within `_LINGER` seconds and no other connection waits for a thread. In
+    gthread every request of a kept-alive connection crosses two threads: the worker's poller
     sees the connection readable and hands it to a pool thread, which hands it back once it has
     answered. For a client that asks back to back (a script, a harvester, a benchmark) those
     hand-overs were a fifth of the cost of a small query (the join at 8 clients: 0.53x of the
     bare app's throughput with them, 0.66x without). Fairness stays the poller's: a thread lets go
     of its connection as soon as another connection waits for a thread.
+
+    A thread takes a connection only once its request has arrived whole (`request_arrived`), and
+    a connection is closed on the poller, not on a thread: a slow client holds no thread.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._waiting = 0  # connections handed to the pool, not yet taken by a thread
         self._waiting_lock = threading.Lock()
+        self._held = 0  # bytes of unfinished requests in the poller's connections
+        self._closing: deque[Any] = deque()  # closing connections, in the order of their timeouts
+
+    @property
+    def body_limit(self) -> int:
+        return int(self.app.settings.max_request_bytes)
 
     def on_pending_socket_readable(self, conn: Any, client: Any) -> None:
         # What has come of a request is read here, on the poller's thread: a connection still
         # short of a whole request stays in the poller. Handing it to a pool thread at every
         # packet and back cost some 30 µs each: 50 connections sending a byte a millisecond kept
         # more than a core busy.
-        ready = request_arrived(conn)
+        ready = request_arrived(conn, self.body_limit)
+        held = conn.received if ready is gthread._DEFER else 0
+        self._held += held - getattr(conn, "held", 0)
+        conn.held = held
+        if ready is gthread._DEFER and self._held > _HELD_BYTES:
+            ready = _refuse(conn, _HELD_TOO_MUCH)
+            self._held -= held
+            conn.held = 0
         if ready is gthread._DEFER:
             conn.timeout = time.monotonic() + self.cfg.keepalive  # it is still sending
             self.pending_conns.remove(conn)
@@ -144,27 +169,70 @@ class ThreadWorker(gthread.ThreadWorker):
             return
         self.poller.unregister(client)
         self.pending_conns.remove(conn)
-        if ready is False:  # refused (408, 431): closed at once, not lingering on this thread
-            self.nr_conns -= 1
-            util.close(conn.sock)
+        if ready is False:  # refused (408, 431, 503)
+            self._close_lingering(conn)
             return
         conn.data_ready = True
         self.enqueue_req(conn)
 
     def finish_request(self, conn: Any, fs: Any) -> None:
         result = None if fs.cancelled() or fs.exception() else fs.result()
-        if result is False and conn.sock.fileno() == -1:  # closed already, by `handle`
-            self.nr_conns -= 1
+        if not result:
+            if conn.sock.fileno() == -1:  # closed already, by gunicorn's `handle`
+                self.nr_conns -= 1
+            else:
+                self._close_lingering(conn)
             return
         if result is gthread._DEFER and not self.alive:
             # gunicorn takes a deferral of a stopping worker for a kept-alive connection, and
             # with a request begun in its buffer hands it straight back to a thread: a spin.
-            self.nr_conns -= 1
-            util.close(conn.sock)
+            self._close_lingering(conn)
             return
         super().finish_request(conn, fs)
 
+    def _close_lingering(self, conn: Any) -> None:
+        """Close as RFC 9112 9.6 asks (our side first, then what the client still sends is read
+        until it hangs up, so that the kernel does not reset the connection and lose the answer),
+        on the poller: gunicorn lingered up to 2 s on its one poller thread (a client that never
+        hung up stopped the worker answering anyone), and a pool thread lingering instead held a
+        thread per closing connection."""
+        try:
+            conn.sock.shutdown(socket.SHUT_WR)
+            conn.sock.setblocking(False)
+            self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_closing_readable, conn))
+        except (OSError, ValueError, KeyError):
+            self._closed(conn)
+            return
+        conn.timeout, conn.drained = time.monotonic() + _CLOSE_LINGER, 0
+        self._closing.append(conn)
+
+    def _on_closing_readable(self, conn: Any, client: Any) -> None:
+        try:
+            data = socket.socket.recv(conn.sock, 65536, socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        conn.drained += len(data)
+        if not data or conn.drained > _CLOSE_DRAIN:
+            self._closing.remove(conn)
+            self._closed(conn)
+
+    def _closed(self, conn: Any) -> None:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            self.poller.unregister(conn.sock)
+        util.close(conn.sock)
+        self.nr_conns -= 1
+
     def murder_pending(self) -> None:
+        now = time.monotonic()
+        while self._closing and self._closing[0].timeout <= now:
+            self._closed(self._closing.popleft())
+        for conn in self.pending_conns:
+            if conn.timeout > now:
+                break
+            self._held -= getattr(conn, "held", 0)
+            conn.held = 0
         murder_pending_with_408(self)
         super().murder_pending()
 
@@ -179,18 +247,19 @@ class ThreadWorker(gthread.ThreadWorker):
         if not isinstance(conn.sock, DeadlineSocket):
             conn.sock = DeadlineSocket.adopt(conn.sock)
             conn.sock.on_expiry = lambda: _close_after(conn)
-        outcome = self._serve(conn)
-        if outcome is False:
-            # gunicorn closes a connection gracefully, lingering up to 2 s for the client to hang
-            # up, on the worker's one poller thread: a client that never hung up stopped the
-            # worker answering anyone. Here instead, on this pool thread, and briefly.
-            util.close_graceful(conn.sock, timeout=_CLOSE_LINGER)
-        return outcome
+        return self._serve(conn)
+
+    def _keepalive_after(self, conn: Any, keepalive: Any) -> Any:
+        # A body past the size limit is refused unread (413): the connection closes rather than
+        # have this thread read the rest of it, at whatever pace the client likes, to reuse it.
+        if getattr(conn, "unread_body", False):
+            return False
+        return super()._keepalive_after(conn, keepalive)
 
     def _serve(self, conn: Any) -> Any:
         poller: select.poll | None = None
         while True:
-            ready = request_arrived(conn)
+            ready = request_arrived(conn, self.body_limit)
             if ready is not True:
                 return ready
             conn.sock.deadline = time.monotonic() + BODY_SECONDS
@@ -209,14 +278,16 @@ class ThreadWorker(gthread.ThreadWorker):
                     return keepalive
 
 
-def request_arrived(conn: Any) -> Any:
-    """True when the connection's next request has arrived whole: its head, and its body when
-    its Content-Length is at most `_BODY_WAITED` (or the client has gone: gunicorn then reads and
-    answers as it always does); else the connection goes back to the poller (gthread's `_DEFER`)
-    without holding a thread. What has come is read into gunicorn's buffer for the request, so
-    that the poller waits for more, not for what it has seen. A head not come within
-    `HEAD_SECONDS` of its first byte, or a body within `BODY_SECONDS` of its head, is answered
-    408; a head over `_HEAD_BYTES`, 431.
+def request_arrived(conn: Any, body_limit: int) -> Any:
+    """True when the connection's next request has arrived whole: its head and its body (of a
+    Content-Length, or chunked), or as much of the body as shows it is over `body_limit` bytes
+    (the app refuses it, 413; `conn.unread_body` says so), or the client has gone (gunicorn then
+    reads and answers as it always does); else the connection goes back to the poller (gthread's
+    `_DEFER`) without holding a thread. What has come is read into gunicorn's buffer for the
+    request (`conn.received` bytes), so that the poller waits for more, not for what it has seen.
+    A head not come within `HEAD_SECONDS` of its first byte, or a body within `BODY_SECONDS` of
+    its head, is answered 408; a head over `_HEAD_BYTES`, 431. What gunicorn would refuse (a
+    malformed length or chunk) goes to it at once.
 
     A slow client (one byte now, one later: slowloris; or a head, then a body that never comes)
     held a thread for as long as it liked, and some eighty such connections, all the threads of
@@ -236,10 +307,11 @@ def request_arrived(conn: Any) -> Any:
     size = buffer.seek(0, os.SEEK_END)
     if data:
         size += buffer.write(data)
+    conn.received = size
     if not size:  # nothing yet: the poller waits for it (gunicorn's keep-alive timeout)
         return gthread._DEFER
     now = time.monotonic()
-    if getattr(conn, "head_end", None) is None:
+    if getattr(conn, "body", None) is None:
         scanned = max(0, getattr(conn, "scanned", 0) - 3)  # a blank line may straddle two packets
         with buffer.getbuffer() as view:
             found = _head_end(bytes(view[scanned:size]))
@@ -250,20 +322,76 @@ def request_arrived(conn: Any) -> Any:
                 return _refuse(conn, _HEAD_TOO_LARGE)
             conn.head_since = getattr(conn, "head_since", None) or now
             return _refuse(conn, _HEAD_TOO_SLOW) if now - conn.head_since > HEAD_SECONDS else gthread._DEFER
-        conn.head_end, conn.head_since = scanned + found, None
-        conn.body_length = _waited_length(head)
+        conn.head_since, conn.body_since = None, now
+        conn.body = Body.framed_by(head, scanned + found, body_limit)
         # HTTP/1.1 only: a 1.0 client must never get a 1xx (gunicorn sends its own later too,
         # which a client reads past, RFC 9110 15.2).
         http11 = head.split(b"\n", 1)[0].rstrip().endswith(b"/1.1")
-        if conn.body_length and http11 and _expects_continue(head):
+        if conn.body.expected and http11 and _expects_continue(head):
             with contextlib.suppress(OSError):  # the client waits for it before sending the body
                 socket.socket.send(conn.sock, b"HTTP/1.1 100 Continue\r\n\r\n", socket.MSG_DONTWAIT)
-    if conn.body_length is None or size - conn.head_end >= conn.body_length:
-        conn.head_end = conn.body_since = None
+    with buffer.getbuffer() as view:
+        whole = conn.body.arrived(view, size)
+    if whole:
+        conn.unread_body = conn.body.over
+        conn.body = None
         conn.scanned = 0
         return True
-    conn.body_since = getattr(conn, "body_since", None) or now
     return _refuse(conn, _BODY_TOO_SLOW) if now - conn.body_since > BODY_SECONDS else gthread._DEFER
+
+
+class Body:
+    """What the poller knows of a request's body, from its head and what has come of it: whether
+    it has arrived whole, or enough of it to tell that it is over the limit."""
+
+    def __init__(self, start: int, length: int | None, chunked: bool, limit: int) -> None:
+        self.at = start  # where the body, then the next chunk's size line, begins in the buffer
+        self.length, self.chunked, self.limit = length, chunked, limit
+        self.data = 0  # bytes of the body in the chunks that have arrived whole
+        self.over = length is not None and length > limit
+
+    @classmethod
+    def framed_by(cls, head: bytes, start: int, limit: int) -> Body:
+        codings = b",".join(_header(head, b"transfer-encoding"))
+        lengths = _header(head, b"content-length")
+        if codings:
+            last = codings.rsplit(b",", 1)[-1].strip().lower()
+            # Any other coding, or a length beside it, is gunicorn's to refuse, at once.
+            return cls(start, None, last == b"chunked" and not lengths, limit)
+        if len(lengths) == 1 and lengths[0].isdigit():
+            return cls(start, int(lengths[0]), False, limit)
+        return cls(start, None, False, limit)  # none (no body), or malformed: gunicorn's to say
+
+    @property
+    def expected(self) -> bool:
+        """Whether a body is to come that the poller waits for."""
+        return not self.over and (self.chunked or bool(self.length))
+
+    def arrived(self, view: memoryview, size: int) -> bool:
+        if self.over or not self.expected:
+            return True
+        if not self.chunked:
+            return size - self.at >= (self.length or 0)
+        while True:  # chunk by chunk, each size line read once (1-byte chunks are cheap too)
+            window = bytes(view[self.at:min(size, self.at + 1024)])
+            line_end = window.find(b"\n")
+            if line_end < 0:
+                return len(window) >= 1024  # no size line is that long: gunicorn refuses it
+            digits = window[:line_end].split(b";", 1)[0].strip()
+            if not re.fullmatch(rb"[0-9A-Fa-f]{1,15}", digits):
+                return True  # malformed: gunicorn refuses it
+            chunk, data_at = int(digits, 16), self.at + line_end + 1
+            if chunk == 0:  # the last chunk: then trailer lines, if any, and a blank line
+                rest = bytes(view[data_at:min(size, data_at + _HEAD_BYTES)])
+                return (rest.startswith((b"\r\n", b"\n")) or b"\r\n\r\n" in rest or b"\n\n" in rest
+                        or len(rest) >= _HEAD_BYTES)
+            if self.data + min(chunk, size - data_at) > self.limit:
+                self.over = True  # the app reads past the limit from what is here, and refuses it
+                return True
+            if data_at + chunk + 2 > size:  # the chunk's data and the line end after it
+                return False
+            self.data += chunk
+            self.at = data_at + chunk + 2
 
 
 def _head_end(received: bytes) -> int | None:
@@ -281,25 +409,13 @@ def _header(head: bytes, name: bytes) -> list[bytes]:
     return found
 
 
-def _waited_length(head: bytes) -> int | None:
-    """The body's length the poller waits for: a single Content-Length within `_BODY_WAITED`;
-    None for a body read by a thread as it comes (larger, chunked, or malformed: gunicorn
-    answers that)."""
-    if _header(head, b"transfer-encoding"):
-        return None
-    lengths = _header(head, b"content-length")
-    if len(lengths) != 1 or not lengths[0].isdigit() or int(lengths[0]) > _BODY_WAITED:
-        return None
-    return int(lengths[0])
-
-
 def _expects_continue(head: bytes) -> bool:
     return any(v.lower() == b"100-continue" for v in _header(head, b"expect"))
 
 
 def _refuse(conn: Any, answer: bytes) -> bool:
     with contextlib.suppress(OSError):
-        conn.sock.sendall(answer)
+        socket.socket.send(conn.sock, answer, socket.MSG_DONTWAIT)  # small: the kernel takes it whole
     return False
 
 
