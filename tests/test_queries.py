@@ -170,6 +170,8 @@ QUOTES = {
         "pra-uprising": "Then, in May 1945",
         "ber-survive": "Many more simply struggled",
         "rome-pope-praised": "Appearing on his balcony",
+        "pra-evacuated": "While some Germans evacuated",
+        "intro-allied-advances": "In 1944, the Allies",
     }.items()},
     "paris-august-25": "following the city’s liberation on August 25, 1944",
     "paris-august-26": "after Paris was liberated on August 26, 1944",
@@ -582,6 +584,26 @@ EDITORIAL = {
     "belgians": "The sentences tell of the Belgians' preparations for liberation, not of the welcome in "
                 "Brussels; the Belgians are counted among those who received the liberators because the "
                 "banners they crafted were made to welcome them.",
+    "paris, arriving force": "The sentence says that an uprising preceded this army's arrival by several "
+                             "days and that it was the Allied advance that forced the Germans to surrender; "
+                             "that the arriving Free French army was the liberating force is the project's "
+                             "reading, as for its lead in the approach.",
+    "paris, uprising before": "The sentence says that the uprising preceded this army's arrival by several "
+                              "days; that it also began before the liberation of Paris is read from the "
+                              "arrival's place in the liberation, which the article does not say.",
+    "prague, evacuated": "The sentence says only that \"some Germans evacuated\"; that they were German "
+                         "forces, and not German civilians, is the project's reading.",
+    "axis": "The sentence calls the regime's supporters in Europe \"its Axis supporters\"; that the regime "
+            "itself belonged to the Axis is the project's reading, which the article does not state.",
+    "prague, reason": "The article gives no reason for the welcome in so many words: it says that there was "
+                      "no sense of betrayal as in Warsaw and that the Russians did not bring destruction with "
+                      "them, and then that they were greeted by welcoming crowds; the first is read as the "
+                      "reason for the second, as the intact city is for the Romans' welcome.",
+    "warsaw, reason": "The article's reason in so many words is that the inhabitants \"had been through too "
+                      "much horror to feel like celebrating\"; that the stalled advance, the refused supplies, "
+                      "the crushing of the rebellion, the Poles' weariness and sense of betrayal and the "
+                      "\"supposed liberators\" are that horror and the reason for the reception is the "
+                      "project's reading of the section.",
 }
 
 EXPECTED: dict[str, list[Row]] = {
@@ -1307,6 +1329,23 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["prague occupation end"], text(44)),
         ('until the very last days of the war (German occupation of Prague)', lib('notAfter'), '1945-05-31',
          EDITORIAL["prague occupation end"], text('pra-uprising')),
+        ("Free French forces arriving in Paris", lib("role"), "liberating force",
+         EDITORIAL["paris, arriving force"], text("paris-uprising")),
+        ("Liberation of Paris", lib("precededBy"), "Uprising in Paris", EDITORIAL["paris, uprising before"],
+         text("paris-uprising")),
+        ("Uprising in Paris", lib("precedes"), "Liberation of Paris", EDITORIAL["paris, uprising before"],
+         text("paris-uprising")),
+        ("German forces, some evacuating, others fighting, in the Prague uprising", lib("role"),
+         "withdrawing force", EDITORIAL["prague, evacuated"], text("pra-evacuated")),
+        ("Germans evacuating Prague", lib("participant"), "German forces", EDITORIAL["prague, evacuated"],
+         text("pra-evacuated")),
+        ("Nazi German regime", lib("allegiance"), "Axis", EDITORIAL["axis"], text("intro-allied-advances")),
+        *(("Reception of the liberation of Prague: warm welcome", lib("receptionReason"), REASONS["Prague"],
+           EDITORIAL["prague, reason"], text(key)) for key in ("pra-russians-reached", "pra-no-betrayal")),
+        *(("Reception of the liberation of Warsaw: no warm welcome", lib("receptionReason"), REASONS["Warsaw"],
+           EDITORIAL["warsaw, reason"], text(key))
+          for key in ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
+                      "war-no-warm-welcome")),
     ]),
 }
 
