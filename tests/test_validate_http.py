@@ -79,6 +79,14 @@ def test_conforming_data_is_200_too(client) -> None:
     assert (None, SH.conforms, Literal(True)) in report(resp)
 
 
+def test_a_json_ld_term_that_is_no_prefix_name_is_no_prefix(client) -> None:
+    # rdflib refuses to bind a prefix with a space: a 500 (and a traceback in the log) before.
+    body = ('{"@context": {"a b": "http://example.org/", "<img src=x>": "http://example.org/"},'
+            ' "@id": "http://example.org/x", "http://example.org/p": "v"}')
+    resp = client.post("/validate", data=body, headers={"Content-Type": "application/ld+json"})
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "true"
+
+
 def test_form_fields_with_own_shapes_and_formats(client) -> None:
     shapes = (b"@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
               b"@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\n"

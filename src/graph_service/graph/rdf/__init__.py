@@ -39,6 +39,7 @@ from graph_service.graph.rdf.namespace import (
     WD,
     Names,
     bind_prefixes,
+    is_prefix_name,
     known_bases,
     names,
     sparql_prologue,
@@ -60,7 +61,7 @@ __all__ = [
     # namespaces, named graphs and prefixes
     "COORDINATES_GRAPH", "CRM", "FACTS_GRAPH", "ID", "INFERRED_GRAPH", "LIB", "NAMED_GRAPHS",
     "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "RDF_TYPE", "RDFS_LABEL", "SD", "SEM", "SH", "SHAPES",
-    "SHAPES_GRAPH", "VOID_GRAPH", "WD", "bind_prefixes", "known_bases", "sparql_prologue",
+    "SHAPES_GRAPH", "VOID_GRAPH", "WD", "bind_prefixes", "is_prefix_name", "known_bases", "sparql_prologue",
     # writing query results
     "write_boolean", "write_solutions", "write_within", "xml_text",
 ]

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from graph_service.graph.rdf import formats, provenance
-from graph_service.graph.rdf.namespace import bind_prefixes
+from graph_service.graph.rdf.namespace import bind_prefixes, is_prefix_name
 from graph_service.graph.rdf.terms import to_rdflib
 
 
@@ -83,8 +83,9 @@ def parse_quads(
                           without_named_graphs=fmt.kind == "graph")
         quads = list(parser)
         if prefixes is not None:
-            prefixes.update(xml_namespaces)
-            prefixes.update(parser.prefixes)
+            # Those that are no prefix name (a JSON-LD term may be "a b") are no prefix to bind.
+            found = {**xml_namespaces, **parser.prefixes}
+            prefixes.update((name, iri) for name, iri in found.items() if is_prefix_name(name))
     except (SyntaxError, ValueError) as exc:  # ValueError: e.g. invalid IRIs reported by the parser
         raise RdfSyntaxError(source, _plain(str(exc))) from None
     return quads if annotations else _reified(quads, source)

@@ -9,6 +9,7 @@ reads a served store asks for the served base's `Names`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -148,6 +149,17 @@ PROVENANCE_GRAPH = CANONICAL.provenance_graph
 COORDINATES_GRAPH = CANONICAL.coordinates_graph
 NAMED_GRAPHS = CANONICAL.named_graphs
 PREFIXES: dict[str, Namespace] = CANONICAL.prefixes
+
+
+#: SPARQL's and Turtle's PN_PREFIX, near enough: a letter, then letters, digits, "_", "-", "."
+#: (not last); or nothing.
+_PN_PREFIX = re.compile(r"(?:[^\W\d_][\w\-.\u00b7]*)?")
+
+
+def is_prefix_name(name: str) -> bool:
+    """Whether `name` can be a prefix in SPARQL and Turtle (a JSON-LD term or an XML namespace
+    prefix need not be: rdflib refuses to bind one with a space)."""
+    return bool(_PN_PREFIX.fullmatch(name)) and not name.endswith(".")
 
 
 def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> None:

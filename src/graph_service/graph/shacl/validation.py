@@ -82,6 +82,7 @@ from graph_service.graph.rdf import (
     RdfSyntaxError,
     UnsupportedFormat,
     bind_prefixes,
+    is_prefix_name,
     parse_quads,
     short,
     triple_from_rdflib,
@@ -1039,15 +1040,11 @@ def _prefixes_in_scope(shapes: Graph, data: Graph | Dataset, ontology: Graph | N
     return prefixes
 
 
-#: SPARQL's PN_PREFIX, near enough: a letter, then letters, digits, "_", "-", "." (not last).
-_PN_PREFIX = re.compile(r"(?:[^\W\d_][\w\-.\u00b7]*)?")
-
-
 def _check_declaration(prefix: str, namespace: str) -> None:
     """Refuse a declaration that is no prefix and IRI: pasted into the prologue the vetting reads
     (`PREFIX p: <ns>`), a namespace holding `>` and more text could hide the query's own words
     from the check, which pySHACL then runs with other declarations."""
-    if not _PN_PREFIX.fullmatch(prefix) or prefix.endswith("."):
+    if not is_prefix_name(prefix):
         raise ValidationError(f"the prefix {prefix!r} declared for SPARQL constraints is no SPARQL prefix "
                               "name")
     try:
