@@ -198,6 +198,28 @@ def test_truncated_and_malformed_requests_on_the_real_server(live_server: Backgr
     assert ok.status_code == 200
 
 
+def test_no_client_sets_the_mount_path_on_the_real_server(live_server: BackgroundServer) -> None:
+    # gunicorn took a SCRIPT_NAME header from loopback peers (any client behind a local proxy):
+    # pages with every link under it, each kept for good; and a 500 where it did not fit the path.
+    def page(path: bytes) -> bytes:
+        return raw(live_server, b"GET %s HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n"
+                                b"SCRIPT_NAME: /evil\r\nConnection: close\r\n\r\n" % path)
+
+    assert status_of(page(b"/evil/ontology")) == 404
+    reply = page(b"/ontology")
+    assert status_of(reply) == 200 and b"/evil" not in reply
+    assert status_of(page(b"/healthz")) == 200
+
+
+def test_a_mount_path_a_proxy_passes_on_is_not_kept_for_good() -> None:
+    app = create_app(Settings.from_env(proxies=1))
+    client = app.test_client()
+    for i in range(10):
+        resp = client.get("/ontology", headers={"Accept": "text/html", "X-Forwarded-Prefix": f"/p{i}"})
+        assert resp.status_code == 200 and f'href="/p{i}/' in resp.text
+    assert len(app.extensions["graph_service.documents.roots"]["ontology.html"]) == 4
+
+
 def test_a_ten_megabyte_query_on_the_real_server(live_server: BackgroundServer) -> None:
     big = "ASK {} #" + "x" * 10_000_000
     resp = requests.post(live_server.sparql, data=big.encode(), timeout=30,

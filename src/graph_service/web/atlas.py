@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS
 
 from graph_service.graph import Format, Liberation, liberations
 from graph_service.web import map_svg, svg, timeline_svg
-from graph_service.web.documents import cached, quads, respond
+from graph_service.web.documents import cached, cached_for_root, quads, respond
 from graph_service.web.endpoint import engine
 from graph_service.web.state import service
 from graph_service.web.topojson import read_features
@@ -39,22 +39,23 @@ _SVG_FORMAT = Format("svg", "image/svg+xml", "svg", "page", "SVG")
 
 @bp.get("/timeline.svg")
 def timeline() -> Response:
-    return _svg_response(cached(f"timeline.svg {current().root}", lambda: svg.standalone(timeline_drawing())))
+    drawing = cached_for_root("timeline.svg", current().root, lambda: svg.standalone(timeline_drawing()))
+    return _svg_response(drawing)
 
 
 @bp.get("/map.svg")
 def map_() -> Response:
-    return _svg_response(cached(f"map.svg {current().root}", lambda: svg.standalone(map_drawing())))
+    return _svg_response(cached_for_root("map.svg", current().root, lambda: svg.standalone(map_drawing())))
 
 
 def timeline_inline() -> str:
     """The timeline for the home page."""
-    return cached(f"timeline inline {current().root}", lambda: svg.inline(timeline_drawing()))
+    return cached_for_root("timeline inline", current().root, lambda: svg.inline(timeline_drawing()))
 
 
 def map_inline() -> str:
     """The map for the home page."""
-    return cached(f"map inline {current().root}", lambda: svg.inline(map_drawing()))
+    return cached_for_root("map inline", current().root, lambda: svg.inline(map_drawing()))
 
 
 def has_liberations() -> bool:

@@ -11,6 +11,7 @@ import ctypes.util
 import gzip
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,26 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return store[key]
 
 
+def cached_for_root(key: str, root: str, compute: Callable[[], T]) -> T:
+    """`cached`, for a value whose links start at the request's mount path (`urls.root`): kept for
+    the last `_ROOTS` mount paths only, since behind a proxy that passes on a client's
+    `X-Forwarded-Prefix` every new one would be kept for good (megabytes each)."""
+    roots = current_app.extensions.setdefault("graph_service.documents.roots", {})
+    with _LOCKS_LOCK:
+        kept = roots.setdefault(key, OrderedDict())
+        if root in kept:
+            kept.move_to_end(root)
+            return kept[root]
+    value = compute()  # small pages and drawings: computed twice at worst, not waited for
+    with _LOCKS_LOCK:
+        kept[root] = value
+        while len(kept) > _ROOTS:
+            kept.popitem(last=False)
+    return value
+
+
+#: Mount paths a value is kept for at once (one service is reached at one or two).
+_ROOTS = 4
 _LOCKS_LOCK = threading.Lock()
 _LIBC = ctypes.util.find_library("c")
 _MALLOC_TRIM = getattr(ctypes.CDLL(_LIBC), "malloc_trim", None) if _LIBC else None

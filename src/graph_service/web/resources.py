@@ -50,6 +50,7 @@ from graph_service.web.atlas import coordinates_source
 from graph_service.web.documents import (
     alternates,
     cached,
+    cached_for_root,
     link,
     moved,
     quads,
@@ -621,7 +622,7 @@ def ontology(ext: str | None = None) -> Response:
         return not_found(f"this dataset has no ontology: the data served holds no graph "
                          f"<{service().names.ontology_graph}>", fmt)
     if fmt == _HTML:
-        body: str | bytes = cached(f"ontology.html {urls.root}", lambda: render_template(
+        body: str | bytes = cached_for_root("ontology.html", urls.root, lambda: render_template(
             "ontology.html", doc=reference(), documents=docs))
     else:
         graph = ox.NamedNode(str(service().names.ontology_graph))

@@ -507,6 +507,11 @@ class GraphServiceApplication(BaseApplication):
             # gunicorn's runtime control (worker counts, reload, stop) over a socket at a path
             # shared by every gunicorn of the user: nothing this service offers.
             "control_socket_disable": True,
+            # Forwarded headers are trusted by the app alone, from `--proxies` proxies: gunicorn's
+            # own trust of loopback peers let any client behind a local proxy set its mount
+            # path (a `SCRIPT_NAME` header: pages cached per mount path, links wherever it said).
+            "forwarded_allow_ips": "",
+            "forwarder_headers": "",
             "preload_app": False,
             "child_exit": self._worker_exited,
         }
