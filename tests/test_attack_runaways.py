@@ -44,8 +44,11 @@ RUNAWAY_QUERIES = {
 def app(tmp_path_factory: pytest.TempPathFactory) -> InProcess:
     settings = Settings.from_env(serve_files=(SPARQL_DATASET,), snapshot_dir=tmp_path_factory.mktemp("build"),
                                  query_timeout=QUERY_TIMEOUT, validation_timeout=VALIDATION_TIMEOUT,
-                                 query_memory_mb=256)
+                                 query_memory_mb=256, max_answer_bytes=ANSWER_BYTES)
     return InProcess(create_app(settings))
+
+
+ANSWER_BYTES = 1_000_000
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +97,21 @@ def test_an_obviously_explosive_query_is_refused_before_it_runs(app: InProcess, 
     resp = app.post(app.sparql, data={"query": query}, headers={"Accept": "application/json"})
     assert resp.status_code == 400, (name, resp.text[:300])
     assert message(resp).startswith("refused before it ran: ") and says in message(resp)
+    answers_at_once(app)
+
+
+def test_an_answer_over_the_size_limit_is_refused(app: InProcess) -> None:
+    # Rows are bounded, their length was not: a 700-byte query made a 140 MB answer.
+    doubled = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(13))
+    query = ("SELECT ?v13 WHERE { VALUES ?i { " + " ".join(map(str, range(16))) + " } "
+             'BIND(CONCAT(STR(?i), "0123456789abcdef0123456789abcdef") AS ?v0) ' + doubled + " }")
+    for accept in ("application/sparql-results+json", "text/csv"):
+        resp = app.post(app.sparql, data={"query": query}, headers={"Accept": accept})
+        assert resp.status_code == 400, resp.text[:300]
+        assert f"this service sends at most {ANSWER_BYTES:,}" in resp.text and "LIMIT" in resp.text
+    small = app.post(app.sparql, data={"query": query.replace("SELECT ?v13", "SELECT ?v10")},
+                     headers={"Accept": "application/json"})
+    assert small.status_code == 200 and len(small.content) < ANSWER_BYTES
     answers_at_once(app)
 
 

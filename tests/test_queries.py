@@ -595,15 +595,17 @@ EDITORIAL = {
                          "forces, and not German civilians, is the project's reading.",
     "axis": "The sentence calls the regime's supporters in Europe \"its Axis supporters\"; that the regime "
             "itself belonged to the Axis is the project's reading, which the article does not state.",
-    "prague, reason": "The article gives no reason for the welcome in so many words: it says that there was "
-                      "no sense of betrayal as in Warsaw and that the Russians did not bring destruction with "
-                      "them, and then that they were greeted by welcoming crowds; the first is read as the "
-                      "reason for the second, as the intact city is for the Romans' welcome.",
-    "warsaw, reason": "The article's reason in so many words is that the inhabitants \"had been through too "
-                      "much horror to feel like celebrating\"; that the stalled advance, the refused supplies, "
-                      "the crushing of the rebellion, the Poles' weariness and sense of betrayal and the "
-                      "\"supposed liberators\" are that horror and the reason for the reception is the "
-                      "project's reading of the section.",
+    "prague, reason": (
+        "The article gives no reason for the welcome in so many words: it says that there was "
+        "no sense of betrayal as in Warsaw and that the Russians did not bring destruction with "
+        "them, and then that they were greeted by welcoming crowds; the first is read as the "
+        "reason for the second, as the intact city is for the Romans' welcome."),
+    "warsaw, reason": (
+        "The article's reason in so many words is that the inhabitants \"had been through too "
+        "much horror to feel like celebrating\"; that the stalled advance, the refused supplies, "
+        "the crushing of the rebellion, the Poles' weariness and sense of betrayal and the "
+        "\"supposed liberators\" are that horror and the reason for the reception is the "
+        "project's reading of the section."),
 }
 
 EXPECTED: dict[str, list[Row]] = {
@@ -1340,10 +1342,11 @@ EXPECTED: dict[str, list[Row]] = {
         ("Germans evacuating Prague", lib("participant"), "German forces", EDITORIAL["prague, evacuated"],
          text("pra-evacuated")),
         ("Nazi German regime", lib("allegiance"), "Axis", EDITORIAL["axis"], text("intro-allied-advances")),
-        *(("Reception of the liberation of Prague: warm welcome", lib("receptionReason"), REASONS["Prague"],
-           EDITORIAL["prague, reason"], text(key)) for key in ("pra-russians-reached", "pra-no-betrayal")),
-        *(("Reception of the liberation of Warsaw: no warm welcome", lib("receptionReason"), REASONS["Warsaw"],
-           EDITORIAL["warsaw, reason"], text(key))
+        *(("Reception of the liberation of Prague: warm welcome", lib("receptionReason"),
+           REASONS["Prague"], EDITORIAL["prague, reason"], text(key))
+          for key in ("pra-russians-reached", "pra-no-betrayal")),
+        *(("Reception of the liberation of Warsaw: no warm welcome", lib("receptionReason"),
+           REASONS["Warsaw"], EDITORIAL["warsaw, reason"], text(key))
           for key in ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
                       "war-no-warm-welcome")),
     ]),

@@ -125,6 +125,9 @@ class Settings:
     result_limit: int = setting(10_000, "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) at most "
                                 "in one answer.", bounds=_POSITIVE)
     max_query_length: int = setting(100_000, "Characters at most in a query.", cli=False, bounds=_POSITIVE)
+    max_answer_bytes: int = setting(16_000_000, "Bytes at most in one answer of the endpoint (a query "
+                                    "whose answer is larger is refused, 400).", cli=False,
+                                    bounds=_POSITIVE)
     max_request_bytes: int = setting(2_000_000, "Bytes at most in a request body (queries, "
                                      "validation uploads).", cli=False, bounds=_POSITIVE)
     validation_timeout: float = setting(20.0, "Seconds a user's validation may run.", bounds=_SECONDS)

@@ -34,6 +34,7 @@ from graph_service.config import Settings
 from graph_service.graph.query import cost
 from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine, readable
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore
+from graph_service.graph.query.safety import UnsafeQuery
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.query.store import DiskStore
 from graph_service.graph.rdf import formats
@@ -76,9 +77,14 @@ class AnswerCache:
         return len(self._answers)
 
 
+class AnswerTooLarge(UnsafeQuery):
+    """An answer over the service's size in bytes; `str()` says by how much."""
+
+
 class QueryRunner:
     def __init__(self, engine: Engine, *, timeout: float, result_limit: int | None,
-                 memory_limit: int | None = None, network_guard: bool = True,
+                 max_answer_bytes: int | None = None, memory_limit: int | None = None,
+                 network_guard: bool = True,
                  cache_bytes: int = 32 * 2**20, budget: SlotBudget | None = None,
                  prestart: int = 0, snapshot: str = "", max_product: int = cost.MAX_PRODUCT,
                  max_nesting: int = cost.MAX_NESTING) -> None:
@@ -89,6 +95,7 @@ class QueryRunner:
         self.snapshot = snapshot
         self.timeout = timeout
         self.result_limit = result_limit
+        self.max_answer_bytes = max_answer_bytes
         self.cache = AnswerCache(cache_bytes)
         handler = self._prepare if isinstance(engine, RemoteEngine) else self._answer
         warm = getattr(engine, "warm", None) if not isinstance(engine, RemoteEngine) else None
@@ -112,7 +119,7 @@ class QueryRunner:
         else:
             engine = make_engine(settings.engine, store)
         return cls(engine, timeout=settings.query_timeout,
-                   result_limit=settings.result_limit or None,
+                   result_limit=settings.result_limit or None, max_answer_bytes=settings.max_answer_bytes,
                    memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
                    budget=budget or slot_budget(settings), prestart=_PRESTART, snapshot=snapshot,
                    max_product=settings.query_max_product, max_nesting=settings.query_max_nesting)
@@ -138,6 +145,7 @@ class QueryRunner:
             answer = readable(self.engine.fetch(sparql, form, chosen, results_format=results_format,
                                                 graph_format=graph_format, limit=self.result_limit,
                                                 base_iri=base_iri, deadline=deadline))
+            self._check_size(answer)
         else:
             answer = self.slots.call(*key, client=client, gone=gone)
         if not _VOLATILE.search(sparql):
@@ -162,10 +170,21 @@ class QueryRunner:
                 dataset: QueryDataset | None, base_iri: str | None) -> Answer:
         # Runs in the child.
         self._check_cost(sparql)
-        return readable(self.engine.answer(
+        answer = readable(self.engine.answer(
             sparql, dataset=dataset, limit=self.result_limit, base_iri=base_iri,
             results_format=formats.by_name(results_name) if results_name else None,
             graph_format=formats.by_name(graph_name) if graph_name else None))
+        self._check_size(answer)  # here, so that a huge answer never crosses to the serving process
+        return answer
+
+    def _check_size(self, answer: Answer) -> None:
+        # Rows are bounded, not their length: a 700-byte query made a 140 MB answer of long
+        # strings, which a worker then held for as long as its client took to read it.
+        if self.max_answer_bytes is not None and len(answer.body) > self.max_answer_bytes:
+            raise AnswerTooLarge(
+                f"the answer is {len(answer.body):,} bytes; this service sends at most "
+                f"{self.max_answer_bytes:,} (GRAPH_SERVICE_MAX_ANSWER_BYTES sets the limit): ask for "
+                "fewer rows (LIMIT) or shorter values")
 
 
     def _check_cost(self, sparql: str) -> None:
