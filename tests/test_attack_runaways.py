@@ -8,6 +8,7 @@ real server while another request is served.)
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pyshacl  # noqa: F401  (loaded here, so validations forked from this process need not import it)
@@ -167,6 +168,26 @@ def test_data_over_the_size_limit_is_refused_unread(app: InProcess) -> None:
     resp = post_data(app, body, "text/turtle")
     assert resp.status_code == 413 and "2,000,000 bytes" in message(resp)
     answers_at_once(app)
+
+
+def test_data_that_expands_past_the_limit_once_read_is_refused(roomy: InProcess) -> None:
+    # Each was read in the child, then built into graphs in the serving process, unbounded: a
+    # 91 KB document of long prefixed names took a worker to a gigabyte, a 2 MB list a minute.
+    namespace = "http://example.org/" + "x" * 2000 + "/"
+    names = (f"@prefix a: <{namespace}> .\na:s a:p " + ", ".join(f"a:{i}" for i in range(9000)) + " .\n")
+    resp = post_data(roomy, names.encode(), "text/turtle")
+    assert resp.status_code == 413, resp.text[:300]
+    assert message(resp).startswith("data is ") and "with its names written out in full" in message(resp)
+    listed = PROLOGUE + "ex:a ex:p (" + " 0" * 200_000 + " ) .\n"
+    resp = post_data(roomy, listed.encode(), "text/turtle")
+    assert resp.status_code == 413 and message(resp) == (
+        "data holds 400,001 triples; this service validates 100,000 more at most in this request")
+    # All the documents of one request together.
+    half = PROLOGUE + "ex:a ex:p (" + " 0" * 30_000 + " ) .\n"
+    files = [(io.BytesIO(half.encode()), f"part{i}.ttl") for i in range(2)]
+    resp = roomy.post(roomy.url + "validate", data={"data": files}, headers={"Accept": "application/json"})
+    assert resp.status_code == 413 and message(resp).startswith("data (part1.ttl) holds 60,001 triples")
+    validates_at_once(roomy)
 
 
 def test_an_xml_entity_bomb_is_refused_before_it_expands(roomy: InProcess) -> None:

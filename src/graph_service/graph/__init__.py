@@ -160,6 +160,7 @@ from graph_service.graph.shacl import (
     INFERENCE_CHOICES,
     InferenceChoice,
     InputTooCostly,
+    ReadAllowance,
     UnsafeConstraint,
     ValidationError,
     ValidationOutcome,
@@ -204,7 +205,8 @@ __all__ = [
     "stable", "term_name", "to_rdflib",
     "triple_from_rdflib", "turtle", "UnsafeConstraint", "UnsafeQuery", "UnsupportedFormat", "validate",
     "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary", "write",
-    "write_atomically", "write_triples", "InputTooCostly", "parse_untrusted", "QueryUnsupported", "Busy",
+    "write_atomically", "write_triples", "InputTooCostly", "parse_untrusted", "ReadAllowance",
+    "QueryUnsupported", "Busy",
     "ClientGone", "OverShare", "QueueFull", "SlotBudget", "slot_budget", "DiskStore", "serving_store",
     "TooCostly", "check_cost",
 ]

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 from rdflib import Graph, URIRef
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
@@ -42,6 +42,7 @@ from graph_service.graph import (
     InferenceChoice,
     InputTooCostly,
     RdfSyntaxError,
+    ReadAllowance,
     UnsupportedFormat,
     ValidationError,
     ValidationOutcome,
@@ -386,11 +387,18 @@ def _upload_format(filename: str, mimetype: str | None) -> Format:
 
 
 def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> list[ox.Quad]:
+    """The document's quads, read in a child process; all those of one request together at most
+    a quad per `_BYTES_PER_QUAD` bytes of the request limit, and `_TEXT_PER_BYTE` times the limit
+    as N-Quads (this process turns them into graphs several times that size)."""
     settings = service().settings
+    if "validation_allowance" not in g:
+        g.validation_allowance = ReadAllowance(quads=settings.max_request_bytes // _BYTES_PER_QUAD,
+                                               text=settings.max_request_bytes * _TEXT_PER_BYTE)
     try:
         quads, declared = parse_untrusted(body, fmt, source, timeout=settings.validation_timeout,
                                           memory_limit=settings.query_memory_bytes,
-                                          network_guard=settings.network_guard)
+                                          network_guard=settings.network_guard,
+                                          allowance=g.validation_allowance)
     except RdfSyntaxError as exc:
         raise BadInput(400, str(exc)) from None
     except UnsupportedFormat as exc:
@@ -401,6 +409,12 @@ def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> l
         raise BadInput(503, f"{exc}; send less data at once") from None
     prefixes.update(declared)
     return quads
+
+
+#: The request limit's bytes per quad read, and bytes of N-Quads per byte, that one validation
+#: request may hold (2 MB: 100,000 quads, 32 MB of N-Quads).
+_BYTES_PER_QUAD = 20
+_TEXT_PER_BYTE = 16
 
 
 def _supported() -> str:

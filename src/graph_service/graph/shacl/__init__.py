@@ -14,6 +14,7 @@ from graph_service.graph.shacl.validation import (
     INFERENCE_CHOICES,
     InferenceChoice,
     InputTooCostly,
+    ReadAllowance,
     UnsafeConstraint,
     ValidationError,
     ValidationOutcome,
@@ -29,7 +30,7 @@ from graph_service.graph.shacl.validation import (
 
 __all__ = [
     "census", "class_hierarchy", "describe_shapes", "holds_shapes", "INFERENCE_CHOICES", "inference_choice",
-    "InferenceChoice", "InputTooCostly", "parse_untrusted", "path_text", "project_ontology",
+    "InferenceChoice", "InputTooCostly", "parse_untrusted", "ReadAllowance", "path_text", "project_ontology",
     "project_shapes", "severity_name", "term_name", "UnsafeConstraint", "validate",
     "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary",
 ]

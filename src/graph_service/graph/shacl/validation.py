@@ -291,15 +291,17 @@ class InputTooCostly(ValidationError):
 
 def parse_untrusted(data: bytes, fmt: Format, source: str, *, timeout: float,
                     memory_limit: int | None = None, network_guard: bool = True, base_iri: str | None = None,
-                    ) -> tuple[list[ox.Quad], dict[str, str]]:
+                    allowance: ReadAllowance | None = None) -> tuple[list[ox.Quad], dict[str, str]]:
     """`parse_quads` of a document someone sent, and its prefix declarations, read in a child
     process under the limits of their validation: a few hundred bytes of RDF/XML entities expand
     to gigabytes, 40,000 nested RDF/XML elements take the parser minutes, 20,000 nested triple
     terms overflow its stack. Raises `RdfSyntaxError`, `UnsupportedFormat`, `ValidationTimeout`,
-    or `InputTooCostly` when the parser went over the memory limit or crashed."""
+    or `InputTooCostly` when the parser went over the memory limit or crashed, or the document
+    read holds more than `allowance` has left (which it then takes)."""
+    max_quads, max_text = (allowance.quads, allowance.text) if allowance else (None, None)
     try:
-        outcome = run_isolated(_parse_portably, data, fmt, source, base_iri, timeout=timeout,
-                               memory_limit=memory_limit, allow_network=not network_guard)
+        outcome = run_isolated(_parse_portably, data, fmt, source, base_iri, max_quads, max_text,
+                               timeout=timeout, memory_limit=memory_limit, allow_network=not network_guard)
     except QueryTimeout:
         raise ValidationTimeout(f"reading {source} stopped after the time limit of {timeout:g} s") from None
     except IsolatedError as exc:
@@ -309,11 +311,29 @@ def parse_untrusted(data: bytes, fmt: Format, source: str, *, timeout: float,
         raise RdfSyntaxError(*payload)
     if kind == "format":
         raise UnsupportedFormat(payload)
+    if kind == "large":
+        raise InputTooCostly(payload)
     nquads, prefixes = payload
-    return list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), prefixes
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    if allowance:
+        allowance.quads -= len(quads)
+        allowance.text -= len(nquads)
+    return quads, prefixes
 
 
-def _parse_portably(data: bytes, fmt: Format, source: str, base_iri: str | None) -> tuple[str, Any]:
+@dataclass
+class ReadAllowance:
+    """Quads, and bytes of them as N-Quads (names written out in full), that the documents of one
+    request may still hold once read. What the process that asked builds from them is several
+    times that: a 91 KB Turtle document of long prefixed names was a gigabyte there, and a 2 MB
+    list a minute of its time."""
+
+    quads: int
+    text: int
+
+
+def _parse_portably(data: bytes, fmt: Format, source: str, base_iri: str | None,
+                    max_quads: int | None, max_text: int | None) -> tuple[str, Any]:
     # Runs in the child. The quads come back as N-Quads, which pyoxigraph writes and reads fifty
     # times faster than pickle moves its terms; RdfSyntaxError does not survive pickling as
     # itself, so errors go back as data. A parser that runs out of memory aborts after writing
@@ -325,7 +345,15 @@ def _parse_portably(data: bytes, fmt: Format, source: str, base_iri: str | None)
     prefixes: dict[str, str] = {}
     try:
         quads = parse_quads(data, fmt, source, base_iri=base_iri, prefixes=prefixes)
-        return "quads", (ox.serialize(quads, format=ox.RdfFormat.N_QUADS), prefixes)
+        if max_quads is not None and len(quads) > max_quads:
+            return "large", (f"{source} holds {len(quads):,} triples; this service validates "
+                             f"{max_quads:,} more at most in this request")
+        nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""  # None only when given a file
+        if max_text is not None and len(nquads) > max_text:
+            return "large", (f"{source} is {len(nquads):,} bytes with its names written out in full "
+                             f"(as N-Quads); this service validates {max_text:,} more at most in "
+                             "this request")
+        return "quads", (nquads, prefixes)
     except RdfSyntaxError as exc:
         return "syntax", (exc.source, exc.detail)
     except UnsupportedFormat as exc:
