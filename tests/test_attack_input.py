@@ -22,7 +22,7 @@ from inprocess import InProcess, Reply
 from graph_service.config import Settings
 from graph_service.web import create_app, server
 from graph_service.web.errors import SlowRequest
-from graph_service.web.server import BackgroundServer, DeadlineSocket, request_arrived
+from graph_service.web.server import BackgroundServer, ClientSocket, request_arrived
 
 LIMIT = Settings().max_request_bytes
 
@@ -345,6 +345,41 @@ def answers_beside(live_server: BackgroundServer, count: int, opening: bytes) ->
             sock.close()
 
 
+def test_clients_that_read_no_answer_hold_no_thread_on_the_real_server(live_server: BackgroundServer) -> None:
+    """A hundred connections that asked for the 4 MB dump and read none of it held every thread
+    (each blocked writing) for as long as they stayed open."""
+    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
+    ask = b"GET /dumps/liberation.nq HTTP/1.1\r\nHost: x\r\n\r\n"
+    stalled = []
+    try:
+        for _ in range(100):
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect((host, int(port)))
+            sock.sendall(ask * 2)  # and one more behind it
+            stalled.append(sock)
+        for _ in range(3):
+            ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=5,
+                              headers={"Accept": "application/json"})
+            assert ok.status_code == 200 and ok.json()["boolean"] is True
+    finally:
+        for sock in stalled:
+            sock.close()
+    # A client that reads slowly gets its answers whole, in order (sent by the poller as it reads).
+    whole = requests.get(live_server.url + "dumps/liberation.nq", timeout=30).content
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(ask * 2)
+        time.sleep(0.5)  # the kernel's buffers fill: the rest waits in the worker
+        received = b""
+        while received.count(whole) < 2:
+            chunk = sock.recv(65536)
+            assert chunk, f"closed after {len(received)} bytes"
+            received += chunk
+            time.sleep(0.002)
+    first, second = received.split(b"HTTP/1.1 200 OK")[1:]
+    assert first.endswith(whole) and second.endswith(whole)
+
+
 def _connection(data: bytes) -> tuple[object, socket.socket]:
     """gunicorn's connection object for one end of a socket pair, `data` sent from the other."""
     from gunicorn.config import Config
@@ -353,7 +388,7 @@ def _connection(data: bytes) -> tuple[object, socket.socket]:
     server_end, client_end = socket.socketpair()
     client_end.sendall(data)
     conn = TConn(Config(), server_end, ("127.0.0.1", 1), ("127.0.0.1", 2))
-    conn.sock = DeadlineSocket.adopt(conn.sock)
+    conn.sock = ClientSocket.adopt(conn.sock)
     return conn, client_end
 
 
@@ -387,7 +422,7 @@ def test_a_request_head_is_read_whole_before_a_thread_takes_it(monkeypatch: pyte
 
 def test_a_body_that_does_not_come_in_time_is_408(app: InProcess) -> None:
     sock, other = socket.socketpair()
-    held = DeadlineSocket.adopt(sock)
+    held = ClientSocket.adopt(sock)
     held.deadline = time.monotonic() + 0.2
     expired: list[bool] = []
     held.on_expiry = lambda: expired.append(True)  # the worker has gunicorn close the connection
@@ -527,6 +562,7 @@ def test_a_connection_closes_on_the_poller_and_is_counted_out_once() -> None:
     worker = object.__new__(server.ThreadWorker)
     worker.nr_conns, worker.alive, worker._held = 3, True, 0
     worker.poller, worker._closing, worker.pending_conns = selectors.DefaultSelector(), deque(), deque()
+    worker._writing = set()
     closed, _ = _connection(b"")
     closed.sock.close()
     worker.finish_request(closed, outcome(False))

@@ -15,6 +15,8 @@ long before gunicorn's worker timeout would kill the worker.
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import json
 import logging
 import os
@@ -23,13 +25,16 @@ import select
 import selectors
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 import urllib.request
 from collections import deque
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -68,6 +73,12 @@ _HELD_BYTES = 64 << 20
 #: it still sends read meanwhile: on the poller, holding no thread.
 _CLOSE_LINGER = 1.0
 _CLOSE_DRAIN = 1 << 20
+#: Bytes of answers a worker holds for clients that read them slower than they come (the poller
+#: sends them as they read), in all and per client address; and seconds a client may read none of
+#: it before its connection is closed.
+_SPILL_BYTES = 256 << 20
+_SPILL_PER_CLIENT = 32 << 20
+_SEND_SECONDS = 30
 
 
 def _refusal(status: str, message: str, retry_after: int | None = None) -> bytes:
@@ -134,8 +145,9 @@ class ThreadWorker(gthread.ThreadWorker):
     bare app's throughput with them, 0.66x without). Fairness stays the poller's: a thread lets go
     of its connection as soon as another connection waits for a thread.
 
-    A thread takes a connection only once its request has arrived whole (`request_arrived`), and
-    a connection is closed on the poller, not on a thread: a slow client holds no thread.
+    A thread takes a connection only once its request has arrived whole (`request_arrived`); what
+    of its answer the client does not take at once is sent by the poller (`ClientSocket`); and a
+    connection is closed on the poller too: a slow client holds no thread.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -144,6 +156,8 @@ class ThreadWorker(gthread.ThreadWorker):
         self._waiting_lock = threading.Lock()
         self._held = 0  # bytes of unfinished requests in the poller's connections
         self._closing: deque[Any] = deque()  # closing connections, in the order of their timeouts
+        self._spill = Spill()
+        self._writing: set[Any] = set()  # connections whose answers the poller is sending
 
     @property
     def body_limit(self) -> int:
@@ -177,6 +191,12 @@ class ThreadWorker(gthread.ThreadWorker):
 
     def finish_request(self, conn: Any, fs: Any) -> None:
         result = None if fs.cancelled() or fs.exception() else fs.result()
+        if result is _WRITING:
+            conn.sock.setblocking(False)
+            conn.progress = time.monotonic()
+            self._writing.add(conn)
+            self.poller.register(conn.sock, selectors.EVENT_WRITE, partial(self._on_writable, conn))
+            return
         if not result:
             if conn.sock.fileno() == -1:  # closed already, by gunicorn's `handle`
                 self.nr_conns -= 1
@@ -189,6 +209,23 @@ class ThreadWorker(gthread.ThreadWorker):
             self._close_lingering(conn)
             return
         super().finish_request(conn, fs)
+
+    def _on_writable(self, conn: Any, client: Any) -> None:
+        try:
+            done = conn.sock.sent()
+        except OSError:  # the client has gone
+            done = None
+        if done is False:
+            conn.progress = time.monotonic()
+            return
+        self.poller.unregister(conn.sock)
+        self._writing.discard(conn)
+        if done is None:
+            self._closed(conn)
+        elif conn.keepalive:
+            super().finish_request(conn, _finished(True))
+        else:
+            self._close_lingering(conn)
 
     def _close_lingering(self, conn: Any) -> None:
         """Close as RFC 9112 9.6 asks (our side first, then what the client still sends is read
@@ -221,6 +258,8 @@ class ThreadWorker(gthread.ThreadWorker):
     def _closed(self, conn: Any) -> None:
         with contextlib.suppress(OSError, ValueError, KeyError):
             self.poller.unregister(conn.sock)
+        if isinstance(conn.sock, ClientSocket):
+            conn.sock.discard()
         util.close(conn.sock)
         self.nr_conns -= 1
 
@@ -228,6 +267,15 @@ class ThreadWorker(gthread.ThreadWorker):
         now = time.monotonic()
         while self._closing and self._closing[0].timeout <= now:
             self._closed(self._closing.popleft())
+        for conn in list(self._writing):
+            # The kernel says the socket is writable only once a third of its buffer (megabytes)
+            # has gone: a client reading 40 KB/s takes half a minute to get there, and is reading.
+            unsent = _unsent(conn.sock)
+            if unsent != getattr(conn, "unsent", None):
+                conn.unsent, conn.progress = unsent, now
+            elif now - conn.progress > _SEND_SECONDS:
+                self._writing.discard(conn)  # its client has read nothing for that long
+                self._closed(conn)
         for conn in self.pending_conns:
             if conn.timeout > now:
                 break
@@ -244,9 +292,11 @@ class ThreadWorker(gthread.ThreadWorker):
     def handle(self, conn: Any) -> Any:
         with self._waiting_lock:
             self._waiting -= 1
-        if not isinstance(conn.sock, DeadlineSocket):
-            conn.sock = DeadlineSocket.adopt(conn.sock)
+        if not isinstance(conn.sock, ClientSocket):
+            conn.sock = ClientSocket.adopt(conn.sock)
             conn.sock.on_expiry = lambda: _close_after(conn)
+            conn.sock.spill = self._spill
+            conn.sock.client = str(conn.client[0] if isinstance(conn.client, tuple) else conn.client)
         return self._serve(conn)
 
     def _keepalive_after(self, conn: Any, keepalive: Any) -> Any:
@@ -267,6 +317,13 @@ class ThreadWorker(gthread.ThreadWorker):
                 keepalive = super().handle(conn)
             finally:
                 conn.sock.deadline = None
+            if conn.sock.outbox:
+                if conn.sock.fileno() == -1:  # closed by gunicorn: what waits is lost with it
+                    conn.sock.discard()
+                    return False
+                # The rest of the answer goes out from the poller; the next request waits for it.
+                conn.keepalive = keepalive is True and self.alive
+                return _WRITING
             if keepalive is not True or not self.alive or self.cfg.is_ssl or self._waiting:
                 return keepalive
             # Bytes of the next request read along with this one do not make the socket readable.
@@ -276,6 +333,24 @@ class ThreadWorker(gthread.ThreadWorker):
                     poller.register(conn.sock, select.POLLIN)
                 if not poller.poll(_LINGER * 1000):
                     return keepalive
+
+
+def _unsent(sock: socket.socket) -> int | None:
+    """Bytes the kernel holds for the socket's client, not yet acknowledged (Linux's SIOCOUTQ)."""
+    try:
+        return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+    except (OSError, ValueError):
+        return None
+
+
+#: What a thread returns for a connection whose answer the poller is to finish sending.
+_WRITING = object()
+
+
+def _finished(result: Any) -> Future[Any]:
+    done: Future[Any] = Future()
+    done.set_result(result)
+    return done
 
 
 def request_arrived(conn: Any, body_limit: int) -> Any:
@@ -441,23 +516,99 @@ def murder_pending_with_408(worker: Any) -> None:
                 socket.socket.send(conn.sock, answer, socket.MSG_DONTWAIT)
 
 
-class DeadlineSocket(socket.socket):
+class Spill:
+    """Bytes of answers written to connections faster than their clients read them, held for the
+    worker's poller to send: at most `_SPILL_BYTES` in all and `_SPILL_PER_CLIENT` per client
+    address. A thread that would go past either closes the connection instead of waiting."""
+
+    def __init__(self) -> None:
+        self.held = 0
+        self.by_client: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def take(self, client: str, size: int) -> bool:
+        with self._lock:
+            mine = self.by_client.get(client, 0)
+            if self.held + size > _SPILL_BYTES or mine + size > _SPILL_PER_CLIENT:
+                return False
+            self.held += size
+            self.by_client[client] = mine + size
+            return True
+
+    def give(self, client: str, size: int) -> None:
+        with self._lock:
+            self.held -= size
+            left = self.by_client.get(client, 0) - size
+            if left > 0:
+                self.by_client[client] = left
+            else:
+                self.by_client.pop(client, None)
+
+
+class ClientSocket(socket.socket):
     """A client's socket whose reads stop at `deadline` (a request's body must arrive by then:
-    `SlowRequest`, answered 408); writes, and reads outside a request, as usual."""
+    `SlowRequest`, answered 408), and whose writes never wait for the client: what the kernel
+    does not take at once goes to `outbox`, which the worker's poller sends as the client reads
+    (`ThreadWorker`). A client that asked for large answers and read none held a thread each for
+    as long as it kept the connection open: a hundred such connections, every thread."""
 
     deadline: float | None = None
     #: Called as a read gives up at the deadline.
     on_expiry: Any = None
+    #: Where the bytes of answers not yet sent are counted, and for whom; None: writes block.
+    spill: Spill | None = None
+    client: str = ""
+    outbox: deque[bytes]
 
     @classmethod
-    def adopt(cls, sock: socket.socket) -> DeadlineSocket:
-        return cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
+    def adopt(cls, sock: socket.socket) -> ClientSocket:
+        adopted = cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        adopted.outbox = deque()
+        return adopted
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
-        return self._by_deadline(flags, lambda: super(DeadlineSocket, self).recv(bufsize, flags))
+        return self._by_deadline(flags, lambda: super(ClientSocket, self).recv(bufsize, flags))
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
-        return self._by_deadline(flags, lambda: super(DeadlineSocket, self).recv_into(buffer, nbytes, flags))
+        return self._by_deadline(flags, lambda: super(ClientSocket, self).recv_into(buffer, nbytes, flags))
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        if self.spill is None:
+            return super().sendall(data, flags)
+        sent = 0
+        if not self.outbox:  # else after what waits, in order
+            with contextlib.suppress(BlockingIOError, InterruptedError):
+                sent = super().send(data, flags | socket.MSG_DONTWAIT)
+        if sent == len(data):
+            return None
+        rest = data[sent:] if isinstance(data, bytes) else bytes(data[sent:])
+        if not self.spill.take(self.client, len(rest)):
+            raise BrokenPipeError(errno.EPIPE, "the client reads its answers too slowly")
+        self.outbox.append(rest)
+        return None
+
+    def sent(self) -> bool:
+        """Send what waits in `outbox`, as far as the client takes it now; whether all is sent.
+        OSError when the client has gone."""
+        assert self.spill is not None
+        while self.outbox:
+            chunk = self.outbox[0]
+            try:
+                count = super().send(chunk, socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                return False
+            self.spill.give(self.client, count)
+            if count < len(chunk):
+                self.outbox[0] = chunk[count:]
+                return False
+            self.outbox.popleft()
+        return True
+
+    def discard(self) -> None:
+        """Forget what waits in `outbox` (the connection is being closed)."""
+        if self.spill is not None:
+            self.spill.give(self.client, sum(len(chunk) for chunk in self.outbox))
+        self.outbox.clear()
 
     def _by_deadline(self, flags: int, read: Any) -> Any:
         if self.deadline is None or flags & socket.MSG_DONTWAIT:
@@ -507,6 +658,9 @@ class GraphServiceApplication(BaseApplication):
             # gunicorn's runtime control (worker counts, reload, stop) over a socket at a path
             # shared by every gunicorn of the user: nothing this service offers.
             "control_socket_disable": True,
+            # Static files too are written through `ClientSocket`, not sent by the kernel from the
+            # file on a thread that waits for the client.
+            "sendfile": False,
             # Forwarded headers are trusted by the app alone, from `--proxies` proxies: gunicorn's
             # own trust of loopback peers let any client behind a local proxy set its mount
             # path (a `SCRIPT_NAME` header: pages cached per mount path, links wherever it said).
