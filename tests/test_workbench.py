@@ -157,6 +157,25 @@ def test_berlin_was_taken_and_warsaw_both_each_force_named_once(project_client):
     by = warsaw[warsaw.index("<dt>By</dt>"):]
     by = by[:by.index("</dd>")]
     assert by.count("Red Army") == 1  # its liberator and its conqueror
+    # "Supposed liberators, really conquerors": the one event is both.
+    assert re.search(r'<dt>Liberated and taken</dt>\s*<dd><a href="/id/event/liberation-of-warsaw">', warsaw)
+    # Amsterdam's liberators are not named: said, not left out.
+    assert re.search(r"<dt>By</dt>\s*<dd>\s*<span[^>]*>\(the article names no force\)", brief("amsterdam"))
+
+
+def test_a_citys_photographs_include_those_in_its_area_in_the_articles_order(project_client):
+    rome = project_client.get("/doc/city/rome.html").get_data(as_text=True)
+    shown = re.findall(r">Photograph (rome-\d+)", rome)
+    assert list(dict.fromkeys(shown)) == [f"rome-{n:02}" for n in range(1, 11)]  # St Peter's too
+    # A 2015 photograph of Prague is not on the 1945 state's page, nor placed in it.
+    state = project_client.get("/doc/country/czechoslovakia.html")
+    assert state.status_code == 200 and "prague-01" not in state.get_data(as_text=True)
+    photo = project_client.get("/doc/photo/prague-01.html").get_data(as_text=True)
+    where = photo[photo.index("<dt>Where</dt>"):]
+    assert "Czechoslovakia" not in where[:where.index("</dd>")]
+    photo = project_client.get("/doc/photo/rome-02.html").get_data(as_text=True)
+    where = photo[photo.index("<dt>Where</dt>"):]
+    assert "Rome" in where[:where.index("</dd>")] and "Italy" not in where[:where.index("</dd>")]
 
 
 def test_inferred_statements_are_apart_behind_a_toggle(project_client, paris):

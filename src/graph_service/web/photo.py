@@ -128,20 +128,30 @@ def _group(store: QuadSource, node: ox.NamedNode, terms: _Terms) -> str:
 
 
 def _containers(store: QuadSource, place: ox.NamedNode, terms: _Terms, limit: int = 6) -> list[ox.NamedNode]:
-    """The places that contain `place`, nearest first (lib:partOf, or lib:inArea for a place the
-    article puts in a city without making it part of it)."""
+    """The places that contain `place`, nearest first: up lib:partOf, and at most one lib:inArea
+    step, which ends the climb (a place the article puts in a city's area without making it
+    part of it: St Peter's Square in Rome says nothing of Italy). A place in the area of several
+    (Prague: Czechoslovakia in 1945, the Czech Republic in 2015) names none of them here: which
+    one a photograph's time falls in is not the page's to guess."""
     found: list[ox.NamedNode] = []
+
+    def above(node: ox.NamedNode, prop: ox.NamedNode) -> list[ox.NamedNode]:
+        # Asserted links only: lib:partOf is transitive, and the inferred ones skip the steps between.
+        return [q.object for q in store.quads_for_pattern(node, prop, None, None)
+                if not is_inferred(q) and isinstance(q.object, ox.NamedNode)
+                and q.object not in found and q.object != place]
+
     current = place
     for _ in range(limit):
-        # Asserted links only: lib:partOf is transitive, and the inferred ones skip the steps between.
-        links = (q for p in (terms.part_of, terms.in_area)
-                 for q in store.quads_for_pattern(current, p, None, None))
-        up = next((q.object for q in links if not is_inferred(q) and isinstance(q.object, ox.NamedNode)
-                   and q.object not in found and q.object != place), None)
-        if up is None:
-            break
-        found.append(up)
-        current = up
+        parts = above(current, terms.part_of)
+        if parts:
+            found.append(parts[0])
+            current = parts[0]
+            continue
+        areas = above(current, terms.in_area)
+        if len(areas) == 1:
+            found.append(areas[0])
+        break
     return found
 
 

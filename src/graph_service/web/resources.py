@@ -399,9 +399,12 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
     liberated or taken; for an event, when and where it happened and who commanded. The facts
     table below has the rest."""
     out: list[Highlight] = []
-    for event in dict.fromkeys(_subjects(index, "liberationOf", iri) + _subjects(index, "conquestOf", iri)):
-        types = {q.object for q in index.quads_for_pattern(event, _TYPE, None, None)}
-        verb = "Taken" if _n("Conquest") in types and _n("Liberation") not in types else "Liberated"
+    freed, taken = _subjects(index, "liberationOf", iri), _subjects(index, "conquestOf", iri)
+    for event in dict.fromkeys(freed + taken):
+        # Warsaw's: a liberation and a conquest, as the article has it ("supposed liberators,
+        # really conquerors").
+        verb = ("Liberated and taken" if event in freed and event in taken
+                else "Taken" if event in taken else "Liberated")
         out.append(Highlight(verb, _linked(index, [event], urls)))
         dates = _dates(index, event)
         if dates:
@@ -413,6 +416,8 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         if by:
             out.append(Highlight("By", _linked(index, list(by), urls), _reading_note(index, urls, [
                 force for force, name in by.items() if _is_reading(index, iri, name, force)])))
+        else:
+            out.append(Highlight("By", [], "the article names no force"))
         for reception in _objects(index, event, "hasReception"):
             kinds = _objects(index, reception, "receptionKind")
             out.append(Highlight("Received",

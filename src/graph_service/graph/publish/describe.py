@@ -21,6 +21,7 @@ own and a description without them would lose the facts' meaning.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ class _Terms:
     resources: tuple[str, ...]
     begin_index: frozenset[ox.NamedNode]
     end_index: frozenset[ox.NamedNode]
+    has_place: frozenset[ox.NamedNode]
+    in_area: frozenset[ox.NamedNode]
+    sequence_number: frozenset[ox.NamedNode]
 
 
 @cache
@@ -74,7 +78,8 @@ def _terms_under(bases: tuple[str, ...]) -> _Terms:
                   each("editorialNote"), each("text"), each("Quote"), each("Photograph"), each("depictedIn"),
                   each("caption"),
                   frozenset().union(*(each(c) for c in _PART_CLASSES)), tuple(str(n.id) for n in under),
-                  each("beginIndex"), each("endIndex"))
+                  each("beginIndex"), each("endIndex"), each("hasPlace"), each("inArea"),
+                  each("sequenceNumber"))
 
 
 def _terms() -> _Terms:
@@ -176,6 +181,16 @@ def quote_span(quads: Iterable[ox.Quad]) -> tuple[int, int] | None:
     return (begin, end) if begin is not None and end is not None and begin <= end else None
 
 
+def _asserted(store: QuadSource, node: Subject, props: frozenset[ox.NamedNode]) -> list[Object]:
+    return [q.object for prop in props for q in store.quads_for_pattern(node, prop, None, None)
+            if not is_inferred(q)]
+
+
+def _sequence(store: QuadSource, photo: ox.NamedNode, terms: _Terms) -> float:
+    numbers = [o.value for o in _asserted(store, photo, terms.sequence_number) if isinstance(o, ox.Literal)]
+    return next((float(n) for n in numbers if n.lstrip("-").isdigit()), math.inf)
+
+
 def is_inferred(quad: ox.Quad) -> bool:
     return quad.graph_name in _terms().inferred
 
@@ -274,7 +289,18 @@ def describe(store: QuadSource, iri: str) -> Description:
     photos: list[Subject | Object] = [q.subject for q in incoming
                                       if _is_a(store, q.subject, terms.photograph)]
     photos += [q.object for q in own if q.predicate in terms.depicted_in]
-    d.photos = [p for p in dict.fromkeys(photos) if isinstance(p, ox.NamedNode)]
+    # And those taken at a place the article puts in its area without making it a part (St
+    # Peter's Square, in Rome's), when that is the one area the place lies in: a city in the
+    # areas of two states (Prague) does not bring a 2015 photograph to the 1945 state's page.
+    for q in incoming:
+        if q.predicate in terms.in_area and not is_inferred(q) and isinstance(q.subject, ox.NamedNode) \
+                and len(_asserted(store, q.subject, terms.in_area)) == 1:
+            photos += [p.subject for prop in terms.has_place
+                       for p in store.quads_for_pattern(None, prop, q.subject, None)
+                       if _is_a(store, p.subject, terms.photograph)]
+    # In the article's order (its photographs are numbered), then by name.
+    d.photos = sorted((p for p in dict.fromkeys(photos) if isinstance(p, ox.NamedNode)),
+                      key=lambda p: (_sequence(store, p, terms), p.value))
     for photo in d.photos:
         for caption in terms.caption:
             add(store.quads_for_pattern(photo, caption, None, None))
