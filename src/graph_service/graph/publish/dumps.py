@@ -53,8 +53,8 @@ DUMPS: tuple[Dump, ...] = (
                           "statement (provenance), shapes, description"),
     _dump("trig", True, "every named graph, in TriG"),
     _dump("jsonld", True, "every named graph, in JSON-LD (one @graph per named graph)"),
-    _dump("turtle", False, "the asserted facts only (no ontology, inferences, per-statement quotes "
-                           "or shapes)"),
+    _dump("turtle", False, "the asserted facts only (no ontology, inferences, per-statement quotes, "
+                           "shapes or GeoNames coordinates)"),
 )
 #: The same dumps of data that is not the project's graph, described by what they hold.
 FILE_DUMPS: tuple[Dump, ...] = (
