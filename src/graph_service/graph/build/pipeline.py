@@ -544,6 +544,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
         raise BuildError(f"GRAPH_SERVICE_REASONER: {exc}") from None
     closure, inferred, dropped = inference.closure, inference.inferred, inference.dropped
     provenance += reasoning.shortcut_statements(ontology, facts, provenance, inferred)
+    provenance += reasoning.closure_statements(ontology, provenance, inferred)
 
     # The coordinates are not reasoned over: nothing in the ontology derives from them, and the
     # inferred graph stays what the article's facts imply.

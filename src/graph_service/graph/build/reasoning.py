@@ -91,6 +91,7 @@ from itertools import combinations, count
 from owlrl import DatatypeHandling, DeductiveClosure, OWLRL_Semantics
 from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
@@ -106,8 +107,9 @@ from graph_service.graph.rdf import (
 )
 
 #: Part of the snapshot's cache key: change it when the rules below change what is served
-#: (2: liberators from a liberation's parts; the shortcuts' statements in graph/provenance).
-FILTER_VERSION = "2"
+#: (2: liberators from a liberation's parts; the shortcuts' statements in graph/provenance;
+#: 3: the statements of the links OWL 2 RL draws, `closure_statements`).
+FILTER_VERSION = "3"
 
 Triple = tuple[Node, Node, Node]
 
@@ -823,3 +825,111 @@ def show(term: Node) -> str:
 
 def show_triple(t: Triple) -> str:
     return " ".join(show(x) for x in t)
+
+
+@dataclass
+class _Support:
+    """How an inferred triple stands: whether some derivation of it rests on no reading
+    (`clean`), the statements its derivations rest on, and the readings' notes."""
+
+    clean: bool
+    sources: frozenset[URIRef]
+    notes: frozenset[Node]
+
+    def merged(self, other: _Support) -> _Support:
+        clean = self.clean or other.clean
+        return _Support(clean, self.sources | other.sources,
+                        frozenset() if clean else self.notes | other.notes)
+
+
+def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> Graph:
+    """The provenance of the inferred triples between the project's resources that OWL 2 RL
+    derives by the ontology's property axioms (sub-properties, inverses, symmetric and transitive
+    properties, two-step property chains) and that have none yet: each an rdf:Statement derived
+    from the statements its derivations rest on, with their quotes, and, where every derivation
+    rests on a reading, the readings' notes. ("The British arrival on the Dam is part of the
+    campaign in the Netherlands" rests on two readings; it said so nowhere.) `provenance` holds
+    the stated triples' statements and the shortcuts' (`shortcut_statements`)."""
+    supers: dict[Node, set[Node]] = defaultdict(set)
+    for p, q in ontology.subject_objects(RDFS.subPropertyOf):
+        supers[p].add(q)
+    inverses: dict[Node, set[Node]] = defaultdict(set)
+    for p, q in ontology.subject_objects(OWL.inverseOf):
+        inverses[p].add(q)
+        inverses[q].add(p)
+    symmetric = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
+    transitive = set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
+    chains: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)  # first step -> (second, conclusion)
+    for p, head in ontology.subject_objects(OWL.propertyChainAxiom):
+        steps = list(Collection(ontology, head))
+        if len(steps) == 2:
+            chains[steps[0]].append((steps[1], p))
+    seconds = {second: (first, p) for first, links in chains.items() for second, p in links}
+
+    known: dict[Triple, _Support] = {}
+    stated: set[Triple] = set()
+    for st in provenance.subjects(RDF.type, RDF.Statement):
+        parts = (provenance.value(st, RDF.subject), provenance.value(st, RDF.predicate),
+                 provenance.value(st, RDF.object))
+        if parts[0] is None or parts[1] is None or parts[2] is None:
+            continue
+        triple = (parts[0], parts[1], parts[2])
+        stated.add(triple)
+        if not isinstance(triple[2], URIRef) or not isinstance(st, URIRef):
+            continue
+        derived = frozenset(o for o in provenance.objects(st, PROV.wasDerivedFrom) if isinstance(o, URIRef))
+        notes = frozenset(provenance.objects(st, LIB.editorialNote))
+        known[triple] = _Support(not notes, derived or frozenset({st}), notes)
+    by_subject: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+    by_object: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+    for s, p, o in known:
+        by_subject[(p, s)].add(o)
+        by_object[(p, o)].add(s)
+
+    def joined(*premises: Triple) -> _Support:
+        parts = [known[t] for t in premises]
+        return _Support(all(x.clean for x in parts), frozenset().union(*(x.sources for x in parts)),
+                        frozenset().union(*(x.notes for x in parts)))
+
+    changed = set(known)
+    while changed:
+        found: list[tuple[Triple, _Support]] = []
+        for t in changed:
+            s, p, o = t
+            found += [((s, q, o), known[t]) for q in supers.get(p, ())]
+            found += [((o, q, s), known[t]) for q in inverses.get(p, ())]
+            if p in symmetric:
+                found.append(((o, p, s), known[t]))
+            if p in transitive:
+                found += [((s, p, x), joined(t, (o, p, x))) for x in by_subject[(p, o)]]
+                found += [((x, p, o), joined((x, p, s), t)) for x in by_object[(p, s)]]
+            for second, conclusion in chains.get(p, ()):
+                found += [((s, conclusion, x), joined(t, (o, second, x))) for x in by_subject[(second, o)]]
+            if p in seconds:
+                first, conclusion = seconds[p]
+                found += [((x, conclusion, o), joined((x, first, s), t)) for x in by_object[(first, s)]]
+        changed = set()
+        for triple, support in found:
+            if triple not in known and triple not in inferred:
+                continue  # not concluded (dropped as noise, or not OWL 2 RL's)
+            before = known.get(triple)
+            after = support if before is None else before.merged(support)
+            if after != before:
+                known[triple] = after
+                if before is None:
+                    by_subject[(triple[1], triple[0])].add(triple[2])
+                    by_object[(triple[1], triple[2])].add(triple[0])
+                changed.add(triple)
+
+    out = Graph()
+    for triple, support in known.items():
+        if triple in stated or triple not in inferred or not str(triple[1]).startswith(str(LIB)):
+            continue
+        st = _statement(triple)
+        out += [(st, RDF.type, RDF.Statement), (st, RDF.subject, triple[0]),
+                (st, RDF.predicate, triple[1]), (st, RDF.object, triple[2])]
+        for source in sorted(support.sources):
+            out.add((st, PROV.wasDerivedFrom, source))
+            out += [(st, LIB.evidence, q) for q in provenance.objects(source, LIB.evidence)]
+        out += [(st, LIB.editorialNote, note) for note in support.notes]
+    return out
