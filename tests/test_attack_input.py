@@ -329,12 +329,20 @@ def test_slow_clients_hold_no_thread_on_the_real_server(live_server: BackgroundS
     answers_beside(live_server, 150, b"G")
 
 
-def answers_beside(live_server: BackgroundServer, count: int, opening: bytes) -> None:
-    """The service answers while `count` connections have sent `opening` and nothing more."""
+def answers_beside(live_server: BackgroundServer, count: int, opening: bytes, *,
+                   receive_buffer: int = 0) -> None:
+    """The service answers while `count` connections have sent `opening` and nothing more (and,
+    with `receive_buffer` bytes of buffer, read nothing)."""
     host, port = live_server.url.split("//")[1].rstrip("/").split(":")
-    slow = [socket.create_connection((host, int(port)), timeout=10) for _ in range(count)]
+    slow = []
     try:
-        for sock in slow:
+        for _ in range(count):
+            sock = socket.socket()
+            slow.append(sock)
+            if receive_buffer:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+            sock.settimeout(10)
+            sock.connect((host, int(port)))
             sock.sendall(opening)
         for _ in range(3):
             ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=5,
@@ -348,24 +356,10 @@ def answers_beside(live_server: BackgroundServer, count: int, opening: bytes) ->
 def test_clients_that_read_no_answer_hold_no_thread_on_the_real_server(live_server: BackgroundServer) -> None:
     """A hundred connections that asked for the 4 MB dump and read none of it held every thread
     (each blocked writing) for as long as they stayed open."""
-    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
     ask = b"GET /dumps/liberation.nq HTTP/1.1\r\nHost: x\r\n\r\n"
-    stalled = []
-    try:
-        for _ in range(100):
-            sock = socket.socket()
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            sock.connect((host, int(port)))
-            sock.sendall(ask * 2)  # and one more behind it
-            stalled.append(sock)
-        for _ in range(3):
-            ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=5,
-                              headers={"Accept": "application/json"})
-            assert ok.status_code == 200 and ok.json()["boolean"] is True
-    finally:
-        for sock in stalled:
-            sock.close()
+    answers_beside(live_server, 100, ask * 2, receive_buffer=4096)  # and one more behind each
     # A client that reads slowly gets its answers whole, in order (sent by the poller as it reads).
+    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
     whole = requests.get(live_server.url + "dumps/liberation.nq", timeout=30).content
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(ask * 2)
