@@ -213,6 +213,19 @@ def test_browsers_get_a_summary_page(client) -> None:
     assert 'href="/id/event/liberation-of-paris"' in served.get_data(as_text=True)
 
 
+def test_blank_node_shapes_are_told_apart_by_target_and_paths(client) -> None:
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "[] a sh:NodeShape ; sh:targetClass ex:Person ;\n"
+              "   sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n"
+              "[] a sh:NodeShape ; sh:targetClass ex:Dog ;\n"
+              "   sh:property [ sh:path ex:age ; sh:minCount 1 ] .\n")
+    data = "@prefix ex: <http://example.org/> . ex:a a ex:Person . ex:d a ex:Dog ."
+    page = client.post("/validate", data={"data": data, "shapes": shapes},
+                       headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert "a blank-node shape" not in page
+    assert "a shape for ex:Person (on ex:name)" in page and "a shape for ex:Dog (on ex:age)" in page
+
+
 def test_the_page_escapes_what_users_send(client) -> None:
     shapes = ('@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n'
               'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxLength 1 ;'

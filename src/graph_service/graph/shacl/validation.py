@@ -1145,13 +1145,29 @@ def shape_label(shapes: Graph, node: Node, names: Graph) -> str:
     parent = shapes.value(None, SH.property, node)
     path = shapes.value(node, SH.path)
     if parent is not None:
-        parent_label = term_name(names, parent) if not isinstance(parent, BNode) else "a shape"
+        parent_label = (_by_target(shapes, parent, names) if isinstance(parent, BNode)
+                        else term_name(names, parent))
         return f"{parent_label} / {_path_name(shapes, path, names)}"
     if own:
         return str(own)
     if path is not None:
         return f"a property shape on {_path_name(shapes, path, names)}"
-    return "a blank-node shape"
+    return _by_target(shapes, node, names)
+
+
+def _by_target(shapes: Graph, node: Node, names: Graph) -> str:
+    """A blank-node shape named by what it targets and the paths its property shapes hold: two of
+    them were both "a blank-node shape"."""
+    paths = sorted(_path_name(shapes, path, names) for prop in shapes.objects(node, SH.property)
+                   if (path := shapes.value(prop, SH.path)) is not None)
+    on = f" (on {', '.join(paths)})" if paths else ""
+    for prop, words in ((SH.targetClass, "a shape for"), (SH.targetNode, "a shape for"),
+                        (SH.targetSubjectsOf, "a shape for subjects of"),
+                        (SH.targetObjectsOf, "a shape for objects of")):
+        targets = sorted(term_name(names, t) for t in shapes.objects(node, prop))
+        if targets:
+            return f"{words} {', '.join(targets)}{on}"
+    return f"a blank-node shape{on}"
 
 
 def _each_grouped(graph: Graph, items: Node, depth: int) -> list[str]:
