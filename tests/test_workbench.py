@@ -46,7 +46,9 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { ?s ?p ?o FILTER ?o > 3 }", 1, 34, "FILTER takes its condition in parentheses"),
     ("SELECT * WHERE { ?s ?p ?o OPTIONAL ?s }", 1, 36, "a group { ... } is expected here"),
     # rules the parser states in a sentence among its expected tokens, or not at all
-    ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", 1, 40, "a variable in SELECT is not bound here"),
+    ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", 1, 8, "?x is selected but not grouped"),
+    ("SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o }", 1, 8, "?s is selected but not grouped"),
+    ("SELECT ?s ?x (COUNT(*) AS ?n) WHERE { ?s ?p ?x } GROUP BY ?s", 1, 11, "add ?x to GROUP BY"),
     ("SELECT * WHERE { BIND(1 AS ?x) BIND(2 AS ?x) }", 1, 42, "?x is already in use in this group"),
     ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY", 1, 37, "ORDER BY needs a variable or an expression"),
     ("SELECT * { ?s ?p ?o } LIMIT 99999999999999999999", 1, 48, "LIMIT is larger than the engine can count"),

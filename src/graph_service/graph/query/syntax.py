@@ -69,7 +69,9 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     """Explain the parser's `message` ("error at L:C: ...", or any message) about `query`."""
     found = _POSITION.match(message)
     raw = message[found.end():] if found else message
-    parser = (found[0] if found else "") + _shorten(raw)
+    # A rule the parser states in a sentence is its message; the tokens it lists beside it are noise.
+    stated = _SENTENCE.search(raw)
+    parser = (found[0] if found else "") + (stated[1] if stated else _shorten(raw))
     tokens, unclosed = _tokens(query)
     if found:
         at = offset(query, int(found[1]), int(found[2]))
@@ -83,6 +85,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
+    advice = advice or _ungrouped(tokens, raw)
     advice = advice or _stated(raw, at)
     advice = advice or _describe(tokens)
     advice = advice or _bad_iri(query, raw, at)
@@ -241,6 +244,39 @@ def _stated(raw: str, at: int) -> tuple[int, str] | None:
     sentence = found[1]
     words = next((advice for key, advice in _STATED if key.lower() in sentence.lower()), None)
     return at, words or sentence[0].lower() + sentence[1:]
+
+
+def _ungrouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
+    """A variable SELECT names that GROUP BY does not (the parser points at the query's end): the
+    first such, in the outermost SELECT, as Fuseki names it."""
+    if "contains a variable that is unbound" not in raw:
+        return None
+    words = [t.text.upper() for t in tokens]
+    if "SELECT" not in words:
+        return None
+    start = words.index("SELECT") + 1
+    projected: list[Token] = []
+    depth = 0
+    for t in tokens[start:]:
+        if depth == 0 and (t.text == "{" or t.text.upper() in ("WHERE", "FROM")):
+            break
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        if depth == 0 and t.text[:1] in "?$":
+            projected.append(t)
+    grouped: set[str] = set()
+    for i in range(len(tokens) - 1):
+        if words[i] == "GROUP" and words[i + 1] == "BY":
+            for t in tokens[i + 2:]:
+                if t.text.upper() in ("HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES", "}"):
+                    break
+                if t.text[:1] in "?$":
+                    grouped.add(t.text[1:])
+    loose = next((t for t in projected if t.text[1:] not in grouped), None)
+    if loose is None:
+        return None
+    return loose.at, (f"{loose.text} is selected but not grouped: with GROUP BY or an aggregate such as "
+                      f"COUNT, select only the grouped variables and aggregates (add {loose.text} to GROUP "
+                      f"BY, or select (SAMPLE({loose.text}) AS {loose.text}_))")
 
 
 def _rebound(tokens: list[Token], at: int) -> tuple[int, str] | None:
