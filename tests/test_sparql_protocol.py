@@ -417,6 +417,21 @@ def test_fusekis_output_parameter_names_the_format(sparql_app):
     assert resp.text.splitlines() == ["x", "1"]
 
 
+def test_a_text_table_for_people_at_a_terminal(sparql_app):
+    # Fuseki's output=text: a SELECT's terms in aligned columns; an ASK's answer; a graph in N-Triples.
+    query = 'SELECT ?x ?label WHERE { VALUES (?x ?label) { (<http://a.example/long-name> "é") (1 UNDEF) } }'
+    resp = ask(sparql_app, query, accept="text/plain")
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "text/plain; charset=utf-8"
+    lines = resp.text.splitlines()
+    assert lines[1].split() == ["|", "x", "|", "label", "|"] and set(lines[2]) == {"="}
+    assert lines[3] == '| <http://a.example/long-name> | "é"   |'
+    assert lines[4] == "| 1                            |       |"
+    assert len({len(line) for line in lines}) == 1 and lines[0] == lines[-1] == "-" * len(lines[0])
+    assert ask(sparql_app, "ASK {}", output="text").text == "Ask => Yes\n"
+    graph = ask(sparql_app, "CONSTRUCT { <http://a/> <http://b/> 1 } WHERE {}", accept="text/plain")
+    assert graph.headers["Content-Type"].startswith("application/n-triples")
+
+
 def test_errors_are_json_for_json_clients(sparql_app):
     resp = ask(sparql_app, "SELECT * WHERE {", accept="application/json")
     assert resp.status_code == 400

@@ -37,7 +37,7 @@ from graph_service.graph.query.remote import RemoteEngine, RemoteStore
 from graph_service.graph.query.safety import UnsafeQuery
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.query.store import DiskStore
-from graph_service.graph.rdf import formats
+from graph_service.graph.rdf import formats, text_table
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 #: Query processes each serving process starts with; the other slots start on first use.
@@ -142,9 +142,9 @@ class QueryRunner:
         if isinstance(self.engine, RemoteEngine):
             deadline = time.monotonic() + self.timeout
             form, chosen = self.slots.call(sparql, dataset, client=client, gone=gone)
-            answer = readable(self.engine.fetch(sparql, form, chosen, results_format=results_format,
-                                                graph_format=graph_format, limit=self.result_limit,
-                                                base_iri=base_iri, deadline=deadline))
+            answer = _laid_out(readable(self.engine.fetch(
+                sparql, form, chosen, results_format=_written_as(results_format), graph_format=graph_format,
+                limit=self.result_limit, base_iri=base_iri, deadline=deadline)), results_format)
             self._check_size(answer)
         else:
             answer = self.slots.call(*key, client=client, gone=gone)
@@ -170,10 +170,11 @@ class QueryRunner:
                 dataset: QueryDataset | None, base_iri: str | None) -> Answer:
         # Runs in the child.
         self._check_cost(sparql)
-        answer = readable(self.engine.answer(
+        results_format = formats.by_name(results_name) if results_name else None
+        answer = _laid_out(readable(self.engine.answer(
             sparql, dataset=dataset, limit=self.result_limit, base_iri=base_iri,
-            results_format=formats.by_name(results_name) if results_name else None,
-            graph_format=formats.by_name(graph_name) if graph_name else None))
+            results_format=_written_as(results_format),
+            graph_format=formats.by_name(graph_name) if graph_name else None)), results_format)
         self._check_size(answer)  # here, so that a huge answer never crosses to the serving process
         return answer
 
@@ -191,6 +192,17 @@ class QueryRunner:
         # In the child, as the estimate costs about as much as answering a small query, and
         # before any parse (the engine's parser is what deep nesting makes explode).
         cost.check_cost(sparql, max_product=self.max_product, max_nesting=self.max_nesting)
+
+
+def _written_as(fmt: formats.Format | None) -> formats.Format | None:
+    """The format an engine writes for `fmt`: TSV for the text table, which is laid out from it."""
+    return formats.by_name("tsv") if fmt is not None and fmt.table else fmt
+
+
+def _laid_out(answer: Answer, fmt: formats.Format | None) -> Answer:
+    if fmt is None or not fmt.table or answer.form not in ("select", "ask"):
+        return answer
+    return replace(answer, body=text_table(answer.body), format=fmt.name)
 
 
 def slot_budget(settings: Settings) -> SlotBudget:

@@ -32,6 +32,8 @@ class Format:
     names: tuple[str, ...] = ()
     #: Other file extensions read as this format (`.owl` for RDF/XML).
     extensions: tuple[str, ...] = ()
+    #: Results written as `oxigraph` (TSV) and then laid out as a text table (`results.text_table`).
+    table: bool = False
 
     @property
     def content_type(self) -> str:
@@ -67,6 +69,9 @@ FORMATS: tuple[Format, ...] = (
     Format("csv", "text/csv", "csv", "results", "CSV", "csv", ox.QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", "tsv", "results", "TSV", "tsv",
            ox.QueryResultsFormat.TSV),
+    # A table for people at a terminal (Fuseki's `output=text`): TSV's terms, in aligned columns.
+    Format("text", "text/plain", "txt", "results", "Text table", "tsv", ox.QueryResultsFormat.TSV,
+           names=("table",), table=True),
     # For people
     Format("html", "text/html", "html", "page", "HTML", None, None, ("application/xhtml+xml",)),
 )

@@ -191,3 +191,25 @@ def _tsv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     lines = ["\t".join("?" + v for v in variables)]
     lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
     return ("\n".join(lines) + "\n").encode()
+
+
+def text_table(tsv: bytes) -> bytes:
+    """SPARQL TSV results (or an ASK's bare word) as a table of aligned columns, as Jena's
+    `output=text` lays them out: the terms in their TSV (Turtle) form, an unbound one blank."""
+    text = tsv.decode("utf-8")
+    if text in ("true", "false"):
+        return f"Ask => {'Yes' if text == 'true' else 'No'}\n".encode()
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    header = [name.lstrip("?") for name in lines[0].split("\t")] if lines and lines[0] else []
+    rows = [line.split("\t") for line in lines[1:]]
+    widths = [max([len(name), *(len(row[i]) for row in rows if i < len(row))])
+              for i, name in enumerate(header)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)) + " |"
+
+    rule = "-" * (sum(widths) + 3 * len(widths) + 1)
+    out = [rule, line(header), "=" * len(rule), *(line(row) for row in rows), rule]
+    return ("\n".join(out) + "\n").encode()
