@@ -4,6 +4,7 @@ form, the validation page, resource pages that put what matters first, readable 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -148,6 +149,15 @@ def test_pariss_page_says_first_when_and_by_whom_it_was_liberated(paris):
     assert "August 25, 1944 or August 26, 1944" in brief and "the article gives both dates" in brief
     assert "Free French forces" in brief and "American forces" in brief
     assert "<dt>Received</dt>" in brief and "jubilant" in brief
+    # Its liberators are partly a reading, whose why is where the reasoner's links are, closed.
+    assert ("the project's reading of the article, which says why under “What the reasoner adds”"
+            in html.unescape(brief))
+
+
+def test_each_reception_in_brief_says_whose_it_is(project_client):
+    page = project_client.get("/doc/city/rome.html").get_data(as_text=True)
+    brief = re.sub(r"<[^>]+>", "", page[page.index('<dl class="highlights">'):page.index("</dl>")])
+    assert "jubilant (by the Romans)" in brief and "warm welcome (by the Italians)" in brief
 
 
 def test_berlin_was_taken_and_warsaw_both_each_force_named_once(project_client):

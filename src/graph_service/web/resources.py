@@ -415,13 +415,10 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         by = {force: name for name in ("capturedBy", "liberatedBy") for force in _objects(index, iri, name)}
         if by:
             out.append(Highlight("By", _linked(index, list(by), urls), _reading_note(index, urls, [
-                force for force, name in by.items() if _is_reading(index, iri, name, force)])))
+                force for force, name in by.items() if _is_reading(index, iri, name, force)], derived=True)))
         else:
             out.append(Highlight("By", [], "the article names no force"))
-        for reception in _objects(index, event, "hasReception"):
-            kinds = _objects(index, reception, "receptionKind")
-            out.append(Highlight("Received",
-                                 _linked(index, kinds, urls) or _linked(index, [reception], urls)))
+        out += _receptions(index, event, urls)
     if _objects(index, iri, "hasTimeSpan"):
         dates = _dates(index, iri)
         out.append(Highlight("When", dates, "" if dates else "the article gives no date"))
@@ -431,10 +428,21 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         values = _linked(index, objects, urls)
         if values:
             readings = [o for o in objects if _is_reading(index, iri, name, o)]
-            out.append(Highlight(label, values, _reading_note(index, urls, readings)))
-    for reception in _objects(index, iri, "hasReception"):
-        out.append(Highlight("Received", _linked(index, _objects(index, reception, "receptionKind"), urls)
-                             or _linked(index, [reception], urls)))
+            out.append(Highlight(label, values, _reading_note(index, urls, readings,
+                                                              derived=name == "commandedBy")))
+    out += _receptions(index, iri, urls)
+    return out
+
+
+def _receptions(index: QuadSource, event: ox.NamedNode, urls: Urls) -> list[Highlight]:
+    """How the event was received, each reception by whom: Rome's two ("warm welcome", "jubilant")
+    are the Italians' and the Romans'."""
+    out = []
+    for reception in _objects(index, event, "hasReception"):
+        kinds = _linked(index, _objects(index, reception, "receptionKind"), urls)
+        givers = [text for text, _ in _linked(index, _objects(index, reception, "receivedBy"), urls)]
+        out.append(Highlight("Received", kinds or _linked(index, [reception], urls),
+                             f"by {', '.join(givers)}" if givers else ""))
     return out
 
 
@@ -451,13 +459,15 @@ def _is_reading(index: QuadSource, subject: ox.NamedNode, name: str, obj: Any) -
                for q in index.quads_for_pattern(None, _REIFIED[0], subject, None))
 
 
-def _reading_note(index: QuadSource, urls: Urls, readings: list) -> str:
+def _reading_note(index: QuadSource, urls: Urls, readings: list, *, derived: bool = False) -> str:
     """What the opening summary says of values that are the project's reading, not the article's
-    words (Rome's liberators, which the article does not name)."""
+    words (Rome's liberators, which the article does not name), and where the page says why: a
+    derived link's why is in the section the reasoner's links are in, closed until opened."""
     if not readings:
         return ""
     names = [text for text, _ in _linked(index, readings, urls)]
-    return f"{' and '.join(names)}: the project's reading of the article, which says why below"
+    where = "under “What the reasoner adds” below" if derived else "below"
+    return f"{' and '.join(names)}: the project's reading of the article, which says why {where}"
 
 
 _FIRST = (str(RDF.type), str(RDFS.label))
