@@ -36,3 +36,16 @@ def test_the_editor_offers_the_example_queries(project_client):
     page = project_client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
     for example in load_examples(SETTINGS.queries_dir):
         assert f'data-name="{example.name}"' in page
+
+
+def test_a_described_resource_is_written_once_in_turtle(project_client):
+    # Its triples came in four blocks, `a` in each, where a Turtle reader expects one.
+    resp = project_client.post("/sparql", headers={"Accept": "text/turtle"},
+                               data={"query": "DESCRIBE <https://w3id.org/liberation-kg/id/city/paris>"})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    blocks = [line for line in body.splitlines() if line.startswith("<https://w3id.org/liberation-kg/id/city/paris>")]
+    assert len(blocks) == 1
+    assert sum(1 for line in body.splitlines() if line.lstrip().startswith("a ")) == 1
+    graph = Graph().parse(data=body, format="turtle")
+    assert len(graph) > 20

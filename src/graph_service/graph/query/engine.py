@@ -166,9 +166,21 @@ def _graph_answer(triples: list[ox.Triple], fmt: formats.Format) -> bytes:
     """The triples in `fmt`, or `FormatMismatch` saying why that format cannot hold them (JSON-LD
     and RDF 1.2 triple terms, RDF/XML and a predicate with no XML name)."""
     try:
-        return write_triples(triples, fmt)
+        return write_triples(_grouped(triples), fmt)
     except (OSError, ValueError) as exc:
         raise FormatMismatch("graph", fmt.label, str(exc)) from None
+
+
+def _grouped(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples of each subject together, and of each of its predicates, in the order each
+    first came: Turtle then writes a subject once, its predicates after `;` and their objects
+    after `,` (a DESCRIBE of Paris named it in four blocks, `a` in each)."""
+    subjects: dict[object, int] = {}
+    pairs: dict[tuple[object, object], int] = {}
+    for t in triples:
+        subjects.setdefault(t.subject, len(subjects))
+        pairs.setdefault((t.subject, t.predicate), len(pairs))
+    return sorted(triples, key=lambda t: (subjects[t.subject], pairs[(t.subject, t.predicate)]))
 
 
 _SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
