@@ -607,3 +607,21 @@ def test_a_byte_order_mark_is_skipped_as_rdflib_does(client, fmt: str) -> None:
         "shapes": (io.BytesIO(b"\xef\xbb\xbf" + CODE_SHAPES), "shapes.ttl")})
     assert upload.status_code == 200, upload.get_data(as_text=True)
     assert results(report(upload)) == 5
+
+
+def test_the_projects_own_data_validated_against_its_shapes(project_client, tmp_path: Path) -> None:
+    # The whole dump is over the upload limit, and its inferred graph breaks the shapes that refuse
+    # stated shortcuts: this is the report the build checks.
+    resp = project_client.get("/validate/project")
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "true"
+    assert resp.headers["X-Shapes"] == "project"
+    assert (None, SH.conforms, Literal(True)) in report(resp)
+    page = project_client.get("/validate/project", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert "Conforms" in page
+    assert 'href="/validate/project"' in project_client.get("/validate").get_data(as_text=True)
+    # A service of a user's files has no project data to validate.
+    mine = tmp_path / "mine.ttl"
+    mine.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    users = create_app(Settings.from_env(serve_files=(mine,), snapshot_dir=tmp_path)).test_client()
+    other = users.get("/validate/project", headers={"Accept": "application/json"})
+    assert other.status_code == 404 and "post them to" in other.get_json()["message"]

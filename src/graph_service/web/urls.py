@@ -123,6 +123,10 @@ class Urls:
     def validate(self) -> str:
         return f"{self.root}/{layout.VALIDATE}"
 
+    def validate_project(self) -> str:
+        """The report on the project's own data against its shapes."""
+        return f"{self.root}/{layout.VALIDATE}/project"
+
     def home(self) -> str:
         return f"{self.root}/"
 

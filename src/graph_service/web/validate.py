@@ -70,7 +70,7 @@ from graph_service.graph import (
     write,
 )
 from graph_service.graph import validate as run_validation
-from graph_service.web.documents import quads, respond
+from graph_service.web.documents import cached, quads, respond
 from graph_service.web.endpoint import LIMIT_HEADER, TRUNCATED_HEADER, client_gone, current_endpoint
 from graph_service.web.errors import problem, too_large
 from graph_service.web.negotiation import best_media_type, negotiate
@@ -216,18 +216,46 @@ def _validate(settings: Settings) -> Response:
     except ValidationTimeout as exc:
         return _with_shapes(_failed(503, f"{exc}; validate less data at once, or simpler shapes"), used)
     outcome.use_prefixes(prefixes)
-    body: str | bytes
-    if fmt == _HTML:
-        body = _report_page(outcome, current(), used)
-    else:
-        body = outcome.serialize(fmt)
+    return _report(outcome, fmt, used)
+
+
+def _report(outcome: ValidationOutcome, fmt: Format, used: str) -> Response:
+    body = _report_page(outcome, current(), used) if fmt == _HTML else outcome.serialize(fmt)
     resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
     resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
     if outcome.omitted:
         resp.headers[TRUNCATED_HEADER] = "true"
-        resp.headers[LIMIT_HEADER] = str(settings.validation_result_limit)
+        resp.headers[LIMIT_HEADER] = str(service().settings.validation_result_limit)
     resp.vary.add("Accept")
     return resp
+
+
+@bp.get("/" + layout.VALIDATE + "/project")
+def project_report() -> Response:
+    """The project's own data, as the build validates it (its facts and coordinates), against its
+    shapes: the report a validator would otherwise get only by posting the facts-only dump, since
+    the whole dump is over the upload limit and its inferred graph breaks the shapes that refuse
+    stated shortcuts. Computed once per process: neither changes while it serves."""
+    serving = service()
+    if not serving.project_graph:
+        return problem(404, "this service serves a user's files, not the project's graph: post them to "
+                            f"{current().validate()} to validate them")
+    fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
+    names, settings = serving.names, serving.settings
+
+    def validated() -> ValidationOutcome:
+        data = quads_to_graph(q for graph in (names.facts_graph, names.coordinates_graph)
+                              for q in quads().quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+        return run_validation(data, project_shapes(settings), ontology=project_ontology(settings),
+                              untrusted=False, timeout=settings.validation_timeout,
+                              memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
+                              max_results=settings.validation_result_limit)
+
+    try:
+        outcome = cached("project validation", validated)
+    except (RdfSyntaxError, ValidationError, ValidationTimeout) as exc:
+        return problem(503, f"the project's data could not be validated: {exc}")
+    return _report(outcome, fmt, "project")
 
 
 def _with_shapes(resp: Response, used: str) -> Response:
