@@ -126,6 +126,16 @@ def test_validate_in_the_browser_keeps_the_input_after_a_parse_error(project_cli
     assert resp.status_code == 400 and resp.mimetype == "text/plain"
 
 
+def test_a_reifier_that_finds_nothing_is_told_where_the_sources_are(project_client):
+    star = ("PREFIX lib: <https://w3id.org/liberation-kg/ontology#> "
+            "SELECT ?q WHERE { << ?s lib:liberatedBy ?o >> lib:evidence ?q }")
+    page = project_client.post("/sparql", data={"query": star}, headers=HTML).get_data(as_text=True)
+    assert "0 rows." in page and "This graph holds no reifiers" in page and "rdf:subject ?s" in page
+    plain = project_client.post("/sparql", data={"query": "SELECT * WHERE { ?s <urn:nothing> ?o }"},
+                                headers=HTML).get_data(as_text=True)
+    assert "0 rows." in plain and "reifiers" not in plain
+
+
 def test_the_report_table_links_focus_nodes_to_their_pages(project_client):
     data = f"<{BASE}id/city/paris> a <{BASE}ontology#City> .\n"
     resp = project_client.post("/validate", data={"data": data}, headers=HTML,

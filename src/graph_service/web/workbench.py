@@ -8,6 +8,7 @@ from flask import Response, render_template, url_for
 from graph_service.graph import Answer, SyntaxProblem, formats, names
 from graph_service.web.answer_table import answer_table
 from graph_service.web.endpoint import TRUNCATED_HEADER, Endpoint
+from graph_service.web.state import service
 from graph_service.web.urls import current
 
 
@@ -49,6 +50,9 @@ def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
         summary=endpoint.summary, examples=endpoint.examples, editor=editor,
         settings=endpoint.settings, limit_header=TRUNCATED_HEADER,
         result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(("graph",)),
+        # The data file writes sources as RDF 1.2 annotations ({| |}); the graph keeps them as
+        # rdf:Statements, so `<< s p o >>` (a reifier) finds nothing, silently.
+        reifier_hint=bool(query and "<<" in query and service().project_graph),
     )
     return Response(html, status=status, mimetype="text/html")
 
