@@ -428,6 +428,10 @@ def test_a_text_table_for_people_at_a_terminal(sparql_app):
     assert lines[4] == "| 1                            |       |"
     assert len({len(line) for line in lines}) == 1 and lines[0] == lines[-1] == "-" * len(lines[0])
     assert ask(sparql_app, "ASK {}", output="text").text == "Ask => Yes\n"
+    # IRIs under the query's own prefixes shortened, as Jena does.
+    prefixed = "PREFIX a: <http://a.example/>\nSELECT ?x WHERE { VALUES ?x { a:long-name <http://b/> } }"
+    named = ask(sparql_app, prefixed, accept="text/plain").text
+    assert "| a:long-name |" in named and "| <http://b/> |" in named
     graph = ask(sparql_app, "CONSTRUCT { <http://a/> <http://b/> 1 } WHERE {}", accept="text/plain")
     assert graph.headers["Content-Type"].startswith("application/n-triples")
 

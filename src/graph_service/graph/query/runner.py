@@ -144,7 +144,7 @@ class QueryRunner:
             form, chosen = self.slots.call(sparql, dataset, client=client, gone=gone)
             answer = _laid_out(readable(self.engine.fetch(
                 sparql, form, chosen, results_format=_written_as(results_format), graph_format=graph_format,
-                limit=self.result_limit, base_iri=base_iri, deadline=deadline)), results_format)
+                limit=self.result_limit, base_iri=base_iri, deadline=deadline)), results_format, sparql)
             self._check_size(answer)
         else:
             answer = self.slots.call(*key, client=client, gone=gone)
@@ -174,7 +174,7 @@ class QueryRunner:
         answer = _laid_out(readable(self.engine.answer(
             sparql, dataset=dataset, limit=self.result_limit, base_iri=base_iri,
             results_format=_written_as(results_format),
-            graph_format=formats.by_name(graph_name) if graph_name else None)), results_format)
+            graph_format=formats.by_name(graph_name) if graph_name else None)), results_format, sparql)
         self._check_size(answer)  # here, so that a huge answer never crosses to the serving process
         return answer
 
@@ -199,10 +199,14 @@ def _written_as(fmt: formats.Format | None) -> formats.Format | None:
     return formats.by_name("tsv") if fmt is not None and fmt.table else fmt
 
 
-def _laid_out(answer: Answer, fmt: formats.Format | None) -> Answer:
+_PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
+
+
+def _laid_out(answer: Answer, fmt: formats.Format | None, sparql: str) -> Answer:
     if fmt is None or not fmt.table or answer.form not in ("select", "ask"):
         return answer
-    return replace(answer, body=text_table(answer.body), format=fmt.name)
+    prefixes = {name: namespace for name, namespace in _PREFIX.findall(sparql)}
+    return replace(answer, body=text_table(answer.body, prefixes), format=fmt.name)
 
 
 def slot_budget(settings: Settings) -> SlotBudget:

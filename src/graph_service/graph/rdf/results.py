@@ -16,7 +16,8 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -193,9 +194,10 @@ def _tsv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def text_table(tsv: bytes) -> bytes:
+def text_table(tsv: bytes, prefixes: Mapping[str, str] | None = None) -> bytes:
     """SPARQL TSV results (or an ASK's bare word) as a table of aligned columns, as Jena's
-    `output=text` lays them out: the terms in their TSV (Turtle) form, an unbound one blank."""
+    `output=text` lays them out: the terms in their TSV (Turtle) form, IRIs under one of
+    `prefixes` (the query's own, as Jena does) written as prefixed names, an unbound one blank."""
     text = tsv.decode("utf-8")
     if text in ("true", "false"):
         return f"Ask => {'Yes' if text == 'true' else 'No'}\n".encode()
@@ -203,7 +205,18 @@ def text_table(tsv: bytes) -> bytes:
     if lines and lines[-1] == "":
         lines.pop()
     header = [name.lstrip("?") for name in lines[0].split("\t")] if lines and lines[0] else []
-    rows = [line.split("\t") for line in lines[1:]]
+    by_length = sorted((prefixes or {}).items(), key=lambda p: -len(p[1]))
+
+    def short(cell: str) -> str:
+        if cell.startswith("<") and cell.endswith(">"):
+            iri = cell[1:-1]
+            for name, namespace in by_length:
+                local = iri[len(namespace):]
+                if namespace and iri.startswith(namespace) and _LOCAL.fullmatch(local):
+                    return f"{name}:{local}"
+        return cell
+
+    rows = [[short(cell) for cell in line.split("\t")] for line in lines[1:]]
     widths = [max([len(name), *(len(row[i]) for row in rows if i < len(row))])
               for i, name in enumerate(header)]
 
@@ -213,3 +226,7 @@ def text_table(tsv: bytes) -> bytes:
     rule = "-" * (sum(widths) + 3 * len(widths) + 1)
     out = [rule, line(header), "=" * len(rule), *(line(row) for row in rows), rule]
     return ("\n".join(out) + "\n").encode()
+
+
+#: A local name written without escapes (letters, digits, "_", "-"; not starting with "-").
+_LOCAL = re.compile(r"(?:[^\W-][\w-]*)?")
