@@ -374,6 +374,59 @@ def test_clients_that_read_no_answer_hold_no_thread_on_the_real_server(live_serv
     assert first.endswith(whole) and second.endswith(whole)
 
 
+def test_past_its_share_a_slow_reader_is_waited_for_not_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """13 of 40 parallel dumps to one address were cut at its share of the bytes the worker holds;
+    now a few threads per client wait for it to read, and only one that reads nothing is cut."""
+    import threading
+
+    monkeypatch.setattr(server, "_SPILL_PER_CLIENT", 10_000)
+    monkeypatch.setattr(server, "_SEND_SECONDS", 0.5)
+    answer = bytes(range(256)) * 4000  # 1 MB: more than the kernel's buffers take at once
+
+    def pair() -> tuple[ClientSocket, socket.socket]:
+        ours, theirs = socket.socketpair()
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+        theirs.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        sock = ClientSocket.adopt(ours)
+        sock.spill, sock.client = spill, "198.51.100.7"
+        return sock, theirs
+
+    spill = server.Spill()
+    sock, theirs = pair()
+    got: list[bytes] = []
+
+    def slowly() -> None:
+        while len(b"".join(got)) < len(answer):
+            time.sleep(0.001)
+            got.append(theirs.recv(65536))
+
+    reader = threading.Thread(target=slowly)
+    reader.start()
+    sock.sendall(answer)  # waits for the reader, past the share
+    reader.join(10)
+    assert b"".join(got) == answer and spill.held == 0 and not spill.waiting
+    # A client that reads nothing: cut after its time, what was held for it given back.
+    sock, theirs = pair()
+    started = time.monotonic()
+    with pytest.raises(BrokenPipeError):
+        sock.sendall(answer)
+    assert 0.4 < time.monotonic() - started < 5 and spill.held == 0 and not sock.outbox
+    # No thread left to wait for that client: cut at once.
+    monkeypatch.setattr(server, "_WAITING_PER_CLIENT", 0)
+    sock, theirs = pair()
+    started = time.monotonic()
+    with pytest.raises(BrokenPipeError):
+        sock.sendall(answer)
+    assert time.monotonic() - started < 0.4 and spill.held == 0
+
+
+def test_a_body_refused_unread_says_the_connection_closes(live_server: BackgroundServer) -> None:
+    reply = raw(live_server, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                             b"Content-Length: 5000000\r\n\r\nASK", half_close=False)
+    head = reply.split(b"\r\n\r\n", 1)[0].lower()
+    assert status_of(reply) == 413 and b"connection: close" in head
+
+
 def _connection(data: bytes) -> tuple[object, socket.socket]:
     """gunicorn's connection object for one end of a socket pair, `data` sent from the other."""
     from gunicorn.config import Config
@@ -514,6 +567,20 @@ def test_a_chunked_body_is_waited_for_by_the_poller() -> None:
     # Malformed framing goes to gunicorn at once, which refuses it.
     conn, client = _connection(head + b"zz\r\nASK {}\r\n")
     assert request_arrived(conn, LIMIT) is True
+    # Framing gunicorn accepts is waited for, however long it is within its limits (a thread
+    # once read on from a size line over 1 KiB, a size of 16 digits, trailers over 64 KiB);
+    # beyond them the poller refuses it.
+    for framing in (b"5;" + b"e" * 1100 + b"\r\nASK", b"00000000000000005\r\nASK",
+                    b"6\r\nASK {}\r\n0\r\nX-T: a"):
+        conn, client = _connection(head + framing)
+        assert request_arrived(conn, LIMIT) is _DEFER, framing[:20]
+    conn, client = _connection(head + b"5;" + b"e" * 9000)
+    assert request_arrived(conn, LIMIT) is False
+    assert client.recv(1000).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    conn, client = _connection(head + b"0\r\nX-T: " + b"a" * 70_000)
+    assert request_arrived(conn, LIMIT) is _DEFER  # read 64 KiB at a time
+    assert request_arrived(conn, LIMIT) is False
+    assert client.recv(1000).startswith(b"HTTP/1.1 431 ")
     # Past the limit: to the app as soon as the bytes over it have come (it refuses them, 413),
     # not when the chunk that announced them would have.
     conn, client = _connection(head + b"400\r\n" + b"x" * 1000)

@@ -110,6 +110,16 @@ def test_an_answer_over_the_size_limit_is_refused(app: InProcess) -> None:
         resp = app.post(app.sparql, data={"query": query}, headers={"Accept": accept})
         assert resp.status_code == 400, resp.text[:300]
         assert f"this service sends at most {ANSWER_BYTES:,}" in resp.text and "LIMIT" in resp.text
+    # As a text table, one long value pads its whole column: refused before it is laid out.
+    doubled = " ".join(f"BIND(CONCAT(?w{i}, ?w{i}) AS ?w{i + 1})" for i in range(8))
+    wide = ("SELECT ?a ?b ?long WHERE { VALUES ?a { " + " ".join(map(str, range(50))) + " } "
+            "VALUES ?b { " + " ".join(map(str, range(40))) + " } "
+            'BIND("0123456789abcdef0123456789abcdef" AS ?w0) ' + doubled
+            + ' BIND(IF(?a = 0 && ?b = 0, ?w8, "") AS ?long) }')
+    tsv = app.post(app.sparql, data={"query": wide}, headers={"Accept": "text/tab-separated-values"})
+    assert tsv.status_code == 200 and len(tsv.content) < ANSWER_BYTES
+    table = app.post(app.sparql, data={"query": wide}, headers={"Accept": "text/plain"})
+    assert table.status_code == 400 and "as a text table would be" in table.text
     small = app.post(app.sparql, data={"query": query.replace("SELECT ?v13", "SELECT ?v10")},
                      headers={"Accept": "application/json"})
     assert small.status_code == 200 and len(small.content) < ANSWER_BYTES

@@ -33,7 +33,8 @@ import termios
 import threading
 import time
 import urllib.request
-from collections import deque
+from collections import defaultdict, deque
+from collections.abc import Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -63,8 +64,11 @@ _LINGER = 0.002
 #: and then its body (both waited for by the poller: see `request_arrived`).
 HEAD_SECONDS = 10
 BODY_SECONDS = 60
-#: Bytes of a request head at most (gunicorn's limits allow more, no client sends it): 431 beyond.
+#: Bytes of a request head at most (gunicorn's limits allow more, no client sends it): 431 beyond;
+#: the same for a chunked body's trailer fields.
 _HEAD_BYTES = 65536
+#: Bytes of a chunk's size line (with its extensions) at most: gunicorn's limit on a header line.
+_CHUNK_LINE = 8190
 #: Bytes of unfinished requests a worker's poller holds at most, all connections together: a
 #: connection whose request would take it past that is answered 503. Without it a thousand slow
 #: uploads, each under the size limit, would hold gigabytes.
@@ -79,6 +83,12 @@ _CLOSE_DRAIN = 1 << 20
 _SPILL_BYTES = 256 << 20
 _SPILL_PER_CLIENT = 32 << 20
 _SEND_SECONDS = 30
+#: Threads of a worker that may wait for one client to read, once its share of the held bytes is
+#: full (large downloads to a slow reader go on; a client that reads none holds no more than a
+#: fifth of a worker's threads, at most `_SEND_SECONDS` at a time).
+_WAITING_PER_CLIENT = 8
+#: A client address's share of `_HELD_BYTES`: one address cannot fill it for everyone.
+_HELD_PER_CLIENT = _HELD_BYTES // 4
 
 
 def _refusal(status: str, message: str, retry_after: int | None = None) -> bytes:
@@ -92,6 +102,9 @@ _HEAD_TOO_SLOW = _refusal("408 Request Timeout", f"the request's head did not ar
 _BODY_TOO_SLOW = _refusal("408 Request Timeout", f"the request's body did not arrive within {BODY_SECONDS} s")
 _HEAD_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
                            f"the request's head is over {_HEAD_BYTES // 1024} KiB")
+_CHUNK_LINE_TOO_LONG = _refusal("400 Bad Request", f"a chunk's size line is over {_CHUNK_LINE // 1024} KiB")
+_TRAILERS_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
+                               f"the trailer fields after the last chunk are over {_HEAD_BYTES // 1024} KiB")
 _HELD_TOO_MUCH = _refusal("503 Service Unavailable", "the server holds as many unfinished requests as "
                           "it can; send this one again in a few seconds", retry_after=5)
 
@@ -155,6 +168,7 @@ class ThreadWorker(gthread.ThreadWorker):
         self._waiting = 0  # connections handed to the pool, not yet taken by a thread
         self._waiting_lock = threading.Lock()
         self._held = 0  # bytes of unfinished requests in the poller's connections
+        self._held_by: defaultdict[str, int] = defaultdict(int)  # the same by client address
         self._closing: deque[Any] = deque()  # closing connections, in the order of their timeouts
         self._spill = Spill()
         self._writing: set[Any] = set()  # connections whose answers the poller is sending
@@ -169,13 +183,11 @@ class ThreadWorker(gthread.ThreadWorker):
         # packet and back cost some 30 µs each: 50 connections sending a byte a millisecond kept
         # more than a core busy.
         ready = request_arrived(conn, self.body_limit)
-        held = conn.received if ready is gthread._DEFER else 0
-        self._held += held - getattr(conn, "held", 0)
-        conn.held = held
-        if ready is gthread._DEFER and self._held > _HELD_BYTES:
+        self._hold(conn, conn.received if ready is gthread._DEFER else 0)
+        if ready is gthread._DEFER and (self._held > _HELD_BYTES
+                                        or self._held_by[_peer(conn)] > _HELD_PER_CLIENT):
             ready = _refuse(conn, _HELD_TOO_MUCH)
-            self._held -= held
-            conn.held = 0
+            self._hold(conn, 0)
         if ready is gthread._DEFER:
             conn.timeout = time.monotonic() + self.cfg.keepalive  # it is still sending
             self.pending_conns.remove(conn)
@@ -186,8 +198,35 @@ class ThreadWorker(gthread.ThreadWorker):
         if ready is False:  # refused (408, 431, 503)
             self._close_lingering(conn)
             return
-        conn.data_ready = True
+        conn.data_ready = conn.arrived = True
         self.enqueue_req(conn)
+
+    def _hold(self, conn: Any, size: int) -> None:
+        """Count `size` bytes of unfinished request as what the poller holds for `conn`."""
+        change = size - getattr(conn, "held", 0)
+        conn.held = size
+        self._held += change
+        peer = _peer(conn)
+        self._held_by[peer] += change
+        if not self._held_by[peer]:
+            del self._held_by[peer]
+
+    def handle_request(self, req: Any, conn: Any) -> Any:
+        if getattr(conn, "unread_body", False):
+            req.must_close = True  # so the answer says `Connection: close`, as it will be
+        conn.sock.client = self._client_of(req, conn)
+        return super().handle_request(req, conn)
+
+    def _client_of(self, req: Any, conn: Any) -> str:
+        """Who the answer goes to, for the held bytes' shares: behind `--proxies` proxies, the
+        address they forward for (as the app reads it), not the proxy's own."""
+        proxies = int(self.app.settings.proxies)
+        if proxies:
+            forwarded = [v.strip() for name, value in req.headers if name == "X-FORWARDED-FOR"
+                         for v in value.split(",")]
+            if len(forwarded) >= proxies:
+                return forwarded[-proxies]
+        return _peer(conn)
 
     def finish_request(self, conn: Any, fs: Any) -> None:
         result = None if fs.cancelled() or fs.exception() else fs.result()
@@ -279,8 +318,7 @@ class ThreadWorker(gthread.ThreadWorker):
         for conn in self.pending_conns:
             if conn.timeout > now:
                 break
-            self._held -= getattr(conn, "held", 0)
-            conn.held = 0
+            self._hold(conn, 0)
         murder_pending_with_408(self)
         super().murder_pending()
 
@@ -296,7 +334,7 @@ class ThreadWorker(gthread.ThreadWorker):
             conn.sock = ClientSocket.adopt(conn.sock)
             conn.sock.on_expiry = lambda: _close_after(conn)
             conn.sock.spill = self._spill
-            conn.sock.client = str(conn.client[0] if isinstance(conn.client, tuple) else conn.client)
+            conn.sock.client = _peer(conn)
         return self._serve(conn)
 
     def _keepalive_after(self, conn: Any, keepalive: Any) -> Any:
@@ -309,7 +347,9 @@ class ThreadWorker(gthread.ThreadWorker):
     def _serve(self, conn: Any) -> Any:
         poller: select.poll | None = None
         while True:
-            ready = request_arrived(conn, self.body_limit)
+            # What the poller found whole is not read and scanned again (nor its 100 Continue sent).
+            ready = True if getattr(conn, "arrived", False) else request_arrived(conn, self.body_limit)
+            conn.arrived = False
             if ready is not True:
                 return ready
             conn.sock.deadline = time.monotonic() + BODY_SECONDS
@@ -345,6 +385,10 @@ def _unsent(sock: socket.socket) -> int | None:
 
 #: What a thread returns for a connection whose answer the poller is to finish sending.
 _WRITING = object()
+
+
+def _peer(conn: Any) -> str:
+    return str(conn.client[0] if isinstance(conn.client, tuple) else conn.client)
 
 
 def _finished(result: Any) -> Future[Any]:
@@ -407,6 +451,8 @@ def request_arrived(conn: Any, body_limit: int) -> Any:
                 socket.socket.send(conn.sock, b"HTTP/1.1 100 Continue\r\n\r\n", socket.MSG_DONTWAIT)
     with buffer.getbuffer() as view:
         whole = conn.body.arrived(view, size)
+    if isinstance(whole, bytes):
+        return _refuse(conn, whole)
     if whole:
         conn.unread_body = conn.body.over
         conn.body = None
@@ -442,24 +488,29 @@ class Body:
         """Whether a body is to come that the poller waits for."""
         return not self.over and (self.chunked or bool(self.length))
 
-    def arrived(self, view: memoryview, size: int) -> bool:
+    def arrived(self, view: memoryview, size: int) -> bool | bytes:
+        """True when the body has come whole, or enough of it to be over the limit, or framing
+        that gunicorn refuses as soon as it reads it (a size that is not hexadecimal): a thread
+        then takes it and does not wait; False while more is to come; an answer (400, 431) for
+        framing too long to wait for. Never True for a body that a thread would read on."""
         if self.over or not self.expected:
             return True
         if not self.chunked:
             return size - self.at >= (self.length or 0)
         while True:  # chunk by chunk, each size line read once (1-byte chunks are cheap too)
-            window = bytes(view[self.at:min(size, self.at + 1024)])
+            window = bytes(view[self.at:min(size, self.at + _CHUNK_LINE + 2)])
             line_end = window.find(b"\n")
             if line_end < 0:
-                return len(window) >= 1024  # no size line is that long: gunicorn refuses it
+                return _CHUNK_LINE_TOO_LONG if len(window) > _CHUNK_LINE else False
             digits = window[:line_end].split(b";", 1)[0].strip()
-            if not re.fullmatch(rb"[0-9A-Fa-f]{1,15}", digits):
-                return True  # malformed: gunicorn refuses it
+            if not re.fullmatch(rb"[0-9A-Fa-f]+", digits):
+                return True  # a whole line that is no size: gunicorn refuses it at once
             chunk, data_at = int(digits, 16), self.at + line_end + 1
             if chunk == 0:  # the last chunk: then trailer lines, if any, and a blank line
-                rest = bytes(view[data_at:min(size, data_at + _HEAD_BYTES)])
-                return (rest.startswith((b"\r\n", b"\n")) or b"\r\n\r\n" in rest or b"\n\n" in rest
-                        or len(rest) >= _HEAD_BYTES)
+                rest = bytes(view[data_at:min(size, data_at + _HEAD_BYTES + 4)])
+                if rest.startswith((b"\r\n", b"\n")) or b"\r\n\r\n" in rest or b"\n\n" in rest:
+                    return True
+                return _TRAILERS_TOO_LARGE if len(rest) > _HEAD_BYTES else False
             if self.data + min(chunk, size - data_at) > self.limit:
                 self.over = True  # the app reads past the limit from what is here, and refuses it
                 return True
@@ -518,12 +569,15 @@ def murder_pending_with_408(worker: Any) -> None:
 
 class Spill:
     """Bytes of answers written to connections faster than their clients read them, held for the
-    worker's poller to send: at most `_SPILL_BYTES` in all and `_SPILL_PER_CLIENT` per client
-    address. A thread that would go past either closes the connection instead of waiting."""
+    worker's poller to send: at most `_SPILL_BYTES` in all and `_SPILL_PER_CLIENT` per client.
+    Past either, a thread waits for its client to read (as a blocking write would), but at most
+    `_WAITING_PER_CLIENT` threads per client, and none past `_SEND_SECONDS` without progress:
+    then the connection is closed, the answer cut."""
 
     def __init__(self) -> None:
         self.held = 0
         self.by_client: dict[str, int] = {}
+        self.waiting: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def take(self, client: str, size: int) -> bool:
@@ -543,6 +597,22 @@ class Spill:
                 self.by_client[client] = left
             else:
                 self.by_client.pop(client, None)
+
+    @contextlib.contextmanager
+    def waiting_for(self, client: str) -> Iterator[bool]:
+        """Whether a thread may wait for `client` to read (and counted as waiting meanwhile)."""
+        with self._lock:
+            allowed = self.waiting.get(client, 0) < _WAITING_PER_CLIENT
+            if allowed:
+                self.waiting[client] = self.waiting.get(client, 0) + 1
+        try:
+            yield allowed
+        finally:
+            if allowed:
+                with self._lock:
+                    self.waiting[client] -= 1
+                    if not self.waiting[client]:
+                        del self.waiting[client]
 
 
 class ClientSocket(socket.socket):
@@ -582,10 +652,33 @@ class ClientSocket(socket.socket):
         if sent == len(data):
             return None
         rest = data[sent:] if isinstance(data, bytes) else bytes(data[sent:])
-        if not self.spill.take(self.client, len(rest)):
-            raise BrokenPipeError(errno.EPIPE, "the client reads its answers too slowly")
-        self.outbox.append(rest)
-        return None
+        if self.spill.take(self.client, len(rest)):
+            self.outbox.append(rest)
+            return None
+        with self.spill.waiting_for(self.client) as allowed:
+            if allowed and self._sent_waiting(rest):
+                return None
+        # Nothing of what waits is sent after this: the client sees the answer cut short of its
+        # Content-Length, and the connection closed.
+        self.discard()
+        raise BrokenPipeError(errno.EPIPE, "the client reads its answers too slowly")
+
+    def _sent_waiting(self, rest: bytes) -> bool:
+        """Send what waits and then `rest` on this thread, as the client reads; False once the
+        client has read nothing for `_SEND_SECONDS`."""
+        while self.outbox or rest:
+            ready = select.poll()
+            ready.register(self, select.POLLOUT)
+            if not ready.poll(_SEND_SECONDS * 1000):
+                return False
+            try:
+                if self.outbox:
+                    self.sent()
+                else:
+                    rest = rest[super().send(rest, socket.MSG_DONTWAIT):]
+            except (BlockingIOError, InterruptedError):
+                continue
+        return True
 
     def sent(self) -> bool:
         """Send what waits in `outbox`, as far as the client takes it now; whether all is sent.
@@ -615,13 +708,15 @@ class ClientSocket(socket.socket):
             return read()
         left = self.deadline - time.monotonic()
         if left > 0:
-            self.settimeout(left)
+            before = self.gettimeout()  # a shorter one the caller set stands (a graceful close's)
+            self.settimeout(left if before is None else min(left, before))
             try:
                 return read()
             except TimeoutError:
-                pass
+                if before is not None and before < left:
+                    raise
             finally:
-                self.settimeout(None)
+                self.settimeout(before)
         if self.on_expiry is not None:
             self.on_expiry()
         raise SlowRequest(f"the request did not arrive within {BODY_SECONDS} s")

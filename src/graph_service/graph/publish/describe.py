@@ -295,9 +295,12 @@ def describe(store: QuadSource, iri: str) -> Description:
     for q in incoming:
         if q.predicate in terms.in_area and not is_inferred(q) and isinstance(q.subject, ox.NamedNode) \
                 and len(_asserted(store, q.subject, terms.in_area)) == 1:
-            photos += [p.subject for prop in terms.has_place
-                       for p in store.quads_for_pattern(None, prop, q.subject, None)
-                       if _is_a(store, p.subject, terms.photograph)]
+            placed = [p for prop in terms.has_place
+                      for p in store.quads_for_pattern(None, prop, q.subject, None)
+                      if _is_a(store, p.subject, terms.photograph)]
+            photos += [p.subject for p in placed]
+            add(placed)  # and how it is linked: the photograph at the place, in the area
+            add([q])
     # In the article's order (its photographs are numbered), then by name.
     d.photos = sorted((p for p in dict.fromkeys(photos) if isinstance(p, ox.NamedNode)),
                       key=lambda p: (_sequence(store, p, terms), p.value))

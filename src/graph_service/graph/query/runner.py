@@ -38,6 +38,7 @@ from graph_service.graph.query.safety import UnsafeQuery
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.query.store import DiskStore
 from graph_service.graph.rdf import formats, text_table
+from graph_service.graph.rdf.results import TableTooLarge
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 #: Query processes each serving process starts with; the other slots start on first use.
@@ -142,9 +143,10 @@ class QueryRunner:
         if isinstance(self.engine, RemoteEngine):
             deadline = time.monotonic() + self.timeout
             form, chosen = self.slots.call(sparql, dataset, client=client, gone=gone)
-            answer = _laid_out(readable(self.engine.fetch(
+            fetched = readable(self.engine.fetch(
                 sparql, form, chosen, results_format=_written_as(results_format), graph_format=graph_format,
-                limit=self.result_limit, base_iri=base_iri, deadline=deadline)), results_format, sparql)
+                limit=self.result_limit, base_iri=base_iri, deadline=deadline))
+            answer = _laid_out(fetched, results_format, sparql, self.max_answer_bytes)
             self._check_size(answer)
         else:
             answer = self.slots.call(*key, client=client, gone=gone)
@@ -171,10 +173,11 @@ class QueryRunner:
         # Runs in the child.
         self._check_cost(sparql)
         results_format = formats.by_name(results_name) if results_name else None
-        answer = _laid_out(readable(self.engine.answer(
+        answered = readable(self.engine.answer(
             sparql, dataset=dataset, limit=self.result_limit, base_iri=base_iri,
             results_format=_written_as(results_format),
-            graph_format=formats.by_name(graph_name) if graph_name else None)), results_format, sparql)
+            graph_format=formats.by_name(graph_name) if graph_name else None))
+        answer = _laid_out(answered, results_format, sparql, self.max_answer_bytes)
         self._check_size(answer)  # here, so that a huge answer never crosses to the serving process
         return answer
 
@@ -202,11 +205,16 @@ def _written_as(fmt: formats.Format | None) -> formats.Format | None:
 _PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
 
 
-def _laid_out(answer: Answer, fmt: formats.Format | None, sparql: str) -> Answer:
+def _laid_out(answer: Answer, fmt: formats.Format | None, sparql: str, cap: int | None) -> Answer:
     if fmt is None or not fmt.table or answer.form not in ("select", "ask"):
         return answer
     prefixes = {name: namespace for name, namespace in _PREFIX.findall(sparql)}
-    return replace(answer, body=text_table(answer.body, prefixes), format=fmt.name)
+    try:
+        return replace(answer, body=text_table(answer.body, prefixes, cap), format=fmt.name)
+    except TableTooLarge as exc:
+        raise AnswerTooLarge(f"the answer as a text table would be {exc.size:,} bytes; this service sends "
+                             f"at most {cap:,} (GRAPH_SERVICE_MAX_ANSWER_BYTES sets the limit): ask for "
+                             "fewer rows or shorter values, or another format") from None
 
 
 def slot_budget(settings: Settings) -> SlotBudget:

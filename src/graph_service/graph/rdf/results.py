@@ -194,10 +194,20 @@ def _tsv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def text_table(tsv: bytes, prefixes: Mapping[str, str] | None = None) -> bytes:
+class TableTooLarge(ValueError):
+    """A text table over the size it may have; `size` says how large it would be."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"the table would be {size:,} bytes")
+        self.size = size
+
+
+def text_table(tsv: bytes, prefixes: Mapping[str, str] | None = None, cap: int | None = None) -> bytes:
     """SPARQL TSV results (or an ASK's bare word) as a table of aligned columns, as Jena's
     `output=text` lays them out: the terms in their TSV (Turtle) form, IRIs under one of
-    `prefixes` (the query's own, as Jena does) written as prefixed names, an unbound one blank."""
+    `prefixes` (the query's own, as Jena does) written as prefixed names, an unbound one blank.
+    `TableTooLarge` before it is laid out when it would be over `cap` bytes (each cell is padded to
+    its column's widest: one long value in 10,000 rows makes a table of gigabytes)."""
     text = tsv.decode("utf-8")
     if text in ("true", "false"):
         return f"Ask => {'Yes' if text == 'true' else 'No'}\n".encode()
@@ -223,6 +233,9 @@ def text_table(tsv: bytes, prefixes: Mapping[str, str] | None = None) -> bytes:
     def line(cells: Sequence[str]) -> str:
         return "| " + " | ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)) + " |"
 
+    size = (sum(widths) + 3 * len(widths) + 2) * (len(rows) + 4)
+    if cap is not None and size > cap:
+        raise TableTooLarge(size)
     rule = "-" * (sum(widths) + 3 * len(widths) + 1)
     out = [rule, line(header), "=" * len(rule), *(line(row) for row in rows), rule]
     return ("\n".join(out) + "\n").encode()
