@@ -7,6 +7,7 @@ only a server sees: truncated requests, invalid bytes in the request line, huge 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import socket
@@ -411,6 +412,26 @@ def test_past_its_share_a_slow_reader_is_waited_for_not_cut(monkeypatch: pytest.
     with pytest.raises(BrokenPipeError):
         sock.sendall(answer)
     assert 0.4 < time.monotonic() - started < 5 and spill.held == 0 and not sock.outbox
+    # One that reads, but under the minimum rate (here 10 MB/s) for the window: cut too.
+    monkeypatch.setattr(server, "_MIN_SEND_RATE", 10_000_000)
+    sock, theirs = pair()
+    stop = threading.Event()
+
+    def dripping() -> None:
+        while not stop.is_set():
+            time.sleep(0.01)
+            with contextlib.suppress(OSError):
+                theirs.recv(1000)
+
+    drip = threading.Thread(target=dripping)
+    drip.start()
+    try:
+        with pytest.raises(BrokenPipeError):
+            sock.sendall(answer)
+    finally:
+        stop.set()
+        drip.join(5)
+    assert spill.held == 0
     # No thread left to wait for that client: cut at once.
     monkeypatch.setattr(server, "_WAITING_PER_CLIENT", 0)
     sock, theirs = pair()

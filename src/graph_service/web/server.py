@@ -83,10 +83,13 @@ _CLOSE_DRAIN = 1 << 20
 _SPILL_BYTES = 256 << 20
 _SPILL_PER_CLIENT = 32 << 20
 _SEND_SECONDS = 30
-#: Threads of a worker that may wait for one client to read, once its share of the held bytes is
-#: full (large downloads to a slow reader go on; a client that reads none holds no more than a
-#: fifth of a worker's threads, at most `_SEND_SECONDS` at a time).
-_WAITING_PER_CLIENT = 8
+#: Threads of a worker that may wait for one client to read once its share of the held bytes is
+#: full (large downloads to a slow reader go on), and for all clients: a quarter of its threads.
+_WAITING_PER_CLIENT = 4
+#: Bytes a second at least that a client must read of what waits for it, on average over
+#: `_SEND_SECONDS`: one that empties a small buffer every 20 s (300 B/s) counted as reading, and
+#: twenty such addresses held a worker's queue full for good.
+_MIN_SEND_RATE = 1024
 #: A client address's share of `_HELD_BYTES`: one address cannot fill it for everyone.
 _HELD_PER_CLIENT = _HELD_BYTES // 4
 
@@ -170,7 +173,7 @@ class ThreadWorker(gthread.ThreadWorker):
         self._held = 0  # bytes of unfinished requests in the poller's connections
         self._held_by: defaultdict[str, int] = defaultdict(int)  # the same by client address
         self._closing: deque[Any] = deque()  # closing connections, in the order of their timeouts
-        self._spill = Spill()
+        self._spill = Spill(max_waiting=max(1, self.cfg.threads // 4))
         self._writing: set[Any] = set()  # connections whose answers the poller is sending
 
     @property
@@ -232,7 +235,7 @@ class ThreadWorker(gthread.ThreadWorker):
         result = None if fs.cancelled() or fs.exception() else fs.result()
         if result is _WRITING:
             conn.sock.setblocking(False)
-            conn.progress = time.monotonic()
+            conn.mark = None
             self._writing.add(conn)
             self.poller.register(conn.sock, selectors.EVENT_WRITE, partial(self._on_writable, conn))
             return
@@ -255,7 +258,6 @@ class ThreadWorker(gthread.ThreadWorker):
         except OSError:  # the client has gone
             done = None
         if done is False:
-            conn.progress = time.monotonic()
             return
         self.poller.unregister(conn.sock)
         self._writing.discard(conn)
@@ -307,13 +309,16 @@ class ThreadWorker(gthread.ThreadWorker):
         while self._closing and self._closing[0].timeout <= now:
             self._closed(self._closing.popleft())
         for conn in list(self._writing):
-            # The kernel says the socket is writable only once a third of its buffer (megabytes)
-            # has gone: a client reading 40 KB/s takes half a minute to get there, and is reading.
-            unsent = _unsent(conn.sock)
-            if unsent != getattr(conn, "unsent", None):
-                conn.unsent, conn.progress = unsent, now
-            elif now - conn.progress > _SEND_SECONDS:
-                self._writing.discard(conn)  # its client has read nothing for that long
+            # What is left counts the kernel's unsent bytes too: it says the socket is writable
+            # only once a third of its buffer (megabytes) has gone, which a client reading 40 KB/s
+            # takes half a minute to reach, reading all along.
+            left = conn.sock.queued() + (_unsent(conn.sock) or 0)
+            if getattr(conn, "mark", None) is None:
+                conn.mark = (now, left)
+            elif conn.mark[1] - left >= _MIN_SEND_RATE * max(1.0, now - conn.mark[0]):
+                conn.mark = (now, left)  # keeping pace: a new window
+            elif now - conn.mark[0] > _SEND_SECONDS:
+                self._writing.discard(conn)  # its client has read too little for that long
                 self._closed(conn)
         for conn in self.pending_conns:
             if conn.timeout > now:
@@ -571,13 +576,15 @@ class Spill:
     """Bytes of answers written to connections faster than their clients read them, held for the
     worker's poller to send: at most `_SPILL_BYTES` in all and `_SPILL_PER_CLIENT` per client.
     Past either, a thread waits for its client to read (as a blocking write would), but at most
-    `_WAITING_PER_CLIENT` threads per client, and none past `_SEND_SECONDS` without progress:
-    then the connection is closed, the answer cut."""
+    `_WAITING_PER_CLIENT` threads per client and `max_waiting` in all, and none for a client
+    reading under `_MIN_SEND_RATE` for `_SEND_SECONDS`: then the connection is closed, the
+    answer cut."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_waiting: int = 8) -> None:
         self.held = 0
         self.by_client: dict[str, int] = {}
         self.waiting: dict[str, int] = {}
+        self.max_waiting = max_waiting
         self._lock = threading.Lock()
 
     def take(self, client: str, size: int) -> bool:
@@ -602,7 +609,8 @@ class Spill:
     def waiting_for(self, client: str) -> Iterator[bool]:
         """Whether a thread may wait for `client` to read (and counted as waiting meanwhile)."""
         with self._lock:
-            allowed = self.waiting.get(client, 0) < _WAITING_PER_CLIENT
+            allowed = (self.waiting.get(client, 0) < _WAITING_PER_CLIENT
+                       and sum(self.waiting.values()) < self.max_waiting)
             if allowed:
                 self.waiting[client] = self.waiting.get(client, 0) + 1
         try:
@@ -665,12 +673,15 @@ class ClientSocket(socket.socket):
 
     def _sent_waiting(self, rest: bytes) -> bool:
         """Send what waits and then `rest` on this thread, as the client reads; False once the
-        client has read nothing for `_SEND_SECONDS`."""
+        client has read less than `_MIN_SEND_RATE` for `_SEND_SECONDS`."""
+        mark, drained = time.monotonic(), 0
+        ready = select.poll()
+        ready.register(self, select.POLLOUT)
         while self.outbox or rest:
-            ready = select.poll()
-            ready.register(self, select.POLLOUT)
-            if not ready.poll(_SEND_SECONDS * 1000):
+            left = mark + _SEND_SECONDS - time.monotonic()
+            if left <= 0 or not ready.poll(left * 1000):
                 return False
+            before = self.queued() + len(rest)
             try:
                 if self.outbox:
                     self.sent()
@@ -678,7 +689,13 @@ class ClientSocket(socket.socket):
                     rest = rest[super().send(rest, socket.MSG_DONTWAIT):]
             except (BlockingIOError, InterruptedError):
                 continue
+            drained += before - self.queued() - len(rest)
+            if drained >= _MIN_SEND_RATE * max(1.0, time.monotonic() - mark):
+                mark, drained = time.monotonic(), 0  # keeping pace: a new window
         return True
+
+    def queued(self) -> int:
+        return sum(len(chunk) for chunk in self.outbox)
 
     def sent(self) -> bool:
         """Send what waits in `outbox`, as far as the client takes it now; whether all is sent.
