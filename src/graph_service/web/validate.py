@@ -25,6 +25,7 @@ kept, the error above it, and a parse error's line with a caret under the column
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -189,6 +190,10 @@ def _validate(settings: Settings) -> Response:
     except BadInput as exc:
         return _failed(exc.status, str(exc))
     except RequestEntityTooLarge:
+        if len(request.get_data(cache=True)) <= settings.max_request_bytes:
+            # werkzeug's bound on a form's parts, not on its bytes.
+            return problem(413, f"the form has more than {request.max_form_parts:,} parts; send fewer "
+                                "files at once")
         return problem(413, too_large(settings.max_request_bytes))
     ontology = None
     # Without shapes, data holding shapes is validated against them, as pySHACL does given no
@@ -205,9 +210,13 @@ def _validate(settings: Settings) -> Response:
             shapes, ontology = project_shapes(settings), project_ontology(settings, inference)
         except RdfSyntaxError as exc:  # the project's own shapes are missing or broken
             return problem(503, f"the project's shapes are not available: {exc}")
+    # What reading the documents left of the time limit (at least a second).
+    allowance = g.get("validation_allowance")
+    timeout = (settings.validation_timeout if allowance is None or allowance.deadline is None
+               else min(settings.validation_timeout, max(1.0, allowance.deadline - time.monotonic())))
     try:
         outcome = run_validation(data, shapes, ontology=ontology, inference=inference, untrusted=users_shapes,
-                                 timeout=settings.validation_timeout,
+                                 timeout=timeout,
                                  memory_limit=settings.query_memory_bytes,
                                  network_guard=settings.network_guard, meta_shacl=meta_shacl,
                                  max_results=settings.validation_result_limit)
@@ -420,7 +429,8 @@ def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> l
     as N-Quads (this process turns them into graphs several times that size)."""
     settings = service().settings
     if "validation_allowance" not in g:
-        g.validation_allowance = ReadAllowance(quads=settings.max_request_bytes // _BYTES_PER_QUAD,
+        g.validation_allowance = ReadAllowance(deadline=time.monotonic() + settings.validation_timeout,
+                                               quads=settings.max_request_bytes // _BYTES_PER_QUAD,
                                                text=settings.max_request_bytes * _TEXT_PER_BYTE)
     try:
         quads, declared = parse_untrusted(body, fmt, source, timeout=settings.validation_timeout,
