@@ -222,8 +222,11 @@ def _validate(settings: Settings) -> Response:
                                  max_results=settings.validation_result_limit)
     except ValidationError as exc:
         return _with_shapes(_failed(400, " ".join(str(exc).split())), used)
-    except ValidationTimeout as exc:
-        return _with_shapes(_failed(503, f"{exc}; validate less data at once, or simpler shapes"), used)
+    except ValidationTimeout:
+        # Named by the request's limit, of which reading the documents may have taken some.
+        return _with_shapes(_failed(503, f"validation stopped after its time limit of "
+                                         f"{settings.validation_timeout:g} s; validate less data at once, "
+                                         "or simpler shapes"), used)
     outcome.use_prefixes(prefixes)
     return _report(outcome, fmt, used)
 
