@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import ipaddress
 import json
 import logging
 import os
@@ -393,7 +394,12 @@ _WRITING = object()
 
 
 def _peer(conn: Any) -> str:
-    return str(conn.client[0] if isinstance(conn.client, tuple) else conn.client)
+    """The client's address, for its shares; an IPv6 client's /64 (one host may have all of it)."""
+    address = str(conn.client[0] if isinstance(conn.client, tuple) else conn.client)
+    if ":" in address:
+        with contextlib.suppress(ValueError):
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
 
 
 def _finished(result: Any) -> Future[Any]:
