@@ -37,8 +37,7 @@ from graph_service.graph.query.remote import RemoteEngine, RemoteStore
 from graph_service.graph.query.safety import UnsafeQuery
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.query.store import DiskStore
-from graph_service.graph.rdf import formats, text_table
-from graph_service.graph.rdf.results import TableTooLarge
+from graph_service.graph.rdf import TableTooLarge, formats, text_table
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 #: Query processes each serving process starts with; the other slots start on first use.

@@ -45,7 +45,13 @@ from graph_service.graph.rdf.namespace import (
     sparql_prologue,
 )
 from graph_service.graph.rdf.rebase import Rebase, rebase_quads, rebase_text
-from graph_service.graph.rdf.results import text_table, write_boolean, write_solutions, write_within
+from graph_service.graph.rdf.results import (
+    TableTooLarge,
+    text_table,
+    write_boolean,
+    write_solutions,
+    write_within,
+)
 from graph_service.graph.rdf.serialize import stable, write, write_triples
 from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib, to_rdflib, triple_from_rdflib
 from graph_service.graph.rdf.xml import xml_text
@@ -63,5 +69,5 @@ __all__ = [
     "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "RDF_TYPE", "RDFS_LABEL", "SD", "SEM", "SH", "SHAPES",
     "SHAPES_GRAPH", "VOID_GRAPH", "WD", "bind_prefixes", "is_prefix_name", "known_bases", "sparql_prologue",
     # writing query results
-    "text_table", "write_boolean", "write_solutions", "write_within", "xml_text",
+    "TableTooLarge", "text_table", "write_boolean", "write_solutions", "write_within", "xml_text",
 ]
