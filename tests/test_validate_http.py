@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -617,7 +618,7 @@ def test_the_projects_own_data_validated_against_its_shapes(project_client, tmp_
     assert resp.headers["X-Shapes"] == "project"
     assert (None, SH.conforms, Literal(True)) in report(resp)
     page = project_client.get("/validate/project", headers={"Accept": BROWSER}).get_data(as_text=True)
-    assert "Conforms" in page
+    assert "Conforms" in page and "the project's own data: its facts and coordinates" in html.unescape(page)
     assert 'href="/validate/project"' in project_client.get("/validate").get_data(as_text=True)
     # A service of a user's files has no project data to validate.
     mine = tmp_path / "mine.ttl"

@@ -231,8 +231,8 @@ def _validate(settings: Settings) -> Response:
     return _report(outcome, fmt, used)
 
 
-def _report(outcome: ValidationOutcome, fmt: Format, used: str) -> Response:
-    body = _report_page(outcome, current(), used) if fmt == _HTML else outcome.serialize(fmt)
+def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") -> Response:
+    body = _report_page(outcome, current(), used, data) if fmt == _HTML else outcome.serialize(fmt)
     resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
     resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
     if outcome.omitted:
@@ -267,7 +267,11 @@ def project_report() -> Response:
         outcome = cached("project validation", validated)
     except (RdfSyntaxError, ValidationError, ValidationTimeout) as exc:
         return problem(503, f"the project's data could not be validated: {exc}")
-    return _report(outcome, fmt, "project")
+    return _report(outcome, fmt, "project", _PROJECT_DATA)
+
+
+_PROJECT_DATA = ("the project's own data: its facts and coordinates, as the build checks them (not the "
+                 "reasoner's links, which no shape expects stated)")
 
 
 def _with_shapes(resp: Response, used: str) -> Response:
@@ -465,10 +469,10 @@ def _supported() -> str:
 # --- answering ----------------------------------------------------------------------------------
 
 
-def _report_page(outcome: ValidationOutcome, urls: Urls, used: str) -> str:
+def _report_page(outcome: ValidationOutcome, urls: Urls, used: str, data: str = "") -> str:
     report_turtle = outcome.serialize(_TURTLE).decode("utf-8")
     return render_template("validate_report.html", outcome=outcome, groups=outcome.groups(),
-                           shapes_used=SHAPES_USED[used], projects_shapes=used == "project",
+                           shapes_used=SHAPES_USED[used], projects_shapes=used == "project", data=data,
                            report_turtle=report_turtle, name=lambda t: term_name(outcome.report, t),
                            path=lambda p: path_text(outcome.report, p), severity=severity_name,
                            href=lambda t: _href(urls, t))
