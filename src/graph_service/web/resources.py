@@ -522,6 +522,10 @@ def _relations(d: Description, photo: ox.NamedNode) -> list[str]:
     if not asserted:
         lib = str(service().names.lib)
         asserted = [q for q in links if q.predicate.value.startswith(lib)] or links
+    if not asserted:  # listed for a place in the resource's area (St Peter's Square, Rome's)
+        places = {q.object for q in d.quads if q.subject == photo and isinstance(q.object, ox.NamedNode)}
+        return [f"at {d.label(p)}, in its area" for p in sorted(places, key=d.label)
+                if any(q.subject == p and q.object == d.iri for q in d.quads)]
     return sorted({d.label(q.predicate) for q in asserted})
 
 
