@@ -13,7 +13,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -206,6 +206,16 @@ def test_the_editor_says_when_the_limit_cut_the_answer_and_completes_the_graphs_
         assert page.locator(".tabPanel.active .truncated").is_hidden()
     finally:
         context.close()
+
+
+def test_the_editor_says_where_the_sources_are_when_a_reifier_finds_nothing(page):
+    query = (f"PREFIX lib: <{BASE}ontology#>\n"
+             "SELECT ?q WHERE { << ?s lib:liberatedBy ?o >> lib:evidence ?q }")
+    page.goto("/sparql?" + urlencode({"query": query}))
+    page.locator(".tabPanel.active .yasr", has_text="0 results").wait_for()
+    hint = page.locator(".tabPanel.active .reifier-hint")
+    assert hint.is_visible() and "rdf:subject ?s" in hint.inner_text()
+    shot(page, "query-page-reifier-hint")
 
 
 def test_the_home_page_shows_the_eight_liberations_in_time_and_on_the_map(page):

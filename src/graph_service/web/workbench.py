@@ -42,6 +42,7 @@ def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
         "truncatedHeader": TRUNCATED_HEADER,
         "error": None if syntax is None else {"line": syntax.line, "column": syntax.column},
         "limit": endpoint.runner.result_limit,
+        "reifierHint": service().project_graph,
     }
     html = render_template(
         "sparql.html", query=editor["query"], has_query=query is not None, error=error,

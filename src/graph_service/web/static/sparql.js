@@ -135,6 +135,24 @@
     el.textContent = "Only the first " + cfg.limit + " results are shown: the result limit cut the answer. " +
       "Narrow the query down, or add LIMIT and OFFSET to page through it.";
   }
+  // --- where the sources are, when a query for RDF 1.2 reifiers finds none --------------------------
+  // The data file writes each statement's source as an annotation ({| |}); the graph keeps them as
+  // rdf:Statements, so << s p o >> finds nothing, silently.
+  function reifierHint(tab, shown) {
+    var yasr = tab.getYasr();
+    if (!yasr) return;
+    var el = yasr.rootEl.parentNode.querySelector(".reifier-hint");
+    if (!el) {
+      el = document.createElement("p");
+      el.className = "notice reifier-hint";
+      el.setAttribute("role", "status");
+      el.textContent = "This graph holds no reifiers (<< s p o >>): the quote behind each statement is on an " +
+        "rdf:Statement in graph/provenance: ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; " +
+        "lib:evidence ?quote (example query 26, \"which sentence says\").";
+      yasr.rootEl.parentNode.insertBefore(el, yasr.rootEl);
+    }
+    el.hidden = !shown;
+  }
   yasgui.on("query", function (y, tab) {
     var stale = document.getElementById("query-error");
     if (stale) stale.hidden = true;  // the page's own error was about an earlier text
@@ -144,6 +162,12 @@
     yasqe.on("queryResponse", function (q, response) {
       var headers = response && response.headers;
       notice(tab, !!(headers && headers.get && headers.get(cfg.truncatedHeader) === "true"));
+      // Read from the results once YASR has parsed them (the response's body is a stream).
+      setTimeout(function () {
+        var results = tab.getYasr() && tab.getYasr().results;
+        var rows = results && results.getBindings ? results.getBindings() : null;
+        reifierHint(tab, !!(rows && rows.length === 0 && cfg.reifierHint && q.getValue().indexOf("<<") >= 0));
+      }, 0);
     });
   });
 
