@@ -201,6 +201,10 @@ def test_a_citys_photographs_include_those_in_its_area_in_the_articles_order(pro
     photo = project_client.get("/doc/photo/prague-01.html").get_data(as_text=True)
     where = photo[photo.index("<dt>Where</dt>"):]
     assert "Czechoslovakia" not in where[:where.index("</dd>")]
+    # Not dated itself: the celebration it belongs to is, by a derivation that says so.
+    when = re.search(r'<dd class="when">(.*?)</dd>', photo)
+    assert when is not None and "not given; its event's: 2015 (" in html.unescape(when[1])
+    assert "derived" in when[1]
     photo = project_client.get("/doc/photo/rome-02.html").get_data(as_text=True)
     where = photo[photo.index("<dt>Where</dt>"):]
     assert "Rome" in where[:where.index("</dd>")] and "Italy" not in where[:where.index("</dd>")]

@@ -68,6 +68,8 @@ class PhotoSummary:
     when: list[str] = field(default_factory=list)
     #: The events it belongs to.
     events: list[Link] = field(default_factory=list)
+    #: When those were, for a photograph not dated itself (their time-spans' names).
+    events_when: list[str] = field(default_factory=list)
 
 
 def is_photograph(d: Description, names: Names) -> bool:
@@ -96,6 +98,9 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
             group = _group(store, o, terms)
             target = {"who": s.who, "event": s.events, "where": s.shows_places}.get(group, s.what)
             target.append(link(o))
+            if group == "event":
+                s.events_when += [_label(d, store, t.object) for t in store.quads_for_pattern(
+                    o, terms.has_time_span, None, None) if isinstance(t.object, ox.NamedNode)]
         elif q.predicate == terms.has_place and isinstance(o, ox.NamedNode):
             s.where.append((link(o), [link(p) for p in _containers(store, o, terms)]))
         elif q.predicate == terms.has_time_span and isinstance(o, ox.NamedNode | ox.BlankNode):
