@@ -23,6 +23,12 @@ def default_query(lib: str) -> str:
             "}\nORDER BY ?place\n")
 
 
+#: Said under an empty answer to a query for RDF 1.2 reifiers, on the page and in the editor.
+REIFIER_HINT = ("This graph holds no reifiers (<< s p o >>): the quote behind each statement is on an "
+                "rdf:Statement in graph/provenance: ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
+                "lib:evidence ?quote (example query 26, \"which sentence says\").")
+
+
 def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
          error: str | None = None, syntax: SyntaxProblem | None = None, status: int = 200) -> Response:
     """The editor holding `query` (else the default one), with the answer as a table under it, or
@@ -42,7 +48,7 @@ def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
         "truncatedHeader": TRUNCATED_HEADER,
         "error": None if syntax is None else {"line": syntax.line, "column": syntax.column},
         "limit": endpoint.runner.result_limit,
-        "reifierHint": service().project_graph,
+        "reifierHint": REIFIER_HINT if service().project_graph else None,
     }
     html = render_template(
         "sparql.html", query=editor["query"], has_query=query is not None, error=error,
@@ -53,7 +59,7 @@ def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
         result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(("graph",)),
         # The data file writes sources as RDF 1.2 annotations ({| |}); the graph keeps them as
         # rdf:Statements, so `<< s p o >>` (a reifier) finds nothing, silently.
-        reifier_hint=bool(query and "<<" in query and service().project_graph),
+        reifier_hint=REIFIER_HINT if query and "<<" in query and service().project_graph else None,
     )
     return Response(html, status=status, mimetype="text/html")
 

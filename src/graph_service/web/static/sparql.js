@@ -120,38 +120,20 @@
     doc.setCursor({ line: line - 1, ch: column - 1 });
   }
 
-  // --- a notice above the results when the result limit cut the answer ---------------------------
-  function notice(tab, truncated) {
+  // --- notices above the results: the result limit cut the answer; a query for RDF 1.2 reifiers
+  // found none (the graph keeps each statement's sources on an rdf:Statement, see cfg.reifierHint)
+  function notice(tab, kind, text, shown) {
     var yasr = tab.getYasr();
     if (!yasr) return;
-    var el = yasr.rootEl.parentNode.querySelector(".truncated");
+    var el = yasr.rootEl.parentNode.querySelector("." + kind);
     if (!el) {
       el = document.createElement("p");
-      el.className = "notice truncated";
+      el.className = "notice " + kind;
       el.setAttribute("role", "status");
-      yasr.rootEl.parentNode.insertBefore(el, yasr.rootEl);
-    }
-    el.hidden = !truncated;
-    el.textContent = "Only the first " + cfg.limit + " results are shown: the result limit cut the answer. " +
-      "Narrow the query down, or add LIMIT and OFFSET to page through it.";
-  }
-  // --- where the sources are, when a query for RDF 1.2 reifiers finds none --------------------------
-  // The data file writes each statement's source as an annotation ({| |}); the graph keeps them as
-  // rdf:Statements, so << s p o >> finds nothing, silently.
-  function reifierHint(tab, shown) {
-    var yasr = tab.getYasr();
-    if (!yasr) return;
-    var el = yasr.rootEl.parentNode.querySelector(".reifier-hint");
-    if (!el) {
-      el = document.createElement("p");
-      el.className = "notice reifier-hint";
-      el.setAttribute("role", "status");
-      el.textContent = "This graph holds no reifiers (<< s p o >>): the quote behind each statement is on an " +
-        "rdf:Statement in graph/provenance: ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; " +
-        "lib:evidence ?quote (example query 26, \"which sentence says\").";
       yasr.rootEl.parentNode.insertBefore(el, yasr.rootEl);
     }
     el.hidden = !shown;
+    el.textContent = text;
   }
   yasgui.on("query", function (y, tab) {
     var stale = document.getElementById("query-error");
@@ -161,12 +143,15 @@
     yasqe.__hooked = true;
     yasqe.on("queryResponse", function (q, response) {
       var headers = response && response.headers;
-      notice(tab, !!(headers && headers.get && headers.get(cfg.truncatedHeader) === "true"));
+      notice(tab, "truncated", "Only the first " + cfg.limit + " results are shown: the result limit cut " +
+             "the answer. Narrow the query down, or add LIMIT and OFFSET to page through it.",
+             !!(headers && headers.get && headers.get(cfg.truncatedHeader) === "true"));
       // Read from the results once YASR has parsed them (the response's body is a stream).
       setTimeout(function () {
         var results = tab.getYasr() && tab.getYasr().results;
         var rows = results && results.getBindings ? results.getBindings() : null;
-        reifierHint(tab, !!(rows && rows.length === 0 && cfg.reifierHint && q.getValue().indexOf("<<") >= 0));
+        notice(tab, "reifier-hint", cfg.reifierHint || "",
+               !!(rows && rows.length === 0 && cfg.reifierHint && q.getValue().indexOf("<<") >= 0));
       }, 0);
     });
   });
