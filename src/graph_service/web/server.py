@@ -235,10 +235,14 @@ class ThreadWorker(gthread.ThreadWorker):
     def finish_request(self, conn: Any, fs: Any) -> None:
         result = None if fs.cancelled() or fs.exception() else fs.result()
         if result is _WRITING:
-            conn.sock.setblocking(False)
             conn.mark = None
+            try:
+                conn.sock.setblocking(False)
+                self.poller.register(conn.sock, selectors.EVENT_WRITE, partial(self._on_writable, conn))
+            except (OSError, ValueError, KeyError):  # gone meanwhile: as gunicorn's own errors here
+                self._closed(conn)
+                return
             self._writing.add(conn)
-            self.poller.register(conn.sock, selectors.EVENT_WRITE, partial(self._on_writable, conn))
             return
         if not result:
             if conn.sock.fileno() == -1:  # closed already, by gunicorn's `handle`
