@@ -13,7 +13,9 @@ import pyoxigraph as ox
 import pytest
 
 from graph_service.config import DEFAULT_BASE as BASE
+from graph_service.config import Settings
 from graph_service.graph import explain_syntax
+from graph_service.web import create_app
 
 HTML = {"Accept": "text/html"}
 
@@ -184,6 +186,29 @@ def test_berlin_was_taken_and_warsaw_both_each_force_named_once(project_client):
     assert re.search(r'<dt>Liberated and taken</dt>\s*<dd><a href="/id/event/liberation-of-warsaw">', warsaw)
     # Amsterdam's liberators are not named: said, not left out.
     assert re.search(r"<dt>By</dt>\s*<dd>\s*<span[^>]*>\(the article names no force\)", brief("amsterdam"))
+
+
+def test_each_liberation_in_brief_names_its_own_liberators(tmp_path):
+    """A place freed twice (none in the article is) names, under each liberation, the forces that
+    took part in that one: the place's liberatedBy shortcut covers both."""
+    lib, ex = f"<{BASE}ontology#", f"{BASE}id/"
+    data = tmp_path / "twice.trig"
+    data.write_text(f"""
+        @prefix lib: {lib}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{ex}city/x> rdfs:label "X"@en ; lib:liberatedBy <{ex}unit/a>, <{ex}unit/b> .
+        <{ex}unit/a> rdfs:label "Force A"@en . <{ex}unit/b> rdfs:label "Force B"@en .
+        <{ex}event/first> rdfs:label "First liberation"@en ; lib:liberationOf <{ex}city/x> ;
+            lib:hasSubEvent <{ex}event/first-part> .
+        <{ex}event/first-part> lib:hasParticipation [ lib:participant <{ex}unit/a> ] .
+        <{ex}event/second> rdfs:label "Second liberation"@en ; lib:liberationOf <{ex}city/x> ;
+            lib:hasParticipation [ lib:participant <{ex}unit/b> ] .
+    """)
+    client = create_app(Settings.from_env(serve_files=(data,), snapshot_dir=tmp_path)).test_client()
+    page = client.get("/doc/city/x.html").get_data(as_text=True)
+    brief = re.sub(r"<[^>]+>", "", page[page.index('<dl class="highlights">'):page.index("</dl>")])
+    first, second = brief.split("Second liberation")
+    assert "Force A" in first and "Force B" not in first  # through a part of the first
+    assert "Force B" in second and "Force A" not in second
 
 
 def test_a_citys_photographs_include_those_in_its_area_in_the_articles_order(project_client):

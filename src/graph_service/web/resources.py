@@ -411,8 +411,11 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             out.append(Highlight("When", dates, "the article gives both dates" if len(dates) > 1 else ""))
         else:
             out.append(Highlight("When", [], "the article gives no date"))
-        # Warsaw's liberators are its conquerors too: named once.
-        by = {force: name for name in ("capturedBy", "liberatedBy") for force in _objects(index, iri, name)}
+        # Warsaw's liberators are its conquerors too: named once. The build's shortcuts say who
+        # freed the place; those who took part in this event say which of them freed it this time.
+        actors = _actors(index, event)
+        by = {force: name for name in ("capturedBy", "liberatedBy") for force in _objects(index, iri, name)
+              if force in actors}
         if by:
             out.append(Highlight("By", _linked(index, list(by), urls), _reading_note(index, urls, [
                 force for force, name in by.items() if _is_reading(index, iri, name, force)], derived=True)))
@@ -432,6 +435,14 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
                                                               derived=name == "commandedBy")))
     out += _receptions(index, iri, urls)
     return out
+
+
+def _actors(index: QuadSource, event: ox.NamedNode) -> set:
+    """Who takes part in the event or in one of its parts (the reasoner closes lib:hasSubEvent)."""
+    events = [event, *(q.object for q in index.quads_for_pattern(event, _n("hasSubEvent"), None, None))]
+    return {q.object for e in events
+            for p in index.quads_for_pattern(e, _n("hasParticipation"), None, None)
+            for q in index.quads_for_pattern(p.object, _n("participant"), None, None)}
 
 
 def _receptions(index: QuadSource, event: ox.NamedNode, urls: Urls) -> list[Highlight]:
