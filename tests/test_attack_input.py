@@ -375,7 +375,8 @@ def test_clients_that_read_no_answer_hold_no_thread_on_the_real_server(live_serv
     assert first.endswith(whole) and second.endswith(whole)
 
 
-def test_past_its_share_a_slow_reader_is_waited_for_not_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_past_its_share_a_slow_reader_is_waited_for_not_cut(monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
     """13 of 40 parallel dumps to one address were cut at its share of the bytes the worker holds;
     now a few threads per client wait for it to read, and only one that reads nothing is cut."""
     import threading
@@ -412,6 +413,11 @@ def test_past_its_share_a_slow_reader_is_waited_for_not_cut(monkeypatch: pytest.
     with pytest.raises(BrokenPipeError):
         sock.sendall(answer)
     assert 0.4 < time.monotonic() - started < 5 and spill.held == 0 and not sock.outbox
+    # The access line counted the answer whole as it left the app: the error log says it was cut.
+    cut = [r.getMessage() for r in caplog.records if r.name == "gunicorn.error"]
+    short = re.fullmatch(r"an answer was cut (\d+) bytes short: the client reads its answers too slowly",
+                         cut[-1] if cut else "")
+    assert short and 0 < int(short[1]) <= len(answer)
     # One that reads, but under the minimum rate (here 10 MB/s) for the window: cut too.
     monkeypatch.setattr(server, "_MIN_SEND_RATE", 10_000_000)
     sock, theirs = pair()

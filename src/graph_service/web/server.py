@@ -91,6 +91,9 @@ _WAITING_PER_CLIENT = 4
 #: `_SEND_SECONDS`: one that empties a small buffer every 20 s (300 B/s) counted as reading, and
 #: twenty such addresses held a worker's queue full for good.
 _MIN_SEND_RATE = 1024
+_TOO_SLOW = "the client reads its answers too slowly"
+#: gunicorn's error log (its logger's name), for what happens after a request's access line.
+_ERRORS = logging.getLogger("gunicorn.error")
 #: A client address's share of `_HELD_BYTES`: one address cannot fill it for everyone.
 _HELD_PER_CLIENT = _HELD_BYTES // 4
 
@@ -324,6 +327,7 @@ class ThreadWorker(gthread.ThreadWorker):
                 conn.mark = (now, left)  # keeping pace: a new window
             elif now - conn.mark[0] > _SEND_SECONDS:
                 self._writing.discard(conn)  # its client has read too little for that long
+                conn.sock.discard(cut=_TOO_SLOW)
                 self._closed(conn)
         for conn in self.pending_conns:
             if conn.timeout > now:
@@ -678,8 +682,8 @@ class ClientSocket(socket.socket):
                 return None
         # Nothing of what waits is sent after this: the client sees the answer cut short of its
         # Content-Length, and the connection closed.
-        self.discard()
-        raise BrokenPipeError(errno.EPIPE, "the client reads its answers too slowly")
+        self.discard(cut=_TOO_SLOW, beyond=len(rest))
+        raise BrokenPipeError(errno.EPIPE, _TOO_SLOW)
 
     def _sent_waiting(self, rest: bytes) -> bool:
         """Send what waits and then `rest` on this thread, as the client reads; False once the
@@ -724,11 +728,16 @@ class ClientSocket(socket.socket):
             self.outbox.popleft()
         return True
 
-    def discard(self) -> None:
-        """Forget what waits in `outbox` (the connection is being closed)."""
+    def discard(self, cut: str = "", beyond: int = 0) -> None:
+        """Forget what waits in `outbox` (the connection is being closed). An answer `cut` for a
+        slow reader is logged with what it lacked: the access line, written as the answer left
+        the app, counts it whole."""
+        unsent = self.queued()
         if self.spill is not None:
-            self.spill.give(self.client, sum(len(chunk) for chunk in self.outbox))
+            self.spill.give(self.client, unsent)
         self.outbox.clear()
+        if cut:
+            _ERRORS.warning("an answer was cut %d bytes short: %s", unsent + beyond, cut)
 
     def _by_deadline(self, flags: int, read: Any) -> Any:
         if self.deadline is None or flags & socket.MSG_DONTWAIT:
