@@ -439,10 +439,15 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
 
 def _actors(index: QuadSource, event: ox.NamedNode) -> set:
     """Who takes part in the event or in one of its parts (the reasoner closes lib:hasSubEvent)."""
-    events = [event, *(q.object for q in index.quads_for_pattern(event, _n("hasSubEvent"), None, None))]
-    return {q.object for e in events
-            for p in index.quads_for_pattern(e, _n("hasParticipation"), None, None)
-            for q in index.quads_for_pattern(p.object, _n("participant"), None, None)}
+    events = [event, *_objects_all(index, event, "hasSubEvent")]
+    return {actor for e in events for p in _objects_all(index, e, "hasParticipation")
+            for actor in _objects_all(index, p, "participant")}
+
+
+def _objects_all(index: QuadSource, subject: Any, name: str) -> list[ox.NamedNode | ox.BlankNode]:
+    """The resources the subject links to by `name`, stated or inferred."""
+    return [q.object for q in index.quads_for_pattern(subject, _n(name), None, None)
+            if isinstance(q.object, ox.NamedNode | ox.BlankNode)]
 
 
 def _receptions(index: QuadSource, event: ox.NamedNode, urls: Urls) -> list[Highlight]:
