@@ -97,6 +97,18 @@ def test_timeline_items_are_coloured_by_reception_and_link_to_their_event(projec
     assert resp.headers["Location"].endswith("/doc/event/liberation-of-paris.html")
 
 
+def test_the_timeline_marks_what_is_the_projects_reading(timeline):
+    """Amsterdam's month and its "muted" are the project's reading of the article (its notes say
+    why): drawn as the article's, with the footer saying the article, they read as its words."""
+    items = _links(timeline, "timeline-item")
+    amsterdam = items["Amsterdam"].find(SVG + "title").text
+    assert "May 1945*" in amsterdam and "muted*" in amsterdam and "marred by violence*" not in amsterdam
+    brussels = items["Brussels"].find(SVG + "title").text
+    assert "*" not in brussels  # the article's own day and welcome
+    footer = [t.text for t in timeline.iter(SVG + "text") if t.get("class") == "source"]
+    assert footer and "* the project's reading of the article, not its words" in footer[0]
+
+
 # --- the map -------------------------------------------------------------------------------
 
 
@@ -114,6 +126,8 @@ def test_map_markers_name_the_force_and_the_date(drawn_map):
     markers = _links(drawn_map, "map-marker")
     paris = markers["Paris"].find(SVG + "title").text
     assert "Free French forces" in paris and "August 25, 1944" in paris
+    assert "Free French forces (liberating force)*" in paris  # read from "this army's arrival"
+    assert "British forces (liberating force)*" not in markers["Brussels"].find(SVG + "title").text
     assert "Red Army" in markers["Prague"].find(SVG + "title").text
     assert "no liberating force named" in markers["Amsterdam"].find(SVG + "title").text
     assert "undated" in markers["Berlin"].find(SVG + "title").text

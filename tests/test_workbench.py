@@ -188,6 +188,23 @@ def test_berlin_was_taken_and_warsaw_both_each_force_named_once(project_client):
     assert re.search(r"<dt>By</dt>\s*<dd>\s*<span[^>]*>\(the article names no force\)", brief("amsterdam"))
 
 
+def test_the_brief_marks_dates_and_receptions_that_are_the_projects_reading(project_client):
+    """Amsterdam's "May 1945" (the month of the Germans' surrender) and its "muted" reception are
+    readings the graph notes; the brief showed them as the article's words."""
+    def brief(path: str) -> str:
+        page = project_client.get(path).get_data(as_text=True)
+        text = re.sub(r"<[^>]+>", "", page[page.index('<dl class="highlights">'):page.index("</dl>")])
+        return " ".join(html.unescape(text).split())
+    city = brief("/doc/city/amsterdam.html")
+    assert ("When May 1945 (the project's reading of the article, which says why on the event's page)"
+            in city)
+    assert "(by Amsterdammers; muted: the project's reading of the article, which says why on the " \
+           "reception's page)" in city
+    assert "which says why below" in brief("/doc/event/liberation-of-amsterdam.html")
+    # The article's own day and welcome are not marked.
+    assert "reading" not in brief("/doc/city/brussels.html")
+
+
 def test_each_liberation_in_brief_names_its_own_liberators(tmp_path):
     """A place freed twice (none in the article is) names, under each liberation, the forces that
     took part in that one: the place's liberatedBy shortcut covers both."""

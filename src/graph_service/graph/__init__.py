@@ -37,6 +37,7 @@ from graph_service.graph.build import (
 )
 from graph_service.graph.publish import (
     DUMPS,
+    READING_MARK,
     DatasetSummary,
     DateClaim,
     Description,
@@ -182,7 +183,7 @@ from graph_service.graph.shacl import (
 
 __all__ = [
     "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text", "COORDINATES_GRAPH",
-    "DUMPS", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH", "LIB",
+    "DUMPS", "READING_MARK", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH", "LIB",
     "NAMED_GRAPHS", "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "RDF_TYPE", "RDFS_LABEL", "SD", "SH",
     "SHAPES", "SHAPES_GRAPH", "UPDATES_REFUSED", "VOID_GRAPH", "Answer", "bind_prefixes", "build_reference",
     "build_snapshot", "BuildError", "BuildResult", "capital_cities", "census", "class_hierarchy",

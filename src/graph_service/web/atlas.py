@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response
 from rdflib.namespace import DCTERMS
 
-from graph_service.graph import Format, Liberation, liberations
+from graph_service.graph import READING_MARK, Format, Liberation, liberations
 from graph_service.web import map_svg, svg, timeline_svg
 from graph_service.web.documents import cached, cached_for_root, quads, respond
 from graph_service.web.endpoint import engine
@@ -65,11 +65,19 @@ def has_liberations() -> bool:
 
 def timeline_drawing() -> ET.Element:
     return timeline_svg.render(_liberations(), current().href,
-                               source="Dates, receptions and forces: the article, as this graph holds them.")
+                               source="Dates and receptions: the article, as this graph holds them."
+                                      + _readings_said())
+
+
+def _readings_said() -> str:
+    if not any(lib.readings for lib in _liberations()):
+        return ""
+    return (f" {READING_MARK} the project's reading of the article, not its words: the event's page"
+            " says why.")
 
 
 def map_drawing() -> ET.Element:
-    sources = []
+    sources = [f"Dates, receptions and forces: the article, as this graph holds them.{_readings_said()}"]
     outlines = cached("map outlines", _outlines)
     if outlines:
         sources.append(f"Boundaries: Natural Earth (public domain), from the npm package {_atlas_package()}.")

@@ -406,11 +406,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         verb = ("Liberated and taken" if event in freed and event in taken
                 else "Taken" if event in taken else "Liberated")
         out.append(Highlight(verb, _linked(index, [event], urls)))
-        dates = _dates(index, event)
-        if dates:
-            out.append(Highlight("When", dates, "the article gives both dates" if len(dates) > 1 else ""))
-        else:
-            out.append(Highlight("When", [], "the article gives no date"))
+        out.append(_when(index, event, urls, "on the event's page"))
         # Warsaw's liberators are its conquerors too: named once. The build's shortcuts say who
         # freed the place; those who took part in this event say which of them freed it this time.
         actors = _actors(index, event)
@@ -421,10 +417,9 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
                 force for force, name in by.items() if _is_reading(index, iri, name, force)], derived=True)))
         else:
             out.append(Highlight("By", [], "the article names no force"))
-        out += _receptions(index, event, urls)
+        out += _receptions(index, event, urls, "on the reception's page")
     if _objects(index, iri, "hasTimeSpan"):
-        dates = _dates(index, iri)
-        out.append(Highlight("When", dates, "" if dates else "the article gives no date"))
+        out.append(_when(index, iri, urls, "below"))
     for name, label in (("hasPlace", "Where"), ("liberationOf", "Liberation of"),
                         ("conquestOf", "Conquest of"), ("commandedBy", "Commanded by"), ("depicts", "Shows")):
         objects = _objects(index, iri, name)
@@ -433,8 +428,20 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             readings = [o for o in objects if _is_reading(index, iri, name, o)]
             out.append(Highlight(label, values, _reading_note(index, urls, readings,
                                                               derived=name == "commandedBy")))
-    out += _receptions(index, iri, urls)
+    out += _receptions(index, iri, urls, "on the reception's page")
     return out
+
+
+def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> Highlight:
+    """The event's dates in the article's words, and whether they are the project's reading:
+    Amsterdam's "May 1945" is the month the article gives for the Germans' surrender."""
+    dates = _dates(index, event)
+    notes = ["the article gives both dates" if len(dates) > 1 else
+             "" if dates else "the article gives no date"]
+    spans = _objects(index, event, "hasTimeSpan")
+    if any(_is_reading(index, event, "hasTimeSpan", span) for span in spans):
+        notes.append(_reading_words(where))
+    return Highlight("When", dates, "; ".join(n for n in notes if n))
 
 
 def _actors(index: QuadSource, event: ox.NamedNode) -> set:
@@ -450,15 +457,18 @@ def _objects_all(index: QuadSource, subject: Any, name: str) -> list[ox.NamedNod
             if isinstance(q.object, ox.NamedNode | ox.BlankNode)]
 
 
-def _receptions(index: QuadSource, event: ox.NamedNode, urls: Urls) -> list[Highlight]:
-    """How the event was received, each reception by whom: Rome's two ("warm welcome", "jubilant")
-    are the Italians' and the Romans'."""
+def _receptions(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> list[Highlight]:
+    """How the event was received, each reception by whom (Rome's two, "warm welcome" and
+    "jubilant", are the Italians' and the Romans'), and which kinds are the project's reading."""
     out = []
     for reception in _objects(index, event, "hasReception"):
-        kinds = _linked(index, _objects(index, reception, "receptionKind"), urls)
+        kinds = _objects(index, reception, "receptionKind")
         givers = [text for text, _ in _linked(index, _objects(index, reception, "receivedBy"), urls)]
-        out.append(Highlight("Received", kinds or _linked(index, [reception], urls),
-                             f"by {', '.join(givers)}" if givers else ""))
+        readings = [k for k in kinds if _is_reading(index, reception, "receptionKind", k)]
+        notes = [f"by {', '.join(givers)}" if givers else "",
+                 _reading_note(index, urls, readings, where=where)]
+        out.append(Highlight("Received", _linked(index, kinds, urls) or _linked(index, [reception], urls),
+                             "; ".join(n for n in notes if n)))
     return out
 
 
@@ -475,15 +485,20 @@ def _is_reading(index: QuadSource, subject: ox.NamedNode, name: str, obj: Any) -
                for q in index.quads_for_pattern(None, _REIFIED[0], subject, None))
 
 
-def _reading_note(index: QuadSource, urls: Urls, readings: list, *, derived: bool = False) -> str:
+def _reading_note(index: QuadSource, urls: Urls, readings: list, *, derived: bool = False,
+                  where: str = "below") -> str:
     """What the opening summary says of values that are the project's reading, not the article's
     words (Rome's liberators, which the article does not name), and where the page says why: a
     derived link's why is in the section the reasoner's links are in, closed until opened."""
     if not readings:
         return ""
     names = [text for text, _ in _linked(index, readings, urls)]
-    where = "under “What the reasoner adds” below" if derived else "below"
-    return f"{' and '.join(names)}: the project's reading of the article, which says why {where}"
+    return f"{' and '.join(names)}: " + _reading_words(
+        "under “What the reasoner adds” below" if derived else where)
+
+
+def _reading_words(where: str) -> str:
+    return f"the project's reading of the article, which says why {where}"
 
 
 _FIRST = (str(RDF.type), str(RDFS.label))

@@ -94,7 +94,7 @@ def _item(svg: ET.Element, lib: Liberation, href: str | None, y: float, x: Calla
     slugs = [r.slug for r in receptions] or ["unknown"]
     classes = ["timeline-item", f"precision-{lib.precision}"] + [f"reception-{s}" for s in slugs]
     fill, stroke = colour(slugs[0]), colour(slugs[-1])
-    said = ", ".join(r.label for r in receptions) or "reception not recorded"
+    said = ", ".join(r.said for r in receptions) or "reception not recorded"
     a = link(svg, href, class_=" ".join(classes), data_capital=lib.capital_label)
     el(a, "title", f"{lib.event_label}: {lib.date_text}. Reception: {said}.")
     el(a, "rect", x=0, y=y, width=WIDTH, height=ROW, class_="row")

@@ -12,6 +12,7 @@ from graph_service.graph.publish.describe import (
 )
 from graph_service.graph.publish.dumps import DUMPS, Dump, dump_bytes
 from graph_service.graph.publish.liberations import (
+    READING_MARK,
     DateClaim,
     Force,
     Liberation,
@@ -29,7 +30,7 @@ from graph_service.graph.publish.void import (
 )
 
 __all__ = [
-    "DUMPS", "build_reference", "capital_cities", "DateClaim", "Force",
+    "DUMPS", "READING_MARK", "build_reference", "capital_cities", "DateClaim", "Force",
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
     "exists", "is_inferred", "labels_of", "layout", "quote_span", "OntologyDoc", "Usage",

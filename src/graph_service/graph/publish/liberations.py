@@ -21,7 +21,7 @@ from graph_service.graph.rdf import CANONICAL, Names
 
 _EVENTS = """
 SELECT DISTINCT ?capital ?capitalLabel ?event ?eventLabel ?span ?dateText ?onDate ?inMonth ?notBefore
-                ?notAfter
+                ?notAfter ?reading
 WHERE {
   ?capital a lib:CapitalCity ; rdfs:label ?capitalLabel .
   # a liberation, or a conquest (Berlin; Warsaw is both, hence DISTINCT)
@@ -33,6 +33,11 @@ WHERE {
     OPTIONAL { ?span lib:inMonth ?inMonth }
     OPTIONAL { ?span lib:notBefore ?notBefore }
     OPTIONAL { ?span lib:notAfter ?notAfter }
+    # The project's reading, where the link or one of the span's bounds carries a note (Amsterdam's
+    # month is that of the Germans' surrender; Warsaw's "early 1945" ends where the project says).
+    BIND(EXISTS { { ?said rdf:subject ?event ; rdf:predicate lib:hasTimeSpan ; rdf:object ?span }
+                  UNION { ?said rdf:subject ?span }
+                  ?said lib:editorialNote ?why } AS ?reading)
   }
   FILTER(LANGMATCHES(LANG(?capitalLabel), "en") || LANG(?capitalLabel) = "")
   FILTER(LANGMATCHES(LANG(?eventLabel), "en") || LANG(?eventLabel) = "")
@@ -40,10 +45,12 @@ WHERE {
 """
 
 _RECEPTIONS = """
-SELECT DISTINCT ?event ?kind ?kindLabel WHERE {
+SELECT DISTINCT ?event ?kind ?kindLabel ?reading WHERE {
   ?capital a lib:CapitalCity .
   ?event lib:liberationOf|lib:conquestOf ?capital ; lib:hasReception ?reception .
   ?reception lib:receptionKind ?kind .
+  BIND(EXISTS { ?said rdf:subject ?reception ; rdf:predicate lib:receptionKind ; rdf:object ?kind ;
+                      lib:editorialNote ?why } AS ?reading)
   OPTIONAL { ?kind skos:prefLabel ?prefLabel FILTER(LANGMATCHES(LANG(?prefLabel), "en")) }
   OPTIONAL { ?kind rdfs:label ?plainLabel FILTER(LANGMATCHES(LANG(?plainLabel), "en")) }
   BIND(COALESCE(?prefLabel, ?plainLabel, STR(?kind)) AS ?kindLabel)
@@ -52,13 +59,16 @@ SELECT DISTINCT ?event ?kind ?kindLabel WHERE {
 
 #: The roles that say who freed or took a capital (a participant's other roles are not forces).
 _FORCES = """
-SELECT DISTINCT ?event ?force ?forceLabel ?role ?roleLabel WHERE {
+SELECT DISTINCT ?event ?force ?forceLabel ?role ?roleLabel ?reading WHERE {
   VALUES ?role { lib:role-liberating-force lib:role-supporting-force lib:role-conquering-force }
   ?capital a lib:CapitalCity .
   ?event lib:liberationOf|lib:conquestOf ?capital ; lib:hasParticipation ?participation .
   ?participation lib:role ?role ; lib:participant ?force .
   ?force rdfs:label ?forceLabel FILTER(LANGMATCHES(LANG(?forceLabel), "en") || LANG(?forceLabel) = "")
   ?role rdfs:label ?roleLabel FILTER(LANGMATCHES(LANG(?roleLabel), "en"))
+  BIND(EXISTS { { ?said rdf:subject ?participation ; rdf:predicate lib:role ; rdf:object ?role }
+                UNION { ?said rdf:subject ?participation ; rdf:predicate lib:participant ; rdf:object ?force }
+                ?said lib:editorialNote ?why } AS ?reading)
 }
 """
 
@@ -68,6 +78,9 @@ SELECT ?place ?lat ?long WHERE {
   GRAPH <GRAPH_> { ?place geo:lat ?lat ; geo:long ?long }
 }
 """
+
+#: Follows a date, a reception or a force that is the project's reading of the article.
+READING_MARK = "*"
 
 #: The order a liberation's several reception kinds are named in: the welcome first.
 RECEPTION_ORDER = ("jubilant", "warm-welcome", "relieved", "seen-as-liberation", "mixed", "muted",
@@ -85,12 +98,23 @@ class DateClaim:
     #: The first and the last day it may be (the same day for a day).
     start: date
     end: date
+    #: The project's reading of the article, not its words (the graph's notes say why).
+    reading: bool = False
+
+    @property
+    def said(self) -> str:
+        return self.text + READING_MARK * self.reading
 
 
 @dataclass(frozen=True)
 class Reception:
     iri: str
     label: str
+    reading: bool = False
+
+    @property
+    def said(self) -> str:
+        return self.label + READING_MARK * self.reading
 
     @property
     def slug(self) -> str:
@@ -103,6 +127,7 @@ class Force:
     iri: str
     label: str
     role: str
+    reading: bool = False
 
 
 @dataclass
@@ -137,7 +162,7 @@ class Liberation:
         """The article's words for the date; "undated"; or both dates of a contested one."""
         if not self.dates:
             return "undated in the article"
-        texts = [d.text for d in self.dates]
+        texts = [d.said for d in self.dates]
         if len(texts) > 1:
             return " or ".join(texts) + " (the article gives both)"
         return texts[0]
@@ -146,7 +171,13 @@ class Liberation:
     def forces_text(self) -> str:
         if not self.forces:
             return "no liberating force named by the article"
-        return "; ".join(f"{f.label} ({f.role})" for f in self.forces)
+        return "; ".join(f"{f.label} ({f.role}){READING_MARK * f.reading}" for f in self.forces)
+
+    @property
+    def readings(self) -> bool:
+        """Whether a date, a reception or a force shown for it is the project's reading."""
+        return (any(d.reading for d in self.dates) or any(r.reading for r in self.receptions)
+                or any(f.reading for f in self.forces))
 
 
 def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
@@ -162,12 +193,12 @@ def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
             lib.dates.append(claim)
     for row in _rows(engine, _RECEPTIONS, names):
         received = found.get(str(row["event"]))
-        reception = Reception(str(row["kind"]), str(row["kindLabel"]))
+        reception = Reception(str(row["kind"]), str(row["kindLabel"]), _true(row, "reading"))
         if received is not None and reception not in received.receptions:
             received.receptions.append(reception)
     for row in _rows(engine, _FORCES, names):
         freed = found.get(str(row["event"]))
-        force = Force(str(row["force"]), str(row["forceLabel"]), str(row["roleLabel"]))
+        force = Force(str(row["force"]), str(row["forceLabel"]), str(row["roleLabel"]), _true(row, "reading"))
         if freed is not None and force not in freed.forces:
             freed.forces.append(force)
     positions = {str(row["place"]): (float(row["lat"]), float(row["long"]))
@@ -189,19 +220,23 @@ def _rows(engine: Engine, query: str, names: Names) -> list[dict[str, Identifier
 def _claim(row: dict[str, Identifier]) -> DateClaim | None:
     if "span" not in row:
         return None
-    text = str(row.get("dateText", ""))
+    text, reading = str(row.get("dateText", "")), _true(row, "reading")
     if "onDate" in row:
         day = date.fromisoformat(str(row["onDate"])[:10])
-        return DateClaim("day", text or day.isoformat(), day, day)
+        return DateClaim("day", text or day.isoformat(), day, day, reading)
     if "inMonth" in row:
         year, month = (int(part) for part in str(row["inMonth"])[:7].split("-"))
         last = calendar.monthrange(year, month)[1]
-        return DateClaim("month", text, date(year, month, 1), date(year, month, last))
+        return DateClaim("month", text, date(year, month, 1), date(year, month, last), reading)
     if "notBefore" in row or "notAfter" in row:
         start = date.fromisoformat(str(row.get("notBefore") or row["notAfter"])[:10])
         end = date.fromisoformat(str(row.get("notAfter") or row["notBefore"])[:10])
-        return DateClaim("interval", text, start, end)
+        return DateClaim("interval", text, start, end, reading)
     return None
+
+
+def _true(row: dict[str, Identifier], name: str) -> bool:
+    return str(row.get(name, "")) in ("true", "1")
 
 
 def _rank(slug: str) -> int:
