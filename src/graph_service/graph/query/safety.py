@@ -92,19 +92,19 @@ def inspect_query(sparql: str) -> QueryShape:
     try:
         with PARSER_LOCK:
             tree = parseQuery(sparql)
-    except ParseException as exc:
-        raise explain_syntax_error(sparql, position_message(sparql, exc)) from None
     except Exception as exc:  # rdflib raises plain exceptions for some malformed input
-        raise explain_syntax_error(sparql, " ".join(str(exc).split())) from None
+        written = _service_written(sparql)
+        if written is not None:
+            raise _service_refused(written) from None
+        message = (position_message(sparql, exc) if isinstance(exc, ParseException)
+                   else " ".join(str(exc).split()))
+        raise explain_syntax_error(sparql, message) from None
     query = tree[1]
     # Walk the parse tree before translating it: translation rewrites parts of it in place.
     for node in _walk(query):
         if node.name == "ServiceGraphPattern":
             target = dict.get(node, "term")  # CompValue.get returns the key itself when absent
-            raise UnsafeQuery(
-                f"SERVICE{' ' + target.n3() if target is not None else ''} is refused: "
-                "queries here may not reach other endpoints or the network"
-            )
+            raise _service_refused(target.n3() if target is not None else "")
     defaults, named = [], []
     for clause in dict.get(query, "datasetClause") or ():
         if dict.get(clause, "default") is not None:
@@ -142,6 +142,29 @@ def check_for_remote(sparql: str, *, allowed_graphs: Iterable[str]) -> QueryShap
             raise UnsafeQuery(f"the function <{iri}> is refused: queries here may call SPARQL's "
                               "built-in functions and XSD casts only")
     return shape
+
+
+def _service_refused(target: str) -> UnsafeQuery:
+    return UnsafeQuery(f"SERVICE{' ' + target if target else ''} is refused: "
+                       "queries here may not reach other endpoints or the network")
+
+
+_SERVICE_KEYWORD = re.compile(r"(?<![\w:?$.\-])service(?:\s+silent)?\b", re.IGNORECASE)
+_SERVICE_TARGET = re.compile(r"\s*(<[^<>\s]*>|[?$]\w+|(?:[A-Za-z][\w.\-]*)?:[\w.\-]*)")
+
+
+def _service_written(sparql: str) -> str | None:
+    """The target of the first SERVICE keyword in the query's code, where rdflib could not parse
+    it: rdflib 7.6 finds a SERVICE clause again by searching the whole text with "#" as a comment,
+    so a "#" in an IRI or a string earlier on the line (`PREFIX lib: <...ontology#>`) made a
+    well-formed federated query "malformed"."""
+    text = expand_escapes(sparql)
+    code = _IRI_STRING_OR_COMMENT.sub(lambda m: " " * len(m.group(0)), text)  # positions kept
+    for keyword in _SERVICE_KEYWORD.finditer(code):
+        target = _SERVICE_TARGET.match(text, keyword.end())
+        if target is not None:
+            return target.group(1)
+    return None
 
 
 def explain_syntax_error(sparql: str, message: str) -> Exception:
