@@ -195,12 +195,13 @@ def text(key: str | int) -> str:
     return CAPTIONS[key] if isinstance(key, int) else QUOTES[key]
 
 
-#: The graph's paraphrase of the reason for each capital's reception, None where the article gives
-#: none (checked against the sentences in RECEPTIONS). Rome has two receptions, told apart by the
-#: article: the Italians' for Clark and the Romans' for the Americans.
+#: The graph's paraphrase of the reason for each capital's reception (the project's English, tagged
+#: @en, with the article's typographic apostrophes), None where the article gives none (checked
+#: against the sentences in RECEPTIONS). Rome has two receptions, told apart by the article: the
+#: Italians' for Clark and the Romans' for the Americans.
 REASONS = {
     "Rome": (
-        "Clark's act of dissent, rushing for Rome rather than follow his orders; the Italians had "
+        "Clark’s act of dissent, rushing for Rome rather than follow his orders; the Italians had "
         "been saved from the worst horrors of urban warfare by an orderly German withdrawal."),
     "Rome, by the Romans": "Their city was largely intact.",
     # The article describes the Parisians' welcome but gives no reason for it.
@@ -220,8 +221,8 @@ REASONS = {
         "Poles felt weary and betrayed, and their supposed liberators were really conquerors from a "
         "different dictatorship."),
     "Prague": (
-        "There was no sense of betrayal as in Warsaw, and because the Russians didn't need to fight "
-        "much (the Germans had largely been driven out by the successful uprising), they didn't bring "
+        "There was no sense of betrayal as in Warsaw, and because the Russians didn’t need to fight "
+        "much (the Germans had largely been driven out by the successful uprising), they didn’t bring "
         "destruction with them."),
     # Berlin: how its citizens met the Soviet conquest. The sentences on German citizens in general
     # are receptions of the Allies' arrival in Germany, not of a capital's liberation.
@@ -307,7 +308,7 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
         ("German forces occupying the PAST building", (36, 40)),
     "participation/fighting-at-past-building--german-pow":
         ("a German taken prisoner in the fighting at the PAST building", (36,)),
-    "participation/fighting-at-past-building--kilinski-battalion":
+    "participation/fighting-at-past-building--kilinski-soldier":
         ("a soldier of the “Kiliński” Battalion aiming at the PAST building", (40,)),
     "event/capture-of-panther-tank": ("Capture of a German Panther tank by the “Zośka” Battalion", (32,)),
     "timespan/capture-of-panther-tank": ("by 2 August 1944 (capture of the Panther tank)", (32,)),
@@ -593,6 +594,16 @@ EDITORIAL = {
                               "arrival's place in the liberation, which the article does not say.",
     "prague, evacuated": "The sentence says only that \"some Germans evacuated\"; that they were German "
                          "forces, and not German civilians, is the project's reading.",
+    "surrender, place": "The sentences say that the Allied advance forced the Germans to surrender and "
+                        "that the Free French army paraded through Paris the day after the German "
+                        "surrender; that the Germans surrendered in Paris is the project's reading of the "
+                        "article's section on the liberation of Paris.",
+    "surrender, part": "The sentence says that it was the Allied advance that forced the Germans to "
+                       "surrender; that the surrender was part of the liberation of Paris is read from the "
+                       "sentence's place in the article's section on the liberation of Paris.",
+    "st peter's service": "The caption says that the soldiers walk across St Peter’s Square after "
+                          "attending \"a service in the church\"; that the church is St Peter’s is read "
+                          "from the square, which the caption does not say in so many words.",
     "axis": "The sentence calls the regime's supporters in Europe \"its Axis supporters\"; that the regime "
             "itself belonged to the Axis is the project's reading, which the article does not state.",
     "prague, reason": (
@@ -719,10 +730,19 @@ EXPECTED: dict[str, list[Row]] = {
             ("Charles de Gaulle", 14, "charles-de-gaulle", "paris-04"),
             ("Jean, son of Prince Felix", 26, "jean-of-luxembourg", "luxembourg-02"),
             ("Prince Felix of Luxembourg", 26, "prince-felix", "luxembourg-02"),
+            ("Home Army soldier defending a barricade in Powiśle District (unnamed)", 33,
+             "home-army-soldier-powisle-barricade", "warsaw-03"),
             ("Henryk Ożarek", 35, "henryk-ozarek", "warsaw-05"),
             ("Tadeusz Przybyszewski", 35, "tadeusz-przybyszewski", "warsaw-05"),
             ("German prisoner of war captured at the PAST building (unnamed)", 36, "german-pow-past-building",
              "warsaw-06"),
+            ("Resistance fighter armed with a flamethrower (unnamed)", 37, "resistance-fighter-flamethrower",
+             "warsaw-07"),
+            ("Soldier from the “Pięść” Battalion pictured on a rooftop (unnamed)", 39,
+             "piesc-soldier-rooftop", "warsaw-09"),
+            ("Soldier from the “Kiliński” Battalion aiming his rifle at the PAST building (unnamed)", 40,
+             "kilinski-soldier-rifle", "warsaw-10"),
+            # his two comrades are one group, not a person of their own each: not listed
             ("Tadeusz Rajszczak", 41, "tadeusz-rajszczak", "warsaw-11"),
             ("Marshal Konev", 44, "marshal-konev", "prague-03"),
         )
@@ -793,6 +813,10 @@ EXPECTED: dict[str, list[Row]] = {
             ("Fighting at the PAST building", "fighting-at-past-building",
              "German prisoner of war captured at the PAST building (unnamed)", "german-pow-past-building",
              "prisoner of war"),
+            # the one soldier the caption shows aiming at the building, not his whole battalion
+            ("Fighting at the PAST building", "fighting-at-past-building",
+             "Soldier from the “Kiliński” Battalion aiming his rifle at the PAST building (unnamed)",
+             "kilinski-soldier-rifle", "resistance fighter"),
             ("Fighting on Kredytowa-Królewska Street", "fighting-on-kredytowa-krolewska-street",
              "Henryk Ożarek", "henryk-ozarek", "resistance fighter"),
             ("Fighting on Kredytowa-Królewska Street", "fighting-on-kredytowa-krolewska-street",
@@ -827,9 +851,15 @@ EXPECTED: dict[str, list[Row]] = {
         (1, "Kedyw", "Home Army", None, None, iri("unit/kedyw")),
         (1, "“Chrobry I” Battalion", "Home Army", None, None, iri("unit/chrobry-i-battalion")),
         (1, "“Gustaw” Battalion", "Home Army", None, None, iri("unit/gustaw-battalion")),
-        (1, "“Kiliński” Battalion", "Home Army", None, None, iri("unit/kilinski-battalion")),
+        (1, "“Kiliński” Battalion", "Home Army", None,
+         "Soldier from the “Kiliński” Battalion aiming his rifle at the PAST building (unnamed)",
+         iri("unit/kilinski-battalion")),
         (1, "“Miotła” Battalion", "Home Army", None, "Tadeusz Rajszczak", iri("unit/miotla-battalion")),
-        (1, "“Pięść” Battalion", "Home Army", "Stanisław Jankowski", None, iri("unit/piesc-battalion")),
+        # the caption's "two other young soldiers": a member of the battalion, not a formation of it
+        (1, "“Miotła” Battalion", "Home Army", None,
+         "two other young soldiers from the “Miotła” Battalion (unnamed)", iri("unit/miotla-battalion")),
+        (1, "“Pięść” Battalion", "Home Army", "Stanisław Jankowski",
+         "Soldier from the “Pięść” Battalion pictured on a rooftop (unnamed)", iri("unit/piesc-battalion")),
         (1, "“Zośka” Battalion", "Home Army", None, None, iri("unit/zoska-battalion")),
         (2, "Kolegium “A”", "Kedyw", None, None, iri("unit/kolegium-a")),
         (2, "“Anna” Company", "“Gustaw” Battalion", None, "Henryk Ożarek", iri("unit/anna-company")),
@@ -856,15 +886,22 @@ EXPECTED: dict[str, list[Row]] = {
              iri("equipment/captured-panther-tank")),
             (32, "warsaw-02", "Panther tank", "military vehicle", iri("equipment/panther-tank")),
             (33, "warsaw-03", "Błyskawica submachine gun", "weapon", iri("equipment/blyskawica")),
+            (33, "warsaw-03", "the Błyskawica submachine gun the Home Army soldier at the Powiśle barricade "
+             "is armed with in photograph warsaw-03", "weapon",
+             iri("equipment/blyskawica-at-powisle-barricade")),
             (35, "warsaw-05", "Błyskawica submachine gun", "weapon", iri("equipment/blyskawica")),
             (35, "warsaw-05", "Vis pistol", "weapon", iri("equipment/vis-pistol")),
-            # which man holds which weapon: the items, each lib:heldBy its soldier
+            # which man holds which weapon: the items, each lib:heldBy its soldier (also in 33, 37, 40)
             (35, "warsaw-05", "the Błyskawica submachine gun Tadeusz Przybyszewski “Roma” (right) fires in "
              "photograph warsaw-05", "weapon", iri("equipment/przybyszewski-blyskawica")),
             (35, "warsaw-05", "the Vis pistol Henryk Ożarek “Henio” (left) holds in photograph warsaw-05",
              "weapon", iri("equipment/ozarek-vis-pistol")),
             (37, "warsaw-07", "flamethrower", "weapon", lib("equipment-flamethrower")),
+            (37, "warsaw-07", "the flamethrower the resistance fighter is armed with in photograph warsaw-07",
+             "weapon", iri("equipment/flamethrower-warsaw-07")),
             (40, "warsaw-10", "rifle", "weapon", lib("equipment-rifle")),
+            (40, "warsaw-10", "the rifle the soldier of the “Kiliński” Battalion aims at the PAST building "
+             "in photograph warsaw-10", "weapon", iri("equipment/rifle-aimed-at-past-building")),
             (42, "prague-01", "military equipment", None, lib("equipment-military-equipment")),
             (43, "prague-02", "military equipment", None, lib("equipment-military-equipment")),
         )
@@ -1342,6 +1379,14 @@ EXPECTED: dict[str, list[Row]] = {
         ("Germans evacuating Prague", lib("participant"), "German forces", EDITORIAL["prague, evacuated"],
          text("pra-evacuated")),
         ("Nazi German regime", lib("allegiance"), "Axis", EDITORIAL["axis"], text("intro-allied-advances")),
+        *(("German surrender in Paris", lib("hasPlace"), "Paris", EDITORIAL["surrender, place"], text(key))
+          for key in ("paris-uprising", "paris-free-french-parade")),
+        ("German surrender in Paris", lib("subEventOf"), "Liberation of Paris", EDITORIAL["surrender, part"],
+         text("paris-uprising")),
+        ("Liberation of Paris", lib("hasSubEvent"), "German surrender in Paris", EDITORIAL["surrender, part"],
+         text("paris-uprising")),
+        ("Service in St Peter’s attended by British soldiers", lib("hasPlace"), "St Peter’s Cathedral",
+         EDITORIAL["st peter's service"], text(7)),
         *(("Reception of the liberation of Prague: warm welcome", lib("receptionReason"),
            REASONS["Prague"], EDITORIAL["prague, reason"], text(key))
           for key in ("pra-russians-reached", "pra-no-betrayal")),
