@@ -205,6 +205,22 @@ def test_the_brief_marks_dates_and_receptions_that_are_the_projects_reading(proj
     assert "reading" not in brief("/doc/city/brussels.html")
 
 
+def test_an_events_brief_names_who_took_part_in_what_role(project_client):
+    """Berlin's capture named its place and its reception but not the Red Army."""
+    def brief(event: str) -> str:
+        page = project_client.get(f"/doc/event/{event}.html").get_data(as_text=True)
+        text = re.sub(r"<[^>]+>", "", page[page.index('<dl class="highlights">'):page.index("</dl>")])
+        return " ".join(html.unescape(text).split())
+    berlin = brief("capture-of-berlin")
+    assert "Taking part Red Army (conquering force)" in berlin and "(defender)" in berlin
+    paris = brief("liberation-of-paris")
+    assert "Free French forces (liberating force)" in paris
+    # De Gaulle's part and the Free French forces' role are readings: said so, in a list.
+    assert ("American forces, Charles de Gaulle and Free French forces: the project's reading of the "
+            "article, which says why below") in paris
+    assert "reading" not in brief("liberation-of-brussels")
+
+
 def test_each_liberation_in_brief_names_its_own_liberators(tmp_path):
     """A place freed twice (none in the article is) names, under each liberation, the forces that
     took part in that one: the place's liberatedBy shortcut covers both."""

@@ -428,8 +428,31 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             readings = [o for o in objects if _is_reading(index, iri, name, o)]
             out.append(Highlight(label, values, _reading_note(index, urls, readings,
                                                               derived=name == "commandedBy")))
+        if name == "commandedBy":
+            out += _taking_part(index, iri, urls)
     out += _receptions(index, iri, urls, "on the reception's page")
     return out
+
+
+def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls) -> list[Highlight]:
+    """Who took part in the event, each in its role ("Red Army (conquering force)"): the capital's
+    page named its liberators, the event's own page only its commander."""
+    values, readings = [], []
+    for part in _objects(index, event, "hasParticipation"):
+        roles = _objects(index, part, "role")
+        named = ", ".join(label for label, _ in _linked(index, roles, urls))
+        actors = _objects(index, part, "participant")
+        for label, href in _linked(index, actors, urls):
+            values.append((f"{label} ({named})" if named else label, href))
+        # Who took part, or in what role (the Free French as Paris's liberating force).
+        if (_is_reading(index, event, "hasParticipation", part)
+                or any(_is_reading(index, part, "participant", a) for a in actors)
+                or any(_is_reading(index, part, "role", r) for r in roles)):
+            readings += [a for a in actors if isinstance(a, ox.NamedNode)]
+    if not values:
+        return []
+    return [Highlight("Taking part", sorted(set(values), key=lambda v: fold(v[0])),
+                      _reading_note(index, urls, list(dict.fromkeys(readings))))]
 
 
 def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> Highlight:
@@ -493,7 +516,8 @@ def _reading_note(index: QuadSource, urls: Urls, readings: list, *, derived: boo
     if not readings:
         return ""
     names = [text for text, _ in _linked(index, readings, urls)]
-    return f"{' and '.join(names)}: " + _reading_words(
+    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+    return f"{listed}: " + _reading_words(
         "under “What the reasoner adds” below" if derived else where)
 
 
