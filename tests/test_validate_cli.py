@@ -42,6 +42,15 @@ def test_conforming_data_exits_0() -> None:
     assert result.stderr == ""
 
 
+def test_data_the_shapes_do_not_target_conforms_saying_nothing_was_checked(tmp_path: Path) -> None:
+    people = tmp_path / "people.ttl"
+    people.write_text("@prefix ex: <http://example.org/> .\nex:alice a ex:Person .\n")
+    result = run("--data", str(people), "--shapes", SHAPES)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Conforms, but no shape targets anything in the data: nothing was "
+                                    "checked (are these the shapes meant for it?).\n")
+
+
 def test_an_empty_shapes_file_is_refused_as_the_service_refuses_it(tmp_path: Path) -> None:
     # Before, an empty --shapes file "conformed" (exit 0) where the service said 400.
     empty = tmp_path / "empty.ttl"

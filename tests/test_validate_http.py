@@ -80,6 +80,20 @@ def test_conforming_data_is_200_too(client) -> None:
     assert (None, SH.conforms, Literal(True)) in report(resp)
 
 
+def test_data_no_shape_targets_conforms_saying_nothing_was_checked(client) -> None:
+    """A user's data posted without its shapes met the project's, none of which targets it:
+    "Conforms" alone read as a pass."""
+    people = b"@prefix ex: <http://example.org/> .\nex:alice a ex:Person ; ex:name 42 .\n"
+    resp = client.post("/validate", data=people, headers={"Content-Type": "text/turtle",
+                                                          "Accept": "text/html"})
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "true"
+    assert resp.headers["X-Shapes"] == "project"
+    assert "no shape targets anything in the data: nothing was checked" in resp.get_data(as_text=True)
+    checked = client.post("/validate", data=VALID, headers={"Content-Type": "text/turtle",
+                                                            "Accept": "text/html"})
+    assert "Conforms: no results." in checked.get_data(as_text=True)
+
+
 def test_a_json_ld_term_that_is_no_prefix_name_is_no_prefix(client) -> None:
     # rdflib refuses to bind a prefix with a space: a 500 (and a traceback in the log) before.
     body = ('{"@context": {"a b": "http://example.org/", "<img src=x>": "http://example.org/"},'

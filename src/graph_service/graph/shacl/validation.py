@@ -179,6 +179,9 @@ class ValidationOutcome:
     shapes: Graph | None = field(default=None, repr=False)
     #: Results found but left out of the report (`validate`'s `max_results`).
     omitted: int = 0
+    #: How many focus nodes the shapes' targets found, where the data conforms and no inference
+    #: ran (None otherwise): 0 says that nothing was checked, which "conforms" alone does not.
+    focus_nodes: int | None = None
 
     def use_prefixes(self, prefixes: dict[str, str]) -> None:
         """Name IRIs in the summary and the serialised report with these prefixes too (those
@@ -220,6 +223,9 @@ class ValidationOutcome:
         return counts
 
     def headline(self) -> str:
+        if self.conforms and self.focus_nodes == 0:
+            return ("Conforms, but no shape targets anything in the data: nothing was checked "
+                    "(are these the shapes meant for it?).")
         if self.conforms:
             return "Conforms: no results."
         per = ", ".join(f"{n} {_plural(name.lower(), n)}" if name in _SEVERITY_NAMES
@@ -402,11 +408,12 @@ def validate(
     started = time.perf_counter()
     with _specified(shapes, shared=not untrusted, as_data=meta_shacl) as shapes:
         if timeout is None:
-            conforms, triples, omitted = _run(data, shapes, ontology, inference, meta_shacl, max_results)
+            conforms, triples, omitted, focus = _run(data, shapes, ontology, inference, meta_shacl,
+                                                     max_results)
         else:
-            conforms, triples, omitted = _run_in_child(data, shapes, ontology, inference, meta_shacl,
-                                                       untrusted, timeout, memory_limit, network_guard,
-                                                       max_results)
+            conforms, triples, omitted, focus = _run_in_child(
+                data, shapes, ontology, inference, meta_shacl, untrusted, timeout, memory_limit,
+                network_guard, max_results)
         namespaces = list(shapes.namespaces())
     report = Graph()
     bind_prefixes(report)
@@ -419,13 +426,13 @@ def validate(
     results = _results(report)
     return ValidationOutcome(conforms=conforms, report=report, results=results,
                              seconds=time.perf_counter() - started,
-                             shapes=shapes, omitted=omitted)
+                             shapes=shapes, omitted=omitted, focus_nodes=focus)
 
 
 def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
                   meta_shacl: bool, untrusted: bool, timeout: float, memory_limit: int | None,
                   network_guard: bool, max_results: int | None,
-                  ) -> tuple[bool, list[tuple[Node, Node, Node]], int]:
+                  ) -> tuple[bool, list[tuple[Node, Node, Node]], int, int | None]:
     """`_run_sealed` in a disposable child, under the time and memory limits."""
     # Imported here, in the process that forks, once: each child then has it rather than
     # importing it again (0.2-0.3 s, ten times a small validation's own time). A server that
@@ -436,7 +443,7 @@ def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, 
     try:
         # Vetting parses every query of the shapes with rdflib (tens of ms each): in the child,
         # under the time limit, or 2 MB of shapes would hold the server for minutes.
-        conforms, portable, omitted, learnt = run_isolated(
+        conforms, portable, omitted, focus, learnt = run_isolated(
             _run_sealed, data, shapes, ontology, inference, meta_shacl, untrusted, max_results,
             timeout=timeout, memory_limit=memory_limit, allow_network=not network_guard)
     except QueryTimeout:
@@ -452,7 +459,7 @@ def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, 
                 if key not in _WANTED and len(_WANTED) >= _TRANSLATIONS_KEPT:
                     del _WANTED[next(iter(_WANTED))]  # the one first seen
                 _WANTED[key] = _WANTED.get(key, 0) + 1
-    return conforms, [(_unpacked(s), _unpacked(p), _unpacked(o)) for s, p, o in portable], omitted
+    return conforms, [(_unpacked(s), _unpacked(p), _unpacked(o)) for s, p, o in portable], omitted, focus
 
 
 def severity_name(severity: Node | None) -> str:
@@ -798,8 +805,9 @@ def _first_line(message: str, limit: int = 300) -> str:
 
 def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
          meta_shacl: bool = False, max_results: int | None = None,
-         ) -> tuple[bool, list[tuple[Node, Node, Node]], int]:
-    """pySHACL's verdict and report triples (plain, picklable values for `run_isolated`)."""
+         ) -> tuple[bool, list[tuple[Node, Node, Node]], int, int | None]:
+    """pySHACL's verdict, report triples (plain, picklable values for `run_isolated`), the count
+    left out, and for conforming data validated as it is, how many focus nodes were checked."""
     # pySHACL takes about 0.3 s to import; only validation needs it, not serving queries.
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError
@@ -824,7 +832,24 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
         raise ValidationError(f"validation failed: {type(exc).__name__}: {_first_line(str(exc))}") from None
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
-    return (bool(conforms), *_within(report, max_results))
+    focus = _focus_nodes(data, shapes, ontology) if conforms and inference == "none" else None
+    return (bool(conforms), *_within(report, max_results), focus)
+
+
+def _focus_nodes(data: Graph | Dataset, shapes: Graph, ontology: Graph | None) -> int:
+    """How many focus nodes the shapes' targets find in the data, as pySHACL finds them (class
+    targets through the ontology's subclasses too): data posted without its shapes, checked
+    against the project's, "conformed" with nothing checked."""
+    from pyshacl.shapes_graph import ShapesGraph
+    from rdflib.graph import ReadOnlyGraphAggregate
+
+    graphs = list(data.contexts()) if isinstance(data, Dataset) else [data]
+    found: set[Node] = set()
+    for shape in ShapesGraph(shapes).shapes:
+        for graph in graphs:
+            view = ReadOnlyGraphAggregate([graph, ontology]) if ontology is not None else graph
+            found.update(shape.focus_nodes(view))
+    return len(found)
 
 
 #: Characters of a report's terms at most, whatever its count of results: a thousand results
@@ -885,17 +910,17 @@ def _within(report: Graph, limit: int | None) -> tuple[list[tuple[Node, Node, No
 
 def _run_sealed(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
                 meta_shacl: bool, untrusted: bool, max_results: int | None,
-                ) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]], int, list[_QueryKey]]:
+                ) -> tuple[bool, list[tuple[_Packed, _Packed, _Packed]], int, int | None, list[_QueryKey]]:
     """`_run` in the disposable child, after vetting untrusted shapes: FROM must not load
     documents either (the sandbox already denies Internet sockets; this covers file:// too)."""
     if untrusted:
         vet_sparql(shapes, data, ontology)
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     known = set(_TRANSLATIONS)
-    conforms, triples, omitted = _run(data, shapes, ontology, inference, meta_shacl, max_results)
+    conforms, triples, omitted, focus = _run(data, shapes, ontology, inference, meta_shacl, max_results)
     # The queries of trusted shapes this child translated, for the parent (never a user's).
     learnt = [] if untrusted else [key for key in _TRANSLATIONS if key not in known]
-    return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples], omitted, learnt
+    return conforms, [(_packed(s), _packed(p), _packed(o)) for s, p, o in triples], omitted, focus, learnt
 
 
 # A pickled rdflib Literal is rebuilt *normalised* ("01"^^xsd:integer comes back as "1"), so
