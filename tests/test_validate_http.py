@@ -80,6 +80,22 @@ def test_conforming_data_is_200_too(client) -> None:
     assert (None, SH.conforms, Literal(True)) in report(resp)
 
 
+def test_a_document_in_another_format_than_assumed_is_named(client) -> None:
+    """JSON-LD pasted in the form (read as Turtle) failed with "{ is not a valid subject"."""
+    jsonld = '{"@id": "http://example.org/a", "http://example.org/p": "v"}'
+    resp = client.post("/validate", data={"data": jsonld}, content_type="multipart/form-data")
+    assert resp.status_code == 400
+    assert ("it was read as Turtle, but it looks like JSON-LD: choose its format, data-format=jsonld, "
+            "or send it as application/ld+json") in resp.get_data(as_text=True)
+    resp = client.post("/validate", data=VALID, headers={"Content-Type": "application/ld+json"})
+    assert resp.status_code == 400 and "it looks like Turtle" in resp.get_data(as_text=True)
+    # The form offers meta-SHACL, which the service takes (`meta-shacl=true`), and keeps it.
+    page = client.post("/validate", data={"data": jsonld, "meta-shacl": "true"},
+                       headers={"Accept": "text/html"},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert re.search(r'<input type="checkbox" name="meta-shacl" value="true" checked>', page)
+
+
 def test_data_no_shape_targets_conforms_saying_nothing_was_checked(client) -> None:
     """A user's data posted without its shapes met the project's, none of which targets it:
     "Conforms" alone read as a pass."""

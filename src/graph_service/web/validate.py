@@ -445,7 +445,7 @@ def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> l
                                           network_guard=settings.network_guard,
                                           allowance=g.validation_allowance)
     except RdfSyntaxError as exc:
-        raise BadInput(400, str(exc)) from None
+        raise BadInput(400, str(exc) + _looks_like(body, fmt, source)) from None
     except UnsupportedFormat as exc:
         raise BadInput(415, str(exc)) from None
     except InputTooCostly as exc:
@@ -454,6 +454,23 @@ def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> l
         raise BadInput(503, f"{exc}; send less data at once") from None
     prefixes.update(declared)
     return quads
+
+
+#: How a document of each format commonly opens: a parse that failed on a document opening as
+#: another does was most likely given the wrong format (JSON-LD pasted where Turtle is assumed).
+_OPENINGS = (("jsonld", re.compile(rb"[{\[]")), ("rdfxml", re.compile(rb"<\?xml|<rdf:RDF")),
+             ("turtle", re.compile(rb"(?i)@?prefix\s|@?base\s")))
+
+
+def _looks_like(body: bytes, fmt: Format, source: str) -> str:
+    opening = body[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
+    guess = next((name for name, start in _OPENINGS if start.match(opening)), None)
+    if guess is None or guess == fmt.name or (guess == "turtle" and fmt.name in ("trig", "n3")):
+        return ""
+    other = formats.named(guess)
+    part = source.split(" ", 1)[0]
+    return (f" (it was read as {fmt.label}, but it looks like {other.label}: choose its format, "
+            f"{part}-format={other.name}, or send it as {other.media_type})")
 
 
 #: The request limit's bytes per quad read, and bytes of N-Quads per byte, that one validation
