@@ -6,6 +6,7 @@ from the fixture with rdflib.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import html5rdf
@@ -169,6 +170,14 @@ def test_void_page_for_browsers(client):
     assert "https://w3id.org/liberation-kg/graph/facts" in page
     assert '<a href="/id/city/paris">Paris</a>' in page
     assert 'href="/dumps/dataset.nq"' in page
+
+
+def test_the_void_page_lists_the_wikidata_links_as_a_link_set_not_a_graph(project_client):
+    page = project_client.get("/void", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+    graphs = page[page.index('<section id="graphs">'):page.index("</section>", page.index('id="graphs"'))]
+    assert "Links to Wikidata items" not in graphs and "linkset" not in graphs
+    linksets = page[page.index('<section id="linksets">'):]
+    assert re.search(r"Links to Wikidata items: \d+ links", linksets)
 
 
 def test_served_description_is_the_snapshots_when_there_is_one(tmp_path):

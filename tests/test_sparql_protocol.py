@@ -8,6 +8,7 @@ must equal it.
 
 from __future__ import annotations
 
+import re
 import io
 import json
 import xml.dom.minidom
@@ -281,6 +282,9 @@ def test_service_description(sparql_app, reference):
     expected = {str(ctx.identifier): len(ctx) for ctx in reference.graphs()
                 if isinstance(ctx.identifier, URIRef) and len(ctx) and "rdflib" not in str(ctx.identifier)}
     assert counts == expected
+    # Written in the graphs' order, as VoID lists them (they came in no order).
+    written = re.findall(r"sd:name <([^>]+)>", resp.text)
+    assert written == sorted(expected) and len(written) > 1
     default_count = int(g.value(g.value(dataset, SD.defaultGraph), VOID.triples))
     assert default_count == len(set(reference.triples((None, None, None))))
 

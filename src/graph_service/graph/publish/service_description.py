@@ -57,8 +57,9 @@ def describe_service(endpoint: str, summary: DatasetSummary, title: str | None =
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add((default, VOID.triples, Literal(summary.default_triples, datatype=XSD.integer)))
-    for name, count in sorted(summary.named.items()):
-        named, graph = BNode(), BNode()
+    # Labelled in the graphs' order: Turtle writers list a node's blank-node values by label.
+    for number, (name, count) in enumerate(sorted(summary.named.items())):
+        named, graph = BNode(f"named{number:03}"), BNode(f"graph{number:03}")
         g.add((dataset, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
         g.add((named, SD.name, URIRef(name)))
