@@ -8,9 +8,9 @@ must equal it.
 
 from __future__ import annotations
 
-import re
 import io
 import json
+import re
 import xml.dom.minidom
 from collections import Counter
 from pathlib import Path
