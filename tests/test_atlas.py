@@ -313,6 +313,13 @@ def test_a_photograph_page_shows_caption_credit_licence_and_what_it_depicts(proj
     assert order == sorted(order)
 
 
+def test_a_photograph_page_names_a_weapon_once_by_the_item_not_also_its_model(project_client):
+    section = _photo_section(project_client, "warsaw-05")
+    what = html.unescape(section.split('class="depicts-what">', 1)[1].split("</dd>", 1)[0])
+    assert "the Vis pistol Henryk Ożarek “Henio” (left) holds in photograph warsaw-05" in what
+    assert ">Vis pistol<" not in what and ">Błyskawica submachine gun<" not in what
+
+
 def test_a_photograph_page_says_where_and_when(project_client):
     section = _photo_section(project_client, "paris-03")
     where = section.split('class="where">', 1)[1].split("</dd>", 1)[0]

@@ -31,6 +31,7 @@ class _Terms:
     in_area: ox.NamedNode
     has_time_span: ox.NamedNode
     date_text: ox.NamedNode
+    model: ox.NamedNode
     #: How depicted things are grouped, by the class they are an instance of (asserted or
     #: inferred), in the order the page lists the groups.
     groups: tuple[tuple[str, ox.NamedNode], ...]
@@ -42,7 +43,7 @@ def _terms(names: Names) -> _Terms:
         return ox.NamedNode(str(names.lib[name]))
 
     return _Terms(t("Photograph"), t("credit"), t("creditedTo"), t("depicts"), t("hasPlace"), t("partOf"),
-                  t("inArea"), t("hasTimeSpan"), t("dateText"),
+                  t("inArea"), t("hasTimeSpan"), t("dateText"), t("model"),
                   (("who", t("Actor")), ("event", t("Event")), ("where", t("Place"))))
 _CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)/?")
 
@@ -84,8 +85,13 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     def link(term: ox.NamedNode) -> Link:
         return (_label(d, store, term), urls.href(term.value))
 
+    # A model depicted beside an item of it (warsaw-05's pistol and "Vis pistol") is named once,
+    # by the item, which links to its model.
+    depicted = [q.object for q in d.outgoing(photo)
+                if q.predicate == terms.depicts and isinstance(q.object, ox.NamedNode)]
+    shown_items_of = {m.object for o in depicted for m in store.quads_for_pattern(o, terms.model, None, None)}
     for q in d.outgoing(photo):
-        if is_inferred(q):
+        if is_inferred(q) or (q.predicate == terms.depicts and q.object in shown_items_of):
             continue  # the asserted statements: an inferred one repeats them in other words
         o = q.object
         if q.predicate == terms.credit and isinstance(o, ox.Literal):
