@@ -249,6 +249,7 @@ def test_a_citys_photographs_include_those_in_its_area_in_the_articles_order(pro
     shown = re.findall(r">Photograph (rome-\d+)", rome)
     assert list(dict.fromkeys(shown)) == [f"rome-{n:02}" for n in range(1, 11)]  # St Peter's too
     assert re.search(r'rome-02:[^<]*</a> <span class="kind">\(at St Peter’s Square, in its area\)', rome)
+    assert re.search(r'rome-01:[^<]*</a> <span class="kind">\(taken here\)', rome)  # not "has place"
     # The RDF document links them as the page does: the photograph at the place, in the area.
     nt = project_client.get("/doc/city/rome.nt").get_data(as_text=True)
     assert ("<https://w3id.org/liberation-kg/id/photo/rome-02> "

@@ -581,7 +581,13 @@ def _relations(d: Description, photo: ox.NamedNode) -> list[str]:
         places = {q.object for q in d.quads if q.subject == photo and isinstance(q.object, ox.NamedNode)}
         return [f"at {d.label(p)}, in its area" for p in sorted(places, key=d.label)
                 if any(q.subject == p and q.object == d.iri for q in d.quads)]
-    return sorted({d.label(q.predicate) for q in asserted})
+    lib = str(service().names.lib)
+    return sorted({_PHOTO_RELATIONS.get(q.predicate.value.removeprefix(lib)) or d.label(q.predicate)
+                   for q in asserted})
+
+
+#: How a photograph relates to what it is listed under, in a reader's words, not the property's.
+_PHOTO_RELATIONS = {"hasPlace": "taken here", "depicts": "shows it"}
 
 
 def _cited(d: Description, quote: ox.NamedNode | ox.BlankNode,
