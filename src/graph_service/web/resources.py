@@ -571,7 +571,8 @@ def _title(d: Description) -> str:
 
 def _relations(d: Description, photo: ox.NamedNode) -> list[str]:
     """How a photograph relates to the resource: the asserted links, else the inferred ones in the
-    ontology's own terms (`has place`, not also its CIDOC-CRM, SEM and Dublin Core aliases)."""
+    ontology's own terms (`has place`, not also its CIDOC-CRM, SEM and Dublin Core aliases), said
+    in a reader's words where there are some ("taken here")."""
     links = [q for q in d.quads if q.subject == photo and q.object == d.iri]
     asserted = [q for q in links if not is_inferred(q)]
     if not asserted:
