@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,6 +50,20 @@ def test_data_the_shapes_do_not_target_conforms_saying_nothing_was_checked(tmp_p
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Conforms, but no shape targets anything in the data: nothing was "
                                     "checked (are these the shapes meant for it?).\n")
+
+
+def test_a_value_outside_sh_in_is_reported_with_the_list_in_its_order(tmp_path: Path) -> None:
+    """pySHACL named the members in a set's order: two processes, two reports."""
+    shapes, data = tmp_path / "shapes.ttl", tmp_path / "data.ttl"
+    ranks = ["General", "Colonel", "Marshal", "Admiral", "Major", "Captain"]
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      "ex:S sh:targetClass ex:P ; sh:property [ sh:path ex:rank ; sh:in ("
+                      + " ".join(f'"{r}"' for r in ranks) + ") ] .\n")
+    data.write_text('@prefix ex: <http://example.org/> . ex:a a ex:P ; ex:rank "general" .\n')
+    result = run("--data", str(data), "--shapes", str(shapes))
+    assert result.exit_code == 1
+    listed = re.findall(r'Literal\("(\w+)"\)', result.stdout.split("not in list", 1)[1])
+    assert listed == ranks
 
 
 def test_an_empty_shapes_file_is_refused_as_the_service_refuses_it(tmp_path: Path) -> None:

@@ -740,7 +740,8 @@ def _tune_pyshacl(pyshacl: Any) -> None:
     - before each SPARQL query it runs its admissibility regexes on the query text again: the
       verdict on a text (it is a function of the text and of which variables are pre-bound) is
       remembered once the text passed; a refused text is refused every time, as before.
-    Idempotent; installed for the process (both only change how fast pySHACL answers)."""
+    Idempotent; installed for the process (both only change how fast pySHACL answers), with
+    `_in_messages_in_order`."""
     with _TUNED:
         # The modules come with `import pyshacl` (which `_run` defers: 0.3 s).
         shape, constraints = pyshacl.shape, pyshacl.constraints
@@ -764,6 +765,22 @@ def _tune_pyshacl(pyshacl: Any) -> None:
 
         check_once.remembers = True  # type: ignore[attr-defined]
         helper.check_invalid_sparql = check_once
+        _in_messages_in_order(pyshacl)
+
+
+def _in_messages_in_order(pyshacl: Any) -> None:
+    """pySHACL's message for a value outside an `sh:in` list names the list's members in the
+    order of a set, which differs between processes: two workers wrote two reports (and ETags)
+    for one validation. The same words, the members in the list's order."""
+    from pyshacl.constraints.core.other_constraints import InConstraintComponent
+    from pyshacl.rdfutil import stringify_node
+
+    def in_order(self: Any, datagraph: Any, focus_node: Any, value_node: Any) -> list[Literal]:
+        shapes = self.shape.sg.graph
+        listed = [stringify_node(shapes, member) for member in shapes.items(self.in_list)]
+        return [Literal(f"Value {stringify_node(datagraph, value_node)} not in list {listed}")]
+
+    InConstraintComponent.make_generic_messages = in_order  # type: ignore[method-assign]
 
 
 _QUOTED_LABEL = re.compile(r"'([A-Za-z0-9_-]+)'")
