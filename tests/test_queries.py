@@ -388,6 +388,11 @@ EDITORIAL = {
         "it. The article's one sentence on what freed Paris credits \"the Allied advance\"."),
     "te deum": ("The caption says that de Gaulle walked to Notre Dame Cathedral for a Te Deum ceremony; "
                 "that he took part in it is the project's reading."),
+    "de gaulle, paris": (
+        "The sentence says that the liberation of Paris was designed to bolster the prestige of General de "
+        "Gaulle’s Free French government; that de Gaulle himself took part in it, as its political leader, "
+        "is the project's reading: the article has him walk to Notre Dame following the city's liberation "
+        "(caption paris-04)."),
     "withdrawal, place": (
         "The sentence says that the Italians were saved from the worst horrors of urban warfare by an "
         "orderly German withdrawal; that the withdrawal was from Rome is read from its place in the "
@@ -395,6 +400,9 @@ EDITORIAL = {
     "withdrawal, before": (
         "The sentence does not say when the withdrawal took place; that it came before the liberation of "
         "Rome is the project's reading of a withdrawal that spared the city."),
+    "kilinski soldier": "The caption calls him a soldier from the “Kiliński” Battalion; that he fought as a "
+                        "resistance fighter is read from the battalion's place in the Home Army and the "
+                        "caption's in the article's Warsaw Uprising series.",
     "uprising, two": "The captions name no uprising; the fighting is placed in the Warsaw Uprising because "
                      "the captions belong to the article's Uprising series.",
     "uprising, home army": "The caption names no uprising; the fighting is placed in the Warsaw Uprising "
@@ -738,7 +746,7 @@ EXPECTED: dict[str, list[Row]] = {
              "warsaw-06"),
             ("Resistance fighter armed with a flamethrower (unnamed)", 37, "resistance-fighter-flamethrower",
              "warsaw-07"),
-            ("Soldier from the “Pięść” Battalion pictured on a rooftop (unnamed)", 39,
+            ("Soldier from “Pięść” Battalion pictured on a rooftop (unnamed)", 39,
              "piesc-soldier-rooftop", "warsaw-09"),
             ("Soldier from the “Kiliński” Battalion aiming his rifle at the PAST building (unnamed)", 40,
              "kilinski-soldier-rifle", "warsaw-10"),
@@ -857,9 +865,9 @@ EXPECTED: dict[str, list[Row]] = {
         (1, "“Miotła” Battalion", "Home Army", None, "Tadeusz Rajszczak", iri("unit/miotla-battalion")),
         # the caption's "two other young soldiers": a member of the battalion, not a formation of it
         (1, "“Miotła” Battalion", "Home Army", None,
-         "two other young soldiers from the “Miotła” Battalion (unnamed)", iri("unit/miotla-battalion")),
+         "two other young soldiers from “Miotła” Battalion (unnamed)", iri("unit/miotla-battalion")),
         (1, "“Pięść” Battalion", "Home Army", "Stanisław Jankowski",
-         "Soldier from the “Pięść” Battalion pictured on a rooftop (unnamed)", iri("unit/piesc-battalion")),
+         "Soldier from “Pięść” Battalion pictured on a rooftop (unnamed)", iri("unit/piesc-battalion")),
         (1, "“Zośka” Battalion", "Home Army", None, None, iri("unit/zoska-battalion")),
         (2, "Kolegium “A”", "Kedyw", None, None, iri("unit/kolegium-a")),
         (2, "“Anna” Company", "“Gustaw” Battalion", None, "Henryk Ożarek", iri("unit/anna-company")),
@@ -1104,6 +1112,11 @@ EXPECTED: dict[str, list[Row]] = {
          "Te Deum ceremony at Notre Dame Cathedral", EDITORIAL["te deum"], text(14)),
         ("Te Deum ceremony at Notre Dame Cathedral", lib("hasParticipation"),
          "Charles de Gaulle at the Te Deum in Notre Dame", EDITORIAL["te deum"], text(14)),
+        *((subject, lib(prop), obj, EDITORIAL["de gaulle, paris"], text("paris-orchestrated"))
+          for de_gaulle in ("Charles de Gaulle, political leader, in the liberation of Paris",)
+          for subject, prop, obj in ((de_gaulle, "inEvent", "Liberation of Paris"),
+                                     (de_gaulle, "participant", "Charles de Gaulle"),
+                                     ("Liberation of Paris", "hasParticipation", de_gaulle))),
         ("orderly German withdrawal from Rome", lib("hasPlace"), "Rome", EDITORIAL["withdrawal, place"],
          text("rome-warm-welcome")),
         ("orderly German withdrawal from Rome", lib("precedes"), "Liberation of Rome",
@@ -1285,6 +1298,8 @@ EXPECTED: dict[str, list[Row]] = {
         ("Warsaw Uprising", lib("hasSubEvent"), "Fighting on Kredytowa-Królewska Street",
          EDITORIAL["uprising, home army"], text(35)),
         ("Zielna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(36)),
+        ("a soldier of the “Kiliński” Battalion aiming at the PAST building", lib("role"),
+         "resistance fighter", EDITORIAL["kilinski soldier"], text(40)),
         ("crowds of French patriots lining the Champs Elysees to view Leclerc’s tanks", lib("participant"),
          "the Parisians", EDITORIAL["patriots"], text(13)),
         *(("local resistance network (Prague)", lib("allegiance"), "Czechoslovakia",
