@@ -59,6 +59,7 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import OWL
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.evaluate import evalQuery
@@ -772,15 +773,14 @@ def _in_messages_in_order(pyshacl: Any) -> None:
     """pySHACL's message for a value outside an `sh:in` list names the list's members in the
     order of a set, which differs between processes: two workers wrote two reports (and ETags)
     for one validation. The same words, the members in the list's order."""
-    from pyshacl.constraints.core.other_constraints import InConstraintComponent
-    from pyshacl.rdfutil import stringify_node
+    stringify_node = pyshacl.rdfutil.stringify_node
 
     def in_order(self: Any, datagraph: Any, focus_node: Any, value_node: Any) -> list[Literal]:
         shapes = self.shape.sg.graph
         listed = [stringify_node(shapes, member) for member in shapes.items(self.in_list)]
         return [Literal(f"Value {stringify_node(datagraph, value_node)} not in list {listed}")]
 
-    InConstraintComponent.make_generic_messages = in_order  # type: ignore[method-assign]
+    pyshacl.constraints.core.other_constraints.InConstraintComponent.make_generic_messages = in_order
 
 
 _QUOTED_LABEL = re.compile(r"'([A-Za-z0-9_-]+)'")
@@ -849,20 +849,17 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
         raise ValidationError(f"validation failed: {type(exc).__name__}: {_first_line(str(exc))}") from None
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
-    focus = _focus_nodes(data, shapes, ontology) if conforms and inference == "none" else None
+    focus = _focus_nodes(pyshacl, data, shapes, ontology) if conforms and inference == "none" else None
     return (bool(conforms), *_within(report, max_results), focus)
 
 
-def _focus_nodes(data: Graph | Dataset, shapes: Graph, ontology: Graph | None) -> int:
+def _focus_nodes(pyshacl: Any, data: Graph | Dataset, shapes: Graph, ontology: Graph | None) -> int:
     """How many focus nodes the shapes' targets find in the data, as pySHACL finds them (class
     targets through the ontology's subclasses too): data posted without its shapes, checked
     against the project's, "conformed" with nothing checked."""
-    from pyshacl.shapes_graph import ShapesGraph
-    from rdflib.graph import ReadOnlyGraphAggregate
-
     graphs = list(data.contexts()) if isinstance(data, Dataset) else [data]
     found: set[Node] = set()
-    for shape in ShapesGraph(shapes).shapes:
+    for shape in pyshacl.shapes_graph.ShapesGraph(shapes).shapes:
         for graph in graphs:
             view = ReadOnlyGraphAggregate([graph, ontology]) if ontology is not None else graph
             found.update(shape.focus_nodes(view))
