@@ -90,6 +90,9 @@ EXPLOSIVE_QUERIES = {
                                   "nested 80 deep in a triple pattern"),
     "deeply nested blank nodes": ("SELECT * WHERE { ?s ?p " + "[ <urn:p> " * 40 + "?o" + " ]" * 40 + " }",
                                   "nested 40 deep in a triple pattern"),
+    # The parser recursed on each: 40,000 unclosed { crashed the query process (a 500).
+    "groups never closed": ("SELECT * WHERE " + "{" * 45_000, "brackets nested 45,000 deep"),
+    "parentheses never closed": ("ASK { FILTER" + "(" * 85_000, "brackets nested 85,001 deep"),
 }
 
 

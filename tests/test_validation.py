@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from graph_service.graph.rdf import documents, formats
 from graph_service.graph.rdf.namespace import ID, LIB, SH, SHAPES
@@ -271,3 +271,22 @@ def test_a_report_is_cut_at_its_size_too(monkeypatch: pytest.MonkeyPatch) -> Non
     assert 0 < len(outcome.results) < 10 and outcome.omitted == 10 - len(outcome.results)
     assert f"Does not conform: 10 results, of which the first {len(outcome.results)} are reported" in \
         outcome.headline()
+
+
+def test_a_long_chain_of_property_shapes_is_walked_up_once_not_per_result() -> None:
+    """The summary is made in the web worker, outside the time limit: walking 2,000 `sh:property`
+    links up from each of 1,000 results took it 8 s for the headline, 15 s for the text."""
+    import time
+
+    links = " ".join(f"_:b{i} sh:path ex:p ; sh:property _:b{i + 1} ." for i in range(2000))
+    shapes = turtle(links + " _:b2000 sh:path ex:p ; sh:minCount 1 ; sh:targetClass ex:C .")
+    data = turtle(" ".join(f"ex:a{j} a ex:C ." for j in range(1000)))
+    outcome = validate(data, shapes, max_results=1000)
+    started = time.perf_counter()
+    text = outcome.text()
+    assert time.perf_counter() - started < 2
+    assert len(outcome.results) == 1000
+    (group,) = outcome.groups()  # under the chain's first shape, as before
+    assert group.shape == BNode("b0")
+    assert group.label == "a property shape on <http://example.org/p>"
+    assert text.splitlines()[0] == "Does not conform: 1000 results (1000 violations) from 1 shape."

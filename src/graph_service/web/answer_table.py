@@ -11,6 +11,16 @@ import pyoxigraph as ox
 from graph_service.graph import Answer, short
 from graph_service.web.urls import current
 
+#: Cells (rows x columns) the HTML table shows at most: 10,000 rows of 20 columns. An unbound cell
+#: costs nothing in the engine's answer (SPARQL JSON leaves it out) but a `<td>` on the page and an
+#: object while it is laid out, here in the web worker: a 3 KB query selecting 500 variables it
+#: never binds made 10,000 rows a 127 MB page and 1.9 GB of the worker's memory (red team).
+MAX_CELLS = 200_000
+
+
+class TableTooLarge(ValueError):
+    """An answer too large to lay out as an HTML table; `str()` says why and what to ask instead."""
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -25,13 +35,24 @@ def answer_table(answer: Answer) -> dict[str, object]:
     if answer.form == "ask":
         return {"boolean": json.loads(answer.body)["boolean"]}
     if answer.form == "graph":
+        _within(answer.body.count(b"\n"), 3)
         triples = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
         return {"header": ["subject", "predicate", "object"],
                 "rows": [[_cell(t) for t in (tr.subject, tr.predicate, tr.object)] for tr in triples]}
     doc = json.loads(answer.body)
     header = doc["head"]["vars"]
-    return {"header": header,
-            "rows": [[_json_cell(b.get(v)) for v in header] for b in doc["results"]["bindings"]]}
+    bindings = doc["results"]["bindings"]
+    _within(len(bindings), len(header))
+    return {"header": header, "rows": [[_json_cell(b.get(v)) for v in header] for b in bindings]}
+
+
+def _within(rows: int, columns: int) -> None:
+    """`TableTooLarge` before any cell is made when the table would have over `MAX_CELLS`."""
+    if rows * columns > MAX_CELLS:
+        raise TableTooLarge(
+            f"the answer has {rows:,} rows of {columns:,} columns, {rows * columns:,} cells; a table on "
+            f"this page shows at most {MAX_CELLS:,}: select fewer variables or rows (LIMIT), or ask for "
+            "the answer as JSON, CSV or TSV (format=json, csv or tsv)")
 
 
 def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:

@@ -53,6 +53,7 @@ from graph_service.graph import (
     explain_syntax,
     formats,
 )
+from graph_service.web.answer_table import TableTooLarge
 from graph_service.web.description import site_title
 from graph_service.web.documents import moved
 from graph_service.web.endpoint import (
@@ -239,7 +240,10 @@ def _answer(endpoint: Endpoint, query: str, dataset: QueryDataset | None) -> Res
             resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
     if as_page["graph" if answer.form == "graph" else "results"]:
-        resp = page(endpoint, query, answer=answer)
+        try:
+            resp = page(endpoint, query, answer=answer)
+        except TableTooLarge as exc:  # the table is laid out here, in the web worker
+            resp = page(endpoint, query, error=str(exc), status=400)
     else:
         fmt = formats.named(answer.format)
         resp = Response(answer.body, content_type=fmt.content_type)

@@ -464,6 +464,11 @@ def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> l
         raise BadInput(413, str(exc)) from None
     except ValidationTimeout as exc:
         raise BadInput(503, f"{exc}; send less data at once") from None
+    count = g.get("validation_prefixes", 0) + len(declared)
+    if count > MAX_PREFIXES:
+        raise BadInput(413, f"{source} declares {len(declared):,} prefixes (or JSON-LD terms); this service "
+                            f"takes at most {MAX_PREFIXES:,} in one request")
+    g.validation_prefixes = count
     prefixes.update(declared)
     return quads
 
@@ -489,6 +494,13 @@ def _looks_like(body: bytes, fmt: Format, source: str) -> str:
 #: request may hold (2 MB: 100,000 quads, 32 MB of N-Quads).
 _BYTES_PER_QUAD = 20
 _TEXT_PER_BYTE = 16
+#: Prefix declarations one validation request may bring, all its documents together. They are
+#: bound here, in the web worker and outside the time limit, on the data graph, the shapes graph
+#: and the report, and rdflib binds each in time growing with those bound before: 40,000 in a
+#: 1.9 MB document held the worker (and a query slot) for a minute, 20,000 took 24 s a graph; and
+#: it recurses once per namespace that starts with another: 999 such (`<e:a>`, `<e:aa>` ...) were
+#: a RecursionError, a 500.
+MAX_PREFIXES = 500
 
 
 def _supported() -> str:

@@ -29,6 +29,10 @@ from graph_service.graph.query.safety import UnsafeQuery
 MAX_PRODUCT = 5
 #: Collections and blank-node brackets nested in a triple pattern; one more is refused.
 MAX_NESTING = 16
+#: Brackets of any kind ({ ( [) open at once; one more is refused. The engine's parser recurses
+#: on each: 40,000 unclosed { (80,000 unclosed parentheses) crashed the query process (SIGSEGV),
+#: a 500 for a malformed query.
+MAX_DEPTH = 10_000
 
 
 class TooCostly(UnsafeQuery):
@@ -253,7 +257,13 @@ class _Brackets:
 
 
 def check_cost(sparql: str, *, max_product: int = MAX_PRODUCT, max_nesting: int = MAX_NESTING) -> Cost:
-    """The estimate; `TooCostly`, naming the cause, when it is over either limit."""
+    """The estimate; `TooCostly`, naming the cause, when it is over either limit (or the
+    brackets nest deeper than `MAX_DEPTH`)."""
+    if sparql.count("{") + sparql.count("(") + sparql.count("[") > MAX_DEPTH:
+        deepest = _depth(sparql)
+        if deepest > MAX_DEPTH:
+            raise TooCostly(f"refused before it ran: brackets nested {deepest:,} deep (the limit is "
+                            f"{MAX_DEPTH:,})")
     # Cheap gates first: a product needs a variable per part, nesting a bracket per level.
     if sparql.count("?") + sparql.count("$") <= max_product \
             and sparql.count("(") + sparql.count("[") <= max_nesting:
@@ -270,3 +280,18 @@ def check_cost(sparql: str, *, max_product: int = MAX_PRODUCT, max_nesting: int 
             f"in a triple pattern (the limit is {max_nesting}); the parser's time grows "
             "exponentially with their depth")
     return cost
+
+
+def _depth(sparql: str) -> int:
+    """How deep the query's brackets nest at most (those in strings, IRIs and comments aside)."""
+    depth = deepest = 0
+    for m in _TOKEN.finditer(sparql):
+        if m.lastgroup != "punct":
+            continue
+        text = m.group()
+        if text in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif text in "})]":
+            depth = max(0, depth - 1)
+    return deepest

@@ -183,6 +183,11 @@ class ValidationOutcome:
     #: How many focus nodes the shapes' targets found, where the data conforms and no inference
     #: ran (None otherwise): 0 says that nothing was checked, which "conforms" alone does not.
     focus_nodes: int | None = None
+    #: What `groups()` found, and the named shape each blank-node shape met belongs to: the
+    #: summary is made in the web worker, outside the time limit, and walking up a chain of
+    #: 6,000 `sh:property` links for each of 1,000 results (twice, for the page) took it 53 s.
+    _groups: list[ShapeGroup] | None = field(default=None, init=False, repr=False, compare=False)
+    _roots: dict[Node, Node | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def use_prefixes(self, prefixes: dict[str, str]) -> None:
         """Name IRIs in the summary and the serialised report with these prefixes too (those
@@ -209,12 +214,16 @@ class ValidationOutcome:
     def groups(self) -> list[ShapeGroup]:
         """The results grouped by shape (a property shape's results under the node shape that has
         it), the shapes with the most serious results first; in a group, by focus node."""
+        if self._groups is not None:
+            return self._groups
         by_shape: dict[Node | None, list[ValidationResult]] = {}
         for r in self.results:
             by_shape.setdefault(self._root(r.source_shape), []).append(r)
         groups = [ShapeGroup(shape, self._label(shape), sorted(results, key=_focus_order))
                   for shape, results in by_shape.items()]
-        return sorted(groups, key=lambda g: (min(_severity_rank(r.severity) for r in g.results), g.label))
+        self._groups = sorted(groups, key=lambda g: (min(_severity_rank(r.severity) for r in g.results),
+                                                     g.label))
+        return self._groups
 
     def counts(self) -> dict[str, int]:
         """Results per severity name ("Violation", "Warning", "Info")."""
@@ -274,14 +283,20 @@ class ValidationOutcome:
         return set(self.counts()) <= set(_SEVERITY_NAMES[1:])
 
     def _root(self, shape: Node | None) -> Node | None:
-        """The named shape a blank-node property shape belongs to (itself when none)."""
-        seen = set()
+        """The named shape a blank-node property shape belongs to (itself when none); each shape
+        met on the way is looked up once, whatever the number of results."""
+        seen: dict[Node, None] = {}  # in the order met
         while isinstance(shape, BNode) and self.shapes is not None and shape not in seen:
-            seen.add(shape)
+            if shape in self._roots:
+                shape = self._roots[shape]
+                break
+            seen[shape] = None
             parent = self.shapes.value(None, SH.property, shape)
             if parent is None:
                 break
             shape = parent
+        for met in seen:
+            self._roots[met] = shape
         return shape
 
     def _label(self, shape: Node | None) -> str:
