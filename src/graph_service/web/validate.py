@@ -72,7 +72,7 @@ from graph_service.graph import (
     write,
 )
 from graph_service.graph import validate as run_validation
-from graph_service.web.documents import cached, quads, respond
+from graph_service.web.documents import cached, cached_for_root, quads, respond
 from graph_service.web.endpoint import LIMIT_HEADER, TRUNCATED_HEADER, client_gone, current_endpoint
 from graph_service.web.errors import problem, too_large
 from graph_service.web.negotiation import best_media_type, negotiate
@@ -309,18 +309,30 @@ def shapes(ext: str | None = None) -> Response:
         graph = project_shapes(settings, missing_ok=True)
     except RdfSyntaxError as exc:
         return problem(503, f"the project's shapes do not parse: {exc}")
+    # Made once per version of the shapes (the page took 60 ms of a worker's CPU: 33 requests a
+    # second held both cores).
+    version = f"shapes {_file_version(Path(settings.shapes_path))} {fmt.name}"
     if fmt == _HTML:
-        body: bytes | str = _shapes_page(graph, current())
+        body: bytes | str = cached_for_root(version, current().root, lambda: _shapes_page(graph, current()))
     elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
         # As authored, comments and layout kept (under the base the graph is served under; under
         # the canonical base, byte for byte the file).
-        body = rebase_text(Path(settings.shapes_path).read_text(encoding="utf-8"),
-                           settings.base_iri).encode("utf-8")
+        body = cached(version, lambda: rebase_text(Path(settings.shapes_path).read_text(encoding="utf-8"),
+                                                   settings.base_iri).encode("utf-8"))
     else:
         # The dataset formats put the shapes in their graph of the snapshot (`graph/shapes`).
         name = from_rdflib(graph.identifier) if fmt.kind == "dataset" else ox.DefaultGraph()
-        body = write(stable(quad_from_rdflib(*triple, name) for triple in graph), fmt)
+        body = cached(version, lambda: write(stable(quad_from_rdflib(*t, name) for t in graph), fmt))
     return respond(body, fmt, negotiated=ext is None)
+
+
+def _file_version(path: Path) -> tuple[int, int] | None:
+    """What tells one version of a file from the next (as `project_shapes` reads it again)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 # --- reading the request ----------------------------------------------------------------------
