@@ -34,7 +34,7 @@ from graph_service.config import Settings
 from graph_service.graph.query import cost
 from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine, readable
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore
-from graph_service.graph.query.safety import UnsafeQuery
+from graph_service.graph.query.safety import UnsafeQuery, expand_escapes, strip_comments
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.query.store import DiskStore
 from graph_service.graph.rdf import TableTooLarge, formats, text_table
@@ -149,7 +149,8 @@ class QueryRunner:
             self._check_size(answer)
         else:
             answer = self.slots.call(*key, client=client, gone=gone)
-        if not _VOLATILE.search(sparql):
+        # Comments and codepoint escapes as the parser reads them: `NOW#x⏎()` is NOW() too.
+        if not _VOLATILE.search(strip_comments(expand_escapes(sparql))):
             # Tagged by what was asked of which data, not by hashing the body: the same key on
             # the same snapshot has the same answer (the cache relies on it too). Weak, as two
             # processes may order an unordered answer differently.
