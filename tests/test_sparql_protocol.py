@@ -436,6 +436,12 @@ def test_a_text_table_for_people_at_a_terminal(sparql_app):
     prefixed = "PREFIX a: <http://a.example/>\nSELECT ?x WHERE { VALUES ?x { a:long-name <http://b/> } }"
     named = ask(sparql_app, prefixed, accept="text/plain").text
     assert "| a:long-name |" in named and "| <http://b/> |" in named
+    # The longest namespace that leaves a valid local name wins, the first name declared for it.
+    nested = ("PREFIX a: <http://a.example/>\nPREFIX al: <http://a.example/long->\nPREFIX b: <http://a.example/>\n"
+              "SELECT ?x WHERE { VALUES ?x { a:long-name a:other <http://a.example/long-x/y> } }")
+    table = ask(sparql_app, nested, output="text").text.splitlines()[3:-1]
+    cells = [line.split("|")[1].strip() for line in table]
+    assert sorted(cells) == ["<http://a.example/long-x/y>", "a:other", "al:name"]  # no local name "x/y"
     graph = ask(sparql_app, "CONSTRUCT { <http://a/> <http://b/> 1 } WHERE {}", accept="text/plain")
     assert graph.headers["Content-Type"].startswith("application/n-triples")
 
