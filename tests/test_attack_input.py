@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import resource
 import socket
 import time
 from collections.abc import Iterator
@@ -351,6 +352,35 @@ def answers_beside(live_server: BackgroundServer, count: int, opening: bytes, *,
             assert ok.status_code == 200 and ok.json()["boolean"] is True
     finally:
         for sock in slow:
+            sock.close()
+
+
+def test_idle_connections_from_one_address_do_not_keep_others_out(live_server: BackgroundServer) -> None:
+    """Each worker stops accepting at gunicorn's 1,000 connections: 2,000 that sent nothing, from
+    one address, kept every other client out until they timed out. Now a full worker closes an
+    idle connection of the address holding the most, and goes on accepting."""
+    flood = 2 * 1000 + 300  # over both workers' connections
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < flood + 500:
+        pytest.skip(f"the system allows this process {hard} open files; the test holds {flood}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, flood + 500), hard))
+    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
+    idle = []
+    try:
+        for _ in range(flood):
+            sock = socket.socket()
+            idle.append(sock)
+            sock.bind(("127.0.0.2", 0))
+            sock.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                sock.connect((host, int(port)))
+        time.sleep(0.5)  # accepted, handed to the poller, waiting
+        for _ in range(3):
+            ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=3,
+                              headers={"Accept": "application/json"})
+            assert ok.status_code == 200 and ok.json()["boolean"] is True
+    finally:
+        for sock in idle:
             sock.close()
 
 

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import re
+import resource
 import select
 import selectors
 import signal
@@ -34,7 +35,7 @@ import termios
 import threading
 import time
 import urllib.request
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
@@ -207,6 +208,27 @@ class ThreadWorker(gthread.ThreadWorker):
             return
         conn.data_ready = conn.arrived = True
         self.enqueue_req(conn)
+
+    def accept(self, listener: Any) -> None:
+        super().accept(listener)
+        if self.nr_conns >= self.worker_connections:
+            self._evict_idle()
+
+    def _evict_idle(self) -> None:
+        """Make room for new clients by closing an idle connection (kept alive between requests,
+        or open with nothing sent yet), the oldest of the address holding the most. gunicorn
+        stops accepting once a worker holds `worker_connections`: 2,000 connections that sent
+        nothing, opened again every 4 s from one address, kept everyone else out. A client that
+        means to ask sends its request within a round trip, and an evicted kept-alive client
+        connects again."""
+        idle = [*self.keepalived_conns, *(c for c in self.pending_conns if not getattr(c, "held", 0))]
+        if not idle:
+            return  # every connection is being served or sending: stop accepting, as gunicorn does
+        heaviest = Counter(_peer(c) for c in idle).most_common(1)[0][0]
+        conn = next(c for c in idle if _peer(c) == heaviest)
+        (self.keepalived_conns if conn in self.keepalived_conns else self.pending_conns).remove(conn)
+        self._hold(conn, 0)
+        self._closed(conn)
 
     def _hold(self, conn: Any, size: int) -> None:
         """Count `size` bytes of unfinished request as what the poller holds for `conn`."""
@@ -758,6 +780,17 @@ class ClientSocket(socket.socket):
         raise SlowRequest(f"the request did not arrive within {BODY_SECONDS} s")
 
 
+def _all_open_files() -> None:
+    """As many open files as the system lets the process have (workers inherit it): a worker
+    holds up to gunicorn's 1,000 connections, over a common soft limit of 1,024 with its pipes,
+    store and query processes, and a full worker must still accept (to close an idle one)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 class GraphServiceApplication(BaseApplication):
     """gunicorn configured in code: no config file, no command line of its own."""
 
@@ -767,6 +800,7 @@ class GraphServiceApplication(BaseApplication):
         self.fd = listener.detach()
         # Made here, in gunicorn's master, so that every worker forked from it shares the counts.
         self.budget = slot_budget(settings)
+        _all_open_files()
         super().__init__()
 
     def load_config(self) -> None:
