@@ -11,11 +11,13 @@ import pyoxigraph as ox
 from graph_service.graph import Answer, short
 from graph_service.web.urls import current
 
-#: Cells (rows x columns) the HTML table shows at most: 10,000 rows of 20 columns. An unbound cell
-#: costs nothing in the engine's answer (SPARQL JSON leaves it out) but a `<td>` on the page and an
-#: object while it is laid out, here in the web worker: a 3 KB query selecting 500 variables it
-#: never binds made 10,000 rows a 127 MB page and 1.9 GB of the worker's memory (red team).
-MAX_CELLS = 200_000
+#: Cells (rows x columns) the HTML table shows at most: 10,000 rows of 5 columns, more than a
+#: browser's reader scrolls through. An unbound cell costs nothing in the engine's answer (SPARQL
+#: JSON leaves it out) but a `<td>` on the page and an object while it is laid out, here in the
+#: web worker, outside any query slot: a 3 KB query selecting 500 variables it never binds made
+#: 10,000 rows a 127 MB page and 1.9 GB of the worker's memory (red team); at 200,000 cells a page
+#: was still 28 MB and 250 MB of memory.
+MAX_CELLS = 50_000
 
 
 class TableTooLarge(ValueError):
