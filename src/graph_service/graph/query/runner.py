@@ -40,6 +40,15 @@ from graph_service.graph.query.store import DiskStore
 from graph_service.graph.rdf import TableTooLarge, formats, text_table
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+def _volatile(sparql: str) -> bool:
+    """Whether the query calls a function whose value changes from one run to the next, with
+    comments and codepoint escapes read as the parser reads them (`NOW#x⏎()` is NOW() too)."""
+    lowered = sparql.lower()
+    if not any(word in lowered for word in ("now", "rand", "uuid", "bnode", "\\u")):
+        return False  # the common case, without the two passes over the text
+    return _VOLATILE.search(strip_comments(expand_escapes(sparql))) is not None
+
+
 #: Query processes each serving process starts with; the other slots start on first use.
 _PRESTART = 2
 CacheKey = tuple[str, str | None, str | None, QueryDataset | None, str | None]
@@ -149,8 +158,7 @@ class QueryRunner:
             self._check_size(answer)
         else:
             answer = self.slots.call(*key, client=client, gone=gone)
-        # Comments and codepoint escapes as the parser reads them: `NOW#x⏎()` is NOW() too.
-        if not _VOLATILE.search(strip_comments(expand_escapes(sparql))):
+        if not _volatile(sparql):
             # Tagged by what was asked of which data, not by hashing the body: the same key on
             # the same snapshot has the same answer (the cache relies on it too). Weak, as two
             # processes may order an unordered answer differently.
