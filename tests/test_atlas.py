@@ -106,7 +106,7 @@ def test_the_timeline_marks_what_is_the_projects_reading(timeline):
     brussels = items["Brussels"].find(SVG + "title").text
     assert "*" not in brussels  # the article's own day and welcome
     footer = [t.text for t in timeline.iter(SVG + "text") if t.get("class") == "source"]
-    assert footer and "* the project's reading of the article, not its words" in footer[0]
+    assert footer and "* the project's reading of the article (a date or the bounds drawn for it" in footer[0]
 
 
 # --- the map -------------------------------------------------------------------------------

@@ -189,6 +189,32 @@ def test_vet_query_skips_the_parse_only_when_no_clause_can_hide():
         vet_query("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }")
 
 
+def test_an_escaped_quote_cannot_hide_a_service_from_the_checks():
+    """rdflib (and the checks) expand \\u escapes everywhere, Oxigraph only in strings: for the
+    checks, `"\\u0022 # "` was a string `""` and a comment hiding the SERVICE Oxigraph ran."""
+    hidden = ('SELECT * { BIND("\\u0022 # " AS ?x) SERVICE <http://x/> { ?s ?p ?o } }',  # no parse
+              'SELECT * { ?s ?p "\\u0022 # " . SERVICE <http://x/> { ?a ?b ?c }\n}')  # rdflib parses it
+    assert [r[0] for r in ox.Store().query(hidden[0].replace("SERVICE <http://x/>", "OPTIONAL"))]
+    for query in hidden + ("SELECT * { ?s ?p '\\u0027 # ' . SERVICE <http://x/> { }\n}",
+                           'SELECT * { ?s ?p "\\u005C" # " . SERVICE <http://x/> { }\n}',
+                           'SELECT * { ?s ?p "a\\u000A # " . SERVICE <http://x/> { }\n}'):
+        with pytest.raises(UnsafeQuery, match="escape"):
+            vet_query(query)
+        with pytest.raises(UnsafeQuery, match="escape"):
+            check_query(query)
+    # Escapes of other characters still stand for them.
+    assert not vet_query('SELECT * WHERE { ?s ?p "caf\\u00E9 \\u0001" . FILTER(?s != <http://x/\\u0023a>) }'
+                         ).has_dataset
+
+
+def test_a_prefix_named_service_in_a_malformed_query_is_its_syntax_error():
+    with pytest.raises(SyntaxError):
+        check_query("PREFIX service: <http://x/> SELECT * WHERE { ?s service:p ?o . oops }")
+    # rdflib 7.6 loses a SERVICE clause after a "#" on its line: refused by the text instead.
+    with pytest.raises(UnsafeQuery, match="SERVICE <http://x/> is refused"):
+        check_query("PREFIX ex: <http://x/ns#> SELECT * { ?s ex:p ?o . SERVICE <http://x/> { ?o ?p ?s } }")
+
+
 def test_engines_cannot_reach_the_network_even_unchecked(listener):
     """Defence in depth: SERVICE run straight on pyoxigraph, past every check, in the sandbox."""
     def follow_service() -> int:

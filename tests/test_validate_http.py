@@ -96,6 +96,30 @@ def test_a_document_in_another_format_than_assumed_is_named(client) -> None:
     assert re.search(r'<input type="checkbox" name="meta-shacl" value="true" checked>', page)
 
 
+def test_a_format_is_guessed_only_from_what_no_other_format_opens_with(client) -> None:
+    """Turtle opening with a blank node and TriG with a graph were said to look like JSON-LD, and
+    a request's body was told to set `data-format`, a form's field."""
+    for body, media_type in ((b"[] a <http://example.org/T> .\n<a> <b> oops .", "text/turtle"),
+                             (b"{ <http://example.org/a> <http://example.org/b> oops }", "application/trig")):
+        resp = client.post("/validate", data=body, headers={"Content-Type": media_type})
+        assert resp.status_code == 400 and "looks like" not in resp.get_data(as_text=True)
+    resp = client.post("/validate", data=b'[{"@id": "http://example.org/a"}',
+                       headers={"Content-Type": "text/turtle"})
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "it looks like JSON-LD: send it as application/ld+json" in text
+    assert "data-format" not in text
+
+
+def test_a_dump_checked_against_its_senders_shapes_is_not_called_the_projects(project_client) -> None:
+    dataset = "<https://w3id.org/liberation-kg/void#dataset> a <http://rdfs.org/ns/void#Dataset> .\n"
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . <http://example.org/S> sh:targetNode "
+              "<http://example.org/a> ; sh:property [ sh:path <http://example.org/p> ; sh:minCount 1 ] .")
+    resp = project_client.post("/validate", data={"data": dataset, "shapes": shapes},
+                               content_type="multipart/form-data", headers={"Accept": "text/html"})
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
+    assert resp.headers["X-Shapes"] == "sent" and "own dump" not in resp.get_data(as_text=True)
+
+
 def test_the_projects_dump_posted_whole_is_pointed_to_its_own_validation(project_client) -> None:
     """Its hundreds of results come from the reasoner's links, which the shapes refuse stated."""
     dump = project_client.get("/dumps/liberation.trig").get_data()

@@ -85,6 +85,26 @@ def test_the_ontology_supplies_the_class_hierarchy() -> None:
     assert validate(graph("valid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl")).conforms
 
 
+def test_nothing_checked_is_said_only_when_the_targets_find_nothing_in_a_dataset_either() -> None:
+    """pySHACL validates a dataset's graphs as one: an instance in one named graph is a focus node
+    of a class target through a subclass axiom in another, and was counted as none."""
+    from rdflib import Dataset
+
+    shapes = turtle("ex:S sh:targetClass ex:Animal ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .")
+    ex = "http://example.org/"
+    data = Dataset()
+    data.graph(URIRef(ex + "g1")).add((URIRef(ex + "rex"), RDF.type, URIRef(ex + "Dog")))
+    data.graph(URIRef(ex + "g2")).add((URIRef(ex + "Dog"), RDFS.subClassOf, URIRef(ex + "Animal")))
+    assert not validate(data, shapes).conforms  # rex is checked: he has no name
+    data.graph(URIRef(ex + "g1")).add((URIRef(ex + "rex"), URIRef(ex + "name"), Literal("Rex")))
+    named = validate(data, shapes)
+    assert named.conforms and named.focus_nodes == 1 and named.headline() == "Conforms: no results."
+    assert validate(turtle("ex:tree a ex:Plant ."), shapes).focus_nodes == 0
+    off = turtle("ex:S sh:targetClass ex:Animal ; sh:deactivated true ; sh:property [ sh:path ex:name ; "
+                 "sh:minCount 1 ] .")
+    assert validate(turtle("ex:rex a ex:Animal ."), off).focus_nodes == 0  # nothing was checked
+
+
 def test_inference_expands_the_data_first() -> None:
     data = turtle("ex:e ex:liberated ex:paris .")
     ontology = turtle("ex:liberated <http://www.w3.org/2000/01/rdf-schema#domain> ex:Event .")

@@ -236,10 +236,17 @@ def test_the_brief_marks_dates_and_receptions_that_are_the_projects_reading(proj
     assert ("When May 1945 (the project's reading of the article, which says why on the event's page)"
             in city)
     assert "(by Amsterdammers; muted: the project's reading of the article, which says why on the " \
-           "reception's page)" in city
+           "event's page)" in city
     assert "which says why below" in brief("/doc/event/liberation-of-amsterdam.html")
-    # The article's own day and welcome are not marked.
-    assert "reading" not in brief("/doc/city/brussels.html")
+    # The article's own day and welcome are not marked; the Belgians as the welcomers are a reading.
+    brussels = brief("/doc/city/brussels.html")
+    assert "When September 4, 1944 By" in brussels
+    assert "(by the Belgians, the inhabitants of Brussels; the Belgians: the project's reading" in brussels
+    # Warsaw's "early 1945" is the article's; where it ends is the project's.
+    assert ("When early 1945 (its bounds are the project's reading of the article, which says why on "
+            "the event's page)") in brief("/doc/city/warsaw.html")
+    # "its liberation", read as Wiltz's.
+    assert "Liberation of Wiltz (Liberation of Wiltz: the project's reading" in brief("/doc/city/wiltz.html")
 
 
 def test_an_events_brief_names_who_took_part_in_what_role(project_client):
@@ -255,7 +262,8 @@ def test_an_events_brief_names_who_took_part_in_what_role(project_client):
     # De Gaulle's part and the Free French forces' role are readings: said so, in a list.
     assert ("American forces, Charles de Gaulle and Free French forces: the project's reading of the "
             "article, which says why below") in paris
-    assert "reading" not in brief("liberation-of-brussels")
+    assert "British forces (liberating force), Free Belgian troops (participant) Received" in \
+        brief("liberation-of-brussels")
 
 
 def test_each_liberation_in_brief_names_its_own_liberators(tmp_path):

@@ -72,8 +72,8 @@ def timeline_drawing() -> ET.Element:
 def _readings_said() -> str:
     if not any(lib.readings for lib in _liberations()):
         return ""
-    return (f" {READING_MARK} the project's reading of the article, not its words: the event's page"
-            " says why.")
+    return (f" {READING_MARK} the project's reading of the article (a date or the bounds drawn for it, a"
+            " reception, a force): the event's page says why.")
 
 
 def map_drawing() -> ET.Element:

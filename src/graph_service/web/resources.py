@@ -405,7 +405,11 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         # really conquerors").
         verb = ("Liberated and taken" if event in freed and event in taken
                 else "Taken" if event in taken else "Liberated")
-        out.append(Highlight(verb, _linked(index, [event], urls)))
+        # Wiltz's liberation is "its liberation" in a caption, read as Wiltz's.
+        read = [event] if any(_is_reading(index, event, name, iri)
+                              for name in ("liberationOf", "conquestOf")) else []
+        out.append(Highlight(verb, _linked(index, [event], urls),
+                             _reading_note(index, urls, read, where="on the event's page")))
         out.append(_when(index, event, urls, "on the event's page"))
         # Warsaw's liberators are its conquerors too: named once. The build's shortcuts say who
         # freed the place; those who took part in this event say which of them freed it this time.
@@ -417,7 +421,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
                 force for force, name in by.items() if _is_reading(index, iri, name, force)], derived=True)))
         else:
             out.append(Highlight("By", [], "the article names no force"))
-        out += _receptions(index, event, urls, "on the reception's page")
+        out += _receptions(index, event, urls, "on the event's page")
     if _objects(index, iri, "hasTimeSpan"):
         out.append(_when(index, iri, urls, "below"))
     for name, label in (("hasPlace", "Where"), ("liberationOf", "Liberation of"),
@@ -430,7 +434,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
                                                               derived=name == "commandedBy")))
         if name == "commandedBy":
             out += _taking_part(index, iri, urls)
-    out += _receptions(index, iri, urls, "on the reception's page")
+    out += _receptions(index, iri, urls, "below")
     return out
 
 
@@ -462,8 +466,16 @@ def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> Hig
     notes = ["the article gives both dates" if len(dates) > 1 else
              "" if dates else "the article gives no date"]
     spans = _objects(index, event, "hasTimeSpan")
-    if any(_is_reading(index, event, "hasTimeSpan", span) for span in spans):
+
+    def read(names: tuple[str, ...]) -> bool:
+        return any(_is_reading(index, span, name, value) for span in spans for name in names
+                   for value in _objects(index, span, name))
+
+    if any(_is_reading(index, event, "hasTimeSpan", span) for span in spans) or read(
+            ("dateText", "onDate", "inMonth")):
         notes.append(_reading_words(where))
+    elif read(("notBefore", "notAfter")):  # Warsaw's "early 1945", the article's, ends where the project says
+        notes.append(f"its bounds are the project's reading of the article, which says why {where}")
     return Highlight("When", dates, "; ".join(n for n in notes if n))
 
 
@@ -486,8 +498,10 @@ def _receptions(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) 
     out = []
     for reception in _objects(index, event, "hasReception"):
         kinds = _objects(index, reception, "receptionKind")
-        givers = [text for text, _ in _linked(index, _objects(index, reception, "receivedBy"), urls)]
-        readings = [k for k in kinds if _is_reading(index, reception, "receptionKind", k)]
+        by = _objects(index, reception, "receivedBy")
+        givers = [text for text, _ in _linked(index, by, urls)]
+        readings = [k for k in kinds if _is_reading(index, reception, "receptionKind", k)] + [
+            g for g in by if _is_reading(index, reception, "receivedBy", g)]
         notes = [f"by {', '.join(givers)}" if givers else "",
                  _reading_note(index, urls, readings, where=where)]
         out.append(Highlight("Received", _linked(index, kinds, urls) or _linked(index, [reception], urls),

@@ -229,12 +229,14 @@ def _validate(settings: Settings) -> Response:
                                          f"{settings.validation_timeout:g} s; validate less data at once, "
                                          "or simpler shapes"), used)
     outcome.use_prefixes(prefixes)
-    return _report(outcome, fmt, used, _posted_dump(data, outcome))
+    # The sender's own shapes are not the ones the reasoner's links break.
+    return _report(outcome, fmt, used, "" if used == "sent" else _posted_dump(data, outcome))
 
 
 def _posted_dump(data: Graph, outcome: ValidationOutcome) -> str:
-    """What the report says of the project's own dump posted whole: its hundreds of results come
-    from the reasoner's links in it, which the shapes refuse as stated facts."""
+    """What the report says of the project's own dump posted whole, checked against the project's
+    shapes (the copy in the dump, or the served one): its hundreds of results come from the
+    reasoner's links in it, which those shapes refuse as stated facts."""
     serving = service()
     if outcome.conforms or not serving.project_graph or (
             dataset_iri(serving.settings.base_iri), RDF.type, VOID.Dataset) not in data:
@@ -487,16 +489,21 @@ def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> l
 
 #: How a document of each format commonly opens: a parse that failed on a document opening as
 #: another does was most likely given the wrong format (JSON-LD pasted where Turtle is assumed).
-_OPENINGS = (("jsonld", re.compile(rb"[{\[]")), ("rdfxml", re.compile(rb"<\?xml|<rdf:RDF")),
+#: A JSON-LD object opens with a key (`{"@context"`), never a Turtle or TriG document, whose `[`
+#: opens a blank node and whose `{` a graph (`[] a ex:T .`, `{ <a> <b> <c> . }`).
+_OPENINGS = (("jsonld", re.compile(rb'\[?\s*\{\s*"')), ("rdfxml", re.compile(rb"<\?xml|<rdf:RDF")),
              ("turtle", re.compile(rb"(?i)@?prefix\s|@?base\s")))
 
 
 def _looks_like(body: bytes, fmt: Format, source: str) -> str:
     opening = body[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
     guess = next((name for name, start in _OPENINGS if start.match(opening)), None)
-    if guess is None or guess == fmt.name or (guess == "turtle" and fmt.name in ("trig", "n3")):
+    if guess is None or guess == fmt.name or (guess == "turtle" and fmt.name == "trig"):
         return ""
     other = formats.named(guess)
+    if request.mimetype not in _FORMS:  # a request's body: its Content-Type is its format
+        return (f" (it was sent as {fmt.label}, but it looks like {other.label}: "
+                f"send it as {other.media_type})")
     part = source.split(" ", 1)[0]
     return (f" (it was read as {fmt.label}, but it looks like {other.label}: choose its format, "
             f"{part}-format={other.name}, or send it as {other.media_type})")

@@ -78,6 +78,7 @@ def vet_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> Qu
     # nor any escape (\\u, \\U) that could spell one.
     if "service" not in lowered and "from" not in lowered and "\\u" not in lowered:
         return QueryShape()
+    refuse_delimiting_escapes(sparql)
     code = strip_comments(expand_escapes(sparql)).lower()
     if "service" not in code and "from" not in code:
         return QueryShape()
@@ -89,6 +90,7 @@ def vet_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> Qu
 @lru_cache(maxsize=512)
 def inspect_query(sparql: str) -> QueryShape:
     """Parse a query (cached: the same text is vetted once per process) and check its clauses."""
+    refuse_delimiting_escapes(sparql)
     try:
         with PARSER_LOCK:
             tree = parseQuery(sparql)
@@ -150,7 +152,8 @@ def _service_refused(target: str) -> UnsafeQuery:
 
 
 _SERVICE_KEYWORD = re.compile(r"(?<![\w:?$.\-])service(?:\s+silent)?\b", re.IGNORECASE)
-_SERVICE_TARGET = re.compile(r"\s*(<[^<>\s]*>|[?$]\w+|(?:[A-Za-z][\w.\-]*)?:[\w.\-]*)")
+# The clause's target and the brace that opens its pattern: `PREFIX service: <...>` is no clause.
+_SERVICE_TARGET = re.compile(r"\s*(<[^<>\s]*>|[?$]\w+|(?:[A-Za-z][\w.\-]*)?:[\w.\-]*)\s*\{")
 
 
 def _service_written(sparql: str) -> str | None:
@@ -223,6 +226,25 @@ def expand_escapes(sparql: str) -> str:
             return m.group(0)
 
     return _ESCAPE.sub(char, sparql)
+
+
+#: What a codepoint escape may not stand for, with how a string says it instead. rdflib expands
+#: \u and \U escapes throughout the text before parsing (and so do the checks here), Oxigraph only
+#: inside strings and IRIs, as their content: in `BIND("\u0022 # " AS ?x) SERVICE <...>` the checks
+#: read a string `""` and a comment, Oxigraph a string `" # ` and then a SERVICE, which it ran.
+#: Only these characters end a string, or escape the next, for one and not the other (Oxigraph
+#: refuses an IRI holding any character that would end it for rdflib).
+_DELIMITING = {'"': '\\"', "'": "\\'", "\\": "\\\\", "\n": "\\n", "\r": "\\r"}
+
+
+def refuse_delimiting_escapes(sparql: str) -> None:
+    """`UnsafeQuery` for a codepoint escape standing for a quote, a backslash or a line break."""
+    for m in _ESCAPE.finditer(sparql):
+        code = int(m.group(1) or m.group(2), 16)
+        instead = _DELIMITING.get(chr(code)) if code < 0x110000 else None
+        if instead is not None:
+            raise UnsafeQuery(f"the escape {m.group(0)} is refused: parsers differ on whether it ends a "
+                              f"string; in a string, write {instead} instead")
 
 
 # The tokens in which "#" does not start a comment (IRIs, the four kinds of string), and comments.

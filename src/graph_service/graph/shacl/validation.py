@@ -872,11 +872,15 @@ def _focus_nodes(pyshacl: Any, data: Graph | Dataset, shapes: Graph, ontology: G
     """How many focus nodes the shapes' targets find in the data, as pySHACL finds them (class
     targets through the ontology's subclasses too): data posted without its shapes, checked
     against the project's, "conformed" with nothing checked."""
-    graphs = list(data.contexts()) if isinstance(data, Dataset) else [data]
+    # pySHACL validates a dataset's graphs as one (their union): an instance in one graph and its
+    # class's place in the hierarchy in another are one focus node, not none.
+    graphs = list(data.graphs()) if isinstance(data, Dataset) else [data]
+    if ontology is not None:
+        graphs.append(ontology)
+    view = graphs[0] if len(graphs) == 1 else ReadOnlyGraphAggregate(graphs)
     found: set[Node] = set()
     for shape in pyshacl.shapes_graph.ShapesGraph(shapes).shapes:
-        for graph in graphs:
-            view = ReadOnlyGraphAggregate([graph, ontology]) if ontology is not None else graph
+        if not shape.deactivated:  # pySHACL checks nothing against a deactivated shape
             found.update(shape.focus_nodes(view))
     return len(found)
 
