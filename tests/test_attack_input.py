@@ -346,13 +346,18 @@ def answers_beside(live_server: BackgroundServer, count: int, opening: bytes, *,
             sock.settimeout(10)
             sock.connect((host, int(port)))
             sock.sendall(opening)
-        for _ in range(3):
-            ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=5,
-                              headers={"Accept": "application/json"})
-            assert ok.status_code == 200 and ok.json()["boolean"] is True
+        still_answers(live_server)
     finally:
         for sock in slow:
             sock.close()
+
+
+def still_answers(live_server: BackgroundServer, timeout: float = 5) -> None:
+    """Three trivial queries answered, each within `timeout` seconds."""
+    for _ in range(3):
+        ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=timeout,
+                          headers={"Accept": "application/json"})
+        assert ok.status_code == 200 and ok.json()["boolean"] is True
 
 
 def test_idle_connections_from_one_address_do_not_keep_others_out(live_server: BackgroundServer) -> None:
@@ -375,10 +380,7 @@ def test_idle_connections_from_one_address_do_not_keep_others_out(live_server: B
             with contextlib.suppress(BlockingIOError):
                 sock.connect((host, int(port)))
         time.sleep(0.5)  # accepted, handed to the poller, waiting
-        for _ in range(3):
-            ok = requests.get(live_server.sparql, params={"query": "ASK {}"}, timeout=3,
-                              headers={"Accept": "application/json"})
-            assert ok.status_code == 200 and ok.json()["boolean"] is True
+        still_answers(live_server, timeout=3)
     finally:
         for sock in idle:
             sock.close()
