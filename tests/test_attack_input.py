@@ -332,9 +332,10 @@ def test_slow_clients_hold_no_thread_on_the_real_server(live_server: BackgroundS
 
 
 def answers_beside(live_server: BackgroundServer, count: int, opening: bytes, *,
-                   receive_buffer: int = 0) -> None:
-    """The service answers while `count` connections have sent `opening` and nothing more (and,
-    with `receive_buffer` bytes of buffer, read nothing)."""
+                   receive_buffer: int = 0, source: str = "", timeout: float = 5) -> None:
+    """The service answers (each query within `timeout`) while `count` connections (from the
+    address `source`) have sent `opening` and nothing more (and, with `receive_buffer` bytes of
+    buffer, read nothing)."""
     host, port = live_server.url.split("//")[1].rstrip("/").split(":")
     slow = []
     try:
@@ -343,10 +344,13 @@ def answers_beside(live_server: BackgroundServer, count: int, opening: bytes, *,
             slow.append(sock)
             if receive_buffer:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+            if source:
+                sock.bind((source, 0))
             sock.settimeout(10)
             sock.connect((host, int(port)))
             sock.sendall(opening)
-        still_answers(live_server)
+        time.sleep(0.2)  # accepted, handed to the poller
+        still_answers(live_server, timeout)
     finally:
         for sock in slow:
             sock.close()
@@ -369,21 +373,7 @@ def test_idle_connections_from_one_address_do_not_keep_others_out(live_server: B
     if hard != resource.RLIM_INFINITY and hard < flood + 500:
         pytest.skip(f"the system allows this process {hard} open files; the test holds {flood}")
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, flood + 500), hard))
-    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
-    idle = []
-    try:
-        for _ in range(flood):
-            sock = socket.socket()
-            idle.append(sock)
-            sock.bind(("127.0.0.2", 0))
-            sock.setblocking(False)
-            with contextlib.suppress(BlockingIOError):
-                sock.connect((host, int(port)))
-        time.sleep(0.5)  # accepted, handed to the poller, waiting
-        still_answers(live_server, timeout=3)
-    finally:
-        for sock in idle:
-            sock.close()
+    answers_beside(live_server, flood, b"", source="127.0.0.2", timeout=3)
 
 
 def test_clients_that_read_no_answer_hold_no_thread_on_the_real_server(live_server: BackgroundServer) -> None:
