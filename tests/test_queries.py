@@ -491,6 +491,9 @@ EDITORIAL = {
                         "the article tells the liberation through the Americans' arrival.",
     "rome-06": "The caption names no event; it is one of the article's photographs of Allied forces in Rome "
                "(here their leave party trucks), in its section on the liberation of Rome.",
+    "rome, italians": ("The sentence gives Clark's act of dissent as what earned him the welcome; that the "
+                       "Italians' having been saved by an orderly German withdrawal, told in a relative "
+                       "clause (\"who were saved\"), was also a reason for it is the project's reading."),
     "rome, intact": "The sentence gives the intact city as the circumstance of the welcome (\"With their "
                     "city largely intact, the Romans ... flooded the streets\"); it is read as a reason "
                     "for it.",
@@ -1112,10 +1115,15 @@ EXPECTED: dict[str, list[Row]] = {
          "Te Deum ceremony at Notre Dame Cathedral", EDITORIAL["te deum"], text(14)),
         ("Te Deum ceremony at Notre Dame Cathedral", lib("hasParticipation"),
          "Charles de Gaulle at the Te Deum in Notre Dame", EDITORIAL["te deum"], text(14)),
+        # review12: the participant of the Te Deum, and de Gaulle's role in the liberation, rest on the
+        # same readings as the statements beside them
+        ("Charles de Gaulle at the Te Deum in Notre Dame", lib("participant"), "Charles de Gaulle",
+         EDITORIAL["te deum"], text(14)),
         *((subject, lib(prop), obj, EDITORIAL["de gaulle, paris"], text("paris-orchestrated"))
           for de_gaulle in ("Charles de Gaulle, political leader, in the liberation of Paris",)
           for subject, prop, obj in ((de_gaulle, "inEvent", "Liberation of Paris"),
                                      (de_gaulle, "participant", "Charles de Gaulle"),
+                                     (de_gaulle, "role", "political leader"),
                                      ("Liberation of Paris", "hasParticipation", de_gaulle))),
         ("orderly German withdrawal from Rome", lib("hasPlace"), "Rome", EDITORIAL["withdrawal, place"],
          text("rome-warm-welcome")),
@@ -1230,6 +1238,10 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["rome, entry part"], text(10)),
         ("Reception of the liberation of Rome by the Romans: jubilant", lib("receptionReason"),
          "Their city was largely intact.", EDITORIAL["rome, intact"], text("rome-flooded-streets")),
+        *(("Reception of the liberation of Rome by the Italians: warm welcome", lib("receptionReason"),
+           "Clark’s act of dissent, rushing for Rome rather than follow his orders; the Italians had been "
+           "saved from the worst horrors of urban warfare by an orderly German withdrawal.",
+           EDITORIAL["rome, italians"], text(key)) for key in ("rome-clark-rogue", "rome-warm-welcome")),
         *((f"Photograph warsaw-{n - 30:02}: {label}", lib("depicts"), "Warsaw Uprising", EDITORIAL[note],
            text(n)) for n, label, note in (
               (34, "Home Army soldiers of Kolegium “A” of Kedyw on Stawki Street, Wola, September 1944",
