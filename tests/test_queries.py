@@ -172,6 +172,7 @@ QUOTES = {
         "rome-pope-praised": "Appearing on his balcony",
         "pra-evacuated": "While some Germans evacuated",
         "intro-allied-advances": "In 1944, the Allies",
+        "brussels-full-speed": "To get it, they advanced",
     }.items()},
     "paris-august-25": "following the city’s liberation on August 25, 1944",
     "paris-august-26": "after Paris was liberated on August 26, 1944",
@@ -622,6 +623,35 @@ EDITORIAL = {
         "no sense of betrayal as in Warsaw and that the Russians did not bring destruction with "
         "them, and then that they were greeted by welcoming crowds; the first is read as the "
         "reason for the second, as the intact city is for the Romans' welcome."),
+    "warsaw-05": ("The caption calls Henryk Ożarek and Tadeusz Przybyszewski Home Army soldiers from "
+                  "“Anna” Company of the “Gustaw” Battalion fighting on Kredytowa-Królewska Street; that "
+                  "they, and their company, fought as resistance fighters is read from the Home Army's part "
+                  "in the Warsaw Uprising (caption warsaw-03) and the caption's place in the article's "
+                  "Uprising series."),
+    "brussels, advance": ("The sentence says that the British advanced at full speed across Belgium, towards "
+                          "the capital city of Brussels; that they advanced as its liberating force is the "
+                          "project's reading, from the captions in which British troops liberate Brussels "
+                          "(brussels-04, -05, -06 and -08)."),
+    "canadians, reason": ("The sentence says that by the time the Canadians' work was done, the world was "
+                          "moving on, and the next that there would be no great cathartic welcome for them; "
+                          "that the first is the reason for the second is the project's reading."),
+    "amsterdam, reason": ("The article says that the capital of the Netherlands did not have the same moment "
+                          "of late-war liberation as its neighbors and, in the next sentence, that after the "
+                          "failure of Operation Market Garden the Germans clung on in the Netherlands until "
+                          "their surrender in May 1945; that the second is the reason for the first "
+                          "(\"so\") is the project's reading."),
+    "campaign, after": ("The sentence says that after the failure of Operation Market Garden the Germans "
+                        "clung on in the Netherlands until their surrender in May 1945; that \"this "
+                        "campaign\", named in the sentence after it, came after Market Garden is the "
+                        "project's reading."),
+    "unknown warrior": ("The caption says that the Unknown Warrior’s Tomb is in the background of a view of "
+                        "the Vittoria Emmanuel memorial and the Piazza Venezia in Rome; that the tomb itself "
+                        "is in Rome is the project's reading."),
+    "dam, deaths": ("The article says that German marines fired on civilians celebrating in Dam Square "
+                    "and, in the next sentence, that 22 people died; that they died in the shooting is the "
+                    "project's reading."),
+    "rome, trucks": ("The caption names {} and no soldiers; that the photograph depicts the {} forces, whose "
+                     "{} taken to be, is the project's reading."),
     "warsaw, reason": (
         "The article's reason in so many words is that the inhabitants \"had been through too "
         "much horror to feel like celebrating\"; that the stalled advance, the refused supplies, "
@@ -736,6 +766,9 @@ EXPECTED: dict[str, list[Row]] = {
         (person, n, text(n), iri(f"person/{slug}"), iri(f"photo/{photo}"))
         for person, n, slug, photo in (
             ("Pope Pius XII", 2, "pope-pius-xii", "rome-02"),
+            # his two American comrades, and the three British soldiers of rome-07, are groups: not listed
+            ("British soldier talking to two American soldiers in St Peter’s Square (unnamed)", 5,
+             "british-soldier-st-peters-square", "rome-05"),
             ("AFPU photographer (unnamed)", 11, "afpu-photographer", "paris-01"),
             ("small child (unnamed)", 11, "small-child-paris", "paris-01"),
             ("Charles de Gaulle", 14, "charles-de-gaulle", "paris-04"),
@@ -1421,6 +1454,35 @@ EXPECTED: dict[str, list[Row]] = {
            REASONS["Warsaw"], EDITORIAL["warsaw, reason"], text(key))
           for key in ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
                       "war-no-warm-welcome")),
+        # data13 (review12 B2-B4): readings noted on every statement that makes them
+        ("2nd Welsh Guards on the drive into Brussels", lib("participant"), "2nd Welsh Guards",
+         EDITORIAL["welsh guards"], text(18)),
+        *((f"{who} on Kredytowa-Królewska Street", lib("role"), "resistance fighter", EDITORIAL["warsaw-05"],
+           text(35)) for who in ("Henryk Ożarek “Henio”, resistance fighter,",
+                                 "Tadeusz Przybyszewski “Roma”, resistance fighter,",
+                                 "“Anna” Company of the “Gustaw” Battalion fighting")),
+        ("British forces advancing on Brussels", lib("role"), "liberating force",
+         EDITORIAL["brussels, advance"], text("brussels-full-speed")),
+        ("Reception of the Canadian troops in the Netherlands: muted", lib("receptionReason"),
+         "By the time the Canadians’ work was done, the world was moving on.", EDITORIAL["canadians, reason"],
+         text("ams-canadians")),
+        *(("Reception of the liberation of Amsterdam: muted, marred by violence", lib("receptionReason"),
+           REASONS["Amsterdam"], EDITORIAL["amsterdam, reason"], text(key))
+          for key in ("ams-no-moment", "ams-market-garden")),
+        ("Campaign in the Netherlands", lib("precededBy"), "Operation Market Garden",
+         EDITORIAL["campaign, after"], text("ams-market-garden")),
+        ("Unknown Warrior’s Tomb", lib("partOf"), "Rome", EDITORIAL["unknown warrior"], text(6)),
+        ("22 people died in the Dam Square shooting", lib("casualtiesOf"),
+         "German marines fire on civilians in Dam Square", EDITORIAL["dam, deaths"], text("ams-22-died")),
+        ("German marines fire on civilians in Dam Square", lib("hasCasualties"),
+         "22 people died in the Dam Square shooting", EDITORIAL["dam, deaths"], text("ams-22-died")),
+        *((f"Photograph rome-0{n}: {label}", lib("depicts"), f"{force} forces",
+           EDITORIAL["rome, trucks"].format(words, force, whose), text(n))
+          for n, label, words, force, whose in (
+              (3, "British trucks entering the Piazza del Popolo through the Porta del Popolo",
+               "British trucks", "British", "trucks they are"),
+              (4, "An American truck passing the Porta del Popolo", "an American truck", "American",
+               "truck it is"))),
     ]),
 }
 
