@@ -207,6 +207,23 @@ def test_an_escaped_quote_cannot_hide_a_service_from_the_checks():
                          ).has_dataset
 
 
+def test_a_lone_carriage_return_ends_a_comment_for_the_checks_as_for_the_engine():
+    """The grammar (and Oxigraph) ends a comment at a carriage return; rdflib's ran on to the next
+    line feed, so it parsed as a comment the SERVICE or FROM clause that Oxigraph then ran."""
+    hidden = {"SELECT * WHERE { ?a ?b ?c # x\rSERVICE <http://x/> { ?a ?b ?c }\n}": "SERVICE",
+              "SELECT * # x\rFROM <file:///etc/passwd>\nWHERE { ?a ?b ?c }": "FROM",
+              "SELECT * # x\rFROM NAMED <http://x/g>\nWHERE { GRAPH ?g { ?a ?b ?c } }": "FROM NAMED"}
+    for query, clause in hidden.items():
+        list(ox.Store().query(query.replace("SERVICE <http://x/>", "OPTIONAL")))  # Oxigraph reads it so
+        with pytest.raises(UnsafeQuery, match=clause):
+            check_query(query, allowed_graphs=())
+        with pytest.raises(UnsafeQuery, match=clause):
+            vet_query(query, allowed_graphs=())
+    # A CR LF line end, and a carriage return in a long string, are what they were.
+    assert not vet_query("SELECT * WHERE { # from\r\n ?s ?p ?o }").has_dataset
+    assert not vet_query('SELECT * WHERE { ?s ?p """a\rb""" } # from').has_dataset
+
+
 def test_a_prefix_named_service_in_a_malformed_query_is_its_syntax_error():
     with pytest.raises(SyntaxError):
         check_query("PREFIX service: <http://x/> SELECT * WHERE { ?s service:p ?o . oops }")

@@ -105,6 +105,27 @@ def test_nothing_checked_is_said_only_when_the_targets_find_nothing_in_a_dataset
     assert validate(turtle("ex:rex a ex:Animal ."), off).focus_nodes == 0  # nothing was checked
 
 
+def test_focus_nodes_are_counted_over_many_graphs_in_time_linear_in_them() -> None:
+    """Counted over a view that asked every graph for each pattern: 600 class targets over 6,000
+    one-triple graphs took 8.5 s (pySHACL's own validation, 0.04 s), and a 1 MB request past the
+    time limit was refused although it conformed."""
+    import time
+
+    import pyshacl
+    from rdflib import Dataset
+
+    data = Dataset()
+    for i in range(4000):
+        data.graph(URIRef(f"http://example.org/g{i}")).add(
+            (URIRef(f"http://example.org/n{i}"), RDF.type, URIRef(f"http://example.org/X{i}")))
+    data.graph(URIRef("http://example.org/g0")).add(
+        (URIRef("http://example.org/X0"), RDFS.subClassOf, URIRef("http://example.org/C0")))
+    shapes = turtle("".join(f"ex:S{j} sh:targetClass ex:C{j} .\n" for j in range(400)))
+    started = time.perf_counter()
+    assert validation._focus_nodes(pyshacl, data, shapes, None) == 1
+    assert time.perf_counter() - started < 1.5  # 3.8 s before
+
+
 def test_inference_expands_the_data_first() -> None:
     data = turtle("ex:e ex:liberated ex:paris .")
     ontology = turtle("ex:liberated <http://www.w3.org/2000/01/rdf-schema#domain> ex:Event .")

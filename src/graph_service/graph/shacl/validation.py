@@ -59,7 +59,6 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import OWL
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.evaluate import evalQuery
@@ -868,6 +867,13 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     return (bool(conforms), *_within(report, max_results), focus)
 
 
+def _union(graphs: list[Graph]) -> Graph:
+    union = Graph()
+    for graph in graphs:
+        union += graph
+    return union
+
+
 def _focus_nodes(pyshacl: Any, data: Graph | Dataset, shapes: Graph, ontology: Graph | None) -> int:
     """How many focus nodes the shapes' targets find in the data, as pySHACL finds them (class
     targets through the ontology's subclasses too): data posted without its shapes, checked
@@ -877,7 +883,9 @@ def _focus_nodes(pyshacl: Any, data: Graph | Dataset, shapes: Graph, ontology: G
     graphs = list(data.graphs()) if isinstance(data, Dataset) else [data]
     if ontology is not None:
         graphs.append(ontology)
-    view = graphs[0] if len(graphs) == 1 else ReadOnlyGraphAggregate(graphs)
+    # One graph of them all, not a `ReadOnlyGraphAggregate`: it asks every graph each pattern,
+    # and 600 class targets over 6,000 one-triple graphs (330 KB) took 8.5 s (pySHACL, 0.04 s).
+    view = graphs[0] if len(graphs) == 1 else _union(graphs)
     found: set[Node] = set()
     for shape in pyshacl.shapes_graph.ShapesGraph(shapes).shapes:
         if not shape.deactivated:  # pySHACL checks nothing against a deactivated shape
