@@ -12,12 +12,15 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from graph_service.cli import main
 from graph_service.cli import serve as serve_command
 from graph_service.graph.query import network_guard
+from graph_service.graph.query.engine import OxigraphEngine, _unsupported_as_error
+from graph_service.graph.query.safety import UnsafeQuery
 from graph_service.graph.query.sandbox import (
     IsolatedError,
     IsolatedWorker,
@@ -149,6 +152,29 @@ def test_no_internet_sockets_unless_allowed():
         with pytest.raises(PermissionError):
             run_isolated(connect, timeout=10)
         assert run_isolated(connect, timeout=10, allow_network=True) == "connected"
+    finally:
+        server.close()
+
+
+def test_a_service_that_meets_the_guard_is_refused_as_unsafe_not_an_engine_failure():
+    """Were a SERVICE to get past the checks (two parsers reading one text two ways, as a lone
+    carriage return once did), the guard stops it: said as a refusal (400), not a crash (500)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def unvetted() -> str:
+        engine = OxigraphEngine(ox.Store())
+        try:
+            with _unsupported_as_error():
+                engine._query(f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+                              None, None, None)
+        except UnsafeQuery as exc:
+            return str(exc)
+        return "answered"
+
+    try:
+        assert run_isolated(unvetted, timeout=10) == ("the query tried to reach the network, which "
+                                                      "queries here may not do (SERVICE is refused)")
     finally:
         server.close()
 

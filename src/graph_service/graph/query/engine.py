@@ -160,6 +160,11 @@ def _unsupported_as_error() -> Iterator[None]:
         yield
     except RuntimeError as exc:
         raise QueryUnsupported(str(exc)) from None
+    except PermissionError:
+        # The query process may open no socket: a SERVICE that got past the checks (two parsers
+        # reading one text two ways) meets the guard here, and is refused, not a 500.
+        raise safety.UnsafeQuery("the query tried to reach the network, which queries here may not "
+                                 "do (SERVICE is refused)") from None
 
 
 def _graph_answer(triples: list[ox.Triple], fmt: formats.Format) -> bytes:
