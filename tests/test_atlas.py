@@ -128,6 +128,9 @@ def test_map_markers_name_the_force_and_the_date(drawn_map):
     assert "Free French forces" in paris and "August 25, 1944" in paris
     assert "Free French forces (liberating force)*" in paris  # read from "this army's arrival"
     assert "British forces (liberating force)*" not in markers["Brussels"].find(SVG + "title").text
+    assert "Allied forces (liberating force)" in paris  # its approach's, as the city's page has them
+    shown = [t.text for t in markers["Amsterdam"].iter(SVG + "text") if t.get("class") == "when"]
+    assert shown == ["May 1945*"]  # the mark on the map, not only in the hover title
     assert "Red Army" in markers["Prague"].find(SVG + "title").text
     assert "no liberating force named" in markers["Amsterdam"].find(SVG + "title").text
     assert "undated" in markers["Berlin"].find(SVG + "title").text

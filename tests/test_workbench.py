@@ -262,8 +262,13 @@ def test_an_events_brief_names_who_took_part_in_what_role(project_client):
     # De Gaulle's part and the Free French forces' role are readings: said so, in a list.
     assert ("American forces, Charles de Gaulle and Free French forces: the project's reading of the "
             "article, which says why below") in paris
-    assert "British forces (liberating force), Free Belgian troops (participant) Received" in \
+    assert "Taking part British forces (liberating force), Free Belgian troops (participant) In" in \
         brief("liberation-of-brussels")
+    # Who took part in its parts too: the article credits "the Allied advance" with Paris.
+    assert "In Allied advance on Paris Allied forces (liberating force), American forces" in paris
+    # A date bounded on one side is said so, the article's words beside it.
+    assert ("When by December 25, 1944 (the article: “shortly after its liberation by the American 4th "
+            "Armoured Division, December 25, 1944”)") in brief("liberation-of-wiltz")
 
 
 def test_each_liberation_in_brief_names_its_own_liberators(tmp_path):

@@ -16,7 +16,9 @@ segments, encoded slashes, NUL, not UTF-8, too long) answers 400 (see `documents
 from __future__ import annotations
 
 import builtins
+import calendar
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -387,11 +389,24 @@ def _linked(index: QuadSource, terms: list, urls: Urls) -> list[tuple[str, str |
 
 
 def _dates(index: QuadSource, event: ox.NamedNode) -> list[tuple[str, str | None]]:
-    """An event's dates in the article's words (each time-span's `lib:dateText`), earliest first."""
+    """An event's dates in the article's words (each time-span's `lib:dateText`), earliest first;
+    a span bounded on one side only, by that bound: Wiltz's liberation is "by December 25, 1944",
+    where its words ("shortly after its liberation by the American 4th Armoured Division,
+    December 25, 1944") date the photograph, and read as the liberation's day."""
     spans = sorted(_objects(index, event, "hasTimeSpan"), key=lambda t: str(t.value))
-    words = [next((o.value for o in _objects(index, span, "dateText") if isinstance(o, ox.Literal)), None)
-             for span in spans]
-    return [(w, None) for w in dict.fromkeys(w for w in words if w)]
+    return [(w, None) for w in dict.fromkeys(w for w in (_span_words(index, s) for s in spans) if w)]
+
+
+def _span_words(index: QuadSource, span: Any) -> str | None:
+    words = next((o.value for o in _objects(index, span, "dateText") if isinstance(o, ox.Literal)), None)
+    if _objects(index, span, "onDate") or _objects(index, span, "inMonth"):
+        return words
+    before, after = _objects(index, span, "notAfter"), _objects(index, span, "notBefore")
+    if bool(before) == bool(after):  # an interval the words name ("early 1945"), or no bound
+        return words
+    bound = date.fromisoformat(str((before or after)[0].value)[:10])
+    said = f"{'by' if before else 'from'} {calendar.month_name[bound.month]} {bound.day}, {bound.year}"
+    return f"{said} (the article: “{words}”)" if words else said
 
 
 def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlight]:
@@ -433,12 +448,15 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             out.append(Highlight(label, values, _reading_note(index, urls, readings,
                                                               derived=name == "commandedBy")))
         if name == "commandedBy":
-            out += _taking_part(index, iri, urls)
+            out += _taking_part(index, iri, urls, "Taking part")
+            for part in _objects(index, iri, "hasSubEvent"):  # Paris's Allied forces are in its approach
+                out += _taking_part(index, part, urls, f"In {_linked(index, [part], urls)[0][0]}"
+                                    if _linked(index, [part], urls) else "In a part")
     out += _receptions(index, iri, urls, "below")
     return out
 
 
-def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls) -> list[Highlight]:
+def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str) -> list[Highlight]:
     """Who took part in the event, each in its role ("Red Army (conquering force)"): the capital's
     page named its liberators, the event's own page only its commander."""
     values, readings = [], []
@@ -446,8 +464,8 @@ def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls) -> list[Hig
         roles = _objects(index, part, "role")
         named = ", ".join(label for label, _ in _linked(index, roles, urls))
         actors = _objects(index, part, "participant")
-        for label, href in _linked(index, actors, urls):
-            values.append((f"{label} ({named})" if named else label, href))
+        for actor, href in _linked(index, actors, urls):
+            values.append((f"{actor} ({named})" if named else actor, href))
         # Who took part, or in what role (the Free French as Paris's liberating force).
         if (_is_reading(index, event, "hasParticipation", part)
                 or any(_is_reading(index, part, "participant", a) for a in actors)
@@ -455,7 +473,7 @@ def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls) -> list[Hig
             readings += [a for a in actors if isinstance(a, ox.NamedNode)]
     if not values:
         return []
-    return [Highlight("Taking part", sorted(set(values), key=lambda v: fold(v[0])),
+    return [Highlight(label, sorted(set(values), key=lambda v: fold(v[0])),
                       _reading_note(index, urls, list(dict.fromkeys(readings))))]
 
 

@@ -62,7 +62,9 @@ _FORCES = """
 SELECT DISTINCT ?event ?force ?forceLabel ?role ?roleLabel ?reading WHERE {
   VALUES ?role { lib:role-liberating-force lib:role-supporting-force lib:role-conquering-force }
   ?capital a lib:CapitalCity .
-  ?event lib:liberationOf|lib:conquestOf ?capital ; lib:hasParticipation ?participation .
+  # The event's own participations or its parts' (Paris's Allied forces are in its approach), as
+  # the build's lib:liberatedBy has them.
+  ?event lib:liberationOf|lib:conquestOf ?capital ; lib:hasSubEvent*/lib:hasParticipation ?participation .
   ?participation lib:role ?role ; lib:participant ?force .
   ?force rdfs:label ?forceLabel FILTER(LANGMATCHES(LANG(?forceLabel), "en") || LANG(?forceLabel) = "")
   ?role rdfs:label ?roleLabel FILTER(LANGMATCHES(LANG(?roleLabel), "en"))
