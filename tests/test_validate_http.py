@@ -140,11 +140,12 @@ def test_data_no_shape_targets_conforms_saying_nothing_was_checked(client) -> No
     resp = client.post("/validate", data=people, headers={"Content-Type": "text/turtle",
                                                           "Accept": "text/html"})
     assert resp.status_code == 200 and resp.headers["X-Conforms"] == "true"
-    assert resp.headers["X-Shapes"] == "project"
+    assert resp.headers["X-Shapes"] == "project" and resp.headers["X-Focus-Nodes"] == "0"
     assert "no shape targets anything in the data: nothing was checked" in resp.get_data(as_text=True)
     checked = client.post("/validate", data=VALID, headers={"Content-Type": "text/turtle",
                                                             "Accept": "text/html"})
     assert "Conforms: no results." in checked.get_data(as_text=True)
+    assert int(checked.headers["X-Focus-Nodes"]) > 0
 
 
 def test_a_json_ld_term_that_is_no_prefix_name_is_no_prefix(client) -> None:

@@ -249,6 +249,9 @@ def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") 
     body = _report_page(outcome, current(), used, data) if fmt == _HTML else outcome.serialize(fmt)
     resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
     resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
+    if outcome.focus_nodes is not None:
+        # "true" with nothing checked is no pass: a client reading the headers can tell.
+        resp.headers["X-Focus-Nodes"] = str(outcome.focus_nodes)
     if outcome.omitted:
         resp.headers[TRUNCATED_HEADER] = "true"
         resp.headers[LIMIT_HEADER] = str(service().settings.validation_result_limit)
