@@ -12,7 +12,7 @@ from functools import cache
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
-from graph_service.graph import RDF_TYPE, Description, Names, QuadSource, is_inferred, labels_of
+from graph_service.graph import RDF_TYPE, Description, Names, QuadSource, is_inferred, is_reading, labels_of
 from graph_service.web.urls import Urls
 
 _LICENSE = ox.NamedNode(str(DCTERMS.license))
@@ -32,6 +32,7 @@ class _Terms:
     has_time_span: ox.NamedNode
     date_text: ox.NamedNode
     model: ox.NamedNode
+    editorial_note: ox.NamedNode
     #: How depicted things are grouped, by the class they are an instance of (asserted or
     #: inferred), in the order the page lists the groups.
     groups: tuple[tuple[str, ox.NamedNode], ...]
@@ -43,7 +44,7 @@ def _terms(names: Names) -> _Terms:
         return ox.NamedNode(str(names.lib[name]))
 
     return _Terms(t("Photograph"), t("credit"), t("creditedTo"), t("depicts"), t("hasPlace"), t("partOf"),
-                  t("inArea"), t("hasTimeSpan"), t("dateText"), t("model"),
+                  t("inArea"), t("hasTimeSpan"), t("dateText"), t("model"), t("editorialNote"),
                   (("who", t("Actor")), ("event", t("Event")), ("where", t("Place"))))
 _CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)/?")
 
@@ -71,6 +72,9 @@ class PhotoSummary:
     events: list[Link] = field(default_factory=list)
     #: When those were, for a photograph not dated itself (their time-spans' names).
     events_when: list[str] = field(default_factory=list)
+    #: What the box shows that is the project's reading of the caption, not its words (the
+    #: event of a caption that names none; "cheering crowds in Paris" as the Parisians).
+    readings: list[str] = field(default_factory=list)
 
 
 def is_photograph(d: Description, names: Names) -> bool:
@@ -94,6 +98,9 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
         if is_inferred(q) or (q.predicate == terms.depicts and q.object in shown_items_of):
             continue  # the asserted statements: an inferred one repeats them in other words
         o = q.object
+        if q.predicate in (terms.depicts, terms.has_place) and isinstance(o, ox.NamedNode) and is_reading(
+                store, photo, q.predicate, o, terms.editorial_note):
+            s.readings.append(_label(d, store, o))
         if q.predicate == terms.credit and isinstance(o, ox.Literal):
             s.credits.append(o.value)
         elif q.predicate == terms.credited_to and isinstance(o, ox.NamedNode):
@@ -117,6 +124,7 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     named = {name.lower(): (name, href) for name, href in s.credited_to}
     s.credit = [(text, named.pop(text.lower(), (text, None))[1]) for text in s.credits]
     s.credit += list(named.values())
+    s.readings = sorted(dict.fromkeys(s.readings), key=str.lower)
     for values in (s.who, s.what, s.shows_places, s.events, s.credited_to):
         values[:] = sorted(dict.fromkeys(values), key=lambda v: v[0].lower())
     where_places = {place for place, _ in s.where}

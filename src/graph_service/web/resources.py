@@ -41,6 +41,7 @@ from graph_service.graph import (
     fold,
     formats,
     is_inferred,
+    is_reading,
     labels_of,
     layout,
     short,
@@ -530,14 +531,7 @@ def _receptions(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) 
 def _is_reading(index: QuadSource, subject: ox.NamedNode, name: str, obj: Any) -> bool:
     """Whether the statement is the project's reading of the article (its `rdf:Statement`, a
     derived shortcut's too, carries a `lib:editorialNote`)."""
-    predicate, note = _n(name), _n("editorialNote")
-
-    def has(statement: Any, p: ox.NamedNode, o: Any) -> bool:
-        return next(iter(index.quads_for_pattern(statement, p, o, None)), None) is not None
-
-    return any(has(q.subject, _REIFIED[1], predicate) and has(q.subject, _REIFIED[2], obj)
-               and has(q.subject, note, None)
-               for q in index.quads_for_pattern(None, _REIFIED[0], subject, None))
+    return is_reading(index, subject, _n(name), obj, _n("editorialNote"))
 
 
 def _reading_note(index: QuadSource, urls: Urls, readings: list, *, derived: bool = False,

@@ -7,6 +7,7 @@ from graph_service.graph.publish.describe import (
     describe,
     exists,
     is_inferred,
+    is_reading,
     labels_of,
     quote_span,
 )
@@ -33,5 +34,5 @@ __all__ = [
     "DUMPS", "READING_MARK", "build_reference", "capital_cities", "DateClaim", "Force",
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
-    "exists", "is_inferred", "labels_of", "layout", "quote_span", "OntologyDoc", "Usage",
+    "exists", "is_inferred", "is_reading", "labels_of", "layout", "quote_span", "OntologyDoc", "Usage",
 ]

@@ -195,6 +195,18 @@ def is_inferred(quad: ox.Quad) -> bool:
     return quad.graph_name in _terms().inferred
 
 
+def is_reading(store: QuadSource, subject: Subject, predicate: ox.NamedNode, obj: Object,
+               note: ox.NamedNode) -> bool:
+    """Whether the statement is the project's reading of the article: its `rdf:Statement` (a
+    derived shortcut's too) carries a `note` (`lib:editorialNote` under the served base)."""
+    def has(statement: Subject, p: ox.NamedNode, o: Object | None) -> bool:
+        return next(iter(store.quads_for_pattern(statement, p, o, None)), None) is not None
+
+    return any(has(q.subject, _RDF_PREDICATE, predicate) and has(q.subject, _RDF_OBJECT, obj)
+               and has(q.subject, note, None)
+               for q in store.quads_for_pattern(None, _RDF_SUBJECT, subject, None))
+
+
 def short_name(term: Node) -> str:
     """`schema:City` for a term of a known vocabulary; the last segment for our own resources,
     whose prefix would say nothing (`paris`, not `id:city/paris`)."""
