@@ -401,6 +401,9 @@ EDITORIAL = {
     "withdrawal, before": (
         "The sentence does not say when the withdrawal took place; that it came before the liberation of "
         "Rome is the project's reading of a withdrawal that spared the city."),
+    "jankowski": "The caption says that the “Pięść” Battalion was led by Stanisław Jankowski “Agaton” and "
+                 "names no uprising; that he took part in the Warsaw Uprising is read from the caption's "
+                 "place in the article's Warsaw Uprising series.",
     "kilinski soldier": "The caption calls him a soldier from the “Kiliński” Battalion; that he fought as a "
                         "resistance fighter is read from the battalion's place in the Home Army and the "
                         "caption's in the article's Warsaw Uprising series.",
@@ -1195,6 +1198,13 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["pope, joined"], text("rome-pope-joined")),
         ("Chłodna Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(38)),
         ("Evangelic Cemetery", lib("partOf"), "Wola District", EDITORIAL["cemetery"], text(39)),
+        *((subject, lib(prop), obj, EDITORIAL["jankowski"], text(39)) for subject, prop, obj in (
+            ("Stanisław Jankowski “Agaton”, who led the “Pięść” Battalion, in the Warsaw Uprising", "inEvent",
+             "Warsaw Uprising"),
+            ("Stanisław Jankowski “Agaton”, who led the “Pięść” Battalion, in the Warsaw Uprising",
+             "participant", "Stanisław Jankowski"),
+            ("Warsaw Uprising", "hasParticipation",
+             "Stanisław Jankowski “Agaton”, who led the “Pięść” Battalion, in the Warsaw Uprising"))),
         *(("Fighting at the PAST building", lib("subEventOf"), "Warsaw Uprising", EDITORIAL["uprising, two"],
            text(n)) for n in (36, 40)),
         ("Fighting on Kredytowa-Królewska Street", lib("subEventOf"), "Warsaw Uprising",
