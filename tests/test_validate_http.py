@@ -85,8 +85,8 @@ def test_a_document_in_another_format_than_assumed_is_named(client) -> None:
     jsonld = '{"@id": "http://example.org/a", "http://example.org/p": "v"}'
     resp = client.post("/validate", data={"data": jsonld}, content_type="multipart/form-data")
     assert resp.status_code == 400
-    assert ("it was read as Turtle, but it looks like JSON-LD: choose its format, data-format=jsonld, "
-            "or send it as application/ld+json") in resp.get_data(as_text=True)
+    assert ("it was read as Turtle, but it looks like JSON-LD: choose JSON-LD as its format (the form's "
+            "data format, data-format=jsonld)") in html.unescape(resp.get_data(as_text=True))
     resp = client.post("/validate", data=VALID, headers={"Content-Type": "application/ld+json"})
     assert resp.status_code == 400 and "it looks like Turtle" in resp.get_data(as_text=True)
     # The form offers meta-SHACL, which the service takes (`meta-shacl=true`), and keeps it.

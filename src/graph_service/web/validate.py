@@ -508,8 +508,9 @@ def _looks_like(body: bytes, fmt: Format, source: str) -> str:
         return (f" (it was sent as {fmt.label}, but it looks like {other.label}: "
                 f"send it as {other.media_type})")
     part = source.split(" ", 1)[0]
-    return (f" (it was read as {fmt.label}, but it looks like {other.label}: choose its format, "
-            f"{part}-format={other.name}, or send it as {other.media_type})")
+    # A person at the form picks from its list; a script posting the form names the field.
+    return (f" (it was read as {fmt.label}, but it looks like {other.label}: choose {other.label} as its "
+            f"format (the form's {part} format, {part}-format={other.name}))")
 
 
 #: The request limit's bytes per quad read, and bytes of N-Quads per byte, that one validation
