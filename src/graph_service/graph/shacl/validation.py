@@ -797,6 +797,26 @@ def _in_messages_in_order(pyshacl: Any) -> None:
     pyshacl.constraints.core.other_constraints.InConstraintComponent.make_generic_messages = in_order
 
 
+_META_RESULT = re.compile(r"\tFocus Node: (?P<focus>.*?)\n(?:\tValue Node: .*?\n)?"
+                          r"(?:\tResult Path: (?P<path>.*?)\n)?\tMessage: (?P<message>.*?)\n")
+_PYTHON_LITERAL = re.compile(r'Literal\("((?:[^"\\]|\\.)*)"(?:, (?:datatype|lang)=[^)]*)?\)')
+
+
+def _meta_shacl_results(text: str) -> str | None:
+    """pySHACL's text report of shapes that fail SHACL's own shapes (meta-SHACL), as one line per
+    result, "where (which property): what is wrong", its terms as Turtle writes them: the whole
+    report, Python reprs and all, read as one paragraph on the form."""
+    if "(MetaSHACL)" not in text:
+        return None
+    found = [f"{m['focus']}{' (' + m['path'] + ')' if m['path'] else ''}: {m['message']}"
+             for m in _META_RESULT.finditer(text)]
+    if not found:
+        return None
+    listed = _PYTHON_LITERAL.sub(lambda m: f'"{m[1]}"', "; ".join(found))
+    return (f"they do not conform to SHACL's own shapes (meta-SHACL), {len(found)} "
+            f"{_plural('result', len(found))}: {listed}")
+
+
 _QUOTED_LABEL = re.compile(r"'([A-Za-z0-9_-]+)'")
 
 
@@ -851,7 +871,8 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
                 advanced=False, js=False, do_owl_imports=False, allow_warnings=False, allow_infos=False,
                 meta_shacl=meta_shacl)
     except ReportableRuntimeError as exc:
-        raise ValidationError(f"the shapes cannot be used: {_blank_nodes_named(str(exc), shapes)}") from None
+        said = _meta_shacl_results(str(exc)) or _blank_nodes_named(str(exc), shapes)
+        raise ValidationError(f"the shapes cannot be used: {said}") from None
     except NotImplementedError as exc:
         raise ValidationError(f"unsupported by this validator (pySHACL): {exc}") from None
     except re.error as exc:  # an sh:pattern that is no regular expression
