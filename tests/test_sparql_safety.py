@@ -224,6 +224,39 @@ def test_a_lone_carriage_return_ends_a_comment_for_the_checks_as_for_the_engine(
     assert not vet_query('SELECT * WHERE { ?s ?p """a\rb""" } # from').has_dataset
 
 
+def test_no_token_out_of_step_hides_a_clause_from_the_quick_check():
+    """The quick check skipped the parse when the words were found in comments only, with comments
+    found by a regex that reads tokens out of context: an escaped "#" in a prefixed name, or a
+    "<" comparison it took for an IRI that swallowed a quote, put it out of step with the parser,
+    and it took the rest of the line, the SERVICE or FROM clause Oxigraph ran, for a comment."""
+    service = "SERVICE <http://x/> { ?a ?b ?c }"
+    hidden = [
+        f"PREFIX ex: <http://x/> SELECT * WHERE {{ BIND(ex:a\\#b AS ?z) {service} }}",
+        f"SELECT * WHERE {{ BIND(1<'x>y' AS ?f) BIND(' # ' AS ?q) {service} }}",
+        f"PREFIX ex: <http://x/> SELECT * WHERE {{ BIND(ex:a\\' AS ?z) BIND(\"' # \" AS ?y) {service} }}",
+        f"SELECT * WHERE {{ FILTER(?a<?b)#>'''\n BIND(''' # ''' AS ?q) {service} }}",
+        "SELECT ?o (1<'x>y' AS ?f) (' # ' AS ?q) FROM <http://x/g>\nWHERE { ?s ?p ?o }",
+    ]
+    for query in hidden:
+        list(ox.Store().query(query.replace("SERVICE <http://x/>", "OPTIONAL")))  # Oxigraph reads it so
+        with pytest.raises((UnsafeQuery, SyntaxError)):  # rdflib refuses some of these as malformed
+            vet_query(query, allowed_graphs=())
+    # A comment alone on its line still costs no parse (the example queries' comments).
+    assert vet_query("# Capitals freed from occupation\nSELECT * WHERE { ?s ?p ?o }") == QueryShape()
+    assert vet_query("SELECT * WHERE {\n  # a SERVICE here would be refused\n  ?s ?p ?o }") == QueryShape()
+
+
+def test_an_escape_past_the_largest_int_is_a_syntax_error():
+    """chr() raises OverflowError, not ValueError, past 0x7FFFFFFF: `\\UFFFFFFFF` was a 500."""
+    beyond = 'SELECT * { BIND("\\UFFFFFFFF" AS ?x) }'
+    assert vet_query(beyond) == QueryShape()  # left for the engine's parser, which rejects it
+    for query in (beyond, 'SELECT * { BIND("\\U80000000" AS ?x) } # from'):
+        with pytest.raises(SyntaxError):
+            check_query(query)
+        with pytest.raises(SyntaxError):
+            vet_query(query + " FROM")
+
+
 def test_a_prefix_named_service_in_a_malformed_query_is_its_syntax_error():
     with pytest.raises(SyntaxError):
         check_query("PREFIX service: <http://x/> SELECT * WHERE { ?s service:p ?o . oops }")

@@ -160,9 +160,10 @@ def _unsupported_as_error() -> Iterator[None]:
         yield
     except RuntimeError as exc:
         raise QueryUnsupported(str(exc)) from None
-    except PermissionError:
+    except (PermissionError, ConnectionError):
         # The query process may open no socket: a SERVICE that got past the checks (two parsers
-        # reading one text two ways) meets the guard here, and is refused, not a 500.
+        # reading one text two ways) meets the guard here, and is refused, not a 500 (without the
+        # guard, `--no-network-guard`, the connection's own failure).
         raise safety.UnsafeQuery("the query tried to reach the network, which queries here may not "
                                  "do (SERVICE is refused)") from None
 

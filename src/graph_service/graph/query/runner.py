@@ -34,7 +34,12 @@ from graph_service.config import Settings
 from graph_service.graph.query import cost
 from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine, readable
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore
-from graph_service.graph.query.safety import UnsafeQuery, expand_escapes, strip_comments
+from graph_service.graph.query.safety import (
+    UnsafeQuery,
+    expand_escapes,
+    strip_comments,
+    without_plain_comments,
+)
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.query.store import DiskStore
 from graph_service.graph.rdf import TableTooLarge, formats, text_table
@@ -46,7 +51,10 @@ def _volatile(sparql: str) -> bool:
     lowered = sparql.lower()
     if not any(word in lowered for word in ("now", "rand", "uuid", "bnode", "\\u")):
         return False  # the common case, without the two passes over the text
-    return _VOLATILE.search(strip_comments(expand_escapes(sparql))) is not None
+    text = expand_escapes(sparql)
+    # Either reading of the comments: `strip_comments` can take code for a comment
+    # (`ex:a\\#b NOW()`), and `without_plain_comments` keeps some comments whole.
+    return any(_VOLATILE.search(code) for code in (strip_comments(text), without_plain_comments(text)))
 
 
 #: Query processes each serving process starts with; the other slots start on first use.
