@@ -265,7 +265,8 @@ def test_an_events_brief_names_who_took_part_in_what_role(project_client):
     assert "Taking part British forces (liberating force), Free Belgian troops (participant) In" in \
         brief("liberation-of-brussels")
     # Who took part in its parts too: the article credits "the Allied advance" with Paris.
-    assert "In Allied advance on Paris Allied forces (liberating force), American forces" in paris
+    assert ("In Allied advance on Paris Allied forces (liberating force), Free French forces (liberating "
+            "force), American forces (supporting force)") in paris  # who freed it first
     # A date bounded on one side is said so, the article's words beside it.
     assert ("When by December 25, 1944 (the article: “shortly after its liberation by the American 4th "
             "Armoured Division, December 25, 1944”)") in brief("liberation-of-wiltz")

@@ -450,9 +450,10 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
                                                               derived=name == "commandedBy")))
         if name == "commandedBy":
             out += _taking_part(index, iri, urls, "Taking part")
-            for part in _objects(index, iri, "hasSubEvent"):  # Paris's Allied forces are in its approach
-                out += _taking_part(index, part, urls, f"In {_linked(index, [part], urls)[0][0]}"
-                                    if _linked(index, [part], urls) else "In a part")
+            # Paris's Allied forces are in its approach: its parts, by name.
+            parts = {part: _linked(index, [part], urls) for part in _objects(index, iri, "hasSubEvent")}
+            for part, named in sorted(parts.items(), key=lambda p: fold(p[1][0][0]) if p[1] else ""):
+                out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part")
     out += _receptions(index, iri, urls, "below")
     return out
 
@@ -460,13 +461,16 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
 def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str) -> list[Highlight]:
     """Who took part in the event, each in its role ("Red Army (conquering force)"): the capital's
     page named its liberators, the event's own page only its commander."""
-    values, readings = [], []
+    values: list[tuple[int, str, str | None]] = []
+    readings = []
     for part in _objects(index, event, "hasParticipation"):
         roles = _objects(index, part, "role")
         named = ", ".join(label for label, _ in _linked(index, roles, urls))
+        rank = min((_ROLE_ORDER.get(str(r.value).rsplit("#role-", 1)[-1], len(_ROLE_ORDER)) for r in roles),
+                   default=len(_ROLE_ORDER))
         actors = _objects(index, part, "participant")
         for actor, href in _linked(index, actors, urls):
-            values.append((f"{actor} ({named})" if named else actor, href))
+            values.append((rank, f"{actor} ({named})" if named else actor, href))
         # Who took part, or in what role (the Free French as Paris's liberating force).
         if (_is_reading(index, event, "hasParticipation", part)
                 or any(_is_reading(index, part, "participant", a) for a in actors)
@@ -474,8 +478,15 @@ def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str)
             readings += [a for a in actors if isinstance(a, ox.NamedNode)]
     if not values:
         return []
-    return [Highlight(label, sorted(set(values), key=lambda v: fold(v[0])),
+    ordered = sorted(set(values), key=lambda v: (v[0], fold(v[1])))
+    return [Highlight(label, [(text, href) for _, text, href in ordered],
                       _reading_note(index, urls, list(dict.fromkeys(readings))))]
+
+
+#: Who a reader looks for first among those taking part: who freed or took the place, then who
+#: led, then who supported; the rest by name.
+_ROLE_ORDER = {"liberating-force": 0, "conquering-force": 0, "captor": 1, "commander": 2,
+               "supporting-force": 3}
 
 
 def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> Highlight:
