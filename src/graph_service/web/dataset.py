@@ -31,6 +31,7 @@ from graph_service.graph import (
     formats,
     labels_of,
     layout,
+    prefixed,
     write,
 )
 from graph_service.web import atlas
@@ -173,15 +174,22 @@ def _void_page(g: Graph) -> dict[str, object]:
         "triples": value(g, ds, VOID.triples),
         "examples": _labelled(sorted(g.objects(ds, VOID.exampleResource), key=str)),
         "vocabularies": [str(v) for v in sorted(g.objects(ds, VOID.vocabulary), key=str)],
-        "subsets": [{"iri": str(s), "name": value(g, s, SD.name), "title": value(g, s, DCTERMS.title),
-                     "triples": value(g, s, VOID.triples),
-                     "linkset": (s, RDF.type, VOID.Linkset) in g} for s in subsets],
+        "subsets": [_subset(g, s) for s in subsets],
         "distributions": [{"iri": str(d), "url": value(g, d, DCAT.downloadURL),
                            "title": value(g, d, DCTERMS.title),
                            "description": value(g, d, DCTERMS.description),
                            "media_type": (value(g, d, DCAT.mediaType) or "").rsplit("media-types/", 1)[-1]}
                           for d in dists],
     }
+
+
+def _subset(g: Graph, subset: Node) -> dict[str, object]:
+    """A named graph of the dataset, or a link set (its links' predicates and target dataset)."""
+    target = g.value(subset, VOID.objectsTarget)
+    return {"iri": str(subset), "name": value(g, subset, SD.name), "title": value(g, subset, DCTERMS.title),
+            "triples": value(g, subset, VOID.triples), "linkset": (subset, RDF.type, VOID.Linkset) in g,
+            "predicates": [prefixed(str(p)) for p in sorted(g.objects(subset, VOID.linkPredicate), key=str)],
+            "target": value(g, target, DCTERMS.title) if target is not None else None}
 
 
 def _labelled(iris: list[Node]) -> list[tuple[str, str]]:
