@@ -376,6 +376,15 @@ def test_idle_connections_from_one_address_do_not_keep_others_out(live_server: B
     answers_beside(live_server, flood, b"", source="127.0.0.2", timeout=3)
 
 
+def test_a_full_worker_counts_ipv6_clients_by_their_48_when_it_closes_one() -> None:
+    """Many /64s of one /48 count as one holder (else each could keep one waiting connection and
+    make a NAT's address, with two, the one to lose its connections); IPv4 addresses as they are."""
+    one, other = server._share_of("2001:db8:1:2::1"), server._share_of("2001:db8:1:ffff::9")
+    assert one != other and server._network(one) == server._network(other) == "2001:db8:1::/48"
+    assert server._network(server._share_of("2001:db8:2::1")) != server._network(one)
+    assert server._network("198.51.100.7") == "198.51.100.7"
+
+
 def test_clients_that_read_no_answer_hold_no_thread_on_the_real_server(live_server: BackgroundServer) -> None:
     """A hundred connections that asked for the 4 MB dump and read none of it held every thread
     (each blocked writing) for as long as they stayed open."""

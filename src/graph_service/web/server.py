@@ -237,8 +237,8 @@ class ThreadWorker(gthread.ThreadWorker):
         waiting = [*self.keepalived_conns, *self.pending_conns]
         if not waiting:
             return  # every connection is being served: stop accepting, as gunicorn does
-        heaviest = Counter(_peer(c) for c in waiting).most_common(1)[0][0]
-        theirs = [c for c in waiting if _peer(c) == heaviest]
+        heaviest = Counter(_network(_peer(c)) for c in waiting).most_common(1)[0][0]
+        theirs = [c for c in waiting if _network(_peer(c)) == heaviest]
         conn = next((c for c in theirs if not getattr(c, "held", 0)), theirs[0])
         (self.keepalived_conns if conn in self.keepalived_conns else self.pending_conns).remove(conn)
         if getattr(conn, "held", 0):
@@ -452,6 +452,17 @@ def _share_of(address: str) -> str:
         with contextlib.suppress(ValueError):
             return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return address
+
+
+@lru_cache(maxsize=4096)
+def _network(share: str) -> str:
+    """Whose connections go first when a worker is full: an IPv6 client's /48, wider than its
+    share's /64, as one holder of many /64s (a /48 has 65,536) could keep each at one waiting
+    connection and make a NAT's address, with two, the heaviest."""
+    if ":" in share:
+        with contextlib.suppress(ValueError):
+            return str(ipaddress.ip_network(share, strict=False).supernet(new_prefix=48))
+    return share
 
 
 def _finished(result: Any) -> Future[Any]:
