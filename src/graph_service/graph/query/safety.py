@@ -162,7 +162,7 @@ def _service_written(sparql: str) -> str | None:
     so a "#" in an IRI or a string earlier on the line (`PREFIX lib: <...ontology#>`) made a
     well-formed federated query "malformed"."""
     text = expand_escapes(sparql)
-    code = _IRI_STRING_OR_COMMENT.sub(lambda m: " " * len(m.group(0)), text)  # positions kept
+    code = strip_iris_strings_and_comments(text)
     for keyword in _SERVICE_KEYWORD.finditer(code):
         target = _SERVICE_TARGET.match(text, keyword.end())
         if target is not None:
@@ -193,7 +193,7 @@ def _undeclared_prefix(sparql: str, message: str) -> str | None:
     parser cannot say: it knows rdfs:, xsd:, schema:, sh: and others undeclared."""
     if "IRI parsing failed" in message:  # an IRI holding a space: its scheme is no prefix
         return None
-    text = _IRI_STRING_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), sparql)  # offsets kept
+    text = strip_iris_strings_and_comments(sparql)
     declared = {m[1] or "" for m in _PREFIX_DECLARATION.finditer(text)}
     position = _POSITION.match(message)
     stop = offset(text, int(position[1]), int(position[2])) if position else len(text)
@@ -295,8 +295,9 @@ def without_plain_comments(sparql: str) -> str:
 
 def strip_iris_strings_and_comments(sparql: str) -> str:
     """The text with its IRIs, strings and comments blanked out: keywords, names and variables
-    remain (a word found there is no part of a string or an IRI)."""
-    return _IRI_STRING_OR_COMMENT.sub(" ", sparql)
+    remain (a word found there is no part of a string or an IRI), each where it was (blanks of
+    the same length, line breaks kept, so offsets, lines and columns hold)."""
+    return _IRI_STRING_OR_COMMENT.sub(lambda m: re.sub(r"[^\r\n]", " ", m[0]), sparql)
 
 
 def _check_dataset(shape: QueryShape, allowed_graphs: Iterable[str] | None) -> None:
