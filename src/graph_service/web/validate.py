@@ -52,6 +52,7 @@ from graph_service.graph import (
     dataset_iri,
     describe_shapes,
     exists,
+    file_version,
     formats,
     from_rdflib,
     holds_shapes,
@@ -316,7 +317,7 @@ def shapes(ext: str | None = None) -> Response:
         return problem(503, f"the project's shapes do not parse: {exc}")
     # Made once per version of the shapes (the page took 60 ms of a worker's CPU: 33 requests a
     # second held both cores).
-    version = f"shapes {_file_version(Path(settings.shapes_path))} {fmt.name}"
+    version = f"shapes {file_version(Path(settings.shapes_path))} {fmt.name}"
     if fmt == _HTML:
         body: bytes | str = cached_for_root(version, current().root, lambda: _shapes_page(graph, current()))
     elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
@@ -330,14 +331,6 @@ def shapes(ext: str | None = None) -> Response:
         body = cached(version, lambda: write(stable(quad_from_rdflib(*t, name) for t in graph), fmt))
     return respond(body, fmt, negotiated=ext is None)
 
-
-def _file_version(path: Path) -> tuple[int, int] | None:
-    """What tells one version of a file from the next (as `project_shapes` reads it again)."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return st.st_mtime_ns, st.st_size
 
 
 # --- reading the request ----------------------------------------------------------------------

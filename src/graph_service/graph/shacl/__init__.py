@@ -6,6 +6,7 @@ from graph_service.graph.shacl.shapes import (
     census,
     class_hierarchy,
     describe_shapes,
+    file_version,
     project_ontology,
     project_shapes,
     value_summary,
@@ -29,7 +30,8 @@ from graph_service.graph.shacl.validation import (
 )
 
 __all__ = [
-    "census", "class_hierarchy", "describe_shapes", "holds_shapes", "INFERENCE_CHOICES", "inference_choice",
+    "census", "file_version", "class_hierarchy", "describe_shapes", "holds_shapes", "INFERENCE_CHOICES",
+    "inference_choice",
     "InferenceChoice", "InputTooCostly", "parse_untrusted", "ReadAllowance", "path_text", "project_ontology",
     "project_shapes", "severity_name", "term_name", "UnsafeConstraint", "validate",
     "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary",

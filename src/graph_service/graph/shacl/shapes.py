@@ -62,20 +62,28 @@ def class_hierarchy(ontology: Graph) -> Graph:
     return hierarchy
 
 
+def file_version(path: Path) -> tuple[int, int] | None:
+    """What tells one version of a file from the next (its modification time and size); None
+    while it is missing."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def _cached(path: Path, graph_name: str, missing_ok: bool, base: str) -> Graph:
     """The file as a graph under `base` (the sources are written under the canonical one),
     parsed again only when its modification time or size changed. Callers share the graph: they
     must not change it."""
     identifier = URIRef(names(base).graph[graph_name])
-    try:
-        st = path.stat()
-    except FileNotFoundError:
+    version = file_version(path)
+    if version is None:
         if missing_ok:
             empty = Graph(identifier=identifier)
             bind_prefixes(empty, base)
             return empty
         raise documents.RdfSyntaxError(str(path), "No such file or directory") from None
-    version = (st.st_mtime_ns, st.st_size)
     with _lock:
         hit = _cache.get((path, identifier))
         if hit is not None and hit[0] == version:
