@@ -636,3 +636,95 @@ def test_a_repeated_query_is_answered_from_the_cache_and_can_be_revalidated(spar
     for volatile in ("SELECT (RAND() AS ?r) WHERE {}", "SELECT (RAND#a comment\n() AS ?r) WHERE {}"):
         draws = {ask(sparql_app, volatile, format="json").content for _ in range(3)}
         assert len(draws) > 1, volatile  # run each time, never kept
+
+
+# --- the protocol's front and the app: one protocol, two ways in --------------------------------
+
+#: Requests a program sends (method, query string, body, headers): answers, and every kind of refusal
+#: the front writes itself.
+PROGRAMS_ASK = {
+    "select": ("GET", {"query": QUERIES["select"]}, None, {"Accept": "application/sparql-results+json"}),
+    "construct": ("GET", {"query": QUERIES["construct"]}, None, {"Accept": "text/turtle"}),
+    "head": ("HEAD", {"query": QUERIES["ask"]}, None, {"Accept": "application/sparql-results+xml"}),
+    "post-body": ("POST", {"format": "csv"}, QUERIES["select"].encode(),
+                  {"Content-Type": "application/sparql-query"}),
+    "post-form": ("POST", None, {"query": QUERIES["describe"], "format": "ntriples"}, {}),
+    "text-table": ("GET", {"query": QUERIES["select"]}, None, {"Accept": "text/plain"}),
+    "dataset": ("GET", {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2",
+                        "default-graph-uri": "https://w3id.org/liberation-kg/graph/none"}, None, {}),
+    "malformed": ("GET", {"query": "SELECT ?s WHERE { ?s ?p }"}, None, {"Accept": "application/json"}),
+    "malformed-text": ("GET", {"query": "SELECT ?s WHERE { ?s ?p }"}, None, {"Accept": "text/plain"}),
+    "form-mismatch": ("GET", {"query": QUERIES["construct"]}, None,
+                      {"Accept": "application/sparql-results+json"}),
+    "not-acceptable": ("GET", {"query": QUERIES["ask"]}, None, {"Accept": "image/png"}),
+    "unknown-format": ("GET", {"query": QUERIES["ask"], "format": "yaml"}, None, {}),
+    "two-queries": ("GET", [("query", "ASK {}"), ("query", "ASK {}")], None, {}),
+    "not-utf8": ("GET", "query=ASK%20%7B%FF%7D", None, {}),
+    "empty": ("GET", {"query": " "}, None, {}),
+    "no-iri": ("GET", {"query": "ASK {}", "named-graph-uri": "not an iri"}, None, {}),
+    "update-body": ("POST", None, b"CLEAR ALL", {"Content-Type": "application/sparql-update"}),
+    "update-form": ("POST", None, {"update": "CLEAR ALL"}, {}),
+    "update-text": ("GET", {"query": "DROP ALL"}, None, {}),
+    "latin-1": ("POST", None, b"ASK {}", {"Content-Type": "application/sparql-query; charset=latin-1"}),
+    "wrong-type": ("POST", None, b"ASK {}", {"Content-Type": "text/plain"}),
+    "no-type": ("POST", None, b"ASK {}", {}),
+    "too-large": ("POST", None, b"#" * (2**21 + 10), {"Content-Type": "application/sparql-query"}),
+    "service": ("GET", {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}, None, {}),
+}
+
+
+def _asked(client: InProcess, name: str, extra: dict[str, str] | None = None) -> Reply:
+    method, params, data, headers = PROGRAMS_ASK[name]
+    return client.request(method, client.sparql, params=params, data=data,
+                          headers={**headers, **(extra or {})})
+
+
+def _seen(reply: Reply) -> tuple:
+    return reply.status_code, sorted(reply.headers.items()), reply.content
+
+
+def _both_ways(client: InProcess, name: str, extra: dict[str, str] | None = None) -> tuple[Reply, Reply]:
+    """The reply through the front, and through the app alone (the front taken away)."""
+    front = _asked(client, name, extra)
+    app = client.app
+    wsgi = app.wsgi_app
+    app.wsgi_app = wsgi.app
+    try:
+        return front, _asked(client, name, extra)
+    finally:
+        app.wsgi_app = wsgi
+
+
+@pytest.mark.parametrize("name", list(PROGRAMS_ASK))
+def test_the_front_and_the_app_answer_a_program_alike(sparql_app, name):
+    _asked(sparql_app, name)  # so that both see the answer cached, and its tag
+    front, alone = _both_ways(sparql_app, name)
+    assert front.status_code < 500, front.text
+    assert _seen(front) == _seen(alone)
+    assert front.headers["Access-Control-Allow-Origin"] == "*"
+    assert front.headers["X-Content-Type-Options"] == "nosniff"
+    if "ETag" in front.headers:  # revalidated: 304 to a GET or HEAD, the answer again to a POST
+        front, alone = _both_ways(sparql_app, name, {"If-None-Match": front.headers["ETag"]})
+        assert front.status_code == (304 if PROGRAMS_ASK[name][0] != "POST" else 200)
+        assert _seen(front) == _seen(alone)
+
+
+def test_the_front_answers_programs_without_the_app(sparql_app, monkeypatch):
+    def broken(environ, start_response):
+        raise AssertionError("the app was asked")
+
+    monkeypatch.setattr(sparql_app.app.wsgi_app, "app", broken)
+    for name in ("select", "construct", "post-form", "malformed", "two-queries", "update-body"):
+        assert _asked(sparql_app, name).status_code in (200, 400, 403), name
+    with pytest.raises(AssertionError, match="the app was asked"):  # a browser's page is the app's
+        ask(sparql_app, QUERIES["ask"], accept="text/html")
+
+
+@pytest.mark.parametrize("how", ["POST-form", "POST"])
+def test_a_page_asked_in_a_posted_body_gets_the_body_the_front_read(sparql_app, how):
+    # The front reads the body before it knows that a page is wanted (format=html may be in it).
+    query = 'SELECT ?label WHERE { ?c rdfs:label ?label FILTER(?label = "Paris"@fr) }'
+    resp = ask(sparql_app, PROLOGUE + query, accept="application/sparql-results+json", method=how,
+               format="html")
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/html")
+    assert "<td" in resp.text and "Paris" in resp.text and "FILTER(?label" in resp.text

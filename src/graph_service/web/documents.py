@@ -19,7 +19,8 @@ from typing import TypeVar
 from urllib.parse import quote, unquote_to_bytes, urljoin
 
 from flask import Response, current_app, redirect, request
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge
+from werkzeug.wrappers import Request
 
 from graph_service.graph import Format, QuadSource, VerbatimStore, load_index, snapshot_path, stop_fork_server
 from graph_service.web.negotiation import parse_accept
@@ -239,6 +240,20 @@ def check_path() -> None:
         raise BadRequest("the path is not UTF-8 once percent-decoded") from None
     if "\ufffd" in path:  # werkzeug's replacement for bytes that were not UTF-8
         raise BadRequest("the path is not UTF-8 once percent-decoded")
+
+
+def whole_body_within_limit(req: Request, limit: int) -> None:
+    """A body of unknown length (sent in chunks) is read here, whole, and refused (413) if it
+    goes on past the limit, as one whose declared length is over it is before it is read.
+
+    werkzeug reads such a body up to the limit and stops there without a word: the first 2 MB
+    of a longer form or upload were answered as if they were all of it (a dataset parameter
+    past the cut dropped, a data file's later lines never validated)."""
+    if req.content_length is not None or req.method not in ("POST", "PUT", "PATCH"):
+        return
+    body = req.get_data(cache=True)  # what the views read afterwards, forms included
+    if len(body) >= limit and req.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
 
 
 def suffix_format(extension: str, what: str = "document") -> Format:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, request
 from flask.sansio.app import App
@@ -21,10 +22,6 @@ from graph_service.graph import (
     load_examples,
     load_store,
 )
-
-#: Response headers saying that the result limit cut an answer, and what the limit is.
-TRUNCATED_HEADER = "X-Result-Truncated"
-LIMIT_HEADER = "X-Result-Limit"
 
 
 @dataclass
@@ -58,7 +55,12 @@ def setup(app: App) -> None:
 
 def current_endpoint() -> Endpoint:
     """The endpoint of the running app."""
-    return current_app.extensions["sparql"]
+    return endpoint_of(current_app)
+
+
+def endpoint_of(app: App) -> Endpoint:
+    """The endpoint of `app` (made as its SPARQL blueprint was registered)."""
+    return app.extensions["sparql"]
 
 
 def engine() -> Engine:
@@ -72,11 +74,12 @@ def examples() -> list[Example]:
     return current_endpoint().examples
 
 
-def client_gone() -> Callable[[], bool] | None:
-    """For the current request: whether its client has closed the connection, a peek that reads
-    end-of-file (a client that sent more, such as its next request, is still there); None where
-    that cannot be told (not under gunicorn: the test client)."""
-    sock: socket.socket | None = request.environ.get("gunicorn.socket")
+def client_gone(environ: dict[str, Any] | None = None) -> Callable[[], bool] | None:
+    """For the request of `environ` (by default the current one): whether its client has closed
+    the connection, a peek that reads end-of-file (a client that sent more, such as its next
+    request, is still there); None where that cannot be told (not under gunicorn: the test
+    client)."""
+    sock: socket.socket | None = (request.environ if environ is None else environ).get("gunicorn.socket")
     if sock is None:
         return None
 

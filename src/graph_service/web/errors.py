@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
+from typing import cast
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from gunicorn.http.errors import NoMoreData
 from gunicorn.http.errors import ParseException as UnreadableRequest
 from werkzeug.exceptions import ClientDisconnected, HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.wrappers import Response as WsgiResponse
 
 from graph_service.web.negotiation import best_media_type
 
 log = logging.getLogger(__name__)
+
+#: The forms an error is written in, in the order preferred when a client names none.
+PROBLEM_TYPES = ("text/plain", "application/json", "text/html")
 
 
 def problem(status: int, message: str, title: str | None = None,
@@ -20,7 +26,7 @@ def problem(status: int, message: str, title: str | None = None,
     """An error response in the form the client reads best: HTML for browsers, else JSON or text;
     `fields` add to the JSON (a syntax error's line and column)."""
     title = title or _title(status)
-    best = best_media_type(["text/plain", "application/json", "text/html"])
+    best = best_media_type(PROBLEM_TYPES)
     if best == "text/html":
         try:
             page = render_template("error.html", status=status, title=title, message=message)
@@ -28,14 +34,51 @@ def problem(status: int, message: str, title: str | None = None,
         except Exception:  # what every page shows failed too: the error in plain text instead
             log.exception("the error page for %s %s could not be made", request.method, request.path)
             best = "text/plain"
-    if best == "application/json":
-        resp = jsonify({"status": status, "title": title, "message": message, **(fields or {})})
-        resp.status_code = status
-    elif best != "text/html":
-        resp = Response(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")
+    if best != "text/html":
+        return cast(Response, plain_problem(status, message, best, title=title, fields=fields,
+                                            response_class=Response))
+    resp.vary.add("Accept")
+    return resp
+
+
+def plain_problem(status: int, message: str, media_type: str, *, title: str | None = None,
+                  fields: dict[str, object] | None = None,
+                  response_class: type[WsgiResponse] = WsgiResponse) -> WsgiResponse:
+    """`problem` as JSON (`media_type` application/json) or text, without the app: what the
+    SPARQL protocol's front (`protocol`) answers with too."""
+    title = title or _title(status)
+    if media_type == "application/json":
+        # Written as Flask's JSON responses are, compact, one line.
+        body = json.dumps({"status": status, "title": title, "message": message, **(fields or {})},
+                          separators=(",", ":")) + "\n"
+        resp = response_class(body, status=status, mimetype="application/json")
+    else:
+        resp = response_class(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")
     # The form was chosen by Accept: a shared cache must not give it to a client asking otherwise.
     resp.vary.add("Accept")
     return resp
+
+
+def http_message(exc: HTTPException, max_request_bytes: int) -> str:
+    """What a werkzeug HTTP error says to the client."""
+    message = exc.description or _title(exc.code or 500)
+    if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
+        message = too_large(max_request_bytes)  # werkzeug's names no limit
+    return message
+
+
+def unreadable_message(exc: Exception) -> tuple[int, str] | None:
+    """The status and message for a request body that could not be read (`exc` raised as it was),
+    or None where `exc` is not such a failure."""
+    # gunicorn reads the body as the view asks for it: a malformed one (a bad chunk, a body
+    # shorter than its Content-Length) surfaces there, and is the client's doing.
+    if isinstance(exc, UnreadableRequest | NoMoreData):
+        return 400, f"the request could not be read: {exc}"
+    # werkzeug reports every failed read of the body as a disconnection; one that ran out of
+    # time is a 408 (the connection is then closed).
+    if isinstance(exc, ClientDisconnected) and isinstance(exc.__context__, SlowRequest):
+        return 408, str(exc.__context__)
+    return None
 
 
 class SlowRequest(TimeoutError):
@@ -58,31 +101,25 @@ def _title(status: int) -> str:
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
-        message = exc.description or _title(exc.code or 500)
-        if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
-            message = too_large(current_app.config["MAX_CONTENT_LENGTH"])  # werkzeug's names no limit
-        resp = problem(exc.code or 500, message)
+        resp = problem(exc.code or 500, http_message(exc, current_app.config["MAX_CONTENT_LENGTH"]))
         # Keep headers such as Allow (405) that werkzeug computed.
         for key, value in exc.get_headers():
             if key.lower() != "content-type":
                 resp.headers[key] = value
         return resp
 
-    # gunicorn reads the body as the view asks for it: a malformed one (a bad chunk, a body
-    # shorter than its Content-Length) surfaces there, and is the client's doing.
     @app.errorhandler(UnreadableRequest)
     @app.errorhandler(NoMoreData)
-    def _unreadable(exc: Exception) -> Response:
-        return problem(400, f"the request could not be read: {exc}")
-
     @app.errorhandler(ClientDisconnected)
-    def _disconnected(exc: ClientDisconnected) -> Response:
-        # werkzeug reports every failed read of the body so; one that ran out of time is a 408.
-        if isinstance(exc.__context__, SlowRequest):
-            resp = problem(408, str(exc.__context__))
+    def _unreadable(exc: Exception) -> Response:
+        unreadable = unreadable_message(exc)
+        if unreadable is None:
+            assert isinstance(exc, HTTPException)  # a disconnection other than a slow request's
+            return _http(exc)
+        resp = problem(*unreadable)
+        if unreadable[0] == 408:
             resp.headers["Connection"] = "close"
-            return resp
-        return _http(exc)
+        return resp
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

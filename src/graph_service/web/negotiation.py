@@ -14,6 +14,7 @@ from flask import request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Request
 
 from graph_service.graph import Format, Kind, formats
 
@@ -34,14 +35,17 @@ GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": 
 _PARAMETERS = ("format", "output")
 
 
-def format_parameter() -> str | None:
-    """The `format=` (or `output=`) of the request (query string, or a posted form), as given."""
+def format_parameter(req: Request | None = None) -> str | None:
+    """The `format=` (or `output=`) of `req` (by default the current request: its query string,
+    or a posted form), as given."""
+    req = req if req is not None else request
+    form = req.form if req.mimetype in _FORMS else None
     for key in _PARAMETERS:
-        name = request.args.get(key)
-        if name is None and request.mimetype in _FORMS:
-            name = request.form.get(key)
-        if name is not None:
-            return name
+        # `in` first: werkzeug's get() makes and catches an exception for a missing key.
+        if key in req.args:
+            return req.args[key]
+        if form is not None and key in form:
+            return form[key]
     return None
 
 
@@ -119,16 +123,29 @@ def _parameters(text: str) -> dict[str, str]:
     return {name.strip().lower(): value.strip().strip('"') for name, _, value in pairs}
 
 
-def acceptable(kinds: Sequence[Kind]) -> Format | None:
-    """`negotiate`, or None where nothing of `kinds` is acceptable (the caller tries other kinds)."""
-    found = _choose(tuple(kinds), None, format_parameter(), request.headers.get("Accept"))
+def acceptable(kinds: Sequence[Kind], req: Request | None = None) -> Format | None:
+    """`negotiate` for `req` (by default the current request), or None where nothing of `kinds`
+    is acceptable (the caller tries other kinds)."""
+    req = req if req is not None else request
+    return chosen(tuple(kinds), format_parameter(req), req.headers.get("Accept"))
+
+
+def chosen(kinds: tuple[Kind, ...], word: str | None, accept_header: str | None) -> Format | None:
+    """`acceptable` for a request whose format word and Accept header are these."""
+    found = _choose(kinds, None, word, accept_header)
     return None if isinstance(found, str) else found
 
 
 def best_media_type(media_types: Sequence[str]) -> str:
     """Of plain media types (not in the registry, such as an error's text/plain or JSON), the one
-    the request prefers; the first when it prefers none (curl's `*/*`)."""
-    accept = parse_accept(request.headers.get("Accept"))
+    the current request prefers; the first when it prefers none (curl's `*/*`)."""
+    return best_of(tuple(media_types), request.headers.get("Accept"))
+
+
+@lru_cache(maxsize=1024)
+def best_of(media_types: tuple[str, ...], header: str | None) -> str:
+    """`best_media_type` for the Accept header `header`."""
+    accept = parse_accept(header)
     best = accept.best_match(media_types)
     if best is None:
         # A client that asked for a JSON dialect (SPARQL results, JSON-LD) reads JSON best.

@@ -182,6 +182,7 @@ class ThreadWorker(gthread.ThreadWorker):
         self._closing: deque[Any] = deque()  # closing connections, in the order of their timeouts
         self._spill = Spill(max_waiting=max(1, self.cfg.threads // 4))
         self._writing: set[Any] = set()  # connections whose answers the poller is sending
+        self._is_ssl = self.cfg.is_ssl  # gunicorn's settings are looked up anew at each reading
 
     @property
     def body_limit(self) -> int:
@@ -416,7 +417,7 @@ class ThreadWorker(gthread.ThreadWorker):
                 # The rest of the answer goes out from the poller; the next request waits for it.
                 conn.keepalive = keepalive is True and self.alive
                 return _WRITING
-            if keepalive is not True or not self.alive or self.cfg.is_ssl or self._waiting:
+            if keepalive is not True or not self.alive or self._is_ssl or self._waiting:
                 return keepalive
             # Bytes of the next request read along with this one do not make the socket readable.
             if not conn.parser.unreader.buf.getvalue():

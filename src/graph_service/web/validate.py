@@ -74,8 +74,9 @@ from graph_service.graph import (
 )
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import cached, cached_for_root, quads, respond
-from graph_service.web.endpoint import LIMIT_HEADER, TRUNCATED_HEADER, client_gone, current_endpoint
-from graph_service.web.errors import problem, too_large
+from graph_service.web.endpoint import client_gone, current_endpoint
+from graph_service.web.errors import PROBLEM_TYPES, problem, too_large
+from graph_service.web.headers import LIMIT_HEADER, TRUNCATED_HEADER
 from graph_service.web.negotiation import best_media_type, negotiate
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, Urls, current
@@ -147,7 +148,7 @@ def _spot(error: str, kept: Mapping[str, str]) -> tuple[str, int, str, str] | No
 def _failed(status: int, message: str) -> Response:
     """A form posted from the page gets the page back with its input and the error in words;
     programs get the error alone."""
-    if request.mimetype in _FORMS and best_media_type(["text/plain", "application/json", "text/html"]) \
+    if request.mimetype in _FORMS and best_media_type(PROBLEM_TYPES) \
             == "text/html":
         return Response(_form_page(message), status=status, mimetype="text/html")
     return problem(status, message)

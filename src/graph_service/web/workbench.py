@@ -7,7 +7,8 @@ from flask import Response, render_template, url_for
 
 from graph_service.graph import Answer, SyntaxProblem, formats, names
 from graph_service.web.answer_table import answer_table
-from graph_service.web.endpoint import TRUNCATED_HEADER, Endpoint
+from graph_service.web.endpoint import Endpoint
+from graph_service.web.headers import TRUNCATED_HEADER
 from graph_service.web.state import service
 from graph_service.web.urls import current
 

@@ -119,7 +119,7 @@ class IsolatedWorker:
     """
 
     def __init__(self, handler: Callable[..., Any], *, allow_network: bool = False,
-                 memory_limit: int | None = None, max_calls: int = 5000,
+                 memory_limit: int | None = None, max_calls: int = 20_000,
                  demote_after: float | None = None, on_start: Callable[[], Any] | None = None) -> None:
         self._handler = handler
         self._demote_after = demote_after

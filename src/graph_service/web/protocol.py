@@ -1,0 +1,459 @@
+"""The SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/) as programs use it: a query
+in, its answer in a format for programs out. One small WSGI layer in front of the Flask app
+(`ProtocolFront`) maps those requests to the query runner and nothing else, as Oxigraph's server
+does; what a person asks of `/sparql` (the query editor, an answer as a page, the service's
+description) and anything this layer does not take goes on to the app (`sparql`), which reads,
+negotiates and answers with the functions defined here too: one protocol, two ways in.
+
+Why a layer of its own: Flask's request context, its hooks and flask-cors cost about 145 µs of a
+worker's Python per request, which under load was half the service's cost of a small query (the
+join of issue #13 at 8 clients: 1,264 answers/s through the app, 2,130 through this layer, on the
+same runner and query processes). Nothing is skipped for it: the same path check, body limits,
+reading, negotiation, query runner, answer headers, errors, security headers and CORS headers.
+
+- Queries by GET `?query=`, POST `application/x-www-form-urlencoded` and POST
+  `application/sparql-query`; `default-graph-uri` / `named-graph-uri` choose graphs of the store
+  (a graph the store lacks is empty, as in Jena Fuseki and Oxigraph; nothing is ever fetched).
+- Results in the format a `format=` parameter names, else the best the Accept header allows
+  (406 when nothing fits).
+- Updates are refused (403), malformed queries are 400 with the parser's position, SERVICE and
+  FROM naming no graph of the store are 400, oversized requests 413, a query past the time limit
+  503, and so is a query while a remote store (`--store`) does not answer (with Retry-After).
+  When every query slot is busy and the queue for them is full: 503; when the client already
+  holds its share of the slots: 429; both at once, with `Retry-After`. When the result limit cuts
+  an answer, `X-Result-Truncated: true` says so and `X-Result-Limit` gives the limit.
+
+Queries run in `graph.query.runner.QueryRunner`: vetted, in a child process that cannot reach the
+network, stopped at the time limit. A request waiting for a query slot whose client has closed its
+connection is dropped without running.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import unquote_to_bytes
+
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    NotAcceptable,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+)
+from werkzeug.sansio.utils import get_current_url
+from werkzeug.wrappers import Request, Response
+
+from graph_service.config import Settings
+from graph_service.graph import (
+    UPDATES_REFUSED,
+    Answer,
+    Busy,
+    ClientGone,
+    Format,
+    FormatMismatch,
+    IsolatedError,
+    Kind,
+    QueryDataset,
+    QueryTimeout,
+    QueryUnsupported,
+    StoreRefused,
+    StoreUnavailable,
+    SyntaxProblem,
+    UnsafeQuery,
+    explain_syntax,
+    formats,
+)
+from graph_service.web.documents import whole_body_within_limit
+from graph_service.web.endpoint import Endpoint, client_gone
+from graph_service.web.errors import (
+    PROBLEM_TYPES,
+    http_message,
+    plain_problem,
+    unreadable_message,
+)
+from graph_service.web.headers import LIMIT_HEADER, OPEN_ANSWER_HEADERS, SECURITY_HEADERS, TRUNCATED_HEADER
+from graph_service.web.negotiation import best_of, chosen, format_parameter
+
+log = logging.getLogger(__name__)
+R = TypeVar("R", bound=Response)
+
+#: Seconds a client is asked to wait when the remote store is away.
+RETRY_AFTER = 5
+
+_FORM = "application/x-www-form-urlencoded"
+#: The parameters of the protocol, whose values must be UTF-8 (SPARQL 1.1 Protocol 2.1.1).
+_PROTOCOL_PARAMETERS = frozenset({b"query", b"update", b"default-graph-uri", b"named-graph-uri"})
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+
+#: What running a query can raise that is the query's or the moment's, not the service's.
+QUERY_FAILURES = (UnsafeQuery, SyntaxError, QueryUnsupported, FormatMismatch, QueryTimeout, IsolatedError,
+                  StoreUnavailable, StoreRefused, Busy, ClientGone)
+
+
+@dataclass(frozen=True)
+class Operation:
+    query: str | None
+    dataset: QueryDataset | None
+
+
+@dataclass(frozen=True)
+class Forms:
+    """The formats a query's answer is written in: one for SELECT and ASK, one for CONSTRUCT and
+    DESCRIBE (the form is the engine's to know), and which of them is a page (HTML)."""
+
+    results: Format | None
+    graph: Format | None
+
+    @property
+    def results_page(self) -> bool:
+        return self.results is not None and self.results.kind == "page"
+
+    @property
+    def graph_page(self) -> bool:
+        return self.graph is not None and self.graph.kind == "page"
+
+    @property
+    def any_page(self) -> bool:
+        return self.results_page or self.graph_page
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A query that was not answered, as the client is told: status, message, and for a malformed
+    query where it went wrong."""
+
+    status: int
+    message: str
+    syntax: SyntaxProblem | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> dict[str, object]:
+        """What a JSON error adds: a malformed query's line, column and advice."""
+        if self.syntax is None:
+            return {}
+        return {"line": self.syntax.line, "column": self.syntax.column, "advice": self.syntax.advice,
+                "parser": self.syntax.parser}
+
+
+# --- reading the request ------------------------------------------------------------------------
+
+def read_operation(req: Request, settings: Settings) -> Operation:
+    """The query and dataset of a request, per the protocol's three ways of sending a query."""
+    body_query: str | None = None
+    # werkzeug keeps a %-escape that is not UTF-8 as its three characters ("%FF"): the query would
+    # run, on other text than the client meant. The protocol's parameters are UTF-8 (2.1.1).
+    _require_utf8_escapes(req.query_string, "the URL's query string")
+    mimetype = req.mimetype  # parsed anew at each reading
+    if req.method in ("GET", "HEAD"):
+        fields: MultiDict = req.args
+    elif mimetype == _FORM:
+        _require_utf8(req)
+        # Read (and kept) before werkzeug parses the form from it.
+        _require_utf8_escapes(req.get_data(cache=True), "the form")
+        fields = CombinedMultiDict([req.args, req.form])
+    elif mimetype == _QUERY:
+        _require_utf8(req)
+        fields = req.args
+        data = req.get_data(cache=True)
+        if req.content_length is not None and len(data) < req.content_length:
+            # The client stopped sending (gunicorn hands over what came): not the query it meant.
+            raise BadRequest(f"the request body ended after {len(data)} of its {req.content_length} "
+                             "bytes (Content-Length)")
+        try:
+            body_query = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"the query is not valid UTF-8 (byte {exc.start})") from None
+        if "query" in fields:
+            raise BadRequest("a query was sent both in the body and as the query parameter; send one")
+    elif mimetype == _UPDATE:
+        raise Forbidden(f"SPARQL Update: {UPDATES_REFUSED}")
+    else:
+        raise UnsupportedMediaType(
+            f"POST a query as {_FORM} (query=...) or as {_QUERY}; "
+            + (f"got {mimetype}" if mimetype else "the request has no Content-Type")
+        )
+    if "update" in fields:
+        raise Forbidden(f"SPARQL Update: {UPDATES_REFUSED}")
+    queries = fields.getlist("query") if "query" in fields else []
+    if len(queries) > 1:
+        raise BadRequest(f"the request has {len(queries)} query parameters; send exactly one")
+    query = body_query if body_query is not None else (queries[0] if queries else None)
+    if query is not None:
+        query = query.removeprefix("\ufeff")  # a byte-order mark, which editors on Windows write
+    if query is None and req.method == "POST":
+        raise BadRequest("no query: send query=... or a body of type application/sparql-query")
+    if query is not None:
+        if not query.strip():
+            raise BadRequest("the query is empty")
+        if len(query) > settings.max_query_length:
+            raise RequestEntityTooLarge(f"the query has {len(query)} characters; the limit is "
+                                        f"{settings.max_query_length}")
+    defaults = tuple(fields.getlist("default-graph-uri")) if "default-graph-uri" in fields else ()
+    named = tuple(fields.getlist("named-graph-uri")) if "named-graph-uri" in fields else ()
+    try:
+        dataset = QueryDataset(defaults, named) if defaults or named else None
+    except ValueError as exc:  # default-graph-uri / named-graph-uri that is no IRI
+        raise BadRequest(str(exc)) from None
+    return Operation(query, dataset)
+
+
+def _require_utf8_escapes(encoded: bytes, where: str) -> None:
+    """400 when the %-escapes of the protocol's parameters in `encoded` (a query string or a
+    form) do not spell UTF-8; other parameters (a tracker's, a form's own) are not ours to judge."""
+    if b"%" not in encoded and encoded.isascii():
+        return
+    for pair in encoded.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if unquote_to_bytes(name.replace(b"+", b" ")) not in _PROTOCOL_PARAMETERS:
+            continue
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"{where}: its {name.decode('ascii', 'replace')}= is not UTF-8 once its "
+                             f"%-escapes are decoded (byte 0x{exc.object[exc.start]:02X}); percent-encode "
+                             "its UTF-8 bytes, as the protocol requires") from None
+
+
+def _require_utf8(req: Request) -> None:
+    charset = req.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"queries must be encoded as UTF-8, not {charset}")
+
+
+def negotiate_forms(req: Request) -> Forms:
+    """The answer's formats for `req`, or 406 naming what is offered."""
+    word, accept = format_parameter(req), req.headers.get("Accept")
+    forms = Forms(chosen(("results", "page"), word, accept), chosen(("graph", "page"), word, accept))
+    if forms.results is None and forms.graph is None:
+        # Which formats fit depends on the query's form, which only the engine's parse knows.
+        raise NotAcceptable(
+            (f"format={word!r} is not offered" if word else "none of the media types in Accept is offered")
+            + "; a SELECT or ASK answers as " + _media_types("results")
+            + "; a CONSTRUCT or DESCRIBE as " + _media_types("graph") + "; either as text/html"
+        )
+    return forms
+
+
+def _media_types(kind: Kind) -> str:
+    return ", ".join(f.media_type for f in formats.of_kinds((kind,)))
+
+
+# --- answering ----------------------------------------------------------------------------------
+
+def run(endpoint: Endpoint, req: Request, query: str, dataset: QueryDataset | None, forms: Forms) -> Answer:
+    """The query's answer in `forms` (a page's as SPARQL JSON or N-Triples, which it is laid out
+    from); raises one of `QUERY_FAILURES`."""
+    # For a page, the child writes SPARQL JSON / N-Triples and the page is rendered from them.
+    results = formats.by_name("json") if forms.results_page else forms.results
+    graph = formats.by_name("ntriples") if forms.graph_page else forms.graph
+    return endpoint.runner.answer(query, results_format=results, graph_format=graph, dataset=dataset,
+                                  base_iri=base_url(req), client=req.remote_addr or "",
+                                  gone=client_gone(req.environ))
+
+
+def answered(endpoint: Endpoint, req: Request, answer: Answer) -> Response:
+    """An answer in a format for programs, with its tag (a client may revalidate)."""
+    resp = Response(answer.body, headers=answer_headers(endpoint, answer))
+    if answer.tag:
+        resp.make_conditional(req)
+        # werkzeug adds a Date to a GET's answer; the server writes its own (gunicorn always
+        # does), and a response has one.
+        resp.headers.pop("Date", None)
+    return resp
+
+
+def answer_headers(endpoint: Endpoint, answer: Answer) -> list[tuple[str, str]]:
+    """The headers of an answer in a format for programs: its type, its tag, Vary, and the result
+    limit's where it cut the answer. Made in one list: werkzeug's setters, one by one, showed in
+    the profile."""
+    headers = [("Content-Type", formats.named(answer.format).content_type)]
+    if answer.tag:  # the same query asked again of the same data
+        headers.append(("ETag", answer.tag))
+    return headers + _limit_headers(endpoint, answer)
+
+
+def with_answer_headers(endpoint: Endpoint, resp: R, answer: Answer) -> R:
+    """Vary, and the result limit's headers where it cut the answer (a page's answer)."""
+    resp.vary.add("Accept")
+    for name, value in _limit_headers(endpoint, answer)[1:]:
+        resp.headers[name] = value
+    return resp
+
+
+def _limit_headers(endpoint: Endpoint, answer: Answer) -> list[tuple[str, str]]:
+    if not answer.truncated:
+        return [("Vary", "Accept")]
+    return [("Vary", "Accept"), (TRUNCATED_HEADER, "true"), (LIMIT_HEADER, str(endpoint.runner.result_limit))]
+
+
+def failure(exc: Exception, query: str, settings: Settings) -> Failure:
+    """What the client is told of a query that failed with `exc` (one of `QUERY_FAILURES`)."""
+    status, message = _status_and_message(exc, settings)
+    syntax = explain_syntax(query, str(exc)) if isinstance(exc, SyntaxError) else None
+    if syntax is not None:
+        message = f"malformed query: {syntax}"
+    headers = {}
+    if isinstance(exc, StoreUnavailable):
+        headers["Retry-After"] = str(RETRY_AFTER)
+    if isinstance(exc, Busy):
+        headers["Retry-After"] = str(exc.retry_after)
+    return Failure(status, message, syntax, headers)
+
+
+def _status_and_message(exc: Exception, settings: Settings) -> tuple[int, str]:
+    if isinstance(exc, Busy):
+        return exc.status, str(exc)
+    if isinstance(exc, ClientGone):
+        return 503, str(exc)
+    if isinstance(exc, UnsafeQuery):
+        return (403 if UPDATES_REFUSED in str(exc) else 400), str(exc)
+    if isinstance(exc, SyntaxError):
+        return 400, f"malformed query: {exc}"
+    if isinstance(exc, QueryUnsupported):
+        return 400, f"the query is well-formed but this endpoint cannot evaluate it: {exc}"
+    if isinstance(exc, FormatMismatch):
+        return 406, f"{exc}; ask for " + ", ".join(
+            f.media_type for f in formats.of_kinds(("graph",) if exc.form == "graph" else ("results",))
+            if f.label != exc.label)
+    if isinstance(exc, StoreUnavailable):
+        return 503, f"{exc}; the query was not answered, try again shortly"
+    if isinstance(exc, StoreRefused):
+        return 502, str(exc)
+    if isinstance(exc, QueryTimeout):
+        return 503, (f"the query was stopped after the time limit of {settings.query_timeout:g} s; "
+                     "narrow it down (more specific patterns, LIMIT)")
+    # The engine itself failed (crashed, or went over its memory limit); its process is replaced.
+    return 500, f"the query engine failed on this query: {exc}"
+
+
+def base_url(req: Request) -> str:
+    """The endpoint's URL, against which a query's relative IRIs resolve (`request.base_url`)."""
+    environ = req.environ
+    # Building and IRI-decoding the URL showed in the profile; a service has one or a few.
+    key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+           environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"))
+    url = _URLS.get(key)
+    if url is None:
+        url = get_current_url(req.scheme, req.host, req.root_path, req.path)
+        if len(_URLS) >= 256:  # hosts are the client's to name
+            _URLS.clear()
+        _URLS[key] = url
+    return url
+
+
+_URLS: dict[tuple[object, ...], str] = {}
+
+
+# --- the front ----------------------------------------------------------------------------------
+
+_FRONT_HEADERS = SECURITY_HEADERS + OPEN_ANSWER_HEADERS
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+_METHODS = frozenset({"GET", "HEAD", "POST"})
+#: What makes a GET conditional (werkzeug's `make_conditional` answers these; a POST never is).
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+class ProtocolFront:
+    """WSGI: answers a program's query to `/sparql` itself, and passes every other request (and a
+    query whose answer or error would be a page) on to `app`, its request untouched."""
+
+    def __init__(self, app: WsgiApp, endpoint: Endpoint) -> None:
+        self.app = app
+        self.endpoint = endpoint
+        self.settings = endpoint.settings
+        limit = endpoint.settings.max_request_bytes
+
+        class _Request(Request):
+            max_content_length = limit  # as the app's MAX_CONTENT_LENGTH: 413 beyond it
+
+        self._request_class = _Request
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        outcome = self._respond(environ) if _ours(environ) else None
+        if outcome is None:
+            return self.app(environ, start_response)
+        if isinstance(outcome, Answer):
+            # Written straight out where nothing is conditional (werkzeug's response object,
+            # which `answered` makes for a revalidation or a HEAD, was a fifth of the front's
+            # cost): what the app's hooks add (`headers.secure`, then flask-cors), in their order;
+            # the front writes no page, and sets none of them itself.
+            start_response("200 OK", [*answer_headers(self.endpoint, outcome),
+                                      ("Content-Length", str(len(outcome.body))), *_FRONT_HEADERS])
+            return [outcome.body]
+        outcome.headers.extend(_FRONT_HEADERS)
+        return outcome(environ, start_response)
+
+    def _respond(self, environ: dict[str, Any]) -> Response | Answer | None:
+        """The response, the answer to write as it is, or None for the app to answer."""
+        accept = environ.get("HTTP_ACCEPT")
+        problem_type = best_of(PROBLEM_TYPES, accept)
+        if problem_type == "text/html":
+            return None  # a browser's: its errors are pages
+        req = self._request_class(environ)
+        try:
+            whole_body_within_limit(req, self.settings.max_request_bytes)
+            operation = read_operation(req, self.settings)
+            query = operation.query
+            if query is None:  # the service's description, or the app's word on a missing query
+                _restore_body(req)
+                return None
+            forms = negotiate_forms(req)
+            if forms.any_page:
+                _restore_body(req)
+                return None
+            try:
+                answer = run(self.endpoint, req, query, operation.dataset, forms)
+            except QUERY_FAILURES as exc:
+                failed = failure(exc, query, self.settings)
+                resp = plain_problem(failed.status, failed.message, problem_type, fields=failed.fields)
+                resp.headers.update(failed.headers)
+                return resp
+            if req.method == "POST" or (req.method == "GET" and not any(
+                    name in environ for name in _CONDITIONAL)):
+                return answer
+            return answered(self.endpoint, req, answer)
+        except HTTPException as exc:
+            return self._http_problem(exc, problem_type)
+        except Exception as exc:
+            unreadable = unreadable_message(exc)
+            if unreadable is None:
+                log.exception("unhandled error on %s %s", req.method, req.path)
+                return plain_problem(500, InternalServerError.description, problem_type)
+            resp = plain_problem(*unreadable, problem_type)
+            if unreadable[0] == 408:
+                resp.headers["Connection"] = "close"
+            return resp
+
+    def _http_problem(self, exc: HTTPException, problem_type: str) -> Response:
+        message = http_message(exc, self.settings.max_request_bytes)
+        resp = plain_problem(exc.code or 500, message, problem_type)
+        for key, value in exc.get_headers():  # such as Allow (405) that werkzeug computed
+            if key.lower() != "content-type":
+                resp.headers[key] = value
+        return resp
+
+
+def _ours(environ: dict[str, Any]) -> bool:
+    """A request to `/sparql` by a method the protocol has, as sent: a path spelled any other way
+    (escaped, doubled slashes) is the app's to check and answer."""
+    if environ.get("PATH_INFO") != "/sparql" or environ.get("REQUEST_METHOD") not in _METHODS:
+        return False
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    return raw.partition("?")[0] == "/sparql"
+
+
+def _restore_body(req: Request) -> None:
+    """Put back what was read of the body, for the app to read again."""
+    if req.method == "POST":
+        data = req.get_data(cache=True)
+        req.environ["wsgi.input"] = io.BytesIO(data)
+        req.environ["CONTENT_LENGTH"] = str(len(data))
