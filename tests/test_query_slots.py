@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 from conftest import SPARQL_DATASET
 
-from graph_service.graph import OverShare, QueueFull, SlotBudget
+from graph_service.graph import ClientGone, OverShare, QueueFull, SlotBudget
+from graph_service.graph.query import QuerySlots
 from graph_service.web.server import BackgroundServer
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " }"
@@ -153,6 +154,24 @@ def test_a_queued_request_whose_client_left_gives_up_its_place(server) -> None:
         waiting = pool.submit(get, server, query_path("ASK {} # next"), source="127.0.0.32")
         assert waiting.result()[0] == 200
         assert [f.result()[0] for f in busy] == [503, 503], [f.result()[2][:300] for f in busy]
+
+
+def _ran(marker: str) -> str:
+    Path(marker).write_text("ran")
+    return "answered"
+
+
+def test_a_request_whose_client_left_before_it_ran_is_not_run(tmp_path) -> None:
+    # A slot free at once, but the client gone meanwhile (its request waited for a thread).
+    marker = tmp_path / "ran"
+    slots = QuerySlots(_ran, SlotBudget(1, queue=0, per_client=1), timeout=5)
+    try:
+        with pytest.raises(ClientGone):
+            slots.call(str(marker), client="a", gone=lambda: True)
+        assert not marker.exists() and slots.budget.busy == 0
+        assert slots.call(str(marker), client="a", gone=lambda: False) == "answered" and marker.exists()
+    finally:
+        slots.close()
 
 
 def test_a_killed_query_process_is_replaced(server) -> None:

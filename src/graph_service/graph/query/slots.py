@@ -283,14 +283,13 @@ class QuerySlots:
         `QueueFull`, `ClientGone`, or what `IsolatedWorker.call` raises."""
         if self._sweeping != os.getpid():
             self._start_sweeper()
-        waited = self._admit(client, gone)
+        self._admit(client, gone)
         try:
             with self._lock:
                 # The budget never lets more calls in than this process has workers.
                 worker = self._free.pop()
             try:
-                # Asked only of a request that waited: one let in at once left no time to leave.
-                if waited and gone is not None and gone():
+                if gone is not None and gone():
                     raise ClientGone("the client went away before its query ran")
                 return worker.call(*args, timeout=self.timeout)
             finally:
@@ -344,16 +343,15 @@ class QuerySlots:
                 if worker.pid is not None and not self._closed.is_set():
                     worker.replace_if_dead()
 
-    def _admit(self, client: str, gone: Callable[[], bool] | None, retry_after: int | None = None) -> bool:
-        """Take a slot, waiting in the queue when none is free; whether it waited."""
+    def _admit(self, client: str, gone: Callable[[], bool] | None, retry_after: int | None = None) -> None:
         retry_after = retry_after or self.retry_after
         if self.budget.enter(client, retry_after):
-            return False
+            return
         deadline = time.monotonic() + self.timeout + 1
         while True:
             time.sleep(_RECHECK)
             if self.budget.take_waiting():
-                return True
+                return
             if gone is not None and gone():
                 self.budget.leave(client, held=False)
                 raise ClientGone("the client went away while its query waited for a slot")
