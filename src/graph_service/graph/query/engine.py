@@ -181,12 +181,11 @@ def _grouped(triples: list[ox.Triple]) -> list[ox.Triple]:
     """The triples of each subject together, and of each of its predicates, in the order each
     first came: Turtle then writes a subject once, its predicates after `;` and their objects
     after `,` (a DESCRIBE of Paris named it in four blocks, `a` in each)."""
-    subjects: dict[object, int] = {}
-    pairs: dict[tuple[object, object], int] = {}
+    # Buckets in the order they are first met (dicts keep it): one pass, no sort.
+    by_subject: dict[object, dict[object, list[ox.Triple]]] = {}
     for t in triples:
-        subjects.setdefault(t.subject, len(subjects))
-        pairs.setdefault((t.subject, t.predicate), len(pairs))
-    return sorted(triples, key=lambda t: (subjects[t.subject], pairs[(t.subject, t.predicate)]))
+        by_subject.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t)
+    return [t for by_predicate in by_subject.values() for same in by_predicate.values() for t in same]
 
 
 _SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
