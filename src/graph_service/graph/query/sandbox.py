@@ -255,8 +255,10 @@ class IsolatedWorker:
         if self._child is not None and self._child.pid is not None and os.getpid() != self._owner:
             # We were forked (e.g. gunicorn preloading): that child belongs to our parent.
             self._child, self._conn = None, None
-        if self._child is not None and (self._child.exitcode is not None or self._idle_pipe_readable()):
+        if self._child is not None and self._idle_pipe_readable():
             # Died while idle (killed from outside, say): replace it rather than fail the call.
+            # Its end of the pipe closed with it, which the kernel says at once; its exit status
+            # may not be known yet (and asking costs a system call on every call).
             self.close()
         if self._child is None or self._conn is None:
             parent_end, child_end = _FORK.Pipe(duplex=True)
