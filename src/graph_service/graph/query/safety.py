@@ -297,7 +297,18 @@ def strip_iris_strings_and_comments(sparql: str) -> str:
     """The text with its IRIs, strings and comments blanked out: keywords, names and variables
     remain (a word found there is no part of a string or an IRI), each where it was (blanks of
     the same length, line breaks kept, so offsets, lines and columns hold)."""
-    return _IRI_STRING_OR_COMMENT.sub(lambda m: re.sub(r"[^\r\n]", " ", m[0]), sparql)
+    return _IRI_STRING_OR_COMMENT.sub(_blanked, sparql)
+
+
+def _blanked(match: re.Match[str]) -> str:
+    text = match[0]
+    # Only a long string can hold a line break: the rest (most) need no second pass.
+    if "\n" not in text and "\r" not in text:
+        return " " * len(text)
+    return _NOT_LINE_END.sub(" ", text)
+
+
+_NOT_LINE_END = re.compile(r"[^\r\n]")
 
 
 def _check_dataset(shape: QueryShape, allowed_graphs: Iterable[str] | None) -> None:
