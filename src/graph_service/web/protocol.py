@@ -6,10 +6,12 @@ description) and anything this layer does not take goes on to the app (`sparql`)
 negotiates and answers with the functions defined here too: one protocol, two ways in.
 
 Why a layer of its own: Flask's request context, its hooks and flask-cors cost about 145 µs of a
-worker's Python per request, which under load was half the service's cost of a small query (the
-join of issue #13 at 8 clients: 1,264 answers/s through the app, 2,130 through this layer, on the
-same runner and query processes). Nothing is skipped for it: the same path check, body limits,
-reading, negotiation, query runner, answer headers, errors, security headers and CORS headers.
+worker's Python per request, three to five times that under load, where a small query costs the
+bare app about 0.9 ms in all (the join of issue #13 at 8 clients: 1,264-1,364 answers/s through
+the app, 1,865-2,013 through a bare WSGI function on the same runner and query processes; this
+layer, 19 µs a request in one process, is at 0.91x of the bare app: bench/README.md). Nothing
+is skipped for it: the same path check, body limits, reading, negotiation, query runner, answer
+headers, errors, security headers and CORS headers.
 
 - Queries by GET `?query=`, POST `application/x-www-form-urlencoded` and POST
   `application/sparql-query`; `default-graph-uri` / `named-graph-uri` choose graphs of the store

@@ -31,15 +31,6 @@ from graph_service.web.workbench import page
 
 bp = Blueprint("sparql", __name__)
 
-#: Seconds a client is asked to wait when the remote store is away.
-RETRY_AFTER = 5
-
-_FORM = "application/x-www-form-urlencoded"
-#: The parameters of the protocol, whose values must be UTF-8 (SPARQL 1.1 Protocol 2.1.1).
-_PROTOCOL_PARAMETERS = frozenset({b"query", b"update", b"default-graph-uri", b"named-graph-uri"})
-_QUERY = "application/sparql-query"
-_UPDATE = "application/sparql-update"
-
 
 # Once per app, when the blueprint is registered: the runner forks its query processes from here.
 bp.record_once(lambda state: setup(state.app))
