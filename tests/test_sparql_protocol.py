@@ -23,10 +23,12 @@ from rdflib.namespace import RDF, VOID
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from graph_service.config import Settings
 from graph_service.graph.rdf.namespace import LIB, SD, sparql_prologue
 from graph_service.web import create_app
+from graph_service.web.errors import SlowRequest
 
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 PROLOGUE = sparql_prologue()
@@ -728,3 +730,51 @@ def test_a_page_asked_in_a_posted_body_gets_the_body_the_front_read(sparql_app, 
                format="html")
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/html")
     assert "<td" in resp.text and "Paris" in resp.text and "FILTER(?label" in resp.text
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_body_too_slow_to_arrive_is_408_by_the_front_as_by_the_app(sparql_app, chunked):
+    # werkzeug reports the failed read as ClientDisconnected, an HTTPException: the front caught
+    # it as one (400, the connection kept) where the app answers 408 and closes.
+    class Slow(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def readinto(self, b):
+            raise SlowRequest("the request did not arrive within 60 s")
+
+    def environ():
+        env = EnvironBuilder(path="/sparql", method="POST", content_type="application/sparql-query",
+                             headers={"Accept": "application/sparql-results+json"}).get_environ()
+        env.update({"wsgi.input": Slow(), "wsgi.input_terminated": True, "CONTENT_LENGTH": "100"})
+        if chunked:
+            del env["CONTENT_LENGTH"]
+            env["HTTP_TRANSFER_ENCODING"] = "chunked"
+        return env
+
+    front = sparql_app.app.wsgi_app
+    replies = []
+    for wsgi in (front, front.app):
+        body, status, headers = run_wsgi_app(wsgi, environ(), buffered=True)
+        replies.append((status, sorted(headers.items()), b"".join(body)))
+    assert replies[0] == replies[1]
+    assert replies[0][0].startswith("408") and ("Connection", "close") in replies[0][1]
+
+
+@pytest.mark.parametrize("content_type, body", [("application/x-www-form-urlencoded", b"query=ASK%7B%7D"),
+                                                ("application/sparql-query", b"ASK {}")])
+def test_a_body_short_of_its_length_is_400_by_the_front_as_by_the_app(sparql_app, content_type, body):
+    # What came of a body whose client stopped sending is not the query it meant, form or not.
+    def environ():
+        env = EnvironBuilder(path="/sparql", method="POST", data=body, content_type=content_type,
+                             headers={"Accept": "application/json"}).get_environ()
+        env.update({"CONTENT_LENGTH": "100", "wsgi.input_terminated": True})
+        return env
+
+    front = sparql_app.app.wsgi_app
+    replies = []
+    for wsgi in (front, front.app):
+        answer, status, headers = run_wsgi_app(wsgi, environ(), buffered=True)
+        replies.append((status, sorted(headers.items()), b"".join(answer)))
+    assert replies[0] == replies[1]
+    assert replies[0][0].startswith("400") and b"ended after" in replies[0][2]

@@ -160,16 +160,12 @@ def read_operation(req: Request, settings: Settings) -> Operation:
     elif mimetype == _FORM:
         _require_utf8(req)
         # Read (and kept) before werkzeug parses the form from it.
-        _require_utf8_escapes(req.get_data(cache=True), "the form")
+        _require_utf8_escapes(_whole_body(req), "the form")
         fields = CombinedMultiDict([req.args, req.form])
     elif mimetype == _QUERY:
         _require_utf8(req)
         fields = req.args
-        data = req.get_data(cache=True)
-        if req.content_length is not None and len(data) < req.content_length:
-            # The client stopped sending (gunicorn hands over what came): not the query it meant.
-            raise BadRequest(f"the request body ended after {len(data)} of its {req.content_length} "
-                             "bytes (Content-Length)")
+        data = _whole_body(req)
         try:
             body_query = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -206,6 +202,16 @@ def read_operation(req: Request, settings: Settings) -> Operation:
     except ValueError as exc:  # default-graph-uri / named-graph-uri that is no IRI
         raise BadRequest(str(exc)) from None
     return Operation(query, dataset)
+
+
+def _whole_body(req: Request) -> bytes:
+    """The body, kept; 400 when it ended short of its Content-Length (the client stopped sending,
+    and gunicorn hands over what came: not the query it meant)."""
+    data = req.get_data(cache=True)
+    if req.content_length is not None and len(data) < req.content_length:
+        raise BadRequest(f"the request body ended after {len(data)} of its {req.content_length} "
+                         "bytes (Content-Length)")
+    return data
 
 
 def _require_utf8_escapes(encoded: bytes, where: str) -> None:
@@ -423,11 +429,13 @@ class ProtocolFront:
                     name in environ for name in _CONDITIONAL)):
                 return answer
             return answered(self.endpoint, req, answer)
-        except HTTPException as exc:
-            return self._http_problem(exc, problem_type)
         except Exception as exc:
+            # A body that could not be read comes first: werkzeug reports a slow one as
+            # ClientDisconnected, an HTTPException (400), which the app answers 408 (`errors`).
             unreadable = unreadable_message(exc)
             if unreadable is None:
+                if isinstance(exc, HTTPException):
+                    return self._http_problem(exc, problem_type)
                 log.exception("unhandled error on %s %s", req.method, req.path)
                 return plain_problem(500, InternalServerError.description, problem_type)
             resp = plain_problem(*unreadable, problem_type)
