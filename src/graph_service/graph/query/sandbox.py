@@ -96,7 +96,7 @@ def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, allow_network
         if not reader.poll(timeout):
             raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
         try:
-            ok, payload = reader.recv()
+            ok, payload = _receive(reader)
         except EOFError:
             raise IsolatedError(_death(_exit_status(child, 1), memory_limit)) from None
     finally:
@@ -151,7 +151,7 @@ class IsolatedWorker:
                 cpu_base = 0.0
                 if self._demote_after is not None:
                     cpu_base = self._cpu_done if self._cpu_done is not None else _cpu_seconds(self.pid)
-                conn.send((args, kwargs, timeout + _ALARM_MARGIN))
+                _send(conn, (args, kwargs, timeout + _ALARM_MARGIN))
                 deadline = time.monotonic() + timeout
                 while True:
                     left = deadline - time.monotonic()
@@ -163,7 +163,7 @@ class IsolatedWorker:
                         raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
                     if watching and _cpu_seconds(self.pid) - cpu_base >= (self._demote_after or 0):
                         demoted = self._demote()
-                ok, payload, self._cpu_done = conn.recv()
+                ok, payload, self._cpu_done = _receive(conn)
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 # Read how the child ended before close() releases the process object.
                 child = self._child
@@ -292,7 +292,7 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
                 pass
     except GuardUnavailable as exc:  # fail closed: answer the call with why, run nothing
         try:
-            conn.recv()
+            conn.recv_bytes()
             _answer(conn, (False, IsolatedError(f"the work was not run: {exc}")), time.process_time())
         except (EOFError, OSError):
             pass
@@ -302,7 +302,7 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
         _limit_memory(memory_limit)
         while True:
             try:
-                args, kwargs, alarm = conn.recv()
+                args, kwargs, alarm = _receive(conn)
             except (EOFError, OSError):  # the parent closed the pipe or died: nothing more to do
                 return
             signal.setitimer(signal.ITIMER_REAL, alarm)
@@ -454,9 +454,20 @@ def _outcome(fn: Callable[..., Any], args: tuple, kwargs: dict,
 def _answer(conn: Connection, outcome: tuple[bool, Any], *extra: Any) -> None:
     """Send `outcome` (and `extra` after it, in the same message)."""
     try:
-        conn.send((*outcome, *extra))
+        _send(conn, (*outcome, *extra))
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
-        conn.send((False, IsolatedError(f"the result cannot be sent back: {exc}"), *extra))
+        _send(conn, (False, IsolatedError(f"the result cannot be sent back: {exc}"), *extra))
+
+
+# pickle's own functions (C), not the connection's send() and recv(): multiprocessing makes a
+# ForkingPickler for every message, copying its table of reducers (a share of a worker's time
+# under load). What crosses the pipe is plain data: arguments, answers, exceptions.
+def _send(conn: Connection, message: Any) -> None:
+    conn.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+
+def _receive(conn: Connection) -> Any:
+    return pickle.loads(conn.recv_bytes())
 
 
 def _close_inherited_sockets(keep: int) -> None:
