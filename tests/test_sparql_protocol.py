@@ -732,6 +732,17 @@ def test_a_page_asked_in_a_posted_body_gets_the_body_the_front_read(sparql_app, 
     assert "<td" in resp.text and "Paris" in resp.text and "FILTER(?label" in resp.text
 
 
+def _environ_both_ways(client: InProcess, environ) -> tuple[tuple, tuple]:
+    """(status, sorted headers, body) for a request made by `environ()` (a WSGI environ the test
+    client cannot make), through the front and through the app alone."""
+    front = client.app.wsgi_app
+    replies = []
+    for wsgi in (front, front.app):
+        body, status, headers = run_wsgi_app(wsgi, environ(), buffered=True)
+        replies.append((status, sorted(headers.items()), b"".join(body)))
+    return replies[0], replies[1]
+
+
 @pytest.mark.parametrize("chunked", [False, True])
 def test_a_body_too_slow_to_arrive_is_408_by_the_front_as_by_the_app(sparql_app, chunked):
     # werkzeug reports the failed read as ClientDisconnected, an HTTPException: the front caught
@@ -752,13 +763,9 @@ def test_a_body_too_slow_to_arrive_is_408_by_the_front_as_by_the_app(sparql_app,
             env["HTTP_TRANSFER_ENCODING"] = "chunked"
         return env
 
-    front = sparql_app.app.wsgi_app
-    replies = []
-    for wsgi in (front, front.app):
-        body, status, headers = run_wsgi_app(wsgi, environ(), buffered=True)
-        replies.append((status, sorted(headers.items()), b"".join(body)))
-    assert replies[0] == replies[1]
-    assert replies[0][0].startswith("408") and ("Connection", "close") in replies[0][1]
+    front, alone = _environ_both_ways(sparql_app, environ)
+    assert front == alone
+    assert front[0].startswith("408") and ("Connection", "close") in front[1]
 
 
 @pytest.mark.parametrize("content_type, body", [("application/x-www-form-urlencoded", b"query=ASK%7B%7D"),
@@ -771,10 +778,6 @@ def test_a_body_short_of_its_length_is_400_by_the_front_as_by_the_app(sparql_app
         env.update({"CONTENT_LENGTH": "100", "wsgi.input_terminated": True})
         return env
 
-    front = sparql_app.app.wsgi_app
-    replies = []
-    for wsgi in (front, front.app):
-        answer, status, headers = run_wsgi_app(wsgi, environ(), buffered=True)
-        replies.append((status, sorted(headers.items()), b"".join(answer)))
-    assert replies[0] == replies[1]
-    assert replies[0][0].startswith("400") and b"ended after" in replies[0][2]
+    front, alone = _environ_both_ways(sparql_app, environ)
+    assert front == alone
+    assert front[0].startswith("400") and b"ended after" in front[2]

@@ -286,21 +286,21 @@ def answer_headers(endpoint: Endpoint, answer: Answer) -> list[tuple[str, str]]:
     headers = [("Content-Type", formats.named(answer.format).content_type)]
     if answer.tag:  # the same query asked again of the same data
         headers.append(("ETag", answer.tag))
-    return headers + _limit_headers(endpoint, answer)
+    return [*headers, ("Vary", "Accept"), *_limit_headers(endpoint, answer)]
 
 
 def with_answer_headers(endpoint: Endpoint, resp: R, answer: Answer) -> R:
     """Vary, and the result limit's headers where it cut the answer (a page's answer)."""
     resp.vary.add("Accept")
-    for name, value in _limit_headers(endpoint, answer)[1:]:
+    for name, value in _limit_headers(endpoint, answer):
         resp.headers[name] = value
     return resp
 
 
 def _limit_headers(endpoint: Endpoint, answer: Answer) -> list[tuple[str, str]]:
     if not answer.truncated:
-        return [("Vary", "Accept")]
-    return [("Vary", "Accept"), (TRUNCATED_HEADER, "true"), (LIMIT_HEADER, str(endpoint.runner.result_limit))]
+        return []
+    return [(TRUNCATED_HEADER, "true"), (LIMIT_HEADER, str(endpoint.runner.result_limit))]
 
 
 def failure(exc: Exception, query: str, settings: Settings) -> Failure:
