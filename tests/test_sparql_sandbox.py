@@ -7,8 +7,10 @@ import ctypes
 import errno
 import os
 import platform
+import signal
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -197,6 +199,47 @@ def test_isolated_worker_reuses_its_child_and_replaces_it_after_a_timeout():
     finally:
         worker.close()
     assert not alive(second)
+
+
+def _nice_once_busy(seconds: float) -> int:
+    """Burn CPU until this thread's nice value rises or `seconds` of CPU pass; the value."""
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        if os.getpriority(os.PRIO_PROCESS, 0) > 0:  # on Linux, the calling thread's
+            break
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_a_call_past_its_cpu_share_runs_at_the_lowest_priority():
+    """Demotion reaches the thread that runs the query, not only the child's idle main thread
+    (a nice value is a thread's on Linux): a runaway yields the cores to the others."""
+    worker = IsolatedWorker(_nice_once_busy, demote_after=0.05)
+    try:
+        assert worker.call(0.01, timeout=10) == 0  # a short call keeps its priority
+        assert worker.call(3.0, timeout=10) == 19
+    finally:
+        worker.close()
+
+
+def test_an_idle_child_killed_from_outside_is_replaced_and_a_live_one_kept():
+    worker = IsolatedWorker(lambda: os.getpid())
+    try:
+        worker.start()
+        time.sleep(0.5)  # it has said which thread runs its calls, and waits for the first
+        assert not worker.replace_if_dead()
+        first = worker.call(timeout=10)
+        assert worker.call(timeout=10) == first
+        os.kill(first, signal.SIGKILL)
+        # The service's sweeper asks this of idle children; the death shows once every thread
+        # of the child has ended (its main thread is a zombie a little earlier).
+        deadline = time.monotonic() + 5
+        while not worker.replace_if_dead():
+            assert time.monotonic() < deadline, "the dead child was not noticed"
+            time.sleep(0.01)
+        second = worker.call(timeout=10)
+        assert second != first and alive(second) and not alive(first)
+    finally:
+        worker.close()
 
 
 def test_isolated_worker_reraises_and_keeps_serving():

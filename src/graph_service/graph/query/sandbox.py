@@ -21,10 +21,10 @@ which takes no lock another thread of the parent could hold; CPython re-creates 
 Two guards do not depend on the parent: each call in a long-lived child runs under an alarm
 (`SIGALRM` at its time limit plus a margin, whose default action ends the process even inside
 Rust code), so a child whose parent was killed outright cannot run on; and a call that has used
-`demote_after` seconds of CPU has its process moved to the lowest CPU priority (nice 19), so
-runaways yield the cores to new queries and to the HTTP front (CPU time, not time waited: on a
-busy machine a short query may wait long without being a runaway). A demoted child is retired after its call
-(it could not be raised back without privileges).
+`demote_after` seconds of CPU has the child's thread that runs it moved to the lowest CPU
+priority (nice 19), so runaways yield the cores to new queries and to the HTTP front (CPU time,
+not time waited: on a busy machine a short query may wait long without being a runaway). A
+demoted child is retired after its call (it could not be raised back without privileges).
 """
 
 from __future__ import annotations
@@ -129,6 +129,8 @@ class IsolatedWorker:
         self._max_calls = max_calls
         self._child: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
+        #: The kernel's id of the child's thread that runs the calls (its first message says it).
+        self._thread: int | None = None
         # The pipe's readiness, asked of the kernel directly: multiprocessing's own poll() builds
         # and tears down a selector on every call, which showed in the endpoint's profile.
         self._poller: select.poll | None = None
@@ -157,6 +159,9 @@ class IsolatedWorker:
                     left = deadline - time.monotonic()
                     watching = self._demote_after is not None and not demoted
                     if self._readable(max(0.0, min(left, _WATCH) if watching else left)):
+                        if self._thread is None:  # the child's first message: its thread's id
+                            self._thread = _receive(conn)
+                            continue
                         break
                     if time.monotonic() >= deadline:
                         self.close()
@@ -179,7 +184,9 @@ class IsolatedWorker:
         raise payload
 
     def _demote(self) -> bool:
-        pid = self.pid
+        # The thread running the call: on Linux a nice value is a thread's, and the process's
+        # main thread only waits for it.
+        pid = self._thread or self.pid
         if pid is None:
             return False
         try:
@@ -235,6 +242,7 @@ class IsolatedWorker:
         if self._child is not None and os.getpid() == self._owner:
             _reap(self._child)
         self._child, self._conn, self._poller, self._calls = None, None, None, 0
+        self._thread = None
 
     def _readable(self, timeout: float) -> bool:
         """Whether the child's end has written (or closed) within `timeout` seconds."""
@@ -242,11 +250,16 @@ class IsolatedWorker:
         return bool(self._poller.poll(math.ceil(timeout * 1000)))
 
     def _idle_pipe_readable(self) -> bool:
-        """An idle child never writes: a readable pipe is its end of file, the child has exited
-        even where its exit status is not yet known."""
+        """An idle child writes nothing but its first message (its thread's id): anything else
+        readable is its end of file, the child has exited even where its exit status is not yet
+        known."""
         try:
-            return self._conn is not None and self._readable(0)
-        except OSError:
+            if self._conn is None:
+                return False
+            if self._thread is None and self._readable(0):
+                self._thread = _receive(self._conn)
+            return self._readable(0)
+        except (OSError, EOFError):
             return True
 
     def _ensure_child(self) -> Connection:
@@ -274,7 +287,7 @@ class IsolatedWorker:
             self._poller = select.poll()
             self._poller.register(parent_end.fileno(), select.POLLIN)
             self._child, self._conn, self._calls, self._owner = child, parent_end, 0, os.getpid()
-            self._cpu_done = None
+            self._cpu_done, self._thread = None, None
         return self._conn
 
 
@@ -292,6 +305,7 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
                 pass
     except GuardUnavailable as exc:  # fail closed: answer the call with why, run nothing
         try:
+            _send(conn, threading.get_native_id())
             conn.recv_bytes()
             _answer(conn, (False, IsolatedError(f"the work was not run: {exc}")), time.process_time())
         except (EOFError, OSError):
@@ -300,6 +314,10 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
 
     def calls() -> None:
         _limit_memory(memory_limit)
+        try:
+            _send(conn, threading.get_native_id())
+        except OSError:
+            return
         while True:
             try:
                 args, kwargs, alarm = _receive(conn)
