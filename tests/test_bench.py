@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph_service.bench import compare, report
+from graph_service.bench import compare, load, report
 from graph_service.bench.cpu import tree_cpu_seconds
 from graph_service.bench.harness import article_nquads, machine
 from graph_service.bench.memory import tree_memory, tree_pss_mib
@@ -185,3 +185,40 @@ def test_a_check_refused_with_retry_after_is_asked_again_within_that_time() -> N
         assert "retried_after_s" not in compare.check(endpoint, query)
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("generator", ["wrk", "python"])
+def test_varied_requests_of_two_runs_never_repeat_a_text(generator: str) -> None:
+    """`vary` defeats an answer cache in every run, not only the first: with a counter alone, a
+    second run asked the first run's texts again, and this service answered them from its cache
+    (its figures then measured lookups, not answers)."""
+    if generator == "wrk" and not load.wrk_available():
+        pytest.skip("wrk is not installed (`make peers` installs it)")
+    seen: list[bytes] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            seen.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    run = load.run_wrk if generator == "wrk" else load.run_python
+    try:
+        for _ in range(2):  # wrk runs whole seconds
+            result = run(url, "ASK {}", connections=2, seconds=1 if generator == "wrk" else 0.3, vary=True)
+            assert result.tool == generator and result.errors == 0 and result.requests > 10
+    finally:
+        server.shutdown()
+    assert all(text.startswith(b"ASK {}\n# ") for text in seen)
+    assert len(set(seen)) == len(seen) > 20

@@ -201,22 +201,28 @@ def test_isolated_worker_reuses_its_child_and_replaces_it_after_a_timeout():
     assert not alive(second)
 
 
-def _nice_once_busy(seconds: float) -> int:
-    """Burn CPU until this thread's nice value rises or `seconds` of CPU pass; the value."""
+def _nice_once_busy(seconds: float) -> tuple[int, int]:
+    """Burn CPU until this thread's nice value rises or `seconds` of CPU pass; the process's id
+    and the thread's nice value then."""
     start = time.process_time()
     while time.process_time() - start < seconds:
         if os.getpriority(os.PRIO_PROCESS, 0) > 0:  # on Linux, the calling thread's
             break
-    return os.getpriority(os.PRIO_PROCESS, 0)
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
 
 
-def test_a_call_past_its_cpu_share_runs_at_the_lowest_priority():
+def test_a_call_past_its_cpu_share_runs_at_the_lowest_priority_and_the_next_does_not():
     """Demotion reaches the thread that runs the query, not only the child's idle main thread
-    (a nice value is a thread's on Linux): a runaway yields the cores to the others."""
+    (a nice value is a thread's on Linux): a runaway yields the cores to the others. The next
+    call runs at the normal priority again, in the same process (a fresh thread, not a fork)."""
     worker = IsolatedWorker(_nice_once_busy, demote_after=0.05)
     try:
-        assert worker.call(0.01, timeout=10) == 0  # a short call keeps its priority
-        assert worker.call(3.0, timeout=10) == 19
+        child, nice = worker.call(0.01, timeout=10)
+        assert nice == 0  # a short call keeps its priority
+        assert worker.call(3.0, timeout=10) == (child, 19)
+        assert worker.call(0.01, timeout=10) == (child, 0)
+        assert worker.call(3.0, timeout=10) == (child, 19)  # and again
+        assert worker.call(0.01, timeout=10) == (child, 0)
     finally:
         worker.close()
 

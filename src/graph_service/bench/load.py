@@ -6,14 +6,17 @@ requests per second, latency percentiles and failures. wrk (C, event loop) is no
 at the rates a Python service reaches; the fallback (one Python thread per connection) may be,
 so its results carry `tool="python"` and should be read as a lower bound.
 
-`vary=True` makes every request's text distinct (a comment with a counter), so an answer cache
-cannot serve it: the figure then measures answering, not looking up.
+`vary=True` makes every request's text distinct (a comment with the run's own random mark and a
+counter), so an answer cache cannot serve it: the figure then measures answering, not looking up.
+The mark is new at each run: with the counter alone, a second run against the same server asked
+the first run's texts again, and a service that keeps answers served them from its cache.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -32,6 +35,7 @@ local body = io.open(os.getenv("WRK_BODY_FILE")):read("*a")
 local vary = os.getenv("WRK_VARY") == "1"
 local form = os.getenv("WRK_FORM") == "1"
 local accept = os.getenv("WRK_ACCEPT")
+local run = os.getenv("WRK_RUN")
 local threads = {}
 local counter = 0
 
@@ -52,7 +56,7 @@ function request()
     counter = counter + 1
     local nl, hash = "\n", "# "
     if form then nl, hash = "%0A", "%23+" end
-    return wrk.format(nil, nil, nil, body .. nl .. hash .. id .. "-" .. counter .. nl)
+    return wrk.format(nil, nil, nil, body .. nl .. hash .. run .. "-" .. id .. "-" .. counter .. nl)
   end
   return wrk.format()
 end
@@ -108,7 +112,7 @@ def run_wrk(url: str, query: str, *, threads: int = 2, connections: int = 8, sec
         command = [wrk, f"-t{threads}", f"-c{max(connections, threads)}", f"-d{max(1, round(seconds))}s",
                    f"--timeout={max(1, round(timeout))}s", "-s", str(script), url]
         env = {"WRK_BODY_FILE": str(body), "WRK_VARY": "1" if vary else "0", "WRK_ACCEPT": accept,
-               "WRK_FORM": "1" if form else "0"}
+               "WRK_FORM": "1" if form else "0", "WRK_RUN": secrets.token_hex(8)}
         done = subprocess.run(command, capture_output=True, text=True, env=env,
                               timeout=seconds + timeout + 30)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
@@ -131,13 +135,14 @@ def run_python(url: str, query: str, *, connections: int = 8, seconds: float = 1
     latencies: list[list[float]] = [[] for _ in range(connections)]
     errors = [0] * connections
     stop_at = time.perf_counter() + seconds
+    run = secrets.token_hex(8)
 
     def client(n: int) -> None:
         conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=timeout)
         count = 0
         while time.perf_counter() < stop_at:
             count += 1
-            text = f"{query}\n# {n}-{count}\n" if vary else query
+            text = f"{query}\n# {run}-{n}-{count}\n" if vary else query
             body = urllib.parse.urlencode({"query": text}) if form else text
             media = "application/x-www-form-urlencoded" if form else "application/sparql-query"
             start = time.perf_counter()

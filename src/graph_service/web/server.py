@@ -36,7 +36,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
@@ -188,7 +188,7 @@ class ConnectionShares:
     def __init__(self, rows: int) -> None:
         self._counts: Any = multiprocessing.get_context("fork").RawArray("l", [-1] * rows)
 
-    def assign(self, worker: Any, others: Iterator[Any]) -> None:
+    def assign(self, worker: Any, others: Iterable[Any]) -> None:
         """In the master, before forking `worker`: a row no live worker has (none if all are
         taken: that worker then neither yields nor is yielded to)."""
         taken = {getattr(other, "connection_row", None) for other in others}
@@ -212,7 +212,7 @@ class ConnectionShares:
 
 
 class ThreadWorker(gthread.ThreadWorker):
-    """gunicorn's gthread worker, with three changes.
+    """gunicorn's gthread worker, with these changes.
 
     A thread that has answered on a kept-alive connection serves the connection's next request
     too when it comes within `_LINGER` seconds and no other connection waits for a thread. In
@@ -226,6 +226,9 @@ class ThreadWorker(gthread.ThreadWorker):
     A thread takes a connection only once its request has arrived whole (`request_arrived`); what
     of its answer the client does not take at once is sent by the poller (`ClientSocket`); and a
     connection is closed on the poller too: a slow client holds no thread.
+
+    A worker that holds more connections than another leaves a new one to the other
+    (`ConnectionShares`), for a moment.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -964,7 +967,7 @@ class GraphServiceApplication(BaseApplication):
             "forwarder_headers": "",
             "preload_app": False,
             "pre_fork": lambda arbiter, worker: self.connection_shares.assign(
-                worker, iter(arbiter.WORKERS.values())),
+                worker, arbiter.WORKERS.values()),
             "child_exit": self._worker_exited,
         }
         for key, value in options.items():

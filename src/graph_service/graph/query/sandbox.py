@@ -24,7 +24,8 @@ Rust code), so a child whose parent was killed outright cannot run on; and a cal
 `demote_after` seconds of CPU has the child's thread that runs it moved to the lowest CPU
 priority (nice 19), so runaways yield the cores to new queries and to the HTTP front (CPU time,
 not time waited: on a busy machine a short query may wait long without being a runaway). A
-demoted child is retired after its call (it could not be raised back without privileges).
+demoted thread ends after its call, and a fresh one at the normal priority takes the next (it
+could not be raised back without privileges): the child is not forked again.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ class IsolatedWorker:
                         raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
                     if watching and _cpu_seconds(self.pid) - cpu_base >= (self._demote_after or 0):
                         demoted = self._demote()
-                ok, payload, self._cpu_done = _receive(conn)
+                ok, payload, self._cpu_done, renewed = _receive(conn)
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 # Read how the child ended before close() releases the process object.
                 child = self._child
@@ -177,7 +178,10 @@ class IsolatedWorker:
                 raise IsolatedError(_death(exitcode, self._memory_limit)) from None
             self._calls += 1
             spent = self._retired or self._calls >= self._max_calls
-            if demoted or spent or isinstance(payload, IsolatedError):
+            if renewed:  # a demoted call's thread ended: the next one says its id first
+                self._thread = None
+            # Demoted as it answered, too late for its thread to see: the child goes.
+            if (demoted and not renewed) or spent or isinstance(payload, IsolatedError):
                 self.close()
         if ok:
             return payload
@@ -307,18 +311,24 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
         try:
             _send(conn, threading.get_native_id())
             conn.recv_bytes()
-            _answer(conn, (False, IsolatedError(f"the work was not run: {exc}")), time.process_time())
+            _answer(conn, (False, IsolatedError(f"the work was not run: {exc}")), time.process_time(), False)
         except (EOFError, OSError):
             pass
         return
 
+    renew = True
+
     def calls() -> None:
-        _limit_memory(memory_limit)
+        # One thread's calls. A thread the parent moved to the lowest priority (a runaway's)
+        # answers, then ends, and a fresh one at the normal priority takes the next call: a
+        # nice value is a thread's, and without privileges it cannot be raised back.
+        nonlocal renew
+        renew = False
         try:
             _send(conn, threading.get_native_id())
         except OSError:
             return
-        while True:
+        while not renew:
             try:
                 args, kwargs, alarm = _receive(conn)
             except (EOFError, OSError):  # the parent closed the pipe or died: nothing more to do
@@ -326,10 +336,17 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
             signal.setitimer(signal.ITIMER_REAL, alarm)
             outcome = _outcome(handler, args, kwargs, memory_limit)
             signal.setitimer(signal.ITIMER_REAL, 0)
+            renew = os.getpriority(os.PRIO_PROCESS, 0) > 0  # on Linux, this thread's
             # With the CPU time used so far, which the parent counts the next call's from.
-            _answer(conn, outcome, time.process_time())
+            _answer(conn, outcome, time.process_time(), renew)
 
-    _on_big_stack(calls)
+    def first() -> None:
+        _limit_memory(memory_limit)  # with this thread's stack; a later one replaces it
+        calls()
+
+    _on_big_stack(first)
+    while renew:
+        _on_big_stack(calls)
 
 
 def _cpu_seconds(pid: int | None) -> float:
