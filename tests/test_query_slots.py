@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -196,6 +197,48 @@ def test_a_query_process_killed_while_idle_is_reaped_and_replaced_without_a_quer
     wait_until(lambda: not Path(f"/proc/{victim}").exists()
                and bool(set(query_processes(server)) - set(before)), seconds=10)
     assert victim not in query_processes(server)
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_queries_arriving_together_are_answered_by_few_warm_query_processes() -> None:
+    """With one young query at a time for this process (its share of the CPUs: one, here), six
+    short queries asked at once wait for one another and are answered by the processes that have
+    just answered, not by six processes taking turns at the CPUs with cold caches."""
+    budget = SlotBudget(6, queue=6, per_client=6, processes=os.cpu_count() or 1)
+    slots = QuerySlots(_pid_after, budget, timeout=5, prestart=6)
+    try:
+        slots.call(0, client="a")  # every process forked and ready
+        ready = threading.Barrier(6)
+
+        def ask(_: int) -> int:
+            ready.wait()
+            return slots.call(0.001, client="a")
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            answered_by = list(pool.map(ask, range(6)))
+        assert len(set(answered_by)) <= 4, answered_by
+    finally:
+        slots.close()
+
+
+def test_a_long_query_holds_the_next_back_for_no_longer_than_its_youth() -> None:
+    budget = SlotBudget(2, queue=2, per_client=2, processes=os.cpu_count() or 1)
+    slots = QuerySlots(_pid_after, budget, timeout=5, prestart=2)
+    try:
+        slots.call(0, client="a")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            long = pool.submit(slots.call, 2.0, client="a")
+            time.sleep(0.2)  # the long query is of age: it no longer counts
+            started = time.monotonic()
+            short = slots.call(0, client="a")
+            assert time.monotonic() - started < 1.0
+            assert short != long.result()
+    finally:
+        slots.close()
 
 
 def test_admission_counts_are_shared_and_bounded() -> None:
