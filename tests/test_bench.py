@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -158,23 +160,8 @@ def test_a_check_refused_with_retry_after_is_asked_again_within_that_time() -> N
         [(429, {"Retry-After": "2"}), (429, {}), (200, {}), (503, {"Retry-After": "1"})],
         itertools.repeat((503, {})))
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            status, headers = next(answers)
-            self.send_response(status)
-            for name, value in {**headers, "Content-Type": "application/json"}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(b"{}")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    endpoint = Endpoint(f"http://127.0.0.1:{server.server_address[1]}/sparql", "")
-    try:
+    with _answering(lambda body: next(answers)) as url:
+        endpoint = Endpoint(url, "")
         query = Query("ask", "ASK {}")
         first = compare.check(endpoint, query)
         assert first["status"] == 200 and 0.9 <= first["retried_after_s"] < 2  # the third asking
@@ -183,8 +170,6 @@ def test_a_check_refused_with_retry_after_is_asked_again_within_that_time() -> N
         assert again["status"] == 503 and 1 <= again["retried_after_s"] < 2
         # A 503 without Retry-After (a query past its time limit) is not asked again.
         assert "retried_after_s" not in compare.check(endpoint, query)
-    finally:
-        server.shutdown()
 
 
 @pytest.mark.parametrize("generator", ["wrk", "python"])
@@ -196,14 +181,32 @@ def test_varied_requests_of_two_runs_never_repeat_a_text(generator: str) -> None
         pytest.skip("wrk is not installed (`make peers` installs it)")
     seen: list[bytes] = []
 
+    def record(body: bytes) -> tuple[int, dict[str, str]]:
+        seen.append(body)
+        return 200, {}
+
+    run = load.run_wrk if generator == "wrk" else load.run_python
+    with _answering(record) as url:
+        for _ in range(2):  # wrk runs whole seconds
+            result = run(url, "ASK {}", connections=2, seconds=1 if generator == "wrk" else 0.3, vary=True)
+            assert result.tool == generator and result.errors == 0 and result.requests > 10
+    assert all(text.startswith(b"ASK {}\n# ") for text in seen)
+    assert len(set(seen)) == len(seen) > 20
+
+
+@contextmanager
+def _answering(respond: Callable[[bytes], tuple[int, dict[str, str]]]) -> Iterator[str]:
+    """A loopback HTTP server answering each POST with the status and headers `respond(body)`
+    gives, and `{}`; its /sparql URL."""
+
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:
-            seen.append(self.rfile.read(int(self.headers["Content-Length"])))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "2")
+            status, headers = respond(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(status)
+            for name, value in {**headers, "Content-Type": "application/json", "Content-Length": "2"}.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(b"{}")
 
@@ -212,13 +215,7 @@ def test_varied_requests_of_two_runs_never_repeat_a_text(generator: str) -> None
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    run = load.run_wrk if generator == "wrk" else load.run_python
     try:
-        for _ in range(2):  # wrk runs whole seconds
-            result = run(url, "ASK {}", connections=2, seconds=1 if generator == "wrk" else 0.3, vary=True)
-            assert result.tool == generator and result.errors == 0 and result.requests > 10
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
     finally:
         server.shutdown()
-    assert all(text.startswith(b"ASK {}\n# ") for text in seen)
-    assert len(set(seen)) == len(seen) > 20
