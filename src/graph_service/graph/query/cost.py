@@ -143,24 +143,30 @@ def estimate(sparql: str) -> Cost:
         if where and where[-1] in (0, 1):
             where[-1] += 1
 
-    for m in _TOKEN.finditer(sparql):
-        kind, text = m.lastgroup, m.group()
-        if kind == "skip" and text.startswith("#"):
-            continue
-        low = text.lower()
-        group = groups[-1] if groups and stack.in_pattern() else None
-        if kind == "skip":
+    # The tokens as tuples made in C (each has one group non-empty): the estimate's own loop is
+    # what it costs, about a microsecond a token.
+    in_pattern = stack.in_pattern_flags
+    for skip, variable, word, text in _TOKEN.findall(sparql):
+        group = groups[-1] if groups and in_pattern and in_pattern[-1] else None
+        if skip:
+            if skip[0] == "#":
+                continue
             if group is not None:
                 group.term(None)
                 advance()
-            low = "<term>"
-        elif kind == "var":
+            previous = "<term>"
+            continue
+        if variable:
+            low = variable.lower()
             if group is not None:
                 group.term(low)
                 advance()
             elif groups:
                 groups[-1].seen.add(low)
-        elif kind == "word":
+            previous = low
+            continue
+        if word:
+            low = word.lower()
             if group is not None:
                 if low in _BLOCK_ENDS:
                     group.end_part()
@@ -169,9 +175,11 @@ def estimate(sparql: str) -> Cost:
                 elif ":" in low or low[:1].isdigit() or low in ("true", "false", "a"):
                     group.term(None)
                     advance()
-            expect_expression = low == "filter" or (expect_expression and text[-1:] != ")")
+            expect_expression = low == "filter" or (expect_expression and word[-1:] != ")")
             values = low == "values" or (values and low != "{")
-        elif text == "{":
+            previous = low
+            continue
+        if text == "{":
             if values:
                 stack.push("expr")
                 values = False
@@ -222,7 +230,7 @@ def estimate(sparql: str) -> Cost:
             # A closure follows a path element: an IRI, a prefixed name, `a` or a ")".
             if group is not None and (previous in ("<term>", ")", "a") or ":" in previous):
                 group.closure = True
-        previous = low
+        previous = text
     while groups:
         product = max(product, groups.pop().product())
     return Cost(product, nesting)
@@ -236,22 +244,24 @@ class _Brackets:
 
     def __init__(self) -> None:
         self._kinds: list[str] = []
-        self._in_pattern: list[bool] = []
+        #: For each open bracket, whether it lies in a pattern (the list itself stays the same
+        #: object, for a loop that reads its last item on every token).
+        self.in_pattern_flags: list[bool] = []
 
     def push(self, kind: str) -> None:
-        inherited = self._in_pattern[-1] if self._in_pattern else False
+        inherited = self.in_pattern_flags[-1] if self.in_pattern_flags else False
         self._kinds.append(kind)
-        self._in_pattern.append(kind == "group" or (kind != "expr" and inherited))
+        self.in_pattern_flags.append(kind == "group" or (kind != "expr" and inherited))
 
     def pop(self) -> str:
-        self._in_pattern.pop()
+        self.in_pattern_flags.pop()
         return self._kinds.pop()
 
     def top(self) -> str:
         return self._kinds[-1] if self._kinds else ""
 
     def in_pattern(self) -> bool:
-        return bool(self._in_pattern) and self._in_pattern[-1]
+        return bool(self.in_pattern_flags) and self.in_pattern_flags[-1]
 
     def __bool__(self) -> bool:
         return bool(self._kinds)
