@@ -274,10 +274,11 @@ def strip_comments(sparql: str) -> str:
     return _IRI_STRING_OR_COMMENT.sub(lambda m: "" if m.group(0).startswith("#") else m.group(0), sparql)
 
 
-#: A comment that nothing before it on its line could hold: where a line begins, any SPARQL parser
-#: is between tokens (unless a long string spans the line break: no other token holds one), and
-#: only an IRI (<), a string (' or ") or an escaped name character (\) holds a "#".
-_PLAIN_COMMENT = re.compile(r"((?:^|(?<=[\r\n]))[^\r\n<'\"\\#]*)#[^\r\n]*")
+#: Where a line begins, any SPARQL parser is between tokens (unless a long string spans the line
+#: break: no other token holds one), and only an IRI (<), a string (' or ") or an escaped name
+#: character (\) holds a "#": a "#" with none of them before it on its line starts a comment.
+_LINE_END = re.compile(r"([\r\n])")
+_HOLDS_A_HASH = re.compile(r"[<'\"\\]")
 
 
 def without_plain_comments(sparql: str) -> str:
@@ -288,9 +289,16 @@ def without_plain_comments(sparql: str) -> str:
     and `?x<'a>b'` as a comparison with a string (the regex: an IRI `<'a>`, then a string opening
     at `b'`); either way the regex read the rest of the line, `SERVICE <...> {...}`, as a comment,
     and the check was skipped. With a long string in the text, nothing is stripped."""
-    if "'''" in sparql or '"""' in sparql:
+    if "'''" in sparql or '"""' in sparql or "#" not in sparql:
         return sparql
-    return _PLAIN_COMMENT.sub(r"\1", sparql)
+    # Line by line: a third of the time one regex over the text took.
+    parts = _LINE_END.split(sparql)  # lines, and between them their ends
+    for n in range(0, len(parts), 2):
+        line = parts[n]
+        at = line.find("#")
+        if at >= 0 and not _HOLDS_A_HASH.search(line, 0, at):
+            parts[n] = line[:at]
+    return "".join(parts)
 
 
 def strip_iris_strings_and_comments(sparql: str) -> str:
