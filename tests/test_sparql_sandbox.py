@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from graph_service.cli import main
 from graph_service.cli import serve as serve_command
-from graph_service.graph.query import network_guard
+from graph_service.graph.query import network_guard, sandbox
 from graph_service.graph.query.engine import OxigraphEngine, _unsupported_as_error
 from graph_service.graph.query.safety import UnsafeQuery
 from graph_service.graph.query.sandbox import (
@@ -223,6 +223,29 @@ def test_a_call_past_its_cpu_share_runs_at_the_lowest_priority_and_the_next_does
         assert worker.call(0.01, timeout=10) == (child, 0)
         assert worker.call(3.0, timeout=10) == (child, 19)  # and again
         assert worker.call(0.01, timeout=10) == (child, 0)
+    finally:
+        worker.close()
+
+
+def _busy_where_no_thread_can_start(seconds: float) -> tuple[int, int]:
+    """`_nice_once_busy`, in a query process that can start no further thread (as under a memory
+    cap with no room left for another stack)."""
+
+    def no_room(work: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    sandbox._on_big_stack = no_room  # in the query process only
+    return _nice_once_busy(seconds)
+
+
+def test_when_no_thread_can_follow_a_demoted_one_the_next_call_gets_a_fresh_process():
+    worker = IsolatedWorker(_busy_where_no_thread_can_start, demote_after=0.05)
+    try:
+        child, nice = worker.call(3.0, timeout=10)
+        assert nice == 19
+        # Answered, at the normal priority, by a process forked for it: not "the work ended".
+        fresh, nice = worker.call(0.0, timeout=10)
+        assert nice == 0 and fresh != child
     finally:
         worker.close()
 

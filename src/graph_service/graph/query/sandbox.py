@@ -60,6 +60,8 @@ _FORK = ForkContext()
 _ALARM_MARGIN = 5.0
 #: How often a running call's CPU time is looked at (for `demote_after`).
 _WATCH = 0.02
+#: Seconds a query process may take to start the thread that follows a demoted one.
+_RENEW_WAIT = 1.0
 #: Seconds `IsolatedWorker.retire` waits for a call or a replacement under way to let go of it.
 _RETIRE_WAIT = 0.5
 #: Seconds to wait for another thread to record the exit status of a child it reaped.
@@ -179,13 +181,23 @@ class IsolatedWorker:
             self._calls += 1
             spent = self._retired or self._calls >= self._max_calls
             if renewed:  # a demoted call's thread ended: the next one says its id first
-                self._thread = None
-            # Demoted as it answered, too late for its thread to see: the child goes.
-            if (demoted and not renewed) or spent or isinstance(payload, IsolatedError):
+                self._thread = self._next_thread(conn)
+            # Demoted as it answered, too late for its thread to see, or no thread to follow the
+            # demoted one: the child goes.
+            if ((demoted and not renewed) or (renewed and self._thread is None) or spent
+                    or isinstance(payload, IsolatedError)):
                 self.close()
         if ok:
             return payload
         raise payload
+
+    def _next_thread(self, conn: Connection) -> int | None:
+        """The id of the thread that follows a demoted one; None when the child could not start
+        it (no room left under its memory cap for another stack) or did not say in time."""
+        try:
+            return _receive(conn) if self._readable(_RENEW_WAIT) else None
+        except (EOFError, OSError):
+            return None
 
     def _demote(self) -> bool:
         # The thread running the call: on Linux a nice value is a thread's, and the process's
@@ -346,7 +358,14 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
 
     _on_big_stack(first)
     while renew:
-        _on_big_stack(calls)
+        try:
+            _on_big_stack(calls)
+        except RuntimeError:  # no thread could start (its stack over the memory cap): a fork will
+            try:
+                _send(conn, None)
+            except OSError:
+                pass
+            return
 
 
 def _cpu_seconds(pid: int | None) -> float:
