@@ -109,6 +109,44 @@ def test_a_table_of_more_cells_than_the_page_shows_is_refused_before_it_is_laid_
     assert resp.status_code == 200  # other formats are the engine's, bounded by the answer's size
 
 
+def test_answer_pages_are_laid_out_one_at_a_time_in_a_worker(project_client, monkeypatch):
+    """Laying out a table is Python under the interpreter lock, outside any query slot: four
+    clients asking for 10,000-row pages at once raised a trivial query's p95 from 3 to 106 ms
+    (`bench/README.md`). Pages asked for together wait for each other's table, not the worker."""
+    import threading
+    import time
+
+    from graph_service.web import workbench
+
+    laying_out, most = 0, 0
+    count = threading.Lock()
+    real = workbench.answer_table
+
+    def slow_table(answer):
+        nonlocal laying_out, most
+        with count:
+            laying_out += 1
+            most = max(most, laying_out)
+        time.sleep(0.2)
+        with count:
+            laying_out -= 1
+        return real(answer)
+
+    monkeypatch.setattr(workbench, "answer_table", slow_table)
+
+    def ask(i: int) -> int:
+        query = f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {i + 1}"
+        return project_client.get("/sparql", query_string={"query": query}, headers=HTML).status_code
+
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda i=i: statuses.append(ask(i))) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200, 200, 200] and most == 1
+
+
 def test_the_json_error_gives_line_column_and_words(project_client):
     resp = project_client.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p }"},
                                 headers={"Accept": "application/json"})
