@@ -1,5 +1,9 @@
 """A query's answer as the rows of cells of an HTML table (the query page shows it): IRIs as
-prefixed names linking to the service's pages, literals with their language or datatype."""
+prefixed names linking to the service's pages, literals with their language or datatype.
+
+`lay_out` makes the table's HTML where it can be stopped, in a child process (`run_isolated`):
+laying out 10,000 rows takes the best part of a second of Python, which in the web worker held
+its interpreter lock against every other request it was answering."""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import json
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from jinja2 import Template
+from markupsafe import Markup
 
 from graph_service.graph import Answer, short
-from graph_service.web.urls import current
+from graph_service.web.urls import Urls
 
 #: Cells (rows x columns) the HTML table shows at most: 10,000 rows of 5 columns, more than a
 #: browser's reader scrolls through. An unbound cell costs nothing in the engine's answer (SPARQL
@@ -32,7 +38,18 @@ class Cell:
     note: str = ""
 
 
-def answer_table(answer: Answer) -> dict[str, object]:
+def lay_out(answer: Answer, urls: Urls, template: Template) -> dict[str, object]:
+    """The answer's table: `boolean` for an ASK, else `count` (rows) and `html` (the table's head
+    and rows, written by `template` from `header` and `rows`). `TableTooLarge` beyond MAX_CELLS."""
+    table = answer_table(answer, urls)
+    if "boolean" in table:
+        return table
+    rows = table["rows"]
+    assert isinstance(rows, list)
+    return {"count": len(rows), "html": Markup(template.render(table=table))}
+
+
+def answer_table(answer: Answer, urls: Urls) -> dict[str, object]:
     """Header and rows of cells for the HTML table (escaped by the template)."""
     if answer.form == "ask":
         return {"boolean": json.loads(answer.body)["boolean"]}
@@ -40,12 +57,12 @@ def answer_table(answer: Answer) -> dict[str, object]:
         _within(answer.body.count(b"\n"), 3)
         triples = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
         return {"header": ["subject", "predicate", "object"],
-                "rows": [[_cell(t) for t in (tr.subject, tr.predicate, tr.object)] for tr in triples]}
+                "rows": [[_cell(t, urls) for t in (tr.subject, tr.predicate, tr.object)] for tr in triples]}
     doc = json.loads(answer.body)
     header = doc["head"]["vars"]
     bindings = doc["results"]["bindings"]
     _within(len(bindings), len(header))
-    return {"header": header, "rows": [[_json_cell(b.get(v)) for v in header] for b in bindings]}
+    return {"header": header, "rows": [[_json_cell(b.get(v), urls) for v in header] for b in bindings]}
 
 
 def _within(rows: int, columns: int) -> None:
@@ -57,9 +74,9 @@ def _within(rows: int, columns: int) -> None:
             "the answer as JSON, CSV or TSV (format=json, csv or tsv)")
 
 
-def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, urls: Urls) -> Cell:
     if isinstance(term, ox.NamedNode):
-        return _iri_cell(term.value)
+        return _iri_cell(term.value, urls)
     if isinstance(term, ox.BlankNode):
         return Cell(f"_:{term.value}", kind="bnode")
     if isinstance(term, ox.Literal):
@@ -67,11 +84,11 @@ def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
     return Cell(str(term), kind="triple")
 
 
-def _json_cell(binding: dict | None) -> Cell:
+def _json_cell(binding: dict | None, urls: Urls) -> Cell:
     if binding is None:
         return Cell("")
     if binding["type"] == "uri":
-        return _iri_cell(binding["value"])
+        return _iri_cell(binding["value"], urls)
     if binding["type"] == "bnode":
         return Cell(f"_:{binding['value']}", kind="bnode")
     if binding["type"] == "literal":
@@ -79,8 +96,8 @@ def _json_cell(binding: dict | None) -> Cell:
     return Cell(json.dumps(binding["value"]), kind="triple")
 
 
-def _iri_cell(iri: str) -> Cell:
-    href = current().href(iri)
+def _iri_cell(iri: str, urls: Urls) -> Cell:
+    href = urls.href(iri)
     # Only web links become links: a `javascript:` IRI in the data must not be clickable.
     if not href or not href.startswith(("http://", "https://", "/")):
         href = None

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as WsgiResponse
 
-from graph_service.graph import describe_service, formats
+from graph_service.graph import IsolatedError, QueryTimeout, describe_service, formats
 from graph_service.web.answer_table import TableTooLarge
 from graph_service.web.description import site_title
 from graph_service.web.documents import moved
@@ -75,8 +75,12 @@ def _answer(endpoint: Endpoint, operation: Operation) -> WsgiResponse:
         return answered(endpoint, req, answer)
     try:
         resp = page(endpoint, operation.query, answer=answer)
-    except TableTooLarge as exc:  # the table is laid out here, in the web worker
+    except TableTooLarge as exc:
         resp = page(endpoint, operation.query, error=str(exc), status=400)
+    except (QueryTimeout, IsolatedError) as exc:  # the table's own process, stopped or failed
+        resp = page(endpoint, operation.query, status=503,
+                    error=f"the answer's table could not be laid out ({exc}): ask for it as JSON, CSV "
+                          "or TSV (format=json, csv or tsv)")
     return with_answer_headers(endpoint, resp, answer)
 
 

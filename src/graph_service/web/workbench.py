@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import threading
 
-from flask import Response, render_template, url_for
+from flask import Response, current_app, render_template, url_for
 
-from graph_service.graph import Answer, SyntaxProblem, formats, names
-from graph_service.web.answer_table import answer_table
+from graph_service.graph import Answer, SyntaxProblem, formats, names, run_isolated
+from graph_service.web.answer_table import lay_out
 from graph_service.web.endpoint import Endpoint
 from graph_service.web.headers import TRUNCATED_HEADER
 from graph_service.web.state import service
@@ -32,12 +32,15 @@ REIFIER_HINT = ("This graph holds no reifiers (<< s p o >>): the quote behind ea
                 "lib:evidence ?quote (example query 26, \"which sentence says\").")
 
 
-#: One answer's table laid out at a time in each serving process. Laying out is Python under the
-#: interpreter lock (0.66 s for 10,000 rows of 5 cells), outside any query slot: with four clients
-#: asking for such pages in a loop, every request of the worker took turns at the interpreter lock
-#: with four layouts, and a trivial query's p95 went from 3 to 106 ms (p99 179 ms); with one
-#: layout at a time, 74 ms (p99 96 ms), and no more with eight such clients.
+#: One answer's table laid out at a time in each serving process, in a child process of its own
+#: (`answer_table.lay_out`). Laid out here, in the worker, its Python (0.66 s for 10,000 rows of 5
+#: cells) took turns at the interpreter lock with every other request the worker was answering:
+#: with four clients asking for such pages in a loop, a trivial query's p95 went from 3 to 106 ms
+#: (p99 179 ms). Laid out in a child: 12 ms (p99 30 ms), and 11 ms with eight such clients.
 _LAYING_OUT = threading.Lock()
+#: Answers up to this many bytes are laid out here all the same: forking the table's process
+#: costs more (12 ms) than their thousand or so cells take.
+LAID_OUT_HERE = 100_000
 
 
 def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
@@ -63,8 +66,15 @@ def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
     }
     if answer is None:
         return _render(endpoint, query, editor, error, syntax, None, None, status)
-    with _LAYING_OUT:
-        return _render(endpoint, query, editor, error, syntax, answer, answer_table(answer), status)
+    settings = endpoint.settings
+    template = current_app.jinja_env.get_template("_results_table.html")  # here: jinja's cache locks
+    if len(answer.body) <= LAID_OUT_HERE:
+        table = lay_out(answer, urls, template)
+    else:
+        with _LAYING_OUT:
+            table = run_isolated(lay_out, answer, urls, template, timeout=settings.query_timeout,
+                                 memory_limit=settings.query_memory_bytes)
+    return _render(endpoint, query, editor, error, syntax, answer, table, status)
 
 
 def _render(endpoint: Endpoint, query: str | None, editor: dict, error: str | None,
