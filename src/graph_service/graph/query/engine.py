@@ -286,9 +286,9 @@ class OxigraphEngine:
         merged = [*store.quads_for_pattern(None, None, None, default),
                   *(ox.Quad(q.subject, q.predicate, q.object, default) for q in named)]
         # The default graph first: pyoxigraph's in-memory store answers by the order it was
-        # filled in, and with the named graphs first it took 101 ms on example 28 where it takes
-        # 59 ms this way (the bare app's store, loaded from the file: 52 ms), and 4.1 ms on 26
-        # (3.2 ms this way).
+        # filled in. With the named graphs first it took 99 ms on example 28 (median of nine),
+        # this way 81 ms (the bare app's store, loaded from the file: 74 ms); the other example
+        # queries within noise either way.
         self._store = ox.Store()
         self._store.extend(merged)
         self._store.extend(named)
