@@ -81,7 +81,7 @@ def vet_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> Qu
     refuse_delimiting_escapes(sparql)
     code = without_plain_comments(expand_escapes(sparql)).lower()
     # Names first: `prov:wasDerivedFrom` or `?service` cost a full parse of each text (25 ms for
-    # example 28, a third of its answer), and the parse is cached only per text.
+    # example 28, a quarter of its answer), and the parse is cached only per text.
     if not spells_keyword(code, "service") and not spells_keyword(code, "from"):
         return QueryShape()
     shape = inspect_query(sparql)
