@@ -118,10 +118,11 @@ class Settings:
                                    "the serving process's size (0: no cap).", cli=False, bounds=Bounds(low=0))
     query_max_product: int = setting(5, "Parts sharing no variable that one group pattern of a query "
                                      "may join (a cartesian product); a query over it is refused "
-                                     "before it runs (400).", cli=False, bounds=_POSITIVE)
+                                     "(400) before it runs, or if at most 4,000 characters long, "
+                                     "once it has run for 20 ms.", cli=False, bounds=_POSITIVE)
     query_max_nesting: int = setting(16, "Collections and blank-node brackets a triple pattern may "
-                                     "nest; a query over it is refused before it runs (400).", cli=False,
-                                     bounds=_POSITIVE)
+                                     "nest; a query over it is refused as one over query_max_product "
+                                     "is.", cli=False, bounds=_POSITIVE)
     result_limit: int = setting(10_000, "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) at most "
                                 "in one answer.", bounds=_POSITIVE)
     max_query_length: int = setting(100_000, "Characters at most in a query.", cli=False, bounds=_POSITIVE)

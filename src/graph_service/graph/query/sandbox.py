@@ -46,6 +46,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, ForkServerContext
 from typing import Any, TypeVar
@@ -111,6 +112,15 @@ def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, allow_network
     raise payload
 
 
+@dataclass(frozen=True)
+class Late:
+    """A check of a call that is still running after `after` seconds (`IsolatedWorker.call`):
+    `check(seconds_run)` raises to have it stopped."""
+
+    after: float
+    check: Callable[[float], None]
+
+
 class IsolatedWorker:
     """A long-lived child, forked on first use, that runs `handler(*args)` for each `call`.
 
@@ -145,8 +155,10 @@ class IsolatedWorker:
         #: Set by `retire`: no child is forked or kept any more.
         self._retired = False
 
-    def call(self, *args: Any, timeout: float, **kwargs: Any) -> Any:
-        """`handler(*args, **kwargs)` in the child; raises like `run_isolated`."""
+    def call(self, *args: Any, timeout: float, late: Late | None = None, **kwargs: Any) -> Any:
+        """`handler(*args, **kwargs)` in the child; raises like `run_isolated`. `late`: a check
+        made here once the call has run for its seconds without answering; should it raise, the
+        child is stopped and the call raises that."""
         with self._lock:
             conn = self._ensure_child()
             demoted = False
@@ -157,18 +169,31 @@ class IsolatedWorker:
                 if self._demote_after is not None:
                     cpu_base = self._cpu_done if self._cpu_done is not None else _cpu_seconds(self.pid)
                 _send(conn, (args, kwargs, timeout + _ALARM_MARGIN))
-                deadline = time.monotonic() + timeout
+                started = time.monotonic()
+                deadline = started + timeout
+                late_at = started + late.after if late is not None else math.inf
                 while True:
-                    left = deadline - time.monotonic()
-                    watching = self._demote_after is not None and not demoted
-                    if self._readable(max(0.0, min(left, _WATCH) if watching else left)):
+                    now = time.monotonic()
+                    wait = min(deadline, late_at) - now
+                    if self._demote_after is not None and not demoted:
+                        wait = min(wait, _WATCH)
+                    if self._readable(max(0.0, wait)):
                         if self._thread is None:  # the child's first message: its thread's id
                             self._thread = _receive(conn)
                             continue
                         break
-                    if time.monotonic() >= deadline:
+                    now = time.monotonic()
+                    if now >= deadline:
                         self.close()
                         raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
+                    if late is not None and now >= late_at:
+                        late_at = math.inf
+                        try:
+                            late.check(now - started)
+                        except BaseException:
+                            self.close()
+                            raise
+                    watching = self._demote_after is not None and not demoted
                     if watching and _cpu_seconds(self.pid) - cpu_base >= (self._demote_after or 0):
                         demoted = self._demote()
                 ok, payload, self._cpu_done, renewed = _receive(conn)

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from graph_service.graph.query.sandbox import IsolatedWorker
+from graph_service.graph.query.sandbox import IsolatedWorker, Late
 
 #: How often a waiting request looks for a free slot, and whether its client is still there.
 _RECHECK = 0.02
@@ -319,9 +319,11 @@ class QuerySlots:
         self._start_sweeper()
         _LIVE.add(self)
 
-    def call(self, *args: Any, client: str, gone: Callable[[], bool] | None = None) -> Any:
-        """`handler(*args)` in a free slot within the time limit; raises `OverShare`,
-        `QueueFull`, `ClientGone`, or what `IsolatedWorker.call` raises."""
+    def call(self, *args: Any, client: str, gone: Callable[[], bool] | None = None,
+             late: Late | None = None) -> Any:
+        """`handler(*args)` in a free slot within the time limit (and `late`'s check, see
+        `IsolatedWorker.call`); raises `OverShare`, `QueueFull`, `ClientGone`, or what
+        `IsolatedWorker.call` raises."""
         if self._sweeping != os.getpid():
             self._start_sweeper()
         self._admit(client, gone)
@@ -333,7 +335,7 @@ class QuerySlots:
             try:
                 if gone is not None and gone():
                     raise ClientGone("the client went away before its query ran")
-                return worker.call(*args, timeout=self.timeout)
+                return worker.call(*args, timeout=self.timeout, late=late)
             finally:
                 if worker.pid is None:
                     # Its process was stopped (time limit, crash): the replacement starts now, beside
