@@ -315,6 +315,27 @@ def test_from_in_a_comment_costs_no_parse():
     assert strip_comments('SELECT * { <http://x/#a> ?p "#" } # from') == 'SELECT * { <http://x/#a> ?p "#" } '
 
 
+def test_each_word_is_looked_for_on_its_own_line(monkeypatch):
+    """The quick check looks back from each "from" or "service" along its line for a comment: the
+    same word in a comment and in code, or after a letter that lowercases to two (which moves
+    every position after it), is still found and refused."""
+    refused = ["# from here\nSELECT * FROM <http://x/g> WHERE { ?s ?p ?o }",
+               "SELECT * WHERE { # service\n SERVICE <http://x/> { ?s ?p ?o } }",
+               "SELECT * # from\rFROM <http://x/g> WHERE { ?s ?p ?o }",
+               "# \u0130stanbul, from\nSELECT * FROM <http://x/g> WHERE { ?s ?p ?o }"]
+    for query in refused:
+        with pytest.raises(UnsafeQuery):
+            vet_query(query, allowed_graphs=())
+    from graph_service.graph.query import safety
+
+    def parse(sparql: str) -> QueryShape:
+        raise AssertionError(f"parsed {sparql!r}")
+
+    monkeypatch.setattr(safety, "inspect_query", parse)
+    assert vet_query("# freed from\nSELECT * WHERE {\n  ?s ?p ?o # from the facts\n}\n# service",
+                     allowed_graphs=()) == QueryShape()
+
+
 def test_names_that_spell_service_or_from_cost_no_parse(monkeypatch):
     """`prov:wasDerivedFrom` made every text of example 28 parse again with rdflib (25 ms, a third
     of its answer's time): a variable or prefixed name holding the word is no keyword."""

@@ -78,6 +78,8 @@ def vet_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> Qu
     # nor any escape (\\u, \\U) that could spell one.
     if "service" not in lowered and "from" not in lowered and "\\u" not in lowered:
         return QueryShape()
+    if "\\u" not in lowered and _only_in_plain_comments(sparql, lowered, ("service", "from")):
+        return QueryShape()  # "from" in a comment: a few searches, not a pass over every line
     refuse_delimiting_escapes(sparql)
     code = without_plain_comments(expand_escapes(sparql)).lower()
     # Names first: `prov:wasDerivedFrom` or `?service` cost a full parse of each text (25 ms for
@@ -311,6 +313,22 @@ def without_plain_comments(sparql: str) -> str:
         if at >= 0 and not _HOLDS_A_HASH.search(line, 0, at):
             parts[n] = line[:at]
     return "".join(parts)
+
+
+def _only_in_plain_comments(sparql: str, lowered: str, words: tuple[str, ...]) -> bool:
+    """Whether every occurrence of `words` in `lowered` (the text lowercased) lies in a comment
+    that `without_plain_comments` would cut; False when unsure."""
+    if len(lowered) != len(sparql) or "'''" in sparql or '"""' in sparql:
+        return False  # positions differ (a few letters lowercase to two), or a long string
+    for word in words:
+        at = lowered.find(word)
+        while at >= 0:
+            line = max(sparql.rfind("\n", 0, at), sparql.rfind("\r", 0, at)) + 1
+            comment = sparql.find("#", line, at)
+            if comment < 0 or _HOLDS_A_HASH.search(sparql, line, comment):
+                return False
+            at = lowered.find(word, at + len(word))
+    return True
 
 
 # Variables, prefixed names and blank nodes, whose letters may spell a keyword (lib:Photograph,
