@@ -88,21 +88,21 @@ def test_calls_from_many_threads_at_once_all_answer_and_leave_no_child():
     before = set(_children())
 
     def calls(_: int) -> list[int]:
-        return [run_isolated(total, timeout=30) for _ in range(30)]
+        return [run_isolated(total, timeout=30) for _ in range(15)]
 
     with ThreadPoolExecutor(8) as pool:
         answers = [a for batch in pool.map(calls, range(8)) for a in batch]
-    assert answers == [sum(range(1000))] * 240
+    assert answers == [sum(range(1000))] * 120
     assert set(_children()) == before
-    assert _deaths_in_threads(4) == ["SIGKILL"] * 40
+    assert _deaths_in_threads(4) == ["SIGKILL"] * 20
 
 
 def _deaths_in_threads(threads: int) -> list[str]:
-    """Each of `threads` threads runs ten children that die by SIGKILL: the error each call
+    """Each of `threads` threads runs five children that die by SIGKILL: the error each call
     raises names the signal, even when another thread reaped the child."""
     def deaths(_: int) -> list[str]:
         found = []
-        for _ in range(10):
+        for _ in range(5):
             with pytest.raises(IsolatedError) as caught:
                 run_isolated(die, timeout=30)
             found.append("SIGKILL" if "SIGKILL" in str(caught.value) else str(caught.value))
