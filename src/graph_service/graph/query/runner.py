@@ -59,11 +59,11 @@ _PRESTART = 2
 #: A query at most this long has its cost estimated only if it has not answered after
 #: `ESTIMATE_AFTER` seconds, and then by the serving process; a longer one first, by its query
 #: process. Most queries answer well within that time, and the estimate would cost them a
-#: quarter of their query process's time (example 01: 169 µs, about as long as its engine takes):
+#: quarter of their query process's time (example 01: 169 µs, half as long as its engine takes):
 #: throughput on 01 at 8 clients went from 0.69x the bare app's to 0.80x. An explosive query is
 #: stopped after that time rather than at once, far from its time limit either way. The length
-#: bounds what the serving process's thread spends on the estimate: 2 ms at most for the densest
-#: text (a longer one might run on a few milliseconds, or be nested too deeply to read at all).
+#: bounds what the serving process's request thread spends on the estimate (under 3 ms for the
+#: densest text); a longer text is estimated where its time is its own, in its query process.
 LATE_ESTIMATE_CHARS = 4_000
 ESTIMATE_AFTER = 0.02
 CacheKey = tuple[str, str | None, str | None, QueryDataset | None, str | None]
