@@ -19,8 +19,8 @@ ARTICLE_LOOKUP = f"{ID}city/paris"
 
 #: A trivial query, for latency while runaway queries run.
 TRIVIAL = "ASK { }"
-#: A cross product no store answers: five unconstrained patterns (this service refuses six or more
-#: before they run, see `graph.check_cost`).
+#: A cross product no store answers: five unconstrained patterns (this service stops six or more
+#: early, see `graph.check_cost`).
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " }"
 
 
