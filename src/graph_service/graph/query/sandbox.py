@@ -174,25 +174,31 @@ class IsolatedWorker:
                 late_at = started + late.after if late is not None else math.inf
                 while True:
                     now = time.monotonic()
-                    wait = min(deadline, late_at) - now
+                    # A child forked for this call runs it once it says it is ready (its thread).
+                    wait = (deadline if self._thread is None else min(deadline, late_at)) - now
                     if self._demote_after is not None and not demoted:
                         wait = min(wait, _WATCH)
                     if self._readable(max(0.0, wait)):
                         if self._thread is None:  # the child's first message: its thread's id
                             self._thread = _receive(conn)
+                            if late is not None and late_at != math.inf:
+                                started = time.monotonic()
+                                late_at = started + late.after
                             continue
                         break
                     now = time.monotonic()
                     if now >= deadline:
                         self.close()
                         raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
-                    if late is not None and now >= late_at:
+                    if late is not None and now >= late_at and self._thread is not None:
                         late_at = math.inf
                         try:
                             late.check(now - started)
                         except BaseException:
-                            self.close()
-                            raise
+                            if not self._readable(0):
+                                self.close()
+                                raise
+                            # It answered while being checked: the answer stands.
                     watching = self._demote_after is not None and not demoted
                     if watching and _cpu_seconds(self.pid) - cpu_base >= (self._demote_after or 0):
                         demoted = self._demote()
