@@ -133,3 +133,18 @@ def test_line_breaks_and_tabs_in_values_stay_in_their_cell():
     assert run("--", 'SELECT ?x WHERE { VALUES ?x { "a\\\\nb" } }').stdout.splitlines()[3] == "| a\\\\nb |"
     # a byte-order mark before query text given after --
     assert run("--", "\ufeffASK {}").stdout == "yes\n"
+
+
+def test_a_runaway_stops_at_the_time_limit_and_an_explosive_query_is_refused():
+    # Run in this process, pyoxigraph held the terminal until the query ended (hours), Ctrl-C
+    # included: it answers signals only between rows.
+    product = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " }"
+    result = run("--query-timeout", "0.5", "--", product)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "graph-service: query stopped after its time limit of 0.5 s (--query-timeout sets it)"]
+    explosive = product.replace("?o4 .", "?o4 . ?s5 ?p5 ?o5 .")
+    result = run("--", explosive)
+    assert result.exit_code == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("graph-service: query refused: refused before it ran: the query joins 6 parts")

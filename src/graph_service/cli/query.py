@@ -7,11 +7,23 @@ import sys
 from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
 from graph_service.cli.errors import Failure, load_or_fail, one_line
 from graph_service.cli.options import setting_options
 from graph_service.config import Settings
-from graph_service.graph import QueryResult, explain_syntax, formats, load_store, make_engine, short
+from graph_service.graph import (
+    QueryResult,
+    QueryTimeout,
+    TooCostly,
+    check_cost,
+    explain_syntax,
+    formats,
+    load_store,
+    make_engine,
+    run_isolated,
+    short,
+)
 
 _BOM = "\ufeff"
 
@@ -22,8 +34,9 @@ _BOM = "\ufeff"
 @click.option("--format", "fmt", type=click.Choice(["table", *(f.name for f in formats.of_kinds(("results",
               "graph")))]), default="table", show_default=True,
               help="table for people; a SPARQL results format or an RDF format for programs.")
-@setting_options("engine")
-def query(source: str | None, text: str | None, fmt: str, engine: str | None) -> None:
+@setting_options("engine", "query_timeout")
+def query(source: str | None, text: str | None, fmt: str, engine: str | None,
+          query_timeout: float | None) -> None:
     """Run a SPARQL query over the built graph.
 
     SOURCE is a .rq file, `-` for standard input, or `--` followed by the query text:
@@ -32,14 +45,23 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None) ->
     sparql = _query_text(source, text)
     if not sparql.strip():
         raise Failure("the query is empty")
-    settings = Settings.from_env(engine=engine)
+    settings = Settings.from_env(engine=engine, query_timeout=query_timeout)
     store = load_or_fail(lambda: load_store(settings))
     try:
-        result = make_engine(settings.engine, store).query(sparql)
+        check_cost(sparql)
+        # In a child stopped at the time limit: pyoxigraph holds the interpreter until a row is
+        # done, so a runaway run here held the terminal for good, Ctrl-C included.
+        result = run_isolated(_answer, settings.engine, store, sparql, timeout=settings.query_timeout,
+                              memory_limit=settings.query_memory_bytes, allow_network=True)
+    except TooCostly as exc:
+        raise Failure(f"query refused: {exc}") from None
+    except QueryTimeout:
+        raise Failure(f"query stopped after its time limit of {settings.query_timeout:g} s "
+                      "(--query-timeout sets it)") from None
     except SyntaxError as exc:  # explained as the service explains it, in one line
         syntax = explain_syntax(sparql, str(exc))
         raise Failure(f"bad query: {syntax if syntax is not None else one_line(exc)}") from None
-    except Exception as exc:  # rdflib raises ParseException and friends
+    except Exception as exc:  # rdflib raises ParseException and friends; IsolatedError for a crash
         raise Failure(f"query failed: {one_line(exc)}") from None
     if fmt == "table":
         click.echo(table(result), nl=False)
@@ -50,6 +72,10 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None) ->
         sys.stdout.buffer.write(result.serialize(target))
     except ValueError as exc:
         raise Failure(str(exc)) from None
+
+
+def _answer(engine: str, store: ox.Store, sparql: str) -> QueryResult:
+    return make_engine(engine, store).query(sparql)
 
 
 def table(result: QueryResult) -> str:
