@@ -147,4 +147,4 @@ def test_a_runaway_stops_at_the_time_limit_and_an_explosive_query_is_refused():
     result = run("--", explosive)
     assert result.exit_code == 2 and result.stdout == ""
     [line] = result.stderr.splitlines()
-    assert line.startswith("graph-service: query refused: refused before it ran: the query joins 6 parts")
+    assert line.startswith("graph-service: query refused before it ran: the query joins 6 parts")

@@ -53,8 +53,8 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
         # done, so a runaway run here held the terminal for good, Ctrl-C included.
         result = run_isolated(_answer, settings.engine, store, sparql, timeout=settings.query_timeout,
                               memory_limit=settings.query_memory_bytes, allow_network=True)
-    except TooCostly as exc:
-        raise Failure(f"query refused: {exc}") from None
+    except TooCostly as exc:  # "refused before it ran: ..."
+        raise Failure(f"query {exc}") from None
     except QueryTimeout:
         raise Failure(f"query stopped after its time limit of {settings.query_timeout:g} s "
                       "(--query-timeout sets it)") from None
