@@ -105,10 +105,8 @@ EXPLOSIVE_QUERIES = {
 @pytest.mark.parametrize("name", EXPLOSIVE_QUERIES)
 def test_an_obviously_explosive_query_is_refused_with_why(app: InProcess, name: str) -> None:
     query, says = EXPLOSIVE_QUERIES[name]
-    started = time.monotonic()
     resp = app.post(app.sparql, data={"query": query}, headers={"Accept": "application/json"})
-    assert resp.status_code == 400, (name, resp.text[:300])
-    assert time.monotonic() - started < QUERY_TIMEOUT / 2  # not at the time limit
+    assert resp.status_code == 400, (name, resp.text[:300])  # the time limit's would be a 503
     verdict = "refused before it ran: " if len(query) > LATE_ESTIMATE_CHARS else "stopped after "
     assert message(resp).startswith(verdict) and says in message(resp), message(resp)
     answers_at_once(app)
