@@ -216,10 +216,9 @@ def test_a_late_check_that_refuses_stops_the_call_and_its_child():
     worker = IsolatedWorker(lambda kind: spin() if kind == "spin" else os.getpid())
     try:
         first = worker.call("pid", timeout=10)
-        started = time.monotonic()
-        with pytest.raises(Refused):
+        with pytest.raises(Refused):  # not QueryTimeout: stopped by the check, not at the limit
             worker.call("spin", timeout=10, late=sandbox.Late(0.05, refuse))
-        assert time.monotonic() - started < 2 and len(seen) == 1 and 0.05 <= seen[0] < 1
+        assert len(seen) == 1 and 0.05 <= seen[0] < 5
         assert not alive(first) and worker.pid is None
         # A call that answers before its time meets no check.
         assert worker.call("pid", timeout=10, late=sandbox.Late(5, refuse)) != first
@@ -230,7 +229,7 @@ def test_a_late_check_that_refuses_stops_the_call_and_its_child():
 
 def test_an_answer_that_comes_while_the_late_check_runs_stands():
     def slow_refusal(ran: float) -> None:
-        time.sleep(0.3)  # the child answers meanwhile
+        time.sleep(1)  # the child answers meanwhile
         raise Refused("too late to refuse")
 
     worker = IsolatedWorker(lambda seconds: time.sleep(seconds) or os.getpid())
@@ -248,9 +247,9 @@ def test_a_child_forked_for_the_call_is_given_its_time_from_when_it_is_ready():
     def refuse(ran: float) -> None:
         raise Refused("checked")
 
-    worker = IsolatedWorker(lambda: os.getpid(), on_start=lambda: time.sleep(0.3))
+    worker = IsolatedWorker(lambda: os.getpid(), on_start=lambda: time.sleep(0.5))
     try:
-        assert worker.call(timeout=10, late=sandbox.Late(0.1, refuse)) != os.getpid()
+        assert worker.call(timeout=10, late=sandbox.Late(0.4, refuse)) != os.getpid()
     finally:
         worker.close()
 
