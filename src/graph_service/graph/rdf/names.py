@@ -8,6 +8,7 @@ known namespace wins, and a local name must be one a reader can type back (lette
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from functools import cache
 
@@ -68,32 +69,36 @@ def turtle(term: Node) -> str:
     return term.n3()
 
 
-def used_prefixes(iris: Iterable[str], candidates: Mapping[str, str]) -> dict[str, str]:
+def used_prefixes(iris: Iterable[str], *candidates: Mapping[str, str]) -> dict[str, str]:
     """The `candidates` (prefix -> namespace) that the IRIs use, one prefix per namespace, so a
-    small document is not mostly declarations. A namespace is left out when one of its local
-    names holds a "/": writers would escape it (`id:city\\/paris`), and the full IRI reads better."""
-    iris = set(iris)
-    # A namespace that ends in "/" or "#" is judged by the IRIs' stems (each up to its last "/" or
-    # "#"), which are few however many IRIs a document holds: a CONSTRUCT's answer spent more
-    # time here than in its query.
-    stems: dict[str, bool] = {}  # stem -> whether an IRI has a local name after it
-    for i in iris:
-        cut = max(i.rfind("/"), i.rfind("#")) + 1
-        stems[i[:cut]] = stems.get(i[:cut], False) or cut < len(i)
+    small document is not mostly declarations; with several maps, a prefix goes to the first map
+    whose namespace the IRIs use. A namespace is left out when one of its local names holds a
+    "/": writers would escape it (`id:city\\/paris`), and the full IRI reads better."""
+    # Sorted once: the IRIs under a namespace are then found by bisection. A look at every IRI
+    # (then at every IRI's stem) for each namespace took a CONSTRUCT's answer longer than its query.
+    ordered = sorted(set(iris))
     used: dict[str, str] = {}
-    for prefix, ns in candidates.items():
-        if not prefix or ns in used.values():
-            continue
-        if ns.endswith(("/", "#")):
-            under = [t for t in stems if t.startswith(ns)]
-            named = any(t != ns or stems[t] for t in under)
-            slashed = any("/" in t[len(ns):] for t in under)
-        else:
-            locals_ = [i[len(ns):] for i in iris if i.startswith(ns) and i != ns]
-            named, slashed = bool(locals_), any("/" in name for name in locals_)
-        if named and not slashed:
-            used[prefix] = ns
+    for choices in candidates:
+        chosen: dict[str, str] = {}
+        for prefix, ns in choices.items():
+            if not prefix or ns in chosen.values():
+                continue
+            local_names = [i[len(ns):] for i in _starting_with(ordered, ns) if i != ns]
+            if local_names and not any("/" in name for name in local_names):
+                chosen[prefix] = ns
+        for prefix, ns in chosen.items():
+            used.setdefault(prefix, ns)
     return used
+
+
+def _starting_with(ordered: list[str], start: str) -> list[str]:
+    """The strings of `ordered` (sorted) that begin with `start`."""
+    low = bisect_left(ordered, start)
+    if start and ord(start[-1]) < 0x10FFFF:
+        # Every string that begins with `start` sorts between it and `start` with its last
+        # character raised by one.
+        return ordered[low:bisect_left(ordered, start[:-1] + chr(ord(start[-1]) + 1), low)]
+    return [text for text in ordered[low:] if text.startswith(start)]
 
 
 def project_prefixes(base: str | None = None) -> dict[str, str]:
