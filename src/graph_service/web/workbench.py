@@ -64,26 +64,21 @@ def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
         "limit": endpoint.runner.result_limit,
         "reifierHint": REIFIER_HINT if service().project_graph else None,
     }
-    if answer is None:
-        return _render(endpoint, query, editor, error, syntax, None, None, status)
     settings = endpoint.settings
-    template = current_app.jinja_env.get_template("_results_table.html")  # here: jinja's cache locks
-    if len(answer.body) <= LAID_OUT_HERE:
-        table = lay_out(answer, urls, template)
-    else:
-        with _LAYING_OUT:
-            table = run_isolated(lay_out, answer, urls, template, timeout=settings.query_timeout,
-                                 memory_limit=settings.query_memory_bytes)
-    return _render(endpoint, query, editor, error, syntax, answer, table, status)
-
-
-def _render(endpoint: Endpoint, query: str | None, editor: dict, error: str | None,
-            syntax: SyntaxProblem | None, answer: Answer | None, table: dict | None, status: int) -> Response:
+    table = None
+    if answer is not None:
+        template = current_app.jinja_env.get_template("_results_table.html")  # here: jinja's cache locks
+        if len(answer.body) <= LAID_OUT_HERE:
+            table = lay_out(answer, urls, template)
+        else:
+            with _LAYING_OUT:
+                table = run_isolated(lay_out, answer, urls, template, timeout=settings.query_timeout,
+                                     memory_limit=settings.query_memory_bytes)
     html = render_template(
         "sparql.html", query=editor["query"], has_query=query is not None, error=error,
         syntax=syntax, table=table, answer=answer,
         summary=endpoint.summary, examples=endpoint.examples, editor=editor,
-        settings=endpoint.settings, limit_header=TRUNCATED_HEADER,
+        settings=settings, limit_header=TRUNCATED_HEADER,
         result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(("graph",)),
         # The data file writes sources as RDF 1.2 annotations ({| |}); the graph keeps them as
         # rdf:Statements, so `<< s p o >>` (a reifier) finds nothing, silently.

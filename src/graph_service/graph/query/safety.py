@@ -308,11 +308,16 @@ def without_plain_comments(sparql: str) -> str:
     # Line by line: a third of the time one regex over the text took.
     parts = _LINE_END.split(sparql)  # lines, and between them their ends
     for n in range(0, len(parts), 2):
-        line = parts[n]
-        at = line.find("#")
-        if at >= 0 and not _HOLDS_A_HASH.search(line, 0, at):
-            parts[n] = line[:at]
+        at = _plain_comment(parts[n], 0, len(parts[n]))
+        if at >= 0:
+            parts[n] = parts[n][:at]
     return "".join(parts)
+
+
+def _plain_comment(text: str, line: int, end: int) -> int:
+    """Where a plain comment begins on the line that starts at `line`, before `end`; -1 if none."""
+    at = text.find("#", line, end)
+    return at if at >= 0 and not _HOLDS_A_HASH.search(text, line, at) else -1
 
 
 def _only_in_plain_comments(sparql: str, lowered: str, words: tuple[str, ...]) -> bool:
@@ -324,8 +329,7 @@ def _only_in_plain_comments(sparql: str, lowered: str, words: tuple[str, ...]) -
         at = lowered.find(word)
         while at >= 0:
             line = max(sparql.rfind("\n", 0, at), sparql.rfind("\r", 0, at)) + 1
-            comment = sparql.find("#", line, at)
-            if comment < 0 or _HOLDS_A_HASH.search(sparql, line, comment):
+            if _plain_comment(sparql, line, at) < 0:
                 return False
             at = lowered.find(word, at + len(word))
     return True
