@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, url_for
 from markupsafe import Markup
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID
 from rdflib.term import Node
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -97,8 +97,7 @@ def _articles(void: Graph, ds: URIRef) -> list[tuple[str, str, str | None]]:
     for source in sorted(void.objects(ds, DCTERMS.source), key=str):
         addresses = quads().quads_for_pattern(ox.NamedNode(str(source)), _URL, None, None)
         url = next((q.object.value for q in addresses if isinstance(q.object, ox.NamedNode)), None)
-        found.append((value(void, source, DCTERMS.title) or value(void, source, RDFS.label) or str(source),
-                      str(source), url))
+        found.append((_labelled([source])[0][1], str(source), url))
     return found
 
 
@@ -167,8 +166,7 @@ def _void_page(g: Graph) -> dict[str, object]:
         "description": value(g, ds, DCTERMS.description),
         "license": value(g, ds, DCTERMS.license),
         "publisher": (value(g, publisher, FOAF.name) or str(publisher)) if publisher is not None else None,
-        "sources": [(str(s), value(g, s, DCTERMS.title) or value(g, s, RDFS.label) or str(s))
-                    for s in sorted(g.objects(ds, DCTERMS.source), key=str)],
+        "sources": _labelled(sorted(g.objects(ds, DCTERMS.source), key=str)),
         "endpoint": value(g, ds, VOID.sparqlEndpoint),
         "uri_space": value(g, ds, VOID.uriSpace),
         "triples": value(g, ds, VOID.triples),
