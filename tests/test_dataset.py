@@ -285,3 +285,13 @@ def test_serve_file_skips_a_byte_order_mark(tmp_path: Path, name: str, body: byt
     resp = client.get("/sparql", query_string={"query": "SELECT ?o WHERE { ?s ?p ?o }"},
                       headers={"Accept": "text/csv"})
     assert resp.status_code == 200 and resp.get_data(as_text=True).splitlines()[1:] == ["x"]
+
+
+def test_the_home_and_void_pages_name_the_article_by_its_title(project_client):
+    """The description names its source by IRI; the title is the facts' (said once, in their
+    graph), and both pages find it there."""
+    title = "Fascinating Pictures: How Allied Troops Were Welcomed as They Liberated Europe’s Capitals"
+    home = project_client.get("/", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+    assert f'<cite><a href="/id/source/article">{title}</a></cite>' in home
+    void = project_client.get("/void", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+    assert f'<dt>Source</dt><dd><a href="/id/source/article">{title}</a></dd>' in void
