@@ -196,7 +196,7 @@ def test_the_default_graph_holds_each_triple_once_and_each_graph_keeps_its_own(q
         q.object.value for q in quads if q.graph_name == ox.NamedNode(_EX + "g2"))
 
 
-def test_no_triple_of_the_projects_graph_is_in_two_of_its_graphs(engines):
+def test_no_triple_of_the_projects_graph_is_in_two_of_its_graphs():
     """What lets the service answer from pyoxigraph's union mode, the faster way (`engine`):
     a triple said again in a second graph would not change any answer, only slow every query."""
     from graph_service.graph.query.engine import _each_triple_once
