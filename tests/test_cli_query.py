@@ -148,3 +148,13 @@ def test_a_runaway_stops_at_the_time_limit_and_an_explosive_query_is_refused():
     assert result.exit_code == 2 and result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith("graph-service: query refused before it ran: the query joins 6 parts")
+
+
+def test_the_estimate_uses_the_services_limit(monkeypatch):
+    # The command refuses what the endpoint would, by the same setting.
+    three = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    monkeypatch.setenv("GRAPH_SERVICE_QUERY_MAX_PRODUCT", "2")
+    result = run("--", three)
+    assert result.exit_code == 2
+    assert "refused before it ran: the query joins 3 parts" in result.stderr
+    assert "the limit is 2" in result.stderr

@@ -48,7 +48,7 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
     settings = Settings.from_env(engine=engine, query_timeout=query_timeout)
     store = load_or_fail(lambda: load_store(settings))
     try:
-        check_cost(sparql)
+        check_cost(sparql, max_product=settings.query_max_product, max_nesting=settings.query_max_nesting)
         # In a child stopped at the time limit: pyoxigraph holds the interpreter until a row is
         # done, so a runaway run here held the terminal for good, Ctrl-C included.
         result = run_isolated(_answer, settings.engine, store, sparql, timeout=settings.query_timeout,

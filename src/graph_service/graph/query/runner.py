@@ -218,14 +218,13 @@ class QueryRunner:
                 "fewer rows (LIMIT) or shorter values")
 
 
-    def _check_cost(self, sparql: str) -> None:
+    def _check_cost(self, sparql: str, verdict: str = "refused before it ran") -> None:
         # In the child, before any parse (the engine's parser is what deep nesting makes explode).
-        cost.check_cost(sparql, max_product=self.max_product, max_nesting=self.max_nesting)
+        cost.check_cost(sparql, max_product=self.max_product, max_nesting=self.max_nesting, verdict=verdict)
 
     def _stop_if_costly(self, sparql: str, seconds: float) -> None:
         # In this process, for a short query still running (LATE_ESTIMATE_CHARS).
-        cost.check_cost(sparql, max_product=self.max_product, max_nesting=self.max_nesting,
-                        verdict=f"stopped after {seconds * 1000:.0f} ms")
+        self._check_cost(sparql, verdict=f"stopped after {seconds * 1000:.0f} ms")
 
 
 def _digest(snapshot: str, key: CacheKey) -> str:
