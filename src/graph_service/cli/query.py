@@ -49,8 +49,9 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
     store = load_or_fail(lambda: load_store(settings))
     try:
         check_cost(sparql, max_product=settings.query_max_product, max_nesting=settings.query_max_nesting)
-        # In a child stopped at the time limit: pyoxigraph holds the interpreter until a row is
-        # done, so a runaway run here held the terminal for good, Ctrl-C included.
+        # In a child stopped at the time limit: pyoxigraph returns to Python only once a row is
+        # done (no signal handler runs meanwhile), so a runaway run here held the terminal for
+        # good, Ctrl-C included.
         result = run_isolated(_answer, settings.engine, store, sparql, timeout=settings.query_timeout,
                               memory_limit=settings.query_memory_bytes, allow_network=True)
     except TooCostly as exc:  # "refused before it ran: ..."
