@@ -423,6 +423,28 @@ def test_every_per_statement_quote_occurs_verbatim_in_article():
     assert [texts[c] for c in cited if texts[c] not in article()] == []
 
 
+def test_a_statement_stated_both_ways_rests_on_the_same_quotes_each_way():
+    """`a lib:precedes b` and `b lib:precededBy a` are one fact: asked which sentence says it, the
+    graph gives one answer whichever way the question is put."""
+    onto = Graph().parse(ONTOLOGY, format="turtle")
+    inverse = {p: q for p, q in onto.subject_objects(OWL.inverseOf)}
+    inverse.update({q: p for p, q in inverse.items()})
+    e = expansion()
+    parts: dict[ox.Term, dict[str, ox.Term]] = {}
+    quotes: dict[ox.Term, set[ox.Term]] = {}
+    for q in e.provenance:
+        if q.predicate == provenance.EVIDENCE:
+            quotes.setdefault(q.subject, set()).add(q.object)
+        elif q.predicate.value in (str(RDF.subject), str(RDF.predicate), str(RDF.object)):
+            parts.setdefault(q.subject, {})[q.predicate.value.rsplit("#", 1)[1]] = q.object
+    by_triple = {(p["subject"], p["predicate"].value, p["object"]): quotes.get(node, set())
+                 for node, p in parts.items()}
+    both_ways = [(t, (t[2], str(inverse[URIRef(t[1])]), t[0])) for t in by_triple
+                 if URIRef(t[1]) in inverse and (t[2], str(inverse[URIRef(t[1])]), t[0]) in by_triple]
+    assert len(both_ways) > 200  # each pair twice
+    assert [t for t, back in both_ways if by_triple[t] != by_triple[back]] == []
+
+
 def test_which_sentence_says_pattern():
     """The documented pattern: rdf:subject/rdf:predicate/rdf:object, lib:evidence/lib:text."""
     store = ox.Store()
