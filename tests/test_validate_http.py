@@ -727,3 +727,15 @@ def test_the_projects_own_data_validated_against_its_shapes(project_client, tmp_
     users = create_app(Settings.from_env(serve_files=(mine,), snapshot_dir=tmp_path)).test_client()
     other = users.get("/validate/project", headers={"Accept": "application/json"})
     assert other.status_code == 404 and "post them to" in other.get_json()["message"]
+
+
+@pytest.mark.parametrize("encoding", ["multipart/form-data", "application/x-www-form-urlencoded"])
+def test_a_misspelt_form_field_is_refused_naming_it_not_dropped(client, encoding: str) -> None:
+    # `shape=` dropped unread answered "conforms": the project's shapes, targeting nothing sent.
+    resp = client.post("/validate", data={"data": INVALID.decode(), "shape": SHAPES.decode()},
+                       content_type=encoding)
+    assert resp.status_code == 400 and "X-Conforms" not in resp.headers
+    assert "'shape' (did you mean 'shapes'?)" in resp.get_data(as_text=True)
+    files = client.post("/validate", content_type="multipart/form-data", data={
+        "data": (io.BytesIO(INVALID), "data.ttl"), "shapes_file": (io.BytesIO(SHAPES), "shapes.ttl")})
+    assert files.status_code == 400 and "'shapes_file'" in files.get_data(as_text=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import time
+from difflib import get_close_matches
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -93,6 +94,9 @@ INPUT_KINDS = formats.RDF_INPUT_KINDS
 #: Formats a request body or an uploaded part may be in.
 INPUT_FORMATS: tuple[Format, ...] = formats.of_kinds(INPUT_KINDS)
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+#: The fields a form may send (its format words as `negotiation` reads them): any other is most
+#: likely a misspelt one, and `shape=` dropped unread answered "conforms" against the project's shapes.
+_FIELDS = ("data", "shapes", "data-format", "shapes-format", "inference", "meta-shacl", "format", "output")
 #: The header that says which shapes a validation used, and its values, in words for the page.
 SHAPES_HEADER = "X-Shapes"
 SHAPES_USED = {"sent": "the shapes sent with the data",
@@ -347,6 +351,9 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
     has its documents' prefix declarations bound (pySHACL's SPARQL constraints see the data's),
     and all of them go to `prefixes` too (to name IRIs in the report)."""
     if request.mimetype in _FORMS:
+        if request.mimetype == "multipart/form-data" or "data" in request.form:
+            # (RDF sent as curl's default form type reads as fields named by its text: below.)
+            _check_fields()
         data = _part("data", prefixes)
         shapes = _part("shapes", prefixes)
         inference = request.form.get("inference") or request.args.get("inference") or "none"
@@ -382,6 +389,16 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         raise BadInput(400, f"inference={inference!r} is not offered; use one of "
                             + ", ".join(INFERENCE_CHOICES))
     return data, shapes, choice
+
+
+def _check_fields() -> None:
+    unknown = sorted({*request.form, *request.files} - set(_FIELDS))
+    if not unknown:
+        return
+    guesses = [f"{name!r} (did you mean {close[0]!r}?)" if (close := get_close_matches(name, _FIELDS, 1))
+               else repr(name) for name in unknown]
+    raise BadInput(400, f"the form has {'a field' if len(unknown) == 1 else 'fields'} this service does not "
+                        f"read: {', '.join(guesses)}; it reads " + ", ".join(_FIELDS))
 
 
 def _switch(name: str) -> bool:
