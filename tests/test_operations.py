@@ -388,3 +388,13 @@ def test_only_the_protocols_parameters_must_be_utf8(project_client):
     assert (ok.status_code, ok.get_data(as_text=True)) == (200, "true")
     bad = project_client.get("/sparql?query=ASK%20%7B%7D&default-graph-uri=urn:caf%E9")
     assert bad.status_code == 400 and "default-graph-uri=" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("suffix", ["xyz", "TTL", "json"])
+def test_a_resources_document_under_an_unknown_suffix_names_the_suffix(project_client, suffix):
+    # Paris is there; only the suffix is wrong, as /ontology.json says of the ontology.
+    resp = project_client.get(f"/doc/city/paris.{suffix}", headers={"Accept": "text/plain"})
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 404 and f"with the extension .{suffix}; use one of" in text and ".ttl" in text and "/id/city/paris>" in text
+    missing = project_client.get("/doc/city/nowhere.xyz", headers={"Accept": "text/plain"})
+    assert missing.status_code == 404 and "no resource" in missing.get_data(as_text=True)
