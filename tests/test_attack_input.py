@@ -8,6 +8,7 @@ only a server sees: truncated requests, invalid bytes in the request line, huge 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import re
 import resource
@@ -90,6 +91,22 @@ def test_wrong_or_missing_content_types(app: InProcess, content_type: str | None
     refused(resp, 400, 415)
     if content_type not in ("text/turtle", "text/plain"):  # text/plain is N-Triples' old name
         refused(app.post(app.url + "validate", data=b"<urn:a> <urn:b> <urn:c> .", headers=headers), 400, 415)
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/html"])
+def test_a_compressed_body_is_415_naming_its_coding(app: InProcess, accept: str) -> None:
+    # Read as sent, a gzip query was "not valid UTF-8 (byte 1)" and a gzip form had "no query".
+    body = gzip.compress(b"ASK { }")
+    for url, content_type in ((app.sparql, "application/sparql-query"),
+                              (app.sparql, "application/x-www-form-urlencoded"),
+                              (app.url + "validate", "text/turtle")):
+        resp = app.post(url, data=body, headers={"Content-Type": content_type, "Content-Encoding": "gzip",
+                                                "Accept": accept})
+        assert "Content-Encoding: gzip is not read here" in refused(resp, 415)
+        assert resp.headers["Accept-Encoding"] == "identity"
+    plain = app.post(app.sparql, data=b"ASK {}", headers={"Content-Type": "application/sparql-query",
+                                                          "Content-Encoding": "identity", "Accept": "text/csv"})
+    assert (plain.status_code, plain.text) == (200, "true")
 
 
 def test_multipart_without_a_boundary_or_with_a_broken_body(app: InProcess) -> None:

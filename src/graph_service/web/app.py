@@ -10,7 +10,7 @@ from graph_service.config import Settings
 from graph_service.graph import SlotBudget, served, serving_store
 from graph_service.web import atlas, dataset, errors, health, resources, search, sparql, urls, validate
 from graph_service.web.description import site_title
-from graph_service.web.documents import check_path, whole_body_within_limit
+from graph_service.web.documents import check_path, readable_body
 from graph_service.web.endpoint import endpoint_of
 from graph_service.web.headers import EXPOSED_HEADERS, OPEN_TO_SCRIPTS, secure
 from graph_service.web.protocol import ProtocolFront
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
         app.register_blueprint(module.bp)
     # Paths no IRI of ours can have (NUL, encoded slashes, dot segments...) are 400 on every route.
     app.before_request(check_path)
-    app.before_request(_whole_body_within_limit)
+    app.before_request(_readable_body)
     app.context_processor(_template_globals)
     app.after_request(secure)
     # Programs' queries are answered before the app (see `protocol`: the app's own work per
@@ -60,5 +60,5 @@ def _template_globals() -> dict[str, object]:
             "project_graph": serving.project_graph, "has_ontology": serving.has_ontology}
 
 
-def _whole_body_within_limit() -> None:
-    whole_body_within_limit(request, current_app.config["MAX_CONTENT_LENGTH"])
+def _readable_body() -> None:
+    readable_body(request, current_app.config["MAX_CONTENT_LENGTH"])

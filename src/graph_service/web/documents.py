@@ -15,11 +15,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote_to_bytes, urljoin
 
 from flask import Response, current_app, redirect, request
-from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.wrappers import Request
 
 from graph_service.graph import Format, QuadSource, VerbatimStore, load_index, snapshot_path, stop_fork_server
@@ -240,6 +240,24 @@ def check_path() -> None:
         raise BadRequest("the path is not UTF-8 once percent-decoded") from None
     if "\ufffd" in path:  # werkzeug's replacement for bytes that were not UTF-8
         raise BadRequest("the path is not UTF-8 once percent-decoded")
+
+
+class EncodedBody(UnsupportedMediaType):
+    """A body sent compressed (`Content-Encoding`): 415, saying which coding is read (RFC 9110
+    15.5.16)."""
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        return [*super().get_headers(*args, **kwargs), ("Accept-Encoding", "identity")]
+
+
+def readable_body(req: Request, limit: int) -> None:
+    """A body this service can read: sent as it is (a gzip query was read as one that is not
+    UTF-8, a gzip form as one with no query: messages about the wrong cause), and whole within
+    the limit (`whole_body_within_limit`)."""
+    coding = req.headers.get("Content-Encoding", "").strip().lower()
+    if coding and coding != "identity":
+        raise EncodedBody(f"Content-Encoding: {coding} is not read here; send the body uncompressed")
+    whole_body_within_limit(req, limit)
 
 
 def whole_body_within_limit(req: Request, limit: int) -> None:

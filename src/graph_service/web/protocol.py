@@ -72,7 +72,7 @@ from graph_service.graph import (
     explain_syntax,
     formats,
 )
-from graph_service.web.documents import whole_body_within_limit
+from graph_service.web.documents import readable_body
 from graph_service.web.endpoint import Endpoint, client_gone
 from graph_service.web.errors import (
     PROBLEM_TYPES,
@@ -408,7 +408,7 @@ class ProtocolFront:
             return None  # a browser's: its errors are pages
         req = self._request_class(environ)
         try:
-            whole_body_within_limit(req, self.settings.max_request_bytes)
+            readable_body(req, self.settings.max_request_bytes)
             operation = read_operation(req, self.settings)
             query = operation.query
             if query is None:  # the service's description, or the app's word on a missing query

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import re
 import time
-from difflib import get_close_matches
 from collections.abc import Mapping
+from difflib import get_close_matches
 from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
