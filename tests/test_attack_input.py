@@ -109,6 +109,13 @@ def test_a_compressed_body_is_415_naming_its_coding(app: InProcess, accept: str)
     assert (plain.status_code, plain.text) == (200, "true")
 
 
+def test_a_wrong_method_or_a_path_nothing_is_at_is_said_in_the_services_words(app: InProcess) -> None:
+    put = app.request("PUT", app.sparql, data=b"ASK {}", headers={"Accept": "text/plain"})
+    assert "PUT is not allowed on /sparql; use GET or POST" in refused(put, 405)
+    assert {"GET", "POST"} <= {m.strip() for m in put.headers["Allow"].split(",")}
+    assert "nothing is at /no-such-page" in refused(app.get(app.url + "no-such-page"), 404)
+
+
 def test_multipart_without_a_boundary_or_with_a_broken_body(app: InProcess) -> None:
     for content_type, body in (("multipart/form-data", b"--x\r\n"),
                                ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data"),

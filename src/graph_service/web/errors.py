@@ -10,7 +10,14 @@ from typing import cast
 from flask import Flask, Response, current_app, render_template, request
 from gunicorn.http.errors import NoMoreData
 from gunicorn.http.errors import ParseException as UnreadableRequest
-from werkzeug.exceptions import ClientDisconnected, HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    ClientDisconnected,
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 from werkzeug.wrappers import Response as WsgiResponse
 
 from graph_service.web.negotiation import best_media_type
@@ -59,11 +66,18 @@ def plain_problem(status: int, message: str, media_type: str, *, title: str | No
     return resp
 
 
-def http_message(exc: HTTPException, max_request_bytes: int) -> str:
-    """What a werkzeug HTTP error says to the client."""
+def http_message(exc: HTTPException, max_request_bytes: int, method: str = "", path: str = "") -> str:
+    """What a werkzeug HTTP error says to the client (of the request by `method` to `path`, where
+    werkzeug's own words name neither)."""
     message = exc.description or _title(exc.code or 500)
     if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
         message = too_large(max_request_bytes)  # werkzeug's names no limit
+    elif isinstance(exc, MethodNotAllowed) and message == MethodNotAllowed.description and exc.valid_methods:
+        allowed = [m for m in exc.valid_methods if m not in ("HEAD", "OPTIONS")] or exc.valid_methods
+        message = (f"{method or 'this method'} is not allowed on {path or 'this URL'}; "
+                   f"use {' or '.join(allowed)}")
+    elif isinstance(exc, NotFound) and message == NotFound.description and path:
+        message = f"nothing is at {path} (the home page, /, lists what this service offers)"
     return message
 
 
@@ -101,7 +115,8 @@ def _title(status: int) -> str:
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
-        resp = problem(exc.code or 500, http_message(exc, current_app.config["MAX_CONTENT_LENGTH"]))
+        resp = problem(exc.code or 500, http_message(exc, current_app.config["MAX_CONTENT_LENGTH"],
+                                                     request.method, request.path))
         # Keep headers such as Allow (405) that werkzeug computed.
         for key, value in exc.get_headers():
             if key.lower() != "content-type":
