@@ -104,8 +104,8 @@ def test_a_compressed_body_is_415_naming_its_coding(app: InProcess, accept: str)
                                                 "Accept": accept})
         assert "Content-Encoding: gzip is not read here" in refused(resp, 415)
         assert resp.headers["Accept-Encoding"] == "identity"
-    plain = app.post(app.sparql, data=b"ASK {}", headers={"Content-Type": "application/sparql-query",
-                                                          "Content-Encoding": "identity", "Accept": "text/csv"})
+    plain = app.post(app.sparql, data=b"ASK {}", headers={
+        "Content-Type": "application/sparql-query", "Content-Encoding": "identity", "Accept": "text/csv"})
     assert (plain.status_code, plain.text) == (200, "true")
 
 
@@ -117,10 +117,14 @@ def test_a_wrong_method_or_a_path_nothing_is_at_is_said_in_the_services_words(ap
 
 
 def test_multipart_without_a_boundary_or_with_a_broken_body(app: InProcess) -> None:
-    for content_type, body in (("multipart/form-data", b"--x\r\n"),
-                               ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data"),
-                               ("multipart/form-data; boundary=x", b"--y--\r\n")):
-        refused(app.post(app.url + "validate", data=body, headers={"Content-Type": content_type}), 400, 415)
+    for content_type, body, says in (
+            ("multipart/form-data", b"--x\r\n", "names no boundary"),
+            ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data", "cannot be read"),
+            ("multipart/form-data; boundary=x", b"--y--\r\n", "delimited by its boundary ('x')"),
+            ("multipart/form-data; boundary=zz", b"--zz\r\ngarbage", "cannot be read")):
+        message = refused(app.post(app.url + "validate", data=body, headers={"Content-Type": content_type}),
+                          400, 415)
+        assert says in message and "no data to validate" not in message
 
 
 @pytest.mark.parametrize("accept", ["*/*;q=abc", "", "x" * 2048, ",".join(["text/x-nothing"] * 200),

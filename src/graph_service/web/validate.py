@@ -382,6 +382,13 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
                                 "(application/x-www-form-urlencoded, curl's default for --data) with no "
                                 "field `data`; to send RDF as the body, give its type, e.g. "
                                 "Content-Type: text/turtle")
+        if (request.mimetype == "multipart/form-data" and not request.form and not request.files
+                and request.get_data(cache=True)):
+            # werkzeug reads a body it cannot split into parts as a form with none.
+            boundary = request.mimetype_params.get("boundary")
+            raise BadInput(400, "the multipart body cannot be read: " + (
+                f"no part of it is delimited by its boundary ({boundary!r})" if boundary
+                else "its Content-Type names no boundary (multipart/form-data; boundary=...)"))
         raise BadInput(400, "no data to validate: send RDF as the request body, or as the form "
                             "field or file `data`")
     choice = inference_choice(inference)
