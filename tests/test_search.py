@@ -79,5 +79,13 @@ def test_an_empty_or_overlong_search(project_client):
 def test_a_format_not_offered_or_a_parameter_given_twice_is_refused(project_client):
     assert project_client.get("/search?q=zoska&format=xml").status_code == 406
     assert project_client.get("/search?q=zoska&format=json").is_json
+    # Accept as every other route reads it: what it cannot meet is 406, a JSON dialect gets JSON.
+    for accept in ("image/png", "text/turtle"):
+        refused = project_client.get("/search?q=zoska", headers={"Accept": accept})
+        assert refused.status_code == 406
+        assert "text/html or application/json" in refused.get_data(as_text=True)
+    dialect = {"Accept": "application/sparql-results+json"}
+    assert project_client.get("/search?q=zoska", headers=dialect).is_json
+    assert project_client.get("/search?q=zoska", headers={"Accept": "*/*"}).mimetype == "text/html"
     twice = project_client.get("/search?q=zoska&q=paris", headers={"Accept": "application/json"})
     assert twice.status_code == 400 and "q= is given 2 times" in twice.get_json()["message"]

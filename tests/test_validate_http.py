@@ -359,6 +359,7 @@ def test_the_form_page(client) -> None:
     for field in ('<textarea id="data" name="data"', 'type="file" name="data"',
                   '<textarea id="shapes" name="shapes"', 'name="inference"', '<option value="owlrl">'):
         assert field in page
+    assert client.get("/validate", headers={"Accept": "text/turtle"}).status_code == 406
 
 
 # --- bad input: 400, 413, 415, never 500 ---------------------------------------------------------

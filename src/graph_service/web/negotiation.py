@@ -142,6 +142,17 @@ def best_media_type(media_types: Sequence[str]) -> str:
     return best_of(tuple(media_types), request.headers.get("Accept"))
 
 
+def acceptable_media_type(media_types: Sequence[str]) -> str | None:
+    """`best_media_type`, or None when the request's Accept takes none of `media_types` (nor, for
+    a JSON one, any JSON dialect): the 406 of a route that offers only these."""
+    header = request.headers.get("Accept")
+    accept = parse_accept(header)
+    if header and accept and accept.best_match(tuple(media_types)) is None and not (
+            "json" in (accept.best or "") and any(mt.endswith("json") for mt in media_types)):
+        return None
+    return best_of(tuple(media_types), header)
+
+
 @lru_cache(maxsize=1024)
 def best_of(media_types: tuple[str, ...], header: str | None) -> str:
     """`best_media_type` for the Accept header `header`."""

@@ -24,7 +24,7 @@ from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from graph_service.graph import fold, formats
 from graph_service.web.documents import cached, quads, respond
-from graph_service.web.negotiation import best_media_type, format_parameter
+from graph_service.web.negotiation import acceptable_media_type, format_parameter
 from graph_service.web.urls import current
 
 bp = Blueprint("search", __name__)
@@ -67,8 +67,11 @@ def search() -> Response:
     word = format_parameter()
     if word not in (None, "json", "html"):
         raise NotAcceptable(f"format={word!r} is not offered here; use format=json or format=html")
-    wants_json = word == "json" or (word is None and best_media_type(
-        ["text/html", "application/json"]) == "application/json")
+    offered = ["text/html", "application/json"]
+    chosen = word or acceptable_media_type(offered)
+    if chosen is None:
+        raise NotAcceptable("the search's answer is offered as " + " or ".join(offered))
+    wants_json = chosen in ("json", "application/json")
     matches = find(query) if query else []
     if wants_json:
         resp = jsonify({"query": query, "results": [asdict(m) for m in matches]})

@@ -115,8 +115,9 @@ class BadInput(Exception):
 
 
 @bp.get("/" + layout.VALIDATE)
-def form() -> str:
-    return _form_page()
+def form() -> Response:
+    # Only a page, but chosen by Accept all the same: a client that takes no HTML gets 406.
+    return respond(_form_page(), negotiate(("page",)), negotiated=True)
 
 
 def _form_page(error: str | None = None) -> str:
