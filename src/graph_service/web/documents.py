@@ -167,9 +167,11 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
 
 
 def _range_applies() -> bool:
-    """A Range of bytes, unless If-Range holds a weak validator (which never matches there,
-    RFC 9110 13.1.5); a range in another unit is ignored (14.2), not refused."""
-    return (request.headers.get("Range", "").strip().lower().startswith("bytes=")
+    """One Range of bytes, unless If-Range holds a weak validator (which never matches there,
+    RFC 9110 13.1.5); a range in another unit is ignored (14.2), not refused, and so are several
+    ranges (werkzeug writes no multipart/byteranges, and refused satisfiable ones with 416)."""
+    ranges = request.headers.get("Range", "").strip().lower()
+    return (ranges.startswith("bytes=") and "," not in ranges
             and not request.headers.get("If-Range", "").strip().startswith("W/"))
 
 
