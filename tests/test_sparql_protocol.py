@@ -190,6 +190,7 @@ def test_from_names_a_graph_of_the_store(sparql_app):
     ("text/*", "text/csv"),
     ("*/*", "application/sparql-results+json"),
     ("application/json", "application/sparql-results+json"),
+    ("text/xml", "application/sparql-results+xml"),
     ("image/png, */*;q=0.1", "application/sparql-results+json"),
     (None, "application/sparql-results+json"),
     # A parameter refines the range; one this service does not act on does not refuse it.
@@ -209,6 +210,7 @@ def test_accept_header_for_select(sparql_app, accept, expected):
     ("*/*", "text/turtle"),
     ("application/json", "application/ld+json"),
     ("application/xml", "application/rdf+xml"),
+    ("text/xml", "application/rdf+xml"),  # what older RDF/XML clients send
     ('application/ld+json; profile="http://www.w3.org/ns/json-ld#expanded", */*;q=0.1',
      "application/ld+json"),
     ("text/turtle; charset=utf-8", "text/turtle"),
