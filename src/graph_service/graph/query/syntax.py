@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 #: Query forms, and what may follow a query's pattern.
 _FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
@@ -82,6 +83,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     if unclosed is not None:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
     advice = advice or _only_prologue(tokens, at)
+    advice = advice or _query_form(tokens)
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
@@ -91,6 +93,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _bad_iri(query, raw, at)
     advice = advice or _distinct_and_reduced(tokens)
     advice = advice or _short_construct(tokens)
+    advice = advice or _graph_in_template(tokens, at)
     advice = advice or _rebound(tokens, at)
     advice = advice or _after_pattern(tokens, at)
     advice = advice or _by_expectation(tokens, raw, at)
@@ -335,6 +338,13 @@ def _after_pattern(tokens: list[Token], at: int) -> tuple[int, str] | None:
 def _by_expectation(tokens: list[Token], raw: str, at: int) -> tuple[int, str] | None:
     expected = set(re.findall(r"\b[A-Za-z]+\b", _CHAR_CLASS.sub("", raw))) - {"expected", "one", "of"}
     index = next((i for i, t in enumerate(tokens) if t.at <= at < t.at + max(len(t.text), 1)), len(tokens))
+    read = [t for t in tokens if t.at <= at]
+    if read and read[-1].text.upper() in ("SELECT", "DISTINCT", "REDUCED"):
+        return _projection(tokens)  # `SELECT` and nothing after it
+    if "UNDEF" in expected:
+        term = next((t for t in reversed(read) if t.text.startswith(("_:", "?", "$", "["))), None)
+        return (term.at if term else at), ("VALUES holds IRIs, literals and UNDEF only: no variables or "
+                                           "blank nodes")
     if "CONSTRUCT" in expected:
         return _prologue(tokens)
     if '"{"' in raw and expected <= {"DISTINCT"}:
@@ -365,6 +375,38 @@ def _by_expectation(tokens: list[Token], raw: str, at: int) -> tuple[int, str] |
 #: first lines, a template left empty).
 _NO_QUERY = ("there is no query here, only declarations or comments: a query starts with SELECT, "
              "CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)")
+
+
+def _query_form(tokens: list[Token]) -> tuple[int, str] | None:
+    """A first word after the declarations that is no query form (`SELEC`), wherever the parser
+    stopped reading it."""
+    end, malformed = _prologue_end(tokens)
+    if malformed is not None or end >= len(tokens) or tokens[end].kind != "word":
+        return None
+    word = tokens[end].text.upper()
+    if word in _FORMS or word in ("PREFIX", "BASE"):
+        return None
+    meant = get_close_matches(word, sorted(_FORMS), 1)
+    return tokens[end].at, ("a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)"
+                            + (f": did you mean {meant[0]}?" if meant else ""))
+
+
+def _graph_in_template(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """GRAPH in a CONSTRUCT template (SPARQL 1.1 templates hold triples only)."""
+    start = _prologue_end(tokens)[0]
+    if start + 1 >= len(tokens) or tokens[start].text.upper() != "CONSTRUCT" or tokens[start + 1].text != "{":
+        return None
+    depth = 0
+    for t in tokens[start + 1:]:
+        if t.at > at:
+            break
+        depth += 1 if t.text == "{" else -1 if t.text == "}" else 0
+        if depth == 0:
+            return None  # the template closed before the parser stopped
+        if t.text.upper() == "GRAPH":
+            return t.at, ("a CONSTRUCT template holds triples only: GRAPH is not allowed in it "
+                          "(SPARQL 1.1); the answer is one graph")
+    return None
 
 
 def _only_prologue(tokens: list[Token], at: int) -> tuple[int, str] | None:

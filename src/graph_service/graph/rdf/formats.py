@@ -56,7 +56,8 @@ FORMATS: tuple[Format, ...] = (
     Format("jsonld", "application/ld+json", "jsonld", "graph", "JSON-LD", "json-ld",
            ox.RdfFormat.JSON_LD, ("application/json",), names=("json-ld",), extensions=("json",)),
     Format("rdfxml", "application/rdf+xml", "rdf", "graph", "RDF/XML", "xml",
-           ox.RdfFormat.RDF_XML, ("application/xml", "text/xml"), names=("rdf+xml",), extensions=("owl", "xml")),
+           ox.RdfFormat.RDF_XML, ("application/xml", "text/xml"), names=("rdf+xml",),
+           extensions=("owl", "xml")),
     # RDF datasets (named graphs kept)
     Format("trig", "application/trig", "trig", "dataset", "TriG", "trig", ox.RdfFormat.TRIG),
     Format("nquads", "application/n-quads", "nq", "dataset", "N-Quads", "nquads",
