@@ -1163,10 +1163,10 @@ EXPECTED: dict[str, list[Row]] = {
                                      ("Liberation of Paris", "hasParticipation", de_gaulle))),
         ("orderly German withdrawal from Rome", lib("hasPlace"), "Rome", EDITORIAL["withdrawal, place"],
          text("rome-warm-welcome")),
-        ("orderly German withdrawal from Rome", lib("precedes"), "Liberation of Rome",
-         EDITORIAL["withdrawal, before"], text("rome-warm-welcome")),
-        *(("Liberation of Rome", lib("precededBy"), "orderly German withdrawal from Rome",
-           EDITORIAL["withdrawal, before"], text(key))
+        # one fact, stated both ways on the same quotes
+        *((subject, lib(prop), obj, EDITORIAL["withdrawal, before"], text(key))
+          for withdrawal, rome in (("orderly German withdrawal from Rome", "Liberation of Rome"),)
+          for subject, prop, obj in ((withdrawal, "precedes", rome), (rome, "precededBy", withdrawal))
           for key in ("rome-warm-welcome", "rome-flooded-streets")),
         ("2nd Welsh Guards", lib("allegiance"), "United Kingdom", EDITORIAL["welsh"], text(18)),
         ("2nd Welsh Guards", lib("memberOf"), "British forces", EDITORIAL["welsh"], text(18)),

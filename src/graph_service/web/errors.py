@@ -73,7 +73,7 @@ def http_message(exc: HTTPException, max_request_bytes: int, method: str = "", p
     if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
         message = too_large(max_request_bytes)  # werkzeug's names no limit
     elif isinstance(exc, MethodNotAllowed) and message == MethodNotAllowed.description and exc.valid_methods:
-        allowed = [m for m in exc.valid_methods if m not in ("HEAD", "OPTIONS")] or exc.valid_methods
+        allowed = sorted(m for m in exc.valid_methods if m not in ("HEAD", "OPTIONS"))
         message = (f"{method or 'this method'} is not allowed on {path or 'this URL'}; "
                    f"use {' or '.join(allowed)}")
     elif isinstance(exc, NotFound) and message == NotFound.description and path:
