@@ -373,6 +373,13 @@ INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrend
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    "de gaulle, allegiance": "The sentence names the Free French government as General de Gaulle\'s; his "
+                             "allegiance to France is read from it.",
+    "leclerc, allegiance": "The caption calls the tanks of General Leclerc\'s 2nd Armored Division Free "
+                           "French; his allegiance to France is read from it.",
+    "luxembourg, relief": "The sentence joins the taking of the capital without a shot and the citizens\' "
+                          "relief (\"to the relief of its citizens\"); that the one was the reason for the "
+                          "other is the project\'s reading.",
     "warsaw rising": "The sentence that tells of the rising gives no date: \"In August 1944\" dates the "
                      "Soviet advance in the sentence before it, and the rising is placed in the same month "
                      "because the fighters rose up while the army was advancing, expecting its help.",
@@ -1169,6 +1176,11 @@ EXPECTED: dict[str, list[Row]] = {
           for subject, prop, obj in ((withdrawal, "precedes", rome), (rome, "precededBy", withdrawal))
           for key in ("rome-warm-welcome", "rome-flooded-streets")),
         ("2nd Welsh Guards", lib("allegiance"), "United Kingdom", EDITORIAL["welsh"], text(18)),
+        ("Charles de Gaulle", lib("allegiance"), "France", EDITORIAL["de gaulle, allegiance"],
+         text("paris-orchestrated")),
+        ("General Leclerc", lib("allegiance"), "France", EDITORIAL["leclerc, allegiance"], text(13)),
+        ("Reception of the liberation of Luxembourg City: relieved", lib("receptionReason"),
+         "The capital was taken without firing a shot.", EDITORIAL["luxembourg, relief"], text("lux-patton")),
         ("2nd Welsh Guards", lib("memberOf"), "British forces", EDITORIAL["welsh"], text(18)),
         ("2nd Welsh Guards on the drive into Brussels", lib("inEvent"),
          "British advance across Belgium towards Brussels", EDITORIAL["welsh guards"], text(18)),
