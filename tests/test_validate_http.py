@@ -740,3 +740,25 @@ def test_a_misspelt_form_field_is_refused_naming_it_not_dropped(client, encoding
     files = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(INVALID), "data.ttl"), "shapes_file": (io.BytesIO(SHAPES), "shapes.ttl")})
     assert files.status_code == 400 and "'shapes_file'" in files.get_data(as_text=True)
+
+
+def test_names_it_does_not_read_are_refused_a_few_at_a_time_and_a_nameless_part_too(client) -> None:
+    # A query-string option a body of RDF would have, misspelt: before, validated without inference.
+    typo = client.post("/validate?inferance=rdfs", data=VALID, headers={"Content-Type": "text/turtle"})
+    assert typo.status_code == 400
+    assert "'inferance' (did you mean 'inference'?)" in typo.get_data(as_text=True)
+    # 20,000 names in a form (250,000 fit under the 2 MB default): five named, the rest counted.
+    many = "data=x&" + "&".join(f"f{n}" for n in range(20_000))
+    resp = client.post("/validate", data=many, content_type="application/x-www-form-urlencoded")
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "and 19,995 more" in text and len(text) < 1000
+    nameless = (b"--x\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\n<urn:a> <urn:b> <urn:c> .\r\n"
+                b"--x\r\nContent-Disposition: form-data\r\n\r\nzzz\r\n--x--\r\n")
+    resp = client.post("/validate", data=nameless, content_type="multipart/form-data; boundary=x")
+    assert resp.status_code == 400 and "has no name" in resp.get_data(as_text=True)
+
+
+def test_rdf_sent_as_a_form_is_told_so_even_when_its_text_holds_a_data_field(client) -> None:
+    body = '@prefix ex: <http://ex/> . ex:a ex:b "x&data=y" .'
+    resp = client.post("/validate", data=body, content_type="application/x-www-form-urlencoded")
+    assert resp.status_code == 400 and "Content-Type: text/turtle" in resp.get_data(as_text=True)

@@ -97,6 +97,10 @@ _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 #: The fields a form may send (its format words as `negotiation` reads them): any other is most
 #: likely a misspelt one, and `shape=` dropped unread answered "conforms" against the project's shapes.
 _FIELDS = ("data", "shapes", "data-format", "shapes-format", "inference", "meta-shacl", "format", "output")
+#: The query parameters it reads: a body of RDF has its options nowhere else.
+_PARAMETERS = ("inference", "meta-shacl", "format", "output")
+#: Unknown names a refusal lists at most.
+_NAMED = 5
 #: The header that says which shapes a validation used, and its values, in words for the page.
 SHAPES_HEADER = "X-Shapes"
 SHAPES_USED = {"sent": "the shapes sent with the data",
@@ -351,10 +355,15 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
     """The data graph, the shapes graph (None: none sent) and the inference option; each graph
     has its documents' prefix declarations bound (pySHACL's SPARQL constraints see the data's),
     and all of them go to `prefixes` too (to name IRIs in the report)."""
+    _check_names(list(request.args), _PARAMETERS, "query parameter")
     if request.mimetype in _FORMS:
-        if request.mimetype == "multipart/form-data" or "data" in request.form:
-            # (RDF sent as curl's default form type reads as fields named by its text: below.)
-            _check_fields()
+        if _rdf_sent_as_form():
+            # What `curl --data-binary @file.ttl` sends unless told the type.
+            raise BadInput(400, "no data to validate: the body is declared a form "
+                                "(application/x-www-form-urlencoded, curl's default for --data) with no "
+                                "field `data`; to send RDF as the body, give its type, e.g. "
+                                "Content-Type: text/turtle")
+        _check_names([*request.form, *request.files], _FIELDS, "form field")
         data = _part("data", prefixes)
         shapes = _part("shapes", prefixes)
         inference = request.form.get("inference") or request.args.get("inference") or "none"
@@ -377,12 +386,6 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         shapes = None
         inference = request.args.get("inference") or "none"
     if data is None:
-        if request.mimetype == "application/x-www-form-urlencoded" and "data" not in request.form:
-            # What `curl --data-binary @file.ttl` sends unless told the type: RDF in a form's clothes.
-            raise BadInput(400, "no data to validate: the body is declared a form "
-                                "(application/x-www-form-urlencoded, curl's default for --data) with no "
-                                "field `data`; to send RDF as the body, give its type, e.g. "
-                                "Content-Type: text/turtle")
         if (request.mimetype == "multipart/form-data" and not request.form and not request.files
                 and request.get_data(cache=True)):
             # werkzeug reads a body it cannot split into parts as a form with none.
@@ -399,14 +402,33 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
     return data, shapes, choice
 
 
-def _check_fields() -> None:
-    unknown = sorted({*request.form, *request.files} - set(_FIELDS))
+def _rdf_sent_as_form() -> bool:
+    """RDF read as a form, its text the names of fields: a body declared a form (curl's default
+    type) with no field `data`, or with a field named by RDF's text (`"x&data=y"` in a literal)."""
+    return request.mimetype == "application/x-www-form-urlencoded" and (
+        "data" not in request.form or any(_RDF_TEXT.search(name) for name in request.form))
+
+
+_RDF_TEXT = re.compile(r"[\s<>\"@]")
+
+
+def _check_names(names: list[str | None], known: tuple[str, ...], what: str) -> None:
+    """400 for a name this service does not read, most likely a misspelt one (`shape=` dropped
+    unread answered "conforms" against the project's shapes), naming the first few: a 2 MB form
+    holds 300,000 names, and each costs a close match."""
+    if None in names:  # werkzeug's key for a multipart part whose Content-Disposition has no name
+        raise BadInput(400, "a part of the form has no name (Content-Disposition: form-data; name=...)")
+    unknown = sorted({name for name in names if name is not None} - set(known))
     if not unknown:
         return
-    guesses = [f"{name!r} (did you mean {close[0]!r}?)" if (close := get_close_matches(name, _FIELDS, 1))
-               else repr(name) for name in unknown]
-    raise BadInput(400, f"the form has {'a field' if len(unknown) == 1 else 'fields'} this service does not "
-                        f"read: {', '.join(guesses)}; it reads " + ", ".join(_FIELDS))
+    said = []
+    for name in unknown[:_NAMED]:
+        shown = repr(name if len(name) <= 40 else name[:40] + "...")
+        close = get_close_matches(name[:40], known, 1)
+        said.append(f"{shown} (did you mean {close[0]!r}?)" if close else shown)
+    more = f" and {len(unknown) - _NAMED:,} more" if len(unknown) > _NAMED else ""
+    raise BadInput(400, f"{'a ' + what if len(unknown) == 1 else what + 's'} this service does not read: "
+                        f"{', '.join(said)}{more}; it reads " + ", ".join(known))
 
 
 def _switch(name: str) -> bool:
