@@ -107,6 +107,11 @@ def test_a_compressed_body_is_415_naming_its_coding(app: InProcess, accept: str)
     plain = app.post(app.sparql, data=b"ASK {}", headers={
         "Content-Type": "application/sparql-query", "Content-Encoding": "identity", "Accept": "text/csv"})
     assert (plain.status_code, plain.text) == (200, "true")
+    # Only a body can be encoded: a stray header on a request without one changes nothing.
+    stray = {"Content-Encoding": "gzip", "Accept": "text/csv"}
+    for resp in (app.get(app.sparql + "?query=ASK%7B%7D", headers=stray),
+                 app.get(app.url + "healthz", headers=stray)):
+        assert resp.status_code == 200
 
 
 def test_a_wrong_method_or_a_path_nothing_is_at_is_said_in_the_services_words(app: InProcess) -> None:
@@ -248,6 +253,11 @@ def test_a_mount_path_a_proxy_passes_on_is_not_kept_for_good() -> None:
         resp = client.get("/ontology", headers={"Accept": "text/html", "X-Forwarded-Prefix": f"/p{i}"})
         assert resp.status_code == 200 and f'href="/p{i}/' in resp.text
     assert len(app.extensions["graph_service.documents.roots"]["ontology.html"]) == 4
+    # The service's own words for a 404 and a 405 name the path as the client asked for it.
+    lost = client.get("/no-such-page", headers={"Accept": "text/plain", "X-Forwarded-Prefix": "/kg"})
+    assert "nothing is at /kg/no-such-page (the home page, /kg/," in refused(lost, 404)
+    put = client.put("/sparql", headers={"Accept": "text/plain", "X-Forwarded-Prefix": "/kg"})
+    assert "PUT is not allowed on /kg/sparql" in refused(put, 405)
 
 
 def test_a_ten_megabyte_query_on_the_real_server(live_server: BackgroundServer) -> None:

@@ -256,8 +256,10 @@ def readable_body(req: Request, limit: int) -> None:
     """A body this service can read: sent as it is (a gzip query was read as one that is not
     UTF-8, a gzip form as one with no query: messages about the wrong cause), and whole within
     the limit (`whole_body_within_limit`)."""
-    coding = req.headers.get("Content-Encoding", "").strip().lower()
-    if coding and coding != "identity":
+    codings = [c.strip() for c in req.headers.get("Content-Encoding", "").lower().split(",")]
+    coding = ", ".join(c for c in codings if c not in ("", "identity"))
+    # Only a body can be encoded: a stray header on a GET (a client library's default) is no cause.
+    if coding and (req.content_length or req.method in ("POST", "PUT", "PATCH")):
         raise EncodedBody(f"Content-Encoding: {coding} is not read here; send the body uncompressed")
     whole_body_within_limit(req, limit)
 

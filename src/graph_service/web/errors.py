@@ -66,18 +66,20 @@ def plain_problem(status: int, message: str, media_type: str, *, title: str | No
     return resp
 
 
-def http_message(exc: HTTPException, max_request_bytes: int, method: str = "", path: str = "") -> str:
-    """What a werkzeug HTTP error says to the client (of the request by `method` to `path`, where
-    werkzeug's own words name neither)."""
+def http_message(exc: HTTPException, max_request_bytes: int, method: str = "", path: str = "",
+                 root: str = "") -> str:
+    """What a werkzeug HTTP error says to the client (of the request by `method` to `path`, the
+    service being at `root`, behind a proxy its path prefix), where werkzeug's own words name
+    neither."""
     message = exc.description or _title(exc.code or 500)
     if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
         message = too_large(max_request_bytes)  # werkzeug's names no limit
     elif isinstance(exc, MethodNotAllowed) and message == MethodNotAllowed.description and exc.valid_methods:
         allowed = sorted(m for m in exc.valid_methods if m not in ("HEAD", "OPTIONS"))
-        message = (f"{method or 'this method'} is not allowed on {path or 'this URL'}; "
+        message = (f"{method or 'this method'} is not allowed on {root}{path or 'this URL'}; "
                    f"use {' or '.join(allowed)}")
     elif isinstance(exc, NotFound) and message == NotFound.description and path:
-        message = f"nothing is at {path} (the home page, /, lists what this service offers)"
+        message = f"nothing is at {root}{path} (the home page, {root}/, lists what this service offers)"
     return message
 
 
@@ -116,7 +118,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         resp = problem(exc.code or 500, http_message(exc, current_app.config["MAX_CONTENT_LENGTH"],
-                                                     request.method, request.path))
+                                                     request.method, request.path, request.script_root))
         # Keep headers such as Allow (405) that werkzeug computed.
         for key, value in exc.get_headers():
             if key.lower() != "content-type":
