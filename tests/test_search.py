@@ -86,6 +86,7 @@ def test_a_format_not_offered_or_a_parameter_given_twice_is_refused(project_clie
         assert "text/html or application/json" in refused.get_data(as_text=True)
     dialect = {"Accept": "application/sparql-results+json"}
     assert project_client.get("/search?q=zoska", headers=dialect).is_json
-    assert project_client.get("/search?q=zoska", headers={"Accept": "*/*"}).mimetype == "text/html"
+    for accept in ("*/*", "application/xhtml+xml"):
+        assert project_client.get("/search?q=zoska", headers={"Accept": accept}).mimetype == "text/html"
     twice = project_client.get("/search?q=zoska&q=paris", headers={"Accept": "application/json"})
     assert twice.status_code == 400 and "q= is given 2 times" in twice.get_json()["message"]

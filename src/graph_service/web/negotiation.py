@@ -53,7 +53,8 @@ def negotiate(kinds: Sequence[Kind], default: Format | None = None) -> Format:
     """The best format of `kinds` for the current request, or 406 Not Acceptable.
 
     `default` (else the first offered format) answers a request without Accept or with `*/*`.
-    Where no SPARQL results are offered, `GRAPH_FORMAT_WORDS` read as the formats they name.
+    Where graph formats and no SPARQL results are offered, `GRAPH_FORMAT_WORDS` read as the formats
+    they name.
     """
     found = _choose(tuple(kinds), default, format_parameter(), request.headers.get("Accept"))
     if isinstance(found, str):
@@ -72,12 +73,14 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
         default = choices[0]
     if name:
         key = name.strip().lower()
-        if "results" not in kinds:
+        # SPARQL clients' words for graph formats, where they can mean nothing else.
+        words_for_graphs = "graph" in kinds and "results" not in kinds
+        if words_for_graphs:
             key = GRAPH_FORMAT_WORDS.get(key, key)
         fmt = formats.by_name(key, kinds)
         if fmt is None:
             words = [f.name for f in choices]
-            if "results" not in kinds:
+            if words_for_graphs:
                 words += [w for w in GRAPH_FORMAT_WORDS if w not in words]
             return f"format={name!r} is not offered here; use one of " + ", ".join(words)
         return fmt

@@ -67,10 +67,11 @@ def search() -> Response:
     word = format_parameter()
     if word not in (None, "json", "html"):
         raise NotAcceptable(f"format={word!r} is not offered here; use format=json or format=html")
-    offered = ["text/html", "application/json"]
+    # HTML by its alias too, as the pages negotiate it (formats' registry).
+    offered = ["text/html", "application/json", "application/xhtml+xml"]
     chosen = word or acceptable_media_type(offered)
     if chosen is None:
-        raise NotAcceptable("the search's answer is offered as " + " or ".join(offered))
+        raise NotAcceptable("the search's answer is offered as text/html or application/json")
     wants_json = chosen in ("json", "application/json")
     matches = find(query) if query else []
     if wants_json:
