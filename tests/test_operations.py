@@ -126,6 +126,11 @@ def test_a_results_request_without_a_query_is_told_so(project_client):
     assert resp.status_code == 400
     assert resp.get_json()["message"].startswith("no query: send it as query=...")
     assert project_client.get("/sparql?qurey=x", headers={"Accept": "text/turtle"}).status_code == 200
+    # text/xml names RDF/XML too, but this client rates SPARQL's own XML higher: results it wants.
+    xml = project_client.get("/sparql", headers={"Accept": "application/sparql-results+xml, text/xml;q=0.9"})
+    assert xml.status_code == 400
+    for accept in ("*/*", "application/xml", "application/rdf+xml, application/sparql-results+xml;q=0.5"):
+        assert project_client.get("/sparql", headers={"Accept": accept}).status_code == 200, accept
 
 
 def test_an_n3_client_gets_turtle(project_client):

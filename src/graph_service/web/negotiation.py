@@ -139,6 +139,22 @@ def chosen(kinds: tuple[Kind, ...], word: str | None, accept_header: str | None)
     return None if isinstance(found, str) else found
 
 
+def prefers(kinds: Sequence[Kind], others: Sequence[Kind]) -> bool:
+    """Whether the current request's Accept names a format of `kinds` by its own type (no
+    wildcard) with a higher quality than it gives any format of `others`: results asked for by
+    `application/sparql-results+xml, text/xml;q=0.9`, whose text/xml would take RDF/XML too."""
+    named: dict[str, float] = {}
+    for value, quality in parse_accept(request.headers.get("Accept")):
+        if "*" not in value:
+            named[value.lower()] = max(quality, named.get(value.lower(), 0))
+
+    def best(of: Sequence[Kind]) -> float:
+        types = (mt for f in formats.of_kinds(tuple(of)) for mt in (f.media_type, *f.aliases))
+        return max((named.get(mt, 0) for mt in types), default=0)
+
+    return best(kinds) > best(others)
+
+
 def best_media_type(media_types: Sequence[str]) -> str:
     """Of plain media types (not in the registry, such as an error's text/plain or JSON), the one
     the current request prefers; the first when it prefers none (curl's `*/*`)."""

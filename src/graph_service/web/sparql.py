@@ -16,7 +16,7 @@ from graph_service.web.description import site_title
 from graph_service.web.documents import moved
 from graph_service.web.endpoint import Endpoint, current_endpoint, setup
 from graph_service.web.errors import problem
-from graph_service.web.negotiation import acceptable, negotiate
+from graph_service.web.negotiation import acceptable, negotiate, prefers
 from graph_service.web.protocol import (
     QUERY_FAILURES,
     Operation,
@@ -42,7 +42,8 @@ def sparql() -> WsgiResponse:
     operation = read_operation(request, endpoint.settings)
     if operation.query is None:
         described = acceptable(("graph", "page"))
-        if described is None and acceptable(("results",)) is not None:
+        results = acceptable(("results",))
+        if results is not None and (described is None or prefers(("results",), ("graph", "page"))):
             # Results asked for, not a description: a query sent under another name, or none.
             offered = ", ".join(f.media_type for f in formats.of_kinds(("graph", "page")))
             raise BadRequest(f"no query: send it as query=... (without one, this URL describes the "
