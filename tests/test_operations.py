@@ -405,5 +405,9 @@ def test_a_resources_document_under_an_unknown_suffix_names_the_suffix(project_c
     text = resp.get_data(as_text=True)
     assert resp.status_code == 404 and f"with the extension .{suffix}; use one of" in text
     assert ".ttl" in text and "/id/city/paris>" in text
+    # An RDF client's parser still reads the 404, as every /doc 404 is for it.
+    turtle = project_client.get(f"/doc/city/paris.{suffix}", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 404 and turtle.mimetype == "text/turtle"
+    assert turtle.get_data(as_text=True).startswith("# 404 Not Found: no document of <")
     missing = project_client.get("/doc/city/nowhere.xyz", headers={"Accept": "text/plain"})
     assert missing.status_code == 404 and "no resource" in missing.get_data(as_text=True)

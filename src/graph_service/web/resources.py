@@ -121,7 +121,10 @@ def document(rest: str) -> Response:
         head, dot, extension = path.rpartition(".")
         if negotiated and dot and "/" not in extension and _known_iri(urls, head) is not None:
             # `paris.xyz`, `paris.TTL`: the resource is there, its document has no such suffix.
-            suffix_format(extension, f"document of <{urls.resource_iris(head)[0]}>")
+            try:
+                suffix_format(extension, f"document of <{urls.resource_iris(head)[0]}>")
+            except NotFound as exc:
+                return not_found(str(exc.description), fmt)
         return _kind_or_not_found(urls, path, fmt)
     # A description is the same in every format: made once per resource and process (only IRIs
     # the dataset has get here, so the cache is bounded by the dataset).
