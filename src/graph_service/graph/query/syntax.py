@@ -11,6 +11,7 @@ the parser's message is kept, shortened, for the rest.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -342,9 +343,7 @@ def _by_expectation(tokens: list[Token], raw: str, at: int) -> tuple[int, str] |
     if read and read[-1].text.upper() in ("SELECT", "DISTINCT", "REDUCED"):
         return _projection(tokens)  # `SELECT` and nothing after it
     if "UNDEF" in expected:
-        term = next((t for t in reversed(read) if t.text.startswith(("_:", "?", "$", "["))), None)
-        return (term.at if term else at), ("VALUES holds IRIs, literals and UNDEF only: no variables or "
-                                           "blank nodes")
+        return _values(read, at)
     if "CONSTRUCT" in expected:
         return _prologue(tokens)
     if '"{"' in raw and expected <= {"DISTINCT"}:
@@ -383,12 +382,20 @@ def _query_form(tokens: list[Token]) -> tuple[int, str] | None:
     end, malformed = _prologue_end(tokens)
     if malformed is not None or end >= len(tokens) or tokens[end].kind != "word":
         return None
-    word = tokens[end].text.upper()
+    # The letters it opens with: the tokens run `SELECT*` and `DESCRIBE<...>` into one word.
+    word = "".join(itertools.takewhile(str.isalpha, tokens[end].text)).upper()
     if word in _FORMS or word in ("PREFIX", "BASE"):
         return None
+    if word in _UPDATES:  # a malformed one (a well-formed one is refused before it is parsed)
+        return tokens[end].at, ("this endpoint answers queries (SELECT, CONSTRUCT, ASK, DESCRIBE); it "
+                                "offers no updates")
     meant = get_close_matches(word, sorted(_FORMS), 1)
     return tokens[end].at, ("a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)"
                             + (f": did you mean {meant[0]}?" if meant else ""))
+
+
+#: What SPARQL 1.1 Update operations open with.
+_UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 
 def _graph_in_template(tokens: list[Token], at: int) -> tuple[int, str] | None:
@@ -532,6 +539,19 @@ def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
         return terms[needed].at, ("a triple pattern has three terms (subject, predicate, object): end it "
                                   "with . before the next one, or use ; to give the same subject another")
     return None
+
+
+def _values(read: list[Token], at: int) -> tuple[int, str]:
+    """Where the parser wanted a value of a VALUES block: a variable or blank node among the
+    block's values is named, anything else is told what a value and a row are."""
+    start = next((i for i in range(len(read) - 1, -1, -1) if read[i].text.upper() == "VALUES"), 0)
+    opened = next((i for i in range(start, len(read)) if read[i].text == "{"), len(read))
+    term = next((t for t in reversed(read[opened + 1:]) if t.text.startswith(("_:", "?", "$", "["))), None)
+    if term is not None:
+        return term.at, "VALUES holds IRIs, literals and UNDEF only: no variables or blank nodes"
+    where = read[start].at if read and read[start].text.upper() == "VALUES" else at
+    return where, ("in this VALUES block a value is an IRI, a literal or UNDEF, and each row holds as many "
+                   "values as VALUES names variables")
 
 
 def _first_modifier(tokens: list[Token]) -> int | None:
