@@ -119,7 +119,7 @@ def document(rest: str) -> Response:
     iri = _known_iri(urls, path)
     if iri is None:
         head, dot, extension = path.rpartition(".")
-        if negotiated and dot and "/" not in extension and _known_iri(urls, head) is not None:
+        if negotiated and dot and extension and "/" not in extension and _known_iri(urls, head) is not None:
             # `paris.xyz`, `paris.TTL`: the resource is there, its document has no such suffix.
             try:
                 suffix_format(extension, f"document of <{urls.resource_iris(head)[0]}>")
