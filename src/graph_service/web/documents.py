@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote_to_bytes, urljoin
 
 from flask import Response, current_app, redirect, request
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Request
 
 from graph_service.graph import Format, QuadSource, VerbatimStore, load_index, snapshot_path, stop_fork_server
@@ -167,11 +168,13 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
 
 
 def _range_applies() -> bool:
-    """One Range of bytes, unless If-Range holds a weak validator (which never matches there,
-    RFC 9110 13.1.5); a range in another unit is ignored (14.2), not refused, and so are several
-    ranges (werkzeug writes no multipart/byteranges, and refused satisfiable ones with 416)."""
-    ranges = request.headers.get("Range", "").strip().lower()
-    return (ranges.startswith("bytes=") and "," not in ranges
+    """One well-formed Range of bytes, unless If-Range holds a weak validator (which never
+    matches there, RFC 9110 13.1.5). A range in another unit is ignored (14.2), not refused, and
+    so are several ranges (werkzeug writes no multipart/byteranges, and refused satisfiable ones
+    with 416) and a malformed one (`bytes=5-2`, `bytes=abc`), as a server may (14.2)."""
+    ranges = request.headers.get("Range", "").strip()
+    return (ranges.lower().startswith("bytes=") and "," not in ranges
+            and parse_range_header(ranges) is not None
             and not request.headers.get("If-Range", "").strip().startswith("W/"))
 
 

@@ -83,6 +83,14 @@ def http_message(exc: HTTPException, max_request_bytes: int, method: str = "", p
     return message
 
 
+def http_headers(exc: HTTPException) -> list[tuple[str, str]]:
+    """The headers werkzeug computed for `exc` (Allow for a 405, in a fixed order: werkzeug's
+    comes from a set, and differed from route to route and process to process), but its
+    Content-Type: the problem's own is chosen by Accept."""
+    return [(key, ", ".join(sorted(m.strip() for m in value.split(","))) if key.lower() == "allow" else value)
+            for key, value in exc.get_headers() if key.lower() != "content-type"]
+
+
 def unreadable_message(exc: Exception) -> tuple[int, str] | None:
     """The status and message for a request body that could not be read (`exc` raised as it was),
     or None where `exc` is not such a failure."""
@@ -119,10 +127,8 @@ def register(app: Flask) -> None:
     def _http(exc: HTTPException) -> Response:
         resp = problem(exc.code or 500, http_message(exc, current_app.config["MAX_CONTENT_LENGTH"],
                                                      request.method, request.path, request.script_root))
-        # Keep headers such as Allow (405) that werkzeug computed.
-        for key, value in exc.get_headers():
-            if key.lower() != "content-type":
-                resp.headers[key] = value
+        for key, value in http_headers(exc):
+            resp.headers[key] = value
         return resp
 
     @app.errorhandler(UnreadableRequest)

@@ -76,6 +76,7 @@ from graph_service.web.documents import readable_body
 from graph_service.web.endpoint import Endpoint, client_gone
 from graph_service.web.errors import (
     PROBLEM_TYPES,
+    http_headers,
     http_message,
     plain_problem,
     unreadable_message,
@@ -446,9 +447,8 @@ class ProtocolFront:
     def _http_problem(self, exc: HTTPException, problem_type: str) -> Response:
         message = http_message(exc, self.settings.max_request_bytes)
         resp = plain_problem(exc.code or 500, message, problem_type)
-        for key, value in exc.get_headers():  # such as Allow (405) that werkzeug computed
-            if key.lower() != "content-type":
-                resp.headers[key] = value
+        for key, value in http_headers(exc):
+            resp.headers[key] = value
         return resp
 
 
