@@ -125,7 +125,8 @@ def test_multipart_without_a_boundary_or_with_a_broken_body(app: InProcess) -> N
     for content_type, body, says in (
             ("multipart/form-data", b"--x\r\n", "names no boundary"),
             ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data", "cannot be read"),
-            ("multipart/form-data; boundary=x", b"--y--\r\n", "delimited by its boundary ('x')"),
+            ("multipart/form-data; boundary=x", b"--y--\r\n", "none of its parts could be read"),
+            ("multipart/form-data; boundary=x", b"--x\r\n\r\nno header\r\n--x--\r\n", "Content-Disposition"),
             ("multipart/form-data; boundary=zz", b"--zz\r\ngarbage", "cannot be read")):
         message = refused(app.post(app.url + "validate", data=body, headers={"Content-Type": content_type}),
                           400, 415)

@@ -79,6 +79,7 @@ def test_an_empty_or_overlong_search(project_client):
 def test_a_format_not_offered_or_a_parameter_given_twice_is_refused(project_client):
     assert project_client.get("/search?q=zoska&format=xml").status_code == 406
     assert project_client.get("/search?q=zoska&format=json").is_json
+    assert project_client.get("/search?q=zoska&format=JSON").is_json  # as the other routes read it
     # Accept as every other route reads it: what it cannot meet is 406, a JSON dialect gets JSON.
     for accept in ("image/png", "text/turtle"):
         refused = project_client.get("/search?q=zoska", headers={"Accept": accept})

@@ -750,6 +750,8 @@ def test_names_it_does_not_read_are_refused_a_few_at_a_time_and_a_nameless_part_
     typo = client.post("/validate?inferance=rdfs", data=VALID, headers={"Content-Type": "text/turtle"})
     assert typo.status_code == 400
     assert "'inferance' (did you mean 'inference'?)" in typo.get_data(as_text=True)
+    shout = client.post("/validate?INFERENCE=rdfs", data=VALID, headers={"Content-Type": "text/turtle"})
+    assert "'INFERENCE' (did you mean 'inference'?)" in shout.get_data(as_text=True)
     # 20,000 names in a form (250,000 fit under the 2 MB default): five named, the rest counted.
     many = "data=x&" + "&".join(f"f{n}" for n in range(20_000))
     resp = client.post("/validate", data=many, content_type="application/x-www-form-urlencoded")

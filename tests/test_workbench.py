@@ -51,6 +51,8 @@ def oxigraph_message(query: str) -> str:
     ("SELECT*{?s ?p ?o}}", 1, 18, "this } closes nothing"),
     ("SELECT?s WHERE {?s ?p}", 1, 22, "a triple pattern needs a subject"),
     ("DELETE WHERE { ?s ?p }", 1, 1, "it offers no updates"),
+    ("SELECT_ * { ?s ?p ?o }", 1, 1, "did you mean SELECT?"),
+    ("SELECT * { ?s ?p ?o VALUES?a { foo } }", 1, 21, "a value is an IRI, a literal or UNDEF"),
     ("PREFIX x <http://a/> SELECT * {}", 1, 8, "PREFIX name: <IRI>, with a colon"),
     ("SELECT WHERE { ?s ?p ?o }", 1, 8, "SELECT needs * or the variables"),
     ("SELECT (COUNT(?s) ?n) WHERE { ?s ?p ?o }", 1, 8, "(expression AS ?name)"),

@@ -160,22 +160,26 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
         resp.make_conditional(request)
         if resp.status_code == 412:
             resp.set_data(b"")
-        elif resp.status_code == 200 and _range_applies():
+        elif resp.status_code == 200 and _range_applies(resp.content_length or 0):
             resp.make_conditional(request, accept_ranges=True, complete_length=resp.content_length)
         else:
             resp.accept_ranges = "bytes"
     return resp
 
 
-def _range_applies() -> bool:
+def _range_applies(length: int) -> bool:
     """One well-formed Range of bytes, unless If-Range holds a weak validator (which never
     matches there, RFC 9110 13.1.5). A range in another unit is ignored (14.2), not refused, and
     so are several ranges (werkzeug writes no multipart/byteranges, and refused satisfiable ones
-    with 416) and a malformed one (`bytes=5-2`, `bytes=abc`), as a server may (14.2)."""
-    ranges = request.headers.get("Range", "").strip()
-    return (ranges.lower().startswith("bytes=") and "," not in ranges
-            and parse_range_header(ranges) is not None
-            and not request.headers.get("If-Range", "").strip().startswith("W/"))
+    with 416) and a malformed one (`bytes=5-2`, `bytes=abc`), as a server may (14.2); a suffix
+    longer than the body asks for all of it (14.1.3), which werkzeug refused: the whole body."""
+    header = request.headers.get("Range", "").strip()
+    if not header.lower().startswith("bytes=") or "," in header:
+        return False
+    ranges = parse_range_header(header)
+    if ranges is None or ranges.ranges[0][0] < -length:
+        return False
+    return not request.headers.get("If-Range", "").strip().startswith("W/")
 
 
 def public(url: str) -> str:

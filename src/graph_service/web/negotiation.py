@@ -140,19 +140,23 @@ def chosen(kinds: tuple[Kind, ...], word: str | None, accept_header: str | None)
 
 
 def prefers(kinds: Sequence[Kind], others: Sequence[Kind]) -> bool:
-    """Whether the current request's Accept names a format of `kinds` by its own type (no
-    wildcard) with a higher quality than it gives any format of `others`: results asked for by
-    `application/sparql-results+xml, text/xml;q=0.9`, whose text/xml would take RDF/XML too."""
+    """Whether the current request's Accept names a format of `kinds` (by its type or an alias,
+    not by a wildcard) above any format of `others`, counting their own types as the header
+    rates them (wildcards included), and on a tie their aliases: results asked for by
+    `application/sparql-results+xml, text/xml;q=0.9` or SPARQLWrapper's
+    `application/sparql-results+json,application/json`, whose text/xml and application/json
+    would take RDF/XML and JSON-LD too; not by a browser's `text/html,...,application/xml;q=0.9`."""
+    accept = parse_accept(request.headers.get("Accept"))
     named: dict[str, float] = {}
-    for value, quality in parse_accept(request.headers.get("Accept")):
+    for value, quality in accept:
         if "*" not in value:
             named[value.lower()] = max(quality, named.get(value.lower(), 0))
-
-    def best(of: Sequence[Kind]) -> float:
-        types = (mt for f in formats.of_kinds(tuple(of)) for mt in (f.media_type, *f.aliases))
-        return max((named.get(mt, 0) for mt in types), default=0)
-
-    return best(kinds) > best(others)
+    wanted = (mt for f in formats.of_kinds(tuple(kinds)) for mt in (f.media_type, *f.aliases))
+    asked = max((named.get(mt, 0) for mt in wanted), default=0)
+    other = formats.of_kinds(tuple(others))
+    own = max((accept.quality(f.media_type) for f in other), default=0)
+    alias = max((named.get(mt, 0) for f in other for mt in f.aliases), default=0)
+    return asked > own and asked >= alias
 
 
 def best_media_type(media_types: Sequence[str]) -> str:

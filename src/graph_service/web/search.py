@@ -64,7 +64,7 @@ def search() -> Response:
     query = " ".join((words[0] if words else "").split())
     if len(query) > MAX_QUERY:
         raise BadRequest(f"the search is longer than {MAX_QUERY} characters")
-    word = format_parameter()
+    word = (format_parameter() or "").lower() or None
     if word not in (None, "json", "html"):
         raise NotAcceptable(f"format={word!r} is not offered here; use format=json or format=html")
     # HTML by its alias too, as the pages negotiate it (formats' registry).

@@ -391,7 +391,8 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
             # werkzeug reads a body it cannot split into parts as a form with none.
             boundary = request.mimetype_params.get("boundary")
             raise BadInput(400, "the multipart body cannot be read: " + (
-                f"no part of it is delimited by its boundary ({boundary!r})" if boundary
+                f"none of its parts could be read (each opens with --{boundary} and a header "
+                "Content-Disposition: form-data; name=...)" if boundary
                 else "its Content-Type names no boundary (multipart/form-data; boundary=...)"))
         raise BadInput(400, "no data to validate: send RDF as the request body, or as the form "
                             "field or file `data`")
@@ -424,7 +425,7 @@ def _check_names(names: list[str | None], known: tuple[str, ...], what: str) -> 
     said = []
     for name in unknown[:_NAMED]:
         shown = repr(name if len(name) <= 40 else name[:40] + "...")
-        close = get_close_matches(name[:40], known, 1)
+        close = get_close_matches(name[:40].lower(), known, 1)
         said.append(f"{shown} (did you mean {close[0]!r}?)" if close else shown)
     more = f" and {len(unknown) - _NAMED:,} more" if len(unknown) > _NAMED else ""
     raise BadInput(400, f"{'a ' + what if len(unknown) == 1 else what + 's'} this service does not read: "

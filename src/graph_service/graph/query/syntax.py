@@ -11,7 +11,6 @@ the parser's message is kept, shortened, for the rest.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -382,8 +381,7 @@ def _query_form(tokens: list[Token]) -> tuple[int, str] | None:
     end, malformed = _prologue_end(tokens)
     if malformed is not None or end >= len(tokens) or tokens[end].kind != "word":
         return None
-    # The letters it opens with: the tokens run `SELECT*` and `DESCRIBE<...>` into one word.
-    word = "".join(itertools.takewhile(str.isalpha, tokens[end].text)).upper()
+    word = _keyword(tokens[end])
     if word in _FORMS or word in ("PREFIX", "BASE"):
         return None
     if word in _UPDATES:  # a malformed one (a well-formed one is refused before it is parsed)
@@ -392,6 +390,15 @@ def _query_form(tokens: list[Token]) -> tuple[int, str] | None:
     meant = get_close_matches(word, sorted(_FORMS), 1)
     return tokens[end].at, ("a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)"
                             + (f": did you mean {meant[0]}?" if meant else ""))
+
+
+def _keyword(token: Token) -> str:
+    """The word a token opens with, upper case: the tokens run a keyword into a variable, an IRI
+    or a star that follows it with no space (`SELECT*`, `VALUES?a`, `DESCRIBE<...>`)."""
+    return _RUN_ON.split(token.text, maxsplit=1)[0].upper()
+
+
+_RUN_ON = re.compile(r"[*?$<]")
 
 
 #: What SPARQL 1.1 Update operations open with.
@@ -544,12 +551,12 @@ def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
 def _values(read: list[Token], at: int) -> tuple[int, str]:
     """Where the parser wanted a value of a VALUES block: a variable or blank node among the
     block's values is named, anything else is told what a value and a row are."""
-    start = next((i for i in range(len(read) - 1, -1, -1) if read[i].text.upper() == "VALUES"), 0)
+    start = next((i for i in range(len(read) - 1, -1, -1) if _keyword(read[i]) == "VALUES"), 0)
     opened = next((i for i in range(start, len(read)) if read[i].text == "{"), len(read))
     term = next((t for t in reversed(read[opened + 1:]) if t.text.startswith(("_:", "?", "$", "["))), None)
     if term is not None:
         return term.at, "VALUES holds IRIs, literals and UNDEF only: no variables or blank nodes"
-    where = read[start].at if read and read[start].text.upper() == "VALUES" else at
+    where = read[start].at if read and _keyword(read[start]) == "VALUES" else at
     return where, ("in this VALUES block a value is an IRI, a literal or UNDEF, and each row holds as many "
                    "values as VALUES names variables")
 
