@@ -131,9 +131,9 @@ def test_a_results_request_without_a_query_is_told_so(project_client):
     for accept in ("application/sparql-results+xml, text/xml;q=0.9",
                    "application/sparql-results+json,application/json,text/javascript,application/javascript"):
         assert project_client.get("/sparql", headers={"Accept": accept}).status_code == 400, accept
-    # A browser's, anything, or an RDF type rated higher: the description (the editor, for a browser).
+    # A browser's, anything, JSON of either kind, or an RDF type rated higher: the description.
     for accept in ("*/*", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-                   "application/sparql-results+json;q=0.5, */*",
+                   "application/json", "application/sparql-results+json;q=0.5, */*",
                    "application/rdf+xml, application/sparql-results+xml;q=0.5"):
         assert project_client.get("/sparql", headers={"Accept": accept}).status_code == 200, accept
 

@@ -140,19 +140,19 @@ def chosen(kinds: tuple[Kind, ...], word: str | None, accept_header: str | None)
 
 
 def prefers(kinds: Sequence[Kind], others: Sequence[Kind]) -> bool:
-    """Whether the current request's Accept names a format of `kinds` (by its type or an alias,
-    not by a wildcard) above any format of `others`, counting their own types as the header
+    """Whether the current request's Accept names a format of `kinds` by its own type (not an
+    alias, not a wildcard) above any format of `others`, counting their own types as the header
     rates them (wildcards included), and on a tie their aliases: results asked for by
     `application/sparql-results+xml, text/xml;q=0.9` or SPARQLWrapper's
     `application/sparql-results+json,application/json`, whose text/xml and application/json
-    would take RDF/XML and JSON-LD too; not by a browser's `text/html,...,application/xml;q=0.9`."""
+    would take RDF/XML and JSON-LD too; not by a browser's `text/html,...,application/xml;q=0.9`,
+    nor by an `application/json` that names either as much."""
     accept = parse_accept(request.headers.get("Accept"))
     named: dict[str, float] = {}
     for value, quality in accept:
         if "*" not in value:
             named[value.lower()] = max(quality, named.get(value.lower(), 0))
-    wanted = (mt for f in formats.of_kinds(tuple(kinds)) for mt in (f.media_type, *f.aliases))
-    asked = max((named.get(mt, 0) for mt in wanted), default=0)
+    asked = max((named.get(f.media_type, 0) for f in formats.of_kinds(tuple(kinds))), default=0)
     other = formats.of_kinds(tuple(others))
     own = max((accept.quality(f.media_type) for f in other), default=0)
     alias = max((named.get(mt, 0) for f in other for mt in f.aliases), default=0)
