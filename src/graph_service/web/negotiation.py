@@ -169,20 +169,18 @@ def acceptable_media_type(media_types: Sequence[str]) -> str | None:
     """`best_media_type`, or None when the request's Accept takes none of `media_types` (nor, for
     a JSON one, any JSON dialect): the 406 of a route that offers only these."""
     header = request.headers.get("Accept")
-    accept = parse_accept(header)
-    if header and accept and accept.best_match(tuple(media_types)) is None and not (
-            "json" in (accept.best or "") and any(mt.endswith("json") for mt in media_types)):
-        return None
-    return best_of(tuple(media_types), header)
+    return _matched(tuple(media_types), header) if parse_accept(header) else media_types[0]
 
 
 @lru_cache(maxsize=1024)
 def best_of(media_types: tuple[str, ...], header: str | None) -> str:
     """`best_media_type` for the Accept header `header`."""
-    accept = parse_accept(header)
-    best = accept.best_match(media_types)
-    if best is None:
+    return _matched(media_types, header) or media_types[0]
+
+
+def _matched(media_types: tuple[str, ...], header: str | None) -> str | None:
+    best = (accept := parse_accept(header)).best_match(media_types)
+    if best is None and "json" in (accept.best or ""):
         # A client that asked for a JSON dialect (SPARQL results, JSON-LD) reads JSON best.
-        json = next((mt for mt in media_types if mt.endswith("json")), None)
-        return json if json and "json" in (accept.best or "") else media_types[0]
+        return next((mt for mt in media_types if mt.endswith("json")), None)
     return best
