@@ -82,8 +82,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice: tuple[int, str] | None = None
     if unclosed is not None:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
-    advice = advice or _only_prologue(tokens, at)
-    advice = advice or _query_form(tokens)
+    advice = advice or _opening(tokens, at)
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
@@ -375,11 +374,15 @@ _NO_QUERY = ("there is no query here, only declarations or comments: a query sta
              "CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)")
 
 
-def _query_form(tokens: list[Token]) -> tuple[int, str] | None:
-    """A first word after the declarations that is no query form (`SELEC`), wherever the parser
-    stopped reading it."""
+def _opening(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """A text of declarations only, or a first word after them that is no query form (`SELEC`),
+    wherever the parser stopped reading it."""
     end, malformed = _prologue_end(tokens)
-    if malformed is not None or end >= len(tokens) or tokens[end].kind != "word":
+    if malformed is not None:
+        return None
+    if end >= len(tokens):
+        return at, _NO_QUERY
+    if tokens[end].kind != "word":
         return None
     word = _keyword(tokens[end])
     if word in _FORMS or word in ("PREFIX", "BASE"):
@@ -421,11 +424,6 @@ def _graph_in_template(tokens: list[Token], at: int) -> tuple[int, str] | None:
             return t.at, ("a CONSTRUCT template holds triples only: GRAPH is not allowed in it "
                           "(SPARQL 1.1); the answer is one graph")
     return None
-
-
-def _only_prologue(tokens: list[Token], at: int) -> tuple[int, str] | None:
-    end, malformed = _prologue_end(tokens)
-    return (at, _NO_QUERY) if malformed is None and end >= len(tokens) else None
 
 
 def _prologue(tokens: list[Token]) -> tuple[int, str]:
