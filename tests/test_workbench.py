@@ -94,12 +94,22 @@ def test_a_long_malformed_query_is_explained_in_time_linear_in_it():
     took it 15 s when each BIND looked back to its group's start."""
     import time
 
-    names = [f"?{chr(97 + i % 26)}{i // 26}" for i in range(6000)]
-    query = "SELECT * WHERE { " + " ".join(f"BIND(1 AS {name})" for name in names) + " } LIMIT"
-    started = time.perf_counter()
-    problem = explain_syntax(query, oxigraph_message(query))
-    assert time.perf_counter() - started < 1
-    assert "LIMIT takes a whole number" in problem.advice
+    def explained(binds: int) -> tuple[float, str]:
+        names = [f"?{chr(97 + i % 26)}{i // 26}" for i in range(binds)]
+        query = "SELECT * WHERE { " + " ".join(f"BIND(1 AS {name})" for name in names) + " } LIMIT"
+        message, took = oxigraph_message(query), []
+        for _ in range(3):  # the fastest of three: a busy machine's stall is no measure of the code
+            started = time.perf_counter()
+            problem = explain_syntax(query, message)
+            took.append(time.perf_counter() - started)
+        return min(took), problem.advice
+
+    short, _ = explained(1500)
+    long, advice = explained(6000)
+    # Four times the text: about four times the time where it is linear, sixteen where quadratic
+    # (the 15 s above); a wall-clock bound alone failed once on a loaded machine (1.07 s for 0.06).
+    assert long < 8 * short + 0.05 and long < 5
+    assert "LIMIT takes a whole number" in advice
 
 
 def test_a_table_of_more_cells_than_the_page_shows_is_refused_before_it_is_laid_out(project_client,
