@@ -32,7 +32,7 @@ _BOM = "\ufeff"
 @click.argument("source", required=False)
 @click.argument("text", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", *(f.name for f in formats.of_kinds(("results",
-              "graph")))]), default="table", show_default=True,
+              *formats.TRIPLES_KINDS)))]), default="table", show_default=True,
               help="table for people; a SPARQL results format or an RDF format for programs.")
 @setting_options("engine", "query_timeout")
 def query(source: str | None, text: str | None, fmt: str, engine: str | None,

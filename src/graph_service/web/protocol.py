@@ -241,19 +241,20 @@ def _require_utf8(req: Request) -> None:
 def negotiate_forms(req: Request) -> Forms:
     """The answer's formats for `req`, or 406 naming what is offered."""
     word, accept = format_parameter(req), req.headers.get("Accept")
-    forms = Forms(chosen(("results", "page"), word, accept), chosen(("graph", "page"), word, accept))
+    forms = Forms(chosen(("results", "page"), word, accept),
+                  chosen((*formats.TRIPLES_KINDS, "page"), word, accept))
     if forms.results is None and forms.graph is None:
         # Which formats fit depends on the query's form, which only the engine's parse knows.
         raise NotAcceptable(
             (f"format={word!r} is not offered" if word else "none of the media types in Accept is offered")
             + "; a SELECT or ASK answers as " + _media_types("results")
-            + "; a CONSTRUCT or DESCRIBE as " + _media_types("graph") + "; either as text/html"
+            + "; a CONSTRUCT or DESCRIBE as " + _media_types(*formats.TRIPLES_KINDS) + "; either as text/html"
         )
     return forms
 
 
-def _media_types(kind: Kind) -> str:
-    return ", ".join(f.media_type for f in formats.of_kinds((kind,)))
+def _media_types(*kinds: Kind) -> str:
+    return ", ".join(f.media_type for f in formats.of_kinds(kinds))
 
 
 # --- answering ----------------------------------------------------------------------------------
@@ -330,9 +331,9 @@ def _status_and_message(exc: Exception, settings: Settings) -> tuple[int, str]:
     if isinstance(exc, QueryUnsupported):
         return 400, f"the query is well-formed but this endpoint cannot evaluate it: {exc}"
     if isinstance(exc, FormatMismatch):
+        kinds = formats.TRIPLES_KINDS if exc.form == "graph" else ("results",)
         return 406, f"{exc}; ask for " + ", ".join(
-            f.media_type for f in formats.of_kinds(("graph",) if exc.form == "graph" else ("results",))
-            if f.label != exc.label)
+            f.media_type for f in formats.of_kinds(kinds) if f.label != exc.label)
     if isinstance(exc, StoreUnavailable):
         return 503, f"{exc}; the query was not answered, try again shortly"
     if isinstance(exc, StoreRefused):

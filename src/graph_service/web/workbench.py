@@ -79,7 +79,7 @@ def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
         syntax=syntax, table=table, answer=answer,
         summary=endpoint.summary, examples=endpoint.examples, editor=editor,
         settings=settings, limit_header=TRUNCATED_HEADER,
-        result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(("graph",)),
+        result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(formats.TRIPLES_KINDS),
         # The data file writes sources as RDF 1.2 annotations ({| |}); the graph keeps them as
         # rdf:Statements, so `<< s p o >>` (a reifier) finds nothing, silently.
         reifier_hint=REIFIER_HINT if query and "<<" in query and service().project_graph else None,

@@ -23,6 +23,7 @@ W3C_FORMAT_IRIS: dict[str, URIRef] = {
     "csv": FORMATS_NS.SPARQL_Results_CSV, "tsv": FORMATS_NS.SPARQL_Results_TSV,
     "turtle": FORMATS_NS.Turtle, "ntriples": FORMATS_NS["N-Triples"],
     "jsonld": FORMATS_NS["JSON-LD"], "rdfxml": FORMATS_NS.RDF_XML,
+    "trig": FORMATS_NS.TriG, "nquads": FORMATS_NS["N-Quads"],
 }
 
 
@@ -47,7 +48,7 @@ def describe_service(endpoint: str, summary: DatasetSummary, title: str | None =
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     if title:
         g.add((service, DCTERMS.title, Literal(title)))
-    for fmt in formats.of_kinds(("results", "graph")):
+    for fmt in formats.of_kinds(("results", *formats.TRIPLES_KINDS)):
         if fmt.name in W3C_FORMAT_IRIS:
             g.add((service, SD.resultFormat, W3C_FORMAT_IRIS[fmt.name]))
 

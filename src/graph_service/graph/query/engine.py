@@ -234,8 +234,8 @@ def _native_cap(limit: int | None) -> int:
 
 def check_format(form: Form, fmt: formats.Format | None) -> formats.Format:
     """`fmt` if it can hold an answer of `form`, else `FormatMismatch`."""
-    wanted = ox.RdfFormat if form == "graph" else ox.QueryResultsFormat
-    if fmt is None or not isinstance(fmt.oxigraph, wanted) or fmt.kind == "dataset":
+    kinds = formats.TRIPLES_KINDS if form == "graph" else ("results",)
+    if fmt is None or fmt.kind not in kinds or fmt.oxigraph is None:
         raise FormatMismatch(form, fmt.label if fmt else None)
     return fmt
 

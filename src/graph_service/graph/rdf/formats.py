@@ -118,3 +118,7 @@ def of_kinds(kinds: tuple[Kind, ...] | None) -> tuple[Format, ...]:
 
 #: Formats that can be parsed as RDF input (uploads, `serve FILE`, `validate --data`).
 RDF_INPUT_KINDS: tuple[Kind, ...] = ("graph", "dataset")
+#: Formats a CONSTRUCT or DESCRIBE answers in: the graph formats, and the dataset formats with
+#: the triples in the default graph (Fuseki and Oxigraph's server offer both; a client that
+#: loads everything as N-Quads need not convert).
+TRIPLES_KINDS: tuple[Kind, ...] = ("graph", "dataset")

@@ -139,9 +139,10 @@ def _unique(items: Iterable[T]) -> list[T]:
 def write_triples(triples: Iterable[ox.Triple], fmt: Format,
                   prefixes: Mapping[str, str] | None = None) -> bytes:
     """Triples in the order given (a CONSTRUCT's answer, a validation report) in an RDF graph
-    format, declaring the `prefixes` (default: the project's) that they use."""
-    if not isinstance(fmt.oxigraph, ox.RdfFormat) or fmt.kind != "graph":
-        raise ValueError(f"{fmt.label} is not an RDF graph format")
+    format, or a dataset format with them in the default graph, declaring the `prefixes`
+    (default: the project's) that they use."""
+    if not isinstance(fmt.oxigraph, ox.RdfFormat):
+        raise ValueError(f"{fmt.label} is not an RDF format")
     triples = list(triples)
     if fmt.oxigraph in _NO_PREFIXES:
         return _document(triples, fmt.oxigraph)
