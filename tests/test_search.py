@@ -91,3 +91,14 @@ def test_a_format_not_offered_or_a_parameter_given_twice_is_refused(project_clie
         assert project_client.get("/search?q=zoska", headers={"Accept": accept}).mimetype == "text/html"
     twice = project_client.get("/search?q=zoska&q=paris", headers={"Accept": "application/json"})
     assert twice.status_code == 400 and "q= is given 2 times" in twice.get_json()["message"]
+
+
+def test_a_search_whose_escapes_are_not_utf8_is_refused_not_run_on_other_text(project_client):
+    # werkzeug would keep "%FF" as three characters and search for them.
+    resp = project_client.get("/search?q=Pa%FFris", headers={"Accept": "application/json"})
+    assert resp.status_code == 400
+    assert "q= is not UTF-8 once its %-escapes are decoded (byte 0xFF)" in resp.get_json()["message"]
+    # Another parameter's bytes are not the search's to judge; UTF-8 escapes are read as such.
+    found = project_client.get("/search?q=Zo%C5%9Bka&utm=%FF", headers={"Accept": "application/json"})
+    assert found.status_code == 200 and found.get_json()["query"] == "Zośka"
+    assert found.get_json()["results"]

@@ -251,6 +251,25 @@ def check_path() -> None:
         raise BadRequest("the path is not UTF-8 once percent-decoded")
 
 
+def require_utf8_escapes(encoded: bytes, where: str, names: frozenset[bytes]) -> None:
+    """400 when the %-escapes of the parameters `names` in `encoded` (a query string or a form)
+    do not spell UTF-8; other parameters (a tracker's, a form's own) are not ours to judge.
+    werkzeug keeps such an escape as its three characters ("%FF"): the request would be answered
+    for other text than the client meant."""
+    if b"%" not in encoded and encoded.isascii():
+        return
+    for pair in encoded.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if unquote_to_bytes(name.replace(b"+", b" ")) not in names:
+            continue
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"{where}: its {name.decode('ascii', 'replace')}= is not UTF-8 once its "
+                             f"%-escapes are decoded (byte 0x{exc.object[exc.start]:02X}); percent-encode "
+                             "its UTF-8 bytes") from None
+
+
 class EncodedBody(UnsupportedMediaType):
     """A body sent compressed (`Content-Encoding`): 415, saying which coding is read (RFC 9110
     15.5.16)."""

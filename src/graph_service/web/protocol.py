@@ -37,7 +37,6 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import unquote_to_bytes
 
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import (
@@ -72,7 +71,7 @@ from graph_service.graph import (
     explain_syntax,
     formats,
 )
-from graph_service.web.documents import readable_body
+from graph_service.web.documents import readable_body, require_utf8_escapes
 from graph_service.web.endpoint import Endpoint, client_gone
 from graph_service.web.errors import (
     PROBLEM_TYPES,
@@ -152,16 +151,15 @@ class Failure:
 def read_operation(req: Request, settings: Settings) -> Operation:
     """The query and dataset of a request, per the protocol's three ways of sending a query."""
     body_query: str | None = None
-    # werkzeug keeps a %-escape that is not UTF-8 as its three characters ("%FF"): the query would
-    # run, on other text than the client meant. The protocol's parameters are UTF-8 (2.1.1).
-    _require_utf8_escapes(req.query_string, "the URL's query string")
+    # The protocol's parameters are UTF-8 (2.1.1).
+    require_utf8_escapes(req.query_string, "the URL's query string", _PROTOCOL_PARAMETERS)
     mimetype = req.mimetype  # parsed anew at each reading
     if req.method in ("GET", "HEAD"):
         fields: MultiDict = req.args
     elif mimetype == _FORM:
         _require_utf8(req)
         # Read (and kept) before werkzeug parses the form from it.
-        _require_utf8_escapes(_whole_body(req), "the form")
+        require_utf8_escapes(_whole_body(req), "the form", _PROTOCOL_PARAMETERS)
         fields = CombinedMultiDict([req.args, req.form])
     elif mimetype == _QUERY:
         _require_utf8(req)
@@ -213,23 +211,6 @@ def _whole_body(req: Request) -> bytes:
         raise BadRequest(f"the request body ended after {len(data)} of its {req.content_length} "
                          "bytes (Content-Length)")
     return data
-
-
-def _require_utf8_escapes(encoded: bytes, where: str) -> None:
-    """400 when the %-escapes of the protocol's parameters in `encoded` (a query string or a
-    form) do not spell UTF-8; other parameters (a tracker's, a form's own) are not ours to judge."""
-    if b"%" not in encoded and encoded.isascii():
-        return
-    for pair in encoded.split(b"&"):
-        name, _, value = pair.partition(b"=")
-        if unquote_to_bytes(name.replace(b"+", b" ")) not in _PROTOCOL_PARAMETERS:
-            continue
-        try:
-            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BadRequest(f"{where}: its {name.decode('ascii', 'replace')}= is not UTF-8 once its "
-                             f"%-escapes are decoded (byte 0x{exc.object[exc.start]:02X}); percent-encode "
-                             "its UTF-8 bytes, as the protocol requires") from None
 
 
 def _require_utf8(req: Request) -> None:

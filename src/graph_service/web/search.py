@@ -23,7 +23,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from graph_service.graph import fold, formats
-from graph_service.web.documents import cached, quads, respond
+from graph_service.web.documents import cached, quads, require_utf8_escapes, respond
 from graph_service.web.negotiation import acceptable_media_type, format_parameter
 from graph_service.web.urls import current
 
@@ -58,6 +58,7 @@ class Match:
 
 @bp.get("/search")
 def search() -> Response:
+    require_utf8_escapes(request.query_string, "the URL's query string", frozenset({b"q"}))
     words = request.args.getlist("q")
     if len(words) > 1:
         raise BadRequest(f"q= is given {len(words)} times; give the words to search for once")
