@@ -389,9 +389,11 @@ EDITORIAL = {
     "berlin": "The article does not call Berlin Germany's capital or place it in Germany: it follows "
               "\"German citizens\" with \"the citizens of Berlin\", in an article about Europe's capitals.",
     "refusal": "The sentence gives no date: the refusal is placed during the Uprising because it was a "
-               "refusal to help \"the rebels\", the resistance fighters who had risen up expecting outside help.",
-    "the soviets": "The sentence says \"the Soviets\"; they are taken to be the Soviet army whose advance on "
-                   "Warsaw the sentences before it tell of, as the article names no other Soviet actor in Warsaw.",
+               "refusal to help \"the rebels\", the resistance fighters who had risen up expecting "
+               "outside help.",
+    "the soviets": "The sentence says \"the Soviets\"; they are taken to be the Soviet army whose advance "
+                   "on Warsaw the sentences before it tell of, as the article names no other Soviet actor "
+                   "in Warsaw.",
     "capture": "The caption names no uprising; the capture is placed in the Warsaw Uprising because the "
                "caption belongs to the article's Uprising series.",
     "paris, liberators": (
@@ -1362,8 +1364,8 @@ EXPECTED: dict[str, list[Row]] = {
           for key in ("war-soviet-advancing", "war-rose-up")),
         ("The Americans’ own parade in Paris", lib("celebrates"), "Liberation of Paris",
          EDITORIAL["american parade"], text("paris-american-parade")),
-        *(("The Soviets refuse to send supplies to the Warsaw rebels", lib("occurredDuring"), "Warsaw Uprising",
-           EDITORIAL["refusal"], text(key)) for key in ("war-rose-up", "war-refused")),
+        *(("The Soviets refuse to send supplies to the Warsaw rebels", lib("occurredDuring"),
+           "Warsaw Uprising", EDITORIAL["refusal"], text(key)) for key in ("war-rose-up", "war-refused")),
         *(("the Soviets, who refused to send supplies to the Warsaw rebels", lib("participant"), "Red Army",
            EDITORIAL["the soviets"], text(key)) for key in ("war-soviet-advancing", "war-refused")),
         ("Warsaw Uprising", lib("hasSubEvent"), "Capture of a German Panther tank by the “Zośka” Battalion",

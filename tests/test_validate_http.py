@@ -767,3 +767,12 @@ def test_rdf_sent_as_a_form_is_told_so_even_when_its_text_holds_a_data_field(cli
     body = '@prefix ex: <http://ex/> . ex:a ex:b "x&data=y" .'
     resp = client.post("/validate", data=body, content_type="application/x-www-form-urlencoded")
     assert resp.status_code == 400 and "Content-Type: text/turtle" in resp.get_data(as_text=True)
+    assert "no field" not in resp.get_data(as_text=True)  # it has one: the literal's
+
+
+def test_a_misspelt_field_of_a_urlencoded_form_is_named_not_taken_for_rdf(client) -> None:
+    resp = client.post("/validate", data="dat=%3Curn%3Aa%3E+%3Curn%3Ab%3E+%3Curn%3Ac%3E+.",
+                       content_type="application/x-www-form-urlencoded")
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "'dat' (did you mean 'data'?)" in text, text
+    assert "curl" not in text

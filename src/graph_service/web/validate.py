@@ -360,9 +360,9 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         if _rdf_sent_as_form():
             # What `curl --data-binary @file.ttl` sends unless told the type.
             raise BadInput(400, "no data to validate: the body is declared a form "
-                                "(application/x-www-form-urlencoded, curl's default for --data) with no "
-                                "field `data`; to send RDF as the body, give its type, e.g. "
-                                "Content-Type: text/turtle")
+                                "(application/x-www-form-urlencoded, curl's default for --data) but reads "
+                                "as RDF, its text taken for the names of fields; to send RDF as the body, "
+                                "give its type, e.g. Content-Type: text/turtle")
         _check_names([*request.form, *request.files], _FIELDS, "form field")
         data = _part("data", prefixes)
         shapes = _part("shapes", prefixes)
@@ -405,9 +405,11 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
 
 def _rdf_sent_as_form() -> bool:
     """RDF read as a form, its text the names of fields: a body declared a form (curl's default
-    type) with no field `data`, or with a field named by RDF's text (`"x&data=y"` in a literal)."""
-    return request.mimetype == "application/x-www-form-urlencoded" and (
-        "data" not in request.form or any(_RDF_TEXT.search(name) for name in request.form))
+    type) with a field named by RDF's text (spaces, `<`, a quote, `@`), a `data` field among them
+    or not (`"x&data=y"` in a literal). A form of plain names is a form: a misspelt `dat=` is
+    told so by the check of names."""
+    return request.mimetype == "application/x-www-form-urlencoded" and any(
+        _RDF_TEXT.search(name) for name in request.form)
 
 
 _RDF_TEXT = re.compile(r"[\s<>\"@]")
