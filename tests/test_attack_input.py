@@ -112,6 +112,12 @@ def test_a_compressed_body_is_415_naming_its_coding(app: InProcess, accept: str)
     for resp in (app.get(app.sparql + "?query=ASK%7B%7D", headers=stray),
                  app.get(app.url + "healthz", headers=stray)):
         assert resp.status_code == 200
+    # A URL nothing is at, or a method it does not take, is the first thing wrong, body or not.
+    gz = {"Content-Type": "text/turtle", "Content-Encoding": "gzip", "Accept": "text/plain"}
+    nowhere = app.post(app.url + "no-such-page", data=body, headers=gz)
+    assert "nothing is at /no-such-page" in refused(nowhere, 404)
+    put = app.request("PUT", app.url + "validate", data=body, headers=gz)
+    assert "PUT is not allowed on /validate" in refused(put, 405)
 
 
 def test_a_wrong_method_or_a_path_nothing_is_at_is_said_in_the_services_words(app: InProcess) -> None:

@@ -61,4 +61,6 @@ def _template_globals() -> dict[str, object]:
 
 
 def _readable_body() -> None:
-    readable_body(request, current_app.config["MAX_CONTENT_LENGTH"])
+    # A URL with no route, or a method it does not take, is told so (404, 405) whatever its body.
+    if request.routing_exception is None:
+        readable_body(request, current_app.config["MAX_CONTENT_LENGTH"])
