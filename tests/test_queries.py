@@ -217,7 +217,7 @@ REASONS = {
         "liberation as its neighbors."),
     "Warsaw": (
         "The inhabitants had been through too much horror to feel like celebrating: the Soviet "
-        "advance had stalled short of the city, the Soviets refused even to send in supplies, the "
+        "advance had stalled short of the city, the Soviets refused to even send in supplies, the "
         "rebellion was crushed, most of the city demolished and its citizens killed or deported. The "
         "Poles felt weary and betrayed, and their supposed liberators were really conquerors from a "
         "different dictatorship."),

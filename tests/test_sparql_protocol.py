@@ -308,11 +308,23 @@ def test_service_description(sparql_app, reference):
     assert default_count == len(set(reference.triples((None, None, None))))
 
 
-@pytest.mark.parametrize("fmt", ["jsonld", "rdfxml", "ntriples"])
+@pytest.mark.parametrize("fmt", ["jsonld", "rdfxml", "ntriples", "trig", "nquads"])
 def test_service_description_in_other_formats(sparql_app, fmt):
+    # In every format it names as an answer's: it lists TriG and N-Quads, so it is offered in them.
     resp = sparql_app.get(sparql_app.sparql, headers={"Accept": GRAPH_TYPES[fmt]}, timeout=30)
-    g = Graph().parse(data=resp.content, format=RDFLIB_PARSER[fmt])
+    assert resp.status_code == 200 and resp.headers["Content-Type"].split(";")[0] == GRAPH_TYPES[fmt]
+    g = triples_of(resp.content, fmt)
     assert (URIRef(sparql_app.sparql), RDF.type, SD.Service) in g
+    again = sparql_app.get(sparql_app.sparql, headers={"Accept": GRAPH_TYPES[fmt]}, timeout=30)
+    assert again.content == resp.content  # no fresh blank-node labels each time
+
+
+@pytest.mark.parametrize("alias, fmt", [("application/x-trig", "trig"), ("text/x-nquads", "nquads"),
+                                        ("text/nquads", "nquads")])
+def test_the_older_names_of_trig_and_nquads_are_read(sparql_app, reference, alias, fmt):
+    resp = ask(sparql_app, QUERIES["construct"], accept=alias)
+    assert resp.status_code == 200 and resp.headers["Content-Type"].split(";")[0] == GRAPH_TYPES[fmt]
+    assert isomorphic(triples_of(resp.content, fmt), reference.query(QUERIES["construct"]).graph)
 
 
 def test_a_browser_gets_the_query_editor(sparql_app):

@@ -6,11 +6,19 @@ runs and answers with `protocol`'s functions, so that both ways in answer alike.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as WsgiResponse
 
-from graph_service.graph import IsolatedError, QueryTimeout, describe_service, formats
+from graph_service.graph import (
+    IsolatedError,
+    QueryTimeout,
+    describe_service,
+    formats,
+    triple_from_rdflib,
+    write_triples,
+)
 from graph_service.web.answer_table import TableTooLarge
 from graph_service.web.description import site_title
 from graph_service.web.documents import moved
@@ -41,11 +49,11 @@ def sparql() -> WsgiResponse:
     endpoint = current_endpoint()
     operation = read_operation(request, endpoint.settings)
     if operation.query is None:
-        described = acceptable(("graph", "page"))
+        described = acceptable(_DESCRIPTION_KINDS)
         results = acceptable(("results",))
-        if results is not None and (described is None or prefers(("results",), ("graph", "page"))):
+        if results is not None and (described is None or prefers(("results",), _DESCRIPTION_KINDS)):
             # Results asked for, not a description: a query sent under another name, or none.
-            offered = ", ".join(f.media_type for f in formats.of_kinds(("graph", "page")))
+            offered = ", ".join(f.media_type for f in formats.of_kinds(_DESCRIPTION_KINDS))
             raise BadRequest(f"no query: send it as query=... (without one, this URL describes the "
                              f"service, as {offered})")
         return _service_description(endpoint)
@@ -85,8 +93,13 @@ def _answer(endpoint: Endpoint, operation: Operation) -> WsgiResponse:
     return with_answer_headers(endpoint, resp, answer)
 
 
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+#: The service description is offered as a CONSTRUCT's answer is, and as a page.
+_DESCRIPTION_KINDS: tuple[formats.Kind, ...] = (*formats.TRIPLES_KINDS, "page")
+
+
 def _service_description(endpoint: Endpoint) -> Response:
-    fmt = negotiate(("graph", "page"))
+    fmt = negotiate(_DESCRIPTION_KINDS)
     if fmt.kind == "page":
         resp = page(endpoint, None)
     else:
@@ -94,8 +107,13 @@ def _service_description(endpoint: Endpoint) -> Response:
         # Knowledge Graph"; a user's files: their own title, else their names).
         graph = describe_service(url_for("sparql.sparql", _external=True), endpoint.summary,
                                  f"{site_title()}: SPARQL endpoint")
-        assert fmt.rdflib_name is not None  # every graph format of the registry has one
-        resp = Response(graph.serialize(format=fmt.rdflib_name, encoding="utf-8"),
-                        content_type=fmt.content_type)
+        # The service first, then its parts by their labels (the named graphs in their order),
+        # each node's type first.
+        triples = sorted((triple_from_rdflib(*triple) for triple in graph), key=lambda t: (
+            isinstance(t.subject, ox.BlankNode), str(t.subject), t.predicate != _TYPE, str(t.predicate),
+            str(t.object)))
+        prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
+        body = write_triples(triples, fmt, prefixes)
+        resp = Response(body, content_type=fmt.content_type)
     resp.vary.add("Accept")
     return resp

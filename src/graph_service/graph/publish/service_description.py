@@ -52,13 +52,14 @@ def describe_service(endpoint: str, summary: DatasetSummary, title: str | None =
         if fmt.name in W3C_FORMAT_IRIS:
             g.add((service, SD.resultFormat, W3C_FORMAT_IRIS[fmt.name]))
 
-    dataset, default = BNode(), BNode()
+    # Labels of its own, not fresh ones: the same document from every worker, each time.
+    dataset, default = BNode("dataset"), BNode("default")
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add((default, VOID.triples, Literal(summary.default_triples, datatype=XSD.integer)))
-    # Labelled in the graphs' order: Turtle writers list a node's blank-node values by label.
+    # Labelled in the graphs' order: sorted by label, they are listed in it.
     for number, (name, count) in enumerate(sorted(summary.named.items())):
         named, graph = BNode(f"named{number:03}"), BNode(f"graph{number:03}")
         g.add((dataset, SD.namedGraph, named))

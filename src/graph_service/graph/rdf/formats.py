@@ -21,7 +21,8 @@ class Format:
     name: str
     media_type: str
     extension: str
-    #: "graph": triples; "dataset": quads; "results": SPARQL SELECT/ASK results; "page": HTML.
+    #: "graph": triples; "dataset": quads (or a CONSTRUCT's triples, in the default graph:
+    #: `TRIPLES_KINDS`); "results": SPARQL SELECT/ASK results; "page": HTML.
     kind: Kind
     label: str
     rdflib_name: str | None = None
@@ -58,10 +59,12 @@ FORMATS: tuple[Format, ...] = (
     Format("rdfxml", "application/rdf+xml", "rdf", "graph", "RDF/XML", "xml",
            ox.RdfFormat.RDF_XML, ("application/xml", "text/xml"), names=("rdf+xml",),
            extensions=("owl", "xml")),
-    # RDF datasets (named graphs kept)
-    Format("trig", "application/trig", "trig", "dataset", "TriG", "trig", ox.RdfFormat.TRIG),
+    # RDF datasets (named graphs kept; a CONSTRUCT's triples in the default graph). The older
+    # x- and text/ names are what Jena still reads and some clients still send.
+    Format("trig", "application/trig", "trig", "dataset", "TriG", "trig", ox.RdfFormat.TRIG,
+           ("application/x-trig",)),
     Format("nquads", "application/n-quads", "nq", "dataset", "N-Quads", "nquads",
-           ox.RdfFormat.N_QUADS, names=("n-quads",)),
+           ox.RdfFormat.N_QUADS, ("text/x-nquads", "text/nquads"), names=("n-quads",)),
     # SPARQL SELECT/ASK results
     Format("json", "application/sparql-results+json", "srj", "results", "SPARQL JSON",
            "json", ox.QueryResultsFormat.JSON, ("application/json",)),

@@ -203,6 +203,8 @@ class ValidationOutcome:
 
         pyoxigraph writes it: rdflib's Turtle writer prints ill-typed or non-canonical literals
         bare ("none"^^xsd:boolean as `none`), which a report about such literals must not do."""
+        if fmt.kind != "graph":  # a report is one graph: a dataset format would only wrap it
+            raise ValueError(f"a validation report cannot be written as {fmt.label}")
         triples = [triple_from_rdflib(*triple) for triple in _report_order(self.report)]
         prefixes = {p: str(ns) for p, ns in self.report.namespaces() if p}
         try:
