@@ -200,6 +200,23 @@ def test_a_form_post_of_a_malformed_query_keeps_the_text_and_shows_the_caret(pro
     assert config["query"] == query and config["error"] == {"line": 1, "column": 24}
 
 
+def test_a_form_asking_a_download_the_answer_cannot_fill_keeps_the_query_in_the_editor(project_client):
+    # The form's format menu offers CSV and TriG alike: chosen for the wrong form of query, or for
+    # a malformed one, the browser gets the editor with the query and the reason, not a bare page.
+    select = "SELECT ?s WHERE { ?s a <urn:x> }"
+    for query, fmt, status, says in ((select, "trig", 406, "TriG cannot hold the results of a SELECT"),
+                                     ("CONSTRUCT WHERE { ?s a <urn:x> }", "csv", 406,
+                                      "CSV cannot hold the triples of a CONSTRUCT"),
+                                     ("SELECT * WHERE { ?s ?p }", "csv", 400, "line 1, column 24")):
+        resp = project_client.post("/sparql", data={"query": query, "format": fmt}, headers=HTML)
+        page = resp.get_data(as_text=True)
+        assert (resp.status_code, resp.mimetype) == (status, "text/html")
+        assert f'spellcheck="false">{html.escape(query, quote=False)}</textarea>' in page and says in page
+    # A program asking the same is answered in plain words, as before.
+    resp = project_client.post("/sparql", data={"query": select, "format": "trig"}, headers={"Accept": "*/*"})
+    assert (resp.status_code, resp.mimetype) == (406, "text/plain")
+
+
 def test_the_query_page_opens_with_a_short_query_and_the_examples_beside_it(project_client):
     page = project_client.get("/sparql", headers=HTML).get_data(as_text=True)
     config = json.loads(re.search(r'<script id="editor-config" type="application/json">(.*?)</script>',

@@ -222,8 +222,13 @@ def _require_utf8(req: Request) -> None:
 def negotiate_forms(req: Request) -> Forms:
     """The answer's formats for `req`, or 406 naming what is offered."""
     word, accept = format_parameter(req), req.headers.get("Accept")
-    forms = Forms(chosen(("results", "page"), word, accept),
-                  chosen((*formats.TRIPLES_KINDS, "page"), word, accept))
+    results = chosen(("results", "page"), word, accept)
+    graph = chosen((*formats.TRIPLES_KINDS, "page"), word, accept)
+    if word:
+        # A format named for one form of query is asked of the other too: the engine's 406 then
+        # names it ("TriG cannot hold the results of a SELECT"), as the client chose it.
+        results, graph = results or graph, graph or results
+    forms = Forms(results, graph)
     if forms.results is None and forms.graph is None:
         # Which formats fit depends on the query's form, which only the engine's parse knows.
         raise NotAcceptable(

@@ -23,8 +23,8 @@ from graph_service.web.answer_table import TableTooLarge
 from graph_service.web.description import site_title
 from graph_service.web.documents import moved
 from graph_service.web.endpoint import Endpoint, current_endpoint, setup
-from graph_service.web.errors import problem
-from graph_service.web.negotiation import acceptable, negotiate, prefers
+from graph_service.web.errors import PROBLEM_TYPES, problem
+from graph_service.web.negotiation import acceptable, best_media_type, negotiate, prefers
 from graph_service.web.protocol import (
     QUERY_FAILURES,
     Operation,
@@ -75,9 +75,12 @@ def _answer(endpoint: Endpoint, operation: Operation) -> WsgiResponse:
         answer = run(endpoint, req, operation.query, operation.dataset, forms)
     except QUERY_FAILURES as exc:
         failed = failure(exc, operation.query, endpoint.settings)
+        # A browser's error is the editor holding its query, whatever format its form asked for
+        # (CSV chosen for a CONSTRUCT: the query stays, to be mended, with the reason beside it).
+        as_page = forms.any_page or best_media_type(PROBLEM_TYPES) == "text/html"
         resp = (page(endpoint, operation.query, error=failed.message, syntax=failed.syntax,
                      status=failed.status)
-                if forms.any_page else problem(failed.status, failed.message, fields=failed.fields))
+                if as_page else problem(failed.status, failed.message, fields=failed.fields))
         resp.headers.update(failed.headers)
         return resp
     if not (forms.graph_page if answer.form == "graph" else forms.results_page):
