@@ -212,6 +212,7 @@ def test_a_form_asking_a_download_the_answer_cannot_fill_keeps_the_query_in_the_
         page = resp.get_data(as_text=True)
         assert (resp.status_code, resp.mimetype) == (status, "text/html")
         assert f'spellcheck="false">{html.escape(query, quote=False)}</textarea>' in page and says in page
+        assert f'<option value="{fmt}" selected>' in page  # to be sent again once mended
     # A program asking the same is answered in plain words, as before.
     resp = project_client.post("/sparql", data={"query": select, "format": "trig"}, headers={"Accept": "*/*"})
     assert (resp.status_code, resp.mimetype) == (406, "text/plain")

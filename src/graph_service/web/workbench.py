@@ -11,6 +11,7 @@ from graph_service.graph import Answer, SyntaxProblem, formats, names, run_isola
 from graph_service.web.answer_table import lay_out
 from graph_service.web.endpoint import Endpoint
 from graph_service.web.headers import TRUNCATED_HEADER
+from graph_service.web.negotiation import format_parameter
 from graph_service.web.state import service
 from graph_service.web.urls import current
 
@@ -80,6 +81,8 @@ def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
         summary=endpoint.summary, examples=endpoint.examples, editor=editor,
         settings=settings, limit_header=TRUNCATED_HEADER,
         result_formats=formats.of_kinds(("results",)), graph_formats=formats.of_kinds(formats.TRIPLES_KINDS),
+        # The form's own choice stays chosen: a download refused comes back to be sent again.
+        chosen_format=(format_parameter() or "html").lower(),
         # The data file writes sources as RDF 1.2 annotations ({| |}); the graph keeps them as
         # rdf:Statements, so `<< s p o >>` (a reifier) finds nothing, silently.
         reifier_hint=REIFIER_HINT if query and "<<" in query and service().project_graph else None,
