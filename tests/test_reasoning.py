@@ -432,3 +432,14 @@ def test_day_bounds_span_what_each_precision_allows():
         (interval, LIB.earliestDay, "1945-01-01"),
     }
     assert all(o.datatype == XSD.date for _, _, o in day_bounds(g))
+
+
+def test_sem_says_when_events_took_place_not_when_photographs_were_taken(project_app):
+    # lib:hasTimeSpan dates both; SEM's sem:hasTime is an event's, so only events get it.
+    engine = project_app.extensions["sparql"].runner.engine
+    rows = engine.query(f"""SELECT ?x WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?x <{SEM.hasTime}> ?span }}
+        FILTER(?x IN (<{ID}photo/warsaw-03>, <{ID}event/liberation-of-warsaw>)) }}""").rows
+    assert [str(r["x"]) for r in rows] == [f"{ID}event/liberation-of-warsaw"]
+    photo_times = engine.query(f"""ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?photo <{SEM.hasTime}> ?span }}
+        ?photo a <{LIB.Photograph}> }}""").boolean
+    assert photo_times is False

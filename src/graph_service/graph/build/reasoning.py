@@ -108,8 +108,10 @@ from graph_service.graph.rdf import (
 
 #: Part of the snapshot's cache key: change it when the rules below change what is served
 #: (2: liberators from a liberation's parts; the shortcuts' statements in graph/provenance;
-#: 3: the statements of the links OWL 2 RL draws, `closure_statements`).
-FILTER_VERSION = "3"
+#: 3: the statements of the links OWL 2 RL draws, `closure_statements`; 4: of every derived
+#: link and value, in the aligned vocabularies and the build's own derivations too; sem:hasTime
+#: of events only).
+FILTER_VERSION = "4"
 
 Triple = tuple[Node, Node, Node]
 
@@ -316,7 +318,7 @@ def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Tri
     asserted = frozenset(graph)
     for triple in shortcut_derivations(graph):
         graph.add(triple)
-    for triple in day_bounds(graph) + event_places(graph):
+    for triple in day_bounds(graph) + event_places(graph) + event_times(graph):
         graph.add(triple)
     return graph, asserted
 
@@ -338,6 +340,27 @@ def event_places(graph: Graph) -> list[Triple]:
     return sorted(out)
 
 
+def event_times(graph: Graph) -> list[Triple]:
+    """sem:hasTime of every event: its time-spans. Not by making lib:hasTimeSpan its
+    subproperty: it dates photographs too, and SEM's property says when an event took place."""
+    events = {e for kind in graph.transitive_subjects(RDFS.subClassOf, LIB.Event)
+              for e in graph.subjects(RDF.type, kind)}
+    return sorted((event, SEM.hasTime, span) for event in events
+                  for span in graph.objects(event, LIB.hasTimeSpan))
+
+
+def month_bounds(month: Node) -> list[tuple[URIRef, Literal]]:
+    """lib:earliestDay and lib:latestDay of a time-span known to the month `month`: its first and
+    last days; none for a value that is not a month (the shapes say so; no bound is made up)."""
+    try:
+        year, number = (int(part) for part in str(month).split("-")[:2])
+        last = calendar.monthrange(year, number)[1]
+    except ValueError:
+        return []
+    return [(LIB.earliestDay, Literal(date(year, number, 1))),
+            (LIB.latestDay, Literal(date(year, number, last)))]
+
+
 def day_bounds(graph: Graph) -> list[Triple]:
     """lib:earliestDay and lib:latestDay (xsd:date) of every time-span of `graph`: its day, the
     first and last days of its month, or its interval's bounds (an open end has none).
@@ -349,13 +372,7 @@ def day_bounds(graph: Graph) -> list[Triple]:
     for span, _, day in graph.triples((None, LIB.onDate, None)):
         out += [(span, LIB.earliestDay, day), (span, LIB.latestDay, day)]
     for span, _, month in graph.triples((None, LIB.inMonth, None)):
-        try:
-            year, number = (int(part) for part in str(month).split("-")[:2])
-            last = calendar.monthrange(year, number)[1]
-        except ValueError:  # not a month (the shapes say so); no bound is made up
-            continue
-        out += [(span, LIB.earliestDay, Literal(date(year, number, 1))),
-                (span, LIB.latestDay, Literal(date(year, number, last)))]
+        out += [(span, bound, day) for bound, day in month_bounds(month)]
     out += [(span, LIB.earliestDay, day) for span, _, day in graph.triples((None, LIB.notBefore, None))]
     out += [(span, LIB.latestDay, day) for span, _, day in graph.triples((None, LIB.notAfter, None))]
     return out
@@ -854,9 +871,11 @@ def _few(sources: frozenset[URIRef]) -> frozenset[URIRef]:
 
 
 def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> Graph:
-    """The provenance of the inferred triples between the project's resources that OWL 2 RL
-    derives by the ontology's property axioms (sub-properties, inverses, symmetric and transitive
-    properties, two-step property chains) and that have none yet: each an rdf:Statement derived
+    """The provenance of the inferred triples, links and values, in the project's vocabulary and
+    in those it aligns to (CIDOC CRM, SEM, Dublin Core, schema.org, FOAF), that OWL 2 RL derives
+    by the ontology's property axioms (sub-properties, inverses, symmetric and transitive
+    properties, two-step property chains) or the build by its own (an event's places and times,
+    a time-span's day bounds), and that have none yet: each an rdf:Statement derived
     from the statements its derivations rest on, with their quotes, and, where every derivation
     rests on a reading, the readings' notes. ("The British arrival on the Dam is part of the
     campaign in the Netherlands" rests on two readings; it said so nowhere.) `provenance` holds
@@ -875,6 +894,15 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
         steps = list(Collection(ontology, head))
         if len(steps) == 2:
             chains[steps[0]].append((steps[1], p))
+    # The build's own derivations, read as the axioms they amount to, so that what they derive has
+    # its statement too: an event's places and times in SEM and CIDOC CRM (`event_places`,
+    # `event_times`: the inferred graph holds them for events only, and only what it holds is
+    # given a statement), and a time-span's day bounds (`day_bounds`; a month's in the loop).
+    supers[LIB.hasPlace] |= {SEM.hasPlace, CRM.P7_took_place_at}
+    supers[LIB.hasTimeSpan].add(SEM.hasTime)
+    supers[LIB.onDate] |= {LIB.earliestDay, LIB.latestDay}
+    supers[LIB.notBefore].add(LIB.earliestDay)
+    supers[LIB.notAfter].add(LIB.latestDay)
     seconds: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)  # second step -> (first, conclusion)
     for first, links in chains.items():
         for second, p in links:
@@ -889,7 +917,7 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
             continue
         triple = (parts[0], parts[1], parts[2])
         stated.add(triple)
-        if not isinstance(triple[2], URIRef) or not isinstance(st, URIRef):
+        if not isinstance(st, URIRef):
             continue
         derived = frozenset(o for o in provenance.objects(st, PROV.wasDerivedFrom) if isinstance(o, URIRef))
         notes = frozenset(provenance.objects(st, LIB.editorialNote))
@@ -911,6 +939,8 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
         for t in changed:
             s, p, o = t
             found += [((s, q, o), known[t]) for q in supers.get(p, ())]
+            if p == LIB.inMonth:
+                found += [((s, bound, day), known[t]) for bound, day in month_bounds(o)]
             found += [((o, q, s), known[t]) for q in inverses.get(p, ())]
             if p in symmetric:
                 found.append(((o, p, s), known[t]))
@@ -936,7 +966,7 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
 
     out = Graph()
     for triple, support in known.items():
-        if triple in stated or triple not in inferred or not str(triple[1]).startswith(str(LIB)):
+        if triple in stated or triple not in inferred:
             continue
         st = _statement(triple)
         out += [(st, RDF.type, RDF.Statement), (st, RDF.subject, triple[0]),
