@@ -22,6 +22,7 @@ own and a description without them would lose the facts' meaning.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -325,9 +326,12 @@ def describe(store: QuadSource, iri: str) -> Description:
     # the document, the links to the resource and the photographs' captions included, and behind
     # the inferred shortcuts the build derives from them (lib:liberatedBy...), which have statements.
     notes: dict[ox.Triple, set[str]] = {}
+    reified: dict[Subject, dict[tuple[ox.NamedNode, Object], list[Subject]]] = {}
     for q in list(seen):
         triple = ox.Triple(q.subject, q.predicate, q.object)
-        for statement in _statements_of(store, triple):
+        if q.subject not in reified:
+            reified[q.subject] = _statements_about(store, q.subject)
+        for statement in reified[q.subject].get((q.predicate, q.object), ()):
             d.statements.append(statement)
             add(store.quads_for_pattern(statement, None, None, None))
             for e in store.quads_for_pattern(statement, None, None, None):
@@ -355,11 +359,20 @@ def describe(store: QuadSource, iri: str) -> Description:
     return d
 
 
-def _statements_of(store: QuadSource, triple: ox.Triple) -> list[Subject]:
-    """The reified statements (`rdf:Statement`) of `triple` in the store."""
-    return [q.subject for q in store.quads_for_pattern(None, _RDF_SUBJECT, triple.subject, None)
-            if _any(store.quads_for_pattern(q.subject, _RDF_PREDICATE, triple.predicate, None))
-            and _any(store.quads_for_pattern(q.subject, _RDF_OBJECT, triple.object, None))]
+def _statements_about(store: QuadSource, subject: Subject,
+                      ) -> dict[tuple[ox.NamedNode, Object], list[Subject]]:
+    """The reified statements (`rdf:Statement`) whose rdf:subject is `subject`, by their predicate
+    and object: read once for all of a subject's triples (looked up triple by triple, a resource
+    with hundreds of statements had them all read again for each of its triples)."""
+    found: dict[tuple[ox.NamedNode, Object], list[Subject]] = defaultdict(list)
+    for q in store.quads_for_pattern(None, _RDF_SUBJECT, subject, None):
+        predicates = [p.object for p in store.quads_for_pattern(q.subject, _RDF_PREDICATE, None, None)
+                      if isinstance(p.object, ox.NamedNode)]
+        objects = [o.object for o in store.quads_for_pattern(q.subject, _RDF_OBJECT, None, None)]
+        for predicate in predicates:
+            for obj in objects:
+                found[(predicate, obj)].append(q.subject)
+    return found
 
 
 def labels_of(store: QuadSource, terms: Iterable[Node]) -> dict[Node, str]:

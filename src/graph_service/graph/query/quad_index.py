@@ -47,17 +47,24 @@ class QuadSource(Protocol):
 
 
 class QuadIndex:
-    """Quads in memory, indexed by subject, object and graph; the order of the input is kept."""
+    """Quads in memory, indexed by subject, object and graph, and by subject or object with the
+    predicate; the order of the input is kept."""
 
     def __init__(self, quads: Iterable[ox.Quad]) -> None:
         self._quads: list[ox.Quad] = list(dict.fromkeys(quads))
         self._by_subject: dict[Subject, list[ox.Quad]] = defaultdict(list)
         self._by_object: dict[Object, list[ox.Quad]] = defaultdict(list)
         self._by_graph: dict[GraphName, list[ox.Quad]] = defaultdict(list)
+        # A statement's rdf:subject, a resource's label: looked up by a term and the predicate, a
+        # scan of all of the term's quads each (a city is the object of hundreds).
+        self._by_subject_predicate: dict[tuple[Subject, ox.NamedNode], list[ox.Quad]] = defaultdict(list)
+        self._by_predicate_object: dict[tuple[ox.NamedNode, Object], list[ox.Quad]] = defaultdict(list)
         for q in self._quads:
             self._by_subject[q.subject].append(q)
             self._by_object[q.object].append(q)
             self._by_graph[q.graph_name].append(q)
+            self._by_subject_predicate[(q.subject, q.predicate)].append(q)
+            self._by_predicate_object[(q.predicate, q.object)].append(q)
 
     def __iter__(self) -> Iterator[ox.Quad]:
         return iter(self._quads)
@@ -69,7 +76,11 @@ class QuadIndex:
                           object: Object | None = None, graph_name: GraphName | None = None,
                           ) -> Iterator[ox.Quad]:
         """Like `pyoxigraph.Store.quads_for_pattern`: None matches anything."""
-        if subject is not None:
+        if subject is not None and predicate is not None:
+            candidates = self._by_subject_predicate.get((subject, predicate), [])
+        elif predicate is not None and object is not None:
+            candidates = self._by_predicate_object.get((predicate, object), [])
+        elif subject is not None:
             candidates = self._by_subject.get(subject, [])
         elif object is not None:
             candidates = self._by_object.get(object, [])
