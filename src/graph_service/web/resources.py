@@ -598,6 +598,10 @@ def _resting(d: Description, statement: ox.NamedNode | ox.BlankNode, urls: Urls)
     notes = sorted(q.object.value for q in d.outgoing(statement)
                    if q.predicate == _n("editorialNote") and isinstance(q.object, ox.Literal))
     derived = any(q.predicate == _DERIVED_FROM for q in d.outgoing(statement))
+    if derived and not predicate.value.startswith(str(service().names.lib)):
+        # The same link in CIDOC CRM, SEM, Dublin Core...: its statement in the project's own
+        # terms is listed (a place's quote listed each link four times over).
+        return None
     return Resting(urls.href(statement.value) if isinstance(statement, ox.NamedNode) else None,
                    _plain_value(d, subject, urls, inferred=False), d.label(predicate),
                    urls.href(predicate.value), _plain_value(d, obj, urls, inferred=False),

@@ -365,13 +365,15 @@ def _statements_about(store: QuadSource, subject: Subject,
     and object: read once for all of a subject's triples (looked up triple by triple, a resource
     with hundreds of statements had them all read again for each of its triples)."""
     found: dict[tuple[ox.NamedNode, Object], list[Subject]] = defaultdict(list)
-    for q in store.quads_for_pattern(None, _RDF_SUBJECT, subject, None):
-        predicates = [p.object for p in store.quads_for_pattern(q.subject, _RDF_PREDICATE, None, None)
-                      if isinstance(p.object, ox.NamedNode)]
-        objects = [o.object for o in store.quads_for_pattern(q.subject, _RDF_OBJECT, None, None)]
+    # Each once, though a statement may be in several graphs.
+    statements = dict.fromkeys(q.subject for q in store.quads_for_pattern(None, _RDF_SUBJECT, subject, None))
+    for statement in statements:
+        predicates = dict.fromkeys(q.object for q in store.quads_for_pattern(statement, _RDF_PREDICATE, None)
+                                   if isinstance(q.object, ox.NamedNode))
+        objects = dict.fromkeys(q.object for q in store.quads_for_pattern(statement, _RDF_OBJECT, None))
         for predicate in predicates:
             for obj in objects:
-                found[(predicate, obj)].append(q.subject)
+                found[(predicate, obj)].append(statement)
     return found
 
 
