@@ -12,6 +12,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as WsgiResponse
 
 from graph_service.graph import (
+    RDF_TYPE,
     IsolatedError,
     QueryTimeout,
     describe_service,
@@ -96,7 +97,6 @@ def _answer(endpoint: Endpoint, operation: Operation) -> WsgiResponse:
     return with_answer_headers(endpoint, resp, answer)
 
 
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 #: The service description is offered as a CONSTRUCT's answer is, and as a page.
 _DESCRIPTION_KINDS: tuple[formats.Kind, ...] = (*formats.TRIPLES_KINDS, "page")
 
@@ -113,7 +113,7 @@ def _service_description(endpoint: Endpoint) -> Response:
         # The service first, then its parts by their labels (the named graphs in their order),
         # each node's type first.
         triples = sorted((triple_from_rdflib(*triple) for triple in graph), key=lambda t: (
-            isinstance(t.subject, ox.BlankNode), str(t.subject), t.predicate != _TYPE, str(t.predicate),
+            isinstance(t.subject, ox.BlankNode), str(t.subject), t.predicate != RDF_TYPE, str(t.predicate),
             str(t.object)))
         prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
         body = write_triples(triples, fmt, prefixes)
