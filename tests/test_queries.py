@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
-from rdflib import BNode, Literal, URIRef
+from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.term import Identifier
 
@@ -685,6 +685,27 @@ EDITORIAL = {
         "the crushing of the rebellion, the Poles' weariness and sense of betrayal and the "
         "\"supposed liberators\" are that horror and the reason for the reception is the "
         "project's reading of the section."),
+    # data17 (a review of the other capitals and the photographs): readings noted
+    "wiltz, photograph's date": (
+        "The caption ends \"shortly after its liberation by the American 4th Armoured Division, "
+        "December 25, 1944\": the date is read as the photograph's, though it could be the "
+        "liberation's. Either way the liberation was over by that day."),
+    "wiltz, bound": (
+        "Derived, not stated: the caption dates the photograph 25 December 1944, taken \"shortly after\" "
+        "the liberation, so the liberation was over by that day (and if the date is the liberation's own, "
+        "the bound holds too); the caption gives no earlier bound."),
+    "abbreviation": ("The article gives only the abbreviation, in {}; that {} is {} is the project's "
+                     "reading, from outside the article."),
+    "prague, anniversary place": (
+        "The caption names Prague as the city whose liberation was celebrated (\"the celebration of "
+        "70th Anniversary of liberation of Prague, Czech Republic\"); that the {} took place in Prague "
+        "is the project's reading."),
+    "paris, nazi": (
+        "The caption says only \"from Nazi occupation\"; that the occupiers were the German forces is "
+        "the project's reading, which the article's section on Paris supports: \"it was the Allied "
+        "advance that forced the Germans to surrender\"."),
+    "rome-07": ("The caption names no event; it is one of the article's photographs of Allied troops in "
+                "Rome (here three British soldiers), in its section on the liberation of Rome."),
 }
 
 EXPECTED: dict[str, list[Row]] = {
@@ -1530,6 +1551,30 @@ EXPECTED: dict[str, list[Row]] = {
                "British trucks", "British", "trucks they are"),
               (4, "An American truck passing the Porta del Popolo", "an American truck", "American",
                "truck it is"))),
+        # data17: readings a review of the other capitals and the photographs found unmarked
+        ("25 December 1944 (photograph luxembourg-01)", lib("onDate"), "1944-12-25",
+         EDITORIAL["wiltz, photograph's date"], text(25)),
+        ("by 25 December 1944 (liberation of Wiltz)", lib("notAfter"), "1944-12-25",
+         EDITORIAL["wiltz, bound"], text(25)),
+        ("AFPU", str(RDF.type), "military unit",
+         EDITORIAL["abbreviation"].format(
+             '"An AFPU photographer"', "AFPU",
+             "a military unit (commonly the British Army Film and Photographic Unit)"),
+         text(11)),
+        # two captions word for word alike, each its own quote
+        *(("IISG", str(RDF.type), "organisation",
+           EDITORIAL["abbreviation"].format('the credit "Photo: IISG"', "IISG",
+                                            "an organisation (an archive)"),
+           text(n)) for n in (28, 29)),
+        ("Celebration of the 70th anniversary of the liberation of Prague", lib("hasPlace"), "Prague",
+         EDITORIAL["prague, anniversary place"].format("celebration"), text(42)),
+        *((f"Photograph prague-0{n - 41}: Military equipment on public display at the 70th "
+           "anniversary of the liberation of Prague", lib("hasPlace"), "Prague",
+           EDITORIAL["prague, anniversary place"].format("display"), text(n)) for n in (42, 43)),
+        *(("German forces occupying Paris", lib("participant"), "German forces",
+           EDITORIAL["paris, nazi"], passage) for passage in (text("paris-uprising"), text(15))),
+        ("Photograph rome-07: Three British soldiers walk across St Peter’s Square after a service",
+         lib("depicts"), "Liberation of Rome", EDITORIAL["rome-07"], text(7)),
     ]),
 }
 
