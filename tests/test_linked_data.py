@@ -131,6 +131,17 @@ def test_unacceptable_accept_is_406(client):
     assert "Accept" in client.get("/sparql?query=ASK").headers["Vary"]  # a 400
 
 
+@pytest.mark.parametrize("path", ["/id/city/paris", "/doc/city/paris", "/ontology", "/void",
+                                  "/search?q=paris"])
+def test_an_accept_asking_only_for_another_charset_is_406_everywhere(client, path):
+    # Every answer is UTF-8: such a header was ignored, and each route served its own default.
+    other = "text/turtle;charset=iso-8859-1, application/json;charset=latin1"
+    assert client.get(path, headers={"Accept": other}).status_code == 406, path
+    # A range this service can serve besides it is served.
+    either = "text/turtle;charset=latin1, */*;q=0.1"
+    assert client.get(path, headers={"Accept": either}).status_code in (200, 303)
+
+
 # --- Description documents -----------------------------------------------------------------
 
 

@@ -222,6 +222,19 @@ def test_a_shapes_text_of_only_declarations_is_refused_not_replaced_by_the_proje
     assert "the shapes text holds no triples" in resp.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("body, content_type", [
+    (b"@prefix ex: <http://example.org/> .\n", "text/turtle"),
+    (b"  \n", "text/turtle"),
+    (b"null", "application/ld+json"),
+    (b"[1, 2, 3]", "application/ld+json"),
+])
+def test_a_body_of_no_triples_is_refused_not_reported_as_conforming(client, body, content_type) -> None:
+    # As a form's empty file is: a broken export posted as the body passed as conforming data.
+    resp = client.post("/validate", data=body, content_type=content_type)
+    assert resp.status_code == 400, resp.get_data(as_text=True)
+    assert "holds no triples" in resp.get_data(as_text=True)
+
+
 def test_inference_parameter(client) -> None:
     data = (b"@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\n"
             b"@prefix id: <https://w3id.org/liberation-kg/id/> .\n"

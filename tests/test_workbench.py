@@ -112,6 +112,17 @@ def test_a_long_malformed_query_is_explained_in_time_linear_in_it():
     assert "LIMIT takes a whole number" in advice
 
 
+def test_the_table_tells_an_unbound_variable_from_an_empty_string_and_keeps_a_direction(project_client):
+    query = 'SELECT ?empty ?unbound ?dir WHERE { BIND("" AS ?empty) BIND("x"@ar--rtl AS ?dir) }'
+    page = project_client.get("/sparql", query_string={"query": query}, headers=HTML).get_data(as_text=True)
+    row = page[page.index("<tbody>"):] if "<tbody>" in page else page[page.index('<table class="results">'):]
+    cells = re.findall(r'<td class="(\w+)">(.*?)</td>', row)
+    directed = ("literal", 'x <span class="note">@ar--rtl</span>')
+    assert cells[:3] == [("literal", ""), ("unbound", ""), directed]
+    css = project_client.get("/static/site.css").get_data(as_text=True)
+    assert "td.unbound::before" in css and "td.literal:empty::before" in css  # each shown apart
+
+
 def test_a_table_of_more_cells_than_the_page_shows_is_refused_before_it_is_laid_out(project_client,
                                                                                    monkeypatch):
     """An unbound variable costs the engine's answer nothing and the page a cell: a 3 KB query

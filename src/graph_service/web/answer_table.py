@@ -80,19 +80,23 @@ def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, urls: Urls
     if isinstance(term, ox.BlankNode):
         return Cell(f"_:{term.value}", kind="bnode")
     if isinstance(term, ox.Literal):
-        return _literal_cell(term.value, term.language, term.datatype.value)
+        language = f"{term.language}--{term.direction}" if term.language and term.direction else term.language
+        return _literal_cell(term.value, language, term.datatype.value)
     return Cell(str(term), kind="triple")
 
 
 def _json_cell(binding: dict | None, urls: Urls) -> Cell:
     if binding is None:
-        return Cell("")
+        return Cell("", kind="unbound")
     if binding["type"] == "uri":
         return _iri_cell(binding["value"], urls)
     if binding["type"] == "bnode":
         return Cell(f"_:{binding['value']}", kind="bnode")
     if binding["type"] == "literal":
-        return _literal_cell(binding["value"], binding.get("xml:lang"), binding.get("datatype"))
+        language = binding.get("xml:lang")
+        if language and binding.get("its:dir"):
+            language += "--" + binding["its:dir"]  # as Turtle writes a base direction
+        return _literal_cell(binding["value"], language, binding.get("datatype"))
     return Cell(json.dumps(binding["value"]), kind="triple")
 
 

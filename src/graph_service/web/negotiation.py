@@ -85,6 +85,8 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
             return f"format={name!r} is not offered here; use one of " + ", ".join(words)
         return fmt
     accept = parse_accept(header)
+    if not accept and (elsewhere := other_charsets(header)):
+        return f"every answer here is UTF-8, and Accept asks only for another charset: {elsewhere}"
     if not accept or accept.best in (None, "*/*") and accept["*/*"] >= max((q for _, q in accept), default=0):
         # No Accept header, or one that prefers nothing in particular: the route's default.
         if not accept or accept.quality(default.media_type) > 0:
@@ -119,6 +121,14 @@ def parse_accept(header: str | None) -> MIMEAccept:
         if charset.lower() in ("utf-8", "utf8"):
             ranges.append((media_type.strip(), quality))
     return MIMEAccept(ranges)
+
+
+@lru_cache(maxsize=1024)
+def other_charsets(header: str | None) -> str:
+    """The media ranges of `header` that `parse_accept` leaves out for their charset, as given."""
+    left = [value for value, _ in parse_accept_header(header, MIMEAccept)
+            if _parameters(value.partition(";")[2]).get("charset", "utf-8").lower() not in ("utf-8", "utf8")]
+    return ", ".join(left)
 
 
 def _parameters(text: str) -> dict[str, str]:
@@ -169,7 +179,9 @@ def acceptable_media_type(media_types: Sequence[str]) -> str | None:
     """`best_media_type`, or None when the request's Accept takes none of `media_types` (nor, for
     a JSON one, any JSON dialect): the 406 of a route that offers only these."""
     header = request.headers.get("Accept")
-    return _matched(tuple(media_types), header) if parse_accept(header) else media_types[0]
+    if parse_accept(header):
+        return _matched(tuple(media_types), header)
+    return None if other_charsets(header) else media_types[0]
 
 
 @lru_cache(maxsize=1024)

@@ -381,7 +381,14 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
             raise BadInput(415, f"{fmt.label} is read as UTF-8, not {charset}: send it as UTF-8")
         body = request.get_data(cache=False)
         declared: dict[str, str] = {}
-        data = quads_to_graph(_parse(body, fmt, "data", declared), prefixes=declared) if body else None
+        data = None
+        if body:
+            quads = _parse(body, fmt, "data", declared)
+            if not quads:
+                # As a form's empty file: a broken export must not pass as conforming data.
+                raise BadInput(400, f"the body ({fmt.label}) holds no triples; send the data it was "
+                                    "meant to hold")
+            data = quads_to_graph(quads, prefixes=declared)
         prefixes.update(declared)
         shapes = None
         inference = request.args.get("inference") or "none"

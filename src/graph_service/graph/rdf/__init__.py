@@ -4,6 +4,7 @@ The bottom layer of `graph`: it imports nothing else of the project but `config`
 
 from graph_service.graph.rdf import documents, formats, namespace, provenance, serialize
 from graph_service.graph.rdf.documents import (
+    DocumentTooLarge,
     RdfSyntaxError,
     UnsupportedFormat,
     format_for_path,
@@ -59,7 +60,8 @@ from graph_service.graph.rdf.xml import xml_text
 __all__ = [
     "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text",
     "fold", "Format", "formats", "from_rdflib", "Kind", "parse_quads", "prefixed", "quad_from_rdflib",
-    "quads_to_graph", "RdfSyntaxError", "format_for_path", "keep_apart", "read_graph", "read_quads",
+    "quads_to_graph", "DocumentTooLarge", "RdfSyntaxError", "format_for_path", "keep_apart", "read_graph",
+    "read_quads",
     "short", "stable", "to_rdflib",
     "triple_from_rdflib", "turtle", "UnsupportedFormat", "write", "write_atomically", "write_triples",
     # modules used as namespaces by the layers above

@@ -36,6 +36,11 @@ class RdfSyntaxError(ValueError):
         return type(self), (self.source, self.detail)
 
 
+class DocumentTooLarge(RdfSyntaxError):
+    """A document that would grow past what its reader allows as it is read (an XML entity bomb):
+    not malformed, too large."""
+
+
 class UnsupportedFormat(ValueError):
     """A file extension or media type that names no RDF format the project reads."""
 
@@ -105,6 +110,10 @@ def _check_well_formed(data: bytes, fmt: formats.Format, source: str) -> dict[st
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
+        if exc.code == expat.errors.codes[expat.errors.XML_ERROR_AMPLIFICATION_LIMIT_BREACH]:
+            raise DocumentTooLarge(source, f"its XML entities expand past the reader's limit (line "
+                                           f"{exc.lineno}): an entity that expands to many times its "
+                                           "size is not read") from None
         raise RdfSyntaxError(source, f"not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: "
                                      f"{expat.ErrorString(exc.code)}") from None
     return {prefix: uri for prefix, uri in declared.items() if uri}

@@ -24,6 +24,9 @@ import pyoxigraph as ox
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: W3C Internationalization Tag Set, whose `its:dir` the SPARQL 1.2 results formats use for a
+#: literal's base direction (as pyoxigraph writes it).
+_ITS = "http://www.w3.org/2005/11/its"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = Sequence[Term | None]
@@ -73,7 +76,11 @@ def write_within(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, colum
     """The whole answer as pyoxigraph writes it, with its columns in the order `columns` gives,
     or None when it cannot be had so: more than `limit` rows (unless `bounded`: the query's own
     LIMIT keeps it within), more than `cap` bytes, or columns in another order than pyoxigraph's
-    in a format other than JSON. `solutions` is consumed unless the order alone says None."""
+    in a format other than JSON, or CSV (pyoxigraph 0.5.13 leaves an IRI holding a comma unquoted,
+    which shifts the row's columns). `solutions` is consumed unless the format or the order alone
+    says None."""
+    if fmt == ox.QueryResultsFormat.CSV:
+        return None
     natural = [v.value for v in solutions.variables]
     reorder = list(columns) != natural
     if reorder and fmt != ox.QueryResultsFormat.JSON:
@@ -125,6 +132,8 @@ def json_term(t: Term) -> dict[str, object]:
         out: dict[str, object] = {"type": "literal", "value": t.value}
         if t.language:
             out["xml:lang"] = t.language
+            if t.direction is not None:  # RDF 1.2's base direction, keyed as SPARQL 1.2 does
+                out["its:dir"] = str(t.direction)
         elif t.datatype.value != _XSD_STRING:
             out["datatype"] = t.datatype.value
         return out
@@ -148,7 +157,9 @@ def _xml_term(t: Term) -> str:
         return f"<bnode>{escape(t.value)}</bnode>"
     if isinstance(t, ox.Literal):
         if t.language:
-            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+            direction = "" if t.direction is None else (
+                f' its:dir="{t.direction}" xmlns:its="{_ITS}" its:version="2.0"')
+            return f"<literal xml:lang={quoteattr(t.language)}{direction}>{escape(t.value)}</literal>"
         if t.datatype.value != _XSD_STRING:
             return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
         return f"<literal>{escape(t.value)}</literal>"

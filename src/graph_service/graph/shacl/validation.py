@@ -78,6 +78,7 @@ from graph_service.graph.query import (
 from graph_service.graph.rdf import (
     PREFIXES,
     SH,
+    DocumentTooLarge,
     Format,
     RdfSyntaxError,
     UnsupportedFormat,
@@ -385,6 +386,8 @@ def _parse_portably(data: bytes, fmt: Format, source: str, base_iri: str | None,
                              f"(as N-Quads); this service validates {max_text:,} more at most in "
                              "this request")
         return "quads", (nquads, prefixes)
+    except DocumentTooLarge as exc:
+        return "large", str(exc)
     except RdfSyntaxError as exc:
         return "syntax", (exc.source, exc.detail)
     except UnsupportedFormat as exc:
@@ -877,9 +880,8 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
         raise ValidationError(f"the shapes cannot be used: {said}") from None
     except NotImplementedError as exc:
         raise ValidationError(f"unsupported by this validator (pySHACL): {exc}") from None
-    except re.error as exc:  # an sh:pattern that is no regular expression
-        raise ValidationError(f"the shapes cannot be used: an sh:pattern is not a regular expression "
-                              f"({exc})") from None
+    except re.error as exc:  # an sh:pattern, or a SPARQL REGEX, that Python's re cannot compile
+        raise ValidationError(f"the shapes cannot be used: {_regex_problem(exc, shapes)}") from None
     except Exception as exc:  # pySHACL fails in many ways on malformed shapes
         # The cause goes to the caller in one line; the traceback only to a debugging log.
         log.debug("pySHACL failed", exc_info=True)
@@ -888,6 +890,19 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
     focus = _focus_nodes(pyshacl, data, shapes, ontology) if conforms and inference == "none" else None
     return (bool(conforms), *_within(report, max_results), focus)
+
+
+def _regex_problem(exc: re.error, shapes: Graph) -> str:
+    """What a regular expression the validator could not compile is, and why, in one line."""
+    pattern = exc.pattern if isinstance(exc.pattern, str) else None
+    where = ("an sh:pattern" if pattern is not None and (None, SH.pattern, Literal(pattern)) in shapes
+             else "a regular expression of a SPARQL-based constraint (REGEX)")
+    if pattern is not None and re.search(r"\\[pP]\{", pattern):
+        # XPath and SPARQL allow them; pySHACL and rdflib compile with Python's re, which has none.
+        return (f"{where} uses a Unicode property class (\\p{{...}}), which this validator (pySHACL, "
+                "with Python's re) does not support: write the characters as a class instead, such as "
+                "[^\\W\\d_] for letters")
+    return f"{where} is not a regular expression this validator can compile ({exc})"
 
 
 def _union(graphs: list[Graph]) -> Graph:
