@@ -305,7 +305,11 @@ def test_a_users_file_is_read_under_the_uploads_limits(tmp_path: Path, monkeypat
     ("""sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p ?v """
      """FILTER(REGEX(?v, '^\\\\\\\\p{L}+$')) }" ]""",
      "a regular expression of a SPARQL-based constraint (REGEX) uses a Unicode property class"),
-], ids=["construct-as-select", "broken-pattern", "unicode-class-pattern", "unicode-class-in-sparql"])
+    # An escaped backslash before "p{" is no property class: the unclosed "(" is the fault.
+    ('sh:property [ sh:path ex:p ; sh:pattern "^\\\\\\\\p{L}+(" ]',
+     "an sh:pattern is not a regular expression this validator can compile (missing ), unterminated"),
+], ids=["construct-as-select", "broken-pattern", "unicode-class-pattern", "unicode-class-in-sparql",
+        "escaped-backslash"])
 def test_shapes_pyshacl_would_fail_on_are_named_in_one_line(tmp_path: Path, shape: str, says: str) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"

@@ -116,11 +116,15 @@ def test_the_table_tells_an_unbound_variable_from_an_empty_string_and_keeps_a_di
     query = 'SELECT ?empty ?unbound ?dir WHERE { BIND("" AS ?empty) BIND("x"@ar--rtl AS ?dir) }'
     page = project_client.get("/sparql", query_string={"query": query}, headers=HTML).get_data(as_text=True)
     row = page[page.index("<tbody>"):] if "<tbody>" in page else page[page.index('<table class="results">'):]
-    cells = re.findall(r'<td class="(\w+)">(.*?)</td>', row)
-    directed = ("literal", 'x <span class="note">@ar--rtl</span>')
-    assert cells[:3] == [("literal", ""), ("unbound", ""), directed]
+    cells = re.findall(r'<td class="([\w ]+)">(.*?)</td>', row)
+    directed = ("literal", '<bdi dir="rtl">x</bdi> <span class="note">@ar--rtl</span>')
+    assert cells[:3] == [("literal empty", ""), ("unbound", ""), directed]
     css = project_client.get("/static/site.css").get_data(as_text=True)
-    assert "td.unbound::before" in css and "td.literal:empty::before" in css  # each shown apart
+    assert "td.unbound::before" in css and "td.empty::before" in css  # each shown apart
+    # A language-tagged empty string is marked too, its note beside it.
+    page = project_client.get("/sparql", query_string={"query": 'SELECT ?e WHERE { BIND(""@en AS ?e) }'},
+                              headers=HTML).get_data(as_text=True)
+    assert '<td class="literal empty"> <span class="note">@en</span></td>' in page
 
 
 def test_a_table_of_more_cells_than_the_page_shows_is_refused_before_it_is_laid_out(project_client,

@@ -36,6 +36,8 @@ class Cell:
     href: str | None = None
     kind: str = "literal"
     note: str = ""
+    #: A literal's base direction (ltr, rtl), for the browser to lay its text out by.
+    direction: str | None = None
 
 
 def lay_out(answer: Answer, urls: Urls, template: Template) -> dict[str, object]:
@@ -80,8 +82,8 @@ def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, urls: Urls
     if isinstance(term, ox.BlankNode):
         return Cell(f"_:{term.value}", kind="bnode")
     if isinstance(term, ox.Literal):
-        language = f"{term.language}--{term.direction}" if term.language and term.direction else term.language
-        return _literal_cell(term.value, language, term.datatype.value)
+        return _literal_cell(term.value, term.language, term.datatype.value,
+                             str(term.direction) if term.direction is not None else None)
     return Cell(str(term), kind="triple")
 
 
@@ -93,10 +95,8 @@ def _json_cell(binding: dict | None, urls: Urls) -> Cell:
     if binding["type"] == "bnode":
         return Cell(f"_:{binding['value']}", kind="bnode")
     if binding["type"] == "literal":
-        language = binding.get("xml:lang")
-        if language and binding.get("its:dir"):
-            language += "--" + binding["its:dir"]  # as Turtle writes a base direction
-        return _literal_cell(binding["value"], language, binding.get("datatype"))
+        return _literal_cell(binding["value"], binding.get("xml:lang"), binding.get("datatype"),
+                             binding.get("its:dir"))
     return Cell(json.dumps(binding["value"]), kind="triple")
 
 
@@ -108,9 +108,13 @@ def _iri_cell(iri: str, urls: Urls) -> Cell:
     return Cell(short(ox.NamedNode(iri)), href=href, kind="iri", note=iri)
 
 
-def _literal_cell(value: str, language: str | None, datatype: str | None) -> Cell:
+def _literal_cell(value: str, language: str | None, datatype: str | None,
+                  direction: str | None = None) -> Cell:
+    # An empty string is marked (the stylesheet shows it) apart from an unbound variable.
+    kind = "literal" if value else "literal empty"
     if language:
-        return Cell(value, note=f"@{language}")
+        note = f"@{language}--{direction}" if direction else f"@{language}"  # as Turtle writes them
+        return Cell(value, kind=kind, note=note, direction=direction)
     if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
-        return Cell(value, note=short(ox.NamedNode(datatype)))
-    return Cell(value)
+        return Cell(value, kind=kind, note=short(ox.NamedNode(datatype)))
+    return Cell(value, kind=kind)

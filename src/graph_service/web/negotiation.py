@@ -13,7 +13,7 @@ from functools import lru_cache
 from flask import request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
-from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_accept_header, parse_options_header
 from werkzeug.wrappers import Request
 
 from graph_service.graph import Format, Kind, formats
@@ -85,8 +85,8 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
             return f"format={name!r} is not offered here; use one of " + ", ".join(words)
         return fmt
     accept = parse_accept(header)
-    if not accept and (elsewhere := other_charsets(header)):
-        return f"every answer here is UTF-8, and Accept asks only for another charset: {elsewhere}"
+    if refusal := charset_refusal(header):
+        return refusal
     if not accept or accept.best in (None, "*/*") and accept["*/*"] >= max((q for _, q in accept), default=0):
         # No Accept header, or one that prefers nothing in particular: the route's default.
         if not accept or accept.quality(default.media_type) > 0:
@@ -107,33 +107,38 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
     return by_type[best]
 
 
-@lru_cache(maxsize=1024)
 def parse_accept(header: str | None) -> MIMEAccept:
     """The Accept header's media ranges by type alone. werkzeug matches a range that has
     parameters only to an offer with the same ones, and the registry's offers have none: a
     client asking for `text/turtle; charset=utf-8` or for JSON-LD with a `profile` was refused
     (406). Every answer here is UTF-8, so a range asking for another charset is left out; other
     parameters refine a range in ways this service does not act on (RFC 9110, 12.5.1)."""
-    ranges: list[tuple[str, float]] = []
-    for value, quality in parse_accept_header(header, MIMEAccept):
-        media_type, _, parameters = value.partition(";")
-        charset = _parameters(parameters).get("charset", "utf-8")
-        if charset.lower() in ("utf-8", "utf8"):
-            ranges.append((media_type.strip(), quality))
-    return MIMEAccept(ranges)
+    return _ranges(header)[0]
 
 
+def charset_refusal(header: str | None) -> str | None:
+    """Why nothing can be answered to `header`, when it asks only for charsets other than UTF-8
+    (the ranges `parse_accept` leaves out), as a 406's message; else None."""
+    accept, elsewhere = _ranges(header)
+    if accept or not elsewhere:
+        return None
+    return "every answer here is UTF-8, and Accept asks only for another charset: " + ", ".join(elsewhere)
+
+
+# Clients send few distinct Accept headers: each is read once (bounded, as headers are anyone's).
 @lru_cache(maxsize=1024)
-def other_charsets(header: str | None) -> str:
-    """The media ranges of `header` that `parse_accept` leaves out for their charset, as given."""
-    left = [value for value, _ in parse_accept_header(header, MIMEAccept)
-            if _parameters(value.partition(";")[2]).get("charset", "utf-8").lower() not in ("utf-8", "utf8")]
-    return ", ".join(left)
-
-
-def _parameters(text: str) -> dict[str, str]:
-    pairs = (part.partition("=") for part in text.split(";") if part.strip())
-    return {name.strip().lower(): value.strip().strip('"') for name, _, value in pairs}
+def _ranges(header: str | None) -> tuple[MIMEAccept, tuple[str, ...]]:
+    """The header's ranges in UTF-8 by type alone, and those (refusing nothing: q above 0) that ask
+    for another charset, as given."""
+    ranges: list[tuple[str, float]] = []
+    elsewhere: list[str] = []
+    for value, quality in parse_accept_header(header, MIMEAccept):
+        media_type, parameters = parse_options_header(value)  # quoted values may hold ";"
+        if parameters.get("charset", "utf-8").lower() in ("utf-8", "utf8"):
+            ranges.append((media_type, quality))
+        elif quality > 0:
+            elsewhere.append(value)
+    return MIMEAccept(ranges), tuple(elsewhere)
 
 
 def acceptable(kinds: Sequence[Kind], req: Request | None = None) -> Format | None:
@@ -181,7 +186,7 @@ def acceptable_media_type(media_types: Sequence[str]) -> str | None:
     header = request.headers.get("Accept")
     if parse_accept(header):
         return _matched(tuple(media_types), header)
-    return None if other_charsets(header) else media_types[0]
+    return None if charset_refusal(header) else media_types[0]
 
 
 @lru_cache(maxsize=1024)

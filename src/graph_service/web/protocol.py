@@ -81,7 +81,7 @@ from graph_service.web.errors import (
     unreadable_message,
 )
 from graph_service.web.headers import LIMIT_HEADER, OPEN_ANSWER_HEADERS, SECURITY_HEADERS, TRUNCATED_HEADER
-from graph_service.web.negotiation import best_of, chosen, format_parameter, other_charsets, parse_accept
+from graph_service.web.negotiation import best_of, charset_refusal, chosen, format_parameter
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=Response)
@@ -231,12 +231,9 @@ def negotiate_forms(req: Request) -> Forms:
     forms = Forms(results, graph)
     if forms.results is None and forms.graph is None:
         # Which formats fit depends on the query's form, which only the engine's parse knows.
-        elsewhere = "" if word else other_charsets(accept)
         raise NotAcceptable(
             (f"format={word!r} is not offered" if word
-             else f"every answer here is UTF-8, and Accept asks only for another charset: {elsewhere}"
-             if elsewhere and not parse_accept(accept)
-             else "none of the media types in Accept is offered")
+             else charset_refusal(accept) or "none of the media types in Accept is offered")
             + "; a SELECT or ASK answers as " + _media_types("results")
             + "; a CONSTRUCT or DESCRIBE as " + _media_types(*formats.TRIPLES_KINDS) + "; either as text/html"
         )

@@ -24,7 +24,7 @@ from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from graph_service.graph import fold, formats
 from graph_service.web.documents import cached, quads, require_utf8_escapes, respond
-from graph_service.web.negotiation import acceptable_media_type, format_parameter
+from graph_service.web.negotiation import acceptable_media_type, charset_refusal, format_parameter
 from graph_service.web.urls import current
 
 bp = Blueprint("search", __name__)
@@ -72,7 +72,8 @@ def search() -> Response:
     offered = ["text/html", "application/json", "application/xhtml+xml"]
     chosen = word or acceptable_media_type(offered)
     if chosen is None:
-        raise NotAcceptable("the search's answer is offered as text/html or application/json")
+        raise NotAcceptable(charset_refusal(request.headers.get("Accept"))
+                            or "the search's answer is offered as text/html or application/json")
     wants_json = chosen in ("json", "application/json")
     matches = find(query) if query else []
     if wants_json:

@@ -42,6 +42,7 @@ from graph_service.graph.rdf import (
     write_solutions,
     write_triples,
     write_within,
+    writes_natively,
     xml_text,
 )
 
@@ -364,14 +365,15 @@ class OxigraphEngine:
             fmt = check_format("select", results_format)
             variables = [v.value for v in answer.variables]
             columns = star_order(sparql, variables)
-            # pyoxigraph writes the whole answer itself (in Rust) when it is within the limit;
-            # otherwise the query is asked again and its rows written here, up to the limit.
-            body = write_within(answer, _results_format(fmt), columns, limit, bounded=_bounded(sparql, limit),
-                                cap=_native_cap(limit))
-            if body is not None:
-                return Answer("select", body, fmt.name, -1)
-            answer = self._run(sparql, dataset, base_iri)
-            assert isinstance(answer, ox.QuerySolutions)  # the same query, asked again
+            if writes_natively(_results_format(fmt), columns, variables):
+                # pyoxigraph writes the whole answer itself (in Rust) when it is within the limit;
+                # otherwise the query is asked again and its rows written here, up to the limit.
+                body = write_within(answer, _results_format(fmt), columns, limit,
+                                    bounded=_bounded(sparql, limit), cap=_native_cap(limit))
+                if body is not None:
+                    return Answer("select", body, fmt.name, -1)
+                answer = self._run(sparql, dataset, base_iri)
+                assert isinstance(answer, ox.QuerySolutions)  # the same query, asked again
             return _select_answer(variables, columns, *_take(answer, limit), fmt)
         fmt = check_format("graph", graph_format)
         triples, truncated = _take(answer, limit)

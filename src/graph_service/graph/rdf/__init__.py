@@ -52,6 +52,7 @@ from graph_service.graph.rdf.results import (
     write_boolean,
     write_solutions,
     write_within,
+    writes_natively,
 )
 from graph_service.graph.rdf.serialize import stable, write, write_triples
 from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib, to_rdflib, triple_from_rdflib
@@ -71,5 +72,6 @@ __all__ = [
     "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "RDF_TYPE", "RDFS_LABEL", "SD", "SEM", "SH", "SHAPES",
     "SHAPES_GRAPH", "VOID_GRAPH", "WD", "bind_prefixes", "is_prefix_name", "known_bases", "sparql_prologue",
     # writing query results
-    "TableTooLarge", "text_table", "write_boolean", "write_solutions", "write_within", "xml_text",
+    "TableTooLarge", "text_table", "write_boolean", "write_solutions", "write_within", "writes_natively",
+    "xml_text",
 ]

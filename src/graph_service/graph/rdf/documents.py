@@ -96,6 +96,10 @@ def parse_quads(
     return quads if annotations else _reified(quads, source)
 
 
+#: expat's code for a document whose entities expand past its limit (expat 2.4 and later).
+_AMPLIFICATION = expat.errors.codes.get(getattr(expat.errors, "XML_ERROR_AMPLIFICATION_LIMIT_BREACH", ""))
+
+
 def _check_well_formed(data: bytes, fmt: formats.Format, source: str) -> dict[str, str]:
     """`RdfSyntaxError` for RDF/XML that is not well-formed XML. pyoxigraph 0.5 reads a document
     cut short (its elements never closed: a broken download) as if it were whole, and what was
@@ -110,7 +114,7 @@ def _check_well_formed(data: bytes, fmt: formats.Format, source: str) -> dict[st
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        if exc.code == expat.errors.codes[expat.errors.XML_ERROR_AMPLIFICATION_LIMIT_BREACH]:
+        if exc.code == _AMPLIFICATION:
             raise DocumentTooLarge(source, f"its XML entities expand past the reader's limit (line "
                                            f"{exc.lineno}): an entity that expands to many times its "
                                            "size is not read") from None

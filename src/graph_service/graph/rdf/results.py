@@ -1,11 +1,13 @@
 """Writing SPARQL SELECT results in the W3C formats (JSON, XML, CSV, TSV).
 
-pyoxigraph writes these formats itself (in Rust, many times faster than Python), but only for a
-whole `QuerySolutions` iterator, while the endpoint must stop at the result limit and say so.
-`write_within` has pyoxigraph write a whole answer when it is within the limit (most are) and
-says when it is not; `write_solutions` writes rows one by one here, for a cut answer and for the
-reference engine's rows, straight from pyoxigraph terms (no rdflib), following the W3C
-specifications:
+pyoxigraph writes JSON, XML and TSV itself (in Rust, many times faster than Python), but only for
+a whole `QuerySolutions` iterator, while the endpoint must stop at the result limit and say so.
+`write_within` has pyoxigraph write a whole answer when `writes_natively` says it can and it is
+within the limit (most are), and says when it is not; `write_solutions` writes rows one by one here, for a
+cut answer, for CSV (pyoxigraph 0.5.13 leaves a field holding a comma unquoted when it is an IRI
+or a triple term, which shifts the row's columns) and for the reference engine's rows, straight
+from pyoxigraph terms (no rdflib), following the W3C specifications (SPARQL 1.2's for a literal's
+base direction and for triple terms):
   JSON https://www.w3.org/TR/sparql11-results-json/   XML https://www.w3.org/TR/rdf-sparql-XMLres/
   CSV and TSV https://www.w3.org/TR/sparql11-results-csv-tsv/
 """
@@ -45,12 +47,9 @@ def write_solutions(variables: Sequence[str], rows: Iterable[Row], fmt: ox.Query
     raise ValueError(f"unsupported results format {fmt}")
 
 
-#: The fewest bytes pyoxigraph writes per row in each format (JSON `{},`, XML `<result></result>`,
-#: CSV CR LF, TSV LF): an answer shorter than `limit` times this has fewer than `limit` rows.
-_MIN_ROW_BYTES = {ox.QueryResultsFormat.JSON: 3, ox.QueryResultsFormat.XML: 17,
-                  ox.QueryResultsFormat.CSV: 2, ox.QueryResultsFormat.TSV: 1}
-#: Formats pyoxigraph reads back without loss (its rows can be counted); CSV is lossy.
-_READABLE = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV)
+#: The fewest bytes pyoxigraph writes per row in each format it writes here (JSON `{},`, XML
+#: `<result></result>`, TSV LF): an answer shorter than `limit` times this has fewer than `limit` rows.
+_MIN_ROW_BYTES = {ox.QueryResultsFormat.JSON: 3, ox.QueryResultsFormat.XML: 17, ox.QueryResultsFormat.TSV: 1}
 _JSON_HEAD = b'{"head":{"vars":['
 
 
@@ -71,29 +70,29 @@ class _CappedBuffer(io.BytesIO):
         return super().write(data)
 
 
+def writes_natively(fmt: ox.QueryResultsFormat, columns: Sequence[str], natural: Sequence[str]) -> bool:
+    """Whether pyoxigraph can write an answer in `fmt` with its columns in the order `columns` gives
+    (`natural`: its own): not CSV (see above), and in another order only in JSON, whose head alone
+    says the order."""
+    if fmt not in _MIN_ROW_BYTES:
+        return False
+    return list(columns) == list(natural) or fmt == ox.QueryResultsFormat.JSON
+
+
 def write_within(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, columns: Sequence[str],
                  limit: int | None, *, bounded: bool, cap: int) -> bytes | None:
-    """The whole answer as pyoxigraph writes it, with its columns in the order `columns` gives,
-    or None when it cannot be had so: more than `limit` rows (unless `bounded`: the query's own
-    LIMIT keeps it within), more than `cap` bytes, or columns in another order than pyoxigraph's
-    in a format other than JSON, or CSV (pyoxigraph 0.5.13 leaves an IRI holding a comma unquoted,
-    which shifts the row's columns). `solutions` is consumed unless the format or the order alone
-    says None."""
-    if fmt == ox.QueryResultsFormat.CSV:
-        return None
-    natural = [v.value for v in solutions.variables]
-    reorder = list(columns) != natural
-    if reorder and fmt != ox.QueryResultsFormat.JSON:
-        return None
+    """The whole answer as pyoxigraph writes it, where `writes_natively` says it can, with its
+    columns in the order `columns` gives; None when it cannot be had so: more than `limit` rows (unless
+    `bounded`: the query's own LIMIT keeps it within) or more than `cap` bytes. `solutions` is
+    consumed."""
+    reorder = list(columns) != [v.value for v in solutions.variables]
     out = _CappedBuffer(cap)
     try:
         solutions.serialize(out, format=fmt)
     except _TooLarge:
         return None
     body = out.getvalue()
-    if not bounded and limit is not None and len(body) >= _MIN_ROW_BYTES.get(fmt, 0) * limit:
-        if fmt not in _READABLE:
-            return None
+    if not bounded and limit is not None and len(body) >= _MIN_ROW_BYTES[fmt] * limit:
         # Read back only as far as one past the limit: pyoxigraph's parser, rows not looked into.
         rows = ox.parse_query_results(body, format=fmt)
         assert isinstance(rows, ox.QuerySolutions)  # read back from a SELECT's answer
@@ -187,7 +186,11 @@ def _csv_value(t: Term | None) -> str:
         return f"_:{t.value}"
     if isinstance(t, ox.NamedNode | ox.Literal):
         return t.value
-    return str(t)
+    # A triple term's own terms written as fields are, recursively, with its object literal in
+    # quotation marks; the csv writer then quotes the whole field.
+    inner = (_csv_value(t.object) if not isinstance(t.object, ox.Literal)
+             else '"' + t.object.value.replace('"', '""') + '"')
+    return f"<<( {_csv_value(t.subject)} {_csv_value(t.predicate)} {inner} )>>"
 
 
 def _csv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
@@ -198,10 +201,28 @@ def _csv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     return buf.getvalue().encode()
 
 
+#: Turtle's short forms of numbers and booleans (its grammar's INTEGER, DECIMAL, DOUBLE), by
+#: datatype: a literal whose lexical form is one is written bare in TSV, as pyoxigraph writes it.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_BARE = {_XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+         _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+         _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+         _XSD + "boolean": re.compile(r"true|false")}
+
+
+def _tsv_term(t: Term) -> str:
+    # pyoxigraph's str() of a term is its N-Triples form, which is valid Turtle as TSV requires;
+    # a triple term's is its three terms alone, without the <<( )>> that TSV writes around them.
+    if isinstance(t, ox.Triple):
+        return f"<<( {_tsv_term(t.subject)} {_tsv_term(t.predicate)} {_tsv_term(t.object)} )>>"
+    if isinstance(t, ox.Literal) and (bare := _BARE.get(t.datatype.value)) and bare.fullmatch(t.value):
+        return t.value
+    return str(t)
+
+
 def _tsv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
-    # pyoxigraph's str() of a term is its N-Triples form, which is valid Turtle as TSV requires.
     lines = ["\t".join("?" + v for v in variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    lines += ["\t".join("" if t is None else _tsv_term(t) for t in row) for row in rows]
     return ("\n".join(lines) + "\n").encode()
 
 

@@ -895,9 +895,13 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
 def _regex_problem(exc: re.error, shapes: Graph) -> str:
     """What a regular expression the validator could not compile is, and why, in one line."""
     pattern = exc.pattern if isinstance(exc.pattern, str) else None
-    where = ("an sh:pattern" if pattern is not None and (None, SH.pattern, Literal(pattern)) in shapes
-             else "a regular expression of a SPARQL-based constraint (REGEX)")
-    if pattern is not None and re.search(r"\\[pP]\{", pattern):
+    if pattern is None:
+        where = "a regular expression"
+    elif any(str(o) == pattern for o in shapes.objects(None, SH.pattern)):
+        where = "an sh:pattern"
+    else:
+        where = "a regular expression of a SPARQL-based constraint (REGEX)"
+    if exc.msg.startswith(("bad escape \\p", "bad escape \\P")):
         # XPath and SPARQL allow them; pySHACL and rdflib compile with Python's re, which has none.
         return (f"{where} uses a Unicode property class (\\p{{...}}), which this validator (pySHACL, "
                 "with Python's re) does not support: write the characters as a class instead, such as "
