@@ -76,6 +76,12 @@ def test_an_empty_or_overlong_search(project_client):
     assert "<script>" not in page.split("</header>", 1)[1]
 
 
+def test_an_error_answers_in_the_form_format_asks_for(project_client):
+    resp = project_client.get("/search", query_string={"q": "a" * 400, "format": "json"})
+    assert resp.status_code == 400 and resp.mimetype == "application/json"
+    assert "longer than" in resp.get_json()["message"]
+
+
 def test_a_format_not_offered_or_a_parameter_given_twice_is_refused(project_client):
     assert project_client.get("/search?q=zoska&format=xml").status_code == 406
     assert project_client.get("/search?q=zoska&format=json").is_json

@@ -492,6 +492,11 @@ def test_errors_are_json_for_json_clients(sparql_app):
     resp = ask(sparql_app, "SELECT * WHERE {", accept="application/json")
     assert resp.status_code == 400
     assert "malformed query" in resp.json()["message"]
+    # A client that asked format=json with curl's */* reads JSON best too; format=csv, text.
+    resp = ask(sparql_app, "SELECT * WHERE {", accept="*/*", format="json")
+    assert resp.status_code == 400 and "malformed query" in resp.json()["message"]
+    assert ask(sparql_app, "SELECT * WHERE {", accept="*/*", format="csv").headers["Content-Type"].startswith(
+        "text/plain")
 
 
 # --- result limit, CORS -------------------------------------------------------------------------

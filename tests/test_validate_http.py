@@ -375,7 +375,8 @@ def test_the_form_page(client) -> None:
     assert client.get("/validate", headers={"Accept": "text/turtle"}).status_code == 406
     # A SPARQL client's word for a graph format is no offer where only a page is offered.
     word = client.get("/validate?format=json", headers={"Accept": "text/plain"})
-    assert word.status_code == 406 and word.get_data(as_text=True).rstrip().endswith("use one of html")
+    # ... said in JSON, the form the client asked for
+    assert word.status_code == 406 and word.get_json()["message"].endswith("use one of html")
 
 
 # --- bad input: 400, 413, 415, never 500 ---------------------------------------------------------

@@ -20,7 +20,7 @@ from werkzeug.exceptions import (
 )
 from werkzeug.wrappers import Response as WsgiResponse
 
-from graph_service.web.negotiation import best_media_type
+from graph_service.web.negotiation import problem_type
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,9 @@ def problem(status: int, message: str, title: str | None = None,
     """An error response in the form the client reads best: HTML for browsers, else JSON or text;
     `fields` add to the JSON (a syntax error's line and column)."""
     title = title or _title(status)
-    best = best_media_type(PROBLEM_TYPES)
+    # The query string's word only: reading a form here could fail as the request did.
+    word = request.args.get("format") or request.args.get("output")
+    best = problem_type(word, PROBLEM_TYPES, request.headers.get("Accept"))
     if best == "text/html":
         try:
             page = render_template("error.html", status=status, title=title, message=message)

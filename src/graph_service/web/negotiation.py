@@ -174,6 +174,19 @@ def prefers(kinds: Sequence[Kind], others: Sequence[Kind]) -> bool:
     return asked > own and asked >= alias
 
 
+def problem_type(word: str | None, media_types: tuple[str, ...], header: str | None) -> str:
+    """Of an error's forms (`media_types`), the one for a request whose `format=` word is `word`:
+    JSON where it names a JSON format (a client that asked format=json reads JSON best, whatever
+    its Accept, such as curl's */*), a page where it names HTML; else the one Accept prefers."""
+    fmt = formats.by_name(word) if word else None
+    if fmt is not None:
+        if fmt.kind == "page" and "text/html" in media_types:
+            return "text/html"
+        if "json" in fmt.media_type and "application/json" in media_types:
+            return "application/json"
+    return best_of(media_types, header)
+
+
 def best_media_type(media_types: Sequence[str]) -> str:
     """Of plain media types (not in the registry, such as an error's text/plain or JSON), the one
     the current request prefers; the first when it prefers none (curl's `*/*`)."""

@@ -71,6 +71,7 @@ from graph_service.graph import (
     explain_syntax,
     formats,
 )
+from graph_service.web import negotiation
 from graph_service.web.documents import readable_body, require_utf8_escapes
 from graph_service.web.endpoint import Endpoint, client_gone
 from graph_service.web.errors import (
@@ -396,6 +397,11 @@ class ProtocolFront:
         if problem_type == "text/html":
             return None  # a browser's: its errors are pages
         req = self._request_class(environ)
+        if "format" in req.args or "output" in req.args:
+            problem_type = negotiation.problem_type(req.args.get("format") or req.args.get("output"),
+                                                    PROBLEM_TYPES, accept)
+            if problem_type == "text/html":
+                return None  # format=html: errors are pages, as answers are
         try:
             readable_body(req, self.settings.max_request_bytes)
             operation = read_operation(req, self.settings)
