@@ -33,12 +33,12 @@ rule that matches names the reason; the build records how many each rule dropped
     expressions (restrictions, lists) are the ontology's machinery, not something to query.
 ``derived-domain-range``
     ``rdfs:domain`` and ``rdfs:range`` widened to superclasses or inherited from super-properties
-    (``lib:takenAt rdfs:domain prov:Entity``): the ontology states each exactly once, and the
+    (``lib:caption rdfs:domain prov:Entity``): the ontology states each exactly once, and the
     types they give individuals are served anyway.
 
 What stays: every new type of an individual (``id:event/liberation-of-paris a crm:E5_Event``),
 every new property value (inverses, transitive ``lib:partOf``, property chains, super-properties
-such as ``sem:hasPlace``), and the closure of the class and property hierarchies
+such as ``dcterms:spatial``), and the closure of the class and property hierarchies
 (``lib:Liberation rdfs:subClassOf sem:Event``), so a query can walk it without property paths.
 
 Two kinds of noise are never materialised at all: reflexive ``owl:sameAs`` and literal-subject
