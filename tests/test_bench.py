@@ -155,6 +155,9 @@ def test_this_service_and_the_bare_app_are_measured_in_turns_and_the_median_rati
                             "plan": {"clients": [1]}, "interleaved": pair})
     assert "## This service over the bare app, measured in turns" in text
     assert f"| lookup | 1 | {entry['ratio']}x | " in text
+    beyond = (ours["cpu_ms_per_request"] - bare["cpu_ms_per_request"]) * 1000
+    assert text.split(f"| lookup | 1 | {entry['ratio']}x | ", 1)[1].split("\n", 1)[0].endswith(
+        f" | {beyond:+.0f} µs |")
 
 
 def test_a_check_refused_with_retry_after_is_asked_again_within_that_time() -> None:
