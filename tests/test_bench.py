@@ -155,9 +155,28 @@ def test_this_service_and_the_bare_app_are_measured_in_turns_and_the_median_rati
                             "plan": {"clients": [1]}, "interleaved": pair})
     assert "## This service over the bare app, measured in turns" in text
     assert f"| lookup | 1 | {entry['ratio']}x | " in text
-    beyond = (ours["cpu_ms_per_request"] - bare["cpu_ms_per_request"]) * 1000
-    assert text.split(f"| lookup | 1 | {entry['ratio']}x | ", 1)[1].split("\n", 1)[0].endswith(
-        f" | {beyond:+.0f} µs |")
+    row = text.split(f"| lookup | 1 | {entry['ratio']}x | ", 1)[1].split("\n", 1)[0]
+    beyond = row.rsplit(" | ", 1)[1].rstrip(" |")
+    assert beyond[0] in "+-" and beyond.endswith(("µs", "ms"))  # this service's CPU over the bare app's
+
+
+def test_the_table_of_turns_gives_each_querys_cpu_beyond_the_bare_apps() -> None:
+    def side(rate: float, cpu_ms: float) -> dict:
+        return {"requests_per_s": rate, "cpu_ms_per_request": cpu_ms, "errors": 0}
+
+    def entry(ours_ms: float, bare_ms: float) -> dict:
+        return {"ratio": 0.8, "ratios": [0.8, 0.8, 0.8], "graph-service": side(800, ours_ms),
+                "bare": side(1000, bare_ms)}
+
+    pair = {"rounds": 3, "seconds": 2, "queries": {"lookup": {"1": entry(0.61, 0.44)},
+                                                   "09": {"1": entry(7.84, 7.871)},
+                                                   "28": {"8": entry(333.0, 165.9)}}}
+    text = report.markdown({"generated": "now", "command": "test", "machine": machine(),
+                            "plan": {"clients": [1, 8]}, "interleaved": pair})
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    assert rows["lookup"].endswith("| +170 µs |")
+    assert rows["09"].endswith("| -31 µs |")  # this service's CPU below the bare app's: said so
+    assert rows["28"].endswith("| +167.1 ms |")
 
 
 def test_a_check_refused_with_retry_after_is_asked_again_within_that_time() -> None:

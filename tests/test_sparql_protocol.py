@@ -497,6 +497,19 @@ def test_errors_are_json_for_json_clients(sparql_app):
     assert resp.status_code == 400 and "malformed query" in resp.json()["message"]
     assert ask(sparql_app, "SELECT * WHERE {", accept="*/*", format="csv").headers["Content-Type"].startswith(
         "text/plain")
+    # The word of a posted form too (Fuseki's output=), as its answer follows it.
+    resp = ask(sparql_app, "SELECT * WHERE {", accept="*/*", method="POST-form", output="json")
+    assert resp.status_code == 400 and "malformed query" in resp.json()["message"]
+
+
+def test_an_error_whose_query_string_is_not_utf8_is_said_not_raised(sparql_app):
+    # A raw byte (no %-escape) in the query string: werkzeug cannot read it as text, and the
+    # error's form, which a format= word may choose, must not fail on it.
+    for path, status in (("/sparql", 400), ("/nothing", 404)):
+        environ = EnvironBuilder(path=path, headers={"Accept": "*/*"}).get_environ()
+        environ["QUERY_STRING"] = "query=ASK\xff&format=\xff"
+        body, status_line, _ = run_wsgi_app(sparql_app.app.wsgi_app, environ)
+        assert status_line.startswith(str(status)), (path, status_line, b"".join(body)[:200])
 
 
 # --- result limit, CORS -------------------------------------------------------------------------

@@ -120,9 +120,10 @@ def _interleaved(pair: dict[str, Any], clients: list[int]) -> list[str]:
               "a slower spell of the machine weighs on both sides of a ratio. Throughput ratio (the "
               "median of the turns, then every turn's), and each side's median requests per second "
               "and CPU milliseconds per request. Their difference, the last column, is what this service "
-              "spends on a request beyond the engine's work and HTTP: the hop to the query process that "
-              "can be stopped at its time limit, the checks and the negotiation. About the same for every "
-              "query, it weighs most on the shortest.", "",
+              "spends on a request beyond the bare app: the hop to the query process that can be stopped "
+              "at its time limit, the checks and the negotiation, and whatever its engine does otherwise "
+              "(a CONSTRUCT written as Turtle, where the bare app writes N-Triples). A cost of the same "
+              "size weighs most on the shortest queries.", "",
               "| query | clients | ratio | turns | graph-service | bare | CPU beyond the bare app |",
               "|---|---:|---:|---|---:|---:|---:|"]
     for query, by_clients in pair["queries"].items():
@@ -135,8 +136,13 @@ def _interleaved(pair: dict[str, Any], clients: list[int]) -> list[str]:
                      for side in (e["graph-service"], e["bare"])]
             beyond = e["graph-service"]["cpu_ms_per_request"] - e["bare"]["cpu_ms_per_request"]
             lines.append(f"| {query} | {n} | {e['ratio']}x | {', '.join(f'{r:.2f}' for r in e['ratios'])} | "
-                         + " | ".join(sides) + f" | {beyond * 1000:+.0f} µs |")
+                         + " | ".join(sides) + f" | {_cpu_difference(beyond)} |")
     return lines + [""]
+
+
+def _cpu_difference(ms: float) -> str:
+    """A difference of CPU time per request, signed: in µs, or in ms from 10 ms up."""
+    return f"{ms:+.1f} ms" if abs(ms) >= 10 else f"{ms * 1000:+.0f} µs"
 
 
 def _status(status: str) -> str:

@@ -20,7 +20,7 @@ from werkzeug.exceptions import (
 )
 from werkzeug.wrappers import Response as WsgiResponse
 
-from graph_service.web.negotiation import problem_type
+from graph_service.web.negotiation import format_parameter, problem_type
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,7 @@ def problem(status: int, message: str, title: str | None = None,
     """An error response in the form the client reads best: HTML for browsers, else JSON or text;
     `fields` add to the JSON (a syntax error's line and column)."""
     title = title or _title(status)
-    # The query string's word only: reading a form here could fail as the request did.
-    word = request.args.get("format") or request.args.get("output")
-    best = problem_type(word, PROBLEM_TYPES, request.headers.get("Accept"))
+    best = problem_type(_format_word(), PROBLEM_TYPES, request.headers.get("Accept"))
     if best == "text/html":
         try:
             page = render_template("error.html", status=status, title=title, message=message)
@@ -48,6 +46,17 @@ def problem(status: int, message: str, title: str | None = None,
                                             response_class=Response))
     resp.vary.add("Accept")
     return resp
+
+
+def _format_word() -> str | None:
+    """The request's `format=` word, where it can be read without failing as the request may
+    have: from a form only once the view has read it (reading it here could fail again, a body
+    too large, say), and not from a query string that is not UTF-8."""
+    try:
+        # werkzeug keeps a form it has read in the request's __dict__ (a cached property).
+        return format_parameter(request, read_form="form" in request.__dict__)
+    except (UnicodeDecodeError, HTTPException):
+        return None
 
 
 def plain_problem(status: int, message: str, media_type: str, *, title: str | None = None,

@@ -35,11 +35,11 @@ GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": 
 _PARAMETERS = ("format", "output")
 
 
-def format_parameter(req: Request | None = None) -> str | None:
+def format_parameter(req: Request | None = None, *, read_form: bool = True) -> str | None:
     """The `format=` (or `output=`) of `req` (by default the current request: its query string,
-    or a posted form), as given."""
+    or a posted form, unless `read_form` is false), as given."""
     req = req if req is not None else request
-    form = req.form if req.mimetype in _FORMS else None
+    form = req.form if read_form and req.mimetype in _FORMS else None
     for key in _PARAMETERS:
         # `in` first: werkzeug's get() makes and catches an exception for a missing key.
         if key in req.args:

@@ -397,14 +397,18 @@ class ProtocolFront:
         if problem_type == "text/html":
             return None  # a browser's: its errors are pages
         req = self._request_class(environ)
-        if "format" in req.args or "output" in req.args:
-            problem_type = negotiation.problem_type(req.args.get("format") or req.args.get("output"),
-                                                    PROBLEM_TYPES, accept)
-            if problem_type == "text/html":
-                return None  # format=html: errors are pages, as answers are
         try:
             readable_body(req, self.settings.max_request_bytes)
             operation = read_operation(req, self.settings)
+            # The format word, of the query string or of the form just read (read_operation checked
+            # both are UTF-8), says an error's form too: JSON for format=json, whatever Accept says;
+            # a page for format=html.
+            word = format_parameter(req)
+            if word:
+                problem_type = negotiation.problem_type(word, PROBLEM_TYPES, accept)
+                if problem_type == "text/html":
+                    _restore_body(req)
+                    return None
             query = operation.query
             if query is None:  # the service's description, or the app's word on a missing query
                 _restore_body(req)
