@@ -220,9 +220,10 @@ def _require_utf8(req: Request) -> None:
         raise UnsupportedMediaType(f"queries must be encoded as UTF-8, not {charset}")
 
 
-def negotiate_forms(req: Request) -> Forms:
-    """The answer's formats for `req`, or 406 naming what is offered."""
-    word, accept = format_parameter(req), req.headers.get("Accept")
+def negotiate_forms(req: Request, word: str | None) -> Forms:
+    """The answer's formats for `req`, whose format word (`format_parameter`) is `word`, or 406
+    naming what is offered."""
+    accept = req.headers.get("Accept")
     results = chosen(("results", "page"), word, accept)
     graph = chosen((*formats.TRIPLES_KINDS, "page"), word, accept)
     if word:
@@ -413,7 +414,7 @@ class ProtocolFront:
             if query is None:  # the service's description, or the app's word on a missing query
                 _restore_body(req)
                 return None
-            forms = negotiate_forms(req)
+            forms = negotiate_forms(req, word)
             if forms.any_page:
                 _restore_body(req)
                 return None

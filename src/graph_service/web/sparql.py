@@ -25,7 +25,7 @@ from graph_service.web.description import site_title
 from graph_service.web.documents import moved
 from graph_service.web.endpoint import Endpoint, current_endpoint, setup
 from graph_service.web.errors import PROBLEM_TYPES, problem
-from graph_service.web.negotiation import acceptable, best_media_type, negotiate, prefers
+from graph_service.web.negotiation import acceptable, best_media_type, format_parameter, negotiate, prefers
 from graph_service.web.protocol import (
     QUERY_FAILURES,
     Operation,
@@ -71,7 +71,7 @@ def sparql_with_slash() -> Response:
 def _answer(endpoint: Endpoint, operation: Operation) -> WsgiResponse:
     assert operation.query is not None
     req = request._get_current_object()  # type: ignore[attr-defined]  # one lookup, not one per use
-    forms = negotiate_forms(req)
+    forms = negotiate_forms(req, format_parameter(req))
     try:
         answer = run(endpoint, req, operation.query, operation.dataset, forms)
     except QUERY_FAILURES as exc:
