@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -332,6 +333,8 @@ def test_cli_reason_prints_the_inferred_graph(settings):
                           ox.NamedNode("https://w3id.org/liberation-kg/id/city/paris"))
     assert liberated in {ox.Triple(q.subject, q.predicate, q.object) for q in inferred}
     assert result.stderr.startswith("asserted: 141 triples (ontology 115, facts 26); inferred: ")
+    # The engine that reasoned is named: the default, reasonable (it once always said owlrl).
+    assert re.search(r"; reasonable \d+\.\d\d s$", result.stderr.strip()), result.stderr
 
 
 def test_cli_reason_output_format_from_extension(settings, tmp_path):
@@ -397,3 +400,17 @@ def test_the_project_sources_build(project_app):
     assert result.record["validation"]["results"].get("Violation", 0) == 0
     assert result.record["validation"]["results"] == {}  # not even a warning
     assert build_snapshot(settings, progress=Progress.quiet()).reused
+
+
+def test_cli_an_article_that_is_not_utf8_exits_2_with_one_line(tmp_path):
+    # The project's own sources (their quotes are placed in the article): the build stops as it
+    # loads them, before any reasoning.
+    article = tmp_path / "article.txt"
+    article.write_bytes(b"\xff\xfe not UTF-8")
+    env = {"GRAPH_SERVICE_ARTICLE_PATH": str(article), "GRAPH_SERVICE_SNAPSHOT_DIR": str(tmp_path / "build"),
+           "CI": "true"}
+    result = CliRunner().invoke(main, ["build"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (f"graph-service: {article}: the article's text, where every "
+                                              "quote is placed, is not UTF-8 (byte 0)")
+    assert not any((tmp_path / "build").glob("snapshot*"))

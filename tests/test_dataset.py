@@ -295,3 +295,23 @@ def test_the_home_and_void_pages_name_the_article_by_its_title(project_client):
     assert f'<cite><a href="/id/source/article">{title}</a></cite>' in home
     void = project_client.get("/void", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
     assert f'<dt>Source</dt><dd><a href="/id/source/article">{title}</a></dd>' in void
+
+
+def test_pages_of_a_users_own_files_offer_nothing_of_the_articles(tmp_path):
+    own = tmp_path / "cats.ttl"
+    own.write_text("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                   "<http://example.org/id/cat/tom> a <http://example.org/Cat> ; rdfs:label \"Tom\" .\n",
+                   encoding="utf-8")
+    client = create_app(Settings(serve_files=(own,), snapshot_dir=tmp_path / "build",
+                                 base_iri="http://example.org/")).test_client()
+    editor = client.get("/sparql", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+    # The article's example questions and the opening query about liberations are the project's.
+    assert "Example questions" not in editor and "liberat" not in editor.lower()
+    assert "What kinds of things does the data hold" in editor
+    page = client.get("/doc/cat/tom.html").get_data(as_text=True)
+    assert "Tom" in page
+    assert "quote" not in page.lower(), "a page of a user's data speaks of the article's quotes"
+    # Beside it, the project's own graph keeps its examples.
+    project = create_app(Settings(serve_files=(FIXTURE,), snapshot_dir=tmp_path / "project")).test_client()
+    page = project.get("/sparql", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+    assert "Example questions" in page

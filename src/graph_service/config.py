@@ -46,10 +46,15 @@ class Bounds:
         if not math.isfinite(value):  # nan compares false with every bound, and would pass them
             return "must be a finite number"
         if self.low is not None and (value <= self.low if self.low_open else value < self.low):
-            return f"must be {'more than' if self.low_open else 'at least'} {self.low:g}"
+            return f"must be {'more than' if self.low_open else 'at least'} {shown_number(self.low)}"
         if self.high is not None and value > self.high:
-            return f"must be at most {self.high:g}"
+            return f"must be at most {shown_number(self.high)}"
         return None
+
+
+def shown_number(x: float) -> str:
+    """`x` as the README and messages write it: whole numbers in full, with thousands separated."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
 
 
 def setting(default: T, help: str, *, cli: bool = True, bounds: Bounds | None = None) -> T:
@@ -57,8 +62,14 @@ def setting(default: T, help: str, *, cli: bool = True, bounds: Bounds | None = 
     return field(default=default, metadata={"help": help, "cli": cli, "bounds": bounds})
 
 
-_POSITIVE = Bounds(low=1)
-_SECONDS = Bounds(low=0.1)
+#: The largest count or size a setting may give: what a C int holds, where the numbers end up
+#: (slicing, allocation, resource limits); far beyond any use, and a huge one is refused here
+#: in one line rather than by an OverflowError deep in a request.
+_MOST = 2**31 - 1
+_POSITIVE = Bounds(low=1, high=_MOST)
+_COUNT = Bounds(low=0, high=_MOST)
+#: A day: a longer time limit is no limit, and past about 3e8 s the clocks' arithmetic overflows.
+_SECONDS = Bounds(low=0.1, high=86_400)
 
 
 @dataclass(frozen=True)
@@ -105,17 +116,17 @@ class Settings:
     host: str = setting("127.0.0.1", "Address to listen on.")
     port: int = setting(8000, "Port to listen on (0: any free port).", bounds=Bounds(low=0, high=65535))
     workers: int = setting(2, "gunicorn worker processes (each answers requests on threads).",
-                           bounds=_POSITIVE)
+                           bounds=Bounds(low=1, high=1024))
     query_timeout: float = setting(10.0, "Seconds a query may run before it is stopped.", bounds=_SECONDS)
     query_slots: int = setting(16, "Queries that may run at once in the whole service, each in its "
-                               "own sandboxed query process.", bounds=_POSITIVE)
+                               "own sandboxed query process.", bounds=Bounds(low=1, high=4096))
     query_queue: int = setting(16, "Queries that may wait for a slot; beyond it, 503 with Retry-After.",
-                               bounds=Bounds(low=0))
+                               bounds=Bounds(low=0, high=100_000))
     client_share: float = setting(0.5, "Fraction of the query slots one client (remote address) "
                                   "may hold or wait for; beyond it, 429 with Retry-After.",
                                   bounds=Bounds(low=0, high=1, low_open=True))
     query_memory_mb: int = setting(2048, "MiB a query or a user's validation may allocate beyond "
-                                   "the serving process's size (0: no cap).", cli=False, bounds=Bounds(low=0))
+                                   "the serving process's size (0: no cap).", cli=False, bounds=_COUNT)
     query_max_product: int = setting(5, "Parts sharing no variable that one group pattern of a query "
                                      "may join (a cartesian product); a query over it is refused "
                                      "(400) before it runs, or if at most 4,000 characters long, "
@@ -136,7 +147,7 @@ class Settings:
                                            "posted to the service (the rest are counted, not "
                                            "reported).", bounds=_POSITIVE)
     proxies: int = setting(0, "Reverse proxies in front whose X-Forwarded-For, -Proto, -Host and "
-                           "-Prefix headers are trusted (0: none; 1 behind one nginx).", bounds=Bounds(low=0))
+                           "-Prefix headers are trusted (0: none; 1 behind one nginx).", bounds=_COUNT)
     network_guard: bool = setting(True, "Run queries and users' validations where no Internet "
                                   "socket can be opened (seccomp); false runs without it, for "
                                   "machines that cannot install the filter.")
@@ -258,9 +269,9 @@ def _shown_bounds(f: Field) -> str:
     if bounds.choices:
         return ", ".join(bounds.choices)
     if bounds.low is not None and bounds.high is not None and not bounds.low_open:
-        return f"{bounds.low:g} to {bounds.high:g}"
-    low = "" if bounds.low is None else f"{'>' if bounds.low_open else '≥'} {bounds.low:g}"
-    high = "" if bounds.high is None else f"≤ {bounds.high:g}"
+        return f"{shown_number(bounds.low)} to {shown_number(bounds.high)}"
+    low = "" if bounds.low is None else f"{'>' if bounds.low_open else '≥'} {shown_number(bounds.low)}"
+    high = "" if bounds.high is None else f"≤ {shown_number(bounds.high)}"
     return ", ".join(part for part in (low, high) if part)
 
 

@@ -50,7 +50,7 @@ def reason(fmt: str | None, output: Path | None) -> None:
     click.echo(f"asserted: {len(closure.asserted):,} triples "
                f"(ontology {len(sources.ontology):,}, facts {len(sources.facts):,}); "
                f"inferred: {len(inference.inferred):,} triples; dropped as noise: {noise}; "
-               f"owlrl {closure.seconds:.2f} s", err=True)
+               f"{inference.engine} {closure.seconds:.2f} s", err=True)
 
 
 def _output_format(name: str | None, output: Path | None) -> formats.Format:

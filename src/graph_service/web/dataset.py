@@ -82,7 +82,7 @@ def home() -> Response:
                            figures=cached("figures", _figures), kinds=kind_counts(),
                            # The example questions are the article's: not for a user's files.
                            dumps=urls.dumps(project=service().project_graph),
-                           examples=[] if service().settings.serve_files else examples(),
+                           examples=examples(),
                            timeline=Markup(atlas.timeline_inline()) if atlas.has_liberations() else None,
                            map=Markup(atlas.map_inline()) if atlas.has_liberations() else None,
                            articles=[(title, urls.href(iri), url) for title, iri, url in

@@ -50,7 +50,9 @@ def setup(app: App) -> None:
         settings=service.settings,
         runner=runner,
         summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g}),
-        examples=load_examples(service.settings.queries_dir, base=service.settings.base_iri),
+        # The example questions are about the article: a user's own files get none of them.
+        examples=(load_examples(service.settings.queries_dir, base=service.settings.base_iri)
+                  if service.project_graph else []),
     )
 
 

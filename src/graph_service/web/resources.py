@@ -703,7 +703,7 @@ def article_paragraphs() -> list[tuple[int, str]]:
     def read() -> list[tuple[int, str]]:
         try:
             text = Path(service().settings.article_path).read_text(encoding="utf-8")
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             return []
         paragraphs, start = [], 0
         for line in text.splitlines(keepends=True):

@@ -15,6 +15,12 @@ from graph_service.web.negotiation import format_parameter
 from graph_service.web.state import service
 from graph_service.web.urls import current
 
+#: What the editor opens with on a user's own files: what kinds of things they hold.
+OWN_DATA_QUERY = ("# What kinds of things does the data hold, and how many of each?\n"
+                  "SELECT ?class (COUNT(DISTINCT ?thing) AS ?things) WHERE {\n"
+                  "  ?thing a ?class\n"
+                  "}\nGROUP BY ?class\nORDER BY DESC(?things) ?class\n")
+
 
 def default_query(lib: str) -> str:
     """What the editor opens with: short, runs as it stands, and shows the graph's main facts."""
@@ -52,7 +58,8 @@ def page(endpoint: Endpoint, query: str | None, *, answer: Answer | None = None,
     prefixes = names(endpoint.settings.base_iri).prefixes
     editor = {
         "endpoint": url_for("sparql.sparql", _external=True),
-        "query": query or default_query(str(prefixes["lib"])),
+        "query": query or (default_query(str(prefixes["lib"])) if service().project_graph
+                           else OWN_DATA_QUERY),
         "examples": [{"name": e.name, "title": e.title, "query": e.text} for e in endpoint.examples],
         # The editor adds a declaration as a prefix is typed, and shortens IRIs in its results.
         "prefixes": {name: str(ns) for name, ns in prefixes.items()},

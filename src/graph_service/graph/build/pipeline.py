@@ -189,6 +189,9 @@ def _article(settings: Settings) -> str:
     except OSError as exc:
         raise documents.RdfSyntaxError(str(settings.article_path), f"the article's text, where every "
                                        f"quote is placed, cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise documents.RdfSyntaxError(str(settings.article_path), f"the article's text, where every "
+                                       f"quote is placed, is not UTF-8 (byte {exc.start})") from None
 
 
 @dataclass(frozen=True)
