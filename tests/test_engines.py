@@ -151,8 +151,11 @@ def test_a_limit_in_a_comment_does_not_bound_the_answer(engines, query, rows):
 
 
 def test_a_turtle_answer_declares_the_prefixes_it_uses_and_no_other(engines):
+    # The types kept to the project's own: which three triples LIMIT picks is the engine's choice,
+    # and a pick of only CIDOC-CRM and schema.org types needed no lib: (a fresh clone's run did).
     query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> CONSTRUCT { ?c rdfs:label ?l ; a ?t } "
-             "WHERE { ?c a <https://w3id.org/liberation-kg/ontology#City> ; rdfs:label ?l ; a ?t } LIMIT 3")
+             "WHERE { ?c a <https://w3id.org/liberation-kg/ontology#City> ; rdfs:label ?l ; a ?t "
+             "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/liberation-kg/ontology#')) } LIMIT 3")
     body = engines[0].answer(query, results_format=None, graph_format=formats.named("turtle")).body.decode()
     header = [line for line in body.splitlines() if line.startswith("@prefix")]
     rest = body[sum(len(line) + 1 for line in header):]
