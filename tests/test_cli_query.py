@@ -90,6 +90,23 @@ def test_the_query_from_standard_input():
     assert CliRunner().invoke(main, ["query", "-"], input="ASK { ?s ?p ?o }").stdout == "yes\n"
 
 
+def test_standard_input_that_is_not_utf8_and_an_empty_query_text_are_named_so():
+    result = CliRunner().invoke(main, ["query", "-"], input=b"ASK { \xff }")
+    assert result.exit_code == 2 and result.stderr == "graph-service: standard input: not UTF-8 text\n"
+    result = run("--", "")
+    assert result.exit_code == 2 and result.stderr == "graph-service: the query is empty\n"
+
+
+def test_the_text_format_is_the_endpoints_table_and_every_format_ends_its_last_line():
+    # As `format=text` at the endpoint (Jena's layout), with the query's own prefixes.
+    result = run("--format", "text", "--", "PREFIX city: <https://w3id.org/liberation-kg/id/city/> "
+                 "SELECT ?c WHERE { VALUES ?c { city:paris } }")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1:4] == ["| c          |", "==============", "| city:paris |"]
+    assert run("--format", "text", "--", "ASK {}").stdout == "Ask => Yes\n"
+    assert run("--format", "json", "--", "ASK {}").stdout.endswith("}\n")
+
+
 def test_a_bad_query_is_explained_as_the_service_explains_it():
     result = run("--", "SELECT * WHERE {")
     assert result.exit_code == 2

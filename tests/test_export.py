@@ -44,6 +44,14 @@ def test_default_is_every_named_graph_in_nquads_on_stdout(run, expected):
     assert {g.identifier for g in got.graphs()} >= {g.identifier for g in expected.graphs() if len(g)}
 
 
+def test_an_output_of_dash_is_standard_output_not_a_file_called_dash(run, expected, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("-o", "-")
+    assert result.exit_code == 0, result.output
+    assert count(Dataset().parse(data=result.stdout_bytes, format="nquads")) == count(expected)
+    assert not (tmp_path / "-").exists()
+
+
 @pytest.mark.parametrize("fmt, rdflib_name", [("trig", "trig"), ("jsonld", "json-ld"), ("nquads", "nquads")])
 def test_dataset_formats_keep_the_named_graphs(run, expected, tmp_path, fmt, rdflib_name):
     out = tmp_path / f"dump.{fmt}"

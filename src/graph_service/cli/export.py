@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from graph_service.cli.errors import Failure, load_or_fail
-from graph_service.cli.options import setting_options
+from graph_service.cli.options import output_option, setting_options
 from graph_service.config import Settings
 from graph_service.graph import Dump, dump_bytes, dumps, load_index, write_atomically
 
@@ -27,8 +27,7 @@ _CHOICES = tuple(d.fmt.name for d in dumps.DUMPS)
                    "else nquads]")
 @click.option("--gzip", "compress", is_flag=True,
               help="gzip the output (as stores' bulk loaders read it); implied by an output name ending .gz.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (replaced only once the export is complete); default: stdout.")
+@output_option("File to write, replaced only once the export is complete")
 @setting_options("base_iri")
 def export(fmt: str | None, compress: bool, output: Path | None, base_iri: str | None) -> None:
     """Export the built graph for loading into another triple store."""

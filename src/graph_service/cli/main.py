@@ -35,6 +35,13 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # A command's option or argument that cannot be used (out of its range, missing): one
+            # line, as every other refusal, rather than click's usage block of three.
+            path = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            click.echo(f"graph-service: {exc.format_message().rstrip('.')} ({path} --help says more)",
+                       err=True)
+            ctx.exit(2)
         except SettingError as exc:  # a GRAPH_SERVICE_* variable that cannot be used
             click.echo(f"graph-service: {exc}", err=True)
             ctx.exit(2)

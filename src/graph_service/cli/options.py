@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import Field, fields
+from pathlib import Path
 from typing import Any
 
 import click
@@ -34,6 +35,16 @@ def _option_type(f: Field) -> Any:
         return click.IntRange(None if bounds.low is None else int(bounds.low),
                               None if bounds.high is None else int(bounds.high))
     return click.FloatRange(bounds.low, bounds.high, min_open=bounds.low_open)
+
+
+def output_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--output/-o FILE`, where `-` is standard output (as `-` is standard input elsewhere);
+    the command gets None for standard output."""
+    def to_stdout(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        return None if value is not None and str(value) == "-" else value
+
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                        callback=to_stdout, help=help + " (-: standard output, the default).")
 
 
 def setting_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -21,6 +21,7 @@ from graph_service.graph import (
     formats,
     load_store,
     make_engine,
+    query_prefixes,
     run_isolated,
     short,
 )
@@ -70,9 +71,12 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
     target = formats.by_name(fmt)
     assert target is not None
     try:
-        sys.stdout.buffer.write(result.serialize(target))
+        body = result.serialize(target, query_prefixes(sparql))
     except ValueError as exc:
         raise Failure(str(exc)) from None
+    # A terminal's prompt must not follow on the answer's last line (JSON and XML end without a
+    # line break); the formats all allow a final one.
+    sys.stdout.buffer.write(body if body.endswith(b"\n") else body + b"\n")
 
 
 def _answer(engine: str, store: ox.Store, sparql: str) -> QueryResult:
@@ -124,10 +128,14 @@ def _query_text(source: str | None, text: str | None) -> str:
         raise Failure("give one query: a .rq file or the query text, not both")
     if source == "-":
         try:
-            return sys.stdin.read().removeprefix(_BOM)
+            # The bytes, decoded here: a text stdin may decode with surrogateescape (a C locale),
+            # which lets bytes that are not UTF-8 through to fail later, far from their cause.
+            return sys.stdin.buffer.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Failure("standard input: not UTF-8 text") from None
     source = source.removeprefix(_BOM)
+    if not source.strip():
+        return source  # `query -- ''`: the empty query, not the current directory
     path = Path(source)
     if not (path.suffix in {".rq", ".sparql"} or path.exists()):
         if _QUERY_START.match(source) or "{" in source:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from graph_service.cli.errors import Failure, Rejected, load_or_fail
+from graph_service.cli.options import output_option
 from graph_service.config import Settings
 from graph_service.graph import Inconsistency, Progress, formats, infer, load_sources
 
@@ -21,8 +22,7 @@ _GRAPH_FORMATS = [f.name for f in formats.of_kinds(("graph",))]
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(_GRAPH_FORMATS), default=None,
               help="RDF format of the output  [default: from --output's extension, else turtle]")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write the inferred graph to FILE instead of stdout.")
+@output_option("File to write the inferred graph to")
 def reason(fmt: str | None, output: Path | None) -> None:
     """Print the inferred graph: the OWL 2 RL closure of ontology + facts, minus what they assert,
     minus noise (see README, "Reasoning"). Counts go to stderr."""

@@ -53,7 +53,11 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
             refresh_mirror(settings)
         except (StoreUnavailable, StoreRefused, LoadError, ValueError) as exc:
             raise Failure(one_line(exc)) from None
-    load_or_fail(lambda: serving_store(settings))
+    store = load_or_fail(lambda: serving_store(settings))
+    if settings.serve_files and not store.has_subjects_under(settings.base_iri):
+        click.echo(f"graph-service: warning: no subject in the files is under the base IRI "
+                   f"{settings.base_iri}, so none can be looked up here; give --base-iri the "
+                   "beginning their IRIs share", err=True)
     stop_fork_server()  # its build is done; the workers only open the store
     try:
         listener = listen(settings.host, settings.port)

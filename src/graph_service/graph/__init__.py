@@ -144,6 +144,7 @@ from graph_service.graph.rdf import (
     prefixed,
     quad_from_rdflib,
     quads_to_graph,
+    query_prefixes,
     read_graph,
     read_quads,
     rebase_quads,
@@ -211,5 +212,5 @@ __all__ = [
     "write_atomically", "write_triples", "InputTooCostly", "parse_untrusted", "ReadAllowance",
     "QueryUnsupported", "Busy",
     "ClientGone", "OverShare", "QueueFull", "SlotBudget", "slot_budget", "DiskStore", "serving_store",
-    "TooCostly", "check_cost",
+    "TooCostly", "check_cost", "query_prefixes",
 ]

@@ -64,12 +64,14 @@ class LoadReport:
 def load_into(quads: list[ox.Quad], url: str, *, update_url: str | None = None, user: str = "",
               password: str = "", progress: Callable[[str], None] = lambda line: None) -> LoadReport:
     """Push `quads` (named graphs) into the Graph Store at `url` and check the store's copy.
-    Raises `StoreUnavailable`, `StoreRefused`, `LoadError`."""
+    Raises `StoreUnavailable`, `StoreRefused`, `LoadError`, and ValueError for quads outside a
+    named graph."""
     started = time.perf_counter()
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
     for q in quads:
         if isinstance(q.graph_name, ox.DefaultGraph):
-            raise LoadError("the data has triples outside any named graph; only named graphs are loaded")
+            # Bad input, found before the store is asked anything (a LoadError is a failed check).
+            raise ValueError("the data has triples outside any named graph; only named graphs are loaded")
         by_graph[q.graph_name.value].append(ox.Triple(q.subject, q.predicate, q.object))
     expected = {g: (len(set(ts)), _hash(ts)) for g, ts in by_graph.items()}
     whole = content_hash(quads)

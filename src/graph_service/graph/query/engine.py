@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, TypeVar, cast
@@ -36,6 +36,7 @@ from graph_service.graph.query.store import DiskStore, open_read_only
 from graph_service.graph.rdf import (
     formats,
     from_rdflib,
+    text_table,
     to_rdflib,
     triple_from_rdflib,
     write_boolean,
@@ -87,11 +88,16 @@ class QueryResult:
     def __len__(self) -> int:
         return len(self.rows) if self.form == "select" else len(self.triples)
 
-    def serialize(self, fmt: formats.Format) -> bytes:
-        """The answer in a results format (SELECT/ASK) or an RDF format (CONSTRUCT/DESCRIBE)."""
+    def serialize(self, fmt: formats.Format, prefixes: Mapping[str, str] | None = None) -> bytes:
+        """The answer in a results format (SELECT/ASK) or an RDF format (CONSTRUCT/DESCRIBE); the
+        text table as the endpoint lays it out, IRIs under `prefixes` (the query's own)."""
         check_format(self.form, fmt)
         if self.form == "graph":
             return _graph_answer([triple_from_rdflib(*tr) for tr in self.triples], fmt)
+        if fmt.table:
+            tsv = formats.by_name("tsv")
+            assert tsv is not None
+            return text_table(self.serialize(tsv), prefixes)
         if self.form == "ask":
             return write_boolean(bool(self.boolean), _results_format(fmt))
         rows = ([None if r.get(v) is None else from_rdflib(r[v]) for v in self.variables] for r in self.rows)

@@ -40,7 +40,7 @@ from graph_service.graph.query.safety import UnsafeQuery, expand_escapes, withou
 from graph_service.graph.query.sandbox import Late
 from graph_service.graph.query.slots import QuerySlots, SlotBudget
 from graph_service.graph.query.store import DiskStore
-from graph_service.graph.rdf import TableTooLarge, formats, text_table
+from graph_service.graph.rdf import TableTooLarge, formats, query_prefixes, text_table
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 def _volatile(sparql: str) -> bool:
@@ -240,13 +240,10 @@ def _written_as(fmt: formats.Format | None) -> formats.Format | None:
     return formats.by_name("tsv") if fmt is not None and fmt.table else fmt
 
 
-_PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
-
-
 def _laid_out(answer: Answer, fmt: formats.Format | None, sparql: str, cap: int | None) -> Answer:
     if fmt is None or not fmt.table or answer.form not in ("select", "ask"):
         return answer
-    prefixes = {name: namespace for name, namespace in _PREFIX.findall(sparql)}
+    prefixes = query_prefixes(sparql)
     try:
         return replace(answer, body=text_table(answer.body, prefixes, cap), format=fmt.name)
     except TableTooLarge as exc:

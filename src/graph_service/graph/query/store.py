@@ -148,6 +148,15 @@ class DiskStore:
     def graph_names(self) -> frozenset[str]:
         return frozenset(g for g in self.graphs if g)
 
+    def has_subjects_under(self, base_iri: str) -> bool:
+        """Whether any triple's subject is an IRI under `base_iri`: else none of the data's
+        resources can be looked up where the service serves them (its paths are the base's)."""
+        store = open_read_only(self.path)
+        # The literal written by pyoxigraph, so the base's text is escaped as SPARQL reads it.
+        base = ox.Literal(base_iri)
+        found = store.query(f"ASK {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {base})) }}")
+        return bool(found)
+
 
 def disk_store(directory: Path, load: Callable[[ox.Store], None], source_sha256: str, *,
                union: bool = True) -> DiskStore:

@@ -48,6 +48,7 @@ from graph_service.graph.rdf.namespace import (
 from graph_service.graph.rdf.rebase import Rebase, rebase_quads, rebase_text
 from graph_service.graph.rdf.results import (
     TableTooLarge,
+    query_prefixes,
     text_table,
     write_boolean,
     write_solutions,
@@ -72,6 +73,7 @@ __all__ = [
     "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "RDF_TYPE", "RDFS_LABEL", "SD", "SEM", "SH", "SHAPES",
     "SHAPES_GRAPH", "VOID_GRAPH", "WD", "bind_prefixes", "is_prefix_name", "known_bases", "sparql_prologue",
     # writing query results
-    "TableTooLarge", "text_table", "write_boolean", "write_solutions", "write_within", "writes_natively",
+    "TableTooLarge", "query_prefixes", "text_table", "write_boolean", "write_solutions", "write_within",
+    "writes_natively",
     "xml_text",
 ]

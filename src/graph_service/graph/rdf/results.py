@@ -234,6 +234,14 @@ class TableTooLarge(ValueError):
         self.size = size
 
 
+_PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
+
+
+def query_prefixes(sparql: str) -> dict[str, str]:
+    """The prefixes a query declares, by name: what its text table writes IRIs under."""
+    return {name: namespace for name, namespace in _PREFIX.findall(sparql)}
+
+
 def text_table(tsv: bytes, prefixes: Mapping[str, str] | None = None, cap: int | None = None) -> bytes:
     """SPARQL TSV results (or an ASK's bare word) as a table of aligned columns, as Jena's
     `output=text` lays them out: the terms in their TSV (Turtle) form, IRIs under one of
