@@ -393,6 +393,14 @@ EDITORIAL = {
                         "Soviets\": the conquest by foreign powers that, for many German citizens, the "
                         "arrival of the Allies represented. That the capture of Berlin was part of the "
                         "Allies' arrival in Germany is read from it.",
+    "berlin, battle": "The sentence says that some Berliners fought to stop the Soviet capture of their "
+                      "city. That the fighting was part of the capture, rather than a battle the capture "
+                      "ended, is the project's reading.",
+    "warsaw, soviets": "The article names the Soviets liberators only to dispute the word: they were the "
+                       "Poles' \"supposed liberators, really conquerors from a different dictatorship\", and "
+                       "the participation holds the role of conquering force too. That they were Warsaw's "
+                       "liberating force, and so that Warsaw was liberated by them, is the project's reading "
+                       "of \"supposed liberators\" beside \"Warsaw was liberated\".",
     "berlin": "The article does not call Berlin Germany's capital or place it in Germany: it follows "
               "\"German citizens\" with \"the citizens of Berlin\", in an article about Europe's capitals.",
     "refusal": "The sentence gives no date: the refusal is placed during the Uprising because it was a "
@@ -1235,6 +1243,14 @@ EXPECTED: dict[str, list[Row]] = {
         *(("Arrival of the British on the Dam, Amsterdam", lib("subEventOf"), "Liberation of Amsterdam",
            EDITORIAL["dam"], text(key)) for key in (28, "ams-celebrate")),
         ("Berlin", lib("capitalOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
+        # review18: the fighting's place in the capture, and the Soviets as Warsaw's liberators, are readings
+        ("Battle of Berlin", lib("subEventOf"), "Soviet capture of Berlin", EDITORIAL["berlin, battle"],
+         text("ber-fought")),
+        ("Soviet capture of Berlin", lib("hasSubEvent"), "Battle of Berlin", EDITORIAL["berlin, battle"],
+         text("ber-fought")),
+        *(("the Soviets, supposed liberators and really conquerors, in the liberation of Warsaw", lib("role"),
+           "liberating force", EDITORIAL["warsaw, soviets"], text(key))
+          for key in ("war-early-1945", "war-no-warm-welcome")),
         ("Berlin", lib("partOf"), "Germany", EDITORIAL["berlin"], text("ber-soviets")),
         ("British advance across Belgium towards Brussels", lib("hasParticipation"),
          "2nd Welsh Guards on the drive into Brussels", EDITORIAL["welsh guards"], text(18)),

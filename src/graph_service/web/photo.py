@@ -26,6 +26,7 @@ class _Terms:
     credit: ox.NamedNode
     credited_to: ox.NamedNode
     depicts: ox.NamedNode
+    depicts_instance_of: ox.NamedNode
     has_place: ox.NamedNode
     part_of: ox.NamedNode
     in_area: ox.NamedNode
@@ -43,7 +44,8 @@ def _terms(names: Names) -> _Terms:
     def t(name: str) -> ox.NamedNode:
         return ox.NamedNode(str(names.lib[name]))
 
-    return _Terms(t("Photograph"), t("credit"), t("creditedTo"), t("depicts"), t("hasPlace"), t("partOf"),
+    return _Terms(t("Photograph"), t("credit"), t("creditedTo"), t("depicts"), t("depictsInstanceOf"),
+                  t("hasPlace"), t("partOf"),
                   t("inArea"), t("hasTimeSpan"), t("dateText"), t("model"), t("editorialNote"),
                   (("who", t("Actor")), ("event", t("Event")), ("where", t("Place"))))
 _CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)/?")
@@ -89,16 +91,17 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     def link(term: ox.NamedNode) -> Link:
         return (_label(d, store, term), urls.href(term.value))
 
-    # A model depicted beside an item of it (warsaw-05's pistol and "Vis pistol") is named once,
-    # by the item, which links to its model.
+    # A model shown beside an item of it (warsaw-05's pistol and "Vis pistol") is named once, by
+    # the item, which links to its model.
     depicted = [q.object for q in d.outgoing(photo)
                 if q.predicate == terms.depicts and isinstance(q.object, ox.NamedNode)]
     shown_items_of = {m.object for o in depicted for m in store.quads_for_pattern(o, terms.model, None, None)}
     for q in d.outgoing(photo):
-        if is_inferred(q) or (q.predicate == terms.depicts and q.object in shown_items_of):
+        if is_inferred(q) or (q.predicate == terms.depicts_instance_of and q.object in shown_items_of):
             continue  # the asserted statements: an inferred one repeats them in other words
         o = q.object
-        if q.predicate in (terms.depicts, terms.has_place) and isinstance(o, ox.NamedNode) and is_reading(
+        shows = q.predicate in (terms.depicts, terms.depicts_instance_of)
+        if (shows or q.predicate == terms.has_place) and isinstance(o, ox.NamedNode) and is_reading(
                 store, photo, q.predicate, o, terms.editorial_note):
             s.readings.append(_label(d, store, o))
         if q.predicate == terms.credit and isinstance(o, ox.Literal):
@@ -114,6 +117,8 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
             if group == "event":
                 s.events_when += [_label(d, store, t.object) for t in store.quads_for_pattern(
                     o, terms.has_time_span, None, None) if isinstance(t.object, ox.NamedNode)]
+        elif q.predicate == terms.depicts_instance_of and isinstance(o, ox.NamedNode):
+            s.what.append(link(o))
         elif q.predicate == terms.has_place and isinstance(o, ox.NamedNode):
             s.where.append((link(o), [link(p) for p in _containers(store, o, terms)]))
         elif q.predicate == terms.has_time_span and isinstance(o, ox.NamedNode | ox.BlankNode):

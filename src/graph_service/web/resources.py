@@ -636,7 +636,7 @@ def _relations(d: Description, photo: ox.NamedNode) -> list[str]:
 
 
 #: How a photograph relates to what it is listed under, in a reader's words, not the property's.
-_PHOTO_RELATIONS = {"hasPlace": "taken here", "depicts": "shows it"}
+_PHOTO_RELATIONS = {"hasPlace": "taken here", "depicts": "shows it", "depictsInstanceOf": "shows one"}
 
 
 def _cited(d: Description, quote: ox.NamedNode | ox.BlankNode,
