@@ -414,3 +414,15 @@ def test_cli_an_article_that_is_not_utf8_exits_2_with_one_line(tmp_path):
     assert result.stderr.splitlines()[-1] == (f"graph-service: {article}: the article's text, where every "
                                               "quote is placed, is not UTF-8 (byte 0)")
     assert not any((tmp_path / "build").glob("snapshot*"))
+
+
+def test_load_of_data_outside_any_named_graph_is_bad_input_before_any_store_is_asked(tmp_path):
+    # Exit 2 (bad input), not 1 (a store's copy that failed its check); port 1 listens nowhere, so
+    # an answer at all shows no connection was tried first.
+    plain = tmp_path / "plain.ttl"
+    plain.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["load", "--into", "http://127.0.0.1:1/store", "--file", str(plain)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "graph-service: the data has triples outside any named graph; only named graphs are loaded"]

@@ -326,14 +326,3 @@ def test_a_store_outage_is_a_503_and_the_service_recovers(virtuoso, store_servic
     resp = store_service.get(url + "sparql", params={"query": "ASK { ?s ?p 2 }"}, headers=accept)
     assert resp.status_code == 200
 
-
-def test_load_of_data_outside_any_named_graph_is_bad_input_before_any_store_is_asked(tmp_path):
-    # Exit 2 (bad input), not 1 (a store's copy that failed its check); port 1 listens nowhere, so
-    # an answer at all shows no connection was tried first.
-    plain = tmp_path / "plain.ttl"
-    plain.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n",
-                     encoding="utf-8")
-    result = CliRunner().invoke(main, ["load", "--into", "http://127.0.0.1:1/store", "--file", str(plain)])
-    assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        "graph-service: the data has triples outside any named graph; only named graphs are loaded"]

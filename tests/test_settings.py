@@ -48,7 +48,7 @@ def test_the_network_guard_takes_true_or_false_words(monkeypatch, value, guard):
 def test_options_and_variables_share_their_bounds():
     # The option refuses what the variable refuses, from the same definition.
     result = CliRunner().invoke(main, ["serve", "--query-slots", "0"])
-    assert result.exit_code == 2 and "0 is not in the range 1<=x<=4096" in result.stderr
+    assert result.exit_code == 2 and "0 is not in the range 1<=x<=1024" in result.stderr
     with pytest.raises(SettingError, match="query_slots 0: must be at least 1"):
         Settings(query_slots=0)
 

@@ -119,9 +119,10 @@ class Settings:
                            bounds=Bounds(low=1, high=1024))
     query_timeout: float = setting(10.0, "Seconds a query may run before it is stopped.", bounds=_SECONDS)
     query_slots: int = setting(16, "Queries that may run at once in the whole service, each in its "
-                               "own sandboxed query process.", bounds=Bounds(low=1, high=4096))
+                               "own sandboxed query process.", bounds=Bounds(low=1, high=1024))
+    # Slots and queue places up to 1,024 each: a worker keeps a thread for every one of them.
     query_queue: int = setting(16, "Queries that may wait for a slot; beyond it, 503 with Retry-After.",
-                               bounds=Bounds(low=0, high=100_000))
+                               bounds=Bounds(low=0, high=1024))
     client_share: float = setting(0.5, "Fraction of the query slots one client (remote address) "
                                   "may hold or wait for; beyond it, 429 with Retry-After.",
                                   bounds=Bounds(low=0, high=1, low_open=True))

@@ -38,7 +38,9 @@ class _Group(click.Group):
         except click.UsageError as exc:
             # A command's option or argument that cannot be used (out of its range, missing): one
             # line, as every other refusal, rather than click's usage block of three.
-            path = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            # (An option missing its value comes without the command's context: named from ours.)
+            path = exc.ctx.command_path if exc.ctx is not None else " ".join(
+                filter(None, (ctx.command_path, ctx.invoked_subcommand)))
             click.echo(f"graph-service: {exc.format_message().rstrip('.')} ({path} --help says more)",
                        err=True)
             ctx.exit(2)
