@@ -71,3 +71,18 @@ def test_an_option_too_large_for_its_use_is_refused_before_anything_starts(optio
     # One line, as every refusal (it was click's usage block of three).
     [line] = result.stderr.splitlines()
     assert f"{value} is not in the range" in line and line.endswith("(main serve --help says more)")
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--bogus"], "No such option '--bogus' (main --help says more)"),
+    (["nosuch"], "No such command 'nosuch' (main --help says more)"),
+    (["export", "-o"], "Option '-o' requires an argument (main export --help says more)"),
+])
+def test_every_usage_error_is_one_line(args, said):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and result.stderr.splitlines() == [f"graph-service: {said}"]
+
+
+def test_no_command_at_all_shows_the_help():
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 2 and "Usage:" in result.output and "serve" in result.output

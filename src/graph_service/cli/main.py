@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
 import click
 
+from graph_service.cli.errors import Failure
 from graph_service.config import SettingError, settings_defaults
 
 #: The commands, each in the module of its name. A command's module is imported only when it runs
@@ -32,18 +34,23 @@ class _Group(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # no command given: the help, as click shows it
+        except click.UsageError as exc:  # the group's own options (`graph-service --bogus`)
+            raise _one_line(exc, info_name or "graph-service") from None
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            # A command's option or argument that cannot be used (out of its range, missing): one
-            # line, as every other refusal, rather than click's usage block of three.
             # (An option missing its value comes without the command's context: named from ours.)
             path = exc.ctx.command_path if exc.ctx is not None else " ".join(
                 filter(None, (ctx.command_path, ctx.invoked_subcommand)))
-            click.echo(f"graph-service: {exc.format_message().rstrip('.')} ({path} --help says more)",
-                       err=True)
-            ctx.exit(2)
+            raise _one_line(exc, path) from None
         except SettingError as exc:  # a GRAPH_SERVICE_* variable that cannot be used
             click.echo(f"graph-service: {exc}", err=True)
             ctx.exit(2)
@@ -55,6 +62,12 @@ class _Group(click.Group):
             what = exc.filename or "cannot write the output"
             click.echo(f"graph-service: {what}: {exc.strerror or exc}", err=True)
             ctx.exit(2)
+
+
+def _one_line(exc: click.UsageError, path: str) -> Failure:
+    """An option or argument that cannot be used (out of its range, missing, unknown): one line,
+    as every other refusal, rather than click's usage block of three."""
+    return Failure(f"{exc.format_message().rstrip('.')} ({path} --help says more)")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
