@@ -181,6 +181,12 @@ class SettingError(ValueError):
     """A setting's value that cannot be used; the message names the setting."""
 
 
+def answered_bases(base_iri: str) -> tuple[str, ...]:
+    """The bases whose IRIs the service answers for under `base_iri`: it, and the canonical base
+    the sources are written under (a graph exported under one is still looked up by the other)."""
+    return tuple(dict.fromkeys((base_iri, DEFAULT_BASE)))
+
+
 def check_base_iri(value: str) -> str:
     """`value` if it can name the graph's IRIs (they are made by appending `id/...`), else
     `SettingError` saying why."""

@@ -11,7 +11,7 @@ import click
 
 from graph_service.cli.errors import Failure, load_or_fail, one_line
 from graph_service.cli.options import setting_options
-from graph_service.config import DEFAULT_BASE, Settings
+from graph_service.config import Settings, answered_bases
 from graph_service.graph import (
     LoadError,
     StoreRefused,
@@ -54,9 +54,7 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
         except (StoreUnavailable, StoreRefused, LoadError, ValueError) as exc:
             raise Failure(one_line(exc)) from None
     store = load_or_fail(lambda: serving_store(settings))
-    # The pages answer for IRIs under the base and under the project's own (`urls.bases`).
-    bases = tuple(dict.fromkeys((settings.base_iri, DEFAULT_BASE)))
-    if settings.serve_files and not store.has_subjects_under(bases):
+    if settings.serve_files and not store.has_subjects_under(answered_bases(settings.base_iri)):
         click.echo(f"graph-service: warning: no subject in the files is under the base IRI "
                    f"{settings.base_iri}, so none can be looked up here; give --base-iri the "
                    "beginning their IRIs share", err=True)

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from flask import current_app
 
-from graph_service.config import DEFAULT_BASE, Settings
+from graph_service.config import Settings, answered_bases
 from graph_service.graph import DiskStore, Names, Served, SlotBudget, names
 
 
@@ -35,7 +35,7 @@ class Service:
         publisher, source or article; dumps and graphs described by what the files hold)."""
         if not self.settings.serve_files and not self.settings.store:
             return True
-        bases = dict.fromkeys((self.settings.base_iri, DEFAULT_BASE))
+        bases = answered_bases(self.settings.base_iri)
         return any(str(names(base).facts_graph) in self.store.graphs for base in bases)
 
     @cached_property

@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode
 from flask import request
 from werkzeug.routing import PathConverter
 
-from graph_service.config import DEFAULT_BASE
+from graph_service.config import answered_bases
 from graph_service.graph import Dump, Format, dumps, formats, layout
 from graph_service.web.state import service
 
@@ -57,7 +57,7 @@ class Urls:
 
     @property
     def bases(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((self.base_iri, DEFAULT_BASE)))
+        return answered_bases(self.base_iri)
 
     def local_path(self, iri: str) -> str | None:
         """The path (and #fragment) where the service answers for an IRI under a base, else None."""
