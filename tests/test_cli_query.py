@@ -97,6 +97,16 @@ def test_standard_input_that_is_not_utf8_and_an_empty_query_text_are_named_so():
     assert result.exit_code == 2 and result.stderr == "graph-service: the query is empty\n"
 
 
+def test_a_long_query_text_after_the_dashes_is_the_query_not_a_file_name():
+    # An example's whole text, comments first: longer than a file name may be (ENAMETOOLONG).
+    text = (QUERIES / "30-claims-other-accounts-dispute.rq").read_text()
+    assert text.startswith("# Question:") and len(text) > 255
+    result = run("--format", "csv", "--", text)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 6 and all(r["otherAccounts"].startswith("Other accounts") for r in rows)
+
+
 def test_the_text_format_is_the_endpoints_table_and_every_format_ends_its_last_line():
     # As `format=text` at the endpoint (Jena's layout), with the query's own prefixes.
     result = run("--format", "text", "--", "PREFIX city: <https://w3id.org/liberation-kg/id/city/> "

@@ -365,15 +365,18 @@ def test_the_shapes_page_links_every_format_the_shapes_are_served_in(project_cli
 
 
 def test_each_ontology_version_iri_leads_to_the_document_that_says_which_version_it_is(project_client):
-    for version in ("1.3.0", "1.2.0", "1.1.0", "1.0.0"):  # its owl:versionIRI, and its owl:priorVersions
+    for version in ("1.4.0", "1.3.0", "1.2.0", "1.1.0", "1.0.0"):  # its versionIRI, its priorVersions
         resp = project_client.get(f"/ontology/{version}")
         assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology"
     turtle = project_client.get("/ontology.ttl").get_data(as_text=True)
-    assert "owl:versionIRI <https://w3id.org/liberation-kg/ontology/1.3.0>" in turtle
-    assert re.search(r"owl:priorVersion <https://w3id.org/liberation-kg/ontology/1\.[012]\.0> , "
-                     r"<https://w3id.org/liberation-kg/ontology/1\.[012]\.0> , "
-                     r"<https://w3id.org/liberation-kg/ontology/1\.[012]\.0>", turtle)
-    assert "owl:backwardCompatibleWith" not in turtle  # 1.3.0 narrowed lib:depicts
+    assert "owl:versionIRI <https://w3id.org/liberation-kg/ontology/1.4.0>" in turtle
+    priors = re.search(r"owl:priorVersion ((?:<[^>]+>(?: , )?)+)", turtle)
+    assert priors
+    assert sorted(re.findall(r"/(1\.\d\.0)>", priors.group(1))) == ["1.0.0", "1.1.0", "1.2.0", "1.3.0"]
+    # 1.4.0 only added a term; 1.3.0 had narrowed lib:depicts, so nothing before it is compatible.
+    assert "owl:backwardCompatibleWith <https://w3id.org/liberation-kg/ontology/1.3.0>" in turtle
+    incompatible = re.search(r"owl:incompatibleWith ((?:<[^>]+>(?: , )?)+)", turtle)
+    assert incompatible and "/1.3.0>" not in incompatible.group(1) and "/1.2.0>" in incompatible.group(1)
     assert project_client.get("/ontology/0.9.0").status_code == 404
 
 

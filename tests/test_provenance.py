@@ -348,6 +348,34 @@ def test_the_opening_summary_says_which_liberators_are_a_reading(project_client)
     assert "Mark Clark: the project's reading" in brief("/doc/event/liberation-of-rome.html")
 
 
+def test_pages_say_which_claims_other_accounts_dispute_and_what_they_say(project_client):
+    def text(path: str) -> str:
+        page = project_client.get(path).get_data(as_text=True)
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+    luxembourg = text("/doc/city/luxembourg-city.html")
+    brief = luxembourg[luxembourg.index("In brief"):]
+    assert ("By General Patton’s army (General Patton’s army: the article's claim, which other accounts "
+            "dispute, as the note under “What the reasoner adds” below says)") in brief
+    assert ("(the article's claim. Other accounts have Luxembourg City entered on 10 September 1944 by the "
+            "US 5th Armored Division") in luxembourg
+    event = text("/doc/event/liberation-of-luxembourg-city.html")
+    assert ("Commanded by General Patton (General Patton: the project's reading of the article, which says "
+            "why under “What the reasoner adds” below; General Patton: the article's claim, which other "
+            "accounts dispute, as the note under “What the reasoner adds” below says)") in event
+    assert ("General Patton, General Patton’s army and Prince Felix of Luxembourg: the article's claim, "
+            "which other accounts dispute, as the note below says") in event
+    assert "Other accounts name Grand Duchess Charlotte" in event
+    wiltz = text("/doc/event/liberation-of-wiltz.html")
+    assert "by December 25, 1944" in wiltz and "the article's date, which other accounts dispute" in wiltz
+    # Where no other account differs, nothing is said.
+    assert "other accounts" not in text("/doc/city/paris.html").lower()
+    # The map names the disputed force with its mark, and says what the mark means.
+    home = text("/")
+    assert "General Patton’s army (liberating force)†" in home
+    assert "† the article's claim (a date, a force), which other accounts dispute" in home
+
+
 def test_a_derived_statements_page_names_its_sources_by_what_they_say(project_client):
     import pyoxigraph as ox
 
@@ -415,3 +443,91 @@ def test_every_derived_link_and_value_has_its_statement_with_quotes_in_every_voc
             <{rdf}predicate> <http://www.cidoc-crm.org/cidoc-crm/P82b_end_of_the_end> ;
             <{LIB}editorialNote> ?note }} }}""").rows
     assert [str(r["note"]) for r in notes] and "cut-off" in str(notes[0]["note"])
+
+
+def _notes(engine, subject: str, predicate: str, obj: str) -> dict[str, set[str]]:
+    """The notes on a statement, derived or stated, by kind (`editorialNote`, `otherAccounts`)."""
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    rows = engine.query(f"""SELECT ?kind ?note WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{
+        ?st <{rdf}subject> <{ID}{subject}> ; <{rdf}predicate> <{predicate}> ; <{rdf}object> {obj} .
+        VALUES ?kind {{ <{LIB}editorialNote> <{LIB}otherAccounts> }}
+        ?st ?kind ?note }} }}""").rows
+    out: dict[str, set[str]] = {"editorialNote": set(), "otherAccounts": set()}
+    for r in rows:
+        out[str(r["kind"]).rsplit("#", 1)[1]].add(str(r["note"]))
+    return out
+
+
+def test_a_claim_other_accounts_dispute_says_so_in_everything_derived_from_it(project_app):
+    """The article has Patton's army take Luxembourg City; other accounts have the First Army's 5th
+    Armored Division take it. The graph keeps the claim, and its note reaches the shortcuts the
+    build derives from it and what OWL 2 RL draws in turn, as a reading's note does, but apart from
+    the readings: it is the article's word, not the project's."""
+    engine = project_app.extensions["sparql"].runner.engine
+    patton = f"<{ID}unit/pattons-army>"
+    stated = _notes(engine, "participation/liberation-of-luxembourg-city--pattons-army", LIB + "participant",
+                    patton)
+    assert [n for n in stated["otherAccounts"] if "5th Armored Division" in n] and not stated["editorialNote"]
+    for subject, predicate, obj in (("city/luxembourg-city", LIB + "liberatedBy", patton),
+                                    ("event/liberation-of-luxembourg-city",
+                                     "http://semanticweb.cs.vu.nl/2009/11/sem/hasActor", patton)):
+        assert _notes(engine, subject, predicate, obj)["otherAccounts"] == stated["otherAccounts"], predicate
+    assert _notes(engine, "unit/pattons-army", LIB + "liberated",
+                  f"<{ID}city/luxembourg-city>")["otherAccounts"] == stated["otherAccounts"]
+    # Patton's command of the taking is a reading besides: both notes, each as what it is.
+    command = _notes(engine, "event/liberation-of-luxembourg-city", LIB + "commandedBy",
+                     f"<{ID}person/george-s-patton>")
+    assert command["otherAccounts"] == stated["otherAccounts"] and command["editorialNote"]
+    # Wiltz's date: the bound the article's caption gives, and the day bounds drawn from it.
+    for predicate in (LIB + "notAfter", LIB + "latestDay",
+                      "http://www.cidoc-crm.org/cidoc-crm/P82b_end_of_the_end"):
+        date = '"1944-12-25"^^<http://www.w3.org/2001/XMLSchema#date>'
+        notes = _notes(engine, "timespan/liberation-of-wiltz", predicate, date)["otherAccounts"]
+        assert [n for n in notes if "21 January 1945" in n], predicate
+    # What no other account disputes carries nothing.
+    assert _notes(engine, "city/prague", LIB + "liberatedBy", f"<{ID}unit/red-army>") == {
+        "editorialNote": set(), "otherAccounts": set()}
+
+
+def test_a_derived_link_keeps_a_note_only_where_every_way_of_deriving_it_rests_on_one():
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import OWL, RDF
+
+    from graph_service.graph.build.reasoning import closure_statements
+    from graph_service.graph.rdf.namespace import LIB as LIB_NS
+
+    ex = "http://example.org/"
+    part_of, has_part = URIRef(ex + "partOf"), URIRef(ex + "hasPart")
+    a, b, c = (URIRef(ex + n) for n in "abc")
+    ontology = Graph()
+    ontology.add((part_of, RDF.type, OWL.TransitiveProperty))
+    ontology.add((part_of, OWL.inverseOf, has_part))
+
+    def stated(graph: Graph, s: URIRef, p: URIRef, o: URIRef, **notes: str) -> None:
+        st = URIRef(provenance_iri(s, p, o))
+        graph += [(st, RDF.type, RDF.Statement), (st, RDF.subject, s), (st, RDF.predicate, p),
+                  (st, RDF.object, o), (st, LIB_NS.evidence, URIRef(ex + "quote"))]
+        graph += [(st, LIB_NS[kind], Literal(note, lang="en")) for kind, note in notes.items()]
+
+    def provenance_iri(s: URIRef, p: URIRef, o: URIRef) -> str:
+        return provenance.statement_iri(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o))).value
+
+    def notes_of_a_in_c(graph: Graph) -> dict[str, set[str]]:
+        st = URIRef(provenance_iri(a, part_of, c))
+        return {kind: {str(n) for n in graph.objects(st, LIB_NS[kind])}
+                for kind in ("editorialNote", "otherAccounts")}
+
+    inferred = Graph()
+    inferred += [(a, part_of, c), (c, has_part, a), (b, has_part, a), (c, has_part, b)]
+    # One way: a in b (disputed), b in c (a reading): the conclusion carries both notes.
+    one_way = Graph()
+    stated(one_way, a, part_of, b, otherAccounts="Others put a elsewhere.")
+    stated(one_way, b, part_of, c, editorialNote="b in c is read, not said.")
+    assert notes_of_a_in_c(closure_statements(ontology, one_way, inferred)) == {
+        "editorialNote": {"b in c is read, not said."}, "otherAccounts": {"Others put a elsewhere."}}
+    # Another way besides, by the inverse of what a quote says outright (c has a): neither is kept.
+    two_ways = one_way + Graph()
+    stated(two_ways, c, has_part, a)
+    inferred.remove((c, has_part, a))
+    assert notes_of_a_in_c(closure_statements(ontology, two_ways, inferred)) == {
+        "editorialNote": set(), "otherAccounts": set()}

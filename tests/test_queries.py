@@ -143,6 +143,7 @@ QUOTES = {
         "brussels-withdrawing": "While the Germans were still",
         "brussels-hugged": "Amid the cheering",
         "lux-patton": "Here, General Patton",
+        "lux-codman": "Meanwhile, an American officer",
         "ams-no-moment": "The capital of the Netherlands",
         "ams-market-garden": "After the failure",
         "ams-celebrate": "When Amsterdammers",
@@ -369,6 +370,30 @@ INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrend
 # ----------------------------------------------------------------------------------------------
 # Expected answers, one per query file, in the query's order
 # ----------------------------------------------------------------------------------------------
+
+#: What other accounts say where they dispute the article's claim (query 30), with the sources they
+#: name; the graph keeps the claim.
+OTHER_ACCOUNTS = {
+    "luxembourg city": "Other accounts have Luxembourg City entered on 10 September 1944 by the US 5th "
+                       "Armored Division, of the First Army, not by Patton's Third Army (for example "
+                       "https://www.journal.lu/top-navigation/article/damerikaner-an-der-stad/ and "
+                       "https://today.rtl.lu/news/luxembourg/a/1402109.html).",
+    "wiltz, by": "Other accounts have Wiltz freed on 21 January 1945 by the US 26th Infantry Division, after "
+                 "the Germans took it in their Ardennes offensive of December 1944 (for example "
+                 "https://luxembourg.public.lu/en/society-and-culture/history/battle-bulge.html and "
+                 "http://mobi.naturpark-our.lu/ru/002.php, the Naturpark Our's page on the battle, in "
+                 "English).",
+    "wiltz, date": "Other accounts have Wiltz in German hands on 25 December 1944: in American hands when "
+                   "the Germans' Ardennes offensive began on 16 December, it was taken in the fighting that "
+                   "followed and freed on 21 January 1945 (for example "
+                   "https://luxembourg.public.lu/en/society-and-culture/history/battle-bulge.html and "
+                   "http://mobi.naturpark-our.lu/ru/002.php, the Naturpark Our's page on the battle, in "
+                   "English).",
+    "felix": "Other accounts name Grand Duchess Charlotte, Felix's wife, as Luxembourg's sovereign and Felix "
+             "as her consort (for example "
+             "https://monarchie.lu/en/monarchy/former-sovereigns/hrh-grand-duchess-charlotte and "
+             "https://www.liberationroute.com/fr/stories/366/grand-duchess-charlotte-of-luxembourg).",
+}
 
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
@@ -1184,6 +1209,21 @@ EXPECTED: dict[str, list[Row]] = {
         ("Warsaw", "early 1945", "1945-01-01", "1945-06-30", False),
         ("Amsterdam", "May 1945", "1945-05-01", "1945-05-31", False),
         ("Prague", "may 1945", "1945-05-01", "1945-05-31", False),
+    ],
+    "30-claims-other-accounts-dispute": [
+        # subject, property, object, what other accounts say, the passage the claim rests on
+        ("American 4th Armoured Division, liberating force, in the liberation of Wiltz", lib("participant"),
+         "American 4th Armoured Division", OTHER_ACCOUNTS["wiltz, by"], text(25)),
+        ("General Patton, commander, in the liberation of Luxembourg City", lib("participant"),
+         "General Patton", OTHER_ACCOUNTS["luxembourg city"], text("lux-patton")),
+        ("General Patton’s army, liberating force, in the liberation of Luxembourg City", lib("participant"),
+         "General Patton’s army", OTHER_ACCOUNTS["luxembourg city"], text("lux-patton")),
+        ("Prince Felix at the liberation of Luxembourg City", lib("role"), "head of state or ruler",
+         OTHER_ACCOUNTS["felix"], text("lux-codman")),
+        ("Prince Felix, the nation’s ruler (per the article), escorted back to his capital", lib("role"),
+         "head of state or ruler", OTHER_ACCOUNTS["felix"], text("lux-codman")),
+        ("by 25 December 1944 (liberation of Wiltz)", lib("notAfter"), "1944-12-25",
+         OTHER_ACCOUNTS["wiltz, date"], text(25)),
     ],
     "28-editorial-statements": sorted([
         # subject, property, object, the graph's note on why, the passage the statement rests on

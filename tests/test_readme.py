@@ -60,3 +60,20 @@ def test_the_count_of_editorial_statements(readme: str) -> None:
             FILTER NOT EXISTS {{ ?st <{PROV.wasDerivedFrom}>/<{RDF.subject}> ?from }} }} }}""").rows
     assert figure(readme, r"\((\d+) statements in this version, with (\d+) distinct notes\)") == (
         int(rows[0]["statements"]), int(rows[0]["notes"]))
+
+
+def test_the_count_of_claims_other_accounts_dispute(readme: str) -> None:
+    rows = make_engine("oxigraph", load_store(Settings.from_env())).query(f"""
+        SELECT (COUNT(DISTINCT ?st) AS ?statements) WHERE {{
+          GRAPH <{PROVENANCE_GRAPH}> {{ ?st <{LIB.otherAccounts}> ?note
+            FILTER NOT EXISTS {{ ?st <{PROV.wasDerivedFrom}> ?from }} }} }}""").rows
+    assert figure(readme, r"`lib:otherAccounts` \((\d+) statements in this version\)") == (
+        int(rows[0]["statements"]),)
+
+
+def test_every_example_query_is_listed_with_its_question(readme: str) -> None:
+    listed = dict(re.findall(r"- `(\d\d-[a-z0-9-]+\.rq)`: (.+?)(?= - `\d\d-| ## )", readme))
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        question = path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# Question:").strip()
+        assert listed.get(path.name) == question, path.name
+    assert len(listed) == len(list((ROOT / "queries").glob("*.rq")))

@@ -119,6 +119,13 @@ _QUERY_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:SELECT|CONSTRUCT|ASK|DESCRIBE
                           re.IGNORECASE)
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name longer than a file's can be (ENAMETOOLONG): query text, not a file
+        return False
+
+
 def _query_text(source: str | None, text: str | None) -> str:
     """The query: SOURCE names a file, or is the text itself (click consumes a `--` before it,
     so `query -- 'ASK {}'` arrives as SOURCE alone)."""
@@ -137,7 +144,7 @@ def _query_text(source: str | None, text: str | None) -> str:
     if not source.strip():
         return source  # `query -- ''`: the empty query, not the current directory
     path = Path(source)
-    if not (path.suffix in {".rq", ".sparql"} or path.exists()):
+    if not (path.suffix in {".rq", ".sparql"} or _exists(path)):
         if _QUERY_START.match(source) or "{" in source:
             return source
         raise Failure(f"{source}: no such file (to give the query text itself, put it after --)")

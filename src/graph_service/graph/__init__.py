@@ -36,6 +36,7 @@ from graph_service.graph.build import (
     snapshot_path,
 )
 from graph_service.graph.publish import (
+    DISPUTED_MARK,
     DUMPS,
     READING_MARK,
     DatasetSummary,
@@ -186,7 +187,8 @@ from graph_service.graph.shacl import (
 
 __all__ = [
     "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text", "COORDINATES_GRAPH",
-    "DUMPS", "READING_MARK", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES", "INFERRED_GRAPH", "LIB",
+    "DISPUTED_MARK", "DUMPS", "READING_MARK", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES",
+    "INFERRED_GRAPH", "LIB",
     "NAMED_GRAPHS", "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "RDF_TYPE", "RDFS_LABEL", "SD", "SH",
     "SHAPES", "SHAPES_GRAPH", "UPDATES_REFUSED", "VOID_GRAPH", "Answer", "bind_prefixes", "build_reference",
     "build_snapshot", "BuildError", "BuildResult", "capital_cities", "census", "class_hierarchy",

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response
 from rdflib.namespace import DCTERMS
 
-from graph_service.graph import READING_MARK, Format, Liberation, liberations
+from graph_service.graph import DISPUTED_MARK, READING_MARK, Format, Liberation, liberations
 from graph_service.web import map_svg, svg, timeline_svg
 from graph_service.web.documents import cached, cached_for_root, quads, respond
 from graph_service.web.endpoint import engine
@@ -70,10 +70,14 @@ def timeline_drawing() -> ET.Element:
 
 
 def _readings_said() -> str:
-    if not any(lib.readings for lib in _liberations()):
-        return ""
-    return (f" {READING_MARK} the project's reading of the article (a date or the bounds drawn for it, a"
-            " reception, a force): the event's page says why.")
+    said = ""
+    if any(lib.readings for lib in _liberations()):
+        said += (f" {READING_MARK} the project's reading of the article (a date or the bounds drawn for it, a"
+                 " reception, a force): the event's page says why.")
+    if any(lib.disputes for lib in _liberations()):
+        said += (f" {DISPUTED_MARK} the article's claim (a date, a force), which other accounts dispute: the"
+                 " event's page says what they say.")
+    return said
 
 
 def map_drawing() -> ET.Element:

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from graph_service.graph import READING_MARK, Liberation
+from graph_service.graph import DISPUTED_MARK, READING_MARK, Liberation
 from graph_service.web.svg import colour, el, link, root
 from graph_service.web.topojson import Feature, Point, Ring, clip
 
@@ -179,8 +179,7 @@ def _short_date(lib: Liberation) -> str:
             parts.append(f"{claim.start:%B %Y}")
         else:
             parts.append(claim.text)
-        if claim.reading:
-            parts[-1] += READING_MARK
+        parts[-1] += READING_MARK * claim.reading + DISPUTED_MARK * claim.disputed
     return " or ".join(parts)
 
 

@@ -289,6 +289,8 @@ class Value:
     source: str | None = None
     #: Why the statement is made, where it is the project's reading rather than what its quotes say.
     editorial: str | None = None
+    #: What other accounts say, where the statement is the article's claim and they differ.
+    other_accounts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -440,8 +442,11 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         by = {force: name for name in ("capturedBy", "liberatedBy") for force in _objects(index, iri, name)
               if force in actors}
         if by:
-            out.append(Highlight("By", _linked(index, list(by), urls), _reading_note(index, urls, [
-                force for force, name in by.items() if _is_reading(index, iri, name, force)], derived=True)))
+            out.append(Highlight("By", _linked(index, list(by), urls), _joined(
+                _reading_note(index, urls, [force for force, name in by.items()
+                                            if _is_reading(index, iri, name, force)], derived=True),
+                _disputed_note(index, urls, [force for force, name in by.items()
+                                             if _is_disputed(index, iri, name, force)], derived=True))))
         else:
             out.append(Highlight("By", [], "the article names no force"))
         out += _receptions(index, event, urls, "on the event's page")
@@ -453,8 +458,11 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         values = _linked(index, objects, urls)
         if values:
             readings = [o for o in objects if _is_reading(index, iri, name, o)]
-            out.append(Highlight(label, values, _reading_note(index, urls, readings,
-                                                              derived=name == "commandedBy")))
+            disputed = [o for o in objects if _is_disputed(index, iri, name, o)]
+            derived = name == "commandedBy"
+            out.append(Highlight(label, values, _joined(
+                _reading_note(index, urls, readings, derived=derived),
+                _disputed_note(index, urls, disputed, derived=derived))))
         if name == "commandedBy":
             out += _taking_part(index, iri, urls, "Taking part")
             # Paris's Allied forces are in its approach: its parts, by name.
@@ -469,7 +477,7 @@ def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str)
     """Who took part in the event, each in its role ("Red Army (conquering force)"): the capital's
     page named its liberators, the event's own page only its commander."""
     values: list[tuple[int, str, str | None]] = []
-    readings = []
+    readings, disputed = [], []
     for part in _objects(index, event, "hasParticipation"):
         roles = _objects(index, part, "role")
         named = ", ".join(label for label, _ in _linked(index, roles, urls))
@@ -483,11 +491,16 @@ def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str)
                 or any(_is_reading(index, part, "participant", a) for a in actors)
                 or any(_is_reading(index, part, "role", r) for r in roles)):
             readings += [a for a in actors if isinstance(a, ox.NamedNode)]
+        # Patton's army in Luxembourg City, Prince Felix as its head of state.
+        if (any(_is_disputed(index, part, "participant", a) for a in actors)
+                or any(_is_disputed(index, part, "role", r) for r in roles)):
+            disputed += [a for a in actors if isinstance(a, ox.NamedNode)]
     if not values:
         return []
     ordered = sorted(set(values), key=lambda v: (v[0], fold(v[1])))
     return [Highlight(label, [(text, href) for _, text, href in ordered],
-                      _reading_note(index, urls, list(dict.fromkeys(readings))))]
+                      _joined(_reading_note(index, urls, list(dict.fromkeys(readings))),
+                              _disputed_note(index, urls, list(dict.fromkeys(disputed)))))]
 
 
 #: Who a reader looks for first among those taking part: who freed or took the place, then who
@@ -513,6 +526,11 @@ def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> Hig
         notes.append(_reading_words(where))
     elif read(("notBefore", "notAfter")):  # Warsaw's "early 1945", the article's, ends where the project says
         notes.append(f"its bounds are the project's reading of the article, which says why {where}")
+    # Wiltz's "December 25, 1944", when other accounts have the town in German hands.
+    bounds = ("onDate", "inMonth", "notBefore", "notAfter")
+    if any(_is_disputed(index, span, name, value) for span in spans for name in bounds
+           for value in _objects(index, span, name)):
+        notes.append(f"the article's date, which other accounts dispute, as the note {where} says")
     return Highlight("When", dates, "; ".join(n for n in notes if n))
 
 
@@ -569,6 +587,28 @@ def _reading_words(where: str) -> str:
     return f"the project's reading of the article, which says why {where}"
 
 
+def _is_disputed(index: QuadSource, subject: ox.NamedNode | ox.BlankNode, name: str, obj: Any) -> bool:
+    """Whether the statement is the article's claim where other accounts differ (its
+    `rdf:Statement`, a derived shortcut's too, carries a `lib:otherAccounts`)."""
+    return is_reading(index, subject, _n(name), obj, _n("otherAccounts"))
+
+
+def _disputed_note(index: QuadSource, urls: Urls, disputed: list, *, derived: bool = False,
+                   where: str = "below") -> str:
+    """What the opening summary says of values that are the article's claim where other accounts
+    differ (Patton's army as Luxembourg City's liberator), and where the page says what they say."""
+    if not disputed:
+        return ""
+    names = [text for text, _ in _linked(index, disputed, urls)]
+    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+    where = "under “What the reasoner adds” below" if derived else where
+    return f"{listed}: the article's claim, which other accounts dispute, as the note {where} says"
+
+
+def _joined(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
 _FIRST = (str(RDF.type), str(RDFS.label))
 _STATEMENT = ox.NamedNode(str(RDF.Statement))
 _REIFIED = tuple(ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
@@ -588,6 +628,8 @@ class Resting:
     editorial: str | None
     #: A shortcut the build derived from other statements (`prov:wasDerivedFrom` them).
     derived: bool = False
+    #: What other accounts say of the article's claim, where they differ (`lib:otherAccounts`).
+    other_accounts: str | None = None
 
 
 def _resting(d: Description, statement: ox.NamedNode | ox.BlankNode, urls: Urls) -> Resting | None:
@@ -595,8 +637,10 @@ def _resting(d: Description, statement: ox.NamedNode | ox.BlankNode, urls: Urls)
     subject, predicate, obj = (facts.get(p) for p in _REIFIED)
     if subject is None or not isinstance(predicate, ox.NamedNode) or obj is None:
         return None
-    notes = sorted(q.object.value for q in d.outgoing(statement)
-                   if q.predicate == _n("editorialNote") and isinstance(q.object, ox.Literal))
+    def notes(name: str) -> str | None:
+        return " ".join(sorted(q.object.value for q in d.outgoing(statement)
+                               if q.predicate == _n(name) and isinstance(q.object, ox.Literal))) or None
+
     derived = any(q.predicate == _DERIVED_FROM for q in d.outgoing(statement))
     if derived and not predicate.value.startswith(str(service().names.lib)):
         # The same link in CIDOC CRM, SEM, Dublin Core...: its statement in the project's own
@@ -605,7 +649,7 @@ def _resting(d: Description, statement: ox.NamedNode | ox.BlankNode, urls: Urls)
     return Resting(urls.href(statement.value) if isinstance(statement, ox.NamedNode) else None,
                    _plain_value(d, subject, urls, inferred=False), d.label(predicate),
                    urls.href(predicate.value), _plain_value(d, obj, urls, inferred=False),
-                   " ".join(notes) or None, derived)
+                   notes("editorialNote"), derived, notes("otherAccounts"))
 
 
 def _title(d: Description) -> str:
@@ -669,6 +713,7 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
             if o in located:
                 v.source = coordinates_source()
             v.editorial = d.editorial.get(ox.Triple(node, predicate, o))
+            v.other_accounts = d.other_accounts.get(ox.Triple(node, predicate, o))
         values.sort(key=lambda v: (v.inferred, v.text.lower()))
         rank = _FIRST.index(predicate.value) if predicate.value in _FIRST else len(_FIRST)
         facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))

@@ -221,6 +221,11 @@ class Shortcut:
     rests_on: tuple[tuple[str | URIRef, str | URIRef, str | URIRef], ...]
 
 
+#: The notes on a statement that what is derived from it keeps, where every way of deriving it
+#: rests on a statement with one: why a reading of the project's is made (`lib:editorialNote`), and
+#: what other accounts say of the article's claim (`lib:otherAccounts`).
+CARRIED_NOTES: tuple[URIRef, ...] = (LIB.editorialNote, LIB.otherAccounts)
+
 _PARTICIPANT = (("part", LIB.hasParticipation, "p"), ("p", LIB.participant, "o"), ("p", LIB.role, "role"))
 
 #: (lib:reception is derived by OWL 2 RL itself, from its property chain.)
@@ -270,6 +275,7 @@ def shortcut_statements(ontology: Graph, facts: Graph, provenance: Graph, inferr
     rdf:Statement derived (prov:wasDerivedFrom) from the statements of the stated triples it rests
     on, with their quotes. A derived triple is no more the article's word than what it comes from:
     where every way of deriving it rests on a reading, it carries those readings' editorial notes
+    (and likewise what other accounts say, `lib:otherAccounts`)
     ("Rome liberated by the American forces" keeps the note on the reading of Rome's liberators);
     where one way rests on what the quotes say, it needs none."""
     inverses: dict[Node, list[Node]] = defaultdict(list)
@@ -283,15 +289,16 @@ def shortcut_statements(ontology: Graph, facts: Graph, provenance: Graph, inferr
         kinds = [p, *(q for q in ontology.transitive_objects(p, RDFS.subPropertyOf) if q not in (p, None))]
         return [(s, q, o) for q in kinds] + [(o, r, s) for q in kinds for r in inverses.get(q, ())]
 
-    def notes(statements: Iterable[URIRef]) -> set[Node]:
-        return {note for st in statements for note in provenance.objects(st, LIB.editorialNote)}
+    def notes(statements: Iterable[URIRef], kind: URIRef) -> set[Node]:
+        return {note for st in statements for note in provenance.objects(st, kind)}
 
     out = Graph()
     for (s, p, o), ways in shortcut_derivations(facts).items():
         stated = [[st for st in map(_statement, sorted(way)) if (st, RDF.type, RDF.Statement) in provenance]
                   for way in ways]
         sources = sorted({st for way in stated for st in way})
-        readings = set().union(*map(notes, stated)) if all(notes(way) for way in stated) else set()
+        kept = [(kind, note) for kind in CARRIED_NOTES if all(notes(way, kind) for way in stated)
+                for way in stated for note in notes(way, kind)]
         for triple in (t for t in also(s, p, o) if t in inferred):
             st = _statement(triple)
             out += [(st, RDF.type, RDF.Statement), (st, RDF.subject, triple[0]),
@@ -299,7 +306,7 @@ def shortcut_statements(ontology: Graph, facts: Graph, provenance: Graph, inferr
             out += [(st, PROV.wasDerivedFrom, source) for source in sources]
             out += [(st, LIB.evidence, q)
                     for source in sources for q in provenance.objects(source, LIB.evidence)]
-            out += [(st, LIB.editorialNote, note) for note in readings]
+            out += [(st, kind, note) for kind, note in kept]
     return out
 
 
@@ -846,17 +853,24 @@ def show_triple(t: Triple) -> str:
 
 @dataclass
 class _Support:
-    """How an inferred triple stands: whether some derivation of it rests on no reading
-    (`clean`), the statements its derivations rest on, and the readings' notes."""
+    """How an inferred triple stands: the statements its derivations rest on and, for each kind of
+    `CARRIED_NOTES`, the notes every derivation rests on one of (None where some rests on none)."""
 
-    clean: bool
     sources: frozenset[URIRef]
-    notes: frozenset[Node]
+    notes: tuple[frozenset[Node] | None, ...]
 
     def merged(self, other: _Support) -> _Support:
-        clean = self.clean or other.clean
-        return _Support(clean, _few(self.sources | other.sources),
-                        frozenset() if clean else self.notes | other.notes)
+        """Another way of deriving the same triple: a note is kept only where both ways carry one."""
+        return _Support(_few(self.sources | other.sources),
+                        tuple(None if a is None or b is None else a | b
+                              for a, b in zip(self.notes, other.notes, strict=True)))
+
+    @staticmethod
+    def joined(parts: list[_Support]) -> _Support:
+        """One derivation from several premises: it carries every note any of them carries."""
+        notes = tuple(None if all(n is None for n in kind) else frozenset().union(*(n for n in kind if n))
+                      for kind in zip(*(x.notes for x in parts), strict=True))
+        return _Support(_few(frozenset().union(*(x.sources for x in parts))), notes)
 
 
 #: Statements a derived one names as its sources at most (the first by IRI): along a transitive
@@ -920,8 +934,8 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
         if not isinstance(st, URIRef):
             continue
         derived = frozenset(o for o in provenance.objects(st, PROV.wasDerivedFrom) if isinstance(o, URIRef))
-        notes = frozenset(provenance.objects(st, LIB.editorialNote))
-        known[triple] = _Support(not notes, derived or frozenset({st}), notes)
+        known[triple] = _Support(derived or frozenset({st}), tuple(
+            frozenset(provenance.objects(st, kind)) or None for kind in CARRIED_NOTES))
     by_subject: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
     by_object: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
     for s, p, o in known:
@@ -929,9 +943,7 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
         by_object[(p, o)].add(s)
 
     def joined(*premises: Triple) -> _Support:
-        parts = [known[t] for t in premises]
-        return _Support(all(x.clean for x in parts), _few(frozenset().union(*(x.sources for x in parts))),
-                        frozenset().union(*(x.notes for x in parts)))
+        return _Support.joined([known[t] for t in premises])
 
     changed = set(known)
     while changed:
@@ -974,5 +986,6 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
         for source in sorted(support.sources):
             out.add((st, PROV.wasDerivedFrom, source))
             out += [(st, LIB.evidence, q) for q in provenance.objects(source, LIB.evidence)]
-        out += [(st, LIB.editorialNote, note) for note in support.notes]
+        out += [(st, kind, note) for kind, notes in zip(CARRIED_NOTES, support.notes, strict=True)
+                for note in notes or ()]
     return out

@@ -13,6 +13,7 @@ from graph_service.graph.publish.describe import (
 )
 from graph_service.graph.publish.dumps import DUMPS, Dump, dump_bytes
 from graph_service.graph.publish.liberations import (
+    DISPUTED_MARK,
     READING_MARK,
     DateClaim,
     Force,
@@ -31,7 +32,7 @@ from graph_service.graph.publish.void import (
 )
 
 __all__ = [
-    "DUMPS", "READING_MARK", "build_reference", "capital_cities", "DateClaim", "Force",
+    "DISPUTED_MARK", "DUMPS", "READING_MARK", "build_reference", "capital_cities", "DateClaim", "Force",
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
     "exists", "is_inferred", "is_reading", "labels_of", "layout", "quote_span", "OntologyDoc", "Usage",

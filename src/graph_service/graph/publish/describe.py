@@ -54,6 +54,7 @@ class _Terms:
     inferred: frozenset[ox.NamedNode]
     evidence: frozenset[ox.NamedNode]
     editorial_note: frozenset[ox.NamedNode]
+    other_accounts: frozenset[ox.NamedNode]
     text: frozenset[ox.NamedNode]
     quote: frozenset[ox.NamedNode]
     photograph: frozenset[ox.NamedNode]
@@ -76,8 +77,8 @@ def _terms_under(bases: tuple[str, ...]) -> _Terms:
         return frozenset(ox.NamedNode(str(n.lib[name])) for n in under)
 
     return _Terms(frozenset(ox.NamedNode(str(n.inferred_graph)) for n in under), each("evidence"),
-                  each("editorialNote"), each("text"), each("Quote"), each("Photograph"), each("depictedIn"),
-                  each("caption"),
+                  each("editorialNote"), each("otherAccounts"), each("text"), each("Quote"),
+                  each("Photograph"), each("depictedIn"), each("caption"),
                   frozenset().union(*(each(c) for c in _PART_CLASSES)), tuple(str(n.id) for n in under),
                   each("beginIndex"), each("endIndex"), each("hasPlace"), each("inArea"),
                   each("sequenceNumber"))
@@ -114,6 +115,9 @@ class Description:
     #: Why a statement is made, for those that are the project's reading rather than what their
     #: quotes say (`lib:editorialNote`).
     editorial: dict[ox.Triple, str] = field(default_factory=dict)
+    #: What other accounts say, for statements that are the article's claim where they differ
+    #: (`lib:otherAccounts`).
+    other_accounts: dict[ox.Triple, str] = field(default_factory=dict)
     #: The reified statements those quotes hang on.
     statements: list[Subject] = field(default_factory=list)
     #: For a quote: the reified statements that rest on it (`lib:evidence` the quote), each with
@@ -326,6 +330,7 @@ def describe(store: QuadSource, iri: str) -> Description:
     # the document, the links to the resource and the photographs' captions included, and behind
     # the inferred shortcuts the build derives from them (lib:liberatedBy...), which have statements.
     notes: dict[ox.Triple, set[str]] = {}
+    others: dict[ox.Triple, set[str]] = {}
     reified: dict[Subject, dict[tuple[ox.NamedNode, Object], list[Subject]]] = {}
     for q in list(seen):
         triple = ox.Triple(q.subject, q.predicate, q.object)
@@ -341,8 +346,11 @@ def describe(store: QuadSource, iri: str) -> Description:
                         add(store.quads_for_pattern(e.object, None, None, None))
                 elif e.predicate in terms.editorial_note and isinstance(e.object, ox.Literal):
                     notes.setdefault(triple, set()).add(e.object.value)
-    # A derived statement may rest on several readings.
+                elif e.predicate in terms.other_accounts and isinstance(e.object, ox.Literal):
+                    others.setdefault(triple, set()).add(e.object.value)
+    # A derived statement may rest on several readings, or on several claims others dispute.
     d.editorial.update({triple: " ".join(sorted(texts)) for triple, texts in notes.items()})
+    d.other_accounts.update({triple: " ".join(sorted(texts)) for triple, texts in others.items()})
 
     # A label for everything mentioned: predicates, classes, linked resources.
     body = list(seen)

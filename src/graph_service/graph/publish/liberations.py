@@ -21,7 +21,7 @@ from graph_service.graph.rdf import CANONICAL, Names
 
 _EVENTS = """
 SELECT DISTINCT ?capital ?capitalLabel ?event ?eventLabel ?span ?dateText ?onDate ?inMonth ?notBefore
-                ?notAfter ?reading
+                ?notAfter ?reading ?disputed
 WHERE {
   ?capital a lib:CapitalCity ; rdfs:label ?capitalLabel .
   # a liberation, or a conquest (Berlin; Warsaw is both, hence DISTINCT)
@@ -38,6 +38,8 @@ WHERE {
     BIND(EXISTS { { ?said rdf:subject ?event ; rdf:predicate lib:hasTimeSpan ; rdf:object ?span }
                   UNION { ?said rdf:subject ?span }
                   ?said lib:editorialNote ?why } AS ?reading)
+    # The article's date, where other accounts give another (a bound's statement says so).
+    BIND(EXISTS { ?said rdf:subject ?span ; lib:otherAccounts ?otherwise } AS ?disputed)
   }
   FILTER(LANGMATCHES(LANG(?capitalLabel), "en") || LANG(?capitalLabel) = "")
   FILTER(LANGMATCHES(LANG(?eventLabel), "en") || LANG(?eventLabel) = "")
@@ -59,7 +61,7 @@ SELECT DISTINCT ?event ?kind ?kindLabel ?reading WHERE {
 
 #: The roles that say who freed or took a capital (a participant's other roles are not forces).
 _FORCES = """
-SELECT DISTINCT ?event ?force ?forceLabel ?role ?roleLabel ?reading WHERE {
+SELECT DISTINCT ?event ?force ?forceLabel ?role ?roleLabel ?reading ?disputed WHERE {
   VALUES ?role { lib:role-liberating-force lib:role-supporting-force lib:role-conquering-force }
   ?capital a lib:CapitalCity .
   # The event's own participations or its parts' (Paris's Allied forces are in its approach), as
@@ -71,6 +73,10 @@ SELECT DISTINCT ?event ?force ?forceLabel ?role ?roleLabel ?reading WHERE {
   BIND(EXISTS { { ?said rdf:subject ?participation ; rdf:predicate lib:role ; rdf:object ?role }
                 UNION { ?said rdf:subject ?participation ; rdf:predicate lib:participant ; rdf:object ?force }
                 ?said lib:editorialNote ?why } AS ?reading)
+  # The article's claim, where other accounts name another force (Luxembourg City's).
+  BIND(EXISTS { { ?said rdf:subject ?participation ; rdf:predicate lib:role ; rdf:object ?role }
+                UNION { ?said rdf:subject ?participation ; rdf:predicate lib:participant ; rdf:object ?force }
+                ?said lib:otherAccounts ?otherwise } AS ?disputed)
 }
 """
 
@@ -83,6 +89,8 @@ SELECT ?place ?lat ?long WHERE {
 
 #: Follows a date, a reception or a force that is the project's reading of the article.
 READING_MARK = "*"
+#: Follows a date or a force that is the article's claim where other accounts differ.
+DISPUTED_MARK = "†"
 
 #: The order a liberation's several reception kinds are named in: the welcome first.
 RECEPTION_ORDER = ("jubilant", "warm-welcome", "relieved", "seen-as-liberation", "mixed", "muted",
@@ -102,10 +110,12 @@ class DateClaim:
     end: date
     #: The project's reading of the article, not its words (the graph's notes say why).
     reading: bool = False
+    #: The article's date, where other accounts give another (the graph's notes say which).
+    disputed: bool = False
 
     @property
     def said(self) -> str:
-        return self.text + READING_MARK * self.reading
+        return self.text + READING_MARK * self.reading + DISPUTED_MARK * self.disputed
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,8 @@ class Force:
     label: str
     role: str
     reading: bool = False
+    #: The article's claim, where other accounts name another force (the graph's notes say which).
+    disputed: bool = False
 
 
 @dataclass
@@ -173,13 +185,19 @@ class Liberation:
     def forces_text(self) -> str:
         if not self.forces:
             return "no liberating force named by the article"
-        return "; ".join(f"{f.label} ({f.role}){READING_MARK * f.reading}" for f in self.forces)
+        return "; ".join(f"{f.label} ({f.role}){READING_MARK * f.reading}{DISPUTED_MARK * f.disputed}"
+                         for f in self.forces)
 
     @property
     def readings(self) -> bool:
         """Whether a date, a reception or a force shown for it is the project's reading."""
         return (any(d.reading for d in self.dates) or any(r.reading for r in self.receptions)
                 or any(f.reading for f in self.forces))
+
+    @property
+    def disputes(self) -> bool:
+        """Whether a date or a force shown for it is the article's claim where other accounts differ."""
+        return any(d.disputed for d in self.dates) or any(f.disputed for f in self.forces)
 
 
 def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
@@ -200,7 +218,8 @@ def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
             received.receptions.append(reception)
     for row in _rows(engine, _FORCES, names):
         freed = found.get(str(row["event"]))
-        force = Force(str(row["force"]), str(row["forceLabel"]), str(row["roleLabel"]), _true(row, "reading"))
+        force = Force(str(row["force"]), str(row["forceLabel"]), str(row["roleLabel"]), _true(row, "reading"),
+                      _true(row, "disputed"))
         if freed is not None and force not in freed.forces:
             freed.forces.append(force)
     positions = {str(row["place"]): (float(row["lat"]), float(row["long"]))
@@ -222,18 +241,18 @@ def _rows(engine: Engine, query: str, names: Names) -> list[dict[str, Identifier
 def _claim(row: dict[str, Identifier]) -> DateClaim | None:
     if "span" not in row:
         return None
-    text, reading = str(row.get("dateText", "")), _true(row, "reading")
+    text, reading, disputed = str(row.get("dateText", "")), _true(row, "reading"), _true(row, "disputed")
     if "onDate" in row:
         day = date.fromisoformat(str(row["onDate"])[:10])
-        return DateClaim("day", text or day.isoformat(), day, day, reading)
+        return DateClaim("day", text or day.isoformat(), day, day, reading, disputed)
     if "inMonth" in row:
         year, month = (int(part) for part in str(row["inMonth"])[:7].split("-"))
         last = calendar.monthrange(year, month)[1]
-        return DateClaim("month", text, date(year, month, 1), date(year, month, last), reading)
+        return DateClaim("month", text, date(year, month, 1), date(year, month, last), reading, disputed)
     if "notBefore" in row or "notAfter" in row:
         start = date.fromisoformat(str(row.get("notBefore") or row["notAfter"])[:10])
         end = date.fromisoformat(str(row.get("notAfter") or row["notBefore"])[:10])
-        return DateClaim("interval", text, start, end, reading)
+        return DateClaim("interval", text, start, end, reading, disputed)
     return None
 
 
