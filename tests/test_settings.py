@@ -45,12 +45,18 @@ def test_the_network_guard_takes_true_or_false_words(monkeypatch, value, guard):
     assert Settings.from_env().network_guard is guard
 
 
-def test_options_and_variables_share_their_bounds():
-    # The option refuses what the variable refuses, from the same definition.
+def test_options_and_variables_share_their_bounds_and_their_words(monkeypatch):
+    # The option refuses what the variable refuses, from the same definition, in the same words.
     result = CliRunner().invoke(main, ["serve", "--query-slots", "0"])
-    assert result.exit_code == 2 and "0 is not in the range 1<=x<=1024" in result.stderr
+    assert result.exit_code == 2 and "--query-slots': '0': must be at least 1 (" in result.stderr
     with pytest.raises(SettingError, match="query_slots 0: must be at least 1"):
         Settings(query_slots=0)
+    result = CliRunner().invoke(main, ["serve", "--port", "99999"])
+    assert "'--port': '99999': must be at most 65,535 (" in result.stderr
+    monkeypatch.setenv("GRAPH_SERVICE_PORT", "99999")
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 2
+    assert result.stderr == "graph-service: GRAPH_SERVICE_PORT='99999': must be at most 65,535\n"
 
 
 @pytest.mark.parametrize("value", ["nan"])
@@ -58,8 +64,8 @@ def test_an_option_that_is_no_finite_number_is_one_line_too(value):
     # (inf is past the option's range, which click refuses: the test below)
     result = CliRunner().invoke(main, ["serve", "--port", "0", "--query-timeout", value])
     assert result.exit_code == 2
-    said = f"graph-service: query_timeout {float(value)!r}: must be a finite number"
-    assert result.stderr.splitlines() == [said]
+    said = f"graph-service: Invalid value for '--query-timeout': '{value}': must be a finite number"
+    assert result.stderr.splitlines() == [said + " (main serve --help says more)"]
 
 
 @pytest.mark.parametrize("option, value", [("--workers", "99999999999999999999"),
@@ -70,7 +76,8 @@ def test_an_option_too_large_for_its_use_is_refused_before_anything_starts(optio
     assert result.exit_code == 2 and "serving" not in result.output
     # One line, as every refusal (it was click's usage block of three).
     [line] = result.stderr.splitlines()
-    assert f"{value} is not in the range" in line and line.endswith("(main serve --help says more)")
+    problem = "must be a finite number" if value == "inf" else "must be at most"
+    assert f"'{value}': {problem}" in line and line.endswith("(main serve --help says more)")
 
 
 @pytest.mark.parametrize("args, said", [

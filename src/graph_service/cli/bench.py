@@ -13,7 +13,8 @@ from click.core import ParameterSource
 
 from graph_service.bench import PEERS, QUICK, Options, Plan, parse_names, run, write_results
 from graph_service.cli.errors import Failure, one_line
-from graph_service.config import PROJECT_ROOT
+from graph_service.cli.options import bounded
+from graph_service.config import PROJECT_ROOT, Bounds
 
 
 @click.command()
@@ -25,9 +26,9 @@ from graph_service.config import PROJECT_ROOT
 @click.option("--sizes", default=",".join(str(s) for s in Options().sizes), show_default=True,
               help="Synthetic graph sizes in triples, comma-separated ('' for none); with --quick, "
                    "only when given.")
-@click.option("--seconds", type=click.FloatRange(min=1, max=3600), default=Plan().seconds, show_default=True,
+@click.option("--seconds", type=bounded(Bounds(low=1, high=3600)), default=Plan().seconds, show_default=True,
               help="Seconds of load per query, peer and client count.")
-@click.option("--cap", type=click.FloatRange(min=1, max=86_400), default=Options().cap, show_default=True,
+@click.option("--cap", type=bounded(Bounds(low=1, high=86_400)), default=Options().cap, show_default=True,
               help="Seconds after which a scale step is stopped (and said to be).")
 @click.option("--no-examples", is_flag=True, help="Only the lookup, join, aggregate and CONSTRUCT, "
               "not queries/*.rq.")

@@ -22,6 +22,37 @@ class _BaseIri(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class _IntBounded(click.IntRange):
+    """A whole number within a setting's bounds, refused in the words its environment variable is."""
+
+    def __init__(self, bounds: Bounds) -> None:
+        super().__init__(None if bounds.low is None else int(bounds.low),
+                         None if bounds.high is None else int(bounds.high))
+        self.bounds = bounds
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.INT.convert(value, param, ctx)
+        problem = self.bounds.problem(number)
+        if problem:
+            self.fail(f"{value!r}: {problem}", param, ctx)
+        return number
+
+
+class _FloatBounded(click.FloatRange):
+    """A number within a setting's bounds, refused in the words its environment variable is."""
+
+    def __init__(self, bounds: Bounds) -> None:
+        super().__init__(bounds.low, bounds.high, min_open=bounds.low_open)
+        self.bounds = bounds
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        problem = self.bounds.problem(number)
+        if problem:
+            self.fail(f"{value!r}: {problem}", param, ctx)
+        return number
+
+
 def _option_type(f: Field) -> Any:
     """click's type for a setting, from its bounds (`config.Bounds`)."""
     if f.name == "base_iri":
@@ -31,10 +62,12 @@ def _option_type(f: Field) -> Any:
         return None
     if bounds.choices:
         return click.Choice(bounds.choices)
-    if isinstance(f.default, int):
-        return click.IntRange(None if bounds.low is None else int(bounds.low),
-                              None if bounds.high is None else int(bounds.high))
-    return click.FloatRange(bounds.low, bounds.high, min_open=bounds.low_open)
+    return bounded(bounds, whole=isinstance(f.default, int))
+
+
+def bounded(bounds: Bounds, *, whole: bool = False) -> click.ParamType:
+    """click's type for a number within `bounds`, refused as a setting's environment variable is."""
+    return _IntBounded(bounds) if whole else _FloatBounded(bounds)
 
 
 def output_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
