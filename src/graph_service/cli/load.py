@@ -15,7 +15,9 @@ from graph_service.cli.errors import Failure, Rejected, load_or_fail, one_line
 from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import (
+    BadStoreAddress,
     LoadError,
+    NotLoadable,
     StoreRefused,
     StoreUnavailable,
     ensure_snapshot,
@@ -45,6 +47,6 @@ def load(into: str, update: str | None, file: Path | None, base_iri: str | None)
                            progress=lambda line: click.echo(line, err=True))
     except LoadError as exc:
         raise Rejected(one_line(exc)) from None
-    except (StoreUnavailable, StoreRefused, ValueError) as exc:
+    except (StoreUnavailable, StoreRefused, BadStoreAddress, NotLoadable) as exc:
         raise Failure(one_line(exc)) from None
     click.echo(report.summary())

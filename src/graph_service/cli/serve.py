@@ -13,6 +13,7 @@ from graph_service.cli.errors import Failure, load_or_fail, one_line
 from graph_service.cli.options import setting_options
 from graph_service.config import Settings, answered_bases
 from graph_service.graph import (
+    BadStoreAddress,
     LoadError,
     StoreRefused,
     StoreUnavailable,
@@ -51,7 +52,7 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
     if settings.store:
         try:
             refresh_mirror(settings)
-        except (StoreUnavailable, StoreRefused, LoadError, ValueError) as exc:
+        except (StoreUnavailable, StoreRefused, BadStoreAddress, LoadError) as exc:
             raise Failure(one_line(exc)) from None
     store = load_or_fail(lambda: serving_store(settings))
     if settings.serve_files and not store.has_subjects_under(answered_bases(settings.base_iri)):

@@ -21,11 +21,11 @@ from graph_service.graph.build.pipeline import (
 )
 from graph_service.graph.build.progress import Progress
 from graph_service.graph.build.reasoning import Inconsistency
-from graph_service.graph.build.remote import LoadError, LoadReport, load_into, refresh_mirror
+from graph_service.graph.build.remote import LoadError, LoadReport, NotLoadable, load_into, refresh_mirror
 
 __all__ = [
     "build_snapshot", "BuildError", "BuildResult", "ensure_snapshot", "Inconsistency", "infer",
     "Inference", "IN_MEMORY_INDEX_QUADS", "load_index", "load_into", "load_sources", "LoadError",
-    "LoadReport", "refresh_mirror", "load_store", "Progress", "record_path", "Served", "served",
-    "snapshot_path", "Sources", "serving_store",
+    "LoadReport", "NotLoadable", "refresh_mirror", "load_store", "Progress", "record_path", "Served",
+    "served", "snapshot_path", "Sources", "serving_store",
 ]

@@ -42,6 +42,10 @@ class LoadError(Exception):
     """The store's copy differs from what was sent (after a load); `str()` says how."""
 
 
+class NotLoadable(ValueError):
+    """The data cannot be loaded as it is (triples outside any named graph); nothing was sent."""
+
+
 @dataclass(frozen=True)
 class LoadReport:
     url: str
@@ -64,14 +68,14 @@ class LoadReport:
 def load_into(quads: list[ox.Quad], url: str, *, update_url: str | None = None, user: str = "",
               password: str = "", progress: Callable[[str], None] = lambda line: None) -> LoadReport:
     """Push `quads` (named graphs) into the Graph Store at `url` and check the store's copy.
-    Raises `StoreUnavailable`, `StoreRefused`, `LoadError`, and ValueError for quads outside a
-    named graph."""
+    Raises `StoreUnavailable`, `StoreRefused`, `BadStoreAddress`, `LoadError`, and `NotLoadable`
+    for quads outside a named graph."""
     started = time.perf_counter()
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
     for q in quads:
         if isinstance(q.graph_name, ox.DefaultGraph):
             # Bad input, found before the store is asked anything (a LoadError is a failed check).
-            raise ValueError("the data has triples outside any named graph; only named graphs are loaded")
+            raise NotLoadable("the data has triples outside any named graph; only named graphs are loaded")
         by_graph[q.graph_name.value].append(ox.Triple(q.subject, q.predicate, q.object))
     expected = {g: (len(set(ts)), _hash(ts)) for g, ts in by_graph.items()}
     whole = content_hash(quads)
@@ -133,7 +137,8 @@ def mirror_record_path(settings: Settings) -> Path:
 
 def refresh_mirror(settings: Settings) -> dict:
     """Fetch the dataset's named graphs from the store into the mirror file; its record.
-    Raises `StoreUnavailable`, `StoreRefused`, `LoadError` (nothing of the dataset there)."""
+    Raises `StoreUnavailable`, `StoreRefused` (an answer that cannot be read too),
+    `BadStoreAddress`, `LoadError` (nothing of the dataset there)."""
     started = time.perf_counter()
     store = RemoteStore(settings.store, connect_timeout=settings.store_connect_timeout)
     graphs = names(settings.base_iri).named_graphs
@@ -143,14 +148,21 @@ def refresh_mirror(settings: Settings) -> dict:
     try:
         for graph in graphs:
             name = ox.NamedNode(str(graph))
-            n = int(engine.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-                    .rows[0]["n"])
+            rows = engine.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
+            try:
+                n = int(rows[0]["n"])
+            except (IndexError, KeyError, ValueError):
+                raise StoreRefused(f"the store did not count the triples of <{graph}> (it answered "
+                                   f"{rows[:1]!r})") from None
             if not n:
                 continue
             answer = engine.answer(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
                                    results_format=None, graph_format=formats.by_name("ntriples"))
-            got = {ox.Triple(q.subject, q.predicate, q.object)
-                   for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)}
+            try:
+                got = {ox.Triple(q.subject, q.predicate, q.object)
+                       for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)}
+            except SyntaxError as exc:
+                raise StoreRefused(f"the store's copy of <{graph}> could not be read: {exc}") from None
             if len(got) != n:
                 raise StoreRefused(f"the store gave {len(got):,} of the {n:,} triples of <{graph}>: its "
                                    "answers are cut (Virtuoso: raise ResultSetMaxRows)")

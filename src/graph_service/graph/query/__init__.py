@@ -16,7 +16,13 @@ from graph_service.graph.query.engine import (
 from graph_service.graph.query.examples import Example, load_examples
 from graph_service.graph.query.graph_store import GraphStore
 from graph_service.graph.query.quad_index import Object, QuadIndex, QuadSource, Subject
-from graph_service.graph.query.remote import RemoteEngine, RemoteStore, StoreRefused, StoreUnavailable
+from graph_service.graph.query.remote import (
+    BadStoreAddress,
+    RemoteEngine,
+    RemoteStore,
+    StoreRefused,
+    StoreUnavailable,
+)
 from graph_service.graph.query.runner import AnswerTooLarge, QueryRunner, slot_budget
 from graph_service.graph.query.safety import UPDATES_REFUSED, UnsafeQuery, check_query, inspect_query
 from graph_service.graph.query.sandbox import (
@@ -47,7 +53,7 @@ __all__ = [
     "FormatMismatch", "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
     "AnswerTooLarge", "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore", "run_isolated", "safety",
-    "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
+    "BadStoreAddress", "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
     "QueryUnsupported", "Busy", "ClientGone", "OverShare", "QuerySlots", "QueueFull", "SlotBudget",
     "slot_budget", "DiskStore", "Cost", "TooCostly", "check_cost", "VerbatimStore", "graph_view",
     "stop_fork_server",

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from graph_service.graph.query.remote import StoreRefused, StoreUnavailable
+from graph_service.graph.query.remote import BadStoreAddress, StoreRefused, StoreUnavailable
 
 _NTRIPLES = "application/n-triples"
 #: Triples per request: a large graph goes up in parts (PUT the first, POST the rest), so no
@@ -23,7 +23,7 @@ class GraphStore:
     def __init__(self, url: str, *, user: str = "", password: str = "",
                  timeout: tuple[float, float] = (5.0, 600.0)) -> None:
         if not url.startswith(("http://", "https://")):
-            raise ValueError(f"the store {url!r} is not an http(s) URL")
+            raise BadStoreAddress(f"the store {url!r} is not an http(s) URL")
         self.url = url
         self.timeout = timeout
         self._user, self._password = user, password

@@ -72,6 +72,10 @@ class StoreRefused(ValueError):
     """The store answered the query with a client error (4xx): its own message."""
 
 
+class BadStoreAddress(ValueError):
+    """The store's address is no http(s) URL: nothing was asked of it."""
+
+
 @dataclass(frozen=True)
 class Dialect:
     """What one kind of store understands beyond the protocol."""
@@ -114,7 +118,7 @@ class RemoteStore:
 
     def __init__(self, url: str, *, connect_timeout: float = 3.0, pool_size: int = 8) -> None:
         if not url.startswith(("http://", "https://")):
-            raise ValueError(f"the store {url!r} is not an http(s) URL")
+            raise BadStoreAddress(f"the store {url!r} is not an http(s) URL")
         self.url = url
         self.connect_timeout = connect_timeout
         self.dialect = GENERIC
