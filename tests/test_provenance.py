@@ -355,25 +355,29 @@ def test_pages_say_which_claims_other_accounts_dispute_and_what_they_say(project
 
     luxembourg = text("/doc/city/luxembourg-city.html")
     brief = luxembourg[luxembourg.index("In brief"):]
-    assert ("By General Patton’s army (General Patton’s army: the article's claim, which other accounts "
-            "dispute, as the note under “What the reasoner adds” below says)") in brief
-    assert ("(the article's claim. Other accounts have Luxembourg City entered on 10 September 1944 by the "
-            "US 5th Armored Division") in luxembourg
+    assert ("By General Patton’s army (General Patton’s army: other accounts dispute the article here, as "
+            "the note under “What the reasoner adds” below says)") in brief
+    # Beside the derived link itself, the note as the graph has it.
+    assert ("liberated by General Patton’s army (inferred) (Other accounts have Luxembourg City entered on "
+            "10 September 1944 by the US 5th Armored Division") in luxembourg
     event = text("/doc/event/liberation-of-luxembourg-city.html")
     assert ("Commanded by General Patton (General Patton: the project's reading of the article, which says "
-            "why under “What the reasoner adds” below; General Patton: the article's claim, which other "
-            "accounts dispute, as the note under “What the reasoner adds” below says)") in event
-    assert ("General Patton, General Patton’s army and Prince Felix of Luxembourg: the article's claim, "
-            "which other accounts dispute, as the note below says") in event
+            "why under “What the reasoner adds” below; General Patton: other accounts dispute the article "
+            "here, as the note under “What the reasoner adds” below says)") in event
+    # Prince Felix was there; what others dispute is his role.
+    assert "Prince Felix of Luxembourg as head of state or ruler" in event
     assert "Other accounts name Grand Duchess Charlotte" in event
-    wiltz = text("/doc/event/liberation-of-wiltz.html")
-    assert "by December 25, 1944" in wiltz and "the article's date, which other accounts dispute" in wiltz
+    assert ("When September 4, 1944 (other accounts dispute this date, as the note on the event's page "
+            "says)") in text("/doc/city/brussels.html")
+    photo = text("/doc/photo/luxembourg-01.html")
+    assert "When December 25, 1944 (other accounts dispute this date, as the note below says)" in photo
     # Where no other account differs, nothing is said.
     assert "other accounts" not in text("/doc/city/paris.html").lower()
-    # The map names the disputed force with its mark, and says what the mark means.
+    # The map marks the disputed force and date, and says what the mark means.
     home = text("/")
-    assert "General Patton’s army (liberating force)†" in home
-    assert "† the article's claim (a date, a force), which other accounts dispute" in home
+    assert "General Patton’s army (liberating force)‡" in home and "September 4, 1944‡" in home
+    assert "‡ other accounts dispute the article's date or force: the event's page says what they say" in home
+
 
 
 def test_a_derived_statements_page_names_its_sources_by_what_they_say(project_client):
@@ -478,12 +482,15 @@ def test_a_claim_other_accounts_dispute_says_so_in_everything_derived_from_it(pr
     command = _notes(engine, "event/liberation-of-luxembourg-city", LIB + "commandedBy",
                      f"<{ID}person/george-s-patton>")
     assert command["otherAccounts"] == stated["otherAccounts"] and command["editorialNote"]
-    # Wiltz's date: the bound the article's caption gives, and the day bounds drawn from it.
-    for predicate in (LIB + "notAfter", LIB + "latestDay",
-                      "http://www.cidoc-crm.org/cidoc-crm/P82b_end_of_the_end"):
-        date = '"1944-12-25"^^<http://www.w3.org/2001/XMLSchema#date>'
-        notes = _notes(engine, "timespan/liberation-of-wiltz", predicate, date)["otherAccounts"]
-        assert [n for n in notes if "21 January 1945" in n], predicate
+    # The date of the Wiltz photograph, "shortly after its liberation", when others have the town in
+    # German hands; and the day bounds drawn from it, in CIDOC CRM too.
+    date = '"1944-12-25"^^<http://www.w3.org/2001/XMLSchema#date>'
+    for predicate in (LIB + "onDate", LIB + "latestDay", "http://www.cidoc-crm.org/cidoc-crm/P82b_end_of_the_end"):
+        notes = _notes(engine, "timespan/photo-luxembourg-01", predicate, date)["otherAccounts"]
+        assert [n for n in notes if "in German hands on 25 December 1944" in n], predicate
+    # The liberation was over by then whichever account is right (Wiltz had been freed once): the
+    # project's bound is not disputed.
+    assert _notes(engine, "timespan/liberation-of-wiltz", LIB + "notAfter", date)["otherAccounts"] == set()
     # What no other account disputes carries nothing.
     assert _notes(engine, "city/prague", LIB + "liberatedBy", f"<{ID}unit/red-army>") == {
         "editorialNote": set(), "otherAccounts": set()}
@@ -525,6 +532,16 @@ def test_a_derived_link_keeps_a_note_only_where_every_way_of_deriving_it_rests_o
     stated(one_way, b, part_of, c, editorialNote="b in c is read, not said.")
     assert notes_of_a_in_c(closure_statements(ontology, one_way, inferred)) == {
         "editorialNote": {"b in c is read, not said."}, "otherAccounts": {"Others put a elsewhere."}}
+    # One way resting only on the disputed claim, another only on the reading: neither kind of note
+    # holds for every way, so neither is kept (each kind is judged on its own).
+    crossed = Graph()
+    stated(crossed, a, part_of, b, otherAccounts="Others put a elsewhere.")
+    stated(crossed, b, part_of, c)
+    stated(crossed, c, has_part, a, editorialNote="c having a is read, not said.")
+    inferred.remove((c, has_part, a))
+    assert notes_of_a_in_c(closure_statements(ontology, crossed, inferred)) == {
+        "editorialNote": set(), "otherAccounts": set()}
+    inferred.add((c, has_part, a))
     # Another way besides, by the inverse of what a quote says outright (c has a): neither is kept.
     two_ways = one_way + Graph()
     stated(two_ways, c, has_part, a)

@@ -378,17 +378,22 @@ OTHER_ACCOUNTS = {
                        "Armored Division, of the First Army, not by Patton's Third Army (for example "
                        "https://www.journal.lu/top-navigation/article/damerikaner-an-der-stad/ and "
                        "https://today.rtl.lu/news/luxembourg/a/1402109.html).",
-    "wiltz, by": "Other accounts have Wiltz freed on 21 January 1945 by the US 26th Infantry Division, after "
-                 "the Germans took it in their Ardennes offensive of December 1944 (for example "
+    "wiltz, by": "Other accounts have Wiltz in American hands when the Germans' Ardennes offensive began on "
+                 "16 December 1944, taken in the fighting that followed, and freed again on 21 January 1945, "
+                 "by the US 26th Infantry Division, not the 4th Armoured Division (for example "
                  "https://luxembourg.public.lu/en/society-and-culture/history/battle-bulge.html and "
                  "http://mobi.naturpark-our.lu/ru/002.php, the Naturpark Our's page on the battle, in "
                  "English).",
-    "wiltz, date": "Other accounts have Wiltz in German hands on 25 December 1944: in American hands when "
-                   "the Germans' Ardennes offensive began on 16 December, it was taken in the fighting that "
-                   "followed and freed on 21 January 1945 (for example "
-                   "https://luxembourg.public.lu/en/society-and-culture/history/battle-bulge.html and "
-                   "http://mobi.naturpark-our.lu/ru/002.php, the Naturpark Our's page on the battle, in "
-                   "English).",
+    "wiltz, photograph": "Other accounts have Wiltz in German hands on 25 December 1944: in American hands "
+                         "when the Germans' Ardennes offensive began on 16 December, it was taken in the "
+                         "fighting that followed and freed again on 21 January 1945 (for example "
+                         "https://luxembourg.public.lu/en/society-and-culture/history/battle-bulge.html and "
+                         "http://mobi.naturpark-our.lu/ru/002.php, the Naturpark Our's page on the battle, "
+                         "in English).",
+    "brussels": "Other accounts date the liberation to 3 September 1944, when the Guards Armoured Division "
+                "entered the city that evening and night (for example the war diary of its 3rd Battalion "
+                "Irish Guards, which entered about midnight: "
+                "https://www.tracesofwar.com/docs/wardiary.asp?docid=90&menu=1&lineid=3559).",
     "felix": "Other accounts name Grand Duchess Charlotte, Felix's wife, as Luxembourg's sovereign and Felix "
              "as her consort (for example "
              "https://monarchie.lu/en/monarchy/former-sovereigns/hrh-grand-duchess-charlotte and "
@@ -1212,18 +1217,23 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     "30-claims-other-accounts-dispute": [
         # subject, property, object, what other accounts say, the passage the claim rests on
+        ("25 December 1944 (photograph luxembourg-01)", lib("onDate"), "1944-12-25",
+         OTHER_ACCOUNTS["wiltz, photograph"], text(25)),
+        *(("4 September 1944 (liberation of Brussels)", lib("onDate"), "1944-09-04",
+           OTHER_ACCOUNTS["brussels"], text(n)) for n in (16, 21)),
         ("American 4th Armoured Division, liberating force, in the liberation of Wiltz", lib("participant"),
          "American 4th Armoured Division", OTHER_ACCOUNTS["wiltz, by"], text(25)),
         ("General Patton, commander, in the liberation of Luxembourg City", lib("participant"),
          "General Patton", OTHER_ACCOUNTS["luxembourg city"], text("lux-patton")),
         ("General Patton’s army, liberating force, in the liberation of Luxembourg City", lib("participant"),
          "General Patton’s army", OTHER_ACCOUNTS["luxembourg city"], text("lux-patton")),
+        ("Liberation of Luxembourg City", "http://purl.org/dc/terms/description",
+         "General Patton's army took the capital without firing a shot, to the relief of its citizens.",
+         OTHER_ACCOUNTS["luxembourg city"], text("lux-patton")),
         ("Prince Felix at the liberation of Luxembourg City", lib("role"), "head of state or ruler",
          OTHER_ACCOUNTS["felix"], text("lux-codman")),
         ("Prince Felix, the nation’s ruler (per the article), escorted back to his capital", lib("role"),
          "head of state or ruler", OTHER_ACCOUNTS["felix"], text("lux-codman")),
-        ("by 25 December 1944 (liberation of Wiltz)", lib("notAfter"), "1944-12-25",
-         OTHER_ACCOUNTS["wiltz, date"], text(25)),
     ],
     "28-editorial-statements": sorted([
         # subject, property, object, the graph's note on why, the passage the statement rests on

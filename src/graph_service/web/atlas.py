@@ -75,8 +75,8 @@ def _readings_said() -> str:
         said += (f" {READING_MARK} the project's reading of the article (a date or the bounds drawn for it, a"
                  " reception, a force): the event's page says why.")
     if any(lib.disputes for lib in _liberations()):
-        said += (f" {DISPUTED_MARK} the article's claim (a date, a force), which other accounts dispute: the"
-                 " event's page says what they say.")
+        said += (f" {DISPUTED_MARK} other accounts dispute the article's date or force: the event's page says"
+                 " what they say.")
     return said
 
 

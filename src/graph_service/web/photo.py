@@ -34,6 +34,9 @@ class _Terms:
     date_text: ox.NamedNode
     model: ox.NamedNode
     editorial_note: ox.NamedNode
+    other_accounts: ox.NamedNode
+    #: A time-span's dates (its day, month or bounds).
+    dates: tuple[ox.NamedNode, ...]
     #: How depicted things are grouped, by the class they are an instance of (asserted or
     #: inferred), in the order the page lists the groups.
     groups: tuple[tuple[str, ox.NamedNode], ...]
@@ -47,6 +50,7 @@ def _terms(names: Names) -> _Terms:
     return _Terms(t("Photograph"), t("credit"), t("creditedTo"), t("depicts"), t("depictsInstanceOf"),
                   t("hasPlace"), t("partOf"),
                   t("inArea"), t("hasTimeSpan"), t("dateText"), t("model"), t("editorialNote"),
+                  t("otherAccounts"), tuple(t(n) for n in ("onDate", "inMonth", "notBefore", "notAfter")),
                   (("who", t("Actor")), ("event", t("Event")), ("where", t("Place"))))
 _CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)/?")
 
@@ -77,6 +81,9 @@ class PhotoSummary:
     #: What the box shows that is the project's reading of the caption, not its words (the
     #: event of a caption that names none; "cheering crowds in Paris" as the Parisians).
     readings: list[str] = field(default_factory=list)
+    #: Whether other accounts dispute the photograph's date as the caption gives it (luxembourg-01's
+    #: 25 December 1944, when Wiltz was in German hands).
+    date_disputed: bool = False
 
 
 def is_photograph(d: Description, names: Names) -> bool:
@@ -125,6 +132,9 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
             text = next((t.object.value for t in store.quads_for_pattern(o, terms.date_text, None, None)
                          if isinstance(t.object, ox.Literal)), None)
             s.when.append(text or d.label(o))
+            s.date_disputed = s.date_disputed or any(
+                is_reading(store, o, p, v.object, terms.other_accounts)
+                for p in terms.dates for v in store.quads_for_pattern(o, p, None, None))
     # The credit as printed, linked to whom it names where the graph has them.
     named = {name.lower(): (name, href) for name, href in s.credited_to}
     s.credit = [(text, named.pop(text.lower(), (text, None))[1]) for text in s.credits]

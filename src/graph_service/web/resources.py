@@ -442,11 +442,11 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         by = {force: name for name in ("capturedBy", "liberatedBy") for force in _objects(index, iri, name)
               if force in actors}
         if by:
+            read_forces = [force for force, name in by.items() if _is_reading(index, iri, name, force)]
+            disputed = [force for force, name in by.items() if _is_disputed(index, iri, name, force)]
             out.append(Highlight("By", _linked(index, list(by), urls), _joined(
-                _reading_note(index, urls, [force for force, name in by.items()
-                                            if _is_reading(index, iri, name, force)], derived=True),
-                _disputed_note(index, urls, [force for force, name in by.items()
-                                             if _is_disputed(index, iri, name, force)], derived=True))))
+                _reading_note(index, urls, read_forces, derived=True),
+                _disputed_note(_names(index, disputed, urls), derived=True))))
         else:
             out.append(Highlight("By", [], "the article names no force"))
         out += _receptions(index, event, urls, "on the event's page")
@@ -462,7 +462,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             derived = name == "commandedBy"
             out.append(Highlight(label, values, _joined(
                 _reading_note(index, urls, readings, derived=derived),
-                _disputed_note(index, urls, disputed, derived=derived))))
+                _disputed_note(_names(index, disputed, urls), derived=derived))))
         if name == "commandedBy":
             out += _taking_part(index, iri, urls, "Taking part")
             # Paris's Allied forces are in its approach: its parts, by name.
@@ -491,16 +491,19 @@ def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str)
                 or any(_is_reading(index, part, "participant", a) for a in actors)
                 or any(_is_reading(index, part, "role", r) for r in roles)):
             readings += [a for a in actors if isinstance(a, ox.NamedNode)]
-        # Patton's army in Luxembourg City, Prince Felix as its head of state.
-        if (any(_is_disputed(index, part, "participant", a) for a in actors)
-                or any(_is_disputed(index, part, "role", r) for r in roles)):
-            disputed += [a for a in actors if isinstance(a, ox.NamedNode)]
+        # Patton's army in Luxembourg City; Prince Felix, there, but as its ruler.
+        if any(_is_disputed(index, part, "participant", a) for a in actors):
+            disputed += _names(index, actors, urls)
+        else:
+            disputed += [f"{actor} as {role}" for actor in _names(index, actors, urls)
+                         for role in _names(index, [r for r in roles if _is_disputed(index, part, "role", r)],
+                                            urls)]
     if not values:
         return []
     ordered = sorted(set(values), key=lambda v: (v[0], fold(v[1])))
     return [Highlight(label, [(text, href) for _, text, href in ordered],
                       _joined(_reading_note(index, urls, list(dict.fromkeys(readings))),
-                              _disputed_note(index, urls, list(dict.fromkeys(disputed)))))]
+                              _disputed_note(list(dict.fromkeys(disputed)))))]
 
 
 #: Who a reader looks for first among those taking part: who freed or took the place, then who
@@ -526,11 +529,11 @@ def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> Hig
         notes.append(_reading_words(where))
     elif read(("notBefore", "notAfter")):  # Warsaw's "early 1945", the article's, ends where the project says
         notes.append(f"its bounds are the project's reading of the article, which says why {where}")
-    # Wiltz's "December 25, 1944", when other accounts have the town in German hands.
+    # Brussels' 4 September, where other accounts have 3 September.
     bounds = ("onDate", "inMonth", "notBefore", "notAfter")
     if any(_is_disputed(index, span, name, value) for span in spans for name in bounds
            for value in _objects(index, span, name)):
-        notes.append(f"the article's date, which other accounts dispute, as the note {where} says")
+        notes.append(f"other accounts dispute this date, as the note {where} says")
     return Highlight("When", dates, "; ".join(n for n in notes if n))
 
 
@@ -593,16 +596,18 @@ def _is_disputed(index: QuadSource, subject: ox.NamedNode | ox.BlankNode, name: 
     return is_reading(index, subject, _n(name), obj, _n("otherAccounts"))
 
 
-def _disputed_note(index: QuadSource, urls: Urls, disputed: list, *, derived: bool = False,
-                   where: str = "below") -> str:
-    """What the opening summary says of values that are the article's claim where other accounts
-    differ (Patton's army as Luxembourg City's liberator), and where the page says what they say."""
-    if not disputed:
+def _disputed_note(names: list[str], *, derived: bool = False, where: str = "below") -> str:
+    """What the opening summary says of values that rest on a claim of the article other accounts
+    dispute (Patton's army as Luxembourg City's liberator), and where the page says what they say."""
+    if not names:
         return ""
-    names = [text for text, _ in _linked(index, disputed, urls)]
     listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
     where = "under “What the reasoner adds” below" if derived else where
-    return f"{listed}: the article's claim, which other accounts dispute, as the note {where} says"
+    return f"{listed}: other accounts dispute the article here, as the note {where} says"
+
+
+def _names(index: QuadSource, terms: list, urls: Urls) -> list[str]:
+    return [text for text, _ in _linked(index, terms, urls)]
 
 
 def _joined(*notes: str) -> str:

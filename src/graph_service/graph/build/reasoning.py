@@ -297,8 +297,8 @@ def shortcut_statements(ontology: Graph, facts: Graph, provenance: Graph, inferr
         stated = [[st for st in map(_statement, sorted(way)) if (st, RDF.type, RDF.Statement) in provenance]
                   for way in ways]
         sources = sorted({st for way in stated for st in way})
-        kept = [(kind, note) for kind in CARRIED_NOTES if all(notes(way, kind) for way in stated)
-                for way in stated for note in notes(way, kind)]
+        kept = {(kind, note) for kind in CARRIED_NOTES if all(notes(way, kind) for way in stated)
+                for way in stated for note in notes(way, kind)}
         for triple in (t for t in also(s, p, o) if t in inferred):
             st = _statement(triple)
             out += [(st, RDF.type, RDF.Statement), (st, RDF.subject, triple[0]),

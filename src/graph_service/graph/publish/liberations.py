@@ -89,8 +89,9 @@ SELECT ?place ?lat ?long WHERE {
 
 #: Follows a date, a reception or a force that is the project's reading of the article.
 READING_MARK = "*"
-#: Follows a date or a force that is the article's claim where other accounts differ.
-DISPUTED_MARK = "†"
+#: Follows a date or a force that rests on a claim of the article other accounts dispute (not a
+#: dagger, which beside a name reads as "died").
+DISPUTED_MARK = "‡"
 
 #: The order a liberation's several reception kinds are named in: the welcome first.
 RECEPTION_ORDER = ("jubilant", "warm-welcome", "relieved", "seen-as-liberation", "mixed", "muted",
