@@ -1113,6 +1113,10 @@ EXPECTED: dict[str, list[Row]] = {
         ("http://semanticweb.cs.vu.nl/2009/11/sem/hasTime", iri("timespan/liberation-of-warsaw-early-1945"),
          "early 1945 (liberation of Warsaw)"),
         ("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor", iri("unit/red-army"), "Red Army"),
+        # and, as SEM's role pattern has it, the role (the participation, whose rdf:value is the actor)
+        ("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor",
+         iri("participation/liberation-of-warsaw--red-army"),
+         "the Soviets, supposed liberators and really conquerors, in the liberation of Warsaw"),
         (lib("hasActor"), iri("unit/red-army"), "Red Army"),
         *((prop, iri(place), label)
           for prop in ("http://semanticweb.cs.vu.nl/2009/11/sem/hasPlace",

@@ -443,3 +443,28 @@ def test_sem_says_when_events_took_place_not_when_photographs_were_taken(project
     photo_times = engine.query(f"""ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?photo <{SEM.hasTime}> ?span }}
         ?photo a <{LIB.Photograph}> }}""").boolean
     assert photo_times is False
+
+
+def test_sems_role_pattern_is_whole_every_participation_a_role_with_its_actor_and_type(project_app):
+    """SEM qualifies an actor's part in an event by a sem:Role: the event sem:hasActor the role,
+    whose rdf:value is the actor and whose sem:roleType its type. A SEM reader finds who took part
+    in the liberation of Luxembourg City in which role without knowing the project's terms."""
+    engine = project_app.extensions["sparql"].runner.engine
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    rows = engine.query(f"""SELECT ?actor ?type WHERE {{
+        <{ID}event/liberation-of-luxembourg-city> <{SEM.hasActor}> ?role .
+        ?role a <{SEM.Role}> ; <{rdf}value> ?actor ; <{SEM.roleType}> ?type }}""").rows
+    found = sorted((str(r["actor"]).removeprefix(str(ID)), str(r["type"]).rsplit("#", 1)[1]) for r in rows)
+    assert found == [
+        ("person/george-s-patton", "role-commander"), ("person/jean-of-luxembourg", "role-participant"),
+        ("person/prince-felix", "role-head-of-state"), ("unit/pattons-army", "role-liberating-force")]
+    # Every participation, none left out; each value derived, with its statement and quote.
+    missing = engine.query(f"""SELECT (COUNT(*) AS ?n) WHERE {{ ?part <{LIB.participant}> ?actor
+        FILTER NOT EXISTS {{ GRAPH <{INFERRED_GRAPH}> {{ ?part <{rdf}value> ?actor }}
+                             ?event <{SEM.hasActor}> ?part }} }}""").rows[0]["n"]
+    assert int(missing) == 0
+    sourced = engine.query(f"""ASK {{ GRAPH <https://w3id.org/liberation-kg/graph/provenance> {{
+        ?st <{rdf}subject> <{ID}participation/liberation-of-luxembourg-city--pattons-army> ;
+            <{rdf}predicate> <{rdf}value> ; <{rdf}object> <{ID}unit/pattons-army> ; <{LIB.evidence}> ?quote ;
+            <{LIB.otherAccounts}> ?disputed }} }}""").boolean
+    assert sourced

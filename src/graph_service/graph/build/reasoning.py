@@ -325,7 +325,7 @@ def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Tri
     asserted = frozenset(graph)
     for triple in shortcut_derivations(graph):
         graph.add(triple)
-    for triple in day_bounds(graph) + event_places(graph) + event_times(graph):
+    for triple in day_bounds(graph) + event_places(graph) + event_times(graph) + role_values(graph):
         graph.add(triple)
     return graph, asserted
 
@@ -354,6 +354,13 @@ def event_times(graph: Graph) -> list[Triple]:
               for e in graph.subjects(RDF.type, kind)}
     return sorted((event, SEM.hasTime, span) for event in events
                   for span in graph.objects(event, LIB.hasTimeSpan))
+
+
+def role_values(graph: Graph) -> list[Triple]:
+    """rdf:value of every participation: its actor, as SEM's role pattern has it (the event
+    sem:hasActor the sem:Role, whose rdf:value is the actor). Not by making lib:participant a
+    sub-property of rdf:value: that is reserved vocabulary, outside OWL 2 RL."""
+    return sorted((part, RDF.value, actor) for part, actor in graph.subject_objects(LIB.participant))
 
 
 def month_bounds(month: Node) -> list[tuple[URIRef, Literal]]:
@@ -911,8 +918,10 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
     # The build's own derivations, read as the axioms they amount to, so that what they derive has
     # its statement too: an event's places and times in SEM and CIDOC CRM (`event_places`,
     # `event_times`: the inferred graph holds them for events only, and only what it holds is
-    # given a statement), and a time-span's day bounds (`day_bounds`; a month's in the loop).
+    # given a statement), a time-span's day bounds (`day_bounds`; a month's in the loop), and a
+    # participation's actor as SEM's rdf:value (`role_values`).
     supers[LIB.hasPlace] |= {SEM.hasPlace, CRM.P7_took_place_at}
+    supers[LIB.participant].add(RDF.value)
     supers[LIB.hasTimeSpan].add(SEM.hasTime)
     supers[LIB.onDate] |= {LIB.earliestDay, LIB.latestDay}
     supers[LIB.notBefore].add(LIB.earliestDay)
