@@ -403,6 +403,25 @@ OTHER_ACCOUNTS = {
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    # review of 2026-12-05: places a Paris caption names without its city, a commander read from a
+    # possessive, a unit shown through one tank's crew, a photograph's place read from what it shows
+    "champs-elysees": "The caption names no city for the street: it is placed in Paris because Parisians "
+                      "line it to celebrate the liberation of \"the capital of France\", and the caption "
+                      "is one of the article's Paris series.",
+    "arc de triomphe": "The caption names no city for the arch: it is placed in Paris because the infantry "
+                       "march towards it along a street Parisians line to celebrate the liberation of \"the "
+                       "capital of France\", and the caption is one of the article's Paris series.",
+    "notre dame": "The caption names no city for the cathedral: it is placed in Paris because de Gaulle "
+                  "strolls to it down the Champs Élysées \"following the city’s liberation\", and the "
+                  "caption is one of the article's Paris series.",
+    "leclerc, command": "The caption says \"General Leclerc’s 2nd Armored Division\"; that he commanded it "
+                        "is read from the possessive, not stated.",
+    "cromwell crew": "The caption shows \"the crew of a Cromwell Mk IV tank of 2nd Welsh Guards\": the unit "
+                     "is read as shown through the crew of one of its tanks, of whom the caption says "
+                     "nothing else.",
+    "prague-03, place": "The caption (\"Prague liberated by Red Army in may 1945 – Marshall Konev\") says "
+                        "what the photograph shows, not where it was taken; that it was taken in Prague is "
+                        "read from the liberation it shows.",
     "de gaulle, allegiance": "The sentence names the Free French government as General de Gaulle\'s; his "
                              "allegiance to France is read from it.",
     "leclerc, allegiance": "The caption calls the tanks of General Leclerc\'s 2nd Armored Division Free "
@@ -1240,6 +1259,16 @@ EXPECTED: dict[str, list[Row]] = {
          "head of state or ruler", OTHER_ACCOUNTS["felix"], text("lux-codman")),
     ],
     "28-editorial-statements": sorted([
+        ("Champs-Élysées", lib("partOf"), "Paris", EDITORIAL["champs-elysees"], text(15)),
+        ("Arc de Triomphe", lib("partOf"), "Paris", EDITORIAL["arc de triomphe"], text(15)),
+        ("Notre Dame Cathedral", lib("partOf"), "Paris", EDITORIAL["notre dame"], text(14)),
+        ("2nd Armored Division (General Leclerc’s)", lib("commandedBy"), "General Leclerc",
+         EDITORIAL["leclerc, command"], text(13)),
+        ("Photograph brussels-03: The crew of a Cromwell Mk IV tank of 2nd Welsh Guards on the drive into "
+         "Brussels, 3 September 1944", lib("depicts"), "2nd Welsh Guards", EDITORIAL["cromwell crew"],
+         text(18)),
+        ("Photograph prague-03: Prague liberated by the Red Army, May 1945: Marshal Konev", lib("hasPlace"),
+         "Prague", EDITORIAL["prague-03, place"], text(44)),
         # subject, property, object, the graph's note on why, the passage the statement rests on
         *((f"{force}, {role} force{lead}, in the liberation of Paris", lib("role"), f"{role} force",
            EDITORIAL["paris, liberators"], text("paris-free-french-lead"))
