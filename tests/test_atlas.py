@@ -110,6 +110,20 @@ def test_the_timeline_marks_what_is_the_projects_reading(timeline):
     assert footer and "* the project's reading of the article (a date or the bounds drawn for it" in footer[0]
 
 
+def test_the_timeline_marks_a_date_other_accounts_dispute_and_its_footer_fits(timeline):
+    """Brussels' 4 September is the article's; other accounts have the 3rd. The footer says what
+    each mark means, in lines the drawing's width holds (one line ran off its edge)."""
+    assert "September 4, 1944‡" in _links(timeline, "timeline-item")["Brussels"].find(SVG + "title").text
+    footer = [t.text or "" for t in timeline.iter(SVG + "text") if t.get("class") == "source"]
+    said = " ".join(footer)
+    assert "‡ other accounts dispute the article's date or force: the event's page says what they say." \
+        in said
+    width = float(timeline.get("width") or timeline.get("viewBox", "0 0 960").split()[2])
+    assert len(footer) > 1 and all(len(line) * 10 * 0.6 <= width for line in footer), footer
+    heights = [float(t.get("y")) for t in timeline.iter(SVG + "text") if t.get("class") == "source"]
+    assert heights == sorted(heights) and max(heights) < float(timeline.get("height") or 1e9)
+
+
 # --- the map -------------------------------------------------------------------------------
 
 

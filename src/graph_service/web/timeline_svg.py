@@ -9,6 +9,7 @@ as its text and a `<title>` saying event, date and reception: what browser tests
 
 from __future__ import annotations
 
+import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -63,7 +64,9 @@ def render(liberations: list[Liberation], href: Callable[[str], str | None], *,
     rows_height = ROW * len(dated) + (30 + ROW * len(undated) if undated else 0)
     legend_top = TOP + rows_height + 16
     legend_rows = _legend_rows(kinds, labels)
-    height = legend_top + 22 * (legend_rows + 1) + (10 if source else 0)
+    # The note on the sources, in lines the drawing's width holds (10 px type).
+    notes = textwrap.wrap(source, 150)
+    height = legend_top + 22 * (legend_rows + 1) + (10 + 13 * (len(notes) - 1) if notes else 0)
     svg = root(WIDTH, height, "The liberations (and Berlin's conquest) of Europe's capitals, 1944-1945",
                "Each capital at the date the article gives for its liberation or conquest, at the article's "
                "precision, coloured by the reception it met; undated ones apart.",
@@ -84,8 +87,8 @@ def render(liberations: list[Liberation], href: Callable[[str], str | None], *,
             _item(svg, lib, href(lib.event), y, x)
             y += ROW
     _legend(svg, kinds, labels, legend_top)
-    if source:
-        el(svg, "text", source, x=0, y=height - 4, class_="source")
+    for i, line in enumerate(notes):
+        el(svg, "text", line, x=0, y=height - 4 - 13 * (len(notes) - 1 - i), class_="source")
     return svg
 
 
