@@ -693,3 +693,15 @@ def test_checks_detect_a_broken_graph():
 def test_ontology_check_detects_missing_definition():
     g = ttl('lib:Thing a owl:Class ; rdfs:label "thing"@en .')
     assert ontology_term_problems(g) == [(LIB.Thing, SKOS.definition)]
+
+
+def test_the_printers_of_the_brussels_flags_are_a_group_the_article_says_something_of():
+    """"printers secretly produced thousands of Belgian and Allied flags": unnamed, and the subject
+    of a sentence, so a resource (the data's rule for people it mentions without naming), taking
+    part in the Belgians' preparations, labelled with the article's words."""
+    g = data()
+    printers = ID["group/flag-printers"]
+    assert str(g.value(printers, RDFS.label)).endswith("(unnamed)")
+    parts = [p for p in g.subjects(LIB.participant, printers)]
+    assert [g.value(p, LIB.inEvent) for p in parts] == [ID["event/liberation-preparations-brussels"]]
+    assert "Secretly produced" in str(g.value(printers, URIRef("http://purl.org/dc/terms/description")))
