@@ -134,8 +134,11 @@ def test_an_editorial_statement_says_so_beside_its_value_and_no_other_does(proje
     assert "Home Army" in row and '<details class="evidence">' in row
     assert "(the project's reading: The caption calls its men resistance fighters and does not name " \
            "the Home Army" in row
-    # Said once more: beside the same link in CIDOC CRM, inferred from it, which keeps its note.
-    assert page.count("the project's reading") == 2
+    # Said once more beside the same link in CIDOC CRM, inferred from it, which keeps its note; and
+    # beside the links the reasoner adds from the Home Army to it (has member, in both vocabularies).
+    assert page.count("the project's reading") == 4
+    links_here = page[page.index("Links the reasoner adds"):]
+    assert links_here.count("the project's reading") == 2 and ">has member<" in links_here
     twin = page[page.rindex("crm:P107i_is_current_or_former_member_of"):]
     assert re.sub(r"<[^>]+>", " ", twin[:twin.index("the project's reading")]).split()[-3:] == [
         "Army", "(inferred)", "("]
@@ -371,6 +374,12 @@ def test_pages_say_which_claims_other_accounts_dispute_and_what_they_say(project
             "says)") in text("/doc/city/brussels.html")
     photo = text("/doc/photo/luxembourg-01.html")
     assert "When December 25, 1944 (other accounts dispute this date, as the note below says)" in photo
+    # Patton's own page: the link from his participation, with both its notes.
+    patton = text("/doc/person/george-s-patton.html")
+    links_here = patton[patton.index("What links here"):]
+    assert "participant (the project's reading: The article says that" in links_here
+    assert ("is read from his army's name, not stated.) (Other accounts have Luxembourg City entered on 10 "
+            "September 1944") in links_here
     # Where no other account differs, nothing is said.
     assert "other accounts" not in text("/doc/city/paris.html").lower()
     # The map marks the disputed force and date, and says what the mark means.

@@ -322,8 +322,8 @@ def render_page(d: Description, urls: Urls) -> str:
     iri = d.iri.value
     photos = [(urls.href(p.value), d.label(p), d.caption(p), _relations(d, p)) for p in d.photos]
     # Photographs have their own section; here, every other link.
-    incoming = [(_value(d, q.subject, urls, inferred=is_inferred(q)), d.label(q.predicate),
-                 urls.href(q.predicate.value)) for q in d.incoming() if q.subject not in d.photos]
+    incoming = [(_linking(d, q, urls), d.label(q.predicate), urls.href(q.predicate.value))
+                for q in d.incoming() if q.subject not in d.photos]
     facts = _facts(d, d.iri, urls, depth=0)
     # The quotes the resource rests on as a whole have their own section ("Sources").
     evidence = urls.href(str(service().names.lib.evidence))
@@ -724,6 +724,15 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
         facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))
     facts.sort(key=lambda rf: (rf[0], rf[1].inferred, rf[1].property.lower()))
     return [f for _, f in facts]
+
+
+def _linking(d: Description, q: ox.Quad, urls: Urls) -> Value:
+    """The resource that links here by `q`, with the notes on that link: Patton's page says that
+    other accounts dispute his part in taking Luxembourg City, which only the participation states."""
+    v = _value(d, q.subject, urls, inferred=is_inferred(q))
+    link = ox.Triple(q.subject, q.predicate, q.object)
+    v.editorial, v.other_accounts = d.editorial.get(link), d.other_accounts.get(link)
+    return v
 
 
 def _value(d: Description, term: object, urls: Urls, *, inferred: bool, depth: int = 0,
