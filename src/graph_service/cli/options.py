@@ -22,35 +22,36 @@ class _BaseIri(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class _IntBounded(click.IntRange):
-    """A whole number within a setting's bounds, refused in the words its environment variable is."""
+class _InBounds(click.ParamType):
+    """A number within a setting's bounds, refused in the words its environment variable is (the
+    click range type it is mixed into shows the range in --help)."""
+
+    bounds: Bounds
+    number: click.ParamType
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = self.number.convert(value, param, ctx)
+        problem = self.bounds.problem(number)
+        if problem:
+            self.fail(f"{value!r}: {problem}", param, ctx)
+        return number
+
+
+class _IntBounded(_InBounds, click.IntRange):
+    number = click.INT
 
     def __init__(self, bounds: Bounds) -> None:
         super().__init__(None if bounds.low is None else int(bounds.low),
                          None if bounds.high is None else int(bounds.high))
         self.bounds = bounds
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        number = click.INT.convert(value, param, ctx)
-        problem = self.bounds.problem(number)
-        if problem:
-            self.fail(f"{value!r}: {problem}", param, ctx)
-        return number
 
-
-class _FloatBounded(click.FloatRange):
-    """A number within a setting's bounds, refused in the words its environment variable is."""
+class _FloatBounded(_InBounds, click.FloatRange):
+    number = click.FLOAT
 
     def __init__(self, bounds: Bounds) -> None:
         super().__init__(bounds.low, bounds.high, min_open=bounds.low_open)
         self.bounds = bounds
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        number = click.FLOAT.convert(value, param, ctx)
-        problem = self.bounds.problem(number)
-        if problem:
-            self.fail(f"{value!r}: {problem}", param, ctx)
-        return number
 
 
 def _option_type(f: Field) -> Any:
