@@ -75,6 +75,18 @@ def test_evidence_must_be_a_quote():
     assert any("not a lib:Quote" in p for p in provenance.missing_evidence(e))
 
 
+@pytest.mark.parametrize("note", [b'"no language tag"', b'"en fran\xc3\xa7ais"@fr', b"city:paris"])
+def test_a_note_on_a_statement_is_english_prose_or_the_build_says_which(note):
+    for kind in (b"editorialNote", b"otherAccounts"):
+        e = provenance.expand(parse(b"event:x lib:hasPlace city:paris {| lib:evidence quote:a ; lib:" + kind
+                                    + b" " + note + b" |} ."))
+        [problem] = provenance.missing_evidence(e)
+        assert "hasPlace" in problem and f"its {kind.decode()} " in problem and "tagged @en" in problem
+    fine = provenance.expand(parse(b'event:x lib:hasPlace city:paris {| lib:evidence quote:a ; '
+                                   b'lib:otherAccounts "Others say Lyon."@en |} .'))
+    assert provenance.missing_evidence(fine) == []
+
+
 def test_sources_without_annotations_are_not_held_to_the_rule():
     e = provenance.expand(parse(b"""event:x lib:hasPlace city:paris ."""))
     assert not e.annotated and e.provenance == [] and provenance.missing_evidence(e) == []

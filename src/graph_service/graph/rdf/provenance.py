@@ -59,6 +59,9 @@ SUBJECT = ox.NamedNode(_RDF + "subject")
 PREDICATE = ox.NamedNode(_RDF + "predicate")
 OBJECT = ox.NamedNode(_RDF + "object")
 EVIDENCE = ox.NamedNode(str(LIB.evidence))
+#: The notes a statement may carry (the project's prose, so tagged @en): why it is a reading, and
+#: what other accounts say of the article's claim.
+NOTES = (ox.NamedNode(str(LIB.editorialNote)), ox.NamedNode(str(LIB.otherAccounts)))
 QUOTE = ox.NamedNode(str(LIB.Quote))
 TEXT = ox.NamedNode(str(LIB.text))
 OCCURRENCE = ox.NamedNode(str(LIB.occurrence))
@@ -253,8 +256,9 @@ def fact_statements(facts: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 def missing_evidence(expansion: Expansion) -> list[str]:
     """Problems with the per-statement provenance, one line each (empty when it is complete):
-    a fact statement without a quote, or a statement's evidence that is not a lib:Quote of the
-    sources. Empty when the sources write no annotation at all."""
+    a fact statement without a quote, a statement's evidence that is not a lib:Quote of the
+    sources, or a note on a statement that is not a string tagged @en. Empty when the sources
+    write no annotation at all."""
     if not expansion.annotated:
         return []
     quotes = {q.subject for q in expansion.facts if q.predicate == RDF_TYPE and q.object == QUOTE}
@@ -272,6 +276,11 @@ def missing_evidence(expansion: Expansion) -> list[str]:
         elif q.predicate == EVIDENCE:
             evidence.setdefault(q.subject, []).append(q.object)
     problems = []
+    for q in expansion.provenance:
+        if q.predicate in NOTES and not (isinstance(q.object, ox.Literal) and q.object.language == "en"):
+            triple = ox.Triple(subject[q.subject], predicate[q.subject], obj[q.subject])
+            problems.append(f"{_show(triple)}: its {q.predicate.value.rsplit('#', 1)[-1]} {q.object} "
+                            "is not a string tagged @en (the project's prose is)")
     quoted = set()
     for node, quotes_of in sorted(evidence.items(), key=lambda kv: str(kv[0])):
         triple = ox.Triple(subject[node], predicate[node], obj[node])
@@ -288,10 +297,11 @@ def missing_evidence(expansion: Expansion) -> list[str]:
 
 
 def check(expansion: Expansion) -> None:
-    """Raise `ProvenanceError` unless every fact statement has its quote (`missing_evidence`)."""
+    """Raise `ProvenanceError` unless every fact statement has its quote and every note is
+    well-formed (`missing_evidence`)."""
     problems = missing_evidence(expansion)
     if problems:
-        raise ProvenanceError(f"{len(problems)} fact statement(s) without a quote of their own, "
+        raise ProvenanceError(f"{len(problems)} problem(s) with the statements' quotes and notes, "
                               f"e.g. {problems[0]}", problems)
 
 
