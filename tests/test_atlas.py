@@ -38,11 +38,12 @@ def _svg(client, path: str) -> ET.Element:
 
 
 def _links(root: ET.Element, cls: str) -> dict[str, ET.Element]:
-    """The drawing's `<a class=cls>` by the capital each names (its first text)."""
+    """The drawing's `<a class=cls>` by the capital each names (its data-capital, else its first
+    text, which may carry a mark)."""
     found = {}
     for a in root.iter(SVG + "a"):
         if cls in a.get("class", "").split():
-            found[next(t.text for t in a.iter(SVG + "text"))] = a
+            found[a.get("data-capital") or next(t.text for t in a.iter(SVG + "text"))] = a
     return found
 
 
@@ -135,6 +136,17 @@ def test_the_map_has_eight_markers_linking_to_the_capitals(project_client, drawn
         assert href.startswith("/id/city/")
         page = project_client.get(href, headers=BROWSER, follow_redirects=True)
         assert page.status_code == 200 and f"<h1>{name}</h1>" in page.get_data(as_text=True)
+
+
+def test_the_map_marks_the_capital_whose_liberating_force_other_accounts_dispute(drawn_map):
+    # The forces are in the marker's title only: Luxembourg City's name carries the mark, so the
+    # dispute is seen without hovering; a capital whose force no account disputes carries none.
+    names = {capital: next(t.text for t in a.iter(SVG + "text"))
+             for capital, a in _links(drawn_map, "map-marker").items()}
+    assert names["Luxembourg City"] == "Luxembourg City‡"
+    assert [n for c, n in names.items() if c != "Luxembourg City" and "‡" in n] == []
+    assert "General Patton’s army (liberating force)‡" in \
+        _links(drawn_map, "map-marker")["Luxembourg City"].find(SVG + "title").text
 
 
 def test_map_markers_name_the_force_and_the_date(drawn_map):

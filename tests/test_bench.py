@@ -74,6 +74,25 @@ def test_quick_run_writes_results_tables_and_plots(tmp_path: Path) -> None:
         assert (tmp_path / f"{name}.png").stat().st_size > 0 and (tmp_path / f"{name}.svg").exists()
 
 
+@pytest.mark.parametrize("sizes, said", [
+    ("0", "--sizes: '0': must be at least 100"), ("300,-5", "--sizes: '-5': must be at least 100"),
+    ("abc", "--sizes: 'abc' is not a whole number of triples"),
+    ("1e3", "--sizes: '1e3' is not a whole number"),
+    ("99999999999", "--sizes: '99999999999': must be at most 2,147,483,647"),
+    ("--seconds=0.5", None),
+])
+def test_the_benchmarks_bad_numbers_are_one_line_each_before_anything_runs(tmp_path: Path, sizes: str,
+                                                                            said: str | None) -> None:
+    # A graph too small to hold a resource to look up was a traceback from deep in the generator.
+    args = ["bench", "--quick", "--peers", "", "--output-dir", str(tmp_path)]
+    args += [sizes] if said is None else ["--sizes", sizes]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("graph-service: ") and (said or "'0.5': must be at least 1") in line, line
+    assert not list(tmp_path.iterdir())
+
+
 @pytest.mark.slow  # a private Virtuoso is installed, loaded and started
 def test_quick_run_measures_this_service_in_front_of_virtuoso(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["bench", "--quick", "--peers", "graph-service-virtuoso", "--sizes", "",

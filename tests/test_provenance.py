@@ -509,9 +509,10 @@ def test_a_claim_other_accounts_dispute_says_so_in_everything_derived_from_it(pr
     for predicate in (LIB + "onDate", LIB + "latestDay", "http://www.cidoc-crm.org/cidoc-crm/P82b_end_of_the_end"):
         notes = _notes(engine, "timespan/photo-luxembourg-01", predicate, date)["otherAccounts"]
         assert [n for n in notes if "in German hands on 25 December 1944" in n], predicate
-    # The liberation was over by then whichever account is right (Wiltz had been freed once): the
-    # project's bound is not disputed.
-    assert _notes(engine, "timespan/liberation-of-wiltz", LIB + "notAfter", date)["otherAccounts"] == set()
+    # The project's bound on the liberation the caption tells of is drawn from that date: it says so.
+    bound = _notes(engine, "timespan/liberation-of-wiltz", LIB + "notAfter", date)
+    assert [n for n in bound["otherAccounts"] if n.startswith("Derived from the caption's date")]
+    assert [n for n in bound["editorialNote"] if n.startswith("Derived, not stated")]
     # What no other account disputes carries nothing.
     assert _notes(engine, "city/prague", LIB + "liberatedBy", f"<{ID}unit/red-army>") == {
         "editorialNote": set(), "otherAccounts": set()}
@@ -569,3 +570,42 @@ def test_a_derived_link_keeps_a_note_only_where_every_way_of_deriving_it_rests_o
     inferred.remove((c, has_part, a))
     assert notes_of_a_in_c(closure_statements(ontology, two_ways, inferred)) == {
         "editorialNote": set(), "otherAccounts": set()}
+
+
+def test_the_ontology_page_counts_the_statements_that_carry_each_note(project_app, project_client):
+    """A note is a property of statements, which live in the provenance graph: its use is counted
+    there (it read "Used by 0 resources" while the graph held dozens)."""
+    engine = project_app.extensions["sparql"].runner.engine
+    page = project_client.get("/ontology.html").get_data(as_text=True)
+    for name in ("otherAccounts", "editorialNote"):
+        n = int(engine.query(f"""SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE {{
+            GRAPH <{PROVENANCE_GRAPH}> {{ ?st <{LIB}{name}> ?note }} }}""").rows[0]["n"])
+        start = page.index(f'id="{name}"')
+        section = page[start:page.index("</section>", start)]
+        assert n > 10 and f"Used by {n} resources" in " ".join(re.sub(r"<[^>]+>", " ", section).split()), name
+
+
+def test_a_statement_in_an_aligned_vocabulary_is_named_by_prefixed_names(project_client):
+    """A derived statement's name spells a term of another vocabulary as pages do (sem:hasActor),
+    not as a bracketed IRI."""
+    from graph_service.graph.rdf.provenance import statement_iri
+    said = statement_iri(ox.Triple(ox.NamedNode(f"{ID}event/liberation-of-luxembourg-city"),
+                                   ox.NamedNode("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor"),
+                                   ox.NamedNode(f"{ID}unit/pattons-army")))
+    doc = project_client.get(said.value.replace(str(ID), "/doc/") + ".ttl").get_data(as_text=True)
+    assert "Statement: Liberation of Luxembourg City, sem:hasActor, General Patton’s army" in doc
+    assert "<http://semanticweb.cs.vu.nl/2009/11/sem/hasActor>, General" not in doc
+
+
+def test_the_sources_a_note_names_are_links_and_nothing_else_is_markup(project_client):
+    page = project_client.get("/doc/event/liberation-of-brussels.html").get_data(as_text=True)
+    war_diary = "https://www.tracesofwar.com/docs/wardiary.asp?docid=90&amp;menu=1&amp;lineid=3559"
+    assert f'<a href="{war_diary}" rel="nofollow noopener">{war_diary}</a>).' in page  # its full stop outside
+
+    from graph_service.web.resources import linked_urls
+    made = str(linked_urls('<b>x</b> see https://e.org/a?b=1&c="2" and http://e.org/<script>alert(1)</script>.'))
+    assert "<b>" not in made and "<script>" not in made
+    link = "https://e.org/a?b=1&amp;c="
+    assert f'<a href="{link}" rel="nofollow noopener">{link}</a>' in made
+    assert '<a href="http://e.org/" rel="nofollow noopener">http://e.org/</a>&lt;script&gt;' in made
+    assert str(linked_urls("no address here, javascript:alert(1)")) == "no address here, javascript:alert(1)"

@@ -390,6 +390,16 @@ OTHER_ACCOUNTS = {
                          "https://luxembourg.public.lu/en/society-and-culture/history/battle-bulge.html and "
                          "http://mobi.naturpark-our.lu/ru/002.php, the Naturpark Our's page on the battle, "
                          "in English).",
+    "brussels, arrival": "Other accounts have the British enter the city on 3 September 1944, when the "
+                         "Guards Armoured Division arrived that evening and night (for example the war diary "
+                         "of its 3rd Battalion Irish Guards, which entered about midnight: "
+                         "https://www.tracesofwar.com/docs/wardiary.asp?docid=90&menu=1&lineid=3559).",
+    "wiltz, bound": "Derived from the caption's date, which other accounts dispute: they have Wiltz in "
+                    "German hands on 25 December 1944, taken in the Germans' Ardennes offensive after 16 "
+                    "December, and freed again on 21 January 1945, not by the 4th Armoured Division (for "
+                    "example https://luxembourg.public.lu/en/society-and-culture/history/battle-bulge.html "
+                    "and http://mobi.naturpark-our.lu/ru/002.php, the Naturpark Our's page on the battle, in "
+                    "English).",
     "brussels": "Other accounts date the liberation to 3 September 1944, when the Guards Armoured Division "
                 "entered the city that evening and night (for example the war diary of its 3rd Battalion "
                 "Irish Guards, which entered about midnight: "
@@ -1242,6 +1252,8 @@ EXPECTED: dict[str, list[Row]] = {
         # subject, property, object, what other accounts say, the passage the claim rests on
         ("25 December 1944 (photograph luxembourg-01)", lib("onDate"), "1944-12-25",
          OTHER_ACCOUNTS["wiltz, photograph"], text(25)),
+        ("4 September 1944 (arrival of British tanks in Brussels)", lib("onDate"), "1944-09-04",
+         OTHER_ACCOUNTS["brussels, arrival"], text(16)),
         *(("4 September 1944 (liberation of Brussels)", lib("onDate"), "1944-09-04",
            OTHER_ACCOUNTS["brussels"], text(n)) for n in (16, 21)),
         ("American 4th Armoured Division, liberating force, in the liberation of Wiltz", lib("participant"),
@@ -1257,6 +1269,8 @@ EXPECTED: dict[str, list[Row]] = {
          OTHER_ACCOUNTS["felix"], text("lux-codman")),
         ("Prince Felix, the nation’s ruler (per the article), escorted back to his capital", lib("role"),
          "head of state or ruler", OTHER_ACCOUNTS["felix"], text("lux-codman")),
+        ("by 25 December 1944 (liberation of Wiltz)", lib("notAfter"), "1944-12-25",
+         OTHER_ACCOUNTS["wiltz, bound"], text(25)),
     ],
     "28-editorial-statements": sorted([
         ("Champs-Élysées", lib("partOf"), "Paris", EDITORIAL["champs-elysees"], text(15)),

@@ -18,7 +18,7 @@ from graph_service.bench import coldstart, compare, concurrency, report, scale
 from graph_service.bench.load import wrk_available
 from graph_service.bench.peers import PEERS, Endpoint, Setup
 from graph_service.bench.workload import core_queries, example_queries
-from graph_service.config import Settings
+from graph_service.config import Bounds, Settings
 from graph_service.graph import dump_bytes, dumps, load_examples, load_index, write_atomically
 
 
@@ -122,6 +122,28 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version(), "platform": platform.platform(),
             "load_tool": "wrk" if wrk_available() else "Python threads (wrk not installed)",
             "wrk": shutil.which("wrk") or ""}
+
+
+#: The smallest synthetic graph worth timing: below it a fraction of the article may hold no
+#: labelled resource to look up.
+MIN_SIZE = 100
+
+
+def parse_sizes(value: str) -> tuple[int, ...]:
+    """Comma-separated graph sizes in triples ('' for none); ValueError naming the first bad one."""
+    sizes = []
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        try:
+            size = int(part)
+        except ValueError:
+            raise ValueError(f"--sizes: {part!r} is not a whole number of triples") from None
+        problem = Bounds(low=MIN_SIZE, high=2**31 - 1).problem(size)
+        if problem:
+            raise ValueError(f"--sizes: {part!r}: {problem}")
+        sizes.append(size)
+    return tuple(sizes)
 
 
 def parse_names(value: str, known: Sequence[str]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from graph_service.bench import PEERS, QUICK, Options, Plan, parse_names, run, write_results
+from graph_service.bench import PEERS, QUICK, Options, Plan, parse_names, parse_sizes, run, write_results
 from graph_service.cli.errors import Failure, one_line
 from graph_service.cli.options import bounded
 from graph_service.config import PROJECT_ROOT, Bounds
@@ -45,7 +45,7 @@ def bench(quick: bool, peer_names: str, sizes: str, seconds: float, cap: float, 
     """
     try:
         names = parse_names(peer_names, list(PEERS))
-        size_list = tuple(int(s) for s in sizes.split(",") if s.strip())
+        size_list = parse_sizes(sizes)
     except ValueError as exc:
         raise Failure(one_line(exc)) from None
     if quick:

@@ -139,9 +139,11 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
         el(a, "circle", cx=x, cy=y, r=7, fill=colour(slugs[0]), class_="marker-dot",
            style=f"stroke: {ring}; stroke-width: 3px" if ring else None)
         when = _short_date(lib)
-        width = max(len(lib.capital_label) * 7.6, len(when) * 6.2)
+        # The forces are in the title only: a disputed one (Luxembourg City's) marks the name.
+        name = lib.capital_label + DISPUTED_MARK * any(f.disputed for f in lib.forces)
+        width = max(len(name) * 7.6, len(when) * 6.2)
         tx, ty, anchor = _place_label(x, y, width, placed, map_height)
-        el(a, "text", lib.capital_label, x=tx, y=ty, class_="name", text_anchor=anchor)
+        el(a, "text", name, x=tx, y=ty, class_="name", text_anchor=anchor)
         el(a, "text", when, x=tx, y=ty + 13, class_="when", text_anchor=anchor)
     for i, line in enumerate(sources):
         el(svg, "text", line, x=4, y=map_height + 16 * (i + 1), class_="source")

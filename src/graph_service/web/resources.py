@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, render_template, request
 from flask.blueprints import BlueprintSetupState
-from markupsafe import escape
+from markupsafe import Markup, escape
 from rdflib.namespace import FOAF, RDF, RDFS
 from werkzeug.exceptions import BadRequest, NotFound
 
@@ -67,6 +68,22 @@ from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current
 
 bp = Blueprint("resources", __name__)
+
+#: A web address in the project's prose (the sources a note names), up to a space or a closing
+#: bracket, without the sentence's own punctuation after it.
+_URL = re.compile(r"https?://[^\s<>\"'()]*[^\s<>\"'().,;:]")
+
+
+@bp.app_template_filter("linked_urls")
+def linked_urls(text: str) -> Markup:
+    """`text` escaped, its http(s) addresses made links: a note's sources can be followed."""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out += [escape(text[last:m.start()]),
+                Markup('<a href="{0}" rel="nofollow noopener">{0}</a>').format(m.group(0))]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 # Linked data is for any origin: a browser-based client dereferences IRIs (read-only, no cookies).
 
 _HTML = formats.by_name("html")

@@ -4,7 +4,8 @@ definition, place in the hierarchy, domain and range, alignments and how much th
 Generated from the ontology graph itself, so the reference never drifts from the ontology.
 Usage counts come from the facts and the inferred graph: a class counts its instances (a
 superclass counts those of its subclasses through the inferred types), a property the distinct
-resources that use it as subject.
+resources that use it as subject. A property of statements (its domain rdf:Statement: the notes on
+readings and disputed claims) counts the statements of the provenance graph that carry it.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ def build_reference(store: QuadSource, project: Names = CANONICAL) -> OntologyDo
     namespace = str(project.lib)
     g = ontology_graph(store, project)
     usage = _usage(store, project)
+    usage.update(_statement_usage(store, project, _subjects(g, RDFS.domain, RDF.Statement)))
     labels = {s: str(o) for s, o in _best_labels(g).items()}
 
     onto = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
@@ -212,6 +214,15 @@ def _usage(store: QuadSource, project: Names) -> Counter[URIRef]:
                 # For rdf:type the object is a class; otherwise it may be a concept (a role, a kind).
                 users[URIRef(q.object.value)].add(subject)
     return Counter({iri: len(s) for iri, s in users.items()})
+
+
+def _statement_usage(store: QuadSource, project: Names, properties: Iterable[URIRef]) -> Counter[URIRef]:
+    """Statements of the provenance graph per property of statements."""
+    graph = ox.NamedNode(str(project.provenance_graph))
+    counts: Counter[URIRef] = Counter()
+    for p in properties:
+        counts[p] = len({q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(p)), None, graph)})
+    return counts
 
 
 def _best_labels(g: Graph) -> dict[URIRef, Literal]:

@@ -54,7 +54,9 @@ _GRAPH_TITLES = {
     INFERRED_GRAPH: "Inferred triples: the OWL 2 RL closure minus what is asserted",
     SHAPES_GRAPH: "The SHACL shapes the facts are validated against",
     VOID_GRAPH: "This description of the dataset",
-    PROVENANCE_GRAPH: "The quote behind each fact statement (rdf:Statement, lib:evidence)",
+    PROVENANCE_GRAPH: "The quote behind each fact statement, and the notes on the project's readings and on "
+                      "the claims other accounts dispute (rdf:Statement, lib:evidence, lib:editorialNote, "
+                      "lib:otherAccounts)",
     COORDINATES_GRAPH: "Coordinates of the capitals, from GeoNames (not from the article)",
 }
 #: What a named graph says of its own origin, repeated on its subset in the description.
