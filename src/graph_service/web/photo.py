@@ -12,7 +12,7 @@ from functools import cache
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
-from graph_service.graph import RDF_TYPE, Description, Names, QuadSource, is_inferred, is_reading, labels_of
+from graph_service.graph import RDF_TYPE, Description, Names, QuadSource, has_note, is_inferred, labels_of
 from graph_service.web.urls import Urls
 
 _LICENSE = ox.NamedNode(str(DCTERMS.license))
@@ -108,7 +108,7 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
             continue  # the asserted statements: an inferred one repeats them in other words
         o = q.object
         shows = q.predicate in (terms.depicts, terms.depicts_instance_of)
-        if (shows or q.predicate == terms.has_place) and isinstance(o, ox.NamedNode) and is_reading(
+        if (shows or q.predicate == terms.has_place) and isinstance(o, ox.NamedNode) and has_note(
                 store, photo, q.predicate, o, terms.editorial_note):
             s.readings.append(_label(d, store, o))
         if q.predicate == terms.credit and isinstance(o, ox.Literal):
@@ -133,7 +133,7 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
                          if isinstance(t.object, ox.Literal)), None)
             s.when.append(text or d.label(o))
             s.date_disputed = s.date_disputed or any(
-                is_reading(store, o, p, v.object, terms.other_accounts)
+                has_note(store, o, p, v.object, terms.other_accounts)
                 for p in terms.dates for v in store.quads_for_pattern(o, p, None, None))
     # The credit as printed, linked to whom it names where the graph has them.
     named = {name.lower(): (name, href) for name, href in s.credited_to}

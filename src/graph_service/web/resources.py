@@ -41,8 +41,8 @@ from graph_service.graph import (
     exists,
     fold,
     formats,
+    has_note,
     is_inferred,
-    is_reading,
     labels_of,
     layout,
     short,
@@ -587,7 +587,7 @@ def _receptions(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) 
 def _is_reading(index: QuadSource, subject: ox.NamedNode, name: str, obj: Any) -> bool:
     """Whether the statement is the project's reading of the article (its `rdf:Statement`, a
     derived shortcut's too, carries a `lib:editorialNote`)."""
-    return is_reading(index, subject, _n(name), obj, _n("editorialNote"))
+    return has_note(index, subject, _n(name), obj, _n("editorialNote"))
 
 
 def _reading_note(index: QuadSource, urls: Urls, readings: list, *, derived: bool = False,
@@ -597,9 +597,7 @@ def _reading_note(index: QuadSource, urls: Urls, readings: list, *, derived: boo
     derived link's why is in the section the reasoner's links are in, closed until opened."""
     if not readings:
         return ""
-    names = [text for text, _ in _linked(index, readings, urls)]
-    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
-    return f"{listed}: " + _reading_words(
+    return f"{_listed(_names(index, readings, urls))}: " + _reading_words(
         "under “What the reasoner adds” below" if derived else where)
 
 
@@ -610,7 +608,7 @@ def _reading_words(where: str) -> str:
 def _is_disputed(index: QuadSource, subject: ox.NamedNode | ox.BlankNode, name: str, obj: Any) -> bool:
     """Whether the statement is the article's claim where other accounts differ (its
     `rdf:Statement`, a derived shortcut's too, carries a `lib:otherAccounts`)."""
-    return is_reading(index, subject, _n(name), obj, _n("otherAccounts"))
+    return has_note(index, subject, _n(name), obj, _n("otherAccounts"))
 
 
 def _disputed_note(names: list[str], *, derived: bool = False, where: str = "below") -> str:
@@ -618,13 +616,17 @@ def _disputed_note(names: list[str], *, derived: bool = False, where: str = "bel
     dispute (Patton's army as Luxembourg City's liberator), and where the page says what they say."""
     if not names:
         return ""
-    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
     where = "under “What the reasoner adds” below" if derived else where
-    return f"{listed}: other accounts dispute the article here, as the note {where} says"
+    return f"{_listed(names)}: other accounts dispute the article here, as the note {where} says"
 
 
 def _names(index: QuadSource, terms: list, urls: Urls) -> list[str]:
     return [text for text, _ in _linked(index, terms, urls)]
+
+
+def _listed(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
 
 
 def _joined(*notes: str) -> str:

@@ -6,8 +6,8 @@ from graph_service.graph.publish.describe import (
     Description,
     describe,
     exists,
+    has_note,
     is_inferred,
-    is_reading,
     labels_of,
     quote_span,
 )
@@ -35,5 +35,5 @@ __all__ = [
     "DISPUTED_MARK", "DUMPS", "READING_MARK", "build_reference", "capital_cities", "DateClaim", "Force",
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
-    "exists", "is_inferred", "is_reading", "labels_of", "layout", "quote_span", "OntologyDoc", "Usage",
+    "exists", "is_inferred", "has_note", "labels_of", "layout", "quote_span", "OntologyDoc", "Usage",
 ]

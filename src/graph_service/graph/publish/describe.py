@@ -68,6 +68,11 @@ class _Terms:
     in_area: frozenset[ox.NamedNode]
     sequence_number: frozenset[ox.NamedNode]
 
+    @property
+    def notes(self) -> frozenset[ox.NamedNode]:
+        """The notes a statement may carry: a reading's why, what other accounts say."""
+        return self.editorial_note | self.other_accounts
+
 
 @cache
 def _terms_under(bases: tuple[str, ...]) -> _Terms:
@@ -200,10 +205,11 @@ def is_inferred(quad: ox.Quad) -> bool:
     return quad.graph_name in _terms().inferred
 
 
-def is_reading(store: QuadSource, subject: Subject, predicate: ox.NamedNode, obj: Object,
+def has_note(store: QuadSource, subject: Subject, predicate: ox.NamedNode, obj: Object,
                note: ox.NamedNode) -> bool:
-    """Whether the statement is the project's reading of the article: its `rdf:Statement` (a
-    derived shortcut's too) carries a `note` (`lib:editorialNote` under the served base)."""
+    """Whether the statement's `rdf:Statement` (a derived shortcut's too) carries a `note`:
+    `lib:editorialNote` (the project's reading) or `lib:otherAccounts` (a claim others dispute),
+    under the served base."""
     def has(statement: Subject, p: ox.NamedNode, o: Object | None) -> bool:
         return next(iter(store.quads_for_pattern(statement, p, o, None)), None) is not None
 
@@ -329,8 +335,8 @@ def describe(store: QuadSource, iri: str) -> Description:
     # own graph), each with its quotes: a client gets the sentence behind every asserted triple of
     # the document, the links to the resource and the photographs' captions included, and behind
     # the inferred shortcuts the build derives from them (lib:liberatedBy...), which have statements.
-    notes: dict[ox.Triple, set[str]] = {}
-    others: dict[ox.Triple, set[str]] = {}
+    # A derived statement may rest on several readings, or on several claims others dispute.
+    notes: dict[ox.NamedNode, dict[ox.Triple, set[str]]] = {}
     reified: dict[Subject, dict[tuple[ox.NamedNode, Object], list[Subject]]] = {}
     for q in list(seen):
         triple = ox.Triple(q.subject, q.predicate, q.object)
@@ -344,13 +350,11 @@ def describe(store: QuadSource, iri: str) -> Description:
                     d.evidence.setdefault(triple, []).append(e.object)
                     if e.object not in d.quotes:
                         add(store.quads_for_pattern(e.object, None, None, None))
-                elif e.predicate in terms.editorial_note and isinstance(e.object, ox.Literal):
-                    notes.setdefault(triple, set()).add(e.object.value)
-                elif e.predicate in terms.other_accounts and isinstance(e.object, ox.Literal):
-                    others.setdefault(triple, set()).add(e.object.value)
-    # A derived statement may rest on several readings, or on several claims others dispute.
-    d.editorial.update({triple: " ".join(sorted(texts)) for triple, texts in notes.items()})
-    d.other_accounts.update({triple: " ".join(sorted(texts)) for triple, texts in others.items()})
+                elif isinstance(e.object, ox.Literal) and e.predicate in terms.notes:
+                    notes.setdefault(e.predicate, {}).setdefault(triple, set()).add(e.object.value)
+    for kind, kept in ((terms.editorial_note, d.editorial), (terms.other_accounts, d.other_accounts)):
+        for p in kind:
+            kept.update({triple: " ".join(sorted(texts)) for triple, texts in notes.get(p, {}).items()})
 
     # A label for everything mentioned: predicates, classes, linked resources.
     body = list(seen)
