@@ -128,12 +128,21 @@ class Description:
     #: For a quote: the reified statements that rest on it (`lib:evidence` the quote), each with
     #: its subject, predicate and object: what the passage is the source of.
     resting: list[Node] = field(default_factory=list)
+    _by_subject: dict[object, list[ox.Quad]] | None = field(default=None, repr=False, compare=False)
+    _indexed: tuple[int, int] = field(default=(0, 0), repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.quads)
 
     def outgoing(self, node: Node) -> list[ox.Quad]:
-        return [q for q in self.quads if q.subject == node]
+        # By subject, made again only when quads were added: a page asks for each of its nodes and
+        # statements in turn (thousands of scans of the whole document for a city).
+        if self._by_subject is None or self._indexed != (id(self.quads), len(self.quads)):
+            by_subject: dict[object, list[ox.Quad]] = {}
+            for q in self.quads:
+                by_subject.setdefault(q.subject, []).append(q)
+            self._by_subject, self._indexed = by_subject, (id(self.quads), len(self.quads))
+        return list(self._by_subject.get(node, ()))
 
     def incoming(self) -> list[ox.Quad]:
         """Links to the resource from other resources, and from qualified nodes that point at it
