@@ -609,3 +609,17 @@ def test_the_sources_a_note_names_are_links_and_nothing_else_is_markup(project_c
     assert f'<a href="{link}" rel="nofollow noopener">{link}</a>' in made
     assert '<a href="http://e.org/" rel="nofollow noopener">http://e.org/</a>&lt;script&gt;' in made
     assert str(linked_urls("no address here, javascript:alert(1)")) == "no address here, javascript:alert(1)"
+
+
+def test_a_link_resting_on_two_readings_gives_each_its_own_mark(project_client):
+    """The British arrival on the Dam in the Netherlands campaign is derived through the liberation
+    of Amsterdam, and each step is a reading: the page gives the two notes as two marks, where
+    they had run on as one paragraph."""
+    page = project_client.get("/doc/event/liberation-campaign-netherlands.html").get_data(as_text=True)
+    item = page[:page.index("arrival of the British on the Dam on May 7, 1945, and the text says")]
+    item = page[item.rindex("<li"):]
+    item = item[:item.index("</li>")]
+    marks = re.findall(r'<span class="mark editorial">\(the project\'s reading: (.*?)\)</span>', item, re.S)
+    assert len(marks) == 2, marks
+    assert marks[0].startswith("The article does not say that the liberation of Amsterdam was part")
+    assert marks[1].startswith("The caption names the arrival of the British on the Dam")

@@ -59,6 +59,15 @@ def test_options_and_variables_share_their_bounds_and_their_words(monkeypatch):
     assert result.stderr == "graph-service: GRAPH_SERVICE_PORT='99999': must be at most 65,535\n"
 
 
+def test_help_shows_each_options_bounds_as_the_readme_writes_them():
+    # click wrote "[0.1<=x<=86400]" where the README and the messages write "0.1 to 86,400".
+    text = " ".join(CliRunner().invoke(main, ["serve", "--help"], terminal_width=400).stdout.split())
+    assert "<=" not in text and "x<" not in text
+    assert "env GRAPH_SERVICE_QUERY_TIMEOUT] [0.1 to 86,400]" in text
+    assert "env GRAPH_SERVICE_CLIENT_SHARE] [> 0, ≤ 1]" in text
+    assert "env GRAPH_SERVICE_PORT] [0 to 65,535]" in text
+
+
 @pytest.mark.parametrize("value", ["nan"])
 def test_an_option_that_is_no_finite_number_is_one_line_too(value):
     # (inf is past the option's range, which click refuses: the test below)

@@ -51,6 +51,16 @@ class Bounds:
             return f"must be at most {shown_number(self.high)}"
         return None
 
+    def shown(self) -> str:
+        """The bounds as the README's table, the messages and `--help` write them: "0.1 to 86,400"."""
+        if self.choices:
+            return ", ".join(self.choices)
+        if self.low is not None and self.high is not None and not self.low_open:
+            return f"{shown_number(self.low)} to {shown_number(self.high)}"
+        low = "" if self.low is None else f"{'>' if self.low_open else '≥'} {shown_number(self.low)}"
+        high = "" if self.high is None else f"≤ {shown_number(self.high)}"
+        return ", ".join(part for part in (low, high) if part)
+
 
 def shown_number(x: float) -> str:
     """`x` as the README and messages write it: whole numbers in full, with thousands separated."""
@@ -271,15 +281,7 @@ def _shown_bounds(f: Field) -> str:
     bounds: Bounds | None = f.metadata["bounds"]
     if isinstance(f.default, bool):
         return "true or false (1/0, yes/no, on/off)"
-    if bounds is None:
-        return ""
-    if bounds.choices:
-        return ", ".join(bounds.choices)
-    if bounds.low is not None and bounds.high is not None and not bounds.low_open:
-        return f"{shown_number(bounds.low)} to {shown_number(bounds.high)}"
-    low = "" if bounds.low is None else f"{'>' if bounds.low_open else '≥'} {shown_number(bounds.low)}"
-    high = "" if bounds.high is None else f"≤ {shown_number(bounds.high)}"
-    return ", ".join(part for part in (low, high) if part)
+    return "" if bounds is None else bounds.shown()
 
 
 def _coerce(f: Field, raw: str) -> object:

@@ -23,8 +23,8 @@ class _BaseIri(click.ParamType):
 
 
 class _InBounds(click.ParamType):
-    """A number within a setting's bounds, refused in the words its environment variable is (the
-    click range type it is mixed into shows the range in --help)."""
+    """A number within a setting's bounds, refused in the words its environment variable is, and
+    shown in --help as the README's table shows it ("0.1 to 86,400", not "0.1<=x<=86400")."""
 
     bounds: Bounds
     number: click.ParamType
@@ -35,6 +35,9 @@ class _InBounds(click.ParamType):
         if problem:
             self.fail(f"{value!r}: {problem}", param, ctx)
         return number
+
+    def _describe_range(self) -> str:
+        return self.bounds.shown()
 
 
 class _IntBounded(_InBounds, click.IntRange):

@@ -305,9 +305,9 @@ class Value:
     #: graph: GeoNames), for the page to say so beside the value.
     source: str | None = None
     #: Why the statement is made, where it is the project's reading rather than what its quotes say.
-    editorial: str | None = None
+    editorial: tuple[str, ...] = ()
     #: What other accounts say, where the statement is the article's claim and they differ.
-    other_accounts: str | None = None
+    other_accounts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -649,11 +649,11 @@ class Resting:
     predicate_href: str | None
     object: Value
     #: Why the statement is the project's reading, when it is (`lib:editorialNote`).
-    editorial: str | None
+    editorial: tuple[str, ...]
     #: A shortcut the build derived from other statements (`prov:wasDerivedFrom` them).
     derived: bool = False
     #: What other accounts say of the article's claim, where they differ (`lib:otherAccounts`).
-    other_accounts: str | None = None
+    other_accounts: tuple[str, ...] = ()
 
 
 def _resting(d: Description, statement: ox.NamedNode | ox.BlankNode, urls: Urls) -> Resting | None:
@@ -661,9 +661,9 @@ def _resting(d: Description, statement: ox.NamedNode | ox.BlankNode, urls: Urls)
     subject, predicate, obj = (facts.get(p) for p in _REIFIED)
     if subject is None or not isinstance(predicate, ox.NamedNode) or obj is None:
         return None
-    def notes(name: str) -> str | None:
-        return " ".join(sorted(q.object.value for q in d.outgoing(statement)
-                               if q.predicate == _n(name) and isinstance(q.object, ox.Literal))) or None
+    def notes(name: str) -> tuple[str, ...]:
+        return tuple(sorted(q.object.value for q in d.outgoing(statement)
+                            if q.predicate == _n(name) and isinstance(q.object, ox.Literal)))
 
     derived = any(q.predicate == _DERIVED_FROM for q in d.outgoing(statement))
     if derived and not predicate.value.startswith(str(service().names.lib)):
@@ -736,8 +736,8 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
         for o, v in zip(by_object, values, strict=True):
             if o in located:
                 v.source = coordinates_source()
-            v.editorial = d.editorial.get(ox.Triple(node, predicate, o))
-            v.other_accounts = d.other_accounts.get(ox.Triple(node, predicate, o))
+            v.editorial = d.editorial.get(ox.Triple(node, predicate, o), ())
+            v.other_accounts = d.other_accounts.get(ox.Triple(node, predicate, o), ())
         values.sort(key=lambda v: (v.inferred, v.text.lower()))
         rank = _FIRST.index(predicate.value) if predicate.value in _FIRST else len(_FIRST)
         facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))
@@ -750,7 +750,7 @@ def _linking(d: Description, q: ox.Quad, urls: Urls) -> Value:
     other accounts dispute his part in taking Luxembourg City, which only the participation states."""
     v = _value(d, q.subject, urls, inferred=is_inferred(q))
     link = ox.Triple(q.subject, q.predicate, q.object)
-    v.editorial, v.other_accounts = d.editorial.get(link), d.other_accounts.get(link)
+    v.editorial, v.other_accounts = d.editorial.get(link, ()), d.other_accounts.get(link, ())
     return v
 
 

@@ -119,10 +119,11 @@ class Description:
     evidence: dict[ox.Triple, list[Node]] = field(default_factory=dict)
     #: Why a statement is made, for those that are the project's reading rather than what their
     #: quotes say (`lib:editorialNote`).
-    editorial: dict[ox.Triple, str] = field(default_factory=dict)
+    #: A derived statement may rest on several readings: one note each, in a stable order.
+    editorial: dict[ox.Triple, tuple[str, ...]] = field(default_factory=dict)
     #: What other accounts say, for statements that are the article's claim where they differ
     #: (`lib:otherAccounts`).
-    other_accounts: dict[ox.Triple, str] = field(default_factory=dict)
+    other_accounts: dict[ox.Triple, tuple[str, ...]] = field(default_factory=dict)
     #: The reified statements those quotes hang on.
     statements: list[Subject] = field(default_factory=list)
     #: For a quote: the reified statements that rest on it (`lib:evidence` the quote), each with
@@ -363,7 +364,7 @@ def describe(store: QuadSource, iri: str) -> Description:
                     notes.setdefault(e.predicate, {}).setdefault(triple, set()).add(e.object.value)
     for kind, kept in ((terms.editorial_note, d.editorial), (terms.other_accounts, d.other_accounts)):
         for p in kind:
-            kept.update({triple: " ".join(sorted(texts)) for triple, texts in notes.get(p, {}).items()})
+            kept.update({triple: tuple(sorted(texts)) for triple, texts in notes.get(p, {}).items()})
 
     # A label for everything mentioned: predicates, classes, linked resources.
     body = list(seen)
