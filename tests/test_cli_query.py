@@ -134,10 +134,12 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_2():
 
 
 def test_a_mistyped_path_or_a_directory_is_named_as_such_not_parsed_as_a_query(tmp_path: Path):
-    for source, message in ((str(tmp_path / "nothere.txt"),
-                             "no such file (to give the query text itself, put it after --)"),
-                            ("./q1", "no such file"), (str(tmp_path), "is a directory")):
-        result = run(source)
+    # `query -- '--format'` was told to put its text after --, which it had.
+    nor_query = ("no such file, nor a query (a query begins with SELECT, CONSTRUCT, ASK, DESCRIBE, "
+                 "PREFIX or BASE; text that begins with - goes after --)")
+    for source, message in ((str(tmp_path / "nothere.txt"), nor_query), ("--format", nor_query),
+                            ("SELEC", nor_query), ("./q1", "no such file"), (str(tmp_path), "is a directory")):
+        result = run("--", source)
         assert result.exit_code == 2
         [line] = result.stderr.splitlines()
         assert line.startswith(f"graph-service: {source}: ") and message in line, line

@@ -147,7 +147,9 @@ def _query_text(source: str | None, text: str | None) -> str:
     if not (path.suffix in {".rq", ".sparql"} or _exists(path)):
         if _QUERY_START.match(source) or "{" in source:
             return source
-        raise Failure(f"{source}: no such file (to give the query text itself, put it after --)")
+        # click takes `--` before it sees SOURCE, so whether one was given is not known here.
+        raise Failure(f"{source}: no such file, nor a query (a query begins with SELECT, CONSTRUCT, "
+                      "ASK, DESCRIBE, PREFIX or BASE; text that begins with - goes after --)")
     if path.is_dir():
         raise Failure(f"{path}: is a directory; give a .rq file")
     try:
