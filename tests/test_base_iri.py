@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from inprocess import InProcess
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import VOID
+from rdflib.namespace import OWL, VOID
 
 from graph_service.cli.main import main
 from graph_service.config import DEFAULT_BASE, Settings
@@ -118,6 +118,16 @@ def test_the_projects_shapes_hold_for_data_under_the_base(rebased):
     report = rebased.post("/validate", data=data.encode(), headers={"Content-Type": "text/turtle",
                                                                      "Accept": "application/json"})
     assert "PatternConstraintComponent" not in report.text
+
+
+def test_an_earlier_ontology_version_is_kept_under_the_base_too(rebased):
+    resp = rebased.get("/ontology/1.2.0", headers={"Accept": "application/n-triples"}, allow_redirects=False)
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/ontology/1.2.0.nt")
+    for ext, fmt in (("ttl", "turtle"), ("nt", "nt")):
+        text = rebased.get(f"/ontology/1.2.0.{ext}").text
+        assert DEFAULT_BASE not in text, ext
+        graph = Graph().parse(data=text, format=fmt)
+        assert (URIRef(BASE + "ontology"), OWL.versionIRI, URIRef(BASE + "ontology/1.2.0")) in graph
 
 
 def test_the_shapes_turtle_under_the_base_is_the_graph_of_the_other_formats(rebased):

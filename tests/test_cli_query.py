@@ -138,7 +138,8 @@ def test_a_mistyped_path_or_a_directory_is_named_as_such_not_parsed_as_a_query(t
     nor_query = ("no such file, nor a query (a query begins with SELECT, CONSTRUCT, ASK, DESCRIBE, "
                  "PREFIX or BASE; text that begins with - goes after --)")
     for source, message in ((str(tmp_path / "nothere.txt"), nor_query), ("--format", nor_query),
-                            ("SELEC", nor_query), ("./q1", "no such file"), (str(tmp_path), "is a directory")):
+                            ("SELEC", nor_query), ("./q1", "no such file"),
+                            (str(tmp_path), "is a directory")):
         result = run("--", source)
         assert result.exit_code == 2
         [line] = result.stderr.splitlines()

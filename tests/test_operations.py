@@ -7,15 +7,19 @@ import gzip
 import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 import requests
-from rdflib import Graph
-from rdflib.namespace import RDF, VOID
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF, VOID
 
 from graph_service.config import Settings
 from graph_service.graph import SD, load_store, record_path
 from graph_service.web import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 HTML_PAGES = ("/", "/sparql", "/doc/city/paris.html", "/ontology", "/shapes", "/validate", "/void")
 
@@ -365,9 +369,9 @@ def test_the_shapes_page_links_every_format_the_shapes_are_served_in(project_cli
 
 
 def test_each_ontology_version_iri_leads_to_the_document_that_says_which_version_it_is(project_client):
-    for version in ("1.4.0", "1.3.0", "1.2.0", "1.1.0", "1.0.0"):  # its versionIRI, its priorVersions
-        resp = project_client.get(f"/ontology/{version}")
-        assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology"
+    resp = project_client.get("/ontology/1.4.0")  # its versionIRI: the ontology served
+    assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology"
+    assert project_client.get("/ontology/1.4.0.ttl").headers["Location"] == "http://localhost/ontology.ttl"
     turtle = project_client.get("/ontology.ttl").get_data(as_text=True)
     assert "owl:versionIRI <https://w3id.org/liberation-kg/ontology/1.4.0>" in turtle
     priors = re.search(r"owl:priorVersion ((?:<[^>]+>(?: , )?)+)", turtle)
@@ -378,6 +382,35 @@ def test_each_ontology_version_iri_leads_to_the_document_that_says_which_version
     incompatible = re.search(r"owl:incompatibleWith ((?:<[^>]+>(?: , )?)+)", turtle)
     assert incompatible and "/1.3.0>" not in incompatible.group(1) and "/1.2.0>" in incompatible.group(1)
     assert project_client.get("/ontology/0.9.0").status_code == 404
+    assert project_client.get("/ontology/1.2.0.xyz").status_code == 404
+
+
+@pytest.mark.parametrize("version", ["1.3.0", "1.2.0", "1.1.0", "1.0.0"])
+def test_an_earlier_version_iri_leads_to_that_version_as_published(project_client, version):
+    """Each priorVersion answered 303 to the current ontology, which is incompatible with three of
+    them: a client pinned to 1.2.0 was handed 1.4.0. Each now leads to itself, kept as published."""
+    iri = f"https://w3id.org/liberation-kg/ontology/{version}"
+    resp = project_client.get(f"/ontology/{version}", headers={"Accept": "text/turtle"})
+    assert resp.status_code == 303 and resp.headers["Location"] == f"http://localhost/ontology/{version}.ttl"
+    turtle = project_client.get(f"/ontology/{version}.ttl")
+    assert turtle.status_code == 200 and turtle.mimetype == "text/turtle"
+    text = turtle.get_data(as_text=True)
+    assert text == (ROOT / "ontology" / "versions" / f"{version}.ttl").read_text(encoding="utf-8")
+    graph = Graph().parse(data=text, format="turtle")
+    onto = URIRef("https://w3id.org/liberation-kg/ontology")
+    assert (onto, OWL.versionIRI, URIRef(iri)) in graph and str(graph.value(onto, OWL.versionInfo)) == version
+    for ext, fmt in (("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")):
+        other = project_client.get(f"/ontology/{version}.{ext}").get_data(as_text=True)
+        assert isomorphic(Graph().parse(data=other, format=fmt), graph), ext
+    resp = project_client.get(f"/ontology/{version}", headers={"Accept": "text/html"})
+    assert resp.headers["Location"] == f"http://localhost/ontology/{version}.html"
+    page = project_client.get(f"/ontology/{version}.html").get_data(as_text=True)
+    relation = "is backward compatible with it" if version == "1.3.0" else "is incompatible with it"
+    assert f"superseded by <a href=\"/ontology\">version 1.4.0</a>, which {relation}" in page
+    assert f"owl:versionInfo &#34;{version}&#34;" in page or f'owl:versionInfo "{version}"' in page
+    # The current reference links each earlier version.
+    reference = project_client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f'<a href="/ontology/{version}">{version}</a>' in reference
 
 
 def test_a_moved_url_keeps_its_query_string_and_its_bytes(project_client):

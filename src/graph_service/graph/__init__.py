@@ -40,6 +40,7 @@ from graph_service.graph.publish import (
     DISPUTED_MARK,
     DUMPS,
     READING_MARK,
+    ArchivedOntology,
     DatasetSummary,
     DateClaim,
     Description,
@@ -47,8 +48,10 @@ from graph_service.graph.publish import (
     Force,
     Liberation,
     OntologyDoc,
+    PriorVersion,
     Reception,
     Usage,
+    archived_version,
     build_reference,
     capital_cities,
     dataset_iri,
@@ -189,6 +192,7 @@ from graph_service.graph.shacl import (
 
 __all__ = [
     "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text", "COORDINATES_GRAPH",
+    "ArchivedOntology", "archived_version", "PriorVersion",
     "DISPUTED_MARK", "DUMPS", "READING_MARK", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES",
     "INFERRED_GRAPH", "LIB",
     "NAMED_GRAPHS", "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "RDF_TYPE", "RDFS_LABEL", "SD", "SH",

@@ -6,7 +6,8 @@ come as an HTML page or as RDF in every format of the registry; the ontology ans
     GET /doc/<path>           the description, negotiated (Vary: Accept, Content-Location)
     GET /ontology[.<ext>]     the ontology graph, or its HTML reference (terms are /ontology#Term);
                               404 when the data served has no ontology graph (a user's files)
-    GET /ontology/<version>   303 to /ontology (the ontology's version IRI)
+    GET /ontology/<version>   303 to /ontology (the ontology's version IRI), or to an earlier
+                              version as published (/ontology/<version>.<ext>, ontology/versions/)
     GET /graph/<name>         303 to /void, which describes each named graph
 
 An unknown IRI answers 404 in the format the client asked for; a path no IRI can have (dot
@@ -36,6 +37,7 @@ from graph_service.graph import (
     Format,
     OntologyDoc,
     QuadSource,
+    archived_version,
     build_reference,
     describe,
     exists,
@@ -840,14 +842,36 @@ def ontology(ext: str | None = None) -> Response:
 
 @bp.get("/" + layout.ONTOLOGY + "/<path:version>")
 def ontology_version(version: str) -> Response:
-    """A version IRI of the ontology (its `owl:versionIRI`, or an earlier one it names as
-    `owl:priorVersion`) is described by the ontology document: 303 there. The document says which
-    version it is, so a client is not handed one version as another."""
+    """A version IRI of the ontology. The current one (`owl:versionIRI`) is described by the
+    ontology document: 303 there. An earlier one it names (`owl:priorVersion`) answers 303 to that
+    version as published and kept (`ontology/versions/`), not to a later version that may
+    contradict it; `<version>.<ext>` is that document in one format."""
     urls = current()
-    iris = [f"{base}{layout.ONTOLOGY}/{version}" for base in urls.bases]
-    if any(exists(quads(), iri) for iri in iris):
-        return see_other(urls.ontology())
-    return not_found(f"no ontology version <{iris[0]}>", _negotiate())
+    match = re.fullmatch(r"(\d+\.\d+\.\d+)(?:\.(\w+))?", version)
+    if match is None or not service().has_ontology:
+        return not_found(f"no ontology version <{urls.bases[0]}{layout.ONTOLOGY}/{version}>", _negotiate())
+    number, ext = match.groups()
+    fmt = _negotiate() if ext is None else suffix_format(ext, "ontology document")
+    doc = reference()
+    iri = f"{urls.bases[0]}{layout.ONTOLOGY}/{number}"
+    if doc.version_iri is not None and str(doc.version_iri).rsplit("/", 1)[-1] == number:
+        return see_other(urls.ontology(None if ext is None else fmt))
+    prior = next((p for p in doc.prior_versions if p.version == number), None)
+    archived = None if prior is None else cached(f"ontology-{number}", lambda: archived_version(
+        service().settings.ontology_path, number, service().settings.base_iri))
+    if prior is None or archived is None:
+        return not_found(f"no ontology version <{iri}>" + (" is kept" if prior else ""), fmt)
+    if ext is None:
+        return see_other(urls.ontology_version(number, fmt))
+    docs = [(f, urls.ontology_version(number, f)) for f in DOCUMENT_FORMATS]
+    if fmt == _HTML:
+        body: str | bytes = cached_for_root(f"ontology-{number}.html", urls.root, lambda: render_template(
+            "ontology_version.html", doc=doc, prior=prior, archived=archived, documents=docs))
+    elif fmt.name == "turtle":
+        body = archived.turtle  # the file as published, its comments kept
+    else:
+        body = cached(f"ontology-{number}.{fmt.extension}", lambda: write(archived.quads, fmt))
+    return respond(body, fmt, links=alternates(docs, fmt))
 
 
 @bp.get("/" + layout.GRAPH + "<path:name>")

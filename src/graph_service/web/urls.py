@@ -99,6 +99,11 @@ class Urls:
         suffix = f".{fmt.extension}" if fmt is not None else ""
         return f"{self.root}/{layout.ONTOLOGY}{suffix}"
 
+    def ontology_version(self, version: str, fmt: Format | None = None) -> str:
+        """An earlier version of the ontology, as kept (its version IRI without a format)."""
+        suffix = f".{fmt.extension}" if fmt is not None else ""
+        return f"{self.root}/{layout.ONTOLOGY}/{version}{suffix}"
+
     def shapes(self, fmt: Format | None = None) -> str:
         suffix = f".{fmt.extension}" if fmt is not None else ""
         return f"{self.root}/{layout.SHAPES}{suffix}"

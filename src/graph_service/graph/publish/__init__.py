@@ -21,7 +21,8 @@ from graph_service.graph.publish.liberations import (
     Reception,
     liberations,
 )
-from graph_service.graph.publish.ontology_doc import OntologyDoc, build_reference
+from graph_service.graph.publish.ontology_doc import OntologyDoc, PriorVersion, build_reference
+from graph_service.graph.publish.ontology_versions import ArchivedOntology, archived_version
 from graph_service.graph.publish.service_description import DatasetSummary, describe_service
 from graph_service.graph.publish.void import (
     Usage,
@@ -32,6 +33,7 @@ from graph_service.graph.publish.void import (
 )
 
 __all__ = [
+    "ArchivedOntology", "archived_version", "PriorVersion",
     "DISPUTED_MARK", "DUMPS", "READING_MARK", "build_reference", "capital_cities", "DateClaim", "Force",
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",

@@ -80,6 +80,16 @@ class TermDoc:
         return "Subproperty of", "Subproperties"
 
 
+@dataclass(frozen=True)
+class PriorVersion:
+    """An earlier version the ontology names (`owl:priorVersion`), and whether it says it is
+    `owl:backwardCompatibleWith` it (True), `owl:incompatibleWith` it (False), or neither (None)."""
+
+    iri: URIRef
+    version: str
+    compatible: bool | None
+
+
 @dataclass
 class OntologyDoc:
     iri: URIRef | None
@@ -95,6 +105,9 @@ class OntologyDoc:
     #: Any other term of the namespace (individuals), so every ontology IRI has an anchor.
     others: list[TermDoc]
     labels: dict[URIRef, str]
+    version_iri: URIRef | None = None
+    #: Newest first.
+    prior_versions: list[PriorVersion] = field(default_factory=list)
 
     @property
     def terms(self) -> list[TermDoc]:
@@ -200,7 +213,20 @@ def build_reference(store: QuadSource, project: Names = CANONICAL) -> OntologyDo
         concepts=sorted(concepts, key=lambda t: ([str(s) for s in t.schemes], by_label(t))),
         others=sorted(others, key=by_label),
         labels=labels,
+        version_iri=next(_named(g.objects(onto, OWL.versionIRI)).__iter__(), None) if onto else None,
+        prior_versions=_prior_versions(g, onto) if onto else [],
     )
+
+
+def _prior_versions(g: Graph, onto: Node) -> list[PriorVersion]:
+    compatible = set(g.objects(onto, OWL.backwardCompatibleWith))
+    incompatible = set(g.objects(onto, OWL.incompatibleWith))
+    found = [PriorVersion(iri, str(iri).rstrip("/").rsplit("/", 1)[-1],
+                          True if iri in compatible else False if iri in incompatible else None)
+             for iri in _named(g.objects(onto, OWL.priorVersion))]
+    # By the numbers of the version, so 1.10.0 comes after 1.9.0.
+    number = lambda p: [int(x) if x.isdigit() else -1 for x in p.version.split(".")]  # noqa: E731
+    return sorted(found, key=number, reverse=True)
 
 
 def _usage(store: QuadSource, project: Names) -> Counter[URIRef]:
