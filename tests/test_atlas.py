@@ -67,7 +67,7 @@ def test_the_timeline_has_the_eight_liberations_at_their_precision(timeline):
                  for name, a in items.items()}
     assert precision == {"Rome": "precision-month", "Paris": "precision-contested",
                          "Brussels": "precision-day", "Warsaw": "precision-interval",
-                         "Amsterdam": "precision-month", "Prague": "precision-month",
+                         "Amsterdam": "precision-interval", "Prague": "precision-month",
                          "Berlin": "precision-undated", "Luxembourg City": "precision-undated"}
     # In order from Rome (June 1944), the undated last.
     names = list(items)

@@ -104,7 +104,9 @@ def test_a_long_query_text_after_the_dashes_is_the_query_not_a_file_name():
     result = run("--format", "csv", "--", text)
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 11 and all("other accounts" in r["otherAccounts"].lower() for r in rows)
+    assert rows and all("other accounts" in r["otherAccounts"].lower() for r in rows)
+    from_file = run("--format", "csv", str(QUERIES / "30-claims-other-accounts-dispute.rq"))
+    assert result.stdout == from_file.stdout
 
 
 def test_the_text_format_is_the_endpoints_table_and_every_format_ends_its_last_line():

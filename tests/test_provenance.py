@@ -148,7 +148,10 @@ def test_an_editorial_statement_says_so_beside_its_value_and_no_other_does(proje
            "the Home Army" in row
     # Said once more beside the same link in CIDOC CRM, inferred from it, which keeps its note; and
     # beside the links the reasoner adds from the Home Army to it (has member, in both vocabularies).
-    assert page.count("the project's reading") == 4
+    # And beside the three links the reasoner adds from photograph warsaw-02, which shows the battalion
+    # by the project's reading of its caption (of the tank the battalion's fighters captured).
+    assert page.count("the project's reading") == 7
+    assert page.count("The caption is of the tank") == 3
     links_here = page[page.index("Links the reasoner adds"):]
     assert links_here.count("the project's reading") == 2 and ">has member<" in links_here
     twin = page[page.rindex("crm:P107i_is_current_or_former_member_of"):]

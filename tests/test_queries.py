@@ -173,6 +173,7 @@ QUOTES = {
         "rome-pope-praised": "Appearing on his balcony",
         "pra-evacuated": "While some Germans evacuated",
         "intro-allied-advances": "In 1944, the Allies",
+        "lux-smallest": "The smallest country",
         "brussels-full-speed": "To get it, they advanced",
     }.items()},
     "paris-august-25": "following the city’s liberation on August 25, 1944",
@@ -187,6 +188,10 @@ WARSAW_SECTION = (
 
 
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+UPRISING_DESCRIPTION = ("Resistance fighters within the city rose up against the Germans, expecting that they "
+                        "would soon have outside help; rather than helping the rebels, the Soviets refused to "
+                        "even send in supplies. The rebellion was brutally crushed, most of the city was "
+                        "demolished, its citizens killed or deported.")
 DESCRIPTION = "http://purl.org/dc/terms/description"
 POPE_DESCRIPTION = ("Appearing on his balcony, the Pope addressed the crowd in St Peter’s Square and praised "
                     "both sides for saving the city from destruction.")
@@ -404,6 +409,23 @@ OTHER_ACCOUNTS = {
                 "entered the city that evening and night (for example the war diary of its 3rd Battalion "
                 "Irish Guards, which entered about midnight: "
                 "https://www.tracesofwar.com/docs/wardiary.asp?docid=90&menu=1&lineid=3559).",
+    # review s20
+    "monaco": "Other accounts tell of a smaller country liberated in the same war: Monaco, occupied by Italy "
+              "and then by Germany, was freed by American forces on 3 September 1944 (for example "
+              "https://news.mc/2024/09/04/monaco-commemorates-80th-anniversary-of-liberation-with-new-exhibition/ "
+              "and https://riviera-press.fr/archives/insider/content/wwii-liberation-monaco).",
+    "soviet supplies": "Other accounts have the Soviets refuse Western supply flights the use of their "
+                       "airfields until mid-September 1944, and then drop weapons and food over the city "
+                       "themselves from 14 September (for example "
+                       "https://www.polonianews.com/2021/09/warsaw-uprising-calendar-september-13.html and "
+                       "https://en.wikipedia.org/wiki/Warsaw_Uprising).",
+    "praga": "Other accounts have Soviet and Polish 1st Army troops take Praga, Warsaw's district on the east "
+             "bank of the Vistula, on 14 September 1944, and try to cross the river to the insurgents (for "
+             "example https://www.polonianews.com/2021/09/warsaw-uprising-calendar-september-13.html and "
+             "https://en.wikipedia.org/wiki/Warsaw_Uprising).",
+    "1943": "Other accounts date significant Allied advances in Europe to 1943: the landings in Sicily in July "
+            "and on the Italian mainland in September 1943 (for example "
+            "https://en.wikipedia.org/wiki/Allied_invasion_of_Sicily).",
     "felix": "Other accounts name Grand Duchess Charlotte, Felix's wife, as Luxembourg's sovereign and Felix "
              "as her consort (for example "
              "https://monarchie.lu/en/monarchy/former-sovereigns/hrh-grand-duchess-charlotte and "
@@ -413,6 +435,39 @@ OTHER_ACCOUNTS = {
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    # review s20 (Warsaw, Luxembourg, the introduction)
+    "amsterdam, from": "The article gives no date for the liberation of Amsterdam: the Germans clung on in "
+                       "the Netherlands until their surrender in May 1945, so it is bounded by the first day "
+                       "of that month.",
+    "amsterdam, by": "The article gives no date for the liberation of Amsterdam: Amsterdammers celebrated "
+                     "their liberation on the 7th of May, so it had come by that day.",
+    "soviet advance, month": "The article says that \"In August 1944, the Soviet army was advancing on "
+                             "Warsaw\": the month is when it shows the advance under way. It gives neither "
+                             "the advance's beginning nor its end, so the days the month bounds are those of "
+                             "the advance as the article tells it.",
+    "escort, place": "The sentence says that Codman escorted Prince Felix \"back to his capital\": the place "
+                     "is the escort's destination, and his capital is read as Luxembourg City.",
+    "patton, command": "The article says \"General Patton’s army\"; that he commanded it is read from the "
+                       "possessive, not stated.",
+    "panther, fighters shown": "The caption is of the tank, \"Captured German Panther tank by resistance "
+                               "fighters from “Zośka” Battalion\": that the fighters are in the photograph "
+                               "with it is the project's reading.",
+    "past building shown": "The caption says the soldier is \"pictured aiming his rifle at the "
+                           "German-occupied PAST building\": that the building is in the photograph, not "
+                           "only his target, is the project's reading.",
+    "felix, role": "The caption of luxembourg-02 says only that Prince Felix was at the liberation; his role "
+                   "as the nation's ruler there is read from the sentence on Colonel Codman escorting \"the "
+                   "nation’s ruler, Prince Felix\" back to his capital.",
+    "advance before rising": "The article says that in August 1944 the Soviet army was advancing on Warsaw "
+                             "and that the resistance fighters rose up expecting outside help; that the "
+                             "advance had begun before the rising is the project's reading of the two "
+                             "sentences.",
+    "micuta": "The caption's \"resistance fighters from “Zośka” Battalion under the command of Wacław "
+              "Micuta\" leaves open whether he commanded the fighters or the battalion; he is read as the "
+              "commander of the fighters who made the capture.",
+    "wola house": "The caption (\"a house near the Evangelic Cemetery in Wola District of Warsaw\") leaves "
+                  "open whether \"in Wola District\" qualifies the house or the cemetery; the house is placed "
+                  "in Wola as well as the cemetery.",
     # review of 2026-12-05: places a Paris caption names without its city, a commander read from a
     # possessive, a unit shown through one tank's crew, a photograph's place read from what it shows
     "champs-elysees": "The caption names no city for the street: it is placed in Paris because Parisians "
@@ -789,7 +844,8 @@ EXPECTED: dict[str, list[Row]] = {
          "1944-09-04", False, iri("city/brussels"), iri("event/liberation-of-brussels")),
         ("Warsaw", "Liberation of Warsaw", "interval", "early 1945", None, None, "1945-01-01", "1945-06-30",
          "1945-01-01", False, iri("city/warsaw"), iri("event/liberation-of-warsaw")),
-        ("Amsterdam", "Liberation of Amsterdam", "month", "May 1945", None, "1945-05", None, None,
+        # review s20: bounded by the surrender's month and the celebration "on the 7th of May"
+        ("Amsterdam", "Liberation of Amsterdam", "interval", "May 1945", None, None, "1945-05-01", "1945-05-07",
          "1945-05-01", False, iri("city/amsterdam"), iri("event/liberation-of-amsterdam")),
         ("Prague", "Liberation of Prague", "month", "may 1945", None, "1945-05", None, None,
          "1945-05-01", False, iri("city/prague"), iri("event/liberation-of-prague")),
@@ -1245,10 +1301,11 @@ EXPECTED: dict[str, list[Row]] = {
         ("Paris", "August 26, 1944", "1944-08-26", "1944-08-26", True),
         ("Brussels", "September 4, 1944", "1944-09-04", "1944-09-04", True),
         ("Warsaw", "early 1945", "1945-01-01", "1945-06-30", False),
-        ("Amsterdam", "May 1945", "1945-05-01", "1945-05-31", False),
+        # celebrated "on the 7th of May": liberated by then (it said "perhaps" while only the month was stated)
+        ("Amsterdam", "May 1945", "1945-05-01", "1945-05-07", True),
         ("Prague", "may 1945", "1945-05-01", "1945-05-31", False),
     ],
-    "30-claims-other-accounts-dispute": [
+    "30-claims-other-accounts-dispute": sorted([
         # subject, property, object, what other accounts say, the passage the claim rests on
         ("25 December 1944 (photograph luxembourg-01)", lib("onDate"), "1944-12-25",
          OTHER_ACCOUNTS["wiltz, photograph"], text(25)),
@@ -1271,7 +1328,27 @@ EXPECTED: dict[str, list[Row]] = {
          "head of state or ruler", OTHER_ACCOUNTS["felix"], text("lux-codman")),
         ("by 25 December 1944 (liberation of Wiltz)", lib("notAfter"), "1944-12-25",
          OTHER_ACCOUNTS["wiltz, bound"], text(25)),
-    ],
+        # review s20
+        ("Luxembourg", DESCRIPTION, "The smallest country to be liberated.", OTHER_ACCOUNTS["monaco"],
+         text("lux-smallest")),
+        ("Reception of the liberation of Luxembourg City: relieved", lib("receptionOf"), "General Patton’s army",
+         OTHER_ACCOUNTS["luxembourg city"], text("lux-patton")),
+        *(("Reception of the liberation of Warsaw: no warm welcome", lib("receptionReason"), REASONS["Warsaw"],
+           OTHER_ACCOUNTS[note], text(key))
+          for key in ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
+                      "war-no-warm-welcome")
+          for note in ("soviet supplies", "praga")),
+        *(("Soviet advance on Warsaw", DESCRIPTION,
+           "In August 1944 the Soviet army was advancing on Warsaw, but the advance stalled short of the city.",
+           OTHER_ACCOUNTS["praga"], text(key)) for key in ("war-soviet-advancing", "war-stalled")),
+        ("The Soviets refuse to send supplies to the Warsaw rebels", DESCRIPTION,
+         "Rather than helping the rebels, the Soviets refused to even send in supplies.",
+         OTHER_ACCOUNTS["soviet supplies"], text("war-refused")),
+        *(("Warsaw Uprising", DESCRIPTION, UPRISING_DESCRIPTION, OTHER_ACCOUNTS["soviet supplies"], text(key))
+          for key in ("war-rose-up", "war-refused", "war-crushed")),
+        ("from 1944 (the Allies’ advances began)", lib("notBefore"), "1944-01-01", OTHER_ACCOUNTS["1943"],
+         text("intro-allied-advances")),
+    ]),
     "28-editorial-statements": sorted([
         ("Champs-Élysées", lib("partOf"), "Paris", EDITORIAL["champs-elysees"], text(15)),
         ("Arc de Triomphe", lib("partOf"), "Paris", EDITORIAL["arc de triomphe"], text(15)),
@@ -1494,7 +1571,7 @@ EXPECTED: dict[str, list[Row]] = {
            EDITORIAL["paris occupation end"], text(key))
           for prop, value in (("notAfter", "1944-08-26"), ("dateText", "liberated on August 26, 1944"))
           for key in ("paris-august-26", 15)),
-        *(("Liberation of Amsterdam", lib("hasTimeSpan"), "May 1945 (liberation of Amsterdam)",
+        *(("Liberation of Amsterdam", lib("hasTimeSpan"), "May 1945, by the 7th (liberation of Amsterdam)",
            EDITORIAL["amsterdam month"], text(key)) for key in ("ams-market-garden", "ams-celebrate")),
         ("Pope Pius XII’s address from the balcony", lib("hasPlace"), "St Peter’s Square",
          EDITORIAL["pope, place"],
@@ -1575,12 +1652,9 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["prague uprising month"], text(44)),
         ('May 1945 (Prague uprising)', lib('inMonth'), '1945-05',
          EDITORIAL["prague uprising month"], text('pra-uprising')),
-        ('May 1945 (liberation of Amsterdam)', lib('dateText'), 'May 1945',
-         EDITORIAL["amsterdam month"], text('ams-market-garden')),
-        ('May 1945 (liberation of Amsterdam)', lib('inMonth'), '1945-05',
-         EDITORIAL["amsterdam month"], text('ams-market-garden')),
-        ('May 1945 (liberation of Amsterdam)', lib('inMonth'), '1945-05',
-         EDITORIAL["amsterdam month"], text('ams-celebrate')),
+        ("May 1945, by the 7th (liberation of Amsterdam)", lib('dateText'), 'May 1945', EDITORIAL["amsterdam month"], text('ams-market-garden')),
+        ("May 1945, by the 7th (liberation of Amsterdam)", lib('notBefore'), '1945-05-01', EDITORIAL["amsterdam, from"], text('ams-market-garden')),
+        ("May 1945, by the 7th (liberation of Amsterdam)", lib('notAfter'), '1945-05-07', EDITORIAL["amsterdam, by"], text('ams-celebrate')),
         ('Pope Pius XII’s address from the balcony',
          DESCRIPTION, POPE_DESCRIPTION,
          EDITORIAL["pope, two passages"], text('rome-pope-praised')),
@@ -1635,6 +1709,31 @@ EXPECTED: dict[str, list[Row]] = {
            REASONS["Warsaw"], EDITORIAL["warsaw, reason"], text(key))
           for key in ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
                       "war-no-warm-welcome")),
+        # review s20: Warsaw and Luxembourg
+        ("August 1944 (Soviet advance on Warsaw)", lib("inMonth"), "1944-08", EDITORIAL["soviet advance, month"],
+         text("war-soviet-advancing")),
+        ("Colonel Codman escorts Prince Felix back to his capital", lib("hasPlace"), "Luxembourg City",
+         EDITORIAL["escort, place"], text("lux-codman")),
+        ("General Patton’s army", lib("commandedBy"), "General Patton", EDITORIAL["patton, command"],
+         text("lux-patton")),
+        ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the “Zośka” Battalion, "
+         "2 August 1944", lib("depicts"), "“Zośka” Battalion", EDITORIAL["panther, fighters shown"], text(32)),
+        ("Photograph warsaw-10: Soldier of the “Kiliński” Battalion aiming his rifle at the German-occupied "
+         "PAST building, 20 August 1944", lib("depicts"), "PAST building", EDITORIAL["past building shown"],
+         text(40)),
+        ("Prince Felix at the liberation of Luxembourg City", lib("role"), "head of state or ruler",
+         EDITORIAL["felix, role"], text("lux-codman")),
+        *((subject, lib(prop), obj, EDITORIAL["advance before rising"], text(key))
+          for subject, prop, obj in (("Soviet advance on Warsaw", "precedes", "Warsaw Uprising"),
+                                     ("Warsaw Uprising", "precededBy", "Soviet advance on Warsaw"))
+          for key in ("war-soviet-advancing", "war-rose-up")),
+        ("Wacław Micuta", DESCRIPTION,
+         "Commanded the resistance fighters of the “Zośka” Battalion who captured a German Panther tank.",
+         EDITORIAL["micuta"], text(32)),
+        ("Wacław Micuta, commander, in the capture of the Panther tank", lib("role"), "commander",
+         EDITORIAL["micuta"], text(32)),
+        ("house near the Evangelic Cemetery, Wola", lib("partOf"), "Wola District", EDITORIAL["wola house"],
+         text(39)),
         # data13 (review12 B2-B4): readings noted on every statement that makes them
         ("2nd Welsh Guards on the drive into Brussels", lib("participant"), "2nd Welsh Guards",
          EDITORIAL["welsh guards"], text(18)),
