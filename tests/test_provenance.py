@@ -11,6 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.namespace import DCTERMS, RDF, VOID
 
 from graph_service.cli import main
 from graph_service.config import Settings
@@ -120,6 +122,18 @@ def test_a_quote_whose_words_recur_is_shown_in_its_own_paragraph(project_client)
     assert "A carrier crewed by Free Belgian troops" not in page
     ttl = project_client.get("/doc/photo/brussels-06.ttl").get_data(as_text=True)
     assert "lib:beginIndex" in ttl and "lib:endIndex" in ttl
+
+
+def test_the_articles_text_is_said_to_be_outside_the_graphs_licence(project_client):
+    """The quotes are nearly the whole article, © 2019 War History Online: the VoID gave the dataset
+    CC BY 4.0 and said nothing of them, so a harvester would take the text to be under it."""
+    void = Graph().parse(data=project_client.get("/void.ttl").get_data(as_text=True), format="turtle")
+    dataset = next(void.subjects(RDF.type, VOID.Dataset))
+    [rights] = [str(r) for r in void.objects(dataset, DCTERMS.rights)]
+    assert "not the article's text" in rights and "(© 2019 War History Online)" in rights
+    page = project_client.get("/doc/source/article.html").get_data(as_text=True)
+    assert "the graph's licence does not extend to it" in page
+    assert "© Copyright 2019 - War History Online" in page  # the line it refers to, shown
 
 
 def test_the_articles_page_shows_its_text_with_every_quote_where_it_stands(project_client):

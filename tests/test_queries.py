@@ -188,10 +188,11 @@ WARSAW_SECTION = (
 
 
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
-UPRISING_DESCRIPTION = ("Resistance fighters within the city rose up against the Germans, expecting that they "
-                        "would soon have outside help; rather than helping the rebels, the Soviets refused to "
-                        "even send in supplies. The rebellion was brutally crushed, most of the city was "
-                        "demolished, its citizens killed or deported.")
+AMSTERDAM_SPAN = "May 1945, by the 7th (liberation of Amsterdam)"
+UPRISING_DESCRIPTION = ("Resistance fighters within the city rose up against the Germans, expecting that "
+                        "they would soon have outside help; rather than helping the rebels, the Soviets "
+                        "refused to even send in supplies. The rebellion was brutally crushed, most of the "
+                        "city was demolished, its citizens killed or deported.")
 DESCRIPTION = "http://purl.org/dc/terms/description"
 POPE_DESCRIPTION = ("Appearing on his balcony, the Pope addressed the crowd in St Peter’s Square and praised "
                     "both sides for saving the city from destruction.")
@@ -410,21 +411,22 @@ OTHER_ACCOUNTS = {
                 "Irish Guards, which entered about midnight: "
                 "https://www.tracesofwar.com/docs/wardiary.asp?docid=90&menu=1&lineid=3559).",
     # review s20
-    "monaco": "Other accounts tell of a smaller country liberated in the same war: Monaco, occupied by Italy "
-              "and then by Germany, was freed by American forces on 3 September 1944 (for example "
-              "https://news.mc/2024/09/04/monaco-commemorates-80th-anniversary-of-liberation-with-new-exhibition/ "
-              "and https://riviera-press.fr/archives/insider/content/wwii-liberation-monaco).",
+    "monaco": "Other accounts tell of a smaller country liberated in the same war: Monaco, occupied by "
+              "Italy and then by Germany, was freed by American forces on 3 September 1944 (for example "
+              "https://news.mc/2024/09/04/"
+              "monaco-commemorates-80th-anniversary-of-liberation-with-new-exhibition/ and "
+              "https://riviera-press.fr/archives/insider/content/wwii-liberation-monaco).",
     "soviet supplies": "Other accounts have the Soviets refuse Western supply flights the use of their "
                        "airfields until mid-September 1944, and then drop weapons and food over the city "
                        "themselves from 14 September (for example "
                        "https://www.polonianews.com/2021/09/warsaw-uprising-calendar-september-13.html and "
                        "https://en.wikipedia.org/wiki/Warsaw_Uprising).",
-    "praga": "Other accounts have Soviet and Polish 1st Army troops take Praga, Warsaw's district on the east "
-             "bank of the Vistula, on 14 September 1944, and try to cross the river to the insurgents (for "
-             "example https://www.polonianews.com/2021/09/warsaw-uprising-calendar-september-13.html and "
+    "praga": "Other accounts have Soviet and Polish 1st Army troops take Praga, Warsaw's district on the "
+             "east bank of the Vistula, on 14 September 1944, and try to cross the river to the insurgents "
+             "(for example https://www.polonianews.com/2021/09/warsaw-uprising-calendar-september-13.html and "
              "https://en.wikipedia.org/wiki/Warsaw_Uprising).",
-    "1943": "Other accounts date significant Allied advances in Europe to 1943: the landings in Sicily in July "
-            "and on the Italian mainland in September 1943 (for example "
+    "1943": "Other accounts date significant Allied advances in Europe to 1943: the landings in Sicily in "
+            "July and on the Italian mainland in September 1943 (for example "
             "https://en.wikipedia.org/wiki/Allied_invasion_of_Sicily).",
     "felix": "Other accounts name Grand Duchess Charlotte, Felix's wife, as Luxembourg's sovereign and Felix "
              "as her consort (for example "
@@ -466,8 +468,8 @@ EDITORIAL = {
               "Micuta\" leaves open whether he commanded the fighters or the battalion; he is read as the "
               "commander of the fighters who made the capture.",
     "wola house": "The caption (\"a house near the Evangelic Cemetery in Wola District of Warsaw\") leaves "
-                  "open whether \"in Wola District\" qualifies the house or the cemetery; the house is placed "
-                  "in Wola as well as the cemetery.",
+                  "open whether \"in Wola District\" qualifies the house or the cemetery; the house is "
+                  "placed in Wola as well as the cemetery.",
     # review of 2026-12-05: places a Paris caption names without its city, a commander read from a
     # possessive, a unit shown through one tank's crew, a photograph's place read from what it shows
     "champs-elysees": "The caption names no city for the street: it is placed in Paris because Parisians "
@@ -845,8 +847,8 @@ EXPECTED: dict[str, list[Row]] = {
         ("Warsaw", "Liberation of Warsaw", "interval", "early 1945", None, None, "1945-01-01", "1945-06-30",
          "1945-01-01", False, iri("city/warsaw"), iri("event/liberation-of-warsaw")),
         # review s20: bounded by the surrender's month and the celebration "on the 7th of May"
-        ("Amsterdam", "Liberation of Amsterdam", "interval", "May 1945", None, None, "1945-05-01", "1945-05-07",
-         "1945-05-01", False, iri("city/amsterdam"), iri("event/liberation-of-amsterdam")),
+        ("Amsterdam", "Liberation of Amsterdam", "interval", "May 1945", None, None, "1945-05-01",
+         "1945-05-07", "1945-05-01", False, iri("city/amsterdam"), iri("event/liberation-of-amsterdam")),
         ("Prague", "Liberation of Prague", "month", "may 1945", None, "1945-05", None, None,
          "1945-05-01", False, iri("city/prague"), iri("event/liberation-of-prague")),
         # Undated by the article: last, with no date (the introduction's bounds date no single capital).
@@ -1301,7 +1303,8 @@ EXPECTED: dict[str, list[Row]] = {
         ("Paris", "August 26, 1944", "1944-08-26", "1944-08-26", True),
         ("Brussels", "September 4, 1944", "1944-09-04", "1944-09-04", True),
         ("Warsaw", "early 1945", "1945-01-01", "1945-06-30", False),
-        # celebrated "on the 7th of May": liberated by then (it said "perhaps" while only the month was stated)
+        # celebrated "on the 7th of May": liberated by then (it said "perhaps" while only the month was
+        # stated)
         ("Amsterdam", "May 1945", "1945-05-01", "1945-05-07", True),
         ("Prague", "may 1945", "1945-05-01", "1945-05-31", False),
     ],
@@ -1331,15 +1334,16 @@ EXPECTED: dict[str, list[Row]] = {
         # review s20
         ("Luxembourg", DESCRIPTION, "The smallest country to be liberated.", OTHER_ACCOUNTS["monaco"],
          text("lux-smallest")),
-        ("Reception of the liberation of Luxembourg City: relieved", lib("receptionOf"), "General Patton’s army",
-         OTHER_ACCOUNTS["luxembourg city"], text("lux-patton")),
-        *(("Reception of the liberation of Warsaw: no warm welcome", lib("receptionReason"), REASONS["Warsaw"],
-           OTHER_ACCOUNTS[note], text(key))
+        ("Reception of the liberation of Luxembourg City: relieved", lib("receptionOf"),
+         "General Patton’s army", OTHER_ACCOUNTS["luxembourg city"], text("lux-patton")),
+        *(("Reception of the liberation of Warsaw: no warm welcome", lib("receptionReason"),
+           REASONS["Warsaw"], OTHER_ACCOUNTS[note], text(key))
           for key in ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
                       "war-no-warm-welcome")
           for note in ("soviet supplies", "praga")),
         *(("Soviet advance on Warsaw", DESCRIPTION,
-           "In August 1944 the Soviet army was advancing on Warsaw, but the advance stalled short of the city.",
+           "In August 1944 the Soviet army was advancing on Warsaw, but the advance stalled short of the "
+           "city.",
            OTHER_ACCOUNTS["praga"], text(key)) for key in ("war-soviet-advancing", "war-stalled")),
         ("The Soviets refuse to send supplies to the Warsaw rebels", DESCRIPTION,
          "Rather than helping the rebels, the Soviets refused to even send in supplies.",
@@ -1571,7 +1575,7 @@ EXPECTED: dict[str, list[Row]] = {
            EDITORIAL["paris occupation end"], text(key))
           for prop, value in (("notAfter", "1944-08-26"), ("dateText", "liberated on August 26, 1944"))
           for key in ("paris-august-26", 15)),
-        *(("Liberation of Amsterdam", lib("hasTimeSpan"), "May 1945, by the 7th (liberation of Amsterdam)",
+        *(("Liberation of Amsterdam", lib("hasTimeSpan"), AMSTERDAM_SPAN,
            EDITORIAL["amsterdam month"], text(key)) for key in ("ams-market-garden", "ams-celebrate")),
         ("Pope Pius XII’s address from the balcony", lib("hasPlace"), "St Peter’s Square",
          EDITORIAL["pope, place"],
@@ -1652,9 +1656,10 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["prague uprising month"], text(44)),
         ('May 1945 (Prague uprising)', lib('inMonth'), '1945-05',
          EDITORIAL["prague uprising month"], text('pra-uprising')),
-        ("May 1945, by the 7th (liberation of Amsterdam)", lib('dateText'), 'May 1945', EDITORIAL["amsterdam month"], text('ams-market-garden')),
-        ("May 1945, by the 7th (liberation of Amsterdam)", lib('notBefore'), '1945-05-01', EDITORIAL["amsterdam, from"], text('ams-market-garden')),
-        ("May 1945, by the 7th (liberation of Amsterdam)", lib('notAfter'), '1945-05-07', EDITORIAL["amsterdam, by"], text('ams-celebrate')),
+        *((AMSTERDAM_SPAN, lib(prop), value, EDITORIAL[note], text(key))
+          for prop, value, note, key in (("dateText", "May 1945", "amsterdam month", "ams-market-garden"),
+                                         ("notBefore", "1945-05-01", "amsterdam, from", "ams-market-garden"),
+                                         ("notAfter", "1945-05-07", "amsterdam, by", "ams-celebrate"))),
         ('Pope Pius XII’s address from the balcony',
          DESCRIPTION, POPE_DESCRIPTION,
          EDITORIAL["pope, two passages"], text('rome-pope-praised')),
@@ -1710,14 +1715,15 @@ EXPECTED: dict[str, list[Row]] = {
           for key in ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
                       "war-no-warm-welcome")),
         # review s20: Warsaw and Luxembourg
-        ("August 1944 (Soviet advance on Warsaw)", lib("inMonth"), "1944-08", EDITORIAL["soviet advance, month"],
-         text("war-soviet-advancing")),
+        ("August 1944 (Soviet advance on Warsaw)", lib("inMonth"), "1944-08",
+         EDITORIAL["soviet advance, month"], text("war-soviet-advancing")),
         ("Colonel Codman escorts Prince Felix back to his capital", lib("hasPlace"), "Luxembourg City",
          EDITORIAL["escort, place"], text("lux-codman")),
         ("General Patton’s army", lib("commandedBy"), "General Patton", EDITORIAL["patton, command"],
          text("lux-patton")),
-        ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the “Zośka” Battalion, "
-         "2 August 1944", lib("depicts"), "“Zośka” Battalion", EDITORIAL["panther, fighters shown"], text(32)),
+        ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the “Zośka” "
+         "Battalion, 2 August 1944", lib("depicts"), "“Zośka” Battalion",
+         EDITORIAL["panther, fighters shown"], text(32)),
         ("Photograph warsaw-10: Soldier of the “Kiliński” Battalion aiming his rifle at the German-occupied "
          "PAST building, 20 August 1944", lib("depicts"), "PAST building", EDITORIAL["past building shown"],
          text(40)),

@@ -224,6 +224,19 @@ def _describe_project(g: Graph, ds: URIRef, here: str, base: str, sources: Graph
     # graphs, which keeps queries from pyoxigraph's faster union mode (see `query.engine`).
     for article in source_articles(sources):
         g.add((ds, DCTERMS.source, article))
+        # The quotes are one per sentence and caption: together nearly the whole article, whose
+        # copyright a harvester reading only dcterms:license would take the dataset's licence to cover.
+        g.add((ds, DCTERMS.rights, Literal(_rights(sources, article), lang="en")))
+
+
+def _rights(sources: Graph, article: URIRef) -> str:
+    publisher = sources.value(article, DCTERMS.publisher)
+    owner = sources.value(publisher, RDFS.label) if publisher is not None else None
+    year = sources.value(article, LIB.copyrightYear)
+    held = " ".join(str(x) for x in ("©", year, owner) if x is not None)
+    return ("The licence covers the graph's statements, not the article's text: the quotes (lib:text), one "
+            "per sentence and caption and together nearly the whole article, and the article's page that "
+            f"shows them in place, remain the article's ({held}), quoted as the source of each statement.")
 
 
 def capital_cities(sources: Graph) -> list[URIRef]:
