@@ -550,6 +550,13 @@ def test_through_the_real_server(server: BackgroundServer) -> None:
     assert "100,000 bytes" in resp.text and "Traceback" not in resp.text
     page = requests.get(server.url + "shapes", headers={"Accept": BROWSER}, timeout=30)
     assert page.status_code == 200 and 'id="EventShape"' in page.text
+    # pySHACL wrote a refused meta-SHACL check, the user's shapes in it, to the server's log.
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              'ex:WRITTEN_TO_THE_LOG a sh:NodeShape ; sh:targetNode ex:a ; sh:severity "high" .\n')
+    resp = requests.post(url, data={"data": "<http://example.org/a> <http://example.org/p> 1 .",
+                                    "shapes": shapes, "meta-shacl": "true"}, timeout=30)
+    assert resp.status_code == 400 and "meta-SHACL" in resp.text
+    assert "WRITTEN_TO_THE_LOG" not in server.output()
 
 
 def test_every_shape_iri_of_the_project_lands_on_its_entry_of_the_shapes_page(snapshots: Path) -> None:

@@ -37,9 +37,9 @@ from graph_service.config import PROJECT_ROOT, Bounds
               help="Where results.json, results.md and the plots go.  [default: bench/]")
 def bench(quick: bool, peer_names: str, sizes: str, seconds: float, cap: float, no_examples: bool,
           no_coldstart: bool, output_dir: Path | None) -> None:
-    """Measure this service beside its peers (itself in front of Virtuoso, Oxigraph's server,
-    Virtuoso, rdflib-endpoint, Comunica, a bare Flask + pyoxigraph app), its cold start, and how
-    each cost grows with the graph.
+    """Measure this service beside its peers (Oxigraph's server, Virtuoso, rdflib-endpoint,
+    Comunica, a bare Flask + pyoxigraph app, and this service in front of Virtuoso), its cold
+    start, and how each cost grows with the graph.
 
     Peers come from `make peers`; one that is not installed is reported as missing.
     """

@@ -869,6 +869,10 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     from pyshacl.errors import ReportableRuntimeError
 
     _tune_pyshacl(pyshacl)
+    # pySHACL writes to stderr through a logger it gives a handler on every call: a refused
+    # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
+    # What it says is raised to us (ReportableRuntimeError) and answered from there.
+    logging.getLogger("pyshacl-validate").disabled = True
     try:
         with _sparql_parsed_once():
             conforms, report, text = pyshacl.validate(
