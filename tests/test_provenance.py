@@ -640,3 +640,12 @@ def test_a_link_resting_on_two_readings_gives_each_its_own_mark(project_client):
     assert len(marks) == 2, marks
     assert marks[0].startswith("The article does not say that the liberation of Amsterdam was part")
     assert marks[1].startswith("The caption names the arrival of the British on the Dam")
+
+
+def test_a_value_on_the_same_quotes_as_the_one_above_says_how_many(project_client):
+    """Paris's liberators rest on three quotes each: "(the same quote as above)" did not say which."""
+    page = project_client.get("/doc/city/paris.html").get_data(as_text=True)
+    marks = re.findall(r'class="mark same-evidence" title="([^"]*)">\(([^)]*)\)<', page)
+    assert ("the same 3 quotes as above" in [said for _, said in marks]
+            and all(len(title.split(" / ")) == 3 for title, said in marks if "3 quotes" in said))
+    assert "the same quote as above" in [said for _, said in marks]

@@ -359,7 +359,7 @@ def test_the_editor_assets_are_served_locally(sparql_app):
 def test_malformed_query_is_400_with_position(sparql_app):
     resp = ask(sparql_app, "SELECT * WHERE {\n  ?s ?p\n}")
     assert resp.status_code == 400
-    assert "malformed query" in resp.text and "error at 3:" in resp.text
+    assert "malformed query: line 3, column 1:" in resp.text and "error at" not in resp.text
     assert "Traceback" not in resp.text
 
 

@@ -32,6 +32,7 @@ _TOKEN = re.compile(r"""
   | (?P<other>\S)
 """, re.VERBOSE)
 _PAIRS = {"{": "}", "(": ")", "[": "]"}
+_PARSER_POSITION = re.compile(r"^error at \d+:\d+:\s*")
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,12 @@ class SyntaxProblem:
     def __str__(self) -> str:
         where = f"line {self.line}, column {self.column}: {self.advice}"
         # The parser's message may be the advice already (an undeclared prefix, said by the checks).
-        return where if self.advice in self.parser else f"{where} (parser: {self.parser})"
+        if self.advice in self.parser:
+            return where
+        # Its own position counts otherwise (one past ours; past a last line break, the next line):
+        # a second, different position in one message is one too many. `parser` keeps it whole.
+        said = _PARSER_POSITION.sub("", self.parser)
+        return f"{where} (parser: {said})"
 
     @property
     def caret(self) -> str:
