@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from werkzeug.datastructures import MultiDict
 
 from graph_service.config import Settings
@@ -145,6 +145,12 @@ def test_data_no_shape_targets_conforms_saying_nothing_was_checked(client) -> No
     assert resp.status_code == 200 and resp.headers["X-Conforms"] == "true"
     assert resp.headers["X-Shapes"] == "project" and resp.headers["X-Focus-Nodes"] == "0"
     assert "no shape targets anything in the data: nothing was checked" in resp.get_data(as_text=True)
+    # The report itself says so too, for a pipeline that keeps only the report.
+    turtle = client.post("/validate", data=people, headers={"Content-Type": "text/turtle",
+                                                            "Accept": "text/turtle"}).get_data(as_text=True)
+    said = Graph().parse(data=turtle, format="turtle")
+    [comment] = said.objects(next(said.subjects(RDF.type, SH.ValidationReport)), RDFS.comment)
+    assert "nothing was checked" in str(comment)
     checked = client.post("/validate", data=VALID, headers={"Content-Type": "text/turtle",
                                                             "Accept": "text/html"})
     assert "Conforms: no results." in checked.get_data(as_text=True)

@@ -444,9 +444,15 @@ def validate(
     for triple in triples:
         report.add(triple)
     results = _results(report)
-    return ValidationOutcome(conforms=conforms, report=report, results=results,
-                             seconds=time.perf_counter() - started,
-                             shapes=shapes, omitted=omitted, focus_nodes=focus)
+    outcome = ValidationOutcome(conforms=conforms, report=report, results=results,
+                                seconds=time.perf_counter() - started,
+                                shapes=shapes, omitted=omitted, focus_nodes=focus)
+    node = report.value(None, RDF.type, SH.ValidationReport)
+    if focus == 0 and node is not None:
+        # A pipeline that keeps only the report (not the page, the header or the command's words)
+        # read `sh:conforms true` and nothing more.
+        report.add((node, RDFS.comment, Literal(outcome.headline(), lang="en")))
+    return outcome
 
 
 def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
