@@ -331,3 +331,18 @@ def test_a_long_chain_of_property_shapes_is_walked_up_once_not_per_result() -> N
     assert group.shape == BNode("b0")
     assert group.label == "a property shape on <http://example.org/p>"
     assert text.splitlines()[0] == "Does not conform: 1000 results (1000 violations) from 1 shape."
+
+
+def test_messages_write_their_terms_as_turtle_not_as_python():
+    """pySHACL's messages read `Value is not > Literal("5", datatype=xsd:integer)`."""
+    shapes = turtle('ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n'
+                    '  sh:property [ sh:path ex:gt ; sh:minExclusive 5 ] ;\n'
+                    '  sh:property [ sh:path ex:d ; sh:maxInclusive "2.5"^^xsd:decimal ] ;\n'
+                    '  sh:property [ sh:path ex:label ; sh:languageIn ( "en" ) ] ;\n'
+                    '  sh:property [ sh:path ex:in ; sh:hasValue "q"@en ] .')
+    outcome = validate(turtle('ex:a ex:gt 3 ; ex:d 3.0 ; ex:label "x"@fr ; ex:in "zz" .'), shapes)
+    messages = sorted(str(r.message) for r in outcome.results)
+    assert not any("Literal(" in m for m in messages), messages
+    assert "Value is not > 5" in messages
+    assert any('"2.5"^^xsd:decimal' in m for m in messages), messages
+    assert any('( "en" )' in m for m in messages) and any('["q"@en]' in m for m in messages), messages

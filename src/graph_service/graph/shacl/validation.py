@@ -899,7 +899,37 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
     focus = _focus_nodes(pyshacl, data, shapes, ontology) if conforms and inference == "none" else None
+    _terms_as_turtle(report)
     return (bool(conforms), *_within(report, max_results), focus)
+
+
+#: A literal as pySHACL writes it into its own messages, Python's way: `Literal("5", datatype=
+#: xsd:integer)`, `'Literal("q", lang=en)'` inside a list; a lexical form holding a quote is left.
+_MESSAGE_LITERAL = re.compile(r"""'?Literal\("(?P<lex>[^"\\]*)"(?: = [^,)]*)?"""
+                              r"""(?:, lang=(?P<lang>[A-Za-z0-9-]+))?"""
+                              r"""(?:, datatype=(?P<datatype>[^)\s]+))?\)'?""")
+
+
+def _terms_as_turtle(report: Graph) -> None:
+    """pySHACL's messages with its literals as Turtle writes them ("Value is not > 5", "not in
+    list ["a", "b"]"), where they read `Literal("5", datatype=xsd:integer)`."""
+    def turtle(m: re.Match[str]) -> str:
+        lex, lang, datatype = m["lex"], m["lang"], m["datatype"]
+        if lang:
+            return f'"{lex}"@{lang}'
+        integer = datatype in ("xsd:integer", str(XSD.integer), f"<{XSD.integer}>")
+        if integer and re.fullmatch(r"[+-]?\d+", lex):
+            return lex
+        if datatype in (None, "xsd:string", str(XSD.string), f"<{XSD.string}>"):
+            return f'"{lex}"'
+        return f'"{lex}"^^{datatype}'
+
+    for node, message in list(report.subject_objects(SH.resultMessage)):
+        if isinstance(message, Literal) and "Literal(" in message:
+            report.remove((node, SH.resultMessage, message))
+            said = _MESSAGE_LITERAL.sub(turtle, str(message))
+            report.add((node, SH.resultMessage,
+                        Literal(said, lang=message.language, datatype=message.datatype)))
 
 
 def _regex_problem(exc: re.error, shapes: Graph) -> str:
