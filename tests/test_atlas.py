@@ -309,7 +309,7 @@ def test_clipping_keeps_what_lies_inside():
 
 def test_the_world_atlas_boundaries_are_installed():
     # `make world-atlas` (a prerequisite of `make test`) puts them in the static files.
-    from graph_service.web.atlas import COUNTRIES
+    from graph_service.web.installed import COUNTRIES
 
     assert Path(COUNTRIES).is_file(), "run `make world-atlas`"
 

@@ -235,6 +235,24 @@ def test_a_form_asking_a_download_the_answer_cannot_fill_keeps_the_query_in_the_
     assert (resp.status_code, resp.mimetype) == (406, "text/plain")
 
 
+def test_without_the_editor_installed_the_query_page_neither_links_it_nor_promises_it(project_client,
+                                                                                   monkeypatch, tmp_path):
+    """Installed by pip alone (no `make`), the page linked two files that were 404s and promised
+    the editor's completion; `serve` now says what is missing, and the page does without."""
+    from graph_service.web import installed, missing
+
+    page = project_client.get("/sparql", headers=HTML).get_data(as_text=True)
+    assert "yasgui.min.js" in page and "Ctrl</kbd>+<kbd>Space" in page  # as `make` installs it
+    monkeypatch.setattr(installed, "YASGUI", tmp_path / "yasgui")
+    monkeypatch.setattr(installed, "COUNTRIES", tmp_path / "countries-50m.json")
+    page = project_client.get("/sparql", headers=HTML).get_data(as_text=True)
+    assert "yasgui" not in page.lower().replace('id="yasgui"', "") and "Ctrl" not in page
+    assert '<form id="plain-query"' in page and "Pick an example on the left, or edit the query." in page
+    said = missing()
+    assert said[0].startswith("the query editor (YASGUI) is not installed: /sparql offers a plain form")
+    assert said[1].startswith("the map's boundaries (world-atlas) are not installed")
+
+
 def test_the_query_page_opens_with_a_short_query_and_the_examples_beside_it(project_client):
     page = project_client.get("/sparql", headers=HTML).get_data(as_text=True)
     config = json.loads(re.search(r'<script id="editor-config" type="application/json">(.*?)</script>',

@@ -22,7 +22,7 @@ from graph_service.graph import (
     serving_store,
     stop_fork_server,
 )
-from graph_service.web import GraphServiceApplication, listen, url_of
+from graph_service.web import GraphServiceApplication, listen, missing, url_of
 
 
 @click.command()
@@ -59,6 +59,8 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
         click.echo(f"graph-service: warning: no subject in the files is under the base IRI "
                    f"{settings.base_iri}, so none can be looked up here; give --base-iri the "
                    "beginning their IRIs share", err=True)
+    for part in missing():
+        click.echo(f"graph-service: warning: {part}", err=True)
     stop_fork_server()  # its build is done; the workers only open the store
     try:
         listener = listen(settings.host, settings.port)

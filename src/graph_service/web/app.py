@@ -8,7 +8,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from graph_service.config import Settings
 from graph_service.graph import SlotBudget, served, serving_store
-from graph_service.web import atlas, dataset, errors, health, resources, search, sparql, urls, validate
+from graph_service.web import (
+    atlas,
+    dataset,
+    errors,
+    health,
+    installed,
+    resources,
+    search,
+    sparql,
+    urls,
+    validate,
+)
 from graph_service.web.description import site_title
 from graph_service.web.documents import check_path, readable_body
 from graph_service.web.endpoint import endpoint_of
@@ -57,7 +68,8 @@ def _template_globals() -> dict[str, object]:
         return {}
     serving = service()
     return {"urls": urls.current(), "site_title": site_title(),
-            "project_graph": serving.project_graph, "has_ontology": serving.has_ontology}
+            "project_graph": serving.project_graph, "has_ontology": serving.has_ontology,
+            "has_editor": installed.has_editor()}
 
 
 def _readable_body() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response
@@ -23,6 +22,7 @@ from graph_service.graph import DISPUTED_MARK, READING_MARK, Format, Liberation,
 from graph_service.web import map_svg, svg, timeline_svg
 from graph_service.web.documents import cached, cached_for_root, quads, respond
 from graph_service.web.endpoint import engine
+from graph_service.web.installed import COUNTRIES, WORLD_ATLAS
 from graph_service.web.state import service
 from graph_service.web.topojson import read_features
 from graph_service.web.urls import current
@@ -30,8 +30,6 @@ from graph_service.web.urls import current
 bp = Blueprint("atlas", __name__)
 
 #: Where `make world-atlas` puts Natural Earth's boundaries (TopoJSON) and the package's metadata.
-WORLD_ATLAS = Path(__file__).resolve().parent / "static" / "world-atlas"
-COUNTRIES = WORLD_ATLAS / "countries-50m.json"
 
 #: A drawing, not RDF: answered as itself, never negotiated (so not in the formats registry).
 _SVG_FORMAT = Format("svg", "image/svg+xml", "svg", "page", "SVG")
@@ -86,7 +84,7 @@ def map_drawing() -> ET.Element:
     if outlines:
         sources.append(f"Boundaries: Natural Earth (public domain), from the npm package {_atlas_package()}.")
     else:
-        sources.append("Boundaries not installed (make world-atlas): the capitals only.")
+        sources.append("No boundaries drawn: the capitals only.")
     citation = coordinates_source()
     if citation is not None:
         sources.append(f"Coordinates: {citation}")
