@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
 from graph_service.cli import main
@@ -643,9 +643,34 @@ def test_a_link_resting_on_two_readings_gives_each_its_own_mark(project_client):
 
 
 def test_a_value_on_the_same_quotes_as_the_one_above_says_how_many(project_client):
-    """Paris's liberators rest on three quotes each: "(the same quote as above)" did not say which."""
+    """Paris's liberators rest on three quotes each: "(the same quote as above)" did not say which.
+    And whether it was said at all hung on the order the store gave the quotes in, which a rebuild
+    could change: they are in the article's order now."""
     page = project_client.get("/doc/city/paris.html").get_data(as_text=True)
     marks = re.findall(r'class="mark same-evidence" title="([^"]*)">\(([^)]*)\)<', page)
     assert ("the same 3 quotes as above" in [said for _, said in marks]
             and all(len(title.split(" / ")) == 3 for title, said in marks if "3 quotes" in said))
     assert "the same quote as above" in [said for _, said in marks]
+
+
+def test_each_value_links_to_the_statement_it_rests_on(project_client):
+    """The statement behind a value (its quotes, notes, and what it is derived from) was reachable
+    only by SPARQL or from a quote's page; each value now links to it."""
+    page = project_client.get("/doc/unit/pattons-army.html").get_data(as_text=True)
+    links = re.findall(r'<a class="mark statement" href="(/id/statement/[0-9a-f]+)"', page)
+    subjects = set()
+    for link in links:  # the army's own, and those of the nodes whose facts nest in its page
+        resp = project_client.get(link, headers={"Accept": "text/turtle"})
+        assert resp.status_code == 303
+        statement = Graph().parse(data=project_client.get(resp.headers["Location"]).get_data(as_text=True),
+                                  format="turtle")
+        node = URIRef(f"https://w3id.org/liberation-kg{link}")
+        assert (node, RDF.type, RDF.Statement) in statement and statement.value(node, RDF.predicate), link
+        subjects.add(statement.value(node, RDF.subject))
+    assert ID["unit/pattons-army"] in subjects
+    # The command, read from the possessive, says so on its statement's page too.
+    row = page[page.index(">commanded by<"):]
+    command = re.search(r'href="(/id/statement/[0-9a-f]+)"', row[:row.index("</tr>")])
+    assert command
+    said = project_client.get(project_client.get(command.group(1)).headers["Location"]).get_data(as_text=True)
+    assert "that he commanded it is read from the possessive" in said

@@ -161,6 +161,8 @@ def test_every_process_writes_the_same_bytes_and_etag(project_app) -> None:
     # process) used to get other labels in each, so a client's If-None-Match hit in half of them.
     paths = [f"/{doc}.{ext}" for doc in ("shapes", "ontology", "void")
              for ext in ("ttl", "nt", "rdf", "jsonld", "trig", "nq")]
+    # And a resource's page and description, whose values rest on several quotes each.
+    paths += ["/doc/city/paris.html", "/doc/city/paris.ttl"]
 
     def one_process() -> dict[str, list]:
         # `project_app` built the snapshot: each process opens it.

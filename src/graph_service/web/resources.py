@@ -310,6 +310,8 @@ class Value:
     editorial: tuple[str, ...] = ()
     #: What other accounts say, where the statement is the article's claim and they differ.
     other_accounts: tuple[str, ...] = ()
+    #: The pages of the statements behind the value (its quotes, notes, what it is derived from).
+    statements: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -738,8 +740,11 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
         for o, v in zip(by_object, values, strict=True):
             if o in located:
                 v.source = coordinates_source()
-            v.editorial = d.editorial.get(ox.Triple(node, predicate, o), ())
-            v.other_accounts = d.other_accounts.get(ox.Triple(node, predicate, o), ())
+            triple = ox.Triple(node, predicate, o)
+            v.editorial = d.editorial.get(triple, ())
+            v.other_accounts = d.other_accounts.get(triple, ())
+            v.statements = [href for st in d.statement_of.get(triple, []) if isinstance(st, ox.NamedNode)
+                            if (href := urls.href(st.value)) is not None]
         values.sort(key=lambda v: (v.inferred, v.text.lower()))
         rank = _FIRST.index(predicate.value) if predicate.value in _FIRST else len(_FIRST)
         facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))

@@ -22,6 +22,7 @@ own and a description without them would lose the facts' meaning.
 from __future__ import annotations
 
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
@@ -126,6 +127,9 @@ class Description:
     other_accounts: dict[ox.Triple, tuple[str, ...]] = field(default_factory=dict)
     #: The reified statements those quotes hang on.
     statements: list[Subject] = field(default_factory=list)
+    #: Each described triple's statements (`rdf:Statement` in the provenance graph): where a page
+    #: links a value to what it rests on, its quotes, notes and derivation.
+    statement_of: dict[ox.Triple, list[Subject]] = field(default_factory=dict)
     #: For a quote: the reified statements that rest on it (`lib:evidence` the quote), each with
     #: its subject, predicate and object: what the passage is the source of.
     resting: list[Node] = field(default_factory=list)
@@ -185,6 +189,12 @@ class Description:
 
     def serialize(self, fmt: Format) -> bytes:
         return serialize.write(self.quads, fmt)
+
+
+def _article_order(store: QuadSource, quote: Node) -> tuple[int, str]:
+    span = quote_span(store.quads_for_pattern(quote, None, None, None)) \
+        if isinstance(quote, ox.NamedNode | ox.BlankNode) else None
+    return (span[0] if span else sys.maxsize, str(quote))
 
 
 def quote_span(quads: Iterable[ox.Quad]) -> tuple[int, int] | None:
@@ -354,6 +364,7 @@ def describe(store: QuadSource, iri: str) -> Description:
             reified[q.subject] = _statements_about(store, q.subject)
         for statement in reified[q.subject].get((q.predicate, q.object), ()):
             d.statements.append(statement)
+            d.statement_of.setdefault(triple, []).append(statement)
             add(store.quads_for_pattern(statement, None, None, None))
             for e in store.quads_for_pattern(statement, None, None, None):
                 if e.predicate in terms.evidence and isinstance(e.object, ox.NamedNode | ox.BlankNode):
@@ -362,6 +373,12 @@ def describe(store: QuadSource, iri: str) -> Description:
                         add(store.quads_for_pattern(e.object, None, None, None))
                 elif isinstance(e.object, ox.Literal) and e.predicate in terms.notes:
                     notes.setdefault(e.predicate, {}).setdefault(triple, set()).add(e.object.value)
+    # In the article's order, whatever order the store gave them in: the page compares a value's
+    # quotes with those of the value above, and its bytes (and ETag) are every process's alike.
+    for quotes in d.evidence.values():
+        quotes.sort(key=lambda quote: _article_order(store, quote))
+    for statements in d.statement_of.values():
+        statements.sort(key=lambda statement: str(statement))
     for kind, kept in ((terms.editorial_note, d.editorial), (terms.other_accounts, d.other_accounts)):
         for p in kind:
             kept.update({triple: tuple(sorted(texts)) for triple, texts in notes.get(p, {}).items()})
