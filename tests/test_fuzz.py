@@ -30,9 +30,10 @@ SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 QUERY_TIMEOUT = 1.0
 EXAMPLES = int(os.environ.get("GRAPH_SERVICE_FUZZ_EXAMPLES", "0")) or None
-# A malformed query costs ~10 ms (its error is explained with rdflib's parser too), so the default
-# run is a few hundred cases; the thorough one, thousands.
-DEFAULT = settings(max_examples=EXAMPLES or 100, deadline=None, derandomize=True, database=None,
+# A malformed query costs ~10 ms (its error is explained with rdflib's parser too), and a request
+# through the app up to 60 ms: the default run is the same 60 cases of each every time (derandomized),
+# the thorough one (`make test-slow`) thousands of new ones.
+DEFAULT = settings(max_examples=EXAMPLES or 60, deadline=None, derandomize=True, database=None,
                    suppress_health_check=list(HealthCheck))
 THOROUGH = settings(max_examples=(EXAMPLES or 150) * 20, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))
