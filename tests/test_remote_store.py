@@ -253,6 +253,7 @@ def replica(store: VirtuosoServer, port: int, snapshot_dir: Path) -> BackgroundS
                             env={"GRAPH_SERVICE_SNAPSHOT_DIR": str(snapshot_dir)})
 
 
+@pytest.mark.slow  # three servers mirroring the store (about 6 CPU-s): the default run was past two minutes
 @pytest.mark.skipif(NGINX is None, reason=MISSING)
 def test_no_request_is_lost_while_a_replica_restarts(virtuoso, loaded, store_snapshot, tmp_path):
     """Two replicas over the store behind Debian's nginx on loopback: a short load run (GET
