@@ -260,7 +260,9 @@ def test_a_quotes_page_lists_every_statement_that_rests_on_it_by_its_parts(proje
     section = page[page.index('id="rests-on-it"'):]
     section = section[:section.index("</section>")]
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", section, re.S)
-    assert len(rows) == int(count) == 23  # the day bounds of "June 1944" among them
+    # the day bounds of "June 1944" among them, and the seven forces placed among the Allies
+    assert len(rows) == int(count) == 30
+    assert sum(1 for *_, obj in rows if re.sub(r"<[^>]+>", "", obj).startswith("Allies (the project's reading")) == 7
     text = [" | ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in row) for row in rows]
     # the shortcuts derived from its statements too, said to be inferred, with the reading they keep
     assert any(t.startswith("Rome | liberated by (inferred) | Allied forces (the project's reading: The "

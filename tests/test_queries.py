@@ -177,6 +177,7 @@ QUOTES = {
         "brussels-full-speed": "To get it, they advanced",
     }.items()},
     "paris-august-25": "following the city’s liberation on August 25, 1944",
+    "article-title": _LINES[0].strip(),
     "paris-august-26": "after Paris was liberated on August 26, 1944",
 }
 
@@ -437,6 +438,14 @@ OTHER_ACCOUNTS = {
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    "allied": "The article calls the troops whose welcome in Europe's capitals it tells Allied (its title, "
+              "\"How Allied Troops Were Welcomed as They Liberated Europe’s Capitals\"; of the Allies, \"they "
+              "liberated a string of capital cities across Europe\"): that this force was one of the Allies is "
+              "read from that, not said of it by name.",
+    "allied, soviet": "The article calls the troops whose welcome in Europe's capitals it tells Allied (its "
+                      "title; of the Allies, \"they liberated a string of capital cities across Europe\"), and "
+                      "in Berlin calls the arrival of the Allies a conquest \"by the Soviets\": that the Soviet "
+                      "army was one of the Allies is read from that, not said of it by name.",
     # review s20 (Warsaw, Luxembourg, the introduction)
     "amsterdam, from": "The article gives no date for the liberation of Amsterdam: the Germans clung on in "
                        "the Netherlands until their surrender in May 1945, so it is bounded by the first day "
@@ -1714,6 +1723,13 @@ EXPECTED: dict[str, list[Row]] = {
            REASONS["Warsaw"], EDITORIAL["warsaw, reason"], text(key))
           for key in ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
                       "war-no-warm-welcome")),
+        # review s20: the forces the article calls Allied, by its title and its introduction
+        *((force, lib("allegiance"), "Allies", EDITORIAL["allied"], text(key))
+          for force in ("American forces", "British forces", "Canadian troops", "Free Belgian troops",
+                        "Free French forces", "General Patton’s army")
+          for key in ("article-title", "intro-string-of-capitals")),
+        *(("Red Army", lib("allegiance"), "Allies", EDITORIAL["allied, soviet"], text(key))
+          for key in ("article-title", "intro-string-of-capitals", "ber-some-liberation", "ber-soviets")),
         # review s20: Warsaw and Luxembourg
         ("August 1944 (Soviet advance on Warsaw)", lib("inMonth"), "1944-08",
          EDITORIAL["soviet advance, month"], text("war-soviet-advancing")),
