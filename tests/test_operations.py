@@ -405,10 +405,14 @@ def test_an_earlier_version_iri_leads_to_that_version_as_published(project_clien
     for ext, fmt in (("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")):
         other = project_client.get(f"/ontology/{version}.{ext}").get_data(as_text=True)
         assert isomorphic(Graph().parse(data=other, format=fmt), graph), ext
+    # As a dataset, in the graph its version IRI names (N-Quads was N-Triples' bytes, and ETag).
+    nquads = project_client.get(f"/ontology/{version}.nq").get_data(as_text=True)
+    assert all(line.endswith(f"<{iri}> .") for line in nquads.splitlines() if line)
     resp = project_client.get(f"/ontology/{version}", headers={"Accept": "text/html"})
     assert resp.headers["Location"] == f"http://localhost/ontology/{version}.html"
     page = project_client.get(f"/ontology/{version}.html").get_data(as_text=True)
-    relation = "is backward compatible with it" if version == "1.3.0" else "is incompatible with it"
+    relation = ("is backward compatible with it" if version == "1.3.0"
+                else "declares itself incompatible with it (<code>owl:incompatibleWith</code>)")
     assert f"superseded by <a href=\"/ontology\">version 1.4.0</a>, which {relation}" in page
     assert f"owl:versionInfo &#34;{version}&#34;" in page or f'owl:versionInfo "{version}"' in page
     # The current reference links each earlier version.

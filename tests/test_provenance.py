@@ -262,7 +262,9 @@ def test_a_quotes_page_lists_every_statement_that_rests_on_it_by_its_parts(proje
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", section, re.S)
     # the day bounds of "June 1944" among them, and the seven forces placed among the Allies
     assert len(rows) == int(count) == 30
-    assert sum(1 for *_, obj in rows if re.sub(r"<[^>]+>", "", obj).startswith("Allies (the project's reading")) == 7
+    objects = [re.sub(r"<[^>]+>", "", obj) for *_, obj in rows]
+    allies = [obj for obj in objects if obj.startswith("Allies (the project's reading")]
+    assert len(allies) == 7
     text = [" | ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in row) for row in rows]
     # the shortcuts derived from its statements too, said to be inferred, with the reading they keep
     assert any(t.startswith("Rome | liberated by (inferred) | Allied forces (the project's reading: The "

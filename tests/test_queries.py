@@ -438,14 +438,15 @@ OTHER_ACCOUNTS = {
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
-    "allied": "The article calls the troops whose welcome in Europe's capitals it tells Allied (its title, "
-              "\"How Allied Troops Were Welcomed as They Liberated Europe’s Capitals\"; of the Allies, \"they "
-              "liberated a string of capital cities across Europe\"): that this force was one of the Allies is "
-              "read from that, not said of it by name.",
-    "allied, soviet": "The article calls the troops whose welcome in Europe's capitals it tells Allied (its "
-                      "title; of the Allies, \"they liberated a string of capital cities across Europe\"), and "
-                      "in Berlin calls the arrival of the Allies a conquest \"by the Soviets\": that the Soviet "
-                      "army was one of the Allies is read from that, not said of it by name.",
+    "allied": ("The article calls the troops whose welcome in Europe's capitals it tells Allied (its "
+               "title, \"How Allied Troops Were Welcomed as They Liberated Europe’s Capitals\"; of the "
+               "Allies, \"they liberated a string of capital cities across Europe\"): that this force was "
+               "one of the Allies is read from that, not said of it by name."),
+    "allied, soviet": ("The article calls the troops whose welcome in Europe's capitals it tells Allied "
+                       "(its title; of the Allies, \"they liberated a string of capital cities across "
+                       "Europe\"), and in Berlin calls the arrival of the Allies a conquest \"by the "
+                       "Soviets\": that the Soviet army was one of the Allies is read from that, not said "
+                       "of it by name."),
     # review s20 (Warsaw, Luxembourg, the introduction)
     "amsterdam, from": "The article gives no date for the liberation of Amsterdam: the Germans clung on in "
                        "the Netherlands until their surrender in May 1945, so it is bounded by the first day "

@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from graph_service.graph.publish import layout
 from graph_service.graph.rdf import rebase_text
 
 #: A version as the ontology's version IRIs end: `1.2.0`.
@@ -22,7 +24,8 @@ class ArchivedOntology:
     version: str
     #: The file's text, IRIs under the served base: what the Turtle document answers, comments kept.
     turtle: str
-    #: Its triples, in the default graph.
+    #: Its triples, in the graph named by the version IRI (which TriG and N-Quads keep, so that
+    #: they differ from N-Triples), their blank nodes labelled in the file's order.
     quads: tuple[ox.Quad, ...]
 
 
@@ -41,4 +44,16 @@ def archived_version(ontology_path: Path, version: str, base: str) -> ArchivedOn
     except FileNotFoundError:
         return None
     turtle = rebase_text(text, base)
-    return ArchivedOntology(version, turtle, tuple(ox.parse(turtle, format=ox.RdfFormat.TURTLE)))
+    graph = ox.NamedNode(f"{base}{layout.ONTOLOGY}/{version}")
+    # The parser labels blank nodes afresh in each process: each worker wrote other labels, and
+    # so another ETag, for the same document.
+    labels: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            return labels.setdefault(term, ox.BlankNode(f"b{len(labels)}"))
+        return term
+
+    quads = tuple(ox.Quad(stable(q.subject), q.predicate, stable(q.object), graph)
+                  for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    return ArchivedOntology(version, turtle, quads)
