@@ -810,7 +810,6 @@ def _in_messages_in_order(pyshacl: Any) -> None:
 
 _META_RESULT = re.compile(r"\tFocus Node: (?P<focus>.*?)\n(?:\tValue Node: .*?\n)?"
                           r"(?:\tResult Path: (?P<path>.*?)\n)?\tMessage: (?P<message>.*?)\n")
-_PYTHON_LITERAL = re.compile(r'Literal\("((?:[^"\\]|\\.)*)"(?:, (?:datatype|lang)=[^)]*)?\)')
 
 
 def _meta_shacl_results(text: str) -> str | None:
@@ -823,7 +822,7 @@ def _meta_shacl_results(text: str) -> str | None:
              for m in _META_RESULT.finditer(text)]
     if not found:
         return None
-    listed = _PYTHON_LITERAL.sub(lambda m: f'"{m[1]}"', "; ".join(found))
+    listed = as_turtle("; ".join(found))
     return (f"they do not conform to SHACL's own shapes (meta-SHACL), {len(found)} "
             f"{_plural('result', len(found))}: {listed}")
 
@@ -904,30 +903,38 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
 
 
 #: A literal as pySHACL writes it into its own messages, Python's way: `Literal("5", datatype=
-#: xsd:integer)`, `'Literal("q", lang=en)'` inside a list; a lexical form holding a quote is left.
-_MESSAGE_LITERAL = re.compile(r"""'?Literal\("(?P<lex>[^"\\]*)"(?: = [^,)]*)?"""
+#: xsd:integer)`, `'Literal("q", lang=en)'` inside a list; its lexical form unescaped.
+_MESSAGE_LITERAL = re.compile(r"""'?Literal\("(?P<lex>.*?)"(?: = [^,)]*)?"""
                               r"""(?:, lang=(?P<lang>[A-Za-z0-9-]+))?"""
-                              r"""(?:, datatype=(?P<datatype>[^)\s]+))?\)'?""")
+                              r"""(?:, datatype=(?P<datatype>[^)\s]+))?\)'?""", re.S)
+#: A Python list of quoted terms, as pySHACL writes sh:in's and sh:hasValue's: `['ex:a', '[ ex:p 1 ]']`.
+_QUOTED_LIST = re.compile(r"\[('[^'\n]*'(?:, '[^'\n]*')*)\]")
+#: Datatypes whose values Turtle writes bare, and the lexical forms it writes so.
+_BARE = {"integer": r"[+-]?\d+", "decimal": r"[+-]?\d*\.\d+", "boolean": r"true|false"}
+
+
+def _turtle_literal(m: re.Match[str]) -> str:
+    lex, lang, datatype = m["lex"], m["lang"], m["datatype"]
+    quoted = '"' + lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if lang:
+        return f"{quoted}@{lang}"
+    local = (datatype or "").removeprefix("xsd:").removeprefix(str(XSD)).removeprefix(f"<{XSD}").rstrip(">")
+    if local in _BARE and re.fullmatch(_BARE[local], lex):
+        return lex
+    return quoted if datatype is None or local == "string" else f"{quoted}^^{datatype}"
+
+
+def as_turtle(message: str) -> str:
+    """pySHACL's words with its terms as Turtle writes them ("Value is not > 5", "not in [ex:a,
+    "b"]"), where it wrote Python's (`Literal("5", datatype=xsd:integer)`, `['ex:a', 'Literal("b")']`)."""
+    said = _MESSAGE_LITERAL.sub(_turtle_literal, message)
+    return _QUOTED_LIST.sub(lambda m: "[" + ", ".join(t[1:-1] for t in m[1].split(", ")) + "]", said)
 
 
 def _terms_as_turtle(report: Graph) -> None:
-    """pySHACL's messages with its literals as Turtle writes them ("Value is not > 5", "not in
-    list ["a", "b"]"), where they read `Literal("5", datatype=xsd:integer)`."""
-    def turtle(m: re.Match[str]) -> str:
-        lex, lang, datatype = m["lex"], m["lang"], m["datatype"]
-        if lang:
-            return f'"{lex}"@{lang}'
-        integer = datatype in ("xsd:integer", str(XSD.integer), f"<{XSD.integer}>")
-        if integer and re.fullmatch(r"[+-]?\d+", lex):
-            return lex
-        if datatype in (None, "xsd:string", str(XSD.string), f"<{XSD.string}>"):
-            return f'"{lex}"'
-        return f'"{lex}"^^{datatype}'
-
     for node, message in list(report.subject_objects(SH.resultMessage)):
-        if isinstance(message, Literal) and "Literal(" in message:
+        if isinstance(message, Literal) and (said := as_turtle(str(message))) != str(message):
             report.remove((node, SH.resultMessage, message))
-            said = _MESSAGE_LITERAL.sub(turtle, str(message))
             report.add((node, SH.resultMessage,
                         Literal(said, lang=message.language, datatype=message.datatype)))
 
