@@ -424,8 +424,9 @@ OTHER_ACCOUNTS = {
                        "https://en.wikipedia.org/wiki/Warsaw_Uprising).",
     "praga": "Other accounts agree that the advance halted in August, east of the Vistula, but have Soviet "
              "and Polish 1st Army troops take Praga, Warsaw's district on the east bank, on 14 September "
-             "1944: they reached the city, and tried to cross the river to the insurgents (for example https://www.polonianews.com/2021/09/warsaw-uprising-calendar-september-13.html "
-             "and https://en.wikipedia.org/wiki/Warsaw_Uprising).",
+             "1944: they reached the city, and tried to cross the river to the insurgents (for example "
+             "https://www.polonianews.com/2021/09/warsaw-uprising-calendar-september-13.html and "
+             "https://en.wikipedia.org/wiki/Warsaw_Uprising).",
     "1943": "Other accounts date significant Allied advances in Europe to 1943: the landings in Sicily in "
             "July and on the Italian mainland in September 1943 (for example "
             "https://en.wikipedia.org/wiki/Allied_invasion_of_Sicily).",
