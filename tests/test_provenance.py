@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
 from graph_service.cli import main
 from graph_service.config import Settings
@@ -131,6 +131,11 @@ def test_the_articles_text_is_said_to_be_outside_the_graphs_licence(project_clie
     dataset = next(void.subjects(RDF.type, VOID.Dataset))
     [rights] = [str(r) for r in void.objects(dataset, DCTERMS.rights)]
     assert "not the article's text" in rights and "(© 2019 War History Online)" in rights
+    # Said of each download (each holds the quotes) and on the description's page too.
+    for dist in void.objects(dataset, DCAT.distribution):
+        assert str(void.value(dist, DCTERMS.rights)) == rights and void.value(dist, DCTERMS.license)
+    described = project_client.get("/void", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert rights in html.unescape(described)
     page = project_client.get("/doc/source/article.html").get_data(as_text=True)
     assert "the graph's licence does not extend to it" in page
     assert "© Copyright 2019 - War History Online" in page  # the line it refers to, shown

@@ -165,6 +165,7 @@ def _void_page(g: Graph) -> dict[str, object]:
         "title": value(g, ds, DCTERMS.title),
         "description": value(g, ds, DCTERMS.description),
         "license": value(g, ds, DCTERMS.license),
+        "rights": value(g, ds, DCTERMS.rights),
         "publisher": (value(g, publisher, FOAF.name) or str(publisher)) if publisher is not None else None,
         "sources": _labelled(sorted(g.objects(ds, DCTERMS.source), key=str)),
         "endpoint": value(g, ds, VOID.sparqlEndpoint),

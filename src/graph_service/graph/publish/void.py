@@ -203,6 +203,11 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
         used.add(str(SH))
     for ns in sorted(used - {""}):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
+    # A harvester may read a distribution alone: each dump holds the quotes too.
+    for dist in list(g.objects(ds, DCAT.distribution)):
+        for p in (DCTERMS.license, DCTERMS.rights):
+            for o in list(g.objects(ds, p)):
+                g.add((dist, p, o))
     return g
 
 
