@@ -363,6 +363,15 @@ def test_malformed_query_is_400_with_position(sparql_app):
     assert "Traceback" not in resp.text
 
 
+def test_an_iri_never_closed_is_said_so_not_taken_for_a_prefix(sparql_app):
+    # Its scheme read as a prefixed name: "the prefix http: is not declared", in the parser's field too.
+    resp = ask(sparql_app, "SELECT * WHERE { ?s <http://x ?o }", "application/json")
+    doc = resp.json()
+    assert resp.status_code == 400 and "prefix" not in resp.text
+    assert (doc["line"], doc["column"]) == (1, 21) and doc["advice"].startswith("this IRI is not closed")
+    assert doc["parser"].startswith('error at 1:35: expected one of ">"')
+
+
 @pytest.mark.parametrize("query, prefix", [
     ("SELECT * WHERE { ?s ex:p ?o }", "ex"),
     # prefixes rdflib knows undeclared, which its parser therefore could not name

@@ -207,6 +207,8 @@ def _undeclared_prefix(sparql: str, message: str) -> str | None:
     parser cannot say: it knows rdfs:, xsd:, schema:, sh: and others undeclared."""
     if "IRI parsing failed" in message:  # an IRI holding a space: its scheme is no prefix
         return None
+    if 'expected one of ">"' in message:  # an IRI never closed (`<http://x ?o }`): nor is its scheme
+        return None
     text = strip_iris_strings_and_comments(sparql)
     declared = {m[1] or "" for m in _PREFIX_DECLARATION.finditer(text)}
     position = _POSITION.match(message)
