@@ -386,6 +386,9 @@ def test_each_ontology_version_iri_leads_to_the_document_that_says_which_version
     assert incompatible and "/1.3.0>" not in incompatible.group(1) and "/1.2.0>" in incompatible.group(1)
     assert project_client.get("/ontology/0.9.0").status_code == 404
     assert project_client.get("/ontology/1.2.0.xyz").status_code == 404
+    # No version, in the format its extension names, as for a version that might be.
+    for path in ("/ontology/x.ttl", "/ontology/9.9.9.ttl"):
+        assert (project_client.get(path).status_code, project_client.get(path).mimetype) == (404, "text/turtle")
 
 
 @pytest.mark.parametrize("version", ["1.3.0", "1.2.0", "1.1.0", "1.0.0"])

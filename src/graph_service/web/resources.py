@@ -67,7 +67,7 @@ from graph_service.web.documents import (
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import negotiate
 from graph_service.web.state import service
-from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current
+from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current, document_format
 
 bp = Blueprint("resources", __name__)
 
@@ -854,7 +854,10 @@ def ontology_version(version: str) -> Response:
     urls = current()
     match = re.fullmatch(r"(\d+\.\d+\.\d+)(?:\.(\w+))?", version)
     if match is None or not service().has_ontology:
-        return not_found(f"no ontology version <{urls.bases[0]}{layout.ONTOLOGY}/{version}>", _negotiate())
+        # In the format its extension names, as for a version that exists (`9.9.9.ttl`).
+        named = document_format(version.rsplit(".", 1)[-1]) if "." in version else None
+        return not_found(f"no ontology version <{urls.bases[0]}{layout.ONTOLOGY}/{version}>",
+                         named or _negotiate())
     number, ext = match.groups()
     fmt = _negotiate() if ext is None else suffix_format(ext, "ontology document")
     doc = reference()

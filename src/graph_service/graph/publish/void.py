@@ -204,10 +204,10 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
     for ns in sorted(used - {""}):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
     # A harvester may read a distribution alone: each dump holds the quotes too.
-    for dist in list(g.objects(ds, DCAT.distribution)):
-        for p in (DCTERMS.license, DCTERMS.rights):
-            for o in list(g.objects(ds, p)):
-                g.add((dist, p, o))
+    for download in list(g.objects(ds, DCAT.distribution)):
+        for said in (DCTERMS.license, DCTERMS.rights):
+            for o in list(g.objects(ds, said)):
+                g.add((download, said, o))
     return g
 
 
