@@ -246,7 +246,7 @@ def test_a_statement_page_says_which_statement_it_is(project_client):
     path = provenance.statement_iri(date.triple).value.split("/id/", 1)[1]
     page = project_client.get(f"/doc/{path}.html").get_data(as_text=True)
     heading = page[page.index("<h1>") + 4:page.index("</h1>")]
-    assert heading.startswith("Statement: ") and "1944-08-25" in heading
+    assert heading.startswith("Statement: ") and heading.endswith(" on date “1944-08-25”"), heading
 
 
 def test_a_quotes_page_lists_every_statement_that_rests_on_it_by_its_parts(project_client, project_app):

@@ -449,7 +449,8 @@ def _statement_label(store: QuadSource, term: ox.NamedNode) -> str | None:
     for part in parts:
         found = _label_quads(store, part) if isinstance(part, ox.NamedNode) else []
         # A term of another vocabulary (sem:hasActor) by its prefixed name, as pages title it.
-        names.append(_label(found[0]).value if found else part.value if isinstance(part, ox.Literal)
+        # A value in quotes: a description's own commas ran on into the title's.
+        names.append(_label(found[0]).value if found else f"“{part.value}”" if isinstance(part, ox.Literal)
                      else short_name(part) if isinstance(part, ox.NamedNode) else str(part))
     return "Statement: " + ", ".join(names)
 
