@@ -683,3 +683,23 @@ def test_each_value_links_to_the_statement_it_rests_on(project_client):
     assert command
     said = project_client.get(project_client.get(command.group(1)).headers["Location"]).get_data(as_text=True)
     assert "that he commanded it is read from the possessive" in said
+
+
+def test_the_sources_other_accounts_name_are_iris_of_their_statements(project_app):
+    """A note on a disputed claim names its sources inside its prose, where no query reaches them:
+    its statement links each (`rdfs:seeAlso`), and none other."""
+    engine = project_app.extensions["sparql"].runner.engine
+    rows = engine.query(f"""
+        SELECT ?st ?note (GROUP_CONCAT(STR(?also); separator=" ") AS ?seeAlso) WHERE {{
+          GRAPH <{PROVENANCE_GRAPH}> {{ ?st <{LIB}otherAccounts> ?note
+            FILTER NOT EXISTS {{ ?st <http://www.w3.org/ns/prov#wasDerivedFrom> ?from }}
+            OPTIONAL {{ ?st <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?also }} }} }}
+        GROUP BY ?st ?note""").rows
+    assert len({str(r["st"]) for r in rows}) >= 17
+    for row in rows:
+        named = {u.rstrip(".") for u in re.findall(r"https?://[^\s,;)]+", str(row["note"]))}
+        linked = set(str(row["seeAlso"]).split())
+        assert named and named <= linked, row["st"]
+    everything = set(" ".join(str(r["seeAlso"]) for r in rows).split())
+    named_anywhere = {u.rstrip(".") for r in rows for u in re.findall(r"https?://[^\s,;)]+", str(r["note"]))}
+    assert everything == named_anywhere
