@@ -33,7 +33,12 @@ EXTERNAL = ("http://www.w3.org/", "https://www.w3.org/", "http://www.cidoc-crm.o
             "https://sws.geonames.org/", "https://www.naturalearthdata.com/", "https://en.wikipedia.org/",
             "https://www.theguardian.com/", "https://time.com/", "https://www.nationalww2museum.org/",
             "https://www.history.com/", "https://www.warhistoryonline.com/",
-            "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+            "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+            # the sources other accounts are cited from (rdfs:seeAlso on the disputed claims)
+            "https://news.mc/", "https://riviera-press.fr/", "https://www.polonianews.com/",
+            "https://www.journal.lu/", "https://today.rtl.lu/", "https://luxembourg.public.lu/",
+            "http://mobi.naturpark-our.lu/", "https://www.tracesofwar.com/", "https://monarchie.lu/",
+            "https://www.liberationroute.com/")
 
 
 @pytest.fixture(scope="module")
