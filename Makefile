@@ -10,10 +10,13 @@ serve: install yasgui world-atlas
 	$(BIN)/graph-service serve
 
 # The test run: style, types, the import layers (pyproject.toml: `lint`), then the tests.
-test: install-test system-test yasgui world-atlas shacl-engine comunica lint
-	# Where PYTHONDONTWRITEBYTECODE is set (CI), every server, CLI and worker the tests start
-	# would compile the package again: compiled once here instead.
-	$(BIN)/python -m compileall -q src
+test: install-test system-test yasgui world-atlas shacl-engine comunica
+	# Where PYTHONDONTWRITEBYTECODE is set (CI), every server, CLI and worker the tests start would
+	# compile the package again, and each of pytest's three workers rewrite every test module's
+	# asserts (2 CPU-s each): both are compiled once here instead, on the core lint leaves idle.
+	@$(BIN)/python -m compileall -q src & compiled=$$!; \
+	  PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest --collect-only -q -p no:cacheprovider >/dev/null 2>&1 & \
+	  $(MAKE) --no-print-directory lint; status=$$?; wait $$compiled || status=1; wait; exit $$status
 	$(BIN)/python -m pytest -n 3 --dist loadfile
 
 # The long runs left out of `make test` (tests marked slow: the full load run, thousands of fuzzing cases ...).
