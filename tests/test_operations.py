@@ -469,3 +469,16 @@ def test_a_resources_document_under_an_unknown_suffix_names_the_suffix(project_c
     assert turtle.get_data(as_text=True).startswith("# 404 Not Found: no document of <")
     missing = project_client.get("/doc/city/nowhere.xyz", headers={"Accept": "text/plain"})
     assert missing.status_code == 404 and "no resource" in missing.get_data(as_text=True)
+
+
+def test_every_earlier_version_the_ontology_names_is_kept() -> None:
+    """A new version's release copies the one it replaces to ontology/versions/ first: its version
+    IRI, named as owl:priorVersion, would otherwise lead nowhere."""
+    ontology = Graph().parse(ROOT / "ontology" / "liberation.ttl")
+    onto = URIRef("https://w3id.org/liberation-kg/ontology")
+    named = {str(v).rsplit("/", 1)[-1] for v in ontology.objects(onto, OWL.priorVersion)}
+    kept = {p.stem for p in (ROOT / "ontology" / "versions").glob("*.ttl")}
+    assert named == kept
+    for version in kept:
+        archived = Graph().parse(ROOT / "ontology" / "versions" / f"{version}.ttl")
+        assert str(archived.value(onto, OWL.versionInfo)) == version
