@@ -125,10 +125,8 @@ class Description:
     #: What other accounts say, for statements that are the article's claim where they differ
     #: (`lib:otherAccounts`).
     other_accounts: dict[ox.Triple, tuple[str, ...]] = field(default_factory=dict)
-    #: The reified statements those quotes hang on.
-    statements: list[Subject] = field(default_factory=list)
-    #: Each described triple's statements (`rdf:Statement` in the provenance graph): where a page
-    #: links a value to what it rests on, its quotes, notes and derivation.
+    #: Each described triple's statements (`rdf:Statement` in the provenance graph), on which its
+    #: quotes hang: where a page links a value to what it rests on, its quotes, notes and derivation.
     statement_of: dict[ox.Triple, list[Subject]] = field(default_factory=dict)
     #: For a quote: the reified statements that rest on it (`lib:evidence` the quote), each with
     #: its subject, predicate and object: what the passage is the source of.
@@ -138,6 +136,10 @@ class Description:
 
     def __bool__(self) -> bool:
         return bool(self.quads)
+
+    @property
+    def statements(self) -> set[Subject]:
+        return {s for statements in self.statement_of.values() for s in statements}
 
     def outgoing(self, node: Node) -> list[ox.Quad]:
         # By subject, made again only when quads were added: a page asks for each of its nodes and
@@ -152,7 +154,7 @@ class Description:
     def incoming(self) -> list[ox.Quad]:
         """Links to the resource from other resources, and from qualified nodes that point at it
         (not from those it points at: a participation's inverse link is not news)."""
-        own = ((set(self.parts) - set(self.pointing_parts)) | {self.iri} | set(self.statements)
+        own = ((set(self.parts) - set(self.pointing_parts)) | {self.iri} | self.statements
                | set(self.resting))
         return [q for q in self.quads if q.object == self.iri and q.subject not in own]
 
@@ -363,7 +365,6 @@ def describe(store: QuadSource, iri: str) -> Description:
         if q.subject not in reified:
             reified[q.subject] = _statements_about(store, q.subject)
         for statement in reified[q.subject].get((q.predicate, q.object), ()):
-            d.statements.append(statement)
             d.statement_of.setdefault(triple, []).append(statement)
             add(store.quads_for_pattern(statement, None, None, None))
             for e in store.quads_for_pattern(statement, None, None, None):
@@ -375,8 +376,12 @@ def describe(store: QuadSource, iri: str) -> Description:
                     notes.setdefault(e.predicate, {}).setdefault(triple, set()).add(e.object.value)
     # In the article's order, whatever order the store gave them in: the page compares a value's
     # quotes with those of the value above, and its bytes (and ETag) are every process's alike.
+    order: dict[Node, tuple[int, str]] = {}  # a quote behind many statements is looked up once
     for quotes in d.evidence.values():
-        quotes.sort(key=lambda quote: _article_order(store, quote))
+        for quote in quotes:
+            if quote not in order:
+                order[quote] = _article_order(store, quote)
+        quotes.sort(key=order.__getitem__)
     for statements in d.statement_of.values():
         statements.sort(key=lambda statement: str(statement))
     for kind, kept in ((terms.editorial_note, d.editorial), (terms.other_accounts, d.other_accounts)):
