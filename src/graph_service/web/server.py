@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import gc
 import ipaddress
 import logging
 import multiprocessing
@@ -983,7 +984,13 @@ class GraphServiceApplication(BaseApplication):
 
     def load(self) -> Flask:
         # Runs in each worker after the fork: every worker has its own app, store and query child.
-        return create_app(self.settings, self.budget)
+        app = create_app(self.settings, self.budget)
+        # What the app has built lives as long as the worker. Left to the collector, a full
+        # collection walked all of it (80 ms of CPU) at the worker's first requests, and again
+        # every so often under load: the worker then neither answered nor accepted.
+        gc.collect()
+        gc.freeze()
+        return app
 
 
 def listen(host: str, port: int) -> socket.socket:
