@@ -134,7 +134,8 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
         a = link(markers, href(lib.capital), class_=" ".join(classes), data_capital=lib.capital_label)
         el(a, "title", f"{lib.capital_label}: {lib.event_label}, {lib.date_text}. "
                        f"Forces: {lib.forces_text}.")
-        # Two kinds of reception (Berlin's two views, Amsterdam's muted and marred): the ring is the second.
+        # Two receptions (Rome's, by the Italians and by the Romans), or two kinds of one: the ring
+        # is the second.
         ring = colour(slugs[-1]) if len(slugs) > 1 else None
         el(a, "circle", cx=x, cy=y, r=7, fill=colour(slugs[0]), class_="marker-dot",
            style=f"stroke: {ring}; stroke-width: 3px" if ring else None)
