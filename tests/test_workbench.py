@@ -442,6 +442,27 @@ def test_a_citys_photographs_include_those_in_its_area_in_the_articles_order(pro
     assert "Rome" in where[:where.index("</dd>")] and "Italy" not in where[:where.index("</dd>")]
 
 
+def test_pragues_events_are_in_the_state_of_their_time_named_after_the_city(project_client):
+    """Prague lay in Czechoslovakia in 1945 and in the Czech Republic at the anniversary of 2015:
+    each event is placed in its own time's state, named after the city and marked as a reading."""
+    def where(path: str) -> str:
+        page = project_client.get(path).get_data(as_text=True)
+        part = page[page.index("<dt>Where</dt>"):]
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", part[:part.index("</dd>")])).split())
+    assert where("/doc/event/liberation-of-prague.html").startswith(
+        "Where Prague , Czechoslovakia (Czechoslovakia: the project's reading")
+    celebration = where("/doc/event/prague-70th-anniversary-celebration.html")
+    assert celebration.startswith("Where Prague , Czech Republic") and "Czechoslovakia" not in celebration
+    # The city itself lies in neither: the two states are not dated.
+    prague = project_client.get("/doc/city/prague.nt").get_data(as_text=True)
+    assert not re.search(r"^<\S+/city/prague> <\S+#(inArea|partOf)>", prague, re.M)
+    assert re.search(r"^<\S+/city/prague> <\S+#capitalOf> <\S+/country/czechoslovakia>", prague, re.M)
+    # prague-03's month is the liberation's, as its place is: both readings say so.
+    photo = project_client.get("/doc/photo/prague-03.html").get_data(as_text=True)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", photo)).split())
+    assert "When may 1945" in text and "may 1945, Prague: the project's reading of the caption" in text
+
+
 def test_inferred_statements_are_apart_behind_a_toggle(project_client, paris):
     facts = paris[paris.index('<section id="facts">'):paris.index('<details class="inferred-facts"')]
     inferred = paris[paris.index('<details class="inferred-facts"'):paris.index('<section id="photographs">')]

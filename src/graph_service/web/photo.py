@@ -132,6 +132,8 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
             text = next((t.object.value for t in store.quads_for_pattern(o, terms.date_text, None, None)
                          if isinstance(t.object, ox.Literal)), None)
             s.when.append(text or d.label(o))
+            if has_note(store, photo, q.predicate, o, terms.editorial_note):
+                s.readings.append(text or d.label(o))  # prague-03's "may 1945", the liberation's
             s.date_disputed = s.date_disputed or any(
                 has_note(store, o, p, v.object, terms.other_accounts)
                 for p in terms.dates for v in store.quads_for_pattern(o, p, None, None))
@@ -164,9 +166,9 @@ def _group(store: QuadSource, node: ox.NamedNode, terms: _Terms) -> str:
 def _containers(store: QuadSource, place: ox.NamedNode, terms: _Terms, limit: int = 6) -> list[ox.NamedNode]:
     """The places that contain `place`, nearest first: up lib:partOf, and at most one lib:inArea
     step, which ends the climb (a place the article puts in a city's area without making it
-    part of it: St Peter's Square in Rome says nothing of Italy). A place in the area of several
-    (Prague: Czechoslovakia in 1945, the Czech Republic in 2015) names none of them here: which
-    one a photograph's time falls in is not the page's to guess."""
+    part of it: St Peter's Square in Rome says nothing of Italy). A place in the areas of several
+    names none of them here: which one a photograph's time falls in is not the page's to guess
+    (the data places Prague's events in the state of their time instead)."""
     found: list[ox.NamedNode] = []
 
     def above(node: ox.NamedNode, prop: ox.NamedNode) -> list[ox.NamedNode]:

@@ -477,6 +477,11 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
                         ("conquestOf", "Conquest of"), ("commandedBy", "Commanded by"), ("depicts", "Shows")):
         objects = _objects(index, iri, name)
         values = _linked(index, objects, urls)
+        if name == "hasPlace":
+            # The state after the place in it ("Prague, Czechoslovakia"), not in the order of names.
+            states = [o for o in objects if any(index.quads_for_pattern(o, _TYPE, _n("Country"), None))]
+            places = [o for o in objects if o not in states]
+            values = _linked(index, places, urls) + _linked(index, states, urls)
         if values:
             readings = [o for o in objects if _is_reading(index, iri, name, o)]
             disputed = [o for o in objects if _is_disputed(index, iri, name, o)]
