@@ -5,7 +5,11 @@ own endpoint, with `make test-slow`.)"""
 
 from __future__ import annotations
 
+import http.server
 import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 import pytest
@@ -13,10 +17,14 @@ import pytest
 from graph_service.graph import (
     FACTS_GRAPH,
     NAMED_GRAPHS,
+    OverShare,
     QueryDataset,
+    QueryRunner,
+    SlotBudget,
     StoreUnavailable,
     UnsafeQuery,
     content_hash,
+    formats,
 )
 from graph_service.graph.query.remote import EMPTY_GRAPH, RemoteEngine, RemoteStore
 
@@ -113,3 +121,50 @@ def test_over_any_sparql_endpoint_the_answers_are_the_embedded_ones(live_server)
     graph = remote.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{FACTS}> {{ ?s ?p ?o }} }}")
     assert len(graph.triples) == len(embedded.query(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{FACTS}> {{ ?s ?p ?o }} }}").triples)
+
+
+class _SlowStore(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint that takes its time over every query, as a loaded store does."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(1.0)
+        body = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_query_at_the_store_holds_its_slot_and_its_clients_share():
+    """The store's time is the query's: one client's second query, while its first is still at the
+    store, is over its share of one slot, and answered so at once; another client's is run."""
+    store = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowStore)
+    threading.Thread(target=store.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{store.server_address[1]}/sparql"
+    runner = QueryRunner(RemoteEngine(RemoteStore(url, connect_timeout=1), GRAPHS, timeout=5),
+                         timeout=5, result_limit=None, budget=SlotBudget(2, queue=0, per_client=1))
+    json_results = formats.named("json")
+
+    def ask(client: str, n: int) -> str:
+        try:
+            runner.answer(f"SELECT ?x WHERE {{ ?x ?p {n} }}", results_format=json_results,
+                          graph_format=None, client=client)
+            return "answered"
+        except OverShare:
+            return "over its share"
+
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            first = pool.submit(ask, "127.0.0.1", 1)
+            time.sleep(0.5)  # at the store by now
+            second, other = pool.submit(ask, "127.0.0.1", 2), pool.submit(ask, "127.0.0.2", 3)
+            assert second.result() == "over its share"
+            assert first.result() == "answered" and other.result() == "answered"
+    finally:
+        runner.close()
+        store.shutdown()

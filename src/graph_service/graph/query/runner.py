@@ -167,10 +167,14 @@ class QueryRunner:
         answer: Answer
         if isinstance(self.engine, RemoteEngine):
             deadline = time.monotonic() + self.timeout
-            form, chosen = self.slots.call(sparql, dataset, client=client, gone=gone)
-            fetched = readable(self.engine.fetch(
-                sparql, form, chosen, results_format=_written_as(results_format), graph_format=graph_format,
-                limit=self.result_limit, base_iri=base_iri, deadline=deadline))
+            # The store's time is the query's: held for the fetch too, or one client's queries
+            # would run at the store beyond its share, and beyond the service's slots.
+            with self.slots.admitted(client, hold=self.timeout, gone=gone):
+                form, chosen = self.slots.run(sparql, dataset)
+                fetched = readable(self.engine.fetch(
+                    sparql, form, chosen, results_format=_written_as(results_format),
+                    graph_format=graph_format, limit=self.result_limit, base_iri=base_iri,
+                    deadline=deadline))
             answer = _laid_out(fetched, results_format, sparql, self.max_answer_bytes)
             self._check_size(answer)
         else:

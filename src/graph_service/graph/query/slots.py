@@ -324,17 +324,19 @@ class QuerySlots:
         """`handler(*args)` in a free slot within the time limit (and `late`'s check, see
         `IsolatedWorker.call`); raises `OverShare`, `QueueFull`, `ClientGone`, or what
         `IsolatedWorker.call` raises."""
-        if self._sweeping != os.getpid():
-            self._start_sweeper()
-        self._admit(client, gone)
+        with self.admitted(client, hold=self.timeout, gone=gone):
+            return self.run(*args, late=late)
+
+    def run(self, *args: Any, late: Late | None = None) -> Any:
+        """`handler(*args)` in a free slot, for a caller `admitted` holds: the slot is not given
+        back when it returns, so that what the caller does next with its answer (a remote store's
+        fetch) still counts against the slots and its client's share."""
         young = self._young.enter()
         try:
             with self._lock:
                 # The budget never lets more calls in than this process has workers.
                 worker = self._free.pop()
             try:
-                if gone is not None and gone():
-                    raise ClientGone("the client went away before its query ran")
                 return worker.call(*args, timeout=self.timeout, late=late)
             finally:
                 if worker.pid is None:
@@ -345,7 +347,6 @@ class QuerySlots:
                     self._free.append(worker)
         finally:
             self._young.leave(young)
-            self.budget.leave(client, held=True)
 
     @contextmanager
     def admitted(self, client: str, *, hold: float, gone: Callable[[], bool] | None = None) -> Iterator[None]:
@@ -357,7 +358,7 @@ class QuerySlots:
         self._admit(client, gone, retry_after=max(self.retry_after, math.ceil(hold)))
         try:
             if gone is not None and gone():
-                raise ClientGone("the client went away before its work ran")
+                raise ClientGone("the client went away before its request ran")
             yield
         finally:
             self.budget.leave(client, held=True)
