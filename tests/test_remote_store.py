@@ -306,13 +306,24 @@ def test_no_request_is_lost_while_a_replica_restarts(virtuoso, loaded, store_sna
     assert outcomes == Counter({"ok": total})
 
 
-def test_a_store_outage_is_a_503_and_the_service_recovers(virtuoso, store_service):
+def test_a_store_outage_is_a_503_and_the_service_recovers(virtuoso, store_service, store_snapshot):
     url = store_service.url
     query = {"query": "ASK { ?s ?p ?o }"}
     accept = {"Accept": "application/sparql-results+json"}
     assert store_service.get(url + "sparql", params=query, headers=accept).status_code == 200
+    # A process that has drawn no page yet: its timeline, map and query editor are made while the
+    # store is away (they were a 500 until it came back).
+    fresh = InProcess(create_app(Settings.from_env(store=virtuoso.sparql_url, snapshot_dir=store_snapshot)))
     virtuoso.stop()
     try:
+        for page in ("", "timeline.svg", "map.svg", "sparql"):
+            resp = fresh.get(fresh.url + page, headers={"Accept": "text/html"})
+            assert resp.status_code == 200, (page, resp.status_code)
+        assert "Paris" in fresh.get(fresh.url + "timeline.svg").text
+        # A query from the editor's form gets the store's absence on the editor's page.
+        form = fresh.post(fresh.url + "sparql", data={"query": "ASK { ?s ?p 3 }"},
+                          headers={"Accept": "text/html"})
+        assert form.status_code == 503 and "does not answer" in form.text
         resp = store_service.get(url + "sparql", params={"query": "ASK { ?s ?p 1 }"}, headers=accept)
         assert resp.status_code == 503 and resp.headers["Retry-After"]
         assert f"the store at {virtuoso.sparql_url} does not answer" in resp.json()["message"]

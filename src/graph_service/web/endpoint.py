@@ -22,6 +22,7 @@ from graph_service.graph import (
     QueryRunner,
     load_examples,
     load_store,
+    make_engine,
 )
 
 
@@ -33,6 +34,10 @@ class Endpoint:
     runner: QueryRunner
     summary: DatasetSummary
     examples: list[Example]
+    #: What the pages' own fixed queries run on (the timeline, the map, the editor's vocabulary):
+    #: the runner's engine, or with a remote store the copy of its graphs the pages read, so that
+    #: a page neither waits for nor fails with a store that is away.
+    pages: Engine
     #: Classes and properties the editor completes, found on first use.
     vocabulary: dict[str, list[str]] | None = None
 
@@ -49,6 +54,7 @@ def setup(app: App) -> None:
     app.extensions["sparql"] = Endpoint(
         settings=service.settings,
         runner=runner,
+        pages=make_engine("oxigraph", service.store) if service.settings.store else runner.engine,
         summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g}),
         # The example questions are about the article: a user's own files get none of them.
         examples=(load_examples(service.settings.queries_dir, base=service.settings.base_iri)
@@ -69,7 +75,7 @@ def endpoint_of(app: App) -> Endpoint:
 def engine() -> Engine:
     """The serving process's query engine, for the pages' own fixed queries (the timeline, the
     map): trusted text, so run here rather than in the sandbox users' queries go to."""
-    return current_endpoint().runner.engine
+    return current_endpoint().pages
 
 
 def examples() -> list[Example]:

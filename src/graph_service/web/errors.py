@@ -20,6 +20,7 @@ from werkzeug.exceptions import (
 )
 from werkzeug.wrappers import Response as WsgiResponse
 
+from graph_service.graph import StoreRefused, StoreUnavailable
 from graph_service.web.negotiation import format_parameter, problem_type
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,10 @@ def _title(status: int) -> str:
         return "Error"
 
 
+#: Seconds a client is asked to wait when the remote store is away.
+STORE_RETRY_AFTER = 5
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
@@ -153,6 +158,17 @@ def register(app: Flask) -> None:
         resp = problem(*unreadable)
         if unreadable[0] == 408:
             resp.headers["Connection"] = "close"
+        return resp
+
+    @app.errorhandler(StoreUnavailable)
+    @app.errorhandler(StoreRefused)
+    def _store(exc: Exception) -> Response:
+        # Pages read the copy of the store's graphs made at start-up; whatever still asks the store
+        # itself while it is away says so, as the endpoint does, rather than answer a bare 500.
+        if isinstance(exc, StoreRefused):
+            return problem(502, str(exc))
+        resp = problem(503, f"{exc}; try again shortly")
+        resp.headers["Retry-After"] = str(STORE_RETRY_AFTER)
         return resp
 
     @app.errorhandler(Exception)

@@ -76,6 +76,7 @@ from graph_service.web.documents import readable_body, require_utf8_escapes
 from graph_service.web.endpoint import Endpoint, client_gone
 from graph_service.web.errors import (
     PROBLEM_TYPES,
+    STORE_RETRY_AFTER,
     http_headers,
     http_message,
     plain_problem,
@@ -87,8 +88,6 @@ from graph_service.web.negotiation import best_of, charset_refusal, chosen, form
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=Response)
 
-#: Seconds a client is asked to wait when the remote store is away.
-RETRY_AFTER = 5
 
 _FORM = "application/x-www-form-urlencoded"
 #: The parameters of the protocol, whose values must be UTF-8 (SPARQL 1.1 Protocol 2.1.1).
@@ -302,7 +301,7 @@ def failure(exc: Exception, query: str, settings: Settings) -> Failure:
         message = f"malformed query: {syntax}"
     headers = {}
     if isinstance(exc, StoreUnavailable):
-        headers["Retry-After"] = str(RETRY_AFTER)
+        headers["Retry-After"] = str(STORE_RETRY_AFTER)
     if isinstance(exc, Busy):
         headers["Retry-After"] = str(exc.retry_after)
     return Failure(status, message, syntax, headers)

@@ -102,7 +102,7 @@ def vocabulary(endpoint: Endpoint) -> dict[str, list[str]]:
     if endpoint.vocabulary is None:
         def iris(query: str) -> list[str]:
             # Bounded: a served store of someone's own may have any number of terms.
-            rows = endpoint.runner.engine.query(query + " LIMIT 5000").rows
+            rows = endpoint.pages.query(query + " LIMIT 5000").rows
             return sorted(str(row["x"]) for row in rows if str(row["x"]).startswith(("http://", "https://")))
         endpoint.vocabulary = {
             "classes": iris("SELECT DISTINCT ?x WHERE { { ?i a ?x } UNION "
