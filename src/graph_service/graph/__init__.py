@@ -153,7 +153,6 @@ from graph_service.graph.rdf import (
     query_prefixes,
     read_graph,
     read_quads,
-    rebase_quads,
     rebase_text,
     short,
     sparql_prologue,
@@ -191,7 +190,7 @@ from graph_service.graph.shacl import (
 )
 
 __all__ = [
-    "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text", "COORDINATES_GRAPH",
+    "CANONICAL", "Names", "names", "Rebase", "rebase_text", "COORDINATES_GRAPH",
     "ArchivedOntology", "archived_version", "PriorVersion",
     "DISPUTED_MARK", "DUMPS", "READING_MARK", "ENGINES", "FACTS_GRAPH", "ID", "INFERENCE_CHOICES",
     "INFERRED_GRAPH", "LIB",

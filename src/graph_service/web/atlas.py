@@ -29,8 +29,6 @@ from graph_service.web.urls import current
 
 bp = Blueprint("atlas", __name__)
 
-#: Where `make world-atlas` puts Natural Earth's boundaries (TopoJSON) and the package's metadata.
-
 #: A drawing, not RDF: answered as itself, never negotiated (so not in the formats registry).
 _SVG_FORMAT = Format("svg", "image/svg+xml", "svg", "page", "SVG")
 

@@ -52,7 +52,6 @@ from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current
 
 bp = Blueprint("dataset", __name__)
-# Linked data is for any origin: a browser-based client dereferences IRIs (read-only, no cookies).
 
 _HTML = formats.by_name("html")
 _URL = ox.NamedNode("https://schema.org/url")

@@ -86,7 +86,7 @@ def linked_urls(text: str) -> Markup:
         last = m.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
-# Linked data is for any origin: a browser-based client dereferences IRIs (read-only, no cookies).
+
 
 _HTML = formats.by_name("html")
 _TYPE = ox.NamedNode(str(RDF.type))

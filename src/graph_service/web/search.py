@@ -28,7 +28,6 @@ from graph_service.web.negotiation import acceptable_media_type, charset_refusal
 from graph_service.web.urls import current
 
 bp = Blueprint("search", __name__)
-# `format=json` is for scripts, of any origin: read-only, no cookies, like the linked data.
 
 _NAME_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
     "http://www.w3.org/2000/01/rdf-schema#label",

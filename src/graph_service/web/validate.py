@@ -310,7 +310,6 @@ def _with_shapes(resp: Response, used: str) -> Response:
 
 @bp.get("/" + layout.SHAPES)
 @bp.get("/" + layout.SHAPES + ".<ext>")
-# Linked data, like /ontology and /void: any origin may read it (not POST /validate).
 def shapes(ext: str | None = None) -> Response:
     fmt: Format | None
     if ext is None:

@@ -45,7 +45,7 @@ from graph_service.graph.rdf.namespace import (
     names,
     sparql_prologue,
 )
-from graph_service.graph.rdf.rebase import Rebase, rebase_quads, rebase_text
+from graph_service.graph.rdf.rebase import Rebase, rebase_text
 from graph_service.graph.rdf.results import (
     TableTooLarge,
     query_prefixes,
@@ -60,7 +60,7 @@ from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib, to_rdfl
 from graph_service.graph.rdf.xml import xml_text
 
 __all__ = [
-    "CANONICAL", "Names", "names", "Rebase", "rebase_quads", "rebase_text",
+    "CANONICAL", "Names", "names", "Rebase", "rebase_text",
     "fold", "Format", "formats", "from_rdflib", "Kind", "parse_quads", "prefixed", "quad_from_rdflib",
     "quads_to_graph", "DocumentTooLarge", "RdfSyntaxError", "format_for_path", "keep_apart", "read_graph",
     "read_quads",

@@ -83,11 +83,6 @@ def _escape(text: str) -> str:
     return re.sub(r"[\\.^$*+?()\[\]{}|]", lambda m: "\\" + m[0], text)
 
 
-def rebase_quads(quads: Iterable[ox.Quad], base: str, source: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
-    """`quads` with every IRI (and every mention in text) under `source` moved under `base`."""
-    return Rebase(base, source).quads(quads)
-
-
 def rebase_text(text: str, base: str, source: str = DEFAULT_BASE) -> str:
     """A query or other text that names the graph's IRIs, moved under `base`."""
     return Rebase(base, source).text(text)
