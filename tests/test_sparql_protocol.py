@@ -674,6 +674,24 @@ def test_a_character_xml_cannot_hold_is_406_in_xml_and_kept_elsewhere(sparql_app
     assert resp.status_code == 200 and "\\u0001" in resp.text
 
 
+@pytest.mark.parametrize("query, accept, answered_as", [
+    ('CONSTRUCT { <http://a> <http://x/1> "v" } WHERE {}', "application/rdf+xml, text/turtle;q=0.5",
+     "text/turtle"),
+    ('CONSTRUCT { <http://a> <http://x/1> "v" } WHERE {}', "application/rdf+xml, */*;q=0.1", "text/turtle"),
+    ('SELECT ?c WHERE { BIND("a\\u0001b" AS ?c) }',
+     "application/sparql-results+xml, application/sparql-results+json;q=0.5",
+     "application/sparql-results+json"),
+])
+@pytest.mark.parametrize("client", ["a program", "the editor's page"])
+def test_an_answer_the_preferred_format_cannot_hold_comes_in_the_next_one_accepted(
+        sparql_app, query, accept, answered_as, client):
+    """RFC 9110 (15.5.7) has a 406 only where no format the client accepts will do."""
+    if client == "the editor's page":  # errors as pages: the app's own view, not the protocol's front
+        accept = "text/html;q=0.01, " + accept
+    resp = ask(sparql_app, query, accept=accept)
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith(answered_as)
+
+
 @pytest.mark.parametrize("query, accept", [
     ('SELECT ?c WHERE { BIND("cr\\rhere" AS ?c) }', "application/sparql-results+xml"),
     ('CONSTRUCT { <http://a> <http://b/p> ?c } WHERE { BIND("cr\\rhere" AS ?c) }', "application/rdf+xml"),

@@ -66,9 +66,12 @@ def negotiate(kinds: Sequence[Kind], default: Format | None = None) -> Format:
 # format word) spares parsing and matching it on every request. Bounded, as headers are anyone's.
 @lru_cache(maxsize=1024)
 def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
-            header: str | None) -> Format | str:
-    """The format, or why none fits (the 406's message)."""
-    choices = offered(kinds)
+            header: str | None, tried: frozenset[str] = frozenset()) -> Format | str:
+    """The format, or why none fits (the 406's message); `tried`: names of formats that could not
+    hold the answer, left out."""
+    choices = [f for f in offered(kinds) if f.name not in tried]
+    if not choices:
+        return "no other format is offered here"
     if default is None:
         default = choices[0]
     if name:
@@ -148,9 +151,11 @@ def acceptable(kinds: Sequence[Kind], req: Request | None = None) -> Format | No
     return chosen(tuple(kinds), format_parameter(req), req.headers.get("Accept"))
 
 
-def chosen(kinds: tuple[Kind, ...], word: str | None, accept_header: str | None) -> Format | None:
-    """`acceptable` for a request whose format word and Accept header are these."""
-    found = _choose(kinds, None, word, accept_header)
+def chosen(kinds: tuple[Kind, ...], word: str | None, accept_header: str | None,
+           tried: frozenset[str] = frozenset()) -> Format | None:
+    """`acceptable` for a request whose format word and Accept header are these; `tried` names
+    formats to leave out (they could not hold the answer: the request's next choice is wanted)."""
+    found = _choose(kinds, None, word, accept_header, tried)
     return None if isinstance(found, str) else found
 
 

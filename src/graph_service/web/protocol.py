@@ -35,7 +35,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -241,6 +241,24 @@ def negotiate_forms(req: Request, word: str | None) -> Forms:
     return forms
 
 
+def _next_forms(req: Request, word: str | None, forms: Forms, exc: FormatMismatch,
+                tried: set[str]) -> Forms | None:
+    """The forms to answer in after `forms` could not hold this answer (`exc`: RDF/XML and a
+    predicate it cannot write, SPARQL XML and a control character): the next format the request
+    accepts, as RFC 9110 has a 406 only where none is acceptable. None where the client named
+    its one format (`format=`), or accepts no other; `tried` gathers what has failed."""
+    graph = exc.form == "graph"
+    failed = forms.graph if graph else forms.results
+    if word or failed is None or failed.kind == "page":
+        return None
+    tried.add(failed.name)
+    kinds = formats.TRIPLES_KINDS if graph else ("results",)
+    other = chosen(kinds, None, req.headers.get("Accept"), frozenset(tried))
+    if other is None:
+        return None
+    return replace(forms, graph=other) if graph else replace(forms, results=other)
+
+
 def _media_types(*kinds: Kind) -> str:
     return ", ".join(f.media_type for f in formats.of_kinds(kinds))
 
@@ -256,6 +274,22 @@ def run(endpoint: Endpoint, req: Request, query: str, dataset: QueryDataset | No
     return endpoint.runner.answer(query, results_format=results, graph_format=graph, dataset=dataset,
                                   base_iri=base_url(req), client=req.remote_addr or "",
                                   gone=client_gone(req.environ))
+
+
+def run_accepted(endpoint: Endpoint, req: Request, query: str, dataset: QueryDataset | None, forms: Forms,
+                 word: str | None) -> tuple[Answer, Forms]:
+    """`run`, and where the answer cannot be written in the format chosen, again in the next one
+    the request accepts (`_next_forms`); the answer and the forms it is in. Raises one of
+    `QUERY_FAILURES`: a `FormatMismatch` only once no acceptable format holds the answer."""
+    tried: set[str] = set()
+    while True:
+        try:
+            return run(endpoint, req, query, dataset, forms), forms
+        except FormatMismatch as exc:
+            other = _next_forms(req, word, forms, exc, tried)
+            if other is None:
+                raise
+            forms = other
 
 
 def answered(endpoint: Endpoint, req: Request, answer: Answer) -> Response:
@@ -418,7 +452,7 @@ class ProtocolFront:
                 _restore_body(req)
                 return None
             try:
-                answer = run(self.endpoint, req, query, operation.dataset, forms)
+                answer, forms = run_accepted(self.endpoint, req, query, operation.dataset, forms, word)
             except QUERY_FAILURES as exc:
                 failed = failure(exc, query, self.settings)
                 resp = plain_problem(failed.status, failed.message, problem_type, fields=failed.fields)

@@ -28,12 +28,13 @@ from graph_service.web.errors import PROBLEM_TYPES, problem
 from graph_service.web.negotiation import acceptable, best_media_type, format_parameter, negotiate, prefers
 from graph_service.web.protocol import (
     QUERY_FAILURES,
+    Forms,
     Operation,
     answered,
     failure,
     negotiate_forms,
     read_operation,
-    run,
+    run_accepted,
     with_answer_headers,
 )
 from graph_service.web.workbench import page
@@ -71,19 +72,12 @@ def sparql_with_slash() -> Response:
 def _answer(endpoint: Endpoint, operation: Operation) -> WsgiResponse:
     assert operation.query is not None
     req = request._get_current_object()  # type: ignore[attr-defined]  # one lookup, not one per use
-    forms = negotiate_forms(req, format_parameter(req))
+    word = format_parameter(req)
+    forms = negotiate_forms(req, word)
     try:
-        answer = run(endpoint, req, operation.query, operation.dataset, forms)
+        answer, forms = run_accepted(endpoint, req, operation.query, operation.dataset, forms, word)
     except QUERY_FAILURES as exc:
-        failed = failure(exc, operation.query, endpoint.settings)
-        # A browser's error is the editor holding its query, whatever format its form asked for
-        # (CSV chosen for a CONSTRUCT: the query stays, to be mended, with the reason beside it).
-        as_page = forms.any_page or best_media_type(PROBLEM_TYPES) == "text/html"
-        resp = (page(endpoint, operation.query, error=failed.message, syntax=failed.syntax,
-                     status=failed.status)
-                if as_page else problem(failed.status, failed.message, fields=failed.fields))
-        resp.headers.update(failed.headers)
-        return resp
+        return _failed(endpoint, operation.query, forms, exc)
     if not (forms.graph_page if answer.form == "graph" else forms.results_page):
         return answered(endpoint, req, answer)
     try:
@@ -95,6 +89,17 @@ def _answer(endpoint: Endpoint, operation: Operation) -> WsgiResponse:
                     error=f"the answer's table could not be laid out ({exc}): ask for it as JSON, CSV "
                           "or TSV (format=json, csv or tsv)")
     return with_answer_headers(endpoint, resp, answer)
+
+
+def _failed(endpoint: Endpoint, query: str, forms: Forms, exc: Exception) -> WsgiResponse:
+    failed = failure(exc, query, endpoint.settings)
+    # A browser's error is the editor holding its query, whatever format its form asked for
+    # (CSV chosen for a CONSTRUCT: the query stays, to be mended, with the reason beside it).
+    as_page = forms.any_page or best_media_type(PROBLEM_TYPES) == "text/html"
+    resp = (page(endpoint, query, error=failed.message, syntax=failed.syntax, status=failed.status)
+            if as_page else problem(failed.status, failed.message, fields=failed.fields))
+    resp.headers.update(failed.headers)
+    return resp
 
 
 #: The service description is offered as a CONSTRUCT's answer is, and as a page.
