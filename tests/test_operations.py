@@ -7,6 +7,8 @@ import gzip
 import json
 import re
 import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -200,6 +202,13 @@ def test_an_interrupted_dump_download_resumes(project_client):
 
     assert status(**{"If-None-Match": tag}) == 304 and status(**{"If-Match": '"other"'}) == 412
     assert status(**{"If-Match": tag}) == 206 and status(**{"If-Range": "W/" + tag}) == 200
+    # "*" holds for any current document (13.1.1); If-Unmodified-Since, weighed without If-Match
+    # (13.1.4), fails for a dump changed since: a download of an older one is not completed from it.
+    modified = whole.headers["Last-Modified"]
+    assert status(**{"If-Match": "*"}) == 206
+    assert status(**{"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}) == 412
+    assert status(**{"If-Unmodified-Since": modified}) == 206
+    assert status(**{"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT", "If-Match": tag}) == 206
     other_unit = project_client.get("/dumps/liberation.nq", headers={"Range": "items=0-9"})
     assert other_unit.status_code == 200 and other_unit.headers["Accept-Ranges"] == "bytes"
     # Several ranges, or a malformed one, which may be ignored (14.2), are: the whole dump, not a 416.
@@ -207,6 +216,18 @@ def test_an_interrupted_dump_download_resumes(project_client):
     for ranges in ("bytes=0-1,5-6", "bytes=5-2", "bytes=abc", f"bytes=-{2 * size}"):
         ignored = project_client.get("/dumps/liberation.nq", headers={**ask, "Range": ranges})
         assert ignored.status_code == 200 and len(ignored.data) == size, ranges
+
+
+def test_the_shapes_document_is_dated_by_its_file_and_says_where_it_was_negotiated_to(project_client):
+    """/shapes serves the shapes file as authored, read again when it changes: its Last-Modified
+    is the file's (the snapshot's answered 304 after an edit), and like /ontology and /void a
+    negotiated answer names its document; a suffix is one of the documents' own, as there."""
+    resp = project_client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert resp.status_code == 200 and resp.headers["Content-Location"] == "/shapes.ttl"
+    written = datetime.fromtimestamp(int((ROOT / "shapes" / "liberation.ttl").stat().st_mtime), UTC)
+    assert parsedate_to_datetime(resp.headers["Last-Modified"]) == written
+    assert "Content-Location" not in project_client.get("/shapes.ttl").headers
+    assert [project_client.get(p).status_code for p in ("/shapes.TTL", "/ontology.TTL")] == [404, 404]
 
 
 def test_a_favicon(project_client):

@@ -120,10 +120,12 @@ DUMP_MAX_AGE = 3600
 
 def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
             links: Iterable[str] = (), status: int = 200, headers: dict[str, str] | None = None,
-            max_age: int = MAX_AGE, compress: str | None = None) -> Response:
-    """A document with its validators (ETag of the body, Last-Modified of the data), answering
-    304 to a matching conditional GET and 206 to a range of its bytes. `negotiated`: the URL
-    serves several formats (Vary).
+            max_age: int = MAX_AGE, compress: str | None = None, modified: datetime | None = None,
+            ) -> Response:
+    """A document with its validators (ETag of the body, Last-Modified of the data, or `modified`
+    for a document that changes apart from it), answering 304 to a matching conditional GET, 412
+    to a failed precondition and 206 to a range of its bytes. `negotiated`: the URL serves several
+    formats (Vary).
     `compress`: gzip for clients that accept it (`Content-Encoding`, so the file keeps its name),
     the compressed body kept under this key (a dump is megabytes: compressed once, not per request)."""
     content_type = fmt.content_type
@@ -152,19 +154,35 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
     for key, value in (headers or {}).items():
         resp.headers[key] = value
     if status == 200:
-        resp.last_modified = data_time()
+        resp.last_modified = modified or data_time()
         resp.add_etag()
         # The preconditions first (RFC 9110 13.2.2: If-Match 412, If-None-Match 304), which
         # werkzeug weighs after a range; then a range (206), so that an interrupted download of a
         # dump resumes (`curl -C -`, `wget -c`).
-        resp.make_conditional(request)
+        environ = request.environ
+        if request.if_match.star_tag:
+            # werkzeug compares "*" as an entity tag and fails it (412); it holds for any current
+            # document (RFC 9110 13.1.1), and every document here is current.
+            environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MATCH"}
+        resp.make_conditional(environ)
+        if resp.status_code == 200 and _modified_since_asked(resp):
+            resp.status_code = 412  # werkzeug weighs If-Unmodified-Since for ranges only
         if resp.status_code == 412:
             resp.set_data(b"")
         elif resp.status_code == 200 and _range_applies(resp.content_length or 0):
-            resp.make_conditional(request, accept_ranges=True, complete_length=resp.content_length)
+            resp.make_conditional(environ, accept_ranges=True, complete_length=resp.content_length)
         else:
             resp.accept_ranges = "bytes"
     return resp
+
+
+def _modified_since_asked(resp: Response) -> bool:
+    """Whether the request's If-Unmodified-Since fails: the document changed after it (RFC 9110
+    13.1.4, weighed only without If-Match): a resumed download of an older dump must not be
+    completed from a newer one."""
+    since = request.if_unmodified_since
+    return (since is not None and "If-Match" not in request.headers
+            and resp.last_modified is not None and resp.last_modified > since)
 
 
 def _range_applies(length: int) -> bool:

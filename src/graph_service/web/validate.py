@@ -27,13 +27,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from difflib import get_close_matches
 from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 from rdflib import RDF, VOID, Graph, URIRef
-from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph_service.config import Settings
 from graph_service.graph import (
@@ -74,7 +75,7 @@ from graph_service.graph import (
     write,
 )
 from graph_service.graph import validate as run_validation
-from graph_service.web.documents import cached, cached_for_root, quads, respond
+from graph_service.web.documents import cached, cached_for_root, quads, respond, suffix_format
 from graph_service.web.endpoint import client_gone, current_endpoint
 from graph_service.web.errors import PROBLEM_TYPES, problem, too_large
 from graph_service.web.headers import LIMIT_HEADER, TRUNCATED_HEADER
@@ -311,14 +312,7 @@ def _with_shapes(resp: Response, used: str) -> Response:
 @bp.get("/" + layout.SHAPES)
 @bp.get("/" + layout.SHAPES + ".<ext>")
 def shapes(ext: str | None = None) -> Response:
-    fmt: Format | None
-    if ext is None:
-        fmt = negotiate(SHAPES_KINDS, default=_TURTLE)
-    else:
-        fmt = formats.by_extension(ext, SHAPES_KINDS)
-        if fmt is None or fmt.extension != ext.lower():
-            raise NotFound(f"no shapes document /{layout.SHAPES}.{ext}; try "
-                           + ", ".join(f".{f.extension}" for f in formats.of_kinds(SHAPES_KINDS)))
+    fmt = negotiate(SHAPES_KINDS, default=_TURTLE) if ext is None else suffix_format(ext, "shapes document")
     settings = service().settings
     try:
         graph = project_shapes(settings, missing_ok=True)
@@ -326,7 +320,8 @@ def shapes(ext: str | None = None) -> Response:
         return problem(503, f"the project's shapes do not parse: {exc}")
     # Made once per version of the shapes (the page took 60 ms of a worker's CPU: 33 requests a
     # second held both cores).
-    version = f"shapes {file_version(Path(settings.shapes_path))} {fmt.name}"
+    stamp = file_version(Path(settings.shapes_path))
+    version = f"shapes {stamp} {fmt.name}"
     if fmt == _HTML:
         body: bytes | str = cached_for_root(version, current().root, lambda: _shapes_page(graph, current()))
     elif fmt == _TURTLE and Path(settings.shapes_path).suffix == ".ttl" and len(graph):
@@ -338,7 +333,11 @@ def shapes(ext: str | None = None) -> Response:
         # The dataset formats put the shapes in their graph of the snapshot (`graph/shapes`).
         name = from_rdflib(graph.identifier) if fmt.kind == "dataset" else ox.DefaultGraph()
         body = cached(version, lambda: write(stable(quad_from_rdflib(*t, name) for t in graph), fmt))
-    return respond(body, fmt, negotiated=ext is None)
+    # The document is the file as authored, read again when it changes: dated by the file, not by
+    # the snapshot (a conditional GET after an edit was answered 304).
+    changed = datetime.fromtimestamp(stamp[0] // 10**9, UTC) if stamp else None
+    return respond(body, fmt, negotiated=ext is None, modified=changed,
+                   headers={"Content-Location": current().shapes(fmt)} if ext is None else None)
 
 
 
