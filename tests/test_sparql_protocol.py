@@ -495,6 +495,9 @@ def test_a_text_table_for_people_at_a_terminal(sparql_app):
     assert sorted(cells) == ["<http://a.example/long-x/y>", "a:other", "al:name"]  # no local name "x/y"
     graph = ask(sparql_app, "CONSTRUCT { <http://a/> <http://b/> 1 } WHERE {}", accept="text/plain")
     assert graph.headers["Content-Type"].startswith("application/n-triples")
+    # And by the word, as Fuseki's users ask (it was a 406: "Text table cannot hold the triples").
+    worded = ask(sparql_app, "CONSTRUCT { <http://a/> <http://b/> 1 } WHERE {}", output="text")
+    assert worded.status_code == 200 and worded.content == graph.content
 
 
 def test_errors_are_json_for_json_clients(sparql_app):
@@ -749,6 +752,12 @@ def test_a_repeated_query_is_answered_from_the_cache_and_can_be_revalidated(spar
                                headers={"Accept": "application/sparql-results+json",
                                         "If-None-Match": first.headers["ETag"]})
     assert unchanged.status_code == 304 and unchanged.content == b""
+    # One tag for one answer, however its format was asked for: the same JSON bytes had three
+    # (the format a CONSTRUCT would have been written in was part of the tag).
+    asked = [ask(sparql_app, "ASK { ?s ?p ?o }", **how) for how in (
+        {}, {"accept": "application/sparql-results+json"}, {"format": "json"})]
+    assert len({a.content for a in asked}) == len({a.headers["ETag"] for a in asked}) == 1
+    assert ask(sparql_app, "ASK { ?s ?p ?o }", format="xml").headers["ETag"] != asked[0].headers["ETag"]
     for volatile in ("SELECT (RAND() AS ?r) WHERE {}", "SELECT (RAND#a comment\n() AS ?r) WHERE {}"):
         draws = {ask(sparql_app, volatile, format="json").content for _ in range(3)}
         assert len(draws) > 1, volatile  # run each time, never kept

@@ -27,9 +27,10 @@ def offered(kinds: Sequence[Kind]) -> list[Format]:
 
 
 #: What clients mean by `format=` words where a graph is answered and no SPARQL results are
-#: (SPARQLWrapper sends format=xml for RDF/XML, format=json for JSON-LD, format=n3 for Turtle): on
-#: every such route, the endpoint's descriptions and CONSTRUCT answers as the linked data.
-GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": "turtle"}
+#: (SPARQLWrapper sends format=xml for RDF/XML, format=json for JSON-LD, format=n3 for Turtle;
+#: Fuseki's output=text is N-Triples, as text/plain is): on every such route, the endpoint's
+#: descriptions and CONSTRUCT answers as the linked data.
+GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": "turtle", "text": "ntriples"}
 #: The parameters naming a format, the first given winning: `format=`, and `output=` as Fuseki
 #: (and Joseki before it) reads it, which its users and `s-query --output=csv` send.
 _PARAMETERS = ("format", "output")

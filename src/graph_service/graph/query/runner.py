@@ -185,7 +185,10 @@ class QueryRunner:
             # Tagged by what was asked of which data, not by hashing the body: the same key on
             # the same snapshot has the same answer (the cache relies on it too). Weak, as two
             # processes may order an unordered answer differently.
-            answer = replace(answer, tag=f"W/\"{_digest(self.snapshot, key)}\"")
+            # Of the format written, not of both asked: an ASK answered as JSON has one tag whether
+            # the request named a graph format for a CONSTRUCT too or not.
+            written = (sparql, answer.format, None, dataset, base_iri)
+            answer = replace(answer, tag=f"W/\"{_digest(self.snapshot, written)}\"")
             self.cache.put(key, answer)
         return answer
 
