@@ -72,13 +72,29 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { ?a ?p ?o { BIND(1 AS ?x) } BIND(2 AS ?x) }", 1, 55, "?x is already in use"),
     ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY", 1, 37, "ORDER BY needs a variable or an expression"),
     ("SELECT * { ?s ?p ?o } LIMIT 99999999999999999999", 1, 48, "LIMIT is larger than the engine can count"),
-    ("SELECT (1 AS ?x) (2 AS ?x) {}", 1, 29, "a variable is named twice in SELECT"),
+    ("SELECT (1 AS ?x) (2 AS ?x) {}", 1, 24, "?x is named twice in SELECT"),
+    # the parser points past the projection, here at the query's end, not at what it names twice
+    ("SELECT ?x ?x WHERE {BIND(1 AS ?x)}", 1, 11, "?x is named twice in SELECT"),
+    ("SELECT ?x\n  $x WHERE {BIND(1 AS ?x)}", 2, 3, "$x is named twice in SELECT"),
+    ("SELECT?x?x {}", 1, 9, "?x is named twice in SELECT"),
+    ("DESCRIBE ?s <http://x> ?s", 1, 24, "?s is named twice in DESCRIBE"),
     ("CONSTRUCT WHERE { ?s ?p ?o FILTER(true) }", 1, 28, "the short form, takes triple patterns only"),
     ("CONSTRUCT WHERE { ?s ?p ?o { ?s ?q ?r } }", 1, 28, "for a nested group"),
     ("SELECT * WHERE { ?s <http://x.org/a b> ?o }", 1, 21, "this IRI holds a space"),
     ("SELECT DISTINCT REDUCED * WHERE { ?s ?p ?o }", 1, 17, "DISTINCT or REDUCED, not both"),
     ("DESCRIBE <http://x> LIMIT", 1, 26, "LIMIT takes a whole number"),
     ("DESCRIBE <http://x> LIMIT x", 1, 27, "LIMIT takes a whole number"),
+    # a # in an IRI, or escaped in a name, is no comment: the } after it is read
+    ('SELECT * WHERE { ?s ?p "1"^^<http://www.w3.org/2001/XMLSchema#integer> . ?s ?p }', 1, 80,
+     "a triple pattern needs a subject, a predicate and an object"),
+    ('SELECT * WHERE { ?s ?p "1"^^<http://x/y#integer> ?o }', 1, 50, "a triple pattern has three terms"),
+    ("PREFIX x:<http://a#> SELECT * WHERE { ?s ?p }", 1, 45, "a triple pattern needs a subject"),
+    ("DESCRIBE<http://x#y> LIMIT x", 1, 28, "LIMIT takes a whole number"),
+    ("PREFIX ex: <http://x/> SELECT * { ?s ?p ex:a\\#b . ?s ?p }", 1, 57, "a triple pattern needs a subject"),
+    # a path's steps are one term, an IRI among them or not
+    ("SELECT * { ?s ^<http://x#p> ?o . ?s ?p }", 1, 40, "a triple pattern needs a subject"),
+    ("SELECT * { ?s <http://p#q>/^<http://p#r> }", 1, 42, "a triple pattern needs a subject"),
+    ("PREFIX lib: <http://l/> SELECT * { ?s ^ lib:p ?o ?x }", 1, 50, "a triple pattern has three terms"),
 ])
 def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, column, advice):
     problem = explain_syntax(query, oxigraph_message(query))
@@ -87,6 +103,16 @@ def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, col
     assert problem.parser.startswith("error at ")  # the parser's own message is kept
     assert "'\\u{" not in problem.parser  # without its character classes
     assert problem.caret.index("^") == column - 1
+
+
+def test_a_datatype_iri_with_a_hash_is_read_whole_and_the_mistake_after_it_named():
+    """`^^<...XMLSchema#integer>` was read as a word up to its #, and the rest of the query as a
+    comment: the advice was that the query's { is never closed, at 1:16."""
+    query = 'SELECT * WHERE { ?s ?p "1"^^<http://www.w3.org/2001/XMLSchema#integer> . ?s ?p }'
+    problem = explain_syntax(query, oxigraph_message(query))
+    assert str(problem).startswith(
+        "line 1, column 80: a triple pattern needs a subject, a predicate and an object (parser: ")
+    assert problem.parser.startswith("error at 1:81: ")  # the parser's, one past the } it stopped at
 
 
 def test_a_long_malformed_query_is_explained_in_time_linear_in_it():

@@ -21,6 +21,16 @@ _MODIFIERS = frozenset({"GROUP", "BY", "HAVING", "ORDER", "ASC", "DESC", "LIMIT"
 _POSITION = re.compile(r"^error at (\d+):(\d+): ")
 # Rust character classes in the expected set (['A' ..= 'Z' | ...], [_]): grammar noise to a reader.
 _CHAR_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]", re.DOTALL)
+# A word runs into what follows it (SELECT*, VALUES?a), but not into an IRI: its # would be taken
+# for a comment (^^<...XMLSchema#integer>), and a prefix's name would lose the colon that ends it
+# (PREFIX x:<...>). A < before a variable compares (FILTER(?a<?b)). ^^ is a token of its own, a
+# lone ^ inverts a path (^lib:p); an escaped character is one, its # no comment (ex:a\#b).
+_WORD_CHAR = r"""(?:
+    [^\s{}()\[\].;,#'"<^\\]
+  | <(?![^?$<>"{}|^`\\\s][^<>"{}|^`\\\s]*>)
+  | \^(?!\^)
+  | \\[-_~.!$&'()*+,;=/?\#@%]
+)"""
 _TOKEN = re.compile(r"""
     (?P<comment>\#[^\n]*)
   | (?P<string>'''|\"\"\"|'|")
@@ -28,7 +38,8 @@ _TOKEN = re.compile(r"""
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
   | (?P<punct>[.;,](?![0-9]))
-  | (?P<word>[^\s{}()\[\].;,#'"]+(?:\.[^\s{}()\[\].;,#'"]+)*)
+  | (?P<datatype>\^\^)
+  | (?P<word>""" + _WORD_CHAR + r"+(?:\." + _WORD_CHAR + r"""+)*)
   | (?P<other>\S)
 """, re.VERBOSE)
 _PAIRS = {"{": "}", "(": ")", "[": "]"}
@@ -93,6 +104,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
     advice = advice or _ungrouped(tokens, raw)
+    advice = advice or _duplicated(tokens, raw)
     advice = advice or _stated(raw, at)
     advice = advice or _describe(tokens)
     advice = advice or _bad_iri(query, raw, at)
@@ -287,6 +299,37 @@ def _ungrouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
                       f"BY, or select (SAMPLE({loose.text}) AS {loose.text}_))")
 
 
+def _duplicated(tokens: list[Token], raw: str) -> tuple[int, str] | None:
+    """A variable SELECT names twice, as a column or after AS: the second naming (the parser
+    points past the projection, often at the query's end)."""
+    if "Duplicated variable name in SELECT" not in raw:
+        return None
+    start = _prologue_end(tokens)[0]
+    form = _keyword(tokens[start]) if start < len(tokens) else ""
+    if form not in ("SELECT", "DESCRIBE"):  # the parser says SELECT of DESCRIBE ?s ?s too
+        return None
+    why = "each column needs a name of its own" if form == "SELECT" else "name each once"
+    named: set[str] = set()
+    depth, after_as = 0, False
+    for t in tokens[start:]:
+        keyword = _keyword(t)
+        if depth == 0 and (t.text == "{" or keyword in ("WHERE", "FROM")):
+            break
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        # In (... AS ?x) only what follows AS names a column; a token may run a keyword or a
+        # variable into one (SELECT?x, AS?x, ?x?y), and ?x and $x are one variable.
+        if t.kind == "word" and (depth == 0 or after_as or keyword == "AS"):
+            for name in _VARIABLE.finditer(t.text):
+                if name[1] in named:
+                    return t.at + name.start(), f"{name[0]} is named twice in {form}: {why}"
+                named.add(name[1])
+        after_as = t.text.upper() == "AS"
+    return None
+
+
+_VARIABLE = re.compile(r"[?$]([^?$]+)")
+
+
 def _rebound(tokens: list[Token], at: int) -> tuple[int, str] | None:
     """A BIND to a variable its group has already used (the parser says only "expected [_]").
 
@@ -402,8 +445,8 @@ def _opening(tokens: list[Token], at: int) -> tuple[int, str] | None:
 
 
 def _keyword(token: Token) -> str:
-    """The word a token opens with, upper case: the tokens run a keyword into a variable, an IRI
-    or a star that follows it with no space (`SELECT*`, `VALUES?a`, `DESCRIBE<...>`)."""
+    """The word a token opens with, upper case: the tokens run a keyword into a variable, a star
+    or an IRI they cannot read that follows it with no space (`SELECT*`, `VALUES?a`, `DESCRIBE<a b>`)."""
     return _RUN_ON.split(token.text, maxsplit=1)[0].upper()
 
 
@@ -534,22 +577,36 @@ def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
         start -= 1
     sep = tokens[start - 1].text if start > 0 else "{"
     terms: list[Token] = []
+    end = start - 1  # the last token read of the pattern's terms
     depth = 0
-    for t in tokens[start:]:
+    for k in range(start, len(tokens)):
+        t = tokens[k]
         if depth == 0 and t.text in ("}", ".", "{"):
             break
         depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
-        if (depth == 0 or (depth == 1 and t.kind == "open")) and not t.text.startswith(("@", "^^")):
-            terms.append(t)
+        # A literal's datatype and language tag are of its term; so is what a path runs on to from
+        # an IRI, whose token ends before it (<...>/lib:p, ^<...>, <...>*, !(...)).
+        before = tokens[k - 1] if k > start else None
+        joined = before is not None and (before.kind == "datatype"
+                                         or (before.kind == "word" and before.text.endswith(_PATH)))
+        of_another = joined or t.kind == "datatype" or t.text.startswith(("@", "/", "|")) \
+            or t.text in ("*", "+", "?")
+        if depth == 0 or (depth == 1 and t.kind == "open"):
+            end = k
+            if not of_another:
+                terms.append(t)
     needed = {"{": 3, "}": 3, ".": 3, ";": 2, ",": 1}[sep]
     if 0 < len(terms) < needed or (not terms and sep in (";", ",")):
-        stop = terms[-1] if terms else tokens[start - 1]
-        where = tokens[tokens.index(stop) + 1] if tokens.index(stop) + 1 < len(tokens) else stop
+        where = tokens[min(end + 1, len(tokens) - 1)]
         return where.at, "a triple pattern needs a subject, a predicate and an object"
     if len(terms) > needed:
         return terms[needed].at, ("a triple pattern has three terms (subject, predicate, object): end it "
                                   "with . before the next one, or use ; to give the same subject another")
     return None
+
+
+#: What a property path's next step follows: sequence, alternative, inverse, negation.
+_PATH = ("/", "|", "^", "!")
 
 
 def _values(read: list[Token], at: int) -> tuple[int, str]:
