@@ -20,6 +20,7 @@ from rdflib.namespace import OWL, RDF, VOID
 from graph_service.config import Settings
 from graph_service.graph import SD, load_store, record_path
 from graph_service.web import create_app
+from graph_service.web.server import BackgroundServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -503,3 +504,10 @@ def test_every_earlier_version_the_ontology_names_is_kept() -> None:
     for version in kept:
         archived = Graph().parse(ROOT / "ontology" / "versions" / f"{version}.ttl")
         assert str(archived.value(onto, OWL.versionInfo)) == version
+
+
+def test_a_server_that_does_not_start_in_time_says_what_it_printed():
+    """BackgroundServer (the tests' and the benchmark's way to run the real server) read its log
+    after deleting it: a FileNotFoundError, not the server's own words."""
+    with pytest.raises(RuntimeError, match="graph-service serve did not start:"):
+        BackgroundServer(startup_timeout=0)

@@ -1026,8 +1026,9 @@ class BackgroundServer:
                 raise RuntimeError(f"graph-service serve exited with {self.process.returncode}:\n"
                                    + self.output())
             if time.monotonic() > deadline:
+                said = self.output()  # read before `stop`, which deletes the log
                 self.stop()
-                raise RuntimeError("graph-service serve did not start:\n" + self.output())
+                raise RuntimeError("graph-service serve did not start:\n" + said)
             self.url = _announced_url(self.output())
             time.sleep(0.05)
         self._wait_ready(deadline)
@@ -1048,8 +1049,9 @@ class BackgroundServer:
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
+                said = self.output()
                 self.stop()
-                raise RuntimeError("graph-service serve did not answer:\n" + self.output())
+                raise RuntimeError("graph-service serve did not answer:\n" + said)
             time.sleep(0.1)
 
     def stop(self) -> None:
