@@ -120,6 +120,13 @@ def parse_accept(header: str | None) -> MIMEAccept:
     return _ranges(header)[0]
 
 
+def foreign_charset(req: Request) -> str | None:
+    """The charset a request's body declares, where it is not read as UTF-8 (US-ASCII is a part
+    of it); None for UTF-8 or none declared. Queries, Turtle, N-Triples and JSON-LD are UTF-8."""
+    charset = (req.mimetype_params.get("charset") or "utf-8").lower()
+    return None if charset in ("utf-8", "utf8", "us-ascii") else charset
+
+
 def charset_refusal(header: str | None) -> str | None:
     """Why nothing can be answered to `header`, when it asks only for charsets other than UTF-8
     (the ranges `parse_accept` leaves out), as a 406's message; else None."""

@@ -83,7 +83,7 @@ from graph_service.web.errors import (
     unreadable_message,
 )
 from graph_service.web.headers import LIMIT_HEADER, OPEN_ANSWER_HEADERS, SECURITY_HEADERS, TRUNCATED_HEADER
-from graph_service.web.negotiation import best_of, charset_refusal, chosen, format_parameter
+from graph_service.web.negotiation import best_of, charset_refusal, chosen, foreign_charset, format_parameter
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=Response)
@@ -214,8 +214,7 @@ def _whole_body(req: Request) -> bytes:
 
 
 def _require_utf8(req: Request) -> None:
-    charset = req.mimetype_params.get("charset", "utf-8").lower()
-    if charset not in ("utf-8", "utf8"):
+    if charset := foreign_charset(req):
         raise UnsupportedMediaType(f"queries must be encoded as UTF-8, not {charset}")
 
 

@@ -79,7 +79,7 @@ from graph_service.web.documents import cached, cached_for_root, quads, respond,
 from graph_service.web.endpoint import client_gone, current_endpoint
 from graph_service.web.errors import PROBLEM_TYPES, problem, too_large
 from graph_service.web.headers import LIMIT_HEADER, TRUNCATED_HEADER
-from graph_service.web.negotiation import best_media_type, negotiate
+from graph_service.web.negotiation import best_media_type, foreign_charset, negotiate
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, Urls, current
 
@@ -373,9 +373,8 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         if fmt is None:
             raise BadInput(415, f"{request.mimetype} is not a format this service reads; send "
                            + _supported() + ", or a form")
-        charset = (request.mimetype_params.get("charset") or "utf-8").lower()
-        if charset not in ("utf-8", "utf8", "us-ascii") and fmt.name != "rdfxml":
-            # Turtle, N-Triples and JSON-LD are UTF-8 by definition; RDF/XML declares its own.
+        charset = foreign_charset(request)
+        if charset and fmt.name != "rdfxml":  # RDF/XML declares its own
             raise BadInput(415, f"{fmt.label} is read as UTF-8, not {charset}: send it as UTF-8")
         body = request.get_data(cache=False)
         declared: dict[str, str] = {}
