@@ -14,6 +14,7 @@ from graph_service.web import (
     errors,
     health,
     installed,
+    ontology,
     resources,
     search,
     sparql,
@@ -42,7 +43,7 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
     CORS(app, resources=OPEN_TO_SCRIPTS, origins="*", send_wildcard=True, supports_credentials=False,
          expose_headers=EXPOSED_HEADERS, max_age=86400, vary_header=True)
     errors.register(app)
-    for module in (health, sparql, resources, search, validate, dataset, atlas):
+    for module in (health, sparql, resources, ontology, search, validate, dataset, atlas):
         app.register_blueprint(module.bp)
     # Paths no IRI of ours can have (NUL, encoded slashes, dot segments...) are 400 on every route.
     app.before_request(check_path)

@@ -4,6 +4,7 @@
     GET /void[.<ext>]        the description (Turtle by default, HTML for browsers, any RDF format)
     GET /.well-known/void    the same description (RFC 5785 well-known location, VoID section 7)
     GET /dumps/liberation.<ext>   nq, trig, jsonld: every named graph; ttl: the asserted facts
+    GET /graph/<name>        303 to /void, which describes each named graph
 
 Data that is not the project's graph (a user's files, `serve FILE`) is described by what it holds:
 its title, graphs, sizes, vocabularies and dumps, none of the project's description, licence,
@@ -28,6 +29,7 @@ from graph_service.graph import (
     capital_cities,
     dataset_iri,
     dumps,
+    exists,
     formats,
     labels_of,
     layout,
@@ -40,6 +42,7 @@ from graph_service.web.documents import (
     DUMP_MAX_AGE,
     alternates,
     cached,
+    not_found,
     quads,
     respond,
     see_other,
@@ -208,3 +211,18 @@ def dump(filename: str) -> Response:
     body = cached(f"dump.{found.filename}", lambda: dumps.dump_bytes(quads(), found))
     return respond(body, found.fmt, max_age=DUMP_MAX_AGE, compress=f"dump.{found.filename}",
                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})
+
+
+@bp.get("/" + layout.GRAPH + "<path:name>")
+def named_graph(name: str) -> Response:
+    """A named graph's IRI: the dataset description says what it holds and how big it is."""
+    urls = current()
+    for base in urls.bases:
+        try:
+            graph = ox.NamedNode(f"{base}{layout.GRAPH}{name}")
+        except ValueError:  # not an IRI: no graph has that name
+            break
+        # A graph of the store, or one the description names (an empty graph is still named).
+        if quads().contains_named_graph(graph) or exists(quads(), graph.value):
+            return see_other(urls.void())
+    return not_found(f"no named graph <{urls.bases[0]}{layout.GRAPH}{name}>", negotiate(NEGOTIATED_KINDS))

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote_to_bytes, urljoin
 
-from flask import Response, current_app, redirect, request
+from flask import Response, current_app, redirect, render_template, request
+from markupsafe import escape
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Request
@@ -329,3 +330,25 @@ def suffix_format(extension: str, what: str = "document") -> Format:
         raise NotFound(f"no {what} with the extension .{extension}; use one of "
                        + ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS))
     return fmt
+
+
+def not_found(message: str, fmt: Format) -> Response:
+    """404 in the negotiated format: an HTML page, or an RDF document with no triples that says
+    why in a comment (where the syntax has comments), so an RDF client's parser still succeeds."""
+    if fmt.kind == "page":
+        return Response(render_template("error.html", status=404, title="Not Found", message=message),
+                        status=404, mimetype="text/html")
+    body = _empty_document(fmt, f"404 Not Found: {message}")
+    resp = Response(body, status=404, content_type=fmt.content_type)
+    resp.vary.add("Accept")
+    return resp
+
+
+def _empty_document(fmt: Format, message: str) -> bytes:
+    text = " ".join(message.split()).replace("--", "- -")
+    if fmt.name == "jsonld":
+        return b"[]\n"
+    if fmt.name == "rdfxml":
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(text)} -->\n'
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n').encode()
+    return f"# {text}\n".encode()

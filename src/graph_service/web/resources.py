@@ -1,14 +1,9 @@
 """Linked-data dereferencing: resource IRIs answer 303 to their description documents, which
-come as an HTML page or as RDF in every format of the registry; the ontology answers the same way.
+come as an HTML page or as RDF in every format of the registry (the ontology: `ontology`).
 
     GET /id/<path>            303 See Other -> /doc/<path>.<ext> chosen by Accept (Vary: Accept)
     GET /doc/<path>.<ext>     the description in one format (ETag, Last-Modified, Link alternates)
     GET /doc/<path>           the description, negotiated (Vary: Accept, Content-Location)
-    GET /ontology[.<ext>]     the ontology graph, or its HTML reference (terms are /ontology#Term);
-                              404 when the data served has no ontology graph (a user's files)
-    GET /ontology/<version>   303 to /ontology (the ontology's version IRI), or to an earlier
-                              version as published (/ontology/<version>.<ext>, ontology/versions/)
-    GET /graph/<name>         303 to /void, which describes each named graph
 
 An unknown IRI answers 404 in the format the client asked for; a path no IRI can have (dot
 segments, encoded slashes, NUL, not UTF-8, too long) answers 400 (see `documents.check_path`).
@@ -35,10 +30,7 @@ from graph_service.graph import (
     IN_MEMORY_INDEX_QUADS,
     Description,
     Format,
-    OntologyDoc,
     QuadSource,
-    archived_version,
-    build_reference,
     describe,
     exists,
     fold,
@@ -56,9 +48,9 @@ from graph_service.web.atlas import coordinates_source
 from graph_service.web.documents import (
     alternates,
     cached,
-    cached_for_root,
     link,
     moved,
+    not_found,
     quads,
     respond,
     see_other,
@@ -67,7 +59,7 @@ from graph_service.web.documents import (
 from graph_service.web.errors import problem
 from graph_service.web.negotiation import negotiate
 from graph_service.web.state import service
-from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current, document_format
+from graph_service.web.urls import NEGOTIATED_KINDS, Urls, current
 
 bp = Blueprint("resources", __name__)
 
@@ -261,28 +253,6 @@ def _known_iri(urls: Urls, rest: str) -> str | None:
 
 def _negotiate() -> Format:
     return negotiate(NEGOTIATED_KINDS)
-
-
-def not_found(message: str, fmt: Format) -> Response:
-    """404 in the negotiated format: an HTML page, or an RDF document with no triples that says
-    why in a comment (where the syntax has comments), so an RDF client's parser still succeeds."""
-    if fmt.kind == "page":
-        return Response(render_template("error.html", status=404, title="Not Found", message=message),
-                        status=404, mimetype="text/html")
-    body = _empty_document(fmt, f"404 Not Found: {message}")
-    resp = Response(body, status=404, content_type=fmt.content_type)
-    resp.vary.add("Accept")
-    return resp
-
-
-def _empty_document(fmt: Format, message: str) -> bytes:
-    text = " ".join(message.split()).replace("--", "- -")
-    if fmt.name == "jsonld":
-        return b"[]\n"
-    if fmt.name == "rdfxml":
-        return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(text)} -->\n'
-                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n').encode()
-    return f"# {text}\n".encode()
 
 
 # --- The HTML page --------------------------------------------------------------------------------
@@ -824,86 +794,3 @@ def _plain_value(d: Description, term: object, urls: Urls, *, inferred: bool, de
         return Value(d.label(term), href, inferred, kind=", ".join(kinds) or None,
                      facts=_facts(d, term, urls, depth + 1))
     return Value(d.label(term), href, inferred)
-
-
-# --- The ontology -------------------------------------------------------------------------------
-
-
-@bp.get("/" + layout.ONTOLOGY)
-@bp.get("/" + layout.ONTOLOGY + ".<ext>")
-def ontology(ext: str | None = None) -> Response:
-    urls = current()
-    fmt = _negotiate() if ext is None else suffix_format(ext, "ontology document")
-    docs = [(f, urls.ontology(f)) for f in DOCUMENT_FORMATS]
-    links = alternates(docs, fmt)
-    headers = {"Content-Location": urls.ontology(fmt)} if ext is None else None
-    if not service().has_ontology:
-        # A user's files (`serve FILE`) that hold no ontology graph: nothing to serve, and an empty
-        # document would read as an ontology with no terms.
-        return not_found(f"this dataset has no ontology: the data served holds no graph "
-                         f"<{service().names.ontology_graph}>", fmt)
-    if fmt == _HTML:
-        body: str | bytes = cached_for_root("ontology.html", urls.root, lambda: render_template(
-            "ontology.html", doc=reference(), documents=docs))
-    else:
-        graph = ox.NamedNode(str(service().names.ontology_graph))
-        body = cached(f"ontology.{fmt.extension}", lambda: write(
-            quads().quads_for_pattern(None, None, None, graph), fmt))
-    return respond(body, fmt, negotiated=ext is None, links=links, headers=headers)
-
-
-@bp.get("/" + layout.ONTOLOGY + "/<path:version>")
-def ontology_version(version: str) -> Response:
-    """A version IRI of the ontology. The current one (`owl:versionIRI`) is described by the
-    ontology document: 303 there. An earlier one it names (`owl:priorVersion`) answers 303 to that
-    version as published and kept (`ontology/versions/`), not to a later version that may
-    contradict it; `<version>.<ext>` is that document in one format."""
-    urls = current()
-    match = re.fullmatch(r"(\d+\.\d+\.\d+)(?:\.(\w+))?", version)
-    if match is None or not service().has_ontology:
-        # In the format its extension names, as for a version that exists (`9.9.9.ttl`).
-        named = document_format(version.rsplit(".", 1)[-1]) if "." in version else None
-        return not_found(f"no ontology version <{urls.bases[0]}{layout.ONTOLOGY}/{version}>",
-                         named or _negotiate())
-    number, ext = match.groups()
-    fmt = _negotiate() if ext is None else suffix_format(ext, "ontology document")
-    doc = reference()
-    iri = f"{urls.bases[0]}{layout.ONTOLOGY}/{number}"
-    if doc.version_iri is not None and str(doc.version_iri).rsplit("/", 1)[-1] == number:
-        return see_other(urls.ontology(None if ext is None else fmt))
-    prior = next((p for p in doc.prior_versions if p.version == number), None)
-    archived = None if prior is None else cached(f"ontology-{number}", lambda: archived_version(
-        service().settings.ontology_path, number, service().settings.base_iri))
-    if prior is None or archived is None:
-        return not_found(f"no ontology version <{iri}>" + (" is kept" if prior else ""), fmt)
-    if ext is None:
-        return see_other(urls.ontology_version(number, fmt))
-    docs = [(f, urls.ontology_version(number, f)) for f in DOCUMENT_FORMATS]
-    if fmt == _HTML:
-        body: str | bytes = cached_for_root(f"ontology-{number}.html", urls.root, lambda: render_template(
-            "ontology_version.html", doc=doc, prior=prior, archived=archived, documents=docs))
-    elif fmt.name == "turtle":
-        body = archived.turtle  # the file as published, its comments kept
-    else:
-        body = cached(f"ontology-{number}.{fmt.extension}", lambda: write(archived.quads, fmt))
-    return respond(body, fmt, links=alternates(docs, fmt))
-
-
-@bp.get("/" + layout.GRAPH + "<path:name>")
-def named_graph(name: str) -> Response:
-    """A named graph's IRI: the dataset description says what it holds and how big it is."""
-    urls = current()
-    for base in urls.bases:
-        try:
-            graph = ox.NamedNode(f"{base}{layout.GRAPH}{name}")
-        except ValueError:  # not an IRI: no graph has that name
-            break
-        # A graph of the store, or one the description names (an empty graph is still named).
-        if quads().contains_named_graph(graph) or exists(quads(), graph.value):
-            return see_other(urls.void())
-    return not_found(f"no named graph <{urls.bases[0]}{layout.GRAPH}{name}>", _negotiate())
-
-
-def reference() -> OntologyDoc:
-    return cached("ontology_reference", lambda: build_reference(quads(), service().names))
-
