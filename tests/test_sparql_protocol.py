@@ -330,6 +330,14 @@ def test_service_description_in_other_formats(sparql_app, fmt):
     assert again.content == resp.content  # no fresh blank-node labels each time
 
 
+@pytest.mark.parametrize("params", [{"graph": "https://w3id.org/liberation-kg/graph/facts"}, {"default": ""}])
+def test_a_graph_store_protocol_request_is_told_there_is_none(sparql_app, params):
+    """Fuseki's ?graph= (the Graph Store Protocol) was answered 200 with the service description,
+    as if it were the graph asked for."""
+    resp = sparql_app.get(sparql_app.sparql, params=params, headers={"Accept": "text/turtle"}, timeout=30)
+    assert resp.status_code == 400 and "offers no Graph Store Protocol" in resp.text
+
+
 @pytest.mark.parametrize("alias, fmt", [("application/x-trig", "trig"), ("text/x-nquads", "nquads"),
                                         ("text/nquads", "nquads")])
 def test_the_older_names_of_trig_and_nquads_are_read(sparql_app, reference, alias, fmt):

@@ -188,6 +188,12 @@ def read_operation(req: Request, settings: Settings) -> Operation:
         query = query.removeprefix("\ufeff")  # a byte-order mark, which editors on Windows write
     if query is None and req.method == "POST":
         raise BadRequest("no query: send query=... or a body of type application/sparql-query")
+    if query is None and ("graph" in fields or "default" in fields):
+        # A Graph Store Protocol client (Fuseki's ?graph=) was answered the service description,
+        # with a 200, as if it were the graph it asked for.
+        raise BadRequest("this endpoint answers SPARQL queries and offers no Graph Store Protocol: "
+                         "ask CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <...> { ?s ?p ?o } }, or take "
+                         "the dumps listed at /void")
     if query is not None:
         if not query.strip():
             raise BadRequest("the query is empty")
