@@ -752,6 +752,12 @@ EDITORIAL = {
                         "\"largely been driven out\" as the uprising ending the occupation, which the "
                         "article "
                         "does not say in so many words.",
+    "czechoslovakia, photograph": (
+        "The photograph is placed in Prague by the liberation of May 1945 it shows, and the article, in its "
+        "account of 1945, calls Prague \"the capital of Czechoslovakia\"; that it was taken in "
+        "Czechoslovakia is read from the two. Stated of the photograph, not as Prague lying in "
+        "Czechoslovakia: the captions of 2015 place Prague in the Czech Republic, and a place's lying in a "
+        "state is not dated."),
     "amsterdam, surrender": ("The sentence says that the Germans clung on in the Netherlands until their "
                              "surrender in May 1945; that the liberation of Amsterdam came after the "
                              "surrender is read from it, as the first day of its time-span is."),
@@ -1180,6 +1186,9 @@ EXPECTED: dict[str, list[Row]] = {
          iri("city/prague"), iri("event/occupation-of-prague")),
         ("Prague", "Prague uprising", "in May 1945", "asserted", iri("city/prague"),
          iri("event/prague-uprising")),
+        # Clark's rush caused the liberation (lib:caused, under lib:precedes since 1.4.1).
+        ("Rome", "Mark Clark’s rush for Rome", None, "inferred", iri("city/rome"),
+         iri("event/clark-rush-for-rome")),
         ("Rome", "orderly German withdrawal from Rome", None, "asserted", iri("city/rome"),
          iri("event/german-withdrawal-from-rome")),
         ("Warsaw", "Demolition of most of Warsaw", None, "asserted", iri("city/warsaw"),
@@ -1578,6 +1587,9 @@ EXPECTED: dict[str, list[Row]] = {
         *((f"Photograph prague-0{n - 41}: Military equipment on public display at the 70th anniversary of "
            "the liberation of Prague", lib("hasPlace"), "Czech Republic",
            EDITORIAL["czech republic"].format("display"), text(n)) for n in (42, 43)),
+        *(("Photograph prague-03: Prague liberated by the Red Army, May 1945: Marshal Konev", lib("hasPlace"),
+           "Czechoslovakia", EDITORIAL["czechoslovakia, photograph"], text(key))
+          for key in (44, "pra-german-hands")),
         ("Photograph prague-03: Prague liberated by the Red Army, May 1945: Marshal Konev",
          lib("hasTimeSpan"), "May 1945 (photograph prague-03)", EDITORIAL["prague-03, date"], text(44)),
         ("General Patton’s army", lib("memberOf"), "American forces", EDITORIAL["patton, american forces"],
