@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Literal, Protocol, TypeVar, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
@@ -102,6 +102,22 @@ class QueryResult:
             return write_boolean(bool(self.boolean), _results_format(fmt))
         rows = ([None if r.get(v) is None else from_rdflib(r[v]) for v in self.variables] for r in self.rows)
         return write_solutions(self.variables, rows, _results_format(fmt))
+
+
+def select_result(sparql: str, variables: list[str], solutions: Iterable[Iterable[Any]],
+                  limit: int | None) -> QueryResult:
+    """A SELECT's `QueryResult` from solutions (pyoxigraph's, or rows of its terms read from a
+    remote store's answer), cut at `limit`; `SELECT *`'s columns in the query's order."""
+    sols, truncated = _take(solutions, limit)
+    rows = [{v: to_rdflib(t) for v, t in zip(variables, sol, strict=True) if t is not None} for sol in sols]
+    return QueryResult("select", variables=star_order(sparql, variables), rows=rows, truncated=truncated)
+
+
+def graph_result(triples: Iterable[ox.Triple], limit: int | None) -> QueryResult:
+    """A CONSTRUCT's or DESCRIBE's `QueryResult` from pyoxigraph's triples, cut at `limit`."""
+    kept, truncated = _take(triples, limit)
+    return QueryResult("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+                                         for t in kept], truncated=truncated)
 
 
 @dataclass(frozen=True)
@@ -342,16 +358,8 @@ class OxigraphEngine:
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            sols, truncated = _take(answer, limit)
-            rows = [{v: to_rdflib(t) for v, t in zip(variables, sol, strict=True) if t is not None}
-                    for sol in sols]
-            return QueryResult("select", variables=star_order(sparql, variables), rows=rows,
-                               truncated=truncated)
-        triples, truncated = _take(answer, limit)
-        return QueryResult("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate),
-                                              to_rdflib(t.object)) for t in triples],
-                           truncated=truncated)
+            return select_result(sparql, [v.value for v in answer.variables], answer, limit)
+        return graph_result(answer, limit)
 
     def answer(self, sparql: str, *, results_format: formats.Format | None,
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,

@@ -47,10 +47,12 @@ from graph_service.graph.query.engine import (
     _select_answer,
     _take,
     check_format,
+    graph_result,
+    select_result,
     star_order,
 )
 from graph_service.graph.query.sandbox import QueryTimeout
-from graph_service.graph.rdf import formats, to_rdflib, write_boolean
+from graph_service.graph.rdf import formats, write_boolean
 
 #: A graph name no store holds: sent as the default graph when the query's is empty (FROM NAMED
 #: only, or a protocol dataset naming no graph of this dataset), since sending none would mean
@@ -257,16 +259,9 @@ class RemoteEngine:
             return QueryResult("ask", boolean=self._boolean(sparql, chosen, base_iri, deadline))
         if form == "select":
             with self._solutions(sparql, chosen, base_iri, deadline) as (variables, solutions):
-                sols, truncated = _take(solutions, limit)
-            rows = [{v: to_rdflib(t) for v, t in zip(variables, sol, strict=True) if t is not None}
-                    for sol in sols]
-            return QueryResult("select", variables=star_order(sparql, variables), rows=rows,
-                               truncated=truncated)
+                return select_result(sparql, variables, solutions, limit)
         with self._triples(sparql, chosen, base_iri, deadline) as triples_iter:
-            triples, truncated = _take(triples_iter, limit)
-        return QueryResult("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate),
-                                              to_rdflib(t.object)) for t in triples],
-                           truncated=truncated)
+            return graph_result(triples_iter, limit)
 
     # --- asking ----------------------------------------------------------------------------------
 

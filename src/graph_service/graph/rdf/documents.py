@@ -220,13 +220,7 @@ def quads_to_graph(quads: Iterable[ox.Quad], identifier: URIRef | None = None,
 
 def read_graph(path: Path, identifier: URIRef | None = None) -> Graph:
     """A file as one rdflib graph, its format chosen by extension."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RdfSyntaxError(str(path), exc.strerror or str(exc)) from None
-    quads = parse_quads(data, format_for_path(path), str(path), base_iri=path.resolve().as_uri(),
-                        annotations=True)
+    quads = read_quads(path, annotations=True)
     return quads_to_graph(provenance.expand(quads).facts, identifier)  # per-statement sources apart
 
 
