@@ -210,6 +210,8 @@ def test_an_interrupted_dump_download_resumes(project_client):
     assert status(**{"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}) == 412
     assert status(**{"If-Unmodified-Since": modified}) == 206
     assert status(**{"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT", "If-Match": tag}) == 206
+    # ... and before If-None-Match (13.2.2, step 2 before 3): a 412, not the 304 the tag alone earns.
+    assert status(**{"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT", "If-None-Match": tag}) == 412
     other_unit = project_client.get("/dumps/liberation.nq", headers={"Range": "items=0-9"})
     assert other_unit.status_code == 200 and other_unit.headers["Accept-Ranges"] == "bytes"
     # Several ranges, or a malformed one, which may be ignored (14.2), are: the whole dump, not a 416.

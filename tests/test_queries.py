@@ -254,7 +254,7 @@ RECEPTIONS = {
                   19, 21, 22, 24)),
     "Luxembourg City": ("liberation-of-luxembourg-city", "relieved", ("lux-patton",)),
     "Amsterdam": ("liberation-of-amsterdam", "marred by violence",
-                  ("ams-no-moment", "ams-celebrate", "ams-marines", "ams-22-died")),
+                  ("ams-celebrate", "ams-marines", "ams-22-died")),
     "Warsaw": ("liberation-of-warsaw", "no warm welcome",
                ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
                 "war-no-warm-welcome")),
@@ -767,8 +767,8 @@ EDITORIAL = {
     "patton, american forces": (
         "The article does not call the army American: Patton, identified by his Wikidata item, was a U.S. "
         "general, and the article's Luxembourg section is otherwise about Americans. It is placed among "
-        "the American forces as the American 4th Armoured Division is, so that Luxembourg City is counted "
-        "among the capitals they freed."),
+        "the American forces as its allegiance is read, and as the American 4th Armoured Division in "
+        "Luxembourg is."),
     "belgians": "The sentences tell of the Belgians' preparations for liberation, not of the welcome in "
                 "Brussels; the Belgians are counted among those who received the liberators because the "
                 "banners they crafted were made to welcome them.",

@@ -168,3 +168,4 @@ def test_a_query_at_the_store_holds_its_slot_and_its_clients_share():
     finally:
         runner.close()
         store.shutdown()
+        store.server_close()

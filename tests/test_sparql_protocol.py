@@ -705,6 +705,32 @@ def test_an_answer_the_preferred_format_cannot_hold_comes_in_the_next_one_accept
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith(answered_as)
 
 
+def test_a_format_that_failed_is_refused_again_without_running_the_query(sparql_app, monkeypatch):
+    """The next request with the same Accept is answered from what the first learnt: the refusal
+    of RDF/XML is kept, the Turtle answer cached (each had cost a run of the query)."""
+    slots = sparql_app.app.extensions["sparql"].runner.slots
+    runs = []
+    original = slots.call
+    monkeypatch.setattr(slots, "call", lambda *a, **k: runs.append(a[1:3]) or original(*a, **k))
+    query, accept = ('CONSTRUCT { <http://a> <http://x/1> "once" } WHERE {}',
+                     "application/rdf+xml, text/turtle;q=0.5")
+    first = ask(sparql_app, query, accept=accept)
+    assert first.status_code == 200 and runs == [(None, "rdfxml"), (None, "turtle")]
+    again = ask(sparql_app, query, accept=accept)
+    assert again.content == first.content and len(runs) == 2
+
+
+def test_the_406_after_every_accepted_format_failed_names_none_of_them(sparql_app):
+    # JSON-LD cannot hold the triple term, nor RDF/XML the property with no XML name.
+    query = ("CONSTRUCT { <http://a> <http://x/1> <<( <http://a> <http://b/p> <http://c> )>> } WHERE {} "
+             "# tried")
+    resp = ask(sparql_app, query, accept="application/ld+json, application/rdf+xml;q=0.5")
+    assert resp.status_code == 406 and "RDF/XML cannot hold" in resp.text
+    offered = resp.text.partition("ask for")[2]
+    assert "text/turtle" in offered and "application/ld+json" not in offered
+    assert "application/rdf+xml" not in offered
+
+
 @pytest.mark.parametrize("query, accept", [
     ('SELECT ?c WHERE { BIND("cr\\rhere" AS ?c) }', "application/sparql-results+xml"),
     ('CONSTRUCT { <http://a> <http://b/p> ?c } WHERE { BIND("cr\\rhere" AS ?c) }', "application/rdf+xml"),
@@ -762,6 +788,10 @@ def test_a_repeated_query_is_answered_from_the_cache_and_can_be_revalidated(spar
                                headers={"Accept": "application/sparql-results+json",
                                         "If-None-Match": first.headers["ETag"]})
     assert unchanged.status_code == 304 and unchanged.content == b""
+    # If-Match: * holds for the answer there is (werkzeug failed it as a tag: 412).
+    starred = sparql_app.get(sparql_app.sparql, params={"query": query},
+                             headers={"Accept": "application/sparql-results+json", "If-Match": "*"})
+    assert starred.status_code == 200 and starred.content == first.content
     # One tag for one answer, however its format was asked for: the same JSON bytes had three
     # (the format a CONSTRUCT would have been written in was part of the tag).
     asked = [ask(sparql_app, "ASK { ?s ?p ?o }", **how) for how in (

@@ -23,6 +23,7 @@ from markupsafe import escape
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response as WsgiResponse
 
 from graph_service.graph import Format, QuadSource, VerbatimStore, load_index, snapshot_path, stop_fork_server
 from graph_service.web.negotiation import parse_accept
@@ -33,6 +34,7 @@ from graph_service.web.urls import DOCUMENT_FORMATS, document_format
 MAX_PATH = 2000
 
 T = TypeVar("T")
+R = TypeVar("R", bound=WsgiResponse)
 
 
 def cached(key: str, compute: Callable[[], T]) -> T:
@@ -160,30 +162,32 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
         # The preconditions first (RFC 9110 13.2.2: If-Match 412, If-None-Match 304), which
         # werkzeug weighs after a range; then a range (206), so that an interrupted download of a
         # dump resumes (`curl -C -`, `wget -c`).
-        environ = request.environ
-        if request.if_match.star_tag:
-            # werkzeug compares "*" as an entity tag and fails it (412); it holds for any current
-            # document (RFC 9110 13.1.1), and every document here is current.
-            environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MATCH"}
-        resp.make_conditional(environ)
-        if resp.status_code == 200 and _modified_since_asked(resp):
-            resp.status_code = 412  # werkzeug weighs If-Unmodified-Since for ranges only
+        make_conditional(resp, request)
         if resp.status_code == 412:
             resp.set_data(b"")
         elif resp.status_code == 200 and _range_applies(resp.content_length or 0):
-            resp.make_conditional(environ, accept_ranges=True, complete_length=resp.content_length)
+            make_conditional(resp, request, accept_ranges=True, complete_length=resp.content_length)
         else:
             resp.accept_ranges = "bytes"
     return resp
 
 
-def _modified_since_asked(resp: Response) -> bool:
-    """Whether the request's If-Unmodified-Since fails: the document changed after it (RFC 9110
-    13.1.4, weighed only without If-Match): a resumed download of an older dump must not be
-    completed from a newer one."""
-    since = request.if_unmodified_since
-    return (since is not None and "If-Match" not in request.headers
-            and resp.last_modified is not None and resp.last_modified > since)
+def make_conditional(resp: R, req: Request, **ranges: Any) -> R:
+    """werkzeug's `make_conditional` with what it leaves out of RFC 9110 (13.2.2): without
+    If-Match, If-Unmodified-Since is weighed (412 once the representation changed after it: a
+    resumed download of an older dump must not be completed from a newer one), before
+    If-None-Match; and If-Match: * holds for any current representation (werkzeug compares "*"
+    as a tag and fails it). `ranges`: werkzeug's for a range request."""
+    since = req.if_unmodified_since
+    if (since is not None and "If-Match" not in req.headers and resp.last_modified is not None
+            and resp.last_modified > since):
+        resp.status_code = 412
+        return resp
+    environ = req.environ
+    if req.if_match.star_tag:
+        environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MATCH"}
+    resp.make_conditional(environ, **ranges)
+    return resp
 
 
 def _range_applies(length: int) -> bool:

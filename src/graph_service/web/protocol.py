@@ -72,7 +72,7 @@ from graph_service.graph import (
     formats,
 )
 from graph_service.web import negotiation
-from graph_service.web.documents import readable_body, require_utf8_escapes
+from graph_service.web.documents import make_conditional, readable_body, require_utf8_escapes
 from graph_service.web.endpoint import Endpoint, client_gone
 from graph_service.web.errors import (
     PROBLEM_TYPES,
@@ -293,7 +293,10 @@ def run_accepted(endpoint: Endpoint, req: Request, query: str, dataset: QueryDat
         except FormatMismatch as exc:
             other = _next_forms(req, word, forms, exc, tried)
             if other is None:
-                raise
+                if not tried:
+                    raise
+                # Its advice names none of the formats that failed before it.
+                raise FormatMismatch(exc.form, exc.label, exc.reason, tuple(sorted(tried))) from None
             forms = other
 
 
@@ -301,7 +304,7 @@ def answered(endpoint: Endpoint, req: Request, answer: Answer) -> Response:
     """An answer in a format for programs, with its tag (a client may revalidate)."""
     resp = Response(answer.body, headers=answer_headers(endpoint, answer))
     if answer.tag:
-        resp.make_conditional(req)
+        make_conditional(resp, req)
         # werkzeug adds a Date to a GET's answer; the server writes its own (gunicorn always
         # does), and a response has one.
         resp.headers.pop("Date", None)
@@ -360,7 +363,7 @@ def _status_and_message(exc: Exception, settings: Settings) -> tuple[int, str]:
     if isinstance(exc, FormatMismatch):
         kinds = formats.TRIPLES_KINDS if exc.form == "graph" else ("results",)
         return 406, f"{exc}; ask for " + ", ".join(
-            f.media_type for f in formats.of_kinds(kinds) if f.label != exc.label)
+            f.media_type for f in formats.of_kinds(kinds) if f.label != exc.label and f.name not in exc.tried)
     if isinstance(exc, StoreUnavailable):
         return 503, f"{exc}; the query was not answered, try again shortly"
     if isinstance(exc, StoreRefused):

@@ -141,11 +141,13 @@ class Answer:
 class FormatMismatch(ValueError):
     """The format asked for cannot hold this kind of answer (e.g. CSV for a CONSTRUCT)."""
 
-    def __init__(self, form: Form, label: str | None, reason: str = "") -> None:
-        super().__init__(form, label, reason)  # all in args, so the exception survives pickling
+    def __init__(self, form: Form, label: str | None, reason: str = "", tried: tuple[str, ...] = ()) -> None:
+        super().__init__(form, label, reason, tried)  # all in args, so the exception survives pickling
         self.form = form
         self.label = label
         self.reason = reason
+        #: Names of the formats the request accepted that could not hold the answer either.
+        self.tried = tried
 
     def __str__(self) -> str:
         what = "the triples of a CONSTRUCT or DESCRIBE" if self.form == "graph" else \

@@ -34,7 +34,14 @@ import pyoxigraph as ox
 
 from graph_service.config import Settings
 from graph_service.graph.query import cost
-from graph_service.graph.query.engine import Answer, Engine, QueryDataset, make_engine, readable
+from graph_service.graph.query.engine import (
+    Answer,
+    Engine,
+    FormatMismatch,
+    QueryDataset,
+    make_engine,
+    readable,
+)
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore
 from graph_service.graph.query.safety import UnsafeQuery, expand_escapes, without_plain_comments
 from graph_service.graph.query.sandbox import Late
@@ -123,6 +130,9 @@ class QueryRunner:
         self.result_limit = result_limit
         self.max_answer_bytes = max_answer_bytes
         self.cache = AnswerCache(cache_bytes)
+        #: Formats asked of an answer that could not hold it, by what was asked: refused again at once.
+        self._mismatches: OrderedDict[CacheKey, FormatMismatch] = OrderedDict()
+        self._lock = threading.Lock()
         handler = self._prepare if isinstance(engine, RemoteEngine) else self._answer
         warm = getattr(engine, "warm", None) if not isinstance(engine, RemoteEngine) else None
         self.slots = QuerySlots(handler, budget or SlotBudget(1, queue=0, per_client=1),
@@ -164,6 +174,36 @@ class QueryRunner:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
+        with self._lock:
+            mismatch = self._mismatches.get(key)
+        if mismatch is not None:
+            raise mismatch
+        try:
+            answer = self._computed(key, results_format, graph_format, client, gone)
+        except FormatMismatch as exc:
+            # Asked again (a client whose Accept takes another format next is answered in it,
+            # `web.protocol`), it is refused without running the query once more.
+            if not _volatile(sparql):
+                with self._lock:
+                    self._mismatches[key] = exc
+                    while len(self._mismatches) > _MISMATCHES_KEPT:
+                        self._mismatches.popitem(last=False)
+            raise
+        if not _volatile(sparql):
+            # Tagged by what was asked of which data, not by hashing the body: the same key on
+            # the same snapshot has the same answer (the cache relies on it too). Weak, as two
+            # processes may order an unordered answer differently.
+            # Of the format written, not of both asked: an ASK answered as JSON has one tag whether
+            # the request named a graph format for a CONSTRUCT too or not.
+            written = (sparql, answer.format, None, dataset, base_iri)
+            answer = replace(answer, tag=f"W/\"{_digest(self.snapshot, written)}\"")
+            self.cache.put(key, answer)
+        return answer
+
+    def _computed(self, key: CacheKey, results_format: formats.Format | None,
+                  graph_format: formats.Format | None, client: str,
+                  gone: Callable[[], bool] | None) -> Answer:
+        sparql, _, _, dataset, base_iri = key
         answer: Answer
         if isinstance(self.engine, RemoteEngine):
             deadline = time.monotonic() + self.timeout
@@ -181,15 +221,6 @@ class QueryRunner:
             late = (Late(ESTIMATE_AFTER, partial(self._stop_if_costly, sparql))
                     if len(sparql) <= LATE_ESTIMATE_CHARS else None)
             answer = self.slots.call(*key, client=client, gone=gone, late=late)
-        if not _volatile(sparql):
-            # Tagged by what was asked of which data, not by hashing the body: the same key on
-            # the same snapshot has the same answer (the cache relies on it too). Weak, as two
-            # processes may order an unordered answer differently.
-            # Of the format written, not of both asked: an ASK answered as JSON has one tag whether
-            # the request named a graph format for a CONSTRUCT too or not.
-            written = (sparql, answer.format, None, dataset, base_iri)
-            answer = replace(answer, tag=f"W/\"{_digest(self.snapshot, written)}\"")
-            self.cache.put(key, answer)
         return answer
 
     def close(self) -> None:
@@ -232,6 +263,10 @@ class QueryRunner:
     def _stop_if_costly(self, sparql: str, seconds: float) -> None:
         # In this process, for a short query still running (LATE_ESTIMATE_CHARS).
         self._check_cost(sparql, verdict=f"stopped after {seconds * 1000:.0f} ms")
+
+
+#: Refusals kept (`QueryRunner._mismatches`): a few hundred bytes each.
+_MISMATCHES_KEPT = 1024
 
 
 def _digest(snapshot: str, key: CacheKey) -> str:

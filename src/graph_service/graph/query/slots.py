@@ -350,9 +350,10 @@ class QuerySlots:
 
     @contextmanager
     def admitted(self, client: str, *, hold: float, gone: Callable[[], bool] | None = None) -> Iterator[None]:
-        """Hold one of the service's slots while other work runs in a process of its own (a user's
-        validation, stopped at `hold` seconds): admitted as a query is, so that it counts against
-        the same slots, queue and per-client share; raises `OverShare`, `QueueFull`, `ClientGone`."""
+        """Hold one of the service's slots while other work runs (a user's validation in a process
+        of its own, stopped at `hold` seconds; a remote store's answer, fetched within the query's
+        time limit): admitted as a query is, so that it counts against the same slots, queue and
+        per-client share; raises `OverShare`, `QueueFull`, `ClientGone`."""
         if self._sweeping != os.getpid():
             self._start_sweeper()
         self._admit(client, gone, retry_after=max(self.retry_after, math.ceil(hold)))
