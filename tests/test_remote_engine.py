@@ -128,7 +128,7 @@ class _SlowStore(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
-        time.sleep(1.0)
+        time.sleep(0.6)
         body = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
@@ -161,7 +161,7 @@ def test_a_query_at_the_store_holds_its_slot_and_its_clients_share():
     try:
         with ThreadPoolExecutor(3) as pool:
             first = pool.submit(ask, "127.0.0.1", 1)
-            time.sleep(0.5)  # at the store by now
+            time.sleep(0.3)  # at the store by now
             second, other = pool.submit(ask, "127.0.0.1", 2), pool.submit(ask, "127.0.0.2", 3)
             assert second.result() == "over its share"
             assert first.result() == "answered" and other.result() == "answered"
