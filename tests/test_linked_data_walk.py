@@ -123,12 +123,13 @@ def _resources(facts: list[ox.Triple]) -> list[ox.NamedNode]:
     return iris
 
 
-def test_every_resource_of_the_facts_graph_answers_in_turtle(look_up, facts, by_subject, record_property):
-    """The default run: every resource in Turtle, and every format of every tenth (the whole
-    walk, every resource in every format, is the slow test below)."""
+def test_every_other_resource_of_the_facts_graph_answers_in_turtle(look_up, facts, by_subject,
+                                                                   record_property):
+    """The default run: every format of every tenth resource, Turtle of every other one besides
+    (the whole walk, every resource in every format, is the slow test below)."""
     iris = _resources(facts)
     some = tuple(f for f in DOCUMENT_FORMATS if f.extension == "ttl")
-    problems = [p for i, iri in enumerate(iris)
+    problems = [p for i, iri in enumerate(iris) if i % 2 == 0
                 for p in walk_one(look_up, by_subject[iri], iri, DOCUMENT_FORMATS if i % 10 == 0 else some)]
     record_property("iris_walked", len(iris))
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:20])
