@@ -13,9 +13,11 @@ serve: install yasgui world-atlas
 test: install-test system-test yasgui world-atlas shacl-engine comunica
 	# Where PYTHONDONTWRITEBYTECODE is set (CI), every server, CLI and worker the tests start would
 	# compile the package again, and each of pytest's three workers rewrite every test module's
-	# asserts (2 CPU-s each): both are compiled once here instead, on the core lint leaves idle.
+	# asserts (2 CPU-s each): both are compiled once here instead, on the core lint leaves idle,
+	# and the graph is built there too (as `make serve` builds it), not by the first test to serve it.
 	@$(BIN)/python -m compileall -q src & compiled=$$!; \
 	  PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest --collect-only -q -p no:cacheprovider >/dev/null 2>&1 & \
+	  $(BIN)/graph-service build >/dev/null 2>&1 & \
 	  $(MAKE) --no-print-directory lint; status=$$?; wait $$compiled || status=1; wait; exit $$status
 	$(BIN)/python -m pytest -n 3 --dist loadfile
 
