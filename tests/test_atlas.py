@@ -356,13 +356,13 @@ def test_a_photograph_page_names_a_weapon_once_by_the_item_not_also_its_model(pr
 
 
 def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(project_client):
-    """rome-05's caption names no event, paris-01's "cheering crowds in Paris" are read as the
+    """rome-01's caption names no event, paris-01's "cheering crowds in Paris" are read as the
     Parisians: the box showed both as the caption's."""
     def readings(photo: str) -> str:
         page = html.unescape(project_client.get(f"/doc/photo/{photo}.html").get_data(as_text=True))
         found = re.search(r'<p class="note readings">(.*?)</p>', page)
         return found[1] if found else ""
-    assert readings("rome-05").startswith("Liberation of Rome: the project's reading of the caption")
+    assert readings("rome-01").startswith("Liberation of Rome: the project's reading of the caption")
     assert readings("paris-01").startswith("Liberation of Paris, the Parisians: the project's reading")
     assert readings("luxembourg-02") == ""  # its caption names the prince, his son and the liberation
 

@@ -385,11 +385,13 @@ def test_the_brief_marks_dates_and_receptions_that_are_the_projects_reading(proj
     assert city.endswith("Received marred by violence (by Amsterdammers)")
     assert "which says why below" in brief("/doc/event/liberation-of-amsterdam.html")
     # The article's own day is no reading (other accounts dispute it: that is said, not as a reading),
-    # nor its welcome; the Belgians as the welcomers are a reading.
+    # nor its welcome; the Belgians and the cheering crowds read as the inhabitants, as the welcomers,
+    # are readings.
     brussels = brief("/doc/city/brussels.html")
     assert ("When September 4, 1944 (other accounts dispute this date, as the note on the event's page says) "
             "By") in brussels
-    assert "(by the Belgians, the inhabitants of Brussels; the Belgians: the project's reading" in brussels
+    assert ("(by the Belgians, the inhabitants of Brussels; the Belgians and the inhabitants of Brussels: "
+            "the project's reading") in brussels
     # Warsaw's "early 1945" is the article's; where it ends is the project's.
     assert ("When early 1945 (its bounds are the project's reading of the article, which says why on "
             "the event's page)") in brief("/doc/city/warsaw.html")
