@@ -29,6 +29,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from inprocess import InProcess
 
+from graph_service.cli.main import COLLECTOR_THRESHOLDS
 from graph_service.config import Settings
 from graph_service.graph import Inference, infer, load_sources
 from graph_service.web import create_app
@@ -117,6 +118,12 @@ def sparql_app(tmp_path_factory: pytest.TempPathFactory) -> InProcess:
 #: Tests the default run leaves to `make test-slow`: the slow engine on the heaviest example query
 #: (rdflib takes 5-8 s on query 26, which oxigraph and the HTTP route answer in the default run).
 _SLOW_CASES = ("[rdflib-26-which-sentence-says]", "[queries/26-which-sentence-says]")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The thresholds every command runs with (`graph-service` sets them in `main`): at Python's
+    # 700 the collector took 12 of the test workers' CPU-seconds walking graphs the tests keep.
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
 
 # What the session keeps to its end (the imported libraries, the collected tests, the session's
