@@ -32,8 +32,7 @@ from inprocess import InProcess
 from graph_service.cli.main import COLLECTOR_THRESHOLDS
 from graph_service.config import Settings
 from graph_service.graph import Inference, infer, load_sources
-from graph_service.web import create_app
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer, create_app
 
 TESTS = Path(__file__).resolve().parent
 #: The SPARQL tests' own small dataset (named graphs, a default graph, awkward literals).

@@ -14,6 +14,7 @@ import re
 import resource
 import socket
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -23,9 +24,12 @@ import requests
 from inprocess import InProcess, Reply
 
 from graph_service.config import Settings
-from graph_service.web import create_app, server
+from graph_service.web import BackgroundServer, create_app
 from graph_service.web.errors import SlowRequest
-from graph_service.web.server import BackgroundServer, ClientSocket, request_arrived
+from graph_service.web.serving import limits, sending, shares
+from graph_service.web.serving.reading import request_arrived
+from graph_service.web.serving.sending import ClientSocket, Spill
+from graph_service.web.serving.worker import ThreadWorker, murder_pending_with_408
 
 LIMIT = Settings().max_request_bytes
 
@@ -424,10 +428,10 @@ def test_idle_connections_from_one_address_do_not_keep_others_out(live_server: B
 def test_a_full_worker_counts_ipv6_clients_by_their_48_when_it_closes_one() -> None:
     """Many /64s of one /48 count as one holder (else each could keep one waiting connection and
     make a NAT's address, with two, the one to lose its connections); IPv4 addresses as they are."""
-    one, other = server._share_of("2001:db8:1:2::1"), server._share_of("2001:db8:1:ffff::9")
-    assert one != other and server._network(one) == server._network(other) == "2001:db8:1::/48"
-    assert server._network(server._share_of("2001:db8:2::1")) != server._network(one)
-    assert server._network("198.51.100.7") == "198.51.100.7"
+    one, other = shares.share_of("2001:db8:1:2::1"), shares.share_of("2001:db8:1:ffff::9")
+    assert one != other and shares.network_of(one) == shares.network_of(other) == "2001:db8:1::/48"
+    assert shares.network_of(shares.share_of("2001:db8:2::1")) != shares.network_of(one)
+    assert shares.network_of("198.51.100.7") == "198.51.100.7"
 
 
 def test_clients_that_read_no_answer_hold_no_thread_on_the_real_server(live_server: BackgroundServer) -> None:
@@ -457,8 +461,8 @@ def test_past_its_share_a_slow_reader_is_waited_for_not_cut(monkeypatch: pytest.
     now a few threads per client wait for it to read, and only one that reads nothing is cut."""
     import threading
 
-    monkeypatch.setattr(server, "_SPILL_PER_CLIENT", 10_000)
-    monkeypatch.setattr(server, "_SEND_SECONDS", 0.5)
+    monkeypatch.setattr(sending, "SPILL_PER_CLIENT", 10_000)
+    monkeypatch.setattr(sending, "SEND_SECONDS", 0.5)
     answer = bytes(range(256)) * 4000  # 1 MB: more than the kernel's buffers take at once
 
     def pair() -> tuple[ClientSocket, socket.socket]:
@@ -469,7 +473,7 @@ def test_past_its_share_a_slow_reader_is_waited_for_not_cut(monkeypatch: pytest.
         sock.spill, sock.client = spill, "198.51.100.7"
         return sock, theirs
 
-    spill = server.Spill()
+    spill = Spill()
     sock, theirs = pair()
     got: list[bytes] = []
 
@@ -495,7 +499,7 @@ def test_past_its_share_a_slow_reader_is_waited_for_not_cut(monkeypatch: pytest.
                          cut[-1] if cut else "")
     assert short and 0 < int(short[1]) <= len(answer)
     # One that reads, but under the minimum rate (here 10 MB/s) for the window: cut too.
-    monkeypatch.setattr(server, "_MIN_SEND_RATE", 10_000_000)
+    monkeypatch.setattr(sending, "MIN_SEND_RATE", 10_000_000)
     sock, theirs = pair()
     stop = threading.Event()
 
@@ -515,7 +519,7 @@ def test_past_its_share_a_slow_reader_is_waited_for_not_cut(monkeypatch: pytest.
         drip.join(5)
     assert spill.held == 0
     # No thread left to wait for that client: cut at once.
-    monkeypatch.setattr(server, "_WAITING_PER_CLIENT", 0)
+    monkeypatch.setattr(sending, "WAITING_PER_CLIENT", 0)
     sock, theirs = pair()
     started = time.monotonic()
     with pytest.raises(BrokenPipeError):
@@ -554,7 +558,7 @@ def test_a_request_head_is_read_whole_before_a_thread_takes_it(monkeypatch: pyte
     # A head that has not come whole within its time: 408, and the connection is closed.
     conn, client = _connection(b"GET /healthz HTTP/1.1\r\n")
     assert request_arrived(conn, LIMIT) is _DEFER
-    conn.head_since -= server.HEAD_SECONDS + 1
+    conn.head_since -= limits.HEAD_SECONDS + 1
     client.sendall(b"X-One: more line\r\n")
     assert request_arrived(conn, LIMIT) is False
     assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
@@ -566,7 +570,7 @@ def test_a_request_head_is_read_whole_before_a_thread_takes_it(monkeypatch: pyte
     class Worker:
         pending_conns = [conn]
 
-    server.murder_pending_with_408(Worker())
+    murder_pending_with_408(Worker())
     assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
 
 
@@ -632,7 +636,7 @@ def test_a_body_is_waited_for_by_the_poller_too() -> None:
     # A body that does not come in time: 408.
     conn, client = _connection(head + b"A")
     assert request_arrived(conn, LIMIT) is _DEFER
-    conn.body_since -= server.BODY_SECONDS + 1
+    conn.body_since -= limits.BODY_SECONDS + 1
     client.sendall(b"S")
     assert request_arrived(conn, LIMIT) is False
     assert client.recv(1000).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
@@ -723,7 +727,7 @@ def test_a_connection_closes_on_the_poller_and_is_counted_out_once() -> None:
         for key, _ in worker.poller.select(0.5):
             key.data(key.fileobj)
 
-    worker = object.__new__(server.ThreadWorker)
+    worker = object.__new__(ThreadWorker)
     worker.nr_conns, worker.alive, worker._held = 3, True, 0
     worker.poller, worker._closing, worker.pending_conns = selectors.DefaultSelector(), deque(), deque()
     worker._writing = set()
@@ -748,7 +752,7 @@ def test_a_connection_closes_on_the_poller_and_is_counted_out_once() -> None:
     worker.finish_request(stopping, outcome(_DEFER))
     worker.murder_pending()
     assert stopping.sock.fileno() != -1
-    stopping.timeout -= server._CLOSE_LINGER
+    stopping.timeout -= limits.CLOSE_LINGER
     worker.murder_pending()
     assert worker.nr_conns == 0 and stopping.sock.fileno() == -1 and not worker._closing
 
@@ -765,9 +769,9 @@ def test_a_connection_evicted_after_the_poller_found_it_readable_is_skipped() ->
     from functools import partial
     from types import SimpleNamespace
 
-    worker = object.__new__(server.ThreadWorker)
+    worker = object.__new__(ThreadWorker)
     worker.nr_conns, worker.alive, worker._held = 2, True, 0
-    worker._held_by = server.defaultdict(int)
+    worker._held_by = defaultdict(int)
     worker.app = SimpleNamespace(settings=SimpleNamespace(max_request_bytes=LIMIT))
     worker.poller, worker._closing, worker._writing = selectors.DefaultSelector(), deque(), set()
     worker.pending_conns, worker.keepalived_conns = deque(), deque()
@@ -817,9 +821,9 @@ def test_a_full_worker_evicts_from_the_heaviest_address_even_what_has_begun_a_re
             key.data(key.fileobj)
         return conn, client_end
 
-    worker = object.__new__(server.ThreadWorker)
+    worker = object.__new__(ThreadWorker)
     worker.nr_conns, worker.alive, worker._held = 0, True, 0
-    worker._held_by = server.defaultdict(int)
+    worker._held_by = defaultdict(int)
     worker.app = SimpleNamespace(settings=SimpleNamespace(max_request_bytes=LIMIT))
     worker.cfg = SimpleNamespace(keepalive=5)
     worker.poller, worker._closing, worker._writing = selectors.DefaultSelector(), deque(), set()

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from graph_service.config import DEFAULT_BASE as BASE
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 

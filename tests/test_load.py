@@ -29,7 +29,7 @@ import pytest
 import requests
 
 from graph_service.config import Settings
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer
 
 QUERY_TIMEOUT = 1.0
 #: What all the service's processes may hold together: two workers with the project's graph and

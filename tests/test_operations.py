@@ -19,8 +19,7 @@ from rdflib.namespace import OWL, RDF, VOID
 
 from graph_service.config import Settings
 from graph_service.graph import SD, load_store, record_path
-from graph_service.web import create_app
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -27,7 +27,7 @@ from conftest import SPARQL_DATASET
 
 from graph_service.graph import ClientGone, OverShare, QueueFull, SlotBudget
 from graph_service.graph.query import QuerySlots
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " }"
 TIMEOUT = 1.5

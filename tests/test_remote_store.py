@@ -35,8 +35,7 @@ from graph_service.graph import FACTS_GRAPH, LIB, NAMED_GRAPHS, load_store
 from graph_service.graph.query.engine import OxigraphEngine
 from graph_service.graph.query.examples import load_examples
 from graph_service.graph.query.remote import RemoteEngine, RemoteStore
-from graph_service.web import create_app
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer, create_app
 
 pytestmark = pytest.mark.skipif(unavailable() is not None, reason=unavailable() or "")
 

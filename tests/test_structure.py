@@ -20,7 +20,7 @@ from graph_service.config import README_MARKERS, Settings, env_name, settings_ta
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "graph_service"
 #: The sub-packages that other modules use only through their front (`__init__.py` and its `__all__`).
-FRONTS = ("web", "bench", "graph", "graph.rdf", "graph.query", "graph.publish", "graph.shacl",
+FRONTS = ("web", "web.serving", "bench", "graph", "graph.rdf", "graph.query", "graph.publish", "graph.shacl",
           "graph.build")
 #: `GRAPH_SERVICE_` names that are no setting of `config.Settings`, each for the reason given.
 NOT_SETTINGS = {
@@ -122,11 +122,11 @@ def test_the_front_check_finds_a_module_reached_into(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("from graph_service.graph.rdf.namespace import LIB\n"
                       "from graph_service.graph.rdf import formats, terms\n"
-                      "import graph_service.web.server\n", encoding="utf-8")
+                      "import graph_service.web.serving.worker\n", encoding="utf-8")
     assert _reaching_in("graph.rdf", module) == ["graph_service.graph.rdf.namespace",
                                                  "graph_service.graph.rdf.terms"]
     assert _reaching_in("graph", module) == ["graph_service.graph.rdf.namespace", "graph_service.graph.rdf"]
-    assert _reaching_in("web", module) == ["graph_service.web.server"]
+    assert _reaching_in("web", module) == ["graph_service.web.serving.worker"]
 
 
 def test_imports_stand_at_the_top_of_modules() -> None:

@@ -17,8 +17,7 @@ from werkzeug.datastructures import MultiDict
 from graph_service.config import Settings
 from graph_service.graph.rdf import documents, formats
 from graph_service.graph.rdf.namespace import SH
-from graph_service.web import create_app
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer, create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 INVALID = (FIXTURES / "invalid.ttl").read_bytes()

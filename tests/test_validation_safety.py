@@ -25,8 +25,7 @@ from graph_service.graph.shacl.validation import (
     ValidationTimeout,
     validate,
 )
-from graph_service.web import create_app
-from graph_service.web.server import BackgroundServer
+from graph_service.web import BackgroundServer, create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 PROLOGUE = ("@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"

@@ -1,0 +1,115 @@
+"""gunicorn configured in code, and the listening socket `serve` binds before it starts."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import resource
+import socket
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from graph_service.config import Settings
+from graph_service.graph import slot_budget
+from graph_service.web.app import create_app
+from graph_service.web.serving.access_log import JsonAccessLog
+from graph_service.web.serving.limits import KEEPALIVE, SPARE_ROWS, SPARE_THREADS, WORKER_SLACK
+from graph_service.web.serving.shares import ConnectionShares
+from graph_service.web.serving.worker import ThreadWorker
+
+
+def threads_per_worker(settings: Settings) -> int:
+    """Enough threads for every slot and queue place (a worker may get all of them), and spares."""
+    return settings.query_slots + settings.query_queue + SPARE_THREADS
+
+
+def _all_open_files() -> None:
+    """As many open files as the system lets the process have (workers inherit it): a worker
+    holds up to gunicorn's 1,000 connections, over a common soft limit of 1,024 with its pipes,
+    store and query processes, and a full worker must still accept (to close an idle one)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
+class GraphServiceApplication(BaseApplication):
+    """gunicorn configured in code: no config file, no command line of its own."""
+
+    def __init__(self, settings: Settings, listener: socket.socket) -> None:
+        self.settings = settings
+        # gunicorn adopts (and closes) the descriptor; our socket object must let go of it.
+        self.fd = listener.detach()
+        # Made here, in gunicorn's master, so that every worker forked from it shares the counts.
+        self.budget = slot_budget(settings)
+        self.connection_shares = ConnectionShares(settings.workers + SPARE_ROWS)
+        _all_open_files()
+        super().__init__()
+
+    def load_config(self) -> None:
+        longest = max(self.settings.query_timeout, self.settings.validation_timeout)
+        options = {
+            "bind": [f"fd://{self.fd}"],
+            "workers": self.settings.workers,
+            "worker_class": ThreadWorker,
+            "threads": threads_per_worker(self.settings),
+            "keepalive": KEEPALIVE,
+            "timeout": int(longest + WORKER_SLACK),
+            "graceful_timeout": 10,
+            # The longest request line gunicorn allows: GET queries up to ~8 KB; POST longer ones.
+            "limit_request_line": 8190,
+            "accesslog": "-",
+            "logger_class": JsonAccessLog,
+            "errorlog": "-",
+            "loglevel": "info",
+            "proc_name": "graph-service",
+            # gunicorn's runtime control (worker counts, reload, stop) over a socket at a path
+            # shared by every gunicorn of the user: nothing this service offers.
+            "control_socket_disable": True,
+            # Static files too are written through `ClientSocket`, not sent by the kernel from the
+            # file on a thread that waits for the client.
+            "sendfile": False,
+            # Forwarded headers are trusted by the app alone, from `--proxies` proxies: gunicorn's
+            # own trust of loopback peers let any client behind a local proxy set its mount
+            # path (a `SCRIPT_NAME` header: pages cached per mount path, links wherever it said).
+            "forwarded_allow_ips": "",
+            "forwarder_headers": "",
+            "preload_app": False,
+            "pre_fork": lambda arbiter, worker: self.connection_shares.assign(
+                worker, arbiter.WORKERS.values()),
+            "child_exit": self._worker_exited,
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def _worker_exited(self, arbiter: Any, worker: Any) -> None:
+        # In the master, as it reaps a worker, before it forks the replacement.
+        self.connection_shares.withdraw(worker)
+        freed = self.budget.release(worker.pid)
+        if freed:
+            arbiter.log.warning("worker %s ended with %s queries running or waiting: their query "
+                                "slots are free again", worker.pid, freed)
+
+    def load(self) -> Flask:
+        # Runs in each worker after the fork: every worker has its own app, store and query child.
+        app = create_app(self.settings, self.budget)
+        # What the app has built lives as long as the worker. Left to the collector, a full
+        # collection walked all of it (80 ms of CPU) at the worker's first requests, and again
+        # every so often under load: the worker then neither answered nor accepted. (Collected
+        # first, it freed none of its 282,000 objects: the collection is not worth its time.)
+        gc.freeze()
+        return app
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (port 0: a free port); OSError if that is impossible."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=2048)
+
+
+def url_of(listener: socket.socket) -> str:
+    host, port = listener.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
