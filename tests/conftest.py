@@ -29,8 +29,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from inprocess import InProcess
 
-from graph_service.cli.main import COLLECTOR_THRESHOLDS
-from graph_service.config import Settings
+from graph_service.config import COLLECTOR_THRESHOLDS, Settings
 from graph_service.graph import Inference, infer, load_sources
 from graph_service.web import BackgroundServer, create_app
 
@@ -120,8 +119,8 @@ _SLOW_CASES = ("[rdflib-26-which-sentence-says]", "[queries/26-which-sentence-sa
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # The thresholds every command runs with (`graph-service` sets them in `main`): at Python's
-    # 700 the collector took 12 of the test workers' CPU-seconds walking graphs the tests keep.
+    # The thresholds every command runs with (`config.COLLECTOR_THRESHOLDS`): at Python's 700
+    # the collector took 12 of the test workers' CPU-seconds walking graphs the tests keep.
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
 

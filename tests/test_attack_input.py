@@ -27,9 +27,9 @@ from graph_service.config import Settings
 from graph_service.web import BackgroundServer, create_app
 from graph_service.web.errors import SlowRequest
 from graph_service.web.serving import limits, sending, shares
-from graph_service.web.serving.reading import request_arrived
+from graph_service.web.serving.reading import murder_pending_with_408, request_arrived
 from graph_service.web.serving.sending import ClientSocket, Spill
-from graph_service.web.serving.worker import ThreadWorker, murder_pending_with_408
+from graph_service.web.serving.worker import ThreadWorker
 
 LIMIT = Settings().max_request_bytes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import gc
 import os
 import platform
 import signal
@@ -74,6 +75,18 @@ def alive(pid: int) -> bool:
 
 def test_returns_the_result_computed_from_inherited_state():
     assert run_isolated(total, timeout=10) == sum(range(1000))
+
+
+def test_a_fresh_child_collects_garbage_as_its_caller_does():
+    """The fork server is a new interpreter, with Python's thresholds (700): its children built
+    stores with the collector walking them again and again, where forked children did not."""
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(12_345, 11, 12)
+        assert run_isolated(gc.get_threshold, timeout=30, fresh=True) == (12_345, 11, 12)
+        assert run_isolated(gc.get_threshold, timeout=10) == (12_345, 11, 12)
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_runs_in_another_process_which_is_gone_afterwards():

@@ -16,6 +16,7 @@ a free loopback port, each worker loading its own store, as a simple deployment 
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -31,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Flask, Response, request
 
+from graph_service.config import COLLECTOR_THRESHOLDS
 from graph_service.graph import die_with_parent
 
 #: The environment variable naming the file the app serves (gunicorn's app factory takes no path).
@@ -39,6 +41,9 @@ DATA_ENV = "GRAPH_SERVICE_BARE_DATA"
 
 def create_app(path: str | None = None) -> Flask:
     """The bare app over the RDF file `path` (default: `$GRAPH_SERVICE_BARE_DATA`)."""
+    # As the service runs (its workers inherit them from `graph-service serve`): the comparison
+    # is of what each does per request, not of the collector's settings.
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     data = Path(path or os.environ[DATA_ENV])
     store = ox.Store()
     store.bulk_load(path=str(data), format=ox.RdfFormat.from_extension(data.suffix.lstrip(".")))

@@ -9,20 +9,12 @@ from typing import Any
 import click
 
 from graph_service.cli.errors import Failure
-from graph_service.config import SettingError, settings_defaults
+from graph_service.config import COLLECTOR_THRESHOLDS, SettingError, settings_defaults
 
 #: The commands, each in the module of its name. A command's module is imported only when it runs
 #: (or `--help` lists it): `build` need not import the web server and the benchmark's peers, which
 #: were a third of a full build's wall time.
 COMMANDS = ("build", "validate", "reason", "query", "serve", "export", "load", "bench")
-
-#: The garbage collector's thresholds for every command, and for what `serve` forks (its workers
-#: and query processes inherit them). Python's (700, 10, 10) collects the youngest generation every
-#: 700 new containers: parsing, validating and reasoning make millions, nearly all of them kept, so
-#: the collector walked them again and again for nothing (perf: 8% of the test run's CPU). At
-#: 10,000 a build took 2.8 s of CPU instead of 3.2 s and a validation 1.5 s instead of 1.6 s, with
-#: 5% more memory; larger thresholds saved no more.
-COLLECTOR_THRESHOLDS = (10_000, 10, 10)
 
 
 def _settings_help() -> str:

@@ -31,6 +31,7 @@ could not be raised back without privileges): the child is not forked again.
 from __future__ import annotations
 
 import ctypes
+import gc
 import math
 import multiprocessing
 import multiprocessing.connection
@@ -91,7 +92,8 @@ def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, allow_network
     """
     context: ForkContext | ForkServerContext = _fresh_context() if fresh else _FORK
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(writer, fn, args, kwargs, allow_network, memory_limit),
+    child = context.Process(target=_child_main, args=(writer, fn, args, kwargs, allow_network, memory_limit,
+                                                      gc.get_threshold()),
                             daemon=True, name=f"isolated {getattr(fn, '__name__', 'call')}")
     try:
         child.start()
@@ -487,7 +489,10 @@ def _fresh_context() -> ForkServerContext:
 
 
 def _child_main(writer: Connection, fn: Callable[..., Any], args: tuple, kwargs: dict,
-                allow_network: bool, memory_limit: int | None) -> None:
+                allow_network: bool, memory_limit: int | None, thresholds: tuple[int, ...]) -> None:
+    # A child of the fork server is a new interpreter's: it has the collector's thresholds of the
+    # caller (`config.COLLECTOR_THRESHOLDS`) only if told; a forked child has them already.
+    gc.set_threshold(*thresholds)
     try:
         _become_child(writer, allow_network)
     except GuardUnavailable as exc:  # fail closed: say why, run nothing

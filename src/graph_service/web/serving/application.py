@@ -15,14 +15,21 @@ from graph_service.config import Settings
 from graph_service.graph import slot_budget
 from graph_service.web.app import create_app
 from graph_service.web.serving.access_log import JsonAccessLog
-from graph_service.web.serving.limits import KEEPALIVE, SPARE_ROWS, SPARE_THREADS, WORKER_SLACK
 from graph_service.web.serving.shares import ConnectionShares
 from graph_service.web.serving.worker import ThreadWorker
 
+#: Seconds gunicorn allows a worker beyond the longest time limit of a request before killing it.
+_WORKER_SLACK = 30
+#: Threads of a worker beyond those its query slots and queue may hold.
+_SPARE_THREADS = 8
+#: Seconds an idle kept-alive connection stays open.
+_KEEPALIVE = 5
+#: Rows for workers beyond `--workers` (a worker being replaced while its successor starts).
+_SPARE_ROWS = 4
 
 def threads_per_worker(settings: Settings) -> int:
     """Enough threads for every slot and queue place (a worker may get all of them), and spares."""
-    return settings.query_slots + settings.query_queue + SPARE_THREADS
+    return settings.query_slots + settings.query_queue + _SPARE_THREADS
 
 
 def _all_open_files() -> None:
@@ -45,7 +52,7 @@ class GraphServiceApplication(BaseApplication):
         self.fd = listener.detach()
         # Made here, in gunicorn's master, so that every worker forked from it shares the counts.
         self.budget = slot_budget(settings)
-        self.connection_shares = ConnectionShares(settings.workers + SPARE_ROWS)
+        self.connection_shares = ConnectionShares(settings.workers + _SPARE_ROWS)
         _all_open_files()
         super().__init__()
 
@@ -56,8 +63,8 @@ class GraphServiceApplication(BaseApplication):
             "workers": self.settings.workers,
             "worker_class": ThreadWorker,
             "threads": threads_per_worker(self.settings),
-            "keepalive": KEEPALIVE,
-            "timeout": int(longest + WORKER_SLACK),
+            "keepalive": _KEEPALIVE,
+            "timeout": int(longest + _WORKER_SLACK),
             "graceful_timeout": 10,
             # The longest request line gunicorn allows: GET queries up to ~8 KB; POST longer ones.
             "limit_request_line": 8190,

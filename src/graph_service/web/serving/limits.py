@@ -4,17 +4,8 @@ refusals (written as whole HTTP responses: they are sent before any app has the 
 
 from __future__ import annotations
 
-#: Seconds gunicorn allows a worker beyond the longest time limit of a request before killing it.
-WORKER_SLACK = 30
-#: Threads of a worker beyond those its query slots and queue may hold.
-SPARE_THREADS = 8
-#: Seconds an idle kept-alive connection stays open.
-KEEPALIVE = 5
-#: Seconds a thread that has answered waits for the connection's next request before handing the
-#: connection back to its worker's poller.
-LINGER = 0.002
 #: Seconds a client has to send a request's head (request line and headers) once it has begun,
-#: and then its body (both waited for by the poller: see `request_arrived`).
+#: and then its body (both waited for by the poller: see `reading.request_arrived`).
 HEAD_SECONDS = 10
 BODY_SECONDS = 60
 #: Bytes of a request head at most (gunicorn's limits allow more, no client sends it): 431 beyond;
@@ -44,11 +35,6 @@ WAITING_PER_CLIENT = 4
 #: twenty such addresses held a worker's queue full for good.
 MIN_SEND_RATE = 1024
 TOO_SLOW = "the client reads its answers too slowly"
-#: Rows for workers beyond `--workers` (a worker being replaced while its successor starts).
-SPARE_ROWS = 4
-#: How long a worker holding more connections than another lets new ones wait for that other,
-#: and how often it looks again meanwhile (a busy or stuck peer must not leave them waiting).
-YIELD_FOR, YIELD_STEP = 0.02, 0.002
 #: A client address's share of `HELD_BYTES`: one address cannot fill it for everyone.
 HELD_PER_CLIENT = HELD_BYTES // 4
 
@@ -63,11 +49,11 @@ def _refusal(status: str, message: str, retry_after: int | None = None) -> bytes
 HEAD_TOO_SLOW = _refusal("408 Request Timeout", f"the request's head did not arrive within {HEAD_SECONDS} s")
 BODY_TOO_SLOW = _refusal("408 Request Timeout", f"the request's body did not arrive within {BODY_SECONDS} s")
 HEAD_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
-                           f"the request's head is over {HEAD_BYTES // 1024} KiB")
+                          f"the request's head is over {HEAD_BYTES // 1024} KiB")
 CHUNK_LINE_TOO_LONG = _refusal("400 Bad Request", f"a chunk's size line is over {CHUNK_LINE // 1024} KiB")
 TRAILERS_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
-                               f"the trailer fields after the last chunk are over {HEAD_BYTES // 1024} KiB")
+                              f"the trailer fields after the last chunk are over {HEAD_BYTES // 1024} KiB")
 TOO_MANY_CONNECTIONS = _refusal("503 Service Unavailable", "the server holds as many connections as it "
-                                 "can, this address the most; send the request again", retry_after=5)
+                                "can, this address the most; send the request again", retry_after=5)
 HELD_TOO_MUCH = _refusal("503 Service Unavailable", "the server holds as many unfinished requests as "
-                          "it can; send this one again in a few seconds", retry_after=5)
+                         "it can; send this one again in a few seconds", retry_after=5)

@@ -61,7 +61,7 @@ def request_arrived(conn: Any, body_limit: int) -> Any:
     if getattr(conn, "body", None) is None:
         scanned = max(0, getattr(conn, "scanned", 0) - 3)  # a blank line may straddle two packets
         with buffer.getbuffer() as view:
-            found = head_end(bytes(view[scanned:size]))
+            found = _head_end(bytes(view[scanned:size]))
             head = bytes(view[:scanned + found]) if found is not None else b""
         if found is None:
             conn.scanned = size
@@ -148,7 +148,7 @@ class Body:
             self.at = data_at + chunk + 2
 
 
-def head_end(received: bytes) -> int | None:
+def _head_end(received: bytes) -> int | None:
     """Where the request's head ends (after its blank line), if it has."""
     ends = [i + len(mark) for mark in (b"\r\n\r\n", b"\n\n") if (i := received.find(mark)) >= 0]
     return min(ends) if ends else None
@@ -179,3 +179,17 @@ def close_after(conn: Any) -> None:
     request = getattr(conn.parser, "mesg", None)
     if request is not None:
         request.must_close = True
+
+
+def murder_pending_with_408(worker: Any) -> None:
+    """Before gunicorn closes the connections waiting for a request that did not come within
+    its keep-alive timeout, answer 408 to those that had begun one."""
+    now = time.monotonic()
+    for conn in worker.pending_conns:
+        if conn.timeout > now:
+            break
+        received = conn.parser.unreader.buf.getvalue() if conn.parser is not None else b""
+        if received:
+            answer = HEAD_TOO_SLOW if _head_end(received) is None else BODY_TOO_SLOW
+            with contextlib.suppress(OSError):
+                socket.socket.send(conn.sock, answer, socket.MSG_DONTWAIT)

@@ -84,7 +84,7 @@ class ClientSocket(socket.socket):
     """A client's socket whose reads stop at `deadline` (a request's body must arrive by then:
     `SlowRequest`, answered 408), and whose writes never wait for the client: what the kernel
     does not take at once goes to `outbox`, which the worker's poller sends as the client reads
-    (`ThreadWorker`). A client that asked for large answers and read none held a thread each for
+    (`worker.ThreadWorker`). A client that asked for large answers and read none held a thread each for
     as long as it kept the connection open: a hundred such connections, every thread."""
 
     deadline: float | None = None

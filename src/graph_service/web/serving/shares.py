@@ -48,7 +48,7 @@ class ConnectionShares:
             0 <= held < count for other, held in enumerate(self._counts) if other != row)
 
 
-def client_of(conn: Any) -> str:
+def peer_of(conn: Any) -> str:
     """The client's address, for its shares; an IPv6 client's /64 (one host may have all of it)."""
     return share_of(str(conn.client[0] if isinstance(conn.client, tuple) else conn.client))
 
@@ -56,7 +56,8 @@ def client_of(conn: Any) -> str:
 @lru_cache(maxsize=4096)
 def share_of(address: str) -> str:
     # Cached: a full worker counts its thousand connections by address at every accept
-    # (`_evict_idle`), and making an IPv6 /64 a thousand times took 10 ms of the poller's thread.
+    # (`worker.ThreadWorker._evict_idle`), and making an IPv6 /64 a thousand times took 10 ms of
+    # the poller's thread.
     if ":" in address:
         with contextlib.suppress(ValueError):
             return str(ipaddress.ip_network(f"{address}/64", strict=False))

@@ -22,31 +22,32 @@ from gunicorn.workers import gthread
 
 from graph_service.web.serving.limits import (
     BODY_SECONDS,
-    BODY_TOO_SLOW,
     CLOSE_DRAIN,
     CLOSE_LINGER,
-    HEAD_TOO_SLOW,
     HELD_BYTES,
     HELD_PER_CLIENT,
     HELD_TOO_MUCH,
-    LINGER,
     MIN_SEND_RATE,
     SEND_SECONDS,
     TOO_MANY_CONNECTIONS,
     TOO_SLOW,
-    YIELD_FOR,
-    YIELD_STEP,
 )
-from graph_service.web.serving.reading import close_after, head_end, refuse, request_arrived
+from graph_service.web.serving.reading import close_after, murder_pending_with_408, refuse, request_arrived
 from graph_service.web.serving.sending import ClientSocket, Spill
-from graph_service.web.serving.shares import ConnectionShares, client_of, network_of
+from graph_service.web.serving.shares import ConnectionShares, network_of, peer_of
 
+#: Seconds a thread that has answered waits for the connection's next request before handing the
+#: connection back to its worker's poller.
+_LINGER = 0.002
+#: How long a worker holding more connections than another lets new ones wait for that other,
+#: and how often it looks again meanwhile (a busy or stuck peer must not leave them waiting).
+_YIELD_FOR, _YIELD_STEP = 0.02, 0.002
 
 class ThreadWorker(gthread.ThreadWorker):
     """gunicorn's gthread worker, with these changes.
 
     A thread that has answered on a kept-alive connection serves the connection's next request
-    too when it comes within `LINGER` seconds and no other connection waits for a thread. In
+    too when it comes within `_LINGER` seconds and no other connection waits for a thread. In
     gthread every request of a kept-alive connection crosses two threads: the worker's poller
     sees the connection readable and hands it to a pool thread, which hands it back once it has
     answered. For a client that asks back to back (a script, a harvester, a benchmark) those
@@ -125,7 +126,7 @@ class ThreadWorker(gthread.ThreadWorker):
         ready = request_arrived(conn, self.body_limit)
         self._hold(conn, conn.received if ready is gthread._DEFER else 0)
         if ready is gthread._DEFER and (self._held > HELD_BYTES
-                                        or self._held_by[client_of(conn)] > HELD_PER_CLIENT):
+                                        or self._held_by[peer_of(conn)] > HELD_PER_CLIENT):
             ready = refuse(conn, HELD_TOO_MUCH)
             self._hold(conn, 0)
         if ready is gthread._DEFER:
@@ -144,12 +145,12 @@ class ThreadWorker(gthread.ThreadWorker):
     def accept(self, listener: Any) -> None:
         if self._shares is not None and self._shares.others_hold_fewer(self, self.nr_conns):
             now = time.monotonic()
-            if now - self._yield_until > YIELD_STEP:  # not just back from yielding: a new wait
+            if now - self._yield_until > _YIELD_STEP:  # not just back from yielding: a new wait
                 self._yielding_since = now
-            if now - self._yielding_since < YIELD_FOR:
+            if now - self._yielding_since < _YIELD_FOR:
                 # Not accepting for a moment: the other worker, woken by the same connection,
                 # takes it; if it has not by then, this one looks again.
-                self._yield_until = now + YIELD_STEP
+                self._yield_until = now + _YIELD_STEP
                 gthread.ThreadWorker.set_accept_enabled(self, False)
                 return
         super().accept(listener)
@@ -168,8 +169,8 @@ class ThreadWorker(gthread.ThreadWorker):
         waiting = [*self.keepalived_conns, *self.pending_conns]
         if not waiting:
             return  # every connection is being served: stop accepting, as gunicorn does
-        heaviest = Counter(network_of(client_of(c)) for c in waiting).most_common(1)[0][0]
-        theirs = [c for c in waiting if network_of(client_of(c)) == heaviest]
+        heaviest = Counter(network_of(peer_of(c)) for c in waiting).most_common(1)[0][0]
+        theirs = [c for c in waiting if network_of(peer_of(c)) == heaviest]
         conn = next((c for c in theirs if not getattr(c, "held", 0)), theirs[0])
         (self.keepalived_conns if conn in self.keepalived_conns else self.pending_conns).remove(conn)
         if getattr(conn, "held", 0):
@@ -182,7 +183,7 @@ class ThreadWorker(gthread.ThreadWorker):
         change = size - getattr(conn, "held", 0)
         conn.held = size
         self._held += change
-        peer = client_of(conn)
+        peer = peer_of(conn)
         self._held_by[peer] += change
         if not self._held_by[peer]:
             del self._held_by[peer]
@@ -202,7 +203,7 @@ class ThreadWorker(gthread.ThreadWorker):
                          for v in value.split(",")]
             if len(forwarded) >= proxies:
                 return forwarded[-proxies]
-        return client_of(conn)
+        return peer_of(conn)
 
     def finish_request(self, conn: Any, fs: Any) -> None:
         result = None if fs.cancelled() or fs.exception() else fs.result()
@@ -317,7 +318,7 @@ class ThreadWorker(gthread.ThreadWorker):
             conn.sock = ClientSocket.adopt(conn.sock)
             conn.sock.on_expiry = lambda: close_after(conn)
             conn.sock.spill = self._spill
-            conn.sock.client = client_of(conn)
+            conn.sock.client = peer_of(conn)
         return self._serve(conn)
 
     def _keepalive_after(self, conn: Any, keepalive: Any) -> Any:
@@ -354,7 +355,7 @@ class ThreadWorker(gthread.ThreadWorker):
                 if poller is None:  # once per connection handed over, not per request
                     poller = select.poll()  # not select(): descriptors past 1024 are common here
                     poller.register(conn.sock, select.POLLIN)
-                if not poller.poll(LINGER * 1000):
+                if not poller.poll(_LINGER * 1000):
                     return keepalive
 
 
@@ -375,16 +376,3 @@ def _finished(result: Any) -> Future[Any]:
     done.set_result(result)
     return done
 
-
-def murder_pending_with_408(worker: Any) -> None:
-    """Before gunicorn closes the connections waiting for a request that did not come within
-    its keep-alive timeout, answer 408 to those that had begun one."""
-    now = time.monotonic()
-    for conn in worker.pending_conns:
-        if conn.timeout > now:
-            break
-        received = conn.parser.unreader.buf.getvalue() if conn.parser is not None else b""
-        if received:
-            answer = HEAD_TOO_SLOW if head_end(received) is None else BODY_TOO_SLOW
-            with contextlib.suppress(OSError):
-                socket.socket.send(conn.sock, answer, socket.MSG_DONTWAIT)
