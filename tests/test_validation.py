@@ -8,13 +8,18 @@ import pytest
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from graph_service.graph.rdf import documents, formats
+from graph_service.graph.rdf.documents import RdfSyntaxError
 from graph_service.graph.rdf.namespace import ID, LIB, SH, SHAPES
 from graph_service.graph.shacl import validation
 from graph_service.graph.shacl.validation import (
+    InputTooCostly,
+    ReadAllowance,
+    Untrusted,
     ValidationError,
     ValidationOutcome,
     ValidationTimeout,
     holds_shapes,
+    parse_untrusted_all,
     validate,
 )
 
@@ -362,3 +367,22 @@ def test_pyshacls_python_terms_are_written_as_turtle(python, turtle):
     # The refusal of ill-formed shapes (meta-SHACL) said `Literal("true" = True, ...)`, and numbers
     # as strings: `sh:minCount "1.5"` beside a result saying it is no integer.
     assert validation.as_turtle(python) == turtle
+
+
+def test_documents_read_together_share_one_allowance_and_fail_at_the_first_in_order() -> None:
+    """Several documents are read in one child (a fork of a large process costs more than
+    reading a small document); what they may hold is counted over all of them, as it was when
+    each was read in a child of its own."""
+    turtle_format = formats.by_name("turtle")
+    two = b"<http://example.org/a> <http://example.org/p> 1, 2 ."
+    prefixed = b"@prefix ex: <http://example.org/> . ex:b ex:p 3 ."
+    (first, declared), (second, _) = parse_untrusted_all(
+        [Untrusted(prefixed, turtle_format, "one.ttl"), Untrusted(two, turtle_format, "two.ttl")], timeout=30)
+    assert len(first) == 1 and declared == {"ex": "http://example.org/"} and len(second) == 2
+    allowance = ReadAllowance(quads=3, text=10_000)
+    with pytest.raises(InputTooCostly, match=r"^two\.ttl holds 2 triples; this service validates 1 more"):
+        parse_untrusted_all([Untrusted(two, turtle_format, "one.ttl"),
+                             Untrusted(two, turtle_format, "two.ttl")], timeout=30, allowance=allowance)
+    with pytest.raises(RdfSyntaxError, match="bad.ttl"):
+        parse_untrusted_all([Untrusted(b"<a> <b>", turtle_format, "bad.ttl"),
+                             Untrusted(b"<x> <y> <z> ; <w> .", turtle_format, "worse.ttl")], timeout=30)

@@ -26,6 +26,7 @@ from graph_service.config import Settings
 from graph_service.graph import (
     INFERENCE_CHOICES,
     UnsupportedFormat,
+    Untrusted,
     ValidationError,
     ValidationTimeout,
     format_for_path,
@@ -34,7 +35,7 @@ from graph_service.graph import (
     inference_choice,
     keep_apart,
     load_sources,
-    parse_untrusted,
+    parse_untrusted_all,
     project_ontology,
     project_shapes,
     quads_to_graph,
@@ -104,18 +105,21 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
         raise Failure(f"--inference must be one of {', '.join(INFERENCE_CHOICES)}")
     settings = Settings.from_env()
     prefixes: dict[str, str] = {}
-    data = _read(data_files, prefixes, settings, data_format, "--data-format") if data_files else \
-        load_or_fail(lambda: load_sources(settings)).data()
+    # A user's files, all read in one child (a fork of this process costs more than reading them).
+    users_data, users_shapes_graph, users_ontology = _read_all(
+        [(data_files, data_format, "--data-format"), (shapes_files, shapes_format, "--shapes-format"),
+         (ontology_files, None, None)], prefixes, settings)
+    data = users_data if users_data is not None else load_or_fail(lambda: load_sources(settings)).data()
     # Without --shapes, data files holding shapes are validated against them (pySHACL's way
     # without a shapes graph): the project's shapes would pass data breaking all of its own.
     used = _shapes_used(shapes_files, bool(data_files and holds_shapes(data)))
-    shapes = _read(shapes_files, prefixes, settings, shapes_format, "--shapes-format") if shapes_files else \
+    shapes = users_shapes_graph if users_shapes_graph is not None else \
         data if used == _IN_DATA else load_or_fail(lambda: project_shapes(settings))
     # The project's shapes and data are written against the project's ontology (sh:class needs
     # its class hierarchy); a user's own data with their own shapes brings its own.
     ontology: Graph | None
-    if ontology_files:
-        ontology = _read(ontology_files, prefixes, settings)
+    if users_ontology is not None:
+        ontology = users_ontology
     elif not (data_files and (shapes_files or used == _IN_DATA)):
         ontology = load_or_fail(lambda: project_ontology(settings, choice))
     else:
@@ -163,45 +167,53 @@ def _format_of(path: Path, option: str | None) -> formats.Format:
         raise Failure(f"{exc}, or name the format with {option}" if option else str(exc)) from None
 
 
-def _read(paths: tuple[str, ...], prefixes: dict[str, str], settings: Settings,
-          format_name: str | None = None, format_option: str | None = None) -> Graph:
-    """The files merged into one graph (blank nodes kept apart per file), in the format named
-    (else by extension; standard input as Turtle), with their prefix declarations bound on it
-    (pySHACL's SPARQL constraints see the data's) and added to `prefixes`. Read as the service
-    reads uploads, in a child process under the validation's time and memory limits: a few
-    hundred bytes of RDF/XML entities expand to gigabytes, and deeply nested JSON-LD overflows
-    the parser's stack."""
-    named = formats.named(format_name) if format_name else None
-    declared: dict[str, str] = {}
-    quads: list[ox.Quad] = []
-    for number, name in enumerate(paths):
-        path = Path(name)
-        if name == STDIN:
-            # Relative IRIs resolve against the working directory, as a file's against its own.
-            body, fmt, label = sys.stdin.buffer.read(), named or _TURTLE, "standard input"
-            base = Path.cwd().as_uri() + "/"
-        else:
+def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], prefixes: dict[str, str],
+              settings: Settings) -> list[Graph | None]:
+    """Each group of files (its paths, the format named for them, the option that names it)
+    merged into one graph, None for a group of no files: blank nodes kept apart per file, in the
+    format named (else by extension; standard input as Turtle), with their prefix declarations
+    bound on it (pySHACL's SPARQL constraints see the data's) and added to `prefixes`. Read as
+    the service reads uploads, all in one child process under the validation's time and memory
+    limits: a few hundred bytes of RDF/XML entities expand to gigabytes, and deeply nested
+    JSON-LD overflows the parser's stack."""
+    documents: list[Untrusted] = []
+    for paths, format_name, format_option in groups:
+        named = formats.named(format_name) if format_name else None
+        for name in paths:
+            if name == STDIN:
+                # Relative IRIs resolve against the working directory, as a file's against its own.
+                documents.append(Untrusted(sys.stdin.buffer.read(), named or _TURTLE, "standard input",
+                                           Path.cwd().as_uri() + "/"))
+                continue
+            path = Path(name)
             try:
                 body = path.read_bytes()
             except OSError as exc:
                 raise Failure(f"{path}: {exc.strerror or exc}") from None
-            fmt = named or _format_of(path, format_option)
-            label, base = str(path), path.resolve().as_uri()
-        try:
-            read, found = load_or_fail(partial(
-                parse_untrusted, body, fmt, label, timeout=settings.validation_timeout,
-                memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
-                base_iri=base))
-        except ValidationError as exc:  # over the time or memory limit
-            raise Failure(one_line(exc)) from None
-        if not read:
-            # An empty file is not "no file": the project's shapes, or a conforming answer, in its
-            # place would answer for what the user never sent (the service refuses it too).
-            raise Failure(f"{label}: holds no triples")
-        declared.update(found)
-        quads.extend(keep_apart(read, number))
-    prefixes.update(declared)
-    return quads_to_graph(quads, prefixes=declared)
+            documents.append(Untrusted(body, named or _format_of(path, format_option), str(path),
+                                       path.resolve().as_uri()))
+    try:
+        read = load_or_fail(partial(
+            parse_untrusted_all, documents, timeout=settings.validation_timeout,
+            memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard))
+    except ValidationError as exc:  # over the time or memory limit
+        raise Failure(one_line(exc)) from None
+    each = iter(zip(documents, read, strict=True))
+    graphs: list[Graph | None] = []
+    for paths, _, _ in groups:
+        declared: dict[str, str] = {}
+        quads: list[ox.Quad] = []
+        for number in range(len(paths)):
+            document, (parsed, found) = next(each)
+            if not parsed:
+                # An empty file is not "no file": the project's shapes, or a conforming answer,
+                # in its place would answer for what the user never sent (the service refuses it too).
+                raise Failure(f"{document.source}: holds no triples")
+            declared.update(found)
+            quads.extend(keep_apart(parsed, number))
+        prefixes.update(declared)
+        graphs.append(quads_to_graph(quads, prefixes=declared) if paths else None)
+    return graphs
 
 
 def _quiet_libraries() -> None:
