@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from difflib import get_close_matches
 from pathlib import Path, PurePosixPath
@@ -47,6 +48,7 @@ from graph_service.graph import (
     RdfSyntaxError,
     ReadAllowance,
     UnsupportedFormat,
+    Untrusted,
     ValidationError,
     ValidationOutcome,
     ValidationTimeout,
@@ -61,7 +63,7 @@ from graph_service.graph import (
     inference_choice,
     keep_apart,
     layout,
-    parse_untrusted,
+    parse_untrusted_all,
     path_text,
     project_ontology,
     project_shapes,
@@ -362,8 +364,7 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
                                 "as RDF, its text taken for the names of fields; to send RDF as the body, "
                                 "give its type, e.g. Content-Type: text/turtle")
         _check_names([*request.form, *request.files], _FIELDS, "form field")
-        data = _part("data", prefixes)
-        shapes = _part("shapes", prefixes)
+        data, shapes = _parts(("data", "shapes"), prefixes)
         inference = request.form.get("inference") or request.args.get("inference") or "none"
     else:
         if not request.mimetype:
@@ -446,41 +447,63 @@ def _switch(name: str) -> bool:
     return value in ("true", "1", "on")
 
 
-def _part(name: str, prefixes: dict[str, str]) -> Graph | None:
-    """The form's files and text field `name` as one graph (like several --data files), their
-    prefix declarations bound on it and added to `prefixes`; None when all are absent or blank."""
-    explicit = (request.form.get(f"{name}-format") or "").strip()
-    declared: dict[str, str] = {}
-    quads: list[ox.Quad] = []
-    uploads = [upload for upload in request.files.getlist(name) if upload.filename]  # "" is "no file chosen"
-    for number, upload in enumerate(uploads):
-        fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename or "",
-                                                                             upload.mimetype)
-        # Each document's blank nodes its own: two exports' `_:b0` are two nodes.
-        parsed = list(keep_apart(_parse(upload.read(), fmt, f"{name} ({upload.filename})", declared), number))
-        if not parsed:
-            # A file chosen but empty is not "no file": the project's shapes in its place would
-            # answer for shapes the user never sent.
-            raise BadInput(400, f"{name} ({upload.filename}) holds no triples; send the {name} it "
-                                "was meant to hold" + (", or no file to be checked against the "
-                                                      "project's shapes" if name == "shapes" else ""))
-        quads += parsed
-    texts = request.form.getlist(name)
-    if len(texts) > 1:
-        # One text is one document; several would each need a name and a format, which files have.
-        raise BadInput(400, f"the form has {len(texts)} {name!r} text fields; send one (several "
-                            f"documents can be sent as {name!r} files)")
-    text = texts[0] if texts else ""
-    if text.strip():
-        fmt = _named_format(explicit, name) if explicit else _TURTLE
-        parsed = list(keep_apart(_parse(text.encode("utf-8"), fmt, name, declared), len(uploads)))
-        if not parsed:  # only @prefix lines or comments: as an empty file, not as no text
-            raise BadInput(400, f"the {name} text holds no triples; send the {name} it was meant to hold"
-                           + (", or none to be checked against the project's shapes" if name == "shapes"
-                              else ""))
-        quads += parsed
-    prefixes.update(declared)
-    return quads_to_graph(quads, prefixes=declared) if quads else None
+@dataclass(frozen=True)
+class _Sent:
+    """A document of the form: the part it belongs to, its place there, and whether it came as
+    a file (else as the part's text field)."""
+
+    part: str
+    number: int
+    as_file: bool
+    document: Untrusted
+
+
+def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | None]:
+    """Each of the form's parts (its files and its text field, like several --data files) as one
+    graph, with their prefix declarations bound on it and added to `prefixes`; None for a part
+    that is absent or blank. All the documents are read in one child: a fork of a worker costs
+    more than reading a small document."""
+    sent: list[_Sent] = []
+    for name in names:
+        explicit = (request.form.get(f"{name}-format") or "").strip()
+        uploads = [upload for upload in request.files.getlist(name) if upload.filename]  # "": no file chosen
+        for number, upload in enumerate(uploads):
+            fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename or "",
+                                                                                 upload.mimetype)
+            document = Untrusted(upload.read(), fmt, f"{name} ({upload.filename})")
+            sent.append(_Sent(name, number, True, document))
+        texts = request.form.getlist(name)
+        if len(texts) > 1:
+            # One text is one document; several would each need a name and a format, which files have.
+            raise BadInput(400, f"the form has {len(texts)} {name!r} text fields; send one (several "
+                                f"documents can be sent as {name!r} files)")
+        text = texts[0] if texts else ""
+        if text.strip():
+            fmt = _named_format(explicit, name) if explicit else _TURTLE
+            sent.append(_Sent(name, len(uploads), False, Untrusted(text.encode("utf-8"), fmt, name)))
+    read = _parse_all([s.document for s in sent])
+    graphs = []
+    for name in names:
+        declared: dict[str, str] = {}
+        quads: list[ox.Quad] = []
+        for one, (parsed, found) in zip(sent, read, strict=True):
+            if one.part != name:
+                continue
+            if not parsed:
+                # A file chosen but empty is not "no file": the project's shapes in its place would
+                # answer for shapes the user never sent. Only @prefix lines or comments in the text:
+                # as an empty file, not as no text.
+                what = one.document.source if one.as_file else f"the {name} text"
+                raise BadInput(400, f"{what} holds no triples; send the {name} it was meant to hold"
+                               + ((", or no file to be checked against the project's shapes" if one.as_file
+                                   else ", or none to be checked against the project's shapes")
+                                  if name == "shapes" else ""))
+            declared.update(found)
+            # Each document's blank nodes its own: two exports' `_:b0` are two nodes.
+            quads += keep_apart(parsed, one.number)
+        prefixes.update(declared)
+        graphs.append(quads_to_graph(quads, prefixes=declared) if quads else None)
+    return graphs
 
 
 def _named_format(value: str, part: str) -> Format:
@@ -508,34 +531,42 @@ def _upload_format(filename: str, mimetype: str | None) -> Format:
 
 
 def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> list[ox.Quad]:
-    """The document's quads, read in a child process; all those of one request together at most
-    a quad per `_BYTES_PER_QUAD` bytes of the request limit, and `_TEXT_PER_BYTE` times the limit
-    as N-Quads (this process turns them into graphs several times that size)."""
+    """The document's quads (`_parse_all`), its prefix declarations added to `prefixes`."""
+    ((quads, declared),) = _parse_all([Untrusted(body, fmt, source)])
+    prefixes.update(declared)
+    return quads
+
+
+def _parse_all(documents: list[Untrusted]) -> list[tuple[list[ox.Quad], dict[str, str]]]:
+    """The documents' quads and prefix declarations, read in one child process; all those of one
+    request together at most a quad per `_BYTES_PER_QUAD` bytes of the request limit, and
+    `_TEXT_PER_BYTE` times the limit as N-Quads (this process turns them into graphs several
+    times that size)."""
     settings = service().settings
     if "validation_allowance" not in g:
         g.validation_allowance = ReadAllowance(deadline=time.monotonic() + settings.validation_timeout,
                                                quads=settings.max_request_bytes // _BYTES_PER_QUAD,
                                                text=settings.max_request_bytes * _TEXT_PER_BYTE)
     try:
-        quads, declared = parse_untrusted(body, fmt, source, timeout=settings.validation_timeout,
-                                          memory_limit=settings.query_memory_bytes,
-                                          network_guard=settings.network_guard,
-                                          allowance=g.validation_allowance)
+        read = parse_untrusted_all(documents, timeout=settings.validation_timeout,
+                                   memory_limit=settings.query_memory_bytes,
+                                   network_guard=settings.network_guard, allowance=g.validation_allowance)
     except RdfSyntaxError as exc:
-        raise BadInput(400, str(exc) + _looks_like(body, fmt, source)) from None
+        failed = next((d for d in documents if d.source == exc.source), documents[0])
+        raise BadInput(400, str(exc) + _looks_like(failed.body, failed.fmt, failed.source)) from None
     except UnsupportedFormat as exc:
         raise BadInput(415, str(exc)) from None
     except InputTooCostly as exc:
         raise BadInput(413, str(exc)) from None
     except ValidationTimeout as exc:
         raise BadInput(503, f"{exc}; send less data at once") from None
-    count = g.get("validation_prefixes", 0) + len(declared)
-    if count > MAX_PREFIXES:
-        raise BadInput(413, f"{source} declares {len(declared):,} prefixes (or JSON-LD terms); this service "
-                            f"takes at most {MAX_PREFIXES:,} in one request")
-    g.validation_prefixes = count
-    prefixes.update(declared)
-    return quads
+    for document, (_, declared) in zip(documents, read, strict=True):
+        count = g.get("validation_prefixes", 0) + len(declared)
+        if count > MAX_PREFIXES:
+            raise BadInput(413, f"{document.source} declares {len(declared):,} prefixes (or JSON-LD terms); "
+                                f"this service takes at most {MAX_PREFIXES:,} in one request")
+        g.validation_prefixes = count
+    return read
 
 
 #: How a document of each format commonly opens: a parse that failed on a document opening as
