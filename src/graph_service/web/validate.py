@@ -494,10 +494,10 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | Non
                 # answer for shapes the user never sent. Only @prefix lines or comments in the text:
                 # as an empty file, not as no text.
                 what = one.document.source if one.as_file else f"the {name} text"
+                none = "no file" if one.as_file else "none"
+                instead = f", or {none} to be checked against the project's shapes"
                 raise BadInput(400, f"{what} holds no triples; send the {name} it was meant to hold"
-                               + ((", or no file to be checked against the project's shapes" if one.as_file
-                                   else ", or none to be checked against the project's shapes")
-                                  if name == "shapes" else ""))
+                               + (instead if name == "shapes" else ""))
             declared.update(found)
             # Each document's blank nodes its own: two exports' `_:b0` are two nodes.
             quads += keep_apart(parsed, one.number)

@@ -23,7 +23,6 @@ from graph_service.graph.shacl.validation import (
     ValidationTimeout,
     holds_shapes,
     inference_choice,
-    parse_untrusted,
     parse_untrusted_all,
     path_text,
     severity_name,
@@ -34,7 +33,7 @@ from graph_service.graph.shacl.validation import (
 __all__ = [
     "census", "file_version", "class_hierarchy", "describe_shapes", "holds_shapes", "INFERENCE_CHOICES",
     "inference_choice",
-    "InferenceChoice", "InputTooCostly", "parse_untrusted", "parse_untrusted_all", "ReadAllowance",
+    "InferenceChoice", "InputTooCostly", "parse_untrusted_all", "ReadAllowance",
     "path_text", "project_ontology",
     "project_shapes", "severity_name", "term_name", "UnsafeConstraint", "Untrusted", "validate",
     "ValidationError", "ValidationOutcome", "ValidationTimeout", "value_summary",

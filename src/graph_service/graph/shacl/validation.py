@@ -313,20 +313,6 @@ class InputTooCostly(ValidationError):
     """A document the parser could not read within the memory limit (or that crashed it)."""
 
 
-def parse_untrusted(data: bytes, fmt: Format, source: str, *, timeout: float,
-                    memory_limit: int | None = None, network_guard: bool = True, base_iri: str | None = None,
-                    allowance: ReadAllowance | None = None) -> tuple[list[ox.Quad], dict[str, str]]:
-    """`parse_quads` of a document someone sent, and its prefix declarations, read in a child
-    process under the limits of their validation: a few hundred bytes of RDF/XML entities expand
-    to gigabytes, 40,000 nested RDF/XML elements take the parser minutes, 20,000 nested triple
-    terms overflow its stack. Raises `RdfSyntaxError`, `UnsupportedFormat`, `ValidationTimeout`,
-    or `InputTooCostly` when the parser went over the memory limit or crashed, or the document
-    read holds more than `allowance` has left (which it then takes)."""
-    (read,) = parse_untrusted_all([Untrusted(data, fmt, source, base_iri)], timeout=timeout,
-                                  memory_limit=memory_limit, network_guard=network_guard, allowance=allowance)
-    return read
-
-
 @dataclass(frozen=True)
 class Untrusted:
     """A document someone sent: its bytes, their format, its name in messages, and the IRI its
@@ -341,9 +327,14 @@ class Untrusted:
 def parse_untrusted_all(documents: Sequence[Untrusted], *, timeout: float, memory_limit: int | None = None,
                         network_guard: bool = True, allowance: ReadAllowance | None = None,
                         ) -> list[tuple[list[ox.Quad], dict[str, str]]]:
-    """`parse_untrusted` of several documents in one child, under one time limit: a fork of a
-    large process costs tens of milliseconds, more than reading a small document. Raises as
-    `parse_untrusted` does, for the first document that fails, in their order."""
+    """`parse_quads` of documents someone sent, and their prefix declarations, read in one child
+    process under the limits of their validation: a few hundred bytes of RDF/XML entities expand
+    to gigabytes, 40,000 nested RDF/XML elements take the parser minutes, 20,000 nested triple
+    terms overflow its stack. One child for all of them: a fork of a large process costs tens of
+    milliseconds, more than reading a small document. Raises, for the first document that fails
+    in their order, `RdfSyntaxError`, `UnsupportedFormat`, or `InputTooCostly` when it holds more
+    than `allowance` has left (which the documents read then take); `ValidationTimeout`, or
+    `InputTooCostly` when the parser went over the memory limit or crashed."""
     if not documents:
         return []
     max_quads, max_text = (allowance.quads, allowance.text) if allowance else (None, None)
