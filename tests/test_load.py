@@ -267,46 +267,73 @@ def holders(server: BackgroundServer, clients: list[socket.socket]) -> list[int 
     return [worker_of.get(by_peer.get(c.getsockname()[1], "")) for c in clients]
 
 
-def answered_connections(server: BackgroundServer, count: int) -> list[socket.socket]:
-    """`count` connections opened in one burst, each then asked for /healthz and answered (so
-    each has been accepted by a worker), kept alive."""
+def answered_connections(server: BackgroundServer, count: int, *,
+                         one_by_one: bool = False) -> list[socket.socket]:
+    """`count` connections, each asked for /healthz and answered (so each has been accepted by
+    a worker), kept alive: opened in one burst, each asking at once as a benchmark's or a
+    crawler's connections do, or `one_by_one`, each answered before the next is opened."""
     address = (urllib.parse.urlsplit(server.url).hostname, urllib.parse.urlsplit(server.url).port)
     connections = []
-    for _ in range(count):  # each asks at once, as a benchmark's or a crawler's connections do
+    for _ in range(count):
         connections.append(socket.create_connection(address))
         connections[-1].sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-    for c in connections:
-        assert c.recv(65536).startswith(b"HTTP/1.1 200")
+        if one_by_one:
+            assert connections[-1].recv(65536).startswith(b"HTTP/1.1 200")
+    if not one_by_one:
+        for c in connections:
+            assert c.recv(65536).startswith(b"HTTP/1.1 200")
     return connections
+
+
+def splits_of(server: BackgroundServer, count: int, *, one_by_one: bool = False) -> list[int | None]:
+    """The worker holding each of `count` new connections, in their order; closed after."""
+    connections = answered_connections(server, count, one_by_one=one_by_one)
+    try:
+        return holders(server, connections)
+    finally:
+        for c in connections:
+            c.close()
+        time.sleep(0.2)  # for the workers to count the closed connections out
 
 
 def test_connections_opened_at_once_are_shared_among_the_workers(server: BackgroundServer) -> None:
     """A worker that holds more connections than another lets the other take the next. Opened in
     one burst, as a benchmark or a crawler opens them, kept-alive connections fell unevenly
-    between two workers: these 32 from 19/13 to 21/11, wrk's 8 as 8/0 one run in six (one
-    worker, behind one interpreter lock, then did all the work at half the throughput)."""
+    between two workers without it: 32 as 8/24, 12/20 or 13/19 (and 15/17, or even, as often),
+    wrk's 8 as 8/0 one run in six (one worker, behind one interpreter lock, then did all the work
+    at half the throughput). With it, 16/16 or 15/17."""
     # Both workers accept once both have loaded the app: a second connection made while one is
     # held goes to the other worker from then on.
     deadline = time.monotonic() + 60
     while True:
-        pair = answered_connections(server, 2)
-        first, second = holders(server, pair)
-        for c in pair:
-            c.close()
-        if first != second:
+        first, second = splits_of(server, 2)
+        if first is not None and second is not None and first != second:
             break
         assert time.monotonic() < deadline, "the second worker never took a connection"
-        time.sleep(0.2)
-    connections = answered_connections(server, 32)
-    try:
-        held = Counter(holders(server, connections))
-        assert None not in held and len(held) == 2, held
-        # Unshared they fell 19/13 to 21/11; shared, once 18/14 while the rest of the suite held
-        # both CPUs (the worker that should accept next is not always woken first).
-        assert max(held.values()) - min(held.values()) <= 4, held
-    finally:
-        for c in connections:
-            c.close()
+    # Each attempt may be spoiled by the scheduler: a worker yields a new connection for 20 ms at
+    # most, and while the rest of the suite holds both CPUs the other is not always woken within
+    # that (once 18/14 in a whole run, once 19/13). So each check is the best of three.
+    #
+    # One by one, the rule itself: after every connection the two hold as many, or one more.
+    # Without it, 16 connections fell as 1111010101101101 (a lead of 6) and never stayed even.
+    attempts = []
+    for _ in range(3):
+        order = splits_of(server, 16, one_by_one=True)
+        lead = max(abs(sum(1 if w == order[0] else -1 for w in order[:n])) for n in range(1, 17))
+        attempts.append(order)
+        if None not in order and len(set(order)) == 2 and lead <= 1:
+            break
+    else:
+        raise AssertionError(f"connections opened one by one fell unevenly, three times: {attempts}")
+    # In one burst, the outcome a benchmark sees.
+    attempts = []
+    for _ in range(3):
+        held = Counter(splits_of(server, 32))
+        attempts.append(dict(held))
+        if None not in held and len(held) == 2 and max(held.values()) - min(held.values()) <= 4:
+            break
+    else:
+        raise AssertionError(f"three bursts of 32 connections fell unevenly: {attempts}")
 
 
 def test_a_short_mixed_load_with_a_runaway_and_a_killed_query_process(server: BackgroundServer) -> None:
