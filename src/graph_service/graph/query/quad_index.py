@@ -76,18 +76,27 @@ class QuadIndex:
                           object: Object | None = None, graph_name: GraphName | None = None,
                           ) -> Iterator[ox.Quad]:
         """Like `pyoxigraph.Store.quads_for_pattern`: None matches anything."""
+        # The index used has matched its own terms: only the others are compared (a comparison of
+        # pyoxigraph terms is a call into Rust, and a description makes some thousands).
         if subject is not None and predicate is not None:
             candidates = self._by_subject_predicate.get((subject, predicate), [])
+            subject = predicate = None
         elif predicate is not None and object is not None:
             candidates = self._by_predicate_object.get((predicate, object), [])
+            predicate = object = None
         elif subject is not None:
             candidates = self._by_subject.get(subject, [])
+            subject = None
         elif object is not None:
             candidates = self._by_object.get(object, [])
+            object = None
         elif graph_name is not None:
             candidates = self._by_graph.get(graph_name, [])
+            graph_name = None
         else:
             candidates = self._quads
+        if subject is None and predicate is None and object is None and graph_name is None:
+            return iter(candidates)
         return (q for q in candidates
                 if (subject is None or q.subject == subject)
                 and (predicate is None or q.predicate == predicate)
