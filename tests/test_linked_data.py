@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import html5rdf
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.namespace import FOAF, RDF, RDFS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID
 from werkzeug.exceptions import InternalServerError
 
 from graph_service.config import Settings
@@ -160,6 +160,9 @@ def test_document_holds_own_triples_incoming_links_labels_and_quotes(client, exp
     assert (URIRef(BASE + "id/photo/paris-01"), LIB.depicts, PARIS) in got
     doc = URIRef(BASE + f"doc/city/paris.{fmt.extension}")
     assert (doc, FOAF.primaryTopic, PARIS) in got
+    assert (doc, VOID.inDataset, URIRef(BASE + "void#dataset")) in got
+    # The licence the dataset's ontology declares, as the dataset's description repeats it.
+    assert (doc, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in got
     # Nothing about an unrelated resource.
     assert not any(s == URIRef(BASE + "id/city/rome") for s, _p, _o in got)
 

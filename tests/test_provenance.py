@@ -141,6 +141,25 @@ def test_the_articles_text_is_said_to_be_outside_the_graphs_licence(project_clie
     assert "© Copyright 2019 - War History Online" in page  # the line it refers to, shown
 
 
+def test_each_resources_document_carries_the_licence_and_the_rights_in_its_quotes(project_client):
+    """A harvester that fetches one resource gets its quotes, the article's text: the document
+    says under what licence the graph is, what that licence does not cover, and of which dataset
+    it is part. Its page says the same at its foot."""
+    void = Graph().parse(data=project_client.get("/void.ttl").get_data(as_text=True), format="turtle")
+    dataset = next(void.subjects(RDF.type, VOID.Dataset))
+    for fmt in ("ttl", "jsonld", "rdf"):
+        doc = Graph().parse(data=project_client.get(f"/doc/quote/paris-liberation-august-25.{fmt}").data,
+                            format={"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}[fmt])
+        [me] = doc.subjects(VOID.inDataset, dataset)
+        assert str(me).endswith(f"/doc/quote/paris-liberation-august-25.{fmt}")
+        assert doc.value(me, DCTERMS.license) == void.value(dataset, DCTERMS.license)
+        assert doc.value(me, DCTERMS.rights) == void.value(dataset, DCTERMS.rights)
+    page = html.unescape(project_client.get("/doc/city/paris.html").get_data(as_text=True))
+    foot = page[page.index('<footer class="site">'):]
+    assert f'rel="license" href="{void.value(dataset, DCTERMS.license)}"' in foot
+    assert "(© 2019 War History Online)" in foot
+
+
 def test_the_articles_page_shows_its_text_with_every_quote_where_it_stands(project_client):
     """The source's page gives its text, paragraph by paragraph, each quoted passage linked to its
     quote where the build placed it; what the graph does not quote stays plain."""
@@ -409,10 +428,10 @@ def test_pages_say_which_claims_other_accounts_dispute_and_what_they_say(project
     # Prince Felix was there; what others dispute is his role.
     assert "Prince Felix of Luxembourg as head of state or ruler" in event
     assert "Other accounts name Grand Duchess Charlotte" in event
-    assert ("When September 4, 1944 (other accounts dispute this date, as the note on the event's page "
+    assert ("When 4 September 1944 (other accounts dispute this date, as the note on the event's page "
             "says)") in text("/doc/city/brussels.html")
     photo = text("/doc/photo/luxembourg-01.html")
-    assert "When December 25, 1944 (other accounts dispute this date, as the note below says)" in photo
+    assert "When 25 December 1944 (other accounts dispute this date, as the note below says)" in photo
     # Patton's own page: the link from his participation, with both its notes.
     patton = text("/doc/person/george-s-patton.html")
     links_here = patton[patton.index("What links here"):]
@@ -423,7 +442,7 @@ def test_pages_say_which_claims_other_accounts_dispute_and_what_they_say(project
     assert "other accounts" not in text("/doc/city/paris.html").lower()
     # The map marks the disputed force and date, and says what the mark means.
     home = text("/")
-    assert "General Patton’s army (liberating force)‡" in home and "September 4, 1944‡" in home
+    assert "General Patton’s army (liberating force)‡" in home and "4 September 1944‡" in home
     assert "‡ other accounts dispute the article's date or force: the event's page says what they say" in home
 
 

@@ -21,7 +21,7 @@ from graph_service.web import (
     urls,
     validate,
 )
-from graph_service.web.description import site_title
+from graph_service.web.description import page_terms, site_title
 from graph_service.web.documents import check_path, readable_body
 from graph_service.web.endpoint import endpoint_of
 from graph_service.web.headers import EXPOSED_HEADERS, OPEN_TO_SCRIPTS, secure
@@ -64,11 +64,13 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
 def _template_globals() -> dict[str, object]:
     """What every page's template may use: the one URL builder, the dataset's title, whether the
     data is the project's graph (else a user's files: pages claim nothing of the project's for it)
-    and whether it has an ontology (else no /ontology to link to)."""
+    and whether it has an ontology (else no /ontology to link to); the dataset's licence and
+    rights, for the footer (a page shows the article's quotes, which the licence does not cover)."""
     if not has_request_context():
         return {}
     serving = service()
-    return {"urls": urls.current(), "site_title": site_title(),
+    licences, rights = page_terms()
+    return {"urls": urls.current(), "site_title": site_title(), "licences": licences, "rights": rights,
             "project_graph": serving.project_graph, "has_ontology": serving.has_ontology,
             "has_editor": installed.has_editor()}
 

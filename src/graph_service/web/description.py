@@ -58,6 +58,29 @@ def description_quads() -> list[ox.Quad]:
     return cached("void", compute)
 
 
+#: What a copy of any part of the dataset must carry along: its licence, and what the licence
+#: does not cover (the article's text, in the project's graph).
+TERMS_OF_USE = (ox.NamedNode(str(DCTERMS.license)), ox.NamedNode(str(DCTERMS.rights)))
+
+
+def terms_of_use() -> list[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+    """(dcterms:license or dcterms:rights, value) as the dataset description states them (none
+    for a user's files, of which nothing is known); each resource's document repeats them, as
+    a harvester may read that document alone."""
+    def compute() -> list[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        ds = ox.NamedNode(str(dataset_iri(service().settings.base_iri)))
+        return [(q.predicate, q.object) for q in description_quads()
+                if q.subject == ds and q.predicate in TERMS_OF_USE and not isinstance(q.object, ox.Triple)]
+    return cached("terms of use", compute)
+
+
+def page_terms() -> tuple[list[str], list[str]]:
+    """The licences' IRIs and the rights statements of `terms_of_use`, for a page's footer."""
+    terms = terms_of_use()
+    return ([v.value for p, v in terms if p == TERMS_OF_USE[0] and isinstance(v, ox.NamedNode)],
+            [v.value for p, v in terms if p == TERMS_OF_USE[1] and isinstance(v, ox.Literal)])
+
+
 def description() -> Graph:
     return cached("void graph", lambda: quads_to_graph(description_quads(),
                                                        identifier=service().names.void_graph))

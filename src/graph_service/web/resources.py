@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, render_template, request
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
-from rdflib.namespace import FOAF, RDF, RDFS
+from rdflib.namespace import FOAF, RDF, RDFS, VOID
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import (
@@ -31,6 +31,7 @@ from graph_service.graph import (
     Description,
     Format,
     QuadSource,
+    dataset_iri,
     describe,
     exists,
     fold,
@@ -40,11 +41,13 @@ from graph_service.graph import (
     labels_of,
     layout,
     short,
+    shown_date,
     write,
 )
 from graph_service.web import photo as photo_page
 from graph_service.web import source as source_page
 from graph_service.web.atlas import coordinates_source
+from graph_service.web.description import terms_of_use
 from graph_service.web.documents import (
     alternates,
     cached,
@@ -83,6 +86,7 @@ def linked_urls(text: str) -> Markup:
 _HTML = formats.by_name("html")
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = ox.NamedNode(str(RDFS.label))
+_IN_DATASET = ox.NamedNode(str(VOID.inDataset))
 
 
 @bp.record_once
@@ -230,6 +234,9 @@ def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
         ox.Quad(doc, _TYPE, ox.NamedNode(str(FOAF.Document))),
         ox.Quad(doc, ox.NamedNode(str(FOAF.primaryTopic)), d.iri),
         ox.Quad(doc, _LABEL, ox.Literal(f"Description of {d.label(d.iri)}", language="en")),
+        ox.Quad(doc, _IN_DATASET, ox.NamedNode(str(dataset_iri(settings.base_iri)))),
+        # Its quotes are the article's text: the licence, and what it does not cover, go with it.
+        *(ox.Quad(doc, predicate, value) for predicate, value in terms_of_use()),
     ]
     return write(meta + _where_clients_look(d.quads), fmt)
 
@@ -390,8 +397,9 @@ def _linked(index: QuadSource, terms: list, urls: Urls) -> list[tuple[str, str |
 
 
 def _dates(index: QuadSource, event: ox.NamedNode) -> list[tuple[str, str | None]]:
-    """An event's dates in the article's words (each time-span's `lib:dateText`), earliest first;
-    a span bounded on one side only, by that bound: Wiltz's liberation is "by December 25, 1944",
+    """An event's dates, earliest first, each as its time-span's label gives it with the article's
+    words beside it where they differ (`shown_date`); a span without a label in the article's words,
+    or, bounded on one side only, by that bound: Wiltz's liberation is "by December 25, 1944",
     where its words ("shortly after its liberation by the American 4th Armoured Division,
     December 25, 1944") date the photograph, and read as the liberation's day."""
     spans = sorted(_objects(index, event, "hasTimeSpan"), key=lambda t: str(t.value))
@@ -400,6 +408,9 @@ def _dates(index: QuadSource, event: ox.NamedNode) -> list[tuple[str, str | None
 
 def _span_words(index: QuadSource, span: Any) -> str | None:
     words = next((o.value for o in _objects(index, span, "dateText") if isinstance(o, ox.Literal)), None)
+    label = labels_of(index, [span]).get(span) if isinstance(span, ox.NamedNode) else None
+    if label:
+        return shown_date(label, words)
     if _objects(index, span, "onDate") or _objects(index, span, "inMonth"):
         return words
     before, after = _objects(index, span, "notAfter"), _objects(index, span, "notBefore")
