@@ -79,7 +79,7 @@ def test_a_contested_date_shows_both_dates_and_an_undated_one_says_so(timeline):
     paris = items["Paris"]
     assert len(paris.findall(SVG + "circle")) == 2  # a dot for each date the article gives
     said = paris.find(SVG + "title").text
-    assert "August 25, 1944" in said and "August 26, 1944" in said
+    assert "25 August 1944" in said and "26 August 1944" in said
     berlin = items["Berlin"]
     assert "undated" in berlin.find(SVG + "title").text
     assert any("no date given" in (t.text or "") for t in berlin.iter(SVG + "text"))
@@ -104,7 +104,8 @@ def test_the_timeline_marks_what_is_the_projects_reading(timeline):
     article's, with the footer saying the article, it read as its words. Its reception is the article's."""
     items = _links(timeline, "timeline-item")
     amsterdam = items["Amsterdam"].find(SVG + "title").text
-    assert "May 1945*" in amsterdam and "marred by violence" in amsterdam and "violence*" not in amsterdam
+    assert "May 1945, by the 7th*" in amsterdam and "marred by violence" in amsterdam
+    assert "violence*" not in amsterdam
     brussels = items["Brussels"].find(SVG + "title").text
     assert "*" not in brussels  # the article's own day and welcome
     footer = [t.text for t in timeline.iter(SVG + "text") if t.get("class") == "source"]
@@ -114,7 +115,7 @@ def test_the_timeline_marks_what_is_the_projects_reading(timeline):
 def test_the_timeline_marks_a_date_other_accounts_dispute_and_its_footer_fits(timeline):
     """Brussels' 4 September is the article's; other accounts have the 3rd. The footer says what
     each mark means, in lines the drawing's width holds (one line ran off its edge)."""
-    assert "September 4, 1944‡" in _links(timeline, "timeline-item")["Brussels"].find(SVG + "title").text
+    assert "4 September 1944‡" in _links(timeline, "timeline-item")["Brussels"].find(SVG + "title").text
     footer = [t.text or "" for t in timeline.iter(SVG + "text") if t.get("class") == "source"]
     said = " ".join(footer)
     assert "‡ other accounts dispute the article's date or force: the event's page says what they say." \
@@ -152,12 +153,12 @@ def test_the_map_marks_the_capital_whose_liberating_force_other_accounts_dispute
 def test_map_markers_name_the_force_and_the_date(drawn_map):
     markers = _links(drawn_map, "map-marker")
     paris = markers["Paris"].find(SVG + "title").text
-    assert "Free French forces" in paris and "August 25, 1944" in paris
+    assert "Free French forces" in paris and "25 August 1944" in paris
     assert "Free French forces (liberating force)*" in paris  # read from "this army's arrival"
     assert "British forces (liberating force)*" not in markers["Brussels"].find(SVG + "title").text
     assert "Allied forces (liberating force)" in paris  # its approach's, as the city's page has them
     shown = [t.text for t in markers["Amsterdam"].iter(SVG + "text") if t.get("class") == "when"]
-    assert shown == ["May 1945*"]  # the mark on the map, not only in the hover title
+    assert shown == ["May 1945, by the 7th*"]  # the mark on the map, not only in the hover title
     assert "Red Army" in markers["Prague"].find(SVG + "title").text
     assert "no liberating force named" in markers["Amsterdam"].find(SVG + "title").text
     assert "undated" in markers["Berlin"].find(SVG + "title").text
@@ -376,4 +377,25 @@ def test_a_photograph_page_says_where_and_when(project_client):
     what = section.split('class="depicts-what">', 1)[1].split("</dd>", 1)[0]
     assert "tank" in what
     dated = _photo_section(project_client, "brussels-03")
-    assert "September 3, 1944" in dated.split('class="when">', 1)[1].split("</dd>", 1)[0]
+    assert "3 September 1944" in dated.split('class="when">', 1)[1].split("</dd>", 1)[0]
+
+
+def _when(project_client, path: str) -> str:
+    page = project_client.get(path).get_data(as_text=True)
+    found = re.search(r"<dt>When</dt>\s*<dd>(.*?)</dd>", page, re.S)
+    assert found, f"{path} says nothing of when"
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+
+def test_an_event_is_dated_as_its_time_span_says_with_the_articles_words_where_they_differ(project_client):
+    """The date at the article's precision, as the time-span's label gives it: "the 7th of May"
+    (no year) was shown alone on the page of an event of 1945, "may 1945" as the article spells it."""
+    assert _when(project_client, "/doc/event/dam-square-shooting.html").startswith(
+        "7 May 1945 (the article: “the 7th of May”)")
+    assert _when(project_client, "/doc/event/liberation-of-prague.html") == "May 1945"
+    assert _when(project_client, "/doc/event/liberation-of-warsaw.html").startswith("early 1945")
+    # A bound only: "until May 1945" (the month's last day would be a precision the article lacks).
+    assert _when(project_client, "/doc/event/occupation-of-the-netherlands.html") == (
+        "until May 1945 (the article: “until their surrender in May 1945”)")
+    assert _when(project_client, "/doc/event/prague-70th-anniversary-celebration.html").startswith(
+        "2015 (the article: “70th Anniversary”)")

@@ -67,6 +67,16 @@ def oxigraph_message(query: str) -> str:
     ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", 1, 8, "?x is selected but not grouped"),
     ("SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o }", 1, 8, "?s is selected but not grouped"),
     ("SELECT ?s ?x (COUNT(*) AS ?n) WHERE { ?s ?p ?x } GROUP BY ?s", 1, 11, "add ?x to GROUP BY"),
+    # in an expression, outside an aggregate, the parser names no variable and points at the end
+    ("SELECT (?p AS ?q) (COUNT(*) AS ?n) WHERE {?s ?p ?o} GROUP BY ?s", 1, 9,
+     "?p is used in a SELECT expression but not grouped"),
+    ("SELECT (STR(?p) AS ?q) (COUNT(?p) AS ?n) WHERE {?s ?p ?o} GROUP BY ?s", 1, 13, "add ?p to GROUP BY"),
+    ("SELECT (COUNT(?p) + STRLEN(?x) AS ?n) WHERE {?s ?p ?x} GROUP BY ?s", 1, 28, "?x is used in a SELECT"),
+    ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", 1, 8, "SELECT * cannot be used with GROUP BY"),
+    ("SELECT (1 AS ?s) WHERE { ?s ?p ?o } LIMIT 1", 1, 14, "?s is already bound by the query's pattern"),
+    # Jena's path repetition, not SPARQL 1.1
+    ("PREFIX l: <http://l/> SELECT * { ?x (l:a|^l:b){1,2} ?y }", 1, 47, "not SPARQL 1.1"),
+    ("SELECT * WHERE { ?s <p>{2} ?o }", 1, 24, "write the repetition out"),
     ("SELECT * WHERE { BIND(1 AS ?x) BIND(2 AS ?x) }", 1, 42, "?x is already in use in this group"),
     ("SELECT * WHERE { { ?x ?p ?o } BIND(1 AS ?x) }", 1, 41, "?x is already in use in this group"),
     ("SELECT * WHERE { ?a ?p ?o { BIND(1 AS ?x) } BIND(2 AS ?x) }", 1, 55, "?x is already in use"),
@@ -124,10 +134,12 @@ def test_a_long_malformed_query_is_explained_in_time_linear_in_it():
         names = [f"?{chr(97 + i % 26)}{i // 26}" for i in range(binds)]
         query = "SELECT * WHERE { " + " ".join(f"BIND(1 AS {name})" for name in names) + " } LIMIT"
         message, took = oxigraph_message(query), []
-        for _ in range(3):  # the fastest of three: a busy machine's stall is no measure of the code
-            started = time.perf_counter()
+        # This thread's CPU time, the fastest of three: a busy machine's stalls are no measure of
+        # the code (wall-clock times failed under load).
+        for _ in range(3):
+            started = time.thread_time()
             problem = explain_syntax(query, message)
-            took.append(time.perf_counter() - started)
+            took.append(time.thread_time() - started)
         return min(took), problem.advice
 
     short, _ = explained(1500)
@@ -341,7 +353,7 @@ def test_pariss_page_says_first_when_and_by_whom_it_was_liberated(paris):
     assert paris.index('<dl class="highlights">') < paris.index('<section id="facts">')
     assert re.search(r'<dt>Liberated</dt>\s*<dd><a href="/id/event/liberation-of-paris">Liberation of Paris',
                      brief)
-    assert "August 25, 1944 or August 26, 1944" in brief and "the article gives both dates" in brief
+    assert "25 August 1944 or 26 August 1944" in brief and "the article gives both dates" in brief
     assert "Free French forces" in brief and "American forces" in brief
     assert "<dt>Received</dt>" in brief and "jubilant" in brief
     # Its liberators are partly a reading, whose why is where the reasoner's links are, closed.
@@ -380,15 +392,15 @@ def test_the_brief_marks_dates_and_receptions_that_are_the_projects_reading(proj
         text = re.sub(r"<[^>]+>", "", page[page.index('<dl class="highlights">'):page.index("</dl>")])
         return " ".join(html.unescape(text).split())
     city = brief("/doc/city/amsterdam.html")
-    assert ("When May 1945 (the project's reading of the article, which says why on the event's page)"
-            in city)
+    assert ("When May 1945, by the 7th (the article: “May 1945”) (the project's reading of the article, "
+            "which says why on the event's page)") in city
     assert city.endswith("Received marred by violence (by Amsterdammers)")
     assert "which says why below" in brief("/doc/event/liberation-of-amsterdam.html")
     # The article's own day is no reading (other accounts dispute it: that is said, not as a reading),
     # nor its welcome; the Belgians and the cheering crowds read as the inhabitants, as the welcomers,
     # are readings.
     brussels = brief("/doc/city/brussels.html")
-    assert ("When September 4, 1944 (other accounts dispute this date, as the note on the event's page says) "
+    assert ("When 4 September 1944 (other accounts dispute this date, as the note on the event's page says) "
             "By") in brussels
     assert ("(by the Belgians, the inhabitants of Brussels; the Belgians and the inhabitants of Brussels: "
             "the project's reading") in brussels
@@ -418,7 +430,7 @@ def test_an_events_brief_names_who_took_part_in_what_role(project_client):
     assert ("In Allied advance on Paris Allied forces (liberating force), Free French forces (liberating "
             "force), American forces (supporting force)") in paris  # who freed it first
     # A date bounded on one side is said so, the article's words beside it.
-    assert ("When by December 25, 1944 (the article: “shortly after its liberation by the American 4th "
+    assert ("When by 25 December 1944 (the article: “shortly after its liberation by the American 4th "
             "Armoured Division, December 25, 1944”)") in brief("liberation-of-wiltz")
 
 
@@ -488,7 +500,7 @@ def test_pragues_events_are_in_the_state_of_their_time_named_after_the_city(proj
     # prague-03's month is the liberation's, as its place is: both readings say so.
     photo = project_client.get("/doc/photo/prague-03.html").get_data(as_text=True)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", photo)).split())
-    assert "When may 1945" in text and "may 1945, Prague: the project's reading of the caption" in text
+    assert "When May 1945" in text and "May 1945, Prague: the project's reading of the caption" in text
 
 
 def test_inferred_statements_are_apart_behind_a_toggle(project_client, paris):

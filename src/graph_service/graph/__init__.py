@@ -55,6 +55,7 @@ from graph_service.graph.publish import (
     build_reference,
     capital_cities,
     dataset_iri,
+    date_of_label,
     declared_title,
     describe,
     describe_dataset,
@@ -68,6 +69,7 @@ from graph_service.graph.publish import (
     layout,
     liberations,
     quote_span,
+    shown_date,
 )
 from graph_service.graph.query import (
     ENGINES,
@@ -222,5 +224,5 @@ __all__ = [
     "ReadAllowance", "Untrusted",
     "QueryUnsupported", "Busy",
     "ClientGone", "OverShare", "QueueFull", "SlotBudget", "slot_budget", "DiskStore", "serving_store",
-    "TooCostly", "check_cost", "query_prefixes",
+    "TooCostly", "check_cost", "query_prefixes", "date_of_label", "shown_date",
 ]

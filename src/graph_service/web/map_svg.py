@@ -181,7 +181,7 @@ def _short_date(lib: Liberation) -> str:
         elif claim.precision == "month":
             parts.append(f"{claim.start:%B %Y}")
         else:
-            parts.append(claim.text)
+            parts.append(claim.shown or claim.text)
         parts[-1] += READING_MARK * claim.reading + DISPUTED_MARK * claim.disputed
     return " or ".join(parts)
 

@@ -12,7 +12,16 @@ from functools import cache
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
-from graph_service.graph import RDF_TYPE, Description, Names, QuadSource, has_note, is_inferred, labels_of
+from graph_service.graph import (
+    RDF_TYPE,
+    Description,
+    Names,
+    QuadSource,
+    has_note,
+    is_inferred,
+    labels_of,
+    shown_date,
+)
 from graph_service.web.urls import Urls
 
 _LICENSE = ox.NamedNode(str(DCTERMS.license))
@@ -129,11 +138,12 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
         elif q.predicate == terms.has_place and isinstance(o, ox.NamedNode):
             s.where.append((link(o), [link(p) for p in _containers(store, o, terms)]))
         elif q.predicate == terms.has_time_span and isinstance(o, ox.NamedNode | ox.BlankNode):
-            text = next((t.object.value for t in store.quads_for_pattern(o, terms.date_text, None, None)
-                         if isinstance(t.object, ox.Literal)), None)
-            s.when.append(text or d.label(o))
+            words = next((t.object.value for t in store.quads_for_pattern(o, terms.date_text, None, None)
+                          if isinstance(t.object, ox.Literal)), None)
+            text = shown_date(d.labels.get(o), words) or d.label(o)
+            s.when.append(text)
             if has_note(store, photo, q.predicate, o, terms.editorial_note):
-                s.readings.append(text or d.label(o))  # prague-03's "may 1945", the liberation's
+                s.readings.append(text)  # prague-03's "May 1945", the liberation's
             s.date_disputed = s.date_disputed or any(
                 has_note(store, o, p, v.object, terms.other_accounts)
                 for p in terms.dates for v in store.quads_for_pattern(o, p, None, None))

@@ -2,6 +2,7 @@
 ontology reference, VoID, the SPARQL service description, dumps, and where each lives."""
 
 from graph_service.graph.publish import dumps, layout
+from graph_service.graph.publish.dates import date_of_label, shown_date
 from graph_service.graph.publish.describe import (
     Description,
     describe,
@@ -34,8 +35,10 @@ from graph_service.graph.publish.void import (
 
 __all__ = [
     "ArchivedOntology", "archived_version", "PriorVersion",
-    "DISPUTED_MARK", "DUMPS", "READING_MARK", "build_reference", "capital_cities", "DateClaim", "Force",
+    "date_of_label", "DISPUTED_MARK", "DUMPS", "READING_MARK", "build_reference", "capital_cities",
+    "DateClaim", "Force",
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
-    "exists", "is_inferred", "has_note", "labels_of", "layout", "quote_span", "OntologyDoc", "Usage",
+    "exists", "is_inferred", "has_note", "labels_of", "layout", "quote_span", "OntologyDoc", "shown_date",
+    "Usage",
 ]

@@ -16,18 +16,21 @@ from datetime import date
 
 from rdflib.term import Identifier
 
+from graph_service.graph.publish.dates import date_of_label
 from graph_service.graph.query import Engine
 from graph_service.graph.rdf import CANONICAL, Names
 
 _EVENTS = """
-SELECT DISTINCT ?capital ?capitalLabel ?event ?eventLabel ?span ?dateText ?onDate ?inMonth ?notBefore
-                ?notAfter ?reading ?disputed
+SELECT DISTINCT ?capital ?capitalLabel ?event ?eventLabel ?span ?spanLabel ?dateText ?onDate ?inMonth
+                ?notBefore ?notAfter ?reading ?disputed
 WHERE {
   ?capital a lib:CapitalCity ; rdfs:label ?capitalLabel .
   # a liberation, or a conquest (Berlin; Warsaw is both, hence DISTINCT)
   ?event lib:liberationOf|lib:conquestOf ?capital ; rdfs:label ?eventLabel .
   OPTIONAL {
     ?event lib:hasTimeSpan ?span .
+    OPTIONAL { ?span rdfs:label ?spanLabel
+               FILTER(LANGMATCHES(LANG(?spanLabel), "en") || LANG(?spanLabel) = "") }
     OPTIONAL { ?span lib:dateText ?dateText }
     OPTIONAL { ?span lib:onDate ?onDate }
     OPTIONAL { ?span lib:inMonth ?inMonth }
@@ -113,10 +116,13 @@ class DateClaim:
     reading: bool = False
     #: The article's date, where other accounts give another (the graph's notes say which).
     disputed: bool = False
+    #: The date as the time-span's label gives it ("7 May 1945", where the words are "the 7th of
+    #: May"); the words where it has no label.
+    shown: str = ""
 
     @property
     def said(self) -> str:
-        return self.text + READING_MARK * self.reading + DISPUTED_MARK * self.disputed
+        return (self.shown or self.text) + READING_MARK * self.reading + DISPUTED_MARK * self.disputed
 
 
 @dataclass(frozen=True)
@@ -174,7 +180,7 @@ class Liberation:
 
     @property
     def date_text(self) -> str:
-        """The article's words for the date; "undated"; or both dates of a contested one."""
+        """The date as shown ("7 May 1945"); "undated"; or both dates of a contested one."""
         if not self.dates:
             return "undated in the article"
         texts = [d.said for d in self.dates]
@@ -243,17 +249,19 @@ def _claim(row: dict[str, Identifier]) -> DateClaim | None:
     if "span" not in row:
         return None
     text, reading, disputed = str(row.get("dateText", "")), _true(row, "reading"), _true(row, "disputed")
+    shown = date_of_label(str(row["spanLabel"])) if "spanLabel" in row else ""
     if "onDate" in row:
         day = date.fromisoformat(str(row["onDate"])[:10])
-        return DateClaim("day", text or day.isoformat(), day, day, reading, disputed)
+        return DateClaim("day", text or day.isoformat(), day, day, reading, disputed, shown)
     if "inMonth" in row:
         year, month = (int(part) for part in str(row["inMonth"])[:7].split("-"))
         last = calendar.monthrange(year, month)[1]
-        return DateClaim("month", text, date(year, month, 1), date(year, month, last), reading, disputed)
+        return DateClaim("month", text, date(year, month, 1), date(year, month, last), reading, disputed,
+                         shown)
     if "notBefore" in row or "notAfter" in row:
         start = date.fromisoformat(str(row.get("notBefore") or row["notAfter"])[:10])
         end = date.fromisoformat(str(row.get("notAfter") or row["notBefore"])[:10])
-        return DateClaim("interval", text, start, end, reading, disputed)
+        return DateClaim("interval", text, start, end, reading, disputed, shown)
     return None
 
 

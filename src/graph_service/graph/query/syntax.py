@@ -101,9 +101,12 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
     advice = advice or _opening(tokens, at)
     advice = advice or _unclosed_iri(query, raw, at)
+    advice = advice or _repetition(query, at)
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
+    advice = advice or _star_grouped(tokens, raw)
     advice = advice or _ungrouped(tokens, raw)
+    advice = advice or _overridden(tokens, raw)
     advice = advice or _duplicated(tokens, raw)
     advice = advice or _stated(raw, at)
     advice = advice or _describe(tokens)
@@ -266,23 +269,24 @@ def _stated(raw: str, at: int) -> tuple[int, str] | None:
     return at, words or sentence[0].lower() + sentence[1:]
 
 
-def _ungrouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
-    """A variable SELECT names that GROUP BY does not (the parser points at the query's end): the
-    first such, in the outermost SELECT, as Fuseki names it."""
-    if "contains a variable that is unbound" not in raw:
-        return None
+def _projected(tokens: list[Token]) -> list[Token]:
+    """The tokens of the outermost SELECT's projection, up to its WHERE, FROM or pattern."""
     words = [t.text.upper() for t in tokens]
     if "SELECT" not in words:
-        return None
-    start = words.index("SELECT") + 1
+        return []
     projected: list[Token] = []
     depth = 0
-    for t in tokens[start:]:
+    for t in tokens[words.index("SELECT") + 1:]:
         if depth == 0 and (t.text == "{" or t.text.upper() in ("WHERE", "FROM")):
             break
+        projected.append(t)
         depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
-        if depth == 0 and t.text[:1] in "?$":
-            projected.append(t)
+    return projected
+
+
+def _grouped(tokens: list[Token]) -> set[str]:
+    """The names of the variables GROUP BY mentions."""
+    words = [t.text.upper() for t in tokens]
     grouped: set[str] = set()
     for i in range(len(tokens) - 1):
         if words[i] == "GROUP" and words[i + 1] == "BY":
@@ -291,12 +295,90 @@ def _ungrouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
                     break
                 if t.text[:1] in "?$":
                     grouped.add(t.text[1:])
-    loose = next((t for t in projected if t.text[1:] not in grouped), None)
-    if loose is None:
+    return grouped
+
+
+#: Functions whose arguments are a group's values, not one row's.
+_AGGREGATES = frozenset({"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"})
+
+
+def _ungrouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
+    """A variable SELECT names that GROUP BY does not, as a column or in an expression outside
+    an aggregate (the parser points at the query's end): the first such, in the outermost SELECT,
+    as Fuseki names it."""
+    plain = "contains a variable that is unbound" in raw
+    if not plain and "contains an expression with a variable that is unbound" not in raw:
         return None
-    return loose.at, (f"{loose.text} is selected but not grouped: with GROUP BY or an aggregate such as "
-                      f"COUNT, select only the grouped variables and aggregates (add {loose.text} to GROUP "
-                      f"BY, or select (SAMPLE({loose.text}) AS {loose.text}_))")
+    grouped = _grouped(tokens)
+    depth = 0
+    aggregated: list[bool] = []  # for each open bracket of the projection: in an aggregate's call
+    previous: Token | None = None
+    for t in _projected(tokens):
+        if t.kind == "open":
+            aggregated.append(bool(aggregated and aggregated[-1])
+                              or (previous is not None and _keyword(previous) in _AGGREGATES))
+        elif t.kind == "close" and aggregated:
+            aggregated.pop()
+        in_expression = bool(aggregated) and not aggregated[-1] and (
+            previous is None or previous.text.upper() != "AS")
+        if t.text[:1] in "?$" and (depth == 0 if plain else in_expression):
+            for name in _VARIABLE.finditer(t.text):
+                if name[1] in grouped:
+                    continue
+                if plain:
+                    return t.at, (f"{name[0]} is selected but not grouped: with GROUP BY or an aggregate "
+                                  f"such as COUNT, select only the grouped variables and aggregates (add "
+                                  f"{name[0]} to GROUP BY, or select (SAMPLE({name[0]}) AS {name[0]}_))")
+                return t.at + name.start(), (
+                    f"{name[0]} is used in a SELECT expression but not grouped: with GROUP BY or an "
+                    f"aggregate such as COUNT, an expression may use only the grouped variables and "
+                    f"aggregates (add {name[0]} to GROUP BY, or use SAMPLE({name[0]}) in its place)")
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        previous = t
+    return None
+
+
+def _star_grouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
+    """SELECT * with GROUP BY (the parser points at the query's end)."""
+    if "SELECT * is not authorized with GROUP BY" not in raw:
+        return None
+    star = next((t for t in tokens if t.text == "*" or _keyword(t) == "SELECT" and "*" in t.text), None)
+    if star is None:
+        return None
+    return star.at + star.text.find("*"), (
+        "SELECT * cannot be used with GROUP BY: select the grouped variables and aggregates, "
+        "e.g. SELECT ?city (COUNT(?e) AS ?n) ... GROUP BY ?city")
+
+
+def _overridden(tokens: list[Token], raw: str) -> tuple[int, str] | None:
+    """(expression AS ?v) where the pattern binds ?v already (the parser points at the query's
+    end and names no variable): the first such AS."""
+    if "SELECT overrides an existing variable" not in raw:
+        return None
+    projection = _projected(tokens)
+    after = tokens[tokens.index(projection[-1]) + 1:] if projection else []
+    used = {name[1] for t in after if t.text[:1] in "?$" for name in _VARIABLE.finditer(t.text)}
+    for previous, t in zip(projection, projection[1:], strict=False):
+        if previous.text.upper() == "AS" and t.text[:1] in "?$":
+            name = _VARIABLE.match(t.text)
+            if name and name[1] in used:
+                return t.at, (f"{name[0]} is already bound by the query's pattern: (... AS {name[0]}) "
+                              f"must name a new variable, e.g. AS {name[0]}_")
+    return None
+
+
+#: A path's repetition in braces, {2} or {1,3}: in drafts of SPARQL 1.1 and in some engines
+#: (Jena's ARQ), not in the Recommendation.
+_REPETITION = re.compile(r"(?<=[)>\w])\s*(\{\s*(?:\d+\s*(?:,\s*\d*\s*)?|,\s*\d+\s*)\})")
+
+
+def _repetition(query: str, at: int) -> tuple[int, str] | None:
+    for found in _REPETITION.finditer(query):
+        if found.start(1) <= at <= found.end(1) + 1:
+            return found.start(1), (
+                f"a path repeated in braces ({found[1]}) is not SPARQL 1.1, only an extension of some "
+                "engines: write the repetition out, e.g. p/p for p{2}, or (p|p/p) for p{1,2}")
+    return None
 
 
 def _duplicated(tokens: list[Token], raw: str) -> tuple[int, str] | None:
