@@ -360,10 +360,20 @@ def test_a_report_holds_at_most_the_result_limit_and_says_how_many_it_left_out(t
     focus = sorted(str(f).rsplit("/", 1)[1] for f in graph.objects(None, SH.focusNode))
     assert focus == [f"a{i:02}" for i in range(10)]
     (comment,) = graph.objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))
-    assert str(comment).startswith("30 results; the first 10 by focus node are reported, the other 20 "
-                                   "left out")
+    assert str(comment).startswith("30 results; the first 10, the most severe first, then by focus node, "
+                                   "are reported, the other 20 left out")
     page = limited.post("/validate", data={"data": data, "shapes": shapes}, headers={"Accept": BROWSER})
-    assert "Does not conform: 30 results, of which the first 10 are reported" in page.get_data(as_text=True)
+    assert ("Does not conform: 30 results, of which the first 10, the most severe first, are reported"
+            in page.get_data(as_text=True))
+    # The most severe first, whatever their focus nodes: thirty infos cut to ten hid the one
+    # violation that made the data fail.
+    infos = shapes.replace("sh:maxInclusive 0 ]", "sh:maxInclusive 0 ; sh:severity sh:Info ]") + (
+        "\nex:T sh:targetNode ex:zz ; sh:property [ sh:path ex:n ; sh:minCount 1 ] .")
+    cut = report(limited.post("/validate", data={"data": data, "shapes": infos},
+                              headers={"Accept": "text/turtle"}))
+    assert results(cut) == 10
+    assert (None, SH.focusNode, URIRef("http://example.org/zz")) in cut
+    assert (None, SH.resultSeverity, SH.Violation) in cut
     # within the limit, nothing is said
     few = limited.post("/validate", data={"data": "\n".join(data.splitlines()[:6]), "shapes": shapes})
     assert "X-Result-Truncated" not in few.headers and results(report(few)) == 5

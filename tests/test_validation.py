@@ -315,8 +315,8 @@ def test_a_report_is_cut_at_its_size_too(monkeypatch: pytest.MonkeyPatch) -> Non
     shapes = turtle("ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:maxLength 3 ] .")
     outcome = validate(data, shapes, max_results=1000)
     assert 0 < len(outcome.results) < 10 and outcome.omitted == 10 - len(outcome.results)
-    assert f"Does not conform: 10 results, of which the first {len(outcome.results)} are reported" in \
-        outcome.headline()
+    assert (f"Does not conform: 10 results, of which the first {len(outcome.results)}, the most severe "
+            "first, are reported") in outcome.headline()
 
 
 def test_a_long_chain_of_property_shapes_is_walked_up_once_not_per_result() -> None:
@@ -351,6 +351,24 @@ def test_messages_write_their_terms_as_turtle_not_as_python():
     assert "Value is not > 5" in messages
     assert "Value is not <= 2.5" in messages  # a decimal, bare as Turtle writes it
     assert any('( "en" )' in m for m in messages) and any('["q"@en]' in m for m in messages), messages
+
+
+def test_a_message_the_shapes_give_is_reported_as_written():
+    """Only pySHACL's own words are rewritten: a user's sh:message saying "one of ['draft',
+    'final']" came back as "one of [draft, final]", and its `Literal(1)` as `1`."""
+    written = "status must be one of ['draft', 'final'] (Literal(1) is none)"
+    shapes = turtle('ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n'
+                    '  sh:property [ sh:path ex:status ; sh:in ("draft" "final") ;\n'
+                    f'    sh:message "{written}" ] .\n'
+                    'ex:T a sh:NodeShape ; sh:targetNode ex:a ;\n'
+                    '  sh:property [ sh:path ex:status ; sh:in ("draft" "final") ] .\n'
+                    'ex:U a sh:NodeShape ; sh:targetNode ex:a ;\n'
+                    '  sh:sparql [ sh:message "{$this} has {?v}, not Literal(\\"1\\")" ;\n'
+                    '    sh:select "SELECT $this ?v WHERE { $this <http://example.org/status> ?v }" ] .')
+    outcome = validate(turtle('ex:a ex:status "wip" .'), shapes)
+    messages = sorted(str(r.message) for r in outcome.results)
+    assert messages == ['Value "wip" not in list ["draft", "final"]',
+                        'http://example.org/a has wip, not Literal("1")', written], messages
 
 
 @pytest.mark.parametrize("python, turtle", [

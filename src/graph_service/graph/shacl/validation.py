@@ -245,8 +245,9 @@ class ValidationOutcome:
         shapes = len(self.groups())
         if self.omitted:
             total = len(self.results) + self.omitted
-            return (f"Does not conform: {total} results, of which the first {len(self.results)} are "
-                    f"reported ({per} among them, from {shapes} {_plural('shape', shapes)}).")
+            return (f"Does not conform: {total} results, of which the first {len(self.results)}, the most "
+                    f"severe first, are reported ({per} among them, from {shapes} "
+                    f"{_plural('shape', shapes)}).")
         return (f"Does not conform: {len(self.results)} {_plural('result', len(self.results))} "
                 f"({per}) from {shapes} {_plural('shape', shapes)}.")
 
@@ -934,7 +935,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
     focus = _focus_nodes(pyshacl, data, shapes, ontology) if conforms and inference == "none" else None
-    _terms_as_turtle(report)
+    _terms_as_turtle(report, shapes)
     return (bool(conforms), *_within(report, max_results), focus)
 
 
@@ -967,12 +968,27 @@ def as_turtle(message: str) -> str:
     return _QUOTED_LIST.sub(lambda m: "[" + ", ".join(t[1:-1] for t in m[1].split(", ")) + "]", said)
 
 
-def _terms_as_turtle(report: Graph) -> None:
+def _terms_as_turtle(report: Graph, shapes: Graph) -> None:
+    """pySHACL's own messages with their terms as Turtle writes them; a message the shapes give
+    (sh:message, its {$this} and {?value} filled in) is theirs, and stays as written: "one of
+    ['draft', 'final']" in a user's message came back as "one of [draft, final]"."""
+    own = _own_messages(shapes)
     for node, message in list(report.subject_objects(SH.resultMessage)):
-        if isinstance(message, Literal) and (said := as_turtle(str(message))) != str(message):
+        if isinstance(message, Literal) and not any(m.fullmatch(str(message)) for m in own) \
+                and (said := as_turtle(str(message))) != str(message):
             report.remove((node, SH.resultMessage, message))
             report.add((node, SH.resultMessage,
                         Literal(said, lang=message.language, datatype=message.datatype)))
+
+
+#: A template's place for a value in sh:message: {$this}, {?value}, {$PATH}.
+_TEMPLATE_PLACE = re.compile(r"\{[$?][A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _own_messages(shapes: Graph) -> list[re.Pattern[str]]:
+    """The shapes' messages, each as a pattern its filled-in templates match."""
+    return [re.compile(".*".join(map(re.escape, _TEMPLATE_PLACE.split(str(m)))), re.S)
+            for m in set(shapes.objects(None, SH.message)) if isinstance(m, Literal)]
 
 
 def _regex_problem(exc: re.error, shapes: Graph) -> str:
@@ -1026,7 +1042,7 @@ REPORT_CHARACTERS = 8 << 20
 
 def _within(report: Graph, limit: int | None) -> tuple[list[tuple[Node, Node, Node]], int]:
     """The report's triples with at most `limit` of its results, and at most `REPORT_CHARACTERS`
-    of text in them (the first by focus node, path and shape), each kept whole (with the blank
+    of text in them (the first by severity, then focus node, path and shape), each kept whole (with the blank
     nodes it leads to: a path, nested details); and how many were left out, which the report
     node says in a comment."""
     node = report.value(None, RDF.type, SH.ValidationReport)
@@ -1035,9 +1051,13 @@ def _within(report: Graph, limit: int | None) -> tuple[list[tuple[Node, Node, No
         return list(report), 0
     assert node is not None or not results  # the node holds the results
 
-    def order(result: Node) -> tuple[str, ...]:
-        return tuple(str(report.value(result, p) or "") for p in (SH.focusNode, SH.resultPath, SH.sourceShape,
-                                                                   SH.value))
+    def order(result: Node) -> tuple[int, tuple[str, ...]]:
+        # The most severe first: a cut report of a thousand infos hid the one violation that made
+        # the data fail.
+        severity = report.value(result, SH.resultSeverity)
+        return (_severity_rank(severity if isinstance(severity, URIRef) else SH.Violation),
+                tuple(str(report.value(result, p) or "")
+                      for p in (SH.focusNode, SH.resultPath, SH.sourceShape, SH.value)))
 
     def described(result: Node) -> list[tuple[Node, Node, Node]]:
         out, todo, seen = [], [result], set()
@@ -1068,7 +1088,8 @@ def _within(report: Graph, limit: int | None) -> tuple[list[tuple[Node, Node, No
     triples += [t for t in report.triples((node, None, None)) if t[1] != SH.result]
     triples += [(node, SH.result, r) for r in kept]
     triples.append((node, RDFS.comment, Literal(
-        f"{len(results)} results; the first {len(kept)} by focus node are reported, the other "
+        f"{len(results)} results; the first {len(kept)}, the most severe first, then by focus node, are "
+        f"reported, the other "
         f"{len(results) - len(kept)} left out (the service's limit on a report's results and size): "
         "validate the data with graph-service validate, or in parts, for all of them.", lang="en")))
     return triples, len(results) - len(kept)
