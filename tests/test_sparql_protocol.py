@@ -338,6 +338,22 @@ def test_a_graph_store_protocol_request_is_told_there_is_none(sparql_app, params
     assert resp.status_code == 400 and "offers no Graph Store Protocol" in resp.text
 
 
+def test_a_misspelt_query_parameter_is_named_and_a_cache_buster_is_not(sparql_app):
+    """GET /sparql?qurey=... was answered 200 with the service description (curl's */* took it)."""
+    resp = sparql_app.get(sparql_app.sparql, params={"qurey": "ASK {}"}, timeout=30)
+    assert resp.status_code == 400 and "the request has qurey=, not query=" in resp.text
+    described = sparql_app.get(sparql_app.sparql, params={"_": "1733443200"},
+                               headers={"Accept": "text/turtle"}, timeout=30)
+    assert described.status_code == 200 and "sd:Service" in described.text
+
+
+def test_a_query_posted_as_a_form_without_its_name_is_told_how_to_send_it(sparql_app):
+    resp = sparql_app.post(sparql_app.sparql, data=b"ASK {}", timeout=30,
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert resp.status_code == 400
+    assert "the body is a query, not a form: send it with Content-Type application/sparql-query" in resp.text
+
+
 @pytest.mark.parametrize("alias, fmt", [("application/x-trig", "trig"), ("text/x-nquads", "nquads"),
                                         ("text/nquads", "nquads")])
 def test_the_older_names_of_trig_and_nquads_are_read(sparql_app, reference, alias, fmt):
@@ -519,6 +535,11 @@ def test_errors_are_json_for_json_clients(sparql_app):
     assert resp.status_code == 400 and "malformed query" in resp.json()["message"]
     assert ask(sparql_app, "SELECT * WHERE {", accept="*/*", format="csv").headers["Content-Type"].startswith(
         "text/plain")
+    # A JSON dialect preferred to anything else (YASGUI, Comunica): its errors too, not text/plain.
+    resp = ask(sparql_app, "SELECT * WHERE {", accept="application/sparql-results+json,*/*;q=0.9")
+    assert resp.status_code == 400 and "malformed query" in resp.json()["message"]
+    assert ask(sparql_app, "SELECT * WHERE {", accept="text/html,application/sparql-results+json;q=0.9",
+               ).headers["Content-Type"].startswith("text/html")
     # The word of a posted form too (Fuseki's output=), as its answer follows it.
     resp = ask(sparql_app, "SELECT * WHERE {", accept="*/*", method="POST-form", output="json")
     assert resp.status_code == 400 and "malformed query" in resp.json()["message"]

@@ -223,7 +223,11 @@ def best_of(media_types: tuple[str, ...], header: str | None) -> str:
 
 def _matched(media_types: tuple[str, ...], header: str | None) -> str | None:
     best = (accept := parse_accept(header)).best_match(media_types)
-    if best is None and "json" in (accept.best or ""):
-        # A client that asked for a JSON dialect (SPARQL results, JSON-LD) reads JSON best.
-        return next((mt for mt in media_types if mt.endswith("json")), None)
+    # A client that asks for a JSON dialect (SPARQL results, JSON-LD) reads JSON best, at the
+    # dialect's quality: YASGUI's and Comunica's `application/sparql-results+json,*/*;q=0.9` got
+    # its errors as text/plain, which the wildcard matched first.
+    dialect = max((q for value, q in accept if "json" in value.lower()), default=0)
+    plain_json = next((mt for mt in media_types if mt.endswith("json")), None)
+    if plain_json is not None and dialect > (accept.quality(best) if best else 0):
+        return plain_json
     return best

@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
 from typing import Any, TypeVar
 
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -93,6 +95,8 @@ _FORM = "application/x-www-form-urlencoded"
 #: The parameters of the protocol, whose values must be UTF-8 (SPARQL 1.1 Protocol 2.1.1).
 _PROTOCOL_PARAMETERS = frozenset({b"query", b"update", b"default-graph-uri", b"named-graph-uri"})
 _QUERY = "application/sparql-query"
+#: How a query's text opens (what a form mistaken for one has as its only field's name).
+_QUERY_START = re.compile(r"\s*(?:PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 _UPDATE = "application/sparql-update"
 
 #: What running a query can raise that is the query's or the moment's, not the service's.
@@ -187,7 +191,15 @@ def read_operation(req: Request, settings: Settings) -> Operation:
     if query is not None:
         query = query.removeprefix("\ufeff")  # a byte-order mark, which editors on Windows write
     if query is None and req.method == "POST":
+        if any(_QUERY_START.match(k) for k in fields):  # `curl --data 'ASK {}'`: a form's only name
+            raise BadRequest(f"no query: the body is a query, not a form: send it with Content-Type "
+                             f"{_QUERY}, or as query=...")
         raise BadRequest("no query: send query=... or a body of type application/sparql-query")
+    others = [k for k in fields if k != "query"] if query is None else []
+    if misspelt := get_close_matches("query", others, 1, 0.6):
+        # A GET with a misspelt query (qurey=) was answered the service description, with a 200.
+        # Only a name close to "query": other parameters (a cache-buster's _=) still describe.
+        raise BadRequest(f"no query: the request has {misspelt[0]}=, not query=; send query=...")
     if query is None and ("graph" in fields or "default" in fields):
         # A Graph Store Protocol client (Fuseki's ?graph=) was answered the service description,
         # with a 200, as if it were the graph it asked for.
