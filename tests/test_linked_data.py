@@ -97,6 +97,11 @@ def test_resource_iri_answers_303_to_the_document_the_client_accepts(client, fmt
     ("text/plain", "nt"),
     ("text/turtle; charset=utf-8", "ttl"),
     ('application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted", */*;q=0.1', "jsonld"),
+    # q outside 0 to 1, or no number: the range read as the nearest it can mean, not dropped (an
+    # RDF-only client was sent the page, a type it never named)
+    ("text/turtle;q=2", "ttl"),
+    ("text/turtle;q=abc", "ttl"),
+    ("text/turtle;q=1.5, text/html;q=0.9", "ttl"),
 ])
 def test_negotiation_follows_q_values_and_defaults_to_the_page(client, accept, extension):
     headers = {"Accept": accept} if accept else {}

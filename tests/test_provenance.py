@@ -154,10 +154,11 @@ def test_each_resources_document_carries_the_licence_and_the_rights_in_its_quote
         assert str(me).endswith(f"/doc/quote/paris-liberation-august-25.{fmt}")
         assert doc.value(me, DCTERMS.license) == void.value(dataset, DCTERMS.license)
         assert doc.value(me, DCTERMS.rights) == void.value(dataset, DCTERMS.rights)
-    page = html.unescape(project_client.get("/doc/city/paris.html").get_data(as_text=True))
-    foot = page[page.index('<footer class="site">'):]
-    assert f'rel="license" href="{void.value(dataset, DCTERMS.license)}"' in foot
-    assert "(© 2019 War History Online)" in foot
+    for path in ("/doc/city/paris.html", "/void.html", "/"):
+        page = html.unescape(project_client.get(path).get_data(as_text=True))
+        foot = page[page.index('<footer class="site">'):]
+        assert f'rel="license" href="{void.value(dataset, DCTERMS.license)}"' in foot
+        assert f"<p>{void.value(dataset, DCTERMS.rights)}</p>" in foot, path
 
 
 def test_the_articles_page_shows_its_text_with_every_quote_where_it_stands(project_client):

@@ -70,9 +70,9 @@ def _template_globals() -> dict[str, object]:
         return {}
     serving = service()
     licences, rights = page_terms()
-    return {"urls": urls.current(), "site_title": site_title(), "licences": licences, "rights": rights,
-            "project_graph": serving.project_graph, "has_ontology": serving.has_ontology,
-            "has_editor": installed.has_editor()}
+    return {"urls": urls.current(), "site_title": site_title(), "site_licences": licences,
+            "site_rights": rights, "project_graph": serving.project_graph,
+            "has_ontology": serving.has_ontology, "has_editor": installed.has_editor()}
 
 
 def _readable_body() -> None:

@@ -7,13 +7,14 @@ the route's order of preference for ties.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
 from flask import request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
-from werkzeug.http import parse_accept_header, parse_options_header
+from werkzeug.http import dump_options_header, parse_list_header, parse_options_header
 from werkzeug.wrappers import Request
 
 from graph_service.graph import Format, Kind, formats
@@ -143,13 +144,29 @@ def _ranges(header: str | None) -> tuple[MIMEAccept, tuple[str, ...]]:
     for another charset, as given."""
     ranges: list[tuple[str, float]] = []
     elsewhere: list[str] = []
-    for value, quality in parse_accept_header(header, MIMEAccept):
+    for value in parse_list_header(header or ""):
         media_type, parameters = parse_options_header(value)  # quoted values may hold ";"
+        if not media_type:
+            continue
+        quality = _quality(parameters.get("q"))
         if parameters.get("charset", "utf-8").lower() in ("utf-8", "utf8"):
             ranges.append((media_type, quality))
         elif quality > 0:
-            elsewhere.append(value)
+            elsewhere.append(dump_options_header(media_type, {k: v for k, v in parameters.items() if k != "q"}))
     return MIMEAccept(ranges), tuple(elsewhere)
+
+
+def _quality(said: str | None) -> float:
+    """A range's q, 1 where it has none; one outside 0 to 1 (RFC 9110 12.4.2), or no number, is
+    read as the nearest it can mean rather than dropped: werkzeug left `text/turtle;q=2` out, and
+    an RDF-only client was sent the HTML page, a type it never named."""
+    if said is None:
+        return 1.0
+    try:
+        quality = float(said)
+    except ValueError:
+        return 1.0
+    return 1.0 if math.isnan(quality) else min(1.0, max(0.0, quality))
 
 
 def acceptable(kinds: Sequence[Kind], req: Request | None = None) -> Format | None:
