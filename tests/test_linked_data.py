@@ -276,6 +276,10 @@ def test_unknown_iri_is_404_in_the_negotiated_rdf_format(client, fmt):
         assert resp.status_code == 404
         assert resp.mimetype == fmt.media_type
         assert len(parse(resp.data, fmt)) == 0  # a valid, empty document
+    # Where the syntax has comments, one says why, as written (an XML comment reads no entities).
+    said = client.get("/id/city/at%3Cl%3Eantis", headers={"Accept": fmt.media_type}).get_data(as_text=True)
+    if fmt.name != "jsonld":
+        assert "no resource <https://w3id.org/liberation-kg/id/city/at<l>antis> in this dataset" in said
 
 
 def test_unknown_iri_is_404_as_a_page_for_browsers(client):

@@ -131,10 +131,14 @@ def test_the_description_names_the_vocabularies_of_every_graph(project_client):
 def test_a_results_request_without_a_query_is_told_so(project_client):
     """GET /sparql with no query describes the service; a client that asks for results there has
     sent its query under another name (or none), and is told so rather than 406."""
-    resp = project_client.get("/sparql?qurey=ASK", headers={"Accept": "application/sparql-results+json"})
+    resp = project_client.get("/sparql?q=ASK", headers={"Accept": "application/sparql-results+json"})
     assert resp.status_code == 400
     assert resp.get_json()["message"].startswith("no query: send it as query=...")
-    assert project_client.get("/sparql?qurey=x", headers={"Accept": "text/turtle"}).status_code == 200
+    assert project_client.get("/sparql?q=x", headers={"Accept": "text/turtle"}).status_code == 200
+    # A name close to "query" is a misspelling, whatever the client accepts.
+    for accept in ("application/sparql-results+json", "text/turtle"):
+        resp = project_client.get("/sparql?qurey=x", headers={"Accept": accept})
+        assert resp.status_code == 400 and "the request has qurey=, not query=" in resp.get_data(as_text=True)
     # text/xml and application/json name RDF/XML and JSON-LD too, but these clients name SPARQL's
     # own formats as high: results they want (the second is SPARQLWrapper's for JSON).
     for accept in ("application/sparql-results+xml, text/xml;q=0.9",

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 from urllib.parse import quote, unquote_to_bytes, urljoin
 
 from flask import Response, current_app, redirect, render_template, request
-from markupsafe import escape
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Request
@@ -353,6 +352,8 @@ def _empty_document(fmt: Format, message: str) -> bytes:
     if fmt.name == "jsonld":
         return b"[]\n"
     if fmt.name == "rdfxml":
-        return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(text)} -->\n'
+        # A comment's text is not markup: no entity in it is read ("&lt;" was shown as such); only
+        # "--" may not occur, which `text` has not.
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {text} -->\n'
                 '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n').encode()
     return f"# {text}\n".encode()

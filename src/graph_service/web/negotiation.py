@@ -152,7 +152,8 @@ def _ranges(header: str | None) -> tuple[MIMEAccept, tuple[str, ...]]:
         if parameters.get("charset", "utf-8").lower() in ("utf-8", "utf8"):
             ranges.append((media_type, quality))
         elif quality > 0:
-            elsewhere.append(dump_options_header(media_type, {k: v for k, v in parameters.items() if k != "q"}))
+            asked = {name: value for name, value in parameters.items() if name != "q"}
+            elsewhere.append(dump_options_header(media_type, asked))
     return MIMEAccept(ranges), tuple(elsewhere)
 
 
