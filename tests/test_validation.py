@@ -404,3 +404,14 @@ def test_documents_read_together_share_one_allowance_and_fail_at_the_first_in_or
     with pytest.raises(RdfSyntaxError, match="bad.ttl"):
         parse_untrusted_all([Untrusted(b"<a> <b>", turtle_format, "bad.ttl"),
                              Untrusted(b"<x> <y> <z> ; <w> .", turtle_format, "worse.ttl")], timeout=30)
+
+
+def test_a_value_is_shown_bare_only_where_turtle_reads_it_back_the_same():
+    """"1"^^xsd:boolean was shown as [value: 1], which Turtle reads as an integer."""
+    data = turtle('ex:a ex:b "1"^^xsd:boolean ; ex:t true ; ex:i 7 ; ex:d 2.50 ; ex:n "x"^^xsd:integer .')
+    shapes = turtle("ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n" + " ;\n".join(
+        f"  sh:property [ sh:path ex:{p} ; sh:in ( false ) ]" for p in "btidn") + " .")
+    text = validate(data, shapes).text()
+    for shown in ('[value: "1"^^xsd:boolean]', "[value: true]", "[value: 7]", "[value: 2.50]",
+                  '[value: "x"^^xsd:integer]'):
+        assert shown in text, text

@@ -565,7 +565,10 @@ def term_name(graph: Graph, term: Node | None) -> str:
     """A term as people read it: a prefixed name (the project's prefixes, then the graph's), a
     literal in Turtle notation, an IRI in angle brackets, a blank node as "[blank node]"."""
     if isinstance(term, Literal):
-        if term.datatype in _BARE_DATATYPES and not term.ill_typed:
+        # Bare only in a form Turtle reads back as the same literal: "1"^^xsd:boolean shown as 1
+        # read as an integer.
+        local = str(term.datatype).removeprefix(str(XSD))
+        if term.datatype in _BARE_DATATYPES and re.fullmatch(_BARE[local], str(term)):
             return str(term)
         return term.n3(graph.namespace_manager)
     if isinstance(term, BNode):
