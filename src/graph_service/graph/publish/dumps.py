@@ -50,7 +50,7 @@ def _dump(name: str, all_graphs: bool, description: str) -> Dump:
 
 DUMPS: tuple[Dump, ...] = (
     _dump("nquads", True, "every named graph: ontology, facts, inferred triples, the quote behind each "
-                          "statement (provenance), shapes, description"),
+                          "statement (provenance), shapes, GeoNames coordinates, description"),
     _dump("trig", True, "every named graph, in TriG"),
     _dump("jsonld", True, "every named graph, in JSON-LD (one @graph per named graph)"),
     _dump("turtle", False, "the asserted facts only (no ontology, inferences, per-statement quotes, "
