@@ -644,18 +644,20 @@ def test_a_statement_in_an_aligned_vocabulary_is_named_by_prefixed_names(project
     assert "<http://semanticweb.cs.vu.nl/2009/11/sem/hasActor>, General" not in doc
 
 
-def test_the_sources_a_note_names_are_links_and_nothing_else_is_markup(project_client):
+def test_the_sources_a_note_names_are_links_and_nothing_else_is_markup(project_app, project_client):
     page = project_client.get("/doc/event/liberation-of-brussels.html").get_data(as_text=True)
     war_diary = "https://www.tracesofwar.com/docs/wardiary.asp?docid=90&amp;menu=1&amp;lineid=3559"
     assert f'<a href="{war_diary}" rel="nofollow noopener">{war_diary}</a>).' in page  # its full stop outside
 
     from graph_service.web.resources import linked_urls
-    made = str(linked_urls('<b>x</b> see https://e.org/a?b=1&c="2" and http://e.org/<script>alert(1)</script>.'))
+    with project_app.test_request_context():  # names in the data's shorthand are looked up in it
+        made = str(linked_urls('<b>x</b> see https://e.org/a?b=1&c="2" and http://e.org/<script>alert(1)</script>.'))
+        plain = "no address here, javascript:alert(1)"
+        assert str(linked_urls(plain)) == plain
     assert "<b>" not in made and "<script>" not in made
     link = "https://e.org/a?b=1&amp;c="
     assert f'<a href="{link}" rel="nofollow noopener">{link}</a>' in made
     assert '<a href="http://e.org/" rel="nofollow noopener">http://e.org/</a>&lt;script&gt;' in made
-    assert str(linked_urls("no address here, javascript:alert(1)")) == "no address here, javascript:alert(1)"
 
 
 def test_a_link_resting_on_two_readings_gives_each_its_own_mark(project_client):
@@ -724,3 +726,17 @@ def test_the_sources_other_accounts_name_are_iris_of_their_statements(project_ap
     everything = set(" ".join(str(r["seeAlso"]) for r in rows).split())
     named_anywhere = {u.rstrip(".") for r in rows for u in re.findall(r"https?://[^\s,;)]+", str(r["note"]))}
     assert everything == named_anywhere
+
+
+def test_names_in_the_datas_shorthand_in_notes_link_to_what_they_name(project_app, project_client):
+    """The data's comments and notes name resources in its own shorthand (`event:liberation-of-
+    paris`), whose prefixes no served document declares: on pages each is a link to what it names,
+    its label on hover; a name the dataset lacks, or an unknown prefix, stays text."""
+    page = project_client.get("/doc/photo/paris-03.html").get_data(as_text=True)
+    assert ('<a href="/id/event/liberation-of-paris" title="Liberation of Paris">'
+            'event:liberation-of-paris</a>') in page
+    from graph_service.web.resources import linked_urls
+    with project_app.test_request_context():
+        made = str(linked_urls("see event:no-such-event, nothing:here and lib:depicts <b>"))
+    assert made == ('see event:no-such-event, nothing:here and '
+                    '<a href="/ontology#depicts" title="depicts">lib:depicts</a> &lt;b&gt;')

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import calendar
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,7 @@ from rdflib.namespace import FOAF, RDF, RDFS, VOID
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import (
+    CANONICAL,
     IN_MEMORY_INDEX_QUADS,
     Description,
     Format,
@@ -71,16 +73,61 @@ bp = Blueprint("resources", __name__)
 _URL = re.compile(r"https?://[^\s<>\"'()]*[^\s<>\"'().,;:]")
 
 
+#: A name in the project's shorthand (`event:liberation-of-paris`, `lib:depicts`), as the notes
+#: and comments of the data write it: a prefix its source file declares, then a local name.
+_SHORTHAND = re.compile(r"(?<![\w/:#.@-])([a-z][\w-]*):([A-Za-z][\w-]*[\w])")
+
+
 @bp.app_template_filter("linked_urls")
 def linked_urls(text: str) -> Markup:
-    """`text` escaped, its http(s) addresses made links: a note's sources can be followed."""
+    """`text` escaped, its http(s) addresses made links: a note's sources can be followed; and
+    the names it gives in the data's shorthand (`event:liberation-of-paris`: the data file's own
+    prefixes, declared in no document served) linked to what they name, where the dataset has it,
+    its label on hover."""
     out, last = [], 0
     for m in _URL.finditer(text):
-        out += [escape(text[last:m.start()]),
+        out += [_linked_names(text[last:m.start()]),
                 Markup('<a href="{0}" rel="nofollow noopener">{0}</a>').format(m.group(0))]
+        last = m.end()
+    out.append(_linked_names(text[last:]))
+    return Markup("").join(out)
+
+
+def _linked_names(text: str) -> Markup:
+    out, last = [], 0
+    for m in _SHORTHAND.finditer(text):
+        namespace = _source_prefixes().get(m[1])
+        if namespace is None or not exists(quads(), iri := namespace + m[2]):
+            continue
+        href = current().href(iri)
+        if href is None:
+            continue
+        node = ox.NamedNode(iri)
+        label = labels_of(quads(), [node]).get(node, m[0])
+        out += [escape(text[last:m.start()]),
+                Markup('<a href="{0}" title="{1}">{2}</a>').format(href, label, m[0])]
         last = m.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
+
+
+def _source_prefixes() -> dict[str, str]:
+    """prefix -> namespace as the served data's source files declare them (the project's data
+    file, or a user's files), under the base the dataset is served with; once per process."""
+    def read() -> dict[str, str]:
+        settings = service().settings
+        found: dict[str, str] = {}
+        for path in settings.serve_files or (settings.data_path,):
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                head = Path(path).read_text(encoding="utf-8")
+                found.update((p, ns) for p, ns in _DECLARED.findall(head) if p not in found)
+        canonical, served = CANONICAL.id, service().names.id
+        return {p: str(served) + ns[len(str(canonical)):] if ns.startswith(str(canonical)) else ns
+                for p, ns in found.items()}
+    return cached("source prefixes", read)
+
+
+_DECLARED = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w-]*):\s*<([^>]*)>", re.M | re.I)
 
 
 _HTML = formats.by_name("html")
