@@ -415,3 +415,39 @@ def test_a_value_is_shown_bare_only_where_turtle_reads_it_back_the_same():
     for shown in ('[value: "1"^^xsd:boolean]', "[value: true]", "[value: 7]", "[value: 2.50]",
                   '[value: "x"^^xsd:integer]'):
         assert shown in text, text
+
+
+def test_shapes_that_check_nothing_say_why():
+    """A "shapes" file with no shape at all, or shapes whose only target is SHACL-AF's sh:target,
+    conformed with "no shape targets anything": which of the two, and why, is said."""
+    data = turtle("ex:a ex:p 1 .")
+    none = validate(data, turtle("ex:o a <http://www.w3.org/2002/07/owl#Ontology> ."))
+    assert none.conforms and none.headline().startswith("Conforms, but the shapes graph holds no shapes")
+    advanced = validate(data, turtle('ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; '
+                                     'sh:select "SELECT ?this WHERE { ?this ?p ?o }" ] ;\n'
+                                     '  sh:property [ sh:path ex:p ; sh:maxCount 0 ] .'))
+    assert advanced.conforms and "sh:target, SHACL Advanced Features' targets, are not run here" in \
+        advanced.headline()
+    plain = validate(data, turtle("ex:S a sh:NodeShape ; sh:targetClass ex:Nothing ."))
+    assert plain.headline() == ("Conforms, but no shape targets anything in the data: nothing was checked "
+                                "(are these the shapes meant for it?).")
+
+
+def test_the_projects_shapes_without_its_ontology_say_so_when_they_fail():
+    """The project's shapes read the class hierarchy from its ontology: its own data, validated
+    against them alone, gave 465 violations with no word of why."""
+    from graph_service.config import Settings
+    from graph_service.graph import project_ontology, project_shapes
+
+    settings = Settings.from_env()
+    data = turtle('@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\n'
+                  'ex:c a lib:CapitalCity ; lib:partOf ex:x .')
+    alone = validate(data, project_shapes(settings))
+    assert not alone.conforms and "These are the project's shapes, which read the class hierarchy" in \
+        alone.headline()
+    mixed = validate(data, project_shapes(settings), ontology=project_ontology(settings))
+    assert "These are the project's shapes" not in mixed.headline()
+    # Anyone else's shapes: no such word.
+    own = validate(data, turtle("ex:S a sh:NodeShape ; sh:targetNode ex:c ; sh:property [ sh:path ex:q ; "
+                                "sh:minCount 1 ] ."))
+    assert not own.conforms and "project's shapes" not in own.headline()

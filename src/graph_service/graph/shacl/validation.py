@@ -78,6 +78,7 @@ from graph_service.graph.query import (
 from graph_service.graph.rdf import (
     PREFIXES,
     SH,
+    SHAPES,
     DocumentTooLarge,
     Format,
     RdfSyntaxError,
@@ -183,6 +184,9 @@ class ValidationOutcome:
     #: How many focus nodes the shapes' targets found, where the data conforms and no inference
     #: ran (None otherwise): 0 says that nothing was checked, which "conforms" alone does not.
     focus_nodes: int | None = None
+    #: What else the headline says of a result that may not be what the user meant (the project's
+    #: shapes without the ontology they read).
+    hint: str = ""
     #: What `groups()` found, and the named shape each blank-node shape met belongs to: the
     #: summary is made in the web worker, outside the time limit, and walking up a chain of
     #: 6,000 `sh:property` links for each of 1,000 results (twice, for the page) took it 53 s.
@@ -236,20 +240,26 @@ class ValidationOutcome:
 
     def headline(self) -> str:
         if self.conforms and self.focus_nodes == 0:
+            if self.shapes is not None and not holds_shapes(self.shapes):
+                return ("Conforms, but the shapes graph holds no shapes (no sh:NodeShape, "
+                        "sh:PropertyShape or target): nothing was checked (is it the shapes file?).")
+            advanced = "" if self.shapes is None or (None, SH.target, None) not in self.shapes else (
+                " (sh:target, SHACL Advanced Features' targets, are not run here)")
             return ("Conforms, but no shape targets anything in the data: nothing was checked "
-                    "(are these the shapes meant for it?).")
+                    f"(are these the shapes meant for it?){advanced}.")
         if self.conforms:
             return "Conforms: no results."
         per = ", ".join(f"{n} {_plural(name.lower(), n)}" if name in _SEVERITY_NAMES
                         else f"{n} of severity <{name}>" for name, n in self.counts().items())
         shapes = len(self.groups())
+        hint = f" {self.hint}" if self.hint else ""
         if self.omitted:
             total = len(self.results) + self.omitted
             return (f"Does not conform: {total} results, of which the first {len(self.results)}, the most "
                     f"severe first, are reported ({per} among them, from {shapes} "
-                    f"{_plural('shape', shapes)}).")
+                    f"{_plural('shape', shapes)}).{hint}")
         return (f"Does not conform: {len(self.results)} {_plural('result', len(self.results))} "
-                f"({per}) from {shapes} {_plural('shape', shapes)}.")
+                f"({per}) from {shapes} {_plural('shape', shapes)}.{hint}")
 
     def text(self) -> str:
         """A readable summary: per shape its label and count, then each focus node with its
@@ -453,7 +463,7 @@ def validate(
     (`network_guard=False` lets it open sockets: only where the guard cannot be installed).
     `meta_shacl` first validates the shapes against the SHACL shapes for SHACL (a malformed
     shapes graph is a `ValidationError` naming what is wrong). `max_results` keeps the report to
-    that many results (the first by focus node, path and shape), counting the rest
+    that many results (the most severe first, then by focus node, path and shape), counting the rest
     (`ValidationOutcome.omitted`): cut where the validation ran, so that no report outgrows the
     time limit in the process that asked for it.
     Raises `ValidationError` for shapes that cannot be used.
@@ -484,6 +494,14 @@ def validate(
     outcome = ValidationOutcome(conforms=conforms, report=report, results=results,
                                 seconds=time.perf_counter() - started,
                                 shapes=shapes, omitted=omitted, focus_nodes=focus)
+    if ontology is None and not conforms and any(
+            str(s).startswith(str(SHAPES)) for s in shapes.subjects(RDF.type, SH.NodeShape)):
+        # 465 violations of the project's own data, where the build finds none: its shapes read
+        # the class hierarchy (sh:class lib:Place for a city) from its ontology.
+        outcome.hint = ("These are the project's shapes, which read the class hierarchy from the "
+                        "project's ontology, not given here: validate with it (graph-service validate "
+                        "-e ontology/liberation.ttl; on the web, send the data alone, and the project's "
+                        "shapes and ontology are used).")
     node = report.value(None, RDF.type, SH.ValidationReport)
     if focus == 0 and node is not None:
         # A pipeline that keeps only the report (not the page, the header or the command's words)
