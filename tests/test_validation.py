@@ -451,3 +451,17 @@ def test_the_projects_shapes_without_its_ontology_say_so_when_they_fail():
     own = validate(data, turtle("ex:S a sh:NodeShape ; sh:targetNode ex:c ; sh:property [ sh:path ex:q ; "
                                 "sh:minCount 1 ] ."))
     assert not own.conforms and "project's shapes" not in own.headline()
+
+
+def test_blank_nodes_the_results_name_are_told_apart_by_what_the_data_says_of_them():
+    """Two blank focus nodes were both "[blank node]", in the summary and on the report page."""
+    data = turtle('[] a ex:T ; ex:name "first" .\n'
+                  '[] a ex:T ; ex:name "second" ; ex:x 1 ; ex:y 2 ; ex:z [ ex:q 1 ] .')
+    shapes = turtle("ex:S a sh:NodeShape ; sh:targetClass ex:T ;\n"
+                    "  sh:property [ sh:path ex:req ; sh:minCount 1 ] .")
+    outcome = validate(data, shapes)
+    outcome.use_prefixes({"ex": "http://example.org/"})  # as the documents' own, read by the CLI and web
+    lines = outcome.text().splitlines()
+    assert '  [ a ex:T ; ex:name "first" ]' in lines
+    assert '  [ a ex:T ; ex:name "second" ; ex:x 1 ; … ]' in lines  # three of its statements, then "…"
+    assert outcome.name(URIRef("http://example.org/T")) == "ex:T"

@@ -616,7 +616,7 @@ def _report_page(outcome: ValidationOutcome, urls: Urls, used: str, data: str = 
     report_turtle = outcome.serialize(_TURTLE).decode("utf-8")
     return render_template("validate_report.html", outcome=outcome, groups=outcome.groups(),
                            shapes_used=SHAPES_USED[used], projects_shapes=used == "project", data=data,
-                           report_turtle=report_turtle, name=lambda t: term_name(outcome.report, t),
+                           report_turtle=report_turtle, name=outcome.name,
                            path=lambda p: path_text(outcome.report, p), severity=severity_name,
                            href=lambda t: _href(urls, t))
 

@@ -187,6 +187,9 @@ class ValidationOutcome:
     #: What else the headline says of a result that may not be what the user meant (the project's
     #: shapes without the ontology they read).
     hint: str = ""
+    #: What the data says of the blank nodes the results name (a few of their own triples, as
+    #: predicate and object), so that two of them can be told apart (`name`).
+    blank_nodes: dict[Node, list[tuple[Node, Node]]] = field(default_factory=dict, repr=False)
     #: What `groups()` found, and the named shape each blank-node shape met belongs to: the
     #: summary is made in the web worker, outside the time limit, and walking up a chain of
     #: 6,000 `sh:property` links for each of 1,000 results (twice, for the page) took it 53 s.
@@ -261,6 +264,18 @@ class ValidationOutcome:
         return (f"Does not conform: {len(self.results)} {_plural('result', len(self.results))} "
                 f"({per}) from {shapes} {_plural('shape', shapes)}.{hint}")
 
+    def name(self, term: Node | None) -> str:
+        """A term of the report as people read it (`term_name`); a blank node of the data by a
+        few of its own statements, `[ a ex:T ; ex:name "x" ]`, where "[blank node]" was all two
+        of them had."""
+        said = self.blank_nodes.get(term) if isinstance(term, BNode) else None
+        if not said:
+            return term_name(self.report, term)
+        parts = ["a " + term_name(self.report, o) if p == RDF.type else
+                 f"{term_name(self.report, p)} {term_name(self.report, o)}"
+                 for p, o in said[:_BLANK_NODE_STATEMENTS]]
+        return "[ " + " ; ".join(parts) + (" ; … ]" if len(said) > _BLANK_NODE_STATEMENTS else " ]")
+
     def text(self) -> str:
         """A readable summary: per shape its label and count, then each focus node with its
         results (path, message, value)."""
@@ -271,9 +286,9 @@ class ValidationOutcome:
             for r in group.results:
                 if r.focus_node != focus:
                     focus = r.focus_node
-                    lines.append(f"  {term_name(self.report, focus)}")
+                    lines.append(f"  {self.name(focus)}")
                 where = f"{path_text(self.report, r.path)}: " if r.path is not None else ""
-                value = (f" [value: {term_name(self.report, r.value)}]"
+                value = (f" [value: {self.name(r.value)}]"
                          if r.value is not None and r.value != r.focus_node else "")
                 what = r.message or term_name(self.report, r.component)
                 lines.append(f"    {severity_name(r.severity)}: {where}{what}{value}")
@@ -493,7 +508,8 @@ def validate(
     results = _results(report)
     outcome = ValidationOutcome(conforms=conforms, report=report, results=results,
                                 seconds=time.perf_counter() - started,
-                                shapes=shapes, omitted=omitted, focus_nodes=focus)
+                                shapes=shapes, omitted=omitted, focus_nodes=focus,
+                                blank_nodes=_blank_nodes(data, results))
     if ontology is None and not conforms and (URIRef(str(SHAPES)), RDF.type, OWL.Ontology) in shapes:
         # 465 violations of the project's own data, where the build finds none: its shapes read
         # the class hierarchy (sh:class lib:Place for a city) from its ontology.
@@ -507,6 +523,28 @@ def validate(
         # read `sh:conforms true` and nothing more.
         report.add((node, RDFS.comment, Literal(outcome.headline(), lang="en")))
     return outcome
+
+
+#: Statements of its own a blank node is named by, at most.
+_BLANK_NODE_STATEMENTS = 3
+
+
+def _blank_nodes(data: Graph | Dataset, results: list[ValidationResult],
+                 ) -> dict[Node, list[tuple[Node, Node]]]:
+    """A few statements of each blank node the results name, from the data (the report's blank
+    nodes are the data's: the validation ran on this graph, or on a fork of this process holding
+    it); its type first, then in a stable order, blank objects left out."""
+    found: dict[Node, list[tuple[Node, Node]]] = {}
+    for term in dict.fromkeys(t for r in results for t in (r.focus_node, r.value) if isinstance(t, BNode)):
+        if len(found) >= 1000:  # a report holds at most a thousand results; the summary is for people
+            break
+        own = data.quads((term, None, None, None)) if isinstance(data, Dataset) else (
+            (s, p, o, None) for s, p, o in data.triples((term, None, None)))
+        said = sorted({(p, o) for _, p, o, _ in own if not isinstance(o, BNode)},
+                      key=lambda po: (po[0] != RDF.type, str(po[0]), str(po[1])))
+        if said:
+            found[term] = said[:_BLANK_NODE_STATEMENTS + 1]  # one more: whether there are more
+    return found
 
 
 def _run_in_child(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference: str,
