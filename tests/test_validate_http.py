@@ -813,3 +813,16 @@ def test_a_misspelt_field_of_a_urlencoded_form_is_named_not_taken_for_rdf(client
     text = resp.get_data(as_text=True)
     assert resp.status_code == 400 and "'dat' (did you mean 'data'?)" in text, text
     assert "curl" not in text
+
+
+def test_the_report_page_gives_a_results_details_under_it(client) -> None:
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "ex:PersonShape a sh:NodeShape ; sh:targetClass ex:Person ;\n"
+              "  sh:property [ sh:path ex:employer ; sh:node ex:CompanyShape ] .\n"
+              'ex:CompanyShape a sh:NodeShape ; sh:property [ sh:path ex:code ; sh:pattern "^[0-9]+$" ] .')
+    data = ('@prefix ex: <http://example.org/> .\n'
+            'ex:eve a ex:Person ; ex:employer ex:Acme . ex:Acme ex:code "abc" .')
+    page = client.post("/validate", data={"data": data, "shapes": shapes}, headers={"Accept": BROWSER})
+    details = page.get_data(as_text=True).split('<ul class="details">', 1)[1].split("</ul>", 1)[0]
+    assert "because of ex:Acme, ex:code: Value does not match pattern" in details
+    assert "&#34;abc&#34;" in details

@@ -465,3 +465,21 @@ def test_blank_nodes_the_results_name_are_told_apart_by_what_the_data_says_of_th
     assert '  [ a ex:T ; ex:name "first" ]' in lines
     assert '  [ a ex:T ; ex:name "second" ; ex:x 1 ; … ]' in lines  # three of its statements, then "…"
     assert outcome.name(URIRef("http://example.org/T")) == "ex:T"
+
+
+def test_a_results_details_are_given_under_it():
+    """pySHACL explains a failed sh:node with nested results (sh:detail) and says only "See details
+    for more information": the summary gives them, under the result they explain."""
+    shapes = turtle("ex:PersonShape a sh:NodeShape ; sh:targetClass ex:Person ;\n"
+                    "  sh:property [ sh:path ex:employer ; sh:node ex:CompanyShape ] .\n"
+                    'ex:CompanyShape a sh:NodeShape ;\n'
+                    '  sh:property [ sh:path ex:code ; sh:pattern "^[0-9]+$" ] .')
+    outcome = validate(turtle('ex:eve a ex:Person ; ex:employer ex:Acme . ex:Acme ex:code "abc" .'), shapes)
+    outcome.use_prefixes({"ex": "http://example.org/"})
+    [result] = outcome.results
+    [detail] = result.details
+    assert detail.focus_node == URIRef("http://example.org/Acme") and str(detail.value) == "abc"
+    lines = outcome.text().splitlines()
+    at = next(i for i, line in enumerate(lines) if "Value does not conform to Shape" in line)
+    assert lines[at + 1].startswith("      because of ex:Acme, ex:code: Value does not match pattern")
+    assert lines[at + 1].endswith('[value: "abc"]')

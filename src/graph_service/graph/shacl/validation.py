@@ -159,6 +159,9 @@ class ValidationResult:
     severity: URIRef
     message: str | None
     value: Node | None
+    #: The results nested under it (`sh:detail`), which explain it: why a value fails the shape an
+    #: sh:node or sh:or names. pySHACL's message says only "See details for more information".
+    details: tuple[ValidationResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,8 +295,20 @@ class ValidationOutcome:
                          if r.value is not None and r.value != r.focus_node else "")
                 what = r.message or term_name(self.report, r.component)
                 lines.append(f"    {severity_name(r.severity)}: {where}{what}{value}")
+                lines += self._detail_lines(r, "      ")
         lines += ["", self.tally()]
         return "\n".join(lines) + "\n"
+
+    def _detail_lines(self, result: ValidationResult, indent: str) -> list[str]:
+        """The results nested under `result`, each under the one it explains, one step further in."""
+        lines = []
+        for d in result.details:
+            where = f"{path_text(self.report, d.path)}: " if d.path is not None else ""
+            value = f" [value: {self.name(d.value)}]" if d.value is not None else ""
+            lines.append(f"{indent}because of {self.name(d.focus_node)}, {where}"
+                         f"{d.message or term_name(self.report, d.component)}{value}")
+            lines += self._detail_lines(d, indent + "  ")
+        return lines
 
     def tally(self) -> str:
         """One line: how many violations and warnings (and infos, when there are any)."""
@@ -1370,21 +1385,25 @@ def _check_declaration(prefix: str, namespace: str) -> None:
 def _results(report: Graph) -> list[ValidationResult]:
     """The report's own results (`sh:result`); results nested under `sh:detail` explain one of
     them and are not counted again."""
-    results = []
     nodes = {n for r in report.subjects(RDF.type, SH.ValidationReport) for n in report.objects(r, SH.result)}
-    for node in nodes:
-        messages = list(report.objects(node, SH.resultMessage))
-        severity = report.value(node, SH.resultSeverity)
-        results.append(ValidationResult(
-            focus_node=report.value(node, SH.focusNode),
-            path=report.value(node, SH.resultPath),
-            source_shape=report.value(node, SH.sourceShape),
-            component=report.value(node, SH.sourceConstraintComponent),
-            severity=severity if isinstance(severity, URIRef) else URIRef(SH.Violation),
-            message=_preferred_message(messages),
-            value=report.value(node, SH.value),
-        ))
-    return sorted(results, key=_result_order)
+    return sorted((_result(report, node, set()) for node in nodes), key=_result_order)
+
+
+def _result(report: Graph, node: Node, above: set[Node]) -> ValidationResult:
+    messages = list(report.objects(node, SH.resultMessage))
+    severity = report.value(node, SH.resultSeverity)
+    # A detail is a result itself; one met again below itself (a cycle in a malformed report) ends.
+    inner = [d for d in report.objects(node, SH.detail) if d not in above and d != node]
+    return ValidationResult(
+        focus_node=report.value(node, SH.focusNode),
+        path=report.value(node, SH.resultPath),
+        source_shape=report.value(node, SH.sourceShape),
+        component=report.value(node, SH.sourceConstraintComponent),
+        severity=severity if isinstance(severity, URIRef) else URIRef(SH.Violation),
+        message=_preferred_message(messages),
+        value=report.value(node, SH.value),
+        details=tuple(sorted((_result(report, d, above | {node}) for d in inner), key=_result_order)),
+    )
 
 
 def _report_order(report: Graph) -> list[tuple[Node, Node, Node]]:
