@@ -632,6 +632,22 @@ def test_the_ontology_page_counts_the_statements_that_carry_each_note(project_ap
         assert n > 10 and f"Used by {n} resources" in " ".join(re.sub(r"<[^>]+>", " ", section).split()), name
 
 
+@pytest.mark.parametrize("anchor", ["reception-jubilant", "Liberation", "liberationOf", "editorialNote"])
+def test_the_ontology_page_lists_what_uses_a_term(project_client, anchor):
+    """"Used by 6 resources" was all a reader of "jubilant" got: a link now asks for them, one row
+    each, as many as it counts (a concept's users, a class's instances, a property's subjects)."""
+    page = project_client.get("/ontology.html").get_data(as_text=True)
+    start = page.index(f'id="{anchor}"')
+    section = page[start:page.index("</section>", start)]
+    used = int(re.search(r"Used by (\d+) resource", " ".join(re.sub(r"<[^>]+>", " ", section).split()))[1])
+    link = html.unescape(re.search(r'<a class="users" href="([^"]+)"', section)[1])
+    answer = project_client.get(link.replace("format=html", "format=json")).get_json()
+    rows = answer["results"]["bindings"]
+    assert used > 0 and len({row["resource"]["value"] for row in rows}) == used
+    if anchor != "editorialNote":  # reified statements have no label
+        assert all("label" in row for row in rows)  # by name, each
+
+
 def test_a_statement_in_an_aligned_vocabulary_is_named_by_prefixed_names(project_client):
     """A derived statement's name spells a term of another vocabulary as pages do (sem:hasActor),
     not as a bracketed IRI."""

@@ -69,6 +69,28 @@ class TermDoc:
     members: list[URIRef] = field(default_factory=list)
     #: Resources that use the term (instances of a class, subjects of a property, users of a concept).
     usage: int = 0
+    #: The graphs `usage` counts them in: the facts and the inferred, or for a property of
+    #: statements the provenance graph.
+    usage_graphs: tuple[str, ...] = ()
+
+    @property
+    def users_query(self) -> str:
+        """A SPARQL query listing the resources `usage` counts, by label: a reader of a concept
+        ("jubilant") wants the liberations it describes, not their number."""
+        term = f"<{self.iri}>"
+        if self.kind == "class":
+            pattern = f"?resource a {term} ."
+        elif "property" in self.kind:
+            pattern = f"?resource {term} ?value ."
+        else:
+            pattern = f"?resource ?property {term} ."
+        graphs = " ".join(f"<{g}>" for g in self.usage_graphs)
+        return ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                f"# The resources that use {self.label}\n"
+                f"SELECT DISTINCT ?resource ?label WHERE {{\n  VALUES ?graph {{ {graphs} }}\n"
+                f"  GRAPH ?graph {{ {pattern} }}\n"
+                '  OPTIONAL { ?resource rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }\n'
+                "}\nORDER BY ?label ?resource")
 
     @property
     def hierarchy(self) -> tuple[str, str]:
@@ -129,7 +151,8 @@ def build_reference(store: QuadSource, project: Names = CANONICAL) -> OntologyDo
     namespace = str(project.lib)
     g = ontology_graph(store, project)
     usage = _usage(store, project)
-    usage.update(_statement_usage(store, project, _subjects(g, RDFS.domain, RDF.Statement)))
+    of_statements = set(_subjects(g, RDFS.domain, RDF.Statement))
+    usage.update(_statement_usage(store, project, of_statements))
     labels = {s: str(o) for s, o in _best_labels(g).items()}
 
     onto = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
@@ -141,7 +164,9 @@ def build_reference(store: QuadSource, project: Names = CANONICAL) -> OntologyDo
     def term(iri: URIRef, kind: str) -> TermDoc:
         t = TermDoc(iri=iri, anchor=str(iri)[len(namespace):], kind=kind, label=labels.get(iri, short(iri)),
                     definition=_first(g, iri, SKOS.definition), comment=_first(g, iri, RDFS.comment),
-                    usage=usage.get(iri, 0))
+                    usage=usage.get(iri, 0),
+                    usage_graphs=(str(project.provenance_graph),) if iri in of_statements else
+                    (str(project.facts_graph), str(project.inferred_graph)))
         t.equivalents = _sorted(_objects(g, iri, OWL.equivalentClass, OWL.equivalentProperty))
         t.disjoint = _sorted(_objects(g, iri, OWL.disjointWith) + _subjects(g, OWL.disjointWith, iri))
         return t
