@@ -399,3 +399,13 @@ def test_an_event_is_dated_as_its_time_span_says_with_the_articles_words_where_t
         "until May 1945 (the article: “until their surrender in May 1945”)")
     assert _when(project_client, "/doc/event/prague-70th-anniversary-celebration.html").startswith(
         "2015 (the article: “70th Anniversary”)")
+
+
+def test_the_list_of_time_spans_is_in_time(project_client):
+    """By label, "2 August", "20 August", "22 August" came before "3 August"."""
+    page = project_client.get("/id/timespan/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    listed = re.findall(r'<a href="/id/timespan/[^"]*">([^<]*)</a>', html.unescape(page))
+    assert (listed.index("3 August 1944 (photograph warsaw-08)")
+            < listed.index("20 August 1944 (photograph warsaw-06)"))
+    assert listed[0] == "from 1944 (the Allies’ advances began)"  # the earliest it may be
+    assert listed.index("June 1944 (liberation of Rome)") < listed.index("5 June 1944 (photograph rome-08)")

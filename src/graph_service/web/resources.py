@@ -270,7 +270,20 @@ def _members(urls: Urls, kind: str) -> list[tuple[str, str, str]]:
                  if not is_inferred(q) and isinstance(q.object, ox.NamedNode)]
         what = ", ".join(sorted({labels_of(index, [t]).get(t) or short(t) for t in types}))
         rows.append((label, iri.value, what))
-    return sorted(rows, key=lambda row: (fold(row[0]), row[1]))
+    # Time-spans in time, their labels' "2 August", "20 August", "3 August" being no order.
+    earliest = {row[1]: _earliest(index, ox.NamedNode(row[1])) for row in rows}
+    return sorted(rows, key=lambda row: (earliest[row[1]] is None, earliest[row[1]] or "", fold(row[0]),
+                                         row[1]))
+
+
+def _earliest(index: QuadSource, span: ox.NamedNode) -> str | None:
+    """The first day a time-span may be (its day, its month's first, its lower bound, else its
+    upper), as an ISO date; None for what has no date."""
+    for name in ("onDate", "inMonth", "notBefore", "notAfter"):
+        found = sorted(str(o.value) for o in _objects(index, span, name) if isinstance(o, ox.Literal))
+        if found:
+            return found[0]
+    return None
 
 
 def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
