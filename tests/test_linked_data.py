@@ -282,6 +282,18 @@ def test_unknown_iri_is_404_in_the_negotiated_rdf_format(client, fmt):
         assert "no resource <https://w3id.org/liberation-kg/id/city/at<l>antis> in this dataset" in said
 
 
+@pytest.mark.parametrize("path", ["/id/city/Paris", "/id/city/paris.ttl", "/id/person/paris",
+                                  "/doc/city/PARIS.ttl"])
+def test_a_path_near_a_resources_says_which_it_may_mean(client, path):
+    """Another case, a document's suffix on the resource's IRI, the name under another kind: still
+    404 (an IRI is what it is), saying which resource the dataset has."""
+    resp = client.get(path, headers={"Accept": "text/turtle"})
+    assert resp.status_code == 404
+    assert f"did you mean <{PARIS}>?" in resp.get_data(as_text=True)
+    assert "did you mean" not in client.get("/id/city/atlantis", headers={"Accept": "text/turtle"}).get_data(
+        as_text=True)
+
+
 def test_unknown_iri_is_404_as_a_page_for_browsers(client):
     resp = client.get("/id/city/atlantis", headers={"Accept": BROWSER_ACCEPT})
     assert resp.status_code == 404

@@ -228,7 +228,36 @@ def _kind_or_not_found(urls: Urls, rest: str, fmt: Format) -> Response:
     kind = rest.removesuffix("/")
     if fmt == _HTML and "/" not in kind and _is_kind(kind):
         return moved(urls.kind(kind))
-    return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset", fmt)
+    near = _meant(urls, rest)
+    return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset"
+                     + (f"; did you mean <{near}>?" if near else ""), fmt)
+
+
+def _meant(urls: Urls, rest: str) -> str | None:
+    """The resource a path that names none may have meant: itself without a trailing slash or a
+    document's suffix (`/id/city/paris.ttl`), in other capitals or accents (`/id/city/Paris`), or
+    its name under the one kind that has it (`/id/person/paris`)."""
+    by_path, by_slug = cached("resource paths", lambda: _resource_paths(urls))
+    head, dot, suffix = rest.rpartition(".")
+    for tried in (rest.removesuffix("/"), head if dot and formats.by_extension(suffix) else None):
+        if tried and (found := by_path.get(fold(tried))):
+            return found
+    if (found := by_path.get(fold(rest))) is not None:
+        return found
+    slugs = by_slug.get(fold(rest.rstrip("/").rpartition("/")[2]), [])
+    return slugs[0] if len(slugs) == 1 else None
+
+
+def _resource_paths(urls: Urls) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Each resource IRI by its folded path after `id/` and by its folded slug."""
+    by_path: dict[str, str] = {}
+    by_slug: dict[str, list[str]] = {}
+    for subject in quads().subjects():
+        if isinstance(subject, ox.NamedNode) and (named := urls.kind_and_slug(subject.value)):
+            kind, slug = named
+            by_path.setdefault(fold(f"{kind}/{slug}"), subject.value)
+            by_slug.setdefault(fold(slug), []).append(subject.value)
+    return by_path, by_slug
 
 
 def browse(kind: str) -> Response:
