@@ -38,7 +38,8 @@ def report_of(result: Result, fmt: str) -> Graph:
 def test_conforming_data_exits_0() -> None:
     result = run("--data", VALID, "--data", ONTOLOGY, "--shapes", SHAPES)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"Conforms: no results.\n\n0 violations, 0 warnings (shapes: {SHAPES})\n"
+    assert result.stdout == (f"Conforms: no results (2 focus nodes checked).\n\n"
+                             f"0 violations, 0 warnings (shapes: {SHAPES})\n")
     assert result.stderr == ""
 
 

@@ -152,8 +152,9 @@ def test_data_no_shape_targets_conforms_saying_nothing_was_checked(client) -> No
     assert "nothing was checked" in str(comment)
     checked = client.post("/validate", data=VALID, headers={"Content-Type": "text/turtle",
                                                             "Accept": "text/html"})
-    assert "Conforms: no results." in checked.get_data(as_text=True)
     assert int(checked.headers["X-Focus-Nodes"]) > 0
+    assert f"Conforms: no results ({checked.headers['X-Focus-Nodes']} focus nodes checked)." in \
+        checked.get_data(as_text=True)
 
 
 def test_a_json_ld_term_that_is_no_prefix_name_is_no_prefix(client) -> None:

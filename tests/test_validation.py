@@ -44,7 +44,8 @@ def test_conforming_data() -> None:
     assert outcome.conforms is True
     assert outcome.results == []
     assert (None, SH.conforms, Literal(True)) in outcome.report
-    assert outcome.text() == "Conforms: no results.\n\n0 violations, 0 warnings\n"
+    # How many nodes were checked: "conforms" alone does not say that anything was.
+    assert outcome.text() == "Conforms: no results (2 focus nodes checked).\n\n0 violations, 0 warnings\n"
     assert outcome.seconds > 0
 
 
@@ -103,7 +104,8 @@ def test_nothing_checked_is_said_only_when_the_targets_find_nothing_in_a_dataset
     assert not validate(data, shapes).conforms  # rex is checked: he has no name
     data.graph(URIRef(ex + "g1")).add((URIRef(ex + "rex"), URIRef(ex + "name"), Literal("Rex")))
     named = validate(data, shapes)
-    assert named.conforms and named.focus_nodes == 1 and named.headline() == "Conforms: no results."
+    assert named.conforms and named.focus_nodes == 1
+    assert named.headline() == "Conforms: no results (1 focus node checked)."
     assert validate(turtle("ex:tree a ex:Plant ."), shapes).focus_nodes == 0
     off = turtle("ex:S sh:targetClass ex:Animal ; sh:deactivated true ; sh:property [ sh:path ex:name ; "
                  "sh:minCount 1 ] .")
@@ -483,3 +485,11 @@ def test_a_results_details_are_given_under_it():
     at = next(i for i, line in enumerate(lines) if "Value does not conform to Shape" in line)
     assert lines[at + 1].startswith("      because of ex:Acme, ex:code: Value does not match pattern")
     assert lines[at + 1].endswith('[value: "abc"]')
+
+
+def test_a_message_with_line_breaks_is_one_line_of_the_summary():
+    shapes = turtle('ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n'
+                    '  sh:property [ sh:path ex:p ; sh:minCount 1 ;\n'
+                    '    sh:message """Needs a p.\n   Add one."""@en ] .')
+    text = validate(turtle("ex:a ex:q 1 ."), shapes).text()
+    assert "Violation: <http://example.org/p>: Needs a p. Add one." in text, text

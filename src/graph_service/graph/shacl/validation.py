@@ -254,7 +254,9 @@ class ValidationOutcome:
             return ("Conforms, but no shape targets anything in the data: nothing was checked "
                     f"(are these the shapes meant for it?){advanced}.")
         if self.conforms:
-            return "Conforms: no results."
+            checked = (f" ({self.focus_nodes:,} focus {_plural('node', self.focus_nodes)} checked)"
+                       if self.focus_nodes else "")
+            return f"Conforms: no results{checked}."
         per = ", ".join(f"{n} {_plural(name.lower(), n)}" if name in _SEVERITY_NAMES
                         else f"{n} of severity <{name}>" for name, n in self.counts().items())
         shapes = len(self.groups())
@@ -293,7 +295,8 @@ class ValidationOutcome:
                 where = f"{path_text(self.report, r.path)}: " if r.path is not None else ""
                 value = (f" [value: {self.name(r.value)}]"
                          if r.value is not None and r.value != r.focus_node else "")
-                what = r.message or term_name(self.report, r.component)
+                # One line each: a message's own line breaks ran on at the margin.
+                what = " ".join((r.message or term_name(self.report, r.component)).split())
                 lines.append(f"    {severity_name(r.severity)}: {where}{what}{value}")
                 lines += self._detail_lines(r, "      ")
         lines += ["", self.tally()]
@@ -305,8 +308,8 @@ class ValidationOutcome:
         for d in result.details:
             where = f"{path_text(self.report, d.path)}: " if d.path is not None else ""
             value = f" [value: {self.name(d.value)}]" if d.value is not None else ""
-            lines.append(f"{indent}because of {self.name(d.focus_node)}, {where}"
-                         f"{d.message or term_name(self.report, d.component)}{value}")
+            what = " ".join((d.message or term_name(self.report, d.component)).split())
+            lines.append(f"{indent}because of {self.name(d.focus_node)}, {where}{what}{value}")
             lines += self._detail_lines(d, indent + "  ")
         return lines
 
