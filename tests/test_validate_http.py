@@ -392,7 +392,8 @@ def test_the_form_page(client) -> None:
     # A SPARQL client's word for a graph format is no offer where only a page is offered.
     word = client.get("/validate?format=json", headers={"Accept": "text/plain"})
     # ... said in JSON, the form the client asked for
-    assert word.status_code == 406 and word.get_json()["message"].endswith("use one of html")
+    assert word.status_code == 406
+    assert "is not offered here; use one of html. A GET here is the form" in word.get_json()["message"]
 
 
 # --- bad input: 400, 413, 415, never 500 ---------------------------------------------------------
@@ -827,3 +828,10 @@ def test_the_report_page_gives_a_results_details_under_it(client) -> None:
     details = page.get_data(as_text=True).split('<ul class="details">', 1)[1].split("</ul>", 1)[0]
     assert "because of ex:Acme, ex:code: Value does not match pattern" in details
     assert "&#34;abc&#34;" in details
+
+
+def test_a_program_getting_the_form_is_told_to_post(client) -> None:
+    resp = client.get("/validate", headers={"Accept": "text/turtle"})
+    assert resp.status_code == 406
+    assert "a program POSTs the data (and shapes) to validate" in resp.get_data(as_text=True)
+    assert client.get("/validate", headers={"Accept": BROWSER}).status_code == 200

@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 from rdflib import RDF, VOID, Graph, URIRef
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotAcceptable, RequestEntityTooLarge
 
 from graph_service.config import Settings
 from graph_service.graph import (
@@ -123,8 +123,16 @@ class BadInput(Exception):
 
 @bp.get("/" + layout.VALIDATE)
 def form() -> Response:
-    # Only a page, but chosen by Accept all the same: a client that takes no HTML gets 406.
-    return respond(_form_page(), negotiate(("page",)), negotiated=True)
+    # Only a page, but chosen by Accept all the same: a client that takes no HTML gets 406, told
+    # what a program does here instead.
+    try:
+        fmt = negotiate(("page",))
+    except NotAcceptable as exc:
+        raise NotAcceptable(f"{exc.description}. A GET here is the form, for a browser; a program POSTs "
+                            "the data (and shapes) to validate and gets the report in a format it "
+                            "accepts (curl -H 'Content-Type: text/turtle' --data-binary @data.ttl "
+                            f"{request.base_url})") from None
+    return respond(_form_page(), fmt, negotiated=True)
 
 
 def _form_page(error: str | None = None) -> str:
