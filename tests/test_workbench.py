@@ -380,8 +380,10 @@ def test_berlin_was_taken_and_warsaw_both_each_force_named_once(project_client):
     assert "Red Army: the project&#39;s reading" in by
     # "Supposed liberators, really conquerors": the one event is both.
     assert re.search(r'<dt>Liberated and taken</dt>\s*<dd><a href="/id/event/liberation-of-warsaw">', warsaw)
-    # Amsterdam's liberators are not named: said, not left out.
-    assert re.search(r"<dt>By</dt>\s*<dd>\s*<span[^>]*>\(the article names no force\)", brief("amsterdam"))
+    # Amsterdam's liberators are not named: said, not left out, as the row's value (not a note in
+    # brackets beside an empty one).
+    assert re.search(r"<dt>By</dt>\s*<dd>\s*<span[^>]*>The article names no force</span></dd>",
+                     brief("amsterdam"))
 
 
 def test_the_brief_marks_dates_and_receptions_that_are_the_projects_reading(project_client):
