@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from graph_service.cli.errors import Failure, load_or_fail, one_line
+from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import (
     INFERENCE_CHOICES,
@@ -87,15 +88,17 @@ class _InputFormat(click.Choice):
               help="Validate the shapes against the SHACL shapes for SHACL first (pySHACL's -m).")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text",
               show_default=True, help="text: a summary grouped by shape; turtle, json-ld: the full report.")
+@setting_options("validation_timeout")
 def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files: tuple[str, ...],
              shapes_format: str | None, ontology_files: tuple[str, ...], inference: str,
-             allow_warnings: bool, meta_shacl: bool, fmt: str) -> None:
+             allow_warnings: bool, meta_shacl: bool, fmt: str, validation_timeout: float | None) -> None:
     """Validate RDF data against SHACL shapes (SHACL Core and SHACL-SPARQL).
 
     Without files, the project's data is validated with the project's shapes. Data files that hold
     shapes, given without --shapes, are validated against the shapes they hold (as pySHACL does).
     A user's files are treated like uploads to the service: their SPARQL constraints may not use
-    SERVICE or FROM, and the validation stops after GRAPH_SERVICE_VALIDATION_TIMEOUT seconds.
+    SERVICE or FROM, and the validation stops after --validation-timeout seconds (a large file
+    of your own may need more than the service allows an upload).
     """
     _quiet_libraries()
     if (data_files + shapes_files + ontology_files).count(STDIN) > 1:
@@ -103,7 +106,7 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
     choice = inference_choice(inference)
     if choice is None:  # click.Choice lets none through; the type checker needs telling
         raise Failure(f"--inference must be one of {', '.join(INFERENCE_CHOICES)}")
-    settings = Settings.from_env()
+    settings = Settings.from_env(validation_timeout=validation_timeout)
     prefixes: dict[str, str] = {}
     # A user's files, all read in one child (a fork of this process costs more than reading them).
     users_data, users_shapes_graph, users_ontology = _read_all(
