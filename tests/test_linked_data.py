@@ -280,6 +280,10 @@ def test_unknown_iri_is_404_in_the_negotiated_rdf_format(client, fmt):
     said = client.get("/id/city/at%3Cl%3Eantis", headers={"Accept": fmt.media_type}).get_data(as_text=True)
     if fmt.name != "jsonld":
         assert "no resource <https://w3id.org/liberation-kg/id/city/at<l>antis> in this dataset" in said
+    # A path cannot close the comment: "--" may not stand in one, and "--->" closed it early.
+    for path in ("/id/city/a---%3E%3Cx%3Ey%3C/x%3E", "/id/city/a---b", "/id/city/a-"):
+        resp = client.get(path, headers={"Accept": fmt.media_type})
+        assert resp.status_code == 404 and len(parse(resp.data, fmt)) == 0, resp.data
 
 
 @pytest.mark.parametrize("path", ["/id/city/Paris", "/id/city/paris.ttl", "/id/person/paris",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gzip
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -348,12 +349,13 @@ def not_found(message: str, fmt: Format) -> Response:
 
 
 def _empty_document(fmt: Format, message: str) -> bytes:
-    text = " ".join(message.split()).replace("--", "- -")
+    # No "--" in a comment (a "---" made "- --" by a plain replace closed an XML comment early),
+    # nor a "-" before its end.
+    text = re.sub(r"-(?=-)", "- ", " ".join(message.split())).removesuffix("-")
     if fmt.name == "jsonld":
         return b"[]\n"
     if fmt.name == "rdfxml":
-        # A comment's text is not markup: no entity in it is read ("&lt;" was shown as such); only
-        # "--" may not occur, which `text` has not.
+        # A comment's text is not markup: no entity in it is read ("&lt;" was shown as such).
         return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {text} -->\n'
                 '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n').encode()
     return f"# {text}\n".encode()
