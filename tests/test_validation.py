@@ -466,6 +466,9 @@ def test_blank_nodes_the_results_name_are_told_apart_by_what_the_data_says_of_th
     lines = outcome.text().splitlines()
     assert '  [ a ex:T ; ex:name "first" ]' in lines
     assert '  [ a ex:T ; ex:name "second" ; ex:x 1 ; … ]' in lines  # three of its statements, then "…"
+    long = validate(turtle(f'[] a ex:T ; ex:name "{"x" * 1000}" .'), shapes)
+    long.use_prefixes({"ex": "http://example.org/"})
+    assert f'  [ a ex:T ; ex:name "{"x" * 40}…" ]' in long.text().splitlines()
     assert outcome.name(URIRef("http://example.org/T")) == "ex:T"
 
 
@@ -493,3 +496,18 @@ def test_a_message_with_line_breaks_is_one_line_of_the_summary():
                     '    sh:message """Needs a p.\n   Add one."""@en ] .')
     text = validate(turtle("ex:a ex:q 1 ."), shapes).text()
     assert "Violation: <http://example.org/p>: Needs a p. Add one." in text, text
+
+
+def test_a_shapes_message_of_any_form_leaves_the_others_rewritten_and_takes_no_time():
+    """The shapes' messages were matched as patterns against every result's: "{$this} " fourteen
+    times took seconds to match, and a bare "{$this}" matched every message, so none was rewritten."""
+    many = "{$this} " * 14 + "X"
+    shapes = turtle('ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n'
+                    f'  sh:property [ sh:path ex:status ; sh:minCount 2 ; sh:message "{many}" ] .\n'
+                    'ex:B a sh:NodeShape ; sh:targetNode ex:a ;\n'
+                    '  sh:property [ sh:path ex:other ; sh:minCount 1 ; sh:message "{$this}" ] .\n'
+                    'ex:T a sh:NodeShape ; sh:targetNode ex:a ;\n'
+                    '  sh:property [ sh:path ex:status ; sh:in ("draft" "final") ] .')
+    outcome = validate(turtle('ex:a ex:status "wip" .'), shapes)
+    assert outcome.seconds < 5
+    assert 'Value "wip" not in list ["draft", "final"]' in {str(r.message) for r in outcome.results}

@@ -277,7 +277,7 @@ class ValidationOutcome:
         if not said:
             return term_name(self.report, term)
         parts = ["a " + term_name(self.report, o) if p == RDF.type else
-                 f"{term_name(self.report, p)} {term_name(self.report, o)}"
+                 f"{term_name(self.report, p)} {term_name(self.report, _shortened(o))}"
                  for p, o in said[:_BLANK_NODE_STATEMENTS]]
         return "[ " + " ; ".join(parts) + (" ; … ]" if len(said) > _BLANK_NODE_STATEMENTS else " ]")
 
@@ -543,8 +543,17 @@ def validate(
     return outcome
 
 
-#: Statements of its own a blank node is named by, at most.
+#: Statements of its own a blank node is named by, at most; characters of a literal in them.
 _BLANK_NODE_STATEMENTS = 3
+_BLANK_NODE_LITERAL = 40
+
+
+def _shortened(term: Node) -> Node:
+    """A long literal cut, in a blank node's name: a 100 KB text was repeated on every row."""
+    if isinstance(term, Literal) and len(str(term)) > _BLANK_NODE_LITERAL:
+        return Literal(str(term)[:_BLANK_NODE_LITERAL] + "…", lang=term.language,
+                       datatype=None if term.language else term.datatype)
+    return term
 
 
 def _blank_nodes(data: Graph | Dataset, results: list[ValidationResult],
@@ -1046,25 +1055,19 @@ def as_turtle(message: str) -> str:
 
 def _terms_as_turtle(report: Graph, shapes: Graph) -> None:
     """pySHACL's own messages with their terms as Turtle writes them; a message the shapes give
-    (sh:message, its {$this} and {?value} filled in) is theirs, and stays as written: "one of
-    ['draft', 'final']" in a user's message came back as "one of [draft, final]"."""
-    own = _own_messages(shapes)
+    (sh:message on the result's shape or SPARQL constraint, its {$this} and {?value} filled in)
+    is theirs, and stays as written: "one of ['draft', 'final']" in a user's message came back
+    as "one of [draft, final]"."""
     for node, message in list(report.subject_objects(SH.resultMessage)):
-        if isinstance(message, Literal) and not any(m.fullmatch(str(message)) for m in own) \
-                and (said := as_turtle(str(message))) != str(message):
+        if not isinstance(message, Literal) or any(
+                (source, SH.message, None) in shapes
+                for source in (report.value(node, SH.sourceShape), report.value(node, SH.sourceConstraint))
+                if source is not None):
+            continue
+        if (said := as_turtle(str(message))) != str(message):
             report.remove((node, SH.resultMessage, message))
             report.add((node, SH.resultMessage,
                         Literal(said, lang=message.language, datatype=message.datatype)))
-
-
-#: A template's place for a value in sh:message: {$this}, {?value}, {$PATH}.
-_TEMPLATE_PLACE = re.compile(r"\{[$?][A-Za-z_][A-Za-z0-9_]*\}")
-
-
-def _own_messages(shapes: Graph) -> list[re.Pattern[str]]:
-    """The shapes' messages, each as a pattern its filled-in templates match."""
-    return [re.compile(".*".join(map(re.escape, _TEMPLATE_PLACE.split(str(m)))), re.S)
-            for m in set(shapes.objects(None, SH.message)) if isinstance(m, Literal)]
 
 
 def _regex_problem(exc: re.error, shapes: Graph) -> str:
