@@ -78,15 +78,16 @@ class TermDoc:
         """A SPARQL query listing the resources `usage` counts, by label: a reader of a concept
         ("jubilant") wants the liberations it describes, not their number."""
         term = f"<{self.iri}>"
-        if self.kind == "class":
-            pattern = f"?resource a {term} ."
-        elif "property" in self.kind:
-            pattern = f"?resource {term} ?value ."
-        else:
-            pattern = f"?resource ?property {term} ."
+        # As `_usage` counts them: what links to the term (the schema's own links between terms
+        # left out: a subclass is no use of its class), and for a property what it is said of.
+        pattern = (f"{{ ?resource ?property {term} FILTER(!STRSTARTS(STR(?property), STR(rdfs:)) "
+                   f"&& !STRSTARTS(STR(?property), \"{OWL}\")) }}")
+        if self.kind in {kind for _, kind in _PROPERTY_KINDS}:
+            pattern = f"{{ ?resource {term} ?value }} UNION {pattern}"
         graphs = " ".join(f"<{g}>" for g in self.usage_graphs)
+        label = " ".join(self.label.split())  # a line break would end the comment it stands in
         return ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                f"# The resources that use {self.label}\n"
+                f"# The resources that use {label}\n"
                 f"SELECT DISTINCT ?resource ?label WHERE {{\n  VALUES ?graph {{ {graphs} }}\n"
                 f"  GRAPH ?graph {{ {pattern} }}\n"
                 '  OPTIONAL { ?resource rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }\n'
@@ -254,6 +255,10 @@ def _prior_versions(g: Graph, onto: Node) -> list[PriorVersion]:
     return sorted(found, key=number, reverse=True)
 
 
+#: Namespaces of the schema's own links between terms (rdfs:subClassOf, owl:equivalentClass...).
+_SCHEMA = (str(RDFS), str(OWL))
+
+
 def _usage(store: QuadSource, project: Names) -> Counter[URIRef]:
     """Distinct resources per class (instances), per property (subjects) and per concept (users)."""
     users: dict[URIRef, set[str]] = defaultdict(set)
@@ -261,8 +266,10 @@ def _usage(store: QuadSource, project: Names) -> Counter[URIRef]:
         for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
             subject = str(q.subject)
             users[URIRef(q.predicate.value)].add(subject)
-            if isinstance(q.object, ox.NamedNode):
+            if isinstance(q.object, ox.NamedNode) and not q.predicate.value.startswith(_SCHEMA):
                 # For rdf:type the object is a class; otherwise it may be a concept (a role, a kind).
+                # The schema's own links (a subclass's rdfs:subClassOf, in the inferred graph) are
+                # no use of it: lib:Event was "used by 87", its instances 65.
                 users[URIRef(q.object.value)].add(subject)
     return Counter({iri: len(s) for iri, s in users.items()})
 
