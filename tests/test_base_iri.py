@@ -100,6 +100,10 @@ def test_pages_link_to_the_local_service_whatever_the_base(rebased):
     own = [h for h in hrefs if h.startswith((BASE, DEFAULT_BASE))]
     assert not own, own[:5]  # links to the graph's resources stay on this service
     assert "/id/event/liberation-of-paris" in hrefs
+    # The data's shorthand in its notes (event:..., lib:...) links under the base too.
+    note = rebased.get("/doc/event/liberation-of-amsterdam.html").text
+    assert 'title="German marines fire on civilians in Dam Square">event:dam-square-shooting</a>' in note
+    assert '<a href="/ontology#receptionOf" title="reception of">lib:receptionOf</a>' in note
 
 
 def test_example_queries_are_shown_and_answered_under_the_base(rebased, canonical):

@@ -28,11 +28,12 @@ from rdflib.namespace import FOAF, RDF, RDFS, VOID
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import (
-    CANONICAL,
     IN_MEMORY_INDEX_QUADS,
     Description,
     Format,
+    QuadIndex,
     QuadSource,
+    Rebase,
     dataset_iri,
     describe,
     exists,
@@ -112,21 +113,23 @@ def _linked_names(text: str) -> Markup:
 
 
 def _source_prefixes() -> dict[str, str]:
-    """prefix -> namespace as the served data's source files declare them (the project's data
-    file, or a user's files), under the base the dataset is served with; once per process."""
+    """prefix -> namespace as the served data's source files declare them at their head (the
+    project's data file, or a user's files), under the base the dataset is served with; once per
+    process."""
     def read() -> dict[str, str]:
         settings = service().settings
         found: dict[str, str] = {}
         for path in settings.serve_files or (settings.data_path,):
-            with contextlib.suppress(OSError, UnicodeDecodeError):
-                head = Path(path).read_text(encoding="utf-8")
+            # Declarations open a document: its head is read, not a file of gigabytes.
+            with contextlib.suppress(OSError), open(path, "rb") as source:
+                head = source.read(_HEAD_BYTES).decode("utf-8", errors="ignore")
                 found.update((p, ns) for p, ns in _DECLARED.findall(head) if p not in found)
-        canonical, served = CANONICAL.id, service().names.id
-        return {p: str(served) + ns[len(str(canonical)):] if ns.startswith(str(canonical)) else ns
-                for p, ns in found.items()}
+        rebase = Rebase(settings.base_iri)  # as the build moved the data's IRIs
+        return {p: rebase.iri(ns) for p, ns in found.items()}
     return cached("source prefixes", read)
 
 
+_HEAD_BYTES = 1 << 16
 _DECLARED = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w-]*):\s*<([^>]*)>", re.M | re.I)
 
 
@@ -237,11 +240,15 @@ def _meant(urls: Urls, rest: str) -> str | None:
     """The resource a path that names none may have meant: itself without a trailing slash or a
     document's suffix (`/id/city/paris.ttl`), in other capitals or accents (`/id/city/Paris`), or
     its name under the one kind that has it (`/id/person/paris`)."""
-    by_path, by_slug = cached("resource paths", lambda: _resource_paths(urls))
     head, dot, suffix = rest.rpartition(".")
-    for tried in (rest.removesuffix("/"), head if dot and formats.by_extension(suffix) else None):
-        if tried and (found := by_path.get(fold(tried))):
+    for tried in (rest.removesuffix("/"), head if dot and formats.by_extension(suffix) else None,
+                  rest.lower()):
+        if tried and tried != rest and (found := _known_iri(urls, tried)):
             return found
+    if not isinstance(quads(), QuadIndex):
+        # Large data, read from disk: no map of every IRI is kept for the sake of a 404.
+        return None
+    by_path, by_slug = cached("resource paths", lambda: _resource_paths(urls))
     if (found := by_path.get(fold(rest))) is not None:
         return found
     slugs = by_slug.get(fold(rest.rstrip("/").rpartition("/")[2]), [])
