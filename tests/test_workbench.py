@@ -74,6 +74,9 @@ def oxigraph_message(query: str) -> str:
     ("SELECT (COUNT(?p) + STRLEN(?x) AS ?n) WHERE {?s ?p ?x} GROUP BY ?s", 1, 28, "?x is used in a SELECT"),
     ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", 1, 8, "SELECT * cannot be used with GROUP BY"),
     ("SELECT (1 AS ?s) WHERE { ?s ?p ?o } LIMIT 1", 1, 14, "?s is already bound by the query's pattern"),
+    # the pattern's variables, not ORDER BY's; an earlier alias is no ungrouped variable
+    ("SELECT (1 AS ?x) (2 AS ?y) WHERE { ?s ?p ?y } ORDER BY ?x", 1, 24, "?y is already bound"),
+    ("SELECT (COUNT(?s) AS ?n) (?n + ?o AS ?m) WHERE { ?s ?p ?o }", 1, 32, "?o is used in a SELECT"),
     # Jena's path repetition, not SPARQL 1.1
     ("PREFIX l: <http://l/> SELECT * { ?x (l:a|^l:b){1,2} ?y }", 1, 47, "not SPARQL 1.1"),
     ("SELECT * WHERE { ?s <p>{2} ?o }", 1, 24, "write the repetition out"),
@@ -113,6 +116,12 @@ def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, col
     assert problem.parser.startswith("error at ")  # the parser's own message is kept
     assert "'\\u{" not in problem.parser  # without its character classes
     assert problem.caret.index("^") == column - 1
+
+
+@pytest.mark.parametrize("query", ["SELECT * WHERE { ?s ?p ?n } VALUES ?n {3} .",
+                                   "SELECT * WHERE { ?s ?p ?o } LIMIT 10 {1}"])
+def test_braces_after_a_variable_or_a_number_are_no_path_repetition(query):
+    assert "repeated in braces" not in explain_syntax(query, oxigraph_message(query)).advice
 
 
 def test_a_datatype_iri_with_a_hash_is_read_whole_and_the_mistake_after_it_named():

@@ -313,7 +313,10 @@ def _ungrouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
     depth = 0
     aggregated: list[bool] = []  # for each open bracket of the projection: in an aggregate's call
     previous: Token | None = None
+    aliases: set[str] = set()  # what (... AS ?n) named before: a later expression may use ?n
     for t in _projected(tokens):
+        if previous is not None and previous.text.upper() == "AS":
+            aliases.update(name[1] for name in _VARIABLE.finditer(t.text))
         if t.kind == "open":
             aggregated.append(bool(aggregated and aggregated[-1])
                               or (previous is not None and _keyword(previous) in _AGGREGATES))
@@ -323,7 +326,7 @@ def _ungrouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
             previous is None or previous.text.upper() != "AS")
         if t.text[:1] in "?$" and (depth == 0 if plain else in_expression):
             for name in _VARIABLE.finditer(t.text):
-                if name[1] in grouped:
+                if name[1] in grouped or name[1] in aliases:
                     continue
                 if plain:
                     return t.at, (f"{name[0]} is selected but not grouped: with GROUP BY or an aggregate "
@@ -356,8 +359,16 @@ def _overridden(tokens: list[Token], raw: str) -> tuple[int, str] | None:
     if "SELECT overrides an existing variable" not in raw:
         return None
     projection = _projected(tokens)
+    # The pattern's variables: its group's, not ORDER BY's or GROUP BY's after it.
     after = tokens[tokens.index(projection[-1]) + 1:] if projection else []
-    used = {name[1] for t in after if t.text[:1] in "?$" for name in _VARIABLE.finditer(t.text)}
+    start = next((i for i, t in enumerate(after) if t.text == "{"), len(after))
+    depth, group = 0, []
+    for t in after[start:]:
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        group.append(t)
+        if depth == 0:
+            break
+    used = {name[1] for t in group if t.text[:1] in "?$" for name in _VARIABLE.finditer(t.text)}
     for previous, t in zip(projection, projection[1:], strict=False):
         if previous.text.upper() == "AS" and t.text[:1] in "?$":
             name = _VARIABLE.match(t.text)
@@ -368,8 +379,10 @@ def _overridden(tokens: list[Token], raw: str) -> tuple[int, str] | None:
 
 
 #: A path's repetition in braces, {2} or {1,3}: in drafts of SPARQL 1.1 and in some engines
-#: (Jena's ARQ), not in the Recommendation.
-_REPETITION = re.compile(r"(?<=[)>\w])\s*(\{\s*(?:\d+\s*(?:,\s*\d*\s*)?|,\s*\d+\s*)\})")
+#: (Jena's ARQ), not in the Recommendation; after what ends a path step: an IRI, a prefixed
+#: name, `a`, or a bracketed path (not a variable, `VALUES ?n {3}`, nor a number, `LIMIT 10 {1}`).
+_REPETITION = re.compile(r"(?:>|\)|(?<![\w?$])[A-Za-z][\w.-]*:[\w.-]*|(?<![\w?$:])a)"
+                         r"\s*(\{\s*(?:\d+\s*(?:,\s*\d*\s*)?|,\s*\d+\s*)\})")
 
 
 def _repetition(query: str, at: int) -> tuple[int, str] | None:
