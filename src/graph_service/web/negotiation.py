@@ -7,7 +7,7 @@ the route's order of preference for ties.
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -163,11 +163,13 @@ def _quality(said: str | None) -> float:
     an RDF-only client was sent the HTML page, a type it never named."""
     if said is None:
         return 1.0
-    try:
-        quality = float(said)
-    except ValueError:
+    number = _LEADING_NUMBER.match(said)  # "0.1x" meant a low preference, not the highest
+    if number is None:
         return 1.0
-    return 1.0 if math.isnan(quality) else min(1.0, max(0.0, quality))
+    return min(1.0, max(0.0, float(number[0])))
+
+
+_LEADING_NUMBER = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)")
 
 
 def acceptable(kinds: Sequence[Kind], req: Request | None = None) -> Format | None:
