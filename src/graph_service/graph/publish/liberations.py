@@ -211,12 +211,14 @@ def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
     """Every capital's liberation (or conquest), the dated in order of their earliest day, then
     the undated by name; `names`: the project's names under the base the store is served under."""
     found: dict[str, Liberation] = {}
+    spans: set[tuple[str, str]] = set()  # a time-span labelled twice (in English and untagged) is one date
     for row in _rows(engine, _EVENTS, names):
         key = str(row["event"])
         lib = found.setdefault(key, Liberation(str(row["capital"]), str(row["capitalLabel"]), key,
                                                str(row["eventLabel"])))
         claim = _claim(row)
-        if claim is not None and claim not in lib.dates:
+        if claim is not None and claim not in lib.dates and (key, str(row["span"])) not in spans:
+            spans.add((key, str(row["span"])))
             lib.dates.append(claim)
     for row in _rows(engine, _RECEPTIONS, names):
         received = found.get(str(row["event"]))
