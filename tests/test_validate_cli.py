@@ -425,3 +425,18 @@ def test_a_byte_order_mark_is_skipped_as_pyshacl_does(tmp_path: Path, fmt: str) 
     if fmt == "turtle":
         assert pyshacl_results(f["data_ttl"], f["shapes_ttl"]) == our_results(
             run("--data", f["data_ttl"], "--shapes", f["shapes_ttl"], "--format", "turtle"))
+
+
+def test_a_document_in_another_format_than_read_says_which_and_how_to_name_it(tmp_path: Path) -> None:
+    """The service's "it looks like JSON-LD" hint, given by the command too: JSON-LD piped in is
+    read as Turtle, and a file's extension may say another format than it holds."""
+    jsonld = b'{"@context": {"ex": "http://example.org/"}, "@id": "ex:a", "ex:p": 1}'
+    piped = CliRunner().invoke(main, ["validate", "--data", "-", "--shapes", SHAPES], input=jsonld)
+    assert piped.exit_code == 2
+    assert piped.stderr.rstrip().endswith(
+        "(it was read as Turtle, but it looks like JSON-LD: give --data-format jsonld)")
+    misnamed = tmp_path / "shapes.jsonld"
+    misnamed.write_bytes(Path(SHAPES).read_bytes())
+    result = run("--data", VALID, "--shapes", str(misnamed))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "but it looks like Turtle: give --shapes-format turtle)" in result.stderr

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import sys
 import warnings
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import (
     INFERENCE_CHOICES,
+    RdfSyntaxError,
     UnsupportedFormat,
     Untrusted,
     ValidationError,
@@ -180,9 +180,11 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
     limits: a few hundred bytes of RDF/XML entities expand to gigabytes, and deeply nested
     JSON-LD overflows the parser's stack."""
     documents: list[Untrusted] = []
+    options: dict[str, str] = {}  # the option that names each document's format
     for paths, format_name, format_option in groups:
         named = formats.named(format_name) if format_name else None
         for name in paths:
+            options[name if name != STDIN else "standard input"] = format_option or "--data-format"
             if name == STDIN:
                 # Relative IRIs resolve against the working directory, as a file's against its own.
                 documents.append(Untrusted(sys.stdin.buffer.read(), named or _TURTLE, "standard input",
@@ -196,10 +198,19 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
             documents.append(Untrusted(body, named or _format_of(path, format_option), str(path),
                                        path.resolve().as_uri()))
     try:
-        read = load_or_fail(partial(
-            parse_untrusted_all, documents, timeout=settings.validation_timeout,
-            memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard))
-    except ValidationError as exc:  # over the time or memory limit
+        read = parse_untrusted_all(documents, timeout=settings.validation_timeout,
+                                   memory_limit=settings.query_memory_bytes,
+                                   network_guard=settings.network_guard)
+    except RdfSyntaxError as exc:
+        # Most likely the wrong format, where the document opens as another does (JSON-LD piped
+        # in, read as Turtle): said, with the option that names it, as the service says it.
+        failed = next((d for d in documents if d.source == exc.source), None)
+        other = formats.looks_like(failed.body, failed.fmt) if failed is not None else None
+        hint = (f" (it was read as {failed.fmt.label}, but it looks like {other.label}: "
+                f"give {options.get(failed.source, '--data-format')} {other.name})"
+                if failed is not None and other is not None else "")
+        raise Failure(one_line(exc) + hint) from None
+    except (UnsupportedFormat, ValidationError) as exc:  # a format it cannot read; over a limit
         raise Failure(one_line(exc)) from None
     each = iter(zip(documents, read, strict=True))
     graphs: list[Graph | None] = []

@@ -577,20 +577,10 @@ def _parse_all(documents: list[Untrusted]) -> list[tuple[list[ox.Quad], dict[str
     return read
 
 
-#: How a document of each format commonly opens: a parse that failed on a document opening as
-#: another does was most likely given the wrong format (JSON-LD pasted where Turtle is assumed).
-#: A JSON-LD object opens with a key (`{"@context"`), never a Turtle or TriG document, whose `[`
-#: opens a blank node and whose `{` a graph (`[] a ex:T .`, `{ <a> <b> <c> . }`).
-_OPENINGS = (("jsonld", re.compile(rb'\[?\s*\{\s*"')), ("rdfxml", re.compile(rb"<\?xml|<rdf:RDF")),
-             ("turtle", re.compile(rb"(?i)@?prefix\s|@?base\s")))
-
-
 def _looks_like(body: bytes, fmt: Format, source: str) -> str:
-    opening = body[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
-    guess = next((name for name, start in _OPENINGS if start.match(opening)), None)
-    if guess is None or guess == fmt.name or (guess == "turtle" and fmt.name == "trig"):
+    other = formats.looks_like(body, fmt)
+    if other is None:
         return ""
-    other = formats.named(guess)
     if request.mimetype not in _FORMS:  # a request's body: its Content-Type is its format
         return (f" (it was sent as {fmt.label}, but it looks like {other.label}: "
                 f"send it as {other.media_type})")

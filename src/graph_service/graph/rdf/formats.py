@@ -7,6 +7,7 @@ pyoxigraph's format, so callers hand data to whichever library does the work.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -113,6 +114,28 @@ def by_media_type(media_type: str, kinds: tuple[Kind, ...] | None = None) -> For
 def by_extension(extension: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
     ext = extension.lower().lstrip(".")
     return next((f for f in of_kinds(kinds) if ext == f.extension or ext in f.extensions), None)
+
+
+#: How a document of each format commonly opens: a parse that failed on a document opening as
+#: another does was most likely given the wrong format (JSON-LD pasted where Turtle is assumed).
+#: A JSON-LD object opens with a key (`{"@context"`), never a Turtle or TriG document, whose `[`
+#: opens a blank node and whose `{` a graph (`[] a ex:T .`, `{ <a> <b> <c> . }`).
+_OPENINGS = (("jsonld", re.compile(rb'\[?\s*\{\s*"')), ("rdfxml", re.compile(rb"<\?xml|<rdf:RDF")),
+             ("turtle", re.compile(rb"(?i)@?prefix\s|@?base\s")))
+
+
+_LEADING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:\s+|#[^\n]*(?:\n|\Z))*")
+
+
+def looks_like(body: bytes, read_as: Format) -> Format | None:
+    """The format a document that failed to parse as `read_as` looks like, by how it opens,
+    where that is another (TriG reads Turtle's openings); None when it looks like nothing else."""
+    # After a byte-order mark, blank lines and comment lines (a Turtle file often opens with some).
+    opening = _LEADING.sub(b"", body[:4096])[:200]
+    guess = next((name for name, start in _OPENINGS if start.match(opening)), None)
+    if guess is None or guess == read_as.name or (guess == "turtle" and read_as.name == "trig"):
+        return None
+    return named(guess)
 
 
 def of_kinds(kinds: tuple[Kind, ...] | None) -> tuple[Format, ...]:
