@@ -298,6 +298,12 @@ def test_a_path_near_a_resources_says_which_it_may_mean(client, path):
         as_text=True)
 
 
+def test_a_path_too_long_to_be_an_iri_of_ours_is_414(client):
+    resp = client.get("/id/city/" + "a" * 2100, headers={"Accept": "text/turtle"})
+    assert resp.status_code == 414
+    assert "the path is longer than 2000 characters" in resp.get_data(as_text=True)
+
+
 def test_unknown_iri_is_404_as_a_page_for_browsers(client):
     resp = client.get("/id/city/atlantis", headers={"Accept": BROWSER_ACCEPT})
     assert resp.status_code == 404
@@ -326,7 +332,7 @@ def test_unknown_iri_is_404_as_a_page_for_browsers(client):
 def test_odd_paths_answer_400_or_404_never_500(client, path):
     for accept in ("text/turtle", BROWSER_ACCEPT, "application/ld+json"):
         resp = client.get(path, headers={"Accept": accept})
-        assert resp.status_code in (400, 404), (path, resp.status_code)
+        assert resp.status_code in (400, 404, 414), (path, resp.status_code)
         assert b"Traceback" not in resp.data
 
 

@@ -353,6 +353,12 @@ def test_a_query_posted_as_a_form_without_its_name_is_told_how_to_send_it(sparql
                            headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert resp.status_code == 400
     assert "the body is a query, not a form: send it with Content-Type application/sparql-query" in resp.text
+    # And the other way round: a form sent as a query.
+    resp = sparql_app.post(sparql_app.sparql, data=b"query=ASK%20%7B%7D", timeout=30,
+                           headers={"Content-Type": "application/sparql-query"})
+    assert resp.status_code == 400
+    assert ("the body is a form (query=...), not a query: send it as application/x-www-form-urlencoded"
+            in resp.text)
 
 
 @pytest.mark.parametrize("alias, fmt", [("application/x-trig", "trig"), ("text/x-nquads", "nquads"),

@@ -77,6 +77,8 @@ def oxigraph_message(query: str) -> str:
     # the pattern's variables, not ORDER BY's; an earlier alias is no ungrouped variable
     ("SELECT (1 AS ?x) (2 AS ?y) WHERE { ?s ?p ?y } ORDER BY ?x", 1, 24, "?y is already bound"),
     ("SELECT (COUNT(?s) AS ?n) (?n + ?o AS ?m) WHERE { ?s ?p ?o }", 1, 32, "?o is used in a SELECT"),
+    # a %00 in a URL: named, not the rule it broke
+    ("SELECT * WHERE {}\x00", 1, 18, "a control character (U+0000) stands here"),
     # Jena's path repetition, not SPARQL 1.1
     ("PREFIX l: <http://l/> SELECT * { ?x (l:a|^l:b){1,2} ?y }", 1, 47, "not SPARQL 1.1"),
     ("SELECT * WHERE { ?s <p>{2} ?o }", 1, 24, "write the repetition out"),

@@ -20,7 +20,13 @@ from typing import Any, TypeVar
 from urllib.parse import quote, unquote_to_bytes, urljoin
 
 from flask import Response, current_app, redirect, render_template, request
-from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    NotFound,
+    RequestEntityTooLarge,
+    RequestURITooLarge,
+    UnsupportedMediaType,
+)
 from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
@@ -258,7 +264,7 @@ def check_path() -> None:
     raw_path = raw.split("?", 1)[0]
     path = request.path
     if len(raw_path) > MAX_PATH or len(path) > MAX_PATH:
-        raise BadRequest(f"the path is longer than {MAX_PATH} characters")
+        raise RequestURITooLarge(f"the path is longer than {MAX_PATH} characters")
     if "\x00" in path or "%00" in raw_path:
         raise BadRequest("the path contains a NUL character")
     if "%2f" in raw_path.lower() or "%5c" in raw_path.lower() or "\\" in path:

@@ -95,6 +95,8 @@ _FORM = "application/x-www-form-urlencoded"
 #: The parameters of the protocol, whose values must be UTF-8 (SPARQL 1.1 Protocol 2.1.1).
 _PROTOCOL_PARAMETERS = frozenset({b"query", b"update", b"default-graph-uri", b"named-graph-uri"})
 _QUERY = "application/sparql-query"
+#: How a form opens, sent as a query's body.
+_FORM_BODY = re.compile(r"\s*query=", re.I)
 #: How a query's text opens (what a form mistaken for one has as its only field's name).
 _QUERY_START = re.compile(r"\s*(?:PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 _UPDATE = "application/sparql-update"
@@ -175,6 +177,9 @@ def read_operation(req: Request, settings: Settings) -> Operation:
             raise BadRequest(f"the query is not valid UTF-8 (byte {exc.start})") from None
         if "query" in fields:
             raise BadRequest("a query was sent both in the body and as the query parameter; send one")
+        if _FORM_BODY.match(body_query):  # curl -H 'Content-Type: application/sparql-query' --data query=
+            raise BadRequest(f"the body is a form (query=...), not a query: send it as {_FORM}, or send the "
+                             f"query alone as {_QUERY}")
     elif mimetype == _UPDATE:
         raise Forbidden(f"SPARQL Update: {UPDATES_REFUSED}")
     else:

@@ -99,6 +99,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice: tuple[int, str] | None = None
     if unclosed is not None:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
+    advice = advice or _control(query, at)
     advice = advice or _opening(tokens, at)
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _repetition(query, at)
@@ -123,6 +124,17 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     text = lines[line - 1] if lines[line - 1:line] else ""
     previous = lines[line - 2] if line > 1 and lines[line - 2:line - 1] else ""
     return SyntaxProblem(line, column, text, words, parser, previous)
+
+
+def _control(query: str, at: int) -> tuple[int, str] | None:
+    """A control character where the parser stopped (a %00 in a URL): named, where the words of
+    whatever rule it broke would not say it is there."""
+    for spot in (at, at - 1):
+        if 0 <= spot < len(query) and (ord(query[spot]) < 0x20 and query[spot] not in "\t\r\n"
+                                       or ord(query[spot]) == 0x7F):
+            return spot, (f"a control character (U+{ord(query[spot]):04X}) stands here, which SPARQL "
+                          "reads nowhere outside a string: remove it (a %00 in a URL is one)")
+    return None
 
 
 def _shorten(raw: str) -> str:
