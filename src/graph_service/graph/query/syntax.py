@@ -99,7 +99,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice: tuple[int, str] | None = None
     if unclosed is not None:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
-    advice = advice or _control(query, at)
+    advice = advice or _control(tokens, at)
     advice = advice or _opening(tokens, at)
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _repetition(query, at)
@@ -126,14 +126,19 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     return SyntaxProblem(line, column, text, words, parser, previous)
 
 
-def _control(query: str, at: int) -> tuple[int, str] | None:
-    """A control character where the parser stopped (a %00 in a URL): named, where the words of
-    whatever rule it broke would not say it is there."""
-    for spot in (at, at - 1):
-        if 0 <= spot < len(query) and (ord(query[spot]) < 0x20 and query[spot] not in "\t\r\n"
-                                       or ord(query[spot]) == 0x7F):
-            return spot, (f"a control character (U+{ord(query[spot]):04X}) stands here, which SPARQL "
-                          "reads nowhere outside a string: remove it (a %00 in a URL is one)")
+def _control(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """A control character before where the parser stopped, outside strings and comments (a %00
+    in a URL): named, where the words of whatever rule it broke would not say it is there."""
+    for t in tokens:
+        if t.at > at + 1:
+            break
+        if t.kind == "string":
+            continue
+        for i, c in enumerate(t.text):
+            if ord(c) < 0x20 and c not in "\t\r\n" or ord(c) == 0x7F:
+                url = " (a %00 in a URL is one)" if c == "\x00" else ""
+                return t.at + i, (f"a control character (U+{ord(c):04X}) stands here, which SPARQL reads "
+                                  f"nowhere outside a string: remove it{url}")
     return None
 
 
@@ -380,6 +385,10 @@ def _overridden(tokens: list[Token], raw: str) -> tuple[int, str] | None:
         group.append(t)
         if depth == 0:
             break
+    # And a VALUES block after it, which binds its variables as the pattern's do.
+    tail = after[start + len(group):]
+    values = next((i for i, t in enumerate(tail) if _keyword(t) == "VALUES"), len(tail))
+    group += tail[values:]
     used = {name[1] for t in group if t.text[:1] in "?$" for name in _VARIABLE.finditer(t.text)}
     for previous, t in zip(projection, projection[1:], strict=False):
         if previous.text.upper() == "AS" and t.text[:1] in "?$":
@@ -393,13 +402,15 @@ def _overridden(tokens: list[Token], raw: str) -> tuple[int, str] | None:
 #: A path's repetition in braces, {2} or {1,3}: in drafts of SPARQL 1.1 and in some engines
 #: (Jena's ARQ), not in the Recommendation; after what ends a path step: an IRI, a prefixed
 #: name, `a`, or a bracketed path (not a variable, `VALUES ?n {3}`, nor a number, `LIMIT 10 {1}`).
-_REPETITION = re.compile(r"(?:>|\)|(?<![\w?$])[A-Za-z][\w.-]*:[\w.-]*|(?<![\w?$:])a)"
+_REPETITION = re.compile(r"(?:>|\)|(?<![\w.?$:-])(?:[A-Za-z][\w.-]*)?:[\w.-]*|(?<![\w?$:])a)"
                          r"\s*(\{\s*(?:\d+\s*(?:,\s*\d*\s*)?|,\s*\d+\s*)\})")
+#: A VALUES list of variables, whose rows a brace opens (`VALUES (?o) {1}`): no path.
+_VALUES_LIST = re.compile(r"VALUES\s*\([^()]*\)\s*$", re.IGNORECASE)
 
 
 def _repetition(query: str, at: int) -> tuple[int, str] | None:
     for found in _REPETITION.finditer(query):
-        if found.start(1) <= at <= found.end(1) + 1:
+        if found.start(1) <= at <= found.end(1) + 1 and not _VALUES_LIST.search(query, 0, found.start(1)):
             return found.start(1), (
                 f"a path repeated in braces ({found[1]}) is not SPARQL 1.1, only an extension of some "
                 "engines: write the repetition out, e.g. p/p for p{2}, or (p|p/p) for p{1,2}")
