@@ -281,13 +281,14 @@ def test_unknown_iri_is_404_in_the_negotiated_rdf_format(client, fmt):
     if fmt.name != "jsonld":
         assert "no resource <https://w3id.org/liberation-kg/id/city/at<l>antis> in this dataset" in said
     # A path cannot close the comment: "--" may not stand in one, and "--->" closed it early.
-    for path in ("/id/city/a---%3E%3Cx%3Ey%3C/x%3E", "/id/city/a---b", "/id/city/a-"):
+    for path in ("/id/city/a---%3E%3Cx%3Ey%3C/x%3E", "/id/city/a---b", "/id/city/a-", "/id/city/a%01b",
+                 "/id/city/a%EF%BF%BEb"):
         resp = client.get(path, headers={"Accept": fmt.media_type})
         assert resp.status_code == 404 and len(parse(resp.data, fmt)) == 0, resp.data
 
 
-@pytest.mark.parametrize("path", ["/id/city/Paris", "/id/city/paris.ttl", "/id/person/paris",
-                                  "/doc/city/PARIS.ttl"])
+@pytest.mark.parametrize("path", ["/id/city/Paris", "/id/city/paris.ttl", "/id/city/Paris.ttl",
+                                  "/id/person/paris", "/doc/city/PARIS.ttl"])
 def test_a_path_near_a_resources_says_which_it_may_mean(client, path):
     """Another case, a document's suffix on the resource's IRI, the name under another kind: still
     404 (an IRI is what it is), saying which resource the dataset has."""

@@ -180,11 +180,11 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
     limits: a few hundred bytes of RDF/XML entities expand to gigabytes, and deeply nested
     JSON-LD overflows the parser's stack."""
     documents: list[Untrusted] = []
-    options: dict[str, str] = {}  # the option that names each document's format
+    options: dict[str, str | None] = {}  # by each document's source: the option that names its format
     for paths, format_name, format_option in groups:
         named = formats.named(format_name) if format_name else None
         for name in paths:
-            options[name if name != STDIN else "standard input"] = format_option or "--data-format"
+            options["standard input" if name == STDIN else str(Path(name))] = format_option
             if name == STDIN:
                 # Relative IRIs resolve against the working directory, as a file's against its own.
                 documents.append(Untrusted(sys.stdin.buffer.read(), named or _TURTLE, "standard input",
@@ -206,9 +206,12 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
         # in, read as Turtle): said, with the option that names it, as the service says it.
         failed = next((d for d in documents if d.source == exc.source), None)
         other = formats.looks_like(failed.body, failed.fmt) if failed is not None else None
-        hint = (f" (it was read as {failed.fmt.label}, but it looks like {other.label}: "
-                f"give {options.get(failed.source, '--data-format')} {other.name})"
-                if failed is not None and other is not None else "")
+        hint = ""
+        if failed is not None and other is not None:
+            option = options.get(failed.source)
+            # An ontology file has no format option: its extension says its format.
+            fix = f"give {option} {other.name}" if option else f"name it with .{other.extension}"
+            hint = f" (it was read as {failed.fmt.label}, but it looks like {other.label}: {fix})"
         raise Failure(one_line(exc) + hint) from None
     except (UnsupportedFormat, ValidationError) as exc:  # a format it cannot read; over a limit
         raise Failure(one_line(exc)) from None

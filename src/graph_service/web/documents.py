@@ -354,10 +354,13 @@ def not_found(message: str, fmt: Format) -> Response:
     return resp
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _empty_document(fmt: Format, message: str) -> bytes:
     # No "--" in a comment (a "---" made "- --" by a plain replace closed an XML comment early),
-    # nor a "-" before its end.
-    text = re.sub(r"-(?=-)", "- ", " ".join(message.split())).removesuffix("-")
+    # nor a "-" before its end, nor a character XML 1.0 has none of (a path's %01).
+    text = re.sub(r"-(?=-)", "- ", _NOT_XML.sub("\ufffd", " ".join(message.split()))).removesuffix("-")
     if fmt.name == "jsonld":
         return b"[]\n"
     if fmt.name == "rdfxml":

@@ -163,10 +163,12 @@ def _quality(said: str | None) -> float:
     an RDF-only client was sent the HTML page, a type it never named."""
     if said is None:
         return 1.0
-    number = _LEADING_NUMBER.match(said)  # "0.1x" meant a low preference, not the highest
-    if number is None:
-        return 1.0
-    return min(1.0, max(0.0, float(number[0])))
+    try:
+        quality = float(said)  # 1e-3 too
+    except ValueError:
+        number = _LEADING_NUMBER.match(said)  # "0.1x" meant a low preference, not the highest
+        quality = float(number[0]) if number else 1.0
+    return 1.0 if quality != quality else min(1.0, max(0.0, quality))  # NaN: as if none
 
 
 _LEADING_NUMBER = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)")

@@ -241,15 +241,16 @@ def _meant(urls: Urls, rest: str) -> str | None:
     document's suffix (`/id/city/paris.ttl`), in other capitals or accents (`/id/city/Paris`), or
     its name under the one kind that has it (`/id/person/paris`)."""
     head, dot, suffix = rest.rpartition(".")
-    for tried in (rest.removesuffix("/"), head if dot and formats.by_extension(suffix) else None,
-                  rest.lower()):
-        if tried and tried != rest and (found := _known_iri(urls, tried)):
+    paths = [p for p in (rest, rest.removesuffix("/"), head if dot and formats.by_extension(suffix) else None)
+             if p]
+    for tried in [*paths[1:], *(p.lower() for p in paths)]:
+        if tried != rest and (found := _known_iri(urls, tried)):
             return found
     if not isinstance(quads(), QuadIndex):
         # Large data, read from disk: no map of every IRI is kept for the sake of a 404.
         return None
     by_path, by_slug = cached("resource paths", lambda: _resource_paths(urls))
-    if (found := by_path.get(fold(rest))) is not None:
+    if (found := next((by_path[fold(p)] for p in paths if fold(p) in by_path), None)) is not None:
         return found
     slugs = by_slug.get(fold(rest.rstrip("/").rpartition("/")[2]), [])
     return slugs[0] if len(slugs) == 1 else None
