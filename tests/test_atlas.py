@@ -409,3 +409,34 @@ def test_the_list_of_time_spans_is_in_time(project_client):
             < listed.index("20 August 1944 (photograph warsaw-06)"))
     assert listed[0] == "from 1944 (the Allies’ advances began)"  # the earliest it may be
     assert listed.index("June 1944 (liberation of Rome)") < listed.index("5 June 1944 (photograph rome-08)")
+
+
+def test_a_time_span_labelled_twice_is_one_date_and_the_same_one_each_time():
+    """An English and an untagged label gave two rows, so two dates for one time-span, drawn as
+    if the article gave both; which label showed depended on the order of the rows."""
+    import pyoxigraph as ox
+
+    from graph_service.graph import liberations
+    from graph_service.graph.query.engine import OxigraphEngine
+
+    lib, rdfs = "https://w3id.org/liberation-kg/ontology#", "http://www.w3.org/2000/01/rdf-schema#"
+    facts = ox.NamedNode(str(FACTS_GRAPH))
+
+    def q(s: str, p: str, o: ox.NamedNode | ox.Literal) -> ox.Quad:
+        return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, facts)
+
+    store = ox.Store()
+    store.extend([
+        q("http://e.org/c", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+          ox.NamedNode(lib + "CapitalCity")),
+        q("http://e.org/c", rdfs + "label", ox.Literal("C", language="en")),
+        q("http://e.org/e", lib + "liberationOf", ox.NamedNode("http://e.org/c")),
+        q("http://e.org/e", rdfs + "label", ox.Literal("E", language="en")),
+        q("http://e.org/e", lib + "hasTimeSpan", ox.NamedNode("http://e.org/t")),
+        q("http://e.org/t", lib + "onDate", ox.Literal("1944-06-05", datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#date"))),
+        q("http://e.org/t", rdfs + "label", ox.Literal("5 June 1944 (e)", language="en")),
+        q("http://e.org/t", rdfs + "label", ox.Literal("5 June 1944, the day (e)")),
+    ])
+    [found] = liberations(OxigraphEngine(store))
+    assert [d.said for d in found.dates] == ["5 June 1944"]

@@ -11,7 +11,7 @@ when the store has one).
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rdflib.term import Identifier
@@ -211,15 +211,19 @@ def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
     """Every capital's liberation (or conquest), the dated in order of their earliest day, then
     the undated by name; `names`: the project's names under the base the store is served under."""
     found: dict[str, Liberation] = {}
-    spans: set[tuple[str, str]] = set()  # a time-span labelled twice (in English and untagged) is one date
     for row in _rows(engine, _EVENTS, names):
         key = str(row["event"])
         lib = found.setdefault(key, Liberation(str(row["capital"]), str(row["capitalLabel"]), key,
                                                str(row["eventLabel"])))
         claim = _claim(row)
-        if claim is not None and claim not in lib.dates and (key, str(row["span"])) not in spans:
-            spans.add((key, str(row["span"])))
+        # One date whatever its labels (a time-span labelled twice came out as two claims, shown
+        # as if disputed); the first label in order stands, so every process shows the same.
+        same = next((d for d in lib.dates if replace(d, shown="") == replace(claim, shown="")), None) \
+            if claim is not None else None
+        if claim is not None and same is None:
             lib.dates.append(claim)
+        elif claim is not None and same is not None and claim.shown < same.shown:
+            lib.dates[lib.dates.index(same)] = claim
     for row in _rows(engine, _RECEPTIONS, names):
         received = found.get(str(row["event"]))
         reception = Reception(str(row["kind"]), str(row["kindLabel"]), _true(row, "reading"))
