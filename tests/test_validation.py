@@ -449,6 +449,11 @@ def test_the_projects_shapes_without_its_ontology_say_so_when_they_fail():
         alone.headline()
     mixed = validate(data, project_shapes(settings), ontology=project_ontology(settings))
     assert "These are the project's shapes" not in mixed.headline()
+    # With inference, the statements it adds are what the shapes refuse to see stated: said so.
+    inferred = validate(data, project_shapes(settings), ontology=project_ontology(settings), inference="rdfs")
+    assert "with the rdfs inference asked for, results may be about statements it added" in \
+        inferred.headline()
+    assert "inference" not in mixed.headline()
     # Anyone else's shapes: no such word.
     own = validate(data, turtle("ex:S a sh:NodeShape ; sh:targetNode ex:c ; sh:property [ sh:path ex:q ; "
                                 "sh:minCount 1 ] ."))

@@ -528,13 +528,21 @@ def validate(
                                 seconds=time.perf_counter() - started,
                                 shapes=shapes, omitted=omitted, focus_nodes=focus,
                                 blank_nodes=_blank_nodes(data, results))
-    if ontology is None and not conforms and (URIRef(str(SHAPES)), RDF.type, OWL.Ontology) in shapes:
+    projects_shapes = (URIRef(str(SHAPES)), RDF.type, OWL.Ontology) in shapes
+    if ontology is None and not conforms and projects_shapes:
         # 465 violations of the project's own data, where the build finds none: its shapes read
         # the class hierarchy (sh:class lib:Place for a city) from its ontology.
         outcome.hint = ("These are the project's shapes, which read the class hierarchy from the "
                         "project's ontology, not given here: validate with it (graph-service validate "
                         "-e ontology/liberation.ttl; on the web, send the data alone, and the project's "
                         "shapes and ontology are used).")
+    elif inference != "none" and not conforms and projects_shapes:
+        # Its own data with --inference owlrl: 74 violations saying "the facts state" what the
+        # reasoner added, such as the shortcuts the shapes refuse to see stated.
+        outcome.hint = ("These are the project's shapes, which check the facts as stated: with the "
+                        f"{inference} inference asked for, results may be about statements it added, which "
+                        "they expect only the reasoner to derive, never the facts to state (such as "
+                        "lib:liberationOrConquestOf); validate without inference to check the facts.")
     node = report.value(None, RDF.type, SH.ValidationReport)
     if focus == 0 and node is not None:
         # A pipeline that keeps only the report (not the page, the header or the command's words)
