@@ -43,6 +43,7 @@ from graph_service.graph import (
     is_inferred,
     labels_of,
     layout,
+    query_prefixes,
     short,
     shown_date,
     write,
@@ -123,14 +124,14 @@ def _source_prefixes() -> dict[str, str]:
             # Declarations open a document: its head is read, not a file of gigabytes.
             with contextlib.suppress(OSError), open(path, "rb") as source:
                 head = source.read(_HEAD_BYTES).decode("utf-8", errors="ignore")
-                found.update((p, ns) for p, ns in _DECLARED.findall(head) if p not in found)
+                for prefix, namespace in query_prefixes(head).items():
+                    found.setdefault(prefix, namespace)
         rebase = Rebase(settings.base_iri)  # as the build moved the data's IRIs
         return {p: rebase.iri(ns) for p, ns in found.items()}
     return cached("source prefixes", read)
 
 
 _HEAD_BYTES = 1 << 16
-_DECLARED = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w-]*):\s*<([^>]*)>", re.M | re.I)
 
 
 _HTML = formats.by_name("html")

@@ -234,11 +234,12 @@ class TableTooLarge(ValueError):
         self.size = size
 
 
-_PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
+_PREFIX = re.compile(r"@?PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
 
 
 def query_prefixes(sparql: str) -> dict[str, str]:
-    """The prefixes a query declares, by name: what its text table writes IRIs under."""
+    """The prefixes a query declares, by name: what its text table writes IRIs under; or a Turtle
+    or TriG document's (`@prefix` too), read from its text."""
     return {name: namespace for name, namespace in _PREFIX.findall(sparql)}
 
 

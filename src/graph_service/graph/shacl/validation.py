@@ -292,12 +292,7 @@ class ValidationOutcome:
                 if r.focus_node != focus:
                     focus = r.focus_node
                     lines.append(f"  {self.name(focus)}")
-                where = f"{path_text(self.report, r.path)}: " if r.path is not None else ""
-                value = (f" [value: {self.name(r.value)}]"
-                         if r.value is not None and r.value != r.focus_node else "")
-                # One line each: a message's own line breaks ran on at the margin.
-                what = " ".join((r.message or term_name(self.report, r.component)).split())
-                lines.append(f"    {severity_name(r.severity)}: {where}{what}{value}")
+                lines.append(f"    {severity_name(r.severity)}: {self._said(r)}")
                 lines += self._detail_lines(r, "      ")
         lines += ["", self.tally()]
         return "\n".join(lines) + "\n"
@@ -306,12 +301,17 @@ class ValidationOutcome:
         """The results nested under `result`, each under the one it explains, one step further in."""
         lines = []
         for d in result.details:
-            where = f"{path_text(self.report, d.path)}: " if d.path is not None else ""
-            value = f" [value: {self.name(d.value)}]" if d.value is not None else ""
-            what = " ".join((d.message or term_name(self.report, d.component)).split())
-            lines.append(f"{indent}because of {self.name(d.focus_node)}, {where}{what}{value}")
+            lines.append(f"{indent}because of {self.name(d.focus_node)}, {self._said(d)}")
             lines += self._detail_lines(d, indent + "  ")
         return lines
+
+    def _said(self, r: ValidationResult) -> str:
+        """What a result says, in one line: its path, its message and its value (unless the value
+        is the focus node itself); a message's own line breaks ran on at the summary's margin."""
+        where = f"{path_text(self.report, r.path)}: " if r.path is not None else ""
+        value = f" [value: {self.name(r.value)}]" if r.value is not None and r.value != r.focus_node else ""
+        what = " ".join((r.message or term_name(self.report, r.component)).split())
+        return f"{where}{what}{value}"
 
     def tally(self) -> str:
         """One line: how many violations and warnings (and infos, when there are any)."""
