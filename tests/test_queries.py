@@ -1843,11 +1843,10 @@ EXPECTED: dict[str, list[Row]] = {
              '"An AFPU photographer"', "AFPU",
              "a military unit (commonly the British Army Film and Photographic Unit)"),
          text(11)),
-        # two captions word for word alike, each its own quote
-        *(("IISG", str(RDF.type), "organisation",
-           EDITORIAL["abbreviation"].format('the credit "Photo: IISG"', "IISG",
-                                            "an organisation (an archive)"),
-           text(n)) for n in (28, 29)),
+        # two captions word for word alike (28 and 29), each its own quote: one passage, one row
+        ("IISG", str(RDF.type), "organisation",
+         EDITORIAL["abbreviation"].format('the credit "Photo: IISG"', "IISG", "an organisation (an archive)"),
+         text(28)),
         ("Celebration of the 70th anniversary of the liberation of Prague", lib("hasPlace"), "Prague",
          EDITORIAL["prague, anniversary place"].format("celebration"), text(42)),
         *((f"Photograph prague-0{n - 41}: Military equipment on public display at the 70th "
