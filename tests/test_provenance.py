@@ -157,7 +157,7 @@ def test_each_resources_document_carries_the_licence_and_the_rights_in_its_quote
     for path in ("/doc/city/paris.html", "/void.html", "/"):
         page = html.unescape(project_client.get(path).get_data(as_text=True))
         foot = page[page.index('<footer class="site">'):]
-        assert f'rel="license" href="{void.value(dataset, DCTERMS.license)}"' in foot
+        assert f'rel="license" href="{void.value(dataset, DCTERMS.license)}">CC BY 4.0</a>' in foot
         assert f"<p>{void.value(dataset, DCTERMS.rights)}</p>" in foot, path
 
 

@@ -26,6 +26,7 @@ from graph_service.graph import (
     quads_to_graph,
 )
 from graph_service.web.documents import cached, quads
+from graph_service.web.photo import licence_name
 from graph_service.web.state import service
 
 
@@ -74,10 +75,12 @@ def terms_of_use() -> list[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.
     return cached("terms of use", compute)
 
 
-def page_terms() -> tuple[list[str], list[str]]:
-    """The licences' IRIs and the rights statements of `terms_of_use`, for a page's footer."""
+def page_terms() -> tuple[list[tuple[str, str]], list[str]]:
+    """The licences (IRI, usual name: "CC BY 4.0") and the rights statements of `terms_of_use`,
+    for a page's footer."""
     terms = terms_of_use()
-    return ([v.value for p, v in terms if p == TERMS_OF_USE[0] and isinstance(v, ox.NamedNode)],
+    return ([(v.value, licence_name(v.value)) for p, v in terms
+             if p == TERMS_OF_USE[0] and isinstance(v, ox.NamedNode)],
             [v.value for p, v in terms if p == TERMS_OF_USE[1] and isinstance(v, ox.Literal)])
 
 
