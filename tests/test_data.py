@@ -423,18 +423,22 @@ def test_every_per_statement_quote_occurs_verbatim_in_article():
     assert [texts[c] for c in cited if texts[c] not in article()] == []
 
 
-def test_a_statement_stated_both_ways_rests_on_the_same_quotes_each_way():
-    """`a lib:precedes b` and `b lib:precededBy a` are one fact: asked which sentence says it, the
+def test_a_statement_stated_both_ways_rests_on_the_same_quotes_and_notes_each_way():
+    """`a lib:precedes b` and `b lib:precededBy a` are one fact: asked which sentence says it, and
+    whether it is the project's reading (`lib:editorialNote`) or disputed (`lib:otherAccounts`), the
     graph gives one answer whichever way the question is put."""
     onto = Graph().parse(ONTOLOGY, format="turtle")
     inverse = {p: q for p, q in onto.subject_objects(OWL.inverseOf)}
     inverse.update({q: p for p, q in inverse.items()})
     e = expansion()
     parts: dict[ox.Term, dict[str, ox.Term]] = {}
-    quotes: dict[ox.Term, set[ox.Term]] = {}
+    quotes: dict[ox.Term, set] = {}  # each statement's quotes, and its notes as (kind, note)
+    notes = (str(LIB.editorialNote), str(LIB.otherAccounts))
     for q in e.provenance:
         if q.predicate == provenance.EVIDENCE:
             quotes.setdefault(q.subject, set()).add(q.object)
+        elif q.predicate.value in notes:
+            quotes.setdefault(q.subject, set()).add((q.predicate, q.object))
         elif q.predicate.value in (str(RDF.subject), str(RDF.predicate), str(RDF.object)):
             parts.setdefault(q.subject, {})[q.predicate.value.rsplit("#", 1)[1]] = q.object
     by_triple = {(p["subject"], p["predicate"].value, p["object"]): quotes.get(node, set())
