@@ -430,6 +430,10 @@ OTHER_ACCOUNTS = {
     "1943": "Other accounts date significant Allied advances in Europe to 1943: the landings in Sicily in "
             "July and on the Italian mainland in September 1943 (for example "
             "https://en.wikipedia.org/wiki/Allied_invasion_of_Sicily).",
+    "warsaw-05": "Other accounts end the Warsaw Uprising on 2 October 1944, when the Home Army capitulated "
+                 "(for example https://en.wikipedia.org/wiki/Warsaw_Uprising): Home Army soldiers fighting "
+                 "in the city on 3 October 1944, the caption's date, would be fighting after the "
+                 "capitulation, so the date the caption gives this photograph is doubtful.",
     "felix": "Other accounts name Grand Duchess Charlotte, Felix's wife, as Luxembourg's sovereign and Felix "
              "as her consort (for example "
              "https://monarchie.lu/en/monarchy/former-sovereigns/hrh-grand-duchess-charlotte and "
@@ -1357,6 +1361,9 @@ EXPECTED: dict[str, list[Row]] = {
         # subject, property, object, what other accounts say, the passage the claim rests on
         ("25 December 1944 (photograph luxembourg-01)", lib("onDate"), "1944-12-25",
          OTHER_ACCOUNTS["wiltz, photograph"], text(25)),
+        # review s24: a photograph dated the day after the Uprising's capitulation
+        ("3 October 1944 (photograph warsaw-05)", lib("onDate"), "1944-10-03", OTHER_ACCOUNTS["warsaw-05"],
+         text(35)),
         ("4 September 1944 (arrival of British tanks in Brussels)", lib("onDate"), "1944-09-04",
          OTHER_ACCOUNTS["brussels, arrival"], text(16)),
         *(("4 September 1944 (liberation of Brussels)", lib("onDate"), "1944-09-04",
