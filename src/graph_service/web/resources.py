@@ -550,7 +550,9 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         else:
             out.append(Highlight("By", [], "the article names no force"))
         out += _receptions(index, event, urls, "on the event's page")
-    if _objects(index, iri, "hasTimeSpan"):
+    # A liberation or conquest says when even where the article does not (Berlin's), as the
+    # capital's page does: a reader of it looks for the date first.
+    if any(_objects(index, iri, name) for name in ("hasTimeSpan", "liberationOf", "conquestOf")):
         out.append(_when(index, iri, urls, "below"))
     for name, label in (("hasPlace", "Where"), ("liberationOf", "Liberation of"),
                         ("conquestOf", "Conquest of"), ("commandedBy", "Commanded by"), ("depicts", "Shows")):
