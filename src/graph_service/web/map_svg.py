@@ -124,11 +124,14 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
         el(land, "path", d=data, class_="country")
     el(svg, "rect", x=0, y=0, width=WIDTH, height=map_height, class_="frame")
 
-    placed: list[tuple[float, float, float, float]] = []
+    shown = sorted((lib for lib in liberations if lib.position), key=lambda lib: lib.capital_label)
+    at = {lib.capital: project(lib.position[1], lib.position[0]) for lib in shown if lib.position}
+    # No label may cover a marker, whichever is drawn first: "Luxembourg City‡" ran into Prague's.
+    placed: list[tuple[float, float, float, float]] = [
+        (x - _MARKER, y - _MARKER, x + _MARKER, y + _MARKER) for x, y in at.values()]
     markers = el(svg, "g", class_="markers")
-    for lib in sorted((lib for lib in liberations if lib.position), key=lambda lib: lib.capital_label):
-        assert lib.position is not None
-        x, y = project(lib.position[1], lib.position[0])
+    for lib in shown:
+        x, y = at[lib.capital]
         slugs = [r.slug for r in lib.receptions] or ["unknown"]
         classes = ["map-marker"] + [f"reception-{s}" for s in slugs]
         a = link(markers, href(lib.capital), class_=" ".join(classes), data_capital=lib.capital_label)
@@ -142,7 +145,8 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
         when = _short_date(lib)
         # The forces are in the title only: a disputed one (Luxembourg City's) marks the name.
         name = lib.capital_label + DISPUTED_MARK * any(f.disputed for f in lib.forces)
-        width = max(len(name) * 7.6, len(when) * 6.2)
+        # Widths as a sans-serif face draws them (measured in Chromium: 13 px at 600, 11 px).
+        width = max(len(name) * 9.0, len(when) * 6.6)
         tx, ty, anchor = _place_label(x, y, width, placed, map_height)
         el(a, "text", name, x=tx, y=ty, class_="name", text_anchor=anchor)
         el(a, "text", when, x=tx, y=ty + 13, class_="when", text_anchor=anchor)
@@ -153,9 +157,12 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
 
 def _place_label(x: float, y: float, width: float, placed: list[tuple[float, float, float, float]],
                  height: float) -> tuple[float, float, str]:
-    """Where a two-line label goes: right of the marker, else left, below or above, wherever it
-    overlaps no label placed before (greedy; eight capitals need no more)."""
+    """Where a two-line label goes: right of the marker, else left (level with it, then half a
+    line lower or higher), below or above, wherever it overlaps no marker and no label placed
+    before (greedy; eight capitals need no more)."""
     candidates = [(x + 11, y - 1, "start"), (x - 11, y - 1, "end"),
+                  (x + 11, y + 9, "start"), (x - 11, y + 9, "end"),
+                  (x + 11, y - 9, "start"), (x - 11, y - 9, "end"),
                   (x, y + 22, "middle"), (x, y - 22, "middle")]
     for tx, ty, anchor in candidates:
         left = tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
@@ -165,6 +172,10 @@ def _place_label(x: float, y: float, width: float, placed: list[tuple[float, flo
             placed.append(box)
             return tx, ty, anchor
     return candidates[0]
+
+
+#: Half the side of the square a marker (a dot of radius 7, with its ring) keeps clear of labels.
+_MARKER = 9
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
