@@ -405,6 +405,16 @@ def test_a_photograph_page_says_where_and_when(project_client):
     assert "3 September 1944" in dated.split('class="when">', 1)[1].split("</dd>", 1)[0]
 
 
+def test_a_licence_is_named_as_people_name_it_wherever_it_is_shown(project_client):
+    """A licence IRI has no label in the graph: its facts row showed its last segment, "2.0"."""
+    page = project_client.get("/doc/photo/amsterdam-02.html").get_data(as_text=True)
+    header = '<a href="http://purl.org/dc/terms/license">dcterms:license</a>'
+    row = page.split(header, 1)[1].split("</tr>", 1)[0]
+    assert '<a href="https://creativecommons.org/licenses/by-sa/2.0/">CC BY-SA 2.0</a>' in row
+    box = _photo_section(project_client, "amsterdam-02").split('class="licence">', 1)[1].split("</dd>", 1)[0]
+    assert ">CC BY-SA 2.0</a>" in box
+
+
 def _when(project_client, path: str) -> str:
     page = project_client.get(path).get_data(as_text=True)
     found = re.search(r"<dt>When</dt>\s*<dd>(.*?)</dd>", page, re.S)

@@ -68,6 +68,7 @@ from graph_service.graph.publish import (
     labels_of,
     layout,
     liberations,
+    licence_name,
     quote_span,
     shown_date,
 )
@@ -205,7 +206,7 @@ __all__ = [
     "describe_shapes", "Description", "die_with_parent", "Dump", "dump_bytes", "dumps", "Engine",
     "explain_syntax", "ensure_snapshot", "Example", "exists", "fold", "Format", "FormatMismatch",
     "file_version", "formats", "from_rdflib", "graph_counts", "holds_shapes", "Inconsistency", "infer",
-    "Inference", "inference_choice", "has_note",
+    "Inference", "inference_choice", "has_note", "licence_name",
     "InferenceChoice", "is_inferred", "IsolatedError", "IsolatedWorker", "Kind", "labels_of", "layout",
     "IN_MEMORY_INDEX_QUADS", "load_examples", "load_index", "VerbatimStore", "graph_view", "stop_fork_server",
     "load_into", "load_sources", "load_store", "LoadError", "LoadReport", "NotLoadable", "quote_span",

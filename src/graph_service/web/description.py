@@ -22,11 +22,11 @@ from graph_service.graph import (
     declared_title,
     describe_dataset,
     graph_view,
+    licence_name,
     quad_from_rdflib,
     quads_to_graph,
 )
 from graph_service.web.documents import cached, quads
-from graph_service.web.photo import licence_name
 from graph_service.web.state import service
 
 

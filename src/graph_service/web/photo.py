@@ -5,7 +5,6 @@ The generic list of statements follows on the page, as for every resource.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -20,6 +19,7 @@ from graph_service.graph import (
     has_note,
     is_inferred,
     labels_of,
+    licence_name,
     shown_date,
 )
 from graph_service.web.urls import Urls
@@ -61,7 +61,6 @@ def _terms(names: Names) -> _Terms:
                   t("inArea"), t("hasTimeSpan"), t("dateText"), t("model"), t("editorialNote"),
                   t("otherAccounts"), tuple(t(n) for n in ("onDate", "inMonth", "notBefore", "notAfter")),
                   (("who", t("Actor")), ("event", t("Event")), ("where", t("Place"))))
-_CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)/?")
 
 Link = tuple[str, str | None]
 
@@ -157,15 +156,6 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     where_places = {place for place, _ in s.where}
     s.shows_places = [p for p in s.shows_places if p not in where_places]
     return s
-
-
-def licence_name(iri: str, label: str | None = None) -> str:
-    """A licence's usual name: "CC BY-SA 3.0" for a Creative Commons licence IRI."""
-    m = _CC.match(iri)
-    if m:
-        code = "CC0" if m.group(2) == "zero" else "CC " + m.group(2).upper()
-        return f"{code} {m.group(3)}"
-    return label or iri
 
 
 def _group(store: QuadSource, node: ox.NamedNode, terms: _Terms) -> str:

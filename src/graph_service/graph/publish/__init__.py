@@ -10,6 +10,7 @@ from graph_service.graph.publish.describe import (
     has_note,
     is_inferred,
     labels_of,
+    licence_name,
     quote_span,
 )
 from graph_service.graph.publish.dumps import DUMPS, Dump, dump_bytes
@@ -40,5 +41,5 @@ __all__ = [
     "Liberation", "liberations", "Reception", "dataset_iri", "DatasetSummary", "declared_title",
     "describe", "describe_dataset", "describe_service", "Description", "Dump", "dump_bytes", "dumps",
     "exists", "is_inferred", "has_note", "labels_of", "layout", "quote_span", "OntologyDoc", "shown_date",
-    "Usage",
+    "licence_name", "Usage",
 ]

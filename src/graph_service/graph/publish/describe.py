@@ -22,6 +22,7 @@ own and a description without them would lose the facts' meaning.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -242,12 +243,30 @@ def has_note(store: QuadSource, subject: Subject, predicate: ox.NamedNode, obj: 
 
 def short_name(term: Node) -> str:
     """`schema:City` for a term of a known vocabulary; the last segment for our own resources,
-    whose prefix would say nothing (`paris`, not `id:city/paris`)."""
+    whose prefix would say nothing (`paris`, not `id:city/paris`); a Creative Commons licence by
+    its usual name (its last segment, "2.0", says nothing either)."""
     if isinstance(term, ox.NamedNode) and not term.value.startswith(_terms().resources):
-        name = prefixed(term.value)
+        name = prefixed(term.value) or _creative_commons(term.value)
         if name is not None:
             return name
     return local_name(term)
+
+
+_CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)/?$")
+
+
+def licence_name(iri: str, label: str | None = None) -> str:
+    """A licence's usual name: "CC BY-SA 3.0" for a Creative Commons licence IRI; else its
+    `label`, else the IRI."""
+    return _creative_commons(iri) or label or iri
+
+
+def _creative_commons(iri: str) -> str | None:
+    m = _CC.match(iri)
+    if m is None:
+        return None
+    code = "CC0" if m.group(2) == "zero" else "CC " + m.group(2).upper()
+    return f"{code} {m.group(3)}"
 
 
 def local_name(term: Node) -> str:
