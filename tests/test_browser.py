@@ -151,6 +151,23 @@ def test_without_javascript_the_form_keeps_a_malformed_query(browser, live_serve
         context.close()
 
 
+def test_on_a_phone_the_summary_of_an_event_shows_its_values(browser, live_server):
+    """At 390 px, a long heading in the summary box ("In Arrival of the Free French army in Paris")
+    took the width, and the values of every row were drawn off the screen."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto("/doc/event/liberation-of-paris.html")
+        values = page.locator("#in-brief dl.highlights dd")
+        assert values.count() > 4
+        for i in range(values.count()):
+            box = values.nth(i).bounding_box()
+            assert box and box["width"] > 100 and box["x"] + box["width"] <= 390, (i, box)
+        shot(page, "test_on_a_phone_the_summary_of_an_event_shows_its_values")
+    finally:
+        context.close()
+
+
 @pytest.mark.slow  # pySHACL's seconds; the table and its links through HTTP: tests/test_workbench.py
 def test_validate_shows_a_table_for_a_failing_paste(page):
     page.goto("/validate")
