@@ -465,6 +465,24 @@ def test_an_events_brief_names_who_took_part_in_what_role(project_client):
             "Armoured Division, December 25, 1944”)") in brief("liberation-of-wiltz")
 
 
+def test_a_person_or_forces_brief_names_the_events_it_took_part_in_and_its_role(project_client):
+    """De Gaulle's part in Paris's liberation was a table nested under "What links here", the last
+    thing on his page: his page now opens with it."""
+    def brief(path: str) -> str:
+        page = project_client.get(path).get_data(as_text=True)
+        text = re.sub(r"<[^>]+>", "", page[page.index('<dl class="highlights">'):page.index("</dl>")])
+        return " ".join(html.unescape(text).split())
+    de_gaulle = brief("/doc/person/charles-de-gaulle.html")
+    assert de_gaulle.startswith("Took part in ")
+    assert "Liberation of Paris (political leader)" in de_gaulle
+    assert ("Liberation of Paris and Te Deum ceremony at Notre Dame Cathedral: the project's reading"
+            in de_gaulle)
+    red_army = brief("/doc/unit/red-army.html")
+    assert "Soviet capture of Berlin (conquering force)" in red_army
+    # Patton's command of Luxembourg City's taking: other accounts give it to the First Army.
+    assert "other accounts dispute the article here" in brief("/doc/person/george-s-patton.html")
+
+
 def test_each_liberation_in_brief_names_its_own_liberators(tmp_path):
     """A place freed twice (none in the article is) names, under each liberation, the forces that
     took part in that one: the place's liberatedBy shortcut covers both."""

@@ -577,7 +577,35 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             for part, named in sorted(parts.items(), key=lambda p: fold(p[1][0][0]) if p[1] else ""):
                 out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part")
     out += _receptions(index, iri, urls, "below")
+    out += _took_part(index, iri, urls)
     return out
+
+
+def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highlight]:
+    """For a person, force or group: the events it took part in, each in its role ("Liberation of
+    Paris (political leader)"). De Gaulle's part in the liberation was a table nested under "What
+    links here", the last thing on his page."""
+    values: dict[str, str | None] = {}
+    readings, disputed = [], []
+    for part in _subjects(index, "participant", actor):
+        roles = _objects(index, part, "role")
+        named = ", ".join(label for label, _ in _linked(index, roles, urls))
+        events = _objects(index, part, "inEvent")
+        for event, href in _linked(index, events, urls):
+            values.setdefault(f"{event} ({named})" if named else event, href)
+        if (_is_reading(index, part, "participant", actor)
+                or any(_is_reading(index, part, "inEvent", e) for e in events)
+                or any(_is_reading(index, part, "role", r) for r in roles)):
+            readings += events
+        if _is_disputed(index, part, "participant", actor) or any(
+                _is_disputed(index, part, "role", r) for r in roles):
+            disputed += _names(index, events, urls)
+    if not values:
+        return []
+    shown = sorted(values.items(), key=lambda v: fold(v[0]))
+    return [Highlight("Took part in", shown, _joined(
+        _reading_note(index, urls, list(dict.fromkeys(readings))),
+        _disputed_note(list(dict.fromkeys(disputed)))))]
 
 
 def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str) -> list[Highlight]:
