@@ -161,6 +161,27 @@ def test_each_resources_document_carries_the_licence_and_the_rights_in_its_quote
         assert f"<p>{void.value(dataset, DCTERMS.rights)}</p>" in foot, path
 
 
+def test_a_quotes_page_links_to_where_it_stands_in_the_article(project_client):
+    """The quote's page gave only character positions ("begin index 3638"): it now links to its
+    place on the article's page, where each quote's start has an anchor, once."""
+    page = project_client.get("/doc/source/article.html").get_data(as_text=True)
+    text = page[page.index('<section id="text">'):page.index('<section id="facts">')]
+    anchors = re.findall(r'<span id="(quote-[^"]+)"></span>', text)
+    quotes = re.findall(r"^quote:([\w-]+) a lib:Quote", DATA, re.M)
+    assert sorted(anchors) == sorted(f"quote-{q}" for q in quotes)  # each once, every one
+    # A quote that a shorter one opens (the de Gaulle caption, then "following the city's
+    # liberation...") has its anchor where its own words begin.
+    inner = text.index('<span id="quote-paris-liberation-august-25"></span>')
+    assert text[inner:].split("</span>", 1)[1].startswith(
+        '<a class="quoted" href="/id/quote/paris-liberation-august-25"')
+    quote = project_client.get("/doc/quote/paris-liberation-august-25.html").get_data(as_text=True)
+    brief = quote[quote.index('<dl class="highlights">'):quote.index("</dl>")]
+    assert '<dt>Where it stands</dt>' in brief
+    assert 'href="/id/source/article#quote-paris-liberation-august-25"' in brief
+    followed = project_client.get("/id/source/article", headers={"Accept": "text/html"})
+    assert followed.status_code == 303 and followed.headers["Location"].endswith("/doc/source/article.html")
+
+
 def test_the_articles_page_shows_its_text_with_every_quote_where_it_stands(project_client):
     """The source's page gives its text, paragraph by paragraph, each quoted passage linked to its
     quote where the build placed it; what the graph does not quote stays plain."""
@@ -170,7 +191,8 @@ def test_the_articles_page_shows_its_text_with_every_quote_where_it_stands(proje
     assert len({slug for slug, _ in links}) == len(re.findall(r"^quote:[\w-]+ a lib:Quote", DATA, re.M))
     # brussels-06's words open three other captions: its link is its own one-sentence paragraph.
     caption = "Scenes of jubilation as British troops liberate Brussels, September 4, 1944."
-    assert '<p class="source-text"><a class="quoted" href="/id/quote/caption-brussels-06"' in text
+    assert re.search(r'<p class="source-text">(<span id="[^"]+"></span>)*'
+                     r'<a class="quoted" href="/id/quote/caption-brussels-06"', text)
     assert ("caption-brussels-06", caption) in links
     assert "Read another story from us" in text and not any("Read another story" in t for _, t in links)
 

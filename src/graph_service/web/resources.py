@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, render_template, request
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
-from rdflib.namespace import FOAF, RDF, RDFS, VOID
+from rdflib.namespace import FOAF, PROV, RDF, RDFS, VOID
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import (
@@ -44,6 +44,7 @@ from graph_service.graph import (
     labels_of,
     layout,
     query_prefixes,
+    quote_span,
     short,
     shown_date,
     write,
@@ -578,7 +579,22 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
                 out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part")
     out += _receptions(index, iri, urls, "below")
     out += _took_part(index, iri, urls)
+    out += _where_it_stands(index, iri, urls)
     return out
+
+
+_QUOTED_FROM = ox.NamedNode(str(PROV.wasQuotedFrom))
+
+
+def _where_it_stands(index: QuadSource, quote: ox.NamedNode, urls: Urls) -> list[Highlight]:
+    """A quote's place in the article's text, on the article's page, where the text is at hand:
+    the quote's page gave only character positions ("begin index 3638")."""
+    if quote_span(index.quads_for_pattern(quote, None, None, None)) is None or not article_paragraphs():
+        return []
+    sources = list(dict.fromkeys(q.object for q in index.quads_for_pattern(quote, _QUOTED_FROM, None, None)))
+    return [Highlight("Where it stands", [(label, f"{href}#{source_page.anchor(quote)}" if href else None)
+                                          for label, href in _linked(index, sources, urls)],
+                      "the passage marked in the article's text")] if sources else []
 
 
 def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highlight]:

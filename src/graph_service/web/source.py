@@ -23,6 +23,14 @@ class Segment:
     #: The page of the quote this passage is (the shortest, where quotes overlap); None: unquoted.
     href: str | None = None
     title: str | None = None
+    #: The anchors (`anchor(quote)`) of the quotes that begin where this passage begins: a quote's
+    #: page links to its place here, though a shorter quote inside it may take its first words.
+    anchors: tuple[str, ...] = ()
+
+
+def anchor(quote: ox.NamedNode) -> str:
+    """The id of a quote's place on its source's page: `quote-` and its IRI's last segment."""
+    return "quote-" + quote.value.rstrip("/").rsplit("/", 1)[-1]
 
 
 def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, str]],
@@ -39,6 +47,9 @@ def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, st
     if not spans:
         return []
     labels = labels_of(store, {quote for _, _, quote in spans})
+    begins: dict[int, list[ox.NamedNode]] = {}
+    for at, _, quote in sorted(spans, key=lambda s: s[2].value):
+        begins.setdefault(at, []).append(quote)
     out: list[list[Segment]] = []
     for start, paragraph in text:
         stop = start + len(paragraph)
@@ -49,13 +60,15 @@ def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, st
         for lo, hi in zip(cuts, cuts[1:], strict=False):
             covering = [s for s in inside if s[0] <= lo and hi <= s[1]]
             piece = paragraph[lo - start:hi - start]
+            starting = tuple(anchor(q) for q in begins.get(lo, ()))
             if covering:
                 quote = min(covering, key=lambda s: s[1] - s[0])[2]
-                segment = Segment(piece, urls.href(quote.value), labels.get(quote))
+                segment = Segment(piece, urls.href(quote.value), labels.get(quote), starting)
             else:
-                segment = Segment(piece)
-            if segments and segments[-1].href == segment.href:
-                segment = Segment(segments.pop().text + piece, segment.href, segment.title)
+                segment = Segment(piece, anchors=starting)
+            if segments and segments[-1].href == segment.href and not starting:
+                last = segments.pop()
+                segment = Segment(last.text + piece, segment.href, segment.title, last.anchors)
             segments.append(segment)
         out.append(segments)
     return out
