@@ -25,7 +25,7 @@ import math
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
@@ -411,12 +411,21 @@ def describe(store: QuadSource, iri: str) -> Description:
     body = list(seen)
     mentioned = dict.fromkeys(t for q in body for t in (q.subject, q.predicate, q.object)
                               if isinstance(t, ox.NamedNode))
+    # Each term's label looked up once: a statement's name repeats its subject's and predicate's
+    # (a resource's forty statements all name it).
+    looked_up: dict[Node, list[ox.Quad]] = {}
+
+    def label_quads(term: Node) -> list[ox.Quad]:
+        if term not in looked_up:
+            looked_up[term] = _label_quads(store, term)
+        return looked_up[term]
+
     for term in mentioned:
-        label_quads = _label_quads(store, term)
-        if label_quads:
-            add(label_quads)
-            d.labels[term] = _label(label_quads[0]).value
-        elif (said := _statement_label(store, term)) is not None:
+        labelled = label_quads(term)
+        if labelled:
+            add(labelled)
+            d.labels[term] = _label(labelled[0]).value
+        elif (said := _statement_label(store, term, label_quads)) is not None:
             d.labels[term] = said
     d.quads = list(seen)
     return d
@@ -462,7 +471,8 @@ def _label_quads(store: QuadSource, term: Node) -> list[ox.Quad]:
     return []
 
 
-def _statement_label(store: QuadSource, term: ox.NamedNode) -> str | None:
+def _statement_label(store: QuadSource, term: ox.NamedNode,
+                     label_quads: Callable[[Node], list[ox.Quad]]) -> str | None:
     """A reified statement (which has no label of its own) named by what it says: "Statement:
     Rome, liberated by, American forces" (a derived statement's sources are listed so)."""
     parts = [next((q.object for q in store.quads_for_pattern(term, p, None, None)), None)
@@ -471,7 +481,7 @@ def _statement_label(store: QuadSource, term: ox.NamedNode) -> str | None:
         return None
     names = []
     for part in parts:
-        found = _label_quads(store, part) if isinstance(part, ox.NamedNode) else []
+        found = label_quads(part) if isinstance(part, ox.NamedNode) else []
         # A term of another vocabulary (sem:hasActor) by its prefixed name, as pages title it.
         # A value in quotes: a description's own commas ran on into the title's.
         names.append(_label(found[0]).value if found else f"“{part.value}”" if isinstance(part, ox.Literal)
