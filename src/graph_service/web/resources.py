@@ -337,7 +337,8 @@ def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
         # Its quotes are the article's text: the licence, and what it does not cover, go with it.
         *(ox.Quad(doc, predicate, value) for predicate, value in terms_of_use()),
     ]
-    return write(meta + _where_clients_look(d.quads), fmt)
+    # A graph format merges the graphs whatever they are: only a dataset's quads are moved.
+    return write(meta + (_where_clients_look(d.quads) if fmt.kind == "dataset" else d.quads), fmt)
 
 
 #: Graphs a description keeps apart in its dataset formats: what the reasoner adds, and the
