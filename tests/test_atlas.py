@@ -189,8 +189,8 @@ def test_the_markers_sit_where_the_capitals_are(drawn_map):
 
 
 def test_no_label_covers_a_marker_or_another_label(drawn_map):
-    """"Luxembourg City‡" ran into Prague's marker. Text is measured as Chromium draws the map's
-    sans-serif (13 px at 600 for a name, 11 px for its date: 9 and 6.6 px a character at most)."""
+    """"Luxembourg City‡" ran into Prague's marker. The layout's own estimate of each label's
+    width (9 and 6.6 px a character); tests/test_browser.py measures the labels Chromium draws."""
     markers = _links(drawn_map, "map-marker")
     dots = {name: (float(a.find(SVG + "circle").get("cx")), float(a.find(SVG + "circle").get("cy")))
             for name, a in markers.items()}

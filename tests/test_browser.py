@@ -242,6 +242,23 @@ def test_the_home_page_shows_the_eight_liberations_in_time_and_on_the_map(page):
     items.first.wait_for()
     assert items.count() == 8 and markers.count() == 8
     shot(page, "home-timeline-and-map")
+    # As drawn: no label covers another capital's marker or label ("Luxembourg City‡" ran into
+    # Prague's marker).
+    drawn = page.evaluate("""() => [...document.querySelectorAll('#map-section a.map-marker')].map(a => {
+        const box = el => {
+          const b = el.getBoundingClientRect();
+          return [b.left, b.top, b.right, b.bottom];
+        };
+        return {name: a.dataset.capital, dot: box(a.querySelector('circle')),
+                texts: [...a.querySelectorAll('text')].map(box)}; })""")
+
+    def meets(a: list[float], b: list[float]) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    clashes = [(m["name"], other["name"]) for m in drawn for other in drawn if other is not m
+               for text in m["texts"]
+               if meets(text, other["dot"]) or any(meets(text, t) for t in other["texts"])]
+    assert clashes == []
     # A click on Paris's name on the map (the marker's box, dot and label together, also covers
     # a country between them).
     page.locator('#map-section a.map-marker[data-capital="Paris"] text.name').click()

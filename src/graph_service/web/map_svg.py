@@ -145,7 +145,8 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
         when = _short_date(lib)
         # The forces are in the title only: a disputed one (Luxembourg City's) marks the name.
         name = lib.capital_label + DISPUTED_MARK * any(f.disputed for f in lib.forces)
-        # Widths as a sans-serif face draws them (measured in Chromium: 13 px at 600, 11 px).
+        # Widths estimated from Chromium's drawing of the map's sans-serif (13 px at 600 for the
+        # name, 11 px for the date); tests/test_browser.py measures the drawn labels.
         width = max(len(name) * 9.0, len(when) * 6.6)
         tx, ty, anchor = _place_label(x, y, width, placed, map_height)
         el(a, "text", name, x=tx, y=ty, class_="name", text_anchor=anchor)
@@ -163,7 +164,7 @@ def _place_label(x: float, y: float, width: float, placed: list[tuple[float, flo
     candidates = [(x + 11, y - 1, "start"), (x - 11, y - 1, "end"),
                   (x + 11, y + 9, "start"), (x - 11, y + 9, "end"),
                   (x + 11, y - 9, "start"), (x - 11, y - 9, "end"),
-                  (x, y + 22, "middle"), (x, y - 22, "middle")]
+                  (x, y + 22, "middle"), (x, y - 26, "middle")]
     for tx, ty, anchor in candidates:
         left = tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
         box = (left, ty - 12, left + width, ty + 16)
@@ -171,7 +172,9 @@ def _place_label(x: float, y: float, width: float, placed: list[tuple[float, flo
         if inside and not any(_overlap(box, other) for other in placed):
             placed.append(box)
             return tx, ty, anchor
-    return candidates[0]
+    tx, ty, anchor = candidates[0]  # crowded everywhere: right of it, and later labels avoid it
+    placed.append((tx, ty - 12, tx + width, ty + 16))
+    return tx, ty, anchor
 
 
 #: Half the side of the square a marker (a dot of radius 7, with its ring) keeps clear of labels.
