@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph_service.config import DEFAULT_BASE, PROJECT_ROOT, Settings
-from graph_service.graph import COORDINATES_GRAPH, FACTS_GRAPH, load_sources
+from graph_service.graph import COORDINATES_GRAPH, FACTS_GRAPH, licence_name, load_sources
 from graph_service.graph.rdf import provenance
 from graph_service.web.map_svg import projection
 from graph_service.web.topojson import clip, features
@@ -403,6 +403,22 @@ def test_a_photograph_page_says_where_and_when(project_client):
     assert "tank" in what
     dated = _photo_section(project_client, "brussels-03")
     assert "3 September 1944" in dated.split('class="when">', 1)[1].split("</dd>", 1)[0]
+
+
+@pytest.mark.parametrize("iri, name", [
+    ("https://creativecommons.org/licenses/by-sa/2.0/", "CC BY-SA 2.0"),
+    ("https://creativecommons.org/licenses/by/4.0", "CC BY 4.0"),
+    ("https://creativecommons.org/licenses/by-sa/4.0/deed.en", "CC BY-SA 4.0"),
+    ("https://creativecommons.org/licenses/by/4.0/legalcode", "CC BY 4.0"),
+    ("https://creativecommons.org/licenses/by/2.0/fr/", "CC BY 2.0 FR"),
+    ("https://creativecommons.org/publicdomain/zero/1.0/", "CC0 1.0"),
+    ("https://creativecommons.org/publicdomain/mark/1.0/", "Public Domain Mark 1.0"),
+    ("https://creativecommons.org/licenses/by/4.01x", None),  # not a licence's IRI: its label, or itself
+    ("https://example.org/licence", None),
+])
+def test_licence_names(iri: str, name: str | None) -> None:
+    assert licence_name(iri) == (name or iri)
+    assert licence_name(iri, "Their label") == (name or "Their label")
 
 
 def test_a_licence_is_named_as_people_name_it_wherever_it_is_shown(project_client):

@@ -252,7 +252,9 @@ def short_name(term: Node) -> str:
     return local_name(term)
 
 
-_CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)/?$")
+# A licence's IRI, or a page of it (`.../by-sa/4.0/deed.en`, `.../legalcode`, a port: `.../by/2.0/fr/`).
+_CC = re.compile(r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/([0-9.]+)"
+                 r"(?:/([a-z]{2}(?:-[a-z]{2})?))?(?:/|$)")
 
 
 def licence_name(iri: str, label: str | None = None) -> str:
@@ -265,8 +267,9 @@ def _creative_commons(iri: str) -> str | None:
     m = _CC.match(iri)
     if m is None:
         return None
-    code = "CC0" if m.group(2) == "zero" else "CC " + m.group(2).upper()
-    return f"{code} {m.group(3)}"
+    code = {"zero": "CC0", "mark": "Public Domain Mark"}.get(m.group(2), "CC " + m.group(2).upper())
+    port = f" {m.group(4).upper()}" if m.group(4) else ""
+    return f"{code} {m.group(3)}{port}"
 
 
 def local_name(term: Node) -> str:
