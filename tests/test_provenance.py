@@ -19,6 +19,9 @@ from graph_service.config import Settings
 from graph_service.graph import RdfSyntaxError, load_sources
 from graph_service.graph.rdf import documents, formats, provenance
 from graph_service.graph.rdf.namespace import ID, PROVENANCE_GRAPH
+from graph_service.web import create_app
+from graph_service.web import source as source_page
+from graph_service.web.urls import Urls
 
 ARTICLE = (Path(__file__).parents[1] / "data" / "article.txt").read_text(encoding="utf-8")
 DATA = (Path(__file__).parents[1] / "data" / "liberation.ttl").read_text(encoding="utf-8")
@@ -180,6 +183,45 @@ def test_a_quotes_page_links_to_where_it_stands_in_the_article(project_client):
     assert 'href="/id/source/article#quote-paris-liberation-august-25"' in brief
     followed = project_client.get("/id/source/article", headers={"Accept": "text/html"})
     assert followed.status_code == 303 and followed.headers["Location"].endswith("/doc/source/article.html")
+
+
+def test_each_quote_is_marked_once_where_its_words_first_stand_in_a_paragraph() -> None:
+    """A span may open on the line break before a paragraph, two quotes' IRIs may end alike, and a
+    span may lie outside every paragraph: each quote still has one id, or none to link to."""
+    lib, xsd = "https://w3id.org/liberation-kg/ontology#", "http://www.w3.org/2001/XMLSchema#"
+    source = ox.NamedNode("urn:x:source")
+    store = ox.Store()
+    for iri, begin, end in (("urn:x:a/q/1", 16, 28), ("urn:x:b/other/1", 0, 5), ("urn:x:c/far", 100, 120)):
+        quote = ox.NamedNode(iri)
+        store.add(ox.Quad(quote, ox.NamedNode("http://www.w3.org/ns/prov#wasQuotedFrom"), source))
+        for name, at in (("beginIndex", begin), ("endIndex", end)):
+            value = ox.Literal(str(at), datatype=ox.NamedNode(xsd + "integer"))
+            store.add(ox.Quad(quote, ox.NamedNode(lib + name), value))
+    text = [(0, "First paragraph."), (18, "Second one.")]  # "First paragraph.\n\nSecond one."
+    assert source_page.anchors(store, source, text) == {
+        ox.NamedNode("urn:x:a/q/1"): (18, "quote-1"), ox.NamedNode("urn:x:b/other/1"): (0, "quote-1-2")}
+    marks = [s.anchors for paragraph in source_page.paragraphs(store, source, text, Urls("urn:x:"))
+             for s in paragraph]
+    assert [m for m in marks if m] == [("quote-1-2",), ("quote-1",)]
+
+
+def test_a_users_files_get_no_text_of_the_article_and_no_place_in_it(tmp_path) -> None:
+    """The article's text is the project's: a user's source and quotes (with places in their own
+    text) were shown in the project's article."""
+    data = tmp_path / "mine.ttl"
+    data.write_text(
+        "@prefix lib: <https://w3id.org/liberation-kg/ontology#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "<https://w3id.org/liberation-kg/id/quote/mine> a lib:Quote ; lib:text \"How Allied\" ;\n"
+        "  lib:beginIndex 21 ; lib:endIndex 31 ;\n"
+        "  prov:wasQuotedFrom <https://w3id.org/liberation-kg/id/source/article> .\n"
+        "<https://w3id.org/liberation-kg/id/source/article> a lib:Source .\n", encoding="utf-8")
+    app = create_app(Settings.from_env(serve_files=(data,), snapshot_dir=tmp_path / "build"))
+    client = app.test_client()
+    quote = client.get("/doc/quote/mine.html")
+    assert quote.status_code == 200 and "Where it stands" not in quote.get_data(as_text=True)
+    source = client.get("/doc/source/article.html")
+    assert source.status_code == 200 and 'id="text"' not in source.get_data(as_text=True)
 
 
 def test_the_articles_page_shows_its_text_with_every_quote_where_it_stands(project_client):

@@ -44,7 +44,6 @@ from graph_service.graph import (
     labels_of,
     layout,
     query_prefixes,
-    quote_span,
     short,
     shown_date,
     write,
@@ -448,7 +447,9 @@ def render_page(d: Description, urls: Urls) -> str:
         any_inferred=any(is_inferred(q) for q in d.quads),
         photo=photo_page.summary(d, quads(), urls, service().names)
         if photo_page.is_photograph(d, service().names) else None,
-        text=source_page.paragraphs(quads(), d.iri, article_paragraphs(), urls),
+        # The article's text is the project's: a user's files have none at hand.
+        text=(source_page.paragraphs(quads(), d.iri, article_paragraphs(), urls)
+              if service().project_graph else []),
     )
 
 
@@ -588,14 +589,23 @@ _QUOTED_FROM = ox.NamedNode(str(PROV.wasQuotedFrom))
 
 
 def _where_it_stands(index: QuadSource, quote: ox.NamedNode, urls: Urls) -> list[Highlight]:
-    """A quote's place in the article's text, on the article's page, where the text is at hand:
-    the quote's page gave only character positions ("begin index 3638")."""
-    if quote_span(index.quads_for_pattern(quote, None, None, None)) is None or not article_paragraphs():
+    """A quote's place in the article's text, on the article's page (the project's graph only: a
+    user's files have no text at hand): the quote's page gave only character positions ("begin
+    index 3638")."""
+    if not service().project_graph:
         return []
-    sources = list(dict.fromkeys(q.object for q in index.quads_for_pattern(quote, _QUOTED_FROM, None, None)))
-    return [Highlight("Where it stands", [(label, f"{href}#{source_page.anchor(quote)}" if href else None)
-                                          for label, href in _linked(index, sources, urls)],
-                      "the passage marked in the article's text")] if sources else []
+    places: list[tuple[str, str | None]] = []
+    for q in index.quads_for_pattern(quote, _QUOTED_FROM, None, None):
+        source = q.object
+        if not isinstance(source, ox.NamedNode):
+            continue
+        marked = source_page.anchors(index, source, article_paragraphs()).get(quote)
+        href = urls.href(source.value)
+        if marked is not None and href is not None:
+            places += [(label, f"{href}#{marked[1]}") for label, _ in _linked(index, [source], urls)]
+    if not places:
+        return []
+    return [Highlight("Where it stands", places, "the passage marked in the article's text")]
 
 
 def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highlight]:

@@ -23,33 +23,57 @@ class Segment:
     #: The page of the quote this passage is (the shortest, where quotes overlap); None: unquoted.
     href: str | None = None
     title: str | None = None
-    #: The anchors (`anchor(quote)`) of the quotes that begin where this passage begins: a quote's
-    #: page links to its place here, though a shorter quote inside it may take its first words.
+    #: The ids (`anchors`) of the quotes marked where this passage begins: a quote's page links to
+    #: its place here, though a shorter quote inside it may take its first words.
     anchors: tuple[str, ...] = ()
 
 
-def anchor(quote: ox.NamedNode) -> str:
-    """The id of a quote's place on its source's page: `quote-` and its IRI's last segment."""
-    return "quote-" + quote.value.rstrip("/").rsplit("/", 1)[-1]
+def anchors(store: QuadSource, source: ox.NamedNode,
+            text: list[tuple[int, str]]) -> dict[ox.NamedNode, tuple[int, str]]:
+    """Where each quote of `source` is marked on its page, and the id it is marked with: the first
+    place in a paragraph its words cover (a span may open on the space before a paragraph), and
+    `quote-` with its IRI's last segment, `-2`, `-3`... after it where another quote's ends the
+    same. A quote that covers no paragraph has none."""
+    found: dict[ox.NamedNode, tuple[int, str]] = {}
+    taken: set[str] = set()
+    for at, to, quote in sorted(_spans(store, source), key=lambda s: s[2].value):
+        start = next((max(at, begin) for begin, paragraph in text
+                      if begin < to and begin + len(paragraph) > at), None)
+        if start is None:
+            continue
+        name = base = "quote-" + quote.value.rstrip("/").rsplit("/", 1)[-1]
+        n = 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name)
+        found[quote] = (start, name)
+    return found
 
 
-def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, str]],
-               urls: Urls) -> list[list[Segment]]:
-    """The paragraphs of `text` (each with where it starts in the source's text) cut into quoted
-    and unquoted passages; none when no quote of `source` has a place in it."""
-    spans: list[tuple[int, int, ox.NamedNode]] = []
+def _spans(store: QuadSource, source: ox.NamedNode) -> list[tuple[int, int, ox.NamedNode]]:
+    """Each quote of `source` with a place in its text: (begin, end, quote)."""
+    spans = []
     for q in store.quads_for_pattern(None, _QUOTED_FROM, source, None):
         quote = q.subject
         if isinstance(quote, ox.NamedNode):
             span = quote_span(store.quads_for_pattern(quote, None, None, None))
             if span is not None and span[0] < span[1]:
                 spans.append((*span, quote))
+    return spans
+
+
+def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, str]],
+               urls: Urls) -> list[list[Segment]]:
+    """The paragraphs of `text` (each with where it starts in the source's text) cut into quoted
+    and unquoted passages; none when no quote of `source` has a place in it."""
+    spans = _spans(store, source)
     if not spans:
         return []
     labels = labels_of(store, {quote for _, _, quote in spans})
-    begins: dict[int, list[ox.NamedNode]] = {}
-    for at, _, quote in sorted(spans, key=lambda s: s[2].value):
-        begins.setdefault(at, []).append(quote)
+    begins: dict[int, list[str]] = {}
+    for at, name in anchors(store, source, text).values():
+        begins.setdefault(at, []).append(name)
     out: list[list[Segment]] = []
     for start, paragraph in text:
         stop = start + len(paragraph)
@@ -60,7 +84,7 @@ def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, st
         for lo, hi in zip(cuts, cuts[1:], strict=False):
             covering = [s for s in inside if s[0] <= lo and hi <= s[1]]
             piece = paragraph[lo - start:hi - start]
-            starting = tuple(anchor(q) for q in begins.get(lo, ()))
+            starting = tuple(begins.get(lo, ()))
             if covering:
                 quote = min(covering, key=lambda s: s[1] - s[0])[2]
                 segment = Segment(piece, urls.href(quote.value), labels.get(quote), starting)
