@@ -625,7 +625,8 @@ def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highl
                 or any(_is_reading(index, part, "role", r) for r in roles)):
             readings += events
         if _is_disputed(index, part, "participant", actor) or any(
-                _is_disputed(index, part, "role", r) for r in roles):
+                _is_disputed(index, part, name, o) for name, objects in (("role", roles), ("inEvent", events))
+                for o in objects):
             disputed += _names(index, events, urls)
     if not values:
         return []
@@ -926,8 +927,8 @@ def _evidence(d: Description, quote: ox.NamedNode | ox.BlankNode, urls: Urls) ->
 
 def article_paragraphs() -> list[tuple[int, str]]:
     """The article's paragraphs (its non-empty lines, stripped), each with where it starts in the
-    text, to show a quote where it stands; none when the text is not at hand (a user's files
-    served)."""
+    text, to show a quote where it stands; none when its file cannot be read. It is the project's
+    article whatever is served: pages of a user's files do not show it as their source's text."""
     def read() -> list[tuple[int, str]]:
         try:
             text = Path(service().settings.article_path).read_text(encoding="utf-8")
