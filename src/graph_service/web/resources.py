@@ -17,6 +17,7 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, render_template, request
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
-from rdflib.namespace import FOAF, PROV, RDF, RDFS, VOID
+from rdflib.namespace import FOAF, RDF, RDFS, VOID
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import (
@@ -585,9 +586,6 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
     return out
 
 
-_QUOTED_FROM = ox.NamedNode(str(PROV.wasQuotedFrom))
-
-
 def _where_it_stands(index: QuadSource, quote: ox.NamedNode, urls: Urls) -> list[Highlight]:
     """A quote's place in the article's text, on the article's page (the project's graph only: a
     user's files have no text at hand): the quote's page gave only character positions ("begin
@@ -595,11 +593,11 @@ def _where_it_stands(index: QuadSource, quote: ox.NamedNode, urls: Urls) -> list
     if not service().project_graph:
         return []
     places: list[tuple[str, str | None]] = []
-    for q in index.quads_for_pattern(quote, _QUOTED_FROM, None, None):
-        source = q.object
-        if not isinstance(source, ox.NamedNode):
-            continue
-        marked = source_page.anchors(index, source, article_paragraphs()).get(quote)
+    for source in source_page.quoted_from(index, quote):
+        # Every quote's page asks for all its source's marks: worked out once.
+        marks = cached(f"quote marks {source.value}",
+                       partial(source_page.anchors, index, source, article_paragraphs()))
+        marked = marks.get(quote)
         href = urls.href(source.value)
         if marked is not None and href is not None:
             places += [(label, f"{href}#{marked[1]}") for label, _ in _linked(index, [source], urls)]

@@ -34,9 +34,20 @@ def anchors(store: QuadSource, source: ox.NamedNode,
     place in a paragraph its words cover (a span may open on the space before a paragraph), and
     `quote-` with its IRI's last segment, `-2`, `-3`... after it where another quote's ends the
     same. A quote that covers no paragraph has none."""
+    return _marks(_spans(store, source), text)
+
+
+def quoted_from(store: QuadSource, quote: ox.NamedNode) -> list[ox.NamedNode]:
+    """The sources a quote is quoted from (`prov:wasQuotedFrom`)."""
+    return list(dict.fromkeys(q.object for q in store.quads_for_pattern(quote, _QUOTED_FROM, None, None)
+                              if isinstance(q.object, ox.NamedNode)))
+
+
+def _marks(spans: list[tuple[int, int, ox.NamedNode]],
+           text: list[tuple[int, str]]) -> dict[ox.NamedNode, tuple[int, str]]:
     found: dict[ox.NamedNode, tuple[int, str]] = {}
     taken: set[str] = set()
-    for at, to, quote in sorted(_spans(store, source), key=lambda s: s[2].value):
+    for at, to, quote in sorted(spans, key=lambda s: s[2].value):
         start = next((max(at, begin) for begin, paragraph in text
                       if begin < to and begin + len(paragraph) > at), None)
         if start is None:
@@ -72,7 +83,7 @@ def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, st
         return []
     labels = labels_of(store, {quote for _, _, quote in spans})
     begins: dict[int, list[str]] = {}
-    for at, name in anchors(store, source, text).values():
+    for at, name in _marks(spans, text).values():
         begins.setdefault(at, []).append(name)
     out: list[list[Segment]] = []
     for start, paragraph in text:
