@@ -25,7 +25,7 @@ from graph_service.graph.build import pipeline
 from graph_service.graph.query.store import disk_store
 from graph_service.graph.query.verbatim import wrap_lines
 from graph_service.graph.rdf import documents
-from graph_service.web import create_app, endpoint, resources
+from graph_service.web import create_app
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EX = "http://example.org/"
@@ -115,9 +115,7 @@ def apps(served_file: Path, tmp_path_factory: pytest.TempPathFactory,
 
     memory = app("memory")
     with pytest.MonkeyPatch.context() as patch:
-        # Each module that reads the threshold holds its own name for it.
-        for module in (pipeline, resources, endpoint):
-            patch.setattr(module, "IN_MEMORY_INDEX_QUADS", 0)
+        patch.setattr(pipeline, "IN_MEMORY_INDEX_QUADS", 0)
         disk = app("disk")
         disk.get(disk.url)  # the first page reads the store on disk (patched threshold in effect)
         assert isinstance(disk.app.extensions["graph_service.documents"]["quads"], VerbatimStore)

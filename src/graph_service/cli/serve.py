@@ -17,9 +17,9 @@ from graph_service.graph import (
     LoadError,
     StoreRefused,
     StoreUnavailable,
+    load_serving,
     network_guard_problem,
     refresh_mirror,
-    serving_store,
     stop_fork_server,
 )
 from graph_service.web import GraphServiceApplication, listen, missing, url_of
@@ -54,8 +54,9 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
             refresh_mirror(settings)
         except (StoreUnavailable, StoreRefused, BadStoreAddress, LoadError) as exc:
             raise Failure(one_line(exc)) from None
-    store = load_or_fail(lambda: serving_store(settings))
-    if settings.serve_files and not store.has_subjects_under(answered_bases(settings.base_iri)):
+    # Loaded once here, for every worker gunicorn forks (see `GraphServiceApplication`).
+    loaded = load_or_fail(lambda: load_serving(settings))
+    if settings.serve_files and not loaded.store.has_subjects_under(answered_bases(settings.base_iri)):
         click.echo(f"graph-service: warning: no subject in the files is under the base IRI "
                    f"{settings.base_iri}, so none can be looked up here; give --base-iri the "
                    "beginning their IRIs share", err=True)
@@ -74,7 +75,7 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
     click.echo(f"graph-service: serving {what} at {url_of(listener)} ({workers}, {engine} engine{guard})",
                nl=True)
     try:
-        GraphServiceApplication(settings, listener).run()
+        GraphServiceApplication(settings, listener, loaded).run()
     except SystemExit as stop:
         # gunicorn's master ends with sys.exit, and so does each worker forked from it (up through
         # this same call), once its requests are done and gunicorn has cleaned up after it.

@@ -7,7 +7,7 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from graph_service.config import Settings
-from graph_service.graph import SlotBudget, served, serving_store
+from graph_service.graph import Loaded, SlotBudget, load_serving, served
 from graph_service.web import (
     atlas,
     dataset,
@@ -29,16 +29,18 @@ from graph_service.web.protocol import ProtocolFront
 from graph_service.web.state import Service, service
 
 
-def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None = None) -> Flask:
+def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None = None,
+               loaded: Loaded | None = None) -> Flask:
     """The app; `slot_budget`: the query slots it shares with other serving processes (by
-    default, its own)."""
+    default, its own); `loaded`: the data as a server's main process loaded it for its workers
+    (by default, loaded here)."""
     settings = settings or Settings.from_env()
     app = Flask("graph_service.web")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    store = serving_store(settings)
-    app.extensions["graph_service"] = Service(settings=settings, store=store, served=served(settings, store),
-                                                  slot_budget=slot_budget)
+    loaded = loaded or load_serving(settings)
+    app.extensions["graph_service"] = Service(settings=settings, loaded=loaded,
+                                              served=served(settings, loaded.store), slot_budget=slot_budget)
     app.url_map.converters["path"] = urls.AnyPath
     CORS(app, resources=OPEN_TO_SCRIPTS, origins="*", send_wildcard=True, supports_credentials=False,
          expose_headers=EXPOSED_HEADERS, max_age=86400, vary_header=True)

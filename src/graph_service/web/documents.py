@@ -97,7 +97,7 @@ def quads() -> QuadSource:
     `graph.query.quad_index`): what descriptions, the ontology reference and the dumps are made of;
     in memory, or for large data on disk (`graph.query.verbatim`)."""
     def load() -> QuadSource:
-        found = load_index(service().settings, service().store)
+        found = service().loaded.index or load_index(service().settings, service().store)
         if isinstance(found, VerbatimStore):
             stop_fork_server()  # which built it: this process builds nothing more
         return found

@@ -15,13 +15,11 @@ from flask.sansio.app import App
 
 from graph_service.config import Settings
 from graph_service.graph import (
-    IN_MEMORY_INDEX_QUADS,
     DatasetSummary,
     Engine,
     Example,
     QueryRunner,
     load_examples,
-    load_store,
     make_engine,
 )
 
@@ -48,8 +46,7 @@ def setup(app: App) -> None:
     service = app.extensions["graph_service"]
     # A small dataset is answered from memory (queries run faster there; the query processes
     # share the worker's copy); a large one from the store on disk, which no process copies.
-    small = service.store.quads <= IN_MEMORY_INDEX_QUADS and not service.settings.store
-    source = load_store(service.settings) if small else service.store
+    source = service.loaded.memory or service.store
     runner = QueryRunner.from_settings(service.settings, source, service.slot_budget, service.served.sha256)
     app.extensions["sparql"] = Endpoint(
         settings=service.settings,

@@ -29,7 +29,6 @@ from rdflib.namespace import FOAF, RDF, RDFS, VOID
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph_service.graph import (
-    IN_MEMORY_INDEX_QUADS,
     Description,
     Format,
     QuadIndex,
@@ -143,12 +142,13 @@ _IN_DATASET = ox.NamedNode(str(VOID.inDataset))
 
 @bp.record_once
 def _load_quads(state: BlueprintSetupState) -> None:
-    # At start-up (in each worker), so the first request does not pay for reading the dataset into
-    # memory. Above `IN_MEMORY_INDEX_QUADS` pages read a store on disk instead, prepared on the
-    # first page: queries alone (answered from the query store) then never prepare it.
+    # At start-up, so the first request does not wait for the dataset's quads. Data too large to
+    # hold in memory has none loaded (`graph.load_serving`): pages read a store on disk instead,
+    # prepared on the first page, so that queries alone (answered from the query store) never
+    # prepare it.
     app = state.app
     assert isinstance(app, Flask)  # flask types it as its sansio base, which has no app context
-    if app.extensions["graph_service"].store.quads > IN_MEMORY_INDEX_QUADS:
+    if app.extensions["graph_service"].loaded.index is None:
         return
     with app.app_context():
         quads()

@@ -1,4 +1,4 @@
-"""What every request needs, kept per serving process: the settings and the store on disk."""
+"""What every request needs, kept per serving process: the settings and the data it serves."""
 
 from __future__ import annotations
 
@@ -8,18 +8,23 @@ from functools import cached_property
 from flask import current_app
 
 from graph_service.config import Settings, answered_bases
-from graph_service.graph import DiskStore, Names, Served, SlotBudget, names
+from graph_service.graph import DiskStore, Loaded, Names, Served, SlotBudget, names
 
 
 @dataclass
 class Service:
     settings: Settings
-    #: The prepared store the query processes open (read-only), and what it holds.
-    store: DiskStore
+    #: The data: the prepared store on disk and, when small, its copies in memory.
+    loaded: Loaded
     #: What was loaded: the snapshot's hash, size and build time (for /readyz).
     served: Served
     #: The query slots, shared by all serving processes (None: this process's own).
     slot_budget: SlotBudget | None = field(default=None)
+
+    @property
+    def store(self) -> DiskStore:
+        """The prepared store the query processes open (read-only), and what it holds."""
+        return self.loaded.store
 
     @property
     def names(self) -> Names:

@@ -12,7 +12,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from graph_service.config import Settings
-from graph_service.graph import slot_budget
+from graph_service.graph import Loaded, slot_budget
 from graph_service.web.app import create_app
 from graph_service.web.serving.access_log import JsonAccessLog
 from graph_service.web.serving.shares import ConnectionShares
@@ -46,13 +46,19 @@ def _all_open_files() -> None:
 class GraphServiceApplication(BaseApplication):
     """gunicorn configured in code: no config file, no command line of its own."""
 
-    def __init__(self, settings: Settings, listener: socket.socket) -> None:
+    def __init__(self, settings: Settings, listener: socket.socket, loaded: Loaded) -> None:
+        """`loaded`: the data every worker serves, loaded once here in the master (a worker
+        replaced after a crash starts in a fraction of a second, on the same data as the others)."""
         self.settings = settings
+        self.loaded = loaded
         # gunicorn adopts (and closes) the descriptor; our socket object must let go of it.
         self.fd = listener.detach()
         # Made here, in gunicorn's master, so that every worker forked from it shares the counts.
         self.budget = slot_budget(settings)
         self.connection_shares = ConnectionShares(settings.workers + _SPARE_ROWS)
+        # Frozen, so that the workers' collectors do not write to the pages of what the master
+        # loaded, which would unshare them.
+        gc.freeze()
         _all_open_files()
         super().__init__()
 
@@ -102,7 +108,7 @@ class GraphServiceApplication(BaseApplication):
 
     def load(self) -> Flask:
         # Runs in each worker after the fork: every worker has its own app, store and query child.
-        app = create_app(self.settings, self.budget)
+        app = create_app(self.settings, self.budget, self.loaded)
         # What the app has built lives as long as the worker. Left to the collector, a full
         # collection walked all of it (80 ms of CPU) at the worker's first requests, and again
         # every so often under load: the worker then neither answered nor accepted. (Collected
