@@ -10,7 +10,7 @@ serve: install yasgui world-atlas
 	$(BIN)/graph-service serve
 
 # The test run: style, types, the import layers (pyproject.toml: `lint`), then the tests.
-test: install-test system-test yasgui world-atlas shacl-engine comunica
+test: install-test system-test yasgui world-atlas comunica
 	# Where PYTHONDONTWRITEBYTECODE is set (CI), every server, CLI and worker the tests start would
 	# compile the package again, and each of pytest's three workers rewrite every test module's
 	# asserts (2 CPU-s each): both are compiled once here instead, on the core lint leaves idle,

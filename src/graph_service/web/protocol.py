@@ -202,7 +202,7 @@ def read_operation(req: Request, settings: Settings) -> Operation:
         raise BadRequest("no query: send query=... or a body of type application/sparql-query")
     # Close to "query" and opening as it does: "qurey", "quey", "querry"; not "user" or "queue".
     others = {k.lower(): k for k in fields if k[:1].lower() == "q" and k != "query"} if query is None else {}
-    if misspelt := [others[k] for k in get_close_matches("query", list(others), 1, 0.75)]:
+    if others and (misspelt := [others[k] for k in get_close_matches("query", list(others), 1, 0.75)]):
         # A GET with a misspelt query (qurey=) was answered the service description, with a 200.
         # Only a name close to "query": other parameters (a cache-buster's _=) still describe.
         raise BadRequest(f"no query: the request has {misspelt[0]}=, not query=; send query=...")
