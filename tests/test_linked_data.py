@@ -7,6 +7,7 @@ the walk over the project's whole graph on the real server is in test_linked_dat
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -311,6 +312,16 @@ def test_unknown_iri_is_404_as_a_page_for_browsers(client):
     assert resp.mimetype == "text/html"
     assert "/id/city/atlantis" in resp.data.decode()
     strict_html(resp.data)
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", BROWSER_ACCEPT])
+def test_a_kind_the_data_has_none_of_is_404_in_any_form(client, accept):
+    # Its listing is a page only, but what is not there is 404 before it is 406.
+    resp = client.get("/id/atlantis/", headers={"Accept": accept})
+    assert resp.status_code == 404
+    said = html.unescape(resp.get_data(as_text=True))
+    assert "no resources under <https://w3id.org/liberation-kg/id/atlantis/>" in said
+    assert client.get("/id/city/", headers={"Accept": "text/turtle"}).status_code == 406
 
 
 @pytest.mark.parametrize("path", [

@@ -427,7 +427,35 @@ def test_a_mistake_before_an_undeclared_prefix_is_the_one_reported(sparql_app):
 def test_a_dataset_parameter_that_is_no_iri_is_400(sparql_app, param, value):
     resp = ask(sparql_app, "ASK { ?s ?p ?o }", format="json", **{param: value})
     assert resp.status_code == 400
-    assert repr(value) in resp.text and "not an absolute IRI" in resp.text
+    assert resp.json()["message"].startswith(f"{param.split('-')[0]} graph {value!r} is not an absolute IRI")
+
+
+@pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
+def test_an_empty_dataset_parameter_names_no_graph(sparql_app, param):
+    # As Virtuoso's form sends it when no graph is given.
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    given = ask(sparql_app, query, format="json", **{param: ""})
+    assert given.status_code == 200 and given.json() == ask(sparql_app, query, format="json").json()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST-form"])
+@pytest.mark.parametrize("params", [{"default-graph-uri": "foo"}, {"query": ""}])
+def test_a_request_refused_as_it_is_read_is_answered_in_the_format_word(sparql_app, method, params):
+    """Refused before its format word was read (the word comes after the dataset and the query in
+    the request): the word still says the error's form, whatever Accept says."""
+    query = params.get("query", "ASK {}")
+    rest = {k: v for k, v in params.items() if k != "query"}
+    as_json = ask(sparql_app, query, "text/plain", method, format="json", **rest)
+    assert as_json.status_code == 400 and as_json.headers["Content-Type"] == "application/json"
+    assert as_json.json()["status"] == 400
+    page = ask(sparql_app, query, "application/json", method, format="html", **rest)
+    assert page.status_code == 400 and page.headers["Content-Type"].startswith("text/html")
+    assert "400 Bad Request" in page.text and "</html>" in page.text
+
+
+def test_two_query_parameters_are_refused_in_the_format_word(sparql_app):
+    resp = sparql_app.get(sparql_app.sparql + "?query=ASK%7B%7D&query=ASK%7B%7D&format=json")
+    assert resp.status_code == 400 and resp.json()["message"].startswith("the request has 2 query parameters")
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])

@@ -39,6 +39,9 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * { ?s <http://x ?o }", 1, 15, "this IRI is not closed"),
     ("SELEC * WHERE { ?s ?p ?o }", 1, 1, "a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE"),
     ("SELEC", 1, 1, "did you mean SELECT?"),
+    # SPARQL 1.1 reads codepoint escapes anywhere (19.2); Oxigraph only in strings and IRIs
+    ("SELECT (\\u004EOW() AS ?n) WHERE {}", 1, 9, "\\u004E (U+004E, 'N') stands outside a string or an IRI"),
+    ('SELECT * WHERE { ?s ?p "caf\\u00E9" . \\U0000003Fs ?p ?o }', 1, 38, "write '?' itself"),
     ("PREFIX x: <http://a/>\nSELCT ?s { ?s ?p ?o }", 2, 1, "did you mean SELECT?"),
     ("SELECT", 1, 1, "SELECT needs * or the variables"),
     ("SELECT DISTINCT", 1, 8, "SELECT needs * or the variables"),
@@ -192,6 +195,13 @@ def test_the_table_tells_an_unbound_variable_from_an_empty_string_and_keeps_a_di
     page = project_client.get("/sparql", query_string={"query": 'SELECT ?e WHERE { BIND(""@en AS ?e) }'},
                               headers=HTML).get_data(as_text=True)
     assert '<td class="literal empty"> <span class="note">@en</span></td>' in page
+
+
+def test_the_page_ends_the_advice_with_one_stop(project_client):
+    for query, advice in (("SELEC * WHERE {}", "did you mean SELECT?</p>"),
+                          ("SELECT * WHERE { ?s ?p }", "a subject, a predicate and an object.</p>")):
+        page = project_client.get("/sparql", query_string={"query": query}, headers=HTML)
+        assert advice in page.get_data(as_text=True), query
 
 
 def test_a_table_of_more_cells_than_the_page_shows_is_refused_before_it_is_laid_out(project_client,

@@ -218,8 +218,10 @@ def read_operation(req: Request, settings: Settings) -> Operation:
         if len(query) > settings.max_query_length:
             raise RequestEntityTooLarge(f"the query has {len(query)} characters; the limit is "
                                         f"{settings.max_query_length}")
-    defaults = tuple(fields.getlist("default-graph-uri")) if "default-graph-uri" in fields else ()
-    named = tuple(fields.getlist("named-graph-uri")) if "named-graph-uri" in fields else ()
+    # An empty one names no graph: Virtuoso's form sends `default-graph-uri=` when none is given.
+    defaults = tuple(filter(None, fields.getlist("default-graph-uri"))) if "default-graph-uri" in fields \
+        else ()
+    named = tuple(filter(None, fields.getlist("named-graph-uri"))) if "named-graph-uri" in fields else ()
     try:
         dataset = QueryDataset(defaults, named) if defaults or named else None
     except ValueError as exc:  # default-graph-uri / named-graph-uri that is no IRI
@@ -494,6 +496,12 @@ class ProtocolFront:
             unreadable = unreadable_message(exc)
             if unreadable is None:
                 if isinstance(exc, HTTPException):
+                    # Refused while the request was read, before its format word was: it still
+                    # says the error's form (a page is the app's to write, from the same refusal).
+                    problem_type = _problem_type_of(req, accept, problem_type)
+                    if problem_type == "text/html":
+                        _restore_body(req)
+                        return None
                     return self._http_problem(exc, problem_type)
                 log.exception("unhandled error on %s %s", req.method, req.path)
                 return plain_problem(500, InternalServerError.description, problem_type)
@@ -508,6 +516,16 @@ class ProtocolFront:
         for key, value in http_headers(exc):
             resp.headers[key] = value
         return resp
+
+
+def _problem_type_of(req: Request, accept: str | None, chosen: str) -> str:
+    """An error's form by the request's format word where it can be read (not from a form not
+    yet read, nor from text that is not UTF-8), else `chosen`."""
+    try:
+        word = format_parameter(req, read_form="form" in req.__dict__)
+    except (UnicodeDecodeError, HTTPException):
+        return chosen
+    return negotiation.problem_type(word, PROBLEM_TYPES, accept) if word else chosen
 
 
 def _ours(environ: dict[str, Any]) -> bool:

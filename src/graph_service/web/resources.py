@@ -26,7 +26,7 @@ from flask import Blueprint, Flask, Response, render_template, request
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
 from rdflib.namespace import FOAF, RDF, RDFS, VOID
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest, NotAcceptable, NotFound
 
 from graph_service.graph import (
     Description,
@@ -274,10 +274,14 @@ def browse(kind: str) -> Response:
     """`/id/<kind>/`: the resources of one kind (the cities, the people...) by name, a page at a
     time (`?page=N`). A kind the dataset has none of is 404."""
     urls = current()
-    fmt = negotiate(("page",))
     members = cached(f"browse {kind}", lambda: _members(urls, kind)) if _is_kind(kind) else []
     if not members:
-        return not_found(f"no resources under <{urls.resource_iris(kind + '/')[0]}> in this dataset", fmt)
+        missing = f"no resources under <{urls.resource_iris(kind + '/')[0]}> in this dataset"
+        try:
+            return not_found(missing, negotiate(("page",)))
+        except NotAcceptable:  # what is not there is not there, in any form: 404 before 406
+            raise NotFound(missing) from None
+    fmt = negotiate(("page",))
     pages = (len(members) + PAGE_SIZE - 1) // PAGE_SIZE
     try:
         page = int(request.args.get("page", "1"))

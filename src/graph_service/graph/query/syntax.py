@@ -100,6 +100,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     if unclosed is not None:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
     advice = advice or _control(tokens, at)
+    advice = advice or _codepoint_escape(query, tokens, at)
     advice = advice or _opening(tokens, at)
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _repetition(query, at)
@@ -139,6 +140,25 @@ def _control(tokens: list[Token], at: int) -> tuple[int, str] | None:
                 url = " (a %00 in a URL is one)" if c == "\x00" else ""
                 return t.at + i, (f"a control character (U+{ord(c):04X}) stands here, which SPARQL reads "
                                   f"nowhere outside a string: remove it{url}")
+    return None
+
+
+_CODEPOINT = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
+
+
+def _codepoint_escape(query: str, tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """A \\u or \\U escape before where the parser stopped, outside strings, IRIs and comments
+    (where a backslash is a token of its own): SPARQL 1.1 reads them anywhere (19.2), Oxigraph
+    only in strings and IRIs, and its words then name whatever came next."""
+    for t in tokens:
+        if t.at > at + 1:
+            break
+        if t.kind == "other" and t.text == "\\" and (m := _CODEPOINT.match(query, t.at)):
+            code = int(m[0][2:], 16)
+            char = chr(code) if code <= 0x10FFFF else "?"
+            return t.at, (f"{m[0]} (U+{code:04X}, {char!r}) stands outside a string or an IRI: SPARQL "
+                          f"1.1 allows such escapes anywhere, but this endpoint's parser (Oxigraph) reads "
+                          f"them only in strings and IRIs: write {char!r} itself")
     return None
 
 
