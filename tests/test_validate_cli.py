@@ -440,3 +440,14 @@ def test_a_document_in_another_format_than_read_says_which_and_how_to_name_it(tm
     result = run("--data", VALID, "--shapes", str(misnamed))
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "but it looks like Turtle: give --shapes-format turtle)" in result.stderr
+
+
+def test_the_datas_blank_nodes_and_the_shapes_are_two_sets(tmp_path: Path) -> None:
+    from test_validate_http import BLANK_DATA, BLANK_SHAPES, blank_nodes_kept_apart
+
+    (tmp_path / "data.ttl").write_text(BLANK_DATA, encoding="utf-8")
+    (tmp_path / "shapes.ttl").write_text(BLANK_SHAPES, encoding="utf-8")
+    done = run("--data", str(tmp_path / "data.ttl"), "--shapes", str(tmp_path / "shapes.ttl"),
+               "--format", "turtle")
+    assert done.exit_code == 1, done.output
+    blank_nodes_kept_apart(Graph().parse(data=done.output, format="turtle"))

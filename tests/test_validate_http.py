@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from werkzeug.datastructures import MultiDict
 
 from graph_service.config import Settings
@@ -615,6 +615,33 @@ def test_two_files_keep_their_blank_nodes_apart(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": [(io.BytesIO(first), "first.nt"), (io.BytesIO(second), "second.nt")], "shapes": shapes})
     assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
+
+
+EX = Namespace("http://example.org/")
+BLANK_DATA = "@prefix ex: <http://example.org/> .\n[] a ex:Person ; ex:age 3 .\n"
+BLANK_SHAPES = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                "ex:S a sh:NodeShape ; sh:targetClass ex:Person ;\n"
+                "  sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n")
+
+
+def blank_nodes_kept_apart(report: Graph) -> None:
+    """The report on BLANK_DATA and BLANK_SHAPES: its focus node is the data's blank node, its
+    source shape the shapes', two nodes each described as its document describes it."""
+    result = report.value(None, RDF.type, SH.ValidationResult)
+    focus, shape = report.value(result, SH.focusNode), report.value(result, SH.sourceShape)
+    assert isinstance(focus, BNode) and isinstance(shape, BNode) and focus != shape
+    assert (focus, EX.age, Literal(3)) in report and (focus, SH.path, None) not in report
+    assert (shape, SH.path, EX.name) in report and (shape, RDF.type, EX.Person) not in report
+
+
+def test_the_datas_blank_nodes_and_the_shapes_are_two_sets(client) -> None:
+    for sent in ({"data": BLANK_DATA, "shapes": BLANK_SHAPES},
+                 {"data": (io.BytesIO(BLANK_DATA.encode()), "data.ttl"),
+                  "shapes": (io.BytesIO(BLANK_SHAPES.encode()), "shapes.ttl")}):
+        resp = client.post("/validate", content_type="multipart/form-data", data=sent,
+                           headers={"Accept": "text/turtle"})
+        assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
+        blank_nodes_kept_apart(Graph().parse(data=resp.get_data(as_text=True), format="turtle"))
 
 
 def test_shapes_can_be_checked_against_shacl_for_shacl(client) -> None:

@@ -215,13 +215,14 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
         raise Failure(one_line(exc) + hint) from None
     except (UnsupportedFormat, ValidationError) as exc:  # a format it cannot read; over a limit
         raise Failure(one_line(exc)) from None
-    each = iter(zip(documents, read, strict=True))
+    # Numbered across the groups: the data's first blank node and the shapes' are two nodes.
+    each = enumerate(zip(documents, read, strict=True))
     graphs: list[Graph | None] = []
     for paths, _, _ in groups:
         declared: dict[str, str] = {}
         quads: list[ox.Quad] = []
-        for number in range(len(paths)):
-            document, (parsed, found) = next(each)
+        for _ in paths:
+            number, (document, (parsed, found)) = next(each)
             if not parsed:
                 # An empty file is not "no file": the project's shapes, or a conforming answer,
                 # in its place would answer for what the user never sent (the service refuses it too).

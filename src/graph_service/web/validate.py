@@ -457,11 +457,10 @@ def _switch(name: str) -> bool:
 
 @dataclass(frozen=True)
 class _Sent:
-    """A document of the form: the part it belongs to, its place there, and whether it came as
-    a file (else as the part's text field)."""
+    """A document of the form: the part it belongs to, and whether it came as a file (else as the
+    part's text field)."""
 
     part: str
-    number: int
     as_file: bool
     document: Untrusted
 
@@ -475,11 +474,11 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | Non
     for name in names:
         explicit = (request.form.get(f"{name}-format") or "").strip()
         uploads = [upload for upload in request.files.getlist(name) if upload.filename]  # "": no file chosen
-        for number, upload in enumerate(uploads):
+        for upload in uploads:
             fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename or "",
                                                                                  upload.mimetype)
             document = Untrusted(upload.read(), fmt, f"{name} ({upload.filename})")
-            sent.append(_Sent(name, number, True, document))
+            sent.append(_Sent(name, True, document))
         texts = request.form.getlist(name)
         if len(texts) > 1:
             # One text is one document; several would each need a name and a format, which files have.
@@ -488,13 +487,13 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | Non
         text = texts[0] if texts else ""
         if text.strip():
             fmt = _named_format(explicit, name) if explicit else _TURTLE
-            sent.append(_Sent(name, len(uploads), False, Untrusted(text.encode("utf-8"), fmt, name)))
+            sent.append(_Sent(name, False, Untrusted(text.encode("utf-8"), fmt, name)))
     read = _parse_all([s.document for s in sent])
     graphs = []
     for name in names:
         declared: dict[str, str] = {}
         quads: list[ox.Quad] = []
-        for one, (parsed, found) in zip(sent, read, strict=True):
+        for position, (one, (parsed, found)) in enumerate(zip(sent, read, strict=True)):
             if one.part != name:
                 continue
             if not parsed:
@@ -507,8 +506,9 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | Non
                 raise BadInput(400, f"{what} holds no triples; send the {name} it was meant to hold"
                                + (instead if name == "shapes" else ""))
             declared.update(found)
-            # Each document's blank nodes its own: two exports' `_:b0` are two nodes.
-            quads += keep_apart(parsed, one.number)
+            # Each document's blank nodes its own: two exports' `_:b0` are two nodes, and so are
+            # the data's first blank node and the shapes' (numbered by the request, not the part).
+            quads += keep_apart(parsed, position)
         prefixes.update(declared)
         graphs.append(quads_to_graph(quads, prefixes=declared) if quads else None)
     return graphs
