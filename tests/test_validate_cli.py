@@ -75,6 +75,23 @@ def test_an_empty_shapes_file_is_refused_as_the_service_refuses_it(tmp_path: Pat
     assert result.exit_code == 2 and result.stderr == f"graph-service: {empty}: holds no triples\n"
 
 
+TARGET_NODE_SHAPES = ("@prefix ex: <http://example.org/> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                      "ex:S a sh:NodeShape ; sh:targetNode ex:config ;\n"
+                      "  sh:property [ sh:path ex:version ; sh:minCount 1 ] .\n")
+
+
+def test_empty_data_is_checked_against_the_users_own_shapes(tmp_path: Path) -> None:
+    # Their sh:targetNode requires what is not there, as pySHACL reports it; against the project's
+    # shapes the same empty file is refused (it would conform with nothing checked).
+    empty, shapes = tmp_path / "empty.ttl", tmp_path / "shapes.ttl"
+    empty.write_text("@prefix ex: <http://example.org/> .\n")
+    shapes.write_text(TARGET_NODE_SHAPES)
+    result = run("--data", str(empty), "--shapes", str(shapes))
+    assert result.exit_code == 1 and "ex:config" in result.stdout, result.output
+    refused = run("--data", str(empty))
+    assert refused.exit_code == 2 and refused.stderr == f"graph-service: {empty}: holds no triples\n"
+
+
 def test_data_that_does_not_conform_exits_1_with_a_summary_by_shape() -> None:
     result = run("--data", INVALID, "--shapes", SHAPES)
     assert result.exit_code == 1

@@ -221,6 +221,19 @@ def test_an_empty_shapes_file_is_refused_not_replaced_by_the_projects(client) ->
     assert "shapes (shapes.ttl) holds no triples" in resp.get_data(as_text=True)
 
 
+def test_empty_data_is_checked_against_the_users_own_shapes(client) -> None:
+    from test_validate_cli import TARGET_NODE_SHAPES
+
+    resp = client.post("/validate", content_type="multipart/form-data", headers={"Accept": "text/turtle"},
+                       data={"data": (io.BytesIO(b""), "data.ttl"), "shapes": TARGET_NODE_SHAPES})
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false", resp.get_data(as_text=True)
+    report = Graph().parse(data=resp.get_data(as_text=True), format="turtle")
+    assert list(report.objects(None, SH.focusNode)) == [URIRef("http://example.org/config")]
+    alone = client.post("/validate", content_type="multipart/form-data",
+                        data={"data": (io.BytesIO(b""), "data.ttl")})
+    assert alone.status_code == 400 and "holds no triples" in alone.get_data(as_text=True)
+
+
 def test_a_shapes_text_of_only_declarations_is_refused_not_replaced_by_the_projects(client) -> None:
     resp = client.post("/validate", data={"data": INVALID.decode(),
                                           "shapes": "@prefix ex: <http://example.org/> ."})
@@ -248,10 +261,12 @@ def test_inference_parameter(client) -> None:
     plain = client.post("/validate", data=data, headers={"Content-Type": "text/turtle"})
     assert plain.headers["X-Conforms"] == "true"
     # The ontology types lib:liberated's subject as a lib:Event, which then needs a label...
-    inferred = client.post("/validate?inference=rdfs", data=data, headers={"Content-Type": "text/turtle"})
-    assert inferred.headers["X-Conforms"] == "false"
+    for inference in ("rdfs", "owlrl", "both"):  # pySHACL's choices; "both" is RDFS and OWL 2 RL
+        inferred = client.post(f"/validate?inference={inference}", data=data,
+                               headers={"Content-Type": "text/turtle"})
+        assert inferred.headers["X-Conforms"] == "false", inference
     bad = client.post("/validate?inference=magic", data=data, headers={"Content-Type": "text/turtle"})
-    assert bad.status_code == 400 and "none, rdfs, owlrl" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "none, rdfs, owlrl, both" in bad.get_data(as_text=True)
 
 
 # --- the answer, negotiated ----------------------------------------------------------------------

@@ -215,15 +215,18 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
         raise Failure(one_line(exc) + hint) from None
     except (UnsupportedFormat, ValidationError) as exc:  # a format it cannot read; over a limit
         raise Failure(one_line(exc)) from None
+    # Empty data checked against the user's own shapes is what they sent: their sh:targetNode
+    # may require what is not there (pySHACL validates it too). The groups are data, then shapes.
+    shapes_given = any(parsed for parsed, _ in read[len(groups[0][0]):len(groups[0][0]) + len(groups[1][0])])
     # Numbered across the groups: the data's first blank node and the shapes' are two nodes.
     each = enumerate(zip(documents, read, strict=True))
     graphs: list[Graph | None] = []
-    for paths, _, _ in groups:
+    for group, (paths, _, _) in enumerate(groups):
         declared: dict[str, str] = {}
         quads: list[ox.Quad] = []
         for _ in paths:
             number, (document, (parsed, found)) = next(each)
-            if not parsed:
+            if not parsed and not (group == 0 and shapes_given):
                 # An empty file is not "no file": the project's shapes, or a conforming answer,
                 # in its place would answer for what the user never sent (the service refuses it too).
                 raise Failure(f"{document.source}: holds no triples")

@@ -10,7 +10,7 @@ RDF/XML), or as the form field or multipart file(s) `data`, with optional `shape
 (`data-format` / `shapes-format` name a text field's format, else a file's extension or part type
 does, else Turtle). Without shapes, data that holds shapes is validated against them (as
 pySHACL does given no shapes graph), other data against the project's shapes; `X-Shapes` says
-which: `sent`, `data` or `project`. `inference=none|rdfs|owlrl`. The report is negotiated (Turtle
+which: `sent`, `data` or `project`. `inference=none|rdfs|owlrl|both`. The report is negotiated (Turtle
 by default; an HTML summary for browsers) and `X-Conforms` says true or false. Each document's
 @prefix lines are bound on the graph read from it, so a SPARQL constraint may use the data's
 prefixes, as under pySHACL. Users' shapes run under the SPARQL endpoint's rules: their SPARQL may not use
@@ -489,12 +489,19 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | Non
             fmt = _named_format(explicit, name) if explicit else _TURTLE
             sent.append(_Sent(name, False, Untrusted(text.encode("utf-8"), fmt, name)))
     read = _parse_all([s.document for s in sent])
+    # Empty data checked against the user's own shapes is what they sent: their sh:targetNode
+    # may require what is not there (pySHACL validates it too).
+    shapes_given = any(parsed for one, (parsed, _) in zip(sent, read, strict=True) if one.part == "shapes")
     graphs = []
     for name in names:
         declared: dict[str, str] = {}
         quads: list[ox.Quad] = []
+        empty = False
         for position, (one, (parsed, found)) in enumerate(zip(sent, read, strict=True)):
             if one.part != name:
+                continue
+            if not parsed and name == "data" and shapes_given:
+                empty = True
                 continue
             if not parsed:
                 # A file chosen but empty is not "no file": the project's shapes in its place would
@@ -510,7 +517,7 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | Non
             # the data's first blank node and the shapes' (numbered by the request, not the part).
             quads += keep_apart(parsed, position)
         prefixes.update(declared)
-        graphs.append(quads_to_graph(quads, prefixes=declared) if quads else None)
+        graphs.append(quads_to_graph(quads, prefixes=declared) if quads or empty else None)
     return graphs
 
 

@@ -103,8 +103,9 @@ def _not_ill_typed(record: logging.LogRecord) -> bool:
 # one per literal, written as often as anyone posts them.
 logging.getLogger("rdflib.term").addFilter(_not_ill_typed)
 
-InferenceChoice = TypingLiteral["none", "rdfs", "owlrl"]
-INFERENCE_CHOICES: tuple[InferenceChoice, ...] = ("none", "rdfs", "owlrl")
+InferenceChoice = TypingLiteral["none", "rdfs", "owlrl", "both"]
+#: pySHACL's: "both" is RDFS and OWL 2 RL together.
+INFERENCE_CHOICES: tuple[InferenceChoice, ...] = ("none", "rdfs", "owlrl", "both")
 
 
 def inference_choice(value: str) -> InferenceChoice | None:
