@@ -217,7 +217,8 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
         raise Failure(one_line(exc)) from None
     # Empty data checked against the user's own shapes is what they sent: their sh:targetNode
     # may require what is not there (pySHACL validates it too). The groups are data, then shapes.
-    shapes_given = any(parsed for parsed, _ in read[len(groups[0][0]):len(groups[0][0]) + len(groups[1][0])])
+    data_files, shapes_files = len(groups[0][0]), len(groups[1][0])
+    shapes_given = any(parsed for parsed, _ in read[data_files:data_files + shapes_files])
     # Numbered across the groups: the data's first blank node and the shapes' are two nodes.
     each = enumerate(zip(documents, read, strict=True))
     graphs: list[Graph | None] = []
