@@ -11,8 +11,10 @@ static files (without it the map has its markers and says the boundaries are mis
 
 from __future__ import annotations
 
+import functools
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response
@@ -78,7 +80,7 @@ def _readings_said() -> str:
 
 def map_drawing() -> ET.Element:
     sources = [f"Dates, receptions and forces: the article, as this graph holds them.{_readings_said()}"]
-    outlines = cached("map outlines", _outlines)
+    outlines = _outlines()
     if outlines:
         sources.append(f"Boundaries: Natural Earth (public domain), from the npm package {_atlas_package()}.")
     else:
@@ -112,7 +114,18 @@ def _liberations() -> list[Liberation]:
 
 def _outlines() -> list[str]:
     try:
-        return map_svg.boundaries(read_features(COUNTRIES))
+        changed = COUNTRIES.stat().st_mtime_ns
+    except OSError:
+        return []
+    return _outlines_of(COUNTRIES, changed)
+
+
+@functools.lru_cache(maxsize=1)
+def _outlines_of(path: Path, changed: int) -> list[str]:
+    # Once per process, not per app: the boundaries depend on the atlas file alone (0.75 s of CPU
+    # to draw), and a process that makes several apps (a test run) drew them for each.
+    try:
+        return map_svg.boundaries(read_features(path))
     except (OSError, ValueError):
         return []
 
