@@ -468,3 +468,21 @@ def test_the_datas_blank_nodes_and_the_shapes_are_two_sets(tmp_path: Path) -> No
                "--format", "turtle")
     assert done.exit_code == 1, done.output
     blank_nodes_kept_apart(Graph().parse(data=done.output, format="turtle"))
+
+
+RULE_SHAPES = ("@prefix ex: <http://example.org/> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+               "ex:S a sh:NodeShape ; sh:targetClass ex:Person ;\n"
+               "  sh:property [ sh:path ex:name ; sh:minCount 1 ] ;\n"
+               "  sh:rule [ a sh:TripleRule ; sh:subject sh:this ;\n"
+               "            sh:predicate ex:name ; sh:object \"x\" ] .\n")
+
+
+def test_rules_in_the_shapes_are_said_not_to_run(tmp_path: Path) -> None:
+    # Run, the rule would give ex:b its name and the data would conform: it is not, and it is said.
+    data, shapes = tmp_path / "data.ttl", tmp_path / "shapes.ttl"
+    data.write_text("@prefix ex: <http://example.org/> .\nex:b a ex:Person .\n")
+    shapes.write_text(RULE_SHAPES)
+    result = run("--data", str(data), "--shapes", str(shapes))
+    assert result.exit_code == 1
+    headline = result.stdout.splitlines()[0]
+    assert "SHACL rules (sh:rule, an Advanced Feature), which are not run here" in headline

@@ -659,6 +659,18 @@ def test_the_datas_blank_nodes_and_the_shapes_are_two_sets(client) -> None:
         blank_nodes_kept_apart(Graph().parse(data=resp.get_data(as_text=True), format="turtle"))
 
 
+def test_rules_in_the_shapes_are_said_not_to_run_in_the_report(client) -> None:
+    from test_validate_cli import RULE_SHAPES
+
+    data = "@prefix ex: <http://example.org/> .\nex:a a ex:Person ; ex:name \"A\" .\n"
+    resp = client.post("/validate", data={"data": data, "shapes": RULE_SHAPES},
+                       headers={"Accept": "text/turtle"})
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "true"
+    report = Graph().parse(data=resp.get_data(as_text=True), format="turtle")
+    said = [str(c) for c in report.objects(None, RDFS.comment)]
+    assert any("sh:rule" in c and "not run here" in c for c in said), said
+
+
 def test_shapes_can_be_checked_against_shacl_for_shacl(client) -> None:
     """`meta-shacl=true`, as the command's -m: ill-formed shapes are a 400 saying what SHACL for
     SHACL finds, rather than being run for whatever they happen to do."""

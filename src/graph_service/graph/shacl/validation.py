@@ -246,6 +246,7 @@ class ValidationOutcome:
         return counts
 
     def headline(self) -> str:
+        hint = f" {self.hint}" if self.hint else ""
         if self.conforms and self.focus_nodes == 0:
             if self.shapes is not None and not holds_shapes(self.shapes):
                 return ("Conforms, but the shapes graph holds no shapes (no sh:NodeShape, "
@@ -253,15 +254,14 @@ class ValidationOutcome:
             advanced = "" if self.shapes is None or (None, SH.target, None) not in self.shapes else (
                 " (sh:target, SHACL Advanced Features' targets, are not run here)")
             return ("Conforms, but no shape targets anything in the data: nothing was checked "
-                    f"(are these the shapes meant for it?){advanced}.")
+                    f"(are these the shapes meant for it?){advanced}.{hint}")
         if self.conforms:
             checked = (f" ({self.focus_nodes:,} focus {_plural('node', self.focus_nodes)} checked)"
                        if self.focus_nodes else "")
-            return f"Conforms: no results{checked}."
+            return f"Conforms: no results{checked}.{hint}"
         per = ", ".join(f"{n} {_plural(name.lower(), n)}" if name in _SEVERITY_NAMES
                         else f"{n} of severity <{name}>" for name, n in self.counts().items())
         shapes = len(self.groups())
-        hint = f" {self.hint}" if self.hint else ""
         if self.omitted:
             total = len(self.results) + self.omitted
             return (f"Does not conform: {total} results, of which the first {len(self.results)}, the most "
@@ -545,11 +545,20 @@ def validate(
                         "they expect only the reasoner to derive, never the facts to state (such as "
                         "lib:liberationOrConquestOf); validate without inference to check the facts.")
     node = report.value(None, RDF.type, SH.ValidationReport)
+    if (None, SH.rule, None) in shapes:
+        outcome.hint = f"{outcome.hint} {RULES_NOT_RUN}".strip()
+        if focus != 0 and node is not None:  # else the headline below says it
+            report.add((node, RDFS.comment, Literal(RULES_NOT_RUN, lang="en")))
     if focus == 0 and node is not None:
         # A pipeline that keeps only the report (not the page, the header or the command's words)
         # read `sh:conforms true` and nothing more.
         report.add((node, RDFS.comment, Literal(outcome.headline(), lang="en")))
     return outcome
+
+
+#: Said of a validation whose shapes hold rules: pySHACL runs them only as an Advanced Feature.
+RULES_NOT_RUN = ("The shapes hold SHACL rules (sh:rule, an Advanced Feature), which are not run here: "
+                 "the data was validated as sent, without what they would add.")
 
 
 #: Statements of its own a blank node is named by, at most; characters of a literal in them.
