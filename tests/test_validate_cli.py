@@ -22,6 +22,14 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["validate", *args])
 
 
+def run_on(folder: Path, data: str, shapes: str, *args: str) -> tuple[Result, Path]:
+    """`validate` on this data and these shapes, written to files in `folder`; and the data's file."""
+    data_file, shapes_file = folder / "data.ttl", folder / "shapes.ttl"
+    data_file.write_text(data, encoding="utf-8")
+    shapes_file.write_text(shapes, encoding="utf-8")
+    return run("--data", str(data_file), "--shapes", str(shapes_file), *args), data_file
+
+
 @pytest.fixture
 def project(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fixtures stand in for the project's data, ontology and shapes."""
@@ -83,10 +91,7 @@ TARGET_NODE_SHAPES = ("@prefix ex: <http://example.org/> .\n@prefix sh: <http://
 def test_empty_data_is_checked_against_the_users_own_shapes(tmp_path: Path) -> None:
     # Their sh:targetNode requires what is not there, as pySHACL reports it; against the project's
     # shapes the same empty file is refused (it would conform with nothing checked).
-    empty, shapes = tmp_path / "empty.ttl", tmp_path / "shapes.ttl"
-    empty.write_text("@prefix ex: <http://example.org/> .\n")
-    shapes.write_text(TARGET_NODE_SHAPES)
-    result = run("--data", str(empty), "--shapes", str(shapes))
+    result, empty = run_on(tmp_path, "@prefix ex: <http://example.org/> .\n", TARGET_NODE_SHAPES)
     assert result.exit_code == 1 and "ex:config" in result.stdout, result.output
     refused = run("--data", str(empty))
     assert refused.exit_code == 2 and refused.stderr == f"graph-service: {empty}: holds no triples\n"
@@ -462,10 +467,7 @@ def test_a_document_in_another_format_than_read_says_which_and_how_to_name_it(tm
 def test_the_datas_blank_nodes_and_the_shapes_are_two_sets(tmp_path: Path) -> None:
     from test_validate_http import BLANK_DATA, BLANK_SHAPES, blank_nodes_kept_apart
 
-    (tmp_path / "data.ttl").write_text(BLANK_DATA, encoding="utf-8")
-    (tmp_path / "shapes.ttl").write_text(BLANK_SHAPES, encoding="utf-8")
-    done = run("--data", str(tmp_path / "data.ttl"), "--shapes", str(tmp_path / "shapes.ttl"),
-               "--format", "turtle")
+    done, _ = run_on(tmp_path, BLANK_DATA, BLANK_SHAPES, "--format", "turtle")
     assert done.exit_code == 1, done.output
     blank_nodes_kept_apart(Graph().parse(data=done.output, format="turtle"))
 
@@ -479,10 +481,7 @@ RULE_SHAPES = ("@prefix ex: <http://example.org/> .\n@prefix sh: <http://www.w3.
 
 def test_rules_in_the_shapes_are_said_not_to_run(tmp_path: Path) -> None:
     # Run, the rule would give ex:b its name and the data would conform: it is not, and it is said.
-    data, shapes = tmp_path / "data.ttl", tmp_path / "shapes.ttl"
-    data.write_text("@prefix ex: <http://example.org/> .\nex:b a ex:Person .\n")
-    shapes.write_text(RULE_SHAPES)
-    result = run("--data", str(data), "--shapes", str(shapes))
+    result, _ = run_on(tmp_path, "@prefix ex: <http://example.org/> .\nex:b a ex:Person .\n", RULE_SHAPES)
     assert result.exit_code == 1
     headline = result.stdout.splitlines()[0]
     assert "SHACL rules (sh:rule, an Advanced Feature), which are not run here" in headline
