@@ -659,6 +659,30 @@ def test_the_datas_blank_nodes_and_the_shapes_are_two_sets(client) -> None:
         blank_nodes_kept_apart(Graph().parse(data=resp.get_data(as_text=True), format="turtle"))
 
 
+def test_relative_iris_resolve_against_the_base_sent(client) -> None:
+    # As a W3C test file, written with <> and <x>: pySHACL and the command resolve them against the
+    # file's place; a request names its base.
+    data = "@prefix ex: <http://example.org/> .\n<x> a ex:Person .\n"
+    shapes = ("@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+              "<S> a sh:NodeShape ; sh:targetClass ex:Person ;\n"
+              "  sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n")
+    unresolved = client.post("/validate", data={"data": data, "shapes": shapes})
+    assert unresolved.status_code == 400
+    assert "(or send base=<IRI> with it)" in unresolved.get_data(as_text=True)
+    resp = client.post("/validate", data={"data": data, "shapes": shapes, "base": "http://example.org/t/"},
+                       headers={"Accept": "text/turtle"})
+    assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
+    report = Graph().parse(data=resp.get_data(as_text=True), format="turtle")
+    assert list(report.objects(None, SH.focusNode)) == [URIRef("http://example.org/t/x")]
+    assert list(report.objects(None, SH.sourceShape)) != []
+    body = client.post("/validate?base=http://example.org/t/", data=data,
+                       headers={"Content-Type": "text/turtle"})
+    assert body.status_code == 200
+    relative = client.post("/validate", data={"data": data, "base": "t/"})
+    assert relative.status_code == 400
+    assert "base='t/' is not an absolute IRI" in relative.get_data(as_text=True)
+
+
 def test_rules_in_the_shapes_are_said_not_to_run_in_the_report(client) -> None:
     from test_validate_cli import RULE_SHAPES
 

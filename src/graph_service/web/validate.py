@@ -10,7 +10,8 @@ RDF/XML), or as the form field or multipart file(s) `data`, with optional `shape
 (`data-format` / `shapes-format` name a text field's format, else a file's extension or part type
 does, else Turtle). Without shapes, data that holds shapes is validated against them (as
 pySHACL does given no shapes graph), other data against the project's shapes; `X-Shapes` says
-which: `sent`, `data` or `project`. `inference=none|rdfs|owlrl|both`. The report is negotiated (Turtle
+which: `sent`, `data` or `project`. `inference=none|rdfs|owlrl|both`; `base=IRI` resolves the
+documents' relative IRIs. The report is negotiated (Turtle
 by default; an HTML summary for browsers) and `X-Conforms` says true or false. Each document's
 @prefix lines are bound on the graph read from it, so a SPARQL constraint may use the data's
 prefixes, as under pySHACL. Users' shapes run under the SPARQL endpoint's rules: their SPARQL may not use
@@ -99,9 +100,10 @@ INPUT_FORMATS: tuple[Format, ...] = formats.of_kinds(INPUT_KINDS)
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 #: The fields a form may send (its format words as `negotiation` reads them): any other is most
 #: likely a misspelt one, and `shape=` dropped unread answered "conforms" against the project's shapes.
-_FIELDS = ("data", "shapes", "data-format", "shapes-format", "inference", "meta-shacl", "format", "output")
+_FIELDS = ("data", "shapes", "data-format", "shapes-format", "inference", "meta-shacl", "format", "output",
+           "base")
 #: The query parameters it reads: a body of RDF has its options nowhere else.
-_PARAMETERS = ("inference", "meta-shacl", "format", "output")
+_PARAMETERS = ("inference", "meta-shacl", "format", "output", "base")
 #: Unknown names a refusal lists at most.
 _NAMED = 5
 #: The header that says which shapes a validation used, and its values, in words for the page.
@@ -372,7 +374,7 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
                                 "as RDF, its text taken for the names of fields; to send RDF as the body, "
                                 "give its type, e.g. Content-Type: text/turtle")
         _check_names([*request.form, *request.files], _FIELDS, "form field")
-        data, shapes = _parts(("data", "shapes"), prefixes)
+        data, shapes = _parts(("data", "shapes"), prefixes, _base_iri())
         inference = request.form.get("inference") or request.args.get("inference") or "none"
     else:
         if not request.mimetype:
@@ -389,7 +391,7 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         declared: dict[str, str] = {}
         data = None
         if body:
-            quads = _parse(body, fmt, "data", declared)
+            quads = _parse(body, fmt, "data", declared, _base_iri())
             if not quads:
                 # As a form's empty file: a broken export must not pass as conforming data.
                 raise BadInput(400, f"the body ({fmt.label}) holds no triples; send the data it was "
@@ -414,6 +416,19 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         raise BadInput(400, f"inference={inference!r} is not offered; use one of "
                             + ", ".join(INFERENCE_CHOICES))
     return data, shapes, choice
+
+
+def _base_iri() -> str | None:
+    """`base=`: what the relative IRIs of the documents sent resolve against, as a file's resolve
+    against its own place (pySHACL, the command); None: no base, and a relative IRI is refused."""
+    base = (request.form.get("base") if request.mimetype in _FORMS else None) or request.args.get("base")
+    if not base:
+        return None
+    try:
+        ox.NamedNode(base)
+    except ValueError:
+        raise BadInput(400, f"base={base!r} is not an absolute IRI") from None
+    return base
 
 
 def _rdf_sent_as_form() -> bool:
@@ -465,7 +480,7 @@ class _Sent:
     document: Untrusted
 
 
-def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | None]:
+def _parts(names: tuple[str, ...], prefixes: dict[str, str], base_iri: str | None) -> list[Graph | None]:
     """Each of the form's parts (its files and its text field, like several --data files) as one
     graph, with their prefix declarations bound on it and added to `prefixes`; None for a part
     that is absent or blank. All the documents are read in one child: a fork of a worker costs
@@ -477,7 +492,7 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | Non
         for upload in uploads:
             fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename or "",
                                                                                  upload.mimetype)
-            document = Untrusted(upload.read(), fmt, f"{name} ({upload.filename})")
+            document = Untrusted(upload.read(), fmt, f"{name} ({upload.filename})", base_iri)
             sent.append(_Sent(name, True, document))
         texts = request.form.getlist(name)
         if len(texts) > 1:
@@ -487,7 +502,7 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str]) -> list[Graph | Non
         text = texts[0] if texts else ""
         if text.strip():
             fmt = _named_format(explicit, name) if explicit else _TURTLE
-            sent.append(_Sent(name, False, Untrusted(text.encode("utf-8"), fmt, name)))
+            sent.append(_Sent(name, False, Untrusted(text.encode("utf-8"), fmt, name, base_iri)))
     read = _parse_all([s.document for s in sent])
     # Empty data checked against the user's own shapes is what they sent: their sh:targetNode
     # may require what is not there (pySHACL validates it too).
@@ -545,9 +560,10 @@ def _upload_format(filename: str, mimetype: str | None) -> Format:
     return _TURTLE
 
 
-def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str]) -> list[ox.Quad]:
+def _parse(body: bytes, fmt: Format, source: str, prefixes: dict[str, str],
+           base_iri: str | None = None) -> list[ox.Quad]:
     """The document's quads (`_parse_all`), its prefix declarations added to `prefixes`."""
-    ((quads, declared),) = _parse_all([Untrusted(body, fmt, source)])
+    ((quads, declared),) = _parse_all([Untrusted(body, fmt, source, base_iri)])
     prefixes.update(declared)
     return quads
 
@@ -568,7 +584,10 @@ def _parse_all(documents: list[Untrusted]) -> list[tuple[list[ox.Quad], dict[str
                                    network_guard=settings.network_guard, allowance=g.validation_allowance)
     except RdfSyntaxError as exc:
         failed = next((d for d in documents if d.source == exc.source), documents[0])
-        raise BadInput(400, str(exc) + _looks_like(failed.body, failed.fmt, failed.source)) from None
+        # The parser's advice names the document's own means; a request has one more.
+        unresolved = " (or send base=<IRI> with it)" if "no base IRI" in str(exc) else ""
+        hint = unresolved + _looks_like(failed.body, failed.fmt, failed.source)
+        raise BadInput(400, str(exc) + hint) from None
     except UnsupportedFormat as exc:
         raise BadInput(415, str(exc)) from None
     except InputTooCostly as exc:
