@@ -18,6 +18,7 @@ from werkzeug.exceptions import (
     NotFound,
     RequestEntityTooLarge,
 )
+from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 
 from graph_service.graph import StoreRefused, StoreUnavailable
@@ -34,7 +35,7 @@ def problem(status: int, message: str, title: str | None = None,
     """An error response in the form the client reads best: HTML for browsers, else JSON or text;
     `fields` add to the JSON (a syntax error's line and column)."""
     title = title or _title(status)
-    best = problem_type(_format_word(), PROBLEM_TYPES, request.headers.get("Accept"))
+    best = problem_type(format_word(request), PROBLEM_TYPES, request.headers.get("Accept"))
     if best == "text/html":
         try:
             page = render_template("error.html", status=status, title=title, message=message)
@@ -49,13 +50,13 @@ def problem(status: int, message: str, title: str | None = None,
     return resp
 
 
-def _format_word() -> str | None:
-    """The request's `format=` word, where it can be read without failing as the request may
-    have: from a form only once the view has read it (reading it here could fail again, a body
-    too large, say), and not from a query string that is not UTF-8."""
+def format_word(req: Request) -> str | None:
+    """The `format=` word of `req`, where it can be read without failing as the request may
+    have: from a form only once it has been read (reading it here could fail again, a body too
+    large, say), and not from a query string that is not UTF-8."""
     try:
         # werkzeug keeps a form it has read in the request's __dict__ (a cached property).
-        return format_parameter(request, read_form="form" in request.__dict__)
+        return format_parameter(req, read_form="form" in req.__dict__)
     except (UnicodeDecodeError, HTTPException):
         return None
 

@@ -79,6 +79,7 @@ from graph_service.web.endpoint import Endpoint, client_gone
 from graph_service.web.errors import (
     PROBLEM_TYPES,
     STORE_RETRY_AFTER,
+    format_word,
     http_headers,
     http_message,
     plain_problem,
@@ -498,7 +499,8 @@ class ProtocolFront:
                 if isinstance(exc, HTTPException):
                     # Refused while the request was read, before its format word was: it still
                     # says the error's form (a page is the app's to write, from the same refusal).
-                    problem_type = _problem_type_of(req, accept, problem_type)
+                    if word := format_word(req):
+                        problem_type = negotiation.problem_type(word, PROBLEM_TYPES, accept)
                     if problem_type == "text/html":
                         _restore_body(req)
                         return None
@@ -516,16 +518,6 @@ class ProtocolFront:
         for key, value in http_headers(exc):
             resp.headers[key] = value
         return resp
-
-
-def _problem_type_of(req: Request, accept: str | None, chosen: str) -> str:
-    """An error's form by the request's format word where it can be read (not from a form not
-    yet read, nor from text that is not UTF-8), else `chosen`."""
-    try:
-        word = format_parameter(req, read_form="form" in req.__dict__)
-    except (UnicodeDecodeError, HTTPException):
-        return chosen
-    return negotiation.problem_type(word, PROBLEM_TYPES, accept) if word else chosen
 
 
 def _ours(environ: dict[str, Any]) -> bool:
