@@ -163,6 +163,9 @@ def test_on_a_phone_the_summary_of_an_event_shows_its_values(browser, live_serve
         for i in range(values.count()):
             box = values.nth(i).bounding_box()
             assert box and box["width"] > 100 and box["x"] + box["width"] <= 390, (i, box)
+        # The header's search box too: it ran off the screen beside the title and the links.
+        box = page.locator("#site-search").bounding_box()
+        assert box and box["width"] > 100 and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         shot(page, "test_on_a_phone_the_summary_of_an_event_shows_its_values")
     finally:
         context.close()
