@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import html5rdf
 import pyoxigraph as ox
 import pytest
 import requests
@@ -281,6 +282,15 @@ def test_the_report_in_the_negotiated_format(client, accept: str, fmt: str) -> N
     assert resp.mimetype == formats.by_name(fmt).media_type
     assert "Accept" in resp.headers["Vary"]
     assert results(report(resp, fmt)) == 5
+
+
+def test_the_json_ld_report_says_conforms_as_a_json_boolean(client) -> None:
+    # As pySHACL writes it, so that a program reads report["sh:conforms"] as false, not "false".
+    resp = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle",
+                                                            "Accept": "application/ld+json"})
+    nodes = resp.get_json()["@graph"]
+    assert next(n for n in nodes if n.get("@type") == "sh:ValidationReport")["sh:conforms"] is False
+    assert (None, SH.conforms, Literal(False)) in report(resp, "jsonld")
 
 
 def test_format_parameter_wins(client) -> None:
@@ -681,6 +691,14 @@ def test_relative_iris_resolve_against_the_base_sent(client) -> None:
     relative = client.post("/validate", data={"data": data, "base": "t/"})
     assert relative.status_code == 400
     assert "base='t/' is not an absolute IRI" in relative.get_data(as_text=True)
+    # The browser's form has the field, and keeps what was typed in it beside the error.
+    form = client.get("/validate", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert re.search(r'<input id="base" name="base" type="url"[^>]* value="">', form)
+    again = client.post("/validate", data={"data": data, "base": "t/"}, headers={"Accept": "text/html"})
+    page = again.get_data(as_text=True)
+    html5rdf.HTMLParser(strict=True).parse(again.data)
+    assert again.status_code == 400 and re.search(r'<input id="base" name="base"[^>]* value="t/">', page)
+    assert "base=&#39;t/&#39; is not an absolute IRI" in page
 
 
 def test_rules_in_the_shapes_are_said_not_to_run_in_the_report(client) -> None:

@@ -30,6 +30,8 @@ _BARE_IN_TURTLE = frozenset("http://www.w3.org/2001/XMLSchema#" + name
                             for name in ("integer", "decimal", "double", "boolean"))
 _TURTLE_LIKE = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
 _RDF_TYPE = RDF_TYPE.value
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
 _PREDICATE_RANK = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 0,
     "http://www.w3.org/2000/01/rdf-schema#label": 1,
@@ -90,6 +92,10 @@ def _compact_jsonld(items: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     def value(v: dict) -> object:
         if set(v) == {"@value"} and isinstance(v["@value"], str):
             return v["@value"]  # a plain string is a JSON string (the context sets no language)
+        if v.get("@type") == _XSD_BOOLEAN and v.get("@value") in ("true", "false"):
+            # Its canonical form is JSON's own true/false, read back as the same literal (JSON-LD
+            # 1.1, 8.6): `"sh:conforms": false`, as pySHACL writes it, not a typed string.
+            return v["@value"] == "true"
         return {**v, "@type": compact(v["@type"])} if "@type" in v and "@value" in v else v
 
     def one_or_all(values: list) -> object:
