@@ -6,7 +6,7 @@ could have accepted there: "error at 1:25: expected one of LATERAL, SERVICE, [_]
 `SELECT * WHERE { ?s ?p }`. That position is often one past the real mistake, and the expected
 tokens are grammar alternatives, not advice. So the text is scanned here (strings, IRIs,
 brackets, triple patterns, the prologue) and the commonest mistakes are named in plain words;
-the parser's message is kept, shortened, for the rest.
+the parser's message is shown, shortened, for the rest, and where it states a rule.
 """
 
 from __future__ import annotations
@@ -65,16 +65,30 @@ class SyntaxProblem:
     parser: str
     #: The line before, shown above the one in question (a missing term is often at its end).
     previous: str = ""
+    #: Whether the advice names the mistake (one of the checks here knew it), not only the spot.
+    named: bool = True
 
     def __str__(self) -> str:
         where = f"line {self.line}, column {self.column}: {self.advice}"
+        note = self.parser_note
+        return f"{where} (parser: {note})" if note else where
+
+    @property
+    def parser_note(self) -> str:
+        """The parser's words worth showing beside the advice, without their position (one past
+        ours; past a last line break, the next line: a second position in one message is one too
+        many); "" where they add nothing. `parser` keeps them whole.
+
+        Beside advice that names the mistake, the tokens the parser lists are left out: they are
+        the few grammar alternatives it tried last, and mislead ("expected one of LATERAL,
+        SERVICE" for a triple without its object, "expected CONSTRUCT" for SELEC)."""
         # The parser's message may be the advice already (an undeclared prefix, said by the checks).
         if self.advice in self.parser:
-            return where
-        # Its own position counts otherwise (one past ours; past a last line break, the next line):
-        # a second, different position in one message is one too many. `parser` keeps it whole.
+            return ""
         said = _PARSER_POSITION.sub("", self.parser)
-        return f"{where} (parser: {said})"
+        if self.named and said.startswith("expected "):
+            return ""
+        return said
 
     @property
     def caret(self) -> str:
@@ -119,12 +133,13 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _rebound(tokens, at)
     advice = advice or _after_pattern(tokens, at)
     advice = advice or _by_expectation(tokens, raw, at)
+    named = advice is not None
     spot, words = advice or (at, "the query cannot be read from here on")
     line, column = _line_column(query, spot)
     lines = query.splitlines()
     text = lines[line - 1] if lines[line - 1:line] else ""
     previous = lines[line - 2] if line > 1 and lines[line - 2:line - 1] else ""
-    return SyntaxProblem(line, column, text, words, parser, previous)
+    return SyntaxProblem(line, column, text, words, parser, previous, named)
 
 
 def _control(tokens: list[Token], at: int) -> tuple[int, str] | None:
