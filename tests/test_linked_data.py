@@ -137,6 +137,34 @@ def test_unacceptable_accept_is_406(client):
     assert "Accept" in client.get("/sparql?query=ASK").headers["Vary"]  # a 400
 
 
+@pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
+def test_a_document_names_its_persistent_iri_as_canonical(client, fmt: formats.Format) -> None:
+    """Fetched from the host, not from its IRI under the base: the document it describes
+    (foaf:Document, its licence) is the one its Link rel="canonical" names (RFC 6596)."""
+    resp = client.get(f"/doc/city/paris.{fmt.extension}")
+    canonical = [v for v in resp.headers.getlist("Link") if v.endswith('rel="canonical"')]
+    assert canonical == [f'<{BASE}doc/city/paris.{fmt.extension}>; rel="canonical"']
+    doc = URIRef(f"{BASE}doc/city/paris.{fmt.extension}")
+    assert (doc, FOAF.primaryTopic, PARIS) in parse(resp.data, fmt)
+
+
+@pytest.mark.parametrize("path", [
+    "/id/city/paris", "/id/city/nowhere", "/id/city", "/doc/city/", "/id/city/Paris", "/doc/city/paris.xyz",
+    "/graph/nope", "/ontology/1.9.9", "/sparql?query=SELEC", "/sparql?query=ASK%7B%7D", "/void", "/shapes",
+    "/id/", "/ontology"])
+def test_an_answer_that_differs_by_accept_says_so_in_every_form(client, path: str) -> None:
+    """A shared cache may keep a 404 or a 308 (RFC 9110 15.1): where the answer to one URL
+    differs by Accept, each form says Vary: Accept (12.5.5), or the cache hands a browser's HTML
+    404 or redirect to an RDF client."""
+    answers = {accept: client.get(path, headers={"Accept": accept})
+               for accept in ("text/html", "text/turtle", "application/ld+json", "application/json")}
+    forms = {(r.status_code, r.headers.get("Content-Type"), r.headers.get("Location"))
+             for r in answers.values()}
+    assert len(forms) > 1, f"{path}: the same answer to every Accept (the check would be empty)"
+    for accept, resp in answers.items():
+        assert "Accept" in (resp.headers.get("Vary") or ""), (path, accept, resp.status_code)
+
+
 @pytest.mark.parametrize("path", ["/id/city/paris", "/doc/city/paris", "/ontology", "/void",
                                   "/search?q=paris"])
 def test_an_accept_asking_only_for_another_charset_is_406_everywhere(client, path):
@@ -298,6 +326,25 @@ def test_a_path_near_a_resources_says_which_it_may_mean(client, path):
     assert f"did you mean <{PARIS}>?" in resp.get_data(as_text=True)
     assert "did you mean" not in client.get("/id/city/atlantis", headers={"Accept": "text/turtle"}).get_data(
         as_text=True)
+    if path.startswith("/doc/"):  # its suffix names its format
+        return
+    # A browser is given a link to the resource's page (its IRI's path here), once.
+    page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert page.count("did you mean") + page.count("Did you mean") == 1
+    assert f'Did you mean <a href="/id/city/paris">{PARIS}</a>?' in page
+
+
+def test_a_term_of_the_ontology_after_a_slash_is_pointed_to_its_hash_iri(client):
+    """The terms are hash IRIs: `/ontology/City` is no version of the ontology, and is said to
+    mean `ontology#City`; a name that is no term is not."""
+    term = f"{BASE}ontology#City"
+    turtle = client.get("/ontology/City", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 404 and f"did you mean <{term}>?" in turtle.get_data(as_text=True)
+    page = client.get("/ontology/City", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f'Did you mean <a href="/ontology#City">{term}</a>?' in page
+    for other in ("/ontology/Atlantis", "/ontology/no%20term", "/ontology/9.9.9"):
+        said = client.get(other, headers={"Accept": "text/turtle"}).get_data(as_text=True)
+        assert "did you mean" not in said, other
 
 
 def test_a_path_too_long_to_be_an_iri_of_ours_is_414(client):
@@ -352,6 +399,10 @@ def test_odd_path_message_names_the_problem(client):
     resp = client.get("/id/city%2Fparis", headers={"Accept": "text/plain"})
     assert resp.status_code == 400
     assert b"encoded slash" in resp.data
+    for path in ("/id/city/paris%", "/id/city/%zz", "/doc/city/par%4.ttl"):
+        stray = client.get(path, headers={"Accept": "text/plain"}, environ_base={"RAW_URI": path})
+        assert stray.status_code == 400, path
+        assert b"a % that begins no percent-encoding" in stray.data
 
 
 # --- The HTML page --------------------------------------------------------------------------

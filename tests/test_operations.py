@@ -267,6 +267,12 @@ def test_linked_data_is_open_to_any_origin(project_client):
         assert "Access-Control-Allow-Credentials" not in resp.headers
     assert "Link" in project_client.get("/doc/city/paris.ttl", headers={"Origin": "https://r.example"}).headers[
         "Access-Control-Expose-Headers"]
+    # A script resuming a dump's download reads which bytes came (Content-Range).
+    part = project_client.get("/dumps/liberation.nq",
+                              headers={"Origin": "https://r.example", "Range": "bytes=0-99"})
+    exposed = {h.strip() for h in part.headers["Access-Control-Expose-Headers"].split(",")}
+    assert part.status_code == 206 and part.headers["Content-Range"].startswith("bytes 0-99/")
+    assert {"Content-Range", "Accept-Ranges", "Content-Disposition"} <= exposed
 
 
 @pytest.mark.parametrize("path, open_", [

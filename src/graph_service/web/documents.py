@@ -254,6 +254,10 @@ def alternates(documents: Iterable[tuple[Format, str]], current: Format | None) 
     return [link(url, "alternate", f.media_type) for f, url in documents if f != current]
 
 
+#: A % not followed by two hexadecimal digits: no IRI has one (RFC 3987 2.2).
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def check_path() -> None:
     """Refuse request paths no IRI of ours can have, before any lookup: 400 naming the problem.
 
@@ -267,6 +271,8 @@ def check_path() -> None:
         raise RequestURITooLarge(f"the path is longer than {MAX_PATH} characters")
     if "\x00" in path or "%00" in raw_path:
         raise BadRequest("the path contains a NUL character")
+    if _STRAY_PERCENT.search(raw_path):
+        raise BadRequest("the path holds a % that begins no percent-encoding (%XX; a % itself is %25)")
     if "%2f" in raw_path.lower() or "%5c" in raw_path.lower() or "\\" in path:
         raise BadRequest("the path contains an encoded slash or a backslash")
     if any(seg in {".", ".."} for seg in path.split("/")) or any(
@@ -342,14 +348,21 @@ def suffix_format(extension: str, what: str = "document") -> Format:
     return fmt
 
 
-def not_found(message: str, fmt: Format) -> Response:
+def not_found(message: str, fmt: Format, see: tuple[str, str] | None = None) -> Response:
     """404 in the negotiated format: an HTML page, or an RDF document with no triples that says
-    why in a comment (where the syntax has comments), so an RDF client's parser still succeeds."""
+    why in a comment (where the syntax has comments), so an RDF client's parser still succeeds.
+    `see`: (IRI, its URL here) of what the path may have meant, said after the message (a link on
+    the page)."""
     if fmt.kind == "page":
-        return Response(render_template("error.html", status=404, title="Not Found", message=message),
-                        status=404, mimetype="text/html")
-    body = _empty_document(fmt, f"404 Not Found: {message}")
-    resp = Response(body, status=404, content_type=fmt.content_type)
+        page = render_template("error.html", status=404, title="Not Found", message=message,
+                               see={"label": see[0], "href": see[1]} if see else None)
+        resp = Response(page, status=404, mimetype="text/html")
+    else:
+        if see is not None:
+            message += f"; did you mean <{see[0]}>?"
+        resp = Response(_empty_document(fmt, f"404 Not Found: {message}"), status=404,
+                        content_type=fmt.content_type)
+    # A 404 may be cached (RFC 9110 15.1): the HTML one must not be given to an RDF client.
     resp.vary.add("Accept")
     return resp
 

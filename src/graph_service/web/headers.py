@@ -30,8 +30,10 @@ OPEN_TO_SCRIPTS: dict[str | Pattern[str], dict[str, Any]] = {
 }
 #: Beyond the safelisted response headers, what a script may read: the answer's ETag (to
 #: revalidate it), Retry-After (after a 503 or 429), the result limit's two, the linked data's
-#: Link (alternates, the described resource) and Content-Location (the negotiated document).
-EXPOSED_HEADERS = [TRUNCATED_HEADER, LIMIT_HEADER, "ETag", "Retry-After", "Link", "Content-Location"]
+#: Link (alternates, the described resource) and Content-Location (the negotiated document), and
+#: a dump's Accept-Ranges, Content-Range and Content-Disposition (to resume its download, and name it).
+EXPOSED_HEADERS = [TRUNCATED_HEADER, LIMIT_HEADER, "ETag", "Retry-After", "Link", "Content-Location",
+                   "Accept-Ranges", "Content-Range", "Content-Disposition"]
 
 #: What flask-cors adds to an answer of a route open to scripts (a request, not a preflight):
 #: any origin, and the exposed headers in its order (sorted).

@@ -27,7 +27,7 @@ from graph_service.web.documents import (
 )
 from graph_service.web.negotiation import negotiate
 from graph_service.web.state import service
-from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, current, document_format
+from graph_service.web.urls import DOCUMENT_FORMATS, NEGOTIATED_KINDS, Urls, current, document_format
 
 bp = Blueprint("ontology", __name__)
 
@@ -61,6 +61,18 @@ def ontology(ext: str | None = None) -> Response:
     return respond(body, fmt, negotiated=ext is None, links=links, headers=headers)
 
 
+def _term_meant(urls: Urls, name: str) -> tuple[str, str] | None:
+    """(IRI, link) of the ontology's term `name`, which a path `/ontology/<name>` may have meant:
+    the terms are hash IRIs (`ontology#City`)."""
+    if not re.fullmatch(r"[A-Za-z_][\w-]*", name) or not service().has_ontology:
+        return None
+    term = f"{urls.bases[0]}{layout.ONTOLOGY}#{name}"
+    graph = ox.NamedNode(str(service().names.ontology_graph))
+    if next(iter(quads().quads_for_pattern(ox.NamedNode(term), None, None, graph)), None) is None:
+        return None
+    return term, urls.href(term) or term
+
+
 @bp.get("/" + layout.ONTOLOGY + "/<path:version>")
 def ontology_version(version: str) -> Response:
     """A version IRI of the ontology. The current one (`owl:versionIRI`) is described by the
@@ -73,7 +85,7 @@ def ontology_version(version: str) -> Response:
         # In the format its extension names, as for a version that exists (`9.9.9.ttl`).
         named = document_format(version.rsplit(".", 1)[-1]) if "." in version else None
         return not_found(f"no ontology version <{urls.bases[0]}{layout.ONTOLOGY}/{version}>",
-                         named or _negotiate())
+                         named or _negotiate(), see=_term_meant(urls, version))
     number, ext = match.groups()
     fmt = _negotiate() if ext is None else suffix_format(ext, "ontology document")
     doc = reference()

@@ -201,6 +201,9 @@ def document(rest: str) -> Response:
     except ValueError as exc:  # a format that cannot hold these triples (RDF/XML, an odd IRI)
         return problem(406, str(exc))
     links = alternates(urls.documents(iri), fmt) + [link(iri, "describes")]
+    # The document names itself by its persistent IRI (as `_rdf` writes it), which a client that
+    # fetched it from this host's address would not otherwise know it by (RFC 6596).
+    links.append(f'<{urls.persistent_document(iri, fmt)}>; rel="canonical"')
     headers = {"Content-Location": urls.document(iri, fmt)} if negotiated else None
     return respond(body, fmt, negotiated=negotiated, links=links, headers=headers)
 
@@ -232,10 +235,12 @@ def _kind_or_not_found(urls: Urls, rest: str, fmt: Format) -> Response:
     only form); anything else 404."""
     kind = rest.removesuffix("/")
     if fmt == _HTML and "/" not in kind and _is_kind(kind):
-        return moved(urls.kind(kind))
+        resp = moved(urls.kind(kind))
+        resp.vary.add("Accept")  # an RDF client is answered 404 here
+        return resp
     near = _meant(urls, rest)
-    return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset"
-                     + (f"; did you mean <{near}>?" if near else ""), fmt)
+    return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset", fmt,
+                     see=(near, urls.href(near) or near) if near else None)
 
 
 def _meant(urls: Urls, rest: str) -> str | None:
@@ -332,7 +337,7 @@ def _earliest(index: QuadSource, span: ox.NamedNode) -> str | None:
 def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
     """The description with Pubby's document triples: the document's primary topic is the resource."""
     settings = service().settings
-    doc = ox.NamedNode(settings.base_iri + urls.document(str(d.iri.value), fmt)[len(urls.root) + 1:])
+    doc = ox.NamedNode(urls.persistent_document(str(d.iri.value), fmt))
     meta = [
         ox.Quad(doc, _TYPE, ox.NamedNode(str(FOAF.Document))),
         ox.Quad(doc, ox.NamedNode(str(FOAF.primaryTopic)), d.iri),

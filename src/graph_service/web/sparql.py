@@ -99,6 +99,7 @@ def _failed(endpoint: Endpoint, query: str, forms: Forms, exc: Exception) -> Wsg
     resp = (page(endpoint, query, error=failed.message, syntax=failed.syntax, status=failed.status)
             if as_page else problem(failed.status, failed.message, fields=failed.fields))
     resp.headers.update(failed.headers)
+    resp.vary.add("Accept")  # a page or a problem document, by what the client takes
     return resp
 
 

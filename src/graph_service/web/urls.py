@@ -84,6 +84,11 @@ class Urls:
         suffix = f".{fmt.extension}" if fmt is not None else ""
         return f"{self.root}/{layout.DOCUMENT}{rest}{suffix}"
 
+    def persistent_document(self, iri: str, fmt: Format | None = None) -> str:
+        """The IRI of that document under the base the graph is published under (what the
+        document calls itself), not its URL at this host."""
+        return self.base_iri + self.document(iri, fmt)[len(self.root) + 1:]
+
     def documents(self, iri: str) -> list[tuple[Format, str]]:
         return [(f, self.document(iri, f)) for f in DOCUMENT_FORMATS]
 
