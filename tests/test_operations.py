@@ -323,6 +323,12 @@ def test_every_void_fragment_a_page_links_to_is_on_the_void_page(project_client)
     assert "dataset" in linked  # the article and the capitals name the dataset as their source
     missing = {f: p for f, p in linked.items() if f not in anchors}
     assert not missing, missing
+    # And every hash IRI the description itself names (its publisher, its SPARQL service, the
+    # dataset its links point to): followed in a browser, each lands on its own place.
+    named = set(re.findall(r"<https://w3id\.org/liberation-kg/void#([^>]+)>",
+                           project_client.get("/void.nt").get_data(as_text=True)))
+    assert {"publisher", "sparql-service", "wikidata"} <= named
+    assert named <= anchors, named - anchors
 
 
 def test_pages_have_unique_ids(project_client):

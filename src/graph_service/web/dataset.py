@@ -169,6 +169,9 @@ def _void_page(g: Graph) -> dict[str, object]:
         "license": value(g, ds, DCTERMS.license),
         "rights": value(g, ds, DCTERMS.rights),
         "publisher": (value(g, publisher, FOAF.name) or str(publisher)) if publisher is not None else None,
+        # The hash IRIs of the description's other nodes land on their rows too.
+        "publisher_id": _fragment(publisher),
+        "service_id": _fragment(g.value(ds, DCAT.accessService)),
         "sources": _labelled(sorted(g.objects(ds, DCTERMS.source), key=str)),
         "endpoint": value(g, ds, VOID.sparqlEndpoint),
         "uri_space": value(g, ds, VOID.uriSpace),
@@ -190,7 +193,13 @@ def _subset(g: Graph, subset: Node) -> dict[str, object]:
     return {"iri": str(subset), "name": value(g, subset, SD.name), "title": value(g, subset, DCTERMS.title),
             "triples": value(g, subset, VOID.triples), "linkset": (subset, RDF.type, VOID.Linkset) in g,
             "predicates": [prefixed(str(p)) for p in sorted(g.objects(subset, VOID.linkPredicate), key=str)],
-            "target": value(g, target, DCTERMS.title) if target is not None else None}
+            "target": value(g, target, DCTERMS.title) if target is not None else None,
+            "target_id": _fragment(target)}
+
+
+def _fragment(node: Node | None) -> str | None:
+    """The fragment of a hash IRI (`void#publisher`), the id of its place on the page."""
+    return str(node).split("#", 1)[1] if isinstance(node, URIRef) and "#" in str(node) else None
 
 
 def _labelled(iris: list[Node]) -> list[tuple[str, str]]:
