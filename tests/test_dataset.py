@@ -177,7 +177,8 @@ def test_the_void_page_lists_the_wikidata_links_as_a_link_set_not_a_graph(projec
     graphs = page[page.index('<section id="graphs">'):page.index("</section>", page.index('id="graphs"'))]
     assert "Links to Wikidata items" not in graphs and "linkset" not in graphs
     linksets = page[page.index('<section id="linksets">'):]
-    assert re.search(r"Links to Wikidata items: \d+ links by <code>lib:wikidata</code> to Wikidata", linksets)
+    assert re.search(r'Links to Wikidata items: \d+ links by <code>lib:wikidata</code> to '
+                     r'<span id="wikidata">Wikidata</span>', linksets)
 
 
 def test_served_description_is_the_snapshots_when_there_is_one(tmp_path):
