@@ -294,6 +294,26 @@ def test_the_parsers_words_are_shown_where_they_add_to_the_advice(query: str, me
     assert str(explain_syntax(query, oxigraph_message(query))) == message
 
 
+@pytest.mark.parametrize("query, message", [
+    # Fuseki and Virtuoso users' habits, each named with what to write instead.
+    ("SELECT ?c WHERE { ?s ?p ?c } ORDER BY DESC ?c",
+     "line 1, column 39: DESC takes its expression in parentheses, e.g. DESC(?n)"),
+    ("SELECT ?c WHERE { ?s ?p ?c } ORDER BY ?s asc ?c",
+     "line 1, column 42: ASC takes its expression in parentheses, e.g. ASC(?n)"),
+    ("SELECT ?x WHERE { ?s ?p ?x } ORDER BY !BOUND(?x)",
+     "line 1, column 39: a condition of ORDER BY other than a variable or a function call goes in "
+     "parentheses, e.g. ORDER BY (!BOUND(?x))"),
+    ("SELECT ?s WHERE { ?s ?p ?l . ?l bif:contains 'Warsaw' }",
+     "line 1, column 33: bif: names Virtuoso's built-in functions (bif:contains is its full-text search), "
+     'which this endpoint does not have: use CONTAINS(?label, "Warsaw") or REGEX(...)'),
+])
+def test_habits_of_other_endpoints_are_named(project_client, query: str, message: str) -> None:
+    resp = project_client.get("/sparql", query_string={"query": query},
+                              headers={"Accept": "application/json"})
+    assert resp.status_code == 400
+    assert resp.get_json()["message"] == "malformed query: " + message
+
+
 def test_a_form_post_of_a_malformed_query_keeps_the_text_and_shows_the_caret(project_client):
     query = "SELECT * WHERE { ?s ?p }"
     resp = project_client.post("/sparql", data={"query": query, "format": "html"}, headers=HTML)

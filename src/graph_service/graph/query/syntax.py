@@ -86,7 +86,9 @@ class SyntaxProblem:
         if self.advice in self.parser:
             return ""
         said = _PARSER_POSITION.sub("", self.parser)
-        if self.named and said.startswith("expected "):
+        # "the prefix x: is not declared" is the service's own reading (`safety`), which the advice
+        # says better where it differs (bif:, which no declaration gives this endpoint).
+        if self.named and said.startswith(("expected ", "the prefix ")):
             return ""
         return said
 
@@ -131,6 +133,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _short_construct(tokens)
     advice = advice or _graph_in_template(tokens, at)
     advice = advice or _rebound(tokens, at)
+    advice = advice or _order_condition(tokens, at)
     advice = advice or _after_pattern(tokens, at)
     advice = advice or _by_expectation(tokens, raw, at)
     named = advice is not None
@@ -269,6 +272,10 @@ def _undeclared(tokens: list[Token], raw: str) -> tuple[int, str] | None:
     if m is None:
         return None
     name = m[1] + ":"
+    if name == "bif:":  # DBpedia's and Wikidata-on-Virtuoso users' habit
+        at = next((t.at for t in tokens if t.kind == "word" and t.text.startswith(name)), 0)
+        return at, ("bif: names Virtuoso's built-in functions (bif:contains is its full-text search), "
+                    "which this endpoint does not have: use CONTAINS(?label, \"Warsaw\") or REGEX(...)")
     declared = False
     for i, t in enumerate(tokens):
         if t.kind == "word" and t.text.startswith(name):
@@ -514,6 +521,27 @@ def _rebound(tokens: list[Token], at: int) -> tuple[int, str] | None:
         if target is not None and target.text[1:] in groups[-1]:
             return target.at, (f"{target.text} is already in use in this group before the BIND: BIND "
                                "must give a new variable (rename it, or put the BIND first)")
+    return None
+
+
+def _order_condition(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """A condition of ORDER BY written without the parentheses it needs (`DESC ?n`, `!BOUND(?x)`),
+    where the parser stopped in it: its expected tokens name functions, not the parentheses."""
+    start = next((i + 2 for i in range(len(tokens) - 2, -1, -1) if tokens[i].at < at
+                  and tokens[i].text.upper() == "ORDER" and tokens[i + 1].text.upper() == "BY"), None)
+    if start is None:
+        return None
+    for i in range(start, len(tokens)):
+        t = tokens[i]
+        if t.at > at:
+            break
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if t.text.upper() in ("ASC", "DESC") and (following is None or following.text != "("):
+            word = t.text.upper()
+            return t.at, f"{word} takes its expression in parentheses, e.g. {word}(?n)"
+        if t.kind == "word" and t.text[:1] in "!+-" and t.text[1:2] not in ("", "?", "$") or t.text == "!":
+            return t.at, ("a condition of ORDER BY other than a variable or a function call goes in "
+                          "parentheses, e.g. ORDER BY (!BOUND(?x))")
     return None
 
 
