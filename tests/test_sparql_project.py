@@ -50,3 +50,16 @@ def test_a_described_resource_is_written_once_in_turtle(project_client):
     assert len(re.findall(r"(?m)(?:^\s+|^<[^>]*> )a ", body)) == 1  # `a` once, first or after `;`
     graph = Graph().parse(data=body, format="turtle")
     assert len(graph) > 20
+
+
+def test_a_misspelt_graph_name_is_answered_with_the_graph_meant(project_client):
+    def message(iri: str) -> str:
+        resp = project_client.get("/sparql", query_string={"query": f"ASK FROM <{iri}> {{ ?s ?p ?o }}"},
+                                  headers={"Accept": "application/json"})
+        assert resp.status_code == 400
+        return resp.get_json()["message"]
+
+    base = "https://w3id.org/liberation-kg/graph/"
+    assert f"names no graph of this store (did you mean <{base}facts>?)" in message(base + "fact")
+    # Under the same base, but close to none of the names: no guess.
+    assert "did you mean" not in message(base + "nothing")

@@ -19,6 +19,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from difflib import get_close_matches
 from functools import lru_cache
 
 from pyparsing import ParseException
@@ -384,10 +385,21 @@ def _check_dataset(shape: QueryShape, allowed_graphs: Iterable[str] | None) -> N
     for keyword, iris in (("FROM", shape.from_graphs), ("FROM NAMED", shape.from_named)):
         for iri in iris:
             if iri not in allowed:
+                meant = _graph_meant(iri, allowed)
                 raise UnsafeQuery(
-                    f"{keyword} <{iri}> names no graph of this store; FROM and FROM NAMED select "
-                    "graphs of the store and never load documents"
+                    f"{keyword} <{iri}> names no graph of this store"
+                    + (f" (did you mean <{meant}>?)" if meant else "")
+                    + "; FROM and FROM NAMED select graphs of the store and never load documents"
                 )
+
+
+def _graph_meant(iri: str, graphs: set[str]) -> str | None:
+    """The store's graph a misspelt name may mean (`graph/fact` for `graph/facts`): its last
+    segment close to theirs, under the same path (the shared base alone makes any two alike)."""
+    head, _, name = iri.rpartition("/")
+    near = {g.rpartition("/")[2]: g for g in graphs if g.rpartition("/")[0] == head}
+    meant = get_close_matches(name, sorted(near), 1, 0.75)
+    return near[meant[0]] if meant else None
 
 
 def _walk(node: object) -> Iterator[CompValue]:
