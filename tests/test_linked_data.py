@@ -87,6 +87,8 @@ def test_resource_iri_answers_303_to_the_document_the_client_accepts(client, fmt
     assert "Accept" in resp.headers["Vary"]
     described_by = f'<http://localhost/doc/city/paris.{fmt.extension}>; rel="describedby"'
     assert described_by in resp.headers.getlist("Link")[0]
+    # Kept by caches as long as the document is (a 303 without a lifetime is never kept).
+    assert resp.cache_control.public and resp.cache_control.max_age == 300
 
 
 @pytest.mark.parametrize("accept, extension", [

@@ -224,11 +224,15 @@ def _prefers_plain_text() -> bool:
 
 
 def see_other(target: str) -> Response:
-    """303 to the document chosen for this client (so the answer varies with Accept)."""
+    """303 to the document chosen for this client (so the answer varies with Accept), cacheable
+    as the document is: a 303 without a lifetime is never kept (RFC 9110 15.4.4), and a client
+    dereferencing many IRIs would ask each one twice every time."""
     resp = redirect(public(target), code=303)
     # In a request the app's own response class answers; flask types `redirect` as werkzeug's.
     assert isinstance(resp, Response)
     resp.vary.add("Accept")
+    resp.cache_control.public = True
+    resp.cache_control.max_age = MAX_AGE
     return resp
 
 
