@@ -307,10 +307,10 @@ def test_unknown_iri_is_404_in_the_negotiated_rdf_format(client, fmt):
         assert resp.status_code == 404
         assert resp.mimetype == fmt.media_type
         assert len(parse(resp.data, fmt)) == 0  # a valid, empty document
-    # Where the syntax has comments, one says why, as written (an XML comment reads no entities).
+    # Each says why, as written: in a comment (an XML comment reads no entities), and in JSON-LD in
+    # a key no context maps, which a processor drops.
     said = client.get("/id/city/at%3Cl%3Eantis", headers={"Accept": fmt.media_type}).get_data(as_text=True)
-    if fmt.name != "jsonld":
-        assert "no resource <https://w3id.org/liberation-kg/id/city/at<l>antis> in this dataset" in said
+    assert "no resource <https://w3id.org/liberation-kg/id/city/at<l>antis> in this dataset" in said
     # A path cannot close the comment: "--" may not stand in one, and "--->" closed it early.
     for path in ("/id/city/a---%3E%3Cx%3Ey%3C/x%3E", "/id/city/a---b", "/id/city/a-", "/id/city/a%01b",
                  "/id/city/a%EF%BF%BEb"):
@@ -395,6 +395,20 @@ def test_odd_paths_answer_400_or_404_never_500(client, path):
         resp = client.get(path, headers={"Accept": accept})
         assert resp.status_code in (400, 404, 414), (path, resp.status_code)
         assert b"Traceback" not in resp.data
+
+
+@pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
+def test_an_rdf_client_is_answered_a_document_it_can_parse_at_any_unknown_path(client, fmt):
+    """Not only under /id and /doc: a crawler following a mistyped link (`/ID/city/paris`, a
+    route with a trailing slash) gets the empty document it can parse, saying why."""
+    for path in ("/ID/city/paris", "/ontology/", "/no/such/page"):
+        resp = client.get(path, headers={"Accept": fmt.media_type})
+        assert resp.status_code == 404 and resp.mimetype == fmt.media_type, path
+        assert len(parse(resp.data, fmt)) == 0 and "Accept" in resp.headers["Vary"]
+        assert f"nothing is at {path}" in resp.get_data(as_text=True)
+    # Programs that read problems still get them: JSON, and text for curl's */*.
+    assert client.get("/no/such/page", headers={"Accept": "application/json"}).mimetype == "application/json"
+    assert client.get("/no/such/page", headers={"Accept": "*/*"}).mimetype == "text/plain"
 
 
 def test_odd_path_message_names_the_problem(client):

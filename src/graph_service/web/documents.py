@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gzip
+import json
 import re
 import threading
 import time
@@ -379,7 +380,8 @@ def _empty_document(fmt: Format, message: str) -> bytes:
     # nor a "-" before its end, nor a character XML 1.0 has none of (a path's %01).
     text = re.sub(r"-(?=-)", "- ", _NOT_XML.sub("\ufffd", " ".join(message.split()))).removesuffix("-")
     if fmt.name == "jsonld":
-        return b"[]\n"
+        # A key no context maps is dropped by every JSON-LD processor: an empty graph that says why.
+        return (json.dumps({"@graph": [], "message": message}, ensure_ascii=False) + "\n").encode()
     if fmt.name == "rdfxml":
         # A comment's text is not markup: no entity in it is read ("&lt;" was shown as such).
         return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {text} -->\n'

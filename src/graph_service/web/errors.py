@@ -21,8 +21,10 @@ from werkzeug.exceptions import (
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 
-from graph_service.graph import StoreRefused, StoreUnavailable
+from graph_service.graph import Format, StoreRefused, StoreUnavailable
+from graph_service.web.documents import not_found
 from graph_service.web.negotiation import format_parameter, problem_type
+from graph_service.web.urls import DOCUMENT_FORMATS
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +141,20 @@ def _title(status: int) -> str:
 STORE_RETRY_AFTER = 5
 
 
+def _rdf_asked() -> Format | None:
+    """The RDF format a request asks for above every form of a problem (an RDF client's Accept,
+    `text/turtle`), or None."""
+    rdf = {f.media_type: f for f in DOCUMENT_FORMATS if f.kind != "page"}
+    best = problem_type(format_word(request), PROBLEM_TYPES + tuple(rdf), request.headers.get("Accept"))
+    return rdf.get(best)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
+        if isinstance(exc, NotFound) and (fmt := _rdf_asked()) is not None:
+            # As an unknown resource's 404: an empty document the client's RDF parser reads.
+            return not_found(http_message(exc, 0, request.method, request.path, request.script_root), fmt)
         resp = problem(exc.code or 500, http_message(exc, current_app.config["MAX_CONTENT_LENGTH"],
                                                      request.method, request.path, request.script_root))
         for key, value in http_headers(exc):
