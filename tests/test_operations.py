@@ -88,6 +88,18 @@ def test_the_access_log_is_one_json_line_per_request_without_queries(live_server
     assert any(e["route"] == "/sparql" and e["method"] == "POST" and e["status"] == 200 for e in entries)
     assert any(e["route"] == "/healthz" for e in entries)
     assert "secret" not in live_server.output()
+    # Nor gunicorn's line about a request it cannot parse: a query pasted into the URL unescaped.
+    import socket
+
+    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b'GET /sparql?query=SELECT * WHERE {?s ?p "SECRETQ2"} HTTP/1.1\r\nHost: x\r\n\r\n')
+        assert sock.recv(4096).startswith(b"HTTP/1.1 400")
+    deadline = time.monotonic() + 10
+    while "Invalid request from ip=" not in live_server.output() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    said = [line for line in live_server.output().splitlines() if "Invalid request from ip=" in line]
+    assert said and all("SECRETQ2" not in line and "WHERE" not in line for line in said), said
 
 
 def test_every_figure_of_the_triples_agrees(project_client):
@@ -533,3 +545,41 @@ def test_a_server_that_does_not_start_in_time_says_what_it_printed():
     after deleting it: a FileNotFoundError, not the server's own words."""
     with pytest.raises(RuntimeError, match="graph-service serve did not start:"):
         BackgroundServer(startup_timeout=0)
+
+
+def test_a_reload_serves_the_new_data_and_readyz_names_what_is_served(tmp_path: Path) -> None:
+    """HUP (the unit's ExecReload) after the data changed: the master loaded the data once for
+    all its workers, so the new workers served the old data while /readyz, which read the
+    record on disk, named the new one."""
+    import signal
+
+    data = tmp_path / "data.ttl"
+    data.write_text('<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "before" .\n',
+                    encoding="utf-8")
+    query = {"query": "SELECT ?l WHERE { <http://example.org/a> ?p ?l }"}
+    accept = {"Accept": "text/csv"}
+    with BackgroundServer((str(data),), ("--workers", "1"),
+                          env={"GRAPH_SERVICE_SNAPSHOT_DIR": str(tmp_path / "snapshots")}) as server:
+        first = requests.get(server.url + "readyz", timeout=10).json()["snapshot"]["sha256"]
+        assert "before" in requests.get(server.url + "sparql", params=query, headers=accept, timeout=10).text
+        data.write_text('<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "after" .\n',
+                        encoding="utf-8")
+        server.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                answer = requests.get(server.url + "sparql", params=query, headers=accept, timeout=10).text
+                ready = requests.get(server.url + "readyz", timeout=10).json()["snapshot"]["sha256"]
+            except requests.ConnectionError:  # between the old worker and the new
+                answer, ready = "", first
+            if "after" in answer:
+                break
+            assert ready == first, "readyz names data the workers do not serve"
+            time.sleep(0.2)
+        assert "after" in answer and ready != first
+        # Data that cannot be loaded leaves the service serving what it had.
+        data.write_text("this is not Turtle", encoding="utf-8")
+        server.process.send_signal(signal.SIGHUP)
+        time.sleep(3)
+        assert "after" in requests.get(server.url + "sparql", params=query, headers=accept, timeout=10).text
+        assert requests.get(server.url + "readyz", timeout=10).json()["snapshot"]["sha256"] == ready

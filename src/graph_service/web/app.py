@@ -7,7 +7,7 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from graph_service.config import Settings
-from graph_service.graph import Loaded, SlotBudget, load_serving, served
+from graph_service.graph import Loaded, SlotBudget, load_serving
 from graph_service.web import (
     atlas,
     dataset,
@@ -39,8 +39,8 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     loaded = loaded or load_serving(settings)
-    app.extensions["graph_service"] = Service(settings=settings, loaded=loaded,
-                                              served=served(settings, loaded.store), slot_budget=slot_budget)
+    app.extensions["graph_service"] = Service(settings=settings, loaded=loaded, served=loaded.served,
+                                              slot_budget=slot_budget)
     app.url_map.converters["path"] = urls.AnyPath
     CORS(app, resources=OPEN_TO_SCRIPTS, origins="*", send_wildcard=True, supports_credentials=False,
          expose_headers=EXPOSED_HEADERS, max_age=86400, vary_header=True)

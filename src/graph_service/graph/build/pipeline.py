@@ -395,9 +395,12 @@ def load_index(settings: Settings, served: DiskStore | None = None) -> QuadSourc
 class Loaded:
     """What a serving process reads the data from: the prepared store on disk and, for data small
     enough to hold in memory, a copy in memory that queries run on (none with a remote store: it
-    answers them) and the quads as written that documents are made of (`load_index`)."""
+    answers them) and the quads as written that documents are made of (`load_index`); and what it
+    is (`served`), as read when it was loaded, not as the snapshot's record says later (a build
+    meanwhile writes a new one, which only a reload serves)."""
 
     store: DiskStore
+    served: Served
     memory: ox.Store | None = None
     index: QuadSource | None = None
 
@@ -408,15 +411,16 @@ def load_serving(settings: Settings) -> Loaded:
     and as much memory again); above `IN_MEMORY_INDEX_QUADS` only the store on disk is named
     here, which every process opens itself."""
     store = serving_store(settings)
+    what = served(settings, store)
     if store.quads > IN_MEMORY_INDEX_QUADS:
-        return Loaded(store)
+        return Loaded(store, what)
     if settings.store:
-        return Loaded(store, None, load_index(settings, store))
+        return Loaded(store, what, None, load_index(settings, store))
     # pyoxigraph lets go of the GIL while it loads: the index is read meanwhile.
     with ThreadPoolExecutor(1, thread_name_prefix="load-store") as pool:
         memory = pool.submit(load_store, settings)
         index = load_index(settings, store)
-        return Loaded(store, memory.result(), index)
+        return Loaded(store, what, memory.result(), index)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,10 @@ def _json_number(value: float | None) -> str:
     return "null" if value is None else repr(value)  # what json writes for a number
 
 
+#: How gunicorn begins its line about a request it could not parse.
+_INVALID_REQUEST = "Invalid request from ip="
+
+
 class JsonAccessLog(glogging.Logger):
     """gunicorn's logger, writing one JSON object per request: when, the method and route (the path,
     without the query string, which may hold a query), the status, the duration and the size of
@@ -28,6 +32,14 @@ class JsonAccessLog(glogging.Logger):
         super().setup(cfg)
         # Read once: gunicorn's settings are looked up anew at each reading.
         self._on = bool(cfg.accesslog or cfg.logconfig or cfg.logconfig_dict or cfg.syslog)
+
+    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        # gunicorn names a malformed request with its text ("Invalid HTTP Version: '* WHERE {...}
+        # HTTP/1.1'"): a query typed into the URL unescaped. The kind of mistake is kept, not the text.
+        if isinstance(msg, str) and msg.startswith(_INVALID_REQUEST):
+            sender, _, error = msg.partition(": ")  # an IPv6 address holds no ": "
+            msg = f"{sender}: {error.split(': ', 1)[0]}"
+        super().warning(msg, *args, **kwargs)
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
         if not self._on:

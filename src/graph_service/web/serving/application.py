@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import resource
 import socket
 from typing import Any
@@ -12,14 +13,18 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from graph_service.config import Settings
-from graph_service.graph import Loaded, slot_budget
+from graph_service.graph import Loaded, load_serving, slot_budget
 from graph_service.web.app import create_app
 from graph_service.web.serving.access_log import JsonAccessLog
 from graph_service.web.serving.shares import ConnectionShares
 from graph_service.web.serving.worker import ThreadWorker
 
+log = logging.getLogger("gunicorn.error")
+
 #: Seconds gunicorn allows a worker beyond the longest time limit of a request before killing it.
 _WORKER_SLACK = 30
+#: Seconds a stopping worker allows beyond the longest time limit of a request before it stops.
+_STOP_SLACK = 5
 #: Threads of a worker beyond those its query slots and queue may hold.
 _SPARE_THREADS = 8
 #: Seconds an idle kept-alive connection stays open.
@@ -71,7 +76,8 @@ class GraphServiceApplication(BaseApplication):
             "threads": threads_per_worker(self.settings),
             "keepalive": _KEEPALIVE,
             "timeout": int(longest + _WORKER_SLACK),
-            "graceful_timeout": 10,
+            # A stop (TERM) lets the requests under way finish: the longest may run its whole limit.
+            "graceful_timeout": int(longest + _STOP_SLACK),
             # The longest request line gunicorn allows: GET queries up to ~8 KB; POST longer ones.
             "limit_request_line": 8190,
             "accesslog": "-",
@@ -97,6 +103,21 @@ class GraphServiceApplication(BaseApplication):
         }
         for key, value in options.items():
             self.cfg.set(key, value)
+
+    def reload(self) -> None:
+        """On HUP, in the master, before gunicorn replaces the workers: the data again (a new
+        snapshot after `graph-service build`), which the new workers serve and /readyz names.
+        Data that cannot be loaded leaves the service as it was, and says why in the log."""
+        try:
+            loaded = load_serving(self.settings)
+        except Exception as exc:  # a bad file, a failed build: the workers go on with what they have
+            log.error("reload: the data could not be loaded, the service goes on serving snapshot %s: %s",
+                      self.loaded.served.sha256[:12], exc)
+        else:
+            self.loaded = loaded
+            gc.freeze()
+            log.info("reload: serving snapshot %s (%s quads)", loaded.served.sha256[:12], loaded.served.quads)
+        super().reload()
 
     def _worker_exited(self, arbiter: Any, worker: Any) -> None:
         # In the master, as it reaps a worker, before it forks the replacement.
