@@ -583,3 +583,19 @@ def test_a_reload_serves_the_new_data_and_readyz_names_what_is_served(tmp_path: 
         time.sleep(3)
         assert "after" in requests.get(server.url + "sparql", params=query, headers=accept, timeout=10).text
         assert requests.get(server.url + "readyz", timeout=10).json()["snapshot"]["sha256"] == ready
+
+
+@pytest.mark.parametrize("query_timeout, validation_timeout, grace",
+                         [(10, 20, 25), (40, 20, 45), (2.5, 1, 7)])
+def test_a_stop_waits_for_the_longest_request_a_worker_may_be_running(query_timeout, validation_timeout,
+                                                                      grace) -> None:
+    """gunicorn's own grace period (10 s) cut a validation running its default 20 s, unanswered."""
+    import socket
+
+    from graph_service.web.serving.application import GraphServiceApplication
+
+    settings = Settings(query_timeout=query_timeout, validation_timeout=validation_timeout)
+    application = GraphServiceApplication(settings, socket.create_server(("127.0.0.1", 0)),
+                                          loaded=None)  # type: ignore[arg-type]  # not read by the config
+    socket.socket(fileno=application.fd).close()  # the listener it took over
+    assert application.cfg.graceful_timeout == grace
