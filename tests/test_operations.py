@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import time
 from datetime import UTC, datetime
@@ -599,3 +600,40 @@ def test_a_stop_waits_for_the_longest_request_a_worker_may_be_running(query_time
                                           loaded=None)  # type: ignore[arg-type]  # not read by the config
     socket.socket(fileno=application.fd).close()  # the listener it took over
     assert application.cfg.graceful_timeout == grace
+
+
+def test_stdout_holds_the_access_log_only(tmp_path: Path) -> None:
+    """A log shipper reads stdout as JSON lines: where the service serves, and gunicorn's own
+    messages, go to stderr."""
+    import signal
+    import subprocess
+    import sys
+
+    data = tmp_path / "data.ttl"
+    data.write_text('<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .\n',
+                    encoding="utf-8")
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    command = [sys.executable, "-m", "graph_service.cli", "serve", str(data), "--port", "0", "--workers", "1"]
+    with out.open("wb") as o, err.open("wb") as e:
+        server = subprocess.Popen(command, stdout=o, stderr=e,
+                                  env={**os.environ, "GRAPH_SERVICE_SNAPSHOT_DIR": str(tmp_path / "build")})
+    try:
+        deadline = time.monotonic() + 60
+        while not (found := re.search(r"serving .* at (http://\S+/) ", err.read_text())):
+            assert server.poll() is None and time.monotonic() < deadline, err.read_text()
+            time.sleep(0.1)
+        url = found.group(1)
+        while True:
+            try:
+                assert requests.get(url + "healthz", timeout=5).status_code == 200
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        requests.get(url + "sparql", params={"query": "ASK {}"}, timeout=10)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    lines = [line for line in out.read_text().splitlines() if line.strip()]
+    assert lines and all(json.loads(line)["route"] for line in lines), out.read_text()
+    assert "Booting worker" in err.read_text() or "Listening" in err.read_text()

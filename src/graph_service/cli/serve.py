@@ -72,8 +72,9 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
     guard = "" if settings.network_guard else "; NO network guard"
     engine = "remote" if settings.store else settings.engine
     workers = f"{settings.workers} worker{'' if settings.workers == 1 else 's'}"
+    # On stderr, with gunicorn's own log: stdout holds the access log's JSON lines and nothing else.
     click.echo(f"graph-service: serving {what} at {url_of(listener)} ({workers}, {engine} engine{guard})",
-               nl=True)
+               err=True)
     try:
         GraphServiceApplication(settings, listener, loaded).run()
     except SystemExit as stop:
