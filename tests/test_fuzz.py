@@ -7,7 +7,7 @@ builtin of `attacks.BUILTINS`, modifiers), as mutations of such queries, and as 
 Requests come with random methods, paths, parameters, Content-Types, Accept headers and bodies.
 
 The default run is deterministic (`derandomize`), 100 cases of each kind, a few seconds;
-`-m slow` runs the `thorough` tests (3,000 of each, random seeds); `GRAPH_SERVICE_FUZZ_EXAMPLES=N`
+`-m slow` runs the `thorough` tests (3,000 of each, random seeds); `FUZZ_EXAMPLES=N`
 sets the number of cases of each default test (and twenty times that for the thorough ones).
 """
 
@@ -29,7 +29,7 @@ from graph_service.web import create_app
 SPARQL_DATASET = Path(__file__).parent / "sparql_data" / "dataset.trig"
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 QUERY_TIMEOUT = 1.0
-EXAMPLES = int(os.environ.get("GRAPH_SERVICE_FUZZ_EXAMPLES", "0")) or None
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
 # A malformed query costs ~10 ms (its error is explained with rdflib's parser too), and a request
 # through the app up to 60 ms: the default run is the same 60 cases of each every time (derandomized),
 # the thorough one (`make test-slow`) thousands of new ones.

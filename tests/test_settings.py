@@ -102,3 +102,15 @@ def test_every_usage_error_is_one_line(args, said):
 def test_no_command_at_all_shows_the_help():
     result = CliRunner().invoke(main, [])
     assert result.exit_code == 2 and "Usage:" in result.output and "serve" in result.output
+
+
+def test_a_variable_that_names_no_setting_is_said_with_the_one_meant() -> None:
+    # A typo was ignored without a word: the service then ran with the default.
+    result = CliRunner().invoke(main, ["query", "ASK {}"], env={"GRAPH_SERVICE_QUERYTIMEOUT": "3",
+                                                                "GRAPH_SERVICE_FOO": "1"})
+    assert result.exit_code == 0
+    assert ("graph-service: warning: GRAPH_SERVICE_QUERYTIMEOUT is no setting of this service "
+            "(did you mean GRAPH_SERVICE_QUERY_TIMEOUT?)") in result.stderr
+    assert "graph-service: warning: GRAPH_SERVICE_FOO is no setting of this service\n" in result.stderr
+    assert "warning" not in CliRunner().invoke(main, ["query", "ASK {}"],
+                                               env={"GRAPH_SERVICE_QUERY_TIMEOUT": "3"}).stderr

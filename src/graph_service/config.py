@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
+from difflib import get_close_matches
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -221,6 +223,27 @@ def check_base_iri(value: str) -> str:
 
 def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
+
+
+#: Not a setting: how the benchmark tells its bare app (`bench.bare`, run by gunicorn, not by
+#: this command) which file to serve.
+BARE_DATA_ENV = ENV_PREFIX + "BARE_DATA"
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """What to say of each GRAPH_SERVICE_* variable of `environ` that names no setting (a typo,
+    `GRAPH_SERVICE_QUERYTIMEOUT`, would otherwise be ignored without a word), with the one it may
+    mean."""
+    known = sorted(f.name.upper() for f in fields(Settings))
+    said = []
+    for name in sorted(n for n in environ if n.startswith(ENV_PREFIX)):
+        rest = name.removeprefix(ENV_PREFIX)
+        if rest in known or name == BARE_DATA_ENV:
+            continue
+        meant = get_close_matches(rest, known, 1, 0.75)  # after the prefix, which all share
+        said.append(f"{name} is no setting of this service"
+                    + (f" (did you mean {ENV_PREFIX}{meant[0]}?)" if meant else ""))
+    return said
 
 
 def help_text(name: str) -> str:

@@ -32,11 +32,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Flask, Response, request
 
-from graph_service.config import COLLECTOR_THRESHOLDS
+from graph_service.config import BARE_DATA_ENV, COLLECTOR_THRESHOLDS
 from graph_service.graph import die_with_parent
 
 #: The environment variable naming the file the app serves (gunicorn's app factory takes no path).
-DATA_ENV = "GRAPH_SERVICE_BARE_DATA"
+DATA_ENV = BARE_DATA_ENV
 
 
 def create_app(path: str | None = None) -> Flask:

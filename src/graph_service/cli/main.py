@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
 from importlib import import_module
 from typing import Any
 
 import click
 
 from graph_service.cli.errors import Failure
-from graph_service.config import COLLECTOR_THRESHOLDS, SettingError, settings_defaults
+from graph_service.config import COLLECTOR_THRESHOLDS, SettingError, settings_defaults, unknown_variables
 
 #: The commands, each in the module of its name. A command's module is imported only when it runs
 #: (or `--help` lists it): `build` need not import the web server and the benchmark's peers, which
@@ -77,4 +78,6 @@ def _one_line(exc: click.UsageError, path: str) -> Failure:
 def main() -> None:
     """The Liberation Knowledge Graph: build, check, query and serve it."""
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    for said in unknown_variables(os.environ):
+        click.echo(f"graph-service: warning: {said}", err=True)
 
