@@ -226,7 +226,7 @@ def env_name(name: str) -> str:
 
 
 #: Not a setting: how the benchmark tells its bare app (`bench.bare`, run by gunicorn, not by
-#: this command) which file to serve.
+#: this command) which file to serve (gunicorn's app factory takes no path).
 BARE_DATA_ENV = ENV_PREFIX + "BARE_DATA"
 
 

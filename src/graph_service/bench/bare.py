@@ -35,16 +35,13 @@ from flask import Flask, Response, request
 from graph_service.config import BARE_DATA_ENV, COLLECTOR_THRESHOLDS
 from graph_service.graph import die_with_parent
 
-#: The environment variable naming the file the app serves (gunicorn's app factory takes no path).
-DATA_ENV = BARE_DATA_ENV
-
 
 def create_app(path: str | None = None) -> Flask:
     """The bare app over the RDF file `path` (default: `$GRAPH_SERVICE_BARE_DATA`)."""
     # As the service runs (its workers inherit them from `graph-service serve`): the comparison
     # is of what each does per request, not of the collector's settings.
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
-    data = Path(path or os.environ[DATA_ENV])
+    data = Path(path or os.environ[BARE_DATA_ENV])
     store = ox.Store()
     store.bulk_load(path=str(data), format=ox.RdfFormat.from_extension(data.suffix.lstrip(".")))
     app = Flask("graph_service.bench.bare")
@@ -83,7 +80,7 @@ def bare_server(data: Path, workers: int = 2, *, worker_class: str = "sync", thr
     with log.open("wb") as out:
         # gunicorn stops (gracefully) if we die without stopping it.
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, pass_fds=(fd,),
-                                   env={**os.environ, DATA_ENV: str(Path(data).resolve())},
+                                   env={**os.environ, BARE_DATA_ENV: str(Path(data).resolve())},
                                    start_new_session=True,
                                    preexec_fn=lambda: die_with_parent(signal.SIGTERM))
     listener.close()  # gunicorn holds its own copy

@@ -39,8 +39,7 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     loaded = loaded or load_serving(settings)
-    app.extensions["graph_service"] = Service(settings=settings, loaded=loaded, served=loaded.served,
-                                              slot_budget=slot_budget)
+    app.extensions["graph_service"] = Service(settings=settings, loaded=loaded, slot_budget=slot_budget)
     app.url_map.converters["path"] = urls.AnyPath
     CORS(app, resources=OPEN_TO_SCRIPTS, origins="*", send_wildcard=True, supports_credentials=False,
          expose_headers=EXPOSED_HEADERS, max_age=86400, vary_header=True)

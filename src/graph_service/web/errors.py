@@ -141,12 +141,16 @@ def _title(status: int) -> str:
 STORE_RETRY_AFTER = 5
 
 
+#: The RDF documents' formats by media type: a 404's forms beside a problem's.
+_RDF_FORMATS = {f.media_type: f for f in DOCUMENT_FORMATS if f.kind != "page"}
+
+
 def _rdf_asked() -> Format | None:
     """The RDF format a request asks for above every form of a problem (an RDF client's Accept,
     `text/turtle`), or None."""
-    rdf = {f.media_type: f for f in DOCUMENT_FORMATS if f.kind != "page"}
-    best = problem_type(format_word(request), PROBLEM_TYPES + tuple(rdf), request.headers.get("Accept"))
-    return rdf.get(best)
+    forms = PROBLEM_TYPES + tuple(_RDF_FORMATS)
+    best = problem_type(format_word(request), forms, request.headers.get("Accept"))
+    return _RDF_FORMATS.get(best)
 
 
 def register(app: Flask) -> None:

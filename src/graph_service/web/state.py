@@ -16,10 +16,13 @@ class Service:
     settings: Settings
     #: The data: the prepared store on disk and, when small, its copies in memory.
     loaded: Loaded
-    #: What was loaded: the snapshot's hash, size and build time (for /readyz).
-    served: Served
     #: The query slots, shared by all serving processes (None: this process's own).
     slot_budget: SlotBudget | None = field(default=None)
+
+    @property
+    def served(self) -> Served:
+        """What was loaded: the snapshot's hash, size and build time (for /readyz)."""
+        return self.loaded.served
 
     @property
     def store(self) -> DiskStore:
