@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import re
+import socket
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -388,6 +389,21 @@ def test_an_endpoint_url_with_a_trailing_slash_is_moved_keeping_method_and_query
     answer = project_client.post("/sparql/", data=b"ASK {}", follow_redirects=True, headers={
         "Content-Type": "application/sparql-query", "Accept": "text/csv"})
     assert (answer.status_code, answer.get_data(as_text=True)) == (200, "true")
+
+
+@pytest.mark.parametrize("path", ["//id/city/paris", "/id//city/paris", "/id/city//paris",
+                                  "///id/city/paris"])
+def test_a_path_with_empty_segments_is_moved_to_the_one_without(live_server, path):
+    """One resource, one URL: werkzeug answered a leading "//" in place, merged one between a
+    route's fixed parts (308) and found none inside a slug (404)."""
+    # Sent as written (requests would read a leading "//" as a host).
+    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"GET {path}?a=%C5%9B HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/turtle\r\n"
+                     "Connection: close\r\n\r\n".encode())
+        head = sock.makefile("rb").read().split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    assert head.startswith("HTTP/1.1 308"), head
+    assert f"\r\nLocation: {live_server.url}id/city/paris?a=%C5%9B\r\n" in head
 
 
 def test_browse_pages_are_chosen_by_accept_and_say_so(project_client):

@@ -261,10 +261,12 @@ def alternates(documents: Iterable[tuple[Format, str]], current: Format | None) 
 
 #: A % not followed by two hexadecimal digits: no IRI has one (RFC 3987 2.2).
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_EMPTY_SEGMENTS = re.compile(r"/{2,}")
 
 
-def check_path() -> None:
-    """Refuse request paths no IRI of ours can have, before any lookup: 400 naming the problem.
+def check_path() -> Response | None:
+    """Refuse request paths no IRI of ours can have, before any lookup: 400 naming the problem;
+    send a path with empty segments ("//") to the one without them.
 
     Werkzeug has already percent-decoded the path, so what the client sent is read from the raw
     request URI where the server provides it (gunicorn and werkzeug both do).
@@ -289,6 +291,13 @@ def check_path() -> None:
         raise BadRequest("the path is not UTF-8 once percent-decoded") from None
     if "\ufffd" in path:  # werkzeug's replacement for bytes that were not UTF-8
         raise BadRequest("the path is not UTF-8 once percent-decoded")
+    # One resource, one URL. werkzeug merges "//" in a route's fixed parts with a 308, answers a
+    # leading one in place (it strips it) and one inside a slug not at all (404): all three alike.
+    given = request.environ.get("PATH_INFO") or ""
+    if "//" in given:
+        merged = _EMPTY_SEGMENTS.sub("/", given).encode("latin-1")  # WSGI's bytes as text
+        return moved(request.script_root + quote(merged, safe="/:@!$&'()*+,;=-._~"))
+    return None
 
 
 def require_utf8_escapes(encoded: bytes, where: str, names: frozenset[bytes]) -> None:
