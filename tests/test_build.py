@@ -33,6 +33,7 @@ from graph_service.graph.build.pipeline import (
     snapshot_path,
 )
 from graph_service.graph.build.progress import Progress, wants_progress
+from graph_service.graph.rdf.documents import write_atomically
 from graph_service.graph.rdf.namespace import NAMED_GRAPHS, PROVENANCE_GRAPH, sparql_prologue
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reasoning"
@@ -291,6 +292,20 @@ def test_cli_unparseable_source_exits_2_with_line_and_column(settings):
     assert result.stderr.startswith(f"graph-service: {settings.data_path}:")
     assert "line 3 column 1" in result.stderr  # the statement lacks its object and its dot
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_snapshot_that_cannot_be_written_is_named_in_one_line(settings, tmp_path):
+    # The file meant, not the temporary one beside it (".snapshot.nq.x1y2.tmp") the user never named.
+    with pytest.raises(OSError) as caught:
+        write_atomically(tmp_path / "gone" / "snapshot.nq", b"")
+    assert caught.value.filename == str(tmp_path / "gone" / "snapshot.nq")
+    # `serve` with nowhere to build its snapshot: one line naming it, exit 2, no traceback.
+    (tmp_path / "file").write_text("")
+    env = {**_env(settings), "GRAPH_SERVICE_SNAPSHOT_DIR": str(tmp_path / "file" / "snapshots")}
+    result = CliRunner().invoke(main, ["serve", "--port", "0"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("graph-service: cannot write the snapshot: ")
+    assert str(tmp_path / "file") in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_cli_missing_source_exits_2(settings):

@@ -269,8 +269,11 @@ def write_atomically(target: Path, data: bytes, *, mode: int = 0o644) -> None:
     a temporary file beside it, synced, then renamed. `mode`: public data is readable by all
     (mkstemp would leave it 0600). Raises OSError naming the file."""
     target = Path(target)
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
-                               prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
+                                   prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:  # it names its own random file, which the user never asked for
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
