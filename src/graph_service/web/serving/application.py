@@ -78,8 +78,9 @@ class GraphServiceApplication(BaseApplication):
             "timeout": int(longest + _WORKER_SLACK),
             # A stop (TERM) lets the requests under way finish: the longest may run its whole limit.
             "graceful_timeout": int(longest + _STOP_SLACK),
-            # The longest request line gunicorn allows: GET queries up to ~8 KB; POST longer ones.
-            "limit_request_line": 8190,
+            # No limit of gunicorn's own (at most 8 KB: a longer GET query was its HTML 414, which
+            # a browser's script cannot read); the poller bounds the whole head (`HEAD_BYTES`).
+            "limit_request_line": 0,
             "accesslog": "-",
             "logger_class": JsonAccessLog,
             "errorlog": "-",

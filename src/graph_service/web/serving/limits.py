@@ -4,12 +4,14 @@ refusals (written as whole HTTP responses: they are sent before any app has the 
 
 from __future__ import annotations
 
+from graph_service.web.headers import OPEN_ANSWER_HEADERS
+
 #: Seconds a client has to send a request's head (request line and headers) once it has begun,
 #: and then its body (both waited for by the poller: see `reading.request_arrived`).
 HEAD_SECONDS = 10
 BODY_SECONDS = 60
-#: Bytes of a request head at most (gunicorn's limits allow more, no client sends it): 431 beyond;
-#: the same for a chunked body's trailer fields.
+#: Bytes of a request head at most (gunicorn's limits allow more, no client sends it): 431 beyond,
+#: or 414 where the request line alone is that long; the same for a chunked body's trailer fields.
 HEAD_BYTES = 65536
 #: Bytes of a chunk's size line (with its extensions) at most: gunicorn's limit on a header line.
 CHUNK_LINE = 8190
@@ -42,14 +44,19 @@ HELD_PER_CLIENT = HELD_BYTES // 4
 def _refusal(status: str, message: str, retry_after: int | None = None) -> bytes:
     body = f"{status}: {message}\n".encode()
     retry = b"Retry-After: %d\r\n" % retry_after if retry_after else b""
+    # Readable by a script of any origin, as the routes' own answers are: without it a browser's
+    # query editor saw a network error, not why.
+    opened = "".join(f"{name}: {value}\r\n" for name, value in OPEN_ANSWER_HEADERS).encode()
     return (b"HTTP/1.1 %s\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            b"%sContent-Length: %d\r\n\r\n%s" % (status.encode(), retry, len(body), body))
+            b"%s%sContent-Length: %d\r\n\r\n%s" % (status.encode(), opened, retry, len(body), body))
 
 
 HEAD_TOO_SLOW = _refusal("408 Request Timeout", f"the request's head did not arrive within {HEAD_SECONDS} s")
 BODY_TOO_SLOW = _refusal("408 Request Timeout", f"the request's body did not arrive within {BODY_SECONDS} s")
 HEAD_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
                           f"the request's head is over {HEAD_BYTES // 1024} KiB")
+LINE_TOO_LONG = _refusal("414 URI Too Long", f"the request line is over {HEAD_BYTES // 1024} KiB "
+                         "(a query that long goes by POST: application/sparql-query or a form)")
 CHUNK_LINE_TOO_LONG = _refusal("400 Bad Request", f"a chunk's size line is over {CHUNK_LINE // 1024} KiB")
 TRAILERS_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
                               f"the trailer fields after the last chunk are over {HEAD_BYTES // 1024} KiB")

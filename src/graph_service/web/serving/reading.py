@@ -21,6 +21,7 @@ from graph_service.web.serving.limits import (
     HEAD_SECONDS,
     HEAD_TOO_LARGE,
     HEAD_TOO_SLOW,
+    LINE_TOO_LONG,
     TRAILERS_TOO_LARGE,
 )
 
@@ -33,8 +34,8 @@ def request_arrived(conn: Any, body_limit: int) -> Any:
     `_DEFER`) without holding a thread. What has come is read into gunicorn's buffer for the
     request (`conn.received` bytes), so that the poller waits for more, not for what it has seen.
     A head not come within `HEAD_SECONDS` of its first byte, or a body within `BODY_SECONDS` of
-    its head, is answered 408; a head over `HEAD_BYTES`, 431. What gunicorn would refuse (a
-    malformed length or chunk) goes to it at once.
+    its head, is answered 408; a head over `HEAD_BYTES`, 431 (414: its request line alone). What
+    gunicorn would refuse (a malformed length or chunk) goes to it at once.
 
     A slow client (one byte now, one later: slowloris; or a head, then a body that never comes)
     held a thread for as long as it liked, and some eighty such connections, all the threads of
@@ -66,7 +67,9 @@ def request_arrived(conn: Any, body_limit: int) -> Any:
         if found is None:
             conn.scanned = size
             if size >= HEAD_BYTES:
-                return refuse(conn, HEAD_TOO_LARGE)
+                with buffer.getbuffer() as view:
+                    line_ended = b"\n" in view[:HEAD_BYTES].tobytes()
+                return refuse(conn, HEAD_TOO_LARGE if line_ended else LINE_TOO_LONG)
             conn.head_since = getattr(conn, "head_since", None) or now
             return refuse(conn, HEAD_TOO_SLOW) if now - conn.head_since > HEAD_SECONDS else gthread._DEFER
         conn.head_since, conn.body_since = None, now
