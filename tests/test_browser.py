@@ -171,6 +171,43 @@ def test_on_a_phone_the_summary_of_an_event_shows_its_values(browser, live_serve
         context.close()
 
 
+def test_at_320_px_no_page_scrolls_sideways(browser, live_server):
+    """WCAG 1.4.10: the gallery's cards, the ontology's and VoID's two-column lists, a photograph's
+    facts, the shapes' tables and the validation form made these pages 400 to 1,000 px wide."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    try:
+        wide = {}
+        for path in ("/", "/doc/photo/paris-01.html", "/doc/event/liberation-of-paris.html", "/ontology",
+                     "/void", "/shapes", "/validate", "/id/city/", "/doc/city/warsaw.html"):
+            page.goto(path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 320:
+                wide[path] = width
+        assert wide == {}
+    finally:
+        context.close()
+
+
+def test_the_query_editor_lets_the_keyboard_in_and_out_and_names_itself(page):
+    """WCAG 2.1.2: the editor took focus as the page opened and kept it (Tab indented); its text
+    field had no name."""
+    page.goto("/sparql")
+    editor = page.locator(".tabPanel.active .CodeMirror textarea")
+    editor.wait_for(state="attached")
+    assert editor.get_attribute("aria-label") == "SPARQL query"
+    in_editor = "document.activeElement === document.querySelector('.tabPanel.active .CodeMirror textarea')"
+    assert not page.evaluate(in_editor)
+    text = "document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
+    before = page.evaluate(text)
+    editor.focus()
+    page.keyboard.press("Tab")  # to the editor's next control (its Share button)
+    assert not page.evaluate(in_editor) and page.evaluate("document.activeElement.tagName") == "BUTTON"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(in_editor)
+    assert page.evaluate(text) == before  # no tab typed in
+
+
 @pytest.mark.slow  # pySHACL's seconds; the table and its links through HTTP: tests/test_workbench.py
 def test_validate_shows_a_table_for_a_failing_paste(page):
     page.goto("/validate")

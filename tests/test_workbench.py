@@ -319,7 +319,11 @@ def test_a_form_post_of_a_malformed_query_keeps_the_text_and_shows_the_caret(pro
     resp = project_client.post("/sparql", data={"query": query, "format": "html"}, headers=HTML)
     assert resp.status_code == 400 and resp.mimetype == "text/html"
     page = resp.get_data(as_text=True)
-    assert f'<textarea id="query-text" name="query" rows="14" spellcheck="false">{query}</textarea>' in page
+    # The text is marked wrong, and tied to the message that says why (WCAG 3.3.1).
+    assert (f'<textarea id="query-text" name="query" rows="14" spellcheck="false" aria-invalid="true" '
+            f'aria-describedby="query-error">{query}</textarea>') in page
+    assert '<div class="query-error" id="query-error" role="alert">' in page
+    assert "<title>Error: SPARQL endpoint · " in page
     assert "line 1, column 24" in page
     assert "A triple pattern needs a subject, a predicate and an object" in page
     caret = re.search(r'<span class="mark-caret">( *)\^</span>', page)
@@ -340,7 +344,8 @@ def test_a_form_asking_a_download_the_answer_cannot_fill_keeps_the_query_in_the_
         resp = project_client.post("/sparql", data={"query": query, "format": fmt}, headers=HTML)
         page = resp.get_data(as_text=True)
         assert (resp.status_code, resp.mimetype) == (status, "text/html")
-        assert f'spellcheck="false">{html.escape(query, quote=False)}</textarea>' in page and says in page
+        assert f'aria-describedby="query-error">{html.escape(query, quote=False)}</textarea>' in page
+        assert says in page
         assert f'<option value="{fmt}" selected>' in page  # to be sent again once mended
     # A program asking the same is answered in plain words, as before.
     resp = project_client.post("/sparql", data={"query": select, "format": "trig"}, headers={"Accept": "*/*"})

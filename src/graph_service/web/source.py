@@ -74,6 +74,10 @@ def _spans(store: QuadSource, source: ox.NamedNode) -> list[tuple[int, int, ox.N
     return spans
 
 
+#: What may end a passage without being a passage of its own.
+_TRAILING = " .,;:!?”’\"')"
+
+
 def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, str]],
                urls: Urls) -> list[list[Segment]]:
     """The paragraphs of `text` (each with where it starts in the source's text) cut into quoted
@@ -101,9 +105,12 @@ def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, st
                 segment = Segment(piece, urls.href(quote.value), labels.get(quote), starting)
             else:
                 segment = Segment(piece, anchors=starting)
-            if segments and segments[-1].href == segment.href and not starting:
+            if segments and not starting and (segments[-1].href == segment.href or (
+                    segment.href and segments[-1].href and not piece.strip(_TRAILING))):
+                # A full stop that only the wider of two quotes takes was a link of its own, one
+                # character wide: it goes with the passage it ends.
                 last = segments.pop()
-                segment = Segment(last.text + piece, segment.href, segment.title, last.anchors)
+                segment = Segment(last.text + piece, last.href, last.title, last.anchors)
             segments.append(segment)
         out.append(segments)
     return out

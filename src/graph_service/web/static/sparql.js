@@ -15,6 +15,25 @@
     }
     return null;
   }
+  // Keyboard users leave the editor as any text field, by Tab and Shift+Tab (CodeMirror took Tab
+  // to indent: focus could not leave it), and screen readers hear what each of YASGUI's unnamed
+  // controls is. Each tab's editor and results are made later: done as they appear.
+  function labelled(root) {
+    root.querySelectorAll(".CodeMirror").forEach(function (el) {
+      var cm = el.CodeMirror;
+      if (!cm || cm.__keyboard) return;
+      cm.__keyboard = true;
+      cm.addKeyMap({ Tab: false, "Shift-Tab": false });
+      cm.getInputField().setAttribute("aria-label", "SPARQL query");
+    });
+    root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", "Endpoint");
+    });
+    root.querySelectorAll("select.tableSizer:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", "Rows per page");
+    });
+  }
+
   function relink(root) {
     root.querySelectorAll("a.iri, .yasr a[href]").forEach(function (a) {
       var iri = a.getAttribute("data-iri") || a.getAttribute("href");
@@ -161,6 +180,10 @@
   // The query the page was asked for, or the default one, runs at once: the page opens with an answer.
   if (cfg.error) mark(first.getYasqe(), cfg.error.line, cfg.error.column);
   else first.query();
+  // YASGUI focuses the editor of the tab it shows, whatever its options say: the page opens with
+  // the keyboard at its beginning, as any page does (WCAG 2.4.3), not inside the editor.
+  var focused = document.activeElement;
+  if (focused && focused.closest && focused.closest(".CodeMirror")) focused.blur();
   var byName = {};
   cfg.examples.forEach(function (e) { byName[e.name] = e; });
   document.querySelectorAll("a.example").forEach(function (link) {
@@ -174,7 +197,8 @@
     });
   });
   var root = document.getElementById("yasgui");
-  new MutationObserver(function () { relink(root); }).observe(root, { childList: true, subtree: true });
+  labelled(root);
+  new MutationObserver(function () { relink(root); labelled(root); }).observe(root, { childList: true, subtree: true });
   var results = document.getElementById("results");
   if (results) results.hidden = true;  // the editor shows them itself
 })();
