@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import VOID
 
 from graph_service.config import Settings
@@ -31,6 +31,10 @@ def test_service_description_lists_the_project_graphs(live_server):
               for ng in g.objects(dataset, SD.namedGraph)}
     assert counts == expected
     assert any(name.endswith("graph/facts") for name in counts)
+    # The graphs FROM may name (any other is refused): the same ones (SD 3.2, sd:availableGraphs).
+    available = g.value(URIRef(live_server.sparql), SD.availableGraphs)
+    assert (available, RDF.type, SD.GraphCollection) in g
+    assert {str(g.value(ng, SD.name)) for ng in g.objects(available, SD.namedGraph)} == set(expected)
 
 
 def test_the_editor_offers_the_example_queries(project_client):

@@ -59,10 +59,16 @@ def describe_service(endpoint: str, summary: DatasetSummary, title: str | None =
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add((default, VOID.triples, Literal(summary.default_triples, datatype=XSD.integer)))
+    # `FROM` may name only these graphs (SD 3.2: the service limits the scope of dataset
+    # construction), the same as the default dataset's named graphs.
+    available = BNode("available")
+    g.add((service, SD.availableGraphs, available))
+    g.add((available, RDF.type, SD.GraphCollection))
     # Labelled in the graphs' order: sorted by label, they are listed in it.
     for number, (name, count) in enumerate(sorted(summary.named.items())):
         named, graph = BNode(f"named{number:03}"), BNode(f"graph{number:03}")
         g.add((dataset, SD.namedGraph, named))
+        g.add((available, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
         g.add((named, SD.name, URIRef(name)))
         g.add((named, SD.graph, graph))

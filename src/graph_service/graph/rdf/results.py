@@ -109,8 +109,9 @@ def write_within(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, colum
 
 
 def write_boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
-    """ASK results. CSV and TSV define no boolean form; the bare word is what Jena and Oxigraph
-    write."""
+    """ASK results. CSV and TSV define no boolean form; the bare word is what Oxigraph writes
+    (Jena writes a header first, `_askResult`, which a reader of SELECT tables takes for a
+    variable)."""
     word = "true" if value else "false"
     if fmt == ox.QueryResultsFormat.JSON:
         return json.dumps({"head": {}, "boolean": value}).encode()
