@@ -15,6 +15,7 @@ import re
 import xml.dom.minidom
 from collections import Counter
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from inprocess import InProcess, Reply
@@ -599,7 +600,22 @@ def test_result_limit_says_when_it_cut(small_limit):
     resp = ask(small_limit, "CONSTRUCT WHERE { ?s ?p ?o }", format="ntriples")
     assert len(resp.text.strip().splitlines()) == 3 and resp.headers["X-Result-Truncated"] == "true"
     resp = ask(small_limit, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", format="json")
-    assert "X-Result-Truncated" not in resp.headers
+    assert "X-Result-Truncated" not in resp.headers and "link" not in resp.json()["head"]
+
+
+def test_a_cut_answer_says_so_in_the_document_too(small_limit):
+    """A client that reads no header (rdflib's SPARQLStore, SPARQLWrapper) took 3 rows for all of
+    them: the head's link (Query Results JSON 3.1, XML 2.2) leads to what the endpoint allows."""
+    doc = ask(small_limit, "SELECT * WHERE { ?s ?p ?o }", format="json").json()
+    assert doc["head"]["link"] == [small_limit.sparql + "#about-the-endpoint"]
+    assert doc["head"]["vars"] == ["s", "p", "o"] and len(doc["results"]["bindings"]) == 3
+    xml = ask(small_limit, "SELECT * WHERE { ?s ?p ?o }", format="xml").text
+    head = ElementTree.fromstring(xml).find("{http://www.w3.org/2005/sparql-results#}head")
+    assert [(e.tag.split("}")[1], e.get("name") or e.get("href")) for e in head] == [
+        ("variable", "s"), ("variable", "p"), ("variable", "o"),
+        ("link", small_limit.sparql + "#about-the-endpoint")]
+    page = ask(small_limit, "SELECT * WHERE { ?s ?p ?o }", format="html")  # the page reads it as before
+    assert page.status_code == 200 and page.text.count("<tr>") >= 3
 
 
 def test_the_results_page_says_when_the_limit_cut_the_answer(small_limit):

@@ -165,6 +165,7 @@ from graph_service.graph.rdf import (
     to_rdflib,
     triple_from_rdflib,
     turtle,
+    with_link,
     write,
     write_atomically,
     write_triples,
@@ -228,5 +229,5 @@ __all__ = [
     "ReadAllowance", "Untrusted",
     "QueryUnsupported", "Busy",
     "ClientGone", "OverShare", "QueueFull", "SlotBudget", "slot_budget", "DiskStore", "serving_store",
-    "TooCostly", "check_cost", "query_prefixes", "date_of_label", "shown_date",
+    "TooCostly", "check_cost", "query_prefixes", "date_of_label", "shown_date", "with_link",
 ]

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from typing import Any, TypeVar
 
+import pyoxigraph as ox
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import (
     BadRequest,
@@ -72,6 +73,7 @@ from graph_service.graph import (
     UnsafeQuery,
     explain_syntax,
     formats,
+    with_link,
 )
 from graph_service.web import negotiation
 from graph_service.web.documents import make_conditional, readable_body, require_utf8_escapes
@@ -297,9 +299,18 @@ def run(endpoint: Endpoint, req: Request, query: str, dataset: QueryDataset | No
     # For a page, the child writes SPARQL JSON / N-Triples and the page is rendered from them.
     results = formats.by_name("json") if forms.results_page else forms.results
     graph = formats.by_name("ntriples") if forms.graph_page else forms.graph
-    return endpoint.runner.answer(query, results_format=results, graph_format=graph, dataset=dataset,
-                                  base_iri=base_url(req), client=req.remote_addr or "",
-                                  gone=client_gone(req.environ))
+    answer = endpoint.runner.answer(query, results_format=results, graph_format=graph, dataset=dataset,
+                                    base_iri=base_url(req), client=req.remote_addr or "",
+                                    gone=client_gone(req.environ))
+    if answer.truncated and answer.form == "select":
+        # Said in the document too, where a client that reads no header sees it (rdflib's
+        # SPARQLStore and SPARQLWrapper took a cut answer for the whole one): its head's link
+        # leads to what the endpoint allows.
+        fmt = formats.named(answer.format).oxigraph
+        if isinstance(fmt, ox.QueryResultsFormat):
+            link = base_url(req) + "#about-the-endpoint"
+            answer = replace(answer, body=with_link(answer.body, fmt, link))
+    return answer
 
 
 def run_accepted(endpoint: Endpoint, req: Request, query: str, dataset: QueryDataset | None, forms: Forms,

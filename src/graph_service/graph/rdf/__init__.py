@@ -50,6 +50,7 @@ from graph_service.graph.rdf.results import (
     TableTooLarge,
     query_prefixes,
     text_table,
+    with_link,
     write_boolean,
     write_solutions,
     write_within,
@@ -73,7 +74,7 @@ __all__ = [
     "ONTOLOGY_GRAPH", "PREFIXES", "PROVENANCE_GRAPH", "RDF_TYPE", "RDFS_LABEL", "SD", "SEM", "SH", "SHAPES",
     "SHAPES_GRAPH", "VOID_GRAPH", "WD", "bind_prefixes", "is_prefix_name", "known_bases", "sparql_prologue",
     # writing query results
-    "TableTooLarge", "query_prefixes", "text_table", "write_boolean", "write_solutions", "write_within",
-    "writes_natively",
+    "TableTooLarge", "query_prefixes", "text_table", "with_link", "write_boolean", "write_solutions",
+    "write_within", "writes_natively",
     "xml_text",
 ]

@@ -143,6 +143,18 @@ def json_term(t: Term) -> dict[str, object]:
                                          "object": json_term(t.object)}}
 
 
+def with_link(body: bytes, fmt: ox.QueryResultsFormat, link: str) -> bytes:
+    """SELECT results as `write_solutions` writes them, with `link` in their head (a reference
+    "for further information": Query Results JSON 3.1, XML 2.2), after the variables. CSV and TSV
+    have no place for one: unchanged."""
+    if fmt == ox.QueryResultsFormat.JSON and body.startswith(_JSON_HEAD):
+        end = body.index(b"]", len(_JSON_HEAD)) + 1  # no variable's name holds a "]"
+        return body[:end] + b',"link":' + json.dumps([link]).encode() + body[end:]
+    if fmt == ox.QueryResultsFormat.XML and (at := body.find(b"</head>")) >= 0:
+        return body[:at] + f"<link href={quoteattr(link)}/>\n".encode() + body[at:]
+    return body
+
+
 def _json(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     bindings = [{v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
                 for row in rows]
