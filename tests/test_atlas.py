@@ -164,6 +164,16 @@ def test_map_markers_name_the_force_and_the_date(drawn_map):
     assert "undated" in markers["Berlin"].find(SVG + "title").text
 
 
+def test_map_markers_say_in_words_the_reception_their_colour_shows(drawn_map):
+    """WCAG 1.4.1: the map has no legend, and its colours were the only way to tell a welcome."""
+    markers = _links(drawn_map, "map-marker")
+    for capital, a in markers.items():
+        kinds = [c.removeprefix("reception-") for c in a.get("class").split() if c.startswith("reception-")]
+        said = a.find(SVG + "title").text.rsplit("Reception: ", 1)[1]
+        assert said != "not stated" or kinds == ["unknown"], capital
+    assert "feared" in markers["Berlin"].find(SVG + "title").text.rsplit("Reception: ", 1)[1]
+
+
 def test_the_map_draws_the_boundaries_and_names_its_sources(drawn_map):
     countries = [p for p in drawn_map.iter(SVG + "path") if p.get("class") == "country"]
     assert len(countries) > 30  # Europe's countries, clipped to the window

@@ -7,7 +7,7 @@ EU's statistical maps use for Europe (EPSG:3035's, on a sphere); the view is the
 longitudes -11° to 31° and latitudes 35° to 61°, and the countries are clipped to it.
 
 Each capital is `<a class="map-marker reception-…" href="…">` with the capital's name as its text
-and a `<title>` naming the forces and the date.
+and a `<title>` naming the forces, the date and the reception (its colour in words).
 """
 
 from __future__ import annotations
@@ -135,8 +135,10 @@ def render(liberations: list[Liberation], outlines: list[str], href: Callable[[s
         slugs = [r.slug for r in lib.receptions] or ["unknown"]
         classes = ["map-marker"] + [f"reception-{s}" for s in slugs]
         a = link(markers, href(lib.capital), class_=" ".join(classes), data_capital=lib.capital_label)
+        # The colour's meaning in words too (WCAG 1.4.1): the map has no legend of its own.
+        received = ", ".join(r.said for r in lib.receptions) or "not stated"
         el(a, "title", f"{lib.capital_label}: {lib.event_label}, {lib.date_text}. "
-                       f"Forces: {lib.forces_text}.")
+                       f"Forces: {lib.forces_text}. Reception: {received}.")
         # Two receptions (Rome's, by the Italians and by the Romans), or two kinds of one: the ring
         # is the second.
         ring = colour(slugs[-1]) if len(slugs) > 1 else None
