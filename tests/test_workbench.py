@@ -117,6 +117,17 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * { ?s ^<http://x#p> ?o . ?s ?p }", 1, 40, "a triple pattern needs a subject"),
     ("SELECT * { ?s <http://p#q>/^<http://p#r> }", 1, 42, "a triple pattern needs a subject"),
     ("PREFIX lib: <http://l/> SELECT * { ?s ^ lib:p ?o ?x }", 1, 50, "a triple pattern has three terms"),
+    # a short pattern in a nested group: the parser reads past its brace and stops further on
+    ("SELECT * WHERE { ?a ?b ?c . OPTIONAL { ?d ?e } FILTER(?a) }", 1, 46, "a triple pattern needs a"),
+    ("SELECT * WHERE { ?a ?b ?c . MINUS { ?d ?e } FILTER(?a) }", 1, 43, "a triple pattern needs a subject"),
+    ("SELECT * WHERE { ?s a <urn:c> . { ?d ?e } FILTER(?s) }", 1, 41, "a triple pattern needs a subject"),
+    ('SELECT * WHERE { ?s <urn:p> "x"@en . OPTIONAL { ?s a } BIND(1 AS ?z) }', 1, 54,
+     "a triple pattern needs a subject"),
+    ("SELECT * WHERE { ?s ?p ?o , , ?x }", 1, 29, "one is missing here"),
+    # ... but not a VALUES block's values, nor a subquery's modifiers
+    ("SELECT * WHERE { VALUES ?x { 1 2 } VALUES (?y) { (3) } ?s ?p ?o FILTER(?x) } ORDER BY", 1, 85,
+     "ORDER BY needs a variable"),
+    ("SELECT * WHERE { { SELECT ?x WHERE { ?x ?p ?o } LIMIT 10 } ?x ?q }", 1, 66, "a triple pattern needs"),
 ])
 def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, column, advice):
     problem = explain_syntax(query, oxigraph_message(query))

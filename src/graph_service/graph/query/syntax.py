@@ -136,6 +136,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _order_condition(tokens, at)
     advice = advice or _after_pattern(tokens, at)
     advice = advice or _by_expectation(tokens, raw, at)
+    advice = advice or _short_pattern(tokens, at)
     named = advice is not None
     spot, words = advice or (at, "the query cannot be read from here on")
     line, column = _line_column(query, spot)
@@ -784,6 +785,64 @@ def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
         return terms[needed].at, ("a triple pattern has three terms (subject, predicate, object): end it "
                                   "with . before the next one, or use ; to give the same subject another")
     return None
+
+
+def _short_pattern(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """A triple pattern short of a term in a group before where the parser stopped: it reads
+    `OPTIONAL { ?d ?e }` on past the brace and stops further on (at a FILTER, expecting OPTIONAL),
+    where `_triple` finds nothing. Only patterns of plain terms are judged (no paths, lists or
+    brackets), in groups of patterns (not a VALUES block, not a subquery's modifiers)."""
+    groups: list[bool] = []  # for each open brace: whether its group holds triple patterns
+    nested = 0  # open parentheses and square brackets
+    for k, t in enumerate(tokens):
+        if t.at >= at:
+            break
+        if t.text == "{":
+            groups.append(not _opens_values(tokens, k))
+        elif t.text in ("(", "["):
+            nested += 1
+        elif t.text in (")", "]"):
+            nested = max(0, nested - 1)
+        if t.text not in ("}", ".", ";", ",") or nested or not groups or not groups[-1]:
+            if t.text == "}" and groups:
+                groups.pop()
+            continue
+        if t.text == "," and k > 0 and tokens[k - 1].text == ",":
+            return t.at, "a comma goes between two objects of one subject and predicate: one is missing here"
+        start = k
+        while start > 0 and tokens[start - 1].text not in ("{", "}", ".", ";", ","):
+            start -= 1
+        if t.text == "}":
+            groups.pop()
+        if all(_plain_term(x) for x in tokens[start:k]):
+            found = _triple(tokens, k)
+            if found is not None and found[1].startswith("a triple pattern needs"):
+                return found
+    return None
+
+
+def _opens_values(tokens: list[Token], k: int) -> bool:
+    """Whether the brace at `k` opens a VALUES block: `VALUES ?x {` or `VALUES (?x ?y) {`."""
+    j = k - 1
+    if j >= 0 and tokens[j].text == ")":
+        while j >= 0 and tokens[j].text != "(":
+            j -= 1
+    j -= 1 if j >= 0 and tokens[j].text in ("(",) else 0
+    if j >= 0 and tokens[j].text.startswith(("?", "$")):
+        j -= 1
+    return j >= 0 and tokens[j].text.upper() == "VALUES"
+
+
+def _plain_term(t: Token) -> bool:
+    """A variable, an IRI, a prefixed name, `a`, a literal (with its tag or datatype), a blank node."""
+    if t.kind in ("iri", "string", "datatype"):
+        return True
+    text = t.text
+    return t.kind == "word" and (text.startswith(("?", "$", "_:", "@")) or ":" in text
+                                 or text in ("a", "true", "false") or _NUMBER.fullmatch(text) is not None)
+
+
+_NUMBER = re.compile(r"[+-]?[\d.]+(e[+-]?\d+)?", re.I)
 
 
 #: What a property path's next step follows: sequence, alternative, inverse, negation.
