@@ -185,6 +185,12 @@ def test_at_320_px_no_page_scrolls_sideways(browser, live_server):
             if width > 320:
                 wide[path] = width
         assert wide == {}
+        # The drawings keep their text legible (WCAG 1.4.4): they scroll within their figures
+        # rather than shrink to the screen (the timeline's dates were 4 px high).
+        page.goto("/")
+        for drawing in ("#timeline", "#map"):
+            box = page.locator(drawing).bounding_box()
+            assert box and box["width"] >= 450, (drawing, box)
     finally:
         context.close()
 
