@@ -665,6 +665,18 @@ def test_a_body_is_waited_for_by_the_poller_too() -> None:
     answer = client.recv(1000)
     assert answer.startswith(b"HTTP/1.1 414 URI Too Long\r\n") and b"by POST" in answer
     assert b"\r\nAccess-Control-Allow-Origin: *\r\n" in answer
+    # Whichever read brings the head's end: one that came with the bytes past the limit was let in.
+    line = b"GET /sparql?query=" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    conn, client = _connection(line[:50_000])
+    assert request_arrived(conn, LIMIT) is _DEFER
+    client.sendall(line[50_000:])
+    assert request_arrived(conn, LIMIT) is False
+    assert client.recv(1000).startswith(b"HTTP/1.1 414 URI Too Long\r\n")
+    # A long line beside ordinary headers, the head over the limit: the line is what to shorten.
+    conn, client = _connection(b"GET /sparql?query=" + b"a" * 60_000 + b" HTTP/1.1\r\nX-A: "
+                               + b"b" * 6000 + b"\r\n\r\n")
+    assert request_arrived(conn, LIMIT) is False
+    assert client.recv(1000).startswith(b"HTTP/1.1 414 URI Too Long\r\n")
 
 
 def test_a_chunked_body_is_waited_for_by_the_poller() -> None:

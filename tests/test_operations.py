@@ -406,6 +406,22 @@ def test_a_path_with_empty_segments_is_moved_to_the_one_without(live_server, pat
     assert f"\r\nLocation: {live_server.url}id/city/paris?a=%C5%9B\r\n" in head
 
 
+def test_a_query_posted_to_a_doubled_slash_is_answered_where_sent(live_server):
+    """urllib (SPARQLWrapper's) follows no 308 with a POST, and a browser never redirects a
+    preflight: "//sparql", a base URL ending in "/" joined with "/sparql", is answered there."""
+    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
+    for request in (b"POST //sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                    b"Accept: application/sparql-results+json\r\nContent-Length: 6\r\nConnection: close"
+                    b"\r\n\r\nASK {}",
+                    b"OPTIONS //sparql HTTP/1.1\r\nHost: x\r\nOrigin: https://example.org\r\n"
+                    b"Access-Control-Request-Method: POST\r\nConnection: close\r\n\r\n"):
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(request)
+            reply = sock.makefile("rb").read()
+        assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+        assert b'"boolean": true' in reply or request.startswith(b"OPTIONS")
+
+
 def test_browse_pages_are_chosen_by_accept_and_say_so(project_client):
     # HTML only: an RDF client is refused, so a cache must not hand the page to it.
     page = project_client.get("/id/city/", headers={"Accept": "text/html"})

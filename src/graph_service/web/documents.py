@@ -292,9 +292,11 @@ def check_path() -> Response | None:
     if "\ufffd" in path:  # werkzeug's replacement for bytes that were not UTF-8
         raise BadRequest("the path is not UTF-8 once percent-decoded")
     # One resource, one URL. werkzeug merges "//" in a route's fixed parts with a 308, answers a
-    # leading one in place (it strips it) and one inside a slug not at all (404): all three alike.
+    # leading one in place (it strips it) and one inside a slug not at all (404): all three alike,
+    # for what a link is followed by. A POST (urllib follows no 308 with one) and a CORS preflight
+    # (never redirected) to "//sparql", a base URL and "/sparql" joined, are answered where sent.
     given = request.environ.get("PATH_INFO") or ""
-    if "//" in given:
+    if "//" in given and request.method in ("GET", "HEAD"):
         merged = _EMPTY_SEGMENTS.sub("/", given).encode("latin-1")  # WSGI's bytes as text
         return moved(request.script_root + quote(merged, safe="/:@!$&'()*+,;=-._~"))
     return None

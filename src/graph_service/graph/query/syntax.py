@@ -791,33 +791,40 @@ def _short_pattern(tokens: list[Token], at: int) -> tuple[int, str] | None:
     """A triple pattern short of a term in a group before where the parser stopped: it reads
     `OPTIONAL { ?d ?e }` on past the brace and stops further on (at a FILTER, expecting OPTIONAL),
     where `_triple` finds nothing. Only patterns of plain terms are judged (no paths, lists or
-    brackets), in groups of patterns (not a VALUES block, not a subquery's modifiers)."""
+    brackets), in groups of patterns (not a VALUES block, not a subquery's modifiers). One pass,
+    each pattern counted once: the query may be 100,000 characters of object lists."""
     groups: list[bool] = []  # for each open brace: whether its group holds triple patterns
     nested = 0  # open parentheses and square brackets
+    begins = 0  # where the pattern after the last separator begins
     for k, t in enumerate(tokens):
         if t.at >= at:
             break
-        if t.text == "{":
-            groups.append(not _opens_values(tokens, k))
-        elif t.text in ("(", "["):
-            nested += 1
-        elif t.text in (")", "]"):
+        if t.kind == "open":
+            if t.text == "{":
+                groups.append(not _opens_values(tokens, k))
+            else:
+                nested += 1
+        elif t.kind == "close" and t.text != "}":
             nested = max(0, nested - 1)
-        if t.text not in ("}", ".", ";", ",") or nested or not groups or not groups[-1]:
-            if t.text == "}" and groups:
-                groups.pop()
+        # `.5` is a number, not a separator (the tokenizer says so by its kind).
+        if t.kind not in ("punct", "open", "close") or t.text not in ("{", "}", ".", ";", ",") or nested:
             continue
-        if t.text == "," and k > 0 and tokens[k - 1].text == ",":
-            return t.at, "a comma goes between two objects of one subject and predicate: one is missing here"
-        start = k
-        while start > 0 and tokens[start - 1].text not in ("{", "}", ".", ";", ","):
-            start -= 1
-        if t.text == "}":
+        judged = bool(groups) and groups[-1] and t.text != "{"
+        if t.text == "}" and groups:
             groups.pop()
-        if all(_plain_term(x) for x in tokens[start:k]):
-            found = _triple(tokens, k)
-            if found is not None and found[1].startswith("a triple pattern needs"):
-                return found
+        pattern, after = tokens[begins:k], tokens[begins - 1].text if begins > 0 else "{"
+        begins = k + 1
+        if not judged:
+            continue
+        if t.text == "," and after == "," and not pattern:
+            return t.at, "a comma goes between two objects of one subject and predicate: one is missing here"
+        if not pattern or not all(_plain_term(x) for x in pattern):
+            continue  # nothing after a ";" is allowed (`?s ?p ?o ; .`)
+        terms = sum(1 for i, x in enumerate(pattern)
+                    if x.kind != "datatype" and not x.text.startswith("@")
+                    and not (i > 0 and pattern[i - 1].kind == "datatype"))
+        if terms < {"{": 3, "}": 3, ".": 3, ";": 2, ",": 1}.get(after, 3):
+            return t.at, "a triple pattern needs a subject, a predicate and an object"
     return None
 
 

@@ -55,8 +55,18 @@ HEAD_TOO_SLOW = _refusal("408 Request Timeout", f"the request's head did not arr
 BODY_TOO_SLOW = _refusal("408 Request Timeout", f"the request's body did not arrive within {BODY_SECONDS} s")
 HEAD_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
                           f"the request's head is over {HEAD_BYTES // 1024} KiB")
-LINE_TOO_LONG = _refusal("414 URI Too Long", f"the request line is over {HEAD_BYTES // 1024} KiB "
-                         "(a query that long goes by POST: application/sparql-query or a form)")
+LINE_TOO_LONG = _refusal("414 URI Too Long", f"the request's head is over {HEAD_BYTES // 1024} KiB, most of "
+                         "it the request line (a query that long goes by POST: application/sparql-query "
+                         "or a form)")
+#: A request line longer than a header field may be (gunicorn's limit on one): a head over
+#: `HEAD_BYTES` with one is refused as too long a URL (414), not for its headers (431).
+LINE_BYTES = 8190
+
+
+def too_large(head: bytes) -> bytes:
+    """The refusal of a head over `HEAD_BYTES` (its first bytes, at least up to the limit)."""
+    line_end = head.find(b"\n", 0, HEAD_BYTES)
+    return LINE_TOO_LONG if line_end < 0 or line_end > LINE_BYTES else HEAD_TOO_LARGE
 CHUNK_LINE_TOO_LONG = _refusal("400 Bad Request", f"a chunk's size line is over {CHUNK_LINE // 1024} KiB")
 TRAILERS_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
                               f"the trailer fields after the last chunk are over {HEAD_BYTES // 1024} KiB")

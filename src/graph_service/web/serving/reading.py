@@ -19,10 +19,9 @@ from graph_service.web.serving.limits import (
     CHUNK_LINE_TOO_LONG,
     HEAD_BYTES,
     HEAD_SECONDS,
-    HEAD_TOO_LARGE,
     HEAD_TOO_SLOW,
-    LINE_TOO_LONG,
     TRAILERS_TOO_LARGE,
+    too_large,
 )
 
 
@@ -68,10 +67,11 @@ def request_arrived(conn: Any, body_limit: int) -> Any:
             conn.scanned = size
             if size >= HEAD_BYTES:
                 with buffer.getbuffer() as view:
-                    line_ended = b"\n" in view[:HEAD_BYTES].tobytes()
-                return refuse(conn, HEAD_TOO_LARGE if line_ended else LINE_TOO_LONG)
+                    return refuse(conn, too_large(view[:HEAD_BYTES].tobytes()))
             conn.head_since = getattr(conn, "head_since", None) or now
             return refuse(conn, HEAD_TOO_SLOW) if now - conn.head_since > HEAD_SECONDS else gthread._DEFER
+        if scanned + found > HEAD_BYTES:  # its end came in the read that took it past the limit
+            return refuse(conn, too_large(head))
         conn.head_since, conn.body_since = None, now
         conn.body = Body.framed_by(head, scanned + found, body_limit)
         # HTTP/1.1 only: a 1.0 client must never get a 1xx (gunicorn sends its own later too,
