@@ -11,7 +11,7 @@ from graph_service.web.headers import OPEN_ANSWER_HEADERS
 HEAD_SECONDS = 10
 BODY_SECONDS = 60
 #: Bytes of a request head at most (gunicorn's limits allow more, no client sends it): 431 beyond,
-#: or 414 where the request line alone is that long; the same for a chunked body's trailer fields.
+#: or 414 where its request line is over `LINE_BYTES`; the same for a chunked body's trailer fields.
 HEAD_BYTES = 65536
 #: Bytes of a chunk's size line (with its extensions) at most: gunicorn's limit on a header line.
 CHUNK_LINE = 8190

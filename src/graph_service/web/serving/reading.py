@@ -33,8 +33,8 @@ def request_arrived(conn: Any, body_limit: int) -> Any:
     `_DEFER`) without holding a thread. What has come is read into gunicorn's buffer for the
     request (`conn.received` bytes), so that the poller waits for more, not for what it has seen.
     A head not come within `HEAD_SECONDS` of its first byte, or a body within `BODY_SECONDS` of
-    its head, is answered 408; a head over `HEAD_BYTES`, 431 (414: its request line alone). What
-    gunicorn would refuse (a malformed length or chunk) goes to it at once.
+    its head, is answered 408; a head over `HEAD_BYTES`, 431 (414 where its request line is the
+    long part). What gunicorn would refuse (a malformed length or chunk) goes to it at once.
 
     A slow client (one byte now, one later: slowloris; or a head, then a body that never comes)
     held a thread for as long as it liked, and some eighty such connections, all the threads of
