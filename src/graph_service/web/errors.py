@@ -143,13 +143,13 @@ STORE_RETRY_AFTER = 5
 
 #: The RDF documents' formats by media type: a 404's forms beside a problem's.
 _RDF_FORMATS = {f.media_type: f for f in DOCUMENT_FORMATS if f.kind != "page"}
+_NOT_FOUND_FORMS = PROBLEM_TYPES + tuple(_RDF_FORMATS)
 
 
 def _rdf_asked() -> Format | None:
     """The RDF format a request asks for above every form of a problem (an RDF client's Accept,
     `text/turtle`), or None."""
-    forms = PROBLEM_TYPES + tuple(_RDF_FORMATS)
-    best = problem_type(format_word(request), forms, request.headers.get("Accept"))
+    best = problem_type(format_word(request), _NOT_FOUND_FORMS, request.headers.get("Accept"))
     return _RDF_FORMATS.get(best)
 
 

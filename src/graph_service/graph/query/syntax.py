@@ -752,6 +752,11 @@ def _projection(tokens: list[Token]) -> tuple[int, str]:
     return where.at, "SELECT needs * or the variables to return, e.g. SELECT ?city ?date"
 
 
+#: The terms a triple pattern needs after each separator: after `;` a predicate and an object, after
+#: `,` an object, else all three.
+_TERMS_AFTER = {"{": 3, "}": 3, ".": 3, ";": 2, ",": 1}
+
+
 def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
     """Count the terms of the triple pattern the parser stopped in."""
     start = index
@@ -777,7 +782,7 @@ def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
             end = k
             if not of_another:
                 terms.append(t)
-    needed = {"{": 3, "}": 3, ".": 3, ";": 2, ",": 1}[sep]
+    needed = _TERMS_AFTER[sep]
     if 0 < len(terms) < needed or (not terms and sep in (";", ",")):
         where = tokens[min(end + 1, len(tokens) - 1)]
         return where.at, "a triple pattern needs a subject, a predicate and an object"
@@ -823,7 +828,7 @@ def _short_pattern(tokens: list[Token], at: int) -> tuple[int, str] | None:
         terms = sum(1 for i, x in enumerate(pattern)
                     if x.kind != "datatype" and not x.text.startswith("@")
                     and not (i > 0 and pattern[i - 1].kind == "datatype"))
-        if terms < {"{": 3, "}": 3, ".": 3, ";": 2, ",": 1}.get(after, 3):
+        if terms < _TERMS_AFTER.get(after, 3):
             return t.at, "a triple pattern needs a subject, a predicate and an object"
     return None
 
@@ -834,7 +839,8 @@ def _opens_values(tokens: list[Token], k: int) -> bool:
     if j >= 0 and tokens[j].text == ")":
         while j >= 0 and tokens[j].text != "(":
             j -= 1
-    j -= 1 if j >= 0 and tokens[j].text in ("(",) else 0
+    if j >= 0 and tokens[j].text == "(":
+        j -= 1
     if j >= 0 and tokens[j].text.startswith(("?", "$")):
         j -= 1
     return j >= 0 and tokens[j].text.upper() == "VALUES"

@@ -11,10 +11,12 @@ from graph_service.web.headers import OPEN_ANSWER_HEADERS
 HEAD_SECONDS = 10
 BODY_SECONDS = 60
 #: Bytes of a request head at most (gunicorn's limits allow more, no client sends it): 431 beyond,
-#: or 414 where its request line is over `LINE_BYTES`; the same for a chunked body's trailer fields.
+#: or 414 where its request line is over `FIELD_BYTES`; the same for a chunked body's trailer fields.
 HEAD_BYTES = 65536
-#: Bytes of a chunk's size line (with its extensions) at most: gunicorn's limit on a header line.
-CHUNK_LINE = 8190
+#: Bytes of one header line at most (gunicorn's limit on one), and so of a chunk's size line (with
+#: its extensions); a head over `HEAD_BYTES` whose request line is longer is a URL too long (414).
+FIELD_BYTES = 8190
+CHUNK_LINE = FIELD_BYTES
 #: Bytes of unfinished requests a worker's poller holds at most, all connections together: a
 #: connection whose request would take it past that is answered 503. Without it a thousand slow
 #: uploads, each under the size limit, would hold gigabytes.
@@ -58,15 +60,12 @@ HEAD_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
 LINE_TOO_LONG = _refusal("414 URI Too Long", f"the request's head is over {HEAD_BYTES // 1024} KiB, most of "
                          "it the request line (a query that long goes by POST: application/sparql-query "
                          "or a form)")
-#: A request line longer than a header field may be (gunicorn's limit on one): a head over
-#: `HEAD_BYTES` with one is refused as too long a URL (414), not for its headers (431).
-LINE_BYTES = 8190
 
 
 def too_large(head: bytes) -> bytes:
     """The refusal of a head over `HEAD_BYTES` (its first bytes, at least up to the limit)."""
     line_end = head.find(b"\n", 0, HEAD_BYTES)
-    return LINE_TOO_LONG if line_end < 0 or line_end > LINE_BYTES else HEAD_TOO_LARGE
+    return LINE_TOO_LONG if line_end < 0 or line_end > FIELD_BYTES else HEAD_TOO_LARGE
 CHUNK_LINE_TOO_LONG = _refusal("400 Bad Request", f"a chunk's size line is over {CHUNK_LINE // 1024} KiB")
 TRAILERS_TOO_LARGE = _refusal("431 Request Header Fields Too Large",
                               f"the trailer fields after the last chunk are over {HEAD_BYTES // 1024} KiB")
