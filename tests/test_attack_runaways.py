@@ -170,6 +170,52 @@ def test_a_runaway_query_is_stopped_at_its_limit(app: InProcess, name: str) -> N
     answers_at_once(app)
 
 
+def test_a_client_may_give_its_query_less_time_never_more(roomy: InProcess) -> None:
+    # As Jena Fuseki's `timeout=`: a client that gives up after a few seconds has its runaway
+    # stopped then too, instead of holding a slot for the service's whole 10 s.
+    runaway = RUNAWAY_QUERIES["cross product of five"]
+    json = {"Accept": "application/json"}
+    for how in ("GET", "form", "body"):
+        started = time.monotonic()
+        if how == "GET":
+            resp = roomy.get(roomy.sparql, params={"query": runaway, "timeout": "0.3"}, headers=json)
+        elif how == "form":
+            resp = roomy.post(roomy.sparql, data={"query": runaway, "timeout": "0.3"}, headers=json)
+        else:
+            resp = roomy.post(roomy.sparql + "?timeout=0.3", data=runaway.encode(),
+                              headers={**json, "Content-Type": "application/sparql-query"})
+        assert resp.status_code == 503, (how, resp.text[:300])
+        assert message(resp) == ("the query was stopped after 0.3 s, the time its timeout parameter gave it "
+                                 "(the service allows up to 10 s)")
+        assert time.monotonic() - started < 5, how  # not the service's 10 s
+    # More than the service allows is the service's limit; a query that answers in time answers.
+    resp = roomy.get(roomy.sparql, params={"query": "ASK { ?s ?p ?o }", "timeout": "3600"}, headers=json)
+    assert resp.status_code == 200 and resp.json()["boolean"] is True
+    answers_at_once(roomy)
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("soon", "timeout='soon' is not a number of seconds above 0"),
+    ("0", "timeout='0' is not a number of seconds above 0"),
+    ("-5", "timeout='-5' is not a number of seconds above 0"),
+    ("nan", "timeout='nan' is not a number of seconds above 0"),
+    ("inf", "timeout='inf' is not a number of seconds above 0"),
+    ("", "timeout='' is not a number of seconds above 0"),
+])
+def test_a_timeout_that_is_no_time_is_refused_naming_it(app: InProcess, value: str, problem: str) -> None:
+    resp = app.get(app.sparql, params={"query": "ASK {}", "timeout": value},
+                   headers={"Accept": "application/json"})
+    assert resp.status_code == 400
+    assert message(resp) == f"{problem} (the query's time limit; at most {QUERY_TIMEOUT:g}, the service's)"
+
+
+def test_two_timeouts_are_refused(app: InProcess) -> None:
+    resp = app.get(app.sparql + "?query=ASK%7B%7D&timeout=1&timeout=2",
+                   headers={"Accept": "application/json"})
+    assert resp.status_code == 400
+    assert message(resp) == "the request has 2 timeout parameters; send at most one"
+
+
 def test_a_catastrophic_regular_expression_is_no_runaway_alone(app: InProcess) -> None:
     # Backtracking engines take exponential time on (a+)+$ against "aaa...!"; pyoxigraph's does not.
     big = "(REGEX('a', 'a{99999}{99999}') AS ?big)"

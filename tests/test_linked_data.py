@@ -446,6 +446,14 @@ def test_page_shows_label_kind_and_facts(paris_page):
     assert '<a href="http://www.wikidata.org/entity/Q90">' in paris_page
 
 
+def test_a_literals_language_and_datatype_are_named_for_a_screen_reader(client, paris_page):
+    # Shown as a bare "en" or "xsd:date" beside the value; read aloud, "Paris en" said nothing.
+    hidden = '<span class="visually-hidden">{}: </span>'
+    assert f'<li>Paris <span class="note">{hidden.format("language")}en</span></li>' in paris_page
+    date_page = client.get("/doc/timespan/paris-25.html").data.decode()
+    assert f'1944-08-25 <span class="note">{hidden.format("datatype")}xsd:date</span>' in date_page
+
+
 def test_page_marks_inferred_facts(paris_page):
     row = paris_page[paris_page.index('<a href="/ontology#hasPart">'):]
     row = row[:row.index("</tr>")]

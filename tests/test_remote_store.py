@@ -217,6 +217,11 @@ def test_sparql_through_the_store_keeps_the_rules(remote_server):
     resp = ask(runaway)
     assert resp.status_code == 503 and "time limit" in resp.json()["message"]
     assert time.monotonic() - started < 10
+    # A client's shorter timeout= stops it at the store sooner (a different text: not an answer kept).
+    started = time.monotonic()
+    resp = ask(runaway + " # shorter", timeout="0.5")
+    assert resp.status_code == 503 and resp.json()["message"].startswith("the query was stopped after 0.5 s")
+    assert time.monotonic() - started < 2
     # ... and the next query is answered. (A specific one: Virtuoso finishes a stopped query's
     # work for a second or two, and meanwhile ASK { ?s ?p ?o } over seven graphs can take more
     # than this test's 2 s.)

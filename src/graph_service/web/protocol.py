@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -113,6 +114,9 @@ QUERY_FAILURES = (UnsafeQuery, SyntaxError, QueryUnsupported, FormatMismatch, Qu
 class Operation:
     query: str | None
     dataset: QueryDataset | None
+    #: Seconds the client gives its query (`timeout=`, as Jena Fuseki takes it), at most the
+    #: service's limit; None: the service's limit.
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,26 @@ def read_operation(req: Request, settings: Settings) -> Operation:
         dataset = QueryDataset(defaults, named) if defaults or named else None
     except ValueError as exc:  # default-graph-uri / named-graph-uri that is no IRI
         raise BadRequest(str(exc)) from None
-    return Operation(query, dataset)
+    return Operation(query, dataset, _timeout(fields, settings))
+
+
+def _timeout(fields: MultiDict, settings: Settings) -> float | None:
+    """The seconds of a `timeout=` parameter (Jena Fuseki's: a client lowers its query's time
+    limit, so that a query it would give up on is stopped at the service too); a value above the
+    service's limit is the service's limit, as Fuseki caps it at its maximum."""
+    if "timeout" not in fields:
+        return None
+    values = fields.getlist("timeout")
+    if len(values) > 1:
+        raise BadRequest(f"the request has {len(values)} timeout parameters; send at most one")
+    try:
+        seconds = float(values[0])
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise BadRequest(f"timeout={values[0][:40]!r} is not a number of seconds above 0 (the query's "
+                         f"time limit; at most {settings.query_timeout:g}, the service's)")
+    return min(seconds, settings.query_timeout)
 
 
 def _whole_body(req: Request) -> bytes:
@@ -293,15 +316,17 @@ def _media_types(*kinds: Kind) -> str:
 
 # --- answering ----------------------------------------------------------------------------------
 
-def run(endpoint: Endpoint, req: Request, query: str, dataset: QueryDataset | None, forms: Forms) -> Answer:
-    """The query's answer in `forms` (a page's as SPARQL JSON or N-Triples, which it is laid out
-    from); raises one of `QUERY_FAILURES`."""
+def run(endpoint: Endpoint, req: Request, operation: Operation, forms: Forms) -> Answer:
+    """The answer to the operation's query in `forms` (a page's as SPARQL JSON or N-Triples,
+    which it is laid out from); raises one of `QUERY_FAILURES`."""
+    assert operation.query is not None
     # For a page, the child writes SPARQL JSON / N-Triples and the page is rendered from them.
     results = formats.by_name("json") if forms.results_page else forms.results
     graph = formats.by_name("ntriples") if forms.graph_page else forms.graph
-    answer = endpoint.runner.answer(query, results_format=results, graph_format=graph, dataset=dataset,
-                                    base_iri=base_url(req), client=req.remote_addr or "",
-                                    gone=client_gone(req.environ))
+    answer = endpoint.runner.answer(operation.query, results_format=results, graph_format=graph,
+                                    dataset=operation.dataset, base_iri=base_url(req),
+                                    client=req.remote_addr or "", gone=client_gone(req.environ),
+                                    timeout=operation.timeout)
     if answer.truncated and answer.form == "select":
         # Said in the document too, where a client that reads no header sees it (rdflib's
         # SPARQLStore and SPARQLWrapper took a cut answer for the whole one): its head's link
@@ -313,7 +338,7 @@ def run(endpoint: Endpoint, req: Request, query: str, dataset: QueryDataset | No
     return answer
 
 
-def run_accepted(endpoint: Endpoint, req: Request, query: str, dataset: QueryDataset | None, forms: Forms,
+def run_accepted(endpoint: Endpoint, req: Request, operation: Operation, forms: Forms,
                  word: str | None) -> tuple[Answer, Forms]:
     """`run`, and where the answer cannot be written in the format chosen, again in the next one
     the request accepts (`_next_forms`); the answer and the forms it is in. Raises one of
@@ -321,7 +346,7 @@ def run_accepted(endpoint: Endpoint, req: Request, query: str, dataset: QueryDat
     tried: set[str] = set()
     while True:
         try:
-            return run(endpoint, req, query, dataset, forms), forms
+            return run(endpoint, req, operation, forms), forms
         except FormatMismatch as exc:
             other = _next_forms(req, word, forms, exc, tried)
             if other is None:
@@ -367,9 +392,10 @@ def _limit_headers(endpoint: Endpoint, answer: Answer) -> list[tuple[str, str]]:
     return [(TRUNCATED_HEADER, "true"), (LIMIT_HEADER, str(endpoint.runner.result_limit))]
 
 
-def failure(exc: Exception, query: str, settings: Settings) -> Failure:
-    """What the client is told of a query that failed with `exc` (one of `QUERY_FAILURES`)."""
-    status, message = _status_and_message(exc, settings)
+def failure(exc: Exception, query: str, settings: Settings, timeout: float | None = None) -> Failure:
+    """What the client is told of a query that failed with `exc` (one of `QUERY_FAILURES`);
+    `timeout`: the seconds the client gave it, where it lowered the service's limit."""
+    status, message = _status_and_message(exc, settings, timeout)
     syntax = explain_syntax(query, str(exc)) if isinstance(exc, SyntaxError) else None
     if syntax is not None:
         message = f"malformed query: {syntax}"
@@ -381,7 +407,7 @@ def failure(exc: Exception, query: str, settings: Settings) -> Failure:
     return Failure(status, message, syntax, headers)
 
 
-def _status_and_message(exc: Exception, settings: Settings) -> tuple[int, str]:
+def _status_and_message(exc: Exception, settings: Settings, timeout: float | None) -> tuple[int, str]:
     if isinstance(exc, Busy):
         return exc.status, str(exc)
     if isinstance(exc, ClientGone):
@@ -401,6 +427,9 @@ def _status_and_message(exc: Exception, settings: Settings) -> tuple[int, str]:
     if isinstance(exc, StoreRefused):
         return 502, str(exc)
     if isinstance(exc, QueryTimeout):
+        if timeout is not None and timeout < settings.query_timeout:
+            return 503, (f"the query was stopped after {timeout:g} s, the time its timeout parameter gave "
+                         f"it (the service allows up to {settings.query_timeout:g} s)")
         return 503, (f"the query was stopped after the time limit of {settings.query_timeout:g} s; "
                      "narrow it down (more specific patterns, LIMIT)")
     # The engine itself failed (crashed, or went over its memory limit); its process is replaced.
@@ -492,9 +521,9 @@ class ProtocolFront:
                 _restore_body(req)
                 return None
             try:
-                answer, forms = run_accepted(self.endpoint, req, query, operation.dataset, forms, word)
+                answer, forms = run_accepted(self.endpoint, req, operation, forms, word)
             except QUERY_FAILURES as exc:
-                failed = failure(exc, query, self.settings)
+                failed = failure(exc, query, self.settings, operation.timeout)
                 resp = plain_problem(failed.status, failed.message, problem_type, fields=failed.fields)
                 resp.headers.update(failed.headers)
                 return resp

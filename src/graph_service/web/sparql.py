@@ -75,9 +75,9 @@ def _answer(endpoint: Endpoint, operation: Operation) -> WsgiResponse:
     word = format_parameter(req)
     forms = negotiate_forms(req, word)
     try:
-        answer, forms = run_accepted(endpoint, req, operation.query, operation.dataset, forms, word)
+        answer, forms = run_accepted(endpoint, req, operation, forms, word)
     except QUERY_FAILURES as exc:
-        return _failed(endpoint, operation.query, forms, exc)
+        return _failed(endpoint, operation, forms, exc)
     if not (forms.graph_page if answer.form == "graph" else forms.results_page):
         return answered(endpoint, req, answer)
     try:
@@ -91,8 +91,10 @@ def _answer(endpoint: Endpoint, operation: Operation) -> WsgiResponse:
     return with_answer_headers(endpoint, resp, answer)
 
 
-def _failed(endpoint: Endpoint, query: str, forms: Forms, exc: Exception) -> WsgiResponse:
-    failed = failure(exc, query, endpoint.settings)
+def _failed(endpoint: Endpoint, operation: Operation, forms: Forms, exc: Exception) -> WsgiResponse:
+    query = operation.query
+    assert query is not None
+    failed = failure(exc, query, endpoint.settings, operation.timeout)
     # A browser's error is the editor holding its query, whatever format its form asked for
     # (CSV chosen for a CONSTRUCT: the query stays, to be mended, with the reason beside it).
     as_page = forms.any_page or best_media_type(PROBLEM_TYPES) == "text/html"

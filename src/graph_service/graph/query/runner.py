@@ -163,12 +163,13 @@ class QueryRunner:
     def answer(self, sparql: str, *, results_format: formats.Format | None,
                graph_format: formats.Format | None, dataset: QueryDataset | None = None,
                base_iri: str | None = None, client: str = "", gone: Callable[[], bool] | None = None,
-               ) -> Answer:
+               timeout: float | None = None) -> Answer:
         """The serialised answer; raises `safety.UnsafeQuery` (`cost.TooCostly` for a query the
         estimate refuses), `SyntaxError`,
         `engine.FormatMismatch`, `sandbox.QueryTimeout`, `sandbox.IsolatedError`, or when no
         slot can be had, `slots.Busy` (`OverShare`, `QueueFull`) or `slots.ClientGone`.
-        `client` names who asks (for the per-client share); `gone()` says whether they left."""
+        `client` names who asks (for the per-client share); `gone()` says whether they left;
+        `timeout` lowers the time limit for this query (`time_limit`), never raises it."""
         key: CacheKey = (sparql, results_format.name if results_format else None,
                          graph_format.name if graph_format else None, dataset, base_iri)
         cached = self.cache.get(key)
@@ -179,7 +180,7 @@ class QueryRunner:
         if mismatch is not None:
             raise mismatch
         try:
-            answer = self._computed(key, results_format, graph_format, client, gone)
+            answer = self._computed(key, results_format, graph_format, client, gone, timeout)
         except FormatMismatch as exc:
             # Asked again (a client whose Accept takes another format next is answered in it,
             # `web.protocol`), it is refused without running the query once more.
@@ -202,15 +203,16 @@ class QueryRunner:
 
     def _computed(self, key: CacheKey, results_format: formats.Format | None,
                   graph_format: formats.Format | None, client: str,
-                  gone: Callable[[], bool] | None) -> Answer:
+                  gone: Callable[[], bool] | None, timeout: float | None) -> Answer:
         sparql, _, _, dataset, base_iri = key
         answer: Answer
+        limit = self.time_limit(timeout)
         if isinstance(self.engine, RemoteEngine):
-            deadline = time.monotonic() + self.timeout
+            deadline = time.monotonic() + limit
             # The store's time is the query's: held for the fetch too, or one client's queries
             # would run at the store beyond its share, and beyond the service's slots.
-            with self.slots.admitted(client, hold=self.timeout, gone=gone):
-                form, chosen = self.slots.run(sparql, dataset)
+            with self.slots.admitted(client, hold=limit, gone=gone):
+                form, chosen = self.slots.run(sparql, dataset, timeout=limit)
                 fetched = readable(self.engine.fetch(
                     sparql, form, chosen, results_format=_written_as(results_format),
                     graph_format=graph_format, limit=self.result_limit, base_iri=base_iri,
@@ -220,8 +222,13 @@ class QueryRunner:
         else:
             late = (Late(ESTIMATE_AFTER, partial(self._stop_if_costly, sparql))
                     if len(sparql) <= LATE_ESTIMATE_CHARS else None)
-            answer = self.slots.call(*key, client=client, gone=gone, late=late)
+            answer = self.slots.call(*key, client=client, gone=gone, late=late, timeout=limit)
         return answer
+
+    def time_limit(self, timeout: float | None = None) -> float:
+        """Seconds a query may run that asks for `timeout` (None: the service's limit): a client
+        may shorten its own query's time, as Jena Fuseki's `timeout` parameter does, not lengthen it."""
+        return self.slots.limit(timeout)
 
     def close(self) -> None:
         self.slots.close()

@@ -320,24 +320,29 @@ class QuerySlots:
         _LIVE.add(self)
 
     def call(self, *args: Any, client: str, gone: Callable[[], bool] | None = None,
-             late: Late | None = None) -> Any:
-        """`handler(*args)` in a free slot within the time limit (and `late`'s check, see
-        `IsolatedWorker.call`); raises `OverShare`, `QueueFull`, `ClientGone`, or what
-        `IsolatedWorker.call` raises."""
-        with self.admitted(client, hold=self.timeout, gone=gone):
-            return self.run(*args, late=late)
+             late: Late | None = None, timeout: float | None = None) -> Any:
+        """`handler(*args)` in a free slot within the time limit, or within `timeout` seconds where
+        that is shorter (and `late`'s check, see `IsolatedWorker.call`); raises `OverShare`,
+        `QueueFull`, `ClientGone`, or what `IsolatedWorker.call` raises."""
+        limit = self.limit(timeout)
+        with self.admitted(client, hold=limit, gone=gone):
+            return self.run(*args, late=late, timeout=limit)
 
-    def run(self, *args: Any, late: Late | None = None) -> Any:
-        """`handler(*args)` in a free slot, for a caller `admitted` holds: the slot is not given
-        back when it returns, so that what the caller does next with its answer (a remote store's
-        fetch) still counts against the slots and its client's share."""
+    def limit(self, timeout: float | None) -> float:
+        """The time limit of a call that asks for `timeout` seconds: never above the slots' own."""
+        return self.timeout if timeout is None else min(timeout, self.timeout)
+
+    def run(self, *args: Any, late: Late | None = None, timeout: float | None = None) -> Any:
+        """`handler(*args)` in a free slot (within `limit(timeout)`), for a caller `admitted`
+        holds: the slot is not given back when it returns, so that what the caller does next with
+        its answer (a remote store's fetch) still counts against the slots and its client's share."""
         young = self._young.enter()
         try:
             with self._lock:
                 # The budget never lets more calls in than this process has workers.
                 worker = self._free.pop()
             try:
-                return worker.call(*args, timeout=self.timeout, late=late)
+                return worker.call(*args, timeout=self.limit(timeout), late=late)
             finally:
                 if worker.pid is None:
                     # Its process was stopped (time limit, crash): the replacement starts now, beside
