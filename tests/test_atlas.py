@@ -398,7 +398,8 @@ def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(pro
         page = html.unescape(project_client.get(f"/doc/photo/{photo}.html").get_data(as_text=True))
         found = re.search(r'<p class="note readings">(.*?)</p>', page)
         return found[1] if found else ""
-    assert readings("rome-01").startswith("Liberation of Rome: the project's reading of the caption")
+    assert readings("rome-01").startswith(
+        "June 1944, Liberation of Rome: the project's reading of the caption")
     assert readings("paris-01").startswith("Liberation of Paris, the Parisians: the project's reading")
     assert readings("luxembourg-02") == ""  # its caption names the prince, his son and the liberation
 

@@ -380,7 +380,12 @@ INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrend
 
 #: What other accounts say where they dispute the article's claim (query 30), with the sources they
 #: name; the graph keeps the claim.
+ROME_01 = ("Photograph rome-01: Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza "
+           "Venezia, June 1944")
 OTHER_ACCOUNTS = {
+    "paris": "Other accounts date the liberation to 25 August 1944, when the German commander of Paris, "
+             "General Dietrich von Choltitz, surrendered the city (for example "
+             "https://en.wikipedia.org/wiki/Liberation_of_Paris).",
     "luxembourg city": "Other accounts have Luxembourg City entered on 10 September 1944 by the US 5th "
                        "Armored Division, of the First Army, not by Patton's Third Army (for example "
                        "https://www.journal.lu/top-navigation/article/damerikaner-an-der-stad/ and "
@@ -475,9 +480,10 @@ EDITORIAL = {
                              "and that the resistance fighters rose up expecting outside help; that the "
                              "advance had begun before the rising is the project's reading of the two "
                              "sentences.",
-    "micuta": "The caption's \"resistance fighters from “Zośka” Battalion under the command of Wacław "
-              "Micuta\" leaves open whether he commanded the fighters or the battalion; he is read as the "
-              "commander of the fighters who made the capture.",
+    "micuta": "The caption's \"Captured German Panther tank by resistance fighters from “Zośka” Battalion "
+              "under the command of Wacław Micuta\" leaves open whether he commanded the fighters, the "
+              "battalion, or the tank once it was captured; he is read as the commander of the fighters who "
+              "made the capture.",
     "wola house": "The caption (\"a house near the Evangelic Cemetery in Wola District of Warsaw\") leaves "
                   "open whether \"in Wola District\" qualifies the house or the cemetery; the house is "
                   "placed in Wola as well as the cemetery.",
@@ -602,8 +608,35 @@ EDITORIAL = {
                  "caption belongs to the article's Warsaw Uprising series.",
     "warsaw series": "The caption names no event; the photograph is placed in the Warsaw Uprising because "
                      "the article prints it in its Warsaw Uprising series.",
-    "paris-01": "The caption names no event; it shows Paris on 26 August 1944, a date the article also "
-                "gives for the liberation, in its section on the liberation of Paris.",
+    "paris-01": "The caption names no event; it shows Paris on 26 August 1944, one of the two dates the "
+                "article gives for the liberation (by the other, 25 August, it shows the day after), in its "
+                "section on the liberation of Paris. That it depicts the liberation is the project's "
+                "reading.",
+    # review of 2026-12-06: a heading read as who is shown, readings stated without a note
+    "rome-01": "The caption names no event: its heading, \"Allied Forces in Rome, June 1944\", names "
+               "the occasion, the Allies' arrival in the month the article's section on Rome tells of, and "
+               "its view shows the memorial and the square. That it depicts the liberation of Rome is the "
+               "project's reading.",
+    "rome-01, date": "The caption's date is in its heading (\"Allied Forces in Rome, June 1944\"), "
+                     "which names the occasion; that the photograph was taken then is the project's reading.",
+    "clark": "The sentence says that Clark rushed for the Italian capital rather than follow his orders; "
+             "that he commanded the rush, as the American general whose decision it was, is the project's "
+             "reading.",
+    "b17": "The caption names \"A B17\" and does not say what it is; that it is an aircraft (the Boeing "
+           "B-17 bomber) is the project's reading.",
+    "campaign, place": "The article names \"this campaign\" after the sentence on the Germans clinging on "
+                       "in the Netherlands; that the campaign was in the Netherlands is read from that "
+                       "place, which the sentence does not say.",
+    "berlin, feared": "The sentence says that, worse still for the citizens of Berlin, the conquest was by "
+                      "the Soviets, renowned for their brutality and their dreaded Communist regime; that "
+                      "Berliners met it with fear is the project's reading of \"worse still\" and "
+                      "\"dreaded\".",
+    "panther, allegiance": "The caption's \"Captured German Panther tank\": German before its capture, "
+                           "which is all the caption says of it; the graph states no allegiance after the "
+                           "capture.",
+    "brussels-09, campaign": "The caption files the photograph under the campaign's heading (\"Crossing the "
+                             "Seine and the advance to the Siegfried Line 24 August – December 1944\"); that "
+                             "it depicts a moment of that campaign is the project's reading.",
     "patriots": "The caption's \"Crowds of French patriots\" lining the Champs Elysees are taken to be "
                 "Parisians; the caption does not say where they lived.",
     "drive": "The caption says \"on the drive into Brussels\"; the drive is read as the British advance "
@@ -1306,13 +1339,12 @@ EXPECTED: dict[str, list[Row]] = {
             ("Entry of Allied troops into Rome", "Rome", "entry-of-allied-troops-into-rome"),
             ("Liberation of Rome", "Rome", "liberation-of-rome"),
             ("Pope Pius XII’s address from the balcony", "St Peter’s Square", "pope-address-rome"),
-            ("Service in St Peter’s attended by British soldiers", "St Peter’s Cathedral",
+            ("Service in St Peter’s attended by British soldiers", "St Peter’s Basilica",
              "service-in-st-peters"),
             ("orderly German withdrawal from Rome", "Rome", "german-withdrawal-from-rome"),
         )),
         *(("photograph", label, place, iri(f"photo/rome-{n:02}")) for n, label, place in (
-            (1, "Photograph rome-01: Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza "
-                "Venezia, June 1944", "Piazza Venezia"),
+            (1, ROME_01, "Piazza Venezia"),
             (2, "Photograph rome-02: Pope Pius XII addressing the crowd in St Peter’s Square",
              "St Peter’s Square"),
             (3, "Photograph rome-03: British trucks entering the Piazza del Popolo through the Porta del "
@@ -1325,9 +1357,9 @@ EXPECTED: dict[str, list[Row]] = {
             (7, "Photograph rome-07: Three British soldiers walk across St Peter’s Square after a service",
              "St Peter’s Square"),
             (8, "Photograph rome-08: Allied troops walking up the steps of St Peter’s, 5 June 1944",
-             "St Peter’s Cathedral"),
+             "St Peter’s Basilica"),
             (9, "Photograph rome-09: Civilians and Allied troops and vehicles outside St Peter’s Cathedral, "
-                "5 June 1944", "St Peter’s Cathedral"),
+                "5 June 1944", "St Peter’s Basilica"),
             (10, "Photograph rome-10: Entry of Allied troops into Rome: Allied troops by the Vittoria "
                  "Emmanuel Memorial, 5 June 1944", "Victor Emmanuel II National Monument"),
         )),
@@ -1359,6 +1391,8 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     "30-claims-other-accounts-dispute": sorted([
         # subject, property, object, what other accounts say, the passage the claim rests on
+        *(("26 August 1944 (liberation of Paris, per the Leclerc caption)", lib("onDate"), "1944-08-26",
+           OTHER_ACCOUNTS["paris"], text(key)) for key in (13, "paris-august-26")),
         ("25 December 1944 (photograph luxembourg-01)", lib("onDate"), "1944-12-25",
          OTHER_ACCOUNTS["wiltz, photograph"], text(25)),
         # review s24: a photograph dated the day after the Uprising's capitulation
@@ -1561,9 +1595,6 @@ EXPECTED: dict[str, list[Row]] = {
          "http://purl.org/dc/terms/creator", "Karel Hájek", EDITORIAL["hajek"], text(44)),
         *((f"Photograph rome-0{n}: {label}", lib("depicts"), "Liberation of Rome", EDITORIAL["rome"], text(n))
           for n, label in (
-              (1, "Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza Venezia, June 1944"),
-              (3, "British trucks entering the Piazza del Popolo through the Porta del Popolo"),
-              (4, "An American truck passing the Porta del Popolo"),
               (8, "Allied troops walking up the steps of St Peter’s, 5 June 1944"),
               (9, "Civilians and Allied troops and vehicles outside St Peter’s Cathedral, 5 June 1944"))),
         ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the “Zośka” "
@@ -1774,7 +1805,7 @@ EXPECTED: dict[str, list[Row]] = {
          text("paris-uprising")),
         ("Liberation of Paris", lib("hasSubEvent"), "German surrender in Paris", EDITORIAL["surrender, part"],
          text("paris-uprising")),
-        ("Service in St Peter’s attended by British soldiers", lib("hasPlace"), "St Peter’s Cathedral",
+        ("Service in St Peter’s attended by British soldiers", lib("hasPlace"), "St Peter’s Basilica",
          EDITORIAL["st peter's service"], text(7)),
         *(("Reception of the liberation of Prague: warm welcome", lib("receptionReason"),
            REASONS["Prague"], EDITORIAL["prague, reason"], text(key))
@@ -1829,10 +1860,25 @@ EXPECTED: dict[str, list[Row]] = {
         ("Campaign in the Netherlands", lib("precededBy"), "Operation Market Garden",
          EDITORIAL["campaign, after"], text("ams-market-garden")),
         ("Unknown Warrior’s Tomb", lib("partOf"), "Rome", EDITORIAL["unknown warrior"], text(6)),
-        ("22 people died in the Dam Square shooting", lib("casualtiesOf"),
+        ("22 people died (Dam Square, Amsterdam)", lib("casualtiesOf"),
          "German marines fire on civilians in Dam Square", EDITORIAL["dam, deaths"], text("ams-22-died")),
         ("German marines fire on civilians in Dam Square", lib("hasCasualties"),
-         "22 people died in the Dam Square shooting", EDITORIAL["dam, deaths"], text("ams-22-died")),
+         "22 people died (Dam Square, Amsterdam)", EDITORIAL["dam, deaths"], text("ams-22-died")),
+        # review of 2026-12-06
+        (ROME_01, lib("depicts"), "Liberation of Rome", EDITORIAL["rome-01"], text(1)),
+        (ROME_01, lib("hasTimeSpan"), "June 1944 (photograph rome-01)", EDITORIAL["rome-01, date"], text(1)),
+        ("Mark Clark, commander, in the rush for Rome", lib("role"), "commander", EDITORIAL["clark"],
+         text("rome-clark-rogue")),
+        ("B17", "http://www.w3.org/2004/02/skos/core#broader", "aircraft", EDITORIAL["b17"], text(30)),
+        *(("Campaign in the Netherlands", lib("hasPlace"), "Netherlands", EDITORIAL["campaign, place"],
+           text(key)) for key in ("ams-market-garden", "ams-canadians")),
+        ("Reception of the capture of Berlin: feared as conquest", lib("receptionKind"), "feared as conquest",
+         EDITORIAL["berlin, feared"], text("ber-soviets")),
+        ("German Panther tank captured by the “Zośka” Battalion", lib("allegiance"), "Germany",
+         EDITORIAL["panther, allegiance"], text(32)),
+        ("Photograph brussels-09: The inhabitants of Brussels greet British and Belgian troops after the "
+         "liberation of the city", lib("depicts"), "Crossing the Seine and the advance to the Siegfried Line",
+         EDITORIAL["brussels-09, campaign"], text(24)),
         *((f"Photograph rome-0{n}: {label}", lib("depicts"), f"{force} forces",
            EDITORIAL["rome, trucks"].format(words, force, whose), text(n))
           for n, label, words, force, whose in (

@@ -699,11 +699,16 @@ def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> Hig
         notes.append(_reading_words(where))
     elif read(("notBefore", "notAfter")):  # Warsaw's "early 1945", the article's, ends where the project says
         notes.append(f"its bounds are the project's reading of the article, which says why {where}")
-    # Brussels' 4 September, where other accounts have 3 September.
+    # Brussels' 4 September, where other accounts have 3 September; of two dates, the one they
+    # dispute (Paris's 26 August: the German commander surrendered on the 25th).
     bounds = ("onDate", "inMonth", "notBefore", "notAfter")
-    if any(_is_disputed(index, span, name, value) for span in spans for name in bounds
-           for value in _objects(index, span, name)):
-        notes.append(f"other accounts dispute this date, as the note {where} says")
+    disputed = [span for span in spans if any(_is_disputed(index, span, name, value) for name in bounds
+                                              for value in _objects(index, span, name))]
+    if disputed:
+        which = ([w for w in dict.fromkeys(_span_words(index, s) for s in disputed) if w]
+                 if len(dates) > 1 else [])
+        what = f"the date {' and '.join(which)}" if which else "this date"
+        notes.append(f"other accounts dispute {what}, as the note {where} says")
     return Highlight("When", dates, "; ".join(n for n in notes if n))
 
 
