@@ -634,6 +634,10 @@ EDITORIAL = {
     "panther, allegiance": "The caption's \"Captured German Panther tank\": German before its capture, "
                            "which is all the caption says of it; the graph states no allegiance after the "
                            "capture.",
+    "brussels, celebration day": (
+        "The captions date the scenes they show (jubilation, civilians celebrating as British vehicles enter "
+        "the city); the article's sentence on soldiers hugged by locals or taken into the hospitality of "
+        "their homes gives no day, and that it tells of the same day is the project's reading."),
     "brussels-09, campaign": "The caption files the photograph under the campaign's heading (\"Crossing the "
                              "Seine and the advance to the Siegfried Line 24 August – December 1944\"); that "
                              "it depicts a moment of that campaign is the project's reading.",
@@ -1870,6 +1874,9 @@ EXPECTED: dict[str, list[Row]] = {
         ("Mark Clark, commander, in the rush for Rome", lib("role"), "commander", EDITORIAL["clark"],
          text("rome-clark-rogue")),
         ("B17", "http://www.w3.org/2004/02/skos/core#broader", "aircraft", EDITORIAL["b17"], text(30)),
+        *(("Celebrations of the liberation in Brussels", lib("hasTimeSpan"),
+           "4 September 1944 (celebrations in Brussels)", EDITORIAL["brussels, celebration day"], text(n))
+          for n in (21, 22)),
         *(("Campaign in the Netherlands", lib("hasPlace"), "Netherlands", EDITORIAL["campaign, place"],
            text(key)) for key in ("ams-market-garden", "ams-canadians")),
         ("Reception of the capture of Berlin: feared as conquest", lib("receptionKind"), "feared as conquest",
