@@ -9,8 +9,8 @@
 A name is any label of a resource under `id/` (but of the nodes that only qualify others'
 facts: participations, time-spans, quotes...) (rdfs:label, skos:prefLabel and alternative labels,
 schema:name, foaf:name) and a photograph's caption. A name that is the query comes first, then
-names that start with it, then those where a word starts with it, then the rest; within each, by
-name. The page lists the kind of the best match first.
+names that start with it, then those where a word starts with it, then the rest; within each, the
+shorter name first (the query is more of it), then by name. The page lists the kind of the best match first.
 """
 
 from __future__ import annotations
@@ -120,13 +120,17 @@ def find(query: str) -> list[Match]:
         bare = folded.strip("' ")
         rank = (0 if bare == wanted else 1 if not folded[:at].strip("' ")
                 else 2 if not folded[at - 1].isalnum() else 3)
-        ranked.append((rank, fold(label), iri, Match(label, iri, kind, current().href(iri) or iri, matched)))
+        # Within a rank, the name the query is more of first, as a text index's length norm has
+        # it: "de gaulle" finds Charles de Gaulle before the banners in his support.
+        ranked.append((rank, len(folded), fold(label), iri,
+                       Match(label, iri, kind, current().href(iri) or iri, matched)))
     seen: set[str] = set()
     out = []
-    # Equally good matches of one resource: its label before its other names, so the answer does
-    # not depend on the order the quads were loaded in (a remote store's copy has its own order).
-    for _, _, iri, match in sorted(ranked, key=lambda r: (*r[:3], r[3].matched is not None,
-                                                          r[3].matched or "")):
+    # A resource once, by its best name; of names that match equally well, its label before its
+    # other names, so the answer does not depend on the order the quads were loaded in (a remote
+    # store's copy has its own order).
+    for *_, iri, match in sorted(ranked, key=lambda r: (*r[:4], r[4].matched is not None,
+                                                        r[4].matched or "")):
         if iri not in seen:
             seen.add(iri)
             out.append(match)
