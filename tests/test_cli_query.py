@@ -71,7 +71,25 @@ def test_a_missing_file_is_one_line_and_exit_2():
 def test_a_format_that_cannot_hold_the_answer_is_refused():
     result = run("--format", "turtle", "--", PHOTOS)
     assert result.exit_code == 2
-    assert "cannot hold" in result.stderr
+    assert result.stderr == ("graph-service: --format turtle cannot hold the answer of this query; use one "
+                             "of json, xml, csv, tsv, text\n")
+
+
+def test_format_words_mean_for_a_construct_what_the_endpoint_takes_them_to_mean():
+    # format=text and format=json of a CONSTRUCT are N-Triples and JSON-LD at /sparql (SPARQLWrapper's
+    # and Fuseki's words); the command line refused them.
+    construct = "CONSTRUCT { ?p a <https://w3id.org/liberation-kg/ontology#Photograph> } WHERE { " \
+                "?p a <https://w3id.org/liberation-kg/ontology#Photograph> }"
+    text = run("--format", "text", "--", construct)
+    assert text.exit_code == 0, text.output
+    lines = text.stdout.splitlines()
+    assert len(lines) == 44 and all(re.fullmatch(r"<[^>]+> <[^>]+> <[^>]+> \.", line) for line in lines)
+    as_json = json.loads(run("--format", "json", "--", construct).stdout)
+    assert len(as_json["@graph"]) == 44 and "@context" in as_json
+    refused = run("--format", "csv", "--", construct)
+    assert refused.exit_code == 2
+    assert refused.stderr == ("graph-service: --format csv cannot hold the answer of this query; use one "
+                              "of turtle, ntriples, jsonld, rdfxml, trig, nquads\n")
 
 
 def test_an_undeclared_prefix_is_named_with_the_declaration_to_add():

@@ -70,8 +70,13 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
     if fmt == "table":
         click.echo(table(result), nl=False)
         return
-    target = formats.by_name(fmt)
-    assert target is not None
+    # As the endpoint reads format=: `--format text` or `json` asked of a CONSTRUCT is N-Triples
+    # or JSON-LD, not a refusal.
+    target = formats.for_answer(fmt, result.form)
+    if target is None:
+        kinds = formats.TRIPLES_KINDS if result.form == "graph" else ("results",)
+        raise Failure(f"--format {fmt} cannot hold the answer of this query; use one of "
+                      + ", ".join(f.name for f in formats.of_kinds(kinds)))
     try:
         body = result.serialize(target, query_prefixes(sparql))
     except ValueError as exc:

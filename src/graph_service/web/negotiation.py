@@ -27,11 +27,10 @@ def offered(kinds: Sequence[Kind]) -> list[Format]:
     return [f for kind in kinds for f in formats.FORMATS if f.kind == kind]
 
 
-#: What clients mean by `format=` words where a graph is answered and no SPARQL results are
-#: (SPARQLWrapper sends format=xml for RDF/XML, format=json for JSON-LD, format=n3 for Turtle;
-#: Fuseki's output=text is N-Triples, as text/plain is): on every such route, the endpoint's
-#: descriptions and CONSTRUCT answers as the linked data.
-GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": "turtle", "text": "ntriples"}
+#: Clients' format words for graph formats (`formats.GRAPH_FORMAT_WORDS`), on every route that
+#: answers a graph and no SPARQL results: the endpoint's descriptions and CONSTRUCT answers as the
+#: linked data.
+GRAPH_FORMAT_WORDS = formats.GRAPH_FORMAT_WORDS
 #: The parameters naming a format, the first given winning: `format=`, and `output=` as Fuseki
 #: (and Joseki before it) reads it, which its users and `s-query --output=csv` send.
 _PARAMETERS = ("format", "output")

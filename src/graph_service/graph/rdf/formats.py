@@ -148,3 +148,17 @@ RDF_INPUT_KINDS: tuple[Kind, ...] = ("graph", "dataset")
 #: the triples in the default graph (Fuseki and Oxigraph's server offer both; a client that
 #: loads everything as N-Quads need not convert).
 TRIPLES_KINDS: tuple[Kind, ...] = ("graph", "dataset")
+
+#: What clients mean by format words where a graph is answered and no SPARQL results are
+#: (SPARQLWrapper sends format=xml for RDF/XML, format=json for JSON-LD, format=n3 for Turtle;
+#: Fuseki's output=text is N-Triples, as text/plain is).
+GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": "turtle", "text": "ntriples"}
+
+
+def for_answer(name: str, form: str) -> Format | None:
+    """The format the word `name` means for a query's answer of `form` ("select", "ask" or
+    "graph"): `format=text` is a text table for a SELECT and N-Triples for a CONSTRUCT, on the
+    endpoint and the command line alike."""
+    if form == "graph":
+        return by_name(GRAPH_FORMAT_WORDS.get(name.strip().lower(), name), TRIPLES_KINDS)
+    return by_name(name, ("results",))
