@@ -383,6 +383,10 @@ INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrend
 ROME_01 = ("Photograph rome-01: Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza "
            "Venezia, June 1944")
 OTHER_ACCOUNTS = {
+    "prague": "Other accounts have the German forces in Prague leave under an agreement their commander, "
+              "General Rudolf Toussaint, signed with the Czech National Council on 8 May 1945, which let "
+              "them withdraw westwards, rather than be driven out; the Red Army reached the city on 9 May "
+              "(for example https://en.wikipedia.org/wiki/Prague_uprising).",
     "paris": "Other accounts date the liberation to 25 August 1944, when the German commander of Paris, "
              "General Dietrich von Choltitz, surrendered the city (for example "
              "https://en.wikipedia.org/wiki/Liberation_of_Paris).",
@@ -1397,6 +1401,15 @@ EXPECTED: dict[str, list[Row]] = {
         # subject, property, object, what other accounts say, the passage the claim rests on
         *(("26 August 1944 (liberation of Paris, per the Leclerc caption)", lib("onDate"), "1944-08-26",
            OTHER_ACCOUNTS["paris"], text(key)) for key in (13, "paris-august-26")),
+        ("German occupation of Prague", lib("endedBy"), "Prague uprising", OTHER_ACCOUNTS["prague"],
+         text("pra-russians-reached")),
+        ("Prague uprising", lib("ends"), "German occupation of Prague", OTHER_ACCOUNTS["prague"],
+         text("pra-russians-reached")),
+        *(("Prague uprising", DESCRIPTION,
+           "Triggered by the local resistance network against the Germans; five days of bitter fighting "
+           "ensued. It was successful: by the time the Russians reached the city, the Germans had largely "
+           "been driven out.", OTHER_ACCOUNTS["prague"], text(key))
+          for key in ("pra-uprising", "pra-five-days", "pra-russians-reached")),
         ("25 December 1944 (photograph luxembourg-01)", lib("onDate"), "1944-12-25",
          OTHER_ACCOUNTS["wiltz, photograph"], text(25)),
         # review s24: a photograph dated the day after the Uprising's capitulation
