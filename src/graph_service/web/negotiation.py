@@ -27,10 +27,6 @@ def offered(kinds: Sequence[Kind]) -> list[Format]:
     return [f for kind in kinds for f in formats.FORMATS if f.kind == kind]
 
 
-#: Clients' format words for graph formats (`formats.GRAPH_FORMAT_WORDS`), on every route that
-#: answers a graph and no SPARQL results: the endpoint's descriptions and CONSTRUCT answers as the
-#: linked data.
-GRAPH_FORMAT_WORDS = formats.GRAPH_FORMAT_WORDS
 #: The parameters naming a format, the first given winning: `format=`, and `output=` as Fuseki
 #: (and Joseki before it) reads it, which its users and `s-query --output=csv` send.
 _PARAMETERS = ("format", "output")
@@ -54,7 +50,7 @@ def negotiate(kinds: Sequence[Kind], default: Format | None = None) -> Format:
     """The best format of `kinds` for the current request, or 406 Not Acceptable.
 
     `default` (else the first offered format) answers a request without Accept or with `*/*`.
-    Where graph formats and no SPARQL results are offered, `GRAPH_FORMAT_WORDS` read as the formats
+    Where graph formats and no SPARQL results are offered, `formats.GRAPH_FORMAT_WORDS` read as the formats
     they name.
     """
     found = _choose(tuple(kinds), default, format_parameter(), request.headers.get("Accept"))
@@ -77,15 +73,16 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
         default = choices[0]
     if name:
         key = name.strip().lower()
-        # SPARQL clients' words for graph formats, where they can mean nothing else.
+        # SPARQL clients' words for graph formats, where they can mean nothing else: on every route
+        # that answers a graph and no SPARQL results (descriptions, CONSTRUCT answers, linked data).
         words_for_graphs = "graph" in kinds and "results" not in kinds
         if words_for_graphs:
-            key = GRAPH_FORMAT_WORDS.get(key, key)
+            key = formats.GRAPH_FORMAT_WORDS.get(key, key)
         fmt = formats.by_name(key, kinds)
         if fmt is None:
             words = [f.name for f in choices]
             if words_for_graphs:
-                words += [w for w in GRAPH_FORMAT_WORDS if w not in words]
+                words += [w for w in formats.GRAPH_FORMAT_WORDS if w not in words]
             return f"format={name!r} is not offered here; use one of " + ", ".join(words)
         return fmt
     accept = parse_accept(header)
