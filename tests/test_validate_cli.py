@@ -263,7 +263,14 @@ def test_warnings_may_be_allowed(tmp_path: Path) -> None:
     strict = run("--data", str(data), "--shapes", str(shapes))
     assert strict.exit_code == 1
     assert strict.stdout.splitlines()[-1] == f"0 violations, 1 warning (shapes: {shapes})"
-    assert run("--data", str(data), "--shapes", str(shapes), "--allow-warnings").exit_code == 0
+    allowed = run("--data", str(data), "--shapes", str(shapes), "--allow-warnings")
+    assert allowed.exit_code == 0
+    assert allowed.stdout.splitlines()[0] == "Conforms, warnings allowed: 1 result (1 warning) from 1 shape."
+    # As pySHACL's -w: the report itself says the data conforms (it said `sh:conforms false`, exit 0).
+    report = run("--data", str(data), "--shapes", str(shapes), "--allow-warnings", "--format", "turtle")
+    assert report.exit_code == 0
+    graph = Graph().parse(data=report.stdout, format="turtle")
+    assert (None, SH.conforms, Literal(True)) in graph and len(list(graph.objects(None, SH.result))) == 1
     assert run("--data", INVALID, "--shapes", SHAPES, "--allow-warnings").exit_code == 1  # violations
 
 

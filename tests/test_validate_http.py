@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -194,6 +195,74 @@ def test_a_body_in_another_charset_is_415_naming_it(client) -> None:
     assert resp.status_code == 415 and "not iso-8859-1" in resp.get_data(as_text=True)
     utf8 = client.post("/validate", data=VALID, headers={"Content-Type": "text/turtle; charset=UTF-8"})
     assert utf8.status_code == 200
+
+
+def test_form_fields_that_are_not_utf8_are_refused_not_validated_changed(client) -> None:
+    # werkzeug kept %E9 as the text "%E9", and read a multipart field's stray byte as U+FFFD: the
+    # data validated was not the data sent, with a 200.
+    shapes = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; sh:targetNode <urn:a> ."
+    form = (b"data=%3Curn%3Aa%3E+%3Curn%3Aname%3E+%22Caf%E9%22+.&shapes="
+            + urllib.parse.quote_plus(shapes).encode())
+    resp = client.post("/validate", data=form, headers={"Accept": "application/json"},
+                       content_type="application/x-www-form-urlencoded")
+    assert resp.status_code == 400 and resp.get_json()["message"] == (
+        "the form: its data= is not UTF-8 once its %-escapes are decoded (byte 0xE9); percent-encode its "
+        "UTF-8 bytes")
+    declared = client.post("/validate", data=b"data=x", headers={"Accept": "application/json"},
+                           content_type="application/x-www-form-urlencoded; charset=iso-8859-1")
+    assert declared.status_code == 415 and declared.get_json()["message"] == (
+        "a form's fields are read as UTF-8, not iso-8859-1: send them as UTF-8")
+    boundary = "XX"
+    multipart = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\n".encode()
+                 + b'<urn:a> <urn:name> "Caf' + b"\xe9" + b'" .\r\n' + f"--{boundary}--\r\n".encode())
+    resp = client.post("/validate", data=multipart, headers={"Accept": "application/json"},
+                       content_type=f"multipart/form-data; boundary={boundary}")
+    assert resp.status_code == 400 and resp.get_json()["message"] == (
+        "the form's data field is not UTF-8 text; send it as UTF-8 (or as a file, whose encoding its "
+        "format says)")
+    # A text that holds U+FFFD itself is the sender's, and validated.
+    kept = client.post("/validate", data={"data": '<urn:a> <urn:name> "Caf\ufffd" .', "shapes": shapes},
+                       content_type="multipart/form-data")
+    assert kept.status_code == 200
+
+
+def test_a_report_rdf_xml_cannot_hold_comes_in_the_next_format_accepted(client) -> None:
+    # A property IRI with no XML name, copied into the report with its blank focus node: a bare 500.
+    sent = {"data": '_:b <http://example.org/2020> "long" .',
+            "shapes": "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; "
+                      "sh:targetSubjectsOf <http://example.org/2020> ;\n"
+                      "  sh:property [ sh:path <http://example.org/2020> ; sh:maxLength 1 ] ."}
+    resp = client.post("/validate", data=sent, headers={"Accept": "application/rdf+xml, text/turtle;q=0.5"})
+    assert resp.status_code == 200 and resp.mimetype == "text/turtle"
+    assert resp.headers["X-Conforms"] == "false" and results(report(resp)) == 1
+    named = client.post("/validate?format=rdfxml", data=sent, headers={"Accept": "application/json"})
+    assert named.status_code == 406
+    assert named.get_json()["message"].startswith(
+        "the validation report cannot be written as RDF/XML: the property <http://example.org/2020> has no "
+        "XML name at the end of its IRI, which RDF/XML needs; ask for text/turtle, ")
+    only = client.post("/validate", data=sent, headers={"Accept": "application/rdf+xml"})
+    assert only.status_code == 406
+
+
+def test_warnings_may_be_allowed_as_pyshacl_allows_them(client) -> None:
+    sent = {"data": "<urn:a> <urn:p> 1 .",
+            "shapes": "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; "
+                      "sh:targetNode <urn:a> ;\n"
+                      "  sh:property [ sh:path <urn:p> ; sh:minCount 2 ; sh:severity sh:Warning ] ."}
+    strict = client.post("/validate", data=sent)
+    assert strict.status_code == 200 and strict.headers["X-Conforms"] == "false"
+    # A form field, or a query parameter beside a form.
+    for path, form in (("/validate", {**sent, "allow-warnings": "true"}),
+                       ("/validate?allow-warnings=true", sent)):
+        allowed = client.post(path, data=form)
+        assert allowed.headers["X-Conforms"] == "true"
+        graph = report(allowed)
+        assert (None, SH.conforms, Literal(True)) in graph and results(graph) == 1
+    violation = {**sent, "shapes": sent["shapes"].replace("sh:Warning", "sh:Violation"),
+                 "allow-warnings": "on"}
+    assert client.post("/validate", data=violation).headers["X-Conforms"] == "false"
+    page = client.post("/validate", data={**sent, "allow-warnings": "true"}, headers={"Accept": "text/html"})
+    assert "Conforms, warnings allowed: 1 result (1 warning) from 1 shape." in page.get_data(as_text=True)
 
 
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:

@@ -430,6 +430,18 @@ def test_shapes_that_check_nothing_say_why():
                                      '  sh:property [ sh:path ex:p ; sh:maxCount 0 ] .'))
     assert advanced.conforms and "sh:target, SHACL Advanced Features' targets, are not run here" in \
         advanced.headline()
+    # Beside a shape that checks something, a SPARQL target not run was said nowhere: "conforms"
+    # where pySHACL's advanced mode finds ex:a without its ex:q.
+    beside = validate(data, turtle('ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; '
+                                   'sh:select "SELECT ?this WHERE { ?this ?p ?o }" ] ;\n'
+                                   '  sh:property [ sh:path ex:q ; sh:minCount 1 ] .\n'
+                                   'ex:S2 a sh:NodeShape ; sh:targetSubjectsOf ex:p .'))
+    assert beside.conforms and beside.headline() == (
+        "Conforms: no results (1 focus node checked). The shapes hold SPARQL-based targets (sh:target, "
+        "an Advanced Feature), which are not run here: the nodes they would select were not checked by "
+        "the shapes that use them.")
+    report_node = beside.report.value(None, RDF.type, SH.ValidationReport)
+    assert "SPARQL-based targets" in str(beside.report.value(report_node, RDFS.comment))
     plain = validate(data, turtle("ex:S a sh:NodeShape ; sh:targetClass ex:Nothing ."))
     assert plain.headline() == ("Conforms, but no shape targets anything in the data: nothing was checked "
                                 "(are these the shapes meant for it?).")

@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 from rdflib import RDF, VOID, Graph, URIRef
-from werkzeug.exceptions import NotAcceptable, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, NotAcceptable, RequestEntityTooLarge
 
 from graph_service.config import Settings
 from graph_service.graph import (
@@ -78,11 +78,24 @@ from graph_service.graph import (
     write,
 )
 from graph_service.graph import validate as run_validation
-from graph_service.web.documents import cached, cached_for_root, quads, respond, suffix_format
+from graph_service.web.documents import (
+    cached,
+    cached_for_root,
+    quads,
+    require_utf8_escapes,
+    respond,
+    suffix_format,
+)
 from graph_service.web.endpoint import client_gone, current_endpoint
 from graph_service.web.errors import PROBLEM_TYPES, problem, too_large
 from graph_service.web.headers import LIMIT_HEADER, TRUNCATED_HEADER
-from graph_service.web.negotiation import best_media_type, foreign_charset, negotiate
+from graph_service.web.negotiation import (
+    best_media_type,
+    chosen,
+    foreign_charset,
+    format_parameter,
+    negotiate,
+)
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, Urls, current
 
@@ -100,10 +113,10 @@ INPUT_FORMATS: tuple[Format, ...] = formats.of_kinds(INPUT_KINDS)
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 #: The fields a form may send (its format words as `negotiation` reads them): any other is most
 #: likely a misspelt one, and `shape=` dropped unread answered "conforms" against the project's shapes.
-_FIELDS = ("data", "shapes", "data-format", "shapes-format", "inference", "meta-shacl", "format", "output",
-           "base")
+_FIELDS = ("data", "shapes", "data-format", "shapes-format", "inference", "meta-shacl", "allow-warnings",
+           "format", "output", "base")
 #: The query parameters it reads: a body of RDF has its options nowhere else.
-_PARAMETERS = ("inference", "meta-shacl", "format", "output", "base")
+_PARAMETERS = ("inference", "meta-shacl", "allow-warnings", "format", "output", "base")
 #: Unknown names a refusal lists at most.
 _NAMED = 5
 #: The header that says which shapes a validation used, and its values, in words for the page.
@@ -212,6 +225,7 @@ def _validate(settings: Settings) -> Response:
         prefixes: dict[str, str] = {}
         data, shapes, inference = _inputs(prefixes)
         meta_shacl = _switch("meta-shacl")
+        allow_warnings = _switch("allow-warnings")
     except BadInput as exc:
         return _failed(exc.status, str(exc))
     except RequestEntityTooLarge:
@@ -244,7 +258,7 @@ def _validate(settings: Settings) -> Response:
                                  timeout=timeout,
                                  memory_limit=settings.query_memory_bytes,
                                  network_guard=settings.network_guard, meta_shacl=meta_shacl,
-                                 max_results=settings.validation_result_limit)
+                                 max_results=settings.validation_result_limit, allow_warnings=allow_warnings)
     except ValidationError as exc:
         return _with_shapes(_failed(400, " ".join(str(exc).split())), used)
     except ValidationTimeout:
@@ -270,7 +284,25 @@ def _posted_dump(data: Graph, outcome: ValidationOutcome) -> str:
 
 
 def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") -> Response:
-    body = _report_page(outcome, current(), used, data) if fmt == _HTML else outcome.serialize(fmt)
+    tried: set[str] = set()
+    while True:
+        if fmt == _HTML:
+            body = _report_page(outcome, current(), used, data).encode()
+            break
+        try:
+            body = outcome.serialize(fmt)
+            break
+        except ValueError as exc:
+            # RDF/XML and a property IRI with no XML name (a user's data may have one): the next
+            # format the request accepts, as /sparql answers; a 406 saying why where none is left
+            # or format= named this one.
+            tried.add(fmt.name)
+            other = None if format_parameter() else chosen(OFFERED_KINDS, None, request.headers.get("Accept"),
+                                                            frozenset(tried))
+            if other is None:
+                offered = ", ".join(f.media_type for f in formats.of_kinds(("graph",)) if f.name not in tried)
+                return _with_shapes(problem(406, f"{exc}; ask for {offered}"), used)
+            fmt = other
     resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
     resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
     if outcome.focus_nodes is not None:
@@ -367,6 +399,7 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
     and all of them go to `prefixes` too (to name IRIs in the report)."""
     _check_names(list(request.args), _PARAMETERS, "query parameter")
     if request.mimetype in _FORMS:
+        _check_utf8_form()
         if _rdf_sent_as_form():
             # What `curl --data-binary @file.ttl` sends unless told the type.
             raise BadInput(400, "no data to validate: the body is declared a form "
@@ -416,6 +449,29 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         raise BadInput(400, f"inference={inference!r} is not offered; use one of "
                             + ", ".join(INFERENCE_CHOICES))
     return data, shapes, choice
+
+
+def _check_utf8_form() -> None:
+    """415 for a form declared in another charset, 400 for a field that is not UTF-8, as /sparql
+    answers them: werkzeug keeps a %-escape that is not UTF-8 as its three characters ("Caf%E9")
+    and reads a multipart field's stray byte as U+FFFD, and the data validated was not what was
+    sent. (A multipart part that declares its own charset is read in it.)"""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        if charset := foreign_charset(request):
+            raise BadInput(415, f"a form's fields are read as UTF-8, not {charset}: send them as UTF-8")
+        try:
+            require_utf8_escapes(request.get_data(cache=True), "the form", _FIELD_BYTES)
+        except BadRequest as exc:
+            raise BadInput(400, str(exc.description)) from None
+        return
+    replaced = next((name for name, value in request.form.items(multi=True) if "\ufffd" in value), None)
+    # Only where the body does not hold U+FFFD itself (its UTF-8 bytes), which a text may hold.
+    if replaced is not None and b"\xef\xbf\xbd" not in request.get_data(cache=True):
+        raise BadInput(400, f"the form's {replaced} field is not UTF-8 text; send it as UTF-8 (or as a file, "
+                            "whose encoding its format says)")
+
+
+_FIELD_BYTES = frozenset(name.encode() for name in _FIELDS)
 
 
 def _base_iri() -> str | None:

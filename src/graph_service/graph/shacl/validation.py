@@ -221,8 +221,8 @@ class ValidationOutcome:
         prefixes = {p: str(ns) for p, ns in self.report.namespaces() if p}
         try:
             return write_triples(triples, fmt, prefixes)
-        except ValueError:
-            raise ValueError(f"a validation report cannot be written as {fmt.label}") from None
+        except ValueError as exc:
+            raise ValueError(f"the validation report cannot be written as {fmt.label}: {exc}") from None
 
     def groups(self) -> list[ShapeGroup]:
         """The results grouped by shape (a property shape's results under the node shape that has
@@ -255,13 +255,16 @@ class ValidationOutcome:
                 " (sh:target, SHACL Advanced Features' targets, are not run here)")
             return ("Conforms, but no shape targets anything in the data: nothing was checked "
                     f"(are these the shapes meant for it?){advanced}.{hint}")
-        if self.conforms:
+        if self.conforms and not self.results:
             checked = (f" ({self.focus_nodes:,} focus {_plural('node', self.focus_nodes)} checked)"
                        if self.focus_nodes else "")
             return f"Conforms: no results{checked}.{hint}"
         per = ", ".join(f"{n} {_plural(name.lower(), n)}" if name in _SEVERITY_NAMES
                         else f"{n} of severity <{name}>" for name, n in self.counts().items())
         shapes = len(self.groups())
+        if self.conforms:  # warnings and infos allowed (`validate`'s allow_warnings)
+            return (f"Conforms, warnings allowed: {len(self.results)} {_plural('result', len(self.results))} "
+                    f"({per}) from {shapes} {_plural('shape', shapes)}.{hint}")
         if self.omitted:
             total = len(self.results) + self.omitted
             return (f"Does not conform: {total} results, of which the first {len(self.results)}, the most "
@@ -487,6 +490,7 @@ def validate(
     network_guard: bool = True,
     meta_shacl: bool = False,
     max_results: int | None = None,
+    allow_warnings: bool = False,
 ) -> ValidationOutcome:
     """Validate `data` against `shapes`.
 
@@ -499,7 +503,9 @@ def validate(
     shapes graph is a `ValidationError` naming what is wrong). `max_results` keeps the report to
     that many results (the most severe first, then by focus node, path and shape), counting the rest
     (`ValidationOutcome.omitted`): cut where the validation ran, so that no report outgrows the
-    time limit in the process that asked for it.
+    time limit in the process that asked for it. `allow_warnings`, as pySHACL's: results that are
+    all warnings or infos leave the data conforming (the report says `sh:conforms true` and still
+    lists them).
     Raises `ValidationError` for shapes that cannot be used.
     """
     if inference not in INFERENCE_CHOICES:
@@ -529,6 +535,11 @@ def validate(
                                 seconds=time.perf_counter() - started,
                                 shapes=shapes, omitted=omitted, focus_nodes=focus,
                                 blank_nodes=_blank_nodes(data, results))
+    if allow_warnings and not conforms and outcome.only_warnings():
+        # The most severe results are kept first: a violation left out would be among those kept.
+        for report_node in report.subjects(RDF.type, SH.ValidationReport):
+            report.set((report_node, SH.conforms, Literal(True)))
+        outcome.conforms = conforms = True
     projects_shapes = (URIRef(str(SHAPES)), RDF.type, OWL.Ontology) in shapes
     if ontology is None and not conforms and projects_shapes:
         # 465 violations of the project's own data, where the build finds none: its shapes read
@@ -545,10 +556,12 @@ def validate(
                         "they expect only the reasoner to derive, never the facts to state (such as "
                         "lib:liberationOrConquestOf); validate without inference to check the facts.")
     node = report.value(None, RDF.type, SH.ValidationReport)
-    if (None, SH.rule, None) in shapes:
-        outcome.hint = f"{outcome.hint} {RULES_NOT_RUN}".strip()
-        if focus != 0 and node is not None:  # else the headline below says it
-            report.add((node, RDFS.comment, Literal(RULES_NOT_RUN, lang="en")))
+    for feature, not_run in ((SH.rule, RULES_NOT_RUN), (SH.target, TARGETS_NOT_RUN)):
+        if (None, feature, None) in shapes and not (feature == SH.target and focus == 0):
+            # (Targets with nothing checked at all: the headline below says so.)
+            outcome.hint = f"{outcome.hint} {not_run}".strip()
+            if focus != 0 and node is not None:  # else the headline below says it
+                report.add((node, RDFS.comment, Literal(not_run, lang="en")))
     if focus == 0 and node is not None:
         # A pipeline that keeps only the report (not the page, the header or the command's words)
         # read `sh:conforms true` and nothing more.
@@ -556,9 +569,12 @@ def validate(
     return outcome
 
 
-#: Said of a validation whose shapes hold rules: pySHACL runs them only as an Advanced Feature.
+#: Said of a validation whose shapes hold rules or SPARQL-based targets: pySHACL runs them only as
+#: Advanced Features. A target not run checks nothing, so "conforms" says less than it seems to.
 RULES_NOT_RUN = ("The shapes hold SHACL rules (sh:rule, an Advanced Feature), which are not run here: "
                  "the data was validated as sent, without what they would add.")
+TARGETS_NOT_RUN = ("The shapes hold SPARQL-based targets (sh:target, an Advanced Feature), which are not "
+                   "run here: the nodes they would select were not checked by the shapes that use them.")
 
 
 #: Statements of its own a blank node is named by, at most; characters of a literal in them.
