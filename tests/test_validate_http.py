@@ -265,6 +265,22 @@ def test_warnings_may_be_allowed_as_pyshacl_allows_them(client) -> None:
     assert "Conforms, warnings allowed: 1 result (1 warning) from 1 shape." in page.get_data(as_text=True)
 
 
+def test_the_report_as_text_is_the_commands_summary(client) -> None:
+    # format=text gave N-Triples (Fuseki's word for a graph); the command's text is this summary.
+    sent = {"data": "<urn:a> <urn:p> 1 .",
+            "shapes": "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; "
+                      "sh:targetNode <urn:a> ;\n  sh:property [ sh:path <urn:p> ; sh:minCount 2 ] ."}
+    for resp in (client.post("/validate?format=text", data=sent),
+                 client.post("/validate", data=sent, headers={"Accept": "text/plain"})):
+        assert resp.status_code == 200 and resp.content_type == "text/plain; charset=utf-8"
+        lines = resp.get_data(as_text=True).splitlines()
+        assert lines[0] == "Does not conform: 1 result (1 violation) from 1 shape."
+        assert lines[-1] == "1 violation, 0 warnings" and resp.headers["X-Conforms"] == "false"
+    # N-Triples by its own name still.
+    nt = client.post("/validate", data=sent, headers={"Accept": "application/n-triples"})
+    assert nt.content_type.startswith("application/n-triples")
+
+
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),

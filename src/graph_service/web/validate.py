@@ -95,6 +95,7 @@ from graph_service.web.negotiation import (
     foreign_charset,
     format_parameter,
     negotiate,
+    parse_accept,
 )
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, Urls, current
@@ -126,6 +127,9 @@ SHAPES_USED = {"sent": "the shapes sent with the data",
                "project": "the project's shapes"}
 _TURTLE = formats.named("turtle")
 _HTML = formats.named("html")
+#: The summary the command prints (pySHACL's text report's counterpart), for `format=text` or an
+#: Accept that names text/plain first: N-Triples' old alias, which no one asks a report for.
+_SUMMARY = formats.named("text")
 
 
 class BadInput(Exception):
@@ -221,7 +225,7 @@ def _validate(settings: Settings) -> Response:
         _check_size(settings.max_request_bytes)
         # Form fields count against the request limit, not werkzeug's smaller default for fields.
         request.max_form_memory_size = settings.max_request_bytes
-        fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
+        fmt = _report_format()
         prefixes: dict[str, str] = {}
         data, shapes, inference = _inputs(prefixes)
         meta_shacl = _switch("meta-shacl")
@@ -283,11 +287,20 @@ def _posted_dump(data: Graph, outcome: ValidationOutcome) -> str:
             f"stated facts: {current().validate_project()} validates the project's data as the build does")
 
 
+def _report_format() -> Format:
+    """The report's format: the summary (`_SUMMARY`), or one negotiated among RDF formats and the page."""
+    word = (format_parameter() or "").strip().lower()
+    first = parse_accept(request.headers.get("Accept")).best
+    if word in ("text", "txt") or not word and first == "text/plain":
+        return _SUMMARY
+    return negotiate(OFFERED_KINDS, default=_TURTLE)
+
+
 def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") -> Response:
     tried: set[str] = set()
     while True:
-        if fmt == _HTML:
-            body = _report_page(outcome, current(), used, data).encode()
+        if fmt in (_HTML, _SUMMARY):
+            body = (_report_page(outcome, current(), used, data) if fmt == _HTML else outcome.text()).encode()
             break
         try:
             body = outcome.serialize(fmt)
@@ -325,7 +338,7 @@ def project_report() -> Response:
     if not serving.project_graph:
         return problem(404, "this service serves a user's files, not the project's graph: post them to "
                             f"{current().validate()} to validate them")
-    fmt = negotiate(OFFERED_KINDS, default=_TURTLE)
+    fmt = _report_format()
     names, settings = serving.names, serving.settings
 
     def validated() -> ValidationOutcome:
