@@ -942,6 +942,12 @@ def test_the_projects_own_data_validated_against_its_shapes(project_client, tmp_
     assert resp.status_code == 200 and resp.headers["X-Conforms"] == "true"
     assert resp.headers["X-Shapes"] == "project"
     assert (None, SH.conforms, Literal(True)) in report(resp)
+    # The same for as long as the snapshot is served: revalidated, and open to scripts as /shapes is.
+    assert resp.headers["ETag"] and resp.headers["Last-Modified"]
+    assert "max-age" in resp.headers["Cache-Control"]
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
+    again = project_client.get("/validate/project", headers={"If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304
     page = project_client.get("/validate/project", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert "Conforms" in page and "the project's own data: its facts and coordinates" in html.unescape(page)
     assert 'href="/validate/project"' in project_client.get("/validate").get_data(as_text=True)

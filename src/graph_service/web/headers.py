@@ -19,14 +19,15 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 #: What a script of any origin may read (flask-cors): the linked data, the dataset's description
-#: and dumps, the shapes, the search and the SPARQL endpoint (which alone takes POST). Not the
-#: validation service, the health checks or the pictures. No credentials (no cookies are used
-#: anyway); preflights answered for a day.
+#: and dumps, the shapes, the project's own validation report, the search and the SPARQL endpoint
+#: (which alone takes POST). Not the validation service, the health checks or the pictures. No
+#: credentials (no cookies are used anyway); preflights answered for a day.
 OPEN_TO_SCRIPTS: dict[str | Pattern[str], dict[str, Any]] = {
     r"/sparql/?$": {"methods": ["GET", "POST", "OPTIONS"]},
     r"/(id|doc|graph|ontology|dumps)/.*$": {"methods": ["GET", "HEAD", "OPTIONS"]},
     r"/((ontology|void|shapes)(\.[a-z]+)?|\.well-known/void|search|favicon\.ico)?$": {
         "methods": ["GET", "HEAD", "OPTIONS"]},
+    r"/validate/project$": {"methods": ["GET", "HEAD", "OPTIONS"]},
 }
 #: Beyond the safelisted response headers, what a script may read: the answer's ETag (to
 #: revalidate it), Retry-After (after a 503 or 429), the result limit's two, the linked data's

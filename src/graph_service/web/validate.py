@@ -79,8 +79,11 @@ from graph_service.graph import (
 )
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import (
+    MAX_AGE,
     cached,
     cached_for_root,
+    data_time,
+    make_conditional,
     quads,
     require_utf8_escapes,
     respond,
@@ -353,7 +356,15 @@ def project_report() -> Response:
         outcome = cached("project validation", validated)
     except (RdfSyntaxError, ValidationError, ValidationTimeout) as exc:
         return problem(503, f"the project's data could not be validated: {exc}")
-    return _report(outcome, fmt, "project", _PROJECT_DATA)
+    resp = _report(outcome, fmt, "project", _PROJECT_DATA)
+    if resp.status_code == 200:
+        # The same report for as long as the snapshot is served: revalidated as its documents are.
+        resp.cache_control.public = True
+        resp.cache_control.max_age = MAX_AGE
+        resp.last_modified = data_time()
+        resp.add_etag()
+        make_conditional(resp, request)
+    return resp
 
 
 _PROJECT_DATA = ("the project's own data: its facts and coordinates, as the build checks them (not the "
