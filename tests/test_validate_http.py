@@ -281,6 +281,20 @@ def test_the_report_as_text_is_the_commands_summary(client) -> None:
     assert nt.content_type.startswith("application/n-triples")
 
 
+def test_a_parse_error_as_json_names_its_document_line_and_column(client) -> None:
+    # As the endpoint's syntax errors carry theirs: a program need not read them out of the message.
+    bad = b"@prefix ex: <http://example.org/> .\nex:a ex:p 1 .\nex:b ex:p \"unterminated .\n"
+    resp = client.post("/validate", data={"data": (io.BytesIO(bad), "bad.ttl")},
+                       headers={"Accept": "application/json"}, content_type="multipart/form-data")
+    problem = resp.get_json()
+    assert resp.status_code == 400
+    assert problem["message"].startswith("data (bad.ttl): Parser error between line 3")
+    assert (problem["document"], problem["line"], problem["column"]) == ("data (bad.ttl)", 3, 11)
+    pasted = client.post("/validate", data={"data": "ex:a ex:p 1 ."}, headers={"Accept": "application/json"})
+    assert {k: pasted.get_json()[k] for k in ("document", "line", "column")} == {
+        "document": "data", "line": 1, "column": 1}
+
+
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),

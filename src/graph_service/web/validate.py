@@ -187,13 +187,28 @@ def _spot(error: str, kept: Mapping[str, str]) -> tuple[str, int, str, str] | No
     return m[1], number, line, caret
 
 
+#: Where a parser's message places a document's error: its name before the first colon (`data`,
+#: `shapes (s.ttl)`), then the first line (and column) the message names.
+_WHERE = re.compile(r"^(?P<document>(?:data|shapes)(?: \([^)]*\))?): (?:.*?\bline (?P<line>\d+)"
+                    r"(?:,? column (?P<column>\d+)| between columns (?P<first>\d+))?)?")
+
+
 def _failed(status: int, message: str) -> Response:
     """A form posted from the page gets the page back with its input and the error in words;
-    programs get the error alone."""
+    programs get the error alone, and as JSON the document, line and column it names (as the
+    endpoint's errors have their line and column)."""
     if request.mimetype in _FORMS and best_media_type(PROBLEM_TYPES) \
             == "text/html":
         return Response(_form_page(message), status=status, mimetype="text/html")
-    return problem(status, message)
+    where = _WHERE.match(message) if status == 400 else None
+    fields: dict[str, object] = {}
+    if where is not None:
+        fields["document"] = where["document"]
+        if where["line"]:
+            fields["line"] = int(where["line"])
+        if column := where["column"] or where["first"]:
+            fields["column"] = int(column)
+    return problem(status, message, fields=fields or None)
 
 
 @bp.post("/" + layout.VALIDATE)
