@@ -295,6 +295,17 @@ def test_a_parse_error_as_json_names_its_document_line_and_column(client) -> Non
         "document": "data", "line": 1, "column": 1}
 
 
+def test_an_error_in_the_data_marks_the_data_field_alone(client) -> None:
+    # An error whose line the page cannot show (the end of the text) marked the shapes invalid too.
+    shapes = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; sh:targetNode <urn:a> ."
+    resp = client.post("/validate", data={"data": '<urn:a> <urn:p> "unterminated\n', "shapes": shapes},
+                       headers={"Accept": "text/html"}, content_type="multipart/form-data")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    marked = re.findall(r'<textarea id="(\w+)"[^>]* aria-invalid="true"', page)
+    assert marked == ["data"], marked
+
+
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),

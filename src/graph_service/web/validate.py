@@ -164,7 +164,7 @@ def _form_page(error: str | None = None) -> str:
     return render_template("validate.html", inference_choices=INFERENCE_CHOICES,
                            input_formats=INPUT_FORMATS, limit=settings.max_request_bytes,
                            timeout=settings.validation_timeout, error=error, kept=kept,
-                           spot=_spot(error, kept) if error else None,
+                           spot=_spot(error, kept) if error else None, faulty=_faulty_part(error),
                            uploaded=error is not None and any(f.filename for f in request.files.values()))
 
 
@@ -191,6 +191,13 @@ def _spot(error: str, kept: Mapping[str, str]) -> tuple[str, int, str, str] | No
 #: `shapes (s.ttl)`), then the first line (and column) the message names.
 _WHERE = re.compile(r"^(?P<document>(?:data|shapes)(?: \([^)]*\))?): (?:.*?\bline (?P<line>\d+)"
                     r"(?:,? column (?P<column>\d+)| between columns (?P<first>\d+))?)?")
+
+
+def _faulty_part(error: str | None) -> str | None:
+    """The part ("data" or "shapes") an error names first, whose field the page marks invalid;
+    None where it names neither (both are marked)."""
+    where = _WHERE.match(error) if error else None
+    return where["document"].split(" ", 1)[0] if where else None
 
 
 def _failed(status: int, message: str) -> Response:
