@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import io
 import re
@@ -304,6 +305,26 @@ def test_an_error_in_the_data_marks_the_data_field_alone(client) -> None:
     assert resp.status_code == 400
     marked = re.findall(r'<textarea id="(\w+)"[^>]* aria-invalid="true"', page)
     assert marked == ["data"], marked
+
+
+@pytest.mark.parametrize(("name", "body", "said"), [
+    # A graph's braces read as Turtle, a fourth term read as N-Triples: said as for other formats.
+    ("split.ttl", b"@prefix ex: <http://example.org/> .\nex:g { ex:a ex:p 1 . }\n",
+     "data (split.ttl): Parser error at line 2 column 6: { is not a valid predicate (line 2) (it was read as "
+     "Turtle, but it looks like TriG: choose TriG as its format (the form's data format, data-format=trig))"),
+    ("q.nt", b'<http://a/s> <http://a/p> "x" <http://a/g> .\n',
+     "data (q.nt): Parser error at line 1 between columns 31 and 43: Quads must be followed by a dot "
+     "(line 1) (it was read as N-Triples, but it looks like N-Quads: choose N-Quads as its format (the "
+     "form's data format, data-format=nquads))"),
+    # Its first byte was quoted raw: "'\x1f' is not allowed".
+    ("data.ttl.gz", gzip.compress(b"<http://a/s> <http://a/p> 1 .\n", mtime=0),
+     "data (data.ttl.gz): it is compressed (gzip): decompress it (gunzip) and send the RDF itself"),
+], ids=["trig-as-turtle", "nquads-as-ntriples", "gzip"])
+def test_a_file_in_another_format_than_its_name_says_is_named_so(client, name: str, body: bytes,
+                                                                  said: str) -> None:
+    resp = client.post("/validate", data={"data": (io.BytesIO(body), name)},
+                       content_type="multipart/form-data", headers={"Accept": "application/json"})
+    assert resp.status_code == 400 and resp.get_json()["message"] == said
 
 
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:

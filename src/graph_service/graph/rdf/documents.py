@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -82,6 +83,10 @@ def parse_quads(
     if not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise UnsupportedFormat(f"{source}: {fmt.media_type} is not an RDF format")
     data = without_bom(data)
+    if data[:2] == _GZIP:
+        # Read as text, its first byte was "'\x1f' is not allowed": say what it is.
+        raise RdfSyntaxError(source, "it is compressed (gzip): decompress it (gunzip) and send the RDF "
+                                     "itself")
     xml_namespaces = _check_well_formed(data, fmt, source)
     try:
         parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
@@ -151,7 +156,13 @@ _PLAIN = {
 def _plain(message: str) -> str:
     for words, plain in _PLAIN.items():
         message = message.replace(words, plain)
-    return message
+    # A parser quotes the character it stopped at, a control byte of a binary file as it is.
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", message)
+
+
+#: How a gzip stream opens (RFC 1952).
+_GZIP = b"\x1f\x8b"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 #: Formats whose syntax has no named graphs (JSON-LD has; its parser refuses them for a graph).

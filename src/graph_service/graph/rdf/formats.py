@@ -127,12 +127,29 @@ _OPENINGS = (("jsonld", re.compile(rb'\[?\s*\{\s*"')), ("rdfxml", re.compile(rb"
 _LEADING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:\s+|#[^\n]*(?:\n|\Z))*")
 
 
+#: What only the format with named graphs of a pair has, told from the one without: a graph's
+#: `{` (not an annotation's `{|`) before any quote or comment on its line, for TriG read as
+#: Turtle; a fourth term on an N-Triples line, for N-Quads read as N-Triples.
+_TERM = rb'(?:<[^>\s]*>|_:[^\s.]+(?:\.[^\s.]+)*)'
+_GRAPH_OF = {
+    "turtle": ("trig", re.compile(rb"(?m)^[^\"'#\n]*\{(?!\|)")),
+    "ntriples": ("nquads", re.compile(rb'(?m)^[ \t]*' + _TERM + rb'[ \t]+<[^>\s]*>[ \t]+(?:' + _TERM
+                                      + rb'|"(?:[^"\\\n]|\\.)*"(?:@[\w-]+|\^\^<[^>\s]*>)?)[ \t]+'
+                                      + _TERM + rb'[ \t]*\.')),
+}
+
+
 def looks_like(body: bytes, read_as: Format) -> Format | None:
     """The format a document that failed to parse as `read_as` looks like, by how it opens,
-    where that is another (TriG reads Turtle's openings); None when it looks like nothing else."""
+    where that is another (TriG reads Turtle's openings), or by the named graph it holds (TriG
+    read as Turtle, N-Quads as N-Triples); None when it looks like nothing else."""
     # After a byte-order mark, blank lines and comment lines (a Turtle file often opens with some).
     opening = _LEADING.sub(b"", body[:4096])[:200]
     guess = next((name for name, start in _OPENINGS if start.match(opening)), None)
+    if guess in (None, "turtle") and read_as.name in _GRAPH_OF:  # JSON-LD opens with a brace too
+        other, holds_graph = _GRAPH_OF[read_as.name]
+        if holds_graph.search(body[:1_000_000]):
+            return named(other)
     if guess is None or guess == read_as.name or (guess == "turtle" and read_as.name == "trig"):
         return None
     return named(guess)
