@@ -274,6 +274,33 @@ def test_warnings_may_be_allowed(tmp_path: Path) -> None:
     assert run("--data", INVALID, "--shapes", SHAPES, "--allow-warnings").exit_code == 1  # violations
 
 
+def test_pyshacls_format_names_are_read_too(tmp_path: Path) -> None:
+    # pySHACL's -f nt / xml / human and -df xml / auto were refused as unknown choices.
+    data, shapes = one_result_of_severity(tmp_path, "sh:Violation")
+    for name, opens in (("nt", "_:"), ("xml", "<?xml"), ("human", "Does not conform"), ("jsonld", "{")):
+        result = run("--data", str(data), "--shapes", str(shapes), "--format", name)
+        assert result.exit_code == 1 and result.stdout.startswith(opens), (name, result.stdout[:80])
+    auto = run("--data", str(data), "--data-format", "auto", "--shapes", str(shapes))
+    assert auto.exit_code == 1 and auto.stdout.startswith("Does not conform")
+    xml = run("--data", str(data), "--data-format", "xml", "--shapes", str(shapes))
+    assert xml.exit_code == 2 and "it was read as RDF/XML, but it looks like Turtle" in xml.stderr
+
+
+def test_a_report_rdf_xml_cannot_hold_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    data = tmp_path / "d.ttl"
+    data.write_text('_:b <http://example.org/2020> "long" .\n', encoding="utf-8")
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; "
+                      "sh:targetSubjectsOf <http://example.org/2020> ;\n"
+                      "  sh:property [ sh:path <http://example.org/2020> ; sh:maxLength 1 ] .\n",
+                      encoding="utf-8")
+    result = run("--data", str(data), "--shapes", str(shapes), "--format", "rdfxml")
+    assert result.exit_code == 2
+    assert result.stderr == ("graph-service: the validation report cannot be written as RDF/XML: the "
+                             "property <http://example.org/2020> has no XML name at the end of its IRI, "
+                             "which RDF/XML needs; give another --format\n")
+
+
 def test_meta_shacl_refuses_malformed_shapes(tmp_path: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"

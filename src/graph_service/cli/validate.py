@@ -47,20 +47,37 @@ from graph_service.graph import validate as run_validation
 STDIN = "-"
 _TURTLE = formats.named("turtle")
 #: --format choices and their names in the formats registry.
-REPORT_FORMATS = {"text": None, "turtle": "turtle", "json-ld": "jsonld"}
+REPORT_FORMATS = {"text": None, "turtle": "turtle", "json-ld": "jsonld", "ntriples": "ntriples",
+                  "rdfxml": "rdfxml"}
+#: pySHACL's names for them (its -f), and the registry's own.
+_REPORT_ALIASES = {"human": "text", "n3": "turtle", "jsonld": "json-ld", "nt": "ntriples", "xml": "rdfxml"}
+
+
+class _ReportFormat(click.Choice):
+    """A --format choice, or pySHACL's name for it (`-f nt`, `-f xml`, `-f human`)."""
+
+    def __init__(self) -> None:
+        super().__init__(list(REPORT_FORMATS), case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(_REPORT_ALIASES.get(str(value).lower(), value), param, ctx)
 #: What --data-format and --shapes-format name: the formats the service reads uploads in.
 INPUT_FORMATS = formats.of_kinds(formats.RDF_INPUT_KINDS)
 
 
 class _InputFormat(click.Choice):
     """A format of the registry by its name (the choices shown), or by any other name the
-    registry knows it by (`ttl`, `json-ld`, `nt`, a media type), as the service's `data-format`."""
+    registry knows it by (`ttl`, `json-ld`, `nt`, a media type), as the service's `data-format`, or by
+    pySHACL's -df names (`xml`, `auto`)."""
 
     def __init__(self) -> None:
         super().__init__([f.name for f in INPUT_FORMATS], case_sensitive=False)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        fmt = formats.by_name(str(value), formats.RDF_INPUT_KINDS)
+        name = str(value).strip().lower()
+        if name == "auto":  # pySHACL's -df auto: from the file's extension, the default here
+            return None
+        fmt = formats.by_name(formats.GRAPH_FORMAT_WORDS.get(name, name), formats.RDF_INPUT_KINDS)
         return fmt.name if fmt is not None else super().convert(value, param, ctx)
 
 
@@ -87,8 +104,9 @@ class _InputFormat(click.Choice):
                    "and the exit code is 0 (pySHACL's --allow-warnings).")
 @click.option("--meta-shacl", "-m", is_flag=True,
               help="Validate the shapes against the SHACL shapes for SHACL first (pySHACL's -m).")
-@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text",
-              show_default=True, help="text: a summary grouped by shape; turtle, json-ld: the full report.")
+@click.option("--format", "fmt", type=_ReportFormat(), default="text", show_default=True,
+              help="text: a summary grouped by shape; the others: the full report (pySHACL's -f names "
+                   "too: human, nt, xml).")
 @setting_options("validation_timeout")
 def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files: tuple[str, ...],
              shapes_format: str | None, ontology_files: tuple[str, ...], inference: str,
@@ -148,7 +166,11 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
     else:
         registered = formats.by_name(target)
         assert registered is not None
-        sys.stdout.buffer.write(outcome.serialize(registered))
+        try:
+            report = outcome.serialize(registered)
+        except ValueError as exc:  # RDF/XML, and a property IRI with no XML name
+            raise Failure(f"{exc}; give another --format") from None
+        sys.stdout.buffer.write(report)
         sys.stdout.buffer.flush()
     sys.exit(0 if outcome.conforms else 1)
 
