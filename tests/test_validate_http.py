@@ -327,6 +327,19 @@ def test_a_file_in_another_format_than_its_name_says_is_named_so(client, name: s
     assert resp.status_code == 400 and resp.get_json()["message"] == said
 
 
+def test_an_option_given_twice_is_refused_not_settled_silently(client) -> None:
+    # The first won: inference=none&inference=rdfs validated without inference, unsaid.
+    data = MultiDict([("data", VALID.decode()), ("inference", "none"), ("inference", "rdfs")])
+    resp = client.post("/validate", data=data, headers={"Accept": "application/json"})
+    assert resp.status_code == 400
+    assert resp.get_json()["message"] == "inference is given 2 times ('none', 'rdfs'); give it once"
+    both = client.post("/validate?format=json", data={"data": VALID.decode(), "format": "turtle"},
+                       headers={"Accept": "application/json"})
+    assert both.status_code == 400 and both.get_json()["message"].startswith("format is given 2 times")
+    once = client.post("/validate?inference=rdfs", data={"data": VALID.decode()})
+    assert once.status_code == 200
+
+
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),

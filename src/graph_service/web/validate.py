@@ -444,6 +444,7 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
     has its documents' prefix declarations bound (pySHACL's SPARQL constraints see the data's),
     and all of them go to `prefixes` too (to name IRIs in the report)."""
     _check_names(list(request.args), _PARAMETERS, "query parameter")
+    _check_once(_PARAMETERS + ("data-format", "shapes-format"))
     if request.mimetype in _FORMS:
         _check_utf8_form()
         if _rdf_sent_as_form():
@@ -543,6 +544,18 @@ def _rdf_sent_as_form() -> bool:
 
 
 _RDF_TEXT = re.compile(r"[\s<>\"@]")
+
+
+def _check_once(names: tuple[str, ...]) -> None:
+    """400 for an option given twice, in the form or the query string or both: the first one
+    won unsaid (`inference=none&inference=rdfs` validated without inference), as two `query`
+    parameters are refused at /sparql."""
+    form = request.form if request.mimetype in _FORMS else None
+    for name in names:
+        given = request.args.getlist(name) + (form.getlist(name) if form is not None else [])
+        if len(given) > 1:
+            raise BadInput(400, f"{name} is given {len(given)} times ({', '.join(map(repr, given[:4]))}); "
+                                "give it once")
 
 
 def _check_names(names: list[str | None], known: tuple[str, ...], what: str) -> None:
