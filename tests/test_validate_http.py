@@ -340,6 +340,24 @@ def test_an_option_given_twice_is_refused_not_settled_silently(client) -> None:
     assert once.status_code == 200
 
 
+def test_rdf_xml_in_the_encoding_its_declaration_names_is_read(client) -> None:
+    # "Only UTF-8 is supported by the RDF/XML parser": XML lets a document choose, and pySHACL reads it.
+    def document(encoding: str) -> bytes:
+        return (f'<?xml version="1.0" encoding="{encoding}"?>\n<rdf:RDF '
+                'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                '<rdf:Description rdf:about="http://example.org/a"><ex:p>Café</ex:p></rdf:Description>'
+                "</rdf:RDF>\n").encode("latin-1")
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; sh:targetNode "
+              "<http://example.org/a> ;\n  sh:property [ sh:path <http://example.org/p> ; sh:maxLength 2 ] .")
+    resp = client.post("/validate?format=nt", data={"data": (io.BytesIO(document("ISO-8859-1")), "latin.rdf"),
+                                                    "shapes": shapes}, content_type="multipart/form-data")
+    assert resp.status_code == 200 and '"Café"' in resp.get_data(as_text=True)
+    wrong = client.post("/validate", data={"data": (io.BytesIO(document("US-ASCII")), "ascii.rdf")},
+                        content_type="multipart/form-data", headers={"Accept": "application/json"})
+    assert wrong.status_code == 400 and wrong.get_json()["message"] == (
+        "data (ascii.rdf): it is not US-ASCII, as its XML declaration says (byte 197: 0xE9)")
+
+
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),

@@ -87,6 +87,8 @@ def parse_quads(
         # Read as text, its first byte was "'\x1f' is not allowed": say what it is.
         raise RdfSyntaxError(source, "it is compressed (gzip): decompress it (gunzip) and send the RDF "
                                      "itself")
+    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+        data = _xml_as_utf8(data, source)
     xml_namespaces = _check_well_formed(data, fmt, source)
     try:
         parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
@@ -103,6 +105,30 @@ def parse_quads(
 
 #: expat's code for a document whose entities expand past its limit (expat 2.4 and later).
 _AMPLIFICATION = expat.errors.codes.get(getattr(expat.errors, "XML_ERROR_AMPLIFICATION_LIMIT_BREACH", ""))
+
+
+#: An XML declaration naming its encoding (in ASCII, as every encoding it may name but UTF-16's
+#: writes it; a UTF-16 document opens with its byte-order mark, and is refused as it was).
+_XML_ENCODING = re.compile(rb"""\A<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+
+
+def _xml_as_utf8(data: bytes, source: str) -> bytes:
+    """RDF/XML in the encoding its declaration names (ISO-8859-1, windows-1252 ...), as UTF-8 with
+    its declaration saying so: XML lets a document choose, pySHACL (rdflib) reads it, and
+    pyoxigraph reads UTF-8 alone ("Only UTF-8 is supported")."""
+    declared = _XML_ENCODING.match(data)
+    if declared is None or declared[1].lower() in (b"utf-8", b"utf8"):
+        return data
+    encoding = declared[1].decode("ascii")
+    try:
+        text = data.decode(encoding)
+    except LookupError:
+        raise RdfSyntaxError(source, f"its XML declaration names the encoding {encoding!r}, which is "
+                                     "unknown here: send it as UTF-8") from None
+    except UnicodeDecodeError as exc:
+        raise RdfSyntaxError(source, f"it is not {encoding}, as its XML declaration says (byte "
+                                     f"{exc.start}: 0x{data[exc.start]:02X})") from None
+    return data[:declared.start(1)] + b"UTF-8" + text[declared.end(1):].encode("utf-8")
 
 
 def _check_well_formed(data: bytes, fmt: formats.Format, source: str) -> dict[str, str]:
