@@ -358,6 +358,15 @@ def test_rdf_xml_in_the_encoding_its_declaration_names_is_read(client) -> None:
         "data (ascii.rdf): it is not US-ASCII, as its XML declaration says (byte 197: 0xE9)")
 
 
+def test_data_in_a_get_is_said_not_to_be_read(client) -> None:
+    resp = client.get("/validate?data=%3Curn%3Aa%3E+%3Curn%3Ab%3E+1+.",
+                      headers={"Accept": "application/json"})
+    assert resp.status_code == 400 and resp.get_json()["message"] == (
+        "a GET here is the form: data in the URL are not read; POST them (as the form does, or curl -F "
+        "data=@data.ttl http://localhost/validate)")
+    assert client.get("/validate?utm_source=x", headers={"Accept": "text/html"}).status_code == 200
+
+
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),

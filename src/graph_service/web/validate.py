@@ -145,6 +145,11 @@ class BadInput(Exception):
 
 @bp.get("/" + layout.VALIDATE)
 def form() -> Response:
+    # Data in the query string was answered the empty form, 200: nothing said it was not read.
+    sent = [name for name in ("data", "shapes") if name in request.args]
+    if sent:
+        return problem(400, f"a GET here is the form: {' and '.join(sent)} in the URL are not read; "
+                            f"POST them (as the form does, or curl -F data=@data.ttl {request.base_url})")
     # Only a page, but chosen by Accept all the same: a client that takes no HTML gets 406, told
     # what a program does here instead.
     try:
