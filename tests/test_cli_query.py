@@ -86,6 +86,8 @@ def test_format_words_mean_for_a_construct_what_the_endpoint_takes_them_to_mean(
     assert len(lines) == 44 and all(re.fullmatch(r"<[^>]+> <[^>]+> <[^>]+> \.", line) for line in lines)
     as_json = json.loads(run("--format", "json", "--", construct).stdout)
     assert len(as_json["@graph"]) == 44 and "@context" in as_json
+    assert run("--format", "rdf", "--", construct).stdout.startswith("<?xml")
+    assert run("--format", "n3", "--", construct).stdout.startswith("@prefix")
     refused = run("--format", "csv", "--", construct)
     assert refused.exit_code == 2
     assert refused.stderr == ("graph-service: --format csv cannot hold the answer of this query; use one "

@@ -108,3 +108,10 @@ def test_a_search_whose_escapes_are_not_utf8_is_refused_not_run_on_other_text(pr
     found = project_client.get("/search?q=Zo%C5%9Bka&utm=%FF", headers={"Accept": "application/json"})
     assert found.status_code == 200 and found.get_json()["query"] == "Zośka"
     assert found.get_json()["results"]
+
+
+def test_a_resource_is_shown_by_its_label_where_its_label_matches_as_well(project_client):
+    # Ranking names the query is more of first let a shorter caption stand in for a label that
+    # matched as well ("1944": paris-01 shown by its caption).
+    found = {m["iri"].rsplit("/", 1)[1]: m for m in results(project_client, "1944")}
+    assert found["paris-01"]["matched"] is None and found["brussels-02"]["matched"] is None

@@ -528,3 +528,13 @@ def test_a_shapes_message_of_any_form_leaves_the_others_rewritten_and_takes_no_t
     outcome = validate(turtle('ex:a ex:status "wip" .'), shapes)
     assert outcome.seconds < 5
     assert 'Value "wip" not in list ["draft", "final"]' in {str(r.message) for r in outcome.results}
+
+
+def test_warnings_allowed_in_a_cut_report_still_count_what_was_left_out() -> None:
+    data = turtle(" ".join(f"ex:a{i} a ex:T ." for i in range(5)))
+    shapes = turtle("ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:severity sh:Warning ;\n"
+                    "  sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:severity sh:Warning ] .")
+    outcome = validation.validate(data, shapes, max_results=2, allow_warnings=True)
+    assert outcome.conforms and outcome.omitted == 3
+    assert outcome.headline() == ("Conforms, warnings allowed: 5 results, of which the first 2 are reported "
+                                  "(2 warnings) from 1 shape.")

@@ -33,8 +33,10 @@ _BOM = "\ufeff"
 @click.argument("source", required=False)
 @click.argument("text", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", *(f.name for f in formats.of_kinds(("results",
-              *formats.TRIPLES_KINDS)))]), default="table", show_default=True,
-              help="table for people; a SPARQL results format or an RDF format for programs.")
+              *formats.TRIPLES_KINDS))), *(w for w in formats.GRAPH_FORMAT_WORDS if w not in ("xml", "json",
+              "text"))]), default="table", show_default=True,
+              help="table for people; a SPARQL results format or an RDF format for programs, named as "
+                   "the endpoint's format= names them (rdf and n3 too, for a CONSTRUCT).")
 @setting_options("engine", "query_timeout")
 def query(source: str | None, text: str | None, fmt: str, engine: str | None,
           query_timeout: float | None) -> None:

@@ -238,21 +238,28 @@ def read_operation(req: Request, settings: Settings) -> Operation:
 
 def _timeout(fields: MultiDict, settings: Settings) -> float | None:
     """The seconds of a `timeout=` parameter (Jena Fuseki's: a client lowers its query's time
-    limit, so that a query it would give up on is stopped at the service too); a value above the
-    service's limit is the service's limit, as Fuseki caps it at its maximum."""
+    limit, so that a query it would give up on is stopped at the service too), between
+    `MIN_TIMEOUT` and the service's limit (Fuseki caps it at its maximum). Empty or 0 sets none,
+    as Virtuoso reads them (its form and the URLs copied from it send `timeout=0`)."""
     if "timeout" not in fields:
         return None
     values = fields.getlist("timeout")
     if len(values) > 1:
         raise BadRequest(f"the request has {len(values)} timeout parameters; send at most one")
+    value = values[0].strip()
     try:
-        seconds = float(values[0])
+        seconds = float(value) if value else 0.0
     except ValueError:
         seconds = math.nan
-    if not 0 < seconds < math.inf:
-        raise BadRequest(f"timeout={values[0][:40]!r} is not a number of seconds above 0 (the query's "
-                         f"time limit; at most {settings.query_timeout:g}, the service's)")
-    return min(seconds, settings.query_timeout)
+    if not 0 <= seconds < math.inf:
+        raise BadRequest(f"timeout={values[0][:40]!r} is not a number of seconds (the query's time limit, "
+                         f"{MIN_TIMEOUT:g} to {settings.query_timeout:g}; 0 for the service's)")
+    # Less than a tenth of a second stops nearly every query and costs a query process each time.
+    return None if seconds == 0 else min(max(seconds, MIN_TIMEOUT), settings.query_timeout)
+
+
+#: The least time a client's `timeout=` gives its query (the least `--query-timeout` allows).
+MIN_TIMEOUT = 0.1
 
 
 def _whole_body(req: Request) -> bytes:

@@ -110,7 +110,10 @@ def find(query: str) -> list[Match]:
     wanted = _searchable(query)
     if not wanted:  # only quotation marks or dashes: nothing to look for
         return []
-    ranked = []
+    # Each resource by its best name: the best rank, its label before its other names (so the
+    # answer does not depend on the order the quads were loaded in: a remote store's copy has its
+    # own), then the shorter name.
+    best: dict[str, tuple[tuple[int, bool, int, str], str, Match]] = {}
     for folded, label, iri, kind, matched in _names():
         at = folded.find(wanted)
         if at < 0:
@@ -120,20 +123,13 @@ def find(query: str) -> list[Match]:
         bare = folded.strip("' ")
         rank = (0 if bare == wanted else 1 if not folded[:at].strip("' ")
                 else 2 if not folded[at - 1].isalnum() else 3)
-        # Within a rank, the name the query is more of first, as a text index's length norm has
-        # it: "de gaulle" finds Charles de Gaulle before the banners in his support.
-        ranked.append((rank, len(folded), fold(label), iri,
-                       Match(label, iri, kind, current().href(iri) or iri, matched)))
-    seen: set[str] = set()
-    out = []
-    # A resource once, by its best name; of names that match equally well, its label before its
-    # other names, so the answer does not depend on the order the quads were loaded in (a remote
-    # store's copy has its own order).
-    for *_, iri, match in sorted(ranked, key=lambda r: (*r[:4], r[4].matched is not None,
-                                                        r[4].matched or "")):
-        if iri not in seen:
-            seen.add(iri)
-            out.append(match)
+        key = (rank, matched is not None, len(folded), matched or "")
+        if iri not in best or key < best[iri][0]:
+            best[iri] = (key, label, Match(label, iri, kind, current().href(iri) or iri, matched))
+    # Within a rank, the resource whose name the query is more of first, as a text index's length
+    # norm has it: "de gaulle" finds Charles de Gaulle before the banners in his support.
+    ordered = sorted(best.items(), key=lambda item: (item[1][0][0], item[1][0][2], fold(item[1][1]), item[0]))
+    out = [match for _, (_, _, match) in ordered]
     return out[:MAX_RESULTS]
 
 

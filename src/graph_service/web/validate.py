@@ -192,9 +192,10 @@ def _spot(error: str, kept: Mapping[str, str]) -> tuple[str, int, str, str] | No
     return m[1], number, line, caret
 
 
-#: Where a parser's message places a document's error: its name before the first colon (`data`,
-#: `shapes (s.ttl)`), then the first line (and column) the message names.
-_WHERE = re.compile(r"^(?P<document>(?:data|shapes)(?: \([^)]*\))?): (?:.*?\bline (?P<line>\d+)"
+#: Where a parser's message places a document's error: its name (`data`, `shapes (s.ttl)`, a file's
+#: name holding parentheses of its own: `data (data (1).ttl)`), then the first line (and column)
+#: the message names.
+_WHERE = re.compile(r"^(?P<document>(?:data|shapes)(?: \(.*?\))?)(?=:? )(?:: .*?\bline (?P<line>\d+)"
                     r"(?:,? column (?P<column>\d+)| between columns (?P<first>\d+))?)?")
 
 
@@ -385,11 +386,13 @@ def project_report() -> Response:
         return problem(503, f"the project's data could not be validated: {exc}")
     resp = _report(outcome, fmt, "project", _PROJECT_DATA)
     if resp.status_code == 200:
-        # The same report for as long as the snapshot is served: revalidated as its documents are.
+        # The same report for as long as the snapshot is served: revalidated as its documents are,
+        # tagged by the snapshot and the format, not the bytes, which name blank nodes afresh in
+        # each worker process. Weak: the same results, not the same bytes.
         resp.cache_control.public = True
         resp.cache_control.max_age = MAX_AGE
         resp.last_modified = data_time()
-        resp.add_etag()
+        resp.set_etag(f"{serving.served.sha256[:32]}-{resp.mimetype}", weak=True)
         make_conditional(resp, request)
     return resp
 
@@ -516,11 +519,16 @@ def _check_utf8_form() -> None:
         except BadRequest as exc:
             raise BadInput(400, str(exc.description)) from None
         return
-    replaced = next((name for name, value in request.form.items(multi=True) if "\ufffd" in value), None)
-    # Only where the body does not hold U+FFFD itself (its UTF-8 bytes), which a text may hold.
-    if replaced is not None and b"\xef\xbf\xbd" not in request.get_data(cache=True):
-        raise BadInput(400, f"the form's {replaced} field is not UTF-8 text; send it as UTF-8 (or as a file, "
-                            "whose encoding its format says)")
+    fields = list(request.form.items(multi=True))
+    replaced = list(dict.fromkeys(name for name, value in fields if "\ufffd" in value))
+    # Only where the fields hold more U+FFFD than the body's UTF-8 bytes spell (a text may hold
+    # one of its own, or a file part beside it).
+    if replaced and sum(value.count("\ufffd") for _, value in fields) > \
+            request.get_data(cache=True).count(b"\xef\xbf\xbd"):
+        which = (f"the form's {replaced[0]} field is" if len(replaced) == 1
+                 else f"one of the form's {' and '.join(replaced)} fields is")
+        raise BadInput(400, f"{which} not UTF-8 text; send it as UTF-8 (or as a file, whose encoding its "
+                            "format says)")
 
 
 _FIELD_BYTES = frozenset(name.encode() for name in _FIELDS)

@@ -7,6 +7,7 @@ caller needs rdflib's graph model (reasoning, validation, the reference engine).
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
@@ -109,7 +110,12 @@ _AMPLIFICATION = expat.errors.codes.get(getattr(expat.errors, "XML_ERROR_AMPLIFI
 
 #: An XML declaration naming its encoding (in ASCII, as every encoding it may name but UTF-16's
 #: writes it; a UTF-16 document opens with its byte-order mark, and is refused as it was).
-_XML_ENCODING = re.compile(rb"""\A<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+_XML_ENCODING = re.compile(rb"""\A<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+#: The encodings read (Python's names for them): those that write ASCII as ASCII, so that the
+#: declaration reads the same in bytes and in text. Python's others are not XML's (punycode,
+#: utf-7, unicode_escape), and some decode in time quadratic in the document (punycode).
+_XML_ENCODINGS = re.compile(r"ascii|latin_1|iso8859-\d+|cp125\d|koi8-[ru]|mac-roman|shift_jis|euc_(?:jp|kr)"
+                            r"|gb2312|gbk|gb18030|big5")
 
 
 def _xml_as_utf8(data: bytes, source: str) -> bytes:
@@ -121,6 +127,8 @@ def _xml_as_utf8(data: bytes, source: str) -> bytes:
         return data
     encoding = declared[1].decode("ascii")
     try:
+        if not _XML_ENCODINGS.fullmatch(codecs.lookup(encoding).name):
+            raise LookupError(encoding)
         text = data.decode(encoding)
     except LookupError:
         raise RdfSyntaxError(source, f"its XML declaration names the encoding {encoding!r}, which is "

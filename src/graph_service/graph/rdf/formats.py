@@ -131,6 +131,8 @@ _LEADING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:\s+|#[^\n]*(?:\n|\Z))*")
 #: `{` (not an annotation's `{|`) before any quote or comment on its line, for TriG read as
 #: Turtle; a fourth term on an N-Triples line, for N-Quads read as N-Triples.
 _TERM = rb'(?:<[^>\s]*>|_:[^\s.]+(?:\.[^\s.]+)*)'
+#: Turtle's long strings ("""...""", '''...'''), which may hold braces on lines of their own.
+_LONG_STRING = re.compile(rb'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'')
 _GRAPH_OF = {
     "turtle": ("trig", re.compile(rb"(?m)^[^\"'#\n]*\{(?!\|)")),
     "ntriples": ("nquads", re.compile(rb'(?m)^[ \t]*' + _TERM + rb'[ \t]+<[^>\s]*>[ \t]+(?:' + _TERM
@@ -148,7 +150,8 @@ def looks_like(body: bytes, read_as: Format) -> Format | None:
     guess = next((name for name, start in _OPENINGS if start.match(opening)), None)
     if guess in (None, "turtle") and read_as.name in _GRAPH_OF:  # JSON-LD opens with a brace too
         other, holds_graph = _GRAPH_OF[read_as.name]
-        if holds_graph.search(body[:1_000_000]):
+        # Not a brace in a long string: a SPARQL constraint's WHERE { on its second line.
+        if holds_graph.search(_LONG_STRING.sub(b'""', body[:1_000_000])):
             return named(other)
     if guess is None or guess == read_as.name or (guess == "turtle" and read_as.name == "trig"):
         return None
@@ -174,8 +177,8 @@ GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": 
 
 def for_answer(name: str, form: str) -> Format | None:
     """The format the word `name` means for a query's answer of `form` ("select", "ask" or
-    "graph"): `format=text` is a text table for a SELECT and N-Triples for a CONSTRUCT, on the
-    endpoint and the command line alike."""
+    "graph"): `text` is a text table for a SELECT and N-Triples for a CONSTRUCT, as the endpoint's
+    negotiation reads `format=` (the command line's `query --format`)."""
     if form == "graph":
         return by_name(GRAPH_FORMAT_WORDS.get(name.strip().lower(), name), TRIPLES_KINDS)
     return by_name(name, ("results",))

@@ -263,8 +263,10 @@ class ValidationOutcome:
                         else f"{n} of severity <{name}>" for name, n in self.counts().items())
         shapes = len(self.groups())
         if self.conforms:  # warnings and infos allowed (`validate`'s allow_warnings)
-            return (f"Conforms, warnings allowed: {len(self.results)} {_plural('result', len(self.results))} "
-                    f"({per}) from {shapes} {_plural('shape', shapes)}.{hint}")
+            total = len(self.results) + self.omitted
+            cut = f", of which the first {len(self.results)} are reported" if self.omitted else ""
+            return (f"Conforms, warnings allowed: {total} {_plural('result', total)}{cut} ({per}) from "
+                    f"{shapes} {_plural('shape', shapes)}.{hint}")
         if self.omitted:
             total = len(self.results) + self.omitted
             return (f"Does not conform: {total} results, of which the first {len(self.results)}, the most "
