@@ -398,6 +398,23 @@ def test_data_in_a_get_is_said_not_to_be_read(client) -> None:
     assert client.get("/validate?utm_source=x", headers={"Accept": "text/html"}).status_code == 200
 
 
+def test_a_sparql_constraint_calling_a_function_the_validator_lacks_is_refused(client) -> None:
+    # rdflib's engine fails each call to it, the FILTER drops the row, and the shapes "conformed".
+    shapes = ('@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; '
+              'sh:targetNode <urn:a> ;\n  sh:sparql [ sh:select """SELECT $this WHERE { '
+              'FILTER(<http://example.org/fn>($this)) }""" ] .')
+    resp = client.post("/validate", data={"data": "<urn:a> <urn:p> 1 .", "shapes": shapes},
+                       headers={"Accept": "application/json"})
+    assert resp.status_code == 400 and resp.get_json()["message"] == (
+        "the SPARQL constraint of <urn:S> calls <http://example.org/fn>, a function the validator's SPARQL "
+        "engine (rdflib's, under pySHACL) does not have: every call would fail, and the constraint report "
+        "nothing")
+    # Its casts it has: xsd:integer(...) runs.
+    cast = shapes.replace("<http://example.org/fn>($this)",
+                          '<http://www.w3.org/2001/XMLSchema#integer>("1") = 1')
+    assert client.post("/validate", data={"data": "<urn:a> <urn:p> 1 .", "shapes": cast}).status_code == 200
+
+
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),

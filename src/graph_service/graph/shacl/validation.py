@@ -721,7 +721,8 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
                                   for s, o in shapes.subject_objects(p) if isinstance(o, Literal)):
         try:
             check_query(prologue + text, allowed_graphs=())
-            form = inspect_query(prologue + text).form  # parsed once: the check above kept it
+            shape = inspect_query(prologue + text)  # parsed once: the check above kept it
+            form = shape.form
         except UnsafeQuery as exc:
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: {exc}") from None
         except SyntaxError as exc:
@@ -733,10 +734,23 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
             log.warning("vetting a SPARQL query failed", exc_info=True)
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: it could not be checked "
                                    f"for SERVICE and FROM ({type(exc).__name__}: {exc})") from None
+        unknown = [iri for iri in shape.functions if iri not in _RDFLIB_FUNCTIONS]
+        if unknown:
+            # rdflib's engine, which pySHACL runs them on, fails each call to it, and the FILTER
+            # or BIND holding it drops every row: the constraint passed everything, unsaid.
+            raise ValidationError(f"{_query_owner(shapes, node)} calls <{unknown[0]}>, a function the "
+                                  "validator's SPARQL engine (rdflib's, under pySHACL) does not have: "
+                                  "every call would fail, and the constraint report nothing")
         if form and form != forms[predicate]:
             # pySHACL would run it and fail on its answer, in words about its own code.
             raise ValidationError(f"{_query_owner(shapes, node)}: sh:{forms[predicate]} holds a "
                                   f"{form.upper()} query; it must be a {forms[predicate].upper()}")
+
+
+#: The functions called by IRI that rdflib's SPARQL engine evaluates: its XSD casts
+#: (rdflib.plugins.sparql.operators.default_cast); any other IRI is "Unknown function" there.
+_RDFLIB_FUNCTIONS = frozenset(str(XSD[name]) for name in ("string", "dateTime", "float", "double", "decimal",
+                                                           "integer", "boolean"))
 
 
 #: A SPARQL local name (PN_LOCAL, near enough): what a prefixed name's end may hold unescaped.
