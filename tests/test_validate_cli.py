@@ -519,3 +519,23 @@ def test_rules_in_the_shapes_are_said_not_to_run(tmp_path: Path) -> None:
     assert result.exit_code == 1
     headline = result.stdout.splitlines()[0]
     assert "SHACL rules (sh:rule, an Advanced Feature), which are not run here" in headline
+
+
+@pytest.mark.parametrize("unit", [b'"""\\', b"'''\\'", b'"""' + b"\\" * 50 + b'"'],
+                         ids=["double-quotes", "single-quotes", "backslash-runs"])
+def test_telling_what_a_document_looks_like_takes_time_linear_in_it(unit: bytes) -> None:
+    """The hint for a document that failed to parse (TriG read as Turtle) is worked out outside
+    the time limit, in the web worker: a regular expression for long strings took 35 s for 1.2 MB
+    of openings that never close."""
+    import time
+
+    def took(n: int) -> float:
+        body, times = unit * n, []
+        for _ in range(3):  # this thread's CPU time, the fastest of three (see test_workbench)
+            started = time.thread_time()
+            formats.looks_like(body, formats.named("turtle"))
+            times.append(time.thread_time() - started)
+        return min(times)
+
+    short, long = took(2_000), took(8_000)
+    assert long < 8 * short + 0.05 and long < 5

@@ -131,8 +131,6 @@ _LEADING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:\s+|#[^\n]*(?:\n|\Z))*")
 #: `{` (not an annotation's `{|`) before any quote or comment on its line, for TriG read as
 #: Turtle; a fourth term on an N-Triples line, for N-Quads read as N-Triples.
 _TERM = rb'(?:<[^>\s]*>|_:[^\s.]+(?:\.[^\s.]+)*)'
-#: Turtle's long strings ("""...""", '''...'''), which may hold braces on lines of their own.
-_LONG_STRING = re.compile(rb'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'')
 _GRAPH_OF = {
     "turtle": ("trig", re.compile(rb"(?m)^[^\"'#\n]*\{(?!\|)")),
     "ntriples": ("nquads", re.compile(rb'(?m)^[ \t]*' + _TERM + rb'[ \t]+<[^>\s]*>[ \t]+(?:' + _TERM
@@ -151,7 +149,7 @@ def looks_like(body: bytes, read_as: Format) -> Format | None:
     if guess in (None, "turtle") and read_as.name in _GRAPH_OF:  # JSON-LD opens with a brace too
         other, holds_graph = _GRAPH_OF[read_as.name]
         # Not a brace in a long string: a SPARQL constraint's WHERE { on its second line.
-        if holds_graph.search(_LONG_STRING.sub(b'""', body[:1_000_000])):
+        if holds_graph.search(_without_long_strings(body[:1_000_000])):
             return named(other)
     if guess is None or guess == read_as.name or (guess == "turtle" and read_as.name == "trig"):
         return None
@@ -182,3 +180,34 @@ def for_answer(name: str, form: str) -> Format | None:
     if form == "graph":
         return by_name(GRAPH_FORMAT_WORDS.get(name.strip().lower(), name), TRIPLES_KINDS)
     return by_name(name, ("results",))
+
+
+def _without_long_strings(text: bytes) -> bytes:
+    """`text` without Turtle's long strings (\"\"\"...\"\"\", '''...'''), which may hold braces on lines of
+    their own; an unterminated one to the end. One pass with `find`, each kind's next opening
+    looked for again only once passed: a regular expression for them, or a search for both at
+    every step, took time quadratic in a text of many openings (`\"\"\"\\` or `'''\\'` repeated)."""
+    kept, at = [], 0
+    following = {quote: text.find(quote) for quote in (b'"""', b"'''")}
+    while True:
+        for quote, found in following.items():
+            if 0 <= found < at:
+                following[quote] = text.find(quote, at)
+        starts = [(found, quote) for quote, found in following.items() if found >= 0]
+        if not starts:
+            kept.append(text[at:])
+            return b"".join(kept)
+        start, quote = min(starts)
+        kept.append(text[at:start])
+        end = start + 3
+        while True:
+            close = text.find(quote, end)
+            if close < 0:
+                return b"".join(kept)
+            backslashes = 0
+            while close - backslashes - 1 >= end and text[close - backslashes - 1] == 0x5C:
+                backslashes += 1
+            if backslashes % 2 == 0:  # not an escaped quote
+                break
+            end = close + 1
+        at = close + 3
