@@ -173,25 +173,6 @@ def _form_page(error: str | None = None) -> str:
                            uploaded=error is not None and any(f.filename for f in request.files.values()))
 
 
-_PARSE_ERROR = re.compile(
-    r"^(data|shapes): Parser error at line (\d+)(?: column (\d+)| between columns (\d+))?")
-
-
-def _spot(error: str, kept: Mapping[str, str]) -> tuple[str, int, str, str] | None:
-    """Where a pasted text failed to parse: (part, line number, the line, a caret under the column)."""
-    m = _PARSE_ERROR.match(error)
-    if m is None:
-        return None
-    lines = kept.get(m[1], "").splitlines()
-    number = int(m[2])
-    if not 0 < number <= len(lines):
-        return None
-    column = int(m[3] or m[4] or 0)
-    line = lines[number - 1]
-    caret = "".join(c if c == "\t" else " " for c in line[:max(column - 1, 0)]) + "^" if column else ""
-    return m[1], number, line, caret
-
-
 #: Where a parser's message places a document's error: its name (`data`, `shapes (s.ttl)`, a file's
 #: name holding parentheses of its own: `data (data (1).ttl)`), then the first line (and column)
 #: the message names.
@@ -199,11 +180,48 @@ _WHERE = re.compile(r"^(?P<document>(?:data|shapes)(?: \(.*?\))?)(?=:? )(?:: .*?
                     r"(?:,? column (?P<column>\d+)| between columns (?P<first>\d+))?)?")
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where an error places itself: the document (`data`, `shapes (s.ttl)`), its line and column."""
+
+    document: str
+    line: int | None
+    column: int | None
+
+    @property
+    def part(self) -> str:
+        return self.document.split(" ", 1)[0]
+
+
+def _where(error: str | None) -> _Where | None:
+    """Where a parser's message (or another about one document) places its error; None where it
+    names no document."""
+    m = _WHERE.match(error) if error else None
+    if m is None:
+        return None
+    column = m["column"] or m["first"]
+    return _Where(m["document"], int(m["line"]) if m["line"] else None, int(column) if column else None)
+
+
+def _spot(error: str, kept: Mapping[str, str]) -> tuple[str, int, str, str] | None:
+    """Where a pasted text failed to parse: (part, line number, the line, a caret under the column)."""
+    where = _where(error)
+    if where is None or where.line is None or where.document != where.part:  # a file's: not kept
+        return None
+    lines = kept.get(where.part, "").splitlines()
+    if not 0 < where.line <= len(lines):
+        return None
+    column = where.column or 0
+    line = lines[where.line - 1]
+    caret = "".join(c if c == "\t" else " " for c in line[:max(column - 1, 0)]) + "^" if column else ""
+    return where.part, where.line, line, caret
+
+
 def _faulty_part(error: str | None) -> str | None:
     """The part ("data" or "shapes") an error names first, whose field the page marks invalid;
     None where it names neither (both are marked)."""
-    where = _WHERE.match(error) if error else None
-    return where["document"].split(" ", 1)[0] if where else None
+    where = _where(error)
+    return where.part if where else None
 
 
 def _failed(status: int, message: str) -> Response:
@@ -213,14 +231,10 @@ def _failed(status: int, message: str) -> Response:
     if request.mimetype in _FORMS and best_media_type(PROBLEM_TYPES) \
             == "text/html":
         return Response(_form_page(message), status=status, mimetype="text/html")
-    where = _WHERE.match(message) if status == 400 else None
-    fields: dict[str, object] = {}
-    if where is not None:
-        fields["document"] = where["document"]
-        if where["line"]:
-            fields["line"] = int(where["line"])
-        if column := where["column"] or where["first"]:
-            fields["column"] = int(column)
+    where = _where(message) if status == 400 else None
+    fields: dict[str, object] = {} if where is None else {
+        name: value for name, value in (("document", where.document), ("line", where.line),
+                                        ("column", where.column)) if value is not None}
     return problem(status, message, fields=fields or None)
 
 
