@@ -354,6 +354,10 @@ def test_a_users_file_is_read_under_the_uploads_limits(tmp_path: Path, monkeypat
 @pytest.mark.parametrize("shape, says", [
     ('sh:sparql [ sh:select "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }" ]',
      "sh:select holds a CONSTRUCT query; it must be a SELECT"),
+    # pySHACL made no result of its solution: the data "conformed".
+    ('sh:sparql [ sh:select "SELECT ?v WHERE { $this ex:p ?v }" ]',
+     "the SPARQL constraint of ex:S: its SELECT does not project $this (SHACL requires `SELECT $this"),
+    ('sh:sparql [ sh:select "SELECT * WHERE { ?s ex:p ?v }" ]', "its SELECT does not project $this"),
     ('sh:property [ sh:path ex:p ; sh:pattern "(" ]', "an sh:pattern is not a regular expression"),
     # Valid in XPath and SPARQL (the endpoint's REGEX takes it), not in Python's re: said so, not
     # "not a regular expression", and named where it is.
@@ -365,7 +369,8 @@ def test_a_users_file_is_read_under_the_uploads_limits(tmp_path: Path, monkeypat
     # An escaped backslash before "p{" is no property class: the unclosed "(" is the fault.
     ('sh:property [ sh:path ex:p ; sh:pattern "^\\\\\\\\p{L}+(" ]',
      "an sh:pattern is not a regular expression this validator can compile (missing ), unterminated"),
-], ids=["construct-as-select", "broken-pattern", "unicode-class-pattern", "unicode-class-in-sparql",
+], ids=["construct-as-select", "select-without-this", "select-star-without-this",
+        "broken-pattern", "unicode-class-pattern", "unicode-class-in-sparql",
         "escaped-backslash"])
 def test_shapes_pyshacl_would_fail_on_are_named_in_one_line(tmp_path: Path, shape: str, says: str) -> None:
     shapes = tmp_path / "shapes.ttl"

@@ -415,6 +415,22 @@ def test_a_sparql_constraint_calling_a_function_the_validator_lacks_is_refused(c
     assert client.post("/validate", data={"data": "<urn:a> <urn:p> 1 .", "shapes": cast}).status_code == 200
 
 
+def test_a_sparql_constraint_must_project_this_as_shacl_says(client) -> None:
+    # pySHACL read each solution without $this (?path, ?value) as no result: the data "conformed".
+    shapes = ('@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; sh:targetNode <urn:a> ;'
+              '\n  sh:sparql [ sh:select """SELECT ?o WHERE { $this <urn:p> ?o }""" ] .')
+    resp = client.post("/validate", data={"data": "<urn:a> <urn:p> 1 .", "shapes": shapes},
+                       headers={"Accept": "application/json"})
+    assert resp.status_code == 400 and resp.get_json()["message"] == (
+        "the SPARQL constraint of <urn:S>: its SELECT does not project $this (SHACL requires "
+        "`SELECT $this ...`, which says the focus node of each result)")
+    for select in ("SELECT $this ?o", "SELECT ?this ?o", "SELECT *"):
+        fixed = shapes.replace("SELECT ?o", select)
+        resp = client.post("/validate", data={"data": "<urn:a> <urn:p> 1 .", "shapes": fixed},
+                           headers={"Accept": "application/json"})
+        assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false", select
+
+
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:
     resp = client.post("/validate", content_type="multipart/form-data", data={
         "data": (io.BytesIO(in_format(INVALID, "jsonld")), "data.jsonld"),

@@ -54,6 +54,8 @@ class QueryShape:
     form: str = ""
     #: IRIs of the functions the query calls by IRI (XSD casts, extension functions).
     functions: tuple[str, ...] = ()
+    #: The names of the variables a SELECT projects (`SELECT *`: those in scope), in order.
+    projected: tuple[str, ...] = ()
 
     @property
     def has_dataset(self) -> bool:
@@ -128,7 +130,8 @@ def inspect_query(sparql: str) -> QueryShape:
             named.append(str(clause["named"]))
     functions = tuple(dict.fromkeys(str(node["iri"]) for node in _walk(algebra)
                                     if node.name == "Function" and dict.get(node, "iri") is not None))
-    return QueryShape(tuple(defaults), tuple(named), form, functions)
+    projected = tuple(str(v) for v in dict.get(algebra, "PV") or ()) if form == "select" else ()
+    return QueryShape(tuple(defaults), tuple(named), form, functions, projected)
 
 
 def _as_written(term: object) -> str:

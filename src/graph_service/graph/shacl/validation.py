@@ -745,6 +745,12 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
             # pySHACL would run it and fail on its answer, in words about its own code.
             raise ValidationError(f"{_query_owner(shapes, node)}: sh:{forms[predicate]} holds a "
                                   f"{form.upper()} query; it must be a {forms[predicate].upper()}")
+        if form == "select" and "this" not in shape.projected:
+            # A syntax rule of SHACL (select-query-this); pySHACL reads a solution without $this,
+            # ?path or ?value as no result, so the constraint passed everything, unsaid.
+            raise ValidationError(f"{_query_owner(shapes, node)}: its SELECT does not project $this "
+                                  "(SHACL requires `SELECT $this ...`, which says the focus node of "
+                                  "each result)")
 
 
 #: The functions called by IRI that rdflib's SPARQL engine evaluates: its XSD casts
