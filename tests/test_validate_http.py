@@ -307,6 +307,30 @@ def test_a_parse_error_as_json_names_its_document_line_and_column(client) -> Non
         "document": "data", "line": 1, "column": 1}
 
 
+@pytest.mark.parametrize("element, line, column, says", [
+    ('<ex:q rdf:datatype="bad iri">x</ex:q>', 4, 23, "error while parsing IRI 'bad iri'"),
+    ('<ex:q><rdf:Description rdf:ID="9bad"/></ex:q>', 4, 34, "9bad is not a valid rdf:ID value"),
+    # Written twice: no guess at which.
+    ('<ex:q rdf:datatype="bad iri">x</ex:q><ex:r rdf:datatype="bad iri">y</ex:r>', None, None,
+     "error while parsing IRI 'bad iri'"),
+], ids=["quoted", "leading", "twice"])
+def test_an_rdf_xml_error_is_placed_where_what_it_names_is_written(client, element: str, line: int | None,
+                                                                  column: int | None, says: str) -> None:
+    # pyoxigraph's RDF/XML parser says no position; its other parsers do.
+    rdf = ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+           'xmlns:ex="http://example.org/">\n<rdf:Description rdf:about="http://example.org/a">\n  '
+           f'{element}\n</rdf:Description>\n</rdf:RDF>\n')
+    resp = client.post("/validate", data={"data": (io.BytesIO(rdf.encode()), "data.rdf")},
+                       headers={"Accept": "application/json"}, content_type="multipart/form-data")
+    problem = resp.get_json()
+    assert resp.status_code == 400 and says in problem["message"], problem
+    assert (problem.get("line"), problem.get("column")) == (line, column)
+    if line:
+        assert problem["message"].endswith(f"(at line {line}, column {column}, where it is written)")
+        named = says.split("'")[1] if "'" in says else says.split()[0]
+        assert rdf.splitlines()[line - 1][column - 1:].startswith(named)
+
+
 def test_an_error_in_the_data_marks_the_data_field_alone(client) -> None:
     # An error whose line the page cannot show (the end of the text) marked the shapes invalid too.
     shapes = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; sh:targetNode <urn:a> ."
