@@ -5,8 +5,8 @@ by `graph-service serve --store`.
 One Virtuoso for the module, in the default run: its start (a new database: 2 s) and the load
 cost about 6 s on a quiet machine, the app over it 1 s, the outage's restart 2.5 s. The default
 run checks the load, every example query (the same answers as the embedded engine), pages and
-dereferencing, two replicas behind nginx with one restarted under load, and an outage; the rules
-at the endpoint (a time-limit test waits 2 s) and the refused credentials run with `make test-slow`.
+dereferencing, and an outage; the rules at the endpoint (a time-limit test waits 2 s), two replicas
+behind nginx with one restarted under load, and the refused credentials run with `make test-slow`.
 """
 
 from __future__ import annotations
