@@ -16,6 +16,7 @@ import pytest
 import requests
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
 
 from graph_service.config import Settings
 from graph_service.graph.rdf import documents, formats
@@ -250,6 +251,10 @@ def test_a_report_rdf_xml_cannot_hold_comes_in_the_next_format_accepted(client) 
         "XML name at the end of its IRI, which RDF/XML needs; ask for text/turtle, ")
     only = client.post("/validate", data=sent, headers={"Accept": "application/rdf+xml"})
     assert only.status_code == 406
+    # text/plain next: the summary, as when it is asked for first (it was N-Triples, its old alias).
+    text = client.post("/validate", data=sent, headers={"Accept": "application/rdf+xml, text/plain;q=0.5"})
+    assert text.status_code == 200 and text.mimetype == "text/plain"
+    assert text.get_data(as_text=True).startswith("Does not conform: 1 result (1 violation) from 1 shape.")
 
 
 def test_warnings_may_be_allowed_as_pyshacl_allows_them(client) -> None:
@@ -284,9 +289,14 @@ def test_the_report_as_text_is_the_commands_summary(client) -> None:
         lines = resp.get_data(as_text=True).splitlines()
         assert lines[0] == "Does not conform: 1 result (1 violation) from 1 shape."
         assert lines[-1] == "1 violation, 0 warnings" and resp.headers["X-Conforms"] == "false"
-    # N-Triples by its own name still.
-    nt = client.post("/validate", data=sent, headers={"Accept": "application/n-triples"})
-    assert nt.content_type.startswith("application/n-triples")
+    # And where text/plain is the one format offered of those accepted, not the first named.
+    unknown = client.post("/validate", data=sent,
+                          headers={"Accept": "application/x-unknown, text/plain;q=0.5"})
+    assert unknown.get_data(as_text=True).startswith("Does not conform: 1 result")
+    # N-Triples by its own name still, beside text/plain too.
+    for accept in ("application/n-triples", "application/x-unknown, application/n-triples, text/plain"):
+        nt = client.post("/validate", data=sent, headers={"Accept": accept})
+        assert nt.content_type.startswith("application/n-triples"), accept
 
 
 def test_a_parse_error_as_json_names_its_document_line_and_column(client) -> None:
@@ -307,28 +317,42 @@ def test_a_parse_error_as_json_names_its_document_line_and_column(client) -> Non
         "document": "data", "line": 1, "column": 1}
 
 
-@pytest.mark.parametrize("element, line, column, says", [
-    ('<ex:q rdf:datatype="bad iri">x</ex:q>', 4, 23, "error while parsing IRI 'bad iri'"),
-    ('<ex:q><rdf:Description rdf:ID="9bad"/></ex:q>', 4, 34, "9bad is not a valid rdf:ID value"),
-    # Written twice: no guess at which.
-    ('<ex:q rdf:datatype="bad iri">x</ex:q><ex:r rdf:datatype="bad iri">y</ex:r>', None, None,
+@pytest.mark.parametrize("element, newline, line, column, says", [
+    ('<ex:q rdf:datatype="bad iri">x</ex:q>', "\n", 4, 23, "error while parsing IRI 'bad iri'"),
+    ('<ex:q><rdf:Description rdf:ID="9bad"/></ex:q>', "\n", 4, 34, "9bad is not a valid rdf:ID value"),
+    # Lines as XML ends them; and the position first, where the value itself may say "line 99".
+    ('<ex:q rdf:datatype="see line 99">x</ex:q>', "\r\n", 4, 23, "error while parsing IRI 'see line 99'"),
+    ('<ex:q rdf:datatype="bad iri">x</ex:q>', "\r", 4, 23, "error while parsing IRI 'bad iri'"),
+    # Written twice, or only in a comment (the value itself escaped): no guess.
+    ('<ex:q rdf:datatype="bad iri">x</ex:q><ex:r rdf:datatype="bad iri">y</ex:r>', "\n", None, None,
      "error while parsing IRI 'bad iri'"),
-], ids=["quoted", "leading", "twice"])
-def test_an_rdf_xml_error_is_placed_where_what_it_names_is_written(client, element: str, line: int | None,
-                                                                  column: int | None, says: str) -> None:
+    ('<!-- bad iri --><ex:q rdf:datatype="bad&#32;iri">x</ex:q>', "\n", None, None,
+     "error while parsing IRI 'bad iri'"),
+], ids=["quoted", "leading", "crlf-and-line-in-value", "cr", "twice", "in-a-comment"])
+def test_an_rdf_xml_error_is_placed_where_what_it_names_is_written(client, element: str, newline: str,
+                                                                  line: int | None, column: int | None,
+                                                                  says: str) -> None:
     # pyoxigraph's RDF/XML parser says no position; its other parsers do.
-    rdf = ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-           'xmlns:ex="http://example.org/">\n<rdf:Description rdf:about="http://example.org/a">\n  '
-           f'{element}\n</rdf:Description>\n</rdf:RDF>\n')
-    resp = client.post("/validate", data={"data": (io.BytesIO(rdf.encode()), "data.rdf")},
-                       headers={"Accept": "application/json"}, content_type="multipart/form-data")
+    rdf = newline.join([
+        '<?xml version="1.0"?>',
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">',
+        '<rdf:Description rdf:about="http://example.org/a">',
+        f"  {element}", "</rdf:Description>", "</rdf:RDF>", ""])
+    sent = {"data": rdf, "data-format": "rdfxml"}
+    resp = client.post("/validate", data=sent, headers={"Accept": "application/json"})
     problem = resp.get_json()
     assert resp.status_code == 400 and says in problem["message"], problem
     assert (problem.get("line"), problem.get("column")) == (line, column)
     if line:
-        assert problem["message"].endswith(f"(at line {line}, column {column}, where it is written)")
+        assert problem["message"].startswith(f"data: at line {line}, column {column}: ")
         named = says.split("'")[1] if "'" in says else says.split()[0]
         assert rdf.splitlines()[line - 1][column - 1:].startswith(named)
+        # The page's caret is under it.
+        page = client.post("/validate", data=sent, headers={"Accept": "text/html"}).get_data(as_text=True)
+        shown = re.search(r'<pre class="caret">(.*?)</pre>', page, re.S)
+        assert shown, page
+        text, caret = (html.unescape(re.sub(r"<[^>]+>", "", row)) for row in shown[1].split("\n"))
+        assert text.split(" | ", 1)[1].index(named) == caret.split(" | ", 1)[1].index("^") == column - 1
 
 
 def test_an_error_in_the_data_marks_the_data_field_alone(client) -> None:
@@ -439,20 +463,32 @@ def test_a_sparql_constraint_calling_a_function_the_validator_lacks_is_refused(c
     assert client.post("/validate", data={"data": "<urn:a> <urn:p> 1 .", "shapes": cast}).status_code == 200
 
 
-def test_a_sparql_constraint_must_project_this_as_shacl_says(client) -> None:
-    # pySHACL read each solution without $this (?path, ?value) as no result: the data "conformed".
-    shapes = ('@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; sh:targetNode <urn:a> ;'
-              '\n  sh:sparql [ sh:select """SELECT ?o WHERE { $this <urn:p> ?o }""" ] .')
-    resp = client.post("/validate", data={"data": "<urn:a> <urn:p> 1 .", "shapes": shapes},
-                       headers={"Accept": "application/json"})
-    assert resp.status_code == 400 and resp.get_json()["message"] == (
-        "the SPARQL constraint of <urn:S>: its SELECT does not project $this (SHACL requires "
-        "`SELECT $this ...`, which says the focus node of each result)")
-    for select in ("SELECT $this ?o", "SELECT ?this ?o", "SELECT *"):
-        fixed = shapes.replace("SELECT ?o", select)
-        resp = client.post("/validate", data={"data": "<urn:a> <urn:p> 1 .", "shapes": fixed},
+def test_a_sparql_constraint_that_could_report_nothing_is_refused(client) -> None:
+    # pySHACL makes a result of a solution by its $this, ?path or ?value: projecting none, every
+    # solution was dropped and the data "conformed".
+    def shapes(select: str, where: str = "$this <urn:p> ?o") -> str:
+        return ('@prefix sh: <http://www.w3.org/ns/shacl#> .\n'
+                '<urn:S> a sh:NodeShape ; sh:targetNode <urn:a> ;'
+                f'\n  sh:sparql [ sh:select """{select} WHERE {{ {where} }}""" ] .')
+
+    def post(shapes: str) -> TestResponse:
+        return client.post("/validate", data={"data": "<urn:a> <urn:p> 1 .", "shapes": shapes},
                            headers={"Accept": "application/json"})
-        assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false", select
+
+    resp = post(shapes("SELECT ?o"))
+    assert resp.status_code == 400 and resp.get_json()["message"] == (
+        "the SPARQL constraint of <urn:S>: its SELECT projects none of $this, ?path and ?value, so none "
+        "of its solutions could be a result (SHACL requires `SELECT $this ...`)")
+    # Each of them makes the solution a result, as pySHACL reads it.
+    for fixed in (shapes("SELECT $this ?o"), shapes("SELECT ?this ?o"), shapes("SELECT *"),
+                  shapes("SELECT ?value", "$this <urn:p> ?value"), shapes("SELECT (?o AS ?value)")):
+        resp = post(fixed)
+        assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false", fixed
+    # A SHACL-AF function's SELECT makes no results: not held to it.
+    function = shapes("SELECT $this").replace(
+        "<urn:S> a",
+        '<urn:f> a sh:SPARQLFunction ; sh:select "SELECT (UCASE($x) AS ?result) WHERE {}" .\n<urn:S> a')
+    assert post(function).status_code == 200
 
 
 def test_multipart_files_take_their_format_from_the_name_or_the_part(client) -> None:

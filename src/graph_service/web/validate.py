@@ -203,12 +203,16 @@ def _where(error: str | None) -> _Where | None:
     return _Where(m["document"], int(m["line"]) if m["line"] else None, int(column) if column else None)
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _spot(error: str, kept: Mapping[str, str]) -> tuple[str, int, str, str] | None:
     """Where a pasted text failed to parse: (part, line number, the line, a caret under the column)."""
     where = _where(error)
     if where is None or where.line is None or where.document != where.part:  # a file's: not kept
         return None
-    lines = kept.get(where.part, "").splitlines()
+    # Lines as the parsers count them: not at U+2028 or a form feed, as splitlines() would.
+    lines = _LINE_END.split(kept.get(where.part, ""))
     if not 0 < where.line <= len(lines):
         return None
     column = where.column or 0
@@ -338,7 +342,17 @@ def _report_format() -> Format:
     first = parse_accept(request.headers.get("Accept")).best
     if word in ("text", "txt") or not word and first == "text/plain":
         return _SUMMARY
-    return negotiate(OFFERED_KINDS, default=_TURTLE)
+    return _as_asked(negotiate(OFFERED_KINDS, default=_TURTLE))
+
+
+def _as_asked(fmt: Format) -> Format:
+    """The summary where negotiation settled on N-Triples by its old alias: a client that accepts
+    text/plain, and not N-Triples by its own name, asked for text (`Accept: application/x-y,
+    text/plain;q=0.5`, or RDF/XML first for a report RDF/XML cannot hold)."""
+    if fmt.name != "ntriples" or format_parameter():
+        return fmt
+    named = {value for value, quality in parse_accept(request.headers.get("Accept")) if quality > 0}
+    return _SUMMARY if "text/plain" in named and fmt.media_type not in named else fmt
 
 
 def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") -> Response:
@@ -360,7 +374,7 @@ def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") 
             if other is None:
                 offered = ", ".join(f.media_type for f in formats.of_kinds(("graph",)) if f.name not in tried)
                 return _with_shapes(problem(406, f"{exc}; ask for {offered}"), used)
-            fmt = other
+            fmt = _as_asked(other)
     resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
     resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
     if outcome.focus_nodes is not None:

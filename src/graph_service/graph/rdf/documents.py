@@ -113,19 +113,40 @@ _NAMED = re.compile(r"'([^'\n]{1,200})'|^(\S{1,200}) is not a valid ")
 
 
 def _placed(message: str, data: bytes) -> str:
-    """`message` with the line and column of what it names, where the document writes that once:
-    pyoxigraph's RDF/XML errors (0.5) say no position, its other parsers' do."""
+    """`message` after the line and column of what it names, where the document writes that once
+    outside its comments: pyoxigraph's RDF/XML errors (0.5) say no position, its other parsers'
+    do. Lines end as XML's do (CR LF, CR or LF), and as pyoxigraph counts them in Turtle."""
     named = _NAMED.search(message)
     if named is None:
         return message
     needle = (named[1] or named[2]).encode("utf-8")
+    comments = _comments(data)
+    found: list[int] = []
     at = data.find(needle)
-    if at < 0 or data.find(needle, at + 1) >= 0:
+    while at >= 0 and len(found) < 2:
+        if not any(start <= at < end for start, end in comments):
+            found.append(at)
+        at = data.find(needle, at + 1)
+    if len(found) != 1:
         return message
-    line_start = data.rfind(b"\n", 0, at) + 1
-    line = data.count(b"\n", 0, at) + 1
-    column = len(data[line_start:at].decode("utf-8", "replace")) + 1
-    return f"{message} (at line {line}, column {column}, where it is written)"
+    before = data[:found[0]]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    column = len(before[line_start:].decode("utf-8", "replace")) + 1
+    return f"at line {line}, column {column}: {message}"
+
+
+def _comments(data: bytes) -> list[tuple[int, int]]:
+    """Where an XML document's comments lie, as (start, end) offsets."""
+    spans = []
+    start = data.find(b"<!--")
+    while start >= 0:
+        end = data.find(b"-->", start + 4)
+        if end < 0:
+            break
+        spans.append((start, end + 3))
+        start = data.find(b"<!--", end + 3)
+    return spans
 
 
 #: expat's code for a document whose entities expand past its limit (expat 2.4 and later).

@@ -745,12 +745,20 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
             # pySHACL would run it and fail on its answer, in words about its own code.
             raise ValidationError(f"{_query_owner(shapes, node)}: sh:{forms[predicate]} holds a "
                                   f"{form.upper()} query; it must be a {forms[predicate].upper()}")
-        if form == "select" and "this" not in shape.projected:
-            # A syntax rule of SHACL (select-query-this); pySHACL reads a solution without $this,
-            # ?path or ?value as no result, so the constraint passed everything, unsaid.
-            raise ValidationError(f"{_query_owner(shapes, node)}: its SELECT does not project $this "
-                                  "(SHACL requires `SELECT $this ...`, which says the focus node of "
-                                  "each result)")
+        reporting = {"this", "path", "value"} & set(shape.projected)
+        if form == "select" and _reports(shapes, node) and not reporting:
+            # pySHACL makes a result of a solution only by its $this, ?path or ?value: with none
+            # of them projected the constraint passed everything, unsaid. (SHACL requires $this;
+            # pySHACL reports a solution binding ?value or ?path without it, and so does this.)
+            raise ValidationError(f"{_query_owner(shapes, node)}: its SELECT projects none of $this, ?path "
+                                  "and ?value, so none of its solutions could be a result (SHACL "
+                                  "requires `SELECT $this ...`)")
+
+
+def _reports(shapes: Graph, node: Node) -> bool:
+    """Whether the query `node` holds makes validation results: a SPARQL constraint's, or a
+    SELECT-based validator's (not a SHACL-AF function's or target's)."""
+    return any((None, p, node) in shapes for p in (SH.sparql, SH.nodeValidator, SH.propertyValidator))
 
 
 #: The functions called by IRI that rdflib's SPARQL engine evaluates: its XSD casts
