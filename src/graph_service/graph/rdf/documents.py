@@ -7,6 +7,7 @@ caller needs rdflib's graph model (reasoning, validation, the reference engine).
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import io
 import os
@@ -121,11 +122,15 @@ def _placed(message: str, data: bytes) -> str:
         return message
     needle = (named[1] or named[2]).encode("utf-8")
     comments = _comments(data)
+    starts = [start for start, _ in comments]
     found: list[int] = []
     at = data.find(needle)
     while at >= 0 and len(found) < 2:
-        if not any(start <= at < end for start, end in comments):
-            found.append(at)
+        inside = bisect.bisect_right(starts, at) - 1
+        if inside >= 0 and at < comments[inside][1]:
+            at = data.find(needle, comments[inside][1])  # past the comment: linear in the document
+            continue
+        found.append(at)
         at = data.find(needle, at + 1)
     if len(found) != 1:
         return message
