@@ -89,8 +89,10 @@ def setting(default: T, help: str, *, cli: bool = True, bounds: Bounds | None = 
 _MOST = 2**31 - 1
 _POSITIVE = Bounds(low=1, high=_MOST)
 _COUNT = Bounds(low=0, high=_MOST)
+#: The least time limit: less stops nearly every query and costs a query process each time.
+MIN_SECONDS = 0.1
 #: A day: a longer time limit is no limit, and past about 3e8 s the clocks' arithmetic overflows.
-_SECONDS = Bounds(low=0.1, high=86_400)
+_SECONDS = Bounds(low=MIN_SECONDS, high=86_400)
 
 
 @dataclass(frozen=True)

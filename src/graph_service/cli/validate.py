@@ -49,18 +49,23 @@ _TURTLE = formats.named("turtle")
 #: --format choices and their names in the formats registry.
 REPORT_FORMATS = {"text": None, "turtle": "turtle", "json-ld": "jsonld", "ntriples": "ntriples",
                   "rdfxml": "rdfxml"}
-#: pySHACL's names for them (its -f), and the registry's own.
-_REPORT_ALIASES = {"human": "text", "n3": "turtle", "jsonld": "json-ld", "nt": "ntriples", "xml": "rdfxml"}
 
 
 class _ReportFormat(click.Choice):
-    """A --format choice, or pySHACL's name for it (`-f nt`, `-f xml`, `-f human`)."""
+    """A --format choice, or another name for it: pySHACL's (`-f human`, `nt`, `xml`, `n3`) or
+    the registry's (`ttl`, `jsonld`, a media type)."""
 
     def __init__(self) -> None:
         super().__init__(list(REPORT_FORMATS), case_sensitive=False)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return super().convert(_REPORT_ALIASES.get(str(value).lower(), value), param, ctx)
+        name = str(value).strip().lower()
+        if name == "human":
+            return "text"
+        fmt = None if name in REPORT_FORMATS else formats.graph_format(name)
+        chosen = next((choice for choice, registered in REPORT_FORMATS.items()
+                       if fmt is not None and registered == fmt.name), value)
+        return super().convert(chosen, param, ctx)
 #: What --data-format and --shapes-format name: the formats the service reads uploads in.
 INPUT_FORMATS = formats.of_kinds(formats.RDF_INPUT_KINDS)
 
@@ -77,7 +82,7 @@ class _InputFormat(click.Choice):
         name = str(value).strip().lower()
         if name == "auto":  # pySHACL's -df auto: from the file's extension, the default here
             return None
-        fmt = formats.by_name(formats.GRAPH_FORMAT_WORDS.get(name, name), formats.RDF_INPUT_KINDS)
+        fmt = formats.graph_format(name, formats.RDF_INPUT_KINDS)
         return fmt.name if fmt is not None else super().convert(value, param, ctx)
 
 

@@ -156,26 +156,35 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
         resp.vary.add("Accept-Encoding")
     if negotiated:
         resp.vary.add("Accept")
-    if status == 200:
-        resp.cache_control.public = True
-        resp.cache_control.max_age = max_age
     for link in links:
         resp.headers.add("Link", link)
     for key, value in (headers or {}).items():
         resp.headers[key] = value
-    if status == 200:
-        resp.last_modified = modified or data_time()
+    return with_validators(resp, max_age=max_age, modified=modified) if status == 200 else resp
+
+
+def with_validators(resp: Response, *, max_age: int = MAX_AGE, modified: datetime | None = None,
+              weak_etag: str | None = None) -> Response:
+    """A 200's caching and validators (ETag of the body, or `weak_etag` for one whose bytes
+    differ where its content does not; Last-Modified of the data, or `modified`), answered as
+    the request's conditions and range ask: 304, 412 or 206."""
+    resp.cache_control.public = True
+    resp.cache_control.max_age = max_age
+    resp.last_modified = modified or data_time()
+    if weak_etag is None:
         resp.add_etag()
-        # The preconditions first (RFC 9110 13.2.2: If-Match 412, If-None-Match 304), which
-        # werkzeug weighs after a range; then a range (206), so that an interrupted download of a
-        # dump resumes (`curl -C -`, `wget -c`).
-        make_conditional(resp, request)
-        if resp.status_code == 412:
-            resp.set_data(b"")
-        elif resp.status_code == 200 and _range_applies(resp.content_length or 0):
-            make_conditional(resp, request, accept_ranges=True, complete_length=resp.content_length)
-        else:
-            resp.accept_ranges = "bytes"
+    else:
+        resp.set_etag(weak_etag, weak=True)
+    # The preconditions first (RFC 9110 13.2.2: If-Match 412, If-None-Match 304), which
+    # werkzeug weighs after a range; then a range (206), so that an interrupted download of a
+    # dump resumes (`curl -C -`, `wget -c`).
+    make_conditional(resp, request)
+    if resp.status_code == 412:
+        resp.set_data(b"")
+    elif resp.status_code == 200 and _range_applies(resp.content_length or 0):
+        make_conditional(resp, request, accept_ranges=True, complete_length=resp.content_length)
+    else:
+        resp.accept_ranges = "bytes"
     return resp
 
 

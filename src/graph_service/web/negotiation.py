@@ -72,13 +72,10 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
     if default is None:
         default = choices[0]
     if name:
-        key = name.strip().lower()
         # SPARQL clients' words for graph formats, where they can mean nothing else: on every route
         # that answers a graph and no SPARQL results (descriptions, CONSTRUCT answers, linked data).
         words_for_graphs = "graph" in kinds and "results" not in kinds
-        if words_for_graphs:
-            key = formats.GRAPH_FORMAT_WORDS.get(key, key)
-        fmt = formats.by_name(key, kinds)
+        fmt = formats.graph_format(name, kinds) if words_for_graphs else formats.by_name(name, kinds)
         if fmt is None:
             words = [f.name for f in choices]
             if words_for_graphs:

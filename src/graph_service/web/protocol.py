@@ -55,7 +55,7 @@ from werkzeug.exceptions import (
 from werkzeug.sansio.utils import get_current_url
 from werkzeug.wrappers import Request, Response
 
-from graph_service.config import Settings
+from graph_service.config import MIN_SECONDS, Settings
 from graph_service.graph import (
     UPDATES_REFUSED,
     Answer,
@@ -254,12 +254,11 @@ def _timeout(fields: MultiDict, settings: Settings) -> float | None:
     if not 0 <= seconds < math.inf:
         raise BadRequest(f"timeout={values[0][:40]!r} is not a number of seconds (the query's time limit, "
                          f"{MIN_TIMEOUT:g} to {settings.query_timeout:g}; 0 for the service's)")
-    # Less than a tenth of a second stops nearly every query and costs a query process each time.
     return None if seconds == 0 else min(max(seconds, MIN_TIMEOUT), settings.query_timeout)
 
 
 #: The least time a client's `timeout=` gives its query (the least `--query-timeout` allows).
-MIN_TIMEOUT = 0.1
+MIN_TIMEOUT = MIN_SECONDS
 
 
 def _whole_body(req: Request) -> bytes:

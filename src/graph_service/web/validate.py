@@ -79,15 +79,13 @@ from graph_service.graph import (
 )
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import (
-    MAX_AGE,
     cached,
     cached_for_root,
-    data_time,
-    make_conditional,
     quads,
     require_utf8_escapes,
     respond,
     suffix_format,
+    with_validators,
 )
 from graph_service.web.endpoint import client_gone, current_endpoint
 from graph_service.web.errors import PROBLEM_TYPES, problem, too_large
@@ -413,16 +411,12 @@ def project_report() -> Response:
     except (RdfSyntaxError, ValidationError, ValidationTimeout) as exc:
         return problem(503, f"the project's data could not be validated: {exc}")
     resp = _report(outcome, fmt, "project", _PROJECT_DATA)
-    if resp.status_code == 200:
-        # The same report for as long as the snapshot is served: revalidated as its documents are,
-        # tagged by the snapshot and the format, not the bytes, which name blank nodes afresh in
-        # each worker process. Weak: the same results, not the same bytes.
-        resp.cache_control.public = True
-        resp.cache_control.max_age = MAX_AGE
-        resp.last_modified = data_time()
-        resp.set_etag(f"{serving.served.sha256[:32]}-{resp.mimetype}", weak=True)
-        make_conditional(resp, request)
-    return resp
+    if resp.status_code != 200:
+        return resp
+    # The same report for as long as the snapshot is served, tagged by the snapshot and the
+    # format, not the bytes, which name blank nodes afresh in each worker process. Weak: the same
+    # results, not the same bytes.
+    return with_validators(resp, weak_etag=f"{serving.served.sha256[:32]}-{resp.mimetype}")
 
 
 _PROJECT_DATA = ("the project's own data: its facts and coordinates, as the build checks them (not the "

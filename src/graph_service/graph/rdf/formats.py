@@ -173,13 +173,18 @@ TRIPLES_KINDS: tuple[Kind, ...] = ("graph", "dataset")
 GRAPH_FORMAT_WORDS = {"xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "n3": "turtle", "text": "ntriples"}
 
 
+def graph_format(name: str, kinds: tuple[Kind, ...] = TRIPLES_KINDS) -> Format | None:
+    """The format of `kinds` that `name` means where a graph is meant: a registry name, or a
+    SPARQL client's word for one (`GRAPH_FORMAT_WORDS`: `xml` is RDF/XML, `text` N-Triples)."""
+    key = name.strip().lower()
+    return by_name(GRAPH_FORMAT_WORDS.get(key, key), kinds)
+
+
 def for_answer(name: str, form: str) -> Format | None:
     """The format the word `name` means for a query's answer of `form` ("select", "ask" or
     "graph"): `text` is a text table for a SELECT and N-Triples for a CONSTRUCT, as the endpoint's
     negotiation reads `format=` (the command line's `query --format`)."""
-    if form == "graph":
-        return by_name(GRAPH_FORMAT_WORDS.get(name.strip().lower(), name), TRIPLES_KINDS)
-    return by_name(name, ("results",))
+    return graph_format(name) if form == "graph" else by_name(name, ("results",))
 
 
 def _without_long_strings(text: bytes) -> bytes:
