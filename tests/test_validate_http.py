@@ -1159,6 +1159,9 @@ def test_the_projects_own_data_validated_against_its_shapes(project_client, tmp_
     assert resp.headers["Access-Control-Allow-Origin"] == "*"
     again = project_client.get("/validate/project", headers={"If-None-Match": resp.headers["ETag"]})
     assert again.status_code == 304
+    # A failed precondition is a 412 without the report, as for every document.
+    failed = project_client.get("/validate/project", headers={"If-Match": '"another"'})
+    assert failed.status_code == 412 and failed.data == b""
     page = project_client.get("/validate/project", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert "Conforms" in page and "the project's own data: its facts and coordinates" in html.unescape(page)
     assert 'href="/validate/project"' in project_client.get("/validate").get_data(as_text=True)
