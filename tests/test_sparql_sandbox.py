@@ -8,6 +8,7 @@ import errno
 import gc
 import os
 import platform
+import select
 import signal
 import socket
 import threading
@@ -26,6 +27,7 @@ from graph_service.graph.query.engine import OxigraphEngine, _unsupported_as_err
 from graph_service.graph.query.safety import UnsafeQuery
 from graph_service.graph.query.sandbox import (
     IsolatedError,
+    IsolatedPool,
     IsolatedWorker,
     QueryTimeout,
     network_guard_problem,
@@ -346,6 +348,85 @@ def test_isolated_worker_reraises_and_keeps_serving():
     finally:
         worker.close()
 
+
+
+def _pid_after(kind: str, seconds: float = 0.0) -> int:
+    if kind == "spin":
+        spin()
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_pool_keeps_a_child_for_the_next_call_and_forks_one_per_call_under_way():
+    pool = IsolatedPool(_pid_after, keep=1)
+    try:
+        first = pool.call("pid", timeout=10)
+        assert pool.call("pid", timeout=10) == first != os.getpid()
+        # Three at once: the kept child and two more, of which none stays after its call.
+        with ThreadPoolExecutor(3) as threads:
+            pids = list(threads.map(lambda _: pool.call("hold", 0.5, timeout=10), range(3)))
+        assert len(set(pids)) == 3 and first in pids
+        kept = [pid for pid in pids if alive(pid)]
+        assert len(kept) == 1, pids
+        assert pool.call("pid", timeout=10) == kept[0]
+        # A call past its time limit takes its child with it; the next call forks another.
+        with pytest.raises(QueryTimeout):
+            pool.call("spin", timeout=0.3)
+        assert not alive(kept[0])
+        replaced = pool.call("pid", timeout=10)
+        assert replaced not in pids and alive(replaced)
+        # One killed from outside while kept is reaped (no zombie left) and replaced, unasked.
+        os.kill(replaced, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while replaced in _children() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert replaced not in _children()
+        last = pool.call("pid", timeout=10)
+        assert last != replaced and alive(last)
+    finally:
+        pool.close()
+    assert not alive(last)
+
+
+def test_a_process_forked_from_a_pools_holder_starts_without_its_children():
+    pool = IsolatedPool(_pid_after, keep=1)
+    try:
+        parents = pool.call("pid", timeout=10)
+        # A forked process (a gunicorn worker from its master) neither uses nor stops its
+        # parent's child: it forks its own, even where another thread of the parent held the
+        # pool at that moment (a lock copied held would be held in the fork for good).
+        reader, writer = os.pipe()
+        taken, forked_yet = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with pool._lock:
+                taken.set()
+                forked_yet.wait(10)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        taken.wait(10)
+        forked = os.fork()
+        if forked == 0:
+            try:
+                os.write(writer, str(pool.call("pid", timeout=10)).encode())
+                pool.close()
+            finally:
+                os._exit(0)
+        forked_yet.set()
+        holder.join()
+        os.close(writer)
+        answered = select.select([reader], [], [], 15)[0]
+        own = int(os.read(reader, 100) or 0) if answered else 0
+        os.close(reader)
+        if not answered:
+            os.kill(forked, signal.SIGKILL)
+        os.waitpid(forked, 0)
+        assert answered, "the forked process's call never answered"
+        assert own not in (0, parents) and not alive(own)
+        assert alive(parents) and pool.call("pid", timeout=10) == parents
+    finally:
+        pool.close()
 
 def _children() -> list[int]:
     me = str(os.getpid())

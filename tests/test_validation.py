@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -390,9 +391,8 @@ def test_pyshacls_python_terms_are_written_as_turtle(python, turtle):
 
 
 def test_documents_read_together_share_one_allowance_and_fail_at_the_first_in_order() -> None:
-    """Several documents are read in one child (a fork of a large process costs more than
-    reading a small document); what they may hold is counted over all of them, as it was when
-    each was read in a child of its own."""
+    """Several documents are read in one call of the reading process; what they may hold is
+    counted over all of them, as it was when each was read in a child of its own."""
     turtle_format = formats.by_name("turtle")
     two = b"<http://example.org/a> <http://example.org/p> 1, 2 ."
     prefixed = b"@prefix ex: <http://example.org/> . ex:b ex:p 3 ."
@@ -407,6 +407,27 @@ def test_documents_read_together_share_one_allowance_and_fail_at_the_first_in_or
         parse_untrusted_all([Untrusted(b"<a> <b>", turtle_format, "bad.ttl"),
                              Untrusted(b"<x> <y> <z> ; <w> .", turtle_format, "worse.ttl")], timeout=30)
 
+
+
+_FORKS = [0]
+os.register_at_fork(before=lambda: _FORKS.__setitem__(0, _FORKS[0] + 1))
+
+
+def test_requests_documents_are_read_by_a_process_kept_between_them() -> None:
+    """Forking a serving process cost it 10-20 ms of CPU per request, more than reading a small
+    document: the reading process stays for the next request (one per request read at once)."""
+    turtle_format = formats.by_name("turtle")
+    document = [Untrusted(b"<http://example.org/a> <http://example.org/p> 1 .", turtle_format, "a.ttl")]
+    parse_untrusted_all(document, timeout=30)
+    before = _FORKS[0]
+    for _ in range(5):
+        ((quads, _),) = parse_untrusted_all(document, timeout=30)
+        assert len(quads) == 1
+    assert _FORKS[0] == before
+    # One that fails to parse leaves the next one read as well.
+    with pytest.raises(RdfSyntaxError, match="bad.ttl"):
+        parse_untrusted_all([Untrusted(b"<a> <b>", turtle_format, "bad.ttl")], timeout=30)
+    assert len(parse_untrusted_all(document, timeout=30)[0][0]) == 1
 
 def test_a_value_is_shown_bare_only_where_turtle_reads_it_back_the_same():
     """"1"^^xsd:boolean was shown as [value: 1], which Turtle reads as an integer."""

@@ -27,6 +27,7 @@ from graph_service.graph.query.runner import AnswerTooLarge, QueryRunner, slot_b
 from graph_service.graph.query.safety import UPDATES_REFUSED, UnsafeQuery, check_query, inspect_query
 from graph_service.graph.query.sandbox import (
     IsolatedError,
+    IsolatedPool,
     IsolatedWorker,
     QueryTimeout,
     die_with_parent,
@@ -50,7 +51,8 @@ from graph_service.graph.query.verbatim import VerbatimStore, graph_view, wrap_l
 
 __all__ = [
     "ENGINES", "UPDATES_REFUSED", "Answer", "content_hash", "die_with_parent", "Engine", "Example",
-    "FormatMismatch", "graph_counts", "IsolatedError", "IsolatedWorker", "load_examples", "make_engine",
+    "FormatMismatch", "graph_counts", "IsolatedError", "IsolatedPool", "IsolatedWorker", "load_examples",
+    "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
     "AnswerTooLarge", "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore", "run_isolated", "safety",
     "BadStoreAddress", "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",

@@ -12,6 +12,9 @@ Two shapes:
 - `IsolatedWorker(handler)`: one long-lived child serving calls over a pipe (about 0.02 ms per
   call), replaced after a timeout or crash. The SPARQL endpoint uses it, because pyoxigraph
   answers most queries in well under a millisecond.
+- `IsolatedPool(handler)`: such children for the threads of a process, one per call under way,
+  kept for the next: for work that keeps nothing from one call to the next (reading a user's
+  document) and comes more often than a fork is worth.
 
 Forking copies only the calling thread. The endpoint forks query processes from request threads
 (gunicorn gthread workers): the child then runs only the engine (pyoxigraph, rdflib's parser),
@@ -30,6 +33,7 @@ could not be raised back without privileges): the child is not forked again.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import gc
 import math
@@ -46,6 +50,7 @@ import stat
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -64,6 +69,8 @@ _ALARM_MARGIN = 5.0
 _WATCH = 0.02
 #: Seconds a query process may take to start the thread that follows a demoted one.
 _RENEW_WAIT = 1.0
+#: How often an `IsolatedPool`'s kept children are looked at for one that died.
+_SWEEP = 1.0
 #: Seconds `IsolatedWorker.retire` waits for a call or a replacement under way to let go of it.
 _RETIRE_WAIT = 0.5
 #: Seconds to wait for another thread to record the exit status of a child it reaped.
@@ -339,6 +346,98 @@ class IsolatedWorker:
             self._cpu_done, self._thread = None, None
         return self._conn
 
+
+
+class IsolatedPool:
+    """`IsolatedWorker`s running `handler`, shared by the threads of a process: a call takes an
+    idle one, or forks another when every one is busy; at most `keep` stay idle after their call.
+
+    For work that keeps nothing from one call to the next, such as reading a document someone
+    sent: a fork of a serving process costs it 10-20 ms of CPU on the development machine, a call
+    to a child already there a fraction of a millisecond. A call that times out or crashes takes
+    its child with it, as with `IsolatedWorker`. A process forked from this one starts with none:
+    the children it would inherit are its parent's."""
+
+    def __init__(self, handler: Callable[..., Any], *, keep: int = 1, memory_limit: int | None = None,
+                 allow_network: bool = False, max_calls: int = 1_000) -> None:
+        self._handler = handler
+        self._keep = keep
+        self._options = {"memory_limit": memory_limit, "allow_network": allow_network,
+                         "max_calls": max_calls}
+        self._idle: list[IsolatedWorker] = []
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._sweeping: int | None = None  # the process whose sweeper runs
+        _POOLS.add(self)
+
+    def call(self, *args: Any, timeout: float, **kwargs: Any) -> Any:
+        """`handler(*args, **kwargs)` in an idle child (or a new one); raises as
+        `IsolatedWorker.call` does."""
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+            if self._sweeping != os.getpid():  # started here once per process (threads do not cross a fork)
+                self._sweeping = os.getpid()
+                self._closed = threading.Event()
+                threading.Thread(target=self._sweep, args=(self._closed,), daemon=True,
+                                 name="isolated pool sweeper").start()
+        if worker is None:
+            worker = IsolatedWorker(self._handler, **self._options)  # type: ignore[arg-type]
+        try:
+            return worker.call(*args, timeout=timeout, **kwargs)
+        finally:
+            with self._lock:
+                kept = len(self._idle) < self._keep
+                if kept:
+                    self._idle.append(worker)
+            if not kept:
+                worker.retire()
+
+    def close(self) -> None:
+        """Stop the idle children (a later call forks another)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+            self._closed.set()
+            self._sweeping = None
+        for worker in idle:
+            worker.retire()
+
+    def _sweep(self, closed: threading.Event) -> None:
+        """Reap and replace a kept child that died while idle (killed from outside), as the query
+        slots' sweeper does, rather than leave it a zombie until the next call."""
+        while not closed.wait(_SWEEP):
+            with self._lock:
+                idle = list(self._idle)
+            for worker in idle:
+                worker.replace_if_dead()
+
+    def _forget_after_fork(self) -> None:
+        # The idle children are the parent's: let go of their pipes without stopping them, and of
+        # a lock another thread of the parent may have held.
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._sweeping = None
+        for worker in self._idle:
+            worker.close()
+        self._idle = []
+
+
+_POOLS: weakref.WeakSet[IsolatedPool] = weakref.WeakSet()
+
+
+def _forget_pools() -> None:
+    for pool in list(_POOLS):
+        pool._forget_after_fork()
+
+
+os.register_at_fork(after_in_child=_forget_pools)
+
+
+@atexit.register
+def _close_pools() -> None:
+    # Before multiprocessing's own exit handler (registered earlier, so it runs later), which
+    # stops the daemonic children and then waits for each.
+    for pool in list(_POOLS):
+        pool.close()
 
 def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
            memory_limit: int | None, tied_to_parent: bool,

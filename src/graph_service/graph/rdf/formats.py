@@ -46,6 +46,11 @@ class Format:
             return f"{self.media_type}; charset=utf-8"
         return self.media_type
 
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        # By its name in the registry, as an enum member pickles: pyoxigraph's formats do not
+        # pickle, and a format crosses to the processes that read users' documents.
+        return _registered, (self.name,)
+
 
 FORMATS: tuple[Format, ...] = (
     # RDF graphs (CONSTRUCT/DESCRIBE answers, resource descriptions, dumps, uploads)
@@ -86,6 +91,10 @@ _BY_NAME = {f.name: f for f in FORMATS}
 _BY_NAME.update({f.extension: f for f in FORMATS if f.extension not in _BY_NAME})
 _BY_NAME.update({name: f for f in FORMATS for name in f.names})
 
+
+
+def _registered(name: str) -> Format:
+    return next(f for f in FORMATS if f.name == name)
 
 def by_name(name: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
     """The format called `name` (a short name, file extension or media type), if of `kinds`."""
