@@ -347,7 +347,6 @@ class IsolatedWorker:
         return self._conn
 
 
-
 class IsolatedPool:
     """`IsolatedWorker`s running `handler`, shared by the threads of a process: a call takes an
     idle one, or forks another when every one is busy; at most `keep` stay idle after their call.
@@ -438,6 +437,7 @@ def _close_pools() -> None:
     # stops the daemonic children and then waits for each.
     for pool in list(_POOLS):
         pool.close()
+
 
 def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
            memory_limit: int | None, tied_to_parent: bool,

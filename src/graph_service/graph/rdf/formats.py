@@ -92,9 +92,9 @@ _BY_NAME.update({f.extension: f for f in FORMATS if f.extension not in _BY_NAME}
 _BY_NAME.update({name: f for f in FORMATS for name in f.names})
 
 
-
 def _registered(name: str) -> Format:
     return next(f for f in FORMATS if f.name == name)
+
 
 def by_name(name: str, kinds: tuple[Kind, ...] | None = None) -> Format | None:
     """The format called `name` (a short name, file extension or media type), if of `kinds`."""
