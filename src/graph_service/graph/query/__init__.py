@@ -23,7 +23,7 @@ from graph_service.graph.query.remote import (
     StoreRefused,
     StoreUnavailable,
 )
-from graph_service.graph.query.runner import AnswerTooLarge, QueryRunner, slot_budget
+from graph_service.graph.query.runner import AnswerTooLarge, QueryRunner, late_cost_check, slot_budget
 from graph_service.graph.query.safety import UPDATES_REFUSED, UnsafeQuery, check_query, inspect_query
 from graph_service.graph.query.sandbox import (
     IsolatedError,
@@ -54,7 +54,8 @@ __all__ = [
     "FormatMismatch", "graph_counts", "IsolatedError", "IsolatedPool", "IsolatedWorker", "load_examples",
     "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
-    "AnswerTooLarge", "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore", "run_isolated", "safety",
+    "AnswerTooLarge", "late_cost_check", "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore",
+    "run_isolated", "safety",
     "BadStoreAddress", "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
     "QueryUnsupported", "Busy", "ClientGone", "OverShare", "QuerySlots", "QueueFull", "SlotBudget",
     "slot_budget", "DiskStore", "Cost", "TooCostly", "check_cost", "VerbatimStore", "graph_view",

@@ -28,7 +28,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 
 import pyoxigraph as ox
 
@@ -75,6 +74,21 @@ _PRESTART = 2
 #: slot's first, or after a query was stopped) first opens its store.
 LATE_ESTIMATE_CHARS = 4_000
 ESTIMATE_AFTER = 0.02
+
+
+def late_cost_check(sparql: str, *, max_product: int = cost.MAX_PRODUCT,
+                    max_nesting: int = cost.MAX_NESTING) -> Late | None:
+    """For a query of at most `LATE_ESTIMATE_CHARS`, the check that stops it as too costly
+    (`cost.TooCostly`) if it is still running `ESTIMATE_AFTER` seconds after its query process
+    was ready (`IsolatedWorker.call`'s `late`); for a longer one None: estimate it before it runs."""
+    if len(sparql) > LATE_ESTIMATE_CHARS:
+        return None
+
+    def check(seconds: float) -> None:
+        cost.check_cost(sparql, max_product=max_product, max_nesting=max_nesting,
+                        verdict=f"stopped after {seconds * 1000:.0f} ms")
+    return Late(ESTIMATE_AFTER, check)
+
 CacheKey = tuple[str, str | None, str | None, QueryDataset | None, str | None]
 
 
@@ -220,8 +234,7 @@ class QueryRunner:
             answer = _laid_out(fetched, results_format, sparql, self.max_answer_bytes)
             self._check_size(answer)
         else:
-            late = (Late(ESTIMATE_AFTER, partial(self._stop_if_costly, sparql))
-                    if len(sparql) <= LATE_ESTIMATE_CHARS else None)
+            late = late_cost_check(sparql, max_product=self.max_product, max_nesting=self.max_nesting)
             answer = self.slots.call(*key, client=client, gone=gone, late=late, timeout=limit)
         return answer
 
@@ -263,13 +276,9 @@ class QueryRunner:
                 "fewer rows (LIMIT) or shorter values")
 
 
-    def _check_cost(self, sparql: str, verdict: str = "refused before it ran") -> None:
+    def _check_cost(self, sparql: str) -> None:
         # In the child, before any parse (the engine's parser is what deep nesting makes explode).
-        cost.check_cost(sparql, max_product=self.max_product, max_nesting=self.max_nesting, verdict=verdict)
-
-    def _stop_if_costly(self, sparql: str, seconds: float) -> None:
-        # In this process, for a short query still running (LATE_ESTIMATE_CHARS).
-        self._check_cost(sparql, verdict=f"stopped after {seconds * 1000:.0f} ms")
+        cost.check_cost(sparql, max_product=self.max_product, max_nesting=self.max_nesting)
 
 
 #: Refusals kept (`QueryRunner._mismatches`): a few hundred bytes each.
