@@ -468,3 +468,15 @@ def test_sems_role_pattern_is_whole_every_participation_a_role_with_its_actor_an
             <{rdf}predicate> <{rdf}value> ; <{rdf}object> <{ID}unit/pattons-army> ; <{LIB.evidence}> ?quote ;
             <{LIB.otherAccounts}> ?disputed }} }}""").boolean
     assert sourced
+
+
+def test_owlrl_leaves_rdflibs_reading_of_literals_as_it_found_it() -> None:
+    # owlrl reads literals with conversions of its own while it reasons, and its switch back left
+    # some installed: afterwards "--02"^^xsd:gMonth and "-0044"^^xsd:gYear, made anywhere in the
+    # process, were ill-typed (and refused by sh:datatype).
+    facts = Graph().parse(data='<http://example.org/a> <http://example.org/b> "1944"^^'
+                               '<http://www.w3.org/2001/XMLSchema#gYear> .', format="turtle")
+    infer(Graph(), facts, reasoner="owlrl")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert not Literal("--02", datatype=URIRef(xsd + "gMonth")).ill_typed
+    assert not Literal("-0044", datatype=URIRef(xsd + "gYear")).ill_typed

@@ -559,3 +559,43 @@ def test_warnings_allowed_in_a_cut_report_still_count_what_was_left_out() -> Non
     assert outcome.conforms and outcome.omitted == 3
     assert outcome.headline() == ("Conforms, warnings allowed: 5 results, of which the first 2 are reported "
                                   "(2 warnings) from 1 shape.")
+
+
+#: Forms outside their XSD datatype's lexical space that rdflib takes as they come, and forms
+#: inside it (XML Schema 1.1 Part 2) that must still conform, datatype by datatype.
+_ILL_FORMED = [("gYear", "20a4"), ("gYear", "24"), ("gYearMonth", "2024-13"), ("gMonth", "--13"),
+               ("gDay", "---32"), ("gMonthDay", "--02-30"), ("dateTime", "2024-01-01"),
+               ("dateTime", "2024-02-30T10:00:00"), ("dateTimeStamp", "2024-01-01T10:00:00"),
+               ("decimal", "1e3"), ("long", "99999999999999999999"), ("unsignedLong", "-1"),
+               ("language", "en_US!"), ("base64Binary", "!!!"), ("NCName", "1abc"), ("NCName", "a:b"),
+               ("yearMonthDuration", "P1D"), ("dayTimeDuration", "P1Y"), ("integer", "5_000"),
+               ("integer", " 5"), ("double", "1_0.5"), ("double", "inf"), ("date", "19440825"),
+               ("duration", "P1W"), ("duration", "PT"), ("time", "12:00")]
+_WELL_FORMED = [("gYear", "2024"), ("gYear", "-0044"), ("gYear", "12345+05:30"), ("gYearMonth", "1944-08Z"),
+                ("gMonth", "--02"), ("gDay", "---31"), ("gMonthDay", "--02-29"),
+                ("dateTime", "1944-08-25T23:59:59"), ("dateTime", "1944-08-25T12:00:00.5-01:00"),
+                ("dateTimeStamp", "1944-08-25T12:00:00Z"), ("decimal", "1."), ("decimal", "-.5"),
+                ("long", "-9223372036854775808"), ("unsignedLong", "18446744073709551615"),
+                ("language", "zh-Hant-TW"), ("base64Binary", "QUI="), ("base64Binary", ""),
+                ("NCName", "Zośka_1.b-c"), ("yearMonthDuration", "-P1Y2M"), ("dayTimeDuration", "PT0.5S"),
+                ("integer", "-007"), ("double", "-1.5E-3"), ("double", "INF"), ("float", "NaN"),
+                ("boolean", "1"), ("date", "1944-08-25+02:00"), ("time", "23:59:59.999"),
+                ("duration", "P1Y2M3DT4H5M6.7S"), ("duration", "-PT1M")]
+
+
+def test_sh_datatype_refuses_forms_outside_the_lexical_space_rdflib_takes() -> None:
+    """SHACL makes a result of a literal ill-formed for its datatype; rdflib flags integers and
+    dates, and took "20a4"^^xsd:gYear or "2024-01-01"^^xsd:dateTime as they came."""
+    # owlrl (the reference reasoner, and pySHACL's inference) left some of its lexical conversions
+    # installed for the process, which made "-0044"^^xsd:gYear or "--02"^^xsd:gMonth ill-typed.
+    assert validate(turtle("ex:a ex:b ex:c ."), turtle("ex:S a sh:NodeShape ."), inference="rdfs").conforms
+    cases = _ILL_FORMED + _WELL_FORMED
+    data = turtle("\n".join(f'ex:n{i} ex:p{i} "{form}"^^xsd:{datatype} .'
+                            for i, (datatype, form) in enumerate(cases)))
+    shapes = turtle("\n".join(f"ex:S{i} a sh:NodeShape ; sh:targetNode ex:n{i} ; "
+                              f"sh:property [ sh:path ex:p{i} ; sh:datatype xsd:{datatype} ] ."
+                              for i, (datatype, _) in enumerate(cases)))
+    outcome = validate(data, shapes)
+    refused = {str(r.focus_node).rsplit("n", 1)[1] for r in outcome.results}
+    assert refused == {str(i) for i in range(len(_ILL_FORMED))}, [
+        (cases[int(i)] if i.isdigit() else i) for i in refused ^ {str(i) for i in range(len(_ILL_FORMED))}]

@@ -102,6 +102,7 @@ from graph_service.graph.rdf import (
     SEM,
     bind_prefixes,
     provenance,
+    rdflib_conversions_kept,
     triple_from_rdflib,
     turtle,
 )
@@ -402,15 +403,12 @@ def compute_closure(ontology: Graph, facts: Graph, *,
     rules = _Rules(graph, _Sameness(asserted), on_cycle)
     started = time.perf_counter()
     # owlrl checks literals against their datatypes with its own lexical conversions, switched on
-    # around the run exactly as its DeductiveClosure.expand does (they are process-wide).
-    switch = not DeductiveClosure.improved_datatype_generic
-    if switch:
-        DatatypeHandling.use_Alt_lexical_conversions()
-    try:
+    # around the run as its DeductiveClosure.expand does (they are process-wide), and off again
+    # exactly (`rdflib_conversions_kept`: owlrl's own switch back leaves some of its own).
+    with rdflib_conversions_kept():
+        if not DeductiveClosure.improved_datatype_generic:
+            DatatypeHandling.use_Alt_lexical_conversions()
         rules.closure()
-    finally:
-        if switch:
-            DatatypeHandling.use_RDFLib_lexical_conversions()
     return Closure(asserted=asserted, graph=graph, reasoner_errors=tuple(rules.error_messages),
                    blocked_merges=frozenset(rules.blocked),
                    seconds=time.perf_counter() - started)

@@ -57,7 +57,13 @@ from graph_service.graph.rdf.results import (
     writes_natively,
 )
 from graph_service.graph.rdf.serialize import stable, write, write_triples
-from graph_service.graph.rdf.terms import from_rdflib, quad_from_rdflib, to_rdflib, triple_from_rdflib
+from graph_service.graph.rdf.terms import (
+    from_rdflib,
+    quad_from_rdflib,
+    rdflib_conversions_kept,
+    to_rdflib,
+    triple_from_rdflib,
+)
 from graph_service.graph.rdf.xml import xml_text
 
 __all__ = [
@@ -65,7 +71,7 @@ __all__ = [
     "fold", "Format", "formats", "from_rdflib", "Kind", "parse_quads", "prefixed", "quad_from_rdflib",
     "quads_to_graph", "DocumentTooLarge", "RdfSyntaxError", "format_for_path", "keep_apart", "read_graph",
     "read_quads",
-    "short", "stable", "to_rdflib",
+    "rdflib_conversions_kept", "short", "stable", "to_rdflib",
     "triple_from_rdflib", "turtle", "UnsupportedFormat", "write", "write_atomically", "write_triples",
     # modules used as namespaces by the layers above
     "documents", "namespace", "provenance", "serialize",

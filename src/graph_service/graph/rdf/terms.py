@@ -3,9 +3,12 @@ validation, the reference engine)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import overload
 
 import pyoxigraph as ox
+import rdflib.term
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import IdentifiedNode, Identifier, Node
 
@@ -91,3 +94,22 @@ def _triple_terms(s: Node, p: Node, o: Node) -> tuple[ox.NamedNode | ox.BlankNod
             or isinstance(obj, ox.DefaultGraph)):
         raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
     return subject, predicate, obj
+
+
+@contextmanager
+def rdflib_conversions_kept() -> Iterator[None]:
+    """rdflib's table of lexical conversions (how a literal's form becomes its value, and whether
+    it is ill-typed) as it was before the work inside, whatever that work installed.
+
+    owlrl installs its own for the XSD datatypes while it reasons, and switching back restores
+    only those rdflib has: its conversions for xsd:gYear, gMonth, gDay, gYearMonth and gMonthDay
+    stayed, and from then on every literal made in the process with a valid form such as
+    "-0044"^^xsd:gYear, "--02"^^xsd:gMonth or "1944-08Z"^^xsd:gYearMonth was ill-typed, so
+    `sh:datatype` refused it."""
+    mapping = rdflib.term._toPythonMapping  # rdflib's own table; owlrl changes it in place too
+    saved = dict(mapping)
+    try:
+        yield
+    finally:
+        mapping.clear()
+        mapping.update(saved)

@@ -22,13 +22,15 @@ build, `POST /validate` without shapes, the tests), so the copy of trusted shape
 per content and reused by one validation at a time, sealed against changes; a user's shapes get a
 copy of their own. The caller's data, shapes and ontology graphs are left as they were.
 
-Two corrections make pySHACL agree with the SHACL specification on what it is handed as rdflib
-graphs (both found by the W3C test suite, `tests/test_shacl_conformance.py`):
+Three corrections make pySHACL agree with the SHACL specification on what it is handed as rdflib
+graphs (the first two found by the W3C test suite, `tests/test_shacl_conformance.py`):
 - only the literal `true` switches a boolean parameter on (`sh:uniqueLang "1"^^xsd:boolean` is not
   `true`); pySHACL relies on patching rdflib while *it* parses files, which parsed graphs escape;
 - prefixes come from `sh:prefixes/owl:imports*/sh:declare` (SHACL 5.2.1); pySHACL does not follow
   `owl:imports` there (and passes its tests only because rdflib's parser leaks the file's
-  `@prefix` lines into queries).
+  `@prefix` lines into queries);
+- `sh:datatype` refuses a literal outside its XSD datatype's lexical space where rdflib takes it
+  as it comes ("20a4"^^xsd:gYear, "2024-01-01"^^xsd:dateTime: `lexical`).
 
 Which prefixes a SPARQL constraint may use is pySHACL's answer, kept: those it prepends
 (`rdf:`, `rdfs:`, `owl:` and the shape's `sh:prefixes`), and the namespace bindings of the data
@@ -88,10 +90,12 @@ from graph_service.graph.rdf import (
     bind_prefixes,
     is_prefix_name,
     parse_quads,
+    rdflib_conversions_kept,
     short,
     triple_from_rdflib,
     write_triples,
 )
+from graph_service.graph.shacl import lexical
 
 log = logging.getLogger(__name__)
 
@@ -999,6 +1003,22 @@ def _tune_pyshacl(pyshacl: Any) -> None:
         _in_messages_in_order(pyshacl)
 
 
+def _lexical_forms_checked(pyshacl: Any) -> None:
+    """`sh:datatype` refuses a literal whose form is not in its XSD datatype's lexical space
+    (`lexical`), where rdflib took it as it came. Idempotent; installed for the process."""
+    component = pyshacl.constraints.core.value_constraints.DatatypeConstraintComponent
+    with _TUNED:
+        actual = component._assert_actual_datatype
+        if getattr(actual, "checks_lexical_forms", False):
+            return
+
+        def checked(self: Any, value_node: Any, datatype_rule: Any) -> bool:
+            return lexical.well_formed(value_node) and bool(actual(self, value_node, datatype_rule))
+
+        checked.checks_lexical_forms = True  # type: ignore[attr-defined]
+        component._assert_actual_datatype = checked
+
+
 def _in_messages_in_order(pyshacl: Any) -> None:
     """pySHACL's message for a value outside an `sh:in` list names the list's members in the
     order of a set, which differs between processes: two workers wrote two reports (and ETags)
@@ -1079,12 +1099,14 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     from pyshacl.errors import ReportableRuntimeError
 
     _tune_pyshacl(pyshacl)
+    _lexical_forms_checked(pyshacl)
     # pySHACL writes to stderr through a logger it gives a handler on every call: a refused
     # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
     # What it says is raised to us (ReportableRuntimeError) and answered from there.
     logging.getLogger("pyshacl-validate").disabled = True
     try:
-        with _sparql_parsed_once():
+        # Inference runs owlrl, which leaves some of its lexical conversions installed.
+        with _sparql_parsed_once(), rdflib_conversions_kept():
             conforms, report, text = pyshacl.validate(
                 data, shacl_graph=shapes, ont_graph=ontology, inference=inference,
                 advanced=False, js=False, do_owl_imports=False, allow_warnings=False, allow_infos=False,
