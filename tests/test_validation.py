@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -408,9 +410,9 @@ def test_documents_read_together_share_one_allowance_and_fail_at_the_first_in_or
                              Untrusted(b"<x> <y> <z> ; <w> .", turtle_format, "worse.ttl")], timeout=30)
 
 
-
-_FORKS = [0]
-os.register_at_fork(before=lambda: _FORKS.__setitem__(0, _FORKS[0] + 1))
+#: Forks made by each thread of this process (a query slot's refill forks from a thread of its own).
+_FORKS: Counter[int] = Counter()
+os.register_at_fork(before=lambda: _FORKS.update((threading.get_ident(),)))
 
 
 def test_requests_documents_are_read_by_a_process_kept_between_them() -> None:
@@ -419,15 +421,16 @@ def test_requests_documents_are_read_by_a_process_kept_between_them() -> None:
     turtle_format = formats.by_name("turtle")
     document = [Untrusted(b"<http://example.org/a> <http://example.org/p> 1 .", turtle_format, "a.ttl")]
     parse_untrusted_all(document, timeout=30)
-    before = _FORKS[0]
+    before = _FORKS[threading.get_ident()]
     for _ in range(5):
         ((quads, _),) = parse_untrusted_all(document, timeout=30)
         assert len(quads) == 1
-    assert _FORKS[0] == before
+    assert _FORKS[threading.get_ident()] == before
     # One that fails to parse leaves the next one read as well.
     with pytest.raises(RdfSyntaxError, match="bad.ttl"):
         parse_untrusted_all([Untrusted(b"<a> <b>", turtle_format, "bad.ttl")], timeout=30)
     assert len(parse_untrusted_all(document, timeout=30)[0][0]) == 1
+
 
 def test_a_value_is_shown_bare_only_where_turtle_reads_it_back_the_same():
     """"1"^^xsd:boolean was shown as [value: 1], which Turtle reads as an integer."""

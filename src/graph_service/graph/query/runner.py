@@ -49,6 +49,8 @@ from graph_service.graph.query.store import DiskStore
 from graph_service.graph.rdf import TableTooLarge, formats, query_prefixes, text_table
 
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
 def _volatile(sparql: str) -> bool:
     """Whether the query calls a function whose value changes from one run to the next, with
     comments and codepoint escapes read as the parser reads them (`NOW#x⏎()` is NOW() too)."""
@@ -88,6 +90,7 @@ def late_cost_check(sparql: str, *, max_product: int = cost.MAX_PRODUCT,
         cost.check_cost(sparql, max_product=max_product, max_nesting=max_nesting,
                         verdict=f"stopped after {seconds * 1000:.0f} ms")
     return Late(ESTIMATE_AFTER, check)
+
 
 CacheKey = tuple[str, str | None, str | None, QueryDataset | None, str | None]
 
@@ -274,7 +277,6 @@ class QueryRunner:
                 f"the answer is {len(answer.body):,} bytes; this service sends at most "
                 f"{self.max_answer_bytes:,} (GRAPH_SERVICE_MAX_ANSWER_BYTES sets the limit): ask for "
                 "fewer rows (LIMIT) or shorter values")
-
 
     def _check_cost(self, sparql: str) -> None:
         # In the child, before any parse (the engine's parser is what deep nesting makes explode).

@@ -6,7 +6,7 @@ copy-on-write, cannot open Internet sockets (`network_guard`), may be given an a
 limit, and sends back its return value (or exception) through a pipe. On timeout the caller kills
 it and is free at once.
 
-Two shapes:
+Three shapes:
 - `run_isolated(fn, ...)`: one child per call, killed and reaped before the call returns. About
   3-4 ms per call on the development machine (fork, pipe, kill, reap), whatever `fn` does.
 - `IsolatedWorker(handler)`: one long-lived child serving calls over a pipe (about 0.02 ms per
@@ -211,15 +211,20 @@ class IsolatedWorker:
                     watching = self._demote_after is not None and not demoted
                     if watching and _cpu_seconds(self.pid) - cpu_base >= (self._demote_after or 0):
                         demoted = self._demote()
-                ok, payload, self._cpu_done, renewed = _receive(conn)
+                ok, payload, self._cpu_done, renewed, grown = _receive(conn)
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 # Read how the child ended before close() releases the process object.
                 child = self._child
                 exitcode = _exit_status(child, 1) if child is not None else None
                 self.close()
                 raise IsolatedError(_death(exitcode, self._memory_limit)) from None
+            except BaseException:
+                # Anything else (an answer too large to read into memory, say) leaves the child
+                # out of step with the pipe: its next answer would be read as the next call's.
+                self.close()
+                raise
             self._calls += 1
-            spent = self._retired or self._calls >= self._max_calls
+            spent = self._retired or self._calls >= self._max_calls or grown
             if renewed:  # a demoted call's thread ended: the next one says its id first
                 self._thread = self._next_thread(conn)
             # Demoted as it answered, too late for its thread to see, or no thread to follow the
@@ -258,7 +263,9 @@ class IsolatedWorker:
 
     def replace_if_dead(self) -> bool:
         """Reap a child that died while idle (killed from outside: until then it stays a zombie)
-        and fork its replacement, unless a call holds the worker; whether it did."""
+        and fork its replacement, unless a call holds the worker; whether it did. For sweepers,
+        which must go on sweeping: a replacement that cannot be forked now (memory short), or a
+        worker retired meanwhile, is left to the next sweep or call."""
         if not self._lock.acquire(blocking=False):
             return False
         try:
@@ -270,6 +277,8 @@ class IsolatedWorker:
             self.close()
             self._ensure_child()
             return True
+        except (OSError, IsolatedError):
+            return False
         finally:
             self._lock.release()
 
@@ -455,12 +464,14 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
         try:
             _send(conn, threading.get_native_id())
             conn.recv_bytes()
-            _answer(conn, (False, IsolatedError(f"the work was not run: {exc}")), time.process_time(), False)
+            _answer(conn, (False, IsolatedError(f"the work was not run: {exc}")), time.process_time(), False,
+                    False)
         except (EOFError, OSError):
             pass
         return
 
     renew = True
+    capped_at: int | None = None  # the size the memory cap was counted from
 
     def calls() -> None:
         # One thread's calls. A thread the parent moved to the lowest priority (a runaway's)
@@ -481,11 +492,17 @@ def _serve(conn: Connection, handler: Callable[..., Any], allow_network: bool,
             outcome = _outcome(handler, args, kwargs, memory_limit)
             signal.setitimer(signal.ITIMER_REAL, 0)
             renew = os.getpriority(os.PRIO_PROCESS, 0) > 0  # on Linux, this thread's
-            # With the CPU time used so far, which the parent counts the next call's from.
-            _answer(conn, outcome, time.process_time(), renew)
+            # With the CPU time used so far, which the parent counts the next call's from; and
+            # whether this process has kept a quarter of its memory cap or more since it started
+            # (freed memory the allocators hold on to), which would leave the next call (another
+            # user's) less than its cap: the parent then replaces it.
+            grown = capped_at is not None and memory_limit is not None and \
+                (_address_space() or 0) - capped_at > memory_limit // 4
+            _answer(conn, outcome, time.process_time(), renew, grown)
 
     def first() -> None:
-        _limit_memory(memory_limit)  # with this thread's stack; a later one replaces it
+        nonlocal capped_at
+        capped_at = _limit_memory(memory_limit)  # with this thread's stack; a later one replaces it
         calls()
 
     _on_big_stack(first)
@@ -736,14 +753,20 @@ def _on_big_stack(work: Callable[[], None]) -> None:
     worker.join()
 
 
-def _limit_memory(extra: int | None) -> None:
+def _limit_memory(extra: int | None) -> int | None:
     """Cap the address space at what the child has now (its work's stack included) plus `extra`
-    bytes; None: no cap."""
-    if not extra:
-        return
+    bytes, and return that size; None: no cap."""
+    size = _address_space() if extra else None
+    if size is None or not extra:  # not Linux: no cheap way to know the current size, so no cap
+        return None
+    resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+    return size
+
+
+def _address_space() -> int | None:
+    """This process's address space in bytes (what RLIMIT_AS caps), where Linux says it."""
     try:
         with open("/proc/self/statm") as f:
-            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:  # not Linux: no cheap way to know the current size, so no cap
-        return
-    resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return None

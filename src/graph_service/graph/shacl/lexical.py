@@ -20,7 +20,8 @@ from collections.abc import Callable
 from rdflib import Literal
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_TZ = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_TZ_REQUIRED = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+_TZ = _TZ_REQUIRED + "?"
 _YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
 _MONTH = r"(?:0[1-9]|1[0-2])"
 _DAY = r"(?:0[1-9]|[12][0-9]|3[01])"
@@ -73,15 +74,14 @@ _RULES: dict[str, Callable[[str], bool]] = {
     "date": _dated(f"{_YEAR}-(?P<month>{_MONTH})-(?P<day>{_DAY}){_TZ}"),
     "time": _pattern(_TIME + _TZ),
     "duration": _pattern(r"-?P(?=[0-9T])(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?"
-                         r"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?"),
+                         rf"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:{_SECONDS})?)?"),
     "gYear": _pattern(_YEAR + _TZ),
     "gYearMonth": _pattern(f"{_YEAR}-{_MONTH}{_TZ}"),
     "gMonth": _pattern(f"--{_MONTH}{_TZ}"),
     "gDay": _pattern(f"---{_DAY}{_TZ}"),
     "gMonthDay": _dated(f"--(?P<month>{_MONTH})-(?P<day>{_DAY}){_TZ}"),
     "dateTime": _dated(f"{_YEAR}-(?P<month>{_MONTH})-(?P<day>{_DAY})T{_TIME}{_TZ}"),
-    "dateTimeStamp": _dated(f"{_YEAR}-(?P<month>{_MONTH})-(?P<day>{_DAY})T{_TIME}"
-                            r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"),
+    "dateTimeStamp": _dated(f"{_YEAR}-(?P<month>{_MONTH})-(?P<day>{_DAY})T{_TIME}{_TZ_REQUIRED}"),
     "yearMonthDuration": _pattern(r"-?P(?:[0-9]+Y(?:[0-9]+M)?|[0-9]+M)"),
     "dayTimeDuration": _pattern(f"-?P(?:{_DAY_TIME})"),
     "decimal": _pattern(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),

@@ -118,6 +118,7 @@ def inference_choice(value: str) -> InferenceChoice | None:
     """`value` as an inference option, None when it names none of INFERENCE_CHOICES."""
     return next((choice for choice in INFERENCE_CHOICES if choice == value), None)
 
+
 #: The severities, most serious first (the order of the summary).
 SEVERITIES: tuple[URIRef, ...] = (URIRef(SH.Violation), URIRef(SH.Warning), URIRef(SH.Info))
 #: Their names, as `severity_name` gives them; any other is a severity of the shapes' own.
@@ -426,7 +427,6 @@ def parse_untrusted_all(documents: Sequence[Untrusted], *, timeout: float, memor
     return read
 
 
-
 #: The processes that read documents, by their memory limit and network: kept from one request
 #: to the next (forking a serving process for each cost more than reading a small document).
 _READERS: dict[tuple[int | None, bool], IsolatedPool] = {}
@@ -440,6 +440,7 @@ def _readers(memory_limit: int | None, allow_network: bool) -> IsolatedPool:
             _READERS[key] = IsolatedPool(_parse_all_portably, memory_limit=memory_limit,
                                          allow_network=allow_network)
         return _READERS[key]
+
 
 def _parse_all_portably(documents: Sequence[Untrusted], max_quads: int | None,
                         max_text: int | None) -> list[tuple[str, Any]]:
