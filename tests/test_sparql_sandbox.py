@@ -11,6 +11,8 @@ import platform
 import select
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -142,6 +144,18 @@ def test_timeout_kills_the_child():
 def test_a_crash_is_a_clean_error():
     with pytest.raises(IsolatedError, match="SIGKILL"):
         run_isolated(die, timeout=10)
+
+
+def test_an_aborted_child_writes_no_stacks_where_its_parent_enabled_a_fault_handler():
+    # pytest enables one: each child aborted over its memory cap wrote a hundred lines of stacks
+    # into the test run's output, where the error says the cause in one line.
+    script = ("import faulthandler, os, sys\n"
+              "from graph_service.graph.query.sandbox import IsolatedError, run_isolated\n"
+              "faulthandler.enable(file=sys.stderr)\n"
+              "try:\n    run_isolated(os.abort, timeout=10)\n"
+              "except IsolatedError as exc:\n    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert "SIGABRT" in done.stdout and done.stderr == "", done.stderr[-500:]
 
 
 def test_an_unpicklable_result_is_a_clean_error():

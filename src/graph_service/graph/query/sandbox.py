@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import faulthandler
 import gc
 import math
 import multiprocessing
@@ -629,6 +630,9 @@ def _become_child(conn: Connection, allow_network: bool, tied_to_parent: bool = 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD, signal.SIGALRM):
         signal.signal(sig, signal.SIG_DFL)
+    # Nor a fault handler the parent enabled (pytest does): a child aborted over its memory cap
+    # wrote every thread's stack, a hundred lines, where the parent reports the cause in one.
+    faulthandler.disable()
     _close_inherited_sockets(keep=conn.fileno())
     _first_to_go()
     if not allow_network:
