@@ -111,5 +111,7 @@ def rdflib_conversions_kept() -> Iterator[None]:
     try:
         yield
     finally:
-        mapping.clear()
+        # Entry by entry, never emptied: another thread may be making a literal meanwhile.
+        for added in [key for key in mapping if key not in saved]:
+            del mapping[added]
         mapping.update(saved)
