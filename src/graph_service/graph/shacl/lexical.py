@@ -26,9 +26,9 @@ _YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
 _MONTH = r"(?:0[1-9]|1[0-2])"
 _DAY = r"(?:0[1-9]|[12][0-9]|3[01])"
 _TIME = r"(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?|24:00:00(?:\.0+)?)"
-_SECONDS = r"[0-9]+(?:\.[0-9]+)?S"
-_DAY_TIME = (rf"[0-9]+D(?:T(?:[0-9]+H(?:[0-9]+M)?(?:{_SECONDS})?|[0-9]+M(?:{_SECONDS})?|{_SECONDS}))?"
-             rf"|T(?:[0-9]+H(?:[0-9]+M)?(?:{_SECONDS})?|[0-9]+M(?:{_SECONDS})?|{_SECONDS})")
+_DATE = f"{_YEAR}-(?P<month>{_MONTH})-(?P<day>{_DAY})"
+# A duration's parts, each optional, at least one after P and after T (the lookaheads).
+_DURATION_TIME = r"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?"
 _BASE64 = r"(?:[A-Za-z0-9+/] ?)"
 # XML 1.0's NameStartChar and NameChar, the colon aside (an NCName has none).
 _NAME_START = ("A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -71,19 +71,18 @@ _RULES: dict[str, Callable[[str], bool]] = {
     "double": _pattern(_FLOAT),
     "float": _pattern(_FLOAT),
     "boolean": _pattern("true|false|1|0"),
-    "date": _dated(f"{_YEAR}-(?P<month>{_MONTH})-(?P<day>{_DAY}){_TZ}"),
+    "date": _dated(_DATE + _TZ),
     "time": _pattern(_TIME + _TZ),
-    "duration": _pattern(r"-?P(?=[0-9T])(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?"
-                         rf"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:{_SECONDS})?)?"),
+    "duration": _pattern(r"-?P(?=[0-9T])(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?" + _DURATION_TIME),
     "gYear": _pattern(_YEAR + _TZ),
     "gYearMonth": _pattern(f"{_YEAR}-{_MONTH}{_TZ}"),
     "gMonth": _pattern(f"--{_MONTH}{_TZ}"),
     "gDay": _pattern(f"---{_DAY}{_TZ}"),
     "gMonthDay": _dated(f"--(?P<month>{_MONTH})-(?P<day>{_DAY}){_TZ}"),
-    "dateTime": _dated(f"{_YEAR}-(?P<month>{_MONTH})-(?P<day>{_DAY})T{_TIME}{_TZ}"),
-    "dateTimeStamp": _dated(f"{_YEAR}-(?P<month>{_MONTH})-(?P<day>{_DAY})T{_TIME}{_TZ_REQUIRED}"),
-    "yearMonthDuration": _pattern(r"-?P(?:[0-9]+Y(?:[0-9]+M)?|[0-9]+M)"),
-    "dayTimeDuration": _pattern(f"-?P(?:{_DAY_TIME})"),
+    "dateTime": _dated(f"{_DATE}T{_TIME}{_TZ}"),
+    "dateTimeStamp": _dated(f"{_DATE}T{_TIME}{_TZ_REQUIRED}"),
+    "yearMonthDuration": _pattern(r"-?P(?=[0-9])(?:[0-9]+Y)?(?:[0-9]+M)?"),
+    "dayTimeDuration": _pattern(r"-?P(?=[0-9T])(?:[0-9]+D)?" + _DURATION_TIME),
     "decimal": _pattern(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
     "long": _integer(-(2**63), 2**63 - 1),
     "int": _integer(-(2**31), 2**31 - 1),
