@@ -422,3 +422,36 @@ def test_validations_take_the_same_slots_and_share_as_queries(server) -> None:
         assert running.result()[0] == 503  # stopped at its time limit
     # Its slot is given back.
     assert get(server, query_path("ASK { ?s ?p ?o } # v2"), source="127.0.0.6")[0] == 200
+
+
+def _cpus(pid: int) -> list[int]:
+    """The CPUs a process's main thread may run on (Linux's `Cpus_allowed_list`: "0-1,3")."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Cpus_allowed_list:"):
+            cpus: list[int] = []
+            for part in line.split(":", 1)[1].strip().split(","):
+                first, _, last = part.partition("-")
+                cpus += range(int(first), int(last or first) + 1)
+            return cpus
+    raise AssertionError(f"no Cpus_allowed_list for {pid}")
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU here: nothing to keep workers apart on")
+def test_each_worker_keeps_to_a_cpu_of_its_own_with_its_query_processes(sparql_server) -> None:
+    workers = [int(p) for task in Path(f"/proc/{sparql_server.process.pid}/task").glob("*")
+               for p in (task / "children").read_text().split()]
+    assert len(workers) == 2  # the default
+    kept = [_cpus(worker) for worker in workers]
+    assert all(len(cpus) == 1 for cpus in kept) and kept[0] != kept[1], kept
+
+    def processes(worker: int) -> list[int]:
+        return [int(p) for task in Path(f"/proc/{worker}/task").glob("*")
+                for p in (task / "children").read_text().split()]
+    # Connections opened at once are shared among the workers, which start query processes.
+    with ThreadPoolExecutor(8) as pool:
+        asked = [f"ASK {{ ?s ?p ?o }} # cpu {i} {time.monotonic()}" for i in range(8)]
+        answers = list(pool.map(lambda q: get(sparql_server, query_path(q)), asked))
+    assert all(status == 200 for status, _, _ in answers)
+    wait_until(lambda: all(processes(worker) for worker in workers))
+    for worker, cpus in zip(workers, kept, strict=True):
+        assert all(_cpus(p) == cpus for p in processes(worker)), (worker, cpus)

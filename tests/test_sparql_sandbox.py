@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import gc
+import json
 import os
 import platform
 import select
@@ -307,6 +308,40 @@ def test_a_call_past_its_cpu_share_runs_at_the_lowest_priority_and_the_next_does
         assert worker.call(0.01, timeout=10) == (child, 0)
     finally:
         worker.close()
+
+
+#: Run in a process of its own: `keep_to_one_cpu` keeps the process that calls it to one CPU.
+_ONE_CPU = """
+import json, os, time
+from graph_service.graph.query.sandbox import IsolatedWorker, keep_to_one_cpu, run_isolated
+
+def cpus_after(seconds):
+    time.sleep(seconds)
+    return sorted(os.sched_getaffinity(0))  # the calling thread's
+
+cpu = keep_to_one_cpu(1)
+worker = IsolatedWorker(cpus_after)
+try:
+    print(json.dumps({"cpu": cpu, "short": worker.call(0, timeout=10), "long": worker.call(0.3, timeout=10),
+                      "next": worker.call(0, timeout=10), "isolated": run_isolated(cpus_after, 0, timeout=10),
+                      "caller": sorted(os.sched_getaffinity(0))}))
+finally:
+    worker.close()
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU here: nothing to keep a process to")
+def test_a_process_kept_to_one_cpu_keeps_short_calls_there_and_lets_long_work_use_every_cpu():
+    every = sorted(os.sched_getaffinity(0))
+    done = subprocess.run([sys.executable, "-c", _ONE_CPU], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    one = [every[1]]  # the second CPU, as asked
+    assert seen["cpu"] == every[1] and seen["caller"] == one
+    assert seen["short"] == one  # the query process shares its caller's CPU
+    assert seen["long"] == every  # past 20 ms, a call may use them all
+    assert seen["next"] == one  # and the next call is back
+    assert seen["isolated"] == every  # a child made for one piece of work may use them all
 
 
 def _busy_where_no_thread_can_start(seconds: float) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from graph_service.config import Settings
-from graph_service.graph import Loaded, load_serving, slot_budget
+from graph_service.graph import Loaded, keep_to_one_cpu, load_serving, slot_budget
 from graph_service.web.app import create_app
 from graph_service.web.serving.access_log import JsonAccessLog
 from graph_service.web.serving.shares import ConnectionShares
@@ -100,6 +100,10 @@ class GraphServiceApplication(BaseApplication):
             "preload_app": False,
             "pre_fork": lambda arbiter, worker: self.connection_shares.assign(
                 worker, arbiter.WORKERS.values()),
+            # Each worker and its query processes on a CPU of their own, the workers round the
+            # CPUs (by their row: a replacement takes the CPU of the worker it replaces).
+            "post_fork": lambda arbiter, worker: keep_to_one_cpu(
+                worker.connection_row if worker.connection_row is not None else worker.age),
             "child_exit": self._worker_exited,
         }
         for key, value in options.items():
