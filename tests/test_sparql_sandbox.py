@@ -319,7 +319,7 @@ def cpus_after(seconds):
     time.sleep(seconds)
     return sorted(os.sched_getaffinity(0))  # the calling thread's
 
-cpu = keep_to_one_cpu(1)
+cpu = keep_to_one_cpu(1, len(os.sched_getaffinity(0)))
 worker = IsolatedWorker(cpus_after)
 try:
     print(json.dumps({"cpu": cpu, "short": worker.call(0, timeout=10), "long": worker.call(0.3, timeout=10),
@@ -328,6 +328,27 @@ try:
 finally:
     worker.close()
 """
+
+
+def test_keeping_to_one_cpu_needs_two_and_processes_that_share_them_evenly(monkeypatch):
+    """On four CPUs (as the system is made to say here: nothing is kept for real)."""
+    kept: list[set[int]] = []
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(os, "sched_setaffinity", lambda pid, cpus: kept.append(set(cpus)))
+    monkeypatch.setattr(sandbox, "_all_cpus", None)
+    assert sandbox.keep_to_one_cpu(1, 5) is None  # one CPU would carry more than the others
+    assert sandbox.keep_to_one_cpu(1, 2) is None  # two CPUs would answer no short query
+    assert kept == [] and sandbox._all_cpus is None
+    assert sandbox.keep_to_one_cpu(5, 8) == 1  # the sixth of eight workers: the second CPU
+    assert kept == [{1}] and sandbox._all_cpus == {0, 1, 2, 3}
+
+    def refused(pid: int, cpus: object) -> None:
+        raise PermissionError("not allowed here")
+    monkeypatch.setattr(os, "sched_setaffinity", refused)
+    monkeypatch.setattr(sandbox, "_all_cpus", None)
+    assert sandbox.keep_to_one_cpu(0, 4) is None and sandbox._all_cpus is None  # served as it was
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})
+    assert sandbox.keep_to_one_cpu(0, 1) is None  # one CPU: nothing to choose
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU here: nothing to keep a process to")

@@ -34,6 +34,7 @@ could not be raised back without privileges): the child is not forked again.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import faulthandler
 import gc
@@ -92,22 +93,29 @@ class IsolatedError(RuntimeError):
     memory, or raised an exception that cannot cross a process boundary."""
 
 
-def keep_to_one_cpu(index: int) -> int | None:
-    """Keep this process, and the children it forks from now on, to one of the CPUs it may use
-    (the `index`-th, counting round them); which one, or None where there is only one.
+def keep_to_one_cpu(index: int, processes: int) -> int | None:
+    """Keep the calling thread (a gunicorn worker's only one, as it is forked), the threads and
+    children it starts from now on, to the `index`-th of the CPUs it may use, counting round them,
+    as one of `processes` alike (a server's workers); which CPU. None, and nothing done, where
+    there is one CPU, where the processes cannot be shared evenly among the CPUs (one would carry
+    more of the work than another; with fewer processes than CPUs, some CPUs would answer no short
+    query), or where the system refuses.
 
     A call to a query process is a round trip between two processes: on this project's 2-core VM,
     one that crossed CPUs cost its two processes 620 µs of CPU where on one CPU it cost 390 µs
     (caches and the wake-up of an idle CPU), and a client asking one query after another got
-    17-26% more answers a second. A call still running after `_SPREAD_AFTER` seconds may use every
-    CPU again (a runaway must not crowd the front that shares its CPU), and so may a child made
-    for one piece of work (`run_isolated`: validations)."""
+    12-28% more answers a second. A call still running after `_SPREAD_AFTER` seconds may run on
+    any CPU again, whichever is free, rather than only on its caller's; so may a child made for
+    one piece of work (`run_isolated`: validations)."""
     global _all_cpus
     cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
+    if len(cpus) < 2 or processes % len(cpus):
         return None
     cpu = cpus[index % len(cpus)]
-    os.sched_setaffinity(0, (cpu,))
+    try:
+        os.sched_setaffinity(0, (cpu,))
+    except OSError:  # the CPUs changed meanwhile, or a sandbox forbids it: serve as it was
+        return None
     _all_cpus = frozenset(cpus)
     return cpu
 
@@ -226,9 +234,11 @@ class IsolatedWorker:
                     if self._readable(max(0.0, wait)):
                         if self._thread is None:  # the child's first message: its thread's id
                             self._thread = _receive(conn)
+                            started = time.monotonic()
                             if late is not None and late_at != math.inf:
-                                started = time.monotonic()
                                 late_at = started + late.after
+                            if spread_at != math.inf:
+                                spread_at = started + _SPREAD_AFTER
                             continue
                         break
                     now = time.monotonic()
@@ -655,11 +665,13 @@ def _child_main(writer: Connection, fn: Callable[..., Any], args: tuple, kwargs:
                 allow_network: bool, memory_limit: int | None, thresholds: tuple[int, ...],
                 cpus: frozenset[int] | None) -> None:
     # A child of the fork server is a new interpreter's: it has the collector's thresholds of the
-    # caller (`config.COLLECTOR_THRESHOLDS`) and the CPUs it is to use only if told; a forked
-    # child has them already.
+    # caller (`config.COLLECTOR_THRESHOLDS`) only if told; a forked child has them already. A
+    # forked child keeps to its caller's CPU (`keep_to_one_cpu`), a fork server's to the fork
+    # server's: told the CPUs, either may use them all for its one piece of work.
     gc.set_threshold(*thresholds)
-    if cpus:  # one piece of work, most often longer than a query's round trip
-        os.sched_setaffinity(0, cpus)
+    if cpus:
+        with contextlib.suppress(OSError):  # the CPUs changed meanwhile: it runs where it is
+            os.sched_setaffinity(0, cpus)
     try:
         _become_child(writer, allow_network)
     except GuardUnavailable as exc:  # fail closed: say why, run nothing

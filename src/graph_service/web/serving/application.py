@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 import resource
 import socket
+from collections import Counter
 from typing import Any
 
 from flask import Flask
@@ -98,12 +100,9 @@ class GraphServiceApplication(BaseApplication):
             "forwarded_allow_ips": "",
             "forwarder_headers": "",
             "preload_app": False,
-            "pre_fork": lambda arbiter, worker: self.connection_shares.assign(
-                worker, arbiter.WORKERS.values()),
-            # Each worker and its query processes on a CPU of their own, the workers round the
-            # CPUs (by their row: a replacement takes the CPU of the worker it replaces).
-            "post_fork": lambda arbiter, worker: keep_to_one_cpu(
-                worker.connection_row if worker.connection_row is not None else worker.age),
+            "pre_fork": self._before_forking,
+            # Each worker and its query processes on a CPU of their own (`keep_to_one_cpu`).
+            "post_fork": lambda arbiter, worker: keep_to_one_cpu(worker.cpu_index, arbiter.num_workers),
             "child_exit": self._worker_exited,
         }
         for key, value in options.items():
@@ -123,6 +122,14 @@ class GraphServiceApplication(BaseApplication):
             gc.freeze()
             log.info("reload: serving snapshot %s (%s quads)", loaded.served.sha256[:12], loaded.served.quads)
         super().reload()
+
+    def _before_forking(self, arbiter: Any, worker: Any) -> None:
+        # In the master. The CPU the fewest live workers keep to: a replacement takes the CPU of
+        # the worker it replaces, also after a reload, while the old workers still ran.
+        others = [w for w in arbiter.WORKERS.values() if w is not worker]
+        self.connection_shares.assign(worker, others)
+        held = Counter(getattr(w, "cpu_index", None) for w in others)
+        worker.cpu_index = min(range(len(os.sched_getaffinity(0))), key=lambda cpu: (held[cpu], cpu))
 
     def _worker_exited(self, arbiter: Any, worker: Any) -> None:
         # In the master, as it reaps a worker, before it forks the replacement.
