@@ -465,3 +465,30 @@ def test_each_worker_keeps_to_a_cpu_of_its_own_with_its_query_processes(sparql_s
     wait_until(lambda: all(processes(worker) for worker in workers))
     for worker, cpus in zip(workers, kept, strict=True):
         assert all(_cpus(p) == cpus for p in processes(worker)), (worker, cpus)
+
+
+def test_a_worker_forked_takes_the_cpu_the_fewest_live_workers_keep_to(monkeypatch) -> None:
+    """gunicorn's master, forking workers on two CPUs: also after a reload (new workers forked
+    while the old still run) a replacement keeps to the CPU of the worker it replaces."""
+    from types import SimpleNamespace
+
+    from graph_service.web.serving.application import GraphServiceApplication
+    from graph_service.web.serving.shares import ConnectionShares
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    app = SimpleNamespace(connection_shares=ConnectionShares(6))
+    arbiter = SimpleNamespace(WORKERS={})
+
+    def fork() -> SimpleNamespace:
+        worker = SimpleNamespace()
+        GraphServiceApplication._before_forking(app, arbiter, worker)
+        arbiter.WORKERS[id(worker)] = worker
+        return worker
+
+    first, second = fork(), fork()
+    assert (first.cpu_index, second.cpu_index) == (0, 1)
+    third, fourth = fork(), fork()  # a reload
+    assert (third.cpu_index, fourth.cpu_index) == (0, 1)
+    del arbiter.WORKERS[id(first)], arbiter.WORKERS[id(second)]
+    del arbiter.WORKERS[id(fourth)]  # the new worker on the second CPU crashes
+    assert fork().cpu_index == 1
