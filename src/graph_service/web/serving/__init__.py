@@ -9,7 +9,9 @@ on a thread of its worker. A query holds a thread while it waits for or occupies
 and the queue are the service's (`graph.SlotBudget`, shared by the workers), and each worker has a
 thread for each of them plus a few spares (`application`), so that however busy the slots are, threads remain
 for pages, health checks and answers already kept. A stuck query is stopped by its own time limit
-long before gunicorn's worker timeout would kill the worker.
+long before gunicorn's worker timeout would kill the worker. Where the workers share the CPUs
+evenly, each keeps to one CPU with its query processes (`graph.keep_to_one_cpu`): a query's round
+trip between them then stays on one CPU's caches.
 
 One module per concern: `application` (gunicorn configured in code, the listening socket),
 `worker` (the gthread worker as a public service needs it), `reading` and `sending` (requests read
