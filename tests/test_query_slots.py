@@ -444,19 +444,18 @@ def test_each_worker_keeps_to_a_cpu_of_its_own_with_its_query_processes(sparql_s
     """Where the two workers (the default) share the CPUs evenly (two CPUs, as on CI): each on
     one, a different one, with every thread of its query processes (the one that ran a query
     too); elsewhere every worker may use every CPU."""
-    workers = [int(p) for task in Path(f"/proc/{sparql_server.process.pid}/task").glob("*")
-               for p in (task / "children").read_text().split()]
-    assert len(workers) == 2  # the default
+    def processes(parent: int) -> list[int]:
+        return [int(p) for task in Path(f"/proc/{parent}/task").glob("*")
+                for p in (task / "children").read_text().split()]
+    # The server answers once one worker has started; the other may still be starting.
+    wait_until(lambda: len(processes(sparql_server.process.pid)) == 2, seconds=30)  # the default
+    workers = processes(sparql_server.process.pid)
     every = sorted(os.sched_getaffinity(0))
     kept = [_cpus(worker) for worker in workers]
     if len(every) == 2:
         assert all(len(cpus) == 1 for cpus in kept) and kept[0] != kept[1], kept
     else:
         assert kept == [every, every], kept
-
-    def processes(worker: int) -> list[int]:
-        return [int(p) for task in Path(f"/proc/{worker}/task").glob("*")
-                for p in (task / "children").read_text().split()]
     # Connections opened at once are shared among the workers, which start query processes.
     with ThreadPoolExecutor(8) as pool:
         asked = [f"ASK {{ ?s ?p ?o }} # cpu {i} {time.monotonic()}" for i in range(8)]

@@ -53,7 +53,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, ForkServerContext
@@ -120,13 +120,10 @@ def keep_to_one_cpu(index: int, processes: int) -> int | None:
     return cpu
 
 
-def _spread(thread: int) -> None:
-    """Let a thread of a child use every CPU this process had before `keep_to_one_cpu`."""
-    if _all_cpus is not None:
-        try:
-            os.sched_setaffinity(thread, _all_cpus)
-        except OSError:  # gone meanwhile
-            pass
+def _place(thread: int, cpus: Iterable[int]) -> None:
+    """Let a thread (0: this one) run on `cpus`, unless it has gone or the CPUs changed meanwhile."""
+    with contextlib.suppress(OSError):
+        os.sched_setaffinity(thread, cpus)
 
 
 def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, allow_network: bool = False,
@@ -245,9 +242,9 @@ class IsolatedWorker:
                     if now >= deadline:
                         self.close()
                         raise QueryTimeout(f"stopped after the time limit of {timeout:g} s")
-                    if now >= spread_at and self._thread is not None:
+                    if now >= spread_at and self._thread is not None and _all_cpus is not None:
                         spread_at, spread = math.inf, True
-                        _spread(self._thread)
+                        _place(self._thread, _all_cpus)
                     if late is not None and now >= late_at and self._thread is not None:
                         late_at = math.inf
                         try:
@@ -277,11 +274,7 @@ class IsolatedWorker:
             if renewed:  # a demoted call's thread ended: the next one says its id first
                 self._thread = self._next_thread(conn)
             elif spread and self._thread is not None:
-                # Back on the caller's CPU for the next (most likely short) call.
-                try:
-                    os.sched_setaffinity(self._thread, os.sched_getaffinity(0))
-                except OSError:
-                    pass
+                _place(self._thread, os.sched_getaffinity(0))  # the caller's, for the next call
             # Demoted as it answered, too late for its thread to see, or no thread to follow the
             # demoted one: the child goes.
             if ((demoted and not renewed) or (renewed and self._thread is None) or spent
@@ -670,8 +663,7 @@ def _child_main(writer: Connection, fn: Callable[..., Any], args: tuple, kwargs:
     # server's: told the CPUs, either may use them all for its one piece of work.
     gc.set_threshold(*thresholds)
     if cpus:
-        with contextlib.suppress(OSError):  # the CPUs changed meanwhile: it runs where it is
-            os.sched_setaffinity(0, cpus)
+        _place(0, cpus)
     try:
         _become_child(writer, allow_network)
     except GuardUnavailable as exc:  # fail closed: say why, run nothing

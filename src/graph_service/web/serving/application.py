@@ -126,7 +126,7 @@ class GraphServiceApplication(BaseApplication):
     def _before_forking(self, arbiter: Any, worker: Any) -> None:
         # In the master. The CPU the fewest live workers keep to: a replacement takes the CPU of
         # the worker it replaces, also after a reload, while the old workers still ran.
-        others = [w for w in arbiter.WORKERS.values() if w is not worker]
+        others = list(arbiter.WORKERS.values())  # not yet `worker`: it is added once forked
         self.connection_shares.assign(worker, others)
         held = Counter(getattr(w, "cpu_index", None) for w in others)
         worker.cpu_index = min(range(len(os.sched_getaffinity(0))), key=lambda cpu: (held[cpu], cpu))
