@@ -28,6 +28,8 @@ TERMS = {
     "boolean": ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
     "unwritten": ox.Literal("abc", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
     "awkward": ox.Literal('line\nbreak, "quoted"'),
+    "padded": ox.Literal(" \t\npadded \n"),
+    "blank": ox.Literal(" \n"),
     "triple": ox.Triple(ox.NamedNode("http://a"), ox.NamedNode("http://b"),
                         ox.Triple(ox.NamedNode("http://d"), ox.NamedNode("http://c"),
                                   ox.Literal('x,"y"', language="en"))),
@@ -68,7 +70,7 @@ def test_csv_quotes_every_field_that_needs_it_and_writes_triple_terms_as_sparql_
     assert body.split("\r\n", 1)[0] == ",".join(VARIABLES)  # the header, without "?"
     header, row, unbound = csv.reader(io.StringIO(body))
     assert row == ["http://example.org/a,b", "_:b0", "plain", "chat", "x", "1", "0.5", "true", "abc",
-                   'line\nbreak, "quoted"',
+                   'line\nbreak, "quoted"', " \t\npadded \n", " \n",
                    '<<( http://a http://b <<( http://d http://c "x,""y""" )>> )>>']
     assert unbound == [""] * len(VARIABLES)
 
@@ -89,3 +91,23 @@ def test_a_csv_answer_runs_its_query_once() -> None:
     answer = engine.answer("SELECT ?o WHERE { ?s ?p ?o }", results_format=formats.by_name("csv"),
                            graph_format=None)
     assert answer.body == b'o\r\n"http://c,d"\r\n' and len(runs) == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
+@pytest.mark.parametrize("rows", [48, 49, 50])
+def test_an_answer_whose_text_looks_like_rows_is_cut_exactly_at_the_limit(fmt, rows) -> None:
+    # 48, 49 or 50 rows against a limit of 49, long enough that the answer's size cannot rule out
+    # more: two rows bind a text holding what marks a row in each format (`"type":` and `{}` in
+    # JSON, `<result>` in XML, line breaks in TSV), the others bind nothing.
+    store = ox.Store()
+    text = ox.Literal('{}"type":{} <result></result>\n' * 40)
+    for s in ("http://example.org/a", "http://example.org/b"):
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode("http://example.org/p"), text))
+    values = " ".join(str(n) for n in range(rows - 2))
+    query = f"SELECT ?s ?o WHERE {{ {{ ?s ?p ?o }} UNION {{ VALUES ?n {{ {values} }} }} }}"
+    answer = OxigraphEngine(store).answer(query, results_format=formats.named(fmt), graph_format=None,
+                                          limit=49)
+    assert answer.truncated == (rows > 49)
+    written = list(ox.parse_query_results(answer.body, format=formats.named(fmt).oxigraph))
+    assert len(written) == min(rows, 49)
+    assert [r["o"] for r in written if r["o"] is not None] == [text, text]
