@@ -925,7 +925,22 @@ EDITORIAL = {
                                      "cheered while the Germans were still withdrawing from the east of the "
                                      "city, are taken to be the British of the 4 September captions, which "
                                      "the article does not say."),
+    "brussels arrival, description": ("The sentence on the Germans still withdrawing from the east of the "
+                                      "city gives neither the day nor the force: its arriving troops, "
+                                      "cheered by the crowds, are taken to be the British of the 4 "
+                                      "September captions, which the article does not say."),
+    "amsterdam": ("The article does not name Amsterdam as the capital of the Netherlands: it follows \"The "
+                  "capital of the Netherlands\" with the \"Amsterdammers\" who celebrated their liberation, "
+                  "and its captions show Amsterdam."),
+    "luxembourg city": ("The article does not name Luxembourg City as the capital of Luxembourg: Patton's "
+                        "army \"took the capital\" of Luxembourg, and a caption places the liberation in "
+                        "Luxembourg City."),
 }
+
+#: The graph's account of the British tanks' arrival in Brussels (dcterms:description).
+BRUSSELS_ARRIVAL = ("British tanks and vehicles arrived and entered Brussels, ending the German occupation, "
+                    "while the Germans were still withdrawing from the east of the city; crowds cheered the "
+                    "arriving troops.")
 
 EXPECTED: dict[str, list[Row]] = {
     "01-capitals-in-order-of-liberation": [
@@ -1981,6 +1996,22 @@ EXPECTED: dict[str, list[Row]] = {
          "4 September 1944", lib("depicts"), "British forces", EDITORIAL["cromwell tanks"], text(17)),
         ("Arrival of British tanks in Brussels", lib("occurredDuring"), "German withdrawal from the east of "
          "Brussels", EDITORIAL["brussels arrival, withdrawal"], text("brussels-withdrawing")),
+        *(("Arrival of British tanks in Brussels", DESCRIPTION, BRUSSELS_ARRIVAL,
+           EDITORIAL["brussels arrival, description"], text(key))
+          for key in (16, 17, 22, "brussels-withdrawing")),
+        # Each capital's link to its country, where the article names the capital only by the
+        # country's ("the capital of the Netherlands", "took the capital"), as Berlin's.
+        *((subject, lib(predicate), obj, EDITORIAL["amsterdam"], text(key))
+          for subject, predicate, obj in (("Amsterdam", "capitalOf", "Netherlands"),
+                                          ("Amsterdam", "partOf", "Netherlands"),
+                                          ("Netherlands", "hasCapital", "Amsterdam"))
+          for key in (27, "ams-no-moment", "ams-celebrate")),
+        *((subject, lib(predicate), obj, EDITORIAL["luxembourg city"], text(key))
+          for subject, predicate, obj, keys in (
+              ("Luxembourg City", "capitalOf", "Luxembourg", (26, "lux-patton", "lux-smallest")),
+              ("Luxembourg", "hasCapital", "Luxembourg City", (26, "lux-patton", "lux-smallest")),
+              ("Luxembourg City", "partOf", "Luxembourg", (26, "lux-patton")))
+          for key in keys),
     ]),
 }
 
