@@ -929,12 +929,12 @@ EDITORIAL = {
                                       "city gives neither the day nor the force: its arriving troops, "
                                       "cheered by the crowds, are taken to be the British of the 4 "
                                       "September captions, which the article does not say."),
-    "amsterdam": ("The article does not name Amsterdam as the capital of the Netherlands: it follows \"The "
-                  "capital of the Netherlands\" with the \"Amsterdammers\" who celebrated their liberation, "
-                  "and its captions show Amsterdam."),
-    "luxembourg city": ("The article does not name Luxembourg City as the capital of Luxembourg: Patton's "
-                        "army \"took the capital\" of Luxembourg, and a caption places the liberation in "
-                        "Luxembourg City."),
+    "amsterdam": ("The article does not call Amsterdam the capital of the Netherlands or place it in the "
+                  "Netherlands: it follows \"The capital of the Netherlands\" with the \"Amsterdammers\" who "
+                  "celebrated their liberation, and its captions show Amsterdam."),
+    "luxembourg city": ("The article does not call Luxembourg City the capital of Luxembourg or place it in "
+                        "Luxembourg: Patton's army \"took the capital\" of Luxembourg, and a caption places "
+                        "the liberation in Luxembourg City."),
 }
 
 #: The graph's account of the British tanks' arrival in Brussels (dcterms:description).
