@@ -1949,6 +1949,10 @@ EXPECTED: dict[str, list[Row]] = {
         ("IISG", str(RDF.type), "organisation",
          EDITORIAL["abbreviation"].format('the credit "Photo: IISG"', "IISG", "an organisation (an archive)"),
          text(28)),
+        ("Fotothéik vun der Stad Lëtzebuerg", str(RDF.type), "organisation",
+         "The article gives only the name, in the credit \"Photo: Fotothéik vun der Stad Lëtzebuerg\"; "
+         "that it is an organisation (an archive: in Luxembourgish, the City of Luxembourg's photo library) "
+         "is the project's reading of that name.", text(26)),
         ("Celebration of the 70th anniversary of the liberation of Prague", lib("hasPlace"), "Prague",
          EDITORIAL["prague, anniversary place"].format("celebration"), text(42)),
         *((f"Photograph prague-0{n - 41}: Military equipment on public display at the 70th "
