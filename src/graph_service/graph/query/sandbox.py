@@ -37,11 +37,13 @@ import atexit
 import contextlib
 import ctypes
 import faulthandler
+import functools
 import gc
 import math
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import os
 import pickle
 import resource
@@ -621,26 +623,39 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
     return f"the work ended without an answer (exit code {exitcode})"
 
 
-def stop_fork_server() -> None:
-    """Let go of the fork server this process holds (see `_fresh_context`), if any. A serving
-    process builds once, and the server would hold some 40 MiB for as long as it lives (a later
-    build starts another): it exits on its own once the pipe closed here was its last, and is not
-    waited for (its exit takes a fifth of a second) but reaped by whoever reaps this process's
-    children (gunicorn's master does).
+def stop_fork_server(*, wait: bool = True) -> None:
+    """Let go of the fork server this process started (see `_fresh_context`), if any, and of the
+    resource tracker multiprocessing started with it. A serving process builds once, and the
+    server would hold some 40 MiB for as long as it lives (a later build starts another). Both
+    exit once the pipes closed here were their last, and are waited for (a fifth of a second,
+    after a build only): left to exit by themselves, the tracker stayed a child of gunicorn's
+    master for as long as it served, beside the workers.
 
-    Every forked process does this at once: it inherits its parent's server by reference only and
-    cannot wait for it (not its child: `ensure_running` fails with ECHILD, as in a gunicorn worker
-    whose master built the store), and holding the pipe would keep the parent's server alive as
-    long as the child."""
-    server: Any = multiprocessing.forkserver._forkserver  # its state is private to the module
-    if server._forkserver_alive_fd is not None:
-        os.close(server._forkserver_alive_fd)
+    Every forked process lets go at once, without waiting (`wait=False`): it inherits its
+    parent's by reference only and cannot wait for them (not its children: `ensure_running`
+    fails with ECHILD, as in a gunicorn worker whose master built the store), and holding the
+    pipes would keep the parent's alive as long as the child."""
+    server: Any = multiprocessing.forkserver._forkserver  # their state is private to the modules
+    tracker: Any = multiprocessing.resource_tracker._resource_tracker
+    # The server first: it holds the tracker's pipe too.
+    started = [server._forkserver_pid, tracker._pid] if wait else []
+    for fd in (server._forkserver_alive_fd, tracker._fd):
+        if fd is not None:
+            os.close(fd)
     server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
     server._inherited_fds = None
     server._lock = threading.Lock()
+    tracker._fd = tracker._pid = None
+    tracker._lock = threading.RLock()
+    deadline = time.monotonic() + 5
+    for pid in filter(None, started):
+        # Bounded: should another process still hold a pipe, the process is left to its reaper.
+        with contextlib.suppress(ChildProcessError):
+            while not os.waitpid(pid, os.WNOHANG)[0] and time.monotonic() < deadline:
+                time.sleep(0.01)
 
 
-os.register_at_fork(after_in_child=stop_fork_server)
+os.register_at_fork(after_in_child=functools.partial(stop_fork_server, wait=False))
 
 
 def _fresh_context() -> ForkServerContext:
