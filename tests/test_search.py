@@ -35,9 +35,19 @@ def test_a_name_is_found_whatever_its_case_and_accents(project_client, q, kind, 
     ("'Zoska'", "“Zośka” Battalion"),
     ("St. Peter's Square", "St Peter’s Square"),
     ("Champs Elysees", "Champs-Élysées"),
+    # and without the apostrophe, as typed in haste
+    ("St Peters Square", "St Peter’s Square"),
+    ("Pattons army", "General Patton’s army"),
 ])
 def test_a_name_is_found_whatever_its_typography(project_client, q, label):
     assert results(project_client, q)[0]["label"] == label
+
+
+def test_a_possessive_finds_what_is_owned_then_the_owner(project_client):
+    # "Patton's" found only the army, not General Patton, whom "patton" finds.
+    found = [m["label"] for m in results(project_client, "Patton’s")]
+    assert found == ["General Patton’s army", "General Patton"]
+    assert "Charles de Gaulle" in {m["label"] for m in results(project_client, "de Gaulle's")}
 
 
 def test_a_search_of_only_quotation_marks_finds_nothing(project_client):

@@ -601,10 +601,16 @@ def test_format_field_of_a_multipart_form_wins(client) -> None:
     assert results(report(resp, "jsonld")) == 5
 
 
-def test_nothing_acceptable_is_406(client) -> None:
+def test_nothing_acceptable_is_406_naming_every_type_that_would_do(client) -> None:
     resp = client.post("/validate", data=INVALID,
                        headers={"Content-Type": "text/turtle", "Accept": "text/csv"})
     assert resp.status_code == 406
+    named = re.findall(r"\b[a-z]+/[a-z+.-]+", resp.get_data(as_text=True).split("offered:", 1)[1])
+    assert "text/plain" in named  # the summary, outside the registry's formats, was left out
+    for media_type in named:
+        again = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle",
+                                                                "Accept": media_type})
+        assert again.status_code == 200 and again.mimetype == media_type, media_type
 
 
 def test_browsers_get_a_summary_page(client) -> None:

@@ -2,8 +2,10 @@
 
     GET /search?q=konev        an HTML page of matches, grouped by kind (people, units, places...)
     GET /search?q=zoska        case and accents aside: "zoska" finds "Zośka"
-    GET /search?q=Patton's     and typography: "Patton's" finds "Patton’s", "Zoska Battalion"
-                               finds "“Zośka” Battalion", "Champs-Elysees" finds "Champs Élysées"
+    GET /search?q=Patton's     and typography: "Patton's" finds "Patton’s", "St Peters" finds
+                               "St Peter’s", "Zoska Battalion" finds "“Zośka” Battalion",
+                               "Champs-Elysees" finds "Champs Élysées"; a possessive finds its
+                               owner after what it owns (Patton's army, then Patton)
     GET /search?q=...&format=json (or Accept: application/json)   the same for scripts
 
 A name is any label of a resource under `id/` (but of the nodes that only qualify others'
@@ -98,16 +100,31 @@ _TYPOGRAPHY = str.maketrans({**dict.fromkeys("’‘`´ʼ", "'"), **dict.fromkey
 _QUOTING_APOSTROPHE = re.compile(r"(?<!\w)'|'(?!\w)")
 
 
+# A query ending in a possessive asks for its owner too: "Patton's" finds General Patton after his army.
+_POSSESSIVE = re.compile(r"(?<=\w)'s\s*$")
+
+
 def _searchable(text: str) -> str:
-    """`text` as searched: case, accents and typography aside, "." too ("St. Peter's")."""
+    """`text` as searched: case, accents and typography aside, "." too ("St. Peter's"), and the
+    apostrophe inside a word, which a query typed in haste leaves out ("St Peters")."""
     plain = _QUOTING_APOSTROPHE.sub(" ", fold(text).translate(_TYPOGRAPHY).replace(".", " "))
-    return " ".join(plain.split())
+    return " ".join(plain.replace("'", "").split())
 
 
 def find(query: str) -> list[Match]:
     """The resources whose names contain `query`, case, accents and typography aside, best
-    first."""
-    wanted = _searchable(query)
+    first; for a query that ends in a possessive, then those whose names contain its owner's."""
+    typed = fold(query).translate(_TYPOGRAPHY)
+    found = _found(_searchable(typed))
+    owner = _POSSESSIVE.sub("", typed)
+    if owner != typed:
+        shown = {match.iri for match in found}
+        found += [match for match in _found(_searchable(owner)) if match.iri not in shown]
+    return found[:MAX_RESULTS]
+
+
+def _found(wanted: str) -> list[Match]:
+    """The resources whose searchable names (`_searchable`) contain `wanted`, best first."""
     if not wanted:  # only quotation marks or dashes: nothing to look for
         return []
     # Each resource by its best name: the best rank, its label before its other names (so the
@@ -129,8 +146,7 @@ def find(query: str) -> list[Match]:
     # Within a rank, the resource whose name the query is more of first, as a text index's length
     # norm has it: "de gaulle" finds Charles de Gaulle before the banners in his support.
     ordered = sorted(best.items(), key=lambda item: (item[1][0][0], item[1][0][2], fold(item[1][1]), item[0]))
-    out = [match for _, (_, _, match) in ordered]
-    return out[:MAX_RESULTS]
+    return [match for _, (_, _, match) in ordered]
 
 
 def _names() -> list[tuple[str, str, str, str, str | None]]:

@@ -340,7 +340,13 @@ def _report_format() -> Format:
     first = parse_accept(request.headers.get("Accept")).best
     if word in ("text", "txt") or not word and first == "text/plain":
         return _SUMMARY
-    return _as_asked(negotiate(OFFERED_KINDS, default=_TURTLE))
+    try:
+        return _as_asked(negotiate(OFFERED_KINDS, default=_TURTLE))
+    except NotAcceptable as exc:
+        if word:  # its list names `text` already
+            raise
+        # The summary is offered too, outside the registry's formats: the list left it out.
+        raise NotAcceptable(f"{exc.description}, and text/plain (the summary)") from None
 
 
 def _as_asked(fmt: Format) -> Format:
