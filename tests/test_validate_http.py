@@ -288,7 +288,11 @@ def test_the_report_as_text_is_the_commands_summary(client) -> None:
         assert resp.status_code == 200 and resp.content_type == "text/plain; charset=utf-8"
         lines = resp.get_data(as_text=True).splitlines()
         assert lines[0] == "Does not conform: 1 result (1 violation) from 1 shape."
-        assert lines[-1] == "1 violation, 0 warnings" and resp.headers["X-Conforms"] == "false"
+        # Ending, as the command's does, with the shapes used (it names files; here they were sent).
+        assert lines[-1] == "1 violation, 0 warnings (shapes: those sent)"
+        assert resp.headers["X-Conforms"] == "false"
+    own = client.post("/validate?format=text", data={"data": sent["data"]})
+    assert own.get_data(as_text=True).splitlines()[-1].endswith(" (shapes: the project's)")
     # And where text/plain is the one format offered of those accepted, not the first named.
     unknown = client.post("/validate", data=sent,
                           headers={"Accept": "application/x-unknown, text/plain;q=0.5"})

@@ -126,6 +126,8 @@ SHAPES_HEADER = "X-Shapes"
 SHAPES_USED = {"sent": "the shapes sent with the data",
                "data": "the shapes the data holds (no shapes were sent)",
                "project": "the project's shapes"}
+#: The same, as the summary's last line names them (the command's words, but for file names).
+_SUMMARY_SHAPES = {"sent": "those sent", "data": "those in the data", "project": "the project's"}
 _TURTLE = formats.named("turtle")
 _HTML = formats.named("html")
 #: The summary the command prints (pySHACL's text report's counterpart), for `format=text` or an
@@ -363,7 +365,8 @@ def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") 
     tried: set[str] = set()
     while True:
         if fmt in (_HTML, _SUMMARY):
-            body = (_report_page(outcome, current(), used, data) if fmt == _HTML else outcome.text()).encode()
+            body = (_report_page(outcome, current(), used, data) if fmt == _HTML else
+                    outcome.text().removesuffix("\n") + f" (shapes: {_SUMMARY_SHAPES[used]})\n").encode()
             break
         try:
             body = outcome.serialize(fmt)
