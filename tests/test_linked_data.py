@@ -336,6 +336,23 @@ def test_a_path_near_a_resources_says_which_it_may_mean(client, path):
     assert f'Did you mean <a href="/id/city/paris">{PARIS}</a>?' in page
 
 
+@pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
+def test_the_iri_a_404_suggests_leads_to_its_resource_when_copied(project_client, fmt):
+    """Participations' IRIs hold "--", which an XML comment may not: RDF/XML writes the second
+    hyphen %2D; every other format as it is (Turtle's comments had "- -" too, another IRI)."""
+    client = project_client  # the project's graph: its participations
+    resp = client.get("/id/participation/liberation-of-rome--Allied-Forces",
+                      headers={"Accept": fmt.media_type})
+    meant = re.search(r"did you mean <([^>]+)>", resp.get_data(as_text=True))
+    assert resp.status_code == 404 and meant, resp.data
+    if fmt.name != "rdfxml":
+        assert meant[1] == BASE + "id/participation/liberation-of-rome--allied-forces"
+    followed = client.get(meant[1].removeprefix(BASE[:-1]), headers={"Accept": fmt.media_type})
+    assert followed.status_code == 303
+    assert followed.headers["Location"].endswith("/doc/participation/liberation-of-rome--allied-forces."
+                                                 + fmt.extension)
+
+
 def test_a_term_of_the_ontology_after_a_slash_is_pointed_to_its_hash_iri(client):
     """The terms are hash IRIs: `/ontology/City` is no version of the ontology, and is said to
     mean `ontology#City`; a name that is no term is not."""

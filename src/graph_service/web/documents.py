@@ -396,14 +396,18 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _empty_document(fmt: Format, message: str) -> bytes:
-    # No "--" in a comment (a "---" made "- --" by a plain replace closed an XML comment early),
-    # nor a "-" before its end, nor a character XML 1.0 has none of (a path's %01).
-    text = re.sub(r"-(?=-)", "- ", _NOT_XML.sub("\ufffd", " ".join(message.split()))).removesuffix("-")
+    # One line, and no character XML 1.0 has none of (a path's %01).
+    text = _NOT_XML.sub("\ufffd", " ".join(message.split()))
     if fmt.name == "jsonld":
         # A key no context maps is dropped by every JSON-LD processor: an empty graph that says why.
         return (json.dumps({"@graph": [], "message": message}, ensure_ascii=False) + "\n").encode()
     if fmt.name == "rdfxml":
-        # A comment's text is not markup: no entity in it is read ("&lt;" was shown as such).
+        # No "--" in an XML comment, nor a "-" before its end: the second hyphen of each pair as
+        # %2D, which an IRI may hold for it (RFC 3986, 2.3), so that a suggested IRI
+        # (participations' hold "--") still leads to its resource when copied. Not as "- -", which
+        # was wrong in every format, Turtle's comments included. A comment's text is not markup:
+        # no entity in it is read ("&lt;" was shown as such).
+        text = re.sub(r"(?<=-)-", "%2D", text).removesuffix("-")
         return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {text} -->\n'
                 '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n').encode()
     return f"# {text}\n".encode()
