@@ -235,6 +235,20 @@ def test_form_fields_that_are_not_utf8_are_refused_not_validated_changed(client)
         "one of the form's shapes and data fields is not UTF-8 text")
 
 
+@pytest.mark.parametrize("content_type", ["text/turtle", "application/n-triples", "application/ld+json"])
+def test_a_document_that_is_not_utf8_is_placed_at_its_first_bad_byte(client, content_type) -> None:
+    # pyoxigraph named the byte by its index in the token it read ("incomplete utf-8 byte sequence
+    # from index 3"), beside a column.
+    body = ('{"@id": "urn:a",\n "urn:name": "É' if content_type == "application/ld+json"
+            else '<urn:a> <urn:p> <urn:o> .\n<urn:a> <urn:name> "É').encode() + b"caf\xe9" + b'" .'
+    resp = client.post("/validate", data=body, headers={"Content-Type": content_type,
+                                                        "Accept": "application/json"})
+    said = resp.get_json()
+    column = 19 if content_type == "application/ld+json" else 25  # counted in characters: É is one
+    assert resp.status_code == 400 and (said["line"], said["column"]) == (2, column), said
+    assert "the byte 0xE9 is not UTF-8" in said["message"] and "index" not in said["message"]
+
+
 def test_a_report_rdf_xml_cannot_hold_comes_in_the_next_format_accepted(client) -> None:
     # A property IRI with no XML name, copied into the report with its blank focus node: a bare 500.
     sent = {"data": '_:b <http://example.org/2020> "long" .',

@@ -91,6 +91,8 @@ def parse_quads(
                                      "itself")
     if fmt.oxigraph == ox.RdfFormat.RDF_XML:
         data = _xml_as_utf8(data, source)
+    else:
+        _require_utf8(data, fmt, source)
     xml_namespaces = _check_well_formed(data, fmt, source)
     try:
         parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
@@ -106,6 +108,21 @@ def parse_quads(
             message = _placed(message, data)
         raise RdfSyntaxError(source, message) from None
     return quads if annotations else _reified(quads, source)
+
+
+def _require_utf8(data: bytes, fmt: formats.Format, source: str) -> None:
+    """`RdfSyntaxError` placing the first byte that is not UTF-8, as an editor counts (lines, then
+    characters): pyoxigraph's message named it by its index in the token it was reading ("from
+    index 3"), beside the column it gave."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8")) + 1
+        raise RdfSyntaxError(source, f"at line {line} column {column}: "
+                             f"the byte 0x{data[exc.start]:02X} is not UTF-8, which {fmt.label} is read "
+                             "as (a Latin-1 export converts with iconv -f latin1 -t utf-8)") from None
 
 
 #: What an RDF/XML error of pyoxigraph's names as wrong: a quoted value ("error while parsing IRI
