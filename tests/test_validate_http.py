@@ -629,6 +629,10 @@ def test_nothing_acceptable_is_406_naming_every_type_that_would_do(client) -> No
         again = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle",
                                                                 "Accept": media_type})
         assert again.status_code == 200 and again.mimetype == media_type, media_type
+    # Where no type is wanted but the charset, the list is not the point (nor text/plain, in latin1).
+    charset = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle",
+                                                              "Accept": "text/plain; charset=latin1"})
+    assert charset.status_code == 406 and "summary" not in charset.get_data(as_text=True)
 
 
 def test_browsers_get_a_summary_page(client) -> None:

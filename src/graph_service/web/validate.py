@@ -345,7 +345,7 @@ def _report_format() -> Format:
     try:
         return _as_asked(negotiate(OFFERED_KINDS, default=_TURTLE))
     except NotAcceptable as exc:
-        if word:  # its list names `text` already
+        if word or "offered:" not in str(exc.description):  # a word's list names `text` already
             raise
         # The summary is offered too, outside the registry's formats: the list left it out.
         raise NotAcceptable(f"{exc.description}, and text/plain (the summary)") from None

@@ -91,8 +91,6 @@ def parse_quads(
                                      "itself")
     if fmt.oxigraph == ox.RdfFormat.RDF_XML:
         data = _xml_as_utf8(data, source)
-    else:
-        _require_utf8(data, fmt, source)
     xml_namespaces = _check_well_formed(data, fmt, source)
     try:
         parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
@@ -106,6 +104,8 @@ def parse_quads(
         message = _plain(str(exc))
         if fmt.oxigraph == ox.RdfFormat.RDF_XML:
             message = _placed(message, data)
+        elif "UTF-8" in message:
+            _require_utf8(data, fmt, source)
         raise RdfSyntaxError(source, message) from None
     return quads if annotations else _reified(quads, source)
 
@@ -113,7 +113,8 @@ def parse_quads(
 def _require_utf8(data: bytes, fmt: formats.Format, source: str) -> None:
     """`RdfSyntaxError` placing the first byte that is not UTF-8, as an editor counts (lines, then
     characters): pyoxigraph's message named it by its index in the token it was reading ("from
-    index 3"), beside the column it gave."""
+    index 3"), beside the column it gave (one on, in JSON-LD). Only once the parser has failed:
+    a document that parses is not copied to be decoded."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
