@@ -644,6 +644,10 @@ def test_a_photograph_says_how_it_relates_in_a_readers_words(project_client):
     relation = re.search(r'rome-01:[^<]*</a> <span class="kind">\(([^)]*)\)', rome)
     # Not "has place", nor also crm:P7_took_place_at and the other aliases of the link.
     assert relation is not None and relation[1] == "taken here"
+    # A link that rests on the project's reading says so (paris-04's street placed in Paris).
+    paris = html.unescape(project_client.get("/doc/city/paris.html").get_data(as_text=True))
+    street = re.search(r'paris-04:[^<]*</a> <span class="kind">\(([^)]*)\)', paris)
+    assert street is not None and street[1] == "taken here, by the project's reading"
 
 
 def test_documents_for_people_declare_only_the_prefixes_they_use(project_client):

@@ -135,7 +135,14 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
         elif q.predicate == terms.depicts_instance_of and isinstance(o, ox.NamedNode):
             s.what.append(link(o))
         elif q.predicate == terms.has_place and isinstance(o, ox.NamedNode):
-            s.where.append((link(o), [link(p) for p in _containers(store, o, terms)]))
+            within = _containers(store, o, terms)
+            s.where.append((link(o), [link(p) for p in within]))
+            # A step up that is the project's reading (the caption names the Champs-Élysées, not
+            # Paris) is said as the box's other readings are.
+            s.readings += [f"{_label(d, store, part)} in {_label(d, store, whole)}"
+                           for part, whole in zip([o, *within], within, strict=False)
+                           if any(has_note(store, part, p, whole, terms.editorial_note)
+                                  for p in (terms.part_of, terms.in_area))]
         elif q.predicate == terms.has_time_span and isinstance(o, ox.NamedNode | ox.BlankNode):
             words = next((t.object.value for t in store.quads_for_pattern(o, terms.date_text, None, None)
                           if isinstance(t.object, ox.Literal)), None)

@@ -859,8 +859,13 @@ def _relations(d: Description, photo: ox.NamedNode) -> list[str]:
         return [f"at {d.label(p)}, in its area" for p in sorted(places, key=d.label)
                 if any(q.subject == p and q.object == d.iri for q in d.quads)]
     lib = str(service().names.lib)
-    return sorted({_PHOTO_RELATIONS.get(q.predicate.value.removeprefix(lib)) or d.label(q.predicate)
-                   for q in asserted})
+    # A link that rests on the project's reading says so, as the facts' tables do: paris-04 is
+    # taken on the Champs-Élysées, which the caption does not place in Paris.
+    def said(q: ox.Quad) -> str:
+        words = _PHOTO_RELATIONS.get(q.predicate.value.removeprefix(lib)) or d.label(q.predicate)
+        read = d.editorial.get(ox.Triple(q.subject, q.predicate, q.object))
+        return words + ", by the project's reading" if read else words
+    return sorted({said(q) for q in asserted})
 
 
 #: How a photograph relates to what it is listed under, in a reader's words, not the property's.
