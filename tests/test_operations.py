@@ -3,6 +3,7 @@ satisfy, and a structured access log that keeps queries and bodies out."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -620,6 +621,18 @@ def test_a_reload_serves_the_new_data_and_readyz_names_what_is_served(tmp_path: 
         time.sleep(3)
         assert "after" in requests.get(server.url + "sparql", params=query, headers=accept, timeout=10).text
         assert requests.get(server.url + "readyz", timeout=10).json()["snapshot"]["sha256"] == ready
+        # Each build ran in multiprocessing's fork server, beside its resource tracker: both were let
+        # go of (the tracker stayed a child of the master, beside its workers, for good).
+        assert [c for c in _commands_of_children(server.process.pid) if "multiprocessing" in c] == []
+
+
+def _commands_of_children(pid: int) -> list[str]:
+    commands = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            with contextlib.suppress(OSError):  # gone meanwhile
+                commands.append(Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+    return commands
 
 
 def _readyz_and_answer(url: str, query: dict[str, str], headers: dict[str, str]) -> tuple[str, str] | None:

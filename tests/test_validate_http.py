@@ -247,6 +247,15 @@ def test_a_document_that_is_not_utf8_is_placed_at_its_first_bad_byte(client, con
     column = 19 if content_type == "application/ld+json" else 25  # counted in characters: É is one
     assert resp.status_code == 400 and (said["line"], said["column"]) == (2, column), said
     assert "the byte 0xE9 is not UTF-8" in said["message"] and "index" not in said["message"]
+    if content_type != "text/turtle":
+        return
+    # Lines counted as the parser counts them (a CR alone ends one), and a byte that begins a
+    # token ("Unexpected byte 233", before) placed too.
+    for body, where in ((b'<urn:a> <urn:p> "x" .\r<urn:a> <urn:p> "caf\xe9" .', (2, 21)),
+                        (b"<urn:a> <urn:p> \xe9 .", (1, 17))):
+        said = client.post("/validate", data=body, headers={"Content-Type": content_type,
+                                                            "Accept": "application/json"}).get_json()
+        assert (said["line"], said["column"]) == where and "0xE9 is not UTF-8" in said["message"], said
 
 
 def test_a_report_rdf_xml_cannot_hold_comes_in_the_next_format_accepted(client) -> None:
@@ -629,6 +638,10 @@ def test_nothing_acceptable_is_406_naming_every_type_that_would_do(client) -> No
         again = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle",
                                                                 "Accept": media_type})
         assert again.status_code == 200 and again.mimetype == media_type, media_type
+    # text/plain refused (q=0) is not the summary it asks for, nor anything else here.
+    refused = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle",
+                                                              "Accept": "text/plain;q=0"})
+    assert refused.status_code == 406
     # Where no type is wanted but the charset, the list is not the point (nor text/plain, in latin1).
     charset = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle",
                                                               "Accept": "text/plain; charset=latin1"})

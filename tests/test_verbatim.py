@@ -11,6 +11,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.resource_tracker
 import os
+import threading
 import time
 from collections.abc import Iterator
 from functools import partial
@@ -187,6 +188,57 @@ def _build_and_stop(directory: str, queue: multiprocessing.Queue) -> None:
                 for p in (task / "children").read_text().split()]
     queue.put((started, children, sleeper.pid))
     sleeper.kill()
+
+
+def _build_and_stop_while_a_thread_forks(directory: str, queue: multiprocessing.Queue) -> None:
+    # As in a worker that builds the pages' store on a request thread while other threads fork
+    # query processes: a fork between the stop's closing the pipes and its forgetting them gave
+    # the child numbers already closed (its hook failed there, and left the tracker's pipe open).
+    from graph_service.graph.query import sandbox
+
+    disk_store(Path(directory), partial(pipeline._load_snapshot, SMALL), "race")
+    tracker = multiprocessing.resource_tracker._resource_tracker._pid  # type: ignore[attr-defined]
+    forked: list[multiprocessing.process.BaseProcess] = []
+    real_close = os.close
+
+    def close_then_fork(fd: int) -> None:
+        real_close(fd)
+        if not forked:
+            forked.append(multiprocessing.get_context("fork").Process(target=time.sleep, args=(10,),
+                                                                      daemon=True))
+            threading.Thread(target=forked[0].start).start()
+            time.sleep(0.3)  # the fork happens now, or waits for the stop to be done
+
+    sandbox.os.close = close_then_fork  # type: ignore[attr-defined]
+    try:
+        began = time.monotonic()
+        stop_fork_server()
+        took = time.monotonic() - began
+    finally:
+        sandbox.os.close = real_close  # type: ignore[attr-defined]
+    while forked[0].pid is None:
+        time.sleep(0.01)
+    queue.put((took, _running(tracker)))
+    forked[0].kill()
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (a zombie, exited but not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_a_fork_while_the_fork_server_is_let_go_of_leaves_nothing_running(tmp_path: Path) -> None:
+    queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=_build_and_stop_while_a_thread_forks,
+                                                        args=(str(tmp_path / "s"), queue))
+    child.start()
+    child.join(60)
+    took, tracker_running = queue.get(timeout=1)
+    # Before: the tracker lived on with the new child, and the stop waited out its 5 s for it.
+    assert not tracker_running and took < 3, (took, tracker_running)
 
 
 def test_a_serving_process_stops_the_fork_server_its_build_started(tmp_path: Path) -> None:

@@ -100,31 +100,35 @@ _TYPOGRAPHY = str.maketrans({**dict.fromkeys("’‘`´ʼ", "'"), **dict.fromkey
 _QUOTING_APOSTROPHE = re.compile(r"(?<!\w)'|'(?!\w)")
 
 
+# The apostrophe of a possessive, which a query typed in haste leaves out ("St Peters"); an
+# elision's stays ("d'Arc": "arc" begins a word of it).
+_POSSESSIVE_APOSTROPHE = re.compile(r"(?<=\w)'(?=s\b)")
 # A query ending in a possessive asks for its owner too: "Patton's" finds General Patton after his army.
 _POSSESSIVE = re.compile(r"(?<=\w)'s\s*$")
 
 
 def _searchable(text: str) -> str:
-    """`text` as searched: case, accents and typography aside, "." too ("St. Peter's"), and the
-    apostrophe inside a word, which a query typed in haste leaves out ("St Peters")."""
+    """`text` as searched: case, accents and typography aside, "." too ("St. Peter's"), and a
+    possessive's apostrophe ("St Peters")."""
     plain = _QUOTING_APOSTROPHE.sub(" ", fold(text).translate(_TYPOGRAPHY).replace(".", " "))
-    return " ".join(plain.replace("'", "").split())
+    return " ".join(_POSSESSIVE_APOSTROPHE.sub("", plain).split())
 
 
 def find(query: str) -> list[Match]:
     """The resources whose names contain `query`, case, accents and typography aside, best
-    first; for a query that ends in a possessive, then those whose names contain its owner's."""
+    first; for a query that ends in a possessive, then those where a word begins with its owner."""
     typed = fold(query).translate(_TYPOGRAPHY)
     found = _found(_searchable(typed))
     owner = _POSSESSIVE.sub("", typed)
     if owner != typed:
         shown = {match.iri for match in found}
-        found += [match for match in _found(_searchable(owner)) if match.iri not in shown]
+        found += [match for match in _found(_searchable(owner), word_start=True) if match.iri not in shown]
     return found[:MAX_RESULTS]
 
 
-def _found(wanted: str) -> list[Match]:
-    """The resources whose searchable names (`_searchable`) contain `wanted`, best first."""
+def _found(wanted: str, *, word_start: bool = False) -> list[Match]:
+    """The resources whose searchable names (`_searchable`) contain `wanted` (`word_start`: where a
+    word begins with it), best first."""
     if not wanted:  # only quotation marks or dashes: nothing to look for
         return []
     # Each resource by its best name: the best rank, its label before its other names (so the
@@ -140,6 +144,8 @@ def _found(wanted: str) -> list[Match]:
         bare = folded.strip("' ")
         rank = (0 if bare == wanted else 1 if not folded[:at].strip("' ")
                 else 2 if not folded[at - 1].isalnum() else 3)
+        if word_start and rank == 3:
+            continue  # "US's": "us" in "Brussels" is no owner
         key = (rank, matched is not None, len(folded), matched or "")
         if iri not in best or key < best[iri][0]:
             best[iri] = (key, label, Match(label, iri, kind, current().href(iri) or iri, matched))

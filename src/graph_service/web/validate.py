@@ -339,7 +339,8 @@ def _posted_dump(data: Graph, outcome: ValidationOutcome) -> str:
 def _report_format() -> Format:
     """The report's format: the summary (`_SUMMARY`), or one negotiated among RDF formats and the page."""
     word = (format_parameter() or "").strip().lower()
-    first = parse_accept(request.headers.get("Accept")).best
+    accept = parse_accept(request.headers.get("Accept"))
+    first = accept.best if accept.best and accept.quality(accept.best) > 0 else None  # q=0: refused
     if word in ("text", "txt") or not word and first == "text/plain":
         return _SUMMARY
     try:

@@ -37,7 +37,6 @@ import atexit
 import contextlib
 import ctypes
 import faulthandler
-import functools
 import gc
 import math
 import multiprocessing
@@ -623,30 +622,28 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
     return f"the work ended without an answer (exit code {exitcode})"
 
 
-def stop_fork_server(*, wait: bool = True) -> None:
-    """Let go of the fork server this process started (see `_fresh_context`), if any, and of the
-    resource tracker multiprocessing started with it. A serving process builds once, and the
-    server would hold some 40 MiB for as long as it lives (a later build starts another). Both
-    exit once the pipes closed here were their last, and are waited for (a fifth of a second,
-    after a build only): left to exit by themselves, the tracker stayed a child of gunicorn's
-    master for as long as it served, beside the workers.
+#: Held while a process lets go of its fork server and tracker, and by every fork: a thread that
+#: forked meanwhile gave its child descriptor numbers already closed here, which the child closed
+#: again (another pipe of the child's by then, or nothing, leaving the tracker's pipe open in it).
+_LETTING_GO = threading.Lock()
 
-    Every forked process lets go at once, without waiting (`wait=False`): it inherits its
-    parent's by reference only and cannot wait for them (not its children: `ensure_running`
+
+def stop_fork_server() -> None:
+    """Let go of the fork server this process started (see `_fresh_context`), if any, and of the
+    resource tracker multiprocessing started with it. A serving process builds as it starts (and
+    as it reloads), and the server would hold some 40 MiB for as long as it lives (a later build
+    starts another). Both exit once the pipes closed here were their last, and are waited for (a
+    fifth of a second, after a build only): left to exit by themselves, the tracker stayed a
+    child of gunicorn's master for as long as it served, beside the workers.
+
+    Every forked process lets go at once, without waiting (`_after_fork_in_child`): it inherits
+    its parent's by reference only and cannot wait for them (not its children: `ensure_running`
     fails with ECHILD, as in a gunicorn worker whose master built the store), and holding the
     pipes would keep the parent's alive as long as the child."""
-    server: Any = multiprocessing.forkserver._forkserver  # their state is private to the modules
-    tracker: Any = multiprocessing.resource_tracker._resource_tracker
-    # The server first: it holds the tracker's pipe too.
-    started = [server._forkserver_pid, tracker._pid] if wait else []
-    for fd in (server._forkserver_alive_fd, tracker._fd):
-        if fd is not None:
-            os.close(fd)
-    server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
-    server._inherited_fds = None
-    server._lock = threading.Lock()
-    tracker._fd = tracker._pid = None
-    tracker._lock = threading.RLock()
+    server, tracker = _multiprocessing_helpers()
+    with _LETTING_GO:
+        started = [server._forkserver_pid, tracker._pid]
+        _let_go(server, tracker)
     deadline = time.monotonic() + 5
     for pid in filter(None, started):
         # Bounded: should another process still hold a pipe, the process is left to its reaper.
@@ -655,7 +652,33 @@ def stop_fork_server(*, wait: bool = True) -> None:
                 time.sleep(0.01)
 
 
-os.register_at_fork(after_in_child=functools.partial(stop_fork_server, wait=False))
+def _multiprocessing_helpers() -> tuple[Any, Any]:
+    # Their state is private to multiprocessing's modules.
+    return multiprocessing.forkserver._forkserver, multiprocessing.resource_tracker._resource_tracker
+
+
+def _let_go(server: Any, tracker: Any) -> None:
+    for fd in (server._forkserver_alive_fd, tracker._fd):
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+    server._inherited_fds = None
+    tracker._fd = tracker._pid = None
+
+
+def _after_fork_in_child() -> None:
+    global _LETTING_GO
+    _LETTING_GO = threading.Lock()  # the parent's is held, by the thread that forked
+    server, tracker = _multiprocessing_helpers()
+    server._lock = threading.Lock()
+    tracker._lock = threading.RLock()
+    _let_go(server, tracker)
+
+
+# By name, not the lock's bound methods: a child has a lock of its own, for its own forks.
+os.register_at_fork(before=lambda: _LETTING_GO.acquire(), after_in_parent=lambda: _LETTING_GO.release(),
+                    after_in_child=_after_fork_in_child)
 
 
 def _fresh_context() -> ForkServerContext:

@@ -104,8 +104,7 @@ def parse_quads(
         message = _plain(str(exc))
         if fmt.oxigraph == ox.RdfFormat.RDF_XML:
             message = _placed(message, data)
-        elif "UTF-8" in message:
-            _require_utf8(data, fmt, source)
+        _require_utf8(data, fmt, source)  # a stray byte, rather than what the parser made of it
         raise RdfSyntaxError(source, message) from None
     return quads if annotations else _reified(quads, source)
 
@@ -113,17 +112,18 @@ def parse_quads(
 def _require_utf8(data: bytes, fmt: formats.Format, source: str) -> None:
     """`RdfSyntaxError` placing the first byte that is not UTF-8, as an editor counts (lines, then
     characters): pyoxigraph's message named it by its index in the token it was reading ("from
-    index 3"), beside the column it gave (one on, in JSON-LD). Only once the parser has failed:
-    a document that parses is not copied to be decoded."""
+    index 3", or "Unexpected byte 233" where a token began), beside the column it gave (one on, in
+    JSON-LD). Only once the parser has failed: a document that parses is not copied to be
+    decoded."""
+    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+        return  # its XML declaration names its encoding (`_xml_as_utf8`)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = len(data[line_start:exc.start].decode("utf-8")) + 1
-        raise RdfSyntaxError(source, f"at line {line} column {column}: "
-                             f"the byte 0x{data[exc.start]:02X} is not UTF-8, which {fmt.label} is read "
-                             "as (a Latin-1 export converts with iconv -f latin1 -t utf-8)") from None
+        line, column = _position(data[:exc.start])
+        raise RdfSyntaxError(source, f"at line {line} column {column}: the byte 0x{data[exc.start]:02X} "
+                             f"is not UTF-8, which {fmt.label} is read as (an export from Windows "
+                             "converts with iconv -f windows-1252 -t utf-8)") from None
 
 
 #: What an RDF/XML error of pyoxigraph's names as wrong: a quoted value ("error while parsing IRI
@@ -152,11 +152,17 @@ def _placed(message: str, data: bytes) -> str:
         at = data.find(needle, at + 1)
     if len(found) != 1:
         return message
-    before = data[:found[0]]
+    line, column = _position(data[:found[0]])
+    return f"at line {line}, column {column}: {message}"
+
+
+def _position(before: bytes) -> tuple[int, int]:
+    """The line and column of the character after `before`, as an editor shows them and as
+    pyoxigraph counts them in Turtle: lines end as XML's do (CR LF, CR or LF), columns count
+    characters."""
     line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
     line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
-    column = len(before[line_start:].decode("utf-8", "replace")) + 1
-    return f"at line {line}, column {column}: {message}"
+    return line, len(before[line_start:].decode("utf-8", "replace")) + 1
 
 
 def _comments(data: bytes) -> list[tuple[int, int]]:
@@ -293,6 +299,7 @@ def parse_expanded(data: bytes, fmt: formats.Format, source: str, base_iri: str 
         else:
             store.bulk_extend(map(each, ox.parse(data, format=fmt.oxigraph, base_iri=base_iri)))
     except (SyntaxError, ValueError) as exc:  # ValueError: e.g. invalid IRIs reported by the parser
+        _require_utf8(data, fmt, source)
         raise RdfSyntaxError(source, _plain(str(exc))) from None
     try:
         provenance.expand_store(store, whole, by_line)

@@ -15,7 +15,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from graph_service.config import Settings
-from graph_service.graph import Loaded, keep_to_one_cpu, load_serving, slot_budget
+from graph_service.graph import Loaded, keep_to_one_cpu, load_serving, slot_budget, stop_fork_server
 from graph_service.web.app import create_app
 from graph_service.web.serving.access_log import JsonAccessLog
 from graph_service.web.serving.shares import ConnectionShares
@@ -121,6 +121,8 @@ class GraphServiceApplication(BaseApplication):
             self.loaded = loaded
             gc.freeze()
             log.info("reload: serving snapshot %s (%s quads)", loaded.served.sha256[:12], loaded.served.quads)
+        finally:
+            stop_fork_server()  # which a rebuilt snapshot started, as `serve` does after its build
         super().reload()
 
     def _before_forking(self, arbiter: Any, worker: Any) -> None:
