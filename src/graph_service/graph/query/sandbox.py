@@ -625,7 +625,8 @@ def _death(exitcode: int | None, memory_limit: int | None) -> str:
 #: Held while a process lets go of its fork server and tracker, and by every fork: a thread that
 #: forked meanwhile gave its child descriptor numbers already closed here, which the child closed
 #: again (another pipe of the child's by then, or nothing, leaving the tracker's pipe open in it).
-_LETTING_GO = threading.Lock()
+#: Reentrant: a signal handler that forks, on the thread that holds it, is not stopped for good.
+_LETTING_GO = threading.RLock()
 
 
 def stop_fork_server() -> None:
@@ -669,7 +670,7 @@ def _let_go(server: Any, tracker: Any) -> None:
 
 def _after_fork_in_child() -> None:
     global _LETTING_GO
-    _LETTING_GO = threading.Lock()  # the parent's is held, by the thread that forked
+    _LETTING_GO = threading.RLock()  # the parent's is held, by the thread that forked
     server, tracker = _multiprocessing_helpers()
     server._lock = threading.Lock()
     tracker._lock = threading.RLock()
