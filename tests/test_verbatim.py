@@ -13,9 +13,10 @@ import multiprocessing.resource_tracker
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -230,26 +231,26 @@ def _running(pid: int) -> bool:
         return False
 
 
-def test_a_fork_while_the_fork_server_is_let_go_of_leaves_nothing_running(tmp_path: Path) -> None:
+def _in_a_child(work: Callable[[str, multiprocessing.Queue], None], directory: Path) -> Any:
+    """What `work(directory, queue)` puts on the queue, run in a forked child: a process of its own,
+    as a gunicorn worker is, whose fork server and tracker the test's own do not touch."""
     queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
-    child = multiprocessing.get_context("fork").Process(target=_build_and_stop_while_a_thread_forks,
-                                                        args=(str(tmp_path / "s"), queue))
+    child = multiprocessing.get_context("fork").Process(target=work, args=(str(directory), queue))
     child.start()
     child.join(60)
-    took, tracker_running = queue.get(timeout=1)
+    return queue.get(timeout=1)
+
+
+def test_a_fork_while_the_fork_server_is_let_go_of_leaves_nothing_running(tmp_path: Path) -> None:
+    took, tracker_running = _in_a_child(_build_and_stop_while_a_thread_forks, tmp_path / "s")
     # Before: the tracker lived on with the new child, and the stop waited out its 5 s for it.
     assert not tracker_running and took < 3, (took, tracker_running)
 
 
 def test_a_serving_process_stops_the_fork_server_its_build_started(tmp_path: Path) -> None:
     # (About 40 MiB for as long as it lived, in gunicorn's master and in the worker that prepared
-    # the pages' store.) In a child of its own, as that worker is.
-    queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
-    child = multiprocessing.get_context("fork").Process(target=_build_and_stop,
-                                                        args=(str(tmp_path / "s"), queue))
-    child.start()
-    child.join(60)
-    (server, tracker), children, sleeper = queue.get(timeout=1)
+    # the pages' store.)
+    (server, tracker), children, sleeper = _in_a_child(_build_and_stop, tmp_path / "s")
     # Both were started, and are gone when the stop returns: neither is left a child (gunicorn's
     # master kept the tracker as a third child beside its two workers for as long as it served).
     assert server is not None and tracker is not None
