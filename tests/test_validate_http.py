@@ -274,6 +274,11 @@ def test_a_report_rdf_xml_cannot_hold_comes_in_the_next_format_accepted(client) 
         "XML name at the end of its IRI, which RDF/XML needs; ask for text/turtle, ")
     only = client.post("/validate", data=sent, headers={"Accept": "application/rdf+xml"})
     assert only.status_code == 406
+    # Every type it names would do: the page and the summary too, which it left out.
+    for media_type in re.findall(r"\b[a-z]+/[a-z+.-]+", only.get_data(as_text=True).split("ask for", 1)[1]):
+        again = client.post("/validate", data=sent, headers={"Accept": media_type})
+        assert again.status_code == 200 and again.mimetype == media_type, media_type
+    assert {"text/html", "text/plain"} <= set(re.findall(r"text/[a-z]+", only.get_data(as_text=True)))
     # text/plain next: the summary, as when it is asked for first (it was N-Triples, its old alias).
     text = client.post("/validate", data=sent, headers={"Accept": "application/rdf+xml, text/plain;q=0.5"})
     assert text.status_code == 200 and text.mimetype == "text/plain"

@@ -380,8 +380,9 @@ def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") 
             other = None if format_parameter() else chosen(OFFERED_KINDS, None, request.headers.get("Accept"),
                                                             frozenset(tried))
             if other is None:
-                offered = ", ".join(f.media_type for f in formats.of_kinds(("graph",)) if f.name not in tried)
-                return _with_shapes(problem(406, f"{exc}; ask for {offered}"), used)
+                offered = [f.media_type for f in formats.of_kinds(OFFERED_KINDS) if f.name not in tried]
+                return _with_shapes(problem(406, f"{exc}; ask for {', '.join(offered)} or text/plain (the "
+                                                 "summary)"), used)
             fmt = _as_asked(other)
     resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
     resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
