@@ -244,7 +244,7 @@ def _in_a_child(work: Callable[[str, multiprocessing.Queue], None], directory: P
 def test_a_fork_while_the_fork_server_is_let_go_of_leaves_nothing_running(tmp_path: Path) -> None:
     took, tracker_running = _in_a_child(_build_and_stop_while_a_thread_forks, tmp_path / "s")
     # Before: the tracker lived on with the new child, and the stop waited out its 5 s for it.
-    assert not tracker_running and took < 3, (took, tracker_running)
+    assert not tracker_running and took < 4.5, (took, tracker_running)  # its wait stops at 5 s
 
 
 def test_a_serving_process_stops_the_fork_server_its_build_started(tmp_path: Path) -> None:
