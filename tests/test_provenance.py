@@ -423,6 +423,18 @@ def test_serve_file_names_the_line_of_a_syntax_error_in_a_long_file(tmp_path):
     assert result.stderr.startswith(f"graph-service: {path}: ") and "line 1801" in result.stderr
 
 
+@pytest.mark.parametrize("name", ["data.nt", "data.ttl"])  # the bulk loader's path, and the parser's
+def test_serve_file_places_a_byte_that_is_not_utf8(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b'<http://example.org/a> <http://example.org/p> "x" .\n'
+                     b'<http://example.org/a> <http://example.org/p> "caf\xe9" .\n')
+    result = CliRunner().invoke(main, ["serve", str(path), "--port", "0"],
+                                env={"GRAPH_SERVICE_SNAPSHOT_DIR": str(tmp_path / "build")})
+    assert result.exit_code == 2, result.output
+    # Not pyoxigraph's "incomplete utf-8 byte sequence from index 3".
+    assert result.stderr.startswith(f"graph-service: {path}: at line 2 column 51: the byte 0xE9 is not UTF-8")
+
+
 def _shortcut(engine, subject: str, predicate: str, obj: str) -> dict:
     """The derived statement of a shortcut: where it is derived from, its quotes and notes."""
     lib, rdf = "https://w3id.org/liberation-kg/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

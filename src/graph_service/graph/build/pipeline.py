@@ -317,6 +317,7 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store, *, verbatim: bool = Fa
             # No triple term to expand or refuse: as written, straight to pyoxigraph's bulk loader
             # (lines without blank nodes in pieces side by side).
             assert isinstance(fmt.oxigraph, ox.RdfFormat)
+            written = data  # as the file has it: `wrap_lines` rewrites the text for the verbatim store
             try:
                 if verbatim and fmt.oxigraph not in lines:
                     store.bulk_extend(map(wrap_quad, ox.parse(data, format=fmt.oxigraph, base_iri=base)))
@@ -328,6 +329,7 @@ def _load_files(paths: tuple[Path, ...], store: ox.Store, *, verbatim: bool = Fa
                 else:
                     bulk_load(store, data, fmt.oxigraph, base_iri=base)
             except (SyntaxError, ValueError) as exc:
+                documents.require_utf8(written, fmt, str(path))
                 raise documents.RdfSyntaxError(str(path), str(exc)) from None
         elif fmt.oxigraph in documents.TRIPLES_ONLY:
             # Annotations expanded by pyoxigraph, not in Python, and loaded as each part is ready.

@@ -104,12 +104,12 @@ def parse_quads(
         message = _plain(str(exc))
         if fmt.oxigraph == ox.RdfFormat.RDF_XML:
             message = _placed(message, data)
-        _require_utf8(data, fmt, source)  # a stray byte, rather than what the parser made of it
+        require_utf8(data, fmt, source)  # a stray byte, rather than what the parser made of it
         raise RdfSyntaxError(source, message) from None
     return quads if annotations else _reified(quads, source)
 
 
-def _require_utf8(data: bytes, fmt: formats.Format, source: str) -> None:
+def require_utf8(data: bytes, fmt: formats.Format, source: str) -> None:
     """`RdfSyntaxError` placing the first byte that is not UTF-8, as an editor counts (lines, then
     characters): pyoxigraph's message named it by its index in the token it was reading ("from
     index 3", or "Unexpected byte 233" where a token began), beside the column it gave (one on, in
@@ -299,7 +299,7 @@ def parse_expanded(data: bytes, fmt: formats.Format, source: str, base_iri: str 
         else:
             store.bulk_extend(map(each, ox.parse(data, format=fmt.oxigraph, base_iri=base_iri)))
     except (SyntaxError, ValueError) as exc:  # ValueError: e.g. invalid IRIs reported by the parser
-        _require_utf8(data, fmt, source)
+        require_utf8(data, fmt, source)
         raise RdfSyntaxError(source, _plain(str(exc))) from None
     try:
         provenance.expand_store(store, whole, by_line)
