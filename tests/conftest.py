@@ -132,6 +132,18 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes `pid` has forked (and not yet reaped): a child is listed under the thread that
+    forked it, so every thread's list is read (a thread gone meanwhile lists none)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
 def kept(value: T) -> T:
     """`value`, made by a session fixture: from now on not looked at by the garbage collector."""
     gc.freeze()

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 from canonical import canonical
+from conftest import children_of
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, VOID
 
@@ -628,10 +629,9 @@ def test_a_reload_serves_the_new_data_and_readyz_names_what_is_served(tmp_path: 
 
 def _commands_of_children(pid: int) -> list[str]:
     commands = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
-            with contextlib.suppress(OSError):  # gone meanwhile
-                commands.append(Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+    for child in children_of(pid):
+        with contextlib.suppress(OSError):  # gone meanwhile
+            commands.append(Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode())
     return commands
 
 

@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import SPARQL_DATASET
+from conftest import SPARQL_DATASET, children_of
 
 from graph_service.graph import ClientGone, OverShare, QueueFull, SlotBudget
 from graph_service.graph.query import QuerySlots
@@ -78,16 +78,7 @@ def wait_until(condition, seconds: float = 5.0) -> None:
 
 def query_processes(server: BackgroundServer) -> list[int]:
     """The query processes: children of gunicorn's workers (grandchildren of the master)."""
-    def children(pid: int) -> list[int]:
-        found = []
-        # A child belongs to the thread that forked it: look in every thread's list.
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            try:
-                found += [int(p) for p in (task / "children").read_text().split()]
-            except OSError:
-                pass
-        return found
-    return [c for worker in children(server.process.pid) for c in children(worker)]
+    return [c for worker in children_of(server.process.pid) for c in children_of(worker)]
 
 
 def _dead(pid: int) -> bool:
@@ -290,8 +281,7 @@ def test_a_killed_worker_leaves_no_slot_taken(tmp_path) -> None:
                    for i in range(2)]
         wait_until(lambda: len(query_processes(own)) >= 2)
         time.sleep(0.3)  # both queries hold their slots
-        (worker,) = [int(p) for p in Path(f"/proc/{own.process.pid}/task/{own.process.pid}/children")
-                     .read_text().split()]
+        (worker,) = children_of(own.process.pid)
         os.kill(worker, signal.SIGKILL)
         for lost in running:  # their connection closed under them, or a 5xx: either is fair
             try:
@@ -444,12 +434,9 @@ def test_each_worker_keeps_to_a_cpu_of_its_own_with_its_query_processes(sparql_s
     """Where the two workers (the default) share the CPUs evenly (two CPUs, as on CI): each on
     one, a different one, with every thread of its query processes (the one that ran a query
     too); elsewhere every worker may use every CPU."""
-    def processes(parent: int) -> list[int]:
-        return [int(p) for task in Path(f"/proc/{parent}/task").glob("*")
-                for p in (task / "children").read_text().split()]
     # The server answers once one worker has started; the other may still be starting.
-    wait_until(lambda: len(processes(sparql_server.process.pid)) == 2, seconds=30)  # the default
-    workers = processes(sparql_server.process.pid)
+    wait_until(lambda: len(children_of(sparql_server.process.pid)) == 2, seconds=30)  # the default
+    workers = children_of(sparql_server.process.pid)
     every = sorted(os.sched_getaffinity(0))
     kept = [_cpus(worker) for worker in workers]
     if len(every) == 2:
@@ -461,9 +448,9 @@ def test_each_worker_keeps_to_a_cpu_of_its_own_with_its_query_processes(sparql_s
         asked = [f"ASK {{ ?s ?p ?o }} # cpu {i} {time.monotonic()}" for i in range(8)]
         answers = list(pool.map(lambda q: get(sparql_server, query_path(q)), asked))
     assert all(status == 200 for status, _, _ in answers)
-    wait_until(lambda: all(processes(worker) for worker in workers))
+    wait_until(lambda: all(children_of(worker) for worker in workers))
     for worker, cpus in zip(workers, kept, strict=True):
-        assert all(_cpus(p) == cpus for p in processes(worker)), (worker, cpus)
+        assert all(_cpus(p) == cpus for p in children_of(worker)), (worker, cpus)
 
 
 def test_a_worker_forked_takes_the_cpu_the_fewest_live_workers_keep_to(monkeypatch) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from conftest import children_of
 from inprocess import InProcess
 
 from graph_service.bench.synthetic import generate
@@ -185,9 +186,7 @@ def _build_and_stop(directory: str, queue: multiprocessing.Queue) -> None:
     sleeper = multiprocessing.get_context("fork").Process(target=time.sleep, args=(10,), daemon=True)
     sleeper.start()
     stop_fork_server()
-    children = [int(p) for task in Path(f"/proc/{os.getpid()}/task").glob("*")
-                for p in (task / "children").read_text().split()]
-    queue.put((started, children, sleeper.pid))
+    queue.put((started, children_of(os.getpid()), sleeper.pid))
     sleeper.kill()
 
 

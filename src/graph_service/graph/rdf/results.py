@@ -201,13 +201,15 @@ def _xml_text(value: str) -> str:
     """`value` as the text of an element, its leading and trailing white space as character
     references, as pyoxigraph writes it: pyoxigraph's reader trims white space that stands at
     either end of a text as written (it read `a\n` back as `a`)."""
-    core = value.strip(_XML_SPACE)
-    if len(core) == len(value):
-        return escape(value)
     lead = len(value) - len(value.lstrip(_XML_SPACE))
     trail = max(lead, len(value.rstrip(_XML_SPACE)))
-    return "".join(f"&#{ord(c)};" for c in value[:lead]) + escape(core) + \
-        "".join(f"&#{ord(c)};" for c in value[trail:])
+    if lead == 0 and trail == len(value):
+        return escape(value)
+    return _references(value[:lead]) + escape(value[lead:trail]) + _references(value[trail:])
+
+
+def _references(text: str) -> str:
+    return "".join(f"&#{ord(c)};" for c in text)
 
 
 def _xml(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
