@@ -143,6 +143,7 @@ QUOTES = {
         "brussels-withdrawing": "While the Germans were still",
         "brussels-hugged": "Amid the cheering",
         "lux-patton": "Here, General Patton",
+        "lux-uprisings": "The liberation of the city triggered",
         "lux-codman": "Meanwhile, an American officer",
         "ams-no-moment": "The capital of the Netherlands",
         "ams-market-garden": "After the failure",
@@ -587,6 +588,9 @@ EDITORIAL = {
               "U.S. general, and the article's Luxembourg section is otherwise about Americans.",
     "home army": "The article does not state the Home Army's allegiance; it places the Home Army in Warsaw, "
                  "\"the Polish capital\", during the Uprising.",
+    "luxembourg resistance": ("The sentence says \"Luxembourg’s resistance rose up against the "
+                              "Germans\"; that its allegiance was to Luxembourg is read from the "
+                              "possessive, not stated."),
     "aktron": "The credit \"Photo: Aktron\" is read as naming who made the photograph; the article says "
               "nothing more about who or what Aktron is.",
     "hajek": "The credit \"Photo: Karel Hájek\" is read as naming the photographer; the article says nothing "
@@ -1603,6 +1607,8 @@ EXPECTED: dict[str, list[Row]] = {
          text("pra-russians-reached")),
         ("Germany", lib("hasCapital"), "Berlin", EDITORIAL["berlin"], text("ber-soviets")),
         ("Home Army", lib("allegiance"), "Poland", EDITORIAL["home army"], text(33)),
+        ("Luxembourg’s resistance", lib("allegiance"), "Luxembourg", EDITORIAL["luxembourg resistance"],
+         text("lux-uprisings")),
         ("Kredytowa-Królewska Street", lib("partOf"), "Warsaw", EDITORIAL["street"], text(35)),
         *(("Liberation of Amsterdam", lib("hasSubEvent"), "Arrival of the British on the Dam, Amsterdam",
            EDITORIAL["dam"], text(key)) for key in (28, "ams-celebrate")),
