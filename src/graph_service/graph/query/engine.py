@@ -115,7 +115,7 @@ def select_result(sparql: str, variables: list[str], solutions: Iterable[Iterabl
 
 def graph_result(triples: Iterable[ox.Triple], limit: int | None) -> QueryResult:
     """A CONSTRUCT's or DESCRIBE's `QueryResult` from pyoxigraph's triples, cut at `limit`."""
-    kept, truncated = _take(triples, limit)
+    kept, truncated = _take(_each_once(triples), limit)
     return QueryResult("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
                                          for t in kept], truncated=truncated)
 
@@ -392,7 +392,7 @@ class OxigraphEngine:
                 assert isinstance(answer, ox.QuerySolutions)  # the same query, asked again
             return _select_answer(variables, columns, *_take(answer, limit), fmt)
         fmt = check_format("graph", graph_format)
-        triples, truncated = _take(answer, limit)
+        triples, truncated = _take(_each_once(answer), limit)
         return Answer("graph", _graph_answer(triples, fmt), fmt.name, len(triples), truncated)
 
 
@@ -497,6 +497,18 @@ class RdflibEngine:
             for triple in self.dataset.graph(URIRef(g)):
                 named.add(triple)
         return chosen
+
+
+def _each_once(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+    """Each triple once: a CONSTRUCT's answer is one graph, the set union of its template's triples
+    for every solution (SPARQL 1.1 Query 16.2). pyoxigraph drops a repeat only where it holds no
+    blank node, and one bound to a variable (`BNODE()` in a sub-select) repeats in every solution;
+    a template's own `[]` is a new node in each, and stays so."""
+    seen: set[ox.Triple] = set()
+    for triple in triples:
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
 
 
 def _take(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
