@@ -131,6 +131,16 @@ def oxigraph_message(query: str) -> str:
     # nor a ";" with nothing after it (allowed), nor a number written ".5": the real mistake is named
     ("SELECT * WHERE { ?s ?p ?o ; . { ?a ?b ?c } UNIO { ?a ?b ?c } }", 1, 52, "cannot be read from here on"),
     ("SELECT * WHERE { ?s ?p .5 . BIND(?x AS) }", 1, 39, "cannot be read from here on"),
+    # a misspelt function, or an operator with nothing after it: the parser stops further on
+    ("SELECT (strlenn(?o) AS ?n) WHERE { ?s ?p ?o }", 1, 9,
+     "strlenn is not one of SPARQL's functions; did you mean STRLEN?"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(contans(?o, 'x')) }", 1, 34, "did you mean CONTAINS?"),
+    ("SELECT ?x WHERE {\n ?s ?p ?o .\n FILTER(?o > )\n ?a ?b ?c }", 3, 12, "> needs a value after it"),
+    ("SELECT ?x WHERE { FILTER(?o = ) }", 1, 29, "= needs a value after it, before this )"),
+    # ... but not COUNT(*), a keyword before its bracket, nor a collection after `a`
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p }", 1, 39, "a triple pattern needs a subject"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER (regex (?o, 'a')) . ?s ?q }", 1, 60, "a triple pattern needs"),
+    ("SELECT * WHERE { ?s a (1 2) . ?s ?p }", 1, 37, "a triple pattern needs a subject"),
 ])
 def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, column, advice):
     problem = explain_syntax(query, oxigraph_message(query))

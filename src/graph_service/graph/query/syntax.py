@@ -122,6 +122,8 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _repetition(query, at)
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
+    advice = advice or _unknown_function(tokens)
+    advice = advice or _missing_operand(tokens)
     advice = advice or _star_grouped(tokens, raw)
     advice = advice or _ungrouped(tokens, raw)
     advice = advice or _overridden(tokens, raw)
@@ -301,6 +303,55 @@ def _brackets(tokens: list[Token]) -> tuple[int, str] | None:
     if stack:
         t = stack[-1]
         return t.at, f"this {t.text} is never closed: add a {_PAIRS[t.text]} where it ends"
+    return None
+
+
+#: SPARQL's built-in functions (1.1, and 1.2's that the engine knows), by the names it spells them.
+_FUNCTIONS = (
+    "STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND", "IRI", "URI", "BNODE", "RAND", "ABS", "CEIL",
+    "FLOOR", "ROUND", "CONCAT", "SUBSTR", "STRLEN", "REPLACE", "UCASE", "LCASE", "ENCODE_FOR_URI",
+    "CONTAINS", "STRSTARTS", "STRENDS", "STRBEFORE", "STRAFTER", "YEAR", "MONTH", "DAY", "HOURS",
+    "MINUTES", "SECONDS", "TIMEZONE", "TZ", "NOW", "UUID", "STRUUID", "MD5", "SHA1", "SHA256",
+    "SHA384", "SHA512", "COALESCE", "IF", "STRLANG", "STRDT", "sameTerm", "isIRI", "isURI",
+    "isBLANK", "isLITERAL", "isNUMERIC", "REGEX", "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE",
+    "GROUP_CONCAT", "LANGDIR", "STRLANGDIR", "hasLang", "hasLangDir", "isTRIPLE", "TRIPLE",
+    "SUBJECT", "PREDICATE", "OBJECT", "ADJUST",
+)
+#: Words a "(" may follow besides the functions: keywords that open an expression or a list, and
+#: `a` before a collection (`?s a (...)`).
+_BEFORE_BRACKET = frozenset({"SELECT", "DISTINCT", "REDUCED", "FILTER", "BIND", "VALUES", "BY", "HAVING",
+                             "ASC", "DESC", "IN", "A", "AS", "EXISTS", "NOT", "WHERE", "GROUP", "ORDER",
+                             "DESCRIBE", "CONSTRUCT", "ASK", "UNION", "OPTIONAL", "MINUS", "GRAPH"})
+_CALLABLE = frozenset(f.upper() for f in _FUNCTIONS) | _BEFORE_BRACKET
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _unknown_function(tokens: list[Token]) -> tuple[int, str] | None:
+    """A bare name called as a function that SPARQL does not define (`strlenn(?o)`): the parser
+    reads on past it and stops further along, far from the name."""
+    for word, after in zip(tokens, tokens[1:], strict=False):
+        if (word.kind == "word" and after.text == "(" and _NAME.fullmatch(word.text)
+                and word.text.upper() not in _CALLABLE):
+            close = get_close_matches(word.text.upper(), [f.upper() for f in _FUNCTIONS], n=1)
+            hint = ""
+            if close:
+                hint = f"; did you mean {next(f for f in _FUNCTIONS if f.upper() == close[0])}?"
+            return word.at, (f"{word.text} is not one of SPARQL's functions{hint} (a function of "
+                             "another vocabulary is named by its IRI or a prefixed name)")
+    return None
+
+
+_OPERATORS = frozenset({"=", "!=", "<", ">", "<=", ">=", "&&", "||", "+", "-", "*", "/", "!"})
+
+
+def _missing_operand(tokens: list[Token]) -> tuple[int, str] | None:
+    """An operator with nothing after it (`FILTER(?o > )`): the parser reads the ")" as the start of
+    something else and stops further along. `COUNT(*)` is no such thing."""
+    for before, operator, after in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if operator.kind == "word" and operator.text in _OPERATORS and after.text in {")", "}", ","}:
+            if operator.text == "*" and before.text == "(":
+                continue
+            return operator.at, f"{operator.text} needs a value after it, before this {after.text}"
     return None
 
 
