@@ -544,6 +544,27 @@ def test_a_body_refused_unread_says_the_connection_closes(live_server: Backgroun
     assert status_of(reply) == 413 and b"connection: close" in head
 
 
+def test_a_client_expecting_100_continue_gets_it_once_and_never_before_a_refusal(
+        live_server: BackgroundServer) -> None:
+    """RFC 9110 10.1.1: a final status the head decides (413 for a length over the limit) is sent
+    at once, not after 100 Continue has asked for a body that will be refused; a body within the
+    limit is asked for once."""
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Accept: application/sparql-results+json\r\nExpect: 100-continue\r\n")
+    over = raw(live_server, head + b"Content-Length: 5000000\r\n\r\n", half_close=False)
+    assert over.startswith(b"HTTP/1.1 413 "), over[:80]
+    host, port = live_server.url.split("//")[1].rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head + b"Content-Length: 7\r\nConnection: close\r\n\r\n")
+        assert sock.recv(1000) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(b"ASK { }")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    within = b"".join(chunks)
+    assert within.startswith(b"HTTP/1.1 200 ") and b"100 Continue" not in within, within[:120]
+
+
 def _connection(data: bytes) -> tuple[object, socket.socket]:
     """gunicorn's connection object for one end of a socket pair, `data` sent from the other."""
     from gunicorn.config import Config

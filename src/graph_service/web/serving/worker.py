@@ -189,6 +189,10 @@ class ThreadWorker(gthread.ThreadWorker):
             del self._held_by[peer]
 
     def handle_request(self, req: Any, conn: Any) -> Any:
+        # The poller (`request_arrived`) has sent 100 Continue where a body within the limit was
+        # to come. gunicorn's own, sent as it reads the head, came after that body, or before a
+        # 413 the head had already decided (RFC 9110 10.1.1: the final status, at once).
+        req._expected_100_continue = False
         if getattr(conn, "unread_body", False):
             req.must_close = True  # so the answer says `Connection: close`, as it will be
         conn.sock.client = self._client_of(req, conn)
