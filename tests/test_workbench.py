@@ -139,6 +139,7 @@ def oxigraph_message(query: str) -> str:
     ("SELECT ?x WHERE { FILTER(?o = ) }", 1, 29, "= needs a value after it, before this )"),
     # ... but not COUNT(*), a keyword before its bracket, nor a collection after `a`
     ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p }", 1, 39, "a triple pattern needs a subject"),
+    ("SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p }", 1, 48, "a triple pattern needs a subject"),
     ("SELECT * WHERE { ?s ?p ?o FILTER (regex (?o, 'a')) . ?s ?q }", 1, 60, "a triple pattern needs"),
     ("SELECT * WHERE { ?s a (1 2) . ?s ?p }", 1, 37, "a triple pattern needs a subject"),
 ])

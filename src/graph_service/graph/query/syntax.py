@@ -346,11 +346,11 @@ _OPERATORS = frozenset({"=", "!=", "<", ">", "<=", ">=", "&&", "||", "+", "-", "
 
 def _missing_operand(tokens: list[Token]) -> tuple[int, str] | None:
     """An operator with nothing after it (`FILTER(?o > )`): the parser reads the ")" as the start of
-    something else and stops further along. `COUNT(*)` is no such thing."""
+    something else and stops further along."""
     for before, operator, after in zip(tokens, tokens[1:], tokens[2:], strict=False):
         if operator.kind == "word" and operator.text in _OPERATORS and after.text in {")", "}", ","}:
-            if operator.text == "*" and before.text == "(":
-                continue
+            if operator.text == "*" and (before.text == "(" or before.text.upper() == "DISTINCT"):
+                continue  # COUNT(*), COUNT(DISTINCT *)
             return operator.at, f"{operator.text} needs a value after it, before this {after.text}"
     return None
 
