@@ -471,6 +471,34 @@ def test_a_derived_shortcut_keeps_the_quotes_and_readings_it_rests_on(project_ap
     assert led["notes"] == clark["notes"]
 
 
+def test_what_the_article_says_an_event_was_for_is_stated_with_its_words(project_app, project_client):
+    """The article gives two purposes: the liberation of Paris was "designed to bolster the prestige
+    of General de Gaulle's Free French government", and the British advanced on Brussels to get
+    "their turn". Each is a statement with its quotes, and the event's summary gives it."""
+    engine = project_app.extensions["sparql"].runner.engine
+    rows = engine.query("""
+        PREFIX lib: <https://w3id.org/liberation-kg/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?event ?purpose ?text WHERE {
+          ?event lib:purpose ?purpose .
+          GRAPH <https://w3id.org/liberation-kg/graph/provenance> {
+            ?statement rdf:subject ?event ; rdf:predicate lib:purpose ; rdf:object ?purpose ;
+                       lib:evidence ?quote }
+          ?quote lib:text ?text }""").rows
+    said: dict[str, set[str]] = {}
+    for row in rows:
+        assert row["purpose"].language == "en"  # the project's paraphrase, not a quote
+        said.setdefault(str(row["event"]).rsplit("/", 1)[-1], set()).add(str(row["text"]))
+    assert set(said) == {"liberation-of-paris", "british-advance-on-brussels"}
+    assert any("designed to bolster the prestige" in t for t in said["liberation-of-paris"])
+    assert any("the British wanted their turn" in t for t in said["british-advance-on-brussels"])
+    page = project_client.get("/doc/event/liberation-of-paris.html").get_data(as_text=True)
+    section = page[page.index('id="in-brief"'):]
+    brief = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section[:section.index("</section>")])).split())
+    assert ("Purpose To bolster the prestige of General de Gaulle’s Free French government. "
+            "(in the project's words; the article's are with the statement below)") in brief
+
+
 def test_the_opening_summary_says_which_liberators_are_a_reading(project_client):
     def brief(path: str) -> str:
         page = project_client.get(path).get_data(as_text=True)

@@ -590,6 +590,11 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             for part, named in sorted(parts.items(), key=lambda p: fold(p[1][0][0]) if p[1] else ""):
                 out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part")
     out += _receptions(index, iri, urls, "below")
+    purposes = [str(o.value) for o in _objects(index, iri, "purpose") if isinstance(o, ox.Literal)]
+    if purposes:
+        # The project's paraphrase, as a reception's reason is: the article's words are the quote.
+        out.append(Highlight("Purpose", [(text, None) for text in purposes],
+                             "in the project's words; the article's are with the statement below"))
     out += _took_part(index, iri, urls)
     out += _where_it_stands(index, iri, urls)
     return out
