@@ -168,6 +168,26 @@ def test_a_construct_answer_holds_each_triple_once_as_one_graph(engines, fmt):
         assert (cut.count, cut.truncated) == (limit, truncated)
 
 
+def test_a_construct_answer_cut_at_its_limit_counts_each_triple_once(engines):
+    """Repeats after the limit's last triple are no more triples: the answer is whole."""
+    query = ('CONSTRUCT { ?b <http://example.org/p> "x" } '
+             "WHERE { { SELECT (BNODE() AS ?b) {} } VALUES ?x { 1 2 3 } }")
+    whole = engines[0].answer(query, results_format=None, graph_format=formats.named("ntriples"), limit=1)
+    assert (whole.count, whole.truncated) == (1, False)
+
+
+@pytest.mark.parametrize("fmt", ["ntriples", "turtle", "rdfxml"])
+def test_a_construct_answer_holds_each_triple_with_a_triple_term_once(fmt):
+    """pyoxigraph repeats a triple holding a triple term (RDF 1.2) once per solution too."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
+                      ox.Literal("x"), ox.DefaultGraph()))
+    query = ("CONSTRUCT { <http://example.org/a> <http://example.org/says> <<( ?s ?p ?o )>> } "
+             "WHERE { ?s ?p ?o VALUES ?k { 1 2 3 } }")
+    body = OxigraphEngine(store).answer(query, results_format=None, graph_format=formats.named(fmt)).body
+    assert len(list(ox.parse(body, format=formats.named(fmt).oxigraph))) == 1, body
+
+
 def test_a_construct_over_data_with_blank_nodes_holds_each_triple_once():
     """A blank node of the data, met in several solutions, is one node: its triple is said once,
     though the query's text makes no blank node of its own."""

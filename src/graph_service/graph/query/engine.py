@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import chain, islice
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 import pyoxigraph as ox
@@ -392,20 +393,31 @@ class OxigraphEngine:
                 assert isinstance(answer, ox.QuerySolutions)  # the same query, asked again
             return _select_answer(variables, columns, *_take(answer, limit), fmt)
         fmt = check_format("graph", graph_format)
-        triples, truncated = _take(answer, limit)
+        rest = iter(answer)
+        triples = list(rest if limit is None else islice(rest, limit))
+        beyond = None if limit is None else next(rest, None)
         body = _graph_answer(triples, fmt)
         # pyoxigraph gives a triple more than once only where it holds a blank node (one of the
-        # data's, or BNODE()'s, met in several solutions): only an answer that writes one is
-        # looked at again (looking at every triple cost 6% of a CONSTRUCT of 225).
-        if any(mark in body for mark in _BLANK_NODE_WRITTEN):
-            once = list(dict.fromkeys(triples))
-            if len(once) < len(triples):
-                if truncated:  # the repeats counted towards the limit: asked again, each once
-                    again = self._run(sparql, dataset, base_iri)
-                    assert isinstance(again, ox.QueryTriples)  # the same query, asked again
-                    once, truncated = _take(_each_once(again), limit)
-                triples, body = once, _graph_answer(once, fmt)
-        return Answer("graph", body, fmt.name, len(triples), truncated)
+        # data's, or BNODE()'s, met in several solutions) or a triple term: only an answer that
+        # writes one is looked at again (looking at every triple cost 6% of a CONSTRUCT of 225).
+        if any(mark in body for mark in _REPEATABLE_WRITTEN):
+            once = dict.fromkeys(triples)
+            repeated = len(once) < len(triples)
+            if repeated or beyond is not None:
+                # Read on past the repeats: as many as the limit takes, and whether more follow.
+                following = rest if beyond is None else chain((beyond,), rest)
+                beyond = None
+                for triple in following:
+                    if triple in once:
+                        continue
+                    if limit is not None and len(once) >= limit:
+                        beyond = triple
+                        break
+                    once[triple] = None
+            if repeated:
+                triples = list(once)
+                body = _graph_answer(triples, fmt)
+        return Answer("graph", body, fmt.name, len(triples), beyond is not None)
 
 
 def _select_answer(variables: list[str], columns: list[str], solutions: list, truncated: bool,
@@ -511,16 +523,17 @@ class RdflibEngine:
         return chosen
 
 
-#: How every graph format writes a blank node (`_:b`; RDF/XML: rdf:nodeID="b"); a literal holding
-#: the same text only costs a second look.
-_BLANK_NODE_WRITTEN = (b"_:", b"nodeID")
+#: How every graph format writes a blank node (`_:b`; RDF/XML: rdf:nodeID="b") and a triple term
+#: (`<<( s p o )>>`; RDF/XML: rdf:parseType="Triple"); a literal holding the same text only costs
+#: a second look.
+_REPEATABLE_WRITTEN = (b"_:", b"nodeID", b"<<(", b'parseType="Triple"')
 
 
 def _each_once(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
     """Each triple once: a CONSTRUCT's answer is one graph, the set union of its template's triples
     for every solution (SPARQL 1.1 Query 16.2). pyoxigraph drops a repeat only where it holds no
-    blank node, and one bound to a variable (`BNODE()` in a sub-select) repeats in every solution;
-    a template's own `[]` is a new node in each, and stays so."""
+    blank node and no triple term: one bound to a variable (`BNODE()` in a sub-select) repeats in
+    every solution; a template's own `[]` is a new node in each, and stays so."""
     seen: set[ox.Triple] = set()
     for triple in triples:
         if triple not in seen:
