@@ -133,8 +133,11 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { ?s ?p .5 . BIND(?x AS) }", 1, 39, "cannot be read from here on"),
     # a misspelt function, or an operator with nothing after it: the parser stops further on
     ("SELECT (strlenn(?o) AS ?n) WHERE { ?s ?p ?o }", 1, 9,
-     "strlenn is not one of SPARQL's functions; did you mean STRLEN?"),
+     "strlenn is neither a function nor a keyword of SPARQL; did you mean STRLEN?"),
     ("SELECT * WHERE { ?s ?p ?o FILTER(contans(?o, 'x')) }", 1, 34, "did you mean CONTAINS?"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(!contans(?o, 'x')) }", 1, 35, "did you mean CONTAINS?"),
+    ("SELECT * WHERE { ?s ?p ?o FILTR(?o > 1) }", 1, 27, "did you mean FILTER?"),
+    ("SELECT * WHERE { ?s ?p ?o } ORDER BY DSC(?o)", 1, 38, "did you mean DESC?"),
     ("SELECT ?x WHERE {\n ?s ?p ?o .\n FILTER(?o > )\n ?a ?b ?c }", 3, 12, "> needs a value after it"),
     ("SELECT ?x WHERE { FILTER(?o = ) }", 1, 29, "= needs a value after it, before this )"),
     # ... but not COUNT(*), a keyword before its bracket, nor a collection after `a`
@@ -142,6 +145,11 @@ def oxigraph_message(query: str) -> str:
     ("SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p }", 1, 48, "a triple pattern needs a subject"),
     ("SELECT * WHERE { ?s ?p ?o FILTER (regex (?o, 'a')) . ?s ?q }", 1, 60, "a triple pattern needs"),
     ("SELECT * WHERE { ?s a (1 2) . ?s ?p }", 1, 37, "a triple pattern needs a subject"),
+    ("SELECT * WHERE { ?s ?p (true (1)) . ?s ?p }", 1, 43, "a triple pattern needs a subject"),
+    # ... nor a path's repetition
+    ("SELECT * WHERE { ?s (<http://e/p>*) ?o . ?s ?p }", 1, 48, "a triple pattern needs a subject"),
+    ("PREFIX e: <http://e/> SELECT * WHERE { ?s (e:p/(e:q)+) ?o . ?s ?p }", 1, 67,
+     "a triple pattern needs a subject"),
 ])
 def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, column, advice):
     problem = explain_syntax(query, oxigraph_message(query))

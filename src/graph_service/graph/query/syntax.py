@@ -122,8 +122,8 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _repetition(query, at)
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
-    advice = advice or _unknown_function(tokens)
-    advice = advice or _missing_operand(tokens)
+    advice = advice or _unknown_function(tokens, at)
+    advice = advice or _missing_operand(tokens, at)
     advice = advice or _star_grouped(tokens, raw)
     advice = advice or _ungrouped(tokens, raw)
     advice = advice or _overridden(tokens, raw)
@@ -317,40 +317,49 @@ _FUNCTIONS = (
     "GROUP_CONCAT", "LANGDIR", "STRLANGDIR", "hasLang", "hasLangDir", "isTRIPLE", "TRIPLE",
     "SUBJECT", "PREDICATE", "OBJECT", "ADJUST",
 )
-#: Words a "(" may follow besides the functions: keywords that open an expression or a list, and
-#: `a` before a collection (`?s a (...)`).
-_BEFORE_BRACKET = frozenset({"SELECT", "DISTINCT", "REDUCED", "FILTER", "BIND", "VALUES", "BY", "HAVING",
-                             "ASC", "DESC", "IN", "A", "AS", "EXISTS", "NOT", "WHERE", "GROUP", "ORDER",
-                             "DESCRIBE", "CONSTRUCT", "ASK", "UNION", "OPTIONAL", "MINUS", "GRAPH"})
-_CALLABLE = frozenset(f.upper() for f in _FUNCTIONS) | _BEFORE_BRACKET
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Keywords a "(" follows: they open an expression or a list.
+_BRACKET_KEYWORDS = ("FILTER", "BIND", "VALUES", "HAVING", "ASC", "DESC", "IN", "EXISTS")
+#: Other words a "(" may follow: a keyword before an expression, `a` or a boolean before a
+#: collection (`?s a (...)`, `(true (1))`).
+_BEFORE_BRACKET = frozenset({"SELECT", "DISTINCT", "REDUCED", "BY", "A", "AS", "NOT", "WHERE", "GROUP",
+                             "ORDER", "DESCRIBE", "CONSTRUCT", "ASK", "UNION", "OPTIONAL", "MINUS", "GRAPH",
+                             "TRUE", "FALSE"})
+_CALLED = (*_FUNCTIONS, *_BRACKET_KEYWORDS)
+_CALLABLE = frozenset(f.upper() for f in _CALLED) | _BEFORE_BRACKET
+#: A name, after the operator characters the tokenizer joins to it (`!contans(`).
+_NAME = re.compile(r"[-!&|=<>+*/]*([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _unknown_function(tokens: list[Token]) -> tuple[int, str] | None:
-    """A bare name called as a function that SPARQL does not define (`strlenn(?o)`): the parser
-    reads on past it and stops further along, far from the name."""
+def _unknown_function(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """A bare name called as a function that SPARQL does not define (`strlenn(?o)`, `FILTR(...)`)
+    before where the parser stopped: it reads on past the name and stops further along."""
     for word, after in zip(tokens, tokens[1:], strict=False):
-        if (word.kind == "word" and after.text == "(" and _NAME.fullmatch(word.text)
-                and word.text.upper() not in _CALLABLE):
-            close = get_close_matches(word.text.upper(), [f.upper() for f in _FUNCTIONS], n=1)
-            hint = ""
-            if close:
-                hint = f"; did you mean {next(f for f in _FUNCTIONS if f.upper() == close[0])}?"
-            return word.at, (f"{word.text} is not one of SPARQL's functions{hint} (a function of "
-                             "another vocabulary is named by its IRI or a prefixed name)")
+        if word.at > at:
+            break
+        name = _NAME.fullmatch(word.text) if word.kind == "word" and after.text == "(" else None
+        if name is not None and name[1].upper() not in _CALLABLE:
+            close = get_close_matches(name[1].upper(), [f.upper() for f in _CALLED], n=1)
+            hint = f"; did you mean {next(f for f in _CALLED if f.upper() == close[0])}?" if close else ""
+            return word.at + name.start(1), (
+                f"{name[1]} is neither a function nor a keyword of SPARQL{hint} (a function of another "
+                "vocabulary is named by its IRI or a prefixed name)")
     return None
 
 
 _OPERATORS = frozenset({"=", "!=", "<", ">", "<=", ">=", "&&", "||", "+", "-", "*", "/", "!"})
 
 
-def _missing_operand(tokens: list[Token]) -> tuple[int, str] | None:
-    """An operator with nothing after it (`FILTER(?o > )`): the parser reads the ")" as the start of
-    something else and stops further along."""
+def _missing_operand(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """An operator with nothing after it (`FILTER(?o > )`) before where the parser stopped: it
+    reads the ")" as the start of something else and stops further along."""
     for before, operator, after in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if operator.at > at:
+            break
         if operator.kind == "word" and operator.text in _OPERATORS and after.text in {")", "}", ","}:
             if operator.text == "*" and (before.text == "(" or before.text.upper() == "DISTINCT"):
                 continue  # COUNT(*), COUNT(DISTINCT *)
+            if operator.text in {"*", "+"} and (before.kind == "iri" or before.text in {")", "a"}):
+                continue  # a path's repetition: (<p>*), (e:p/(e:q)+)
             return operator.at, f"{operator.text} needs a value after it, before this {after.text}"
     return None
 
