@@ -190,6 +190,18 @@ def test_line_breaks_and_tabs_in_values_stay_in_their_cell():
     assert run("--", "\ufeffASK {}").stdout == "yes\n"
 
 
+def test_control_characters_are_escaped_in_the_table_and_refused_in_sparql_xml():
+    """A bell or an escape sequence in a value would ring the terminal or colour what follows; in
+    SPARQL XML it makes a document no parser reads (the endpoint refuses it: 406)."""
+    table = run("--", 'SELECT ?x WHERE { VALUES ?x { "a\\u0007b\\u001B[31mc" } }')
+    assert table.stdout.splitlines()[3] == "| a\\u0007b\\u001B[31mc |"
+    refused = run("--format", "xml", "--", 'SELECT ?x WHERE { VALUES ?x { "a\\u0007b" } }')
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert "SPARQL XML cannot hold this answer: it holds the character U+0007" in refused.stderr
+    kept = run("--format", "xml", "--", 'SELECT ?x WHERE { VALUES ?x { "a\\rb" } }')
+    assert kept.exit_code == 0 and "<literal>a&#13;b</literal>" in kept.stdout
+
+
 def test_a_runaway_stops_at_the_time_limit_and_an_explosive_query_is_refused():
     # Run in this process, pyoxigraph held the terminal until the query ended (hours), Ctrl-C
     # included: it answers signals only between rows.

@@ -141,9 +141,13 @@ def table(result: QueryResult) -> str:
     return "\n".join(out) + "\n"
 
 
-# A value's line breaks and tabs would break its row across lines or out of its column; its own
-# backslashes are doubled, so a typed "\n" is not read as a line break.
-_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+# A value's line breaks and tabs would break its row across lines or out of its column, and its
+# other control characters would ring the terminal's bell or start an escape sequence (ESC [31m
+# colours what follows): each is written as an escape, its own backslashes doubled, so a typed
+# "\n" is not read as a line break.
+_ESCAPES = str.maketrans({
+    **{chr(c): f"\\u{c:04X}" for c in (*range(0x20), *range(0x7F, 0xA0))},
+    "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 def _cell(value: str) -> str:

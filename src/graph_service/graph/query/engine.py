@@ -102,7 +102,9 @@ class QueryResult:
         if self.form == "ask":
             return write_boolean(bool(self.boolean), _results_format(fmt))
         rows = ([None if r.get(v) is None else from_rdflib(r[v]) for v in self.variables] for r in self.rows)
-        return write_solutions(self.variables, rows, _results_format(fmt))
+        body = write_solutions(self.variables, rows, _results_format(fmt))
+        # As the endpoint's answer is (`readable`): SPARQL XML that cannot be read back is refused.
+        return readable(Answer("select", body, fmt.name, len(self.rows))).body
 
 
 def select_result(sparql: str, variables: list[str], solutions: Iterable[Iterable[Any]],
