@@ -56,6 +56,11 @@ class _Group(click.Group):
         except SettingError as exc:  # a GRAPH_SERVICE_* variable that cannot be used
             click.echo(f"graph-service: {exc}", err=True)
             ctx.exit(2)
+        except KeyboardInterrupt:
+            # click's own answer is "Aborted!" and 1, which `validate` gives for data that does not
+            # conform: 130, as a shell reports a command its Ctrl-C stopped.
+            click.echo("graph-service: interrupted", err=True)
+            ctx.exit(130)
         except BrokenPipeError:
             raise  # the reader stopped reading (`| head`): nothing to report
         except OSError as exc:
