@@ -235,6 +235,17 @@ def test_form_fields_that_are_not_utf8_are_refused_not_validated_changed(client)
         "one of the form's shapes and data fields is not UTF-8 text")
 
 
+def test_a_document_in_utf16_is_named_so_with_the_conversion_that_reads_it(client) -> None:
+    """A Windows editor's "Unicode" is UTF-16: its first byte was named not UTF-8, with the
+    advice to convert from windows-1252, which does not read it."""
+    body = "<urn:a> <urn:name> \"café\" .\n".encode("utf-16")
+    resp = client.post("/validate", data=body, headers={"Content-Type": "text/turtle",
+                                                        "Accept": "application/json"})
+    message = resp.get_json()["message"]
+    assert resp.status_code == 400 and "the file is UTF-16" in message, message
+    assert "iconv -f utf-16 -t utf-8" in message and "windows-1252" not in message
+
+
 @pytest.mark.parametrize("content_type", ["text/turtle", "application/n-triples", "application/ld+json"])
 def test_a_document_that_is_not_utf8_is_placed_at_its_first_bad_byte(client, content_type) -> None:
     # pyoxigraph named the byte by its index in the token it read ("incomplete utf-8 byte sequence

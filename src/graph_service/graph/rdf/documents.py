@@ -117,6 +117,11 @@ def require_utf8(data: bytes, fmt: formats.Format, source: str) -> None:
     decoded."""
     if fmt.oxigraph == ox.RdfFormat.RDF_XML:
         return  # its XML declaration names its encoding (`_xml_as_utf8`)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Its byte-order mark says which encoding it is in (an editor's "Unicode" on Windows).
+        raise RdfSyntaxError(source, f"the file is UTF-16 (it begins with UTF-16's byte-order mark), "
+                             f"and {fmt.label} is read as UTF-8: convert it with "
+                             "iconv -f utf-16 -t utf-8") from None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
