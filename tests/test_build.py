@@ -441,3 +441,11 @@ def test_load_of_data_outside_any_named_graph_is_bad_input_before_any_store_is_a
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "graph-service: the data has triples outside any named graph; only named graphs are loaded"]
+
+
+def test_load_into_a_store_that_does_not_answer_says_why_in_words():
+    """requests named only its exception's class: "does not answer (ConnectionError)"."""
+    result = CliRunner().invoke(main, ["load", "--into", "http://127.0.0.1:1/store"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "graph-service: the store at http://127.0.0.1:1/store does not answer (connection refused)")

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from graph_service.graph.query.remote import BadStoreAddress, StoreRefused, StoreUnavailable
+from graph_service.graph.query.remote import BadStoreAddress, StoreRefused, StoreUnavailable, unanswered
 
 _NTRIPLES = "application/n-triples"
 #: Triples per request: a large graph goes up in parts (PUT the first, POST the rest), so no
@@ -76,7 +76,7 @@ class GraphStore:
                 self._session.auth = self._auth_for(resp)
                 resp = self._session.request(method, url, timeout=self.timeout, **kwargs)  # type: ignore[arg-type]
         except requests.RequestException as exc:
-            raise StoreUnavailable(f"the store at {url} does not answer ({exc.__class__.__name__})") from None
+            raise StoreUnavailable(unanswered(url, exc)) from None
         if resp.status_code == 401:
             who = f"as {self._user!r}" if self._user else "without credentials"
             raise StoreRefused(f"the store at {url} refused access {who}; set GRAPH_SERVICE_STORE_USER "

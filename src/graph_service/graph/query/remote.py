@@ -188,12 +188,17 @@ class RemoteStore:
                 self.dialect = dialect
 
     def _cannot(self, exc: Exception) -> str:
-        reason = exc.__class__.__name__
-        if isinstance(exc, requests.ConnectionError):
-            reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
-        if isinstance(exc, requests.Timeout):
-            reason = "no answer in time"
-        return f"the store at {self.url} does not answer ({reason})"
+        return unanswered(self.url, exc)
+
+
+def unanswered(url: str, exc: Exception) -> str:
+    """Why a store's request failed, in words (`requests` names only its exception's class)."""
+    reason = exc.__class__.__name__
+    if isinstance(exc, requests.ConnectionError):
+        reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
+    if isinstance(exc, requests.Timeout):
+        reason = "no answer in time"
+    return f"the store at {url} does not answer ({reason})"
 
 
 class RemoteEngine:
