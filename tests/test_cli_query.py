@@ -115,7 +115,8 @@ def test_the_query_from_standard_input():
 
 def test_standard_input_that_is_not_utf8_and_an_empty_query_text_are_named_so():
     result = CliRunner().invoke(main, ["query", "-"], input=b"ASK { \xff }")
-    assert result.exit_code == 2 and result.stderr == "graph-service: standard input: not UTF-8 text\n"
+    assert result.exit_code == 2 and result.stderr.startswith(
+        "graph-service: standard input: at line 1 column 7: the byte 0xFF is not UTF-8")
     result = run("--", "")
     assert result.exit_code == 2 and result.stderr == "graph-service: the query is empty\n"
 
@@ -169,6 +170,19 @@ def test_a_mistyped_path_or_a_directory_is_named_as_such_not_parsed_as_a_query(t
         assert result.exit_code == 2
         [line] = result.stderr.splitlines()
         assert line.startswith(f"graph-service: {source}: ") and message in line, line
+
+
+def test_a_query_file_that_is_not_utf8_is_placed_at_its_first_bad_byte(tmp_path: Path):
+    """As `validate` places one in a data file: "not UTF-8 text" said neither where nor what to do."""
+    latin1 = tmp_path / "latin1.rq"
+    latin1.write_bytes(b'SELECT * WHERE {\n  ?s ?p "caf\xe9" }\n')
+    result = run(str(latin1))
+    assert result.exit_code == 2 and result.stderr == (
+        f"graph-service: {latin1}: at line 2 column 13: the byte 0xE9 is not UTF-8, which a SPARQL "
+        "query is read as (an export from Windows converts with iconv -f windows-1252 -t utf-8)\n")
+    utf16 = tmp_path / "utf16.rq"
+    utf16.write_bytes("ASK {}".encode("utf-16"))
+    assert "iconv -f utf-16 -t utf-8" in run(str(utf16)).stderr
 
 
 def test_a_byte_order_mark_before_a_query_file_is_not_part_of_it(tmp_path: Path):

@@ -23,6 +23,7 @@ from graph_service.graph import (
     formats,
     late_cost_check,
     make_engine,
+    not_utf8,
     query_prefixes,
     serving_store,
     short,
@@ -174,12 +175,13 @@ def _query_text(source: str | None, text: str | None) -> str:
     if text is not None:
         raise Failure("give one query: a .rq file or the query text, not both")
     if source == "-":
-        try:
-            # The bytes, decoded here: a text stdin may decode with surrogateescape (a C locale),
-            # which lets bytes that are not UTF-8 through to fail later, far from their cause.
-            return sys.stdin.buffer.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Failure("standard input: not UTF-8 text") from None
+        # The bytes, decoded here: a text stdin may decode with surrogateescape (a C locale),
+        # which lets bytes that are not UTF-8 through to fail later, far from their cause.
+        data = sys.stdin.buffer.read()
+        problem = not_utf8(data, "a SPARQL query")
+        if problem is not None:
+            raise Failure(f"standard input: {problem}")
+        return data.decode("utf-8-sig")
     source = source.removeprefix(_BOM)
     if not source.strip():
         return source  # `query -- ''`: the empty query, not the current directory
@@ -193,9 +195,11 @@ def _query_text(source: str | None, text: str | None) -> str:
     if path.is_dir():
         raise Failure(f"{path}: is a directory; give a .rq file")
     try:
-        # utf-8-sig: a byte-order mark (Windows editors write one) is not part of the query.
-        return path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise Failure(f"{path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise Failure(f"{path}: not UTF-8 text") from None
+    problem = not_utf8(data, "a SPARQL query")
+    if problem is not None:
+        raise Failure(f"{path}: {problem}")
+    # utf-8-sig: a byte-order mark (Windows editors write one) is not part of the query.
+    return data.decode("utf-8-sig")

@@ -9,6 +9,7 @@ from graph_service.graph.rdf.documents import (
     UnsupportedFormat,
     format_for_path,
     keep_apart,
+    not_utf8,
     parse_quads,
     quads_to_graph,
     read_graph,
@@ -73,6 +74,7 @@ __all__ = [
     "read_quads",
     "rdflib_conversions_kept", "short", "stable", "to_rdflib",
     "triple_from_rdflib", "turtle", "UnsupportedFormat", "write", "write_atomically", "write_triples",
+    "not_utf8",
     # modules used as namespaces by the layers above
     "documents", "namespace", "provenance", "serialize",
     # namespaces, named graphs and prefixes

@@ -117,18 +117,26 @@ def require_utf8(data: bytes, fmt: formats.Format, source: str) -> None:
     decoded."""
     if fmt.oxigraph == ox.RdfFormat.RDF_XML:
         return  # its XML declaration names its encoding (`_xml_as_utf8`)
+    problem = not_utf8(data, fmt.label)
+    if problem is not None:
+        raise RdfSyntaxError(source, problem) from None
+
+
+def not_utf8(data: bytes, what: str) -> str | None:
+    """Why `data`, read as `what` (Turtle, a SPARQL query), is not UTF-8, with where (the line and
+    column of its first bad byte, as an editor counts them) and the command that converts it; None
+    when it is."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Its byte-order mark says which encoding it is in (an editor's "Unicode" on Windows).
-        raise RdfSyntaxError(source, f"the file is UTF-16 (it begins with UTF-16's byte-order mark), "
-                             f"and {fmt.label} is read as UTF-8: convert it with "
-                             "iconv -f utf-16 -t utf-8") from None
+        return (f"the file is UTF-16 (it begins with UTF-16's byte-order mark), and {what} is read "
+                "as UTF-8: convert it with iconv -f utf-16 -t utf-8")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _position(data[:exc.start])
-        raise RdfSyntaxError(source, f"at line {line} column {column}: the byte 0x{data[exc.start]:02X} "
-                             f"is not UTF-8, which {fmt.label} is read as (an export from Windows "
-                             "converts with iconv -f windows-1252 -t utf-8)") from None
+        return (f"at line {line} column {column}: the byte 0x{data[exc.start]:02X} is not UTF-8, which "
+                f"{what} is read as (an export from Windows converts with iconv -f windows-1252 -t utf-8)")
+    return None
 
 
 #: What an RDF/XML error of pyoxigraph's names as wrong: a quoted value ("error while parsing IRI
