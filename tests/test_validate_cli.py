@@ -581,3 +581,27 @@ def test_ctrl_c_is_exit_130_not_the_1_of_data_that_does_not_conform(monkeypatch)
     monkeypatch.setattr(importlib.import_module("graph_service.cli.validate"), "run_validation", interrupted)
     result = CliRunner().invoke(main, ["validate", "--data", str(FIXTURES / "valid.ttl")])
     assert (result.exit_code, result.stderr) == (130, "graph-service: interrupted\n")
+
+
+def test_the_time_limit_counts_reading_the_files_and_stops_in_one_line(tmp_path: Path):
+    """Past the limit while reading: a traceback and exit 1 (data that does not conform). Reading,
+    then making rdflib's graph of 60,000 triples (1.5 s), then validating each had a limit of its
+    own: a 0.5 s limit stopped the command after 2.5 s."""
+    import time
+
+    data = tmp_path / "chain.ttl"
+    data.write_text("@prefix ex: <http://e/> .\n" + "".join(
+        f'ex:n{i} ex:p ex:n{i + 1} ; ex:v "{i}" .\n' for i in range(30_000)), encoding="utf-8")
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://e/> .\n"
+                      "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:v ; "
+                      "sh:datatype <http://www.w3.org/2001/XMLSchema#integer> ] .\n", encoding="utf-8")
+    for limit in ("0.1", "0.5"):
+        started = time.monotonic()
+        result = CliRunner().invoke(main, ["validate", "--data", str(data), "--shapes", str(shapes),
+                                           "--validation-timeout", limit])
+        took = time.monotonic() - started
+        assert (result.exit_code, result.stderr) == (2, (
+            f"graph-service: validation stopped after its time limit of {limit} s, reading the files "
+            "included (--validation-timeout sets it)\n")), result.output
+        assert took < float(limit) + 1.0, took

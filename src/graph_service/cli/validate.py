@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,11 +133,13 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
     if choice is None:  # click.Choice lets none through; the type checker needs telling
         raise Failure(f"--inference must be one of {', '.join(INFERENCE_CHOICES)}")
     settings = Settings.from_env(validation_timeout=validation_timeout)
+    # One time limit for reading the files and validating them, as for an upload to the service.
+    deadline = time.monotonic() + settings.validation_timeout
     prefixes: dict[str, str] = {}
     # A user's files, all read in one child (a fork of this process costs more than reading them).
     users_data, users_shapes_graph, users_ontology = _read_all(
         [(data_files, data_format, "--data-format"), (shapes_files, shapes_format, "--shapes-format"),
-         (ontology_files, None, None)], prefixes, settings)
+         (ontology_files, None, None)], prefixes, settings, deadline)
     data = users_data if users_data is not None else load_or_fail(lambda: load_sources(settings)).data()
     # Without --shapes, data files holding shapes are validated against them (pySHACL's way
     # without a shapes graph): the project's shapes would pass data breaking all of its own.
@@ -156,12 +160,17 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
     sandboxed = bool(data_files or shapes_files)
     users_shapes = bool(shapes_files) or used == _IN_DATA
     try:
+        left = deadline - time.monotonic()
+        if sandboxed and left <= 0:
+            raise ValidationTimeout("no time left after reading")
         outcome = load_or_fail(lambda: run_validation(
             data, shapes, ontology=ontology, inference=choice, untrusted=users_shapes,
-            timeout=settings.validation_timeout if sandboxed else None,
+            timeout=left if sandboxed else None,
             memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
             meta_shacl=meta_shacl, allow_warnings=allow_warnings))
-    except (ValidationError, ValidationTimeout) as exc:
+    except ValidationTimeout:
+        raise Failure(_stopped(settings)) from None
+    except ValidationError as exc:
         raise Failure(one_line(exc)) from None
     outcome.use_prefixes(prefixes)
     target = REPORT_FORMATS[fmt]
@@ -183,6 +192,11 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
 _IN_DATA = "those in the data"
 
 
+def _stopped(settings: Settings) -> str:
+    return (f"validation stopped after its time limit of {settings.validation_timeout:g} s, reading the "
+            "files included (--validation-timeout sets it)")
+
+
 def _shapes_used(shapes_files: tuple[str, ...], data_holds_shapes: bool) -> str:
     """Which shapes the validation uses, as the summary's last line names them."""
     if shapes_files:
@@ -198,7 +212,7 @@ def _format_of(path: Path, option: str | None) -> formats.Format:
 
 
 def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], prefixes: dict[str, str],
-              settings: Settings) -> list[Graph | None]:
+              settings: Settings, deadline: float) -> list[Graph | None]:
     """Each group of files (its paths, the format named for them, the option that names it)
     merged into one graph, None for a group of no files: blank nodes kept apart per file, in the
     format named (else by extension; standard input as Turtle), with their prefix declarations
@@ -242,6 +256,8 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
         raise Failure(one_line(exc) + hint) from None
     except (UnsupportedFormat, ValidationError) as exc:  # a format it cannot read; over a limit
         raise Failure(one_line(exc)) from None
+    except ValidationTimeout:
+        raise Failure(_stopped(settings)) from None
     # Empty data checked against the user's own shapes is what they sent: their sh:targetNode
     # may require what is not there (pySHACL validates it too). The groups are data, then shapes.
     data_files, shapes_files = len(groups[0][0]), len(groups[1][0])
@@ -261,8 +277,20 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
             declared.update(found)
             quads.extend(keep_apart(parsed, number))
         prefixes.update(declared)
-        graphs.append(quads_to_graph(quads, prefixes=declared) if paths else None)
+        try:
+            graphs.append(quads_to_graph(_until(quads, deadline), prefixes=declared) if paths else None)
+        except ValidationTimeout:
+            raise Failure(_stopped(settings)) from None
     return graphs
+
+
+def _until(items: list[ox.Quad], deadline: float) -> Iterator[ox.Quad]:
+    """`items`, stopped (`ValidationTimeout`) once past `deadline`: making rdflib's graph of them
+    takes longer than reading them (3 s for 120,000 triples), and counts against the time limit."""
+    for start in range(0, len(items), 10_000):
+        if time.monotonic() > deadline:
+            raise ValidationTimeout("past the time limit")
+        yield from items[start:start + 10_000]
 
 
 def _quiet_libraries() -> None:
