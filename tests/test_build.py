@@ -361,6 +361,21 @@ def test_cli_reason_output_format_from_extension(settings, tmp_path):
     assert str(len(triples)) in result.stderr
 
 
+def test_cli_reason_refuses_a_format_its_file_name_contradicts_and_a_folder_that_is_not_there(
+        settings, tmp_path):
+    """As `export` does: Turtle written into a .nt file read as broken N-Triples; and a folder
+    that is not there was found only after the closure's seconds."""
+    mismatch = tmp_path / "inferred.nt"
+    result = CliRunner().invoke(main, ["reason", "--format", "turtle", "-o", str(mismatch)],
+                                env=_env(settings))
+    assert (result.exit_code, result.stderr) == (2, f"graph-service: {mismatch}: its extension says "
+                                                    "N-Triples, --format says Turtle; make them agree\n")
+    assert not mismatch.exists()
+    nowhere = tmp_path / "nowhere" / "inferred.ttl"
+    result = CliRunner().invoke(main, ["reason", "-o", str(nowhere)], env=_env(settings))
+    assert (result.exit_code, result.stderr) == (2, f"graph-service: {nowhere}: No such directory\n")
+
+
 def test_cli_reason_refuses_inconsistent_sources(settings):
     _append(settings.data_path, FIXTURES / "inconsistent" / "functional-values.ttl")
     result = CliRunner().invoke(main, ["reason"], env=_env(settings))

@@ -14,7 +14,7 @@ import click
 from graph_service.cli.errors import Failure, Rejected, load_or_fail
 from graph_service.cli.options import output_option
 from graph_service.config import Settings
-from graph_service.graph import Inconsistency, Progress, formats, infer, load_sources
+from graph_service.graph import Inconsistency, Progress, formats, infer, load_sources, write_atomically
 
 _GRAPH_FORMATS = [f.name for f in formats.of_kinds(("graph",))]
 
@@ -27,6 +27,8 @@ def reason(fmt: str | None, output: Path | None) -> None:
     """Print the inferred graph: the OWL 2 RL closure of ontology + facts, minus what they assert,
     minus noise (see README, "Reasoning"). Counts go to stderr."""
     target = _output_format(fmt, output)
+    if output is not None and not output.parent.is_dir():  # before the closure's seconds, not after
+        raise Failure(f"{output}: No such directory")
     settings = Settings.from_env()
     sources = load_or_fail(lambda: load_sources(settings))
     try:
@@ -42,7 +44,7 @@ def reason(fmt: str | None, output: Path | None) -> None:
         sys.stdout.buffer.flush()
     else:
         try:
-            output.write_bytes(data)
+            write_atomically(output, data)  # a reader never sees half a graph
         except OSError as exc:
             raise Failure(f"{output}: {exc.strerror or exc}") from None
     closure = inference.closure
@@ -54,14 +56,16 @@ def reason(fmt: str | None, output: Path | None) -> None:
 
 
 def _output_format(name: str | None, output: Path | None) -> formats.Format:
-    if name is not None:
-        fmt = formats.by_name(name, ("graph",))
-    elif output is not None and output.suffix:
-        fmt = formats.by_extension(output.suffix, ("graph",))
-        if fmt is None:
-            raise Failure(f"{output}: no RDF graph format for {output.suffix!r}; "
-                          f"give --format ({', '.join(_GRAPH_FORMATS)})")
-    else:
-        fmt = formats.by_name("turtle")
+    """The format `--format` names, or the one `--output`'s extension names: the two must agree
+    (Turtle in a file named .nt reads as broken N-Triples), as `export` has them."""
+    suffix = output.suffix if output is not None else ""
+    by_suffix = formats.by_extension(suffix, ("graph",)) if suffix else None
+    if suffix and by_suffix is None and name is None:
+        raise Failure(f"{output}: no RDF graph format for {suffix!r}; "
+                      f"give --format ({', '.join(_GRAPH_FORMATS)})")
+    fmt = formats.by_name(name, ("graph",)) if name is not None else by_suffix or formats.by_name("turtle")
     assert fmt is not None
+    if by_suffix is not None and by_suffix != fmt:
+        raise Failure(f"{output}: its extension says {by_suffix.label}, --format says {fmt.label}; "
+                      "make them agree")
     return fmt
