@@ -3,6 +3,8 @@ command-line options and their bounds; a value that cannot be used stops the com
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -114,3 +116,12 @@ def test_a_variable_that_names_no_setting_is_said_with_the_one_meant() -> None:
     assert "graph-service: warning: GRAPH_SERVICE_FOO is no setting of this service\n" in result.stderr
     assert "warning" not in CliRunner().invoke(main, ["query", "ASK {}"],
                                                env={"GRAPH_SERVICE_QUERY_TIMEOUT": "3"}).stderr
+
+
+def test_the_helps_table_of_settings_keeps_its_values_in_one_column():
+    """The longest variable's name ran into its value's column."""
+    lines = CliRunner().invoke(main, ["--help"]).output.splitlines()
+    rows = [line for line in lines if line.strip().startswith("GRAPH_SERVICE_")]
+    assert len(rows) > 20
+    columns = {re.match(r"\s*\S+\s+", line).end() for line in rows}  # where each value begins
+    assert len(columns) == 1, rows

@@ -21,7 +21,9 @@ COMMANDS = ("build", "validate", "reason", "query", "serve", "export", "load", "
 def _settings_help() -> str:
     # Click rewraps paragraphs; \b keeps each setting on its own line.
     lines = ["Settings (environment variables; some also options of a command):", "", "\b"]
-    lines += [f"{variable:<36} {default}" for variable, default in settings_defaults()]
+    defaults = settings_defaults()
+    width = max(len(variable) for variable, _ in defaults)
+    lines += [f"{variable:<{width}}  {default}" for variable, default in defaults]
     return "\n".join(lines)
 
 
