@@ -604,4 +604,4 @@ def test_the_time_limit_counts_reading_the_files_and_stops_in_one_line(tmp_path:
         assert (result.exit_code, result.stderr) == (2, (
             f"graph-service: validation stopped after its time limit of {limit} s, reading the files "
             "included (--validation-timeout sets it)\n")), result.output
-        assert took < float(limit) + 1.0, took
+        assert took < float(limit) + 1.5, took  # the old way: 2.5 s for 0.5
