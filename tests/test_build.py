@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import threading
 import time
 from datetime import datetime
@@ -292,6 +293,23 @@ def test_cli_unparseable_source_exits_2_with_line_and_column(settings):
     assert result.stderr.startswith(f"graph-service: {settings.data_path}:")
     assert "line 3 column 1" in result.stderr  # the statement lacks its object and its dot
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_file_written_whole_keeps_a_link_its_mode_and_what_is_no_file(tmp_path):
+    """`reason -o` and `export -o` write whole files: a symbolic link named stays a link, a file
+    keeps its mode, and /dev/null (a device) was replaced by a regular file when run as root."""
+    real, link = tmp_path / "real.ttl", tmp_path / "link.ttl"
+    real.write_bytes(b"old")
+    real.chmod(0o600)
+    link.symlink_to(real)
+    write_atomically(link, b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    if os.geteuid() == 0:  # a device of one's own: mknod needs root
+        device = tmp_path / "null"
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        write_atomically(device, b"gone")
+        assert stat.S_ISCHR(device.stat().st_mode)
 
 
 def test_a_snapshot_that_cannot_be_written_is_named_in_one_line(settings, tmp_path):

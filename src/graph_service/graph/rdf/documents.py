@@ -12,6 +12,7 @@ import codecs
 import io
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -400,13 +401,24 @@ def _apart(term: Any, labels: dict[str, ox.BlankNode], number: int) -> Any:
 def write_atomically(target: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Write `data` to `target` so that readers see the old file or the new one, never a part:
     a temporary file beside it, synced, then renamed. `mode`: public data is readable by all
-    (mkstemp would leave it 0600). Raises OSError naming the file."""
-    target = Path(target)
+    (mkstemp would leave it 0600); a file replaced keeps its own. A symbolic link stays, and the
+    file it names is replaced; what is no regular file (/dev/null, /dev/stdout, a pipe) is written
+    to as it is, never replaced by a file. Raises OSError naming the file."""
+    named, target = str(target), Path(os.path.realpath(target))
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
-                                   prefix=f".{target.name}.", suffix=".tmp")
+        existing = target.stat()
+    except OSError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        with open(target, "wb") as out:
+            out.write(data)
+        return
+    if existing is not None:
+        mode = stat.S_IMODE(existing.st_mode)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:  # it names its own random file, which the user never asked for
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise OSError(exc.errno, exc.strerror, named) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
