@@ -605,3 +605,22 @@ def test_the_time_limit_counts_reading_the_files_and_stops_in_one_line(tmp_path:
             f"graph-service: validation stopped after its time limit of {limit} s, reading the files "
             "included (--validation-timeout sets it)\n")), result.output
         assert took < float(limit) + 1.5, took  # the old way: 2.5 s for 0.5
+
+
+def test_the_time_limit_runs_from_when_standard_input_has_arrived(tmp_path: Path):
+    """A pipe whose writer takes its time (curl, a person typing) was stopped at the limit."""
+    import subprocess
+    import sys
+    import time
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://e/> .\n"
+                      "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 2 ] .\n",
+                      encoding="utf-8")
+    command = [sys.executable, "-m", "graph_service.cli", "validate", "--data", "-", "--shapes", str(shapes),
+               "--validation-timeout", "1"]
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as running:
+        time.sleep(1.5)
+        out, err = running.communicate('@prefix ex: <http://e/> .\nex:a ex:p "x" .\n', timeout=60)
+    assert running.returncode == 1 and "1 violation" in out, err  # validated: not stopped

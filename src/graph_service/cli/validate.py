@@ -133,13 +133,14 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
     if choice is None:  # click.Choice lets none through; the type checker needs telling
         raise Failure(f"--inference must be one of {', '.join(INFERENCE_CHOICES)}")
     settings = Settings.from_env(validation_timeout=validation_timeout)
-    # One time limit for reading the files and validating them, as for an upload to the service.
-    deadline = time.monotonic() + settings.validation_timeout
     prefixes: dict[str, str] = {}
-    # A user's files, all read in one child (a fork of this process costs more than reading them).
-    users_data, users_shapes_graph, users_ontology = _read_all(
+    # A user's files, all read in one child (a fork of this process costs more than reading them),
+    # under one time limit with their validation, as an upload to the service is (`_read_all`).
+    (users_data, users_shapes_graph, users_ontology), deadline = _read_all(
         [(data_files, data_format, "--data-format"), (shapes_files, shapes_format, "--shapes-format"),
-         (ontology_files, None, None)], prefixes, settings, deadline)
+         (ontology_files, None, None)], prefixes, settings)
+    # The project's own files, which the limit is not for, are read outside it.
+    project_from = time.monotonic()
     data = users_data if users_data is not None else load_or_fail(lambda: load_sources(settings)).data()
     # Without --shapes, data files holding shapes are validated against them (pySHACL's way
     # without a shapes graph): the project's shapes would pass data breaking all of its own.
@@ -159,6 +160,7 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
     # vet (the project's own are known, and data cannot turn them into SERVICE or FROM).
     sandboxed = bool(data_files or shapes_files)
     users_shapes = bool(shapes_files) or used == _IN_DATA
+    deadline += time.monotonic() - project_from
     try:
         left = deadline - time.monotonic()
         if sandboxed and left <= 0:
@@ -212,7 +214,7 @@ def _format_of(path: Path, option: str | None) -> formats.Format:
 
 
 def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], prefixes: dict[str, str],
-              settings: Settings, deadline: float) -> list[Graph | None]:
+              settings: Settings) -> tuple[list[Graph | None], float]:
     """Each group of files (its paths, the format named for them, the option that names it)
     merged into one graph, None for a group of no files: blank nodes kept apart per file, in the
     format named (else by extension; standard input as Turtle), with their prefix declarations
@@ -238,6 +240,8 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
                 raise Failure(f"{path}: {exc.strerror or exc}") from None
             documents.append(Untrusted(body, named or _format_of(path, format_option), str(path),
                                        path.resolve().as_uri()))
+    # The time limit runs from here: what standard input took to arrive is not the validation's.
+    deadline = time.monotonic() + settings.validation_timeout
     try:
         read = parse_untrusted_all(documents, timeout=settings.validation_timeout,
                                    memory_limit=settings.query_memory_bytes,
@@ -268,25 +272,26 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
     for group, (paths, _, _) in enumerate(groups):
         declared: dict[str, str] = {}
         quads: list[ox.Quad] = []
-        for _ in paths:
-            number, (document, (parsed, found)) = next(each)
-            if not parsed and not (group == 0 and shapes_given):
-                # An empty file is not "no file": the project's shapes, or a conforming answer,
-                # in its place would answer for what the user never sent (the service refuses it too).
-                raise Failure(f"{document.source}: holds no triples")
-            declared.update(found)
-            quads.extend(keep_apart(parsed, number))
-        prefixes.update(declared)
         try:
+            for _ in paths:
+                number, (document, (parsed, found)) = next(each)
+                if not parsed and not (group == 0 and shapes_given):
+                    # An empty file is not "no file": the project's shapes, or a conforming answer,
+                    # in its place would answer for what the user never sent (the service refuses it).
+                    raise Failure(f"{document.source}: holds no triples")
+                declared.update(found)
+                quads.extend(keep_apart(_until(parsed, deadline), number))
+            prefixes.update(declared)
             graphs.append(quads_to_graph(_until(quads, deadline), prefixes=declared) if paths else None)
         except ValidationTimeout:
             raise Failure(_stopped(settings)) from None
-    return graphs
+    return graphs, deadline
 
 
 def _until(items: list[ox.Quad], deadline: float) -> Iterator[ox.Quad]:
-    """`items`, stopped (`ValidationTimeout`) once past `deadline`: making rdflib's graph of them
-    takes longer than reading them (3 s for 120,000 triples), and counts against the time limit."""
+    """`items`, stopped (`ValidationTimeout`) once past `deadline`: labelling their blank nodes
+    and making rdflib's graph of them take longer than reading them (3 s for 120,000 triples), and
+    count against the time limit."""
     for start in range(0, len(items), 10_000):
         if time.monotonic() > deadline:
             raise ValidationTimeout("past the time limit")
