@@ -254,3 +254,37 @@ def test_the_estimate_uses_the_services_limit(monkeypatch):
     assert result.exit_code == 2
     assert re.search(r"stopped after \d+ ms: the query joins 3 parts", result.stderr), result.stderr
     assert "the limit is 2" in result.stderr
+
+
+def test_ctrl_c_ends_the_command_as_it_ends_a_program_and_leaves_no_query_running():
+    """click ended it "Aborted!" with 1, which `validate` gives for data that does not conform, and
+    a shell loop running the command went on to its next round."""
+    import contextlib
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import children_of
+
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(?c != ?f) }"
+    with subprocess.Popen([sys.executable, "-m", "graph_service.cli", "query", "--query-timeout", "60", "--",
+                           runaway], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as running:
+        def query_process() -> int | None:
+            # A fork of the command (not a program its imports run, such as ldconfig): the query is
+            # under way.
+            for pid in children_of(running.pid):
+                with contextlib.suppress(OSError):
+                    if b"graph_service.cli" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        return pid
+            return None
+
+        deadline = time.monotonic() + 60
+        while (child := query_process()) is None:
+            assert time.monotonic() < deadline and running.poll() is None
+            time.sleep(0.05)
+        running.send_signal(signal.SIGINT)
+        out, err = running.communicate(timeout=30)
+    assert running.returncode == -signal.SIGINT, (running.returncode, err)
+    assert (out, err) == ("", "graph-service: interrupted\n")
+    assert not Path(f"/proc/{child}").exists() or "(Z)" in Path(f"/proc/{child}/stat").read_text()

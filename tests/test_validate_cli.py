@@ -571,18 +571,6 @@ def test_placing_an_rdf_xml_error_takes_time_linear_in_the_document() -> None:
     assert said.startswith(f"data: at line 1, column {body.index(b'about=') + len('about=') + 2}: ")
 
 
-def test_ctrl_c_is_exit_130_not_the_1_of_data_that_does_not_conform(monkeypatch):
-    """click answers an interrupt "Aborted!" and exit 1, which says the data does not conform."""
-    import importlib
-
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(importlib.import_module("graph_service.cli.validate"), "run_validation", interrupted)
-    result = CliRunner().invoke(main, ["validate", "--data", str(FIXTURES / "valid.ttl")])
-    assert (result.exit_code, result.stderr) == (130, "graph-service: interrupted\n")
-
-
 def test_the_time_limit_counts_reading_the_files_and_stops_in_one_line(tmp_path: Path):
     """Past the limit while reading: a traceback and exit 1 (data that does not conform). Reading,
     then making rdflib's graph of 60,000 triples (1.5 s), then validating each had a limit of its

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import sys
 from importlib import import_module
 from typing import Any
 
@@ -59,10 +61,14 @@ class _Group(click.Group):
             click.echo(f"graph-service: {exc}", err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
-            # click's own answer is "Aborted!" and 1, which `validate` gives for data that does not
-            # conform: 130, as a shell reports a command its Ctrl-C stopped.
+            # Ended as Ctrl-C ends a program, so that a shell stops a loop running the command and
+            # reports 130; click's own ending, "Aborted!" and 1, is what `validate` gives for data
+            # that does not conform.
             click.echo("graph-service: interrupted", err=True)
-            ctx.exit(130)
+            sys.stderr.flush()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+            ctx.exit(130)  # where the signal could not end it
         except BrokenPipeError:
             raise  # the reader stopped reading (`| head`): nothing to report
         except OSError as exc:
