@@ -183,6 +183,17 @@ def test_a_query_file_that_is_not_utf8_is_placed_at_its_first_bad_byte(tmp_path:
     utf16 = tmp_path / "utf16.rq"
     utf16.write_bytes("ASK {}".encode("utf-16"))
     assert "iconv -f utf-16 -t utf-8" in run(str(utf16)).stderr
+    # UTF-32's little-endian mark begins as UTF-16's does; UTF-8's own mark is no column.
+    utf32 = tmp_path / "utf32.rq"
+    utf32.write_bytes("ASK {}".encode("utf-32"))
+    assert "the file is UTF-32" in run(str(utf32)).stderr and "iconv -f utf-32" in run(str(utf32)).stderr
+    marked = tmp_path / "marked.rq"
+    marked.write_bytes(b'\xef\xbb\xbfASK { "caf\xe9" }')
+    assert ": at line 1 column 11: the byte 0xE9" in run(str(marked)).stderr
+    # Query text after --, as a terminal hands over bytes that are not UTF-8 (surrogateescape).
+    result = run("--", 'ASK { "caf\udce9" }')
+    assert result.exit_code == 2 and result.stderr.startswith(
+        "graph-service: the query text: at line 1 column 11: the byte 0xE9 is not UTF-8"), result.stderr
 
 
 def test_a_byte_order_mark_before_a_query_file_is_not_part_of_it(tmp_path: Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -188,6 +189,11 @@ def _query_text(source: str | None, text: str | None) -> str:
     path = Path(source)
     if not (path.suffix in {".rq", ".sparql"} or _exists(path)):
         if _QUERY_START.match(source) or "{" in source:
+            # Text given as an argument arrives as the terminal's bytes, decoded with
+            # surrogateescape: one that is not UTF-8 is named as in a file.
+            problem = not_utf8(os.fsencode(source), "a SPARQL query")
+            if problem is not None:
+                raise Failure(f"the query text: {problem}")
             return source
         # click takes `--` before it sees SOURCE, so whether one was given is not known here.
         raise Failure(f"{source}: no such file, nor a query (a query begins with SELECT, CONSTRUCT, "

@@ -127,14 +127,19 @@ def not_utf8(data: bytes, what: str) -> str | None:
     """Why `data`, read as `what` (Turtle, a SPARQL query), is not UTF-8, with where (the line and
     column of its first bad byte, as an editor counts them) and the command that converts it; None
     when it is."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Its byte-order mark says which encoding it is in (an editor's "Unicode" on Windows).
-        return (f"the file is UTF-16 (it begins with UTF-16's byte-order mark), and {what} is read "
-                "as UTF-8: convert it with iconv -f utf-16 -t utf-8")
+    # A byte-order mark says which encoding it is in (an editor's "Unicode" on Windows is UTF-16);
+    # UTF-32's little-endian one begins as UTF-16's does, so it is looked for first.
+    for name, marks in (("UTF-32", (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)),
+                        ("UTF-16", (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+        if data.startswith(marks):
+            return (f"the file is {name} (it begins with {name}'s byte-order mark), and {what} is "
+                    f"read as UTF-8: convert it with iconv -f {name.lower()} -t utf-8")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _position(data[:exc.start])
+        # UTF-8's own mark is no character of the text: columns are counted after it.
+        mark = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        line, column = _position(data[mark:exc.start])
         return (f"at line {line} column {column}: the byte 0x{data[exc.start]:02X} is not UTF-8, which "
                 f"{what} is read as (an export from Windows converts with iconv -f windows-1252 -t utf-8)")
     return None
