@@ -220,6 +220,10 @@ def test_control_characters_are_escaped_in_the_table_and_refused_in_sparql_xml()
     SPARQL XML it makes a document no parser reads (the endpoint refuses it: 406)."""
     table = run("--", 'SELECT ?x WHERE { VALUES ?x { "a\\u0007b\\u001B[31mc" } }')
     assert table.stdout.splitlines()[3] == "| a\\u0007b\\u001B[31mc |"
+    # A mark that turns the text's direction is written as its escape too; a wide character takes
+    # two columns and a combining accent none, so the borders stay in line.
+    table = run("--", 'SELECT ?x WHERE { VALUES ?x { "x\\u202Ey" "\\u65E5\\u672C" "e\\u0301" } }')
+    assert table.stdout.splitlines()[3:6] == ["| x\\u202Ey |", "| 日本     |", "| e\u0301        |"]
     refused = run("--format", "xml", "--", 'SELECT ?x WHERE { VALUES ?x { "a\\u0007b" } }')
     assert refused.exit_code == 2 and refused.stdout == ""
     assert "SPARQL XML cannot hold this answer: it holds the character U+0007" in refused.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -133,27 +134,42 @@ def table(result: QueryResult) -> str:
         rows = [[_cell(short(r.get(v))) for v in header] for r in result.rows]
         if not header:  # `SELECT * {}`: solutions with no variable, which a table cannot draw
             return f"(no columns) {len(rows)} row{'' if len(rows) == 1 else 's'}\n"
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
     line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
-    out = [line, "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |", line]
-    out += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
+    out = [line, "| " + " | ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)) + " |", line]
+    out += ["| " + " | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
     out.append(line)
     noun = "row" if result.form == "select" else "triple"
     out.append(f"{len(rows)} {noun}{'' if len(rows) == 1 else 's'}")
     return "\n".join(out) + "\n"
 
 
-# A value's line breaks and tabs would break its row across lines or out of its column, and its
-# other control characters would ring the terminal's bell or start an escape sequence (ESC [31m
-# colours what follows): each is written as an escape, its own backslashes doubled, so a typed
+# A value's line breaks and tabs would break its row across lines or out of its column, its other
+# control characters would ring the terminal's bell or start an escape sequence (ESC [31m colours
+# what follows), and the marks that turn text's direction (U+202E) or break a line (U+2028) would
+# reorder or split the row: each is written as an escape, its own backslashes doubled, so a typed
 # "\n" is not read as a line break.
 _ESCAPES = str.maketrans({
-    **{chr(c): f"\\u{c:04X}" for c in (*range(0x20), *range(0x7F, 0xA0))},
+    **{chr(c): f"\\u{c:04X}" for c in (*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F,
+                                        *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)},
     "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 def _cell(value: str) -> str:
     return value.translate(_ESCAPES)
+
+
+def _width(text: str) -> int:
+    """The columns a terminal gives `text`: two for a wide character (日), none for a combining
+    mark (the accent of e\u0301), else one."""
+    if text.isascii():
+        return len(text)
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 # What query text can begin with (after comments): anything else given as SOURCE is a file's name.
