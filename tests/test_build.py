@@ -391,7 +391,15 @@ def test_cli_reason_refuses_a_format_its_file_name_contradicts_and_a_folder_that
     assert not mismatch.exists()
     nowhere = tmp_path / "nowhere" / "inferred.ttl"
     result = CliRunner().invoke(main, ["reason", "-o", str(nowhere)], env=_env(settings))
-    assert (result.exit_code, result.stderr) == (2, f"graph-service: {nowhere}: No such directory\n")
+    assert (result.exit_code, result.stderr) == (
+        2, f"graph-service: {nowhere}: {nowhere.parent} no such directory\n")
+    # A file where its folder should be; and a .gz, which reason does not write.
+    (tmp_path / "file.ttl").write_text("")
+    inside_a_file = tmp_path / "file.ttl" / "x.ttl"
+    result = CliRunner().invoke(main, ["reason", "-o", str(inside_a_file)], env=_env(settings))
+    assert result.exit_code == 2 and result.stderr.endswith("file.ttl is not a directory\n")
+    result = CliRunner().invoke(main, ["reason", "-o", str(tmp_path / "x.ttl.gz")], env=_env(settings))
+    assert result.exit_code == 2 and "reason writes no gzip" in result.stderr
 
 
 def test_cli_reason_refuses_inconsistent_sources(settings):
@@ -481,4 +489,5 @@ def test_load_into_a_store_that_does_not_answer_says_why_in_words():
     result = CliRunner().invoke(main, ["load", "--into", "http://127.0.0.1:1/store"])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "graph-service: the store at http://127.0.0.1:1/store does not answer (connection refused)")
+        "graph-service: the store at http://127.0.0.1:1/store does not answer (connection refused): is it "
+        "running, and is --into its Graph Store address?")

@@ -47,6 +47,8 @@ def load(into: str, update: str | None, file: Path | None, base_iri: str | None)
                            progress=lambda line: click.echo(line, err=True))
     except LoadError as exc:
         raise Rejected(one_line(exc)) from None
-    except (StoreUnavailable, StoreRefused, BadStoreAddress, NotLoadable) as exc:
+    except StoreUnavailable as exc:
+        raise Failure(f"{one_line(exc)}: is it running, and is --into its Graph Store address?") from None
+    except (StoreRefused, BadStoreAddress, NotLoadable) as exc:
         raise Failure(one_line(exc)) from None
     click.echo(report.summary())

@@ -94,8 +94,8 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
                       + ", ".join(f.name for f in formats.of_kinds(kinds)))
     try:
         body = result.serialize(target, query_prefixes(sparql))
-    except ValueError as exc:
-        raise Failure(str(exc)) from None
+    except ValueError as exc:  # SPARQL XML or RDF/XML, and what XML cannot hold
+        raise Failure(f"{exc}; give another --format (json, csv, tsv, turtle ...)") from None
     # A terminal's prompt must not follow on the answer's last line (JSON and XML end without a
     # line break); the formats all allow a final one.
     sys.stdout.buffer.write(body if body.endswith(b"\n") else body + b"\n")

@@ -28,7 +28,8 @@ def reason(fmt: str | None, output: Path | None) -> None:
     minus noise (see README, "Reasoning"). Counts go to stderr."""
     target = _output_format(fmt, output)
     if output is not None and not output.parent.is_dir():  # before the closure's seconds, not after
-        raise Failure(f"{output}: No such directory")
+        what = "is not a directory" if output.parent.exists() else "no such directory"
+        raise Failure(f"{output}: {output.parent} {what}")
     settings = Settings.from_env()
     sources = load_or_fail(lambda: load_sources(settings))
     try:
@@ -59,6 +60,9 @@ def _output_format(name: str | None, output: Path | None) -> formats.Format:
     """The format `--format` names, or the one `--output`'s extension names: the two must agree
     (Turtle in a file named .nt reads as broken N-Triples), as `export` has them."""
     suffix = output.suffix if output is not None else ""
+    if suffix == ".gz":
+        raise Failure(f"{output}: reason writes no gzip; name the file without .gz, or pipe the output "
+                      "through gzip")
     by_suffix = formats.by_extension(suffix, ("graph",)) if suffix else None
     if suffix and by_suffix is None and name is None:
         raise Failure(f"{output}: no RDF graph format for {suffix!r}; "
