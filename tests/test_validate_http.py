@@ -1021,6 +1021,22 @@ def test_the_datas_blank_nodes_and_the_shapes_are_two_sets(client) -> None:
         blank_nodes_kept_apart(Graph().parse(data=resp.get_data(as_text=True), format="turtle"))
 
 
+def test_a_relative_iri_in_json_ld_is_refused_as_in_turtle_not_dropped(client) -> None:
+    """pyoxigraph's JSON-LD reader drops a triple whose IRI cannot be resolved: the data that the
+    shapes then judged was not what was sent (its ex:m gone: a violation; sent as the subject,
+    nothing to check: "conforms")."""
+    data = ('{"@context": {"ex": "http://example.org/"}, "@id": "http://example.org/a", "@type": "ex:T", '
+            '"ex:m": {"@id": "other"}}')
+    shapes = ("@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+              "ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:property [ sh:path ex:m ; sh:minCount 1 ] .\n")
+    fields = {"data": data, "data-format": "jsonld", "shapes": shapes}
+    unresolved = client.post("/validate", data=fields, headers={"Accept": "application/json"})
+    assert unresolved.status_code == 400, unresolved.get_data(as_text=True)
+    assert "<other> is a relative IRI, and no base IRI" in unresolved.get_json()["message"]
+    resolved = client.post("/validate", data={**fields, "base": "http://example.org/"})
+    assert resolved.status_code == 200 and resolved.headers["X-Conforms"] == "true"
+
+
 def test_relative_iris_resolve_against_the_base_sent(client) -> None:
     # As a W3C test file, written with <> and <x>: pySHACL and the command resolve them against the
     # file's place; a request names its base.

@@ -93,8 +93,12 @@ def parse_quads(
     if fmt.oxigraph == ox.RdfFormat.RDF_XML:
         data = _xml_as_utf8(data, source)
     xml_namespaces = _check_well_formed(data, fmt, source)
+    # pyoxigraph's JSON-LD reader drops a triple whose IRI is relative when there is no base to
+    # resolve it against, where the other readers refuse the document: a validation then judged
+    # data it never saw. Read against a base no IRI has, such an IRI is found and refused alike.
+    unresolved = _NO_BASE if base_iri is None and fmt.oxigraph == ox.RdfFormat.JSON_LD else None
     try:
-        parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri,
+        parser = ox.parse(data, format=fmt.oxigraph, base_iri=base_iri or unresolved,
                           without_named_graphs=fmt.kind == "graph")
         quads = list(parser)
         if prefixes is not None:
@@ -107,7 +111,21 @@ def parse_quads(
             message = _placed(message, data)
         require_utf8(data, fmt, source)  # a stray byte, rather than what the parser made of it
         raise RdfSyntaxError(source, message) from None
+    if unresolved is not None:
+        _refuse_relative(quads, source)
     return quads if annotations else _reified(quads, source)
+
+
+#: The base a JSON-LD document without one is read against (`.invalid` names nothing, RFC 2606).
+_NO_BASE = "http://no-base.invalid/"
+
+
+def _refuse_relative(quads: list[ox.Quad], source: str) -> None:
+    for q in quads:
+        for term in (q.subject, q.predicate, q.object, q.graph_name):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(_NO_BASE):
+                raise RdfSyntaxError(source, f"<{term.value[len(_NO_BASE):]}> is " + _PLAIN[
+                    "No scheme found in an absolute IRI"])
 
 
 def require_utf8(data: bytes, fmt: formats.Format, source: str) -> None:
