@@ -583,7 +583,10 @@ _WELL_FORMED = [("gYear", "2024"), ("gYear", "-0044"), ("gYear", "12345+05:30"),
                 ("NCName", "Zośka_1.b-c"), ("yearMonthDuration", "-P1Y2M"), ("dayTimeDuration", "PT0.5S"),
                 ("integer", "-007"), ("double", "-1.5E-3"), ("double", "INF"), ("float", "NaN"),
                 ("boolean", "1"), ("date", "1944-08-25+02:00"), ("time", "23:59:59.999"),
-                ("duration", "P1Y2M3DT4H5M6.7S"), ("duration", "-PT1M")]
+                ("duration", "P1Y2M3DT4H5M6.7S"), ("duration", "-PT1M"),
+                # ... and forms Python's dates cannot hold, which rdflib marked ill-typed
+                ("time", "24:00:00"), ("dateTime", "2024-01-01T24:00:00"), ("date", "0000-01-01"),
+                ("date", "-0001-01-01"), ("date", "10000-01-01")]
 
 
 def test_sh_datatype_refuses_forms_outside_the_lexical_space_rdflib_takes() -> None:

@@ -109,6 +109,12 @@ _RULES: dict[str, Callable[[str], bool]] = {
 }
 
 
+def holds(datatype: object) -> bool:
+    """Whether this module holds the lexical space of `datatype` (an IRI)."""
+    name = str(datatype)
+    return name.startswith(_XSD) and name[len(_XSD):] in _RULES
+
+
 def well_formed(literal: Literal) -> bool:
     """Whether the literal's form is in its datatype's lexical space, for the datatypes of
     `_RULES`; True for every other (rdflib's own checks and `ill_typed` cover those)."""

@@ -1005,19 +1005,30 @@ def _tune_pyshacl(pyshacl: Any) -> None:
 
 
 def _lexical_forms_checked(pyshacl: Any) -> None:
-    """`sh:datatype` refuses a literal whose form is not in its XSD datatype's lexical space
-    (`lexical`), where rdflib took it as it came. Idempotent; installed for the process."""
+    """`sh:datatype` decides by XML Schema 1.1's lexical spaces (`lexical`) for the datatypes it
+    holds, not by what rdflib could convert: rdflib took "20a4"^^xsd:gYear as it came, and marked
+    ill-typed what Python's dates cannot hold ("24:00:00"^^xsd:time, the year 0000, years of five
+    digits), which XML Schema allows. Idempotent; installed for the process."""
     component = pyshacl.constraints.core.value_constraints.DatatypeConstraintComponent
     with _TUNED:
-        actual = component._assert_actual_datatype
+        actual = component.evaluate
         if getattr(actual, "checks_lexical_forms", False):
             return
 
-        def checked(self: Any, value_node: Any, datatype_rule: Any) -> bool:
-            return lexical.well_formed(value_node) and bool(actual(self, value_node, datatype_rule))
+        def evaluate(self: Any, executor: Any, target_graph: Any, focus_value_nodes: dict,
+                     _evaluation_path: list) -> tuple[bool, list]:
+            rule = self.datatype_rule
+            if not lexical.holds(rule):
+                return actual(self, executor, target_graph, focus_value_nodes, _evaluation_path)
+            # SHACL 4.1.1: a literal matches when its datatype is the one named and its form is
+            # not ill-typed for it.
+            reports = [self.make_v_result(target_graph, focus, value_node=v)
+                       for focus, value_nodes in focus_value_nodes.items() for v in value_nodes
+                       if not (isinstance(v, Literal) and v.datatype == rule and lexical.well_formed(v))]
+            return not reports, reports
 
-        checked.checks_lexical_forms = True  # type: ignore[attr-defined]
-        component._assert_actual_datatype = checked
+        evaluate.checks_lexical_forms = True  # type: ignore[attr-defined]
+        component.evaluate = evaluate
 
 
 def _in_messages_in_order(pyshacl: Any) -> None:
