@@ -244,6 +244,12 @@ def test_a_document_in_utf16_is_named_so_with_the_conversion_that_reads_it(clien
     message = resp.get_json()["message"]
     assert resp.status_code == 400 and "the file is UTF-16" in message, message
     assert "iconv -f utf-16 -t utf-8" in message and "windows-1252" not in message
+    # Without its mark, UTF-8 reads it as NUL characters, which the parser named.
+    unmarked = client.post("/validate", data="<urn:a> <urn:name> \"x\" .\n".encode("utf-16-le"),
+                           headers={"Content-Type": "text/turtle", "Accept": "application/json"})
+    message = unmarked.get_json()["message"]
+    assert unmarked.status_code == 400 and "looks like UTF-16 without a byte-order mark" in message, message
+    assert "iconv -f utf-16le -t utf-8" in message
 
 
 @pytest.mark.parametrize("content_type", ["text/turtle", "application/n-triples", "application/ld+json"])

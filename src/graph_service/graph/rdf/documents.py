@@ -152,6 +152,13 @@ def not_utf8(data: bytes, what: str) -> str | None:
         if data.startswith(marks):
             return (f"the file is {name} (it begins with {name}'s byte-order mark), and {what} is "
                     f"read as UTF-8: convert it with iconv -f {name.lower()} -t utf-8")
+    # Without a mark, UTF-16 of mostly ASCII text has a zero in every other byte, which UTF-8 reads
+    # as NUL characters rather than as an error.
+    head = data[:64]
+    for zeros, order in ((head[1::2], "le"), (head[0::2], "be")):
+        if len(head) >= 8 and zeros.count(0) >= len(zeros) - 1:
+            return (f"the file looks like UTF-16 without a byte-order mark (every other byte is 0), and "
+                    f"{what} is read as UTF-8: convert it with iconv -f utf-16{order} -t utf-8")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
