@@ -240,6 +240,16 @@ def test_a_runaway_stops_at_the_time_limit_and_an_explosive_query_is_refused():
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
         "graph-service: query stopped after its time limit of 0.5 s (--query-timeout sets it)"]
+    # A NOT EXISTS is run once for each row by this engine: the line says what may answer at once.
+    unmatched = ('SELECT (COUNT(*) AS ?n) WHERE { ?x ?y ?z '
+                 'FILTER NOT EXISTS { ?a ?p ?b FILTER(STR(?b) = "no such text") } }')
+    result = run("--query-timeout", "0.5", "--", unmatched)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "graph-service: query stopped after its time limit of 0.5 s (--query-timeout sets it); this engine "
+        "evaluates FILTER NOT EXISTS and FILTER EXISTS once for every row: MINUS { ... } instead of a NOT "
+        "EXISTS whose pattern shares a variable with the rest, or that pattern joined in (with SELECT "
+        "DISTINCT) instead of an EXISTS, often answers at once"]
     explosive = product.replace("?o4 .", "?o4 . ?s5 ?p5 ?o5 .")
     result = run("--", explosive)
     assert result.exit_code == 2 and result.stdout == ""

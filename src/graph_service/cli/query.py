@@ -29,6 +29,7 @@ from graph_service.graph import (
     query_prefixes,
     serving_store,
     short,
+    slow_shape_advice,
 )
 
 _BOM = "\ufeff"
@@ -73,8 +74,9 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
     except TooCostly as exc:  # "refused before it ran: ..." or "stopped after 20 ms: ..."
         raise Failure(f"query {exc}") from None
     except QueryTimeout:
+        advice = slow_shape_advice(sparql) if settings.engine == "oxigraph" else None
         raise Failure(f"query stopped after its time limit of {settings.query_timeout:g} s "
-                      "(--query-timeout sets it)") from None
+                      "(--query-timeout sets it)" + (f"; {advice}" if advice else "")) from None
     except SyntaxError as exc:  # explained as the service explains it, in one line
         syntax = explain_syntax(sparql, str(exc))
         raise Failure(f"bad query: {syntax if syntax is not None else one_line(exc)}") from None

@@ -119,6 +119,7 @@ from graph_service.graph.query import (
     open_store,
     run_isolated,
     slot_budget,
+    slow_shape_advice,
     stop_fork_server,
 )
 from graph_service.graph.rdf import (
@@ -232,5 +233,6 @@ __all__ = [
     "ReadAllowance", "Untrusted",
     "QueryUnsupported", "Busy",
     "ClientGone", "OverShare", "QueueFull", "SlotBudget", "slot_budget", "DiskStore", "serving_store",
-    "TooCostly", "check_cost", "query_prefixes", "date_of_label", "shown_date", "with_link",
+    "TooCostly", "check_cost", "slow_shape_advice", "query_prefixes", "date_of_label", "shown_date",
+    "with_link",
 ]

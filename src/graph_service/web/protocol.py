@@ -74,6 +74,7 @@ from graph_service.graph import (
     UnsafeQuery,
     explain_syntax,
     formats,
+    slow_shape_advice,
     with_link,
 )
 from graph_service.web import negotiation
@@ -406,6 +407,10 @@ def failure(exc: Exception, query: str, settings: Settings, timeout: float | Non
     if syntax is not None:
         message = f"malformed query: {syntax}"
     headers = {}
+    if isinstance(exc, QueryTimeout) and not settings.store and settings.engine == "oxigraph":
+        advice = slow_shape_advice(query)
+        if advice is not None:
+            message = f"{message}; {advice}"
     if isinstance(exc, StoreUnavailable):
         headers["Retry-After"] = str(STORE_RETRY_AFTER)
     if isinstance(exc, Busy):

@@ -2,7 +2,7 @@
 the sandboxed processes queries run in."""
 
 from graph_service.graph.query import safety
-from graph_service.graph.query.cost import Cost, TooCostly, check_cost
+from graph_service.graph.query.cost import Cost, TooCostly, check_cost, slow_shape_advice
 from graph_service.graph.query.engine import (
     ENGINES,
     Answer,
@@ -59,8 +59,8 @@ __all__ = [
     "run_isolated", "safety",
     "BadStoreAddress", "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
     "QueryUnsupported", "Busy", "ClientGone", "OverShare", "QuerySlots", "QueueFull", "SlotBudget",
-    "slot_budget", "DiskStore", "Cost", "TooCostly", "check_cost", "VerbatimStore", "graph_view",
-    "stop_fork_server",
+    "slot_budget", "DiskStore", "Cost", "TooCostly", "check_cost", "slow_shape_advice", "VerbatimStore",
+    "graph_view", "stop_fork_server",
     # for the build (graph.build)
     "DISK_FORMAT", "GraphStore", "Object", "ParallelLoad", "Subject", "bulk_load", "check_query",
     "disk_store", "inspect_query", "wrap_lines", "wrap_quad",
