@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import html5rdf
 import pytest
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID
 from werkzeug.exceptions import InternalServerError
 
@@ -105,12 +105,36 @@ def test_resource_iri_answers_303_to_the_document_the_client_accepts(client, fmt
     ("text/turtle;q=2", "ttl"),
     ("text/turtle;q=abc", "ttl"),
     ("text/turtle;q=1.5, text/html;q=0.9", "ttl"),
+    # Java's HttpURLConnection's own header: its bare "*" read as */*, not refused (406).
+    ("text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2", "html"),
+    ("*", "html"),
+    ("application/n-triples;q=0.1, *; q=.2", "html"),
 ])
 def test_negotiation_follows_q_values_and_defaults_to_the_page(client, accept, extension):
     headers = {"Accept": accept} if accept else {}
     resp = client.get("/id/city/paris", headers=headers)
     assert resp.status_code == 303
     assert resp.headers["Location"].endswith(f"/doc/city/paris.{extension}")
+
+
+@pytest.mark.parametrize(("accept", "refused"), [
+    ("application/json, application/ld+json;q=0", "application/ld+json"),
+    ("application/xml, application/rdf+xml;q=0", "application/rdf+xml"),
+    ("text/plain, application/n-triples;q=0", "application/n-triples"),
+    ("text/n3, text/turtle;q=0", "text/turtle"),
+    ("application/xhtml+xml, text/html;q=0", "text/html"),
+    ("application/json, application/*;q=0", "application/ld+json"),
+])
+def test_a_type_refused_with_q_0_is_not_sent_through_an_alias(client, accept, refused):
+    # RFC 9110 12.4.2: q=0 is "not acceptable"; an alias (application/json for JSON-LD) sent the
+    # very type the client had refused.
+    for path in ("/id/city/rome", "/doc/city/rome", "/void", "/ontology", "/shapes"):
+        resp = client.get(path, headers={"Accept": accept})
+        assert resp.status_code == 406, (path, resp.status_code, resp.headers.get("Location"), resp.mimetype)
+    # Beside a type it takes, that one is chosen.
+    other = "application/n-triples" if refused == "text/turtle" else "text/turtle"
+    resp = client.get("/doc/city/rome", headers={"Accept": f"{accept}, {other};q=0.5"})
+    assert resp.status_code == 200 and resp.mimetype == other
 
 
 def test_format_parameter_wins_over_accept(client):
@@ -181,6 +205,18 @@ def test_an_accept_asking_only_for_another_charset_is_406_everywhere(client, pat
 # --- Description documents -----------------------------------------------------------------
 
 
+def test_the_dataset_a_document_is_in_has_its_label_there(client, project_client):
+    # Every other IRI a description mentions had its label; the dataset's was missing from all but
+    # the dataset's example resources.
+    for who, path in ((client, "/doc/city/paris.ttl"), (project_client, "/doc/photo/warsaw-07.ttl")):
+        g = Graph().parse(data=who.get(path).get_data(as_text=True), format="turtle")
+        [dataset] = g.objects(None, VOID.inDataset)
+        labels = list(g.objects(dataset, RDFS.label))
+        assert len(labels) == 1 and str(labels[0]), (path, labels)
+        if who is project_client:
+            assert labels == [Literal("The Liberation Knowledge Graph", lang="en")]
+
+
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
 def test_document_holds_own_triples_incoming_links_labels_and_quotes(client, expected, fmt):
     resp = client.get(f"/doc/city/paris.{fmt.extension}")
@@ -236,6 +272,16 @@ def test_document_links_to_its_alternates_and_its_topic(client):
         entry = f'<http://localhost/doc/city/paris.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"'
         assert (entry in links) == (fmt.name != "turtle")
     assert f'<{PARIS}>; rel="describes"' in links
+
+
+@pytest.mark.parametrize("path", ["/ontology", "/shapes", "/void"])
+def test_the_ontology_the_shapes_and_the_description_link_to_their_other_formats(client, path):
+    # The shapes' formats were listed only in their page's <link> elements, not in Link headers.
+    for fmt in DOCUMENT_FORMATS:
+        links = client.get(f"{path}.{fmt.extension}").headers.getlist("Link")
+        for other in DOCUMENT_FORMATS:
+            entry = f'<http://localhost{path}.{other.extension}>; rel="alternate"; type="{other.media_type}"'
+            assert (entry in links) == (other != fmt), (path, fmt.name, other.name)
 
 
 def test_document_without_suffix_is_negotiated(client):
@@ -564,11 +610,16 @@ def test_ontology_page_documents_each_term(client, expected):
 
 
 def test_ontology_version_iri_and_named_graphs_redirect(client):
-    resp = client.get("/ontology/1.0.0")  # the fixture's owl:versionIRI
-    assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology"
+    # To the document in the format the client takes, as a resource's IRI leads (a client asked
+    # twice: the negotiable /ontology and /void answered 200 in their turn).
+    for accept, fmt in (("text/html", "html"), ("text/turtle", "ttl"), ("application/ld+json", "jsonld")):
+        # 1.0.0: the fixture's owl:versionIRI.
+        for path, document in (("/ontology/1.0.0", "ontology"), ("/graph/facts", "void")):
+            resp = client.get(path, headers={"Accept": accept})
+            assert resp.status_code == 303 and resp.headers["Location"] == f"http://localhost/{document}.{fmt}"
+            assert f'<http://localhost/{document}.{fmt}>; rel="describedby"' in resp.headers["Link"]
+            assert "Accept" in resp.headers["Vary"]
     assert client.get("/ontology/0.9").status_code == 404
-    resp = client.get("/graph/facts")
-    assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/void"
 
 
 # --- The URL builder and the description, without HTTP ------------------------------------------

@@ -459,8 +459,8 @@ def test_the_shapes_page_links_every_format_the_shapes_are_served_in(project_cli
 
 
 def test_each_ontology_version_iri_leads_to_the_document_that_says_which_version_it_is(project_client):
-    resp = project_client.get("/ontology/1.5.0")  # its versionIRI: the ontology served
-    assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology"
+    resp = project_client.get("/ontology/1.5.0")  # its versionIRI: the ontology served, as a page
+    assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology.html"
     assert project_client.get("/ontology/1.5.0.ttl").headers["Location"] == "http://localhost/ontology.ttl"
     turtle = project_client.get("/ontology.ttl").get_data(as_text=True)
     assert "owl:versionIRI <https://w3id.org/liberation-kg/ontology/1.5.0>" in turtle

@@ -37,6 +37,26 @@ def test_service_description_lists_the_project_graphs(live_server):
     assert {str(g.value(ng, SD.name)) for ng in g.objects(available, SD.namedGraph)} == set(expected)
 
 
+def test_the_service_description_and_the_dataset_description_meet_on_the_dataset(live_server):
+    # They named nothing in common (the service a blank-node dataset, VoID its own IRI and the
+    # canonical endpoint): a client merging the two had two unrelated services.
+    turtle = {"Accept": "text/turtle"}
+    sd = requests.get(live_server.sparql, headers=turtle, timeout=30)
+    void = requests.get(live_server.url + "void", headers=turtle, timeout=30)
+    merged = Graph().parse(data=sd.text, format="turtle").parse(data=void.text, format="turtle")
+    dataset = merged.value(URIRef(live_server.sparql), SD.defaultDataset)
+    assert dataset == URIRef("https://w3id.org/liberation-kg/void#dataset")
+    assert (dataset, RDF.type, VOID.Dataset) in merged and (dataset, RDF.type, SD.Dataset) in merged
+    assert merged.value(dataset, VOID.sparqlEndpoint) is not None
+    assert int(merged.value(merged.value(dataset, SD.defaultGraph), VOID.triples)) == int(
+        merged.value(dataset, VOID.triples))
+    # Revalidated like every other document.
+    assert sd.headers["ETag"] and "max-age" in sd.headers["Cache-Control"]
+    again = requests.get(live_server.sparql, headers={**turtle, "If-None-Match": sd.headers["ETag"]},
+                         timeout=30)
+    assert again.status_code == 304 and again.content == b""
+
+
 def test_the_editor_offers_the_example_queries(project_client):
     page = project_client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
     for example in load_examples(SETTINGS.queries_dir):

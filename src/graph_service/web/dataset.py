@@ -42,6 +42,7 @@ from graph_service.web.documents import (
     DUMP_MAX_AGE,
     alternates,
     cached,
+    link,
     not_found,
     quads,
     respond,
@@ -233,5 +234,11 @@ def named_graph(name: str) -> Response:
             break
         # A graph of the store, or one the description names (an empty graph is still named).
         if quads().contains_named_graph(graph) or exists(quads(), graph.value):
-            return see_other(urls.void())
+            # To the description in the format chosen, as a resource's IRI leads to its document:
+            # the negotiable /void made a client negotiate twice.
+            fmt = negotiate(NEGOTIATED_KINDS, default=formats.by_name("turtle"))
+            target = urls.void(fmt)
+            resp = see_other(target)
+            resp.headers.add("Link", link(target, "describedby", fmt.media_type))
+            return resp
     return not_found(f"no named graph <{urls.bases[0]}{layout.GRAPH}{name}>", negotiate(NEGOTIATED_KINDS))

@@ -93,6 +93,9 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
     ordered = [default] + [f for f in choices if f is not default]
     # Main media types before aliases, so that a wildcard (text/*) picks a format whose own
     # type matches it (text/csv), not one that merely has a matching alias (text/xml).
+    # A format whose own type the header refuses (q=0) is not sent through an alias either:
+    # `application/json, application/ld+json;q=0` was answered with the JSON-LD it refused.
+    ordered = [f for f in ordered if not _refused(accept, f.media_type)]
     for f in ordered:
         by_type.setdefault(f.media_type, f)
     for f in ordered:
@@ -103,6 +106,18 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
         return ("none of the media types in Accept is offered here; offered: "
                 + ", ".join(f.media_type for f in choices))
     return by_type[best]
+
+
+def _refused(accept: MIMEAccept, media_type: str) -> bool:
+    """Whether the most specific range of `accept` that matches `media_type` gives it q=0 (RFC
+    9110 12.4.2: not acceptable); a type no range matches is not refused, only not named."""
+    kind = media_type.split("/", 1)[0]
+    ranks = {media_type: 2, f"{kind}/*": 1, "*/*": 0}
+    matched = [(ranks[value.lower()], quality) for value, quality in accept if value.lower() in ranks]
+    if not matched:
+        return False
+    closest = max(rank for rank, _ in matched)
+    return all(quality == 0 for rank, quality in matched if rank == closest)
 
 
 def parse_accept(header: str | None) -> MIMEAccept:
@@ -141,6 +156,9 @@ def _ranges(header: str | None) -> tuple[MIMEAccept, tuple[str, ...]]:
         media_type, parameters = parse_options_header(value)  # quoted values may hold ";"
         if not media_type:
             continue
+        if media_type == "*":
+            # Not a media range, but Java's HttpURLConnection sends it (`*; q=.2`) meaning */*.
+            media_type = "*/*"
         quality = _quality(parameters.get("q"))
         if parameters.get("charset", "utf-8").lower() in ("utf-8", "utf8"):
             ranges.append((media_type, quality))

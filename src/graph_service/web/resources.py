@@ -51,7 +51,7 @@ from graph_service.graph import (
 from graph_service.web import photo as photo_page
 from graph_service.web import source as source_page
 from graph_service.web.atlas import coordinates_source
-from graph_service.web.description import terms_of_use
+from graph_service.web.description import description_quads, terms_of_use
 from graph_service.web.documents import (
     alternates,
     cached,
@@ -338,11 +338,15 @@ def _rdf(d: Description, fmt: Format, urls: Urls) -> bytes:
     """The description with Pubby's document triples: the document's primary topic is the resource."""
     settings = service().settings
     doc = ox.NamedNode(urls.persistent_document(str(d.iri.value), fmt))
+    dataset = ox.NamedNode(str(dataset_iri(settings.base_iri)))
     meta = [
         ox.Quad(doc, _TYPE, ox.NamedNode(str(FOAF.Document))),
         ox.Quad(doc, ox.NamedNode(str(FOAF.primaryTopic)), d.iri),
         ox.Quad(doc, _LABEL, ox.Literal(f"Description of {d.label(d.iri)}", language="en")),
-        ox.Quad(doc, _IN_DATASET, ox.NamedNode(str(dataset_iri(settings.base_iri)))),
+        ox.Quad(doc, _IN_DATASET, dataset),
+        # Labelled, as every other IRI the document mentions is (from the dataset description).
+        *(ox.Quad(dataset, _LABEL, q.object) for q in description_quads()
+          if q.subject == dataset and q.predicate == _LABEL),
         # Its quotes are the article's text: the licence, and what it does not cover, go with it.
         *(ox.Quad(doc, predicate, value) for predicate, value in terms_of_use()),
     ]

@@ -15,6 +15,7 @@ from graph_service.graph import (
     RDF_TYPE,
     IsolatedError,
     QueryTimeout,
+    dataset_iri,
     describe_service,
     formats,
     triple_from_rdflib,
@@ -22,7 +23,7 @@ from graph_service.graph import (
 )
 from graph_service.web.answer_table import TableTooLarge
 from graph_service.web.description import site_title
-from graph_service.web.documents import moved
+from graph_service.web.documents import moved, respond
 from graph_service.web.endpoint import Endpoint, current_endpoint, setup
 from graph_service.web.errors import PROBLEM_TYPES, problem
 from graph_service.web.negotiation import acceptable, best_media_type, format_parameter, negotiate, prefers
@@ -37,6 +38,7 @@ from graph_service.web.protocol import (
     run_accepted,
     with_answer_headers,
 )
+from graph_service.web.state import service
 from graph_service.web.workbench import page
 
 bp = Blueprint("sparql", __name__)
@@ -117,14 +119,15 @@ def _service_description(endpoint: Endpoint) -> Response:
         # Named as /void and every page name the dataset (the project's graph: "The Liberation
         # Knowledge Graph"; a user's files: their own title, else their names).
         graph = describe_service(url_for("sparql.sparql", _external=True), endpoint.summary,
-                                 f"{site_title()}: SPARQL endpoint")
+                                 f"{site_title()}: SPARQL endpoint",
+                                 str(dataset_iri(service().settings.base_iri)))
         # The service first, then its parts by their labels (the named graphs in their order),
         # each node's type first.
         triples = sorted((triple_from_rdflib(*triple) for triple in graph), key=lambda t: (
             isinstance(t.subject, ox.BlankNode), str(t.subject), t.predicate != RDF_TYPE, str(t.predicate),
             str(t.object)))
         prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
-        body = write_triples(triples, fmt, prefixes)
-        resp = Response(body, content_type=fmt.content_type)
+        # With validators, as every other document: a client revalidates rather than fetches.
+        return respond(write_triples(triples, fmt, prefixes), fmt, negotiated=True)
     resp.vary.add("Accept")
     return resp

@@ -79,6 +79,7 @@ from graph_service.graph import (
 )
 from graph_service.graph import validate as run_validation
 from graph_service.web.documents import (
+    alternates,
     cached,
     cached_for_root,
     quads,
@@ -467,7 +468,9 @@ def shapes(ext: str | None = None) -> Response:
     # The document is the file as authored, read again when it changes: dated by the file, not by
     # the snapshot (a conditional GET after an edit was answered 304).
     changed = datetime.fromtimestamp(stamp[0] // 10**9, UTC) if stamp else None
-    return respond(body, fmt, negotiated=ext is None, modified=changed,
+    # Its other formats in Link headers, as the ontology's and every resource's document has them.
+    links = alternates([(f, current().shapes(f)) for f in DOCUMENT_FORMATS], fmt)
+    return respond(body, fmt, negotiated=ext is None, modified=changed, links=links,
                    headers={"Content-Location": current().shapes(fmt)} if ext is None else None)
 
 

@@ -37,7 +37,10 @@ class DatasetSummary:
     named: Mapping[str, int]
 
 
-def describe_service(endpoint: str, summary: DatasetSummary, title: str | None = None) -> Graph:
+def describe_service(endpoint: str, summary: DatasetSummary, title: str | None = None,
+                     dataset_iri: str | None = None) -> Graph:
+    """The description; `dataset_iri`: the IRI the dataset description (VoID) gives the dataset,
+    which then names the default dataset here too, so that the two descriptions merge on it."""
     g = Graph()
     bind_prefixes(g)
     g.bind("formats", FORMATS_NS)
@@ -53,7 +56,8 @@ def describe_service(endpoint: str, summary: DatasetSummary, title: str | None =
             g.add((service, SD.resultFormat, W3C_FORMAT_IRIS[fmt.name]))
 
     # Labels of its own, not fresh ones: the same document from every worker, each time.
-    dataset, default = BNode("dataset"), BNode("default")
+    dataset: URIRef | BNode = URIRef(dataset_iri) if dataset_iri else BNode("dataset")
+    default = BNode("default")
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, SD.defaultGraph, default))
