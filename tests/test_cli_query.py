@@ -247,9 +247,10 @@ def test_a_runaway_stops_at_the_time_limit_and_an_explosive_query_is_refused():
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
         "graph-service: query stopped after its time limit of 0.5 s (--query-timeout sets it); this engine "
-        "evaluates FILTER NOT EXISTS and FILTER EXISTS once for every row: MINUS { ... } instead of a NOT "
-        "EXISTS whose pattern shares a variable with the rest, or that pattern joined in (with SELECT "
-        "DISTINCT) instead of an EXISTS, often answers at once"]
+        "evaluates NOT EXISTS and EXISTS once for every row: MINUS { ... } in place of NOT EXISTS, or the "
+        "pattern joined in (with DISTINCT) in place of EXISTS, often answers at once, and answers the same "
+        "where every variable the pattern shares with the rest is bound in every row and its filters name "
+        "only its own variables"]
     explosive = product.replace("?o4 .", "?o4 . ?s5 ?p5 ?o5 .")
     result = run("--", explosive)
     assert result.exit_code == 2 and result.stdout == ""

@@ -93,14 +93,17 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
     ordered = [default] + [f for f in choices if f is not default]
     # Main media types before aliases, so that a wildcard (text/*) picks a format whose own
     # type matches it (text/csv), not one that merely has a matching alias (text/xml).
-    # A format whose own type the header refuses (q=0) is not sent through an alias either:
-    # `application/json, application/ld+json;q=0` was answered with the JSON-LD it refused.
-    ordered = [f for f in ordered if not _refused(accept, f.media_type)]
+    # A format whose own type the header names with q=0 is not sent through an alias either:
+    # `application/json, application/ld+json;q=0` was answered with the JSON-LD it refused. Only
+    # N-Triples is labelled with the alias it was asked for (text/plain, `documents.respond`).
+    refused = {f.name for f in ordered if _refused(accept, f.media_type)}
     for f in ordered:
-        by_type.setdefault(f.media_type, f)
+        if f.name not in refused:
+            by_type.setdefault(f.media_type, f)
     for f in ordered:
         for mt in f.aliases:
-            by_type.setdefault(mt, f)
+            if f.name not in refused or (f.name, mt) == _LABELLED_AS_ASKED:
+                by_type.setdefault(mt, f)
     best = accept.best_match(list(by_type))
     if best is None:
         return ("none of the media types in Accept is offered here; offered: "
@@ -108,16 +111,16 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
     return by_type[best]
 
 
+#: The one alias a format is labelled with when asked for by it.
+_LABELLED_AS_ASKED = ("ntriples", "text/plain")
+
+
 def _refused(accept: MIMEAccept, media_type: str) -> bool:
-    """Whether the most specific range of `accept` that matches `media_type` gives it q=0 (RFC
-    9110 12.4.2: not acceptable); a type no range matches is not refused, only not named."""
-    kind = media_type.split("/", 1)[0]
-    ranks = {media_type: 2, f"{kind}/*": 1, "*/*": 0}
-    matched = [(ranks[value.lower()], quality) for value, quality in accept if value.lower() in ranks]
-    if not matched:
-        return False
-    closest = max(rank for rank, _ in matched)
-    return all(quality == 0 for rank, quality in matched if rank == closest)
+    """Whether `accept` names `media_type` itself with q=0 only (RFC 9110 12.4.2: not acceptable).
+    A wildcard at q=0 (`application/json, */*;q=0`) says no more than its absence, which leaves
+    an alias its format."""
+    named = [quality for value, quality in accept if value.lower() == media_type]
+    return bool(named) and not any(named)
 
 
 def parse_accept(header: str | None) -> MIMEAccept:
