@@ -478,16 +478,38 @@ def test_pariss_page_says_first_when_and_by_whom_it_was_liberated(paris):
                      brief)
     assert "25 August 1944 or 26 August 1944" in brief and "the article gives both dates" in brief
     assert "Free French forces" in brief and "American forces" in brief
-    assert "<dt>Received</dt>" in brief and "jubilant" in brief
+    assert "<dt>Received by the Parisians</dt>" in brief and "jubilant" in brief
     # Its liberators are partly a reading, whose why is where the reasoner's links are, closed.
     assert ("the project's reading of the article, which says why under “What the reasoner adds”"
             in html.unescape(brief))
 
 
+def test_an_event_with_no_date_of_its_own_says_when_it_began(project_client):
+    # The Warsaw Uprising's page had no "When" (the article does not say when it was crushed),
+    # though its outbreak is placed in August 1944.
+    page = project_client.get("/doc/event/warsaw-uprising.html").get_data(as_text=True)
+    brief = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page[page.index('<dl class="highlights">'):
+                                                               page.index("</dl>")])).split())
+    assert brief.startswith("Began August 1944 (the date of “Resistance fighters in Warsaw rise up against "
+                            "the Germans”, with which it began; the project's reading of the article")
+    assert "When" not in brief
+
+
 def test_each_reception_in_brief_says_whose_it_is(project_client):
-    page = project_client.get("/doc/city/rome.html").get_data(as_text=True)
-    brief = re.sub(r"<[^>]+>", "", page[page.index('<dl class="highlights">'):page.index("</dl>")])
-    assert "jubilant (by the Romans)" in brief and "warm welcome (by the Italians)" in brief
+    def brief(path: str) -> str:
+        page = project_client.get(path).get_data(as_text=True)
+        text = re.sub(r"<[^>]+>", " ", page[page.index('<dl class="highlights">'):page.index("</dl>")])
+        return " ".join(html.unescape(text).split())
+    rome = brief("/doc/city/rome.html")
+    assert "Received by the Romans jubilant" in rome and "Received by the Italians warm welcome" in rome
+    # "marred by violence (by Amsterdammers)" read as if they had done the violence.
+    assert "Received by Amsterdammers marred by violence" in brief("/doc/city/amsterdam.html")
+    # Two receptions by German citizens, liberation for "some", conquest for "many more": each by
+    # its label, which says how many (they read as contradicting each other).
+    germany = brief("/doc/event/allied-arrival-in-germany.html")
+    assert ("Received Reception of the Allies’ arrival by some German citizens: seen as liberation" in germany
+            and "Received Reception of the Allies’ arrival by many more German citizens: seen as conquest"
+            in germany)
 
 
 def test_berlin_was_taken_and_warsaw_both_each_force_named_once(project_client):
@@ -519,7 +541,7 @@ def test_the_brief_marks_dates_and_receptions_that_are_the_projects_reading(proj
     city = brief("/doc/city/amsterdam.html")
     assert ("When May 1945, by the 7th (the article: “May 1945”) (the project's reading of the article, "
             "which says why on the event's page)") in city
-    assert city.endswith("Received marred by violence (by Amsterdammers)")
+    assert city.endswith("Received by Amsterdammers marred by violence")
     assert "which says why below" in brief("/doc/event/liberation-of-amsterdam.html")
     # The article's own day is no reading (other accounts dispute it: that is said, not as a reading),
     # nor its welcome; the Belgians and the cheering crowds read as the inhabitants, as the welcomers,
@@ -527,8 +549,8 @@ def test_the_brief_marks_dates_and_receptions_that_are_the_projects_reading(proj
     brussels = brief("/doc/city/brussels.html")
     assert ("When 4 September 1944 (other accounts dispute this date, as the note on the event's page says) "
             "By") in brussels
-    assert ("(by the Belgians, the inhabitants of Brussels; the Belgians and the inhabitants of Brussels: "
-            "the project's reading") in brussels
+    assert ("Received by the Belgians, the inhabitants of Brussels jubilant (the Belgians and the "
+            "inhabitants of Brussels: the project's reading") in brussels
     # Warsaw's "early 1945" is the article's; where it ends is the project's.
     assert ("When early 1945 (its bounds are the project's reading of the article, which says why on "
             "the event's page)") in brief("/doc/city/warsaw.html")

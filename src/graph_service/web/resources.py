@@ -571,6 +571,15 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
     # capital's page does: a reader of it looks for the date first.
     if any(_objects(index, iri, name) for name in ("hasTimeSpan", "liberationOf", "conquestOf")):
         out.append(_when(index, iri, urls, "below"))
+    else:
+        # The Warsaw Uprising has no date of its own (the article does not say when it was
+        # crushed), but its outbreak has one: a reader of its page looked for "When" in vain.
+        for start in _objects(index, iri, "beganWith"):
+            if _objects(index, start, "hasTimeSpan"):
+                began = _when(index, start, urls, "on its page")
+                named = ", ".join(text for text, _ in _linked(index, [start], urls))
+                out.append(Highlight("Began", began.values,
+                                     _joined(f"the date of “{named}”, with which it began", began.note)))
     for name, label in (("hasPlace", "Where"), ("liberationOf", "Liberation of"),
                         ("conquestOf", "Conquest of"), ("commandedBy", "Commanded by"), ("depicts", "Shows")):
         objects = _objects(index, iri, name)
@@ -738,16 +747,22 @@ def _receptions(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) 
     """How the event was received, each reception by whom (Rome's two, "warm welcome" and
     "jubilant", are the Italians' and the Romans'), and which kinds are the project's reading."""
     out = []
-    for reception in _objects(index, event, "hasReception"):
+    receptions = _objects(index, event, "hasReception")
+    givers_of = {r: sorted(_objects(index, r, "receivedBy"), key=str) for r in receptions}
+    for reception in receptions:
         kinds = _objects(index, reception, "receptionKind")
-        by = _objects(index, reception, "receivedBy")
+        by = givers_of[reception]
         givers = [text for text, _ in _linked(index, by, urls)]
         readings = [k for k in kinds if _is_reading(index, reception, "receptionKind", k)] + [
             g for g in by if _is_reading(index, reception, "receivedBy", g)]
-        notes = [f"by {', '.join(givers)}" if givers else "",
-                 _reading_note(index, urls, readings, where=where)]
-        out.append(Highlight("Received", _linked(index, kinds, urls) or _linked(index, [reception], urls),
-                             "; ".join(n for n in notes if n)))
+        # Whose it is in the line's name: "marred by violence (by Amsterdammers)" read as if they
+        # had done the violence. Two receptions by the same people (German citizens: liberation for
+        # "some", conquest for "many more") are told apart by their own labels, which say how many.
+        shared = bool(by) and any(givers_of[other] == by for other in receptions if other != reception)
+        values = (_linked(index, [reception], urls) if shared
+                  else _linked(index, kinds, urls) or _linked(index, [reception], urls))
+        label = f"Received by {', '.join(givers)}" if givers and not shared else "Received"
+        out.append(Highlight(label, values, _reading_note(index, urls, readings, where=where)))
     return out
 
 
