@@ -577,9 +577,9 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         for start in _objects(index, iri, "beganWith"):
             if _objects(index, start, "hasTimeSpan"):
                 began = _when(index, start, urls, "on its page")
-                named = ", ".join(text for text, _ in _linked(index, [start], urls))
+                start_name = ", ".join(text for text, _ in _linked(index, [start], urls))
                 out.append(Highlight("Began", began.values,
-                                     _joined(f"the date of “{named}”, with which it began", began.note)))
+                                     _joined(f"the date of “{start_name}”, with which it began", began.note)))
     for name, label in (("hasPlace", "Where"), ("liberationOf", "Liberation of"),
                         ("conquestOf", "Conquest of"), ("commandedBy", "Commanded by"), ("depicts", "Shows")):
         objects = _objects(index, iri, name)
