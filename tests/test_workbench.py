@@ -495,6 +495,18 @@ def test_an_event_with_no_date_of_its_own_says_when_it_began(project_client):
     assert "When" not in brief
 
 
+def test_an_events_casualties_are_in_its_brief(project_client):
+    # "22 people died" was only in the facts table, far down the page.
+    page = project_client.get("/doc/event/dam-square-shooting.html").get_data(as_text=True)
+    brief = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page[page.index('<dl class="highlights">'):
+                                                               page.index("</dl>")])).split())
+    assert ("Casualties 22 people died (Dam Square, Amsterdam) (that they are this event's is the project's "
+            "reading of the article, which says why below)") in brief
+    # The Warsaw Uprising's: the article's "killed or deported", with no number.
+    page = project_client.get("/doc/event/warsaw-uprising.html").get_data(as_text=True)
+    assert "<dt>Casualties</dt>" in page and "Citizens of Warsaw killed or deported" in page
+
+
 def test_each_reception_in_brief_says_whose_it_is(project_client):
     def brief(path: str) -> str:
         page = project_client.get(path).get_data(as_text=True)

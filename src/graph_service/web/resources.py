@@ -603,6 +603,15 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             for part, named in sorted(parts.items(), key=lambda p: fold(p[1][0][0]) if p[1] else ""):
                 out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part")
     out += _receptions(index, iri, urls, "below")
+    # Dam Square's 22 dead were only in the facts table, far down a long page.
+    casualties = _objects(index, iri, "hasCasualties")
+    if casualties:
+        read = [c for c in casualties if _is_reading(index, iri, "hasCasualties", c)
+                or _is_reading(index, c, "casualtiesOf", iri)]
+        # Whose they are is what may be read (died in the shooting, or only on that day).
+        note = (f"that they are this event's is {_reading_words('below')}" if read == casualties
+                else _reading_note(index, urls, read))
+        out.append(Highlight("Casualties", _linked(index, casualties, urls), note))
     purposes = [str(o.value) for o in _objects(index, iri, "purpose") if isinstance(o, ox.Literal)]
     if purposes:
         # The project's paraphrase, as a reception's reason is: the article's words are the quote.
