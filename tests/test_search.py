@@ -86,6 +86,26 @@ def test_an_empty_or_overlong_search(project_client):
     assert "<script>" not in page.split("</header>", 1)[1]
 
 
+@pytest.mark.parametrize("q, suggested, label", [
+    ("Parris", "paris", "Paris"),
+    ("Koniev", "konev", "Marshal Konev"),
+    ("Warszawa", "warsaw", "Warsaw"),
+    ("brusels", "brussels", "Brussels"),
+    ("Saint Peter", "st peters", "St Peter’s Basilica"),
+])
+def test_a_search_that_finds_nothing_suggests_a_near_spelling_that_does(project_client, q, suggested, label):
+    # "Parris", "Koniev" and "Warszawa" answered "0 matches" and nothing more.
+    def answer(words: str) -> dict:
+        return project_client.get("/search", query_string={"q": words, "format": "json"}).get_json()
+    assert answer(q)["results"] == [] and answer(q)["suggestion"] == suggested
+    assert label in [r["label"] for r in results(project_client, suggested)]
+    page = project_client.get("/search", query_string={"q": q}, headers={"Accept": "text/html"})
+    link = f'<a href="/search?q={suggested.replace(" ", "+")}">“{suggested}”</a>'
+    assert f"Did you mean {link}?" in page.get_data(as_text=True)
+    # Found, or near nothing: no suggestion.
+    assert "suggestion" not in answer("paris") and "suggestion" not in answer("qqqq")
+
+
 def test_an_error_answers_in_the_form_format_asks_for(project_client):
     resp = project_client.get("/search", query_string={"q": "a" * 400, "format": "json"})
     assert resp.status_code == 400 and resp.mimetype == "application/json"

@@ -6,6 +6,7 @@
                                "St Peter’s", "Zoska Battalion" finds "“Zośka” Battalion",
                                "Champs-Elysees" finds "Champs Élysées"; a possessive finds its
                                owner after what it owns (Patton's army, then Patton)
+    GET /search?q=Parris       nothing: "did you mean paris?", a near spelling that finds something
     GET /search?q=...&format=json (or Accept: application/json)   the same for scripts
 
 A name is any label of a resource under `id/` (but of the nodes that only qualify others'
@@ -17,6 +18,7 @@ shorter name first (the query is more of it), then by name. The page lists the k
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import asdict, dataclass
 
@@ -77,8 +79,10 @@ def search() -> Response:
                             or "the search's answer is offered as text/html or application/json")
     wants_json = chosen in ("json", "application/json")
     matches = find(query) if query else []
+    instead = suggestion(query) if query and not matches else None
     if wants_json:
-        resp = jsonify({"query": query, "results": [asdict(m) for m in matches]})
+        resp = jsonify({"query": query, "results": [asdict(m) for m in matches],
+                        **({"suggestion": instead} if instead else {})})
         resp.vary.add("Accept")
         return resp
     groups: dict[str, list[Match]] = {}
@@ -86,7 +90,7 @@ def search() -> Response:
         groups.setdefault(m.kind, []).append(m)
     # The kind of the best match first ("zoska": the battalion before the tank it captured).
     page = render_template("search.html", query=query, groups=list(groups.items()), count=len(matches),
-                           limit=MAX_RESULTS)
+                           limit=MAX_RESULTS, suggestion=instead)
     return respond(page, formats.named("html"), negotiated=True)
 
 
@@ -124,6 +128,41 @@ def find(query: str) -> list[Match]:
         shown = {match.iri for match in found}
         found += [match for match in _found(_searchable(owner), word_start=True) if match.iri not in shown]
     return found[:MAX_RESULTS]
+
+
+#: How alike a word must be to one of the names' (difflib's ratio) to be suggested for it.
+_NEAR = 0.75
+
+
+def suggestion(query: str) -> str | None:
+    """For a query that finds nothing, the nearest spelling that finds something, or None: each
+    word no name holds replaced by the nearest word of the names ("Parris": "paris", "Koniev":
+    "konev"), else the whole query by the nearest name, spaces aside ("degaulle": "de gaulle")."""
+    wanted = _searchable(fold(query).translate(_TYPOGRAPHY))
+    words, squashed = _vocabulary()
+    if not wanted or len(wanted) > 60:  # difflib's time grows with the lengths compared
+        return None
+    near = []
+    for word in wanted.split():
+        if any(word in known for known in words):
+            near.append(word)
+            continue
+        close = difflib.get_close_matches(word, words, n=1, cutoff=_NEAR)
+        near.append(close[0] if close else word)
+    candidates = [" ".join(near)]
+    close = difflib.get_close_matches(wanted.replace(" ", ""), list(squashed), n=1, cutoff=_NEAR)
+    if close:
+        candidates.append(squashed[close[0]])
+    return next((c for c in candidates if c != wanted and _found(c)), None)
+
+
+def _vocabulary() -> tuple[list[str], dict[str, str]]:
+    """The words of every searchable name, and each name without its spaces (to the name)."""
+    def compute() -> tuple[list[str], dict[str, str]]:
+        names = [folded for folded, *_ in _names()]
+        words = sorted({w.strip("'") for name in names for w in name.split() if len(w.strip("'")) > 2})
+        return words, {name.replace(" ", ""): name for name in sorted(names, key=len) if len(name) <= 60}
+    return cached("search vocabulary", compute)
 
 
 def _found(wanted: str, *, word_start: bool = False) -> list[Match]:
