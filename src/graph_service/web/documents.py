@@ -311,12 +311,18 @@ def check_path() -> Response | None:
     return None
 
 
+_HIGH_ESCAPE = re.compile(rb"%[89A-Fa-f]")
+
+
 def require_utf8_escapes(encoded: bytes, where: str, names: frozenset[bytes]) -> None:
     """400 when the %-escapes of the parameters `names` in `encoded` (a query string or a form)
     do not spell UTF-8; other parameters (a tracker's, a form's own) are not ours to judge.
     werkzeug keeps such an escape as its three characters ("%FF"): the request would be answered
     for other text than the client meant."""
-    if b"%" not in encoded and encoded.isascii():
+    # Only an escape of a byte over 0x7F (%80 to %FF) can spell something other than UTF-8: an
+    # ASCII query's text is checked at no cost (decoding every escape was 16 µs of a lookup's
+    # 220 in the worker).
+    if encoded.isascii() and _HIGH_ESCAPE.search(encoded) is None:
         return
     for pair in encoded.split(b"&"):
         name, _, value = pair.partition(b"=")
