@@ -411,6 +411,16 @@ def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(pro
     assert "Rome" not in readings("rome-02")  # St Peter's Square is in its area by the article's words
 
 
+def test_a_place_in_two_places_is_in_both_on_a_photographs_page(project_client):
+    # warsaw-08's junction of Chłodna and Żelazna Streets read "(in Żelazna Street, Warsaw, Poland)":
+    # the first of its two streets alone.
+    where = _photo_section(project_client, "warsaw-08").split('class="where">', 1)[1].split("</dd>", 1)[0]
+    text = html.unescape(re.sub(r"<[^>]+>", "", where))
+    assert text == ("junction of Chłodna and Żelazna Streets (in Chłodna Street and Żelazna Street, Warsaw, "
+                    "Poland)")
+    assert 'href="/id/place/chlodna-street"' in where and 'href="/id/place/zelazna-street"' in where
+
+
 def test_a_photograph_page_says_where_and_when(project_client):
     section = _photo_section(project_client, "paris-03")
     where = section.split('class="where">', 1)[1].split("</dd>", 1)[0]

@@ -78,8 +78,9 @@ class PhotoSummary:
     #: Everything else it shows (equipment, objects), places it shows apart.
     what: list[Link] = field(default_factory=list)
     shows_places: list[Link] = field(default_factory=list)
-    #: Where it was taken, each with the places that contain it ("Champs-Élysées, Paris, France").
-    where: list[tuple[Link, list[Link]]] = field(default_factory=list)
+    #: Where it was taken, each with the places that contain it, nearest first, a step at a time
+    #: ("Champs-Élysées" in Paris, in France; a junction in both its streets, in Warsaw).
+    where: list[tuple[Link, list[list[Link]]]] = field(default_factory=list)
     #: When, in the caption's words.
     when: list[str] = field(default_factory=list)
     #: The events it belongs to.
@@ -135,12 +136,13 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
         elif q.predicate == terms.depicts_instance_of and isinstance(o, ox.NamedNode):
             s.what.append(link(o))
         elif q.predicate == terms.has_place and isinstance(o, ox.NamedNode):
-            within = _containers(store, o, terms)
-            s.where.append((link(o), [link(p) for p in within]))
+            steps = _containers(store, o, terms)
+            s.where.append((link(o), [[link(p) for p in step] for step in steps]))
             # A step up that is the project's reading (the caption names the Champs-Élysées, not
             # Paris) is said as the box's other readings are.
             s.readings += [f"{_label(d, store, part)} in {_label(d, store, whole)}"
-                           for part, whole in zip([o, *within], within, strict=False)
+                           for below, step in zip([[o], *steps], steps, strict=False)
+                           for whole in step for part in below
                            if any(has_note(store, part, p, whole, terms.editorial_note)
                                   for p in (terms.part_of, terms.in_area))]
         elif q.predicate == terms.has_time_span and isinstance(o, ox.NamedNode | ox.BlankNode):
@@ -170,13 +172,16 @@ def _group(store: QuadSource, node: ox.NamedNode, terms: _Terms) -> str:
     return next((name for name, cls in terms.groups if cls in types), "what")
 
 
-def _containers(store: QuadSource, place: ox.NamedNode, terms: _Terms, limit: int = 6) -> list[ox.NamedNode]:
-    """The places that contain `place`, nearest first: up lib:partOf, and at most one lib:inArea
-    step, which ends the climb (a place the article puts in a city's area without making it
-    part of it: St Peter's Square in Rome says nothing of Italy). A place in the areas of several
-    names none of them here: which one a photograph's time falls in is not the page's to guess
-    (the data places Prague's events in the state of their time instead)."""
+def _containers(store: QuadSource, place: ox.NamedNode, terms: _Terms,
+                limit: int = 6) -> list[list[ox.NamedNode]]:
+    """The places that contain `place`, nearest first, a step at a time: up lib:partOf (every
+    place of a step: a junction is in both its streets, and showing one said it lay in that one
+    alone), and at most one lib:inArea step, which ends the climb (a place the article puts in a
+    city's area without making it part of it: St Peter's Square in Rome says nothing of Italy).
+    A place in the areas of several names none of them here: which one a photograph's time falls
+    in is not the page's to guess (the data places Prague's events in the state of their time)."""
     found: list[ox.NamedNode] = []
+    steps: list[list[ox.NamedNode]] = []
 
     def above(node: ox.NamedNode, prop: ox.NamedNode) -> list[ox.NamedNode]:
         # Asserted links only: lib:partOf is transitive, and the inferred ones skip the steps between.
@@ -184,18 +189,19 @@ def _containers(store: QuadSource, place: ox.NamedNode, terms: _Terms, limit: in
                 if not is_inferred(q) and isinstance(q.object, ox.NamedNode)
                 and q.object not in found and q.object != place]
 
-    current = place
+    current = [place]
     for _ in range(limit):
-        parts = above(current, terms.part_of)
+        parts = sorted(dict.fromkeys(p for node in current for p in above(node, terms.part_of)), key=str)
         if parts:
-            found.append(parts[0])
-            current = parts[0]
+            found.extend(parts)
+            steps.append(parts)
+            current = parts
             continue
-        areas = above(current, terms.in_area)
+        areas = list(dict.fromkeys(a for node in current for a in above(node, terms.in_area)))
         if len(areas) == 1:
-            found.append(areas[0])
+            steps.append(areas)
         break
-    return found
+    return steps
 
 
 def _label(d: Description, store: QuadSource, term: ox.NamedNode) -> str:
