@@ -7,6 +7,7 @@ import html
 import re
 import subprocess
 import sys
+import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -419,6 +420,16 @@ def test_a_place_in_two_places_is_in_both_on_a_photographs_page(project_client):
     assert text == ("junction of Chłodna and Żelazna Streets (in Chłodna Street and Żelazna Street, Warsaw, "
                     "Poland)")
     assert 'href="/id/place/chlodna-street"' in where and 'href="/id/place/zelazna-street"' in where
+
+
+def test_a_state_comes_after_the_places_in_it_whatever_the_order_of_the_data(live_server):
+    # prague-01 read "Prague; Czech Republic" and prague-02, of the same caption, "Czech Republic;
+    # Prague" (as the served store orders its quads: the real server, not an app in this process).
+    def where(photo: str) -> str:
+        page = urllib.request.urlopen(f"{live_server.url}doc/photo/{photo}.html", timeout=30).read().decode()
+        return html.unescape(re.sub(r"<[^>]+>", "", page.split('class="where">', 1)[1].split("</dd>", 1)[0]))
+    assert [where(p) for p in ("prague-01", "prague-02", "prague-03")] == [
+        "Prague; Czech Republic", "Prague; Czech Republic", "Prague; Czechoslovakia"]
 
 
 def test_a_photograph_page_says_where_and_when(project_client):

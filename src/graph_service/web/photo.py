@@ -49,6 +49,7 @@ class _Terms:
     #: How depicted things are grouped, by the class they are an instance of (asserted or
     #: inferred), in the order the page lists the groups.
     groups: tuple[tuple[str, ox.NamedNode], ...]
+    country: ox.NamedNode
 
 
 @cache
@@ -60,7 +61,7 @@ def _terms(names: Names) -> _Terms:
                   t("hasPlace"), t("partOf"),
                   t("inArea"), t("hasTimeSpan"), t("dateText"), t("model"), t("editorialNote"),
                   t("otherAccounts"), tuple(t(n) for n in ("onDate", "inMonth", "notBefore", "notAfter")),
-                  (("who", t("Actor")), ("event", t("Event")), ("where", t("Place"))))
+                  (("who", t("Actor")), ("event", t("Event")), ("where", t("Place"))), t("Country"))
 
 Link = tuple[str, str | None]
 
@@ -103,6 +104,7 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     terms = _terms(names)
     photo = d.iri
     s = PhotoSummary(caption=d.caption(photo))
+    where_iris: dict[Link, ox.NamedNode] = {}
 
     def link(term: ox.NamedNode) -> Link:
         return (_label(d, store, term), urls.href(term.value))
@@ -138,6 +140,7 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
         elif q.predicate == terms.has_place and isinstance(o, ox.NamedNode):
             steps = _containers(store, o, terms)
             s.where.append((link(o), [[link(p) for p in step] for step in steps]))
+            where_iris[link(o)] = o
             # A step up that is the project's reading (the caption names the Champs-Élysées, not
             # Paris) is said as the box's other readings are.
             s.readings += [f"{_label(d, store, part)} in {_label(d, store, whole)}"
@@ -162,6 +165,11 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     s.readings = sorted(dict.fromkeys(s.readings), key=str.lower)
     for values in (s.who, s.what, s.shows_places, s.events, s.credited_to):
         values[:] = sorted(dict.fromkeys(values), key=lambda v: v[0].lower())
+    # A state after the places in it, whatever order the quads came in: prague-01 read "Prague;
+    # Czech Republic" and prague-02, of the same caption, "Czech Republic; Prague".
+    states = {link for link, iri in where_iris.items()
+              if any(store.quads_for_pattern(iri, RDF_TYPE, terms.country, None))}
+    s.where.sort(key=lambda w: (w[0] in states, w[0][0].lower()))
     where_places = {place for place, _ in s.where}
     s.shows_places = [p for p in s.shows_places if p not in where_places]
     return s
