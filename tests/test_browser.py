@@ -185,6 +185,20 @@ def test_at_320_px_no_page_scrolls_sideways(browser, live_server):
             if width > 320:
                 wide[path] = width
         assert wide == {}
+        # What scrolls within itself takes keyboard focus (axe: scrollable-region-focusable): the
+        # facts table and the shapes' tables could be scrolled only with a pointer.
+        unreachable = {}
+        for path in ("/doc/event/liberation-of-paris.html", "/shapes"):  # each has some
+            page.goto(path)
+            found = page.evaluate("""[...document.querySelectorAll('main *')].filter(el =>
+                el.scrollWidth > el.clientWidth + 1
+                && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && el.tabIndex < 0
+                && !el.querySelector('a, button, input, select, textarea, [tabindex]')
+                ).map(el => el.tagName + '.' + el.className)""")
+            scrollers = page.evaluate("document.querySelectorAll('[data-scroller]').length")
+            if found or not scrollers:
+                unreachable[path] = (found, scrollers)
+        assert unreachable == {}
         # The drawings keep their text legible (WCAG 1.4.4): they scroll within their figures
         # rather than shrink to the screen (the timeline's dates were 4 px high).
         page.goto("/")

@@ -500,8 +500,10 @@ def paris_page(app) -> str:
 def test_page_is_valid_html_with_a_language(client, paris_page):
     strict_html(paris_page.encode())
     assert '<html lang="en">' in paris_page
-    # Works without JavaScript: the one script is the header search box's suggestions, from a file.
-    assert re.findall(r"<script\b[^>]*>", paris_page) == ['<script src="/static/search.js" defer>']
+    # Works without JavaScript: the scripts are the header search box's suggestions and the focus
+    # a region scrolling within itself takes, from files.
+    assert re.findall(r"<script\b[^>]*>", paris_page) == ['<script src="/static/search.js" defer>',
+                                                         '<script src="/static/scrollers.js" defer>']
 
 
 def test_page_shows_label_kind_and_facts(paris_page):
