@@ -408,7 +408,8 @@ def test_without_the_editor_installed_the_query_page_neither_links_it_nor_promis
     monkeypatch.setattr(installed, "COUNTRIES", tmp_path / "countries-50m.json")
     page = project_client.get("/sparql", headers=HTML).get_data(as_text=True)
     assert "yasgui" not in page.lower().replace('id="yasgui"', "") and "Ctrl" not in page
-    assert '<form id="plain-query"' in page and "Pick one of the example questions, or edit the query." in page
+    assert '<form id="plain-query"' in page
+    assert "Pick one of the example questions, or edit the query." in page
     said = missing()
     assert said[0].startswith("the query editor (YASGUI) is not installed: /sparql offers a plain form")
     assert said[1].startswith("the map's boundaries (world-atlas) are not installed")
