@@ -206,8 +206,8 @@ def test_a_stopped_query_with_exists_is_told_what_may_answer_at_once(app: InProc
             f"the query was stopped after the time limit of {QUERY_TIMEOUT:g} s; narrow it down (more "
             "specific patterns, LIMIT); this engine evaluates NOT EXISTS and EXISTS once for every row: "
             "MINUS { ... } in place of NOT EXISTS, or the pattern joined in (with DISTINCT) in place of "
-            "EXISTS, often answers at once, and answers the same where every variable the pattern shares "
-            "with the rest is bound in every row and its filters name only its own variables")
+            "EXISTS, often answers at once, and answers the same where the pattern shares a variable "
+            "with the rest, bound in every row, and its filters name only its own variables")
     # The word in a string, an IRI or a comment is no EXISTS.
     elsewhere = RUNAWAY_QUERIES["cross product of five"].replace(
         "WHERE {", 'WHERE { # exists\n BIND("exists" AS ?e) BIND(<urn:exists> AS ?i)')

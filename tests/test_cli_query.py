@@ -249,8 +249,8 @@ def test_a_runaway_stops_at_the_time_limit_and_an_explosive_query_is_refused():
         "graph-service: query stopped after its time limit of 0.5 s (--query-timeout sets it); this engine "
         "evaluates NOT EXISTS and EXISTS once for every row: MINUS { ... } in place of NOT EXISTS, or the "
         "pattern joined in (with DISTINCT) in place of EXISTS, often answers at once, and answers the same "
-        "where every variable the pattern shares with the rest is bound in every row and its filters name "
-        "only its own variables"]
+        "where the pattern shares a variable with the rest, bound in every row, and its filters name only "
+        "its own variables"]
     explosive = product.replace("?o4 .", "?o4 . ?s5 ?p5 ?o5 .")
     result = run("--", explosive)
     assert result.exit_code == 2 and result.stdout == ""

@@ -92,6 +92,7 @@ def test_an_empty_or_overlong_search(project_client):
     ("Warszawa", "warsaw", "Warsaw"),
     ("brusels", "brussels", "Brussels"),
     ("Saint Peter", "st peters", "St Peter’s Basilica"),
+    ("degaulle", "gaulle", "Charles de Gaulle"),
 ])
 def test_a_search_that_finds_nothing_suggests_a_near_spelling_that_does(project_client, q, suggested, label):
     # "Parris", "Koniev" and "Warszawa" answered "0 matches" and nothing more.

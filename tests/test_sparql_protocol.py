@@ -556,7 +556,15 @@ def test_a_text_table_for_people_at_a_terminal(sparql_app):
     cells = [line.split("|")[1].strip() for line in table]
     assert sorted(cells) == ["<http://a.example/long-x/y>", "a:other", "al:name"]  # no local name "x/y"
     graph = ask(sparql_app, "CONSTRUCT { <http://a/> <http://b/> 1 } WHERE {}", accept="text/plain")
-    assert graph.headers["Content-Type"].startswith("application/n-triples")
+    # Labelled as asked, as the documents are: N-Triples is plain text by its own registration.
+    assert graph.headers["Content-Type"] == "text/plain; charset=utf-8"
+    # And never with the type a client refused (it was sent as application/n-triples).
+    refusing = ask(sparql_app, "CONSTRUCT { <http://a/> <http://b/> 1 } WHERE {}",
+                   accept="text/plain, application/n-triples;q=0")
+    assert refusing.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert refusing.content == graph.content
+    assert ask(sparql_app, "CONSTRUCT { <http://a/> <http://b/> 1 } WHERE {}",
+               accept="application/n-triples").headers["Content-Type"].startswith("application/n-triples")
     # And by the word, as Fuseki's users ask (it was a 406: "Text table cannot hold the triples").
     worded = ask(sparql_app, "CONSTRUCT { <http://a/> <http://b/> 1 } WHERE {}", output="text")
     assert worded.status_code == 200 and worded.content == graph.content

@@ -33,7 +33,7 @@ from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 
 from graph_service.graph import Format, QuadSource, VerbatimStore, load_index, snapshot_path, stop_fork_server
-from graph_service.web.negotiation import parse_accept
+from graph_service.web.negotiation import prefers_plain_text
 from graph_service.web.state import service
 from graph_service.web.urls import DOCUMENT_FORMATS, document_format
 
@@ -139,7 +139,7 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
     `compress`: gzip for clients that accept it (`Content-Encoding`, so the file keeps its name),
     the compressed body kept under this key (a dump is megabytes: compressed once, not per request)."""
     content_type = fmt.content_type
-    if fmt.name == "ntriples" and _prefers_plain_text():
+    if fmt.name == "ntriples" and prefers_plain_text(request.headers.get("Accept")):
         # N-Triples is plain text by its specification's own media-type registration; a client
         # that asks for text/plain gets it labelled so.
         content_type = "text/plain; charset=utf-8"
@@ -225,12 +225,6 @@ def public(url: str) -> str:
     """A root-relative URL as the client addresses this service: behind a reverse proxy (see
     `Settings.proxies`) its scheme, host and path prefix."""
     return urljoin(request.host_url, url)
-
-
-def _prefers_plain_text() -> bool:
-    accept = parse_accept(request.headers.get("Accept"))
-    return accept.quality("text/plain") > accept.quality("application/n-triples") and (
-        "text/plain" in [mt for mt, _ in accept])
 
 
 def see_other(target: str) -> Response:

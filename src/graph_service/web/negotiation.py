@@ -95,7 +95,7 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
     # type matches it (text/csv), not one that merely has a matching alias (text/xml).
     # A format whose own type the header names with q=0 is not sent through an alias either:
     # `application/json, application/ld+json;q=0` was answered with the JSON-LD it refused. Only
-    # N-Triples is labelled with the alias it was asked for (text/plain, `documents.respond`).
+    # N-Triples is labelled with the alias it was asked for (text/plain: `prefers_plain_text`).
     refused = {f.name for f in ordered if _refused(accept, f.media_type)}
     for f in ordered:
         if f.name not in refused:
@@ -121,6 +121,15 @@ def _refused(accept: MIMEAccept, media_type: str) -> bool:
     an alias its format."""
     named = [quality for value, quality in accept if value.lower() == media_type]
     return bool(named) and not any(named)
+
+
+@lru_cache(maxsize=1024)
+def prefers_plain_text(header: str | None) -> bool:
+    """Whether N-Triples, asked for by this Accept header, is to be labelled text/plain: it names
+    text/plain above application/n-triples (N-Triples is plain text by its own registration)."""
+    accept = parse_accept(header)
+    return accept.quality("text/plain") > accept.quality("application/n-triples") and (
+        "text/plain" in [mt for mt, _ in accept])
 
 
 def parse_accept(header: str | None) -> MIMEAccept:

@@ -90,7 +90,14 @@ from graph_service.web.errors import (
     unreadable_message,
 )
 from graph_service.web.headers import LIMIT_HEADER, OPEN_ANSWER_HEADERS, SECURITY_HEADERS, TRUNCATED_HEADER
-from graph_service.web.negotiation import best_of, charset_refusal, chosen, foreign_charset, format_parameter
+from graph_service.web.negotiation import (
+    best_of,
+    charset_refusal,
+    chosen,
+    foreign_charset,
+    format_parameter,
+    prefers_plain_text,
+)
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=Response)
@@ -364,9 +371,12 @@ def run_accepted(endpoint: Endpoint, req: Request, operation: Operation, forms: 
             forms = other
 
 
+_PLAIN = "text/plain; charset=utf-8"
+
+
 def answered(endpoint: Endpoint, req: Request, answer: Answer) -> Response:
     """An answer in a format for programs, with its tag (a client may revalidate)."""
-    resp = Response(answer.body, headers=answer_headers(endpoint, answer))
+    resp = Response(answer.body, headers=answer_headers(endpoint, answer, req.headers.get("Accept")))
     if answer.tag:
         make_conditional(resp, req)
         # werkzeug adds a Date to a GET's answer; the server writes its own (gunicorn always
@@ -375,11 +385,13 @@ def answered(endpoint: Endpoint, req: Request, answer: Answer) -> Response:
     return resp
 
 
-def answer_headers(endpoint: Endpoint, answer: Answer) -> list[tuple[str, str]]:
+def answer_headers(endpoint: Endpoint, answer: Answer, accept: str | None) -> list[tuple[str, str]]:
     """The headers of an answer in a format for programs: its type, its tag, Vary, and the result
     limit's where it cut the answer. Made in one list: werkzeug's setters, one by one, showed in
-    the profile."""
-    headers = [("Content-Type", formats.named(answer.format).content_type)]
+    the profile. `accept`: the request's Accept header (N-Triples asked for as text/plain is
+    labelled so, as the documents are)."""
+    plain = answer.format == "ntriples" and prefers_plain_text(accept)
+    headers = [("Content-Type", _PLAIN if plain else formats.named(answer.format).content_type)]
     if answer.tag:  # the same query asked again of the same data
         headers.append(("ETag", answer.tag))
     return [*headers, ("Vary", "Accept"), *_limit_headers(endpoint, answer)]
@@ -498,7 +510,7 @@ class ProtocolFront:
             # which `answered` makes for a revalidation or a HEAD, was a fifth of the front's
             # cost): what the app's hooks add (`headers.secure`, then flask-cors), in their order;
             # the front writes no page, and sets none of them itself.
-            start_response("200 OK", [*answer_headers(self.endpoint, outcome),
+            start_response("200 OK", [*answer_headers(self.endpoint, outcome, environ.get("HTTP_ACCEPT")),
                                       ("Content-Length", str(len(outcome.body))), *_FRONT_HEADERS])
             return [outcome.body]
         outcome.headers.extend(_FRONT_HEADERS)

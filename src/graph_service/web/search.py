@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
@@ -135,25 +136,39 @@ _NEAR = 0.75
 
 
 def suggestion(query: str) -> str | None:
-    """For a query that finds nothing, the nearest spelling that finds something, or None: each
-    word no name holds replaced by the nearest word of the names ("Parris": "paris", "Koniev":
-    "konev"), else the whole query by the nearest name, spaces aside ("degaulle": "de gaulle")."""
+    """For a query that finds nothing, the nearest spelling that finds something, or None: the
+    whole query as the nearest name, spaces aside ("Saint Peter": "st peters"), else each word no
+    name holds as the nearest word of the names ("Parris": "paris", "Koniev": "konev", "degaulle":
+    "gaulle")."""
     wanted = _searchable(fold(query).translate(_TYPOGRAPHY))
     words, squashed = _vocabulary()
     if not wanted or len(wanted) > 60:  # difflib's time grows with the lengths compared
         return None
+    candidates = []
+    whole = _nearest(wanted.replace(" ", ""), squashed)
+    if whole is not None:
+        candidates.append(squashed[whole])
     near = []
     for word in wanted.split():
         if any(word in known for known in words):
             near.append(word)
-            continue
-        close = difflib.get_close_matches(word, words, n=1, cutoff=_NEAR)
-        near.append(close[0] if close else word)
-    candidates = [" ".join(near)]
-    close = difflib.get_close_matches(wanted.replace(" ", ""), list(squashed), n=1, cutoff=_NEAR)
-    if close:
-        candidates.append(squashed[close[0]])
+        else:
+            near.append(_nearest(word, words) or word)
+    candidates.append(" ".join(near))
     return next((c for c in candidates if c != wanted and _found(c)), None)
+
+
+def _nearest(word: str, pool: Iterable[str]) -> str | None:
+    """The word of `pool` nearest `word`, among those that begin with its letter and are about as
+    long: a misspelling keeps both, and comparing with every word took 20 ms for some queries
+    (and would grow with the dataset) where a search answers in 2. ("Stalin" found "talking".)"""
+    alike = [w for w in pool if w[:1] == word[:1] and abs(len(w) - len(word)) <= 2]
+    close = difflib.get_close_matches(word, alike, n=1, cutoff=_NEAR)
+    if close:
+        return close[0]
+    # Two words run together ("degaulle"): the longest word of the names inside it.
+    inside = [w for w in pool if len(w) >= 5 and w in word]
+    return max(inside, key=len) if inside else None
 
 
 def _vocabulary() -> tuple[list[str], dict[str, str]]:

@@ -316,11 +316,12 @@ def slow_shape_advice(sparql: str) -> str | None:
     if not any(word.lower() == "exists" for _, _, word, _ in _TOKEN.findall(sparql)):
         return None
     # MINUS and a join answer the same only under the conditions said: an outer variable in the
-    # pattern's FILTER, or a shared one left unbound by an OPTIONAL, changes the answer.
+    # pattern's FILTER, a shared one left unbound by an OPTIONAL, or no variable shared (MINUS then
+    # removes nothing) changes the answer.
     return ("this engine evaluates NOT EXISTS and EXISTS once for every row: MINUS { ... } in place "
             "of NOT EXISTS, or the pattern joined in (with DISTINCT) in place of EXISTS, often answers "
-            "at once, and answers the same where every variable the pattern shares with the rest is "
-            "bound in every row and its filters name only its own variables")
+            "at once, and answers the same where the pattern shares a variable with the rest, bound in "
+            "every row, and its filters name only its own variables")
 
 
 def _depth(sparql: str) -> int:
