@@ -18,7 +18,9 @@ import pytest
 from graph_service.config import DEFAULT_BASE, PROJECT_ROOT, Settings
 from graph_service.graph import COORDINATES_GRAPH, FACTS_GRAPH, licence_name, load_sources
 from graph_service.graph.rdf import provenance
+from graph_service.graph.rdf.namespace import names
 from graph_service.web.map_svg import projection
+from graph_service.web.photo import _containers, _terms
 from graph_service.web.topojson import clip, features
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -420,6 +422,21 @@ def test_a_place_in_two_places_is_in_both_on_a_photographs_page(project_client):
     assert text == ("junction of Chłodna and Żelazna Streets (in Chłodna Street and Żelazna Street, Warsaw, "
                     "Poland)")
     assert 'href="/id/place/chlodna-street"' in where and 'href="/id/place/zelazna-street"' in where
+
+
+def test_a_step_up_holds_no_place_that_another_of_it_lies_in():
+    # A junction of a street in a city and a street in a district of that city: the city is the
+    # district's container, a step further up, not beside the district.
+    lib = names().lib
+    store = ox.Store()
+    part_of = ox.NamedNode(str(lib["partOf"]))
+    for part, whole in (("junction", "street-a"), ("junction", "street-b"), ("street-a", "city"),
+                        ("street-b", "district"), ("district", "city"), ("city", "country")):
+        store.add(ox.Quad(ox.NamedNode(f"urn:{part}"), part_of, ox.NamedNode(f"urn:{whole}"),
+                          ox.NamedNode(str(FACTS_GRAPH))))
+    steps = _containers(store, ox.NamedNode("urn:junction"), _terms(names()))
+    assert [[p.value for p in step] for step in steps] == [
+        ["urn:street-a", "urn:street-b"], ["urn:district"], ["urn:city"], ["urn:country"]]
 
 
 def test_a_state_comes_after_the_places_in_it_whatever_the_order_of_the_data(live_server):

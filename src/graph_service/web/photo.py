@@ -200,6 +200,9 @@ def _containers(store: QuadSource, place: ox.NamedNode, terms: _Terms,
     current = [place]
     for _ in range(limit):
         parts = sorted(dict.fromkeys(p for node in current for p in above(node, terms.part_of)), key=str)
+        # A place another of the step lies in comes at the next step, not beside it ("Warsaw and
+        # Wola" were one street in the city and the other in a district of it).
+        parts = [p for p in parts if not any(p in above(other, terms.part_of) for other in parts)]
         if parts:
             found.extend(parts)
             steps.append(parts)
