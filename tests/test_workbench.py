@@ -485,12 +485,17 @@ def test_pariss_page_says_first_when_and_by_whom_it_was_liberated(paris):
             in html.unescape(brief))
 
 
+def brief_words(client, path: str) -> str:
+    """The words of a page's opening summary, one space between them (tags as spaces)."""
+    page = client.get(path).get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", " ", page[page.index('<dl class="highlights">'):page.index("</dl>")])
+    return " ".join(html.unescape(text).split())
+
+
 def test_an_event_with_no_date_of_its_own_says_when_it_began(project_client):
     # The Warsaw Uprising's page had no "When" (the article does not say when it was crushed),
     # though its outbreak is placed in August 1944.
-    page = project_client.get("/doc/event/warsaw-uprising.html").get_data(as_text=True)
-    brief = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page[page.index('<dl class="highlights">'):
-                                                               page.index("</dl>")])).split())
+    brief = brief_words(project_client, "/doc/event/warsaw-uprising.html")
     assert brief.startswith("Began August 1944 (the date of “Resistance fighters in Warsaw rise up against "
                             "the Germans”, with which it began; the project's reading of the article")
     assert "When" not in brief
@@ -498,9 +503,7 @@ def test_an_event_with_no_date_of_its_own_says_when_it_began(project_client):
 
 def test_an_events_casualties_are_in_its_brief(project_client):
     # "22 people died" was only in the facts table, far down the page.
-    page = project_client.get("/doc/event/dam-square-shooting.html").get_data(as_text=True)
-    brief = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page[page.index('<dl class="highlights">'):
-                                                               page.index("</dl>")])).split())
+    brief = brief_words(project_client, "/doc/event/dam-square-shooting.html")
     assert ("Casualties 22 people died (Dam Square, Amsterdam) (that they are this event's is the project's "
             "reading of the article, which says why below)") in brief
     # The Warsaw Uprising's: the article's "killed or deported", with no number.
@@ -510,9 +513,7 @@ def test_an_events_casualties_are_in_its_brief(project_client):
 
 def test_each_reception_in_brief_says_whose_it_is(project_client):
     def brief(path: str) -> str:
-        page = project_client.get(path).get_data(as_text=True)
-        text = re.sub(r"<[^>]+>", " ", page[page.index('<dl class="highlights">'):page.index("</dl>")])
-        return " ".join(html.unescape(text).split())
+        return brief_words(project_client, path)
     rome = brief("/doc/city/rome.html")
     assert "Received by the Romans jubilant" in rome and "Received by the Italians warm welcome" in rome
     # "marred by violence (by Amsterdammers)" read as if they had done the violence.

@@ -42,10 +42,10 @@ from graph_service.web.documents import (
     DUMP_MAX_AGE,
     alternates,
     cached,
-    link,
     not_found,
     quads,
     respond,
+    see_document,
     see_other,
     suffix_format,
 )
@@ -237,8 +237,5 @@ def named_graph(name: str) -> Response:
             # To the description in the format chosen, as a resource's IRI leads to its document:
             # the negotiable /void made a client negotiate twice.
             fmt = negotiate(NEGOTIATED_KINDS, default=formats.by_name("turtle"))
-            target = urls.void(fmt)
-            resp = see_other(target)
-            resp.headers.add("Link", link(target, "describedby", fmt.media_type))
-            return resp
+            return see_document(urls.void(fmt), fmt)
     return not_found(f"no named graph <{urls.bases[0]}{layout.GRAPH}{name}>", negotiate(NEGOTIATED_KINDS))

@@ -240,6 +240,14 @@ def see_other(target: str) -> Response:
     return resp
 
 
+def see_document(target: str, fmt: Format) -> Response:
+    """`see_other` to the document in `fmt` that describes what the request named, saying so
+    (`Link: rel="describedby"`): a resource's IRI, a named graph's, the ontology's version IRI."""
+    resp = see_other(target)
+    resp.headers.add("Link", link(target, "describedby", fmt.media_type))
+    return resp
+
+
 def moved(target: str) -> Response:
     """308 to where this URL's resource lives, with the request's query string (a client follows
     it with the same method and body)."""

@@ -19,10 +19,10 @@ from graph_service.web.documents import (
     alternates,
     cached,
     cached_for_root,
-    link,
     not_found,
     quads,
     respond,
+    see_document,
     see_other,
     suffix_format,
 )
@@ -93,9 +93,7 @@ def ontology_version(version: str) -> Response:
     iri = f"{urls.bases[0]}{layout.ONTOLOGY}/{number}"
     if doc.version_iri is not None and str(doc.version_iri).rsplit("/", 1)[-1] == number:
         # To the document in the format chosen (the negotiable /ontology made a client ask twice).
-        resp = see_other(urls.ontology(fmt))
-        resp.headers.add("Link", link(urls.ontology(fmt), "describedby", fmt.media_type))
-        return resp
+        return see_document(urls.ontology(fmt), fmt)
     prior = next((p for p in doc.prior_versions if p.version == number), None)
     archived = None if prior is None else cached(f"ontology-{number}", lambda: archived_version(
         service().settings.ontology_path, number, service().settings.base_iri))

@@ -104,7 +104,7 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     terms = _terms(names)
     photo = d.iri
     s = PhotoSummary(caption=d.caption(photo))
-    where_iris: dict[Link, ox.NamedNode] = {}
+    states: set[Link] = set()  # of the places it was taken in
 
     def link(term: ox.NamedNode) -> Link:
         return (_label(d, store, term), urls.href(term.value))
@@ -140,7 +140,8 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
         elif q.predicate == terms.has_place and isinstance(o, ox.NamedNode):
             steps = _containers(store, o, terms)
             s.where.append((link(o), [[link(p) for p in step] for step in steps]))
-            where_iris[link(o)] = o
+            if any(store.quads_for_pattern(o, RDF_TYPE, terms.country, None)):
+                states.add(link(o))
             # A step up that is the project's reading (the caption names the Champs-Élysées, not
             # Paris) is said as the box's other readings are.
             s.readings += [f"{_label(d, store, part)} in {_label(d, store, whole)}"
@@ -167,8 +168,6 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
         values[:] = sorted(dict.fromkeys(values), key=lambda v: v[0].lower())
     # A state after the places in it, whatever order the quads came in: prague-01 read "Prague;
     # Czech Republic" and prague-02, of the same caption, "Czech Republic; Prague".
-    states = {link for link, iri in where_iris.items()
-              if any(store.quads_for_pattern(iri, RDF_TYPE, terms.country, None))}
     s.where.sort(key=lambda w: (w[0] in states, w[0][0].lower()))
     where_places = {place for place, _ in s.where}
     s.shows_places = [p for p in s.shows_places if p not in where_places]

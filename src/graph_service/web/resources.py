@@ -60,7 +60,7 @@ from graph_service.web.documents import (
     not_found,
     quads,
     respond,
-    see_other,
+    see_document,
     suffix_format,
 )
 from graph_service.web.errors import problem
@@ -170,10 +170,7 @@ def resource(rest: str) -> Response:
     iri = _known_iri(urls, rest)
     if iri is None:
         return _kind_or_not_found(urls, rest, fmt)
-    target = urls.document(iri, fmt)
-    resp = see_other(target)
-    resp.headers.add("Link", link(target, "describedby", fmt.media_type))
-    return resp
+    return see_document(urls.document(iri, fmt), fmt)
 
 
 @bp.get("/" + layout.DOCUMENT + "<path:rest>")
