@@ -287,6 +287,7 @@ def test_ctrl_c_ends_the_command_as_it_ends_a_program_and_leaves_no_query_runnin
     """click ended it "Aborted!" with 1, which `validate` gives for data that does not conform, and
     a shell loop running the command went on to its next round."""
     import contextlib
+    import os
     import signal
     import subprocess
     import sys
@@ -298,11 +299,14 @@ def test_ctrl_c_ends_the_command_as_it_ends_a_program_and_leaves_no_query_runnin
     with subprocess.Popen([sys.executable, "-m", "graph_service.cli", "query", "--query-timeout", "60", "--",
                            runaway], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as running:
         def query_process() -> int | None:
-            # A fork of the command (not a program its imports run, such as ldconfig): the query is
-            # under way.
+            # A fork of the command that has worked a tenth of a second: the query is under way. An
+            # import's program (ldconfig) shows the command's name too while it is being started.
             for pid in children_of(running.pid):
                 with contextlib.suppress(OSError):
-                    if b"graph_service.cli" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    if b"graph_service.cli" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        continue
+                    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    if int(stat[11]) + int(stat[12]) >= os.sysconf("SC_CLK_TCK") // 10:
                         return pid
             return None
 
