@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, VOID
 
-from graph_service.cli.main import main
+from graph_service.cli import main
 from graph_service.config import DEFAULT_BASE, Settings
 from graph_service.graph import rebase_text
 from graph_service.web import create_app

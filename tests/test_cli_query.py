@@ -324,6 +324,31 @@ def test_ctrl_c_ends_the_command_as_it_ends_a_program_and_leaves_no_query_runnin
     assert _gone(child)
 
 
+
+def test_ctrl_c_while_the_command_loads_ends_it_as_during_a_command():
+    """The modules load for most of a second before any command runs: a Ctrl-C then printed
+    Python's traceback of the imports."""
+    import signal
+    import subprocess
+    import sys
+
+    # -X importtime writes a line as each module has loaded: the signal goes once the settings
+    # have, with most of the project's modules still to come.
+    with subprocess.Popen([sys.executable, "-X", "importtime", "-m", "graph_service.cli", "query", "ASK {}"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as running:
+        assert running.stderr is not None
+        seen = []
+        for line in running.stderr:
+            seen.append(line)
+            if line.rpartition("|")[2].strip() == "graph_service.config":
+                running.send_signal(signal.SIGINT)
+                break
+        out, err = running.communicate(timeout=30)
+    said = [line for line in [*seen, *err.splitlines(keepends=True)] if not line.startswith("import time:")]
+    assert running.returncode == -signal.SIGINT, (running.returncode, said)
+    assert (out, said) == ("", ["graph-service: interrupted\n"])
+
+
 def _gone(pid: int) -> bool:
     """Exited: no process, or a zombie its new parent has not yet reaped (state Z, after the name)."""
     try:

@@ -29,7 +29,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from graph_service.bench.virtuoso import VirtuosoServer, unavailable, virtuoso_server
-from graph_service.cli.main import main
+from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.graph import FACTS_GRAPH, LIB, NAMED_GRAPHS, load_store
 from graph_service.graph.query.engine import OxigraphEngine

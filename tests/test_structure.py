@@ -34,7 +34,9 @@ NOT_SETTINGS = {
 DEFERRED = {("graph/shacl/validation.py", "pyshacl"), ("graph/shacl/validation.py", "pyshacl.errors"),
             # optional: the second OWL 2 RL engine and the benchmark's plots
             ("graph/build/reasoning.py", "reasonable"), ("bench/scale.py", "reasonable"),
-            ("bench/report.py", "matplotlib"), ("bench/report.py", "matplotlib.pyplot")}
+            ("bench/report.py", "matplotlib"), ("bench/report.py", "matplotlib.pyplot"),
+            # the command group, loaded where a Ctrl-C during its imports is caught
+            ("cli/__init__.py", "graph_service.cli.group")}
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:

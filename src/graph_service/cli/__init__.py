@@ -1,10 +1,37 @@
 """`graph-service`: build | validate | reason | query | serve | export | load | bench.
 
 One module per command in this package, each a thin layer over the graph (and web) packages;
-`main` gathers them. Errors are one line on stderr with exit code 2 for bad input, never a
-traceback (`errors.Failure`).
+`main`, the command group (`group`), gathers them. Errors are one line on stderr with exit code 2
+for bad input, never a traceback (`errors.Failure`).
 """
 
-from graph_service.cli.main import main
+from __future__ import annotations
 
-__all__ = ["main"]
+from typing import TYPE_CHECKING, Any
+
+from graph_service.cli.interrupt import interrupted
+
+if TYPE_CHECKING:
+    from graph_service.cli.group import main
+
+__all__ = ["interrupted", "main", "run"]
+
+
+def run() -> None:
+    """The `graph-service` script. The command group is imported here, not with this package: its
+    modules (rdflib, pyoxigraph, ...) take a good part of a second to load, and a Ctrl-C then
+    printed Python's traceback of the imports."""
+    try:
+        from graph_service.cli.group import main
+    except KeyboardInterrupt:
+        interrupted()
+    main(prog_name="graph-service")
+
+
+def __getattr__(name: str) -> Any:
+    # `main` for those that use the group itself (click's test runner): loaded on first use.
+    if name == "main":
+        from graph_service.cli.group import main
+
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """`python -m graph_service.cli`: the `graph-service` command, for a caller that has the
 interpreter but not the script (tests, the benchmark, `BackgroundServer`)."""
 
-from graph_service.cli import main
+from graph_service.cli import run
 
-main(prog_name="graph-service")
+run()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
-import sys
 from importlib import import_module
 from typing import Any
 
 import click
 
 from graph_service.cli.errors import Failure
+from graph_service.cli.interrupt import interrupted
 from graph_service.config import COLLECTOR_THRESHOLDS, SettingError, settings_defaults, unknown_variables
 
 #: The commands, each in the module of its name. A command's module is imported only when it runs
@@ -61,14 +60,7 @@ class _Group(click.Group):
             click.echo(f"graph-service: {exc}", err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
-            # Ended as Ctrl-C ends a program, so that a shell stops a loop running the command and
-            # reports 130; click's own ending, "Aborted!" and 1, is what `validate` gives for data
-            # that does not conform.
-            click.echo("graph-service: interrupted", err=True)
-            sys.stderr.flush()
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGINT)
-            ctx.exit(130)  # where the signal could not end it
+            interrupted()
         except BrokenPipeError:
             raise  # the reader stopped reading (`| head`): nothing to report
         except OSError as exc:
