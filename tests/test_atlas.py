@@ -387,11 +387,16 @@ def test_a_photograph_page_names_a_weapon_once_by_the_item_not_also_its_model(pr
     what = html.unescape(section.split('class="depicts-what">', 1)[1].split("</dd>", 1)[0])
     assert "the Vis pistol Henryk Ożarek “Henio” (left) holds in photograph warsaw-05" in what
     assert ">Vis pistol<" not in what and ">Błyskawica submachine gun<" not in what
-    # Its facts give the caption, which every one of them rests on, once per property.
+    # Its facts give the caption, which every one of them rests on, once: where the table first
+    # shows it, then as the same quote as above or a link to that.
     page = project_client.get("/doc/photo/warsaw-05.html").get_data(as_text=True)
-    depicts = page[page.index(">depicts</a></th>"):]
+    facts = page[page.index('<section id="facts">'):]
+    facts = facts[:facts.index('<details class="inferred-facts"')]
+    assert facts.count('<details class="evidence">') == 1
+    depicts = facts[facts.index(">depicts</a></th>"):]
     depicts = depicts[:depicts.index("</tr>")]
-    assert depicts.count('<details class="evidence">') == 1 and "(the same quote as above)" in depicts
+    assert '<a class="mark evidence-ref" href="#facts-quote-1"' in depicts
+    assert "(the same quote as above)" in depicts
 
 
 def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(project_client):

@@ -110,10 +110,17 @@ def test_the_resource_page_shows_the_quote_beside_each_statement(project_client)
     row = row[:row.index("</tr>")]
     assert "1944-08-25" in row
     quote = "following the city’s liberation on August 25, 1944"
-    assert '<details class="evidence">' in row and quote in row
+    # The time-span's other statements rest on the same sentence: shown in full where the table
+    # first gives it, and here a link to that, the sentence on hover.
+    refs = re.findall(r'<a class="mark evidence-ref" href="#([^"]+)" title="“([^"]+)”">'
+                      r'\(quote \d+, above\)</a>', row)
+    ref = next(r for r in refs if r[1] == quote)
+    shown = page[page.index(f'<summary id="{ref[0]}"'):]
+    shown = shown[:shown.index("</details>")]
+    assert shown.index(quote) < shown.index("</summary>")
     paragraph = next(p for p in ARTICLE.splitlines() if quote in p)
     before, _, after = paragraph.strip().partition(quote)
-    assert f"{html.escape(before)}<mark>" in row and f"</mark>{html.escape(after)}" in row
+    assert f"{html.escape(before)}<mark>" in shown and f"</mark>{html.escape(after)}" in shown
 
 
 def test_a_quote_whose_words_recur_is_shown_in_its_own_paragraph(project_client):
@@ -803,7 +810,8 @@ def test_a_link_resting_on_two_readings_gives_each_its_own_mark(project_client):
     item = page[:page.index("arrival of the British on the Dam on May 7, 1945, and the text says")]
     item = page[item.rindex("<li"):]
     item = item[:item.index("</li>")]
-    marks = re.findall(r'<span class="mark editorial">\(the project\'s reading: (.*?)\)</span>', item, re.S)
+    marks = re.findall(r'<span class="mark editorial"[^>]*>\(the project\'s reading: (.*?)\)</span>', item,
+                       re.S)
     assert len(marks) == 2, marks
     assert marks[0].startswith("The article does not say that the liberation of Amsterdam was part")
     assert marks[1].startswith("The caption names the arrival of the British on the Dam")
@@ -875,3 +883,37 @@ def test_names_in_the_datas_shorthand_in_notes_link_to_what_they_name(project_ap
         made = str(linked_urls("see event:no-such-event, nothing:here and lib:depicts <b>"))
     assert made == ('see event:no-such-event, nothing:here and '
                     '<a href="/ontology#depicts" title="depicts">lib:depicts</a> &lt;b&gt;')
+
+
+def test_a_table_shows_each_quote_and_note_in_full_once_and_links_to_it_after(project_client):
+    """The Liberation of Paris's facts rest on 13 quotes, which its page showed 130 times in full
+    (each participation and reception nests a table whose every statement rests on its sentence),
+    and one note of the project's reading 8 times: 14,600 px at 1280 px wide."""
+    page = project_client.get("/doc/event/liberation-of-paris.html").get_data(as_text=True)
+    facts = page[page.index('<section id="facts">'):]
+    facts = facts[:facts.index('<details class="inferred-facts"')]
+
+    def text(fragment: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+    full = [text(q) for q in re.findall(r'<details class="evidence"><summary[^>]*>'
+                                        r'(?:<span class="ref-number">quote \d+:</span> )?“(.*?)”</summary>',
+                                        facts, re.S)]
+    assert full and len(full) == len(set(full))
+    notes = [text(n).removesuffix("]").rsplit(" [note ", 1)[0] for n in re.findall(
+        r'<span class="mark editorial"[^>]*>\(the project\'s reading: (.*?)\)</span>', facts, re.S)]
+    assert notes and len(notes) == len(set(notes))
+    # Every other showing links to the first, which holds what its title says.
+    quote_refs = re.findall(r'<a class="mark evidence-ref" href="#([^"]+)" title="“(.*?)”">'
+                            r'\(quote (\d+), above\)', facts)
+    note_refs = re.findall(r'<a class="mark editorial note-ref" href="#([^"]+)" title="(.*?)">'
+                           r'\(the project\'s reading: note (\d+), above\)', facts)
+    assert len(quote_refs) > 50 and note_refs
+    for anchor, title, number in quote_refs:
+        first = facts[facts.index(f'<summary id="{anchor}"'):]
+        assert text(first[:first.index("</summary>")]).endswith(f"quote {number}: “{html.unescape(title)}”")
+        assert facts.index(f'id="{anchor}"') < facts.index(f'href="#{anchor}"')
+    for anchor, title, number in note_refs:
+        first = facts[facts.index(f'<span class="mark editorial" id="{anchor}">'):]
+        said = f"(the project's reading: {html.unescape(title)} [note {number}])"
+        assert text(first[:first.index("</span>")]) == said

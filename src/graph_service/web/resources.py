@@ -15,7 +15,8 @@ import builtins
 import calendar
 import contextlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -399,6 +400,10 @@ class Value:
     other_accounts: tuple[str, ...] = ()
     #: The pages of the statements behind the value (its quotes, notes, what it is derived from).
     statements: list[str] = field(default_factory=list)
+    #: Its notes that its table shows more than once, by their text (`_number_repeats`).
+    note_refs: dict[str, Ref] = field(default_factory=dict)
+    #: Its quotes are those of the value before it, which shows them: said so rather than shown.
+    same_evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -411,6 +416,20 @@ class Evidence:
     before: str = ""
     after: str = ""
     in_context: bool = False
+    #: Where its table shows it more than once (`_number_repeats`).
+    ref: Ref | None = None
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A quote or note that one table shows more than once: in full the first time, with its
+    number, then as a link to that. The Liberation of Paris's facts rest on 13 quotes, which its
+    page showed 130 times, each in full (a nested table per participation and reception)."""
+
+    number: int
+    #: The id of its first showing.
+    anchor: str
+    first: bool
 
 
 @dataclass
@@ -440,16 +459,25 @@ def render_page(d: Description, urls: Urls) -> str:
                _cited(d, q, urls)) for q in d.quotes]
     resting = sorted((r for r in (_resting(d, st, urls) for st in d.resting) if r is not None),
                      key=lambda r: (fold(r.subject.text), r.predicate, fold(r.object.text)))
+    asserted = [f for f in (_asserted(f) for f in shown) if f is not None]
+    inferred = [f for f in (_inferred(f) for f in shown) if f is not None]
+    links = [i for i in incoming if not i[0].inferred]
+    inferred_links = [i for i in incoming if i[0].inferred]
+    for rows, scope, table in (([f.values for f in asserted], "facts", True),
+                               ([f.values for f in inferred], "inferred", True),
+                               ([[i[0]] for i in links], "links", False),
+                               ([[i[0]] for i in inferred_links], "inferred-links", False)):
+        _number_repeats(rows, scope, table=table)
     return render_template(
         "resource.html",
         iri=iri,
         label=_title(d),
         kinds=[d.label(t) for t in d.asserted_types()] or [d.label(t) for t in d.types()[:1]],
         highlights=highlights(quads(), d.iri, urls),
-        facts=[f for f in (_asserted(f) for f in shown) if f is not None],
-        inferred_facts=[f for f in (_inferred(f) for f in shown) if f is not None],
-        incoming=[i for i in incoming if not i[0].inferred],
-        inferred_incoming=[i for i in incoming if i[0].inferred],
+        facts=asserted,
+        inferred_facts=inferred,
+        incoming=links,
+        inferred_incoming=inferred_links,
         quotes=[q for q in quotes if q[0]],
         resting=resting,
         photos=photos,
@@ -462,6 +490,50 @@ def render_page(d: Description, urls: Urls) -> str:
         text=(source_page.paragraphs(quads(), d.iri, article_paragraphs(), urls)
               if service().project_graph else []),
     )
+
+
+def _number_repeats(rows: list[list[Value]], scope: str, *, table: bool = True) -> None:
+    """Number the quotes and notes shown more than once in a table of `rows` (each row's values,
+    in the order the page shows them: `table` for a table of facts, else one of links, which shows
+    a value's quotes only where its facts are nested). `scope` keeps the anchors of two tables
+    apart: one behind a toggle is read on its own."""
+    shown = [showing for values in rows for showing in _showings(values, table=table)]
+    counts: dict[tuple[str, str], int] = {}
+    for kind, key, _, _ in shown:
+        counts[(kind, key)] = counts.get((kind, key), 0) + 1
+    numbers: dict[tuple[str, str], int] = {}
+    next_number = {"quote": 1, "note": 1}
+    for kind, key, value, index in shown:
+        if counts[(kind, key)] < 2:
+            continue
+        first = (kind, key) not in numbers
+        if first:
+            numbers[(kind, key)] = next_number[kind]
+            next_number[kind] += 1
+        ref = Ref(numbers[(kind, key)], f"{scope}-{kind}-{numbers[(kind, key)]}", first)
+        if kind == "quote":
+            value.evidence[index] = replace(value.evidence[index], ref=ref)
+        else:
+            value.note_refs.setdefault(key, ref)
+
+
+def _showings(values: list[Value], *, table: bool) -> Iterator[tuple[str, str, Value, int]]:
+    """The quotes and notes of `values` as the page shows them, in order: (kind, text, value, index
+    of the quote)."""
+    before: Value | None = None
+    for v in values:
+        quotes = [("quote", e.text, v, i) for i, e in enumerate(v.evidence)]
+        if v.facts:
+            yield from quotes  # the sentence behind the link, then the nested table
+            for fact in v.facts:
+                yield from _showings(fact.values, table=True)
+        yield from (("note", note, v, 0) for note in (*v.editorial, *v.other_accounts))
+        if table and not v.facts:
+            v.same_evidence = bool(before is not None and not before.facts and v.evidence
+                                   and before.evidence == v.evidence)
+            if not v.same_evidence:
+                yield from quotes
+        before = v
 
 
 def _asserted(fact: Fact) -> Fact | None:
