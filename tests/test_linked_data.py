@@ -368,10 +368,11 @@ def test_unknown_iri_is_404_in_the_negotiated_rdf_format(client, fmt):
 
 
 @pytest.mark.parametrize("path", ["/id/city/Paris", "/id/city/paris.ttl", "/id/city/Paris.ttl",
-                                  "/id/person/paris", "/doc/city/PARIS.ttl"])
+                                  "/id/person/paris", "/doc/city/PARIS.ttl", "/id/city/pariss",
+                                  "/id/city/prais/", "/doc/city/paris.ttl/", "/doc/city/pariss.ttl"])
 def test_a_path_near_a_resources_says_which_it_may_mean(client, path):
-    """Another case, a document's suffix on the resource's IRI, the name under another kind: still
-    404 (an IRI is what it is), saying which resource the dataset has."""
+    """Another case, a document's suffix on the resource's IRI, the name under another kind, a
+    slip of the keyboard: still 404 (an IRI is what it is), saying which resource the dataset has."""
     resp = client.get(path, headers={"Accept": "text/turtle"})
     assert resp.status_code == 404
     assert f"did you mean <{PARIS}>?" in resp.get_data(as_text=True)
@@ -383,6 +384,15 @@ def test_a_path_near_a_resources_says_which_it_may_mean(client, path):
     page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
     assert page.count("did you mean") + page.count("Did you mean") == 1
     assert f'Did you mean <a href="/id/city/paris">{PARIS}</a>?' in page
+
+
+@pytest.mark.parametrize("path", ["/doc/city/paris.ttl/", "/doc/city/pariss.ttl/", "/doc/city/Paris.ttl/"])
+def test_a_document_path_near_a_resources_offers_its_document_in_that_format(client, path):
+    """A browser that asked for a Turtle document with a slash after it (which makes the 404 a page)
+    is offered Paris's Turtle document, not its page."""
+    page = client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert f'Did you mean <a href="/doc/city/paris.ttl">{PARIS}</a>?' in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)

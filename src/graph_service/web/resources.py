@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from difflib import get_close_matches
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -190,7 +191,9 @@ def document(rest: str) -> Response:
                 suffix_format(extension, f"document of <{urls.resource_iris(head)[0]}>")
             except NotFound as exc:
                 return not_found(str(exc.description), fmt)
-        return _kind_or_not_found(urls, path, fmt)
+        # What it may have meant is offered as the document asked for (`paris.ttl/` -> `paris.ttl`).
+        asked = None if negotiated else fmt
+        return _kind_or_not_found(urls, path, fmt, document=asked or urls.split_document(path.rstrip("/"))[1])
     # A description is the same in every format: made once per resource and process (only IRIs
     # the dataset has get here, so the cache is bounded by the dataset).
     d = cached(f"describe {iri}", lambda: describe(quads(), iri))
@@ -227,27 +230,30 @@ def _is_kind(kind: str) -> bool:
     return any(kind == k for k, _ in kind_counts())
 
 
-def _kind_or_not_found(urls: Urls, rest: str, fmt: Format) -> Response:
+def _kind_or_not_found(urls: Urls, rest: str, fmt: Format, document: Format | None = None) -> Response:
     """For a path that names no resource: a kind's name without its slash (`/id/city`, a URL cut
     back from a resource's) is 308 to the kind's list, for a client that takes HTML (the list's
-    only form); anything else 404."""
+    only form); anything else 404, naming what it may have meant: its document in the format
+    `document` where a document was asked for in one."""
     kind = rest.removesuffix("/")
     if fmt == _HTML and "/" not in kind and _is_kind(kind):
         resp = moved(urls.kind(kind))
         resp.vary.add("Accept")  # an RDF client is answered 404 here
         return resp
     near = _meant(urls, rest)
+    href = (urls.document(near, document) if document else urls.href(near) or near) if near else None
     return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset", fmt,
-                     see=(near, urls.href(near) or near) if near else None)
+                     see=(near, href) if near and href else None)
 
 
 def _meant(urls: Urls, rest: str) -> str | None:
     """The resource a path that names none may have meant: itself without a trailing slash or a
-    document's suffix (`/id/city/paris.ttl`), in other capitals or accents (`/id/city/Paris`), or
-    its name under the one kind that has it (`/id/person/paris`)."""
-    head, dot, suffix = rest.rpartition(".")
-    paths = [p for p in (rest, rest.removesuffix("/"), head if dot and formats.by_extension(suffix) else None)
-             if p]
+    document's suffix (`/id/city/paris.ttl`, `/doc/city/paris.ttl/`), in other capitals or accents
+    (`/id/city/Paris`), its name under the one kind that has it (`/id/person/paris`), or a name of
+    its kind spelt nearly as it is (`/id/city/pariss`)."""
+    trimmed = rest.removesuffix("/")
+    head, dot, suffix = trimmed.rpartition(".")
+    paths = [p for p in (rest, trimmed, head if dot and formats.by_extension(suffix) else None) if p]
     for tried in [*paths[1:], *(p.lower() for p in paths)]:
         if tried != rest and (found := _known_iri(urls, tried)):
             return found
@@ -258,7 +264,26 @@ def _meant(urls: Urls, rest: str) -> str | None:
     if (found := next((by_path[fold(p)] for p in paths if fold(p) in by_path), None)) is not None:
         return found
     slugs = by_slug.get(fold(rest.rstrip("/").rpartition("/")[2]), [])
-    return slugs[0] if len(slugs) == 1 else None
+    if len(slugs) == 1:
+        return slugs[0]
+    return _spelt_nearly(fold(paths[-1]), by_path)
+
+
+def _spelt_nearly(path: str, by_path: dict[str, str]) -> str | None:
+    """The resource of `path`'s kind whose name is spelt nearly as its name is: among the names
+    that begin with its letter and are about as long (a misspelling keeps both), so that a 404
+    costs well under a millisecond however many resources a kind has."""
+    kind, slash, slug = path.rpartition("/")
+    if not slash or not slug:
+        return None
+    alike = [p for p in by_path if p.startswith(f"{kind}/{slug[0]}") and p.count("/") == path.count("/")
+             and abs(len(p) - len(path)) <= 2]
+    close = get_close_matches(path, alike, n=1, cutoff=_NEAR)
+    return by_path[close[0]] if close else None
+
+
+#: How alike (difflib's ratio, over the whole path) a misspelt path and a resource's must be.
+_NEAR = 0.85
 
 
 def _resource_paths(urls: Urls) -> tuple[dict[str, str], dict[str, list[str]]]:
