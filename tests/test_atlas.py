@@ -243,6 +243,24 @@ def test_the_home_page_embeds_the_timeline_and_the_map(home):
     assert "<script" not in home.split("<main", 1)[1]  # drawn without any script
 
 
+def test_the_home_page_says_in_words_what_the_drawings_show(home, timeline):
+    """On a phone the drawings' type is a few pixels high, and a screen reader reads their links
+    out of order: the capitals were a list of names. Now each says, in the timeline's order, its
+    date, its reception and its forces, with the marks explained."""
+    section = home[home.index('<section id="capitals">'):]
+    section = section[:section.index("</section>")]
+    items = [html.unescape(re.sub(r"<[^>]+>", "", item)).strip()
+             for item in re.findall(r"<li>(.*?)</li>", section, re.S)]
+    drawn = [a.get("data-capital") for a in timeline.iter(SVG + "a") if a.get("data-capital")]
+    assert [item.split(":")[0] for item in items] == drawn and set(drawn) == CAPITALS
+    paris = next(item for item in items if item.startswith("Paris:"))
+    assert paris.startswith("Paris: 25 August 1944 or 26 August 1944") and " · jubilant · " in paris
+    berlin = next(item for item in items if item.startswith("Berlin:"))
+    assert "undated" in berlin and "Red Army (conquering force)" in berlin
+    assert 'href="/id/city/paris"' in section and 'href="/id/event/liberation-of-paris"' in section
+    assert "* the project's reading of the article" in html.unescape(section)
+
+
 def test_the_home_page_has_the_example_gallery_and_the_article(home, project_client):
     assert home.count('class="example-card"') == len(list((PROJECT_ROOT / "queries").glob("*.rq")))
     assert "In what order were Europe&#39;s capitals liberated" in home

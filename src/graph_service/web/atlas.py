@@ -61,6 +61,17 @@ def has_liberations() -> bool:
     return bool(_liberations())
 
 
+def liberations_in_order() -> list[Liberation]:
+    """The liberations as the timeline shows them: by their dates, the undated after."""
+    every = _liberations()
+    return [lib for lib in every if lib.dates] + [lib for lib in every if not lib.dates]
+
+
+def readings_note() -> str:
+    """What the marks beside a date, a reception or a force say (empty where none is marked)."""
+    return _readings_said().strip()
+
+
 def timeline_drawing() -> ET.Element:
     return timeline_svg.render(_liberations(), current().href,
                                source="Dates and receptions: the article, as this graph holds them."

@@ -88,6 +88,9 @@ def home() -> Response:
                            examples=examples(),
                            timeline=Markup(atlas.timeline_inline()) if atlas.has_liberations() else None,
                            map=Markup(atlas.map_inline()) if atlas.has_liberations() else None,
+                           # The drawings in words: their type is small on a phone, and a screen
+                           # reader reads a list more readily than a drawing's links.
+                           liberations=atlas.liberations_in_order(), readings_note=atlas.readings_note(),
                            articles=[(title, urls.href(iri), url) for title, iri, url in
                                      cached("articles", lambda: _articles(void, ds))])
     return respond(page, fmt, negotiated=True)
