@@ -488,11 +488,12 @@ def render_page(d: Description, urls: Urls) -> str:
     inferred = [f for f in (_inferred(f) for f in shown) if f is not None]
     links = [i for i in incoming if not i[0].inferred]
     inferred_links = [i for i in incoming if i[0].inferred]
+    numbers: dict[str, int] = {}
     for rows, scope, table in (([f.values for f in asserted], "facts", True),
                                ([f.values for f in inferred], "inferred", True),
                                ([[i[0]] for i in links], "links", False),
                                ([[i[0]] for i in inferred_links], "inferred-links", False)):
-        _number_repeats(rows, scope, table=table)
+        _number_repeats(rows, scope, numbers, table=table)
     return render_template(
         "resource.html",
         iri=iri,
@@ -517,37 +518,38 @@ def render_page(d: Description, urls: Urls) -> str:
     )
 
 
-def _number_repeats(rows: list[list[Value]], scope: str, *, table: bool = True) -> None:
+def _number_repeats(rows: list[list[Value]], scope: str, numbers: dict[str, int], *,
+                    table: bool = True) -> None:
     """Number the quotes and notes shown more than once in a table of `rows` (each row's values,
     in the order the page shows them: `table` for a table of facts, else one of links, which shows
     a value's quotes only where its facts are nested). `scope` keeps the anchors of two tables
-    apart: one behind a toggle is read on its own."""
+    apart (one behind a toggle is read on its own); `numbers`, the last number given of each kind
+    on the page, goes on from table to table, so that no number stands for two texts on a page."""
     shown = [showing for values in rows for showing in _showings(values, table=table)]
-    counts: dict[tuple[str, str], int] = {}
+    counts: dict[tuple[str, object], int] = {}
     for kind, key, _, _ in shown:
         counts[(kind, key)] = counts.get((kind, key), 0) + 1
-    numbers: dict[tuple[str, str], int] = {}
-    next_number = {"quote": 1, "note": 1}
+    given: dict[tuple[str, object], int] = {}
     for kind, key, value, index in shown:
         if counts[(kind, key)] < 2:
             continue
-        first = (kind, key) not in numbers
+        first = (kind, key) not in given
         if first:
-            numbers[(kind, key)] = next_number[kind]
-            next_number[kind] += 1
-        ref = Ref(numbers[(kind, key)], f"{scope}-{kind}-{numbers[(kind, key)]}", first)
+            numbers[kind] = given[(kind, key)] = numbers.get(kind, 0) + 1
+        ref = Ref(given[(kind, key)], f"{scope}-{kind}-{given[(kind, key)]}", first)
         if kind == "quote":
             value.evidence[index] = replace(value.evidence[index], ref=ref)
         else:
-            value.note_refs.setdefault(key, ref)
+            value.note_refs.setdefault(str(key), ref)
 
 
-def _showings(values: list[Value], *, table: bool) -> Iterator[tuple[str, str, Value, int]]:
-    """The quotes and notes of `values` as the page shows them, in order: (kind, text, value, index
-    of the quote)."""
+def _showings(values: list[Value], *, table: bool) -> Iterator[tuple[str, object, Value, int]]:
+    """The quotes and notes of `values` as the page shows them, in order: (kind, what tells it from
+    the others, value, index of the quote). A quote is told by all it is, not by its words: the
+    article prints two captions twice, each time a quote of its own."""
     before: Value | None = None
     for v in values:
-        quotes = [("quote", e.text, v, i) for i, e in enumerate(v.evidence)]
+        quotes = [("quote", e, v, i) for i, e in enumerate(v.evidence)]
         if v.facts:
             yield from quotes  # the sentence behind the link, then the nested table
             for fact in v.facts:
