@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from graph_service.graph import (
     SD,
+    Liberation,
     VerbatimStore,
     bind_prefixes,
     capital_cities,
@@ -90,10 +91,21 @@ def home() -> Response:
                            map=Markup(atlas.map_inline()) if atlas.has_liberations() else None,
                            # The drawings in words: their type is small on a phone, and a screen
                            # reader reads a list more readily than a drawing's links.
-                           liberations=atlas.liberations_in_order(), readings_note=atlas.readings_note(),
+                           liberations=_with_liberations(capitals), readings_note=atlas.readings_note(),
                            articles=[(title, urls.href(iri), url) for title, iri, url in
                                      cached("articles", lambda: _articles(void, ds))])
     return respond(page, fmt, negotiated=True)
+
+
+def _with_liberations(capitals: list[tuple[str, str | None]]
+                      ) -> list[tuple[str, str | None, Liberation | None]]:
+    """Each capital with its liberation, in the timeline's order; the capitals without one after,
+    by name."""
+    urls = current()
+    rows: list[tuple[str, str | None, Liberation | None]] = [
+        (lib.capital_label, urls.href(lib.capital), lib) for lib in atlas.liberations_in_order()]
+    freed = {href for _, href, _ in rows}
+    return rows + [(name, href, None) for name, href in capitals if href not in freed]
 
 
 def _articles(void: Graph, ds: URIRef) -> list[tuple[str, str, str | None]]:
