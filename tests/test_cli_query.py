@@ -297,7 +297,8 @@ def test_ctrl_c_ends_the_command_as_it_ends_a_program_and_leaves_no_query_runnin
 
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(?c != ?f) }"
     with subprocess.Popen([sys.executable, "-m", "graph_service.cli", "query", "--query-timeout", "60", "--",
-                           runaway], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as running:
+                           runaway], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=_as_from_a_terminal) as running:
         def query_process() -> int | None:
             # A fork of the command that has worked a tenth of a second: the query is under way. An
             # import's program (ldconfig) shows the command's name too while it is being started.
@@ -335,7 +336,8 @@ def test_ctrl_c_while_the_command_loads_ends_it_as_during_a_command():
     # -X importtime writes a line as each module has loaded: the signal goes once the settings
     # have, with most of the project's modules still to come.
     with subprocess.Popen([sys.executable, "-X", "importtime", "-m", "graph_service.cli", "query", "ASK {}"],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as running:
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=_as_from_a_terminal) as running:
         assert running.stderr is not None
         seen = []
         for line in running.stderr:
@@ -347,6 +349,15 @@ def test_ctrl_c_while_the_command_loads_ends_it_as_during_a_command():
     said = [line for line in [*seen, *err.splitlines(keepends=True)] if not line.startswith("import time:")]
     assert running.returncode == -signal.SIGINT, (running.returncode, said)
     assert (out, said) == ("", ["graph-service: interrupted\n"])
+
+
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a command started from a terminal receives it: a process started in the
+    background (`make test &`) ignores SIGINT, and so does every program it starts, whose Ctrl-C
+    then went unheard (the command ran on to its end)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _gone(pid: int) -> bool:
