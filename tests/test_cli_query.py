@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from graph_service.cli import main
@@ -298,7 +302,7 @@ def test_ctrl_c_ends_the_command_as_it_ends_a_program_and_leaves_no_query_runnin
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(?c != ?f) }"
     with subprocess.Popen([sys.executable, "-m", "graph_service.cli", "query", "--query-timeout", "60", "--",
                            runaway], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          preexec_fn=_as_from_a_terminal) as running:
+                          preexec_fn=_as_from_a_terminal) as running, _killed_after(running, 90):
         def query_process() -> int | None:
             # A fork of the command that has worked a tenth of a second: the query is under way. An
             # import's program (ldconfig) shows the command's name too while it is being started.
@@ -325,30 +329,46 @@ def test_ctrl_c_ends_the_command_as_it_ends_a_program_and_leaves_no_query_runnin
     assert _gone(child)
 
 
-
-def test_ctrl_c_while_the_command_loads_ends_it_as_during_a_command():
+@pytest.mark.parametrize(("loaded", "args"), [
+    ("graph_service.config", ["query", "ASK {}"]),  # most of the project's modules still to come
+    ("graph_service.cli.group", ["query", "ASK {}"]),  # all loaded, the command not yet begun
+    ("graph_service.cli.options", ["--help"]),  # the help loads every command's module
+])
+def test_ctrl_c_while_the_command_loads_ends_it_as_during_a_command(loaded, args):
     """The modules load for most of a second before any command runs: a Ctrl-C then printed
-    Python's traceback of the imports."""
+    Python's traceback of the imports, or click's "Aborted!" with 1 (`validate`'s exit for data
+    that does not conform)."""
     import signal
     import subprocess
     import sys
 
-    # -X importtime writes a line as each module has loaded: the signal goes once the settings
-    # have, with most of the project's modules still to come.
-    with subprocess.Popen([sys.executable, "-X", "importtime", "-m", "graph_service.cli", "query", "ASK {}"],
+    # -X importtime writes a line as each module has loaded: the signal goes once `loaded` has.
+    with subprocess.Popen([sys.executable, "-X", "importtime", "-m", "graph_service.cli", *args],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          preexec_fn=_as_from_a_terminal) as running:
+                          preexec_fn=_as_from_a_terminal) as running, _killed_after(running, 60):
         assert running.stderr is not None
         seen = []
         for line in running.stderr:
             seen.append(line)
-            if line.rpartition("|")[2].strip() == "graph_service.config":
+            if line.rpartition("|")[2].strip() == loaded:
                 running.send_signal(signal.SIGINT)
                 break
         out, err = running.communicate(timeout=30)
     said = [line for line in [*seen, *err.splitlines(keepends=True)] if not line.startswith("import time:")]
     assert running.returncode == -signal.SIGINT, (running.returncode, said)
     assert (out, said) == ("", ["graph-service: interrupted\n"])
+
+
+@contextlib.contextmanager
+def _killed_after(process: subprocess.Popen, seconds: float) -> Iterator[None]:
+    """`process` killed if it is still running after `seconds`: a test that waits on it fails
+    rather than hangs."""
+    timer = threading.Timer(seconds, process.kill)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def _as_from_a_terminal() -> None:

@@ -918,6 +918,7 @@ def test_a_table_shows_each_quote_and_note_in_full_once_and_links_to_it_after(pr
         first = facts[facts.index(f'<span class="mark editorial" id="{anchor}">'):]
         said = f"note {number}: (the project's reading: {html.unescape(title)})"
         assert text(first[:first.index(")</span>") + 1]) == said
+        assert facts.index(f'id="{anchor}"') < facts.index(f'href="#{anchor}"')
 
 
 def test_quotes_of_the_same_words_are_told_apart_and_no_number_means_two_things_on_a_page(project_client):

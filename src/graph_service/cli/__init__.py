@@ -7,7 +7,7 @@ for bad input, never a traceback (`errors.Failure`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from graph_service.cli.interrupt import interrupted
 
@@ -17,15 +17,17 @@ if TYPE_CHECKING:
 __all__ = ["interrupted", "main", "run"]
 
 
-def run() -> None:
+def run() -> NoReturn:
     """The `graph-service` script. The command group is imported here, not with this package: its
     modules (rdflib, pyoxigraph, ...) take a good part of a second to load, and a Ctrl-C then
-    printed Python's traceback of the imports."""
+    printed Python's traceback of the imports (the group catches one while a command runs)."""
     try:
         from graph_service.cli.group import main
+
+        main(prog_name="graph-service")
     except KeyboardInterrupt:
         interrupted()
-    main(prog_name="graph-service")
+    raise SystemExit(0)  # click ends the process itself; for the type checker
 
 
 def __getattr__(name: str) -> Any:

@@ -47,6 +47,8 @@ class _Group(click.Group):
             raise  # no command given: the help, as click shows it
         except click.UsageError as exc:  # the group's own options (`graph-service --bogus`)
             raise _one_line(exc, info_name or "graph-service") from None
+        except KeyboardInterrupt:  # while `--help` loads every command's module to list them
+            interrupted()
 
     def invoke(self, ctx: click.Context) -> object:
         try:

@@ -425,8 +425,9 @@ class Value:
     other_accounts: tuple[str, ...] = ()
     #: The pages of the statements behind the value (its quotes, notes, what it is derived from).
     statements: list[str] = field(default_factory=list)
-    #: Its notes that its table shows more than once, by their text (`_number_repeats`).
-    note_refs: dict[str, Ref] = field(default_factory=dict)
+    #: Its notes that its table shows more than once, by their kind ("editorial", "other accounts")
+    #: and text (`_number_repeats`).
+    note_refs: dict[tuple[str, str], Ref] = field(default_factory=dict)
     #: Its quotes are those of the value before it, which shows them: said so rather than shown.
     same_evidence: bool = False
 
@@ -518,13 +519,14 @@ def render_page(d: Description, urls: Urls) -> str:
     )
 
 
-def _number_repeats(rows: list[list[Value]], scope: str, numbers: dict[str, int], *,
-                    table: bool = True) -> None:
+def _number_repeats(rows: list[list[Value]], scope: str, numbers: dict[str, int], *, table: bool) -> None:
     """Number the quotes and notes shown more than once in a table of `rows` (each row's values,
     in the order the page shows them: `table` for a table of facts, else one of links, which shows
     a value's quotes only where its facts are nested). `scope` keeps the anchors of two tables
     apart (one behind a toggle is read on its own); `numbers`, the last number given of each kind
     on the page, goes on from table to table, so that no number stands for two texts on a page."""
+    for values in rows:
+        _mark_same_evidence(values, table=table)
     shown = [showing for values in rows for showing in _showings(values, table=table)]
     counts: dict[tuple[str, object], int] = {}
     for kind, key, _, _ in shown:
@@ -540,27 +542,37 @@ def _number_repeats(rows: list[list[Value]], scope: str, numbers: dict[str, int]
         if kind == "quote":
             value.evidence[index] = replace(value.evidence[index], ref=ref)
         else:
-            value.note_refs.setdefault(str(key), ref)
+            assert isinstance(key, tuple)
+            value.note_refs[key] = ref
+
+
+def _mark_same_evidence(values: list[Value], *, table: bool) -> None:
+    """Say of a value in a table of facts whose quotes are those of the value before it (neither
+    nesting facts, which show theirs above their table) that they are the same, rather than show
+    them again; and so in the tables nested in `values`."""
+    before: Value | None = None
+    for v in values:
+        v.same_evidence = bool(table and before is not None and not before.facts and not v.facts
+                               and v.evidence and before.evidence == v.evidence)
+        for fact in v.facts:
+            _mark_same_evidence(fact.values, table=True)
+        before = v
 
 
 def _showings(values: list[Value], *, table: bool) -> Iterator[tuple[str, object, Value, int]]:
     """The quotes and notes of `values` as the page shows them, in order: (kind, what tells it from
     the others, value, index of the quote). A quote is told by all it is, not by its words: the
     article prints two captions twice, each time a quote of its own."""
-    before: Value | None = None
     for v in values:
         quotes = [("quote", e, v, i) for i, e in enumerate(v.evidence)]
         if v.facts:
             yield from quotes  # the sentence behind the link, then the nested table
             for fact in v.facts:
                 yield from _showings(fact.values, table=True)
-        yield from (("note", note, v, 0) for note in (*v.editorial, *v.other_accounts))
-        if table and not v.facts:
-            v.same_evidence = bool(before is not None and not before.facts and v.evidence
-                                   and before.evidence == v.evidence)
-            if not v.same_evidence:
-                yield from quotes
-        before = v
+        yield from (("note", ("editorial", note), v, 0) for note in v.editorial)
+        yield from (("note", ("other accounts", note), v, 0) for note in v.other_accounts)
+        if table and not v.facts and not v.same_evidence:
+            yield from quotes
 
 
 def _asserted(fact: Fact) -> Fact | None:
