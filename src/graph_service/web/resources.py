@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
-from difflib import get_close_matches
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -48,6 +47,7 @@ from graph_service.graph import (
     query_prefixes,
     short,
     shown_date,
+    spelt_nearly,
     write,
 )
 from graph_service.web import photo as photo_page
@@ -270,20 +270,14 @@ def _meant(urls: Urls, rest: str) -> str | None:
 
 
 def _spelt_nearly(path: str, by_path: dict[str, str]) -> str | None:
-    """The resource of `path`'s kind whose name is spelt nearly as its name is: among the names
-    that begin with its letter and are about as long (a misspelling keeps both), so that a 404
-    costs well under a millisecond however many resources a kind has."""
+    """The resource of `path`'s kind whose name is spelt nearly as its name is (`spelt_nearly`:
+    well under a millisecond however many resources a kind has)."""
     kind, slash, slug = path.rpartition("/")
     if not slash or not slug:
         return None
-    alike = [p for p in by_path if p.startswith(f"{kind}/{slug[0]}") and p.count("/") == path.count("/")
-             and abs(len(p) - len(path)) <= 2]
-    close = get_close_matches(path, alike, n=1, cutoff=_NEAR)
-    return by_path[close[0]] if close else None
-
-
-#: How alike (difflib's ratio, over the whole path) a misspelt path and a resource's must be.
-_NEAR = 0.85
+    of_kind = {p.rpartition("/")[2]: p for p in by_path if p.rpartition("/")[0] == kind}
+    near = spelt_nearly(slug, of_kind)
+    return by_path[of_kind[near]] if near is not None else None
 
 
 def _resource_paths(urls: Urls) -> tuple[dict[str, str], dict[str, list[str]]]:

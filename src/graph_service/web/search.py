@@ -18,7 +18,6 @@ shorter name first (the query is more of it), then by name. The page lists the k
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -27,7 +26,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
-from graph_service.graph import fold, formats
+from graph_service.graph import fold, formats, spelt_nearly
 from graph_service.web.documents import cached, quads, require_utf8_escapes, respond
 from graph_service.web.negotiation import acceptable_media_type, charset_refusal, format_parameter
 from graph_service.web.urls import current
@@ -131,10 +130,6 @@ def find(query: str) -> list[Match]:
     return found[:MAX_RESULTS]
 
 
-#: How alike a word must be to one of the names' (difflib's ratio) to be suggested for it.
-_NEAR = 0.75
-
-
 def suggestion(query: str) -> str | None:
     """For a query that finds nothing, the nearest spelling that finds something, or None: the
     whole query as the nearest name, spaces aside ("Saint Peter": "st peters"), else each word no
@@ -159,13 +154,9 @@ def suggestion(query: str) -> str | None:
 
 
 def _nearest(word: str, pool: Iterable[str]) -> str | None:
-    """The word of `pool` nearest `word`, among those that begin with its letter and are about as
-    long: a misspelling keeps both, and comparing with every word took 20 ms for some queries
-    (and would grow with the dataset) where a search answers in 2. ("Stalin" found "talking".)"""
-    alike = [w for w in pool if w[:1] == word[:1] and abs(len(w) - len(word)) <= 2]
-    close = difflib.get_close_matches(word, alike, n=1, cutoff=_NEAR)
-    if close:
-        return close[0]
+    """The word of `pool` nearest `word` (`spelt_nearly`: "Stalin" found "talking" among all)."""
+    if (near := spelt_nearly(word, pool)) is not None:
+        return near
     # Two words run together ("degaulle"): the longest word of the names inside it.
     inside = [w for w in pool if len(w) >= 5 and w in word]
     return max(inside, key=len) if inside else None
