@@ -579,6 +579,25 @@ def test_event_page_shows_qualified_nodes_and_the_contested_date(client):
     assert "Some say it was the 26th." in page
 
 
+def test_a_nested_table_names_the_inferred_properties_that_repeat_a_rows_values(project_client):
+    """Each participation nested in an event's page had its participant and role twice more, in
+    rows of their own (SEM's rdf:value and sem:roleType, inferred): now named beside the row whose
+    values they hold. The participation's own page still lists them among what the reasoner adds."""
+    client = project_client  # the project's graph: SEM's roles are the build's
+    page = client.get("/doc/event/liberation-of-paris.html").get_data(as_text=True)
+    facts = page[page.index('<section id="facts">'):page.index('<details class="inferred-facts"')]
+    nested = facts[facts.index('<table class="facts">', facts.index("has participation")):]
+    rows = re.findall(r'<tr[^>]*><th scope="row">(.*?)</th>', nested, re.S)
+    headers = [html.unescape(re.sub(r"<[^>]+>", "", r)).strip() for r in rows]
+    assert "rdf:value" not in headers and "sem:roleType" not in headers
+    assert "participant (also, inferred: rdf:value)" in headers
+    assert "role (also, inferred: sem:roleType)" in headers
+    participation = re.search(r'href="(/id/participation/[^"]+)"', nested).group(1)
+    own = client.get(participation.replace("/id/", "/doc/") + ".html").get_data(as_text=True)
+    inferred = own[own.index('<details class="inferred-facts"'):]
+    assert ">rdf:value</a></th>" in inferred and ">sem:roleType</a></th>" in inferred
+
+
 # --- The ontology ----------------------------------------------------------------------------
 
 

@@ -457,6 +457,10 @@ class Fact:
     property: str
     property_href: str | None
     values: list[Value]
+    #: In a nested table: the properties the reasoner infers to hold these same values (SEM's
+    #: `rdf:value` and `sem:roleType` beside a participation's participant and role), named here
+    #: rather than given rows of their own that repeat the values.
+    also_inferred: list[tuple[str, str | None]] = field(default_factory=list)
 
     @builtins.property  # the builtin: the field above shadows its name here (for the type checker)
     def inferred(self) -> bool:
@@ -1023,6 +1027,7 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
             continue  # inside a nested table: the way back to the resource, and the kind, shown above
         grouped.setdefault(q.predicate, []).append(q)
     facts: list[tuple[int, Fact]] = []
+    objects: dict[int, set[object]] = {}  # by id of the fact
     for predicate, group in grouped.items():
         by_object: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, bool] = {}
         located: set[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = set()
@@ -1043,9 +1048,28 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
                             if (href := urls.href(st.value)) is not None]
         values.sort(key=lambda v: (v.inferred, v.text.lower()))
         rank = _FIRST.index(predicate.value) if predicate.value in _FIRST else len(_FIRST)
-        facts.append((rank, Fact(d.label(predicate), urls.href(predicate.value), values)))
+        fact = Fact(d.label(predicate), urls.href(predicate.value), values)
+        objects[id(fact)] = set(by_object)
+        facts.append((rank, fact))
     facts.sort(key=lambda rf: (rf[0], rf[1].inferred, rf[1].property.lower()))
-    return [f for _, f in facts]
+    shown = [f for _, f in facts]
+    return _folded(shown, objects) if depth > 0 else shown
+
+
+def _folded(facts: list[Fact], objects: dict[int, set[object]]) -> list[Fact]:
+    """A nested table's facts, each inferred one that only repeats the values of a stated one
+    named beside it instead of shown as a row: every participation of the Liberation of Paris
+    had its participant and role twice more, as `rdf:value` and `sem:roleType`. (The node's own
+    page shows those rows, with the rest of what the reasoner adds.)"""
+    stated = [f for f in facts if not f.inferred]
+    kept = []
+    for fact in facts:
+        same = fact.inferred and next((s for s in stated if objects[id(fact)] <= objects[id(s)]), None)
+        if same:
+            same.also_inferred.append((fact.property, fact.property_href))
+        else:
+            kept.append(fact)
+    return kept
 
 
 def _linking(d: Description, q: ox.Quad, urls: Urls) -> Value:
