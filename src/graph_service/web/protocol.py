@@ -19,8 +19,8 @@ headers, errors, security headers and CORS headers.
 - Results in the format a `format=` parameter names, else the best the Accept header allows
   (406 when nothing fits).
 - Updates are refused (403), malformed queries are 400 with the parser's position, SERVICE and
-  FROM naming no graph of the store are 400, oversized requests 413, a query past the time limit
-  503, and so is a query while a remote store (`--store`) does not answer (with Retry-After).
+  FROM naming no graph of the store are 400, oversized requests 413, a query past its time or
+  memory limit 503, and so is a query while a remote store (`--store`) does not answer (with Retry-After).
   When every query slot is busy and the queue for them is full: 503; when the client already
   holds its share of the slots: 429; both at once, with `Retry-After`. When the result limit cuts
   an answer, `X-Result-Truncated: true` says so and `X-Result-Limit` gives the limit.
@@ -65,6 +65,7 @@ from graph_service.graph import (
     FormatMismatch,
     IsolatedError,
     Kind,
+    OverMemory,
     QueryDataset,
     QueryTimeout,
     QueryUnsupported,
@@ -455,7 +456,10 @@ def _status_and_message(exc: Exception, settings: Settings, timeout: float | Non
                          f"it (the service allows up to {settings.query_timeout:g} s)")
         return 503, (f"the query was stopped after the time limit of {settings.query_timeout:g} s; "
                      "narrow it down (more specific patterns, LIMIT)")
-    # The engine itself failed (crashed, or went over its memory limit); its process is replaced.
+    if isinstance(exc, OverMemory):  # a limit of the query's, as its time is
+        return 503, (f"the query was stopped: {exc}; narrow it down (more specific patterns, fewer rows "
+                     "to sort or group)")
+    # The engine itself failed (crashed); its process is replaced.
     return 500, f"the query engine failed on this query: {exc}"
 
 

@@ -29,6 +29,7 @@ from graph_service.graph.query.sandbox import (
     IsolatedError,
     IsolatedPool,
     IsolatedWorker,
+    OverMemory,
     QueryTimeout,
     die_with_parent,
     keep_to_one_cpu,
@@ -53,6 +54,7 @@ from graph_service.graph.query.verbatim import VerbatimStore, graph_view, wrap_l
 __all__ = [
     "ENGINES", "UPDATES_REFUSED", "Answer", "content_hash", "die_with_parent", "Engine", "Example",
     "FormatMismatch", "graph_counts", "IsolatedError", "IsolatedPool", "IsolatedWorker", "load_examples",
+    "OverMemory",
     "keep_to_one_cpu", "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
     "AnswerTooLarge", "late_cost_check", "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore",

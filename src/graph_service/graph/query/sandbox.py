@@ -94,6 +94,11 @@ class IsolatedError(RuntimeError):
     memory, or raised an exception that cannot cross a process boundary."""
 
 
+class OverMemory(IsolatedError):
+    """The child went over its memory limit (or, aborted or killed with one set, most likely did):
+    a limit of the work's, as the time limit is, not a fault of the machinery."""
+
+
 def keep_to_one_cpu(index: int, processes: int) -> int | None:
     """Keep the calling thread (a gunicorn worker's only one, as it is forked), the threads and
     children it starts from now on, to the `index`-th of the CPUs it may use, counting round them,
@@ -151,7 +156,7 @@ def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, allow_network
         try:
             ok, payload = _receive(reader)
         except EOFError:
-            raise IsolatedError(_death(_exit_status(child, 1), memory_limit)) from None
+            raise _death(_exit_status(child, 1), memory_limit) from None
     finally:
         reader.close()
         writer.close()
@@ -264,7 +269,7 @@ class IsolatedWorker:
                 child = self._child
                 exitcode = _exit_status(child, 1) if child is not None else None
                 self.close()
-                raise IsolatedError(_death(exitcode, self._memory_limit)) from None
+                raise _death(exitcode, self._memory_limit) from None
             except BaseException:
                 # Anything else (an answer too large to read into memory, say) leaves the child
                 # out of step with the pipe: its next answer would be read as the next call's.
@@ -608,18 +613,20 @@ def _exit_status(child: multiprocessing.process.BaseProcess, timeout: float | No
     return child.exitcode
 
 
-def _death(exitcode: int | None, memory_limit: int | None) -> str:
+def _death(exitcode: int | None, memory_limit: int | None) -> IsolatedError:
+    """Why a child that died without answering did: `OverMemory` where that is the likely cause
+    (Rust aborts when an allocation fails)."""
     if exitcode is not None and exitcode < 0:
         sig = signal.Signals(-exitcode).name
         if -exitcode == signal.SIGSEGV:
             over = f", or it went over its memory limit of {memory_limit // 2**20} MiB" \
                 if memory_limit else ""
-            return f"the work crashed ({sig}): most likely its input nests too deeply{over}"
-        if memory_limit and -exitcode in (signal.SIGABRT, signal.SIGSEGV, signal.SIGKILL):
-            return f"the work stopped abnormally ({sig}), most likely over its memory limit " \
-                   f"of {memory_limit // 2**20} MiB"
-        return f"the work stopped abnormally ({sig})"
-    return f"the work ended without an answer (exit code {exitcode})"
+            return IsolatedError(f"the work crashed ({sig}): most likely its input nests too deeply{over}")
+        if memory_limit and -exitcode in (signal.SIGABRT, signal.SIGKILL):
+            return OverMemory(f"the work stopped abnormally ({sig}), most likely over its memory limit "
+                              f"of {memory_limit // 2**20} MiB")
+        return IsolatedError(f"the work stopped abnormally ({sig})")
+    return IsolatedError(f"the work ended without an answer (exit code {exitcode})")
 
 
 #: Held while a process lets go of its fork server and tracker, and by every fork: a thread that
@@ -749,7 +756,7 @@ def _outcome(fn: Callable[..., Any], args: tuple, kwargs: dict,
         return True, fn(*args, **kwargs)
     except MemoryError:
         limit = f" (limit {memory_limit // 2**20} MiB)" if memory_limit else ""
-        return False, IsolatedError(f"the work ran out of memory{limit}")
+        return False, OverMemory(f"the work ran out of memory{limit}")
     except BaseException as exc:
         return False, _portable(exc)
 
