@@ -178,7 +178,7 @@ def test_a_document_names_its_persistent_iri_as_canonical(client, fmt: formats.F
 
 
 @pytest.mark.parametrize("path", [
-    "/id/city/paris", "/id/city/nowhere", "/id/city", "/doc/city/", "/id/city/Paris", "/doc/city/paris.xyz",
+    "/id/city/paris", "/id/city/nowhere", "/id/city/", "/id/city/Paris", "/doc/city/paris.xyz",
     "/graph/nope", "/ontology/1.9.9", "/sparql?query=SELEC", "/sparql?query=ASK%7B%7D", "/void", "/shapes",
     "/id/", "/ontology"])
 def test_an_answer_that_differs_by_accept_says_so_in_every_form(client, path: str) -> None:
@@ -441,12 +441,29 @@ def test_unknown_iri_is_404_as_a_page_for_browsers(client):
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", BROWSER_ACCEPT])
 def test_a_kind_the_data_has_none_of_is_404_in_any_form(client, accept):
-    # Its listing is a page only, but what is not there is 404 before it is 406.
     resp = client.get("/id/atlantis/", headers={"Accept": accept})
     assert resp.status_code == 404
     said = html.unescape(resp.get_data(as_text=True))
     assert "no resources under <https://w3id.org/liberation-kg/id/atlantis/>" in said
-    assert client.get("/id/city/", headers={"Accept": "text/turtle"}).status_code == 406
+
+
+@pytest.mark.parametrize("fmt", [f for f in RDF_FORMATS if f.kind == "graph"], ids=lambda f: f.name)
+def test_the_lists_of_resources_are_data_for_an_rdf_client(client, expected, fmt):
+    """A URL cut back from a resource's, asked for as RDF: `/id/city` was 404 ("no resource")
+    where a browser was sent on to the list, and the list and `/id/` were 406, HTML only."""
+    accept = {"Accept": fmt.media_type}
+    cut = client.get("/id/city", headers=accept)
+    assert cut.status_code == 308 and cut.headers["Location"].endswith("/id/city/")
+    listed = client.get("/id/city/", headers=accept)
+    assert listed.status_code == 303 and "Accept" in listed.headers["Vary"]
+    answer = client.get(listed.headers["Location"], headers=accept)
+    assert answer.status_code == 200 and answer.mimetype == fmt.media_type
+    got = triples(parse(answer.data, fmt))
+    cities = {s for s, *_ in expected.quads((None, None, None, None)) if str(s).startswith(BASE + "id/city/")}
+    assert {s for s, _, _ in got} == cities
+    assert (PARIS, RDFS.label, Literal("Paris", lang="en")) in got
+    kinds = client.get("/id/", headers=accept)
+    assert kinds.status_code == 303 and kinds.headers["Location"].endswith("/void." + fmt.extension)
 
 
 @pytest.mark.parametrize("path", [

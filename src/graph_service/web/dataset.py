@@ -66,8 +66,11 @@ _URL = ox.NamedNode("https://schema.org/url")
 @bp.get("/" + layout.DOCUMENT)
 def kinds() -> Response:
     """`/id/` (and `/doc/`): the kinds of resource, each linking to its list, as on the home page:
-    a URL cut back from a resource's finds them."""
-    fmt = negotiate(("page",))
+    a URL cut back from a resource's finds them. As data, the dataset's description (VoID: its
+    classes, with how many of each), as the home page's."""
+    fmt = negotiate(NEGOTIATED_KINDS)
+    if fmt != _HTML:
+        return see_other(current().void(fmt))
     body = render_template("kinds.html", kinds=kind_counts())
     return respond(body, fmt, negotiated=True)
 

@@ -63,6 +63,7 @@ from graph_service.web.documents import (
     quads,
     respond,
     see_document,
+    see_other,
     suffix_format,
 )
 from graph_service.web.errors import problem
@@ -232,14 +233,12 @@ def _is_kind(kind: str) -> bool:
 
 def _kind_or_not_found(urls: Urls, rest: str, fmt: Format, document: Format | None = None) -> Response:
     """For a path that names no resource: a kind's name without its slash (`/id/city`, a URL cut
-    back from a resource's) is 308 to the kind's list, for a client that takes HTML (the list's
-    only form); anything else 404, naming what it may have meant: its document in the format
-    `document` where a document was asked for in one."""
+    back from a resource's) is 308 to the kind's list, whatever the client takes (an RDF client
+    was answered 404 here); anything else 404, naming what it may have meant: its document in
+    the format `document` where a document was asked for in one."""
     kind = rest.removesuffix("/")
-    if fmt == _HTML and "/" not in kind and _is_kind(kind):
-        resp = moved(urls.kind(kind))
-        resp.vary.add("Accept")  # an RDF client is answered 404 here
-        return resp
+    if "/" not in kind and _is_kind(kind):
+        return moved(urls.kind(kind))
     near = _meant(urls, rest)
     href = (urls.document(near, document) if document else urls.href(near) or near) if near else None
     return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset", fmt,
@@ -303,7 +302,10 @@ def browse(kind: str) -> Response:
             return not_found(missing, negotiate(("page",)))
         except NotAcceptable:  # what is not there is not there, in any form: 404 before 406
             raise NotFound(missing) from None
-    fmt = negotiate(("page",))
+    fmt = negotiate(NEGOTIATED_KINDS)
+    if fmt != _HTML:
+        # The list as data is a query's answer: the endpoint writes it in the format asked for.
+        return see_other(urls.sparql(members_query(urls.resource_iris(kind + "/")[0]), fmt.name))
     pages = (len(members) + PAGE_SIZE - 1) // PAGE_SIZE
     try:
         page = int(request.args.get("page", "1"))
@@ -316,8 +318,17 @@ def browse(kind: str) -> Response:
              members[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]]
     body = render_template("browse.html", kind=kind, total=len(members), members=shown, page=page,
                            pages=pages, first=(page - 1) * PAGE_SIZE + 1)
-    # Only HTML, but chosen by Accept all the same (an RDF-only client gets 406): caches must know.
     return respond(body, fmt, negotiated=True)
+
+
+def members_query(prefix: str) -> str:
+    """A CONSTRUCT of the resources whose IRIs start with `prefix` (a kind's: `.../id/city/`), with
+    their kinds and names: what the kind's list shows, as data."""
+    return ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "CONSTRUCT { ?resource a ?class ; rdfs:label ?label }\nWHERE {\n"
+            "  { SELECT DISTINCT ?resource WHERE {\n"
+            f"    ?resource ?p ?o FILTER(STRSTARTS(STR(?resource), \"{prefix}\")) }} }}\n"
+            "  OPTIONAL { ?resource a ?class }\n  OPTIONAL { ?resource rdfs:label ?label }\n}")
 
 
 def _members(urls: Urls, kind: str) -> list[tuple[str, str, str]]:
