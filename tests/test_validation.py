@@ -573,7 +573,10 @@ _ILL_FORMED = [("gYear", "20a4"), ("gYear", "24"), ("gYearMonth", "2024-13"), ("
                ("language", "en_US!"), ("base64Binary", "!!!"), ("NCName", "1abc"), ("NCName", "a:b"),
                ("yearMonthDuration", "P1D"), ("dayTimeDuration", "P1Y"), ("integer", "5_000"),
                ("integer", " 5"), ("double", "1_0.5"), ("double", "inf"), ("date", "19440825"),
-               ("duration", "P1W"), ("duration", "PT"), ("time", "12:00")]
+               ("duration", "P1W"), ("duration", "PT"), ("time", "12:00"),
+               # 29 February outside a leap year (XSD 1.1's day-of-month constraint)
+               ("date", "2021-02-29"), ("date", "1900-02-29"), ("dateTime", "2021-02-29T00:00:00"),
+               ("dateTimeStamp", "2100-02-29T00:00:00Z")]
 _WELL_FORMED = [("gYear", "2024"), ("gYear", "-0044"), ("gYear", "12345+05:30"), ("gYearMonth", "1944-08Z"),
                 ("gMonth", "--02"), ("gDay", "---31"), ("gMonthDay", "--02-29"),
                 ("dateTime", "1944-08-25T23:59:59"), ("dateTime", "1944-08-25T12:00:00.5-01:00"),
@@ -586,7 +589,11 @@ _WELL_FORMED = [("gYear", "2024"), ("gYear", "-0044"), ("gYear", "12345+05:30"),
                 ("duration", "P1Y2M3DT4H5M6.7S"), ("duration", "-PT1M"),
                 # ... and forms Python's dates cannot hold, which rdflib marked ill-typed
                 ("time", "24:00:00"), ("dateTime", "2024-01-01T24:00:00"), ("date", "0000-01-01"),
-                ("date", "-0001-01-01"), ("date", "10000-01-01")]
+                ("date", "-0001-01-01"), ("date", "10000-01-01"),
+                # 29 February of a leap year: every fourth, but of the hundreds only every fourth
+                # (XSD 1.1 counts a year 0, a leap year)
+                ("date", "1944-02-29"), ("date", "2000-02-29"), ("dateTime", "2024-02-29T12:00:00"),
+                ("date", "0000-02-29"), ("date", "-0004-02-29")]
 
 
 def test_sh_datatype_refuses_forms_outside_the_lexical_space_rdflib_takes() -> None:

@@ -26,7 +26,7 @@ _YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
 _MONTH = r"(?:0[1-9]|1[0-2])"
 _DAY = r"(?:0[1-9]|[12][0-9]|3[01])"
 _TIME = r"(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?|24:00:00(?:\.0+)?)"
-_DATE = f"{_YEAR}-(?P<month>{_MONTH})-(?P<day>{_DAY})"
+_DATE = f"(?P<year>{_YEAR})-(?P<month>{_MONTH})-(?P<day>{_DAY})"
 # A duration's parts, each optional, at least one after P and after T (the lookaheads).
 _DURATION_TIME = r"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?"
 _BASE64 = r"(?:[A-Za-z0-9+/] ?)"
@@ -53,12 +53,20 @@ def _integer(low: int | None, high: int | None) -> Callable[[str], bool]:
 
 
 def _dated(regex: str) -> Callable[[str], bool]:
-    """A form with a month and a day: the day must be one the month has (in some year: 29 February)."""
+    """A form with a month and a day: the day must be one the month has, in the form's year where
+    it has one (XSD 1.1's day-of-month constraint: 29 February of a leap year only, year 0 one),
+    else in some year (`--02-29`)."""
     compiled = re.compile(regex)
 
     def check(form: str) -> bool:
         m = compiled.fullmatch(form)
-        return m is not None and int(m["day"]) <= _DAYS_IN_MONTH[int(m["month"]) - 1]
+        if m is None:
+            return False
+        month, day = int(m["month"]), int(m["day"])
+        if month == 2 and day == 29 and "year" in compiled.groupindex:
+            year = int(m["year"])
+            return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return day <= _DAYS_IN_MONTH[month - 1]
     return check
 
 
