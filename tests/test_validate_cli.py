@@ -286,6 +286,33 @@ def test_pyshacls_format_names_are_read_too(tmp_path: Path) -> None:
     assert xml.exit_code == 2 and "it was read as RDF/XML, but it looks like Turtle" in xml.stderr
 
 
+def test_a_pyshacl_command_line_runs_as_it_is(tmp_path: Path) -> None:
+    """pySHACL's -s, -i, -f, -df, -sf, -o and a positional data file were "No such option" (exit 2),
+    though the help named -df and -sf as this command's equivalents."""
+    data, shapes = one_result_of_severity(tmp_path, "sh:Warning")
+    out = tmp_path / "report.ttl"
+    result = run("-s", str(shapes), "-sf", "turtle", "-i", "rdfs", "-f", "turtle", "-df", "ttl",
+                 "-o", str(out), str(data))
+    assert result.exit_code == 1 and result.stdout == "", result.output
+    graph = Graph().parse(out, format="turtle")
+    assert (None, SH.conforms, Literal(False)) in graph and len(list(graph.objects(None, SH.result))) == 1
+    long_names = run("--shacl", str(shapes), "--data-file-format", "turtle", "--shacl-file-format", "turtle",
+                     "--allow-warning", "--metashacl", str(data))
+    assert long_names.exit_code == 0 and long_names.stdout.startswith("Conforms, warnings allowed")
+    unwritable = run("-s", str(shapes), "-o", str(tmp_path / "no-such-folder" / "r.txt"), str(data))
+    assert unwritable.exit_code == 2 and unwritable.stderr.count("\n") == 1
+    assert "No such file" in unwritable.stderr
+
+
+def test_infos_may_be_allowed_alone(tmp_path: Path) -> None:
+    infos, shapes = one_result_of_severity(tmp_path, "sh:Info")
+    allowed = run("--data", str(infos), "--shapes", str(shapes), "--allow-infos")
+    assert allowed.exit_code == 0
+    assert allowed.stdout.splitlines()[0] == "Conforms, infos allowed: 1 result (1 info) from 1 shape."
+    warning, shapes = one_result_of_severity(tmp_path, "sh:Warning")
+    assert run("--data", str(warning), "--shapes", str(shapes), "--allow-info").exit_code == 1
+
+
 def test_a_report_rdf_xml_cannot_hold_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     data = tmp_path / "d.ttl"
     data.write_text('_:b <http://example.org/2020> "long" .\n', encoding="utf-8")

@@ -321,6 +321,10 @@ def test_warnings_may_be_allowed_as_pyshacl_allows_them(client) -> None:
     assert client.post("/validate", data=violation).headers["X-Conforms"] == "false"
     page = client.post("/validate", data={**sent, "allow-warnings": "true"}, headers={"Accept": "text/html"})
     assert "Conforms, warnings allowed: 1 result (1 warning) from 1 shape." in page.get_data(as_text=True)
+    # pySHACL's allow_infos: infos alone, not a warning.
+    assert client.post("/validate", data={**sent, "allow-infos": "true"}).headers["X-Conforms"] == "false"
+    infos = {**sent, "shapes": sent["shapes"].replace("sh:Warning", "sh:Info"), "allow-infos": "true"}
+    assert client.post("/validate", data=infos).headers["X-Conforms"] == "true"
 
 
 def test_the_report_as_text_is_the_commands_summary(client) -> None:

@@ -88,45 +88,57 @@ class _InputFormat(click.Choice):
         return fmt.name if fmt is not None else super().convert(value, param, ctx)
 
 
+# Each option answers to pySHACL's names for it too (`-s`, `-i`, `-f`, `-df` ...), so that a
+# pySHACL command line runs here as it is: `validate -s shapes.ttl -i rdfs -f turtle data.ttl`.
 @click.command()
+@click.argument("data_graphs", nargs=-1, metavar="[DATA_FILE]...")
 @click.option("--data", "data_files", multiple=True, metavar="FILE",
-              help="RDF to validate (repeatable; default: the project's data). '-' reads standard "
-                   "input, as Turtle (N-Triples is Turtle too) unless --data-format says, for one "
-                   "of the file options.")
-@click.option("--data-format", type=_InputFormat(), default=None,
-              help="The format of the --data files (pySHACL's -df). Default: each file's extension; "
+              help="RDF to validate (repeatable; or given as arguments, as pySHACL's DataGraph; default: "
+                   "the project's data). '-' reads standard input, as Turtle (N-Triples is Turtle too) "
+                   "unless --data-format says, for one of the file options.")
+@click.option("--data-format", "-df", "--data-file-format", type=_InputFormat(), default=None,
+              help="The format of the data files (pySHACL's -df). Default: each file's extension; "
                    "Turtle for standard input.")
-@click.option("--shapes", "shapes_files", multiple=True, metavar="FILE",
-              help="SHACL shapes (repeatable). Default: the shapes the --data files hold, if they "
-                   "hold any (as pySHACL), else the project's shapes.")
-@click.option("--shapes-format", type=_InputFormat(), default=None,
+@click.option("--shapes", "-s", "--shacl", "shapes_files", multiple=True, metavar="FILE",
+              help="SHACL shapes (repeatable; pySHACL's -s). Default: the shapes the data files hold, if "
+                   "they hold any (as pySHACL), else the project's shapes.")
+@click.option("--shapes-format", "-sf", "--shacl-file-format", type=_InputFormat(), default=None,
               help="The format of the --shapes files (pySHACL's -sf). Default: as for --data.")
-@click.option("--ontology", "-e", "ontology_files", multiple=True, metavar="FILE",
+@click.option("--ontology", "-e", "--ont-graph", "ontology_files", multiple=True, metavar="FILE",
               help="An ontology mixed into the data before validating (repeatable; pySHACL's -e). "
-                   "Default: the project's ontology, unless both --data and --shapes are given.")
-@click.option("--inference", type=click.Choice(INFERENCE_CHOICES), default="none", show_default=True,
-              help="Expand the data first: RDFS or OWL 2 RL closure.")
-@click.option("--allow-warnings", "-w", is_flag=True,
+                   "Default: the project's ontology, unless both data and --shapes are given.")
+@click.option("--ontology-format", "-ef", "--ont-file-format", type=_InputFormat(), default=None,
+              help="The format of the --ontology files (pySHACL's -ef). Default: each file's extension.")
+@click.option("--inference", "-i", type=click.Choice(INFERENCE_CHOICES), default="none", show_default=True,
+              help="Expand the data first: RDFS or OWL 2 RL closure (pySHACL's -i).")
+@click.option("--allow-warnings", "-w", "--allow-warning", is_flag=True,
               help="Results that are all warnings or infos leave the data conforming: the report says so "
                    "and the exit code is 0 (pySHACL's --allow-warnings).")
-@click.option("--meta-shacl", "-m", is_flag=True,
+@click.option("--allow-infos", "--allow-info", is_flag=True,
+              help="Results that are all infos leave the data conforming (pySHACL's --allow-infos).")
+@click.option("--meta-shacl", "-m", "--metashacl", is_flag=True,
               help="Validate the shapes against the SHACL shapes for SHACL first (pySHACL's -m).")
-@click.option("--format", "fmt", type=_ReportFormat(), default="text", show_default=True,
+@click.option("--format", "-f", "fmt", type=_ReportFormat(), default="text", show_default=True,
               help="text: a summary grouped by shape; the others: the full report (pySHACL's -f names "
                    "too: human, nt, xml).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
+              help="Write the summary or report to this file (pySHACL's -o). Default: standard output.")
 @setting_options("validation_timeout")
-def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files: tuple[str, ...],
-             shapes_format: str | None, ontology_files: tuple[str, ...], inference: str,
-             allow_warnings: bool, meta_shacl: bool, fmt: str, validation_timeout: float | None) -> None:
+def validate(data_graphs: tuple[str, ...], data_files: tuple[str, ...], data_format: str | None,
+             shapes_files: tuple[str, ...], shapes_format: str | None, ontology_files: tuple[str, ...],
+             ontology_format: str | None, inference: str, allow_warnings: bool, allow_infos: bool,
+             meta_shacl: bool, fmt: str, output: str, validation_timeout: float | None) -> None:
     """Validate RDF data against SHACL shapes (SHACL Core and SHACL-SPARQL).
 
     Without files, the project's data is validated with the project's shapes. Data files that hold
     shapes, given without --shapes, are validated against the shapes they hold (as pySHACL does).
     A user's files are treated like uploads to the service: their SPARQL constraints may not use
     SERVICE or FROM, and the validation stops after --validation-timeout seconds (a large file
-    of your own may need more than the service allows an upload).
+    of your own may need more than the service allows an upload). pySHACL's option names are
+    read too (-s, -i, -f, -df, -sf, -ef, -o, --allow-infos).
     """
     _quiet_libraries()
+    data_files = data_graphs + data_files
     if (data_files + shapes_files + ontology_files).count(STDIN) > 1:
         raise Failure("standard input ('-') can be read once: give it to one file option")
     choice = inference_choice(inference)
@@ -138,7 +150,7 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
     # under one time limit with their validation, as an upload to the service is (`_read_all`).
     (users_data, users_shapes_graph, users_ontology), deadline = _read_all(
         [(data_files, data_format, "--data-format"), (shapes_files, shapes_format, "--shapes-format"),
-         (ontology_files, None, None)], prefixes, settings)
+         (ontology_files, ontology_format, "--ontology-format")], prefixes, settings)
     # The project's own files, which the limit is not for, are read outside it.
     project_from = time.monotonic()
     data = users_data if users_data is not None else load_or_fail(lambda: load_sources(settings)).data()
@@ -169,7 +181,7 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
             data, shapes, ontology=ontology, inference=choice, untrusted=users_shapes,
             timeout=left if sandboxed else None,
             memory_limit=settings.query_memory_bytes, network_guard=settings.network_guard,
-            meta_shacl=meta_shacl, allow_warnings=allow_warnings))
+            meta_shacl=meta_shacl, allow_warnings=allow_warnings, allow_infos=allow_infos))
     except ValidationTimeout:
         raise Failure(_stopped(settings)) from None
     except ValidationError as exc:
@@ -178,7 +190,7 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
     target = REPORT_FORMATS[fmt]
     if target is None:
         # The last line, the counts, says which shapes they are against.
-        click.echo(outcome.text().removesuffix("\n") + f" (shapes: {used})")
+        report = (outcome.text().removesuffix("\n") + f" (shapes: {used})\n").encode("utf-8")
     else:
         registered = formats.by_name(target)
         assert registered is not None
@@ -186,9 +198,19 @@ def validate(data_files: tuple[str, ...], data_format: str | None, shapes_files:
             report = outcome.serialize(registered)
         except ValueError as exc:  # RDF/XML, and a property IRI with no XML name
             raise Failure(f"{exc}; give another --format") from None
+    _write(report, output)
+    sys.exit(0 if outcome.conforms else 1)
+
+
+def _write(report: bytes, output: str) -> None:
+    if output == STDIN:
         sys.stdout.buffer.write(report)
         sys.stdout.buffer.flush()
-    sys.exit(0 if outcome.conforms else 1)
+        return
+    try:
+        Path(output).write_bytes(report)
+    except OSError as exc:
+        raise Failure(f"{output}: {exc.strerror or exc}") from None
 
 
 _IN_DATA = "those in the data"

@@ -117,9 +117,10 @@ _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 #: The fields a form may send (its format words as `negotiation` reads them): any other is most
 #: likely a misspelt one, and `shape=` dropped unread answered "conforms" against the project's shapes.
 _FIELDS = ("data", "shapes", "data-format", "shapes-format", "inference", "meta-shacl", "allow-warnings",
+           "allow-infos",
            "format", "output", "base")
 #: The query parameters it reads: a body of RDF has its options nowhere else.
-_PARAMETERS = ("inference", "meta-shacl", "allow-warnings", "format", "output", "base")
+_PARAMETERS = ("inference", "meta-shacl", "allow-warnings", "allow-infos", "format", "output", "base")
 #: Unknown names a refusal lists at most.
 _NAMED = 5
 #: The header that says which shapes a validation used, and its values, in words for the page.
@@ -279,7 +280,7 @@ def _validate(settings: Settings) -> Response:
         prefixes: dict[str, str] = {}
         data, shapes, inference = _inputs(prefixes)
         meta_shacl = _switch("meta-shacl")
-        allow_warnings = _switch("allow-warnings")
+        allow_warnings, allow_infos = _switch("allow-warnings"), _switch("allow-infos")
     except BadInput as exc:
         return _failed(exc.status, str(exc))
     except RequestEntityTooLarge:
@@ -312,7 +313,8 @@ def _validate(settings: Settings) -> Response:
                                  timeout=timeout,
                                  memory_limit=settings.query_memory_bytes,
                                  network_guard=settings.network_guard, meta_shacl=meta_shacl,
-                                 max_results=settings.validation_result_limit, allow_warnings=allow_warnings)
+                                 max_results=settings.validation_result_limit, allow_warnings=allow_warnings,
+                                 allow_infos=allow_infos)
     except ValidationError as exc:
         return _with_shapes(_failed(400, " ".join(str(exc).split())), used)
     except ValidationTimeout:

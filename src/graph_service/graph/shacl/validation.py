@@ -269,10 +269,11 @@ class ValidationOutcome:
         per = ", ".join(f"{n} {_plural(name.lower(), n)}" if name in _SEVERITY_NAMES
                         else f"{n} of severity <{name}>" for name, n in self.counts().items())
         shapes = len(self.groups())
-        if self.conforms:  # warnings and infos allowed (`validate`'s allow_warnings)
+        if self.conforms:  # warnings or infos allowed (`validate`'s allow_warnings, allow_infos)
             total = len(self.results) + self.omitted
             cut = f", of which the first {len(self.results)} are reported" if self.omitted else ""
-            return (f"Conforms, warnings allowed: {total} {_plural('result', total)}{cut} ({per}) from "
+            allowed = "infos" if self.only_infos() else "warnings"
+            return (f"Conforms, {allowed} allowed: {total} {_plural('result', total)}{cut} ({per}) from "
                     f"{shapes} {_plural('shape', shapes)}.{hint}")
         if self.omitted:
             total = len(self.results) + self.omitted
@@ -340,6 +341,10 @@ class ValidationOutcome:
     def only_warnings(self) -> bool:
         """Whether every result is a warning or an info (none a violation, nor of another severity)."""
         return set(self.counts()) <= set(_SEVERITY_NAMES[1:])
+
+    def only_infos(self) -> bool:
+        """Whether every result is an info."""
+        return set(self.counts()) <= set(_SEVERITY_NAMES[2:])
 
     def _root(self, shape: Node | None) -> Node | None:
         """The named shape a blank-node property shape belongs to (itself when none); each shape
@@ -517,6 +522,7 @@ def validate(
     meta_shacl: bool = False,
     max_results: int | None = None,
     allow_warnings: bool = False,
+    allow_infos: bool = False,
 ) -> ValidationOutcome:
     """Validate `data` against `shapes`.
 
@@ -531,7 +537,7 @@ def validate(
     (`ValidationOutcome.omitted`): cut where the validation ran, so that no report outgrows the
     time limit in the process that asked for it. `allow_warnings`, as pySHACL's: results that are
     all warnings or infos leave the data conforming (the report says `sh:conforms true` and still
-    lists them).
+    lists them); `allow_infos`, the same for results that are all infos.
     Raises `ValidationError` for shapes that cannot be used.
     """
     if inference not in INFERENCE_CHOICES:
@@ -561,7 +567,8 @@ def validate(
                                 seconds=time.perf_counter() - started,
                                 shapes=shapes, omitted=omitted, focus_nodes=focus,
                                 blank_nodes=_blank_nodes(data, results))
-    if allow_warnings and not conforms and outcome.only_warnings():
+    allowed = (allow_warnings and outcome.only_warnings()) or (allow_infos and outcome.only_infos())
+    if not conforms and allowed:
         # The most severe results are kept first: a violation left out would be among those kept.
         for report_node in report.subjects(RDF.type, SH.ValidationReport):
             report.set((report_node, SH.conforms, Literal(True)))
