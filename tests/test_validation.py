@@ -531,6 +531,15 @@ def test_a_results_details_are_given_under_it():
     assert lines[at + 1].endswith('[value: "abc"]')
 
 
+def test_the_summary_shows_a_results_english_message_whatever_its_region():
+    """`"missing"@en-GB, "fehlt"@de`: the summary showed the German, ranking only `@en` as English."""
+    shapes = turtle('ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n'
+                    '  sh:property [ sh:path ex:p ; sh:minCount 1 ;\n'
+                    '    sh:message "fehlt"@de, "missing"@en-GB ] .')
+    summary = validate(turtle("ex:a ex:q 1 ."), shapes).text()
+    assert "Violation: <http://example.org/p>: missing" in summary and "fehlt" not in summary
+
+
 def test_a_message_with_line_breaks_is_one_line_of_the_summary():
     shapes = turtle('ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n'
                     '  sh:property [ sh:path ex:p ; sh:minCount 1 ;\n'

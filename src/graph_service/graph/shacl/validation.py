@@ -1556,11 +1556,16 @@ def _report_order(report: Graph) -> list[tuple[Node, Node, Node]]:
 
 
 def _preferred_message(messages: list[Node]) -> str | None:
-    """English or untagged first: the summary shows one message per result."""
+    """English (any English: `en-GB` too, as RFC 4647's basic filtering matches `en`) or untagged
+    first: the summary shows one message per result."""
     if not messages:
         return None
-    ranked = sorted(messages, key=lambda m: (getattr(m, "language", None) not in (None, "en"), str(m)))
-    return str(ranked[0])
+
+    def other(message: Node) -> bool:
+        language = (getattr(message, "language", None) or "en").lower()
+        return language != "en" and not language.startswith("en-")
+
+    return str(sorted(messages, key=lambda m: (other(m), str(m)))[0])
 
 
 def shape_label(shapes: Graph, node: Node, names: Graph) -> str:
