@@ -396,9 +396,12 @@ def test_a_users_file_is_read_under_the_uploads_limits(tmp_path: Path, monkeypat
     # An escaped backslash before "p{" is no property class: the unclosed "(" is the fault.
     ('sh:property [ sh:path ex:p ; sh:pattern "^\\\\\\\\p{L}+(" ]',
      "an sh:pattern is not a regular expression this validator can compile (missing ), unterminated"),
+    # rdflib's "Exception: You performed a query operation requiring a dataset (i.e. ConjunctiveGraph)".
+    ('sh:sparql [ sh:select "SELECT $this WHERE { GRAPH ?g { $this ?p ?o } }" ]',
+     "the shapes cannot be used: a SPARQL constraint matches a named graph (GRAPH), but the data is"),
 ], ids=["construct-as-select", "select-without-this", "select-star-without-this",
         "broken-pattern", "unicode-class-pattern", "unicode-class-in-sparql",
-        "escaped-backslash"])
+        "escaped-backslash", "graph"])
 def test_shapes_pyshacl_would_fail_on_are_named_in_one_line(tmp_path: Path, shape: str, says: str) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"

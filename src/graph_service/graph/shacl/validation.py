@@ -1140,6 +1140,10 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     except Exception as exc:  # pySHACL fails in many ways on malformed shapes
         # The cause goes to the caller in one line; the traceback only to a debugging log.
         log.debug("pySHACL failed", exc_info=True)
+        if "requiring a dataset" in str(exc):  # rdflib's words for GRAPH ?g { ... } over one graph
+            raise ValidationError("the shapes cannot be used: a SPARQL constraint matches a named graph "
+                                  "(GRAPH), but the data is validated as one graph (SHACL's data graph), "
+                                  "which has none") from None
         raise ValidationError(f"validation failed: {type(exc).__name__}: {_first_line(str(exc))}") from None
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
