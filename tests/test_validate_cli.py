@@ -198,6 +198,23 @@ def test_unreadable_files_exit_2(tmp_path: Path, name: str, problem: str) -> Non
     assert result.stderr.startswith(f"graph-service: {tmp_path / name}: ") and problem in result.stderr
 
 
+@pytest.mark.parametrize("body, said", [
+    (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4,
+     "the file is a program (ELF), not text (Turtle is text)"),
+    (b"PK\x03\x04\x14\x00\x00\x00" + bytes(200),
+     "the file is a zip archive (take the RDF file out of it), not text"),
+    (b"<x> <y> \x00\xd0\x01 .\n", "the file is binary (it holds NUL bytes), not text (Turtle is text)"),
+], ids=["program", "zip", "nul"])
+def test_a_file_that_is_no_text_is_said_to_be_none(tmp_path: Path, body: bytes, said: str) -> None:
+    """The first 3 KB of /bin/ls as data: "the byte 0xD0 is not UTF-8 ... (an export from Windows
+    converts with iconv -f windows-1252 ...) (it was read as Turtle, but it looks like TriG)"."""
+    data = tmp_path / "data.ttl"
+    data.write_bytes(body)
+    result = run("--data", str(data), "--shapes", SHAPES)
+    assert result.exit_code == 2 and result.stderr.startswith(f"graph-service: {data}: {said}")
+    assert result.stderr.count("\n") == 1 and "TriG" not in result.stderr
+
+
 def test_unusable_shapes_exit_2_in_one_line(tmp_path: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"

@@ -159,6 +159,9 @@ def not_utf8(data: bytes, what: str) -> str | None:
         if len(head) >= 8 and zeros.count(0) >= len(zeros) - 1:
             return (f"the file looks like UTF-16 without a byte-order mark (every other byte is 0), and "
                     f"{what} is read as UTF-8: convert it with iconv -f utf-16{order} -t utf-8")
+    binary = not_text(data)
+    if binary is not None:
+        return f"{binary}, not text ({what} is text)"
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -167,6 +170,28 @@ def not_utf8(data: bytes, what: str) -> str | None:
         line, column = _position(data[mark:exc.start])
         return (f"at line {line} column {column}: the byte 0x{data[exc.start]:02X} is not UTF-8, which "
                 f"{what} is read as (an export from Windows converts with iconv -f windows-1252 -t utf-8)")
+    return None
+
+
+#: How files that are not text open, and what they are.
+_MAGIC = ((b"BZh", "bzip2-compressed (decompress it first: bunzip2)"),
+          (b"\xfd7zXZ\x00", "xz-compressed (decompress it first: unxz)"),
+          (b"\x28\xb5\x2f\xfd", "zstd-compressed (decompress it first: unzstd)"),
+          (b"PK\x03\x04", "a zip archive (take the RDF file out of it)"),
+          (b"%PDF-", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"\x7fELF", "a program (ELF)"))
+
+
+def not_text(data: bytes) -> str | None:
+    """What `data` is where it is no text at all (a compressed file, an archive, an image, a
+    program: its opening bytes say which, else a NUL byte in its first 4 KB), for a message; None
+    for text. The first 3 KB of /bin/ls read as Turtle were "the byte 0xD0 is not UTF-8 ... (an
+    export from Windows converts with iconv ...)", and looked like TriG."""
+    for magic, said in _MAGIC:
+        if data.startswith(magic):
+            return f"the file is {said}"
+    if b"\x00" in data[:4096]:
+        return "the file is binary (it holds NUL bytes)"
     return None
 
 

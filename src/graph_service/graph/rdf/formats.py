@@ -152,6 +152,8 @@ def looks_like(body: bytes, read_as: Format) -> Format | None:
     """The format a document that failed to parse as `read_as` looks like, by how it opens,
     where that is another (TriG reads Turtle's openings), or by the named graph it holds (TriG
     read as Turtle, N-Quads as N-Triples); None when it looks like nothing else."""
+    if b"\x00" in body[:4096] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # no text (UTF-16 aside): a binary file looks like no format of RDF
     # After a byte-order mark, blank lines and comment lines (a Turtle file often opens with some).
     opening = _LEADING.sub(b"", body[:4096])[:200]
     guess = next((name for name, start in _OPENINGS if start.match(opening)), None)
