@@ -199,6 +199,33 @@ def test_a_body_in_another_charset_is_415_naming_it(client) -> None:
     assert utf8.status_code == 200
 
 
+def test_a_file_part_is_read_in_the_charset_it_declares_as_a_text_part_is(client) -> None:
+    """A file part declared `text/turtle; charset=iso-8859-1` was read as UTF-8 (400, "the byte 0xE9
+    is not UTF-8"), where a text part of the same bytes and type was read in its charset."""
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+              "<urn:S> a sh:NodeShape ; sh:targetNode <urn:a> ;\n"
+              "  sh:property [ sh:path <urn:name> ; sh:in (\"Café\") ] .").encode()
+    boundary = "XX"
+
+    def part(name: str, body: bytes, declared: str) -> bytes:
+        return (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.ttl"\r\n'
+                f"Content-Type: {declared}\r\n\r\n").encode() + body + b"\r\n"
+
+    def sent(body: bytes, declared: str):
+        form = (part("data", body, declared) + part("shapes", shapes, "text/turtle")
+                + f"--{boundary}--\r\n".encode())
+        return client.post("/validate", data=form, headers={"Accept": "application/json"},
+                           content_type=f"multipart/form-data; boundary={boundary}")
+
+    latin = '<urn:a> <urn:name> "Café" .'.encode("latin-1")
+    read = sent(latin, "text/turtle; charset=iso-8859-1")
+    assert read.status_code == 200 and read.headers["X-Conforms"] == "true"  # "Café", as in sh:in
+    assert sent(latin, "text/turtle").status_code == 400  # undeclared: UTF-8, which it is not
+    unknown = sent(latin, "text/turtle; charset=klingon")
+    assert unknown.status_code == 415
+    assert "charset 'klingon', which is unknown" in unknown.get_json()["message"]
+
+
 def test_form_fields_that_are_not_utf8_are_refused_not_validated_changed(client) -> None:
     # werkzeug kept %E9 as the text "%E9", and read a multipart field's stray byte as U+FFFD: the
     # data validated was not the data sent, with a 200.

@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 from rdflib import RDF, VOID, Graph, URIRef
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import BadRequest, NotAcceptable, RequestEntityTooLarge
 
 from graph_service.config import Settings
@@ -572,6 +573,24 @@ def _check_utf8_form() -> None:
 _FIELD_BYTES = frozenset(name.encode() for name in _FIELDS)
 
 
+def _as_utf8(upload: FileStorage, fmt: Format, source: str) -> bytes:
+    """A file part's bytes as UTF-8, from the charset its part declares (`text/turtle;
+    charset=iso-8859-1`), as a text part's are read: a file was read as UTF-8 whatever it
+    declared. RDF/XML names its own encoding in its XML declaration."""
+    body = upload.read()
+    charset = upload.mimetype_params.get("charset", "").strip().lower()
+    if not charset or charset in ("utf-8", "utf8") or fmt.name == "rdfxml":
+        return body
+    try:
+        return body.decode(charset).encode("utf-8")
+    except LookupError:
+        raise BadInput(415, f"{source}: its part declares the charset {charset!r}, which is unknown; "
+                            "send it as UTF-8") from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(400, f"{source}: byte {exc.start} is not {charset}, the charset its part "
+                            "declares") from None
+
+
 def _base_iri() -> str | None:
     """`base=`: what the relative IRIs of the documents sent resolve against, as a file's resolve
     against its own place (pySHACL, the command); None: no base, and a relative IRI is refused."""
@@ -658,7 +677,8 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str], base_iri: str | Non
         for upload in uploads:
             fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename or "",
                                                                                  upload.mimetype)
-            document = Untrusted(upload.read(), fmt, f"{name} ({upload.filename})", base_iri)
+            source = f"{name} ({upload.filename})"
+            document = Untrusted(_as_utf8(upload, fmt, source), fmt, source, base_iri)
             sent.append(_Sent(name, True, document))
         texts = request.form.getlist(name)
         if len(texts) > 1:
