@@ -289,6 +289,10 @@ def test_linked_data_is_open_to_any_origin(project_client):
     exposed = {h.strip() for h in part.headers["Access-Control-Expose-Headers"].split(",")}
     assert part.status_code == 206 and part.headers["Content-Range"].startswith("bytes 0-99/")
     assert {"Content-Range", "Accept-Ranges", "Content-Disposition"} <= exposed
+    # A script reads the project's verdict, as the report's headers give it.
+    report = project_client.get("/validate/project", headers={"Origin": "https://r.example"})
+    exposed = {h.strip() for h in report.headers["Access-Control-Expose-Headers"].split(",")}
+    assert report.headers["X-Conforms"] == "true" and {"X-Conforms", "X-Shapes", "X-Focus-Nodes"} <= exposed
 
 
 @pytest.mark.parametrize("path, open_", [
@@ -425,10 +429,10 @@ def test_a_query_posted_to_a_doubled_slash_is_answered_where_sent(live_server):
 
 
 def test_browse_pages_are_chosen_by_accept_and_say_so(project_client):
-    # HTML only: an RDF client is refused, so a cache must not hand the page to it.
+    # An RDF client is sent to the list as data: a cache must not hand the page to it.
     page = project_client.get("/id/city/", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "Accept" in page.vary
-    assert project_client.get("/id/city/", headers={"Accept": "text/turtle"}).status_code == 406
+    assert project_client.get("/id/city/", headers={"Accept": "text/turtle"}).status_code == 303
 
 
 def test_browse_pages_are_paged_and_refuse_what_is_not_there(project_client):
@@ -526,11 +530,10 @@ def test_a_moved_url_keeps_its_query_string_and_its_bytes(project_client):
     assert answer.get_data(as_text=True).split() == ["x", "Zośka"]
 
 
-def test_only_an_html_client_is_moved_to_a_kinds_list_and_unknown_kinds_are_not_kept(project_client,
+def test_a_kinds_name_with_a_documents_suffix_is_404_and_unknown_kinds_are_not_kept(project_client,
                                                                                       project_app):
-    # The list is a page: an RDF client asking for "/doc/city.ttl" gets a 404, not a 308 to a 406.
+    # No document is named so: "/doc/city.ttl" is 404, not a 308 to the list (a page, or a query).
     assert project_client.get("/doc/city.ttl").status_code == 404
-    assert project_client.get("/id/city", headers={"Accept": "text/turtle"}).status_code == 404
     kept = project_app.extensions["graph_service.documents"]
     project_client.get("/id/no-such-kind")  # what any 404 needs, kept once (the kinds, the index)
     before = len(kept)

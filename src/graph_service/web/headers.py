@@ -11,6 +11,8 @@ from werkzeug.wrappers import Response
 #: Response headers saying that the result limit cut an answer, and what the limit is.
 TRUNCATED_HEADER = "X-Result-Truncated"
 LIMIT_HEADER = "X-Result-Limit"
+#: A validation's verdict, the shapes it used (in words) and how many focus nodes they checked.
+CONFORMS_HEADER, SHAPES_HEADER, FOCUS_NODES_HEADER = "X-Conforms", "X-Shapes", "X-Focus-Nodes"
 
 #: What the pages need and nothing more: their own scripts, styles and images, no framing, no
 #: plugins. YASGUI sets inline styles, hence 'unsafe-inline' for styles (not for scripts).
@@ -32,9 +34,11 @@ OPEN_TO_SCRIPTS: dict[str | Pattern[str], dict[str, Any]] = {
 #: Beyond the safelisted response headers, what a script may read: the answer's ETag (to
 #: revalidate it), Retry-After (after a 503 or 429), the result limit's two, the linked data's
 #: Link (alternates, the described resource) and Content-Location (the negotiated document), and
-#: a dump's Accept-Ranges, Content-Range and Content-Disposition (to resume its download, and name it).
+#: a dump's Accept-Ranges, Content-Range and Content-Disposition (to resume its download, and name
+#: it), and the project's validation report's verdict (a script could not read X-Conforms).
 EXPOSED_HEADERS = [TRUNCATED_HEADER, LIMIT_HEADER, "ETag", "Retry-After", "Link", "Content-Location",
-                   "Accept-Ranges", "Content-Range", "Content-Disposition"]
+                   "Accept-Ranges", "Content-Range", "Content-Disposition", CONFORMS_HEADER, SHAPES_HEADER,
+                   FOCUS_NODES_HEADER]
 
 #: What flask-cors adds to an answer of a route open to scripts (a request, not a preflight):
 #: any origin, and the exposed headers in its order (sorted).

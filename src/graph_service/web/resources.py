@@ -234,10 +234,11 @@ def _is_kind(kind: str) -> bool:
 def _kind_or_not_found(urls: Urls, rest: str, fmt: Format, document: Format | None = None) -> Response:
     """For a path that names no resource: a kind's name without its slash (`/id/city`, a URL cut
     back from a resource's) is 308 to the kind's list, whatever the client takes (an RDF client
-    was answered 404 here); anything else 404, naming what it may have meant: its document in
+    was answered 404 here), unless a document's suffix named a format (`/doc/city.ttl`: no
+    document of that name); anything else 404, naming what it may have meant: its document in
     the format `document` where a document was asked for in one."""
     kind = rest.removesuffix("/")
-    if "/" not in kind and _is_kind(kind):
+    if document is None and "/" not in kind and _is_kind(kind):
         return moved(urls.kind(kind))
     near = _meant(urls, rest)
     href = (urls.document(near, document) if document else urls.href(near) or near) if near else None

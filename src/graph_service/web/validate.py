@@ -91,7 +91,13 @@ from graph_service.web.documents import (
 )
 from graph_service.web.endpoint import client_gone, current_endpoint
 from graph_service.web.errors import PROBLEM_TYPES, problem, too_large
-from graph_service.web.headers import LIMIT_HEADER, TRUNCATED_HEADER
+from graph_service.web.headers import (
+    CONFORMS_HEADER,
+    FOCUS_NODES_HEADER,
+    LIMIT_HEADER,
+    SHAPES_HEADER,
+    TRUNCATED_HEADER,
+)
 from graph_service.web.negotiation import (
     best_media_type,
     chosen,
@@ -124,8 +130,7 @@ _FIELDS = ("data", "shapes", "data-format", "shapes-format", "inference", "meta-
 _PARAMETERS = ("inference", "meta-shacl", "allow-warnings", "allow-infos", "format", "output", "base")
 #: Unknown names a refusal lists at most.
 _NAMED = 5
-#: The header that says which shapes a validation used, and its values, in words for the page.
-SHAPES_HEADER = "X-Shapes"
+#: What the header that says which shapes a validation used says, in words for the page.
 SHAPES_USED = {"sent": "the shapes sent with the data",
                "data": "the shapes the data holds (no shapes were sent)",
                "project": "the project's shapes"}
@@ -389,10 +394,10 @@ def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") 
                                                  "summary)"), used)
             fmt = _as_asked(other)
     resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
-    resp.headers["X-Conforms"] = "true" if outcome.conforms else "false"
+    resp.headers[CONFORMS_HEADER] = "true" if outcome.conforms else "false"
     if outcome.focus_nodes is not None:
         # "true" with nothing checked is no pass: a client reading the headers can tell.
-        resp.headers["X-Focus-Nodes"] = str(outcome.focus_nodes)
+        resp.headers[FOCUS_NODES_HEADER] = str(outcome.focus_nodes)
     if outcome.omitted:
         resp.headers[TRUNCATED_HEADER] = "true"
         resp.headers[LIMIT_HEADER] = str(service().settings.validation_result_limit)
