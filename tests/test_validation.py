@@ -571,6 +571,8 @@ def test_warnings_allowed_in_a_cut_report_still_count_what_was_left_out() -> Non
     assert outcome.conforms and outcome.omitted == 3
     assert outcome.headline() == ("Conforms, warnings allowed: 5 results, of which the first 2 are reported "
                                   "(2 warnings) from 1 shape.")
+    # The last line counts what is reported, and says so: "2 warnings" under 5 results contradicted it.
+    assert outcome.tally() == "0 violations, 2 warnings reported, 3 more results left out"
 
 
 #: Forms outside their XSD datatype's lexical space that rdflib takes as they come, and forms

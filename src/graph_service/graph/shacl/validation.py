@@ -336,7 +336,11 @@ class ValidationOutcome:
             parts.append(f"{counts['Info']} {_plural('info', counts['Info'])}")
         # A severity of the shapes' own (SHACL allows any IRI) is counted too, under its IRI.
         parts += [f"{n} of severity <{name}>" for name, n in counts.items() if name not in _SEVERITY_NAMES]
-        return ", ".join(parts)
+        # Of the reported results only: "1000 violations" under a headline of 1,500 results.
+        if not self.omitted:
+            return ", ".join(parts)
+        left = f"{self.omitted:,} more {_plural('result', self.omitted)} left out"
+        return ", ".join(parts) + f" reported, {left}"
 
     def only_warnings(self) -> bool:
         """Whether every result is a warning or an info (none a violation, nor of another severity)."""
