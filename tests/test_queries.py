@@ -846,6 +846,9 @@ EDITORIAL = {
                   "they, and their company, fought as resistance fighters is read from the Home Army's part "
                   "in the Warsaw Uprising (caption warsaw-03) and the caption's place in the article's "
                   "Uprising series."),
+    "brussels, preparations, place": ("The sentence says that the Belgians had been preparing for "
+                                      "liberation, not where; that they did so in Belgium is the "
+                                      "project's reading."),
     "brussels, advance": ("The sentence says that the British advanced at full speed across Belgium, towards "
                           "the capital city of Brussels; that they advanced as its liberating force is the "
                           "project's reading, from the captions in which British troops liberate Brussels "
@@ -1906,6 +1909,9 @@ EXPECTED: dict[str, list[Row]] = {
                                  "“Anna” Company of the “Gustaw” Battalion fighting")),
         ("British forces advancing on Brussels", lib("role"), "liberating force",
          EDITORIAL["brussels, advance"], text("brussels-full-speed")),
+        # review of 2026-12-07: where the Belgians prepared is a reading too
+        ("Belgian preparations for liberation", lib("hasPlace"), "Belgium",
+         EDITORIAL["brussels, preparations, place"], text("brussels-preparing")),
         ("Reception of the Canadian troops in the Netherlands: muted", lib("receptionReason"),
          "By the time the Canadians’ work was done, the world was moving on.", EDITORIAL["canadians, reason"],
          text("ams-canadians")),
