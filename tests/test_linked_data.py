@@ -466,6 +466,33 @@ def test_the_lists_of_resources_are_data_for_an_rdf_client(client, expected, fmt
     assert kinds.status_code == 303 and kinds.headers["Location"].endswith("/void." + fmt.extension)
 
 
+def test_only_an_inferred_property_of_exactly_a_rows_values_is_folded_into_it():
+    # Folded on a subset, "participant (also, inferred: rdf:value)" claimed rdf:value B too.
+    from graph_service.web.resources import Fact, Value, _folded
+
+    def fact(name: str, values: list[str], inferred: bool) -> Fact:
+        return Fact(name, None, [Value(v, inferred=inferred) for v in values])
+
+    stated, fewer, same = fact("participant", ["A", "B"], False), fact("rdf:value", ["A"], True), \
+        fact("sem:roleType", ["A", "B"], True)
+    objects = {id(stated): {"A", "B"}, id(fewer): {"A"}, id(same): {"A", "B"}}
+    assert _folded([stated, fewer, same], objects) == [stated, fewer]
+    assert stated.also_inferred == [("sem:roleType", None)]
+
+
+def test_a_kinds_list_as_data_holds_what_its_page_lists_under_either_base(tmp_path):
+    """Data written under the canonical base, served under another: the page listed its cities,
+    the CONSTRUCT it sends an RDF client to, filtering on the served base alone, none."""
+    settings = Settings(serve_files=(FIXTURE,), snapshot_dir=tmp_path, base_iri="http://localhost:8080/")
+    client = create_app(settings).test_client()
+    page = client.get("/id/city/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert ">Paris</a>" in page
+    listed = client.get("/id/city/", headers={"Accept": "text/turtle"})
+    answer = client.get(listed.headers["Location"], headers={"Accept": "text/turtle"})
+    got = triples(parse(answer.data, formats.by_name("turtle")))
+    assert (PARIS, RDFS.label, Literal("Paris", lang="en")) in got
+
+
 @pytest.mark.parametrize("path", [
     "/id/city/../city/paris",          # dot segments
     "/id/city/%2E%2E/city/paris",      # encoded dot segments

@@ -203,7 +203,8 @@ def test_unreadable_files_exit_2(tmp_path: Path, name: str, problem: str) -> Non
      "the file is a program (ELF), not text (Turtle is text)"),
     (b"PK\x03\x04\x14\x00\x00\x00" + bytes(200),
      "the file is a zip archive (take the RDF file out of it), not text"),
-    (b"<x> <y> \x00\xd0\x01 .\n", "the file is binary (it holds NUL bytes), not text (Turtle is text)"),
+    (b"<x> <y> \x00\x00\x00\x01\x02 .\n",
+     "the file is binary (it holds NUL bytes), not text (Turtle is text)"),
 ], ids=["program", "zip", "nul"])
 def test_a_file_that_is_no_text_is_said_to_be_none(tmp_path: Path, body: bytes, said: str) -> None:
     """The first 3 KB of /bin/ls as data: "the byte 0xD0 is not UTF-8 ... (an export from Windows
@@ -213,6 +214,15 @@ def test_a_file_that_is_no_text_is_said_to_be_none(tmp_path: Path, body: bytes, 
     result = run("--data", str(data), "--shapes", SHAPES)
     assert result.exit_code == 2 and result.stderr.startswith(f"graph-service: {data}: {said}")
     assert result.stderr.count("\n") == 1 and "TriG" not in result.stderr
+
+
+def test_utf16_without_a_mark_is_named_whatever_its_letters(tmp_path: Path) -> None:
+    # Only mostly-ASCII UTF-16 (a zero in every other byte) was named; Cyrillic was called binary.
+    data = tmp_path / "data.ttl"
+    data.write_bytes('# Варшава\n<urn:a> <urn:b> "Варшава" .\n'.encode("utf-16-le"))
+    result = run("--data", str(data), "--shapes", SHAPES)
+    assert result.exit_code == 2 and "looks like UTF-16 without a byte-order mark" in result.stderr
+    assert "iconv -f utf-16le -t utf-8" in result.stderr
 
 
 def test_unusable_shapes_exit_2_in_one_line(tmp_path: Path) -> None:
@@ -294,7 +304,8 @@ def test_warnings_may_be_allowed(tmp_path: Path) -> None:
 def test_pyshacls_format_names_are_read_too(tmp_path: Path) -> None:
     # pySHACL's -f nt / xml / human and -df xml / auto were refused as unknown choices.
     data, shapes = one_result_of_severity(tmp_path, "sh:Violation")
-    for name, opens in (("nt", "_:"), ("xml", "<?xml"), ("human", "Does not conform"), ("jsonld", "{")):
+    for name, opens in (("nt", "_:"), ("xml", "<?xml"), ("human", "Does not conform"), ("jsonld", "{"),
+                        ("table", "Does not conform")):
         result = run("--data", str(data), "--shapes", str(shapes), "--format", name)
         assert result.exit_code == 1 and result.stdout.startswith(opens), (name, result.stdout[:80])
     auto = run("--data", str(data), "--data-format", "auto", "--shapes", str(shapes))

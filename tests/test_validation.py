@@ -574,6 +574,15 @@ def test_warnings_allowed_in_a_cut_report_still_count_what_was_left_out() -> Non
     # The last line counts what is reported, and says so: "2 warnings" under 5 results contradicted it.
     assert outcome.tally() == "0 violations, 2 warnings reported, 3 more results left out"
 
+    # A severity of the shapes' own, which neither lets through, is kept before any info or warning:
+    # cut after the info, it was left out, and the data "conformed".
+    shapes = turtle("ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n"
+                    "  sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:severity sh:Info ] ;\n"
+                    "  sh:property [ sh:path ex:q ; sh:minCount 1 ; sh:severity ex:Fatal ] .")
+    for allow in ({"allow_infos": True}, {"allow_warnings": True}):
+        cut = validation.validate(turtle("ex:a ex:r 1 ."), shapes, max_results=1, **allow)
+        assert not cut.conforms and [str(r.severity) for r in cut.results] == ["http://example.org/Fatal"]
+
 
 #: Forms outside their XSD datatype's lexical space that rdflib takes as they come, and forms
 #: inside it (XML Schema 1.1 Part 2) that must still conform, datatype by datatype.

@@ -62,7 +62,7 @@ class _ReportFormat(click.Choice):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         name = str(value).strip().lower()
-        if name == "human":
+        if name in ("human", "table"):  # pySHACL's two summaries: this command's is grouped by shape
             return "text"
         fmt = None if name in REPORT_FORMATS else formats.graph_format(name)
         chosen = next((choice for choice, registered in REPORT_FORMATS.items()
@@ -120,7 +120,7 @@ class _InputFormat(click.Choice):
               help="Validate the shapes against the SHACL shapes for SHACL first (pySHACL's -m).")
 @click.option("--format", "-f", "fmt", type=_ReportFormat(), default="text", show_default=True,
               help="text: a summary grouped by shape; the others: the full report (pySHACL's -f names "
-                   "too: human, nt, xml).")
+                   "too: human and table for text, nt, xml).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
               help="Write the summary or report to this file (pySHACL's -o). Default: standard output.")
 @setting_options("validation_timeout")

@@ -306,7 +306,7 @@ def browse(kind: str) -> Response:
     fmt = negotiate(NEGOTIATED_KINDS)
     if fmt != _HTML:
         # The list as data is a query's answer: the endpoint writes it in the format asked for.
-        return see_other(urls.sparql(members_query(urls.resource_iris(kind + "/")[0]), fmt.name))
+        return see_other(urls.sparql(members_query(urls.resource_iris(kind + "/")), fmt.name))
     pages = (len(members) + PAGE_SIZE - 1) // PAGE_SIZE
     try:
         page = int(request.args.get("page", "1"))
@@ -322,13 +322,17 @@ def browse(kind: str) -> Response:
     return respond(body, fmt, negotiated=True)
 
 
-def members_query(prefix: str) -> str:
-    """A CONSTRUCT of the resources whose IRIs start with `prefix` (a kind's: `.../id/city/`), with
-    their kinds and names: what the kind's list shows, as data."""
+def members_query(prefixes: list[str]) -> str:
+    """A CONSTRUCT of the resources named by one of `prefixes` and a slug (a kind's, under each
+    base the service answers for: `.../id/city/`), with their kinds and names: what the kind's
+    list shows, as data."""
+    under = " || ".join(f"(STRSTARTS(STR(?resource), {lit}) && "
+                        f"!CONTAINS(STRAFTER(STR(?resource), {lit}), \"/\"))"
+                        for lit in (str(ox.Literal(p)) for p in prefixes))
     return ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "CONSTRUCT { ?resource a ?class ; rdfs:label ?label }\nWHERE {\n"
             "  { SELECT DISTINCT ?resource WHERE {\n"
-            f"    ?resource ?p ?o FILTER(STRSTARTS(STR(?resource), \"{prefix}\")) }} }}\n"
+            f"    ?resource ?p ?o FILTER({under}) }} }}\n"
             "  OPTIONAL { ?resource a ?class }\n  OPTIONAL { ?resource rdfs:label ?label }\n}")
 
 
@@ -1069,14 +1073,14 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
 
 
 def _folded(facts: list[Fact], objects: dict[int, set[object]]) -> list[Fact]:
-    """A nested table's facts, each inferred one that only repeats the values of a stated one
+    """A nested table's facts, each inferred one that holds exactly the values of a stated one
     named beside it instead of shown as a row: every participation of the Liberation of Paris
     had its participant and role twice more, as `rdf:value` and `sem:roleType`. (The node's own
     page shows those rows, with the rest of what the reasoner adds.)"""
     stated = [f for f in facts if not f.inferred]
     kept = []
     for fact in facts:
-        same = fact.inferred and next((s for s in stated if objects[id(fact)] <= objects[id(s)]), None)
+        same = fact.inferred and next((s for s in stated if objects[id(fact)] == objects[id(s)]), None)
         if same:
             same.also_inferred.append((fact.property, fact.property_href))
         else:

@@ -75,6 +75,7 @@ from graph_service.graph import (
     severity_name,
     stable,
     term_name,
+    text_encoding,
     value_summary,
     write,
 )
@@ -581,16 +582,18 @@ _FIELD_BYTES = frozenset(name.encode() for name in _FIELDS)
 def _as_utf8(upload: FileStorage, fmt: Format, source: str) -> bytes:
     """A file part's bytes as UTF-8, from the charset its part declares (`text/turtle;
     charset=iso-8859-1`), as a text part's are read: a file was read as UTF-8 whatever it
-    declared. RDF/XML names its own encoding in its XML declaration."""
+    declared. Only the charsets RDF/XML's declaration may name (`text_encoding`): Python decodes
+    others in time that grows with the square of the size (punycode). RDF/XML names its own."""
     body = upload.read()
     charset = upload.mimetype_params.get("charset", "").strip().lower()
     if not charset or charset in ("utf-8", "utf8") or fmt.name == "rdfxml":
         return body
+    encoding = text_encoding(charset)
+    if encoding is None:
+        raise BadInput(415, f"{source}: its part declares the charset {charset!r}, which is not read "
+                            "here; send it as UTF-8") from None
     try:
-        return body.decode(charset).encode("utf-8")
-    except LookupError:
-        raise BadInput(415, f"{source}: its part declares the charset {charset!r}, which is unknown; "
-                            "send it as UTF-8") from None
+        return body.decode(encoding).encode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadInput(400, f"{source}: byte {exc.start} is not {charset}, the charset its part "
                             "declares") from None

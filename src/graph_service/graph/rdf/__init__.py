@@ -14,6 +14,7 @@ from graph_service.graph.rdf.documents import (
     quads_to_graph,
     read_graph,
     read_quads,
+    text_encoding,
     write_atomically,
 )
 from graph_service.graph.rdf.formats import Format, Kind
@@ -76,6 +77,7 @@ __all__ = [
     "rdflib_conversions_kept", "short", "stable", "to_rdflib",
     "triple_from_rdflib", "turtle", "UnsupportedFormat", "write", "write_atomically", "write_triples",
     "not_utf8",
+    "text_encoding",
     # modules used as namespaces by the layers above
     "documents", "namespace", "provenance", "serialize",
     # namespaces, named graphs and prefixes

@@ -198,6 +198,8 @@ class ValidationOutcome:
     #: What else the headline says of a result that may not be what the user meant (the project's
     #: shapes without the ontology they read).
     hint: str = ""
+    #: The results let through for conforming data (`validate`'s allow_warnings, allow_infos).
+    allowed: str = "warnings"
     #: What the data says of the blank nodes the results name (a few of their own triples, as
     #: predicate and object), so that two of them can be told apart (`name`).
     blank_nodes: dict[Node, list[tuple[Node, Node]]] = field(default_factory=dict, repr=False)
@@ -272,8 +274,7 @@ class ValidationOutcome:
         if self.conforms:  # warnings or infos allowed (`validate`'s allow_warnings, allow_infos)
             total = len(self.results) + self.omitted
             cut = f", of which the first {len(self.results)} are reported" if self.omitted else ""
-            allowed = "infos" if self.only_infos() else "warnings"
-            return (f"Conforms, {allowed} allowed: {total} {_plural('result', total)}{cut} ({per}) from "
+            return (f"Conforms, {self.allowed} allowed: {total} {_plural('result', total)}{cut} ({per}) from "
                     f"{shapes} {_plural('shape', shapes)}.{hint}")
         if self.omitted:
             total = len(self.results) + self.omitted
@@ -571,8 +572,10 @@ def validate(
                                 seconds=time.perf_counter() - started,
                                 shapes=shapes, omitted=omitted, focus_nodes=focus,
                                 blank_nodes=_blank_nodes(data, results))
-    allowed = (allow_warnings and outcome.only_warnings()) or (allow_infos and outcome.only_infos())
+    allowed = "warnings" if allow_warnings and outcome.only_warnings() else \
+        "infos" if allow_infos and outcome.only_infos() else None
     if not conforms and allowed:
+        outcome.allowed = allowed
         # The most severe results are kept first: a violation left out would be among those kept.
         for report_node in report.subjects(RDF.type, SH.ValidationReport):
             report.set((report_node, SH.conforms, Literal(True)))
@@ -1653,7 +1656,13 @@ def _query_owner(shapes: Graph, node: Node) -> str:
 
 
 def _severity_rank(severity: Node) -> int:
-    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+    """Violations first, then severities of the shapes' own, then warnings and infos: a report cut
+    to its first results keeps a severity of the shapes' own before any warning, so that one left
+    out never lets `allow_warnings` or `allow_infos` call the data conforming (pySHACL counts
+    such a severity as failing under both)."""
+    if severity == SEVERITIES[0]:
+        return 0
+    return SEVERITIES.index(severity) + 1 if severity in SEVERITIES else 1
 
 
 def _result_order(r: ValidationResult) -> tuple:
