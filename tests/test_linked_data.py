@@ -464,6 +464,9 @@ def test_the_lists_of_resources_are_data_for_an_rdf_client(client, expected, fmt
     assert (PARIS, RDFS.label, Literal("Paris", lang="en")) in got
     kinds = client.get("/id/", headers=accept)
     assert kinds.status_code == 303 and kinds.headers["Location"].endswith("/void." + fmt.extension)
+    # A page that is not there is not there as data either (it was sent to the whole list).
+    assert client.get("/id/city/?page=9", headers=accept).status_code == 404
+    assert client.get("/id/city/?page=x", headers=accept).status_code == 400
 
 
 def test_only_an_inferred_property_of_exactly_a_rows_values_is_folded_into_it():

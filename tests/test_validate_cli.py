@@ -225,6 +225,26 @@ def test_utf16_without_a_mark_is_named_whatever_its_letters(tmp_path: Path) -> N
     assert "iconv -f utf-16le -t utf-8" in result.stderr
 
 
+def test_rdf_xml_in_utf16_is_read_by_its_mark_and_binary_rdf_xml_named(tmp_path: Path) -> None:
+    """pySHACL reads RDF/XML in UTF-16 (XML's byte-order mark); here it was "cannot decode input
+    using UTF-8 ... from index 0", and a program named .rdf "not well-formed XML at line 1"."""
+    document = ('<?xml version="1.0" encoding="UTF-16"?>\n'
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+                ' xmlns:ex="http://example.org/"><rdf:Description rdf:about="http://example.org/a"><ex:p>Łódź</ex:p></rdf:Description></rdf:RDF>\n')
+    data, shapes = tmp_path / "data.rdf", tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:in ("Łódź") ] .\n',
+                      encoding="utf-8")
+    for encoding in ("utf-16", "utf-16-be"):  # Python's utf-16 writes a little-endian mark first
+        data.write_bytes((document if encoding == "utf-16" else "\ufeff" + document).encode(encoding))
+        result = run("-s", str(shapes), str(data))
+        assert result.exit_code == 0 and result.stdout.startswith("Conforms"), (encoding, result.output)
+    data.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(300))
+    result = run("-s", str(shapes), str(data))
+    assert result.exit_code == 2 and "the file is a program (ELF), not text (RDF/XML is text)" in \
+        result.stderr
+
+
 def test_unusable_shapes_exit_2_in_one_line(tmp_path: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"

@@ -304,9 +304,6 @@ def browse(kind: str) -> Response:
         except NotAcceptable:  # what is not there is not there, in any form: 404 before 406
             raise NotFound(missing) from None
     fmt = negotiate(NEGOTIATED_KINDS)
-    if fmt != _HTML:
-        # The list as data is a query's answer: the endpoint writes it in the format asked for.
-        return see_other(urls.sparql(members_query(urls.resource_iris(kind + "/")), fmt.name))
     pages = (len(members) + PAGE_SIZE - 1) // PAGE_SIZE
     try:
         page = int(request.args.get("page", "1"))
@@ -315,6 +312,10 @@ def browse(kind: str) -> Response:
     if not 1 <= page <= pages:
         raise NotFound(f"there {'is' if pages == 1 else 'are'} {pages} page{'' if pages == 1 else 's'} "
                        f"of {kind} resources")
+    if fmt != _HTML:
+        # The list as data is a query's answer, whole (a page of it as well): the endpoint writes
+        # it in the format asked for.
+        return see_other(urls.sparql(members_query(urls.resource_iris(kind + "/")), fmt.name))
     shown = [(label, urls.href(iri) or iri, what) for label, iri, what in
              members[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]]
     body = render_template("browse.html", kind=kind, total=len(members), members=shown, page=page,

@@ -36,7 +36,6 @@ from pathlib import Path, PurePosixPath
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 from rdflib import RDF, VOID, Graph, URIRef
-from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import BadRequest, NotAcceptable, RequestEntityTooLarge
 
 from graph_service.config import Settings
@@ -517,10 +516,8 @@ def _inputs(prefixes: dict[str, str]) -> tuple[Graph, Graph | None, InferenceCho
         if fmt is None:
             raise BadInput(415, f"{request.mimetype} is not a format this service reads; send "
                            + _supported() + ", or a form")
-        charset = foreign_charset(request)
-        if charset and fmt.name != "rdfxml":  # RDF/XML declares its own
-            raise BadInput(415, f"{fmt.label} is read as UTF-8, not {charset}: send it as UTF-8")
-        body = request.get_data(cache=False)
+        body = _as_utf8(request.get_data(cache=False), request.mimetype_params.get("charset", ""), fmt,
+                        "the body")
         declared: dict[str, str] = {}
         data = None
         if body:
@@ -579,13 +576,13 @@ def _check_utf8_form() -> None:
 _FIELD_BYTES = frozenset(name.encode() for name in _FIELDS)
 
 
-def _as_utf8(upload: FileStorage, fmt: Format, source: str) -> bytes:
-    """A file part's bytes as UTF-8, from the charset its part declares (`text/turtle;
-    charset=iso-8859-1`), as a text part's are read: a file was read as UTF-8 whatever it
-    declared. Only the charsets RDF/XML's declaration may name (`text_encoding`): Python decodes
-    others in time that grows with the square of the size (punycode). RDF/XML names its own."""
-    body = upload.read()
-    charset = upload.mimetype_params.get("charset", "").strip().lower()
+def _as_utf8(body: bytes, charset: str, fmt: Format, source: str) -> bytes:
+    """A document's bytes (a body, a file part) as UTF-8, from the `charset` its type declares
+    (`text/turtle; charset=iso-8859-1`), as a text part's are read: a file was read as UTF-8, and
+    a body refused (415), whatever they declared. Only the charsets RDF/XML's declaration may
+    name (`text_encoding`): Python decodes others in time that grows with the square of the size
+    (punycode). RDF/XML names its own."""
+    charset = charset.strip().lower()
     if not charset or charset in ("utf-8", "utf8") or fmt.name == "rdfxml":
         return body
     encoding = text_encoding(charset)
@@ -686,7 +683,8 @@ def _parts(names: tuple[str, ...], prefixes: dict[str, str], base_iri: str | Non
             fmt = _named_format(explicit, name) if explicit else _upload_format(upload.filename or "",
                                                                                  upload.mimetype)
             source = f"{name} ({upload.filename})"
-            document = Untrusted(_as_utf8(upload, fmt, source), fmt, source, base_iri)
+            body = _as_utf8(upload.read(), upload.mimetype_params.get("charset", ""), fmt, source)
+            document = Untrusted(body, fmt, source, base_iri)
             sent.append(_Sent(name, True, document))
         texts = request.form.getlist(name)
         if len(texts) > 1:

@@ -145,6 +145,23 @@ def not_utf8(data: bytes, what: str) -> str | None:
     """Why `data`, read as `what` (Turtle, a SPARQL query), is not UTF-8, with where (the line and
     column of its first bad byte, as an editor counts them) and the command that converts it; None
     when it is."""
+    problem = _not_8_bit_text(data, what)
+    if problem is not None:
+        return problem
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # UTF-8's own mark is no character of the text: columns are counted after it.
+        mark = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        line, column = _position(data[mark:exc.start])
+        return (f"at line {line} column {column}: the byte 0x{data[exc.start]:02X} is not UTF-8, which "
+                f"{what} is read as (an export from Windows converts with iconv -f windows-1252 -t utf-8)")
+    return None
+
+
+def _not_8_bit_text(data: bytes, what: str) -> str | None:
+    """Why `data` is not text in an encoding that writes ASCII as ASCII (UTF-8, or those an XML
+    declaration may name): UTF-32 or UTF-16, with or without a byte-order mark, or no text at all."""
     # A byte-order mark says which encoding it is in (an editor's "Unicode" on Windows is UTF-16);
     # UTF-32's little-endian one begins as UTF-16's does, so it is looked for first.
     for name, marks in (("UTF-32", (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)),
@@ -164,17 +181,7 @@ def not_utf8(data: bytes, what: str) -> str | None:
             return (f"the file looks like UTF-16 without a byte-order mark, and {what} is read as UTF-8: "
                     f"convert it with iconv -f utf-16{order} -t utf-8")
     binary = not_text(data)
-    if binary is not None:
-        return f"{binary}, not text ({what} is text)"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # UTF-8's own mark is no character of the text: columns are counted after it.
-        mark = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-        line, column = _position(data[mark:exc.start])
-        return (f"at line {line} column {column}: the byte 0x{data[exc.start]:02X} is not UTF-8, which "
-                f"{what} is read as (an export from Windows converts with iconv -f windows-1252 -t utf-8)")
-    return None
+    return f"{binary}, not text ({what} is text)" if binary is not None else None
 
 
 def _text_as(head: bytes, encoding: str) -> bool:
@@ -289,9 +296,24 @@ def text_encoding(name: str) -> str | None:
 
 
 def _xml_as_utf8(data: bytes, source: str) -> bytes:
-    """RDF/XML in the encoding its declaration names (ISO-8859-1, windows-1252 ...), as UTF-8 with
-    its declaration saying so: XML lets a document choose, pySHACL (rdflib) reads it, and
-    pyoxigraph reads UTF-8 alone ("Only UTF-8 is supported")."""
+    """RDF/XML in the encoding its declaration names (ISO-8859-1, windows-1252 ...), or in UTF-16
+    by its byte-order mark (XML's way, 4.3.3), as UTF-8 with its declaration saying so: XML lets
+    a document choose, pySHACL (rdflib) reads it, and pyoxigraph reads UTF-8 alone ("Only UTF-8
+    is supported"; a UTF-16 document was "cannot decode input using UTF-8 ... from index 0")."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if utf16 and not data.startswith(codecs.BOM_UTF32_LE):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RdfSyntaxError(source, f"it begins with UTF-16's byte-order mark but is not UTF-16 "
+                                         f"(byte {exc.start})") from None
+        declared = _XML_ENCODING.match(data)
+        if declared is not None and declared[1].lower().startswith(b"utf-16"):
+            return data[:declared.start(1)] + b"UTF-8" + data[declared.end(1):]
+        return data
+    problem = _not_8_bit_text(data, "RDF/XML")
+    if problem is not None:  # no XML declaration's encoding reads it
+        raise RdfSyntaxError(source, problem)
     declared = _XML_ENCODING.match(data)
     if declared is None or declared[1].lower() in (b"utf-8", b"utf8"):
         return data
