@@ -89,7 +89,8 @@ class _InputFormat(click.Choice):
 
 
 # Each option answers to pySHACL's names for it too (`-s`, `-i`, `-f`, `-df` ...), so that a
-# pySHACL command line runs here as it is: `validate -s shapes.ttl -i rdfs -f turtle data.ttl`.
+# pySHACL command line such as `validate -s shapes.ttl -i rdfs -f turtle data.ttl` runs here as it
+# is (the README names the options of pySHACL's not offered).
 @click.command()
 @click.argument("data_graphs", nargs=-1, metavar="[DATA_FILE]...")
 @click.option("--data", "data_files", multiple=True, metavar="FILE",
