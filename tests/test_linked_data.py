@@ -395,6 +395,16 @@ def test_a_document_path_near_a_resources_offers_its_document_in_that_format(cli
     assert f'Did you mean <a href="/doc/city/paris.ttl">{PARIS}</a>?' in page.get_data(as_text=True)
 
 
+def test_a_path_naming_part_of_a_resources_name_says_which_it_may_mean(project_client):
+    """`/doc/person/de-gaulle.html` (Charles de Gaulle is `person/charles-de-gaulle`) was a bare
+    404; a part that names two resources is no suggestion."""
+    page = project_client.get("/doc/person/de-gaulle.html").get_data(as_text=True)
+    meant = f"{BASE}id/person/charles-de-gaulle"
+    assert f'Did you mean <a href="/doc/person/charles-de-gaulle.html">{meant}</a>?' in page
+    said = project_client.get("/id/person/tadeusz", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "did you mean" not in said  # Tadeusz Przybyszewski, Tadeusz Rajszczak
+
+
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
 def test_the_iri_a_404_suggests_leads_to_its_resource_when_copied(project_client, fmt):
     """Participations' IRIs hold "--", which an XML comment may not: RDF/XML writes the second

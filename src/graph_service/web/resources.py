@@ -266,7 +266,18 @@ def _meant(urls: Urls, rest: str) -> str | None:
     slugs = by_slug.get(fold(rest.rstrip("/").rpartition("/")[2]), [])
     if len(slugs) == 1:
         return slugs[0]
-    return _spelt_nearly(fold(paths[-1]), by_path)
+    return _named_in_part(fold(paths[-1]), by_path) or _spelt_nearly(fold(paths[-1]), by_path)
+
+
+def _named_in_part(path: str, by_path: dict[str, str]) -> str | None:
+    """The one resource of `path`'s kind whose name holds its name as whole words
+    (`/id/person/de-gaulle`: charles-de-gaulle), if only one does."""
+    kind, slash, slug = path.rpartition("/")
+    if not slash or not slug:
+        return None
+    words = f"-{slug}-"
+    found = [p for p in by_path if p.rpartition("/")[0] == kind and words in f"-{p.rpartition('/')[2]}-"]
+    return by_path[found[0]] if len(found) == 1 else None
 
 
 def _spelt_nearly(path: str, by_path: dict[str, str]) -> str | None:
