@@ -517,7 +517,8 @@ def test_the_opening_summary_says_which_liberators_are_a_reading(project_client)
     paris = brief("/doc/city/paris.html")
     assert "(American forces and Free French forces: the project's reading" in paris  # not the Allies
     # Its liberator is the article's "supposed liberators, really conquerors": a reading (review18).
-    assert "By Red Army (Red Army: the project's reading" in brief("/doc/city/warsaw.html")
+    assert ("By Red Army (conquering force, liberating force) (Red Army: the project's reading"
+            in brief("/doc/city/warsaw.html"))
     assert "Mark Clark: the project's reading" in brief("/doc/event/liberation-of-rome.html")
 
 
@@ -528,8 +529,8 @@ def test_pages_say_which_claims_other_accounts_dispute_and_what_they_say(project
 
     luxembourg = text("/doc/city/luxembourg-city.html")
     brief = luxembourg[luxembourg.index("In brief"):]
-    assert ("By General Patton’s army (General Patton’s army: other accounts dispute the article here, as "
-            "the note under “What the reasoner adds” below says)") in brief
+    assert ("By General Patton’s army (liberating force) (General Patton’s army: other accounts dispute the "
+            "article here, as the note under “What the reasoner adds” below says)") in brief
     # Beside the derived link itself, the note as the graph has it.
     assert ("liberated by General Patton’s army (inferred) (Other accounts have Luxembourg City entered on "
             "10 September 1944 by the US 5th Armored Division") in luxembourg

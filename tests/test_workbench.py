@@ -539,6 +539,12 @@ def test_berlin_was_taken_and_warsaw_both_each_force_named_once(project_client):
     assert "Red Army: the project&#39;s reading" in by
     # "Supposed liberators, really conquerors": the one event is both.
     assert re.search(r'<dt>Liberated and taken</dt>\s*<dd><a href="/id/event/liberation-of-warsaw">', warsaw)
+    # Each force in its roles, as the event's page names them: Paris's supporting Americans stood
+    # beside its liberators with nothing to tell them apart.
+    assert "Red Army (conquering force, liberating force)</a>" in by
+    paris = html.unescape(re.sub(r"<[^>]+>", "", brief("paris")))
+    assert ("Allied forces (liberating force), American forces (supporting force), Free French forces "
+            "(liberating force)") in paris
     # Amsterdam's liberators are not named: said, not left out, as the row's value (not a note in
     # brackets beside an empty one).
     assert re.search(r"<dt>By</dt>\s*<dd>\s*<span[^>]*>The article names no force</span></dd>",

@@ -695,7 +695,12 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         if by:
             read_forces = [force for force, name in by.items() if _is_reading(index, iri, name, force)]
             disputed = [force for force, name in by.items() if _is_disputed(index, iri, name, force)]
-            out.append(Highlight("By", _linked(index, list(by), urls), _joined(
+            # In its roles, as the event's page names them: Paris's "By" put the Americans, a
+            # supporting force, beside its liberators with nothing to tell them apart.
+            forces = [(f"{label} ({', '.join(roles)})" if (roles := _role_names(index, actors[force], urls))
+                       else label, href)
+                      for force in by for label, href in _linked(index, [force], urls)]
+            out.append(Highlight("By", sorted(forces, key=lambda v: fold(v[0])), _joined(
                 _reading_note(index, urls, read_forces, derived=True),
                 _disputed_note(_names(index, disputed, urls), derived=True))))
         else:
@@ -873,11 +878,19 @@ def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> Hig
     return Highlight("When", dates, "; ".join(n for n in notes if n))
 
 
-def _actors(index: QuadSource, event: ox.NamedNode) -> set:
-    """Who takes part in the event or in one of its parts (the reasoner closes lib:hasSubEvent)."""
+def _actors(index: QuadSource, event: ox.NamedNode) -> dict[Any, set]:
+    """Who takes part in the event or in one of its parts (the reasoner closes lib:hasSubEvent),
+    each with the roles it has there."""
     events = [event, *_objects_all(index, event, "hasSubEvent")]
-    return {actor for e in events for p in _objects_all(index, e, "hasParticipation")
-            for actor in _objects_all(index, p, "participant")}
+    roles: dict[Any, set] = {}
+    for p in (p for e in events for p in _objects_all(index, e, "hasParticipation")):
+        for actor in _objects_all(index, p, "participant"):
+            roles.setdefault(actor, set()).update(_objects(index, p, "role"))
+    return roles
+
+
+def _role_names(index: QuadSource, roles: set, urls: Urls) -> list[str]:
+    return [label for label, _ in _linked(index, list(roles), urls)]
 
 
 def _objects_all(index: QuadSource, subject: Any, name: str) -> list[ox.NamedNode | ox.BlankNode]:
