@@ -151,6 +151,20 @@ def test_without_javascript_the_form_keeps_a_malformed_query(browser, live_serve
         context.close()
 
 
+def test_a_quotes_link_to_the_article_lights_that_quote_in_view(page):
+    """The quote page's link to "the passage marked in the article's text" led to an empty anchor:
+    every quote of the article is marked alike, and the one reached was not told apart."""
+    page.goto("/doc/quote/ams-22-died.html")
+    page.locator('a[href$="#quote-ams-22-died"]').first.click()
+    page.wait_for_url("**#quote-ams-22-died")
+    reached = page.locator('#quote-ams-22-died + a.quoted')
+    other = page.locator('#quote-ams-marines + a.quoted')
+    style = "e => getComputedStyle(e).backgroundColor + ' ' + getComputedStyle(e).outlineStyle"
+    assert reached.evaluate(style) != other.evaluate(style)
+    box = reached.bounding_box()
+    assert box and 20 < box["y"] < 900 - box["height"], box  # in view, the line before it too
+
+
 def test_on_a_phone_the_summary_of_an_event_shows_its_values(browser, live_server):
     """At 390 px, a long heading in the summary box ("In Arrival of the Free French army in Paris")
     took the width, and the values of every row were drawn off the screen."""
