@@ -118,6 +118,17 @@ def test_the_query_page_explains_a_mistake_runs_an_example_and_links_here(page, 
     rows.first.wait_for()
     assert rows.count() > 3
     assert "Paris" in page.locator(".tabPanel.active .yasr").inner_text()
+    # Values whole and as text: cut to a column's width ("Liberation…") and as "Rome"@en, the
+    # first answer a historian saw was unreadable; nor is a word broken across lines.
+    cell = page.locator(".tabPanel.active .yasr table.dataTable td", has_text="Liberation of Rome").first
+    assert cell.inner_text().strip() == "Liberation of Rome"
+    assert cell.bounding_box()["height"] < 2 * page.locator(
+        ".tabPanel.active .yasr table.dataTable td", has_text="month").first.bounding_box()["height"]
+    # The editor's lines wrap before the run and share buttons, not under them.
+    buttons = page.locator(".tabPanel.active .yasqe_buttons").bounding_box()
+    first = page.locator(".tabPanel.active .CodeMirror-line").first
+    line, padding = first.bounding_box(), first.evaluate("e => parseFloat(getComputedStyle(e).paddingRight)")
+    assert buttons and line and line["x"] + line["width"] - padding <= buttons["x"]
     # A wide answer scrolls sideways inside the results, not off the page.
     wide = page.locator(".tabPanel.active .yasr_results").evaluate(
         "el => { el.scrollLeft = 200; return [el.scrollWidth > el.clientWidth, el.scrollLeft > 0,"

@@ -85,6 +85,11 @@
   Yasgui.Yasr.defaults.errorRenderers = [renderError];
   var request = { endpoint: cfg.endpoint, method: "POST" };
   document.getElementById("plain-query").hidden = true;
+  // A table a historian reads at once: values whole, not cut to a column's width ("1944-0…",
+  // "Liberation…"), and literals as their text ("Berlin", not "Berlin"@en); YASR's "Simple view"
+  // and "Ellipse" switches still change it, and a user's choice is kept as YASR keeps it.
+  var table = Yasgui.Yasr.defaults.plugins && Yasgui.Yasr.defaults.plugins.table;
+  if (table) table.dynamicConfig = Object.assign({ isEllipsed: false, compact: true }, table.dynamicConfig);
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: request,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: cfg.endpoint }]; } },
