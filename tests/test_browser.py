@@ -176,6 +176,28 @@ def test_a_quotes_link_to_the_article_lights_that_quote_in_view(page):
     assert box and 20 < box["y"] < 900 - box["height"], box  # in view, the line before it too
 
 
+def test_on_a_phone_a_table_of_facts_reads_as_a_list(browser, live_server):
+    """At 375 px the Liberation of Warsaw's facts scrolled within their table, each nested
+    participation a column a few words wide cut at the screen's edge."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto("/doc/event/liberation-of-warsaw.html")
+        tables = page.locator("#facts table.facts")
+        assert tables.count() > 3
+        for i in range(tables.count()):
+            table = tables.nth(i)
+            wide = table.evaluate(
+                "t => [t.scrollWidth <= t.clientWidth + 1, t.getBoundingClientRect().right]")
+            assert wide[0] and wide[1] <= 375, (i, wide)
+        nested = tables.nth(1).bounding_box()
+        assert nested and nested["width"] > 250, nested
+        # A screen reader still meets a table: its rows and their headers.
+        assert page.get_by_role("rowheader", name="has participation").count() == 1
+    finally:
+        context.close()
+
+
 def test_on_a_phone_the_summary_of_an_event_shows_its_values(browser, live_server):
     """At 390 px, a long heading in the summary box ("In Arrival of the Free French army in Paris")
     took the width, and the values of every row were drawn off the screen."""

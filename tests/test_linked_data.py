@@ -643,8 +643,8 @@ def test_a_nested_table_names_the_inferred_properties_that_repeat_a_rows_values(
     client = project_client  # the project's graph: SEM's roles are the build's
     page = client.get("/doc/event/liberation-of-paris.html").get_data(as_text=True)
     facts = page[page.index('<section id="facts">'):page.index('<details class="inferred-facts"')]
-    nested = facts[facts.index('<table class="facts">', facts.index("has participation")):]
-    rows = re.findall(r'<tr[^>]*><th scope="row">(.*?)</th>', nested, re.S)
+    nested = facts[facts.index('<table class="facts', facts.index("has participation")):]
+    rows = re.findall(r'<tr[^>]*><th scope="row"[^>]*>(.*?)</th>', nested, re.S)
     headers = [html.unescape(re.sub(r"<[^>]+>", "", r)).strip() for r in rows]
     assert "rdf:value" not in headers and "sem:roleType" not in headers
     assert "participant (also, inferred: rdf:value)" in headers
