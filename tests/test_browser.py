@@ -93,6 +93,18 @@ def test_browse_search_and_suggestions_find_the_cities_konev_and_zoska(page):
     assert page.get_by_role("link", name="“Zośka” Battalion", exact=True).is_visible()
     assert page.locator("section.search-kind h2").first.inner_text().startswith("unit")  # best first
 
+    # A slip of the keyboard: the list offers the word the search page offers ("No name matches"
+    # was all it said), and choosing it searches for that.
+    box = page.locator("header #site-search")
+    box.fill("")
+    box.press_sequentially("Warsw", delay=40)
+    meant = page.get_by_role("option", name="Did you mean “warsaw”?")
+    meant.wait_for()
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=warsaw"))
+    assert page.get_by_role("link", name="Warsaw", exact=True).first.is_visible()
+
 
 def test_the_query_page_explains_a_mistake_runs_an_example_and_links_here(page, live_server):
     text = "SELECT * WHERE { ?s ?p }"

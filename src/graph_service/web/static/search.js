@@ -55,12 +55,17 @@
     li.addEventListener("mousedown", function (event) { event.preventDefault(); window.location.href = href; });
     return li;
   }
-  function show(query, results) {
+  function show(query, results, suggestion) {
     list.textContent = "";
     active = -1;
     results.slice(0, MAX).forEach(function (r, i) {
       list.appendChild(item("site-search-option-" + i, r.href, r.label, r.kind));
     });
+    // A slip of the keyboard ("Warsw"): the word the search page would offer, offered here too.
+    if (!results.length && suggestion) {
+      list.appendChild(item("site-search-option-meant", form.action + "?q=" + encodeURIComponent(suggestion),
+                            "Did you mean “" + suggestion + "”?", "", "meant"));
+    }
     var all = form.action + "?q=" + encodeURIComponent(query);
     var label = results.length ? "All " + results.length + " matches for “" + query + "”" : "No name matches “" + query + "”";
     list.appendChild(item("site-search-option-all", all, label, "", "all"));
@@ -74,7 +79,7 @@
     asked = query;
     fetch(form.action + "?q=" + encodeURIComponent(query) + "&format=json", { headers: { Accept: "application/json" } })
       .then(function (resp) { return resp.ok ? resp.json() : { results: [] }; })
-      .then(function (doc) { if (input.value.trim() === query) show(query, doc.results || []); })
+      .then(function (doc) { if (input.value.trim() === query) show(query, doc.results || [], doc.suggestion); })
       .catch(close);
   }
   input.addEventListener("input", function () {
