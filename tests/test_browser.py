@@ -299,6 +299,13 @@ def test_validate_shows_a_table_for_a_failing_paste(page):
     assert "Violation" in table.inner_text()
     focus = table.locator("a.focus-node").first
     assert focus.get_attribute("href").startswith("/id/city/paris")
+    # On a phone each result is a list of its columns, named: Message and Value were off the screen.
+    page.set_viewport_size({"width": 375, "height": 800})
+    message = page.locator('table.report td[data-label="Message"]').first
+    box = message.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    assert message.evaluate("e => getComputedStyle(e, '::before').content") == '"Message: "'
+    assert page.get_by_role("columnheader", name="Message").count() >= 1
 
 
 @pytest.mark.slow  # the same through HTTP: tests/test_workbench.py
