@@ -249,8 +249,9 @@ def _kind_or_not_found(urls: Urls, rest: str, fmt: Format, document: Format | No
 def _meant(urls: Urls, rest: str) -> str | None:
     """The resource a path that names none may have meant: itself without a trailing slash or a
     document's suffix (`/id/city/paris.ttl`, `/doc/city/paris.ttl/`), in other capitals or accents
-    (`/id/city/Paris`), its name under the one kind that has it (`/id/person/paris`), or a name of
-    its kind spelt nearly as it is (`/id/city/pariss`)."""
+    (`/id/city/Paris`), its name under the one kind that has it (`/id/person/paris`), the one name
+    of its kind that holds it as whole words (`/id/person/de-gaulle`), or a name of its kind spelt
+    nearly as it is (`/id/city/pariss`)."""
     trimmed = rest.removesuffix("/")
     head, dot, suffix = trimmed.rpartition(".")
     paths = [p for p in (rest, trimmed, head if dot and formats.by_extension(suffix) else None) if p]
@@ -260,47 +261,60 @@ def _meant(urls: Urls, rest: str) -> str | None:
     if not isinstance(quads(), QuadIndex):
         # Large data, read from disk: no map of every IRI is kept for the sake of a 404.
         return None
-    by_path, by_slug = cached("resource paths", lambda: _resource_paths(urls))
-    if (found := next((by_path[fold(p)] for p in paths if fold(p) in by_path), None)) is not None:
+    names = cached("resource paths", lambda: _resource_paths(urls))
+    if (found := next((names.by_path[fold(p)] for p in paths if fold(p) in names.by_path), None)) is not None:
         return found
-    slugs = by_slug.get(fold(rest.rstrip("/").rpartition("/")[2]), [])
+    slugs = names.by_slug.get(fold(rest.rstrip("/").rpartition("/")[2]), [])
     if len(slugs) == 1:
         return slugs[0]
-    return _named_in_part(fold(paths[-1]), by_path) or _spelt_nearly(fold(paths[-1]), by_path)
-
-
-def _named_in_part(path: str, by_path: dict[str, str]) -> str | None:
-    """The one resource of `path`'s kind whose name holds its name as whole words
-    (`/id/person/de-gaulle`: charles-de-gaulle), if only one does."""
-    kind, slash, slug = path.rpartition("/")
+    kind, slash, slug = fold(paths[-1]).rpartition("/")
     if not slash or not slug:
+        return None
+    of_kind = names.by_kind.get(kind, {})
+    near = _named_in_part(slug, kind, of_kind) or spelt_nearly(slug, of_kind)
+    return names.by_path[of_kind[near]] if near is not None else None
+
+
+#: Words too common in names to point to one (`/id/place/of`, `/id/person/de`).
+_COMMON_WORDS = frozenset({"a", "an", "and", "at", "de", "der", "des", "di", "du", "in", "la", "le", "of",
+                           "on", "the", "van", "von"})
+
+
+def _named_in_part(slug: str, kind: str, of_kind: dict[str, str]) -> str | None:
+    """The one name of a kind's (`of_kind`: its folded names) that holds `slug` as whole words
+    (`/id/person/de-gaulle`: charles-de-gaulle), if only one does; never for a single letter, a
+    common word or the kind's own name (`/id/city/city`)."""
+    if len(slug) < 3 or slug in _COMMON_WORDS or slug == kind:
         return None
     words = f"-{slug}-"
-    found = [p for p in by_path if p.rpartition("/")[0] == kind and words in f"-{p.rpartition('/')[2]}-"]
-    return by_path[found[0]] if len(found) == 1 else None
+    found = [name for name in of_kind if words in f"-{name}-"]
+    return found[0] if len(found) == 1 else None
 
 
-def _spelt_nearly(path: str, by_path: dict[str, str]) -> str | None:
-    """The resource of `path`'s kind whose name is spelt nearly as its name is (`spelt_nearly`:
-    well under a millisecond however many resources a kind has)."""
-    kind, slash, slug = path.rpartition("/")
-    if not slash or not slug:
-        return None
-    of_kind = {p.rpartition("/")[2]: p for p in by_path if p.rpartition("/")[0] == kind}
-    near = spelt_nearly(slug, of_kind)
-    return by_path[of_kind[near]] if near is not None else None
+@dataclass(frozen=True)
+class _Names:
+    """Each resource IRI by its folded path after `id/`, by its folded slug, and the folded paths
+    of each kind by their slugs: a 404 looks among one kind's names, not all of them (20 ms per
+    404 at 200,000 resources)."""
+
+    by_path: dict[str, str]
+    by_slug: dict[str, list[str]]
+    by_kind: dict[str, dict[str, str]]
 
 
-def _resource_paths(urls: Urls) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Each resource IRI by its folded path after `id/` and by its folded slug."""
+def _resource_paths(urls: Urls) -> _Names:
     by_path: dict[str, str] = {}
     by_slug: dict[str, list[str]] = {}
+    by_kind: dict[str, dict[str, str]] = {}
     for subject in quads().subjects():
         if isinstance(subject, ox.NamedNode) and (named := urls.kind_and_slug(subject.value)):
             kind, slug = named
-            by_path.setdefault(fold(f"{kind}/{slug}"), subject.value)
+            path = fold(f"{kind}/{slug}")
+            by_path.setdefault(path, subject.value)
             by_slug.setdefault(fold(slug), []).append(subject.value)
-    return by_path, by_slug
+            folded_kind, _, folded_slug = path.rpartition("/")
+            by_kind.setdefault(folded_kind, {}).setdefault(folded_slug, path)
+    return _Names(by_path, by_slug, by_kind)
 
 
 def browse(kind: str) -> Response:

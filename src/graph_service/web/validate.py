@@ -587,12 +587,12 @@ def _as_utf8(body: bytes, charset: str, fmt: Format, source: str) -> bytes:
         return body
     encoding = text_encoding(charset)
     if encoding is None:
-        raise BadInput(415, f"{source}: its part declares the charset {charset!r}, which is not read "
-                            "here; send it as UTF-8") from None
+        raise BadInput(415, f"{source}: it declares the charset {charset!r}, which is not read here; "
+                            "send it as UTF-8") from None
     try:
         return body.decode(encoding).encode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadInput(400, f"{source}: byte {exc.start} is not {charset}, the charset its part "
+        raise BadInput(400, f"{source}: byte {exc.start} is not {charset}, the charset it "
                             "declares") from None
 
 

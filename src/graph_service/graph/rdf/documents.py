@@ -307,10 +307,9 @@ def _xml_as_utf8(data: bytes, source: str) -> bytes:
         except UnicodeDecodeError as exc:
             raise RdfSyntaxError(source, f"it begins with UTF-16's byte-order mark but is not UTF-16 "
                                          f"(byte {exc.start})") from None
+        # The mark decides the encoding (XML 1.0, appendix F), whatever the declaration names.
         declared = _XML_ENCODING.match(data)
-        if declared is not None and declared[1].lower().startswith(b"utf-16"):
-            return data[:declared.start(1)] + b"UTF-8" + data[declared.end(1):]
-        return data
+        return data if declared is None else data[:declared.start(1)] + b"UTF-8" + data[declared.end(1):]
     problem = _not_8_bit_text(data, "RDF/XML")
     if problem is not None:  # no XML declaration's encoding reads it
         raise RdfSyntaxError(source, problem)
@@ -352,10 +351,6 @@ def _check_well_formed(data: bytes, fmt: formats.Format, source: str) -> dict[st
     parser.EntityDeclHandler = entity
     try:
         parser.Parse(data, True)
-        if external:
-            name, line = external[0]
-            raise RdfSyntaxError(source, f"an external XML entity (&{name}; declared SYSTEM or PUBLIC, line "
-                                         f"{line}): external entities are not read; write the text itself")
     except expat.ExpatError as exc:
         if exc.code == _AMPLIFICATION:
             raise DocumentTooLarge(source, f"its XML entities expand past the reader's limit (line "
@@ -363,6 +358,15 @@ def _check_well_formed(data: bytes, fmt: formats.Format, source: str) -> dict[st
                                            "size is not read") from None
         raise RdfSyntaxError(source, f"not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: "
                                      f"{expat.ErrorString(exc.code)}") from None
+    except (LookupError, ValueError, UnicodeError):
+        # expat's own reading of a declaration `_xml_as_utf8` did not rewrite: an unknown encoding
+        # was LookupError, a multi-byte one ValueError, a 500 for the document sent.
+        raise RdfSyntaxError(source, "its XML declaration names an encoding this reader cannot read: "
+                                     "send it as UTF-8") from None
+    if external:
+        name, line = external[0]
+        raise RdfSyntaxError(source, f"an external XML entity (&{name}; declared SYSTEM or PUBLIC, line "
+                                     f"{line}): external entities are not read; write the text itself")
     return {prefix: uri for prefix, uri in declared.items() if uri}
 
 
