@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -190,12 +191,20 @@ def test_a_quotes_link_to_the_article_lights_that_quote_in_view(page):
     assert box and 20 < box["y"] < 900 - box["height"], box  # in view, the line before it too
 
 
+@contextmanager
+def phone(browser, live_server: BackgroundServer, width: int, height: int = 800) -> Iterator[object]:
+    """A page `width` px wide, closed after."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def test_on_a_phone_a_table_of_facts_reads_as_a_list(browser, live_server):
     """At 375 px the Liberation of Warsaw's facts scrolled within their table, each nested
     participation a column a few words wide cut at the screen's edge."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 800})
-    page = context.new_page()
-    try:
+    with phone(browser, live_server, 375) as page:
         page.goto("/doc/event/liberation-of-warsaw.html")
         tables = page.locator("#facts table.facts")
         assert tables.count() > 3
@@ -208,16 +217,12 @@ def test_on_a_phone_a_table_of_facts_reads_as_a_list(browser, live_server):
         assert nested and nested["width"] > 250, nested
         # A screen reader still meets a table: its rows and their headers.
         assert page.get_by_role("rowheader", name="has participation").count() == 1
-    finally:
-        context.close()
 
 
 def test_on_a_phone_the_summary_of_an_event_shows_its_values(browser, live_server):
     """At 390 px, a long heading in the summary box ("In Arrival of the Free French army in Paris")
     took the width, and the values of every row were drawn off the screen."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 800})
-    page = context.new_page()
-    try:
+    with phone(browser, live_server, 390) as page:
         page.goto("/doc/event/liberation-of-paris.html")
         values = page.locator("#in-brief dl.highlights dd")
         assert values.count() > 4
@@ -228,8 +233,6 @@ def test_on_a_phone_the_summary_of_an_event_shows_its_values(browser, live_serve
         box = page.locator("#site-search").bounding_box()
         assert box and box["width"] > 100 and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         shot(page, "test_on_a_phone_the_summary_of_an_event_shows_its_values")
-    finally:
-        context.close()
 
 
 def test_at_320_px_no_page_scrolls_sideways(browser, live_server):
