@@ -711,8 +711,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             disputed = [force for force, name in by.items() if _is_disputed(index, iri, name, force)]
             # In its roles, as the event's page names them: Paris's "By" put the Americans, a
             # supporting force, beside its liberators with nothing to tell them apart.
-            forces = [(f"{label} ({', '.join(roles)})" if (roles := _role_names(index, actors[force], urls))
-                       else label, href)
+            forces = [(_in_roles(label, _names(index, list(actors[force]), urls)), href)
                       for force in by for label, href in _linked(index, [force], urls)]
             out.append(Highlight("By", sorted(forces, key=lambda v: fold(v[0])), _joined(
                 _reading_note(index, urls, read_forces, derived=True),
@@ -803,10 +802,10 @@ def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highl
     readings, disputed = [], []
     for part in _subjects(index, "participant", actor):
         roles = _objects(index, part, "role")
-        named = ", ".join(label for label, _ in _linked(index, roles, urls))
+        named = _names(index, roles, urls)
         events = _objects(index, part, "inEvent")
         for event, href in _linked(index, events, urls):
-            values.setdefault(f"{event} ({named})" if named else event, href)
+            values.setdefault(_in_roles(event, named), href)
         if (_is_reading(index, part, "participant", actor)
                 or any(_is_reading(index, part, "inEvent", e) for e in events)
                 or any(_is_reading(index, part, "role", r) for r in roles)):
@@ -830,12 +829,12 @@ def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str)
     readings, disputed = [], []
     for part in _objects(index, event, "hasParticipation"):
         roles = _objects(index, part, "role")
-        named = ", ".join(label for label, _ in _linked(index, roles, urls))
+        named = _names(index, roles, urls)
         rank = min((_ROLE_ORDER.get(str(r.value).rsplit("#role-", 1)[-1], len(_ROLE_ORDER)) for r in roles),
                    default=len(_ROLE_ORDER))
         actors = _objects(index, part, "participant")
         for actor, href in _linked(index, actors, urls):
-            values.append((rank, f"{actor} ({named})" if named else actor, href))
+            values.append((rank, _in_roles(actor, named), href))
         # Who took part, or in what role (the Free French as Paris's liberating force).
         if (_is_reading(index, event, "hasParticipation", part)
                 or any(_is_reading(index, part, "participant", a) for a in actors)
@@ -901,10 +900,6 @@ def _actors(index: QuadSource, event: ox.NamedNode) -> dict[Any, set]:
         for actor in _objects_all(index, p, "participant"):
             roles.setdefault(actor, set()).update(_objects(index, p, "role"))
     return roles
-
-
-def _role_names(index: QuadSource, roles: set, urls: Urls) -> list[str]:
-    return [label for label, _ in _linked(index, list(roles), urls)]
 
 
 def _objects_all(index: QuadSource, subject: Any, name: str) -> list[ox.NamedNode | ox.BlankNode]:
@@ -974,6 +969,11 @@ def _disputed_note(names: list[str], *, derived: bool = False, where: str = "bel
 
 def _names(index: QuadSource, terms: list, urls: Urls) -> list[str]:
     return [text for text, _ in _linked(index, terms, urls)]
+
+
+def _in_roles(name: str, roles: list[str]) -> str:
+    """"Red Army (conquering force, liberating force)"; the name alone where it has no role."""
+    return f"{name} ({', '.join(roles)})" if roles else name
 
 
 def _listed(names: list[str]) -> str:
