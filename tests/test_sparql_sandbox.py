@@ -7,6 +7,7 @@ import ctypes
 import errno
 import gc
 import json
+import multiprocessing
 import os
 import platform
 import select
@@ -417,6 +418,31 @@ def test_isolated_worker_reraises_and_keeps_serving():
                 worker.call("again", timeout=10)
     finally:
         worker.close()
+
+
+def _echo(data: bytes) -> bytes:
+    return data[::-1]
+
+
+def test_messages_larger_than_the_pipe_holds_cross_whole_both_ways():
+    # Larger than a socket's buffer, so each side writes and reads it in pieces.
+    data = os.urandom(3 * 2**20 + 7)
+    worker = IsolatedWorker(_echo)
+    try:
+        assert worker.call(data, timeout=30) == data[::-1]
+        assert worker.call(b"short", timeout=30) == b"trohs"  # still in step
+    finally:
+        worker.close()
+
+
+def test_a_message_cut_off_by_its_writer_going_is_the_end_of_the_channel():
+    ours, theirs = multiprocessing.Pipe(duplex=True)
+    framed = (1000).to_bytes(4, "big") + b"x" * 10  # a length, then a tenth of what it said
+    os.write(theirs.fileno(), framed)
+    theirs.close()
+    with pytest.raises(EOFError):
+        sandbox._receive(ours)
+    ours.close()
 
 
 def _pid_after(kind: str, seconds: float = 0.0) -> int:
