@@ -275,12 +275,16 @@ def test_at_320_px_no_page_scrolls_sideways(browser, live_server):
 
 def test_the_query_editor_lets_the_keyboard_in_and_out_and_names_itself(page):
     """WCAG 2.1.2: the editor took focus as the page opened and kept it (Tab indented); its text
-    field had no name."""
+    field had no name. Its text field is its lines themselves (contenteditable), which a screen
+    reader reads, inside the region that scrolls them (axe: scrollable-region-focusable)."""
     page.goto("/sparql")
-    editor = page.locator(".tabPanel.active .CodeMirror textarea")
+    field = ".tabPanel.active .CodeMirror-scroll [contenteditable=true]"
+    editor = page.locator(field)
     editor.wait_for(state="attached")
     assert editor.get_attribute("aria-label") == "SPARQL query"
-    in_editor = "document.activeElement === document.querySelector('.tabPanel.active .CodeMirror textarea')"
+    assert editor.get_attribute("role") == "textbox" and editor.get_attribute("aria-multiline") == "true"
+    assert "PREFIX lib:" in editor.inner_text()
+    in_editor = f"document.activeElement === document.querySelector('{field}')"
     assert not page.evaluate(in_editor)
     text = "document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
     before = page.evaluate(text)
@@ -290,6 +294,23 @@ def test_the_query_editor_lets_the_keyboard_in_and_out_and_names_itself(page):
     page.keyboard.press("Shift+Tab")
     assert page.evaluate(in_editor)
     assert page.evaluate(text) == before  # no tab typed in
+
+
+def test_the_query_pages_list_of_tabs_holds_only_tabs_and_its_plus_adds_one_at_the_end(page):
+    """axe (aria-required-children): YASGUI's "+" button sat inside its role=tablist."""
+    page.goto("/sparql")
+    page.locator(".tabPanel.active .CodeMirror").wait_for()
+    in_list = ("[...document.querySelectorAll('[role=tablist] > *')].map(el => el.getAttribute('role') + ':'"
+               " + [...el.querySelectorAll('a, button, input, [tabindex]')].map(c => c.getAttribute('role')"
+               " || c.tagName.toLowerCase()).filter(r => r !== 'input' && r !== 'div').join(','))")
+    assert page.evaluate(in_list) == ["presentation:tab"]
+    page.get_by_role("button", name="Add a new tab").click()
+    page.get_by_role("button", name="Add a new tab").click()
+    tabs = page.get_by_role("tablist").get_by_role("tab")
+    assert tabs.count() == 3 and page.evaluate(in_list) == ["presentation:tab"] * 3
+    assert tabs.nth(2).get_attribute("aria-selected") == "true"  # the newest, at the end
+    page.keyboard.press("Control+Enter")  # and it runs as the first did
+    page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for()
 
 
 @pytest.mark.slow  # pySHACL's seconds; the table and its links through HTTP: tests/test_workbench.py

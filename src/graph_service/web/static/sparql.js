@@ -24,7 +24,13 @@
       if (!cm || cm.__keyboard) return;
       cm.__keyboard = true;
       cm.addKeyMap({ Tab: false, "Shift-Tab": false });
-      cm.getInputField().setAttribute("aria-label", "SPARQL query");
+      var input = cm.getInputField();
+      input.setAttribute("aria-label", "SPARQL query");
+      // CodeMirror marks its contenteditable lines as presentation: it is a text field.
+      if (input.isContentEditable) {
+        input.setAttribute("role", "textbox");
+        input.setAttribute("aria-multiline", "true");
+      }
     });
     root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (el) {
       el.setAttribute("aria-label", "Endpoint");
@@ -99,8 +105,11 @@
     populateFromUrl: false,
     persistenceId: null,
     // Completion from the query text and this graph only: no lookups on third-party services.
+    // CodeMirror's contenteditable input: a screen reader reads the query's text itself (its
+    // hidden textarea holds only the selection), and the editor's scrolling region holds what
+    // takes the focus (axe: scrollable-region-focusable, where a phone's narrow lines make it scroll).
     yasqe: { autocompleters: ["variables", "graphPrefixes", "graphClasses", "graphProperties"],
-             editorHeight: "16em" },
+             editorHeight: "16em", inputStyle: "contenteditable" },
     yasr: {
       prefixes: function () { return cfg.prefixes; }
     }
@@ -179,6 +188,19 @@
       }, 0);
     });
   });
+
+  // YASGUI's "+" sits in its list of tabs (role=tablist), where only tabs may be (axe:
+  // aria-required-children): it goes just after the list, in a bar holding both, and new tabs
+  // at the list's end, where YASGUI put them before the "+".
+  var tabList = yasgui.tabElements, plus = tabList && tabList.addTabEl;
+  if (plus && plus.parentNode && plus.parentNode.getAttribute("role") === "tablist") {
+    var list = plus.parentNode, bar = document.createElement("div");
+    bar.className = "tabs-bar";
+    list.parentNode.insertBefore(bar, list);
+    bar.appendChild(list);
+    bar.appendChild(plus);
+    tabList.addTabEl = null;
+  }
 
   var first = yasgui.getTab();
   first.setQuery(cfg.query);
