@@ -191,6 +191,20 @@ def test_a_quotes_link_to_the_article_lights_that_quote_in_view(page):
     assert box and 20 < box["y"] < 900 - box["height"], box  # in view, the line before it too
 
 
+def test_a_quote_cut_by_a_shorter_one_inside_it_is_lit_whole_when_reached(page):
+    """A caption holding a shorter quote (paris-04's "following the city's liberation ...") is two
+    passages of the text: reached by its link, only the first was lit."""
+    lit = "e => getComputedStyle(e).outlineStyle"
+    caption = page.locator('p.source-text a.quoted[data-quotes~="quote-caption-paris-04"]')
+    page.goto("/doc/source/article.html#quote-caption-paris-04")
+    assert caption.count() == 2
+    assert [caption.nth(i).evaluate(lit) for i in range(2)] == ["solid", "solid"]
+    page.goto("/doc/source/article.html#quote-paris-liberation-august-25")  # the shorter one alone
+    assert [caption.nth(i).evaluate(lit) for i in range(2)] == ["none", "solid"]
+    page.goto("/doc/source/article.html#quote-caption-paris-05")  # another: none of them
+    assert [caption.nth(i).evaluate(lit) for i in range(2)] == ["none", "none"]
+
+
 @contextmanager
 def phone(browser, live_server: BackgroundServer, width: int, height: int = 800) -> Iterator[object]:
     """A page `width` px wide, closed after."""

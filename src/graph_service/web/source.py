@@ -26,6 +26,9 @@ class Segment:
     #: The ids (`anchors`) of the quotes marked where this passage begins: a quote's page links to
     #: its place here, though a shorter quote inside it may take its first words.
     anchors: tuple[str, ...] = ()
+    #: The ids of every quote whose words this passage is: a quote reached by its link is lit
+    #: whole, where a shorter quote inside it cuts it into several passages.
+    within: tuple[str, ...] = ()
 
 
 def anchors(store: QuadSource, source: ox.NamedNode,
@@ -86,8 +89,9 @@ def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, st
     if not spans:
         return []
     labels = labels_of(store, {quote for _, _, quote in spans})
+    marks = _marks(spans, text)
     begins: dict[int, list[str]] = {}
-    for at, name in _marks(spans, text).values():
+    for at, name in marks.values():
         begins.setdefault(at, []).append(name)
     out: list[list[Segment]] = []
     for start, paragraph in text:
@@ -102,15 +106,17 @@ def paragraphs(store: QuadSource, source: ox.NamedNode, text: list[tuple[int, st
             starting = tuple(begins.get(lo, ()))
             if covering:
                 quote = min(covering, key=lambda s: s[1] - s[0])[2]
-                segment = Segment(piece, urls.href(quote.value), labels.get(quote), starting)
+                within = tuple(sorted(marks[s[2]][1] for s in covering if s[2] in marks))
+                segment = Segment(piece, urls.href(quote.value), labels.get(quote), starting, within)
             else:
                 segment = Segment(piece, anchors=starting)
-            if segments and not starting and (segments[-1].href == segment.href or (
+            if segments and not starting and ((segments[-1].href, segments[-1].within) == (
+                    segment.href, segment.within) or (
                     segment.href and segments[-1].href and not piece.strip(_TRAILING))):
                 # A full stop that only the wider of two quotes takes was a link of its own, one
                 # character wide: it goes with the passage it ends.
                 last = segments.pop()
-                segment = Segment(last.text + piece, last.href, last.title, last.anchors)
+                segment = Segment(last.text + piece, last.href, last.title, last.anchors, last.within)
             segments.append(segment)
         out.append(segments)
     return out
