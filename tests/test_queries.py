@@ -846,6 +846,22 @@ EDITORIAL = {
                   "they, and their company, fought as resistance fighters is read from the Home Army's part "
                   "in the Warsaw Uprising (caption warsaw-03) and the caption's place in the article's "
                   "Uprising series."),
+    # review of 2026-12-07 (a historian's reading of Paris, Brussels and Amsterdam)
+    "march, celebrates": ("The caption's \"celebrating the liberation of the capital of France\" may "
+                          "describe the Parisians who line the Champs-Elysees to cheer the march rather "
+                          "than the march itself; that the march celebrated the liberation is the "
+                          "project's reading."),
+    "paris, capital": ("The article does not call Paris the capital of France or place it in France: a "
+                       "caption has Parisians line the Champs-Elysees, \"celebrating the liberation of the "
+                       "capital of France\"."),
+    "brussels, capital": ("The article does not call Brussels the capital of Belgium: the British advanced "
+                          "\"across Belgium, towards the capital city of Brussels\"."),
+    "brussels, preparations": ("The sentence says that the Belgians had been preparing for liberation, "
+                               "and names no city; that they prepared for the liberation of Brussels is "
+                               "read from its place in the article's section on Brussels."),
+    "brussels, occupation": ("The caption has the arrival of British tanks end the German occupation; that "
+                             "the liberation ended it is read from the arrival's place in the liberation, "
+                             "which the article does not say."),
     "brussels, preparations, place": ("The sentence says that the Belgians had been preparing for "
                                       "liberation, not where; that they did so in Belgium is the "
                                       "project's reading."),
@@ -2022,6 +2038,23 @@ EXPECTED: dict[str, list[Row]] = {
                                           ("Amsterdam", "partOf", "Netherlands"),
                                           ("Netherlands", "hasCapital", "Amsterdam"))
           for key in (27, "ams-no-moment", "ams-celebrate")),
+        ("American infantry marching in review on the Champs-Élysées", lib("celebrates"),
+         "Liberation of Paris", EDITORIAL["march, celebrates"], text(15)),
+        *((subject, lib(predicate), obj, EDITORIAL["paris, capital"], text(15))
+          for subject, predicate, obj in (("Paris", "capitalOf", "France"), ("Paris", "partOf", "France"),
+                                          ("France", "hasCapital", "Paris"))),
+        *((subject, lib(predicate), obj, EDITORIAL["brussels, capital"], text("brussels-full-speed"))
+          for subject, predicate, obj in (("Brussels", "capitalOf", "Belgium"),
+                                          ("Brussels", "partOf", "Belgium"),
+                                          ("Belgium", "hasCapital", "Brussels"))),
+        ("Belgian preparations for liberation", lib("precedes"), "Liberation of Brussels",
+         EDITORIAL["brussels, preparations"], text("brussels-preparing")),
+        ("Liberation of Brussels", lib("precededBy"), "Belgian preparations for liberation",
+         EDITORIAL["brussels, preparations"], text("brussels-preparing")),
+        ("Liberation of Brussels", lib("ends"), "German occupation of Brussels",
+         EDITORIAL["brussels, occupation"], text(16)),
+        ("German occupation of Brussels", lib("endedBy"), "Liberation of Brussels",
+         EDITORIAL["brussels, occupation"], text(16)),
         *((subject, lib(predicate), obj, EDITORIAL["luxembourg city"], text(key))
           for subject, predicate, obj, keys in (
               ("Luxembourg City", "capitalOf", "Luxembourg", (26, "lux-patton", "lux-smallest")),
