@@ -180,6 +180,7 @@ QUOTES = {
     }.items()},
     "paris-august-25": "following the city’s liberation on August 25, 1944",
     "article-title": _LINES[0].strip(),
+    "copyright": _LINES[-1].strip(),
     "paris-august-26": "after Paris was liberated on August 26, 1944",
 }
 
@@ -197,6 +198,8 @@ UPRISING_DESCRIPTION = ("Resistance fighters within the city rose up against the
                         "refused to even send in supplies. The rebellion was brutally crushed, most of the "
                         "city was demolished, its citizens killed or deported.")
 DESCRIPTION = "http://purl.org/dc/terms/description"
+#: The article's name in the graph (its title).
+TITLE = "Fascinating Pictures: How Allied Troops Were Welcomed as They Liberated Europe’s Capitals"
 POPE_DESCRIPTION = ("Appearing on his balcony, the Pope addressed the crowd in St Peter’s Square and praised "
                     "both sides for saving the city from destruction.")
 
@@ -862,6 +865,10 @@ EDITORIAL = {
     "brussels, occupation": ("The caption has the arrival of British tanks end the German occupation; that "
                              "the liberation ended it is read from the arrival's place in the liberation, "
                              "which the article does not say."),
+    "publisher": ("The copyright line names War History Online as the holder of the article's copyright; "
+                  "that it published the article is the project's reading."),
+    "language": ("No sentence says in which language the article is written: it is English, as its title "
+                 "and every sentence are."),
     "brussels, preparations, place": ("The sentence says that the Belgians had been preparing for "
                                       "liberation, not where; that they did so in Belgium is the "
                                       "project's reading."),
@@ -2038,6 +2045,9 @@ EXPECTED: dict[str, list[Row]] = {
                                           ("Amsterdam", "partOf", "Netherlands"),
                                           ("Netherlands", "hasCapital", "Amsterdam"))
           for key in (27, "ams-no-moment", "ams-celebrate")),
+        (TITLE, "http://purl.org/dc/terms/publisher", "War History Online", EDITORIAL["publisher"],
+         text("copyright")),
+        (TITLE, "http://purl.org/dc/terms/language", "en", EDITORIAL["language"], text("article-title")),
         ("American infantry marching in review on the Champs-Élysées", lib("celebrates"),
          "Liberation of Paris", EDITORIAL["march, celebrates"], text(15)),
         *((subject, lib(predicate), obj, EDITORIAL["paris, capital"], text(15))
