@@ -150,6 +150,16 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { ?s (<http://e/p>*) ?o . ?s ?p }", 1, 48, "a triple pattern needs a subject"),
     ("PREFIX e: <http://e/> SELECT * WHERE { ?s (e:p/(e:q)+) ?o . ?s ?p }", 1, 67,
      "a triple pattern needs a subject"),
+    # SPARQL 1.1 that the engine's parser does not take (it spoke of SELECT *, or of functions,
+    # and the advice of what may follow a pattern, which GROUP BY may): named as such
+    ("ASK { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(*) > 60)", 1, 18,
+     "GROUP BY in an ASK query is SPARQL 1.1"),
+    ("CONSTRUCT { ?s a <urn:x:S> } WHERE { ?s ?p ?o } GROUP BY ?s", 1, 49,
+     "group in a subquery, e.g. CONSTRUCT { ?s a ex:Busy } WHERE { SELECT ?s WHERE"),
+    ("DESCRIBE ?s WHERE { ?s ?p ?o }\nHAVING (COUNT(*) > 65)", 2, 1,
+     "HAVING in a DESCRIBE query is SPARQL 1.1"),
+    # but not where the pattern before it is what the parser could not read
+    ("ASK { ?s ?p } GROUP BY ?s", 1, 13, "a triple pattern needs a subject"),
 ])
 def test_a_parser_message_becomes_plain_words_at_the_right_spot(query, line, column, advice):
     problem = explain_syntax(query, oxigraph_message(query))
@@ -321,6 +331,19 @@ def test_the_json_error_gives_line_column_and_words(project_client):
     assert doc["message"] == ("malformed query: line 1, column 24: a triple pattern needs a subject, "
                               "a predicate and an object")
     assert doc["parser"] == "error at 1:25: expected one of LATERAL, SERVICE"
+
+
+def test_grouping_the_engine_does_not_take_is_not_called_malformed(project_client):
+    """Valid SPARQL 1.1 (an ASK's solution modifier) was answered "malformed query: ... after the
+    query's pattern only GROUP BY, HAVING, ... may follow", beside its GROUP BY."""
+    query = "ASK { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(*) > 60)"
+    resp = project_client.post("/sparql", data={"query": query}, headers={"Accept": "application/json"})
+    assert resp.status_code == 400
+    doc = resp.get_json()
+    assert doc["message"].startswith("the query is well-formed but this endpoint cannot evaluate it: "
+                                     "line 1, column 18: GROUP BY in an ASK query is SPARQL 1.1")
+    suggested = doc["message"].split("e.g. ", 1)[1]
+    assert project_client.post("/sparql", data={"query": suggested}).status_code == 200
 
 
 @pytest.mark.parametrize("query, message", [

@@ -418,7 +418,8 @@ def failure(exc: Exception, query: str, settings: Settings, timeout: float | Non
     status, message = _status_and_message(exc, settings, timeout)
     syntax = explain_syntax(query, str(exc)) if isinstance(exc, SyntaxError) else None
     if syntax is not None:
-        message = f"malformed query: {syntax}"
+        message = (f"the query is well-formed but this endpoint cannot evaluate it: {syntax}"
+                   if syntax.well_formed else f"malformed query: {syntax}")
     headers = {}
     if isinstance(exc, QueryTimeout) and not settings.store and settings.engine == "oxigraph":
         advice = slow_shape_advice(query)

@@ -67,6 +67,8 @@ class SyntaxProblem:
     previous: str = ""
     #: Whether the advice names the mistake (one of the checks here knew it), not only the spot.
     named: bool = True
+    #: Whether the query is SPARQL 1.1 after all, in a form the engine's parser does not take.
+    well_formed: bool = False
 
     def __str__(self) -> str:
         where = f"line {self.line}, column {self.column}: {self.advice}"
@@ -124,6 +126,8 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _brackets(tokens)
     advice = advice or _unknown_function(tokens, at)
     advice = advice or _missing_operand(tokens, at)
+    grouped_form = None if advice else _grouped_form(tokens, at)
+    advice = advice or grouped_form
     advice = advice or _star_grouped(tokens, raw)
     advice = advice or _ungrouped(tokens, raw)
     advice = advice or _overridden(tokens, raw)
@@ -145,7 +149,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     lines = query.splitlines()
     text = lines[line - 1] if lines[line - 1:line] else ""
     previous = lines[line - 2] if line > 1 and lines[line - 2:line - 1] else ""
-    return SyntaxProblem(line, column, text, words, parser, previous, named)
+    return SyntaxProblem(line, column, text, words, parser, previous, named, grouped_form is not None)
 
 
 def _control(tokens: list[Token], at: int) -> tuple[int, str] | None:
@@ -458,6 +462,33 @@ def _ungrouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
                     f"aggregates (add {name[0]} to GROUP BY, or use SAMPLE({name[0]}) in its place)")
         depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
         previous = t
+    return None
+
+
+_SUBSELECT = "SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(*) > 1)"
+_GROUPED_EXAMPLES = {"ASK": f"ASK {{ {_SUBSELECT} }}",
+                     "CONSTRUCT": f"CONSTRUCT {{ ?s a ex:Busy }} WHERE {{ {_SUBSELECT} }}",
+                     "DESCRIBE": f"DESCRIBE ?s WHERE {{ {_SUBSELECT} }}"}
+
+
+def _grouped_form(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """GROUP BY or HAVING after an ASK's, a CONSTRUCT's or a DESCRIBE's pattern: SPARQL 1.1 gives
+    every form a solution modifier (grammar rules 10-12), Oxigraph's parser takes it only in a
+    SELECT and fails somewhere after it, in words about SELECT * or about functions."""
+    end, _ = _prologue_end(tokens)
+    if end >= len(tokens) or _keyword(tokens[end]) not in ("ASK", "CONSTRUCT", "DESCRIBE"):
+        return None
+    depth = 0
+    for t in tokens[end + 1:]:
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        # The parser fails past the keyword (on a pattern it could not read, at the keyword).
+        if depth == 0 and _keyword(t) in ("GROUP", "HAVING") and t.at + len(t.text) < at:
+            if _short_pattern(tokens, t.at) is not None:  # the pattern before it is malformed
+                return None
+            form, clause = _keyword(tokens[end]), "GROUP BY" if _keyword(t) == "GROUP" else "HAVING"
+            return t.at, (f"{clause} in {'an' if form == 'ASK' else 'a'} {form} query is SPARQL 1.1, but "
+                          "this service's engine (Oxigraph) takes grouping only in a SELECT: group in a "
+                          f"subquery, e.g. {_GROUPED_EXAMPLES[form]}")
     return None
 
 
