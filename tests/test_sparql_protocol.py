@@ -302,7 +302,9 @@ def test_service_description(sparql_app, reference):
     assert (service, RDF.type, SD.Service) in g
     assert (service, SD.endpoint, service) in g
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
-    assert (service, SD.feature, SD.UnionDefaultGraph) in g
+    # The test data keeps a triple in its own default graph, which no GRAPH reaches: the default
+    # graph is more than the union of the named graphs (the project's graph is that union).
+    assert len(reference.default_graph) and (service, SD.feature, SD.UnionDefaultGraph) not in g
     formats = {str(f).rsplit("/", 1)[1] for f in g.objects(service, SD.resultFormat)}
     assert formats >= {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                        "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
@@ -318,6 +320,33 @@ def test_service_description(sparql_app, reference):
     assert written == sorted(expected) and len(written) > 1
     default_count = int(g.value(g.value(dataset, SD.defaultGraph), VOID.triples))
     assert default_count == len(set(reference.triples((None, None, None))))
+
+
+def test_the_description_claims_a_union_default_graph_only_where_it_is_one(tmp_path):
+    """A user's TriG with triples of its own default graph, which no GRAPH reaches: the default
+    graph is more than the union of the named graphs, and sd:UnionDefaultGraph said otherwise."""
+    data = tmp_path / "mine.trig"
+    data.write_text("<urn:x:a> <urn:x:p> 'in the default graph only' .\n"
+                    "<urn:x:g> { <urn:x:b> <urn:x:p> 'in a named graph' . }\n", encoding="utf-8")
+    named = tmp_path / "named.trig"
+    named.write_text("<urn:x:g> { <urn:x:b> <urn:x:p> 'in a named graph' . }\n", encoding="utf-8")
+    claims = []
+    for served in (data, named):
+        app = InProcess(create_app(Settings.from_env(serve_files=(served,),
+                                                     snapshot_dir=tmp_path / f"build-{served.stem}")))
+        g = Graph().parse(data=app.get(app.sparql, headers={"Accept": "text/turtle"}).text, format="turtle")
+        service = URIRef(app.sparql)
+        assert (service, RDF.type, SD.Service) in g
+        claims.append((service, SD.feature, SD.UnionDefaultGraph) in g)
+        dataset = g.value(service, SD.defaultDataset)
+        assert int(g.value(g.value(dataset, SD.defaultGraph), VOID.triples)) == (2 if served == data else 1)
+    assert claims == [False, True]
+
+
+def test_the_projects_description_claims_its_union_default_graph(project_client):
+    g = Graph().parse(data=project_client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(
+        as_text=True), format="turtle")
+    assert len(set(g.subjects(SD.feature, SD.UnionDefaultGraph))) == 1
 
 
 @pytest.mark.parametrize("fmt", ["jsonld", "rdfxml", "ntriples", "trig", "nquads"])

@@ -52,7 +52,8 @@ def setup(app: App) -> None:
         settings=service.settings,
         runner=runner,
         pages=make_engine("oxigraph", service.store) if service.settings.store else runner.engine,
-        summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g}),
+        summary=DatasetSummary(service.store.triples, {g: n for g, n in service.store.graphs.items() if g},
+                               union_of_named=not service.store.graphs.get("", 0)),
         # The example questions are about the article: a user's own files get none of them.
         examples=(load_examples(service.settings.queries_dir, base=service.settings.base_iri)
                   if service.project_graph else []),

@@ -1,8 +1,8 @@
 """The SPARQL 1.1 Service Description of the endpoint (https://www.w3.org/TR/sparql11-service-description/).
 
 What a client learns from `GET /sparql` without a query: where the endpoint is, that it answers
-SPARQL 1.1 queries (and no updates), in which formats, that the default graph is the union of the
-named graphs, and which named graphs there are with their sizes (VoID triple counts).
+SPARQL 1.1 queries (and no updates), in which formats, whether the default graph is the union of
+the named graphs, and which named graphs there are with their sizes (VoID triple counts).
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ class DatasetSummary:
     default_triples: int
     #: Triples per named graph, by graph IRI.
     named: Mapping[str, int]
+    #: Whether the default graph is the union of the named graphs alone (`sd:UnionDefaultGraph`):
+    #: not where the data has triples of its own default graph, which no `GRAPH` reaches.
+    union_of_named: bool = True
 
 
 def describe_service(endpoint: str, summary: DatasetSummary, title: str | None = None,
@@ -48,7 +51,8 @@ def describe_service(endpoint: str, summary: DatasetSummary, title: str | None =
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if summary.union_of_named:
+        g.add((service, SD.feature, SD.UnionDefaultGraph))
     if title:
         g.add((service, DCTERMS.title, Literal(title)))
     for fmt in formats.of_kinds(("results", *formats.TRIPLES_KINDS)):
