@@ -28,7 +28,7 @@ from werkzeug.exceptions import (
     RequestURITooLarge,
     UnsupportedMediaType,
 )
-from werkzeug.http import parse_range_header
+from werkzeug.http import generate_etag, parse_range_header
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 
@@ -172,7 +172,9 @@ def with_validators(resp: Response, *, max_age: int = MAX_AGE, modified: datetim
     resp.cache_control.max_age = max_age
     resp.last_modified = modified or data_time()
     if weak_etag is None:
-        resp.add_etag()
+        # Of the bytes as labelled: two formats may write the same bytes (a graph without named
+        # graphs in Turtle and in TriG), and a strong tag names one representation (RFC 9110 8.8.1).
+        resp.set_etag(generate_etag(resp.headers.get("Content-Type", "").encode() + b"\n" + resp.get_data()))
     else:
         resp.set_etag(weak_etag, weak=True)
     # The preconditions first (RFC 9110 13.2.2: If-Match 412, If-None-Match 304), which
