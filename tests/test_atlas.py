@@ -426,13 +426,16 @@ def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(pro
         return found[1] if found else ""
     assert readings("rome-01").startswith(
         "June 1944, Liberation of Rome: the project's reading of the caption")
-    assert readings("paris-01").startswith("Liberation of Paris, the Parisians: the project's reading")
+    # And, as for Luxembourg City below, Paris in France: the article names "the capital of France"
+    # only beside the Parisians who celebrate its liberation.
+    assert readings("paris-01").startswith(
+        "Liberation of Paris, Paris in France, the Parisians: the project's reading")
     # Its caption names the prince, his son and the liberation; only the city's place in the
     # country is a reading (the article never places it there).
     assert readings("luxembourg-02").startswith("Luxembourg City in Luxembourg: the project's reading")
     # Where it was taken, up to a place the caption does not name: "Champs-Élysées (in Paris,
     # France)" read as the caption's, though the data marks the street's place in Paris a reading.
-    assert readings("paris-04").startswith("Champs-Élysées in Paris: the project's reading")
+    assert readings("paris-04").startswith("Champs-Élysées in Paris, Paris in France: the project's reading")
     assert "Wiltz in Luxembourg" in readings("luxembourg-01")
     assert "Rome" not in readings("rome-02")  # St Peter's Square is in its area by the article's words
 

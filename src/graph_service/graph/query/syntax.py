@@ -467,7 +467,7 @@ def _ungrouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
 
 _SUBSELECT = "SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(*) > 1)"
 _GROUPED_EXAMPLES = {"ASK": f"ASK {{ {_SUBSELECT} }}",
-                     "CONSTRUCT": f"CONSTRUCT {{ ?s a ex:Busy }} WHERE {{ {_SUBSELECT} }}",
+                     "CONSTRUCT": f"CONSTRUCT {{ ?s a <https://example.org/Busy> }} WHERE {{ {_SUBSELECT} }}",
                      "DESCRIBE": f"DESCRIBE ?s WHERE {{ {_SUBSELECT} }}"}
 
 
