@@ -386,3 +386,18 @@ def _gone(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except (OSError, IndexError):
         return True
+
+
+def test_a_triple_term_is_a_cell_of_the_table_and_a_term_of_every_format():
+    # RDF 1.2 triple terms, which the engine answers and rdflib has no term for: the command
+    # failed on them ("query failed: unsupported term").
+    select = 'SELECT ?t WHERE { BIND(<<( <http://ex.org/a> <http://ex.org/b> "c" )>> AS ?t) }'
+    table = run("--", select)
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[3] == '| <<( <http://ex.org/a> <http://ex.org/b> "c" )>> |'
+    binding = json.loads(run("--format", "json", "--", select).stdout)["results"]["bindings"][0]["t"]
+    assert binding["type"] == "triple" and binding["value"]["object"] == {"type": "literal", "value": "c"}
+    term = '<<( <http://ex.org/a> <http://ex.org/b> "c" )>>'
+    statement = f"<http://ex.org/x> <http://ex.org/y> {term}"
+    construct = run("--format", "ntriples", "--", f"CONSTRUCT {{ {statement} }} WHERE {{}}")
+    assert construct.stdout == f"{statement} .\n", construct.output

@@ -74,15 +74,24 @@ class QueryDataset:
                     raise ValueError(f"{role} {iri!r} is not an absolute IRI ({exc})") from None
 
 
+#: A term of a `QueryResult`: rdflib's, or pyoxigraph's for a triple term (RDF 1.2: `<<( s p o )>>`),
+#: which rdflib cannot hold.
+ResultTerm = Identifier | ox.Triple
+
+
+def result_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ResultTerm:
+    return term if isinstance(term, ox.Triple) else to_rdflib(term)
+
+
 @dataclass
 class QueryResult:
-    """An engine-neutral answer: rows of rdflib terms, a boolean, or triples."""
+    """An engine-neutral answer: rows of terms (`ResultTerm`), a boolean, or triples."""
 
     form: Form
     variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, Identifier]] = field(default_factory=list)
+    rows: list[dict[str, ResultTerm]] = field(default_factory=list)
     boolean: bool | None = None
-    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    triples: list[tuple[Node, Node, Node | ox.Triple]] = field(default_factory=list)
     #: True when the result limit cut the answer.
     truncated: bool = False
 
@@ -112,14 +121,14 @@ def select_result(sparql: str, variables: list[str], solutions: Iterable[Iterabl
     """A SELECT's `QueryResult` from solutions (pyoxigraph's, or rows of its terms read from a
     remote store's answer), cut at `limit`; `SELECT *`'s columns in the query's order."""
     sols, truncated = _take(solutions, limit)
-    rows = [{v: to_rdflib(t) for v, t in zip(variables, sol, strict=True) if t is not None} for sol in sols]
+    rows = [{v: result_term(t) for v, t in zip(variables, sol, strict=True) if t is not None} for sol in sols]
     return QueryResult("select", variables=star_order(sparql, variables), rows=rows, truncated=truncated)
 
 
 def graph_result(triples: Iterable[ox.Triple], limit: int | None) -> QueryResult:
     """A CONSTRUCT's or DESCRIBE's `QueryResult` from pyoxigraph's triples, cut at `limit`."""
     kept, truncated = _take(_each_once(triples), limit)
-    return QueryResult("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+    return QueryResult("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), result_term(t.object))
                                          for t in kept], truncated=truncated)
 
 

@@ -43,11 +43,16 @@ def prefixed(iri: str, prefixes: Iterable[tuple[str, str]] | None = None) -> str
     return None
 
 
-def short(term: Node | ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+def short(term: Node | ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
     """A term as a person reads it in a table or a message: a prefixed name or `<iri>` for an IRI,
-    `_:id` for a blank node, the text of a literal."""
+    `_:id` for a blank node, the text of a literal; a triple term as `<<( s p o )>>`, its
+    literal in quotes."""
     if term is None:
         return ""
+    if isinstance(term, ox.Triple):
+        inner = (f'"{t.value}"' if isinstance(t, ox.Literal) else short(t)
+                 for t in (term.subject, term.predicate, term.object))
+        return f"<<( {' '.join(inner)} )>>"
     if isinstance(term, URIRef | ox.NamedNode):
         iri = str(term) if isinstance(term, URIRef) else term.value
         return prefixed(iri) or f"<{iri}>"

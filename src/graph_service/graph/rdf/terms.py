@@ -51,13 +51,19 @@ def from_rdflib(term: IdentifiedNode) -> ox.NamedNode | ox.BlankNode: ...
 @overload
 def from_rdflib(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal: ...
 @overload
+def from_rdflib(term: ox.Triple) -> ox.Triple: ...
+@overload
 def from_rdflib(term: None) -> ox.DefaultGraph: ...
 @overload
 def from_rdflib(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph: ...
-def from_rdflib(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
-    """A pyoxigraph term for an rdflib term; None means the default graph."""
+def from_rdflib(term: Node | ox.Triple | None
+                ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph:
+    """A pyoxigraph term for an rdflib term; None means the default graph. A triple term (RDF 1.2),
+    which rdflib cannot hold, is pyoxigraph's already (in a `QueryResult`) and comes back as it is."""
     if term is None:
         return ox.DefaultGraph()
+    if isinstance(term, ox.Triple):
+        return term
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -74,7 +80,7 @@ def from_rdflib(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal |
     raise TypeError(f"unsupported term {term!r}")
 
 
-def triple_from_rdflib(s: Node, p: Node, o: Node) -> ox.Triple:
+def triple_from_rdflib(s: Node, p: Node, o: Node | ox.Triple) -> ox.Triple:
     """A pyoxigraph triple for rdflib terms."""
     return ox.Triple(*_triple_terms(s, p, o))
 
@@ -85,8 +91,9 @@ def quad_from_rdflib(s: Node, p: Node, o: Node,
     return ox.Quad(*_triple_terms(s, p, o), graph_name)
 
 
-def _triple_terms(s: Node, p: Node, o: Node) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode,
-                                                      ox.NamedNode | ox.BlankNode | ox.Literal]:
+def _triple_terms(s: Node, p: Node, o: Node | ox.Triple
+                  ) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode,
+                             ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]:
     # rdflib types every position as a Node; a term pyoxigraph does not allow in its position (a
     # literal subject, a blank-node predicate) raises TypeError, as pyoxigraph itself would.
     subject, predicate, obj = from_rdflib(s), from_rdflib(p), from_rdflib(o)
