@@ -150,7 +150,7 @@ def refresh_mirror(settings: Settings) -> dict:
             name = ox.NamedNode(str(graph))
             rows = engine.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
             try:
-                n = int(rows[0]["n"])
+                n = int(str(rows[0]["n"]))
             except (IndexError, KeyError, ValueError):
                 raise StoreRefused(f"the store did not count the triples of <{graph}> (it answered "
                                    f"{rows[:1]!r})") from None

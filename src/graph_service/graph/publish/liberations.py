@@ -14,10 +14,8 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from rdflib.term import Identifier
-
 from graph_service.graph.publish.dates import date_of_label
-from graph_service.graph.query import Engine
+from graph_service.graph.query import Engine, ResultTerm
 from graph_service.graph.rdf import CANONICAL, Names
 
 _EVENTS = """
@@ -235,7 +233,7 @@ def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
                       _true(row, "disputed"))
         if freed is not None and force not in freed.forces:
             freed.forces.append(force)
-    positions = {str(row["place"]): (float(row["lat"]), float(row["long"]))
+    positions = {str(row["place"]): (float(str(row["lat"])), float(str(row["long"])))
                  for row in _rows(engine, _COORDINATES, names)}
     for lib in found.values():
         lib.dates.sort(key=lambda d: (d.start, d.end))
@@ -246,12 +244,12 @@ def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
                                                    lib.end or date.max, lib.capital_label))
 
 
-def _rows(engine: Engine, query: str, names: Names) -> list[dict[str, Identifier]]:
+def _rows(engine: Engine, query: str, names: Names) -> list[dict[str, ResultTerm]]:
     text = names.sparql_prologue() + query.replace("GRAPH_", str(names.coordinates_graph))
     return engine.query(text).rows
 
 
-def _claim(row: dict[str, Identifier]) -> DateClaim | None:
+def _claim(row: dict[str, ResultTerm]) -> DateClaim | None:
     if "span" not in row:
         return None
     text, reading, disputed = str(row.get("dateText", "")), _true(row, "reading"), _true(row, "disputed")
@@ -271,7 +269,7 @@ def _claim(row: dict[str, Identifier]) -> DateClaim | None:
     return None
 
 
-def _true(row: dict[str, Identifier], name: str) -> bool:
+def _true(row: dict[str, ResultTerm], name: str) -> bool:
     return str(row.get(name, "")) in ("true", "1")
 
 

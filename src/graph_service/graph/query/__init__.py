@@ -11,6 +11,7 @@ from graph_service.graph.query.engine import (
     QueryDataset,
     QueryResult,
     QueryUnsupported,
+    ResultTerm,
     make_engine,
 )
 from graph_service.graph.query.examples import Example, load_examples
@@ -57,6 +58,7 @@ __all__ = [
     "OverMemory",
     "keep_to_one_cpu", "make_engine",
     "network_guard_problem", "open_store", "QuadIndex", "QuadSource", "QueryDataset", "QueryResult",
+    "ResultTerm",
     "AnswerTooLarge", "late_cost_check", "QueryRunner", "QueryTimeout", "RemoteEngine", "RemoteStore",
     "run_isolated", "safety",
     "BadStoreAddress", "StoreRefused", "StoreUnavailable", "SyntaxProblem", "UnsafeQuery", "explain_syntax",
