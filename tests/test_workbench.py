@@ -50,6 +50,9 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { VALUES ?a { foo } }", 1, 18, "a value is an IRI, a literal or UNDEF"),
     ("SELECT * WHERE { VALUES (?a ?b) { (1) } }", 1, 18, "each row holds as many values"),
     ("CONSTRUCT { GRAPH ?g { ?s ?p ?o } } WHERE { ?s ?p ?o }", 1, 13, "GRAPH is not allowed in it"),
+    # the parser, stopped at the group, said "expected OPTIONAL"
+    ("SELECT * WHERE {\n  GRAPH {\n    ?s ?p ?o } }", 2, 9, "GRAPH needs the graph's name before its {"),
+    ("SELECT * WHERE { SERVICE { ?s ?p ?o } }", 1, 26, "SERVICE needs the service's IRI"),
     # a query form run into what follows it is still that form: its own mistake is named
     ("SELECT*{?s ?p ?o}}", 1, 18, "this } closes nothing"),
     ("SELECT?s WHERE {?s ?p}", 1, 22, "a triple pattern needs a subject"),

@@ -138,6 +138,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _distinct_and_reduced(tokens)
     advice = advice or _short_construct(tokens)
     advice = advice or _graph_in_template(tokens, at)
+    advice = advice or _unnamed_graph(tokens, at)
     advice = advice or _rebound(tokens, at)
     advice = advice or _order_condition(tokens, at)
     advice = advice or _after_pattern(tokens, at)
@@ -746,6 +747,24 @@ def _graph_in_template(tokens: list[Token], at: int) -> tuple[int, str] | None:
             return t.at, ("a CONSTRUCT template holds triples only: GRAPH is not allowed in it "
                           "(SPARQL 1.1); the answer is one graph")
     return None
+
+
+def _unnamed_graph(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """GRAPH (or SERVICE) straight before its group, with no name: the parser, stopped at the
+    group, lists what may follow a pattern ("expected OPTIONAL")."""
+    for word, following in zip(tokens, tokens[1:], strict=False):
+        if word.at > at:
+            break
+        if following.text == "{" and word.text.upper() in _UNNAMED:
+            return following.at, _UNNAMED[word.text.upper()]
+    return None
+
+
+_UNNAMED = {
+    "GRAPH": "GRAPH needs the graph's name before its {: an IRI, a prefixed name or a variable "
+             "(GRAPH ?g { ... } for every named graph)",
+    "SERVICE": "SERVICE needs the service's IRI before its {",
+}
 
 
 def _prologue(tokens: list[Token]) -> tuple[int, str]:
