@@ -1344,8 +1344,9 @@ EXPECTED: dict[str, list[Row]] = {
     "23-what-the-graph-infers-about-the-liberation-of-warsaw": sorted([
         ("http://purl.org/dc/terms/temporal", iri("timespan/liberation-of-warsaw-early-1945"),
          "early 1945 (liberation of Warsaw)"),
-        ("http://semanticweb.cs.vu.nl/2009/11/sem/hasTime", iri("timespan/liberation-of-warsaw-early-1945"),
-         "early 1945 (liberation of Warsaw)"),
+        *((prop, iri("timespan/liberation-of-warsaw-early-1945"), "early 1945 (liberation of Warsaw)")
+          for prop in ("http://semanticweb.cs.vu.nl/2009/11/sem/hasTime",
+                       "http://www.cidoc-crm.org/cidoc-crm/P4_has_time-span")),
         ("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor", iri("unit/red-army"), "Red Army"),
         # and, as SEM's role pattern has it, the role (the participation, whose rdf:value is the actor)
         ("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor",

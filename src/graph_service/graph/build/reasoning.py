@@ -111,8 +111,8 @@ from graph_service.graph.rdf import (
 #: (2: liberators from a liberation's parts; the shortcuts' statements in graph/provenance;
 #: 3: the statements of the links OWL 2 RL draws, `closure_statements`; 4: of every derived
 #: link and value, in the aligned vocabularies and the build's own derivations too; sem:hasTime
-#: of events only).
-FILTER_VERSION = "4"
+#: of events only; 5: crm:P4_has_time-span of events).
+FILTER_VERSION = "5"
 
 Triple = tuple[Node, Node, Node]
 
@@ -349,12 +349,16 @@ def event_places(graph: Graph) -> list[Triple]:
 
 
 def event_times(graph: Graph) -> list[Triple]:
-    """sem:hasTime of every event: its time-spans. Not by making lib:hasTimeSpan its
-    subproperty: it dates photographs too, and SEM's property says when an event took place."""
+    """sem:hasTime and crm:P4_has_time-span of every event: its time-spans. Not by making
+    lib:hasTimeSpan their subproperty: it dates photographs too, and SEM's and CIDOC CRM's
+    properties say when an event (a crm:E2_Temporal_Entity) took place."""
     events = {e for kind in graph.transitive_subjects(RDFS.subClassOf, LIB.Event)
               for e in graph.subjects(RDF.type, kind)}
-    return sorted((event, SEM.hasTime, span) for event in events
-                  for span in graph.objects(event, LIB.hasTimeSpan))
+    return sorted((event, p, span) for event in events
+                  for span in graph.objects(event, LIB.hasTimeSpan) for p in _EVENT_TIMES)
+
+
+_EVENT_TIMES = (SEM.hasTime, CRM["P4_has_time-span"])
 
 
 def role_values(graph: Graph) -> list[Triple]:
@@ -920,7 +924,7 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
     # participation's actor as SEM's rdf:value (`role_values`).
     supers[LIB.hasPlace] |= {SEM.hasPlace, CRM.P7_took_place_at}
     supers[LIB.participant].add(RDF.value)
-    supers[LIB.hasTimeSpan].add(SEM.hasTime)
+    supers[LIB.hasTimeSpan].update(_EVENT_TIMES)
     supers[LIB.onDate] |= {LIB.earliestDay, LIB.latestDay}
     supers[LIB.notBefore].add(LIB.earliestDay)
     supers[LIB.notAfter].add(LIB.latestDay)
