@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import SKOS
+from rdflib.namespace import DCTERMS, OWL, SKOS
 from rdflib.term import Identifier
 
 from graph_service.graph import class_hierarchy
@@ -528,3 +528,13 @@ def test_validations_side_by_side_with_the_same_shapes_agree() -> None:
         outcomes = list(pool.map(lambda g: validate(g, shapes_graph), graphs))
     assert [len(o.results) for o in outcomes] == [1] * 6
     assert {o.text() for o in outcomes} == {outcomes[0].text()}
+
+
+def test_the_shapes_name_the_ontology_version_they_are_written_against() -> None:
+    """A validator holding a copy of the shapes can tell which ontology they read: the version
+    the project serves (a release of the ontology is a release of the shapes that require it)."""
+    onto = URIRef("https://w3id.org/liberation-kg/ontology")
+    version = Graph().parse(ONTOLOGY_FILE).value(onto, OWL.versionIRI)
+    shapes = Graph().parse(SHAPES_FILE)
+    assert version is not None
+    assert list(shapes.objects(URIRef(str(SHAPES)), DCTERMS.requires)) == [version]
