@@ -53,6 +53,14 @@ def oxigraph_message(query: str) -> str:
     # the parser, stopped at the group, said "expected OPTIONAL"
     ("SELECT * WHERE {\n  GRAPH {\n    ?s ?p ?o } }", 2, 9, "GRAPH needs the graph's name before its {"),
     ("SELECT * WHERE { SERVICE { ?s ?p ?o } }", 1, 26, "SERVICE needs the service's IRI"),
+    # SPARQL 1.2's triples: the parser said "expected IRI parsing failed", or "expected
+    # ENCODE_FOR_URI", and the advice was "this IRI holds a space" or "e.g. ORDER BY ?date"
+    ("SELECT * WHERE { BIND(<<( <http://a> <http://b> )>> AS ?t) }", 1, 23, "holds three terms, a subject, "
+     "a predicate and an object; this one has 2"),
+    ("SELECT * WHERE { ?s ?p <<( ?a ?b ?c ?d )>> }", 1, 24, "a triple term <<( s p o )>> holds three terms"),
+    ("SELECT * WHERE { << ?a ?b ~ ?r >> ?p ?o }", 1, 18, "a reified triple << s p o >> holds three terms"),
+    ("SELECT * WHERE { BIND(<< <http://a> <http://b> <http://c> >> AS ?t) }", 1, 23,
+     "may stand only in a triple pattern; in an expression, a triple term is written <<( s p o )>>"),
     # a query form run into what follows it is still that form: its own mistake is named
     ("SELECT*{?s ?p ?o}}", 1, 18, "this } closes nothing"),
     ("SELECT?s WHERE {?s ?p}", 1, 22, "a triple pattern needs a subject"),

@@ -120,6 +120,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _control(tokens, at)
     advice = advice or _codepoint_escape(query, tokens, at)
     advice = advice or _opening(tokens, at)
+    advice = advice or _triple_syntax(tokens, at)
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _repetition(query, at)
     advice = advice or _undeclared(tokens, raw)
@@ -765,6 +766,76 @@ _UNNAMED = {
              "(GRAPH ?g { ... } for every named graph)",
     "SERVICE": "SERVICE needs the service's IRI before its {",
 }
+
+
+def _triple_syntax(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """The last triple term (`<<( s p o )>>`) or reified triple (`<< s p o >>`, SPARQL 1.2) begun
+    before where the parser stopped: one of other than three terms, or a reified triple in an
+    expression, where only a triple term may stand. Oxigraph's parser says "expected IRI parsing
+    failed" or "expected ENCODE_FOR_URI" of them."""
+    found = None
+    for i, t in enumerate(tokens):
+        if t.at > at:
+            break
+        if t.text == "<<":
+            found = i
+    if found is None:
+        return None
+    term = found + 1 < len(tokens) and tokens[found + 1].text == "("
+    count, _ = _triple_terms(tokens, found + (2 if term else 1))
+    opener = tokens[found]
+    if count != 3:
+        what = "a triple term <<( s p o )>>" if term else "a reified triple << s p o >>"
+        return opener.at, (f"{what} holds three terms, a subject, a predicate and an object; "
+                           f"this one has {count}")
+    if not term and _in_parentheses(tokens, found):
+        return opener.at, ("<< s p o >> (a reified triple) may stand only in a triple pattern; in an "
+                           "expression, a triple term is written <<( s p o )>>")
+    return None
+
+
+def _triple_terms(tokens: list[Token], start: int) -> tuple[int, int]:
+    """How many terms stand from `start` to the end of a triple (its `>>` or `)>>`, its reifier's
+    `~`, or the end of the group), and where that end is. A datatype or language tag is part of
+    its literal, a nested triple one term (followed without recursion: a text may nest thousands)."""
+    count, depth, i = 0, 0, start
+    while i < len(tokens):
+        t = tokens[i]
+        if t.text in ("}", ".", ";", ","):
+            return count, i
+        if t.text == ">>" or (t.text == ")" and tokens[i + 1:i + 2] and tokens[i + 1].text == ">>"):
+            if depth == 0:
+                return count, i
+            depth -= 1
+            i += 2 if t.text == ")" else 1
+            continue
+        if t.text == "<<":
+            count += depth == 0
+            depth += 1
+            i += 2 if tokens[i + 1:i + 2] and tokens[i + 1].text == "(" else 1
+            continue
+        if depth == 0:
+            if t.text.startswith("~"):  # the reifier's name follows (<< s p o ~ ?r >>)
+                return count, i
+            if t.kind == "datatype":
+                i += 1  # and the datatype's IRI, below
+            elif not t.text.startswith("@"):
+                count += 1
+        i += 1
+    return count, i
+
+
+def _in_parentheses(tokens: list[Token], index: int) -> bool:
+    """Whether the innermost bracket open around `tokens[index]` is a parenthesis."""
+    depth = 0
+    for t in reversed(tokens[:index]):
+        if t.kind == "close":
+            depth += 1
+        elif t.kind == "open":
+            if depth == 0:
+                return t.text == "("
+            depth -= 1
+    return False
 
 
 def _prologue(tokens: list[Token]) -> tuple[int, str]:
