@@ -425,7 +425,7 @@ def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(pro
         found = re.search(r'<p class="note readings">(.*?)</p>', page)
         return found[1] if found else ""
     assert readings("rome-01").startswith(
-        "June 1944, Liberation of Rome: the project's reading of the caption")
+        "June 1944, Liberation of Rome, Piazza Venezia: the project's reading of the caption")
     # And, as for Luxembourg City below, Paris in France: the article names "the capital of France"
     # only beside the Parisians who celebrate its liberation.
     assert readings("paris-01").startswith(

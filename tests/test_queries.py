@@ -204,6 +204,11 @@ POPE_DESCRIPTION = ("Appearing on his balcony, the Pope addressed the crowd in S
                     "both sides for saving the city from destruction.")
 
 
+#: The capture of the Panther tank in Warsaw, and the tank, as the graph labels them.
+PANTHER_CAPTURE = "Capture of a German Panther tank by resistance fighters of the “Zośka” Battalion"
+PANTHER = "German Panther tank captured by resistance fighters of the “Zośka” Battalion"
+
+
 def text(key: str | int) -> str:
     """A quote by name, or a caption by number."""
     return CAPTIONS[key] if isinstance(key, int) else QUOTES[key]
@@ -323,7 +328,7 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
         ("a German taken prisoner in the fighting at the PAST building", (36,)),
     "participation/fighting-at-past-building--kilinski-soldier":
         ("a soldier of the “Kiliński” Battalion aiming at the PAST building", (40,)),
-    "event/capture-of-panther-tank": ("Capture of a German Panther tank by the “Zośka” Battalion", (32,)),
+    "event/capture-of-panther-tank": (PANTHER_CAPTURE, (32,)),
     "timespan/capture-of-panther-tank": ("by 2 August 1944 (capture of the Panther tank)", (32,)),
     "participation/capture-of-panther-tank--waclaw-micuta":
         ("Wacław Micuta, commander, in the capture of the Panther tank", (32,)),
@@ -747,6 +752,31 @@ EDITORIAL = {
                "its date bounds (not after August 2, 1944).",
     "past": "The photograph shows a prisoner captured during the fighting at the PAST building; it is linked "
             "to that fighting, though it may have been taken after it.",
+    # review s24 (Rome, Warsaw, Prague)
+    "panther, photograph's day": ("The caption ends \"under the command of Wacław Micuta, August 2, "
+                                  "1944\": the date is read as the photograph's, though it could be the "
+                                  "capture's."),
+    "panther, capture's bound": "Derived, not stated: the caption's date may be the photograph's or the "
+                                "capture's; either way the capture was over by 2 August 1944.",
+    "past, photograph's day": "The caption ends \"captured during the fighting at the PAST building located "
+                              "on Zielna Street, August 20, 1944\": the date is read as the photograph's, "
+                              "though it could be the capture's.",
+    "home army, resistance": "The text's \"Resistance fighters within the city\" are not named, and the "
+                             "caption calls the barricade's defender a Home Army soldier during the "
+                             "Uprising: that the Home Army fought in it as the resistance is the project's "
+                             "reading of the two.",
+    "prague, arriving liberators": "The caption credits the Red Army with the liberation (\"Prague liberated "
+                                   "by Red Army\"), not with this arrival, which the sentence places after "
+                                   "the Germans had largely been driven out by the uprising: that the "
+                                   "Russians arrived as its liberating force is the project's reading, with "
+                                   "the arrival read as part of the liberation.",
+    "prague, evacuation": "The article says \"While some Germans evacuated, others fought for their lives "
+                          "and territory\" after the five days of fighting the uprising set off; that the "
+                          "evacuation was part of the uprising is the project's reading.",
+    "hajek, person": ("The article gives only the name, in the credit \"Photo: Karel Hájek\"; that it "
+                      "names a person is the project's reading of that name."),
+    "piazza venezia": "The caption gives a view of the Piazza Venezia, which need not have been taken from "
+                      "it: the photograph is placed where what it shows is.",
     "rome, entry": "The caption names the entry of Allied troops into Rome, not its liberators; the "
                    "entering troops are taken to be the liberating force, as the Allies are in the "
                    "liberation of Rome, which the article does not say in so many words.",
@@ -1157,7 +1187,7 @@ EXPECTED: dict[str, list[Row]] = {
     "16-people-and-their-roles-per-event": [
         (event, person, role, iri(f"event/{event_slug}"), iri(f"person/{person_slug}"))
         for event, event_slug, person, person_slug, role in (
-            ("Capture of a German Panther tank by the “Zośka” Battalion", "capture-of-panther-tank",
+            (PANTHER_CAPTURE, "capture-of-panther-tank",
              "Wacław Micuta", "waclaw-micuta", "commander"),
             ("Celebrations of the liberation in Rome", "celebrations-in-rome",
              "Pope Pius XII", "pope-pius-xii", "participant"),
@@ -1241,7 +1271,7 @@ EXPECTED: dict[str, list[Row]] = {
             (22, "brussels-07", "military vehicle", "military vehicle", lib("equipment-vehicle")),
             (23, "brussels-08", "Sherman tank", "military vehicle", iri("equipment/sherman-tank")),
             (30, "amsterdam-04", "B17", "aircraft", iri("equipment/b17")),
-            (32, "warsaw-02", "German Panther tank captured by the “Zośka” Battalion", "military vehicle",
+            (32, "warsaw-02", PANTHER, "military vehicle",
              iri("equipment/captured-panther-tank")),
             (32, "warsaw-02", "Panther tank", "military vehicle", iri("equipment/panther-tank")),
             (33, "warsaw-03", "Błyskawica submachine gun", "weapon", iri("equipment/blyskawica")),
@@ -1596,7 +1626,7 @@ EXPECTED: dict[str, list[Row]] = {
         *(("Campaign in the Netherlands", lib("hasSubEvent"), "Liberation of Amsterdam",
          EDITORIAL["campaign"],
            text(key)) for key in ("ams-market-garden", "ams-canadians")),
-        ("Capture of a German Panther tank by the “Zośka” Battalion", lib("subEventOf"), "Warsaw Uprising",
+        (PANTHER_CAPTURE, lib("subEventOf"), "Warsaw Uprising",
          EDITORIAL["capture"], text(32)),
         *(("Celebrations of the liberation in Paris", lib("celebrates"), "Liberation of Paris",
            EDITORIAL["paris celebrations"], text(key)) for key in ("paris-greeted", "paris-wine")),
@@ -1676,7 +1706,7 @@ EXPECTED: dict[str, list[Row]] = {
               (9, "Civilians and Allied troops and vehicles outside St Peter’s Cathedral, 5 June 1944"))),
         ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the “Zośka” "
          "Battalion, 2 August 1944", lib("depicts"),
-         "Capture of a German Panther tank by the “Zośka” Battalion", EDITORIAL["panther"], text(32)),
+         PANTHER_CAPTURE, EDITORIAL["panther"], text(32)),
         ("Photograph warsaw-06: A German prisoner of war captured during the fighting at the PAST building, "
          "20 August 1944", lib("depicts"), "Fighting at the PAST building", EDITORIAL["past"], text(36)),
         ("Entry of Allied troops into Rome", lib("subEventOf"), "Liberation of Rome",
@@ -1777,7 +1807,7 @@ EXPECTED: dict[str, list[Row]] = {
            "Warsaw Uprising", EDITORIAL["refusal"], text(key)) for key in ("war-rose-up", "war-refused")),
         *(("the Soviets, who refused to send supplies to the Warsaw rebels", lib("participant"), "Red Army",
            EDITORIAL["the soviets"], text(key)) for key in ("war-soviet-advancing", "war-refused")),
-        ("Warsaw Uprising", lib("hasSubEvent"), "Capture of a German Panther tank by the “Zośka” Battalion",
+        ("Warsaw Uprising", lib("hasSubEvent"), PANTHER_CAPTURE,
          EDITORIAL["capture"], text(32)),
         *(("Warsaw Uprising", lib("hasSubEvent"), "Fighting at the PAST building", EDITORIAL["uprising, two"],
            text(n)) for n in (36, 40)),
@@ -1959,7 +1989,7 @@ EXPECTED: dict[str, list[Row]] = {
            text(key)) for key in ("ams-market-garden", "ams-canadians")),
         ("Reception of the capture of Berlin: feared as conquest", lib("receptionKind"), "feared as conquest",
          EDITORIAL["berlin, feared"], text("ber-soviets")),
-        ("German Panther tank captured by the “Zośka” Battalion", lib("allegiance"), "Germany",
+        (PANTHER, lib("allegiance"), "Germany",
          EDITORIAL["panther, allegiance"], text(32)),
         ("Photograph brussels-09: The inhabitants of Brussels greet British and Belgian troops after the "
          "liberation of the city", lib("depicts"), "Crossing the Seine and the advance to the Siegfried Line",
@@ -2072,6 +2102,27 @@ EXPECTED: dict[str, list[Row]] = {
               ("Luxembourg", "hasCapital", "Luxembourg City", (26, "lux-patton", "lux-smallest")),
               ("Luxembourg City", "partOf", "Luxembourg", (26, "lux-patton")))
           for key in keys),
+        ("2 August 1944 (photograph warsaw-02)", lib("onDate"), "1944-08-02",
+         EDITORIAL["panther, photograph's day"], text(32)),
+        ("by 2 August 1944 (capture of the Panther tank)", lib("notAfter"), "1944-08-02",
+         EDITORIAL["panther, capture's bound"], text(32)),
+        ("20 August 1944 (photograph warsaw-06)", lib("onDate"), "1944-08-20",
+         EDITORIAL["past, photograph's day"], text(36)),
+        *(("Home Army, resistance fighters, in the Warsaw Uprising", lib("role"), "resistance fighter",
+           EDITORIAL["home army, resistance"], text(key)) for key in (33, "war-rose-up")),
+        ("the Russians reaching Prague", lib("role"), "liberating force",
+         EDITORIAL["prague, arriving liberators"], text(44)),
+        ("Prague uprising", lib("hasSubEvent"), "Some Germans evacuate Prague",
+         EDITORIAL["prague, evacuation"], text("pra-evacuated")),
+        ("Some Germans evacuate Prague", lib("subEventOf"), "Prague uprising",
+         EDITORIAL["prague, evacuation"], text("pra-evacuated")),
+        ("Karel Hájek", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "person",
+         EDITORIAL["hajek, person"], text(44)),
+        *((f"Photograph rome-{n:02d}: {label}", lib("hasPlace"), "Piazza Venezia",
+           EDITORIAL["piazza venezia"], text(n)) for n, label in (
+               (1, "Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza Venezia, June 1944"),
+               (6, "The Vittoria Emmanuel memorial and the Piazza Venezia with leave party trucks; the "
+                   "Unknown Warrior’s Tomb behind"))),
     ]),
 }
 

@@ -747,9 +747,12 @@ def test_inferred_statements_are_apart_behind_a_toggle(project_client, paris):
 
 def test_a_photograph_says_how_it_relates_in_a_readers_words(project_client):
     rome = project_client.get("/doc/city/rome.html").get_data(as_text=True)
-    relation = re.search(r'rome-01:[^<]*</a> <span class="kind">\(([^)]*)\)', rome)
+    relation = re.search(r'rome-03:[^<]*</a> <span class="kind">\(([^)]*)\)', rome)
     # Not "has place", nor also crm:P7_took_place_at and the other aliases of the link.
     assert relation is not None and relation[1] == "taken here"
+    # rome-01 is a view of the Piazza Venezia, placed there by the project's reading.
+    view = re.search(r'rome-01:[^<]*</a> <span class="kind">\(([^)]*)\)', html.unescape(rome))
+    assert view is not None and view[1] == "taken here, by the project's reading"
     # A link that rests on the project's reading says so (paris-04's street placed in Paris).
     paris = html.unescape(project_client.get("/doc/city/paris.html").get_data(as_text=True))
     street = re.search(r'paris-04:[^<]*</a> <span class="kind">\(([^)]*)\)', paris)
