@@ -24,7 +24,6 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, SKOS
 from rdflib.term import Identifier
 
-from graph_service.graph import class_hierarchy
 from graph_service.graph.rdf import documents
 from graph_service.graph.rdf.namespace import LIB, SH, SHAPES
 from graph_service.graph.shacl.validation import ValidationOutcome, path_text, validate
@@ -50,14 +49,9 @@ def shapes() -> Graph:
 
 
 @cache
-def whole_ontology() -> Graph:
-    return documents.read_graph(ONTOLOGY_FILE)
-
-
-@cache
 def ontology() -> Graph:
-    """What the build mixes into the data it validates: the ontology's class hierarchy."""
-    return class_hierarchy(whole_ontology())
+    """What the build mixes into the data it validates: the ontology."""
+    return documents.read_graph(ONTOLOGY_FILE)
 
 
 @cache
@@ -382,27 +376,6 @@ def test_the_project_data_has_no_violations() -> None:
     assert not violations, outcome.text()
 
 
-def test_the_class_hierarchy_is_all_the_shapes_read_of_the_ontology() -> None:
-    """The build and the validation service mix only the ontology's class hierarchy into the data:
-    with the whole ontology the reports are the same, on the project's data and on a few fixtures
-    that break a class constraint (every one of them was checked once; each costs half a second)."""
-    whole = whole_ontology()
-    assert len(ontology()) < len(whole) / 5
-    cases = [project_data()]
-    breaking_a_class = [f for f in manifest().values()
-                        if any(r.component.endswith("#ClassConstraintComponent") for r in f.expected)]
-    for fixture in breaking_a_class[::len(breaking_a_class) // 3][:3]:
-        data = documents.read_graph(FIXTURES / "base.ttl")
-        data.update(_prologue() + fixture.update.read_text(encoding="utf-8"))
-        cases.append(data)
-    assert len(cases) == 4
-    for data in cases:
-        by_hierarchy = project_data_outcome() if data is project_data() else \
-            validate(data, shapes(), ontology=ontology())
-        by_whole = validate(data, shapes(), ontology=whole)
-        assert sorted(by_hierarchy.text().splitlines()) == sorted(by_whole.text().splitlines())
-
-
 def test_every_class_the_data_uses_has_a_shape() -> None:
     data, onto = project_data(), ontology()
     targeted = set(shapes().objects(None, SH.targetClass))
@@ -485,7 +458,7 @@ def test_lists_of_concepts_match_the_ontology(shape: str, scheme: str) -> None:
     # The shapes list the concepts because validation does not see the ontology's individuals.
     graph = shapes()
     listed = set(in_list(graph, SHAPES[shape]))
-    assert listed == set(whole_ontology().subjects(SKOS.inScheme, LIB[scheme]))
+    assert listed == set(ontology().subjects(SKOS.inScheme, LIB[scheme]))
 
 
 def in_list(graph: Graph, shape: Identifier) -> Iterable[Identifier]:

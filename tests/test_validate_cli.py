@@ -695,3 +695,20 @@ def test_the_time_limit_runs_from_when_standard_input_has_arrived(tmp_path: Path
         time.sleep(1.5)
         out, err = running.communicate('@prefix ex: <http://e/> .\nex:a ex:p "x" .\n', timeout=60)
     assert running.returncode == 1 and "1 violation" in out, err  # validated: not stopped
+
+
+def test_with_the_projects_shapes_the_whole_ontology_is_mixed_in_as_when_it_is_named(tmp_path: Path) -> None:
+    """Only the ontology's class hierarchy was mixed into the data by default: a link to one of its
+    terms (lib:heldBy lib:City) was then to a resource with no type or label, two violations
+    (shapes:LinkedResource-type and -label) that pySHACL with the ontology, and this command
+    with `-e ontology/liberation.ttl`, do not give."""
+    data = tmp_path / "mine.ttl"
+    data.write_text("""@prefix lib: <https://w3id.org/liberation-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/liberation-kg/id/place/x> a lib:City ; rdfs:label "X"@en ; lib:heldBy lib:City .
+""", encoding="utf-8")
+    by_default = run("--data", str(data))
+    named = run("--data", str(data), "-e", str(Path(__file__).parent.parent / "ontology" / "liberation.ttl"))
+    assert by_default.exit_code == named.exit_code == 1
+    assert "LinkedResource" not in by_default.stdout
+    assert by_default.stdout.replace(str(data), "") == named.stdout.replace(str(data), "")

@@ -161,12 +161,13 @@ def validate(data_graphs: tuple[str, ...], data_files: tuple[str, ...], data_for
     shapes = users_shapes_graph if users_shapes_graph is not None else \
         data if used == _IN_DATA else load_or_fail(lambda: project_shapes(settings))
     # The project's shapes and data are written against the project's ontology (sh:class needs
-    # its class hierarchy); a user's own data with their own shapes brings its own.
+    # its class hierarchy, a link to one of its terms their description); a user's own data with
+    # their own shapes brings its own.
     ontology: Graph | None
     if users_ontology is not None:
         ontology = users_ontology
     elif not (data_files and (shapes_files or used == _IN_DATA)):
-        ontology = load_or_fail(lambda: project_ontology(settings, choice))
+        ontology = load_or_fail(lambda: project_ontology(settings))
     else:
         ontology = None
     # A user's files run in the sandbox under the time limit; only a user's shapes carry SPARQL to

@@ -307,7 +307,7 @@ def _validate(settings: Settings) -> Response:
     users_shapes = used != "project"
     if shapes is None:
         try:
-            shapes, ontology = project_shapes(settings), project_ontology(settings, inference)
+            shapes, ontology = project_shapes(settings), project_ontology(settings)
         except RdfSyntaxError as exc:  # the project's own shapes are missing or broken
             return problem(503, f"the project's shapes are not available: {exc}")
     # What reading the documents left of the time limit (at least a second).

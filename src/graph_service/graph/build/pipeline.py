@@ -79,7 +79,7 @@ from graph_service.graph.rdf import (
     provenance,
     quad_from_rdflib,
 )
-from graph_service.graph.shacl import ValidationError, class_hierarchy, validate
+from graph_service.graph.shacl import ValidationError, validate
 
 SNAPSHOT_NAME = "snapshot.nq"
 RECORD_NAME = "snapshot.json"
@@ -563,7 +563,7 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
 
     with progress.step("validate"):
         try:
-            outcome = validate(loaded.data(), shapes, ontology=class_hierarchy(ontology))
+            outcome = validate(loaded.data(), shapes, ontology=ontology)
         except ValidationError as exc:
             raise BuildError(f"{_shown(settings.shapes_path)}: the shapes cannot be used: {exc}") from None
         results = outcome.counts()

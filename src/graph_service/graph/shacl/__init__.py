@@ -4,7 +4,6 @@ sources with it; `graph-service validate` and `POST /validate` check a user's.""
 
 from graph_service.graph.shacl.shapes import (
     census,
-    class_hierarchy,
     describe_shapes,
     file_version,
     project_ontology,
@@ -31,7 +30,7 @@ from graph_service.graph.shacl.validation import (
 )
 
 __all__ = [
-    "census", "file_version", "class_hierarchy", "describe_shapes", "holds_shapes", "INFERENCE_CHOICES",
+    "census", "file_version", "describe_shapes", "holds_shapes", "INFERENCE_CHOICES",
     "inference_choice",
     "InferenceChoice", "InputTooCostly", "parse_untrusted_all", "ReadAllowance",
     "path_text", "project_ontology",

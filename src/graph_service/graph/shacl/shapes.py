@@ -1,8 +1,7 @@
 """The project's shapes: loaded once per version of the file, and described for people.
 
 `project_shapes` and `project_ontology` are what validation applies when a user brings no shapes
-(the shapes are written against the ontology, so the two travel together; `class_hierarchy` is the
-part of an ontology they read). `describe_shapes` turns any
+(the shapes are written against the ontology, so the two travel together). `describe_shapes` turns any
 shapes graph into the listing `GET /shapes` shows, and `census` counts shapes and constraints.
 """
 
@@ -41,25 +40,11 @@ def project_shapes(settings: Settings, *, missing_ok: bool = False) -> Graph:
     return _cached(Path(settings.shapes_path), "shapes", missing_ok, settings.base_iri)
 
 
-def project_ontology(settings: Settings, inference: str = "none") -> Graph | None:
-    """What a validation with the project's shapes mixes into the data of the project's ontology
-    (None while there is none): without inference its class hierarchy, with inference all of it."""
+def project_ontology(settings: Settings) -> Graph | None:
+    """The project's ontology, which a validation with the project's shapes mixes into the data
+    (None while there is none)."""
     graph = _cached(Path(settings.ontology_path), "ontology", True, settings.base_iri)
-    if not len(graph):
-        return None
-    return class_hierarchy(graph) if inference == "none" else graph
-
-
-def class_hierarchy(ontology: Graph) -> Graph:
-    """The ontology's rdfs:subClassOf triples: all that SHACL reads of an ontology (class targets
-    and sh:class follow rdf:type/rdfs:subClassOf*, SHACL 1.1 section 1.5), and all the project's
-    shapes read (their SPARQL writes class membership the same way). Mixed in without the rest
-    (labels, domains, alignments: nine tenths of the triples), a validation gives the same report
-    in about half the time; test_shapes.py checks the same report on the project's data."""
-    hierarchy = Graph(identifier=ontology.identifier)
-    for triple in ontology.triples((None, RDFS.subClassOf, None)):
-        hierarchy.add(triple)
-    return hierarchy
+    return graph if len(graph) else None
 
 
 def file_version(path: Path) -> tuple[int, int] | None:
