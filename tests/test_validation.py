@@ -632,3 +632,42 @@ def test_sh_datatype_refuses_forms_outside_the_lexical_space_rdflib_takes() -> N
     refused = {str(r.focus_node).rsplit("n", 1)[1] for r in outcome.results}
     assert refused == {str(i) for i in range(len(_ILL_FORMED))}, [
         (cases[int(i)] if i.isdigit() else i) for i in refused ^ {str(i) for i in range(len(_ILL_FORMED))}]
+
+
+@pytest.mark.parametrize(("pattern", "flags", "value", "matches"), [
+    # XPath's $ ends the text; Python's re also matched before a final line break
+    ("^[0-9]{4}$", None, "2024\n", False),
+    ("^[0-9]{4}$", None, "2024", True),
+    ("^b$", "m", "a\nb\nc", True),
+    # s: . matches a line break too; x: white space outside classes is no part of the pattern
+    # (pySHACL honoured i and m only)
+    ("^a.b$", "s", "a\nb", True),
+    ("^a.b$", None, "a\nb", False),
+    ("a b", "x", "abc", True),
+    ("^[a b]+$", "x", "a b", True),
+    ("^JOH", "i", "John", True),
+])
+def test_sh_pattern_is_read_as_xpath_with_sparqls_flags(pattern: str, flags: str | None, value: str,
+                                                        matches: bool) -> None:
+    flag = f'; sh:flags "{flags}" ' if flags else ""
+    shapes = turtle(f'ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:property [ sh:path ex:p ; '
+                    f'sh:pattern "{pattern}" {flag}] .')
+    data = Graph()
+    data.add((URIRef("http://example.org/n"), URIRef("http://example.org/p"), Literal(value)))
+    assert validate(data, shapes).conforms is matches
+
+
+@pytest.mark.parametrize(("pattern", "flags", "problem"), [
+    ("x", "q", r"an sh:pattern has the flag q \(sh:flags \"q\"\): SPARQL REGEX's flags"),
+    ("x", "iU", "has the flag U"),  # flags are case-sensitive: pySHACL lowered them
+    ("^[a-z-[aeiou]]+$", None, r"an sh:pattern subtracts a character class \(as in \[a-z-\[aeiou\]\]\)"),
+])
+def test_a_pattern_xpath_refuses_or_re_would_misread_is_refused(pattern: str, flags: str | None,
+                                                                problem: str) -> None:
+    flag = f'; sh:flags "{flags}" ' if flags else ""
+    shapes = turtle(f'ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:property [ sh:path ex:p ; '
+                    f'sh:pattern "{pattern}" {flag}] .')
+    data = Graph()
+    data.add((URIRef("http://example.org/n"), URIRef("http://example.org/p"), Literal("bcd")))
+    with pytest.raises(ValidationError, match=problem):
+        validate(data, shapes)

@@ -95,7 +95,7 @@ from graph_service.graph.rdf import (
     triple_from_rdflib,
     write_triples,
 )
-from graph_service.graph.shacl import lexical
+from graph_service.graph.shacl import lexical, patterns
 
 log = logging.getLogger(__name__)
 
@@ -1045,6 +1045,25 @@ def _lexical_forms_checked(pyshacl: Any) -> None:
         component.evaluate = evaluate
 
 
+def _patterns_read_as_xpath(pyshacl: Any) -> None:
+    """`sh:pattern` and `sh:flags` as SHACL reads them (`patterns`): pySHACL compiles the pattern
+    for Python's re as it is and honours the flags i and m only. Idempotent; installed for the
+    process."""
+    component = pyshacl.constraints.core.string_based_constraints.PatternConstraintComponent
+    with _TUNED:
+        actual = component.__init__
+        if getattr(actual, "reads_xpath", False):
+            return
+
+        def __init__(self: Any, shape: Any) -> None:
+            actual(self, shape)
+            flags = "" if self.flags is None else str(self.flags)
+            self.compiled_cache = {p: patterns.python_regex(str(p), flags) for p in self.string_rules}
+
+        __init__.reads_xpath = True  # type: ignore[attr-defined]
+        component.__init__ = __init__
+
+
 def _in_messages_in_order(pyshacl: Any) -> None:
     """pySHACL's message for a value outside an `sh:in` list names the list's members in the
     order of a set, which differs between processes: two workers wrote two reports (and ETags)
@@ -1126,6 +1145,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
 
     _tune_pyshacl(pyshacl)
     _lexical_forms_checked(pyshacl)
+    _patterns_read_as_xpath(pyshacl)
     # pySHACL writes to stderr through a logger it gives a handler on every call: a refused
     # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
     # What it says is raised to us (ReportableRuntimeError) and answered from there.
@@ -1214,6 +1234,8 @@ def _regex_problem(exc: re.error, shapes: Graph) -> str:
         where = "an sh:pattern"
     else:
         where = "a regular expression of a SPARQL-based constraint (REGEX)"
+    if isinstance(exc, patterns.UnsupportedPattern):
+        return f"{where} {exc.msg}"
     if exc.msg.startswith(("bad escape \\p", "bad escape \\P")):
         # XPath and SPARQL allow them; pySHACL and rdflib compile with Python's re, which has none.
         return (f"{where} uses a Unicode property class (\\p{{...}}), which this validator (pySHACL, "
