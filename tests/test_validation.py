@@ -671,3 +671,18 @@ def test_a_pattern_xpath_refuses_or_re_would_misread_is_refused(pattern: str, fl
     data.add((URIRef("http://example.org/n"), URIRef("http://example.org/p"), Literal("bcd")))
     with pytest.raises(ValidationError, match=problem):
         validate(data, shapes)
+
+
+def test_shapes_followed_only_so_deep_say_so_in_the_report() -> None:
+    """pySHACL backs out of a chain of shapes that refer to one another, and answered "conforms"
+    for ex:n3, three links down, which has no ex:q: said only in a warning of Python's, in the
+    server's log and on the command's stderr."""
+    shapes = turtle("ex:S a sh:NodeShape ; sh:targetNode ex:n0 ;"
+                    " sh:property [ sh:path ex:p ; sh:node ex:S ] ; sh:property [ sh:path ex:q ; sh:minCount 1 ] .")
+    chain = turtle("ex:n0 ex:p ex:n1 ; ex:q 1 . ex:n1 ex:p ex:n2 ; ex:q 1 . ex:n2 ex:p ex:n3 ; ex:q 1 .")
+    outcome = validate(chain, shapes)
+    assert validation.RECURSION_CUT in outcome.hint
+    assert Literal(validation.RECURSION_CUT, lang="en") in set(outcome.report.objects(None, RDFS.comment))
+    # One link down, followed to the end: its result, and nothing said.
+    short = validate(turtle("ex:n0 ex:p ex:n1 ; ex:q 1 ."), shapes)
+    assert not short.conforms and validation.RECURSION_CUT not in short.hint

@@ -52,6 +52,7 @@ import os
 import re
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -596,6 +597,8 @@ def validate(
                         "they expect only the reasoner to derive, never the facts to state (such as "
                         "lib:liberationOrConquestOf); validate without inference to check the facts.")
     node = report.value(None, RDF.type, SH.ValidationReport)
+    if node is not None and (node, RDFS.comment, Literal(RECURSION_CUT, lang="en")) in report:
+        outcome.hint = f"{outcome.hint} {RECURSION_CUT}".strip()
     for feature, not_run in ((SH.rule, RULES_NOT_RUN), (SH.target, TARGETS_NOT_RUN)):
         if (None, feature, None) in shapes and not (feature == SH.target and focus == 0):
             # (Targets with nothing checked at all: the headline below says so.)
@@ -613,6 +616,11 @@ def validate(
 #: Advanced Features. A target not run checks nothing, so "conforms" says less than it seems to.
 RULES_NOT_RUN = ("The shapes hold SHACL rules (sh:rule, an Advanced Feature), which are not run here: "
                  "the data was validated as sent, without what they would add.")
+#: Said of a validation that followed shapes referring to one another as deep as pySHACL goes.
+RECURSION_CUT = ("Shapes that refer to one another (sh:node, sh:property, sh:and, sh:or, sh:xone, sh:not) "
+                 "were followed only so deep (pySHACL backs out of a chain of shapes longer than it "
+                 "allows; SHACL leaves recursive shapes undefined, 3.4.3): values further down were not "
+                 "checked, so the data may break a shape where no result says so.")
 TARGETS_NOT_RUN = ("The shapes hold SPARQL-based targets (sh:target, an Advanced Feature), which are not "
                    "run here: the nodes they would select were not checked by the shapes that use them.")
 
@@ -1141,7 +1149,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     left out, and for conforming data validated as it is, how many focus nodes were checked."""
     # pySHACL takes about 0.3 s to import; only validation needs it, not serving queries.
     import pyshacl
-    from pyshacl.errors import ReportableRuntimeError
+    from pyshacl.errors import ReportableRuntimeError, ShapeRecursionWarning
 
     _tune_pyshacl(pyshacl)
     _lexical_forms_checked(pyshacl)
@@ -1152,11 +1160,16 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     logging.getLogger("pyshacl-validate").disabled = True
     try:
         # Inference runs owlrl, which leaves some of its lexical conversions installed.
-        with _sparql_parsed_once(), rdflib_conversions_kept():
+        with _sparql_parsed_once(), rdflib_conversions_kept(), warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always", ShapeRecursionWarning)
             conforms, report, text = pyshacl.validate(
                 data, shacl_graph=shapes, ont_graph=ontology, inference=inference,
                 advanced=False, js=False, do_owl_imports=False, allow_warnings=False, allow_infos=False,
                 meta_shacl=meta_shacl)
+        cut_short = any(issubclass(w.category, ShapeRecursionWarning) for w in said)
+        for w in said:  # the others, as they would have been shown
+            if not issubclass(w.category, ShapeRecursionWarning):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except ReportableRuntimeError as exc:
         said = _meta_shacl_results(str(exc)) or _blank_nodes_named(str(exc), shapes)
         raise ValidationError(f"the shapes cannot be used: {said}") from None
@@ -1174,6 +1187,10 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
         raise ValidationError(f"validation failed: {type(exc).__name__}: {_first_line(str(exc))}") from None
     if not isinstance(report, Graph):  # a SHACL failure comes back instead of a report
         raise ValidationError(f"SHACL failure: {text.removeprefix('Validation Failure - ')}")
+    if cut_short:
+        # Said in the report itself, which crosses from the child's process as triples.
+        for node in report.subjects(RDF.type, SH.ValidationReport):
+            report.add((node, RDFS.comment, Literal(RECURSION_CUT, lang="en")))
     focus = _focus_nodes(pyshacl, data, shapes, ontology) if conforms and inference == "none" else None
     _terms_as_turtle(report, shapes)
     return (bool(conforms), *_within(report, max_results), focus)
