@@ -677,8 +677,9 @@ def test_shapes_followed_only_so_deep_say_so_in_the_report() -> None:
     """pySHACL backs out of a chain of shapes that refer to one another, and answered "conforms"
     for ex:n3, three links down, which has no ex:q: said only in a warning of Python's, in the
     server's log and on the command's stderr."""
-    shapes = turtle("ex:S a sh:NodeShape ; sh:targetNode ex:n0 ;"
-                    " sh:property [ sh:path ex:p ; sh:node ex:S ] ; sh:property [ sh:path ex:q ; sh:minCount 1 ] .")
+    shapes = turtle("ex:S a sh:NodeShape ; sh:targetNode ex:n0 ;\n"
+                    "  sh:property [ sh:path ex:p ; sh:node ex:S ] ;\n"
+                    "  sh:property [ sh:path ex:q ; sh:minCount 1 ] .")
     chain = turtle("ex:n0 ex:p ex:n1 ; ex:q 1 . ex:n1 ex:p ex:n2 ; ex:q 1 . ex:n2 ex:p ex:n3 ; ex:q 1 .")
     outcome = validate(chain, shapes)
     assert validation.RECURSION_CUT in outcome.hint
