@@ -1160,14 +1160,14 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     logging.getLogger("pyshacl-validate").disabled = True
     try:
         # Inference runs owlrl, which leaves some of its lexical conversions installed.
-        with _sparql_parsed_once(), rdflib_conversions_kept(), warnings.catch_warnings(record=True) as said:
+        with _sparql_parsed_once(), rdflib_conversions_kept(), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ShapeRecursionWarning)
             conforms, report, text = pyshacl.validate(
                 data, shacl_graph=shapes, ont_graph=ontology, inference=inference,
                 advanced=False, js=False, do_owl_imports=False, allow_warnings=False, allow_infos=False,
                 meta_shacl=meta_shacl)
-        cut_short = any(issubclass(w.category, ShapeRecursionWarning) for w in said)
-        for w in said:  # the others, as they would have been shown
+        cut_short = any(issubclass(w.category, ShapeRecursionWarning) for w in caught)
+        for w in caught:  # the others, as they would have been shown
             if not issubclass(w.category, ShapeRecursionWarning):
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except ReportableRuntimeError as exc:
