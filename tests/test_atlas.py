@@ -437,6 +437,11 @@ def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(pro
     # France)" read as the caption's, though the data marks the street's place in Paris a reading.
     assert readings("paris-04").startswith("Champs-Élysées in Paris, Paris in France: the project's reading")
     assert "Wiltz in Luxembourg" in readings("luxembourg-01")
+    # A date the caption gives that may be another's (the capture's, the liberation's): a reading
+    # too, its note on the date itself.
+    assert readings("warsaw-02").startswith("2 August 1944, Capture of a German Panther tank")
+    assert readings("luxembourg-01").startswith("25 December 1944, Wiltz in Luxembourg")
+    assert "20 August 1944" in readings("warsaw-06") and "June 1944" not in readings("rome-03")
     assert "Rome" not in readings("rome-02")  # St Peter's Square is in its area by the article's words
 
 

@@ -154,8 +154,12 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
                           if isinstance(t.object, ox.Literal)), None)
             text = shown_date(d.labels.get(o), words) or d.label(o)
             s.when.append(text)
-            if has_note(store, photo, q.predicate, o, terms.editorial_note):
-                s.readings.append(text)  # prague-03's "May 1945", the liberation's
+            # prague-03's "May 1945", the liberation's; warsaw-02's "August 2, 1944", which could
+            # be the capture's (a note on the date itself)
+            if has_note(store, photo, q.predicate, o, terms.editorial_note) or any(
+                    has_note(store, o, p, v.object, terms.editorial_note)
+                    for p in terms.dates for v in store.quads_for_pattern(o, p, None, None)):
+                s.readings.append(text)
             s.date_disputed = s.date_disputed or any(
                 has_note(store, o, p, v.object, terms.other_accounts)
                 for p in terms.dates for v in store.quads_for_pattern(o, p, None, None))
