@@ -69,6 +69,15 @@ def test_service_in_a_sparql_constraint_is_refused(listener: Listener) -> None:
     assert listener.connections == 0
 
 
+def test_the_words_service_minus_and_values_in_a_string_or_a_comment_are_no_clauses() -> None:
+    """pySHACL's own check searched the whole text for the words and refused the constraint; the
+    engine's parse (which the vetting reads) knows a string from a clause."""
+    query = ('SELECT $this ?value WHERE { $this <http://example.org/p> ?value  # not MINUS, not VALUES\n'
+             'FILTER(STR(?value) = "SERVICE <http://example.org/> MINUS { } VALUES ?x { 1 }") }')
+    shapes = PROLOGUE + f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select """{query}""" ] .'
+    assert validate(turtle(DATA), turtle(shapes), untrusted=True, timeout=20).conforms
+
+
 def test_service_behind_a_declared_prefix_is_refused(listener: Listener) -> None:
     # The query only names the endpoint through sh:prefixes: it is vetted with pySHACL's prologue
     # (and refused even when the checker cannot tell why).
