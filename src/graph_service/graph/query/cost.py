@@ -44,14 +44,17 @@ class TooCostly(UnsafeQuery):
     """A query refused by the estimate, before it ran or soon after; `str()` names the cause."""
 
 
-_TOKEN = re.compile(r"""
-    (?P<skip>\#[^\n\r]*|<[^<>"{}|^`\\\x00-\x20]*>
+#: Comments, IRIs and strings: text whose brackets are none.
+_SKIP = r"""\#[^\n\r]*|<[^<>"{}|^`\\\x00-\x20]*>
       |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'"""
+_SKIPPED = re.compile(_SKIP, re.VERBOSE)
+_TOKEN = re.compile(r"""
+    (?P<skip>""" + _SKIP + r""")
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
   | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\uFFFF]*(?::[^\s{}()\[\],;#"'<>]*)?
       |:[^\s{}()\[\],;#"'<>]*)
-  | (?P<punct><<|>>|[{}()\[\].;,*+/|^])
+  | (?P<punct><<(?![^<>"{}|^`\\\x00-\x20]*>)|>>|[{}()\[\].;,*+/|^])
 """, re.VERBOSE)
 #: Words after which a "(" opens an expression (or VALUES's variables), not a collection.
 _CONSTRAINT = frozenset({"filter", "bind", "having", "values"})
@@ -340,15 +343,18 @@ def slow_shape_advice(sparql: str) -> str | None:
 
 
 def _depth(sparql: str) -> int:
-    """How deep the query's brackets nest at most (those in strings, IRIs and comments aside)."""
+    """How deep the query's brackets nest at most (those in strings, IRIs and comments aside; a
+    bracket closing nothing opens the count again from 0). One loop over the brackets alone: a
+    loop over every token took 0.12 s for 85,000 of them, a third of a short time limit."""
     depth = deepest = 0
-    for m in _TOKEN.finditer(sparql):
-        if m.lastgroup != "punct":
-            continue
-        text = m.group()
-        if text in "{([":
+    for c in _BRACKET.findall(_SKIPPED.sub(" ", sparql)):
+        if c in "{([":
             depth += 1
-            deepest = max(deepest, depth)
-        elif text in "})]":
-            depth = max(0, depth - 1)
+            if depth > deepest:
+                deepest = depth
+        elif depth:
+            depth -= 1
     return deepest
+
+
+_BRACKET = re.compile(r"[{}()\[\]]")
