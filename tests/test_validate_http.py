@@ -348,8 +348,10 @@ def test_warnings_may_be_allowed_as_pyshacl_allows_them(client) -> None:
     strict = client.post("/validate", data=sent)
     assert strict.status_code == 200 and strict.headers["X-Conforms"] == "false"
     # A form field, or a query parameter beside a form.
+    # Named alone, as the command's -w (it was read as false, without a word).
     for path, form in (("/validate", {**sent, "allow-warnings": "true"}),
-                       ("/validate?allow-warnings=true", sent)):
+                       ("/validate?allow-warnings=true", sent), ("/validate?allow-warnings", sent),
+                       ("/validate", {**sent, "allow-warnings": ""})):
         allowed = client.post(path, data=form)
         assert allowed.headers["X-Conforms"] == "true"
         graph = report(allowed)

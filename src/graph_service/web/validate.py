@@ -653,8 +653,12 @@ def _check_names(names: list[str | None], known: tuple[str, ...], what: str) -> 
 
 
 def _switch(name: str) -> bool:
-    """An on/off form field or query parameter (`meta-shacl=true`, as the command's -m)."""
-    value = (request.form.get(name) or request.args.get(name) or "false").strip().lower()
+    """An on/off form field or query parameter (`meta-shacl=true`, as the command's -m); named
+    alone (`?allow-warnings`), on, as the command's flag is: it was read as off, without a word."""
+    given = request.form.get(name) if name in request.form else request.args.get(name)
+    if given is None:
+        return False
+    value = given.strip().lower() or "true"
     if value not in ("true", "false", "1", "0", "on", "off"):
         raise BadInput(400, f"{name}={value!r}: use true or false")
     return value in ("true", "1", "on")
