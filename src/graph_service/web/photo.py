@@ -96,6 +96,13 @@ class PhotoSummary:
     date_disputed: bool = False
 
 
+def _dated_with(store: QuadSource, span: ox.NamedNode | ox.BlankNode, terms: _Terms,
+                note: ox.NamedNode) -> bool:
+    """Whether a statement of the time-span's date (its day, month or bounds) carries `note`."""
+    return any(has_note(store, span, p, v.object, note)
+               for p in terms.dates for v in store.quads_for_pattern(span, p, None, None))
+
+
 def is_photograph(d: Description, names: Names) -> bool:
     return _terms(names).photograph in d.types()
 
@@ -156,13 +163,10 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
             s.when.append(text)
             # prague-03's "May 1945", the liberation's; warsaw-02's "August 2, 1944", which could
             # be the capture's (a note on the date itself)
-            if has_note(store, photo, q.predicate, o, terms.editorial_note) or any(
-                    has_note(store, o, p, v.object, terms.editorial_note)
-                    for p in terms.dates for v in store.quads_for_pattern(o, p, None, None)):
+            if has_note(store, photo, q.predicate, o, terms.editorial_note) or _dated_with(
+                    store, o, terms, terms.editorial_note):
                 s.readings.append(text)
-            s.date_disputed = s.date_disputed or any(
-                has_note(store, o, p, v.object, terms.other_accounts)
-                for p in terms.dates for v in store.quads_for_pattern(o, p, None, None))
+            s.date_disputed = s.date_disputed or _dated_with(store, o, terms, terms.other_accounts)
     # The credit as printed, linked to whom it names where the graph has them.
     named = {name.lower(): (name, href) for name, href in s.credited_to}
     s.credit = [(text, named.pop(text.lower(), (text, None))[1]) for text in s.credits]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graph_service.graph.query.safety import UnsafeQuery
+from graph_service.graph.query.safety import UnsafeQuery, strip_iris_strings_and_comments
 
 #: Unconnected parts (weighted as above) one group pattern may join; one more is refused.
 MAX_PRODUCT = 5
@@ -44,13 +44,10 @@ class TooCostly(UnsafeQuery):
     """A query refused by the estimate, before it ran or soon after; `str()` names the cause."""
 
 
-#: Comments, IRIs and strings: text whose brackets are none.
-_SKIP = r"""\#[^\n\r]*|<[^<>"{}|^`\\\x00-\x20]*>
-      |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'"""
-_SKIPPED = re.compile(_SKIP, re.VERBOSE)
 _TOKEN = re.compile(r"""
-    (?P<skip>""" + _SKIP + r""")
+    (?P<skip>\#[^\n\r]*|<[^<>"{}|^`\\\x00-\x20]*>
+      |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
   | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\uFFFF]*(?::[^\s{}()\[\],;#"'<>]*)?
       |:[^\s{}()\[\],;#"'<>]*)
@@ -347,7 +344,7 @@ def _depth(sparql: str) -> int:
     bracket closing nothing opens the count again from 0). One loop over the brackets alone: a
     loop over every token took 0.12 s for 85,000 of them, a third of a short time limit."""
     depth = deepest = 0
-    for c in _BRACKET.findall(_SKIPPED.sub(" ", sparql)):
+    for c in _BRACKET.findall(strip_iris_strings_and_comments(sparql)):
         if c in "{([":
             depth += 1
             if depth > deepest:

@@ -79,6 +79,7 @@ from graph_service.graph.query import (
     check_query,
     inspect_query,
     run_isolated,
+    safety,
 )
 from graph_service.graph.rdf import (
     PREFIXES,
@@ -1018,7 +1019,8 @@ def _tune_pyshacl(pyshacl: Any) -> None:
             if key not in _ADMISSIBLE_SPARQL:
                 # Its checks are searches of the text for words (SERVICE, MINUS, VALUES): the
                 # words in a string or a comment are none of those clauses.
-                check(self, _code_only(sparql_text), valuenode=valuenode, extravars=extravars)  # or raises
+                code = safety.strip_iris_strings_and_comments(sparql_text)
+                check(self, code, valuenode=valuenode, extravars=extravars)  # raises if not
                 if len(_ADMISSIBLE_SPARQL) < 10_000:
                     _ADMISSIBLE_SPARQL.add(key)
             return True
@@ -1072,25 +1074,6 @@ def _patterns_read_as_xpath(pyshacl: Any) -> None:
 
         __init__.reads_xpath = True  # type: ignore[attr-defined]
         component.__init__ = __init__
-
-
-#: IRIs (kept), then the strings and comments `_code_only` blanks.
-_QUOTED = re.compile(r"""<[^<>"{}|^`\\\x00-\x20]*>
-    |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-    |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|\#[^\n\r]*""", re.VERBOSE)
-
-
-def _code_only(sparql: str) -> str:
-    """`sparql` with the insides of its strings and its comments blanked, IRIs as they are."""
-    def blank(m: re.Match[str]) -> str:
-        text = m[0]
-        if text[0] == "<":
-            return text
-        if text[0] == "#":
-            return " " * len(text)
-        quote = 3 if text[:3] in ('"""', "'''") else 1
-        return text[:quote] + " " * (len(text) - 2 * quote) + text[-quote:]
-    return _QUOTED.sub(blank, sparql)
 
 
 def _in_messages_in_order(pyshacl: Any) -> None:
