@@ -181,10 +181,26 @@ def test_a_parameter_given_twice(app: InProcess) -> None:
     both = app.post(app.sparql + "?query=ASK%7B%7D", data=b"ASK {}",
                     headers={"Content-Type": "application/sparql-query"})
     assert "both in the body and as the query parameter" in refused(both, 400)
-    # Other parameters twice are no error: the first counts (as in Fuseki). SPARQLWrapper sends
-    # format= twice, as a word and as a media type (format=tsv&format=text/tab-separated-values).
-    ok = app.get(app.sparql + "?query=ASK%7B%7D&format=json&format=xml")
-    assert ok.status_code == 200 and ok.json()["boolean"] is True
+    # A format named twice, or as format= and output=, is no error where the words name one format:
+    # SPARQLWrapper sends each of format=, output= and results=, and for some formats a word and a
+    # media type (format=tsv&format=text/tab-separated-values), or a list no format is called.
+    for same in ("format=json&output=json&results=json", "format=tsv&format=text/tab-separated-values",
+                 "output=JSON&format=application/sparql-results%2Bjson",
+                 "format=csv&format=text/csv,application/csv"):
+        ok = app.get(app.sparql + "?query=ASK%7B%7D&" + same)
+        assert ok.status_code == 200, same
+    # A graph's words: xml is RDF/XML for a graph (as SPARQLWrapper's XML for a CONSTRUCT).
+    construct = quote("CONSTRUCT { <http://a/> <http://b/p> 1 } WHERE {}")
+    graph = app.get(app.sparql + f"?query={construct}&format=xml&output=application/rdf%2Bxml")
+    assert graph.status_code == 200 and graph.headers["Content-Type"].startswith("application/rdf+xml")
+    # Words naming different formats were settled by their order, without a word (Fuseki's way).
+    for different in ("format=json&format=xml", "format=json&output=xml", "output=csv&output=tsv"):
+        text = refused(app.get(app.sparql + "?query=ASK%7B%7D&" + different), 400)
+        assert "names different formats" in text and different.replace("&", ", ") in text, different
+    page = app.get(app.url + "id/city/paris?format=ttl&output=jsonld")
+    assert "format=ttl, output=jsonld" in refused(page, 400)
+    posted = app.post(app.sparql + "?output=csv", data={"query": "ASK {}", "format": "tsv"})
+    assert "format=tsv, output=csv" in refused(posted, 400)
 
 
 def test_a_ten_megabyte_query(app: InProcess) -> None:

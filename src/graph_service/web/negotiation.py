@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from flask import request
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.exceptions import NotAcceptable
+from werkzeug.exceptions import BadRequest, NotAcceptable
 from werkzeug.http import dump_options_header, parse_list_header, parse_options_header
 from werkzeug.wrappers import Request
 
@@ -34,16 +34,33 @@ _PARAMETERS = ("format", "output")
 
 def format_parameter(req: Request | None = None, *, read_form: bool = True) -> str | None:
     """The `format=` (or `output=`) of `req` (by default the current request: its query string,
-    or a posted form, unless `read_form` is false), as given."""
+    or a posted form, unless `read_form` is false), as given; 400 where two of them name
+    different formats (`format=json&output=xml`), which would otherwise be settled by the order
+    of the parameters, without a word."""
     req = req if req is not None else request
     form = req.form if read_form and req.mimetype in _FORMS else None
+    words = []
     for key in _PARAMETERS:
         # `in` first: werkzeug's get() makes and catches an exception for a missing key.
         if key in req.args:
-            return req.args[key]
+            words += [(key, w) for w in req.args.getlist(key)]
         if form is not None and key in form:
-            return form[key]
-    return None
+            words += [(key, w) for w in form.getlist(key)]
+    if not words:
+        return None
+    if len(words) > 1 and not _one_format([w for _, w in words]):
+        raise BadRequest("the request names different formats: " + ", ".join(f"{k}={w}" for k, w in words)
+                         + "; give one")
+    return words[0][1]
+
+
+def _one_format(words: list[str]) -> bool:
+    """Whether the words name one format, read as a results format or as a graph format
+    (`json` and `application/sparql-results+json`; `xml` and `application/rdf+xml` for a graph).
+    A word naming no format is left out: SPARQLWrapper repeats a word (`json-ld`) as its Accept
+    header's list, which names none."""
+    readings = [{read(w) for w in words} - {None} for read in (formats.by_name, formats.graph_format)]
+    return any(len(named) == 1 for named in readings) or not any(readings)
 
 
 def negotiate(kinds: Sequence[Kind], default: Format | None = None) -> Format:
