@@ -168,6 +168,7 @@ QUOTES = {
         "rome-clark-rogue": "The liberation of Rome emerged",
         "rome-pope-joined": "Even the Pope joined",
         "ams-canadians": "Canadian troops played",
+        "ams-no-cathartic": "There would be no great",
         "pra-german-hands": "Prague, the capital of Czechoslovakia",
         "pra-uprising": "Then, in May 1945",
         "ber-survive": "Many more simply struggled",
@@ -834,6 +835,33 @@ EDITORIAL = {
         "Czechoslovakia is read from the two. Stated of the photograph, not as Prague lying in "
         "Czechoslovakia: the captions of 2015 place Prague in the Czech Republic, and a place's lying in a "
         "state is not dated."),
+    # review s60 (Amsterdam, the introduction)
+    "allies, advances": ("The sentence on the advances gives the Allies no role beyond advancing; the next "
+                         "says that from the fall of Rome to the German surrender \"they liberated a string "
+                         "of capital cities across Europe\". That they advanced as a liberating force is "
+                         "read from the two sentences together."),
+    "market garden, amsterdam": ("The sentence says that after the failure of Operation Market Garden the "
+                                 "Germans clung on in the Netherlands until their surrender in May 1945; it "
+                                 "does not name Amsterdam. That the liberation of its capital came after "
+                                 "Market Garden is the project's reading: the capital is taken as one of the "
+                                 "places where the Germans clung on."),
+    "netherlands surrender, place": ("The sentence dates the surrender (\"until their surrender in May "
+                                     "1945\") but does not say where it was made; it is placed in the "
+                                     "Netherlands, where the Germans who surrendered had clung on."),
+    "canadians, welcome": ("The article says there would be no great cathartic welcome for the Canadian "
+                           "troops, after \"by the time their work was done, the world was moving on\"; it "
+                           "does not say where, or from whom. It is recorded as the reception of \"this "
+                           "campaign\" by the project's reading."),
+    "shooting, day": ("The sentence on the shooting gives no date: the shooting is read as the violence "
+                      "that, in the sentence before, marred the Amsterdammers' celebration of their "
+                      "liberation on the 7th of May."),
+    "celebration, place": ("The sentence on the celebration gives no place; it is placed in Amsterdam, where "
+                           "the next sentence has civilians celebrating in Dam Square (\"the Dam, "
+                           "Amsterdam\" of the captions)."),
+    "b17, dam": ("The caption puts the arrival of the British on the Dam and the B17 \"during\" it; that "
+                 "the photograph was taken on the Dam, and shows it, is the project's reading."),
+    "the dam": ("The captions say \"the Dam, Amsterdam\" and the text \"Dam Square\"; that they name one "
+                "square is the project's identification."),
     "amsterdam, surrender": ("The sentence says that the Germans clung on in the Netherlands until their "
                              "surrender in May 1945; that the liberation of Amsterdam came after the "
                              "surrender is read from it, as the first day of its time-span is."),
@@ -1758,6 +1786,27 @@ EXPECTED: dict[str, list[Row]] = {
          text("lux-patton")),
         ("Liberation of Amsterdam", lib("precededBy"), "German surrender in the Netherlands",
          EDITORIAL["amsterdam, surrender"], text("ams-market-garden")),
+        ("the Allies in the Allied advances of 1944", lib("role"), "liberating force",
+         EDITORIAL["allies, advances"], text("intro-string-of-capitals")),
+        ("Operation Market Garden", lib("precedes"), "Liberation of Amsterdam",
+         EDITORIAL["market garden, amsterdam"], text("ams-market-garden")),
+        ("Liberation of Amsterdam", lib("precededBy"), "Operation Market Garden",
+         EDITORIAL["market garden, amsterdam"], text("ams-market-garden")),
+        ("German surrender in the Netherlands", lib("hasPlace"), "Netherlands",
+         EDITORIAL["netherlands surrender, place"], text("ams-market-garden")),
+        *(("Campaign in the Netherlands", lib("hasReception"),
+           "Reception of the Canadian troops: no great cathartic welcome (muted)",
+           EDITORIAL["canadians, welcome"], text(key)) for key in ("ams-canadians", "ams-no-cathartic")),
+        *(("German marines fire on civilians in Dam Square", lib("hasTimeSpan"),
+           "7 May 1945 (shooting in Dam Square)", EDITORIAL["shooting, day"], text(key))
+          for key in ("ams-celebrate", "ams-marines")),
+        *(("Amsterdammers’ celebration of their liberation", lib("hasPlace"), "Amsterdam",
+           EDITORIAL["celebration, place"], text(key)) for key in ("ams-celebrate", "ams-marines", 27)),
+        *(("Photograph amsterdam-04: A B17 during the arrival of the British on the Dam, Amsterdam, 7 May "
+           "1945", lib(prop), "Dam Square", EDITORIAL["b17, dam"], text(30))
+          for prop in ("depicts", "hasPlace")),
+        *(("Dam Square", "http://www.w3.org/2004/02/skos/core#altLabel", "the Dam", EDITORIAL["the dam"],
+           text(key)) for key in (27, "ams-marines")),
         ("Wiltz", lib("partOf"), "Luxembourg", EDITORIAL["wiltz"], text(25)),
         ("Liberation of Wiltz", lib("liberationOf"), "Wiltz", EDITORIAL["wiltz, its"], text(25)),
         ("Operation Market Garden", lib("hasPlace"), "Netherlands", EDITORIAL["market garden"],
@@ -1966,7 +2015,7 @@ EXPECTED: dict[str, list[Row]] = {
         # review of 2026-12-07: where the Belgians prepared is a reading too
         ("Belgian preparations for liberation", lib("hasPlace"), "Belgium",
          EDITORIAL["brussels, preparations, place"], text("brussels-preparing")),
-        ("Reception of the Canadian troops in the Netherlands: muted", lib("receptionReason"),
+        ("Reception of the Canadian troops: no great cathartic welcome (muted)", lib("receptionReason"),
          "By the time the Canadians’ work was done, the world was moving on.", EDITORIAL["canadians, reason"],
          text("ams-canadians")),
         ("Campaign in the Netherlands", lib("precededBy"), "Operation Market Garden",
