@@ -561,6 +561,13 @@ def test_fusekis_output_parameter_names_the_format(sparql_app):
     resp = ask(sparql_app, "SELECT ?x WHERE { VALUES ?x { 1 } }", output="csv")
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/csv")
     assert resp.text.splitlines() == ["x", "1"]
+    # A word naming no format is quoted as given, not as a format= the client did not send.
+    for query in ("ASK {}", "CONSTRUCT WHERE { ?s ?p ?o }"):
+        refused = ask(sparql_app, query, output="foo")
+        assert refused.status_code == 406 and "the format 'foo' is not offered" in refused.text
+        assert "format=" not in refused.text.split(";")[0]
+    page = sparql_app.get(sparql_app.url + "sparql?output=foo")
+    assert page.status_code == 406 and "the format 'foo' is not offered" in page.text
 
 
 def test_a_text_table_for_people_at_a_terminal(sparql_app):

@@ -97,7 +97,7 @@ def _choose(kinds: tuple[Kind, ...], default: Format | None, name: str | None,
             words = [f.name for f in choices]
             if words_for_graphs:
                 words += [w for w in formats.GRAPH_FORMAT_WORDS if w not in words]
-            return f"format={name!r} is not offered here; use one of " + ", ".join(words)
+            return f"the format {name!r} is not offered here; use one of " + ", ".join(words)
         return fmt
     accept = parse_accept(header)
     if refusal := charset_refusal(header):

@@ -299,7 +299,7 @@ def negotiate_forms(req: Request, word: str | None) -> Forms:
     if forms.results is None and forms.graph is None:
         # Which formats fit depends on the query's form, which only the engine's parse knows.
         raise NotAcceptable(
-            (f"format={word!r} is not offered" if word
+            (f"the format {word!r} is not offered" if word
              else charset_refusal(accept) or "none of the media types in Accept is offered")
             + "; a SELECT or ASK answers as " + _media_types("results")
             + "; a CONSTRUCT or DESCRIBE as " + _media_types(*formats.TRIPLES_KINDS) + "; either as text/html"
