@@ -260,6 +260,25 @@ def test_truncated_and_malformed_requests_on_the_real_server(live_server: Backgr
     assert ok.status_code == 200
 
 
+def test_a_request_without_a_host_or_with_one_that_is_no_host_on_the_real_server(
+        live_server: BackgroundServer) -> None:
+    # The service names itself by the Host: it described itself as <http:///sparql>, and resolved a
+    # query's relative IRIs against http:///, for any of these (RFC 9112 3.2 asks for a 400).
+    ask = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n"
+    for head, says in ((b"", b"no Host header"), (b"Host:\r\n", b"Host header is empty"),
+                       (b"Host: a b\r\n", b"'a b' is no host"),
+                       (b"Host: evil.example/x?y\r\n", b"'evil.example/x?y' is no host")):
+        reply = raw(live_server, ask + head + b"Connection: close\r\n\r\n")
+        assert status_of(reply) == 400 and says in reply, (head, reply[:300])
+    described = raw(live_server, b"GET /sparql HTTP/1.1\r\nHost: a b\r\nAccept: text/turtle\r\n"
+                                 b"Connection: close\r\n\r\n")
+    assert status_of(described) == 400 and b"http:///" not in described
+    # HTTP/1.0 has no Host to require; an IP literal and a port are a host.
+    for request in (b"GET /sparql?query=ASK%7B%7D HTTP/1.0\r\n\r\n",
+                    ask + b"Host: [::1]:8080\r\nConnection: close\r\n\r\n"):
+        assert status_of(raw(live_server, request, half_close=False)) == 200, request
+
+
 def test_no_client_sets_the_mount_path_on_the_real_server(live_server: BackgroundServer) -> None:
     # gunicorn took a SCRIPT_NAME header from loopback peers (any client behind a local proxy):
     # pages with every link under it, each kept for good; and a 500 where it did not fit the path.
@@ -653,7 +672,8 @@ def test_a_body_that_does_not_come_in_time_is_408(app: InProcess) -> None:
         # As gunicorn calls the app (Flask's test client reads a body its own way).
         environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
                    "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
-                   "CONTENT_TYPE": content_type, "CONTENT_LENGTH": "100", "HTTP_ACCEPT": "text/plain",
+                   "HTTP_HOST": "x", "CONTENT_TYPE": content_type, "CONTENT_LENGTH": "100",
+                   "HTTP_ACCEPT": "text/plain",
                    "REMOTE_ADDR": "127.0.0.1", "wsgi.input": Stalled(), "wsgi.url_scheme": "http",
                    "wsgi.errors": io.StringIO(), "wsgi.multithread": True, "wsgi.multiprocess": True,
                    "wsgi.run_once": False, "wsgi.version": (1, 0)}

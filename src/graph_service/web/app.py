@@ -25,6 +25,7 @@ from graph_service.web.description import page_terms, site_title
 from graph_service.web.documents import check_path, readable_body
 from graph_service.web.endpoint import endpoint_of
 from graph_service.web.headers import EXPOSED_HEADERS, OPEN_TO_SCRIPTS, secure
+from graph_service.web.host import check_host
 from graph_service.web.protocol import ProtocolFront
 from graph_service.web.state import Service, service
 
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
     for module in (health, sparql, resources, ontology, search, validate, dataset, atlas):
         app.register_blueprint(module.bp)
     # Paths no IRI of ours can have (NUL, encoded slashes, dot segments...) are 400 on every route.
+    # Before anything reads the host the service names itself by.
+    app.before_request(check_host)
     app.before_request(check_path)
     app.before_request(_readable_body)
     app.context_processor(_template_globals)

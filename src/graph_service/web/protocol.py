@@ -91,6 +91,7 @@ from graph_service.web.errors import (
     unreadable_message,
 )
 from graph_service.web.headers import LIMIT_HEADER, OPEN_ANSWER_HEADERS, SECURITY_HEADERS, TRUNCATED_HEADER
+from graph_service.web.host import host_problem
 from graph_service.web.negotiation import (
     best_of,
     charset_refusal,
@@ -525,8 +526,8 @@ class ProtocolFront:
         """The response, the answer to write as it is, or None for the app to answer."""
         accept = environ.get("HTTP_ACCEPT")
         problem_type = best_of(PROBLEM_TYPES, accept)
-        if problem_type == "text/html":
-            return None  # a browser's: its errors are pages
+        if problem_type == "text/html" or host_problem(environ):
+            return None  # a browser's: its errors are pages; the app refuses a request with no host
         req = self._request_class(environ)
         try:
             readable_body(req, self.settings.max_request_bytes)

@@ -1,0 +1,41 @@
+"""The Host header, checked before anything reads it (RFC 9112 3.2).
+
+The service names itself by the request's host where no `--base-iri` is set: in the service
+description, in links and redirects, and as the base that resolves a query's relative IRIs. A
+request without one, or with one that is no host (`a b`, `evil.example/x?y`, an empty value),
+made the service `<http:///sparql>`. RFC 9112 asks for a 400 for an HTTP/1.1 request without a
+Host, or with an invalid one; gunicorn refuses only two of them (a Host given twice, and none on
+some paths). Behind `--proxies`, the host checked is the one the proxy forwards, which the service
+names itself by.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import request
+from werkzeug.exceptions import BadRequest
+
+#: RFC 3986 3.2.2 and 3.2.3: an IP literal in brackets, or a name of unreserved characters,
+#: percent-encodings and sub-delimiters (an IPv4 address is such a name); then a port.
+_HOST = re.compile(r"(?:\[[0-9A-Za-z:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(?::[0-9]*)?")
+
+
+def host_problem(environ: dict[str, Any]) -> str | None:
+    """What is wrong with the request's Host, if anything."""
+    host = environ.get("HTTP_HOST")
+    if host is None:
+        # HTTP/1.0 has no Host to require.
+        return "the request has no Host header, which HTTP/1.1 requires" \
+            if environ.get("SERVER_PROTOCOL") == "HTTP/1.1" else None
+    if _HOST.fullmatch(host):
+        return None
+    return f"the Host header {host!r} is no host (a name or address, and a port)" if host \
+        else "the Host header is empty"
+
+
+def check_host() -> None:
+    """Refuse a request whose Host is missing (HTTP/1.1) or no host: 400 naming the problem."""
+    if problem := host_problem(request.environ):
+        raise BadRequest(problem)
