@@ -166,6 +166,13 @@ def test_a_results_request_without_a_query_is_told_so(project_client):
                    "application/json", "application/sparql-results+json;q=0.5, */*",
                    "application/rdf+xml, application/sparql-results+xml;q=0.5"):
         assert project_client.get("/sparql", headers={"Accept": accept}).status_code == 200, accept
+    # text/plain, the results' text table and N-Triples alike: the description in N-Triples, as
+    # format=text and /void give it (it was a 400).
+    for asked in ({"headers": {"Accept": "text/plain"}}, {"query_string": {"format": "text"}}):
+        resp = project_client.get("/sparql", **asked)
+        assert resp.status_code == 200, asked
+        assert "<http://www.w3.org/ns/sparql-service-description#Service>" in resp.text
+        assert Graph().parse(data=resp.data, format="nt"), asked
 
 
 def test_an_n3_client_gets_turtle(project_client):

@@ -55,6 +55,10 @@ def sparql() -> WsgiResponse:
     if operation.query is None:
         described = acceptable(_DESCRIPTION_KINDS)
         results = acceptable(("results",))
+        # text/plain names the results' text table and N-Triples alike (format=text here is
+        # N-Triples, as on /void): no sign of a query sent under another name.
+        if results is not None and results.media_type == "text/plain" and described is not None:
+            results = None
         if results is not None and (described is None or prefers(("results",), _DESCRIPTION_KINDS)):
             # Results asked for, not a description: a query sent under another name, or none.
             offered = ", ".join(f.media_type for f in formats.of_kinds(_DESCRIPTION_KINDS))
