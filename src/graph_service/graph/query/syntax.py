@@ -120,12 +120,15 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _control(tokens, at)
     advice = advice or _codepoint_escape(query, tokens, at)
     advice = advice or _opening(tokens, at)
+    advice = advice or _prologue_end(tokens)[1]
+    advice = advice or _word_operator(tokens, at)
     advice = advice or _triple_syntax(tokens, at)
     advice = advice or _unclosed_iri(query, raw, at)
     advice = advice or _repetition(query, at)
     advice = advice or _undeclared(tokens, raw)
     advice = advice or _brackets(tokens)
     advice = advice or _unknown_function(tokens, at)
+    advice = advice or _misspelt_keyword(tokens, at)
     advice = advice or _missing_operand(tokens, at)
     grouped_form = None if advice else _grouped_form(tokens, at)
     advice = advice or grouped_form
@@ -349,6 +352,44 @@ def _unknown_function(tokens: list[Token], at: int) -> tuple[int, str] | None:
             return word.at + name.start(1), (
                 f"{name[1]} is neither a function nor a keyword of SPARQL{hint} (a function of another "
                 "vocabulary is named by its IRI or a prefixed name)")
+    return None
+
+
+#: Words some query languages (SQL, Cypher) use as operators, and what SPARQL writes.
+_WORD_OPERATORS = {"AND": "&&", "OR": "||"}
+
+
+def _word_operator(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """AND or OR between two conditions (`FILTER(?a = 1 AND ?b = 2)`) up to where the parser
+    stopped: it read the word as the start of a function's name and asked for one."""
+    depth = 0
+    for t in tokens:
+        if t.at > at:
+            break
+        depth += 1 if t.text == "(" else -1 if t.text == ")" else 0
+        if depth > 0 and t.kind == "word" and (operator := _WORD_OPERATORS.get(t.text.upper())):
+            return t.at, f"{t.text} is no operator in SPARQL: write {operator} between two conditions"
+    return None
+
+
+#: SPARQL's keywords (1.1), for a misspelt one.
+_KEYWORDS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK", "WHERE", "FROM", "NAMED", "PREFIX", "BASE",
+             "DISTINCT", "REDUCED", "OPTIONAL", "UNION", "MINUS", "GRAPH", "SERVICE", "SILENT", "BIND",
+             "VALUES", "UNDEF", "FILTER", "EXISTS", "NOT", "IN", "AS", "GROUP", "BY", "HAVING", "ORDER",
+             "ASC", "DESC", "LIMIT", "OFFSET", "LATERAL")
+_KNOWN_WORDS = frozenset(_KEYWORDS) | _CALLABLE | {"A", "TRUE", "FALSE"}
+
+
+def _misspelt_keyword(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """A bare word just before where the parser stopped that is no keyword of SPARQL but close
+    to one (`FILTER NOT EXIST {`): the parser names what it expected instead (`ENCODE_FOR_URI`)."""
+    read = [t for t in tokens if t.at <= at][-3:]
+    for t in reversed(read):
+        if t.kind != "word" or not t.text.isalpha() or t.text.upper() in _KNOWN_WORDS:
+            continue
+        close = get_close_matches(t.text.upper(), _KEYWORDS, n=1, cutoff=0.75)
+        if close:
+            return t.at, f"{t.text} is no keyword of SPARQL; did you mean {close[0]}?"
     return None
 
 
@@ -665,7 +706,7 @@ def _by_expectation(tokens: list[Token], raw: str, at: int) -> tuple[int, str] |
     if read and read[-1].text.upper() in ("SELECT", "DISTINCT", "REDUCED"):
         return _projection(tokens)  # `SELECT` and nothing after it
     if "UNDEF" in expected:
-        return _values(read, at)
+        return _values(tokens, read, at)
     if "CONSTRUCT" in expected:
         return _prologue(tokens)
     if '"{"' in raw and expected <= {"DISTINCT"}:
@@ -855,9 +896,10 @@ def _prologue_end(tokens: list[Token]) -> tuple[int, tuple[int, str] | None]:
         if word == "PREFIX":
             name = tokens[i + 1] if i + 1 < len(tokens) else None
             if name is None or name.kind != "word" or not name.text.endswith(":"):
-                where = name or tokens[i]
-                return i, (where.at, "a prefix is declared as PREFIX name: <IRI>, with a colon after the "
-                                     "name")
+                # Where the colon belongs: after a name given without one.
+                where = name.at + len(name.text) if name is not None and name.kind == "word" else (
+                    name or tokens[i]).at
+                return i, (where, "a prefix is declared as PREFIX name: <IRI>, with a colon after the name")
             iri = tokens[i + 2] if i + 2 < len(tokens) else None
             if iri is None or iri.kind != "iri":
                 return i, ((iri or name).at, "a prefix is declared as PREFIX name: <IRI>, the IRI in angle "
@@ -938,6 +980,10 @@ def _projection(tokens: list[Token]) -> tuple[int, str]:
 _TERMS_AFTER = {"{": 3, "}": 3, ".": 3, ";": 2, ",": 1}
 
 
+#: Keywords that take a group next (GRAPH and SERVICE after a name).
+_GROUP_KEYWORDS = frozenset({"OPTIONAL", "MINUS", "UNION"})
+
+
 def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
     """Count the terms of the triple pattern the parser stopped in."""
     start = index
@@ -967,6 +1013,11 @@ def _triple(tokens: list[Token], index: int) -> tuple[int, str] | None:
     if 0 < len(terms) < needed or (not terms and sep in (";", ",")):
         where = tokens[min(end + 1, len(tokens) - 1)]
         return where.at, "a triple pattern needs a subject, a predicate and an object"
+    if len(terms) > needed and _keyword(terms[needed]) in _GROUP_KEYWORDS:
+        # `?s ?p ?o MINUS ?s a ?x`: the keyword ends the pattern; what it takes is missing.
+        keyword = terms[needed]
+        return keyword.at + len(keyword.text), (f"{keyword.text} takes a group: {keyword.text.upper()} "
+                                                "{ ... }")
     if len(terms) > needed:
         return terms[needed].at, ("a triple pattern has three terms (subject, predicate, object): end it "
                                   "with . before the next one, or use ; to give the same subject another")
@@ -1043,14 +1094,46 @@ _NUMBER = re.compile(r"[+-]?[\d.]+(e[+-]?\d+)?", re.I)
 _PATH = ("/", "|", "^", "!")
 
 
-def _values(read: list[Token], at: int) -> tuple[int, str]:
+def _values(tokens: list[Token], read: list[Token], at: int) -> tuple[int, str]:
     """Where the parser wanted a value of a VALUES block: a variable or blank node among the
-    block's values is named, anything else is told what a value and a row are."""
+    block's values, a word that is no value, or a row short of (or over) the variables' count is
+    named where it is; a modifier after a closed VALUES block at the query's end, which comes last."""
     start = next((i for i in range(len(read) - 1, -1, -1) if _keyword(read[i]) == "VALUES"), 0)
-    opened = next((i for i in range(start, len(read)) if read[i].text == "{"), len(read))
-    term = next((t for t in reversed(read[opened + 1:]) if t.text.startswith(("_:", "?", "$", "["))), None)
+    opened = next((i for i in range(start, len(tokens)) if tokens[i].text == "{"), len(tokens))
+    depth, block = 0, []
+    for t in tokens[opened:]:
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        block.append(t)
+        if depth == 0:
+            break
+    inside = [t for t in block[1:] if t.at < at] if block else []
+    term = next((t for t in reversed(inside) if t.text.startswith(("_:", "?", "$", "["))), None)
     if term is not None:
         return term.at, "VALUES holds IRIs, literals and UNDEF only: no variables or blank nodes"
+    after = tokens[opened + len(block)] if depth == 0 and opened + len(block) < len(tokens) else None
+    if after is not None and after.at <= at and (clause := _keyword(after)) in _MODIFIERS - {"VALUES"}:
+        clause += " BY" if clause in ("ORDER", "GROUP") else ""
+        return after.at, (f"{clause} comes before the VALUES block after the query's pattern, which comes "
+                          "last: move it there")
+    named = [t for t in tokens[start + 1:opened] if t.text.startswith(("?", "$"))]
+    rows: list[list[Token]] = []  # each row's opening parenthesis, then its values
+    body = block[1:-1] if depth == 0 else block[1:]
+    for i, t in enumerate(body):
+        if t.kind == "open":
+            rows.append([t])
+        elif t.kind == "close" or t.kind == "datatype" or t.text.startswith("@") or (
+                i > 0 and body[i - 1].kind == "datatype"):
+            continue  # a row's end, or a literal's datatype or language tag
+        elif not _plain_term(t) and t.text.upper() != "UNDEF":
+            return t.at, f"{t.text} is no value: VALUES holds IRIs, literals and UNDEF only"
+        elif rows:
+            rows[-1].append(t)
+    if start + 1 < opened and tokens[start + 1].text == "(":
+        for row in rows:
+            if len(row) - 1 != len(named):
+                return row[0].at, (f"this row holds {len(row) - 1} value{'s' * (len(row) != 2)} where VALUES "
+                                   f"names {len(named)} variable{'s' * (len(named) != 1)}: give each row one "
+                                   "value (or UNDEF) per variable")
     where = read[start].at if read and _keyword(read[start]) == "VALUES" else at
     return where, ("in this VALUES block a value is an IRI, a literal or UNDEF, and each row holds as many "
                    "values as VALUES names variables")
