@@ -581,6 +581,9 @@ def test_a_text_table_for_people_at_a_terminal(sparql_app):
     assert lines[4] == "| 1                            |       |"
     assert len({len(line) for line in lines}) == 1 and lines[0] == lines[-1] == "-" * len(lines[0])
     assert ask(sparql_app, "ASK {}", output="text").text == "Ask => Yes\n"
+    # No column (one empty solution): the rules as wide as the rows (they were one character).
+    assert ask(sparql_app, "SELECT * {}", output="text").text.splitlines() == ["----", "|  |", "====", "|  |",
+                                                                               "----"]
     # IRIs under the query's own prefixes shortened, as Jena does.
     prefixed = "PREFIX a: <http://a.example/>\nSELECT ?x WHERE { VALUES ?x { a:long-name <http://b/> } }"
     named = ask(sparql_app, prefixed, accept="text/plain").text

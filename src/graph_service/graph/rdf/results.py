@@ -334,8 +334,9 @@ def text_table(tsv: bytes, prefixes: Mapping[str, str] | None = None, cap: int |
     size = (sum(widths) + 3 * len(widths) + 2) * (len(rows) + 4)
     if cap is not None and size > cap:
         raise TableTooLarge(size)
-    rule = "-" * (sum(widths) + 3 * len(widths) + 1)
-    out = [rule, line(header), "=" * len(rule), *(line(row) for row in rows), rule]
+    head = line(header)
+    rule = "-" * len(head)  # as wide as a row, with no column too (`SELECT * {}`: "|  |")
+    out = [rule, head, "=" * len(rule), *(line(row) for row in rows), rule]
     return ("\n".join(out) + "\n").encode()
 
 
