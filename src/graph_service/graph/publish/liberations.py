@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TypeVar
 
 from graph_service.graph.publish.dates import date_of_label
 from graph_service.graph.query import Engine, ResultTerm
@@ -134,6 +135,14 @@ class Reception:
         return self.label + READING_MARK * self.reading
 
     @property
+    def key(self) -> tuple[str, ...]:
+        return self.iri, self.label
+
+    def joined(self, other: Reception) -> Reception:
+        """The same reception said by another statement: a reading where both are."""
+        return replace(self, reading=self.reading and other.reading)
+
+    @property
     def slug(self) -> str:
         """The kind's name in the ontology without its `reception-` prefix (`jubilant`)."""
         return self.iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1].removeprefix("reception-")
@@ -147,6 +156,30 @@ class Force:
     reading: bool = False
     #: The article's claim, where other accounts name another force (the graph's notes say which).
     disputed: bool = False
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return self.iri, self.label, self.role
+
+    def joined(self, other: Force) -> Force:
+        """The same force in the same role said by another statement: a reading where both are,
+        disputed where either is."""
+        return replace(self, reading=self.reading and other.reading, disputed=self.disputed or other.disputed)
+
+
+_Said = TypeVar("_Said", Force, Reception)
+
+
+def _merge(found: list[_Said], said: _Said) -> None:
+    """Add what one statement says to what others said of the same liberation: a force in a role
+    (or a reception) said by several is listed once, a reading only where every statement of it
+    is one (Prague's Red Army, liberating force by its caption and by the project's reading of
+    its arrival, was listed twice, once marked), disputed where any is."""
+    for i, other in enumerate(found):
+        if other.key == said.key:
+            found[i] = other.joined(said)
+            return
+    found.append(said)
 
 
 @dataclass
@@ -225,14 +258,14 @@ def liberations(engine: Engine, names: Names = CANONICAL) -> list[Liberation]:
     for row in _rows(engine, _RECEPTIONS, names):
         received = found.get(str(row["event"]))
         reception = Reception(str(row["kind"]), str(row["kindLabel"]), _true(row, "reading"))
-        if received is not None and reception not in received.receptions:
-            received.receptions.append(reception)
+        if received is not None:
+            _merge(received.receptions, reception)
     for row in _rows(engine, _FORCES, names):
         freed = found.get(str(row["event"]))
         force = Force(str(row["force"]), str(row["forceLabel"]), str(row["roleLabel"]), _true(row, "reading"),
                       _true(row, "disputed"))
-        if freed is not None and force not in freed.forces:
-            freed.forces.append(force)
+        if freed is not None:
+            _merge(freed.forces, force)
     positions = {str(row["place"]): (float(str(row["lat"])), float(str(row["long"])))
                  for row in _rows(engine, _COORDINATES, names)}
     for lib in found.values():
