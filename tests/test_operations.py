@@ -190,7 +190,10 @@ def test_ntriples_is_plain_text_for_clients_that_ask_so(project_client):
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/doc/city/paris.nt")
     doc = project_client.get("/doc/city/paris.nt", headers={"Accept": "text/plain"})
     assert doc.content_type == "text/plain; charset=utf-8" and "Accept" in doc.headers["Vary"]
-    assert project_client.get("/doc/city/paris.nt").mimetype == "application/n-triples"
+    # The other label is chosen by Accept too: a shared cache must not give it to a text/plain client.
+    for path in ("/doc/city/paris.nt", "/void.nt", "/ontology.nt"):
+        other = project_client.get(path, headers={"Accept": "application/n-triples"})
+        assert other.mimetype == "application/n-triples" and "Accept" in other.headers.get("Vary", ""), path
 
 
 def test_dumps_are_gzipped_for_clients_that_accept_it_and_cached(project_client):

@@ -139,11 +139,13 @@ def respond(body: bytes | str, fmt: Format, *, negotiated: bool = False,
     `compress`: gzip for clients that accept it (`Content-Encoding`, so the file keeps its name),
     the compressed body kept under this key (a dump is megabytes: compressed once, not per request)."""
     content_type = fmt.content_type
-    if fmt.name == "ntriples" and prefers_plain_text(request.headers.get("Accept")):
+    if fmt.name == "ntriples":
         # N-Triples is plain text by its specification's own media-type registration; a client
-        # that asks for text/plain gets it labelled so.
-        content_type = "text/plain; charset=utf-8"
+        # that asks for text/plain gets it labelled so. Either label is chosen by Accept, so both
+        # answers say so (a shared cache kept the one without Vary for every client).
         negotiated = True
+        if prefers_plain_text(request.headers.get("Accept")):
+            content_type = "text/plain; charset=utf-8"
     if compress and request.accept_encodings.quality("gzip") > 0:
         plain = body
         body = cached(f"gzip {compress}", lambda: gzip.compress(
