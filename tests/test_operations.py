@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import html
 import json
 import os
 import re
@@ -375,6 +376,17 @@ def test_browse_pages_list_each_kind_by_name(project_client):
     capitals = {"Paris", "Rome", "Brussels", "Warsaw", "Prague", "Berlin", "Amsterdam", "Luxembourg City"}
     assert capitals <= set(names)
     assert names == sorted(names, key=str.casefold)
+    # A name opening with a quotation mark among its first letter's (it sorted after every Z).
+    page = project_client.get("/id/unit/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    units = [html.unescape(n) for n in re.findall(r'<li><a href="/id/unit/[^"]+">([^<]+)</a>', page)]
+    assert units.index("“Anna” Company") < units.index("British forces") < units.index("Red Army") \
+        < units.index("“Zośka” Battalion"), units
+    # What links here: by who links, each one's links together (they were in the store's order).
+    paris = project_client.get("/doc/city/paris.html").get_data(as_text=True)
+    links_here = paris[paris.index("What links here"):]
+    links_here = links_here[:links_here.index("</table>")]
+    linking = re.findall(r'<tr><td[^>]*><a href="/id/[^"]+">([^<]+)</a>', links_here)
+    assert linking and linking == sorted(linking, key=lambda n: n.strip("“”").casefold()), linking
     people = project_client.get("/id/person/").get_data(as_text=True)
     assert 'href="/id/person/charles-de-gaulle"' in people
     home = project_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)

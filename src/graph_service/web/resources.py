@@ -47,6 +47,7 @@ from graph_service.graph import (
     query_prefixes,
     short,
     shown_date,
+    sortable,
     spelt_nearly,
     write,
 )
@@ -379,7 +380,7 @@ def _members(urls: Urls, kind: str) -> list[tuple[str, str, str]]:
         rows.append((label, iri.value, what))
     # Time-spans in time, their labels' "2 August", "20 August", "3 August" being no order.
     earliest = {row[1]: _earliest(index, ox.NamedNode(row[1])) for row in rows}
-    return sorted(rows, key=lambda row: (earliest[row[1]] is None, earliest[row[1]] or "", fold(row[0]),
+    return sorted(rows, key=lambda row: (earliest[row[1]] is None, earliest[row[1]] or "", sortable(row[0]),
                                          row[1]))
 
 
@@ -515,8 +516,10 @@ def render_page(d: Description, urls: Urls) -> str:
     iri = d.iri.value
     photos = [(urls.href(p.value), d.label(p), d.caption(p), _relations(d, p)) for p in d.photos]
     # Photographs have their own section; here, every other link.
-    incoming = [(_linking(d, q, urls), d.label(q.predicate), urls.href(q.predicate.value))
-                for q in d.incoming() if q.subject not in d.photos]
+    # By who links, then how: the store's order put one event's links rows apart.
+    incoming = sorted(((_linking(d, q, urls), d.label(q.predicate), urls.href(q.predicate.value))
+                       for q in d.incoming() if q.subject not in d.photos),
+                      key=lambda i: (sortable(i[0].text), i[0].href or "", i[1]))
     facts = _facts(d, d.iri, urls, depth=0)
     # The quotes the resource rests on as a whole have their own section ("Sources").
     evidence = urls.href(str(service().names.lib.evidence))
@@ -524,7 +527,7 @@ def render_page(d: Description, urls: Urls) -> str:
     quotes = [(d.quote_text(q), urls.href(q.value) if isinstance(q, ox.NamedNode) else None,
                _cited(d, q, urls)) for q in d.quotes]
     resting = sorted((r for r in (_resting(d, st, urls) for st in d.resting) if r is not None),
-                     key=lambda r: (fold(r.subject.text), r.predicate, fold(r.object.text)))
+                     key=lambda r: (sortable(r.subject.text), r.predicate, sortable(r.object.text)))
     asserted = [f for f in (_asserted(f) for f in shown) if f is not None]
     inferred = [f for f in (_inferred(f) for f in shown) if f is not None]
     links = [i for i in incoming if not i[0].inferred]
@@ -656,7 +659,8 @@ def _subjects(index: QuadSource, name: str, obj: ox.NamedNode) -> list:
 def _linked(index: QuadSource, terms: list, urls: Urls) -> list[tuple[str, str | None]]:
     nodes = [t for t in terms if isinstance(t, ox.NamedNode)]
     labels = labels_of(index, nodes)
-    return sorted(((labels.get(t) or short(t), urls.href(t.value)) for t in nodes), key=lambda v: fold(v[0]))
+    return sorted(((labels.get(t) or short(t), urls.href(t.value)) for t in nodes),
+                  key=lambda v: sortable(v[0]))
 
 
 def _dates(index: QuadSource, event: ox.NamedNode) -> list[tuple[str, str | None]]:
@@ -713,7 +717,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             # supporting force, beside its liberators with nothing to tell them apart.
             forces = [(_in_roles(label, _names(index, list(actors[force]), urls)), href)
                       for force in by for label, href in _linked(index, [force], urls)]
-            out.append(Highlight("By", sorted(forces, key=lambda v: fold(v[0])), _joined(
+            out.append(Highlight("By", sorted(forces, key=lambda v: sortable(v[0])), _joined(
                 _reading_note(index, urls, read_forces, derived=True),
                 _disputed_note(_names(index, disputed, urls), derived=True))))
         else:
@@ -752,7 +756,7 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             out += _taking_part(index, iri, urls, "Taking part")
             # Paris's Allied forces are in its approach: its parts, by name.
             parts = {part: _linked(index, [part], urls) for part in _objects(index, iri, "hasSubEvent")}
-            for part, named in sorted(parts.items(), key=lambda p: fold(p[1][0][0]) if p[1] else ""):
+            for part, named in sorted(parts.items(), key=lambda p: sortable(p[1][0][0]) if p[1] else ""):
                 out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part")
     out += _receptions(index, iri, urls, "below")
     # Dam Square's 22 dead were only in the facts table, far down a long page.
@@ -816,7 +820,7 @@ def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highl
             disputed += _names(index, events, urls)
     if not values:
         return []
-    shown = sorted(values.items(), key=lambda v: fold(v[0]))
+    shown = sorted(values.items(), key=lambda v: sortable(v[0]))
     return [Highlight("Took part in", shown, _joined(
         _reading_note(index, urls, list(dict.fromkeys(readings))),
         _disputed_note(list(dict.fromkeys(disputed)))))]
@@ -849,7 +853,7 @@ def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str)
                                             urls)]
     if not values:
         return []
-    ordered = sorted(set(values), key=lambda v: (v[0], fold(v[1])))
+    ordered = sorted(set(values), key=lambda v: (v[0], sortable(v[1])))
     return [Highlight(label, [(text, href) for _, text, href in ordered],
                       _joined(_reading_note(index, urls, list(dict.fromkeys(readings))),
                               _disputed_note(list(dict.fromkeys(disputed)))))]

@@ -119,6 +119,13 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def sortable(text: str) -> str:
+    """A name as people sort it: `fold`ed, and without what opens it before its first letter or
+    digit (“Zośka” Battalion among the Zs, not after them: a quotation mark sorts after every letter)."""
+    folded = fold(text)
+    return folded.lstrip("".join(c for c in set(folded) if not c.isalnum())) or folded
+
+
 def spelt_nearly(word: str, pool: Iterable[str], *, cutoff: float = 0.75) -> str | None:
     """The word of `pool` spelt most nearly as `word` (difflib's ratio at least `cutoff`), among
     those that begin with its letter and are about as long: a misspelling keeps both, and
