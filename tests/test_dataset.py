@@ -147,6 +147,22 @@ def test_void_links_to_wikidata_as_a_linkset(void, expected):
     assert void.value(target, VOID.uriSpace) == Literal("http://www.wikidata.org/entity/")
 
 
+def test_void_counts_the_resources_of_each_class(void, expected, project_client):
+    # What a client sent from /id/ to the description learns of what there is (it had no partition).
+    stated: dict = {}
+    for g in (expected.graph(FACTS_GRAPH), expected.graph(ONTOLOGY_GRAPH)):  # not what is inferred
+        for s, o in g.subject_objects(RDF.type):
+            stated.setdefault(o, set()).add(s)
+    partitions = {void.value(p, VOID["class"]): void.value(p, VOID.entities).toPython()
+                  for p in void.objects(DATASET, VOID.classPartition)}
+    assert partitions and partitions == {c: len(members) for c, members in stated.items()}
+    project = Graph().parse(data=project_client.get("/void.ttl").data, format="turtle")
+    counted = {project.value(p, VOID["class"]): project.value(p, VOID.entities).toPython()
+               for p in project.objects(DATASET, VOID.classPartition)}
+    lib = "https://w3id.org/liberation-kg/ontology#"
+    assert counted[URIRef(lib + "CapitalCity")] == 8 and counted[URIRef(lib + "Photograph")] > 40
+
+
 def test_well_known_void_serves_the_same_description(client, void):
     resp = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert resp.status_code == 200

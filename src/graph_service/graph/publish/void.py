@@ -9,6 +9,7 @@ snapshot's content hash stays stable.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -174,6 +175,14 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
         g.add((linkset, VOID.triples, Literal(sum(links.values()), datatype=XSD.integer)))
         g.add((linkset, DCTERMS.title, Literal("Links to Wikidata items", lang="en")))
 
+    # Which classes the dataset's resources are stated to be of, and how many of each (not what
+    # the reasoner adds): what a client sent here from /id/ learns of what there is.
+    for cls, entities in sorted(usage.classes.items()):
+        partition = URIRef(here + "class-" + _class_slug(cls))
+        g.add((ds, VOID.classPartition, partition))
+        g.add((partition, VOID["class"], cls))
+        g.add((partition, VOID.entities, Literal(entities, datatype=XSD.integer)))
+
     # VoID reads several dumps of a dataset as parts to load together: the whole is named once (in
     # N-Quads, which keeps the graphs apart), the facts-only Turtle as its subset's, and every
     # format is a DCAT distribution. Listing all four, a loader loaded each triple three times.
@@ -284,19 +293,24 @@ class Usage:
 
     terms: frozenset[str]
     wikidata_links: dict[URIRef, int]
+    #: How many resources are stated to be of each class (VoID's class partitions).
+    classes: dict[URIRef, int]
 
     @classmethod
     def of_graph(cls, sources: Graph) -> Usage:
         terms: set[str] = set()
         links: Counter[URIRef] = Counter()
-        for _s, p, o in sources:
+        members: dict[URIRef, set[object]] = {}
+        for s, p, o in sources:
             terms.add(str(p))
             if isinstance(o, URIRef) and (p == RDF.type or p in _ALIGNING):
                 terms.add(str(o))
+            if p == RDF.type and isinstance(o, URIRef):
+                members.setdefault(o, set()).add(s)
             # A predicate read from a document is an IRI; the check tells the type checker so.
             if isinstance(o, URIRef) and str(o).startswith(str(WD)) and isinstance(p, URIRef):
                 links[p] += 1
-        return cls(frozenset(terms), dict(links))
+        return cls(frozenset(terms), dict(links), {c: len(m) for c, m in members.items()})
 
     @classmethod
     def of_store(cls, select: Callable[[str], Iterable[ox.QuerySolution]]) -> Usage:
@@ -307,7 +321,10 @@ class Usage:
         links = {URIRef(row["p"].value): int(row["n"].value) for row in select(
             f'SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{WD}")) }}'
             " GROUP BY ?p")}
-        return cls(frozenset(terms), links)
+        classes = {URIRef(row["c"].value): int(row["n"].value) for row in select(
+            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?c)) }}"
+            " GROUP BY ?c")}
+        return cls(frozenset(terms), links, classes)
 
 
 def vocabularies(usage: Usage) -> list[str]:
@@ -336,6 +353,17 @@ def _declared(sources: Graph, predicate: URIRef) -> URIRef | None:
 
 def _label(g: Graph, node: URIRef) -> str:
     return str(next(iter(g.objects(node, RDFS.label)), "")).lower()
+
+
+def _class_slug(cls: URIRef) -> str:
+    """A class partition's fragment: the class as a prefixed name (`lib-CapitalCity`), else its
+    IRI's last part and a digest of the IRI (two classes may end alike)."""
+    iri = str(cls)
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
+        local = iri[len(str(namespace)):]
+        if iri.startswith(str(namespace)) and local and all(c.isalnum() or c in "-_" for c in local):
+            return f"{prefix}-{local}"
+    return f"{_graph_slug(iri)}-{hashlib.sha256(iri.encode()).hexdigest()[:8]}"
 
 
 def _graph_slug(graph_iri: str) -> str:
