@@ -584,8 +584,9 @@ def _build(settings: Settings, fingerprint: dict, progress: Progress) -> dict:
     provenance += reasoning.shortcut_statements(ontology, facts, provenance, inferred)
     provenance += reasoning.closure_statements(ontology, provenance, inferred)
 
-    # The coordinates are not reasoned over: nothing in the ontology derives from them, and the
-    # inferred graph stays what the article's facts imply.
+    # The coordinates are not reasoned over: the inferred graph stays what the article's facts
+    # imply (the ontology would derive from them only schema:sameAs, from lib:geonames; the
+    # README says so).
     graphs: dict[str, Graph] = {"ontology": ontology, "facts": facts, "inferred": inferred, "shapes": shapes,
                                 "provenance": provenance, "coordinates": loaded.coordinates}
     with progress.step("describe"):
