@@ -632,9 +632,20 @@ def _nquads(graphs: dict[str, Graph]) -> bytes:
     for g in graphs.values():
         name = from_rdflib(g.identifier)
         quads.extend(quad_from_rdflib(s, p, o, name) for s, p, o in g)
-    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    nquads = ox.serialize(reproducible(quads), format=ox.RdfFormat.N_QUADS)
     assert nquads is not None  # no `output`: the document is returned (the stubs lack the overload)
     return nquads
+
+
+def reproducible(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The quads in a fixed order, the blank nodes named as RDF Dataset Canonicalization (RDFC-1.0,
+    pyoxigraph's) names them: the same sources make the same bytes from one build to the next.
+    Each build named the blank nodes anew (rdflib's random names) and wrote the quads in another
+    order, so every document, page and dump of an unchanged graph had new bytes and a new ETag
+    after a release, and every cache fetched it all again."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
 @contextmanager
