@@ -237,6 +237,18 @@ def test_dump_is_a_download_with_its_media_type_and_validators(client, dump):
     again = client.get(f"/dumps/{dump.filename}", headers={"If-None-Match": resp.headers["ETag"]})
     assert again.status_code == 304
     assert client.head(f"/dumps/{dump.filename}").headers["Content-Length"] == str(len(resp.data))
+    # Where it is described, as every document says.
+    described = '<http://localhost/void.ttl>; rel="describedby"; type="text/turtle"'
+    assert described in resp.headers.getlist("Link")
+
+
+def test_a_dump_names_its_licence_and_description(project_client):
+    # The facts-only Turtle holds neither its licence nor the rights note (the description's):
+    # a file downloaded alone carried no word of its terms.
+    for name in ("liberation.ttl", "liberation.nq"):
+        links = project_client.head(f"/dumps/{name}").headers.getlist("Link")
+        assert '<https://creativecommons.org/licenses/by/4.0/>; rel="license"' in links, name
+        assert '<http://localhost/void.ttl>; rel="describedby"; type="text/turtle"' in links, name
 
 
 @pytest.mark.parametrize("name", ["nquads", "trig", "jsonld"])

@@ -38,11 +38,12 @@ from graph_service.graph import (
     write,
 )
 from graph_service.web import atlas
-from graph_service.web.description import description, description_quads, sources, value
+from graph_service.web.description import description, description_quads, sources, terms_of_use, value
 from graph_service.web.documents import (
     DUMP_MAX_AGE,
     alternates,
     cached,
+    link,
     not_found,
     quads,
     respond,
@@ -237,7 +238,13 @@ def dump(filename: str) -> Response:
         raise NotFound(f"no dump called {filename!r}; the dumps are "
                        + ", ".join(d.filename for d in dumps.dumps_for(stem)))
     body = cached(f"dump.{found.filename}", lambda: dumps.dump_bytes(quads(), found))
+    # Its description and licence by the response too: the facts-only Turtle holds neither (they
+    # are the description's), and a file downloaded alone carried no word of its terms.
+    licences = [link(o.value, "license") for p, o in terms_of_use()
+                if p.value == str(DCTERMS.license) and isinstance(o, ox.NamedNode)]
+    described = link(current().void(formats.named("turtle")), "describedby", "text/turtle")
     return respond(body, found.fmt, max_age=DUMP_MAX_AGE, compress=f"dump.{found.filename}",
+                   links=[described, *licences],
                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})
 
 
