@@ -96,10 +96,15 @@ def test_timeline_items_are_coloured_by_reception_and_link_to_their_event(projec
     assert "reception-no-welcome" in items["Warsaw"].get("class")
     assert "reception-jubilant" in items["Paris"].get("class")
     assert "reception-marred-by-violence" in items["Amsterdam"].get("class").split()
-    assert items["Paris"].get("href") == "/id/event/liberation-of-paris"
-    resp = project_client.get(items["Paris"].get("href"), headers=BROWSER)
+    # The file stands alone (for papers): its links are the IRIs, not this server's paths, which
+    # led nowhere once it was downloaded; the home page's copy links as the pages do.
+    iri = "https://w3id.org/liberation-kg/id/event/liberation-of-paris"
+    assert items["Paris"].get("href") == iri
+    resp = project_client.get(iri.removeprefix("https://w3id.org/liberation-kg"), headers=BROWSER)
     assert resp.status_code == 303
     assert resp.headers["Location"].endswith("/doc/event/liberation-of-paris.html")
+    home = project_client.get("/", headers=BROWSER).get_data(as_text=True)
+    assert 'href="/id/event/liberation-of-paris"' in home and f'href="{iri}"' not in home
 
 
 def test_the_timeline_marks_what_is_the_projects_reading(timeline):
@@ -137,8 +142,9 @@ def test_the_map_has_eight_markers_linking_to_the_capitals(project_client, drawn
     assert set(markers) == CAPITALS
     for name, a in markers.items():
         href = a.get("href")
-        assert href.startswith("/id/city/")
-        page = project_client.get(href, headers=BROWSER, follow_redirects=True)
+        assert href.startswith("https://w3id.org/liberation-kg/id/city/")
+        page = project_client.get(href.removeprefix("https://w3id.org/liberation-kg"), headers=BROWSER,
+                                  follow_redirects=True)
         assert page.status_code == 200 and f"<h1>{name}</h1>" in page.get_data(as_text=True)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,13 +38,22 @@ _SVG_FORMAT = Format("svg", "image/svg+xml", "svg", "page", "SVG")
 
 @bp.get("/timeline.svg")
 def timeline() -> Response:
-    drawing = cached_for_root("timeline.svg", current().root, lambda: svg.standalone(timeline_drawing()))
+    drawing = cached_for_root("timeline.svg", current().root,
+                              lambda: svg.standalone(timeline_drawing(_identity)))
     return _svg_response(drawing)
 
 
 @bp.get("/map.svg")
 def map_() -> Response:
-    return _svg_response(cached_for_root("map.svg", current().root, lambda: svg.standalone(map_drawing())))
+    return _svg_response(cached_for_root("map.svg", current().root,
+                                         lambda: svg.standalone(map_drawing(_identity))))
+
+
+def _identity(iri: str) -> str | None:
+    """A standalone drawing's link: the IRI itself, which names the resource wherever the file is
+    kept (a path of this server's, as on its pages, led nowhere once the file was downloaded);
+    None where the pages link nothing either (a `javascript:` IRI in the data)."""
+    return iri if current().href(iri) is not None else None
 
 
 def timeline_inline() -> str:
@@ -72,8 +82,9 @@ def readings_note() -> str:
     return _readings_said().strip()
 
 
-def timeline_drawing() -> ET.Element:
-    return timeline_svg.render(_liberations(), current().href,
+def timeline_drawing(href: Callable[[str], str | None] | None = None) -> ET.Element:
+    """The timeline, linking each liberation by `href` (by default, as this server's pages do)."""
+    return timeline_svg.render(_liberations(), href or current().href,
                                source="Dates and receptions: the article, as this graph holds them."
                                       + _readings_said())
 
@@ -89,7 +100,8 @@ def _readings_said() -> str:
     return said
 
 
-def map_drawing() -> ET.Element:
+def map_drawing(href: Callable[[str], str | None] | None = None) -> ET.Element:
+    """The map, linking each capital by `href` (by default, as this server's pages do)."""
     sources = [f"Dates, receptions and forces: the article, as this graph holds them.{_readings_said()}"]
     outlines = _outlines()
     if outlines:
@@ -99,7 +111,7 @@ def map_drawing() -> ET.Element:
     citation = coordinates_source()
     if citation is not None:
         sources.append(f"Coordinates: {citation}")
-    return map_svg.render(_liberations(), outlines, current().href, sources=sources)
+    return map_svg.render(_liberations(), outlines, href or current().href, sources=sources)
 
 
 def coordinates_source() -> str | None:
