@@ -199,6 +199,9 @@ def _void_page(g: Graph) -> dict[str, object]:
         "examples": _labelled(sorted(g.objects(ds, VOID.exampleResource), key=str)),
         "vocabularies": [str(v) for v in sorted(g.objects(ds, VOID.vocabulary), key=str)],
         "subsets": [_subset(g, s) for s in subsets],
+        "classes": sorted(({"id": _fragment(p), "class": prefixed(str(g.value(p, VOID["class"]))),
+                            "entities": value(g, p, VOID.entities)}
+                           for p in g.objects(ds, VOID.classPartition)), key=lambda c: str(c["class"])),
         "distributions": [{"iri": str(d), "url": value(g, d, DCAT.downloadURL),
                            "title": value(g, d, DCTERMS.title),
                            "description": value(g, d, DCTERMS.description),
