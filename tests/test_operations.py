@@ -387,6 +387,10 @@ def test_browse_pages_list_each_kind_by_name(project_client):
     links_here = links_here[:links_here.index("</table>")]
     linking = re.findall(r'<tr><td[^>]*><a href="/id/[^"]+">([^<]+)</a>', links_here)
     assert linking and linking == sorted(linking, key=lambda n: n.strip("“”").casefold()), linking
+    # Statements by what they say, as their pages are titled (the list showed 4,023 digests).
+    page = project_client.get("/id/statement/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    statements = re.findall(r'<li><a href="/id/statement/[^"]+">([^<]+)</a>', page)
+    assert len(statements) == 100 and all(s.startswith("Statement: ") for s in statements), statements[:3]
     people = project_client.get("/id/person/").get_data(as_text=True)
     assert 'href="/id/person/charles-de-gaulle"' in people
     home = project_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)

@@ -453,12 +453,23 @@ def _statements_about(store: QuadSource, subject: Subject,
 
 
 def labels_of(store: QuadSource, terms: Iterable[Node]) -> dict[Node, str]:
-    """Labels of several terms, for pages that list resources (home page, ontology reference)."""
+    """Labels of several terms, for pages that list resources (home page, ontology reference, a
+    kind's list); a reified statement named by what it says, as its page is titled (the list of
+    statements showed 4,023 digests)."""
     found: dict[Node, str] = {}
+    looked_up: dict[Node, list[ox.Quad]] = {}
+
+    def label_quads(term: Node) -> list[ox.Quad]:
+        if term not in looked_up:
+            looked_up[term] = _label_quads(store, term)
+        return looked_up[term]
+
     for term in terms:
-        quads = _label_quads(store, term)
+        quads = label_quads(term)
         if quads:
             found[term] = _label(quads[0]).value
+        elif isinstance(term, ox.NamedNode) and (said := _statement_label(store, term, label_quads)):
+            found[term] = said
     return found
 
 
