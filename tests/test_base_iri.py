@@ -187,7 +187,9 @@ def test_the_timeline_map_and_photographs_work_under_another_base(rebased):
     timeline = rebased.get("/timeline.svg").text
     drawn = rebased.get("/map.svg").text
     assert timeline.count('<a class="timeline-item') == 8 and drawn.count('<a class="map-marker') == 8
-    assert 'href="/id/city/paris"' in drawn and "GeoNames" in drawn
+    # The standalone files link by the IRIs, under the base the graph is published under.
+    assert f'href="{BASE}id/city/paris"' in drawn and "GeoNames" in drawn
+    assert 'href="/id/city/paris"' in rebased.get("/", headers={"Accept": "text/html"}).text
     photo = rebased.get("/doc/photo/luxembourg-02.html").text
     assert "CC BY-SA 3.0" in photo and 'class="depicts-who"' in photo
 

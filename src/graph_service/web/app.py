@@ -47,9 +47,9 @@ def create_app(settings: Settings | None = None, slot_budget: SlotBudget | None 
     errors.register(app)
     for module in (health, sparql, resources, ontology, search, validate, dataset, atlas):
         app.register_blueprint(module.bp)
-    # Paths no IRI of ours can have (NUL, encoded slashes, dot segments...) are 400 on every route.
     # Before anything reads the host the service names itself by.
     app.before_request(check_host)
+    # Paths no IRI of ours can have (NUL, encoded slashes, dot segments...) are 400 on every route.
     app.before_request(check_path)
     app.before_request(_readable_body)
     app.context_processor(_template_globals)

@@ -4,9 +4,8 @@ The service names itself by the request's host where no `--base-iri` is set: in 
 description, in links and redirects, and as the base that resolves a query's relative IRIs. A
 request without one, or with one that is no host (`a b`, `evil.example/x?y`, an empty value),
 made the service `<http:///sparql>`. RFC 9112 asks for a 400 for an HTTP/1.1 request without a
-Host, or with an invalid one; gunicorn refuses only two of them (a Host given twice, and none on
-some paths). Behind `--proxies`, the host checked is the one the proxy forwards, which the service
-names itself by.
+Host, or with an invalid one; gunicorn refuses only a Host given twice. Behind `--proxies`, the
+host checked is the one the proxy forwards, which the service names itself by.
 """
 
 from __future__ import annotations
