@@ -547,6 +547,18 @@ def _star_grouped(tokens: list[Token], raw: str) -> tuple[int, str] | None:
         "e.g. SELECT ?city (COUNT(?e) AS ?n) ... GROUP BY ?city")
 
 
+def _bracketed(tokens: list[Token]) -> tuple[list[Token], bool]:
+    """The tokens from the bracket `tokens` open with to the one that closes it, and whether one
+    does (else all of them)."""
+    depth, group = 0, []
+    for t in tokens:
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        group.append(t)
+        if depth == 0:
+            return group, True
+    return group, False
+
+
 def _overridden(tokens: list[Token], raw: str) -> tuple[int, str] | None:
     """(expression AS ?v) where the pattern binds ?v already (the parser points at the query's
     end and names no variable): the first such AS."""
@@ -556,12 +568,7 @@ def _overridden(tokens: list[Token], raw: str) -> tuple[int, str] | None:
     # The pattern's variables: its group's, not ORDER BY's or GROUP BY's after it.
     after = tokens[tokens.index(projection[-1]) + 1:] if projection else []
     start = next((i for i, t in enumerate(after) if t.text == "{"), len(after))
-    depth, group = 0, []
-    for t in after[start:]:
-        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
-        group.append(t)
-        if depth == 0:
-            break
+    group, _ = _bracketed(after[start:])
     # And a VALUES block after it, which binds its variables as the pattern's do.
     tail = after[start + len(group):]
     values = next((i for i, t in enumerate(tail) if _keyword(t) == "VALUES"), len(tail))
@@ -1100,24 +1107,19 @@ def _values(tokens: list[Token], read: list[Token], at: int) -> tuple[int, str]:
     named where it is; a modifier after a closed VALUES block at the query's end, which comes last."""
     start = next((i for i in range(len(read) - 1, -1, -1) if _keyword(read[i]) == "VALUES"), 0)
     opened = next((i for i in range(start, len(tokens)) if tokens[i].text == "{"), len(tokens))
-    depth, block = 0, []
-    for t in tokens[opened:]:
-        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
-        block.append(t)
-        if depth == 0:
-            break
+    block, closed = _bracketed(tokens[opened:])
     inside = [t for t in block[1:] if t.at < at] if block else []
     term = next((t for t in reversed(inside) if t.text.startswith(("_:", "?", "$", "["))), None)
     if term is not None:
         return term.at, "VALUES holds IRIs, literals and UNDEF only: no variables or blank nodes"
-    after = tokens[opened + len(block)] if depth == 0 and opened + len(block) < len(tokens) else None
+    after = tokens[opened + len(block)] if closed and opened + len(block) < len(tokens) else None
     if after is not None and after.at <= at and (clause := _keyword(after)) in _MODIFIERS - {"VALUES"}:
         clause += " BY" if clause in ("ORDER", "GROUP") else ""
         return after.at, (f"{clause} comes before the VALUES block after the query's pattern, which comes "
                           "last: move it there")
     named = [t for t in tokens[start + 1:opened] if t.text.startswith(("?", "$"))]
     rows: list[list[Token]] = []  # each row's opening parenthesis, then its values
-    body = block[1:-1] if depth == 0 else block[1:]
+    body = block[1:-1] if closed else block[1:]
     for i, t in enumerate(body):
         if t.kind == "open":
             rows.append([t])
