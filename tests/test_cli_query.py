@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -161,6 +162,23 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_2():
                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.splitlines() == ["graph-service: cannot write the output: No space left on device"]
+
+
+@pytest.mark.parametrize("command", [["query", "--", "ASK {}"], ["query", "--format", "json", "--", "ASK {}"],
+                                     ["export"], ["reason"], ["validate"]])
+def test_a_closed_standard_output_is_one_line_and_exit_2(command, tmp_path: Path):
+    # Started with `>&-`: a traceback and exit 1 (validate's "does not conform"), or, for the
+    # table, exit 0 and the answer lost without a word.
+    if command == ["validate"]:
+        (tmp_path / "d.ttl").write_text("<urn:a> <urn:p> 1 .\n", encoding="utf-8")
+        shape = "<urn:S> a <http://www.w3.org/ns/shacl#NodeShape> .\n"
+        (tmp_path / "s.ttl").write_text(shape, encoding="utf-8")
+        command = ["validate", "--data", str(tmp_path / "d.ttl"), "--shapes", str(tmp_path / "s.ttl")]
+    done = subprocess.run([sys.executable, "-c", "from graph_service.cli import main; main()", *command],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=120,
+                          preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == ["graph-service: cannot write the output: standard output is closed"]
 
 
 def test_a_mistyped_path_or_a_directory_is_named_as_such_not_parsed_as_a_query(tmp_path: Path):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import gc
+import io
 import os
+import sys
 from importlib import import_module
 from typing import Any
 
@@ -51,6 +54,11 @@ class _Group(click.Group):
             interrupted()
 
     def invoke(self, ctx: click.Context) -> object:
+        if sys.stdout is None and ctx.invoked_subcommand != "serve":
+            # Started with its standard output closed (`>&-`): Python leaves sys.stdout None, and
+            # a command writing its answer failed with a traceback (exit 1, which `validate`
+            # uses for "does not conform") or, through click, lost it without a word.
+            sys.stdout = io.TextIOWrapper(_Closed(), encoding="utf-8", write_through=True)
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
@@ -71,6 +79,17 @@ class _Group(click.Group):
             what = exc.filename or "cannot write the output"
             click.echo(f"graph-service: {what}: {exc.strerror or exc}", err=True)
             ctx.exit(2)
+
+
+class _Closed(io.RawIOBase):
+    """Standard output that was closed before the command began: writing to it is the same error
+    as writing to any closed descriptor, which the group reports in one line (exit 2)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
 
 
 def _one_line(exc: click.UsageError, path: str) -> Failure:
