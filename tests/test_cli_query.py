@@ -181,6 +181,22 @@ def test_a_closed_standard_output_is_one_line_and_exit_2(command, tmp_path: Path
     assert done.stderr.splitlines() == ["graph-service: cannot write the output: standard output is closed"]
 
 
+def test_a_query_past_the_longest_taken_is_refused_as_it_is_read(monkeypatch, tmp_path: Path):
+    # `query /dev/zero` and `yes | query -` were read until the memory ran out.
+    monkeypatch.setenv("GRAPH_SERVICE_MAX_QUERY_LENGTH", "1000")
+    result = run("/dev/zero")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "graph-service: /dev/zero: longer than the longest query taken (GRAPH_SERVICE_MAX_QUERY_LENGTH)"]
+    long = tmp_path / "long.rq"
+    long.write_text("ASK {}" + " " * 1000, encoding="utf-8")
+    for source in (str(long), "--"):
+        result = run(source, "ASK {}" + " " * 1000) if source == "--" else run(source)
+        assert result.exit_code == 2
+        assert "the query has 1,006 characters; the limit is 1,000" in result.stderr, result.stderr
+    assert run("--", "ASK {}" + " " * 994).exit_code == 0
+
+
 def test_a_mistyped_path_or_a_directory_is_named_as_such_not_parsed_as_a_query(tmp_path: Path):
     # `query -- '--format'` was told to put its text after --, which it had.
     nor_query = ("no such file, nor a query (a query begins with SELECT, CONSTRUCT, ASK, DESCRIBE, "

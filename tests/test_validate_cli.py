@@ -712,3 +712,18 @@ def test_with_the_projects_shapes_the_whole_ontology_is_mixed_in_as_when_it_is_n
     assert by_default.exit_code == named.exit_code == 1
     assert "LinkedResource" not in by_default.stdout
     assert by_default.stdout.replace(str(data), "") == named.stdout.replace(str(data), "")
+
+
+def test_data_past_the_memory_limit_is_refused_as_it_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    # /dev/zero was read until the machine's memory ran out (12 GB in 7 s), and a file past the
+    # limit was read whole before the validation's limits applied.
+    monkeypatch.setenv("GRAPH_SERVICE_QUERY_MEMORY_MB", "64")
+    big = tmp_path / "big.ttl"
+    with big.open("wb") as f:
+        f.truncate(65 * 2**20)  # sparse: no byte of it is written, nor read
+    for data in ("/dev/zero", str(big)):
+        result = run("--data", data, "-df", "turtle", "--shapes", SHAPES)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines() == [
+            f"graph-service: {data}: over the validation's memory limit of 64 MiB "
+            "(GRAPH_SERVICE_QUERY_MEMORY_MB): it cannot be read within it"]

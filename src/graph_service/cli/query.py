@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from graph_service.cli.errors import Failure, load_or_fail, one_line
+from graph_service.cli.inputs import read_bounded
 from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import (
@@ -51,10 +52,10 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
     SOURCE is a .rq file, `-` for standard input, or `--` followed by the query text:
     graph-service query -- 'ASK {}'.
     """
-    sparql = _query_text(source, text)
+    settings = Settings.from_env(engine=engine, query_timeout=query_timeout)
+    sparql = _query_text(source, text, settings.max_query_length)
     if not sparql.strip():
         raise Failure("the query is empty")
-    settings = Settings.from_env(engine=engine, query_timeout=query_timeout)
     # The store the service prepared on disk (built once per snapshot), opened read-only by the
     # query's process: loading the snapshot into memory took 0.15 s of every call.
     store = load_or_fail(lambda: serving_store(settings))
@@ -186,9 +187,23 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _query_text(source: str | None, text: str | None) -> str:
+#: What a query file or standard input longer than any query taken is told.
+_TOO_LONG = "longer than the longest query taken (GRAPH_SERVICE_MAX_QUERY_LENGTH)"
+
+
+def _query_text(source: str | None, text: str | None, longest: int) -> str:
     """The query: SOURCE names a file, or is the text itself (click consumes a `--` before it,
-    so `query -- 'ASK {}'` arrives as SOURCE alone)."""
+    so `query -- 'ASK {}'` arrives as SOURCE alone); at most `longest` characters, as the
+    endpoint takes (a file or standard input is read no further: `query /dev/zero` filled the
+    memory)."""
+    text = _read_query_text(source, text, 4 * longest + 3)  # UTF-8, and a byte-order mark
+    if len(text) > longest:
+        raise Failure(f"the query has {len(text):,} characters; the limit is {longest:,} "
+                      "(GRAPH_SERVICE_MAX_QUERY_LENGTH)")
+    return text
+
+
+def _read_query_text(source: str | None, text: str | None, most_bytes: int) -> str:
     if source is None:
         raise Failure("give a .rq file, - for standard input, or -- followed by the query text")
     if text is not None:
@@ -196,7 +211,7 @@ def _query_text(source: str | None, text: str | None) -> str:
     if source == "-":
         # The bytes, decoded here: a text stdin may decode with surrogateescape (a C locale),
         # which lets bytes that are not UTF-8 through to fail later, far from their cause.
-        data = sys.stdin.buffer.read()
+        data = read_bounded(None, most_bytes, _TOO_LONG)
         problem = not_utf8(data, "a SPARQL query")
         if problem is not None:
             raise Failure(f"standard input: {problem}")
@@ -218,10 +233,7 @@ def _query_text(source: str | None, text: str | None) -> str:
                       "ASK, DESCRIBE, PREFIX or BASE; text that begins with - goes after --)")
     if path.is_dir():
         raise Failure(f"{path}: is a directory; give a .rq file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Failure(f"{path}: {exc.strerror or exc}") from None
+    data = read_bounded(path, most_bytes, _TOO_LONG)
     problem = not_utf8(data, "a SPARQL query")
     if problem is not None:
         raise Failure(f"{path}: {problem}")

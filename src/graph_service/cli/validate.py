@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from graph_service.cli.errors import Failure, load_or_fail, one_line
+from graph_service.cli.inputs import read_bounded
 from graph_service.cli.options import setting_options
 from graph_service.config import Settings
 from graph_service.graph import (
@@ -248,20 +249,22 @@ def _read_all(groups: list[tuple[tuple[str, ...], str | None, str | None]], pref
     JSON-LD overflows the parser's stack."""
     documents: list[Untrusted] = []
     options: dict[str, str | None] = {}  # by each document's source: the option that names its format
+    cap = settings.query_memory_bytes
+    # No more than could be read within the memory limit: /dev/zero was read until the machine's
+    # memory ran out (12 GB in 7 s), before any limit applied.
+    too_much = (f"over the validation's memory limit of {cap // 2**20:,} MiB "
+                "(GRAPH_SERVICE_QUERY_MEMORY_MB): it cannot be read within it") if cap else ""
     for paths, format_name, format_option in groups:
         named = formats.named(format_name) if format_name else None
         for name in paths:
             options["standard input" if name == STDIN else str(Path(name))] = format_option
             if name == STDIN:
                 # Relative IRIs resolve against the working directory, as a file's against its own.
-                documents.append(Untrusted(sys.stdin.buffer.read(), named or _TURTLE, "standard input",
-                                           Path.cwd().as_uri() + "/"))
+                documents.append(Untrusted(read_bounded(None, cap, too_much), named or _TURTLE,
+                                           "standard input", Path.cwd().as_uri() + "/"))
                 continue
             path = Path(name)
-            try:
-                body = path.read_bytes()
-            except OSError as exc:
-                raise Failure(f"{path}: {exc.strerror or exc}") from None
+            body = read_bounded(path, cap, too_much)
             documents.append(Untrusted(body, named or _format_of(path, format_option), str(path),
                                        path.resolve().as_uri()))
     # The time limit runs from here: what standard input took to arrive is not the validation's.
