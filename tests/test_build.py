@@ -369,6 +369,18 @@ def test_cli_reason_prints_the_inferred_graph(settings):
     assert result.stderr.startswith("asserted: 141 triples (ontology 115, facts 26); inferred: ")
     # The engine that reasoned is named: the default, reasonable (it once always said owlrl).
     assert re.search(r"; reasonable \d+\.\d\d s$", result.stderr.strip()), result.stderr
+    # Under the base the graph is published under, as build, query and export give it (it was
+    # printed under the canonical one whatever GRAPH_SERVICE_BASE_IRI said).
+    base = "https://data.example.net/kg/"
+    for args, env in ((["--base-iri", base], {}), ([], {"GRAPH_SERVICE_BASE_IRI": base})):
+        moved = CliRunner().invoke(main, ["reason", "--format", "ntriples", *args],
+                                   env={**_env(settings), **env})
+        assert moved.exit_code == 0, moved.stderr
+        rebased = {ox.Triple(q.subject, q.predicate, q.object)
+                   for q in ox.parse(moved.stdout_bytes, format=ox.RdfFormat.N_TRIPLES)}
+        assert ox.Triple(*(ox.NamedNode(t.value.replace("https://w3id.org/liberation-kg/", base))
+                           for t in (liberated.subject, liberated.predicate, liberated.object))) in rebased
+        assert "w3id.org/liberation-kg" not in moved.stdout
 
 
 def test_cli_reason_output_format_from_extension(settings, tmp_path):

@@ -10,11 +10,23 @@ import sys
 from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
 from graph_service.cli.errors import Failure, Rejected, load_or_fail
-from graph_service.cli.options import output_option
-from graph_service.config import Settings
-from graph_service.graph import Inconsistency, Progress, formats, infer, load_sources, write_atomically
+from graph_service.cli.options import output_option, setting_options
+from graph_service.config import DEFAULT_BASE, Settings
+from graph_service.graph import (
+    Inconsistency,
+    Progress,
+    Rebase,
+    bind_prefixes,
+    formats,
+    infer,
+    load_sources,
+    quad_from_rdflib,
+    quads_to_graph,
+    write_atomically,
+)
 
 _GRAPH_FORMATS = [f.name for f in formats.of_kinds(("graph",))]
 
@@ -23,14 +35,15 @@ _GRAPH_FORMATS = [f.name for f in formats.of_kinds(("graph",))]
 @click.option("--format", "fmt", type=click.Choice(_GRAPH_FORMATS), default=None,
               help="RDF format of the output  [default: from --output's extension, else turtle]")
 @output_option("File to write the inferred graph to")
-def reason(fmt: str | None, output: Path | None) -> None:
+@setting_options("base_iri")
+def reason(fmt: str | None, output: Path | None, base_iri: str | None) -> None:
     """Print the inferred graph: the OWL 2 RL closure of ontology + facts, minus what they assert,
     minus noise (see README, "Reasoning"). Counts go to stderr."""
     target = _output_format(fmt, output)
     if output is not None and not output.parent.is_dir():  # before the closure's seconds, not after
         what = "is not a directory" if output.parent.exists() else "no such directory"
         raise Failure(f"{output}: {output.parent} {what}")
-    settings = Settings.from_env()
+    settings = Settings.from_env(base_iri=base_iri)
     sources = load_or_fail(lambda: load_sources(settings))
     try:
         inference = infer(sources.ontology, sources.facts, Progress(), settings.reasoner)
@@ -39,7 +52,14 @@ def reason(fmt: str | None, output: Path | None) -> None:
         raise Rejected(exc.summary()) from None
 
     assert target.rdflib_name is not None  # every graph format of the registry has one
-    data = inference.inferred.serialize(format=target.rdflib_name, encoding="utf-8")
+    inferred = inference.inferred
+    if settings.base_iri != DEFAULT_BASE:
+        # Under the base the graph is published under, as `build`, `query` and `export` give it (it
+        # was printed under the canonical one whatever GRAPH_SERVICE_BASE_IRI said).
+        move = Rebase(settings.base_iri)
+        inferred = quads_to_graph(move.quads(quad_from_rdflib(*t, ox.DefaultGraph()) for t in inferred))
+        bind_prefixes(inferred, settings.base_iri)
+    data = inferred.serialize(format=target.rdflib_name, encoding="utf-8")
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
