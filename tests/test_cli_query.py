@@ -265,7 +265,11 @@ def test_control_characters_are_escaped_in_the_table_and_refused_in_sparql_xml()
     refused = run("--format", "xml", "--", 'SELECT ?x WHERE { VALUES ?x { "a\\u0007b" } }')
     assert refused.exit_code == 2 and refused.stdout == ""
     assert "SPARQL XML cannot hold this answer: it holds the character U+0007" in refused.stderr
-    assert "give another --format (json, csv, tsv" in refused.stderr
+    assert "give another --format: json, csv, tsv, text" in refused.stderr
+    # For a CONSTRUCT, the formats that hold triples (csv and tsv were offered, and refused).
+    graph = run("--format", "rdfxml", "--", 'CONSTRUCT { <http://e/a> <http://example.org/1> "x" } WHERE {}')
+    assert graph.exit_code == 2
+    assert graph.stderr.strip().endswith("give another --format: turtle, ntriples, jsonld, trig, nquads")
     kept = run("--format", "xml", "--", 'SELECT ?x WHERE { VALUES ?x { "a\\rb" } }')
     assert kept.exit_code == 0 and "<literal>a&#13;b</literal>" in kept.stdout
 

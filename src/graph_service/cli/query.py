@@ -91,14 +91,15 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
     # As the endpoint reads format=: `--format text` or `json` asked of a CONSTRUCT is N-Triples
     # or JSON-LD, not a refusal.
     target = formats.for_answer(fmt, result.form)
+    kinds = formats.TRIPLES_KINDS if result.form == "graph" else ("results",)
+    others = [f.name for f in formats.of_kinds(kinds) if f != target]
     if target is None:
-        kinds = formats.TRIPLES_KINDS if result.form == "graph" else ("results",)
-        raise Failure(f"--format {fmt} cannot hold the answer of this query; use one of "
-                      + ", ".join(f.name for f in formats.of_kinds(kinds)))
+        raise Failure(f"--format {fmt} cannot hold the answer of this query; use one of " + ", ".join(others))
     try:
         body = result.serialize(target, query_prefixes(sparql))
     except ValueError as exc:  # SPARQL XML or RDF/XML, and what XML cannot hold
-        raise Failure(f"{exc}; give another --format (json, csv, tsv, turtle ...)") from None
+        # The formats that hold this form of answer (csv and tsv were offered for a CONSTRUCT).
+        raise Failure(f"{exc}; give another --format: {', '.join(others)}") from None
     # A terminal's prompt must not follow on the answer's last line (JSON and XML end without a
     # line break); the formats all allow a final one.
     sys.stdout.buffer.write(body if body.endswith(b"\n") else body + b"\n")
