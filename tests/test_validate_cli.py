@@ -727,3 +727,13 @@ def test_data_past_the_memory_limit_is_refused_as_it_is_read(monkeypatch: pytest
         assert result.stderr.splitlines() == [
             f"graph-service: {data}: over the validation's memory limit of 64 MiB "
             "(GRAPH_SERVICE_QUERY_MEMORY_MB): it cannot be read within it"]
+
+
+def test_a_time_limit_for_the_projects_own_validation_is_said_to_have_no_effect(project: None):
+    # It was taken without a word, and had none (the project's validation took 4.4 s with 0.5).
+    result = run("--validation-timeout", "0.5")
+    assert result.exit_code == 1  # the fixture standing in for the project's data does not conform
+    assert result.stderr.splitlines()[0] == (
+        "graph-service: --validation-timeout limits the validation of your files (--data); the project's "
+        "own data is validated without it")
+    assert "--validation-timeout" not in run().stderr

@@ -147,6 +147,10 @@ def validate(data_graphs: tuple[str, ...], data_files: tuple[str, ...], data_for
     if choice is None:  # click.Choice lets none through; the type checker needs telling
         raise Failure(f"--inference must be one of {', '.join(INFERENCE_CHOICES)}")
     settings = Settings.from_env(validation_timeout=validation_timeout)
+    if validation_timeout is not None and not data_files:
+        # Taken, and without effect: the project's own validation is not a user's to limit.
+        click.echo("graph-service: --validation-timeout limits the validation of your files (--data); "
+                   "the project's own data is validated without it", err=True)
     prefixes: dict[str, str] = {}
     # A user's files, all read in one child (a fork of this process costs more than reading them),
     # under one time limit with their validation, as an upload to the service is (`_read_all`).
