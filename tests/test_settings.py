@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph_service.cli import main
-from graph_service.config import SettingError, Settings
+from graph_service.config import PROJECT_ROOT, SettingError, Settings
 
 
 @pytest.mark.parametrize("variable, value, words", [
@@ -125,3 +125,12 @@ def test_the_helps_table_of_settings_keeps_its_values_in_one_column():
     assert len(rows) > 20
     columns = {re.match(r"\s*\S+\s+", line).end() for line in rows}  # where each value begins
     assert len(columns) == 1, rows
+
+
+def test_a_default_path_is_shown_in_the_projects_folder():
+    # Shown bare (`shapes/liberation.ttl`), it read as a path from the working directory, which a
+    # path given is: set to its shown default from elsewhere, it failed.
+    lines = CliRunner().invoke(main, ["--help"]).output.splitlines()
+    [shapes] = [line.split() for line in lines if line.strip().startswith("GRAPH_SERVICE_SHAPES_PATH")]
+    assert shapes[1] == "<project>/shapes/liberation.ttl"
+    assert (PROJECT_ROOT / shapes[1].removeprefix("<project>/")).is_file()

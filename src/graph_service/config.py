@@ -297,8 +297,10 @@ def _field(name: str) -> Field:
 def _shown_default(f: Field) -> str:
     value = f.default if f.default is not MISSING else None
     if isinstance(value, Path):
+        # In the project's folder, wherever the command runs; a path given is read from the working
+        # directory (`shapes/liberation.ttl` shown bare read as the latter, and set so it failed).
         try:
-            return str(value.relative_to(PROJECT_ROOT))
+            return f"<project>/{value.relative_to(PROJECT_ROOT)}"
         except ValueError:
             return str(value)
     if isinstance(value, tuple):
