@@ -42,8 +42,10 @@ _BOM = "\ufeff"
 @click.option("--format", "fmt", type=click.Choice(["table", *(f.name for f in formats.of_kinds(("results",
               *formats.TRIPLES_KINDS))), *(w for w in formats.GRAPH_FORMAT_WORDS if w not in ("xml", "json",
               "text"))]), default="table", show_default=True,
-              help="table for people; a SPARQL results format or an RDF format for programs, named as "
-                   "the endpoint's format= names them (rdf and n3 too, for a CONSTRUCT).")
+              help="table for people (values as plain text: an empty string and an unbound value, or "
+                   "\"8\" and 8, look alike; text writes each term as TSV does); a SPARQL results format "
+                   "or an RDF format for programs, named as the endpoint's format= names them (rdf and n3 "
+                   "too, for a CONSTRUCT).")
 @setting_options("engine", "query_timeout")
 def query(source: str | None, text: str | None, fmt: str, engine: str | None,
           query_timeout: float | None) -> None:
