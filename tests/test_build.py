@@ -325,6 +325,15 @@ def test_a_snapshot_that_cannot_be_written_is_named_in_one_line(settings, tmp_pa
     assert result.exit_code == 2
     assert result.stderr.startswith("graph-service: cannot write the snapshot: ")
     assert str(tmp_path / "file") in result.stderr and result.stderr.count("\n") == 1
+    # What stands in the way, and which setting to change (the system's "Not a directory" said neither).
+    assert f"lies in {tmp_path / 'file'}, which is a file, not a folder (GRAPH_SERVICE_SNAPSHOT_DIR " \
+        "names a folder)" in result.stderr
+    for command in (["build"], ["query", "--", "ASK {}"]):
+        env = {**_env(settings), "GRAPH_SERVICE_SNAPSHOT_DIR": str(tmp_path / "file")}
+        result = CliRunner().invoke(main, command, env=env)
+        assert result.exit_code == 2 and result.stderr == (
+            f"graph-service: {tmp_path / 'file'}: is a file, not a folder "
+            "(GRAPH_SERVICE_SNAPSHOT_DIR names a folder)\n"), command
 
 
 def test_cli_missing_source_exits_2(settings):

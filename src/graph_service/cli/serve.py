@@ -58,8 +58,10 @@ def serve(files: tuple[Path, ...], **options: object) -> None:
     try:
         loaded = load_or_fail(lambda: load_serving(settings))
     except OSError as exc:  # a snapshot to build or rebuild where it cannot be written
-        raise Failure(f"cannot write the snapshot: {exc.filename or settings.snapshot_dir}: "
-                      f"{exc.strerror or exc} (GRAPH_SERVICE_SNAPSHOT_DIR names another folder)") from None
+        said, setting = str(exc.strerror or exc), "GRAPH_SERVICE_SNAPSHOT_DIR"
+        hint = "" if setting in said else f" ({setting} names another folder)"
+        where = exc.filename or settings.snapshot_dir
+        raise Failure(f"cannot write the snapshot: {where}: {said}{hint}") from None
     if settings.serve_files and not loaded.store.has_subjects_under(answered_bases(settings.base_iri)):
         click.echo(f"graph-service: warning: no subject in the files is under the base IRI "
                    f"{settings.base_iri}, so none can be looked up here; give --base-iri the "

@@ -489,7 +489,7 @@ def build_snapshot(settings: Settings, *, force: bool = False,
     """
     started = time.perf_counter()
     progress = progress if progress is not None else Progress()
-    settings.snapshot_dir.mkdir(parents=True, exist_ok=True)
+    documents.ensure_folder(settings.snapshot_dir, "GRAPH_SERVICE_SNAPSHOT_DIR")
     canonical = replace(settings, base_iri=DEFAULT_BASE)
     with _exclusive(settings.snapshot_dir / _LOCK_NAME):
         fingerprint = source_fingerprint(canonical)

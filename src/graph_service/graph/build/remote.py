@@ -179,7 +179,7 @@ def refresh_mirror(settings: Settings) -> dict:
               "fetched": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
               "content_sha256": content_hash(quads), "graphs": counts,
               "seconds": round(time.perf_counter() - started, 3)}
-    settings.snapshot_dir.mkdir(parents=True, exist_ok=True)
+    documents.ensure_folder(settings.snapshot_dir, "GRAPH_SERVICE_SNAPSHOT_DIR")
     documents.write_atomically(mirror_path(settings), nquads)
     documents.write_atomically(mirror_record_path(settings), (json.dumps(record, indent=2) + "\n").encode())
     return record

@@ -502,6 +502,18 @@ def _apart(term: Any, labels: dict[str, ox.BlankNode], number: int) -> Any:
     return term
 
 
+def ensure_folder(path: Path, setting: str) -> None:
+    """Make the folder `path` (and its parents) where it is missing; an OSError naming `setting`
+    where a file stands in its way (the system's "File exists" or "Not a directory" said neither
+    what was wrong nor which setting to change)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocking = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), path)
+        what = "is a file" if blocking == path else f"lies in {blocking}, which is a file"
+        raise OSError(exc.errno, f"{what}, not a folder ({setting} names a folder)", str(path)) from None
+
+
 def write_atomically(target: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Write `data` to `target` so that readers see the old file or the new one, never a part:
     a temporary file beside it, synced, then renamed. `mode`: public data is readable by all
