@@ -281,18 +281,19 @@ def test_a_runaway_stops_at_the_time_limit_and_an_explosive_query_is_refused():
     result = run("--query-timeout", "0.5", "--", product)
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        "graph-service: query stopped after its time limit of 0.5 s (--query-timeout sets it)"]
+        "graph-service: query stopped after its time limit of 0.5 s (--query-timeout or "
+        "GRAPH_SERVICE_QUERY_TIMEOUT sets it)"]
     # A NOT EXISTS is run once for each row by this engine: the line says what may answer at once.
     unmatched = ('SELECT (COUNT(*) AS ?n) WHERE { ?x ?y ?z '
                  'FILTER NOT EXISTS { ?a ?p ?b FILTER(STR(?b) = "no such text") } }')
     result = run("--query-timeout", "0.5", "--", unmatched)
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        "graph-service: query stopped after its time limit of 0.5 s (--query-timeout sets it); this engine "
-        "evaluates NOT EXISTS and EXISTS once for every row: MINUS { ... } in place of NOT EXISTS, or the "
-        "pattern joined in (with DISTINCT) in place of EXISTS, often answers at once, and answers the same "
-        "where the pattern shares a variable with the rest, bound in every row, and its filters name only "
-        "its own variables"]
+        "graph-service: query stopped after its time limit of 0.5 s (--query-timeout or "
+        "GRAPH_SERVICE_QUERY_TIMEOUT sets it); this engine evaluates NOT EXISTS and EXISTS once for every "
+        "row: MINUS { ... } in place of NOT EXISTS, or the pattern joined in (with DISTINCT) in place of "
+        "EXISTS, often answers at once, and answers the same where the pattern shares a variable with the "
+        "rest, bound in every row, and its filters name only its own variables"]
     explosive = product.replace("?o4 .", "?o4 . ?s5 ?p5 ?o5 .")
     result = run("--", explosive)
     assert result.exit_code == 2 and result.stdout == ""

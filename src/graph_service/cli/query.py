@@ -79,7 +79,8 @@ def query(source: str | None, text: str | None, fmt: str, engine: str | None,
     except QueryTimeout:
         advice = slow_shape_advice(sparql) if settings.engine == "oxigraph" else None
         raise Failure(f"query stopped after its time limit of {settings.query_timeout:g} s "
-                      "(--query-timeout sets it)" + (f"; {advice}" if advice else "")) from None
+                      "(--query-timeout or GRAPH_SERVICE_QUERY_TIMEOUT sets it)"
+                      + (f"; {advice}" if advice else "")) from None
     except SyntaxError as exc:  # explained as the service explains it, in one line
         syntax = explain_syntax(sparql, str(exc))
         raise Failure(f"bad query: {syntax if syntax is not None else one_line(exc)}") from None
