@@ -144,6 +144,10 @@ def test_the_text_format_is_the_endpoints_table_and_every_format_ends_its_last_l
                  "SELECT ?c WHERE { VALUES ?c { city:paris } }")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[1:4] == ["| c          |", "==============", "| city:paris |"]
+    # A relative namespace is the BASE's, as the parser reads names written with it.
+    result = run("--format", "text", "--", "BASE <http://ex.org/> PREFIX x: <a/> "
+                 "SELECT ?s { VALUES ?s { x:b <c> } }")
+    assert result.stdout.splitlines()[3:5] == ["| x:b               |", "| <http://ex.org/c> |"]
     assert run("--format", "text", "--", "ASK {}").stdout == "Ask => Yes\n"
     assert run("--format", "json", "--", "ASK {}").stdout.endswith("}\n")
 

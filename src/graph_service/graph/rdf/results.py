@@ -20,6 +20,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -280,13 +281,21 @@ class TableTooLarge(ValueError):
         self.size = size
 
 
-_PREFIX = re.compile(r"@?PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
+_DECLARATION = re.compile(r"(?<![\w:-])@?(?:PREFIX\s+([\w.-]*):|(BASE))\s*<([^<>\s]*)>", re.IGNORECASE)
 
 
 def query_prefixes(sparql: str) -> dict[str, str]:
     """The prefixes a query declares, by name: what its text table writes IRIs under; or a Turtle
-    or TriG document's (`@prefix` too), read from its text."""
-    return {name: namespace for name, namespace in _PREFIX.findall(sparql)}
+    or TriG document's (`@prefix` too), read from its text. A relative namespace is resolved
+    against the BASE declared before it, as the parser resolves the names written with it."""
+    prefixes: dict[str, str] = {}
+    base = ""
+    for name, is_base, iri in _DECLARATION.findall(sparql):
+        if is_base:
+            base = urljoin(base, iri)
+        else:
+            prefixes[name] = urljoin(base, iri)
+    return prefixes
 
 
 def text_table(tsv: bytes, prefixes: Mapping[str, str] | None = None, cap: int | None = None) -> bytes:
