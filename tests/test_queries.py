@@ -319,6 +319,18 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
         ("German forces, against whom Warsaw rose, in the Warsaw Uprising", ("war-rose-up",)),
     "participation/warsaw-uprising--stanislaw-jankowski":
         ("Stanisław Jankowski “Agaton”, who led the “Pięść” Battalion, in the Warsaw Uprising", (39,)),
+    # the people its photographs show, each in the Uprising (review of the people by role)
+    "participation/warsaw-uprising--home-army-soldier-powisle": (
+        "Home Army soldier defending a barricade in Powiśle, resistance fighter, in the Warsaw Uprising",
+        (33,)),
+    "participation/warsaw-uprising--resistance-fighter-flamethrower":
+        ("Resistance fighter armed with a flamethrower, in the Warsaw Uprising", (37,)),
+    "participation/warsaw-uprising--piesc-soldier-rooftop":
+        ("Soldier from “Pięść” Battalion pictured on a rooftop, in the Warsaw Uprising", (39,)),
+    "participation/warsaw-uprising--tadeusz-rajszczak":
+        ("Tadeusz Rajszczak “Maszynka”, in the Warsaw Uprising", (41,)),
+    "participation/warsaw-uprising--miotla-young-soldiers":
+        ("two other young soldiers from “Miotła” Battalion, in the Warsaw Uprising", (41,)),
     "casualties/warsaw-uprising": ("Citizens of Warsaw killed or deported", ("war-crushed",)),
     "event/warsaw-old-town-fire": ("Warsaw Old Town in flames", (31,)),
     "event/destruction-of-warsaw": ("Demolition of most of Warsaw", ("war-crushed",)),
@@ -459,6 +471,10 @@ OTHER_ACCOUNTS = {
              "https://www.liberationroute.com/fr/stories/366/grand-duchess-charlotte-of-luxembourg).",
 }
 
+#: The note on a person's part in the Warsaw Uprising read from a caption's place in its series.
+SERIES = ("The caption names no uprising; that {} took part in the Warsaw Uprising is read from the "
+          "caption's place in the article's Warsaw Uprising series{}.")
+
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
@@ -576,6 +592,14 @@ EDITORIAL = {
     "withdrawal, before": (
         "The sentence does not say when the withdrawal took place; that it came before the liberation of "
         "Rome is the project's reading of a withdrawal that spared the city."),
+    "powisle soldier": "The caption calls the soldier a Home Army soldier defending a barricade during "
+                       "the Uprising; that the soldier fought in it as a resistance fighter is read from the "
+                       "Home Army's part in it (part:warsaw-uprising--home-army).",
+    "uprising series, flamethrower": SERIES.format(
+        "the fighter", ", and from its date (22 August 1944), which falls in the Uprising"),
+    "uprising series, soldier": SERIES.format("the soldier", ""),
+    "uprising series, rajszczak": SERIES.format("Tadeusz Rajszczak", ""),
+    "uprising series, miotla": SERIES.format("they", ""),
     "jankowski": "The caption says that the “Pięść” Battalion was led by Stanisław Jankowski “Agaton” and "
                  "names no uprising; that he took part in the Warsaw Uprising is read from the caption's "
                  "place in the article's Warsaw Uprising series.",
@@ -1265,8 +1289,15 @@ EXPECTED: dict[str, list[Row]] = {
              "Charles de Gaulle", "charles-de-gaulle", "participant"),
             ("The Russians reach Prague; Marshal Konev drives into the city", "red-army-arrival-in-prague",
              "Marshal Konev", "marshal-konev", "officer"),
+            ("Warsaw Uprising", "warsaw-uprising", "Home Army soldier defending a barricade in Powiśle "
+             "District (unnamed)", "home-army-soldier-powisle-barricade", "resistance fighter"),
+            ("Warsaw Uprising", "warsaw-uprising", "Resistance fighter armed with a flamethrower (unnamed)",
+             "resistance-fighter-flamethrower", "resistance fighter"),
+            ("Warsaw Uprising", "warsaw-uprising", "Soldier from “Pięść” Battalion pictured on a rooftop "
+             "(unnamed)", "piesc-soldier-rooftop", "participant"),
             ("Warsaw Uprising", "warsaw-uprising", "Stanisław Jankowski", "stanislaw-jankowski",
              "participant"),
+            ("Warsaw Uprising", "warsaw-uprising", "Tadeusz Rajszczak", "tadeusz-rajszczak", "participant"),
         )
     ],
     "17-home-army-battalion-hierarchy": [
@@ -1680,6 +1711,29 @@ EXPECTED: dict[str, list[Row]] = {
              "participant", "Stanisław Jankowski"),
             ("Warsaw Uprising", "hasParticipation",
              "Stanisław Jankowski “Agaton”, who led the “Pięść” Battalion, in the Warsaw Uprising"))),
+        ("Home Army soldier defending a barricade in Powiśle, resistance fighter, in the Warsaw Uprising",
+         lib("role"), "resistance fighter", EDITORIAL["powisle soldier"], text(33)),
+        *((participation, lib(prop), obj, EDITORIAL[key], text(n))
+          for participation, who, key, n in (
+              ("Resistance fighter armed with a flamethrower, in the Warsaw Uprising",
+               "Resistance fighter armed with a flamethrower (unnamed)", "uprising series, flamethrower", 37),
+              ("Soldier from “Pięść” Battalion pictured on a rooftop, in the Warsaw Uprising",
+               "Soldier from “Pięść” Battalion pictured on a rooftop (unnamed)",
+               "uprising series, soldier", 39),
+              ("Tadeusz Rajszczak “Maszynka”, in the Warsaw Uprising", "Tadeusz Rajszczak",
+               "uprising series, rajszczak", 41),
+              ("two other young soldiers from “Miotła” Battalion, in the Warsaw Uprising",
+               "two other young soldiers from “Miotła” Battalion (unnamed)", "uprising series, miotla", 41))
+          for prop, obj in (("inEvent", "Warsaw Uprising"), ("participant", who))),
+        *(("Warsaw Uprising", lib("hasParticipation"), participation, EDITORIAL[key], text(n))
+          for participation, key, n in (
+              ("Resistance fighter armed with a flamethrower, in the Warsaw Uprising",
+               "uprising series, flamethrower", 37),
+              ("Soldier from “Pięść” Battalion pictured on a rooftop, in the Warsaw Uprising",
+               "uprising series, soldier", 39),
+              ("Tadeusz Rajszczak “Maszynka”, in the Warsaw Uprising", "uprising series, rajszczak", 41),
+              ("two other young soldiers from “Miotła” Battalion, in the Warsaw Uprising",
+               "uprising series, miotla", 41))),
         *(("Fighting at the PAST building", lib("subEventOf"), "Warsaw Uprising", EDITORIAL["uprising, two"],
            text(n)) for n in (36, 40)),
         ("Fighting on Kredytowa-Królewska Street", lib("subEventOf"), "Warsaw Uprising",
