@@ -79,3 +79,20 @@ def test_every_example_query_is_listed_with_its_question(readme: str) -> None:
         question = path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# Question:").strip()
         assert listed.get(path.name) == question, path.name
     assert len(listed) == len(list((ROOT / "queries").glob("*.rq")))
+
+
+def test_every_pattern_of_the_historians_table_finds_what_it_says() -> None:
+    # The table is a newcomer's first query: a pattern misspelt there (a property renamed since)
+    # would answer nothing without an error.
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("| To ask | Pattern |", 1)[1].split("\n\n", 1)[0]
+    patterns = [re.search(r"`([^`]*\?[^`]*)`", row.split("|")[2]) for row in table.splitlines()[2:]]
+    found = [p.group(1) for p in patterns if p]
+    assert len(found) == 8
+    engine = make_engine("oxigraph", load_store(Settings.from_env()))
+    prologue = ("PREFIX lib: <https://w3id.org/liberation-kg/ontology#> "
+                "PREFIX dcterms: <http://purl.org/dc/terms/> "
+                "PREFIX city: <https://w3id.org/liberation-kg/id/city/> ")
+    for pattern in found:
+        query = pattern if pattern.startswith("SELECT") else f"SELECT * WHERE {{ {pattern} }}"
+        assert engine.query(prologue + query).rows, pattern
