@@ -1297,6 +1297,19 @@ def test_the_projects_own_data_validated_against_its_shapes(project_client, tmp_
     assert other.status_code == 404 and "post them to" in other.get_json()["message"]
 
 
+@pytest.mark.parametrize("query, said", [
+    # An option of a user's validation would change the verdict: the build's report was answered.
+    ("inference=rdfs", "inference: the project's report is the build's"),
+    ("allow-warnings&meta-shacl=true", "allow-warnings, meta-shacl: the project's report is the build's"),
+    ("inferance=x", "a query parameter this service does not read: 'inferance'"),
+    ("format=text&format=json", "format is given 2 times"),
+])
+def test_the_projects_report_refuses_options_it_would_not_apply(project_client, query, said) -> None:
+    resp = project_client.get(f"/validate/project?{query}", headers={"Accept": "application/json"})
+    assert resp.status_code == 400 and said in resp.get_json()["message"]
+    assert project_client.get("/validate/project?format=text").status_code == 200
+
+
 @pytest.mark.parametrize("encoding", ["multipart/form-data", "application/x-www-form-urlencoded"])
 def test_a_misspelt_form_field_is_refused_naming_it_not_dropped(client, encoding: str) -> None:
     # `shape=` dropped unread answered "conforms": the project's shapes, targeting nothing sent.

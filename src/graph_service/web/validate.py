@@ -128,6 +128,8 @@ _FIELDS = ("data", "shapes", "data-format", "shapes-format", "inference", "meta-
            "format", "output", "base")
 #: The query parameters it reads: a body of RDF has its options nowhere else.
 _PARAMETERS = ("inference", "meta-shacl", "allow-warnings", "allow-infos", "format", "output", "base")
+#: Those the project's own report reads: it is the build's, in a format of the client's.
+_REPORT_PARAMETERS = ("format", "output")
 #: Unknown names a refusal lists at most.
 _NAMED = 5
 #: What the header that says which shapes a validation used says, in words for the page.
@@ -415,6 +417,18 @@ def project_report() -> Response:
     if not serving.project_graph:
         return problem(404, "this service serves a user's files, not the project's graph: post them to "
                             f"{current().validate()} to validate them")
+    # An option of a user's validation would change the verdict (inference=rdfs finds violations
+    # the build's report does not), so it is refused rather than answered the build's report.
+    options = sorted(set(request.args) & (set(_PARAMETERS) - set(_REPORT_PARAMETERS)))
+    if options:
+        return problem(400, f"{', '.join(options)}: the project's report is the build's (its data, no "
+                            "inference, against its shapes), and takes no options; post the data to "
+                            f"{current().validate()} to validate it with them")
+    try:
+        _check_names(list(request.args), _REPORT_PARAMETERS, "query parameter")
+        _check_once(_REPORT_PARAMETERS)
+    except BadInput as exc:
+        return problem(exc.status, str(exc))
     fmt = _report_format()
     names, settings = serving.names, serving.settings
 
