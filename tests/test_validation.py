@@ -73,6 +73,27 @@ def test_each_result_of_the_report_as_an_object() -> None:
     assert len(list(outcome.report.subjects(RDF.type, SH.ValidationResult))) == 5
 
 
+@pytest.mark.parametrize("keyword", ["lessThan", "lessThanOrEquals"])
+def test_a_pair_that_cannot_be_compared_is_a_result_whichever_way_round(keyword: str) -> None:
+    # SHACL 4.5.3: a pair SPARQL's < cannot compare is a result. pySHACL compared rdflib's Python
+    # values: a date was less than an integer, so ex:a passed while ex:b failed.
+    data = turtle(f"""ex:S a sh:NodeShape ; sh:targetNode ex:a, ex:b, ex:c, ex:d, ex:e ;
+        sh:property [ sh:path ex:lo ; sh:{keyword} ex:hi ] .
+        ex:a ex:lo "2020-01-01"^^xsd:date ; ex:hi 5 .
+        ex:b ex:lo 5 ; ex:hi "2020-01-01"^^xsd:date .
+        ex:c ex:lo "abc" ; ex:hi 5 .
+        ex:d ex:lo 3, 5 ; ex:hi 5.0 .
+        ex:e ex:lo <http://example.org/x> ; ex:hi <http://example.org/y> .""")
+    outcome = validate(data, data)
+    ex = "http://example.org/"
+    failed = {(str(r.focus_node).removeprefix(ex), str(r.value).removeprefix(ex)) for r in outcome.results}
+    # 5 < 5.0 is false, 5 <= 5.0 true; IRIs have no order under SPARQL's operators.
+    assert failed == {("a", "2020-01-01"), ("b", "5"), ("c", "abc"), ("e", "x")} | (
+        {("d", "5")} if keyword == "lessThan" else set())
+    message = next(r.message for r in outcome.results if str(r.focus_node).endswith("/c"))
+    assert message.endswith("a value of <http://example.org/hi>, or cannot be compared with one")
+
+
 def test_the_summary_groups_results_by_shape() -> None:
     outcome = validate(graph("invalid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl"))
     text = outcome.text()

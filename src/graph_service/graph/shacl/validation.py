@@ -1076,6 +1076,75 @@ def _patterns_read_as_xpath(pyshacl: Any) -> None:
         component.__init__ = __init__
 
 
+def _pairs_compared_as_sparql(pyshacl: Any) -> None:
+    """`sh:lessThan` and `sh:lessThanOrEquals` compare as SPARQL's `<` and `<=` do (SHACL 4.5.3
+    and 4.5.4: a pair that cannot be compared is a result): pySHACL compared rdflib's Python
+    values, under which a date was less than an integer (no result) while the integer was not less
+    than the date (a result), and an IRI was compared as a string. pyoxigraph's operators decide,
+    all of a focus node's pairs in one query. Idempotent; installed for the process."""
+    core = pyshacl.constraints.core.property_pair_constraints
+    refused = pyshacl.errors.ReportableRuntimeError
+    stringify = pyshacl.rdfutil.stringify_node
+    with _TUNED:
+        for component, method, operator, name in (
+                (core.LessThanConstraintComponent, "_compare_lt", "<", "sh:lessThan"),
+                (core.LessThanOrEqualsConstraintComponent, "_compare_ltoe", "<=", "sh:lessThanOrEquals")):
+            if getattr(getattr(component, method), "as_sparql", False):
+                continue
+
+            def compare(self: Any, value_nodes: Iterable[Node], compare_values: Iterable[Node],
+                        datagraph: Any, focus: Node, operator: str = operator,
+                        name: str = name) -> tuple[bool, list]:
+                values, others = list(value_nodes), list(compare_values)
+                # As pySHACL: a blank value is refused, a blank one to compare with only if met.
+                if any(isinstance(t, BNode) for t in values + (others if values else [])):
+                    raise refused(f"Cannot use {name} to compare a BlankNode.")
+                pairs = [(v, o) for v in values for o in others]
+                reports = [self.make_v_result(datagraph, focus, value_node=v)
+                           for (v, _), holds in zip(pairs, _sparql_holds(pairs, operator), strict=True)
+                           if not holds]
+                return bool(reports), reports
+
+            def messages(self: Any, datagraph: Any, focus: Node, value: Node,
+                         operator: str = operator) -> list:
+                # pySHACL's "Value of ex:a->ex:hi <= 5" read as a comparison that was made.
+                shapes = self.shape.sg.graph
+                others = ", ".join(sorted(stringify(shapes, p) for p in self.property_compare_set))
+                relation = "less than" if operator == "<" else "less than or equal to"
+                return [Literal(f"Value {stringify(datagraph, value)} is not {relation} a value of {others}, "
+                                "or cannot be compared with one")]
+
+            compare.as_sparql = True  # type: ignore[attr-defined]
+            setattr(component, method, compare)
+            component.make_generic_messages = messages
+
+
+def _sparql_holds(pairs: list[tuple[Node, Node]], operator: str) -> list[bool]:
+    """Whether `a operator b` is true for each pair, as pyoxigraph evaluates it: an error (terms
+    that cannot be compared, an ill-typed literal) is not true."""
+    if not pairs:
+        return []
+    store = ox.Store()
+    left, right = ox.NamedNode("urn:x-pair:left"), ox.NamedNode("urn:x-pair:right")
+    for i, (a, b) in enumerate(pairs):
+        pair = ox.NamedNode(f"urn:x-pair:{i}")
+        store.add(ox.Quad(pair, left, _ox_term(a)))
+        store.add(ox.Quad(pair, right, _ox_term(b)))
+    rows = store.query(
+        f"SELECT ?pair WHERE {{ ?pair <{left.value}> ?a ; <{right.value}> ?b FILTER(?a {operator} ?b) }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    true = {str(row["pair"].value) for row in rows}
+    return [f"urn:x-pair:{i}" in true for i in range(len(pairs))]
+
+
+def _ox_term(term: Node) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    return ox.NamedNode(str(term))
+
+
 def _in_messages_in_order(pyshacl: Any) -> None:
     """pySHACL's message for a value outside an `sh:in` list names the list's members in the
     order of a set, which differs between processes: two workers wrote two reports (and ETags)
@@ -1158,6 +1227,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     _tune_pyshacl(pyshacl)
     _lexical_forms_checked(pyshacl)
     _patterns_read_as_xpath(pyshacl)
+    _pairs_compared_as_sparql(pyshacl)
     # pySHACL writes to stderr through a logger it gives a handler on every call: a refused
     # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
     # What it says is raised to us (ReportableRuntimeError) and answered from there.
