@@ -94,6 +94,23 @@ def test_a_pair_that_cannot_be_compared_is_a_result_whichever_way_round(keyword:
     assert message.endswith("a value of <http://example.org/hi>, or cannot be compared with one")
 
 
+def test_a_select_validator_of_a_property_shape_runs_once_per_focus_node() -> None:
+    # SHACL 6.3: each solution of the query run for a focus node is a result. pySHACL ran it once
+    # per value node: three results alike for ex:x, none for ex:y, which has no value.
+    data = turtle("""ex:LangCC a sh:ConstraintComponent ; sh:parameter [ sh:path ex:requiredLang ] ;
+        sh:propertyValidator [ a sh:SPARQLSelectValidator ;
+          sh:message "No value in {$requiredLang}"@en ;
+          sh:select '''SELECT DISTINCT $this WHERE { FILTER NOT EXISTS {
+                           $this $PATH ?v . FILTER(langMatches(lang(?v), $requiredLang)) } }''' ] .
+        ex:S a sh:NodeShape ; sh:targetNode ex:x, ex:y, ex:z ;
+          sh:property [ sh:path ex:name ; ex:requiredLang "fr" ] .
+        ex:x ex:name "a"@en, "b"@en, "c"@en .
+        ex:z ex:name "a"@fr .""")
+    outcome = validate(data, data)
+    assert sorted(str(r.focus_node).rsplit("/", 1)[1] for r in outcome.results) == ["x", "y"]
+    assert {r.message for r in outcome.results} == {"No value in fr"}
+
+
 def test_the_summary_groups_results_by_shape() -> None:
     outcome = validate(graph("invalid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl"))
     text = outcome.text()

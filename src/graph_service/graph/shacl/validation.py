@@ -1119,6 +1119,33 @@ def _pairs_compared_as_sparql(pyshacl: Any) -> None:
             component.make_generic_messages = messages
 
 
+def _select_validators_once_per_focus_node(pyshacl: Any) -> None:
+    """A SELECT-based validator of a property shape (`sh:propertyValidator`) runs once per focus
+    node, `$this` pre-bound and `$PATH` substituted, each solution a result (SHACL 6.3): pySHACL
+    ran it once per value node, with `$value` pre-bound, so a focus node with three values had the
+    same result three times and one with none had none, whatever the query selected. Node shapes'
+    validators, whose value node is the focus node, run as before. Idempotent; installed for the
+    process."""
+    component = pyshacl.constraints.sparql.sparql_based_constraint_components.SelectConstraintValidator
+    with _TUNED:
+        actual = component.validate
+        if getattr(actual, "once_per_focus_node", False):
+            return
+
+        def validate(self: Any, executor: Any, focus: Node, value_nodes: Iterable[Node], target_graph: Any,
+                     query_helper: Any = None, new_bind_vals: Any = None) -> set:
+            if query_helper is None or not query_helper.shape.is_property_shape:
+                return actual(self, executor, focus, value_nodes, target_graph, query_helper, new_bind_vals)
+            # One run with no value node to pre-bind; each solution's ?value, where it has one, is
+            # the value its message names.
+            return {(solution[2], solution) if isinstance(solution, tuple) else (None, solution)
+                    for _, solution in actual(self, executor, focus, [None], target_graph, query_helper,
+                                              new_bind_vals)}
+
+        validate.once_per_focus_node = True  # type: ignore[attr-defined]
+        component.validate = validate
+
+
 def _sparql_holds(pairs: list[tuple[Node, Node]], operator: str) -> list[bool]:
     """Whether `a operator b` is true for each pair, as pyoxigraph evaluates it: an error (terms
     that cannot be compared, an ill-typed literal) is not true."""
@@ -1228,6 +1255,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     _lexical_forms_checked(pyshacl)
     _patterns_read_as_xpath(pyshacl)
     _pairs_compared_as_sparql(pyshacl)
+    _select_validators_once_per_focus_node(pyshacl)
     # pySHACL writes to stderr through a logger it gives a handler on every call: a refused
     # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
     # What it says is raised to us (ReportableRuntimeError) and answered from there.
