@@ -111,6 +111,18 @@ def test_a_select_validator_of_a_property_shape_runs_once_per_focus_node() -> No
     assert {r.message for r in outcome.results} == {"No value in fr"}
 
 
+def test_a_sparql_constraints_messages_keep_their_language_once_filled_in() -> None:
+    # pySHACL wrote "A ist 1" as a plain literal: a client could not pick a message by language.
+    data = turtle("""ex:S a sh:NodeShape ; sh:targetNode ex:n ;
+        sh:sparql [ sh:message "A ist {?a}"@de, "A is {?a}"@en, "plain {?a}" ;
+                    sh:select "SELECT $this ?a WHERE { $this ex:a ?a }" ; sh:prefixes ex: ] .
+        ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
+        ex:n ex:a 1 .""")
+    outcome = validate(data, data)
+    assert set(outcome.report.objects(None, SH.resultMessage)) == {
+        Literal("A ist 1", lang="de"), Literal("A is 1", lang="en"), Literal("plain 1")}
+
+
 def test_the_summary_groups_results_by_shape() -> None:
     outcome = validate(graph("invalid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl"))
     text = outcome.text()

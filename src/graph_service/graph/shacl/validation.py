@@ -1146,6 +1146,36 @@ def _select_validators_once_per_focus_node(pyshacl: Any) -> None:
         component.validate = validate
 
 
+def _messages_keep_their_language(pyshacl: Any) -> None:
+    """A SPARQL-based constraint's `sh:message` keeps its language tag once its variables are
+    filled in (`"A ist {?a}"@de` gives `"A ist 1"@de`): pySHACL wrote the filled-in text as a
+    plain literal, so a client could no longer pick a message by language (core constraints' and
+    constraint components' messages kept theirs). Idempotent; installed for the process."""
+    component = pyshacl.constraints.constraint_component.ConstraintComponent
+    message = pyshacl.consts.SH_resultMessage
+    with _TUNED:
+        actual = component.make_v_result
+        if getattr(actual, "keeps_languages", False):
+            return
+
+        def make_v_result(self: Any, *args: Any, **kwargs: Any) -> tuple:
+            desc, node, triples = actual(self, *args, **kwargs)
+            bound = kwargs.get("bound_vars")
+            if bound is None:
+                return desc, node, triples
+            tagged = {}
+            for said in [*self.shape.message, *(kwargs.get("extra_messages") or ())]:
+                if isinstance(said, Literal) and said.language:
+                    filled = self._format_sparql_based_result_message(str(said), bound)
+                    tagged[Literal(filled)] = Literal(filled, lang=said.language)
+            triples = [(s, p, tagged.get(o, o)) if p == message and isinstance(o, Literal) else (s, p, o)
+                       for s, p, o in triples]
+            return desc, node, triples
+
+        make_v_result.keeps_languages = True  # type: ignore[attr-defined]
+        component.make_v_result = make_v_result
+
+
 def _sparql_holds(pairs: list[tuple[Node, Node]], operator: str) -> list[bool]:
     """Whether `a operator b` is true for each pair, as pyoxigraph evaluates it: an error (terms
     that cannot be compared, an ill-typed literal) is not true."""
@@ -1256,6 +1286,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     _patterns_read_as_xpath(pyshacl)
     _pairs_compared_as_sparql(pyshacl)
     _select_validators_once_per_focus_node(pyshacl)
+    _messages_keep_their_language(pyshacl)
     # pySHACL writes to stderr through a logger it gives a handler on every call: a refused
     # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
     # What it says is raised to us (ReportableRuntimeError) and answered from there.
