@@ -319,6 +319,16 @@ def test_a_trusted_query_is_translated_once_whatever_prefixes_the_data_binds() -
     # malformed shapes
     ("ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount \"many\" ] .", "minCount"),
     ("ex:S sh:targetNode ex:a ; sh:property [ sh:minCount 1 ] .", "not a well-formed SHACL PropertyShape"),
+    # ill-formed paths (SHACL 2.3.1), which pySHACL used as it could and reported results for
+    ('ex:S sh:targetNode ex:a ; sh:property [ sh:path ( ex:p "lit" ) ; sh:minCount 1 ] .',
+     'the sh:path of a property shape of <http://example.org/S> is no SHACL property path: '
+     '"lit" is a literal'),
+    ("ex:S sh:targetNode ex:a ; sh:property [ sh:path [ sh:inversePath ex:p ; sh:zeroOrMorePath ex:q ] ;"
+     " sh:minCount 1 ] .", "a blank node with sh:inversePath, sh:zeroOrMorePath, where a path has one"),
+    ("ex:S sh:targetNode ex:a ; sh:property [ sh:path ( ex:p ) ; sh:minCount 1 ] .",
+     "a sequence path lists 1 path, where it takes two or more"),
+    ("ex:S sh:targetNode ex:a ; sh:property [ sh:path [ sh:alternativePath ( ex:p [ ex:q ex:r ] ) ] ;"
+     " sh:minCount 1 ] .", "a blank node that is neither a list"),
 ])
 def test_unusable_shapes_are_the_authors_error(shapes: str, problem: str) -> None:
     with pytest.raises(ValidationError, match=problem):

@@ -701,6 +701,70 @@ def severity_name(severity: Node | None) -> str:
 _PATH_DEPTH = 12
 
 
+#: The properties of a blank node that is a path of one kind (SHACL 2.3.1); a sequence is a list.
+_PATH_KINDS = (SH.alternativePath, SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
+
+
+def ill_formed_path(shapes: Graph) -> str | None:
+    """The first `sh:path` value of `shapes` that is no SHACL property path (2.3.1), in words;
+    None where every one is. pySHACL validates with such a path as it can (a literal in a
+    sequence matched nothing, a blank node with two kinds was read as one of them), reporting
+    results SHACL leaves undefined for a path it calls ill-formed."""
+    for shape, path in sorted(shapes.subject_objects(SH.path), key=lambda pair: str(pair[1])):
+        problem = _path_problem(shapes, path, frozenset())
+        if problem:
+            owner = shapes.value(None, SH.property, shape) if isinstance(shape, BNode) else None
+            named = f"a property shape of {term_name(shapes, owner)}" if owner is not None else \
+                term_name(shapes, shape)
+            return f"the sh:path of {named} is no SHACL property path: {problem}"
+    return None
+
+
+def _path_problem(g: Graph, path: Node, seen: frozenset[Node]) -> str | None:
+    if isinstance(path, URIRef):
+        return None
+    if isinstance(path, Literal):
+        return f"{term_name(g, path)} is a literal, where a property (an IRI) or a path goes"
+    if path in seen:
+        return "it holds itself"
+    seen = seen | {path}
+    if (path, RDF.first, None) in g or path == RDF.nil:
+        return _list_problem(g, path, seen, "a sequence path")
+    kinds = [kind for kind in _PATH_KINDS if (path, kind, None) in g]
+    if len(kinds) != 1:
+        listed = ", ".join(term_name(g, kind) for kind in kinds)
+        return (f"a blank node with {listed}, where a path has one of them" if kinds else
+                "a blank node that is neither a list (a sequence) nor has one of " +
+                ", ".join(term_name(g, kind) for kind in _PATH_KINDS))
+    values = list(g.objects(path, kinds[0]))
+    if len(values) != 1:
+        return f"{term_name(g, kinds[0])} has {len(values)} values, where it takes one"
+    if kinds[0] == SH.alternativePath:
+        return _list_problem(g, values[0], seen, "sh:alternativePath")
+    return _path_problem(g, values[0], seen)
+
+
+def _list_problem(g: Graph, head: Node, seen: frozenset[Node], what: str) -> str | None:
+    """What keeps `head` from being a well-formed list of two paths or more, as `what` needs."""
+    members: list[Node] = []
+    node, walked = head, set()
+    while node != RDF.nil:
+        firsts, rests = list(g.objects(node, RDF.first)), list(g.objects(node, RDF.rest))
+        if node in walked or len(firsts) != 1 or len(rests) != 1:
+            return f"{what} is not a well-formed list"
+        walked.add(node)
+        members.append(firsts[0])
+        node = rests[0]
+    if len(members) < 2:
+        paths = "1 path" if len(members) == 1 else "no path"
+        return f"{what} lists {paths}, where it takes two or more"
+    for member in members:
+        problem = _path_problem(g, member, seen)
+        if problem:
+            return problem
+    return None
+
+
 def path_text(graph: Graph, path: Node | None, depth: int = 0) -> str:
     """A SHACL property path as a SPARQL property path, with the graph's prefixes (its parts in
     pySHACL's order: a path node with two meanings reads as pySHACL reads it)."""
@@ -1291,6 +1355,10 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
     # What it says is raised to us (ReportableRuntimeError) and answered from there.
     logging.getLogger("pyshacl-validate").disabled = True
+    if not meta_shacl:  # which says what is wrong with a path among the rest
+        problem = ill_formed_path(shapes)
+        if problem:
+            raise ValidationError(f"the shapes cannot be used: {problem}")
     try:
         # Inference runs owlrl, which leaves some of its lexical conversions installed.
         with _sparql_parsed_once(), rdflib_conversions_kept(), warnings.catch_warnings(record=True) as caught:
