@@ -1302,6 +1302,24 @@ def _meta_shacl_results(text: str) -> str | None:
 _QUOTED_LABEL = re.compile(r"'([A-Za-z0-9_-]+)'")
 
 
+#: Shapes within shapes pySHACL follows (its max_validation_depth, the default kept).
+_VALIDATION_DEPTH = 15
+_TOO_DEEP = re.compile(r"Validation path too deep!\s*<\w+ (\S+?)>")
+
+
+def _too_deep(message: str, shapes: Graph) -> str | None:
+    """pySHACL's refusal of shapes nested past its depth in words, where it listed every shape of
+    the chain (3,000 nested sh:not made a 1.2 KB line of its internal names)."""
+    found = _TOO_DEEP.match(message)
+    if not found:
+        return None
+    start = URIRef(found.group(1)) if (URIRef(found.group(1)), None, None) in shapes else None
+    where = f" from {term_name(shapes, start)}" if start is not None else ""
+    return (f"shapes within shapes (sh:not, sh:node, sh:property, sh:and, sh:or, sh:xone, "
+            f"sh:qualifiedValueShape) nest{where} {_VALIDATION_DEPTH} deep, where this validator "
+            "(pySHACL) stops")
+
+
 def _blank_nodes_named(message: str, shapes: Graph) -> str:
     """pySHACL's message with the blank nodes it names by label ("'f0b0' exists but is not a
     well-formed SHACL PropertyShape") named by where they are instead: a label the reader gave
@@ -1372,7 +1390,8 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
             if not issubclass(w.category, ShapeRecursionWarning):
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except ReportableRuntimeError as exc:
-        said = _meta_shacl_results(str(exc)) or _blank_nodes_named(str(exc), shapes)
+        said = (_too_deep(str(exc), shapes) or _meta_shacl_results(str(exc))
+                or _blank_nodes_named(str(exc), shapes))
         raise ValidationError(f"the shapes cannot be used: {said}") from None
     except NotImplementedError as exc:
         raise ValidationError(f"unsupported by this validator (pySHACL): {exc}") from None
