@@ -123,6 +123,17 @@ def test_a_sparql_constraints_messages_keep_their_language_once_filled_in() -> N
         Literal("A ist 1", lang="de"), Literal("A is 1", lang="en"), Literal("plain 1")}
 
 
+def test_the_summary_tells_apart_two_results_that_would_read_alike() -> None:
+    # One sh:message on two constraints of a shape read as the same result twice.
+    data = turtle("""ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:property [ sh:path ex:label ;
+          sh:maxCount 1 ; sh:uniqueLang true ; sh:message "One label, in one language."@en ] .
+        ex:n ex:label "a"@en, "b"@en .""")
+    lines = validate(data, data).text().splitlines()
+    assert [line.split(": ", 1)[1] for line in lines if "Violation:" in line] == [
+        "<http://example.org/label>: One label, in one language. (sh:maxCount)",
+        "<http://example.org/label>: One label, in one language. (sh:uniqueLang)"]
+
+
 def test_the_summary_groups_results_by_shape() -> None:
     outcome = validate(graph("invalid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl"))
     text = outcome.text()

@@ -53,7 +53,7 @@ import re
 import threading
 import time
 import warnings
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -305,11 +305,16 @@ class ValidationOutcome:
         for group in self.groups():
             lines += ["", f"{group.label}: {len(group.results)} {_plural('result', len(group.results))}"]
             focus: Node | None = None
-            for r in group.results:
+            said = [(r.focus_node, r.severity, self._said(r)) for r in group.results]
+            alike = Counter(said)
+            for r, (_, _, line) in zip(group.results, said, strict=True):
                 if r.focus_node != focus:
                     focus = r.focus_node
                     lines.append(f"  {self.name(focus)}")
-                lines.append(f"    {severity_name(r.severity)}: {self._said(r)}")
+                if alike[r.focus_node, r.severity, line] > 1:
+                    # A shape's one sh:message on two of its constraints read as one result twice.
+                    line += f" ({_constraint_word(self.report, r.component)})"
+                lines.append(f"    {severity_name(r.severity)}: {line}")
                 lines += self._detail_lines(r, "      ")
         lines += ["", self.tally()]
         return "\n".join(lines) + "\n"
@@ -788,6 +793,16 @@ def path_text(graph: Graph, path: Node | None, depth: int = 0) -> str:
         if inner is not None:
             return template.format(_grouped(graph, inner, depth))
     return term_name(graph, path)
+
+
+def _constraint_word(graph: Graph, component: Node | None) -> str:
+    """A SHACL constraint component by its parameter, as shapes write it (sh:maxCount for
+    sh:MaxCountConstraintComponent); another component by its name."""
+    name = str(component or "")
+    if name.startswith(str(SH)) and name.endswith("ConstraintComponent"):
+        local = name.removeprefix(str(SH)).removesuffix("ConstraintComponent")
+        return "sh:" + ("sparql" if local == "SPARQL" else local[:1].lower() + local[1:])
+    return term_name(graph, component)
 
 
 def term_name(graph: Graph, term: Node | None) -> str:
