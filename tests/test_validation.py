@@ -134,6 +134,21 @@ def test_the_summary_tells_apart_two_results_that_would_read_alike() -> None:
         "<http://example.org/label>: One label, in one language. (sh:uniqueLang)"]
 
 
+def test_shapes_importing_a_document_they_do_not_hold_are_told_it_was_not_fetched() -> None:
+    # A "conforms" with the imported shapes silently missing said more than was checked.
+    shapes = turtle("""ex:shapes a <http://www.w3.org/2002/07/owl#Ontology> ;
+          <http://www.w3.org/2002/07/owl#imports> <http://example.org/other-shapes>, ex:shapes .
+        ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .""")
+    outcome = validate(turtle("ex:n ex:p 1 ."), shapes)
+    assert outcome.conforms and outcome.hint == validation.IMPORTS_NOT_FOLLOWED
+    said = Literal(validation.IMPORTS_NOT_FOLLOWED, lang="en")
+    assert said in set(outcome.report.objects(None, RDFS.comment))
+    # An import of a document the shapes hold themselves fetches nothing either way.
+    imports = URIRef("http://www.w3.org/2002/07/owl#imports")
+    shapes.remove((None, imports, URIRef("http://example.org/other-shapes")))
+    assert not validate(turtle("ex:n ex:p 1 ."), shapes).hint
+
+
 def test_the_summary_groups_results_by_shape() -> None:
     outcome = validate(graph("invalid.ttl"), graph("shapes.ttl"), ontology=graph("ontology.ttl"))
     text = outcome.text()

@@ -611,6 +611,10 @@ def validate(
             outcome.hint = f"{outcome.hint} {not_run}".strip()
             if focus != 0 and node is not None:  # else the headline below says it
                 report.add((node, RDFS.comment, Literal(not_run, lang="en")))
+    if any((imported, None, None) not in shapes for imported in shapes.objects(None, OWL.imports)):
+        outcome.hint = f"{outcome.hint} {IMPORTS_NOT_FOLLOWED}".strip()
+        if node is not None:
+            report.add((node, RDFS.comment, Literal(IMPORTS_NOT_FOLLOWED, lang="en")))
     if focus == 0 and node is not None:
         # A pipeline that keeps only the report (not the page, the header or the command's words)
         # read `sh:conforms true` and nothing more.
@@ -627,6 +631,9 @@ RECURSION_CUT = ("Shapes that refer to one another (sh:node, sh:property, sh:and
                  "were followed only so deep (pySHACL backs out of a chain of shapes longer than it "
                  "allows; SHACL leaves recursive shapes undefined, 3.4.3): values further down were not "
                  "checked, so the data may break a shape where no result says so.")
+#: Said of a validation whose shapes import documents they do not hold: none is fetched.
+IMPORTS_NOT_FOLLOWED = ("The shapes import other documents (owl:imports), which are not fetched: only the "
+                        "shapes sent were used, and a shape an imported document defines checked nothing.")
 TARGETS_NOT_RUN = ("The shapes hold SPARQL-based targets (sh:target, an Advanced Feature), which are not "
                    "run here: the nodes they would select were not checked by the shapes that use them.")
 
