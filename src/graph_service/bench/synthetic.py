@@ -34,6 +34,8 @@ _EVIDENCE = ox.NamedNode(str(LIB) + "evidence")
 _SEQUENCE = ox.NamedNode(str(LIB) + "sequenceNumber")
 _WIKIDATA = ox.NamedNode(str(LIB) + "wikidata")
 _HAS_TIME_SPAN = ox.NamedNode(str(LIB) + "hasTimeSpan")
+#: A resource that is this property's value for exactly one other, which the shapes require.
+_OWNED_BY = (_HAS_TIME_SPAN, ox.NamedNode(str(LIB) + "hasReception"))
 #: A resource of these kinds comes with what it names by this property (see `_fraction`).
 _PULLING = {ox.NamedNode(str(LIB) + kind): ox.NamedNode(str(LIB) + link) for kind, link in
             (("Liberation", "liberationOf"), ("Conquest", "conquestOf"), ("ContestedFact", "claim"))}
@@ -129,6 +131,12 @@ def _fraction(quads: list[ox.Quad], share: float) -> list[ox.Quad]:
     for q in quads:
         if isinstance(q.subject, ox.NamedNode) and _is_resource(q.object):
             refers[q.subject].add(q.object)  # type: ignore[arg-type]
+    # A time-span dates exactly one event or photograph, a reception is of exactly one event (the
+    # shapes): each brings its owner, as the owner brings it, so that a seed's neighbourhood is
+    # measured with it.
+    for q in quads:
+        if q.predicate in _OWNED_BY and isinstance(q.subject, ox.NamedNode) and _is_resource(q.object):
+            refers[q.object].add(q.subject)  # type: ignore[index]
     statements = Counter(q.subject for q in quads if isinstance(q.subject, ox.NamedNode))
     goal = share * sum(statements.values())
 
@@ -149,13 +157,6 @@ def _fraction(quads: list[ox.Quad], share: float) -> list[ox.Quad]:
         more = reach(seed) - kept
         if size + sum(statements[n] for n in more) <= 1.5 * goal:
             kept |= more
-    # A time-span dates exactly one event or photograph (the shapes): one kept (as a seed, or
-    # through a contested fact's claim) without what it dates brings that, as its seed would.
-    dates = {q.object: q.subject for q in quads
-             if q.predicate == _HAS_TIME_SPAN and isinstance(q.subject, ox.NamedNode)}
-    while undated := {dates[t] for t in kept if t in dates and dates[t] not in kept}:
-        for user in undated:
-            kept |= reach(user)
     # The shapes hold a capital to its liberation and an event's second time-span to a contested
     # fact: those pointing at what is kept come too, with their statements about what is kept.
     links = {q.subject: _PULLING[q.object] for q in quads
