@@ -97,7 +97,7 @@ from graph_service.graph.rdf import (
     triple_from_rdflib,
     write_triples,
 )
-from graph_service.graph.shacl import lexical, patterns
+from graph_service.graph.shacl import lexical, order, patterns
 
 log = logging.getLogger(__name__)
 
@@ -611,7 +611,8 @@ def validate(
             outcome.hint = f"{outcome.hint} {not_run}".strip()
             if focus != 0 and node is not None:  # else the headline below says it
                 report.add((node, RDFS.comment, Literal(not_run, lang="en")))
-    if any((imported, None, None) not in shapes for imported in shapes.objects(None, OWL.imports)):
+    if any((imported, None, None) not in shapes and str(imported).rstrip("#") != str(SH).rstrip("#")
+           for imported in shapes.objects(None, OWL.imports)):  # (SHACL's own vocabulary is built in)
         outcome.hint = f"{outcome.hint} {IMPORTS_NOT_FOLLOWED}".strip()
         if node is not None:
             report.add((node, RDFS.comment, Literal(IMPORTS_NOT_FOLLOWED, lang="en")))
@@ -714,49 +715,67 @@ _PATH_DEPTH = 12
 
 
 #: The properties of a blank node that is a path of one kind (SHACL 2.3.1); a sequence is a list.
+_TOO_DEEP_PATH = "it nests"
 _PATH_KINDS = (SH.alternativePath, SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
 
 
 def ill_formed_path(shapes: Graph) -> str | None:
-    """The first `sh:path` value of `shapes` that is no SHACL property path (2.3.1), in words;
-    None where every one is. pySHACL validates with such a path as it can (a literal in a
-    sequence matched nothing, a blank node with two kinds was read as one of them), reporting
-    results SHACL leaves undefined for a path it calls ill-formed."""
+    """The first `sh:path` value of `shapes` that is no SHACL property path (2.3.1), or nests
+    deeper than pySHACL follows one, in words; None where every one is fine. pySHACL validates
+    with an ill-formed path as it can (a literal in a sequence matched nothing, a blank node with
+    two kinds was read as one of them), reporting results SHACL leaves undefined."""
+    checked: dict[tuple[Node, int], str | None] = {}
     for shape, path in sorted(shapes.subject_objects(SH.path), key=lambda pair: str(pair[1])):
-        problem = _path_problem(shapes, path, frozenset())
+        problem = _path_problem(shapes, path, (), checked)
         if problem:
             owner = shapes.value(None, SH.property, shape) if isinstance(shape, BNode) else None
             named = f"a property shape of {term_name(shapes, owner)}" if owner is not None else \
                 term_name(shapes, shape)
+            if problem.startswith(_TOO_DEEP_PATH):  # a SHACL path all the same
+                return f"the sh:path of {named} {problem.removeprefix('it ')}"
             return f"the sh:path of {named} is no SHACL property path: {problem}"
     return None
 
 
-def _path_problem(g: Graph, path: Node, seen: frozenset[Node]) -> str | None:
+def _path_problem(g: Graph, path: Node, above: tuple[Node, ...],
+                  checked: dict[tuple[Node, int], str | None]) -> str | None:
+    """What is wrong with `path`, a part of the paths `above` (outermost first); `checked` holds
+    the verdicts on the parts already read at each depth, so a part many paths share is read
+    once (a list of a list of ... each part twice took time doubling with each level)."""
     if isinstance(path, URIRef):
         return None
     if isinstance(path, Literal):
         return f"{term_name(g, path)} is a literal, where a property (an IRI) or a path goes"
-    if path in seen:
+    if path in above:
         return "it holds itself"
-    seen = seen | {path}
+    if len(above) >= _PATH_DEPTH:
+        return f"{_TOO_DEEP_PATH} more than {_PATH_DEPTH} deep, past what this validator (pySHACL) follows"
+    if (path, len(above)) in checked:
+        return checked[path, len(above)]
+    inner = (*above, path)
     if (path, RDF.first, None) in g or path == RDF.nil:
-        return _list_problem(g, path, seen, "a sequence path")
-    kinds = [kind for kind in _PATH_KINDS if (path, kind, None) in g]
-    if len(kinds) != 1:
-        listed = ", ".join(term_name(g, kind) for kind in kinds)
-        return (f"a blank node with {listed}, where a path has one of them" if kinds else
-                "a blank node that is neither a list (a sequence) nor has one of " +
-                ", ".join(term_name(g, kind) for kind in _PATH_KINDS))
-    values = list(g.objects(path, kinds[0]))
-    if len(values) != 1:
-        return f"{term_name(g, kinds[0])} has {len(values)} values, where it takes one"
-    if kinds[0] == SH.alternativePath:
-        return _list_problem(g, values[0], seen, "sh:alternativePath")
-    return _path_problem(g, values[0], seen)
+        problem = _list_problem(g, path, inner, checked, "a sequence path")
+    else:
+        kinds = [kind for kind in _PATH_KINDS if (path, kind, None) in g]
+        values = list(g.objects(path, kinds[0])) if len(kinds) == 1 else []
+        if len(kinds) > 1:
+            listed = ", ".join(term_name(g, kind) for kind in kinds)
+            problem = f"a blank node with {listed}, where a path has one"
+        elif not kinds:
+            problem = ("a blank node that is neither a list (a sequence) nor has one of " +
+                       ", ".join(term_name(g, kind) for kind in _PATH_KINDS))
+        elif len(values) != 1:
+            problem = f"{term_name(g, kinds[0])} has {len(values)} values, where it takes one"
+        elif kinds[0] == SH.alternativePath:
+            problem = _list_problem(g, values[0], inner, checked, "sh:alternativePath")
+        else:
+            problem = _path_problem(g, values[0], inner, checked)
+    checked[path, len(above)] = problem
+    return problem
 
 
-def _list_problem(g: Graph, head: Node, seen: frozenset[Node], what: str) -> str | None:
+def _list_problem(g: Graph, head: Node, above: tuple[Node, ...],
+                  checked: dict[tuple[Node, int], str | None], what: str) -> str | None:
     """What keeps `head` from being a well-formed list of two paths or more, as `what` needs."""
     members: list[Node] = []
     node, walked = head, set()
@@ -771,7 +790,7 @@ def _list_problem(g: Graph, head: Node, seen: frozenset[Node], what: str) -> str
         paths = "1 path" if len(members) == 1 else "no path"
         return f"{what} lists {paths}, where it takes two or more"
     for member in members:
-        problem = _path_problem(g, member, seen)
+        problem = _path_problem(g, member, above, checked)
         if problem:
             return problem
     return None
@@ -1163,32 +1182,24 @@ def _patterns_read_as_xpath(pyshacl: Any) -> None:
 
 
 def _pairs_compared_as_sparql(pyshacl: Any) -> None:
-    """`sh:lessThan` and `sh:lessThanOrEquals` compare as SPARQL's `<` and `<=` do (SHACL 4.5.3
-    and 4.5.4: a pair that cannot be compared is a result): pySHACL compared rdflib's Python
-    values, under which a date was less than an integer (no result) while the integer was not less
-    than the date (a result), and an IRI was compared as a string. pyoxigraph's operators decide,
-    all of a focus node's pairs in one query. Idempotent; installed for the process."""
+    """`sh:lessThan` and `sh:lessThanOrEquals` compare as SPARQL's `<` and `<=` do (`order`),
+    and a pair they cannot compare is a result (SHACL 4.5.3 and 4.5.4): pySHACL compared rdflib's
+    Python values, under which a date was less than an integer (no result) while the integer was
+    not less than the date (a result), an IRI was compared as a string, and a blank node in the
+    data made the shapes unusable. Idempotent; installed for the process."""
     core = pyshacl.constraints.core.property_pair_constraints
-    refused = pyshacl.errors.ReportableRuntimeError
     stringify = pyshacl.rdfutil.stringify_node
     with _TUNED:
-        for component, method, operator, name in (
-                (core.LessThanConstraintComponent, "_compare_lt", "<", "sh:lessThan"),
-                (core.LessThanOrEqualsConstraintComponent, "_compare_ltoe", "<=", "sh:lessThanOrEquals")):
+        for component, method, operator in (
+                (core.LessThanConstraintComponent, "_compare_lt", "<"),
+                (core.LessThanOrEqualsConstraintComponent, "_compare_ltoe", "<=")):
             if getattr(getattr(component, method), "as_sparql", False):
                 continue
 
             def compare(self: Any, value_nodes: Iterable[Node], compare_values: Iterable[Node],
-                        datagraph: Any, focus: Node, operator: str = operator,
-                        name: str = name) -> tuple[bool, list]:
-                values, others = list(value_nodes), list(compare_values)
-                # As pySHACL: a blank value is refused, a blank one to compare with only if met.
-                if any(isinstance(t, BNode) for t in values + (others if values else [])):
-                    raise refused(f"Cannot use {name} to compare a BlankNode.")
-                pairs = [(v, o) for v in values for o in others]
-                reports = [self.make_v_result(datagraph, focus, value_node=v)
-                           for (v, _), holds in zip(pairs, _sparql_holds(pairs, operator), strict=True)
-                           if not holds]
+                        datagraph: Any, focus: Node, operator: str = operator) -> tuple[bool, list]:
+                reports = [self.make_v_result(datagraph, focus, value_node=v) for v, _ in
+                           order.failing(list(value_nodes), list(compare_values), operator)]
                 return bool(reports), reports
 
             def messages(self: Any, datagraph: Any, focus: Node, value: Node,
@@ -1246,46 +1257,23 @@ def _messages_keep_their_language(pyshacl: Any) -> None:
 
         def make_v_result(self: Any, *args: Any, **kwargs: Any) -> tuple:
             desc, node, triples = actual(self, *args, **kwargs)
-            bound = kwargs.get("bound_vars")
-            if bound is None:
+            extra, own = kwargs.get("extra_messages"), list(self.shape.message)
+            if kwargs.get("bound_vars") is None or not (extra or own):
                 return desc, node, triples
-            tagged = {}
-            for said in [*self.shape.message, *(kwargs.get("extra_messages") or ())]:
-                if isinstance(said, Literal) and said.language:
-                    filled = self._format_sparql_based_result_message(str(said), bound)
-                    tagged[Literal(filled)] = Literal(filled, lang=said.language)
-            triples = [(s, p, tagged.get(o, o)) if p == message and isinstance(o, Literal) else (s, p, o)
-                       for s, p, o in triples]
-            return desc, node, triples
+            # The messages in the order pySHACL writes them: those of the constraint that the shape
+            # does not repeat, then the shape's own; each written one takes its original's tag.
+            originals = iter([m for m in extra or () if m not in own] + own)
+            kept = []
+            for s, p, o in triples:
+                if p == message and isinstance(o, Literal):
+                    said = next(originals, None)
+                    if isinstance(said, Literal) and said.language and not o.language:
+                        o = Literal(str(o), lang=said.language)
+                kept.append((s, p, o))
+            return desc, node, kept
 
         make_v_result.keeps_languages = True  # type: ignore[attr-defined]
         component.make_v_result = make_v_result
-
-
-def _sparql_holds(pairs: list[tuple[Node, Node]], operator: str) -> list[bool]:
-    """Whether `a operator b` is true for each pair, as pyoxigraph evaluates it: an error (terms
-    that cannot be compared, an ill-typed literal) is not true."""
-    if not pairs:
-        return []
-    store = ox.Store()
-    left, right = ox.NamedNode("urn:x-pair:left"), ox.NamedNode("urn:x-pair:right")
-    for i, (a, b) in enumerate(pairs):
-        pair = ox.NamedNode(f"urn:x-pair:{i}")
-        store.add(ox.Quad(pair, left, _ox_term(a)))
-        store.add(ox.Quad(pair, right, _ox_term(b)))
-    rows = store.query(
-        f"SELECT ?pair WHERE {{ ?pair <{left.value}> ?a ; <{right.value}> ?b FILTER(?a {operator} ?b) }}")
-    assert isinstance(rows, ox.QuerySolutions)
-    true = {str(row["pair"].value) for row in rows}
-    return [f"urn:x-pair:{i}" in true for i in range(len(pairs))]
-
-
-def _ox_term(term: Node) -> ox.NamedNode | ox.Literal:
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    return ox.NamedNode(str(term))
 
 
 def _in_messages_in_order(pyshacl: Any) -> None:
@@ -1326,7 +1314,7 @@ _QUOTED_LABEL = re.compile(r"'([A-Za-z0-9_-]+)'")
 
 #: Shapes within shapes pySHACL follows (its max_validation_depth, the default kept).
 _VALIDATION_DEPTH = 15
-_TOO_DEEP = re.compile(r"Validation path too deep!\s*<\w+ (\S+?)>")
+_TOO_DEEP = re.compile(r"Validation path too deep!\s*(?:<\w+ ([^<>\s]+)>)?")
 
 
 def _too_deep(message: str, shapes: Graph) -> str | None:
@@ -1335,10 +1323,11 @@ def _too_deep(message: str, shapes: Graph) -> str | None:
     found = _TOO_DEEP.match(message)
     if not found:
         return None
-    start = URIRef(found.group(1)) if (URIRef(found.group(1)), None, None) in shapes else None
-    where = f" from {term_name(shapes, start)}" if start is not None else ""
+    # pySHACL names a shape by its IRI, or by its sh:name where it has one.
+    start = URIRef(found.group(1) or "")
+    where = f" from {term_name(shapes, start)}" if found.group(1) and (start, None, None) in shapes else ""
     return (f"shapes within shapes (sh:not, sh:node, sh:property, sh:and, sh:or, sh:xone, "
-            f"sh:qualifiedValueShape) nest{where} {_VALIDATION_DEPTH} deep, where this validator "
+            f"sh:qualifiedValueShape) nest{where} {_VALIDATION_DEPTH} deep or more, where this validator "
             "(pySHACL) stops")
 
 
@@ -1395,10 +1384,9 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
     # What it says is raised to us (ReportableRuntimeError) and answered from there.
     logging.getLogger("pyshacl-validate").disabled = True
-    if not meta_shacl:  # which says what is wrong with a path among the rest
-        problem = ill_formed_path(shapes)
-        if problem:
-            raise ValidationError(f"the shapes cannot be used: {problem}")
+    problem = ill_formed_path(shapes)
+    if problem:
+        raise ValidationError(f"the shapes cannot be used: {problem}")
     try:
         # Inference runs owlrl, which leaves some of its lexical conversions installed.
         with _sparql_parsed_once(), rdflib_conversions_kept(), warnings.catch_warnings(record=True) as caught:
