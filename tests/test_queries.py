@@ -547,8 +547,8 @@ EDITORIAL = {
                      "Soviet advance in the sentence before it, and the rising is placed in the same month "
                      "because the fighters rose up while the army was advancing, expecting its help.",
     "welsh": "The caption does not call the 2nd Welsh Guards British; they are placed among the British "
-             "forces because the caption is one of the article's photographs of the British entry into "
-             "Brussels.",
+             "forces because the caption is one of the article's photographs of the British advance on "
+             "Brussels (\"on the drive into Brussels\").",
     "patton took part": "The article says that \"General Patton’s army took the capital\"; that he "
                         "himself took part in the taking, as its commander, is read from his army's name, "
                         "not stated.",
@@ -627,7 +627,40 @@ EDITORIAL = {
     "aktron": "The credit \"Photo: Aktron\" is read as naming who made the photograph; the article says "
               "nothing more about who or what Aktron is.",
     "hajek": "The credit \"Photo: Karel Hájek\" is read as naming the photographer; the article says nothing "
-             "more about him.",
+             "more of who this is.",
+    # from a review of the photographs against their captions
+    "paris-03, after": (
+        "Derived, not stated: the caption dates the liberation, after which the photograph was taken (the"
+        " date could also be read as the passage's), so the photograph was not taken before that day."),
+    "paris-04, after": (
+        "Derived, not stated: the caption dates the liberation, which the walk it shows followed (the "
+        "date could also be read as the walk's), so the photograph was not taken before that day."),
+    "brussels-01, liberation": (
+        "The caption names the British tanks' arrival in Brussels, ending the German occupation, not the "
+        "liberation; that the photograph shows the liberation is the project's reading, as is the "
+        "arrival's place in it."),
+    "arc de triomphe, shown": (
+        "The caption says the troops march in review towards the Arc de Triomphe; that the arch is in the"
+        " photograph, not only the march's destination, is the project's reading."),
+    "b17, arrival": (
+        "The caption shows a B17 \"during the arrival of the British on the Dam\": the arrival is its "
+        "occasion; that the photograph shows the arrival is the project's reading."),
+    "dam, british": (
+        "The caption names the occasion, the arrival of the British on the Dam, as amsterdam-04's does "
+        "under which a B17 is shown; that the British are in the frame is the project's reading."),
+    "warsaw-10, fighting": (
+        "The caption shows a soldier aiming a rifle at the German-occupied PAST building; it names no "
+        "fighting. That this is the fighting at the PAST building, which the caption of warsaw-06 names, "
+        "is the project's reading."),
+    "outside st peter's": (
+        "The caption places the scene outside St Peter's Cathedral: the photograph is placed by the "
+        "building it was taken outside."),
+    "wiltz hospital": (
+        "The caption shows the flag flying from the Hospital in Wiltz, which need not have been "
+        "photographed from it: the photograph is placed where what it shows is."),
+    "luxembourg-02, place": (
+        "The caption places Prince Felix and Jean at the liberation of Luxembourg City; that the "
+        "photograph was taken in the city is read from it."),
     "prague crowds": "The sentence speaks of the welcoming crowds who cheered and waved as Marshal Konev "
                      "drove into the city; that they were its inhabitants is the project's reading.",
     "konev": "The caption pairs him with the Red Army's liberation of Prague (\"Prague liberated by Red "
@@ -1552,6 +1585,8 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     "30-claims-other-accounts-dispute": sorted([
         # subject, property, object, what other accounts say, the passage the claim rests on
+        ("on or after 26 August 1944 (photograph paris-03)", lib("notBefore"), "1944-08-26",
+         OTHER_ACCOUNTS["paris"], text(13)),
         *(("26 August 1944 (liberation of Paris, per the Leclerc caption)", lib("onDate"), "1944-08-26",
            OTHER_ACCOUNTS["paris"], text(key)) for key in (13, "paris-august-26")),
         ("German occupation of Prague", lib("endedBy"), "Prague uprising", OTHER_ACCOUNTS["prague"],
@@ -1610,6 +1645,35 @@ EXPECTED: dict[str, list[Row]] = {
          text("intro-allied-advances")),
     ]),
     "28-editorial-statements": sorted([
+        # from a review of the photographs against their captions
+        ("on or after 26 August 1944 (photograph paris-03)", lib("notBefore"), "1944-08-26",
+         EDITORIAL["paris-03, after"], text(13)),
+        ("on or after 25 August 1944 (photograph paris-04)", lib("notBefore"), "1944-08-25",
+         EDITORIAL["paris-04, after"], text(14)),
+        ("Photograph brussels-01: British tanks arrive in Brussels, 4 September 1944", lib("depicts"),
+         "Liberation of Brussels", EDITORIAL["brussels-01, liberation"], text(16)),
+        ("Photograph paris-05: Parisians cheer the massed American infantry marching in review towards the "
+         "Arc de Triomphe", lib("depicts"), "Arc de Triomphe", EDITORIAL["arc de triomphe, shown"], text(15)),
+        ("Photograph amsterdam-04: A B17 during the arrival of the British on the Dam, Amsterdam, 7 May 1945",
+         lib("depicts"), "Arrival of the British on the Dam, Amsterdam", EDITORIAL["b17, arrival"], text(30)),
+        *((f"Photograph amsterdam-0{n - 26}: The arrival of the British on the Dam, Amsterdam, 7 May 1945",
+           lib("depicts"), "British forces", EDITORIAL["dam, british"], text(n)) for n in (27, 28, 29)),
+        ("Photograph warsaw-10: Soldier of the “Kiliński” Battalion aiming his rifle at the German-occupied "
+         "PAST building, 20 August 1944", lib("depicts"), "Fighting at the PAST building",
+         EDITORIAL["warsaw-10, fighting"], text(40)),
+        ("a soldier of the “Kiliński” Battalion aiming at the PAST building", lib("inEvent"),
+         "Fighting at the PAST building", EDITORIAL["warsaw-10, fighting"], text(40)),
+        ("Fighting at the PAST building", lib("hasParticipation"),
+         "a soldier of the “Kiliński” Battalion aiming at the PAST building",
+         EDITORIAL["warsaw-10, fighting"], text(40)),
+        ("Photograph rome-09: Civilians and Allied troops and vehicles outside St Peter’s Cathedral, "
+         "5 June 1944",
+         lib("hasPlace"), "St Peter’s Basilica", EDITORIAL["outside st peter's"], text(9)),
+        ("Photograph luxembourg-01: The Flag of Luxembourg flying from the Hospital in Wiltz, "
+         "25 December 1944",
+         lib("hasPlace"), "the Hospital in Wiltz", EDITORIAL["wiltz hospital"], text(25)),
+        ("Photograph luxembourg-02: Prince Felix of Luxembourg and his son Jean at the liberation of "
+         "Luxembourg City", lib("hasPlace"), "Luxembourg City", EDITORIAL["luxembourg-02, place"], text(26)),
         ("Champs-Élysées", lib("partOf"), "Paris", EDITORIAL["champs-elysees"], text(15)),
         ("Arc de Triomphe", lib("partOf"), "Paris", EDITORIAL["arc de triomphe"], text(15)),
         ("Notre Dame Cathedral", lib("partOf"), "Paris", EDITORIAL["notre dame"], text(14)),
