@@ -853,7 +853,7 @@ def test_each_value_links_to_the_statement_it_rests_on(project_client):
     command = re.search(r'href="(/id/statement/[0-9a-f]+)"', row[:row.index("</tr>")])
     assert command
     said = project_client.get(project_client.get(command.group(1)).headers["Location"]).get_data(as_text=True)
-    assert "that he commanded it is read from the possessive" in said
+    assert "that Patton commanded it is read from the possessive" in said
 
 
 def test_the_sources_other_accounts_name_are_iris_of_their_statements(project_app):

@@ -495,8 +495,8 @@ EDITORIAL = {
                      "their liberation on the 7th of May, so it had come by that day.",
     "escort, place": "The sentence says that Codman escorted Prince Felix \"back to his capital\": the place "
                      "is the escort's destination, and his capital is read as Luxembourg City.",
-    "patton, command": "The article says \"General Patton’s army\"; that he commanded it is read from the "
-                       "possessive, not stated.",
+    "patton, command": "The article says \"General Patton’s army\"; that Patton commanded it is read from "
+                       "the possessive, not stated.",
     "panther, fighters shown": "The caption is of the tank, \"Captured German Panther tank by resistance "
                                "fighters from “Zośka” Battalion\": that the fighters are in the photograph "
                                "with it is the project's reading.",
@@ -511,8 +511,9 @@ EDITORIAL = {
                              "advance had begun before the rising is the project's reading of the two "
                              "sentences.",
     "micuta": "The caption's \"Captured German Panther tank by resistance fighters from “Zośka” Battalion "
-              "under the command of Wacław Micuta\" leaves open whether he commanded the fighters, the "
-              "battalion, or the tank once it was captured; he is read as the commander of the fighters who "
+              "under the command of Wacław Micuta\" leaves open whether Micuta commanded the fighters, the "
+              "battalion, or the tank once it was captured; Micuta is read as the commander of the fighters "
+              "who "
               "made the capture.",
     "wola house": "The caption (\"a house near the Evangelic Cemetery in Wola District of Warsaw\") leaves "
                   "open whether \"in Wola District\" qualifies the house or the cemetery; the house is "
@@ -528,8 +529,8 @@ EDITORIAL = {
     "notre dame": "The caption names no city for the cathedral: it is placed in Paris because de Gaulle "
                   "strolls to it down the Champs Élysées \"following the city’s liberation\", and the "
                   "caption is one of the article's Paris series.",
-    "leclerc, command": "The caption says \"General Leclerc’s 2nd Armored Division\"; that he commanded it "
-                        "is read from the possessive, not stated.",
+    "leclerc, command": "The caption says \"General Leclerc’s 2nd Armored Division\"; that Leclerc commanded "
+                        "it is read from the possessive, not stated.",
     "cromwell crew": "The caption shows \"the crew of a Cromwell Mk IV tank of 2nd Welsh Guards\": the unit "
                      "is read as shown through the crew of one of its tanks, of whom the caption says "
                      "nothing else.",
@@ -539,7 +540,7 @@ EDITORIAL = {
     "de gaulle, allegiance": "The sentence names the Free French government as General de Gaulle\'s; his "
                              "allegiance to France is read from it.",
     "leclerc, allegiance": "The caption calls the tanks of General Leclerc\'s 2nd Armored Division Free "
-                           "French; his allegiance to France is read from it.",
+                           "French; Leclerc's allegiance to France is read from it.",
     "luxembourg, relief": "The sentence joins the taking of the capital without a shot and the citizens\' "
                           "relief (\"to the relief of its citizens\"); that the one was the reason for the "
                           "other is the project\'s reading.",
@@ -617,7 +618,7 @@ EDITORIAL = {
                      "article's Warsaw series (as Zielna Street, on which it stands, is).",
     "street": "The caption names no city; the street is placed in Warsaw because the caption belongs to the "
               "article's Warsaw series.",
-    "patton": "The article does not call the army American: Patton, identified by his Wikidata item, was a "
+    "patton": "The article does not call the army American: Patton, identified by a Wikidata item, was a "
               "U.S. general, and the article's Luxembourg section is otherwise about Americans.",
     "home army": "The article does not state the Home Army's allegiance; it places the Home Army in Warsaw, "
                  "\"the Polish capital\", during the Uprising.",
@@ -932,7 +933,7 @@ EDITORIAL = {
                         "the liberation it shows, not the photograph; that the photograph was taken in May "
                         "1945 is read from the liberation it shows, as its place is."),
     "patton, american forces": (
-        "The article does not call the army American: Patton, identified by his Wikidata item, was a U.S. "
+        "The article does not call the army American: Patton, identified by a Wikidata item, was a U.S. "
         "general, and the article's Luxembourg section is otherwise about Americans. It is placed among "
         "the American forces as its allegiance is read, and as the American 4th Armoured Division in "
         "Luxembourg is."),
