@@ -439,17 +439,22 @@ def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(pro
     # only beside the Parisians who celebrate its liberation.
     assert readings("paris-01").startswith(
         "Liberation of Paris, Paris in France, the Parisians: the project's reading")
-    # Its caption names the prince, his son and the liberation; only the city's place in the
-    # country is a reading (the article never places it there).
-    assert readings("luxembourg-02").startswith("Luxembourg City in Luxembourg: the project's reading")
+    # Its caption names the prince, his son and the liberation; that it was taken in the city, and
+    # the city's place in the country, are readings (the article never places it there).
+    assert readings("luxembourg-02").startswith(
+        "Luxembourg City, Luxembourg City in Luxembourg: the project's reading")
     # Where it was taken, up to a place the caption does not name: "Champs-Élysées (in Paris,
     # France)" read as the caption's, though the data marks the street's place in Paris a reading.
-    assert readings("paris-04").startswith("Champs-Élysées in Paris, Paris in France: the project's reading")
+    # And its first day, drawn from the liberation's date the caption gives.
+    assert readings("paris-04").startswith(
+        "Champs-Élysées in Paris, on or after 25 August 1944 (the article: “following the city’s liberation "
+        "on August 25, 1944”), Paris in France: the project's reading")
     assert "Wiltz in Luxembourg" in readings("luxembourg-01")
     # A date the caption gives that may be another's (the capture's, the liberation's): a reading
     # too, its note on the date itself.
     assert readings("warsaw-02").startswith("2 August 1944, Capture of a German Panther tank")
-    assert readings("luxembourg-01").startswith("25 December 1944, Wiltz in Luxembourg")
+    assert readings("luxembourg-01").startswith(
+        "25 December 1944, the Hospital in Wiltz, Wiltz in Luxembourg")
     assert "20 August 1944" in readings("warsaw-06") and "June 1944" not in readings("rome-03")
     assert "Rome" not in readings("rome-02")  # St Peter's Square is in its area by the article's words
 
