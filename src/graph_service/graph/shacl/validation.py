@@ -714,8 +714,9 @@ def severity_name(severity: Node | None) -> str:
 _PATH_DEPTH = 12
 
 
-#: The properties of a blank node that is a path of one kind (SHACL 2.3.1); a sequence is a list.
+#: How a path's problem begins where the path is a SHACL path, only deeper than `_PATH_DEPTH`.
 _TOO_DEEP_PATH = "it nests"
+#: The properties of a blank node that is a path of one kind (SHACL 2.3.1); a sequence is a list.
 _PATH_KINDS = (SH.alternativePath, SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
 
 
