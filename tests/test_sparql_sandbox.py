@@ -75,7 +75,7 @@ def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().split(") ")[1][0] != "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # reaped meanwhile, or while being read
         return False
 
 
@@ -555,7 +555,7 @@ def _children() -> list[int]:
                 with open(f"/proc/{entry}/stat") as f:
                     if f.read().split(") ")[1].split()[1] == me:
                         out.append(int(entry))
-            except (FileNotFoundError, IndexError):
+            except (OSError, IndexError):  # gone meanwhile: ENOENT, or ESRCH while being read
                 pass
     return out
 
