@@ -1373,3 +1373,29 @@ def test_a_program_getting_the_form_is_told_to_post(client) -> None:
     assert resp.status_code == 406
     assert "a program POSTs the data (and shapes) to validate" in resp.get_data(as_text=True)
     assert client.get("/validate", headers={"Accept": BROWSER}).status_code == 200
+
+
+def test_the_summary_and_the_page_give_each_message_in_a_language_the_client_accepts(client) -> None:
+    # The shapes say it in English and German: the summary showed the English one to every client.
+    body = ('@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n'
+            'ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:property [ sh:path ex:p ; sh:minCount 1 ;\n'
+            '  sh:message "A value of ex:p is missing."@en, "Ein Wert für ex:p fehlt."@de ] .\n')
+
+    def said(accept: str, language: str | None) -> TestResponse:
+        headers = {"Content-Type": "text/turtle", "Accept": accept}
+        if language:
+            headers["Accept-Language"] = language
+        return client.post("/validate", data=body, headers=headers)
+
+    assert "Ein Wert für ex:p fehlt." in said("text/plain", "de-CH, en;q=0.5").get_data(as_text=True)
+    assert "A value of ex:p is missing." in said("text/plain", "fr, en;q=0.5").get_data(as_text=True)
+    assert "A value of ex:p is missing." in said("text/plain", None).get_data(as_text=True)
+    page = said(BROWSER, "de")
+    assert "Ein Wert für ex:p fehlt." in html.unescape(page.get_data(as_text=True))
+    assert "Accept-Language" in page.headers["Vary"]
+    # The report itself holds both, whatever the language asked for.
+    report = said("text/turtle", "de")
+    assert "Accept-Language" not in report.headers["Vary"]
+    assert {"A value of ex:p is missing.", "Ein Wert für ex:p fehlt."} <= {
+        str(m) for m in Graph().parse(data=report.get_data(as_text=True), format="turtle").objects(
+            None, SH.resultMessage)}

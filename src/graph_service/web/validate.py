@@ -375,6 +375,12 @@ def _as_asked(fmt: Format) -> Format:
 
 def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") -> Response:
     tried: set[str] = set()
+    # Shapes may say a message in several languages: the summary and the page show one per
+    # result, in the first language the client accepts that has it (the report holds them all).
+    by_language = outcome.multilingual()
+    if by_language:
+        asked = [language for language, q in request.accept_languages if q > 0 and language != "*"]
+        outcome = outcome.in_languages(asked)
     while True:
         if fmt in (_HTML, _SUMMARY):
             body = (_report_page(outcome, current(), used, data) if fmt == _HTML else
@@ -404,6 +410,8 @@ def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") 
         resp.headers[TRUNCATED_HEADER] = "true"
         resp.headers[LIMIT_HEADER] = str(service().settings.validation_result_limit)
     resp.vary.add("Accept")
+    if by_language and fmt in (_HTML, _SUMMARY):
+        resp.vary.add("Accept-Language")
     return resp
 
 

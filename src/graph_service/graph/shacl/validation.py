@@ -56,7 +56,7 @@ import warnings
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
 from typing import Literal as TypingLiteral
 
@@ -172,6 +172,14 @@ class ValidationResult:
     #: The results nested under it (`sh:detail`), which explain it: why a value fails the shape an
     #: sh:node or sh:or names. pySHACL's message says only "See details for more information".
     details: tuple[ValidationResult, ...] = ()
+    #: Every message of the result, in whatever languages the shapes give them (`message` is one).
+    messages: tuple[Node, ...] = ()
+
+    def in_languages(self, languages: Sequence[str]) -> ValidationResult:
+        """The result with its message in the first of `languages` (language ranges, such as an
+        Accept-Language header lists) that it has one in, else as before."""
+        return replace(self, message=_preferred_message(list(self.messages), languages),
+                       details=tuple(d.in_languages(languages) for d in self.details))
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,16 @@ class ValidationOutcome:
     #: 6,000 `sh:property` links for each of 1,000 results (twice, for the page) took it 53 s.
     _groups: list[ShapeGroup] | None = field(default=None, init=False, repr=False, compare=False)
     _roots: dict[Node, Node | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def in_languages(self, languages: Sequence[str]) -> ValidationOutcome:
+        """The outcome with each result's message in the first of `languages` it has one in (for
+        the summary and the page; the report keeps them all)."""
+        return replace(self, results=[r.in_languages(languages) for r in self.results])
+
+    def multilingual(self) -> bool:
+        """Whether some result has messages in more than one language (so a language asked for
+        may change what the summary says)."""
+        return any(len({getattr(m, "language", None) for m in r.messages}) > 1 for r in self.results)
 
     def use_prefixes(self, prefixes: dict[str, str]) -> None:
         """Name IRIs in the summary and the serialised report with these prefixes too (those
@@ -1814,6 +1832,7 @@ def _result(report: Graph, node: Node, above: set[Node]) -> ValidationResult:
         message=_preferred_message(messages),
         value=report.value(node, SH.value),
         details=tuple(sorted((_result(report, d, above | {node}) for d in inner), key=_result_order)),
+        messages=tuple(sorted(messages, key=str)),
     )
 
 
@@ -1836,11 +1855,20 @@ def _report_order(report: Graph) -> list[tuple[Node, Node, Node]]:
     return ordered + [t for t in report if t not in reached]
 
 
-def _preferred_message(messages: list[Node]) -> str | None:
-    """English (any English: `en-GB` too, as RFC 4647's basic filtering matches `en`) or untagged
-    first: the summary shows one message per result."""
+def _preferred_message(messages: list[Node], languages: Sequence[str] = ()) -> str | None:
+    """The message in the first of `languages` it has (`de` matches `de-CH`, as RFC 4647's
+    filtering has it, and `de-CH` falls back to `de`, as its lookup does), else English (any
+    English) or untagged first: the summary shows one message per result."""
     if not messages:
         return None
+    tagged = sorted(((getattr(m, "language", None) or "").lower(), str(m)) for m in messages)
+    for wanted in (language.lower() for language in languages):
+        parts = wanted.split("-")
+        for size in range(len(parts), 0, -1):
+            prefix = "-".join(parts[:size])
+            for tag, text in tagged:
+                if tag and (tag == prefix or tag.startswith(prefix + "-")):
+                    return text
 
     def other(message: Node) -> bool:
         language = (getattr(message, "language", None) or "en").lower()
