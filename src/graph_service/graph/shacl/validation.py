@@ -54,7 +54,7 @@ import threading
 import time
 import warnings
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
@@ -1154,17 +1154,24 @@ def _tune_pyshacl(pyshacl: Any) -> None:
         _in_messages_in_order(pyshacl)
 
 
+def _install(owner: Any, name: str, make: Callable[[Any], Any]) -> None:
+    """`owner.name` replaced by `make(the original)`, once per process: every validation installs
+    the patches, and a replacement carries a mark that the next call finds."""
+    with _TUNED:
+        actual = getattr(owner, name)
+        if getattr(actual, "graph_service_patch", False):
+            return
+        replacement = make(actual)
+        replacement.graph_service_patch = True
+        setattr(owner, name, replacement)
+
+
 def _lexical_forms_checked(pyshacl: Any) -> None:
     """`sh:datatype` decides by XML Schema 1.1's lexical spaces (`lexical`) for the datatypes it
     holds, not by what rdflib could convert: rdflib took "20a4"^^xsd:gYear as it came, and marked
     ill-typed what Python's dates cannot hold ("24:00:00"^^xsd:time, the year 0000, years of five
-    digits), which XML Schema allows. Idempotent; installed for the process."""
-    component = pyshacl.constraints.core.value_constraints.DatatypeConstraintComponent
-    with _TUNED:
-        actual = component.evaluate
-        if getattr(actual, "checks_lexical_forms", False):
-            return
-
+    digits), which XML Schema allows."""
+    def wrap(actual: Callable[..., tuple[bool, list]]) -> Callable[..., tuple[bool, list]]:
         def evaluate(self: Any, executor: Any, target_graph: Any, focus_value_nodes: dict,
                      _evaluation_path: list) -> tuple[bool, list]:
             rule = self.datatype_rule
@@ -1176,28 +1183,22 @@ def _lexical_forms_checked(pyshacl: Any) -> None:
                        for focus, value_nodes in focus_value_nodes.items() for v in value_nodes
                        if not (isinstance(v, Literal) and v.datatype == rule and lexical.well_formed(v))]
             return not reports, reports
+        return evaluate
 
-        evaluate.checks_lexical_forms = True  # type: ignore[attr-defined]
-        component.evaluate = evaluate
+    _install(pyshacl.constraints.core.value_constraints.DatatypeConstraintComponent, "evaluate", wrap)
 
 
 def _patterns_read_as_xpath(pyshacl: Any) -> None:
     """`sh:pattern` and `sh:flags` as SHACL reads them (`patterns`): pySHACL compiles the pattern
-    for Python's re as it is and honours the flags i and m only. Idempotent; installed for the
-    process."""
-    component = pyshacl.constraints.core.string_based_constraints.PatternConstraintComponent
-    with _TUNED:
-        actual = component.__init__
-        if getattr(actual, "reads_xpath", False):
-            return
-
+    for Python's re as it is and honours the flags i and m only."""
+    def wrap(actual: Callable[..., None]) -> Callable[..., None]:
         def __init__(self: Any, shape: Any) -> None:
             actual(self, shape)
             flags = "" if self.flags is None else str(self.flags)
             self.compiled_cache = {p: patterns.python_regex(str(p), flags) for p in self.string_rules}
+        return __init__
 
-        __init__.reads_xpath = True  # type: ignore[attr-defined]
-        component.__init__ = __init__
+    _install(pyshacl.constraints.core.string_based_constraints.PatternConstraintComponent, "__init__", wrap)
 
 
 def _pairs_compared_as_sparql(pyshacl: Any) -> None:
@@ -1205,34 +1206,34 @@ def _pairs_compared_as_sparql(pyshacl: Any) -> None:
     and a pair they cannot compare is a result (SHACL 4.5.3 and 4.5.4): pySHACL compared rdflib's
     Python values, under which a date was less than an integer (no result) while the integer was
     not less than the date (a result), an IRI was compared as a string, and a blank node in the
-    data made the shapes unusable. Idempotent; installed for the process."""
+    data made the shapes unusable."""
     core = pyshacl.constraints.core.property_pair_constraints
     stringify = pyshacl.rdfutil.stringify_node
-    with _TUNED:
-        for component, method, operator in (
-                (core.LessThanConstraintComponent, "_compare_lt", "<"),
-                (core.LessThanOrEqualsConstraintComponent, "_compare_ltoe", "<=")):
-            if getattr(getattr(component, method), "as_sparql", False):
-                continue
+    for component, method, operator in ((core.LessThanConstraintComponent, "_compare_lt", "<"),
+                                        (core.LessThanOrEqualsConstraintComponent, "_compare_ltoe", "<=")):
+        def compare(self: Any, value_nodes: Iterable[Node], compare_values: Iterable[Node],
+                    datagraph: Any, focus: Node, operator: str = operator) -> tuple[bool, list]:
+            reports = [self.make_v_result(datagraph, focus, value_node=v) for v, _ in
+                       order.failing(list(value_nodes), list(compare_values), operator)]
+            return bool(reports), reports
 
-            def compare(self: Any, value_nodes: Iterable[Node], compare_values: Iterable[Node],
-                        datagraph: Any, focus: Node, operator: str = operator) -> tuple[bool, list]:
-                reports = [self.make_v_result(datagraph, focus, value_node=v) for v, _ in
-                           order.failing(list(value_nodes), list(compare_values), operator)]
-                return bool(reports), reports
+        def messages(self: Any, datagraph: Any, focus: Node, value: Node, operator: str = operator) -> list:
+            # pySHACL's "Value of ex:a->ex:hi <= 5" read as a comparison that was made.
+            shapes = self.shape.sg.graph
+            others = ", ".join(sorted(stringify(shapes, p) for p in self.property_compare_set))
+            relation = "less than" if operator == "<" else "less than or equal to"
+            return [Literal(f"Value {stringify(datagraph, value)} is not {relation} a value of {others}, "
+                            "or cannot be compared with one")]
 
-            def messages(self: Any, datagraph: Any, focus: Node, value: Node,
-                         operator: str = operator) -> list:
-                # pySHACL's "Value of ex:a->ex:hi <= 5" read as a comparison that was made.
-                shapes = self.shape.sg.graph
-                others = ", ".join(sorted(stringify(shapes, p) for p in self.property_compare_set))
-                relation = "less than" if operator == "<" else "less than or equal to"
-                return [Literal(f"Value {stringify(datagraph, value)} is not {relation} a value of {others}, "
-                                "or cannot be compared with one")]
+        _install(component, method, _instead(compare))
+        _install(component, "make_generic_messages", _instead(messages))
 
-            compare.as_sparql = True  # type: ignore[attr-defined]
-            setattr(component, method, compare)
-            component.make_generic_messages = messages
+
+def _instead(replacement: Callable[..., Any]) -> Callable[[Any], Callable[..., Any]]:
+    """For `_install`: the replacement, whatever the original was."""
+    def make(_actual: Any) -> Callable[..., Any]:
+        return replacement
+    return make
 
 
 def _select_validators_once_per_focus_node(pyshacl: Any) -> None:
@@ -1240,14 +1241,8 @@ def _select_validators_once_per_focus_node(pyshacl: Any) -> None:
     node, `$this` pre-bound and `$PATH` substituted, each solution a result (SHACL 6.3): pySHACL
     ran it once per value node, with `$value` pre-bound, so a focus node with three values had the
     same result three times and one with none had none, whatever the query selected. Node shapes'
-    validators, whose value node is the focus node, run as before. Idempotent; installed for the
-    process."""
-    component = pyshacl.constraints.sparql.sparql_based_constraint_components.SelectConstraintValidator
-    with _TUNED:
-        actual = component.validate
-        if getattr(actual, "once_per_focus_node", False):
-            return
-
+    validators, whose value node is the focus node, run as before."""
+    def wrap(actual: Callable[..., set]) -> Callable[..., set]:
         def validate(self: Any, executor: Any, focus: Node, value_nodes: Iterable[Node], target_graph: Any,
                      query_helper: Any = None, new_bind_vals: Any = None) -> set:
             if query_helper is None or not query_helper.shape.is_property_shape:
@@ -1257,23 +1252,20 @@ def _select_validators_once_per_focus_node(pyshacl: Any) -> None:
             return {(solution[2], solution) if isinstance(solution, tuple) else (None, solution)
                     for _, solution in actual(self, executor, focus, [None], target_graph, query_helper,
                                               new_bind_vals)}
+        return validate
 
-        validate.once_per_focus_node = True  # type: ignore[attr-defined]
-        component.validate = validate
+    _install(pyshacl.constraints.sparql.sparql_based_constraint_components.SelectConstraintValidator,
+             "validate", wrap)
 
 
 def _messages_keep_their_language(pyshacl: Any) -> None:
     """A SPARQL-based constraint's `sh:message` keeps its language tag once its variables are
     filled in (`"A ist {?a}"@de` gives `"A ist 1"@de`): pySHACL wrote the filled-in text as a
     plain literal, so a client could no longer pick a message by language (core constraints' and
-    constraint components' messages kept theirs). Idempotent; installed for the process."""
-    component = pyshacl.constraints.constraint_component.ConstraintComponent
+    constraint components' messages kept theirs)."""
     message = pyshacl.consts.SH_resultMessage
-    with _TUNED:
-        actual = component.make_v_result
-        if getattr(actual, "keeps_languages", False):
-            return
 
+    def wrap(actual: Callable[..., tuple]) -> Callable[..., tuple]:
         def make_v_result(self: Any, *args: Any, **kwargs: Any) -> tuple:
             desc, node, triples = actual(self, *args, **kwargs)
             extra, own = kwargs.get("extra_messages"), list(self.shape.message)
@@ -1290,9 +1282,9 @@ def _messages_keep_their_language(pyshacl: Any) -> None:
                         o = Literal(str(o), lang=said.language)
                 kept.append((s, p, o))
             return desc, node, kept
+        return make_v_result
 
-        make_v_result.keeps_languages = True  # type: ignore[attr-defined]
-        component.make_v_result = make_v_result
+    _install(pyshacl.constraints.constraint_component.ConstraintComponent, "make_v_result", wrap)
 
 
 def _in_messages_in_order(pyshacl: Any) -> None:
