@@ -647,8 +647,9 @@ EDITORIAL = {
         "The caption shows a B17 \"during the arrival of the British on the Dam\": the arrival is its "
         "occasion; that the photograph shows the arrival is the project's reading."),
     "dam, british": (
-        "The caption names the occasion, the arrival of the British on the Dam, as amsterdam-04's does "
-        "under which a B17 is shown; that the British are in the frame is the project's reading."),
+        "The caption names the occasion, the arrival of the British on the Dam, which amsterdam-04's "
+        "caption names over a photograph of a B17; that the British are in the frame is the project's "
+        "reading."),
     "warsaw-10, fighting": (
         "The caption shows a soldier aiming a rifle at the German-occupied PAST building; it names no "
         "fighting. That this is the fighting at the PAST building, which the caption of warsaw-06 names, "
