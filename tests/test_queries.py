@@ -1012,6 +1012,8 @@ EDITORIAL = {
     "dam, deaths": ("The article says that German marines fired on civilians celebrating in Dam Square "
                     "and, in the next sentence, that 22 people died; that they died in the shooting is the "
                     "project's reading."),
+    "dam, killed": ("The sentence says that 22 people died; that they were killed, in the shooting the "
+                    "sentence before it tells of, is the project's reading."),
     "rome, trucks": ("The caption names {} and no soldiers; that the photograph depicts the {} forces, whose "
                      "{} taken to be, is the project's reading."),
     "warsaw, reason": (
@@ -2154,6 +2156,8 @@ EXPECTED: dict[str, list[Row]] = {
          "German marines fire on civilians in Dam Square", EDITORIAL["dam, deaths"], text("ams-22-died")),
         ("German marines fire on civilians in Dam Square", lib("hasCasualties"),
          "22 people died (Dam Square, Amsterdam)", EDITORIAL["dam, deaths"], text("ams-22-died")),
+        ("22 people died (Dam Square, Amsterdam)", lib("casualtyKind"), "killed", EDITORIAL["dam, killed"],
+         text("ams-22-died")),
         # review of 2026-12-06
         (ROME_01, lib("depicts"), "Liberation of Rome", EDITORIAL["rome-01"], text(1)),
         (ROME_01, lib("hasTimeSpan"), "June 1944 (photograph rome-01)", EDITORIAL["rome-01, date"], text(1)),
