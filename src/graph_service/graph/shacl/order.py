@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import XSD, Literal
 from rdflib.term import Node
 
+from graph_service.graph.rdf import from_rdflib
 from graph_service.graph.shacl import lexical
 
 _INTEGERS = frozenset(XSD[name] for name in (
@@ -104,16 +105,11 @@ def _by_pyoxigraph(pairs: Sequence[tuple[Node, Node]], operator: str) -> list[bo
     for side, terms in zip(sides, ({a for a, _ in pairs}, {b for _, b in pairs}), strict=True):
         for term in terms:
             node = ids.setdefault(term, ox.NamedNode(f"urn:x-order:{len(ids)}"))
-            store.add(ox.Quad(node, side, _ox_term(term)))
+            value = from_rdflib(term)
+            assert isinstance(value, ox.Literal)  # IRIs and blank nodes are decided before
+            store.add(ox.Quad(node, side, value))
     rows = store.query(
         f"SELECT ?a ?b WHERE {{ ?a {sides[0]} ?x . ?b {sides[1]} ?y FILTER(?x {operator} ?y) }}")
     assert isinstance(rows, ox.QuerySolutions)
     true = {(row["a"], row["b"]) for row in rows}
     return [(ids[a], ids[b]) in true for a, b in pairs]
-
-
-def _ox_term(term: Node) -> ox.Literal:
-    assert isinstance(term, Literal)  # IRIs and blank nodes are decided before
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
