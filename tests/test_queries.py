@@ -267,9 +267,10 @@ RECEPTIONS = {
                   ("ams-celebrate", "ams-marines", "ams-22-died")),
     "Warsaw": ("liberation-of-warsaw", "no warm welcome",
                ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed", "war-early-1945",
-                "war-no-warm-welcome")),
-    "Prague": ("liberation-of-prague", "warm welcome",
-               ("pra-russians-reached", "pra-no-betrayal", "pra-welcoming-crowds")),
+                "war-no-warm-welcome", "war-soviet-advancing")),
+    # the crowds "cheered and waved": jubilant, as the Romans who cheered and waved
+    "Prague": ("liberation-of-prague", "warm welcome, jubilant",
+               ("pra-russians-reached", "pra-no-betrayal", "pra-welcoming-crowds", 44)),
     "Berlin": ("capture-of-berlin", "feared as conquest", ("ber-soviets",)),
 }
 
@@ -331,6 +332,13 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
         ("Tadeusz Rajszczak “Maszynka”, in the Warsaw Uprising", (41,)),
     "participation/warsaw-uprising--miotla-young-soldiers":
         ("two other young soldiers from “Miotła” Battalion, in the Warsaw Uprising", (41,)),
+    # the units its photographs show, and the text's fighters who rose up (a historian's review)
+    "participation/warsaw-uprising--chrobry-i-battalion":
+        ("resistance fighters of the “Chrobry I” Battalion, in the Warsaw Uprising", (38,)),
+    "participation/warsaw-uprising--kolegium-a":
+        ("Home Army soldiers of Kolegium “A” of Kedyw, in the Warsaw Uprising", (34,)),
+    "participation/warsaw-rising--resistance-fighters":
+        ("resistance fighters within Warsaw, who rose up against the Germans", ("war-rose-up",)),
     "casualties/warsaw-uprising": ("Citizens of Warsaw killed or deported", ("war-crushed",)),
     "event/warsaw-old-town-fire": ("Warsaw Old Town in flames", (31,)),
     "event/destruction-of-warsaw": ("Demolition of most of Warsaw", ("war-crushed",)),
@@ -360,10 +368,11 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
     "timespan/liberation-of-warsaw-early-1945": ("early 1945 (liberation of Warsaw)", ("war-early-1945",)),
     "participation/liberation-of-warsaw--red-army":
         ("the Soviets, supposed liberators and really conquerors, in the liberation of Warsaw",
-         ("war-early-1945", "war-no-warm-welcome")),
+         ("war-early-1945", "war-no-warm-welcome", "war-soviet-advancing")),
+    # "the Soviets" read as the Red Army, the "Soviet army" of the section's first sentence
     "reception/liberation-of-warsaw": ("Reception of the liberation of Warsaw: no warm welcome",
                                        ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed",
-                                        "war-early-1945", "war-no-warm-welcome")),
+                                        "war-early-1945", "war-no-warm-welcome", "war-soviet-advancing")),
     # photographs (their captions name places in Warsaw, or events there)
     "photo/warsaw-01": ("Photograph warsaw-01: Warsaw Old Town in flames during the Warsaw Uprising", (31,)),
     "photo/warsaw-02": ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the "
@@ -478,6 +487,52 @@ SERIES = ("The caption names no uprising; that {} took part in the Warsaw Uprisi
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    # a historian's review of Prague, Rome and Warsaw
+    "panther capture, place": ("The caption names no place; the capture is placed in Warsaw because the "
+                               "caption belongs to the article's Warsaw Uprising series, as its place in the"
+                               " Uprising is."),
+    "kolegium a, uprising": ("The caption names no uprising; that the unit took part in the Warsaw Uprising "
+                             "is read from the caption's place in the article's Warsaw Uprising series, and "
+                             "from its date (September 1944)."),
+    "clark, american forces": ('The article calls him an "American General", and says that the Romans '
+                               "flooded the streets to welcome the Americans: that he belonged to the "
+                               "American forces it names there is the project's reading."),
+    "warsaw-02, place": ("The caption names no place; the photograph is placed in Warsaw because the caption"
+                         " belongs to the article's Warsaw Uprising series, as the capture it records is."),
+    "warsaw-06, place": ("The caption says that the prisoner was captured during the fighting at the PAST "
+                         "building on Zielna Street, not where the photograph was taken: that it was taken "
+                         "in Warsaw, where the article's Warsaw series places the building, is the project's"
+                         " reading."),
+    "warsaw-07, place": ("The caption names no place; the photograph is placed in Warsaw because the caption"
+                         " belongs to the article's Warsaw Uprising series, and its date (22 August 1944) "
+                         "falls in the Uprising."),
+    "warsaw-10, place": ("The caption does not say where the photograph was taken: the soldier is pictured "
+                         "aiming his rifle at the German-occupied PAST building, which the article's Warsaw "
+                         "series places in Warsaw, so the photograph is placed in Warsaw, within sight of "
+                         "the building; that is the project's reading."),
+    "warsaw-11, place": ("The caption names no place; the photograph is placed in Warsaw because the caption"
+                         " belongs to the article's Warsaw Uprising series."),
+    "the pope": ('The sentence says "the Pope" and names no one; the caption of rome-02 names Pope Pius XII '
+                 "addressing the crowd in St Peter’s Square from the balcony: the Pope of the sentence is "
+                 "read as Pius XII."),
+    "prague reception, red army": ('The sentences say "the Russians" and "They"; they are read as the Red '
+                                   "Army, which the caption of prague-03 names as Prague's liberator."),
+    "warsaw reception, red army": ('The sentences say "the Soviets" and "their supposed liberators"; they '
+                                   "are read as the Red Army, the \"Soviet army\" of the section's first "
+                                   "sentence."),
+    "the russians": ("The article's \"the Russians\" is read as a name of the Red Army, which the caption of "
+                     "prague-03 names as Prague's liberator (\"Prague liberated by Red Army\")."),
+    "the soviets, a name": ("The article's \"the Soviets\" is read as a name of the Red Army, the \"Soviet "
+                            "army\" of the Warsaw section's first sentence: what it tells of them there it "
+                            "tells of troops."),
+    "chrobry i, uprising": ("The caption names no uprising; that the battalion took part in the Warsaw "
+                            "Uprising is read from the caption's place in the article's Warsaw Uprising "
+                            "series."),
+    "the rebels": ('The sentence says that the Soviets refused to help "the rebels" and names no one: they '
+                   'are read as the resistance fighters who rose up, as "the rebellion" of the same '
+                   "paragraph is the Uprising."),
+    "prague arrival, red army": ('The sentence says that "the Russians" reached the city; they are read as '
+                                 "the Red Army, which the caption of prague-03 names as Prague's liberator."),
     "allied": ("The article calls the troops whose welcome in Europe's capitals it tells Allied (its "
                "title, \"How Allied Troops Were Welcomed as They Liberated Europe’s Capitals\"; of the "
                "Allies, \"they liberated a string of capital cities across Europe\"): that this force was "
@@ -1230,15 +1285,22 @@ EXPECTED: dict[str, list[Row]] = {
         )
     ],
     "12-photographs-taken-in-warsaw": [
-        # Every caption names a district or a street, so each link to the city is inferred.
-        (n, place, "inferred", text(n), iri(f"photo/warsaw-{n - 30:02}"))
+        # A caption that names a district or a street links its photograph to the city by inference;
+        # the others name no place, and are placed in Warsaw itself as readings of the article's
+        # Warsaw Uprising series (warsaw-06 and -10 by the PAST building they name, not at it).
+        (n, place, "asserted" if place == "Warsaw" else "inferred", text(n), iri(f"photo/warsaw-{n - 30:02}"))
         for n, place in (
             (31, "Warsaw Old Town"),
+            (32, "Warsaw"),
             (33, "Powiśle District"),
             (34, "Stawki Street"),
             (35, "Kredytowa-Królewska Street"),
+            (36, "Warsaw"),
+            (37, "Warsaw"),
             (38, "junction of Chłodna and Żelazna Streets"),
             (39, "house near the Evangelic Cemetery, Wola"),
+            (40, "Warsaw"),
+            (41, "Warsaw"),
         )
     ],
     "13-every-place-in-warsaw-asserted-or-inferred": [
@@ -1416,6 +1478,9 @@ EXPECTED: dict[str, list[Row]] = {
          "Warsaw", iri("event/warsaw-rising")),
         ("Liberation of Warsaw", "early 1945", "1945-01-01", "1945-06-30", "Warsaw",
          iri("event/liberation-of-warsaw")),
+        # by 2 August 1944, placed in Warsaw by the Uprising series its caption is in
+        (PANTHER_CAPTURE, "August 2, 1944", None, "1944-08-02", "Warsaw",
+         iri("event/capture-of-panther-tank")),
         ("Demolition of most of Warsaw", None, None, None, "Warsaw", iri("event/destruction-of-warsaw")),
         ("Fighting at the PAST building", None, None, None, "PAST building",
          iri("event/fighting-at-past-building")),
@@ -1649,6 +1714,46 @@ EXPECTED: dict[str, list[Row]] = {
          text("intro-allied-advances")),
     ]),
     "28-editorial-statements": sorted([
+        # a historian's review of Prague, Rome and Warsaw
+        *((label, lib("hasPlace"), "Warsaw", EDITORIAL[key], text(n)) for label, key, n in (
+            (PANTHER_CAPTURE, "panther capture, place", 32),
+            (WARSAW_FACTS["photo/warsaw-02"][0], "warsaw-02, place", 32),
+            (WARSAW_FACTS["photo/warsaw-06"][0], "warsaw-06, place", 36),
+            (WARSAW_FACTS["photo/warsaw-07"][0], "warsaw-07, place", 37),
+            (WARSAW_FACTS["photo/warsaw-10"][0], "warsaw-10, place", 40),
+            (WARSAW_FACTS["photo/warsaw-11"][0], "warsaw-11, place", 41))),
+        *((WARSAW_FACTS[f"participation/warsaw-uprising--{slug}"][0], lib(p), value, EDITORIAL[key],
+           text(n))
+          for slug, unit, key, n in (("kolegium-a", "Kolegium “A”", "kolegium a, uprising", 34),
+                                     ("chrobry-i-battalion", "“Chrobry I” Battalion", "chrobry i, uprising",
+                                      38))
+          for p, value in (("inEvent", "Warsaw Uprising"), ("participant", unit))),
+        *(("Warsaw Uprising", lib("hasParticipation"),
+           WARSAW_FACTS[f"participation/warsaw-uprising--{slug}"][0], EDITORIAL[key], text(n))
+          for slug, key, n in (("kolegium-a", "kolegium a, uprising", 34),
+                               ("chrobry-i-battalion", "chrobry i, uprising", 38))),
+        *(("Mark Clark", lib("memberOf"), "American forces", EDITORIAL["clark, american forces"], text(key))
+          for key in ("rome-clark-rogue", "rome-flooded-streets")),
+        *((label, p, "Pope Pius XII" if p != SKOS_ALT else "the Pope", EDITORIAL["the pope"], text(key))
+          for label, p in (("Pope Pius XII", SKOS_ALT),
+                           ("Pope Pius XII, who joined in the celebrations in Rome", lib("participant")))
+          for key in ("rome-pope-joined", 2)),
+        *(("Reception of the liberation of Prague: warm welcome, jubilant", lib("receptionOf"), "Red Army",
+           EDITORIAL["prague reception, red army"], text(key))
+          for key in (44, "pra-no-betrayal", "pra-welcoming-crowds")),
+        *(("Reception of the liberation of Warsaw: no warm welcome", lib("receptionOf"), "Red Army",
+           EDITORIAL["warsaw reception, red army"], text(key))
+          for key in ("war-early-1945", "war-soviet-advancing", "war-no-warm-welcome")),
+        *(("Red Army", SKOS_ALT, "the Russians", EDITORIAL["the russians"], text(key))
+          for key in ("pra-russians-reached", 44)),
+        *(("Red Army", SKOS_ALT, "the Soviets", EDITORIAL["the soviets, a name"], text(key))
+          for key in ("war-early-1945", "war-soviet-advancing", "war-refused", "ber-soviets")),
+        ("resistance fighters within Warsaw (unnamed)", SKOS_ALT, "the rebels", EDITORIAL["the rebels"],
+         text("war-refused")),
+        *(("the Russians reaching Prague", lib("participant"), "Red Army",
+           EDITORIAL["prague arrival, red army"], text(key)) for key in ("pra-russians-reached", 44)),
+        *((WARSAW_FACTS["participation/liberation-of-warsaw--red-army"][0], lib("participant"), "Red Army",
+           EDITORIAL["the soviets"], text(key)) for key in ("war-early-1945", "war-soviet-advancing")),
         # from a review of the photographs against their captions
         ("on or after 26 August 1944 (photograph paris-03)", lib("notBefore"), "1944-08-26",
          EDITORIAL["paris-03, after"], text(13)),
@@ -2096,7 +2201,7 @@ EXPECTED: dict[str, list[Row]] = {
          text("paris-uprising")),
         ("Service in St Peter’s attended by British soldiers", lib("hasPlace"), "St Peter’s Basilica",
          EDITORIAL["st peter's service"], text(7)),
-        *(("Reception of the liberation of Prague: warm welcome", lib("receptionReason"),
+        *(("Reception of the liberation of Prague: warm welcome, jubilant", lib("receptionReason"),
            REASONS["Prague"], EDITORIAL["prague, reason"], text(key))
           for key in ("pra-russians-reached", "pra-no-betrayal")),
         *(("Reception of the liberation of Warsaw: no warm welcome", lib("receptionReason"),
