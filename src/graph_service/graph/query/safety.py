@@ -27,7 +27,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from graph_service.graph.query.syntax import offset
+from graph_service.graph.query.syntax import misused_aggregate, offset
 from graph_service.graph.rdf import PREFIXES
 
 #: rdflib's SPARQL parser (pyparsing, with its packrat cache) is not safe on several threads at
@@ -68,7 +68,8 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 def check_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> None:
     """Raise `UnsafeQuery` for an update, a SERVICE anywhere (subqueries, EXISTS, ...), or a
     FROM / FROM NAMED naming a graph outside `allowed_graphs` (when given); `SyntaxError`, with the
-    line and column, for text that is not SPARQL."""
+    line and column, for text that is not SPARQL or holds an aggregate where SPARQL allows none."""
+    refuse_misused_aggregates(sparql)
     _check_dataset(inspect_query(sparql), allowed_graphs)
 
 
@@ -76,6 +77,7 @@ def vet_query(sparql: str, *, allowed_graphs: Iterable[str] | None = None) -> Qu
     """`check_query` for the serving path: skips the parse when the text cannot hold SERVICE or
     FROM, and leaves syntax errors (and updates) to the engine's own parser. Returns the FROM
     clauses the engine must honour."""
+    refuse_misused_aggregates(sparql)
     lowered = sparql.lower()
     # Plain `in` tests first (a regex search costs ten times more): most texts hold neither word
     # nor any escape (\\u, \\U) that could spell one.
@@ -186,6 +188,18 @@ def _service_written(sparql: str) -> str | None:
         if target is not None:
             return target.group(1)
     return None
+
+
+_AGGREGATE_CALL = re.compile(r"(?<![\w:])(?:count|sum|min|max|avg|sample|group_concat)\s*\(", re.IGNORECASE)
+
+
+def refuse_misused_aggregates(sparql: str) -> None:
+    """`SyntaxError` for an aggregate where SPARQL allows none (`syntax.misused_aggregate`), which
+    the engine would answer with a made-up value; a text that calls no aggregate costs one search."""
+    if _AGGREGATE_CALL.search(sparql):
+        message = misused_aggregate(sparql)
+        if message is not None:
+            raise SyntaxError(message)
 
 
 def explain_syntax_error(sparql: str, message: str) -> Exception:

@@ -118,6 +118,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     if unclosed is not None:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
     advice = advice or _control(tokens, at)
+    advice = advice or _aggregate_before(tokens, at)
     advice = advice or _codepoint_escape(query, tokens, at)
     advice = advice or _opening(tokens, at)
     advice = advice or _prologue_end(tokens)[1]
@@ -1172,4 +1173,80 @@ def _modifiers(tokens: list[Token]) -> tuple[int, str] | None:
     if previous in ("LIMIT", "OFFSET") and end + 1 < len(tokens):  # the query ends on it
         last = tokens[-1]
         return last.at + len(last.text), f"{previous} takes a whole number, e.g. {previous} 10"
+    return None
+
+
+def misused_aggregate(query: str) -> str | None:
+    """The first aggregate where SPARQL allows none, as a parser's message ("error at L:C: ..."),
+    or None: in FILTER, BIND or GROUP BY, or inside another aggregate (SPARQL 1.1 Query 19.8,
+    note 9: only SELECT, HAVING and ORDER BY hold them; SPARQL 1.2's test
+    nested-aggregate-functions). pyoxigraph 0.5.13 runs such a query and answers as if the
+    aggregate were 0 or unbound, rather than refusing it."""
+    tokens, unclosed = _tokens(query)
+    found = None if unclosed is not None else _misplaced_aggregate(tokens)
+    if found is None:
+        return None  # (an unclosed string: the engine's parser says so)
+    line, column = _line_column(query, found[0])
+    return f"error at {line}:{column}: {found[1]}"
+
+
+def _aggregate_before(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    found = _misplaced_aggregate(tokens)
+    return found if found is not None and found[0] <= at else None
+
+
+#: What to write in place of an aggregate where none is allowed ({} is the aggregate's name).
+_INSTEAD = {
+    "FILTER": "to keep the groups whose aggregate passes a test, use HAVING, e.g. GROUP BY ?s "
+              "HAVING ({}(?o) > 1)",
+    "BIND": "compute it in a subquery and use its variable, e.g. {{ SELECT ?s ({}(?o) AS ?n) "
+            "WHERE {{ ?s ?p ?o }} GROUP BY ?s }}",
+    "GROUP BY": "group by variables or expressions of one solution, e.g. GROUP BY ?s, and select the "
+                "aggregate, e.g. SELECT ?s ({}(?o) AS ?n)",
+}
+#: Clauses that end a GROUP BY.
+_AFTER_GROUPING = frozenset({"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"})
+
+
+def _misplaced_aggregate(tokens: list[Token]) -> tuple[int, str] | None:
+    # What each open bracket is the argument of: FILTER, BIND, GROUP BY, an aggregate's name,
+    # "{" for a group pattern (a subquery's SELECT in it may aggregate), or "" for anything else.
+    opened: list[str] = []
+    group_by: int | None = None  # the bracket depth of a GROUP BY being read
+    for i, t in enumerate(tokens):
+        word = _keyword(t) if t.kind == "word" else ""
+        before = _keyword(tokens[i - 1]) if i and tokens[i - 1].kind == "word" else ""
+        if group_by is not None and len(opened) == group_by and word in _AFTER_GROUPING:
+            group_by = None
+        if word == "BY" and before == "GROUP":
+            group_by = len(opened)
+        elif t.kind == "open":
+            inherited = opened[-1] if opened and opened[-1] != "{" else ""
+            if t.text == "{":
+                opened.append("{")
+            elif t.text == "(" and before in _AGGREGATES | {"FILTER", "BIND"}:
+                opened.append(before)
+            elif t.text == "(" and i > 1 and _keyword(tokens[i - 2]) == "FILTER":
+                opened.append("FILTER")  # FILTER regex(...): a call is the constraint
+            elif group_by is not None and len(opened) == group_by:
+                opened.append("GROUP BY")
+            else:
+                opened.append(inherited)
+        elif t.kind == "close":
+            if opened:
+                opened.pop()
+            if group_by is not None and len(opened) < group_by:
+                group_by = None
+        elif word in _AGGREGATES and i + 1 < len(tokens) and tokens[i + 1].text == "(":
+            within = ("FILTER" if before == "FILTER"
+                      else "GROUP BY" if group_by is not None and len(opened) == group_by
+                      else opened[-1] if opened else "")
+            if within in _AGGREGATES:
+                return t.at, (f"{word}(...) inside {within}(...): an aggregate cannot take another's "
+                              f"value; aggregate in a subquery first, e.g. SELECT ({within}(?n) AS ?m) "
+                              f"WHERE {{ SELECT ?s ({word}(?o) AS ?n) WHERE {{ ?s ?p ?o }} GROUP BY ?s }}")
+            if within in _INSTEAD:
+                return t.at, (f"{word}(...) is an aggregate, which SPARQL allows only in SELECT "
+                              f"expressions, HAVING and ORDER BY, not in {within}: "
+                              + _INSTEAD[within].format(word))
     return None
