@@ -104,6 +104,8 @@ def test_void_describes_the_dataset(void):
     for p in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.publisher, DCTERMS.source):
         assert void.value(DATASET, p) is not None, p
     assert void.value(DATASET, DCTERMS.source) == URIRef(BASE + "id/source/article")
+    # A resource of the dataset, from which links lead on: not the home page
+    assert list(void.objects(DATASET, VOID.rootResource)) == [URIRef(BASE + "id/source/article")]
     assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(BASE + "sparql")
     assert void.value(DATASET, VOID.uriSpace) == Literal(BASE + "id/")
     examples = set(void.objects(DATASET, VOID.exampleResource))

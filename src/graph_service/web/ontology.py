@@ -23,7 +23,6 @@ from graph_service.web.documents import (
     quads,
     respond,
     see_document,
-    see_other,
     suffix_format,
 )
 from graph_service.web.negotiation import negotiate
@@ -100,7 +99,7 @@ def ontology_version(version: str) -> Response:
     if prior is None or archived is None:
         return not_found(f"no ontology version <{iri}>" + (" is kept" if prior else ""), fmt)
     if ext is None:
-        return see_other(urls.ontology_version(number, fmt))
+        return see_document(urls.ontology_version(number, fmt), fmt)
     docs = [(f, urls.ontology_version(number, f)) for f in DOCUMENT_FORMATS]
     if fmt == _HTML:
         body: str | bytes = cached_for_root(f"ontology-{number}.html", urls.root, lambda: render_template(

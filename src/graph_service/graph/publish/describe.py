@@ -350,6 +350,11 @@ def describe(store: QuadSource, iri: str) -> Description:
                                                                                      None, None)):
                 d.resting.append(q.subject)
                 add(store.quads_for_pattern(q.subject, None, None, None))
+                # The other quotes it rests on, with their text: a client had only their labels.
+                for e in store.quads_for_pattern(q.subject, None, None, None):
+                    if e.predicate in terms.evidence and e.object != node \
+                            and isinstance(e.object, ox.NamedNode | ox.BlankNode):
+                        add(store.quads_for_pattern(e.object, None, None, None))
 
     # Photographs of it: any photograph linking to it (lib:depicts, lib:hasPlace
     # or whatever the data adds), or that it says it is depicted in.

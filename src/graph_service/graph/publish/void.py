@@ -137,7 +137,6 @@ def _describe(settings: Settings, counts: dict[str, int], sources: Graph, title:
     g.add((ds, DCAT.accessService, service))  # not in DCAT's domain, but what catalogues read
 
     g.add((ds, VOID.uriSpace, Literal(base + layout.RESOURCE)))
-    g.add((ds, VOID.rootResource, URIRef(base)))
     for example in capital_cities(sources)[:EXAMPLES]:
         g.add((ds, VOID.exampleResource, example))
     g.add((ds, VOID.triples, Literal(sum(counts.values()), datatype=XSD.integer)))
@@ -238,6 +237,10 @@ def _describe_project(g: Graph, ds: URIRef, here: str, base: str, sources: Graph
     # graphs, which keeps queries from pyoxigraph's faster union mode (see `query.engine`).
     for article in source_articles(sources):
         g.add((ds, DCTERMS.source, article))
+        # The entry point to follow links from (the home page had been named, which is no resource
+        # of the dataset): its description lists the quotes quoted from it, and each quote's the
+        # statements resting on it.
+        g.add((ds, VOID.rootResource, article))
         # The quotes are one per sentence and caption: together nearly the whole article, whose
         # copyright a harvester reading only dcterms:license would take the dataset's licence to cover.
         g.add((ds, DCTERMS.rights, Literal(_rights(sources, article), lang="en")))
