@@ -296,7 +296,8 @@ class Usage:
 
     terms: frozenset[str]
     wikidata_links: dict[URIRef, int]
-    #: How many resources are stated to be of each class (VoID's class partitions).
+    #: How many resources are stated to be of each class (VoID's class partitions): those named
+    #: by an IRI, as VoID's entities are (a blank node, an owl:AllDisjointClasses, is none).
     classes: dict[URIRef, int]
 
     @classmethod
@@ -308,7 +309,7 @@ class Usage:
             terms.add(str(p))
             if isinstance(o, URIRef) and (p == RDF.type or p in _ALIGNING):
                 terms.add(str(o))
-            if p == RDF.type and isinstance(o, URIRef):
+            if p == RDF.type and isinstance(o, URIRef) and isinstance(s, URIRef):
                 members.setdefault(o, set()).add(s)
             # A predicate read from a document is an IRI; the check tells the type checker so.
             if isinstance(o, URIRef) and str(o).startswith(str(WD)) and isinstance(p, URIRef):
@@ -325,7 +326,8 @@ class Usage:
             f'SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{WD}")) }}'
             " GROUP BY ?p")}
         classes = {URIRef(row["c"].value): int(row["n"].value) for row in select(
-            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?c)) }}"
+            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c "
+            "FILTER(isIRI(?c) && isIRI(?s)) }"
             " GROUP BY ?c")}
         return cls(frozenset(terms), links, classes)
 
