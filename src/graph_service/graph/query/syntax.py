@@ -119,6 +119,11 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
     advice = advice or _control(tokens, at)
     advice = advice or _aggregate_before(tokens, at)
+    advice = advice or _bare_filter(tokens, at)
+    advice = advice or _bad_escape(tokens, at)
+    advice = advice or _bad_language_tag(tokens, at)
+    advice = advice or _clause_order(tokens, at)
+    advice = advice or _shared_blank_node(tokens, at)
     advice = advice or _codepoint_escape(query, tokens, at)
     advice = advice or _opening(tokens, at)
     advice = advice or _prologue_end(tokens)[1]
@@ -1250,3 +1255,96 @@ def _misplaced_aggregate(tokens: list[Token]) -> tuple[int, str] | None:
                               f"expressions, HAVING and ORDER BY, not in {within}: "
                               + _INSTEAD[within].format(word))
     return None
+
+
+# Mistakes seen in the text itself, wherever the parser stopped after them (a SPARQL user's probe:
+# each was "the query cannot be read from here on", at the parser's position, with its tokens).
+
+def _bare_filter(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """FILTER ?o > 3: a variable or a literal after FILTER, where a bracket or a call must be."""
+    for t, after in zip(tokens, tokens[1:], strict=False):
+        if after.at > at:
+            return None
+        if _keyword(t) == "FILTER" and (after.kind == "string" or after.text[:1] in "?$"
+                                        or re.fullmatch(r"[-+]?[\d.]+(?:[eE][-+]?\d+)?", after.text)):
+            return after.at, "FILTER takes its condition in parentheses, e.g. FILTER(?year < 1945)"
+    return None
+
+
+#: What may follow a backslash in a SPARQL string (19.7, ECHAR; and \u, \U).
+_ESCAPE = re.compile(r"\\(?:[tbnrf\"'\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})|\\(.?)", re.DOTALL)
+
+
+def _bad_escape(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    for t in tokens:
+        if t.at > at:
+            return None
+        if t.kind == "string" and "\\" in t.text:
+            for found in _ESCAPE.finditer(t.text):
+                if found.group(1) is not None:
+                    return t.at + found.start(), (
+                        f"\\{found.group(1)} is no escape in a SPARQL string: a backslash begins \\t, \\n, "
+                        "\\r, \\b, \\f, \\\", \\' or \\u; write \\\\ for a backslash itself")
+    return None
+
+
+_LANGUAGE_TAG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?")
+
+
+def _bad_language_tag(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    for t, after in zip(tokens, tokens[1:], strict=False):
+        if after.at > at:
+            return None
+        if t.kind == "string" and after.at == t.at + len(t.text) and after.text.startswith("@") \
+                and not _LANGUAGE_TAG.fullmatch(after.text):
+            fixed = re.sub(r"[^A-Za-z0-9]+", "-", after.text[1:]).strip("-")
+            if not fixed:
+                return after.at, "@ needs a language tag after it, e.g. \"Paris\"@en"
+            return after.at, (f"{after.text} is no language tag: a tag is letters, then parts of "
+                              f"letters and digits joined by hyphens, e.g. @{fixed}")
+    return None
+
+
+#: The clauses after a query's pattern, in the order SPARQL takes them (rules 18-25: LIMIT and
+#: OFFSET either way round).
+_CLAUSE_RANK = {"GROUP": 0, "HAVING": 1, "ORDER": 2, "LIMIT": 3, "OFFSET": 3}
+_CLAUSE_NAME = {"GROUP": "GROUP BY", "ORDER": "ORDER BY"}
+
+
+def _clause_order(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """ORDER BY ?s GROUP BY ?s: a clause after one it must come before, at the query's own level
+    (one after VALUES: `_values`)."""
+    depth, latest = 0, None
+    for t in tokens:
+        if t.at > at:
+            return None
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        word = _keyword(t) if t.kind == "word" else ""
+        if depth != 0 or word not in _CLAUSE_RANK:
+            continue
+        if latest is not None and _CLAUSE_RANK[word] < _CLAUSE_RANK[latest]:
+            return t.at, (f"{_CLAUSE_NAME.get(word, word)} comes before {_CLAUSE_NAME.get(latest, latest)}: "
+                          "after the pattern the clauses go GROUP BY, HAVING, ORDER BY, then LIMIT and "
+                          "OFFSET")
+        latest = word
+    return None
+
+
+def _shared_blank_node(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """_:a in two group patterns: a label names one node of one basic graph pattern (19.6)."""
+    groups: list[int] = []
+    first: dict[str, int] = {}
+    for i, t in enumerate(tokens):
+        if t.at > at:
+            return None
+        if t.text == "{":
+            groups.append(i)
+        elif t.text == "}" and groups:
+            groups.pop()
+        elif t.kind == "word" and t.text.startswith("_:") and groups:
+            label = t.text.rstrip(".;,")
+            if first.setdefault(label, groups[-1]) != groups[-1]:
+                return t.at, (f"the blank node {label} is in two group patterns, where a label names a "
+                              f"node of one only: use a variable, ?{label[2:]}, to join them")
+    return None
+
