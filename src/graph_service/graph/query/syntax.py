@@ -123,7 +123,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _bad_escape(tokens, at)
     advice = advice or _bad_language_tag(tokens, at)
     advice = advice or _clause_order(tokens, at)
-    advice = advice or _shared_blank_node(tokens, at)
+    advice = advice or _shared_blank_node(tokens, raw, at)
     advice = advice or _codepoint_escape(query, tokens, at)
     advice = advice or _opening(tokens, at)
     advice = advice or _prologue_end(tokens)[1]
@@ -1330,8 +1330,11 @@ def _clause_order(tokens: list[Token], at: int) -> tuple[int, str] | None:
     return None
 
 
-def _shared_blank_node(tokens: list[Token], at: int) -> tuple[int, str] | None:
-    """_:a in two group patterns: a label names one node of one basic graph pattern (19.6)."""
+def _shared_blank_node(tokens: list[Token], raw: str, at: int) -> tuple[int, str] | None:
+    """_:a in two group patterns: a label names one node of one basic graph pattern (19.6). The
+    parser's message for it lists no token it expected."""
+    if "<unreported>" not in raw:
+        return None
     groups: list[int] = []
     first: dict[str, int] = {}
     for i, t in enumerate(tokens):
@@ -1347,4 +1350,3 @@ def _shared_blank_node(tokens: list[Token], at: int) -> tuple[int, str] | None:
                 return t.at, (f"the blank node {label} is in two group patterns, where a label names a "
                               f"node of one only: use a variable, ?{label[2:]}, to join them")
     return None
-
