@@ -190,16 +190,29 @@ def _service_written(sparql: str) -> str | None:
     return None
 
 
-_AGGREGATE_CALL = re.compile(r"(?<![\w:])(?:count|sum|min|max|avg|sample|group_concat)\s*\(", re.IGNORECASE)
+_AGGREGATES = ("count", "sum", "min", "max", "avg", "sample", "group_concat")
+_AGGREGATE_CALL = re.compile(r"(?<![\w:?$])(?:count|sum|min|max|avg|sample|group_concat)\s*\(")
+_GROUP_BY = re.compile(r"group\s+by")
 
 
 def refuse_misused_aggregates(sparql: str) -> None:
     """`SyntaxError` for an aggregate where SPARQL allows none (`syntax.misused_aggregate`), which
-    the engine would answer with a made-up value; a text that calls no aggregate costs one search."""
-    if _AGGREGATE_CALL.search(sparql):
-        message = misused_aggregate(sparql)
-        if message is not None:
-            raise SyntaxError(message)
+    the engine would answer with a made-up value. The text is read token by token (0.2 ms for the
+    benchmark's aggregate) only where the words allow a misuse: two aggregate calls (one may hold
+    the other), or one with FILTER or BIND in the text, or after GROUP BY."""
+    lowered = sparql.lower()
+    if not any(word in lowered for word in _AGGREGATES):
+        return
+    calls = [m.start() for m in _AGGREGATE_CALL.finditer(lowered)]
+    if not calls:
+        return
+    if len(calls) == 1 and "filter" not in lowered and "bind" not in lowered:
+        grouped = _GROUP_BY.search(lowered)
+        if grouped is None or grouped.start() > calls[0]:
+            return
+    message = misused_aggregate(sparql)
+    if message is not None:
+        raise SyntaxError(message)
 
 
 def explain_syntax_error(sparql: str, message: str) -> Exception:
