@@ -177,6 +177,7 @@ QUOTES = {
         "pra-five-days": "Five days of bitter fighting",
         "intro-allied-advances": "In 1944, the Allies",
         "lux-smallest": "The smallest country",
+        "brussels-british-wanted-turn": "Having seen the prestige",
         "brussels-full-speed": "To get it, they advanced",
     }.items()},
     "paris-august-25": "following the city’s liberation on August 25, 1944",
@@ -255,7 +256,7 @@ REASONS = {
 RECEPTIONS = {
     "Rome": ("liberation-of-rome", "by the Italians: warm welcome",
              ("rome-warm-welcome", "rome-clark-rogue")),
-    "Rome, by the Romans": ("liberation-of-rome--by-the-romans", "by the Romans: jubilant",
+    "Rome, by the Romans": ("liberation-of-rome--by-the-romans", "by the Romans: warm welcome, jubilant",
                             ("rome-flooded-streets", "rome-cheered")),
     "Paris": ("liberation-of-paris", "jubilant",
               ("paris-greeted", "paris-wine", "paris-free-french-parade", "paris-american-parade")),
@@ -487,6 +488,36 @@ SERIES = ("The caption names no uprising; that {} took part in the Warsaw Uprisi
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    # the same reading noted alike in every city (a review of the cities side by side)
+    "the americans, a name": ("The article's \"the Americans\" is read as a name of the American forces, the "
+                              'troops a caption calls "the American army", as its "the Soviets" is read as '
+                              "the Red Army's."),
+    "the americans": ('The sentence says "the Americans"; they are read as the American forces, the troops'
+                      " a caption calls \"the American army\", as the article's \"the Soviets\" are read as "
+                      "the Red Army."),
+    "the british, a name": ("The article's \"the British\" is read as a name of the British forces, the "
+                            '"British troops" of the Brussels captions, as its "the Soviets" is read as the '
+                            "Red Army's."),
+    "the british advanced": ('The sentence says "they advanced", of the British of the sentence before '
+                             '("the British wanted their turn"); they are read as the British forces, the '
+                             "\"British troops\" of the Brussels captions, as the article's \"the Soviets\" "
+                             "are read as the Red Army."),
+    "prague uprising before": ("The sentence says that the Germans had largely been driven out by the "
+                               "uprising by the time the Russians reached the city; that the uprising also "
+                               "came before the liberation of Prague is read from the arrival's place in the"
+                               " liberation, which the article does not say."),
+    "warsaw, dated by the arrival": ("The sentence dates the Soviets' arrival (\"By the time the Soviets "
+                                     'arrived in early 1945"); that the liberation of Warsaw is dated by it '
+                                     "is the project's reading, as the article tells the liberation through "
+                                     "that arrival."),
+    "konev, command": ('The article says that the crowds cheered "as Marshal Konev drove into the city", and'
+                       ' the caption pairs him with the liberation ("Prague liberated by Red Army in may '
+                       '1945 – Marshall Konev"); that he commanded the liberation, as the Marshal of the '
+                       "army that took the city, is read from the two, not stated, as Clark's command in "
+                       "Rome and Patton's in Luxembourg City are read."),
+    "the british": ('The caption says "the British"; they are read as the British forces, the "British '
+                    "troops\" of the Brussels captions, as the article's \"the Soviets\" are read as the Red "
+                    "Army."),
     # a historian's review of Prague, Rome and Warsaw
     "panther capture, place": ("The caption names no place; the capture is placed in Warsaw because the "
                                "caption belongs to the article's Warsaw Uprising series, as its place in the"
@@ -1191,7 +1222,9 @@ EXPECTED: dict[str, list[Row]] = {
          iri("unit/american-forces")),
         ("Paris", "Free French forces", "liberating force", None, None, iri("city/paris"),
          iri("unit/free-french-forces")),
-        ("Prague", "Red Army", "liberating force", None, None, iri("city/prague"), iri("unit/red-army")),
+        # Konev's command read as Clark's and Patton's are (a reading, with its note)
+        ("Prague", "Red Army", "liberating force", None, "Marshal Konev", iri("city/prague"),
+         iri("unit/red-army")),
         ("Rome", "Allied forces", "liberating force", None, "Mark Clark", iri("city/rome"),
          iri("unit/allied-forces")),
         ("Rome", "American forces", "liberating force", None, "Mark Clark", iri("city/rome"),
@@ -1377,7 +1410,7 @@ EXPECTED: dict[str, list[Row]] = {
              "Prince Felix of Luxembourg", "prince-felix", "head of state or ruler"),
             ("Liberation of Paris", "liberation-of-paris",
              "Charles de Gaulle", "charles-de-gaulle", "political leader"),
-            ("Liberation of Prague", "liberation-of-prague", "Marshal Konev", "marshal-konev", "officer"),
+            ("Liberation of Prague", "liberation-of-prague", "Marshal Konev", "marshal-konev", "commander"),
             ("Liberation of Rome", "liberation-of-rome", "Mark Clark", "mark-clark", "commander"),
             ("Mark Clark’s rush for Rome", "clark-rush-for-rome", "Mark Clark", "mark-clark", "commander"),
             ("Pope Pius XII’s address from the balcony", "pope-address-rome",
@@ -1714,6 +1747,44 @@ EXPECTED: dict[str, list[Row]] = {
          text("intro-allied-advances")),
     ]),
     "28-editorial-statements": sorted([
+        # the same reading noted alike in every city (a review of the cities side by side)
+        ("American forces", SKOS_ALT, "the Americans",
+         EDITORIAL["the americans, a name"], text("paris-free-french-lead")),
+        ("American forces", SKOS_ALT, "the Americans",
+         EDITORIAL["the americans, a name"], text("rome-flooded-streets")),
+        ("American forces, liberating force, in the liberation of Rome", lib("participant"),
+         "American forces",
+         EDITORIAL["the americans"], text("rome-flooded-streets")),
+        ("American forces, supporting force, in the liberation of Paris", lib("participant"),
+         "American forces",
+         EDITORIAL["the americans"], text("paris-free-french-lead")),
+        ("American forces, supporting, in the advance on Paris", lib("participant"), "American forces",
+         EDITORIAL["the americans"], text("paris-free-french-lead")),
+        ("British forces", SKOS_ALT, "the British",
+         EDITORIAL["the british, a name"], text("brussels-british-wanted-turn")),
+        ("British forces", SKOS_ALT, "the British",
+         EDITORIAL["the british, a name"], text(29)),
+        ("British forces advancing on Brussels", lib("participant"), "British forces",
+         EDITORIAL["the british advanced"], text("brussels-british-wanted-turn")),
+        ("British forces advancing on Brussels", lib("participant"), "British forces",
+         EDITORIAL["the british advanced"], text("brussels-full-speed")),
+        ("Liberation of Prague", lib("precededBy"), "Prague uprising",
+         EDITORIAL["prague uprising before"], text("pra-russians-reached")),
+        ("Liberation of Warsaw", lib("hasTimeSpan"), "early 1945 (liberation of Warsaw)",
+         EDITORIAL["warsaw, dated by the arrival"], text("war-early-1945")),
+        ("Marshal Konev, commander, in the liberation of Prague", lib("role"), "commander",
+         EDITORIAL["konev, command"], text(44)),
+        ("Marshal Konev, commander, in the liberation of Prague", lib("role"), "commander",
+         EDITORIAL["konev, command"], text("pra-welcoming-crowds")),
+        ("Prague uprising", lib("precedes"), "Liberation of Prague",
+         EDITORIAL["prague uprising before"], text("pra-russians-reached")),
+        ("Reception of the liberation of Rome by the Romans: warm welcome, jubilant", lib("receptionOf"),
+         "American forces",
+         EDITORIAL["the americans"], text("rome-flooded-streets")),
+        ("the Americans marching in their own parade in Paris", lib("participant"), "American forces",
+         EDITORIAL["the americans"], text("paris-american-parade")),
+        ("the British arriving on the Dam", lib("participant"), "British forces",
+         EDITORIAL["the british"], text(27)),
         # a historian's review of Prague, Rome and Warsaw
         *((label, lib("hasPlace"), "Warsaw", EDITORIAL[key], text(n)) for label, key, n in (
             (PANTHER_CAPTURE, "panther capture, place", 32),
@@ -1977,7 +2048,7 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["rome, entry part"], text(10)),
         ("Liberation of Rome", lib("hasSubEvent"), "Entry of Allied troops into Rome",
          EDITORIAL["rome, entry part"], text(10)),
-        ("Reception of the liberation of Rome by the Romans: jubilant", lib("receptionReason"),
+        ("Reception of the liberation of Rome by the Romans: warm welcome, jubilant", lib("receptionReason"),
          "Their city was largely intact.", EDITORIAL["rome, intact"], text("rome-flooded-streets")),
         *(("Reception of the liberation of Rome by the Italians: warm welcome", lib("receptionReason"),
            "Clark’s act of dissent, rushing for Rome rather than follow his orders; the Italians had been "
