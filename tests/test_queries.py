@@ -489,6 +489,9 @@ SERIES = ("The caption names no uprising; that {} took part in the Warsaw Uprisi
 #: passage it rests on does not say it.
 EDITORIAL = {
     # the same reading noted alike in every city (a review of the cities side by side)
+    "patton, army": ("The article says \"General Patton’s army\"; that he belonged to it, as its "
+                     "commander, is read from the possessive, not stated (as Konev's place in the Red "
+                     "Army and Clark's among the American forces are readings)."),
     "the americans, a name": ("The article's \"the Americans\" is read as a name of the American forces, the "
                               'troops a caption calls "the American army", as its "the Soviets" is read as '
                               "the Red Army's."),
@@ -1748,6 +1751,8 @@ EXPECTED: dict[str, list[Row]] = {
     ]),
     "28-editorial-statements": sorted([
         # the same reading noted alike in every city (a review of the cities side by side)
+        ("General Patton", lib("memberOf"), "General Patton’s army", EDITORIAL["patton, army"],
+         text("lux-patton")),
         ("American forces", SKOS_ALT, "the Americans",
          EDITORIAL["the americans, a name"], text("paris-free-french-lead")),
         ("American forces", SKOS_ALT, "the Americans",
