@@ -489,6 +489,13 @@ SERIES = ("The caption names no uprising; that {} took part in the Warsaw Uprisi
 #: passage it rests on does not say it.
 EDITORIAL = {
     # the same reading noted alike in every city (a review of the cities side by side)
+    "dam square civilians": ("The sentence before says that Amsterdammers celebrated their liberation on the"
+                             " 7th of May: the civilians celebrating in Dam Square are read as "
+                             "Amsterdammers, as the civilians of the Brussels captions are read as its "
+                             "inhabitants; the article does not say that all were."),
+    "st peter's civilians": ("The caption's civilians outside St Peter’s Cathedral in Rome are taken to be "
+                             "its inhabitants, as the civilians of the Brussels captions are; the caption "
+                             "does not say where they lived."),
     "patton, army": ("The article says \"General Patton’s army\"; that he belonged to it, as its "
                      "commander, is read from the possessive, not stated (as Konev's place in the Red "
                      "Army and Clark's among the American forces are readings)."),
@@ -1751,6 +1758,18 @@ EXPECTED: dict[str, list[Row]] = {
     ]),
     "28-editorial-statements": sorted([
         # the same reading noted alike in every city (a review of the cities side by side)
+        ("civilians celebrating in Dam Square", lib("inhabitantsOf"), "Amsterdam",
+         EDITORIAL["dam square civilians"], text("ams-marines")),
+        ("civilians celebrating in Dam Square", lib("inhabitantsOf"), "Amsterdam",
+         EDITORIAL["dam square civilians"], text("ams-celebrate")),
+        ("civilians celebrating in Dam Square", lib("memberOf"), "Amsterdammers",
+         EDITORIAL["dam square civilians"], text("ams-marines")),
+        ("civilians celebrating in Dam Square", lib("memberOf"), "Amsterdammers",
+         EDITORIAL["dam square civilians"], text("ams-celebrate")),
+        ("civilians outside St Peter’s Cathedral", lib("inhabitantsOf"), "Rome",
+         EDITORIAL["st peter's civilians"], text(9)),
+        ("civilians outside St Peter’s Cathedral", lib("memberOf"), "the Romans",
+         EDITORIAL["st peter's civilians"], text(9)),
         ("General Patton", lib("memberOf"), "General Patton’s army", EDITORIAL["patton, army"],
          text("lux-patton")),
         ("American forces", SKOS_ALT, "the Americans",
