@@ -191,7 +191,7 @@ def _service_written(sparql: str) -> str | None:
 
 
 _AGGREGATES = ("count", "sum", "min", "max", "avg", "sample", "group_concat")
-_AGGREGATE_CALL = re.compile(r"(?<![\w:?$])(?:count|sum|min|max|avg|sample|group_concat)\s*\(")
+_AGGREGATE_CALL = re.compile(r"(?<![\w:?$])(?:count|sum|min|max|avg|sample|group_concat)(?:\s|#[^\n]*\n)*\(")
 _GROUP_BY = re.compile(r"group\s+by")
 
 
@@ -211,7 +211,7 @@ def refuse_misused_aggregates(sparql: str) -> None:
         if grouped is None or grouped.start() > calls[0]:
             return
     message = misused_aggregate(sparql)
-    if message is not None:
+    if message is not None and not is_update(sparql):  # an update is refused as one by the engine's path
         raise SyntaxError(message)
 
 

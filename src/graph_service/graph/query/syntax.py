@@ -34,7 +34,7 @@ _WORD_CHAR = r"""(?:
 _TOKEN = re.compile(r"""
     (?P<comment>\#[^\n]*)
   | (?P<string>'''|\"\"\"|'|")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<iri><(?:[^<>"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
   | (?P<punct>[.;,](?![0-9]))
@@ -123,7 +123,6 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _bad_escape(tokens, at)
     advice = advice or _bad_language_tag(tokens, at)
     advice = advice or _clause_order(tokens, at)
-    advice = advice or _shared_blank_node(tokens, raw, at)
     advice = advice or _codepoint_escape(query, tokens, at)
     advice = advice or _opening(tokens, at)
     advice = advice or _prologue_end(tokens)[1]
@@ -1213,6 +1212,15 @@ _INSTEAD = {
 _AFTER_GROUPING = frozenset({"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"})
 
 
+#: The name a call ends a token with: the tokens run an operator into the word after it (`1<COUNT`).
+_CALL_NAME = re.compile(r"(?:^|[^\w:?$.])([A-Za-z_]+)$")
+
+
+def _called(token: Token) -> str:
+    found = _CALL_NAME.search(token.text) if token.kind == "word" else None
+    return found[1].upper() if found else ""
+
+
 def _misplaced_aggregate(tokens: list[Token]) -> tuple[int, str] | None:
     # What each open bracket is the argument of: FILTER, BIND, GROUP BY, an aggregate's name,
     # "{" for a group pattern (a subquery's SELECT in it may aggregate), or "" for anything else.
@@ -1220,10 +1228,10 @@ def _misplaced_aggregate(tokens: list[Token]) -> tuple[int, str] | None:
     group_by: int | None = None  # the bracket depth of a GROUP BY being read
     for i, t in enumerate(tokens):
         word = _keyword(t) if t.kind == "word" else ""
-        before = _keyword(tokens[i - 1]) if i and tokens[i - 1].kind == "word" else ""
+        before = _called(tokens[i - 1]) if i else ""
         if group_by is not None and len(opened) == group_by and word in _AFTER_GROUPING:
             group_by = None
-        if word == "BY" and before == "GROUP":
+        if word == "BY" and i and _keyword(tokens[i - 1]) == "GROUP":
             group_by = len(opened)
         elif t.kind == "open":
             inherited = opened[-1] if opened and opened[-1] != "{" else ""
@@ -1242,18 +1250,19 @@ def _misplaced_aggregate(tokens: list[Token]) -> tuple[int, str] | None:
                 opened.pop()
             if group_by is not None and len(opened) < group_by:
                 group_by = None
-        elif word in _AGGREGATES and i + 1 < len(tokens) and tokens[i + 1].text == "(":
-            within = ("FILTER" if before == "FILTER"
+        elif _called(t) in _AGGREGATES and i + 1 < len(tokens) and tokens[i + 1].text == "(":
+            word = _called(t)
+            within = ("FILTER" if before == "FILTER" and t.text.upper() == word
                       else "GROUP BY" if group_by is not None and len(opened) == group_by
                       else opened[-1] if opened else "")
+            at = t.at + len(t.text) - len(word)
             if within in _AGGREGATES:
-                return t.at, (f"{word}(...) inside {within}(...): an aggregate cannot take another's "
-                              f"value; aggregate in a subquery first, e.g. SELECT ({within}(?n) AS ?m) "
-                              f"WHERE {{ SELECT ?s ({word}(?o) AS ?n) WHERE {{ ?s ?p ?o }} GROUP BY ?s }}")
+                return at, (f"{word}(...) inside {within}(...): an aggregate cannot take another's value; "
+                            f"aggregate in a subquery first, e.g. SELECT ({within}(?n) AS ?m) "
+                            f"WHERE {{ SELECT ?s ({word}(?o) AS ?n) WHERE {{ ?s ?p ?o }} GROUP BY ?s }}")
             if within in _INSTEAD:
-                return t.at, (f"{word}(...) is an aggregate, which SPARQL allows only in SELECT "
-                              f"expressions, HAVING and ORDER BY, not in {within}: "
-                              + _INSTEAD[within].format(word))
+                return at, (f"{word}(...) is an aggregate, which SPARQL allows only in SELECT expressions, "
+                            f"HAVING and ORDER BY, not in {within}: " + _INSTEAD[within].format(word))
     return None
 
 
@@ -1281,26 +1290,36 @@ def _bad_escape(tokens: list[Token], at: int) -> tuple[int, str] | None:
             return None
         if t.kind == "string" and "\\" in t.text:
             for found in _ESCAPE.finditer(t.text):
-                if found.group(1) is not None:
-                    return t.at + found.start(), (
-                        f"\\{found.group(1)} is no escape in a SPARQL string: a backslash begins \\t, \\n, "
-                        "\\r, \\b, \\f, \\\", \\' or \\u; write \\\\ for a backslash itself")
+                after = found.group(1)
+                if after is None:
+                    continue
+                if after in ("u", "U"):
+                    digits = "00E9" if after == "u" else "000000E9"
+                    return t.at + found.start(), (f"\\{after} needs {len(digits)} hexadecimal digits after "
+                                                  f"it, e.g. \\{after}{digits} for é")
+                what = f"\\{after} is" if after.isprintable() and after else "a backslash ending a line is"
+                return t.at + found.start(), (
+                    f"{what} no escape in a SPARQL string: a backslash begins \\t, \\n, \\r, \\b, "
+                    "\\f, \\\", \\' or \\u; write \\\\ for a backslash itself")
     return None
 
 
 _LANGUAGE_TAG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?")
+#: What a tag was meant to be: up to an operator the tokens run into it (`"x"@en=?l`).
+_TAG_WRITTEN = re.compile(r"@[^=!<>&|+*/?$]*")
 
 
 def _bad_language_tag(tokens: list[Token], at: int) -> tuple[int, str] | None:
     for t, after in zip(tokens, tokens[1:], strict=False):
         if after.at > at:
             return None
-        if t.kind == "string" and after.at == t.at + len(t.text) and after.text.startswith("@") \
-                and not _LANGUAGE_TAG.fullmatch(after.text):
-            fixed = re.sub(r"[^A-Za-z0-9]+", "-", after.text[1:]).strip("-")
-            if not fixed:
-                return after.at, "@ needs a language tag after it, e.g. \"Paris\"@en"
-            return after.at, (f"{after.text} is no language tag: a tag is letters, then parts of "
+        tag = _TAG_WRITTEN.match(after.text)
+        if t.kind == "string" and after.at == t.at + len(t.text) and tag \
+                and not _LANGUAGE_TAG.fullmatch(tag[0]):
+            fixed = re.sub(r"[^A-Za-z0-9]+", "-", tag[0][1:]).strip("-")
+            if not fixed[:1].isalpha():
+                return after.at, "@ needs a language tag after it, beginning with a letter, e.g. \"Paris\"@en"
+            return after.at, (f"{tag[0]} is no language tag: a tag is letters, then parts of "
                               f"letters and digits joined by hyphens, e.g. @{fixed}")
     return None
 
@@ -1327,26 +1346,4 @@ def _clause_order(tokens: list[Token], at: int) -> tuple[int, str] | None:
                           "after the pattern the clauses go GROUP BY, HAVING, ORDER BY, then LIMIT and "
                           "OFFSET")
         latest = word
-    return None
-
-
-def _shared_blank_node(tokens: list[Token], raw: str, at: int) -> tuple[int, str] | None:
-    """_:a in two group patterns: a label names one node of one basic graph pattern (19.6). The
-    parser's message for it lists no token it expected."""
-    if "<unreported>" not in raw:
-        return None
-    groups: list[int] = []
-    first: dict[str, int] = {}
-    for i, t in enumerate(tokens):
-        if t.at > at:
-            return None
-        if t.text == "{":
-            groups.append(i)
-        elif t.text == "}" and groups:
-            groups.pop()
-        elif t.kind == "word" and t.text.startswith("_:") and groups:
-            label = t.text.rstrip(".;,")
-            if first.setdefault(label, groups[-1]) != groups[-1]:
-                return t.at, (f"the blank node {label} is in two group patterns, where a label names a "
-                              f"node of one only: use a variable, ?{label[2:]}, to join them")
     return None
