@@ -549,7 +549,7 @@ def test_pages_say_which_claims_other_accounts_dispute_and_what_they_say(project
     patton = text("/doc/person/george-s-patton.html")
     links_here = patton[patton.index("What links here"):]
     assert "participant (the project's reading: The article says that" in links_here
-    assert ("is read from his army's name, not stated.) (Other accounts have Luxembourg City entered on 10 "
+    assert ("is read from the army's name, not stated.) (Other accounts have Luxembourg City entered on 10 "
             "September 1944") in links_here
     # Of the article's two dates, the one other accounts dispute is named.
     assert ("When 25 August 1944 or 26 August 1944 (the article gives both dates; other accounts dispute "
@@ -823,10 +823,11 @@ def test_a_link_resting_on_two_readings_gives_each_its_own_mark(project_client):
 
 
 def test_a_value_on_the_same_quotes_as_the_one_above_says_how_many(project_client):
-    """Paris's liberators rest on three quotes each: "(the same quote as above)" did not say which.
-    And whether it was said at all hung on the order the store gave the quotes in, which a rebuild
-    could change: they are in the article's order now."""
-    page = project_client.get("/doc/city/paris.html").get_data(as_text=True)
+    """Values resting on the same three quotes (of the liberation of Prague, now that Paris's
+    Americans rest on a caption too): "(the same quote as above)" did not say which. And whether it
+    was said at all hung on the order the store gave the quotes in, which a rebuild could change:
+    they are in the article's order now."""
+    page = project_client.get("/doc/event/liberation-of-prague.html").get_data(as_text=True)
     marks = re.findall(r'class="mark same-evidence" title="([^"]*)">\(([^)]*)\)<', page)
     assert ("the same 3 quotes as above" in [said for _, said in marks]
             and all(len(title.split(" / ")) == 3 for title, said in marks if "3 quotes" in said))
