@@ -488,6 +488,10 @@ SERIES = ("The caption names no uprising; that {} took part in the Warsaw Uprisi
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    # the British forces read from their tanks, in Brussels (a reader's trial of the pages)
+    "british tanks arriving": ("The caption says that British tanks arrive in Brussels; that the British "
+                               "forces, whose tanks they are taken to be, arrived is the project's reading, "
+                               "as it is of the photograph brussels-01."),
     # the same reading noted alike in every city (a review of the cities side by side)
     "dam square civilians": ("The sentence before says that Amsterdammers celebrated their liberation on the"
                              " 7th of May: the civilians celebrating in Dam Square are read as "
@@ -500,11 +504,11 @@ EDITORIAL = {
                      "commander, is read from the possessive, not stated (as Konev's place in the Red Army "
                      "and Clark's among the American forces are readings)."),
     "the americans, a name": ("The article's \"the Americans\" is read as a name of the American forces, the "
-                              'troops a caption calls "the American army", as its "the Soviets" is read as '
-                              "the Red Army's."),
-    "the americans": ('The sentence says "the Americans"; they are read as the American forces, the troops'
-                      " a caption calls \"the American army\", as the article's \"the Soviets\" are read as "
-                      "the Red Army."),
+                              'troops a caption of Paris (paris-05) calls "the American army", as its "the '
+                              "Soviets\" is read as the Red Army's."),
+    "the americans": ('The sentence says "the Americans"; they are read as the American forces, the troops a'
+                      " caption of Paris (paris-05) calls \"the American army\", as the article's \"the "
+                      'Soviets" are read as the Red Army.'),
     "the british, a name": ("The article's \"the British\" is read as a name of the British forces, the "
                             '"British troops" of the Brussels captions, as its "the Soviets" is read as the '
                             "Red Army's."),
@@ -690,14 +694,15 @@ EDITORIAL = {
     "powisle soldier": "The caption calls the soldier a Home Army soldier defending a barricade during "
                        "the Uprising; that the soldier fought in it as a resistance fighter is read from the "
                        "Home Army's part in it (part:warsaw-uprising--home-army).",
-    "uprising series, flamethrower": SERIES.format(
-        "the fighter", ", and from its date (22 August 1944), which falls in the Uprising"),
+    "uprising series, flamethrower": ("The caption names no uprising; that the fighter took part in the "
+                                      "Warsaw Uprising is read from the caption's place in the article's "
+                                      "Warsaw Uprising series."),
     "uprising series, soldier": SERIES.format("the soldier", ""),
     "uprising series, rajszczak": SERIES.format("Tadeusz Rajszczak", ""),
     "uprising series, miotla": SERIES.format("they", ""),
-    "jankowski": "The caption says that the “Pięść” Battalion was led by Stanisław Jankowski “Agaton” and "
-                 "names no uprising; that he took part in the Warsaw Uprising is read from the caption's "
-                 "place in the article's Warsaw Uprising series.",
+    "jankowski": ("The caption says that the “Pięść” Battalion was led by Stanisław Jankowski “Agaton” and "
+                  "names no uprising; that Jankowski took part in the Warsaw Uprising is read from the "
+                  "caption's place in the article's Warsaw Uprising series."),
     "kilinski soldier": "The caption calls him a soldier from the “Kiliński” Battalion; that he fought as a "
                         "resistance fighter is read from the battalion's place in the Home Army and the "
                         "caption's in the article's Warsaw Uprising series.",
@@ -1756,6 +1761,12 @@ EXPECTED: dict[str, list[Row]] = {
     ]),
     "28-editorial-statements": sorted([
         # the same reading noted alike in every city (a review of the cities side by side)
+        ("British forces arriving in Brussels", lib("participant"),
+         "British forces", EDITORIAL["british tanks arriving"], text(16)),
+        ("Reception of the liberation of Paris: jubilant", lib("receptionOf"),
+         "American forces", EDITORIAL["the americans"], text(15)),
+        ("Reception of the liberation of Paris: jubilant", lib("receptionOf"),
+         "American forces", EDITORIAL["the americans"], text("paris-american-parade")),
         ("American forces", SKOS_ALT,
          "the Americans", EDITORIAL["the americans, a name"], text(15)),
         ("American forces, liberating force, in the liberation of Rome", lib("participant"),
