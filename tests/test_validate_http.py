@@ -1244,6 +1244,18 @@ def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> 
     assert "Validated against the shapes the data holds (no shapes were sent)." in page.get_data(as_text=True)
 
 
+def test_a_class_that_is_its_own_shape_untyped_is_found_in_the_data_as_by_pyshacl(client) -> None:
+    """`ex:Person a rdfs:Class ; sh:property [...]` in posted data: no sh:NodeShape, no target, so
+    the data was validated against the project's shapes (no focus node, "conforms")."""
+    data = (b"@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+            b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            b"ex:Person a rdfs:Class ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n"
+            b"ex:bob a ex:Person .\n")
+    resp = client.post("/validate", data=data, headers={"Content-Type": "text/turtle"})
+    assert resp.headers["X-Shapes"] == "data" and resp.headers["X-Conforms"] == "false"
+    assert result_keys(report(resp)) == result_keys(by_pyshacl(data))
+
+
 def test_every_answer_says_which_shapes_were_used(client) -> None:
     project = client.post("/validate", data=INVALID, headers={"Content-Type": "text/turtle"})
     assert project.headers["X-Shapes"] == "project" and results(report(project)) == 5

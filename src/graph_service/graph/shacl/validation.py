@@ -140,9 +140,11 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 
 def holds_shapes(graph: Graph | Dataset) -> int:
     """How many shapes `graph` holds: nodes typed `sh:NodeShape` or `sh:PropertyShape`, or with a
-    target. pySHACL, given no shapes graph, validates such data against the shapes in it."""
+    target, or with property shapes (`sh:property`: a class that is its own shape, untyped, whose
+    instances pySHACL validates), or with a path. pySHACL, given no shapes graph, validates such
+    data against the shapes in it."""
     shapes = {s for t in _SHAPE_TYPES for s in graph.subjects(RDF.type, t)}
-    shapes.update(s for p in _TARGETS for s in graph.subjects(p, None))
+    shapes.update(s for p in (*_TARGETS, SH.property, SH.path) for s in graph.subjects(p, None))
     return len(shapes)
 
 
