@@ -373,7 +373,11 @@ def test_the_report_as_text_is_the_commands_summary(client) -> None:
             "shapes": "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:S> a sh:NodeShape ; "
                       "sh:targetNode <urn:a> ;\n  sh:property [ sh:path <urn:p> ; sh:minCount 2 ] ."}
     for resp in (client.post("/validate?format=text", data=sent),
-                 client.post("/validate", data=sent, headers={"Accept": "text/plain"})):
+                 client.post("/validate", data=sent, headers={"Accept": "text/plain"}),
+                 # media types are case-insensitive: this was N-Triples
+                 client.post("/validate", data=sent, headers={"Accept": "TEXT/PLAIN"}),
+                 client.post("/validate", data=sent,
+                             headers={"Accept": "application/x-y, Text/Plain;q=0.5"})):
         assert resp.status_code == 200 and resp.content_type == "text/plain; charset=utf-8"
         lines = resp.get_data(as_text=True).splitlines()
         assert lines[0] == "Does not conform: 1 result (1 violation) from 1 shape."

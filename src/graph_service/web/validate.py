@@ -352,7 +352,7 @@ def _report_format() -> Format:
     word = (format_parameter() or "").strip().lower()
     accept = parse_accept(request.headers.get("Accept"))
     first = accept.best if accept.best and accept.quality(accept.best) > 0 else None  # q=0: refused
-    if word in ("text", "txt") or not word and first == "text/plain":
+    if word in ("text", "txt") or not word and first is not None and first.lower() == "text/plain":
         return _SUMMARY
     try:
         return _as_asked(negotiate(OFFERED_KINDS, default=_TURTLE))
@@ -369,7 +369,8 @@ def _as_asked(fmt: Format) -> Format:
     text/plain;q=0.5`, or RDF/XML first for a report RDF/XML cannot hold)."""
     if fmt.name != "ntriples" or format_parameter():
         return fmt
-    named = {value for value, quality in parse_accept(request.headers.get("Accept")) if quality > 0}
+    # Media types are case-insensitive (RFC 9110, 8.3.1): TEXT/PLAIN got N-Triples.
+    named = {value.lower() for value, quality in parse_accept(request.headers.get("Accept")) if quality > 0}
     return _SUMMARY if "text/plain" in named and fmt.media_type not in named else fmt
 
 
