@@ -1248,6 +1248,26 @@ def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> 
     assert "Validated against the shapes the data holds (no shapes were sent)." in page.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("parameter, words", [
+    ('sh:property [ sh:path ex:p ; sh:pattern 5 ]',
+     "the sh:pattern of a property shape of ex:S is 5, where a string goes"),
+    ('sh:property [ sh:path ex:p ; sh:pattern "a" ; sh:flags ex:i ]',
+     "the sh:flags of a property shape of ex:S is ex:i"),
+    ("sh:in _:l . _:l rdf:first 1 ; rdf:rest _:l", "the sh:in of ex:S is not a well-formed list"),
+    ("sh:languageIn ( \"en\" ) ; sh:in [ rdf:first 1 ]", "the sh:in of ex:S is not a well-formed list"),
+])
+def test_a_parameter_pyshacl_reads_as_python_is_refused_in_words(client, parameter: str, words: str) -> None:
+    """pySHACL failed on these in Python's words: "object of type 'int' has no len()", "List contains
+    a recursive rdf:rest reference"."""
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+              f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; {parameter} .")
+    resp = client.post("/validate", data={"data": '<http://example.org/a> <http://example.org/p> "abc" .',
+                                          "shapes": shapes}, headers={"Accept": "text/plain"})
+    assert resp.status_code == 400
+    assert f"the shapes cannot be used: {words}" in resp.get_data(as_text=True)
+
+
 def test_a_class_that_is_its_own_shape_untyped_is_found_in_the_data_as_by_pyshacl(client) -> None:
     """`ex:Person a rdfs:Class ; sh:property [...]` in posted data: no sh:NodeShape, no target, so
     the data was validated against the project's shapes (no focus node, "conforms")."""

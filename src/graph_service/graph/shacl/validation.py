@@ -749,9 +749,7 @@ def ill_formed_path(shapes: Graph) -> str | None:
     for shape, path in sorted(shapes.subject_objects(SH.path), key=lambda pair: str(pair[1])):
         problem = _path_problem(shapes, path, (), checked)
         if problem:
-            owner = shapes.value(None, SH.property, shape) if isinstance(shape, BNode) else None
-            named = f"a property shape of {term_name(shapes, owner)}" if owner is not None else \
-                term_name(shapes, shape)
+            named = _shape_named(shapes, shape)
             if problem.startswith(_TOO_DEEP_PATH):  # a SHACL path all the same
                 return f"the sh:path of {named} {problem.removeprefix('it ')}"
             return f"the sh:path of {named} is no SHACL property path: {problem}"
@@ -793,6 +791,36 @@ def _path_problem(g: Graph, path: Node, above: tuple[Node, ...],
             problem = _path_problem(g, values[0], inner, checked)
     checked[path, len(above)] = problem
     return problem
+
+
+def ill_formed_parameter(shapes: Graph) -> str | None:
+    """The first value of `sh:pattern` or `sh:flags` that is no string, or of `sh:in` or
+    `sh:languageIn` that is no well-formed list (SHACL 4.4.1, 4.7.3, 4.5.1), in words; None where
+    every one is fine. pySHACL failed on them in Python's words ("object of type 'int' has no
+    len()", "List contains a recursive rdf:rest reference")."""
+    for parameter in (SH.pattern, SH.flags):
+        for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
+            if not isinstance(value, Literal) or value.language or value.datatype not in (None, XSD.string):
+                return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is "
+                        f"{term_name(shapes, value)}, where a string goes")
+    for parameter in (SH["in"], SH.languageIn):
+        for shape, head in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
+            node, walked = head, set()
+            while node != RDF.nil:
+                firsts, rests = list(shapes.objects(node, RDF.first)), list(shapes.objects(node, RDF.rest))
+                if node in walked or len(firsts) != 1 or len(rests) != 1:
+                    return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is not "
+                            "a well-formed list")
+                walked.add(node)
+                node = rests[0]
+    return None
+
+
+def _shape_named(shapes: Graph, shape: Node) -> str:
+    owner = shapes.value(None, SH.property, shape) if isinstance(shape, BNode) else None
+    if owner is None:
+        return term_name(shapes, shape)
+    return f"a property shape of {term_name(shapes, owner)}"
 
 
 def _list_problem(g: Graph, head: Node, above: tuple[Node, ...],
@@ -1397,7 +1425,7 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
     # What it says is raised to us (ReportableRuntimeError) and answered from there.
     logging.getLogger("pyshacl-validate").disabled = True
-    problem = ill_formed_path(shapes)
+    problem = ill_formed_path(shapes) or ill_formed_parameter(shapes)
     if problem:
         raise ValidationError(f"the shapes cannot be used: {problem}")
     try:
