@@ -349,9 +349,10 @@ def describe(store: QuadSource, iri: str) -> Description:
                     and q.subject not in d.resting and _any(store.quads_for_pattern(q.subject, _RDF_SUBJECT,
                                                                                      None, None)):
                 d.resting.append(q.subject)
-                add(store.quads_for_pattern(q.subject, None, None, None))
+                resting = list(store.quads_for_pattern(q.subject, None, None, None))
+                add(resting)
                 # The other quotes it rests on, with their text: a client had only their labels.
-                for e in store.quads_for_pattern(q.subject, None, None, None):
+                for e in resting:
                     if e.predicate in terms.evidence and e.object != node \
                             and isinstance(e.object, ox.NamedNode | ox.BlankNode):
                         add(store.quads_for_pattern(e.object, None, None, None))

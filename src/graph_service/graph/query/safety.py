@@ -191,7 +191,7 @@ def _service_written(sparql: str) -> str | None:
 
 
 _AGGREGATES = ("count", "sum", "min", "max", "avg", "sample", "group_concat")
-_AGGREGATE_CALL = re.compile(r"(?<![\w:?$])(?:count|sum|min|max|avg|sample|group_concat)(?:\s|#[^\n]*\n)*\(")
+_AGGREGATE_CALL = re.compile(r"(?<![\w:?$])(?:" + "|".join(_AGGREGATES) + r")(?:\s|#[^\n]*\n)*\(")
 _GROUP_BY = re.compile(r"group\s+by")
 
 

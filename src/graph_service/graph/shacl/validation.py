@@ -805,15 +805,25 @@ def ill_formed_parameter(shapes: Graph) -> str | None:
                         f"{term_name(shapes, value)}, where a string goes")
     for parameter in (SH["in"], SH.languageIn):
         for shape, head in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
-            node, walked = head, set()
-            while node != RDF.nil:
-                firsts, rests = list(shapes.objects(node, RDF.first)), list(shapes.objects(node, RDF.rest))
-                if node in walked or len(firsts) != 1 or len(rests) != 1:
-                    return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is not "
-                            "a well-formed list")
-                walked.add(node)
-                node = rests[0]
+            if _members(shapes, head) is None:
+                return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is not "
+                        "a well-formed list")
     return None
+
+
+def _members(g: Graph, head: Node) -> list[Node] | None:
+    """The members of the RDF list `head`, or None where it is no well-formed list (a node without
+    one rdf:first and one rdf:rest, or a cycle)."""
+    members: list[Node] = []
+    node, walked = head, set()
+    while node != RDF.nil:
+        firsts, rests = list(g.objects(node, RDF.first)), list(g.objects(node, RDF.rest))
+        if node in walked or len(firsts) != 1 or len(rests) != 1:
+            return None
+        walked.add(node)
+        members.append(firsts[0])
+        node = rests[0]
+    return members
 
 
 def _shape_named(shapes: Graph, shape: Node) -> str:
@@ -826,15 +836,9 @@ def _shape_named(shapes: Graph, shape: Node) -> str:
 def _list_problem(g: Graph, head: Node, above: tuple[Node, ...],
                   checked: dict[tuple[Node, int], str | None], what: str) -> str | None:
     """What keeps `head` from being a well-formed list of two paths or more, as `what` needs."""
-    members: list[Node] = []
-    node, walked = head, set()
-    while node != RDF.nil:
-        firsts, rests = list(g.objects(node, RDF.first)), list(g.objects(node, RDF.rest))
-        if node in walked or len(firsts) != 1 or len(rests) != 1:
-            return f"{what} is not a well-formed list"
-        walked.add(node)
-        members.append(firsts[0])
-        node = rests[0]
+    members = _members(g, head)
+    if members is None:
+        return f"{what} is not a well-formed list"
     if len(members) < 2:
         paths = "1 path" if len(members) == 1 else "no path"
         return f"{what} lists {paths}, where it takes two or more"
