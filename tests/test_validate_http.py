@@ -1234,6 +1234,33 @@ def test_a_prefix_only_the_shapes_document_declares_gets_shacls_advice(client) -
     assert ok.status_code == 200 and results(report(ok)) == 3
 
 
+@pytest.mark.parametrize("declared", ["sh:declare", "PREFIX"])
+def test_two_prefixes_for_one_namespace_are_refused_naming_both(client, declared: str) -> None:
+    """SPARQL allows them; rdflib's parser, which pySHACL runs the constraint on, keeps the last
+    prefix bound to a namespace (rdflib issue #2077), and said "Unknown namespace prefix : ex"."""
+    query = "SELECT $this WHERE { $this e:code ?x . FILTER (?x != ex:none) }"
+    declarations = ('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    'ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] ,'
+                    ' [ sh:prefix "e" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .\n'
+                    'ex:S sh:sparql [ sh:prefixes ex: ; sh:select "{query}" ] .')
+    if declared == "PREFIX":
+        declarations = ('ex:S sh:sparql [ sh:select '
+                        '"PREFIX ex: <http://example.org/> PREFIX e: <http://example.org/> {query}" ] .')
+    shapes = (PYSHACL_PREFIXES.decode() + "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:code .\n"
+              + declarations.format(query=query))
+    resp = client.post("/validate", data={"data": CODES.decode(), "shapes": shapes},
+                       headers={"Accept": "text/plain"})
+    assert resp.status_code == 400
+    assert ("the SPARQL constraint of ex:S cannot be run: the prefixes e: and ex: are both declared for "
+            "<http://example.org/>, and the validator's SPARQL engine (rdflib's, under pySHACL) knows one "
+            "prefix per namespace: use one prefix for it") in resp.get_data(as_text=True)
+    # One prefix for it, and it runs.
+    one = shapes.replace(", [ sh:prefix \"e\" ; sh:namespace \"http://example.org/\"^^xsd:anyURI ]", "")
+    one = one.replace("PREFIX e: <http://example.org/> ", "").replace("e:code ?x", "ex:code ?x")
+    ran = client.post("/validate", data={"data": CODES.decode(), "shapes": one})
+    assert ran.headers["X-Conforms"] == "false"
+
+
 def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> None:
     resp = client.post("/validate", data=DATA_WITH_SHAPES, headers={"Content-Type": "text/turtle"})
     assert resp.status_code == 200, resp.get_data(as_text=True)
@@ -1255,6 +1282,12 @@ def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> 
      "the sh:flags of a property shape of ex:S is ex:i"),
     ("sh:in _:l . _:l rdf:first 1 ; rdf:rest _:l", "the sh:in of ex:S is not a well-formed list"),
     ("sh:languageIn ( \"en\" ) ; sh:in [ rdf:first 1 ]", "the sh:in of ex:S is not a well-formed list"),
+    # pySHACL took these by Python's truth: "false", a string, switched the shape off.
+    ('sh:deactivated "false" ; sh:property [ sh:path ex:p ; sh:minLength 5 ]',
+     'the sh:deactivated of ex:S is "false", where true or false goes'),
+    ("sh:property [ sh:path ex:p ; sh:uniqueLang 1 ]",
+     "the sh:uniqueLang of a property shape of ex:S is 1, where true or false goes"),
+    ("sh:closed ex:yes", "the sh:closed of ex:S is ex:yes, where true or false goes"),
 ])
 def test_a_parameter_pyshacl_reads_as_python_is_refused_in_words(client, parameter: str, words: str) -> None:
     """pySHACL failed on these in Python's words: "object of type 'int' has no len()", "List contains
@@ -1266,6 +1299,16 @@ def test_a_parameter_pyshacl_reads_as_python_is_refused_in_words(client, paramet
                                           "shapes": shapes}, headers={"Accept": "text/plain"})
     assert resp.status_code == 400
     assert f"the shapes cannot be used: {words}" in resp.get_data(as_text=True)
+
+
+def test_a_boolean_parameter_written_as_a_boolean_is_used(client) -> None:
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:deactivated {} ;"
+              " sh:property [ sh:path ex:p ; sh:minLength 5 ] .")
+    data = '<http://example.org/a> <http://example.org/p> "abc" .'
+    active = client.post("/validate", data={"data": data, "shapes": shapes.format("false")})
+    switched_off = client.post("/validate", data={"data": data, "shapes": shapes.format("true")})
+    assert active.headers["X-Conforms"] == "false" and switched_off.headers["X-Conforms"] == "true"
 
 
 def test_a_class_that_is_its_own_shape_untyped_is_found_in_the_data_as_by_pyshacl(client) -> None:

@@ -794,15 +794,22 @@ def _path_problem(g: Graph, path: Node, above: tuple[Node, ...],
 
 
 def ill_formed_parameter(shapes: Graph) -> str | None:
-    """The first value of `sh:pattern` or `sh:flags` that is no string, or of `sh:in` or
-    `sh:languageIn` that is no well-formed list (SHACL 4.4.1, 4.7.3, 4.5.1), in words; None where
-    every one is fine. pySHACL failed on them in Python's words ("object of type 'int' has no
-    len()", "List contains a recursive rdf:rest reference")."""
+    """The first value of `sh:pattern` or `sh:flags` that is no string, of `sh:in` or
+    `sh:languageIn` that is no well-formed list (SHACL 4.4.1, 4.7.3, 4.5.1), or of a boolean
+    parameter (`sh:deactivated`, `sh:closed` ...) that is no boolean, in words; None where every one
+    is fine. pySHACL failed on the first two in Python's words ("object of type 'int' has no
+    len()", "List contains a recursive rdf:rest reference"), and took the third by Python's truth:
+    `sh:deactivated "false"`, a string, switched its shape off without a word."""
     for parameter in (SH.pattern, SH.flags):
         for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
             if not isinstance(value, Literal) or value.language or value.datatype not in (None, XSD.string):
                 return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is "
                         f"{term_name(shapes, value)}, where a string goes")
+    for parameter in _BOOLEAN_PARAMETERS:
+        for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
+            if not isinstance(value, Literal) or value.datatype != XSD.boolean:
+                return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is "
+                        f"{term_name(shapes, value)}, where true or false goes")
     for parameter in (SH["in"], SH.languageIn):
         for shape, head in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
             if _members(shapes, head) is None:
@@ -931,6 +938,9 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
         except UnsafeQuery as exc:
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: {exc}") from None
         except SyntaxError as exc:
+            shared = _shared_namespace(str(exc), in_scope, text)
+            if shared:
+                raise ValidationError(f"{_query_owner(shapes, node)} cannot be run: {shared}") from None
             # Positions in the user's own text: the prologue's lines are not theirs.
             where = re.sub(r"^error at (\d+):", lambda m: f"error at {max(1, int(m[1]) - lines)}:", str(exc))
             where = _UNDECLARED.sub(lambda m: _declare_advice(m[1], shapes), where)
@@ -1025,6 +1035,30 @@ def _path_iris(shapes: Graph) -> set[str]:
 
 #: The SPARQL checker's advice for an undeclared prefix, written for a query typed by hand.
 _UNDECLARED = re.compile(r"the prefix ([^\s:]*): is not declared; add PREFIX [^\s:]*: <[^>]*>")
+
+
+#: rdflib's parser's words for a prefix its prologue lost, and a query's own declarations.
+_UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : ([^\s:]*)")
+_PREFIX_LINE = re.compile(r"PREFIX\s+([^\s:]*):\s*<([^>]*)>", re.IGNORECASE)
+
+
+def _shared_namespace(error: str, in_scope: Mapping[str, str], text: str) -> str | None:
+    """Why rdflib does not know a prefix that is declared (`error`, its words), where another prefix
+    is declared for the same namespace: its prologue keeps one prefix per namespace, the last bound
+    (rdflib issue #2077), though SPARQL allows any number. None where that is not the cause."""
+    unknown = _UNKNOWN_PREFIX.search(error)
+    if unknown is None:
+        return None
+    prefix = unknown[1]
+    declared = {**in_scope, **dict(_PREFIX_LINE.findall(text))}
+    namespace = declared.get(prefix)
+    others = sorted(p for p, ns in declared.items() if ns == namespace and p != prefix)
+    if namespace is None or not others:
+        return None
+    first, second = sorted((prefix, others[0]))
+    return (f"the prefixes {first}: and {second}: are both declared for <{namespace}>, and the "
+            "validator's SPARQL engine (rdflib's, under pySHACL) knows one prefix per namespace: "
+            "use one prefix for it")
 
 
 def _declare_advice(prefix: str, shapes: Graph) -> str:
