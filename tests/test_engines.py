@@ -312,5 +312,9 @@ def test_the_engine_still_answers_as_the_readme_says_it_differs_from_the_specifi
     assert [str(row["r"]) for row in oxigraph.query('SELECT (REPLACE("abc", "", "x") AS ?r) {}').rows] \
         == ["xaxbxcx"]
     assert oxigraph.query("SELECT (9223372036854775807 + 1 AS ?r) {}").rows == [{}]
+    # BNODE("k") with the label of a blank node of the data: that node, with its triples.
+    held_blank = oxigraph.query("SELECT ?b WHERE { ?b ?p ?o FILTER isBlank(?b) } LIMIT 1").rows[0]["b"]
+    same = f'ASK {{ BIND(BNODE("{held_blank}") AS ?b) ?b ?p ?o }}'
+    assert oxigraph.query(same).boolean is True
     assert [str(row["r"]) for row in rdflib_engine.query("SELECT (9223372036854775807 + 1 AS ?r) {}").rows] \
         == ["9223372036854775808"]

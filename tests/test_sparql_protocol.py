@@ -230,6 +230,18 @@ def test_accept_header_for_select(sparql_app, accept, expected):
     assert resp.headers["Content-Type"].split(";")[0] == expected
     assert "Accept" in resp.headers.get("Vary", "")
 
+def test_an_iri_whose_scheme_is_a_prefix_is_read_back_from_json_ld_as_written(sparql_app):
+    """`<geo:48.8566,2.3522>` (RFC 5870) was written bare beside "geo" in the @context, and a
+    JSON-LD reader expanded it to wgs84_pos#48.8566,2.3522."""
+    query = ("CONSTRUCT { <https://w3id.org/liberation-kg/id/city/paris> <https://schema.org/geo> "
+             "<geo:48.8566,2.3522> ; <http://www.w3.org/2003/01/geo/wgs84_pos#lat> 48.85 ; "
+             "<https://schema.org/about> <schema:Thing> } WHERE {}")
+    resp = ask(sparql_app, query, accept="application/ld+json")
+    assert resp.status_code == 200, resp.text
+    got = {str(o) for o in triples_of(resp.content, "jsonld").objects()}
+    assert got == {"geo:48.8566,2.3522", "48.85", "schema:Thing"}
+
+
 
 @pytest.mark.parametrize(("accept", "expected"), [
     ("application/rdf+xml;q=0.5, application/n-triples", "application/n-triples"),
@@ -516,6 +528,8 @@ def test_unsupported_request_bodies(sparql_app, content_type, status):
     headers = {"Content-Type": content_type} if content_type else {}
     resp = sparql_app.post(sparql_app.sparql, data=b"ASK {}", headers=headers, timeout=30)
     assert resp.status_code == status
+    if status == 415 and "charset" not in (content_type or ""):  # the types it reads (RFC 9110 15.5.16)
+        assert resp.headers["Accept"] == "application/x-www-form-urlencoded, application/sparql-query"
 
 
 def test_head_is_get_without_a_body(sparql_app):

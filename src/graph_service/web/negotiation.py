@@ -59,8 +59,12 @@ def _one_format(words: list[str]) -> bool:
     (`json` and `application/sparql-results+json`; `xml` and `application/rdf+xml` for a graph).
     A word naming no format is left out: SPARQLWrapper repeats a word (`json-ld`) as its Accept
     header's list, which names none."""
-    readings = [{read(w) for w in words} - {None} for read in (formats.by_name, formats.graph_format)]
-    return any(len(named) == 1 for named in readings) or not any(readings)
+    readings = [[read(w) for w in words] for read in (formats.by_name, formats.graph_format)]
+    naming = [i for i in range(len(words)) if any(reading[i] is not None for reading in readings)]
+    # One reading must name one format for every such word: `format=csv&format=json` reads as
+    # JSON-LD alone where "csv", no graph format, was left out of the graph reading.
+    return not naming or any(None not in (named := {reading[i] for i in naming}) and len(named) == 1
+                             for reading in readings)
 
 
 def negotiate(kinds: Sequence[Kind], default: Format | None = None) -> Format:

@@ -115,6 +115,14 @@ _FORM_BODY = re.compile(r"\s*query=", re.I)
 _QUERY_START = re.compile(r"\s*(?:PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 _UPDATE = "application/sparql-update"
 
+class QueryMediaType(UnsupportedMediaType):
+    """A query POSTed in a type the protocol does not read: 415, with the types it reads in
+    `Accept` (RFC 9110 15.5.16), as a client reads them."""
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        return [*super().get_headers(*args, **kwargs), ("Accept", f"{_FORM}, {_QUERY}")]
+
+
 #: What running a query can raise that is the query's or the moment's, not the service's.
 QUERY_FAILURES = (UnsafeQuery, SyntaxError, QueryUnsupported, FormatMismatch, QueryTimeout, IsolatedError,
                   StoreUnavailable, StoreRefused, Busy, ClientGone)
@@ -200,7 +208,7 @@ def read_operation(req: Request, settings: Settings) -> Operation:
     elif mimetype == _UPDATE:
         raise Forbidden(f"SPARQL Update: {UPDATES_REFUSED}")
     else:
-        raise UnsupportedMediaType(
+        raise QueryMediaType(
             f"POST a query as {_FORM} (query=...) or as {_QUERY}; "
             + (f"got {mimetype}" if mimetype else "the request has no Content-Type")
         )

@@ -79,7 +79,15 @@ def _compact_jsonld(items: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
 
     pyoxigraph writes expanded JSON-LD; only names are shortened here, values are left as it
     wrote them (literals keep their lexical form and datatype: `"01"^^xsd:integer` stays "01",
-    which rdflib's compacting writer turns into the number 1). Subjects' @id stay full IRIs."""
+    which rdflib's compacting writer turns into the number 1). Subjects' @id stay full IRIs.
+
+    A prefix that is also the scheme of an IRI in the triples (`geo:` beside `<geo:48.85,2.35>`) is
+    left out of the context: a reader expands any value that starts with a term and a colon
+    (JSON-LD 1.1 API, IRI expansion), so the IRI written in full would be read as `geo:`'s."""
+    schemes = {term.value.split(":", 1)[0] for item in items
+               for term in (item.subject, item.predicate, item.object, getattr(item.object, "datatype", None))
+               if type(term) is ox.NamedNode}
+    prefixes = {prefix: ns for prefix, ns in prefixes.items() if prefix not in schemes}
     expanded = json.loads(_document(items, ox.RdfFormat.JSON_LD))
     by_length = sorted(prefixes.items(), key=lambda p: -len(p[1]))
 
