@@ -52,6 +52,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
     UnsupportedMediaType,
 )
+from werkzeug.http import unquote_etag
 from werkzeug.sansio.utils import get_current_url
 from werkzeug.wrappers import Request, Response
 
@@ -386,6 +387,8 @@ _PLAIN = "text/plain; charset=utf-8"
 
 def answered(endpoint: Endpoint, req: Request, answer: Answer) -> Response:
     """An answer in a format for programs, with its tag (a client may revalidate)."""
+    if req.method == "POST" and (refused := _failed_precondition(req, answer)) is not None:
+        return refused
     resp = Response(answer.body, headers=answer_headers(endpoint, answer, req.headers.get("Accept")))
     if answer.tag:
         make_conditional(resp, req)
@@ -393,6 +396,24 @@ def answered(endpoint: Endpoint, req: Request, answer: Answer) -> Response:
         # does), and a response has one.
         resp.headers.pop("Date", None)
     return resp
+
+
+def _failed_precondition(req: Request, answer: Answer) -> Response | None:
+    """412 for a POSTed query whose If-Match names no tag of its answer, or whose If-None-Match
+    names it (RFC 9110 13.2.2: a method other than GET and HEAD is answered 412, not 304, where
+    the client has what it would get); None where the preconditions hold or none is sent. The
+    answer carries its tag, so a client could send it back, and it was ignored."""
+    tag, weak = unquote_etag(answer.tag) if answer.tag else (None, False)
+    problem_type = best_of(PROBLEM_TYPES[:2], req.headers.get("Accept"))  # a program's: no page
+    if "HTTP_IF_MATCH" in req.environ and not req.if_match.star_tag:
+        # A strong comparison (13.1.1): an answer's weak tag never matches.
+        if tag is None or weak or not req.if_match.contains(tag):
+            return plain_problem(412, "If-Match names no strong tag of this answer", problem_type)
+    if "HTTP_IF_NONE_MATCH" in req.environ:
+        if req.if_none_match.star_tag or (tag is not None and req.if_none_match.contains_weak(tag)):
+            return plain_problem(412, "If-None-Match names this answer's tag: the client has it",
+                                 problem_type)
+    return None
 
 
 def answer_headers(endpoint: Endpoint, answer: Answer, accept: str | None) -> list[tuple[str, str]]:
@@ -496,7 +517,7 @@ _URLS: dict[tuple[object, ...], str] = {}
 _FRONT_HEADERS = SECURITY_HEADERS + OPEN_ANSWER_HEADERS
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _METHODS = frozenset({"GET", "HEAD", "POST"})
-#: What makes a GET conditional (werkzeug's `make_conditional` answers these; a POST never is).
+#: What makes a GET conditional (werkzeug's `make_conditional` answers these; a POST, `_failed_precondition`).
 _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
 
 
@@ -564,8 +585,9 @@ class ProtocolFront:
                 resp = plain_problem(failed.status, failed.message, problem_type, fields=failed.fields)
                 resp.headers.update(failed.headers)
                 return resp
-            if req.method == "POST" or (req.method == "GET" and not any(
-                    name in environ for name in _CONDITIONAL)):
+            if req.method == "POST":
+                return _failed_precondition(req, answer) or answer
+            if req.method == "GET" and not any(name in environ for name in _CONDITIONAL):
                 return answer
             return answered(self.endpoint, req, answer)
         except Exception as exc:

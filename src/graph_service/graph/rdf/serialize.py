@@ -170,6 +170,7 @@ def _document(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat,
               prefixes: dict[str, str] | None = None) -> bytes:
     if fmt == ox.RdfFormat.RDF_XML:
         _check_xml_names(item.predicate for item in items)
+        items = _xml_blank_nodes(items)
     # Without an `output` pyoxigraph returns the document; its stubs type every call `bytes | None`.
     data = ox.serialize(items, format=fmt, prefixes=prefixes)
     assert data is not None
@@ -179,6 +180,32 @@ def _document(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat,
 # What RDF/XML can name a property with: an XML name at the end of its IRI (a letter or "_", then
 # letters, digits, "_", "-", "."). pyoxigraph writes invalid XML for an IRI without one.
 _XML_NAME = re.compile(r"[^\W\d][\w.-]*$")
+
+
+def _xml_blank_nodes(items: list[ox.Quad] | list[ox.Triple]) -> list[ox.Quad] | list[ox.Triple]:
+    """The items with every blank node whose label is no XML name (`BNODE("1abc")` in a CONSTRUCT)
+    relabelled with one: RDF/XML writes the label as `rdf:nodeID`, which must be an XML name, and
+    pyoxigraph wrote it as it was, which no parser reads. A blank node's label is not part of the
+    graph, so the document says the same."""
+    labels = {term.value for item in items for term in (item.subject, item.object)
+              if type(term) is ox.BlankNode}
+    bad = sorted(label for label in labels if not _XML_NAME.fullmatch(label))
+    if not bad:
+        return items
+    renamed: dict[str, ox.BlankNode] = {}
+    for label in bad:
+        new = "b" + re.sub(r"[^\w.-]", "_", label)
+        while new in labels:
+            new += "_"
+        labels.add(new)
+        renamed[label] = ox.BlankNode(new)
+
+    def term(t: T) -> T:
+        return renamed.get(t.value, t) if type(t) is ox.BlankNode else t  # type: ignore[attr-defined,return-value]
+
+    if items and isinstance(items[0], ox.Quad):
+        return [ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name) for q in items]
+    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in items]
 
 
 def _check_xml_names(predicates: Iterable[ox.NamedNode]) -> None:
