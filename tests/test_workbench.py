@@ -94,6 +94,14 @@ def oxigraph_message(query: str) -> str:
     ("DESCRIBE WHERE { ?s ?p ?o }", 1, 10, "DESCRIBE needs what to describe"),
     ("SELECT * WHERE { ?s ?p ?o FILTER ?o > 3 }", 1, 34, "FILTER takes its condition in parentheses"),
     ("SELECT * WHERE { ?s ?p ?o OPTIONAL ?s }", 1, 36, "a group { ... } is expected here"),
+    # named where the parser's words (or the brackets) pointed elsewhere (an HTTP user's probe)
+    ("SELECT ?x, ?y WHERE { ?x ?p ?y }", 1, 10, "separates the variables to return with spaces, not commas"),
+    ("SELECT (COUNT(?x) AS ?n), ?x {}", 1, 25, "separates the variables to return with spaces, not commas"),
+    ("SELECT * WHERE { ?s ?p <http://ex.org/a{b> }", 1, 40, "this IRI holds {, which an IRI cannot"),
+    ("SELECT * WHERE { ?s ?p <http://ex.org/a\\b> }", 1, 40, "this IRI holds \\, which an IRI cannot"),
+    ("SELECT ?x WHERE { ?x ?p ?y FILTER(?y = <http://a/{x}>) }", 1, 50, "this IRI holds {"),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 1 ; SELECT * {}", 1, 37, "one request holds one query"),
+    ('SELECT ("\\uD800" AS ?x) {}', 1, 10, "\\uD800 is half of a UTF-16 surrogate pair"),
     # rules the parser states in a sentence among its expected tokens, or not at all
     ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", 1, 8, "?x is selected but not grouped"),
     ("SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o }", 1, 8, "?s is selected but not grouped"),

@@ -119,8 +119,12 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
         advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
     advice = advice or _control(tokens, at)
     advice = advice or _aggregate_before(tokens, at)
+    advice = advice or _iri_character(query, raw, at)
+    advice = advice or _second_query(tokens, at)
+    advice = advice or _projection_comma(tokens, at)
     advice = advice or _bare_filter(tokens, at)
     advice = advice or _bad_escape(tokens, at)
+    advice = advice or _surrogate_escape(tokens, at)
     advice = advice or _bad_language_tag(tokens, at)
     advice = advice or _clause_order(tokens, at)
     advice = advice or _codepoint_escape(query, tokens, at)
@@ -1268,6 +1272,82 @@ def _misplaced_aggregate(tokens: list[Token]) -> tuple[int, str] | None:
 
 # Mistakes seen in the text itself, wherever the parser stopped after them (a SPARQL user's probe:
 # each was "the query cannot be read from here on", at the parser's position, with its tokens).
+
+#: What the parser says of an IRI it could not read.
+_IRI_FAILED = ("IRI parsing failed", "IRIs are only allowed to contain escape sequences")
+#: Characters an IRI in <...> cannot hold (SPARQL 1.1, IRIREF), each with its percent-encoding.
+_NOT_IN_IRI = {c: f"%{ord(c):02X}" for c in '"{}|^`\\'}
+
+
+def _iri_character(query: str, raw: str, at: int) -> tuple[int, str] | None:
+    """<http://example.org/a{b>: the character that makes the IRI unreadable, where the parser's
+    words (or the brackets' count) named another mistake."""
+    if not any(words in raw for words in _IRI_FAILED):
+        return None
+    start = query.rfind("<", 0, at + 1)
+    end = query.find(">", start + 1)
+    if start < 0 or end < 0 or any(c.isspace() or c == "<" for c in query[start + 1:end]):
+        return None  # no IRI there, or one with a space (`_bad_iri` says so)
+    for i in range(start + 1, end):
+        c = query[i]
+        if c == "\\" and _CODEPOINT.match(query, i):
+            continue
+        if c in _NOT_IN_IRI:
+            return i, (f"this IRI holds {c}, which an IRI cannot: write it {_NOT_IN_IRI[c]}"
+                       + (" (a backslash is read only in \\u and \\U escapes)" if c == "\\" else ""))
+    return None
+
+
+#: The words that begin a query.
+_QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE", "PREFIX", "BASE"})
+
+
+def _second_query(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """`... LIMIT 1 ; SELECT ...`: two queries in one request, where SPARQL takes one (updates,
+    not queries, are joined by a semicolon)."""
+    depth = 0
+    for t, after in zip(tokens, tokens[1:], strict=False):
+        if t.at > at:
+            return None
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        if depth == 0 and t.text == ";" and after.kind == "word" and _keyword(after) in _QUERY_FORMS:
+            return t.at, ("one request holds one query: this ; begins a second one (SPARQL joins "
+                          "updates with ;, not queries); send each query on its own")
+    return None
+
+
+def _projection_comma(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """SELECT ?x, ?y: the variables to return separated by commas, as SQL separates columns."""
+    for i, t in enumerate(tokens):
+        if t.at > at:
+            return None
+        if _keyword(t) != "SELECT":
+            continue
+        depth = 0  # in a call's brackets a comma parts its arguments: SUM(?x, ?y) is another mistake
+        for before, comma in zip(tokens[i:], tokens[i + 1:], strict=False):
+            if comma.at > at + 1 or comma.text == "{" or _keyword(comma) in ("WHERE", "FROM"):
+                break
+            depth += 1 if comma.text == "(" else -1 if comma.text == ")" else 0
+            if depth == 0 and comma.text == "," and (before.text[:1] in "?$" or before.text == ")"):
+                return comma.at, ("SPARQL separates the variables to return with spaces, not commas: "
+                                  "SELECT ?x ?y")
+    return None
+
+
+#: A \u escape of half a UTF-16 surrogate pair, which is no character.
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9A-Fa-f]{2}")
+
+
+def _surrogate_escape(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    for t in tokens:
+        if t.at > at:
+            return None
+        if t.kind == "string" and (m := _SURROGATE.search(t.text)):
+            return t.at + m.start(), (f"{m[0]} is half of a UTF-16 surrogate pair, which is no character: "
+                                      "write the character itself, or one escape for it (\\U0001F600 for "
+                                      "U+1F600)")
+    return None
+
 
 def _bare_filter(tokens: list[Token], at: int) -> tuple[int, str] | None:
     """FILTER ?o > 3: a variable or a literal after FILTER, where a bracket or a call must be."""
