@@ -547,6 +547,17 @@ def test_every_fact_node_has_evidence():
     assert unevidenced_nodes(data(), ontology()) == []
 
 
+def test_a_resource_lists_every_quote_its_statements_rest_on():
+    """Its own lib:evidence is the quotes it rests on as a whole (README): a graph auditor found 35
+    quotes of statements about 23 resources left out of it (the Warsaw Uprising's photographs)."""
+    exp = expansion()
+    listed = {(q.subject, q.object) for q in exp.facts if q.predicate == provenance.EVIDENCE}
+    about = {q.subject: q.object for q in exp.provenance if q.predicate == provenance.SUBJECT}
+    rested = {(about[q.subject], q.object) for q in exp.provenance
+              if q.predicate == provenance.EVIDENCE and q.subject in about}
+    assert sorted(str(pair) for pair in rested - listed) == []
+
+
 def test_timespans_have_one_precision_and_typed_dates():
     assert timespan_problems(data()) == []
 

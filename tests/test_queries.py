@@ -271,7 +271,7 @@ RECEPTIONS = {
     "Rome, by the Romans": ("liberation-of-rome--by-the-romans", "by the Romans: warm welcome, jubilant",
                             ("rome-flooded-streets", "rome-cheered", 15)),
     "Paris": ("liberation-of-paris", "jubilant",
-              ("paris-greeted", "paris-wine", "paris-free-french-parade", "paris-american-parade")),
+              ("paris-greeted", "paris-wine", "paris-free-french-parade", "paris-american-parade", 15)),
     "Brussels": ("liberation-of-brussels", "jubilant",
                  ("brussels-preparing", "brussels-banners", "brussels-withdrawing", "brussels-hugged",
                   19, 21, 22, 24)),
@@ -284,7 +284,7 @@ RECEPTIONS = {
     # the crowds "cheered and waved": jubilant, as the Romans who cheered and waved
     "Prague": ("liberation-of-prague", "warm welcome, jubilant",
                ("pra-russians-reached", "pra-no-betrayal", "pra-welcoming-crowds", 44)),
-    "Berlin": ("capture-of-berlin", "feared as conquest", ("ber-soviets",)),
+    "Berlin": ("capture-of-berlin", "feared as conquest", ("ber-soviets", "ber-fought")),
 }
 
 
@@ -321,8 +321,9 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
     "place/evangelic-cemetery": ("Evangelic Cemetery", (39,)),
     "place/house-near-evangelic-cemetery": ("house near the Evangelic Cemetery, Wola", (39,)),
     # the uprising
+    # and the photographs of the Uprising series, and the arrival that ends its story
     "event/warsaw-uprising": ("Warsaw Uprising", ("war-soviet-advancing", "war-rose-up", "war-refused",
-                                                  "war-crushed", 31, 33, 34, 38)),
+                                                  "war-crushed", "war-early-1945", *range(31, 42))),
     "event/warsaw-rising": ("Resistance fighters in Warsaw rise up against the Germans",
                             ("war-soviet-advancing", "war-rose-up")),
     "timespan/warsaw-rising-1944-08": ("August 1944 (the Warsaw Uprising begins)",
@@ -354,7 +355,7 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
         ("resistance fighters within Warsaw, who rose up against the Germans", ("war-rose-up",)),
     "casualties/warsaw-uprising": ("Citizens of Warsaw killed or deported", ("war-crushed",)),
     "event/warsaw-old-town-fire": ("Warsaw Old Town in flames", (31,)),
-    "event/destruction-of-warsaw": ("Demolition of most of Warsaw", ("war-crushed",)),
+    "event/destruction-of-warsaw": ("Demolition of most of Warsaw", ("war-crushed", "war-too-much-horror")),
     "event/fighting-at-past-building": ("Fighting at the PAST building", (36, 40)),
     "participation/fighting-at-past-building--german-forces":
         ("German forces occupying the PAST building", (36, 40)),
@@ -377,7 +378,8 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
         ("Tadeusz Przybyszewski “Roma”, resistance fighter, on Kredytowa-Królewska Street", (35,)),
     # the liberation
     "event/liberation-of-warsaw": ("Liberation of Warsaw", ("war-too-much-horror", "war-early-1945",
-                                                            "war-no-warm-welcome")),
+                                                            "war-no-warm-welcome", "war-soviet-advancing",
+                                                            "war-crushed")),
     "timespan/liberation-of-warsaw-early-1945": ("early 1945 (liberation of Warsaw)", ("war-early-1945",)),
     "participation/liberation-of-warsaw--red-army":
         ("the Soviets, supposed liberators and really conquerors, in the liberation of Warsaw",
