@@ -502,6 +502,8 @@ SERIES = ("The caption names no uprising; that {} took part in the Warsaw Uprisi
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    "warsaw resistance, side": ("The article does not state the resistance fighters' allegiance; it places "
+                                "them \"within the city\", \"the Polish capital of Warsaw\"."),
     # "the Germans" read as the German forces, as the other armies' names are (a graph auditor's reading)
     "the germans": "The article's \"the Germans\" is read as a name of the German forces, as its \"the "
                    "Soviets\" is read as the Red Army's.",
@@ -1812,6 +1814,10 @@ EXPECTED: dict[str, list[Row]] = {
          "American 4th Armoured Division\".", OTHER_ACCOUNTS["wiltz, by"], text(25)),
     ]),
     "28-editorial-statements": sorted([
+        # typed and sided as the other capitals' resistance is (a graph auditor's reading)
+        *(("resistance fighters within Warsaw (unnamed)", lib("allegiance"), "Poland",
+           EDITORIAL["warsaw resistance, side"], text(key))
+          for key in ("war-rose-up", "war-too-much-horror")),
         *(("German forces", SKOS_ALT, "the Germans", EDITORIAL["the germans"], text(key))
           for key in ("paris-uprising", "ams-market-garden")),
         *((subject, lib("participant"), "German forces", EDITORIAL[note], text(key))
