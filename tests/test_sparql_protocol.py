@@ -939,13 +939,19 @@ def test_a_repeated_query_is_answered_from_the_cache_and_can_be_revalidated(spar
     # If-Match names no strong tag of it (the answer's is weak); the answer where they hold.
     for headers, status in (({"If-None-Match": first.headers["ETag"]}, 412),
                             ({"If-None-Match": '"other"'}, 200), ({"If-Match": '"nope"'}, 412),
-                            ({"If-Match": "*"}, 200)):
+                            ({"If-Match": "*"}, 200),
+                            # its own tag too: the answer's is weak, and If-Match compares strongly
+                            ({"If-Match": first.headers["ETag"]}, 412)):
         posted = sparql_app.post(sparql_app.sparql, data={"query": query},
                                  headers={"Accept": "application/sparql-results+json", **headers})
         assert posted.status_code == status, headers
         assert (posted.content == first.content) == (status == 200), headers
         if status == 412:
             assert "If-" in posted.text, posted.text
+    # In JSON where its format= word names JSON, as the request's other errors are.
+    named = sparql_app.post(sparql_app.sparql, data={"query": query, "format": "json"},
+                            headers={"Accept": "*/*", "If-None-Match": first.headers["ETag"]})
+    assert named.status_code == 412 and named.headers["Content-Type"].startswith("application/json")
     # One tag for one answer, however its format was asked for: the same JSON bytes had three
     # (the format a CONSTRUCT would have been written in was part of the tag).
     asked = [ask(sparql_app, "ASK { ?s ?p ?o }", **how) for how in (

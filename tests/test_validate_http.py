@@ -1261,6 +1261,21 @@ def test_two_prefixes_for_one_namespace_are_refused_naming_both(client, declared
     assert ran.headers["X-Conforms"] == "false"
 
 
+def test_two_prefixes_for_one_namespace_on_two_nodes_each_serve_their_own_query(client) -> None:
+    """pySHACL gives a query the declarations its own sh:prefixes reach; the vetting pooled every
+    node's, and refused two constraints that each declare one prefix for the namespace."""
+    shapes = PYSHACL_PREFIXES.decode() + (
+        '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        'ex:P1 sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .\n'
+        'ex:P2 sh:declare [ sh:prefix "e" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .\n'
+        'ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:code ;\n'
+        '  sh:sparql [ sh:prefixes ex:P1 ; sh:select "SELECT $this WHERE { $this ex:code ?x }" ] ,\n'
+        '            [ sh:prefixes ex:P2 ; sh:select "SELECT $this WHERE { $this e:code ?x }" ] .\n')
+    resp = client.post("/validate", data={"data": CODES.decode(), "shapes": shapes})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert results(report(resp)) == 6  # three subjects, each found by both queries
+
+
 def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> None:
     resp = client.post("/validate", data=DATA_WITH_SHAPES, headers={"Content-Type": "text/turtle"})
     assert resp.status_code == 200, resp.get_data(as_text=True)
@@ -1288,6 +1303,8 @@ def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> 
     ("sh:property [ sh:path ex:p ; sh:uniqueLang 1 ]",
      "the sh:uniqueLang of a property shape of ex:S is 1, where true or false goes"),
     ("sh:closed ex:yes", "the sh:closed of ex:S is ex:yes, where true or false goes"),
+    ("sh:parameter [ sh:path ex:p ; sh:optional 1 ]",
+     "the sh:optional of a parameter of ex:S is 1, where true or false goes"),
 ])
 def test_a_parameter_pyshacl_reads_as_python_is_refused_in_words(client, parameter: str, words: str) -> None:
     """pySHACL failed on these in Python's words: "object of type 'int' has no len()", "List contains

@@ -102,6 +102,13 @@ def oxigraph_message(query: str) -> str:
     ("SELECT ?x WHERE { ?x ?p ?y FILTER(?y = <http://a/{x}>) }", 1, 50, "this IRI holds {"),
     ("SELECT * WHERE { ?s ?p ?o } LIMIT 1 ; SELECT * {}", 1, 37, "one request holds one query"),
     ('SELECT ("\\uD800" AS ?x) {}', 1, 10, "\\uD800 is half of a UTF-16 surrogate pair"),
+    ('SELECT * { ?s ?p "\\U0000D800" }', 1, 19, "\\U0000D800 is half of a UTF-16 surrogate pair"),
+    ("SELECT *, ?b {}", 1, 8, "SELECT * returns every variable: it takes no others beside it"),
+    ('SELECT * WHERE { ?s <http://ex/a"b> ?o . ?s ?p "x" }', 1, 33, "this IRI holds \", which an IRI cannot"),
+    # and not where the same characters mean something else: an escaped backslash, a stray ; after PREFIX
+    ('SELECT * WHERE { ?s ?p "C:\\\\uD800" . FILTER(?s = ) }', 1, 48, "= needs a value after it"),
+    ("PREFIX ex: <http://ex/> ;\nSELECT * {}", 1, 25, "a query starts with SELECT"),
+    ("SELECT (SUM(?x, ?y) AS ?s) {}", 1, 22, "the query cannot be read from here on"),
     # rules the parser states in a sentence among its expected tokens, or not at all
     ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", 1, 8, "?x is selected but not grouped"),
     ("SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o }", 1, 8, "?s is selected but not grouped"),

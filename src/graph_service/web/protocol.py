@@ -404,7 +404,8 @@ def _failed_precondition(req: Request, answer: Answer) -> Response | None:
     the client has what it would get); None where the preconditions hold or none is sent. The
     answer carries its tag, so a client could send it back, and it was ignored."""
     tag, weak = unquote_etag(answer.tag) if answer.tag else (None, False)
-    problem_type = best_of(PROBLEM_TYPES[:2], req.headers.get("Accept"))  # a program's: no page
+    # A program's error (no page), in JSON where its format= word names JSON, as its others are.
+    problem_type = negotiation.problem_type(format_word(req), PROBLEM_TYPES[:2], req.headers.get("Accept"))
     if "HTTP_IF_MATCH" in req.environ and not req.if_match.star_tag:
         # A strong comparison (13.1.1): an answer's weak tag never matches.
         if tag is None or weak or not req.if_match.contains(tag):

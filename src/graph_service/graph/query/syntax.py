@@ -116,7 +116,9 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     at = _back_to_token(query, at)
     advice: tuple[int, str] | None = None
     if unclosed is not None:
-        advice = (unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
+        # A quote inside an IRI opens no string: the IRI is the mistake.
+        advice = _iri_character(query, raw, at) or (
+            unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
     advice = advice or _control(tokens, at)
     advice = advice or _aggregate_before(tokens, at)
     advice = advice or _iri_character(query, raw, at)
@@ -124,7 +126,6 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _projection_comma(tokens, at)
     advice = advice or _bare_filter(tokens, at)
     advice = advice or _bad_escape(tokens, at)
-    advice = advice or _surrogate_escape(tokens, at)
     advice = advice or _bad_language_tag(tokens, at)
     advice = advice or _clause_order(tokens, at)
     advice = advice or _codepoint_escape(query, tokens, at)
@@ -273,19 +274,24 @@ def _unclosed_iri(query: str, raw: str, at: int) -> tuple[int, str] | None:
     return (start if start >= 0 else at), "this IRI is not closed: it needs a > at its end (no spaces inside)"
 
 
+def _iri_around(query: str, at: int) -> tuple[int, int]:
+    """Where the IRI the parser stopped in begins (its <, or -1) and ends (its >, or -1)."""
+    start = query.rfind("<", 0, at + 1)
+    return start, (query.find(">", start + 1) if start >= 0 else -1)
+
+
 def _bad_iri(query: str, raw: str, at: int) -> tuple[int, str] | None:
     """An IRI the parser could not read: most often one holding a space."""
     if "IRI parsing failed" not in raw:
         return None
-    start = query.rfind("<", 0, at + 1)
+    start, end = _iri_around(query, at)
     if start < 0:
         return None
-    end = query.find(">", start)
     iri = query[start:end + 1] if end >= 0 else query[start:]
     if any(c.isspace() for c in iri):
         return start, "this IRI holds a space, which IRIs cannot have: write it as %20"
     return start, ("this IRI is malformed: an IRI in <...> has a scheme (https:) or resolves against "
-                   "the base, and no space, quote, <, >, {, }, |, ^, ` or backslash")
+                   "the base, and no space, <, > or " + ", ".join(_NOT_IN_IRI))
 
 
 def _undeclared(tokens: list[Token], raw: str) -> tuple[int, str] | None:
@@ -1284,8 +1290,7 @@ def _iri_character(query: str, raw: str, at: int) -> tuple[int, str] | None:
     words (or the brackets' count) named another mistake."""
     if not any(words in raw for words in _IRI_FAILED):
         return None
-    start = query.rfind("<", 0, at + 1)
-    end = query.find(">", start + 1)
+    start, end = _iri_around(query, at)
     if start < 0 or end < 0 or any(c.isspace() or c == "<" for c in query[start + 1:end]):
         return None  # no IRI there, or one with a space (`_bad_iri` says so)
     for i in range(start + 1, end):
@@ -1299,18 +1304,20 @@ def _iri_character(query: str, raw: str, at: int) -> tuple[int, str] | None:
 
 
 #: The words that begin a query.
-_QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE", "PREFIX", "BASE"})
+_QUERY_FORMS = _FORMS | {"PREFIX", "BASE"}
 
 
 def _second_query(tokens: list[Token], at: int) -> tuple[int, str] | None:
     """`... LIMIT 1 ; SELECT ...`: two queries in one request, where SPARQL takes one (updates,
     not queries, are joined by a semicolon)."""
-    depth = 0
+    depth, begun = 0, False
     for t, after in zip(tokens, tokens[1:], strict=False):
         if t.at > at:
             return None
         depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
-        if depth == 0 and t.text == ";" and after.kind == "word" and _keyword(after) in _QUERY_FORMS:
+        begun = begun or (depth == 0 and _keyword(t) in _FORMS)  # a ; after PREFIX is a stray one
+        if begun and depth == 0 and t.text == ";" and after.kind == "word" \
+                and _keyword(after) in _QUERY_FORMS:
             return t.at, ("one request holds one query: this ; begins a second one (SPARQL joins "
                           "updates with ;, not queries); send each query on its own")
     return None
@@ -1328,24 +1335,11 @@ def _projection_comma(tokens: list[Token], at: int) -> tuple[int, str] | None:
             if comma.at > at + 1 or comma.text == "{" or _keyword(comma) in ("WHERE", "FROM"):
                 break
             depth += 1 if comma.text == "(" else -1 if comma.text == ")" else 0
+            if depth == 0 and comma.text == "," and before.text == "*":
+                return before.at, "SELECT * returns every variable: it takes no others beside it"
             if depth == 0 and comma.text == "," and (before.text[:1] in "?$" or before.text == ")"):
                 return comma.at, ("SPARQL separates the variables to return with spaces, not commas: "
                                   "SELECT ?x ?y")
-    return None
-
-
-#: A \u escape of half a UTF-16 surrogate pair, which is no character.
-_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9A-Fa-f]{2}")
-
-
-def _surrogate_escape(tokens: list[Token], at: int) -> tuple[int, str] | None:
-    for t in tokens:
-        if t.at > at:
-            return None
-        if t.kind == "string" and (m := _SURROGATE.search(t.text)):
-            return t.at + m.start(), (f"{m[0]} is half of a UTF-16 surrogate pair, which is no character: "
-                                      "write the character itself, or one escape for it (\\U0001F600 for "
-                                      "U+1F600)")
     return None
 
 
@@ -1372,6 +1366,10 @@ def _bad_escape(tokens: list[Token], at: int) -> tuple[int, str] | None:
             for found in _ESCAPE.finditer(t.text):
                 after = found.group(1)
                 if after is None:
+                    if found[0][1] in "uU" and 0xD800 <= int(found[0][2:], 16) <= 0xDFFF:
+                        return t.at + found.start(), (
+                            f"{found[0]} is half of a UTF-16 surrogate pair, which is no character: write "
+                            "the character itself, or one escape for it (\\U0001F600 for U+1F600)")
                     continue
                 if after in ("u", "U"):
                     digits = "00E9" if after == "u" else "000000E9"

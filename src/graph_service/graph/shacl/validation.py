@@ -834,10 +834,13 @@ def _members(g: Graph, head: Node) -> list[Node] | None:
 
 
 def _shape_named(shapes: Graph, shape: Node) -> str:
-    owner = shapes.value(None, SH.property, shape) if isinstance(shape, BNode) else None
-    if owner is None:
+    if not isinstance(shape, BNode):
         return term_name(shapes, shape)
-    return f"a property shape of {term_name(shapes, owner)}"
+    for link, what in ((SH.property, "a property shape"), (SH.parameter, "a parameter")):
+        owner = shapes.value(None, link, shape)
+        if owner is not None:
+            return f"{what} of {term_name(shapes, owner)}"
+    return term_name(shapes, shape)
 
 
 def _list_problem(g: Graph, head: Node, above: tuple[Node, ...],
@@ -926,11 +929,14 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
     in_scope = _prefixes_in_scope(shapes, data, ontology)
     if any("PATH" in str(o) for p in (SH.select, SH.ask) for o in shapes.objects(None, p)):
         _vet_paths(shapes, in_scope)
-    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in in_scope.items())
-    lines = prologue.count("\n")
     forms = {str(SH.select): "select", str(SH.ask): "ask"}
     for node, text, predicate in ((s, str(o), str(p)) for p in (SH.select, SH.ask)
                                   for s, o in shapes.subject_objects(p) if isinstance(o, Literal)):
+        # Each query with the declarations pySHACL gives it: its own sh:prefixes', not every
+        # node's (two nodes may declare two prefixes for one namespace, which one query cannot hold).
+        own = _prefixes_in_scope(shapes, data, ontology, node)
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in own.items())
+        lines = prologue.count("\n")
         try:
             check_query(prologue + text, allowed_graphs=())
             shape = inspect_query(prologue + text)  # parsed once: the check above kept it
@@ -938,11 +944,13 @@ def vet_sparql(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = No
         except UnsafeQuery as exc:
             raise UnsafeConstraint(f"{_query_owner(shapes, node)} refused: {exc}") from None
         except SyntaxError as exc:
-            shared = _shared_namespace(str(exc), in_scope, text)
+            shared = _shared_namespace(str(exc), own, text)
             if shared:
                 raise ValidationError(f"{_query_owner(shapes, node)} cannot be run: {shared}") from None
             # Positions in the user's own text: the prologue's lines are not theirs.
-            where = re.sub(r"^error at (\d+):", lambda m: f"error at {max(1, int(m[1]) - lines)}:", str(exc))
+            found = re.match(r"error at (\d+):", str(exc))
+            where = str(exc) if found is None else \
+                f"error at {max(1, int(found[1]) - lines)}:" + str(exc)[found.end():]
             where = _UNDECLARED.sub(lambda m: _declare_advice(m[1], shapes), where)
             raise ValidationError(f"{_query_owner(shapes, node)} does not parse: {where}") from None
         except Exception as exc:  # a query the checker cannot judge is not run
@@ -1830,18 +1838,25 @@ def _imports_closure(graph: Graph, start: Node) -> list[Node]:
     return seen
 
 
-def _prefixes_in_scope(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = None) -> dict[str, str]:
+def _prefixes_in_scope(shapes: Graph, data: Graph | Dataset, ontology: Graph | None = None,
+                       query: Node | None = None) -> dict[str, str]:
     """Every prefix a query of these shapes may use when pySHACL runs it: rdflib's bindings of the
     data graph (the empty prefix too), then those of an ontology mixed into it (the data's win, as
-    in pySHACL's `mix_graphs`), pySHACL's own, and every `sh:declare` of the shapes graph. A
-    superset of what one query sees, which is enough to vet it: SERVICE and FROM are found
-    whatever a prefix expands to."""
+    in pySHACL's `mix_graphs`), pySHACL's own, and every `sh:declare` of the shapes graph, or for
+    the node holding one `query` those its `sh:prefixes` reach (through `owl:imports`, SHACL
+    5.2.1), as pySHACL declares them. Every declaration is a superset of what one query sees,
+    which is enough to vet paths: SERVICE and FROM are found whatever a prefix expands to."""
     prefixes = {str(p): str(ns) for p, ns in data.namespaces()}
     if ontology is not None:
         for p, ns in ontology.namespaces():
             prefixes.setdefault(str(p), str(ns))
     prefixes.update(_PYSHACL_PREFIXES)
-    for declaration in shapes.objects(None, SH.declare):
+    if query is None:
+        declarations = list(shapes.objects(None, SH.declare))
+    else:
+        holders = [n for p in shapes.objects(query, SH.prefixes) for n in (p, *_imports_closure(shapes, p))]
+        declarations = [d for n in holders for d in shapes.objects(n, SH.declare)]
+    for declaration in declarations:
         prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
         if isinstance(prefix, Literal) and isinstance(namespace, Literal | URIRef):
             prefixes[str(prefix)] = str(namespace)
