@@ -502,6 +502,32 @@ SERIES = ("The caption names no uprising; that {} took part in the Warsaw Uprisi
 #: The graph's notes on its editorial statements (query 28): why each link is made, where the
 #: passage it rests on does not say it.
 EDITORIAL = {
+    # a historian's reading of Paris, Brussels, Luxembourg, Amsterdam and Berlin: readings noted
+    # where the same reading is noted elsewhere
+    "paris, allied liberators": (
+        "The sentence says that \"it was the Allied advance that forced the Germans to surrender\"; that the "
+        "Allied forces were the city's liberating force is the project's reading of that."),
+    "shooting, during": (
+        "The sentence on the shooting does not say when it was or what the civilians were celebrating: the "
+        "shooting is read as the violence that, in the sentence before, marred the Amsterdammers' "
+        "celebration of their liberation."),
+    "free french": (
+        "The article calls them Free French; their allegiance to France is read from the name, not stated."),
+    "free belgian": (
+        "The caption calls them Free Belgian troops; their allegiance to Belgium is read from the name, not "
+        "stated."),
+    "brussels, arriving liberators": (
+        "The caption has British tanks arrive and end the German occupation; that the arriving force was the "
+        "liberating force is read from it and from the caption in which British troops liberate Brussels."),
+    "berlin, reason": (
+        "The sentence says that the conquest being by the Soviets was \"worse still for the citizens of "
+        "Berlin\"; that this was the reason for a reception of fear is the project's reading."),
+    "german surrender": (
+        "The sentence says \"the German surrender\"; the surrendering party is read as the German forces, as "
+        "the article's \"the Germans\" are elsewhere."),
+    "the occupying germans, a name": (
+        "The article's \"the occupying Germans\" is read as a name of the German forces, as its \"the "
+        "Soviets\" is read as the Red Army's."),
     "warsaw resistance, side": ("The article does not state the resistance fighters' allegiance; it places "
                                 "them \"within the city\", \"the Polish capital of Warsaw\"."),
     # "the Germans" read as the German forces, as the other armies' names are (a graph auditor's reading)
@@ -596,7 +622,9 @@ EDITORIAL = {
                      "prague-03 names as Prague's liberator (\"Prague liberated by Red Army\")."),
     "the soviets, a name": ("The article's \"the Soviets\" is read as a name of the Red Army, the \"Soviet "
                             "army\" of the Warsaw section's second sentence: in Warsaw the article tells of "
-                            "them as of an army (advancing, stalling, arriving)."),
+                            "them as of an army (advancing, stalling, arriving). In Berlin it speaks of them "
+                            "as of a people with a regime; there too their conquest is read as the Red "
+                            "Army's (see part:capture-of-berlin--red-army)."),
     "chrobry i, uprising": ("The caption names no uprising; that the battalion took part in the Warsaw "
                             "Uprising is read from the caption's place in the article's Warsaw Uprising "
                             "series."),
@@ -1814,6 +1842,24 @@ EXPECTED: dict[str, list[Row]] = {
          "American 4th Armoured Division\".", OTHER_ACCOUNTS["wiltz, by"], text(25)),
     ]),
     "28-editorial-statements": sorted([
+        ("Allied forces in the advance on Paris", lib("role"), "liberating force",
+         EDITORIAL["paris, allied liberators"], text("paris-uprising")),
+        *(("German marines fire on civilians in Dam Square", lib("occurredDuring"),
+           "Amsterdammers’ celebration of their liberation", EDITORIAL["shooting, during"], text(key))
+          for key in ("ams-celebrate", "ams-marines")),
+        *((subject, lib("allegiance"), "France", EDITORIAL["free french"], text(key))
+          for subject, key in (("2nd Armored Division (General Leclerc’s)", 13),
+                               ("Free French forces", "paris-free-french-lead"),
+                               ("Free French government", "paris-orchestrated"))),
+        ("Free Belgian troops", lib("allegiance"), "Belgium", EDITORIAL["free belgian"], text(19)),
+        *(("British forces arriving in Brussels", lib("role"), "liberating force",
+           EDITORIAL["brussels, arriving liberators"], text(n)) for n in (16, 21)),
+        ("Reception of the capture of Berlin: feared as conquest", lib("receptionReason"),
+         REASONS["Berlin"], EDITORIAL["berlin, reason"], text("ber-soviets")),
+        ("German forces in the German surrender", lib("participant"), "German forces",
+         EDITORIAL["german surrender"], text("intro-string-of-capitals")),
+        ("German forces", SKOS_ALT, "the occupying Germans", EDITORIAL["the occupying germans, a name"],
+         text("brussels-banners")),
         # typed and sided as the other capitals' resistance is (a graph auditor's reading)
         *(("resistance fighters within Warsaw (unnamed)", lib("allegiance"), "Poland",
            EDITORIAL["warsaw resistance, side"], text(key))
