@@ -927,6 +927,21 @@ def test_a_table_shows_each_quote_and_note_in_full_once_and_links_to_it_after(pr
         assert facts.index(f'id="{anchor}"') < facts.index(f'href="#{anchor}"')
 
 
+def test_what_links_here_points_to_a_quote_the_facts_above_showed(project_client):
+    """A linked-data user's probe: "What links here" showed again in full, under a new number, a
+    quote the page's facts had shown (the Warsaw resistance fighters' "rose up against the
+    Germans"; the Warsaw Uprising's page, 29 showings of 17 quotes). What the reasoner adds, behind
+    a toggle, is read on its own and still shows its own."""
+    page = project_client.get("/doc/group/warsaw-resistance-fighters.html").get_data(as_text=True)
+    quote = "Resistance fighters within the city rose up against the Germans"
+    visible = (page[:page.index('<details class="inferred-facts"')]
+               + page[page.index("<h2>What links here</h2>"):])
+    assert len(re.findall(rf"<summary[^>]*>(?:<span class=\"ref-number\">quote \d+:</span> )?“{quote}",
+                          visible)) == 1
+    ref = re.search(rf'<a class="mark evidence-ref" href="#(facts-quote-\d+)" title="“{quote}', visible)
+    assert ref and visible.index(f'id="{ref[1]}"') < visible.index(ref[0])
+
+
 def test_quotes_of_the_same_words_are_told_apart_and_no_number_means_two_things_on_a_page(project_client):
     """The article prints two captions twice, each time a quote of its own: numbered by their
     words, the second was shown as the first (Dam Square's page lost caption-amsterdam-03). And

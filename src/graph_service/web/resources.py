@@ -15,6 +15,7 @@ import builtins
 import calendar
 import contextlib
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -532,12 +533,10 @@ def render_page(d: Description, urls: Urls) -> str:
     inferred = [f for f in (_inferred(f) for f in shown) if f is not None]
     links = [i for i in incoming if not i[0].inferred]
     inferred_links = [i for i in incoming if i[0].inferred]
-    numbers: dict[str, int] = {}
-    for rows, scope, table in (([f.values for f in asserted], "facts", True),
-                               ([f.values for f in inferred], "inferred", True),
-                               ([[i[0]] for i in links], "links", False),
-                               ([[i[0]] for i in inferred_links], "inferred-links", False)):
-        _number_repeats(rows, scope, numbers, table=table)
+    _number_repeats([[([f.values for f in asserted], "facts", True),
+                      ([[i[0]] for i in links], "links", False)],
+                     [([f.values for f in inferred], "inferred", True)],
+                     [([[i[0]] for i in inferred_links], "inferred-links", False)]])
     return render_template(
         "resource.html",
         iri=iri,
@@ -562,31 +561,37 @@ def render_page(d: Description, urls: Urls) -> str:
     )
 
 
-def _number_repeats(rows: list[list[Value]], scope: str, numbers: dict[str, int], *, table: bool) -> None:
-    """Number the quotes and notes shown more than once in a table of `rows` (each row's values,
-    in the order the page shows them: `table` for a table of facts, else one of links, which shows
-    a value's quotes only where its facts are nested). `scope` keeps the anchors of two tables
-    apart (one behind a toggle is read on its own); `numbers`, the last number given of each kind
-    on the page, goes on from table to table, so that no number stands for two texts on a page."""
-    for values in rows:
-        _mark_same_evidence(values, table=table)
-    shown = [showing for values in rows for showing in _showings(values, table=table)]
-    counts: dict[tuple[str, object], int] = {}
-    for kind, key, _, _ in shown:
-        counts[(kind, key)] = counts.get((kind, key), 0) + 1
-    given: dict[tuple[str, object], int] = {}
-    for kind, key, value, index in shown:
-        if counts[(kind, key)] < 2:
-            continue
-        first = (kind, key) not in given
-        if first:
-            numbers[kind] = given[(kind, key)] = numbers.get(kind, 0) + 1
-        ref = Ref(given[(kind, key)], f"{scope}-{kind}-{given[(kind, key)]}", first)
-        if kind == "quote":
-            value.evidence[index] = replace(value.evidence[index], ref=ref)
-        else:
-            assert isinstance(key, tuple)
-            value.note_refs[key] = ref
+def _number_repeats(parts: list[list[tuple[list[list[Value]], str, bool]]]) -> None:
+    """Number the quotes and notes a page shows more than once: in full the first time, then as a
+    link to that. `parts`: the page's parts, each its tables as (rows, scope, whether a table of
+    facts), rows holding each row's values in the order the page shows them (a table of links
+    shows a value's quotes only where its facts are nested). A part's tables share their first
+    showings (What links here pointed again, under a new number, to a quote the facts above had
+    shown); a part behind a toggle (what the reasoner adds) is read on its own, so it shows its
+    quotes itself. Numbers go on from part to part, so that no number stands for two texts."""
+    numbers: dict[str, int] = {}
+    for part in parts:
+        shown = []
+        for rows, scope, table in part:
+            for values in rows:
+                _mark_same_evidence(values, table=table)
+            shown += [(scope, *showing) for values in rows for showing in _showings(values, table=table)]
+        counts = Counter((kind, key) for _, kind, key, _, _ in shown)
+        given: dict[tuple[str, object], tuple[int, str]] = {}
+        for scope, kind, key, value, index in shown:
+            if counts[(kind, key)] < 2:
+                continue
+            first = (kind, key) not in given
+            if first:
+                numbers[kind] = numbers.get(kind, 0) + 1
+                given[(kind, key)] = (numbers[kind], f"{scope}-{kind}-{numbers[kind]}")
+            number, anchor = given[(kind, key)]
+            ref = Ref(number, anchor, first)
+            if kind == "quote":
+                value.evidence[index] = replace(value.evidence[index], ref=ref)
+            else:
+                assert isinstance(key, tuple)
+                value.note_refs[key] = ref
 
 
 def _mark_same_evidence(values: list[Value], *, table: bool) -> None:
