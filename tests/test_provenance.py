@@ -522,6 +522,11 @@ def test_the_opening_summary_says_which_liberators_are_a_reading(project_client)
     assert ("By Red Army (conquering force, liberating force) (Red Army: the project's reading"
             in brief("/doc/city/warsaw.html"))
     assert "Mark Clark: the project's reading" in brief("/doc/event/liberation-of-rome.html")
+    # A name with a parenthesis of its own takes the roles in it (it read "(unnamed) (resistance fighter)").
+    uprising = brief("/doc/event/warsaw-uprising.html")
+    assert ("Home Army soldier defending a barricade in Powiśle District (unnamed; resistance fighter)"
+            in uprising)
+    assert "(unnamed) (" not in uprising
 
 
 def test_pages_say_which_claims_other_accounts_dispute_and_what_they_say(project_client):

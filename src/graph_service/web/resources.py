@@ -981,8 +981,14 @@ def _names(index: QuadSource, terms: list, urls: Urls) -> list[str]:
 
 
 def _in_roles(name: str, roles: list[str]) -> str:
-    """"Red Army (conquering force, liberating force)"; the name alone where it has no role."""
-    return f"{name} ({', '.join(roles)})" if roles else name
+    """"Red Army (conquering force, liberating force)"; the name alone where it has no role. A
+    name that ends in its own parenthesis ("Home Army soldier ... (unnamed)") takes the roles in
+    it, not in a second one beside it."""
+    if not roles:
+        return name
+    if name.endswith(")") and "(" in name:
+        return f"{name[:-1]}; {', '.join(roles)})"
+    return f"{name} ({', '.join(roles)})"
 
 
 def _listed(names: list[str]) -> str:
