@@ -527,6 +527,9 @@ def test_the_opening_summary_says_which_liberators_are_a_reading(project_client)
     assert ("Home Army soldier defending a barricade in Powiśle District (unnamed; resistance fighter)"
             in uprising)
     assert "(unnamed) (" not in uprising
+    # Its parts from either end: the rising that began it is stated as its part (subEventOf).
+    assert ("In Resistance fighters in Warsaw rise up against the Germans resistance fighters within "
+            "Warsaw") in uprising
 
 
 def test_pages_say_which_claims_other_accounts_dispute_and_what_they_say(project_client):

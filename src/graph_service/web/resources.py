@@ -760,7 +760,12 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         if name == "commandedBy":
             out += _taking_part(index, iri, urls, "Taking part")
             # Paris's Allied forces are in its approach: its parts, by name.
-            parts = {part: _linked(index, [part], urls) for part in _objects(index, iri, "hasSubEvent")}
+            # Its parts as the source states them, from either end: the Warsaw Uprising's rising is
+            # stated as a part of it (subEventOf), and its summary left it out.
+            stated_parts = [q.subject for q in index.quads_for_pattern(None, _n("subEventOf"), iri, None)
+                            if not is_inferred(q)]
+            parts = {part: _linked(index, [part], urls)
+                     for part in dict.fromkeys([*_objects(index, iri, "hasSubEvent"), *stated_parts])}
             for part, named in sorted(parts.items(), key=lambda p: sortable(p[1][0][0]) if p[1] else ""):
                 out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part")
     out += _receptions(index, iri, urls, "below")
