@@ -230,6 +230,7 @@ def test_accept_header_for_select(sparql_app, accept, expected):
     assert resp.headers["Content-Type"].split(";")[0] == expected
     assert "Accept" in resp.headers.get("Vary", "")
 
+
 def test_a_blank_node_labelled_with_no_xml_name_is_written_in_rdf_xml_that_parsers_read(sparql_app):
     """`rdf:nodeID="1abc"` (from BNODE("1abc")): rdflib and pyoxigraph refused the document."""
     query = ('CONSTRUCT { ?b <http://example.org/p> 1 ; <http://example.org/q> ?b } '
@@ -250,7 +251,6 @@ def test_an_iri_whose_scheme_is_a_prefix_is_read_back_from_json_ld_as_written(sp
     assert resp.status_code == 200, resp.text
     got = {str(o) for o in triples_of(resp.content, "jsonld").objects()}
     assert got == {"geo:48.8566,2.3522", "48.85", "schema:Thing"}
-
 
 
 @pytest.mark.parametrize(("accept", "expected"), [

@@ -116,6 +116,7 @@ _FORM_BODY = re.compile(r"\s*query=", re.I)
 _QUERY_START = re.compile(r"\s*(?:PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 _UPDATE = "application/sparql-update"
 
+
 class QueryMediaType(UnsupportedMediaType):
     """A query POSTed in a type the protocol does not read: 415, with the types it reads in
     `Accept` (RFC 9110 15.5.16), as a client reads them."""
