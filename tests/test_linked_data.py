@@ -407,6 +407,11 @@ def test_a_path_naming_part_of_a_resources_name_says_which_it_may_mean(project_c
     page = project_client.get("/doc/person/de-gaulle.html").get_data(as_text=True)
     meant = f"{BASE}id/person/charles-de-gaulle"
     assert f'Did you mean <a href="/doc/person/charles-de-gaulle.html">{meant}</a>?' in page
+    # Its words but the small ones; a name with more after it (a linked-data user's probe).
+    for path, meant in (("/id/event/liberation-brussels", "event/liberation-of-brussels"),
+                        ("/id/event/warsaw-uprising-1944", "event/warsaw-uprising")):
+        said = project_client.get(path, headers={"Accept": "text/turtle"}).get_data(as_text=True)
+        assert f"did you mean <{BASE}id/{meant}>?" in said, path
     # Tadeusz Przybyszewski and Tadeusz Rajszczak; a letter, a common word, the kind's own name.
     for path in ("/id/person/tadeusz", "/id/person/s", "/id/place/of", "/id/person/de", "/id/city/city"):
         said = project_client.get(path, headers={"Accept": "text/turtle"}).get_data(as_text=True)

@@ -252,8 +252,8 @@ def _meant(urls: Urls, rest: str) -> str | None:
     """The resource a path that names none may have meant: itself without a trailing slash or a
     document's suffix (`/id/city/paris.ttl`, `/doc/city/paris.ttl/`), in other capitals or accents
     (`/id/city/Paris`), its name under the one kind that has it (`/id/person/paris`), the one name
-    of its kind that holds it as whole words (`/id/person/de-gaulle`), or a name of its kind spelt
-    nearly as it is (`/id/city/pariss`)."""
+    of its kind that holds it as whole words (`/id/person/de-gaulle`), or its words but the small
+    ones, or that it begins with, or a name of its kind spelt nearly as it is (`/id/city/pariss`)."""
     trimmed = rest.removesuffix("/")
     head, dot, suffix = trimmed.rpartition(".")
     paths = [p for p in (rest, trimmed, head if dot and formats.by_extension(suffix) else None) if p]
@@ -290,6 +290,13 @@ def _named_in_part(slug: str, kind: str, of_kind: dict[str, str]) -> str | None:
         return None
     words = f"-{slug}-"
     found = [name for name in of_kind if words in f"-{name}-"]
+    if not found:
+        # Its words but the small ones (`/id/event/liberation-brussels`), or a name with more after
+        # it (`/id/event/warsaw-uprising-1944`).
+        wanted = set(slug.split("-")) - _COMMON_WORDS
+        found = [name for name in of_kind if set(name.split("-")) - _COMMON_WORDS == wanted] or [
+            name for name in of_kind
+            if f"{slug}-".startswith(f"{name}-") and len(name) >= 3 and name not in _COMMON_WORDS]
     return found[0] if len(found) == 1 else None
 
 
