@@ -1060,9 +1060,10 @@ def _title(d: Description) -> str:
     if _STATEMENT in d.types():
         parts = [next((q.object for q in d.outgoing(d.iri) if q.predicate == p), None) for p in _REIFIED]
         if all(parts):
-            # A value in quotes, where it would run on into the words before it.
-            return "Statement: " + " ".join(f"“{t.value}”" if isinstance(t, ox.Literal) else d.label(t)
-                                            for t in parts if not isinstance(t, ox.Triple | None))
+            # A value in quotes, where it would run on into the words before it; the parts apart by
+            # commas, as the statement's name in lists and links (`_statement_label`) has them.
+            return "Statement: " + ", ".join(f"“{t.value}”" if isinstance(t, ox.Literal) else d.label(t)
+                                             for t in parts if not isinstance(t, ox.Triple | None))
     return d.label(d.iri)
 
 
