@@ -102,7 +102,7 @@ def test_pages_link_to_the_local_service_whatever_the_base(rebased):
     assert "/id/event/liberation-of-paris" in hrefs
     # The data's shorthand in its notes (event:..., lib:...) links under the base too.
     note = rebased.get("/doc/event/liberation-of-amsterdam.html").text
-    assert 'title="German marines fire on civilians in Dam Square">event:dam-square-shooting</a>' in note
+    assert 'title="event:dam-square-shooting">German marines fire on civilians in Dam Square</a>' in note
     assert '<a href="/ontology#receptionOf" title="reception of">lib:receptionOf</a>' in note
 
 

@@ -891,10 +891,12 @@ def test_the_sources_other_accounts_name_are_iris_of_their_statements(project_ap
 def test_names_in_the_datas_shorthand_in_notes_link_to_what_they_name(project_app, project_client):
     """The data's comments and notes name resources in its own shorthand (`event:liberation-of-
     paris`), whose prefixes no served document declares: on pages each is a link to what it names,
-    its label on hover; a name the dataset lacks, or an unknown prefix, stays text."""
+    a resource by its label (a linked-data user read "rec:liberation-of-brussels" mid-sentence), a
+    term of the ontology by its name, the other on hover; a name the dataset lacks, or an unknown
+    prefix, stays text."""
     page = project_client.get("/doc/photo/paris-03.html").get_data(as_text=True)
-    assert ('<a href="/id/event/liberation-of-paris" title="Liberation of Paris">'
-            'event:liberation-of-paris</a>') in page
+    assert ('<a href="/id/event/liberation-of-paris" title="event:liberation-of-paris">'
+            'Liberation of Paris</a>') in page
     from graph_service.web.resources import linked_urls
     with project_app.test_request_context():
         made = str(linked_urls("see event:no-such-event, nothing:here and lib:depicts <b>"))

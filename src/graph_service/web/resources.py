@@ -90,7 +90,8 @@ def linked_urls(text: str) -> Markup:
     """`text` escaped, its http(s) addresses made links: a note's sources can be followed; and
     the names it gives in the data's shorthand (`event:liberation-of-paris`: the data file's own
     prefixes, declared in no document served) linked to what they name, where the dataset has it,
-    its label on hover."""
+    a resource by its label, the shorthand on hover (a reader met "rec:liberation-of-brussels"
+    mid-sentence), a term of a vocabulary by its shorthand, its label on hover."""
     out, last = [], 0
     for m in _URL.finditer(text):
         out += [_linked_names(text[last:m.start()]),
@@ -111,8 +112,9 @@ def _linked_names(text: str) -> Markup:
             continue
         node = ox.NamedNode(iri)
         label = labels_of(quads(), [node]).get(node, m[0])
+        shown, hover = (label, m[0]) if iri.startswith(str(service().names.id)) else (m[0], label)
         out += [escape(text[last:m.start()]),
-                Markup('<a href="{0}" title="{1}">{2}</a>').format(href, label, m[0])]
+                Markup('<a href="{0}" title="{1}">{2}</a>').format(href, hover, shown)]
         last = m.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
