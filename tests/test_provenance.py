@@ -940,7 +940,19 @@ def test_a_table_shows_each_quote_and_note_in_full_once_and_links_to_it_after(pr
         assert facts.index(f'id="{anchor}"') < facts.index(f'href="#{anchor}"')
 
 
-def test_what_links_here_points_to_a_quote_the_facts_above_showed(project_client):
+def test_what_a_force_took_part_in_is_listed_in_time(project_client):
+    """The German forces' fifteen events were in the order of their names (Luxembourg's uprisings
+    before the Warsaw Uprising); now by the first day each may be, the undated after, by name."""
+    page = project_client.get("/doc/unit/german-forces.html").get_data(as_text=True)
+    section = page[page.index('id="in-brief"'):]
+    brief = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section[:section.index("</section>")])).split())
+    order = [brief.index(name) for name in (
+        "Nazi occupation of Paris", "German occupation of Brussels", "German surrender in the Netherlands",
+        "Armed uprisings in Luxembourg", "Warsaw Uprising")]
+    assert order == sorted(order), brief
+
+
+
     """A linked-data user's probe: "What links here" showed again in full, under a new number, a
     quote the page's facts had shown (the Warsaw resistance fighters' "rose up against the
     Germans"; the Warsaw Uprising's page, 29 showings of 17 quotes). What the reasoner adds, behind

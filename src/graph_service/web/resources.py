@@ -822,13 +822,17 @@ def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highl
     Paris (political leader)"). De Gaulle's part in the liberation was a table nested under "What
     links here", the last thing on his page."""
     values: dict[str, str | None] = {}
+    when: dict[str, str | None] = {}  # the first day each may be, to list them in time
     readings, disputed = [], []
     for part in _subjects(index, "participant", actor):
         roles = _objects(index, part, "role")
         named = _names(index, roles, urls)
         events = _objects(index, part, "inEvent")
-        for event, href in _linked(index, events, urls):
-            values.setdefault(_in_roles(event, named), href)
+        for event in events:
+            days = [d for span in _objects(index, event, "hasTimeSpan") if (d := _earliest(index, span))]
+            for name, href in _linked(index, [event], urls):
+                values.setdefault(_in_roles(name, named), href)
+                when.setdefault(_in_roles(name, named), min(days, default=None))
         if (_is_reading(index, part, "participant", actor)
                 or any(_is_reading(index, part, "inEvent", e) for e in events)
                 or any(_is_reading(index, part, "role", r) for r in roles)):
@@ -839,7 +843,10 @@ def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highl
             disputed += _names(index, events, urls)
     if not values:
         return []
-    shown = sorted(values.items(), key=lambda v: sortable(v[0]))
+    # In time (the German forces' fifteen events were in the order of their names, Luxembourg's
+    # before the Warsaw Uprising), the undated after, by name.
+    shown = sorted(values.items(),
+                   key=lambda v: (when.get(v[0]) is None, when.get(v[0]) or "", sortable(v[0])))
     return [Highlight("Took part in", shown, _joined(
         _reading_note(index, urls, list(dict.fromkeys(readings))),
         _disputed_note(list(dict.fromkeys(disputed)))))]
