@@ -952,7 +952,7 @@ def test_what_a_force_took_part_in_is_listed_in_time(project_client):
     assert order == sorted(order), brief
 
 
-
+def test_what_links_here_points_to_a_quote_the_facts_above_showed(project_client):
     """A linked-data user's probe: "What links here" showed again in full, under a new number, a
     quote the page's facts had shown (the Warsaw resistance fighters' "rose up against the
     Germans"; the Warsaw Uprising's page, 29 showings of 17 quotes). What the reasoner adds, behind
