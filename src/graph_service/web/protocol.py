@@ -404,14 +404,17 @@ def _failed_precondition(req: Request, answer: Answer) -> Response | None:
     names it (RFC 9110 13.2.2: a method other than GET and HEAD is answered 412, not 304, where
     the client has what it would get); None where the preconditions hold or none is sent. The
     answer carries its tag, so a client could send it back, and it was ignored."""
+    environ = req.environ
+    if "HTTP_IF_MATCH" not in environ and "HTTP_IF_NONE_MATCH" not in environ:
+        return None  # every program's POST comes here: nothing to weigh, nothing read
     tag, weak = unquote_etag(answer.tag) if answer.tag else (None, False)
     # A program's error (no page), in JSON where its format= word names JSON, as its others are.
     problem_type = negotiation.problem_type(format_word(req), PROBLEM_TYPES[:2], req.headers.get("Accept"))
-    if "HTTP_IF_MATCH" in req.environ and not req.if_match.star_tag:
+    if "HTTP_IF_MATCH" in environ and not req.if_match.star_tag:
         # A strong comparison (13.1.1): an answer's weak tag never matches.
         if tag is None or weak or not req.if_match.contains(tag):
             return plain_problem(412, "If-Match names no strong tag of this answer", problem_type)
-    if "HTTP_IF_NONE_MATCH" in req.environ:
+    if "HTTP_IF_NONE_MATCH" in environ:
         if req.if_none_match.star_tag or (tag is not None and req.if_none_match.contains_weak(tag)):
             return plain_problem(412, "If-None-Match names this answer's tag: the client has it",
                                  problem_type)
