@@ -168,10 +168,12 @@ def test_map_markers_name_the_force_and_the_date(drawn_map):
     assert "Allied forces (liberating force)" in paris  # its approach's, as the city's page has them
     shown = [t.text for t in markers["Amsterdam"].iter(SVG + "text") if t.get("class") == "when"]
     assert shown == ["May 1945, by the 7th*"]  # the mark on the map, not only in the hover title
-    # Said by its caption and by the project's reading of the Russians' arrival: once, unmarked
-    # (it was listed twice, once marked as a reading).
+    # The Red Army, said by its caption and by the project's reading of the Russians' arrival: once,
+    # unmarked (it was listed twice, once marked as a reading); the resistance whose uprising had
+    # largely driven the Germans out, marked as the reading it is.
     prague = markers["Prague"].find(SVG + "title").text
-    assert "Forces: Red Army (liberating force). " in prague and prague.count("Red Army") == 1
+    assert ("Forces: local resistance network (Prague) (liberating force)*; Red Army (liberating force). "
+            in prague) and prague.count("Red Army") == 1
     assert "no liberating force named" in markers["Amsterdam"].find(SVG + "title").text
     assert "undated" in markers["Berlin"].find(SVG + "title").text
 

@@ -737,7 +737,9 @@ def test_an_events_brief_names_who_took_part_in_what_role(project_client):
     # De Gaulle's part and the Free French forces' role are readings: said so, in a list.
     assert ("American forces, Charles de Gaulle and Free French forces: the project's reading of the "
             "article, which says why below") in paris
-    assert "Taking part British forces (liberating force), Free Belgian troops (participant) In" in \
+    # The Free Belgian troops' part is read from the scene of their caption, and said so.
+    assert ("Taking part British forces (liberating force), Free Belgian troops (participant) (Free Belgian "
+            "troops: the project's reading of the article, which says why below) In") in \
         brief("liberation-of-brussels")
     # Who took part in its parts too: the article credits "the Allied advance" with Paris.
     assert ("In Allied advance on Paris Allied forces (liberating force), Free French forces (liberating "
@@ -804,10 +806,12 @@ def test_a_citys_photographs_include_those_in_its_area_in_the_articles_order(pro
     photo = project_client.get("/doc/photo/prague-01.html").get_data(as_text=True)
     where = photo[photo.index("<dt>Where</dt>"):]
     assert "Czechoslovakia" not in where[:where.index("</dd>")]
-    # Not dated itself: the celebration it belongs to is, by a derivation that says so.
+    # Dated by the celebration it shows, 2015, derived from the liberation's May 1945: a reading,
+    # said so among the box's readings, as prague-03's date from the liberation it shows.
     when = re.search(r'<dd class="when">(.*?)</dd>', photo)
-    assert when is not None and "not given; its event's: 2015 (" in html.unescape(when[1])
-    assert "derived" in when[1]
+    assert when is not None and html.unescape(when[1]) == "2015 (the article: “70th Anniversary”)"
+    readings = re.search(r'<p class="note readings">(.*?)</p>', photo, re.S)
+    assert readings is not None and "2015 (the article: “70th Anniversary”)" in html.unescape(readings[1])
     photo = project_client.get("/doc/photo/rome-02.html").get_data(as_text=True)
     where = photo[photo.index("<dt>Where</dt>"):]
     assert "Rome" in where[:where.index("</dd>")] and "Italy" not in where[:where.index("</dd>")]
