@@ -249,7 +249,7 @@ def timespan_problems(g: Graph) -> list:
             out.append(("no dateText", ts))
         if not list(g.objects(ts, LIB.evidence)):
             out.append(("no evidence", ts))
-        if not list(g.subjects(LIB.hasTimeSpan, ts)):
+        if not list(g.subjects(LIB.hasTimeSpan, ts)) and not list(g.subjects(LIB.underwayDuring, ts)):
             out.append(("time-span of nothing", ts))
     for s, p, o in g:
         if isinstance(o, Literal) and o.datatype in (XSD.date, XSD.gYearMonth):
@@ -643,6 +643,18 @@ def test_dam_square_casualties():
     # LIB.count would be str.count: Namespace is a str, so index the term
     assert g.value(cas, LIB["count"]) == Literal(22, datatype=XSD.integer)
     assert (ID["event/dam-square-shooting"], LIB.hasPlace, ID["place/dam-square"]) in g
+
+
+def test_the_soviet_advance_was_under_way_in_august_1944_which_bounds_neither_end():
+    """"In August 1944, the Soviet army was advancing on Warsaw": a time it was going on, not the
+    advance's time-span, which would bound its beginning and end (a historian's reading found
+    the month lost)."""
+    g = data()
+    advance = ID["event/soviet-advance-on-warsaw"]
+    assert g.value(advance, LIB.hasTimeSpan) is None
+    span = g.value(advance, LIB.underwayDuring)
+    assert g.value(span, LIB.inMonth) == Literal("1944-08", datatype=XSD.gYearMonth)
+    assert str(g.value(span, LIB.dateText)) == "In August 1944"
 
 
 def test_empty_credit_is_no_credit():

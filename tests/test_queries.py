@@ -425,6 +425,9 @@ INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrend
 # Expected answers, one per query file, in the query's order
 # ----------------------------------------------------------------------------------------------
 
+#: Days the fighting in Warsaw was going on, read from photographs of it.
+PAST_UNDERWAY = "20 August 1944 (the fighting at the PAST building under way)"
+KREDYTOWA_UNDERWAY = "3 October 1944 (the fighting on Kredytowa-Królewska Street under way)"
 #: The Prague resistance in the liberation of Prague (a reading).
 PRAGUE_RESISTANCE = ("the local resistance network, whose uprising had largely driven the Germans out, in "
                      "the liberation of Prague")
@@ -629,6 +632,13 @@ EDITORIAL = {
         "The caption dates nothing: it shows a display \"during the celebration of 70th Anniversary of "
         "liberation of Prague\". That the photograph was taken during the celebration, and so within its "
         "derived year 2015, is the project's reading, as prague-03 is dated by the liberation it shows."),
+    "past, under way": (
+        "The caption dates the photograph of a soldier aiming his rifle at the German-occupied PAST "
+        "building, August 20, 1944; that the fighting at the building was going on that day is the "
+        "project's reading of it, as the photograph's place in the fighting is."),
+    "kredytowa, under way": (
+        "The caption dates the photograph of Home Army soldiers \"fighting on Kredytowa-Królewska Street, "
+        "October 3, 1944\"; that the fighting was going on that day is read from the photograph's date."),
     "2015 photographs, bounds": (
         "Derived, not stated: the caption shows a display during the celebration of the 70th anniversary of "
         "the liberation of Prague, which the article dates to May 1945; so the photograph was taken in 2015, "
@@ -1620,23 +1630,26 @@ EXPECTED: dict[str, list[Row]] = {
         )
     ],
     "20-events-in-warsaw-by-date": [
-        # event, date as written, earliest possible day, latest possible day, place, IRI
-        ("Resistance fighters in Warsaw rise up against the Germans", "In August 1944", "1944-08-01", None,
-         "Warsaw", iri("event/warsaw-rising")),
+        # event, date as written, what the date is, earliest possible day, latest possible day, place, IRI
+        ("Resistance fighters in Warsaw rise up against the Germans", "In August 1944", "its time",
+         "1944-08-01", None, "Warsaw", iri("event/warsaw-rising")),
         # by 2 August 1944, placed in Warsaw by the Uprising series its caption is in: ordered by that
         # day, which it had come by (a graph auditor found it after 1945)
-        (PANTHER_CAPTURE, "August 2, 1944", None, "1944-08-02", "Warsaw",
+        (PANTHER_CAPTURE, "August 2, 1944", "its time", None, "1944-08-02", "Warsaw",
          iri("event/capture-of-panther-tank")),
-        ("Liberation of Warsaw", "early 1945", "1945-01-01", "1945-06-30", "Warsaw",
-         iri("event/liberation-of-warsaw")),
-        ("Demolition of most of Warsaw", None, None, None, "Warsaw", iri("event/destruction-of-warsaw")),
-        ("Fighting at the PAST building", None, None, None, "PAST building",
+        # going on on the days of photographs of them, which bound neither beginning nor end
+        ("Fighting at the PAST building", "August 20, 1944", "under way", "1944-08-20", None, "PAST building",
          iri("event/fighting-at-past-building")),
-        ("Fighting on Kredytowa-Królewska Street", None, None, None, "Kredytowa-Królewska Street",
-         iri("event/fighting-on-kredytowa-krolewska-street")),
-        ("Warsaw Old Town in flames", None, None, None, "Warsaw Old Town", iri("event/warsaw-old-town-fire")),
+        ("Fighting on Kredytowa-Królewska Street", "October 3, 1944", "under way", "1944-10-03", None,
+         "Kredytowa-Królewska Street", iri("event/fighting-on-kredytowa-krolewska-street")),
+        ("Liberation of Warsaw", "early 1945", "its time", "1945-01-01", "1945-06-30", "Warsaw",
+         iri("event/liberation-of-warsaw")),
+        ("Demolition of most of Warsaw", None, None, None, None, "Warsaw",
+         iri("event/destruction-of-warsaw")),
+        ("Warsaw Old Town in flames", None, None, None, None, "Warsaw Old Town",
+         iri("event/warsaw-old-town-fire")),
         # the Uprising as a whole is undated: the article dates its outbreak (above), not its end
-        ("Warsaw Uprising", None, None, None, "Warsaw", iri("event/warsaw-uprising")),
+        ("Warsaw Uprising", None, None, None, None, "Warsaw", iri("event/warsaw-uprising")),
     ],
     "21-what-preceded-each-liberation": [
         ("Amsterdam", "German surrender in the Netherlands", "May 1945", "asserted", iri("city/amsterdam"),
@@ -1805,6 +1818,7 @@ EXPECTED: dict[str, list[Row]] = {
         # subject, property, object, what other accounts say, the passage the claim rests on
         ("5 June 1944 (entry of Allied troops into Rome)", lib("onDate"), "1944-06-05",
          OTHER_ACCOUNTS["rome entry"], text(10)),
+        (KREDYTOWA_UNDERWAY, lib("onDate"), "1944-10-03", OTHER_ACCOUNTS["warsaw-05"], text(35)),
         ("on or after 26 August 1944 (photograph paris-03)", lib("notBefore"), "1944-08-26",
          OTHER_ACCOUNTS["paris"], text(13)),
         *(("26 August 1944 (liberation of Paris, per the Leclerc caption)", lib("onDate"), "1944-08-26",
@@ -1889,6 +1903,14 @@ EXPECTED: dict[str, list[Row]] = {
     ]),
     "28-editorial-statements": sorted([
         # a historian's second review of Rome, Warsaw and Prague, and an auditor's of the photographs
+        # fighting shown going on on the days of photographs of it
+        *((subject, lib(prop), obj, EDITORIAL[note], text(n))
+          for (subject, prop, obj), note, n in (
+              (("Fighting at the PAST building", "underwayDuring", PAST_UNDERWAY), "past, under way", 40),
+              ((PAST_UNDERWAY, "onDate", "1944-08-20"), "past, under way", 40),
+              (("Fighting on Kredytowa-Królewska Street", "underwayDuring", KREDYTOWA_UNDERWAY),
+               "kredytowa, under way", 35),
+              ((KREDYTOWA_UNDERWAY, "onDate", "1944-10-03"), "kredytowa, under way", 35))),
         *((subject, lib(prop), obj, EDITORIAL["rome, allied part"], text(key))
           for subject, prop, obj in (
               ("Allied forces, liberating force, in the liberation of Rome", "inEvent", "Liberation of Rome"),

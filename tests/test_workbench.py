@@ -646,6 +646,20 @@ def test_an_event_with_no_date_of_its_own_says_when_it_began(project_client):
     assert "When" not in brief
 
 
+def test_an_event_shown_going_on_says_when_it_was_under_way_not_when_it_was(project_client):
+    # "In August 1944, the Soviet army was advancing on Warsaw" gives neither the advance's
+    # beginning nor its end: its page had no date at all, and a "When" would have bounded both.
+    advance = brief_words(project_client, "/doc/event/soviet-advance-on-warsaw.html")
+    assert advance.startswith("Under way August 1944 (going on then; the article gives neither its beginning "
+                              "nor its end) Taking part")
+    assert "When" not in advance
+    # A day read from a photograph of the fighting, and disputed as the photograph's date is.
+    fighting = brief_words(project_client, "/doc/event/fighting-on-kredytowa-krolewska-street.html")
+    assert fighting.startswith("Under way 3 October 1944 (going on then; the article gives neither its "
+                               "beginning nor its end; the project's reading of the article, which says why "
+                               "below; other accounts dispute this date, as the note below says)")
+
+
 def test_an_events_casualties_are_in_its_brief(project_client):
     # "22 people died" was only in the facts table, far down the page.
     brief = brief_words(project_client, "/doc/event/dam-square-shooting.html")

@@ -677,13 +677,13 @@ def _linked(index: QuadSource, terms: list, urls: Urls) -> list[tuple[str, str |
                   key=lambda v: sortable(v[0]))
 
 
-def _dates(index: QuadSource, event: ox.NamedNode) -> list[tuple[str, str | None]]:
+def _dates(index: QuadSource, event: ox.NamedNode, prop: str = "hasTimeSpan") -> list[tuple[str, str | None]]:
     """An event's dates, earliest first, each as its time-span's label gives it with the article's
     words beside it where they differ (`shown_date`); a span without a label in the article's words,
     or, bounded on one side only, by that bound: Wiltz's liberation is "by December 25, 1944",
     where its words ("shortly after its liberation by the American 4th Armoured Division,
     December 25, 1944") date the photograph, and read as the liberation's day."""
-    spans = sorted(_objects(index, event, "hasTimeSpan"), key=lambda t: str(t.value))
+    spans = sorted(_objects(index, event, prop), key=lambda t: str(t.value))
     return [(w, None) for w in dict.fromkeys(w for w in (_span_words(index, s) for s in spans) if w)]
 
 
@@ -741,6 +741,13 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
     # capital's page does: a reader of it looks for the date first.
     if any(_objects(index, iri, name) for name in ("hasTimeSpan", "liberationOf", "conquestOf")):
         out.append(_when(index, iri, urls, "below"))
+    # Shown going on, its beginning and end untold (the Soviet advance "In August 1944"): a time
+    # it was under way, which a reader must not take for its date.
+    if _objects(index, iri, "underwayDuring"):
+        under = _when(index, iri, urls, "below", prop="underwayDuring")
+        out.append(Highlight("Under way", under.values,
+                             _joined("going on then; the article gives neither its beginning nor its end",
+                                     under.note)))
     else:
         # The Warsaw Uprising has no date of its own (the article does not say when it was
         # crushed), but its outbreak has one: a reader of its page looked for "When" in vain.
@@ -891,19 +898,21 @@ _ROLE_ORDER = {"liberating-force": 0, "conquering-force": 0, "captor": 1, "comma
                "supporting-force": 3}
 
 
-def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str) -> Highlight:
+def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str,
+          prop: str = "hasTimeSpan") -> Highlight:
     """The event's dates in the article's words, and whether they are the project's reading:
-    Amsterdam's "May 1945" is the month the article gives for the Germans' surrender."""
-    dates = _dates(index, event)
+    Amsterdam's "May 1945" is the month the article gives for the Germans' surrender. `prop`
+    "underwayDuring": the times it was going on, with the same notes."""
+    dates = _dates(index, event, prop)
     notes = ["the article gives both dates" if len(dates) > 1 else
              "" if dates else "the article gives no date"]
-    spans = _objects(index, event, "hasTimeSpan")
+    spans = _objects(index, event, prop)
 
     def read(names: tuple[str, ...]) -> bool:
         return any(_is_reading(index, span, name, value) for span in spans for name in names
                    for value in _objects(index, span, name))
 
-    if any(_is_reading(index, event, "hasTimeSpan", span) for span in spans) or read(
+    if any(_is_reading(index, event, prop, span) for span in spans) or read(
             ("dateText", "onDate", "inMonth")):
         notes.append(_reading_words(where))
     elif read(("notBefore", "notAfter")):  # Warsaw's "early 1945", the article's, ends where the project says
