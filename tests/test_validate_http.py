@@ -394,6 +394,13 @@ def test_the_report_as_text_is_the_commands_summary(client) -> None:
     for accept in ("application/n-triples", "application/x-unknown, application/n-triples, text/plain"):
         nt = client.post("/validate", data=sent, headers={"Accept": accept})
         assert nt.content_type.startswith("application/n-triples"), accept
+    # Never by a wildcard (a SHACL user's probe got N-Triples for text/*, which it is not): text/*
+    # is the summary, another wildcard the next format it covers.
+    for accept, media_type in (("text/turtle;q=0, text/html;q=0, text/*", "text/plain"),
+                               ("application/*", "application/ld+json"),
+                               ("text/turtle;q=0, */*", "application/ld+json")):
+        resp = client.post("/validate", data=sent, headers={"Accept": accept})
+        assert resp.status_code == 200 and resp.mimetype == media_type, accept
 
 
 def test_a_parse_error_as_json_names_its_document_line_and_column(client) -> None:
@@ -1305,6 +1312,14 @@ def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> 
     ("sh:closed ex:yes", "the sh:closed of ex:S is ex:yes, where true or false goes"),
     ("sh:parameter [ sh:path ex:p ; sh:optional 1 ]",
      "the sh:optional of a parameter of ex:S is 1, where true or false goes"),
+    # pySHACL failed with a bare "AssertionError:"
+    ("sh:property [ sh:path ex:p ; sh:minInclusive ex:foo ]",
+     "the sh:minInclusive of a property shape of ex:S is ex:foo, where a literal goes"),
+    # SHACL 1.5: a processor that does not support the regime asked for must fail; pySHACL ignored it
+    ("sh:property [ sh:path ex:p ; sh:minCount 1 ] . ex:shapes sh:entailment "
+     "<http://www.w3.org/ns/entailment/OWL-Direct>",
+     "ex:shapes asks for the entailment regime <http://www.w3.org/ns/entailment/OWL-Direct> (sh:entailment), "
+     "which this validator does not support"),
 ])
 def test_a_parameter_pyshacl_reads_as_python_is_refused_in_words(client, parameter: str, words: str) -> None:
     """pySHACL failed on these in Python's words: "object of type 'int' has no len()", "List contains
@@ -1316,6 +1331,36 @@ def test_a_parameter_pyshacl_reads_as_python_is_refused_in_words(client, paramet
                                           "shapes": shapes}, headers={"Accept": "text/plain"})
     assert resp.status_code == 400
     assert f"the shapes cannot be used: {words}" in resp.get_data(as_text=True)
+
+
+def test_the_inverse_of_a_sequence_path_is_walked_last_step_first(client) -> None:
+    """pySHACL walks ^(ex:worksFor/ex:partOf) in the order written and found no value: SHACL's
+    inverse of a sequence is the inverses in reverse order, as SPARQL's ^(p/q) is ^q/^p (a SHACL
+    user's probe)."""
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "ex:S a sh:NodeShape ; sh:targetNode ex:{} ;"
+              " sh:property [ sh:path {} ; sh:in ( ex:nobody ) ] .")
+    data = ("<http://example.org/alice> <http://example.org/worksFor> <http://example.org/sales> .\n"
+            "<http://example.org/sales> <http://example.org/partOf> <http://example.org/acme> .")
+    for focus, path, value in (("acme", "[ sh:inversePath ( ex:worksFor ex:partOf ) ]", "alice"),
+                               ("alice", "( ex:worksFor ex:partOf )", "acme")):  # forwards, as before
+        resp = client.post("/validate", data={"data": data, "shapes": shapes.format(focus, path)},
+                           headers={"Accept": "text/turtle"})
+        assert resp.headers["X-Conforms"] == "false"
+        assert list(report(resp).objects(None, SH.value)) == [URIRef(f"http://example.org/{value}")]
+
+
+def test_sh_language_in_matches_a_range_as_sparqls_langmatches(client) -> None:
+    """pySHACL compared a whole tag or its first subtag: "en-GB-oxendict" did not match "en-GB"."""
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ;'
+              ' sh:languageIn ( "en-GB" "zh-Hant" ) ] .')
+    data = ('<http://example.org/a> <http://example.org/p> "colour"@en-GB-oxendict, "x"@zh-Hant-TW, '
+            '"y"@EN-gb, "bad"@en, "no"@en-GBx, "plain" .').replace(", ", " .\n<http://example.org/a> "
+                                                                  "<http://example.org/p> ")
+    resp = client.post("/validate", data={"data": data, "shapes": shapes}, headers={"Accept": "text/turtle"})
+    values = sorted(str(v) + "@" + str(v.language) for v in report(resp).objects(None, SH.value))
+    assert values == ["bad@en", "no@en-gbx", "plain@None"]
 
 
 def test_a_boolean_parameter_written_as_a_boolean_is_used(client) -> None:

@@ -364,14 +364,22 @@ def _report_format() -> Format:
 
 
 def _as_asked(fmt: Format) -> Format:
-    """The summary where negotiation settled on N-Triples by its old alias: a client that accepts
-    text/plain, and not N-Triples by its own name, asked for text (`Accept: application/x-y,
-    text/plain;q=0.5`, or RDF/XML first for a report RDF/XML cannot hold)."""
+    """N-Triples only by its own name (README): where negotiation settled on it by its old alias or
+    a wildcard, a client that accepts text/plain or text/* asked for the summary (`Accept:
+    application/x-y, text/plain;q=0.5`, or RDF/XML first for a report RDF/XML cannot hold), and one
+    that accepts application/* or */* the next format it covers (a probe's `Accept: text/*` got
+    N-Triples, which is no text/* at all)."""
     if fmt.name != "ntriples" or format_parameter():
         return fmt
     # Media types are case-insensitive (RFC 9110, 8.3.1): TEXT/PLAIN got N-Triples.
-    named = {value.lower() for value, quality in parse_accept(request.headers.get("Accept")) if quality > 0}
-    return _SUMMARY if "text/plain" in named and fmt.media_type not in named else fmt
+    accepted = {value.lower() for value, quality in parse_accept(request.headers.get("Accept"))
+                if quality > 0}
+    if fmt.media_type in accepted:
+        return fmt
+    if accepted & {"text/plain", "text/*"}:
+        return _SUMMARY
+    other = chosen(OFFERED_KINDS, None, request.headers.get("Accept"), frozenset({fmt.name}))
+    return other if other is not None else _SUMMARY
 
 
 def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") -> Response:

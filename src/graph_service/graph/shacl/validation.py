@@ -129,6 +129,7 @@ _SEVERITY_NAMES = ("Violation", "Warning", "Info")
 # SHACL's boolean parameters: only the literal "true" activates them.
 _BOOLEAN_PARAMETERS = (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedValueShapesDisjoint,
                        SH.optional)
+_RANGE_PARAMETERS = (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive)
 # Literals Turtle writes without quotes: 42, 1.5, true.
 _BARE_DATATYPES = (XSD.integer, XSD.decimal, XSD.boolean)
 # pySHACL declares these in every SPARQL query it runs (SPARQLQueryHelper.prefixes).
@@ -799,7 +800,21 @@ def ill_formed_parameter(shapes: Graph) -> str | None:
     parameter (`sh:deactivated`, `sh:closed` ...) that is no boolean, in words; None where every one
     is fine. pySHACL failed on the first two in Python's words ("object of type 'int' has no
     len()", "List contains a recursive rdf:rest reference"), and took the third by Python's truth:
-    `sh:deactivated "false"`, a string, switched its shape off without a word."""
+    `sh:deactivated "false"`, a string, switched its shape off without a word. Likewise a bound
+    (`sh:minInclusive` ...) that is no literal, on which pySHACL failed with a bare AssertionError;
+    and an entailment regime the shapes ask for (`sh:entailment`), which SHACL 1.5 requires a
+    processor that does not support it to refuse: pySHACL ignored it."""
+    asked = sorted(shapes.subject_objects(SH.entailment), key=lambda pair: str(pair[1]))
+    if asked:
+        shapes_graph, regime = asked[0]
+        return (f"{term_name(shapes, shapes_graph)} asks for the entailment regime "
+                f"{term_name(shapes, regime)} (sh:entailment), which this validator does not support; "
+                "leave it out, and choose RDFS or OWL 2 RL inference (the inference option) instead")
+    for parameter in _RANGE_PARAMETERS:
+        for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
+            if not isinstance(value, Literal):
+                return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is "
+                        f"{term_name(shapes, value)}, where a literal goes")
     for parameter in (SH.pattern, SH.flags):
         for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
             if not isinstance(value, Literal) or value.language or value.datatype not in (None, XSD.string):
@@ -1334,6 +1349,53 @@ def _select_validators_once_per_focus_node(pyshacl: Any) -> None:
              "validate", wrap)
 
 
+def _inverse_sequences_reversed(pyshacl: Any) -> None:
+    """pySHACL 0.40 walks the inverse of a sequence path in the order written: from ex:acme,
+    `[ sh:inversePath ( ex:worksFor ex:partOf ) ]` found nothing where ex:alice works for a part of
+    it. SHACL's inverse of a sequence is the sequence of the inverses, last first (as SPARQL's
+    `^(p/q)` is `^q/^p`). Its other paths are walked as before."""
+    helper = pyshacl.helper.expression_helper
+
+    def make(original: Callable[..., set]) -> Callable[..., set]:
+        def value_nodes(sg: Any, focus: Node, path: Node, target_graph: Any, inverse: bool = False,
+                        recursion: int = 0) -> set:
+            members = _members(sg.graph, path) if inverse and isinstance(path, BNode) else None
+            if not members or len(members) < 2:
+                return original(sg, focus, path, target_graph, inverse=inverse, recursion=recursion)
+            nodes = {focus}
+            for member in reversed(members):
+                nodes = {value for node in nodes for value in helper.value_nodes_from_path(
+                    sg, node, member, target_graph, inverse=True, recursion=recursion + 1)}
+            return nodes
+        return value_nodes
+
+    _install(helper, "value_nodes_from_path", make)
+    # shape.py holds its own name for it (`from .helper.expression_helper import ...`).
+    pyshacl.shape.value_nodes_from_path = helper.value_nodes_from_path
+
+
+def _language_ranges_matched_as_sparql(pyshacl: Any) -> None:
+    """SHACL 4.6.1 filters `sh:languageIn` as SPARQL's langMatches does (RFC 4647 basic filtering:
+    a tag matches a range it equals or begins with, then a hyphen). pySHACL 0.40 compares a whole
+    tag or its first subtag only: "colour"@en-GB-oxendict was refused by ("en-GB")."""
+    component = pyshacl.constraints.core.string_based_constraints.LanguageInConstraintComponent
+
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def evaluate(self: Any, rule: Node, target_graph: Any, f_v_dict: dict) -> tuple[bool, list]:
+            original(self, rule, target_graph, {})  # its checks of the list, which raise
+            ranges = [str(r).lower() for r in self.shape.sg.graph.items(rule)]
+            reports = []
+            for focus, values in f_v_dict.items():
+                for value in values:
+                    tag = (value.language or "").lower() if isinstance(value, Literal) else ""
+                    if not (tag and any(r == "*" or tag == r or tag.startswith(r + "-") for r in ranges)):
+                        reports.append(self.make_v_result(target_graph, focus, value_node=value))
+            return bool(reports), reports
+        return evaluate
+
+    _install(component, "_evaluate_string_rule", make)
+
+
 def _messages_keep_their_language(pyshacl: Any) -> None:
     """A SPARQL-based constraint's `sh:message` keeps its language tag once its variables are
     filled in (`"A ist {?a}"@de` gives `"A ist 1"@de`): pySHACL wrote the filled-in text as a
@@ -1467,6 +1529,8 @@ def _run(data: Graph | Dataset, shapes: Graph, ontology: Graph | None, inference
     _pairs_compared_as_sparql(pyshacl)
     _select_validators_once_per_focus_node(pyshacl)
     _messages_keep_their_language(pyshacl)
+    _inverse_sequences_reversed(pyshacl)
+    _language_ranges_matched_as_sparql(pyshacl)
     # pySHACL writes to stderr through a logger it gives a handler on every call: a refused
     # meta-SHACL check wrote the user's shapes, thirty lines a request, into the server's JSON log.
     # What it says is raised to us (ReportableRuntimeError) and answered from there.
