@@ -95,6 +95,15 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { ?s ?p ?o FILTER ?o > 3 }", 1, 34, "FILTER takes its condition in parentheses"),
     ("SELECT * WHERE { ?s ?p ?o OPTIONAL ?s }", 1, 36, "a group { ... } is expected here"),
     # named where the parser's words (or the brackets) pointed elsewhere (an HTTP user's probe)
+    # a SPARQL user's probe: the parser asked for ENCODE_FOR_URI, or OPTIONAL where it cannot go
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?o == 1) }", 1, 37, "SPARQL compares with one = (and != for unequal), "
+     "not ==: FILTER(?o = 1)"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?o IN [1,2]) }", 1, 40, "IN takes its values in parentheses, not "
+     "brackets: ?o IN (1, 2)"),
+    ("SELECT * WHERE { ?s ?p ?o } UNION { ?s ?q ?r }", 1, 29, "this UNION is outside the braces of WHERE, "
+     "where it goes: WHERE { { ... } UNION { ... } }"),
+    ("ASK { ?s ?p ?o } OPTIONAL { ?s ?q ?r }", 1, 18, "this OPTIONAL is outside the braces of WHERE, where "
+     "it goes: WHERE { ... OPTIONAL { ... } }"),
     ("SELECT ?x, ?y WHERE { ?x ?p ?y }", 1, 10, "separates the variables to return with spaces, not commas"),
     ("SELECT (COUNT(?x) AS ?n), ?x {}", 1, 25, "separates the variables to return with spaces, not commas"),
     ("SELECT * WHERE { ?s ?p <http://ex.org/a{b> }", 1, 40, "this IRI holds {, which an IRI cannot"),

@@ -271,9 +271,12 @@ def _timeout(fields: MultiDict, settings: Settings) -> float | None:
         seconds = float(value) if value else 0.0
     except ValueError:
         seconds = math.nan
-    if not 0 <= seconds < math.inf:
-        raise BadRequest(f"timeout={values[0][:40]!r} is not a number of seconds (the query's time limit, "
-                         f"{MIN_TIMEOUT:g} to {settings.query_timeout:g}; 0 for the service's)")
+    # Infinity ("inf", "1e400") is larger than the limit, as 20 is: the limit (a probe found 20
+    # taken and inf refused). NaN and negatives are no time.
+    if not seconds >= 0:
+        raise BadRequest(f"timeout={values[0][:40]!r} is not a number of seconds (the query's time limit: "
+                         f"less than {MIN_TIMEOUT:g} counts as {MIN_TIMEOUT:g}, more than "
+                         f"{settings.query_timeout:g} as {settings.query_timeout:g}; 0 for the service's)")
     return None if seconds == 0 else min(max(seconds, MIN_TIMEOUT), settings.query_timeout)
 
 

@@ -124,6 +124,9 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _iri_character(query, raw, at)
     advice = advice or _second_query(tokens, at)
     advice = advice or _projection_comma(tokens, at)
+    advice = advice or _double_equals(tokens, at)
+    advice = advice or _bracketed_in(tokens, at)
+    advice = advice or _union_after_where(tokens, at)
     advice = advice or _bare_filter(tokens, at)
     advice = advice or _bad_escape(tokens, at)
     advice = advice or _bad_language_tag(tokens, at)
@@ -1340,6 +1343,44 @@ def _projection_comma(tokens: list[Token], at: int) -> tuple[int, str] | None:
             if depth == 0 and comma.text == "," and (before.text[:1] in "?$" or before.text == ")"):
                 return comma.at, ("SPARQL separates the variables to return with spaces, not commas: "
                                   "SELECT ?x ?y")
+    return None
+
+
+def _double_equals(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """`FILTER(?o == 1)`: a programming language's equality, where SPARQL's is one `=`."""
+    for t in tokens:
+        if t.at > at:
+            return None
+        if t.text in ("==", "===", "!=="):
+            return t.at, (f"SPARQL compares with one = (and != for unequal), not {t.text}: "
+                          "FILTER(?o = 1)")
+    return None
+
+
+def _bracketed_in(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """`?o IN [1, 2]`: a list in brackets, where IN takes its values in parentheses."""
+    for t, after in zip(tokens, tokens[1:], strict=False):
+        if t.at > at:
+            return None
+        if _keyword(t) == "IN" and after.text == "[":
+            return after.at, f"{t.text} takes its values in parentheses, not brackets: ?o IN (1, 2)"
+    return None
+
+
+def _union_after_where(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """`WHERE { ... } UNION { ... }`: the UNION outside the braces of WHERE, whose group it joins
+    groups within."""
+    depth, begun = 0, False
+    for t, after in zip(tokens, tokens[1:], strict=False):
+        if t.at > at:
+            return None
+        begun = begun or (depth == 0 and _keyword(t) in _FORMS)
+        depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        if begun and depth == 0 and t.text == "}" and _keyword(after) in ("UNION", "MINUS", "OPTIONAL"):
+            word = _keyword(after)
+            where = ("WHERE { { ... } UNION { ... } }" if word == "UNION" else
+                     f"WHERE {{ ... {word} {{ ... }} }}")
+            return after.at, f"this {word} is outside the braces of WHERE, where it goes: {where}"
     return None
 
 
