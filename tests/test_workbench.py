@@ -78,6 +78,10 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { << ?a ?b ~ ?r >> ?p ?o }", 1, 18, "a reified triple << s p o >> holds three terms"),
     ("SELECT * WHERE { BIND(<< <http://a> <http://b> <http://c> >> AS ?t) }", 1, 23,
      "may stand only in a triple pattern; in an expression, a triple term is written <<( s p o )>>"),
+    # a triple term as a predicate: "this IRI holds a space" (a SPARQL user's probe)
+    ("SELECT * WHERE { ?s <<( ?a ?b ?c )>> ?o }", 1, 21, "a triple term <<( s p o )>> may stand only as an "
+     "object (RDF 1.2): a predicate is an IRI or a variable"),
+    ("SELECT * WHERE { ?x ?y ?z ; <<( ?a ?b ?c )>> ?o }", 1, 29, "may stand only as an object"),
     # a query form run into what follows it is still that form: its own mistake is named
     ("SELECT*{?s ?p ?o}}", 1, 18, "this } closes nothing"),
     ("SELECT?s WHERE {?s ?p}", 1, 22, "a triple pattern needs a subject"),
@@ -112,6 +116,11 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { ?s ?p ?o } LIMIT 1 ; SELECT * {}", 1, 37, "one request holds one query"),
     ('SELECT ("\\uD800" AS ?x) {}', 1, 10, "\\uD800 is half of a UTF-16 surrogate pair"),
     ('SELECT * { ?s ?p "\\U0000D800" }', 1, 19, "\\U0000D800 is half of a UTF-16 surrogate pair"),
+    # in an IRI the parser said "the prefix http: is not declared"; past U+10FFFF "expected ENCODE_FOR_URI"
+    ('SELECT ?x WHERE { BIND(<http://a/\\uD800> AS ?x) }', 1, 34,
+     "\\uD800 is half of a UTF-16 surrogate pair"),
+    ('SELECT ?x WHERE { BIND("\\U00110000" AS ?x) }', 1, 25, "\\U00110000 is beyond U+10FFFF, the last code "
+     "point of Unicode: it names no character"),
     ("SELECT *, ?b {}", 1, 8, "SELECT * returns every variable: it takes no others beside it"),
     ('SELECT * WHERE { ?s <http://ex/a"b> ?o . ?s ?p "x" }', 1, 33, "this IRI holds \", which an IRI cannot"),
     # and not where the same characters mean something else: an escaped backslash, a stray ; after PREFIX

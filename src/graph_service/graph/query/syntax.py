@@ -121,6 +121,7 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
             unclosed.at, f"this string is not closed: it needs a closing {unclosed.text}")
     advice = advice or _control(tokens, at)
     advice = advice or _aggregate_before(tokens, at)
+    advice = advice or _triple_term_predicate(tokens, at)
     advice = advice or _iri_character(query, raw, at)
     advice = advice or _second_query(tokens, at)
     advice = advice or _projection_comma(tokens, at)
@@ -860,6 +861,24 @@ def _triple_syntax(tokens: list[Token], at: int) -> tuple[int, str] | None:
     return None
 
 
+def _triple_term_predicate(tokens: list[Token], at: int) -> tuple[int, str] | None:
+    """`?s <<( ?a ?b ?c )>> ?o`: a triple term as a predicate, after a triple's subject or its `;`,
+    which the parser read as an IRI ("this IRI holds a space" was the advice)."""
+    for i in range(1, len(tokens) - 1):
+        t = tokens[i]
+        if t.at > at:
+            return None
+        if t.text != "<<" or tokens[i + 1].text != "(":
+            continue
+        before = tokens[i - 1]
+        subject = (i > 1 and tokens[i - 2].text in ("{", ".", "}") and before.kind in ("word", "iri")
+                   and (before.text[:1] in "?$<_" or ":" in before.text))
+        if before.text == ";" or subject:
+            return t.at, ("a triple term <<( s p o )>> may stand only as an object (RDF 1.2): a "
+                          "predicate is an IRI or a variable")
+    return None
+
+
 def _triple_terms(tokens: list[Token], start: int) -> tuple[int, int]:
     """How many terms stand from `start` to the end of a triple (its `>>` or `)>>`, its reifier's
     `~`, or the end of the group), and where that end is. A datatype or language tag is part of
@@ -1399,18 +1418,32 @@ def _bare_filter(tokens: list[Token], at: int) -> tuple[int, str] | None:
 _ESCAPE = re.compile(r"\\(?:[tbnrf\"'\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})|\\(.?)", re.DOTALL)
 
 
+def _no_character(escape: str) -> str | None:
+    """What is wrong with a well-formed \\u or \\U escape that names no character, or None."""
+    code = int(escape[2:], 16)
+    if 0xD800 <= code <= 0xDFFF:
+        return (f"{escape} is half of a UTF-16 surrogate pair, which is no character: write the "
+                "character itself, or one escape for it (\\U0001F600 for U+1F600)")
+    if code > 0x10FFFF:
+        return f"{escape} is beyond U+10FFFF, the last code point of Unicode: it names no character"
+    return None
+
+
 def _bad_escape(tokens: list[Token], at: int) -> tuple[int, str] | None:
     for t in tokens:
         if t.at > at:
             return None
+        # In an IRI too (a probe's <http://a/\\uD800> was answered "the prefix http: is not declared").
+        if t.kind == "iri" and "\\" in t.text:
+            for found in _CODEPOINT.finditer(t.text):
+                if problem := _no_character(found[0]):
+                    return t.at + found.start(), problem
         if t.kind == "string" and "\\" in t.text:
             for found in _ESCAPE.finditer(t.text):
                 after = found.group(1)
                 if after is None:
-                    if found[0][1] in "uU" and 0xD800 <= int(found[0][2:], 16) <= 0xDFFF:
-                        return t.at + found.start(), (
-                            f"{found[0]} is half of a UTF-16 surrogate pair, which is no character: write "
-                            "the character itself, or one escape for it (\\U0001F600 for U+1F600)")
+                    if found[0][1] in "uU" and (problem := _no_character(found[0])):
+                        return t.at + found.start(), problem
                     continue
                 if after in ("u", "U"):
                     digits = "00E9" if after == "u" else "000000E9"
