@@ -345,5 +345,12 @@ def test_a_variable_renamed_in_group_by_is_refused_by_the_engine_that_answers_it
     assert len(rdflib_engine.query(having).rows) == 2
     instead = "SELECT (?x AS ?z) (COUNT(*) AS ?n) WHERE { VALUES ?x { 1 2 } } GROUP BY ?x"
     assert len(oxigraph.query(instead).rows) == len(rdflib_engine.query(instead).rows) == 2
+    # Written closer, or beside a variable named like a keyword, the same (a review found both let by).
+    for text in ("SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { 1 2 } } GROUP BY (?x AS?z) HAVING (?z > 0)",
+                 "SELECT (COUNT(*) AS ?n) WHERE { VALUES (?x ?limit) { (1 1) (2 1) } } "
+                 "GROUP BY ?limit (?x AS ?z) HAVING (?z > 0)",
+                 "SELECT ?z WHERE { VALUES ?x { 1 2 } } GROUP BY ((?x) AS ?z)"):
+        with pytest.raises(QueryUnsupported):
+            oxigraph.query(text)
     # An expression renamed is answered, as before.
     assert len(oxigraph.query("SELECT ?z WHERE { VALUES ?x { 1 2 } } GROUP BY (STR(?x) AS ?z)").rows) == 2

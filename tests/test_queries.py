@@ -389,6 +389,11 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
                                        "conquest",
                                        ("war-too-much-horror", "war-stalled", "war-refused", "war-crushed",
                                         "war-early-1945", "war-no-warm-welcome", "war-soviet-advancing")),
+    # days the fighting was going on, read from photographs of it
+    "timespan/fighting-at-past-building-1944-08-20": (
+        "20 August 1944 (the fighting at the PAST building under way)", (40,)),
+    "timespan/fighting-on-kredytowa-krolewska-street-1944-10-03": (
+        "3 October 1944 (the fighting on Kredytowa-Królewska Street under way)", (35,)),
     # photographs (their captions name places in Warsaw, or events there)
     "photo/warsaw-01": ("Photograph warsaw-01: Warsaw Old Town in flames during the Warsaw Uprising", (31,)),
     "photo/warsaw-02": ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the "
@@ -429,13 +434,17 @@ INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrend
 PAST_UNDERWAY = "20 August 1944 (the fighting at the PAST building under way)"
 KREDYTOWA_UNDERWAY = "3 October 1944 (the fighting on Kredytowa-Królewska Street under way)"
 #: The Prague resistance in the liberation of Prague (a reading).
-PRAGUE_RESISTANCE = ("the local resistance network, whose uprising had largely driven the Germans out, in "
-                     "the liberation of Prague")
+PRAGUE_RESISTANCE = "the local resistance network, liberating force, in the liberation of Prague"
 #: What other accounts say where they dispute the article's claim (query 30), with the sources they
 #: name; the graph keeps the claim.
 ROME_01 = ("Photograph rome-01: Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza "
            "Venezia, June 1944")
 OTHER_ACCOUNTS = {
+    "kredytowa, under way": ("Other accounts end the Warsaw Uprising on 2 October 1944, when the Home "
+                             "Army capitulated (for example https://en.wikipedia.org/wiki/Warsaw_Uprising): "
+                             "Home Army soldiers fighting in the city on 3 October 1944, the caption's date, "
+                             "would be fighting after the capitulation, so that the fighting was going on "
+                             "that day is doubtful."),
     "rome entry": "Other accounts have the first Allied troops, of the US Fifth Army, enter Rome on 4 June "
                   "1944, and the Allied troops march through the city to a tumultuous welcome on 5 June (for "
                   "example "
@@ -859,7 +868,6 @@ EDITORIAL = {
     "b17, arrival": (
         "The caption shows a B17 \"during the arrival of the British on the Dam\": the arrival is its "
         "occasion; that the photograph shows the arrival is the project's reading."),
-
     "warsaw-10, fighting": (
         "The caption shows a soldier aiming a rifle at the German-occupied PAST building; it names no "
         "fighting. That this is the fighting at the PAST building, which the caption of warsaw-06 names, "
@@ -1818,7 +1826,13 @@ EXPECTED: dict[str, list[Row]] = {
         # subject, property, object, what other accounts say, the passage the claim rests on
         ("5 June 1944 (entry of Allied troops into Rome)", lib("onDate"), "1944-06-05",
          OTHER_ACCOUNTS["rome entry"], text(10)),
-        (KREDYTOWA_UNDERWAY, lib("onDate"), "1944-10-03", OTHER_ACCOUNTS["warsaw-05"], text(35)),
+        (KREDYTOWA_UNDERWAY, lib("onDate"), "1944-10-03", OTHER_ACCOUNTS["kredytowa, under way"], text(35)),
+        *((subject, lib(prop), obj, OTHER_ACCOUNTS["prague"], text(key))
+          for subject, prop, obj in (
+              ("Liberation of Prague", "hasParticipation", PRAGUE_RESISTANCE),
+              (PRAGUE_RESISTANCE, "inEvent", "Liberation of Prague"),
+              (PRAGUE_RESISTANCE, "role", "liberating force"))
+          for key in ("pra-uprising", "pra-russians-reached")),
         ("on or after 26 August 1944 (photograph paris-03)", lib("notBefore"), "1944-08-26",
          OTHER_ACCOUNTS["paris"], text(13)),
         *(("26 August 1944 (liberation of Paris, per the Leclerc caption)", lib("onDate"), "1944-08-26",
@@ -1937,7 +1951,8 @@ EXPECTED: dict[str, list[Row]] = {
           for subject, prop, obj in (
               ("Five days of bitter fighting in Prague", "hasParticipation",
                "the resistance fighting in Prague"),
-              ("the resistance fighting in Prague", "inEvent", "Five days of bitter fighting in Prague"))
+              ("the resistance fighting in Prague", "inEvent", "Five days of bitter fighting in Prague"),
+              ("the resistance fighting in Prague", "role", "resistance fighter"))
           for key in ("pra-uprising", "pra-five-days")),
         *((subject, lib(prop), obj, EDITORIAL["free belgian, part"], text(19))
           for subject, prop, obj in (

@@ -338,6 +338,9 @@ def test_a_report_rdf_xml_cannot_hold_comes_in_the_next_format_accepted(client) 
     text = client.post("/validate", data=sent, headers={"Accept": "application/rdf+xml, text/plain;q=0.5"})
     assert text.status_code == 200 and text.mimetype == "text/plain"
     assert text.get_data(as_text=True).startswith("Does not conform: 1 result (1 violation) from 1 shape.")
+    # A wildcard after it: the next format it covers, not RDF/XML again (that request never ended).
+    wild = client.post("/validate", data=sent, headers={"Accept": "application/rdf+xml, application/*;q=0.5"})
+    assert wild.status_code == 200 and wild.mimetype == "application/ld+json"
 
 
 def test_warnings_may_be_allowed_as_pyshacl_allows_them(client) -> None:
@@ -1319,7 +1322,8 @@ def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> 
     ("sh:property [ sh:path ex:p ; sh:minCount 1 ] . ex:shapes sh:entailment "
      "<http://www.w3.org/ns/entailment/OWL-Direct>",
      "ex:shapes asks for the entailment regime <http://www.w3.org/ns/entailment/OWL-Direct> (sh:entailment), "
-     "which this validator does not support"),
+     "which this validator does not take from the shapes: leave it out (RDFS or OWL 2 RL inference is chosen "
+     "with the inference option)"),
 ])
 def test_a_parameter_pyshacl_reads_as_python_is_refused_in_words(client, parameter: str, words: str) -> None:
     """pySHACL failed on these in Python's words: "object of type 'int' has no len()", "List contains

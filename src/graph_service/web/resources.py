@@ -741,13 +741,6 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
     # capital's page does: a reader of it looks for the date first.
     if any(_objects(index, iri, name) for name in ("hasTimeSpan", "liberationOf", "conquestOf")):
         out.append(_when(index, iri, urls, "below"))
-    # Shown going on, its beginning and end untold (the Soviet advance "In August 1944"): a time
-    # it was under way, which a reader must not take for its date.
-    if _objects(index, iri, "underwayDuring"):
-        under = _when(index, iri, urls, "below", prop="underwayDuring")
-        out.append(Highlight("Under way", under.values,
-                             _joined("going on then; the article gives neither its beginning nor its end",
-                                     under.note)))
     else:
         # The Warsaw Uprising has no date of its own (the article does not say when it was
         # crushed), but its outbreak has one: a reader of its page looked for "When" in vain.
@@ -757,6 +750,13 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
                 start_name = ", ".join(text for text, _ in _linked(index, [start], urls))
                 out.append(Highlight("Began", began.values,
                                      _joined(f"the date of “{start_name}”, with which it began", began.note)))
+    # Shown going on, its beginning and end untold (the Soviet advance "In August 1944"): a time
+    # it was under way, which a reader must not take for its date.
+    if _objects(index, iri, "underwayDuring"):
+        under = _when(index, iri, urls, "below", prop="underwayDuring")
+        untold = ("" if _objects(index, iri, "hasTimeSpan")
+                  else "the article gives neither its beginning nor its end")
+        out.append(Highlight("Under way", under.values, _joined("going on then", untold, under.note)))
     for name, label in (("hasPlace", "Where"), ("liberationOf", "Liberation of"),
                         ("conquestOf", "Conquest of"), ("commandedBy", "Commanded by"), ("depicts", "Shows")):
         objects = _objects(index, iri, name)
@@ -904,7 +904,8 @@ def _when(index: QuadSource, event: ox.NamedNode, urls: Urls, where: str,
     Amsterdam's "May 1945" is the month the article gives for the Germans' surrender. `prop`
     "underwayDuring": the times it was going on, with the same notes."""
     dates = _dates(index, event, prop)
-    notes = ["the article gives both dates" if len(dates) > 1 else
+    # Two times it was under way are two sightings, not two claims of one date.
+    notes = ["the article gives both dates" if len(dates) > 1 and prop == "hasTimeSpan" else
              "" if dates else "the article gives no date"]
     spans = _objects(index, event, prop)
 

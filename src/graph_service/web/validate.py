@@ -363,7 +363,7 @@ def _report_format() -> Format:
         raise NotAcceptable(f"{exc.description}, and text/plain (the summary)") from None
 
 
-def _as_asked(fmt: Format) -> Format:
+def _as_asked(fmt: Format, tried: frozenset[str] = frozenset()) -> Format:
     """N-Triples only by its own name (README): where negotiation settled on it by its old alias or
     a wildcard, a client that accepts text/plain or text/* asked for the summary (`Accept:
     application/x-y, text/plain;q=0.5`, or RDF/XML first for a report RDF/XML cannot hold), and one
@@ -378,7 +378,9 @@ def _as_asked(fmt: Format) -> Format:
         return fmt
     if accepted & {"text/plain", "text/*"}:
         return _SUMMARY
-    other = chosen(OFFERED_KINDS, None, request.headers.get("Accept"), frozenset({fmt.name}))
+    # Leaving out what was tried too: RDF/XML, tried for a report it cannot hold, came back here
+    # for `application/rdf+xml, application/*;q=0.5`, and the request never ended (a review).
+    other = chosen(OFFERED_KINDS, None, request.headers.get("Accept"), tried | {fmt.name})
     return other if other is not None else _SUMMARY
 
 
@@ -409,7 +411,7 @@ def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") 
                 offered = [f.media_type for f in formats.of_kinds(OFFERED_KINDS) if f.name not in tried]
                 return _with_shapes(problem(406, f"{exc}; ask for {', '.join(offered)} or text/plain (the "
                                                  "summary)"), used)
-            fmt = _as_asked(other)
+            fmt = _as_asked(other, frozenset(tried))
     resp = _with_shapes(Response(body, status=200, content_type=fmt.content_type), used)
     resp.headers[CONFORMS_HEADER] = "true" if outcome.conforms else "false"
     if outcome.focus_nodes is not None:

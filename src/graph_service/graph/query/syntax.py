@@ -125,9 +125,6 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _iri_character(query, raw, at)
     advice = advice or _second_query(tokens, at)
     advice = advice or _projection_comma(tokens, at)
-    advice = advice or _double_equals(tokens, at)
-    advice = advice or _bracketed_in(tokens, at)
-    advice = advice or _union_after_where(tokens, at)
     advice = advice or _bare_filter(tokens, at)
     advice = advice or _bad_escape(tokens, at)
     advice = advice or _bad_language_tag(tokens, at)
@@ -162,6 +159,10 @@ def explain_syntax(query: str, message: str) -> SyntaxProblem:
     advice = advice or _after_pattern(tokens, at)
     advice = advice or _by_expectation(tokens, raw, at)
     advice = advice or _short_pattern(tokens, at)
+    # Last: each looks along the whole text, and a mistake before them is the one to name.
+    advice = advice or _double_equals(tokens, at)
+    advice = advice or _bracketed_in(tokens, at)
+    advice = advice or _union_after_where(tokens, at)
     named = advice is not None
     spot, words = advice or (at, "the query cannot be read from here on")
     line, column = _line_column(query, spot)
@@ -1389,12 +1390,17 @@ def _bracketed_in(tokens: list[Token], at: int) -> tuple[int, str] | None:
 def _union_after_where(tokens: list[Token], at: int) -> tuple[int, str] | None:
     """`WHERE { ... } UNION { ... }`: the UNION outside the braces of WHERE, whose group it joins
     groups within."""
-    depth, begun = 0, False
+    depth, begun, template = 0, False, False
     for t, after in zip(tokens, tokens[1:], strict=False):
         if t.at > at:
             return None
-        begun = begun or (depth == 0 and _keyword(t) in _FORMS)
+        if depth == 0 and _keyword(t) in _FORMS:
+            # CONSTRUCT's first group is its template, unless WHERE follows the word at once.
+            begun, template = True, _keyword(t) == "CONSTRUCT" and _keyword(after) != "WHERE"
         depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        if template and depth == 0 and t.text == "}":
+            template = False
+            continue
         if begun and depth == 0 and t.text == "}" and _keyword(after) in ("UNION", "MINUS", "OPTIONAL"):
             word = _keyword(after)
             where = ("WHERE { { ... } UNION { ... } }" if word == "UNION" else

@@ -808,8 +808,8 @@ def ill_formed_parameter(shapes: Graph) -> str | None:
     if asked:
         shapes_graph, regime = asked[0]
         return (f"{term_name(shapes, shapes_graph)} asks for the entailment regime "
-                f"{term_name(shapes, regime)} (sh:entailment), which this validator does not support; "
-                "leave it out, and choose RDFS or OWL 2 RL inference (the inference option) instead")
+                f"{term_name(shapes, regime)} (sh:entailment), which this validator does not take from the "
+                "shapes: leave it out (RDFS or OWL 2 RL inference is chosen with the inference option)")
     for parameter in _RANGE_PARAMETERS:
         for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
             if not isinstance(value, Literal):
