@@ -262,6 +262,22 @@ def test_truncated_and_malformed_requests_on_the_real_server(live_server: Backgr
     assert ok.status_code == 200
 
 
+def test_a_transfer_coding_other_than_chunked_is_501_naming_it_on_the_real_server(
+        live_server: BackgroundServer) -> None:
+    """gunicorn undoes chunked and hands the rest over still coded: a gzip-coded query was
+    answered "the query is not valid UTF-8" (a SPARQL user's probe). RFC 9112 6.1 asks 501."""
+    body = gzip.compress(b"ASK {}")
+    request = (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+               b"Accept: text/plain\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n"
+               + f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n")
+    reply = raw(live_server, request)
+    assert status_of(reply) == 501 and b"Transfer-Encoding: gzip is not read here" in reply
+    plain = (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+             b"Accept: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+             b"6\r\nASK {}\r\n0\r\n\r\n")
+    assert status_of(raw(live_server, plain, half_close=False)) == 200
+
+
 def test_a_request_without_a_host_or_with_one_that_is_no_host_on_the_real_server(
         live_server: BackgroundServer) -> None:
     # The service names itself by the Host: it described itself as <http:///sparql>, and resolved a

@@ -28,6 +28,7 @@ from werkzeug.exceptions import (
     RequestURITooLarge,
     UnsupportedMediaType,
 )
+from werkzeug.exceptions import NotImplemented as NotImplementedHere
 from werkzeug.http import generate_etag, parse_range_header
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
@@ -359,6 +360,13 @@ def readable_body(req: Request, limit: int) -> None:
     # Only a body can be encoded: a stray header on a GET (a client library's default) is no cause.
     if coding and (req.content_length or req.method in ("POST", "PUT", "PATCH")):
         raise EncodedBody(f"Content-Encoding: {coding} is not read here; send the body uncompressed")
+    # gunicorn undoes chunked, the one transfer coding HTTP/1.1 requires, and hands over the rest
+    # still coded: a gzip-coded query was answered "not valid UTF-8". RFC 9112 6.1: 501.
+    transfer = [c.strip() for c in req.headers.get("Transfer-Encoding", "").lower().split(",")]
+    coded = ", ".join(c for c in transfer if c not in ("", "chunked", "identity"))
+    if coded:
+        raise NotImplementedHere(f"Transfer-Encoding: {coded} is not read here; send the body as it is "
+                             "(chunked, or with a Content-Length)")
     whole_body_within_limit(req, limit)
 
 
