@@ -858,6 +858,10 @@ EDITORIAL = {
     "paris-04, after": (
         "Derived, not stated: the caption dates the liberation, which the walk it shows followed (the "
         "date could also be read as the walk's), so the photograph was not taken before that day."),
+    "rome-10, liberation": (
+        "The caption names the entry of Allied troops into Rome, not the liberation; that the photograph "
+        "shows the liberation is the project's reading, as is the entry's place in it (and as for rome-08 "
+        "and rome-09, which name no event)."),
     "brussels-01, liberation": (
         "The caption names the British tanks' arrival in Brussels, ending the German occupation, not the "
         "liberation; that the photograph shows the liberation is the project's reading, as is the "
@@ -2129,6 +2133,10 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["paris-04, after"], text(14)),
         ("Photograph brussels-01: British tanks arrive in Brussels, 4 September 1944", lib("depicts"),
          "Liberation of Brussels", EDITORIAL["brussels-01, liberation"], text(16)),
+        # as rome-08 and -09 are: which photographs show the liberation of Rome left it out (an auditor)
+        ("Photograph rome-10: Entry of Allied troops into Rome: Allied troops by the Vittoria Emmanuel "
+         "Memorial, 5 June 1944", lib("depicts"), "Liberation of Rome", EDITORIAL["rome-10, liberation"],
+         text(10)),
         ("Photograph paris-05: Parisians cheer the massed American infantry marching in review towards the "
          "Arc de Triomphe", lib("depicts"), "Arc de Triomphe", EDITORIAL["arc de triomphe, shown"], text(15)),
         ("Photograph amsterdam-04: A B17 during the arrival of the British on the Dam, Amsterdam, 7 May 1945",
