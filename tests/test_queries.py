@@ -391,9 +391,9 @@ WARSAW_FACTS: dict[str, tuple[str, tuple[str | int, ...]]] = {
                                         "war-early-1945", "war-no-warm-welcome", "war-soviet-advancing")),
     # days the fighting was going on, read from photographs of it
     "timespan/fighting-at-past-building-1944-08-20": (
-        "20 August 1944 (the fighting at the PAST building under way)", (40,)),
+        "20 August 1944 (fighting at the PAST building)", (40,)),
     "timespan/fighting-on-kredytowa-krolewska-street-1944-10-03": (
-        "3 October 1944 (the fighting on Kredytowa-Królewska Street under way)", (35,)),
+        "3 October 1944 (fighting on Kredytowa-Królewska Street)", (35,)),
     # photographs (their captions name places in Warsaw, or events there)
     "photo/warsaw-01": ("Photograph warsaw-01: Warsaw Old Town in flames during the Warsaw Uprising", (31,)),
     "photo/warsaw-02": ("Photograph warsaw-02: German Panther tank captured by resistance fighters of the "
@@ -431,8 +431,8 @@ INTRO_BOUNDS = "From the fall of Rome in June 1944 through to the German surrend
 # ----------------------------------------------------------------------------------------------
 
 #: Days the fighting in Warsaw was going on, read from photographs of it.
-PAST_UNDERWAY = "20 August 1944 (the fighting at the PAST building under way)"
-KREDYTOWA_UNDERWAY = "3 October 1944 (the fighting on Kredytowa-Królewska Street under way)"
+PAST_UNDERWAY = "20 August 1944 (fighting at the PAST building)"
+KREDYTOWA_UNDERWAY = "3 October 1944 (fighting on Kredytowa-Królewska Street)"
 #: The Prague resistance in the liberation of Prague (a reading).
 PRAGUE_RESISTANCE = "the local resistance network, liberating force, in the liberation of Prague"
 #: What other accounts say where they dispute the article's claim (query 30), with the sources they

@@ -716,6 +716,9 @@ def test_berlin_was_taken_and_warsaw_both_each_force_named_once(project_client):
     assert "Red Army: the project&#39;s reading" in by
     # "Supposed liberators, really conquerors": the one event is both.
     assert re.search(r'<dt>Liberated and taken</dt>\s*<dd><a href="/id/event/liberation-of-warsaw">', warsaw)
+    # Of the two, the conquest is the reading (it read as if the liberation were, a page reader found).
+    taken = warsaw[warsaw.index("<dt>Liberated and taken</dt>"):]
+    assert "(taken: the project&#39;s reading of the article" in taken[:taken.index("</dd>")]
     # Each force in its roles, as the event's page names them: Paris's supporting Americans stood
     # beside its liberators with nothing to tell them apart.
     assert "Red Army (conquering force, liberating force)</a>" in by
@@ -753,7 +756,8 @@ def test_the_brief_marks_dates_and_receptions_that_are_the_projects_reading(proj
     assert ("When early 1945 (the project's reading of the article, which says why on the event's page)"
             in brief("/doc/city/warsaw.html"))
     # "its liberation", read as Wiltz's.
-    assert "Liberation of Wiltz (Liberation of Wiltz: the project's reading" in brief("/doc/city/wiltz.html")
+    assert ("Liberated Liberation of Wiltz (the project's reading of the article, which says why on the "
+            "event's page)") in brief("/doc/city/wiltz.html")
 
 
 def test_an_events_brief_names_who_took_part_in_what_role(project_client):

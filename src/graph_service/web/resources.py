@@ -713,11 +713,13 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
         # really conquerors").
         verb = ("Liberated and taken" if event in freed and event in taken
                 else "Taken" if event in taken else "Liberated")
-        # Wiltz's liberation is "its liberation" in a caption, read as Wiltz's.
-        read = [event] if any(_is_reading(index, event, name, iri)
-                              for name in ("liberationOf", "conquestOf")) else []
-        out.append(Highlight(verb, _linked(index, [event], urls),
-                             _reading_note(index, urls, read, where="on the event's page")))
+        # Wiltz's liberation is "its liberation" in a caption, read as Wiltz's. Of Warsaw's two,
+        # only the conquest is a reading: the note names which (it read as if the liberation were).
+        read = [word for name, word in (("liberationOf", "liberated"), ("conquestOf", "taken"))
+                if _is_reading(index, event, name, iri)]
+        which = f"{read[0]}: " if len(read) == 1 and verb == "Liberated and taken" else ""
+        note = which + _reading_words("on the event's page") if read else ""
+        out.append(Highlight(verb, _linked(index, [event], urls), note))
         out.append(_when(index, event, urls, "on the event's page"))
         # Warsaw's liberators are its conquerors too: named once. The build's shortcuts say who
         # freed the place; those who took part in this event say which of them freed it this time.
