@@ -365,8 +365,8 @@ def readable_body(req: Request, limit: int) -> None:
     transfer = [c.strip() for c in req.headers.get("Transfer-Encoding", "").lower().split(",")]
     coded = ", ".join(c for c in transfer if c not in ("", "chunked", "identity"))
     if coded:
-        raise NotImplementedHere(f"Transfer-Encoding: {coded} is not read here; send the body as it is "
-                             "(chunked, or with a Content-Length)")
+        raise NotImplementedHere(f"Transfer-Encoding: {coded} is not read here; send the body as it "
+                                 "is (chunked, or with a Content-Length)")
     whole_body_within_limit(req, limit)
 
 
