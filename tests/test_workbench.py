@@ -777,6 +777,9 @@ def test_an_events_brief_names_who_took_part_in_what_role(project_client):
     assert ("Taking part British forces (liberating force), Free Belgian troops (participant) (Free Belgian "
             "troops: the project's reading of the article, which says why below) In") in \
         brief("liberation-of-brussels")
+    # A part's readings are explained on the part's page, not below (a reader looked there in vain).
+    assert ("In Entry of Allied troops into Rome Allied forces (liberating force) (Allied forces: the "
+            "project's reading of the article, which says why on its page)") in brief("liberation-of-rome")
     # Who took part in its parts too: the article credits "the Allied advance" with Paris.
     assert ("In Allied advance on Paris Allied forces (liberating force), Free French forces (liberating "
             "force), American forces (supporting force)") in paris  # who freed it first

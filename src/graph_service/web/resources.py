@@ -785,7 +785,9 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
             parts = {part: _linked(index, [part], urls)
                      for part in dict.fromkeys([*_objects(index, iri, "hasSubEvent"), *stated_parts])}
             for part, named in sorted(parts.items(), key=lambda p: sortable(p[1][0][0]) if p[1] else ""):
-                out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part")
+                # Its notes are on the part's page, not below (a reader looked for them in vain).
+                out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part",
+                                    where="on its page")
     out += _receptions(index, iri, urls, "below")
     # Dam Square's 22 dead were only in the facts table, far down a long page.
     casualties = _objects(index, iri, "hasCasualties")
@@ -861,9 +863,11 @@ def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highl
         _disputed_note(list(dict.fromkeys(disputed)))))]
 
 
-def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str) -> list[Highlight]:
+def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str,
+                 where: str = "below") -> list[Highlight]:
     """Who took part in the event, each in its role ("Red Army (conquering force)"): the capital's
-    page named its liberators, the event's own page only its commander."""
+    page named its liberators, the event's own page only its commander. `where` the notes are: a
+    part's, on the part's page."""
     values: list[tuple[int, str, str | None]] = []
     readings, disputed = [], []
     for part in _objects(index, event, "hasParticipation"):
@@ -890,8 +894,8 @@ def _taking_part(index: QuadSource, event: ox.NamedNode, urls: Urls, label: str)
         return []
     ordered = sorted(set(values), key=lambda v: (v[0], sortable(v[1])))
     return [Highlight(label, [(text, href) for _, text, href in ordered],
-                      _joined(_reading_note(index, urls, list(dict.fromkeys(readings))),
-                              _disputed_note(list(dict.fromkeys(disputed)))))]
+                      _joined(_reading_note(index, urls, list(dict.fromkeys(readings)), where=where),
+                              _disputed_note(list(dict.fromkeys(disputed)), where=where)))]
 
 
 #: Who a reader looks for first among those taking part: who freed or took the place, then who
