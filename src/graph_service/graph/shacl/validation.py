@@ -794,6 +794,15 @@ def _path_problem(g: Graph, path: Node, above: tuple[Node, ...],
     return problem
 
 
+#: Parameters whose values must be of a kind, the test of it, and the kind in words.
+_PARAMETER_VALUES: tuple[tuple[tuple[URIRef, ...], Callable[[Node], bool], str], ...] = (
+    (_RANGE_PARAMETERS, lambda v: isinstance(v, Literal), "a literal"),
+    ((SH.pattern, SH.flags), lambda v: isinstance(v, Literal) and not v.language
+     and v.datatype in (None, XSD.string), "a string"),
+    (_BOOLEAN_PARAMETERS, lambda v: isinstance(v, Literal) and v.datatype == XSD.boolean, "true or false"),
+)
+
+
 def ill_formed_parameter(shapes: Graph) -> str | None:
     """The first value of `sh:pattern` or `sh:flags` that is no string, of `sh:in` or
     `sh:languageIn` that is no well-formed list (SHACL 4.4.1, 4.7.3, 4.5.1), or of a boolean
@@ -810,21 +819,12 @@ def ill_formed_parameter(shapes: Graph) -> str | None:
         return (f"{term_name(shapes, shapes_graph)} asks for the entailment regime "
                 f"{term_name(shapes, regime)} (sh:entailment), which this validator does not take from the "
                 "shapes: leave it out (RDFS or OWL 2 RL inference is chosen with the inference option)")
-    for parameter in _RANGE_PARAMETERS:
-        for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
-            if not isinstance(value, Literal):
-                return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is "
-                        f"{term_name(shapes, value)}, where a literal goes")
-    for parameter in (SH.pattern, SH.flags):
-        for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
-            if not isinstance(value, Literal) or value.language or value.datatype not in (None, XSD.string):
-                return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is "
-                        f"{term_name(shapes, value)}, where a string goes")
-    for parameter in _BOOLEAN_PARAMETERS:
-        for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
-            if not isinstance(value, Literal) or value.datatype != XSD.boolean:
-                return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is "
-                        f"{term_name(shapes, value)}, where true or false goes")
+    for parameters, fits, what in _PARAMETER_VALUES:
+        for parameter in parameters:
+            for shape, value in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
+                if not fits(value):
+                    return (f"the {term_name(shapes, parameter)} of {_shape_named(shapes, shape)} is "
+                            f"{term_name(shapes, value)}, where {what} goes")
     for parameter in (SH["in"], SH.languageIn):
         for shape, head in sorted(shapes.subject_objects(parameter), key=lambda pair: str(pair[1])):
             if _members(shapes, head) is None:
