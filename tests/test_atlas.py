@@ -174,7 +174,7 @@ def test_map_markers_name_the_force_and_the_date(drawn_map):
     # unmarked (it was listed twice, once marked as a reading); the resistance whose uprising had
     # largely driven the Germans out, marked as the reading it is and as resting on a disputed claim.
     prague = markers["Prague"].find(SVG + "title").text
-    assert ("Forces: local resistance network (Prague) (liberating force)*‡; Red Army (liberating force). "
+    assert ("Forces: Prague’s local resistance network (liberating force)*‡; Red Army (liberating force). "
             in prague) and prague.count("Red Army") == 1
     assert "no liberating force named" in markers["Amsterdam"].find(SVG + "title").text
     assert "undated" in markers["Berlin"].find(SVG + "title").text

@@ -2477,7 +2477,7 @@ EXPECTED: dict[str, list[Row]] = {
          "resistance fighter", EDITORIAL["kilinski soldier"], text(40)),
         ("crowds of French patriots lining the Champs Elysees to view Leclerc’s tanks", lib("participant"),
          "the Parisians", EDITORIAL["patriots"], text(13)),
-        *(("local resistance network (Prague)", lib("allegiance"), "Czechoslovakia",
+        *(("Prague’s local resistance network", lib("allegiance"), "Czechoslovakia",
            EDITORIAL["prague resistance"], text(key)) for key in ("pra-german-hands", "pra-uprising")),
         ("the Parisians, jubilant crowds, in the celebrations in Paris", lib("participant"), "the Parisians",
          EDITORIAL["jubilant crowds"], text("paris-wine")),
