@@ -234,7 +234,7 @@ def test_on_a_phone_a_table_of_facts_reads_as_a_list(browser, live_server):
 
 
 def test_on_a_phone_the_summary_of_an_event_shows_its_values(browser, live_server):
-    """At 390 px, a long heading in the summary box ("In Arrival of the Free French army in Paris")
+    """At 390 px, a long heading in the summary box ("In “Arrival of the Free French army in Paris”")
     took the width, and the values of every row were drawn off the screen."""
     with phone(browser, live_server, 390) as page:
         page.goto("/doc/event/liberation-of-paris.html")

@@ -778,10 +778,13 @@ def test_an_events_brief_names_who_took_part_in_what_role(project_client):
             "troops: the project's reading of the article, which says why below) In") in \
         brief("liberation-of-brussels")
     # A part's readings are explained on the part's page, not below (a reader looked there in vain).
-    assert ("In Entry of Allied troops into Rome Allied forces (liberating force) (Allied forces: the "
+    assert ("In “Entry of Allied troops into Rome” Allied forces (liberating force) (Allied forces: the "
             "project's reading of the article, which says why on its page)") in brief("liberation-of-rome")
+    # A part's label may be a sentence: quoted as a title, not read on from "In".
+    assert "In “The Russians reach Prague; Marshal Konev drives into the city” Red Army" in \
+        brief("liberation-of-prague")
     # Who took part in its parts too: the article credits "the Allied advance" with Paris.
-    assert ("In Allied advance on Paris Allied forces (liberating force), Free French forces (liberating "
+    assert ("In “Allied advance on Paris” Allied forces (liberating force), Free French forces (liberating "
             "force), American forces (supporting force)") in paris  # who freed it first
     # A date bounded on one side is said so, the article's words beside it.
     assert ("When by 25 December 1944 (the article: “shortly after its liberation by the American 4th "

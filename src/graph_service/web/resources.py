@@ -786,7 +786,8 @@ def highlights(index: QuadSource, iri: ox.NamedNode, urls: Urls) -> list[Highlig
                      for part in dict.fromkeys([*_objects(index, iri, "hasSubEvent"), *stated_parts])}
             for part, named in sorted(parts.items(), key=lambda p: sortable(p[1][0][0]) if p[1] else ""):
                 # Its notes are on the part's page, not below (a reader looked for them in vain).
-                out += _taking_part(index, part, urls, f"In {named[0][0]}" if named else "In a part",
+                # Quoted, as a title: a label may be a sentence ("In The Russians reach Prague").
+                out += _taking_part(index, part, urls, f"In “{named[0][0]}”" if named else "In a part",
                                     where="on its page")
     out += _receptions(index, iri, urls, "below")
     # Dam Square's 22 dead were only in the facts table, far down a long page.
