@@ -265,8 +265,9 @@ def test_an_editorial_statement_says_so_beside_its_value_and_no_other_does(proje
     links_here = page[page.index("Links the reasoner adds"):]
     assert links_here.count("the project's reading") == 2 and ">has member<" in links_here
     twin = page[page.rindex(">crm:P107i_is_current_or_former_member_of<"):]
-    assert re.sub(r"<[^>]+>", " ", twin[:twin.index("the project's reading")]).split()[-3:] == [
-        "Army", "(inferred)", "("]
+    # It says the reading is in what it is derived from: the note speaks of the stated link.
+    assert re.sub(r"<[^>]+>", " ", twin[:twin.index("the project's reading")]).split()[-4:] == [
+        "Army", "(inferred)", "(derived", "from"]
     ttl = project_client.get("/doc/unit/zoska-battalion.ttl").get_data(as_text=True)
     assert "lib:editorialNote" in ttl
 
@@ -530,7 +531,7 @@ def test_the_opening_summary_says_which_liberators_are_a_reading(project_client)
             in uprising)
     assert "(unnamed) (" not in uprising
     # Its parts from either end: the rising that began it is stated as its part (subEventOf).
-    assert ("In Resistance fighters in Warsaw rise up against the Germans resistance fighters within "
+    assert ("In “Resistance fighters in Warsaw rise up against the Germans” resistance fighters within "
             "Warsaw") in uprising
 
 
@@ -828,7 +829,7 @@ def test_a_link_resting_on_two_readings_gives_each_its_own_mark(project_client):
     item = page[item.rindex("<li"):]
     item = item[:item.index("</li>")]
     marks = re.findall(r'<span class="mark editorial"[^>]*>(?:<span class="ref-number">note \d+:</span> )?'
-                       r'\(the project\'s reading: (.*?)\)</span>', item, re.S)
+                       r'\(derived from the project\'s reading: (.*?)\)</span>', item, re.S)
     assert len(marks) == 2, marks
     assert marks[0].startswith("The article does not say that the liberation of Amsterdam was part")
     assert marks[1].startswith("The caption names the arrival of the British on the Dam")
