@@ -21,6 +21,7 @@ from werkzeug.test import TestResponse
 from graph_service.config import Settings
 from graph_service.graph.rdf import documents, formats
 from graph_service.graph.rdf.namespace import SH
+from graph_service.graph.shacl import validation
 from graph_service.web import BackgroundServer, create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
@@ -786,6 +787,20 @@ def test_a_path_that_holds_itself_is_written_out_not_a_500(client, path: str) ->
         assert resp.status_code in (200, 400), resp.get_data(as_text=True)[:300]
         if resp.status_code == 200 and accept == BROWSER:
             assert "ex:q|" in resp.get_data(as_text=True)
+
+
+def test_a_report_cut_by_its_size_names_no_count_limit(tmp_path: Path, monkeypatch) -> None:
+    """A report cut by its size, not its count, said `X-Result-Limit: 1000` over a dozen results."""
+    monkeypatch.setattr(validation, "REPORT_CHARACTERS", 3_000)  # inherited by the validation's child
+    limited = create_app(settings_for(tmp_path, validation_result_limit=10)).test_client()
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              "ex:S sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; sh:maxLength 3 ] .")
+    data = "@prefix ex: <http://example.org/> .\n" + "\n".join(f'ex:a{i:02} ex:n "{"x" * 200}" .'
+                                                          for i in range(30))
+    resp = limited.post("/validate", data={"data": data, "shapes": shapes},
+                        headers={"Accept": "text/turtle"})
+    assert resp.status_code == 200 and resp.headers["X-Result-Truncated"] == "true"
+    assert 0 < results(report(resp)) < 10 and "X-Result-Limit" not in resp.headers
 
 
 def test_a_report_holds_at_most_the_result_limit_and_says_how_many_it_left_out(tmp_path: Path) -> None:

@@ -419,7 +419,10 @@ def _report(outcome: ValidationOutcome, fmt: Format, used: str, data: str = "") 
         resp.headers[FOCUS_NODES_HEADER] = str(outcome.focus_nodes)
     if outcome.omitted:
         resp.headers[TRUNCATED_HEADER] = "true"
-        resp.headers[LIMIT_HEADER] = str(service().settings.validation_result_limit)
+        # Only where the count cut it: a report cut by its size at 40 results said "limit: 1000".
+        limit = service().settings.validation_result_limit
+        if len(outcome.results) >= limit:
+            resp.headers[LIMIT_HEADER] = str(limit)
     resp.vary.add("Accept")
     if by_language and fmt in (_HTML, _SUMMARY):
         resp.vary.add("Accept-Language")
