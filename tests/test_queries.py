@@ -568,6 +568,25 @@ EDITORIAL = {
     "british tanks arriving": ("The caption says that British tanks arrive in Brussels; that the British "
                                "forces, whose tanks they are taken to be, arrived is the project's reading, "
                                "as it is of the photograph brussels-01."),
+    "brussels advance day": ("The caption dates the photograph of the tank crew on the drive into "
+                             "Brussels, September 3, 1944; that the advance was going on that day is "
+                             "the project's reading of it."),
+    "brussels advance under way": ("The caption dates the photograph of a Welsh Guards tank crew \"on "
+                                   "the drive into Brussels, September 3, 1944\"; that the British "
+                                   "advance was going on that day is the project's reading of it, as "
+                                   "the drive's being the advance is."),
+    "paris advance in liberation": ("The article tells of the approach to the city, and of the Allied"
+                                    " advance that forced the Germans to surrender, in its account of"
+                                    " the liberation of Paris (\"The liberation of Paris was a "
+                                    "carefully orchestrated affair\"); that the advance was part of "
+                                    "the liberation is the project's reading."),
+    "war history online": ("The article gives only the name, in its copyright line \"© Copyright 2019 "
+                           "- War History Online\"; that War History Online is an organisation (a "
+                           "publisher) is the project's reading, from outside the article."),
+    "parade crowds parisians": ("The sentence says \"watched by large celebrating crowds\" and does not"
+                                " say whose; that they were the Parisians is the project's reading of"
+                                " the next sentence, where the Americans' parade was \"once again "
+                                "cheered by the Parisians\"."),
     # the same reading noted alike in every city (a review of the cities side by side)
     "dam square civilians": ("The sentence before says that Amsterdammers celebrated their liberation on the"
                              " 7th of May: the civilians celebrating in Dam Square are read as "
@@ -2014,6 +2033,29 @@ EXPECTED: dict[str, list[Row]] = {
             ("Germans fighting for their lives and territory in Prague", "prague germans, fought",
              "pra-evacuated"),
         )),
+        ("3 September 1944 (British advance on Brussels)", lib("onDate"), "1944-09-03",
+         EDITORIAL["brussels advance day"], text(18)),
+        ("Allied advance on Paris", lib("subEventOf"), "Liberation of Paris",
+         EDITORIAL["paris advance in liberation"], text("paris-uprising")),
+        ("Allied advance on Paris", lib("subEventOf"), "Liberation of Paris",
+         EDITORIAL["paris advance in liberation"], text("paris-free-french-lead")),
+        ("Allied advance on Paris", lib("subEventOf"), "Liberation of Paris",
+         EDITORIAL["paris advance in liberation"], text("paris-orchestrated")),
+        ("British advance across Belgium towards Brussels", lib("underwayDuring"),
+         "3 September 1944 (British advance on Brussels)",
+         EDITORIAL["brussels advance under way"], text(18)),
+        ("Liberation of Paris", lib("hasSubEvent"), "Allied advance on Paris",
+         EDITORIAL["paris advance in liberation"], text("paris-uprising")),
+        ("Liberation of Paris", lib("hasSubEvent"), "Allied advance on Paris",
+         EDITORIAL["paris advance in liberation"], text("paris-free-french-lead")),
+        ("Liberation of Paris", lib("hasSubEvent"), "Allied advance on Paris",
+         EDITORIAL["paris advance in liberation"], text("paris-orchestrated")),
+        ("War History Online", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "organisation",
+         EDITORIAL["war history online"], text("copyright")),
+        ("large celebrating crowds watching the Free French parade", lib("participant"), "the Parisians",
+         EDITORIAL["parade crowds parisians"], text("paris-free-french-parade")),
+        ("large celebrating crowds watching the Free French parade", lib("participant"), "the Parisians",
+         EDITORIAL["parade crowds parisians"], text("paris-american-parade")),
         # the same reading noted alike in every city (a review of the cities side by side)
         ("British forces arriving in Brussels", lib("participant"),
          "British forces", EDITORIAL["british tanks arriving"], text(16)),
