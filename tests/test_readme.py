@@ -96,3 +96,15 @@ def test_every_pattern_of_the_historians_table_finds_what_it_says() -> None:
     for pattern in found:
         query = pattern if pattern.startswith("SELECT") else f"SELECT * WHERE {{ {pattern} }}"
         assert engine.query(prologue + query).rows, pattern
+
+
+def test_every_whole_query_of_the_readme_is_answered() -> None:
+    """A block a reader pastes into /sparql as it stands: one held two SELECTs, which is a 400
+    (an indented block is a pattern to fit into a query, and is left out)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```sparql\n(.*?)```", text, re.S)
+              if re.search(r"^(PREFIX|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", b, re.M | re.I)]
+    assert len(blocks) >= 2
+    engine = make_engine("oxigraph", load_store(Settings.from_env()))
+    for block in blocks:
+        assert engine.query(block).rows, block
