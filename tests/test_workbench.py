@@ -114,6 +114,9 @@ def oxigraph_message(query: str) -> str:
     ("SELECT * WHERE { ?s ?p <http://ex.org/a\\b> }", 1, 40, "this IRI holds \\, which an IRI cannot"),
     ("SELECT ?x WHERE { ?x ?p ?y FILTER(?y = <http://a/{x}>) }", 1, 50, "this IRI holds {"),
     ("SELECT * WHERE { ?s ?p ?o } LIMIT 1 ; SELECT * {}", 1, 37, "one request holds one query"),
+    # two examples pasted from one block of the README: the first SELECT was blamed
+    ("SELECT ?e WHERE { ?e a ?c }\n# the same, inferred\nSELECT ?e WHERE { ?e ?p ?c }", 3, 1,
+     "one request holds one query: this SELECT begins a second one"),
     ('SELECT ("\\uD800" AS ?x) {}', 1, 10, "\\uD800 is half of a UTF-16 surrogate pair"),
     ('SELECT * { ?s ?p "\\U0000D800" }', 1, 19, "\\U0000D800 is half of a UTF-16 surrogate pair"),
     # in an IRI the parser said "the prefix http: is not declared"; past U+10FFFF "expected ENCODE_FOR_URI"

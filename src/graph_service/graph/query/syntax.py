@@ -1332,12 +1332,16 @@ _QUERY_FORMS = _FORMS | {"PREFIX", "BASE"}
 
 def _second_query(tokens: list[Token], at: int) -> tuple[int, str] | None:
     """`... LIMIT 1 ; SELECT ...`: two queries in one request, where SPARQL takes one (updates,
-    not queries, are joined by a semicolon)."""
+    not queries, are joined by a semicolon); or the second written after the first with no
+    semicolon (two examples pasted from one block), which was blamed on the first's SELECT."""
     depth, begun = 0, False
     for t, after in zip(tokens, tokens[1:], strict=False):
         if t.at > at:
             return None
         depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
+        if begun and depth == 0 and t.kind == "word" and _keyword(t) in _QUERY_FORMS:
+            return t.at, (f"one request holds one query: this {_keyword(t)} begins a second one; "
+                          "send each query on its own")
         begun = begun or (depth == 0 and _keyword(t) in _FORMS)  # a ; after PREFIX is a stray one
         if begun and depth == 0 and t.text == ";" and after.kind == "word" \
                 and _keyword(after) in _QUERY_FORMS:
