@@ -236,6 +236,18 @@ def status_of(reply: bytes) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def test_an_absolute_form_target_names_the_host_the_request_is_for(live_server: BackgroundServer) -> None:
+    """RFC 9112 3.2.2: with `GET http://host/path`, the server MUST ignore Host; the service
+    redirected to the Host header's host."""
+    reply = raw(live_server, b"GET http://other.example:9000/id/city/paris HTTP/1.1\r\nHost: localhost\r\n"
+                             b"Accept: text/html\r\nConnection: close\r\n\r\n")
+    assert status_of(reply) == 303
+    assert b"\r\nLocation: http://other.example:9000/doc/city/paris.html\r\n" in reply
+    reply = raw(live_server, b"GET http://a@b/sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n"
+                             b"Connection: close\r\n\r\n")
+    assert status_of(reply) == 400 and b"the request target's host 'a@b' is no host" in reply
+
+
 def test_truncated_and_malformed_requests_on_the_real_server(live_server: BackgroundServer) -> None:
     cases = {
         "request line cut short": b"GET /sparql?query=ASK",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import request
 from werkzeug.exceptions import BadRequest
@@ -19,6 +20,9 @@ from werkzeug.exceptions import BadRequest
 #: RFC 3986 3.2.2 and 3.2.3: an IP literal in brackets, or a name of unreserved characters,
 #: percent-encodings and sub-delimiters (an IPv4 address is such a name); then a port.
 _HOST = re.compile(r"(?:\[[0-9A-Za-z:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(?::[0-9]*)?")
+
+
+_FROM_TARGET = "graph_service.host_from_target"
 
 
 def host_problem(environ: dict[str, Any]) -> str | None:
@@ -30,8 +34,18 @@ def host_problem(environ: dict[str, Any]) -> str | None:
             if environ.get("SERVER_PROTOCOL") == "HTTP/1.1" else None
     if _HOST.fullmatch(host):
         return None
-    return f"the Host header {host!r} is no host (a name or address, and a port)" if host \
-        else "the Host header is empty"
+    named = "the request target's host" if environ.get(_FROM_TARGET) else "the Host header"
+    return f"{named} {host!r} is no host (a name or address, and a port)" if host else f"{named} is empty"
+
+
+def use_target_host(environ: dict[str, Any]) -> None:
+    """Make an absolute-form request target's host the request's (`GET http://host/sparql
+    HTTP/1.1`, as a client sends to a proxy): RFC 9112 3.2.2 says the server MUST ignore Host
+    then, and the service named itself, in redirects and its service description, by Host. (A
+    reverse proxy sends the origin form, so its forwarded host stands.)"""
+    target = environ.get("RAW_URI") or ""
+    if target[:8].lower().startswith(("http://", "https://")):
+        environ["HTTP_HOST"], environ[_FROM_TARGET] = urlsplit(target).netloc, True
 
 
 def check_host() -> None:

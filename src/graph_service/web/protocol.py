@@ -92,7 +92,7 @@ from graph_service.web.errors import (
     unreadable_message,
 )
 from graph_service.web.headers import LIMIT_HEADER, OPEN_ANSWER_HEADERS, SECURITY_HEADERS, TRUNCATED_HEADER
-from graph_service.web.host import host_problem
+from graph_service.web.host import host_problem, use_target_host
 from graph_service.web.negotiation import (
     best_of,
     charset_refusal,
@@ -545,6 +545,7 @@ class ProtocolFront:
         self._request_class = _Request
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        use_target_host(environ)  # for the app's pages too
         outcome = self._respond(environ) if _ours(environ) else None
         if outcome is None:
             return self.app(environ, start_response)
