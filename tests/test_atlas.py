@@ -176,6 +176,9 @@ def test_map_markers_name_the_force_and_the_date(drawn_map):
     prague = markers["Prague"].find(SVG + "title").text
     assert ("Forces: Prague’s local resistance network (liberating force)*‡; Red Army (liberating force). "
             in prague) and prague.count("Red Army") == 1
+    # One force in two roles, named once (Warsaw's Red Army was listed twice, a role each).
+    warsaw = markers["Warsaw"].find(SVG + "title").text
+    assert "Forces: Red Army (liberating force, conquering force)*. " in warsaw
     assert "no liberating force named" in markers["Amsterdam"].find(SVG + "title").text
     assert "undated" in markers["Berlin"].find(SVG + "title").text
 

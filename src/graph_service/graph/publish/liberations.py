@@ -223,8 +223,13 @@ class Liberation:
     def forces_text(self) -> str:
         if not self.forces:
             return "no liberating force named by the article"
-        return "; ".join(f"{f.label} ({f.role}){READING_MARK * f.reading}{DISPUTED_MARK * f.disputed}"
-                         for f in self.forces)
+        # One force in two roles is named once, as its page does: "Red Army (liberating force,
+        # conquering force)*", not the Red Army twice.
+        roles: dict[tuple[str, str, bool, bool], list[str]] = {}
+        for f in self.forces:
+            roles.setdefault((f.iri, f.label, f.reading, f.disputed), []).append(f.role)
+        return "; ".join(f"{label} ({', '.join(named)}){READING_MARK * reading}{DISPUTED_MARK * disputed}"
+                         for (_, label, reading, disputed), named in roles.items())
 
     @property
     def readings(self) -> bool:
