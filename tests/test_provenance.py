@@ -633,8 +633,11 @@ def test_every_derived_link_and_value_has_its_statement_with_quotes_in_every_voc
     left_out = ", ".join(f"<{p}>" for p in (  # classes, the ontology's closure, outside identifiers
         f"{rdf}type", f"{rdfs}subClassOf", f"{rdfs}subPropertyOf", "http://www.w3.org/ns/prov#value",
         "https://schema.org/sameAs"))
+    # and the ontology's own terms linked to each other (its concept schemes: skos:narrower), which
+    # no sentence of the article says
     inferred = {(r["s"], r["p"], r["o"]) for r in engine.query(f"""SELECT ?s ?p ?o WHERE {{
         GRAPH <https://w3id.org/liberation-kg/graph/inferred> {{ ?s ?p ?o }} FILTER(?p NOT IN ({left_out}))
+        FILTER(!(STRSTARTS(STR(?s), STR(<{LIB}>)) && STRSTARTS(STR(?o), STR(<{LIB}>))))
     }}""").rows}
     said = {(r["s"], r["p"], r["o"]) for r in engine.query(f"""SELECT DISTINCT ?s ?p ?o WHERE {{
         GRAPH <{PROVENANCE_GRAPH}> {{ ?st <{rdf}subject> ?s ; <{rdf}predicate> ?p ; <{rdf}object> ?o ;

@@ -1737,6 +1737,7 @@ EXPECTED: dict[str, list[Row]] = {
           for prop in ("http://semanticweb.cs.vu.nl/2009/11/sem/hasTime",
                        "http://www.cidoc-crm.org/cidoc-crm/P4_has_time-span")),
         ("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor", iri("unit/red-army"), "Red Army"),
+        ("http://www.cidoc-crm.org/cidoc-crm/P11_had_participant", iri("unit/red-army"), "Red Army"),
         # and, as SEM's role pattern has it, the role (the participation, whose rdf:value is the actor)
         ("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor",
          iri("participation/liberation-of-warsaw--red-army"),

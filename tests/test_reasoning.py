@@ -24,6 +24,7 @@ from graph_service.graph.build.reasoning import (
     check_consistency,
     compute_closure,
     day_bounds,
+    event_times,
     find_inconsistencies,
     noise_rule,
     select_inferred,
@@ -158,6 +159,33 @@ def test_project_ontology_alignments_reach_schema_org_and_dcterms():
     inferred = _reasoned("project")[2]
     assert (EVENT, RDF.type, SDO.Event) in inferred
     assert (PHOTO, DCTERMS.spatial, FRANCE) in inferred
+
+
+def test_an_event_of_two_time_spans_has_no_crm_time_span():
+    """CIDOC CRM gives a temporal entity exactly one crm:P4_has_time-span: Paris's two dates (the
+    article gives both) made its two time-spans, to a CRM reasoner, one with two days."""
+    graph = _turtle("""
+        <event/liberation-of-paris> a lib:Liberation ; lib:hasTimeSpan <timespan/a>, <timespan/b> .
+        <event/liberation-of-rome> a lib:Liberation ; lib:hasTimeSpan <timespan/c> .""")
+    graph += _read(PROJECT_ONTOLOGY)
+    times = {(str(e).rsplit("/", 1)[1], p, str(t).rsplit("/", 1)[1]) for e, p, t in event_times(graph)}
+    assert times == {("liberation-of-paris", SEM.hasTime, "a"), ("liberation-of-paris", SEM.hasTime, "b"),
+                     ("liberation-of-rome", SEM.hasTime, "c"),
+                     ("liberation-of-rome", CRM["P4_has_time-span"], "c")}
+
+
+def test_crm_and_skos_readers_find_participants_parts_and_narrower_concepts():
+    """Ontology 1.7.0: lib:hasActor under crm:P11_had_participant, the sub-events under crm:P9,
+    and SKOS's inverses (the schemes state only skos:broader and skos:topConceptOf)."""
+    inferred = _reasoned("project")[2]
+    ontology = _read(PROJECT_ONTOLOGY)
+    closure = compute_closure(ontology, _turtle("""
+        <event/e> a lib:Liberation ; lib:hasSubEvent <event/part> .""") + ontology).graph
+    assert (ID["event/e"], CRM.P9_consists_of, ID["event/part"]) in closure
+    assert (ID["event/part"], CRM.P9i_forms_part_of, ID["event/e"]) in closure
+    assert (LIB["role-commander"], PREFIXES["skos"].topConceptOf, LIB.RoleScheme) in closure
+    assert (LIB.RoleScheme, PREFIXES["skos"].hasTopConcept, LIB["role-commander"]) in closure
+    assert any(p == CRM.P11_had_participant for _, p, _ in inferred)
 
 
 # --------------------------------------------------------------------------------------------

@@ -351,11 +351,19 @@ def event_places(graph: Graph) -> list[Triple]:
 def event_times(graph: Graph) -> list[Triple]:
     """sem:hasTime and crm:P4_has_time-span of every event: its time-spans. Not by making
     lib:hasTimeSpan their subproperty: it dates photographs too, and SEM's and CIDOC CRM's
-    properties say when an event (a crm:E2_Temporal_Entity) took place."""
+    properties say when an event (a crm:E2_Temporal_Entity) took place.
+
+    crm:P4_has_time-span only where the event has one time-span: CIDOC CRM gives a temporal
+    entity exactly one, so Paris's two dates (the article gives both) made the two time-spans,
+    to a CRM reasoner, one, whose two days contradict each other. sem:hasTime may be many."""
     events = {e for kind in graph.transitive_subjects(RDFS.subClassOf, LIB.Event)
               for e in graph.subjects(RDF.type, kind)}
-    return sorted((event, p, span) for event in events
-                  for span in graph.objects(event, LIB.hasTimeSpan) for p in _EVENT_TIMES)
+    out: list[Triple] = []
+    for event in events:
+        spans = list(graph.objects(event, LIB.hasTimeSpan))
+        times = _EVENT_TIMES if len(spans) == 1 else _EVENT_TIMES[:1]
+        out += [(event, p, span) for span in spans for p in times]
+    return sorted(out)
 
 
 _EVENT_TIMES = (SEM.hasTime, CRM["P4_has_time-span"])
