@@ -489,22 +489,21 @@ def test_the_shapes_page_links_every_format_the_shapes_are_served_in(project_cli
 
 
 def test_each_ontology_version_iri_leads_to_the_document_that_says_which_version_it_is(project_client):
-    resp = project_client.get("/ontology/1.7.0")  # its versionIRI: the ontology served, as a page
+    resp = project_client.get("/ontology/2.0.0")  # its versionIRI: the ontology served, as a page
     assert resp.status_code == 303 and resp.headers["Location"] == "http://localhost/ontology.html"
-    assert project_client.get("/ontology/1.7.0.ttl").headers["Location"] == "http://localhost/ontology.ttl"
+    assert project_client.get("/ontology/2.0.0.ttl").headers["Location"] == "http://localhost/ontology.ttl"
     turtle = project_client.get("/ontology.ttl").get_data(as_text=True)
-    assert "owl:versionIRI <https://w3id.org/liberation-kg/ontology/1.7.0>" in turtle
+    assert "owl:versionIRI <https://w3id.org/liberation-kg/ontology/2.0.0>" in turtle
     priors = re.search(r"owl:priorVersion ((?:<[^>]+>(?: , )?)+)", turtle)
     assert priors
     assert sorted(re.findall(r"/(1\.\d\.\d)>", priors.group(1))) == [
         "1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0", "1.4.1", "1.4.2", "1.5.0", "1.5.1", "1.6.0"]
-    # 1.4.0 to 1.7.0 only added or reworded; 1.3.0 had narrowed lib:depicts, so nothing before it is
-    # compatible.
-    compatible = re.search(r"owl:backwardCompatibleWith ((?:<[^>]+>(?: , )?)+)", turtle)
-    assert compatible and sorted(re.findall(r"/(1\.\d\.\d)>", compatible.group(1))) == [
-        "1.3.0", "1.4.0", "1.4.1", "1.4.2", "1.5.0", "1.5.1", "1.6.0"]
+    # 2.0.0 no longer makes a building a crm:E53_Place, which every earlier version entailed: none
+    # is compatible.
+    assert "owl:backwardCompatibleWith" not in turtle
     incompatible = re.search(r"owl:incompatibleWith ((?:<[^>]+>(?: , )?)+)", turtle)
-    assert incompatible and "/1.3.0>" not in incompatible.group(1) and "/1.2.0>" in incompatible.group(1)
+    assert incompatible and sorted(re.findall(r"/(1\.\d\.\d)>", incompatible.group(1))) == sorted(
+        re.findall(r"/(1\.\d\.\d)>", priors.group(1)))
     assert project_client.get("/ontology/0.9.0").status_code == 404
     assert project_client.get("/ontology/1.2.0.xyz").status_code == 404
     # No version, in the format its extension names, as for a version that might be.
@@ -539,10 +538,8 @@ def test_an_earlier_version_iri_leads_to_that_version_as_published(project_clien
     resp = project_client.get(f"/ontology/{version}", headers={"Accept": "text/html"})
     assert resp.headers["Location"] == f"http://localhost/ontology/{version}.html"
     page = project_client.get(f"/ontology/{version}.html").get_data(as_text=True)
-    compatible = ("1.6.0", "1.5.1", "1.5.0", "1.4.2", "1.4.1", "1.4.0", "1.3.0")
-    relation = ("is backward compatible with it" if version in compatible
-                else "declares itself incompatible with it (<code>owl:incompatibleWith</code>)")
-    assert f"superseded by <a href=\"/ontology\">version 1.7.0</a>, which {relation}" in page
+    relation = "declares itself incompatible with it (<code>owl:incompatibleWith</code>)"
+    assert f"superseded by <a href=\"/ontology\">version 2.0.0</a>, which {relation}" in page
     assert f"owl:versionInfo &#34;{version}&#34;" in page or f'owl:versionInfo "{version}"' in page
     # The current reference links each earlier version.
     reference = project_client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)

@@ -24,9 +24,11 @@ from graph_service.graph.build.reasoning import (
     check_consistency,
     compute_closure,
     day_bounds,
+    event_places,
     event_times,
     find_inconsistencies,
     noise_rule,
+    place_links,
     select_inferred,
 )
 from graph_service.graph.rdf import documents
@@ -174,8 +176,28 @@ def test_an_event_of_two_time_spans_has_no_crm_time_span():
                      ("liberation-of-rome", CRM["P4_has_time-span"], "c")}
 
 
+def test_a_building_is_no_crm_place_but_stands_in_one():
+    """Ontology 2.0.0: CIDOC CRM's places are extents in space; Notre Dame was a crm:E53_Place
+    within Paris (crm:P89_falls_within), and an event there took place at it (crm:P7)."""
+    graph = _turtle("""
+        <place/notre-dame> a lib:Church ; lib:partOf <city/paris> .
+        <city/paris> a lib:CapitalCity ; lib:partOf <country/france> .
+        <country/france> a lib:Country .
+        <event/te-deum> a lib:Ceremony ; lib:hasPlace <place/notre-dame> .""") + _read(PROJECT_ONTOLOGY)
+    short = {(str(s).rsplit("/", 1)[1], str(p).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1])
+             for s, p, o in place_links(graph) + event_places(graph)}
+    assert short == {
+        ("paris", "P89_falls_within", "france"), ("france", "P89i_contains", "paris"),
+        ("notre-dame", "P53_has_former_or_current_location", "paris"),
+        ("notre-dame", "P53_has_former_or_current_location", "france"),
+        ("paris", "P53i_is_former_or_current_location_of", "notre-dame"),
+        ("france", "P53i_is_former_or_current_location_of", "notre-dame"),
+        *(("te-deum", "hasPlace", where) for where in ("notre-dame", "paris", "france")),
+        ("te-deum", "P7_took_place_at", "paris"), ("te-deum", "P7_took_place_at", "france")}
+
+
 def test_crm_and_skos_readers_find_participants_parts_and_narrower_concepts():
-    """Ontology 1.7.0: lib:hasActor under crm:P11_had_participant, the sub-events under crm:P9,
+    """Ontology 2.0.0: lib:hasActor under crm:P11_had_participant, the sub-events under crm:P9,
     and SKOS's inverses (the schemes state only skos:broader and skos:topConceptOf)."""
     inferred = _reasoned("project")[2]
     ontology = _read(PROJECT_ONTOLOGY)

@@ -326,7 +326,8 @@ def _with_shortcuts(ontology: Graph, facts: Graph) -> tuple[Graph, frozenset[Tri
     asserted = frozenset(graph)
     for triple in shortcut_derivations(graph):
         graph.add(triple)
-    for triple in day_bounds(graph) + event_places(graph) + event_times(graph) + role_values(graph):
+    for triple in (day_bounds(graph) + event_places(graph) + place_links(graph) + event_times(graph)
+                   + role_values(graph)):
         graph.add(triple)
     return graph, asserted
 
@@ -335,17 +336,48 @@ def event_places(graph: Graph) -> list[Triple]:
     """sem:hasPlace and crm:P7_took_place_at of every event: its places (lib:hasPlace and its
     subproperties) and the places they lie in (lib:partOf). Not by making lib:hasPlace their
     subproperty: it places photographs too, and either vocabulary would make a photograph an
-    event. (Walked here: as a SPARQL rule, rdflib took seconds over the article's graph.)"""
+    event. (Walked here: as a SPARQL rule, rdflib took seconds over the article's graph.)
+    crm:P7_took_place_at only to a crm:E53_Place: a building or a monument is an object that
+    stands in a place, not one (an event at Notre Dame took place in Paris and France)."""
     placing = set(graph.transitive_subjects(RDFS.subPropertyOf, LIB.hasPlace))
-    events = {e for kind in graph.transitive_subjects(RDFS.subClassOf, LIB.Event)
-              for e in graph.subjects(RDF.type, kind)}
+    events = _instances(graph, LIB.Event)
+    spaces = _instances(graph, CRM.E53_Place)
     out: set[Triple] = set()
     for event in events:
         for at in (o for p in placing for o in graph.objects(event, p)):
             for place in graph.transitive_objects(at, LIB.partOf):
                 if place is not None:
-                    out.update({(event, SEM.hasPlace, place), (event, CRM.P7_took_place_at, place)})
+                    out.add((event, SEM.hasPlace, place))
+                    if place in spaces:
+                        out.add((event, CRM.P7_took_place_at, place))
     return sorted(out)
+
+
+def place_links(graph: Graph) -> list[Triple]:
+    """lib:partOf in CIDOC CRM's terms: crm:P89_falls_within (and crm:P89i_contains) between two
+    crm:E53_Place, crm:P53_has_former_or_current_location (and its inverse) from a building or a
+    monument (a crm:E22_Human-Made_Object, or a cemetery, a crm:E27_Site) to the places it lies
+    in. Not by making lib:partOf a subproperty of either: each holds between its own kinds only,
+    and lib:partOf relates places of both kinds (Notre Dame lib:partOf Paris)."""
+    spaces = _instances(graph, CRM.E53_Place)
+    things = _instances(graph, CRM["E22_Human-Made_Object"]) | _instances(graph, CRM.E27_Site)
+    out: list[Triple] = []
+    for part in spaces | things:
+        for whole in graph.transitive_objects(part, LIB.partOf):
+            if whole == part or whole not in spaces:
+                continue
+            if part in spaces:
+                out += [(part, CRM.P89_falls_within, whole), (whole, CRM.P89i_contains, part)]
+            else:
+                out += [(part, CRM.P53_has_former_or_current_location, whole),
+                        (whole, CRM.P53i_is_former_or_current_location_of, part)]
+    return sorted(set(out))
+
+
+def _instances(graph: Graph, cls: URIRef) -> set[Node]:
+    """The resources of `graph` typed with `cls` or a subclass of it (by the ontology in `graph`)."""
+    return {r for kind in graph.transitive_subjects(RDFS.subClassOf, cls)
+            for r in graph.subjects(RDF.type, kind)}
 
 
 def event_times(graph: Graph) -> list[Triple]:
@@ -356,8 +388,7 @@ def event_times(graph: Graph) -> list[Triple]:
     crm:P4_has_time-span only where the event has one time-span: CIDOC CRM gives a temporal
     entity exactly one, so Paris's two dates (the article gives both) made the two time-spans,
     to a CRM reasoner, one, whose two days contradict each other. sem:hasTime may be many."""
-    events = {e for kind in graph.transitive_subjects(RDFS.subClassOf, LIB.Event)
-              for e in graph.subjects(RDF.type, kind)}
+    events = _instances(graph, LIB.Event)
     out: list[Triple] = []
     for event in events:
         spans = list(graph.objects(event, LIB.hasTimeSpan))
@@ -928,9 +959,12 @@ def closure_statements(ontology: Graph, provenance: Graph, inferred: Graph) -> G
     # The build's own derivations, read as the axioms they amount to, so that what they derive has
     # its statement too: an event's places and times in SEM and CIDOC CRM (`event_places`,
     # `event_times`: the inferred graph holds them for events only, and only what it holds is
-    # given a statement), a time-span's day bounds (`day_bounds`; a month's in the loop), and a
+    # given a statement), the places a place lies in, in CIDOC CRM (`place_links`: likewise, by
+    # its kind), a time-span's day bounds (`day_bounds`; a month's in the loop), and a
     # participation's actor as SEM's rdf:value (`role_values`).
     supers[LIB.hasPlace] |= {SEM.hasPlace, CRM.P7_took_place_at}
+    supers[LIB.partOf] |= {CRM.P89_falls_within, CRM.P53_has_former_or_current_location}
+    supers[LIB.hasPart] |= {CRM.P89i_contains, CRM.P53i_is_former_or_current_location_of}
     supers[LIB.participant].add(RDF.value)
     supers[LIB.hasTimeSpan].update(_EVENT_TIMES)
     supers[LIB.onDate] |= {LIB.earliestDay, LIB.latestDay}
