@@ -39,13 +39,18 @@ def host_problem(environ: dict[str, Any]) -> str | None:
 
 
 def use_target_host(environ: dict[str, Any]) -> None:
-    """Make an absolute-form request target's host the request's (`GET http://host/sparql
-    HTTP/1.1`, as a client sends to a proxy): RFC 9112 3.2.2 says the server MUST ignore Host
-    then, and the service named itself, in redirects and its service description, by Host. (A
-    reverse proxy sends the origin form, so its forwarded host stands.)"""
+    """Make an absolute-form request target's host and scheme the request's (`GET
+    http://host/sparql HTTP/1.1`, as a client sends to a proxy): RFC 9112 3.2.2 says the server
+    MUST ignore Host's value then, and the service named itself, in redirects and its service
+    description, by Host. Not where Host is missing or no host (RFC 9112 3.2 still asks for a
+    400: the request is refused as it came), nor behind `--proxies`, whose forwarded host stands
+    (a front end that passed the target through would have let a client name any host)."""
     target = environ.get("RAW_URI") or ""
-    if target[:8].lower().startswith(("http://", "https://")):
-        environ["HTTP_HOST"], environ[_FROM_TARGET] = urlsplit(target).netloc, True
+    scheme = target[:8].lower().partition("://")[0]
+    if scheme not in ("http", "https") or "werkzeug.proxy_fix.orig" in environ or host_problem(environ):
+        return
+    environ["HTTP_HOST"], environ[_FROM_TARGET] = urlsplit(target).netloc, True
+    environ["wsgi.url_scheme"] = scheme
 
 
 def check_host() -> None:
