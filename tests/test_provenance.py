@@ -367,8 +367,9 @@ def test_a_quotes_page_lists_every_statement_that_rests_on_it_by_its_parts(proje
     assert len(allies) == 7
     text = [" | ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in row) for row in rows]
     # the shortcuts derived from its statements too, said to be inferred, with the reading they keep
-    assert any(t.startswith("Rome | liberated by (inferred) | Allied forces (the project's reading: The "
-                            "article does not name Rome's liberators") for t in text)
+    # (a derived one's reading is in what it is derived from, as on a resource's page)
+    assert any(t.startswith("Rome | liberated by (inferred) | Allied forces (derived from the project's "
+                            "reading: The article does not name Rome's liberators") for t in text)
     # each by what it says, not by the statement's opaque IRI; an editorial one says so
     gap = "from the fall of Rome to the German surrender: nearly a year"
     assert f"{gap} | gap as written | nearly a year later" in text
