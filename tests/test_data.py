@@ -683,6 +683,17 @@ def test_data_is_consistent_under_owl2_rl(project_inference):
     assert [(s, o) for s, o in closure.graph.subject_objects(OWL.sameAs) if s != o] == []
 
 
+def test_every_place_is_a_crm_place_or_a_thing_that_stands_in_one(project_inference):
+    """Ontology 2.0.0 types by kind of place what 1.x made crm:E53_Place wholesale: a place typed
+    only lib:Place (the east of Brussels, until lib:Area) would have no CIDOC CRM class at all."""
+    graph = project_inference.closure.graph
+    crm = Namespace("http://www.cidoc-crm.org/cidoc-crm/")
+    kinds = {crm.E53_Place, crm["E22_Human-Made_Object"], crm.E27_Site}
+    places = set(graph.subjects(RDF.type, LIB.Place))
+    assert len(places) > 40
+    assert [p for p in places if not kinds & set(graph.objects(p, RDF.type))] == []
+
+
 # --------------------------------------------------------------------------------------------
 # The checks can fail: run them on small broken graphs
 # --------------------------------------------------------------------------------------------
