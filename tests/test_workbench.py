@@ -117,6 +117,7 @@ def oxigraph_message(query: str) -> str:
     # two examples pasted from one block of the README: the first SELECT was blamed
     ("SELECT ?e WHERE { ?e a ?c }\n# the same, inferred\nSELECT ?e WHERE { ?e ?p ?c }", 3, 1,
      "one request holds one query: this SELECT begins a second one"),
+    ("SELECT * WHERE { ?s ?p ?o }\nSELECT", 2, 1, "one request holds one query: this SELECT begins"),
     ('SELECT ("\\uD800" AS ?x) {}', 1, 10, "\\uD800 is half of a UTF-16 surrogate pair"),
     ('SELECT * { ?s ?p "\\U0000D800" }', 1, 19, "\\U0000D800 is half of a UTF-16 surrogate pair"),
     # in an IRI the parser said "the prefix http: is not declared"; past U+10FFFF "expected ENCODE_FOR_URI"

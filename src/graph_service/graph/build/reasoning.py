@@ -111,8 +111,10 @@ from graph_service.graph.rdf import (
 #: (2: liberators from a liberation's parts; the shortcuts' statements in graph/provenance;
 #: 3: the statements of the links OWL 2 RL draws, `closure_statements`; 4: of every derived
 #: link and value, in the aligned vocabularies and the build's own derivations too; sem:hasTime
-#: of events only; 5: crm:P4_has_time-span of events).
-FILTER_VERSION = "5"
+#: of events only; 5: crm:P4_has_time-span of events; 6: crm:P4_has_time-span only of an event
+#: of one time-span, lib:partOf in CIDOC CRM by the kinds of place, crm:P7_took_place_at to an
+#: E53 place only).
+FILTER_VERSION = "6"
 
 Triple = tuple[Node, Node, Node]
 

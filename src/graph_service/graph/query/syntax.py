@@ -1335,7 +1335,8 @@ def _second_query(tokens: list[Token], at: int) -> tuple[int, str] | None:
     not queries, are joined by a semicolon); or the second written after the first with no
     semicolon (two examples pasted from one block), which was blamed on the first's SELECT."""
     depth, begun = 0, False
-    for t, after in zip(tokens, tokens[1:], strict=False):
+    for i, t in enumerate(tokens):  # the last token too ("... } SELECT")
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
         if t.at > at:
             return None
         depth += 1 if t.kind == "open" else -1 if t.kind == "close" else 0
@@ -1343,7 +1344,7 @@ def _second_query(tokens: list[Token], at: int) -> tuple[int, str] | None:
             return t.at, (f"one request holds one query: this {_keyword(t)} begins a second one; "
                           "send each query on its own")
         begun = begun or (depth == 0 and _keyword(t) in _FORMS)  # a ; after PREFIX is a stray one
-        if begun and depth == 0 and t.text == ";" and after.kind == "word" \
+        if begun and depth == 0 and t.text == ";" and after is not None and after.kind == "word" \
                 and _keyword(after) in _QUERY_FORMS:
             return t.at, ("one request holds one query: this ; begins a second one (SPARQL joins "
                           "updates with ;, not queries); send each query on its own")
