@@ -7,7 +7,7 @@ import html
 import io
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import html5rdf
@@ -789,14 +789,21 @@ def test_a_path_that_holds_itself_is_written_out_not_a_500(client, path: str) ->
             assert "ex:q|" in resp.get_data(as_text=True)
 
 
+def _thirty_values(constraint: str, value: Callable[[int], str]) -> tuple[str, str]:
+    """Shapes holding every ex:n to `constraint`, and data of thirty resources ex:a00 ... ex:a29
+    whose ex:n is `value(i)`: thirty results, for a report's limits."""
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+              f"ex:S sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; {constraint} ] .")
+    data = "@prefix ex: <http://example.org/> .\n" + "\n".join(f"ex:a{i:02} ex:n {value(i)} ."
+                                                          for i in range(30))
+    return shapes, data
+
+
 def test_a_report_cut_by_its_size_names_no_count_limit(tmp_path: Path, monkeypatch) -> None:
     """A report cut by its size, not its count, said `X-Result-Limit: 1000` over a dozen results."""
     monkeypatch.setattr(validation, "REPORT_CHARACTERS", 3_000)  # inherited by the validation's child
     limited = create_app(settings_for(tmp_path, validation_result_limit=10)).test_client()
-    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
-              "ex:S sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; sh:maxLength 3 ] .")
-    data = "@prefix ex: <http://example.org/> .\n" + "\n".join(f'ex:a{i:02} ex:n "{"x" * 200}" .'
-                                                          for i in range(30))
+    shapes, data = _thirty_values("sh:maxLength 3", lambda i: f'"{"x" * 200}"')
     resp = limited.post("/validate", data={"data": data, "shapes": shapes},
                         headers={"Accept": "text/turtle"})
     assert resp.status_code == 200 and resp.headers["X-Result-Truncated"] == "true"
@@ -805,10 +812,7 @@ def test_a_report_cut_by_its_size_names_no_count_limit(tmp_path: Path, monkeypat
 
 def test_a_report_holds_at_most_the_result_limit_and_says_how_many_it_left_out(tmp_path: Path) -> None:
     limited = create_app(settings_for(tmp_path, validation_result_limit=10)).test_client()
-    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
-              "ex:S sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; sh:maxInclusive 0 ] .")
-    data = "@prefix ex: <http://example.org/> .\n" + "\n".join(f"ex:a{i:02} ex:n {i + 1} ."
-                                                          for i in range(30))
+    shapes, data = _thirty_values("sh:maxInclusive 0", lambda i: str(i + 1))
     resp = limited.post("/validate", data={"data": data, "shapes": shapes},
                         headers={"Accept": "text/turtle"})
     assert resp.status_code == 200 and resp.headers["X-Conforms"] == "false"
