@@ -639,6 +639,30 @@ EDITORIAL = {
                                 " say whose; that they were the Parisians is the project's reading of"
                                 " the next sentence, where the Americans' parade was \"once again "
                                 "cheered by the Parisians\"."),
+    # a historian's reading of Rome, Prague and Warsaw: readings noted as such
+    "home army resistance group": ('The article names the Home Army only in its captions ("Home Army '
+                                   'soldier", "Home Army soldiers") and never calls it the resistance; '
+                                   "that it is a resistance group is the project's reading of the "
+                                   'captions beside "Resistance fighters within the city rose up against '
+                                   'the Germans", as is its part in the Uprising as the resistance.'),
+    "kredytowa-krolewska street": ('The caption calls it "Kredytowa-Królewska Street", one street; its '
+                                   "name joins those of two streets, Kredytowa and Królewska (known from "
+                                   "outside the article). The type follows the caption's word, as "
+                                   "printed."),
+    "rome, clark's welcome": ("The sentence gives the Italians' warm welcome as Clark's, earned by his "
+                              "act of dissent in rushing for Rome; that it was a reception of the "
+                              "liberation of Rome, which his rush brought about, is the project's "
+                              "reading."),
+    "rome-10 date": ("The caption's date is in its heading (\"Entry of Allied Troops Into Rome, June 5, "
+                     '1944"), which names the occasion; that the photograph was taken then is the '
+                     "project's reading, as for rome-01."),
+    "warsaw inhabitants received": ('The article says the inhabitants "had been through too much horror '
+                                    'to feel like celebrating"; the absence of a warm welcome and the '
+                                    "liberators seen as conquerors are said of the Poles. That the "
+                                    "inhabitants received the liberation in this reception, with its "
+                                    "kinds, is the project's reading."),
+    "poles of poland": ('The article speaks of "the Poles", a people; that they are the inhabitants of '
+                        "Poland is the project's reading."),
     # the same reading noted alike in every city (a review of the cities side by side)
     "dam square civilians": ("The sentence before says that Amsterdammers celebrated their liberation on the"
                              " 7th of May: the civilians celebrating in Dam Square are read as "
@@ -2109,6 +2133,24 @@ EXPECTED: dict[str, list[Row]] = {
          EDITORIAL["parade crowds parisians"], text("paris-free-french-parade")),
         ("large celebrating crowds watching the Free French parade", lib("participant"), "the Parisians",
          EDITORIAL["parade crowds parisians"], text("paris-american-parade")),
+        # a historian's reading of Rome, Prague and Warsaw
+        ("Home Army", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "resistance group",
+         EDITORIAL["home army resistance group"], text(33)),
+        ("Home Army", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "resistance group",
+         EDITORIAL["home army resistance group"], text("war-rose-up")),
+        ("Kredytowa-Królewska Street", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "street",
+         EDITORIAL["kredytowa-krolewska street"], text(35)),
+        ("Liberation of Rome", lib("hasReception"),
+         "Reception of the liberation of Rome by the Italians: warm welcome",
+         EDITORIAL["rome, clark's welcome"], text("rome-warm-welcome")),
+        ("Photograph rome-10: Entry of Allied troops into Rome: Allied troops by the Vittoria Emmanuel "
+         "Memorial, 5 June 1944", lib("hasTimeSpan"), "5 June 1944 (photograph rome-10)",
+         EDITORIAL["rome-10 date"], text(10)),
+        ("Reception of the liberation of Warsaw: no warm welcome, seen as conquest", lib("receivedBy"),
+         "the inhabitants of Warsaw",
+         EDITORIAL["warsaw inhabitants received"], text("war-too-much-horror")),
+        ("the Poles", lib("inhabitantsOf"), "Poland",
+         EDITORIAL["poles of poland"], text("war-early-1945")),
         # the same reading noted alike in every city (a review of the cities side by side)
         ("British forces arriving in Brussels", lib("participant"),
          "British forces", EDITORIAL["british tanks arriving"], text(16)),
