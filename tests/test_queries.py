@@ -492,6 +492,11 @@ PRAGUE_RESISTANCE = "the local resistance network, liberating force, in the libe
 ROME_01 = ("Photograph rome-01: Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza "
            "Venezia, June 1944")
 OTHER_ACCOUNTS = {
+    "kolegium a, month": ("Another account names the five men in the photograph, among them Leon Zubrzycki "
+                          "“Lech”, killed on 31 August 1944, and Zygmunt Siennicki “Bor”, wounded on the "
+                          "night of 23 to 24 August and dead on 31 August: taken with them, the photograph "
+                          "dates from August 1944, not September "
+                          "(http://warsawid.blogspot.com/2013/08/chopaki-z-kolegium-a.html, in Polish)."),
     "kredytowa, under way": ("Other accounts end the Warsaw Uprising on 2 October 1944, when the Home "
                              "Army capitulated (for example https://en.wikipedia.org/wiki/Warsaw_Uprising): "
                              "Home Army soldiers fighting in the city on 3 October 1944, the caption's date, "
@@ -1927,6 +1932,8 @@ EXPECTED: dict[str, list[Row]] = {
         ("5 June 1944 (entry of Allied troops into Rome)", lib("onDate"), "1944-06-05",
          OTHER_ACCOUNTS["rome entry"], text(10)),
         (KREDYTOWA_UNDERWAY, lib("onDate"), "1944-10-03", OTHER_ACCOUNTS["kredytowa, under way"], text(35)),
+        ("September 1944 (photograph warsaw-04)", lib("inMonth"), "1944-09",
+         OTHER_ACCOUNTS["kolegium a, month"], text(34)),
         *((subject, lib(prop), obj, OTHER_ACCOUNTS["prague"], text(key))
           for subject, prop, obj in (
               ("Liberation of Prague", "hasParticipation", PRAGUE_RESISTANCE),
