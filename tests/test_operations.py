@@ -158,10 +158,24 @@ def test_a_results_request_without_a_query_is_told_so(project_client):
         resp = project_client.get("/sparql?qurey=x", headers={"Accept": accept})
         assert resp.status_code == 400 and "the request has qurey=, not query=" in resp.get_data(as_text=True)
     # text/xml and application/json name RDF/XML and JSON-LD too, but these clients name SPARQL's
-    # own formats as high: results they want (the second is SPARQLWrapper's for JSON).
+    # own formats as high: results they want (the second is SPARQLWrapper's for JSON), so a
+    # parameter that is not query= was meant as one. With no parameter at all the URL is
+    # dereferenced, and describes the service in a format the client takes (Service Description
+    # 2.1), as it does for the headers YASGUI and Comunica send.
     for accept in ("application/sparql-results+xml, text/xml;q=0.9",
-                   "application/sparql-results+json,application/json,text/javascript,application/javascript"):
-        assert project_client.get("/sparql", headers={"Accept": accept}).status_code == 400, accept
+                   "application/sparql-results+json,application/json,text/javascript,application/javascript",
+                   "application/sparql-results+json, text/turtle;q=0.5",
+                   "application/sparql-results+json,*/*;q=0.9", "text/csv, */*;q=0.5"):
+        assert project_client.get("/sparql?q=x", headers={"Accept": accept}).status_code == 400, accept
+        described = project_client.get("/sparql", headers={"Accept": accept})
+        assert described.status_code == 200, accept
+        kind = described.mimetype
+        assert kind in ("application/rdf+xml", "application/ld+json", "text/turtle"), (accept, kind)
+        graph = Graph().parse(data=described.get_data(as_text=True), format=kind)
+        assert (None, RDF.type, URIRef("http://www.w3.org/ns/sparql-service-description#Service")) in graph
+    # Results alone, with no RDF format acceptable: still told that no query came.
+    resp = project_client.get("/sparql", headers={"Accept": "application/sparql-results+json"})
+    assert resp.status_code == 400 and resp.get_json()["message"].startswith("no query: send it as query=...")
     # A browser's, anything, JSON of either kind, or an RDF type rated higher: the description.
     for accept in ("*/*", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
                    "application/json", "application/sparql-results+json;q=0.5, */*",

@@ -59,7 +59,13 @@ def sparql() -> WsgiResponse:
         # N-Triples, as on /void): no sign of a query sent under another name.
         if results is not None and results.media_type == "text/plain" and described is not None:
             results = None
-        if results is not None and (described is None or prefers(("results",), _DESCRIPTION_KINDS)):
+        # A GET with no parameters at all is the endpoint dereferenced, which answers with its
+        # description wherever an RDF format is acceptable (Service Description 2.1), even to a
+        # client that ranks results higher; with parameters, results ranked higher mean a query
+        # sent under another name.
+        bare = request.method in ("GET", "HEAD") and not request.query_string
+        if results is not None and (described is None
+                                    or (not bare and prefers(("results",), _DESCRIPTION_KINDS))):
             # Results asked for, not a description: a query sent under another name, or none.
             offered = ", ".join(f.media_type for f in formats.of_kinds(_DESCRIPTION_KINDS))
             raise BadRequest(f"no query: send it as query=... (without one, this URL describes the "
