@@ -435,35 +435,49 @@ def test_a_photograph_page_names_a_weapon_once_by_the_item_not_also_its_model(pr
 
 def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(project_client):
     """rome-01's caption names no event, paris-01's "cheering crowds in Paris" are read as the
-    Parisians: the box showed both as the caption's."""
+    Parisians: the box showed both as the caption's. Each is said as the link that is read (its
+    date, that it shows ...): the date alone read as though "June 5, 1944" were not in rome-10's
+    caption."""
     def readings(photo: str) -> str:
         page = html.unescape(project_client.get(f"/doc/photo/{photo}.html").get_data(as_text=True))
         found = re.search(r'<p class="note readings">(.*?)</p>', page)
-        return found[1] if found else ""
-    assert readings("rome-01").startswith(
-        "June 1944, Liberation of Rome, Piazza Venezia: the project's reading of the caption")
+        said = found[1] if found else ""
+        return said.removeprefix("The project's reading of the caption, not its words: ").removesuffix(
+            ". The facts below say why.")
+    assert readings("rome-01") == ("its date, June 1944; that it shows Liberation of Rome; "
+                                   "its place, Piazza Venezia")
+    assert readings("rome-10") == "its date, 5 June 1944; that it shows Liberation of Rome"
     # And, as for Luxembourg City below, Paris in France: the article names "the capital of France"
     # only beside the Parisians who celebrate its liberation.
-    assert readings("paris-01").startswith(
-        "Liberation of Paris, Paris in France, the Parisians: the project's reading")
+    assert readings("paris-01") == ("that it shows Liberation of Paris and the Parisians; "
+                                    "that Paris is in France")
     # Its caption names the prince, his son and the liberation; that it was taken in the city, and
     # the city's place in the country, are readings (the article never places it there).
-    assert readings("luxembourg-02").startswith(
-        "Luxembourg City, Luxembourg City in Luxembourg: the project's reading")
+    assert readings("luxembourg-02") == "its place, Luxembourg City; that Luxembourg City is in Luxembourg"
     # Where it was taken, up to a place the caption does not name: "Champs-Élysées (in Paris,
     # France)" read as the caption's, though the data marks the street's place in Paris a reading.
     # And its first day, drawn from the liberation's date the caption gives.
-    assert readings("paris-04").startswith(
-        "Champs-Élysées in Paris, on or after 25 August 1944 (the article: “following the city’s liberation "
-        "on August 25, 1944”), Paris in France: the project's reading")
-    assert "Wiltz in Luxembourg" in readings("luxembourg-01")
+    assert readings("paris-04") == (
+        "its date, on or after 25 August 1944 (the article: “following the city’s liberation on August 25, "
+        "1944”); that Champs-Élysées is in Paris; that Paris is in France")
     # A date the caption gives that may be another's (the capture's, the liberation's): a reading
     # too, its note on the date itself.
-    assert readings("warsaw-02").startswith("2 August 1944, Capture of a German Panther tank")
-    assert readings("luxembourg-01").startswith(
-        "25 December 1944, the Hospital in Wiltz, Wiltz in Luxembourg")
-    assert "20 August 1944" in readings("warsaw-06") and "June 1944" not in readings("rome-03")
+    assert readings("warsaw-02").startswith(
+        "its date, 2 August 1944; that it shows Capture of a German Panther tank")
+    assert readings("luxembourg-01") == ("its date, 25 December 1944; its place, the Hospital in Wiltz; "
+                                         "that Wiltz is in Luxembourg")
+    assert readings("prague-03") == "its date, May 1945; its places, Czechoslovakia and Prague"
+    assert "its date, 20 August 1944" in readings("warsaw-06") and "June 1944" not in readings("rome-03")
     assert "Rome" not in readings("rome-02")  # St Peter's Square is in its area by the article's words
+
+
+def test_a_photographs_empty_credit_line_is_said_to_be_empty(project_client):
+    """amsterdam-01's caption ends "Photo:" and nothing: its credit is empty, not missing."""
+    def credit(photo: str) -> str:
+        page = html.unescape(project_client.get(f"/doc/photo/{photo}.html").get_data(as_text=True))
+        return re.search(r'<dd class="credit">(.*?)</dd>', page)[1]
+    assert credit("amsterdam-01") == "the caption's credit line is empty (“Photo:”)"
+    assert credit("rome-01") == "none given in the caption"
 
 
 def test_a_place_in_two_places_is_in_both_on_a_photographs_page(project_client):

@@ -38,7 +38,8 @@ EXTERNAL = ("http://www.w3.org/", "https://www.w3.org/", "http://www.cidoc-crm.o
             "https://news.mc/", "https://riviera-press.fr/", "https://www.polonianews.com/",
             "https://www.journal.lu/", "https://today.rtl.lu/", "https://luxembourg.public.lu/",
             "http://mobi.naturpark-our.lu/", "https://www.tracesofwar.com/", "https://monarchie.lu/",
-            "https://www.liberationroute.com/", "https://www.wantedinrome.com/", "http://www.historycentral.com/")
+            "https://www.liberationroute.com/", "https://www.wantedinrome.com/", "http://www.historycentral.com/",
+            "http://warsawid.blogspot.com/")
 
 
 @pytest.fixture(scope="module")

@@ -778,8 +778,11 @@ def test_the_ontology_page_lists_what_uses_each_term(project_app, project_client
     page = html.unescape(project_client.get("/ontology.html").get_data(as_text=True))
     # A concept, classes and properties whose links from other terms were counted as uses, a
     # property that a contested fact names, a property of statements.
+    # And terms the facts do not use, counted where they are used ("Used by 0" said nothing did).
     sections = ["reception-jubilant", "Event", "Activity", "Actor", "Group", "Place", "Liberation",
-                "hasPlace", "hasTimeSpan", "liberationOf", "editorialNote"]
+                "hasPlace", "hasTimeSpan", "liberationOf", "editorialNote", "beginIndex", "geonames", "Role"]
+    where = {"beginIndex": "provenance", "geonames": "coordinates", "Role": "ontology",
+             "editorialNote": "provenance", "hasPlace": None}
     checked = 0
     for anchor in sections:
         start = page.index(f'id="{anchor}"')
@@ -790,6 +793,11 @@ def test_the_ontology_page_lists_what_uses_each_term(project_app, project_client
         query = parse_qs(urlsplit(link[1]).query)["query"][0]
         rows = engine.query(query).rows
         assert len({row["resource"] for row in rows}) == int(used[1]), anchor
+        text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+        said = re.search(r"Used by \d+ resources? in the (\w+) graph", text)
+        if anchor in where:
+            assert (said[1] if said else None) == where[anchor], anchor
+            assert int(used[1]) > 0, anchor
         if anchor != "editorialNote":  # reified statements have no label
             assert all("label" in row for row in rows), anchor
         checked += 1

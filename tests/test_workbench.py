@@ -807,6 +807,9 @@ def test_a_person_or_forces_brief_names_the_events_it_took_part_in_and_its_role(
     assert "Liberation of Paris (political leader)" in de_gaulle
     assert ("Liberation of Paris and Te Deum ceremony at Notre Dame Cathedral: the project's reading"
             in de_gaulle)
+    # Clark's rush for Rome is the article's; his role in it and in the liberation is the reading.
+    assert ("(commander in Liberation of Rome and commander in Mark Clark’s rush for Rome: the project's "
+            "reading") in brief("/doc/person/mark-clark.html")
     red_army = brief("/doc/unit/red-army.html")
     assert "Soviet capture of Berlin (conquering force)" in red_army
     # Patton's command of Luxembourg City's taking: other accounts give it to the First Army.
@@ -881,7 +884,8 @@ def test_pragues_events_are_in_the_state_of_their_time_named_after_the_city(proj
     # prague-03's month is the liberation's, as its place is: both readings say so.
     photo = project_client.get("/doc/photo/prague-03.html").get_data(as_text=True)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", photo)).split())
-    assert "When May 1945" in text and "May 1945, Prague: the project's reading of the caption" in text
+    assert "When May 1945" in text
+    assert "its date, May 1945; its places, Czechoslovakia and Prague. The facts" in text
 
 
 def test_inferred_statements_are_apart_behind_a_toggle(project_client, paris):

@@ -20,6 +20,7 @@ from graph_service.graph import (
     is_inferred,
     labels_of,
     licence_name,
+    listed,
     shown_date,
 )
 from graph_service.web.urls import Urls
@@ -88,8 +89,10 @@ class PhotoSummary:
     events: list[Link] = field(default_factory=list)
     #: When those were, for a photograph not dated itself (their time-spans' names).
     events_when: list[str] = field(default_factory=list)
-    #: What the box shows that is the project's reading of the caption, not its words (the
-    #: event of a caption that names none; "cheering crowds in Paris" as the Parisians).
+    #: What the box shows that is the project's reading of the caption, not its words, each said
+    #: as the link that is read ("that it shows the liberation of Rome", of a caption that names
+    #: no event; "its date, 5 June 1944", a heading's date): the value alone read as though the
+    #: caption's own words were not, where the caption prints "June 5, 1944".
     readings: list[str] = field(default_factory=list)
     #: Whether other accounts dispute the photograph's date as the caption gives it (luxembourg-01's
     #: 25 December 1944, when Wiltz was in German hands).
@@ -111,6 +114,8 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     terms = _terms(names)
     photo = d.iri
     s = PhotoSummary(caption=d.caption(photo))
+    shown_read: list[str] = []  # what it shows, and where it was taken, by the project's reading
+    placed_read: list[str] = []
     states: set[Link] = set()  # of the places it was taken in
 
     def link(term: ox.NamedNode) -> Link:
@@ -128,7 +133,8 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
         shows = q.predicate in (terms.depicts, terms.depicts_instance_of)
         if (shows or q.predicate == terms.has_place) and isinstance(o, ox.NamedNode) and has_note(
                 store, photo, q.predicate, o, terms.editorial_note):
-            s.readings.append(_label(d, store, o))
+            label = _label(d, store, o)
+            (shown_read if shows else placed_read).append(label)
         if q.predicate == terms.credit and isinstance(o, ox.Literal):
             s.credits.append(o.value)
         elif q.predicate == terms.credited_to and isinstance(o, ox.NamedNode):
@@ -151,7 +157,7 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
                 states.add(link(o))
             # A step up that is the project's reading (the caption names the Champs-Élysées, not
             # Paris) is said as the box's other readings are.
-            s.readings += [f"{_label(d, store, part)} in {_label(d, store, whole)}"
+            s.readings += [f"that {_label(d, store, part)} is in {_label(d, store, whole)}"
                            for below, step in zip([[o], *steps], steps, strict=False)
                            for whole in step for part in below
                            if any(has_note(store, part, p, whole, terms.editorial_note)
@@ -165,13 +171,18 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
             # be the capture's (a note on the date itself)
             if has_note(store, photo, q.predicate, o, terms.editorial_note) or _dated_with(
                     store, o, terms, terms.editorial_note):
-                s.readings.append(text)
+                s.readings.append(f"its date, {text}")
             s.date_disputed = s.date_disputed or _dated_with(store, o, terms, terms.other_accounts)
     # The credit as printed, linked to whom it names where the graph has them.
     named = {name.lower(): (name, href) for name, href in s.credited_to}
     s.credit = [(text, named.pop(text.lower(), (text, None))[1]) for text in s.credits]
     s.credit += list(named.values())
+    said = [f"that it shows {listed(sorted(dict.fromkeys(shown_read), key=str.lower))}" if shown_read else "",
+            (f"its place{'s' if len(set(placed_read)) > 1 else ''}, "
+             f"{listed(sorted(dict.fromkeys(placed_read), key=str.lower))}") if placed_read else ""]
     s.readings = sorted(dict.fromkeys(s.readings), key=str.lower)
+    s.readings = [r for r in s.readings if r.startswith("its date")] + [r for r in said if r] + [
+        r for r in s.readings if not r.startswith("its date")]
     for values in (s.who, s.what, s.shows_places, s.events, s.credited_to):
         values[:] = sorted(dict.fromkeys(values), key=lambda v: v[0].lower())
     # A state after the places in it, whatever order the quads came in: prague-01 read "Prague;
@@ -226,3 +237,4 @@ def _label(d: Description, store: QuadSource, term: ox.NamedNode) -> str:
     if term in d.labels:
         return d.labels[term]
     return labels_of(store, [term]).get(term) or d.label(term)
+

@@ -45,6 +45,7 @@ from graph_service.graph import (
     is_inferred,
     labels_of,
     layout,
+    listed,
     query_prefixes,
     short,
     shown_date,
@@ -845,10 +846,17 @@ def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highl
             for name, href in _linked(index, [event], urls):
                 values.setdefault(_in_roles(name, named), href)
                 when.setdefault(_in_roles(name, named), min(days, default=None))
-        if (_is_reading(index, part, "participant", actor)
-                or any(_is_reading(index, part, "inEvent", e) for e in events)
-                or any(_is_reading(index, part, "role", r) for r in roles)):
-            readings += events
+        # Said as what is read: Clark's rush for Rome is the article's, his role in it, commander,
+        # the reading ("Liberation of Rome and Mark Clark's rush for Rome: the project's reading"
+        # said the events were).
+        read_roles = _names(index, [r for r in roles if _is_reading(index, part, "role", r)], urls)
+        part_read = (_is_reading(index, part, "participant", actor)
+                     or any(_is_reading(index, part, "inEvent", e) for e in events))
+        for name in _names(index, events, urls):
+            if part_read:  # who took part, or where (the Soviets read as the Red Army)
+                readings.append(name)
+            elif read_roles:
+                readings.append(f"{listed(read_roles)} in {name}")
         if _is_disputed(index, part, "participant", actor) or any(
                 _is_disputed(index, part, name, o) for name, objects in (("role", roles), ("inEvent", events))
                 for o in objects):
@@ -860,7 +868,7 @@ def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highl
     shown = sorted(values.items(),
                    key=lambda v: (when.get(v[0]) is None, when.get(v[0]) or "", sortable(v[0])))
     return [Highlight("Took part in", shown, _joined(
-        _reading_note(index, urls, list(dict.fromkeys(readings))),
+        f"{listed(sorted(set(readings), key=sortable))}: {_reading_words('below')}" if readings else "",
         _disputed_note(list(dict.fromkeys(disputed)))))]
 
 
@@ -991,7 +999,7 @@ def _reading_note(index: QuadSource, urls: Urls, readings: list, *, derived: boo
     derived link's why is in the section the reasoner's links are in, closed until opened."""
     if not readings:
         return ""
-    return f"{_listed(_names(index, readings, urls))}: " + _reading_words(
+    return f"{listed(_names(index, readings, urls))}: " + _reading_words(
         "under “What the reasoner adds” below" if derived else where)
 
 
@@ -1011,7 +1019,7 @@ def _disputed_note(names: list[str], *, derived: bool = False, where: str = "bel
     if not names:
         return ""
     where = "under “What the reasoner adds” below" if derived else where
-    return f"{_listed(names)}: other accounts dispute the article here, as the note {where} says"
+    return f"{listed(names)}: other accounts dispute the article here, as the note {where} says"
 
 
 def _names(index: QuadSource, terms: list, urls: Urls) -> list[str]:
@@ -1027,11 +1035,6 @@ def _in_roles(name: str, roles: list[str]) -> str:
     if name.endswith(")") and "(" in name:
         return f"{name[:-1]}; {', '.join(roles)})"
     return f"{name} ({', '.join(roles)})"
-
-
-def _listed(names: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
 
 
 def _joined(*notes: str) -> str:

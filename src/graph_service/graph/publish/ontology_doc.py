@@ -5,7 +5,10 @@ Generated from the ontology graph itself, so the reference never drifts from the
 Usage counts come from the facts and the inferred graph: a class counts its instances (a
 superclass counts those of its subclasses through the inferred types), a property the distinct
 resources that use it as subject. A property of statements (its domain rdf:Statement: the notes on
-readings and disputed claims) counts the statements of the provenance graph that carry it.
+readings and disputed claims) counts the statements of the provenance graph that carry it. A term
+the facts do not use is counted where it is used, and the count says where: a quote's place in the
+article in the provenance graph, a place's GeoNames feature in the coordinates graph, the roles
+(instances of lib:Role) in the ontology itself; "used by 0" had said of them that nothing did.
 """
 
 from __future__ import annotations
@@ -70,8 +73,15 @@ class TermDoc:
     #: Resources that use the term (instances of a class, subjects of a property, users of a concept).
     usage: int = 0
     #: The graphs `usage` counts them in: the facts and the inferred, or for a property of
-    #: statements the provenance graph.
+    #: statements the provenance graph, or for a term the facts do not use the graph that does.
     usage_graphs: tuple[str, ...] = ()
+
+    @property
+    def usage_where(self) -> str:
+        """Where the count was made, where that is not the facts: "in the provenance graph"."""
+        if len(self.usage_graphs) != 1:
+            return ""
+        return f"in the {self.usage_graphs[0].rstrip('/').rsplit('/', 1)[-1]} graph"
 
     @property
     def users_query(self) -> str:
@@ -151,9 +161,12 @@ def build_reference(store: QuadSource, project: Names = CANONICAL) -> OntologyDo
     the base the store is served under."""
     namespace = str(project.lib)
     g = ontology_graph(store, project)
-    usage = _usage(store, project)
+    facts = (project.facts_graph, project.inferred_graph)
+    usage = _usage(store, facts)
     of_statements = set(_subjects(g, RDFS.domain, RDF.Statement))
     usage.update(_statement_usage(store, project, of_statements))
+    elsewhere = [(str(graph), _usage(store, (graph,)))
+                 for graph in (project.provenance_graph, project.coordinates_graph, project.ontology_graph)]
     labels = {s: str(o) for s, o in _best_labels(g).items()}
 
     onto = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
@@ -163,11 +176,14 @@ def build_reference(store: QuadSource, project: Names = CANONICAL) -> OntologyDo
         return isinstance(iri, URIRef) and str(iri).startswith(namespace) and str(iri) != namespace
 
     def term(iri: URIRef, kind: str) -> TermDoc:
+        count = usage.get(iri, 0)
+        graphs = (str(project.provenance_graph),) if iri in of_statements else tuple(str(f) for f in facts)
+        used_in = next(((name, found[iri]) for name, found in elsewhere if found.get(iri)), None)
+        if not count and used_in is not None:
+            graphs, count = (used_in[0],), used_in[1]
         t = TermDoc(iri=iri, anchor=str(iri)[len(namespace):], kind=kind, label=labels.get(iri, short(iri)),
                     definition=_first(g, iri, SKOS.definition), comment=_first(g, iri, RDFS.comment),
-                    usage=usage.get(iri, 0),
-                    usage_graphs=(str(project.provenance_graph),) if iri in of_statements else
-                    (str(project.facts_graph), str(project.inferred_graph)))
+                    usage=count, usage_graphs=graphs)
         t.equivalents = _sorted(_objects(g, iri, OWL.equivalentClass, OWL.equivalentProperty))
         t.disjoint = _sorted(_objects(g, iri, OWL.disjointWith) + _subjects(g, OWL.disjointWith, iri))
         return t
@@ -259,11 +275,18 @@ def _prior_versions(g: Graph, onto: Node) -> list[PriorVersion]:
 _SCHEMA = (str(RDFS), str(OWL))
 
 
-def _usage(store: QuadSource, project: Names) -> Counter[URIRef]:
+#: The provenance graph's reification: a statement whose rdf:predicate is lib:hasPlace is no
+#: resource that uses lib:hasPlace.
+_REIFICATION = frozenset(str(p) for p in (RDF.subject, RDF.predicate, RDF.object))
+
+
+def _usage(store: QuadSource, graphs: Iterable[URIRef]) -> Counter[URIRef]:
     """Distinct resources per class (instances), per property (subjects) and per concept (users)."""
     users: dict[URIRef, set[str]] = defaultdict(set)
-    for graph in (project.facts_graph, project.inferred_graph):
+    for graph in graphs:
         for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
+            if q.predicate.value in _REIFICATION:
+                continue
             subject = str(q.subject)
             users[URIRef(q.predicate.value)].add(subject)
             if isinstance(q.object, ox.NamedNode) and not q.predicate.value.startswith(_SCHEMA):

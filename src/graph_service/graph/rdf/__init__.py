@@ -18,7 +18,7 @@ from graph_service.graph.rdf.documents import (
     write_atomically,
 )
 from graph_service.graph.rdf.formats import Format, Kind
-from graph_service.graph.rdf.names import fold, prefixed, short, sortable, spelt_nearly, turtle
+from graph_service.graph.rdf.names import fold, listed, prefixed, short, sortable, spelt_nearly, turtle
 from graph_service.graph.rdf.namespace import (
     CANONICAL,
     COORDINATES_GRAPH,
@@ -71,7 +71,7 @@ from graph_service.graph.rdf.xml import xml_text
 __all__ = [
     "CANONICAL", "Names", "names", "Rebase", "rebase_text",
     "fold", "Format", "formats", "from_rdflib", "Kind", "parse_quads", "prefixed", "quad_from_rdflib",
-    "sortable", "spelt_nearly",
+    "listed", "sortable", "spelt_nearly",
     "quads_to_graph", "DocumentTooLarge", "RdfSyntaxError", "format_for_path", "keep_apart", "read_graph",
     "read_quads",
     "rdflib_conversions_kept", "short", "stable", "to_rdflib",

@@ -126,6 +126,11 @@ def sortable(text: str) -> str:
     return folded.lstrip("".join(c for c in set(folded) if not c.isalnum())) or folded
 
 
+def listed(names: list[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+
+
 def spelt_nearly(word: str, pool: Iterable[str], *, cutoff: float = 0.75) -> str | None:
     """The word of `pool` spelt most nearly as `word` (difflib's ratio at least `cutoff`), among
     those that begin with its letter and are about as long: a misspelling keeps both, and
