@@ -329,6 +329,10 @@ def test_a_city_page_says_its_coordinates_come_from_geonames_not_the_article(pro
     # A statement of the article carries its sentence, not this mark.
     stated = rows["capital of"]
     assert "not the article" not in stated and "evidence" in stated
+    # Its Wikidata item is the project's identification, which no sentence makes: said so too
+    # (George S. Patton is who the article's "General Patton" is taken to be).
+    assert "(the project's identification, not the article)" in rows["Wikidata item"]
+    assert "identification" not in stated
 
 
 def test_a_coordinates_file_without_source_or_licence_is_refused(tmp_path):

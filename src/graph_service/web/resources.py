@@ -467,6 +467,9 @@ class Value:
     #: Where a statement that is not the article's comes from (the citation of the coordinates
     #: graph: GeoNames), for the page to say so beside the value.
     source: str | None = None
+    #: Whether the value is the project's identification of the resource elsewhere (a Wikidata
+    #: item: "General Patton" as George S. Patton), which no sentence of the article can make.
+    identification: bool = False
     #: Why the statement is made, where it is the project's reading rather than what its quotes say.
     editorial: tuple[str, ...] = ()
     #: What other accounts say, where the statement is the article's claim and they differ.
@@ -1138,6 +1141,7 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
         if depth > 0 and (q.object == d.iri or q.predicate == _TYPE):
             continue  # inside a nested table: the way back to the resource, and the kind, shown above
         grouped.setdefault(q.predicate, []).append(q)
+    wikidata = _n("wikidata")
     facts: list[tuple[int, Fact]] = []
     objects: dict[int, set[object]] = {}  # by id of the fact
     for predicate, group in grouped.items():
@@ -1153,6 +1157,7 @@ def _facts(d: Description, node: ox.NamedNode | ox.BlankNode, urls: Urls, depth:
         for o, v in zip(by_object, values, strict=True):
             if o in located:
                 v.source = coordinates_source()
+            v.identification = predicate == wikidata
             triple = ox.Triple(node, predicate, o)
             v.editorial = d.editorial.get(triple, ())
             v.other_accounts = d.other_accounts.get(triple, ())
