@@ -386,10 +386,10 @@ def test_a_path_near_a_resources_says_which_it_may_mean(client, path):
         as_text=True)
     if path.startswith("/doc/"):  # its suffix names its format
         return
-    # A browser is given a link to the resource's page (its IRI's path here), once.
+    # A browser is given a link to the resource's page (its IRI's path here), once, by its name.
     page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
     assert page.count("did you mean") + page.count("Did you mean") == 1
-    assert f'Did you mean <a href="/id/city/paris">{PARIS}</a>?' in page
+    assert 'Did you mean <a href="/id/city/paris">Paris (/id/city/paris)</a>?' in page
 
 
 @pytest.mark.parametrize("path", ["/doc/city/paris.ttl/", "/doc/city/pariss.ttl/", "/doc/city/Paris.ttl/"])
@@ -398,15 +398,16 @@ def test_a_document_path_near_a_resources_offers_its_document_in_that_format(cli
     is offered Paris's Turtle document, not its page."""
     page = client.get(path, headers={"Accept": "text/html"})
     assert page.status_code == 404
-    assert f'Did you mean <a href="/doc/city/paris.ttl">{PARIS}</a>?' in page.get_data(as_text=True)
+    assert 'Did you mean <a href="/doc/city/paris.ttl">Paris (/doc/city/paris.ttl)</a>?' in page.get_data(
+        as_text=True)
 
 
 def test_a_path_naming_part_of_a_resources_name_says_which_it_may_mean(project_client):
     """`/doc/person/de-gaulle.html` (Charles de Gaulle is `person/charles-de-gaulle`) was a bare
     404; a part that names two resources is no suggestion."""
     page = project_client.get("/doc/person/de-gaulle.html").get_data(as_text=True)
-    meant = f"{BASE}id/person/charles-de-gaulle"
-    assert f'Did you mean <a href="/doc/person/charles-de-gaulle.html">{meant}</a>?' in page
+    assert ('Did you mean <a href="/doc/person/charles-de-gaulle.html">Charles de Gaulle '
+            '(/doc/person/charles-de-gaulle.html)</a>?') in page
     # Its words but the small ones; a name with more after it (a linked-data user's probe).
     for path, meant in (("/id/event/liberation-brussels", "event/liberation-of-brussels"),
                         ("/id/event/warsaw-uprising-1944", "event/warsaw-uprising")):

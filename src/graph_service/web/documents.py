@@ -393,14 +393,16 @@ def suffix_format(extension: str, what: str = "document") -> Format:
     return fmt
 
 
-def not_found(message: str, fmt: Format, see: tuple[str, str] | None = None) -> Response:
+def not_found(message: str, fmt: Format, see: tuple[str, str] | None = None,
+              see_label: str | None = None) -> Response:
     """404 in the negotiated format: an HTML page, or an RDF document with no triples that says
     why in a comment (where the syntax has comments), so an RDF client's parser still succeeds.
     `see`: (IRI, its URL here) of what the path may have meant, said after the message (a link on
-    the page)."""
+    the page, named by `see_label` where it has one: "Rome (/id/city/rome)", not its IRI)."""
     if fmt.kind == "page":
         page = render_template("error.html", status=404, title="Not Found", message=message,
-                               see={"label": see[0], "href": see[1]} if see else None)
+                               see={"label": f"{see_label} ({see[1]})" if see_label else see[0],
+                                    "href": see[1]} if see else None)
         resp = Response(page, status=404, mimetype="text/html")
     else:
         if see is not None:

@@ -247,8 +247,9 @@ def _kind_or_not_found(urls: Urls, rest: str, fmt: Format, document: Format | No
         return moved(urls.kind(kind))
     near = _meant(urls, rest)
     href = (urls.document(near, document) if document else urls.href(near) or near) if near else None
+    label = labels_of(quads(), [ox.NamedNode(near)]).get(ox.NamedNode(near)) if near and href else None
     return not_found(f"no resource <{urls.resource_iris(rest)[0]}> in this dataset", fmt,
-                     see=(near, href) if near and href else None)
+                     see=(near, href) if near and href else None, see_label=label)
 
 
 def _meant(urls: Urls, rest: str) -> str | None:
