@@ -492,10 +492,10 @@ PRAGUE_RESISTANCE = "the local resistance network, liberating force, in the libe
 ROME_01 = ("Photograph rome-01: Allied forces in Rome: the Vittoria Emmanuel memorial and the Piazza "
            "Venezia, June 1944")
 OTHER_ACCOUNTS = {
-    "kolegium a, month": ("Another account names the five men in the photograph, among them Leon Zubrzycki "
-                          "“Lech”, killed on 31 August 1944, and Zygmunt Siennicki “Bor”, wounded on the "
-                          "night of 23 to 24 August and dead on 31 August: taken with them, the photograph "
-                          "dates from August 1944, not September "
+    "kolegium a, month": ("Other accounts (one that names the five men in the photograph) have two of them "
+                          "out of the fighting before September: Leon Zubrzycki “Lech”, killed on 31 August "
+                          "1944, and Zygmunt Siennicki “Bor”, wounded on the night of 23 to 24 August and "
+                          "dead on 31 August, so that the photograph would date from August 1944 "
                           "(http://warsawid.blogspot.com/2013/08/chopaki-z-kolegium-a.html, in Polish)."),
     "kredytowa, under way": ("Other accounts end the Warsaw Uprising on 2 October 1944, when the Home "
                              "Army capitulated (for example https://en.wikipedia.org/wiki/Warsaw_Uprising): "

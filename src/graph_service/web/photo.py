@@ -114,8 +114,12 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     terms = _terms(names)
     photo = d.iri
     s = PhotoSummary(caption=d.caption(photo))
-    shown_read: list[str] = []  # what it shows, and where it was taken, by the project's reading
+    # What is the project's reading, by what is read: its date, what it shows, where it was
+    # taken, and a place's place in another (said in that order, each kind once).
+    dates_read: list[str] = []
+    shown_read: list[str] = []
     placed_read: list[str] = []
+    within_read: list[str] = []
     states: set[Link] = set()  # of the places it was taken in
 
     def link(term: ox.NamedNode) -> Link:
@@ -157,7 +161,7 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
                 states.add(link(o))
             # A step up that is the project's reading (the caption names the Champs-Élysées, not
             # Paris) is said as the box's other readings are.
-            s.readings += [f"that {_label(d, store, part)} is in {_label(d, store, whole)}"
+            within_read += [f"that {_label(d, store, part)} is in {_label(d, store, whole)}"
                            for below, step in zip([[o], *steps], steps, strict=False)
                            for whole in step for part in below
                            if any(has_note(store, part, p, whole, terms.editorial_note)
@@ -171,18 +175,17 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
             # be the capture's (a note on the date itself)
             if has_note(store, photo, q.predicate, o, terms.editorial_note) or _dated_with(
                     store, o, terms, terms.editorial_note):
-                s.readings.append(f"its date, {text}")
+                dates_read.append(text)
             s.date_disputed = s.date_disputed or _dated_with(store, o, terms, terms.other_accounts)
     # The credit as printed, linked to whom it names where the graph has them.
     named = {name.lower(): (name, href) for name, href in s.credited_to}
     s.credit = [(text, named.pop(text.lower(), (text, None))[1]) for text in s.credits]
     s.credit += list(named.values())
-    said = [f"that it shows {listed(sorted(dict.fromkeys(shown_read), key=str.lower))}" if shown_read else "",
-            (f"its place{'s' if len(set(placed_read)) > 1 else ''}, "
-             f"{listed(sorted(dict.fromkeys(placed_read), key=str.lower))}") if placed_read else ""]
-    s.readings = sorted(dict.fromkeys(s.readings), key=str.lower)
-    s.readings = [r for r in s.readings if r.startswith("its date")] + [r for r in said if r] + [
-        r for r in s.readings if not r.startswith("its date")]
+    places, shown = (sorted(set(read), key=str.lower) for read in (placed_read, shown_read))
+    s.readings = [*(f"its date, {text}" for text in dict.fromkeys(dates_read)),
+                  *([f"that it shows {listed(shown)}"] if shown else []),
+                  *([f"its place{'s' if len(places) > 1 else ''}, {listed(places)}"] if places else []),
+                  *sorted(set(within_read), key=str.lower)]
     for values in (s.who, s.what, s.shows_places, s.events, s.credited_to):
         values[:] = sorted(dict.fromkeys(values), key=lambda v: v[0].lower())
     # A state after the places in it, whatever order the quads came in: prague-01 read "Prague;
@@ -237,4 +240,3 @@ def _label(d: Description, store: QuadSource, term: ox.NamedNode) -> str:
     if term in d.labels:
         return d.labels[term]
     return labels_of(store, [term]).get(term) or d.label(term)
-
