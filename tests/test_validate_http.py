@@ -1332,6 +1332,9 @@ def test_data_holding_shapes_is_validated_against_them_as_by_pyshacl(client) -> 
     ("sh:property [ sh:path ex:p ; sh:uniqueLang 1 ]",
      "the sh:uniqueLang of a property shape of ex:S is 1, where true or false goes"),
     ("sh:closed ex:yes", "the sh:closed of ex:S is ex:yes, where true or false goes"),
+    # A boolean in name only: taken as not true, without a word.
+    ('sh:deactivated "TRUE"^^<http://www.w3.org/2001/XMLSchema#boolean>',
+     'the sh:deactivated of ex:S is "TRUE"^^xsd:boolean, where true or false goes'),
     ("sh:parameter [ sh:path ex:p ; sh:optional 1 ]",
      "the sh:optional of a parameter of ex:S is 1, where true or false goes"),
     # pySHACL failed with a bare "AssertionError:"
@@ -1493,6 +1496,13 @@ def test_names_it_does_not_read_are_refused_a_few_at_a_time_and_a_nameless_part_
     assert "'inferance' (did you mean 'inference'?)" in typo.get_data(as_text=True)
     shout = client.post("/validate?INFERENCE=rdfs", data=VALID, headers={"Content-Type": "text/turtle"})
     assert "'INFERENCE' (did you mean 'inference'?)" in shout.get_data(as_text=True)
+    # A field of the form in the URL: told it belongs in the form ("did you mean 'format'?" named
+    # the report's format, not the data's).
+    misplaced = client.post("/validate?data-format=jsonld", content_type="multipart/form-data",
+                            data={"data": (io.BytesIO(VALID), "data.ttl")})
+    assert misplaced.status_code == 400
+    said = misplaced.get_data(as_text=True)
+    assert "'data-format' (a field of the form, sent with the data: -F data-format=...)" in said
     # 20,000 names in a form (250,000 fit under the 2 MB default): five named, the rest counted.
     many = "data=x&" + "&".join(f"f{n}" for n in range(20_000))
     resp = client.post("/validate", data=many, content_type="application/x-www-form-urlencoded")

@@ -681,6 +681,11 @@ def _check_names(names: list[str | None], known: tuple[str, ...], what: str) -> 
     said = []
     for name in unknown[:_NAMED]:
         shown = repr(name if len(name) <= 40 else name[:40] + "...")
+        if name in _FIELDS and what == "query parameter":
+            # `?data-format=jsonld` beside a form was told "did you mean 'format'?", which names
+            # the report's format, not the data's.
+            said.append(f"{shown} (a field of the form, sent with the data: -F {name}=...)")
+            continue
         close = get_close_matches(name[:40].lower(), known, 1)
         said.append(f"{shown} (did you mean {close[0]!r}?)" if close else shown)
     more = f" and {len(unknown) - _NAMED:,} more" if len(unknown) > _NAMED else ""

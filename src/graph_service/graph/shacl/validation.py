@@ -1870,6 +1870,12 @@ def _as_specified(shapes: Graph, fixed: Graph | None = None) -> Graph:
     for predicate in _BOOLEAN_PARAMETERS:
         for s, o in shapes.subject_objects(predicate):
             if isinstance(o, Literal) and o.datatype == XSD.boolean and str(o) not in ("true", "false"):
+                if not lexical.well_formed(o):
+                    # "TRUE"^^xsd:boolean is no boolean at all, refused as one of another type is
+                    # (`ill_formed_parameter`): it was made false here without a word.
+                    raise ValidationError(
+                        f"the shapes cannot be used: the {term_name(shapes, predicate)} of "
+                        f"{_shape_named(shapes, s)} is {term_name(shapes, o)}, where true or false goes")
                 remove.append((s, predicate, o))
                 add.append((s, predicate, Literal("false", datatype=XSD.boolean)))
     for prefixes in set(shapes.objects(None, SH.prefixes)):
