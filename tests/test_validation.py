@@ -550,6 +550,17 @@ def test_documents_read_together_share_one_allowance_and_fail_at_the_first_in_or
                              Untrusted(b"<x> <y> <z> ; <w> .", turtle_format, "worse.ttl")], timeout=30)
 
 
+def test_a_document_that_crashes_its_reader_is_named_alone() -> None:
+    """A JSON-LD document nested 5,000 deep aborts the reading process past its memory cap: the
+    refusal named the shapes read beside it too, which were fine."""
+    deep = ('{"@id": "http://example.org/a", "http://example.org/p": ' * 5000 + "1" + "}" * 5000).encode()
+    fine = b"<http://example.org/a> <http://example.org/p> 1 ."
+    with pytest.raises(InputTooCostly, match=r"^deep\.jsonld could not be read: .*memory limit"):
+        parse_untrusted_all([Untrusted(fine, formats.by_name("turtle"), "shapes.ttl"),
+                             Untrusted(deep, formats.by_name("jsonld"), "deep.jsonld")],
+                            timeout=30, memory_limit=256 * 2**20)
+
+
 #: Forks made by each thread of this process (a query slot's refill forks from a thread of its own).
 _FORKS: Counter[int] = Counter()
 os.register_at_fork(before=lambda: _FORKS.update((threading.get_ident(),)))
