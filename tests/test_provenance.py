@@ -188,6 +188,9 @@ def test_a_quotes_page_links_to_where_it_stands_in_the_article(project_client):
     brief = quote[quote.index('<dl class="highlights">'):quote.index("</dl>")]
     assert '<dt>Where it stands</dt>' in brief
     assert 'href="/id/source/article#quote-paris-liberation-august-25"' in brief
+    # It opens with its own words (they were only in a row of the facts below).
+    words = re.search(r"<dt>The article's words</dt>\s*<dd>(.*?)</dd>", html.unescape(brief))
+    assert words and words[1] == "“following the city’s liberation on August 25, 1944”"
     followed = project_client.get("/id/source/article", headers={"Accept": "text/html"})
     assert followed.status_code == 303 and followed.headers["Location"].endswith("/doc/source/article.html")
 
@@ -339,7 +342,7 @@ def test_a_statement_page_says_which_statement_it_is(project_client):
     page = project_client.get(f"/doc/{path}.html").get_data(as_text=True)
     heading = page[page.index("<h1>") + 4:page.index("</h1>")]
     # named as in lists and links, its parts apart by commas (a linked-data user's probe)
-    assert heading.startswith("Statement: ") and heading.endswith(", on date, “1944-08-25”"), heading
+    assert heading.startswith("Statement: ") and heading.endswith(" → on date → “1944-08-25”"), heading
 
 
 def test_a_quotes_page_lists_every_statement_that_rests_on_it_by_its_parts(project_client, project_app):
@@ -587,8 +590,9 @@ def test_a_derived_statements_page_names_its_sources_by_what_they_say(project_cl
     page = project_client.get(derived.value.replace(str(ID), "/id/"), headers={"Accept": "text/html"},
                               follow_redirects=True).get_data(as_text=True)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-    assert "Statement: Rome, liberated by, American forces" in text
-    source = "Statement: American forces, liberating force, in the liberation of Rome, role, liberating force"
+    assert "Statement: Rome → liberated by → American forces" in text
+    source = ("Statement: American forces, liberating force, in the liberation of Rome → role → "
+              "liberating force")
     assert source in text and "/id/statement/" not in text.split("Sources")[0].split("Facts", 1)[1]
 
 
@@ -812,7 +816,7 @@ def test_a_statement_in_an_aligned_vocabulary_is_named_by_prefixed_names(project
                                    ox.NamedNode("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor"),
                                    ox.NamedNode(f"{ID}unit/pattons-army")))
     doc = project_client.get(said.value.replace(str(ID), "/doc/") + ".ttl").get_data(as_text=True)
-    assert "Statement: Liberation of Luxembourg City, sem:hasActor, General Patton’s army" in doc
+    assert "Statement: Liberation of Luxembourg City → sem:hasActor → General Patton’s army" in doc
     assert "<http://semanticweb.cs.vu.nl/2009/11/sem/hasActor>, General" not in doc
 
 

@@ -831,7 +831,10 @@ def _where_it_stands(index: QuadSource, quote: ox.NamedNode, urls: Urls) -> list
             places += [(label, f"{href}#{marked[1]}") for label, _ in _linked(index, [source], urls)]
     if not places:
         return []
-    return [Highlight("Where it stands", places, "the passage marked in the article's text")]
+    # The quote itself first: its page opened with where it stands, its words only in a row below.
+    words = [f"“{o.value}”" for o in _objects(index, quote, "text") if isinstance(o, ox.Literal)]
+    return [*([Highlight("The article's words", [(text, None) for text in words])] if words else []),
+            Highlight("Where it stands", places, "the passage marked in the article's text")]
 
 
 def _took_part(index: QuadSource, actor: ox.NamedNode, urls: Urls) -> list[Highlight]:
@@ -1094,8 +1097,8 @@ def _title(d: Description) -> str:
         parts = [next((q.object for q in d.outgoing(d.iri) if q.predicate == p), None) for p in _REIFIED]
         if all(parts):
             # A value in quotes, where it would run on into the words before it; the parts apart by
-            # commas, as the statement's name in lists and links (`_statement_label`) has them.
-            return "Statement: " + ", ".join(f"“{t.value}”" if isinstance(t, ox.Literal) else d.label(t)
+            # arrows, as the statement's name in lists and links (`_statement_label`) has them.
+            return "Statement: " + " → ".join(f"“{t.value}”" if isinstance(t, ox.Literal) else d.label(t)
                                              for t in parts if not isinstance(t, ox.Triple | None))
     return d.label(d.iri)
 

@@ -494,7 +494,9 @@ def _label_quads(store: QuadSource, term: Node) -> list[ox.Quad]:
 def _statement_label(store: QuadSource, term: ox.NamedNode,
                      label_quads: Callable[[Node], list[ox.Quad]]) -> str | None:
     """A reified statement (which has no label of its own) named by what it says: "Statement:
-    Rome, liberated by, American forces" (a derived statement's sources are listed so)."""
+    Rome → liberated by → American forces" (a derived statement's sources are listed so). The
+    parts apart by arrows: by commas, a label's own commas ("Photograph rome-10: Entry of Allied
+    troops into Rome: ..., 5 June 1944, depicts, ...") left no telling where one part ended."""
     parts = [next((q.object for q in store.quads_for_pattern(term, p, None, None)), None)
              for p in (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT)]
     if any(p is None or isinstance(p, ox.Triple) for p in parts):
@@ -506,7 +508,7 @@ def _statement_label(store: QuadSource, term: ox.NamedNode,
         # A value in quotes: a description's own commas ran on into the title's.
         names.append(_label(found[0]).value if found else f"“{part.value}”" if isinstance(part, ox.Literal)
                      else short_name(part) if isinstance(part, ox.NamedNode) else str(part))
-    return "Statement: " + ", ".join(names)
+    return "Statement: " + " → ".join(names)
 
 
 def _label(quad: ox.Quad) -> ox.Literal:
