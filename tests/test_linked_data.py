@@ -831,3 +831,13 @@ def test_an_error_page_that_cannot_be_made_is_the_error_in_plain_text(app, clien
     resp = client.get("/doc/event/liberation-of-paris.html", headers={"Accept": BROWSER_ACCEPT})
     assert resp.status_code == 500 and resp.mimetype == "text/plain"
     assert resp.text == "500 Internal Server Error: " + InternalServerError.description + "\n"
+
+
+def test_a_resources_and_a_kinds_page_are_titled_as_the_other_pages_are(project_client):
+    """"Rome — The Liberation Knowledge Graph" beside "city · The Liberation Knowledge Graph" (a
+    reader's review): one separator, and the kind named as its heading names it."""
+    def title(path: str) -> str:
+        return re.search(r"<title>(.*?)</title>", project_client.get(path).get_data(as_text=True))[1]
+    site = title("/")
+    assert title("/doc/city/rome.html") == f"Rome · {site}"
+    assert title("/id/city/") == f"City · {site}"
