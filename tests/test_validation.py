@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import Counter
 from pathlib import Path
@@ -548,6 +549,18 @@ def test_documents_read_together_share_one_allowance_and_fail_at_the_first_in_or
     with pytest.raises(RdfSyntaxError, match="bad.ttl"):
         parse_untrusted_all([Untrusted(b"<a> <b>", turtle_format, "bad.ttl"),
                              Untrusted(b"<x> <y> <z> ; <w> .", turtle_format, "worse.ttl")], timeout=30)
+
+
+def test_the_summary_shows_a_value_as_the_data_writes_it() -> None:
+    # rdflib writes a double's infinity and NaN in their canonical forms: the summary said
+    # "-INF" of the data's "-inf", where the report itself keeps the term.
+    data = turtle("""ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+        sh:property [ sh:path ex:v ; sh:in ( ex:nothing ) ] .
+        ex:a ex:v "-inf"^^xsd:double, "nan"^^xsd:float, "007"^^xsd:integer .""")
+    outcome = validate(data, data)
+    shown = sorted(re.findall(r"\[value: (.*?)\]", outcome.text()))
+    assert shown == ['"-inf"^^xsd:double', '"nan"^^xsd:float', '007']  # 007: Turtle's bare form of it
+    assert {str(v) for v in outcome.report.objects(None, SH.value)} == {"-inf", "nan", "007"}
 
 
 def test_a_document_that_crashes_its_reader_is_named_alone() -> None:

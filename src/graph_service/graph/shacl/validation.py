@@ -931,6 +931,10 @@ def term_name(graph: Graph, term: Node | None) -> str:
         local = str(term.datatype).removeprefix(str(XSD))
         if term.datatype in _BARE_DATATYPES and re.fullmatch(_BARE[local], str(term)):
             return str(term)
+        if term.datatype is not None and not term.language:
+            # Its own form: rdflib writes a double's infinity and NaN in its canonical form
+            # ("-inf" shown as "-INF"), which the report, which keeps the term, does not.
+            return Literal(str(term)).n3() + "^^" + URIRef(term.datatype).n3(graph.namespace_manager)
         return term.n3(graph.namespace_manager)
     if isinstance(term, BNode):
         return "[blank node]"
