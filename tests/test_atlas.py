@@ -448,29 +448,32 @@ def test_a_photograph_page_marks_what_is_the_projects_reading_of_its_caption(pro
         said = found[1] if found else ""
         return said.removeprefix("The project's reading of the caption, not its words: ").removesuffix(
             ". The facts below say why.")
-    assert readings("rome-01") == ("its date, June 1944; that it shows Liberation of Rome; "
-                                   "its place, Piazza Venezia")
-    assert readings("rome-10") == "its date, 5 June 1944; that it shows Liberation of Rome"
+    assert readings("rome-01") == ("its date, June 1944; that it shows “Liberation of Rome”; "
+                                   "its place, “Piazza Venezia”")
+    assert readings("rome-10") == "its date, 5 June 1944; that it shows “Liberation of Rome”"
+    # Each name in quotes: a name's own comma or "and" ran on into the list's.
+    assert readings("amsterdam-04").startswith("that it shows “Arrival of the British on the Dam, Amsterdam”")
     # And, as for Luxembourg City below, Paris in France: the article names "the capital of France"
     # only beside the Parisians who celebrate its liberation.
-    assert readings("paris-01") == ("that it shows Liberation of Paris and the Parisians; "
-                                    "that Paris is in France")
+    assert readings("paris-01") == ("that it shows “Liberation of Paris” and “the Parisians”; "
+                                    "that “Paris” is in “France”")
     # Its caption names the prince, his son and the liberation; that it was taken in the city, and
     # the city's place in the country, are readings (the article never places it there).
-    assert readings("luxembourg-02") == "its place, Luxembourg City; that Luxembourg City is in Luxembourg"
+    assert readings("luxembourg-02") == ("its place, “Luxembourg City”; "
+                                         "that “Luxembourg City” is in “Luxembourg”")
     # Where it was taken, up to a place the caption does not name: "Champs-Élysées (in Paris,
     # France)" read as the caption's, though the data marks the street's place in Paris a reading.
     # And its first day, drawn from the liberation's date the caption gives.
     assert readings("paris-04") == (
         "its date, on or after 25 August 1944 (the article: “following the city’s liberation on August 25, "
-        "1944”); that Champs-Élysées is in Paris; that Paris is in France")
+        "1944”); that “Champs-Élysées” is in “Paris”; that “Paris” is in “France”")
     # A date the caption gives that may be another's (the capture's, the liberation's): a reading
     # too, its note on the date itself.
     assert readings("warsaw-02").startswith(
-        "its date, 2 August 1944; that it shows Capture of a German Panther tank")
-    assert readings("luxembourg-01") == ("its date, 25 December 1944; its place, the Hospital in Wiltz; "
-                                         "that Wiltz is in Luxembourg")
-    assert readings("prague-03") == "its date, May 1945; its places, Czechoslovakia and Prague"
+        "its date, 2 August 1944; that it shows “Capture of a German Panther tank")
+    assert readings("luxembourg-01") == ("its date, 25 December 1944; its place, “the Hospital in Wiltz”; "
+                                         "that “Wiltz” is in “Luxembourg”")
+    assert readings("prague-03") == "its date, May 1945; its places, “Czechoslovakia” and “Prague”"
     assert "its date, 20 August 1944" in readings("warsaw-06") and "June 1944" not in readings("rome-03")
     assert "Rome" not in readings("rome-02")  # St Peter's Square is in its area by the article's words
 

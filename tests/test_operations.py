@@ -173,6 +173,9 @@ def test_a_results_request_without_a_query_is_told_so(project_client):
         assert kind in ("application/rdf+xml", "application/ld+json", "text/turtle"), (accept, kind)
         graph = Graph().parse(data=described.get_data(as_text=True), format=kind)
         assert (None, RDF.type, URIRef("http://www.w3.org/ns/sparql-service-description#Service")) in graph
+    # An empty query string is no parameter either.
+    assert project_client.get("/sparql?&", headers={"Accept": "application/sparql-results+json,*/*;q=0.9"}
+                              ).status_code == 200
     # Results alone, with no RDF format acceptable: still told that no query came.
     resp = project_client.get("/sparql", headers={"Accept": "application/sparql-results+json"})
     assert resp.status_code == 400 and resp.get_json()["message"].startswith("no query: send it as query=...")

@@ -341,7 +341,7 @@ def test_a_statement_page_says_which_statement_it_is(project_client):
     path = provenance.statement_iri(date.triple).value.split("/id/", 1)[1]
     page = project_client.get(f"/doc/{path}.html").get_data(as_text=True)
     heading = page[page.index("<h1>") + 4:page.index("</h1>")]
-    # named as in lists and links, its parts apart by commas (a linked-data user's probe)
+    # named as in lists and links, its parts apart by arrows (a label's commas ran on into commas)
     assert heading.startswith("Statement: ") and heading.endswith(" → on date → “1944-08-25”"), heading
 
 

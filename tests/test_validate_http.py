@@ -1503,6 +1503,9 @@ def test_names_it_does_not_read_are_refused_a_few_at_a_time_and_a_nameless_part_
     assert misplaced.status_code == 400
     said = misplaced.get_data(as_text=True)
     assert "'data-format' (a field of the form, sent with the data: -F data-format=...)" in said
+    # A body of RDF has no form: its format is its Content-Type, and no form field is advised.
+    body = client.post("/validate?data-format=jsonld", data=VALID, headers={"Content-Type": "text/turtle"})
+    assert body.status_code == 400 and "a field of the form" not in body.get_data(as_text=True)
     # 20,000 names in a form (250,000 fit under the 2 MB default): five named, the rest counted.
     many = "data=x&" + "&".join(f"f{n}" for n in range(20_000))
     resp = client.post("/validate", data=many, content_type="application/x-www-form-urlencoded")

@@ -885,7 +885,7 @@ def test_pragues_events_are_in_the_state_of_their_time_named_after_the_city(proj
     photo = project_client.get("/doc/photo/prague-03.html").get_data(as_text=True)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", photo)).split())
     assert "When May 1945" in text
-    assert "its date, May 1945; its places, Czechoslovakia and Prague. The facts" in text
+    assert "its date, May 1945; its places, “Czechoslovakia” and “Prague”. The facts" in text
 
 
 def test_inferred_statements_are_apart_behind_a_toggle(project_client, paris):

@@ -161,7 +161,7 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
                 states.add(link(o))
             # A step up that is the project's reading (the caption names the Champs-Élysées, not
             # Paris) is said as the box's other readings are.
-            within_read += [f"that {_label(d, store, part)} is in {_label(d, store, whole)}"
+            within_read += [f"that “{_label(d, store, part)}” is in “{_label(d, store, whole)}”"
                            for below, step in zip([[o], *steps], steps, strict=False)
                            for whole in step for part in below
                            if any(has_note(store, part, p, whole, terms.editorial_note)
@@ -183,8 +183,10 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     s.credit += list(named.values())
     places, shown = (sorted(set(read), key=str.lower) for read in (placed_read, shown_read))
     s.readings = [*(f"its date, {text}" for text in dict.fromkeys(dates_read)),
-                  *([f"that it shows {listed(shown)}"] if shown else []),
-                  *([f"its place{'s' if len(places) > 1 else ''}, {listed(places)}"] if places else []),
+                  # Each name in quotes: a name's own comma or "and" ran on into the list's.
+                  *([f"that it shows {listed([f'“{n}”' for n in shown])}"] if shown else []),
+                  *([f"its place{'s' if len(places) > 1 else ''}, {listed([f'“{n}”' for n in places])}"]
+                    if places else []),
                   *sorted(set(within_read), key=str.lower)]
     for values in (s.who, s.what, s.shows_places, s.events, s.credited_to):
         values[:] = sorted(dict.fromkeys(values), key=lambda v: v[0].lower())

@@ -63,7 +63,7 @@ def sparql() -> WsgiResponse:
         # description wherever an RDF format is acceptable (Service Description 2.1), even to a
         # client that ranks results higher; with parameters, results ranked higher mean a query
         # sent under another name.
-        bare = request.method in ("GET", "HEAD") and not request.query_string
+        bare = request.method in ("GET", "HEAD") and not request.args
         if results is not None and (described is None
                                     or (not bare and prefers(("results",), _DESCRIPTION_KINDS))):
             # Results asked for, not a description: a query sent under another name, or none.

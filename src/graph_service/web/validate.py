@@ -681,7 +681,7 @@ def _check_names(names: list[str | None], known: tuple[str, ...], what: str) -> 
     said = []
     for name in unknown[:_NAMED]:
         shown = repr(name if len(name) <= 40 else name[:40] + "...")
-        if name in _FIELDS and known is _PARAMETERS:
+        if name in _FIELDS and known is _PARAMETERS and request.mimetype in _FORMS:
             # `?data-format=jsonld` beside a form was told "did you mean 'format'?", which names
             # the report's format, not the data's.
             said.append(f"{shown} (a field of the form, sent with the data: -F {name}=...)")

@@ -439,6 +439,7 @@ def parse_untrusted_all(documents: Sequence[Untrusted], *, timeout: float, memor
     if allowance is not None and allowance.deadline is not None:
         left = min(timeout, allowance.deadline - time.monotonic())
     sources = ", ".join(d.source for d in documents)
+    deadline = time.monotonic() + left
     try:
         if left <= 0:
             raise QueryTimeout("no time left")
@@ -450,7 +451,7 @@ def parse_untrusted_all(documents: Sequence[Untrusted], *, timeout: float, memor
         if len(documents) > 1:
             # Which one: read alone, each in turn, within the time that is left (a 25 KB JSON-LD
             # document nested 5,000 deep crashed its reader, and the shapes beside it were named too).
-            deadline = time.monotonic() + left
+            # One that runs out of time is not the one that crashed: all are named then.
             for document in documents:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -458,7 +459,9 @@ def parse_untrusted_all(documents: Sequence[Untrusted], *, timeout: float, memor
                 try:
                     _readers(memory_limit, not network_guard).call([document], max_quads, max_text,
                                                                    timeout=remaining)
-                except (QueryTimeout, IsolatedError):
+                except QueryTimeout:
+                    break
+                except IsolatedError:
                     raise InputTooCostly(f"{document.source} could not be read: {exc}") from None
         raise InputTooCostly(f"{sources} could not be read: {exc}") from None
     read = []
