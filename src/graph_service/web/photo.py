@@ -181,12 +181,12 @@ def summary(d: Description, store: QuadSource, urls: Urls, names: Names) -> Phot
     named = {name.lower(): (name, href) for name, href in s.credited_to}
     s.credit = [(text, named.pop(text.lower(), (text, None))[1]) for text in s.credits]
     s.credit += list(named.values())
-    places, shown = (sorted(set(read), key=str.lower) for read in (placed_read, shown_read))
+    # Each name in quotes: a name's own comma or "and" ran on into the list's.
+    places, shown = ([f"“{name}”" for name in sorted(set(read), key=str.lower)]
+                     for read in (placed_read, shown_read))
     s.readings = [*(f"its date, {text}" for text in dict.fromkeys(dates_read)),
-                  # Each name in quotes: a name's own comma or "and" ran on into the list's.
-                  *([f"that it shows {listed([f'“{n}”' for n in shown])}"] if shown else []),
-                  *([f"its place{'s' if len(places) > 1 else ''}, {listed([f'“{n}”' for n in places])}"]
-                    if places else []),
+                  *([f"that it shows {listed(shown)}"] if shown else []),
+                  *([f"its place{'s' if len(places) > 1 else ''}, {listed(places)}"] if places else []),
                   *sorted(set(within_read), key=str.lower)]
     for values in (s.who, s.what, s.shows_places, s.events, s.credited_to):
         values[:] = sorted(dict.fromkeys(values), key=lambda v: v[0].lower())

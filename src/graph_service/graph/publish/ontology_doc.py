@@ -178,9 +178,9 @@ def build_reference(store: QuadSource, project: Names = CANONICAL) -> OntologyDo
     def term(iri: URIRef, kind: str) -> TermDoc:
         count = usage.get(iri, 0)
         graphs = (str(project.provenance_graph),) if iri in of_statements else tuple(str(f) for f in facts)
-        used_in = next(((name, found[iri]) for name, found in elsewhere if found.get(iri)), None)
-        if not count and used_in is not None:
-            graphs, count = (used_in[0],), used_in[1]
+        if not count:  # counted where it is used instead, and said so
+            graphs, count = next((((name,), found[iri]) for name, found in elsewhere if found.get(iri)),
+                                 (graphs, 0))
         t = TermDoc(iri=iri, anchor=str(iri)[len(namespace):], kind=kind, label=labels.get(iri, short(iri)),
                     definition=_first(g, iri, SKOS.definition), comment=_first(g, iri, RDFS.comment),
                     usage=count, usage_graphs=graphs)
